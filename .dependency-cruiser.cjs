@@ -1,0 +1,66 @@
+// The import direction of ARCHITECTURE.md, enforced with the tests (`npm test`).
+// event-pattern and storage know nothing of ours; core knows the engine and the storage port;
+// wire and delivery know core; only server wires adapters together; cli is a thin client.
+const layer = (name) => `^src/${name}/`;
+module.exports = {
+  forbidden: [
+    {
+      name: 'event-pattern-is-standalone',
+      comment: 'The engine is publishable on its own: no imports from the app, no runtime npm deps.',
+      severity: 'error',
+      from: { path: '^packages/event-pattern/src/' },
+      to: { pathNot: ['^packages/event-pattern/src/'], dependencyTypesNot: ['core'] },
+    },
+    {
+      name: 'storage-knows-no-domain',
+      severity: 'error',
+      from: { path: layer('storage') },
+      to: { path: ['^src/(core|wire|delivery|server|cli)/'] },
+    },
+    {
+      name: 'core-knows-no-transport',
+      comment: 'core is domain only: no HTTP, no wire formats, no adapters.',
+      severity: 'error',
+      from: { path: layer('core') },
+      to: { path: ['^src/(wire|delivery|server|cli)/', '^src/storage/(sqlite|jetstream)/'] },
+    },
+    {
+      name: 'wire-is-protocol-only',
+      severity: 'error',
+      from: { path: layer('wire') },
+      to: { path: ['^src/(storage|delivery|server|cli)/'] },
+    },
+    {
+      name: 'delivery-above-core',
+      severity: 'error',
+      from: { path: layer('delivery') },
+      to: { path: ['^src/(wire|server|cli)/'] },
+    },
+    {
+      name: 'only-cli-imports-server',
+      severity: 'error',
+      from: { pathNot: ['^src/(server|cli)/', '^test/', '^bench/'] },
+      to: { path: layer('server') },
+    },
+    {
+      name: 'nothing-imports-cli',
+      severity: 'error',
+      from: { pathNot: ['^src/cli/', '^test/'] },
+      to: { path: layer('cli') },
+    },
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+    {
+      name: 'resolvable',
+      severity: 'error',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    parser: 'swc',
+    tsPreCompilationDeps: true,
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: ['(^|/)dist/', 'node_modules'] },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'types', 'default'] },
+  },
+};

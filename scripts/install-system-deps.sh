@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The Debian packages the test suite drives as real counterparts (see README "Testing").
+# Idempotent: installs only what is missing. Needs root (CI runs as root).
+set -euo pipefail
+packages=()
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "The tests need these Debian packages: ${missing[*]}. Install them with: sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+apt-get update -qq
+apt-get install -y -qq "${missing[@]}"
