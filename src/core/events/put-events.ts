@@ -1,0 +1,191 @@
+import type { PutEventsRequest, PutEventsRequestEntry, PutEventsResponse, PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
+import type { NewDelivery, NewEvent, Store } from '../../storage/store.js';
+import type { Clock } from '../shared/clock.js';
+import { isoSeconds } from '../shared/clock.js';
+import type { Random } from '../shared/random.js';
+import type { RequestContext } from '../shared/request-context.js';
+import { ServiceError } from '../shared/service-error.js';
+import type { EventFeed } from './event-feed.js';
+import type { BusEntry, EventsState } from './events-state.js';
+import { resolveBus } from './names.js';
+import { allowsPutEvents } from './permissions.js';
+
+/** "PutEvents: 10 entries per request"; total entry size must stay under 256 KB. */
+export const MAX_ENTRIES = 10;
+export const MAX_REQUEST_SIZE = 256 * 1024;
+
+/**
+ * AWS's formula ("Calculating PutEvents event entry size"): 14 bytes if Time is set, plus the
+ * UTF-8 bytes of Source, DetailType, Detail and every Resource.
+ */
+export function entrySize(e: PutEventsRequestEntry): number {
+  let size = e.Time !== undefined ? 14 : 0;
+  if (e.Source !== undefined) size += Buffer.byteLength(e.Source, 'utf8');
+  if (e.DetailType !== undefined) size += Buffer.byteLength(e.DetailType, 'utf8');
+  if (e.Detail !== undefined) size += Buffer.byteLength(e.Detail, 'utf8');
+  for (const r of e.Resources ?? []) size += Buffer.byteLength(r, 'utf8');
+  return size;
+}
+
+/** An event to put on a bus, already validated. */
+export interface Envelope {
+  readonly source: string;
+  readonly detailType: string;
+  readonly detail: Record<string, unknown>;
+  readonly resources: readonly string[];
+  readonly account: string;
+  readonly region: string;
+  /** The event's `time`, ms. */
+  readonly time: number;
+}
+
+const entryError = (ErrorCode: string, ErrorMessage: string): PutEventsResultEntry => ({ ErrorCode, ErrorMessage });
+
+/**
+ * The ingestion path. Builds each envelope as AWS fills it (version "0", a fresh v4 id, `time`
+ * to the second, account and region of the caller, `resources` or []), matches it against the
+ * bus's enabled rules, and appends events and one delivery per (matching rule, target) in ONE
+ * store write before answering. Targets are never awaited here.
+ */
+export class Ingestion {
+  constructor(
+    private readonly state: EventsState,
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly random: Random,
+    private readonly feed: EventFeed,
+  ) {}
+
+  async putEvents(ctx: RequestContext, input: PutEventsRequest): Promise<PutEventsResponse> {
+    const entries = input.Entries ?? [];
+    if (entries.length > MAX_ENTRIES || entries.length === 0) {
+      throw new ServiceError('ValidationException', `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to ${MAX_ENTRIES}`);
+    }
+    let total = 0;
+    for (const e of entries) total += entrySize(e);
+    if (total >= MAX_REQUEST_SIZE) throw new ServiceError('ValidationException', 'Total size of the entries in the request is over the limit.');
+
+    const now = this.clock.now();
+    const results: PutEventsResultEntry[] = [];
+    const batch: NewEvent[] = [];
+    let failed = 0;
+    for (const e of entries) {
+      const outcome = this.prepare(ctx, e, now);
+      if ('ErrorCode' in outcome) {
+        failed++;
+        results.push(outcome);
+      } else {
+        batch.push(outcome);
+        results.push({ EventId: outcome.eventId });
+      }
+    }
+    await this.append(batch);
+    return { FailedEntryCount: failed, Entries: results };
+  }
+
+  /**
+   * Trusted ingestion for amiwatch's own services (EC2's "EC2 AMI State Change"): `aws.*`
+   * sources allowed, onto the account's default bus in that region, through the same durable
+   * path. Resolves with the event ids once committed.
+   */
+  async putServiceEvents(events: readonly Envelope[], busName = 'default'): Promise<string[]> {
+    const now = this.clock.now();
+    const batch = events.map((env) => {
+      const bus = this.state.bus(env.account, env.region, busName);
+      if (!bus) throw new ServiceError('ResourceNotFoundException', `Event bus ${busName} does not exist.`);
+      return this.build(bus, env, now);
+    });
+    await this.append(batch);
+    return batch.map((b) => b.eventId);
+  }
+
+  /**
+   * Puts an existing event (its JSON text, id kept) on another bus: the event-bus target.
+   * Returns null on success or the reason it cannot be delivered (never retriable).
+   */
+  async forward(targetBusArn: string, body: string, fromAccount: string): Promise<{ code: string; message: string } | null> {
+    const ref = resolveBus({ accountId: fromAccount, region: '', requestId: '' }, targetBusArn);
+    const bus = this.state.bus(ref.account, ref.region, ref.name);
+    if (!bus) return { code: 'NO_RESOURCE', message: `Event bus ${targetBusArn} does not exist.` };
+    if (!allowsPutEvents(bus.doc, fromAccount)) {
+      return { code: 'NO_PERMISSIONS', message: `Account ${fromAccount} is not authorized to put events on ${targetBusArn}.` };
+    }
+    const event = JSON.parse(body) as Record<string, unknown>;
+    const now = this.clock.now();
+    await this.append([{ ...this.route(bus, event, now), eventId: String(event.id), body }]);
+    return null;
+  }
+
+  private prepare(ctx: RequestContext, e: PutEventsRequestEntry, now: number): NewEvent | PutEventsResultEntry {
+    if (!e.Source) return entryError('InvalidArgument', 'Parameter Source is not valid. Reason: Source is a required argument.');
+    if (!e.DetailType) return entryError('InvalidArgument', 'Parameter DetailType is not valid. Reason: DetailType is a required argument.');
+    if (!e.Detail) return entryError('InvalidArgument', 'Parameter Detail is not valid. Reason: Detail is a required argument.');
+    let detail: unknown;
+    try {
+      detail = JSON.parse(e.Detail);
+    } catch {
+      return entryError('MalformedDetail', 'Detail is malformed.');
+    }
+    if (detail === null || typeof detail !== 'object' || Array.isArray(detail)) return entryError('MalformedDetail', 'Detail is malformed.');
+    // Sources starting with "aws." are reserved for AWS services (eb-events).
+    if (e.Source.startsWith('aws.')) return entryError('NotAuthorizedForSourceException', 'Not authorized for the source.');
+    let bus: BusEntry | undefined;
+    try {
+      const ref = resolveBus(ctx, e.EventBusName);
+      bus = ref.region === ctx.region ? this.state.bus(ref.account, ref.region, ref.name) : undefined;
+      if (!bus) return entryError('ResourceNotFoundException', `Event bus ${e.EventBusName} does not exist.`);
+    } catch (err) {
+      return entryError('ValidationException', (err as Error).message);
+    }
+    if (!allowsPutEvents(bus.doc, ctx.accountId)) {
+      return entryError(
+        'AccessDeniedException',
+        `User: arn:aws:iam::${ctx.accountId}:root is not authorized to perform: events:PutEvents on resource: ${bus.doc.arn} because no resource-based policy allows the events:PutEvents action`,
+      );
+    }
+    const time = e.Time !== undefined ? new Date(e.Time).getTime() : now;
+    return this.build(bus, {
+      source: e.Source,
+      detailType: e.DetailType,
+      detail: detail as Record<string, unknown>,
+      resources: e.Resources ?? [],
+      account: ctx.accountId,
+      region: ctx.region,
+      time: Number.isFinite(time) ? time : now,
+    }, now);
+  }
+
+  private build(bus: BusEntry, env: Envelope, now: number): NewEvent {
+    const event = {
+      version: '0',
+      id: this.random.uuid(),
+      'detail-type': env.detailType,
+      source: env.source,
+      account: env.account,
+      time: isoSeconds(env.time),
+      region: env.region,
+      resources: env.resources,
+      detail: env.detail,
+    };
+    return { ...this.route(bus, event, now), eventId: event.id, body: JSON.stringify(event) };
+  }
+
+  private route(bus: BusEntry, event: Record<string, unknown>, now: number): Omit<NewEvent, 'eventId' | 'body'> {
+    const rules = bus.rules.size === 0 ? [] : bus.matcher.match(event);
+    const deliveries: NewDelivery[] = [];
+    for (const name of rules) {
+      const rule = bus.rules.get(name);
+      if (!rule) continue;
+      for (const target of rule.targetJson) deliveries.push({ ruleArn: rule.doc.arn, target, dueAt: now });
+    }
+    return { busArn: bus.doc.arn, ingestedAt: now, rules, deliveries };
+  }
+
+  private async append(batch: readonly NewEvent[]): Promise<void> {
+    if (batch.length === 0) return;
+    await this.store.appendEvents(batch);
+    this.feed.publishEvents(
+      batch.map((b) => ({ eventId: b.eventId, busArn: b.busArn, ingestedAt: b.ingestedAt, body: b.body, rules: b.rules, deliveries: b.deliveries.length })),
+    );
+  }
+}

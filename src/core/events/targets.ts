@@ -1,0 +1,81 @@
+import type {
+  ListRuleNamesByTargetRequest,
+  ListRuleNamesByTargetResponse,
+  ListTargetsByRuleRequest,
+  ListTargetsByRuleResponse,
+  PutTargetsRequest,
+  PutTargetsResponse,
+  RemoveTargetsRequest,
+  RemoveTargetsResponse,
+  Target,
+} from '@aws-sdk/client-eventbridge';
+import type { RequestContext } from '../shared/request-context.js';
+import { ServiceError } from '../shared/service-error.js';
+import { requireBus } from './buses.js';
+import type { EventsState } from './events-state.js';
+import { validateTargetInput } from './input-transform.js';
+import { isArn } from './names.js';
+import { paginate } from './paging.js';
+import { requireRule } from './rules.js';
+
+/** "Each rule can have up to five (5) targets"; PutTargets takes at most 10 per request. */
+export const MAX_TARGETS_PER_RULE = 5;
+export const MAX_TARGETS_PER_CALL = 10;
+
+const limitExceeded = () => new ServiceError('LimitExceededException', 'The requested resource exceeds the maximum number allowed.');
+
+export class EventTargets {
+  constructor(private readonly state: EventsState) {}
+
+  putTargets(ctx: RequestContext, input: PutTargetsRequest): Promise<PutTargetsResponse> {
+    return this.state.exclusive(async () => {
+      const bus = requireBus(this.state, ctx, input.EventBusName);
+      const rule = requireRule(bus, input.Rule!);
+      const incoming = input.Targets ?? [];
+      if (incoming.length > MAX_TARGETS_PER_CALL) throw limitExceeded();
+      const seen = new Set<string>();
+      for (const t of incoming) {
+        if (seen.has(t.Id!)) throw new ServiceError('ValidationException', `Target id ${t.Id} is used more than once in the request.`);
+        seen.add(t.Id!);
+        if (!isArn(t.Arn!)) throw new ServiceError('ValidationException', `Parameter ${t.Arn} is not valid. Reason: Provided Arn is not in correct format.`);
+        validateTargetInput(t);
+      }
+      // A target with an existing Id is replaced in place; new Ids are appended.
+      const targets: Target[] = rule.doc.targets.map((t) => incoming.find((n) => n.Id === t.Id) ?? t);
+      for (const t of incoming) if (!rule.doc.targets.some((o) => o.Id === t.Id)) targets.push(t);
+      if (targets.length > MAX_TARGETS_PER_RULE) throw limitExceeded();
+      await this.state.commit({ putRules: [{ ...rule.doc, targets }] });
+      return { FailedEntryCount: 0, FailedEntries: [] };
+    });
+  }
+
+  removeTargets(ctx: RequestContext, input: RemoveTargetsRequest): Promise<RemoveTargetsResponse> {
+    return this.state.exclusive(async () => {
+      const bus = requireBus(this.state, ctx, input.EventBusName);
+      const rule = requireRule(bus, input.Rule!);
+      const ids = new Set(input.Ids ?? []);
+      const targets = rule.doc.targets.filter((t) => !ids.has(t.Id!));
+      // Ids the rule does not have are ignored, as on AWS.
+      if (targets.length !== rule.doc.targets.length) await this.state.commit({ putRules: [{ ...rule.doc, targets }] });
+      return { FailedEntryCount: 0, FailedEntries: [] };
+    });
+  }
+
+  async listTargetsByRule(ctx: RequestContext, input: ListTargetsByRuleRequest): Promise<ListTargetsByRuleResponse> {
+    const bus = requireBus(this.state, ctx, input.EventBusName);
+    const rule = requireRule(bus, input.Rule!);
+    const sorted = [...rule.doc.targets].sort((a, b) => (a.Id! < b.Id! ? -1 : 1));
+    const page = paginate(sorted, (t) => t.Id!, input.Limit, input.NextToken);
+    return { Targets: page.items, ...(page.nextToken && { NextToken: page.nextToken }) };
+  }
+
+  async listRuleNamesByTarget(ctx: RequestContext, input: ListRuleNamesByTargetRequest): Promise<ListRuleNamesByTargetResponse> {
+    const bus = requireBus(this.state, ctx, input.EventBusName);
+    const names = [...bus.rules.values()]
+      .filter((r) => r.doc.targets.some((t) => t.Arn === input.TargetArn))
+      .map((r) => r.doc.name)
+      .sort();
+    const page = paginate(names, (n) => n, input.Limit, input.NextToken);
+    return { RuleNames: page.items, ...(page.nextToken && { NextToken: page.nextToken }) };
+  }
+}

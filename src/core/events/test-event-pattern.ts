@@ -1,0 +1,26 @@
+import { check, matches } from '@amiwatch/event-pattern';
+import type { TestEventPatternRequest, TestEventPatternResponse } from '@aws-sdk/client-eventbridge';
+import { ServiceError } from '../shared/service-error.js';
+import { invalidPattern } from './rules.js';
+
+/**
+ * TestEventPattern: the pattern is checked with the same texts as PutRule; the event must be a
+ * JSON object carrying the envelope fields AWS insists on (id, account, source, time, region,
+ * detail-type — `resources` is not actually required), otherwise "Parameter Event is not valid.".
+ */
+const REQUIRED = ['id', 'account', 'source', 'time', 'region', 'detail-type'];
+
+export function testEventPattern(input: TestEventPatternRequest): TestEventPatternResponse {
+  const reason = check(input.EventPattern!);
+  if (reason !== null) throw invalidPattern(reason);
+  let event: unknown;
+  try {
+    event = JSON.parse(input.Event!);
+  } catch {
+    event = undefined;
+  }
+  if (event === null || typeof event !== 'object' || Array.isArray(event) || REQUIRED.some((k) => !Object.hasOwn(event as object, k))) {
+    throw new ServiceError('ValidationException', 'Parameter Event is not valid.');
+  }
+  return { Result: matches(input.EventPattern!, event) };
+}

@@ -1,0 +1,139 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { NewEvent, Store } from '../store.js';
+
+/**
+ * The behaviour every Store adapter must show. An adapter's test file calls this with a factory;
+ * `reopen` (when the adapter is durable) closes the store and opens it again on the same data,
+ * so the suite can check what survives a restart.
+ */
+export interface StoreHarness {
+  open(): Promise<Store>;
+  /** Closes `store` and returns a fresh store over the same data; absent for throwaway stores. */
+  reopen?(store: Store): Promise<Store>;
+}
+
+const event = (n: number, deliveries: number, at = 1000): NewEvent => ({
+  eventId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+  busArn: 'arn:aws:events:us-east-1:000000000000:event-bus/default',
+  ingestedAt: at,
+  body: JSON.stringify({ id: n }),
+  rules: deliveries > 0 ? ['r1'] : [],
+  deliveries: Array.from({ length: deliveries }, (_, i) => ({
+    ruleArn: 'arn:aws:events:us-east-1:000000000000:rule/r1',
+    target: JSON.stringify({ Id: `t${i}` }),
+    dueAt: at,
+  })),
+});
+
+export function runStoreContract(name: string, harness: StoreHarness): void {
+  const withStore = (title: string, body: (store: Store) => Promise<Store | void>) =>
+    test(`${name}: ${title}`, async () => {
+      let store = await harness.open();
+      try {
+        store = (await body(store)) ?? store;
+      } finally {
+        await store.close();
+      }
+    });
+
+  withStore('resources: write, overwrite, delete, load by kind in key order', async (store) => {
+    await store.writeResources([
+      { kind: 'rule', key: 'b', doc: '{"v":1}' },
+      { kind: 'rule', key: 'a', doc: '{"v":2}' },
+      { kind: 'bus', key: 'a', doc: '{"v":3}' },
+    ]);
+    await store.writeResources([{ kind: 'rule', key: 'b', doc: '{"v":4}' }, { kind: 'bus', key: 'a', doc: null }]);
+    assert.deepEqual(await store.loadResources('rule'), [
+      { kind: 'rule', key: 'a', doc: '{"v":2}' },
+      { kind: 'rule', key: 'b', doc: '{"v":4}' },
+    ]);
+    assert.deepEqual(await store.loadResources('bus'), []);
+  });
+
+  withStore('appendEvents stores events with their deliveries; readEvents newest first', async (store) => {
+    await store.appendEvents([event(1, 2, 1000), event(2, 0, 2000), event(3, 1, 3000)]);
+    const all = await store.readEvents({ limit: 10 });
+    assert.deepEqual(all.map((e) => e.eventId.slice(-1)), ['3', '2', '1']);
+    assert.equal(all[2]!.deliveries.length, 2);
+    assert.deepEqual(all[2]!.rules, ['r1']);
+    assert.equal(all[2]!.deliveries[0]!.status, 'pending');
+    const window = await store.readEvents({ limit: 10, from: 1500, to: 2500 });
+    assert.deepEqual(window.map((e) => e.eventId.slice(-1)), ['2']);
+    const page = await store.readEvents({ limit: 1, beforeSeq: all[0]!.seq });
+    assert.deepEqual(page.map((e) => e.eventId.slice(-1)), ['2']);
+    assert.deepEqual(await store.readEvents({ limit: 10, busArn: 'arn:other' }), []);
+    assert.deepEqual(await store.countDeliveries(), { pending: 3, delivered: 0, failed: 0 });
+  });
+
+  withStore('claimDue takes only due deliveries, oldest first, and leases them', async (store) => {
+    await store.appendEvents([event(1, 1, 5000), event(2, 1, 1000)]);
+    assert.equal(await store.nextDueAt(), 1000);
+    const first = await store.claimDue(1000, 10, 30_000);
+    assert.equal(first.length, 1);
+    assert.equal(first[0]!.eventId.slice(-1), '2');
+    assert.equal(first[0]!.body, '{"id":2}');
+    assert.equal(first[0]!.attempts, 0);
+    // leased: not claimable again until the lease ends
+    assert.deepEqual(await store.claimDue(6000, 10, 30_000).then((c) => c.map((d) => d.eventId.slice(-1))), ['1']);
+    assert.equal((await store.claimDue(30_999, 10, 30_000)).length, 0);
+    // the first lease ran out at 31_000: due again
+    assert.equal((await store.claimDue(31_000, 10, 30_000)).length, 1);
+  });
+
+  withStore('settle moves a delivery through its states', async (store) => {
+    await store.appendEvents([event(1, 3, 1000)]);
+    const [a, b, c] = await store.claimDue(1000, 10, 30_000);
+    await store.settle(1100, [
+      { id: a!.id, status: 'delivered', attempts: 1 },
+      { id: b!.id, status: 'retry', attempts: 1, dueAt: 5000, error: 'boom' },
+      { id: c!.id, status: 'failed', attempts: 1, error: 'gone' },
+    ]);
+    assert.deepEqual(await store.countDeliveries(), { pending: 1, delivered: 1, failed: 1 });
+    assert.equal(await store.nextDueAt(), 5000);
+    assert.equal((await store.claimDue(4999, 10, 30_000)).length, 0);
+    const again = await store.claimDue(5000, 10, 30_000);
+    assert.equal(again.length, 1);
+    assert.equal(again[0]!.attempts, 1);
+    const [view] = await store.readEvents({ limit: 1 });
+    const byId = new Map(view!.deliveries.map((d) => [d.id, d]));
+    assert.equal(byId.get(a!.id)!.status, 'delivered');
+    assert.equal(byId.get(b!.id)!.lastError, 'boom');
+    assert.equal(byId.get(c!.id)!.status, 'failed');
+    assert.equal(byId.get(c!.id)!.lastError, 'gone');
+  });
+
+  withStore('releaseLeases makes in-flight deliveries due at once', async (store) => {
+    await store.appendEvents([event(1, 1, 1000)]);
+    assert.equal((await store.claimDue(1000, 10, 60_000)).length, 1);
+    await store.releaseLeases(2000);
+    assert.equal((await store.claimDue(2000, 10, 60_000)).length, 1);
+  });
+
+  withStore('nextDueAt is null with nothing pending', async (store) => {
+    assert.equal(await store.nextDueAt(), null);
+    await store.appendEvents([event(1, 0)]);
+    assert.equal(await store.nextDueAt(), null);
+  });
+
+  if (harness.reopen) {
+    const reopen = harness.reopen.bind(harness);
+    withStore('everything survives a restart, leases included', async (store) => {
+      await store.writeResources([{ kind: 'bus', key: 'k', doc: '{}' }]);
+      await store.appendEvents([event(1, 2, 1000)]);
+      const [claimed] = await store.claimDue(1000, 1, 60_000);
+      await store.settle(1001, [{ id: claimed!.id, status: 'delivered', attempts: 1 }]);
+      await store.claimDue(1000, 1, 60_000); // leased, then the process "dies"
+      const next = await reopen(store);
+      assert.equal((await next.loadResources('bus')).length, 1);
+      assert.equal((await next.readEvents({ limit: 10 })).length, 1);
+      assert.deepEqual(await next.countDeliveries(), { pending: 1, delivered: 1, failed: 0 });
+      assert.equal((await next.claimDue(2000, 10, 60_000)).length, 0, 'still leased');
+      await next.releaseLeases(2000);
+      assert.equal((await next.claimDue(2000, 10, 60_000)).length, 1);
+      return next;
+    });
+  } else {
+    test(`${name}: survives a restart`, { skip: 'throwaway adapter: nothing to reopen' }, () => {});
+  }
+}

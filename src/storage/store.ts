@@ -1,0 +1,145 @@
+/**
+ * The storage port. Everything amiwatch must not lose sits behind it, in three shapes that a
+ * SQLite file and a NATS JetStream cluster can both implement:
+ *
+ *  - keyed resource state: small JSON documents (buses, rules with their targets) by kind and key,
+ *    written atomically in groups;
+ *  - an append-only event log: every accepted event with the rules it matched;
+ *  - a delivery queue: one row per (event, rule, target), claimed when due, then completed,
+ *    rescheduled (retry-at) or failed.
+ *
+ * The invariant the whole system leans on: `appendEvents` commits the events AND their deliveries
+ * in one atomic write, so an acknowledged event always has its deliveries queued.
+ *
+ * The port knows no domain types (the import rules forbid it): documents and targets are JSON
+ * text, owned and parsed by core.
+ */
+
+export interface ResourceRecord {
+  readonly kind: string;
+  readonly key: string;
+  /** JSON text owned by core. */
+  readonly doc: string;
+}
+
+/** `doc: null` deletes the key. */
+export interface ResourceWrite {
+  readonly kind: string;
+  readonly key: string;
+  readonly doc: string | null;
+}
+
+export interface NewDelivery {
+  /** The rule that matched, by ARN (history and metrics group by it). */
+  readonly ruleArn: string;
+  /** The target as it was when the event matched (JSON text owned by core). */
+  readonly target: string;
+  readonly dueAt: number;
+}
+
+export interface NewEvent {
+  /** The event's `id` (a UUID the caller already returned to the client). */
+  readonly eventId: string;
+  /** The bus it was put on, as its ARN. */
+  readonly busArn: string;
+  readonly ingestedAt: number;
+  /** The full event JSON as targets receive it. */
+  readonly body: string;
+  /** Names of the rules that matched (history only). */
+  readonly rules: readonly string[];
+  readonly deliveries: readonly NewDelivery[];
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+export interface ClaimedDelivery {
+  readonly id: number;
+  readonly eventId: string;
+  readonly busArn: string;
+  readonly ingestedAt: number;
+  readonly body: string;
+  readonly ruleArn: string;
+  readonly target: string;
+  /** Attempts already made before this claim. */
+  readonly attempts: number;
+}
+
+export type DeliveryOutcome =
+  | { readonly id: number; readonly status: 'delivered'; readonly attempts: number }
+  | { readonly id: number; readonly status: 'retry'; readonly attempts: number; readonly dueAt: number; readonly error: string }
+  | { readonly id: number; readonly status: 'failed'; readonly attempts: number; readonly error: string };
+
+export interface DeliveryView {
+  readonly id: number;
+  readonly ruleArn: string;
+  readonly target: string;
+  readonly status: DeliveryStatus;
+  readonly attempts: number;
+  readonly dueAt: number;
+  readonly lastError: string | null;
+  readonly updatedAt: number;
+}
+
+export interface EventView {
+  /** Position in the log: strictly increasing, usable as a cursor. */
+  readonly seq: number;
+  readonly eventId: string;
+  readonly busArn: string;
+  readonly ingestedAt: number;
+  readonly body: string;
+  readonly rules: readonly string[];
+  readonly deliveries: readonly DeliveryView[];
+}
+
+export interface EventQuery {
+  readonly busArn?: string;
+  /** Inclusive bounds on ingestion time, ms since epoch. */
+  readonly from?: number;
+  readonly to?: number;
+  /** Only events with seq below this (paging backwards from the newest). */
+  readonly beforeSeq?: number;
+  readonly limit: number;
+}
+
+export interface DeliveryCounts {
+  readonly pending: number;
+  readonly delivered: number;
+  readonly failed: number;
+}
+
+export interface Store {
+  // ---- keyed resource state ----
+  loadResources(kind: string): Promise<ResourceRecord[]>;
+  /** Applies every write or none. */
+  writeResources(writes: readonly ResourceWrite[]): Promise<void>;
+
+  // ---- event log + outbox ----
+  /** Appends events and their deliveries in ONE atomic write; resolves once durable. */
+  appendEvents(events: readonly NewEvent[]): Promise<void>;
+  /** Newest first. */
+  readEvents(query: EventQuery): Promise<EventView[]>;
+
+  // ---- delivery queue ----
+  /**
+   * Claims up to `limit` pending deliveries due at or before `now`, oldest due first, and leases
+   * them until `now + leaseMs`: a claimed delivery that is neither completed nor rescheduled
+   * (the process died) becomes due again when the lease runs out.
+   */
+  claimDue(now: number, limit: number, leaseMs: number): Promise<ClaimedDelivery[]>;
+  /**
+   * Records what happened to claimed deliveries, all in one atomic write: `delivered`,
+   * `retry` (pending again, due at `dueAt`) or `failed` (given up: non-retriable, or a retry
+   * limit reached). `attempts` is the total made so far.
+   */
+  settle(now: number, outcomes: readonly DeliveryOutcome[]): Promise<void>;
+  /** The earliest due time of any pending delivery, or null when none is pending. */
+  nextDueAt(): Promise<number | null>;
+  /**
+   * Ends every lease at once (due now). Only for a single owner starting up: the previous
+   * process is known dead, so its in-flight deliveries need not wait for their leases.
+   */
+  releaseLeases(now: number): Promise<void>;
+  countDeliveries(): Promise<DeliveryCounts>;
+
+  close(): Promise<void>;
+}
