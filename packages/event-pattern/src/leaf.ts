@@ -1,0 +1,51 @@
+/**
+ * One scalar value of an event at one path. Arrays contribute one leaf per element; objects
+ * contribute nothing themselves (only their members do): event-ruler matches leaves only.
+ */
+export const enum LeafKind {
+  String = 0,
+  Number = 1,
+  True = 2,
+  False = 3,
+  Null = 4,
+}
+
+/**
+ * Which element of which array of the event a leaf sits in, outermost first, as flat pairs
+ * `[arrayId, index, arrayId, index, …]`. Two leaves may be used together by one match only if
+ * they agree on every array they share ("array consistency").
+ */
+export type ArrayTrail = readonly number[];
+
+export interface Leaf {
+  readonly kind: LeafKind;
+  /** The string's value; a number's JSON text; `true`/`false`/`null` for literals. */
+  readonly text: string;
+  /** A number's comparable value (× 10^6), or NaN when it has none. */
+  readonly scaled: number;
+  readonly trail: ArrayTrail | null;
+}
+
+/** Whether two trails place their leaves in compatible array elements. */
+export function trailsCompatible(a: ArrayTrail | null, b: ArrayTrail | null): boolean {
+  if (a === null || b === null) return true;
+  for (let i = 0; i < a.length; i += 2) {
+    for (let j = 0; j < b.length; j += 2) {
+      if (a[i] === b[j] && a[i + 1] !== b[j + 1]) return false;
+    }
+  }
+  return true;
+}
+
+/** The union of two compatible trails (the constraints a partial match carries on). */
+export function mergeTrails(a: ArrayTrail | null, b: ArrayTrail | null): ArrayTrail | null {
+  if (a === null || a.length === 0) return b;
+  if (b === null || b.length === 0) return a;
+  const out = a.slice();
+  for (let j = 0; j < b.length; j += 2) {
+    let known = false;
+    for (let i = 0; i < a.length; i += 2) if (a[i] === b[j]) known = true;
+    if (!known) out.push(b[j]!, b[j + 1]!);
+  }
+  return out;
+}

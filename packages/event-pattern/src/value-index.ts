@@ -1,0 +1,245 @@
+/**
+ * The lookup structures behind one automaton transition: given one leaf of the event, find
+ * every edge whose match list accepts it without looking at the others. Exact values are hash
+ * lookups, prefixes and suffixes walk a character trie, numeric ranges use an index sorted by
+ * lower bound with a max-upper-bound tree; only anything-but, wildcard and CIDR tests are
+ * scanned, and those are few per transition in practice (the automaton puts them last).
+ */
+import { LeafKind, type Leaf } from './leaf.js';
+import { fold, inRange, testAccepts, type ValueTest } from './value-test.js';
+
+/** Anything the index hands back; the automaton's edges. */
+export interface Indexed {
+  /** Epoch mark: the automaton dedupes edges per event with it. */
+  mark: number;
+}
+
+type Visit<E> = (edge: E, leaf: Leaf) => void;
+
+class Trie<E> {
+  private readonly root: TrieNode<E> = { next: new Map(), edges: null };
+
+  add(key: string, edge: E): void {
+    let node = this.root;
+    for (let i = 0; i < key.length; i++) {
+      const c = key.charCodeAt(i);
+      let child = node.next.get(c);
+      if (!child) node.next.set(c, (child = { next: new Map(), edges: null }));
+      node = child;
+    }
+    (node.edges ??= []).push(edge);
+  }
+
+  remove(key: string, edge: E): void {
+    let node: TrieNode<E> | undefined = this.root;
+    for (let i = 0; i < key.length && node; i++) node = node.next.get(key.charCodeAt(i));
+    if (node?.edges) node.edges = without(node.edges, edge);
+  }
+
+  /** Edges of every key that is a prefix of `value` (read backwards when `reverse`). */
+  collect(value: string, reverse: boolean, leaf: Leaf, visit: Visit<E>): void {
+    let node: TrieNode<E> | undefined = this.root;
+    const n = value.length;
+    for (let i = 0; ; i++) {
+      if (node.edges) for (const e of node.edges) visit(e, leaf);
+      if (i === n) return;
+      node = node.next.get(value.charCodeAt(reverse ? n - 1 - i : i));
+      if (!node) return;
+    }
+  }
+}
+
+interface TrieNode<E> {
+  readonly next: Map<number, TrieNode<E>>;
+  edges: E[] | null;
+}
+
+interface RangeEntry<E> {
+  readonly test: Extract<ValueTest, { op: 'range' }>;
+  readonly edge: E;
+}
+
+/** Numeric ranges: sorted by lower bound, with a tree of maximum upper bounds to prune. */
+class RangeIndex<E> {
+  private entries: RangeEntry<E>[] = [];
+  private sorted = true;
+  private maxHigh: Float64Array = new Float64Array(0);
+
+  add(test: RangeEntry<E>['test'], edge: E): void {
+    this.entries.push({ test, edge });
+    this.sorted = false;
+  }
+
+  remove(edge: E): void {
+    this.entries = this.entries.filter((x) => x.edge !== edge);
+    this.sorted = false;
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  collect(v: number, leaf: Leaf, visit: Visit<E>): void {
+    if (!this.sorted) this.build();
+    const list = this.entries;
+    // Entries [0, k) have low <= v.
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (list[mid]!.test.low <= v) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > 0) this.walk(1, 0, list.length, lo, v, leaf, visit);
+  }
+
+  private walk(node: number, from: number, to: number, k: number, v: number, leaf: Leaf, visit: Visit<E>): void {
+    if (from >= k || this.maxHigh[node]! < v) return;
+    if (to - from === 1) {
+      const e = this.entries[from]!;
+      if (inRange(e.test, v)) visit(e.edge, leaf);
+      return;
+    }
+    const mid = (from + to) >>> 1;
+    this.walk(node * 2, from, mid, k, v, leaf, visit);
+    this.walk(node * 2 + 1, mid, to, k, v, leaf, visit);
+  }
+
+  private build(): void {
+    this.entries.sort((a, b) => a.test.low - b.test.low);
+    const n = this.entries.length;
+    this.maxHigh = new Float64Array(Math.max(2, 4 * n));
+    if (n > 0) this.fill(1, 0, n);
+    this.sorted = true;
+  }
+
+  private fill(node: number, from: number, to: number): number {
+    const m = to - from === 1
+      ? this.entries[from]!.test.high
+      : Math.max(this.fill(node * 2, from, (from + to) >>> 1), this.fill(node * 2 + 1, (from + to) >>> 1, to));
+    this.maxHigh[node] = m;
+    return m;
+  }
+}
+
+function without<E>(list: E[], edge: E): E[] | null {
+  const out = list.filter((x) => x !== edge);
+  return out.length > 0 ? out : null;
+}
+
+function addTo<K, E>(map: Map<K, E[]>, key: K, edge: E): void {
+  const list = map.get(key);
+  if (list) list.push(edge);
+  else map.set(key, [edge]);
+}
+
+function removeFrom<K, E>(map: Map<K, E[]>, key: K, edge: E): void {
+  const list = map.get(key);
+  if (!list) return;
+  const rest = without(list, edge);
+  if (rest) map.set(key, rest);
+  else map.delete(key);
+}
+
+export class ValueIndex<E> {
+  private readonly strings = new Map<string, E[]>();
+  private readonly numberTexts = new Map<string, E[]>();
+  private readonly numbers = new Map<number, E[]>();
+  private readonly literals = new Map<string, E[]>();
+  private readonly folded = new Map<string, E[]>();
+  private prefixes: Trie<E> | null = null;
+  private prefixesFolded: Trie<E> | null = null;
+  private suffixes: Trie<E> | null = null;
+  private suffixesFolded: Trie<E> | null = null;
+  private ranges: RangeIndex<E> | null = null;
+  private anyValue: E[] = [];
+  /** Tests answered by evaluating them: anything-but, wildcard, CIDR. */
+  private scanned: { test: ValueTest; edge: E }[] = [];
+
+  add(test: ValueTest, edge: E): void {
+    switch (test.op) {
+      case 'string': return addTo(this.strings, test.value, edge);
+      case 'number-text': return addTo(this.numberTexts, test.text, edge);
+      case 'number-equals': return addTo(this.numbers, test.scaled, edge);
+      case 'literal': return addTo(this.literals, test.text, edge);
+      case 'equals-ignore-case': return addTo(this.folded, test.folded, edge);
+      case 'prefix':
+        if (test.ignoreCase) (this.prefixesFolded ??= new Trie()).add(test.value, edge);
+        else (this.prefixes ??= new Trie()).add(test.value, edge);
+        return;
+      case 'suffix': {
+        const reversed = reverse(test.value);
+        if (test.ignoreCase) (this.suffixesFolded ??= new Trie()).add(reversed, edge);
+        else (this.suffixes ??= new Trie()).add(reversed, edge);
+        return;
+      }
+      case 'range': return (this.ranges ??= new RangeIndex()).add(test, edge);
+      case 'exists':
+        if (test.present) this.anyValue.push(edge);
+        return; // absence is handled by the transition, not per leaf
+      default:
+        this.scanned.push({ test, edge });
+    }
+  }
+
+  remove(test: ValueTest, edge: E): void {
+    switch (test.op) {
+      case 'string': return removeFrom(this.strings, test.value, edge);
+      case 'number-text': return removeFrom(this.numberTexts, test.text, edge);
+      case 'number-equals': return removeFrom(this.numbers, test.scaled, edge);
+      case 'literal': return removeFrom(this.literals, test.text, edge);
+      case 'equals-ignore-case': return removeFrom(this.folded, test.folded, edge);
+      case 'prefix': return (test.ignoreCase ? this.prefixesFolded : this.prefixes)?.remove(test.value, edge);
+      case 'suffix': return (test.ignoreCase ? this.suffixesFolded : this.suffixes)?.remove(reverse(test.value), edge);
+      case 'range': return this.ranges?.remove(edge);
+      case 'exists':
+        this.anyValue = this.anyValue.filter((x) => x !== edge);
+        return;
+      default:
+        this.scanned = this.scanned.filter((x) => x.edge !== edge);
+    }
+  }
+
+  /** Calls `visit` for every edge with a test accepting the leaf (possibly more than once). */
+  collect(leaf: Leaf, visit: Visit<E>): void {
+    for (const e of this.anyValue) visit(e, leaf);
+    switch (leaf.kind) {
+      case LeafKind.String: {
+        const s = leaf.text;
+        const exact = this.strings.get(s);
+        if (exact) for (const e of exact) visit(e, leaf);
+        if (this.prefixes) this.prefixes.collect(s, false, leaf, visit);
+        if (this.suffixes) this.suffixes.collect(s, true, leaf, visit);
+        if (this.folded.size > 0 || this.prefixesFolded || this.suffixesFolded) {
+          const f = fold(s);
+          const eq = this.folded.get(f);
+          if (eq) for (const e of eq) visit(e, leaf);
+          if (this.prefixesFolded) this.prefixesFolded.collect(f, false, leaf, visit);
+          if (this.suffixesFolded) this.suffixesFolded.collect(f, true, leaf, visit);
+        }
+        break;
+      }
+      case LeafKind.Number: {
+        const t = this.numberTexts.get(leaf.text);
+        if (t) for (const e of t) visit(e, leaf);
+        if (!Number.isNaN(leaf.scaled)) {
+          const n = this.numbers.get(leaf.scaled);
+          if (n) for (const e of n) visit(e, leaf);
+          if (this.ranges) this.ranges.collect(leaf.scaled, leaf, visit);
+        }
+        break;
+      }
+      default: {
+        const l = this.literals.get(leaf.text);
+        if (l) for (const e of l) visit(e, leaf);
+      }
+    }
+    for (const x of this.scanned) if (testAccepts(x.test, leaf)) visit(x.edge, leaf);
+  }
+}
+
+function reverse(s: string): string {
+  let out = '';
+  for (let i = s.length - 1; i >= 0; i--) out += s[i];
+  return out;
+}
