@@ -71,12 +71,12 @@ export class Ingestion {
     let failed = 0;
     for (const e of entries) {
       const outcome = this.prepare(ctx, e, now);
-      if ('ErrorCode' in outcome) {
-        failed++;
-        results.push(outcome);
-      } else {
+      if ('eventId' in outcome) {
         batch.push(outcome);
         results.push({ EventId: outcome.eventId });
+      } else {
+        failed++;
+        results.push(outcome);
       }
     }
     await this.append(batch);

@@ -1,0 +1,161 @@
+import type { DeliveryTarget } from '../core/events/model.js';
+import type { EventFeed } from '../core/events/event-feed.js';
+import { transformInput } from '../core/events/input-transform.js';
+import { decideRetry, retryLimits, tooOld } from '../core/events/retry-policy.js';
+import { parseArn } from '../core/shared/arn.js';
+import type { Clock } from '../core/shared/clock.js';
+import type { Random } from '../core/shared/random.js';
+import type { ClaimedDelivery, DeliveryOutcome, Store } from '../storage/store.js';
+import { failure, type DeliveryResult, type TransportRegistry } from './transport.js';
+
+export interface DeliveryWorkerOptions {
+  readonly store: Store;
+  readonly transports: TransportRegistry;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly feed: EventFeed;
+  /** Deliveries claimed per round. */
+  readonly batchSize?: number;
+  /** How long a claim holds before another worker (or a restart) may take it. */
+  readonly leaseMs?: number;
+  /** Called on a transport that throws (a bug): the delivery is retried. */
+  readonly onError?: (err: unknown) => void;
+}
+
+/**
+ * The outbox worker: claims due deliveries, applies Input/InputPath/InputTransformer, calls
+ * the target's transport, and settles each round in one store write — delivered, retry at
+ * (exponential backoff with jitter, RetryPolicy limits), or failed. At-least-once: a delivery
+ * is marked only after its transport answered, so a crash mid-round repeats it.
+ *
+ * `runOnce()` processes everything due now and is what tests drive with a ManualClock;
+ * `start()` runs it whenever new deliveries are committed and at the next due time.
+ */
+export class DeliveryWorker {
+  private readonly batchSize: number;
+  private readonly leaseMs: number;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = true;
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(private readonly o: DeliveryWorkerOptions) {
+    this.batchSize = o.batchSize ?? 512;
+    this.leaseMs = o.leaseMs ?? 60_000;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.unsubscribe = this.o.feed.onEvents((events) => {
+      if (events.some((e) => e.deliveries > 0)) this.wake();
+    });
+    this.wake();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.unsubscribe?.();
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Runs a round soon (coalesced: at most one round runs at a time). */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.loop().finally(() => {
+      this.running = null;
+      if (this.again) {
+        this.again = false;
+        this.wake();
+      }
+    });
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      await this.runOnce();
+    } catch (err) {
+      this.o.onError?.(err);
+    }
+    if (this.stopped) return;
+    const next = await this.o.store.nextDueAt();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (next !== null) {
+      const wait = Math.max(0, Math.min(next - this.o.clock.now(), 60_000));
+      this.timer = setTimeout(() => this.wake(), wait);
+      this.timer.unref();
+    }
+  }
+
+  /** Delivers everything due now; returns how many deliveries were attempted or settled. */
+  async runOnce(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const now = this.o.clock.now();
+      const claimed = await this.o.store.claimDue(now, this.batchSize, this.leaseMs);
+      if (claimed.length === 0) return total;
+      const outcomes = await Promise.all(claimed.map((d) => this.attempt(d)));
+      await this.o.store.settle(this.o.clock.now(), outcomes);
+      total += claimed.length;
+      if (claimed.length < this.batchSize) return total;
+    }
+  }
+
+  private async attempt(d: ClaimedDelivery): Promise<DeliveryOutcome> {
+    const target = JSON.parse(d.target) as DeliveryTarget;
+    const limits = retryLimits(target.target.RetryPolicy);
+    const attempts = d.attempts + 1;
+    let outcome: DeliveryOutcome;
+    if (tooOld(d.ingestedAt, this.o.clock.now(), limits)) {
+      outcome = { id: d.id, status: 'failed', attempts: d.attempts, error: 'EXHAUSTED MaximumEventAgeInSeconds: the event is older than the retry policy allows' };
+    } else {
+      const result = await this.call(d, target, attempts);
+      const now = this.o.clock.now();
+      if (result.ok) outcome = { id: d.id, status: 'delivered', attempts };
+      else if (!result.retriable) outcome = { id: d.id, status: 'failed', attempts, error: `${result.code}: ${result.message}` };
+      else {
+        const decision = decideRetry(attempts, d.ingestedAt, now, limits, this.o.random);
+        outcome =
+          'retryAt' in decision
+            ? { id: d.id, status: 'retry', attempts, dueAt: decision.retryAt, error: `${result.code}: ${result.message}` }
+            : { id: d.id, status: 'failed', attempts, error: `EXHAUSTED ${decision.exhausted} after ${result.code}: ${result.message}` };
+      }
+    }
+    this.o.feed.publishDelivery({
+      deliveryId: d.id,
+      eventId: d.eventId,
+      busArn: d.busArn,
+      ruleArn: d.ruleArn,
+      targetId: target.target.Id ?? '',
+      status: outcome.status,
+      attempts: outcome.attempts,
+      ...('error' in outcome && { error: outcome.error }),
+      at: this.o.clock.now(),
+    });
+    return outcome;
+  }
+
+  private async call(d: ClaimedDelivery, target: DeliveryTarget, attempt: number): Promise<DeliveryResult> {
+    const service = parseArn(target.target.Arn ?? '')?.service ?? '';
+    const transport = this.o.transports.get(service);
+    if (!transport) return failure(false, 'NO_RESOURCE', `amiwatch has no ${service || 'unknown'} transport for target ${target.target.Arn}`);
+    try {
+      const event = JSON.parse(d.body) as Record<string, unknown>;
+      const payload = transformInput(target.target, d.body, event, {
+        ruleName: target.ruleName,
+        ruleArn: target.ruleArn,
+        ingestionTime: new Date(d.ingestedAt).toISOString(),
+      });
+      return await transport.deliver({ target, payload, event: d.body, eventId: d.eventId, attempt });
+    } catch (err) {
+      this.o.onError?.(err);
+      return failure(true, 'INTERNAL_ERROR', (err as Error).message);
+    }
+  }
+}

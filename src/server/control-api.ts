@@ -1,0 +1,131 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { EventsService } from '../core/events/events-service.js';
+import { busArn } from '../core/events/names.js';
+import type { DeliveryTarget } from '../core/events/model.js';
+import type { EventView, Store } from '../storage/store.js';
+
+export interface ControlApiOptions {
+  readonly events: EventsService;
+  readonly store: Store;
+  readonly services: () => string[];
+  readonly defaultAccount: string;
+  readonly defaultRegion: string;
+  readonly version: string;
+}
+
+/**
+ * amiwatch's own API, beside the AWS ones (not AWS-compatible, not signed):
+ *  - GET /_amiwatch/health — 200 once the server is ready;
+ *  - GET /_amiwatch/events?bus=&account=&region=&from=&to=&limit=&before= — recent events, newest
+ *    first, with the rules they matched and each delivery's status and attempts;
+ *  - GET /_amiwatch/events/stream — the same, live, as server-sent events (`event` / `delivery`).
+ */
+export class ControlApi {
+  private readonly streams = new Set<ServerResponse>();
+
+  constructor(private readonly o: ControlApiOptions) {}
+
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (req.method !== 'GET') return json(res, 405, { error: 'method not allowed' });
+    switch (url.pathname) {
+      case '/_amiwatch/health':
+        return json(res, 200, { status: 'ok', version: this.o.version, services: this.o.services() });
+      case '/_amiwatch/events':
+        return this.listEvents(url, res);
+      case '/_amiwatch/events/stream':
+        return this.stream(res);
+      default:
+        return json(res, 404, { error: `no such endpoint: ${url.pathname}` });
+    }
+  }
+
+  /** Ends open streams (server shutdown). */
+  closeStreams(): void {
+    for (const s of this.streams) s.end();
+    this.streams.clear();
+  }
+
+  private async listEvents(url: URL, res: ServerResponse): Promise<void> {
+    const q = url.searchParams;
+    const num = (name: string): number | undefined => {
+      const v = q.get(name);
+      if (v === null) return undefined;
+      const n = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
+      if (!Number.isFinite(n)) throw new Error(`${name}: expected epoch milliseconds or an ISO 8601 time, got ${v}`);
+      return n;
+    };
+    let query;
+    try {
+      const bus = q.get('bus');
+      const limit = Math.min(num('limit') ?? 100, 1000);
+      query = {
+        limit,
+        ...(bus !== null && {
+          busArn: bus.startsWith('arn:') ? bus : busArn(q.get('region') ?? this.o.defaultRegion, q.get('account') ?? this.o.defaultAccount, bus),
+        }),
+        ...(num('from') !== undefined && { from: num('from')! }),
+        ...(num('to') !== undefined && { to: num('to')! }),
+        ...(num('before') !== undefined && { beforeSeq: num('before')! }),
+      };
+    } catch (err) {
+      return json(res, 400, { error: (err as Error).message });
+    }
+    const events = await this.o.store.readEvents(query);
+    const last = events[events.length - 1];
+    json(res, 200, { events: events.map(view), ...(events.length === query.limit && last && { next: String(last.seq) }) });
+  }
+
+  private stream(res: ServerResponse): void {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    res.write(': amiwatch event stream\n\n');
+    this.streams.add(res);
+    const offEvents = this.o.events.feed.onEvents((events) => {
+      for (const e of events) {
+        res.write(`event: event\ndata: ${JSON.stringify({ id: e.eventId, bus: e.busArn, ingestedAt: new Date(e.ingestedAt).toISOString(), rules: e.rules, deliveries: e.deliveries, event: JSON.parse(e.body) })}\n\n`);
+      }
+    });
+    const offDeliveries = this.o.events.feed.onDelivery((d) => {
+      res.write(`event: delivery\ndata: ${JSON.stringify({ ...d, at: new Date(d.at).toISOString() })}\n\n`);
+    });
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+    heartbeat.unref();
+    res.on('close', () => {
+      offEvents();
+      offDeliveries();
+      clearInterval(heartbeat);
+      this.streams.delete(res);
+    });
+  }
+}
+
+function view(e: EventView) {
+  return {
+    seq: e.seq,
+    id: e.eventId,
+    bus: e.busArn,
+    ingestedAt: new Date(e.ingestedAt).toISOString(),
+    rules: e.rules,
+    event: JSON.parse(e.body) as unknown,
+    deliveries: e.deliveries.map((d) => {
+      const target = JSON.parse(d.target) as DeliveryTarget;
+      return {
+        id: d.id,
+        rule: d.ruleArn,
+        targetId: target.target.Id,
+        targetArn: target.target.Arn,
+        status: d.status,
+        attempts: d.attempts,
+        ...(d.status === 'pending' && { nextAttemptAt: new Date(d.dueAt).toISOString() }),
+        ...(d.lastError !== null && { lastError: d.lastError }),
+        updatedAt: new Date(d.updatedAt).toISOString(),
+      };
+    }),
+  };
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}

@@ -1,0 +1,99 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../core/shared/clock.js';
+import type { RequestContext } from '../core/shared/request-context.js';
+import { ServiceError } from '../core/shared/service-error.js';
+import { json11Error } from '../wire/json11/json11-protocol.js';
+import type { WireResponse } from '../wire/service-handler.js';
+import { parseAuthorization } from '../wire/sigv4/authorization.js';
+import { authenticate, type AuthOptions } from '../wire/sigv4/authenticate.js';
+import type { ControlApi } from './control-api.js';
+import type { ServiceRegistry } from './service-registry.js';
+
+export interface ListenerOptions {
+  readonly registry: ServiceRegistry;
+  readonly control: ControlApi;
+  readonly auth: AuthOptions;
+  readonly bodyLimit: number;
+  readonly clock: Clock;
+  readonly log: (message: string) => void;
+}
+
+/**
+ * The one HTTP port (node:http: the AWS protocols need raw bodies and nothing of a framework).
+ * Order per request: control API (`/_amiwatch/…`) → read the body within the limit → route to a
+ * service → authenticate (SigV4) → the service's handler. Every failure becomes an AWS-shaped
+ * error in the routed service's protocol (JSON 1.1 when no service could be told); nothing
+ * thrown escapes to crash the process.
+ */
+export function createListener(o: ListenerOptions): Server {
+  const server = createServer((req, res) => {
+    handle(o, req, res).catch((err: unknown) => {
+      o.log(`internal error: ${(err as Error).stack ?? String(err)}`);
+      if (!res.headersSent) send(res, json11Error(anonymous(o), new ServiceError('InternalException', 'An internal error occurred.', 500)));
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  return server;
+}
+
+const anonymous = (o: ListenerOptions): RequestContext => ({ accountId: o.auth.defaultAccount, region: o.auth.defaultRegion, requestId: randomUUID() });
+
+async function handle(o: ListenerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = req.url ?? '/';
+  if (url.startsWith('/_amiwatch/')) return o.control.handle(req, res);
+  const headers = req.headers as Record<string, string | undefined>;
+  const body = await readBody(req, o.bodyLimit);
+  const scope = parseAuthorization(headers.authorization);
+  const route = o.registry.resolve(headers['x-amz-target'], scope?.service, body ?? Buffer.alloc(0), headers['content-type']);
+  const fallback = anonymous(o);
+  const render = (err: ServiceError, ctx: RequestContext = fallback) => (route ? route.renderError(ctx, err) : json11Error(ctx, err));
+  if (body === null) {
+    send(res, render(new ServiceError('RequestEntityTooLargeException', `Request body is larger than the ${o.bodyLimit}-byte limit.`, 413)), true);
+    return;
+  }
+  if (!route) {
+    send(res, render(new ServiceError('UnknownOperationException', 'amiwatch could not tell which AWS service this request is for (no X-Amz-Target, credential scope or Action/Version it serves).')));
+    return;
+  }
+  const caller = await authenticate({ method: req.method ?? 'GET', url, headers, body }, o.auth);
+  if (caller instanceof ServiceError) {
+    send(res, render(caller));
+    return;
+  }
+  const context: RequestContext = { accountId: caller.accountId, region: caller.region, requestId: fallback.requestId };
+  send(res, await route.handler({ method: req.method ?? 'GET', url, headers, body, context }));
+}
+
+/** The body, or null when it exceeds `limit` (the rest is not read; the connection closes). */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    req.resume();
+    return Promise.resolve(null);
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        resolve(null);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size > limit ? null : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, response: WireResponse, close = false): void {
+  const headers: Record<string, string | number> = { ...response.headers, 'content-length': Buffer.byteLength(response.body) };
+  if (close) headers.connection = 'close';
+  res.writeHead(response.status, headers);
+  res.end(response.body);
+}

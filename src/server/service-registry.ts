@@ -1,0 +1,51 @@
+import type { RequestContext } from '../core/shared/request-context.js';
+import type { ServiceError } from '../core/shared/service-error.js';
+import type { ServiceHandler, WireResponse } from '../wire/service-handler.js';
+
+/**
+ * Every AWS service amiwatch serves registers here, and the server routes each request to one
+ * of them — the way AWS clients address services on a shared endpoint:
+ *  1. `X-Amz-Target: <prefix>.<Operation>` (JSON protocols: `AWSEvents`, …);
+ *  2. the service in the SigV4 credential scope (`events`, `ec2`, `sns`, …);
+ *  3. `Version=` of a form-encoded query body (`2016-11-15` EC2, `2010-03-31` SNS, …).
+ * `renderError` writes errors found before the handler runs (authentication, body limit) in the
+ * service's own protocol.
+ */
+export interface ServiceRoute {
+  /** The SigV4 signing name, e.g. `events`, `ec2`, `sns`. */
+  readonly signingName: string;
+  readonly targetPrefixes?: readonly string[];
+  readonly queryVersions?: readonly string[];
+  readonly handler: ServiceHandler;
+  readonly renderError: (ctx: RequestContext, err: ServiceError) => WireResponse;
+}
+
+export class ServiceRegistry {
+  private readonly routes: ServiceRoute[] = [];
+
+  register(route: ServiceRoute): void {
+    if (this.routes.some((r) => r.signingName === route.signingName)) throw new Error(`service ${route.signingName} registered twice`);
+    this.routes.push(route);
+  }
+
+  get names(): string[] {
+    return this.routes.map((r) => r.signingName);
+  }
+
+  resolve(target: string | undefined, scopeService: string | undefined, body: Buffer, contentType: string | undefined): ServiceRoute | undefined {
+    if (target) {
+      const prefix = target.slice(0, target.lastIndexOf('.'));
+      const byTarget = this.routes.find((r) => r.targetPrefixes?.includes(prefix));
+      if (byTarget) return byTarget;
+    }
+    if (scopeService) {
+      const byScope = this.routes.find((r) => r.signingName === scopeService);
+      if (byScope) return byScope;
+    }
+    if (contentType?.startsWith('application/x-www-form-urlencoded')) {
+      const version = new URLSearchParams(body.toString('utf8')).get('Version');
+      if (version) return this.routes.find((r) => r.queryVersions?.includes(version));
+    }
+    return undefined;
+  }
+}

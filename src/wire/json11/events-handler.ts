@@ -1,0 +1,35 @@
+import type { EventsService } from '../../core/events/events-service.js';
+import { testEventPattern } from '../../core/events/test-event-pattern.js';
+import type { ServiceHandler, WireRequest } from '../service-handler.js';
+import { eventsShapes } from './events-shapes.js';
+import { createJson11Handler, type Json11Operation } from './json11-protocol.js';
+
+/** EventBridge's operation table: `X-Amz-Target: AWSEvents.<Operation>` → the domain. */
+export function createEventsHandler(events: EventsService, onInternalError?: (err: unknown, request: WireRequest) => void): ServiceHandler {
+  const { buses, rules, targets, tags, permissions, ingestion } = events;
+  const operations: Record<string, Json11Operation> = {
+    CreateEventBus: (ctx, input) => buses.createEventBus(ctx, input),
+    DeleteEventBus: (ctx, input) => buses.deleteEventBus(ctx, input),
+    DescribeEventBus: (ctx, input) => buses.describeEventBus(ctx, input),
+    ListEventBuses: (ctx, input) => buses.listEventBuses(ctx, input),
+    UpdateEventBus: (ctx, input) => buses.updateEventBus(ctx, input),
+    PutRule: (ctx, input) => rules.putRule(ctx, input),
+    DescribeRule: (ctx, input) => rules.describeRule(ctx, input),
+    ListRules: (ctx, input) => rules.listRules(ctx, input),
+    DeleteRule: (ctx, input) => rules.deleteRule(ctx, input),
+    EnableRule: (ctx, input) => rules.enableRule(ctx, input),
+    DisableRule: (ctx, input) => rules.disableRule(ctx, input),
+    PutTargets: (ctx, input) => targets.putTargets(ctx, input),
+    RemoveTargets: (ctx, input) => targets.removeTargets(ctx, input),
+    ListTargetsByRule: (ctx, input) => targets.listTargetsByRule(ctx, input),
+    ListRuleNamesByTarget: (ctx, input) => targets.listRuleNamesByTarget(ctx, input),
+    PutEvents: (ctx, input) => ingestion.putEvents(ctx, input),
+    TestEventPattern: (_ctx, input) => testEventPattern(input),
+    TagResource: (ctx, input) => tags.tagResource(ctx, input),
+    UntagResource: (ctx, input) => tags.untagResource(ctx, input),
+    ListTagsForResource: (ctx, input) => tags.listTagsForResource(ctx, input),
+    PutPermission: (ctx, input) => permissions.putPermission(ctx, input),
+    RemovePermission: (ctx, input) => permissions.removePermission(ctx, input),
+  };
+  return createJson11Handler({ targetPrefix: 'AWSEvents', operations, shapes: eventsShapes, ...(onInternalError && { onInternalError }) });
+}
