@@ -48,7 +48,7 @@ export class DeliveryWorker {
   start(): void {
     this.stopped = false;
     this.unsubscribe = this.o.feed.onEvents((events) => {
-      if (events.some((e) => e.deliveries > 0)) this.wake();
+      if (events.some((e) => e.deliveries.length > 0)) this.wake();
     });
     this.wake();
   }
@@ -107,8 +107,21 @@ export class DeliveryWorker {
     }
   }
 
+  /** Parsed targets by their JSON text: every delivery of a rule version carries the same text. */
+  private readonly targets = new Map<string, DeliveryTarget>();
+
+  private parseTarget(text: string): DeliveryTarget {
+    let t = this.targets.get(text);
+    if (!t) {
+      if (this.targets.size >= 1000) this.targets.clear();
+      t = JSON.parse(text) as DeliveryTarget;
+      this.targets.set(text, t);
+    }
+    return t;
+  }
+
   private async attempt(d: ClaimedDelivery): Promise<DeliveryOutcome> {
-    const target = JSON.parse(d.target) as DeliveryTarget;
+    const target = this.parseTarget(d.target);
     const limits = retryLimits(target.target.RetryPolicy);
     const attempts = d.attempts + 1;
     let outcome: DeliveryOutcome;
@@ -127,7 +140,7 @@ export class DeliveryWorker {
             : { id: d.id, status: 'failed', attempts, error: `EXHAUSTED ${decision.exhausted} after ${result.code}: ${result.message}` };
       }
     }
-    this.o.feed.publishDelivery({
+    if (this.o.feed.watchingDeliveries) this.o.feed.publishDelivery({
       deliveryId: d.id,
       eventId: d.eventId,
       busArn: d.busArn,
@@ -146,13 +159,17 @@ export class DeliveryWorker {
     const transport = this.o.transports.get(service);
     if (!transport) return failure(false, 'NO_RESOURCE', `amiwatch has no ${service || 'unknown'} transport for target ${target.target.Arn}`);
     try {
-      const event = JSON.parse(d.body) as Record<string, unknown>;
-      const payload = transformInput(target.target, d.body, event, {
-        ruleName: target.ruleName,
-        ruleArn: target.ruleArn,
-        ingestionTime: new Date(d.ingestedAt).toISOString(),
-      });
-      return await transport.deliver({ target, payload, event: d.body, eventId: d.eventId, attempt });
+      const t = target.target;
+      // Most targets take the event as it is: parse it only when a transformation needs it.
+      const payload =
+        t.Input === undefined && t.InputPath === undefined && t.InputTransformer === undefined
+          ? d.body
+          : transformInput(t, d.body, JSON.parse(d.body) as Record<string, unknown>, {
+              ruleName: target.ruleName,
+              ruleArn: target.ruleArn,
+              ingestionTime: new Date(d.ingestedAt).toISOString(),
+            });
+      return await transport.deliver({ target, payload, event: d.body, eventId: d.eventId, ingestedAt: d.ingestedAt, attempt });
     } catch (err) {
       this.o.onError?.(err);
       return failure(true, 'INTERNAL_ERROR', (err as Error).message);

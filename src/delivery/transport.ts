@@ -14,6 +14,8 @@ export interface DeliveryRequest {
   /** The original event JSON (event-bus targets forward this). */
   readonly event: string;
   readonly eventId: string;
+  /** When the event was accepted (ms): transports report ingestion → delivery latency with it. */
+  readonly ingestedAt: number;
   /** 1 for the first attempt. */
   readonly attempt: number;
 }

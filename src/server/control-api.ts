@@ -82,7 +82,7 @@ export class ControlApi {
     this.streams.add(res);
     const offEvents = this.o.events.feed.onEvents((events) => {
       for (const e of events) {
-        res.write(`event: event\ndata: ${JSON.stringify({ id: e.eventId, bus: e.busArn, ingestedAt: new Date(e.ingestedAt).toISOString(), rules: e.rules, deliveries: e.deliveries, event: JSON.parse(e.body) })}\n\n`);
+        res.write(`event: event\ndata: ${JSON.stringify({ id: e.eventId, bus: e.busArn, ingestedAt: new Date(e.ingestedAt).toISOString(), rules: e.rules, deliveries: e.deliveries.length, event: JSON.parse(e.body) })}\n\n`);
       }
     });
     const offDeliveries = this.o.events.feed.onDelivery((d) => {

@@ -135,8 +135,8 @@ export interface Store {
   /** The earliest due time of any pending delivery, or null when none is pending. */
   nextDueAt(): Promise<number | null>;
   /**
-   * Ends every lease at once (due now). Only for a single owner starting up: the previous
-   * process is known dead, so its in-flight deliveries need not wait for their leases.
+   * Ends every lease at once: in-flight deliveries are claimable again now. (A store reopened
+   * after a crash or restart has no leases: what was in flight is due again at once.)
    */
   releaseLeases(now: number): Promise<void>;
   countDeliveries(): Promise<DeliveryCounts>;

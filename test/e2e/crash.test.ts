@@ -65,7 +65,7 @@ test('kill -9 during PutEvents load loses no acknowledged event and no delivery'
   const second = await startServer();
   const db = new Database(join(dir, 'amiwatch.db'), { readonly: true });
   try {
-    const pending = db.prepare(`SELECT COUNT(*) FROM deliveries WHERE status = 'pending'`).pluck();
+    const pending = db.prepare(`SELECT COUNT(*) FROM deliveries WHERE status IN ('pending', 'queued')`).pluck();
     const deadline = Date.now() + 30_000;
     while ((pending.get() as number) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     assert.equal(pending.get(), 0, 'every delivery settled after the restart');

@@ -4,14 +4,10 @@
  * delivery worker listens for new deliveries to start at once instead of polling. In-process
  * and best effort: the store is the truth, the feed is a notification.
  */
-export interface FeedEvent {
-  readonly eventId: string;
-  readonly busArn: string;
-  readonly ingestedAt: number;
-  readonly body: string;
-  readonly rules: readonly string[];
-  readonly deliveries: number;
-}
+import type { NewEvent } from '../../storage/store.js';
+
+/** A committed event, as it was appended (no copy is made per listener). */
+export type FeedEvent = NewEvent;
 
 export interface FeedDelivery {
   readonly deliveryId: number;
@@ -43,6 +39,11 @@ export class EventFeed {
 
   publishEvents(events: readonly FeedEvent[]): void {
     for (const l of this.eventListeners) l(events);
+  }
+
+  /** Whether anyone listens to deliveries (the worker skips building them otherwise). */
+  get watchingDeliveries(): boolean {
+    return this.deliveryListeners.size > 0;
   }
 
   publishDelivery(d: FeedDelivery): void {

@@ -69,7 +69,7 @@ export class RuleScheduler {
     for (const arn of this.next.keys()) if (!live.has(arn)) this.next.delete(arn);
     if (batch.length > 0) {
       await this.store.appendEvents(batch);
-      this.feed.publishEvents(batch.map((b) => ({ eventId: b.eventId, busArn: b.busArn, ingestedAt: b.ingestedAt, body: b.body, rules: b.rules, deliveries: b.deliveries.length })));
+      this.feed.publishEvents(batch);
     }
     return batch.length;
   }

@@ -66,8 +66,9 @@ export function runStoreContract(name: string, harness: StoreHarness): void {
     assert.deepEqual(await store.countDeliveries(), { pending: 3, delivered: 0, failed: 0 });
   });
 
-  withStore('claimDue takes only due deliveries, oldest first, and leases them', async (store) => {
-    await store.appendEvents([event(1, 1, 5000), event(2, 1, 1000)]);
+  withStore('claimDue takes only due deliveries and leases them', async (store) => {
+    await store.appendEvents([event(2, 1, 1000)]);
+    await store.appendEvents([event(1, 1, 5000)]);
     assert.equal(await store.nextDueAt(), 1000);
     const first = await store.claimDue(1000, 10, 30_000);
     assert.equal(first.length, 1);
@@ -106,8 +107,16 @@ export function runStoreContract(name: string, harness: StoreHarness): void {
   withStore('releaseLeases makes in-flight deliveries due at once', async (store) => {
     await store.appendEvents([event(1, 1, 1000)]);
     assert.equal((await store.claimDue(1000, 10, 60_000)).length, 1);
+    assert.equal((await store.claimDue(2000, 10, 60_000)).length, 0);
     await store.releaseLeases(2000);
     assert.equal((await store.claimDue(2000, 10, 60_000)).length, 1);
+  });
+
+  withStore('many appends in one turn commit together, each caller resolved', async (store) => {
+    await Promise.all(Array.from({ length: 50 }, (_, i) => store.appendEvents([event(i + 1, 1, 1000)])));
+    assert.equal((await store.readEvents({ limit: 100 })).length, 50);
+    const claimed = await store.claimDue(1000, 100, 60_000);
+    assert.equal(new Set(claimed.map((c) => c.id)).size, 50);
   });
 
   withStore('nextDueAt is null with nothing pending', async (store) => {
@@ -118,19 +127,23 @@ export function runStoreContract(name: string, harness: StoreHarness): void {
 
   if (harness.reopen) {
     const reopen = harness.reopen.bind(harness);
-    withStore('everything survives a restart, leases included', async (store) => {
+    withStore('everything survives a restart; what was in flight is due again at once', async (store) => {
       await store.writeResources([{ kind: 'bus', key: 'k', doc: '{}' }]);
-      await store.appendEvents([event(1, 2, 1000)]);
+      await store.appendEvents([event(1, 2, 1000), event(2, 1, 1000)]);
       const [claimed] = await store.claimDue(1000, 1, 60_000);
       await store.settle(1001, [{ id: claimed!.id, status: 'delivered', attempts: 1 }]);
-      await store.claimDue(1000, 1, 60_000); // leased, then the process "dies"
+      await store.claimDue(1000, 1, 60_000); // in flight when the process "dies"
+      const retried = (await store.claimDue(1000, 1, 60_000))[0]!;
+      await store.settle(1001, [{ id: retried.id, status: 'retry', attempts: 1, dueAt: 9000, error: 'e' }]);
       const next = await reopen(store);
       assert.equal((await next.loadResources('bus')).length, 1);
-      assert.equal((await next.readEvents({ limit: 10 })).length, 1);
-      assert.deepEqual(await next.countDeliveries(), { pending: 1, delivered: 1, failed: 0 });
-      assert.equal((await next.claimDue(2000, 10, 60_000)).length, 0, 'still leased');
-      await next.releaseLeases(2000);
-      assert.equal((await next.claimDue(2000, 10, 60_000)).length, 1);
+      assert.equal((await next.readEvents({ limit: 10 })).length, 2);
+      assert.deepEqual(await next.countDeliveries(), { pending: 2, delivered: 1, failed: 0 });
+      assert.equal((await next.claimDue(2000, 10, 60_000)).length, 1, 'the in-flight one, not the retry due at 9000');
+      assert.equal(await next.nextDueAt(), 9000);
+      const later = await next.claimDue(9000, 10, 60_000);
+      assert.equal(later.length, 1);
+      assert.equal(later[0]!.attempts, 1);
       return next;
     });
   } else {

@@ -4,6 +4,11 @@
  * edge (~112k events/s with a delivery each, against ~20k with UUID keys); the event id is a
  * plain unindexed column. The only index on the hot path is the partial index over pending
  * deliveries, which stays as small as the backlog.
+ *
+ * Delivery status: `pending` (waiting in the table, due at due_at), `queued` (appended by the
+ * running process and held in its memory queue — outside the partial index, so a fresh delivery
+ * costs no index write; a process that opens the file turns every `queued` row back into
+ * `pending`), `delivered`, `failed`.
  */
 export const schemaVersion = 1;
 
@@ -37,7 +42,6 @@ CREATE TABLE IF NOT EXISTS deliveries (
   status TEXT NOT NULL,
   due_at INTEGER NOT NULL,
   attempts INTEGER NOT NULL DEFAULT 0,
-  leased INTEGER NOT NULL DEFAULT 0,
   last_error TEXT,
   updated_at INTEGER NOT NULL
 );

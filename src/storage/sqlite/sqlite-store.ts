@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type {
   ClaimedDelivery,
@@ -13,6 +14,7 @@ import type {
   ResourceWrite,
   Store,
 } from '../store.js';
+import { Checkpointer } from './checkpointer.js';
 import { schema, schemaVersion } from './schema.js';
 
 export interface SqliteStoreOptions {
@@ -24,22 +26,60 @@ export interface SqliteStoreOptions {
    * commit is fsynced.
    */
   readonly durability?: 'process' | 'power';
+  /** Most deliveries held in the memory queue (beyond it they wait in the table). */
+  readonly queueCapacity?: number;
+}
+
+interface PendingAppend {
+  readonly events: readonly NewEvent[];
+  readonly resolve: () => void;
+  readonly reject: (err: unknown) => void;
+}
+
+interface Queued extends ClaimedDelivery {
+  readonly dueAt: number;
 }
 
 /**
- * The embedded adapter: one SQLite file in WAL mode, better-sqlite3 (synchronous, so every
- * method completes before it returns; the Promise is only the port's shape).
+ * The embedded adapter: one SQLite file in WAL mode through better-sqlite3, owned by one
+ * process at a time. Three measured costs shape it (ENVIRONMENT.md and bench/put-events):
+ *  - commits, not inserts: appendEvents is group-committed — the appends of one event-loop turn
+ *    (concurrent PutEvents requests) share one transaction, committed in a setImmediate; each
+ *    caller's promise resolves only after that commit;
+ *  - checkpoints: run on another thread (Checkpointer), never inside a commit;
+ *  - claiming: the deliveries this process appends go, after the commit, into a memory queue
+ *    (status `queued` in the table), so the worker claims them without a query; leases are held
+ *    in memory. A crash loses only the memory: on open every `queued` row is `pending` again and
+ *    every lease is gone — at-least-once, as the port promises.
  */
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly stmt;
+  private readonly checkpointer: Checkpointer | null;
+  private readonly capacity: number;
+  private pending: PendingAppend[] = [];
+  private flushScheduled = false;
+  /** Deliveries appended by this process, not yet claimed, in append order. */
+  private queue: Queued[] = [];
+  private queueHead = 0;
+  /** In-flight deliveries: id → lease end and the delivery (re-served if the lease runs out). */
+  private readonly leases = new Map<number, { until: number; delivery: ClaimedDelivery }>();
+  /** No `pending` row of the table is due before this (Infinity: none is pending). */
+  private tableDue: number;
+
+  private readonly writeTransaction: (writes: readonly ResourceWrite[]) => void;
+  private readonly appendTransaction: (events: readonly NewEvent[], queued: boolean) => Queued[];
+  private readonly settleTransaction: (now: number, outcomes: readonly DeliveryOutcome[]) => void;
 
   constructor(options: SqliteStoreOptions) {
-    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    const file = options.path !== ':memory:';
+    if (file) mkdirSync(dirname(options.path), { recursive: true });
+    this.capacity = options.queueCapacity ?? 100_000;
     this.db = new Database(options.path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.durability === 'power' ? 'FULL' : 'NORMAL'}`);
     this.db.pragma('busy_timeout = 5000');
+    if (file) this.db.pragma('wal_autocheckpoint = 0');
     this.db.exec(schema);
     const version = this.db.prepare(`SELECT value FROM meta WHERE key = 'schema'`).pluck().get() as string | undefined;
     if (version === undefined) {
@@ -47,18 +87,15 @@ export class SqliteStore implements Store {
     } else if (version !== String(schemaVersion)) {
       throw new Error(`${options.path}: schema version ${version}, this amiwatch reads version ${schemaVersion}`);
     }
+    // The previous owner's memory queue is gone: its deliveries wait in the table again.
+    this.db.prepare(`UPDATE deliveries SET status = 'pending' WHERE status = 'queued'`).run();
     this.stmt = this.prepare();
+    this.tableDue = this.queryTableDue(-Infinity);
     this.writeTransaction = this.db.transaction(this.writeTx);
     this.appendTransaction = this.db.transaction(this.appendTx);
-    this.claimTransaction = this.db.transaction(this.claimTx);
     this.settleTransaction = this.db.transaction(this.settleTx);
+    this.checkpointer = file ? new Checkpointer(options.path, createRequire(import.meta.url).resolve('better-sqlite3')) : null;
   }
-
-  private readonly settleTransaction: (now: number, outcomes: readonly DeliveryOutcome[]) => void;
-
-  private readonly writeTransaction: (writes: readonly ResourceWrite[]) => void;
-  private readonly appendTransaction: (events: readonly NewEvent[]) => void;
-  private readonly claimTransaction: (now: number, limit: number, leaseMs: number) => ClaimedDelivery[];
 
   private prepare() {
     const db = this.db;
@@ -67,31 +104,32 @@ export class SqliteStore implements Store {
       putResource: db.prepare(`INSERT INTO resources (kind, key, doc) VALUES (?, ?, ?) ON CONFLICT (kind, key) DO UPDATE SET doc = excluded.doc`),
       deleteResource: db.prepare(`DELETE FROM resources WHERE kind = ? AND key = ?`),
       insertEvent: db.prepare(`INSERT INTO events (event_id, bus_arn, ingested_at, rules, body) VALUES (?, ?, ?, ?, ?)`),
-      insertDelivery: db.prepare(
-        `INSERT INTO deliveries (event_seq, rule_arn, target, status, due_at, updated_at) VALUES (?, ?, ?, 'pending', ?, ?)`,
-      ),
+      insertDelivery: db.prepare(`INSERT INTO deliveries (event_seq, rule_arn, target, status, due_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`),
       selectDue: db.prepare(
-        `SELECT d.id, d.rule_arn AS ruleArn, d.target, d.attempts, e.event_id AS eventId, e.bus_arn AS busArn,
+        `SELECT d.id, d.rule_arn AS ruleArn, d.target, d.attempts, d.due_at AS dueAt, e.event_id AS eventId, e.bus_arn AS busArn,
                 e.ingested_at AS ingestedAt, e.body
            FROM deliveries d JOIN events e ON e.seq = d.event_seq
           WHERE d.status = 'pending' AND d.due_at <= ?
           ORDER BY d.due_at LIMIT ?`,
       ),
-      lease: db.prepare(`UPDATE deliveries SET due_at = ?, leased = 1 WHERE id = ?`),
-      complete: db.prepare(`UPDATE deliveries SET status = 'delivered', attempts = ?, leased = 0, updated_at = ? WHERE id = ?`),
-      retryAt: db.prepare(
-        `UPDATE deliveries SET due_at = ?, attempts = ?, leased = 0, last_error = ?, updated_at = ? WHERE id = ? AND status = 'pending'`,
-      ),
-      fail: db.prepare(`UPDATE deliveries SET status = 'failed', attempts = ?, leased = 0, last_error = ?, updated_at = ? WHERE id = ?`),
-      nextDue: db.prepare(`SELECT MIN(due_at) FROM deliveries WHERE status = 'pending'`).pluck(),
-      releaseLeases: db.prepare(`UPDATE deliveries SET due_at = ?, leased = 0 WHERE status = 'pending' AND leased = 1`),
+      tableDue: db.prepare(`SELECT MIN(due_at) FROM deliveries WHERE status = 'pending' AND due_at > ?`).pluck(),
+      complete: db.prepare(`UPDATE deliveries SET status = 'delivered', attempts = ?, updated_at = ? WHERE id = ?`),
+      retryAt: db.prepare(`UPDATE deliveries SET status = 'pending', due_at = ?, attempts = ?, last_error = ?, updated_at = ? WHERE id = ?`),
+      fail: db.prepare(`UPDATE deliveries SET status = 'failed', attempts = ?, last_error = ?, updated_at = ? WHERE id = ?`),
       counts: db.prepare(`SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status`),
       deliveriesOf: db.prepare(
-        `SELECT id, rule_arn AS ruleArn, target, status, attempts, due_at AS dueAt, last_error AS lastError, updated_at AS updatedAt
+        `SELECT id, rule_arn AS ruleArn, target, CASE status WHEN 'queued' THEN 'pending' ELSE status END AS status, attempts,
+                due_at AS dueAt, last_error AS lastError, updated_at AS updatedAt
            FROM deliveries WHERE event_seq = ? ORDER BY id`,
       ),
     };
   }
+
+  private queryTableDue(after: number): number {
+    return (this.stmt.tableDue.get(after) as number | null) ?? Infinity;
+  }
+
+  // ---- keyed resource state ----
 
   async loadResources(kind: string): Promise<ResourceRecord[]> {
     return this.stmt.loadResources.all(kind) as ResourceRecord[];
@@ -108,16 +146,59 @@ export class SqliteStore implements Store {
     this.writeTransaction(writes);
   }
 
-  private readonly appendTx = (events: readonly NewEvent[]) => {
+  // ---- event log ----
+
+  private readonly appendTx = (events: readonly NewEvent[], queued: boolean): Queued[] => {
+    const status = queued ? 'queued' : 'pending';
+    const out: Queued[] = [];
     for (const e of events) {
       const seq = this.stmt.insertEvent.run(e.eventId, e.busArn, e.ingestedAt, JSON.stringify(e.rules), e.body).lastInsertRowid;
-      for (const d of e.deliveries) this.stmt.insertDelivery.run(seq, d.ruleArn, d.target, d.dueAt, e.ingestedAt);
+      for (const d of e.deliveries) {
+        const id = Number(this.stmt.insertDelivery.run(seq, d.ruleArn, d.target, status, d.dueAt, e.ingestedAt).lastInsertRowid);
+        out.push({ id, eventId: e.eventId, busArn: e.busArn, ingestedAt: e.ingestedAt, body: e.body, ruleArn: d.ruleArn, target: d.target, attempts: 0, dueAt: d.dueAt });
+      }
+    }
+    return out;
+  };
+
+  appendEvents(events: readonly NewEvent[]): Promise<void> {
+    if (events.length === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.pending.push({ events, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(this.flush);
+      }
+    });
+  }
+
+  /** Commits every append of this turn in one transaction (each on its own if that fails). */
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    try {
+      this.commitAppend(batch.length === 1 ? batch[0]!.events : batch.flatMap((p) => p.events));
+      for (const p of batch) p.resolve();
+    } catch (err) {
+      if (batch.length === 1) return batch[0]!.reject(err);
+      for (const p of batch) {
+        try {
+          this.commitAppend(p.events);
+          p.resolve();
+        } catch (e) {
+          p.reject(e);
+        }
+      }
     }
   };
 
-  async appendEvents(events: readonly NewEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    this.appendTransaction(events);
+  private commitAppend(events: readonly NewEvent[]): void {
+    const room = this.queue.length - this.queueHead < this.capacity;
+    const added = this.appendTransaction(events, room);
+    if (room) for (const q of added) this.queue.push(q);
+    else for (const q of added) this.tableDue = Math.min(this.tableDue, q.dueAt);
   }
 
   async readEvents(query: EventQuery): Promise<EventView[]> {
@@ -130,21 +211,51 @@ export class SqliteStore implements Store {
     const sql = `SELECT seq, event_id AS eventId, bus_arn AS busArn, ingested_at AS ingestedAt, rules, body FROM events
       ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq DESC LIMIT ?`;
     const rows = this.db.prepare(sql).all(...args, query.limit) as (Omit<EventView, 'rules' | 'deliveries'> & { rules: string })[];
-    return rows.map((r) => ({
-      ...r,
-      rules: JSON.parse(r.rules) as string[],
-      deliveries: this.stmt.deliveriesOf.all(r.seq) as DeliveryView[],
-    }));
+    return rows.map((r) => ({ ...r, rules: JSON.parse(r.rules) as string[], deliveries: this.stmt.deliveriesOf.all(r.seq) as DeliveryView[] }));
   }
 
-  private readonly claimTx = (now: number, limit: number, leaseMs: number): ClaimedDelivery[] => {
-    const rows = this.stmt.selectDue.all(now, limit) as ClaimedDelivery[];
-    for (const r of rows) this.stmt.lease.run(now + leaseMs, r.id);
-    return rows;
-  };
+  // ---- delivery queue ----
 
   async claimDue(now: number, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
-    return this.claimTransaction(now, limit, leaseMs);
+    const out: ClaimedDelivery[] = [];
+    const lease = (d: ClaimedDelivery) => {
+      this.leases.set(d.id, { until: now + leaseMs, delivery: d });
+      out.push(d);
+    };
+    // 1. Leases that ran out (a transport that never answered): due again.
+    for (const [id, l] of this.leases) {
+      if (out.length >= limit) break;
+      if (l.until <= now) {
+        this.leases.delete(id);
+        lease(l.delivery);
+      }
+    }
+    // 2. Table rows due now (retries, and what a previous process left), oldest first.
+    if (out.length < limit && this.tableDue <= now) {
+      const want = limit - out.length;
+      const fetched = want + this.leases.size;
+      const rows = this.stmt.selectDue.all(now, fetched) as Queued[];
+      let taken = 0;
+      for (const r of rows) {
+        if (taken >= want) break;
+        if (this.leases.has(r.id)) continue;
+        lease(strip(r));
+        taken++;
+      }
+      if (rows.length < fetched) this.tableDue = this.queryTableDue(now);
+    }
+    // 3. The memory queue, in append order.
+    while (out.length < limit && this.queueHead < this.queue.length) {
+      const q = this.queue[this.queueHead]!;
+      if (q.dueAt > now) break;
+      this.queueHead++;
+      lease(strip(q));
+    }
+    if (this.queueHead > 4096 && this.queueHead * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.queueHead);
+      this.queueHead = 0;
+    }
+    return out;
   }
 
   private readonly settleTx = (now: number, outcomes: readonly DeliveryOutcome[]) => {
@@ -156,24 +267,43 @@ export class SqliteStore implements Store {
   };
 
   async settle(now: number, outcomes: readonly DeliveryOutcome[]): Promise<void> {
-    if (outcomes.length > 0) this.settleTransaction(now, outcomes);
+    if (outcomes.length === 0) return;
+    this.settleTransaction(now, outcomes);
+    for (const o of outcomes) {
+      this.leases.delete(o.id);
+      if (o.status === 'retry') this.tableDue = Math.min(this.tableDue, o.dueAt);
+    }
   }
 
   async nextDueAt(): Promise<number | null> {
-    return (this.stmt.nextDue.get() as number | null | undefined) ?? null;
+    let next = this.tableDue;
+    if (this.queueHead < this.queue.length) next = Math.min(next, this.queue[this.queueHead]!.dueAt);
+    for (const l of this.leases.values()) next = Math.min(next, l.until);
+    return next === Infinity ? null : next;
   }
 
-  async releaseLeases(now: number): Promise<void> {
-    this.stmt.releaseLeases.run(now);
+  async releaseLeases(_now?: number): Promise<void> {
+    for (const l of this.leases.values()) this.queue.push({ ...l.delivery, dueAt: -Infinity });
+    this.leases.clear();
   }
 
   async countDeliveries(): Promise<DeliveryCounts> {
     const counts = { pending: 0, delivered: 0, failed: 0 };
-    for (const row of this.stmt.counts.all() as { status: keyof DeliveryCounts; n: number }[]) counts[row.status] = row.n;
+    for (const row of this.stmt.counts.all() as { status: string; n: number }[]) {
+      const key = row.status === 'queued' ? 'pending' : (row.status as keyof DeliveryCounts);
+      counts[key] += row.n;
+    }
     return counts;
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.flush();
+    this.db.close();
+    await this.checkpointer?.stop();
   }
+}
+
+function strip(q: Queued): ClaimedDelivery {
+  return { id: q.id, eventId: q.eventId, busArn: q.busArn, ingestedAt: q.ingestedAt, body: q.body, ruleArn: q.ruleArn, target: q.target, attempts: q.attempts };
 }

@@ -50,23 +50,26 @@ function show(value: unknown): string {
   return `'${JSON.stringify(value)}'`;
 }
 
+function violation(v: string[], value: unknown, path: string, constraint: string): void {
+  v.push(`Value ${show(value)} at '${path}' failed to satisfy constraint: ${constraint}`);
+}
+
 function read(shape: Shape, value: unknown, path: string, v: string[]): unknown {
-  const at = (constraint: string) => v.push(`Value ${show(value)} at '${path}' failed to satisfy constraint: ${constraint}`);
   switch (shape.t) {
     case 'any':
       return value;
     case 'string': {
       if (typeof value !== 'string') throw serialization(`Expected a string for ${path || 'input'}, got ${jsonType(value)}.`);
-      if (shape.enum && !shape.enum.includes(value)) at(`Member must satisfy enum value set: [${shape.enum.join(', ')}]`);
-      if (shape.min !== undefined && value.length < shape.min) at(`Member must have length greater than or equal to ${shape.min}`);
-      if (shape.max !== undefined && value.length > shape.max) at(`Member must have length less than or equal to ${shape.max}`);
-      if (shape.pattern && !shape.pattern.test(value)) at(`Member must satisfy regular expression pattern: ${shape.pattern.source.replace(/^\^|\$$/g, '')}`);
+      if (shape.enum && !shape.enum.includes(value)) violation(v, value, path, `Member must satisfy enum value set: [${shape.enum.join(', ')}]`);
+      if (shape.min !== undefined && value.length < shape.min) violation(v, value, path, `Member must have length greater than or equal to ${shape.min}`);
+      if (shape.max !== undefined && value.length > shape.max) violation(v, value, path, `Member must have length less than or equal to ${shape.max}`);
+      if (shape.pattern && !shape.pattern.test(value)) violation(v, value, path, `Member must satisfy regular expression pattern: ${shape.pattern.source.replace(/^\^|\$$/g, '')}`);
       return value;
     }
     case 'integer': {
       if (typeof value !== 'number' || !Number.isInteger(value)) throw serialization(`Expected an integer for ${path}, got ${jsonType(value)}.`);
-      if (shape.min !== undefined && value < shape.min) at(`Member must have value greater than or equal to ${shape.min}`);
-      if (shape.max !== undefined && value > shape.max) at(`Member must have value less than or equal to ${shape.max}`);
+      if (shape.min !== undefined && value < shape.min) violation(v, value, path, `Member must have value greater than or equal to ${shape.min}`);
+      if (shape.max !== undefined && value > shape.max) violation(v, value, path, `Member must have value less than or equal to ${shape.max}`);
       return value;
     }
     case 'boolean':
@@ -80,15 +83,15 @@ function read(shape: Shape, value: unknown, path: string, v: string[]): unknown 
     }
     case 'list': {
       if (!Array.isArray(value)) throw serialization(`Expected a list for ${path}, got ${jsonType(value)}.`);
-      if (shape.min !== undefined && value.length < shape.min) at(`Member must have length greater than or equal to ${shape.min}`);
-      if (shape.max !== undefined && value.length > shape.max) at(`Member must have length less than or equal to ${shape.max}`);
+      if (shape.min !== undefined && value.length < shape.min) violation(v, value, path, `Member must have length greater than or equal to ${shape.min}`);
+      if (shape.max !== undefined && value.length > shape.max) violation(v, value, path, `Member must have length less than or equal to ${shape.max}`);
       return value.map((item, i) => read(shape.member, item, `${path}.${i + 1}.member`, v));
     }
     case 'map': {
       if (!isObject(value)) throw serialization(`Expected a map for ${path}, got ${jsonType(value)}.`);
       const out: Record<string, unknown> = {};
       const entries = Object.entries(value);
-      if (shape.max !== undefined && entries.length > shape.max) at(`Member must have length less than or equal to ${shape.max}`);
+      if (shape.max !== undefined && entries.length > shape.max) violation(v, value, path, `Member must have length less than or equal to ${shape.max}`);
       for (const [k, item] of entries) {
         read(shape.key, k, `${path}.key`, v);
         out[k] = read(shape.value, item, `${path}.${k}.value`, v);

@@ -34,6 +34,7 @@ export function parseAuthorization(header: string | undefined): SigV4Authorizati
   const [accessKeyId, date] = credential as [string, string];
   const region = sigv4a ? '' : credential[2]!;
   const service = credential[credential.length - 2]!;
-  if (!accessKeyId || !/^\d{8}$/.test(date) || !service || (!sigv4a && !region)) return null;
+  // The region and service end up in ARNs and event envelopes: only AWS's alphabet is accepted.
+  if (!accessKeyId || !/^\d{8}$/.test(date) || !/^[a-z0-9-]{1,64}$/.test(service) || (!sigv4a && !/^[a-z0-9-]{1,32}$/.test(region))) return null;
   return { algorithm, accessKeyId, date, region, service, signedHeaders: signedHeaders.split(';'), signature };
 }

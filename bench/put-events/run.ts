@@ -1,0 +1,128 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * bench/put-events: PutEvents through HTTP with 10-entry batches.
+ *  1. bare node:http reading the same bodies: the ceiling on this machine, this run;
+ *  2. amiwatch, durable (SQLite file, WAL), one rule matching every event with one target, so
+ *     each event also writes a delivery row and is delivered while the load runs;
+ *  3. amiwatch at half of (2)'s rate: ingestion → delivery latency.
+ * Prints events/s, request latency p50/p99, the ratio to the ceiling, delivery latency.
+ * `SECONDS=5 CONNECTIONS=32 npm run bench:put-events`.
+ */
+const SECONDS = Number(process.env.SECONDS ?? 5);
+const CONNECTIONS = Number(process.env.CONNECTIONS ?? 32);
+const AUTH = 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/events/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=0000';
+
+const bodies = Array.from({ length: 16 }, (_, b) =>
+  Buffer.from(
+    JSON.stringify({
+      Entries: Array.from({ length: 10 }, (_, i) => ({
+        Source: 'bench.app',
+        DetailType: 'Order Created',
+        Detail: JSON.stringify({ orderId: `o-${b}-${i}`, customer: { id: `c-${i}`, tier: 'gold' }, items: [{ sku: 'sku-1', qty: 2 }, { sku: 'sku-2', qty: 1 }], total: 42.5 }),
+        Resources: [`arn:aws:ec2:us-east-1::image/ami-${String(b * 10 + i).padStart(17, '0')}`],
+      })),
+    }),
+  ),
+);
+
+function startServer(mode: 'bare' | 'amiwatch', dataDir?: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = fork(new URL('./server.ts', import.meta.url).pathname, [mode, dataDir ?? ''], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve) => child.once('message', (m: { ready: string }) => resolve({ child, url: m.ready })));
+}
+
+const ask = <T>(child: ChildProcess, cmd: string): Promise<T> =>
+  new Promise((resolve) => {
+    child.once('message', (m) => resolve(m as T));
+    child.send({ cmd });
+  });
+
+function post(agent: Agent, url: URL, path: string, body: Buffer, target: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { agent, host: url.hostname, port: url.port, method: 'POST', path,
+        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target, 'x-amz-date': '20260101T000000Z', authorization: AUTH, 'content-length': body.length } },
+      (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 ? resolve(res.statusCode) : reject(new Error(`status ${res.statusCode}`))));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Closed loop (rate 0) or paced at `rate` requests/s; returns requests/s and latencies. */
+async function load(base: string, seconds: number, rate = 0) {
+  const url = new URL(base);
+  const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+  const latencies: number[] = [];
+  const start = performance.now();
+  const end = start + seconds * 1000;
+  let sent = 0;
+  const loop = async (c: number) => {
+    for (let i = c; performance.now() < end; i += CONNECTIONS) {
+      if (rate > 0) {
+        const due = start + (sent++ * 1000) / rate;
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      }
+      const t0 = performance.now();
+      await post(agent, url, '/', bodies[i % bodies.length]!, 'AWSEvents.PutEvents');
+      latencies.push(performance.now() - t0);
+    }
+  };
+  await Promise.all(Array.from({ length: CONNECTIONS }, (_, c) => loop(c)));
+  const elapsed = (performance.now() - start) / 1000;
+  agent.destroy();
+  return { rps: latencies.length / elapsed, latencies };
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : NaN;
+};
+const fmt = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2));
+
+async function main() {
+  const results: Record<string, string> = {};
+  const bare = await startServer('bare');
+  await load(bare.url, 1);
+  const b = await load(bare.url, SECONDS);
+  bare.child.kill();
+  results.bare = `${fmt(b.rps * 10)} events/s (${fmt(b.rps)} req/s), p50 ${fmt(pct(b.latencies, 50))} ms, p99 ${fmt(pct(b.latencies, 99))} ms`;
+
+  const dir = mkdtempSync(join(tmpdir(), 'amiwatch-bench-'));
+  const ami = await startServer('amiwatch', dir);
+  const admin = (op: string, body: unknown) => post(new Agent(), new URL(ami.url), '/', Buffer.from(JSON.stringify(body)), `AWSEvents.${op}`);
+  await admin('PutRule', { Name: 'orders', EventPattern: '{"source":["bench.app"],"detail":{"customer":{"tier":["gold"]}}}' });
+  await admin('PutTargets', { Rule: 'orders', Targets: [{ Id: 'q', Arn: 'arn:aws:sqs:us-east-1:000000000000:orders' }] });
+  await load(ami.url, 1);
+  await ask(ami.child, 'latencies');
+  const a = await load(ami.url, SECONDS);
+  const full = await ask<{ latencies: number[] }>(ami.child, 'latencies');
+  results.amiwatch = `${fmt(a.rps * 10)} events/s (${fmt(a.rps)} req/s), p50 ${fmt(pct(a.latencies, 50))} ms, p99 ${fmt(pct(a.latencies, 99))} ms, ${((a.rps / b.rps) * 100).toFixed(1)}% of bare`;
+  results['delivery at full load'] = `${full.latencies.length} delivered during the run, ingestion→delivery p50 ${fmt(pct(full.latencies, 50))} ms, p99 ${fmt(pct(full.latencies, 99))} ms`;
+
+  // Let the backlog drain, then half load.
+  for (let i = 0; i < 200; i++) {
+    const { counts } = await ask<{ counts: { pending: number } }>(ami.child, 'counts');
+    if (counts.pending === 0) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await ask(ami.child, 'latencies');
+  const h = await load(ami.url, SECONDS, a.rps / 2);
+  await new Promise((r) => setTimeout(r, 300));
+  const half = await ask<{ latencies: number[] }>(ami.child, 'latencies');
+  results['half load'] = `${fmt(h.rps * 10)} events/s offered, request p50 ${fmt(pct(h.latencies, 50))} ms, p99 ${fmt(pct(h.latencies, 99))} ms; ingestion→delivery p50 ${fmt(pct(half.latencies, 50))} ms, p99 ${fmt(pct(half.latencies, 99))} ms (${half.latencies.length} deliveries)`;
+  ami.child.kill();
+  rmSync(dir, { recursive: true, force: true });
+  console.log(`bench/put-events (${SECONDS} s per phase, ${CONNECTIONS} connections, 10 entries per request)`);
+  for (const [k, v] of Object.entries(results)) console.log(`  ${k.padEnd(22)} ${v}`);
+}
+
+await main();
