@@ -31,7 +31,10 @@ const bodies = Array.from({ length: 16 }, (_, b) =>
 );
 
 function startServer(mode: 'bare' | 'amiwatch', dataDir?: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = fork(new URL('./server.ts', import.meta.url).pathname, [mode, dataDir ?? ''], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // Compiled (`.js`) runs fork the compiled server; source runs go through tsx.
+  const compiled = import.meta.url.endsWith('.js');
+  const server = new URL(compiled ? './server.js' : './server.ts', import.meta.url).pathname;
+  const child = fork(server, [mode, dataDir ?? ''], { execArgv: compiled ? [] : ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve) => child.once('message', (m: { ready: string }) => resolve({ child, url: m.ready })));
 }
 
@@ -103,9 +106,13 @@ async function main() {
   await admin('PutTargets', { Rule: 'orders', Targets: [{ Id: 'q', Arn: 'arn:aws:sqs:us-east-1:000000000000:orders' }] });
   await load(ami.url, 1);
   await ask(ami.child, 'latencies');
+  const cpu0 = await ask<{ cpuMs: number }>(ami.child, 'cpu');
   const a = await load(ami.url, SECONDS);
+  const cpu1 = await ask<{ cpuMs: number }>(ami.child, 'cpu');
   const full = await ask<{ latencies: number[] }>(ami.child, 'latencies');
+  const cpuPerEvent = ((cpu1.cpuMs - cpu0.cpuMs) * 1000) / (a.rps * 10 * SECONDS);
   results.amiwatch = `${fmt(a.rps * 10)} events/s (${fmt(a.rps)} req/s), p50 ${fmt(pct(a.latencies, 50))} ms, p99 ${fmt(pct(a.latencies, 99))} ms, ${((a.rps / b.rps) * 100).toFixed(1)}% of bare`;
+  results['server CPU'] = `${cpuPerEvent.toFixed(1)} µs per event (ingest + delivery), ${fmt(1e6 / cpuPerEvent)} events per CPU-second`;
   results['delivery at full load'] = `${full.latencies.length} delivered during the run, ingestion→delivery p50 ${fmt(pct(full.latencies, 50))} ms, p99 ${fmt(pct(full.latencies, 99))} ms`;
 
   // Let the backlog drain, then half load.

@@ -38,6 +38,9 @@ if (mode === 'bare') {
     if (m.cmd === 'latencies') {
       send({ latencies });
       latencies = [];
+    } else if (m.cmd === 'cpu') {
+      const u = process.cpuUsage();
+      send({ cpuMs: (u.user + u.system) / 1000 });
     } else if (m.cmd === 'counts') {
       send({ counts: await app.store.countDeliveries() });
     }

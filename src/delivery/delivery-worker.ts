@@ -108,13 +108,14 @@ export class DeliveryWorker {
   }
 
   /** Parsed targets by their JSON text: every delivery of a rule version carries the same text. */
-  private readonly targets = new Map<string, DeliveryTarget>();
+  private readonly targets = new Map<string, DeliveryTarget & { service: string }>();
 
-  private parseTarget(text: string): DeliveryTarget {
+  private parseTarget(text: string): DeliveryTarget & { service: string } {
     let t = this.targets.get(text);
     if (!t) {
       if (this.targets.size >= 1000) this.targets.clear();
-      t = JSON.parse(text) as DeliveryTarget;
+      const parsed = JSON.parse(text) as DeliveryTarget;
+      t = { ...parsed, service: parseArn(parsed.target.Arn ?? '')?.service ?? '' };
       this.targets.set(text, t);
     }
     return t;
@@ -154,8 +155,8 @@ export class DeliveryWorker {
     return outcome;
   }
 
-  private async call(d: ClaimedDelivery, target: DeliveryTarget, attempt: number): Promise<DeliveryResult> {
-    const service = parseArn(target.target.Arn ?? '')?.service ?? '';
+  private async call(d: ClaimedDelivery, target: DeliveryTarget & { service: string }, attempt: number): Promise<DeliveryResult> {
+    const service = target.service;
     const transport = this.o.transports.get(service);
     if (!transport) return failure(false, 'NO_RESOURCE', `amiwatch has no ${service || 'unknown'} transport for target ${target.target.Arn}`);
     try {

@@ -114,7 +114,7 @@ export class Ingestion {
     }
     const event = JSON.parse(body) as Record<string, unknown>;
     const now = this.clock.now();
-    await this.append([{ ...this.route(bus, event, now), eventId: String(event.id), body }]);
+    await this.append([this.route(bus, event, now, String(event.id), body)]);
     return null;
   }
 
@@ -170,10 +170,10 @@ export class Ingestion {
     const body =
       `{"version":"0","id":"${id}","detail-type":${JSON.stringify(env.detailType)},"source":${JSON.stringify(env.source)},` +
       `"account":"${env.account}","time":"${time}","region":"${env.region}","resources":${JSON.stringify(env.resources)},"detail":${detailText}}`;
-    return { ...this.route(bus, event, now), eventId: id, body };
+    return this.route(bus, event, now, id, body);
   }
 
-  private route(bus: BusEntry, event: Record<string, unknown>, now: number): Omit<NewEvent, 'eventId' | 'body'> {
+  private route(bus: BusEntry, event: Record<string, unknown>, now: number, eventId: string, body: string): NewEvent {
     const rules = bus.rules.size === 0 ? [] : bus.matcher.match(event);
     const deliveries: NewDelivery[] = [];
     for (const name of rules) {
@@ -181,7 +181,7 @@ export class Ingestion {
       if (!rule) continue;
       for (const target of rule.targetJson) deliveries.push({ ruleArn: rule.doc.arn, target, dueAt: now });
     }
-    return { busArn: bus.doc.arn, ingestedAt: now, rules, deliveries };
+    return { eventId, busArn: bus.doc.arn, ingestedAt: now, body, rules, deliveries };
   }
 
   private async append(batch: readonly NewEvent[]): Promise<void> {

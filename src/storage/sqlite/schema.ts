@@ -34,11 +34,19 @@ CREATE TABLE IF NOT EXISTS events (
   body TEXT NOT NULL
 );
 
+-- A rule's target as deliveries carry it, stored once: every delivery of a rule version refers to
+-- the same row, so a delivery row is a handful of integers.
+CREATE TABLE IF NOT EXISTS targets (
+  id INTEGER PRIMARY KEY,
+  rule_arn TEXT NOT NULL,
+  target TEXT NOT NULL,
+  UNIQUE (rule_arn, target)
+);
+
 CREATE TABLE IF NOT EXISTS deliveries (
   id INTEGER PRIMARY KEY,
   event_seq INTEGER NOT NULL,
-  rule_arn TEXT NOT NULL,
-  target TEXT NOT NULL,
+  target_id INTEGER NOT NULL,
   status TEXT NOT NULL,
   due_at INTEGER NOT NULL,
   attempts INTEGER NOT NULL DEFAULT 0,

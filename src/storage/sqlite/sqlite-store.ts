@@ -64,6 +64,10 @@ export class SqliteStore implements Store {
   private queueHead = 0;
   /** In-flight deliveries: id → lease end and the delivery (re-served if the lease runs out). */
   private readonly leases = new Map<number, { until: number; delivery: ClaimedDelivery }>();
+  /** (rule ARN, target) → targets row id. */
+  private readonly targetIds = new Map<string, number>();
+  /** Target keys inserted by the transaction in progress (forgotten if it rolls back). */
+  private pendingTargets: string[] = [];
   /** No `pending` row of the table is due before this (Infinity: none is pending). */
   private tableDue: number;
 
@@ -91,6 +95,7 @@ export class SqliteStore implements Store {
     this.db.prepare(`UPDATE deliveries SET status = 'pending' WHERE status = 'queued'`).run();
     this.stmt = this.prepare();
     this.tableDue = this.queryTableDue(-Infinity);
+    for (const t of this.stmt.loadTargets.all() as { id: number; ruleArn: string; target: string }[]) this.targetIds.set(`${t.ruleArn}\n${t.target}`, t.id);
     this.writeTransaction = this.db.transaction(this.writeTx);
     this.appendTransaction = this.db.transaction(this.appendTx);
     this.settleTransaction = this.db.transaction(this.settleTx);
@@ -104,23 +109,26 @@ export class SqliteStore implements Store {
       putResource: db.prepare(`INSERT INTO resources (kind, key, doc) VALUES (?, ?, ?) ON CONFLICT (kind, key) DO UPDATE SET doc = excluded.doc`),
       deleteResource: db.prepare(`DELETE FROM resources WHERE kind = ? AND key = ?`),
       insertEvent: db.prepare(`INSERT INTO events (event_id, bus_arn, ingested_at, rules, body) VALUES (?, ?, ?, ?, ?)`),
-      insertDelivery: db.prepare(`INSERT INTO deliveries (event_seq, rule_arn, target, status, due_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`),
+      insertDelivery: db.prepare(`INSERT INTO deliveries (event_seq, target_id, status, due_at, updated_at) VALUES (?, ?, ?, ?, ?)`),
+      insertTarget: db.prepare(`INSERT INTO targets (rule_arn, target) VALUES (?, ?)`),
+      loadTargets: db.prepare(`SELECT id, rule_arn AS ruleArn, target FROM targets`),
       selectDue: db.prepare(
-        `SELECT d.id, d.rule_arn AS ruleArn, d.target, d.attempts, d.due_at AS dueAt, e.event_id AS eventId, e.bus_arn AS busArn,
+        `SELECT d.id, t.rule_arn AS ruleArn, t.target, d.attempts, d.due_at AS dueAt, e.event_id AS eventId, e.bus_arn AS busArn,
                 e.ingested_at AS ingestedAt, e.body
-           FROM deliveries d JOIN events e ON e.seq = d.event_seq
+           FROM deliveries d JOIN events e ON e.seq = d.event_seq JOIN targets t ON t.id = d.target_id
           WHERE d.status = 'pending' AND d.due_at <= ?
           ORDER BY d.due_at LIMIT ?`,
       ),
       tableDue: db.prepare(`SELECT MIN(due_at) FROM deliveries WHERE status = 'pending' AND due_at > ?`).pluck(),
       complete: db.prepare(`UPDATE deliveries SET status = 'delivered', attempts = ?, updated_at = ? WHERE id = ?`),
+      completeMany: db.prepare(`UPDATE deliveries SET status = 'delivered', attempts = ?, updated_at = ? WHERE id IN (SELECT value FROM json_each(?))`),
       retryAt: db.prepare(`UPDATE deliveries SET status = 'pending', due_at = ?, attempts = ?, last_error = ?, updated_at = ? WHERE id = ?`),
       fail: db.prepare(`UPDATE deliveries SET status = 'failed', attempts = ?, last_error = ?, updated_at = ? WHERE id = ?`),
       counts: db.prepare(`SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status`),
       deliveriesOf: db.prepare(
-        `SELECT id, rule_arn AS ruleArn, target, CASE status WHEN 'queued' THEN 'pending' ELSE status END AS status, attempts,
-                due_at AS dueAt, last_error AS lastError, updated_at AS updatedAt
-           FROM deliveries WHERE event_seq = ? ORDER BY id`,
+        `SELECT d.id, t.rule_arn AS ruleArn, t.target, CASE d.status WHEN 'queued' THEN 'pending' ELSE d.status END AS status,
+                d.attempts, d.due_at AS dueAt, d.last_error AS lastError, d.updated_at AS updatedAt
+           FROM deliveries d JOIN targets t ON t.id = d.target_id WHERE d.event_seq = ? ORDER BY d.id`,
       ),
     };
   }
@@ -154,12 +162,24 @@ export class SqliteStore implements Store {
     for (const e of events) {
       const seq = this.stmt.insertEvent.run(e.eventId, e.busArn, e.ingestedAt, JSON.stringify(e.rules), e.body).lastInsertRowid;
       for (const d of e.deliveries) {
-        const id = Number(this.stmt.insertDelivery.run(seq, d.ruleArn, d.target, status, d.dueAt, e.ingestedAt).lastInsertRowid);
+        const id = Number(this.stmt.insertDelivery.run(seq, this.targetId(d.ruleArn, d.target), status, d.dueAt, e.ingestedAt).lastInsertRowid);
         out.push({ id, eventId: e.eventId, busArn: e.busArn, ingestedAt: e.ingestedAt, body: e.body, ruleArn: d.ruleArn, target: d.target, attempts: 0, dueAt: d.dueAt });
       }
     }
     return out;
   };
+
+  /** The id of a (rule, target) row, inserted on first use (inside the append transaction). */
+  private targetId(ruleArn: string, target: string): number {
+    const key = `${ruleArn}\n${target}`;
+    let id = this.targetIds.get(key);
+    if (id === undefined) {
+      id = Number(this.stmt.insertTarget.run(ruleArn, target).lastInsertRowid);
+      this.pendingTargets.push(key);
+      this.targetIds.set(key, id);
+    }
+    return id;
+  }
 
   appendEvents(events: readonly NewEvent[]): Promise<void> {
     if (events.length === 0) return Promise.resolve();
@@ -196,7 +216,14 @@ export class SqliteStore implements Store {
 
   private commitAppend(events: readonly NewEvent[]): void {
     const room = this.queue.length - this.queueHead < this.capacity;
-    const added = this.appendTransaction(events, room);
+    let added: Queued[];
+    this.pendingTargets = [];
+    try {
+      added = this.appendTransaction(events, room);
+    } catch (err) {
+      for (const key of this.pendingTargets) this.targetIds.delete(key);
+      throw err;
+    }
     if (room) for (const q of added) this.queue.push(q);
     else for (const q of added) this.tableDue = Math.min(this.tableDue, q.dueAt);
   }
@@ -259,11 +286,16 @@ export class SqliteStore implements Store {
   }
 
   private readonly settleTx = (now: number, outcomes: readonly DeliveryOutcome[]) => {
+    // The common case, delivered at the first attempt, is one statement for the whole round.
+    const firstTry: number[] = [];
     for (const o of outcomes) {
-      if (o.status === 'delivered') this.stmt.complete.run(o.attempts, now, o.id);
+      if (o.status === 'delivered' && o.attempts === 1) firstTry.push(o.id);
+      else if (o.status === 'delivered') this.stmt.complete.run(o.attempts, now, o.id);
       else if (o.status === 'retry') this.stmt.retryAt.run(o.dueAt, o.attempts, o.error, now, o.id);
       else this.stmt.fail.run(o.attempts, o.error, now, o.id);
     }
+    if (firstTry.length === 1) this.stmt.complete.run(1, now, firstTry[0]!);
+    else if (firstTry.length > 1) this.stmt.completeMany.run(1, now, JSON.stringify(firstTry));
   };
 
   async settle(now: number, outcomes: readonly DeliveryOutcome[]): Promise<void> {

@@ -85,7 +85,9 @@ function read(shape: Shape, value: unknown, path: string, v: string[]): unknown 
       if (!Array.isArray(value)) throw serialization(`Expected a list for ${path}, got ${jsonType(value)}.`);
       if (shape.min !== undefined && value.length < shape.min) violation(v, value, path, `Member must have length greater than or equal to ${shape.min}`);
       if (shape.max !== undefined && value.length > shape.max) violation(v, value, path, `Member must have length less than or equal to ${shape.max}`);
-      return value.map((item, i) => read(shape.member, item, `${path}.${i + 1}.member`, v));
+      // Read in place (the body was parsed for this request alone): no copies on the hot path.
+      for (let i = 0; i < value.length; i++) value[i] = read(shape.member, value[i], `${path}.${i + 1}.member`, v);
+      return value;
     }
     case 'map': {
       if (!isObject(value)) throw serialization(`Expected a map for ${path}, got ${jsonType(value)}.`);
@@ -100,19 +102,22 @@ function read(shape: Shape, value: unknown, path: string, v: string[]): unknown 
     }
     case 'structure': {
       if (!isObject(value)) throw serialization(`Expected an object for ${path || 'the request body'}, got ${jsonType(value)}.`);
-      const out: Record<string, unknown> = {};
       for (const name of shape.required ?? []) {
         if (value[name] === undefined || value[name] === null) {
           v.push(`Value null at '${path ? path + '.' : ''}${lowerFirst(name)}' failed to satisfy constraint: Member must not be null`);
         }
       }
-      for (const [name, member] of Object.entries(shape.members)) {
+      for (const name in value) {
+        const member = shape.members[name];
         const item = value[name];
-        // A JSON null is an absent member for AWS's deserializer.
-        if (item === undefined || item === null) continue;
-        out[name] = read(member, item, `${path ? path + '.' : ''}${lowerFirst(name)}`, v);
+        // A JSON null is an absent member for AWS's deserializer; unknown members are ignored.
+        if (item === null || !member || !Object.hasOwn(shape.members, name)) {
+          delete value[name];
+          continue;
+        }
+        value[name] = read(member, item, `${path ? path + '.' : ''}${lowerFirst(name)}`, v);
       }
-      return out;
+      return value;
     }
   }
 }
