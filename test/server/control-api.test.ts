@@ -1,0 +1,99 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PutEventsCommand, PutRuleCommand, PutTargetsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { App } from '../../src/server/app.js';
+import { delivered, type DeliveryRequest } from '../../src/delivery/transport.js';
+import { sdkClient, startTestServer } from '../e2e/helpers.js';
+
+/**
+ * The event history (`GET /_amiwatch/events`) and its live stream, fed by the ingestion path
+ * amiwatch's own services use (EC2's "EC2 AMI State Change" onto the default bus).
+ */
+const received: DeliveryRequest[] = [];
+let app: App;
+let eb: EventBridgeClient;
+
+before(async () => {
+  app = await startTestServer({}, { transports: { sqs: { deliver: async (r) => (received.push(r), delivered) } } });
+  eb = sdkClient(app);
+  await eb.send(new PutRuleCommand({ Name: 'ami-available', EventPattern: '{"source":["aws.ec2"],"detail-type":["EC2 AMI State Change"],"detail":{"State":["available"]}}' }));
+  await eb.send(new PutTargetsCommand({
+    Rule: 'ami-available',
+    Targets: [{ Id: 'q', Arn: 'arn:aws:sqs:us-east-1:000000000000:ami', InputTransformer: { InputPathsMap: { image: '$.detail.ImageId' }, InputTemplate: '"<image> is available (<aws.events.rule-name>)"' } }],
+  }));
+});
+after(async () => {
+  eb.destroy();
+  await app.close();
+});
+
+interface Sse { event: string; data: Record<string, unknown> }
+
+async function openStream(): Promise<{ next: (type: string) => Promise<Sse>; close: () => void }> {
+  const ac = new AbortController();
+  const res = await fetch(`${app.url}/_amiwatch/events/stream`, { signal: ac.signal });
+  assert.equal(res.headers.get('content-type'), 'text/event-stream');
+  const reader = res.body!.getReader();
+  let buffer = '';
+  const queue: Sse[] = [];
+  const next = async (type: string): Promise<Sse> => {
+    for (;;) {
+      const i = queue.findIndex((m) => m.event === type);
+      if (i >= 0) return queue.splice(i, 1)[0]!;
+      const { value, done } = await reader.read();
+      if (done) throw new Error('stream ended');
+      buffer += Buffer.from(value).toString();
+      let cut;
+      while ((cut = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, cut);
+        buffer = buffer.slice(cut + 2);
+        const event = /^event: (.*)$/m.exec(block)?.[1];
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (event && data) queue.push({ event, data: JSON.parse(data) });
+      }
+    }
+  };
+  return { next, close: () => ac.abort() };
+}
+
+test('an AMI event from amiwatch\'s own EC2 path: streamed live, delivered transformed, kept in the history', async () => {
+  const stream = await openStream();
+  const [id] = await app.events.ingestion.putServiceEvents([
+    { source: 'aws.ec2', detailType: 'EC2 AMI State Change', detail: { RequestId: 'r-1', ImageId: 'ami-0123456789abcdef0', State: 'available', ErrorMessage: '' }, resources: ['arn:aws:ec2:us-east-1::image/ami-0123456789abcdef0'], account: '000000000000', region: 'us-east-1', time: Date.UTC(2026, 0, 1) },
+  ]);
+  const live = await stream.next('event');
+  assert.equal(live.data.id, id);
+  assert.deepEqual(live.data.rules, ['ami-available']);
+  const d = await stream.next('delivery');
+  assert.equal(d.data.eventId, id);
+  assert.equal(d.data.status, 'delivered');
+  assert.equal(d.data.targetId, 'q');
+  stream.close();
+  assert.equal(received.length, 1);
+  assert.equal(received[0]!.payload, '"ami-0123456789abcdef0 is available (ami-available)"');
+
+  const res = await fetch(`${app.url}/_amiwatch/events?bus=default`);
+  const body = (await res.json()) as { events: { id: string; event: Record<string, unknown>; rules: string[]; deliveries: Record<string, unknown>[] }[] };
+  const [e] = body.events;
+  assert.equal(e!.id, id);
+  assert.equal(e!.event.source, 'aws.ec2');
+  assert.equal(e!.event.time, '2026-01-01T00:00:00Z');
+  assert.deepEqual(e!.rules, ['ami-available']);
+  assert.equal(e!.deliveries[0]!.status, 'delivered');
+  assert.equal(e!.deliveries[0]!.attempts, 1);
+  assert.equal(e!.deliveries[0]!.targetArn, 'arn:aws:sqs:us-east-1:000000000000:ami');
+});
+
+test('history: newest first, limit + next cursor, time range, bus filter', async () => {
+  const t0 = Date.now();
+  for (let i = 0; i < 3; i++) await eb.send(new PutEventsCommand({ Entries: [{ Source: 'page.app', DetailType: 'n', Detail: JSON.stringify({ i }) }] }));
+  const page1 = (await (await fetch(`${app.url}/_amiwatch/events?bus=default&limit=2`)).json()) as { events: { event: { detail: { i: number } } }[]; next?: string };
+  assert.deepEqual(page1.events.map((e) => e.event.detail.i), [2, 1]);
+  assert.ok(page1.next);
+  const page2 = (await (await fetch(`${app.url}/_amiwatch/events?bus=default&limit=2&before=${page1.next}`)).json()) as { events: { event: { detail: { i?: number } } }[] };
+  assert.equal(page2.events[0]!.event.detail.i, 0);
+  const ranged = (await (await fetch(`${app.url}/_amiwatch/events?from=${new Date(t0).toISOString()}`)).json()) as { events: unknown[] };
+  assert.equal(ranged.events.length, 3);
+  const other = (await (await fetch(`${app.url}/_amiwatch/events?bus=nope`)).json()) as { events: unknown[] };
+  assert.deepEqual(other.events, []);
+});
