@@ -54,7 +54,10 @@ function walkValue<N>(v: unknown, node: N, sink: LeafSink<N>, trail: ArrayTrail 
         sink.emit(node, NULL(trail));
       } else if (Array.isArray(v)) {
         const id = counter.next++;
-        for (let i = 0; i < v.length; i++) walkValue(v[i], node, sink, extend(trail, id, i), counter);
+        for (let i = 0; i < v.length; i++) {
+          const el: unknown = v[i];
+          walkValue(el, node, sink, el !== null && typeof el === 'object' ? extend(trail, id, i) : trail, counter);
+        }
       } else {
         walkObject(v as Record<string, unknown>, node, sink, trail, counter);
       }
@@ -146,7 +149,11 @@ class Scanner<N> {
       return;
     }
     for (let i = 0; ; i++) {
-      this.value(node, node === null ? null : extend(trail, id, i));
+      // Only elements that hold members need their index recorded: a scalar element has no
+      // sibling fields that a match could combine it with.
+      const first = t.charCodeAt(this.pos);
+      const structured = first === 0x7b || first === 0x5b;
+      this.value(node, node !== null && structured ? extend(trail, id, i) : trail);
       this.skipWs();
       const c = t.charCodeAt(this.pos++);
       if (c === 0x5d) return;

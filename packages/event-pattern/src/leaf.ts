@@ -13,7 +13,8 @@ export const enum LeafKind {
 /**
  * Which element of which array of the event a leaf sits in, outermost first, as flat pairs
  * `[arrayId, index, arrayId, index, …]`. Two leaves may be used together by one match only if
- * they agree on every array they share ("array consistency").
+ * they agree on every array they share ("array consistency"). Only elements that are objects or
+ * arrays are recorded: a scalar element has no sibling fields to be combined with.
  */
 export type ArrayTrail = readonly number[];
 
