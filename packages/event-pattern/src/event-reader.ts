@@ -40,11 +40,11 @@ function walkObject<N>(obj: Record<string, unknown>, node: N, sink: LeafSink<N>,
 function walkValue<N>(v: unknown, node: N, sink: LeafSink<N>, trail: ArrayTrail | null, counter: { next: number }): void {
   switch (typeof v) {
     case 'string':
-      sink.emit(node, { kind: LeafKind.String, text: v, scaled: NaN, trail });
+      sink.emit(node, { kind: LeafKind.String, text: v, scaled: null, trail });
       return;
     case 'number':
       if (!Number.isFinite(v)) throw new EventSyntaxError('Event numbers must be finite');
-      sink.emit(node, { kind: LeafKind.Number, text: String(v), scaled: comparableFromNumber(v) ?? NaN, trail });
+      sink.emit(node, { kind: LeafKind.Number, text: String(v), scaled: comparableFromNumber(v) ?? null, trail });
       return;
     case 'boolean':
       sink.emit(node, v ? TRUE(trail) : FALSE(trail));
@@ -69,9 +69,9 @@ function walkValue<N>(v: unknown, node: N, sink: LeafSink<N>, trail: ArrayTrail 
   }
 }
 
-const TRUE = (trail: ArrayTrail | null): Leaf => ({ kind: LeafKind.True, text: 'true', scaled: NaN, trail });
-const FALSE = (trail: ArrayTrail | null): Leaf => ({ kind: LeafKind.False, text: 'false', scaled: NaN, trail });
-const NULL = (trail: ArrayTrail | null): Leaf => ({ kind: LeafKind.Null, text: 'null', scaled: NaN, trail });
+const TRUE = (trail: ArrayTrail | null): Leaf => ({ kind: LeafKind.True, text: 'true', scaled: null, trail });
+const FALSE = (trail: ArrayTrail | null): Leaf => ({ kind: LeafKind.False, text: 'false', scaled: null, trail });
+const NULL = (trail: ArrayTrail | null): Leaf => ({ kind: LeafKind.Null, text: 'null', scaled: null, trail });
 
 function extend(trail: ArrayTrail | null, id: number, index: number): ArrayTrail {
   return trail === null ? [id, index] : [...trail, id, index];
@@ -173,7 +173,7 @@ class Scanner<N> {
       case 0x22: {
         if (node === null) return this.skipString();
         const s = this.string();
-        this.sink.emit(node, { kind: LeafKind.String, text: s, scaled: NaN, trail });
+        this.sink.emit(node, { kind: LeafKind.String, text: s, scaled: null, trail });
         return;
       }
       case 0x7b:
@@ -197,7 +197,7 @@ class Scanner<N> {
         this.number();
         if (node !== null) {
           const num = t.slice(start, this.pos);
-          this.sink.emit(node, { kind: LeafKind.Number, text: num, scaled: comparableFromText(num) ?? NaN, trail });
+          this.sink.emit(node, { kind: LeafKind.Number, text: num, scaled: comparableFromText(num) ?? null, trail });
         }
       }
     }

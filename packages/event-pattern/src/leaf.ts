@@ -18,12 +18,14 @@ export const enum LeafKind {
  */
 export type ArrayTrail = readonly number[];
 
+import type { Comparable } from './comparable-number.js';
+
 export interface Leaf {
   readonly kind: LeafKind;
   /** The string's value; a number's JSON text; `true`/`false`/`null` for literals. */
   readonly text: string;
-  /** A number's comparable value (× 10^6), or NaN when it has none. */
-  readonly scaled: number;
+  /** A number's comparable form, or null when it has none (not a number, or outside the domain). */
+  readonly scaled: Comparable | null;
   readonly trail: ArrayTrail | null;
 }
 

@@ -7,10 +7,11 @@
  *
  * Adding or removing a rule touches only the states of its own branches.
  */
-import { compilePattern, DEFAULT_LIMITS, type Branch, type CompileLimits, type FieldCondition } from './compile-pattern.js';
+import { compilePattern, DEFAULT_LIMITS, type CompileLimits, type FieldCondition } from './compile-pattern.js';
 import { readEventObject, readEventText, type LeafSink } from './event-reader.js';
 import { mergeTrails, trailsCompatible, type ArrayTrail, type Leaf } from './leaf.js';
 import { acceptsAbsence } from './evaluate.js';
+import { canonicalOrder } from './condition-order.js';
 import { ValueIndex } from './value-index.js';
 import { patternText, type Pattern, type EventInput } from './inputs.js';
 
@@ -44,23 +45,6 @@ class PathNode {
   readonly children = new Map<string, PathNode>();
   id = -1;
   refs = 0;
-}
-
-/** The order of conditions along a branch: cheap, selective tests near the root. */
-function conditionRank(c: FieldCondition): number {
-  let rank = 0;
-  for (const t of c.tests) {
-    const r = t.op === 'string' || t.op === 'number-text' || t.op === 'number-equals' || t.op === 'literal' || t.op === 'equals-ignore-case' ? 0
-      : t.op === 'prefix' || t.op === 'suffix' || t.op === 'range' || t.op === 'ip' ? 1
-      : t.op === 'exists' ? 3
-      : 2;
-    rank = Math.max(rank, r);
-  }
-  return rank;
-}
-
-function canonicalOrder(branch: Branch): FieldCondition[] {
-  return [...branch].sort((a, b) => conditionRank(a) - conditionRank(b) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 /** Options for a Matcher. */
@@ -299,9 +283,11 @@ export class Matcher {
       if (state.accepts.size > 0) this.report(state, epoch, out);
       for (const tr of state.transitions) {
         const leaves = this.leavesAt(tr.path);
-        if (leaves === null) {
+        if (leaves === null || (tr.absent.length > 0 && !anyCompatible(leaves, trail))) {
+          // Absent, or present only in array elements this partial match has ruled out.
           for (const e of tr.absent) visit(e, null);
-        } else {
+        }
+        if (leaves !== null) {
           for (let i = 0; i < leaves.length; i++) tr.index.collect(leaves[i]!, visit);
         }
         current = trail;
@@ -316,6 +302,11 @@ export class Matcher {
       out.push(entry.name);
     }
   }
+}
+
+function anyCompatible(leaves: Leaf[], trail: ArrayTrail | null): boolean {
+  for (const leaf of leaves) if (trailsCompatible(trail, leaf.trail)) return true;
+  return false;
 }
 
 const edgeIds = new WeakMap<Edge, number>();

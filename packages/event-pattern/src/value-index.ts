@@ -6,7 +6,8 @@
  * scanned, and those are few per transition in practice (the automaton puts them last).
  */
 import { LeafKind, type Leaf } from './leaf.js';
-import { fold, inRange, testAccepts, type ValueTest } from './value-test.js';
+import { inRange, testAccepts, type ValueTest } from './value-test.js';
+import { foldKey } from './ignore-case.js';
 
 /** Anything the index hands back; the automaton's edges. */
 export interface Indexed {
@@ -63,7 +64,7 @@ interface RangeEntry<E> {
 class RangeIndex<E> {
   private entries: RangeEntry<E>[] = [];
   private sorted = true;
-  private maxHigh: Float64Array = new Float64Array(0);
+  private maxHigh: string[] = [];
 
   add(test: RangeEntry<E>['test'], edge: E): void {
     this.entries.push({ test, edge });
@@ -79,7 +80,7 @@ class RangeIndex<E> {
     return this.entries.length;
   }
 
-  collect(v: number, leaf: Leaf, visit: Visit<E>): void {
+  collect(v: string, leaf: Leaf, visit: Visit<E>): void {
     if (!this.sorted) this.build();
     const list = this.entries;
     // Entries [0, k) have low <= v.
@@ -93,7 +94,7 @@ class RangeIndex<E> {
     if (lo > 0) this.walk(1, 0, list.length, lo, v, leaf, visit);
   }
 
-  private walk(node: number, from: number, to: number, k: number, v: number, leaf: Leaf, visit: Visit<E>): void {
+  private walk(node: number, from: number, to: number, k: number, v: string, leaf: Leaf, visit: Visit<E>): void {
     if (from >= k || this.maxHigh[node]! < v) return;
     if (to - from === 1) {
       const e = this.entries[from]!;
@@ -106,17 +107,22 @@ class RangeIndex<E> {
   }
 
   private build(): void {
-    this.entries.sort((a, b) => a.test.low - b.test.low);
+    this.entries.sort((a, b) => (a.test.low < b.test.low ? -1 : a.test.low > b.test.low ? 1 : 0));
     const n = this.entries.length;
-    this.maxHigh = new Float64Array(Math.max(2, 4 * n));
+    this.maxHigh = new Array<string>(Math.max(2, 4 * n)).fill('');
     if (n > 0) this.fill(1, 0, n);
     this.sorted = true;
   }
 
-  private fill(node: number, from: number, to: number): number {
-    const m = to - from === 1
-      ? this.entries[from]!.test.high
-      : Math.max(this.fill(node * 2, from, (from + to) >>> 1), this.fill(node * 2 + 1, (from + to) >>> 1, to));
+  private fill(node: number, from: number, to: number): string {
+    let m: string;
+    if (to - from === 1) {
+      m = this.entries[from]!.test.high;
+    } else {
+      const a = this.fill(node * 2, from, (from + to) >>> 1);
+      const b = this.fill(node * 2 + 1, (from + to) >>> 1, to);
+      m = a > b ? a : b;
+    }
     this.maxHigh[node] = m;
     return m;
   }
@@ -144,7 +150,7 @@ function removeFrom<K, E>(map: Map<K, E[]>, key: K, edge: E): void {
 export class ValueIndex<E> {
   private readonly strings = new Map<string, E[]>();
   private readonly numberTexts = new Map<string, E[]>();
-  private readonly numbers = new Map<number, E[]>();
+  private readonly numbers = new Map<string, E[]>();
   private readonly literals = new Map<string, E[]>();
   private readonly folded = new Map<string, E[]>();
   private prefixes: Trie<E> | null = null;
@@ -162,24 +168,25 @@ export class ValueIndex<E> {
       case 'number-text': return addTo(this.numberTexts, test.text, edge);
       case 'number-equals': return addTo(this.numbers, test.scaled, edge);
       case 'literal': return addTo(this.literals, test.text, edge);
-      case 'equals-ignore-case': return addTo(this.folded, test.folded, edge);
-      case 'prefix':
-        if (test.ignoreCase) (this.prefixesFolded ??= new Trie()).add(test.value, edge);
-        else (this.prefixes ??= new Trie()).add(test.value, edge);
-        return;
-      case 'suffix': {
-        const reversed = reverse(test.value);
-        if (test.ignoreCase) (this.suffixesFolded ??= new Trie()).add(reversed, edge);
-        else (this.suffixes ??= new Trie()).add(reversed, edge);
-        return;
-      }
+      // Case-insensitive values with irregular characters fall through to the scanned list.
+      case 'equals-ignore-case':
+        if (test.value.key === null) break;
+        return addTo(this.folded, test.value.key, edge);
+      case 'prefix-ignore-case':
+        if (test.value.key === null) break;
+        return (this.prefixesFolded ??= new Trie()).add(test.value.key, edge);
+      case 'suffix-ignore-case':
+        if (test.value.key === null) break;
+        return (this.suffixesFolded ??= new Trie()).add(reverse(test.value.key), edge);
+      case 'prefix': return (this.prefixes ??= new Trie()).add(test.value, edge);
+      case 'suffix': return (this.suffixes ??= new Trie()).add(reverse(test.value), edge);
       case 'range': return (this.ranges ??= new RangeIndex()).add(test, edge);
       case 'exists':
         if (test.present) this.anyValue.push(edge);
         return; // absence is handled by the transition, not per leaf
       default:
-        this.scanned.push({ test, edge });
     }
+    this.scanned.push({ test, edge });
   }
 
   remove(test: ValueTest, edge: E): void {
@@ -188,16 +195,24 @@ export class ValueIndex<E> {
       case 'number-text': return removeFrom(this.numberTexts, test.text, edge);
       case 'number-equals': return removeFrom(this.numbers, test.scaled, edge);
       case 'literal': return removeFrom(this.literals, test.text, edge);
-      case 'equals-ignore-case': return removeFrom(this.folded, test.folded, edge);
-      case 'prefix': return (test.ignoreCase ? this.prefixesFolded : this.prefixes)?.remove(test.value, edge);
-      case 'suffix': return (test.ignoreCase ? this.suffixesFolded : this.suffixes)?.remove(reverse(test.value), edge);
+      case 'equals-ignore-case':
+        if (test.value.key === null) break;
+        return removeFrom(this.folded, test.value.key, edge);
+      case 'prefix-ignore-case':
+        if (test.value.key === null) break;
+        return this.prefixesFolded?.remove(test.value.key, edge);
+      case 'suffix-ignore-case':
+        if (test.value.key === null) break;
+        return this.suffixesFolded?.remove(reverse(test.value.key), edge);
+      case 'prefix': return this.prefixes?.remove(test.value, edge);
+      case 'suffix': return this.suffixes?.remove(reverse(test.value), edge);
       case 'range': return this.ranges?.remove(edge);
       case 'exists':
         this.anyValue = this.anyValue.filter((x) => x !== edge);
         return;
       default:
-        this.scanned = this.scanned.filter((x) => x.edge !== edge);
     }
+    this.scanned = this.scanned.filter((x) => x.edge !== edge);
   }
 
   /** Calls `visit` for every edge with a test accepting the leaf (possibly more than once). */
@@ -211,7 +226,7 @@ export class ValueIndex<E> {
         if (this.prefixes) this.prefixes.collect(s, false, leaf, visit);
         if (this.suffixes) this.suffixes.collect(s, true, leaf, visit);
         if (this.folded.size > 0 || this.prefixesFolded || this.suffixesFolded) {
-          const f = fold(s);
+          const f = foldKey(s);
           const eq = this.folded.get(f);
           if (eq) for (const e of eq) visit(e, leaf);
           if (this.prefixesFolded) this.prefixesFolded.collect(f, false, leaf, visit);
@@ -222,7 +237,7 @@ export class ValueIndex<E> {
       case LeafKind.Number: {
         const t = this.numberTexts.get(leaf.text);
         if (t) for (const e of t) visit(e, leaf);
-        if (!Number.isNaN(leaf.scaled)) {
+        if (leaf.scaled !== null) {
           const n = this.numbers.get(leaf.scaled);
           if (n) for (const e of n) visit(e, leaf);
           if (this.ranges) this.ranges.collect(leaf.scaled, leaf, visit);

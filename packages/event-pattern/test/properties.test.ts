@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { check, matches, Matcher, PatternError, EventSyntaxError } from '@amiwatch/event-pattern';
 
-const strings = ['a', 'A', 'ab', 'aB', 'b', 'ba', '', 'x*y', 'xzy', '10.0.0.1', '10.0.1.9', '::1', 'ß', 'SS', 'é', 'É'];
+const strings = ['a', 'A', 'ab', 'aB', 'b', 'ba', '', 'x*y', 'xzy', '10.0.0.1', '10.0.1.9', '::1', 'ß', 'SS', 'ss', 'é', 'É', 'ſ', 'S', 'K', 'k', '\u212a', 'Σ', 'σ', 'ς', 'İ', 'i', '😀', 'a😀'];
 const numbers = [0, 1, -1, 1.5, 300, 300.25, 5e9, 6e9, 123456789012];
 const scalar = fc.oneof(
   fc.constantFrom(...strings),
