@@ -128,7 +128,7 @@ describe('image attributes and tags', () => {
     await h.service.modifyImageAttribute({ ImageId, LaunchPermission: { Remove: [{ Group: 'all' }] } }, ctx());
     assert.deepEqual((await h.service.describeImageAttribute({ ImageId, Attribute: 'launchPermission' }, ctx())).LaunchPermissions, [{ UserId: OTHER_ACCOUNT }]);
     assert.deepEqual(await names([], { Owners: [ACCOUNT], ExecutableUsers: [OTHER_ACCOUNT] }), ['arm-reg']);
-    await rejectsWith(h.service.describeImageAttribute({ ImageId, Attribute: 'colour' }, ctx()), 'InvalidParameterValue');
+    await rejectsWith(h.service.describeImageAttribute({ ImageId, Attribute: 'colour' as never }, ctx()), 'InvalidParameterValue');
     await rejectsWith(h.service.modifyImageAttribute({ ImageId, LaunchPermission: { Add: [{ UserId: '12' }] } }, ctx()), 'InvalidUserID.Malformed');
     await rejectsWith(h.service.modifyImageAttribute({ ImageId, LaunchPermission: { Add: [{ Group: 'friends' as never }] } }, ctx()), 'InvalidParameterValue');
     await rejectsWith(h.service.modifyImageAttribute({ ImageId: ids['shared-pub'], Description: { Value: 'mine now' } }, ctx()), 'InvalidAMIID.NotFound');

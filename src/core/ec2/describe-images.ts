@@ -13,7 +13,7 @@ import type { Ec2Deps } from './ec2-context.js';
  * DescribeImages. Scope: the ImageIds asked for (each must exist and be visible, else
  * InvalidAMIID.NotFound naming the missing ones), else every image the caller can see, narrowed by
  * Owners (account ids, `self`; aliases such as `amazon` own nothing here), ExecutableUsers
- * (`all` = public, `self`/an account id = shared with it) and Filters. Disabled images appear
+ * (`all` = public, `self`/an account id = an explicit launch permission for it) and Filters. Disabled images appear
  * only with IncludeDisabled (or when asked for by id); deregistered ones for a short while after
  * DeregisterImage (AWS: "Recently deregistered images appear in the returned results for a short
  * interval").
@@ -51,7 +51,7 @@ function scope(ctx: RequestContext, input: DescribeImagesRequest): (i: ImageReco
     return users.some((u) =>
       u === 'all'
         ? i.launchPermissions.some((p) => p.group === 'all')
-        : i.launchPermissions.some((p) => p.userId === u) || (u === ctx.accountId && i.accountId === u),
+        : i.launchPermissions.some((p) => p.userId === u),
     );
   };
 }

@@ -9,6 +9,7 @@ import type { AmiEventSink, AmiStateChangeEvent } from './ami-event.js';
  */
 export class AmiEventRelay {
   private running: Promise<number> | undefined;
+  private again = false;
 
   constructor(
     private readonly store: Ec2Store,
@@ -16,12 +17,29 @@ export class AmiEventRelay {
     private readonly onError: (error: unknown) => void = () => {},
   ) {}
 
-  /** Emits every queued event; returns how many were handed over. Concurrent calls share one run. */
+  /**
+   * Emits every queued event; returns how many were handed over. Concurrent calls share one run,
+   * which goes round once more if a call arrived meanwhile (its event may have been queued after
+   * the run's last read).
+   */
   flush(): Promise<number> {
-    this.running ??= this.drain().finally(() => {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.drainWhileAsked().finally(() => {
       this.running = undefined;
     });
     return this.running;
+  }
+
+  private async drainWhileAsked(): Promise<number> {
+    let sent = 0;
+    do {
+      this.again = false;
+      sent += await this.drain();
+    } while (this.again);
+    return sent;
   }
 
   private async drain(): Promise<number> {
