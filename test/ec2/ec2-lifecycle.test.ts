@@ -235,7 +235,7 @@ describe('AMI lifecycle', () => {
     try {
       for (let i = 0; i < 100 && h.sink.events.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
     } finally {
-      h.service.lifecycle.stop();
+      await h.service.lifecycle.stop();
     }
     assert.deepEqual(h.sink.states(), [`${ImageId}:available`]);
   });

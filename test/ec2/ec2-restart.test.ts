@@ -30,7 +30,7 @@ describe('restart while images are pending (SQLite file)', () => {
     try {
       for (let i = 0; i < 200 && second.sink.events.length < 2; i++) await new Promise((r) => setTimeout(r, 5));
     } finally {
-      second.service.lifecycle.stop();
+      await second.service.lifecycle.stop();
     }
     assert.deepEqual(second.sink.states().sort(), [`${bad}:failed`, `${ok}:available`].sort());
     const event = second.sink.events.find((e) => e.detail.ImageId === ok)!;

@@ -12,6 +12,8 @@ import type { AmiEventRelay } from './event-relay.js';
  */
 export class ImageLifecycle {
   private timer: NodeJS.Timeout | undefined;
+  private inFlight: Promise<void> | undefined;
+  private generation = 0;
 
   constructor(
     private readonly deps: Omit<Ec2Deps, 'settle'>,
@@ -23,22 +25,36 @@ export class ImageLifecycle {
     await this.relay.flush();
   }
 
-  /** Polls every `intervalMs` of real time (the Clock decides what is due). */
+  /**
+   * Runs `settle()` now, then again when the next image or store task falls due (by the store's
+   * `nextDueAt`), and at least every `intervalMs` of real time — which also retries events the
+   * sink refused.
+   */
   start(intervalMs = 250, onError: (e: unknown) => void = () => {}): void {
     if (this.timer) return;
+    const generation = ++this.generation;
     const loop = (): void => {
-      this.settle()
-        .catch(onError)
-        .finally(() => {
-          if (this.timer) this.timer = setTimeout(loop, intervalMs).unref();
+      this.inFlight = this.settle()
+        .then(() => this.deps.store.nextDueAt())
+        .catch((e: unknown) => {
+          onError(e);
+          return undefined;
+        })
+        .then((due) => {
+          if (!this.timer || generation !== this.generation) return;
+          const wait = due === undefined ? intervalMs : Math.min(intervalMs, Math.max(0, due - this.deps.clock.now()));
+          this.timer = setTimeout(loop, wait).unref();
         });
     };
     this.timer = setTimeout(loop, 0).unref();
   }
 
-  stop(): void {
+  /** Stops the loop; resolves once a settle in progress has finished (then the store may close). */
+  async stop(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    this.generation++;
+    await this.inFlight;
   }
 
   private async applyDue(): Promise<void> {
