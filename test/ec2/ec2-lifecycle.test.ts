@@ -58,13 +58,28 @@ describe('AMI lifecycle', () => {
         BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0123456789abcdef0' } }],
       }, ctx());
     const bad = (await reg('bad-1')).ImageId!;
-    const good = (await reg('good-1')).ImageId!;
+    const goodCtx = ctx();
+    const good = (await h.service.registerImage({
+      Name: 'good-1', RootDeviceName: '/dev/xvda',
+      BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0123456789abcdef0' } }],
+    }, goodCtx)).ImageId!;
     h.clock.advance(500);
     assert.deepEqual((await state(h, bad))?.StateReason, { Code: 'Client.Broken', Message: 'boom' });
     assert.equal((await state(h, good))?.State, 'pending');
     h.clock.advance(1500);
     assert.equal((await state(h, good))?.State, 'available');
     assert.deepEqual(h.sink.states(), [`${bad}:failed`, `${good}:available`]);
+    assertGuideShape(h.sink.events[0]!, { account: ACCOUNT, region: 'us-east-1', imageId: bad, requestId: h.sink.events[0]!.detail.RequestId, state: 'failed', errorMessage: 'boom' });
+    assertGuideShape(h.sink.events[1]!, { account: ACCOUNT, region: 'us-east-1', imageId: good, requestId: goodCtx.requestId, state: 'available' });
+  });
+
+  it('concurrent requests for one name: exactly one image gets it', async () => {
+    const h = harness();
+    const results = await Promise.allSettled(
+      Array.from({ length: 5 }, () => h.service.createImage({ InstanceId: 'i-12345678', Name: 'race' }, ctx())),
+    );
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+    assert.equal(results.filter((r) => r.status === 'rejected' && (r.reason as { code: string }).code === 'InvalidAMIName.Duplicate').length, 4);
   });
 
   it('a fault rule by tag applies to CreateImage requests carrying that tag', async () => {
