@@ -5,6 +5,7 @@ import type {
   CreateImageResult,
 } from '@aws-sdk/client-ec2';
 import type { RequestContext } from '../shared/request-context.js';
+import type { ImageRecord } from '../../storage/ports/ec2-store.js';
 import type { Ec2Deps } from './ec2-context.js';
 import { defaultRootMapping, mappingsFromInput, overlayMappings, withNewSnapshots } from './block-devices.js';
 import { ec2Errors } from './errors.js';
@@ -73,13 +74,8 @@ export async function copyImage(deps: Ec2Deps, ctx: RequestContext, input: CopyI
 
   const tags = input.CopyImageTags ? mergeTags(source.tags, requestTags) : requestTags;
   const planned = await deps.faults.planFailure('CopyImage', name, tags);
-  const {
-    imageId: _i, accountId: _a, region: _r, state: _s, stateReason: _sr, origin: _o, requestId: _q, creationDate: _c,
-    imageLocation: _l, tags: _t, launchPermissions: _p, transition: _tr, deregisteredAt: _d, clientToken: _ct,
-    sourceInstanceId: _si, deprecationTime: _dt, description: _desc, ...inherited
-  } = source;
   const image = await startImage(deps, ctx, 'CopyImage', {
-    ...inherited,
+    ...inheritedByCopy(source),
     name,
     ...(description !== undefined && { description }),
     blockDeviceMappings: withNewSnapshots(source.blockDeviceMappings, deps.random, input.Encrypted),
@@ -88,4 +84,16 @@ export async function copyImage(deps: Ec2Deps, ctx: RequestContext, input: CopyI
     ...(input.ClientToken && { clientToken: input.ClientToken }),
   }, tags, planned);
   return { ImageId: image.imageId };
+}
+
+/** What a copy takes from its source: the machine's description, not its identity or history. */
+function inheritedByCopy(source: ImageRecord) {
+  const keys = [
+    'imageType', 'architecture', 'platform', 'platformDetails', 'usageOperation', 'rootDeviceType', 'rootDeviceName',
+    'virtualizationType', 'hypervisor', 'enaSupport', 'sriovNetSupport', 'bootMode', 'tpmSupport', 'imdsSupport',
+    'kernelId', 'ramdiskId', 'deregistrationProtection',
+  ] as const;
+  const picked: Partial<Pick<ImageRecord, (typeof keys)[number]>> = {};
+  for (const k of keys) if (source[k] !== undefined) Object.assign(picked, { [k]: source[k] });
+  return picked as Pick<ImageRecord, 'imageType' | 'architecture' | 'platformDetails' | 'usageOperation' | 'rootDeviceType' | 'virtualizationType' | 'hypervisor'> & typeof picked;
 }
