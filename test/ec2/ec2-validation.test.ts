@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { defaultEc2Options, ec2Options } from '../../src/core/ec2/options.js';
 import { checkImageName } from '../../src/core/ec2/validation.js';
 import { wildcardMatches } from '../../src/core/ec2/wildcard.js';
 import { ctx, harness, OTHER_ACCOUNT, rejectsWith } from './helpers.js';
@@ -89,6 +90,15 @@ describe('EC2 parameter validation', () => {
     await rejectsWith(h.service.createTags({ Resources: [ImageId!], Tags: many }, ctx()), 'TagLimitExceeded');
     const { Tags } = await h.service.describeTags({}, ctx());
     assert.deepEqual(Tags, [], 'a refused CreateTags changed nothing');
+  });
+
+  it('options: defaults of a few seconds, overrides merged, nonsense refused at start-up', () => {
+    assert.deepEqual(defaultEc2Options.durations, { CreateImage: 4000, CopyImage: 5000, RegisterImage: 2000, CreateRestoreImageTask: 5000 });
+    const o = ec2Options({ durations: { CopyImage: 10 } });
+    assert.equal(o.durations.CopyImage, 10);
+    assert.equal(o.durations.CreateImage, 4000);
+    assert.throws(() => ec2Options({ durations: { CreateImage: -1 } }), /durations.CreateImage must be a non-negative/);
+    assert.throws(() => ec2Options({ deregisteredVisibleMs: Number.NaN }), /deregisteredVisibleMs/);
   });
 
   it('wildcards: * and ? with backslash escapes', () => {

@@ -27,9 +27,19 @@ export const defaultEc2Options: Ec2Options = Object.freeze({
 });
 
 export function ec2Options(overrides: Partial<Omit<Ec2Options, 'durations'>> & { durations?: Partial<Record<ImageOrigin, number>> } = {}): Ec2Options {
-  return Object.freeze({
+  const options: Ec2Options = Object.freeze({
     ...defaultEc2Options,
     ...overrides,
     durations: Object.freeze({ ...defaultEc2Options.durations, ...overrides.durations }),
   });
+  const times: Record<string, number> = {
+    ...Object.fromEntries(Object.entries(options.durations).map(([k, v]) => [`durations.${k}`, v])),
+    storeTaskDurationMs: options.storeTaskDurationMs,
+    deregisteredVisibleMs: options.deregisteredVisibleMs,
+  };
+  for (const [name, value] of Object.entries(times)) {
+    // Configuration errors surface once, at start-up, naming the setting.
+    if (!Number.isFinite(value) || value < 0) throw new RangeError(`EC2 option ${name} must be a non-negative number of milliseconds, got ${value}`);
+  }
+  return options;
 }
