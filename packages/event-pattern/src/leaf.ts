@@ -27,6 +27,13 @@ export interface Leaf {
   /** A number's comparable form, or null when it has none (not a number, or outside the domain). */
   readonly scaled: Comparable | null;
   readonly trail: ArrayTrail | null;
+  /** Exact-dispatch hash of the leaf's key part, computed on first use (0 = not yet). */
+  hash: number;
+}
+
+/** Every leaf is made here, so that all share one object shape (one hidden class). */
+export function makeLeaf(kind: LeafKind, text: string, scaled: Comparable | null, trail: ArrayTrail | null): Leaf {
+  return { kind, text, scaled, trail, hash: 0 };
 }
 
 /** Whether two trails place their leaves in compatible array elements. */

@@ -133,71 +133,88 @@ function without<E>(list: E[], edge: E): E[] | null {
   return out.length > 0 ? out : null;
 }
 
-function addTo<K, E>(map: Map<K, E[]>, key: K, edge: E): void {
-  const list = map.get(key);
+function addTo<K, E>(map: Map<K, E[]> | null, key: K, edge: E): Map<K, E[]> {
+  const m = map ?? new Map<K, E[]>();
+  const list = m.get(key);
   if (list) list.push(edge);
-  else map.set(key, [edge]);
+  else m.set(key, [edge]);
+  return m;
 }
 
-function removeFrom<K, E>(map: Map<K, E[]>, key: K, edge: E): void {
-  const list = map.get(key);
-  if (!list) return;
+function removeFrom<K, E>(map: Map<K, E[]> | null, key: K, edge: E): Map<K, E[]> | null {
+  const list = map?.get(key);
+  if (!map || !list) return map;
   const rest = without(list, edge);
   if (rest) map.set(key, rest);
   else map.delete(key);
+  return map.size > 0 ? map : null;
 }
 
+/**
+ * Every structure starts absent (null) and is created on first use: most transitions hold one
+ * kind of test, and an absent structure costs matching a null check instead of a memory read —
+ * with thousands of transitions, touching empty maps is what makes a large rule set slow.
+ */
 export class ValueIndex<E> {
-  private readonly strings = new Map<string, E[]>();
-  private readonly numberTexts = new Map<string, E[]>();
-  private readonly numbers = new Map<string, E[]>();
-  private readonly literals = new Map<string, E[]>();
-  private readonly folded = new Map<string, E[]>();
+  private strings: Map<string, E[]> | null = null;
+  private numberTexts: Map<string, E[]> | null = null;
+  private numbers: Map<string, E[]> | null = null;
+  private literals: Map<string, E[]> | null = null;
+  private folded: Map<string, E[]> | null = null;
   private prefixes: Trie<E> | null = null;
   private prefixesFolded: Trie<E> | null = null;
   private suffixes: Trie<E> | null = null;
   private suffixesFolded: Trie<E> | null = null;
   private ranges: RangeIndex<E> | null = null;
-  private anyValue: E[] = [];
-  /** Tests answered by evaluating them: anything-but, wildcard, CIDR. */
-  private scanned: { test: ValueTest; edge: E }[] = [];
+  private anyValue: E[] | null = null;
+  /** Tests answered by evaluating them: anything-but, wildcard, CIDR, irregular ignore-case. */
+  private scanned: { test: ValueTest; edge: E }[] | null = null;
+  /** Whether any case-insensitive structure exists (so the event value must be folded). */
+  private hasFolded = false;
 
   add(test: ValueTest, edge: E): void {
     switch (test.op) {
-      case 'string': return addTo(this.strings, test.value, edge);
-      case 'number-text': return addTo(this.numberTexts, test.text, edge);
-      case 'number-equals': return addTo(this.numbers, test.scaled, edge);
-      case 'literal': return addTo(this.literals, test.text, edge);
+      case 'string': this.strings = addTo(this.strings, test.value, edge); return;
+      case 'number-text': this.numberTexts = addTo(this.numberTexts, test.text, edge); return;
+      case 'number-equals': this.numbers = addTo(this.numbers, test.scaled, edge); return;
+      case 'literal': this.literals = addTo(this.literals, test.text, edge); return;
       // Case-insensitive values with irregular characters fall through to the scanned list.
       case 'equals-ignore-case':
         if (test.value.key === null) break;
-        return addTo(this.folded, test.value.key, edge);
+        this.folded = addTo(this.folded, test.value.key, edge);
+        this.hasFolded = true;
+        return;
       case 'prefix-ignore-case':
         if (test.value.key === null) break;
-        return (this.prefixesFolded ??= new Trie()).add(test.value.key, edge);
+        (this.prefixesFolded ??= new Trie()).add(test.value.key, edge);
+        this.hasFolded = true;
+        return;
       case 'suffix-ignore-case':
         if (test.value.key === null) break;
-        return (this.suffixesFolded ??= new Trie()).add(reverse(test.value.key), edge);
+        (this.suffixesFolded ??= new Trie()).add(reverse(test.value.key), edge);
+        this.hasFolded = true;
+        return;
       case 'prefix': return (this.prefixes ??= new Trie()).add(test.value, edge);
       case 'suffix': return (this.suffixes ??= new Trie()).add(reverse(test.value), edge);
       case 'range': return (this.ranges ??= new RangeIndex()).add(test, edge);
       case 'exists':
-        if (test.present) this.anyValue.push(edge);
+        if (test.present) (this.anyValue ??= []).push(edge);
         return; // absence is handled by the transition, not per leaf
       default:
     }
-    this.scanned.push({ test, edge });
+    (this.scanned ??= []).push({ test, edge });
   }
 
   remove(test: ValueTest, edge: E): void {
     switch (test.op) {
-      case 'string': return removeFrom(this.strings, test.value, edge);
-      case 'number-text': return removeFrom(this.numberTexts, test.text, edge);
-      case 'number-equals': return removeFrom(this.numbers, test.scaled, edge);
-      case 'literal': return removeFrom(this.literals, test.text, edge);
+      case 'string': this.strings = removeFrom(this.strings, test.value, edge); return;
+      case 'number-text': this.numberTexts = removeFrom(this.numberTexts, test.text, edge); return;
+      case 'number-equals': this.numbers = removeFrom(this.numbers, test.scaled, edge); return;
+      case 'literal': this.literals = removeFrom(this.literals, test.text, edge); return;
       case 'equals-ignore-case':
         if (test.value.key === null) break;
-        return removeFrom(this.folded, test.value.key, edge);
+        this.folded = removeFrom(this.folded, test.value.key, edge);
+        return;
       case 'prefix-ignore-case':
         if (test.value.key === null) break;
         return this.prefixesFolded?.remove(test.value.key, edge);
@@ -208,48 +225,53 @@ export class ValueIndex<E> {
       case 'suffix': return this.suffixes?.remove(reverse(test.value), edge);
       case 'range': return this.ranges?.remove(edge);
       case 'exists':
-        this.anyValue = this.anyValue.filter((x) => x !== edge);
+        if (this.anyValue) this.anyValue = without(this.anyValue, edge);
         return;
       default:
     }
-    this.scanned = this.scanned.filter((x) => x.edge !== edge);
+    if (this.scanned) {
+      const rest = this.scanned.filter((x) => x.edge !== edge);
+      this.scanned = rest.length > 0 ? rest : null;
+    }
   }
 
   /** Calls `visit` for every edge with a test accepting the leaf (possibly more than once). */
   collect(leaf: Leaf, visit: Visit<E>): void {
-    for (const e of this.anyValue) visit(e, leaf);
+    if (this.anyValue !== null) for (const e of this.anyValue) visit(e, leaf);
     switch (leaf.kind) {
       case LeafKind.String: {
         const s = leaf.text;
-        const exact = this.strings.get(s);
-        if (exact) for (const e of exact) visit(e, leaf);
-        if (this.prefixes) this.prefixes.collect(s, false, leaf, visit);
-        if (this.suffixes) this.suffixes.collect(s, true, leaf, visit);
-        if (this.folded.size > 0 || this.prefixesFolded || this.suffixesFolded) {
+        if (this.strings !== null) {
+          const exact = this.strings.get(s);
+          if (exact) for (const e of exact) visit(e, leaf);
+        }
+        if (this.prefixes !== null) this.prefixes.collect(s, false, leaf, visit);
+        if (this.suffixes !== null) this.suffixes.collect(s, true, leaf, visit);
+        if (this.hasFolded) {
           const f = foldKey(s);
-          const eq = this.folded.get(f);
+          const eq = this.folded?.get(f);
           if (eq) for (const e of eq) visit(e, leaf);
-          if (this.prefixesFolded) this.prefixesFolded.collect(f, false, leaf, visit);
-          if (this.suffixesFolded) this.suffixesFolded.collect(f, true, leaf, visit);
+          if (this.prefixesFolded !== null) this.prefixesFolded.collect(f, false, leaf, visit);
+          if (this.suffixesFolded !== null) this.suffixesFolded.collect(f, true, leaf, visit);
         }
         break;
       }
       case LeafKind.Number: {
-        const t = this.numberTexts.get(leaf.text);
+        const t = this.numberTexts?.get(leaf.text);
         if (t) for (const e of t) visit(e, leaf);
         if (leaf.scaled !== null) {
-          const n = this.numbers.get(leaf.scaled);
+          const n = this.numbers?.get(leaf.scaled);
           if (n) for (const e of n) visit(e, leaf);
-          if (this.ranges) this.ranges.collect(leaf.scaled, leaf, visit);
+          if (this.ranges !== null) this.ranges.collect(leaf.scaled, leaf, visit);
         }
         break;
       }
       default: {
-        const l = this.literals.get(leaf.text);
+        const l = this.literals?.get(leaf.text);
         if (l) for (const e of l) visit(e, leaf);
       }
     }
-    for (const x of this.scanned) if (testAccepts(x.test, leaf)) visit(x.edge, leaf);
+    if (this.scanned !== null) for (const x of this.scanned) if (testAccepts(x.test, leaf)) visit(x.edge, leaf);
   }
 }
 

@@ -144,3 +144,17 @@ test('arbitrary text as an event: a match answer or an EventSyntaxError, never a
     { numRuns: 2000 },
   );
 });
+
+test('a rule is reported once per event, however many ways it matches', () => {
+  fc.assert(
+    fc.property(fc.array(patternArb, { minLength: 1, maxLength: 10 }), fc.array(eventArb, { minLength: 1, maxLength: 6 }), (patterns, events) => {
+      const m = new Matcher();
+      patterns.forEach((p, i) => m.add(`r${i}`, p));
+      for (const e of events) {
+        const names = m.match(e);
+        assert.equal(new Set(names).size, names.length, `duplicates in ${JSON.stringify(names)}`);
+      }
+    }),
+    { numRuns: 300 },
+  );
+});
