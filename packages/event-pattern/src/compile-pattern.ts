@@ -8,10 +8,11 @@
  */
 import { PatternError } from './pattern-error.js';
 import { PatternReader, type TokenKind } from './pattern-reader.js';
-import { comparableFromText, comparableForPattern, NumberDomainError } from './comparable-number.js';
+import { BOTTOM, comparableFromText, comparableForPattern, NumberDomainError, TOP, type Comparable } from './comparable-number.js';
 import { cidrRange, ipLiteralRange, looksLikeIp } from './ip-address.js';
 import { parseWildcard, WildcardSyntaxError, wildcardComplexity, type Glob } from './wildcard.js';
-import { fold, testKey, type ValueTest } from './value-test.js';
+import { testKey, type ValueTest } from './value-test.js';
+import { compileIgnoreCase } from './ignore-case.js';
 
 /** One field condition: the dotted path and the alternatives (any may match). */
 export interface FieldCondition {
@@ -30,7 +31,7 @@ export interface CompileLimits {
   readonly maxWildcardComplexity: number;
 }
 
-export const DEFAULT_LIMITS: CompileLimits = { maxBranches: 1000, maxWildcardComplexity: 100 };
+export const DEFAULT_LIMITS: CompileLimits = { maxBranches: 1000, maxWildcardComplexity: 10 };
 
 const OR = '$or';
 const RESERVED_IN_OR = new Set([
@@ -42,6 +43,10 @@ const RESERVED_IN_OR = new Set([
 export const TOO_COMPLEX =
   'Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character';
 
+/** AWS enforces the $or limit outside event-ruler and its text is not recorded: this one is ours. */
+export const TOO_MANY_COMBINATIONS = (limit: number): string =>
+  `Event pattern has too many $or combinations: at most ${limit} are allowed`;
+
 type Draft = Map<string, ValueTest[]>;
 
 /** Compiles pattern text; throws PatternError with AWS's reason text when it is invalid. */
@@ -51,7 +56,7 @@ export function compilePattern(text: string, limits: CompileLimits = DEFAULT_LIM
   const drafts: Draft[] = [];
   parseObject(r, drafts, [], false, limits);
   // event-ruler stops reading after the pattern's closing brace: trailing text is ignored.
-  if (drafts.length > limits.maxBranches) throw new PatternError(TOO_COMPLEX);
+  if (drafts.length > limits.maxBranches) throw new PatternError(TOO_MANY_COMBINATIONS(limits.maxBranches));
   checkWildcardComplexity(drafts, limits);
   return drafts.map(toBranch);
 }
@@ -103,7 +108,7 @@ function parseOr(r: PatternReader, rules: Draft[], path: string[], limits: Compi
     parseObject(r, forked, path, true, limits);
     rules.push(...forked);
     // Stop a combinatorial explosion early rather than after building it.
-    if (rules.length > limits.maxBranches) throw new PatternError(TOO_COMPLEX);
+    if (rules.length > limits.maxBranches) throw new PatternError(TOO_MANY_COMBINATIONS(limits.maxBranches));
   }
   if (count < 2) r.fail(`There must have at least 2 Objects in ${OR} relationship.`);
 }
@@ -156,7 +161,7 @@ function matchExpression(r: PatternReader): ValueTest {
     case 'suffix':
       return prefixOrSuffix(r, type);
     case 'equals-ignore-case':
-      return closeSingle(r, { op: 'equals-ignore-case', folded: fold(stringValue(r, 'equals-ignore-case match pattern must be a string')) });
+      return closeSingle(r, { op: 'equals-ignore-case', value: compileIgnoreCase(stringValue(r, 'equals-ignore-case match pattern must be a string')) });
     case 'wildcard': {
       const glob = wildcardValue(r, stringValue(r, 'wildcard match pattern must be a string'));
       return closeSingle(r, { op: 'wildcard', glob });
@@ -194,12 +199,12 @@ function prefixOrSuffix(r: PatternReader, type: 'prefix' | 'suffix'): ValueTest 
     const label = type === 'prefix' ? 'Prefix' : 'Suffix';
     if (r.nextToken() !== 'FIELD_NAME') r.fail(`${label} expression name not found`);
     if (r.currentName !== 'equals-ignore-case') r.fail(`Unsupported ${type} pattern: ${r.currentName}`);
-    const value = fold(stringValue(r, 'equals-ignore-case match pattern must be a string'));
+    const value = compileIgnoreCase(stringValue(r, 'equals-ignore-case match pattern must be a string'));
     if (r.nextToken() !== 'END_OBJECT') r.fail('Only one key allowed in match expression');
-    return closeSingle(r, { op: type, value, ignoreCase: true });
+    return closeSingle(r, { op: type === 'prefix' ? 'prefix-ignore-case' : 'suffix-ignore-case', value });
   }
   if (t !== 'VALUE_STRING') r.fail(`${type} match pattern must be a string`);
-  return closeSingle(r, { op: type, value: r.getText(), ignoreCase: false });
+  return closeSingle(r, { op: type, value: r.getText() });
 }
 
 function stringValue(r: PatternReader, message: string): string {
@@ -247,7 +252,7 @@ function numericExpression(r: PatternReader): ValueTest {
       const bottomText = r.getText();
       const next = r.nextToken();
       if (next === 'END_ARRAY') {
-        return { op: 'range', low: domain(r, bottomText), lowOpen: op === '>', high: Infinity, highOpen: true };
+        return { op: 'range', low: domain(r, bottomText), lowOpen: op === '>', high: TOP, highOpen: true };
       }
       return numericRange(r, bottomText, op === '>');
     }
@@ -256,7 +261,7 @@ function numericExpression(r: PatternReader): ValueTest {
       if (!isNumber(t)) r.fail(`Value of ${op} must be numeric`);
       const topText = r.getText();
       if (r.nextToken() !== 'END_ARRAY') r.fail('Too many elements in numeric expression');
-      return { op: 'range', low: -Infinity, lowOpen: true, high: domain(r, topText), highOpen: op === '<' };
+      return { op: 'range', low: BOTTOM, lowOpen: true, high: domain(r, topText), highOpen: op === '<' };
     }
     default:
       r.fail(`Unrecognized numeric range operator: ${op}`);
@@ -277,7 +282,7 @@ function numericRange(r: PatternReader, bottomText: string, lowOpen: boolean): V
 }
 
 /** A pattern number's comparable value; out-of-domain numbers fail at the parser position. */
-function domain(r: PatternReader, text: string): number {
+function domain(r: PatternReader, text: string): Comparable {
   try {
     return comparableForPattern(text);
   } catch (e) {
@@ -309,7 +314,7 @@ function anythingBut(r: PatternReader): ValueTest {
 
 function anythingButValues(r: PatternReader, first: TokenKind | null): ValueTest {
   const strings = new Set<string>();
-  const numbers = new Set<number>();
+  const numbers = new Set<Comparable>();
   if (first === 'VALUE_STRING') {
     strings.add(r.getText());
   } else if (isNumber(first)) {
@@ -320,11 +325,13 @@ function anythingButValues(r: PatternReader, first: TokenKind | null): ValueTest
       throw new PatternError((e as Error).message);
     }
   } else {
-    let t: TokenKind | null;
-    while ((t = r.nextToken()) !== 'END_ARRAY') {
-      if (t === 'VALUE_STRING') strings.add(r.getText());
+    for (;;) {
+      const t = r.reraising(() => r.nextToken());
+      if (t === 'END_ARRAY') break;
+      if (t === 'VALUE_STRING') strings.add(r.reraising(() => r.getText()));
+      // A number out of range is an IllegalArgumentException there: reported once.
       else if (isNumber(t)) numbers.add(domain(r, r.getText()));
-      else r.fail('Inside anything but list, start|null|boolean is not supported.');
+      else r.reraising(() => r.fail('Inside anything but list, start|null|boolean is not supported.'));
     }
     if ((strings.size > 0) === (numbers.size > 0)) {
       r.fail('Inside anything but list, either all values are number or string, mixed type is not supported');
@@ -346,30 +353,40 @@ function anythingButSet(r: PatternReader, first: TokenKind | null, kind: 'equals
     values.push(text);
   };
   if (first === 'START_ARRAY') {
-    let t: TokenKind | null;
-    while ((t = r.nextToken()) !== 'END_ARRAY') take(t);
+    r.reraising(() => {
+      let t: TokenKind | null;
+      while ((t = r.nextToken()) !== 'END_ARRAY') take(t);
+    });
   } else {
     take(first);
   }
   switch (kind) {
-    case 'equals-ignore-case': return { op: 'anything-but-ignore-case', folded: new Set(values.map(fold)) };
+    case 'equals-ignore-case': return { op: 'anything-but-ignore-case', values: values.map(compileIgnoreCase) };
     case 'prefix': return { op: 'anything-but-prefix', values };
     case 'suffix': return { op: 'anything-but-suffix', values };
     case 'wildcard': return { op: 'anything-but-wildcard', globs: values.map((v) => wildcardValue(r, v)) };
   }
 }
 
+/**
+ * event-ruler refuses a rule whose wildcard patterns could keep too many partial matches alive
+ * at once. Its machine holds all wildcards of one field together, so they are measured per path.
+ */
 function checkWildcardComplexity(drafts: Draft[], limits: CompileLimits): void {
+  const byPath = new Map<string, Map<string, Glob>>();
   for (const draft of drafts) {
-    for (const tests of draft.values()) {
+    for (const [path, tests] of draft) {
       for (const t of tests) {
-        const globs = t.op === 'wildcard' ? [t.glob] : t.op === 'anything-but-wildcard' ? t.globs : [];
-        for (const g of globs) {
-          if (wildcardComplexity(g, limits.maxWildcardComplexity) > limits.maxWildcardComplexity) {
-            throw new PatternError(TOO_COMPLEX);
-          }
-        }
+        if (t.op !== 'wildcard') continue;
+        let globs = byPath.get(path);
+        if (!globs) byPath.set(path, (globs = new Map()));
+        globs.set(t.glob.source, t.glob);
       }
+    }
+  }
+  for (const globs of byPath.values()) {
+    if (wildcardComplexity([...globs.values()], limits.maxWildcardComplexity) > limits.maxWildcardComplexity) {
+      throw new PatternError(TOO_COMPLEX);
     }
   }
 }

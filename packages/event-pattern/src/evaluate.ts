@@ -4,6 +4,7 @@
  * (the property tests hold them to that).
  */
 import type { Branch, FieldCondition } from './compile-pattern.js';
+import { canonicalOrder } from './condition-order.js';
 import { mergeTrails, trailsCompatible, type ArrayTrail, type Leaf } from './leaf.js';
 import { testAccepts } from './value-test.js';
 import type { LeafSink } from './event-reader.js';
@@ -21,20 +22,21 @@ export const allPathsSink = (table: LeafTable): LeafSink<string> => ({
 });
 
 export function branchMatches(branch: Branch, table: LeafTable): boolean {
-  return search(branch, 0, table, null);
+  return search(canonicalOrder(branch), 0, table, null);
 }
 
 /** Depth-first over the conditions, keeping the array elements chosen so far consistent. */
-function search(branch: Branch, i: number, table: LeafTable, trail: ArrayTrail | null): boolean {
+function search(branch: readonly FieldCondition[], i: number, table: LeafTable, trail: ArrayTrail | null): boolean {
   if (i === branch.length) return true;
   const cond = branch[i]!;
-  const leaves = table.get(cond.path);
-  if (!leaves || leaves.length === 0) {
+  // Leaves in array elements other than the ones already chosen do not count, not even as
+  // presence: an exists:false field is judged inside the chosen elements.
+  const leaves = (table.get(cond.path) ?? []).filter((leaf) => trailsCompatible(trail, leaf.trail));
+  if (leaves.length === 0) {
     return acceptsAbsence(cond) && search(branch, i + 1, table, trail);
   }
   for (const leaf of leaves) {
     if (!cond.tests.some((t) => testAccepts(t, leaf))) continue;
-    if (!trailsCompatible(trail, leaf.trail)) continue;
     if (search(branch, i + 1, table, mergeTrails(trail, leaf.trail))) return true;
   }
   return false;

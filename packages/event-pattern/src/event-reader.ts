@@ -5,7 +5,7 @@
  * Numbers keep their exact text, which event-ruler's text matching needs.
  */
 import { comparableFromNumber, comparableFromText } from './comparable-number.js';
-import { LeafKind, type ArrayTrail, type Leaf } from './leaf.js';
+import { LeafKind, makeLeaf, type ArrayTrail, type Leaf } from './leaf.js';
 
 /**
  * Where leaves go. `child` returns the node for a member (null to skip it); `emit` receives the
@@ -40,11 +40,11 @@ function walkObject<N>(obj: Record<string, unknown>, node: N, sink: LeafSink<N>,
 function walkValue<N>(v: unknown, node: N, sink: LeafSink<N>, trail: ArrayTrail | null, counter: { next: number }): void {
   switch (typeof v) {
     case 'string':
-      sink.emit(node, { kind: LeafKind.String, text: v, scaled: NaN, trail });
+      sink.emit(node, makeLeaf(LeafKind.String, v, null, trail));
       return;
     case 'number':
       if (!Number.isFinite(v)) throw new EventSyntaxError('Event numbers must be finite');
-      sink.emit(node, { kind: LeafKind.Number, text: String(v), scaled: comparableFromNumber(v) ?? NaN, trail });
+      sink.emit(node, makeLeaf(LeafKind.Number, String(v), comparableFromNumber(v) ?? null, trail));
       return;
     case 'boolean':
       sink.emit(node, v ? TRUE(trail) : FALSE(trail));
@@ -54,7 +54,10 @@ function walkValue<N>(v: unknown, node: N, sink: LeafSink<N>, trail: ArrayTrail 
         sink.emit(node, NULL(trail));
       } else if (Array.isArray(v)) {
         const id = counter.next++;
-        for (let i = 0; i < v.length; i++) walkValue(v[i], node, sink, extend(trail, id, i), counter);
+        for (let i = 0; i < v.length; i++) {
+          const el: unknown = v[i];
+          walkValue(el, node, sink, el !== null && typeof el === 'object' ? extend(trail, id, i) : trail, counter);
+        }
       } else {
         walkObject(v as Record<string, unknown>, node, sink, trail, counter);
       }
@@ -66,9 +69,9 @@ function walkValue<N>(v: unknown, node: N, sink: LeafSink<N>, trail: ArrayTrail 
   }
 }
 
-const TRUE = (trail: ArrayTrail | null): Leaf => ({ kind: LeafKind.True, text: 'true', scaled: NaN, trail });
-const FALSE = (trail: ArrayTrail | null): Leaf => ({ kind: LeafKind.False, text: 'false', scaled: NaN, trail });
-const NULL = (trail: ArrayTrail | null): Leaf => ({ kind: LeafKind.Null, text: 'null', scaled: NaN, trail });
+const TRUE = (trail: ArrayTrail | null): Leaf => makeLeaf(LeafKind.True, 'true', null, trail);
+const FALSE = (trail: ArrayTrail | null): Leaf => makeLeaf(LeafKind.False, 'false', null, trail);
+const NULL = (trail: ArrayTrail | null): Leaf => makeLeaf(LeafKind.Null, 'null', null, trail);
 
 function extend(trail: ArrayTrail | null, id: number, index: number): ArrayTrail {
   return trail === null ? [id, index] : [...trail, id, index];
@@ -146,7 +149,11 @@ class Scanner<N> {
       return;
     }
     for (let i = 0; ; i++) {
-      this.value(node, node === null ? null : extend(trail, id, i));
+      // Only elements that hold members need their index recorded: a scalar element has no
+      // sibling fields that a match could combine it with.
+      const first = t.charCodeAt(this.pos);
+      const structured = first === 0x7b || first === 0x5b;
+      this.value(node, node !== null && structured ? extend(trail, id, i) : trail);
       this.skipWs();
       const c = t.charCodeAt(this.pos++);
       if (c === 0x5d) return;
@@ -166,7 +173,7 @@ class Scanner<N> {
       case 0x22: {
         if (node === null) return this.skipString();
         const s = this.string();
-        this.sink.emit(node, { kind: LeafKind.String, text: s, scaled: NaN, trail });
+        this.sink.emit(node, makeLeaf(LeafKind.String, s, null, trail));
         return;
       }
       case 0x7b:
@@ -190,7 +197,7 @@ class Scanner<N> {
         this.number();
         if (node !== null) {
           const num = t.slice(start, this.pos);
-          this.sink.emit(node, { kind: LeafKind.Number, text: num, scaled: comparableFromText(num) ?? NaN, trail });
+          this.sink.emit(node, makeLeaf(LeafKind.Number, num, comparableFromText(num) ?? null, trail));
         }
       }
     }

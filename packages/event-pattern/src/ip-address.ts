@@ -1,7 +1,7 @@
 /**
  * IP addresses and CIDR blocks as event-ruler reads them: an address is a run of hex digits
- * (8 for IPv4, 32 for IPv6) and a block is the inclusive range from the address as written to
- * the address with its host bits set (event-ruler does not clear host bits of the base address).
+ * (8 for IPv4, 32 for IPv6) and a block is the inclusive range from the base address with its
+ * host bits cleared to the same address with them set (`10.0.0.77/24` covers 10.0.0.0–255).
  */
 
 export interface IpRange {
@@ -77,15 +77,16 @@ export function cidrRange(text: string): IpRange {
   if (!ip) throw new Error(`Nonstandard IP address: ${address}`);
   if (ip.family === 4 && bits > 31) throw new Error('IPv4 mask bits must be < 32');
   if (ip.family === 6 && bits > 127) throw new Error('IPv6 mask bits must be < 128');
-  return { family: ip.family, low: ip.hex, high: setHostBits(ip.hex, (ip.family === 4 ? 32 : 128) - bits) };
+  const hostBits = (ip.family === 4 ? 32 : 128) - bits;
+  return { family: ip.family, low: withHostBits(ip.hex, hostBits, false), high: withHostBits(ip.hex, hostBits, true) };
 }
 
-function setHostBits(hex: string, hostBits: number): string {
+function withHostBits(hex: string, hostBits: number, set: boolean): string {
   const nibbles = hex.split('').map((c) => parseInt(c, 16));
   for (let i = nibbles.length - 1; i >= 0 && hostBits > 0; i--) {
-    const take = Math.min(4, hostBits);
-    nibbles[i] = nibbles[i]! | ((1 << take) - 1);
-    hostBits -= take;
+    const mask = (1 << Math.min(4, hostBits)) - 1;
+    nibbles[i] = set ? nibbles[i]! | mask : nibbles[i]! & ~mask;
+    hostBits -= 4;
   }
   return nibbles.map((n) => n.toString(16).toUpperCase()).join('');
 }

@@ -13,17 +13,27 @@ export const enum LeafKind {
 /**
  * Which element of which array of the event a leaf sits in, outermost first, as flat pairs
  * `[arrayId, index, arrayId, index, …]`. Two leaves may be used together by one match only if
- * they agree on every array they share ("array consistency").
+ * they agree on every array they share ("array consistency"). Only elements that are objects or
+ * arrays are recorded: a scalar element has no sibling fields to be combined with.
  */
 export type ArrayTrail = readonly number[];
+
+import type { Comparable } from './comparable-number.js';
 
 export interface Leaf {
   readonly kind: LeafKind;
   /** The string's value; a number's JSON text; `true`/`false`/`null` for literals. */
   readonly text: string;
-  /** A number's comparable value (× 10^6), or NaN when it has none. */
-  readonly scaled: number;
+  /** A number's comparable form, or null when it has none (not a number, or outside the domain). */
+  readonly scaled: Comparable | null;
   readonly trail: ArrayTrail | null;
+  /** Exact-dispatch hash of the leaf's key part, computed on first use (0 = not yet). */
+  hash: number;
+}
+
+/** Every leaf is made here, so that all share one object shape (one hidden class). */
+export function makeLeaf(kind: LeafKind, text: string, scaled: Comparable | null, trail: ArrayTrail | null): Leaf {
+  return { kind, text, scaled, trail, hash: 0 };
 }
 
 /** Whether two trails place their leaves in compatible array elements. */

@@ -1,66 +1,34 @@
 /**
- * Many patterns, one automaton. Each pattern branch is a list of field conditions put in a
- * canonical order (exact-value fields first, scans last); branches are inserted into a tree of
- * states whose edges are "this field matches this match list". Branches with a common start
- * share states, and each transition indexes its edges by value (see ValueIndex), so matching an
- * event costs about one hash lookup per event field the patterns use — not one per rule.
+ * Many patterns, one machine, in two stages:
  *
- * Adding or removing a rule touches only the states of its own branches.
+ * 1. Exact dispatch. The exact-value conditions of a branch (strings, numbers, literals) are
+ *    folded into one key over their paths — its Signature. For an event, each signature whose
+ *    paths the event has costs one hash lookup, which lands on the state where the branches
+ *    with those values continue. Realistic rule sets have a handful of signatures however many
+ *    rules they hold, so this stage does not grow with the rule count.
+ * 2. The residual automaton (automaton.ts) decides the remaining conditions — prefixes, ranges,
+ *    anything-but, exists, … — indexed per transition, and reports the rules.
+ *
+ * Adding or removing a rule touches only its own keys and states.
  */
 import { compilePattern, DEFAULT_LIMITS, type Branch, type CompileLimits, type FieldCondition } from './compile-pattern.js';
-import { readEventObject, readEventText, type LeafSink } from './event-reader.js';
+import { readEventObject, readEventText } from './event-reader.js';
 import { mergeTrails, trailsCompatible, type ArrayTrail, type Leaf } from './leaf.js';
-import { acceptsAbsence } from './evaluate.js';
-import { ValueIndex } from './value-index.js';
-import { patternText, type Pattern, type EventInput } from './inputs.js';
+import { canonicalOrder } from './condition-order.js';
+import { exactParts, joinParts } from './exact-key.js';
+import { insertChain, releaseChain, State, walk, walkWithTrails, type Edge, type PathNode, type RuleEntry, type Start } from './automaton.js';
+import { Signature } from './signature.js';
+import { PathTree } from './path-tree.js';
+import { patternText, type EventInput, type Pattern } from './inputs.js';
 
-interface RuleEntry {
-  readonly name: string;
-  mark: number;
-}
+/** Most keys one branch may put into a signature (the product of its exact alternatives). */
+const MAX_KEYS_PER_BRANCH = 64;
 
-class State {
-  readonly transitions: Transition[] = [];
-  /** Rules whose branch ends here, with how many of their branches do. */
-  readonly accepts = new Map<RuleEntry, number>();
-}
-
-class Transition {
-  readonly edges = new Map<string, Edge>();
-  readonly index = new ValueIndex<Edge>();
-  absent: Edge[] = [];
-  constructor(readonly path: PathNode) {}
-}
-
-class Edge {
-  mark = -1;
-  refs = 0;
-  readonly next = new State();
-  constructor(readonly condition: FieldCondition, readonly owner: Transition) {}
-}
-
-/** A node of the tree of dotted paths the patterns use; `id >= 0` where a path ends. */
-class PathNode {
-  readonly children = new Map<string, PathNode>();
-  id = -1;
-  refs = 0;
-}
-
-/** The order of conditions along a branch: cheap, selective tests near the root. */
-function conditionRank(c: FieldCondition): number {
-  let rank = 0;
-  for (const t of c.tests) {
-    const r = t.op === 'string' || t.op === 'number-text' || t.op === 'number-equals' || t.op === 'literal' || t.op === 'equals-ignore-case' ? 0
-      : t.op === 'prefix' || t.op === 'suffix' || t.op === 'range' || t.op === 'ip' ? 1
-      : t.op === 'exists' ? 3
-      : 2;
-    rank = Math.max(rank, r);
-  }
-  return rank;
-}
-
-function canonicalOrder(branch: Branch): FieldCondition[] {
-  return [...branch].sort((a, b) => conditionRank(a) - conditionRank(b) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+interface Placement {
+  readonly signature: Signature | null;
+  readonly key: string;
+  readonly start: State;
+  readonly edges: Edge[];
 }
 
 /** Options for a Matcher. */
@@ -70,7 +38,7 @@ export interface MatcherOptions {
 }
 
 /**
- * A set of named event patterns compiled into one automaton.
+ * A set of named event patterns compiled into one machine.
  *
  * Concurrency contract: a Matcher is synchronous and not reentrant — `match()` reuses scratch
  * buffers, so it must not be called from inside itself; in Node's single thread that is
@@ -78,16 +46,14 @@ export interface MatcherOptions {
  */
 export class Matcher {
   private readonly root = new State();
-  private readonly pathRoot = new PathNode();
-  private readonly paths: PathNode[] = [];
-  private readonly freePathIds: number[] = [];
-  private readonly rules = new Map<string, { entry: RuleEntry; branches: Edge[][] }>();
+  private readonly tree = new PathTree();
+  private readonly signatures = new Map<string, Signature>();
+  /** Signatures by the id of their first path: looked up only when the event has that path. */
+  private readonly anchored: Signature[][] = [];
+  /** Scratch for one leaf per signature path. */
+  private readonly pick: Leaf[] = [];
+  private readonly rules = new Map<string, { entry: RuleEntry; placements: Placement[] }>();
   private readonly limits: CompileLimits;
-  private epoch = 0;
-  // Per-event scratch, indexed by path id.
-  private leaves: Leaf[][] = [];
-  private leafEpoch: number[] = [];
-  private hasTrails = false;
 
   constructor(options: MatcherOptions = {}) {
     this.limits = options.limits ?? DEFAULT_LIMITS;
@@ -108,10 +74,12 @@ export class Matcher {
    */
   add(name: string, pattern: Pattern): void {
     const branches = compilePattern(patternText(pattern), this.limits);
-    if (this.rules.has(name)) this.remove(name);
-    const entry: RuleEntry = { name, mark: -1 };
-    const paths = branches.map((b) => this.insert(canonicalOrder(b), entry));
-    this.rules.set(name, { entry, branches: paths });
+    this.remove(name);
+    const entry: RuleEntry = { name, multi: false, mark: -1 };
+    const placements = branches.flatMap((b) => this.place(b, entry));
+    // One placement means one way to reach the rule: no need to dedupe its reports.
+    entry.multi = placements.length > 1;
+    this.rules.set(name, { entry, placements });
   }
 
   /** Removes a rule; returns whether it existed. */
@@ -119,209 +87,170 @@ export class Matcher {
     const rule = this.rules.get(name);
     if (!rule) return false;
     this.rules.delete(name);
-    for (const edges of rule.branches) {
-      const last = edges.length > 0 ? edges[edges.length - 1]!.next : this.root;
-      const n = (last.accepts.get(rule.entry) ?? 1) - 1;
-      if (n > 0) last.accepts.set(rule.entry, n);
-      else last.accepts.delete(rule.entry);
-      for (const edge of edges) this.release(edge);
+    for (const p of rule.placements) {
+      const end = p.edges.length > 0 ? p.edges[p.edges.length - 1]!.next : p.start;
+      end.accept(rule.entry, -1);
+      releaseChain(p.edges, this.tree);
+      if (p.signature && p.start.empty) this.dropKey(p.signature, p.key);
     }
     return true;
   }
 
   /** Names of the rules that match the event (JSON text or a parsed object), in no set order. */
   match(event: EventInput): string[] {
-    const epoch = ++this.epoch;
-    this.hasTrails = false;
-    if (typeof event === 'string') readEventText(event, this.pathRoot, this.sink);
-    else readEventObject(event, this.pathRoot, this.sink);
+    const tree = this.tree;
+    const epoch = tree.begin();
+    if (typeof event === 'string') readEventText(event, tree.root, tree.sink);
+    else readEventObject(event, tree.root, tree.sink);
     const out: string[] = [];
-    if (this.hasTrails) this.walkWithTrails(epoch, out);
-    else this.walk(epoch, out);
+    if (tree.hasTrails) {
+      const starts: Start[] = this.root.empty ? [] : [{ state: this.root, trail: null }];
+      this.dispatchWithTrails(starts);
+      walkWithTrails(starts, tree, epoch, out);
+    } else {
+      const starts: State[] = this.root.empty ? [] : [this.root];
+      this.dispatch(starts);
+      walk(starts, tree, epoch, out);
+    }
     return out;
   }
 
   // ---- building ----
 
-  private insert(conditions: FieldCondition[], entry: RuleEntry): Edge[] {
-    let state = this.root;
-    const edges: Edge[] = [];
-    for (const cond of conditions) {
-      const path = this.pathFor(cond.path);
-      let tr = state.transitions.find((t) => t.path === path);
-      if (!tr) {
-        tr = new Transition(path);
-        state.transitions.push(tr);
-        path.refs++;
-      }
-      let edge = tr.edges.get(cond.key);
-      if (!edge) {
-        edge = new Edge(cond, tr);
-        tr.edges.set(cond.key, edge);
-        for (const t of cond.tests) tr.index.add(t, edge);
-        if (acceptsAbsence(cond)) tr.absent.push(edge);
-      }
-      edge.refs++;
-      edges.push(edge);
-      state = edge.next;
+  /** Puts one branch into the machine: its exact part as signature keys, the rest as chains. */
+  private place(branch: Branch, entry: RuleEntry): Placement[] {
+    const ordered = canonicalOrder(branch);
+    const exact = new Map<FieldCondition, string[]>();
+    for (const c of ordered) {
+      const parts = exactParts(c);
+      if (parts) exact.set(c, parts);
     }
-    state.accepts.set(entry, (state.accepts.get(entry) ?? 0) + 1);
-    return edges;
+    // Keep the key count bounded: the widest exact conditions are decided by the automaton instead.
+    let product = [...exact.values()].reduce((n, parts) => n * parts.length, 1);
+    while (product > MAX_KEYS_PER_BRANCH) {
+      const [widest, parts] = [...exact].reduce((a, b) => (b[1].length > a[1].length ? b : a));
+      exact.delete(widest);
+      product /= parts.length;
+    }
+    const residual = ordered.filter((c) => !exact.has(c));
+    if (exact.size === 0) return [this.chain(null, '', this.root, residual, entry)];
+    const keyed = [...exact].sort(([a], [b]) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const signature = this.signatureFor(keyed.map(([c]) => c.path));
+    return combinations(keyed.map(([, parts]) => parts)).map((parts) => {
+      const key = joinParts(parts);
+      return this.chain(signature, key, signature.stateFor(parts, key), residual, entry);
+    });
   }
 
-  private release(edge: Edge): void {
-    if (--edge.refs > 0) return;
-    const tr = edge.owner;
-    tr.edges.delete(edge.condition.key);
-    for (const t of edge.condition.tests) tr.index.remove(t, edge);
-    tr.absent = tr.absent.filter((e) => e !== edge);
-    if (tr.edges.size === 0) this.dropTransition(tr);
+  private chain(signature: Signature | null, key: string, start: State, residual: FieldCondition[], entry: RuleEntry): Placement {
+    const edges = insertChain(start, residual, this.tree);
+    (edges.length > 0 ? edges[edges.length - 1]!.next : start).accept(entry, 1);
+    return { signature, key, start, edges };
   }
 
-  private dropTransition(tr: Transition): void {
-    // Find the state holding it: the root or the `next` of some edge. Walk from the root;
-    // removal is rare next to matching, so no parent pointers are kept on the hot path.
-    const stack = [this.root];
-    while (stack.length > 0) {
-      const s = stack.pop()!;
-      const i = s.transitions.indexOf(tr);
-      if (i >= 0) {
-        s.transitions.splice(i, 1);
-        this.releasePath(tr.path);
-        return;
-      }
-      for (const t of s.transitions) for (const e of t.edges.values()) stack.push(e.next);
+  private signatureFor(paths: string[]): Signature {
+    const id = paths.join('\u0000');
+    let sig = this.signatures.get(id);
+    if (!sig) {
+      const nodes = paths.map((p) => this.tree.node(p));
+      nodes.forEach((n) => this.tree.acquire(n));
+      sig = new Signature(id, nodes);
+      this.signatures.set(id, sig);
+      (this.anchored[nodes[0]!.id] ??= []).push(sig);
     }
+    return sig;
   }
 
-  private pathFor(path: string): PathNode {
-    let node = this.pathRoot;
-    for (const part of path.split('.')) {
-      let child = node.children.get(part);
-      if (!child) node.children.set(part, (child = new PathNode()));
-      node = child;
-    }
-    if (node.id < 0) {
-      node.id = this.freePathIds.pop() ?? this.paths.length;
-      this.paths[node.id] = node;
-      this.leaves[node.id] = [];
-      this.leafEpoch[node.id] = -1;
-    }
-    return node;
-  }
-
-  private releasePath(node: PathNode): void {
-    if (--node.refs > 0 || node.id < 0) return;
-    this.freePathIds.push(node.id);
-    node.id = -1;
-    // Empty branches of the path tree stay; they cost a Map entry each and are reused.
+  private dropKey(sig: Signature, key: string): void {
+    sig.drop(key);
+    if (sig.size > 0) return;
+    this.signatures.delete(sig.id);
+    const anchorId = sig.paths[0]!.id;
+    this.anchored[anchorId] = this.anchored[anchorId]!.filter((s) => s !== sig);
+    sig.paths.forEach((n) => this.tree.release(n));
   }
 
   // ---- matching ----
 
-  private readonly sink: LeafSink<PathNode> = {
-    child: (parent, key) => {
-      const direct = parent.children.get(key);
-      if (direct !== undefined) return direct;
-      if (key.indexOf('.') < 0) return null;
-      // A dotted member name in the event addresses the same path as nested objects.
-      let node: PathNode | undefined = parent;
-      for (const part of key.split('.')) {
-        node = node.children.get(part);
-        if (!node) return null;
-      }
-      return node;
-    },
-    emit: (node, leaf) => {
-      const id = node.id;
-      if (id < 0) return;
-      if (leaf.trail !== null) this.hasTrails = true;
-      if (this.leafEpoch[id] !== this.epoch) {
-        this.leafEpoch[id] = this.epoch;
-        const list = this.leaves[id]!;
-        list.length = 0;
-        list.push(leaf);
-      } else {
-        this.leaves[id]!.push(leaf);
-      }
-    },
-  };
-
-  private leavesAt(path: PathNode): Leaf[] | null {
-    const id = path.id;
-    return this.leafEpoch[id] === this.epoch ? this.leaves[id]! : null;
-  }
-
-  /** The common case: no arrays in the used fields, so no consistency to track. */
-  private walk(epoch: number, out: string[]): void {
-    const stack: State[] = [this.root];
-    const visit = (edge: Edge): void => {
-      if (edge.mark === epoch) return;
-      edge.mark = epoch;
-      stack.push(edge.next);
-    };
-    while (stack.length > 0) {
-      const s = stack.pop()!;
-      if (s.accepts.size > 0) this.report(s, epoch, out);
-      for (const tr of s.transitions) {
-        const leaves = this.leavesAt(tr.path);
-        if (leaves === null) {
-          for (const e of tr.absent) visit(e);
+  /** Looks up every signature the event has all paths of (no arrays of objects in play). */
+  private dispatch(starts: State[]): void {
+    const tree = this.tree;
+    const present = tree.present;
+    const pick = this.pick;
+    for (let p = 0; p < present.length; p++) {
+      const anchored = this.anchored[present[p]!.id];
+      if (anchored === undefined) continue;
+      for (let s = 0; s < anchored.length; s++) {
+        const sig = anchored[s]!;
+        const paths = sig.paths;
+        pick.length = paths.length;
+        let single = true;
+        let found = true;
+        for (let i = 0; i < paths.length; i++) {
+          const leaves = tree.leavesAt(paths[i]!);
+          if (leaves === null) {
+            found = false;
+            break;
+          }
+          if (leaves.length !== 1) single = false;
+          pick[i] = leaves[0]!;
+        }
+        if (!found) continue;
+        if (single) {
+          const state = sig.lookup(pick);
+          if (state) starts.push(state);
         } else {
-          for (let i = 0; i < leaves.length; i++) tr.index.collect(leaves[i]!, visit);
+          for (const combo of combinations(this.leafLists(sig)!)) {
+            const state = sig.lookup(combo);
+            if (state) starts.push(state);
+          }
         }
       }
     }
   }
 
-  /** Events with arrays: a partial match carries the array elements it has committed to. */
-  private walkWithTrails(epoch: number, out: string[]): void {
-    const stack: { state: State; trail: ArrayTrail | null }[] = [{ state: this.root, trail: null }];
-    const seen = new Set<string>();
-    let current: ArrayTrail | null = null;
-    const visit = (edge: Edge, leaf: Leaf | null): void => {
-      const leafTrail = leaf?.trail ?? null;
-      if (!trailsCompatible(current, leafTrail)) return;
-      const trail = mergeTrails(current, leafTrail);
-      if (trail === null || trail.length === 0) {
-        if (edge.mark === epoch) return;
-        edge.mark = epoch;
-      } else {
-        const key = `${edgeId(edge)}:${trail.join(',')}`;
-        if (seen.has(key)) return;
-        seen.add(key);
-      }
-      stack.push({ state: edge.next, trail });
-    };
-    while (stack.length > 0) {
-      const { state, trail } = stack.pop()!;
-      current = trail;
-      if (state.accepts.size > 0) this.report(state, epoch, out);
-      for (const tr of state.transitions) {
-        const leaves = this.leavesAt(tr.path);
-        if (leaves === null) {
-          for (const e of tr.absent) visit(e, null);
-        } else {
-          for (let i = 0; i < leaves.length; i++) tr.index.collect(leaves[i]!, visit);
-        }
-        current = trail;
+  /** The same, combining only leaves from compatible array elements. */
+  private dispatchWithTrails(starts: Start[]): void {
+    for (const node of [...this.tree.present]) {
+      for (const sig of this.anchored[node.id] ?? []) {
+        const lists = this.leafLists(sig);
+        if (lists === null) continue;
+        const choose = (i: number, parts: Leaf[], trail: ArrayTrail | null): void => {
+          if (i === lists.length) {
+            const state = sig.lookup(parts);
+            if (state) starts.push({ state, trail: trail !== null && trail.length === 0 ? null : trail });
+            return;
+          }
+          for (const leaf of lists[i]!) {
+            if (!trailsCompatible(trail, leaf.trail)) continue;
+            parts.push(leaf);
+            choose(i + 1, parts, mergeTrails(trail, leaf.trail));
+            parts.pop();
+          }
+        };
+        choose(0, [], null);
       }
     }
   }
 
-  private report(state: State, epoch: number, out: string[]): void {
-    for (const entry of state.accepts.keys()) {
-      if (entry.mark === epoch) continue;
-      entry.mark = epoch;
-      out.push(entry.name);
+  private leafLists(sig: Signature): Leaf[][] | null {
+    const lists: Leaf[][] = [];
+    for (const node of sig.paths) {
+      const leaves = this.tree.leavesAt(node);
+      if (leaves === null) return null;
+      lists.push(leaves);
     }
+    return lists;
   }
 }
 
-const edgeIds = new WeakMap<Edge, number>();
-let nextEdgeId = 0;
-function edgeId(edge: Edge): number {
-  let id = edgeIds.get(edge);
-  if (id === undefined) edgeIds.set(edge, (id = nextEdgeId++));
-  return id;
+/** Every way of picking one element from each list (the cross product). */
+function combinations<T>(lists: readonly (readonly T[])[]): T[][] {
+  let out: T[][] = [[]];
+  for (const list of lists) {
+    const next: T[][] = [];
+    for (const prefix of out) for (const x of list) next.push([...prefix, x]);
+    out = next;
+  }
+  return out;
 }

@@ -99,6 +99,20 @@ export class PatternReader {
     throw new PatternError(message + this.location(this.line, this.ptr - this.lineStart + 1));
   }
 
+  /**
+   * Runs `read`; a PatternError raised inside is raised again with the location appended once
+   * more — what event-ruler's anything-but list readers do by catching Jackson's exception and
+   * re-throwing its message, so AWS's texts for errors there carry the suffix twice.
+   */
+  reraising<T>(read: () => T): T {
+    try {
+      return read();
+    } catch (e) {
+      if (e instanceof PatternError) this.fail(e.message);
+      throw e;
+    }
+  }
+
   // ---- tokens ----
 
   private fieldNameToken(ctx: Context, c: number): TokenKind {
@@ -147,7 +161,12 @@ export class PatternReader {
         if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return this.number();
         if (c === 0x5d || c === 0x7d || c === 0x2c || c === 0x3a) {
           this.ptr++;
-          this.unexpected(c, 'expected a value');
+          this.unexpected(c, `expected a valid value ${WAS_EXPECTING_VALUE}`);
+        }
+        if (this.source.startsWith('NaN', this.ptr) || this.source.startsWith('Infinity', this.ptr)) {
+          const word = this.source.startsWith('NaN', this.ptr) ? 'NaN' : 'Infinity';
+          this.ptr += word.length;
+          this.fail(`Non-standard token '${word}': enable \`JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS\` to allow`);
         }
         if (!isIdentifierPart(c)) {
           this.ptr++;
@@ -192,11 +211,11 @@ export class PatternReader {
     const intStart = i;
     while (isDigit(s.charCodeAt(i))) i++;
     if (i === intStart) {
-      this.ptr = i;
-      if (i >= s.length) this.fail('Unexpected end-of-input in a Number value');
-      const c = s.charCodeAt(i);
-      this.ptr = i + 1;
-      this.unexpected(c, 'expected digit (0-9) to follow minus sign, for valid numeric value');
+      if (s.startsWith('Infinity', i)) {
+        this.ptr = i + 8;
+        this.fail(`Non-standard token '-Infinity': enable \`JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS\` to allow`);
+      }
+      this.numberFollowError(i, 'expected digit (0-9) to follow minus sign, for valid numeric value');
     }
     if (s.charCodeAt(intStart) === 0x30 && i - intStart > 1) {
       this.ptr = intStart + 1;
@@ -225,14 +244,12 @@ export class PatternReader {
     return isFloat ? 'VALUE_NUMBER_FLOAT' : 'VALUE_NUMBER_INT';
   }
 
+  /** Jackson reports a bad character inside a number without consuming it, at the one before. */
   private numberFollowError(i: number, what: string): never {
     const c = this.source.charCodeAt(i);
-    if (Number.isNaN(c)) {
-      this.ptr = i;
-      this.fail('Unexpected end-of-input in a Number value');
-    }
-    this.ptr = i + 1;
-    this.unexpected(c, what);
+    this.ptr = i;
+    if (Number.isNaN(c)) this.fail('Unexpected end-of-input in a Number value');
+    throw new PatternError(`Unexpected character (${charDesc(c)}) in numeric value: ${what}` + this.location(this.line, i - this.lineStart));
   }
 
   // ---- strings ----
@@ -316,6 +333,9 @@ export class PatternReader {
         this.ptr++;
         this.line++;
         this.lineStart = this.ptr;
+      } else if (c === 0x2f) {
+        this.ptr++;
+        this.unexpected(c, "maybe a (non-standard) comment? (not recognized as one since Feature 'ALLOW_COMMENTS' not enabled for parser)");
       } else {
         return c;
       }
@@ -329,8 +349,9 @@ export class PatternReader {
     const wanted = ctx.type === 'ARRAY' ? 0x5d : 0x7d;
     if (c !== wanted) {
       const kind = ctx.type === 'ARRAY' ? 'Array' : 'Object';
-      this.fail(
-        `Unexpected close marker '${String.fromCharCode(c)}': expected '${String.fromCharCode(wanted)}' (for ${kind} starting at ${this.sourceRef()}; line: ${ctx.line}, column: ${ctx.column}])`,
+      throw new PatternError(
+        `Unexpected close marker '${String.fromCharCode(c)}': expected '${String.fromCharCode(wanted)}' (for ${kind} starting at ${this.sourceRef()}; line: ${ctx.line}, column: ${ctx.column}])` +
+          this.location(this.line, this.ptr - this.lineStart),
       );
     }
     this.stack.pop();
@@ -345,7 +366,7 @@ export class PatternReader {
 
   private eofError(ctx: Context): never {
     if (ctx.type === 'ROOT') this.fail('Unexpected end-of-input');
-    const marker = ctx.type === 'OBJECT' ? 'OBJECT' : 'ARRAY';
+    const marker = ctx.type === 'OBJECT' ? 'Object' : 'Array';
     this.fail(
       `Unexpected end-of-input: expected close marker for ${marker} (start marker at ${this.sourceRef()}; line: ${ctx.line}, column: ${ctx.column}])`,
     );

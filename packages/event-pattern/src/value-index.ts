@@ -6,7 +6,8 @@
  * scanned, and those are few per transition in practice (the automaton puts them last).
  */
 import { LeafKind, type Leaf } from './leaf.js';
-import { fold, inRange, testAccepts, type ValueTest } from './value-test.js';
+import { inRange, testAccepts, type ValueTest } from './value-test.js';
+import { foldKey } from './ignore-case.js';
 
 /** Anything the index hands back; the automaton's edges. */
 export interface Indexed {
@@ -63,7 +64,7 @@ interface RangeEntry<E> {
 class RangeIndex<E> {
   private entries: RangeEntry<E>[] = [];
   private sorted = true;
-  private maxHigh: Float64Array = new Float64Array(0);
+  private maxHigh: string[] = [];
 
   add(test: RangeEntry<E>['test'], edge: E): void {
     this.entries.push({ test, edge });
@@ -79,7 +80,7 @@ class RangeIndex<E> {
     return this.entries.length;
   }
 
-  collect(v: number, leaf: Leaf, visit: Visit<E>): void {
+  collect(v: string, leaf: Leaf, visit: Visit<E>): void {
     if (!this.sorted) this.build();
     const list = this.entries;
     // Entries [0, k) have low <= v.
@@ -93,7 +94,7 @@ class RangeIndex<E> {
     if (lo > 0) this.walk(1, 0, list.length, lo, v, leaf, visit);
   }
 
-  private walk(node: number, from: number, to: number, k: number, v: number, leaf: Leaf, visit: Visit<E>): void {
+  private walk(node: number, from: number, to: number, k: number, v: string, leaf: Leaf, visit: Visit<E>): void {
     if (from >= k || this.maxHigh[node]! < v) return;
     if (to - from === 1) {
       const e = this.entries[from]!;
@@ -106,17 +107,22 @@ class RangeIndex<E> {
   }
 
   private build(): void {
-    this.entries.sort((a, b) => a.test.low - b.test.low);
+    this.entries.sort((a, b) => (a.test.low < b.test.low ? -1 : a.test.low > b.test.low ? 1 : 0));
     const n = this.entries.length;
-    this.maxHigh = new Float64Array(Math.max(2, 4 * n));
+    this.maxHigh = new Array<string>(Math.max(2, 4 * n)).fill('');
     if (n > 0) this.fill(1, 0, n);
     this.sorted = true;
   }
 
-  private fill(node: number, from: number, to: number): number {
-    const m = to - from === 1
-      ? this.entries[from]!.test.high
-      : Math.max(this.fill(node * 2, from, (from + to) >>> 1), this.fill(node * 2 + 1, (from + to) >>> 1, to));
+  private fill(node: number, from: number, to: number): string {
+    let m: string;
+    if (to - from === 1) {
+      m = this.entries[from]!.test.high;
+    } else {
+      const a = this.fill(node * 2, from, (from + to) >>> 1);
+      const b = this.fill(node * 2 + 1, (from + to) >>> 1, to);
+      m = a > b ? a : b;
+    }
     this.maxHigh[node] = m;
     return m;
   }
@@ -127,114 +133,145 @@ function without<E>(list: E[], edge: E): E[] | null {
   return out.length > 0 ? out : null;
 }
 
-function addTo<K, E>(map: Map<K, E[]>, key: K, edge: E): void {
-  const list = map.get(key);
+function addTo<K, E>(map: Map<K, E[]> | null, key: K, edge: E): Map<K, E[]> {
+  const m = map ?? new Map<K, E[]>();
+  const list = m.get(key);
   if (list) list.push(edge);
-  else map.set(key, [edge]);
+  else m.set(key, [edge]);
+  return m;
 }
 
-function removeFrom<K, E>(map: Map<K, E[]>, key: K, edge: E): void {
-  const list = map.get(key);
-  if (!list) return;
+function removeFrom<K, E>(map: Map<K, E[]> | null, key: K, edge: E): Map<K, E[]> | null {
+  const list = map?.get(key);
+  if (!map || !list) return map;
   const rest = without(list, edge);
   if (rest) map.set(key, rest);
   else map.delete(key);
+  return map.size > 0 ? map : null;
 }
 
+/**
+ * Every structure starts absent (null) and is created on first use: most transitions hold one
+ * kind of test, and an absent structure costs matching a null check instead of a memory read —
+ * with thousands of transitions, touching empty maps is what makes a large rule set slow.
+ */
 export class ValueIndex<E> {
-  private readonly strings = new Map<string, E[]>();
-  private readonly numberTexts = new Map<string, E[]>();
-  private readonly numbers = new Map<number, E[]>();
-  private readonly literals = new Map<string, E[]>();
-  private readonly folded = new Map<string, E[]>();
+  private strings: Map<string, E[]> | null = null;
+  private numberTexts: Map<string, E[]> | null = null;
+  private numbers: Map<string, E[]> | null = null;
+  private literals: Map<string, E[]> | null = null;
+  private folded: Map<string, E[]> | null = null;
   private prefixes: Trie<E> | null = null;
   private prefixesFolded: Trie<E> | null = null;
   private suffixes: Trie<E> | null = null;
   private suffixesFolded: Trie<E> | null = null;
   private ranges: RangeIndex<E> | null = null;
-  private anyValue: E[] = [];
-  /** Tests answered by evaluating them: anything-but, wildcard, CIDR. */
-  private scanned: { test: ValueTest; edge: E }[] = [];
+  private anyValue: E[] | null = null;
+  /** Tests answered by evaluating them: anything-but, wildcard, CIDR, irregular ignore-case. */
+  private scanned: { test: ValueTest; edge: E }[] | null = null;
+  /** Whether any case-insensitive structure exists (so the event value must be folded). */
+  private hasFolded = false;
 
   add(test: ValueTest, edge: E): void {
     switch (test.op) {
-      case 'string': return addTo(this.strings, test.value, edge);
-      case 'number-text': return addTo(this.numberTexts, test.text, edge);
-      case 'number-equals': return addTo(this.numbers, test.scaled, edge);
-      case 'literal': return addTo(this.literals, test.text, edge);
-      case 'equals-ignore-case': return addTo(this.folded, test.folded, edge);
-      case 'prefix':
-        if (test.ignoreCase) (this.prefixesFolded ??= new Trie()).add(test.value, edge);
-        else (this.prefixes ??= new Trie()).add(test.value, edge);
+      case 'string': this.strings = addTo(this.strings, test.value, edge); return;
+      case 'number-text': this.numberTexts = addTo(this.numberTexts, test.text, edge); return;
+      case 'number-equals': this.numbers = addTo(this.numbers, test.scaled, edge); return;
+      case 'literal': this.literals = addTo(this.literals, test.text, edge); return;
+      // Case-insensitive values with irregular characters fall through to the scanned list.
+      case 'equals-ignore-case':
+        if (test.value.key === null) break;
+        this.folded = addTo(this.folded, test.value.key, edge);
+        this.hasFolded = true;
         return;
-      case 'suffix': {
-        const reversed = reverse(test.value);
-        if (test.ignoreCase) (this.suffixesFolded ??= new Trie()).add(reversed, edge);
-        else (this.suffixes ??= new Trie()).add(reversed, edge);
+      case 'prefix-ignore-case':
+        if (test.value.key === null) break;
+        (this.prefixesFolded ??= new Trie()).add(test.value.key, edge);
+        this.hasFolded = true;
         return;
-      }
+      case 'suffix-ignore-case':
+        if (test.value.key === null) break;
+        (this.suffixesFolded ??= new Trie()).add(reverse(test.value.key), edge);
+        this.hasFolded = true;
+        return;
+      case 'prefix': return (this.prefixes ??= new Trie()).add(test.value, edge);
+      case 'suffix': return (this.suffixes ??= new Trie()).add(reverse(test.value), edge);
       case 'range': return (this.ranges ??= new RangeIndex()).add(test, edge);
       case 'exists':
-        if (test.present) this.anyValue.push(edge);
+        if (test.present) (this.anyValue ??= []).push(edge);
         return; // absence is handled by the transition, not per leaf
       default:
-        this.scanned.push({ test, edge });
     }
+    (this.scanned ??= []).push({ test, edge });
   }
 
   remove(test: ValueTest, edge: E): void {
     switch (test.op) {
-      case 'string': return removeFrom(this.strings, test.value, edge);
-      case 'number-text': return removeFrom(this.numberTexts, test.text, edge);
-      case 'number-equals': return removeFrom(this.numbers, test.scaled, edge);
-      case 'literal': return removeFrom(this.literals, test.text, edge);
-      case 'equals-ignore-case': return removeFrom(this.folded, test.folded, edge);
-      case 'prefix': return (test.ignoreCase ? this.prefixesFolded : this.prefixes)?.remove(test.value, edge);
-      case 'suffix': return (test.ignoreCase ? this.suffixesFolded : this.suffixes)?.remove(reverse(test.value), edge);
+      case 'string': this.strings = removeFrom(this.strings, test.value, edge); return;
+      case 'number-text': this.numberTexts = removeFrom(this.numberTexts, test.text, edge); return;
+      case 'number-equals': this.numbers = removeFrom(this.numbers, test.scaled, edge); return;
+      case 'literal': this.literals = removeFrom(this.literals, test.text, edge); return;
+      case 'equals-ignore-case':
+        if (test.value.key === null) break;
+        this.folded = removeFrom(this.folded, test.value.key, edge);
+        return;
+      case 'prefix-ignore-case':
+        if (test.value.key === null) break;
+        return this.prefixesFolded?.remove(test.value.key, edge);
+      case 'suffix-ignore-case':
+        if (test.value.key === null) break;
+        return this.suffixesFolded?.remove(reverse(test.value.key), edge);
+      case 'prefix': return this.prefixes?.remove(test.value, edge);
+      case 'suffix': return this.suffixes?.remove(reverse(test.value), edge);
       case 'range': return this.ranges?.remove(edge);
       case 'exists':
-        this.anyValue = this.anyValue.filter((x) => x !== edge);
+        if (this.anyValue) this.anyValue = without(this.anyValue, edge);
         return;
       default:
-        this.scanned = this.scanned.filter((x) => x.edge !== edge);
+    }
+    if (this.scanned) {
+      const rest = this.scanned.filter((x) => x.edge !== edge);
+      this.scanned = rest.length > 0 ? rest : null;
     }
   }
 
   /** Calls `visit` for every edge with a test accepting the leaf (possibly more than once). */
   collect(leaf: Leaf, visit: Visit<E>): void {
-    for (const e of this.anyValue) visit(e, leaf);
+    if (this.anyValue !== null) for (const e of this.anyValue) visit(e, leaf);
     switch (leaf.kind) {
       case LeafKind.String: {
         const s = leaf.text;
-        const exact = this.strings.get(s);
-        if (exact) for (const e of exact) visit(e, leaf);
-        if (this.prefixes) this.prefixes.collect(s, false, leaf, visit);
-        if (this.suffixes) this.suffixes.collect(s, true, leaf, visit);
-        if (this.folded.size > 0 || this.prefixesFolded || this.suffixesFolded) {
-          const f = fold(s);
-          const eq = this.folded.get(f);
+        if (this.strings !== null) {
+          const exact = this.strings.get(s);
+          if (exact) for (const e of exact) visit(e, leaf);
+        }
+        if (this.prefixes !== null) this.prefixes.collect(s, false, leaf, visit);
+        if (this.suffixes !== null) this.suffixes.collect(s, true, leaf, visit);
+        if (this.hasFolded) {
+          const f = foldKey(s);
+          const eq = this.folded?.get(f);
           if (eq) for (const e of eq) visit(e, leaf);
-          if (this.prefixesFolded) this.prefixesFolded.collect(f, false, leaf, visit);
-          if (this.suffixesFolded) this.suffixesFolded.collect(f, true, leaf, visit);
+          if (this.prefixesFolded !== null) this.prefixesFolded.collect(f, false, leaf, visit);
+          if (this.suffixesFolded !== null) this.suffixesFolded.collect(f, true, leaf, visit);
         }
         break;
       }
       case LeafKind.Number: {
-        const t = this.numberTexts.get(leaf.text);
+        const t = this.numberTexts?.get(leaf.text);
         if (t) for (const e of t) visit(e, leaf);
-        if (!Number.isNaN(leaf.scaled)) {
-          const n = this.numbers.get(leaf.scaled);
+        if (leaf.scaled !== null) {
+          const n = this.numbers?.get(leaf.scaled);
           if (n) for (const e of n) visit(e, leaf);
-          if (this.ranges) this.ranges.collect(leaf.scaled, leaf, visit);
+          if (this.ranges !== null) this.ranges.collect(leaf.scaled, leaf, visit);
         }
         break;
       }
       default: {
-        const l = this.literals.get(leaf.text);
+        const l = this.literals?.get(leaf.text);
         if (l) for (const e of l) visit(e, leaf);
       }
     }
-    for (const x of this.scanned) if (testAccepts(x.test, leaf)) visit(x.edge, leaf);
+    if (this.scanned !== null) for (const x of this.scanned) if (testAccepts(x.test, leaf)) visit(x.edge, leaf);
   }
 }
 

@@ -67,48 +67,64 @@ export function globMatches(glob: Glob, value: string): boolean {
 }
 
 /**
- * How many states of the wildcard's automaton one input can keep alive at once: the measure
- * behind event-ruler's "Rule is too complex" refusal. Computed by walking the subset
- * construction over the characters that matter (the pattern's own plus one other).
+ * The measure behind event-ruler's "Rule is too complex": the most (state, wildcard pattern)
+ * pairs one input can keep alive at once in the field's byte machine, where patterns that share
+ * a beginning share states (MachineComplexityEvaluator). Computed on a character trie of the
+ * quoted patterns with `*` as self-loops, by walking the subset construction; stops early once
+ * `cap` is exceeded.
  */
-export function wildcardComplexity(glob: Glob, cap: number): number {
-  const segs = glob.segments;
-  if (segs.length === 1) return 1;
-  // NFA positions: the flattened pattern with '*' as self-loops.
-  const chars: (string | null)[] = [];
-  segs.forEach((s, i) => {
-    for (const ch of s) chars.push(ch);
-    if (i < segs.length - 1) chars.push(null);
-  });
-  const alphabet = [...new Set(chars.filter((c): c is string => c !== null)), '\u0000'];
-  const closure = (set: Set<number>): Set<number> => {
-    for (const p of [...set]) {
-      let q = p;
-      while (q < chars.length && chars[q] === null) set.add(++q);
+export function wildcardComplexity(globs: readonly Glob[], cap: number): number {
+  interface Node { next: Map<string, Node>; star: Node | null; patterns: Set<number>; loops: boolean }
+  const node = (loops: boolean): Node => ({ next: new Map(), star: null, patterns: new Set(), loops });
+  const root = node(false);
+  globs.forEach((g, k) => {
+    let n = root;
+    const steps: (string | null)[] = ['"'];
+    g.segments.forEach((seg, i) => {
+      for (const ch of seg) steps.push(ch);
+      if (i < g.segments.length - 1) steps.push(null);
+    });
+    steps.push('"');
+    for (const step of steps) {
+      n.patterns.add(k);
+      if (step === null) n = n.star ??= node(true);
+      else {
+        let child = n.next.get(step);
+        if (!child) n.next.set(step, (child = node(false)));
+        n = child;
+      }
     }
+    n.patterns.add(k);
+  });
+  const close = (set: Set<Node>): Set<Node> => {
+    for (const n of [...set]) for (let x = n.star; x; x = x.star) set.add(x);
     return set;
   };
-  const key = (s: Set<number>): string => [...s].sort((a, b) => a - b).join(',');
-  let frontier = [closure(new Set([0]))];
+  const ids = new Map<Node, number>();
+  const key = (set: Set<Node>): string =>
+    [...set].map((n) => ids.get(n) ?? (ids.set(n, ids.size), ids.size - 1)).sort((a, b) => a - b).join(',');
+  const alphabet = [...new Set(globs.flatMap((g) => [...g.segments.join('')])), '"', '\u0000'];
+  let frontier = [close(new Set([root]))];
   const seen = new Set([key(frontier[0]!)]);
-  let worst = 1;
-  while (frontier.length > 0 && seen.size < 5000) {
-    const next: Set<number>[] = [];
+  let worst = 0;
+  while (frontier.length > 0 && seen.size < 20_000) {
+    const next: Set<Node>[] = [];
     for (const state of frontier) {
       for (const ch of alphabet) {
-        const moved = new Set<number>();
-        for (const p of state) {
-          if (p >= chars.length) continue;
-          if (chars[p] === null) moved.add(p);
-          else if (chars[p] === ch) moved.add(p + 1);
+        const moved = new Set<Node>();
+        for (const n of state) {
+          if (n.loops) moved.add(n);
+          const t = n.next.get(ch);
+          if (t) moved.add(t);
         }
-        closure(moved);
+        close(moved);
         if (moved.size === 0) continue;
         const k = key(moved);
         if (seen.has(k)) continue;
         seen.add(k);
-        const wildcardStates = [...moved].filter((p) => chars[p] === null || p === chars.length).length;
-        worst = Math.max(worst, wildcardStates);
+        let size = 0;
+        for (const n of moved) size += n.patterns.size;
+        if (size > worst) worst = size;
         if (worst > cap) return worst;
         next.push(moved);
       }

@@ -1,0 +1,99 @@
+import type {
+  CopyImageRequest,
+  CopyImageResult,
+  CreateImageRequest,
+  CreateImageResult,
+} from '@aws-sdk/client-ec2';
+import type { RequestContext } from '../shared/request-context.js';
+import type { ImageRecord } from '../../storage/ports/ec2-store.js';
+import type { Ec2Deps } from './ec2-context.js';
+import { defaultRootMapping, mappingsFromInput, overlayMappings, withNewSnapshots } from './block-devices.js';
+import { ec2Errors } from './errors.js';
+import { checkNameFree, visibleImage } from './image-access.js';
+import { startImage } from './image-start.js';
+import { checkAmiId, checkInstanceId } from './ids.js';
+import { checkDescription, checkImageName, checkRegionName, imageTagsFrom, mergeTags, required } from './validation.js';
+
+/**
+ * CreateImage: an EBS-backed image of an instance. Instances are not modelled, so any
+ * well-formed instance id is accepted and the image gets the root volume of a typical x86_64 HVM
+ * instance (8 GiB gp3 on /dev/xvda), amended by the request's BlockDeviceMappings.
+ */
+export async function createImage(deps: Ec2Deps, ctx: RequestContext, input: CreateImageRequest): Promise<CreateImageResult> {
+  const instanceId = checkInstanceId(required(input.InstanceId, 'InstanceId'));
+  const name = checkImageName(input.Name);
+  const description = checkDescription(input.Description);
+  const overrides = mappingsFromInput(input.BlockDeviceMappings);
+  const tags = imageTagsFrom(input.TagSpecifications);
+  await checkNameFree(deps, ctx, name);
+  if (input.DryRun) throw ec2Errors.dryRun();
+
+  const planned = await deps.faults.planFailure('CreateImage', name, tags);
+  const image = await startImage(deps, ctx, 'CreateImage', {
+    name,
+    ...(description !== undefined && { description }),
+    imageType: 'machine',
+    architecture: 'x86_64',
+    platformDetails: 'Linux/UNIX',
+    usageOperation: 'RunInstances',
+    rootDeviceType: 'ebs',
+    rootDeviceName: '/dev/xvda',
+    blockDeviceMappings: overlayMappings([defaultRootMapping(deps.random)], overrides, deps.random),
+    virtualizationType: 'hvm',
+    hypervisor: 'xen',
+    enaSupport: true,
+    sriovNetSupport: 'simple',
+    deregistrationProtection: 'disabled',
+    sourceInstanceId: instanceId,
+    ...(input.BootModeOverride !== undefined && { bootMode: input.BootModeOverride }),
+  }, tags, planned);
+  return { ImageId: image.imageId };
+}
+
+/**
+ * CopyImage: the copy lives in the caller's (destination) region, so its `pending` →
+ * `available`/`failed` events arrive there. The source must be visible to the caller and
+ * `available`. A repeated ClientToken returns the first copy (AWS idempotency).
+ */
+export async function copyImage(deps: Ec2Deps, ctx: RequestContext, input: CopyImageRequest): Promise<CopyImageResult> {
+  const sourceId = checkAmiId(required(input.SourceImageId, 'SourceImageId'));
+  const sourceRegion = checkRegionName(input.SourceRegion, 'SourceRegion');
+  const name = checkImageName(input.Name);
+  const description = checkDescription(input.Description);
+  const requestTags = imageTagsFrom(input.TagSpecifications);
+  if (input.ClientToken) {
+    const earlier = (await deps.store.listImages(ctx.region)).find(
+      (i) => i.accountId === ctx.accountId && i.clientToken === input.ClientToken,
+    );
+    if (earlier) return { ImageId: earlier.imageId };
+  }
+  const source = await visibleImage(deps, sourceRegion, ctx.accountId, sourceId);
+  if (source.state !== 'available') throw ec2Errors.amiUnavailable(sourceId, source.state);
+  await checkNameFree(deps, ctx, name);
+  if (input.DryRun) throw ec2Errors.dryRun();
+
+  const tags = input.CopyImageTags ? mergeTags(source.tags, requestTags) : requestTags;
+  const planned = await deps.faults.planFailure('CopyImage', name, tags);
+  const image = await startImage(deps, ctx, 'CopyImage', {
+    ...inheritedByCopy(source),
+    name,
+    ...(description !== undefined && { description }),
+    blockDeviceMappings: withNewSnapshots(source.blockDeviceMappings, deps.random, input.Encrypted),
+    sourceImageId: sourceId,
+    sourceImageRegion: sourceRegion,
+    ...(input.ClientToken && { clientToken: input.ClientToken }),
+  }, tags, planned);
+  return { ImageId: image.imageId };
+}
+
+/** What a copy takes from its source: the machine's description, not its identity or history. */
+function inheritedByCopy(source: ImageRecord) {
+  const keys = [
+    'imageType', 'architecture', 'platform', 'platformDetails', 'usageOperation', 'rootDeviceType', 'rootDeviceName',
+    'virtualizationType', 'hypervisor', 'enaSupport', 'sriovNetSupport', 'bootMode', 'tpmSupport', 'imdsSupport',
+    'kernelId', 'ramdiskId', 'deregistrationProtection',
+  ] as const;
+  const picked: Partial<Pick<ImageRecord, (typeof keys)[number]>> = {};
+  for (const k of keys) if (source[k] !== undefined) Object.assign(picked, { [k]: source[k] });
+  return picked as Pick<ImageRecord, 'imageType' | 'architecture' | 'platformDetails' | 'usageOperation' | 'rootDeviceType' | 'virtualizationType' | 'hypervisor'> & typeof picked;
+}

@@ -1,0 +1,83 @@
+import type * as EC2 from '@aws-sdk/client-ec2';
+import type { Clock } from '../shared/clock.js';
+import type { Random } from '../shared/random.js';
+import type { RequestContext } from '../shared/request-context.js';
+import type { Ec2Store } from '../../storage/ports/ec2-store.js';
+import type { AmiEventSink } from './ami-event.js';
+import { copyImage, createImage } from './create-image.js';
+import { describeImages } from './describe-images.js';
+import type { Ec2Deps } from './ec2-context.js';
+import { AmiEventRelay } from './event-relay.js';
+import { FaultService } from './faults.js';
+import { describeImageAttribute, modifyImageAttribute } from './image-attributes.js';
+import { deregisterImage, disableImage, enableImage } from './image-state.js';
+import { createTags, deleteTags, describeTags } from './image-tags.js';
+import { ImageLifecycle } from './lifecycle.js';
+import { defaultEc2Options, type Ec2Options } from './options.js';
+import { registerImage } from './register-image.js';
+import { Serial } from './serial.js';
+import { createRestoreImageTask, createStoreImageTask, describeStoreImageTasks } from './store-image-tasks.js';
+
+export interface Ec2ServiceConfig {
+  store: Ec2Store;
+  sink: AmiEventSink;
+  clock: Clock;
+  random: Random;
+  options?: Ec2Options;
+  /** Called when the sink refuses an event (it stays queued and is offered again). */
+  onSinkError?: (error: unknown) => void;
+}
+
+type Op<I, O> = (input: I, ctx: RequestContext) => Promise<O>;
+
+/**
+ * The EC2 AMI service: one method per supported API operation, typed with the SDK's shapes.
+ * Every call first settles due lifecycle transitions (so a read never shows an image `pending`
+ * past its due time); calls that change state run one at a time.
+ */
+export class Ec2Service {
+  readonly faults: FaultService;
+  readonly lifecycle: ImageLifecycle;
+  private readonly deps: Ec2Deps;
+
+  constructor(config: Ec2ServiceConfig) {
+    const serial = new Serial();
+    this.faults = new FaultService(config.store, config.clock, config.random);
+    const base = { store: config.store, clock: config.clock, random: config.random, options: config.options ?? defaultEc2Options, faults: this.faults, serial };
+    this.lifecycle = new ImageLifecycle(base, new AmiEventRelay(config.store, config.sink, config.onSinkError));
+    this.deps = { ...base, settle: () => this.lifecycle.settle() };
+  }
+
+  private write<I, O>(op: (deps: Ec2Deps, ctx: RequestContext, input: I) => Promise<O>): Op<I, O> {
+    return async (input, ctx) => {
+      await this.deps.settle();
+      const result = await this.deps.serial.run(() => op(this.deps, ctx, input));
+      // Synchronous transitions (deregister, disable, enable) queue an event: hand it over now.
+      await this.lifecycle.settle();
+      return result;
+    };
+  }
+
+  private read<I, O>(op: (deps: Ec2Deps, ctx: RequestContext, input: I) => Promise<O>): Op<I, O> {
+    return async (input, ctx) => {
+      await this.deps.settle();
+      return op(this.deps, ctx, input);
+    };
+  }
+
+  readonly createImage: Op<EC2.CreateImageRequest, EC2.CreateImageResult> = this.write(createImage);
+  readonly copyImage: Op<EC2.CopyImageRequest, EC2.CopyImageResult> = this.write(copyImage);
+  readonly registerImage: Op<EC2.RegisterImageRequest, EC2.RegisterImageResult> = this.write(registerImage);
+  readonly createRestoreImageTask: Op<EC2.CreateRestoreImageTaskRequest, EC2.CreateRestoreImageTaskResult> = this.write(createRestoreImageTask);
+  readonly createStoreImageTask: Op<EC2.CreateStoreImageTaskRequest, EC2.CreateStoreImageTaskResult> = this.write(createStoreImageTask);
+  readonly describeStoreImageTasks: Op<EC2.DescribeStoreImageTasksRequest, EC2.DescribeStoreImageTasksResult> = this.read(describeStoreImageTasks);
+  readonly deregisterImage: Op<EC2.DeregisterImageRequest, EC2.DeregisterImageResult> = this.write(deregisterImage);
+  readonly disableImage: Op<EC2.DisableImageRequest, EC2.DisableImageResult> = this.write(disableImage);
+  readonly enableImage: Op<EC2.EnableImageRequest, EC2.EnableImageResult> = this.write(enableImage);
+  readonly describeImages: Op<EC2.DescribeImagesRequest, EC2.DescribeImagesResult> = this.read(describeImages);
+  readonly describeImageAttribute: Op<EC2.DescribeImageAttributeRequest, EC2.ImageAttribute> = this.read(describeImageAttribute);
+  readonly modifyImageAttribute: Op<EC2.ModifyImageAttributeRequest, void> = this.write(modifyImageAttribute);
+  readonly createTags: Op<EC2.CreateTagsRequest, void> = this.write(createTags);
+  readonly deleteTags: Op<EC2.DeleteTagsRequest, void> = this.write(deleteTags);
+  readonly describeTags: Op<EC2.DescribeTagsRequest, EC2.DescribeTagsResult> = this.read(describeTags);
+}

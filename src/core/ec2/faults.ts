@@ -1,0 +1,127 @@
+import type { Clock } from '../shared/clock.js';
+import type { Random } from '../shared/random.js';
+import { ServiceError } from '../shared/service-error.js';
+import type { Ec2Store, FaultRuleRecord, TagRecord } from '../../storage/ports/ec2-store.js';
+import { wildcardMatches } from './wildcard.js';
+
+/**
+ * Fault injection, so users can exercise their `failed` handling. A rule names an operation (or
+ * `*`), optionally an image-name wildcard and/or a tag, and the error message. On the four create
+ * operations a matching rule makes the image go `pending` → `failed` (StateReason = the message);
+ * on DeregisterImage, EnableImage and DisableImage it makes the call itself fail, so no event is
+ * emitted. Independently, a request that tags the new image `amiwatch:fail` = <message> fails
+ * that image with that message.
+ */
+export const failTagKey = 'amiwatch:fail';
+
+export const faultOperations = [
+  'CreateImage',
+  'CopyImage',
+  'RegisterImage',
+  'CreateRestoreImageTask',
+  'CreateStoreImageTask',
+  'DeregisterImage',
+  'EnableImage',
+  'DisableImage',
+] as const;
+export type FaultOperation = (typeof faultOperations)[number];
+
+export interface FaultRuleInput {
+  operation?: string;
+  namePattern?: string;
+  tagKey?: string;
+  tagValue?: string;
+  errorMessage?: string;
+  errorCode?: string;
+  delayMs?: number;
+}
+
+/** What a create operation should do instead of succeeding. */
+export interface PlannedFailure {
+  code?: string;
+  message: string;
+  delayMs?: number;
+}
+
+const invalid = (message: string): ServiceError => new ServiceError('ValidationError', message);
+
+export class FaultService {
+  constructor(
+    private readonly store: Ec2Store,
+    private readonly clock: Clock,
+    private readonly random: Random,
+  ) {}
+
+  async add(input: FaultRuleInput): Promise<FaultRuleRecord> {
+    const operation = input.operation ?? '*';
+    if (operation !== '*' && !(faultOperations as readonly string[]).includes(operation)) {
+      throw invalid(`operation must be '*' or one of ${faultOperations.join(', ')}`);
+    }
+    if (typeof input.errorMessage !== 'string' || input.errorMessage.length === 0) {
+      throw invalid('errorMessage is required');
+    }
+    if (input.delayMs !== undefined && (!Number.isInteger(input.delayMs) || input.delayMs < 0)) {
+      throw invalid('delayMs must be a non-negative integer');
+    }
+    for (const [k, v] of Object.entries({ namePattern: input.namePattern, tagKey: input.tagKey, tagValue: input.tagValue, errorCode: input.errorCode })) {
+      if (v !== undefined && typeof v !== 'string') throw invalid(`${k} must be a string`);
+    }
+    if (input.tagValue !== undefined && input.tagKey === undefined) throw invalid('tagValue needs tagKey');
+    const rule: FaultRuleRecord = {
+      id: `fault-${this.random.hex(12)}`,
+      operation,
+      errorMessage: input.errorMessage,
+      createdAt: this.clock.now(),
+      ...(input.namePattern !== undefined && { namePattern: input.namePattern }),
+      ...(input.tagKey !== undefined && { tagKey: input.tagKey }),
+      ...(input.tagValue !== undefined && { tagValue: input.tagValue }),
+      ...(input.errorCode !== undefined && { errorCode: input.errorCode }),
+      ...(input.delayMs !== undefined && { delayMs: input.delayMs }),
+    };
+    await this.store.putFaultRule(rule);
+    return rule;
+  }
+
+  list(): Promise<FaultRuleRecord[]> {
+    return this.store.listFaultRules();
+  }
+
+  remove(id: string): Promise<boolean> {
+    return this.store.deleteFaultRule(id);
+  }
+
+  async clear(): Promise<number> {
+    const rules = await this.store.listFaultRules();
+    for (const r of rules) await this.store.deleteFaultRule(r.id);
+    return rules.length;
+  }
+
+  /** The first rule (oldest) that matches, if any. */
+  async match(operation: FaultOperation, name: string, tags: readonly TagRecord[]): Promise<FaultRuleRecord | undefined> {
+    const rules = await this.store.listFaultRules();
+    return rules.find((r) => ruleMatches(r, operation, name, tags));
+  }
+
+  /** The failure planned for a new image: the request's `amiwatch:fail` tag first, then rules. */
+  async planFailure(operation: FaultOperation, name: string, tags: readonly TagRecord[]): Promise<PlannedFailure | undefined> {
+    const tagged = tags.find((t) => t.key === failTagKey);
+    if (tagged) return { message: tagged.value || `Failed on request (${failTagKey} tag)` };
+    const rule = await this.match(operation, name, tags);
+    if (!rule) return undefined;
+    return {
+      message: rule.errorMessage,
+      ...(rule.errorCode !== undefined && { code: rule.errorCode }),
+      ...(rule.delayMs !== undefined && { delayMs: rule.delayMs }),
+    };
+  }
+}
+
+function ruleMatches(rule: FaultRuleRecord, operation: string, name: string, tags: readonly TagRecord[]): boolean {
+  if (rule.operation !== '*' && rule.operation !== operation) return false;
+  if (rule.namePattern !== undefined && !wildcardMatches(rule.namePattern, name)) return false;
+  if (rule.tagKey !== undefined) {
+    const tag = tags.find((t) => t.key === rule.tagKey);
+    if (!tag || (rule.tagValue !== undefined && tag.value !== rule.tagValue)) return false;
+  }
+  return true;
+}

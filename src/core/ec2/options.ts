@@ -1,0 +1,45 @@
+import type { ImageOrigin } from '../../storage/ports/ec2-store.js';
+
+/**
+ * EC2 configuration. The server builds it once from its config and passes it in; nothing here
+ * reads the environment.
+ */
+export interface Ec2Options {
+  /** How long (ms) an image stays `pending` before it becomes `available` or `failed`. */
+  readonly durations: Readonly<Record<ImageOrigin, number>>;
+  /** How long (ms) a CreateStoreImageTask stays `InProgress`. */
+  readonly storeTaskDurationMs: number;
+  /**
+   * How long (ms) a deregistered image is still listed by DescribeImages (AWS: "Recently
+   * deregistered images appear in the returned results for a short interval").
+   */
+  readonly deregisteredVisibleMs: number;
+  /** StateReason code of a failed image when the fault names none. */
+  readonly defaultFailureCode: string;
+}
+
+/** A few seconds each: local work feels real and stays quick. */
+export const defaultEc2Options: Ec2Options = Object.freeze({
+  durations: Object.freeze({ CreateImage: 4000, CopyImage: 5000, RegisterImage: 2000, CreateRestoreImageTask: 5000 }),
+  storeTaskDurationMs: 3000,
+  deregisteredVisibleMs: 60_000,
+  defaultFailureCode: 'Server.InternalError',
+});
+
+export function ec2Options(overrides: Partial<Omit<Ec2Options, 'durations'>> & { durations?: Partial<Record<ImageOrigin, number>> } = {}): Ec2Options {
+  const options: Ec2Options = Object.freeze({
+    ...defaultEc2Options,
+    ...overrides,
+    durations: Object.freeze({ ...defaultEc2Options.durations, ...overrides.durations }),
+  });
+  const times: Record<string, number> = {
+    ...Object.fromEntries(Object.entries(options.durations).map(([k, v]) => [`durations.${k}`, v])),
+    storeTaskDurationMs: options.storeTaskDurationMs,
+    deregisteredVisibleMs: options.deregisteredVisibleMs,
+  };
+  for (const [name, value] of Object.entries(times)) {
+    // Configuration errors surface once, at start-up, naming the setting.
+    if (!Number.isFinite(value) || value < 0) throw new RangeError(`EC2 option ${name} must be a non-negative number of milliseconds, got ${value}`);
+  }
+  return options;
+}

@@ -1,0 +1,112 @@
+import type {
+  Ec2Store,
+  FaultRuleRecord,
+  ImageRecord,
+  OutboxEventRecord,
+  StoreImageTaskRecord,
+} from '../ports/ec2-store.js';
+
+/** Code-point order, as SQLite's default BINARY collation sorts. */
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Records are copied in and out, so callers never share mutable state with the store. */
+const copy = <T>(value: T): T => structuredClone(value);
+const imageKey = (region: string, imageId: string): string => `${region}\u0000${imageId}`;
+const taskKey = (region: string, bucket: string, objectKey: string): string => `${region}\u0000${bucket}\u0000${objectKey}`;
+
+/** The in-memory Ec2Store: for tests and for runs that need no durability. */
+export class MemoryEc2Store implements Ec2Store {
+  private readonly images = new Map<string, ImageRecord>();
+  private readonly outbox: OutboxEventRecord[] = [];
+  private readonly tasks = new Map<string, StoreImageTaskRecord>();
+  private readonly faults = new Map<string, FaultRuleRecord>();
+  private seq = 0;
+
+  async getImage(region: string, imageId: string): Promise<ImageRecord | undefined> {
+    const found = this.images.get(imageKey(region, imageId));
+    return found && copy(found);
+  }
+
+  async listImages(region: string): Promise<ImageRecord[]> {
+    return [...this.images.values()]
+      .filter((i) => i.region === region)
+      .sort((a, b) => cmp(a.imageId, b.imageId))
+      .map(copy);
+  }
+
+  async putImage(image: ImageRecord): Promise<void> {
+    this.images.set(imageKey(image.region, image.imageId), copy(image));
+  }
+
+  async putImageWithEvent(image: ImageRecord, event: OutboxEventRecord): Promise<void> {
+    this.images.set(imageKey(image.region, image.imageId), copy(image));
+    this.outbox.push({ ...event, seq: ++this.seq });
+  }
+
+  async deleteImage(region: string, imageId: string): Promise<void> {
+    this.images.delete(imageKey(region, imageId));
+  }
+
+  async dueTransitions(now: number, limit: number): Promise<ImageRecord[]> {
+    return [...this.images.values()]
+      .filter((i) => i.state === 'pending' && i.transition !== undefined && i.transition.dueAt <= now)
+      .sort((a, b) => a.transition!.dueAt - b.transition!.dueAt || cmp(a.imageId, b.imageId))
+      .slice(0, limit)
+      .map(copy);
+  }
+
+  async deregisteredBefore(before: number): Promise<ImageRecord[]> {
+    return [...this.images.values()]
+      .filter((i) => i.state === 'deregistered' && i.deregisteredAt !== undefined && i.deregisteredAt <= before)
+      .map(copy);
+  }
+
+  async nextDueAt(): Promise<number | undefined> {
+    const dues = [
+      ...[...this.images.values()].filter((i) => i.state === 'pending' && i.transition).map((i) => i.transition!.dueAt),
+      ...[...this.tasks.values()].filter((t) => t.state === 'InProgress').map((t) => t.dueAt),
+    ];
+    return dues.length === 0 ? undefined : Math.min(...dues);
+  }
+
+  async outboxEvents(limit: number): Promise<OutboxEventRecord[]> {
+    return this.outbox.slice(0, limit).map(copy);
+  }
+
+  async deleteOutboxEvent(id: string): Promise<void> {
+    const at = this.outbox.findIndex((e) => e.id === id);
+    if (at >= 0) this.outbox.splice(at, 1);
+  }
+
+  async putStoreTask(task: StoreImageTaskRecord): Promise<void> {
+    this.tasks.set(taskKey(task.region, task.bucket, task.objectKey), copy(task));
+  }
+
+  async getStoreTask(region: string, bucket: string, objectKey: string): Promise<StoreImageTaskRecord | undefined> {
+    const found = this.tasks.get(taskKey(region, bucket, objectKey));
+    return found && copy(found);
+  }
+
+  async listStoreTasks(accountId: string, region: string): Promise<StoreImageTaskRecord[]> {
+    return [...this.tasks.values()]
+      .filter((t) => t.accountId === accountId && t.region === region)
+      .sort((a, b) => cmp(a.imageId, b.imageId) || cmp(a.objectKey, b.objectKey))
+      .map(copy);
+  }
+
+  async dueStoreTasks(now: number): Promise<StoreImageTaskRecord[]> {
+    return [...this.tasks.values()].filter((t) => t.state === 'InProgress' && t.dueAt <= now).map(copy);
+  }
+
+  async putFaultRule(rule: FaultRuleRecord): Promise<void> {
+    this.faults.set(rule.id, copy(rule));
+  }
+
+  async listFaultRules(): Promise<FaultRuleRecord[]> {
+    return [...this.faults.values()].sort((a, b) => a.createdAt - b.createdAt || cmp(a.id, b.id)).map(copy);
+  }
+
+  async deleteFaultRule(id: string): Promise<boolean> {
+    return this.faults.delete(id);
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * The EC2 image store port: plain records and the domain-speaking operations the AMI lifecycle
+ * needs. It lives under storage/ (not core/) so that adapters can implement it without importing
+ * the domain; core/ec2 imports these types.
+ *
+ * Every method is one atomic store operation. Adapters: `memory-ec2-store.ts` (tests, ephemeral
+ * runs) and `sqlite/sqlite-ec2-store.ts` (durable). The contract suite in test/ec2 runs against
+ * both.
+ */
+
+/** AWS `ImageState`. */
+export type ImageStateName =
+  | 'pending'
+  | 'available'
+  | 'invalid'
+  | 'deregistered'
+  | 'transient'
+  | 'failed'
+  | 'error'
+  | 'disabled';
+
+/** The operations that create an image (the guide's four). */
+export type ImageOrigin = 'CreateImage' | 'CopyImage' | 'RegisterImage' | 'CreateRestoreImageTask';
+
+export interface EbsRecord {
+  snapshotId?: string;
+  volumeSize?: number;
+  volumeType?: string;
+  deleteOnTermination?: boolean;
+  encrypted?: boolean;
+  iops?: number;
+  throughput?: number;
+  kmsKeyId?: string;
+}
+
+export interface BlockDeviceMappingRecord {
+  deviceName: string;
+  virtualName?: string;
+  noDevice?: string;
+  ebs?: EbsRecord;
+}
+
+export interface TagRecord {
+  key: string;
+  value: string;
+}
+
+/** A launch permission: an account id, or the group `all` (= public). */
+export interface LaunchPermissionRecord {
+  userId?: string;
+  group?: 'all';
+}
+
+/** Where a pending image goes, and when. */
+export interface PendingTransitionRecord {
+  /** Epoch ms at which the image leaves `pending`. */
+  dueAt: number;
+  outcome: 'available' | 'failed';
+  /** StateReason when the outcome is `failed`. */
+  reasonCode?: string;
+  reasonMessage?: string;
+}
+
+export interface ImageRecord {
+  imageId: string;
+  /** The owner. */
+  accountId: string;
+  region: string;
+  name: string;
+  description?: string;
+  state: ImageStateName;
+  stateReason?: { code: string; message: string };
+  origin: ImageOrigin;
+  /** The id of the request that started the operation; AMI events carry it as `RequestId`. */
+  requestId: string;
+  /** ISO-8601 with milliseconds, as DescribeImages writes it. */
+  creationDate: string;
+  imageLocation: string;
+  imageType: string;
+  architecture: string;
+  platform?: string;
+  platformDetails: string;
+  usageOperation: string;
+  rootDeviceType: string;
+  rootDeviceName?: string;
+  blockDeviceMappings: BlockDeviceMappingRecord[];
+  virtualizationType: string;
+  hypervisor: string;
+  enaSupport?: boolean;
+  sriovNetSupport?: string;
+  bootMode?: string;
+  tpmSupport?: string;
+  imdsSupport?: string;
+  kernelId?: string;
+  ramdiskId?: string;
+  sourceInstanceId?: string;
+  sourceImageId?: string;
+  sourceImageRegion?: string;
+  deprecationTime?: string;
+  deregistrationProtection?: string;
+  launchPermissions: LaunchPermissionRecord[];
+  tags: TagRecord[];
+  /** Set while `pending`. */
+  transition?: PendingTransitionRecord;
+  /** Epoch ms of DeregisterImage: the image stays listed for a short while after it. */
+  deregisteredAt?: number;
+  /** CopyImage's idempotency token: a retry with the same token returns the same image. */
+  clientToken?: string;
+}
+
+/** An event waiting to be handed to the event sink (transactional outbox). */
+export interface OutboxEventRecord {
+  /** The event's `id` (a UUID): stable across re-sends, so the sink can de-duplicate. */
+  id: string;
+  /** Insertion order; the adapter assigns it. */
+  seq?: number;
+  /** The event as JSON text. */
+  json: string;
+}
+
+export type StoreTaskState = 'InProgress' | 'Completed' | 'Failed';
+
+export interface StoreImageTaskRecord {
+  accountId: string;
+  region: string;
+  imageId: string;
+  bucket: string;
+  objectKey: string;
+  state: StoreTaskState;
+  /** Epoch ms. */
+  startedAt: number;
+  /** Epoch ms at which the task completes. */
+  dueAt: number;
+  failureReason?: string;
+  /** Set when a fault rule makes the task fail at `dueAt`. */
+  plannedFailureReason?: string;
+  s3ObjectTags: TagRecord[];
+  /** The image as it was stored: what CreateRestoreImageTask restores. */
+  image: ImageRecord;
+}
+
+export interface FaultRuleRecord {
+  id: string;
+  /** An operation name (`CreateImage`, …, `DeregisterImage`) or `*`. */
+  operation: string;
+  /** `*`/`?` wildcard on the image name; absent = any name. */
+  namePattern?: string;
+  /** Matches requests tagging the image with this key (and value, if set). */
+  tagKey?: string;
+  tagValue?: string;
+  errorMessage: string;
+  /** StateReason code (failed images) or error code (synchronous operations). */
+  errorCode?: string;
+  /** How long the image stays pending before failing; absent = the operation's duration. */
+  delayMs?: number;
+  /** Epoch ms. */
+  createdAt: number;
+}
+
+export interface Ec2Store {
+  /** The image with this id in the region, whoever owns it (AMI ids are unique). */
+  getImage(region: string, imageId: string): Promise<ImageRecord | undefined>;
+  /** Every image in the region, all owners, ordered by image id. */
+  listImages(region: string): Promise<ImageRecord[]>;
+  /** Inserts or replaces the image. */
+  putImage(image: ImageRecord): Promise<void>;
+  /** Saves the image and appends its state-change event to the outbox, in one transaction. */
+  putImageWithEvent(image: ImageRecord, event: OutboxEventRecord): Promise<void>;
+  deleteImage(region: string, imageId: string): Promise<void>;
+  /** Pending images whose transition is due at or before `now`, earliest first. */
+  dueTransitions(now: number, limit: number): Promise<ImageRecord[]>;
+  /** Deregistered images whose `deregisteredAt` is at or before `before`. */
+  deregisteredBefore(before: number): Promise<ImageRecord[]>;
+  /** The earliest due time of any pending image or store task, if any. */
+  nextDueAt(): Promise<number | undefined>;
+
+  /** Outbox events in insertion order. */
+  outboxEvents(limit: number): Promise<OutboxEventRecord[]>;
+  deleteOutboxEvent(id: string): Promise<void>;
+
+  putStoreTask(task: StoreImageTaskRecord): Promise<void>;
+  getStoreTask(region: string, bucket: string, objectKey: string): Promise<StoreImageTaskRecord | undefined>;
+  /** The account's tasks in the region, ordered by image id. */
+  listStoreTasks(accountId: string, region: string): Promise<StoreImageTaskRecord[]>;
+  dueStoreTasks(now: number): Promise<StoreImageTaskRecord[]>;
+
+  putFaultRule(rule: FaultRuleRecord): Promise<void>;
+  listFaultRules(): Promise<FaultRuleRecord[]>;
+  /** True when a rule was deleted. */
+  deleteFaultRule(id: string): Promise<boolean>;
+}

@@ -1,0 +1,58 @@
+import type { Database } from 'better-sqlite3';
+
+/**
+ * The EC2 tables, self-contained: their own version table (`ec2_schema_version`) so they live
+ * beside other modules' tables in one SQLite file without sharing `PRAGMA user_version`.
+ * Records are JSON; the columns beside them are the ones queries select or order on.
+ * Append migrations; never edit a released one.
+ */
+const migrations: readonly string[] = [
+  `CREATE TABLE ec2_images (
+     region TEXT NOT NULL,
+     image_id TEXT NOT NULL,
+     account_id TEXT NOT NULL,
+     state TEXT NOT NULL,
+     due_at INTEGER,
+     deregistered_at INTEGER,
+     record TEXT NOT NULL,
+     PRIMARY KEY (region, image_id)
+   ) WITHOUT ROWID;
+   CREATE INDEX ec2_images_due ON ec2_images (due_at) WHERE state = 'pending';
+   CREATE INDEX ec2_images_deregistered ON ec2_images (deregistered_at) WHERE state = 'deregistered';
+   CREATE TABLE ec2_outbox (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     id TEXT NOT NULL UNIQUE,
+     json TEXT NOT NULL
+   );
+   CREATE TABLE ec2_store_tasks (
+     region TEXT NOT NULL,
+     bucket TEXT NOT NULL,
+     object_key TEXT NOT NULL,
+     account_id TEXT NOT NULL,
+     image_id TEXT NOT NULL,
+     state TEXT NOT NULL,
+     due_at INTEGER NOT NULL,
+     record TEXT NOT NULL,
+     PRIMARY KEY (region, bucket, object_key)
+   ) WITHOUT ROWID;
+   CREATE INDEX ec2_store_tasks_due ON ec2_store_tasks (due_at) WHERE state = 'InProgress';
+   CREATE TABLE ec2_fault_rules (
+     id TEXT PRIMARY KEY,
+     created_at INTEGER NOT NULL,
+     record TEXT NOT NULL
+   ) WITHOUT ROWID;`,
+];
+
+export function migrateEc2Schema(db: Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS ec2_schema_version (version INTEGER NOT NULL)');
+  const row = db.prepare('SELECT version FROM ec2_schema_version').get() as { version: number } | undefined;
+  const current = row?.version ?? 0;
+  if (current > migrations.length) {
+    throw new Error(`EC2 tables are at version ${current}, newer than this build knows (${migrations.length})`);
+  }
+  db.transaction(() => {
+    for (let v = current; v < migrations.length; v++) db.exec(migrations[v]!);
+    if (row) db.prepare('UPDATE ec2_schema_version SET version = ?').run(migrations.length);
+    else db.prepare('INSERT INTO ec2_schema_version (version) VALUES (?)').run(migrations.length);
+  })();
+}

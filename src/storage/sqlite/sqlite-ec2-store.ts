@@ -1,0 +1,153 @@
+import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
+import type {
+  Ec2Store,
+  FaultRuleRecord,
+  ImageRecord,
+  OutboxEventRecord,
+  StoreImageTaskRecord,
+} from '../ports/ec2-store.js';
+import { migrateEc2Schema } from './ec2-schema.js';
+
+type Row = { record: string };
+const parse = <T>(rows: unknown[]): T[] => (rows as Row[]).map((r) => JSON.parse(r.record) as T);
+
+/**
+ * Ec2Store on SQLite (better-sqlite3, synchronous; the async signatures are the port's). Pass an
+ * open Database to share a file with other modules, or use `SqliteEc2Store.open(path)`.
+ */
+export class SqliteEc2Store implements Ec2Store {
+  private readonly s: Record<string, Statement>;
+
+  constructor(private readonly db: Database) {
+    migrateEc2Schema(db);
+    const p = (sql: string) => db.prepare(sql);
+    this.s = {
+      getImage: p('SELECT record FROM ec2_images WHERE region = ? AND image_id = ?'),
+      listImages: p('SELECT record FROM ec2_images WHERE region = ? ORDER BY image_id'),
+      putImage: p(`INSERT OR REPLACE INTO ec2_images (region, image_id, account_id, state, due_at, deregistered_at, record)
+                   VALUES (@region, @imageId, @accountId, @state, @dueAt, @deregisteredAt, @record)`),
+      deleteImage: p('DELETE FROM ec2_images WHERE region = ? AND image_id = ?'),
+      dueTransitions: p(`SELECT record FROM ec2_images WHERE state = 'pending' AND due_at <= ? ORDER BY due_at, image_id LIMIT ?`),
+      deregisteredBefore: p(`SELECT record FROM ec2_images WHERE state = 'deregistered' AND deregistered_at <= ?`),
+      nextImageDue: p(`SELECT MIN(due_at) AS due FROM ec2_images WHERE state = 'pending'`),
+      nextTaskDue: p(`SELECT MIN(due_at) AS due FROM ec2_store_tasks WHERE state = 'InProgress'`),
+      addOutbox: p('INSERT OR IGNORE INTO ec2_outbox (id, json) VALUES (?, ?)'),
+      outbox: p('SELECT seq, id, json FROM ec2_outbox ORDER BY seq LIMIT ?'),
+      deleteOutbox: p('DELETE FROM ec2_outbox WHERE id = ?'),
+      putTask: p(`INSERT OR REPLACE INTO ec2_store_tasks (region, bucket, object_key, account_id, image_id, state, due_at, record)
+                  VALUES (@region, @bucket, @objectKey, @accountId, @imageId, @state, @dueAt, @record)`),
+      getTask: p('SELECT record FROM ec2_store_tasks WHERE region = ? AND bucket = ? AND object_key = ?'),
+      listTasks: p('SELECT record FROM ec2_store_tasks WHERE account_id = ? AND region = ? ORDER BY image_id, object_key'),
+      dueTasks: p(`SELECT record FROM ec2_store_tasks WHERE state = 'InProgress' AND due_at <= ?`),
+      putFault: p('INSERT OR REPLACE INTO ec2_fault_rules (id, created_at, record) VALUES (?, ?, ?)'),
+      listFaults: p('SELECT record FROM ec2_fault_rules ORDER BY created_at, id'),
+      deleteFault: p('DELETE FROM ec2_fault_rules WHERE id = ?'),
+    };
+  }
+
+  static open(path: string): SqliteEc2Store {
+    const db = new BetterSqlite3(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    return new SqliteEc2Store(db);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  async getImage(region: string, imageId: string): Promise<ImageRecord | undefined> {
+    return parse<ImageRecord>([this.s.getImage!.get(region, imageId)].filter(Boolean))[0];
+  }
+
+  async listImages(region: string): Promise<ImageRecord[]> {
+    return parse(this.s.listImages!.all(region));
+  }
+
+  async putImage(image: ImageRecord): Promise<void> {
+    this.writeImage(image);
+  }
+
+  async putImageWithEvent(image: ImageRecord, event: OutboxEventRecord): Promise<void> {
+    this.db.transaction(() => {
+      this.writeImage(image);
+      this.s.addOutbox!.run(event.id, event.json);
+    })();
+  }
+
+  private writeImage(image: ImageRecord): void {
+    this.s.putImage!.run({
+      region: image.region,
+      imageId: image.imageId,
+      accountId: image.accountId,
+      state: image.state,
+      dueAt: image.state === 'pending' ? (image.transition?.dueAt ?? null) : null,
+      deregisteredAt: image.deregisteredAt ?? null,
+      record: JSON.stringify(image),
+    });
+  }
+
+  async deleteImage(region: string, imageId: string): Promise<void> {
+    this.s.deleteImage!.run(region, imageId);
+  }
+
+  async dueTransitions(now: number, limit: number): Promise<ImageRecord[]> {
+    return parse(this.s.dueTransitions!.all(now, limit));
+  }
+
+  async deregisteredBefore(before: number): Promise<ImageRecord[]> {
+    return parse(this.s.deregisteredBefore!.all(before));
+  }
+
+  async nextDueAt(): Promise<number | undefined> {
+    const dues = [this.s.nextImageDue!.get(), this.s.nextTaskDue!.get()]
+      .map((r) => (r as { due: number | null }).due)
+      .filter((d): d is number => d !== null);
+    return dues.length === 0 ? undefined : Math.min(...dues);
+  }
+
+  async outboxEvents(limit: number): Promise<OutboxEventRecord[]> {
+    return this.s.outbox!.all(limit) as OutboxEventRecord[];
+  }
+
+  async deleteOutboxEvent(id: string): Promise<void> {
+    this.s.deleteOutbox!.run(id);
+  }
+
+  async putStoreTask(task: StoreImageTaskRecord): Promise<void> {
+    this.s.putTask!.run({
+      region: task.region,
+      bucket: task.bucket,
+      objectKey: task.objectKey,
+      accountId: task.accountId,
+      imageId: task.imageId,
+      state: task.state,
+      dueAt: task.dueAt,
+      record: JSON.stringify(task),
+    });
+  }
+
+  async getStoreTask(region: string, bucket: string, objectKey: string): Promise<StoreImageTaskRecord | undefined> {
+    return parse<StoreImageTaskRecord>([this.s.getTask!.get(region, bucket, objectKey)].filter(Boolean))[0];
+  }
+
+  async listStoreTasks(accountId: string, region: string): Promise<StoreImageTaskRecord[]> {
+    return parse(this.s.listTasks!.all(accountId, region));
+  }
+
+  async dueStoreTasks(now: number): Promise<StoreImageTaskRecord[]> {
+    return parse(this.s.dueTasks!.all(now));
+  }
+
+  async putFaultRule(rule: FaultRuleRecord): Promise<void> {
+    this.s.putFault!.run(rule.id, rule.createdAt, JSON.stringify(rule));
+  }
+
+  async listFaultRules(): Promise<FaultRuleRecord[]> {
+    return parse(this.s.listFaults!.all());
+  }
+
+  async deleteFaultRule(id: string): Promise<boolean> {
+    return this.s.deleteFault!.run(id).changes > 0;
+  }
+}

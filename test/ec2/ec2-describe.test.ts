@@ -1,0 +1,151 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import type { Filter } from '@aws-sdk/client-ec2';
+import { ACCOUNT, ctx, harness, OTHER_ACCOUNT, rejectsWith } from './helpers.js';
+
+/**
+ * A small estate: three own images (available web-1, failed web-2, pending db-1), a registered
+ * arm64 paravirtual one, a public image of another account, and a private one of that account.
+ */
+const h = harness();
+const ids: Record<string, string> = {};
+const names = async (filters: Filter[], extra = {}) =>
+  ((await h.service.describeImages({ Filters: filters, ...extra }, ctx())).Images ?? []).map((i) => i.Name).sort();
+
+before(async () => {
+  const create = async (name: string, tags: Record<string, string> = {}, accountId = ACCOUNT, description?: string) => {
+    const TagSpecifications = [{ ResourceType: 'image' as const, Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }];
+    ids[name] = (await h.service.createImage({ InstanceId: 'i-0aaaaaaaaaaaaaaaa', Name: name, Description: description, TagSpecifications }, ctx({ accountId }))).ImageId!;
+  };
+  await create('web-1', { role: 'web', env: 'prod' }, ACCOUNT, 'Web server v1');
+  await create('web-2', { role: 'web', 'amiwatch:fail': 'Quota exceeded' }, ACCOUNT, 'Web server v2');
+  await create('shared-pub', {}, OTHER_ACCOUNT);
+  await create('other-private', {}, OTHER_ACCOUNT);
+  ids['arm-reg'] = (await h.service.registerImage({
+    Name: 'arm-reg', Architecture: 'arm64', RootDeviceName: '/dev/sda1',
+    BlockDeviceMappings: [{ DeviceName: '/dev/sda1', Ebs: { SnapshotId: 'snap-0123456789abcdef0', VolumeSize: 20, VolumeType: 'gp2' } }],
+  }, ctx())).ImageId!;
+  h.clock.advance(3000);
+  await h.service.modifyImageAttribute({ ImageId: ids['shared-pub'], LaunchPermission: { Add: [{ Group: 'all' }] } }, ctx({ accountId: OTHER_ACCOUNT }));
+  await create('db-1', { role: 'db' });
+  ids['copy-1'] = (await h.service.copyImage({ SourceImageId: ids['web-1'], SourceRegion: 'us-east-1', Name: 'copy-1' }, ctx())).ImageId!;
+});
+
+describe('DescribeImages', () => {
+  it('default scope: own images, public ones and shared ones, never other private ones', async () => {
+    assert.deepEqual(await names([]), ['arm-reg', 'copy-1', 'db-1', 'shared-pub', 'web-1', 'web-2']);
+  });
+
+  it('Owners: self, account ids; ExecutableUsers: all', async () => {
+    assert.deepEqual(await names([], { Owners: ['self'] }), ['arm-reg', 'copy-1', 'db-1', 'web-1', 'web-2']);
+    assert.deepEqual(await names([], { Owners: [OTHER_ACCOUNT] }), ['shared-pub']);
+    assert.deepEqual(await names([], { Owners: ['amazon'] }), []);
+    assert.deepEqual(await names([], { ExecutableUsers: ['all'] }), ['shared-pub']);
+  });
+
+  it('filters: state, name and description with wildcards', async () => {
+    assert.deepEqual(await names([{ Name: 'state', Values: ['available'] }]), ['arm-reg', 'shared-pub', 'web-1']);
+    assert.deepEqual(await names([{ Name: 'state', Values: ['pending', 'failed'] }]), ['copy-1', 'db-1', 'web-2']);
+    assert.deepEqual(await names([{ Name: 'name', Values: ['web-*'] }]), ['web-1', 'web-2']);
+    assert.deepEqual(await names([{ Name: 'name', Values: ['???-1'] }]), ['web-1']);
+    assert.deepEqual(await names([{ Name: 'description', Values: ['*v2'] }]), ['web-2']);
+    assert.deepEqual(await names([{ Name: 'name', Values: ['web-*'] }, { Name: 'state', Values: ['available'] }]), ['web-1']);
+  });
+
+  it('filters: ids, owner, architecture, types, public, devices, sources, reasons, tags', async () => {
+    assert.deepEqual(await names([{ Name: 'image-id', Values: [ids['db-1']!] }]), ['db-1']);
+    assert.deepEqual(await names([{ Name: 'owner-id', Values: [OTHER_ACCOUNT] }]), ['shared-pub']);
+    assert.deepEqual(await names([{ Name: 'architecture', Values: ['arm64'] }]), ['arm-reg']);
+    assert.deepEqual(await names([{ Name: 'image-type', Values: ['kernel'] }]), []);
+    assert.deepEqual((await names([{ Name: 'image-type', Values: ['machine'] }])).length, 6);
+    assert.deepEqual(await names([{ Name: 'is-public', Values: ['true'] }]), ['shared-pub']);
+    assert.deepEqual(await names([{ Name: 'root-device-type', Values: ['ebs'] }, { Name: 'virtualization-type', Values: ['paravirtual'] }]), ['arm-reg']);
+    assert.deepEqual(await names([{ Name: 'source-instance-id', Values: ['i-0aaaaaaaaaaaaaaaa'] }, { Name: 'owner-id', Values: [ACCOUNT] }]), ['db-1', 'web-1', 'web-2']);
+    assert.deepEqual(await names([{ Name: 'source-image-id', Values: [ids['web-1']!] }]), ['copy-1']);
+    assert.deepEqual(await names([{ Name: 'state-reason-code', Values: ['Server.InternalError'] }]), ['web-2']);
+    assert.deepEqual(await names([{ Name: 'state-reason-message', Values: ['Quota*'] }]), ['web-2']);
+    assert.deepEqual(await names([{ Name: 'tag:role', Values: ['web'] }]), ['web-1', 'web-2']);
+    assert.deepEqual(await names([{ Name: 'tag:env', Values: ['prod', 'dev'] }]), ['web-1']);
+    assert.deepEqual(await names([{ Name: 'tag-key', Values: ['env'] }]), ['web-1']);
+    assert.deepEqual(await names([{ Name: 'block-device-mapping.volume-size', Values: ['20'] }]), ['arm-reg']);
+  });
+
+  it('refuses unknown filters', async () => {
+    await rejectsWith(h.service.describeImages({ Filters: [{ Name: 'colour', Values: ['red'] }] }, ctx()), 'InvalidParameterValue', "The filter 'colour' is invalid");
+  });
+
+  it('ImageIds: exact images; unknown and malformed ids are errors', async () => {
+    const { Images } = await h.service.describeImages({ ImageIds: [ids['web-1']!, ids['shared-pub']!] }, ctx());
+    assert.deepEqual(Images?.map((i) => i.Name), ['web-1', 'shared-pub']);
+    await rejectsWith(h.service.describeImages({ ImageIds: [ids['web-1']!, 'ami-0000000000000000f', 'ami-00000001'] }, ctx()), 'InvalidAMIID.NotFound', "The image id '[ami-0000000000000000f, ami-00000001]' does not exist");
+    await rejectsWith(h.service.describeImages({ ImageIds: [ids['other-private']!] }, ctx()), 'InvalidAMIID.NotFound');
+    await rejectsWith(h.service.describeImages({ ImageIds: ['ami-nothex'] }, ctx()), 'InvalidAMIID.Malformed');
+    await rejectsWith(h.service.describeImages({ ImageIds: [ids['web-1']!], MaxResults: 5 }, ctx()), 'InvalidParameterCombination');
+  });
+
+  it('MaxResults/NextToken pages through everything once, in order', async () => {
+    const seen: string[] = [];
+    let NextToken: string | undefined;
+    let pages = 0;
+    do {
+      const page = await h.service.describeImages({ MaxResults: 5, NextToken }, ctx());
+      seen.push(...(page.Images ?? []).map((i) => i.ImageId!));
+      NextToken = page.NextToken;
+      pages++;
+    } while (NextToken);
+    assert.equal(pages, 2);
+    const all = ((await h.service.describeImages({}, ctx())).Images ?? []).map((i) => i.ImageId!);
+    assert.deepEqual(seen, all);
+    await rejectsWith(h.service.describeImages({ MaxResults: 4 }, ctx()), 'InvalidParameterValue', 'Value ( 4 ) for parameter maxResults is invalid. Parameter must be between 5 and 1000.');
+    await rejectsWith(h.service.describeImages({ NextToken: 'garbage!' }, ctx()), 'InvalidPaginationToken');
+  });
+
+  it('an image carries every field DescribeImages returns', async () => {
+    const image = (await h.service.describeImages({ ImageIds: [ids['web-1']!] }, ctx())).Images![0]!;
+    assert.equal(image.ImageId, ids['web-1']);
+    assert.equal(image.OwnerId, ACCOUNT);
+    assert.equal(image.State, 'available');
+    assert.equal(image.Public, false);
+    assert.equal(image.ImageLocation, `${ACCOUNT}/web-1`);
+    assert.equal(image.CreationDate, '2026-01-01T00:00:00.000Z');
+    assert.equal(image.RootDeviceName, '/dev/xvda');
+    assert.match(image.BlockDeviceMappings![0]!.Ebs!.SnapshotId!, /^snap-[0-9a-f]{17}$/);
+    assert.deepEqual(image.Tags?.sort((a, b) => a.Key!.localeCompare(b.Key!)), [{ Key: 'env', Value: 'prod' }, { Key: 'role', Value: 'web' }]);
+    for (const k of ['Architecture', 'ImageType', 'VirtualizationType', 'Hypervisor', 'EnaSupport', 'PlatformDetails', 'UsageOperation', 'SourceInstanceId', 'Description']) {
+      assert.notEqual((image as Record<string, unknown>)[k], undefined, k);
+    }
+  });
+});
+
+describe('image attributes and tags', () => {
+  it('DescribeImageAttribute / ModifyImageAttribute: description and launch permissions', async () => {
+    const ImageId = ids['arm-reg']!;
+    await h.service.modifyImageAttribute({ ImageId, Description: { Value: 'ARM build' } }, ctx());
+    assert.deepEqual(await h.service.describeImageAttribute({ ImageId, Attribute: 'description' }, ctx()), { ImageId, Description: { Value: 'ARM build' } });
+    await h.service.modifyImageAttribute({ ImageId, Attribute: 'launchPermission', OperationType: 'add', UserIds: [OTHER_ACCOUNT] }, ctx());
+    await h.service.modifyImageAttribute({ ImageId, LaunchPermission: { Add: [{ Group: 'all' }] } }, ctx());
+    assert.deepEqual((await h.service.describeImageAttribute({ ImageId, Attribute: 'launchPermission' }, ctx())).LaunchPermissions, [{ UserId: OTHER_ACCOUNT }, { Group: 'all' }]);
+    await h.service.modifyImageAttribute({ ImageId, LaunchPermission: { Remove: [{ Group: 'all' }] } }, ctx());
+    assert.deepEqual((await h.service.describeImageAttribute({ ImageId, Attribute: 'launchPermission' }, ctx())).LaunchPermissions, [{ UserId: OTHER_ACCOUNT }]);
+    assert.deepEqual(await names([], { Owners: [ACCOUNT], ExecutableUsers: [OTHER_ACCOUNT] }), ['arm-reg']);
+    await rejectsWith(h.service.describeImageAttribute({ ImageId, Attribute: 'colour' as never }, ctx()), 'InvalidParameterValue');
+    await rejectsWith(h.service.modifyImageAttribute({ ImageId, LaunchPermission: { Add: [{ UserId: '12' }] } }, ctx()), 'InvalidUserID.Malformed');
+    await rejectsWith(h.service.modifyImageAttribute({ ImageId, LaunchPermission: { Add: [{ Group: 'friends' as never }] } }, ctx()), 'InvalidParameterValue');
+    await rejectsWith(h.service.modifyImageAttribute({ ImageId: ids['shared-pub'], Description: { Value: 'mine now' } }, ctx()), 'InvalidAMIID.NotFound');
+  });
+
+  it('CreateTags / DeleteTags / DescribeTags', async () => {
+    const ImageId = ids['db-1']!;
+    await h.service.createTags({ Resources: [ImageId], Tags: [{ Key: 'tier', Value: 'data' }, { Key: 'role', Value: 'database' }] }, ctx());
+    const mine = await h.service.describeTags({ Filters: [{ Name: 'resource-id', Values: [ImageId] }] }, ctx());
+    assert.deepEqual(mine.Tags, [
+      { ResourceId: ImageId, ResourceType: 'image', Key: 'role', Value: 'database' },
+      { ResourceId: ImageId, ResourceType: 'image', Key: 'tier', Value: 'data' },
+    ]);
+    await h.service.deleteTags({ Resources: [ImageId], Tags: [{ Key: 'role', Value: 'other' }, { Key: 'tier' }] }, ctx());
+    assert.deepEqual((await h.service.describeTags({ Filters: [{ Name: 'resource-id', Values: [ImageId] }] }, ctx())).Tags?.map((t) => t.Key), ['role']);
+    assert.deepEqual(await names([{ Name: 'tag:role', Values: ['database'] }]), ['db-1']);
+    const byKey = await h.service.describeTags({ Filters: [{ Name: 'key', Values: ['role'] }, { Name: 'resource-type', Values: ['image'] }] }, ctx());
+    assert.ok((byKey.Tags ?? []).length >= 3);
+  });
+});

@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import type { Ec2Store, ImageRecord } from '../../src/storage/ports/ec2-store.js';
+import { MemoryEc2Store } from '../../src/storage/memory/memory-ec2-store.js';
+import { SqliteEc2Store } from '../../src/storage/sqlite/sqlite-ec2-store.js';
+
+/** One contract, every adapter. */
+const dir = mkdtempSync(join(tmpdir(), 'amiwatch-ec2-contract-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+let files = 0;
+const adapters: Array<[string, () => Ec2Store]> = [
+  ['memory', () => new MemoryEc2Store()],
+  ['sqlite', () => SqliteEc2Store.open(join(dir, `contract-${++files}.db`))],
+];
+
+const image = (imageId: string, over: Partial<ImageRecord> = {}): ImageRecord => ({
+  imageId, accountId: '000000000000', region: 'us-east-1', name: imageId, state: 'available', origin: 'CreateImage',
+  requestId: 'r', creationDate: '2026-01-01T00:00:00.000Z', imageLocation: `000000000000/${imageId}`, imageType: 'machine',
+  architecture: 'x86_64', platformDetails: 'Linux/UNIX', usageOperation: 'RunInstances', rootDeviceType: 'ebs',
+  blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { snapshotId: 'snap-0123456789abcdef0', volumeSize: 8 } }],
+  virtualizationType: 'hvm', hypervisor: 'xen', launchPermissions: [], tags: [{ key: 'k', value: 'v' }], ...over,
+});
+
+for (const [name, make] of adapters) {
+  describe(`Ec2Store contract: ${name}`, () => {
+    it('stores, lists by region in id order, replaces and deletes images', async () => {
+      const s = make();
+      await s.putImage(image('ami-00000000000000002'));
+      await s.putImage(image('ami-00000000000000001'));
+      await s.putImage(image('ami-00000000000000003', { region: 'eu-west-1' }));
+      assert.deepEqual((await s.listImages('us-east-1')).map((i) => i.imageId), ['ami-00000000000000001', 'ami-00000000000000002']);
+      assert.deepEqual(await s.getImage('us-east-1', 'ami-00000000000000001'), image('ami-00000000000000001'));
+      assert.equal(await s.getImage('eu-west-1', 'ami-00000000000000001'), undefined);
+      await s.putImage(image('ami-00000000000000001', { name: 'renamed' }));
+      assert.equal((await s.getImage('us-east-1', 'ami-00000000000000001'))?.name, 'renamed');
+      await s.deleteImage('us-east-1', 'ami-00000000000000001');
+      assert.equal(await s.getImage('us-east-1', 'ami-00000000000000001'), undefined);
+    });
+
+    it('finds due transitions and deregistered images by time', async () => {
+      const s = make();
+      await s.putImage(image('ami-0000000000000000a', { state: 'pending', transition: { dueAt: 200, outcome: 'available' } }));
+      await s.putImage(image('ami-0000000000000000b', { state: 'pending', transition: { dueAt: 100, outcome: 'failed', reasonMessage: 'x' } }));
+      await s.putImage(image('ami-0000000000000000c', { state: 'deregistered', deregisteredAt: 50 }));
+      assert.equal(await s.nextDueAt(), 100);
+      assert.deepEqual((await s.dueTransitions(150, 10)).map((i) => i.imageId), ['ami-0000000000000000b']);
+      assert.deepEqual((await s.dueTransitions(300, 10)).map((i) => i.imageId), ['ami-0000000000000000b', 'ami-0000000000000000a']);
+      assert.deepEqual((await s.dueTransitions(300, 1)).length, 1);
+      assert.deepEqual((await s.deregisteredBefore(49)).length, 0);
+      assert.deepEqual((await s.deregisteredBefore(50)).map((i) => i.imageId), ['ami-0000000000000000c']);
+    });
+
+    it('writes an image and its event together; the outbox keeps order', async () => {
+      const s = make();
+      await s.putImageWithEvent(image('ami-0000000000000000d'), { id: 'e1', json: '{"n":1}' });
+      await s.putImageWithEvent(image('ami-0000000000000000d', { state: 'deregistered' }), { id: 'e2', json: '{"n":2}' });
+      assert.equal((await s.getImage('us-east-1', 'ami-0000000000000000d'))?.state, 'deregistered');
+      assert.deepEqual((await s.outboxEvents(10)).map((e) => [e.id, e.json]), [['e1', '{"n":1}'], ['e2', '{"n":2}']]);
+      await s.deleteOutboxEvent('e1');
+      assert.deepEqual((await s.outboxEvents(10)).map((e) => e.id), ['e2']);
+    });
+
+    it('keeps store tasks and fault rules', async () => {
+      const s = make();
+      const task = {
+        accountId: '000000000000', region: 'us-east-1', imageId: 'ami-0000000000000000e', bucket: 'b1', objectKey: 'ami-0000000000000000e.bin',
+        state: 'InProgress' as const, startedAt: 0, dueAt: 10, s3ObjectTags: [], image: image('ami-0000000000000000e'),
+      };
+      await s.putStoreTask(task);
+      assert.deepEqual(await s.getStoreTask('us-east-1', 'b1', 'ami-0000000000000000e.bin'), task);
+      assert.equal((await s.dueStoreTasks(9)).length, 0);
+      assert.equal((await s.dueStoreTasks(10)).length, 1);
+      assert.equal((await s.listStoreTasks('000000000000', 'us-east-1')).length, 1);
+      assert.equal((await s.listStoreTasks('111111111111', 'us-east-1')).length, 0);
+      await s.putFaultRule({ id: 'f2', operation: '*', errorMessage: 'b', createdAt: 2 });
+      await s.putFaultRule({ id: 'f1', operation: 'CreateImage', errorMessage: 'a', createdAt: 1, delayMs: 5 });
+      assert.deepEqual((await s.listFaultRules()).map((r) => r.id), ['f1', 'f2']);
+      assert.equal(await s.deleteFaultRule('f1'), true);
+      assert.equal(await s.deleteFaultRule('f1'), false);
+    });
+  });
+}

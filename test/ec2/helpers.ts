@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import type { AmiEventSink, AmiStateChangeEvent } from '../../src/core/ec2/ami-event.js';
+import { Ec2Service } from '../../src/core/ec2/ec2-service.js';
+import { ec2Options, type Ec2Options } from '../../src/core/ec2/options.js';
+import { ManualClock } from '../../src/core/shared/clock.js';
+import { seededRandom } from '../../src/core/shared/random.js';
+import type { RequestContext } from '../../src/core/shared/request-context.js';
+import { isServiceError } from '../../src/core/shared/service-error.js';
+import type { Ec2Store } from '../../src/storage/ports/ec2-store.js';
+import { MemoryEc2Store } from '../../src/storage/memory/memory-ec2-store.js';
+
+export const ACCOUNT = '000000000000';
+export const OTHER_ACCOUNT = '111111111111';
+
+/** Records every event handed over, duplicates included, so tests can prove "exactly once". */
+export class RecordingSink implements AmiEventSink {
+  readonly events: AmiStateChangeEvent[] = [];
+  failNext = 0;
+  async emit(event: AmiStateChangeEvent): Promise<void> {
+    if (this.failNext > 0) {
+      this.failNext--;
+      throw new Error('sink unavailable');
+    }
+    this.events.push(structuredClone(event));
+  }
+  states(): string[] {
+    return this.events.map((e) => `${e.detail.ImageId}:${e.detail.State}`);
+  }
+}
+
+let requestCounter = 0;
+export function ctx(overrides: Partial<RequestContext> = {}): RequestContext {
+  requestCounter++;
+  return { accountId: ACCOUNT, region: 'us-east-1', requestId: `req-${requestCounter}`, ...overrides };
+}
+
+export interface Harness {
+  service: Ec2Service;
+  store: Ec2Store;
+  clock: ManualClock;
+  sink: RecordingSink;
+  options: Ec2Options;
+}
+
+export const testOptions = ec2Options({
+  durations: { CreateImage: 3000, CopyImage: 4000, RegisterImage: 2000, CreateRestoreImageTask: 5000 },
+  storeTaskDurationMs: 2000,
+  deregisteredVisibleMs: 10_000,
+});
+
+export function harness(store: Ec2Store = new MemoryEc2Store(), clock = new ManualClock(), seed = 7): Harness {
+  const sink = new RecordingSink();
+  const service = new Ec2Service({ store, sink, clock, random: seededRandom(seed), options: testOptions });
+  return { service, store, clock, sink, options: testOptions };
+}
+
+/** Asserts the promise rejects with this EC2 error code (and message, when given). */
+export async function rejectsWith(promise: Promise<unknown>, code: string, message?: string | RegExp): Promise<void> {
+  await assert.rejects(promise, (error: unknown) => {
+    assert.ok(isServiceError(error), `expected a ServiceError, got ${String(error)}`);
+    assert.equal(error.code, code);
+    if (typeof message === 'string') assert.equal(error.message, message);
+    else if (message) assert.match(error.message, message);
+    return true;
+  });
+}
+
+export const guideEvents = JSON.parse(
+  readFileSync(new URL('./fixtures/guide-events.json', import.meta.url), 'utf8'),
+) as AmiStateChangeEvent[];
+
+/**
+ * Checks an event field by field against the guide's example for its state: the same keys in the
+ * same order at both levels, the constant fields equal, the variable ones well-formed and right.
+ */
+export function assertGuideShape(
+  event: AmiStateChangeEvent,
+  expected: { account: string; region: string; imageId: string; requestId: string; state: string; errorMessage?: string; time?: string },
+): void {
+  const example = guideEvents.find((e) => e.detail.State === expected.state) ?? guideEvents[0]!;
+  assert.deepEqual(Object.keys(event), Object.keys(example));
+  assert.deepEqual(Object.keys(event.detail), Object.keys(example.detail));
+  assert.equal(event.version, example.version);
+  assert.equal(event['detail-type'], example['detail-type']);
+  assert.equal(event.source, example.source);
+  assert.match(event.id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.equal(event.account, expected.account);
+  assert.match(event.time, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+  if (expected.time) assert.equal(event.time, expected.time);
+  assert.equal(event.region, expected.region);
+  assert.deepEqual(event.resources, [`arn:aws:ec2:${expected.region}::image/${expected.imageId}`]);
+  assert.equal(event.detail.RequestId, expected.requestId);
+  assert.equal(event.detail.ImageId, expected.imageId);
+  assert.equal(event.detail.State, expected.state);
+  assert.equal(event.detail.ErrorMessage, expected.errorMessage ?? '');
+  if (expected.state !== 'failed') assert.equal(event.detail.ErrorMessage, example.detail.ErrorMessage);
+}
