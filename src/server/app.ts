@@ -1,12 +1,21 @@
 import type { AddressInfo } from 'node:net';
+import Database from 'better-sqlite3';
+import { Ec2Service } from '../core/ec2/ec2-service.js';
+import { ec2Options } from '../core/ec2/options.js';
 import { EventsService } from '../core/events/events-service.js';
 import { systemClock, type Clock } from '../core/shared/clock.js';
 import { cryptoRandom, type Random } from '../core/shared/random.js';
 import { DeliveryWorker } from '../delivery/delivery-worker.js';
 import { TransportRegistry } from '../delivery/transport.js';
 import { EventBusTransport } from '../delivery/transports/event-bus-transport.js';
+import { MemoryEc2Store } from '../storage/memory/memory-ec2-store.js';
+import type { Ec2Store } from '../storage/ports/ec2-store.js';
+import { SqliteEc2Store } from '../storage/sqlite/sqlite-ec2-store.js';
 import { SqliteStore } from '../storage/sqlite/sqlite-store.js';
 import type { Store } from '../storage/store.js';
+import { createEc2FaultsHandler, faultsPath } from '../wire/control/ec2-faults-handler.js';
+import { createEc2QueryHandler } from '../wire/ec2-query/ec2-query-handler.js';
+import { errorXml } from '../wire/ec2-query/xml.js';
 import { createEventsHandler } from '../wire/json11/events-handler.js';
 import { json11Error } from '../wire/json11/json11-protocol.js';
 import { ConfigError, databasePath, isLoopback, type Config } from './config.js';
@@ -30,6 +39,7 @@ export interface App {
   readonly url: string;
   readonly port: number;
   readonly events: EventsService;
+  readonly ec2: Ec2Service;
   readonly store: Store;
   readonly worker: DeliveryWorker;
   readonly registry: ServiceRegistry;
@@ -56,19 +66,48 @@ export async function startApp(options: AppOptions): Promise<App> {
   }
   const credentials = config.credentialsFile ? loadCredentials(config.credentialsFile) : null;
   const store = new SqliteStore({ path: databasePath(config), durability: config.durability });
+  let ec2Db: Database.Database | null = null;
   try {
     // Single owner: whatever the previous process had in flight is due again now.
     await store.releaseLeases(clock.now());
     const events = await EventsService.open({ store, clock, random });
+    // EC2 keeps its own tables in the same file, through its own connection (its port is
+    // synchronous-per-call and serialises its writes); in memory it has its own store.
+    let ec2Store: Ec2Store;
+    if (config.inMemory) ec2Store = new MemoryEc2Store();
+    else {
+      ec2Db = new Database(databasePath(config));
+      ec2Db.pragma('journal_mode = WAL');
+      ec2Db.pragma(`synchronous = ${config.durability === 'power' ? 'FULL' : 'NORMAL'}`);
+      ec2Db.pragma('busy_timeout = 5000');
+      ec2Store = new SqliteEc2Store(ec2Db);
+    }
+    const ec2 = new Ec2Service({
+      store: ec2Store,
+      // AMI events enter the account's default bus through the durable, idempotent path.
+      sink: { emit: (event) => events.ingestion.ingestServiceEvent(event) },
+      clock,
+      random,
+      options: ec2Options({}),
+      onSinkError: (e) => log(`ec2: event sink refused an event (kept, retried): ${String(e)}`),
+    });
     const registry = new ServiceRegistry();
-    registerServices(registry, { events, log });
+    registerServices(registry, { events, ec2, log });
 
     const transports = new TransportRegistry();
     transports.register('events', new EventBusTransport(events.ingestion));
     for (const [service, t] of Object.entries(options.transports ?? {})) transports.register(service, t);
     const worker = new DeliveryWorker({ store, transports, clock, random, feed: events.feed, onError: (e) => log(`delivery: ${String(e)}`) });
 
-    const control = new ControlApi({ events, store, services: () => registry.names, defaultAccount: config.defaultAccount, defaultRegion: config.defaultRegion, version: VERSION });
+    const control = new ControlApi({
+      events,
+      store,
+      services: () => registry.names,
+      defaultAccount: config.defaultAccount,
+      defaultRegion: config.defaultRegion,
+      version: VERSION,
+      mounts: [{ prefix: faultsPath, handler: createEc2FaultsHandler(ec2.faults) }],
+    });
     const server = createListener({
       registry,
       control,
@@ -82,6 +121,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       server.listen(config.port, config.host, () => resolve());
     });
     worker.start();
+    ec2.lifecycle.start(250, (e) => log(`ec2 lifecycle: ${String(e)}`));
     const interval = options.schedulerIntervalMs ?? 1000;
     const schedule = interval > 0 ? setInterval(() => void events.scheduler.fireDue().then(() => undefined, (e: unknown) => log(`scheduler: ${String(e)}`)), interval) : null;
     schedule?.unref();
@@ -92,6 +132,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       url: `http://${host}:${port}`,
       port,
       events,
+      ec2,
       store,
       worker,
       registry,
@@ -102,24 +143,33 @@ export async function startApp(options: AppOptions): Promise<App> {
           const closed = new Promise<void>((resolve) => server.close(() => resolve()));
           server.closeIdleConnections();
           await closed;
+          await ec2.lifecycle.stop();
           await worker.stop();
+          ec2Db?.close();
           await store.close();
         })();
         return closing;
       },
     };
   } catch (err) {
+    ec2Db?.close();
     await store.close();
     throw err;
   }
 }
 
 /** Every AWS service amiwatch serves, on the one port. */
-function registerServices(registry: ServiceRegistry, deps: { events: EventsService; log: (m: string) => void }): void {
+function registerServices(registry: ServiceRegistry, deps: { events: EventsService; ec2: Ec2Service; log: (m: string) => void }): void {
   registry.register({
     signingName: 'events',
     targetPrefixes: ['AWSEvents'],
     handler: createEventsHandler(deps.events, (err) => deps.log(`events: internal error: ${(err as Error).stack ?? String(err)}`)),
     renderError: json11Error,
+  });
+  registry.register({
+    signingName: 'ec2',
+    queryVersions: ['2016-11-15'],
+    handler: createEc2QueryHandler(deps.ec2, { onInternalError: (err) => deps.log(`ec2: internal error: ${(err as Error).stack ?? String(err)}`) }),
+    renderError: (ctx, err) => ({ status: err.status, headers: { 'content-type': 'text/xml;charset=UTF-8' }, body: errorXml(err.code, err.message, ctx.requestId) }),
   });
 }

@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EventsService } from '../core/events/events-service.js';
 import { busArn } from '../core/events/names.js';
 import type { DeliveryTarget } from '../core/events/model.js';
 import type { EventView, Store } from '../storage/store.js';
+import type { ServiceHandler } from '../wire/service-handler.js';
 
 export interface ControlApiOptions {
   readonly events: EventsService;
@@ -11,6 +13,8 @@ export interface ControlApiOptions {
   readonly defaultAccount: string;
   readonly defaultRegion: string;
   readonly version: string;
+  /** Other control endpoints, by path prefix (e.g. EC2's fault rules at /_amiwatch/ec2/faults). */
+  readonly mounts?: readonly { prefix: string; handler: ServiceHandler }[];
 }
 
 /**
@@ -27,6 +31,8 @@ export class ControlApi {
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    const mount = this.o.mounts?.find((m) => url.pathname === m.prefix || url.pathname.startsWith(`${m.prefix}/`));
+    if (mount) return this.forward(mount.handler, req, res);
     if (req.method !== 'GET') return json(res, 405, { error: 'method not allowed' });
     switch (url.pathname) {
       case '/_amiwatch/health':
@@ -38,6 +44,25 @@ export class ControlApi {
       default:
         return json(res, 404, { error: `no such endpoint: ${url.pathname}` });
     }
+  }
+
+  private async forward(handler: ServiceHandler, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > 1024 * 1024) return json(res, 413, { error: 'body too large' });
+      chunks.push(chunk as Buffer);
+    }
+    const response = await handler({
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      headers: req.headers as Record<string, string | undefined>,
+      body: Buffer.concat(chunks),
+      context: { accountId: this.o.defaultAccount, region: this.o.defaultRegion, requestId: randomUUID() },
+    });
+    res.writeHead(response.status, { ...response.headers, 'content-length': Buffer.byteLength(response.body) });
+    res.end(response.body);
   }
 
   /** Ends open streams (server shutdown). */

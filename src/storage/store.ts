@@ -48,6 +48,12 @@ export interface NewEvent {
   /** Names of the rules that matched (history only). */
   readonly rules: readonly string[];
   readonly deliveries: readonly NewDelivery[];
+  /**
+   * Makes the append idempotent: an event whose key was appended before is skipped (with its
+   * deliveries) and the append still succeeds. For producers that may offer the same event
+   * again after a crash (amiwatch's EC2 relay).
+   */
+  readonly idempotencyKey?: string;
 }
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed';

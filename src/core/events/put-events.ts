@@ -102,6 +102,18 @@ export class Ingestion {
   }
 
   /**
+   * The AmiEventSink side of EC2 (and of future AWS services): a complete envelope built by the
+   * service, id included, onto the default bus of its account and region. Idempotent on
+   * (source, id): the service's relay may offer the same event again after a crash.
+   */
+  async ingestServiceEvent(event: { readonly id: string; readonly source: string; readonly account: string; readonly region: string }): Promise<void> {
+    const bus = this.state.bus(event.account, event.region, 'default')!;
+    const body = JSON.stringify(event);
+    const routed = this.route(bus, event as unknown as Record<string, unknown>, this.clock.now(), event.id, body);
+    await this.append([{ ...routed, idempotencyKey: `${event.source}/${event.id}` }]);
+  }
+
+  /**
    * Puts an existing event (its JSON text, id kept) on another bus: the event-bus target.
    * Returns null on success or the reason it cannot be delivered (never retriable).
    */

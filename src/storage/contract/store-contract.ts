@@ -119,6 +119,14 @@ export function runStoreContract(name: string, harness: StoreHarness): void {
     assert.equal(new Set(claimed.map((c) => c.id)).size, 50);
   });
 
+  withStore('an idempotency key makes a repeated append a no-op', async (store) => {
+    const once = { ...event(1, 1, 1000), idempotencyKey: 'aws.ec2/e-1' };
+    await store.appendEvents([once]);
+    await store.appendEvents([once, { ...event(2, 1, 1000), idempotencyKey: 'aws.ec2/e-2' }]);
+    assert.deepEqual((await store.readEvents({ limit: 10 })).map((e) => e.eventId.slice(-1)), ['2', '1']);
+    assert.equal((await store.claimDue(1000, 10, 60_000)).length, 2);
+  });
+
   withStore('nextDueAt is null with nothing pending', async (store) => {
     assert.equal(await store.nextDueAt(), null);
     await store.appendEvents([event(1, 0)]);

@@ -54,6 +54,11 @@ CREATE TABLE IF NOT EXISTS deliveries (
   updated_at INTEGER NOT NULL
 );
 
+-- Keys of events appended idempotently (NewEvent.idempotencyKey); only producers that ask pay.
+CREATE TABLE IF NOT EXISTS event_keys (
+  key TEXT PRIMARY KEY
+) WITHOUT ROWID;
+
 CREATE INDEX IF NOT EXISTS deliveries_pending_due ON deliveries (due_at) WHERE status = 'pending';
 CREATE INDEX IF NOT EXISTS deliveries_by_event ON deliveries (event_seq);
 `;

@@ -108,6 +108,7 @@ export class SqliteStore implements Store {
       loadResources: db.prepare(`SELECT kind, key, doc FROM resources WHERE kind = ? ORDER BY key`),
       putResource: db.prepare(`INSERT INTO resources (kind, key, doc) VALUES (?, ?, ?) ON CONFLICT (kind, key) DO UPDATE SET doc = excluded.doc`),
       deleteResource: db.prepare(`DELETE FROM resources WHERE kind = ? AND key = ?`),
+      insertKey: db.prepare(`INSERT OR IGNORE INTO event_keys (key) VALUES (?)`),
       insertEvent: db.prepare(`INSERT INTO events (event_id, bus_arn, ingested_at, rules, body) VALUES (?, ?, ?, ?, ?)`),
       insertDelivery: db.prepare(`INSERT INTO deliveries (event_seq, target_id, status, due_at, updated_at) VALUES (?, ?, ?, ?, ?)`),
       insertTarget: db.prepare(`INSERT INTO targets (rule_arn, target) VALUES (?, ?)`),
@@ -160,6 +161,7 @@ export class SqliteStore implements Store {
     const status = queued ? 'queued' : 'pending';
     const out: Queued[] = [];
     for (const e of events) {
+      if (e.idempotencyKey !== undefined && this.stmt.insertKey.run(e.idempotencyKey).changes === 0) continue;
       const seq = this.stmt.insertEvent.run(e.eventId, e.busArn, e.ingestedAt, JSON.stringify(e.rules), e.body).lastInsertRowid;
       for (const d of e.deliveries) {
         const id = Number(this.stmt.insertDelivery.run(seq, this.targetId(d.ruleArn, d.target), status, d.dueAt, e.ingestedAt).lastInsertRowid);
