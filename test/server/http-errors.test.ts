@@ -83,7 +83,7 @@ test('the account comes from a 12-digit access key, the region from the credenti
 
 test('health and unknown control endpoints', async () => {
   const health = await fetch(`${app.url}/_amiwatch/health`);
-  assert.deepEqual(await health.json(), { status: 'ok', version: '0.1.0', services: ['events'] });
+  assert.deepEqual(await health.json(), { status: 'ok', version: '0.1.0', services: ['events', 'ec2'] });
   assert.equal((await fetch(`${app.url}/_amiwatch/nope`)).status, 404);
   assert.equal((await fetch(`${app.url}/_amiwatch/events?from=yesterday`)).status, 400);
 });
