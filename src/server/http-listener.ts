@@ -92,8 +92,9 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
 }
 
 function send(res: ServerResponse, response: WireResponse, close = false): void {
-  const headers: Record<string, string | number> = { ...response.headers, 'content-length': Buffer.byteLength(response.body) };
-  if (close) headers.connection = 'close';
-  res.writeHead(response.status, headers);
+  for (const name in response.headers) res.setHeader(name, response.headers[name]!);
+  res.setHeader('content-length', Buffer.byteLength(response.body));
+  if (close) res.setHeader('connection', 'close');
+  res.statusCode = response.status;
   res.end(response.body);
 }

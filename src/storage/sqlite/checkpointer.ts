@@ -29,7 +29,7 @@ parentPort.on('message', (m) => {
 export class Checkpointer {
   private readonly worker: Worker;
 
-  constructor(path: string, driverPath: string, intervalMs = 200, truncateAbovePages = 20_000) {
+  constructor(path: string, driverPath: string, intervalMs = 200, truncateAbovePages = 8_000) {
     this.worker = new Worker(source, { eval: true, workerData: { path, driver: driverPath, intervalMs, truncateAbovePages } });
     this.worker.unref();
   }

@@ -64,10 +64,10 @@ export class SqliteStore implements Store {
   private queueHead = 0;
   /** In-flight deliveries: id → lease end and the delivery (re-served if the lease runs out). */
   private readonly leases = new Map<number, { until: number; delivery: ClaimedDelivery }>();
-  /** (rule ARN, target) → targets row id. */
-  private readonly targetIds = new Map<string, number>();
-  /** Target keys inserted by the transaction in progress (forgotten if it rolls back). */
-  private pendingTargets: string[] = [];
+  /** rule ARN → target → targets row id. */
+  private readonly targetIds = new Map<string, Map<string, number>>();
+  /** Targets inserted by the transaction in progress (forgotten if it rolls back). */
+  private pendingTargets: [string, string][] = [];
   /** No `pending` row of the table is due before this (Infinity: none is pending). */
   private tableDue: number;
 
@@ -95,7 +95,11 @@ export class SqliteStore implements Store {
     this.db.prepare(`UPDATE deliveries SET status = 'pending' WHERE status = 'queued'`).run();
     this.stmt = this.prepare();
     this.tableDue = this.queryTableDue(-Infinity);
-    for (const t of this.stmt.loadTargets.all() as { id: number; ruleArn: string; target: string }[]) this.targetIds.set(`${t.ruleArn}\n${t.target}`, t.id);
+    for (const t of this.stmt.loadTargets.all() as { id: number; ruleArn: string; target: string }[]) {
+      let byTarget = this.targetIds.get(t.ruleArn);
+      if (!byTarget) this.targetIds.set(t.ruleArn, (byTarget = new Map()));
+      byTarget.set(t.target, t.id);
+    }
     this.writeTransaction = this.db.transaction(this.writeTx);
     this.appendTransaction = this.db.transaction(this.appendTx);
     this.settleTransaction = this.db.transaction(this.settleTx);
@@ -171,14 +175,19 @@ export class SqliteStore implements Store {
     return out;
   };
 
-  /** The id of a (rule, target) row, inserted on first use (inside the append transaction). */
+  /**
+   * The id of a (rule, target) row, inserted on first use (inside the append transaction).
+   * Two-level lookup: the callers pass the same string objects for every event of a rule
+   * version, so their hashes are cached and no key is concatenated per delivery.
+   */
   private targetId(ruleArn: string, target: string): number {
-    const key = `${ruleArn}\n${target}`;
-    let id = this.targetIds.get(key);
+    let byTarget = this.targetIds.get(ruleArn);
+    if (!byTarget) this.targetIds.set(ruleArn, (byTarget = new Map()));
+    let id = byTarget.get(target);
     if (id === undefined) {
       id = Number(this.stmt.insertTarget.run(ruleArn, target).lastInsertRowid);
-      this.pendingTargets.push(key);
-      this.targetIds.set(key, id);
+      this.pendingTargets.push([ruleArn, target]);
+      byTarget.set(target, id);
     }
     return id;
   }
@@ -223,7 +232,7 @@ export class SqliteStore implements Store {
     try {
       added = this.appendTransaction(events, room);
     } catch (err) {
-      for (const key of this.pendingTargets) this.targetIds.delete(key);
+      for (const [ruleArn, target] of this.pendingTargets) this.targetIds.get(ruleArn)?.delete(target);
       throw err;
     }
     if (room) for (const q of added) this.queue.push(q);
@@ -268,7 +277,7 @@ export class SqliteStore implements Store {
       for (const r of rows) {
         if (taken >= want) break;
         if (this.leases.has(r.id)) continue;
-        lease(strip(r));
+        lease(r);
         taken++;
       }
       if (rows.length < fetched) this.tableDue = this.queryTableDue(now);
@@ -278,7 +287,7 @@ export class SqliteStore implements Store {
       const q = this.queue[this.queueHead]!;
       if (q.dueAt > now) break;
       this.queueHead++;
-      lease(strip(q));
+      lease(q);
     }
     if (this.queueHead > 4096 && this.queueHead * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.queueHead);
@@ -336,8 +345,4 @@ export class SqliteStore implements Store {
     this.db.close();
     await this.checkpointer?.stop();
   }
-}
-
-function strip(q: Queued): ClaimedDelivery {
-  return { id: q.id, eventId: q.eventId, busArn: q.busArn, ingestedAt: q.ingestedAt, body: q.body, ruleArn: q.ruleArn, target: q.target, attempts: q.attempts };
 }
