@@ -29,10 +29,10 @@ export class ControlApi {
 
   constructor(private readonly o: ControlApiOptions) {}
 
-  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async handle(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const mount = this.o.mounts?.find((m) => url.pathname === m.prefix || url.pathname.startsWith(`${m.prefix}/`));
-    if (mount) return this.forward(mount.handler, req, res);
+    if (mount) return this.forward(mount.handler, req, res, body);
     if (req.method !== 'GET') return json(res, 405, { error: 'method not allowed' });
     switch (url.pathname) {
       case '/_amiwatch/health':
@@ -46,19 +46,12 @@ export class ControlApi {
     }
   }
 
-  private async forward(handler: ServiceHandler, req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req) {
-      size += (chunk as Buffer).length;
-      if (size > 1024 * 1024) return json(res, 413, { error: 'body too large' });
-      chunks.push(chunk as Buffer);
-    }
+  private async forward(handler: ServiceHandler, req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
     const response = await handler({
       method: req.method ?? 'GET',
       url: req.url ?? '/',
       headers: req.headers as Record<string, string | undefined>,
-      body: Buffer.concat(chunks),
+      body,
       context: { accountId: this.o.defaultAccount, region: this.o.defaultRegion, requestId: randomUUID() },
     });
     res.writeHead(response.status, { ...response.headers, 'content-length': Buffer.byteLength(response.body) });

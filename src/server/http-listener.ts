@@ -42,9 +42,9 @@ const anonymous = (o: ListenerOptions): RequestContext => ({ accountId: o.auth.d
 
 async function handle(o: ListenerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = req.url ?? '/';
-  if (url.startsWith('/_amiwatch/')) return o.control.handle(req, res);
   const headers = req.headers as Record<string, string | undefined>;
   const body = await readBody(req, o.bodyLimit);
+  if (url.startsWith('/_amiwatch/')) return control(o, req, res, url, headers, body);
   const scope = parseAuthorization(headers.authorization);
   const route = o.registry.resolve(headers['x-amz-target'], scope?.service, body ?? Buffer.alloc(0), headers['content-type']);
   const fallback = anonymous(o);
@@ -64,6 +64,25 @@ async function handle(o: ListenerOptions, req: IncomingMessage, res: ServerRespo
   }
   const context: RequestContext = { accountId: caller.accountId, region: caller.region, requestId: fallback.requestId };
   send(res, await route.handler({ method: req.method ?? 'GET', url, headers, body, context }));
+}
+
+/**
+ * The control API. Open on loopback without credentials (local development); with a credentials
+ * file it asks for a SigV4 signature like the AWS APIs do (any service name, e.g.
+ * `curl --aws-sigv4 aws:amz:us-east-1:amiwatch --user KEY:SECRET`), except for the health check.
+ */
+async function control(o: ListenerOptions, req: IncomingMessage, res: ServerResponse, url: string, headers: Record<string, string | undefined>, body: Buffer | null): Promise<void> {
+  const reply = (status: number, error: string) => {
+    const text = JSON.stringify({ error });
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  };
+  if (body === null) return reply(413, `Request body is larger than the ${o.bodyLimit}-byte limit.`);
+  if (o.auth.credentials && !url.startsWith('/_amiwatch/health')) {
+    const caller = await authenticate({ method: req.method ?? 'GET', url, headers, body }, o.auth);
+    if (caller instanceof ServiceError) return reply(caller.status === 400 ? 403 : caller.status, `${caller.code}: ${caller.message}`);
+  }
+  return o.control.handle(req, res, body);
 }
 
 /** The body, or null when it exceeds `limit` (the rest is not read; the connection closes). */

@@ -4,7 +4,9 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createHash, createHmac } from 'node:crypto';
 import { ListRulesCommand } from '@aws-sdk/client-eventbridge';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { ManualClock } from '../../src/core/shared/clock.js';
 import type { App } from '../../src/server/app.js';
 import { startApp } from '../../src/server/app.js';
@@ -70,6 +72,33 @@ test('the SDK with the right secret works; the account is the key\'s; a wrong se
   await assert.rejects(good.send(new ListRulesCommand({})), (e: Error) => e.name === 'InvalidSignatureException' && /^Signature expired/.test(e.message));
   for (const c of [good, wrong, unknown]) c.destroy();
 });
+
+test('with credentials the control API wants a signature too (health excepted)', async () => {
+  assert.equal((await fetch(`${app.url}/_amiwatch/health`)).status, 200);
+  const res = await fetch(`${app.url}/_amiwatch/events`);
+  assert.equal(res.status, 403);
+  assert.match(((await res.json()) as { error: string }).error, /^MissingAuthenticationTokenException/);
+  clock.set(Date.now());
+  const url = new URL(`${app.url}/_amiwatch/events?limit=1`);
+  const signer = new SignatureV4({ service: 'amiwatch', region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, sha256: Sha256 });
+  const signed = await signer.sign({ method: 'GET', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, query: { limit: '1' }, headers: { host: url.host } });
+  const ok = await fetch(url, { headers: signed.headers as Record<string, string> });
+  assert.equal(ok.status, 200);
+});
+
+class Sha256 {
+  private readonly h;
+  constructor(secret?: unknown) {
+    this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', secret as Uint8Array);
+  }
+  update(d: unknown) {
+    this.h.update(d as Uint8Array);
+  }
+  async digest() {
+    return new Uint8Array(this.h.digest());
+  }
+  reset() {}
+}
 
 test('binding beyond loopback without credentials is refused with a clear message', async () => {
   await assert.rejects(
