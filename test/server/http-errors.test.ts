@@ -81,6 +81,20 @@ test('the account comes from a 12-digit access key, the region from the credenti
   assert.deepEqual((await call('AWSEvents.ListRules', '{}')).body, { Rules: [] }, 'other account and region see nothing');
 });
 
+test('deeply nested JSON is refused cleanly, not with a stack overflow', async () => {
+  const n = 20_000;
+  const deep = '{"a":'.repeat(n) + '1' + '}'.repeat(n);
+  const rule = await call('AWSEvents.PutRule', JSON.stringify({ Name: 'deep', EventPattern: '{"detail":{"b":["x"]}}' }));
+  assert.equal(rule.status, 200);
+  const put = await call('AWSEvents.PutEvents', JSON.stringify({ Entries: [{ Source: 's', DetailType: 'd', Detail: deep }] }));
+  assert.equal(put.status, 200);
+  const [entry] = put.body.Entries as { EventId?: string; ErrorCode?: string }[];
+  assert.ok(entry!.EventId || entry!.ErrorCode === 'MalformedDetail');
+  const event = `{"id":"1","account":"1","source":"s","time":"t","region":"r","detail-type":"d","detail":${deep}}`;
+  const t = await call('AWSEvents.TestEventPattern', JSON.stringify({ EventPattern: '{"detail":{"b":["x"]}}', Event: event }));
+  assert.ok(t.status === 200 || t.body.__type === 'ValidationException', JSON.stringify(t.body).slice(0, 200));
+});
+
 test('health and unknown control endpoints', async () => {
   const health = await fetch(`${app.url}/_amiwatch/health`);
   assert.deepEqual(await health.json(), { status: 'ok', version: '0.1.0', services: ['events', 'ec2'] });

@@ -125,8 +125,14 @@ export class Ingestion {
       return { code: 'NO_PERMISSIONS', message: `Account ${fromAccount} is not authorized to put events on ${targetBusArn}.` };
     }
     const event = JSON.parse(body) as Record<string, unknown>;
-    const now = this.clock.now();
-    await this.append([this.route(bus, event, now, String(event.id), body)]);
+    let routed: NewEvent;
+    try {
+      routed = this.route(bus, event, this.clock.now(), String(event.id), body);
+    } catch (err) {
+      if (err instanceof RangeError) return { code: 'MALFORMED_EVENT', message: 'The event is nested too deeply to be matched.' };
+      throw err;
+    }
+    await this.append([routed]);
     return null;
   }
 
@@ -159,10 +165,20 @@ export class Ingestion {
       );
     }
     const time = e.Time !== undefined ? new Date(e.Time).getTime() : now;
+    try {
+      return this.buildEntry(bus, e, ctx, detail as Record<string, unknown>, detailText, time, now);
+    } catch (err) {
+      // A Detail nested deeper than the matcher's stack allows: refused like any other bad Detail.
+      if (err instanceof RangeError) return entryError('MalformedDetail', 'Detail is malformed.');
+      throw err;
+    }
+  }
+
+  private buildEntry(bus: BusEntry, e: PutEventsRequestEntry, ctx: RequestContext, detail: Record<string, unknown>, detailText: string, time: number, now: number): NewEvent {
     return this.build(bus, {
-      source: e.Source,
-      detailType: e.DetailType,
-      detail: detail as Record<string, unknown>,
+      source: e.Source!,
+      detailType: e.DetailType!,
+      detail,
       resources: e.Resources ?? [],
       account: ctx.accountId,
       region: ctx.region,

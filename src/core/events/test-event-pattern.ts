@@ -22,5 +22,11 @@ export function testEventPattern(input: TestEventPatternRequest): TestEventPatte
   if (event === null || typeof event !== 'object' || Array.isArray(event) || REQUIRED.some((k) => !Object.hasOwn(event as object, k))) {
     throw new ServiceError('ValidationException', 'Parameter Event is not valid.');
   }
-  return { Result: matches(input.EventPattern!, event) };
+  try {
+    return { Result: matches(input.EventPattern!, event) };
+  } catch (err) {
+    // An event nested deeper than the matcher's stack allows.
+    if (err instanceof RangeError) throw new ServiceError('ValidationException', 'Parameter Event is not valid.');
+    throw err;
+  }
 }
