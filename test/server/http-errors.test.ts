@@ -82,7 +82,7 @@ test('the account comes from a 12-digit access key, the region from the credenti
 });
 
 test('deeply nested JSON is refused cleanly, not with a stack overflow', async () => {
-  const n = 20_000;
+  const n = 7_000; // within the 64 KiB body limit of this server, deep enough for the matcher
   const deep = '{"a":'.repeat(n) + '1' + '}'.repeat(n);
   const rule = await call('AWSEvents.PutRule', JSON.stringify({ Name: 'deep', EventPattern: '{"detail":{"b":["x"]}}' }));
   assert.equal(rule.status, 200);
