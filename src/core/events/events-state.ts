@@ -44,7 +44,14 @@ export class EventsState {
     for (const r of await store.loadResources(RESOURCE_KIND.rule)) {
       const doc = JSON.parse(r.doc) as RuleDoc;
       const bus = state.bus(doc.account, doc.region, doc.busName);
-      if (bus) state.applyRule(bus, doc);
+      if (!bus) continue;
+      try {
+        state.applyRule(bus, doc);
+      } catch {
+        // A stored pattern a newer engine refuses must not stop the server: the rule is kept
+        // (visible, deletable) but matches nothing until it is put again.
+        bus.rules.set(doc.name, { doc, targetJson: [] });
+      }
     }
     return state;
   }
