@@ -11,7 +11,7 @@ import { join } from 'node:path';
  *     each event also writes a delivery row and is delivered while the load runs;
  *  3. amiwatch at half of (2)'s rate: ingestion → delivery latency.
  * Prints events/s, request latency p50/p99, the ratio to the ceiling, delivery latency.
- * `SECONDS=5 CONNECTIONS=32 npm run bench:put-events`.
+ * `SECONDS=5 CONNECTIONS=32 npm run bench:put-events` (`NODE_FLAGS="..."` adds node flags to the servers).
  */
 const SECONDS = Number(process.env.SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 32);
@@ -34,7 +34,7 @@ function startServer(mode: 'bare' | 'amiwatch', dataDir?: string): Promise<{ chi
   // Compiled (`.js`) runs fork the compiled server; source runs go through tsx.
   const compiled = import.meta.url.endsWith('.js');
   const server = new URL(compiled ? './server.js' : './server.ts', import.meta.url).pathname;
-  const child = fork(server, [mode, dataDir ?? ''], { execArgv: compiled ? [] : ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(server, [mode, dataDir ?? ''], { execArgv: [...(process.env.NODE_FLAGS ? process.env.NODE_FLAGS.split(' ') : []), ...(compiled ? [] : ['--import', 'tsx'])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve) => child.once('message', (m: { ready: string }) => resolve({ child, url: m.ready })));
 }
 
