@@ -9,7 +9,7 @@ import { startApp } from '../server/app.js';
  */
 const USAGE = `usage: amiwatch start [--host 127.0.0.1] [--port 4566] [--data-dir ./.amiwatch] [--in-memory]
                       [--credentials-file FILE] [--default-account 000000000000] [--default-region us-east-1]
-                      [--body-limit BYTES] [--durability process|power]
+                      [--body-limit BYTES] [--durability process|power] [--retention-hours 168]
 environment: AMIWATCH_HOST, AMIWATCH_PORT, AMIWATCH_DATA_DIR, AMIWATCH_IN_MEMORY, AMIWATCH_CREDENTIALS_FILE, ...`;
 
 async function main(argv: string[]): Promise<number> {

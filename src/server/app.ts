@@ -125,6 +125,12 @@ export async function startApp(options: AppOptions): Promise<App> {
     const interval = options.schedulerIntervalMs ?? 1000;
     const schedule = interval > 0 ? setInterval(() => void events.scheduler.fireDue().then(() => undefined, (e: unknown) => log(`scheduler: ${String(e)}`)), interval) : null;
     schedule?.unref();
+    // Event history retention: settled events older than --retention-hours go, a batch a minute.
+    const retentionMs = config.retentionHours * 3_600_000;
+    const prune = retentionMs > 0
+      ? setInterval(() => void store.pruneEvents(clock.now() - retentionMs, 10_000).catch((e: unknown) => log(`retention: ${String(e)}`)), 60_000)
+      : null;
+    prune?.unref();
     const port = (server.address() as AddressInfo).port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     let closing: Promise<void> | null = null;
@@ -139,6 +145,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       close() {
         closing ??= (async () => {
           if (schedule) clearInterval(schedule);
+          if (prune) clearInterval(prune);
           control.closeStreams();
           const closed = new Promise<void>((resolve) => server.close(() => resolve()));
           server.closeIdleConnections();

@@ -19,6 +19,8 @@ export interface Config {
   readonly bodyLimit: number;
   /** `power`: fsync every commit (synchronous=FULL); `process` survives a killed process. */
   readonly durability: 'process' | 'power';
+  /** Event history kept this long (hours) once its deliveries are settled; 0 keeps everything. */
+  readonly retentionHours: number;
 }
 
 export const defaults: Config = Object.freeze({
@@ -31,6 +33,7 @@ export const defaults: Config = Object.freeze({
   defaultRegion: 'us-east-1',
   bodyLimit: 1024 * 1024,
   durability: 'process',
+  retentionHours: 168,
 });
 
 export class ConfigError extends Error {}
@@ -49,6 +52,7 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
       'default-region': { type: 'string' },
       'body-limit': { type: 'string' },
       durability: { type: 'string' },
+      'retention-hours': { type: 'string' },
     },
   });
   const pick = (flag: string | undefined, name: string): string | undefined => flag ?? env[`AMIWATCH_${name}`];
@@ -60,6 +64,8 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
   if (!Number.isInteger(bodyLimit) || bodyLimit < 1024) throw new ConfigError('--body-limit must be an integer >= 1024');
   const durability = pick(values.durability, 'DURABILITY') ?? defaults.durability;
   if (durability !== 'process' && durability !== 'power') throw new ConfigError('--durability must be process or power');
+  const retentionHours = Number(pick(values['retention-hours'], 'RETENTION_HOURS') ?? defaults.retentionHours);
+  if (!Number.isFinite(retentionHours) || retentionHours < 0) throw new ConfigError('--retention-hours must be a number >= 0');
   const inMemoryEnv = env.AMIWATCH_IN_MEMORY;
   const credentials = pick(values['credentials-file'], 'CREDENTIALS_FILE');
   return Object.freeze({
@@ -72,6 +78,7 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
     defaultRegion: pick(values['default-region'], 'DEFAULT_REGION') ?? defaults.defaultRegion,
     bodyLimit,
     durability,
+    retentionHours,
   });
 }
 

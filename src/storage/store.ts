@@ -146,6 +146,12 @@ export interface Store {
    */
   releaseLeases(now: number): Promise<void>;
   countDeliveries(): Promise<DeliveryCounts>;
+  /**
+   * Forgets events ingested before `before` whose deliveries are all settled (delivered or
+   * failed), with their deliveries, at most `limit` events per call; returns how many went.
+   * Events with a pending delivery are kept whatever their age.
+   */
+  pruneEvents(before: number, limit: number): Promise<number>;
 
   close(): Promise<void>;
 }

@@ -127,6 +127,18 @@ export function runStoreContract(name: string, harness: StoreHarness): void {
     assert.equal((await store.claimDue(1000, 10, 60_000)).length, 2);
   });
 
+  withStore('pruneEvents forgets old settled events, keeps pending ones and recent ones', async (store) => {
+    await store.appendEvents([event(1, 1, 1000), event(2, 0, 1000), event(3, 1, 1000), event(4, 0, 5000)]);
+    const claimed = await store.claimDue(1000, 10, 60_000);
+    const first = claimed.find((c) => c.eventId.endsWith('1'))!;
+    await store.settle(1100, [{ id: first.id, status: 'delivered', attempts: 1 }]);
+    assert.equal(await store.pruneEvents(2000, 1), 1);
+    assert.equal(await store.pruneEvents(2000, 10), 1);
+    assert.equal(await store.pruneEvents(2000, 10), 0);
+    assert.deepEqual((await store.readEvents({ limit: 10 })).map((e) => e.eventId.slice(-1)), ['4', '3']);
+    assert.deepEqual(await store.countDeliveries(), { pending: 1, delivered: 0, failed: 0 });
+  });
+
   withStore('nextDueAt is null with nothing pending', async (store) => {
     assert.equal(await store.nextDueAt(), null);
     await store.appendEvents([event(1, 0)]);

@@ -15,6 +15,7 @@ import type {
   Store,
 } from '../store.js';
 import { Checkpointer } from './checkpointer.js';
+import { OwnerLock } from './owner-lock.js';
 import { schema, schemaVersion } from './schema.js';
 
 export interface SqliteStoreOptions {
@@ -56,6 +57,7 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly stmt;
   private readonly checkpointer: Checkpointer | null;
+  private readonly lock: OwnerLock | null;
   private readonly capacity: number;
   private pending: PendingAppend[] = [];
   private flushScheduled = false;
@@ -78,8 +80,14 @@ export class SqliteStore implements Store {
   constructor(options: SqliteStoreOptions) {
     const file = options.path !== ':memory:';
     if (file) mkdirSync(dirname(options.path), { recursive: true });
+    this.lock = file ? OwnerLock.acquire(options.path) : null;
     this.capacity = options.queueCapacity ?? 100_000;
-    this.db = new Database(options.path);
+    try {
+      this.db = new Database(options.path);
+    } catch (err) {
+      this.lock?.release();
+      throw err;
+    }
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.durability === 'power' ? 'FULL' : 'NORMAL'}`);
     this.db.pragma('busy_timeout = 5000');
@@ -130,6 +138,16 @@ export class SqliteStore implements Store {
       retryAt: db.prepare(`UPDATE deliveries SET status = 'pending', due_at = ?, attempts = ?, last_error = ?, updated_at = ? WHERE id = ?`),
       fail: db.prepare(`UPDATE deliveries SET status = 'failed', attempts = ?, last_error = ?, updated_at = ? WHERE id = ?`),
       counts: db.prepare(`SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status`),
+      // Oldest first by rowid (ingestion order), stopping at the age limit.
+      prunable: db
+        .prepare(
+          `SELECT seq FROM events e WHERE e.ingested_at < ?
+              AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_seq = e.seq AND d.status IN ('pending', 'queued'))
+            ORDER BY seq LIMIT ?`,
+        )
+        .pluck(),
+      deleteEvents: db.prepare(`DELETE FROM events WHERE seq IN (SELECT value FROM json_each(?))`),
+      deleteDeliveries: db.prepare(`DELETE FROM deliveries WHERE event_seq IN (SELECT value FROM json_each(?))`),
       deliveriesOf: db.prepare(
         `SELECT d.id, t.rule_arn AS ruleArn, t.target, CASE d.status WHEN 'queued' THEN 'pending' ELSE d.status END AS status,
                 d.attempts, d.due_at AS dueAt, d.last_error AS lastError, d.updated_at AS updatedAt
@@ -339,10 +357,22 @@ export class SqliteStore implements Store {
     return counts;
   }
 
+  async pruneEvents(before: number, limit: number): Promise<number> {
+    return this.db.transaction(() => {
+      const seqs = this.stmt.prunable.all(before, limit) as number[];
+      if (seqs.length === 0) return 0;
+      const list = JSON.stringify(seqs);
+      this.stmt.deleteDeliveries.run(list);
+      this.stmt.deleteEvents.run(list);
+      return seqs.length;
+    })();
+  }
+
   async close(): Promise<void> {
     if (!this.db.open) return;
     this.flush();
     this.db.close();
     await this.checkpointer?.stop();
+    this.lock?.release();
   }
 }
