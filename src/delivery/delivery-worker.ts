@@ -18,6 +18,8 @@ export interface DeliveryWorkerOptions {
   readonly batchSize?: number;
   /** How long a claim holds before another worker (or a restart) may take it. */
   readonly leaseMs?: number;
+  /** A transport that has not answered after this long failed with TIMEOUT (retriable). */
+  readonly attemptTimeoutMs?: number;
   /** Called on a transport that throws (a bug): the delivery is retried. */
   readonly onError?: (err: unknown) => void;
 }
@@ -34,6 +36,7 @@ export interface DeliveryWorkerOptions {
 export class DeliveryWorker {
   private readonly batchSize: number;
   private readonly leaseMs: number;
+  private readonly timeoutMs: number;
   private running: Promise<void> | null = null;
   private again = false;
   private timer: NodeJS.Timeout | null = null;
@@ -43,6 +46,8 @@ export class DeliveryWorker {
   constructor(private readonly o: DeliveryWorkerOptions) {
     this.batchSize = o.batchSize ?? 512;
     this.leaseMs = o.leaseMs ?? 60_000;
+    // Shorter than the lease, so a hung target never lets a second claim run beside it.
+    this.timeoutMs = Math.min(o.attemptTimeoutMs ?? 30_000, this.leaseMs / 2);
   }
 
   start(): void {
@@ -155,6 +160,15 @@ export class DeliveryWorker {
     return outcome;
   }
 
+  /** A round waits for its slowest delivery: a target that hangs must not hold up the rest. */
+  private withTimeout(p: Promise<DeliveryResult>): Promise<DeliveryResult> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<DeliveryResult>((resolve) => {
+      timer = setTimeout(() => resolve(failure(true, 'TIMEOUT', `no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+    });
+    return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+  }
+
   private async call(d: ClaimedDelivery, target: DeliveryTarget & { service: string }, attempt: number): Promise<DeliveryResult> {
     const service = target.service;
     const transport = this.o.transports.get(service);
@@ -170,7 +184,7 @@ export class DeliveryWorker {
               ruleArn: target.ruleArn,
               ingestionTime: new Date(d.ingestedAt).toISOString(),
             });
-      return await transport.deliver({ target, payload, event: d.body, eventId: d.eventId, ingestedAt: d.ingestedAt, attempt });
+      return await this.withTimeout(transport.deliver({ target, payload, event: d.body, eventId: d.eventId, ingestedAt: d.ingestedAt, attempt }));
     } catch (err) {
       this.o.onError?.(err);
       return failure(true, 'INTERNAL_ERROR', (err as Error).message);

@@ -98,13 +98,18 @@ export class ControlApi {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     res.write(': amiwatch event stream\n\n');
     this.streams.add(res);
+    // A client that stops reading is cut off rather than buffered without bound.
+    const write = (text: string) => {
+      if (res.writableLength > 8 * 1024 * 1024) res.destroy();
+      else res.write(text);
+    };
     const offEvents = this.o.events.feed.onEvents((events) => {
       for (const e of events) {
-        res.write(`event: event\ndata: ${JSON.stringify({ id: e.eventId, bus: e.busArn, ingestedAt: new Date(e.ingestedAt).toISOString(), rules: e.rules, deliveries: e.deliveries.length, event: JSON.parse(e.body) })}\n\n`);
+        write(`event: event\ndata: ${JSON.stringify({ id: e.eventId, bus: e.busArn, ingestedAt: new Date(e.ingestedAt).toISOString(), rules: e.rules, deliveries: e.deliveries.length, event: JSON.parse(e.body) })}\n\n`);
       }
     });
     const offDeliveries = this.o.events.feed.onDelivery((d) => {
-      res.write(`event: delivery\ndata: ${JSON.stringify({ ...d, at: new Date(d.at).toISOString() })}\n\n`);
+      write(`event: delivery\ndata: ${JSON.stringify({ ...d, at: new Date(d.at).toISOString() })}\n\n`);
     });
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
     heartbeat.unref();

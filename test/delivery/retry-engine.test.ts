@@ -173,3 +173,23 @@ test('a delivery in flight when the process died is attempted again after restar
   assert.equal((await s.delivery()).status, 'delivered');
   await s.close();
 });
+
+test('a target that never answers times out (retriable) instead of holding up the worker', async () => {
+  const path = join(dir, 'timeout.db');
+  const clock = new ManualClock(Date.UTC(2026, 0, 1));
+  const store = new SqliteStore({ path });
+  const events = await EventsService.open({ store, clock, random: seededRandom(3) });
+  const transports = new TransportRegistry();
+  transports.register('sqs', { deliver: () => new Promise<DeliveryResult>(() => {}) });
+  transports.register('lambda', { deliver: async () => delivered });
+  const worker = new DeliveryWorker({ store, transports, clock, random: seededRandom(3), feed: events.feed, attemptTimeoutMs: 50 });
+  await events.rules.putRule(ctx, { Name: 'r', EventPattern: '{"source":["app"]}' });
+  await events.targets.putTargets(ctx, { Rule: 'r', Targets: [{ Id: 'hangs', Arn: 'arn:aws:sqs:us-east-1:000000000000:q' }, { Id: 'fine', Arn: 'arn:aws:lambda:us-east-1:000000000000:function:f' }] });
+  await events.ingestion.putEvents(ctx, { Entries: [{ Source: 'app', DetailType: 't', Detail: '{}' }] });
+  assert.equal(await worker.runOnce(), 2);
+  const byTarget = new Map((await store.readEvents({ limit: 1 }))[0]!.deliveries.map((d) => [JSON.parse(d.target).target.Id, d]));
+  assert.equal(byTarget.get('fine')!.status, 'delivered');
+  assert.equal(byTarget.get('hangs')!.status, 'pending');
+  assert.match(byTarget.get('hangs')!.lastError!, /^TIMEOUT/);
+  await store.close();
+});
