@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { check, matches, Matcher, PatternError, EventSyntaxError } from '@amiwatch/event-pattern';
 
-const strings = ['a', 'A', 'ab', 'aB', 'b', 'ba', '', 'x*y', 'xzy', '10.0.0.1', '10.0.1.9', '::1', 'ß', 'SS', 'ss', 'é', 'É', 'ſ', 'S', 'K', 'k', '\u212a', 'Σ', 'σ', 'ς', 'İ', 'i', '😀', 'a😀'];
+const strings = ['a', 'A', 'ab', 'aB', 'b', 'ba', '', 'x*y', 'xzy', '10.0.0.1', '10.0.1.9', '::1', 'ß', 'SS', 'ss', 'é', 'É', 'ſ', 'S', 'K', 'k', '\u212a', 'Σ', 'σ', 'ς', 'İ', 'i', '😀', 'a😀', 'q"uote', 'back\\slash', 'line\nbreak', 'tab\t', '\\"', 'dot.ted'];
 const numbers = [0, 1, -1, 1.5, 300, 300.25, 5e9, 6e9, 123456789012];
 const scalar = fc.oneof(
   fc.constantFrom(...strings),
@@ -156,5 +156,24 @@ test('a rule is reported once per event, however many ways it matches', () => {
       }
     }),
     { numRuns: 300 },
+  );
+});
+
+test('JSON text is read exactly as the parsed object, compact or pretty, escapes and all', () => {
+  const keyArb = fc.constantFrom('a', 'b', 'c', 'a.b', 'q"k', 'x\\y', 'é');
+  const valueArb = fc.letrec((tie) => ({
+    value: fc.oneof({ depthSize: 'small' }, scalar, fc.string(), fc.array(tie('value'), { maxLength: 3 }), fc.dictionary(keyArb, tie('value'), { maxKeys: 3 })),
+  })).value;
+  const eventArb2 = fc.dictionary(keyArb, valueArb, { maxKeys: 5 });
+  const pats = [{ a: [{ exists: true }] }, { 'a.b': [{ exists: true }] }, { a: { b: [{ exists: false }] } }, { 'q"k': [{ exists: true }] }, { 'x\\y': [{ prefix: '' }] }, { é: [{ 'anything-but': 'x' }] }, { c: { a: [{ exists: true }] } }];
+  fc.assert(
+    fc.property(eventArb2, (event) => {
+      for (const p of pats) {
+        const want = matches(p, event);
+        assert.equal(matches(p, JSON.stringify(event)), want, 'compact text');
+        assert.equal(matches(p, JSON.stringify(event, null, 2)), want, 'pretty text');
+      }
+    }),
+    { numRuns: 1000 },
   );
 });
