@@ -22,7 +22,13 @@ export interface LeafSink<N> {
   emit(node: N, leaf: Leaf): void;
 }
 
-export class EventSyntaxError extends Error {}
+/** An event that is not one JSON object (or, given as an object, holds non-JSON values). */
+export class EventSyntaxError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EventSyntaxError';
+  }
+}
 
 // ---- parsed objects ----
 

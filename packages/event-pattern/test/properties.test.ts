@@ -177,3 +177,25 @@ test('JSON text is read exactly as the parsed object, compact or pretty, escapes
     { numRuns: 1000 },
   );
 });
+
+test('many prefix/suffix/ignore-case rules on one field: indexed lookups agree with the interpreter', () => {
+  const affix = fc.stringMatching(/^[abAB]{0,3}$/);
+  const rule = fc.oneof(
+    affix.map((s) => ({ a: [{ prefix: s }] })),
+    affix.map((s) => ({ a: [{ suffix: s }] })),
+    affix.filter((s) => s !== '').map((s) => ({ a: [{ prefix: { 'equals-ignore-case': s } }] })),
+    affix.filter((s) => s !== '').map((s) => ({ a: [{ suffix: { 'equals-ignore-case': s } }] })),
+    affix.map((s) => ({ a: [{ 'equals-ignore-case': s }] })),
+  );
+  fc.assert(
+    fc.property(fc.array(rule, { minLength: 9, maxLength: 40 }), fc.array(fc.stringMatching(/^[abAB]{0,5}$/), { minLength: 1, maxLength: 8 }), (rules, values) => {
+      const m = new Matcher();
+      rules.forEach((p, i) => m.add(`r${i}`, p));
+      for (const v of values) {
+        const got = new Set(m.match({ a: v }));
+        rules.forEach((p, i) => assert.equal(got.has(`r${i}`), matches(p, { a: v }), `${JSON.stringify(p)} vs ${v}`));
+      }
+    }),
+    { numRuns: 300 },
+  );
+});
