@@ -40,6 +40,9 @@ export function makeEvent(r, i) {
         Architecture: pick(r, ['x86_64', 'arm64']), SizeGiB: Math.floor(r() * 200) + 8,
         Tags: [{ Key: 'team', Value: pick(r, ['platform', 'data', 'web', 'ml']) }, { Key: 'pipeline', Value: `build-${Math.floor(r() * 900)}` }],
         Description: 'Golden image built by the image pipeline with the latest security patches applied and CIS hardening.',
+        BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: `snap-${hex(r, 17)}`, VolumeSize: 30, VolumeType: 'gp3', Encrypted: true } }],
+        Platform: 'Linux/UNIX', Hypervisor: 'xen', VirtualizationType: 'hvm', RootDeviceType: 'ebs',
+        SourceInstanceId: `i-${hex(r, 17)}`, CreationDate: time,
       },
     };
   }
@@ -54,6 +57,8 @@ export function makeEvent(r, i) {
         'image-id': amiId(Math.floor(r() * 20000)), 'availability-zone': `${region}a`,
         tags: { Name: `web-${hex(r, 4)}`, env: pick(r, ['prod', 'staging', 'dev']), owner: 'platform-team@example.com' },
         note: 'Instance state transition reported by the EC2 control plane for the monitored fleet.',
+        'vpc-id': `vpc-${hex(r, 17)}`, 'subnet-id': `subnet-${hex(r, 17)}`, 'security-groups': [`sg-${hex(r, 17)}`, `sg-${hex(r, 17)}`],
+        'iam-instance-profile': `arn:aws:iam::${acct}:instance-profile/fleet-${hex(r, 6)}`, monitoring: { state: 'enabled' },
       },
     };
   }
@@ -66,6 +71,8 @@ export function makeEvent(r, i) {
         object: { key: `exports/${hex(r, 8)}/${amiId(Math.floor(r() * 20000))}.bin`, size: Math.floor(r() * 5e9), etag: hex(r, 32), sequencer: hex(r, 18) },
         'request-id': hex(r, 16), requester: acct, 'source-ip-address': `192.168.${Math.floor(r() * 256)}.${Math.floor(r() * 256)}`,
         reason: 'PutObject', note: 'Export of an AMI to S3 for long-term archival by the image pipeline.',
+        'storage-class': pick(r, ['STANDARD', 'GLACIER_IR', 'DEEP_ARCHIVE']), 'version-id': hex(r, 32),
+        'encryption': { algorithm: 'aws:kms', 'key-id': `arn:aws:kms:${region}:${acct}:key/${hex(r, 8)}-${hex(r, 4)}-${hex(r, 4)}-${hex(r, 4)}-${hex(r, 12)}` },
       },
     };
   }
@@ -77,6 +84,9 @@ export function makeEvent(r, i) {
       customer: { id: `c-${hex(r, 8)}`, tier: pick(r, ['gold', 'silver', 'bronze']), country: pick(r, ['US', 'DE', 'JP', 'BR']) },
       items: [{ sku: `sku-${hex(r, 5)}`, qty: Math.floor(r() * 5) + 1 }, { sku: `sku-${hex(r, 5)}`, qty: 1 }],
       channel: pick(r, ['web', 'mobile', 'partner']), note: 'Order lifecycle event from the storefront.',
+      shipping: { method: pick(r, ['ground', 'express', 'pickup']), address: { city: pick(r, ['Seattle', 'Berlin', 'Osaka', 'Recife']), postcode: hex(r, 5) } },
+      payment: { method: pick(r, ['card', 'invoice', 'wallet']), reference: `pay-${hex(r, 16)}`, captured: r() < 0.9 },
+      trace: { 'request-id': `${hex(r, 8)}-${hex(r, 4)}-${hex(r, 4)}-${hex(r, 4)}-${hex(r, 12)}`, 'span-id': hex(r, 16) },
     },
   };
 }

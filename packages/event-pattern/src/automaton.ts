@@ -23,6 +23,10 @@ export interface RuleEntry {
 /** A node of the tree of dotted paths the patterns use; `id >= 0` while some rule uses it. */
 export class PathNode {
   readonly children = new Map<string, PathNode>();
+  /** Children by name length, for matching names in the event text in place (see PathTree). */
+  probe: PathNode[][] | null = null;
+  /** Each child's name, parallel to the probe lists. */
+  name = '';
   id = -1;
   refs = 0;
 }

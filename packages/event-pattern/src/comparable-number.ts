@@ -55,12 +55,15 @@ function encodeMillionths(v: bigint): Comparable {
   return (v + LIMIT).toString().padStart(WIDTH, '0');
 }
 
+/** Integers within the domain, encoded without BigInt: (n + 5e11) is exact in a double. */
+function encodeInteger(n: number): Comparable {
+  return `${n + 500_000_000_000}000000`.padStart(WIDTH, '0');
+}
+
 /** The comparable form of a JSON number's text, or undefined when event-ruler cannot compare it. */
 export function comparableFromText(text: string): Comparable | undefined {
-  // Fast path for the common small integers (ids, counts, sizes).
-  if (text.length <= 11 && /^-?(0|[1-9]\d*)$/.test(text)) {
-    return encodeMillionths(BigInt(text) * 1_000_000n);
-  }
+  // Fast path for the common integers (ids, counts, sizes): up to 11 digits is inside ±5e11.
+  if (isPlainInteger(text)) return encodeInteger(Number(text));
   const d = parseDecimal(text);
   if (!d) return undefined;
   const out = encode(d);
@@ -69,8 +72,22 @@ export function comparableFromText(text: string): Comparable | undefined {
 
 /** The same for a JavaScript number (events given as parsed objects). */
 export function comparableFromNumber(n: number): Comparable | undefined {
+  if (Number.isInteger(n) && n >= -500_000_000_000 && n <= 500_000_000_000) return encodeInteger(n + 0);
   if (!Number.isFinite(n)) return undefined;
   return comparableFromText(String(n));
+}
+
+/** `-?(0|[1-9][0-9]*)` with at most 11 digits, without a regular expression. */
+function isPlainInteger(text: string): boolean {
+  let i = text.charCodeAt(0) === 0x2d ? 1 : 0;
+  const digits = text.length - i;
+  if (digits < 1 || digits > 11) return false;
+  if (text.charCodeAt(i) === 0x30 && digits > 1) return false;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
 }
 
 /** The comparable form of a number in a `numeric` or `anything-but` expression; throws event-ruler's text. */

@@ -31,6 +31,7 @@ export interface CompileLimits {
   readonly maxWildcardComplexity: number;
 }
 
+/** AWS's limits: 1,000 `$or` combinations; wildcard complexity 10 (see PATTERNS.md). */
 export const DEFAULT_LIMITS: CompileLimits = { maxBranches: 1000, maxWildcardComplexity: 10 };
 
 const OR = '$or';

@@ -5,7 +5,8 @@
  */
 import { compilePattern, DEFAULT_LIMITS, type CompileLimits } from './compile-pattern.js';
 import { allPathsSink, branchMatches, type LeafTable } from './evaluate.js';
-import { readEventObject, readEventText } from './event-reader.js';
+import { readEventObject } from './event-reader.js';
+import { readEventText } from './json-scanner.js';
 import { PatternError } from './pattern-error.js';
 import { patternText, type EventInput, type Pattern } from './inputs.js';
 

@@ -12,7 +12,8 @@
  * Adding or removing a rule touches only its own keys and states.
  */
 import { compilePattern, DEFAULT_LIMITS, type Branch, type CompileLimits, type FieldCondition } from './compile-pattern.js';
-import { readEventObject, readEventText } from './event-reader.js';
+import { readEventObject } from './event-reader.js';
+import { readEventText } from './json-scanner.js';
 import { mergeTrails, trailsCompatible, type ArrayTrail, type Leaf } from './leaf.js';
 import { canonicalOrder } from './condition-order.js';
 import { exactParts, joinParts } from './exact-key.js';
@@ -177,13 +178,12 @@ export class Matcher {
     const tree = this.tree;
     const present = tree.present;
     const pick = this.pick;
-    for (let p = 0; p < present.length; p++) {
+    for (let p = 0; p < tree.presentCount; p++) {
       const anchored = this.anchored[present[p]!.id];
       if (anchored === undefined) continue;
       for (let s = 0; s < anchored.length; s++) {
         const sig = anchored[s]!;
         const paths = sig.paths;
-        pick.length = paths.length;
         let single = true;
         let found = true;
         for (let i = 0; i < paths.length; i++) {
@@ -197,11 +197,11 @@ export class Matcher {
         }
         if (!found) continue;
         if (single) {
-          const state = sig.lookup(pick);
+          const state = sig.lookup(pick, paths.length);
           if (state) starts.push(state);
         } else {
           for (const combo of combinations(this.leafLists(sig)!)) {
-            const state = sig.lookup(combo);
+            const state = sig.lookup(combo, combo.length);
             if (state) starts.push(state);
           }
         }
@@ -211,13 +211,13 @@ export class Matcher {
 
   /** The same, combining only leaves from compatible array elements. */
   private dispatchWithTrails(starts: Start[]): void {
-    for (const node of [...this.tree.present]) {
+    for (const node of this.tree.present.slice(0, this.tree.presentCount)) {
       for (const sig of this.anchored[node.id] ?? []) {
         const lists = this.leafLists(sig);
         if (lists === null) continue;
         const choose = (i: number, parts: Leaf[], trail: ArrayTrail | null): void => {
           if (i === lists.length) {
-            const state = sig.lookup(parts);
+            const state = sig.lookup(parts, parts.length);
             if (state) starts.push({ state, trail: trail !== null && trail.length === 0 ? null : trail });
             return;
           }

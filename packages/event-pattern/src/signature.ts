@@ -68,11 +68,11 @@ export class Signature {
     this.dirty = true;
   }
 
-  /** The state for the event leaves at this signature's paths (one per path), or undefined. */
-  lookup(leaves: readonly Leaf[]): State | undefined {
+  /** The state for the event leaves at this signature's paths (the first `n`, one per path), or undefined. */
+  lookup(leaves: readonly Leaf[], n: number): State | undefined {
     if (this.dirty) this.rebuild();
     let h = 0;
-    for (let i = 0; i < leaves.length; i++) h = combineHash(h, leafHash(leaves[i]!));
+    for (let i = 0; i < n; i++) h = combineHash(h, leafHash(leaves[i]!));
     const table = this.table;
     const mask = (table.length >>> 1) - 1;
     for (let i = (h >>> 0) & mask; ; i = (i + 1) & mask) {
@@ -80,9 +80,9 @@ export class Signature {
       if (stored === EMPTY) return undefined;
       if (table[i * 2] !== h) continue;
       const slot = stored - 1;
-      const base = slot * leaves.length;
+      const base = slot * n;
       let same = true;
-      for (let k = 0; k < leaves.length && same; k++) same = leafHasPart(leaves[k]!, this.tags[base + k]!, this.bodies[base + k]!);
+      for (let k = 0; k < n && same; k++) same = leafHasPart(leaves[k]!, this.tags[base + k]!, this.bodies[base + k]!);
       if (same) return this.states[slot]!;
     }
   }

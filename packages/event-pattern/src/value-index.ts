@@ -1,7 +1,7 @@
 /**
  * The lookup structures behind one automaton transition: given one leaf of the event, find
  * every edge whose match list accepts it without looking at the others. Exact values are hash
- * lookups, prefixes and suffixes walk a character trie, numeric ranges use an index sorted by
+ * lookups, prefixes and suffixes are checked by length, numeric ranges use an index sorted by
  * lower bound with a max-upper-bound tree; only anything-but, wildcard and CIDR tests are
  * scanned, and those are few per transition in practice (the automaton puts them last).
  */
@@ -17,42 +17,61 @@ export interface Indexed {
 
 type Visit<E> = (edge: E, leaf: Leaf) => void;
 
-class Trie<E> {
-  private readonly root: TrieNode<E> = { next: new Map(), edges: null };
+/**
+ * Prefixes (or suffixes, `fromEnd`) of string values. Few per transition in practice, so a short
+ * list checked with startsWith is fastest — one memory read for the list, where a character trie
+ * costs a cache miss per character. Past a handful, the entries are grouped by length and each
+ * length costs one hash lookup of the value's prefix of that length.
+ */
+class AffixIndex<E> {
+  private entries: { affix: string; edge: E }[] = [];
+  private byLength: Map<number, Map<string, E[]>> | null = null;
 
-  add(key: string, edge: E): void {
-    let node = this.root;
-    for (let i = 0; i < key.length; i++) {
-      const c = key.charCodeAt(i);
-      let child = node.next.get(c);
-      if (!child) node.next.set(c, (child = { next: new Map(), edges: null }));
-      node = child;
+  constructor(private readonly fromEnd: boolean) {}
+
+  add(affix: string, edge: E): void {
+    this.entries.push({ affix, edge });
+    this.byLength = null;
+  }
+
+  remove(affix: string, edge: E): void {
+    this.entries = this.entries.filter((x) => x.edge !== edge || x.affix !== affix);
+    this.byLength = null;
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  collect(value: string, leaf: Leaf, visit: Visit<E>): void {
+    const entries = this.entries;
+    if (entries.length <= 8) {
+      for (let i = 0; i < entries.length; i++) {
+        const x = entries[i]!;
+        if (this.fromEnd ? value.endsWith(x.affix) : value.startsWith(x.affix)) visit(x.edge, leaf);
+      }
+      return;
     }
-    (node.edges ??= []).push(edge);
-  }
-
-  remove(key: string, edge: E): void {
-    let node: TrieNode<E> | undefined = this.root;
-    for (let i = 0; i < key.length && node; i++) node = node.next.get(key.charCodeAt(i));
-    if (node?.edges) node.edges = without(node.edges, edge);
-  }
-
-  /** Edges of every key that is a prefix of `value` (read backwards when `reverse`). */
-  collect(value: string, reverse: boolean, leaf: Leaf, visit: Visit<E>): void {
-    let node: TrieNode<E> | undefined = this.root;
-    const n = value.length;
-    for (let i = 0; ; i++) {
-      if (node.edges) for (const e of node.edges) visit(e, leaf);
-      if (i === n) return;
-      node = node.next.get(value.charCodeAt(reverse ? n - 1 - i : i));
-      if (!node) return;
+    const groups = (this.byLength ??= this.group());
+    for (const [length, map] of groups) {
+      if (length > value.length) continue;
+      const part = this.fromEnd ? value.slice(value.length - length) : value.slice(0, length);
+      const hit = map.get(part);
+      if (hit) for (const e of hit) visit(e, leaf);
     }
   }
-}
 
-interface TrieNode<E> {
-  readonly next: Map<number, TrieNode<E>>;
-  edges: E[] | null;
+  private group(): Map<number, Map<string, E[]>> {
+    const groups = new Map<number, Map<string, E[]>>();
+    for (const { affix, edge } of this.entries) {
+      let map = groups.get(affix.length);
+      if (!map) groups.set(affix.length, (map = new Map()));
+      const list = map.get(affix);
+      if (list) list.push(edge);
+      else map.set(affix, [edge]);
+    }
+    return groups;
+  }
 }
 
 interface RangeEntry<E> {
@@ -161,10 +180,10 @@ export class ValueIndex<E> {
   private numbers: Map<string, E[]> | null = null;
   private literals: Map<string, E[]> | null = null;
   private folded: Map<string, E[]> | null = null;
-  private prefixes: Trie<E> | null = null;
-  private prefixesFolded: Trie<E> | null = null;
-  private suffixes: Trie<E> | null = null;
-  private suffixesFolded: Trie<E> | null = null;
+  private prefixes: AffixIndex<E> | null = null;
+  private prefixesFolded: AffixIndex<E> | null = null;
+  private suffixes: AffixIndex<E> | null = null;
+  private suffixesFolded: AffixIndex<E> | null = null;
   private ranges: RangeIndex<E> | null = null;
   private anyValue: E[] | null = null;
   /** Tests answered by evaluating them: anything-but, wildcard, CIDR, irregular ignore-case. */
@@ -186,16 +205,16 @@ export class ValueIndex<E> {
         return;
       case 'prefix-ignore-case':
         if (test.value.key === null) break;
-        (this.prefixesFolded ??= new Trie()).add(test.value.key, edge);
+        (this.prefixesFolded ??= new AffixIndex(false)).add(test.value.key, edge);
         this.hasFolded = true;
         return;
       case 'suffix-ignore-case':
         if (test.value.key === null) break;
-        (this.suffixesFolded ??= new Trie()).add(reverse(test.value.key), edge);
+        (this.suffixesFolded ??= new AffixIndex(true)).add(test.value.key, edge);
         this.hasFolded = true;
         return;
-      case 'prefix': return (this.prefixes ??= new Trie()).add(test.value, edge);
-      case 'suffix': return (this.suffixes ??= new Trie()).add(reverse(test.value), edge);
+      case 'prefix': return (this.prefixes ??= new AffixIndex(false)).add(test.value, edge);
+      case 'suffix': return (this.suffixes ??= new AffixIndex(true)).add(test.value, edge);
       case 'range': return (this.ranges ??= new RangeIndex()).add(test, edge);
       case 'exists':
         if (test.present) (this.anyValue ??= []).push(edge);
@@ -220,9 +239,9 @@ export class ValueIndex<E> {
         return this.prefixesFolded?.remove(test.value.key, edge);
       case 'suffix-ignore-case':
         if (test.value.key === null) break;
-        return this.suffixesFolded?.remove(reverse(test.value.key), edge);
+        return this.suffixesFolded?.remove(test.value.key, edge);
       case 'prefix': return this.prefixes?.remove(test.value, edge);
-      case 'suffix': return this.suffixes?.remove(reverse(test.value), edge);
+      case 'suffix': return this.suffixes?.remove(test.value, edge);
       case 'range': return this.ranges?.remove(edge);
       case 'exists':
         if (this.anyValue) this.anyValue = without(this.anyValue, edge);
@@ -245,14 +264,14 @@ export class ValueIndex<E> {
           const exact = this.strings.get(s);
           if (exact) for (const e of exact) visit(e, leaf);
         }
-        if (this.prefixes !== null) this.prefixes.collect(s, false, leaf, visit);
-        if (this.suffixes !== null) this.suffixes.collect(s, true, leaf, visit);
+        if (this.prefixes !== null) this.prefixes.collect(s, leaf, visit);
+        if (this.suffixes !== null) this.suffixes.collect(s, leaf, visit);
         if (this.hasFolded) {
           const f = foldKey(s);
           const eq = this.folded?.get(f);
           if (eq) for (const e of eq) visit(e, leaf);
-          if (this.prefixesFolded !== null) this.prefixesFolded.collect(f, false, leaf, visit);
-          if (this.suffixesFolded !== null) this.suffixesFolded.collect(f, true, leaf, visit);
+          if (this.prefixesFolded !== null) this.prefixesFolded.collect(f, leaf, visit);
+          if (this.suffixesFolded !== null) this.suffixesFolded.collect(f, leaf, visit);
         }
         break;
       }
@@ -273,10 +292,4 @@ export class ValueIndex<E> {
     }
     if (this.scanned !== null) for (const x of this.scanned) if (testAccepts(x.test, leaf)) visit(x.edge, leaf);
   }
-}
-
-function reverse(s: string): string {
-  let out = '';
-  for (let i = s.length - 1; i >= 0; i--) out += s[i];
-  return out;
 }

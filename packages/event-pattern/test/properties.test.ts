@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { check, matches, Matcher, PatternError, EventSyntaxError } from '@amiwatch/event-pattern';
 
-const strings = ['a', 'A', 'ab', 'aB', 'b', 'ba', '', 'x*y', 'xzy', '10.0.0.1', '10.0.1.9', '::1', 'ß', 'SS', 'ss', 'é', 'É', 'ſ', 'S', 'K', 'k', '\u212a', 'Σ', 'σ', 'ς', 'İ', 'i', '😀', 'a😀'];
+const strings = ['a', 'A', 'ab', 'aB', 'b', 'ba', '', 'x*y', 'xzy', '10.0.0.1', '10.0.1.9', '::1', 'ß', 'SS', 'ss', 'é', 'É', 'ſ', 'S', 'K', 'k', '\u212a', 'Σ', 'σ', 'ς', 'İ', 'i', '😀', 'a😀', 'q"uote', 'back\\slash', 'line\nbreak', 'tab\t', '\\"', 'dot.ted'];
 const numbers = [0, 1, -1, 1.5, 300, 300.25, 5e9, 6e9, 123456789012];
 const scalar = fc.oneof(
   fc.constantFrom(...strings),
@@ -153,6 +153,47 @@ test('a rule is reported once per event, however many ways it matches', () => {
       for (const e of events) {
         const names = m.match(e);
         assert.equal(new Set(names).size, names.length, `duplicates in ${JSON.stringify(names)}`);
+      }
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test('JSON text is read exactly as the parsed object, compact or pretty, escapes and all', () => {
+  const keyArb = fc.constantFrom('a', 'b', 'c', 'a.b', 'q"k', 'x\\y', 'é');
+  const valueArb = fc.letrec((tie) => ({
+    value: fc.oneof({ depthSize: 'small' }, scalar, fc.string(), fc.array(tie('value'), { maxLength: 3 }), fc.dictionary(keyArb, tie('value'), { maxKeys: 3 })),
+  })).value;
+  const eventArb2 = fc.dictionary(keyArb, valueArb, { maxKeys: 5 });
+  const pats = [{ a: [{ exists: true }] }, { 'a.b': [{ exists: true }] }, { a: { b: [{ exists: false }] } }, { 'q"k': [{ exists: true }] }, { 'x\\y': [{ prefix: '' }] }, { é: [{ 'anything-but': 'x' }] }, { c: { a: [{ exists: true }] } }];
+  fc.assert(
+    fc.property(eventArb2, (event) => {
+      for (const p of pats) {
+        const want = matches(p, event);
+        assert.equal(matches(p, JSON.stringify(event)), want, 'compact text');
+        assert.equal(matches(p, JSON.stringify(event, null, 2)), want, 'pretty text');
+      }
+    }),
+    { numRuns: 1000 },
+  );
+});
+
+test('many prefix/suffix/ignore-case rules on one field: indexed lookups agree with the interpreter', () => {
+  const affix = fc.stringMatching(/^[abAB]{0,3}$/);
+  const rule = fc.oneof(
+    affix.map((s) => ({ a: [{ prefix: s }] })),
+    affix.map((s) => ({ a: [{ suffix: s }] })),
+    affix.filter((s) => s !== '').map((s) => ({ a: [{ prefix: { 'equals-ignore-case': s } }] })),
+    affix.filter((s) => s !== '').map((s) => ({ a: [{ suffix: { 'equals-ignore-case': s } }] })),
+    affix.map((s) => ({ a: [{ 'equals-ignore-case': s }] })),
+  );
+  fc.assert(
+    fc.property(fc.array(rule, { minLength: 9, maxLength: 40 }), fc.array(fc.stringMatching(/^[abAB]{0,5}$/), { minLength: 1, maxLength: 8 }), (rules, values) => {
+      const m = new Matcher();
+      rules.forEach((p, i) => m.add(`r${i}`, p));
+      for (const v of values) {
+        const got = new Set(m.match({ a: v }));
+        rules.forEach((p, i) => assert.equal(got.has(`r${i}`), matches(p, { a: v }), `${JSON.stringify(p)} vs ${v}`));
       }
     }),
     { numRuns: 300 },

@@ -1,0 +1,77 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { check, matches, Matcher, PatternError, EventSyntaxError, DEFAULT_LIMITS } from '@amiwatch/event-pattern';
+
+const ami = (state: string, image = 'ami-0123456789abcdef0') => ({
+  version: '0', id: '7bf73129-1428-4cd3-a780-95db273d1602', 'detail-type': 'EC2 AMI State Change', source: 'aws.ec2',
+  account: '012345678901', time: '2026-11-25T10:00:00Z', region: 'us-east-1',
+  resources: [`arn:aws:ec2:us-east-1::image/${image}`],
+  detail: { RequestId: 'r-1', ImageId: image, State: state, ErrorMessage: state === 'failed' ? 'boom' : '' },
+});
+const guideRule = { source: ['aws.ec2'], 'detail-type': ['EC2 AMI State Change'], detail: { State: ['available'] } };
+
+test('add replaces a rule of the same name; remove and has report membership', () => {
+  const m = new Matcher();
+  m.add('r', guideRule);
+  assert.deepEqual(m.match(ami('available')), ['r']);
+  m.add('r', { detail: { State: ['failed'] } });
+  assert.equal(m.size, 1);
+  assert.deepEqual(m.match(ami('available')), []);
+  assert.deepEqual(m.match(ami('failed')), ['r']);
+  assert.equal(m.has('r'), true);
+  assert.equal(m.remove('r'), true);
+  assert.equal(m.remove('r'), false);
+  assert.equal(m.has('r'), false);
+  assert.deepEqual(m.match(ami('failed')), []);
+});
+
+test('an invalid pattern throws PatternError with the AWS text and leaves the Matcher unchanged', () => {
+  const m = new Matcher();
+  m.add('keep', guideRule);
+  const bad = '{"detail": {"State": []}}';
+  assert.throws(() => m.add('keep', bad), (e: unknown) => e instanceof PatternError && e.message === check(bad));
+  assert.deepEqual(m.match(ami('available')), ['keep']);
+});
+
+test('events as text and as objects give the same answer; bad events throw EventSyntaxError', () => {
+  const m = new Matcher();
+  m.add('r', guideRule);
+  const e = ami('available');
+  assert.deepEqual(m.match(JSON.stringify(e)), m.match(e));
+  assert.deepEqual(m.match(JSON.stringify(e, null, 2)), ['r']);
+  for (const bad of ['', '[]', '{"a":', '{"a": 1} x', 'null']) {
+    assert.throws(() => m.match(bad), EventSyntaxError, bad);
+    assert.throws(() => matches(guideRule, bad), EventSyntaxError, bad);
+  }
+});
+
+test('thousands of rules: exactly the rules that should match, before and after removals', () => {
+  const m = new Matcher();
+  const images = Array.from({ length: 3000 }, (_, i) => `ami-${(0x10000000 + i).toString(16)}000000000`);
+  images.forEach((img, i) => m.add(`img-${i}`, { source: ['aws.ec2'], detail: { ImageId: [img], State: [i % 2 ? 'failed' : 'available'] } }));
+  m.add('any-failed', { source: ['aws.ec2'], detail: { State: ['failed'] } });
+  m.add('big', { source: ['aws.ec2'], detail: { ImageId: [{ prefix: 'ami-1000' }] } });
+  assert.deepEqual(m.match(ami('available', images[4]!)).sort(), ['big', 'img-4']);
+  assert.deepEqual(m.match(ami('failed', images[5]!)).sort(), ['any-failed', 'big', 'img-5']);
+  assert.deepEqual(m.match(ami('failed', images[4]!)).sort(), ['any-failed', 'big']);
+  for (let i = 0; i < 3000; i += 2) m.remove(`img-${i}`);
+  assert.deepEqual(m.match(ami('available', images[4]!)).sort(), ['big']);
+  assert.deepEqual(m.match(ami('failed', images[5]!)).sort(), ['any-failed', 'big', 'img-5']);
+  assert.equal(m.size, 1502);
+});
+
+test('limits are options: the $or combination cap and the wildcard complexity cap', () => {
+  const or = { $or: [{ a: ['1'] }, { b: ['2'] }, { c: ['3'] }] };
+  assert.equal(check(or), null);
+  assert.match(check(or, { ...DEFAULT_LIMITS, maxBranches: 2 }) ?? '', /too many \$or combinations: at most 2/);
+  assert.throws(() => new Matcher({ limits: { ...DEFAULT_LIMITS, maxBranches: 2 } }).add('x', or), PatternError);
+  const wild = { a: [{ wildcard: '*:*:*:*' }] };
+  assert.equal(check(wild), null);
+  assert.match(check(wild, { ...DEFAULT_LIMITS, maxWildcardComplexity: 3 }) ?? '', /^Rule is too complex/);
+});
+
+test('the guide\'s rule matches exactly the available event of the three AMI events', () => {
+  assert.equal(matches(guideRule, ami('available')), true);
+  assert.equal(matches(guideRule, ami('failed')), false);
+  assert.equal(matches(guideRule, ami('deregistered')), false);
+});
