@@ -112,6 +112,16 @@ export function runStoreContract(name: string, harness: StoreHarness): void {
     assert.equal((await store.claimDue(2000, 10, 60_000)).length, 1);
   });
 
+  withStore('released leases are claimable once, not twice', async (store) => {
+    await store.appendEvents([event(1, 1, 1000), event(2, 1, 1000)]);
+    const [a, b] = await store.claimDue(1000, 10, 60_000);
+    await store.settle(1001, [{ id: a!.id, status: 'retry', attempts: 1, dueAt: 5000, error: 'e' }]);
+    assert.equal((await store.claimDue(5000, 10, 60_000)).length, 1, 'the retry');
+    await store.releaseLeases(6000);
+    const again = await store.claimDue(6000, 10, 60_000);
+    assert.deepEqual(again.map((d) => d.id).sort(), [a!.id, b!.id].sort());
+  });
+
   withStore('many appends in one turn commit together, each caller resolved', async (store) => {
     await Promise.all(Array.from({ length: 50 }, (_, i) => store.appendEvents([event(i + 1, 1, 1000)])));
     assert.equal((await store.readEvents({ limit: 100 })).length, 50);

@@ -15,6 +15,7 @@ import type {
   Store,
 } from '../store.js';
 import { Checkpointer } from './checkpointer.js';
+import { ClaimQueue, type Queued } from './claim-queue.js';
 import { OwnerLock } from './owner-lock.js';
 import { schema, schemaVersion } from './schema.js';
 
@@ -37,9 +38,6 @@ interface PendingAppend {
   readonly reject: (err: unknown) => void;
 }
 
-interface Queued extends ClaimedDelivery {
-  readonly dueAt: number;
-}
 
 /**
  * The embedded adapter: one SQLite file in WAL mode through better-sqlite3, owned by one
@@ -61,11 +59,8 @@ export class SqliteStore implements Store {
   private readonly capacity: number;
   private pending: PendingAppend[] = [];
   private flushScheduled = false;
-  /** Deliveries appended by this process, not yet claimed, in append order. */
-  private queue: Queued[] = [];
-  private queueHead = 0;
-  /** In-flight deliveries: id → lease end and the delivery (re-served if the lease runs out). */
-  private readonly leases = new Map<number, { until: number; delivery: ClaimedDelivery }>();
+  /** Deliveries appended by this process and not yet claimed, and every lease. */
+  private readonly queue = new ClaimQueue();
   /** rule ARN → target → targets row id. */
   private readonly targetIds = new Map<string, Map<string, number>>();
   /** Targets inserted by the transaction in progress (forgotten if it rolls back). */
@@ -244,7 +239,7 @@ export class SqliteStore implements Store {
   };
 
   private commitAppend(events: readonly NewEvent[]): void {
-    const room = this.queue.length - this.queueHead < this.capacity;
+    const room = this.queue.unclaimed < this.capacity;
     let added: Queued[];
     this.pendingTargets = [];
     try {
@@ -253,7 +248,7 @@ export class SqliteStore implements Store {
       for (const [ruleArn, target] of this.pendingTargets) this.targetIds.get(ruleArn)?.delete(target);
       throw err;
     }
-    if (room) for (const q of added) this.queue.push(q);
+    if (room) this.queue.push(added);
     else for (const q of added) this.tableDue = Math.min(this.tableDue, q.dueAt);
   }
 
@@ -274,43 +269,25 @@ export class SqliteStore implements Store {
 
   async claimDue(now: number, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
     const out: ClaimedDelivery[] = [];
-    const lease = (d: ClaimedDelivery) => {
-      this.leases.set(d.id, { until: now + leaseMs, delivery: d });
-      out.push(d);
-    };
+    const until = now + leaseMs;
     // 1. Leases that ran out (a transport that never answered): due again.
-    for (const [id, l] of this.leases) {
-      if (out.length >= limit) break;
-      if (l.until <= now) {
-        this.leases.delete(id);
-        lease(l.delivery);
-      }
-    }
+    this.queue.takeExpired(now, until, limit, out);
     // 2. Table rows due now (retries, and what a previous process left), oldest first.
     if (out.length < limit && this.tableDue <= now) {
       const want = limit - out.length;
-      const fetched = want + this.leases.size;
+      const fetched = want + this.queue.inFlight;
       const rows = this.stmt.selectDue.all(now, fetched) as Queued[];
       let taken = 0;
       for (const r of rows) {
         if (taken >= want) break;
-        if (this.leases.has(r.id)) continue;
-        lease(r);
+        if (this.queue.isLeased(r.id)) continue;
+        this.queue.lease(r, until, true, out);
         taken++;
       }
       if (rows.length < fetched) this.tableDue = this.queryTableDue(now);
     }
     // 3. The memory queue, in append order.
-    while (out.length < limit && this.queueHead < this.queue.length) {
-      const q = this.queue[this.queueHead]!;
-      if (q.dueAt > now) break;
-      this.queueHead++;
-      lease(q);
-    }
-    if (this.queueHead > 4096 && this.queueHead * 2 > this.queue.length) {
-      this.queue = this.queue.slice(this.queueHead);
-      this.queueHead = 0;
-    }
+    this.queue.takeDue(now, until, limit, out);
     return out;
   }
 
@@ -331,21 +308,18 @@ export class SqliteStore implements Store {
     if (outcomes.length === 0) return;
     this.settleTransaction(now, outcomes);
     for (const o of outcomes) {
-      this.leases.delete(o.id);
+      this.queue.settled(o.id);
       if (o.status === 'retry') this.tableDue = Math.min(this.tableDue, o.dueAt);
     }
   }
 
   async nextDueAt(): Promise<number | null> {
-    let next = this.tableDue;
-    if (this.queueHead < this.queue.length) next = Math.min(next, this.queue[this.queueHead]!.dueAt);
-    for (const l of this.leases.values()) next = Math.min(next, l.until);
+    const next = Math.min(this.tableDue, this.queue.nextDue());
     return next === Infinity ? null : next;
   }
 
-  async releaseLeases(_now?: number): Promise<void> {
-    for (const l of this.leases.values()) this.queue.push({ ...l.delivery, dueAt: -Infinity });
-    this.leases.clear();
+  async releaseLeases(now: number): Promise<void> {
+    if (this.queue.releaseAll()) this.tableDue = Math.min(this.tableDue, now);
   }
 
   async countDeliveries(): Promise<DeliveryCounts> {
