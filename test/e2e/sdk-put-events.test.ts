@@ -124,6 +124,26 @@ test('a matching rule delivers to an event bus target (cross account, allowed by
     e.name === 'ResourceNotFoundException' && e.message === 'Statement with the provided id does not exist.');
 });
 
+test('bus to bus is one hop: a forwarded event is not forwarded again (no loops)', async () => {
+  const a = 'arn:aws:events:us-east-1:000000000000:event-bus/a';
+  const b = 'arn:aws:events:us-east-1:000000000000:event-bus/b';
+  await eb.send(new CreateEventBusCommand({ Name: 'a' }));
+  await eb.send(new CreateEventBusCommand({ Name: 'b' }));
+  await eb.send(new PutRuleCommand({ Name: 'a-to-b', EventBusName: 'a', EventPattern: '{"source":["loop.app"]}' }));
+  await eb.send(new PutTargetsCommand({ Rule: 'a-to-b', EventBusName: 'a', Targets: [{ Id: 'b', Arn: b }] }));
+  await eb.send(new PutRuleCommand({ Name: 'b-to-a', EventBusName: 'b', EventPattern: '{"source":["loop.app"]}' }));
+  await eb.send(new PutTargetsCommand({ Rule: 'b-to-a', EventBusName: 'b', Targets: [{ Id: 'a', Arn: a }] }));
+  const sent = await eb.send(new PutEventsCommand({ Entries: [{ Source: 'loop.app', DetailType: 'x', Detail: '{}', EventBusName: 'a' }] }));
+  const id = sent.Entries![0]!.EventId!;
+  await until(async () => (await history(`bus=b&limit=1`)).events[0]?.id === id);
+  await new Promise((r) => setTimeout(r, 200));
+  const onB = (await history('bus=b&limit=10')).events;
+  assert.equal(onB.length, 1);
+  assert.deepEqual(onB[0]!.rules, ['b-to-a'], 'it matches on b');
+  assert.deepEqual(onB[0]!.deliveries, [], 'but is not sent on');
+  assert.equal((await history('bus=a&limit=10')).events.length, 1);
+});
+
 test('a disabled rule matches nothing', async () => {
   await eb.send(new PutRuleCommand({ Name: 'off', EventPattern: '{"source":["off.app"]}', State: 'DISABLED' }));
   await eb.send(new PutTargetsCommand({ Rule: 'off', Targets: [{ Id: 'b', Arn: 'arn:aws:events:us-east-1:000000000000:event-bus/default' }] }));
@@ -142,7 +162,7 @@ test('event buses: create, describe, list, update, tag, delete; accounts are iso
   assert.equal(d.Description, 'd2');
   assert.ok(d.CreationTime instanceof Date);
   const names = (await eb.send(new ListEventBusesCommand({}))).EventBuses!.map((b) => b.Name);
-  assert.deepEqual(names, ['default', 'orders']);
+  assert.deepEqual(names, ['a', 'b', 'default', 'orders']);
   assert.deepEqual((await other.send(new ListEventBusesCommand({}))).EventBuses!.map((b) => b.Name), ['default', 'inbox']);
   const page = await eb.send(new ListEventBusesCommand({ Limit: 1 }));
   assert.equal(page.EventBuses!.length, 1);

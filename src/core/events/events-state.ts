@@ -9,6 +9,8 @@ export interface RuleEntry {
   readonly doc: RuleDoc;
   /** DeliveryTarget JSON per target, computed once per rule version (the hot path reuses it). */
   readonly targetJson: readonly string[];
+  /** Per target: whether it is an event bus (forwarded events are not forwarded again). */
+  readonly busTarget: readonly boolean[];
 }
 
 export interface BusEntry {
@@ -50,7 +52,7 @@ export class EventsState {
       } catch {
         // A stored pattern a newer engine refuses must not stop the server: the rule is kept
         // (visible, deletable) but matches nothing until it is put again.
-        bus.rules.set(doc.name, { doc, targetJson: [] });
+        bus.rules.set(doc.name, { doc, targetJson: [], busTarget: [] });
       }
     }
     return state;
@@ -124,7 +126,8 @@ export class EventsState {
     );
     const prev = bus.rules.get(doc.name);
     if (prev && matching(prev.doc)) bus.matcher.remove(doc.name);
-    bus.rules.set(doc.name, { doc, targetJson });
+    const busTarget = doc.targets.map((t) => /^arn:[^:]+:events:[^:]*:[^:]*:event-bus\//.test(t.Arn ?? ''));
+    bus.rules.set(doc.name, { doc, targetJson, busTarget });
     if (matching(doc)) bus.matcher.add(doc.name, doc.eventPattern!);
   }
 }

@@ -127,7 +127,7 @@ export class Ingestion {
     const event = JSON.parse(body) as Record<string, unknown>;
     let routed: NewEvent;
     try {
-      routed = this.route(bus, event, this.clock.now(), String(event.id), body);
+      routed = this.route(bus, event, this.clock.now(), String(event.id), body, true);
     } catch (err) {
       if (err instanceof RangeError) return { code: 'MALFORMED_EVENT', message: 'The event is nested too deeply to be matched.' };
       throw err;
@@ -201,13 +201,22 @@ export class Ingestion {
     return this.route(bus, event, now, id, body);
   }
 
-  private route(bus: BusEntry, event: Record<string, unknown>, now: number, eventId: string, body: string): NewEvent {
+  /**
+   * Matches and plans the deliveries. A `forwarded` event (it came from another bus) is not sent
+   * on to a third bus: "EventBridge can't route events received from a sender event bus to a
+   * third event bus" (eb-bus-to-bus) — which also ends bus-to-bus loops.
+   */
+  private route(bus: BusEntry, event: Record<string, unknown>, now: number, eventId: string, body: string, forwarded = false): NewEvent {
     const rules = bus.rules.size === 0 ? [] : bus.matcher.match(event);
     const deliveries: NewDelivery[] = [];
     for (const name of rules) {
       const rule = bus.rules.get(name);
       if (!rule) continue;
-      for (const target of rule.targetJson) deliveries.push({ ruleArn: rule.doc.arn, target, dueAt: now });
+      const targets = rule.targetJson;
+      for (let i = 0; i < targets.length; i++) {
+        if (forwarded && rule.busTarget[i]) continue;
+        deliveries.push({ ruleArn: rule.doc.arn, target: targets[i]!, dueAt: now });
+      }
     }
     return { eventId, busArn: bus.doc.arn, ingestedAt: now, body, rules, deliveries };
   }
