@@ -74,6 +74,8 @@ test('kill -9 during PutEvents load loses no acknowledged event and no delivery'
       (db.prepare(`SELECT e.event_id AS id, d.status FROM events e JOIN deliveries d ON d.event_seq = e.seq WHERE e.bus_arn LIKE '%event-bus/default'`).all() as { id: string; status: string }[]).map((r) => [r.id, r.status]),
     );
     const onSink = new Set(db.prepare(`SELECT event_id FROM events WHERE bus_arn LIKE '%event-bus/sink'`).pluck().all() as string[]);
+    const sinkRows = db.prepare(`SELECT COUNT(*) FROM events WHERE bus_arn LIKE '%event-bus/sink'`).pluck().get() as number;
+    assert.equal(sinkRows, onSink.size, 'no event landed twice on the sink bus (forwarding is idempotent per delivery)');
     const missing = acked.filter((id) => !onDefault.has(id));
     const undelivered = acked.filter((id) => onDefault.get(id) !== 'delivered' || !onSink.has(id));
     console.log(`# crash test: ${acked.length} acknowledged, ${onDefault.size} stored, ${onSink.size} delivered to the sink bus, ${failedRequests} requests cut off by the kill`);

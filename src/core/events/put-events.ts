@@ -115,9 +115,10 @@ export class Ingestion {
 
   /**
    * Puts an existing event (its JSON text, id kept) on another bus: the event-bus target.
-   * Returns null on success or the reason it cannot be delivered (never retriable).
+   * Returns null on success or the reason it cannot be delivered (never retriable). With an
+   * idempotency key (one per delivery), a redelivery after a crash does not land twice.
    */
-  async forward(targetBusArn: string, body: string, fromAccount: string): Promise<{ code: string; message: string } | null> {
+  async forward(targetBusArn: string, body: string, fromAccount: string, idempotencyKey?: string): Promise<{ code: string; message: string } | null> {
     const ref = resolveBus({ accountId: fromAccount, region: '', requestId: '' }, targetBusArn);
     const bus = this.state.bus(ref.account, ref.region, ref.name);
     if (!bus) return { code: 'NO_RESOURCE', message: `Event bus ${targetBusArn} does not exist.` };
@@ -132,7 +133,7 @@ export class Ingestion {
       if (err instanceof RangeError) return { code: 'MALFORMED_EVENT', message: 'The event is nested too deeply to be matched.' };
       throw err;
     }
-    await this.append([routed]);
+    await this.append([idempotencyKey === undefined ? routed : { ...routed, idempotencyKey }]);
     return null;
   }
 

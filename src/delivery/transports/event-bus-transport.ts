@@ -12,7 +12,9 @@ export class EventBusTransport implements Transport {
   constructor(private readonly ingestion: Ingestion) {}
 
   async deliver(request: DeliveryRequest): Promise<DeliveryResult> {
-    const problem = await this.ingestion.forward(request.target.target.Arn!, request.event, request.target.account);
+    // One key per (rule, target, event): at-least-once delivery becomes exactly-once on the bus.
+    const key = `fwd/${request.target.ruleArn}/${request.target.target.Id}/${request.eventId}`;
+    const problem = await this.ingestion.forward(request.target.target.Arn!, request.event, request.target.account, key);
     return problem ? failure(false, problem.code, problem.message) : delivered;
   }
 }
