@@ -149,7 +149,11 @@ export async function startApp(options: AppOptions): Promise<App> {
           control.closeStreams();
           const closed = new Promise<void>((resolve) => server.close(() => resolve()));
           server.closeIdleConnections();
+          // Keep-alive clients would hold the listener open for keepAliveTimeout: in-flight
+          // requests get a short grace, then every connection is closed.
+          const force = setTimeout(() => server.closeAllConnections(), 2_000);
           await closed;
+          clearTimeout(force);
           await ec2.lifecycle.stop();
           await worker.stop();
           ec2Db?.close();
