@@ -11,9 +11,9 @@ import { join } from 'node:path';
  *     each event also writes a delivery row and is delivered while the load runs;
  *  3. amiwatch at half of (2)'s rate: ingestion → delivery latency.
  * Prints events/s, request latency p50/p99, the ratio to the ceiling, delivery latency.
- * `SECONDS=5 CONNECTIONS=32 npm run bench:put-events` (`NODE_FLAGS="..."` adds node flags to the servers).
+ * `BENCH_SECONDS=5 CONNECTIONS=32 npm run bench:put-events` (`NODE_FLAGS="..."` adds node flags to the servers).
  */
-const SECONDS = Number(process.env.SECONDS ?? 5);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 32);
 const AUTH = 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/events/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=0000';
 
