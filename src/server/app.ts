@@ -106,6 +106,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       defaultAccount: config.defaultAccount,
       defaultRegion: config.defaultRegion,
       version: VERSION,
+      signaturesRequired: credentials !== null,
       mounts: [{ prefix: faultsPath, handler: createEc2FaultsHandler(ec2.faults) }],
     });
     const server = createListener({

@@ -13,6 +13,8 @@ export interface ControlApiOptions {
   readonly defaultAccount: string;
   readonly defaultRegion: string;
   readonly version: string;
+  /** A credentials file is configured: callers (the console too) must sign with a known key. */
+  readonly signaturesRequired?: boolean;
   /** Other control endpoints, by path prefix (e.g. EC2's fault rules at /_amiwatch/ec2/faults). */
   readonly mounts?: readonly { prefix: string; handler: ServiceHandler }[];
 }
@@ -36,7 +38,15 @@ export class ControlApi {
     if (req.method !== 'GET') return json(res, 405, { error: 'method not allowed' });
     switch (url.pathname) {
       case '/_amiwatch/health':
-        return json(res, 200, { status: 'ok', version: this.o.version, services: this.o.services() });
+        // account/region/signaturesRequired let the console start without asking what the CLI knows.
+        return json(res, 200, {
+          status: 'ok',
+          version: this.o.version,
+          services: this.o.services(),
+          account: this.o.defaultAccount,
+          region: this.o.defaultRegion,
+          signaturesRequired: this.o.signaturesRequired ?? false,
+        });
       case '/_amiwatch/events':
         return this.listEvents(url, res);
       case '/_amiwatch/events/stream':

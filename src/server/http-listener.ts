@@ -7,6 +7,7 @@ import { json11Error } from '../wire/json11/json11-protocol.js';
 import type { WireResponse } from '../wire/service-handler.js';
 import { parseAuthorization } from '../wire/sigv4/authorization.js';
 import { authenticate, type AuthOptions } from '../wire/sigv4/authenticate.js';
+import { isConsoleRequest, serveConsole } from './console-assets.js';
 import type { ControlApi } from './control-api.js';
 import type { ServiceRegistry } from './service-registry.js';
 
@@ -42,6 +43,7 @@ const anonymous = (o: ListenerOptions): RequestContext => ({ accountId: o.auth.d
 
 async function handle(o: ListenerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = req.url ?? '/';
+  if (isConsoleRequest(req)) return serveConsole(req, res);
   const headers = req.headers as Record<string, string | undefined>;
   const body = await readBody(req, o.bodyLimit);
   if (url.startsWith('/_amiwatch/')) return control(o, req, res, url, headers, body);

@@ -1,0 +1,64 @@
+import { ApiError, send } from './http.js';
+
+/**
+ * EventBridge over its own protocol (JSON 1.1, `X-Amz-Target: AWSEvents.<Operation>`), the same
+ * requests the AWS CLI sends. Shapes are the subset of the API model the console reads.
+ */
+export async function eventbridge<T>(operation: string, input: object = {}): Promise<T> {
+  const res = await send('POST', '/', 'events', { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSEvents.${operation}` }, JSON.stringify(input));
+  const text = await res.text();
+  const body = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
+  if (!res.ok) {
+    const type = String(body.__type ?? 'Error');
+    throw new ApiError(type.slice(type.lastIndexOf('#') + 1), String(body.message ?? body.Message ?? res.statusText), res.status);
+  }
+  return body as T;
+}
+
+export interface Rule {
+  Name: string;
+  Arn: string;
+  EventPattern?: string;
+  ScheduleExpression?: string;
+  State: 'ENABLED' | 'DISABLED' | 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
+  Description?: string;
+  EventBusName: string;
+  RoleArn?: string;
+}
+
+export interface Target {
+  Id: string;
+  Arn: string;
+  Input?: string;
+  InputPath?: string;
+  InputTransformer?: { InputPathsMap?: Record<string, string>; InputTemplate: string };
+  RetryPolicy?: { MaximumRetryAttempts?: number; MaximumEventAgeInSeconds?: number };
+  DeadLetterConfig?: { Arn?: string };
+}
+
+export interface EventBus {
+  Name: string;
+  Arn: string;
+  Description?: string;
+  Policy?: string;
+  CreationTime?: number;
+}
+
+export const listRules = (bus: string, NextToken?: string) =>
+  eventbridge<{ Rules?: Rule[]; NextToken?: string }>('ListRules', { EventBusName: bus, Limit: 25, ...(NextToken && { NextToken }) });
+export const describeRule = (bus: string, name: string) => eventbridge<Rule>('DescribeRule', { EventBusName: bus, Name: name });
+export const listTargets = (bus: string, rule: string) => eventbridge<{ Targets?: Target[] }>('ListTargetsByRule', { EventBusName: bus, Rule: rule });
+export const listBuses = (NextToken?: string) => eventbridge<{ EventBuses?: EventBus[]; NextToken?: string }>('ListEventBuses', { Limit: 25, ...(NextToken && { NextToken }) });
+export const describeBus = (name: string) => eventbridge<EventBus>('DescribeEventBus', { Name: name });
+
+/** Every bus name in the region (the wizard's and filters' choices). */
+export async function allBusNames(): Promise<string[]> {
+  const names: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await listBuses(token);
+    names.push(...(page.EventBuses ?? []).map((b) => b.Name));
+    token = page.NextToken;
+  } while (token);
+  return names;
+}

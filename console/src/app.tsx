@@ -1,0 +1,92 @@
+import { useEffect, useState } from 'preact/hooks';
+import { health } from './api/control.js';
+import { regions, updateSession, useSession } from './api/session.js';
+import { Login } from './components/login.js';
+import { AmisPage } from './pages/amis-page.js';
+import { BusesPage } from './pages/buses-page.js';
+import { EventsPage } from './pages/events-page.js';
+import { RulesPage } from './pages/rules-page.js';
+import { useRoute } from './router.js';
+import { RuleWizard } from './wizard/rule-wizard.js';
+
+/** The pages, in the order of the guide: rules first, then what they act on and what they saw. */
+const pages = [
+  { id: 'rules', title: 'Rules' },
+  { id: 'buses', title: 'Event buses' },
+  { id: 'events', title: 'Events' },
+  { id: 'amis', title: 'AMIs' },
+] as const;
+
+export function App() {
+  const s = useSession();
+  const route = useRoute();
+  const [ready, setReady] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    health()
+      .then((h) => {
+        const stored = localStorage.getItem('amiwatch.region');
+        updateSession({ account: h.account ?? s.account, region: stored ?? h.region ?? s.region, signaturesRequired: h.signaturesRequired ?? false });
+        setReady(true);
+      })
+      .catch((e: unknown) => setError(`Cannot reach amiwatch: ${String(e)}`));
+  }, []);
+  if (error) return <p class="notice bad">{error}</p>;
+  if (!ready) return <p class="empty">Connecting…</p>;
+  const needsLogin = s.signaturesRequired && !s.key;
+  return (
+    <>
+      <header class="top">
+        <span class="brand">
+          <img src="/favicon.svg" alt="" /> amiwatch
+        </span>
+        <span class="spacer" />
+        <span>
+          Account <b data-testid="account">{s.account}</b>
+        </span>
+        <label>
+          Region
+          <select value={s.region} onChange={(e) => updateSession({ region: (e.target as HTMLSelectElement).value })} aria-label="Region">
+            {[...new Set([s.region, ...regions])].map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
+          </select>
+        </label>
+        {s.key && <button onClick={() => updateSession({ key: null })}>Sign out</button>}
+      </header>
+      {needsLogin ? (
+        <Login />
+      ) : (
+        <div class="layout">
+          <nav class="side" aria-label="Pages">
+            {pages.map((p) => (
+              <a key={p.id} href={`#/${p.id}`} aria-current={route[0] === p.id ? 'page' : undefined}>
+                {p.title}
+              </a>
+            ))}
+          </nav>
+          <main key={s.region}>{page(route)}</main>
+        </div>
+      )}
+    </>
+  );
+}
+
+function page(route: string[]) {
+  switch (route[0]) {
+    case 'rules':
+      if (route[1] === 'new') return <RuleWizard />;
+      if (route[1] === 'edit' && route[2] && route[3]) return <RuleWizard edit={{ bus: route[2], name: route[3] }} />;
+      return <RulesPage bus={route[1]} />;
+    case 'buses':
+      return <BusesPage />;
+    case 'events':
+      return <EventsPage />;
+    case 'amis':
+      return <AmisPage />;
+    default:
+      return <p class="empty">No such page. Choose one on the left.</p>;
+  }
+}

@@ -1,0 +1,40 @@
+import { json } from '@codemirror/lang-json';
+import { EditorState } from '@codemirror/state';
+import { EditorView } from '@codemirror/view';
+import { basicSetup } from 'codemirror';
+import { useEffect, useRef } from 'preact/hooks';
+
+/**
+ * A CodeMirror 6 JSON editor. `onChange` gets every edit; the caller validates (the pattern
+ * engine's `check`) and shows the message, so the text a user reads is AWS's own. Escape leaves
+ * the editor's Tab trap, keeping the wizard usable from the keyboard.
+ */
+export function JsonEditor({ value, onChange, label, invalid, readOnly }: { value: string; onChange?: (text: string) => void; label: string; invalid?: boolean; readOnly?: boolean }) {
+  const host = useRef<HTMLDivElement>(null);
+  const view = useRef<EditorView | null>(null);
+  const changed = useRef(onChange);
+  changed.current = onChange;
+  useEffect(() => {
+    view.current = new EditorView({
+      parent: host.current!,
+      state: EditorState.create({
+        doc: value,
+        extensions: [
+          basicSetup,
+          json(),
+          EditorView.lineWrapping,
+          EditorState.readOnly.of(readOnly ?? false),
+          EditorView.contentAttributes.of({ 'aria-label': label }),
+          EditorView.updateListener.of((u) => u.docChanged && changed.current?.(u.state.doc.toString())),
+        ],
+      }),
+    });
+    return () => view.current?.destroy();
+  }, []);
+  // Outside changes (e.g. the pattern form rewrote the pattern) replace the document.
+  useEffect(() => {
+    const v = view.current;
+    if (v && v.state.doc.toString() !== value) v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: value } });
+  }, [value]);
+  return <div class={`cm-wrap${invalid ? ' invalid' : ''}`} ref={host} data-testid={`editor-${label}`} />;
+}

@@ -1,0 +1,174 @@
+import { useEffect, useState } from 'preact/hooks';
+import { describeRule, eventbridge, listTargets } from '../api/eventbridge.js';
+import { useSession } from '../api/session.js';
+import { ErrorNotice } from '../components/ui.js';
+import { go } from '../router.js';
+import { patternFromForm } from './catalog.js';
+import { emptyDraft, fromTarget, nameProblem, targetArn, toTarget, type Draft } from './draft.js';
+import { StepDetail } from './step-detail.js';
+import { patternProblem, StepPattern } from './step-pattern.js';
+import { StepTags } from './step-tags.js';
+import { StepTargets } from './step-targets.js';
+
+const steps = ['Define rule detail', 'Build event pattern', 'Select target(s)', 'Configure tags', 'Review and create'] as const;
+
+/**
+ * The create-rule wizard, the guide's steps in order. "Next" is refused while the step has a
+ * problem (a taken or malformed name, an invalid pattern, a target without a resource); "Create
+ * rule" writes PutRule then PutTargets (editing also removes the targets that were dropped).
+ */
+export function RuleWizard({ edit }: { edit?: { bus: string; name: string } }) {
+  const { region, account } = useSession();
+  const [draft, setDraft] = useState<Draft>(() => {
+    const d = emptyDraft();
+    return { ...d, pattern: patternFromForm(d.form, 'aws') };
+  });
+  const [step, setStep] = useState(0);
+  const [taken, setTaken] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const [originalTargets, setOriginalTargets] = useState<string[]>([]);
+  const set = (p: Partial<Draft>) => setDraft((d) => ({ ...d, ...p }));
+
+  useEffect(() => {
+    if (!edit) return;
+    Promise.all([describeRule(edit.bus, edit.name), listTargets(edit.bus, edit.name)]).then(([rule, targets]) => {
+      setOriginalTargets((targets.Targets ?? []).map((t) => t.Id));
+      set({
+        name: rule.Name,
+        description: rule.Description ?? '',
+        bus: edit.bus,
+        enabled: rule.State !== 'DISABLED',
+        ruleType: rule.ScheduleExpression ? 'schedule' : 'pattern',
+        schedule: rule.ScheduleExpression ?? 'rate(5 minutes)',
+        patternMode: 'json',
+        pattern: rule.EventPattern ? JSON.stringify(JSON.parse(rule.EventPattern), null, 2) : '',
+        targets: (targets.Targets ?? []).map(fromTarget),
+      });
+    }, setError);
+  }, [edit?.bus, edit?.name]);
+
+  const problems = [
+    nameProblem(draft.name) ?? (taken ? 'The name is taken.' : null),
+    draft.ruleType === 'pattern' ? patternProblem(draft.pattern) : draft.schedule.trim() ? null : 'Enter a schedule expression.',
+    draft.targets.find((t) => !t.resource.trim() || !t.id.trim()) ? 'Every target needs a resource and an ID.' : null,
+    draft.tags.find((t) => !t.key.trim()) ? 'Every tag needs a key.' : null,
+    null,
+  ];
+
+  const create = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const targets = draft.targets.map((t) => toTarget(t, region, account));
+      await eventbridge('PutRule', {
+        Name: draft.name,
+        EventBusName: draft.bus,
+        State: draft.enabled ? 'ENABLED' : 'DISABLED',
+        ...(draft.description && { Description: draft.description }),
+        ...(draft.ruleType === 'pattern' ? { EventPattern: draft.pattern } : { ScheduleExpression: draft.schedule }),
+        ...(!edit && draft.tags.length > 0 && { Tags: draft.tags.map((t) => ({ Key: t.key, Value: t.value })) }),
+      });
+      const dropped = originalTargets.filter((id) => !targets.some((t) => t.Id === id));
+      if (dropped.length > 0) await eventbridge('RemoveTargets', { Rule: draft.name, EventBusName: draft.bus, Ids: dropped });
+      const result = await eventbridge<{ FailedEntryCount?: number; FailedEntries?: { TargetId: string; ErrorMessage: string }[] }>('PutTargets', {
+        Rule: draft.name,
+        EventBusName: draft.bus,
+        Targets: targets,
+      });
+      if (result.FailedEntryCount) throw new Error(result.FailedEntries!.map((f) => `${f.TargetId}: ${f.ErrorMessage}`).join('; '));
+      go('rules', draft.bus);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const body = [
+    <StepDetail draft={draft} set={set} editing={Boolean(edit)} onTaken={setTaken} />,
+    <StepPattern draft={draft} set={set} />,
+    <StepTargets draft={draft} set={set} />,
+    <StepTags draft={draft} set={set} />,
+    <Review draft={draft} region={region} account={account} onEdit={setStep} />,
+  ][step];
+  return (
+    <div>
+      <h1>{edit ? `Edit rule ${edit.name}` : 'Create rule'}</h1>
+      <p class="sub">Region {region} · a rule sends matching events on an event bus to its targets.</p>
+      <div class="wizard">
+        <ol class="steps" aria-label="Steps">
+          {steps.map((s, i) => (
+            <li key={s} aria-current={i === step ? 'step' : undefined} class={i < step ? 'done' : ''}>
+              Step {i + 1}: {s}
+            </li>
+          ))}
+        </ol>
+        <div>
+          {body}
+          <ErrorNotice error={error} />
+          {problems[step] && step > 0 && <p class="error" data-testid="step-problem">{problems[step]}</p>}
+          <div class="wizard-actions">
+            <button type="button" onClick={() => go('rules', draft.bus)}>
+              Cancel
+            </button>
+            {step > 0 && (
+              <button type="button" onClick={() => setStep(step - 1)}>
+                Previous
+              </button>
+            )}
+            {step < steps.length - 1 ? (
+              <button type="button" class="primary" disabled={Boolean(problems[step])} onClick={() => setStep(step + 1)}>
+                Next
+              </button>
+            ) : (
+              <button type="button" class="primary" disabled={busy || problems.some(Boolean)} onClick={() => void create()}>
+                {edit ? 'Update rule' : 'Create rule'}
+              </button>
+            )}
+          </div>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+/** Step 5: everything that will be written, each part with an Edit that jumps back. */
+function Review({ draft, region, account, onEdit }: { draft: Draft; region: string; account: string; onEdit: (step: number) => void }) {
+  const section = (title: string, step: number) => (
+    <div class="toolbar">
+      <h3 class="grow">{title}</h3>
+      <button type="button" onClick={() => onEdit(step)} aria-label={`Edit ${title}`}>
+        Edit
+      </button>
+    </div>
+  );
+  return (
+    <section class="panel">
+      <h2>Review and create</h2>
+      {section('Step 1: Define rule detail', 0)}
+      <dl class="kv">
+        <dt>Rule name</dt>
+        <dd data-testid="review-name">{draft.name}</dd>
+        <dt>Description</dt>
+        <dd>{draft.description || '-'}</dd>
+        <dt>Event bus</dt>
+        <dd>{draft.bus}</dd>
+        <dt>Rule state</dt>
+        <dd>{draft.enabled ? 'Enabled' : 'Disabled'}</dd>
+      </dl>
+      {section(draft.ruleType === 'pattern' ? 'Step 2: Build event pattern' : 'Step 2: Define schedule', 1)}
+      {draft.ruleType === 'pattern' ? <pre data-testid="review-pattern">{draft.pattern}</pre> : <p>{draft.schedule}</p>}
+      {section('Step 3: Select target(s)', 2)}
+      <ul>
+        {draft.targets.map((t) => (
+          <li key={t.id}>
+            {t.id}: <code>{targetArn(t, region, account)}</code> ({t.input === 'matched' ? 'matched event' : t.input})
+          </li>
+        ))}
+      </ul>
+      {section('Step 4: Configure tags', 3)}
+      <p>{draft.tags.length ? draft.tags.map((t) => `${t.key}=${t.value}`).join(', ') : 'No tags'}</p>
+    </section>
+  );
+}

@@ -1,0 +1,136 @@
+import { check } from '@amiwatch/event-pattern';
+import { JsonEditor } from '../components/json-editor.js';
+import { patternFromForm, services, type FormChoice } from './catalog.js';
+import type { Draft } from './draft.js';
+import { Sandbox } from './sandbox.js';
+
+/** The engine's verdict in InvalidEventPatternException's words (null: valid). */
+export function patternProblem(text: string): string | null {
+  if (!text.trim()) return 'Enter an event pattern.';
+  return check(text);
+}
+
+/**
+ * Step 2, "Build event pattern": event source, then the Event pattern form (AWS services → EC2 →
+ * EC2 AMI State Change, its states, an optional AMI id; or a custom source) or the Custom pattern
+ * (JSON editor), validated as you type; a sandbox below tests it. A schedule rule asks for its
+ * expression instead.
+ */
+export function StepPattern({ draft, set }: { draft: Draft; set: (p: Partial<Draft>) => void }) {
+  if (draft.ruleType === 'schedule') {
+    return (
+      <section class="panel">
+        <h2>Define schedule</h2>
+        <label class="field">
+          <span>Schedule expression</span>
+          <input value={draft.schedule} onInput={(e) => set({ schedule: (e.target as HTMLInputElement).value })} />
+          <span class="hint">rate(5 minutes) or cron(0 12 * * ? *)</span>
+        </label>
+      </section>
+    );
+  }
+  const setForm = (patch: Partial<FormChoice>, source = draft.eventSource) => {
+    const form = { ...draft.form, ...patch };
+    set({ form, eventSource: source, pattern: patternFromForm(form, source) });
+  };
+  const problem = patternProblem(draft.pattern);
+  const types = services[draft.form.service] ?? [];
+  const type = types.find((t) => t.name === draft.form.type);
+  return (
+    <>
+      <section class="panel">
+        <h2>Build event pattern</h2>
+        <fieldset>
+          <legend>Event source</legend>
+          <label class="choice">
+            <input type="radio" name="event-source" checked={draft.eventSource === 'aws'} onChange={() => setForm({}, 'aws')} />
+            <span>
+              AWS events or EventBridge partner events<small>Events sent from AWS services or EventBridge partners.</small>
+            </span>
+          </label>
+          <label class="choice">
+            <input type="radio" name="event-source" checked={draft.eventSource === 'custom'} onChange={() => setForm({}, 'custom')} />
+            <span>
+              Other<small>Custom events, sent with PutEvents by your applications.</small>
+            </span>
+          </label>
+        </fieldset>
+        <fieldset>
+          <legend>Creation method</legend>
+          <label class="choice">
+            <input type="radio" name="pattern-mode" checked={draft.patternMode === 'form'} onChange={() => set({ patternMode: 'form', pattern: patternFromForm(draft.form, draft.eventSource) })} />
+            <span>
+              Event pattern form<small>Build the pattern from a template of AWS event types.</small>
+            </span>
+          </label>
+          <label class="choice">
+            <input type="radio" name="pattern-mode" checked={draft.patternMode === 'json'} onChange={() => set({ patternMode: 'json' })} />
+            <span>
+              Custom pattern (JSON editor)<small>Write the event pattern in JSON.</small>
+            </span>
+          </label>
+        </fieldset>
+        {draft.patternMode === 'form' && draft.eventSource === 'aws' && (
+          <div>
+            <label class="field">
+              <span>AWS service</span>
+              <select value={draft.form.service} onChange={(e) => setForm({ service: (e.target as HTMLSelectElement).value, type: services[(e.target as HTMLSelectElement).value]?.[0]?.name ?? '', states: [], id: '' })}>
+                {Object.keys(services).map((s) => (
+                  <option key={s}>{s}</option>
+                ))}
+              </select>
+            </label>
+            <label class="field">
+              <span>Event type</span>
+              <select value={draft.form.type} onChange={(e) => setForm({ type: (e.target as HTMLSelectElement).value, states: [], id: '' })}>
+                {types.map((t) => (
+                  <option key={t.name}>{t.name}</option>
+                ))}
+              </select>
+            </label>
+            {type?.states && (
+              <fieldset>
+                <legend>{type.states.field === 'State' ? 'Specific state(s)' : 'Specific state(s)'} — none chosen matches any state</legend>
+                {type.states.values.map((v) => (
+                  <label class="choice" key={v}>
+                    <input
+                      type="checkbox"
+                      checked={draft.form.states.includes(v)}
+                      onChange={(e) => setForm({ states: (e.target as HTMLInputElement).checked ? [...draft.form.states, v] : draft.form.states.filter((x) => x !== v) })}
+                    />
+                    <span>{v}</span>
+                  </label>
+                ))}
+              </fieldset>
+            )}
+            {type?.idField && (
+              <label class="field">
+                <span>{type.idField.label}</span>
+                <input value={draft.form.id} placeholder={type.idField.placeholder} onInput={(e) => setForm({ id: (e.target as HTMLInputElement).value })} />
+              </label>
+            )}
+          </div>
+        )}
+        {draft.patternMode === 'form' && draft.eventSource === 'custom' && (
+          <div>
+            <label class="field">
+              <span>Source</span>
+              <input value={draft.form.customSource} placeholder="my.application" onInput={(e) => setForm({ customSource: (e.target as HTMLInputElement).value })} />
+            </label>
+            <label class="field">
+              <span>Detail type – optional</span>
+              <input value={draft.form.customDetailType} onInput={(e) => setForm({ customDetailType: (e.target as HTMLInputElement).value })} />
+            </label>
+          </div>
+        )}
+        <h3>Event pattern</h3>
+        {draft.patternMode === 'form' && <p class="hint">Choose "Custom pattern (JSON editor)" to edit the pattern itself.</p>}
+        <JsonEditor label="Event pattern" value={draft.pattern} readOnly={draft.patternMode === 'form'} invalid={Boolean(problem)} onChange={(pattern) => set({ pattern })} />
+        <p class={problem ? 'error' : 'hint'} role="status" data-testid="pattern-status">
+          {problem ? `Event pattern is not valid. Reason: ${problem}` : 'Valid event pattern.'}
+        </p>
+      </section>
+      <Sandbox pattern={draft.pattern} valid={!problem} />
+    </>
+  );
+}

@@ -1,0 +1,53 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { App } from '../../src/server/app.js';
+import { startTestServer } from '../e2e/helpers.js';
+
+/**
+ * The browser suites' harness: one amiwatch (in memory, ephemeral port) and one Debian Chromium
+ * per test file, a fresh page per test. The console must be built (`npm test` builds it).
+ * Screenshots go to test-artifacts/console/ (gitignored); docs/console/ holds the curated ones.
+ */
+export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const shotsDir = join('test-artifacts', 'console');
+
+export interface Harness {
+  app: App;
+  browser: Browser;
+  page(width?: number, height?: number): Promise<Page>;
+  shot(page: Page, name: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openHarness(options: Parameters<typeof startTestServer>[1] = {}): Promise<Harness> {
+  const app = await startTestServer({}, options);
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  mkdirSync(shotsDir, { recursive: true });
+  const pages: Page[] = [];
+  return {
+    app,
+    browser,
+    async page(width = 1280, height = 800) {
+      const page = await browser.newPage({ viewport: { width, height } });
+      page.setDefaultTimeout(10_000);
+      // Auto-accept confirm() dialogs (delete, deregister).
+      page.on('dialog', (d) => void d.accept());
+      pages.push(page);
+      await page.goto(app.url);
+      return page;
+    },
+    async shot(page, name) {
+      await page.screenshot({ path: join(shotsDir, `${name}.png`) });
+    },
+    async close() {
+      await Promise.all(pages.map((p) => p.close().catch(() => undefined)));
+      await browser.close();
+      await app.close();
+    },
+  };
+}
