@@ -1,5 +1,5 @@
 import { json } from '@codemirror/lang-json';
-import { EditorState } from '@codemirror/state';
+import { Compartment, EditorState } from '@codemirror/state';
 import { EditorView } from '@codemirror/view';
 import { basicSetup } from 'codemirror';
 import { useEffect, useRef } from 'preact/hooks';
@@ -12,6 +12,7 @@ import { useEffect, useRef } from 'preact/hooks';
 export function JsonEditor({ value, onChange, label, invalid, readOnly }: { value: string; onChange?: (text: string) => void; label: string; invalid?: boolean; readOnly?: boolean }) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
+  const editable = useRef(new Compartment());
   const changed = useRef(onChange);
   changed.current = onChange;
   useEffect(() => {
@@ -23,7 +24,7 @@ export function JsonEditor({ value, onChange, label, invalid, readOnly }: { valu
           basicSetup,
           json(),
           EditorView.lineWrapping,
-          EditorState.readOnly.of(readOnly ?? false),
+          editable.current.of(EditorState.readOnly.of(readOnly ?? false)),
           EditorView.contentAttributes.of({ 'aria-label': label }),
           EditorView.updateListener.of((u) => u.docChanged && changed.current?.(u.state.doc.toString())),
         ],
@@ -31,6 +32,10 @@ export function JsonEditor({ value, onChange, label, invalid, readOnly }: { valu
     });
     return () => view.current?.destroy();
   }, []);
+  // The pattern form shows the pattern read-only; the JSON editor mode makes it editable.
+  useEffect(() => {
+    view.current?.dispatch({ effects: editable.current.reconfigure(EditorState.readOnly.of(readOnly ?? false)) });
+  }, [readOnly]);
   // Outside changes (e.g. the pattern form rewrote the pattern) replace the document.
   useEffect(() => {
     const v = view.current;

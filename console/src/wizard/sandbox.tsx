@@ -24,6 +24,7 @@ export function Sandbox({ pattern, valid }: { pattern: string; valid: boolean })
       <label class="field">
         <span>Sample event</span>
         <select
+          aria-label="Sample event"
           value={choice}
           onChange={(e) => {
             const i = Number((e.target as HTMLSelectElement).value);
@@ -40,7 +41,7 @@ export function Sandbox({ pattern, valid }: { pattern: string; valid: boolean })
           <option value={samples.length}>Enter my own (edit below)</option>
         </select>
       </label>
-      <JsonEditor label="Sample event" value={event} onChange={(text) => (setEvent(text), setResult(null))} />
+      <JsonEditor label="Sample event JSON" value={event} onChange={(text) => (setEvent(text), setResult(null))} />
       <div class="toolbar" style="margin-top:8px">
         <button onClick={test} disabled={!valid} type="button">
           Test pattern

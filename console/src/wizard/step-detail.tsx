@@ -35,18 +35,18 @@ export function StepDetail({ draft, set, editing, onTaken }: { draft: Draft; set
       <h2>Define rule detail</h2>
       <label class="field">
         <span>Name</span>
-        <input value={draft.name} disabled={editing} maxLength={64} onInput={(e) => set({ name: (e.target as HTMLInputElement).value })} aria-invalid={Boolean(problem || taken)} aria-describedby="name-msg" />
+        <input aria-label="Name" value={draft.name} disabled={editing} maxLength={64} onInput={(e) => set({ name: (e.target as HTMLInputElement).value })} aria-invalid={Boolean(problem || taken)} aria-describedby="name-msg" />
         <span id="name-msg" class={problem || taken ? 'error' : 'hint'} aria-live="polite">
           {problem ?? (taken ? `A rule named "${draft.name}" already exists on event bus ${draft.bus} in ${region}.` : 'Maximum of 64 characters consisting of numbers, lower/upper case letters, .,-,_.')}
         </span>
       </label>
       <label class="field">
         <span>Description – optional</span>
-        <input value={draft.description} maxLength={512} onInput={(e) => set({ description: (e.target as HTMLInputElement).value })} />
+        <input aria-label="Description" value={draft.description} maxLength={512} onInput={(e) => set({ description: (e.target as HTMLInputElement).value })} />
       </label>
       <label class="field">
         <span>Event bus</span>
-        <select value={draft.bus} disabled={editing} onChange={(e) => set({ bus: (e.target as HTMLSelectElement).value })}>
+        <select aria-label="Event bus" value={draft.bus} disabled={editing} onChange={(e) => set({ bus: (e.target as HTMLSelectElement).value })}>
           {buses.map((b) => (
             <option key={b} value={b}>
               {b}

@@ -23,7 +23,7 @@ export function StepPattern({ draft, set }: { draft: Draft; set: (p: Partial<Dra
         <h2>Define schedule</h2>
         <label class="field">
           <span>Schedule expression</span>
-          <input value={draft.schedule} onInput={(e) => set({ schedule: (e.target as HTMLInputElement).value })} />
+          <input aria-label="Schedule expression" value={draft.schedule} onInput={(e) => set({ schedule: (e.target as HTMLInputElement).value })} />
           <span class="hint">rate(5 minutes) or cron(0 12 * * ? *)</span>
         </label>
       </section>
@@ -74,7 +74,7 @@ export function StepPattern({ draft, set }: { draft: Draft; set: (p: Partial<Dra
           <div>
             <label class="field">
               <span>AWS service</span>
-              <select value={draft.form.service} onChange={(e) => setForm({ service: (e.target as HTMLSelectElement).value, type: services[(e.target as HTMLSelectElement).value]?.[0]?.name ?? '', states: [], id: '' })}>
+              <select aria-label="AWS service" value={draft.form.service} onChange={(e) => setForm({ service: (e.target as HTMLSelectElement).value, type: services[(e.target as HTMLSelectElement).value]?.[0]?.name ?? '', states: [], id: '' })}>
                 {Object.keys(services).map((s) => (
                   <option key={s}>{s}</option>
                 ))}
@@ -82,7 +82,7 @@ export function StepPattern({ draft, set }: { draft: Draft; set: (p: Partial<Dra
             </label>
             <label class="field">
               <span>Event type</span>
-              <select value={draft.form.type} onChange={(e) => setForm({ type: (e.target as HTMLSelectElement).value, states: [], id: '' })}>
+              <select aria-label="Event type" value={draft.form.type} onChange={(e) => setForm({ type: (e.target as HTMLSelectElement).value, states: [], id: '' })}>
                 {types.map((t) => (
                   <option key={t.name}>{t.name}</option>
                 ))}
@@ -106,7 +106,7 @@ export function StepPattern({ draft, set }: { draft: Draft; set: (p: Partial<Dra
             {type?.idField && (
               <label class="field">
                 <span>{type.idField.label}</span>
-                <input value={draft.form.id} placeholder={type.idField.placeholder} onInput={(e) => setForm({ id: (e.target as HTMLInputElement).value })} />
+                <input aria-label={type.idField.label} value={draft.form.id} placeholder={type.idField.placeholder} onInput={(e) => setForm({ id: (e.target as HTMLInputElement).value })} />
               </label>
             )}
           </div>
@@ -115,11 +115,11 @@ export function StepPattern({ draft, set }: { draft: Draft; set: (p: Partial<Dra
           <div>
             <label class="field">
               <span>Source</span>
-              <input value={draft.form.customSource} placeholder="my.application" onInput={(e) => setForm({ customSource: (e.target as HTMLInputElement).value })} />
+              <input aria-label="Source" value={draft.form.customSource} placeholder="my.application" onInput={(e) => setForm({ customSource: (e.target as HTMLInputElement).value })} />
             </label>
             <label class="field">
               <span>Detail type – optional</span>
-              <input value={draft.form.customDetailType} onInput={(e) => setForm({ customDetailType: (e.target as HTMLInputElement).value })} />
+              <input aria-label="Detail type" value={draft.form.customDetailType} onInput={(e) => setForm({ customDetailType: (e.target as HTMLInputElement).value })} />
             </label>
           </div>
         )}

@@ -16,7 +16,7 @@ export function StepTargets({ draft, set }: { draft: Draft; set: (p: Partial<Dra
           <legend>Target {i + 1}</legend>
           <label class="field">
             <span>Select a target</span>
-            <select value={t.kind} onChange={(e) => update(i, { kind: (e.target as HTMLSelectElement).value as TargetKind })}>
+            <select aria-label="Select a target" value={t.kind} onChange={(e) => update(i, { kind: (e.target as HTMLSelectElement).value as TargetKind })}>
               {Object.entries(kinds).map(([k, v]) => (
                 <option key={k} value={k}>
                   {v.label}
@@ -26,17 +26,17 @@ export function StepTargets({ draft, set }: { draft: Draft; set: (p: Partial<Dra
           </label>
           <label class="field">
             <span>{kinds[t.kind].noun}</span>
-            <input value={t.resource} placeholder={`name or ARN of the ${kinds[t.kind].label}`} onInput={(e) => update(i, { resource: (e.target as HTMLInputElement).value })} />
+            <input aria-label={kinds[t.kind].noun} value={t.resource} placeholder={`name or ARN of the ${kinds[t.kind].label}`} onInput={(e) => update(i, { resource: (e.target as HTMLInputElement).value })} />
           </label>
           <details>
             <summary>Additional settings</summary>
             <label class="field">
               <span>Target ID</span>
-              <input value={t.id} onInput={(e) => update(i, { id: (e.target as HTMLInputElement).value })} />
+              <input aria-label="Target ID" value={t.id} onInput={(e) => update(i, { id: (e.target as HTMLInputElement).value })} />
             </label>
             <label class="field">
               <span>Configure target input</span>
-              <select value={t.input} onChange={(e) => update(i, { input: (e.target as HTMLSelectElement).value as TargetDraft['input'] })}>
+              <select aria-label="Configure target input" value={t.input} onChange={(e) => update(i, { input: (e.target as HTMLSelectElement).value as TargetDraft['input'] })}>
                 <option value="matched">Matched event</option>
                 <option value="path">Part of the matched event (InputPath)</option>
                 <option value="constant">Constant (JSON text)</option>
