@@ -1,4 +1,4 @@
-import { check, matches } from '@amiwatch/event-pattern';
+import { check, EventSyntaxError, matches } from '@amiwatch/event-pattern';
 import type { TestEventPatternRequest, TestEventPatternResponse } from '@aws-sdk/client-eventbridge';
 import { ServiceError } from '../shared/service-error.js';
 import { invalidPattern } from './rules.js';
@@ -25,8 +25,8 @@ export function testEventPattern(input: TestEventPatternRequest): TestEventPatte
   try {
     return { Result: matches(input.EventPattern!, event) };
   } catch (err) {
-    // An event nested deeper than the matcher's stack allows.
-    if (err instanceof RangeError) throw new ServiceError('ValidationException', 'Parameter Event is not valid.');
+    // An event nested deeper than the matcher reads (1,000 levels).
+    if (err instanceof EventSyntaxError) throw new ServiceError('ValidationException', 'Parameter Event is not valid.');
     throw err;
   }
 }
