@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The Debian packages the test suite drives as real counterparts (see README "Testing").
+# The Debian packages the test suite drives as real counterparts (see README "Testing"):
+# the AWS CLI v2, and Chromium for the console's browser tests (playwright-core drives it).
 # Idempotent: installs only what is missing. Needs root (CI runs as root).
 set -euo pipefail
-packages=(awscli)
+packages=(awscli chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

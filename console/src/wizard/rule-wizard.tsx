@@ -28,6 +28,8 @@ export function RuleWizard({ edit }: { edit?: { bus: string; name: string } }) {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [originalTargets, setOriginalTargets] = useState<string[]>([]);
+  // Editing: the form appears once the rule is read, so nothing typed is overwritten by the load.
+  const [loaded, setLoaded] = useState(!edit);
   const set = (p: Partial<Draft>) => setDraft((d) => ({ ...d, ...p }));
 
   useEffect(() => {
@@ -45,6 +47,7 @@ export function RuleWizard({ edit }: { edit?: { bus: string; name: string } }) {
         pattern: rule.EventPattern ? JSON.stringify(JSON.parse(rule.EventPattern), null, 2) : '',
         targets: (targets.Targets ?? []).map(fromTarget),
       });
+      setLoaded(true);
     }, setError);
   }, [edit?.bus, edit?.name]);
 
@@ -85,6 +88,7 @@ export function RuleWizard({ edit }: { edit?: { bus: string; name: string } }) {
     }
   };
 
+  if (!loaded) return error ? <ErrorNotice error={error} /> : <p class="empty">Loading rule…</p>;
   const body = [
     <StepDetail draft={draft} set={set} editing={Boolean(edit)} onTaken={setTaken} />,
     <StepPattern draft={draft} set={set} />,

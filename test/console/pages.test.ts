@@ -1,0 +1,155 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { openHarness, type Harness } from './browser.js';
+
+/**
+ * The console's pages beyond the guide's path: the wizard from the keyboard alone, a 768 px
+ * window, name uniqueness per bus, rule actions (disable, enable, edit, delete), paging, event
+ * buses with their policies, and the region selector.
+ */
+const ctx = (region = 'us-east-1') => ({ accountId: '000000000000', region, requestId: 'test' });
+let h: Harness;
+
+before(async () => {
+  h = await openHarness();
+  const { rules, buses, permissions } = h.app.events;
+  await rules.putRule(ctx(), { Name: 'existing', EventPattern: '{"source":["aws.ec2"]}' });
+  await buses.createEventBus(ctx(), { Name: 'orders' });
+  await permissions.putPermission(ctx(), { EventBusName: 'orders', Action: 'events:PutEvents', Principal: '111122223333', StatementId: 'partner' });
+  for (let i = 0; i < 30; i++) await rules.putRule(ctx(), { Name: `bulk-${String(i).padStart(2, '0')}`, EventBusName: 'orders', EventPattern: '{"source":["orders"]}' });
+});
+after(() => h.close());
+
+const named = (label: string) => `(el) => el.getAttribute('aria-label') === ${JSON.stringify(label)}`;
+const button = (text: string) => `(el) => el.tagName === 'BUTTON' && el.textContent.trim() === ${JSON.stringify(text)}`;
+/** Presses Tab until the focused element satisfies `predicate` (the path a keyboard user takes). */
+async function tab(page: Page, description: string, predicate: string): Promise<void> {
+  for (let i = 0; i < 80; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate(`(${predicate})(document.activeElement)`)) return;
+  }
+  assert.fail(`Tab never reached ${description}`);
+}
+
+test('the create-rule wizard works with the keyboard alone', { timeout: 30_000 }, async () => {
+  const page = await h.page();
+  await page.goto(`${h.app.url}/#/rules/new`);
+  await page.getByRole('heading', { name: 'Define rule detail' }).waitFor();
+  await tab(page, 'the Name field', named('Name'));
+  await page.keyboard.type('kb-rule');
+  await tab(page, 'Next', button('Next'));
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'Build event pattern' }).waitFor();
+  await tab(page, 'the "available" state', `(el) => el.type === 'checkbox' && el.parentElement.textContent.trim() === 'available'`);
+  await page.keyboard.press('Space');
+  await tab(page, 'Next', button('Next'));
+  await page.keyboard.press('Enter');
+  await tab(page, 'the Topic field', named('Topic'));
+  await page.keyboard.type('kb-topic');
+  await tab(page, 'Next', button('Next'));
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: /Configure tags/ }).waitFor();
+  await tab(page, 'Next', button('Next'));
+  await page.keyboard.press('Enter');
+  await tab(page, 'Create rule', button('Create rule'));
+  await page.keyboard.press('Enter');
+  await page.getByTestId('rule-kb-rule').waitFor();
+  const rule = await h.app.events.rules.describeRule(ctx(), { Name: 'kb-rule' });
+  assert.deepEqual(JSON.parse(rule.EventPattern!), { source: ['aws.ec2'], 'detail-type': ['EC2 AMI State Change'], detail: { State: ['available'] } });
+});
+
+test('a 768 px window: no horizontal scrolling, navigation still reachable', { timeout: 30_000 }, async () => {
+  const page = await h.page(768, 900);
+  for (const route of ['rules', 'rules/new', 'events', 'amis', 'buses']) {
+    await page.goto(`${h.app.url}/#/${route}`);
+    await page.locator('h1').first().waitFor();
+    await page.waitForTimeout(200);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `${route}: ${overflow}px wider than the window`);
+    assert.ok(await page.getByRole('navigation').getByRole('link', { name: 'AMIs' }).isVisible(), `${route}: navigation visible`);
+  }
+  await page.goto(`${h.app.url}/#/rules/new`);
+  await page.getByRole('heading', { name: 'Define rule detail' }).waitFor();
+  await h.shot(page, '20-narrow-768-wizard');
+});
+
+test('rule names are checked as you type, per event bus', { timeout: 20_000 }, async () => {
+  const page = await h.page();
+  await page.goto(`${h.app.url}/#/rules/new`);
+  await page.getByLabel('Name', { exact: true }).fill('existing');
+  await page.getByText('A rule named "existing" already exists on event bus default in us-east-1.').waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Next' }).isDisabled(), true);
+  await page.getByLabel('Event bus', { exact: true }).selectOption('orders');
+  await page.getByText('Maximum of 64 characters').waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Next' }).isDisabled(), false);
+  await page.getByLabel('Name', { exact: true }).fill('bad name!');
+  await page.getByText('Use letters, numbers, periods, hyphens and underscores only.').waitFor();
+});
+
+test('rules: disable, enable, edit and delete from the list', { timeout: 30_000 }, async () => {
+  const page = await h.page();
+  await page.goto(`${h.app.url}/#/rules`);
+  const row = page.getByTestId('rule-existing');
+  await row.getByRole('button', { name: 'Disable' }).click();
+  await row.getByText('Disabled', { exact: true }).waitFor();
+  assert.equal((await h.app.events.rules.describeRule(ctx(), { Name: 'existing' })).State, 'DISABLED');
+  await row.getByRole('button', { name: 'Enable' }).click();
+  await row.getByText('Enabled', { exact: true }).waitFor();
+
+  await row.getByRole('link', { name: 'Edit' }).click();
+  await page.getByRole('heading', { name: 'Edit rule existing' }).waitFor();
+  await page.getByLabel('Description', { exact: true }).fill('edited in the console');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByText('Valid event pattern.').waitFor();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('button', { name: 'Add another target' }).click();
+  await page.getByLabel('Topic', { exact: true }).fill('edited-topic');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('button', { name: 'Update rule' }).click();
+  await row.getByText('edited in the console').waitFor();
+  await row.getByText('arn:aws:sns:us-east-1:000000000000:edited-topic').waitFor();
+
+  await row.getByRole('button', { name: 'Delete' }).click();
+  await row.waitFor({ state: 'detached' });
+  await assert.rejects(h.app.events.rules.describeRule(ctx(), { Name: 'existing' }));
+});
+
+test('rules are paged; event buses show their policies', { timeout: 30_000 }, async () => {
+  const page = await h.page();
+  await page.goto(`${h.app.url}/#/rules/orders`);
+  await page.getByTestId('rule-bulk-00').waitFor();
+  await page.getByText('Page 1').waitFor();
+  await h.shot(page, '13-rules-paged');
+  await page.getByRole('button', { name: 'Next page' }).click();
+  await page.getByText('Page 2').waitFor();
+  await page.getByTestId('rule-bulk-29').waitFor();
+  assert.equal(await page.getByTestId('rule-bulk-00').count(), 0);
+
+  await page.goto(`${h.app.url}/#/buses`);
+  const orders = page.getByTestId('bus-orders');
+  await orders.getByText(/111122223333/).waitFor();
+  await page.getByLabel('New event bus name').fill('from-the-console');
+  await page.getByRole('button', { name: 'Create event bus' }).click();
+  await page.getByTestId('bus-from-the-console').waitFor();
+  await h.shot(page, '14-event-buses');
+  await page.getByTestId('bus-from-the-console').getByRole('button', { name: 'Delete' }).click();
+  await page.getByTestId('bus-from-the-console').waitFor({ state: 'detached' });
+});
+
+test('the region selector scopes every page; the account is shown', { timeout: 20_000 }, async () => {
+  const page = await h.page();
+  await page.goto(`${h.app.url}/#/rules`);
+  assert.equal(await page.getByTestId('account').innerText(), '000000000000');
+  await page.getByTestId('rule-kb-rule').waitFor();
+  await page.getByLabel('Region').selectOption('eu-west-1');
+  await page.getByText('No rules on event bus default').waitFor();
+  await h.app.events.rules.putRule(ctx('eu-west-1'), { Name: 'in-ireland', EventPattern: '{"source":["aws.ec2"]}' });
+  await page.reload();
+  await page.getByTestId('rule-in-ireland').waitFor();
+  assert.equal(await page.getByTestId('rule-kb-rule').count(), 0);
+  await page.getByRole('navigation').getByRole('link', { name: 'AMIs' }).click();
+  await page.getByText('No images in eu-west-1').waitFor();
+  await page.getByLabel('Region').selectOption('us-east-1');
+});
