@@ -20,8 +20,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function openHarness(options: Parameters<typeof startTestServer>[1] = {}): Promise<Harness> {
-  const app = await startTestServer({}, options);
+export async function openHarness(options: Parameters<typeof startTestServer>[1] = {}, config: Parameters<typeof startTestServer>[0] = {}): Promise<Harness> {
+  const app = await startTestServer(config, options);
   const browser = await chromium.launch({
     executablePath: chromiumPath,
     headless: true,

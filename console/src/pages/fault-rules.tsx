@@ -44,7 +44,7 @@ export function FaultRules() {
           ))}
         </select>
         <input aria-label="Image name pattern" placeholder="image name pattern, e.g. broken-*" value={namePattern} onInput={(e) => setNamePattern((e.target as HTMLInputElement).value)} />
-        <input aria-label="Error message" placeholder="error message" value={message} onInput={(e) => setMessage((e.target as HTMLInputElement).value)} />
+        <input aria-label="Error message" placeholder="error message" required value={message} onInput={(e) => setMessage((e.target as HTMLInputElement).value)} />
         <button type="submit">Add fault rule</button>
       </form>
       <ErrorNotice error={error} />
