@@ -44,9 +44,10 @@ test("the guide's rule through the Event pattern form", { timeout: 30_000 }, asy
   const editor = page.getByTestId('editor-Event pattern');
   await page.waitForFunction(() => document.querySelector('[data-testid="editor-Event pattern"]')?.textContent?.includes('"State"'));
   assert.deepEqual(JSON.parse((await editor.locator('.cm-content').innerText()).replace(/\u00a0/g, ' ')), guidePattern);
+  await h.shot(page, '02-wizard-event-pattern-form');
   await page.getByRole('button', { name: 'Test pattern' }).click();
   assert.equal(await page.getByTestId('sandbox-result').innerText(), 'Sample event matched the event pattern.');
-  await h.shot(page, '02-wizard-event-pattern-form');
+  await h.shot(page, '02b-wizard-pattern-sandbox');
   await next(page);
   await page.getByRole('heading', { name: 'Select target(s)' }).waitFor();
   assert.equal(await page.getByLabel('Select a target', { exact: true }).inputValue(), 'sns');
