@@ -42,7 +42,7 @@ test("the guide's rule through the Event pattern form", { timeout: 30_000 }, asy
   assert.equal(await page.getByLabel('Event type', { exact: true }).inputValue(), 'EC2 AMI State Change');
   await page.getByRole('checkbox', { name: 'available', exact: true }).check();
   const editor = page.getByTestId('editor-Event pattern');
-  await page.waitForFunction(() => document.querySelector('[data-testid="editor-Event pattern"]')?.textContent?.includes('"State"'));
+  await editor.filter({ hasText: '"State"' }).waitFor();
   assert.deepEqual(JSON.parse((await editor.locator('.cm-content').innerText()).replace(/\u00a0/g, ' ')), guidePattern);
   await h.shot(page, '02-wizard-event-pattern-form');
   await page.getByRole('button', { name: 'Test pattern' }).click();
@@ -85,13 +85,14 @@ test('the same rule through the JSON editor: an invalid pattern shows AWS’s me
   await page.keyboard.insertText(invalid);
   const expected = `Event pattern is not valid. Reason: ${check(invalid)}`;
   assert.ok(check(invalid), 'the engine rejects it');
-  await page.waitForFunction((text) => document.querySelector('[data-testid="pattern-status"]')?.textContent === text, expected);
+  await page.getByTestId('pattern-status').filter({ hasText: 'Event pattern is not valid' }).waitFor();
+  assert.equal(await page.getByTestId('pattern-status').textContent(), expected);
   assert.equal(await page.getByRole('button', { name: 'Next' }).isDisabled(), true);
   await h.shot(page, '06-wizard-json-editor-invalid');
 
   await page.keyboard.press('Control+A');
   await page.keyboard.insertText(JSON.stringify(guidePattern, null, 1));
-  await page.waitForFunction(() => document.querySelector('[data-testid="pattern-status"]')?.textContent === 'Valid event pattern.');
+  await page.getByTestId('pattern-status').filter({ hasText: /^Valid event pattern\.$/ }).waitFor();
   await page.getByLabel('Sample event', { exact: true }).selectOption({ label: 'EC2 AMI State Change — failed' });
   await page.getByRole('button', { name: 'Test pattern' }).click();
   assert.equal(await page.getByTestId('sandbox-result').innerText(), 'Sample event did not match the event pattern.');

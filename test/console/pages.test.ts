@@ -65,7 +65,7 @@ test('a 768 px window: no horizontal scrolling, navigation still reachable', { t
     await page.goto(`${h.app.url}/#/${route}`);
     await page.locator('h1').first().waitFor();
     await page.waitForTimeout(200);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
     assert.ok(overflow <= 0, `${route}: ${overflow}px wider than the window`);
     assert.ok(await page.getByRole('navigation').getByRole('link', { name: 'AMIs' }).isVisible(), `${route}: navigation visible`);
   }
