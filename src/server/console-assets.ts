@@ -24,13 +24,15 @@ const types: Readonly<Record<string, string>> = {
 
 /**
  * Whether a request is for the console rather than an AWS API: a GET/HEAD with neither a SigV4
- * `Authorization` header nor an `X-Amz-Target`, for `/` or a file under `/assets/`. AWS clients
- * always sign, so they never land here.
+ * `Authorization` header nor an `X-Amz-Target` nor an `Action` parameter, for `/` or a file under
+ * `/assets/`. AWS clients always sign, so they never land here.
  */
 export function isConsoleRequest(req: IncomingMessage): boolean {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
   if (req.headers.authorization || req.headers['x-amz-target']) return false;
-  const path = (req.url ?? '/').split('?')[0]!;
+  const [path = '/', query = ''] = (req.url ?? '/').split('?', 2);
+  // EC2's query protocol also answers GET /?Action=…: such a request is an API call, even unsigned.
+  if (new URLSearchParams(query).has('Action')) return false;
   return path === '/' || path === '/index.html' || path.startsWith('/assets/') || path === '/favicon.svg';
 }
 

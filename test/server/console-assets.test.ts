@@ -59,4 +59,6 @@ test('signed AWS calls and X-Amz-Target requests never reach the console', async
   assert.equal((await fetch(`${base}/`, { headers: { 'x-amz-target': 'AWSEvents.ListRules' } })).status, 418);
   assert.equal((await fetch(`${base}/`, { method: 'POST' })).status, 418);
   assert.equal((await fetch(`${base}/2015-03-31/functions`)).status, 418);
+  assert.equal((await fetch(`${base}/?Action=DescribeImages&Version=2016-11-15`)).status, 418);
+  assert.equal((await fetch(`${base}/?lang=en`)).status, 200);
 });
