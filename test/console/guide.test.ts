@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { check } from '@amiwatch/event-pattern';
 import type { Page } from 'playwright-core';
-import { delivered, type DeliveryRequest } from '../../src/delivery/transport.js';
+import { delivered, failure, type DeliveryRequest } from '../../src/delivery/transport.js';
 import { openHarness, type Harness } from './browser.js';
 
 /**
@@ -17,7 +17,14 @@ const received: DeliveryRequest[] = [];
 let h: Harness;
 
 before(async () => {
-  h = await openHarness({ transports: { sns: { deliver: async (r) => (received.push(r), delivered) }, sqs: { deliver: async () => delivered } } });
+  h = await openHarness({
+    transports: {
+      sns: { deliver: async (r) => (received.push(r), delivered) },
+      sqs: { deliver: async () => delivered },
+      // A function that does not exist: a permanent failure, so the delivery ends `failed`.
+      lambda: { deliver: async () => failure(false, 'ResourceNotFoundException', 'Function not found: ami-failed-handler') },
+    },
+  });
 });
 after(() => h.close());
 
@@ -136,7 +143,11 @@ test('an image goes pending → available on the AMIs page while its event appea
   assert.ok(received.some((r) => (JSON.parse(r.payload) as { detail: { ImageId: string } }).detail.ImageId === json.detail.ImageId), 'the rule delivered it to the topic');
 });
 
-test('a fault rule makes the next image fail: failed badge, reason, and the failed event', { timeout: 40_000 }, async () => {
+test('a fault rule makes the next image fail: failed badge, reason, the failed event and its failed delivery', { timeout: 40_000 }, async () => {
+  const rules = h.app.events.rules;
+  const ctx = { accountId: '000000000000', region: 'us-east-1', requestId: 't' };
+  await rules.putRule(ctx, { Name: 'ami-failed', EventPattern: '{"source":["aws.ec2"],"detail":{"State":["failed"]}}' });
+  await h.app.events.targets.putTargets(ctx, { Rule: 'ami-failed', Targets: [{ Id: 'handler', Arn: 'arn:aws:lambda:us-east-1:000000000000:function:ami-failed-handler' }] });
   const amis = await h.page();
   await amis.goto(`${h.app.url}/#/amis`);
   await amis.getByLabel('Fault operation', { exact: true }).selectOption('CreateImage');
@@ -156,9 +167,12 @@ test('a fault rule makes the next image fail: failed badge, reason, and the fail
   await events.goto(`${h.app.url}/#/events`);
   await events.getByLabel('Pattern filter', { exact: true }).fill('{"detail": {"State": ["failed"]}}');
   const failed = events.getByTestId('event-row');
-  await failed.first().getByText('failed', { exact: true }).waitFor();
+  await failed.first().getByText('failed', { exact: true }).first().waitFor();
   assert.equal(await failed.count(), 1, 'the pattern filter leaves the failed event only');
+  await failed.getByText('failed', { exact: true }).nth(1).waitFor();
+  assert.match((await failed.locator('tr').first().getAttribute('class')) ?? '', /row-failed/, 'an event with a failed delivery stands out');
   await failed.getByRole('button', { name: 'Expand event' }).click();
   assert.match(await failed.getByTestId('event-json').innerText(), /Simulated snapshot failure/);
+  await failed.getByText('ResourceNotFoundException', { exact: false }).first().waitFor();
   await h.shot(events, '12-events-failed-filtered');
 });
