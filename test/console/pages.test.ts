@@ -153,3 +153,39 @@ test('the region selector scopes every page; the account is shown', { timeout: 2
   await page.getByText('No images in eu-west-1').waitFor();
   await page.getByLabel('Region').selectOption('us-east-1');
 });
+
+test('AMIs: register, copy, restore, then disable, enable and deregister from the list', { timeout: 40_000 }, async () => {
+  const page = await h.page();
+  await page.goto(`${h.app.url}/#/amis`);
+  await page.getByLabel('Operation', { exact: true }).selectOption('RegisterImage');
+  await page.getByLabel('Image name', { exact: true }).fill('registered');
+  await page.getByLabel('Root snapshot ID').fill('snap-0123456789abcdef0');
+  await page.getByRole('button', { name: 'Register image' }).click();
+  const registered = page.getByTestId('ami-registered');
+  await registered.getByText('available', { exact: true }).waitFor({ timeout: 15_000 });
+  const sourceId = (await registered.locator('td').first().innerText()).trim();
+
+  await page.getByLabel('Operation', { exact: true }).selectOption('CopyImage');
+  await page.getByLabel('Image name', { exact: true }).fill('copied');
+  await page.getByLabel('Source AMI ID').fill(sourceId);
+  await page.getByLabel('Source Region').fill('us-east-1');
+  await page.getByRole('button', { name: 'Copy image' }).click();
+  await page.getByTestId('ami-copied').getByText('pending', { exact: true }).waitFor();
+
+  await page.getByLabel('Operation', { exact: true }).selectOption('CreateRestoreImageTask');
+  await page.getByLabel('Image name', { exact: true }).fill('restored');
+  await page.getByLabel('S3 bucket').fill('my-ami-bucket');
+  await page.getByLabel('Object key').fill(`${sourceId}.bin`);
+  await page.getByRole('button', { name: 'Restore image' }).click();
+  await page.getByTestId('ami-restored').waitFor();
+
+  await registered.getByRole('button', { name: 'Disable' }).click();
+  await registered.getByText('disabled', { exact: true }).waitFor();
+  await registered.getByRole('button', { name: 'Enable' }).click();
+  await registered.getByText('available', { exact: true }).waitFor();
+  await registered.getByRole('button', { name: 'Deregister' }).click();
+  await registered.getByText('deregistered', { exact: true }).waitFor();
+  const history = (await (await fetch(`${h.app.url}/_amiwatch/events?bus=default`)).json()) as { events: { event: { detail: { ImageId: string; State: string } } }[] };
+  const states = history.events.filter((e) => e.event.detail.ImageId === sourceId).map((e) => e.event.detail.State);
+  assert.deepEqual(states.sort(), ['available', 'available', 'deregistered', 'disabled'].sort());
+});

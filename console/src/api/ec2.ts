@@ -4,7 +4,7 @@ import { ApiError, send } from './http.js';
  * EC2 over its query protocol: a form-encoded POST (`Action`, `Version=2016-11-15`, lists as
  * `Name.1`, `Name.2`, structures as `Name.1.Field`) answered with XML, read with DOMParser.
  */
-type Param = string | number | boolean | undefined | Param[] | { [k: string]: Param };
+export type Param = string | number | boolean | undefined | Param[] | { [k: string]: Param };
 
 /** Flattens nested input into EC2 query keys (arrays become `.1`, `.2`, …). */
 export function flatten(input: Record<string, Param>, prefix = '', out = new URLSearchParams()): URLSearchParams {

@@ -14,7 +14,10 @@ const fields: Record<Operation, { name: string; label: string; placeholder: stri
     { name: 'SourceImageId', label: 'Source AMI ID', placeholder: 'ami-…' },
     { name: 'SourceRegion', label: 'Source Region', placeholder: 'us-east-1' },
   ],
-  RegisterImage: [{ name: 'ImageLocation', label: 'Image location (S3 manifest)', placeholder: 'my-bucket/image.manifest.xml' }],
+  RegisterImage: [
+    { name: 'SnapshotId', label: 'Root snapshot ID', placeholder: 'snap-0123456789abcdef0 (EBS-backed)' },
+    { name: 'ImageLocation', label: 'or image location', placeholder: 'my-bucket/image.manifest.xml (instance store)' },
+  ],
   CreateRestoreImageTask: [
     { name: 'Bucket', label: 'S3 bucket', placeholder: 'my-ami-bucket' },
     { name: 'ObjectKey', label: 'Object key', placeholder: 'ami-0123456789example.bin' },
@@ -136,8 +139,13 @@ function CreateImageForm({ onDone, onError }: { onDone: (id: string, op: string)
   const submit = async () => {
     try {
       onError(null);
-      const input: Record<string, string> = { Name: name, ...values };
-      if (op === 'RegisterImage' && !input.ImageLocation) input.RootDeviceName = '/dev/xvda';
+      const { SnapshotId, ...rest } = Object.fromEntries(fields[op].map((f) => [f.name, values[f.name] ?? '']));
+      const input: Parameters<typeof ec2>[1] = { Name: name, ...rest };
+      // An EBS-backed image: its root device is mapped to the snapshot (RegisterImage's usual form).
+      if (op === 'RegisterImage' && SnapshotId) {
+        input.RootDeviceName = '/dev/xvda';
+        input.BlockDeviceMapping = [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId } }];
+      }
       const root = await ec2(op, input);
       onDone(text(root, 'imageId') ?? '', op);
       setName('');
@@ -157,7 +165,7 @@ function CreateImageForm({ onDone, onError }: { onDone: (id: string, op: string)
       <div class="toolbar">
         <label>
           Operation{' '}
-          <select value={op} onChange={(e) => setOp((e.target as HTMLSelectElement).value as Operation)}>
+          <select aria-label="Operation" value={op} onChange={(e) => setOp((e.target as HTMLSelectElement).value as Operation)}>
             {Object.keys(fields).map((o) => (
               <option key={o}>{o}</option>
             ))}
