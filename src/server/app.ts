@@ -23,6 +23,7 @@ import { ControlApi } from './control-api.js';
 import { loadCredentials } from './credentials-file.js';
 import { createListener } from './http-listener.js';
 import { ServiceRegistry } from './service-registry.js';
+import { openNotifications, type Notifications } from './notifications.js';
 
 export interface AppOptions {
   readonly config: Config;
@@ -43,6 +44,8 @@ export interface App {
   readonly store: Store;
   readonly worker: DeliveryWorker;
   readonly registry: ServiceRegistry;
+  /** SNS and SQS (issue 5). */
+  readonly notifications: Notifications;
   close(): Promise<void>;
 }
 
@@ -93,11 +96,16 @@ export async function startApp(options: AppOptions): Promise<App> {
     });
     const registry = new ServiceRegistry();
     registerServices(registry, { events, ec2, log });
+    // SNS + SQS: routes, EventBridge transports, DLQ sink and control pages (src/server/notifications.ts).
+    let baseUrl = '';
+    const notifications = await openNotifications({ config, store, clock, random, log, baseUrl: () => baseUrl });
+    for (const route of notifications.routes) registry.register(route);
 
     const transports = new TransportRegistry();
     transports.register('events', new EventBusTransport(events.ingestion));
+    for (const [service, t] of Object.entries(notifications.transports)) transports.register(service, t);
     for (const [service, t] of Object.entries(options.transports ?? {})) transports.register(service, t);
-    const worker = new DeliveryWorker({ store, transports, clock, random, feed: events.feed, onError: (e) => log(`delivery: ${String(e)}`) });
+    const worker = new DeliveryWorker({ store, transports, clock, random, feed: events.feed, deadLetters: notifications.deadLetters, onError: (e) => log(`delivery: ${String(e)}`) });
 
     const control = new ControlApi({
       events,
@@ -106,7 +114,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       defaultAccount: config.defaultAccount,
       defaultRegion: config.defaultRegion,
       version: VERSION,
-      mounts: [{ prefix: faultsPath, handler: createEc2FaultsHandler(ec2.faults) }],
+      mounts: [{ prefix: faultsPath, handler: createEc2FaultsHandler(ec2.faults) }, ...notifications.mounts],
     });
     const server = createListener({
       registry,
@@ -133,6 +141,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     prune?.unref();
     const port = (server.address() as AddressInfo).port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    baseUrl = `http://${host}:${port}`;
     let closing: Promise<void> | null = null;
     return {
       url: `http://${host}:${port}`,
@@ -142,6 +151,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       store,
       worker,
       registry,
+      notifications,
       close() {
         closing ??= (async () => {
           if (schedule) clearInterval(schedule);
@@ -152,6 +162,7 @@ export async function startApp(options: AppOptions): Promise<App> {
           // Keep-alive clients would hold the listener open for keepAliveTimeout: in-flight
           // requests get a short grace, then every connection is closed.
           const force = setTimeout(() => server.closeAllConnections(), 2_000);
+          await notifications.close();
           await closed;
           clearTimeout(force);
           await ec2.lifecycle.stop();
