@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { PutEventsCommand, PutRuleCommand, PutTargetsCommand, type Target } from '@aws-sdk/client-eventbridge';
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { ManualClock } from '../../src/core/shared/clock.js';
@@ -34,7 +34,7 @@ function flaky(failures: number): Transport & { calls: number } {
   return t;
 }
 
-async function setup(app: App, targets: Parameters<typeof PutTargetsCommand.prototype.constructor>[0]['Targets']) {
+async function setup(app: App, targets: Target[]) {
   const eb = sdkClient(app);
   const sqs = sqsClient(app);
   await sqs.send(new CreateQueueCommand({ QueueName: 'dlq' }));

@@ -61,7 +61,7 @@ describe('SQS with @aws-sdk/client-sqs (JSON 1.0)', () => {
     assert.equal(m.Attributes?.ApproximateReceiveCount, '1');
     assert.equal((await sqs.send(new ReceiveMessageCommand({ QueueUrl: url }))).Messages, undefined, 'invisible while in flight');
     clock.advance(31_000);
-    const again = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, AttributeNames: ['ApproximateReceiveCount'] }));
+    const again = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }));
     assert.equal(again.Messages![0]!.Attributes?.ApproximateReceiveCount, '2');
     await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: again.Messages![0]!.ReceiptHandle!, VisibilityTimeout: 0 }));
     const third = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url }));

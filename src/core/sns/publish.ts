@@ -6,6 +6,7 @@ import type { RequestContext } from '../shared/request-context.js';
 import { isServiceError, ServiceError } from '../shared/service-error.js';
 import type { SnsEndpoints } from './endpoints.js';
 import { matchesAttributes, matchesBody } from './filter-policy.js';
+import { messageFor } from './message-format.js';
 import type { Notification, SnsAttributeValue, SubscriptionDoc, TopicDoc } from './model.js';
 import type { SnsState } from './sns-state.js';
 
@@ -109,11 +110,12 @@ export class Publisher {
   }
 }
 
+/** The body scope filters what this subscription would receive (its protocol's message). */
 function passes(sub: SubscriptionDoc, n: Notification): boolean {
   const policy = sub.attributes.FilterPolicy;
   if (!policy) return true;
   const parsed = JSON.parse(policy) as Record<string, unknown>;
-  return sub.attributes.FilterPolicyScope === 'MessageBody' ? matchesBody(parsed, n.perProtocol?.default ?? n.message) : matchesAttributes(parsed, n.attributes);
+  return sub.attributes.FilterPolicyScope === 'MessageBody' ? matchesBody(parsed, messageFor(n, sub.protocol)) : matchesAttributes(parsed, n.attributes);
 }
 
 function parseStructure(message: string): Record<string, string> {
