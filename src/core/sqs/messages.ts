@@ -137,8 +137,8 @@ export class SqsMessages {
         got.push({ ...m, receiveCount: m.receiveCount + 1, firstReceivedAt: m.firstReceivedAt ?? now, visibleAt: now + visibility * 1000, receipt: this.random.hex(16) });
       }
     }
-    if (toDlq.length > 0 && dlq) await this.state.move(q, dlq, toDlq);
-    await this.state.update(q, got, expired);
+    // Both apply to memory synchronously, before either write: no other receive sees these.
+    await Promise.all([toDlq.length > 0 && dlq ? this.state.move(q, dlq, toDlq) : undefined, this.state.update(q, got, expired)]);
     return got;
   }
 

@@ -22,6 +22,26 @@ export class SqsState {
 
   private constructor(private readonly store: Store) {}
 
+  /**
+   * Group commit: writes requested in the same event-loop turn (a delivery round sending to a
+   * queue hundreds of times, a burst of SendMessage calls) share one store transaction. Every
+   * caller still resolves only after its own writes are durable.
+   */
+  private pending: ResourceWrite[] = [];
+  private flushing: Promise<void> | null = null;
+
+  private persist(writes: readonly ResourceWrite[]): Promise<void> {
+    if (writes.length === 0) return Promise.resolve();
+    this.pending.push(...writes);
+    this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      const batch = this.pending;
+      this.pending = [];
+      this.flushing = null;
+      return this.store.writeResources(batch);
+    });
+    return this.flushing;
+  }
+
   static async load(store: Store): Promise<SqsState> {
     const state = new SqsState(store);
     for (const r of await store.loadResources(SQS_KIND.queue)) {
@@ -45,14 +65,14 @@ export class SqsState {
   }
 
   async putQueue(doc: QueueDoc): Promise<void> {
-    await this.store.writeResources([{ kind: SQS_KIND.queue, key: doc.arn, doc: JSON.stringify(doc) }]);
+    await this.persist([{ kind: SQS_KIND.queue, key: doc.arn, doc: JSON.stringify(doc) }]);
     const q = this.queues.get(doc.arn);
     if (q) q.doc = doc;
     else this.queues.set(doc.arn, { doc, messages: new Map(), nextSeq: 1, waiters: new Set() });
   }
 
   async deleteQueue(q: QueueEntry): Promise<void> {
-    await this.store.writeResources([
+    await this.persist([
       { kind: SQS_KIND.queue, key: q.doc.arn, doc: null },
       ...[...q.messages.values()].map((m) => ({ kind: SQS_KIND.message, key: messageKey(m), doc: null })),
     ]);
@@ -63,36 +83,39 @@ export class SqsState {
   /** Adds new messages (seq assigned here) in one write; wakes long pollers. */
   async addMessages(q: QueueEntry, messages: Omit<MessageDoc, 'seq' | 'queueArn'>[]): Promise<MessageDoc[]> {
     const docs = messages.map((m) => ({ ...m, queueArn: q.doc.arn, seq: q.nextSeq++ }));
-    await this.store.writeResources(docs.map((m) => ({ kind: SQS_KIND.message, key: messageKey(m), doc: JSON.stringify(m) })));
+    await this.persist(docs.map((m) => ({ kind: SQS_KIND.message, key: messageKey(m), doc: JSON.stringify(m) })));
     for (const m of docs) q.messages.set(m.seq, m);
     for (const w of [...q.waiters]) w();
     return docs;
   }
 
-  /** Writes changed messages (`null` in `removed` deletes) in one write. */
+  /**
+   * Writes changed and removed messages in one write. Memory is updated first, at once: two
+   * receives in the same turn must not both take a message while its write is in flight (a
+   * failed write then only makes a message visible or present again: at-least-once).
+   */
   async update(q: QueueEntry, changed: readonly MessageDoc[], removed: readonly MessageDoc[] = []): Promise<void> {
-    const writes: ResourceWrite[] = [
-      ...changed.map((m) => ({ kind: SQS_KIND.message, key: messageKey(m), doc: JSON.stringify(m) })),
-      ...removed.map((m) => ({ kind: SQS_KIND.message, key: messageKey(m), doc: null })),
-    ];
-    if (writes.length > 0) await this.store.writeResources(writes);
     for (const m of changed) q.messages.set(m.seq, m);
     for (const m of removed) q.messages.delete(m.seq);
+    await this.persist([
+      ...changed.map((m) => ({ kind: SQS_KIND.message, key: messageKey(m), doc: JSON.stringify(m) })),
+      ...removed.map((m) => ({ kind: SQS_KIND.message, key: messageKey(m), doc: null })),
+    ]);
   }
 
-  /** Moves messages to another queue (redrive) in one write. */
+  /** Moves messages to another queue (redrive) in one write; memory first, as in `update`. */
   async move(from: QueueEntry, to: QueueEntry, messages: readonly MessageDoc[]): Promise<void> {
     const moved = messages.map((m) => ({ ...m, queueArn: to.doc.arn, seq: to.nextSeq++, receiveCount: 0, deadLetterSourceArn: from.doc.arn }));
     for (const m of moved) {
       delete m.receipt;
       delete m.firstReceivedAt;
     }
-    await this.store.writeResources([
-      ...messages.map((m) => ({ kind: SQS_KIND.message, key: messageKey(m), doc: null })),
-      ...moved.map((m) => ({ kind: SQS_KIND.message, key: messageKey(m), doc: JSON.stringify(m) })),
-    ]);
     for (const m of messages) from.messages.delete(m.seq);
     for (const m of moved) to.messages.set(m.seq, m);
     for (const w of [...to.waiters]) w();
+    await this.persist([
+      ...messages.map((m) => ({ kind: SQS_KIND.message, key: messageKey(m), doc: null })),
+      ...moved.map((m) => ({ kind: SQS_KIND.message, key: messageKey(m), doc: JSON.stringify(m) })),
+    ]);
   }
 }

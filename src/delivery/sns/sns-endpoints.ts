@@ -30,6 +30,9 @@ export interface SnsDriversOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
+/** Per HTTP endpoint: enough to keep a subscriber busy, few enough not to flood it with sockets. */
+const HTTP_CONCURRENCY = 16;
+
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
 /**
@@ -147,11 +150,29 @@ export class SnsEndpointDrivers implements SnsEndpoints {
       ...(raw && { 'x-amz-sns-rawdelivery': 'true' }),
     };
     for (let attempt = 1; ; attempt++) {
-      const r = await post({ url: sub.endpoint, headers, body });
+      const r = await this.limited(sub.endpoint, () => post({ url: sub.endpoint, headers, body }));
       if (r.ok) return this.record(sub, messageId, kind, 'delivered', attempt);
       if (attempt > retry.numRetries) return this.record(sub, messageId, kind, 'failed', attempt, r.error);
       this.record(sub, messageId, kind, 'retrying', attempt, r.error);
       await this.sleep(retryDelay(retry, attempt) * 1000);
+    }
+  }
+
+  /** At most HTTP_CONCURRENCY requests in flight per endpoint; the rest wait their turn (in order). */
+  private readonly slots = new Map<string, { active: number; waiting: (() => void)[] }>();
+
+  private async limited<T>(endpoint: string, work: () => Promise<T>): Promise<T> {
+    let slot = this.slots.get(endpoint);
+    if (!slot) this.slots.set(endpoint, (slot = { active: 0, waiting: [] }));
+    if (slot.active >= HTTP_CONCURRENCY) await new Promise<void>((r) => slot.waiting.push(r));
+    slot.active++;
+    try {
+      return await work();
+    } finally {
+      slot.active--;
+      const next = slot.waiting.shift();
+      if (next) next();
+      else if (slot.active === 0) this.slots.delete(endpoint);
     }
   }
 
