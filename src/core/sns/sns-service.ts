@@ -19,6 +19,7 @@ import type { Random } from '../shared/random.js';
 import type { RequestContext } from '../shared/request-context.js';
 import { ServiceError } from '../shared/service-error.js';
 import type { SnsEndpoints } from './endpoints.js';
+import { paginate } from './paging.js';
 import { Publisher } from './publish.js';
 import { SnsState } from './sns-state.js';
 import { Subscriptions } from './subscriptions.js';
@@ -148,15 +149,6 @@ function checkTopicAttributes(attrs: Readonly<Record<string, string>>): Record<s
     if (k === 'DisplayName' && v.length > 100) throw new ServiceError('InvalidParameter', 'Invalid parameter: DisplayName');
   }
   return { ...attrs };
-}
-
-/** Pages of 100, the token being the last ARN of the page (base64). */
-export function paginate(arns: readonly string[], token: string | undefined): { page: string[]; next?: string } {
-  const after = token ? Buffer.from(token, 'base64').toString('utf8') : '';
-  const start = after ? arns.findIndex((a) => a > after) : 0;
-  if (start < 0) return { page: [] };
-  const page = arns.slice(start, start + 100);
-  return start + 100 < arns.length ? { page, next: Buffer.from(page[page.length - 1]!).toString('base64') } : { page };
 }
 
 function defaultPolicy(arn: string, account: string): string {

@@ -22,7 +22,7 @@ import type { SnsEndpoints } from './endpoints.js';
 import { checkFilterPolicy } from './filter-policy.js';
 import type { Protocol, SubscriptionDoc } from './model.js';
 import type { SnsState } from './sns-state.js';
-import { paginate } from './sns-service.js';
+import { paginate } from './paging.js';
 
 const TOKEN_TTL_MS = 3 * 24 * 3600_000;
 const SUB_ATTRIBUTES = new Set(['RawMessageDelivery', 'FilterPolicy', 'FilterPolicyScope', 'DeliveryPolicy', 'RedrivePolicy', 'SubscriptionRoleArn', 'ReplayPolicy']);
