@@ -16,11 +16,15 @@ import { delivered, type Transport } from '../../src/delivery/transport.js';
  *  3. an SNS topic with an HTTP subscriber (node:http, signed JSON notifications).
  * One process (server, load, consumers), durable SQLite file, 10 entries per PutEvents. Each event
  * carries its send time; latency is PutEvents sent → the consumer/subscriber has it.
- * `BENCH_SECONDS=5 CONNECTIONS=8 npm run bench:delivery`.
+ * Each target is run twice: closed loop (throughput; latency then includes the backlog) and paced
+ * at PACED events/s (latency of the path itself).
+ * `BENCH_SECONDS=5 CONNECTIONS=8 PACED=200 npm run bench:delivery`.
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 8);
 const AUTH = 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/events/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=0000';
+/** The paced phases' rate: well under every path's capacity, so latency is the path's, not a queue's. */
+const PACED = Number(process.env.PACED ?? 200);
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 
 function putEvents(agent: Agent, url: URL, source: string, seq: number): Promise<void> {
@@ -50,8 +54,12 @@ class Sink {
   }
 }
 
-/** Closed-loop PutEvents for SECONDS, then waits for every event to arrive; returns the figures. */
-async function phase(app: App, source: string, sink: Sink) {
+/**
+ * PutEvents for SECONDS — closed loop (rate 0: throughput), or paced at `rate` events/s (latency
+ * without a backlog) — then waits for every event to arrive; returns the figures.
+ */
+async function phase(app: App, source: string, sink: Sink, rate = 0) {
+  sink.latencies = [];
   const url = new URL(app.url);
   const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
   const start = Date.now();
@@ -60,7 +68,12 @@ async function phase(app: App, source: string, sink: Sink) {
   await Promise.all(
     Array.from({ length: CONNECTIONS }, async () => {
       while (Date.now() - start < SECONDS * 1000) {
-        await putEvents(agent, url, source, seq++);
+        const mine = seq++;
+        if (rate > 0) {
+          const wait = start + (mine * 10 * 1000) / rate - Date.now();
+          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        }
+        await putEvents(agent, url, source, mine);
         sent += 10;
       }
     }),
@@ -129,6 +142,11 @@ async function main() {
     'SQS queue + consumers': await phase(app, 'bench.sqs', queue),
     'SNS → HTTP subscriber': await phase(app, 'bench.sns', http),
   };
+  const paced = {
+    'baseline (no-op target)': await phase(app, 'bench.noop', baseline, PACED),
+    'SQS queue + consumers': await phase(app, 'bench.sqs', queue, PACED),
+    'SNS → HTTP subscriber': await phase(app, 'bench.sns', http, PACED),
+  };
   consuming = false;
   await Promise.all(consumers);
   sqs.destroy();
@@ -139,8 +157,10 @@ async function main() {
   const base = results['baseline (no-op target)'].perSecond;
   console.log(`bench/delivery (${SECONDS} s of load per phase, ${CONNECTIONS} connections, 10 events per PutEvents, durable SQLite, one process)`);
   for (const [k, r] of Object.entries(results)) {
-    console.log(`  ${k.padEnd(26)} ${Math.round(r.perSecond).toLocaleString('en-US')} events/s delivered (${((r.perSecond / base) * 100).toFixed(0)}% of baseline), ${r.delivered}/${r.sent} delivered, PutEvents → received p50 ${r.p50} ms, p99 ${r.p99} ms`);
+    console.log(`  ${k.padEnd(26)} ${Math.round(r.perSecond).toLocaleString('en-US')} events/s delivered (${((r.perSecond / base) * 100).toFixed(0)}% of baseline), ${r.delivered}/${r.sent} delivered, PutEvents → received p50 ${r.p50} ms, p99 ${r.p99} ms (at saturation)`);
   }
+  console.log(`  paced at ${PACED} events/s:`);
+  for (const [k, r] of Object.entries(paced)) console.log(`  ${k.padEnd(26)} ${r.delivered}/${r.sent} delivered, PutEvents → received p50 ${r.p50} ms, p99 ${r.p99} ms`);
 }
 
 await main();
