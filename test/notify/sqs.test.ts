@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import {
   ChangeMessageVisibilityCommand,
@@ -133,5 +136,24 @@ describe('SQS over awsQuery (CLI v2.9, older SDKs)', () => {
     const missing = await queryCall(app, 'sqs', { Action: 'GetQueueUrl', Version: '2012-11-05', QueueName: 'absent' });
     assert.equal(missing.status, 400);
     assert.match(missing.body, /<Code>AWS\.SimpleQueueService\.NonExistentQueue<\/Code>/);
+  });
+});
+
+describe('SQS with the AWS CLI v2 (awsQuery)', () => {
+  const AWS = '/usr/bin/aws';
+  it('create-queue, send-message with attributes, receive-message', { skip: !existsSync(AWS) && 'AWS CLI v2 not installed', timeout: 30_000 }, async () => {
+    const env = {
+      PATH: process.env.PATH ?? '/usr/bin', HOME: process.env.HOME ?? '/tmp', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_DEFAULT_REGION: 'us-east-1',
+      AWS_PAGER: '', AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+    };
+    const cli = async (...args: string[]) => JSON.parse((await promisify(execFile)(AWS, ['--endpoint-url', app.url, '--output', 'json', ...args], { env })).stdout || '{}') as Record<string, unknown>;
+    const { QueueUrl } = (await cli('sqs', 'create-queue', '--queue-name', 'cli-q')) as { QueueUrl: string };
+    assert.equal(QueueUrl, `${app.url}/000000000000/cli-q`);
+    const sent = await cli('sqs', 'send-message', '--queue-url', QueueUrl, '--message-body', 'from the CLI', '--message-attributes', '{"k":{"DataType":"String","StringValue":"v"}}');
+    assert.match(String(sent.MD5OfMessageAttributes), /^[0-9a-f]{32}$/);
+    const got = (await cli('sqs', 'receive-message', '--queue-url', QueueUrl, '--message-attribute-names', 'All', '--attribute-names', 'All')) as { Messages: { Body: string; Attributes: Record<string, string>; MessageAttributes: Record<string, { StringValue: string }> }[] };
+    assert.equal(got.Messages[0]!.Body, 'from the CLI');
+    assert.equal(got.Messages[0]!.Attributes.ApproximateReceiveCount, '1');
+    assert.equal(got.Messages[0]!.MessageAttributes.k!.StringValue, 'v');
   });
 });

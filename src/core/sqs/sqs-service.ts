@@ -100,7 +100,9 @@ export class SqsService {
       .sort();
     const max = input.MaxResults ?? 1000;
     if (max < 1 || max > 1000) throw new ServiceError('InvalidParameterValue', 'Value for parameter MaxResults is invalid. Reason: must be between 1 and 1000.');
-    const start = input.NextToken ? Math.max(0, all.findIndex((a) => a > Buffer.from(input.NextToken!, 'base64').toString('utf8'))) : 0;
+    const after = input.NextToken ? Buffer.from(input.NextToken, 'base64').toString('utf8') : null;
+    const found = after === null ? 0 : all.findIndex((a) => a > after);
+    const start = found < 0 ? all.length : found;
     const page = all.slice(start, start + max);
     const more = input.MaxResults !== undefined && start + max < all.length;
     return {
