@@ -29,6 +29,8 @@ export interface Config {
   readonly publicUrl: string | null;
   /** Webhook that SNS SMS and mobile push messages are POSTed to; null = recorded in the outbox only. */
   readonly notifyWebhookUrl: string | null;
+  /** PEM file of CA certificates trusted for https SNS subscribers, besides Node's roots. */
+  readonly subscriberCaFile: string | null;
 }
 
 export const defaults: Config = Object.freeze({
@@ -46,6 +48,7 @@ export const defaults: Config = Object.freeze({
   mailFrom: 'no-reply@sns.amazonaws.com',
   publicUrl: null,
   notifyWebhookUrl: null,
+  subscriberCaFile: null,
 });
 
 export class ConfigError extends Error {}
@@ -69,6 +72,7 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
       'mail-from': { type: 'string' },
       'public-url': { type: 'string' },
       'notify-webhook-url': { type: 'string' },
+      'subscriber-ca-file': { type: 'string' },
     },
   });
   const pick = (flag: string | undefined, name: string): string | undefined => flag ?? env[`AMIWATCH_${name}`];
@@ -109,6 +113,7 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
     mailFrom: pick(values['mail-from'], 'MAIL_FROM') ?? defaults.mailFrom,
     publicUrl: url(values['public-url'], 'PUBLIC_URL', '--public-url'),
     notifyWebhookUrl: url(values['notify-webhook-url'], 'NOTIFY_WEBHOOK_URL', '--notify-webhook-url'),
+    subscriberCaFile: ((f) => (f ? resolve(f) : null))(pick(values['subscriber-ca-file'], 'SUBSCRIBER_CA_FILE')),
   });
 }
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Clock } from '../core/shared/clock.js';
 import type { Random } from '../core/shared/random.js';
 import { SnsService } from '../core/sns/sns-service.js';
@@ -65,6 +66,7 @@ export async function openNotifications(o: NotificationsOptions): Promise<Notifi
   const outbox = new Outbox(store, provider);
   const deliveryLog = new SnsDeliveryLog(1000, (r) => o.log(`sns: ${r.kind} to ${r.protocol} ${r.endpoint} failed after ${r.attempts} attempt(s): ${r.error ?? ''}`));
   const enc = encodeURIComponent;
+  const ca = config.subscriberCaFile ? [readFileSync(config.subscriberCaFile, 'utf8')] : undefined;
   const drivers = new SnsEndpointDrivers({
     clock,
     random,
@@ -75,6 +77,7 @@ export async function openNotifications(o: NotificationsOptions): Promise<Notifi
     outbox,
     lambda: o.lambda ?? missingLambda,
     log: deliveryLog,
+    ...(ca && { ca }),
     links: {
       subscribeUrl: (topicArn, token) => `${base()}${SNS_PUBLIC}/confirm?Action=ConfirmSubscription&TopicArn=${enc(topicArn)}&Token=${enc(token)}`,
       confirmPageUrl: (topicArn, token) => `${base()}${SNS_PUBLIC}/confirmation.html?TopicArn=${enc(topicArn)}&Token=${enc(token)}`,

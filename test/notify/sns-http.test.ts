@@ -1,4 +1,10 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { createVerify, X509Certificate } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -113,5 +119,40 @@ describe('SNS → HTTP subscriber', () => {
     assert.equal(note.TopicArn, TopicArn);
     assert.equal(note.Subject, undefined, 'EventBridge publishes without a Subject');
     assert.equal(JSON.parse(note.Message).detail.id, 1);
+  });
+});
+
+describe('SNS → HTTPS subscriber (its certificate from a private CA, trusted with --subscriber-ca-file)', () => {
+  it('confirms and receives a SignatureVersion 2 notification that verifies', { timeout: 30_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'amiwatch-https-'));
+    try {
+      await promisify(execFile)('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1']);
+      const got: Received[] = [];
+      const server = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (req, res) => {
+        let body = '';
+        req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+        req.on('end', () => (got.push({ headers: req.headers, doc: JSON.parse(body) as Record<string, string> }), res.writeHead(200).end()));
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const secure = await startTestServer({ subscriberCaFile: join(dir, 'cert.pem') });
+      const client = snsClient(secure);
+      try {
+        const { TopicArn } = await client.send(new CreateTopicCommand({ Name: 'secure', Attributes: { SignatureVersion: '2' } }));
+        await client.send(new SubscribeCommand({ TopicArn, Protocol: 'https', Endpoint: `https://127.0.0.1:${(server.address() as AddressInfo).port}/hook` }));
+        const conf = await waitFor(() => got.find((r) => r.doc.Type === 'SubscriptionConfirmation'), 'https confirmation');
+        assert.ok(await verify(conf.doc));
+        assert.equal((await fetch(conf.doc.SubscribeURL!)).status, 200);
+        await client.send(new PublishCommand({ TopicArn, Message: 'over TLS' }));
+        const n = await waitFor(() => got.find((r) => r.doc.Message === 'over TLS'), 'https notification');
+        assert.equal(n.doc.SignatureVersion, '2');
+        assert.ok(await verify(n.doc));
+      } finally {
+        client.destroy();
+        await secure.close();
+        server.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,3 +1,6 @@
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { rootCertificates } from 'node:tls';
 import type { SubscriptionDoc, TopicDoc } from '../../core/sns/model.js';
 
 /** The healthy-retry part of an SNS delivery policy (sns-message-delivery-retries). */
@@ -45,15 +48,46 @@ export interface HttpPost {
   readonly url: string;
   readonly headers: Record<string, string>;
   readonly body: string;
+  /** Certificates trusted for https endpoints besides Node's roots (--subscriber-ca-file). */
+  readonly ca?: readonly string[];
 }
 
-/** One POST; 2xx is success, anything else (or no answer in 15 s, AWS's timeout) is a failure. */
-export async function post(p: HttpPost): Promise<{ ok: true } | { ok: false; error: string }> {
-  try {
-    const res = await fetch(p.url, { method: 'POST', headers: p.headers, body: p.body, signal: AbortSignal.timeout(15_000), redirect: 'manual' });
-    await res.arrayBuffer().catch(() => undefined);
-    return res.status >= 200 && res.status < 300 ? { ok: true } : { ok: false, error: `HTTP ${res.status}` };
-  } catch (err) {
-    return { ok: false, error: (err as Error).message };
+/**
+ * One POST; 2xx is success, anything else (or no answer in 15 s, AWS's timeout) is a failure.
+ * node:http(s) rather than fetch: https subscribers with a private CA need a per-request `ca`.
+ */
+export function post(p: HttpPost): Promise<{ ok: true } | { ok: false; error: string }> {
+  return new Promise((resolve) => {
+    let url: URL;
+    try {
+      url = new URL(p.url);
+    } catch {
+      return resolve({ ok: false, error: `invalid endpoint URL ${p.url}` });
+    }
+    const body = Buffer.from(p.body, 'utf8');
+    const options = { method: 'POST', headers: { ...p.headers, 'content-length': String(body.length) }, timeout: 15_000, agent: url.protocol === 'https:' ? httpsAgent(p.ca) : httpAgent };
+    const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, options, (res) => {
+      res.resume();
+      res.on('end', () => {
+        const status = res.statusCode ?? 0;
+        resolve(status >= 200 && status < 300 ? { ok: true } : { ok: false, error: `HTTP ${status}` });
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error('no answer within 15 s')));
+    req.on('error', (err) => resolve({ ok: false, error: err.message }));
+    req.end(body);
+  });
+}
+
+const httpAgent = new HttpAgent({ keepAlive: true });
+const httpsAgents = new Map<string, HttpsAgent>();
+
+function httpsAgent(ca: readonly string[] | undefined): HttpsAgent {
+  const key = ca?.join('') ?? '';
+  let agent = httpsAgents.get(key);
+  if (!agent) {
+    agent = new HttpsAgent({ keepAlive: true, ...(ca && ca.length > 0 && { ca: [...rootCertificates, ...ca] }) });
+    httpsAgents.set(key, agent);
   }
+  return agent;
 }

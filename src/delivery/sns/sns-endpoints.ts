@@ -26,6 +26,8 @@ export interface SnsDriversOptions {
   readonly outbox: Outbox;
   readonly lambda: LambdaInvoker;
   readonly log: SnsDeliveryLog;
+  /** Extra certificates trusted for https subscribers (PEM). */
+  readonly ca?: readonly string[];
   /** Waits between HTTP retries (tests pass one that does not sleep). */
   readonly sleep?: (ms: number) => Promise<void>;
 }
@@ -150,7 +152,7 @@ export class SnsEndpointDrivers implements SnsEndpoints {
       ...(raw && { 'x-amz-sns-rawdelivery': 'true' }),
     };
     for (let attempt = 1; ; attempt++) {
-      const r = await this.limited(sub.endpoint, () => post({ url: sub.endpoint, headers, body }));
+      const r = await this.limited(sub.endpoint, () => post({ url: sub.endpoint, headers, body, ...(this.o.ca && { ca: this.o.ca }) }));
       if (r.ok) return this.record(sub, messageId, kind, 'delivered', attempt);
       if (attempt > retry.numRetries) return this.record(sub, messageId, kind, 'failed', attempt, r.error);
       this.record(sub, messageId, kind, 'retrying', attempt, r.error);
