@@ -6,6 +6,7 @@ import { parseArn } from '../core/shared/arn.js';
 import type { Clock } from '../core/shared/clock.js';
 import type { Random } from '../core/shared/random.js';
 import type { ClaimedDelivery, DeliveryOutcome, Store } from '../storage/store.js';
+import type { DeliveryObserver } from './delivery-observer.js';
 import { failure, type DeliveryResult, type TransportRegistry } from './transport.js';
 
 export interface DeliveryWorkerOptions {
@@ -22,6 +23,8 @@ export interface DeliveryWorkerOptions {
   readonly attemptTimeoutMs?: number;
   /** Called on a transport that throws (a bug): the delivery is retried. */
   readonly onError?: (err: unknown) => void;
+  /** Told of every settled attempt (metrics). */
+  readonly observer?: DeliveryObserver;
 }
 
 /**
@@ -146,6 +149,7 @@ export class DeliveryWorker {
             : { id: d.id, status: 'failed', attempts, error: `EXHAUSTED ${decision.exhausted} after ${result.code}: ${result.message}` };
       }
     }
+    this.o.observer?.settled(d, outcome, this.o.clock.now());
     if (this.o.feed.watchingDeliveries) this.o.feed.publishDelivery({
       deliveryId: d.id,
       eventId: d.eventId,

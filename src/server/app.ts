@@ -22,6 +22,8 @@ import { ConfigError, databasePath, isLoopback, type Config } from './config.js'
 import { ControlApi } from './control-api.js';
 import { loadCredentials } from './credentials-file.js';
 import { createListener } from './http-listener.js';
+import { startLambda, type LambdaModule } from './lambda-module.js';
+import { startMetrics, type MetricsModule } from './metrics-module.js';
 import { ServiceRegistry } from './service-registry.js';
 
 export interface AppOptions {
@@ -43,6 +45,10 @@ export interface App {
   readonly store: Store;
   readonly worker: DeliveryWorker;
   readonly registry: ServiceRegistry;
+  /** Lambda functions (docs/lambda.md): `lambda.invoker` is what SNS `lambda` subscriptions call. */
+  readonly lambda: LambdaModule;
+  /** Metrics (docs/metrics.md): `metrics.hub` is the MetricsRecorder services record through. */
+  readonly metrics: MetricsModule;
   close(): Promise<void>;
 }
 
@@ -67,6 +73,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   const credentials = config.credentialsFile ? loadCredentials(config.credentialsFile) : null;
   const store = new SqliteStore({ path: databasePath(config), durability: config.durability });
   let ec2Db: Database.Database | null = null;
+  let lambda: LambdaModule | null = null;
   try {
     // Single owner: whatever the previous process had in flight is due again now.
     await store.releaseLeases(clock.now());
@@ -93,11 +100,16 @@ export async function startApp(options: AppOptions): Promise<App> {
     });
     const registry = new ServiceRegistry();
     registerServices(registry, { events, ec2, log });
+    // Metrics and Lambda (issue 6): see metrics-module.ts and lambda-module.ts.
+    const metrics = startMetrics({ clock, feed: events.feed });
+    lambda = await startLambda({ config, clock, random, metrics: metrics.hub, log });
+    registry.register(lambda.route);
 
     const transports = new TransportRegistry();
     transports.register('events', new EventBusTransport(events.ingestion));
+    transports.register('lambda', lambda.transport);
     for (const [service, t] of Object.entries(options.transports ?? {})) transports.register(service, t);
-    const worker = new DeliveryWorker({ store, transports, clock, random, feed: events.feed, onError: (e) => log(`delivery: ${String(e)}`) });
+    const worker = new DeliveryWorker({ store, transports, clock, random, feed: events.feed, onError: (e) => log(`delivery: ${String(e)}`), observer: metrics.observer });
 
     const control = new ControlApi({
       events,
@@ -106,7 +118,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       defaultAccount: config.defaultAccount,
       defaultRegion: config.defaultRegion,
       version: VERSION,
-      mounts: [{ prefix: faultsPath, handler: createEc2FaultsHandler(ec2.faults) }],
+      mounts: [{ prefix: faultsPath, handler: createEc2FaultsHandler(ec2.faults) }, metrics.mount, ...lambda.mounts],
     });
     const server = createListener({
       registry,
@@ -142,6 +154,8 @@ export async function startApp(options: AppOptions): Promise<App> {
       store,
       worker,
       registry,
+      lambda,
+      metrics,
       close() {
         closing ??= (async () => {
           if (schedule) clearInterval(schedule);
@@ -156,6 +170,8 @@ export async function startApp(options: AppOptions): Promise<App> {
           clearTimeout(force);
           await ec2.lifecycle.stop();
           await worker.stop();
+          await lambda?.close();
+          metrics.close();
           ec2Db?.close();
           await store.close();
         })();
@@ -163,6 +179,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       },
     };
   } catch (err) {
+    await lambda?.close();
     ec2Db?.close();
     await store.close();
     throw err;
