@@ -70,7 +70,7 @@ const fail = (err, then) => {
   if (!current) return then?.();
   const e = errorObject(err);
   console.error('Invoke Error', JSON.stringify(e));
-  send({ t: 'done', id: current, ok: false, error: e, rss: process.memoryUsage().rss }, then);
+  send({ t: 'done', id: current, ok: false, error: e, rss: process.memoryUsage.rss() }, then);
   current = null;
 };
 // As Lambda's runtime does, an error escaping the handler fails the invocation and ends the process.
@@ -97,7 +97,7 @@ process.on('message', async (m) => {
     handlerFn ??= await load();
     const value = await invoke(handlerFn, JSON.parse(m.payload), context);
     if (current !== m.id) return;
-    send({ t: 'done', id: m.id, ok: true, result: value === undefined ? 'null' : JSON.stringify(value), rss: process.memoryUsage().rss });
+    send({ t: 'done', id: m.id, ok: true, result: value === undefined ? 'null' : JSON.stringify(value), rss: process.memoryUsage.rss() });
     current = null;
   } catch (err) {
     if (current !== m.id) return;
