@@ -33,9 +33,7 @@ export type LambdaFailureCode =
   /** The function ran past its Timeout and was stopped. Retriable. */
   | 'TIMEOUT'
   /** The function's process died (out of memory, process.exit). Retriable. */
-  | 'RUNTIME_ERROR'
-  /** Too many concurrent invocations of the function. Retriable. */
-  | 'THROTTLING';
+  | 'RUNTIME_ERROR';
 
 export type LambdaInvokeResult =
   | { readonly ok: true; readonly requestId: string; readonly durationMs: number }
