@@ -14,9 +14,16 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const send = (m, then) => { try { process.send(m, then); } catch { then?.(); } };
-const write = (s) => { send({ t: 'log', s: String(s) }); return true; };
-process.stdout.write = (chunk) => write(chunk);
-process.stderr.write = (chunk) => write(chunk);
+const write = (s) => { send({ t: 'log', s }); return true; };
+// stream.write(chunk[, encoding][, callback]): strings or bytes; the callback still runs.
+const streamWrite = (chunk, encoding, callback) => {
+  const done = typeof encoding === 'function' ? encoding : callback;
+  write(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+  if (typeof done === 'function') queueMicrotask(done);
+  return true;
+};
+process.stdout.write = streamWrite;
+process.stderr.write = streamWrite;
 let requestId = 'undefined';
 const levels = { log: 'INFO', info: 'INFO', warn: 'WARN', error: 'ERROR', debug: 'DEBUG', trace: 'TRACE' };
 for (const [method, level] of Object.entries(levels)) {

@@ -125,6 +125,21 @@ describe('Lambda API through the AWS SDK', () => {
     assert.equal((await fetch(`${app.url}/_amiwatch/health`)).status, 200);
   });
 
+  it('keeps raw stdout/stderr writes in the log; a function that exits the process fails as Runtime.ExitError', async () => {
+    await create('writer', { 'index.js': `exports.handler = (e, ctx, cb) => {
+      process.stdout.write(Buffer.from('raw bytes\\n'));
+      process.stderr.write('to stderr\\n', () => (e.exit ? process.exit(3) : cb(null, 'ok')));
+    };` });
+    const r = await invoke('writer', {}, { LogType: 'Tail' });
+    assert.equal(r.body, '"ok"');
+    assert.match(r.log, /raw bytes\nto stderr\n/);
+    const crashed = await invoke('writer', { exit: true }, { LogType: 'Tail' });
+    assert.equal(crashed.FunctionError, 'Unhandled');
+    assert.deepEqual(JSON.parse(crashed.body).errorType, 'Runtime.ExitError');
+    assert.match(JSON.parse(crashed.body).errorMessage, /Runtime exited with error: exit status 3/);
+    assert.equal(JSON.parse((await invoke('writer', {})).body), 'ok', 'a fresh process takes the next invocation');
+  });
+
   it('Event answers 202 and runs in the background; DryRun answers 204 and runs nothing', async () => {
     await create('events', { 'index.js': 'exports.handler = async (e) => { console.log("got", e.n); };' });
     assert.equal((await invoke('events', { n: 1 }, { InvocationType: 'Event' })).StatusCode, 202);

@@ -13,7 +13,7 @@ import type { Random } from '../shared/random.js';
 import type { RequestContext } from '../shared/request-context.js';
 import { ServiceError } from '../shared/service-error.js';
 import { checkZip } from './code-package.js';
-import { conflict, notFound, preconditionFailed } from './errors.js';
+import { conflict, invalidParameter, notFound, preconditionFailed } from './errors.js';
 import { checkEnvironment, checkHandler, checkMemory, checkRole, checkTimeout, configurationView, lastModified } from './function-config.js';
 import { policyDocument, statementFor } from './function-policy.js';
 import { checkNewName, functionArn, resolveFunction, type FunctionRef } from './names.js';
@@ -41,7 +41,7 @@ export class LambdaFunctions {
 
   async create(ctx: RequestContext, input: CreateFunctionRequest): Promise<FunctionConfiguration> {
     const name = checkNewName(input.FunctionName);
-    if (input.PackageType === 'Image') throw checkZip(undefined, { ImageUri: 'image' }) as never;
+    if (input.PackageType === 'Image') throw invalidParameter('amiwatch runs .zip packages only (PackageType Zip): container images are not supported.');
     const runtime = checkRuntime(input.Runtime, this.o.nodeVersion);
     const handler = checkHandler(input.Handler);
     const role = checkRole(input.Role);
