@@ -4,9 +4,12 @@ import type { RunnableFunction } from '../core/lambda/runner.js';
 /**
  * A function process's environment: Lambda's defined runtime variables (lambda "Defined runtime
  * environment variables") and the function's own, and nothing inherited from the server, whose
- * environment may hold credentials a function must not see.
+ * environment may hold credentials a function must not see. With `endpointUrl`, an AWS SDK in the
+ * function calls amiwatch; with `accountKeys` (a server that accepts any key) it gets the access
+ * key `<its account id>`, so its calls act in the function's own account, as Lambda's execution
+ * role credentials would.
  */
-export function lambdaEnvironment(fn: RunnableFunction, codeDir: string, endpointUrl?: string): Record<string, string> {
+export function lambdaEnvironment(fn: RunnableFunction, codeDir: string, endpointUrl?: string, accountKeys = false): Record<string, string> {
   const now = new Date();
   const day = `${now.getUTCFullYear()}/${String(now.getUTCMonth() + 1).padStart(2, '0')}/${String(now.getUTCDate()).padStart(2, '0')}`;
   return {
@@ -26,6 +29,7 @@ export function lambdaEnvironment(fn: RunnableFunction, codeDir: string, endpoin
     AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.name}`,
     AWS_LAMBDA_LOG_STREAM_NAME: `${day}/[$LATEST]${randomBytes(16).toString('hex')}`,
     ...(endpointUrl !== undefined && { AWS_ENDPOINT_URL: endpointUrl }),
+    ...(accountKeys && { AWS_ACCESS_KEY_ID: fn.accountId, AWS_SECRET_ACCESS_KEY: 'amiwatch' }),
     ...fn.environment,
   };
 }

@@ -10,8 +10,13 @@ export interface ProcessRunnerOptions {
   readonly maxProcessesPerFunction?: number;
   /** A warm process idle this long is stopped (Lambda recycles idle environments too). */
   readonly idleMs?: number;
-  /** Given to functions as AWS_ENDPOINT_URL, so an AWS SDK inside a function calls amiwatch. */
-  readonly endpointUrl?: string;
+  /**
+   * amiwatch's own URL once it listens: given to functions as AWS_ENDPOINT_URL, so an AWS SDK
+   * inside a function calls amiwatch rather than AWS.
+   */
+  readonly endpointUrl?: () => string | undefined;
+  /** Whether functions get access keys naming their account (only without a credentials file, where any key is accepted). */
+  readonly accountKeys?: boolean;
 }
 
 interface Pool {
@@ -90,7 +95,7 @@ export class ProcessRunner implements FunctionRunner {
       let proc = pool.idle.pop();
       while (proc?.dead) proc = pool.idle.pop();
       if (!proc && pool.busy.size < this.max) {
-        proc = new FunctionProcess({ bootstrapPath: this.o.cache.bootstrapPath, codeDir: dir, memoryMb: fn.memoryMb, env: lambdaEnvironment(fn, dir, this.o.endpointUrl) });
+        proc = new FunctionProcess({ bootstrapPath: this.o.cache.bootstrapPath, codeDir: dir, memoryMb: fn.memoryMb, env: lambdaEnvironment(fn, dir, this.o.endpointUrl?.(), this.o.accountKeys ?? false) });
       }
       if (proc) {
         pool.busy.add(proc);

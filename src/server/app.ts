@@ -145,6 +145,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     prune?.unref();
     const port = (server.address() as AddressInfo).port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    lambda.listening(`http://${host}:${port}`);
     let closing: Promise<void> | null = null;
     return {
       url: `http://${host}:${port}`,

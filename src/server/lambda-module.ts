@@ -30,6 +30,8 @@ export interface LambdaModule {
   /** The EventBridge target transport, for service `lambda`. */
   readonly transport: Transport;
   readonly mounts: readonly { prefix: string; handler: ServiceHandler }[];
+  /** Tells functions where amiwatch listens (AWS_ENDPOINT_URL), once it does. */
+  listening(url: string): void;
   close(): Promise<void>;
 }
 
@@ -49,7 +51,8 @@ export async function startLambda(o: { config: Config; clock: Clock; random: Ran
     store = new SqliteLambdaStore(db);
   }
   const cache = await CodeCache.open(o.config.inMemory ? null : join(o.config.dataDir, 'lambda-code'));
-  const runner = new ProcessRunner({ cache });
+  let endpoint: string | undefined;
+  const runner = new ProcessRunner({ cache, endpointUrl: () => endpoint, accountKeys: o.config.credentialsFile === null });
   const functions = new LambdaFunctions({ store, runner, clock: o.clock, random: o.random, nodeVersion: process.version });
   const logs = new FunctionLogs();
   const invocations = new Invocations({
@@ -72,6 +75,9 @@ export async function startLambda(o: { config: Config; clock: Clock; random: Ran
     },
     transport: new LambdaTransport(invocations),
     mounts: [{ prefix: functionsPath, handler: createFunctionsHandler(functions, logs) }],
+    listening(url) {
+      endpoint = url;
+    },
     async close() {
       await runner.close();
       await invocations.idle().catch(() => undefined);

@@ -66,7 +66,8 @@ describe('Lambda API through the AWS SDK', () => {
       'index.mjs': `export const handler = async (event, context) => ({
         event, pid: process.pid, name: context.functionName, arn: context.invokedFunctionArn, id: context.awsRequestId,
         memory: context.memoryLimitInMB, remaining: context.getRemainingTimeInMillis(), env: process.env.GREETING,
-        region: process.env.AWS_REGION, leaked: process.env.HOME ?? null });`,
+        region: process.env.AWS_REGION, leaked: process.env.HOME ?? null,
+        endpoint: process.env.AWS_ENDPOINT_URL, key: process.env.AWS_ACCESS_KEY_ID });`,
     }, { Environment: { Variables: { GREETING: 'hi' } }, MemorySize: 256, Timeout: 5 });
     const a = JSON.parse((await invoke('ctx', { n: 1 })).body);
     const b = JSON.parse((await invoke('ctx', { n: 2 })).body);
@@ -79,6 +80,8 @@ describe('Lambda API through the AWS SDK', () => {
     assert.equal(a.env, 'hi');
     assert.equal(a.region, 'us-east-1');
     assert.equal(a.leaked, null, "the server's environment is not passed on");
+    assert.equal(a.endpoint, app.url, 'an AWS SDK in the function calls amiwatch');
+    assert.equal(a.key, '000000000000', "and acts in the function's account");
     assert.equal(a.pid, b.pid, 'the second invocation reuses the warm process');
     assert.notEqual(a.pid, process.pid);
   });
