@@ -22,9 +22,13 @@ export interface RawResult {
   readonly maxMemoryMb: number;
 }
 
+/** Output kept per invocation: a function printing in a loop must not fill the server's memory. */
+const MAX_OUTPUT = 1024 * 1024;
+
 interface Pending {
   readonly id: string;
   readonly chunks: string[];
+  bytes: number;
   started: number;
   timer: NodeJS.Timeout | undefined;
   readonly resolve: (r: RawResult) => void;
@@ -58,7 +62,7 @@ export class FunctionProcess {
     });
     // Output outside an invocation (native crash messages) is kept for the next report.
     const collect = (data: Buffer) => {
-      if (this.pending) this.pending.chunks.push(data.toString('utf8'));
+      if (this.pending) this.keep(this.pending, data.toString('utf8'));
       else this.stray = (this.stray + data.toString('utf8')).slice(-8192);
     };
     this.child.stdout!.on('data', collect);
@@ -69,7 +73,7 @@ export class FunctionProcess {
         this.ready = true;
         this.initMs = performance.now() - this.spawnedAt;
         this.onReady?.();
-      } else if (m.t === 'log' && p) p.chunks.push(m.s ?? '');
+      } else if (m.t === 'log' && p) this.keep(p, m.s ?? '');
       else if (m.t === 'done' && p && m.id === p.id) {
         const outcome: RawOutcome = m.ok ? { kind: 'ok', result: m.result ?? 'null' } : { kind: 'error', error: m.error! };
         this.settle(outcome, Math.ceil((m.rss ?? 0) / 1048576));
@@ -83,7 +87,7 @@ export class FunctionProcess {
     if (this.dead || this.pending) return Promise.reject(new Error('function process is not available'));
     this.invocations++;
     return new Promise<RawResult>((resolve) => {
-      const pending: Pending = { id: message.id, chunks: this.stray ? [this.stray] : [], started: performance.now(), timer: undefined, resolve };
+      const pending: Pending = { id: message.id, chunks: this.stray ? [this.stray] : [], bytes: this.stray.length, started: performance.now(), timer: undefined, resolve };
       this.pending = pending;
       this.stray = '';
       // Messages sent before the bootstrap listens would be lost: send once it said it is ready.
@@ -99,6 +103,12 @@ export class FunctionProcess {
       if (this.ready) start();
       else this.onReady = start;
     });
+  }
+
+  private keep(p: Pending, text: string): void {
+    if (p.bytes > MAX_OUTPUT) return;
+    p.bytes += text.length;
+    p.chunks.push(p.bytes > MAX_OUTPUT ? `${text.slice(0, MAX_OUTPUT - (p.bytes - text.length))}\n[amiwatch: output beyond 1 MB for this invocation was dropped]\n` : text);
   }
 
   kill(): void {

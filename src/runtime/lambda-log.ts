@@ -1,6 +1,8 @@
 import type { RunnableFunction, RunResult } from '../core/lambda/runner.js';
 import type { RawResult } from './function-process.js';
 
+const MAX_RESPONSE = 6_291_556;
+
 /**
  * A raw process outcome as Lambda reports it: the payload (result, or Lambda's error object) and
  * the invocation's log from START to REPORT, with Lambda's timeout and runtime-exit lines.
@@ -13,8 +15,14 @@ export function lambdaLog(fn: RunnableFunction, requestId: string, raw: RawResul
   const o = raw.outcome;
   switch (o.kind) {
     case 'ok':
-      status = 'ok';
-      payload = o.result;
+      if (Buffer.byteLength(o.result) > MAX_RESPONSE) {
+        // Lambda's synchronous response limit (6 MB).
+        status = 'error';
+        payload = JSON.stringify({ errorType: 'Function.ResponseSizeTooLarge', errorMessage: `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE} bytes).` });
+      } else {
+        status = 'ok';
+        payload = o.result;
+      }
       break;
     case 'error':
       status = 'error';

@@ -53,8 +53,8 @@ export async function startLambda(o: { config: Config; clock: Clock; random: Ran
   const cache = await CodeCache.open(o.config.inMemory ? null : join(o.config.dataDir, 'lambda-code'));
   let endpoint: string | undefined;
   const runner = new ProcessRunner({ cache, endpointUrl: () => endpoint, accountKeys: o.config.credentialsFile === null });
-  const functions = new LambdaFunctions({ store, runner, clock: o.clock, random: o.random, nodeVersion: process.version });
   const logs = new FunctionLogs();
+  const functions = new LambdaFunctions({ store, runner, clock: o.clock, random: o.random, nodeVersion: process.version, onDeleted: (arn) => logs.forget(arn) });
   const invocations = new Invocations({
     functions,
     runner,

@@ -143,6 +143,19 @@ describe('Lambda API through the AWS SDK', () => {
     assert.equal(JSON.parse((await invoke('writer', {})).body), 'ok', 'a fresh process takes the next invocation');
   });
 
+  it('bounds what one invocation may print and return', { timeout: 20_000 }, async () => {
+    await create('flood', { 'index.js': 'exports.handler = async (e) => { if (e.big) return "x".repeat(7e6); for (let i = 0; i < 30000; i++) console.log("x".repeat(100)); return "done"; };' }, { Timeout: 10 });
+    const r = await invoke('flood', {});
+    assert.equal(r.body, '"done"');
+    const logs = (await (await fetch(`${app.url}/_amiwatch/functions/flood/logs`)).json()) as { events: { message: string }[] };
+    const log = logs.events[0]!.message;
+    assert.ok(log.length < 1.1 * 1024 * 1024, `log kept: ${log.length} chars`);
+    const dropped = log.indexOf('[amiwatch: output beyond 1 MB for this invocation was dropped]');
+    assert.ok(dropped > 0 && dropped < log.indexOf('END RequestId'), 'the log says what was dropped, and still ends as Lambda logs do');
+    const big = await invoke('flood', { big: true });
+    assert.equal(JSON.parse(big.body).errorType, 'Function.ResponseSizeTooLarge');
+  });
+
   it('Event answers 202 and runs in the background; DryRun answers 204 and runs nothing', async () => {
     await create('events', { 'index.js': 'exports.handler = async (e) => { console.log("got", e.n); };' });
     assert.equal((await invoke('events', { n: 1 }, { InvocationType: 'Event' })).StatusCode, 202);
@@ -214,6 +227,11 @@ describe('Lambda API through the AWS SDK', () => {
 
   it('deletes a function', async () => {
     await create('doomed', { 'index.js': 'exports.handler = async () => 1;' });
+    await invoke('doomed', {});
+    await lambda.send(new DeleteFunctionCommand({ FunctionName: 'doomed' }));
+    await create('doomed', { 'index.js': 'exports.handler = async () => 2;' });
+    const logs = (await (await fetch(`${app.url}/_amiwatch/functions/doomed/logs`)).json()) as { events: unknown[] };
+    assert.equal(logs.events.length, 0, 'a new function of the same name starts with an empty log');
     await lambda.send(new DeleteFunctionCommand({ FunctionName: 'doomed' }));
     await assert.rejects(lambda.send(new GetFunctionCommand({ FunctionName: 'doomed' })), { name: 'ResourceNotFoundException' });
     await assert.rejects(lambda.send(new DeleteFunctionCommand({ FunctionName: 'doomed' })), { name: 'ResourceNotFoundException' });

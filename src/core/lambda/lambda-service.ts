@@ -27,6 +27,8 @@ export interface LambdaFunctionsOptions {
   readonly random: Random;
   /** The Node.js that runs the functions (named in the unsupported-runtime error). */
   readonly nodeVersion: string;
+  /** Told when a function is deleted (its log goes with it). */
+  readonly onDeleted?: (arn: string) => void;
 }
 
 /**
@@ -100,6 +102,7 @@ export class LambdaFunctions {
     await this.locked(ref, async () => {
       if (!(await this.o.store.deleteFunction(ref.accountId, ref.region, ref.name))) throw notFound(arnOf(ref));
       this.o.runner.retire(arnOf(ref));
+      this.o.onDeleted?.(arnOf(ref));
     });
   }
 
