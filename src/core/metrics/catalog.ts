@@ -37,8 +37,12 @@ export const CATALOG: readonly MetricDef[] = [
   lambda('Duration', 'ms', 'Time the function code ran per invocation, ms.'),
 ];
 
-const byKey = new Map(CATALOG.map((d) => [`${d.namespace}|${d.name}`, d]));
-export const metricDef = (namespace: string, name: string): MetricDef | undefined => byKey.get(`${namespace}|${name}`);
+const byNamespace = new Map<string, Map<string, MetricDef>>();
+for (const d of CATALOG) {
+  if (!byNamespace.has(d.namespace)) byNamespace.set(d.namespace, new Map());
+  byNamespace.get(d.namespace)!.set(d.name, d);
+}
+export const metricDef = (namespace: string, name: string): MetricDef | undefined => byNamespace.get(namespace)?.get(name);
 
 /** `AWS/Events` + `MatchedEvents` → `amiwatch_events_matched_events_total`; ms metrics end in `_milliseconds`. */
 export function prometheusName(d: MetricDef): string {

@@ -11,7 +11,7 @@ export interface Bucket {
   max: number;
 }
 
-interface Series {
+export interface Series {
   readonly key: string;
   readonly namespace: string;
   readonly name: string;
@@ -48,14 +48,29 @@ export class SeriesRing {
     return this.resolutionMs * this.capacity;
   }
 
+  /** Bumped whenever a series is dropped: holders of series handles look them up again. */
+  generation = 0;
+
   add(namespace: string, name: string, dims: Readonly<Record<string, string>>, value: number, at: number): void {
+    this.addTo(this.handle(namespace, name, dims), value, at);
+  }
+
+  /** The series for these dimensions, created if new: hold it and `addTo` it (the hot path). */
+  handle(namespace: string, name: string, dims: Readonly<Record<string, string>>): Series {
     const key = `${namespace}|${name}|${Object.keys(dims).sort().map((k) => `${k}=${dims[k]}`).join(',')}`;
     let s = this.series.get(key);
     if (!s) {
-      if (this.series.size >= this.maxSeries) this.series.delete(this.series.keys().next().value!);
+      if (this.series.size >= this.maxSeries) {
+        this.series.delete(this.series.keys().next().value!);
+        this.generation++;
+      }
       s = { key, namespace, name, dims: { ...dims }, slots: new Float64Array(this.capacity).fill(-1), buckets: Array.from({ length: this.capacity }, () => ({ sum: 0, count: 0, min: 0, max: 0 })) };
       this.series.set(key, s);
     }
+    return s;
+  }
+
+  addTo(s: Series, value: number, at: number): void {
     const index = Math.floor(at / this.resolutionMs);
     const slot = index % this.capacity;
     const b = s.buckets[slot]!;
