@@ -7,6 +7,7 @@ import type { Clock } from '../core/shared/clock.js';
 import type { Random } from '../core/shared/random.js';
 import type { ClaimedDelivery, DeliveryOutcome, Store } from '../storage/store.js';
 import type { DeadLetter, DeadLetterSink } from './dead-letter.js';
+import type { DeliveryObserver } from './delivery-observer.js';
 import { failure, type DeliveryResult, type TransportRegistry } from './transport.js';
 
 export interface DeliveryWorkerOptions {
@@ -25,6 +26,8 @@ export interface DeliveryWorkerOptions {
   readonly deadLetters?: DeadLetterSink;
   /** Called on a transport that throws (a bug): the delivery is retried. */
   readonly onError?: (err: unknown) => void;
+  /** Told of every settled attempt (metrics). */
+  readonly observer?: DeliveryObserver;
 }
 
 /**
@@ -156,6 +159,7 @@ export class DeliveryWorker {
       }
     }
     if (letter && outcome.status === 'failed') outcome = await this.deadLetter(outcome, target, d.body, letter);
+    this.o.observer?.settled(d, outcome, this.o.clock.now());
     if (this.o.feed.watchingDeliveries) this.o.feed.publishDelivery({
       deliveryId: d.id,
       eventId: d.eventId,
