@@ -3,7 +3,7 @@
 # the AWS CLI v2, and Chromium for the console's browser tests (playwright-core drives it).
 # Idempotent: installs only what is missing. Needs root (CI runs as root).
 set -euo pipefail
-packages=(awscli chromium)
+packages=(awscli openssl chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

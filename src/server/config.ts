@@ -21,6 +21,16 @@ export interface Config {
   readonly durability: 'process' | 'power';
   /** Event history kept this long (hours) once its deliveries are settled; 0 keeps everything. */
   readonly retentionHours: number;
+  /** SMTP server for SNS email (nodemailer URL, e.g. `smtp://host:587`); null = the built-in mailbox. */
+  readonly smtpUrl: string | null;
+  /** Sender address of SNS mail (the display name is the topic's DisplayName). */
+  readonly mailFrom: string;
+  /** Base URL of the links amiwatch puts in messages (confirm, unsubscribe, SigningCertURL); null = the listener's URL. */
+  readonly publicUrl: string | null;
+  /** Webhook that SNS SMS and mobile push messages are POSTed to; null = recorded in the outbox only. */
+  readonly notifyWebhookUrl: string | null;
+  /** PEM file of CA certificates trusted for https SNS subscribers, besides Node's roots. */
+  readonly subscriberCaFile: string | null;
 }
 
 export const defaults: Config = Object.freeze({
@@ -34,6 +44,11 @@ export const defaults: Config = Object.freeze({
   bodyLimit: 1024 * 1024,
   durability: 'process',
   retentionHours: 168,
+  smtpUrl: null,
+  mailFrom: 'no-reply@sns.amazonaws.com',
+  publicUrl: null,
+  notifyWebhookUrl: null,
+  subscriberCaFile: null,
 });
 
 export class ConfigError extends Error {}
@@ -53,6 +68,11 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
       'body-limit': { type: 'string' },
       durability: { type: 'string' },
       'retention-hours': { type: 'string' },
+      'smtp-url': { type: 'string' },
+      'mail-from': { type: 'string' },
+      'public-url': { type: 'string' },
+      'notify-webhook-url': { type: 'string' },
+      'subscriber-ca-file': { type: 'string' },
     },
   });
   const pick = (flag: string | undefined, name: string): string | undefined => flag ?? env[`AMIWATCH_${name}`];
@@ -66,6 +86,16 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
   if (durability !== 'process' && durability !== 'power') throw new ConfigError('--durability must be process or power');
   const retentionHours = Number(pick(values['retention-hours'], 'RETENTION_HOURS') ?? defaults.retentionHours);
   if (!Number.isFinite(retentionHours) || retentionHours < 0) throw new ConfigError('--retention-hours must be a number >= 0');
+  const url = (flag: string | undefined, name: string, what: string): string | null => {
+    const v = pick(flag, name);
+    if (v === undefined || v === '') return null;
+    try {
+      new URL(v);
+    } catch {
+      throw new ConfigError(`${what} must be a URL, got ${v}`);
+    }
+    return v.replace(/\/+$/, '');
+  };
   const inMemoryEnv = env.AMIWATCH_IN_MEMORY;
   const credentials = pick(values['credentials-file'], 'CREDENTIALS_FILE');
   return Object.freeze({
@@ -79,6 +109,11 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
     bodyLimit,
     durability,
     retentionHours,
+    smtpUrl: url(values['smtp-url'], 'SMTP_URL', '--smtp-url'),
+    mailFrom: pick(values['mail-from'], 'MAIL_FROM') ?? defaults.mailFrom,
+    publicUrl: url(values['public-url'], 'PUBLIC_URL', '--public-url'),
+    notifyWebhookUrl: url(values['notify-webhook-url'], 'NOTIFY_WEBHOOK_URL', '--notify-webhook-url'),
+    subscriberCaFile: ((f) => (f ? resolve(f) : null))(pick(values['subscriber-ca-file'], 'SUBSCRIBER_CA_FILE')),
   });
 }
 
