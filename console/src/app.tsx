@@ -5,7 +5,10 @@ import { Login } from './components/login.js';
 import { AmisPage } from './pages/amis-page.js';
 import { BusesPage } from './pages/buses-page.js';
 import { EventsPage } from './pages/events-page.js';
+import { MailboxPage } from './pages/mailbox-page.js';
+import { QueuesPage } from './pages/queues-page.js';
 import { RulesPage } from './pages/rules-page.js';
+import { SnsPage } from './pages/sns-page.js';
 import { useRoute } from './router.js';
 import { RuleWizard } from './wizard/rule-wizard.js';
 
@@ -15,6 +18,9 @@ const pages = [
   { id: 'buses', title: 'Event buses' },
   { id: 'events', title: 'Events' },
   { id: 'amis', title: 'AMIs' },
+  { id: 'sns', title: 'SNS topics' },
+  { id: 'mailbox', title: 'Mailbox' },
+  { id: 'queues', title: 'SQS queues' },
 ] as const;
 
 export function App() {
@@ -86,6 +92,12 @@ function page(route: string[]) {
       return <EventsPage />;
     case 'amis':
       return <AmisPage />;
+    case 'sns':
+      return <SnsPage />;
+    case 'mailbox':
+      return <MailboxPage />;
+    case 'queues':
+      return <QueuesPage />;
     default:
       return <p class="empty">No such page. Choose one on the left.</p>;
   }
