@@ -1,4 +1,23 @@
+import { useEffect, useState } from 'preact/hooks';
+import { allBusNames } from '../api/eventbridge.js';
+import { listTopics } from '../api/sns.js';
+import { sqs } from '../api/sqs.js';
 import { kinds, newTarget, type Draft, type TargetDraft, type TargetKind } from './draft.js';
+
+/**
+ * Existing resources to choose from, per target kind (the guide: "For Topic, choose an existing
+ * topic"). A service the server does not run answers with an error: the field stays free text.
+ */
+function useChoices(): Partial<Record<TargetKind, string[]>> {
+  const [choices, setChoices] = useState<Partial<Record<TargetKind, string[]>>>({});
+  useEffect(() => {
+    const put = (kind: TargetKind) => (names: string[]) => setChoices((c) => ({ ...c, [kind]: names }));
+    listTopics().then((p) => put('sns')(p.items), () => undefined);
+    sqs<{ QueueUrls?: string[] }>('ListQueues', { MaxResults: 1000 }).then((r) => put('sqs')((r.QueueUrls ?? []).map((u) => u.slice(u.lastIndexOf('/') + 1))), () => undefined);
+    allBusNames().then(put('events'), () => undefined);
+  }, []);
+  return choices;
+}
 
 /**
  * Step 3, "Select target(s)": AWS service targets (SNS topic, SQS queue, Lambda function, event
@@ -7,6 +26,7 @@ import { kinds, newTarget, type Draft, type TargetDraft, type TargetKind } from 
  */
 export function StepTargets({ draft, set }: { draft: Draft; set: (p: Partial<Draft>) => void }) {
   const update = (i: number, patch: Partial<TargetDraft>) => set({ targets: draft.targets.map((t, j) => (i === j ? { ...t, ...patch } : t)) });
+  const choices = useChoices();
   return (
     <section class="panel">
       <h2>Select target(s)</h2>
@@ -26,7 +46,12 @@ export function StepTargets({ draft, set }: { draft: Draft; set: (p: Partial<Dra
           </label>
           <label class="field">
             <span>{kinds[t.kind].noun}</span>
-            <input aria-label={kinds[t.kind].noun} value={t.resource} placeholder={`name or ARN of the ${kinds[t.kind].label}`} onInput={(e) => update(i, { resource: (e.target as HTMLInputElement).value })} />
+            <input aria-label={kinds[t.kind].noun} list={`choices-${i}`} value={t.resource} placeholder={`name or ARN of the ${kinds[t.kind].label}`} onInput={(e) => update(i, { resource: (e.target as HTMLInputElement).value })} />
+            <datalist id={`choices-${i}`}>
+              {(choices[t.kind] ?? []).map((c) => (
+                <option key={c} value={c} />
+              ))}
+            </datalist>
           </label>
           <details>
             <summary>Additional settings</summary>
