@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The Debian packages the test suite drives as real counterparts (see README "Testing"):
-# the AWS CLI v2, and Chromium for the console's browser tests (playwright-core drives it).
+# the AWS CLI v2, openssl (SNS signing certificates), and Chromium for the console's browser tests (playwright-core drives it).
 # Idempotent: installs only what is missing. Needs root (CI runs as root).
 set -euo pipefail
 packages=(awscli openssl chromium)
