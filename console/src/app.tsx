@@ -4,6 +4,7 @@ import { regions, updateSession, useSession } from './api/session.js';
 import { Login } from './components/login.js';
 import { AmisPage } from './pages/amis-page.js';
 import { BusesPage } from './pages/buses-page.js';
+import { DashboardPage } from './pages/dashboard-page.js';
 import { EventsPage } from './pages/events-page.js';
 import { MailboxPage } from './pages/mailbox-page.js';
 import { QueuesPage } from './pages/queues-page.js';
@@ -21,6 +22,7 @@ const pages = [
   { id: 'sns', title: 'SNS topics' },
   { id: 'mailbox', title: 'Mailbox' },
   { id: 'queues', title: 'SQS queues' },
+  { id: 'dashboard', title: 'Dashboard' },
 ] as const;
 
 export function App() {
@@ -98,6 +100,8 @@ function page(route: string[]) {
       return <MailboxPage />;
     case 'queues':
       return <QueuesPage />;
+    case 'dashboard':
+      return <DashboardPage />;
     default:
       return <p class="empty">No such page. Choose one on the left.</p>;
   }

@@ -71,6 +71,18 @@ test('topic, email subscription confirmed from the Mailbox, and the AMI notifica
   assert.match(body, /EC2 AMI State Change/);
   assert.match(body, /"State":\s*"available"/);
   await h.shot(page, '18-mailbox-ami-notification');
+
+  // The Dashboard charts the rule's metrics: the AMI event matched once.
+  await page.getByRole('navigation').getByRole('link', { name: 'Dashboard' }).click();
+  const matched = page.getByTestId('chart-MatchedEvents');
+  await matched.locator('canvas').waitFor();
+  const q = new URLSearchParams({ name: 'MatchedEvents', bus: 'default', from: String(Date.now() - 15 * 60_000), step: '10' });
+  const series = (await (await fetch(`${h.app.url}/_amiwatch/metrics/series?${q}`)).json()) as { points: { value: number | null }[] };
+  assert.ok(series.points.reduce((sum, p) => sum + (p.value ?? 0), 0) >= 1, 'MatchedEvents counted the AMI event');
+  await page.getByLabel('Dashboard rule').selectOption('ami-available');
+  await page.getByTestId('chart-Invocations').locator('canvas').waitFor();
+  await page.waitForTimeout(500);
+  await h.shot(page, '21-dashboard');
 });
 
 test('queues: create, look at messages without consuming them, delete', { timeout: 30_000 }, async () => {
