@@ -6,6 +6,7 @@ import { AmisPage } from './pages/amis-page.js';
 import { BusesPage } from './pages/buses-page.js';
 import { DashboardPage } from './pages/dashboard-page.js';
 import { EventsPage } from './pages/events-page.js';
+import { FunctionsPage } from './pages/functions-page.js';
 import { MailboxPage } from './pages/mailbox-page.js';
 import { QueuesPage } from './pages/queues-page.js';
 import { RulesPage } from './pages/rules-page.js';
@@ -21,6 +22,7 @@ const pages = [
   { id: 'amis', title: 'AMIs' },
   { id: 'sns', title: 'SNS topics' },
   { id: 'mailbox', title: 'Mailbox' },
+  { id: 'functions', title: 'Lambda functions' },
   { id: 'queues', title: 'SQS queues' },
   { id: 'dashboard', title: 'Dashboard' },
 ] as const;
@@ -98,6 +100,8 @@ function page(route: string[]) {
       return <SnsPage />;
     case 'mailbox':
       return <MailboxPage />;
+    case 'functions':
+      return <FunctionsPage />;
     case 'queues':
       return <QueuesPage />;
     case 'dashboard':

@@ -61,7 +61,7 @@ test('the create-rule wizard works with the keyboard alone', { timeout: 30_000 }
 
 test('a 768 px window: no horizontal scrolling, navigation still reachable', { timeout: 30_000 }, async () => {
   const page = await h.page(768, 900);
-  for (const route of ['rules', 'rules/new', 'events', 'amis', 'buses', 'sns', 'mailbox', 'queues', 'dashboard']) {
+  for (const route of ['rules', 'rules/new', 'events', 'amis', 'buses', 'sns', 'mailbox', 'functions', 'queues', 'dashboard']) {
     await page.goto(`${h.app.url}/#/${route}`);
     await page.locator('h1').first().waitFor();
     await page.waitForTimeout(200);

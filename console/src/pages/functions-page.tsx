@@ -1,0 +1,87 @@
+import { useEffect, useState } from 'preact/hooks';
+import { functionLogs, invoke, listFunctions, type FunctionConfig } from '../api/lambda.js';
+import { useSession } from '../api/session.js';
+import { Empty, ErrorNotice, Pager } from '../components/ui.js';
+import { usePaged } from '../components/use-paged.js';
+
+/** Lambda functions: list, invoke with a test payload, and read the recent logs. */
+export function FunctionsPage() {
+  const { region } = useSession();
+  const [open, setOpen] = useState<string | null>(null);
+  const list = usePaged(listFunctions, [region]);
+  return (
+    <div>
+      <h1>Lambda functions</h1>
+      <p class="sub">Functions can be rule targets and SNS subscribers. Create them with the AWS CLI or an SDK (a deployment package is a zip); invoke and read logs here.</p>
+      <ErrorNotice error={list.error} />
+      {list.items?.length === 0 ? (
+        <div class="panel">
+          <Empty title={`No functions in ${region}`}>
+            <p>
+              Create one with <code>aws lambda create-function --runtime nodejs20.x --handler index.handler --zip-file fileb://fn.zip …</code>, then choose it as a rule's target.
+            </p>
+          </Empty>
+        </div>
+      ) : (
+        (list.items ?? []).map((f) => (
+          <section class="panel" key={f.FunctionArn} data-testid={`function-${f.FunctionName}`}>
+            <div class="toolbar">
+              <h2 class="grow">{f.FunctionName}</h2>
+              <span class="hint">
+                {f.Runtime} · {f.Handler}
+              </span>
+              <button aria-expanded={open === f.FunctionName} onClick={() => setOpen(open === f.FunctionName ? null : f.FunctionName)}>
+                {open === f.FunctionName ? 'Close' : 'Test and logs'}
+              </button>
+            </div>
+            <div class="mono hint">{f.FunctionArn}</div>
+            {open === f.FunctionName && <FunctionDetail fn={f} region={region} />}
+          </section>
+        ))
+      )}
+      <Pager page={list.page} hasNext={list.hasNext} onPrev={list.prevPage} onNext={list.nextPage} />
+    </div>
+  );
+}
+
+function FunctionDetail({ fn, region }: { fn: FunctionConfig; region: string }) {
+  const [payload, setPayload] = useState('{"source": "aws.ec2", "detail-type": "EC2 AMI State Change", "detail": {"State": "available"}}');
+  const [result, setResult] = useState<{ status: number; payload: string; functionError?: string } | null>(null);
+  const [logs, setLogs] = useState<{ requestId: string; timestamp: string; message: string }[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  const loadLogs = () => functionLogs(fn.FunctionName, region).then(setLogs, setError);
+  useEffect(() => void loadLogs(), [fn.FunctionName]);
+  const run = async () => {
+    try {
+      setError(null);
+      setResult(await invoke(fn.FunctionName, payload));
+      await loadLogs();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  return (
+    <div class="grid2" style="margin-top:10px">
+      <div>
+        <label class="field" style="max-width:none">
+          <span>Test event</span>
+          <textarea aria-label="Test event" rows={5} value={payload} onInput={(e) => setPayload((e.target as HTMLTextAreaElement).value)} />
+        </label>
+        <button type="button" onClick={() => void run()}>
+          Invoke
+        </button>
+        <ErrorNotice error={error} />
+        {result && (
+          <div data-testid="invoke-result" class={result.functionError ? 'notice bad' : 'notice ok'}>
+            {result.functionError ? `Failed (${result.functionError})` : `Succeeded (${result.status})`}
+            <pre>{result.payload}</pre>
+          </div>
+        )}
+      </div>
+      <div>
+        <h3>Recent logs</h3>
+        {logs.length === 0 ? <p class="hint">No invocations yet.</p> : <pre data-testid="function-logs">{logs.map((l) => `${l.timestamp} ${l.message}`).join('\n')}</pre>}
+      </div>
+    </div>
+  );
+}
