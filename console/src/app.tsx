@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { health } from './api/control.js';
+import { describeBus } from './api/eventbridge.js';
 import { regions, updateSession, useSession } from './api/session.js';
 import { Login } from './components/login.js';
 import { AmisPage } from './pages/amis-page.js';
@@ -41,9 +42,18 @@ export function App() {
       })
       .catch((e: unknown) => setError(`Cannot reach amiwatch: ${String(e)}`));
   }, []);
+  // With verified signatures the key decides the account, which only the server knows: the
+  // default bus's ARN names it (target ARNs built by the wizard depend on it).
+  useEffect(() => {
+    if (!s.signaturesRequired || !s.key) return;
+    describeBus('default').then((bus) => {
+      const account = bus.Arn.split(':')[4];
+      if (account && account !== s.account) updateSession({ account });
+    }, () => undefined);
+  }, [s.signaturesRequired, s.key?.accessKeyId, s.region]);
+  const needsLogin = s.signaturesRequired && !s.key;
   if (error) return <p class="notice bad">{error}</p>;
   if (!ready) return <p class="empty">Connecting…</p>;
-  const needsLogin = s.signaturesRequired && !s.key;
   return (
     <>
       <header class="top">
@@ -51,9 +61,11 @@ export function App() {
           <img src="/favicon.svg" alt="" /> amiwatch
         </span>
         <span class="spacer" />
-        <span>
-          Account <b data-testid="account">{s.account}</b>
-        </span>
+        {!needsLogin && (
+          <span>
+            Account <b data-testid="account">{s.account}</b>
+          </span>
+        )}
         <label>
           Region
           <select value={s.region} onChange={(e) => updateSession({ region: (e.target as HTMLSelectElement).value })} aria-label="Region">

@@ -44,6 +44,7 @@ test('unsigned calls are refused; the console signs in and signs every call', { 
   await page.getByLabel('Secret access key').fill('console-secret');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByTestId('rule-signed-rule').waitFor();
+  await page.getByTestId('account').filter({ hasText: '111111111111' }).waitFor();
   await page.getByRole('navigation').getByRole('link', { name: 'Events' }).click();
   await page.getByTestId('live').filter({ hasText: 'Live' }).waitFor();
   await page.getByRole('navigation').getByRole('link', { name: 'AMIs' }).click();
