@@ -1,6 +1,6 @@
 import { CreateEventBusCommand, PutRuleCommand, PutTargetsCommand, type Target } from '@aws-sdk/client-eventbridge';
 import type { Endpoint } from './endpoint.js';
-import { eventBridge, fromSdkError } from './endpoint.js';
+import { eventBridge, fromSdkError } from './aws-clients.js';
 import { CliError, exitCodes } from './exit-codes.js';
 import type { InitSpec, InitTarget } from './init-file.js';
 

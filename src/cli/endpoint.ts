@@ -1,5 +1,3 @@
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { CliError, exitCodes } from './exit-codes.js';
 
 /**
@@ -14,6 +12,15 @@ export interface Endpoint {
 
 export const defaultEndpointUrl = 'http://127.0.0.1:4566';
 
+/** The variables the client commands read (rendered into docs/configuration.md). */
+export const clientEnvironment: readonly { readonly name: string; readonly description: string }[] = [
+  { name: 'AMIWATCH_ENDPOINT_URL', description: `The server the client commands talk to (flag --endpoint-url; default ${defaultEndpointUrl}).` },
+  { name: 'AWS_ENDPOINT_URL', description: 'Used when AMIWATCH_ENDPOINT_URL is not set: the variable the AWS CLI and SDKs read too.' },
+  { name: 'AWS_REGION, AWS_DEFAULT_REGION', description: 'Region of the requests (flag --region; default us-east-1).' },
+  { name: 'AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY', description: 'Keys the requests are signed with (default test/test; any key works unless the server has --credentials-file).' },
+  { name: 'NO_COLOR', description: 'Set to anything: no colours even on a terminal (also --no-color).' },
+];
+
 export const endpointHelp = `Server: --endpoint-url, else AMIWATCH_ENDPOINT_URL, else AWS_ENDPOINT_URL, else ${defaultEndpointUrl}.
 Region: --region, else AWS_REGION / AWS_DEFAULT_REGION, else us-east-1. Keys: AWS_ACCESS_KEY_ID /
 AWS_SECRET_ACCESS_KEY, else test/test (accepted unless the server has --credentials-file).`;
@@ -27,11 +34,6 @@ export function resolveEndpoint(flags: { endpointUrl?: string; region?: string }
     credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID ?? 'test', secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? 'test' },
   };
 }
-
-const clientConfig = (e: Endpoint) => ({ endpoint: e.url, region: e.region, credentials: e.credentials, maxAttempts: 2 });
-
-export const eventBridge = (e: Endpoint): EventBridgeClient => new EventBridgeClient(clientConfig(e));
-export const ec2 = (e: Endpoint): EC2Client => new EC2Client(clientConfig(e));
 
 /**
  * A request to amiwatch's control API (`/_amiwatch/…`). Connection failures become the
@@ -60,11 +62,3 @@ export function unreachable(e: Endpoint, cause: unknown): CliError {
   );
 }
 
-/** Turns an AWS SDK error into a CliError: the service's code and message, or "unreachable". */
-export function fromSdkError(e: Endpoint, err: unknown): CliError {
-  const code = (err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code;
-  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ECONNRESET' || code === 'EHOSTUNREACH') return unreachable(e, err);
-  if (err instanceof CliError) return err;
-  const name = (err as { name?: string }).name ?? 'Error';
-  return new CliError(`${name}: ${(err as Error).message}`, exitCodes.refused);
-}

@@ -1,21 +1,17 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { VERSION } from '../server/app.js';
+import { VERSION } from './version.js';
 import { configOptions } from '../server/config.js';
 import type { CliContext } from './context.js';
 import { printErr } from './context.js';
 import { endpointHelp, resolveEndpoint } from './endpoint.js';
 import { CliError, exitCodeHelp, exitCodes } from './exit-codes.js';
-import { runFaultsAdd, runFaultsList, runFaultsRemove } from './faults.js';
-import { runImagesWait } from './images-wait.js';
-import { runQuickstart } from './quickstart.js';
-import { runStart } from './start.js';
-import { runStatus } from './status.js';
 import { createStyle } from './style.js';
-import { runTail } from './tail.js';
-import { runTestPattern } from './test-pattern.js';
 
 /**
+ * Commands are imported when they run: --help and test-pattern do not pay for loading the AWS
+ * SDK or the server.
+ *
  * The `amiwatch` command: the one place that reads process.argv, process.env and the standard
  * streams; every command gets them through a CliContext and returns its exit code.
  */
@@ -25,6 +21,7 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .version(VERSION, '-V, --version')
     .option('--endpoint-url <URL>', 'the amiwatch server (default: $AMIWATCH_ENDPOINT_URL, $AWS_ENDPOINT_URL, http://127.0.0.1:4566)')
     .option('--region <REGION>', 'AWS region of the requests (default: $AWS_REGION, $AWS_DEFAULT_REGION, us-east-1)')
+    .option('--no-color', 'no colours, even on a terminal (also: NO_COLOR=1)')
     .showSuggestionAfterError(true)
     .configureOutput({ writeOut: (t) => ctx.out.write(t), writeErr: (t) => ctx.err.write(t), outputError: (t, write) => write(`amiwatch: ${t.replace(/^error: /, '')}`) })
     .addHelpText(
@@ -64,11 +61,11 @@ Examples:
     start.addOption(new Option(o.value ? `--${o.flag} <${o.value}>` : `--${o.flag}`, `${o.description} [env ${o.env}; default ${o.default}]`));
   }
   start.action(
-    run(() => {
+    run(async () => {
       const values: Record<string, string | boolean | undefined> = {};
       for (const o of configOptions) values[o.flag] = start.getOptionValue(camel(o.flag)) as string | boolean | undefined;
       const init = start.getOptionValue('init') as string | undefined;
-      return runStart(ctx, { ...values, ...(init !== undefined && { init }) });
+      return (await import('./start.js')).runStart(ctx, { ...values, ...(init !== undefined && { init }) });
     }),
   );
 
@@ -86,7 +83,7 @@ Examples:
   amiwatch --endpoint-url http://127.0.0.1:4600 quickstart
 
 ${endpointHelp}`)
-    .action(async (flags: { email?: string; timeout: number }) => setExit(await runQuickstart(ctx, endpoint(), flags)));
+    .action(async (flags: { email?: string; timeout: number }) => setExit(await (await import('./quickstart.js')).runQuickstart(ctx, endpoint(), flags)));
 
   program
     .command('tail')
@@ -105,7 +102,7 @@ Examples:
   amiwatch tail --bus default --json | jq .detail
 
 ${endpointHelp}`)
-    .action(async (flags: { bus?: string; pattern?: string; patternFile?: string; json?: boolean; count?: number }) => setExit(await runTail(ctx, endpoint(), flags)));
+    .action(async (flags: { bus?: string; pattern?: string; patternFile?: string; json?: boolean; count?: number }) => setExit(await (await import('./tail.js')).runTail(ctx, endpoint(), flags)));
 
   program
     .command('test-pattern')
@@ -119,7 +116,7 @@ Exit code 0: match, 1: no match, 2: invalid pattern (AWS's InvalidEventPatternEx
 Examples:
   amiwatch test-pattern --pattern '{"source":["aws.ec2"]}' --event '{"source":"aws.ec2","detail":{}}'
   amiwatch test-pattern --pattern file://rule.json --event file://event.json`)
-    .action(async (flags: { pattern: string; event: string; quiet?: boolean }) => setExit(await runTestPattern(ctx, flags)));
+    .action(async (flags: { pattern: string; event: string; quiet?: boolean }) => setExit(await (await import('./test-pattern.js')).runTestPattern(ctx, flags)));
 
   const images = program.command('images').description('EC2 images (AMIs)');
   images
@@ -135,7 +132,7 @@ Examples:
   amiwatch images wait "$id" && echo ready
 
 ${endpointHelp}`)
-    .action(async (id: string, flags: { timeout: number; interval: number }) => setExit(await runImagesWait(ctx, endpoint(), id, flags)));
+    .action(async (id: string, flags: { timeout: number; interval: number }) => setExit(await (await import('./images-wait.js')).runImagesWait(ctx, endpoint(), id, flags)));
 
   const faults = program.command('faults').description('EC2 fault rules: make image operations fail on purpose');
   faults
@@ -153,12 +150,12 @@ Prints the new rule's id.
 Examples:
   amiwatch faults add --operation CreateImage --name 'nightly-*' --message 'Snapshot quota exceeded'
   amiwatch faults add --operation DeregisterImage --tag keep=yes --code OperationNotPermitted --message 'protected'`)
-    .action(async (flags: { message: string; operation?: string; name?: string; tag?: string; code?: string; delay?: number }) => setExit(await runFaultsAdd(ctx, endpoint(), flags)));
+    .action(async (flags: { message: string; operation?: string; name?: string; tag?: string; code?: string; delay?: number }) => setExit(await (await import('./faults.js')).runFaultsAdd(ctx, endpoint(), flags)));
   faults
     .command('list')
     .description('list the fault rules, oldest (winning) first')
     .option('--json', 'as JSON')
-    .action(async (flags: { json?: boolean }) => setExit(await runFaultsList(ctx, endpoint(), flags)));
+    .action(async (flags: { json?: boolean }) => setExit(await (await import('./faults.js')).runFaultsList(ctx, endpoint(), flags)));
   faults
     .command('remove')
     .argument('[ID]', 'the rule to remove')
@@ -168,7 +165,7 @@ Examples:
 Examples:
   amiwatch faults remove fault-1a2b3c4d5e6f
   amiwatch faults remove --all`)
-    .action(async (id: string | undefined, flags: { all?: boolean }) => setExit(await runFaultsRemove(ctx, endpoint(), id, flags)));
+    .action(async (id: string | undefined, flags: { all?: boolean }) => setExit(await (await import('./faults.js')).runFaultsRemove(ctx, endpoint(), id, flags)));
 
   program
     .command('status')
@@ -180,7 +177,7 @@ Exit code 0 when the server is healthy, 1 when it answers but is not, 3 when not
 Examples:
   amiwatch status
   amiwatch status --json | jq .deliveries.pending`)
-    .action(async (flags: { json?: boolean }) => setExit(await runStatus(ctx, endpoint(), flags)));
+    .action(async (flags: { json?: boolean }) => setExit(await (await import('./status.js')).runStatus(ctx, endpoint(), flags)));
 
   for (const command of [program, ...program.commands, ...images.commands, ...faults.commands]) command.exitOverride().showSuggestionAfterError(true);
   return program;

@@ -4,7 +4,8 @@ import { startApp, type App } from '../server/app.js';
 import { defaults } from '../server/config.js';
 import type { CliContext } from './context.js';
 import { print } from './context.js';
-import { control, ec2, eventBridge, type Endpoint, fromSdkError } from './endpoint.js';
+import { control, type Endpoint } from './endpoint.js';
+import { ec2, eventBridge, fromSdkError } from './aws-clients.js';
 import { CliError, exitCodes } from './exit-codes.js';
 import { waitForImage } from './images-wait.js';
 

@@ -2,7 +2,8 @@ import { DescribeImagesCommand, type Image } from '@aws-sdk/client-ec2';
 import { ListEventBusesCommand, ListRulesCommand, ListTargetsByRuleCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { CliContext } from './context.js';
 import { print } from './context.js';
-import { control, ec2, eventBridge, type Endpoint, fromSdkError } from './endpoint.js';
+import { control, type Endpoint } from './endpoint.js';
+import { ec2, eventBridge, fromSdkError } from './aws-clients.js';
 import { exitCodes } from './exit-codes.js';
 
 interface ServerStatus {

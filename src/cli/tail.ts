@@ -51,7 +51,8 @@ export async function runTail(ctx: CliContext, endpoint: Endpoint, flags: TailFl
     throw unreachable(endpoint, err);
   }
   if (!response.ok || !response.body) throw new CliError(`${endpoint.url} answered ${response.status} to the event stream: is it amiwatch?`, exitCodes.unreachable);
-  if (!flags.json) printErr(ctx, ctx.style.dim(`tailing ${endpoint.url}${flags.bus ? ` bus ${flags.bus}` : ''}${pattern ? ' (pattern)' : ''}; Ctrl-C to stop`));
+  // On stderr, so `--json | jq` sees only events; scripts can wait for this line.
+  printErr(ctx, ctx.style.dim(`tailing ${endpoint.url}${flags.bus ? ` bus ${flags.bus}` : ''}${pattern ? ' (pattern)' : ''}; Ctrl-C to stop`));
   let stopped = false;
   void ctx.interrupted.then(() => {
     stopped = true;
