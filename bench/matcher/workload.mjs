@@ -91,20 +91,24 @@ export function makeEvent(r, i) {
   };
 }
 
-/** Rule `i`: a mix of the shapes people write, each selective enough that few rules match an event. */
+/**
+ * Rule `i`: the shapes the issue names (source / detail-type / detail.State / ImageId / prefix /
+ * numeric / anything-but / $or), each made selective the way real rules are — by image, by
+ * name prefix, by app, by account — so that an event matches a few rules, not thousands.
+ */
 export function makeRule(r, i) {
+  const img = () => amiId(Math.floor(r() * 20000));
   const acct = account(Math.floor(r() * ACCOUNTS));
-  const kind = i % 10;
-  switch (kind) {
-    case 0: return { source: ['aws.ec2'], 'detail-type': ['EC2 AMI State Change'], detail: { State: [pick(r, STATES)], ImageId: [amiId(Math.floor(r() * 20000))] } };
-    case 1: return { account: [acct], source: ['aws.ec2'], 'detail-type': ['EC2 AMI State Change'], detail: { State: ['available'] } };
-    case 2: return { account: [acct], source: ['aws.ec2'], detail: { State: [{ 'anything-but': ['available', 'deregistered'] }] } };
-    case 3: return { account: [acct], 'detail-type': ['EC2 AMI State Change'], detail: { Name: [{ prefix: `golden-${pick(r, ['al2023', 'ubuntu', 'rhel'])}` }] } };
-    case 4: return { account: [acct], source: ['aws.s3'], detail: { object: { size: [{ numeric: ['>', Math.floor(r() * 4e9)] }] } } };
+  switch (i % 10) {
+    case 0: return { source: ['aws.ec2'], 'detail-type': ['EC2 AMI State Change'], detail: { State: [pick(r, STATES)], ImageId: [img()] } };
+    case 1: return { source: ['aws.ec2'], 'detail-type': ['EC2 AMI State Change'], detail: { ImageId: [img(), img(), img()] } };
+    case 2: return { source: ['aws.ec2'], 'detail-type': ['EC2 AMI State Change'], detail: { ImageId: [img()], State: [{ 'anything-but': ['deregistered'] }] } };
+    case 3: return { source: ['aws.ec2'], 'detail-type': ['EC2 AMI State Change'], detail: { Name: [{ prefix: `golden-${pick(r, ['al2023', 'ubuntu-24.04', 'rhel-9', 'windows-2022'])}-${hex(r, 3)}` }] } };
+    case 4: return { source: ['aws.s3'], detail: { object: { key: [{ prefix: `exports/${hex(r, 3)}` }], size: [{ numeric: ['>', Math.floor(r() * 4e9)] }] } } };
     case 5: return { source: [`com.example.app${Math.floor(r() * 50)}`], 'detail-type': ['Order Created'], detail: { amount: [{ numeric: ['>=', 100, '<', 101 + Math.floor(r() * 900)] }], customer: { tier: ['gold'] } } };
-    case 6: return { account: [acct], source: ['aws.ec2'], $or: [{ detail: { State: ['failed'] } }, { detail: { state: ['terminated'] } }] };
-    case 7: return { resources: [`arn:aws:ec2:${pick(r, REGIONS)}::image/${amiId(Math.floor(r() * 20000))}`] };
-    case 8: return { account: [acct], region: [pick(r, REGIONS)], source: [{ prefix: 'aws.' }], 'detail-type': [{ 'equals-ignore-case': 'ec2 ami state change' }] };
-    default: return { account: [acct], 'detail-type': ['EC2 Instance State-change Notification'], detail: { state: ['running', 'stopped'], 'instance-type': [{ suffix: '.large' }] } };
+    case 6: return { source: ['aws.ec2'], $or: [{ detail: { ImageId: [img()] } }, { resources: [`arn:aws:ec2:${pick(r, REGIONS)}::image/${img()}`] }] };
+    case 7: return { account: [acct], source: ['aws.ec2'], 'detail-type': ['EC2 AMI State Change'], detail: { State: ['available', 'failed'] } };
+    case 8: return { account: [acct], source: [{ prefix: 'com.example.' }], 'detail-type': [{ 'equals-ignore-case': 'order shipped' }] };
+    default: return { source: ['aws.ec2'], 'detail-type': ['EC2 Instance State-change Notification'], detail: { 'image-id': [img()], 'instance-type': [{ suffix: '.large' }] } };
   }
 }

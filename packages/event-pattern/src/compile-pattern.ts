@@ -25,14 +25,19 @@ export interface FieldCondition {
 export type Branch = readonly FieldCondition[];
 
 export interface CompileLimits {
+  /**
+   * Longest pattern text, in characters. AWS: 2,048 for a rule (a quota that can be raised to
+   * 4,096), 4,096 for TestEventPattern.
+   */
+  readonly maxLength: number;
   /** Most branches `$or` may expand to (AWS: 1,000). */
   readonly maxBranches: number;
   /** Most wildcard states one input may keep alive (event-ruler's machine complexity cap). */
   readonly maxWildcardComplexity: number;
 }
 
-/** AWS's limits: 1,000 `$or` combinations; wildcard complexity 10 (see PATTERNS.md). */
-export const DEFAULT_LIMITS: CompileLimits = { maxBranches: 1000, maxWildcardComplexity: 10 };
+/** AWS's limits for rules: 2,048 characters; 1,000 `$or` combinations; wildcard complexity 10 (see PATTERNS.md). */
+export const DEFAULT_LIMITS: CompileLimits = { maxLength: 2048, maxBranches: 1000, maxWildcardComplexity: 10 };
 
 const OR = '$or';
 const RESERVED_IN_OR = new Set([
@@ -52,6 +57,10 @@ type Draft = Map<string, ValueTest[]>;
 
 /** Compiles pattern text; throws PatternError with AWS's reason text when it is invalid. */
 export function compilePattern(text: string, limits: CompileLimits = DEFAULT_LIMITS): Branch[] {
+  // AWS enforces the size outside event-ruler and its text is not recorded: this one is ours.
+  if (text.length > limits.maxLength) {
+    throw new PatternError(`Event pattern is ${text.length} characters long; the maximum is ${limits.maxLength}`);
+  }
   const r = new PatternReader(text);
   if (r.nextToken() !== 'START_OBJECT') r.fail('Filter is not an object');
   const drafts: Draft[] = [];

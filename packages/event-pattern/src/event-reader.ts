@@ -23,6 +23,14 @@ export interface LeafSink<N> {
 }
 
 /** An event that is not one JSON object (or, given as an object, holds non-JSON values). */
+/**
+ * How deep an event may nest. Deeper events are refused rather than read recursively into a
+ * stack overflow (and a cyclic object, given as an event, ends here too).
+ */
+export const MAX_EVENT_DEPTH = 1000;
+
+export const tooDeep = (): EventSyntaxError => new EventSyntaxError(`Event nesting is deeper than ${MAX_EVENT_DEPTH} levels`);
+
 export class EventSyntaxError extends Error {
   constructor(message: string) {
     super(message);
@@ -36,19 +44,26 @@ export function readEventObject<N>(event: unknown, root: N, sink: LeafSink<N>): 
   if (event === null || typeof event !== 'object' || Array.isArray(event)) {
     throw new EventSyntaxError('Event must be a JSON object');
   }
-  const counter = { next: 0 };
+  const counter = { next: 0, depth: 0 };
   walkObject(event as Record<string, unknown>, root, sink, null, counter);
 }
 
-function walkObject<N>(obj: Record<string, unknown>, node: N, sink: LeafSink<N>, trail: ArrayTrail | null, counter: { next: number }): void {
+interface WalkState {
+  next: number;
+  depth: number;
+}
+
+function walkObject<N>(obj: Record<string, unknown>, node: N, sink: LeafSink<N>, trail: ArrayTrail | null, counter: WalkState): void {
+  if (++counter.depth > MAX_EVENT_DEPTH) throw tooDeep();
   for (const key in obj) {
     if (!Object.prototype.hasOwnProperty.call(obj, key)) continue;
     const child = sink.child(node, key);
     if (child !== null) walkValue(obj[key], child, sink, trail, counter);
   }
+  counter.depth--;
 }
 
-function walkValue<N>(v: unknown, node: N, sink: LeafSink<N>, trail: ArrayTrail | null, counter: { next: number }): void {
+function walkValue<N>(v: unknown, node: N, sink: LeafSink<N>, trail: ArrayTrail | null, counter: WalkState): void {
   switch (typeof v) {
     case 'string':
       sink.emit(node, makeLeaf(LeafKind.String, v, null, trail));
@@ -65,10 +80,12 @@ function walkValue<N>(v: unknown, node: N, sink: LeafSink<N>, trail: ArrayTrail 
         sink.emit(node, NULL(trail));
       } else if (Array.isArray(v)) {
         const id = counter.next++;
+        if (++counter.depth > MAX_EVENT_DEPTH) throw tooDeep();
         for (let i = 0; i < v.length; i++) {
           const el: unknown = v[i];
           walkValue(el, node, sink, el !== null && typeof el === 'object' ? extend(trail, id, i) : trail, counter);
         }
+        counter.depth--;
       } else {
         walkObject(v as Record<string, unknown>, node, sink, trail, counter);
       }

@@ -6,7 +6,7 @@
  * stays linear. Numbers keep their exact text, which event-ruler's text matching needs.
  */
 import { comparableFromText } from './comparable-number.js';
-import { EventSyntaxError, extend, FALSE, NULL, TRUE, type LeafSink } from './event-reader.js';
+import { EventSyntaxError, extend, FALSE, MAX_EVENT_DEPTH, NULL, tooDeep, TRUE, type LeafSink } from './event-reader.js';
 import { LeafKind, makeLeaf, type ArrayTrail } from './leaf.js';
 
 const CONTROL = /[\u0000-\u001f]/g;
@@ -24,6 +24,7 @@ export function readEventText<N>(text: string, root: N, sink: LeafSink<N>): void
 class Scanner<N> {
   pos = 0;
   private arrays = 0;
+  private depth = 0;
   /** Position of the next backslash at or after where it was last searched from. */
   private nextBackslash = -1;
   /** Position of the next control character (U+0000–U+001F), likewise. */
@@ -48,10 +49,12 @@ class Scanner<N> {
   /** At `{`: reads the object, sending wanted members to the sink. */
   object(node: N | null, trail: ArrayTrail | null): void {
     const t = this.text;
+    if (++this.depth > MAX_EVENT_DEPTH) throw tooDeep();
     this.pos++;
     this.skipWs();
     if (t.charCodeAt(this.pos) === 0x7d) {
       this.pos++;
+      this.depth--;
       return;
     }
     for (;;) {
@@ -79,7 +82,10 @@ class Scanner<N> {
         this.skipWs();
         c = t.charCodeAt(this.pos++);
       }
-      if (c === 0x7d) return;
+      if (c === 0x7d) {
+        this.depth--;
+        return;
+      }
       if (c !== 0x2c) {
         this.pos--;
         this.error("Expected ',' or '}'");
@@ -91,10 +97,12 @@ class Scanner<N> {
   private array(node: N | null, trail: ArrayTrail | null): void {
     const t = this.text;
     const id = this.arrays++;
+    if (++this.depth > MAX_EVENT_DEPTH) throw tooDeep();
     this.pos++;
     this.skipWs();
     if (t.charCodeAt(this.pos) === 0x5d) {
       this.pos++;
+      this.depth--;
       return;
     }
     for (let i = 0; ; i++) {
@@ -105,7 +113,10 @@ class Scanner<N> {
       this.value(node, node !== null && structured ? extend(trail, id, i) : trail);
       this.skipWs();
       const c = t.charCodeAt(this.pos++);
-      if (c === 0x5d) return;
+      if (c === 0x5d) {
+        this.depth--;
+        return;
+      }
       if (c !== 0x2c) {
         this.pos--;
         this.error("Expected ',' or ']'");

@@ -17,6 +17,8 @@ export type TokenKind =
   | 'START_OBJECT' | 'END_OBJECT' | 'START_ARRAY' | 'END_ARRAY' | 'FIELD_NAME'
   | 'VALUE_STRING' | 'VALUE_NUMBER_INT' | 'VALUE_NUMBER_FLOAT' | 'VALUE_TRUE' | 'VALUE_FALSE' | 'VALUE_NULL';
 
+const MAX_NESTING = 1000;
+
 const WAS_EXPECTING_VALUE = "(JSON String, Number, Array, Object or token 'null', 'true' or 'false')";
 
 interface Context {
@@ -149,6 +151,12 @@ export class PatternReader {
       case 0x5b: // [
         this.ptr++;
         this.text = String.fromCharCode(c);
+        // Jackson's StreamReadConstraints (2.15+): 1,000 levels; thrown without a location.
+        if (this.stack.length > MAX_NESTING) {
+          throw new PatternError(
+            `Document nesting depth (${this.stack.length}) exceeds the maximum allowed (${MAX_NESTING}, from \`StreamReadConstraints.getMaxNestingDepth()\`)`,
+          );
+        }
         this.stack.push({
           type: c === 0x7b ? 'OBJECT' : 'ARRAY', count: 0,
           line: this.line, column: this.ptr - this.lineStart,

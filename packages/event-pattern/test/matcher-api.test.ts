@@ -75,3 +75,36 @@ test('the guide\'s rule matches exactly the available event of the three AMI eve
   assert.equal(matches(guideRule, ami('failed')), false);
   assert.equal(matches(guideRule, ami('deregistered')), false);
 });
+
+test('deep nesting: patterns stop at Jackson\'s 1,000 levels, events at 1,000, cycles too — never a stack overflow', () => {
+  const roomy = { ...DEFAULT_LIMITS, maxLength: 100_000 };
+  const deepPattern = '{"a":'.repeat(1001) + '["x"]' + '}'.repeat(1001);
+  assert.equal(check(deepPattern, roomy), 'Document nesting depth (1001) exceeds the maximum allowed (1000, from `StreamReadConstraints.getMaxNestingDepth()`)');
+  assert.equal(check('{"a":'.repeat(999) + '["x"]' + '}'.repeat(999), roomy), null);
+  const m = new Matcher();
+  m.add('r', { a: [{ exists: true }] });
+  const deepText = '{"b":'.repeat(5000) + '1' + '}'.repeat(5000);
+  assert.throws(() => m.match(deepText), EventSyntaxError);
+  assert.throws(() => matches({ a: ['x'] }, deepText), EventSyntaxError);
+  const deepArray = '{"a":' + '['.repeat(5000) + ']'.repeat(5000) + '}';
+  assert.throws(() => m.match(deepArray), EventSyntaxError);
+  const cyclic: Record<string, unknown> = { a: 1 };
+  cyclic.self = cyclic;
+  // The Matcher follows only the paths its rules use, so it never walks the cycle; the
+  // interpreter reads everything and stops at the depth limit.
+  const mm = new Matcher();
+  mm.add('r', { self: { a: [1] } });
+  assert.deepEqual(mm.match(cyclic), ['r']);
+  assert.throws(() => matches({ self: { a: [1] } }, cyclic), EventSyntaxError);
+  const fine = '{"b":'.repeat(900) + '1' + '}'.repeat(900);
+  assert.deepEqual(m.match(fine), []);
+});
+
+test('pattern size: 2,048 characters by default, configurable', () => {
+  const pad = (n: number) => `{"a":["${'x'.repeat(n - 10)}"]}`;
+  assert.equal(pad(2048).length, 2048);
+  assert.equal(check(pad(2048)), null);
+  assert.equal(check(pad(2049)), 'Event pattern is 2049 characters long; the maximum is 2048');
+  assert.equal(check(pad(4096), { ...DEFAULT_LIMITS, maxLength: 4096 }), null);
+  assert.throws(() => new Matcher().add('r', pad(2049)), PatternError);
+});

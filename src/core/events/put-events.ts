@@ -1,4 +1,5 @@
 import type { PutEventsRequest, PutEventsRequestEntry, PutEventsResponse, PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
+import { EventSyntaxError } from '@amiwatch/event-pattern';
 import type { NewDelivery, NewEvent, Store } from '../../storage/store.js';
 import type { Clock } from '../shared/clock.js';
 import { isoSeconds } from '../shared/clock.js';
@@ -130,7 +131,7 @@ export class Ingestion {
     try {
       routed = this.route(bus, event, this.clock.now(), String(event.id), body, true);
     } catch (err) {
-      if (err instanceof RangeError) return { code: 'MALFORMED_EVENT', message: 'The event is nested too deeply to be matched.' };
+      if (err instanceof EventSyntaxError) return { code: 'MALFORMED_EVENT', message: 'The event is nested too deeply to be matched.' };
       throw err;
     }
     await this.append([idempotencyKey === undefined ? routed : { ...routed, idempotencyKey }]);
@@ -169,8 +170,8 @@ export class Ingestion {
     try {
       return this.buildEntry(bus, e, ctx, detail as Record<string, unknown>, detailText, time, now);
     } catch (err) {
-      // A Detail nested deeper than the matcher's stack allows: refused like any other bad Detail.
-      if (err instanceof RangeError) return entryError('MalformedDetail', 'Detail is malformed.');
+      // A Detail nested deeper than the matcher reads (1,000 levels): refused like any other bad Detail.
+      if (err instanceof EventSyntaxError) return entryError('MalformedDetail', 'Detail is malformed.');
       throw err;
     }
   }

@@ -23,8 +23,6 @@ import { parseSchedule } from './schedule-expression.js';
 
 /** "Rules per event bus: 300" (eb-quota; 100 in a few regions, not modelled). */
 export const MAX_RULES_PER_BUS = 300;
-/** "Event pattern size: 2048 characters" (eb-quota, adjustable) for PutRule. */
-export const MAX_RULE_PATTERN = 2048;
 
 export const invalidPattern = (reason: string): ServiceError =>
   new ServiceError('InvalidEventPatternException', `Event pattern is not valid. Reason: ${reason}`);
@@ -49,7 +47,6 @@ export class EventRules {
         throw new ServiceError('ValidationException', 'Parameter(s) EventPattern or ScheduleExpression must be specified.');
       }
       if (input.EventPattern !== undefined) {
-        if (input.EventPattern.length > MAX_RULE_PATTERN) throw invalidPattern('Event pattern is too long.');
         const reason = check(input.EventPattern);
         if (reason !== null) throw invalidPattern(reason);
       }

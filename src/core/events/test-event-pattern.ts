@@ -1,4 +1,4 @@
-import { check, matches } from '@amiwatch/event-pattern';
+import { check, DEFAULT_LIMITS, EventSyntaxError, matches } from '@amiwatch/event-pattern';
 import type { TestEventPatternRequest, TestEventPatternResponse } from '@aws-sdk/client-eventbridge';
 import { ServiceError } from '../shared/service-error.js';
 import { invalidPattern } from './rules.js';
@@ -10,8 +10,11 @@ import { invalidPattern } from './rules.js';
  */
 const REQUIRED = ['id', 'account', 'source', 'time', 'region', 'detail-type'];
 
+/** TestEventPattern takes patterns up to the API's 4,096 characters, not a rule's 2,048. */
+const LIMITS = { ...DEFAULT_LIMITS, maxLength: 4096 };
+
 export function testEventPattern(input: TestEventPatternRequest): TestEventPatternResponse {
-  const reason = check(input.EventPattern!);
+  const reason = check(input.EventPattern!, LIMITS);
   if (reason !== null) throw invalidPattern(reason);
   let event: unknown;
   try {
@@ -23,10 +26,10 @@ export function testEventPattern(input: TestEventPatternRequest): TestEventPatte
     throw new ServiceError('ValidationException', 'Parameter Event is not valid.');
   }
   try {
-    return { Result: matches(input.EventPattern!, event) };
+    return { Result: matches(input.EventPattern!, event, LIMITS) };
   } catch (err) {
-    // An event nested deeper than the matcher's stack allows.
-    if (err instanceof RangeError) throw new ServiceError('ValidationException', 'Parameter Event is not valid.');
+    // An event nested deeper than the matcher reads (1,000 levels).
+    if (err instanceof EventSyntaxError) throw new ServiceError('ValidationException', 'Parameter Event is not valid.');
     throw err;
   }
 }
