@@ -26,9 +26,11 @@ export class Sandbox {
     const shim = join(this.bin, 'amiwatch');
     writeFileSync(shim, `#!/bin/sh\nexec "${process.execPath}" "${cliPath}" "$@"\n`);
     chmodSync(shim, 0o755);
+    // The machine's PATH and HOME stay (pyenv shims need them); AWS and amiwatch settings do not.
+    const inherited = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && !/^(AWS_|AMIWATCH_)/.test(k))) as Record<string, string>;
     this.env = {
+      ...inherited,
       PATH: `${this.bin}:${process.env.PATH}`,
-      HOME: this.dir,
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
       AWS_DEFAULT_REGION: 'us-east-1',
