@@ -60,7 +60,7 @@ const longRunning = (line: string): 'start' | 'npm-start' | 'tail' | null => {
 const quote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
 
 /** One bash script per block: each command's output is shown and checked as it runs. */
-function script(commands: readonly Command[]): string {
+export function script(commands: readonly Command[]): string {
   return commands
     .map((c, i) => {
       const checks = c.expect.map((t) => `grep -qF -- ${quote(t)} .out.${i} || { echo "DOCTEST: output of line ${i + 1} lacks: "${quote(t)}; exit 99; }`);
@@ -136,3 +136,20 @@ async function runLongRunning(box: Sandbox, kind: 'start' | 'npm-start' | 'tail'
   }
   assert.equal(await running.stop(kind === 'tail' ? 'SIGINT' : 'SIGTERM'), 0, `${line}: ${running.stderr}`);
 }
+
+describe('the docs harness itself', () => {
+  const box = new Sandbox();
+  after(() => box.remove());
+
+  it('fails a command whose exit code or output differs from what the doc says', async () => {
+    const [commands] = shellBlocks('```sh\necho hello  # exit 0\n# → hello\nfalse  # exit 1\n```\n');
+    assert.deepEqual(commands, [{ line: 'echo hello  # exit 0', exit: 0, expect: ['hello'] }, { line: 'false  # exit 1', exit: 1, expect: [] }]);
+    assert.equal((await box.sh(script(commands!))).code, 0);
+    const wrongText = await box.sh(script([{ line: 'echo hello', exit: 0, expect: ['goodbye'] }]));
+    assert.equal(wrongText.code, 99);
+    assert.match(wrongText.stdout, /lacks: goodbye/);
+    const wrongCode = await box.sh(script([{ line: 'false', exit: 0, expect: [] }]));
+    assert.equal(wrongCode.code, 99);
+    assert.match(wrongCode.stdout, /exited 1, expected 0/);
+  });
+});
