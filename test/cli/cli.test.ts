@@ -99,7 +99,7 @@ describe('amiwatch start and the client commands against it', () => {
   });
 
   it('prints where it listens and the environment to export; keeps its data in ./.amiwatch', () => {
-    assert.match(server.stdout, /amiwatch 0\.1\.0 is running \(data in .*\.amiwatch\)/);
+    assert.match(server.stdout, /amiwatch 0\.1\.0 listening on http:\/\/127\.0\.0\.1:\d+ \(data in .*\.amiwatch\)/);
     assert.match(server.stdout, new RegExp(`export AWS_ENDPOINT_URL=${url} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1`));
     assert.ok(existsSync(join(box.dir, '.amiwatch', 'amiwatch.db')));
   });
@@ -156,7 +156,7 @@ describe('amiwatch start and the client commands against it', () => {
         ],
       }),
     );
-    const timer = setTimeout(() => tail.child.kill('SIGKILL'), 10_000);
+    const timer = setTimeout(() => tail.child.kill('SIGKILL'), 30_000);
     assert.equal(await tail.exited, 0, tail.stderr);
     clearTimeout(timer);
     const lines = tail.stdout.trim().split('\n');

@@ -125,7 +125,7 @@ async function runLongRunning(box: Sandbox, kind: 'start' | 'npm-start' | 'tail'
   else if (kind === 'start' && !/--port\b/.test(command)) command += ' --port 0';
   // npm start runs from the repository, as the README says; the others in the user's directory.
   const child = spawn('bash', ['-c', `exec ${command.replace(/^npx amiwatch /, 'amiwatch ')}`], { cwd: kind === 'npm-start' ? process.cwd() : box.dir, env: box.env, detached: kind === 'npm-start' });
-  const running = await Running.waitFor(child, ready, 30_000);
+  const running = await Running.waitFor(child, ready, 60_000);
   for (const text of c.expect) assert.ok((running.stdout + running.stderr).includes(text), `${line}: lacks ${text}`);
   if (kind === 'npm-start') {
     // npm runs node as its child: signal the group, as Ctrl-C in a terminal does.

@@ -53,7 +53,7 @@ export class Sandbox {
   }
 
   /** Starts a long-running command; resolves once `ready` appears on stdout or stderr. */
-  async background(args: readonly string[], ready: RegExp, timeoutMs = 15_000): Promise<Running> {
+  async background(args: readonly string[], ready: RegExp, timeoutMs = 60_000): Promise<Running> {
     const child = spawn(process.execPath, [cliPath, ...args], { cwd: this.dir, env: this.env });
     return Running.waitFor(child, ready, timeoutMs);
   }
