@@ -37,6 +37,13 @@ module.exports = {
       to: { path: ['^src/(wire|server|cli)/'] },
     },
     {
+      name: 'runtime-runs-functions-only',
+      comment: 'src/runtime (function processes) implements a core port: it knows core, nothing above it.',
+      severity: 'error',
+      from: { path: layer('runtime') },
+      to: { path: ['^src/(wire|delivery|server|cli|storage)/'] },
+    },
+    {
       name: 'only-cli-imports-server',
       severity: 'error',
       from: { pathNot: ['^src/(server|cli)/', '^test/', '^bench/'] },

@@ -2,7 +2,7 @@
 # The Debian packages the test suite drives as real counterparts (see README "Testing").
 # Idempotent: installs only what is missing. Needs root (CI runs as root).
 set -euo pipefail
-packages=(awscli)
+packages=(awscli openssl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -6,6 +6,8 @@ import { parseArn } from '../core/shared/arn.js';
 import type { Clock } from '../core/shared/clock.js';
 import type { Random } from '../core/shared/random.js';
 import type { ClaimedDelivery, DeliveryOutcome, Store } from '../storage/store.js';
+import type { DeadLetter, DeadLetterSink } from './dead-letter.js';
+import type { DeliveryObserver } from './delivery-observer.js';
 import { failure, type DeliveryResult, type TransportRegistry } from './transport.js';
 
 export interface DeliveryWorkerOptions {
@@ -20,8 +22,12 @@ export interface DeliveryWorkerOptions {
   readonly leaseMs?: number;
   /** A transport that has not answered after this long failed with TIMEOUT (retriable). */
   readonly attemptTimeoutMs?: number;
+  /** Where given-up deliveries of targets with a DeadLetterConfig go (the SQS DLQ). */
+  readonly deadLetters?: DeadLetterSink;
   /** Called on a transport that throws (a bug): the delivery is retried. */
   readonly onError?: (err: unknown) => void;
+  /** Told of every settled attempt (metrics). */
+  readonly observer?: DeliveryObserver;
 }
 
 /**
@@ -131,21 +137,29 @@ export class DeliveryWorker {
     const limits = retryLimits(target.target.RetryPolicy);
     const attempts = d.attempts + 1;
     let outcome: DeliveryOutcome;
+    let letter: Omit<DeadLetter, 'target' | 'event'> | null = null;
     if (tooOld(d.ingestedAt, this.o.clock.now(), limits)) {
-      outcome = { id: d.id, status: 'failed', attempts: d.attempts, error: 'EXHAUSTED MaximumEventAgeInSeconds: the event is older than the retry policy allows' };
+      const message = 'the event is older than the retry policy allows';
+      outcome = { id: d.id, status: 'failed', attempts: d.attempts, error: `EXHAUSTED MaximumEventAgeInSeconds: ${message}` };
+      letter = { code: 'TIMEOUT', message, exhausted: 'MaximumEventAgeInSeconds', retryAttempts: Math.max(0, d.attempts - 1) };
     } else {
       const result = await this.call(d, target, attempts);
       const now = this.o.clock.now();
       if (result.ok) outcome = { id: d.id, status: 'delivered', attempts };
-      else if (!result.retriable) outcome = { id: d.id, status: 'failed', attempts, error: `${result.code}: ${result.message}` };
-      else {
+      else if (!result.retriable) {
+        outcome = { id: d.id, status: 'failed', attempts, error: `${result.code}: ${result.message}` };
+        letter = { code: result.code, message: result.message, retryAttempts: attempts - 1 };
+      } else {
         const decision = decideRetry(attempts, d.ingestedAt, now, limits, this.o.random);
-        outcome =
-          'retryAt' in decision
-            ? { id: d.id, status: 'retry', attempts, dueAt: decision.retryAt, error: `${result.code}: ${result.message}` }
-            : { id: d.id, status: 'failed', attempts, error: `EXHAUSTED ${decision.exhausted} after ${result.code}: ${result.message}` };
+        if ('retryAt' in decision) outcome = { id: d.id, status: 'retry', attempts, dueAt: decision.retryAt, error: `${result.code}: ${result.message}` };
+        else {
+          outcome = { id: d.id, status: 'failed', attempts, error: `EXHAUSTED ${decision.exhausted} after ${result.code}: ${result.message}` };
+          letter = { code: result.code, message: result.message, exhausted: decision.exhausted, retryAttempts: attempts - 1 };
+        }
       }
     }
+    if (letter && outcome.status === 'failed') outcome = await this.deadLetter(outcome, target, d.body, letter);
+    this.o.observer?.settled(d, outcome, this.o.clock.now());
     if (this.o.feed.watchingDeliveries) this.o.feed.publishDelivery({
       deliveryId: d.id,
       eventId: d.eventId,
@@ -158,6 +172,29 @@ export class DeliveryWorker {
       at: this.o.clock.now(),
     });
     return outcome;
+  }
+
+  /**
+   * Sends a given-up delivery to the target's DLQ (when it has one) before the round settles; the
+   * failure text then says where the event went. A crash between the two sends it again
+   * (at-least-once, like every delivery).
+   */
+  private async deadLetter(
+    outcome: Extract<DeliveryOutcome, { status: 'failed' }>,
+    target: DeliveryTarget,
+    event: string,
+    letter: Omit<DeadLetter, 'target' | 'event'>,
+  ): Promise<DeliveryOutcome> {
+    const dlq = target.target.DeadLetterConfig?.Arn;
+    if (!dlq) return outcome;
+    if (!this.o.deadLetters) return { ...outcome, error: `${outcome.error} (not sent to DLQ ${dlq}: no DLQ transport)` };
+    try {
+      const problem = await this.o.deadLetters.send(dlq, { ...letter, target, event });
+      return { ...outcome, error: problem ? `${outcome.error} (not sent to DLQ ${dlq}: ${problem})` : `${outcome.error} (sent to DLQ ${dlq})` };
+    } catch (err) {
+      this.o.onError?.(err);
+      return { ...outcome, error: `${outcome.error} (not sent to DLQ ${dlq}: ${(err as Error).message})` };
+    }
   }
 
   /** A round waits for its slowest delivery: a target that hangs must not hold up the rest. */

@@ -22,7 +22,10 @@ import { ConfigError, databasePath, isLoopback, type Config } from './config.js'
 import { ControlApi } from './control-api.js';
 import { loadCredentials } from './credentials-file.js';
 import { createListener } from './http-listener.js';
+import { startLambda, type LambdaModule } from './lambda-module.js';
+import { startMetrics, type MetricsModule } from './metrics-module.js';
 import { ServiceRegistry } from './service-registry.js';
+import { openNotifications, type Notifications } from './notifications.js';
 
 export interface AppOptions {
   readonly config: Config;
@@ -43,6 +46,12 @@ export interface App {
   readonly store: Store;
   readonly worker: DeliveryWorker;
   readonly registry: ServiceRegistry;
+  /** SNS and SQS (issue 5). */
+  readonly notifications: Notifications;
+  /** Lambda functions (docs/lambda.md): `lambda.invoker` is what SNS `lambda` subscriptions call. */
+  readonly lambda: LambdaModule;
+  /** Metrics (docs/metrics.md): `metrics.hub` is the MetricsRecorder services record through. */
+  readonly metrics: MetricsModule;
   close(): Promise<void>;
 }
 
@@ -67,6 +76,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   const credentials = config.credentialsFile ? loadCredentials(config.credentialsFile) : null;
   const store = new SqliteStore({ path: databasePath(config), durability: config.durability });
   let ec2Db: Database.Database | null = null;
+  let lambda: LambdaModule | null = null;
   try {
     // Single owner: whatever the previous process had in flight is due again now.
     await store.releaseLeases(clock.now());
@@ -93,11 +103,36 @@ export async function startApp(options: AppOptions): Promise<App> {
     });
     const registry = new ServiceRegistry();
     registerServices(registry, { events, ec2, log });
+    // Metrics and Lambda (issue 6): see metrics-module.ts and lambda-module.ts.
+    const metrics = startMetrics({ clock, feed: events.feed });
+    lambda = await startLambda({ config, clock, random, metrics: metrics.hub, log });
+    registry.register(lambda.route);
+    const functions = lambda;
+    // SNS + SQS: routes, EventBridge transports, DLQ sink and control pages (src/server/notifications.ts).
+    // SNS `lambda` subscriptions invoke through the Lambda service, as the SNS principal.
+    let baseUrl = '';
+    const notifications = await openNotifications({
+      config, store, clock, random, log, baseUrl: () => baseUrl,
+      lambda: {
+        invoke: async (arn, event) => {
+          const r = await functions.invoker.invokeAsync(arn, event, { principal: 'sns.amazonaws.com' });
+          return r.ok ? { ok: true } : { ok: false, code: r.code, message: r.message };
+        },
+      },
+    });
+    for (const route of notifications.routes) registry.register(route);
 
     const transports = new TransportRegistry();
     transports.register('events', new EventBusTransport(events.ingestion));
+    transports.register('lambda', lambda.transport);
+    for (const [service, t] of Object.entries(notifications.transports)) transports.register(service, t);
     for (const [service, t] of Object.entries(options.transports ?? {})) transports.register(service, t);
-    const worker = new DeliveryWorker({ store, transports, clock, random, feed: events.feed, onError: (e) => log(`delivery: ${String(e)}`) });
+    const worker = new DeliveryWorker({
+      store, transports, clock, random, feed: events.feed,
+      deadLetters: notifications.deadLetters,
+      observer: metrics.observer,
+      onError: (e) => log(`delivery: ${String(e)}`),
+    });
 
     const control = new ControlApi({
       events,
@@ -106,7 +141,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       defaultAccount: config.defaultAccount,
       defaultRegion: config.defaultRegion,
       version: VERSION,
-      mounts: [{ prefix: faultsPath, handler: createEc2FaultsHandler(ec2.faults) }],
+      mounts: [{ prefix: faultsPath, handler: createEc2FaultsHandler(ec2.faults) }, ...notifications.mounts, metrics.mount, ...lambda.mounts],
     });
     const server = createListener({
       registry,
@@ -133,6 +168,8 @@ export async function startApp(options: AppOptions): Promise<App> {
     prune?.unref();
     const port = (server.address() as AddressInfo).port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    baseUrl = `http://${host}:${port}`;
+    lambda.listening(`http://${host}:${port}`);
     let closing: Promise<void> | null = null;
     return {
       url: `http://${host}:${port}`,
@@ -142,6 +179,9 @@ export async function startApp(options: AppOptions): Promise<App> {
       store,
       worker,
       registry,
+      notifications,
+      lambda,
+      metrics,
       close() {
         closing ??= (async () => {
           if (schedule) clearInterval(schedule);
@@ -152,10 +192,13 @@ export async function startApp(options: AppOptions): Promise<App> {
           // Keep-alive clients would hold the listener open for keepAliveTimeout: in-flight
           // requests get a short grace, then every connection is closed.
           const force = setTimeout(() => server.closeAllConnections(), 2_000);
+          await notifications.close();
           await closed;
           clearTimeout(force);
           await ec2.lifecycle.stop();
           await worker.stop();
+          await lambda?.close();
+          metrics.close();
           ec2Db?.close();
           await store.close();
         })();
@@ -163,6 +206,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       },
     };
   } catch (err) {
+    await lambda?.close();
     ec2Db?.close();
     await store.close();
     throw err;

@@ -32,6 +32,16 @@ export interface Config {
   readonly amiDurations: Readonly<Record<ImageOrigin, number>>;
   readonly logLevel: LogLevel;
   readonly logFormat: 'text' | 'json';
+  /** SMTP server for SNS email (nodemailer URL, e.g. `smtp://host:587`); null = the built-in mailbox. */
+  readonly smtpUrl: string | null;
+  /** Sender address of SNS mail (the display name is the topic's DisplayName). */
+  readonly mailFrom: string;
+  /** Base URL of the links amiwatch puts in messages (confirm, unsubscribe, SigningCertURL); null = the listener's URL. */
+  readonly publicUrl: string | null;
+  /** Webhook that SNS SMS and mobile push messages are POSTed to; null = recorded in the outbox only. */
+  readonly notifyWebhookUrl: string | null;
+  /** PEM file of CA certificates trusted for https SNS subscribers, besides Node's roots. */
+  readonly subscriberCaFile: string | null;
 }
 
 export const logLevels = ['debug', 'info', 'warn', 'error'] as const;
@@ -51,6 +61,11 @@ export const defaults: Config = Object.freeze({
   amiDurations: defaultEc2Options.durations,
   logLevel: 'info',
   logFormat: 'text',
+  smtpUrl: null,
+  mailFrom: 'no-reply@sns.amazonaws.com',
+  publicUrl: null,
+  notifyWebhookUrl: null,
+  subscriberCaFile: null,
 });
 
 /** One setting: its flag, its environment variable, how it reads, and what it means. */
@@ -76,6 +91,11 @@ export const configOptions: readonly ConfigOption[] = Object.freeze([
   { flag: 'default-account', env: 'AMIWATCH_DEFAULT_ACCOUNT', value: 'ID', default: defaults.defaultAccount, description: 'Account (12 digits) of requests whose access key is not in the credentials file.' },
   { flag: 'default-region', env: 'AMIWATCH_DEFAULT_REGION', value: 'REGION', default: defaults.defaultRegion, description: 'Region of the control API and the console.' },
   { flag: 'ami-duration', env: 'AMIWATCH_AMI_DURATION', value: 'TIME', default: origins.map((o) => `${o}=${defaults.amiDurations[o]}ms`).join(','), description: 'How long a new image stays pending: one time for every operation (`500ms`, `2s`, `1m`; a bare number is ms) or per operation (`CreateImage=1s,CopyImage=3s`).' },
+  { flag: 'smtp-url', env: 'AMIWATCH_SMTP_URL', value: 'URL', default: '(none)', description: 'SMTP server for SNS email subscriptions, as nodemailer takes it (`smtp://user:pass@host:587`, `smtps://…:465`). Without it mail goes to the built-in mailbox (GET /_amiwatch/mailbox).' },
+  { flag: 'mail-from', env: 'AMIWATCH_MAIL_FROM', value: 'ADDRESS', default: defaults.mailFrom, description: "Sender address of SNS mail; the sender's name is the topic's DisplayName." },
+  { flag: 'public-url', env: 'AMIWATCH_PUBLIC_URL', value: 'URL', default: '(the listener)', description: 'Base of the links in messages (confirm, unsubscribe, SigningCertURL, queue URLs) when amiwatch sits behind a proxy.' },
+  { flag: 'notify-webhook-url', env: 'AMIWATCH_NOTIFY_WEBHOOK_URL', value: 'URL', default: '(none)', description: 'SNS SMS and mobile-push messages are POSTed there as JSON; without it they are only recorded (GET /_amiwatch/outbox).' },
+  { flag: 'subscriber-ca-file', env: 'AMIWATCH_SUBSCRIBER_CA_FILE', value: 'FILE', default: '(none)', description: 'PEM of CA certificates trusted for https SNS subscribers, besides Node’s roots.' },
   { flag: 'log-level', env: 'AMIWATCH_LOG_LEVEL', value: 'LEVEL', default: defaults.logLevel, description: `${logLevels.join(', ')}. debug also logs every event and delivery outcome.` },
   { flag: 'log-format', env: 'AMIWATCH_LOG_FORMAT', value: 'FORMAT', default: defaults.logFormat, description: 'text, or json (one object per line: time, level, msg).' },
   { flag: 'body-limit', env: 'AMIWATCH_BODY_LIMIT', value: 'BYTES', default: String(defaults.bodyLimit), description: 'Largest request body accepted.' },
@@ -118,6 +138,17 @@ export function configFromValues(values: FlagValues, env: Readonly<Record<string
   const logFormat = pick('log-format') ?? defaults.logFormat;
   if (logFormat !== 'text' && logFormat !== 'json') throw new ConfigError(`--log-format must be text or json, got ${logFormat}`);
   const amiDuration = pick('ami-duration');
+  const url = (flag: string): string | null => {
+    const v = pick(flag);
+    if (v === undefined || v === '') return null;
+    try {
+      new URL(v);
+    } catch {
+      throw new ConfigError(`--${flag} must be a URL, got ${v}`);
+    }
+    return v.replace(/\/+$/, '');
+  };
+  const caFile = pick('subscriber-ca-file');
   const inMemoryEnv = env.AMIWATCH_IN_MEMORY;
   const credentials = pick('credentials-file');
   return Object.freeze({
@@ -134,6 +165,11 @@ export function configFromValues(values: FlagValues, env: Readonly<Record<string
     amiDurations: amiDuration === undefined ? defaults.amiDurations : parseAmiDurations(amiDuration),
     logLevel: logLevel as LogLevel,
     logFormat,
+    smtpUrl: url('smtp-url'),
+    mailFrom: pick('mail-from') ?? defaults.mailFrom,
+    publicUrl: url('public-url'),
+    notifyWebhookUrl: url('notify-webhook-url'),
+    subscriberCaFile: caFile ? resolve(caFile) : null,
   });
 }
 

@@ -69,7 +69,8 @@ async function handle(o: ListenerOptions, req: IncomingMessage, res: ServerRespo
 /**
  * The control API. Open on loopback without credentials (local development); with a credentials
  * file it asks for a SigV4 signature like the AWS APIs do (any service name, e.g.
- * `curl --aws-sigv4 aws:amz:us-east-1:amiwatch --user KEY:SECRET`), except for the health check.
+ * `curl --aws-sigv4 aws:amz:us-east-1:amiwatch --user KEY:SECRET`), except for the health check
+ * and SNS's public links.
  */
 async function control(o: ListenerOptions, req: IncomingMessage, res: ServerResponse, url: string, headers: Record<string, string | undefined>, body: Buffer | null): Promise<void> {
   const reply = (status: number, error: string) => {
@@ -78,7 +79,9 @@ async function control(o: ListenerOptions, req: IncomingMessage, res: ServerResp
     res.end(text);
   };
   if (body === null) return reply(413, `Request body is larger than the ${o.bodyLimit}-byte limit.`);
-  if (o.auth.credentials && !url.startsWith('/_amiwatch/health')) {
+  // SNS links (confirm/unsubscribe pages, signing certificate) are followed by mail readers and
+  // HTTP subscribers that cannot sign: the token or ARN in the link is the credential, as in AWS.
+  if (o.auth.credentials && !url.startsWith('/_amiwatch/health') && !url.startsWith('/_amiwatch/sns/public/')) {
     const caller = await authenticate({ method: req.method ?? 'GET', url, headers, body }, o.auth);
     if (caller instanceof ServiceError) return reply(caller.status === 400 ? 403 : caller.status, `${caller.code}: ${caller.message}`);
   }

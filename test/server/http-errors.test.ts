@@ -97,7 +97,7 @@ test('deeply nested JSON is refused cleanly, not with a stack overflow', async (
 
 test('health and unknown control endpoints', async () => {
   const health = await fetch(`${app.url}/_amiwatch/health`);
-  assert.deepEqual(await health.json(), { status: 'ok', version: '0.1.0', services: ['events', 'ec2'] });
+  assert.deepEqual(await health.json(), { status: 'ok', version: '0.1.0', services: ['events', 'ec2', 'lambda', 'sns', 'sqs'] });
   assert.equal((await fetch(`${app.url}/_amiwatch/nope`)).status, 404);
   assert.equal((await fetch(`${app.url}/_amiwatch/events?from=yesterday`)).status, 400);
 });

@@ -1,0 +1,81 @@
+import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
+import type { FunctionRecord } from '../../storage/ports/lambda-store.js';
+import { invalidParameter, validation } from './errors.js';
+
+/** Defaults and limits of CreateFunction (Lambda API reference, "Lambda quotas"). */
+export const DEFAULT_TIMEOUT = 3;
+export const MAX_TIMEOUT = 900;
+export const DEFAULT_MEMORY = 128;
+export const MIN_MEMORY = 128;
+export const MAX_MEMORY = 10_240;
+const ROLE = /^arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$/;
+const HANDLER = /^[^\s]{1,128}$/;
+
+export function checkTimeout(t: number | undefined): number {
+  if (t === undefined) return DEFAULT_TIMEOUT;
+  if (!Number.isInteger(t) || t < 1) throw validation(`Value '${t}' at 'timeout' failed to satisfy constraint: Member must have value greater than or equal to 1`);
+  if (t > MAX_TIMEOUT) throw validation(`Value '${t}' at 'timeout' failed to satisfy constraint: Member must have value less than or equal to ${MAX_TIMEOUT}`);
+  return t;
+}
+
+export function checkMemory(m: number | undefined): number {
+  if (m === undefined) return DEFAULT_MEMORY;
+  if (!Number.isInteger(m) || m < MIN_MEMORY) throw validation(`Value '${m}' at 'memorySize' failed to satisfy constraint: Member must have value greater than or equal to ${MIN_MEMORY}`);
+  if (m > MAX_MEMORY) throw validation(`Value '${m}' at 'memorySize' failed to satisfy constraint: Member must have value less than or equal to ${MAX_MEMORY}`);
+  return m;
+}
+
+export function checkRole(role: string | undefined): string {
+  if (!role || !ROLE.test(role)) throw validation(`Value '${role ?? ''}' at 'role' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+`);
+  return role;
+}
+
+export function checkHandler(handler: string | undefined): string {
+  if (handler === undefined) throw invalidParameter('Handler is required for .zip file deployment packages (e.g. index.handler).');
+  if (!HANDLER.test(handler)) throw validation(`Value '${handler}' at 'handler' failed to satisfy constraint: Member must satisfy regular expression pattern: [^\\s]+`);
+  return handler;
+}
+
+/** Environment variables: AWS reserves some names and caps the total at 4 KB. */
+const RESERVED_ENV = /^(_HANDLER|_X_AMZN_TRACE_ID|AWS_REGION|AWS_EXECUTION_ENV|AWS_LAMBDA_[A-Z_]+|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN|LAMBDA_TASK_ROOT|LAMBDA_RUNTIME_DIR)$/;
+export function checkEnvironment(vars: Record<string, string> | undefined): Record<string, string> {
+  const env = vars ?? {};
+  let size = 0;
+  for (const [k, v] of Object.entries(env)) {
+    if (!/^[a-zA-Z]([a-zA-Z0-9_])+$/.test(k)) throw validation(`Value at 'environment.variables' failed to satisfy constraint: Map keys must satisfy constraint: [Member must satisfy regular expression pattern: [a-zA-Z]([a-zA-Z0-9_])+]`);
+    if (RESERVED_ENV.test(k)) throw invalidParameter(`Lambda was unable to configure your environment variables because the environment variables you have provided contains reserved keys that are currently not supported for modification. Reserved keys used in this request: ${k}`);
+    size += k.length + String(v).length;
+  }
+  if (size > 4096) throw invalidParameter('Lambda was unable to configure your environment variables because the environment variables you have provided exceeded the 4KB limit.');
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)]));
+}
+
+/** AWS's LastModified form: `2026-01-01T00:00:00.000+0000`. */
+export const lastModified = (ms: number) => new Date(ms).toISOString().replace('Z', '+0000');
+
+/** A record as FunctionConfiguration (GetFunction, ListFunctions, CreateFunction's answer). */
+export function configurationView(r: FunctionRecord): FunctionConfiguration {
+  return {
+    FunctionName: r.name,
+    FunctionArn: r.arn,
+    Runtime: r.runtime as FunctionConfiguration['Runtime'],
+    Role: r.role,
+    Handler: r.handler,
+    CodeSize: r.codeSize,
+    Description: r.description,
+    Timeout: r.timeoutSeconds,
+    MemorySize: r.memoryMb,
+    LastModified: r.lastModified,
+    CodeSha256: r.codeSha256,
+    Version: '$LATEST',
+    ...(Object.keys(r.environment).length > 0 && { Environment: { Variables: r.environment } }),
+    TracingConfig: { Mode: 'PassThrough' },
+    RevisionId: r.revisionId,
+    State: 'Active',
+    LastUpdateStatus: 'Successful',
+    PackageType: 'Zip',
+    Architectures: r.architectures as FunctionConfiguration['Architectures'],
+    EphemeralStorage: { Size: 512 },
+    LoggingConfig: { LogFormat: 'Text', LogGroup: `/aws/lambda/${r.name}` },
+  };
+}

@@ -1,0 +1,200 @@
+import type {
+  AddPermissionRequest,
+  CreateFunctionRequest,
+  FunctionConfiguration,
+  GetFunctionResponse,
+  ListFunctionsResponse,
+  UpdateFunctionCodeRequest,
+  UpdateFunctionConfigurationRequest,
+} from '@aws-sdk/client-lambda';
+import type { FunctionRecord, LambdaStore } from '../../storage/ports/lambda-store.js';
+import type { Clock } from '../shared/clock.js';
+import type { Random } from '../shared/random.js';
+import type { RequestContext } from '../shared/request-context.js';
+import { ServiceError } from '../shared/service-error.js';
+import { checkZip } from './code-package.js';
+import { conflict, invalidParameter, notFound, preconditionFailed } from './errors.js';
+import { checkEnvironment, checkHandler, checkMemory, checkRole, checkTimeout, configurationView, lastModified } from './function-config.js';
+import { policyDocument, statementFor } from './function-policy.js';
+import { checkNewName, functionArn, resolveFunction, type FunctionRef } from './names.js';
+import { checkRuntime } from './runtimes.js';
+import type { FunctionRunner } from './runner.js';
+
+export interface LambdaFunctionsOptions {
+  readonly store: LambdaStore;
+  readonly runner: FunctionRunner;
+  readonly clock: Clock;
+  readonly random: Random;
+  /** The Node.js that runs the functions (named in the unsupported-runtime error). */
+  readonly nodeVersion: string;
+  /** Told when a function is deleted (its log goes with it). */
+  readonly onDeleted?: (arn: string) => void;
+}
+
+/**
+ * Lambda's function resources: create, read, list, update, delete, and the resource policy.
+ * Writes to one function are serialised (a read-modify-write per call), so two AddPermission
+ * calls racing on one function both land. Invocation is in `invocations.ts`.
+ */
+export class LambdaFunctions {
+  private readonly locks = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly o: LambdaFunctionsOptions) {}
+
+  async create(ctx: RequestContext, input: CreateFunctionRequest): Promise<FunctionConfiguration> {
+    const name = checkNewName(input.FunctionName);
+    if (input.PackageType === 'Image') throw invalidParameter('amiwatch runs .zip packages only (PackageType Zip): container images are not supported.');
+    const runtime = checkRuntime(input.Runtime, this.o.nodeVersion);
+    const handler = checkHandler(input.Handler);
+    const role = checkRole(input.Role);
+    const timeoutSeconds = checkTimeout(input.Timeout);
+    const memoryMb = checkMemory(input.MemorySize);
+    const environment = checkEnvironment(input.Environment?.Variables);
+    const code = checkZip(input.Code?.ZipFile, { S3Bucket: input.Code?.S3Bucket, ImageUri: input.Code?.ImageUri });
+    const record: FunctionRecord = {
+      accountId: ctx.accountId,
+      region: ctx.region,
+      name,
+      arn: functionArn(ctx.region, ctx.accountId, name),
+      runtime,
+      handler,
+      role,
+      description: input.Description ?? '',
+      timeoutSeconds,
+      memoryMb,
+      environment,
+      architectures: input.Architectures ?? ['x86_64'],
+      codeSha256: code.sha256,
+      codeSize: code.size,
+      lastModified: lastModified(this.o.clock.now()),
+      revisionId: this.o.random.uuid(),
+      tags: input.Tags ?? {},
+      policy: [],
+    };
+    if (!(await this.o.store.createFunction(record, code.zip))) throw conflict(`Function already exist: ${name}`);
+    return configurationView(record);
+  }
+
+  async get(ctx: RequestContext, nameOrArn: string, qualifier?: string): Promise<GetFunctionResponse> {
+    const r = await this.record(ctx, nameOrArn, qualifier);
+    return {
+      Configuration: configurationView(r),
+      // There is no S3 presigned URL to give; the control API serves the zip itself.
+      Code: { RepositoryType: 'S3', Location: `/_amiwatch/functions/${r.name}/code?account=${r.accountId}&region=${r.region}` },
+      ...(Object.keys(r.tags).length > 0 && { Tags: r.tags }),
+    };
+  }
+
+  async configuration(ctx: RequestContext, nameOrArn: string, qualifier?: string): Promise<FunctionConfiguration> {
+    return configurationView(await this.record(ctx, nameOrArn, qualifier));
+  }
+
+  async list(ctx: RequestContext, marker?: string, maxItems?: number): Promise<ListFunctionsResponse> {
+    const limit = Math.min(Math.max(maxItems ?? 50, 1), 50);
+    const page = await this.o.store.listFunctions(ctx.accountId, ctx.region, marker || undefined, limit + 1);
+    const more = page.length > limit;
+    const functions = page.slice(0, limit);
+    return { Functions: functions.map(configurationView), ...(more && { NextMarker: functions[functions.length - 1]!.name }) };
+  }
+
+  async delete(ctx: RequestContext, nameOrArn: string, qualifier?: string): Promise<void> {
+    const ref = resolveFunction(ctx, nameOrArn, qualifier);
+    await this.locked(ref, async () => {
+      if (!(await this.o.store.deleteFunction(ref.accountId, ref.region, ref.name))) throw notFound(arnOf(ref));
+      this.o.runner.retire(arnOf(ref));
+      this.o.onDeleted?.(arnOf(ref));
+    });
+  }
+
+  async updateCode(ctx: RequestContext, nameOrArn: string, input: UpdateFunctionCodeRequest): Promise<FunctionConfiguration> {
+    const code = checkZip(input.ZipFile, { S3Bucket: input.S3Bucket, ImageUri: input.ImageUri });
+    return this.update(ctx, nameOrArn, input.RevisionId, (r) => ({ ...r, codeSha256: code.sha256, codeSize: code.size }), code.zip);
+  }
+
+  async updateConfiguration(ctx: RequestContext, nameOrArn: string, input: UpdateFunctionConfigurationRequest): Promise<FunctionConfiguration> {
+    return this.update(ctx, nameOrArn, input.RevisionId, (r) => ({
+      ...r,
+      ...(input.Runtime !== undefined && { runtime: checkRuntime(input.Runtime, this.o.nodeVersion) }),
+      ...(input.Handler !== undefined && { handler: checkHandler(input.Handler) }),
+      ...(input.Role !== undefined && { role: checkRole(input.Role) }),
+      ...(input.Timeout !== undefined && { timeoutSeconds: checkTimeout(input.Timeout) }),
+      ...(input.MemorySize !== undefined && { memoryMb: checkMemory(input.MemorySize) }),
+      ...(input.Environment !== undefined && { environment: checkEnvironment(input.Environment.Variables) }),
+      ...(input.Description !== undefined && { description: input.Description }),
+    }));
+  }
+
+  async addPermission(ctx: RequestContext, nameOrArn: string, input: AddPermissionRequest): Promise<{ Statement: string }> {
+    let statement = '';
+    await this.update(ctx, nameOrArn, input.RevisionId, (r) => {
+      const s = statementFor(r, input);
+      statement = JSON.stringify(s);
+      return { ...r, policy: [...r.policy, s] };
+    }, undefined, input.Qualifier);
+    return { Statement: statement };
+  }
+
+  async removePermission(ctx: RequestContext, nameOrArn: string, statementId: string, qualifier?: string, revisionId?: string): Promise<void> {
+    await this.update(ctx, nameOrArn, revisionId, (r) => {
+      if (!r.policy.some((s) => s.Sid === statementId)) throw new ServiceError('ResourceNotFoundException', `Statement ${statementId} is not found in resource policy.`, 404);
+      return { ...r, policy: r.policy.filter((s) => s.Sid !== statementId) };
+    }, undefined, qualifier);
+  }
+
+  async getPolicy(ctx: RequestContext, nameOrArn: string, qualifier?: string): Promise<{ Policy: string; RevisionId: string }> {
+    const r = await this.record(ctx, nameOrArn, qualifier);
+    if (r.policy.length === 0) throw new ServiceError('ResourceNotFoundException', 'The resource you requested does not exist.', 404);
+    return { Policy: JSON.stringify(policyDocument(r.policy)), RevisionId: r.revisionId };
+  }
+
+  /** The stored record; NotFound in Lambda's words when there is none. */
+  async record(ctx: { accountId: string; region: string }, nameOrArn: string, qualifier?: string): Promise<FunctionRecord> {
+    const ref = resolveFunction(ctx, nameOrArn, qualifier);
+    const r = await this.o.store.getFunction(ref.accountId, ref.region, ref.name);
+    if (!r) throw notFound(arnOf(ref));
+    return r;
+  }
+
+  code(r: FunctionRecord): Promise<Buffer> {
+    return this.o.store.getCode(r.accountId, r.region, r.name).then((zip) => {
+      if (!zip) throw notFound(r.arn);
+      return zip;
+    });
+  }
+
+  /** One read-modify-write: a new RevisionId and LastModified; running processes of the old revision retire. */
+  private async update(ctx: RequestContext, nameOrArn: string, expectedRevision: string | undefined, change: (r: FunctionRecord) => FunctionRecord, zip?: Buffer, qualifier?: string): Promise<FunctionConfiguration> {
+    const ref = resolveFunction(ctx, nameOrArn, qualifier);
+    return this.locked(ref, async () => {
+      const current = await this.o.store.getFunction(ref.accountId, ref.region, ref.name);
+      if (!current) throw notFound(arnOf(ref));
+      if (expectedRevision !== undefined && expectedRevision !== current.revisionId) {
+        throw preconditionFailed('The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id');
+      }
+      const next = { ...change(current), lastModified: lastModified(this.o.clock.now()), revisionId: this.o.random.uuid() };
+      if (!(await this.o.store.updateFunction(next, zip))) throw notFound(arnOf(ref));
+      // A policy change leaves the running code as it is; anything else retires its processes.
+      if (fingerprint(next) !== fingerprint(current)) this.o.runner.retire(current.arn);
+      return configurationView(next);
+    });
+  }
+
+  private async locked<T>(ref: FunctionRef, work: () => Promise<T>): Promise<T> {
+    const key = arnOf(ref);
+    const before = this.locks.get(key) ?? Promise.resolve();
+    const run = before.then(work, work);
+    const tail = run.catch(() => undefined);
+    this.locks.set(key, tail);
+    try {
+      return await run;
+    } finally {
+      if (this.locks.get(key) === tail) this.locks.delete(key);
+    }
+  }
+}
+
+const arnOf = (ref: FunctionRef) => functionArn(ref.region, ref.accountId, ref.name);
+
+/** What a running process depends on: code and the configuration it was started with. */
+export const fingerprint = (r: FunctionRecord) =>
+  `${r.codeSha256}|${r.runtime}|${r.handler}|${r.timeoutSeconds}|${r.memoryMb}|${JSON.stringify(r.environment)}`;

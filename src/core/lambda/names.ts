@@ -1,0 +1,48 @@
+import { validation, notFound } from './errors.js';
+
+/** `arn:aws:lambda:REGION:ACCOUNT:function:NAME`. */
+export const functionArn = (region: string, account: string, name: string) => `arn:aws:lambda:${region}:${account}:function:${name}`;
+
+const NAME = /^[a-zA-Z0-9_-]{1,64}$/;
+
+export interface FunctionRef {
+  readonly accountId: string;
+  readonly region: string;
+  readonly name: string;
+}
+
+/** The name CreateFunction accepts: 1–64 letters, digits, hyphens, underscores. */
+export function checkNewName(name: string | undefined): string {
+  if (!name || !NAME.test(name)) {
+    throw validation(`Value '${name ?? ''}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?`);
+  }
+  return name;
+}
+
+/**
+ * What the other operations accept as FunctionName (the Lambda API's "name formats"): `NAME`,
+ * `ACCOUNT:function:NAME` or the full ARN, each optionally with `:QUALIFIER`. amiwatch keeps
+ * only `$LATEST` (no published versions or aliases), so any other qualifier names nothing.
+ */
+export function resolveFunction(caller: { accountId: string; region: string }, text: string, qualifier?: string): FunctionRef {
+  const parts = text.split(':');
+  let ref: FunctionRef;
+  let q = qualifier;
+  if (parts[0] === 'arn') {
+    // arn:aws:lambda:region:account:function:name[:qualifier]
+    if (parts.length < 7 || parts[2] !== 'lambda' || parts[5] !== 'function') throw badName(text);
+    ref = { region: parts[3]!, accountId: parts[4]!, name: parts[6]! };
+    q = parts[7] ?? q;
+  } else if (parts.length >= 3 && parts[1] === 'function') {
+    ref = { region: caller.region, accountId: parts[0]!, name: parts[2]! };
+    q = parts[3] ?? q;
+  } else if (parts.length <= 2) {
+    ref = { ...caller, name: parts[0]! };
+    q = parts[1] ?? q;
+  } else throw badName(text);
+  if (!NAME.test(ref.name)) throw badName(text);
+  if (q !== undefined && q !== '$LATEST') throw notFound(`${functionArn(ref.region, ref.accountId, ref.name)}:${q}`);
+  return ref;
+}
+
+const badName = (text: string) => validation(`Value '${text}' at 'functionName' failed to satisfy constraint: Member must satisfy the Lambda function name formats (NAME, ACCOUNT:function:NAME or an ARN)`);

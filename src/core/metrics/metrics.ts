@@ -1,0 +1,48 @@
+/**
+ * The recording side of amiwatch's metrics, as CloudWatch names them: namespace (`AWS/Events`,
+ * `AWS/SNS`, `AWS/Lambda`), metric name and dimensions (`EventBusName`, `RuleName`,
+ * `TopicName`, `FunctionName`). Services record through this interface and never know how
+ * metrics are kept or shown (the hub keeps a Prometheus registry and an in-memory series ring).
+ * Recording is synchronous, cheap and never throws.
+ */
+export type Namespace = 'AWS/Events' | 'AWS/SNS' | 'AWS/Lambda';
+
+export type Dimensions = Readonly<Record<string, string>>;
+
+export interface MetricsRecorder {
+  /** A count (value defaults to 1) or, for latency and duration metrics, one observation in ms. */
+  record(namespace: Namespace, name: string, dimensions: Dimensions, value?: number): void;
+}
+
+export const noMetrics: MetricsRecorder = Object.freeze({ record() {} });
+
+const nameOf = (arn: string) => arn.slice(arn.lastIndexOf(':') + 1);
+
+/**
+ * SNS's per-topic metrics (sns-monitoring-using-cloudwatch), for the SNS service to call:
+ * `published` on every accepted Publish, `delivered` / `failed` per subscription delivery
+ * (a delivery that is retried counts once, when it finally succeeds or fails).
+ */
+export function snsMetrics(recorder: MetricsRecorder) {
+  const topic = (topicArn: string) => ({ TopicName: nameOf(topicArn) });
+  return {
+    published: (topicArn: string, count = 1) => recorder.record('AWS/SNS', 'NumberOfMessagesPublished', topic(topicArn), count),
+    delivered: (topicArn: string) => recorder.record('AWS/SNS', 'NumberOfNotificationsDelivered', topic(topicArn)),
+    failed: (topicArn: string) => recorder.record('AWS/SNS', 'NumberOfNotificationsFailed', topic(topicArn)),
+  };
+}
+export type SnsMetrics = ReturnType<typeof snsMetrics>;
+
+/**
+ * EventBridge's dead-letter metrics (eb-monitoring), for the DLQ code to call when a delivery
+ * that failed for good is sent to its rule target's DLQ (`sent`), or could not be
+ * (`InvocationsFailedToBeSentToDlq`). `DeadLetterInvocations` counts every invocation that
+ * failed for good and so went the dead-letter way, DLQ or not.
+ */
+export function eventsDlqMetrics(recorder: MetricsRecorder) {
+  const dims = (busArn: string, ruleArn: string) => ({ EventBusName: nameOf(busArn).replace(/^event-bus\//, ''), RuleName: ruleArn.slice(ruleArn.lastIndexOf('/') + 1) });
+  return {
+    sentToDlq: (busArn: string, ruleArn: string) => recorder.record('AWS/Events', 'InvocationsSentToDlq', dims(busArn, ruleArn)),
+    failedToBeSentToDlq: (busArn: string, ruleArn: string) => recorder.record('AWS/Events', 'InvocationsFailedToBeSentToDlq', dims(busArn, ruleArn)),
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * SNS as core keeps it: topic and subscription documents in the store's keyed state (kinds
+ * `sns.topic` / `sns.subscription`, keyed by ARN).
+ */
+export const SNS_KIND = { topic: 'sns.topic', subscription: 'sns.subscription' } as const;
+
+export interface TopicDoc {
+  name: string;
+  arn: string;
+  account: string;
+  region: string;
+  /** Settable attributes as AWS names them (DisplayName, Policy, DeliveryPolicy, SignatureVersion, …). */
+  attributes: Record<string, string>;
+  tags: Record<string, string>;
+  createdAt: number;
+}
+
+export type Protocol = 'http' | 'https' | 'email' | 'email-json' | 'sms' | 'sqs' | 'application' | 'lambda' | 'firehose';
+
+export interface SubscriptionDoc {
+  arn: string;
+  topicArn: string;
+  account: string;
+  protocol: Protocol;
+  endpoint: string;
+  confirmed: boolean;
+  /** The confirmation token while pending (valid three days, Subscribe API reference). */
+  token?: string;
+  tokenExpiresAt?: number;
+  /** RawMessageDelivery, FilterPolicy, FilterPolicyScope, DeliveryPolicy, RedrivePolicy, … */
+  attributes: Record<string, string>;
+  createdAt: number;
+}
+
+export interface SnsAttributeValue {
+  DataType: string;
+  StringValue?: string;
+  /** Base64. */
+  BinaryValue?: string;
+}
+
+/**
+ * One message as SNS fans it out: what a subscription receives is derived from it by protocol
+ * (JSON document, raw message, email text).
+ */
+export interface Notification {
+  readonly messageId: string;
+  readonly topicArn: string;
+  readonly message: string;
+  /** Per protocol when MessageStructure is `json` (`default` otherwise). */
+  readonly perProtocol?: Readonly<Record<string, string>>;
+  readonly subject?: string;
+  readonly attributes: Readonly<Record<string, SnsAttributeValue>>;
+  readonly timestamp: number;
+}

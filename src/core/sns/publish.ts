@@ -1,0 +1,163 @@
+import type { PublishBatchInput, PublishBatchResponse, PublishInput, PublishResponse } from '@aws-sdk/client-sns';
+import { parseArn } from '../shared/arn.js';
+import type { Clock } from '../shared/clock.js';
+import type { Random } from '../shared/random.js';
+import type { RequestContext } from '../shared/request-context.js';
+import { isServiceError, ServiceError } from '../shared/service-error.js';
+import type { SnsEndpoints } from './endpoints.js';
+import { matchesAttributes, matchesBody } from './filter-policy.js';
+import { messageFor } from './message-format.js';
+import type { Notification, SnsAttributeValue, SubscriptionDoc, TopicDoc } from './model.js';
+import type { SnsState } from './sns-state.js';
+
+const MAX_BYTES = 262_144;
+
+interface PublishRequest {
+  readonly Message?: string | undefined;
+  readonly Subject?: string | undefined;
+  readonly MessageStructure?: string | undefined;
+  readonly MessageAttributes?: Readonly<Record<string, { DataType?: string | undefined; StringValue?: string | undefined; BinaryValue?: Uint8Array | string | undefined }>> | undefined;
+}
+
+/** Publish / PublishBatch: validate, build the Notification, fan out to matching subscriptions. */
+export class Publisher {
+  constructor(
+    private readonly state: SnsState,
+    private readonly clock: Clock,
+    private readonly random: Random,
+    private readonly endpoints: SnsEndpoints,
+  ) {}
+
+  async publish(input: PublishInput, ctx: RequestContext): Promise<PublishResponse> {
+    if (input.PhoneNumber !== undefined || (input.TargetArn && parseArn(input.TargetArn)?.resource.startsWith('endpoint/'))) {
+      return this.direct(input, ctx);
+    }
+    const topic = this.state.topic(input.TopicArn ?? input.TargetArn);
+    const n = this.build(topic.arn, input);
+    await this.fanOut(topic, n);
+    return { MessageId: n.messageId };
+  }
+
+  async publishBatch(input: PublishBatchInput): Promise<PublishBatchResponse> {
+    const topic = this.state.topic(input.TopicArn);
+    const entries = input.PublishBatchRequestEntries ?? [];
+    if (entries.length === 0) throw new ServiceError('EmptyBatchRequest', 'The batch request doesn\'t contain any entries.');
+    if (entries.length > 10) throw new ServiceError('TooManyEntriesInBatchRequest', 'The batch request contains more entries than permissible.');
+    const ids = new Set(entries.map((e) => e.Id));
+    if (ids.size !== entries.length) throw new ServiceError('BatchEntryIdsNotDistinct', 'Two or more batch entries in the request have the same Id.');
+    const out = { Successful: [] as NonNullable<PublishBatchResponse['Successful']>, Failed: [] as NonNullable<PublishBatchResponse['Failed']> };
+    for (const e of entries) {
+      try {
+        const n = this.build(topic.arn, e);
+        await this.fanOut(topic, n);
+        out.Successful.push({ Id: e.Id, MessageId: n.messageId });
+      } catch (err) {
+        if (!isServiceError(err)) throw err;
+        out.Failed.push({ Id: e.Id, Code: err.code, Message: err.message, SenderFault: err.fault === 'Sender' });
+      }
+    }
+    return out;
+  }
+
+  /** EventBridge's SNS target: the (transformed) event as the Message, no Subject (AWS-REFERENCE §4). */
+  async publishEvent(topicArn: string, message: string): Promise<string> {
+    const topic = this.state.topic(topicArn);
+    const n = this.build(topic.arn, { Message: message });
+    await this.fanOut(topic, n);
+    return n.messageId;
+  }
+
+  private async direct(input: PublishInput, ctx: RequestContext): Promise<PublishResponse> {
+    const sms = input.PhoneNumber !== undefined;
+    const endpoint = sms ? input.PhoneNumber! : input.TargetArn!;
+    const n = this.build(endpoint, input);
+    const sub: SubscriptionDoc = { arn: endpoint, topicArn: '', account: ctx.accountId, protocol: sms ? 'sms' : 'application', endpoint, confirmed: true, attributes: {}, createdAt: n.timestamp };
+    const topic: TopicDoc = { name: '', arn: '', account: ctx.accountId, region: ctx.region, attributes: {}, tags: {}, createdAt: n.timestamp };
+    await this.endpoints.deliver(sub, topic, n);
+    return { MessageId: n.messageId };
+  }
+
+  private build(topicArn: string, input: PublishRequest): Notification {
+    const message = input.Message;
+    if (message === undefined || message.length === 0) throw new ServiceError('InvalidParameter', 'Invalid parameter: Empty message');
+    const attributes = checkAttributes(input.MessageAttributes ?? {});
+    let size = Buffer.byteLength(message);
+    for (const [k, v] of Object.entries(attributes)) size += Buffer.byteLength(k) + Buffer.byteLength(v.DataType) + Buffer.byteLength(v.StringValue ?? v.BinaryValue ?? '');
+    if (size > MAX_BYTES) throw new ServiceError('InvalidParameter', 'Invalid parameter: Message too long');
+    const subject = input.Subject;
+    if (subject !== undefined && (subject.length === 0 || subject.length > 100 || /[\r\n]/.test(subject))) {
+      throw new ServiceError('InvalidParameter', 'Invalid parameter: Subject');
+    }
+    let perProtocol: Record<string, string> | undefined;
+    if (input.MessageStructure !== undefined) {
+      if (input.MessageStructure !== 'json') throw new ServiceError('InvalidParameter', 'Invalid parameter: MessageStructure');
+      perProtocol = parseStructure(message);
+    }
+    return {
+      messageId: this.random.uuid(),
+      topicArn,
+      message,
+      ...(perProtocol && { perProtocol }),
+      ...(subject !== undefined && { subject }),
+      attributes,
+      timestamp: this.clock.now(),
+    };
+  }
+
+  private async fanOut(topic: TopicDoc, n: Notification): Promise<void> {
+    const subs = this.state.subscriptionsOf(topic.arn).filter((s) => s.confirmed && passes(s, n));
+    await Promise.all(subs.map((s) => this.endpoints.deliver(s, topic, n)));
+  }
+}
+
+/** The body scope filters what this subscription would receive (its protocol's message). */
+function passes(sub: SubscriptionDoc, n: Notification): boolean {
+  const policy = sub.attributes.FilterPolicy;
+  if (!policy) return true;
+  const parsed = JSON.parse(policy) as Record<string, unknown>;
+  return sub.attributes.FilterPolicyScope === 'MessageBody' ? matchesBody(parsed, messageFor(n, sub.protocol)) : matchesAttributes(parsed, n.attributes);
+}
+
+function parseStructure(message: string): Record<string, string> {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(message);
+  } catch {
+    throw new ServiceError('InvalidParameter', 'Invalid parameter: Message Structure - JSON message body failed to parse');
+  }
+  if (doc === null || typeof doc !== 'object' || typeof (doc as Record<string, unknown>).default !== 'string') {
+    throw new ServiceError('InvalidParameter', 'Invalid parameter: Message Structure - No default entry in JSON message body');
+  }
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(doc as Record<string, unknown>)) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
+function checkAttributes(attrs: NonNullable<PublishRequest['MessageAttributes']>): Record<string, SnsAttributeValue> {
+  const out: Record<string, SnsAttributeValue> = {};
+  const entries = Object.entries(attrs);
+  if (entries.length > 10) throw new ServiceError('InvalidParameter', 'Invalid parameter: Number of message attributes exceeds the allowed maximum [10].');
+  for (const [name, v] of entries) {
+    const bad = (why: string) => new ServiceError('ParameterValueInvalid', `The message attribute '${name}' ${why}`);
+    if (!v.DataType) throw bad('must contain non-empty message attribute type.');
+    if (!/^(String|Number|Binary)(\..+)?$/.test(v.DataType)) throw bad(`has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.`);
+    if (v.DataType.startsWith('Binary')) {
+      if (v.BinaryValue === undefined) throw bad("with type 'Binary' must use field 'Binary'.");
+      out[name] = { DataType: v.DataType, BinaryValue: typeof v.BinaryValue === 'string' ? v.BinaryValue : Buffer.from(v.BinaryValue).toString('base64') };
+      continue;
+    }
+    if (v.StringValue === undefined) throw bad(`must contain non-empty message attribute value for message attribute type '${v.DataType.split('.')[0]}'.`);
+    if (v.DataType.startsWith('Number') && !Number.isFinite(Number(v.StringValue))) throw bad(`has invalid value ${v.StringValue} for type Number.`);
+    if (v.DataType === 'String.Array') {
+      let arr: unknown;
+      try {
+        arr = JSON.parse(v.StringValue);
+      } catch {
+        arr = null;
+      }
+      if (!Array.isArray(arr)) throw bad('has an invalid value for type String.Array.');
+    }
+    out[name] = { DataType: v.DataType, StringValue: v.StringValue };
+  }
+  return out;
+}

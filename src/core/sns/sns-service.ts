@@ -1,0 +1,169 @@
+import type {
+  CreateTopicInput,
+  CreateTopicResponse,
+  DeleteTopicInput,
+  GetTopicAttributesInput,
+  GetTopicAttributesResponse,
+  ListTagsForResourceRequest,
+  ListTagsForResourceResponse,
+  ListTopicsInput,
+  ListTopicsResponse,
+  SetTopicAttributesInput,
+  TagResourceRequest,
+  UntagResourceRequest,
+} from '@aws-sdk/client-sns';
+import type { Store } from '../../storage/store.js';
+import { formatArn } from '../shared/arn.js';
+import type { Clock } from '../shared/clock.js';
+import type { Random } from '../shared/random.js';
+import type { RequestContext } from '../shared/request-context.js';
+import { ServiceError } from '../shared/service-error.js';
+import type { SnsEndpoints } from './endpoints.js';
+import { paginate } from './paging.js';
+import { Publisher } from './publish.js';
+import { SnsState } from './sns-state.js';
+import { Subscriptions } from './subscriptions.js';
+
+export interface SnsServiceOptions {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly endpoints: SnsEndpoints;
+}
+
+const TOPIC_ATTRIBUTES = new Set(['DisplayName', 'Policy', 'DeliveryPolicy', 'SignatureVersion', 'TracingConfig', 'KmsMasterKeyId', 'ArchivePolicy', 'DataProtectionPolicy', 'FifoTopic', 'ContentBasedDeduplication']);
+
+/** SNS topics and tags; subscriptions in `subscriptions`, Publish in `publisher`. */
+export class SnsService {
+  readonly subscriptions: Subscriptions;
+  readonly publisher: Publisher;
+
+  private constructor(
+    readonly state: SnsState,
+    private readonly o: SnsServiceOptions,
+  ) {
+    this.subscriptions = new Subscriptions(state, o.clock, o.random, o.endpoints);
+    this.publisher = new Publisher(state, o.clock, o.random, o.endpoints);
+  }
+
+  static async open(o: SnsServiceOptions): Promise<SnsService> {
+    return new SnsService(await SnsState.load(o.store), o);
+  }
+
+  async createTopic(input: CreateTopicInput, ctx: RequestContext): Promise<CreateTopicResponse> {
+    const name = input.Name ?? '';
+    const fifo = input.Attributes?.FifoTopic === 'true';
+    if (!/^[A-Za-z0-9_-]{1,256}$/.test(fifo ? name.replace(/\.fifo$/, '') : name) || (fifo && !name.endsWith('.fifo'))) {
+      throw new ServiceError('InvalidParameter', 'Invalid parameter: Topic Name');
+    }
+    const attributes = checkTopicAttributes(input.Attributes ?? {});
+    const arn = formatArn({ service: 'sns', region: ctx.region, account: ctx.accountId, resource: name });
+    const existing = this.state.topics.get(arn);
+    if (existing) {
+      // CreateTopic is idempotent for the same attributes (CreateTopic API reference).
+      if (Object.entries(attributes).some(([k, v]) => existing.attributes[k] !== v)) {
+        throw new ServiceError('InvalidParameter', 'Invalid parameter: Attributes Reason: Topic already exists with different attributes');
+      }
+      return { TopicArn: arn };
+    }
+    const tags = Object.fromEntries((input.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+    await this.state.putTopic({ name, arn, account: ctx.accountId, region: ctx.region, attributes, tags, createdAt: this.o.clock.now() });
+    return { TopicArn: arn };
+  }
+
+  async deleteTopic(input: DeleteTopicInput): Promise<void> {
+    // Deleting a topic that does not exist succeeds (AWS answers 200).
+    const t = input.TopicArn ? this.state.topics.get(input.TopicArn) : undefined;
+    if (t) await this.state.deleteTopic(t);
+  }
+
+  async listTopics(input: ListTopicsInput, ctx: RequestContext): Promise<ListTopicsResponse> {
+    const arns = [...this.state.topics.values()].filter((t) => t.account === ctx.accountId && t.region === ctx.region).map((t) => t.arn).sort();
+    const { page, next } = paginate(arns, input.NextToken);
+    return { Topics: page.map((TopicArn) => ({ TopicArn })), ...(next && { NextToken: next }) };
+  }
+
+  async getTopicAttributes(input: GetTopicAttributesInput): Promise<GetTopicAttributesResponse> {
+    const t = this.state.topic(input.TopicArn);
+    const subs = this.state.subscriptionsOf(t.arn);
+    const confirmed = subs.filter((s) => s.confirmed).length;
+    return {
+      Attributes: {
+        TopicArn: t.arn,
+        Owner: t.account,
+        Policy: t.attributes.Policy ?? defaultPolicy(t.arn, t.account),
+        DisplayName: t.attributes.DisplayName ?? '',
+        SubscriptionsConfirmed: String(confirmed),
+        SubscriptionsPending: String(subs.length - confirmed),
+        SubscriptionsDeleted: '0',
+        EffectiveDeliveryPolicy: t.attributes.DeliveryPolicy ?? DEFAULT_DELIVERY_POLICY,
+        ...t.attributes,
+      },
+    };
+  }
+
+  async setTopicAttributes(input: SetTopicAttributesInput): Promise<void> {
+    const t = this.state.topic(input.TopicArn);
+    const name = input.AttributeName ?? '';
+    const attrs = checkTopicAttributes({ [name]: input.AttributeValue ?? '' });
+    await this.state.putTopic({ ...t, attributes: { ...t.attributes, ...attrs } });
+  }
+
+  async tagResource(input: TagResourceRequest): Promise<void> {
+    const t = this.state.topic(input.ResourceArn);
+    const tags = { ...t.tags };
+    for (const tag of input.Tags ?? []) tags[tag.Key ?? ''] = tag.Value ?? '';
+    if (Object.keys(tags).length > 50) throw new ServiceError('TagLimitExceeded', 'Could not complete request: tag quota of per resource exceeded');
+    await this.state.putTopic({ ...t, tags });
+  }
+
+  async untagResource(input: UntagResourceRequest): Promise<void> {
+    const t = this.state.topic(input.ResourceArn);
+    const tags = { ...t.tags };
+    for (const k of input.TagKeys ?? []) delete tags[k];
+    await this.state.putTopic({ ...t, tags });
+  }
+
+  async listTagsForResource(input: ListTagsForResourceRequest): Promise<ListTagsForResourceResponse> {
+    const t = this.state.topic(input.ResourceArn);
+    return { Tags: Object.entries(t.tags).map(([Key, Value]) => ({ Key, Value })) };
+  }
+}
+
+/** AWS's HTTP delivery defaults (sns-message-delivery-retries). */
+export const DEFAULT_DELIVERY_POLICY = JSON.stringify({
+  http: { defaultHealthyRetryPolicy: { minDelayTarget: 20, maxDelayTarget: 20, numRetries: 3, numMaxDelayRetries: 0, numNoDelayRetries: 0, numMinDelayRetries: 0, backoffFunction: 'linear' }, disableSubscriptionOverrides: false, defaultRequestPolicy: { headerContentType: 'text/plain; charset=UTF-8' } },
+});
+
+function checkTopicAttributes(attrs: Readonly<Record<string, string>>): Record<string, string> {
+  for (const [k, v] of Object.entries(attrs)) {
+    if (!TOPIC_ATTRIBUTES.has(k)) throw new ServiceError('InvalidParameter', 'Invalid parameter: AttributeName');
+    if (k === 'SignatureVersion' && v !== '1' && v !== '2') throw new ServiceError('InvalidParameter', 'Invalid parameter: SignatureVersion');
+    if ((k === 'Policy' || k === 'DeliveryPolicy') && v !== '') {
+      try {
+        JSON.parse(v);
+      } catch {
+        throw new ServiceError('InvalidParameter', `Invalid parameter: ${k}`);
+      }
+    }
+    if (k === 'DisplayName' && v.length > 100) throw new ServiceError('InvalidParameter', 'Invalid parameter: DisplayName');
+  }
+  return { ...attrs };
+}
+
+function defaultPolicy(arn: string, account: string): string {
+  return JSON.stringify({
+    Version: '2008-10-17',
+    Id: '__default_policy_ID',
+    Statement: [
+      {
+        Sid: '__default_statement_ID',
+        Effect: 'Allow',
+        Principal: { AWS: '*' },
+        Action: ['SNS:GetTopicAttributes', 'SNS:SetTopicAttributes', 'SNS:AddPermission', 'SNS:RemovePermission', 'SNS:DeleteTopic', 'SNS:Subscribe', 'SNS:ListSubscriptionsByTopic', 'SNS:Publish'],
+        Resource: arn,
+        Condition: { StringEquals: { 'AWS:SourceOwner': account } },
+      },
+    ],
+  });
+}

@@ -1,0 +1,68 @@
+import type { Store } from '../../storage/store.js';
+import { ServiceError } from '../shared/service-error.js';
+import { SNS_KIND, type SubscriptionDoc, type TopicDoc } from './model.js';
+
+/** Topics and subscriptions in memory, loaded at start, written through (persist, then apply). */
+export class SnsState {
+  readonly topics = new Map<string, TopicDoc>();
+  readonly subscriptions = new Map<string, SubscriptionDoc>();
+
+  private constructor(private readonly store: Store) {}
+
+  static async load(store: Store): Promise<SnsState> {
+    const s = new SnsState(store);
+    for (const r of await store.loadResources(SNS_KIND.topic)) {
+      const t = JSON.parse(r.doc) as TopicDoc;
+      s.topics.set(t.arn, t);
+    }
+    for (const r of await store.loadResources(SNS_KIND.subscription)) {
+      const sub = JSON.parse(r.doc) as SubscriptionDoc;
+      s.subscriptions.set(sub.arn, sub);
+    }
+    return s;
+  }
+
+  topic(arn: string | undefined): TopicDoc {
+    if (!arn) throw new ServiceError('InvalidParameter', 'Invalid parameter: TopicArn');
+    const t = this.topics.get(arn);
+    if (!t) throw new ServiceError('NotFound', 'Topic does not exist', 404);
+    return t;
+  }
+
+  subscription(arn: string | undefined): SubscriptionDoc {
+    if (!arn) throw new ServiceError('InvalidParameter', 'Invalid parameter: SubscriptionArn');
+    const s = this.subscriptions.get(arn);
+    if (!s) throw new ServiceError('NotFound', 'Subscription does not exist', 404);
+    return s;
+  }
+
+  subscriptionsOf(topicArn: string): SubscriptionDoc[] {
+    return [...this.subscriptions.values()].filter((s) => s.topicArn === topicArn);
+  }
+
+  async putTopic(t: TopicDoc): Promise<void> {
+    await this.store.writeResources([{ kind: SNS_KIND.topic, key: t.arn, doc: JSON.stringify(t) }]);
+    this.topics.set(t.arn, t);
+  }
+
+  /** Deleting a topic deletes its subscriptions (DeleteTopic API reference). */
+  async deleteTopic(t: TopicDoc): Promise<void> {
+    const subs = this.subscriptionsOf(t.arn);
+    await this.store.writeResources([
+      { kind: SNS_KIND.topic, key: t.arn, doc: null },
+      ...subs.map((s) => ({ kind: SNS_KIND.subscription, key: s.arn, doc: null })),
+    ]);
+    this.topics.delete(t.arn);
+    for (const s of subs) this.subscriptions.delete(s.arn);
+  }
+
+  async putSubscription(s: SubscriptionDoc): Promise<void> {
+    await this.store.writeResources([{ kind: SNS_KIND.subscription, key: s.arn, doc: JSON.stringify(s) }]);
+    this.subscriptions.set(s.arn, s);
+  }
+
+  async deleteSubscription(s: SubscriptionDoc): Promise<void> {
+    await this.store.writeResources([{ kind: SNS_KIND.subscription, key: s.arn, doc: null }]);
+    this.subscriptions.delete(s.arn);
+  }
+}

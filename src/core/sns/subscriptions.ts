@@ -1,0 +1,187 @@
+import type {
+  ConfirmSubscriptionInput,
+  ConfirmSubscriptionResponse,
+  GetSubscriptionAttributesInput,
+  GetSubscriptionAttributesResponse,
+  ListSubscriptionsByTopicInput,
+  ListSubscriptionsByTopicResponse,
+  ListSubscriptionsInput,
+  ListSubscriptionsResponse,
+  SetSubscriptionAttributesInput,
+  SubscribeInput,
+  SubscribeResponse,
+  Subscription,
+  UnsubscribeInput,
+} from '@aws-sdk/client-sns';
+import { parseArn } from '../shared/arn.js';
+import type { Clock } from '../shared/clock.js';
+import type { Random } from '../shared/random.js';
+import type { RequestContext } from '../shared/request-context.js';
+import { ServiceError } from '../shared/service-error.js';
+import type { SnsEndpoints } from './endpoints.js';
+import { checkFilterPolicy } from './filter-policy.js';
+import type { Protocol, SubscriptionDoc } from './model.js';
+import type { SnsState } from './sns-state.js';
+import { paginate } from './paging.js';
+
+const TOKEN_TTL_MS = 3 * 24 * 3600_000;
+const SUB_ATTRIBUTES = new Set(['RawMessageDelivery', 'FilterPolicy', 'FilterPolicyScope', 'DeliveryPolicy', 'RedrivePolicy', 'SubscriptionRoleArn', 'ReplayPolicy']);
+/** Protocols whose endpoints must confirm; the others are confirmed at once (same account). */
+const NEEDS_CONFIRMATION = new Set<Protocol>(['http', 'https', 'email', 'email-json']);
+
+/** Subscribe … SetSubscriptionAttributes. */
+export class Subscriptions {
+  constructor(
+    private readonly state: SnsState,
+    private readonly clock: Clock,
+    private readonly random: Random,
+    private readonly endpoints: SnsEndpoints,
+  ) {}
+
+  async subscribe(input: SubscribeInput, ctx: RequestContext): Promise<SubscribeResponse> {
+    const topic = this.state.topic(input.TopicArn);
+    const protocol = checkEndpoint(input.Protocol, input.Endpoint);
+    const endpoint = input.Endpoint!;
+    const attributes = checkSubscriptionAttributes(input.Attributes ?? {}, protocol);
+    const existing = this.state.subscriptionsOf(topic.arn).find((s) => s.protocol === protocol && s.endpoint === endpoint);
+    if (existing) {
+      if (existing.confirmed || input.ReturnSubscriptionArn) return { SubscriptionArn: existing.arn };
+      await this.endpoints.requestConfirmation(existing, topic);
+      return { SubscriptionArn: 'pending confirmation' };
+    }
+    const confirm = NEEDS_CONFIRMATION.has(protocol);
+    const now = this.clock.now();
+    const sub: SubscriptionDoc = {
+      arn: `${topic.arn}:${this.random.uuid()}`,
+      topicArn: topic.arn,
+      account: ctx.accountId,
+      protocol,
+      endpoint,
+      confirmed: !confirm,
+      ...(confirm && { token: this.random.hex(64) + this.random.hex(64), tokenExpiresAt: now + TOKEN_TTL_MS }),
+      attributes,
+      createdAt: now,
+    };
+    await this.state.putSubscription(sub);
+    if (confirm) await this.endpoints.requestConfirmation(sub, topic);
+    return { SubscriptionArn: confirm && !input.ReturnSubscriptionArn ? 'pending confirmation' : sub.arn };
+  }
+
+  async confirmSubscription(input: ConfirmSubscriptionInput): Promise<ConfirmSubscriptionResponse> {
+    const topic = this.state.topic(input.TopicArn);
+    const sub = this.state.subscriptionsOf(topic.arn).find((s) => s.token !== undefined && s.token === input.Token);
+    if (!sub || (sub.tokenExpiresAt ?? 0) < this.clock.now()) throw new ServiceError('InvalidParameter', 'Invalid token');
+    const { token: _t, tokenExpiresAt: _e, ...rest } = sub;
+    await this.state.putSubscription({ ...rest, confirmed: true });
+    return { SubscriptionArn: sub.arn };
+  }
+
+  async unsubscribe(input: UnsubscribeInput): Promise<void> {
+    const sub = this.state.subscription(input.SubscriptionArn);
+    await this.state.deleteSubscription(sub);
+  }
+
+  async listSubscriptions(input: ListSubscriptionsInput, ctx: RequestContext): Promise<ListSubscriptionsResponse> {
+    const subs = [...this.state.subscriptions.values()].filter((s) => s.account === ctx.accountId && parseArn(s.topicArn)?.region === ctx.region);
+    return this.page(subs, input.NextToken);
+  }
+
+  async listSubscriptionsByTopic(input: ListSubscriptionsByTopicInput): Promise<ListSubscriptionsByTopicResponse> {
+    const topic = this.state.topic(input.TopicArn);
+    return this.page(this.state.subscriptionsOf(topic.arn), input.NextToken);
+  }
+
+  private page(subs: SubscriptionDoc[], token: string | undefined): { Subscriptions: Subscription[]; NextToken?: string } {
+    const byArn = new Map(subs.map((s) => [s.arn, s]));
+    const { page, next } = paginate([...byArn.keys()].sort(), token);
+    return {
+      Subscriptions: page.map((a) => {
+        const s = byArn.get(a)!;
+        return { SubscriptionArn: s.confirmed ? s.arn : 'PendingConfirmation', Owner: s.account, Protocol: s.protocol, Endpoint: s.endpoint, TopicArn: s.topicArn };
+      }),
+      ...(next && { NextToken: next }),
+    };
+  }
+
+  async getSubscriptionAttributes(input: GetSubscriptionAttributesInput): Promise<GetSubscriptionAttributesResponse> {
+    const s = this.state.subscription(input.SubscriptionArn);
+    return {
+      Attributes: {
+        SubscriptionArn: s.arn,
+        TopicArn: s.topicArn,
+        Owner: s.account,
+        Protocol: s.protocol,
+        Endpoint: s.endpoint,
+        ConfirmationWasAuthenticated: String(s.confirmed),
+        PendingConfirmation: String(!s.confirmed),
+        RawMessageDelivery: 'false',
+        ...(s.attributes.FilterPolicy !== undefined && { FilterPolicyScope: 'MessageAttributes' }),
+        ...s.attributes,
+      },
+    };
+  }
+
+  async setSubscriptionAttributes(input: SetSubscriptionAttributesInput): Promise<void> {
+    const s = this.state.subscription(input.SubscriptionArn);
+    const attrs = checkSubscriptionAttributes({ [input.AttributeName ?? '']: input.AttributeValue ?? '' }, s.protocol, s.attributes);
+    const merged = { ...s.attributes, ...attrs };
+    // An empty FilterPolicy removes it (SetSubscriptionAttributes API reference).
+    if (merged.FilterPolicy === '') delete merged.FilterPolicy;
+    await this.state.putSubscription({ ...s, attributes: merged });
+  }
+}
+
+function checkEndpoint(protocol: string | undefined, endpoint: string | undefined): Protocol {
+  const bad = (why: string) => new ServiceError('InvalidParameter', `Invalid parameter: ${why}`);
+  if (!protocol) throw bad('Protocol');
+  if (!endpoint) throw bad('Endpoint');
+  const arnOf = (service: string) => parseArn(endpoint)?.service === service;
+  switch (protocol) {
+    case 'http':
+    case 'https':
+      if (!endpoint.toLowerCase().startsWith(`${protocol}://`)) throw bad(`Endpoint must match the specified protocol`);
+      try {
+        new URL(endpoint);
+      } catch {
+        throw bad('Endpoint');
+      }
+      return protocol;
+    case 'email':
+    case 'email-json':
+      if (!/^[^@\s]+@[^@\s]+$/.test(endpoint)) throw bad('Email address');
+      return protocol;
+    case 'sms':
+      if (!/^\+?[0-9][0-9 ()-]{3,18}$/.test(endpoint)) throw bad('Invalid SMS endpoint');
+      return protocol;
+    case 'sqs':
+      if (!arnOf('sqs')) throw bad('SQS endpoint ARN');
+      return protocol;
+    case 'lambda':
+      if (!arnOf('lambda')) throw bad('Lambda endpoint ARN');
+      return protocol;
+    case 'application':
+      if (!arnOf('sns') || !parseArn(endpoint)!.resource.startsWith('endpoint/')) throw bad('Invalid application endpoint ARN');
+      return protocol;
+    case 'firehose':
+      if (!arnOf('firehose')) throw bad('Firehose endpoint ARN');
+      return protocol;
+    default:
+      throw bad('Amazon SNS does not support this protocol string');
+  }
+}
+
+function checkSubscriptionAttributes(attrs: Readonly<Record<string, string>>, protocol: Protocol, current: Readonly<Record<string, string>> = {}): Record<string, string> {
+  for (const [k, v] of Object.entries(attrs)) {
+    if (!SUB_ATTRIBUTES.has(k)) throw new ServiceError('InvalidParameter', 'Invalid parameter: AttributeName');
+    if (k === 'RawMessageDelivery') {
+      if (v !== 'true' && v !== 'false') throw new ServiceError('InvalidParameter', 'Invalid parameter: RawMessageDelivery');
+      if (v === 'true' && !['http', 'https', 'sqs', 'firehose'].includes(protocol)) {
+        throw new ServiceError('InvalidParameter', 'Invalid parameter: Attributes Reason: Delivery protocol [' + protocol + '] does not support raw message delivery.');
+      }
+    }
+    if (k === 'FilterPolicyScope' && v !== 'MessageAttributes' && v !== 'MessageBody') throw new ServiceError('InvalidParameter', 'Invalid parameter: FilterPolicyScope: Invalid filter policy scope');
+  }
+  const policy = attrs.FilterPolicy;
+  if (policy !== undefined && policy !== '') checkFilterPolicy(policy, attrs.FilterPolicyScope ?? current.FilterPolicyScope ?? 'MessageAttributes');
+  return { ...attrs };
+}

@@ -1,0 +1,99 @@
+import { ServiceError } from '../shared/service-error.js';
+import type { MessageAttributeValue, MessageDoc } from './model.js';
+
+interface MessageInput {
+  readonly MessageBody?: string | undefined;
+  readonly DelaySeconds?: number | undefined;
+  readonly MessageAttributes?: Readonly<Record<string, { DataType?: string | undefined; StringValue?: string | undefined; BinaryValue?: Uint8Array | string | undefined }>> | undefined;
+}
+
+// Characters SQS accepts in a body (SendMessage API reference): #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF.
+const INVALID_CHAR = /[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+
+/** SendMessage's rules: body present, valid characters, size within MaximumMessageSize, ≤10 attributes. */
+export function checkMessage(input: MessageInput, maxSize: number): { body: string; attributes: Record<string, MessageAttributeValue>; delaySeconds?: number } {
+  const body = input.MessageBody;
+  if (body === undefined || body.length === 0) throw new ServiceError('MissingParameter', 'The request must contain the parameter MessageBody.');
+  if (INVALID_CHAR.test(body)) throw new ServiceError('InvalidMessageContents', 'Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF');
+  const attributes: Record<string, MessageAttributeValue> = {};
+  let size = Buffer.byteLength(body);
+  const entries = Object.entries(input.MessageAttributes ?? {});
+  if (entries.length > 10) throw new ServiceError('InvalidParameterValue', 'Number of message attributes [' + entries.length + '] exceeds the allowed maximum [10].');
+  for (const [name, v] of entries) {
+    if (!v.DataType) throw new ServiceError('InvalidParameterValue', `The message attribute '${name}' must contain non-empty message attribute type.`);
+    if (!/^(String|Number|Binary)(\..+)?$/.test(v.DataType)) throw new ServiceError('InvalidParameterValue', `The type of message (user) attribute '${name}' is invalid. You must use only the following supported type prefixes: Binary, Number, String.`);
+    if (v.DataType.startsWith('Binary')) {
+      if (v.BinaryValue === undefined) throw new ServiceError('InvalidParameterValue', `The message attribute '${name}' with type 'Binary' must use field 'Binary'.`);
+      const b64 = typeof v.BinaryValue === 'string' ? v.BinaryValue : Buffer.from(v.BinaryValue).toString('base64');
+      attributes[name] = { DataType: v.DataType, BinaryValue: b64 };
+      size += Buffer.byteLength(name) + Buffer.from(b64, 'base64').length;
+    } else {
+      if (v.StringValue === undefined) throw new ServiceError('InvalidParameterValue', `The message attribute '${name}' with type '${v.DataType.split('.')[0]}' must use field 'String'.`);
+      if (v.DataType.startsWith('Number') && !Number.isFinite(Number(v.StringValue))) throw new ServiceError('InvalidParameterValue', `Can't cast the value of message (user) attribute '${name}' to a number.`);
+      attributes[name] = { DataType: v.DataType, StringValue: v.StringValue };
+      size += Buffer.byteLength(name) + Buffer.byteLength(v.StringValue);
+    }
+  }
+  if (size > maxSize) throw new ServiceError('InvalidParameterValue', `One or more parameters are invalid. Reason: Message must be shorter than ${maxSize} bytes.`);
+  const delay = input.DelaySeconds;
+  if (delay !== undefined && (!Number.isInteger(delay) || delay < 0 || delay > 900)) {
+    throw new ServiceError('InvalidParameterValue', `Value ${delay} for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= 0 and <= 900.`);
+  }
+  return { body, attributes, ...(delay !== undefined && { delaySeconds: delay }) };
+}
+
+/** Batch rules shared by the three batch calls (1..10 entries, distinct valid ids). */
+export function checkBatch<T extends { Id?: string | undefined }>(entries: readonly T[] | undefined): readonly T[] {
+  if (!entries || entries.length === 0) throw new ServiceError('EmptyBatchRequest', 'There should be at least one SendMessageBatchRequestEntry in the request.');
+  if (entries.length > 10) throw new ServiceError('TooManyEntriesInBatchRequest', `Maximum number of entries per request are 10. You have sent ${entries.length}.`);
+  const ids = new Set<string>();
+  for (const e of entries) {
+    if (!e.Id || !/^[A-Za-z0-9_-]{1,80}$/.test(e.Id)) throw new ServiceError('InvalidBatchEntryId', 'A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long.');
+    if (ids.has(e.Id)) throw new ServiceError('BatchEntryIdsNotDistinct', `Id ${e.Id} repeated.`);
+    ids.add(e.Id);
+  }
+  return entries;
+}
+
+/** Receipt handles name the queue, the message and the receive (a nonce per receive). */
+export function encodeReceipt(m: MessageDoc): string {
+  return Buffer.from(JSON.stringify([m.queueArn, m.seq, m.receipt ?? ''])).toString('base64');
+}
+
+export function decodeReceipt(handle: string | undefined, queueArn: string): { seq: number; nonce: string } {
+  if (!handle) throw new ServiceError('MissingParameter', 'The request must contain the parameter ReceiptHandle.');
+  try {
+    const [arn, seq, nonce] = JSON.parse(Buffer.from(handle, 'base64').toString('utf8')) as [unknown, unknown, unknown];
+    if (arn === queueArn && typeof seq === 'number' && typeof nonce === 'string') return { seq, nonce };
+  } catch {
+    // falls through to the error
+  }
+  throw new ServiceError('ReceiptHandleIsInvalid', `The input receipt handle "${handle}" is not a valid receipt handle.`);
+}
+
+/** MessageAttributeNames: `All`, `.*`, exact names, or `prefix.*`. */
+export function selectAttributes(attrs: Readonly<Record<string, MessageAttributeValue>>, names: readonly string[] | undefined): Record<string, MessageAttributeValue> {
+  if (!names || names.length === 0) return {};
+  const all = names.includes('All') || names.includes('.*');
+  const out: Record<string, MessageAttributeValue> = {};
+  for (const [k, v] of Object.entries(attrs)) {
+    if (all || names.includes(k) || names.some((n) => n.endsWith('.*') && k.startsWith(n.slice(0, -1)))) out[k] = v;
+  }
+  return out;
+}
+
+/** The system attributes ReceiveMessage returns when asked (`All` or by name). */
+export function systemAttributes(m: MessageDoc, names: readonly string[]): Record<string, string> {
+  if (names.length === 0) return {};
+  const all: Record<string, string> = {
+    SenderId: m.senderId ?? '000000000000',
+    SentTimestamp: String(m.sentAt),
+    ApproximateReceiveCount: String(m.receiveCount),
+    ApproximateFirstReceiveTimestamp: String(m.firstReceivedAt ?? m.sentAt),
+    ...(m.deadLetterSourceArn && { DeadLetterQueueSourceArn: m.deadLetterSourceArn }),
+  };
+  if (names.includes('All')) return all;
+  const out: Record<string, string> = {};
+  for (const n of names) if (all[n] !== undefined) out[n] = all[n];
+  return out;
+}

@@ -1,0 +1,219 @@
+import type {
+  ChangeMessageVisibilityBatchRequest,
+  ChangeMessageVisibilityBatchResult,
+  ChangeMessageVisibilityRequest,
+  DeleteMessageBatchRequest,
+  DeleteMessageBatchResult,
+  DeleteMessageRequest,
+  Message,
+  ReceiveMessageRequest,
+  ReceiveMessageResult,
+  SendMessageBatchRequest,
+  SendMessageBatchResult,
+  SendMessageRequest,
+  SendMessageResult,
+} from '@aws-sdk/client-sqs';
+import type { Clock } from '../shared/clock.js';
+import type { Random } from '../shared/random.js';
+import type { RequestContext } from '../shared/request-context.js';
+import { isServiceError, ServiceError } from '../shared/service-error.js';
+import { checkBatch, checkMessage, decodeReceipt, encodeReceipt, selectAttributes, systemAttributes } from './message-rules.js';
+import { md5, md5OfAttributes, type MessageAttributeValue, type MessageDoc } from './model.js';
+import { intAttr, redriveOf } from './queue-attributes.js';
+import type { QueueEntry, SqsState } from './sqs-state.js';
+
+type Resolve = (url: string | undefined, ctx: RequestContext) => QueueEntry;
+
+export interface OutgoingMessage {
+  readonly body: string;
+  readonly attributes?: Readonly<Record<string, MessageAttributeValue>>;
+  readonly delaySeconds?: number;
+  readonly senderId?: string;
+}
+
+/** SendMessage … ChangeMessageVisibilityBatch, long polling and redrive. */
+export class SqsMessages {
+  constructor(
+    private readonly state: SqsState,
+    private readonly clock: Clock,
+    private readonly random: Random,
+    private readonly resolve: Resolve,
+  ) {}
+
+  /** For other services (SNS, EventBridge targets, DLQs): throws QueueDoesNotExist. */
+  async sendToArn(arn: string, message: OutgoingMessage): Promise<string> {
+    const q = this.state.queue(arn);
+    const [doc] = await this.state.addMessages(q, [this.newMessage(q, message)]);
+    return doc!.messageId;
+  }
+
+  private newMessage(q: QueueEntry, m: OutgoingMessage): Omit<MessageDoc, 'seq' | 'queueArn'> {
+    const now = this.clock.now();
+    const attributes = { ...(m.attributes ?? {}) };
+    const delay = m.delaySeconds ?? intAttr(q.doc, 'DelaySeconds');
+    const md5Attrs = md5OfAttributes(attributes);
+    return {
+      messageId: this.random.uuid(),
+      body: m.body,
+      md5OfBody: md5(m.body),
+      attributes,
+      ...(md5Attrs !== undefined && { md5OfAttributes: md5Attrs }),
+      sentAt: now,
+      visibleAt: now + delay * 1000,
+      receiveCount: 0,
+      ...(m.senderId !== undefined && { senderId: m.senderId }),
+    };
+  }
+
+  async sendMessage(input: SendMessageRequest, ctx: RequestContext): Promise<SendMessageResult> {
+    const q = this.resolve(input.QueueUrl, ctx);
+    const m = checkMessage(input, intAttr(q.doc, 'MaximumMessageSize'));
+    const [doc] = await this.state.addMessages(q, [this.newMessage(q, { ...m, senderId: ctx.accountId })]);
+    return { MessageId: doc!.messageId, MD5OfMessageBody: doc!.md5OfBody, ...(doc!.md5OfAttributes && { MD5OfMessageAttributes: doc!.md5OfAttributes }) };
+  }
+
+  async sendMessageBatch(input: SendMessageBatchRequest, ctx: RequestContext): Promise<SendMessageBatchResult> {
+    const q = this.resolve(input.QueueUrl, ctx);
+    const entries = checkBatch(input.Entries);
+    const ok: { id: string; m: Omit<MessageDoc, 'seq' | 'queueArn'> }[] = [];
+    const failed: SendMessageBatchResult['Failed'] = [];
+    for (const e of entries) {
+      try {
+        ok.push({ id: e.Id!, m: this.newMessage(q, { ...checkMessage(e, intAttr(q.doc, 'MaximumMessageSize')), senderId: ctx.accountId }) });
+      } catch (err) {
+        if (!isServiceError(err)) throw err;
+        failed.push({ Id: e.Id, SenderFault: true, Code: err.code, Message: err.message });
+      }
+    }
+    const docs = await this.state.addMessages(q, ok.map((o) => o.m));
+    return {
+      Successful: docs.map((d, i) => ({ Id: ok[i]!.id, MessageId: d.messageId, MD5OfMessageBody: d.md5OfBody, ...(d.md5OfAttributes && { MD5OfMessageAttributes: d.md5OfAttributes }) })),
+      Failed: failed,
+    };
+  }
+
+  async receiveMessage(input: ReceiveMessageRequest, ctx: RequestContext, signal?: { closed: boolean }): Promise<ReceiveMessageResult> {
+    const q = this.resolve(input.QueueUrl, ctx);
+    const max = input.MaxNumberOfMessages ?? 1;
+    if (!Number.isInteger(max) || max < 1 || max > 10) throw new ServiceError('InvalidParameterValue', `Value ${max} for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.`);
+    const wait = input.WaitTimeSeconds ?? intAttr(q.doc, 'ReceiveMessageWaitTimeSeconds');
+    if (wait < 0 || wait > 20) throw new ServiceError('InvalidParameterValue', `Value ${wait} for parameter WaitTimeSeconds is invalid. Reason: Must be >= 0 and <= 20, if provided.`);
+    const visibility = input.VisibilityTimeout ?? intAttr(q.doc, 'VisibilityTimeout');
+    const deadline = Date.now() + wait * 1000;
+    for (;;) {
+      const got = await this.take(q, max, visibility);
+      if (got.length > 0 || Date.now() >= deadline || signal?.closed || !this.state.queues.has(q.doc.arn)) {
+        const names = [...(input.AttributeNames ?? []), ...(input.MessageSystemAttributeNames ?? [])];
+        return got.length > 0 ? { Messages: got.map((m) => this.view(m, names, input.MessageAttributeNames)) } : {};
+      }
+      // Woken by a send, or re-checked every 200 ms (delays and visibility timeouts run out too).
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          q.waiters.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(done, Math.min(200, Math.max(0, deadline - Date.now())));
+        q.waiters.add(done);
+      });
+    }
+  }
+
+  /** Claims up to `max` visible messages, redriving those past maxReceiveCount. */
+  private async take(q: QueueEntry, max: number, visibility: number): Promise<MessageDoc[]> {
+    const now = this.clock.now();
+    const retention = intAttr(q.doc, 'MessageRetentionPeriod') * 1000;
+    const redrive = redriveOf(q.doc);
+    const dlq = redrive ? this.state.queues.get(redrive.deadLetterTargetArn) : undefined;
+    const got: MessageDoc[] = [];
+    const expired: MessageDoc[] = [];
+    const toDlq: MessageDoc[] = [];
+    for (const m of q.messages.values()) {
+      if (got.length >= max) break;
+      if (m.sentAt + retention <= now) expired.push(m);
+      else if (m.visibleAt > now) continue;
+      else if (redrive && dlq && m.receiveCount >= redrive.maxReceiveCount) toDlq.push(m);
+      else {
+        got.push({ ...m, receiveCount: m.receiveCount + 1, firstReceivedAt: m.firstReceivedAt ?? now, visibleAt: now + visibility * 1000, receipt: this.random.hex(16) });
+      }
+    }
+    // Both apply to memory synchronously, before either write: no other receive sees these.
+    await Promise.all([toDlq.length > 0 && dlq ? this.state.move(q, dlq, toDlq) : undefined, this.state.update(q, got, expired)]);
+    return got;
+  }
+
+  private view(m: MessageDoc, attributeNames: readonly string[], messageAttributeNames: readonly string[] | undefined): Message {
+    const attrs = selectAttributes(m.attributes, messageAttributeNames);
+    const md5Attrs = md5OfAttributes(attrs);
+    const sys = systemAttributes(m, attributeNames);
+    return {
+      MessageId: m.messageId,
+      ReceiptHandle: encodeReceipt(m),
+      MD5OfBody: m.md5OfBody,
+      Body: m.body,
+      ...(Object.keys(sys).length > 0 && { Attributes: sys }),
+      ...(md5Attrs !== undefined && { MD5OfMessageAttributes: md5Attrs, MessageAttributes: attrs as Message['MessageAttributes'] }),
+    };
+  }
+
+  async deleteMessage(input: DeleteMessageRequest, ctx: RequestContext): Promise<void> {
+    const q = this.resolve(input.QueueUrl, ctx);
+    const r = decodeReceipt(input.ReceiptHandle, q.doc.arn);
+    const m = q.messages.get(r.seq);
+    // A handle of a message already deleted succeeds (DeleteMessage is idempotent in AWS).
+    if (m) await this.state.update(q, [], [m]);
+  }
+
+  async deleteMessageBatch(input: DeleteMessageBatchRequest, ctx: RequestContext): Promise<DeleteMessageBatchResult> {
+    const q = this.resolve(input.QueueUrl, ctx);
+    const entries = checkBatch(input.Entries);
+    const result = { Successful: [] as NonNullable<DeleteMessageBatchResult['Successful']>, Failed: [] as NonNullable<DeleteMessageBatchResult['Failed']> };
+    const gone: MessageDoc[] = [];
+    for (const e of entries) {
+      try {
+        const m = q.messages.get(decodeReceipt(e.ReceiptHandle, q.doc.arn).seq);
+        if (m) gone.push(m);
+        result.Successful.push({ Id: e.Id });
+      } catch (err) {
+        if (!isServiceError(err)) throw err;
+        result.Failed.push({ Id: e.Id, SenderFault: true, Code: err.code, Message: err.message });
+      }
+    }
+    await this.state.update(q, [], gone);
+    return result;
+  }
+
+  async changeMessageVisibility(input: ChangeMessageVisibilityRequest, ctx: RequestContext): Promise<void> {
+    const q = this.resolve(input.QueueUrl, ctx);
+    await this.state.update(q, [this.changed(q, input.ReceiptHandle, input.VisibilityTimeout)]);
+  }
+
+  async changeMessageVisibilityBatch(input: ChangeMessageVisibilityBatchRequest, ctx: RequestContext): Promise<ChangeMessageVisibilityBatchResult> {
+    const q = this.resolve(input.QueueUrl, ctx);
+    const entries = checkBatch(input.Entries);
+    const result = { Successful: [] as NonNullable<ChangeMessageVisibilityBatchResult['Successful']>, Failed: [] as NonNullable<ChangeMessageVisibilityBatchResult['Failed']> };
+    const changed: MessageDoc[] = [];
+    for (const e of entries) {
+      try {
+        changed.push(this.changed(q, e.ReceiptHandle, e.VisibilityTimeout));
+        result.Successful.push({ Id: e.Id });
+      } catch (err) {
+        if (!isServiceError(err)) throw err;
+        result.Failed.push({ Id: e.Id, SenderFault: true, Code: err.code, Message: err.message });
+      }
+    }
+    await this.state.update(q, changed);
+    return result;
+  }
+
+  private changed(q: QueueEntry, handle: string | undefined, timeout: number | undefined): MessageDoc {
+    if (timeout === undefined || !Number.isInteger(timeout) || timeout < 0 || timeout > 43200) {
+      throw new ServiceError('InvalidParameterValue', `Value ${String(timeout)} for parameter VisibilityTimeout is invalid. Reason: Must be between 0 and 43200, if provided.`);
+    }
+    const r = decodeReceipt(handle, q.doc.arn);
+    const m = q.messages.get(r.seq);
+    const now = this.clock.now();
+    if (!m || m.receipt !== r.nonce || m.visibleAt <= now) throw new ServiceError('MessageNotInflight', 'Message does not exist or is not available for visibility timeout change.');
+    return { ...m, visibleAt: now + timeout * 1000 };
+  }
+}

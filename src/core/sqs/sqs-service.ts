@@ -1,0 +1,157 @@
+import type {
+  CreateQueueRequest,
+  CreateQueueResult,
+  DeleteQueueRequest,
+  GetQueueAttributesRequest,
+  GetQueueAttributesResult,
+  GetQueueUrlRequest,
+  GetQueueUrlResult,
+  ListQueuesRequest,
+  ListQueuesResult,
+  ListQueueTagsRequest,
+  ListQueueTagsResult,
+  PurgeQueueRequest,
+  SetQueueAttributesRequest,
+  TagQueueRequest,
+  UntagQueueRequest,
+} from '@aws-sdk/client-sqs';
+import type { Store } from '../../storage/store.js';
+import type { Clock } from '../shared/clock.js';
+import type { Random } from '../shared/random.js';
+import type { RequestContext } from '../shared/request-context.js';
+import { ServiceError } from '../shared/service-error.js';
+import { SqsMessages } from './messages.js';
+import { allAttributes, checkAttributes, pick } from './queue-attributes.js';
+import { arnFromUrl, checkQueueName, nameFromArn, queueArn } from './queue-names.js';
+import { SqsState, type QueueEntry } from './sqs-state.js';
+
+export interface SqsServiceOptions {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly random: Random;
+  /** Base of queue URLs, e.g. `http://127.0.0.1:4566` (known once the listener is up). */
+  readonly endpoint: () => string;
+}
+
+/**
+ * SQS queues (CreateQueue … PurgeQueue, tags). Messages are in `messages` (SqsMessages); other
+ * services (SNS subscriptions, EventBridge targets, DLQs) send through `sendToArn`.
+ */
+export class SqsService {
+  readonly messages: SqsMessages;
+
+  private constructor(
+    private readonly state: SqsState,
+    private readonly o: SqsServiceOptions,
+  ) {
+    this.messages = new SqsMessages(state, o.clock, o.random, (arn, ctx) => this.entryByUrl(arn, ctx));
+  }
+
+  static async open(o: SqsServiceOptions): Promise<SqsService> {
+    return new SqsService(await SqsState.load(o.store), o);
+  }
+
+  queueUrl(arn: string): string {
+    const n = nameFromArn(arn);
+    return `${this.o.endpoint()}/${n?.account ?? ''}/${n?.name ?? ''}`;
+  }
+
+  exists(arn: string): boolean {
+    return this.state.queues.has(arn);
+  }
+
+  private entryByUrl(url: string | undefined, ctx: RequestContext): QueueEntry {
+    return this.state.queue(arnFromUrl(url, ctx));
+  }
+
+  async createQueue(input: CreateQueueRequest, ctx: RequestContext): Promise<CreateQueueResult> {
+    const name = checkQueueName(input.QueueName);
+    const attributes = checkAttributes(input.Attributes, this.state.queues);
+    if (name.endsWith('.fifo') !== (attributes.FifoQueue === 'true')) {
+      throw new ServiceError('InvalidParameterValue', 'The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.');
+    }
+    const arn = queueArn(ctx, name);
+    const existing = this.state.queues.get(arn);
+    if (existing) {
+      // Same name, same attributes: idempotent; different ones: QueueAlreadyExists (CreateQueue API).
+      const differs = Object.entries(attributes).some(([k, v]) => (existing.doc.attributes[k] ?? '') !== v);
+      if (differs) throw new ServiceError('QueueNameExists', 'A queue already exists with the same name and a different value for attribute(s) ' + Object.keys(attributes).join(', '));
+      return { QueueUrl: this.queueUrl(arn) };
+    }
+    const now = this.o.clock.now();
+    await this.state.putQueue({ name, arn, account: ctx.accountId, region: ctx.region, attributes, tags: { ...(input.tags ?? {}) }, createdAt: now, updatedAt: now });
+    return { QueueUrl: this.queueUrl(arn) };
+  }
+
+  async getQueueUrl(input: GetQueueUrlRequest, ctx: RequestContext): Promise<GetQueueUrlResult> {
+    const name = input.QueueName;
+    if (!name) throw new ServiceError('MissingParameter', 'The request must contain the parameter QueueName.');
+    const account = input.QueueOwnerAWSAccountId ?? ctx.accountId;
+    const arn = queueArn({ region: ctx.region, accountId: account }, name);
+    if (!this.state.queues.has(arn)) throw new ServiceError('QueueDoesNotExist', 'The specified queue does not exist.');
+    return { QueueUrl: this.queueUrl(arn) };
+  }
+
+  async listQueues(input: ListQueuesRequest, ctx: RequestContext): Promise<ListQueuesResult> {
+    const prefix = input.QueueNamePrefix ?? '';
+    const all = [...this.state.queues.values()]
+      .filter((q) => q.doc.account === ctx.accountId && q.doc.region === ctx.region && q.doc.name.startsWith(prefix))
+      .map((q) => q.doc.arn)
+      .sort();
+    const max = input.MaxResults ?? 1000;
+    if (max < 1 || max > 1000) throw new ServiceError('InvalidParameterValue', 'Value for parameter MaxResults is invalid. Reason: must be between 1 and 1000.');
+    const after = input.NextToken ? Buffer.from(input.NextToken, 'base64').toString('utf8') : null;
+    const found = after === null ? 0 : all.findIndex((a) => a > after);
+    const start = found < 0 ? all.length : found;
+    const page = all.slice(start, start + max);
+    const more = input.MaxResults !== undefined && start + max < all.length;
+    return {
+      ...(page.length > 0 && { QueueUrls: page.map((a) => this.queueUrl(a)) }),
+      ...(more && { NextToken: Buffer.from(page[page.length - 1]!).toString('base64') }),
+    };
+  }
+
+  async deleteQueue(input: DeleteQueueRequest, ctx: RequestContext): Promise<void> {
+    await this.state.deleteQueue(this.entryByUrl(input.QueueUrl, ctx));
+  }
+
+  async getQueueAttributes(input: GetQueueAttributesRequest, ctx: RequestContext): Promise<GetQueueAttributesResult> {
+    const q = this.entryByUrl(input.QueueUrl, ctx);
+    const attrs = pick(allAttributes(q, this.o.clock.now()), input.AttributeNames);
+    return Object.keys(attrs).length > 0 ? { Attributes: attrs } : {};
+  }
+
+  async setQueueAttributes(input: SetQueueAttributesRequest, ctx: RequestContext): Promise<void> {
+    const q = this.entryByUrl(input.QueueUrl, ctx);
+    const attrs = checkAttributes(input.Attributes, this.state.queues);
+    if ('FifoQueue' in attrs) throw new ServiceError('InvalidAttributeName', 'Unknown Attribute FifoQueue.');
+    await this.state.putQueue({ ...q.doc, attributes: { ...q.doc.attributes, ...attrs }, updatedAt: this.o.clock.now() });
+  }
+
+  async purgeQueue(input: PurgeQueueRequest, ctx: RequestContext): Promise<void> {
+    const q = this.entryByUrl(input.QueueUrl, ctx);
+    await this.state.update(q, [], [...q.messages.values()]);
+  }
+
+  async tagQueue(input: TagQueueRequest, ctx: RequestContext): Promise<void> {
+    const q = this.entryByUrl(input.QueueUrl, ctx);
+    await this.state.putQueue({ ...q.doc, tags: { ...q.doc.tags, ...(input.Tags ?? {}) } });
+  }
+
+  async untagQueue(input: UntagQueueRequest, ctx: RequestContext): Promise<void> {
+    const q = this.entryByUrl(input.QueueUrl, ctx);
+    const tags = { ...q.doc.tags };
+    for (const k of input.TagKeys ?? []) delete tags[k];
+    await this.state.putQueue({ ...q.doc, tags });
+  }
+
+  async listQueueTags(input: ListQueueTagsRequest, ctx: RequestContext): Promise<ListQueueTagsResult> {
+    const q = this.entryByUrl(input.QueueUrl, ctx);
+    return Object.keys(q.doc.tags).length > 0 ? { Tags: { ...q.doc.tags } } : {};
+  }
+
+  /** Ends every long poll at once (server shutdown). */
+  close(): void {
+    for (const q of this.state.queues.values()) for (const w of [...q.waiters]) w();
+  }
+}

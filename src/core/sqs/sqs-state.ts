@@ -1,0 +1,121 @@
+import type { ResourceWrite, Store } from '../../storage/store.js';
+import { ServiceError } from '../shared/service-error.js';
+import { SQS_KIND, type MessageDoc, type QueueDoc } from './model.js';
+
+export interface QueueEntry {
+  doc: QueueDoc;
+  /** Messages in send order (Map keeps insertion order): receive takes the oldest visible. */
+  readonly messages: Map<number, MessageDoc>;
+  nextSeq: number;
+  /** Long pollers waiting on this queue. */
+  readonly waiters: Set<() => void>;
+}
+
+const messageKey = (m: MessageDoc): string => `${m.queueArn}#${String(m.seq).padStart(16, '0')}`;
+
+/**
+ * Queues and their messages in memory, loaded from the store at start and written through on
+ * every change: persist first, then apply, so memory never shows what the store lacks.
+ */
+export class SqsState {
+  readonly queues = new Map<string, QueueEntry>();
+
+  private constructor(private readonly store: Store) {}
+
+  /**
+   * Group commit: writes requested in the same event-loop turn (a delivery round sending to a
+   * queue hundreds of times, a burst of SendMessage calls) share one store transaction. Every
+   * caller still resolves only after its own writes are durable.
+   */
+  private pending: ResourceWrite[] = [];
+  private flushing: Promise<void> | null = null;
+
+  private persist(writes: readonly ResourceWrite[]): Promise<void> {
+    if (writes.length === 0) return Promise.resolve();
+    this.pending.push(...writes);
+    this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      const batch = this.pending;
+      this.pending = [];
+      this.flushing = null;
+      return this.store.writeResources(batch);
+    });
+    return this.flushing;
+  }
+
+  static async load(store: Store): Promise<SqsState> {
+    const state = new SqsState(store);
+    for (const r of await store.loadResources(SQS_KIND.queue)) {
+      const doc = JSON.parse(r.doc) as QueueDoc;
+      state.queues.set(doc.arn, { doc, messages: new Map(), nextSeq: 1, waiters: new Set() });
+    }
+    for (const r of await store.loadResources(SQS_KIND.message)) {
+      const m = JSON.parse(r.doc) as MessageDoc;
+      const q = state.queues.get(m.queueArn);
+      if (!q) continue;
+      q.messages.set(m.seq, m);
+      q.nextSeq = Math.max(q.nextSeq, m.seq + 1);
+    }
+    return state;
+  }
+
+  queue(arn: string): QueueEntry {
+    const q = this.queues.get(arn);
+    if (!q) throw new ServiceError('QueueDoesNotExist', 'The specified queue does not exist.');
+    return q;
+  }
+
+  async putQueue(doc: QueueDoc): Promise<void> {
+    await this.persist([{ kind: SQS_KIND.queue, key: doc.arn, doc: JSON.stringify(doc) }]);
+    const q = this.queues.get(doc.arn);
+    if (q) q.doc = doc;
+    else this.queues.set(doc.arn, { doc, messages: new Map(), nextSeq: 1, waiters: new Set() });
+  }
+
+  async deleteQueue(q: QueueEntry): Promise<void> {
+    await this.persist([
+      { kind: SQS_KIND.queue, key: q.doc.arn, doc: null },
+      ...[...q.messages.values()].map((m) => ({ kind: SQS_KIND.message, key: messageKey(m), doc: null })),
+    ]);
+    this.queues.delete(q.doc.arn);
+    for (const w of q.waiters) w();
+  }
+
+  /** Adds new messages (seq assigned here) in one write; wakes long pollers. */
+  async addMessages(q: QueueEntry, messages: Omit<MessageDoc, 'seq' | 'queueArn'>[]): Promise<MessageDoc[]> {
+    const docs = messages.map((m) => ({ ...m, queueArn: q.doc.arn, seq: q.nextSeq++ }));
+    await this.persist(docs.map((m) => ({ kind: SQS_KIND.message, key: messageKey(m), doc: JSON.stringify(m) })));
+    for (const m of docs) q.messages.set(m.seq, m);
+    for (const w of [...q.waiters]) w();
+    return docs;
+  }
+
+  /**
+   * Writes changed and removed messages in one write. Memory is updated first, at once: two
+   * receives in the same turn must not both take a message while its write is in flight (a
+   * failed write then only makes a message visible or present again: at-least-once).
+   */
+  async update(q: QueueEntry, changed: readonly MessageDoc[], removed: readonly MessageDoc[] = []): Promise<void> {
+    for (const m of changed) q.messages.set(m.seq, m);
+    for (const m of removed) q.messages.delete(m.seq);
+    await this.persist([
+      ...changed.map((m) => ({ kind: SQS_KIND.message, key: messageKey(m), doc: JSON.stringify(m) })),
+      ...removed.map((m) => ({ kind: SQS_KIND.message, key: messageKey(m), doc: null })),
+    ]);
+  }
+
+  /** Moves messages to another queue (redrive) in one write; memory first, as in `update`. */
+  async move(from: QueueEntry, to: QueueEntry, messages: readonly MessageDoc[]): Promise<void> {
+    const moved = messages.map((m) => ({ ...m, queueArn: to.doc.arn, seq: to.nextSeq++, receiveCount: 0, deadLetterSourceArn: from.doc.arn }));
+    for (const m of moved) {
+      delete m.receipt;
+      delete m.firstReceivedAt;
+    }
+    for (const m of messages) from.messages.delete(m.seq);
+    for (const m of moved) to.messages.set(m.seq, m);
+    for (const w of [...to.waiters]) w();
+    await this.persist([
+      ...messages.map((m) => ({ kind: SQS_KIND.message, key: messageKey(m), doc: null })),
+      ...moved.map((m) => ({ kind: SQS_KIND.message, key: messageKey(m), doc: JSON.stringify(m) })),
+    ]);
+  }
+}

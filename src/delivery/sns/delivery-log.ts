@@ -1,0 +1,37 @@
+/**
+ * The last deliveries SNS attempted, for the control API and console: a subscriber that fails
+ * (an HTTP endpoint down, a Lambda function that does not exist yet) shows up here, never
+ * silently. A ring buffer: memory stays bounded.
+ */
+export interface SnsDeliveryRecord {
+  readonly at: number;
+  readonly topicArn: string;
+  readonly subscriptionArn: string;
+  readonly protocol: string;
+  readonly endpoint: string;
+  readonly messageId: string;
+  readonly kind: 'notification' | 'confirmation';
+  readonly status: 'delivered' | 'retrying' | 'failed';
+  readonly attempts: number;
+  readonly error?: string;
+}
+
+export class SnsDeliveryLog {
+  private readonly records: SnsDeliveryRecord[] = [];
+
+  constructor(
+    private readonly capacity = 1000,
+    private readonly onFailure: (r: SnsDeliveryRecord) => void = () => {},
+  ) {}
+
+  add(r: SnsDeliveryRecord): void {
+    this.records.push(r);
+    if (this.records.length > this.capacity) this.records.shift();
+    if (r.status === 'failed') this.onFailure(r);
+  }
+
+  /** Newest first. */
+  list(limit = 100): SnsDeliveryRecord[] {
+    return this.records.slice(-limit).reverse();
+  }
+}

@@ -1,0 +1,202 @@
+import type { Clock } from '../../core/shared/clock.js';
+import type { Random } from '../../core/shared/random.js';
+import type { SnsEndpoints } from '../../core/sns/endpoints.js';
+import { confirmationDoc, emailFooter, messageFor, notificationDoc, type Links, type Signer } from '../../core/sns/message-format.js';
+import type { Notification, SubscriptionDoc, TopicDoc } from '../../core/sns/model.js';
+import type { SqsMessages } from '../../core/sqs/messages.js';
+import type { MessageAttributeValue } from '../../core/sqs/model.js';
+import type { SnsDeliveryLog, SnsDeliveryRecord } from './delivery-log.js';
+import { post, retryDelay, retryPolicyFor } from './http-driver.js';
+import type { LambdaInvoker } from './lambda-invoker.js';
+import type { MailSender } from './mail.js';
+import type { Outbox } from './outbox.js';
+
+export interface LinkBuilder extends Links {
+  confirmPageUrl(topicArn: string, token: string): string;
+}
+
+export interface SnsDriversOptions {
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly signer: Signer;
+  readonly links: LinkBuilder;
+  readonly sqs: SqsMessages;
+  readonly mail: MailSender;
+  readonly mailFrom: string;
+  readonly outbox: Outbox;
+  readonly lambda: LambdaInvoker;
+  readonly log: SnsDeliveryLog;
+  /** Extra certificates trusted for https subscribers (PEM). */
+  readonly ca?: readonly string[];
+  /** Waits between HTTP retries (tests pass one that does not sleep). */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/** Per HTTP endpoint: enough to keep a subscriber busy, few enough not to flood it with sockets. */
+const HTTP_CONCURRENCY = 16;
+
+const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+
+/**
+ * The protocol drivers behind core's SnsEndpoints port. sqs and lambda are in-process and
+ * settle before `deliver` resolves; http/https and email run in the background with their own
+ * retries (HTTP per the delivery policy), every outcome landing in the delivery log.
+ */
+export class SnsEndpointDrivers implements SnsEndpoints {
+  private readonly inflight = new Set<Promise<void>>();
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly o: SnsDriversOptions) {
+    this.sleep = o.sleep ?? realSleep;
+  }
+
+  /** Resolves when every background delivery started so far has finished (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+  }
+
+  private background(work: Promise<void>): void {
+    const p = work.catch(() => undefined).finally(() => this.inflight.delete(p));
+    this.inflight.add(p);
+  }
+
+  private record(sub: SubscriptionDoc, messageId: string, kind: SnsDeliveryRecord['kind'], status: SnsDeliveryRecord['status'], attempts: number, error?: string): void {
+    this.o.log.add({ at: this.o.clock.now(), topicArn: sub.topicArn, subscriptionArn: sub.arn, protocol: sub.protocol, endpoint: sub.endpoint, messageId, kind, status, attempts, ...(error && { error }) });
+  }
+
+  async requestConfirmation(sub: SubscriptionDoc, topic: TopicDoc): Promise<void> {
+    const messageId = this.o.random.uuid();
+    const doc = confirmationDoc('SubscriptionConfirmation', messageId, sub, sub.token ?? '', topic, this.o.clock.now(), this.o.signer, this.o.links);
+    if (sub.protocol === 'http' || sub.protocol === 'https') {
+      this.background(this.httpDeliver(sub, topic, messageId, 'SubscriptionConfirmation', JSON.stringify(doc), 'confirmation', false));
+    } else {
+      const url = this.o.links.confirmPageUrl(topic.arn, sub.token ?? '');
+      const text =
+        sub.protocol === 'email-json'
+          ? JSON.stringify(doc)
+          : `You have chosen to subscribe to the topic: \n${topic.arn}\n\nTo confirm this subscription, click or visit the link below (If this was in error no action is necessary): \n${url}\n\n` +
+            'Please do not reply directly to this email. If you wish to remove yourself from receiving all future SNS subscription confirmation requests please send an email to sns-opt-out';
+      const html = `<p>You have chosen to subscribe to the topic:<br>${topic.arn}</p><p>To confirm this subscription, click or visit the link below (If this was in error no action is necessary):<br><a href="${escape(url)}">Confirm subscription</a></p>`;
+      this.background(this.mail(sub, topic, messageId, 'AWS Notification - Subscription Confirmation', text, 'confirmation', sub.protocol === 'email' ? html : undefined));
+    }
+  }
+
+  async deliver(sub: SubscriptionDoc, topic: TopicDoc, n: Notification): Promise<void> {
+    const raw = sub.attributes.RawMessageDelivery === 'true';
+    switch (sub.protocol) {
+      case 'sqs':
+        return this.toQueue(sub, topic, n, raw);
+      case 'lambda':
+        return this.toLambda(sub, topic, n);
+      case 'http':
+      case 'https': {
+        const body = raw ? messageFor(n, sub.protocol) : JSON.stringify(notificationDoc(n, sub, topic, this.o.signer, this.o.links));
+        this.background(this.httpDeliver(sub, topic, n.messageId, 'Notification', body, 'notification', raw));
+        return;
+      }
+      case 'email':
+        this.background(this.mail(sub, topic, n.messageId, n.subject ?? 'AWS Notification Message', messageFor(n, 'email') + emailFooter(sub, this.o.links), 'notification'));
+        return;
+      case 'email-json':
+        this.background(this.mail(sub, topic, n.messageId, n.subject ?? 'AWS Notification Message', JSON.stringify(notificationDoc(n, sub, topic, this.o.signer, this.o.links)), 'notification'));
+        return;
+      case 'sms':
+      case 'application': {
+        const r = await this.o.outbox.record({
+          id: n.messageId,
+          at: this.o.clock.now(),
+          protocol: sub.protocol,
+          endpoint: sub.endpoint,
+          message: messageFor(n, sub.protocol === 'sms' ? 'sms' : platformKey(n)),
+          ...(sub.topicArn && { topicArn: sub.topicArn }),
+          ...(Object.keys(n.attributes).length > 0 && { attributes: n.attributes }),
+          status: 'recorded',
+        });
+        this.record(sub, n.messageId, 'notification', r.status === 'failed' ? 'failed' : 'delivered', 1, r.error);
+        return;
+      }
+      default:
+        this.record(sub, n.messageId, 'notification', 'failed', 1, `amiwatch does not deliver to ${sub.protocol} endpoints`);
+    }
+  }
+
+  private async toQueue(sub: SubscriptionDoc, topic: TopicDoc, n: Notification, raw: boolean): Promise<void> {
+    try {
+      const body = raw ? messageFor(n, 'sqs') : JSON.stringify(notificationDoc(n, sub, topic, this.o.signer, this.o.links));
+      // Raw delivery carries the message attributes over as SQS message attributes (sns-large-payload-raw-message-delivery).
+      const attributes = raw ? (n.attributes as Record<string, MessageAttributeValue>) : {};
+      await this.o.sqs.sendToArn(sub.endpoint, { body, attributes });
+      this.record(sub, n.messageId, 'notification', 'delivered', 1);
+    } catch (err) {
+      this.record(sub, n.messageId, 'notification', 'failed', 1, (err as Error).message);
+    }
+  }
+
+  private async toLambda(sub: SubscriptionDoc, topic: TopicDoc, n: Notification): Promise<void> {
+    const doc = notificationDoc(n, sub, topic, this.o.signer, this.o.links);
+    const { UnsubscribeURL, ...rest } = doc;
+    const event = { Records: [{ EventSource: 'aws:sns', EventVersion: '1.0', EventSubscriptionArn: sub.arn, Sns: { ...rest, UnsubscribeUrl: UnsubscribeURL, MessageAttributes: doc.MessageAttributes ?? {} } }] };
+    const r = await this.o.lambda.invoke(sub.endpoint, JSON.stringify(event));
+    this.record(sub, n.messageId, 'notification', r.ok ? 'delivered' : 'failed', 1, r.ok ? undefined : `${r.code}: ${r.message}`);
+  }
+
+  private async httpDeliver(sub: SubscriptionDoc, topic: TopicDoc, messageId: string, type: string, body: string, kind: SnsDeliveryRecord['kind'], raw: boolean): Promise<void> {
+    const { retry, contentType } = retryPolicyFor(sub, topic);
+    const headers: Record<string, string> = {
+      'content-type': contentType,
+      'user-agent': 'Amazon Simple Notification Service Agent',
+      'x-amz-sns-message-type': type,
+      'x-amz-sns-message-id': messageId,
+      'x-amz-sns-topic-arn': topic.arn,
+      ...(kind === 'notification' && { 'x-amz-sns-subscription-arn': sub.arn }),
+      ...(raw && { 'x-amz-sns-rawdelivery': 'true' }),
+    };
+    for (let attempt = 1; ; attempt++) {
+      const r = await this.limited(sub.endpoint, () => post({ url: sub.endpoint, headers, body, ...(this.o.ca && { ca: this.o.ca }) }));
+      if (r.ok) return this.record(sub, messageId, kind, 'delivered', attempt);
+      if (attempt > retry.numRetries) return this.record(sub, messageId, kind, 'failed', attempt, r.error);
+      this.record(sub, messageId, kind, 'retrying', attempt, r.error);
+      await this.sleep(retryDelay(retry, attempt) * 1000);
+    }
+  }
+
+  /** At most HTTP_CONCURRENCY requests in flight per endpoint; the rest wait their turn (in order). */
+  private readonly slots = new Map<string, { active: number; waiting: (() => void)[] }>();
+
+  private async limited<T>(endpoint: string, work: () => Promise<T>): Promise<T> {
+    let slot = this.slots.get(endpoint);
+    if (!slot) this.slots.set(endpoint, (slot = { active: 0, waiting: [] }));
+    if (slot.active >= HTTP_CONCURRENCY) await new Promise<void>((r) => slot.waiting.push(r));
+    slot.active++;
+    try {
+      return await work();
+    } finally {
+      slot.active--;
+      const next = slot.waiting.shift();
+      if (next) next();
+      else if (slot.active === 0) this.slots.delete(endpoint);
+    }
+  }
+
+  private async mail(sub: SubscriptionDoc, topic: TopicDoc, messageId: string, subject: string, text: string, kind: SnsDeliveryRecord['kind'], html?: string): Promise<void> {
+    const fromName = topic.attributes.DisplayName || 'AWS Notifications';
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.o.mail.send({ fromName, fromAddress: this.o.mailFrom, to: sub.endpoint, subject, text, ...(html && { html }) });
+        return this.record(sub, messageId, kind, 'delivered', attempt);
+      } catch (err) {
+        if (attempt >= 3) return this.record(sub, messageId, kind, 'failed', attempt, (err as Error).message);
+        this.record(sub, messageId, kind, 'retrying', attempt, (err as Error).message);
+        await this.sleep(1000 * attempt);
+      }
+    }
+  }
+}
+
+/** Push messages with MessageStructure json use the platform key (APNS, GCM, …) when present. */
+function platformKey(n: Notification): string {
+  const keys = Object.keys(n.perProtocol ?? {}).filter((k) => k !== 'default');
+  return keys[0] ?? 'default';
+}
+
+const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');

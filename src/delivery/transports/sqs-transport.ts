@@ -1,0 +1,39 @@
+import { isServiceError } from '../../core/shared/service-error.js';
+import type { SqsMessages } from '../../core/sqs/messages.js';
+import { deadLetterAttributes, type DeadLetterSink } from '../dead-letter.js';
+import { delivered, failure, type DeliveryRequest, type DeliveryResult, type Transport } from '../transport.js';
+
+/**
+ * An SQS queue as an EventBridge target: the event (after Input transformation) becomes the
+ * message body. A queue that does not exist is AWS's non-retriable NO_RESOURCE.
+ */
+export class SqsTransport implements Transport {
+  constructor(private readonly sqs: SqsMessages) {}
+
+  async deliver(request: DeliveryRequest): Promise<DeliveryResult> {
+    try {
+      await this.sqs.sendToArn(request.target.target.Arn ?? '', { body: request.payload });
+      return delivered;
+    } catch (err) {
+      if (isServiceError(err) && err.code === 'QueueDoesNotExist') return failure(false, 'NO_RESOURCE', `SQS queue ${request.target.target.Arn} does not exist.`);
+      if (isServiceError(err)) return failure(false, 'SDK_CLIENT_ERROR', err.message);
+      throw err;
+    }
+  }
+}
+
+/** The DLQ of a target: a standard SQS queue, the original event as body, AWS's attributes. */
+export class SqsDeadLetterSink implements DeadLetterSink {
+  constructor(private readonly sqs: SqsMessages) {}
+
+  async send(dlqArn: string, letter: Parameters<DeadLetterSink['send']>[1]): Promise<string | null> {
+    if (dlqArn.endsWith('.fifo')) return 'a DLQ must be a standard queue, not FIFO';
+    try {
+      await this.sqs.sendToArn(dlqArn, { body: letter.event, attributes: deadLetterAttributes(letter) });
+      return null;
+    } catch (err) {
+      if (isServiceError(err)) return err.message;
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,88 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { FunctionLogs } from '../core/lambda/function-logs.js';
+import { Invocations } from '../core/lambda/invocations.js';
+import type { LambdaInvoker } from '../core/lambda/invoker.js';
+import { LambdaFunctions } from '../core/lambda/lambda-service.js';
+import type { MetricsRecorder } from '../core/metrics/metrics.js';
+import type { Clock } from '../core/shared/clock.js';
+import type { Random } from '../core/shared/random.js';
+import type { Transport } from '../delivery/transport.js';
+import { LambdaTransport } from '../delivery/transports/lambda-transport.js';
+import { CodeCache } from '../runtime/code-cache.js';
+import { ProcessRunner } from '../runtime/process-runner.js';
+import { MemoryLambdaStore } from '../storage/memory/memory-lambda-store.js';
+import type { LambdaStore } from '../storage/ports/lambda-store.js';
+import { SqliteLambdaStore } from '../storage/sqlite/sqlite-lambda-store.js';
+import { createFunctionsHandler, functionsPath } from '../wire/control/functions-handler.js';
+import { createLambdaHandler } from '../wire/rest-json/lambda-handler.js';
+import { restJsonError } from '../wire/rest-json/rest-json-protocol.js';
+import type { ServiceHandler } from '../wire/service-handler.js';
+import { databasePath, type Config } from './config.js';
+import type { ServiceRoute } from './service-registry.js';
+
+export interface LambdaModule {
+  readonly functions: LambdaFunctions;
+  /** What SNS `lambda` subscriptions call. */
+  readonly invoker: LambdaInvoker;
+  readonly invocations: Invocations;
+  readonly route: ServiceRoute;
+  /** The EventBridge target transport, for service `lambda`. */
+  readonly transport: Transport;
+  readonly mounts: readonly { prefix: string; handler: ServiceHandler }[];
+  /** Tells functions where amiwatch listens (AWS_ENDPOINT_URL), once it does. */
+  listening(url: string): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Lambda, assembled: its store (SQLite tables in the server's file, or memory), the process
+ * runner with its code cache (`<data-dir>/lambda-code`, or a temporary directory in memory mode),
+ * the REST-JSON API, the `lambda` target transport and the control endpoints for logs.
+ */
+export async function startLambda(o: { config: Config; clock: Clock; random: Random; metrics: MetricsRecorder; log: (m: string) => void }): Promise<LambdaModule> {
+  let db: Database.Database | null = null;
+  let store: LambdaStore;
+  if (o.config.inMemory) store = new MemoryLambdaStore();
+  else {
+    db = new Database(databasePath(o.config));
+    db.pragma('journal_mode = WAL');
+    db.pragma('busy_timeout = 5000');
+    store = new SqliteLambdaStore(db);
+  }
+  const cache = await CodeCache.open(o.config.inMemory ? null : join(o.config.dataDir, 'lambda-code'));
+  let endpoint: string | undefined;
+  const runner = new ProcessRunner({ cache, endpointUrl: () => endpoint, accountKeys: o.config.credentialsFile === null });
+  const logs = new FunctionLogs();
+  const functions = new LambdaFunctions({ store, runner, clock: o.clock, random: o.random, nodeVersion: process.version, onDeleted: (arn) => logs.forget(arn) });
+  const invocations = new Invocations({
+    functions,
+    runner,
+    logs,
+    metrics: o.metrics,
+    clock: o.clock,
+    random: o.random,
+    onBackgroundError: (e) => o.log(`lambda: ${String(e)}`),
+  });
+  return {
+    functions,
+    invoker: invocations,
+    invocations,
+    route: {
+      signingName: 'lambda',
+      handler: createLambdaHandler({ functions, invocations }, (err) => o.log(`lambda: internal error: ${(err as Error).stack ?? String(err)}`)),
+      renderError: restJsonError,
+    },
+    transport: new LambdaTransport(invocations),
+    mounts: [{ prefix: functionsPath, handler: createFunctionsHandler(functions, logs) }],
+    listening(url) {
+      endpoint = url;
+    },
+    async close() {
+      await runner.close();
+      await invocations.idle().catch(() => undefined);
+      store.close();
+      db?.close();
+    },
+  };
+}

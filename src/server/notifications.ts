@@ -1,0 +1,119 @@
+import { readFileSync } from 'node:fs';
+import type { Clock } from '../core/shared/clock.js';
+import type { Random } from '../core/shared/random.js';
+import { SnsService } from '../core/sns/sns-service.js';
+import { SqsService } from '../core/sqs/sqs-service.js';
+import { SqsDeadLetterSink, SqsTransport } from '../delivery/transports/sqs-transport.js';
+import { SnsTransport } from '../delivery/transports/sns-transport.js';
+import { SnsDeliveryLog } from '../delivery/sns/delivery-log.js';
+import { missingLambda, type LambdaInvoker } from '../delivery/sns/lambda-invoker.js';
+import { Mailbox, smtpSender, type MailSender } from '../delivery/sns/mail.js';
+import { Outbox, webhookProvider, type NotifyProvider } from '../delivery/sns/outbox.js';
+import { loadOrCreateSigningKey, rsaSigner } from '../delivery/sns/signing-key.js';
+import { SnsEndpointDrivers } from '../delivery/sns/sns-endpoints.js';
+import type { Transport } from '../delivery/transport.js';
+import type { DeadLetterSink } from '../delivery/dead-letter.js';
+import type { Store } from '../storage/store.js';
+import { createSnsHandler, snsError, SNS_QUERY_VERSION } from '../wire/sns/sns-handler.js';
+import { createSqsHandler, sqsJsonError, SQS_QUERY_VERSION } from '../wire/sqs/sqs-handler.js';
+import type { ServiceHandler } from '../wire/service-handler.js';
+import type { Config } from './config.js';
+import { CERT_FILE, notificationsControl, SNS_PUBLIC } from './notifications-control.js';
+import type { ServiceRoute } from './service-registry.js';
+
+export interface NotificationsOptions {
+  readonly config: Config;
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly log: (m: string) => void;
+  /** The server's own URL, known once it listens: the base of links when --public-url is not set. */
+  readonly baseUrl: () => string;
+  /** SNS → Lambda (the Lambda service plugs in here); default: every invocation fails visibly. */
+  readonly lambda?: LambdaInvoker;
+  /** SMS/push provider; default: the webhook of --notify-webhook-url, or none (outbox only). */
+  readonly notifyProvider?: NotifyProvider;
+}
+
+export interface Notifications {
+  readonly sns: SnsService;
+  readonly sqs: SqsService;
+  readonly drivers: SnsEndpointDrivers;
+  readonly deliveryLog: SnsDeliveryLog;
+  readonly routes: readonly ServiceRoute[];
+  readonly transports: Readonly<Record<string, Transport>>;
+  readonly deadLetters: DeadLetterSink;
+  readonly mounts: readonly { prefix: string; handler: ServiceHandler }[];
+  close(): Promise<void>;
+}
+
+/**
+ * SNS and SQS, wired: services on the store, protocol drivers (mail to SMTP or the mailbox,
+ * HTTP with signatures, SQS, Lambda seam, SMS/push outbox), their AWS routes, the EventBridge
+ * transports for `sns`/`sqs` targets, the DLQ sink, and the control pages.
+ */
+export async function openNotifications(o: NotificationsOptions): Promise<Notifications> {
+  const { config, store, clock, random } = o;
+  const base = () => config.publicUrl ?? o.baseUrl();
+  const sqs = await SqsService.open({ store, clock, random, endpoint: base });
+  const key = await loadOrCreateSigningKey(store);
+  const signer = rsaSigner(key, '');
+  Object.defineProperty(signer, 'certUrl', { get: () => `${base()}${SNS_PUBLIC}/${CERT_FILE}` });
+  const smtp = config.smtpUrl ? smtpSender(config.smtpUrl) : null;
+  const mailbox = smtp ? null : new Mailbox(store, () => clock.now(), () => random.uuid());
+  const mail: MailSender = smtp ?? mailbox!;
+  const provider = o.notifyProvider ?? (config.notifyWebhookUrl ? webhookProvider(config.notifyWebhookUrl) : null);
+  const outbox = new Outbox(store, provider);
+  const deliveryLog = new SnsDeliveryLog(1000, (r) => o.log(`sns: ${r.kind} to ${r.protocol} ${r.endpoint} failed after ${r.attempts} attempt(s): ${r.error ?? ''}`));
+  const enc = encodeURIComponent;
+  const ca = config.subscriberCaFile ? [readFileSync(config.subscriberCaFile, 'utf8')] : undefined;
+  const drivers = new SnsEndpointDrivers({
+    clock,
+    random,
+    signer,
+    sqs: sqs.messages,
+    mail,
+    mailFrom: config.mailFrom,
+    outbox,
+    lambda: o.lambda ?? missingLambda,
+    log: deliveryLog,
+    ...(ca && { ca }),
+    links: {
+      subscribeUrl: (topicArn, token) => `${base()}${SNS_PUBLIC}/confirm?Action=ConfirmSubscription&TopicArn=${enc(topicArn)}&Token=${enc(token)}`,
+      confirmPageUrl: (topicArn, token) => `${base()}${SNS_PUBLIC}/confirmation.html?TopicArn=${enc(topicArn)}&Token=${enc(token)}`,
+      unsubscribeUrl: (arn) => `${base()}${SNS_PUBLIC}/unsubscribe.html?SubscriptionArn=${enc(arn)}`,
+    },
+  });
+  const sns = await SnsService.open({ store, clock, random, endpoints: drivers });
+  const internal = (service: string) => (err: unknown) => o.log(`${service}: internal error: ${(err as Error).stack ?? String(err)}`);
+  const control = notificationsControl({ sns, certPem: key.certPem, log: deliveryLog, mailbox, outbox });
+  return {
+    sns,
+    sqs,
+    drivers,
+    deliveryLog,
+    routes: [
+      { signingName: 'sns', queryVersions: [SNS_QUERY_VERSION], handler: createSnsHandler(sns, internal('sns')), renderError: snsError },
+      {
+        signingName: 'sqs',
+        targetPrefixes: ['AmazonSQS'],
+        queryVersions: [SQS_QUERY_VERSION],
+        handler: createSqsHandler(sqs, internal('sqs')),
+        // Errors before the handler (authentication) go out as JSON 1.0: what current SDKs read.
+        renderError: sqsJsonError,
+      },
+    ],
+    transports: { sns: new SnsTransport(sns.publisher), sqs: new SqsTransport(sqs.messages) },
+    deadLetters: new SqsDeadLetterSink(sqs.messages),
+    mounts: [
+      { prefix: '/_amiwatch/sns', handler: control },
+      { prefix: '/_amiwatch/mailbox', handler: control },
+      { prefix: '/_amiwatch/outbox', handler: control },
+    ],
+    async close() {
+      // Ends long polls; background HTTP/mail retries are dropped (their timers do not hold the process).
+      sqs.close();
+      smtp?.close();
+    },
+  };
+}

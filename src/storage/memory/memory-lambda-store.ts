@@ -1,0 +1,49 @@
+import type { FunctionRecord, LambdaStore } from '../ports/lambda-store.js';
+
+const key = (accountId: string, region: string, name: string) => `${accountId}/${region}/${name}`;
+const copy = (r: FunctionRecord): FunctionRecord => structuredClone(r);
+
+/** LambdaStore in memory (tests, `--in-memory`). Records are copied in and out, as a real store would. */
+export class MemoryLambdaStore implements LambdaStore {
+  private readonly functions = new Map<string, { record: FunctionRecord; zip: Buffer }>();
+
+  async getFunction(accountId: string, region: string, name: string): Promise<FunctionRecord | undefined> {
+    const f = this.functions.get(key(accountId, region, name));
+    return f && copy(f.record);
+  }
+
+  async listFunctions(accountId: string, region: string, afterName: string | undefined, limit: number): Promise<FunctionRecord[]> {
+    return [...this.functions.values()]
+      .map((f) => f.record)
+      .filter((r) => r.accountId === accountId && r.region === region && (afterName === undefined || r.name > afterName))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .slice(0, limit)
+      .map(copy);
+  }
+
+  async createFunction(record: FunctionRecord, zip: Buffer): Promise<boolean> {
+    const k = key(record.accountId, record.region, record.name);
+    if (this.functions.has(k)) return false;
+    this.functions.set(k, { record: copy(record), zip: Buffer.from(zip) });
+    return true;
+  }
+
+  async updateFunction(record: FunctionRecord, zip?: Buffer): Promise<boolean> {
+    const k = key(record.accountId, record.region, record.name);
+    const existing = this.functions.get(k);
+    if (!existing) return false;
+    this.functions.set(k, { record: copy(record), zip: zip ? Buffer.from(zip) : existing.zip });
+    return true;
+  }
+
+  async deleteFunction(accountId: string, region: string, name: string): Promise<boolean> {
+    return this.functions.delete(key(accountId, region, name));
+  }
+
+  async getCode(accountId: string, region: string, name: string): Promise<Buffer | undefined> {
+    const f = this.functions.get(key(accountId, region, name));
+    return f && Buffer.from(f.zip);
+  }
+
+  close(): void {}
+}

@@ -1,0 +1,53 @@
+/**
+ * The Lambda function store port: one record per function (configuration, resource policy) and
+ * its code zip. It lives under storage/ so adapters implement it without importing the domain;
+ * core/lambda imports these types. Every method is one atomic store operation. Adapters:
+ * `memory/memory-lambda-store.ts` and `sqlite/sqlite-lambda-store.ts`; the contract suite in
+ * test/lambda runs against both.
+ */
+
+export interface FunctionPolicyStatement {
+  Sid: string;
+  Effect: 'Allow';
+  Principal: { Service: string } | { AWS: string } | '*';
+  Action: string;
+  Resource: string;
+  Condition?: Record<string, Record<string, string>>;
+}
+
+export interface FunctionRecord {
+  accountId: string;
+  region: string;
+  name: string;
+  arn: string;
+  runtime: string;
+  handler: string;
+  role: string;
+  description: string;
+  timeoutSeconds: number;
+  memoryMb: number;
+  environment: Record<string, string>;
+  architectures: string[];
+  /** Base64 SHA-256 of the zip, as AWS writes CodeSha256. */
+  codeSha256: string;
+  codeSize: number;
+  /** ISO time, AWS's `2026-01-01T00:00:00.000+0000` form. */
+  lastModified: string;
+  revisionId: string;
+  tags: Record<string, string>;
+  policy: FunctionPolicyStatement[];
+}
+
+export interface LambdaStore {
+  getFunction(accountId: string, region: string, name: string): Promise<FunctionRecord | undefined>;
+  /** Functions of one account and region, ordered by name, after `afterName` when given. */
+  listFunctions(accountId: string, region: string, afterName: string | undefined, limit: number): Promise<FunctionRecord[]>;
+  /** Creates the function with its code; false (and nothing written) when the name is taken. */
+  createFunction(record: FunctionRecord, zip: Buffer): Promise<boolean>;
+  /** Replaces the record, and the code when `zip` is given; false when the function is gone. */
+  updateFunction(record: FunctionRecord, zip?: Buffer): Promise<boolean>;
+  /** False when there was nothing to delete. */
+  deleteFunction(accountId: string, region: string, name: string): Promise<boolean>;
+  getCode(accountId: string, region: string, name: string): Promise<Buffer | undefined>;
+  close(): void;
+}

@@ -1,0 +1,37 @@
+import type { FunctionLogs } from '../../core/lambda/function-logs.js';
+import type { LambdaFunctions } from '../../core/lambda/lambda-service.js';
+import { ServiceError } from '../../core/shared/service-error.js';
+import type { ServiceHandler } from '../service-handler.js';
+
+export const functionsPath = '/_amiwatch/functions';
+
+/**
+ * Function logs and code for the console (amiwatch has no CloudWatch Logs or S3):
+ *  - GET /_amiwatch/functions/NAME/logs?account=&region=&since=&limit= — recent invocations' logs,
+ *    oldest first: `{ function, events: [{ requestId, timestamp, message }] }`;
+ *  - GET /_amiwatch/functions/NAME/code?account=&region= — the deployment package (GetFunction's
+ *    Code.Location points here).
+ */
+export function createFunctionsHandler(functions: LambdaFunctions, logs: FunctionLogs): ServiceHandler {
+  const json = (status: number, body: unknown) => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return async (req) => {
+    const url = new URL(req.url, 'http://localhost');
+    const parts = url.pathname.slice(functionsPath.length + 1).split('/');
+    const q = url.searchParams;
+    if (req.method !== 'GET' || parts.length !== 2 || !parts[0]) return json(404, { error: `no such endpoint: ${url.pathname}` });
+    const caller = { accountId: q.get('account') ?? req.context.accountId, region: q.get('region') ?? req.context.region };
+    try {
+      const record = await functions.record(caller, decodeURIComponent(parts[0]));
+      if (parts[1] === 'code') return { status: 200, headers: { 'content-type': 'application/zip' }, body: await functions.code(record) };
+      if (parts[1] !== 'logs') return json(404, { error: `no such endpoint: ${url.pathname}` });
+      const since = Number(q.get('since') ?? 0);
+      const limit = Math.min(Number(q.get('limit') ?? 100), 500);
+      if (!Number.isFinite(since) || !Number.isFinite(limit)) return json(400, { error: 'since and limit must be numbers (epoch ms, count)' });
+      const events = logs.read(record.arn, since, limit).map((e) => ({ requestId: e.requestId, timestamp: new Date(e.at).toISOString(), message: e.text }));
+      return json(200, { function: record.arn, events });
+    } catch (err) {
+      if (err instanceof ServiceError) return json(err.status, { error: `${err.code}: ${err.message}` });
+      throw err;
+    }
+  };
+}

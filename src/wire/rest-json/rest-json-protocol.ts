@@ -1,0 +1,49 @@
+import type { RequestContext } from '../../core/shared/request-context.js';
+import { ServiceError } from '../../core/shared/service-error.js';
+import type { WireResponse } from '../service-handler.js';
+
+/**
+ * REST-JSON (Lambda's protocol): the operation is the method and path, input is in the path,
+ * query, headers and a JSON body; output is JSON. Errors carry the code in `x-amzn-ErrorType`
+ * and a body `{"Type": "User" | "Service", "Message": …}`, the shape Lambda answers with (the
+ * SDK reads the code from the header, the CLI from either).
+ */
+export function restJsonResponse(ctx: RequestContext, status: number, body?: unknown, headers: Record<string, string> = {}): WireResponse {
+  return {
+    status,
+    headers: { 'content-type': 'application/json', 'x-amzn-requestid': ctx.requestId, ...headers },
+    body: body === undefined ? '' : JSON.stringify(body),
+  };
+}
+
+export function restJsonError(ctx: RequestContext, err: ServiceError): WireResponse {
+  return {
+    status: err.status,
+    headers: { 'content-type': 'application/json', 'x-amzn-requestid': ctx.requestId, 'x-amzn-errortype': err.code },
+    body: JSON.stringify({ Type: err.fault === 'Sender' ? 'User' : 'Service', Message: err.message, message: err.message }),
+  };
+}
+
+/** The JSON body as an object; a body that is not one is the caller's error, said plainly. */
+export function jsonBody<T>(body: Buffer): T {
+  if (body.length === 0) return {} as T;
+  let value: unknown;
+  try {
+    value = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new ServiceError('InvalidRequestContentException', 'Could not parse request body into json: the body is not valid JSON.', 400);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ServiceError('InvalidRequestContentException', 'Could not parse request body into json: expected a JSON object.', 400);
+  }
+  return value as T;
+}
+
+/** A base64 blob member (ZipFile) as bytes. */
+export function blob(value: unknown, member: string): Uint8Array | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || !/^[A-Za-z0-9+/\r\n]*={0,2}$/.test(value)) {
+    throw new ServiceError('InvalidParameterValueException', `${member} must be base64-encoded bytes.`, 400);
+  }
+  return Buffer.from(value, 'base64');
+}

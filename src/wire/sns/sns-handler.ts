@@ -1,0 +1,68 @@
+import type { RequestContext } from '../../core/shared/request-context.js';
+import { isServiceError, ServiceError } from '../../core/shared/service-error.js';
+import type { SnsService } from '../../core/sns/sns-service.js';
+import { formParams } from '../query/query-params.js';
+import { entries, queryError, queryResponse } from '../query/query-xml.js';
+import type { ServiceHandler, WireResponse } from '../service-handler.js';
+import { snsQueryInputs } from './sns-query-input.js';
+
+export const SNS_NAMESPACE = 'http://sns.amazonaws.com/doc/2010-03-31/';
+export const SNS_QUERY_VERSION = '2010-03-31';
+
+type Call = (s: SnsService, input: never, ctx: RequestContext) => Promise<object | void>;
+
+const operations: Readonly<Record<string, Call>> = {
+  CreateTopic: (s, i, c) => s.createTopic(i, c),
+  DeleteTopic: (s, i) => s.deleteTopic(i),
+  ListTopics: (s, i, c) => s.listTopics(i, c),
+  GetTopicAttributes: (s, i) => s.getTopicAttributes(i),
+  SetTopicAttributes: (s, i) => s.setTopicAttributes(i),
+  TagResource: (s, i) => s.tagResource(i),
+  UntagResource: (s, i) => s.untagResource(i),
+  ListTagsForResource: (s, i) => s.listTagsForResource(i),
+  Subscribe: (s, i, c) => s.subscriptions.subscribe(i, c),
+  ConfirmSubscription: (s, i) => s.subscriptions.confirmSubscription(i),
+  Unsubscribe: (s, i) => s.subscriptions.unsubscribe(i),
+  ListSubscriptions: (s, i, c) => s.subscriptions.listSubscriptions(i, c),
+  ListSubscriptionsByTopic: (s, i) => s.subscriptions.listSubscriptionsByTopic(i),
+  GetSubscriptionAttributes: (s, i) => s.subscriptions.getSubscriptionAttributes(i),
+  SetSubscriptionAttributes: (s, i) => s.subscriptions.setSubscriptionAttributes(i),
+  Publish: (s, i, c) => s.publisher.publish(i, c),
+  PublishBatch: (s, i) => s.publisher.publishBatch(i),
+};
+
+/** Operations that answer an empty `<OpResult/>`; the rest of the void ones answer no Result. */
+const emptyResult = new Set(['TagResource', 'UntagResource']);
+
+/** SNS over awsQuery: form in, XML out (the only protocol SNS clients use, see wire/README). */
+export function createSnsHandler(service: SnsService, onInternalError: (err: unknown) => void): ServiceHandler {
+  return async (request) => {
+    const ctx = request.context;
+    try {
+      const params = formParams(request.url, request.body);
+      const action = params.get('Action') ?? '';
+      const call = Object.hasOwn(operations, action) ? operations[action] : undefined;
+      const decode = snsQueryInputs[action];
+      if (!call || !decode) throw new ServiceError('InvalidAction', `The action ${action} is not valid for this web service.`);
+      const out = await call(service, decode(params) as never, ctx);
+      if (out === undefined) return queryResponse(SNS_NAMESPACE, action, ctx.requestId, emptyResult.has(action) ? {} : null);
+      return queryResponse(SNS_NAMESPACE, action, ctx.requestId, toXml(out as Record<string, unknown>) as Record<string, unknown>);
+    } catch (err) {
+      if (isServiceError(err)) return snsError(ctx, err);
+      onInternalError(err);
+      return snsError(ctx, new ServiceError('InternalError', 'An internal error has occurred.', 500));
+    }
+  };
+}
+
+export const snsError = (ctx: RequestContext, err: ServiceError): WireResponse => queryError(SNS_NAMESPACE, ctx.requestId, err);
+
+/** SNS's query shapes: lists as `<member>`, the `Attributes` map as `<entry><key/><value/>`. */
+function toXml(value: unknown, key = ''): unknown {
+  if (Array.isArray(value)) return { member: value.map((v) => toXml(v)) };
+  if (value !== null && typeof value === 'object') {
+    if (key === 'Attributes') return entries(value as Record<string, string>);
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toXml(v, k)]));
+  }
+  return value;
+}

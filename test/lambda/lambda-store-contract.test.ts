@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { MemoryLambdaStore } from '../../src/storage/memory/memory-lambda-store.js';
+import type { FunctionRecord, LambdaStore } from '../../src/storage/ports/lambda-store.js';
+import { SqliteLambdaStore } from '../../src/storage/sqlite/sqlite-lambda-store.js';
+
+/** One contract, every LambdaStore adapter. */
+const adapters: Record<string, () => LambdaStore> = {
+  memory: () => new MemoryLambdaStore(),
+  sqlite: () => new SqliteLambdaStore(new Database(':memory:')),
+};
+
+const record = (name: string, over: Partial<FunctionRecord> = {}): FunctionRecord => ({
+  accountId: '000000000000',
+  region: 'us-east-1',
+  name,
+  arn: `arn:aws:lambda:us-east-1:000000000000:function:${name}`,
+  runtime: 'nodejs20.x',
+  handler: 'index.handler',
+  role: 'arn:aws:iam::000000000000:role/r',
+  description: '',
+  timeoutSeconds: 3,
+  memoryMb: 128,
+  environment: {},
+  architectures: ['x86_64'],
+  codeSha256: 'sha',
+  codeSize: 3,
+  lastModified: '2026-01-01T00:00:00.000+0000',
+  revisionId: 'r1',
+  tags: {},
+  policy: [],
+  ...over,
+});
+
+for (const [name, make] of Object.entries(adapters)) {
+  describe(`LambdaStore contract: ${name}`, () => {
+    it('creates once, reads back record and code', async () => {
+      const s = make();
+      assert.equal(await s.createFunction(record('a'), Buffer.from('zip')), true);
+      assert.equal(await s.createFunction(record('a', { handler: 'other.x' }), Buffer.from('other')), false, 'the name is taken');
+      assert.deepEqual(await s.getFunction('000000000000', 'us-east-1', 'a'), record('a'));
+      assert.equal((await s.getCode('000000000000', 'us-east-1', 'a'))?.toString(), 'zip');
+      assert.equal(await s.getFunction('000000000000', 'eu-west-1', 'a'), undefined, 'regions are apart');
+      assert.equal(await s.getFunction('111111111111', 'us-east-1', 'a'), undefined, 'accounts are apart');
+    });
+
+    it('updates the record, and the code only when given', async () => {
+      const s = make();
+      await s.createFunction(record('a'), Buffer.from('v1'));
+      assert.equal(await s.updateFunction(record('a', { revisionId: 'r2' })), true);
+      assert.equal((await s.getFunction('000000000000', 'us-east-1', 'a'))?.revisionId, 'r2');
+      assert.equal((await s.getCode('000000000000', 'us-east-1', 'a'))?.toString(), 'v1');
+      assert.equal(await s.updateFunction(record('a', { codeSha256: 'new' }), Buffer.from('v2')), true);
+      assert.equal((await s.getCode('000000000000', 'us-east-1', 'a'))?.toString(), 'v2');
+      assert.equal(await s.updateFunction(record('missing')), false);
+    });
+
+    it('lists by name in pages and deletes', async () => {
+      const s = make();
+      for (const n of ['c', 'a', 'b']) await s.createFunction(record(n), Buffer.from(n));
+      await s.createFunction(record('z', { region: 'eu-west-1' }), Buffer.from('z'));
+      assert.deepEqual((await s.listFunctions('000000000000', 'us-east-1', undefined, 2)).map((r) => r.name), ['a', 'b']);
+      assert.deepEqual((await s.listFunctions('000000000000', 'us-east-1', 'b', 2)).map((r) => r.name), ['c']);
+      assert.equal(await s.deleteFunction('000000000000', 'us-east-1', 'b'), true);
+      assert.equal(await s.deleteFunction('000000000000', 'us-east-1', 'b'), false);
+      assert.equal(await s.getCode('000000000000', 'us-east-1', 'b'), undefined);
+      assert.deepEqual((await s.listFunctions('000000000000', 'us-east-1', undefined, 50)).map((r) => r.name), ['a', 'c']);
+    });
+
+    it('hands out copies: changing a returned record changes nothing stored', async () => {
+      const s = make();
+      await s.createFunction(record('a'), Buffer.from('zip'));
+      const got = (await s.getFunction('000000000000', 'us-east-1', 'a'))!;
+      got.policy.push({ Sid: 'x', Effect: 'Allow', Principal: '*', Action: 'lambda:InvokeFunction', Resource: got.arn });
+      assert.deepEqual((await s.getFunction('000000000000', 'us-east-1', 'a'))?.policy, []);
+    });
+  });
+}

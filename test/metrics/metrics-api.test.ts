@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { PutEventsCommand, PutRuleCommand, PutTargetsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import parsePrometheus from 'parse-prometheus-text-format';
+import { delivered } from '../../src/delivery/transport.js';
+import type { App } from '../../src/server/app.js';
+import { sdkClient, startTestServer } from '../e2e/helpers.js';
+
+/** The metrics endpoints over HTTP: values move with traffic; bad queries get a clear 400. */
+let app: App;
+let eb: EventBridgeClient;
+const get = async (path: string) => {
+  const res = await fetch(`${app.url}${path}`);
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+};
+
+before(async () => {
+  app = await startTestServer({}, { transports: { sqs: { deliver: async () => delivered } } });
+  eb = sdkClient(app);
+});
+after(async () => {
+  eb.destroy();
+  await app.close();
+});
+
+describe('metrics API', () => {
+  it('counts matched events per rule as PutEvents drives traffic, in Prometheus text and in series', async () => {
+    await eb.send(new PutRuleCommand({ Name: 'orders', EventPattern: '{"source":["shop"]}' }));
+    await eb.send(new PutTargetsCommand({ Rule: 'orders', Targets: [{ Id: 'q', Arn: 'arn:aws:sqs:us-east-1:000000000000:q' }] }));
+    const put = (n: number) => eb.send(new PutEventsCommand({ Entries: Array.from({ length: n }, () => ({ Source: 'shop', DetailType: 'o', Detail: '{}' })) }));
+    await put(3);
+    await eb.send(new PutEventsCommand({ Entries: [{ Source: 'elsewhere', DetailType: 'o', Detail: '{}' }] }));
+    const sum = async (name: string) => ((await get(`/_amiwatch/metrics/series?name=${name}&bus=default&rule=orders`)).body.points as { value: number }[]).reduce((s, p) => s + p.value, 0);
+    assert.equal(await sum('MatchedEvents'), 3);
+    await put(2);
+    assert.equal(await sum('MatchedEvents'), 5);
+    // Delivery metrics follow as the worker delivers.
+    for (let i = 0; i < 100 && (await sum('Invocations')) < 5; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(await sum('Invocations'), 5);
+    assert.equal(await sum('FailedInvocations'), 0);
+
+    const families = parsePrometheus(await (await fetch(`${app.url}/_amiwatch/metrics`)).text());
+    const matched = families.find((f) => f.name === 'amiwatch_events_matched_events_total');
+    assert.equal(matched?.type, 'COUNTER');
+    assert.deepEqual(matched?.metrics, [{ labels: { EventBusName: 'default', RuleName: 'orders' }, value: '5' }]);
+    assert.ok(families.some((f) => f.name === 'amiwatch_sns_number_of_messages_published_total'), 'SNS metrics are declared before SNS records any');
+  });
+
+  it('answers bad series queries with 400 and a message', async () => {
+    assert.match(String((await get('/_amiwatch/metrics/series')).body.error), /name is required/);
+    assert.equal((await get('/_amiwatch/metrics/series?name=Nope')).status, 400);
+    assert.match(String((await get('/_amiwatch/metrics/series?name=MatchedEvents&from=yesterday')).body.error), /from: expected epoch milliseconds/);
+    assert.equal((await get('/_amiwatch/metrics/series?name=MatchedEvents&step=0')).status, 400);
+    assert.equal((await get('/_amiwatch/metrics/series?name=MatchedEvents&stat=p99')).status, 400);
+    assert.equal((await get('/_amiwatch/metrics/series?name=MatchedEvents&from=0&to=99999999999&step=1')).status, 400, 'too many points');
+    const catalog = await get('/_amiwatch/metrics/catalog');
+    assert.ok((catalog.body.metrics as unknown[]).length >= 17);
+    assert.equal((await get('/_amiwatch/functions/none/logs')).status, 404);
+  });
+});

@@ -1,0 +1,52 @@
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { createHash, createHmac } from 'node:crypto';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { App } from '../../src/server/app.js';
+
+const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+
+export const snsClient = (app: App): SNSClient => new SNSClient({ endpoint: app.url, region: 'us-east-1', credentials, maxAttempts: 1 });
+export const sqsClient = (app: App): SQSClient => new SQSClient({ endpoint: app.url, region: 'us-east-1', credentials, maxAttempts: 1 });
+
+/** Polls `check` until it returns a value (not undefined) or the time runs out. */
+export async function waitFor<T>(check: () => T | undefined | Promise<T | undefined>, what: string, ms = 10_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** A SigV4-signed awsQuery call (form in, XML out), as CLI v2.9 and older SDKs send them. */
+export async function queryCall(app: App, service: 'sns' | 'sqs', params: Record<string, string>): Promise<{ status: number; body: string }> {
+  const url = new URL(app.url);
+  const body = new URLSearchParams(params).toString();
+  const signer = new SignatureV4({ service, region: 'us-east-1', credentials, sha256: Sha256 });
+  const signed = await signer.sign({
+    method: 'POST',
+    protocol: 'http:',
+    hostname: url.hostname,
+    port: Number(url.port),
+    path: '/',
+    headers: { host: url.host, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+    body,
+  });
+  const res = await fetch(`${app.url}/`, { method: 'POST', headers: signed.headers as Record<string, string>, body });
+  return { status: res.status, body: await res.text() };
+}
+
+class Sha256 {
+  private readonly h;
+  constructor(secret?: unknown) {
+    this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', secret as Uint8Array);
+  }
+  update(d: unknown) {
+    this.h.update(d as Uint8Array);
+  }
+  async digest() {
+    return new Uint8Array(this.h.digest());
+  }
+}
