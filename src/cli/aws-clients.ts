@@ -1,5 +1,8 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { type Endpoint, unreachable } from './endpoint.js';
 import { CliError, exitCodes } from './exit-codes.js';
 
@@ -9,6 +12,9 @@ const clientConfig = (e: Endpoint) => ({ endpoint: e.url, region: e.region, cred
 
 export const eventBridge = (e: Endpoint): EventBridgeClient => new EventBridgeClient(clientConfig(e));
 export const ec2 = (e: Endpoint): EC2Client => new EC2Client(clientConfig(e));
+export const sns = (e: Endpoint): SNSClient => new SNSClient(clientConfig(e));
+export const sqs = (e: Endpoint): SQSClient => new SQSClient(clientConfig(e));
+export const lambda = (e: Endpoint): LambdaClient => new LambdaClient(clientConfig(e));
 
 /** Turns an AWS SDK error into a CliError: the service's code and message, or "unreachable". */
 export function fromSdkError(e: Endpoint, err: unknown): CliError {

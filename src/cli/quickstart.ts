@@ -1,17 +1,18 @@
 import { CreateImageCommand, DescribeImagesCommand, type EC2Client } from '@aws-sdk/client-ec2';
-import { PutRuleCommand } from '@aws-sdk/client-eventbridge';
+import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { startApp, type App } from '../server/app.js';
 import { defaults } from '../server/config.js';
 import type { CliContext } from './context.js';
 import { print } from './context.js';
 import { control, type Endpoint } from './endpoint.js';
-import { ec2, eventBridge, fromSdkError } from './aws-clients.js';
+import { ec2, eventBridge, fromSdkError, sns } from './aws-clients.js';
 import { CliError, exitCodes } from './exit-codes.js';
 import { waitForImage } from './images-wait.js';
+import { ensureConfirmedEmail, ensureTopic, showNotification } from './quickstart-sns.js';
 
 /** The guide's rule, verbatim. */
 export const guidePattern = { source: ['aws.ec2'], 'detail-type': ['EC2 AMI State Change'], detail: { State: ['available'] } };
-export const quickstartNames = { rule: 'ami-available', image: 'amiwatch-quickstart', instance: 'i-0123456789abcdef0' } as const;
+export const quickstartNames = { rule: 'ami-available', image: 'amiwatch-quickstart', instance: 'i-0123456789abcdef0', target: 'quickstart-topic', email: 'you@example.com' } as const;
 
 export interface QuickstartFlags {
   readonly email?: string;
@@ -28,10 +29,10 @@ interface HistoryEvent {
 
 /**
  * `amiwatch quickstart`: the guide's example in one go, against the server at the endpoint (or
- * one started here, in memory, when none answers): the guide's rule on the default bus, an image
- * created and watched until `available`, then the AMI event the rule matched, read back from
- * the server's event history. Idempotent: a second run finds the rule and the image and creates
- * neither again.
+ * one started here, in memory, when none answers): an SNS topic with a confirmed email
+ * subscription, the guide's rule on the default bus with the topic as its target, an image
+ * created and watched until `available`, the AMI event the rule matched, then the notification
+ * as it was delivered. Idempotent: a second run finds everything and creates nothing again.
  */
 export async function runQuickstart(ctx: CliContext, endpoint: Endpoint, flags: QuickstartFlags): Promise<number> {
   const s = ctx.style;
@@ -39,15 +40,24 @@ export async function runQuickstart(ctx: CliContext, endpoint: Endpoint, flags: 
   const target = started ? { ...endpoint, url: started.url } : endpoint;
   const events = eventBridge(target);
   const images = ec2(target);
+  const topics = sns(target);
+  const email = flags.email ?? quickstartNames.email;
   try {
+    const services = (await control<{ services: string[] }>(target, '/_amiwatch/health')).body.services;
+    if (!services.includes('sns')) throw new CliError(`the server at ${target.url} does not serve SNS (it serves ${services.join(', ')})`, exitCodes.refused, 'upgrade the server, or use the amiwatch it ships with');
+    const topicArn = await ensureTopic(ctx, topics);
+    await ensureConfirmedEmail(ctx, topics, target, topicArn, email, flags.timeout);
     await events.send(new PutRuleCommand({ Name: quickstartNames.rule, EventPattern: JSON.stringify(guidePattern), Description: 'The guide: notify when an AMI becomes available' }));
-    print(ctx, `${s.green('✔')} rule ${s.bold(quickstartNames.rule)} on bus default: ${JSON.stringify(guidePattern)}`);
+    const put = await events.send(new PutTargetsCommand({ Rule: quickstartNames.rule, Targets: [{ Id: quickstartNames.target, Arn: topicArn }] }));
+    if (put.FailedEntryCount) throw new CliError(`PutTargets: ${put.FailedEntries?.[0]?.ErrorMessage}`, exitCodes.refused);
+    print(ctx, `${s.green('✔')} rule ${s.bold(quickstartNames.rule)} on bus default → the topic: ${JSON.stringify(guidePattern)}`);
     const imageId = await ensureImage(ctx, images);
     const image = await waitForImage(ctx, images, target, imageId, { timeout: flags.timeout, interval: 250 });
     if (image.State !== 'available') throw new CliError(`the image ended ${image.State}, so the guide's rule (State = available) does not fire`, exitCodes.no, 'remove fault rules with `amiwatch faults remove --all` and run the quickstart again');
     const event = await findEvent(target, imageId, flags.timeout);
     print(ctx, `${s.green('✔')} EventBridge matched the AMI event to ${event.rules.map((r) => s.bold(r)).join(', ')}:`);
     print(ctx, JSON.stringify(event.event, null, 2));
+    await showNotification(ctx, target, email, imageId, flags.timeout);
     print(ctx);
     print(ctx, `Next: ${s.cyan('amiwatch tail')} shows events live; docs/getting-started.md goes on from here.`);
     return exitCodes.ok;
@@ -56,6 +66,7 @@ export async function runQuickstart(ctx: CliContext, endpoint: Endpoint, flags: 
   } finally {
     events.destroy();
     images.destroy();
+    topics.destroy();
     if (started) {
       await started.close();
       print(ctx, s.dim(`(the in-memory server this quickstart started has stopped; run \`amiwatch start\` to keep one)`));
