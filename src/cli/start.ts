@@ -1,3 +1,4 @@
+import { dirname, resolve } from 'node:path';
 import { startApp, VERSION, type App } from '../server/app.js';
 import { configFromValues, ConfigError, type Config, type FlagValues } from '../server/config.js';
 import { applyInit } from './apply-init.js';
@@ -21,7 +22,7 @@ export async function runStart(ctx: CliContext, flags: StartFlags): Promise<numb
   const spec = flags.init !== undefined ? await readInitFile(flags.init) : null;
   const app = await listen(config, logger);
   try {
-    if (spec) await initialise(app, config, spec, logger, ctx.env);
+    if (spec) await initialise(app, config, spec, dirname(resolve(ctx.cwd, flags.init!)), logger, ctx.env);
   } catch (err) {
     await app.close();
     throw err;
@@ -64,7 +65,7 @@ async function listen(config: Config, logger: Logger): Promise<App> {
   }
 }
 
-async function initialise(app: App, config: Config, spec: InitSpec, logger: Logger, env: CliContext['env']): Promise<void> {
+async function initialise(app: App, config: Config, spec: InitSpec, initDir: string, logger: Logger, env: CliContext['env']): Promise<void> {
   const credentials = config.credentialsFile
     ? { accessKeyId: env.AWS_ACCESS_KEY_ID ?? '', secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? '' }
     : { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -72,6 +73,7 @@ async function initialise(app: App, config: Config, spec: InitSpec, logger: Logg
     endpoint: { url: app.url, region: config.defaultRegion, credentials },
     account: config.defaultAccount,
     services: app.registry.names,
+    baseDir: initDir,
   });
   for (const line of made) logger.info(`init: ${line}`);
 }

@@ -3,7 +3,8 @@ import { ListEventBusesCommand, ListRulesCommand, ListTargetsByRuleCommand, type
 import type { CliContext } from './context.js';
 import { print } from './context.js';
 import { control, type Endpoint } from './endpoint.js';
-import { ec2, eventBridge, fromSdkError } from './aws-clients.js';
+import { GetQueueAttributesCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
+import { ec2, eventBridge, fromSdkError, sqs } from './aws-clients.js';
 import { exitCodes } from './exit-codes.js';
 
 interface ServerStatus {
@@ -65,13 +66,35 @@ export async function collectStatus(endpoint: Endpoint): Promise<StatusReport> {
       images: byState,
       faultRules: faults.body.rules.length,
       deliveries: server.body.deliveries,
-      deadLetterQueues: [...rules.dlqs].map((arn) => ({ arn, depth: null })),
+      deadLetterQueues: await dlqDepths(endpoint, [...rules.dlqs], server.body.services.includes('sqs')),
     };
   } catch (err) {
     throw fromSdkError(endpoint, err);
   } finally {
     events.destroy();
     images.destroy();
+  }
+}
+
+/** Messages waiting in each dead-letter queue (null: not a queue this server has). */
+async function dlqDepths(endpoint: Endpoint, arns: readonly string[], served: boolean): Promise<StatusReport['deadLetterQueues']> {
+  if (!served || arns.length === 0) return arns.map((arn) => ({ arn, depth: null }));
+  const client = sqs(endpoint);
+  try {
+    return await Promise.all(
+      arns.map(async (arn) => {
+        const [, , , , account, name] = arn.split(':');
+        try {
+          const { QueueUrl } = await client.send(new GetQueueUrlCommand({ QueueName: name, QueueOwnerAWSAccountId: account }));
+          const { Attributes } = await client.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
+          return { arn, depth: Number(Attributes?.ApproximateNumberOfMessages ?? 0) };
+        } catch {
+          return { arn, depth: null };
+        }
+      }),
+    );
+  } finally {
+    client.destroy();
   }
 }
 
@@ -111,6 +134,6 @@ function printReport(ctx: CliContext, r: StatusReport): void {
   print(ctx, `  images      ${images}`);
   print(ctx, `  fault rules ${r.faultRules}`);
   print(ctx, `  deliveries  ${d.pending > 0 ? s.yellow(`${d.pending} pending`) : '0 pending'}, ${d.delivered} delivered, ${d.failed > 0 ? s.red(`${d.failed} failed`) : '0 failed'}`);
-  const dlq = r.deadLetterQueues.length === 0 ? 'none configured' : r.deadLetterQueues.map((q) => `${q.arn.slice(q.arn.lastIndexOf(':') + 1)} ${q.depth ?? '?'}`).join(', ');
+  const dlq = r.deadLetterQueues.length === 0 ? 'none configured' : r.deadLetterQueues.map((q) => `${q.arn.slice(q.arn.lastIndexOf(':') + 1)} ${q.depth === null ? '(no such queue)' : q.depth > 0 ? s.red(String(q.depth)) : '0'}`).join(', ');
   print(ctx, `  DLQ depth   ${dlq}`);
 }

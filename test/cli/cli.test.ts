@@ -194,7 +194,18 @@ describe('amiwatch start --init and --log-format json', () => {
       join(box.dir, 'world.yaml'),
       `buses:
   - audit
+topics:
+  - { name: ami-events, displayName: AMI events }
+queues:
+  - ami-copy
+  - ami-dlq
+subscriptions:
+  - { topic: ami-events, protocol: sqs, endpoint: ami-copy }
 rules:
+  - name: to-topic
+    pattern: { source: [aws.ec2] }
+    targets:
+      - { id: topic, topic: ami-events, deadLetterQueue: ami-dlq, retryPolicy: { maximumRetryAttempts: 3 } }
   - name: ami-available
     pattern: { source: [aws.ec2], detail-type: [EC2 AMI State Change], detail: { State: [available] } }
     targets:
@@ -209,6 +220,11 @@ rules:
       const lines = server.stdout.trim().split('\n').map((l) => JSON.parse(l) as { level: string; msg: string; url?: string });
       assert.deepEqual(lines.filter((l) => l.msg.startsWith('init:')).map((l) => l.msg), [
         'init: bus audit',
+        'init: topic ami-events',
+        'init: queue ami-copy',
+        'init: queue ami-dlq',
+        'init: subscription sqs:ami-copy to ami-events',
+        'init: rule to-topic on bus default → topic',
         'init: rule ami-available on bus default → to-audit',
         'init: rule everything on bus audit',
       ]);
@@ -217,7 +233,13 @@ rules:
       const targets = await client.send(new ListTargetsByRuleCommand({ Rule: 'ami-available' }));
       assert.deepEqual(targets.Targets?.map((t) => t.Arn), ['arn:aws:events:us-east-1:000000000000:event-bus/audit']);
       assert.equal((await client.send(new ListRulesCommand({ EventBusName: 'audit' }))).Rules?.length, 1);
+      const topicTargets = await client.send(new ListTargetsByRuleCommand({ Rule: 'to-topic' }));
+      assert.deepEqual(topicTargets.Targets?.map((t) => [t.Arn, t.DeadLetterConfig?.Arn, t.RetryPolicy?.MaximumRetryAttempts]), [
+        ['arn:aws:sns:us-east-1:000000000000:ami-events', 'arn:aws:sqs:us-east-1:000000000000:ami-dlq', 3],
+      ]);
       client.destroy();
+      const status = await box.run(['--endpoint-url', url, 'status', '--json']);
+      assert.deepEqual(JSON.parse(status.stdout).deadLetterQueues, [{ arn: 'arn:aws:sqs:us-east-1:000000000000:ami-dlq', depth: 0 }]);
       assert.equal(await server.stop('SIGINT'), 0);
     }
   });
@@ -227,6 +249,10 @@ rules:
     const unknown = await box.run(['start', '--in-memory', '--port', '0', '--init', 'bad.json']);
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /--init bad\.json: topicz: unknown section; known: buses, topics/);
+    writeFileSync(join(box.dir, 'bad.json'), '{"functions":[{"name":"f","zip":"missing.zip"}]}');
+    const zip = await box.run(['start', '--in-memory', '--port', '0', '--init', 'bad.json']);
+    assert.equal(zip.code, 2);
+    assert.match(zip.stderr, /--init: function f: cannot read .*missing\.zip \(ENOENT\)/);
     writeFileSync(join(box.dir, 'bad.json'), '{"rules":[{"name":"r","pattern":{"source":[]}}]}');
     const invalid = await box.run(['start', '--in-memory', '--port', '0', '--init', 'bad.json']);
     assert.equal(invalid.code, 4);
