@@ -3,8 +3,10 @@ import { ListEventBusesCommand, ListRulesCommand, ListTargetsByRuleCommand, type
 import type { CliContext } from './context.js';
 import { print } from './context.js';
 import { control, type Endpoint } from './endpoint.js';
-import { GetQueueAttributesCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
-import { ec2, eventBridge, fromSdkError, sqs } from './aws-clients.js';
+import { ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import { ListSubscriptionsCommand, ListTopicsCommand } from '@aws-sdk/client-sns';
+import { GetQueueAttributesCommand, GetQueueUrlCommand, ListQueuesCommand } from '@aws-sdk/client-sqs';
+import { ec2, eventBridge, fromSdkError, lambda, sns, sqs } from './aws-clients.js';
 import { exitCodes } from './exit-codes.js';
 
 interface ServerStatus {
@@ -25,6 +27,8 @@ export interface StatusReport {
   readonly targets: number;
   readonly images: Readonly<Record<string, number>>;
   readonly faultRules: number;
+  /** Per service the server serves: topics, subscriptions, queues, functions (first 1,000 of each). */
+  readonly resources: Readonly<Record<string, number>>;
   readonly deliveries: ServerStatus['deliveries'];
   /** Dead-letter queues named by targets, with their depth when amiwatch serves SQS. */
   readonly deadLetterQueues: readonly { readonly arn: string; readonly depth: number | null }[];
@@ -65,6 +69,7 @@ export async function collectStatus(endpoint: Endpoint): Promise<StatusReport> {
       targets: rules.targets,
       images: byState,
       faultRules: faults.body.rules.length,
+      resources: await countResources(endpoint, server.body.services),
       deliveries: server.body.deliveries,
       deadLetterQueues: await dlqDepths(endpoint, [...rules.dlqs], server.body.services.includes('sqs')),
     };
@@ -74,6 +79,36 @@ export async function collectStatus(endpoint: Endpoint): Promise<StatusReport> {
     events.destroy();
     images.destroy();
   }
+}
+
+async function countResources(endpoint: Endpoint, services: readonly string[]): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  if (services.includes('sns')) {
+    const client = sns(endpoint);
+    try {
+      counts.topics = (await client.send(new ListTopicsCommand({}))).Topics?.length ?? 0;
+      counts.subscriptions = (await client.send(new ListSubscriptionsCommand({}))).Subscriptions?.length ?? 0;
+    } finally {
+      client.destroy();
+    }
+  }
+  if (services.includes('sqs')) {
+    const client = sqs(endpoint);
+    try {
+      counts.queues = (await client.send(new ListQueuesCommand({ MaxResults: 1000 }))).QueueUrls?.length ?? 0;
+    } finally {
+      client.destroy();
+    }
+  }
+  if (services.includes('lambda')) {
+    const client = lambda(endpoint);
+    try {
+      counts.functions = (await client.send(new ListFunctionsCommand({ MaxItems: 1000 }))).Functions?.length ?? 0;
+    } finally {
+      client.destroy();
+    }
+  }
+  return counts;
 }
 
 /** Messages waiting in each dead-letter queue (null: not a queue this server has). */
@@ -132,6 +167,8 @@ function printReport(ctx: CliContext, r: StatusReport): void {
   print(ctx, `  region      ${r.region}`);
   print(ctx, `  event buses ${r.buses}, rules ${r.rules}, targets ${r.targets}`);
   print(ctx, `  images      ${images}`);
+  const resources = Object.entries(r.resources).map(([kind, n]) => `${kind} ${n}`).join(', ');
+  if (resources) print(ctx, `  resources   ${resources}`);
   print(ctx, `  fault rules ${r.faultRules}`);
   print(ctx, `  deliveries  ${d.pending > 0 ? s.yellow(`${d.pending} pending`) : '0 pending'}, ${d.delivered} delivered, ${d.failed > 0 ? s.red(`${d.failed} failed`) : '0 failed'}`);
   const dlq = r.deadLetterQueues.length === 0 ? 'none configured' : r.deadLetterQueues.map((q) => `${q.arn.slice(q.arn.lastIndexOf(':') + 1)} ${q.depth === null ? '(no such queue)' : q.depth > 0 ? s.red(String(q.depth)) : '0'}`).join(', ');

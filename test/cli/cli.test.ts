@@ -112,6 +112,7 @@ describe('amiwatch start and the client commands against it', () => {
     assert.ok(report.services.includes('events') && report.services.includes('ec2'));
     assert.equal(report.buses, 1);
     assert.deepEqual(report.deliveries, { pending: 0, delivered: 0, failed: 0 });
+    assert.deepEqual(report.resources, { topics: 0, subscriptions: 0, queues: 0, functions: 0 });
     const text = await box.run(['status']);
     assert.match(text.stdout, /amiwatch 0\.1\.0 at http:\/\/127\.0\.0\.1:\d+: ok \(events, ec2/);
     assert.match(text.stdout, /deliveries {2}0 pending, 0 delivered, 0 failed/);
@@ -240,6 +241,7 @@ rules:
       client.destroy();
       const status = await box.run(['--endpoint-url', url, 'status', '--json']);
       assert.deepEqual(JSON.parse(status.stdout).deadLetterQueues, [{ arn: 'arn:aws:sqs:us-east-1:000000000000:ami-dlq', depth: 0 }]);
+      assert.deepEqual(JSON.parse(status.stdout).resources, { topics: 1, subscriptions: 1, queues: 2, functions: 0 });
       assert.equal(await server.stop('SIGINT'), 0);
     }
   });
