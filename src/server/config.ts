@@ -1,9 +1,16 @@
 import { parseArgs } from 'node:util';
 import { join, resolve } from 'node:path';
+import { defaultEc2Options } from '../core/ec2/options.js';
+import type { ImageOrigin } from '../storage/ports/ec2-store.js';
 
 /**
  * Configuration enters once, here: flags win over environment variables, which win over
  * defaults. The result is frozen; no other module reads process.env.
+ *
+ * `configOptions` below is the single description of every setting: `parseConfig` reads flags
+ * and variables through it, `amiwatch start --help` prints it, and
+ * `scripts/render-config-reference.mjs` renders docs/configuration.md from it (a test fails when
+ * the checked-in page differs), so the three cannot drift apart.
  */
 export interface Config {
   readonly host: string;
@@ -21,6 +28,10 @@ export interface Config {
   readonly durability: 'process' | 'power';
   /** Event history kept this long (hours) once its deliveries are settled; 0 keeps everything. */
   readonly retentionHours: number;
+  /** How long (ms) an image stays `pending`, per creating operation. */
+  readonly amiDurations: Readonly<Record<ImageOrigin, number>>;
+  readonly logLevel: LogLevel;
+  readonly logFormat: 'text' | 'json';
   /** SMTP server for SNS email (nodemailer URL, e.g. `smtp://host:587`); null = the built-in mailbox. */
   readonly smtpUrl: string | null;
   /** Sender address of SNS mail (the display name is the topic's DisplayName). */
@@ -33,6 +44,9 @@ export interface Config {
   readonly subscriberCaFile: string | null;
 }
 
+export const logLevels = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof logLevels)[number];
+
 export const defaults: Config = Object.freeze({
   host: '127.0.0.1',
   port: 4566,
@@ -44,6 +58,9 @@ export const defaults: Config = Object.freeze({
   bodyLimit: 1024 * 1024,
   durability: 'process',
   retentionHours: 168,
+  amiDurations: defaultEc2Options.durations,
+  logLevel: 'info',
+  logFormat: 'text',
   smtpUrl: null,
   mailFrom: 'no-reply@sns.amazonaws.com',
   publicUrl: null,
@@ -51,70 +68,136 @@ export const defaults: Config = Object.freeze({
   subscriberCaFile: null,
 });
 
+/** One setting: its flag, its environment variable, how it reads, and what it means. */
+export interface ConfigOption {
+  /** The long flag without `--`. */
+  readonly flag: string;
+  readonly env: string;
+  /** Placeholder of the flag's value in help; absent for a switch (no value). */
+  readonly value?: string;
+  /** The default, as a user would write it. */
+  readonly default: string;
+  readonly description: string;
+}
+
+const origins = Object.keys(defaultEc2Options.durations) as ImageOrigin[];
+
+export const configOptions: readonly ConfigOption[] = Object.freeze([
+  { flag: 'host', env: 'AMIWATCH_HOST', value: 'HOST', default: defaults.host, description: 'Address to listen on. Anything but loopback needs --credentials-file.' },
+  { flag: 'port', env: 'AMIWATCH_PORT', value: 'PORT', default: String(defaults.port), description: 'Port of every AWS API, the control API and the console (0 = any free port).' },
+  { flag: 'data-dir', env: 'AMIWATCH_DATA_DIR', value: 'DIR', default: defaults.dataDir, description: 'Directory of the SQLite file (amiwatch.db); everything survives restarts.' },
+  { flag: 'in-memory', env: 'AMIWATCH_IN_MEMORY', default: 'false', description: 'Keep nothing on disk (for tests and CI). The variable takes 1 or true.' },
+  { flag: 'credentials-file', env: 'AMIWATCH_CREDENTIALS_FILE', value: 'FILE', default: '(none)', description: 'JSON file of access keys: SigV4 signatures are then verified for real. Without it any well-formed signature is accepted.' },
+  { flag: 'default-account', env: 'AMIWATCH_DEFAULT_ACCOUNT', value: 'ID', default: defaults.defaultAccount, description: 'Account (12 digits) of requests whose access key is not in the credentials file.' },
+  { flag: 'default-region', env: 'AMIWATCH_DEFAULT_REGION', value: 'REGION', default: defaults.defaultRegion, description: 'Region of the control API and the console.' },
+  { flag: 'ami-duration', env: 'AMIWATCH_AMI_DURATION', value: 'TIME', default: origins.map((o) => `${o}=${defaults.amiDurations[o]}ms`).join(','), description: 'How long a new image stays pending: one time for every operation (`500ms`, `2s`, `1m`; a bare number is ms) or per operation (`CreateImage=1s,CopyImage=3s`).' },
+  { flag: 'smtp-url', env: 'AMIWATCH_SMTP_URL', value: 'URL', default: '(none)', description: 'SMTP server for SNS email subscriptions, as nodemailer takes it (`smtp://user:pass@host:587`, `smtps://…:465`). Without it mail goes to the built-in mailbox (GET /_amiwatch/mailbox).' },
+  { flag: 'mail-from', env: 'AMIWATCH_MAIL_FROM', value: 'ADDRESS', default: defaults.mailFrom, description: "Sender address of SNS mail; the sender's name is the topic's DisplayName." },
+  { flag: 'public-url', env: 'AMIWATCH_PUBLIC_URL', value: 'URL', default: '(the listener)', description: 'Base of the links in messages (confirm, unsubscribe, SigningCertURL, queue URLs) when amiwatch sits behind a proxy.' },
+  { flag: 'notify-webhook-url', env: 'AMIWATCH_NOTIFY_WEBHOOK_URL', value: 'URL', default: '(none)', description: 'SNS SMS and mobile-push messages are POSTed there as JSON; without it they are only recorded (GET /_amiwatch/outbox).' },
+  { flag: 'subscriber-ca-file', env: 'AMIWATCH_SUBSCRIBER_CA_FILE', value: 'FILE', default: '(none)', description: 'PEM of CA certificates trusted for https SNS subscribers, besides Node’s roots.' },
+  { flag: 'log-level', env: 'AMIWATCH_LOG_LEVEL', value: 'LEVEL', default: defaults.logLevel, description: `${logLevels.join(', ')}. debug also logs every event and delivery outcome.` },
+  { flag: 'log-format', env: 'AMIWATCH_LOG_FORMAT', value: 'FORMAT', default: defaults.logFormat, description: 'text, or json (one object per line: time, level, msg).' },
+  { flag: 'body-limit', env: 'AMIWATCH_BODY_LIMIT', value: 'BYTES', default: String(defaults.bodyLimit), description: 'Largest request body accepted.' },
+  { flag: 'durability', env: 'AMIWATCH_DURABILITY', value: 'MODE', default: defaults.durability, description: 'process: a killed process loses nothing acknowledged; power: also a power cut (fsync per commit, slower).' },
+  { flag: 'retention-hours', env: 'AMIWATCH_RETENTION_HOURS', value: 'HOURS', default: String(defaults.retentionHours), description: 'Event history kept this long once its deliveries are settled; 0 keeps everything.' },
+]);
+
 export class ConfigError extends Error {}
+
+/** Flag values by flag name, as `parseArgs` (or the CLI's parser) produced them. */
+export type FlagValues = Readonly<Record<string, string | boolean | undefined>>;
 
 export function parseConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Config {
   const { values } = parseArgs({
     args: [...argv],
     strict: true,
-    options: {
-      host: { type: 'string' },
-      port: { type: 'string' },
-      'data-dir': { type: 'string' },
-      'in-memory': { type: 'boolean' },
-      'credentials-file': { type: 'string' },
-      'default-account': { type: 'string' },
-      'default-region': { type: 'string' },
-      'body-limit': { type: 'string' },
-      durability: { type: 'string' },
-      'retention-hours': { type: 'string' },
-      'smtp-url': { type: 'string' },
-      'mail-from': { type: 'string' },
-      'public-url': { type: 'string' },
-      'notify-webhook-url': { type: 'string' },
-      'subscriber-ca-file': { type: 'string' },
-    },
+    options: Object.fromEntries(configOptions.map((o) => [o.flag, { type: o.value ? 'string' : 'boolean' } as const])),
   });
-  const pick = (flag: string | undefined, name: string): string | undefined => flag ?? env[`AMIWATCH_${name}`];
-  const port = Number(pick(values.port, 'PORT') ?? defaults.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`--port must be 0..65535, got ${values.port ?? env.AMIWATCH_PORT}`);
-  const account = pick(values['default-account'], 'DEFAULT_ACCOUNT') ?? defaults.defaultAccount;
+  return configFromValues(values, env);
+}
+
+export function configFromValues(values: FlagValues, env: Readonly<Record<string, string | undefined>>): Config {
+  const pick = (flag: string): string | undefined => {
+    const option = configOptions.find((o) => o.flag === flag)!;
+    const v = values[flag];
+    return typeof v === 'string' ? v : env[option.env];
+  };
+  const port = Number(pick('port') ?? defaults.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`--port must be 0..65535, got ${pick('port')}`);
+  const account = pick('default-account') ?? defaults.defaultAccount;
   if (!/^\d{12}$/.test(account)) throw new ConfigError(`--default-account must be 12 digits, got ${account}`);
-  const bodyLimit = Number(pick(values['body-limit'], 'BODY_LIMIT') ?? defaults.bodyLimit);
+  const bodyLimit = Number(pick('body-limit') ?? defaults.bodyLimit);
   if (!Number.isInteger(bodyLimit) || bodyLimit < 1024) throw new ConfigError('--body-limit must be an integer >= 1024');
-  const durability = pick(values.durability, 'DURABILITY') ?? defaults.durability;
+  const durability = pick('durability') ?? defaults.durability;
   if (durability !== 'process' && durability !== 'power') throw new ConfigError('--durability must be process or power');
-  const retentionHours = Number(pick(values['retention-hours'], 'RETENTION_HOURS') ?? defaults.retentionHours);
+  const retentionHours = Number(pick('retention-hours') ?? defaults.retentionHours);
   if (!Number.isFinite(retentionHours) || retentionHours < 0) throw new ConfigError('--retention-hours must be a number >= 0');
-  const url = (flag: string | undefined, name: string, what: string): string | null => {
-    const v = pick(flag, name);
+  const logLevel = pick('log-level') ?? defaults.logLevel;
+  if (!(logLevels as readonly string[]).includes(logLevel)) throw new ConfigError(`--log-level must be one of ${logLevels.join(', ')}, got ${logLevel}`);
+  const logFormat = pick('log-format') ?? defaults.logFormat;
+  if (logFormat !== 'text' && logFormat !== 'json') throw new ConfigError(`--log-format must be text or json, got ${logFormat}`);
+  const amiDuration = pick('ami-duration');
+  const url = (flag: string): string | null => {
+    const v = pick(flag);
     if (v === undefined || v === '') return null;
     try {
       new URL(v);
     } catch {
-      throw new ConfigError(`${what} must be a URL, got ${v}`);
+      throw new ConfigError(`--${flag} must be a URL, got ${v}`);
     }
     return v.replace(/\/+$/, '');
   };
+  const caFile = pick('subscriber-ca-file');
   const inMemoryEnv = env.AMIWATCH_IN_MEMORY;
-  const credentials = pick(values['credentials-file'], 'CREDENTIALS_FILE');
+  const credentials = pick('credentials-file');
   return Object.freeze({
-    host: pick(values.host, 'HOST') ?? defaults.host,
+    host: pick('host') ?? defaults.host,
     port,
-    dataDir: resolve(pick(values['data-dir'], 'DATA_DIR') ?? defaults.dataDir),
-    inMemory: values['in-memory'] ?? (inMemoryEnv === '1' || inMemoryEnv === 'true'),
+    dataDir: resolve(pick('data-dir') ?? defaults.dataDir),
+    inMemory: values['in-memory'] === true || inMemoryEnv === '1' || inMemoryEnv === 'true',
     credentialsFile: credentials ? resolve(credentials) : null,
     defaultAccount: account,
-    defaultRegion: pick(values['default-region'], 'DEFAULT_REGION') ?? defaults.defaultRegion,
+    defaultRegion: pick('default-region') ?? defaults.defaultRegion,
     bodyLimit,
     durability,
     retentionHours,
-    smtpUrl: url(values['smtp-url'], 'SMTP_URL', '--smtp-url'),
-    mailFrom: pick(values['mail-from'], 'MAIL_FROM') ?? defaults.mailFrom,
-    publicUrl: url(values['public-url'], 'PUBLIC_URL', '--public-url'),
-    notifyWebhookUrl: url(values['notify-webhook-url'], 'NOTIFY_WEBHOOK_URL', '--notify-webhook-url'),
-    subscriberCaFile: ((f) => (f ? resolve(f) : null))(pick(values['subscriber-ca-file'], 'SUBSCRIBER_CA_FILE')),
+    amiDurations: amiDuration === undefined ? defaults.amiDurations : parseAmiDurations(amiDuration),
+    logLevel: logLevel as LogLevel,
+    logFormat,
+    smtpUrl: url('smtp-url'),
+    mailFrom: pick('mail-from') ?? defaults.mailFrom,
+    publicUrl: url('public-url'),
+    notifyWebhookUrl: url('notify-webhook-url'),
+    subscriberCaFile: caFile ? resolve(caFile) : null,
   });
+}
+
+/** `2s` for every operation, or `CreateImage=1s,CopyImage=3s` (the others keep their defaults). */
+export function parseAmiDurations(text: string): Readonly<Record<ImageOrigin, number>> {
+  const durations: Record<ImageOrigin, number> = { ...defaults.amiDurations };
+  const parts = text.split(',').map((p) => p.trim()).filter(Boolean);
+  if (parts.length === 1 && !parts[0]!.includes('=')) {
+    const ms = parseDuration(parts[0]!);
+    for (const o of origins) durations[o] = ms;
+    return Object.freeze(durations);
+  }
+  for (const part of parts) {
+    const [name, time] = part.split('=');
+    if (!origins.includes(name as ImageOrigin) || time === undefined) {
+      throw new ConfigError(`--ami-duration: expected a time or OPERATION=TIME pairs with OPERATION one of ${origins.join(', ')}, got ${part}`);
+    }
+    durations[name as ImageOrigin] = parseDuration(time);
+  }
+  return Object.freeze(durations);
+}
+
+/** `250`, `250ms`, `2s`, `1.5m` → milliseconds. */
+export function parseDuration(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
+  if (!m) throw new ConfigError(`not a duration: ${text} (write 500ms, 2s or 1m)`);
+  const scale = m[2] === 's' ? 1000 : m[2] === 'm' ? 60_000 : 1;
+  return Math.round(Number(m[1]) * scale);
 }
 
 export const databasePath = (config: Config): string => (config.inMemory ? ':memory:' : join(config.dataDir, 'amiwatch.db'));

@@ -22,6 +22,7 @@ export interface ControlApiOptions {
 /**
  * amiwatch's own API, beside the AWS ones (not AWS-compatible, not signed):
  *  - GET /_amiwatch/health — 200 once the server is ready;
+ *  - GET /_amiwatch/status — health plus delivery counts by status (`amiwatch status`);
  *  - GET /_amiwatch/events?bus=&account=&region=&from=&to=&limit=&before= — recent events, newest
  *    first, with the rules they matched and each delivery's status and attempts;
  *  - GET /_amiwatch/events/stream — the same, live, as server-sent events (`event` / `delivery`).
@@ -47,6 +48,8 @@ export class ControlApi {
           region: this.o.defaultRegion,
           signaturesRequired: this.o.signaturesRequired ?? false,
         });
+      case '/_amiwatch/status':
+        return json(res, 200, { status: 'ok', version: this.o.version, services: this.o.services(), deliveries: await this.o.store.countDeliveries() });
       case '/_amiwatch/events':
         return this.listEvents(url, res);
       case '/_amiwatch/events/stream':

@@ -1,0 +1,130 @@
+import { dirname, resolve } from 'node:path';
+import { startApp, VERSION, type App } from '../server/app.js';
+import { configFromValues, ConfigError, type Config, type FlagValues } from '../server/config.js';
+import { applyInit } from './apply-init.js';
+import type { CliContext } from './context.js';
+import { CliError, exitCodes } from './exit-codes.js';
+import { readInitFile, type InitSpec } from './init-file.js';
+import { createLogger, type Logger } from './logger.js';
+
+export interface StartFlags extends FlagValues {
+  readonly init?: string;
+}
+
+/**
+ * `amiwatch start`: the server in this process until Ctrl-C / SIGTERM. Configuration comes from
+ * the flags and AMIWATCH_* variables through the server's one parser; an --init file is read
+ * before listening (a typo fails fast) and applied once the APIs answer.
+ */
+export async function runStart(ctx: CliContext, flags: StartFlags): Promise<number> {
+  const config = toConfig(flags, ctx.env);
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat, out: ctx.out });
+  const spec = flags.init !== undefined ? await readInitFile(flags.init) : null;
+  const app = await listen(config, logger);
+  try {
+    if (spec) await initialise(app, config, spec, dirname(resolve(ctx.cwd, flags.init!)), logger, ctx.env);
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
+  const unwatch = config.logLevel === 'debug' ? watchFeed(app, logger) : () => {};
+  await banner(ctx, app, config, logger);
+  const signal = await ctx.interrupted;
+  logger.info(`amiwatch: ${signal}, shutting down`);
+  unwatch();
+  await app.close();
+  logger.info('amiwatch: stopped');
+  return exitCodes.ok;
+}
+
+export function toConfig(flags: FlagValues, env: Readonly<Record<string, string | undefined>>): Config {
+  try {
+    return configFromValues(flags, env);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new CliError(err.message, exitCodes.usage, 'see `amiwatch start --help` for every option');
+    throw err;
+  }
+}
+
+async function listen(config: Config, logger: Logger): Promise<App> {
+  try {
+    return await startApp({ config, log: (m) => logger.warn(m) });
+  } catch (err) {
+    if (err instanceof ConfigError) throw new CliError(err.message, exitCodes.usage);
+    if ((err as { code?: string }).code === 'EADDRINUSE') {
+      throw new CliError(
+        `port ${config.port} on ${config.host} is already in use`,
+        exitCodes.usage,
+        `is amiwatch already running? Check with \`amiwatch status\`, or pick another port: amiwatch start --port ${config.port + 1}`,
+      );
+    }
+    if ((err as { code?: string }).code === 'ENOENT' || (err as { code?: string }).code === 'EACCES') {
+      throw new CliError(`${(err as Error).message}`, exitCodes.usage, 'check --data-dir and --credentials-file');
+    }
+    throw err;
+  }
+}
+
+async function initialise(app: App, config: Config, spec: InitSpec, initDir: string, logger: Logger, env: CliContext['env']): Promise<void> {
+  const credentials = config.credentialsFile
+    ? { accessKeyId: env.AWS_ACCESS_KEY_ID ?? '', secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? '' }
+    : { accessKeyId: 'test', secretAccessKey: 'test' };
+  const made = await applyInit(spec, {
+    endpoint: { url: app.url, region: config.defaultRegion, credentials },
+    account: config.defaultAccount,
+    services: app.registry.names,
+    baseDir: initDir,
+  });
+  for (const line of made) logger.info(`init: ${line}`);
+}
+
+/** --log-level debug: each event and each delivery outcome, as the control stream reports them. */
+function watchFeed(app: App, logger: Logger): () => void {
+  const offEvents = app.events.feed.onEvents((events) => {
+    for (const e of events) {
+      const body = JSON.parse(e.body) as { source?: string; 'detail-type'?: string };
+      logger.debug('event', { id: e.eventId, bus: e.busArn, source: body.source, detailType: body['detail-type'], rules: e.rules });
+    }
+  });
+  const offDeliveries = app.events.feed.onDelivery((d) => {
+    logger.debug('delivery', { event: d.eventId, rule: d.ruleArn, target: d.targetId, status: d.status, attempts: d.attempts, ...(d.error !== undefined && { error: d.error }) });
+  });
+  return () => {
+    offEvents();
+    offDeliveries();
+  };
+}
+
+async function banner(ctx: CliContext, app: App, config: Config, logger: Logger): Promise<void> {
+  const consoleUrl = (await servesConsole(app.url)) ? `${app.url}/` : null;
+  const exports = `export AWS_ENDPOINT_URL=${app.url} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=${config.defaultRegion}`;
+  if (config.logFormat === 'json') {
+    logger.info('amiwatch started', { version: VERSION, url: app.url, console: consoleUrl, services: app.registry.names, storage: config.inMemory ? 'memory' : config.dataDir });
+    return;
+  }
+  const s = ctx.style;
+  const lines = [
+    `${s.bold(`amiwatch ${VERSION}`)} listening on ${app.url} (${config.inMemory ? 'in memory: nothing is kept' : `data in ${config.dataDir}`})`,
+    `  AWS APIs  ${s.cyan(app.url)}  (${app.registry.names.join(', ')})`,
+    ...(consoleUrl ? [`  console   ${s.cyan(consoleUrl)}`] : []),
+    `  control   ${s.cyan(`${app.url}/_amiwatch/health`)}`,
+    '',
+    'Point the AWS CLI and SDKs at it:',
+    `  ${exports}`,
+    `  (AWS CLI v2 older than 2.13 ignores AWS_ENDPOINT_URL: add --endpoint-url ${app.url})`,
+    config.credentialsFile ? `  SigV4 is verified with the keys in ${config.credentialsFile}: use one of them instead of test/test.` : '',
+    'Then try: amiwatch quickstart     Stop with Ctrl-C.',
+  ].filter((l, i, all) => l !== '' || all[i - 1] !== '');
+  ctx.out.write(`${lines.join('\n')}\n`);
+}
+
+/** The console lives in another part of the server: name its URL only when it answers. */
+async function servesConsole(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(`${url}/`, { headers: { accept: 'text/html' } });
+    await response.arrayBuffer();
+    return response.ok && (response.headers.get('content-type') ?? '').includes('text/html');
+  } catch {
+    return false;
+  }
+}

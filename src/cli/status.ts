@@ -1,0 +1,176 @@
+import { DescribeImagesCommand, type Image } from '@aws-sdk/client-ec2';
+import { ListEventBusesCommand, ListRulesCommand, ListTargetsByRuleCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { CliContext } from './context.js';
+import { print } from './context.js';
+import { control, type Endpoint } from './endpoint.js';
+import { ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import { ListSubscriptionsCommand, ListTopicsCommand } from '@aws-sdk/client-sns';
+import { GetQueueAttributesCommand, GetQueueUrlCommand, ListQueuesCommand } from '@aws-sdk/client-sqs';
+import { ec2, eventBridge, fromSdkError, lambda, sns, sqs } from './aws-clients.js';
+import { exitCodes } from './exit-codes.js';
+
+interface ServerStatus {
+  readonly status: string;
+  readonly version: string;
+  readonly services: readonly string[];
+  readonly deliveries: { readonly pending: number; readonly delivered: number; readonly failed: number };
+}
+
+export interface StatusReport {
+  readonly url: string;
+  readonly status: string;
+  readonly version: string;
+  readonly services: readonly string[];
+  readonly region: string;
+  readonly buses: number;
+  readonly rules: number;
+  readonly targets: number;
+  readonly images: Readonly<Record<string, number>>;
+  readonly faultRules: number;
+  /** Per service the server serves: topics, subscriptions, queues, functions (first 1,000 of each). */
+  readonly resources: Readonly<Record<string, number>>;
+  readonly deliveries: ServerStatus['deliveries'];
+  /** Dead-letter queues named by targets, with their depth when amiwatch serves SQS. */
+  readonly deadLetterQueues: readonly { readonly arn: string; readonly depth: number | null }[];
+}
+
+/** `amiwatch status`: is it up, what is in it, and is anything stuck or dead-lettered. */
+export async function runStatus(ctx: CliContext, endpoint: Endpoint, flags: { json?: boolean }): Promise<number> {
+  const report = await collectStatus(endpoint);
+  if (flags.json) print(ctx, JSON.stringify(report, null, 2));
+  else printReport(ctx, report);
+  return report.status === 'ok' ? exitCodes.ok : exitCodes.no;
+}
+
+export async function collectStatus(endpoint: Endpoint): Promise<StatusReport> {
+  const server = await control<ServerStatus>(endpoint, '/_amiwatch/status');
+  const faults = await control<{ rules: unknown[] }>(endpoint, '/_amiwatch/ec2/faults');
+  const events = eventBridge(endpoint);
+  const images = ec2(endpoint);
+  try {
+    const rules = await countRules(events);
+    const all: Image[] = [];
+    let token: string | undefined;
+    do {
+      const page = await images.send(new DescribeImagesCommand({ Owners: ['self'], IncludeDisabled: true, MaxResults: 1000, ...(token && { NextToken: token }) }));
+      all.push(...(page.Images ?? []));
+      token = page.NextToken;
+    } while (token);
+    const byState: Record<string, number> = {};
+    for (const i of all) byState[i.State ?? 'unknown'] = (byState[i.State ?? 'unknown'] ?? 0) + 1;
+    return {
+      url: endpoint.url,
+      status: server.status === 200 ? server.body.status : `HTTP ${server.status}`,
+      version: server.body.version,
+      services: server.body.services,
+      region: endpoint.region,
+      buses: rules.buses,
+      rules: rules.rules,
+      targets: rules.targets,
+      images: byState,
+      faultRules: faults.body.rules.length,
+      resources: await countResources(endpoint, server.body.services),
+      deliveries: server.body.deliveries,
+      deadLetterQueues: await dlqDepths(endpoint, [...rules.dlqs], server.body.services.includes('sqs')),
+    };
+  } catch (err) {
+    throw fromSdkError(endpoint, err);
+  } finally {
+    events.destroy();
+    images.destroy();
+  }
+}
+
+async function countResources(endpoint: Endpoint, services: readonly string[]): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  if (services.includes('sns')) {
+    const client = sns(endpoint);
+    try {
+      counts.topics = (await client.send(new ListTopicsCommand({}))).Topics?.length ?? 0;
+      counts.subscriptions = (await client.send(new ListSubscriptionsCommand({}))).Subscriptions?.length ?? 0;
+    } finally {
+      client.destroy();
+    }
+  }
+  if (services.includes('sqs')) {
+    const client = sqs(endpoint);
+    try {
+      counts.queues = (await client.send(new ListQueuesCommand({ MaxResults: 1000 }))).QueueUrls?.length ?? 0;
+    } finally {
+      client.destroy();
+    }
+  }
+  if (services.includes('lambda')) {
+    const client = lambda(endpoint);
+    try {
+      counts.functions = (await client.send(new ListFunctionsCommand({ MaxItems: 1000 }))).Functions?.length ?? 0;
+    } finally {
+      client.destroy();
+    }
+  }
+  return counts;
+}
+
+/** Messages waiting in each dead-letter queue (null: not a queue this server has). */
+async function dlqDepths(endpoint: Endpoint, arns: readonly string[], served: boolean): Promise<StatusReport['deadLetterQueues']> {
+  if (!served || arns.length === 0) return arns.map((arn) => ({ arn, depth: null }));
+  const client = sqs(endpoint);
+  try {
+    return await Promise.all(
+      arns.map(async (arn) => {
+        const [, , , , account, name] = arn.split(':');
+        try {
+          const { QueueUrl } = await client.send(new GetQueueUrlCommand({ QueueName: name, QueueOwnerAWSAccountId: account }));
+          const { Attributes } = await client.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
+          return { arn, depth: Number(Attributes?.ApproximateNumberOfMessages ?? 0) };
+        } catch {
+          return { arn, depth: null };
+        }
+      }),
+    );
+  } finally {
+    client.destroy();
+  }
+}
+
+async function countRules(client: EventBridgeClient): Promise<{ buses: number; rules: number; targets: number; dlqs: Set<string> }> {
+  const result = { buses: 0, rules: 0, targets: 0, dlqs: new Set<string>() };
+  let busToken: string | undefined;
+  do {
+    const buses = await client.send(new ListEventBusesCommand({ ...(busToken && { NextToken: busToken }) }));
+    busToken = buses.NextToken;
+    for (const bus of buses.EventBuses ?? []) {
+      result.buses++;
+      let ruleToken: string | undefined;
+      do {
+        const rules = await client.send(new ListRulesCommand({ EventBusName: bus.Name, ...(ruleToken && { NextToken: ruleToken }) }));
+        ruleToken = rules.NextToken;
+        for (const rule of rules.Rules ?? []) {
+          result.rules++;
+          const targets = await client.send(new ListTargetsByRuleCommand({ Rule: rule.Name, EventBusName: bus.Name }));
+          for (const t of targets.Targets ?? []) {
+            result.targets++;
+            if (t.DeadLetterConfig?.Arn) result.dlqs.add(t.DeadLetterConfig.Arn);
+          }
+        }
+      } while (ruleToken);
+    }
+  } while (busToken);
+  return result;
+}
+
+function printReport(ctx: CliContext, r: StatusReport): void {
+  const s = ctx.style;
+  const images = Object.entries(r.images).map(([state, n]) => `${n} ${state}`).join(', ') || 'none';
+  const d = r.deliveries;
+  print(ctx, `${r.status === 'ok' ? s.green('●') : s.red('●')} amiwatch ${r.version} at ${r.url}: ${r.status} (${r.services.join(', ')})`);
+  print(ctx, `  region      ${r.region}`);
+  print(ctx, `  event buses ${r.buses}, rules ${r.rules}, targets ${r.targets}`);
+  print(ctx, `  images      ${images}`);
+  const resources = Object.entries(r.resources).map(([kind, n]) => `${kind} ${n}`).join(', ');
+  if (resources) print(ctx, `  resources   ${resources}`);
+  print(ctx, `  fault rules ${r.faultRules}`);
+  print(ctx, `  deliveries  ${d.pending > 0 ? s.yellow(`${d.pending} pending`) : '0 pending'}, ${d.delivered} delivered, ${d.failed > 0 ? s.red(`${d.failed} failed`) : '0 failed'}`);
+  const dlq = r.deadLetterQueues.length === 0 ? 'none configured' : r.deadLetterQueues.map((q) => `${q.arn.slice(q.arn.lastIndexOf(':') + 1)} ${q.depth === null ? '(no such queue)' : q.depth > 0 ? s.red(String(q.depth)) : '0'}`).join(', ');
+  print(ctx, `  DLQ depth   ${dlq}`);
+}
