@@ -8,5 +8,8 @@ import type { ClaimedDelivery, DeliveryOutcome } from '../storage/store.js';
  * and must not throw.
  */
 export interface DeliveryObserver {
-  settled(delivery: ClaimedDelivery, outcome: DeliveryOutcome, at: number): void;
+  settled(delivery: ClaimedDelivery, outcome: DeliveryOutcome, at: number, dlq: DlqOutcome): void;
 }
+
+/** What became of a delivery that failed for good: no DLQ configured, sent to it, or not. */
+export type DlqOutcome = 'none' | 'sent' | 'failed';

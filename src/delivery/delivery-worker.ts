@@ -7,7 +7,7 @@ import type { Clock } from '../core/shared/clock.js';
 import type { Random } from '../core/shared/random.js';
 import type { ClaimedDelivery, DeliveryOutcome, Store } from '../storage/store.js';
 import type { DeadLetter, DeadLetterSink } from './dead-letter.js';
-import type { DeliveryObserver } from './delivery-observer.js';
+import type { DeliveryObserver, DlqOutcome } from './delivery-observer.js';
 import { failure, type DeliveryResult, type TransportRegistry } from './transport.js';
 
 export interface DeliveryWorkerOptions {
@@ -158,8 +158,9 @@ export class DeliveryWorker {
         }
       }
     }
-    if (letter && outcome.status === 'failed') outcome = await this.deadLetter(outcome, target, d.body, letter);
-    this.o.observer?.settled(d, outcome, this.o.clock.now());
+    let dlq: DlqOutcome = 'none';
+    if (letter && outcome.status === 'failed') ({ outcome, dlq } = await this.deadLetter(outcome, target, d.body, letter));
+    this.o.observer?.settled(d, outcome, this.o.clock.now(), dlq);
     if (this.o.feed.watchingDeliveries) this.o.feed.publishDelivery({
       deliveryId: d.id,
       eventId: d.eventId,
@@ -184,16 +185,17 @@ export class DeliveryWorker {
     target: DeliveryTarget,
     event: string,
     letter: Omit<DeadLetter, 'target' | 'event'>,
-  ): Promise<DeliveryOutcome> {
+  ): Promise<{ outcome: DeliveryOutcome; dlq: DlqOutcome }> {
     const dlq = target.target.DeadLetterConfig?.Arn;
-    if (!dlq) return outcome;
-    if (!this.o.deadLetters) return { ...outcome, error: `${outcome.error} (not sent to DLQ ${dlq}: no DLQ transport)` };
+    if (!dlq) return { outcome, dlq: 'none' };
+    const notSent = (why: string) => ({ outcome: { ...outcome, error: `${outcome.error} (not sent to DLQ ${dlq}: ${why})` }, dlq: 'failed' as const });
+    if (!this.o.deadLetters) return notSent('no DLQ transport');
     try {
       const problem = await this.o.deadLetters.send(dlq, { ...letter, target, event });
-      return { ...outcome, error: problem ? `${outcome.error} (not sent to DLQ ${dlq}: ${problem})` : `${outcome.error} (sent to DLQ ${dlq})` };
+      return problem ? notSent(problem) : { outcome: { ...outcome, error: `${outcome.error} (sent to DLQ ${dlq})` }, dlq: 'sent' };
     } catch (err) {
       this.o.onError?.(err);
-      return { ...outcome, error: `${outcome.error} (not sent to DLQ ${dlq}: ${(err as Error).message})` };
+      return notSent((err as Error).message);
     }
   }
 

@@ -26,6 +26,7 @@ import { startLambda, type LambdaModule } from './lambda-module.js';
 import { startMetrics, type MetricsModule } from './metrics-module.js';
 import { ServiceRegistry } from './service-registry.js';
 import { openNotifications, type Notifications } from './notifications.js';
+import { snsMetrics } from '../core/metrics/metrics.js';
 
 export interface AppOptions {
   readonly config: Config;
@@ -113,6 +114,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     let baseUrl = '';
     const notifications = await openNotifications({
       config, store, clock, random, log, baseUrl: () => baseUrl,
+      metrics: snsMetrics(metrics.hub),
       lambda: {
         invoke: async (arn, event) => {
           const r = await functions.invoker.invokeAsync(arn, event, { principal: 'sns.amazonaws.com' });

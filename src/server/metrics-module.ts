@@ -35,7 +35,7 @@ export function startMetrics(o: { clock: Clock; feed: EventFeed }): MetricsModul
     }
   });
   const observer: DeliveryObserver = {
-    settled(d, outcome, at) {
+    settled(d, outcome, at, dlq) {
       const dims = { EventBusName: busName(d.busArn), RuleName: ruleName(d.ruleArn) };
       if (outcome.attempts > d.attempts) {
         hub.record('AWS/Events', 'InvocationAttempts', dims);
@@ -49,6 +49,8 @@ export function startMetrics(o: { clock: Clock; feed: EventFeed }): MetricsModul
         hub.record('AWS/Events', 'Invocations', dims);
         hub.record('AWS/Events', 'FailedInvocations', dims);
         hub.record('AWS/Events', 'DeadLetterInvocations', dims);
+        if (dlq === 'sent') hub.record('AWS/Events', 'InvocationsSentToDlq', dims);
+        if (dlq === 'failed') hub.record('AWS/Events', 'InvocationsFailedToBeSentToDlq', dims);
       }
     },
   };

@@ -6,6 +6,7 @@ import { SqsService } from '../core/sqs/sqs-service.js';
 import { SqsDeadLetterSink, SqsTransport } from '../delivery/transports/sqs-transport.js';
 import { SnsTransport } from '../delivery/transports/sns-transport.js';
 import { SnsDeliveryLog } from '../delivery/sns/delivery-log.js';
+import type { SnsMetrics } from '../core/metrics/metrics.js';
 import { missingLambda, type LambdaInvoker } from '../delivery/sns/lambda-invoker.js';
 import { Mailbox, smtpSender, type MailSender } from '../delivery/sns/mail.js';
 import { Outbox, webhookProvider, type NotifyProvider } from '../delivery/sns/outbox.js';
@@ -31,6 +32,8 @@ export interface NotificationsOptions {
   readonly baseUrl: () => string;
   /** SNS → Lambda (the Lambda service plugs in here); default: every invocation fails visibly. */
   readonly lambda?: LambdaInvoker;
+  /** SNS's CloudWatch metrics (NumberOfMessagesPublished, …Delivered, …Failed), when metrics run. */
+  readonly metrics?: SnsMetrics;
   /** SMS/push provider; default: the webhook of --notify-webhook-url, or none (outbox only). */
   readonly notifyProvider?: NotifyProvider;
 }
@@ -64,7 +67,15 @@ export async function openNotifications(o: NotificationsOptions): Promise<Notifi
   const mail: MailSender = smtp ?? mailbox!;
   const provider = o.notifyProvider ?? (config.notifyWebhookUrl ? webhookProvider(config.notifyWebhookUrl) : null);
   const outbox = new Outbox(store, provider);
-  const deliveryLog = new SnsDeliveryLog(1000, (r) => o.log(`sns: ${r.kind} to ${r.protocol} ${r.endpoint} failed after ${r.attempts} attempt(s): ${r.error ?? ''}`));
+  const deliveryLog = new SnsDeliveryLog(
+    1000,
+    (r) => o.log(`sns: ${r.kind} to ${r.protocol} ${r.endpoint} failed after ${r.attempts} attempt(s): ${r.error ?? ''}`),
+    (r) => {
+      if (r.kind !== 'notification' || !o.metrics) return;
+      if (r.status === 'delivered') o.metrics.delivered(r.topicArn);
+      else o.metrics.failed(r.topicArn);
+    },
+  );
   const enc = encodeURIComponent;
   const ca = config.subscriberCaFile ? [readFileSync(config.subscriberCaFile, 'utf8')] : undefined;
   const drivers = new SnsEndpointDrivers({
@@ -84,7 +95,7 @@ export async function openNotifications(o: NotificationsOptions): Promise<Notifi
       unsubscribeUrl: (arn) => `${base()}${SNS_PUBLIC}/unsubscribe.html?SubscriptionArn=${enc(arn)}`,
     },
   });
-  const sns = await SnsService.open({ store, clock, random, endpoints: drivers });
+  const sns = await SnsService.open({ store, clock, random, endpoints: drivers, onPublished: (arn) => o.metrics?.published(arn) });
   const internal = (service: string) => (err: unknown) => o.log(`${service}: internal error: ${(err as Error).stack ?? String(err)}`);
   const control = notificationsControl({ sns, certPem: key.certPem, log: deliveryLog, mailbox, outbox });
   return {

@@ -33,16 +33,3 @@ export function snsMetrics(recorder: MetricsRecorder) {
 }
 export type SnsMetrics = ReturnType<typeof snsMetrics>;
 
-/**
- * EventBridge's dead-letter metrics (eb-monitoring), for the DLQ code to call when a delivery
- * that failed for good is sent to its rule target's DLQ (`sent`), or could not be
- * (`InvocationsFailedToBeSentToDlq`). `DeadLetterInvocations` counts every invocation that
- * failed for good and so went the dead-letter way, DLQ or not.
- */
-export function eventsDlqMetrics(recorder: MetricsRecorder) {
-  const dims = (busArn: string, ruleArn: string) => ({ EventBusName: nameOf(busArn).replace(/^event-bus\//, ''), RuleName: ruleArn.slice(ruleArn.lastIndexOf('/') + 1) });
-  return {
-    sentToDlq: (busArn: string, ruleArn: string) => recorder.record('AWS/Events', 'InvocationsSentToDlq', dims(busArn, ruleArn)),
-    failedToBeSentToDlq: (busArn: string, ruleArn: string) => recorder.record('AWS/Events', 'InvocationsFailedToBeSentToDlq', dims(busArn, ruleArn)),
-  };
-}

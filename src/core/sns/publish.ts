@@ -26,6 +26,7 @@ export class Publisher {
     private readonly clock: Clock,
     private readonly random: Random,
     private readonly endpoints: SnsEndpoints,
+    private readonly onPublished: (topicArn: string) => void = () => {},
   ) {}
 
   async publish(input: PublishInput, ctx: RequestContext): Promise<PublishResponse> {
@@ -105,6 +106,7 @@ export class Publisher {
   }
 
   private async fanOut(topic: TopicDoc, n: Notification): Promise<void> {
+    this.onPublished(topic.arn);
     const subs = this.state.subscriptionsOf(topic.arn).filter((s) => s.confirmed && passes(s, n));
     await Promise.all(subs.map((s) => this.endpoints.deliver(s, topic, n)));
   }

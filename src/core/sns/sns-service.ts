@@ -29,6 +29,8 @@ export interface SnsServiceOptions {
   readonly clock: Clock;
   readonly random: Random;
   readonly endpoints: SnsEndpoints;
+  /** Told of every message published to a topic (the NumberOfMessagesPublished metric). */
+  readonly onPublished?: (topicArn: string) => void;
 }
 
 const TOPIC_ATTRIBUTES = new Set(['DisplayName', 'Policy', 'DeliveryPolicy', 'SignatureVersion', 'TracingConfig', 'KmsMasterKeyId', 'ArchivePolicy', 'DataProtectionPolicy', 'FifoTopic', 'ContentBasedDeduplication']);
@@ -43,7 +45,7 @@ export class SnsService {
     private readonly o: SnsServiceOptions,
   ) {
     this.subscriptions = new Subscriptions(state, o.clock, o.random, o.endpoints);
-    this.publisher = new Publisher(state, o.clock, o.random, o.endpoints);
+    this.publisher = new Publisher(state, o.clock, o.random, o.endpoints, o.onPublished);
   }
 
   static async open(o: SnsServiceOptions): Promise<SnsService> {

@@ -22,12 +22,15 @@ export class SnsDeliveryLog {
   constructor(
     private readonly capacity = 1000,
     private readonly onFailure: (r: SnsDeliveryRecord) => void = () => {},
+    /** Every final outcome (delivered or failed), e.g. for SNS's delivery metrics. */
+    private readonly onSettled: (r: SnsDeliveryRecord) => void = () => {},
   ) {}
 
   add(r: SnsDeliveryRecord): void {
     this.records.push(r);
     if (this.records.length > this.capacity) this.records.shift();
     if (r.status === 'failed') this.onFailure(r);
+    if (r.status !== 'retrying') this.onSettled(r);
   }
 
   /** Newest first. */
