@@ -1,18 +1,11 @@
-import { ApiError, send } from './http.js';
+import { jsonCall } from './http.js';
 
 /**
  * EventBridge over its own protocol (JSON 1.1, `X-Amz-Target: AWSEvents.<Operation>`), the same
  * requests the AWS CLI sends. Shapes are the subset of the API model the console reads.
  */
-export async function eventbridge<T>(operation: string, input: object = {}): Promise<T> {
-  const res = await send('POST', '/', 'events', { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSEvents.${operation}` }, JSON.stringify(input));
-  const text = await res.text();
-  const body = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
-  if (!res.ok) {
-    const type = String(body.__type ?? 'Error');
-    throw new ApiError(type.slice(type.lastIndexOf('#') + 1), String(body.message ?? body.Message ?? res.statusText), res.status);
-  }
-  return body as T;
+export function eventbridge<T>(operation: string, input: object = {}): Promise<T> {
+  return jsonCall<T>('events', '1.1', 'AWSEvents', operation, input);
 }
 
 export interface Rule {
