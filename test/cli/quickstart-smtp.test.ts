@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { after, before, it } from 'node:test';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import type { ParsedMail } from 'mailparser';
+import { startMailCatcher, type MailCatcher } from '../support/mail-catcher.js';
 import { Sandbox, type Running } from './helpers.js';
 
 /**
@@ -12,36 +11,27 @@ import { Sandbox, type Running } from './helpers.js';
  * then the notification with the AMI's `available` event arrives there too.
  */
 const box = new Sandbox();
-const mails: ParsedMail[] = [];
-let smtp: SMTPServer;
+let smtp: MailCatcher;
+const mails = () => smtp.mails;
 let server: Running;
 
 before(async () => {
-  // STARTTLS off: smtp-server's built-in certificate has expired (ENVIRONMENT.md).
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, _session, done) {
-      simpleParser(stream).then((m) => (mails.push(m), done()), done);
-    },
-  });
-  await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
-  const port = (smtp.server.address() as AddressInfo).port;
-  server = await box.background(['start', '--in-memory', '--port', '0', '--ami-duration', '1s', '--smtp-url', `smtp://127.0.0.1:${port}`], /Stop with Ctrl-C/);
+  smtp = await startMailCatcher();
+  server = await box.background(['start', '--in-memory', '--port', '0', '--ami-duration', '1s', '--smtp-url', smtp.url], /Stop with Ctrl-C/);
   box.env.AMIWATCH_ENDPOINT_URL = /AWS APIs {2}(http:\/\/\S+)/.exec(server.stdout)![1]!;
 });
 after(async () => {
   if (server) assert.equal(await server.stop(), 0);
-  await new Promise<void>((r) => smtp.close(r));
+  await smtp.close();
   box.remove();
 });
 
 async function mailTo(predicate: (m: ParsedMail) => boolean, timeoutMs = 30_000): Promise<ParsedMail> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const mail = mails.find(predicate);
+    const mail = mails().find(predicate);
     if (mail) return mail;
-    if (Date.now() > deadline) throw new Error(`no such mail; got ${mails.map((m) => m.subject).join(', ')}`);
+    if (Date.now() > deadline) throw new Error(`no such mail; got ${mails().map((m) => m.subject).join(', ')}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -69,5 +59,5 @@ it('quickstart --email: confirmation by the person, the guide\'s rule, CreateIma
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stdout, /email subscription for ops@example\.com is confirmed already/);
   assert.match(again.stdout, new RegExp(`image ${imageId} \\(amiwatch-quickstart\\) exists already`));
-  assert.equal(mails.filter((m) => m.subject === 'AWS Notification Message').length, 1, 'nothing sent twice');
+  assert.equal(mails().filter((m) => m.subject === 'AWS Notification Message').length, 1, 'nothing sent twice');
 });

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import type { App } from '../../src/server/app.js';
 import { startTestServer } from './helpers.js';
+import { awsCliEnv } from '../support/aws-cli.js';
 
 /**
  * The real AWS CLI v2 (Debian's awscli, /usr/bin/aws — it ignores AWS_ENDPOINT_URL, hence
@@ -22,17 +23,7 @@ before(async () => {
 after(() => app?.close());
 
 async function aws(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const env = {
-    PATH: process.env.PATH ?? '/usr/bin',
-    HOME: process.env.HOME ?? '/tmp',
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_PAGER: '',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_CONFIG_FILE: '/nonexistent/config',
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
-  };
+  const env = awsCliEnv();
   try {
     const { stdout, stderr } = await run(AWS, ['--endpoint-url', app.url, '--output', 'json', ...args], { env });
     return { code: 0, out: stdout, err: stderr };

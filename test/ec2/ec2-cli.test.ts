@@ -11,6 +11,7 @@ import { MemoryEc2Store } from '../../src/storage/memory/memory-ec2-store.js';
 import { createEc2QueryHandler } from '../../src/wire/ec2-query/ec2-query-handler.js';
 import { ACCOUNT, RecordingSink } from './helpers.js';
 import { serve, type TestServer } from './http-harness.js';
+import { awsCliEnv } from '../support/aws-cli.js';
 
 /**
  * The AWS CLI v2 (Debian's /usr/bin/aws, installed by scripts/install-system-deps.sh) against the
@@ -28,11 +29,7 @@ const service = new Ec2Service({
 let server: TestServer;
 
 async function aws(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp',
-    AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_DEFAULT_REGION: 'us-east-1', AWS_PAGER: '',
-    AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
-  };
+  const env = awsCliEnv();
   try {
     const { stdout, stderr } = await run(AWS, ['--endpoint-url', server.url, '--output', 'json', ...args], { env });
     return { code: 0, stdout, stderr };

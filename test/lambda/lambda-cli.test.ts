@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import type { App } from '../../src/server/app.js';
 import { startTestServer } from '../e2e/helpers.js';
 import { TUTORIAL_FUNCTION, until, zipOf } from './helpers.js';
+import { awsCliEnv } from '../support/aws-cli.js';
 
 /**
  * The tutorial with the AWS CLI v2 (Debian's /usr/bin/aws): create-function from a zip file,
@@ -22,11 +23,7 @@ let app: App;
 let dir: string;
 
 async function aws(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp',
-    AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_DEFAULT_REGION: 'us-east-1', AWS_PAGER: '',
-    AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
-  };
+  const env = awsCliEnv();
   try {
     const { stdout, stderr } = await run(AWS, ['--endpoint-url', app.url, '--output', 'json', ...args], { env, cwd: dir });
     return { code: 0, stdout, stderr };

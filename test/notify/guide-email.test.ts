@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { CreateImageCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { SetTopicAttributesCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import { startMailCatcher, type MailCatcher } from '../support/mail-catcher.js';
 import type { App } from '../../src/server/app.js';
 import { startTestServer } from '../e2e/helpers.js';
 import { snsClient, waitFor } from './helpers.js';
+import { awsCliEnv } from '../support/aws-cli.js';
 
 /**
  * The guide end to end, as a user runs it: the AWS CLI v2 creates the topic, subscribes an email
@@ -20,24 +19,15 @@ import { snsClient, waitFor } from './helpers.js';
  */
 const AWS = '/usr/bin/aws';
 const run = promisify(execFile);
-const mails: ParsedMail[] = [];
-let smtp: SMTPServer;
+let smtp: MailCatcher;
+const mails = () => smtp.mails;
 let app: App;
 let sns: SNSClient;
 let ec2: EC2Client;
 
 before(async () => {
-  // STARTTLS off: smtp-server's built-in certificate has expired (ENVIRONMENT.md).
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, _session, done) {
-      simpleParser(stream).then((m) => (mails.push(m), done()), done);
-    },
-  });
-  await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
-  const port = (smtp.server.address() as AddressInfo).port;
-  app = await startTestServer({ smtpUrl: `smtp://127.0.0.1:${port}` });
+  smtp = await startMailCatcher();
+  app = await startTestServer({ smtpUrl: smtp.url });
   sns = snsClient(app);
   ec2 = new EC2Client({ endpoint: app.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
 });
@@ -45,26 +35,16 @@ after(async () => {
   sns.destroy();
   ec2.destroy();
   await app.close();
-  await new Promise<void>((r) => smtp.close(r));
+  await smtp.close();
 });
 
 async function cli(...args: string[]): Promise<Record<string, unknown>> {
-  const env = {
-    PATH: process.env.PATH ?? '/usr/bin',
-    HOME: process.env.HOME ?? '/tmp',
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_PAGER: '',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_CONFIG_FILE: '/nonexistent/config',
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
-  };
+  const env = awsCliEnv();
   const { stdout } = await run(AWS, ['--endpoint-url', app.url, '--output', 'json', ...args], { env });
   return stdout.trim() ? (JSON.parse(stdout) as Record<string, unknown>) : {};
 }
 
-const mailTo = (subject: string) => () => mails.find((m) => m.subject === subject);
+const mailTo = (subject: string) => () => mails().find((m) => m.subject === subject);
 
 test('guide: email subscription confirmed through the mailed link; CreateImage → the email with the available event', { skip: !existsSync(AWS) && 'AWS CLI v2 not installed at /usr/bin/aws', timeout: 60_000 }, async () => {
   const topic = await cli('sns', 'create-topic', '--name', 'ami-events');

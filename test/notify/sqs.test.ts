@@ -23,6 +23,7 @@ import { ManualClock } from '../../src/core/shared/clock.js';
 import type { App } from '../../src/server/app.js';
 import { startTestServer } from '../e2e/helpers.js';
 import { queryCall, sqsClient } from './helpers.js';
+import { awsCliEnv } from '../support/aws-cli.js';
 
 /** SQS through the real SDK (JSON 1.0) and raw awsQuery; visibility moves with a ManualClock. */
 const clock = new ManualClock(Date.UTC(2026, 0, 1));
@@ -142,10 +143,7 @@ describe('SQS over awsQuery (CLI v2.9, older SDKs)', () => {
 describe('SQS with the AWS CLI v2 (awsQuery)', () => {
   const AWS = '/usr/bin/aws';
   it('create-queue, send-message with attributes, receive-message', { skip: !existsSync(AWS) && 'AWS CLI v2 not installed', timeout: 30_000 }, async () => {
-    const env = {
-      PATH: process.env.PATH ?? '/usr/bin', HOME: process.env.HOME ?? '/tmp', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_PAGER: '', AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
-    };
+    const env = awsCliEnv();
     const cli = async (...args: string[]) => JSON.parse((await promisify(execFile)(AWS, ['--endpoint-url', app.url, '--output', 'json', ...args], { env })).stdout || '{}') as Record<string, unknown>;
     const { QueueUrl } = (await cli('sqs', 'create-queue', '--queue-name', 'cli-q')) as { QueueUrl: string };
     assert.equal(QueueUrl, `${app.url}/000000000000/cli-q`);
