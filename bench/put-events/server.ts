@@ -12,6 +12,8 @@ import { delivered, type DeliveryRequest, type Transport } from '../../src/deliv
  */
 const [mode, dataDir] = process.argv.slice(2);
 const send = (m: unknown) => process.send!(m);
+// Exit normally on the runner's kill, so that `NODE_FLAGS=--cpu-prof` writes its profile.
+process.on('SIGTERM', () => process.exit(0));
 
 if (mode === 'bare') {
   const answer = JSON.stringify({ FailedEntryCount: 0, Entries: Array.from({ length: 10 }, () => ({ EventId: '00000000-0000-4000-8000-000000000000' })) });

@@ -5,13 +5,19 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash, createHmac } from 'node:crypto';
-import { ListRulesCommand } from '@aws-sdk/client-eventbridge';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { promisify } from 'node:util';
+// Registers the SDK's SigV4a signer: without it the SDK refuses EndpointId client-side.
+import '@aws-sdk/signature-v4a';
+import { ListRulesCommand, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { ManualClock } from '../../src/core/shared/clock.js';
 import type { App } from '../../src/server/app.js';
 import { startApp } from '../../src/server/app.js';
 import { ConfigError, defaults } from '../../src/server/config.js';
 import { sdkClient, startTestServer } from '../e2e/helpers.js';
+import { awsCliEnv } from '../support/aws-cli.js';
 
 /** With a credentials file, signatures are verified for real; the wire captures are replayed. */
 const dir = mkdtempSync(join(tmpdir(), 'amiwatch-cred-'));
@@ -43,7 +49,8 @@ function replay(raw: Buffer): Promise<{ status: number; body: string }> {
 }
 
 const fixtures = new URL('../fixtures/wire/', import.meta.url).pathname;
-const captures = readdirSync(fixtures).filter((f) => /^(cli|cli1|sdk)-events-(ListRules|PutRule|TestEventPattern)\.http$/.test(f));
+// The PutEvents-EndpointId captures are SigV4a (AWS4-ECDSA-P256-SHA256), from the CLI v2 and the SDK.
+const captures = readdirSync(fixtures).filter((f) => /^(cli|cli1|sdk)-events-(ListRules|PutRule|TestEventPattern|PutEvents-EndpointId)\.http$/.test(f));
 
 for (const file of captures) {
   test(`replayed capture ${file} is accepted with its real signature`, async () => {
@@ -71,6 +78,39 @@ test('the SDK with the right secret works; the account is the key\'s; a wrong se
   clock.advance(10 * 60 * 1000);
   await assert.rejects(good.send(new ListRulesCommand({})), (e: Error) => e.name === 'InvalidSignatureException' && /^Signature expired/.test(e.message));
   for (const c of [good, wrong, unknown]) c.destroy();
+});
+
+test('SigV4a from the SDK (PutEvents with EndpointId) is verified: the right secret is accepted, a wrong one refused', async () => {
+  clock.set(Date.now());
+  const entry = { Source: 'my.app', DetailType: 'v4a', Detail: '{"signed":"ecdsa"}' };
+  const good = sdkClient(app);
+  const out = await good.send(new PutEventsCommand({ EndpointId: 'abcde.veo', Entries: [entry] }));
+  assert.equal(out.FailedEntryCount, 0);
+  assert.match(out.Entries?.[0]?.EventId ?? '', /^[0-9a-f-]{36}$/);
+  const wrong = sdkClient(app, { accessKeyId: 'test', secretAccessKey: 'nope' });
+  await assert.rejects(wrong.send(new PutEventsCommand({ EndpointId: 'abcde.veo', Entries: [entry] })), (e: Error) => e.name === 'InvalidSignatureException' && /does not match/.test(e.message));
+  for (const c of [good, wrong]) c.destroy();
+});
+
+const AWS = '/usr/bin/aws';
+const noCli = !existsSync(AWS) && !process.env.CI ? `${AWS} is missing: run scripts/install-system-deps.sh as root` : false;
+
+test('SigV4a from the AWS CLI v2 (put-events --endpoint-id) is verified the same way', { skip: noCli }, async () => {
+  clock.set(Date.now());
+  const putEvents = async (secret: string) => {
+    const env = { ...awsCliEnv(), AWS_SECRET_ACCESS_KEY: secret };
+    const args = ['--endpoint-url', app.url, '--output', 'json', 'events', 'put-events', '--endpoint-id', 'abcde.veo', '--entries', JSON.stringify([{ Source: 'my.app', DetailType: 'v4a', Detail: '{}' }])];
+    return promisify(execFile)(AWS, args, { env }).then(
+      ({ stdout }) => ({ code: 0, stdout, stderr: '' }),
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+  };
+  const ok = await putEvents('test');
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal((JSON.parse(ok.stdout) as { FailedEntryCount: number }).FailedEntryCount, 0);
+  const refused = await putEvents('nope');
+  assert.notEqual(refused.code, 0);
+  assert.match(refused.stderr, /InvalidSignatureException/);
 });
 
 test('with credentials the control API wants a signature too (health excepted)', async () => {

@@ -7,8 +7,8 @@ import { parseAmzDate, verifySigV4 } from '../../src/wire/sigv4/verify.js';
 
 /**
  * The wire captures (real CLI v1, CLI v2 and SDK v3 requests, ../shared/wire) verify with secret
- * `test`: every SigV4 one must pass, and must fail once a byte of the body, a signed header or
- * the secret changes.
+ * `test`: every SigV4 and SigV4a (PutEvents with EndpointId) one must pass, and must fail once a
+ * byte of the body, a signed header or the secret changes.
  */
 const dir = new URL('../fixtures/wire/', import.meta.url).pathname;
 const files = (() => {
@@ -45,9 +45,10 @@ test('wire captures are present', { skip: files.length === 0 ? `no captures in $
 for (const file of files) {
   const capture = parseCapture(readFileSync(join(dir, file)));
   const auth = parseAuthorization(capture.headers.authorization);
-  if (auth?.algorithm !== 'AWS4-HMAC-SHA256') continue;
+  if (!auth) continue;
   const now = parseAmzDate(capture.headers['x-amz-date']);
-  test(`SigV4 vector ${file}: verifies, and tampering is detected`, async () => {
+  const kind = auth.algorithm === 'AWS4-HMAC-SHA256' ? 'SigV4' : 'SigV4a';
+  test(`${kind} vector ${file}: verifies, and tampering is detected`, async () => {
     assert.equal(await verifySigV4(capture, auth, 'test', now), null);
     const wrongSecret = await verifySigV4(capture, auth, 'nope', now);
     assert.equal(wrongSecret?.code, 'InvalidSignatureException');
@@ -59,3 +60,21 @@ for (const file of files) {
     assert.match(expired?.message ?? '', /^Signature expired/);
   });
 }
+
+test('the SigV4a vectors are among them (CLI v2 and SDK v3 with EndpointId)', { skip: files.length === 0 ? `no captures in ${dir}` : false }, () => {
+  const v4a = files.filter((f) => parseAuthorization(parseCapture(readFileSync(join(dir, f))).headers.authorization)?.algorithm === 'AWS4-ECDSA-P256-SHA256');
+  assert.deepEqual(v4a.sort(), ['cli-events-PutEvents-EndpointId.http', 'sdk-events-PutEvents-EndpointId.http']);
+});
+
+test('a SigV4a signature that is not DER, or signed by another key, is refused with AWS\'s text', async () => {
+  const capture = parseCapture(readFileSync(join(dir, 'sdk-events-PutEvents-EndpointId.http')));
+  const auth = parseAuthorization(capture.headers.authorization)!;
+  const now = parseAmzDate(capture.headers['x-amz-date']);
+  for (const signature of ['zz', '3045', auth.signature.slice(0, -2) + (auth.signature.endsWith('00') ? '01' : '00')]) {
+    const failure = await verifySigV4(capture, { ...auth, signature }, 'test', now);
+    assert.equal(failure?.code, 'InvalidSignatureException');
+    assert.match(failure?.message ?? '', /^The request signature we calculated does not match/);
+  }
+  // Another access key id derives another key pair: the same signature no longer verifies.
+  assert.equal((await verifySigV4(capture, { ...auth, accessKeyId: 'other' }, 'test', now))?.code, 'InvalidSignatureException');
+});

@@ -1,7 +1,9 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual, verify as verifyEcdsa } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { ServiceError } from '../../core/shared/service-error.js';
 import type { SigV4Authorization } from './authorization.js';
+import { canonicalStringToSign, NodeSha256 } from './canonical-request.js';
+import { SigV4aKeys } from './sigv4a-key.js';
 
 /**
  * Verifies a SigV4 signature for real: recomputes it with the AWS SDK's own signer
@@ -12,6 +14,10 @@ import type { SigV4Authorization } from './authorization.js';
  *  - a wrong signature → InvalidSignatureException (AWS's text below)
  *  - X-Amz-Date more than 5 minutes away from now → InvalidSignatureException "Signature expired"
  *    (AWS's text for requests too old; amiwatch uses it for both directions).
+ * SigV4a (`AWS4-ECDSA-P256-SHA256`, what the SDKs and the CLI send for PutEvents with an
+ * EndpointId) cannot be recomputed — ECDSA signatures are randomized — so its string to sign is
+ * built with the SDK's canonicalization and the DER signature checked against the public key
+ * derived from the caller's secret (sigv4a-key.ts).
  */
 export const MAX_SKEW_MS = 5 * 60 * 1000;
 
@@ -20,26 +26,6 @@ export interface SignedRequest {
   readonly url: string;
   readonly headers: Readonly<Record<string, string | undefined>>;
   readonly body: Buffer;
-}
-
-class NodeSha256 {
-  private readonly hash;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', toBytes(secret));
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.hash.update(toBytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return this.hash.digest();
-  }
-  reset(): void {}
-}
-
-function toBytes(data: string | ArrayBuffer | ArrayBufferView): string | Uint8Array {
-  if (typeof data === 'string') return data;
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  return new Uint8Array(data);
 }
 
 const invalidSignature = (message: string) => new ServiceError('InvalidSignatureException', message, 403);
@@ -56,9 +42,6 @@ export async function verifySigV4(
   secretAccessKey: string,
   now: number | null,
 ): Promise<ServiceError | null> {
-  if (auth.algorithm !== 'AWS4-HMAC-SHA256') {
-    return new ServiceError('IncompleteSignatureException', 'SigV4a (AWS4-ECDSA-P256-SHA256) signatures cannot be verified by amiwatch; sign with SigV4 (omit EndpointId).');
-  }
   const amzDate = request.headers['x-amz-date'];
   const signingDate = parseAmzDate(amzDate);
   if (!Number.isFinite(signingDate)) return new ServiceError('IncompleteSignatureException', 'Authorization header requires existence of either a \'X-Amz-Date\' or a \'Date\' header.');
@@ -77,6 +60,13 @@ export async function verifySigV4(
     headers[name] = value;
   }
   const [path, query = ''] = request.url.split('?', 2) as [string, string?];
+  if (auth.algorithm === 'AWS4-ECDSA-P256-SHA256') {
+    const stringToSign = await canonicalStringToSign(
+      { method: request.method, path: decodeURIComponent(path), query: parseQuery(query), headers, body: request.body },
+      { algorithm: auth.algorithm, amzDate: amzDate!, scope: `${auth.date}/${auth.service}/aws4_request`, service: auth.service, payloadHash: claimed ?? bodyHash },
+    );
+    return ecdsaSignatureValid(stringToSign, auth, secretAccessKey) ? null : invalidSignature(signatureMismatch);
+  }
   const signer = new SignatureV4({
     service: auth.service,
     region: auth.region,
@@ -100,6 +90,18 @@ export async function verifySigV4(
   const expected = /Signature=([0-9a-f]+)/.exec(String(signed.headers.authorization ?? signed.headers.Authorization))?.[1] ?? '';
   const ok = expected.length === auth.signature.length && timingSafeEqual(Buffer.from(expected), Buffer.from(auth.signature));
   return ok ? null : invalidSignature(signatureMismatch);
+}
+
+const sigV4aKeys = new SigV4aKeys();
+
+function ecdsaSignatureValid(stringToSign: string, auth: SigV4Authorization, secretAccessKey: string): boolean {
+  if (!/^(?:[0-9a-f]{2})+$/.test(auth.signature)) return false;
+  try {
+    // ECDSA over SHA-256(string to sign), the signature DER-encoded in hex.
+    return verifyEcdsa('sha256', Buffer.from(stringToSign, 'utf8'), sigV4aKeys.get(auth.accessKeyId, secretAccessKey), Buffer.from(auth.signature, 'hex'));
+  } catch {
+    return false; // not a DER signature at all
+  }
 }
 
 const signatureMismatch =

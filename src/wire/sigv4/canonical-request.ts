@@ -1,0 +1,72 @@
+import { createHash, createHmac } from 'node:crypto';
+import { SignatureV4Base } from '@smithy/signature-v4';
+
+/**
+ * The SDK's own SigV4 canonicalization (@smithy/signature-v4, pinned), for the one case where
+ * amiwatch cannot simply re-sign and compare: SigV4a. Reusing the SDK's code keeps path escaping
+ * and query ordering identical to what the clients signed.
+ */
+
+/** node:crypto behind the hash interface the SDK's signer expects. */
+export class NodeSha256 {
+  private readonly hash;
+  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
+    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', toBytes(secret));
+  }
+  update(data: string | ArrayBuffer | ArrayBufferView): void {
+    this.hash.update(toBytes(data));
+  }
+  async digest(): Promise<Uint8Array> {
+    return this.hash.digest();
+  }
+  reset(): void {}
+}
+
+function toBytes(data: string | ArrayBuffer | ArrayBufferView): string | Uint8Array {
+  if (typeof data === 'string') return data;
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return new Uint8Array(data);
+}
+
+export interface CanonicalInput {
+  readonly method: string;
+  /** Decoded path, as the signer is given it. */
+  readonly path: string;
+  readonly query: Record<string, string | string[]>;
+  /** Exactly the signed headers, lowercase names, raw values. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Buffer;
+}
+
+export interface StringToSignParts {
+  readonly algorithm: string;
+  readonly amzDate: string;
+  /** `yyyymmdd/service/aws4_request` (SigV4a) or `yyyymmdd/region/service/aws4_request`. */
+  readonly scope: string;
+  readonly service: string;
+  readonly payloadHash: string;
+}
+
+class Canonicalizer extends SignatureV4Base {
+  constructor(service: string) {
+    // Credentials and region are unused: only the canonicalization methods are called.
+    super({ service, region: '', credentials: { accessKeyId: '', secretAccessKey: '' }, sha256: NodeSha256, uriEscapePath: service !== 's3', applyChecksum: false });
+  }
+
+  stringToSign(input: CanonicalInput, parts: StringToSignParts): Promise<string> {
+    const canonicalHeaders: Record<string, string> = {};
+    // Header values trimmed with inner runs of whitespace collapsed (SigV4's canonical form).
+    for (const [name, value] of Object.entries(input.headers)) canonicalHeaders[name] = value.trim().replace(/\s+/g, ' ');
+    const request = { method: input.method, protocol: 'http:', hostname: input.headers.host ?? '', path: input.path, query: input.query, headers: input.headers, body: input.body };
+    return this.createStringToSign(parts.amzDate, parts.scope, this.createCanonicalRequest(request, canonicalHeaders, parts.payloadHash), parts.algorithm);
+  }
+}
+
+const canonicalizers = new Map<string, Canonicalizer>();
+
+/** The string to sign of a request, from exactly the headers the client listed as signed. */
+export function canonicalStringToSign(input: CanonicalInput, parts: StringToSignParts): Promise<string> {
+  let c = canonicalizers.get(parts.service);
+  if (!c) canonicalizers.set(parts.service, (c = new Canonicalizer(parts.service)));
+  return c.stringToSign(input, parts);
+}
