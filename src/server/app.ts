@@ -81,7 +81,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   try {
     // Single owner: whatever the previous process had in flight is due again now.
     await store.releaseLeases(clock.now());
-    const events = await EventsService.open({ store, clock, random });
+    const events = await EventsService.open({ store, clock, random, organizations: config.organizations });
     // EC2 keeps its own tables in the same file, through its own connection (its port is
     // synchronous-per-call and serialises its writes); in memory it has its own store.
     let ec2Store: Ec2Store;

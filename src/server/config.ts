@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { join, resolve } from 'node:path';
 import { defaultEc2Options } from '../core/ec2/options.js';
+import { noOrganizations, parseOrganizations, type Organizations } from '../core/events/organizations.js';
 import type { ImageOrigin } from '../storage/ports/ec2-store.js';
 
 /**
@@ -42,6 +43,8 @@ export interface Config {
   readonly notifyWebhookUrl: string | null;
   /** PEM file of CA certificates trusted for https SNS subscribers, besides Node's roots. */
   readonly subscriberCaFile: string | null;
+  /** Account → AWS Organization id, for bus policies conditioned on aws:PrincipalOrgID. */
+  readonly organizations: Organizations;
 }
 
 export const logLevels = ['debug', 'info', 'warn', 'error'] as const;
@@ -66,6 +69,7 @@ export const defaults: Config = Object.freeze({
   publicUrl: null,
   notifyWebhookUrl: null,
   subscriberCaFile: null,
+  organizations: noOrganizations,
 });
 
 /** One setting: its flag, its environment variable, how it reads, and what it means. */
@@ -96,6 +100,7 @@ export const configOptions: readonly ConfigOption[] = Object.freeze([
   { flag: 'public-url', env: 'AMIWATCH_PUBLIC_URL', value: 'URL', default: '(the listener)', description: 'Base of the links in messages (confirm, unsubscribe, SigningCertURL, queue URLs) when amiwatch sits behind a proxy.' },
   { flag: 'notify-webhook-url', env: 'AMIWATCH_NOTIFY_WEBHOOK_URL', value: 'URL', default: '(none)', description: 'SNS SMS and mobile-push messages are POSTed there as JSON; without it they are only recorded (GET /_amiwatch/outbox).' },
   { flag: 'subscriber-ca-file', env: 'AMIWATCH_SUBSCRIBER_CA_FILE', value: 'FILE', default: '(none)', description: 'PEM of CA certificates trusted for https SNS subscribers, besides Node’s roots.' },
+  { flag: 'organizations', env: 'AMIWATCH_ORGANIZATIONS', value: 'ORGS', default: '(none)', description: 'Which accounts belong to which AWS Organization, for event bus policies that grant by aws:PrincipalOrgID: `o-aaaaaaaaaa=111111111111,222222222222;o-bbbbbbbbbb=333333333333`.' },
   { flag: 'log-level', env: 'AMIWATCH_LOG_LEVEL', value: 'LEVEL', default: defaults.logLevel, description: `${logLevels.join(', ')}. debug also logs every event and delivery outcome.` },
   { flag: 'log-format', env: 'AMIWATCH_LOG_FORMAT', value: 'FORMAT', default: defaults.logFormat, description: 'text, or json (one object per line: time, level, msg).' },
   { flag: 'body-limit', env: 'AMIWATCH_BODY_LIMIT', value: 'BYTES', default: String(defaults.bodyLimit), description: 'Largest request body accepted.' },
@@ -151,6 +156,13 @@ export function configFromValues(values: FlagValues, env: Readonly<Record<string
   const caFile = pick('subscriber-ca-file');
   const inMemoryEnv = env.AMIWATCH_IN_MEMORY;
   const credentials = pick('credentials-file');
+  const orgs = pick('organizations');
+  let organizations = defaults.organizations;
+  try {
+    if (orgs) organizations = parseOrganizations(orgs);
+  } catch (err) {
+    throw new ConfigError(`--organizations: ${(err as Error).message}`);
+  }
   return Object.freeze({
     host: pick('host') ?? defaults.host,
     port,
@@ -170,6 +182,7 @@ export function configFromValues(values: FlagValues, env: Readonly<Record<string
     publicUrl: url('public-url'),
     notifyWebhookUrl: url('notify-webhook-url'),
     subscriberCaFile: caFile ? resolve(caFile) : null,
+    organizations,
   });
 }
 

@@ -4,6 +4,7 @@ import type { Random } from '../shared/random.js';
 import { EventBuses } from './buses.js';
 import { EventFeed } from './event-feed.js';
 import { EventsState } from './events-state.js';
+import { noOrganizations, type Organizations } from './organizations.js';
 import { EventPermissions } from './permissions.js';
 import { Ingestion } from './put-events.js';
 import { EventRules } from './rules.js';
@@ -15,6 +16,8 @@ export interface EventsServiceOptions {
   readonly store: Store;
   readonly clock: Clock;
   readonly random: Random;
+  /** Account → organization, for bus policies that name one (default: none). */
+  readonly organizations?: Organizations;
 }
 
 /**
@@ -42,7 +45,7 @@ export class EventsService {
     this.targets = new EventTargets(state);
     this.tags = new EventTags(state);
     this.permissions = new EventPermissions(state);
-    this.ingestion = new Ingestion(state, store, clock, random, this.feed);
+    this.ingestion = new Ingestion(state, store, clock, random, this.feed, options.organizations ?? noOrganizations);
     this.scheduler = new RuleScheduler(state, store, clock, random, this.feed);
   }
 

@@ -1,3 +1,4 @@
+import type { ConditionBlock } from './policy-conditions.js';
 import type { DeadLetterConfig, Tag, Target } from '@aws-sdk/client-eventbridge';
 
 /**
@@ -10,10 +11,11 @@ export type RuleStateName = 'ENABLED' | 'DISABLED' | 'ENABLED_WITH_ALL_CLOUDTRAI
 export interface PolicyStatement {
   Sid: string;
   Effect: 'Allow' | 'Deny';
-  Principal: string | { AWS: string | string[] };
+  /** Absent in a statement that names no other account (it grants nothing across accounts). */
+  Principal?: string | { AWS?: string | string[] };
   Action: string | string[];
   Resource: string | string[];
-  Condition?: Record<string, Record<string, string>>;
+  Condition?: ConditionBlock;
 }
 
 export interface BusPolicy {

@@ -4,6 +4,8 @@ import { ServiceError } from '../shared/service-error.js';
 import { requireBus } from './buses.js';
 import type { EventsState } from './events-state.js';
 import type { BusDoc, BusPolicy, PolicyStatement } from './model.js';
+import { ORG_ID, type Organizations } from './organizations.js';
+import { conditionContext, conditionHolds } from './policy-conditions.js';
 
 /** "Event bus policy: 10,240 characters" (eb-quota). */
 const MAX_POLICY = 10_240;
@@ -26,15 +28,14 @@ export class EventPermissions {
         if (!input.Action || !input.Principal || !input.StatementId) {
           throw new ServiceError('ValidationException', 'Parameter(s) Action, Principal, StatementId must be specified.');
         }
+        if (input.Condition) checkCondition(input.Condition);
         const statement: PolicyStatement = {
           Sid: input.StatementId,
           Effect: 'Allow',
           Principal: input.Principal === '*' ? '*' : { AWS: `arn:aws:iam::${input.Principal}:root` },
           Action: input.Action,
           Resource: bus.doc.arn,
-          ...(input.Condition && {
-            Condition: { [input.Condition.Type === 'StringEquals' ? 'StringEquals' : input.Condition.Type!]: { [input.Condition.Key!]: input.Condition.Value! } },
-          }),
+          ...(input.Condition && { Condition: { StringEquals: { [input.Condition.Key!]: input.Condition.Value! } } }),
         };
         const others = (bus.doc.policy?.Statement ?? []).filter((s) => s.Sid !== input.StatementId);
         policy = { Version: '2012-10-17', Statement: [...others, statement] };
@@ -80,24 +81,54 @@ function parsePolicy(text: string): BusPolicy {
   return { Version: '2012-10-17', Statement: list };
 }
 
-const asList = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+/**
+ * PutPermission's Condition: AWS documents one form only, membership of an organization
+ * (`{"Type": "StringEquals", "Key": "aws:PrincipalOrgID", "Value": "o-…"}`); anything else is
+ * refused here rather than stored and silently never granting. (A whole `Policy` may use any
+ * condition: see policy-conditions.ts.)
+ */
+function checkCondition(c: NonNullable<PutPermissionRequest['Condition']>): void {
+  if (c.Type !== 'StringEquals') throw new ServiceError('ValidationException', `Parameter Condition.Type is not valid. Reason: the only supported value is StringEquals, got ${c.Type}.`);
+  if (c.Key !== 'aws:PrincipalOrgID') throw new ServiceError('ValidationException', `Parameter Condition.Key is not valid. Reason: the only supported key is aws:PrincipalOrgID, got ${c.Key}.`);
+  if (!c.Value || !ORG_ID.test(c.Value)) throw new ServiceError('ValidationException', `Parameter Condition.Value is not valid. Reason: it must be an organization id (o-…), got ${c.Value}.`);
+}
+
+const asList = (v: string | readonly string[] | undefined): readonly string[] => (v === undefined ? [] : typeof v === 'string' ? [v] : v);
 
 function principalMatches(p: PolicyStatement['Principal'], account: string): boolean {
+  if (p === undefined) return false;
   const ids = typeof p === 'string' ? [p] : asList(p.AWS);
   return ids.some((id) => id === '*' || id === account || id === `arn:aws:iam::${account}:root`);
 }
 
 const actionMatches = (a: string | string[]): boolean => asList(a).some((x) => x === 'events:PutEvents' || x === 'events:*' || x === '*');
 
+/** Who puts an event on a bus, and what the event is: the request a bus policy judges. */
+export interface PutEventsRequestFacts {
+  readonly account: string;
+  readonly source: string;
+  readonly detailType: string;
+  /** The rule that forwards the event (an event-bus target); absent for PutEvents. */
+  readonly ruleArn?: string;
+}
+
 /**
- * Whether `account` may put events on `bus`. The owner always may; others need an Allow
- * statement for events:PutEvents naming them (or `*`) and no Deny. Conditions amiwatch cannot
- * evaluate (there are no organizations here) make a statement not apply.
+ * Whether an account may put this event on `bus`. The owner always may; another account needs an
+ * Allow statement for events:PutEvents naming it (or `*`) whose Condition holds, and no Deny
+ * statement that applies (policy-conditions.ts evaluates conditions as IAM does).
  */
-export function allowsPutEvents(bus: BusDoc, account: string): boolean {
-  if (bus.account === account) return true;
-  const applicable = (bus.policy?.Statement ?? []).filter(
-    (s) => principalMatches(s.Principal, account) && actionMatches(s.Action) && s.Condition === undefined,
-  );
+export function allowsPutEvents(bus: BusDoc, request: PutEventsRequestFacts, organizations: Organizations): boolean {
+  if (bus.account === request.account) return true;
+  const statements = (bus.policy?.Statement ?? []).filter((s) => principalMatches(s.Principal, request.account) && actionMatches(s.Action));
+  if (statements.length === 0) return false;
+  const context = conditionContext({
+    'aws:PrincipalAccount': request.account,
+    'aws:PrincipalOrgID': organizations.get(request.account),
+    'events:source': request.source,
+    'events:detail-type': request.detailType,
+    'aws:SourceAccount': request.ruleArn === undefined ? undefined : request.account,
+    'aws:SourceArn': request.ruleArn,
+  });
+  const applicable = statements.filter((s) => conditionHolds(s.Condition, context));
   return applicable.some((s) => s.Effect === 'Allow') && !applicable.some((s) => s.Effect === 'Deny');
 }

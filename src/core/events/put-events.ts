@@ -9,6 +9,7 @@ import { ServiceError } from '../shared/service-error.js';
 import type { EventFeed } from './event-feed.js';
 import type { BusEntry, EventsState } from './events-state.js';
 import { resolveBus } from './names.js';
+import type { Organizations } from './organizations.js';
 import { allowsPutEvents } from './permissions.js';
 
 /** "PutEvents: 10 entries per request"; total entry size must stay under 256 KB. */
@@ -57,6 +58,7 @@ export class Ingestion {
     private readonly clock: Clock,
     private readonly random: Random,
     private readonly feed: EventFeed,
+    private readonly organizations: Organizations,
   ) {}
 
   async putEvents(ctx: RequestContext, input: PutEventsRequest): Promise<PutEventsResponse> {
@@ -118,15 +120,17 @@ export class Ingestion {
    * Puts an existing event (its JSON text, id kept) on another bus: the event-bus target.
    * Returns null on success or the reason it cannot be delivered (never retriable). With an
    * idempotency key (one per delivery), a redelivery after a crash does not land twice.
+   * `ruleArn` is the forwarding rule (aws:SourceArn to the target bus's policy).
    */
-  async forward(targetBusArn: string, body: string, fromAccount: string, idempotencyKey?: string): Promise<{ code: string; message: string } | null> {
+  async forward(targetBusArn: string, body: string, fromAccount: string, idempotencyKey?: string, ruleArn?: string): Promise<{ code: string; message: string } | null> {
     const ref = resolveBus({ accountId: fromAccount, region: '', requestId: '' }, targetBusArn);
     const bus = this.state.bus(ref.account, ref.region, ref.name);
     if (!bus) return { code: 'NO_RESOURCE', message: `Event bus ${targetBusArn} does not exist.` };
-    if (!allowsPutEvents(bus.doc, fromAccount)) {
+    const event = JSON.parse(body) as Record<string, unknown>;
+    const facts = { account: fromAccount, source: String(event.source), detailType: String(event['detail-type']), ruleArn };
+    if (!allowsPutEvents(bus.doc, facts, this.organizations)) {
       return { code: 'NO_PERMISSIONS', message: `Account ${fromAccount} is not authorized to put events on ${targetBusArn}.` };
     }
-    const event = JSON.parse(body) as Record<string, unknown>;
     let routed: NewEvent;
     try {
       routed = this.route(bus, event, this.clock.now(), String(event.id), body, true);
@@ -160,7 +164,7 @@ export class Ingestion {
     } catch (err) {
       return entryError('ValidationException', (err as Error).message);
     }
-    if (!allowsPutEvents(bus.doc, ctx.accountId)) {
+    if (!allowsPutEvents(bus.doc, { account: ctx.accountId, source: e.Source, detailType: e.DetailType }, this.organizations)) {
       return entryError(
         'AccessDeniedException',
         `User: arn:aws:iam::${ctx.accountId}:root is not authorized to perform: events:PutEvents on resource: ${bus.doc.arn} because no resource-based policy allows the events:PutEvents action`,
