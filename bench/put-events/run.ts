@@ -95,9 +95,16 @@ async function main() {
   const results: Record<string, string> = {};
   const bare = await startServer('bare');
   await load(bare.url, 1);
+  const bareCpu0 = await ask<{ cpuMs: number }>(bare.child, 'cpu');
+  const gen0 = process.cpuUsage();
   const b = await load(bare.url, SECONDS);
+  const gen1 = process.cpuUsage(gen0);
+  const bareCpu1 = await ask<{ cpuMs: number }>(bare.child, 'cpu');
   bare.child.kill();
+  const perRequest = (cpuMs: number, rps: number) => `${fmt((cpuMs * 1000) / (rps * SECONDS))} µs`;
   results.bare = `${fmt(b.rps * 10)} events/s (${fmt(b.rps)} req/s), p50 ${fmt(pct(b.latencies, 50))} ms, p99 ${fmt(pct(b.latencies, 99))} ms`;
+  // Where the ceiling comes from: the two processes' CPU per request (the load generator is usually the limit).
+  results['bare CPU'] = `server ${perRequest(bareCpu1.cpuMs - bareCpu0.cpuMs, b.rps)} per request, load generator ${perRequest((gen1.user + gen1.system) / 1000, b.rps)} per request`;
 
   const dir = mkdtempSync(join(tmpdir(), 'amiwatch-bench-'));
   const ami = await startServer('amiwatch', dir);

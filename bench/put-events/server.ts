@@ -12,6 +12,10 @@ import { delivered, type DeliveryRequest, type Transport } from '../../src/deliv
  */
 const [mode, dataDir] = process.argv.slice(2);
 const send = (m: unknown) => process.send!(m);
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 // Exit normally on the runner's kill, so that `NODE_FLAGS=--cpu-prof` writes its profile.
 process.on('SIGTERM', () => process.exit(0));
 
@@ -27,6 +31,9 @@ if (mode === 'bare') {
     });
   });
   server.listen(0, '127.0.0.1', () => send({ ready: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }));
+  process.on('message', (m: { cmd: string }) => {
+    if (m.cmd === 'cpu') send({ cpuMs: cpuMs() });
+  });
 } else {
   let latencies: number[] = [];
   const recorder: Transport = {
@@ -41,8 +48,7 @@ if (mode === 'bare') {
       send({ latencies });
       latencies = [];
     } else if (m.cmd === 'cpu') {
-      const u = process.cpuUsage();
-      send({ cpuMs: (u.user + u.system) / 1000 });
+      send({ cpuMs: cpuMs() });
     } else if (m.cmd === 'counts') {
       send({ counts: await app.store.countDeliveries() });
     }

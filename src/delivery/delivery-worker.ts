@@ -111,7 +111,13 @@ export class DeliveryWorker {
       const now = this.o.clock.now();
       const claimed = await this.o.store.claimDue(now, this.batchSize, this.leaseMs);
       if (claimed.length === 0) return total;
-      const outcomes = await Promise.all(claimed.map((d) => this.attempt(d)));
+      const deadline = this.roundDeadline();
+      let outcomes: DeliveryOutcome[];
+      try {
+        outcomes = await Promise.all(claimed.map((d) => this.attempt(d, now, deadline.expired)));
+      } finally {
+        deadline.clear();
+      }
       await this.o.store.settle(this.o.clock.now(), outcomes);
       total += claimed.length;
       if (claimed.length < this.batchSize) return total;
@@ -132,19 +138,21 @@ export class DeliveryWorker {
     return t;
   }
 
-  private async attempt(d: ClaimedDelivery): Promise<DeliveryOutcome> {
+  /** One delivery of a round claimed at `claimedAt`; the clock is read once more, when it answered. */
+  private async attempt(d: ClaimedDelivery, claimedAt: number, expired: Promise<DeliveryResult>): Promise<DeliveryOutcome> {
     const target = this.parseTarget(d.target);
     const limits = retryLimits(target.target.RetryPolicy);
     const attempts = d.attempts + 1;
     let outcome: DeliveryOutcome;
     let letter: Omit<DeadLetter, 'target' | 'event'> | null = null;
-    if (tooOld(d.ingestedAt, this.o.clock.now(), limits)) {
+    let at = claimedAt;
+    if (tooOld(d.ingestedAt, claimedAt, limits)) {
       const message = 'the event is older than the retry policy allows';
       outcome = { id: d.id, status: 'failed', attempts: d.attempts, error: `EXHAUSTED MaximumEventAgeInSeconds: ${message}` };
       letter = { code: 'TIMEOUT', message, exhausted: 'MaximumEventAgeInSeconds', retryAttempts: Math.max(0, d.attempts - 1) };
     } else {
-      const result = await this.call(d, target, attempts);
-      const now = this.o.clock.now();
+      const result = await this.call(d, target, attempts, expired);
+      const now = (at = this.o.clock.now());
       if (result.ok) outcome = { id: d.id, status: 'delivered', attempts };
       else if (!result.retriable) {
         outcome = { id: d.id, status: 'failed', attempts, error: `${result.code}: ${result.message}` };
@@ -159,8 +167,11 @@ export class DeliveryWorker {
       }
     }
     let dlq: DlqOutcome = 'none';
-    if (letter && outcome.status === 'failed') ({ outcome, dlq } = await this.deadLetter(outcome, target, d.body, letter));
-    this.o.observer?.settled(d, outcome, this.o.clock.now(), dlq);
+    if (letter && outcome.status === 'failed') {
+      ({ outcome, dlq } = await this.deadLetter(outcome, target, d.body, letter));
+      at = this.o.clock.now();
+    }
+    this.o.observer?.settled(d, outcome, at, dlq);
     if (this.o.feed.watchingDeliveries) this.o.feed.publishDelivery({
       deliveryId: d.id,
       eventId: d.eventId,
@@ -170,7 +181,7 @@ export class DeliveryWorker {
       status: outcome.status,
       attempts: outcome.attempts,
       ...('error' in outcome && { error: outcome.error }),
-      at: this.o.clock.now(),
+      at,
     });
     return outcome;
   }
@@ -199,16 +210,20 @@ export class DeliveryWorker {
     }
   }
 
-  /** A round waits for its slowest delivery: a target that hangs must not hold up the rest. */
-  private withTimeout(p: Promise<DeliveryResult>): Promise<DeliveryResult> {
+  /**
+   * A round waits for its slowest delivery, so a target that hangs must not hold up the rest:
+   * each attempt races the round's deadline. Every attempt of a round starts in the same turn,
+   * so one timer per round gives each its full timeout (a timer per delivery cost ~1 µs each).
+   */
+  private roundDeadline(): { expired: Promise<DeliveryResult>; clear(): void } {
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<DeliveryResult>((resolve) => {
+    const expired = new Promise<DeliveryResult>((resolve) => {
       timer = setTimeout(() => resolve(failure(true, 'TIMEOUT', `no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
     });
-    return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+    return { expired, clear: () => clearTimeout(timer) };
   }
 
-  private async call(d: ClaimedDelivery, target: DeliveryTarget & { service: string }, attempt: number): Promise<DeliveryResult> {
+  private async call(d: ClaimedDelivery, target: DeliveryTarget & { service: string }, attempt: number, expired: Promise<DeliveryResult>): Promise<DeliveryResult> {
     const service = target.service;
     const transport = this.o.transports.get(service);
     if (!transport) return failure(false, 'NO_RESOURCE', `amiwatch has no ${service || 'unknown'} transport for target ${target.target.Arn}`);
@@ -223,7 +238,7 @@ export class DeliveryWorker {
               ruleArn: target.ruleArn,
               ingestionTime: new Date(d.ingestedAt).toISOString(),
             });
-      return await this.withTimeout(transport.deliver({ target, payload, event: d.body, eventId: d.eventId, ingestedAt: d.ingestedAt, attempt }));
+      return await Promise.race([transport.deliver({ target, payload, event: d.body, eventId: d.eventId, ingestedAt: d.ingestedAt, attempt }), expired]);
     } catch (err) {
       this.o.onError?.(err);
       return failure(true, 'INTERNAL_ERROR', (err as Error).message);

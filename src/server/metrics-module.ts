@@ -29,8 +29,8 @@ export function startMetrics(o: { clock: Clock; feed: EventFeed }): MetricsModul
       const bus = busName(e.busArn);
       for (const rule of e.rules) {
         const dims = { EventBusName: bus, RuleName: rule };
-        hub.record('AWS/Events', 'MatchedEvents', dims);
-        hub.record('AWS/Events', 'TriggeredRules', dims);
+        hub.record('AWS/Events', 'MatchedEvents', dims, 1, e.ingestedAt);
+        hub.record('AWS/Events', 'TriggeredRules', dims, 1, e.ingestedAt);
       }
     }
   });
@@ -38,19 +38,19 @@ export function startMetrics(o: { clock: Clock; feed: EventFeed }): MetricsModul
     settled(d, outcome, at, dlq) {
       const dims = { EventBusName: busName(d.busArn), RuleName: ruleName(d.ruleArn) };
       if (outcome.attempts > d.attempts) {
-        hub.record('AWS/Events', 'InvocationAttempts', dims);
-        if (d.attempts > 0) hub.record('AWS/Events', 'RetryInvocationAttempts', dims);
+        hub.record('AWS/Events', 'InvocationAttempts', dims, 1, at);
+        if (d.attempts > 0) hub.record('AWS/Events', 'RetryInvocationAttempts', dims, 1, at);
       }
       if (outcome.status === 'delivered') {
-        hub.record('AWS/Events', 'SuccessfulInvocationAttempts', dims);
-        hub.record('AWS/Events', 'Invocations', dims);
-        hub.record('AWS/Events', 'IngestionToInvocationSuccessLatency', dims, Math.max(0, at - d.ingestedAt));
+        hub.record('AWS/Events', 'SuccessfulInvocationAttempts', dims, 1, at);
+        hub.record('AWS/Events', 'Invocations', dims, 1, at);
+        hub.record('AWS/Events', 'IngestionToInvocationSuccessLatency', dims, Math.max(0, at - d.ingestedAt), at);
       } else if (outcome.status === 'failed') {
-        hub.record('AWS/Events', 'Invocations', dims);
-        hub.record('AWS/Events', 'FailedInvocations', dims);
-        hub.record('AWS/Events', 'DeadLetterInvocations', dims);
-        if (dlq === 'sent') hub.record('AWS/Events', 'InvocationsSentToDlq', dims);
-        if (dlq === 'failed') hub.record('AWS/Events', 'InvocationsFailedToBeSentToDlq', dims);
+        hub.record('AWS/Events', 'Invocations', dims, 1, at);
+        hub.record('AWS/Events', 'FailedInvocations', dims, 1, at);
+        hub.record('AWS/Events', 'DeadLetterInvocations', dims, 1, at);
+        if (dlq === 'sent') hub.record('AWS/Events', 'InvocationsSentToDlq', dims, 1, at);
+        if (dlq === 'failed') hub.record('AWS/Events', 'InvocationsFailedToBeSentToDlq', dims, 1, at);
       }
     },
   };

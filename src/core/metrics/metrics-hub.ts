@@ -42,7 +42,7 @@ export class MetricsHub implements MetricsRecorder {
     }
   }
 
-  record(namespace: Namespace, name: string, dimensions: Dimensions, value = 1): void {
+  record(namespace: Namespace, name: string, dimensions: Dimensions, value = 1, at?: number): void {
     const d = metricDef(namespace, name);
     if (!d || !Number.isFinite(value)) return;
     if (this.generation !== this.series.generation) {
@@ -70,7 +70,7 @@ export class MetricsHub implements MetricsRecorder {
     }
     if ('inc' in cell.child) cell.pending += value;
     else cell.child.observe(value);
-    this.series.addTo(cell.series, value, this.clock.now());
+    this.series.addTo(cell.series, value, at ?? this.clock.now());
   }
 
   /** Moves a count metric's pending increments into prom-client (at scrape time). */

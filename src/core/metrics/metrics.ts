@@ -10,8 +10,12 @@ export type Namespace = 'AWS/Events' | 'AWS/SNS' | 'AWS/Lambda';
 export type Dimensions = Readonly<Record<string, string>>;
 
 export interface MetricsRecorder {
-  /** A count (value defaults to 1) or, for latency and duration metrics, one observation in ms. */
-  record(namespace: Namespace, name: string, dimensions: Dimensions, value?: number): void;
+  /**
+   * A count (value defaults to 1) or, for latency and duration metrics, one observation in ms.
+   * `at` (ms) is when it happened, when the caller already knows (default: the clock's now) —
+   * the hot paths record several metrics per event and read the clock once.
+   */
+  record(namespace: Namespace, name: string, dimensions: Dimensions, value?: number, at?: number): void;
 }
 
 export const noMetrics: MetricsRecorder = Object.freeze({ record() {} });
