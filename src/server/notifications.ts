@@ -11,6 +11,7 @@ import { missingLambda, type LambdaInvoker } from '../delivery/sns/lambda-invoke
 import { Mailbox, smtpSender, type MailSender } from '../delivery/sns/mail.js';
 import { Outbox, webhookProvider, type NotifyProvider } from '../delivery/sns/outbox.js';
 import { loadOrCreateSigningKey, rsaSigner } from '../delivery/sns/signing-key.js';
+import { PendingDeliveries } from '../delivery/sns/pending-deliveries.js';
 import { SnsEndpointDrivers } from '../delivery/sns/sns-endpoints.js';
 import type { Transport } from '../delivery/transport.js';
 import type { DeadLetterSink } from '../delivery/dead-letter.js';
@@ -88,6 +89,7 @@ export async function openNotifications(o: NotificationsOptions): Promise<Notifi
     outbox,
     lambda: o.lambda ?? missingLambda,
     log: deliveryLog,
+    pending: new PendingDeliveries(store),
     ...(ca && { ca }),
     links: {
       subscribeUrl: (topicArn, token) => `${base()}${SNS_PUBLIC}/confirm?Action=ConfirmSubscription&TopicArn=${enc(topicArn)}&Token=${enc(token)}`,
@@ -96,6 +98,9 @@ export async function openNotifications(o: NotificationsOptions): Promise<Notifi
     },
   });
   const sns = await SnsService.open({ store, clock, random, endpoints: drivers, onPublished: (arn) => o.metrics?.published(arn) });
+  // HTTP/S and mail deliveries a previous process accepted and did not settle carry on.
+  const resumed = await drivers.resume();
+  if (resumed > 0) o.log(`sns: resuming ${resumed} pending HTTP/S or mail deliver${resumed === 1 ? 'y' : 'ies'}`);
   const internal = (service: string) => (err: unknown) => o.log(`${service}: internal error: ${(err as Error).stack ?? String(err)}`);
   const control = notificationsControl({ sns, certPem: key.certPem, log: deliveryLog, mailbox, outbox });
   return {
@@ -122,7 +127,9 @@ export async function openNotifications(o: NotificationsOptions): Promise<Notifi
       { prefix: '/_amiwatch/outbox', handler: control },
     ],
     async close() {
-      // Ends long polls; background HTTP/mail retries are dropped (their timers do not hold the process).
+      // Ends long polls. HTTP/mail deliveries waiting to retry stay in the store (their timers
+      // do not hold the process) and resume at the next start.
+      drivers.stop();
       sqs.close();
       smtp?.close();
     },

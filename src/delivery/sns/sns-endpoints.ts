@@ -10,6 +10,7 @@ import { post, retryDelay, retryPolicyFor } from './http-driver.js';
 import type { LambdaInvoker } from './lambda-invoker.js';
 import type { MailSender } from './mail.js';
 import type { Outbox } from './outbox.js';
+import type { PendingDelivery, PendingDeliveries } from './pending-deliveries.js';
 
 export interface LinkBuilder extends Links {
   confirmPageUrl(topicArn: string, token: string): string;
@@ -26,6 +27,8 @@ export interface SnsDriversOptions {
   readonly outbox: Outbox;
   readonly lambda: LambdaInvoker;
   readonly log: SnsDeliveryLog;
+  /** Where remote deliveries wait, durably, until they settle. */
+  readonly pending: PendingDeliveries;
   /** Extra certificates trusted for https subscribers (PEM). */
   readonly ca?: readonly string[];
   /** Waits between HTTP retries (tests pass one that does not sleep). */
@@ -37,13 +40,20 @@ const HTTP_CONCURRENCY = 16;
 
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
+/** Mail is tried 3 times, 1 s then 2 s apart (SMTP servers that are briefly down). */
+const MAIL_ATTEMPTS = 3;
+
 /**
  * The protocol drivers behind core's SnsEndpoints port. sqs and lambda are in-process and
- * settle before `deliver` resolves; http/https and email run in the background with their own
- * retries (HTTP per the delivery policy), every outcome landing in the delivery log.
+ * settle before `deliver` resolves; http/https and email are recorded as pending deliveries
+ * (durably) before `deliver` resolves, then run in the background with their own retries (HTTP
+ * per the delivery policy), every outcome landing in the delivery log. `resume()` restarts the
+ * pending ones after a restart.
  */
 export class SnsEndpointDrivers implements SnsEndpoints {
   private readonly inflight = new Set<Promise<void>>();
+  /** Set by stop(): waiting deliveries stay pending in the store for the next process. */
+  private stopped = false;
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(private readonly o: SnsDriversOptions) {
@@ -53,6 +63,14 @@ export class SnsEndpointDrivers implements SnsEndpoints {
   /** Resolves when every background delivery started so far has finished (tests, shutdown). */
   async idle(): Promise<void> {
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+  }
+
+  /**
+   * Stops retrying: deliveries waiting for their next attempt are left in the store (the next
+   * start resumes them); attempts already under way finish. For a server that is closing.
+   */
+  stop(): void {
+    this.stopped = true;
   }
 
   private background(work: Promise<void>): void {
@@ -68,7 +86,7 @@ export class SnsEndpointDrivers implements SnsEndpoints {
     const messageId = this.o.random.uuid();
     const doc = confirmationDoc('SubscriptionConfirmation', messageId, sub, sub.token ?? '', topic, this.o.clock.now(), this.o.signer, this.o.links);
     if (sub.protocol === 'http' || sub.protocol === 'https') {
-      this.background(this.httpDeliver(sub, topic, messageId, 'SubscriptionConfirmation', JSON.stringify(doc), 'confirmation', false));
+      await this.httpDeliver(sub, topic, messageId, 'SubscriptionConfirmation', JSON.stringify(doc), 'confirmation', false);
     } else {
       const url = this.o.links.confirmPageUrl(topic.arn, sub.token ?? '');
       const text =
@@ -77,7 +95,7 @@ export class SnsEndpointDrivers implements SnsEndpoints {
           : `You have chosen to subscribe to the topic: \n${topic.arn}\n\nTo confirm this subscription, click or visit the link below (If this was in error no action is necessary): \n${url}\n\n` +
             'Please do not reply directly to this email. If you wish to remove yourself from receiving all future SNS subscription confirmation requests please send an email to sns-opt-out';
       const html = `<p>You have chosen to subscribe to the topic:<br>${topic.arn}</p><p>To confirm this subscription, click or visit the link below (If this was in error no action is necessary):<br><a href="${escape(url)}">Confirm subscription</a></p>`;
-      this.background(this.mail(sub, topic, messageId, 'AWS Notification - Subscription Confirmation', text, 'confirmation', sub.protocol === 'email' ? html : undefined));
+      await this.mail(sub, topic, messageId, 'AWS Notification - Subscription Confirmation', text, 'confirmation', sub.protocol === 'email' ? html : undefined);
     }
   }
 
@@ -91,15 +109,12 @@ export class SnsEndpointDrivers implements SnsEndpoints {
       case 'http':
       case 'https': {
         const body = raw ? messageFor(n, sub.protocol) : JSON.stringify(notificationDoc(n, sub, topic, this.o.signer, this.o.links));
-        this.background(this.httpDeliver(sub, topic, n.messageId, 'Notification', body, 'notification', raw));
-        return;
+        return this.httpDeliver(sub, topic, n.messageId, 'Notification', body, 'notification', raw);
       }
       case 'email':
-        this.background(this.mail(sub, topic, n.messageId, n.subject ?? 'AWS Notification Message', messageFor(n, 'email') + emailFooter(sub, this.o.links), 'notification'));
-        return;
+        return this.mail(sub, topic, n.messageId, n.subject ?? 'AWS Notification Message', messageFor(n, 'email') + emailFooter(sub, this.o.links), 'notification');
       case 'email-json':
-        this.background(this.mail(sub, topic, n.messageId, n.subject ?? 'AWS Notification Message', JSON.stringify(notificationDoc(n, sub, topic, this.o.signer, this.o.links)), 'notification'));
-        return;
+        return this.mail(sub, topic, n.messageId, n.subject ?? 'AWS Notification Message', JSON.stringify(notificationDoc(n, sub, topic, this.o.signer, this.o.links)), 'notification');
       case 'sms':
       case 'application': {
         const r = await this.o.outbox.record({
@@ -140,6 +155,7 @@ export class SnsEndpointDrivers implements SnsEndpoints {
     this.record(sub, n.messageId, 'notification', r.ok ? 'delivered' : 'failed', 1, r.ok ? undefined : `${r.code}: ${r.message}`);
   }
 
+  /** Records an HTTP/S post as pending (durably), then runs it in the background. */
   private async httpDeliver(sub: SubscriptionDoc, topic: TopicDoc, messageId: string, type: string, body: string, kind: SnsDeliveryRecord['kind'], raw: boolean): Promise<void> {
     const { retry, contentType } = retryPolicyFor(sub, topic);
     const headers: Record<string, string> = {
@@ -151,13 +167,78 @@ export class SnsEndpointDrivers implements SnsEndpoints {
       ...(kind === 'notification' && { 'x-amz-sns-subscription-arn': sub.arn }),
       ...(raw && { 'x-amz-sns-rawdelivery': 'true' }),
     };
-    for (let attempt = 1; ; attempt++) {
-      const r = await this.limited(sub.endpoint, () => post({ url: sub.endpoint, headers, body, ...(this.o.ca && { ca: this.o.ca }) }));
-      if (r.ok) return this.record(sub, messageId, kind, 'delivered', attempt);
-      if (attempt > retry.numRetries) return this.record(sub, messageId, kind, 'failed', attempt, r.error);
-      this.record(sub, messageId, kind, 'retrying', attempt, r.error);
-      await this.sleep(retryDelay(retry, attempt) * 1000);
+    await this.promise(sub, messageId, kind, { http: { headers, body, retry } });
+  }
+
+  private async mail(sub: SubscriptionDoc, topic: TopicDoc, messageId: string, subject: string, text: string, kind: SnsDeliveryRecord['kind'], html?: string): Promise<void> {
+    const fromName = topic.attributes.DisplayName || 'AWS Notifications';
+    await this.promise(sub, messageId, kind, { mail: { fromName, fromAddress: this.o.mailFrom, to: sub.endpoint, subject, text, ...(html && { html }) } });
+  }
+
+  private async promise(sub: SubscriptionDoc, messageId: string, kind: SnsDeliveryRecord['kind'], send: PendingDelivery['send']): Promise<void> {
+    const job: PendingDelivery = {
+      id: this.o.random.uuid(), topicArn: sub.topicArn, subscriptionArn: sub.arn, protocol: sub.protocol, endpoint: sub.endpoint,
+      messageId, kind, send, attempts: 0, dueAt: this.o.clock.now(),
+    };
+    await this.o.pending.save(job);
+    this.background(this.run(job));
+  }
+
+  /** Restarts every delivery a previous process promised and did not settle; returns how many. */
+  async resume(): Promise<number> {
+    const jobs = await this.o.pending.all();
+    for (const job of jobs) this.background(this.run(job));
+    return jobs.length;
+  }
+
+  /**
+   * Attempts until delivered or out of retries. After each failure the job is saved with its
+   * next due time before waiting, so a restart neither repeats the wait from zero nor forgets it.
+   */
+  private async run(job: PendingDelivery): Promise<void> {
+    const sub = { arn: job.subscriptionArn, topicArn: job.topicArn, protocol: job.protocol, endpoint: job.endpoint } as SubscriptionDoc;
+    for (;;) {
+      if (job.attempts > 0) await this.sleep(Math.max(0, job.dueAt - this.o.clock.now()));
+      if (this.stopped) return;
+      const attempt = job.attempts + 1;
+      const error = await this.attempt(job);
+      if (error === null) {
+        await this.o.pending.remove(job.id);
+        return this.record(sub, job.messageId, job.kind, 'delivered', attempt);
+      }
+      const delayMs = this.retryDelayMs(job, attempt);
+      if (delayMs === null) {
+        await this.o.pending.remove(job.id);
+        return this.record(sub, job.messageId, job.kind, 'failed', attempt, error);
+      }
+      this.record(sub, job.messageId, job.kind, 'retrying', attempt, error);
+      job = { ...job, attempts: attempt, dueAt: this.o.clock.now() + delayMs };
+      await this.o.pending.save(job);
     }
+  }
+
+  /** One attempt: null when delivered, else the reason. */
+  private async attempt(job: PendingDelivery): Promise<string | null> {
+    if ('http' in job.send) {
+      const { headers, body } = job.send.http;
+      const r = await this.limited(job.endpoint, () => post({ url: job.endpoint, headers, body, ...(this.o.ca && { ca: this.o.ca }) }));
+      return r.ok ? null : r.error;
+    }
+    try {
+      await this.o.mail.send(job.send.mail);
+      return null;
+    } catch (err) {
+      return (err as Error).message;
+    }
+  }
+
+  /** The wait before the next attempt after `attempt` failed, or null when there is none. */
+  private retryDelayMs(job: PendingDelivery, attempt: number): number | null {
+    if ('http' in job.send) {
+      const { retry } = job.send.http;
+      return attempt > retry.numRetries ? null : retryDelay(retry, attempt) * 1000;
+    }
+    return attempt >= MAIL_ATTEMPTS ? null : 1000 * attempt;
   }
 
   /** At most HTTP_CONCURRENCY requests in flight per endpoint; the rest wait their turn (in order). */
@@ -175,20 +256,6 @@ export class SnsEndpointDrivers implements SnsEndpoints {
       const next = slot.waiting.shift();
       if (next) next();
       else if (slot.active === 0) this.slots.delete(endpoint);
-    }
-  }
-
-  private async mail(sub: SubscriptionDoc, topic: TopicDoc, messageId: string, subject: string, text: string, kind: SnsDeliveryRecord['kind'], html?: string): Promise<void> {
-    const fromName = topic.attributes.DisplayName || 'AWS Notifications';
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.o.mail.send({ fromName, fromAddress: this.o.mailFrom, to: sub.endpoint, subject, text, ...(html && { html }) });
-        return this.record(sub, messageId, kind, 'delivered', attempt);
-      } catch (err) {
-        if (attempt >= 3) return this.record(sub, messageId, kind, 'failed', attempt, (err as Error).message);
-        this.record(sub, messageId, kind, 'retrying', attempt, (err as Error).message);
-        await this.sleep(1000 * attempt);
-      }
     }
   }
 }
