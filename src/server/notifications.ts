@@ -58,7 +58,7 @@ export interface Notifications {
 export async function openNotifications(o: NotificationsOptions): Promise<Notifications> {
   const { config, store, clock, random } = o;
   const base = () => config.publicUrl ?? o.baseUrl();
-  const sqs = await SqsService.open({ store, clock, random, endpoint: base });
+  const sqs = await SqsService.open({ store, clock, random, endpoint: base, onError: (err) => o.log(`sqs: a message move task's step failed (retried): ${String(err)}`) });
   const key = await loadOrCreateSigningKey(store);
   const signer = rsaSigner(key, '');
   Object.defineProperty(signer, 'certUrl', { get: () => `${base()}${SNS_PUBLIC}/${CERT_FILE}` });
@@ -122,8 +122,8 @@ export async function openNotifications(o: NotificationsOptions): Promise<Notifi
       { prefix: '/_amiwatch/outbox', handler: control },
     ],
     async close() {
-      // Ends long polls; background HTTP/mail retries are dropped (their timers do not hold the process).
-      sqs.close();
+      // Ends long polls and move tasks; background HTTP/mail retries are dropped (their timers do not hold the process).
+      await sqs.close();
       smtp?.close();
     },
   };
