@@ -87,6 +87,20 @@ describe('StartMessageMoveTask / ListMessageMoveTasks / CancelMessageMoveTask (S
     const handle = (sourceArn: string) => Buffer.from(JSON.stringify({ taskId: '10f57157-fc38-4da9-a113-4de7e12d05dd', sourceArn })).toString('base64');
     await rejects(sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle: handle(arn('v-nope')) })), 'ResourceNotFoundException', "The resource that you specified for the SourceArn parameter doesn't exist.");
     await rejects(sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle: handle(arn('v-dlq')) })), 'ResourceNotFoundException', 'Task does not exist.');
+    // Members of the wrong type, or no structure at all: an AWS-shaped error, never a 500.
+    const raw = async (op: string, body: string) => {
+      const res = await fetch(app.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AmazonSQS.${op}`, authorization: `AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=${'0'.repeat(64)}` },
+        body,
+      });
+      return { status: res.status, type: ((await res.json()) as { __type: string }).__type };
+    };
+    assert.deepEqual(await raw('StartMessageMoveTask', 'null'), { status: 400, type: 'com.amazonaws.sqs#SerializationException' });
+    assert.deepEqual(await raw('StartMessageMoveTask', JSON.stringify({ SourceArn: arn('v-dlq'), MaxNumberOfMessagesPerSecond: 'fast' })), { status: 400, type: 'com.amazonaws.sqs#InvalidParameterValue' });
+    assert.deepEqual(await raw('StartMessageMoveTask', JSON.stringify({ SourceArn: 42 })), { status: 404, type: 'com.amazonaws.sqs#ResourceNotFoundException' });
+    assert.deepEqual(await raw('CancelMessageMoveTask', JSON.stringify({ TaskHandle: 42 })), { status: 400, type: 'com.amazonaws.sqs#InvalidParameterValue' });
+    assert.deepEqual(await raw('ListMessageMoveTasks', JSON.stringify({ SourceArn: arn('v-dlq'), MaxResults: '5' })), { status: 400, type: 'com.amazonaws.sqs#InvalidParameterValue' });
   });
 
   it('moves the DLQ to a chosen queue as new messages; the list shows it COMPLETED', async () => {

@@ -62,6 +62,8 @@ async function json(service: SqsService, request: WireRequest, target: string, o
     } catch {
       throw new ServiceError('SerializationException', 'Malformed JSON in the request body.');
     }
+    // Every SQS input is a structure: `null`, a list or a string is refused here, not deep in a service.
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new ServiceError('SerializationException', 'The request body must be a JSON object.');
     const out = await call(service, input as never, ctx);
     return { status: 200, headers: { 'content-type': JSON_TYPE, 'x-amzn-requestid': ctx.requestId }, body: JSON.stringify(out ?? {}) };
   } catch (err) {
