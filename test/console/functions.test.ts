@@ -52,7 +52,8 @@ const INLINE = `export const handler = async (event) => {
 test('Create function with inline code, from the keyboard alone; invoke it; see its result and logs', { timeout: 60_000 }, async () => {
   const page = await h.page();
   await page.goto(`${h.app.url}/#/functions`);
-  await page.getByRole('button', { name: 'Create function' }).focus();
+  await page.getByRole('heading', { name: 'Lambda functions' }).waitFor();
+  await tab(page, 'Create function', button('Create function'));
   await page.keyboard.press('Enter');
   const form = page.getByRole('form', { name: 'Create function' });
   await tab(page, 'Function name', named('Function name'));

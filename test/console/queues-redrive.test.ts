@@ -49,7 +49,7 @@ test('a DLQ shows whose it is; redrive to the source queue, with the keyboard al
   await orders.getByText('after 1 receives').waitFor();
   assert.equal(await orders.getByRole('button', { name: 'Start DLQ redrive' }).count(), 0, 'only a DLQ can be redriven');
 
-  await dlq.getByRole('button', { name: 'Start DLQ redrive' }).focus();
+  await tab(page, "orders-dlq's Start DLQ redrive", `(el) => (${button('Start DLQ redrive')})(el) && el.closest('tbody').dataset.testid === 'queue-orders-dlq'`);
   await page.keyboard.press('Enter');
   await dlq.getByText('Each message goes back to the queue it was dead-lettered from: orders.').waitFor();
   await dlq.getByText('No redrive yet.').waitFor();

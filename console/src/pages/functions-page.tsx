@@ -118,7 +118,7 @@ function FunctionDetail({ fn, region }: { fn: FunctionConfig; region: string }) 
       </div>
       <div>
         <h3>Recent logs</h3>
-        {logs.length === 0 ? <p class="hint">No invocations yet.</p> : <pre data-testid="function-logs">{logs.map((l) => `${l.timestamp} ${l.message}`).join('\n')}</pre>}
+        {logs.length === 0 ? <p class="hint">No invocations yet.</p> : <pre class="logs" data-testid="function-logs">{logs.map((l) => `${l.timestamp} ${l.message}`).join('\n')}</pre>}
       </div>
     </div>
   );
