@@ -46,6 +46,11 @@ export class MessageMoveTasks {
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;
   private stopped = false;
+  /**
+   * Messages each rate-limited task moved in its current second. Kept in memory only: after a
+   * restart a task starts a fresh second, so it never bursts to catch up on the time it was down.
+   */
+  private readonly thisSecond = new Map<string, { second: number; moved: number }>();
 
   constructor(
     private readonly state: SqsState,
@@ -98,6 +103,7 @@ export class MessageMoveTasks {
     if (!task || task.sourceArn !== sourceArn) throw taskNotFound();
     if (task.status !== 'RUNNING') throw new ServiceError('InvalidParameterValue', `Value for parameter TaskHandle is invalid. Reason: Only a task in status RUNNING can be cancelled; this one is ${task.status}.`);
     const cancelled: MoveTaskDoc = { ...task, status: 'CANCELLED' };
+    this.thisSecond.delete(taskId);
     await this.state.putTask(cancelled);
     return { ApproximateNumberOfMessagesMoved: cancelled.moved };
   }
@@ -145,7 +151,10 @@ export class MessageMoveTasks {
     const source = task && this.state.queues.get(task.sourceArn);
     if (!task || task.status !== 'RUNNING' || !source) return;
     const now = this.clock.now();
-    const budget = task.rate === undefined ? BATCH : Math.min(BATCH, task.rate * (Math.floor((now - task.startedAt) / 1000) + 1) - task.moved);
+    const second = Math.floor(now / 1000);
+    const window = this.thisSecond.get(taskId);
+    const movedThisSecond = window?.second === second ? window.moved : 0;
+    const budget = task.rate === undefined ? BATCH : Math.min(BATCH, task.rate - movedThisSecond);
     if (budget <= 0) return;
     const { picked, more } = this.pick(source, task, budget, now);
     const moves: RedriveMove[] = [];
@@ -161,6 +170,8 @@ export class MessageMoveTasks {
     }
     const status = failure !== undefined ? 'FAILED' : more ? 'RUNNING' : 'COMPLETED';
     const next: MoveTaskDoc = { ...task, moved: task.moved + moves.length, status, ...(failure !== undefined && { failureReason: failure }) };
+    if (status === 'RUNNING') this.thisSecond.set(taskId, { second, moved: movedThisSecond + moves.length });
+    else this.thisSecond.delete(taskId);
     await this.state.redrive(source, moves, next);
   }
 
