@@ -59,7 +59,7 @@ export interface Notifications {
 export async function openNotifications(o: NotificationsOptions): Promise<Notifications> {
   const { config, store, clock, random } = o;
   const base = () => config.publicUrl ?? o.baseUrl();
-  const sqs = await SqsService.open({ store, clock, random, endpoint: base });
+  const sqs = await SqsService.open({ store, clock, random, endpoint: base, onError: (err) => o.log(`sqs: a message move task's step failed (retried): ${String(err)}`) });
   const key = await loadOrCreateSigningKey(store);
   const signer = rsaSigner(key, '');
   Object.defineProperty(signer, 'certUrl', { get: () => `${base()}${SNS_PUBLIC}/${CERT_FILE}` });
@@ -127,10 +127,10 @@ export async function openNotifications(o: NotificationsOptions): Promise<Notifi
       { prefix: '/_amiwatch/outbox', handler: control },
     ],
     async close() {
-      // Ends long polls. HTTP/mail deliveries waiting to retry stay in the store (their timers
-      // do not hold the process) and resume at the next start.
+      // Ends long polls and move tasks. HTTP/mail deliveries waiting to retry stay in the store
+      // (their timers do not hold the process) and resume at the next start.
       drivers.stop();
-      sqs.close();
+      await sqs.close();
       smtp?.close();
     },
   };

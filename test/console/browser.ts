@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -51,3 +52,19 @@ export async function openHarness(options: Parameters<typeof startTestServer>[1]
     },
   };
 }
+
+/** Predicates on `document.activeElement` for `tab`: an element by its aria-label, a button by its text. */
+export const named = (label: string) => `(el) => el.getAttribute('aria-label') === ${JSON.stringify(label)}`;
+export const button = (text: string) => `(el) => el.tagName === 'BUTTON' && el.textContent.trim() === ${JSON.stringify(text)}`;
+
+/** Presses Tab until the focused element satisfies `predicate` (the path a keyboard user takes). */
+export async function tab(page: Page, description: string, predicate: string, limit = 80): Promise<void> {
+  for (let i = 0; i < limit; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate(`(${predicate})(document.activeElement)`)) return;
+  }
+  assert.fail(`Tab never reached ${description}`);
+}
+
+/** How many pixels the page is wider than a window (0 or less: no horizontal scrolling). */
+export const overflowX = (page: Page): Promise<number> => page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');

@@ -1,7 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Page } from 'playwright-core';
-import { openHarness, type Harness } from './browser.js';
+import { button, named, openHarness, overflowX, tab, type Harness } from './browser.js';
 
 /**
  * The console's pages beyond the guide's path: the wizard from the keyboard alone, a 768 px
@@ -21,16 +20,6 @@ before(async () => {
 });
 after(() => h.close());
 
-const named = (label: string) => `(el) => el.getAttribute('aria-label') === ${JSON.stringify(label)}`;
-const button = (text: string) => `(el) => el.tagName === 'BUTTON' && el.textContent.trim() === ${JSON.stringify(text)}`;
-/** Presses Tab until the focused element satisfies `predicate` (the path a keyboard user takes). */
-async function tab(page: Page, description: string, predicate: string): Promise<void> {
-  for (let i = 0; i < 80; i++) {
-    await page.keyboard.press('Tab');
-    if (await page.evaluate(`(${predicate})(document.activeElement)`)) return;
-  }
-  assert.fail(`Tab never reached ${description}`);
-}
 
 test('the create-rule wizard works with the keyboard alone', { timeout: 30_000 }, async () => {
   const page = await h.page();
@@ -65,7 +54,7 @@ test('a 768 px window: no horizontal scrolling, navigation still reachable', { t
     await page.goto(`${h.app.url}/#/${route}`);
     await page.locator('h1').first().waitFor();
     await page.waitForTimeout(200);
-    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    const overflow = await overflowX(page);
     assert.ok(overflow <= 0, `${route}: ${overflow}px wider than the window`);
     assert.ok(await page.getByRole('navigation').getByRole('link', { name: 'AMIs' }).isVisible(), `${route}: navigation visible`);
   }

@@ -1,3 +1,4 @@
+import { toBase64 } from './base64.js';
 import { ApiError, send } from './http.js';
 
 /** Lambda over its REST-JSON protocol (`/2015-03-31/functions/…`), signed for service `lambda`. */
@@ -9,6 +10,11 @@ export interface FunctionConfig {
   LastModified?: string;
   Description?: string;
   State?: string;
+  MemorySize?: number;
+  Timeout?: number;
+  CodeSize?: number;
+  Role?: string;
+  Environment?: { Variables?: Record<string, string> };
 }
 
 async function lambda(method: string, path: string, body = '', headers: Record<string, string> = {}): Promise<Response> {
@@ -38,4 +44,55 @@ export async function functionLogs(name: string, region: string): Promise<{ requ
   const body = (await res.json()) as { events?: { requestId: string; timestamp: string; message: string }[]; error?: string };
   if (!res.ok) throw new Error(body.error ?? res.statusText);
   return body.events ?? [];
+}
+
+/** What the create form sends: CreateFunction's members, the package as bytes (sent as base64). */
+export interface NewFunction {
+  FunctionName: string;
+  Runtime: string;
+  Handler: string;
+  Role: string;
+  MemorySize: number;
+  Timeout: number;
+  Variables: Record<string, string>;
+  zip: Uint8Array;
+}
+
+const fn = (name: string, rest = '') => `/2015-03-31/functions/${encodeURIComponent(name)}${rest}`;
+
+export async function createFunction(f: NewFunction): Promise<FunctionConfig> {
+  const { zip, Variables, ...config } = f;
+  const body = { ...config, PackageType: 'Zip', Code: { ZipFile: toBase64(zip) }, ...(Object.keys(Variables).length > 0 && { Environment: { Variables } }) };
+  return (await (await lambda('POST', '/2015-03-31/functions', JSON.stringify(body))).json()) as FunctionConfig;
+}
+
+export async function updateFunctionCode(name: string, zip: Uint8Array): Promise<FunctionConfig> {
+  return (await (await lambda('PUT', fn(name, '/code'), JSON.stringify({ ZipFile: toBase64(zip) }))).json()) as FunctionConfig;
+}
+
+export async function deleteFunction(name: string): Promise<void> {
+  await lambda('DELETE', fn(name));
+}
+
+/** GetFunction: the configuration and where the deployment package can be read. */
+export async function getFunction(name: string): Promise<{ Configuration: FunctionConfig; Code?: { Location?: string } }> {
+  return (await (await lambda('GET', fn(name))).json()) as { Configuration: FunctionConfig; Code?: { Location?: string } };
+}
+
+/** Whether a function of that name exists in the region (GetFunction answers 404 when not). */
+export async function functionExists(name: string): Promise<boolean> {
+  try {
+    await getFunction(name);
+    return true;
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) return false;
+    throw e;
+  }
+}
+
+/** The deployment package at GetFunction's Code.Location (amiwatch serves it on its control API). */
+export async function functionPackage(location: string): Promise<Uint8Array> {
+  const res = await send('GET', location, 'amiwatch', {});
+  if (!res.ok) throw new ApiError('Error', `Could not read the deployment package (${res.status}).`, res.status);
+  return new Uint8Array(await res.arrayBuffer());
 }

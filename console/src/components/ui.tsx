@@ -3,9 +3,9 @@ import type { ComponentChildren } from 'preact';
 /** Small shared pieces: state badges, empty states, errors, a "next page" pager. */
 export function Badge({ state }: { state: string }) {
   const s = state.toLowerCase();
-  const tone = ['available', 'enabled', 'delivered', 'ok', 'confirmed'].includes(s)
+  const tone = ['available', 'enabled', 'delivered', 'ok', 'confirmed', 'completed', 'active', 'successful'].includes(s)
     ? 'ok'
-    : ['pending', 'retry', 'in progress'].includes(s)
+    : ['pending', 'retry', 'in progress', 'running', 'cancelling'].includes(s)
       ? 'warn'
       : ['failed', 'error', 'invalid'].includes(s)
         ? 'bad'

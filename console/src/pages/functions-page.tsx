@@ -1,24 +1,56 @@
 import { useEffect, useState } from 'preact/hooks';
-import { functionLogs, invoke, listFunctions, type FunctionConfig } from '../api/lambda.js';
+import { deleteFunction, functionLogs, invoke, listFunctions, type FunctionConfig } from '../api/lambda.js';
 import { useSession } from '../api/session.js';
 import { Empty, ErrorNotice, Pager } from '../components/ui.js';
 import { usePaged } from '../components/use-paged.js';
+import { CreateFunction } from './function-create.js';
+import { UpdateCode } from './function-update.js';
 
-/** Lambda functions: list, invoke with a test payload, and read the recent logs. */
+type View = 'test' | 'code';
+
+/** Lambda functions: create (inline code or a .zip), invoke with a test payload, read the logs, update the code, delete. */
 export function FunctionsPage() {
   const { region } = useSession();
-  const [open, setOpen] = useState<string | null>(null);
+  const [open, setOpen] = useState<{ name: string; view: View } | null>(null);
+  const [creating, setCreating] = useState(false);
+  const [error, setError] = useState<unknown>(null);
   const list = usePaged(listFunctions, [region]);
+  const toggle = (name: string, view: View) => setOpen(open?.name === name && open.view === view ? null : { name, view });
+  const remove = async (name: string) => {
+    if (!confirm(`Delete function ${name}?`)) return;
+    try {
+      setError(null);
+      await deleteFunction(name);
+      await list.reload();
+    } catch (e) {
+      setError(e);
+    }
+  };
   return (
     <div>
       <h1>Lambda functions</h1>
-      <p class="sub">Functions can be rule targets and SNS subscribers. Create them with the AWS CLI or an SDK (a deployment package is a zip); invoke and read logs here.</p>
-      <ErrorNotice error={list.error} />
+      <p class="sub">Functions can be rule targets and SNS subscribers. Create one here (code written inline or a .zip), or with the AWS CLI or an SDK; invoke it and read its logs.</p>
+      <div class="toolbar">
+        <button class="primary" aria-expanded={creating} onClick={() => setCreating(!creating)}>
+          Create function
+        </button>
+      </div>
+      {creating && (
+        <CreateFunction
+          onCancel={() => setCreating(false)}
+          onCreated={(name) => {
+            setCreating(false);
+            setOpen({ name, view: 'test' });
+            void list.reload();
+          }}
+        />
+      )}
+      <ErrorNotice error={error ?? list.error} />
       {list.items?.length === 0 ? (
         <div class="panel">
           <Empty title={`No functions in ${region}`}>
             <p>
-              Create one with <code>aws lambda create-function --runtime nodejs20.x --handler index.handler --zip-file fileb://fn.zip …</code>, then choose it as a rule's target.
+              Choose <b>Create function</b>, or use <code>aws lambda create-function --runtime nodejs20.x --handler index.handler --zip-file fileb://fn.zip …</code>; then choose it as a rule's target.
             </p>
           </Empty>
         </div>
@@ -28,14 +60,20 @@ export function FunctionsPage() {
             <div class="toolbar">
               <h2 class="grow">{f.FunctionName}</h2>
               <span class="hint">
-                {f.Runtime} · {f.Handler}
+                {f.Runtime} · {f.Handler} · {f.MemorySize} MB · {f.Timeout} s
               </span>
-              <button aria-expanded={open === f.FunctionName} onClick={() => setOpen(open === f.FunctionName ? null : f.FunctionName)}>
-                {open === f.FunctionName ? 'Close' : 'Test and logs'}
+              <button aria-expanded={open?.name === f.FunctionName && open.view === 'test'} onClick={() => toggle(f.FunctionName, 'test')}>
+                Test and logs
+              </button>
+              <button aria-expanded={open?.name === f.FunctionName && open.view === 'code'} onClick={() => toggle(f.FunctionName, 'code')}>
+                Code
+              </button>
+              <button class="danger" onClick={() => void remove(f.FunctionName)}>
+                Delete
               </button>
             </div>
             <div class="mono hint">{f.FunctionArn}</div>
-            {open === f.FunctionName && <FunctionDetail fn={f} region={region} />}
+            {open?.name === f.FunctionName && (open.view === 'test' ? <FunctionDetail fn={f} region={region} /> : <UpdateCode fn={f} onDeployed={() => void list.reload()} />)}
           </section>
         ))
       )}
@@ -80,7 +118,7 @@ function FunctionDetail({ fn, region }: { fn: FunctionConfig; region: string }) 
       </div>
       <div>
         <h3>Recent logs</h3>
-        {logs.length === 0 ? <p class="hint">No invocations yet.</p> : <pre data-testid="function-logs">{logs.map((l) => `${l.timestamp} ${l.message}`).join('\n')}</pre>}
+        {logs.length === 0 ? <p class="hint">No invocations yet.</p> : <pre class="logs" data-testid="function-logs">{logs.map((l) => `${l.timestamp} ${l.message}`).join('\n')}</pre>}
       </div>
     </div>
   );

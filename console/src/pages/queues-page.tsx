@@ -1,26 +1,49 @@
 import { useEffect, useState } from 'preact/hooks';
-import { sqs, type Message } from '../api/sqs.js';
+import { deadLetterSources, moveTasks, queueNameOf, sqs, type Message, type MoveTask } from '../api/sqs.js';
 import { useSession } from '../api/session.js';
-import { Empty, ErrorNotice, Pager } from '../components/ui.js';
+import { Badge, Empty, ErrorNotice, Pager } from '../components/ui.js';
 import { usePaged } from '../components/use-paged.js';
+import { DlqRedrive, TaskProgress } from './queue-redrive.js';
 
-const queueName = (url: string) => url.slice(url.lastIndexOf('/') + 1);
+interface QueueRow {
+  url: string;
+  attributes: Record<string, string>;
+  /** Queues whose dead-letter queue this one is (ListDeadLetterSourceQueues). */
+  sources: string[];
+  /** Its latest redrive, when it is a DLQ. */
+  task?: MoveTask;
+}
+
+async function loadRow(url: string): Promise<QueueRow> {
+  const [attrs, sources] = await Promise.all([sqs<{ Attributes?: Record<string, string> }>('GetQueueAttributes', { QueueUrl: url, AttributeNames: ['All'] }), deadLetterSources(url)]);
+  const attributes = attrs.Attributes ?? {};
+  const [task] = sources.length > 0 && attributes.QueueArn ? await moveTasks(attributes.QueueArn, 1) : [];
+  return { url, attributes, sources, ...(task && { task }) };
+}
+
+function redriveTarget(attributes: Record<string, string>): { arn: string; max: string } | null {
+  if (!attributes.RedrivePolicy) return null;
+  try {
+    const p = JSON.parse(attributes.RedrivePolicy) as { deadLetterTargetArn?: string; maxReceiveCount?: number | string };
+    return p.deadLetterTargetArn ? { arn: p.deadLetterTargetArn, max: String(p.maxReceiveCount ?? '') } : null;
+  } catch {
+    return null;
+  }
+}
 
 /**
- * SQS queues: message counts, the redrive policy (which queue is whose DLQ), the messages
- * themselves — looked at without consuming them (received with a zero visibility timeout) — and
- * purge or delete.
+ * SQS queues: message counts, which queue is whose dead-letter queue (its RedrivePolicy, and
+ * ListDeadLetterSourceQueues the other way), the messages themselves — looked at without
+ * consuming them (received with a zero visibility timeout) — DLQ redrive, purge and delete.
  */
 export function QueuesPage() {
   const { region } = useSession();
   const [name, setName] = useState('');
   const [error, setError] = useState<unknown>(null);
-  const [open, setOpen] = useState<string | null>(null);
+  const [open, setOpen] = useState<{ url: string; view: 'messages' | 'redrive' } | null>(null);
   const list = usePaged(async (token) => {
     const page = await sqs<{ QueueUrls?: string[]; NextToken?: string }>('ListQueues', { MaxResults: 25, ...(token && { NextToken: token }) });
-    const queues = await Promise.all(
-      (page.QueueUrls ?? []).map(async (url) => ({ url, attributes: (await sqs<{ Attributes?: Record<string, string> }>('GetQueueAttributes', { QueueUrl: url, AttributeNames: ['All'] })).Attributes ?? {} })),
-    );
+    const queues = await Promise.all((page.QueueUrls ?? []).map(loadRow));
     return { items: queues, ...(page.NextToken && { next: page.NextToken }) };
   }, [region]);
   const run = async (op: string, input: object) => {
@@ -32,6 +55,7 @@ export function QueuesPage() {
       setError(e);
     }
   };
+  const toggle = (url: string, view: 'messages' | 'redrive') => setOpen(open?.url === url && open.view === view ? null : { url, view });
   return (
     <div>
       <h1>SQS queues</h1>
@@ -58,40 +82,70 @@ export function QueuesPage() {
                 <th>Messages</th>
                 <th>In flight</th>
                 <th>Dead-letter queue</th>
+                <th>Redrive</th>
                 <th>Actions</th>
               </tr>
             </thead>
-            {(list.items ?? []).map(({ url, attributes }) => (
-              <tbody key={url} data-testid={`queue-${queueName(url)}`}>
-                <tr>
-                  <td>
-                    <b>{queueName(url)}</b>
-                    <div class="mono hint">{attributes.QueueArn}</div>
-                  </td>
-                  <td>{attributes.ApproximateNumberOfMessages ?? '-'}</td>
-                  <td>{attributes.ApproximateNumberOfMessagesNotVisible ?? '-'}</td>
-                  <td class="wrap">{attributes.RedrivePolicy ? String((JSON.parse(attributes.RedrivePolicy) as { deadLetterTargetArn?: string }).deadLetterTargetArn ?? '') : <span class="hint">none</span>}</td>
-                  <td>
-                    <div class="toolbar">
-                      <button aria-expanded={open === url} onClick={() => setOpen(open === url ? null : url)}>
-                        Messages
-                      </button>
-                      <button onClick={() => void run('PurgeQueue', { QueueUrl: url })}>Purge</button>
-                      <button class="danger" onClick={() => confirm(`Delete queue ${queueName(url)}?`) && void run('DeleteQueue', { QueueUrl: url })}>
-                        Delete
-                      </button>
-                    </div>
-                  </td>
-                </tr>
-                {open === url && (
+            {(list.items ?? []).map(({ url, attributes, sources, task }) => {
+              const dlq = redriveTarget(attributes);
+              const arn = attributes.QueueArn ?? '';
+              return (
+                <tbody key={url} data-testid={`queue-${queueNameOf(url)}`}>
                   <tr>
-                    <td colSpan={5}>
-                      <Messages url={url} />
+                    <td>
+                      <b>{queueNameOf(url)}</b> {sources.length > 0 && <span class="badge warn">DLQ</span>}
+                      <div class="mono hint">{arn}</div>
+                      {sources.length > 0 && <div data-testid="dlq-of">Dead-letter queue of {sources.map(queueNameOf).join(', ')}</div>}
+                    </td>
+                    <td>{attributes.ApproximateNumberOfMessages ?? '-'}</td>
+                    <td>{attributes.ApproximateNumberOfMessagesNotVisible ?? '-'}</td>
+                    <td>
+                      {dlq ? (
+                        <>
+                          <span class="break">{queueNameOf(dlq.arn)}</span>
+                          <div class="hint">after {dlq.max} receives</div>
+                        </>
+                      ) : (
+                        <span class="hint">none</span>
+                      )}
+                    </td>
+                    <td data-testid="redrive-status">
+                      {task ? (
+                        <>
+                          <Badge state={task.Status} />
+                          <div>
+                            <TaskProgress task={task} />
+                          </div>
+                        </>
+                      ) : (
+                        <span class="hint">{sources.length > 0 ? 'not yet' : '-'}</span>
+                      )}
+                    </td>
+                    <td>
+                      <div class="toolbar">
+                        <button aria-expanded={open?.url === url && open.view === 'messages'} onClick={() => toggle(url, 'messages')}>
+                          Messages
+                        </button>
+                        {sources.length > 0 && (
+                          <button aria-expanded={open?.url === url && open.view === 'redrive'} onClick={() => toggle(url, 'redrive')}>
+                            Start DLQ redrive
+                          </button>
+                        )}
+                        <button onClick={() => void run('PurgeQueue', { QueueUrl: url })}>Purge</button>
+                        <button class="danger" onClick={() => confirm(`Delete queue ${queueNameOf(url)}?`) && void run('DeleteQueue', { QueueUrl: url })}>
+                          Delete
+                        </button>
+                      </div>
                     </td>
                   </tr>
-                )}
-              </tbody>
-            ))}
+                  {open?.url === url && (
+                    <tr>
+                      <td colSpan={6}>{open.view === 'messages' ? <Messages url={url} /> : <DlqRedrive url={url} arn={arn} sources={sources} onChange={() => void list.reload()} />}</td>
+                    </tr>
+                  )}
+                </tbody>
+              );
+            })}
           </table>
         </div>
       )}

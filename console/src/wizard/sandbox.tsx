@@ -1,6 +1,6 @@
 import { matches } from '@amiwatch/event-pattern';
 import { useState } from 'preact/hooks';
-import { JsonEditor } from '../components/json-editor.js';
+import { CodeEditor } from '../components/code-editor.js';
 import { samples } from './catalog.js';
 
 /**
@@ -41,7 +41,7 @@ export function Sandbox({ pattern, valid }: { pattern: string; valid: boolean })
           <option value={samples.length}>Enter my own (edit below)</option>
         </select>
       </label>
-      <JsonEditor label="Sample event JSON" value={event} onChange={(text) => (setEvent(text), setResult(null))} />
+      <CodeEditor label="Sample event JSON" value={event} onChange={(text) => (setEvent(text), setResult(null))} />
       <div class="toolbar" style="margin-top:8px">
         <button onClick={test} disabled={!valid} type="button">
           Test pattern

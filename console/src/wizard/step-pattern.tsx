@@ -1,5 +1,5 @@
 import { check } from '@amiwatch/event-pattern';
-import { JsonEditor } from '../components/json-editor.js';
+import { CodeEditor } from '../components/code-editor.js';
 import { patternFromForm, services, type FormChoice } from './catalog.js';
 import type { Draft } from './draft.js';
 import { Sandbox } from './sandbox.js';
@@ -125,7 +125,7 @@ export function StepPattern({ draft, set }: { draft: Draft; set: (p: Partial<Dra
         )}
         <h3>Event pattern</h3>
         {draft.patternMode === 'form' && <p class="hint">Choose "Custom pattern (JSON editor)" to edit the pattern itself.</p>}
-        <JsonEditor label="Event pattern" value={draft.pattern} readOnly={draft.patternMode === 'form'} invalid={Boolean(problem)} onChange={(pattern) => set({ pattern })} />
+        <CodeEditor label="Event pattern" value={draft.pattern} readOnly={draft.patternMode === 'form'} invalid={Boolean(problem)} onChange={(pattern) => set({ pattern })} />
         <p class={problem ? 'error' : 'hint'} role="status" data-testid="pattern-status">
           {problem ? `Event pattern is not valid. Reason: ${problem}` : 'Valid event pattern.'}
         </p>

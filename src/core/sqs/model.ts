@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 
 /**
- * SQS as core keeps it: queue documents (kind `sqs.queue`, keyed by ARN) and message documents
- * (kind `sqs.message`, keyed by queue ARN + sequence) in the store's keyed state, written through
- * on every change so a restart loses nothing that was acknowledged.
+ * SQS as core keeps it: queue documents (kind `sqs.queue`, keyed by ARN), message documents
+ * (kind `sqs.message`, keyed by queue ARN + sequence) and message move tasks (kind
+ * `sqs.move-task`, keyed by task id) in the store's keyed state, written through on every change
+ * so a restart loses nothing that was acknowledged.
  */
-export const SQS_KIND = { queue: 'sqs.queue', message: 'sqs.message' } as const;
+export const SQS_KIND = { queue: 'sqs.queue', message: 'sqs.message', moveTask: 'sqs.move-task' } as const;
 
 export interface MessageAttributeValue {
   DataType: string;
@@ -44,6 +45,25 @@ export interface MessageDoc {
   senderId?: string;
   /** Set when redriven from another queue. */
   deadLetterSourceArn?: string;
+}
+
+export type MoveTaskStatus = 'RUNNING' | 'COMPLETED' | 'CANCELLED' | 'FAILED';
+
+/** A message move task (StartMessageMoveTask): a DLQ's messages going back, at most `rate` a second. */
+export interface MoveTaskDoc {
+  taskId: string;
+  sourceArn: string;
+  /** Absent: each message goes back to the queue it was dead-lettered from. */
+  destinationArn?: string;
+  /** MaxNumberOfMessagesPerSecond as asked; absent: as fast as the task can. */
+  rate?: number;
+  status: MoveTaskStatus;
+  failureReason?: string;
+  startedAt: number;
+  /** Only messages up to this sequence number (those in the DLQ at the start) are moved. */
+  lastSeq: number;
+  toMove: number;
+  moved: number;
 }
 
 /** AWS's defaults (sqs-queue-parameters / SetQueueAttributes API reference). */

@@ -6,6 +6,8 @@ import type {
   GetQueueAttributesResult,
   GetQueueUrlRequest,
   GetQueueUrlResult,
+  ListDeadLetterSourceQueuesRequest,
+  ListDeadLetterSourceQueuesResult,
   ListQueuesRequest,
   ListQueuesResult,
   ListQueueTagsRequest,
@@ -21,7 +23,8 @@ import type { Random } from '../shared/random.js';
 import type { RequestContext } from '../shared/request-context.js';
 import { ServiceError } from '../shared/service-error.js';
 import { SqsMessages } from './messages.js';
-import { allAttributes, checkAttributes, pick } from './queue-attributes.js';
+import { MessageMoveTasks } from './move-tasks.js';
+import { allAttributes, checkAttributes, pick, redriveOf } from './queue-attributes.js';
 import { arnFromUrl, checkQueueName, nameFromArn, queueArn } from './queue-names.js';
 import { SqsState, type QueueEntry } from './sqs-state.js';
 
@@ -31,24 +34,32 @@ export interface SqsServiceOptions {
   readonly random: Random;
   /** Base of queue URLs, e.g. `http://127.0.0.1:4566` (known once the listener is up). */
   readonly endpoint: () => string;
+  /** Told of a move task's step that failed to commit (it is retried). */
+  readonly onError?: (err: unknown) => void;
 }
 
 /**
- * SQS queues (CreateQueue … PurgeQueue, tags). Messages are in `messages` (SqsMessages); other
- * services (SNS subscriptions, EventBridge targets, DLQs) send through `sendToArn`.
+ * SQS queues (CreateQueue … PurgeQueue, tags, ListDeadLetterSourceQueues). Messages are in
+ * `messages` (SqsMessages), DLQ redrive in `moveTasks`; other services (SNS subscriptions,
+ * EventBridge targets, DLQs) send through `sendToArn`.
  */
 export class SqsService {
   readonly messages: SqsMessages;
+  readonly moveTasks: MessageMoveTasks;
 
   private constructor(
     private readonly state: SqsState,
     private readonly o: SqsServiceOptions,
   ) {
     this.messages = new SqsMessages(state, o.clock, o.random, (arn, ctx) => this.entryByUrl(arn, ctx));
+    this.moveTasks = new MessageMoveTasks(state, o.clock, o.random, o.onError);
   }
 
+  /** Loads the queues; move tasks that were RUNNING when the server stopped go on. */
   static async open(o: SqsServiceOptions): Promise<SqsService> {
-    return new SqsService(await SqsState.load(o.store), o);
+    const service = new SqsService(await SqsState.load(o.store), o);
+    service.moveTasks.resume();
+    return service;
   }
 
   queueUrl(arn: string): string {
@@ -98,17 +109,23 @@ export class SqsService {
       .filter((q) => q.doc.account === ctx.accountId && q.doc.region === ctx.region && q.doc.name.startsWith(prefix))
       .map((q) => q.doc.arn)
       .sort();
+    const { urls, next } = this.page(all, input);
+    return { ...(urls.length > 0 && { QueueUrls: urls }), ...(next && { NextToken: next }) };
+  }
+
+  /**
+   * A page of queue ARNs as URLs. Both list calls page the same way: a NextToken only when
+   * MaxResults was given (ListQueues API reference), naming the last ARN returned.
+   */
+  private page(all: readonly string[], input: { MaxResults?: number | undefined; NextToken?: string | undefined }): { urls: string[]; next?: string } {
     const max = input.MaxResults ?? 1000;
-    if (max < 1 || max > 1000) throw new ServiceError('InvalidParameterValue', 'Value for parameter MaxResults is invalid. Reason: must be between 1 and 1000.');
+    if (!Number.isInteger(max) || max < 1 || max > 1000) throw new ServiceError('InvalidParameterValue', 'Value for parameter MaxResults is invalid. Reason: must be between 1 and 1000.');
     const after = input.NextToken ? Buffer.from(input.NextToken, 'base64').toString('utf8') : null;
     const found = after === null ? 0 : all.findIndex((a) => a > after);
     const start = found < 0 ? all.length : found;
     const page = all.slice(start, start + max);
     const more = input.MaxResults !== undefined && start + max < all.length;
-    return {
-      ...(page.length > 0 && { QueueUrls: page.map((a) => this.queueUrl(a)) }),
-      ...(more && { NextToken: Buffer.from(page[page.length - 1]!).toString('base64') }),
-    };
+    return { urls: page.map((a) => this.queueUrl(a)), ...(more && { next: Buffer.from(page[page.length - 1]!).toString('base64') }) };
   }
 
   async deleteQueue(input: DeleteQueueRequest, ctx: RequestContext): Promise<void> {
@@ -150,8 +167,20 @@ export class SqsService {
     return Object.keys(q.doc.tags).length > 0 ? { Tags: { ...q.doc.tags } } : {};
   }
 
-  /** Ends every long poll at once (server shutdown). */
-  close(): void {
+  /** The queues whose RedrivePolicy names this one as their dead-letter queue. */
+  async listDeadLetterSourceQueues(input: ListDeadLetterSourceQueuesRequest, ctx: RequestContext): Promise<ListDeadLetterSourceQueuesResult> {
+    const dlq = this.entryByUrl(input.QueueUrl, ctx);
+    const all = [...this.state.queues.values()]
+      .filter((q) => redriveOf(q.doc)?.deadLetterTargetArn === dlq.doc.arn)
+      .map((q) => q.doc.arn)
+      .sort();
+    const { urls, next } = this.page(all, input);
+    return { queueUrls: urls, ...(next && { NextToken: next }) };
+  }
+
+  /** Ends every long poll at once and stops the move tasks (server shutdown; they resume at the next start). */
+  async close(): Promise<void> {
     for (const q of this.state.queues.values()) for (const w of [...q.waiters]) w();
+    await this.moveTasks.stop();
   }
 }

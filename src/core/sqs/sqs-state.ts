@@ -1,6 +1,6 @@
 import type { ResourceWrite, Store } from '../../storage/store.js';
 import { ServiceError } from '../shared/service-error.js';
-import { SQS_KIND, type MessageDoc, type QueueDoc } from './model.js';
+import { SQS_KIND, type MessageDoc, type MoveTaskDoc, type QueueDoc } from './model.js';
 
 export interface QueueEntry {
   doc: QueueDoc;
@@ -11,7 +11,21 @@ export interface QueueEntry {
   readonly waiters: Set<() => void>;
 }
 
+/** One message of a move task's step: it leaves its DLQ and arrives in `to` as `fresh`. */
+export interface RedriveMove {
+  readonly to: QueueEntry;
+  readonly old: MessageDoc;
+  readonly fresh: Omit<MessageDoc, 'seq' | 'queueArn'>;
+}
+
+/** ListMessageMoveTasks answers with the latest ten per source; older ones are forgotten. */
+const TASKS_KEPT = 10;
+
 const messageKey = (m: MessageDoc): string => `${m.queueArn}#${String(m.seq).padStart(16, '0')}`;
+const messageWrite = (m: MessageDoc): ResourceWrite => ({ kind: SQS_KIND.message, key: messageKey(m), doc: JSON.stringify(m) });
+const messageDelete = (m: MessageDoc): ResourceWrite => ({ kind: SQS_KIND.message, key: messageKey(m), doc: null });
+const taskWrite = (t: MoveTaskDoc): ResourceWrite => ({ kind: SQS_KIND.moveTask, key: t.taskId, doc: JSON.stringify(t) });
+const taskDelete = (t: MoveTaskDoc): ResourceWrite => ({ kind: SQS_KIND.moveTask, key: t.taskId, doc: null });
 
 /**
  * Queues and their messages in memory, loaded from the store at start and written through on
@@ -19,6 +33,8 @@ const messageKey = (m: MessageDoc): string => `${m.queueArn}#${String(m.seq).pad
  */
 export class SqsState {
   readonly queues = new Map<string, QueueEntry>();
+  /** Message move tasks by id, in start order. */
+  readonly tasks = new Map<string, MoveTaskDoc>();
 
   private constructor(private readonly store: Store) {}
 
@@ -55,6 +71,8 @@ export class SqsState {
       q.messages.set(m.seq, m);
       q.nextSeq = Math.max(q.nextSeq, m.seq + 1);
     }
+    const tasks = (await store.loadResources(SQS_KIND.moveTask)).map((r) => JSON.parse(r.doc) as MoveTaskDoc);
+    for (const t of tasks.sort((a, b) => a.startedAt - b.startedAt)) if (state.queues.has(t.sourceArn)) state.tasks.set(t.taskId, t);
     return state;
   }
 
@@ -71,19 +89,19 @@ export class SqsState {
     else this.queues.set(doc.arn, { doc, messages: new Map(), nextSeq: 1, waiters: new Set() });
   }
 
+  /** The queue, its messages and the move tasks it is the source of go in one write. */
   async deleteQueue(q: QueueEntry): Promise<void> {
-    await this.persist([
-      { kind: SQS_KIND.queue, key: q.doc.arn, doc: null },
-      ...[...q.messages.values()].map((m) => ({ kind: SQS_KIND.message, key: messageKey(m), doc: null })),
-    ]);
+    const tasks = [...this.tasks.values()].filter((t) => t.sourceArn === q.doc.arn);
+    await this.persist([{ kind: SQS_KIND.queue, key: q.doc.arn, doc: null }, ...[...q.messages.values()].map(messageDelete), ...tasks.map(taskDelete)]);
     this.queues.delete(q.doc.arn);
+    for (const t of tasks) this.tasks.delete(t.taskId);
     for (const w of q.waiters) w();
   }
 
   /** Adds new messages (seq assigned here) in one write; wakes long pollers. */
   async addMessages(q: QueueEntry, messages: Omit<MessageDoc, 'seq' | 'queueArn'>[]): Promise<MessageDoc[]> {
     const docs = messages.map((m) => ({ ...m, queueArn: q.doc.arn, seq: q.nextSeq++ }));
-    await this.persist(docs.map((m) => ({ kind: SQS_KIND.message, key: messageKey(m), doc: JSON.stringify(m) })));
+    await this.persist(docs.map(messageWrite));
     for (const m of docs) q.messages.set(m.seq, m);
     for (const w of [...q.waiters]) w();
     return docs;
@@ -97,10 +115,7 @@ export class SqsState {
   async update(q: QueueEntry, changed: readonly MessageDoc[], removed: readonly MessageDoc[] = []): Promise<void> {
     for (const m of changed) q.messages.set(m.seq, m);
     for (const m of removed) q.messages.delete(m.seq);
-    await this.persist([
-      ...changed.map((m) => ({ kind: SQS_KIND.message, key: messageKey(m), doc: JSON.stringify(m) })),
-      ...removed.map((m) => ({ kind: SQS_KIND.message, key: messageKey(m), doc: null })),
-    ]);
+    await this.persist([...changed.map(messageWrite), ...removed.map(messageDelete)]);
   }
 
   /** Moves messages to another queue (redrive) in one write; memory first, as in `update`. */
@@ -113,9 +128,37 @@ export class SqsState {
     for (const m of messages) from.messages.delete(m.seq);
     for (const m of moved) to.messages.set(m.seq, m);
     for (const w of [...to.waiters]) w();
-    await this.persist([
-      ...messages.map((m) => ({ kind: SQS_KIND.message, key: messageKey(m), doc: null })),
-      ...moved.map((m) => ({ kind: SQS_KIND.message, key: messageKey(m), doc: JSON.stringify(m) })),
-    ]);
+    await this.persist([...messages.map(messageDelete), ...moved.map(messageWrite)]);
+  }
+
+  /** A new move task; the source's oldest beyond the latest ten are forgotten in the same write. */
+  async addTask(task: MoveTaskDoc): Promise<void> {
+    const older = [...this.tasks.values()].filter((t) => t.sourceArn === task.sourceArn);
+    const forgotten = older.slice(0, Math.max(0, older.length + 1 - TASKS_KEPT));
+    for (const t of forgotten) this.tasks.delete(t.taskId);
+    this.tasks.set(task.taskId, task);
+    await this.persist([...forgotten.map(taskDelete), taskWrite(task)]);
+  }
+
+  /** A task's new status (cancelled, failed) on its own. Memory first, as in `update`. */
+  async putTask(task: MoveTaskDoc): Promise<void> {
+    this.tasks.set(task.taskId, task);
+    await this.persist([taskWrite(task)]);
+  }
+
+  /**
+   * One step of a move task, in ONE write: the messages leave the DLQ, arrive in their
+   * destinations, and the task's count (and status, when this step ends it) changes with them. A
+   * crash before the commit leaves the messages where they were and the count as it was, so a
+   * task resumed after a restart neither repeats nor skips a message. Memory is updated first, at
+   * once, as in `update`: no receive or other step can take these messages meanwhile.
+   */
+  async redrive(from: QueueEntry, moves: readonly RedriveMove[], task: MoveTaskDoc): Promise<void> {
+    const arrived = moves.map(({ to, fresh }) => ({ to, doc: { ...fresh, queueArn: to.doc.arn, seq: to.nextSeq++ } }));
+    for (const { old } of moves) from.messages.delete(old.seq);
+    for (const { to, doc } of arrived) to.messages.set(doc.seq, doc);
+    this.tasks.set(task.taskId, task);
+    for (const to of new Set(arrived.map((a) => a.to))) for (const w of [...to.waiters]) w();
+    await this.persist([...moves.map(({ old }) => messageDelete(old)), ...arrived.map(({ doc }) => messageWrite(doc)), taskWrite(task)]);
   }
 }

@@ -25,6 +25,10 @@ const operations: Readonly<Record<string, Call>> = {
   TagQueue: (s, i, c) => s.tagQueue(i, c),
   UntagQueue: (s, i, c) => s.untagQueue(i, c),
   ListQueueTags: (s, i, c) => s.listQueueTags(i, c),
+  ListDeadLetterSourceQueues: (s, i, c) => s.listDeadLetterSourceQueues(i, c),
+  StartMessageMoveTask: (s, i) => s.moveTasks.start(i),
+  ListMessageMoveTasks: (s, i) => s.moveTasks.list(i),
+  CancelMessageMoveTask: (s, i) => s.moveTasks.cancel(i),
   SendMessage: (s, i, c) => s.messages.sendMessage(i, c),
   SendMessageBatch: (s, i, c) => s.messages.sendMessageBatch(i, c),
   ReceiveMessage: (s, i, c) => s.messages.receiveMessage(i, c),
@@ -58,6 +62,8 @@ async function json(service: SqsService, request: WireRequest, target: string, o
     } catch {
       throw new ServiceError('SerializationException', 'Malformed JSON in the request body.');
     }
+    // Every SQS input is a structure: `null`, a list or a string is refused here, not deep in a service.
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new ServiceError('SerializationException', 'The request body must be a JSON object.');
     const out = await call(service, input as never, ctx);
     return { status: 200, headers: { 'content-type': JSON_TYPE, 'x-amzn-requestid': ctx.requestId }, body: JSON.stringify(out ?? {}) };
   } catch (err) {

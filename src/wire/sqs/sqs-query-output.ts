@@ -34,6 +34,8 @@ const batch = (ok: string) => (r: Out): Out => ({ [ok]: r.Successful, BatchResul
 
 export const sqsQueryOutputs: Readonly<Record<string, Shaper>> = {
   ListQueues: (r) => ({ QueueUrl: r.QueueUrls, NextToken: r.NextToken }),
+  ListDeadLetterSourceQueues: (r) => ({ QueueUrl: r.queueUrls, NextToken: r.NextToken }),
+  ListMessageMoveTasks: (r) => ({ ListMessageMoveTasksResultEntry: r.Results }),
   GetQueueAttributes: (r) => ({ Attribute: nameValue(r.Attributes) }),
   ListQueueTags: (r) => ({ Tag: r.Tags ? Object.entries(r.Tags as Record<string, string>).map(([Key, Value]) => ({ Key, Value })) : undefined }),
   ReceiveMessage: (r) => ({ Message: (r.Messages as Out[] | undefined)?.map(message) }),

@@ -1,15 +1,34 @@
+import { javascript } from '@codemirror/lang-javascript';
 import { json } from '@codemirror/lang-json';
 import { Compartment, EditorState } from '@codemirror/state';
 import { EditorView } from '@codemirror/view';
 import { basicSetup } from 'codemirror';
 import { useEffect, useRef } from 'preact/hooks';
 
+const languages = { json: () => json(), javascript: () => javascript() } as const;
+
 /**
- * A CodeMirror 6 JSON editor. `onChange` gets every edit; the caller validates (the pattern
- * engine's `check`) and shows the message, so the text a user reads is AWS's own. Escape leaves
- * the editor's Tab trap, keeping the wizard usable from the keyboard.
+ * A CodeMirror 6 editor for JSON (event patterns, sample events) or JavaScript (a function's
+ * inline code). `onChange` gets every edit; the caller validates (the pattern engine's `check`)
+ * and shows the message, so the text a user reads is AWS's own. Tab is not bound inside the
+ * editor (basicSetup leaves it out), so Tab and Shift-Tab move focus on: keyboard users are never
+ * trapped.
  */
-export function JsonEditor({ value, onChange, label, invalid, readOnly }: { value: string; onChange?: (text: string) => void; label: string; invalid?: boolean; readOnly?: boolean }) {
+export function CodeEditor({
+  value,
+  onChange,
+  label,
+  invalid,
+  readOnly,
+  language = 'json',
+}: {
+  value: string;
+  onChange?: (text: string) => void;
+  label: string;
+  invalid?: boolean;
+  readOnly?: boolean;
+  language?: keyof typeof languages;
+}) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const editable = useRef(new Compartment());
@@ -22,7 +41,7 @@ export function JsonEditor({ value, onChange, label, invalid, readOnly }: { valu
         doc: value,
         extensions: [
           basicSetup,
-          json(),
+          languages[language](),
           EditorView.lineWrapping,
           editable.current.of(EditorState.readOnly.of(readOnly ?? false)),
           EditorView.contentAttributes.of({ 'aria-label': label }),
