@@ -92,7 +92,7 @@ ${endpointHelp}`)
     .option('--pattern <JSON>', 'only events matching this EventBridge event pattern')
     .option('--pattern-file <FILE>', 'the pattern, from a file')
     .option('--json', 'one event per line as JSON, nothing else (for jq and scripts)')
-    .option('--count <N>', 'stop after N events', positive)
+    .option('--count <N>', 'stop after N events and the first outcome of each of their deliveries (--json: after N events)', positive)
     .addHelpText('after', `
 Colour on a terminal, plain text when piped. An invalid pattern exits 2 with AWS's message.
 
@@ -100,6 +100,7 @@ Examples:
   amiwatch tail
   amiwatch tail --pattern '{"detail-type":["EC2 AMI State Change"],"detail":{"State":["failed"]}}'
   amiwatch tail --bus default --json | jq .detail
+  amiwatch tail --count 1 > tail.txt &   # in a script: the next event and how its deliveries went
 
 ${endpointHelp}`)
     .action(async (flags: { bus?: string; pattern?: string; patternFile?: string; json?: boolean; count?: number }) => setExit(await (await import('./tail.js')).runTail(ctx, endpoint(), flags)));

@@ -14,7 +14,7 @@ export interface TailFlags {
   readonly pattern?: string;
   readonly patternFile?: string;
   readonly json?: boolean;
-  /** Stop after this many matching events (scripts and tests). */
+  /** Stop after this many matching events and the first outcome of their deliveries (scripts and tests). */
   readonly count?: number;
 }
 
@@ -28,6 +28,7 @@ interface StreamedEvent {
 }
 
 interface StreamedDelivery {
+  readonly deliveryId: number;
   readonly eventId: string;
   readonly ruleArn: string;
   readonly targetId: string;
@@ -59,23 +60,36 @@ export async function runTail(ctx: CliContext, endpoint: Endpoint, flags: TailFl
     abort.abort();
   });
   const shown = new Set<string>();
+  // With --count, tail stays after the last event until each of the shown events' deliveries has
+  // a first outcome (delivered, retry or failed), so that a script's output says how its events
+  // went, as an interactive tail shows it. --json prints no outcomes, so it does not wait.
+  const settled = new Set<number>();
+  let unsettled = 0;
   let count = 0;
+  const enough = () => flags.count !== undefined && count >= flags.count;
   try {
     for await (const message of readSse(response.body)) {
-      if (message.event === 'event') {
+      if (message.event === 'event' && !enough()) {
         const e = JSON.parse(message.data) as StreamedEvent;
         if (flags.bus !== undefined && busName(e.bus) !== flags.bus && e.bus !== flags.bus) continue;
         if (pattern !== null && !matches(pattern, e.event)) continue;
         shown.add(e.id);
+        count++;
+        if (!flags.json) unsettled += e.deliveries;
         print(ctx, flags.json ? JSON.stringify(e.event) : eventLine(ctx.style, e));
-        if (flags.count !== undefined && ++count >= flags.count) {
-          stopped = true;
-          abort.abort();
-          break;
-        }
       } else if (message.event === 'delivery' && !flags.json) {
         const d = JSON.parse(message.data) as StreamedDelivery;
-        if (shown.has(d.eventId)) print(ctx, deliveryLine(ctx.style, d));
+        if (!shown.has(d.eventId)) continue;
+        print(ctx, deliveryLine(ctx.style, d));
+        if (!settled.has(d.deliveryId)) {
+          settled.add(d.deliveryId);
+          unsettled--;
+        }
+      }
+      if (enough() && unsettled <= 0) {
+        stopped = true;
+        abort.abort();
+        break;
       }
     }
   } catch (err) {

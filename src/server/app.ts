@@ -110,14 +110,15 @@ export async function startApp(options: AppOptions): Promise<App> {
     registry.register(lambda.route);
     const functions = lambda;
     // SNS + SQS: routes, EventBridge transports, DLQ sink and control pages (src/server/notifications.ts).
-    // SNS `lambda` subscriptions invoke through the Lambda service, as the SNS principal.
+    // SNS `lambda` subscriptions invoke through the Lambda service as AWS's SNS does: principal
+    // sns.amazonaws.com, source ARN the topic (what `add-permission --source-arn` conditions on).
     let baseUrl = '';
     const notifications = await openNotifications({
       config, store, clock, random, log, baseUrl: () => baseUrl,
       metrics: snsMetrics(metrics.hub),
       lambda: {
-        invoke: async (arn, event) => {
-          const r = await functions.invoker.invokeAsync(arn, event, { principal: 'sns.amazonaws.com' });
+        invoke: async (arn, event, topicArn) => {
+          const r = await functions.invoker.invokeAsync(arn, event, { principal: 'sns.amazonaws.com', sourceArn: topicArn });
           return r.ok ? { ok: true } : { ok: false, code: r.code, message: r.message };
         },
       },

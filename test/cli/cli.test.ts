@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CreateImageCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { CreateEventBusCommand, EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { renderConfigReference } from '../../src/cli/config-reference.js';
 import { Sandbox, type Running } from './helpers.js';
 
@@ -168,6 +168,22 @@ describe('amiwatch start and the client commands against it', () => {
     assert.equal(invalid.code, 2);
     assert.match(invalid.stderr, /Reason: "source" must be an object or an array/);
     assert.match(server.stdout, /debug: event id=\S+ bus=arn:aws:events:us-east-1:000000000000:event-bus\/default source=app\.orders/);
+  });
+
+  it('tail --count: stays until each delivery of its events has an outcome, so a script sees how they went', async () => {
+    await events.send(new CreateEventBusCommand({ Name: 'tail-audit' }));
+    await events.send(new PutRuleCommand({ Name: 'to-audit', EventPattern: '{"source":["app.audit"]}' }));
+    const audit = 'arn:aws:events:us-east-1:000000000000:event-bus/tail-audit';
+    await events.send(new PutTargetsCommand({ Rule: 'to-audit', Targets: [{ Id: 'audit-bus', Arn: audit }] }));
+    const tail = await box.background(['tail', '--count', '1', '--bus', 'default', '--pattern', '{"source":["app.audit"]}'], /tailing/);
+    await events.send(new PutEventsCommand({ Entries: [{ Source: 'app.audit', DetailType: 'Audited', Detail: '{}' }] }));
+    const timer = setTimeout(() => tail.child.kill('SIGKILL'), 30_000);
+    assert.equal(await tail.exited, 0, tail.stderr);
+    clearTimeout(timer);
+    const lines = tail.stdout.trim().split('\n');
+    assert.equal(lines.length, 2, tail.stdout);
+    assert.match(lines[0]!, /default app\.audit Audited .* → to-audit$/);
+    assert.equal(lines[1], '  └ to-audit/audit-bus delivered after 1 attempt');
   });
 
   it('quickstart: the guide\'s rule, an image watched until available, the matched event; twice creates nothing twice', async () => {

@@ -1,19 +1,26 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { awsCliSkip, awsCliV2 } from '../support/aws-cli.js';
+import { documentFiles, fences } from './doc-files.js';
 import { Running, Sandbox } from './helpers.js';
 
 /**
- * Every ```sh block of the README and of docs/ is run as a new user would type it: in a fresh
- * temporary directory, with `amiwatch` on PATH, against a server started the documented way.
+ * Every ```sh block of the README and of docs/ (every Markdown file there, found on disk) is run
+ * as a new user would type it: in a fresh temporary directory, with `amiwatch` on PATH and `aws`
+ * being the AWS CLI v2, against a server started the documented way — one server and one
+ * directory per document, so a block may use what an earlier block of its page made (a topic,
+ * a file, a shell variable such as `E=--endpoint-url=…`), as in one terminal.
  * Conventions in the blocks: `# exit N` at the end of a line is its expected exit code (else 0);
  * a following `# → TEXT` line is text its output must contain. `amiwatch start`, `npm start` and
  * a bare `amiwatch tail` run until stopped: they are started, must say they are ready, and must
- * stop cleanly on a signal. Blocks of other languages (```text, ```json, ```js, ```python,
- * ```yaml) are illustrations and are not run.
+ * stop cleanly on a signal. Here-documents (`cat > f <<'EOF'`) are part of their command.
  */
-const documents = ['README.md', 'docs/getting-started.md', 'docs/cli.md', 'docs/aws-clients.md', 'docs/patterns.md', 'docs/testing-ami-automation.md', 'docs/delivery.md'];
+
+/** Blocks that are illustrations (output, payloads, code in other languages): shown, not run. */
+const illustrations = new Set(['', 'text', 'json', 'js', 'ts', 'python', 'yaml']);
 
 /** Commands the suite cannot run from inside itself, with the reason. */
 const notRun: Record<string, string> = {
@@ -21,32 +28,47 @@ const notRun: Record<string, string> = {
   'npm test': 'this is the suite',
 };
 
-interface Command {
+export interface Command {
   readonly line: string;
   readonly exit: number;
   readonly expect: string[];
 }
 
 export function shellBlocks(markdown: string): Command[][] {
-  const blocks: Command[][] = [];
-  for (const m of markdown.matchAll(/^```sh\n([\s\S]*?)^```$/gm)) {
-    const commands: Command[] = [];
-    const lines = m[1]!.replace(/\\\n\s*/g, '').split('\n');
-    for (const raw of lines) {
-      const line = raw.trim();
-      if (line === '') continue;
-      const expectation = /^# → (.*)$/.exec(line);
-      if (expectation) {
-        commands[commands.length - 1]!.expect.push(expectation[1]!);
-        continue;
-      }
-      if (line.startsWith('#')) continue;
-      const exit = /\s# exit (\d+)$/.exec(line);
-      commands.push({ line, exit: exit ? Number(exit[1]) : 0, expect: [] });
+  return fences(markdown)
+    .filter((f) => f.lang === 'sh')
+    .map((f) => commands(f.body));
+}
+
+function commands(body: string): Command[] {
+  const lines = body.split('\n');
+  const found: Command[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i]!.trim();
+    // A trailing backslash continues the command on the next line, as in a shell.
+    while (line.endsWith('\\') && i + 1 < lines.length) line = line.slice(0, -1) + lines[++i]!.trim();
+    if (line === '') continue;
+    const expectation = /^# → (.*)$/.exec(line);
+    if (expectation) {
+      if (found.length === 0) throw new Error(`"${line}" follows no command`);
+      found[found.length - 1]!.expect.push(expectation[1]!);
+      continue;
     }
-    blocks.push(commands);
+    if (line.startsWith('#')) continue;
+    const exit = /\s# exit (\d+)$/.exec(line);
+    // A here-document's lines are its command's input, kept as written up to the delimiter.
+    const heredoc = /<<-?\s*(['"]?)([\w.-]+)\1/.exec(line);
+    let text = line;
+    if (heredoc) {
+      const delimiter = heredoc[2]!;
+      const input: string[] = [];
+      while (i + 1 < lines.length && lines[i + 1]!.trim() !== delimiter) input.push(lines[++i]!);
+      i++;
+      text = [line, ...input, delimiter].join('\n');
+    }
+    found.push({ line: text, exit: exit ? Number(exit[1]) : 0, expect: [] });
   }
-  return blocks;
+  return found;
 }
 
 const longRunning = (line: string): 'start' | 'npm-start' | 'tail' | null => {
@@ -57,29 +79,67 @@ const longRunning = (line: string): 'start' | 'npm-start' | 'tail' | null => {
   return null;
 };
 
-const quote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
+const usesAws = (line: string): boolean => /(^|[\s;&|($])aws\s/.test(line);
 
-/** One bash script per block: each command's output is shown and checked as it runs. */
-export function script(commands: readonly Command[]): string {
-  return commands
-    .map((c, i) => {
-      const checks = c.expect.map((t) => `grep -qF -- ${quote(t)} .out.${i} || { echo "DOCTEST: output of line ${i + 1} lacks: "${quote(t)}; exit 99; }`);
-      return [
-        `{ ${c.line}\n} > .out.${i} 2>&1; rc=$?; cat .out.${i}`,
-        `[ $rc -eq ${c.exit} ] || { echo "DOCTEST: line ${i + 1} exited $rc, expected ${c.exit}: "${quote(c.line)}; exit 99; }`,
-        ...checks,
-      ].join('\n');
-    })
-    .join('\n');
+/** `aws` in the pages' shell is the CLI v2, whatever else is on PATH (a pip-installed v1 may be first). */
+function useAwsCliV2(box: Sandbox): void {
+  if (existsSync(awsCliV2)) symlinkSync(awsCliV2, join(box.bin, 'aws'));
 }
 
-for (const document of documents) {
+const quote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * A page's commands run in several bash processes (one per run of commands between long-running
+ * ones), yet a reader types them into one shell: the variables a script sets or changes are
+ * written to this file at its end and read back at the start of the next.
+ */
+const shellState = '.doc-shell-state';
+const keepState = `__nl=$'\\n'; __base="$__nl$(declare -p)$__nl"; [ -f ${shellState} ] && . ./${shellState}
+__save() {
+  for __v in $(compgen -v); do
+    case "$__v" in __*|BASH*|FUNCNAME|LINENO|RANDOM|SRANDOM|SECONDS|EPOCH*|PIPESTATUS|_|rc|SHLVL|PWD|OLDPWD|HISTCMD|COLUMNS|LINES) continue;; esac
+    __l="$(declare -p "$__v" 2>/dev/null)" || continue
+    __f=\${__l#declare -}; case "\${__f%% *}" in *r*) continue;; esac
+    case "$__base" in *"$__nl$__l$__nl"*) ;; *) printf '%s\\n' "$__l";; esac
+  done > ${shellState}
+}`;
+
+/** One bash script per run of commands: each command's output is shown and checked as it runs. */
+export function script(commands: readonly Command[]): string {
+  const steps = commands.map((c, i) => {
+    const checks = c.expect.map((t) => `grep -qF -- ${quote(t)} .out.${i} || { echo "DOCTEST: output of line ${i + 1} lacks: "${quote(t)}; exit 99; }`);
+    return [
+      `{ ${c.line}\n} > .out.${i} 2>&1; rc=$?; cat .out.${i}`,
+      `[ $rc -eq ${c.exit} ] || { echo "DOCTEST: line ${i + 1} exited $rc, expected ${c.exit}: "${quote(c.line)}; exit 99; }`,
+      ...checks,
+    ].join('\n');
+  });
+  return [keepState, ...steps, '__save'].join('\n');
+}
+
+/** Commands run over all documents: a harness that silently found nothing would prove nothing. */
+let ran = 0;
+
+for (const document of documentFiles()) {
+  const markdown = readFileSync(document, 'utf8');
+  const blocks = shellBlocks(markdown).filter((b) => b.length > 0);
+
   describe(`${document}: every sh command, as a new user runs it`, () => {
+    it('has only sh blocks (run here) and illustrations', () => {
+      const unknown = fences(markdown).filter((f) => f.lang !== 'sh' && !illustrations.has(f.lang));
+      assert.deepEqual(
+        unknown.map((f) => `line ${f.line}: \`\`\`${f.lang}`),
+        [],
+        'commands belong in ```sh blocks, which this test runs; an illustration in another language goes into `illustrations` above',
+      );
+    });
+    if (blocks.length === 0) return;
+
     const box = new Sandbox();
     let server: Running;
     let url: string;
-    const blocks = shellBlocks(readFileSync(document, 'utf8'));
     before(async () => {
+      useAwsCliV2(box);
       server = await box.background(['start', '--port', '0', '--ami-duration', '500ms'], /Stop with Ctrl-C/);
       url = /AWS APIs {2}(http:\/\/\S+)/.exec(server.stdout)![1]!;
       box.env.AMIWATCH_ENDPOINT_URL = url;
@@ -89,21 +149,21 @@ for (const document of documents) {
       box.remove();
     });
 
-    it('has commands to run', () => assert.ok(blocks.flat().length > 0));
-
     blocks.forEach((block, b) => {
-      it(`block ${b + 1}: ${block.map((c) => c.line.slice(0, 60)).join(' ; ')}`, { timeout: 120_000 }, async () => {
-        const here = (line: string) => line.replaceAll('http://127.0.0.1:4566', url).replace(/--port 4566\b/, '--port 0');
+      const skip = block.some((c) => usesAws(c.line)) ? awsCliSkip : false;
+      it(`block ${b + 1}: ${block.map((c) => c.line.split('\n')[0]!.slice(0, 60)).join(' ; ')}`, { skip, timeout: 120_000 }, async () => {
+        // The documented address is the default port; this server listens on a free one.
+        const here = (line: string) => line.replace(/(?:http:\/\/)?(?:127\.0\.0\.1|localhost):4566\b/g, url).replace(/--port 4566\b/, '--port 0');
         const batch: Command[] = [];
         const flush = async () => {
           if (batch.length === 0) return;
           const r = await box.sh(script(batch), { timeoutMs: 100_000 });
           assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+          ran += batch.length;
           batch.length = 0;
         };
         for (const c of block) {
-          const skip = Object.keys(notRun).find((k) => c.line.startsWith(k));
-          if (skip) continue;
+          if (Object.keys(notRun).some((k) => c.line.startsWith(k))) continue;
           const kind = longRunning(c.line);
           if (kind === null) {
             batch.push({ ...c, line: here(c.line).replace(/^npx amiwatch /, 'amiwatch ') });
@@ -111,12 +171,17 @@ for (const document of documents) {
           }
           await flush();
           await runLongRunning(box, kind, here(c.line), c);
+          ran++;
         }
         await flush();
       });
     });
   });
 }
+
+describe('all documents together', () => {
+  it('ran documented commands', () => assert.ok(ran > 0, 'no sh command of README.md or docs/ was run'));
+});
 
 async function runLongRunning(box: Sandbox, kind: 'start' | 'npm-start' | 'tail', line: string, c: Command): Promise<void> {
   const ready = kind === 'tail' ? /tailing/ : /Stop with Ctrl-C/;
@@ -151,5 +216,30 @@ describe('the docs harness itself', () => {
     const wrongCode = await box.sh(script([{ line: 'false', exit: 0, expect: [] }]));
     assert.equal(wrongCode.code, 99);
     assert.match(wrongCode.stdout, /exited 1, expected 0/);
+  });
+
+  it('reads blocks in list items, continued lines and here-documents as a shell does', async () => {
+    const md = '1. Make it:\n\n   ```sh\n   cat > f.js <<\'JS\'\n   # not a comment: file content\n\n     indented\n   JS\n   wc -l < f.js \\\n     | tr -d " "\n   # → 3\n   ```\n';
+    const [commands] = shellBlocks(md);
+    assert.deepEqual(commands, [
+      { line: "cat > f.js <<'JS'\n# not a comment: file content\n\n  indented\nJS", exit: 0, expect: [] },
+      { line: 'wc -l < f.js | tr -d " "', exit: 0, expect: ['3'] },
+    ]);
+    const r = await box.sh(script(commands!));
+    assert.equal(r.code, 0, r.stdout);
+    assert.equal(readFileSync(join(box.dir, 'f.js'), 'utf8'), '# not a comment: file content\n\n  indented\n');
+  });
+
+  it('gives the pages the AWS CLI v2 as `aws`, whatever comes first on PATH', { skip: awsCliSkip }, async () => {
+    useAwsCliV2(box);
+    const r = await box.sh('aws --version');
+    assert.match(r.stdout, /^aws-cli\/2\./, r.stderr);
+  });
+
+  it('carries shell variables from one script of a page to the next, as one terminal would', async () => {
+    const set = await box.sh(script([{ line: 'E=--endpoint-url=http://x; export REGION=eu-west-1; AWS_PAGER=less', exit: 0, expect: [] }]));
+    assert.equal(set.code, 0, set.stdout);
+    const use = await box.sh(script([{ line: 'echo "$E $REGION $AWS_PAGER"; bash -c \'echo "child sees $REGION"\'', exit: 0, expect: ['--endpoint-url=http://x eu-west-1 less', 'child sees eu-west-1'] }]));
+    assert.equal(use.code, 0, use.stdout);
   });
 });

@@ -1,18 +1,15 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import type { App } from '../../src/server/app.js';
 import { startTestServer } from './helpers.js';
-import { awsCliEnv } from '../support/aws-cli.js';
+import { awsCliEnv, awsCliSkip as skip, awsCliV2 as AWS } from '../support/aws-cli.js';
 
 /**
  * The real AWS CLI v2 (Debian's awscli, /usr/bin/aws — it ignores AWS_ENDPOINT_URL, hence
  * --endpoint-url). Each call costs ~1.6 s of Python start-up, so the calls are few.
  */
-const AWS = '/usr/bin/aws';
-const skip = existsSync(AWS) ? false : 'AWS CLI v2 not installed (scripts/install-system-deps.sh installs awscli)';
 const run = promisify(execFile);
 const GUIDE_PATTERN = '{"source":["aws.ec2"],"detail-type":["EC2 AMI State Change"],"detail":{"State":["available"]}}';
 let app: App;

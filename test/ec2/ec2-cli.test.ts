@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { Ec2Service } from '../../src/core/ec2/ec2-service.js';
@@ -11,15 +10,13 @@ import { MemoryEc2Store } from '../../src/storage/memory/memory-ec2-store.js';
 import { createEc2QueryHandler } from '../../src/wire/ec2-query/ec2-query-handler.js';
 import { ACCOUNT, RecordingSink } from './helpers.js';
 import { serve, type TestServer } from './http-harness.js';
-import { awsCliEnv } from '../support/aws-cli.js';
+import { awsCliEnv, awsCliSkip as skip, awsCliV2 as AWS } from '../support/aws-cli.js';
 
 /**
  * The AWS CLI v2 (Debian's /usr/bin/aws, installed by scripts/install-system-deps.sh) against the
  * ec2 handler. Each call costs ~1.6 s of Python start-up, so there are four.
  */
-const AWS = '/usr/bin/aws';
 const run = promisify(execFile);
-const skip = !existsSync(AWS) && !process.env.CI ? `${AWS} is missing: run scripts/install-system-deps.sh as root` : false;
 
 const sink = new RecordingSink();
 const service = new Ec2Service({

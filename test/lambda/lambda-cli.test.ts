@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,16 +8,14 @@ import { promisify } from 'node:util';
 import type { App } from '../../src/server/app.js';
 import { startTestServer } from '../e2e/helpers.js';
 import { TUTORIAL_FUNCTION, until, zipOf } from './helpers.js';
-import { awsCliEnv } from '../support/aws-cli.js';
+import { awsCliEnv, awsCliSkip as skip, awsCliV2 as AWS } from '../support/aws-cli.js';
 
 /**
  * The tutorial with the AWS CLI v2 (Debian's /usr/bin/aws): create-function from a zip file,
  * add-permission, the guide's rule and target, create-image, and invoke with a log tail. Each
  * call costs ~1.6 s of Python start-up: independent calls run side by side.
  */
-const AWS = '/usr/bin/aws';
 const run = promisify(execFile);
-const skip = !existsSync(AWS) && !process.env.CI ? `${AWS} is missing: run scripts/install-system-deps.sh as root` : false;
 let app: App;
 let dir: string;
 

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { CreateImageCommand, EC2Client } from '@aws-sdk/client-ec2';
@@ -9,7 +8,7 @@ import { startMailCatcher, type MailCatcher } from '../support/mail-catcher.js';
 import type { App } from '../../src/server/app.js';
 import { startTestServer } from '../e2e/helpers.js';
 import { snsClient, waitFor } from './helpers.js';
-import { awsCliEnv } from '../support/aws-cli.js';
+import { awsCliEnv, awsCliSkip, awsCliV2 as AWS } from '../support/aws-cli.js';
 
 /**
  * The guide end to end, as a user runs it: the AWS CLI v2 creates the topic, subscribes an email
@@ -17,7 +16,6 @@ import { awsCliEnv } from '../support/aws-cli.js';
  * real SMTP server (smtp-server), its link is followed; the SDK creates an image; the mail with the
  * AMI's `available` event arrives, sent under the topic's DisplayName.
  */
-const AWS = '/usr/bin/aws';
 const run = promisify(execFile);
 let smtp: MailCatcher;
 const mails = () => smtp.mails;
@@ -46,7 +44,7 @@ async function cli(...args: string[]): Promise<Record<string, unknown>> {
 
 const mailTo = (subject: string) => () => mails().find((m) => m.subject === subject);
 
-test('guide: email subscription confirmed through the mailed link; CreateImage → the email with the available event', { skip: !existsSync(AWS) && 'AWS CLI v2 not installed at /usr/bin/aws', timeout: 60_000 }, async () => {
+test('guide: email subscription confirmed through the mailed link; CreateImage → the email with the available event', { skip: awsCliSkip, timeout: 60_000 }, async () => {
   const topic = await cli('sns', 'create-topic', '--name', 'ami-events');
   const topicArn = topic.TopicArn as string;
   assert.equal(topicArn, 'arn:aws:sns:us-east-1:000000000000:ami-events');

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import {
@@ -23,7 +22,7 @@ import { ManualClock } from '../../src/core/shared/clock.js';
 import type { App } from '../../src/server/app.js';
 import { startTestServer } from '../e2e/helpers.js';
 import { queryCall, sqsClient } from './helpers.js';
-import { awsCliEnv } from '../support/aws-cli.js';
+import { awsCliEnv, awsCliSkip, awsCliV2 as AWS } from '../support/aws-cli.js';
 
 /** SQS through the real SDK (JSON 1.0) and raw awsQuery; visibility moves with a ManualClock. */
 const clock = new ManualClock(Date.UTC(2026, 0, 1));
@@ -141,8 +140,7 @@ describe('SQS over awsQuery (CLI v2.9, older SDKs)', () => {
 });
 
 describe('SQS with the AWS CLI v2 (awsQuery)', () => {
-  const AWS = '/usr/bin/aws';
-  it('create-queue, send-message with attributes, receive-message', { skip: !existsSync(AWS) && 'AWS CLI v2 not installed', timeout: 30_000 }, async () => {
+  it('create-queue, send-message with attributes, receive-message', { skip: awsCliSkip, timeout: 30_000 }, async () => {
     const env = awsCliEnv();
     const cli = async (...args: string[]) => JSON.parse((await promisify(execFile)(AWS, ['--endpoint-url', app.url, '--output', 'json', ...args], { env })).stdout || '{}') as Record<string, unknown>;
     const { QueueUrl } = (await cli('sqs', 'create-queue', '--queue-name', 'cli-q')) as { QueueUrl: string };

@@ -1,3 +1,15 @@
+import { existsSync } from 'node:fs';
+
+/**
+ * The AWS CLI the suites drive: v2, Debian's package (scripts/install-system-deps.sh). Named by
+ * its path because a pip-installed CLI v1 may come first on PATH, and the two differ (v1 checks
+ * some parameters itself; Debian's v2.9 ignores AWS_ENDPOINT_URL).
+ */
+export const awsCliV2 = '/usr/bin/aws';
+
+/** Why AWS CLI tests are skipped on this machine, or false. In CI a missing CLI fails them instead. */
+export const awsCliSkip: string | false = !existsSync(awsCliV2) && !process.env.CI ? `${awsCliV2} is missing: run scripts/install-system-deps.sh as root` : false;
+
 /**
  * The environment every AWS CLI test runs the CLI in: dummy keys and region, no pager, no
  * instance metadata lookups, and config/credential files pointed at nothing, so that what is

@@ -151,7 +151,7 @@ export class SnsEndpointDrivers implements SnsEndpoints {
     const doc = notificationDoc(n, sub, topic, this.o.signer, this.o.links);
     const { UnsubscribeURL, ...rest } = doc;
     const event = { Records: [{ EventSource: 'aws:sns', EventVersion: '1.0', EventSubscriptionArn: sub.arn, Sns: { ...rest, UnsubscribeUrl: UnsubscribeURL, MessageAttributes: doc.MessageAttributes ?? {} } }] };
-    const r = await this.o.lambda.invoke(sub.endpoint, JSON.stringify(event));
+    const r = await this.o.lambda.invoke(sub.endpoint, JSON.stringify(event), topic.arn);
     this.record(sub, n.messageId, 'notification', r.ok ? 'delivered' : 'failed', 1, r.ok ? undefined : `${r.code}: ${r.message}`);
   }
 
