@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash, createHmac } from 'node:crypto';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 // Registers the SDK's SigV4a signer: without it the SDK refuses EndpointId client-side.
 import '@aws-sdk/signature-v4a';
@@ -17,7 +16,7 @@ import type { App } from '../../src/server/app.js';
 import { startApp } from '../../src/server/app.js';
 import { ConfigError, defaults } from '../../src/server/config.js';
 import { sdkClient, startTestServer } from '../e2e/helpers.js';
-import { awsCliEnv } from '../support/aws-cli.js';
+import { awsCliEnv, awsCliSkip, awsCliV2 } from '../support/aws-cli.js';
 
 /** With a credentials file, signatures are verified for real; the wire captures are replayed. */
 const dir = mkdtempSync(join(tmpdir(), 'amiwatch-cred-'));
@@ -92,15 +91,12 @@ test('SigV4a from the SDK (PutEvents with EndpointId) is verified: the right sec
   for (const c of [good, wrong]) c.destroy();
 });
 
-const AWS = '/usr/bin/aws';
-const noCli = !existsSync(AWS) && !process.env.CI ? `${AWS} is missing: run scripts/install-system-deps.sh as root` : false;
-
-test('SigV4a from the AWS CLI v2 (put-events --endpoint-id) is verified the same way', { skip: noCli }, async () => {
+test('SigV4a from the AWS CLI v2 (put-events --endpoint-id) is verified the same way', { skip: awsCliSkip }, async () => {
   clock.set(Date.now());
   const putEvents = async (secret: string) => {
     const env = { ...awsCliEnv(), AWS_SECRET_ACCESS_KEY: secret };
     const args = ['--endpoint-url', app.url, '--output', 'json', 'events', 'put-events', '--endpoint-id', 'abcde.veo', '--entries', JSON.stringify([{ Source: 'my.app', DetailType: 'v4a', Detail: '{}' }])];
-    return promisify(execFile)(AWS, args, { env }).then(
+    return promisify(execFile)(awsCliV2, args, { env }).then(
       ({ stdout }) => ({ code: 0, stdout, stderr: '' }),
       (e: { code: number; stdout: string; stderr: string }) => e,
     );

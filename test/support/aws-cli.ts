@@ -13,7 +13,7 @@ export const awsCliSkip: string | false = !existsSync(awsCliV2) && !process.env.
 /**
  * The environment every AWS CLI test runs the CLI in: dummy keys and region, no pager, no
  * instance metadata lookups, and config/credential files pointed at nothing, so that what is
- * installed on the machine cannot change the outcome (ENVIRONMENT.md).
+ * installed on the machine (a ~/.aws profile, say) cannot change the outcome.
  */
 export function awsCliEnv(): Record<string, string> {
   return {
