@@ -54,7 +54,10 @@ test('kill -9 during PutEvents load loses no acknowledged event and no delivery'
     }
   };
   const load = Array.from({ length: 6 }, (_, w) => worker(w));
-  await new Promise((r) => setTimeout(r, 1500));
+  // Kill once the load is well under way: at least 1.5 s and 500 acknowledged events (a loaded
+  // machine gets there later, not never).
+  const started = Date.now();
+  while ((Date.now() - started < 1500 || acked.length < 500) && Date.now() - started < 30_000) await new Promise((r) => setTimeout(r, 50));
   first.child.kill('SIGKILL');
   await new Promise((r) => first.child.once('exit', r));
   stop = true;
