@@ -3,14 +3,18 @@
  * (an HTTP endpoint down, a Lambda function that does not exist yet) shows up here, never
  * silently. A ring buffer: memory stays bounded.
  */
-export interface SnsDeliveryRecord {
-  readonly at: number;
+/** Which message went (or goes) to which subscriber. */
+export interface SnsDeliveryOf {
   readonly topicArn: string;
   readonly subscriptionArn: string;
   readonly protocol: string;
   readonly endpoint: string;
   readonly messageId: string;
   readonly kind: 'notification' | 'confirmation';
+}
+
+export interface SnsDeliveryRecord extends SnsDeliveryOf {
+  readonly at: number;
   readonly status: 'delivered' | 'retrying' | 'failed';
   readonly attempts: number;
   readonly error?: string;

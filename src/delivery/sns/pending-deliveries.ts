@@ -1,4 +1,5 @@
 import type { Store } from '../../storage/store.js';
+import type { SnsDeliveryOf } from './delivery-log.js';
 import type { RetryPolicy } from './http-driver.js';
 import type { Mail } from './mail.js';
 
@@ -10,14 +11,8 @@ import type { Mail } from './mail.js';
  * In-process endpoints (SQS, Lambda, the SMS/push outbox) settle before Publish answers and need
  * no record here.
  */
-export interface PendingDelivery {
+export interface PendingDelivery extends SnsDeliveryOf {
   readonly id: string;
-  readonly topicArn: string;
-  readonly subscriptionArn: string;
-  readonly protocol: string;
-  readonly endpoint: string;
-  readonly messageId: string;
-  readonly kind: 'notification' | 'confirmation';
   /** What to send: an HTTP POST with its delivery policy, or a mail. */
   readonly send: { readonly http: { readonly headers: Readonly<Record<string, string>>; readonly body: string; readonly retry: RetryPolicy } } | { readonly mail: Mail };
   /** Attempts made so far. */
