@@ -1,0 +1,123 @@
+/**
+ * Walking the residual automaton (automaton.ts) for one event, from the states exact dispatch
+ * reached: every state reached reports its rules.
+ *
+ * Two walkers. `Walker` serves events without arrays of objects on the rules' paths — nearly all
+ * of them — and allocates nothing: its stack is reused, states are deduplicated by epoch marks,
+ * and small transitions are decided by their shared conditions. `TrailWalker` serves the others:
+ * there a partial match carries the array elements it has committed to, and may only continue
+ * with leaves from compatible elements.
+ */
+import type { EventView } from './condition.js';
+import { mergeTrails, trailsCompatible, type ArrayTrail, type Leaf } from './leaf.js';
+import type { Edge, RuleEntry, State } from './automaton.js';
+import type { Visitor } from './value-index.js';
+
+export class Walker implements Visitor<Edge> {
+  private readonly stack: State[] = [];
+  private top = 0;
+  private epoch = -1;
+
+  /** Walks from `starts[0 … count)`; pushes each matching rule's name once. */
+  run(starts: readonly State[], count: number, event: EventView, epoch: number, out: string[]): void {
+    this.epoch = epoch;
+    this.top = 0;
+    for (let i = 0; i < count; i++) this.push(starts[i]!);
+    while (this.top > 0) {
+      const s = this.stack[--this.top]!;
+      if (s.accepts !== null) report(s.accepts, epoch, out, false);
+      const direct = s.direct;
+      for (let i = 0; i < direct.length; i++) {
+        const e = direct[i]!;
+        if (e.cond.holds(event, epoch)) this.push(e.next);
+      }
+      const indexed = s.indexed;
+      for (let k = 0; k < indexed.length; k++) {
+        const tr = indexed[k]!;
+        const first = event.leavesAt(tr.path);
+        if (first === null) {
+          const absent = tr.absent;
+          for (let i = 0; i < absent.length; i++) this.push(absent[i]!.next);
+        } else {
+          for (let leaf: Leaf | null = first; leaf !== null; leaf = leaf.next) tr.index!.collect(leaf, this);
+        }
+      }
+    }
+  }
+
+  visit(edge: Edge): void {
+    this.push(edge.next);
+  }
+
+  private push(s: State): void {
+    if (s.mark === this.epoch) return;
+    s.mark = this.epoch;
+    this.stack[this.top++] = s;
+  }
+}
+
+/** A place to start walking, with the array elements already committed to. */
+export interface Start {
+  readonly state: State;
+  readonly trail: ArrayTrail | null;
+}
+
+export class TrailWalker implements Visitor<Edge> {
+  private stack: Start[] = [];
+  private seen = new Set<string>();
+  private ids = new Map<State, number>();
+  private current: ArrayTrail | null = null;
+
+  run(starts: readonly Start[], event: EventView, epoch: number, out: string[]): void {
+    this.stack = [];
+    this.seen = new Set();
+    this.ids = new Map();
+    for (const s of starts) this.push(s.state, s.trail);
+    while (this.stack.length > 0) {
+      const { state, trail } = this.stack.pop()!;
+      this.current = trail;
+      // A state may be reached with several element choices here: always dedupe.
+      if (state.accepts !== null) report(state.accepts, epoch, out, true);
+      for (const tr of state.transitions) {
+        const leaves = event.leavesAt(tr.path);
+        if (leaves === null || (tr.absent.length > 0 && !anyCompatible(leaves, trail))) {
+          // Absent, or present only in array elements this partial match has ruled out.
+          for (const e of tr.absent) this.visit(e, null);
+        }
+        for (let leaf: Leaf | null = leaves; leaf !== null; leaf = leaf.next) tr.collect(leaf, this);
+      }
+    }
+  }
+
+  visit(edge: Edge, leaf: Leaf | null): void {
+    const leafTrail = leaf === null ? null : leaf.trail;
+    if (!trailsCompatible(this.current, leafTrail)) return;
+    const merged = mergeTrails(this.current, leafTrail);
+    this.push(edge.next, merged !== null && merged.length === 0 ? null : merged);
+  }
+
+  private push(state: State, trail: ArrayTrail | null): void {
+    let id = this.ids.get(state);
+    if (id === undefined) this.ids.set(state, (id = this.ids.size));
+    const key = trail === null ? `${id}` : `${id}:${trail.join(',')}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.stack.push({ state, trail });
+  }
+}
+
+function anyCompatible(leaves: Leaf | null, trail: ArrayTrail | null): boolean {
+  for (let leaf = leaves; leaf !== null; leaf = leaf.next) if (trailsCompatible(trail, leaf.trail)) return true;
+  return false;
+}
+
+function report(accepts: RuleEntry[], epoch: number, out: string[], dedupeAll: boolean): void {
+  for (let i = 0; i < accepts.length; i++) {
+    const entry = accepts[i]!;
+    if (entry.multi || dedupeAll) {
+      if (entry.mark === epoch) continue;
+      entry.mark = epoch;
+    }
+    out.push(entry.name);
+  }
+}
