@@ -17,16 +17,6 @@ import { ValueIndex, type Visitor } from './value-index.js';
 /** Most edges a transition decides one by one; past this it builds a ValueIndex. */
 export const SMALL_TRANSITION = 4;
 
-/**
- * A rule as the automaton knows it. A rule reachable along one path only (`multi` false) is
- * reported without deduplication; `mark` dedupes the others within one event.
- */
-export interface RuleEntry {
-  readonly name: string;
-  multi: boolean;
-  mark: number;
-}
-
 const NO_TRANSITIONS: Transition[] = [];
 const NO_EDGES: Edge[] = [];
 
@@ -37,8 +27,8 @@ export class State {
   direct: Edge[] = NO_EDGES;
   /** The transitions with a ValueIndex (derived from `transitions`). */
   indexed: Transition[] = NO_TRANSITIONS;
-  /** Rules whose branch ends here, once per branch that does. */
-  accepts: RuleEntry[] | null = null;
+  /** Ids of the rules whose branch ends here (rule-reports.ts), once per branch that does. */
+  accepts: number[] | null = null;
   /** Epoch of the last event whose walk reached this state. */
   mark = -1;
 
@@ -46,11 +36,11 @@ export class State {
     return this.transitions.length === 0 && this.accepts === null;
   }
 
-  accept(entry: RuleEntry, delta: 1 | -1): void {
+  accept(rule: number, delta: 1 | -1): void {
     if (delta > 0) {
-      (this.accepts ??= []).push(entry);
+      (this.accepts ??= []).push(rule);
     } else if (this.accepts) {
-      const i = this.accepts.indexOf(entry);
+      const i = this.accepts.indexOf(rule);
       if (i >= 0) this.accepts.splice(i, 1);
       if (this.accepts.length === 0) this.accepts = null;
     }

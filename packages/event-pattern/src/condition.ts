@@ -32,8 +32,11 @@ export class Condition {
   private mark = -1;
   private answer = false;
 
-  /** @param id the interning key: path and match list */
-  constructor(readonly id: string, readonly path: PathNode, source: FieldCondition) {
+  /**
+   * @param id small integer naming the condition in key programs (key-program.ts)
+   * @param name the interning key: path and match list
+   */
+  constructor(readonly id: number, readonly name: string, readonly path: PathNode, source: FieldCondition) {
     this.tests = source.tests;
     this.key = source.key;
     this.absentOk = acceptsAbsence(source);
@@ -70,21 +73,25 @@ export interface PathRegistry {
   release(node: PathNode): void;
 }
 
-/** The Matcher's conditions, interned by path and match list, with reference counts. */
+/** The Matcher's conditions, interned by path and match list, with reference counts and ids. */
 export class ConditionTable {
-  private readonly byKey = new Map<string, Condition>();
+  private readonly byName = new Map<string, Condition>();
+  /** Conditions by id (null: a free id). */
+  readonly byId: (Condition | null)[] = [];
+  private readonly free: number[] = [];
 
   constructor(private readonly paths: PathRegistry) {}
 
   /** The shared Condition for a compiled one; the caller holds a reference until `release`. */
   acquire(source: FieldCondition): Condition {
-    const id = `${source.path}\u0000${source.key}`;
-    let cond = this.byKey.get(id);
+    const name = `${source.path}\u0000${source.key}`;
+    let cond = this.byName.get(name);
     if (cond === undefined) {
       const node = this.paths.node(source.path);
       this.paths.acquire(node);
-      cond = new Condition(id, node, source);
-      this.byKey.set(id, cond);
+      cond = new Condition(this.free.pop() ?? this.byId.length, name, node, source);
+      this.byName.set(name, cond);
+      this.byId[cond.id] = cond;
     }
     cond.refs++;
     return cond;
@@ -92,7 +99,9 @@ export class ConditionTable {
 
   release(cond: Condition): void {
     if (--cond.refs > 0) return;
-    this.byKey.delete(cond.id);
+    this.byName.delete(cond.name);
+    this.byId[cond.id] = null;
+    this.free.push(cond.id);
     this.paths.release(cond.path);
   }
 }

@@ -17,7 +17,8 @@ import { readEventObject } from './event-reader.js';
 import { readEventText } from './json-scanner.js';
 import { canonicalOrder } from './condition-order.js';
 import { exactParts } from './exact-key.js';
-import { insertChain, releaseChain, State, type Edge, type RuleEntry } from './automaton.js';
+import { insertChain, releaseChain, State, type Edge } from './automaton.js';
+import { RuleReports } from './rule-reports.js';
 import { ConditionTable } from './condition.js';
 import { ExactDispatch, type Key } from './exact-dispatch.js';
 import { TrailWalker, Walker, type Start } from './walk.js';
@@ -51,12 +52,13 @@ export class Matcher {
   private readonly root = new State();
   private readonly tree = new PathTree();
   private readonly conditions = new ConditionTable(this.tree);
-  private readonly walker = new Walker();
-  private readonly trailWalker = new TrailWalker();
+  private readonly reports = new RuleReports();
+  private readonly walker = new Walker(this.reports);
+  private readonly trailWalker = new TrailWalker(this.reports);
   /** Scratch: the states the walk of the current event starts from (the root, then dispatch's). */
   private readonly starts: State[] = [];
-  private readonly exact = new ExactDispatch(this.tree);
-  private readonly rules = new Map<string, { entry: RuleEntry; placements: Placement[] }>();
+  private readonly exact = new ExactDispatch(this.tree, this.conditions, this.reports);
+  private readonly rules = new Map<string, { id: number; placements: Placement[] }>();
   private readonly limits: CompileLimits;
 
   constructor(options: MatcherOptions = {}) {
@@ -79,11 +81,11 @@ export class Matcher {
   add(name: string, pattern: Pattern): void {
     const branches = compilePattern(patternText(pattern), this.limits);
     this.remove(name);
-    const entry: RuleEntry = { name, multi: false, mark: -1 };
-    const placements = branches.flatMap((b) => this.place(b, entry));
+    const id = this.reports.add(name);
+    const placements = branches.flatMap((b) => this.place(b, id));
     // One placement means one way to reach the rule: no need to dedupe its reports.
-    entry.multi = placements.length > 1;
-    this.rules.set(name, { entry, placements });
+    this.reports.setMulti(id, placements.length > 1);
+    this.rules.set(name, { id, placements });
   }
 
   /** Removes a rule; returns whether it existed. */
@@ -93,10 +95,11 @@ export class Matcher {
     this.rules.delete(name);
     for (const p of rule.placements) {
       const end = p.edges.length > 0 ? p.edges[p.edges.length - 1]!.next : p.start;
-      end.accept(rule.entry, -1);
+      end.accept(rule.id, -1);
       releaseChain(p.edges, this.conditions);
       if (p.key !== null) this.exact.leave(p.key);
     }
+    this.reports.remove(rule.id);
     return true;
   }
 
@@ -114,7 +117,7 @@ export class Matcher {
     } else {
       let count = 0;
       if (!this.root.empty) this.starts[count++] = this.root;
-      count = this.exact.lookup(this.starts, count);
+      count = this.exact.lookup(this.starts, count, epoch, out);
       this.walker.run(this.starts, count, tree, epoch, out);
     }
     return out;
@@ -123,7 +126,7 @@ export class Matcher {
   // ---- building ----
 
   /** Puts one branch into the machine: its exact part as signature keys, the rest as chains. */
-  private place(branch: Branch, entry: RuleEntry): Placement[] {
+  private place(branch: Branch, rule: number): Placement[] {
     const ordered = canonicalOrder(branch);
     const exact = new Map<FieldCondition, string[]>();
     for (const c of ordered) {
@@ -138,18 +141,19 @@ export class Matcher {
       product /= parts.length;
     }
     const residual = ordered.filter((c) => !exact.has(c));
-    if (exact.size === 0) return [this.chain(null, this.root, residual, entry)];
+    if (exact.size === 0) return [this.chain(null, this.root, residual, rule)];
     const keyed = [...exact].sort(([a], [b]) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     const paths = keyed.map(([c]) => c.path);
     return combinations(keyed.map(([, parts]) => parts)).map((parts) => {
       const key = this.exact.enter(paths, parts);
-      return this.chain(key, key.state, residual, entry);
+      return this.chain(key, key.state, residual, rule);
     });
   }
 
-  private chain(key: Key | null, start: State, residual: FieldCondition[], entry: RuleEntry): Placement {
+  private chain(key: Key | null, start: State, residual: FieldCondition[], rule: number): Placement {
     const edges = insertChain(start, residual, this.conditions);
-    (edges.length > 0 ? edges[edges.length - 1]!.next : start).accept(entry, 1);
+    (edges.length > 0 ? edges[edges.length - 1]!.next : start).accept(rule, 1);
+    if (key !== null) this.exact.refresh(key);
     return { key, start, edges };
   }
 }

@@ -1,6 +1,7 @@
 /**
- * An open-addressing hash table whose entries are fixed-width rows of int32 — a hash, then the
- * entry's key as ints — in one flat Int32Array, with one object per row alongside.
+ * An open-addressing hash table whose entries are fixed-width rows of int32 — a hash, the
+ * entry's key as ints, then any values the owner keeps there — in one flat Int32Array, with one
+ * object per row alongside.
  *
  * Made for lookups on a cold cache: finding an entry, or learning it is absent, reads one
  * stretch of one array, and the key is compared there too; only a hit reads the row's object.
@@ -18,7 +19,9 @@ export function oddHash(h: number): number {
 }
 
 export class RowTable<T> {
-  /** rows × width ints; row r is [hash, key ints…] at r × width. */
+  /** Ints per row: the hash, `keyWidth` key ints, then `extra` value ints (initially −1). */
+  readonly width: number;
+  /** rows × width ints; row r starts at r × width. */
   rows: Int32Array;
   /** The object of each row (null for empty rows). */
   objects: (T | null)[];
@@ -26,30 +29,34 @@ export class RowTable<T> {
   mask: number;
   size = 0;
 
-  constructor(readonly width: number, rows = 16) {
-    this.rows = new Int32Array(rows * width);
+  constructor(readonly keyWidth: number, readonly extra = 0, rows = 16) {
+    this.width = 1 + keyWidth + extra;
+    this.rows = new Int32Array(rows * this.width);
     this.objects = new Array<T | null>(rows).fill(null);
     this.mask = rows - 1;
   }
 
-  /** The row holding this key (ints `key[0 … width−1)`), or −1. */
+  /** The row holding this key (ints `key[0 … keyWidth)`), or −1. */
   find(hash: number, key: ArrayLike<number>): number {
     const rows = this.rows;
     const w = this.width;
+    const n = this.keyWidth;
     for (let r = hash & this.mask; ; r = (r + 1) & this.mask) {
       const at = r * w;
       const h = rows[at]!;
       if (h === EMPTY) return -1;
-      if (h === hash && sameKey(rows, at, key, w)) return r;
+      if (h === hash && sameKey(rows, at, key, n)) return r;
     }
   }
 
-  /** Adds a row (the key must not be present). */
-  insert(hash: number, key: ArrayLike<number>, object: T): void {
+  /** Adds a row (the key must not be present); returns it (valid until the next insert or removal). */
+  insert(hash: number, key: ArrayLike<number>, object: T): number {
     // Kept at most half full: absent keys are found empty on the first or second row.
     if ((this.size + 1) * 2 > this.mask + 1) this.resize((this.mask + 1) * 2);
-    this.place(hash, key, object);
+    const r = this.place(hash, key, object);
+    this.rows.fill(-1, r * this.width + 1 + this.keyWidth, (r + 1) * this.width);
     this.size++;
+    return r;
   }
 
   /** Removes row `r`, moving back the rows of its probe run that may now sit closer to home. */
@@ -72,14 +79,16 @@ export class RowTable<T> {
     this.size--;
   }
 
-  private place(hash: number, key: ArrayLike<number>, object: T): void {
+  /** Writes hash and key into a free row; returns it. */
+  private place(hash: number, key: ArrayLike<number>, object: T): number {
     const rows = this.rows;
     const w = this.width;
     let r = hash & this.mask;
     while (rows[r * w] !== EMPTY) r = (r + 1) & this.mask;
     rows[r * w] = hash;
-    for (let i = 1; i < w; i++) rows[r * w + i] = key[i - 1]!;
+    for (let i = 0; i < this.keyWidth; i++) rows[r * w + 1 + i] = key[i]!;
     this.objects[r] = object;
+    return r;
   }
 
   private resize(count: number): void {
@@ -88,12 +97,14 @@ export class RowTable<T> {
     this.objects = new Array<T | null>(count).fill(null);
     this.mask = count - 1;
     for (let r = 0; r < objects.length; r++) {
-      if (rows[r * w] !== EMPTY) this.place(rows[r * w]!, rows.subarray(r * w + 1, r * w + w), objects[r]!);
+      if (rows[r * w] === EMPTY) continue;
+      const to = this.place(rows[r * w]!, rows.subarray(r * w + 1, r * w + w), objects[r]!);
+      this.rows.set(rows.subarray(r * w + 1 + this.keyWidth, r * w + w), to * w + 1 + this.keyWidth);
     }
   }
 }
 
-function sameKey(rows: Int32Array, at: number, key: ArrayLike<number>, w: number): boolean {
-  for (let i = 1; i < w; i++) if (rows[at + i] !== key[i - 1]) return false;
+function sameKey(rows: Int32Array, at: number, key: ArrayLike<number>, n: number): boolean {
+  for (let i = 0; i < n; i++) if (rows[at + 1 + i] !== key[i]) return false;
   return true;
 }

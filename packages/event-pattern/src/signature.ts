@@ -3,20 +3,30 @@
  * paths share a Signature, and the event's values at those paths, taken together as one key,
  * lead in one hash lookup to the state where those branches continue.
  *
- * A key is the tuple of its values' ids (value-ids.ts), kept in the row of a RowTable: a lookup
- * reads one stretch of one Int32Array, compares the key there, and reads the state only on a hit.
+ * A key is the tuple of its values' ids (value-ids.ts), kept in the row of a RowTable with the
+ * key's program (key-program.ts): a lookup reads one stretch of one Int32Array, compares the key
+ * there and finds there what to do — report a rule, run a program, or (for a big subtree) walk
+ * the key's state.
  */
 import { State } from './automaton.js';
 import { finalMix } from './exact-key.js';
 import type { PathNode } from './path-node.js';
 import { oddHash, RowTable } from './row-table.js';
 
+/** A key's action: walk its state. */
+export const WALK = -1;
+/** A key's action that reports rule `r` and nothing else: `ONLY - r` (always below WALK). */
+export const ONLY = -2;
+
 export class Signature {
-  /** Rows [hash, id of the value at paths[0], …]; the row's object is the key's state. */
+  /**
+   * Rows [hash, id of the value at paths[0], …, action]; the row's object is the key's state.
+   * The action is WALK, ONLY − rule, or the offset of the key's program.
+   */
   private readonly table: RowTable<State>;
 
   constructor(readonly id: string, readonly paths: readonly PathNode[]) {
-    this.table = new RowTable<State>(paths.length + 1);
+    this.table = new RowTable<State>(paths.length, 1);
   }
 
   /** Number of keys. */
@@ -24,7 +34,7 @@ export class Signature {
     return this.table.size;
   }
 
-  /** The state for a key (its value ids in path order), created if absent. */
+  /** The state for a key (its value ids in path order), created (with action WALK) if absent. */
   stateFor(ids: readonly number[]): State {
     const hash = keyHash(ids, ids.length);
     const r = this.table.find(hash, ids);
@@ -34,16 +44,36 @@ export class Signature {
     return state;
   }
 
+  /** The action of a present key. */
+  actionOf(ids: readonly number[]): number {
+    return this.action(this.table.find(keyHash(ids, ids.length), ids));
+  }
+
+  setAction(ids: readonly number[], action: number): void {
+    const t = this.table;
+    t.rows[t.find(keyHash(ids, ids.length), ids) * t.width + t.width - 1] = action;
+  }
+
   /** Forgets a key (whose state has become empty). */
   drop(ids: readonly number[]): void {
     const r = this.table.find(keyHash(ids, ids.length), ids);
     if (r >= 0) this.table.removeAt(r);
   }
 
-  /** The state for the value ids `ids[0 … paths.length)` (the rest of `ids` is ignored), or null. */
-  lookup(ids: readonly number[]): State | null {
-    const r = this.table.find(keyHash(ids, this.paths.length), ids);
-    return r >= 0 ? this.table.objects[r]! : null;
+  /** The row of the key `ids[0 … paths.length)` (the rest of `ids` is ignored), or −1. */
+  find(ids: readonly number[]): number {
+    return this.table.find(keyHash(ids, this.paths.length), ids);
+  }
+
+  /** The action of row `r`. */
+  action(r: number): number {
+    const t = this.table;
+    return t.rows[r * t.width + t.width - 1]!;
+  }
+
+  /** The state of row `r`. */
+  state(r: number): State {
+    return this.table.objects[r]!;
   }
 }
 

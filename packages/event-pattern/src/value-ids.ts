@@ -13,7 +13,7 @@ import { RowTable } from './row-table.js';
 
 export class ValueIds {
   /** Rows [hash, id, tag]; the row's object is the part's body (the value after the tag). */
-  private readonly table = new RowTable<string>(3);
+  private readonly table = new RowTable<string>(2);
   private readonly ids = new Map<string, number>();
   private readonly parts: string[] = [];
   private readonly refs: number[] = [];

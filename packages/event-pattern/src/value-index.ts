@@ -8,67 +8,11 @@
 import { LeafKind, type Leaf } from './leaf.js';
 import { inRange, testAccepts, type ValueTest } from './value-test.js';
 import { foldKey } from './ignore-case.js';
+import { AffixIndex } from './affix-index.js';
 
 /** Receives the edges an index finds for a leaf (an object, so that no closure is made per event). */
 export interface Visitor<E> {
   visit(edge: E, leaf: Leaf): void;
-}
-
-/**
- * Prefixes (or suffixes, `fromEnd`) of string values. Few per transition in practice, so a short
- * list checked with startsWith is fastest — one memory read for the list, where a character trie
- * costs a cache miss per character. Past a handful, the entries are grouped by length and each
- * length costs one hash lookup of the value's prefix of that length.
- */
-class AffixIndex<E> {
-  private entries: { affix: string; edge: E }[] = [];
-  private byLength: Map<number, Map<string, E[]>> | null = null;
-
-  constructor(private readonly fromEnd: boolean) {}
-
-  add(affix: string, edge: E): void {
-    this.entries.push({ affix, edge });
-    this.byLength = null;
-  }
-
-  remove(affix: string, edge: E): void {
-    this.entries = this.entries.filter((x) => x.edge !== edge || x.affix !== affix);
-    this.byLength = null;
-  }
-
-  get size(): number {
-    return this.entries.length;
-  }
-
-  collect(value: string, leaf: Leaf, visitor: Visitor<E>): void {
-    const entries = this.entries;
-    if (entries.length <= 8) {
-      for (let i = 0; i < entries.length; i++) {
-        const x = entries[i]!;
-        if (this.fromEnd ? value.endsWith(x.affix) : value.startsWith(x.affix)) visitor.visit(x.edge, leaf);
-      }
-      return;
-    }
-    const groups = (this.byLength ??= this.group());
-    for (const [length, map] of groups) {
-      if (length > value.length) continue;
-      const part = this.fromEnd ? value.slice(value.length - length) : value.slice(0, length);
-      const hit = map.get(part);
-      if (hit) for (const e of hit) visitor.visit(e, leaf);
-    }
-  }
-
-  private group(): Map<number, Map<string, E[]>> {
-    const groups = new Map<number, Map<string, E[]>>();
-    for (const { affix, edge } of this.entries) {
-      let map = groups.get(affix.length);
-      if (!map) groups.set(affix.length, (map = new Map()));
-      const list = map.get(affix);
-      if (list) list.push(edge);
-      else map.set(affix, [edge]);
-    }
-    return groups;
-  }
 }
 
 interface RangeEntry<E> {

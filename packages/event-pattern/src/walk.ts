@@ -10,13 +10,16 @@
  */
 import type { EventView } from './condition.js';
 import { mergeTrails, trailsCompatible, type ArrayTrail, type Leaf } from './leaf.js';
-import type { Edge, RuleEntry, State } from './automaton.js';
+import type { Edge, State } from './automaton.js';
+import type { RuleReports } from './rule-reports.js';
 import type { Visitor } from './value-index.js';
 
 export class Walker implements Visitor<Edge> {
   private readonly stack: State[] = [];
   private top = 0;
   private epoch = -1;
+
+  constructor(private readonly rules: RuleReports) {}
 
   /** Walks from `starts[0 … count)`; pushes each matching rule's name once. */
   run(starts: readonly State[], count: number, event: EventView, epoch: number, out: string[]): void {
@@ -25,7 +28,8 @@ export class Walker implements Visitor<Edge> {
     for (let i = 0; i < count; i++) this.push(starts[i]!);
     while (this.top > 0) {
       const s = this.stack[--this.top]!;
-      if (s.accepts !== null) report(s.accepts, epoch, out, false);
+      const accepts = s.accepts;
+      if (accepts !== null) for (let i = 0; i < accepts.length; i++) this.rules.report(accepts[i]!, epoch, out);
       const direct = s.direct;
       for (let i = 0; i < direct.length; i++) {
         const e = direct[i]!;
@@ -68,6 +72,8 @@ export class TrailWalker implements Visitor<Edge> {
   private ids = new Map<State, number>();
   private current: ArrayTrail | null = null;
 
+  constructor(private readonly rules: RuleReports) {}
+
   run(starts: readonly Start[], event: EventView, epoch: number, out: string[]): void {
     this.stack = [];
     this.seen = new Set();
@@ -77,7 +83,7 @@ export class TrailWalker implements Visitor<Edge> {
       const { state, trail } = this.stack.pop()!;
       this.current = trail;
       // A state may be reached with several element choices here: always dedupe.
-      if (state.accepts !== null) report(state.accepts, epoch, out, true);
+      if (state.accepts !== null) for (const rule of state.accepts) this.rules.reportOnce(rule, epoch, out);
       for (const tr of state.transitions) {
         const leaves = event.leavesAt(tr.path);
         if (leaves === null || (tr.absent.length > 0 && !anyCompatible(leaves, trail))) {
@@ -109,15 +115,4 @@ export class TrailWalker implements Visitor<Edge> {
 function anyCompatible(leaves: Leaf | null, trail: ArrayTrail | null): boolean {
   for (let leaf = leaves; leaf !== null; leaf = leaf.next) if (trailsCompatible(trail, leaf.trail)) return true;
   return false;
-}
-
-function report(accepts: RuleEntry[], epoch: number, out: string[], dedupeAll: boolean): void {
-  for (let i = 0; i < accepts.length; i++) {
-    const entry = accepts[i]!;
-    if (entry.multi || dedupeAll) {
-      if (entry.mark === epoch) continue;
-      entry.mark = epoch;
-    }
-    out.push(entry.name);
-  }
 }
