@@ -108,8 +108,11 @@ function buildIndex(edges: readonly Edge[]): ValueIndex<Edge> {
 }
 
 export class Edge {
+  /** Epoch of the last event whose walk carried out this edge's action. */
   mark = -1;
   refs = 0;
+  /** What to do on following the edge (programs.ts): walk `next` (−1), or its subtree's program. */
+  action = -1;
   readonly next = new State();
   constructor(readonly cond: Condition, readonly owner: Transition) {}
 }

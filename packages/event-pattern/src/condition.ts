@@ -33,7 +33,7 @@ export class Condition {
   private answer = false;
 
   /**
-   * @param id small integer naming the condition in key programs (key-program.ts)
+   * @param id small integer naming the condition in programs (programs.ts)
    * @param name the interning key: path and match list
    */
   constructor(readonly id: number, readonly name: string, readonly path: PathNode, source: FieldCondition) {

@@ -6,17 +6,14 @@
  * Per event: each value at a signature path becomes an id (one probe, value-ids.ts); each
  * signature whose paths the event has, all with known values, costs one more probe. A value no
  * rule uses — most of a distinct event's values — ends the work for every signature over its
- * path at once. A key found reports its rule, or runs its program (key-program.ts), or — for a
+ * path at once. A key found reports its rule, or runs its program (programs.ts), or — for a
  * subtree too big for a program — hands its state to the walk.
  */
 import { mergeTrails, trailsCompatible, type ArrayTrail, type Leaf } from './leaf.js';
 import type { State } from './automaton.js';
-import type { ConditionTable } from './condition.js';
-import { compileProgram, runProgram } from './key-program.js';
+import { WALK, type Programs } from './programs.js';
 import type { PathTree } from './path-tree.js';
-import { ProgramArena } from './program-arena.js';
-import type { RuleReports } from './rule-reports.js';
-import { ONLY, Signature, WALK } from './signature.js';
+import { Signature } from './signature.js';
 import { ValueIds } from './value-ids.js';
 import type { Start } from './walk.js';
 
@@ -38,14 +35,12 @@ export class ExactDispatch {
   /** Signatures by the id of their first path: looked up only when the event has that path. */
   private readonly anchored: Signature[][] = [];
   private readonly values = new ValueIds();
-  private readonly programs = new ProgramArena();
   /** Scratch: the value ids of the signature being looked up. */
   private readonly ids: number[] = [];
 
   constructor(
     private readonly tree: PathTree,
-    private readonly conditions: ConditionTable,
-    private readonly rules: RuleReports,
+    private readonly programs: Programs,
   ) {}
 
   /** Enters a key — its parts (exact-key.ts) on its paths, both in path order — and returns it. */
@@ -74,18 +69,11 @@ export class ExactDispatch {
 
   /** Recompiles a key's action after its subtree changed (a branch entered or left through it). */
   refresh(key: Key): void {
-    const program = compileProgram(key.state);
-    let action = WALK;
-    if (program !== null) {
-      // One rule, no conditions: the action names the rule itself.
-      action = program[0] === 1 && program[1] === 0 ? ONLY - program[2]! : this.programs.store(program);
-    }
-    this.setAction(key, action);
+    this.setAction(key, this.programs.compile(key.state));
   }
 
   private setAction(key: Key, action: number): void {
-    const old = key.signature.actionOf(key.ids);
-    if (old >= 0) this.programs.release(old);
+    this.programs.release(key.signature.actionOf(key.ids));
     key.signature.setAction(key.ids, action);
   }
 
@@ -160,8 +148,7 @@ export class ExactDispatch {
   private act(sig: Signature, r: number, starts: State[], count: number, epoch: number, out: string[]): number {
     const action = sig.action(r);
     if (action === WALK) starts[count++] = sig.state(r);
-    else if (action <= ONLY) this.rules.report(ONLY - action, epoch, out);
-    else runProgram(this.programs.code, action, this.conditions.byId, this.tree, epoch, this.rules, out);
+    else this.programs.run(action, this.tree, epoch, out);
     return count;
   }
 

@@ -19,6 +19,7 @@ import { canonicalOrder } from './condition-order.js';
 import { exactParts } from './exact-key.js';
 import { insertChain, releaseChain, State, type Edge } from './automaton.js';
 import { RuleReports } from './rule-reports.js';
+import { Programs, WALK } from './programs.js';
 import { ConditionTable } from './condition.js';
 import { ExactDispatch, type Key } from './exact-dispatch.js';
 import { TrailWalker, Walker, type Start } from './walk.js';
@@ -53,11 +54,12 @@ export class Matcher {
   private readonly tree = new PathTree();
   private readonly conditions = new ConditionTable(this.tree);
   private readonly reports = new RuleReports();
-  private readonly walker = new Walker(this.reports);
+  private readonly programs = new Programs(this.conditions, this.reports);
+  private readonly walker = new Walker(this.reports, this.programs);
   private readonly trailWalker = new TrailWalker(this.reports);
   /** Scratch: the states the walk of the current event starts from (the root, then dispatch's). */
   private readonly starts: State[] = [];
-  private readonly exact = new ExactDispatch(this.tree, this.conditions, this.reports);
+  private readonly exact = new ExactDispatch(this.tree, this.programs);
   private readonly rules = new Map<string, { id: number; placements: Placement[] }>();
   private readonly limits: CompileLimits;
 
@@ -83,8 +85,12 @@ export class Matcher {
     this.remove(name);
     const id = this.reports.add(name);
     const placements = branches.flatMap((b) => this.place(b, id));
-    // One placement means one way to reach the rule: no need to dedupe its reports.
-    this.reports.setMulti(id, placements.length > 1);
+    // One placement means one way to reach the rule: no need to dedupe its reports. Otherwise
+    // the programs just compiled must learn the rule's new report code.
+    if (placements.length > 1) {
+      this.reports.setMulti(id, true);
+      for (const p of placements) this.recompile(p);
+    }
     this.rules.set(name, { id, placements });
   }
 
@@ -97,6 +103,7 @@ export class Matcher {
       const end = p.edges.length > 0 ? p.edges[p.edges.length - 1]!.next : p.start;
       end.accept(rule.id, -1);
       releaseChain(p.edges, this.conditions);
+      for (const e of p.edges) this.setEdgeAction(e, e.refs > 0 ? this.programs.compile(e.next) : WALK);
       if (p.key !== null) this.exact.leave(p.key);
     }
     this.reports.remove(rule.id);
@@ -153,8 +160,20 @@ export class Matcher {
   private chain(key: Key | null, start: State, residual: FieldCondition[], rule: number): Placement {
     const edges = insertChain(start, residual, this.conditions);
     (edges.length > 0 ? edges[edges.length - 1]!.next : start).accept(rule, 1);
-    if (key !== null) this.exact.refresh(key);
-    return { key, start, edges };
+    const placement = { key, start, edges };
+    this.recompile(placement);
+    return placement;
+  }
+
+  /** Recompiles the actions of a placement's key and edges: their subtrees hold its rule. */
+  private recompile(p: Placement): void {
+    for (const e of p.edges) this.setEdgeAction(e, this.programs.compile(e.next));
+    if (p.key !== null) this.exact.refresh(p.key);
+  }
+
+  private setEdgeAction(e: Edge, action: number): void {
+    this.programs.release(e.action);
+    e.action = action;
   }
 }
 

@@ -1,12 +1,15 @@
 /**
- * The Matcher's rules by small integer id, and reporting them: states and key programs name a
- * rule by its id, and `report` appends its name to an event's answer — once per event for a rule
- * that can be reached along several paths (`multi`), without any check for the others.
+ * The Matcher's rules by small integer id, and reporting them into an event's answer.
+ *
+ * A rule that can be reached along several paths (`multi`: several `$or` branches or keys) is
+ * reported once per event, through an epoch mark; the others need no check. Programs name a rule
+ * by its report code, `id × 2 + multi`, so that reporting a single-path rule reads nothing but
+ * its name.
  */
 export class RuleReports {
   private readonly names: string[] = [];
   private readonly multi: boolean[] = [];
-  /** Epoch of the last event that reported the rule (multi rules only). */
+  /** Epoch of the last event that reported the rule (multi rules, and walks that must dedupe). */
   private readonly marks: number[] = [];
   private readonly free: number[] = [];
 
@@ -28,15 +31,22 @@ export class RuleReports {
     this.free.push(id);
   }
 
-  report(id: number, epoch: number, out: string[]): void {
-    if (this.multi[id]) {
+  /** The rule's report code (valid until its `multi` changes). */
+  code(id: number): number {
+    return id * 2 + (this.multi[id] ? 1 : 0);
+  }
+
+  /** Reports the rule with this report code. */
+  report(code: number, epoch: number, out: string[]): void {
+    const id = code >> 1;
+    if ((code & 1) !== 0) {
       if (this.marks[id] === epoch) return;
       this.marks[id] = epoch;
     }
     out.push(this.names[id]!);
   }
 
-  /** The same, deduplicating whatever the rule (for walks that may reach a state more than once). */
+  /** Reports a rule by id, deduplicating whatever the rule (for walks that may reach a state more than once). */
   reportOnce(id: number, epoch: number, out: string[]): void {
     if (this.marks[id] === epoch) return;
     this.marks[id] = epoch;

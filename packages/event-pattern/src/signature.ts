@@ -4,7 +4,7 @@
  * lead in one hash lookup to the state where those branches continue.
  *
  * A key is the tuple of its values' ids (value-ids.ts), kept in the row of a RowTable with the
- * key's program (key-program.ts): a lookup reads one stretch of one Int32Array, compares the key
+ * key's action (programs.ts): a lookup reads one stretch of one Int32Array, compares the key
  * there and finds there what to do — report a rule, run a program, or (for a big subtree) walk
  * the key's state.
  */
@@ -13,16 +13,8 @@ import { finalMix } from './exact-key.js';
 import type { PathNode } from './path-node.js';
 import { oddHash, RowTable } from './row-table.js';
 
-/** A key's action: walk its state. */
-export const WALK = -1;
-/** A key's action that reports rule `r` and nothing else: `ONLY - r` (always below WALK). */
-export const ONLY = -2;
-
 export class Signature {
-  /**
-   * Rows [hash, id of the value at paths[0], …, action]; the row's object is the key's state.
-   * The action is WALK, ONLY − rule, or the offset of the key's program.
-   */
+  /** Rows [hash, id of the value at paths[0], …, action]; the row's object is the key's state. */
   private readonly table: RowTable<State>;
 
   constructor(readonly id: string, readonly paths: readonly PathNode[]) {
@@ -34,7 +26,7 @@ export class Signature {
     return this.table.size;
   }
 
-  /** The state for a key (its value ids in path order), created (with action WALK) if absent. */
+  /** The state for a key (its value ids in path order), created (with action −1, WALK) if absent. */
   stateFor(ids: readonly number[]): State {
     const hash = keyHash(ids, ids.length);
     const r = this.table.find(hash, ids);

@@ -12,28 +12,36 @@ import type { EventView } from './condition.js';
 import { mergeTrails, trailsCompatible, type ArrayTrail, type Leaf } from './leaf.js';
 import type { Edge, State } from './automaton.js';
 import type { RuleReports } from './rule-reports.js';
+import { WALK, type Programs } from './programs.js';
 import type { Visitor } from './value-index.js';
 
 export class Walker implements Visitor<Edge> {
   private readonly stack: State[] = [];
   private top = 0;
   private epoch = -1;
+  private event: EventView | null = null;
+  private out: string[] = [];
 
-  constructor(private readonly rules: RuleReports) {}
+  constructor(
+    private readonly rules: RuleReports,
+    private readonly programs: Programs,
+  ) {}
 
   /** Walks from `starts[0 … count)`; pushes each matching rule's name once. */
   run(starts: readonly State[], count: number, event: EventView, epoch: number, out: string[]): void {
     this.epoch = epoch;
+    this.event = event;
+    this.out = out;
     this.top = 0;
     for (let i = 0; i < count; i++) this.push(starts[i]!);
     while (this.top > 0) {
       const s = this.stack[--this.top]!;
       const accepts = s.accepts;
-      if (accepts !== null) for (let i = 0; i < accepts.length; i++) this.rules.report(accepts[i]!, epoch, out);
+      if (accepts !== null) for (let i = 0; i < accepts.length; i++) this.rules.report(this.rules.code(accepts[i]!), epoch, out);
       const direct = s.direct;
       for (let i = 0; i < direct.length; i++) {
         const e = direct[i]!;
-        if (e.cond.holds(event, epoch)) this.push(e.next);
+        if (e.cond.holds(event, epoch)) this.visit(e);
       }
       const indexed = s.indexed;
       for (let k = 0; k < indexed.length; k++) {
@@ -41,7 +49,7 @@ export class Walker implements Visitor<Edge> {
         const first = event.leavesAt(tr.path);
         if (first === null) {
           const absent = tr.absent;
-          for (let i = 0; i < absent.length; i++) this.push(absent[i]!.next);
+          for (let i = 0; i < absent.length; i++) this.visit(absent[i]!);
         } else {
           for (let leaf: Leaf | null = first; leaf !== null; leaf = leaf.next) tr.index!.collect(leaf, this);
         }
@@ -49,8 +57,15 @@ export class Walker implements Visitor<Edge> {
     }
   }
 
+  /** Follows an edge: walks on from its state, or carries out its program (once per event). */
   visit(edge: Edge): void {
-    this.push(edge.next);
+    const action = edge.action;
+    if (action === WALK) {
+      this.push(edge.next);
+    } else if (edge.mark !== this.epoch) {
+      edge.mark = this.epoch;
+      this.programs.run(action, this.event!, this.epoch, this.out);
+    }
   }
 
   private push(s: State): void {
