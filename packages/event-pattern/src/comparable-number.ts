@@ -70,13 +70,6 @@ export function comparableFromText(text: string): Comparable | undefined {
   return out === 'decimals' || out === 'range' ? undefined : out;
 }
 
-/** The same for a JavaScript number (events given as parsed objects). */
-export function comparableFromNumber(n: number): Comparable | undefined {
-  if (Number.isInteger(n) && n >= -500_000_000_000 && n <= 500_000_000_000) return encodeInteger(n + 0);
-  if (!Number.isFinite(n)) return undefined;
-  return comparableFromText(String(n));
-}
-
 /** `-?(0|[1-9][0-9]*)` with at most 11 digits, without a regular expression. */
 function isPlainInteger(text: string): boolean {
   let i = text.charCodeAt(0) === 0x2d ? 1 : 0;

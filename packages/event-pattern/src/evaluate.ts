@@ -5,7 +5,7 @@
  */
 import type { Branch, FieldCondition } from './compile-pattern.js';
 import { canonicalOrder } from './condition-order.js';
-import { mergeTrails, trailsCompatible, type ArrayTrail, type Leaf } from './leaf.js';
+import { makeLeaf, mergeTrails, trailsCompatible, type ArrayTrail, type Leaf } from './leaf.js';
 import { testAccepts } from './value-test.js';
 import type { LeafSink } from './event-reader.js';
 
@@ -14,7 +14,8 @@ export type LeafTable = Map<string, Leaf[]>;
 
 export const allPathsSink = (table: LeafTable): LeafSink<string> => ({
   child: (parent, key) => (parent === '' ? key : `${parent}.${key}`),
-  emit: (path, leaf) => {
+  emit: (path, kind, text, trail) => {
+    const leaf = makeLeaf(kind, text, trail);
     const list = table.get(path);
     if (list) list.push(leaf);
     else table.set(path, [leaf]);

@@ -4,8 +4,7 @@
  * pattern uses are decoded, everything else is skipped while its syntax is still checked.
  * Numbers keep their exact text, which event-ruler's text matching needs.
  */
-import { comparableFromNumber } from './comparable-number.js';
-import { LeafKind, makeLeaf, type ArrayTrail, type Leaf } from './leaf.js';
+import { LeafKind, type ArrayTrail } from './leaf.js';
 
 /**
  * Where leaves go. `child` returns the node for a member (null to skip it); `emit` receives the
@@ -19,7 +18,12 @@ export interface LeafSink<N> {
    * so that names of members nobody wants are never turned into strings.
    */
   childAt?(parent: N, text: string, start: number, end: number): N | null;
-  emit(node: N, leaf: Leaf): void;
+  /**
+   * Receives one leaf: its kind and text (a number's JSON text; `true`, `false`, `null` for
+   * literals) and the array elements it sits in. The sink makes the Leaf, so that the Matcher
+   * can reuse its leaves instead of allocating them.
+   */
+  emit(node: N, kind: LeafKind, text: string, trail: ArrayTrail | null): void;
 }
 
 /** An event that is not one JSON object (or, given as an object, holds non-JSON values). */
@@ -56,9 +60,10 @@ interface WalkState {
 function walkObject<N>(obj: Record<string, unknown>, node: N, sink: LeafSink<N>, trail: ArrayTrail | null, counter: WalkState): void {
   if (++counter.depth > MAX_EVENT_DEPTH) throw tooDeep();
   for (const key in obj) {
-    if (!Object.prototype.hasOwnProperty.call(obj, key)) continue;
     const child = sink.child(node, key);
-    if (child !== null) walkValue(obj[key], child, sink, trail, counter);
+    // for-in also lists inherited enumerable names: only members that reach a node need the
+    // (costly) ownership test, the others are skipped either way.
+    if (child !== null && Object.prototype.hasOwnProperty.call(obj, key)) walkValue(obj[key], child, sink, trail, counter);
   }
   counter.depth--;
 }
@@ -66,18 +71,19 @@ function walkObject<N>(obj: Record<string, unknown>, node: N, sink: LeafSink<N>,
 function walkValue<N>(v: unknown, node: N, sink: LeafSink<N>, trail: ArrayTrail | null, counter: WalkState): void {
   switch (typeof v) {
     case 'string':
-      sink.emit(node, makeLeaf(LeafKind.String, v, null, trail));
+      sink.emit(node, LeafKind.String, v, trail);
       return;
     case 'number':
       if (!Number.isFinite(v)) throw new EventSyntaxError('Event numbers must be finite');
-      sink.emit(node, makeLeaf(LeafKind.Number, String(v), comparableFromNumber(v) ?? null, trail));
+      // Its comparable form is worked out from this text only if a pattern asks for it.
+      sink.emit(node, LeafKind.Number, String(v), trail);
       return;
     case 'boolean':
-      sink.emit(node, v ? TRUE(trail) : FALSE(trail));
+      sink.emit(node, v ? LeafKind.True : LeafKind.False, v ? 'true' : 'false', trail);
       return;
     case 'object':
       if (v === null) {
-        sink.emit(node, NULL(trail));
+        sink.emit(node, LeafKind.Null, 'null', trail);
       } else if (Array.isArray(v)) {
         const id = counter.next++;
         if (++counter.depth > MAX_EVENT_DEPTH) throw tooDeep();
@@ -96,10 +102,6 @@ function walkValue<N>(v: unknown, node: N, sink: LeafSink<N>, trail: ArrayTrail 
       throw new EventSyntaxError(`Event values must be JSON values, not ${typeof v}`);
   }
 }
-
-export const TRUE = (trail: ArrayTrail | null): Leaf => makeLeaf(LeafKind.True, 'true', null, trail);
-export const FALSE = (trail: ArrayTrail | null): Leaf => makeLeaf(LeafKind.False, 'false', null, trail);
-export const NULL = (trail: ArrayTrail | null): Leaf => makeLeaf(LeafKind.Null, 'null', null, trail);
 
 export function extend(trail: ArrayTrail | null, id: number, index: number): ArrayTrail {
   return trail === null ? [id, index] : [...trail, id, index];

@@ -5,9 +5,8 @@
  * backslash and the next control character are found once and remembered, so the whole scan
  * stays linear. Numbers keep their exact text, which event-ruler's text matching needs.
  */
-import { comparableFromText } from './comparable-number.js';
-import { EventSyntaxError, extend, FALSE, MAX_EVENT_DEPTH, NULL, tooDeep, TRUE, type LeafSink } from './event-reader.js';
-import { LeafKind, makeLeaf, type ArrayTrail } from './leaf.js';
+import { EventSyntaxError, extend, MAX_EVENT_DEPTH, tooDeep, type LeafSink } from './event-reader.js';
+import { LeafKind, type ArrayTrail } from './leaf.js';
 
 const CONTROL = /[\u0000-\u001f]/g;
 
@@ -133,7 +132,7 @@ class Scanner<N> {
         const start = this.pos + 1;
         const end = this.stringEnd(start);
         this.pos = end + 1;
-        if (node !== null) this.sink.emit(node, makeLeaf(LeafKind.String, this.decode(start, end), null, trail));
+        if (node !== null) this.sink.emit(node, LeafKind.String, this.decode(start, end), trail);
         else if (this.escaped) this.decode(start, end); // still checks the escapes
         return;
       }
@@ -143,23 +142,21 @@ class Scanner<N> {
         return this.array(node, trail);
       case 0x74:
         this.word('true');
-        if (node !== null) this.sink.emit(node, TRUE(trail));
+        if (node !== null) this.sink.emit(node, LeafKind.True, 'true', trail);
         return;
       case 0x66:
         this.word('false');
-        if (node !== null) this.sink.emit(node, FALSE(trail));
+        if (node !== null) this.sink.emit(node, LeafKind.False, 'false', trail);
         return;
       case 0x6e:
         this.word('null');
-        if (node !== null) this.sink.emit(node, NULL(trail));
+        if (node !== null) this.sink.emit(node, LeafKind.Null, 'null', trail);
         return;
       default: {
         const start = this.pos;
         this.number();
-        if (node !== null) {
-          const num = t.slice(start, this.pos);
-          this.sink.emit(node, makeLeaf(LeafKind.Number, num, comparableFromText(num) ?? null, trail));
-        }
+        // Its comparable form is worked out from this text only if a pattern asks for it.
+        if (node !== null) this.sink.emit(node, LeafKind.Number, t.slice(start, this.pos), trail);
       }
     }
   }

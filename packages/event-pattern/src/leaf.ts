@@ -18,22 +18,49 @@ export const enum LeafKind {
  */
 export type ArrayTrail = readonly number[];
 
-import type { Comparable } from './comparable-number.js';
+import { comparableFromText, type Comparable } from './comparable-number.js';
 
-export interface Leaf {
-  readonly kind: LeafKind;
+/**
+ * A leaf. The Matcher reuses its leaves from one event to the next (allocating them costs more
+ * than matching a cold event needs), so a leaf is only valid during the `match` call it was read
+ * in; the interpreter makes fresh ones.
+ */
+export class Leaf {
+  kind: LeafKind = LeafKind.Null;
   /** The string's value; a number's JSON text; `true`/`false`/`null` for literals. */
-  readonly text: string;
-  /** A number's comparable form, or null when it has none (not a number, or outside the domain). */
-  readonly scaled: Comparable | null;
-  readonly trail: ArrayTrail | null;
+  text = '';
+  trail: ArrayTrail | null = null;
+  /** The next leaf at the same path in this event (array elements), or null. */
+  next: Leaf | null = null;
   /** Exact-dispatch hash of the leaf's key part, computed on first use (0 = not yet). */
-  hash: number;
+  hash = 0;
+  /** Id of the leaf's key part among the values exact dispatch knows: -2 not yet looked up, -1 unknown. */
+  valueId = -2;
+  /** A number's comparable form: undefined until first asked for (most numbers never are). */
+  private comparable: Comparable | null | undefined = undefined;
+
+  /** Makes this object the leaf (kind, text) at `trail`, forgetting what it was. */
+  reset(kind: LeafKind, text: string, trail: ArrayTrail | null): this {
+    this.kind = kind;
+    this.text = text;
+    this.trail = trail;
+    this.next = null;
+    this.hash = 0;
+    this.valueId = -2;
+    this.comparable = undefined;
+    return this;
+  }
+
+  /** A number's comparable form, or null when it has none (not a number, or outside the domain). */
+  get scaled(): Comparable | null {
+    let c = this.comparable;
+    if (c === undefined) c = this.comparable = this.kind === LeafKind.Number ? comparableFromText(this.text) ?? null : null;
+    return c;
+  }
 }
 
-/** Every leaf is made here, so that all share one object shape (one hidden class). */
-export function makeLeaf(kind: LeafKind, text: string, scaled: Comparable | null, trail: ArrayTrail | null): Leaf {
-  return { kind, text, scaled, trail, hash: 0 };
+export function makeLeaf(kind: LeafKind, text: string, trail: ArrayTrail | null): Leaf {
+  return new Leaf().reset(kind, text, trail);
 }
 
 /** Whether two trails place their leaves in compatible array elements. */

@@ -1,33 +1,37 @@
 /**
  * Many patterns, one machine, in two stages:
  *
- * 1. Exact dispatch. The exact-value conditions of a branch (strings, numbers, literals) are
- *    folded into one key over their paths — its Signature. For an event, each signature whose
- *    paths the event has costs one hash lookup, which lands on the state where the branches
- *    with those values continue. Realistic rule sets have a handful of signatures however many
- *    rules they hold, so this stage does not grow with the rule count.
- * 2. The residual automaton (automaton.ts) decides the remaining conditions — prefixes, ranges,
- *    anything-but, exists, … — indexed per transition, and reports the rules.
+ * 1. Exact dispatch (exact-dispatch.ts). The exact-value conditions of a branch (strings,
+ *    numbers, literals) are folded into one key over their paths — its Signature. For an event,
+ *    each value at those paths becomes an id with one probe, and each signature whose values
+ *    are all known costs one more, landing on the state where the branches with those values
+ *    continue. Realistic rule sets have a handful of signatures however many rules they hold,
+ *    so this stage does not grow with the rule count.
+ * 2. The residual automaton (automaton.ts, walk.ts) decides the remaining conditions —
+ *    prefixes, ranges, anything-but, exists, … — and reports the rules.
  *
  * Adding or removing a rule touches only its own keys and states.
  */
 import { compilePattern, DEFAULT_LIMITS, type Branch, type CompileLimits, type FieldCondition } from './compile-pattern.js';
 import { readEventObject } from './event-reader.js';
 import { readEventText } from './json-scanner.js';
-import { mergeTrails, trailsCompatible, type ArrayTrail, type Leaf } from './leaf.js';
 import { canonicalOrder } from './condition-order.js';
-import { exactParts, joinParts } from './exact-key.js';
-import { insertChain, releaseChain, State, walk, walkWithTrails, type Edge, type PathNode, type RuleEntry, type Start } from './automaton.js';
-import { Signature } from './signature.js';
+import { exactParts } from './exact-key.js';
+import { insertChain, releaseChain, State, type Edge } from './automaton.js';
+import { RuleReports } from './rule-reports.js';
+import { Programs, WALK } from './programs.js';
+import { ConditionTable } from './condition.js';
+import { ExactDispatch, type Key } from './exact-dispatch.js';
+import { TrailWalker, Walker, type Start } from './walk.js';
 import { PathTree } from './path-tree.js';
 import { patternText, type EventInput, type Pattern } from './inputs.js';
 
 /** Most keys one branch may put into a signature (the product of its exact alternatives). */
 const MAX_KEYS_PER_BRANCH = 64;
 
+/** One way a rule is in the machine: its exact key (null: from the root) and residual chain. */
 interface Placement {
-  readonly signature: Signature | null;
-  readonly key: string;
+  readonly key: Key | null;
   readonly start: State;
   readonly edges: Edge[];
 }
@@ -48,12 +52,15 @@ export interface MatcherOptions {
 export class Matcher {
   private readonly root = new State();
   private readonly tree = new PathTree();
-  private readonly signatures = new Map<string, Signature>();
-  /** Signatures by the id of their first path: looked up only when the event has that path. */
-  private readonly anchored: Signature[][] = [];
-  /** Scratch for one leaf per signature path. */
-  private readonly pick: Leaf[] = [];
-  private readonly rules = new Map<string, { entry: RuleEntry; placements: Placement[] }>();
+  private readonly conditions = new ConditionTable(this.tree);
+  private readonly reports = new RuleReports();
+  private readonly programs = new Programs(this.conditions, this.reports);
+  private readonly walker = new Walker(this.reports, this.programs);
+  private readonly trailWalker = new TrailWalker(this.reports);
+  /** Scratch: the states the walk of the current event starts from (the root, then dispatch's). */
+  private readonly starts: State[] = [];
+  private readonly exact = new ExactDispatch(this.tree, this.programs);
+  private readonly rules = new Map<string, { id: number; placements: Placement[] }>();
   private readonly limits: CompileLimits;
 
   constructor(options: MatcherOptions = {}) {
@@ -76,11 +83,15 @@ export class Matcher {
   add(name: string, pattern: Pattern): void {
     const branches = compilePattern(patternText(pattern), this.limits);
     this.remove(name);
-    const entry: RuleEntry = { name, multi: false, mark: -1 };
-    const placements = branches.flatMap((b) => this.place(b, entry));
-    // One placement means one way to reach the rule: no need to dedupe its reports.
-    entry.multi = placements.length > 1;
-    this.rules.set(name, { entry, placements });
+    const id = this.reports.add(name);
+    const placements = branches.flatMap((b) => this.place(b, id));
+    // One placement means one way to reach the rule: no need to dedupe its reports. Otherwise
+    // the programs just compiled must learn the rule's new report code.
+    if (placements.length > 1) {
+      this.reports.setMulti(id, true);
+      for (const p of placements) this.recompile(p);
+    }
+    this.rules.set(name, { id, placements });
   }
 
   /** Removes a rule; returns whether it existed. */
@@ -90,10 +101,12 @@ export class Matcher {
     this.rules.delete(name);
     for (const p of rule.placements) {
       const end = p.edges.length > 0 ? p.edges[p.edges.length - 1]!.next : p.start;
-      end.accept(rule.entry, -1);
-      releaseChain(p.edges, this.tree);
-      if (p.signature && p.start.empty) this.dropKey(p.signature, p.key);
+      end.accept(rule.id, -1);
+      releaseChain(p.edges, this.conditions);
+      for (const e of p.edges) this.setEdgeAction(e, e.refs > 0 ? this.programs.compile(e.next) : WALK);
+      if (p.key !== null) this.exact.leave(p.key);
     }
+    this.reports.remove(rule.id);
     return true;
   }
 
@@ -106,12 +119,13 @@ export class Matcher {
     const out: string[] = [];
     if (tree.hasTrails) {
       const starts: Start[] = this.root.empty ? [] : [{ state: this.root, trail: null }];
-      this.dispatchWithTrails(starts);
-      walkWithTrails(starts, tree, epoch, out);
+      this.exact.lookupWithTrails(starts);
+      this.trailWalker.run(starts, tree, epoch, out);
     } else {
-      const starts: State[] = this.root.empty ? [] : [this.root];
-      this.dispatch(starts);
-      walk(starts, tree, epoch, out);
+      let count = 0;
+      if (!this.root.empty) this.starts[count++] = this.root;
+      count = this.exact.lookup(this.starts, count, epoch, out);
+      this.walker.run(this.starts, count, tree, epoch, out);
     }
     return out;
   }
@@ -119,7 +133,7 @@ export class Matcher {
   // ---- building ----
 
   /** Puts one branch into the machine: its exact part as signature keys, the rest as chains. */
-  private place(branch: Branch, entry: RuleEntry): Placement[] {
+  private place(branch: Branch, rule: number): Placement[] {
     const ordered = canonicalOrder(branch);
     const exact = new Map<FieldCondition, string[]>();
     for (const c of ordered) {
@@ -134,113 +148,32 @@ export class Matcher {
       product /= parts.length;
     }
     const residual = ordered.filter((c) => !exact.has(c));
-    if (exact.size === 0) return [this.chain(null, '', this.root, residual, entry)];
+    if (exact.size === 0) return [this.chain(null, this.root, residual, rule)];
     const keyed = [...exact].sort(([a], [b]) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    const signature = this.signatureFor(keyed.map(([c]) => c.path));
+    const paths = keyed.map(([c]) => c.path);
     return combinations(keyed.map(([, parts]) => parts)).map((parts) => {
-      const key = joinParts(parts);
-      return this.chain(signature, key, signature.stateFor(parts, key), residual, entry);
+      const key = this.exact.enter(paths, parts);
+      return this.chain(key, key.state, residual, rule);
     });
   }
 
-  private chain(signature: Signature | null, key: string, start: State, residual: FieldCondition[], entry: RuleEntry): Placement {
-    const edges = insertChain(start, residual, this.tree);
-    (edges.length > 0 ? edges[edges.length - 1]!.next : start).accept(entry, 1);
-    return { signature, key, start, edges };
+  private chain(key: Key | null, start: State, residual: FieldCondition[], rule: number): Placement {
+    const edges = insertChain(start, residual, this.conditions);
+    (edges.length > 0 ? edges[edges.length - 1]!.next : start).accept(rule, 1);
+    const placement = { key, start, edges };
+    this.recompile(placement);
+    return placement;
   }
 
-  private signatureFor(paths: string[]): Signature {
-    const id = paths.join('\u0000');
-    let sig = this.signatures.get(id);
-    if (!sig) {
-      const nodes = paths.map((p) => this.tree.node(p));
-      nodes.forEach((n) => this.tree.acquire(n));
-      sig = new Signature(id, nodes);
-      this.signatures.set(id, sig);
-      (this.anchored[nodes[0]!.id] ??= []).push(sig);
-    }
-    return sig;
+  /** Recompiles the actions of a placement's key and edges: their subtrees hold its rule. */
+  private recompile(p: Placement): void {
+    for (const e of p.edges) this.setEdgeAction(e, this.programs.compile(e.next));
+    if (p.key !== null) this.exact.refresh(p.key);
   }
 
-  private dropKey(sig: Signature, key: string): void {
-    sig.drop(key);
-    if (sig.size > 0) return;
-    this.signatures.delete(sig.id);
-    const anchorId = sig.paths[0]!.id;
-    this.anchored[anchorId] = this.anchored[anchorId]!.filter((s) => s !== sig);
-    sig.paths.forEach((n) => this.tree.release(n));
-  }
-
-  // ---- matching ----
-
-  /** Looks up every signature the event has all paths of (no arrays of objects in play). */
-  private dispatch(starts: State[]): void {
-    const tree = this.tree;
-    const present = tree.present;
-    const pick = this.pick;
-    for (let p = 0; p < tree.presentCount; p++) {
-      const anchored = this.anchored[present[p]!.id];
-      if (anchored === undefined) continue;
-      for (let s = 0; s < anchored.length; s++) {
-        const sig = anchored[s]!;
-        const paths = sig.paths;
-        let single = true;
-        let found = true;
-        for (let i = 0; i < paths.length; i++) {
-          const leaves = tree.leavesAt(paths[i]!);
-          if (leaves === null) {
-            found = false;
-            break;
-          }
-          if (leaves.length !== 1) single = false;
-          pick[i] = leaves[0]!;
-        }
-        if (!found) continue;
-        if (single) {
-          const state = sig.lookup(pick, paths.length);
-          if (state) starts.push(state);
-        } else {
-          for (const combo of combinations(this.leafLists(sig)!)) {
-            const state = sig.lookup(combo, combo.length);
-            if (state) starts.push(state);
-          }
-        }
-      }
-    }
-  }
-
-  /** The same, combining only leaves from compatible array elements. */
-  private dispatchWithTrails(starts: Start[]): void {
-    for (const node of this.tree.present.slice(0, this.tree.presentCount)) {
-      for (const sig of this.anchored[node.id] ?? []) {
-        const lists = this.leafLists(sig);
-        if (lists === null) continue;
-        const choose = (i: number, parts: Leaf[], trail: ArrayTrail | null): void => {
-          if (i === lists.length) {
-            const state = sig.lookup(parts, parts.length);
-            if (state) starts.push({ state, trail: trail !== null && trail.length === 0 ? null : trail });
-            return;
-          }
-          for (const leaf of lists[i]!) {
-            if (!trailsCompatible(trail, leaf.trail)) continue;
-            parts.push(leaf);
-            choose(i + 1, parts, mergeTrails(trail, leaf.trail));
-            parts.pop();
-          }
-        };
-        choose(0, [], null);
-      }
-    }
-  }
-
-  private leafLists(sig: Signature): Leaf[][] | null {
-    const lists: Leaf[][] = [];
-    for (const node of sig.paths) {
-      const leaves = this.tree.leavesAt(node);
-      if (leaves === null) return null;
-      lists.push(leaves);
-    }
-    return lists;
+  private setEdgeAction(e: Edge, action: number): void {
+    this.programs.release(e.action);
+    e.action = action;
   }
 }
 

@@ -8,70 +8,11 @@
 import { LeafKind, type Leaf } from './leaf.js';
 import { inRange, testAccepts, type ValueTest } from './value-test.js';
 import { foldKey } from './ignore-case.js';
+import { AffixIndex } from './affix-index.js';
 
-/** Anything the index hands back; the automaton's edges. */
-export interface Indexed {
-  /** Epoch mark: the automaton dedupes edges per event with it. */
-  mark: number;
-}
-
-type Visit<E> = (edge: E, leaf: Leaf) => void;
-
-/**
- * Prefixes (or suffixes, `fromEnd`) of string values. Few per transition in practice, so a short
- * list checked with startsWith is fastest — one memory read for the list, where a character trie
- * costs a cache miss per character. Past a handful, the entries are grouped by length and each
- * length costs one hash lookup of the value's prefix of that length.
- */
-class AffixIndex<E> {
-  private entries: { affix: string; edge: E }[] = [];
-  private byLength: Map<number, Map<string, E[]>> | null = null;
-
-  constructor(private readonly fromEnd: boolean) {}
-
-  add(affix: string, edge: E): void {
-    this.entries.push({ affix, edge });
-    this.byLength = null;
-  }
-
-  remove(affix: string, edge: E): void {
-    this.entries = this.entries.filter((x) => x.edge !== edge || x.affix !== affix);
-    this.byLength = null;
-  }
-
-  get size(): number {
-    return this.entries.length;
-  }
-
-  collect(value: string, leaf: Leaf, visit: Visit<E>): void {
-    const entries = this.entries;
-    if (entries.length <= 8) {
-      for (let i = 0; i < entries.length; i++) {
-        const x = entries[i]!;
-        if (this.fromEnd ? value.endsWith(x.affix) : value.startsWith(x.affix)) visit(x.edge, leaf);
-      }
-      return;
-    }
-    const groups = (this.byLength ??= this.group());
-    for (const [length, map] of groups) {
-      if (length > value.length) continue;
-      const part = this.fromEnd ? value.slice(value.length - length) : value.slice(0, length);
-      const hit = map.get(part);
-      if (hit) for (const e of hit) visit(e, leaf);
-    }
-  }
-
-  private group(): Map<number, Map<string, E[]>> {
-    const groups = new Map<number, Map<string, E[]>>();
-    for (const { affix, edge } of this.entries) {
-      let map = groups.get(affix.length);
-      if (!map) groups.set(affix.length, (map = new Map()));
-      const list = map.get(affix);
-      if (list) list.push(edge);
-      else map.set(affix, [edge]);
-    }
-    return groups;
-  }
+/** Receives the edges an index finds for a leaf (an object, so that no closure is made per event). */
+export interface Visitor<E> {
+  visit(edge: E, leaf: Leaf): void;
 }
 
 interface RangeEntry<E> {
@@ -99,7 +40,7 @@ class RangeIndex<E> {
     return this.entries.length;
   }
 
-  collect(v: string, leaf: Leaf, visit: Visit<E>): void {
+  collect(v: string, leaf: Leaf, visitor: Visitor<E>): void {
     if (!this.sorted) this.build();
     const list = this.entries;
     // Entries [0, k) have low <= v.
@@ -110,19 +51,19 @@ class RangeIndex<E> {
       if (list[mid]!.test.low <= v) lo = mid + 1;
       else hi = mid;
     }
-    if (lo > 0) this.walk(1, 0, list.length, lo, v, leaf, visit);
+    if (lo > 0) this.walk(1, 0, list.length, lo, v, leaf, visitor);
   }
 
-  private walk(node: number, from: number, to: number, k: number, v: string, leaf: Leaf, visit: Visit<E>): void {
+  private walk(node: number, from: number, to: number, k: number, v: string, leaf: Leaf, visitor: Visitor<E>): void {
     if (from >= k || this.maxHigh[node]! < v) return;
     if (to - from === 1) {
       const e = this.entries[from]!;
-      if (inRange(e.test, v)) visit(e.edge, leaf);
+      if (inRange(e.test, v)) visitor.visit(e.edge, leaf);
       return;
     }
     const mid = (from + to) >>> 1;
-    this.walk(node * 2, from, mid, k, v, leaf, visit);
-    this.walk(node * 2 + 1, mid, to, k, v, leaf, visit);
+    this.walk(node * 2, from, mid, k, v, leaf, visitor);
+    this.walk(node * 2 + 1, mid, to, k, v, leaf, visitor);
   }
 
   private build(): void {
@@ -254,42 +195,44 @@ export class ValueIndex<E> {
     }
   }
 
-  /** Calls `visit` for every edge with a test accepting the leaf (possibly more than once). */
-  collect(leaf: Leaf, visit: Visit<E>): void {
-    if (this.anyValue !== null) for (const e of this.anyValue) visit(e, leaf);
+  /** Calls the visitor for every edge with a test accepting the leaf (possibly more than once). */
+  collect(leaf: Leaf, visitor: Visitor<E>): void {
+    if (this.anyValue !== null) for (const e of this.anyValue) visitor.visit(e, leaf);
     switch (leaf.kind) {
       case LeafKind.String: {
         const s = leaf.text;
         if (this.strings !== null) {
           const exact = this.strings.get(s);
-          if (exact) for (const e of exact) visit(e, leaf);
+          if (exact) for (const e of exact) visitor.visit(e, leaf);
         }
-        if (this.prefixes !== null) this.prefixes.collect(s, leaf, visit);
-        if (this.suffixes !== null) this.suffixes.collect(s, leaf, visit);
+        if (this.prefixes !== null) this.prefixes.collect(s, leaf, visitor);
+        if (this.suffixes !== null) this.suffixes.collect(s, leaf, visitor);
         if (this.hasFolded) {
           const f = foldKey(s);
           const eq = this.folded?.get(f);
-          if (eq) for (const e of eq) visit(e, leaf);
-          if (this.prefixesFolded !== null) this.prefixesFolded.collect(f, leaf, visit);
-          if (this.suffixesFolded !== null) this.suffixesFolded.collect(f, leaf, visit);
+          if (eq) for (const e of eq) visitor.visit(e, leaf);
+          if (this.prefixesFolded !== null) this.prefixesFolded.collect(f, leaf, visitor);
+          if (this.suffixesFolded !== null) this.suffixesFolded.collect(f, leaf, visitor);
         }
         break;
       }
       case LeafKind.Number: {
         const t = this.numberTexts?.get(leaf.text);
-        if (t) for (const e of t) visit(e, leaf);
-        if (leaf.scaled !== null) {
-          const n = this.numbers?.get(leaf.scaled);
-          if (n) for (const e of n) visit(e, leaf);
-          if (this.ranges !== null) this.ranges.collect(leaf.scaled, leaf, visit);
+        if (t) for (const e of t) visitor.visit(e, leaf);
+        // The comparable form is worked out only when a value or range needs it.
+        const scaled = this.numbers !== null || this.ranges !== null ? leaf.scaled : null;
+        if (scaled !== null) {
+          const n = this.numbers?.get(scaled);
+          if (n) for (const e of n) visitor.visit(e, leaf);
+          if (this.ranges !== null) this.ranges.collect(scaled, leaf, visitor);
         }
         break;
       }
       default: {
         const l = this.literals?.get(leaf.text);
-        if (l) for (const e of l) visit(e, leaf);
+        if (l) for (const e of l) visitor.visit(e, leaf);
       }
     }
-    if (this.scanned !== null) for (const x of this.scanned) if (testAccepts(x.test, leaf)) visit(x.edge, leaf);
+    if (this.scanned !== null) for (const x of this.scanned) if (testAccepts(x.test, leaf)) visitor.visit(x.edge, leaf);
   }
 }

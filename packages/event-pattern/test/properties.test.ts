@@ -199,3 +199,65 @@ test('many prefix/suffix/ignore-case rules on one field: indexed lookups agree w
     { numRuns: 300 },
   );
 });
+
+test('many rules per exact key, added and removed in any order: the compiled forms agree with the interpreter', () => {
+  // A few exact values shared by many rules, so that one key leads to a subtree that is
+  // sometimes a single rule, sometimes a small program, sometimes an indexed fan-out too big for
+  // one — and rules leave and come back, so every form is rebuilt from every other.
+  const key = fc.constantFrom('k1', 'k2', 'k3');
+  const residual = fc.oneof(
+    fc.constant(undefined),
+    str.map((s) => ({ a: [{ prefix: s }] })),
+    str.map((s) => ({ a: [{ 'anything-but': s }] })),
+    num.map((v) => ({ n: [{ numeric: ['>', v] }] })),
+    fc.boolean().map((b) => ({ b: [{ exists: b }] })),
+    fc.tuple(str, str).map(([x, y]) => ({ a: [{ suffix: x }], b: [y] })),
+  );
+  const rule = fc.oneof(
+    { weight: 4, arbitrary: fc.tuple(key, residual).map(([k, r]) => ({ k: [k], ...r })) },
+    { weight: 1, arbitrary: fc.tuple(key, key, residual).map(([k, l, r]) => ({ $or: [{ k: [k] }, { c: { d: [l] }, ...r }] })) },
+    { weight: 1, arbitrary: fc.tuple(key, key).map(([k, l]) => ({ k: [k, l], c: { d: [k] } })) },
+  );
+  const event = fc.record({
+    k: fc.oneof(key, fc.array(key, { maxLength: 3 })),
+    a: leafValue,
+    b: leafValue,
+    c: fc.record({ d: fc.oneof(key, fc.array(key, { maxLength: 2 })) }),
+    n: fc.constantFrom(...numbers),
+    arr: fc.array(fc.record({ x: leafValue }), { maxLength: 2 }),
+  }, { requiredKeys: ['k'] });
+  fc.assert(
+    fc.property(fc.array(rule, { minLength: 1, maxLength: 60, size: 'max' }), fc.array(event, { minLength: 1, maxLength: 5 }), fc.array(fc.nat(), { maxLength: 60, size: 'max' }), (rules, events, order) => {
+      const m = new Matcher();
+      const live = new Set<number>();
+      const agree = (): void => {
+        for (const e of events) {
+          const got = new Set(m.match(e));
+          const gotText = new Set(m.match(JSON.stringify(e)));
+          rules.forEach((p, i) => {
+            const want = live.has(i) && matches(p, e);
+            assert.equal(got.has(`r${i}`), want, `object: ${JSON.stringify(p)} vs ${JSON.stringify(e)}`);
+            assert.equal(gotText.has(`r${i}`), want, `text: ${JSON.stringify(p)} vs ${JSON.stringify(e)}`);
+          });
+        }
+      };
+      rules.forEach((p, i) => {
+        m.add(`r${i}`, p);
+        live.add(i);
+      });
+      agree();
+      for (const o of order) {
+        const i = o % rules.length;
+        if (live.has(i)) {
+          m.remove(`r${i}`);
+          live.delete(i);
+        } else {
+          m.add(`r${i}`, rules[i]!);
+          live.add(i);
+        }
+      }
+      agree();
+    }),
+    { numRuns: 300 },
+  );
+});
