@@ -9,9 +9,8 @@
  * per length cost more than the whole lookup.
  */
 import { finalMix } from './exact-key.js';
-import type { Leaf } from './leaf.js';
+import type { Leaf, Visitor } from './leaf.js';
 import { EMPTY, oddHash, RowTable } from './row-table.js';
-import type { Visitor } from './value-index.js';
 
 /** Up to this many affixes, each is tested in turn. */
 const LINEAR = 8;

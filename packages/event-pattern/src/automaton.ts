@@ -10,9 +10,9 @@
  */
 import type { FieldCondition } from './compile-pattern.js';
 import type { Condition, ConditionTable } from './condition.js';
-import type { Leaf } from './leaf.js';
+import type { Leaf, Visitor } from './leaf.js';
 import type { PathNode } from './path-node.js';
-import { ValueIndex, type Visitor } from './value-index.js';
+import { ValueIndex } from './value-index.js';
 
 /** Most edges a transition decides one by one; past this it builds a ValueIndex. */
 export const SMALL_TRANSITION = 4;

@@ -86,3 +86,8 @@ export function mergeTrails(a: ArrayTrail | null, b: ArrayTrail | null): ArrayTr
   }
   return out;
 }
+
+/** Receives the edges an index finds for a leaf (an object, so that no closure is made per event). */
+export interface Visitor<E> {
+  visit(edge: E, leaf: Leaf): void;
+}

@@ -5,15 +5,11 @@
  * lower bound with a max-upper-bound tree; only anything-but, wildcard and CIDR tests are
  * scanned, and those are few per transition in practice (the automaton puts them last).
  */
-import { LeafKind, type Leaf } from './leaf.js';
+import { LeafKind, type Leaf, type Visitor } from './leaf.js';
 import { inRange, testAccepts, type ValueTest } from './value-test.js';
 import { foldKey } from './ignore-case.js';
 import { AffixIndex } from './affix-index.js';
 
-/** Receives the edges an index finds for a leaf (an object, so that no closure is made per event). */
-export interface Visitor<E> {
-  visit(edge: E, leaf: Leaf): void;
-}
 
 interface RangeEntry<E> {
   readonly test: Extract<ValueTest, { op: 'range' }>;

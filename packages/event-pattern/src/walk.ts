@@ -13,7 +13,7 @@ import { mergeTrails, trailsCompatible, type ArrayTrail, type Leaf } from './lea
 import type { Edge, State } from './automaton.js';
 import type { RuleReports } from './rule-reports.js';
 import { WALK, type Programs } from './programs.js';
-import type { Visitor } from './value-index.js';
+import type { Visitor } from './leaf.js';
 
 export class Walker implements Visitor<Edge> {
   private readonly stack: State[] = [];
