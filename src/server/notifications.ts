@@ -79,6 +79,8 @@ export async function openNotifications(o: NotificationsOptions): Promise<Notifi
   );
   const enc = encodeURIComponent;
   const ca = config.subscriberCaFile ? [readFileSync(config.subscriberCaFile, 'utf8')] : undefined;
+  // Set once SNS has opened; deliveries only start after that (resume() runs below).
+  let sns: SnsService | undefined;
   const drivers = new SnsEndpointDrivers({
     clock,
     random,
@@ -90,6 +92,7 @@ export async function openNotifications(o: NotificationsOptions): Promise<Notifi
     lambda: o.lambda ?? missingLambda,
     log: deliveryLog,
     pending: new PendingDeliveries(store),
+    subscribed: (arn) => sns?.state.subscriptions.has(arn) ?? true,
     ...(ca && { ca }),
     links: {
       subscribeUrl: (topicArn, token) => `${base()}${SNS_PUBLIC}/confirm?Action=ConfirmSubscription&TopicArn=${enc(topicArn)}&Token=${enc(token)}`,
@@ -97,7 +100,7 @@ export async function openNotifications(o: NotificationsOptions): Promise<Notifi
       unsubscribeUrl: (arn) => `${base()}${SNS_PUBLIC}/unsubscribe.html?SubscriptionArn=${enc(arn)}`,
     },
   });
-  const sns = await SnsService.open({ store, clock, random, endpoints: drivers, onPublished: (arn) => o.metrics?.published(arn) });
+  sns = await SnsService.open({ store, clock, random, endpoints: drivers, onPublished: (arn) => o.metrics?.published(arn) });
   // HTTP/S and mail deliveries a previous process accepted and did not settle carry on.
   const resumed = await drivers.resume();
   if (resumed > 0) o.log(`sns: resuming ${resumed} pending HTTP/S or mail deliver${resumed === 1 ? 'y' : 'ies'}`);

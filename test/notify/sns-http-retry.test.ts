@@ -90,6 +90,24 @@ describe('SNS HTTP delivery policy', () => {
     assert.deepEqual(await new PendingDeliveries(store).all(), []);
   });
 
+  it('a delivery whose subscription was deleted while it waited is dropped, not sent', async () => {
+    const endpoint = await flakyEndpoint(1);
+    const log = new SnsDeliveryLog();
+    const pending = new PendingDeliveries(new SqliteStore({ path: ':memory:' }));
+    let subscribed = true;
+    // The subscription goes away during the wait before the second attempt.
+    const d = drivers({ log, pending, subscribed: () => subscribed, sleep: async () => void (subscribed = false) });
+    await d.deliver(httpSub(endpoint.url), topic, note);
+    await d.idle();
+    endpoint.close();
+    assert.equal(endpoint.calls(), 1, 'no attempt after the subscription was deleted');
+    assert.deepEqual(log.list().map((r) => [r.status, r.attempts, r.error]), [
+      ['failed', 1, 'The subscription was deleted before the message was delivered'],
+      ['retrying', 1, 'HTTP 503'],
+    ]);
+    assert.deepEqual(await pending.all(), [], 'the dropped delivery is no longer pending');
+  });
+
   it('mail is tried 3 times, then given up and removed', async () => {
     const log = new SnsDeliveryLog();
     const pending = new PendingDeliveries(new SqliteStore({ path: ':memory:' }));

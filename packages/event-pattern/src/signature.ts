@@ -36,14 +36,17 @@ export class Signature {
     return state;
   }
 
-  /** The action of a present key. */
+  /** The action of a key (−1, WALK, for an absent one). */
   actionOf(ids: readonly number[]): number {
-    return this.action(this.table.find(keyHash(ids, ids.length), ids));
+    const r = this.table.find(keyHash(ids, ids.length), ids);
+    return r >= 0 ? this.action(r) : -1;
   }
 
+  /** Sets the action of a present key. */
   setAction(ids: readonly number[], action: number): void {
     const t = this.table;
-    t.rows[t.find(keyHash(ids, ids.length), ids) * t.width + t.width - 1] = action;
+    const r = t.find(keyHash(ids, ids.length), ids);
+    if (r >= 0) t.rows[r * t.width + t.width - 1] = action;
   }
 
   /** Forgets a key (whose state has become empty). */

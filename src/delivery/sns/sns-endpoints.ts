@@ -31,6 +31,11 @@ export interface SnsDriversOptions {
   readonly pending: PendingDeliveries;
   /** Extra certificates trusted for https subscribers (PEM). */
   readonly ca?: readonly string[];
+  /**
+   * Whether a subscription still exists. A delivery whose subscription was deleted (Unsubscribe,
+   * DeleteTopic) while it waited to be retried, or across a restart, is dropped, not sent.
+   */
+  readonly subscribed?: (subscriptionArn: string) => boolean;
   /** Waits between HTTP retries (tests pass one that does not sleep). */
   readonly sleep?: (ms: number) => Promise<void>;
 }
@@ -200,6 +205,10 @@ export class SnsEndpointDrivers implements SnsEndpoints {
     for (;;) {
       if (job.attempts > 0) await this.sleep(Math.max(0, job.dueAt - this.o.clock.now()));
       if (this.stopped) return;
+      if (this.o.subscribed && !this.o.subscribed(job.subscriptionArn)) {
+        await this.o.pending.remove(job.id);
+        return this.record(sub, job.messageId, job.kind, 'failed', job.attempts, 'The subscription was deleted before the message was delivered');
+      }
       const attempt = job.attempts + 1;
       const error = await this.attempt(job);
       if (error === null) {
