@@ -34,7 +34,13 @@ export class ExactDispatch {
   private readonly signatures = new Map<string, Signature>();
   /** Signatures by the id of their first path: looked up only when the event has that path. */
   private readonly anchored: Signature[][] = [];
-  private readonly values = new ValueIds();
+  /**
+   * The values in use at each path, by path node id: one table per path, so that the few values
+   * of a small path (source, detail-type, State) sit in a small table that stays in cache, apart
+   * from the many of a large one (image ids, accounts). Ids are per path; a key's ids are compared
+   * position by position, so that is all they need to be.
+   */
+  private readonly valuesAt: (ValueIds | undefined)[] = [];
   /** Scratch: the value ids of the signature being looked up. */
   private readonly ids: number[] = [];
 
@@ -46,7 +52,7 @@ export class ExactDispatch {
   /** Enters a key — its parts (exact-key.ts) on its paths, both in path order — and returns it. */
   enter(paths: readonly string[], parts: readonly string[]): Key {
     const signature = this.signatureFor(paths);
-    const ids = parts.map((p) => this.values.acquire(p));
+    const ids = parts.map((p, i) => (this.valuesAt[signature.paths[i]!.id] ??= new ValueIds()).acquire(p));
     return { signature, ids, state: signature.stateFor(ids) };
   }
 
@@ -59,7 +65,12 @@ export class ExactDispatch {
     } else {
       this.refresh(key);
     }
-    for (const id of key.ids) this.values.release(id);
+    key.ids.forEach((id, i) => {
+      const at = sig.paths[i]!.id;
+      const values = this.valuesAt[at]!;
+      values.release(id);
+      if (values.size === 0) this.valuesAt[at] = undefined;
+    });
     if (sig.size > 0) return;
     this.signatures.delete(sig.id);
     const anchorId = sig.paths[0]!.id;
@@ -126,7 +137,7 @@ export class ExactDispatch {
       const first = this.tree.leavesAt(paths[i]!);
       if (first === null) return 0;
       if (first.next !== null) single = -1;
-      else if ((this.ids[i] = this.values.idOf(first)) < 0) return 0;
+      else if ((this.ids[i] = this.valuesAt[paths[i]!.id]!.idOf(first)) < 0) return 0;
     }
     return single;
   }
@@ -174,8 +185,9 @@ export class ExactDispatch {
       if (row >= 0) hits.push({ row, trail: trail !== null && trail.length === 0 ? null : trail });
       return;
     }
+    const values = this.valuesAt[sig.paths[i]!.id]!;
     for (let leaf: Leaf | null = this.tree.leavesAt(sig.paths[i]!); leaf !== null; leaf = leaf.next) {
-      const id = this.values.idOf(leaf);
+      const id = values.idOf(leaf);
       if (id < 0 || !trailsCompatible(trail, leaf.trail)) continue;
       this.ids[i] = id;
       this.choose(sig, i + 1, mergeTrails(trail, leaf.trail), hits);

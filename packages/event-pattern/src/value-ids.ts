@@ -1,6 +1,8 @@
 /**
- * The exact values that signature keys use (exact-key.ts parts: `saws.ec2`, `n…`, `ltrue`), each
- * with a small integer id, so that a signature key is a tuple of ints.
+ * The exact values that signature keys use at one path (exact-key.ts parts: `saws.ec2`, `n…`,
+ * `ltrue`), each with a small integer id, so that a signature key is a tuple of ints. One table
+ * per path (exact-dispatch.ts): a path with few values keeps them in a table small enough to
+ * stay in cache.
  *
  * For an event this turns each value into an id with one hash probe — and most values of a
  * distinct event (an id, a time, an unwatched account) are in no rule, which the probe says at
@@ -19,6 +21,11 @@ export class ValueIds {
   private readonly refs: number[] = [];
   private readonly free: number[] = [];
   private readonly scratch = [0, 0];
+
+  /** Number of parts in use. */
+  get size(): number {
+    return this.ids.size;
+  }
 
   /** The id of a part, created if new; the caller holds a reference until `release`. */
   acquire(part: string): number {

@@ -108,3 +108,17 @@ test('pattern size: 2,048 characters by default, configurable', () => {
   assert.equal(check(pad(4096), { ...DEFAULT_LIMITS, maxLength: 4096 }), null);
   assert.throws(() => new Matcher().add('r', pad(2049)), PatternError);
 });
+
+test('exact values are kept per path: a path whose last rule left gives its slot to another path, values do not leak between them', () => {
+  const m = new Matcher();
+  m.add('on-a', { a: ['x'], b: ['y'] });
+  assert.deepEqual(m.match({ a: 'x', b: 'y' }), ['on-a']);
+  m.remove('on-a'); // frees the slots of paths a and b
+  m.add('on-c', { c: ['x'], d: ['y'] }); // new paths may take them over
+  m.add('on-e', { e: ['x'] });
+  assert.deepEqual(m.match({ a: 'x', b: 'y' }), []);
+  assert.deepEqual(m.match({ c: 'x', d: 'y', e: 'x' }).sort(), ['on-c', 'on-e']);
+  assert.deepEqual(m.match({ c: 'y', d: 'x' }), [], 'the same values on swapped paths');
+  m.add('on-a', { a: ['x'], b: ['y'] });
+  assert.deepEqual(m.match(JSON.stringify({ a: 'x', b: 'y', c: 'x', d: 'y' })).sort(), ['on-a', 'on-c']);
+});
