@@ -50,6 +50,7 @@ const arn = fc.oneof(
 const value = fc.oneof(
   arn,
   fc.constantFrom('true', 'false', 'TRUE', '0', '-1', '99999999999999999999', '{}', '[]', '{"default":"x"}', 'json', 'String', 'Number', 'Binary', 'String.Array', 'sqs', 'email', 'http', 'lambda', 'sms', 'application', 'fuzz@example.com', 'fuzz-topic', 'x.fifo', 'FifoTopic', 'DisplayName', 'Policy', 'RawMessageDelivery', 'FilterPolicy', 'FilterPolicyScope', 'MessageBody', 'RedrivePolicy', 'DeliveryPolicy', 'KmsMasterKeyId', 'ContentBasedDeduplication', '{"a":["b"]}', '{"a":[{"numeric":[">",1]}]}', 'aGVsbG8=', 'not base64!'),
+  fc.constantFrom(...oddKeys),
   fc.string({ maxLength: 30 }),
   fc.string({ unit: 'binary', maxLength: 12 }),
   fc.string({ minLength: 200, maxLength: 400 }),

@@ -150,6 +150,7 @@ const jsonBody = fc.oneof(
 
 const qValue = fc.oneof(
   queueUrl, queueArn, attrValue, fc.constantFrom(...DATA_TYPES, ...ATTRIBUTE_NAMES, 'All', 'hello', 'aGVsbG8=', '1', '10', '-1', 'x'),
+  fc.constantFrom(...oddKeys),
   fc.string({ unit: 'binary', maxLength: 10 }),
 );
 const qKey = fc.oneof(
