@@ -229,7 +229,7 @@ async function snapshot(): Promise<string> {
   const ctx = { accountId: ACCOUNT, region: 'us-east-1', requestId: 'snapshot' };
   const out: unknown[] = [];
   for (const url of (await sqs.listQueues({}, ctx)).QueueUrls ?? []) {
-    const { Attributes: a = {} } = await sqs.getQueueAttributes({ QueueUrl: url, AttributeNames: ['All'] }, ctx);
+    const { Attributes: a = {} }: { Attributes?: Record<string, string> } = await sqs.getQueueAttributes({ QueueUrl: url, AttributeNames: ['All'] }, ctx);
     const counts = ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'];
     const total = counts.reduce((n, k) => n + Number(a[k] ?? 0), 0);
     const rest = Object.fromEntries(Object.entries(a).filter(([k]) => !counts.includes(k)));
