@@ -11,7 +11,8 @@ export function compileFilters<T>(
   const tests = (filters ?? []).map((f) => {
     const name = f.Name;
     if (!name) throw ec2Errors.missingParameter('Filter.Name');
-    const extract = table[name] ?? dynamic?.(name);
+    // Own keys only: a filter named `constructor` or `__proto__` is an unknown filter, not Object.prototype's.
+    const extract = (Object.hasOwn(table, name) ? table[name] : undefined) ?? dynamic?.(name);
     if (!extract) throw ec2Errors.invalidFilter(name);
     const patterns = (f.Values ?? []).map(wildcardToRegExp);
     return (item: T) => extract(item).some((v) => v !== undefined && patterns.some((p) => p.test(v)));

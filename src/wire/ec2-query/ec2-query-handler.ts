@@ -46,8 +46,9 @@ export function createEc2QueryHandler(service: Ec2Service, options: { onInternal
       const params = parseForm(formText(request));
       const action = params.get('Action');
       if (!action) throw new ServiceError('MissingAction', 'The request must contain the parameter Action');
-      const call = operations[action];
-      const spec = inputSpecs[action];
+      // Own keys only: `Action=constructor` or `valueOf` must not reach Object.prototype.
+      const call = Object.hasOwn(operations, action) ? operations[action] : undefined;
+      const spec = Object.hasOwn(inputSpecs, action) ? inputSpecs[action] : undefined;
       if (!call || !spec) throw new ServiceError('InvalidAction', `The action ${action} is not valid for this web service.`);
       const result = await call(service, decode(params, spec) as never, request.context);
       return xmlResponse(200, responseXml(action, requestId, result ?? { Return: true }, renamesFor[action]));

@@ -45,8 +45,15 @@ function decodeField(params: ReadonlyMap<string, string>, key: string, type: Fie
   }
   const indexes = listIndexes(params, key);
   if (indexes.length === 0) return undefined;
-  return indexes.map((n) => decodeField(params, `${key}.${n}`, type.list));
+  return indexes.map((n) => decodeField(params, `${key}.${n}`, type.list) ?? absentElement(type.list));
 }
+
+/**
+ * A list index that is present with none of its element's members (`Filter.1.Value.0=x`,
+ * `ImageId.1.x=y`) is an empty element, as AWS's deserializer builds it — `{}` or `''` — for
+ * the operation to refuse in its words, never an `undefined` hole a service trips over.
+ */
+const absentElement = (type: FieldType): unknown => (typeof type === 'object' && 'struct' in type ? {} : typeof type === 'object' ? [] : type === 'string' ? '' : undefined);
 
 /** The 1-based indexes present under `key.` in numeric order (gaps allowed, as AWS allows them). */
 function listIndexes(params: ReadonlyMap<string, string>, key: string): number[] {

@@ -84,16 +84,29 @@ export function createLambdaHandler(deps: { functions: LambdaFunctions; invocati
         }
         throw unknownOperation(req);
       }
-      const name = decodeURIComponent(segments[2]!);
+      const name = decodeSegment(segments[2]!);
       const route = routes[`${req.method} ${segments[3] ?? ''}`];
       if (!route || segments.length > (segments[3] === 'policy' ? 5 : 4)) throw unknownOperation(req);
-      return await route(req, name, url.searchParams, segments[4] === undefined ? undefined : decodeURIComponent(segments[4]));
+      return await route(req, name, url.searchParams, segments[4] === undefined ? undefined : decodeSegment(segments[4]));
     } catch (err) {
       if (err instanceof ServiceError) return restJsonError(req.context, err);
       onInternalError(err);
       return restJsonError(req.context, new ServiceError('ServiceException', 'An internal error occurred.', 500));
     }
   };
+}
+
+/**
+ * A path segment, %-decoded. A malformed escape (`%zz`, a cut-off `%E0%A4%A`) is kept as sent: no
+ * function name or statement id can hold a `%`, so the operation refuses it in its own words
+ * (ValidationException for the name) instead of decodeURIComponent's URIError becoming a 500.
+ */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 const unknownOperation = (req: WireRequest) =>

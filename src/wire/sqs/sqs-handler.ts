@@ -3,10 +3,12 @@ import { isServiceError, ServiceError } from '../../core/shared/service-error.js
 import type { SqsService } from '../../core/sqs/sqs-service.js';
 import { formParams } from '../query/query-params.js';
 import { queryError, queryResponse } from '../query/query-xml.js';
+import { readShape } from '../json11/shapes.js';
 import type { ServiceHandler, WireRequest, WireResponse } from '../service-handler.js';
 import { queryCode } from './sqs-errors.js';
 import { sqsQueryInputs } from './sqs-query-input.js';
 import { emptyResults, sqsQueryOutputs } from './sqs-query-output.js';
+import { sqsShapes } from './sqs-shapes.js';
 
 export const SQS_NAMESPACE = 'http://queue.amazonaws.com/doc/2012-11-05/';
 export const SQS_QUERY_VERSION = '2012-11-05';
@@ -64,6 +66,7 @@ async function json(service: SqsService, request: WireRequest, target: string, o
     }
     // Every SQS input is a structure: `null`, a list or a string is refused here, not deep in a service.
     if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new ServiceError('SerializationException', 'The request body must be a JSON object.');
+    checkMemberTypes(name, input);
     const out = await call(service, input as never, ctx);
     return { status: 200, headers: { 'content-type': JSON_TYPE, 'x-amzn-requestid': ctx.requestId }, body: JSON.stringify(out ?? {}) };
   } catch (err) {
@@ -97,6 +100,22 @@ async function query(service: SqsService, request: WireRequest, onInternalError:
     return queryResponse(SQS_NAMESPACE, action, ctx.requestId, emptyResults.has(action) ? null : shape ? shape(out) : out);
   } catch (err) {
     return sqsQueryError(ctx, toServiceError(err, onInternalError));
+  }
+}
+
+/**
+ * A member of the wrong JSON type (`"QueueUrl": true`, `"Entries": {}`) is the caller's
+ * InvalidParameterValue, as SQS answers a value it cannot use, before any service code sees it
+ * (a service would otherwise fail on it with a TypeError, a 500).
+ */
+function checkMemberTypes(operation: string, input: object): void {
+  const shape = sqsShapes[operation];
+  if (!shape) return;
+  try {
+    readShape(shape, input);
+  } catch (err) {
+    if (isServiceError(err) && err.code === 'SerializationException') throw new ServiceError('InvalidParameterValue', err.message);
+    throw err;
   }
 }
 
