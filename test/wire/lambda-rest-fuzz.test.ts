@@ -171,3 +171,25 @@ test('a refused Lambda write leaves nothing half-written', async () => {
   );
   assert.deepEqual(internalErrors(log), []);
 });
+
+test('members of the wrong JSON type are InvalidRequestContentException and are not stored', async () => {
+  const config = async () => (await call('GET', `/2015-03-31/functions/${FN}/configuration`, undefined)).text;
+  const before = await config();
+  const cases: [string, string, Record<string, unknown>, string][] = [
+    ['PUT', `/2015-03-31/functions/${FN}/configuration`, { Description: 5 }, 'description'],
+    ['PUT', `/2015-03-31/functions/${FN}/configuration`, { Timeout: '30' }, 'timeout'],
+    ['PUT', `/2015-03-31/functions/${FN}/configuration`, { Environment: { Variables: { A: 1 } } }, 'environment.variables.A.value'],
+    ['PUT', `/2015-03-31/functions/${FN}/code`, { ZipFile: GOOD_ZIP, Publish: 'yes' }, 'publish'],
+    ['POST', `/2015-03-31/functions/${FN}/policy`, { StatementId: 's-typed', Action: 'lambda:InvokeFunction', Principal: ['events.amazonaws.com'] }, 'principal'],
+    ['POST', '/2015-03-31/functions', { FunctionName: 'typed', Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: { ZipFile: GOOD_ZIP }, Tags: [] }, 'tags'],
+  ];
+  for (const [m, p, body, member] of cases) {
+    const res = await call(m, p, JSON.stringify(body));
+    assert.equal(res.status, 400, `${m} ${p} ${JSON.stringify(body)}: ${res.text}`);
+    assert.equal(res.headers.get('x-amzn-errortype'), 'InvalidRequestContentException');
+    assert.match((JSON.parse(res.text) as { Message: string }).Message, new RegExp(`^Could not parse request body into json: .*${member.replace(/\./g, '\\.')}`));
+  }
+  assert.equal(await config(), before, 'the configuration is unchanged');
+  assert.equal((await call('GET', '/2015-03-31/functions/typed', undefined)).status, 404, 'nothing created');
+  assert.equal((await call('GET', `/2015-03-31/functions/${FN}/policy`, undefined)).text.includes('s-typed'), false);
+});

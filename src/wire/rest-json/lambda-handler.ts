@@ -9,7 +9,8 @@ import type { LambdaFunctions } from '../../core/lambda/lambda-service.js';
 import type { RequestContext } from '../../core/shared/request-context.js';
 import { ServiceError } from '../../core/shared/service-error.js';
 import type { ServiceHandler, WireRequest, WireResponse } from '../service-handler.js';
-import { blob, jsonBody, restJsonError, restJsonResponse } from './rest-json-protocol.js';
+import { lambdaShapes } from './lambda-shapes.js';
+import { blob, restJsonError, restJsonResponse, typedJsonBody } from './rest-json-protocol.js';
 
 type Route = (req: WireRequest, name: string, query: URLSearchParams, rest: string | undefined) => Promise<WireResponse>;
 
@@ -33,9 +34,9 @@ export function createLambdaHandler(deps: { functions: LambdaFunctions; invocati
     'GET ': async (r, name, q) => ok(r.context, 200, await functions.get(r.context, name, q.get('Qualifier') ?? undefined)),
     'DELETE ': async (r, name, q) => (await functions.delete(r.context, name, q.get('Qualifier') ?? undefined), ok(r.context, 204)),
     'GET configuration': async (r, name, q) => ok(r.context, 200, await functions.configuration(r.context, name, q.get('Qualifier') ?? undefined)),
-    'PUT configuration': async (r, name) => ok(r.context, 200, await functions.updateConfiguration(r.context, name, jsonBody<UpdateFunctionConfigurationRequest>(r.body))),
+    'PUT configuration': async (r, name) => ok(r.context, 200, await functions.updateConfiguration(r.context, name, typedJsonBody<UpdateFunctionConfigurationRequest>(r.body, lambdaShapes.UpdateFunctionConfiguration))),
     'PUT code': async (r, name) => {
-      const input = jsonBody<UpdateFunctionCodeRequest & { ZipFile?: unknown }>(r.body);
+      const input = typedJsonBody<UpdateFunctionCodeRequest & { ZipFile?: unknown }>(r.body, lambdaShapes.UpdateFunctionCode);
       return ok(r.context, 200, await functions.updateCode(r.context, name, { ...input, ZipFile: blob(input.ZipFile, 'ZipFile') }));
     },
     'POST invocations': async (r, name, q) => {
@@ -56,7 +57,7 @@ export function createLambdaHandler(deps: { functions: LambdaFunctions; invocati
     },
     'GET policy': async (r, name, q) => ok(r.context, 200, await functions.getPolicy(r.context, name, q.get('Qualifier') ?? undefined)),
     'POST policy': async (r, name, q) => {
-      const input = jsonBody<AddPermissionRequest>(r.body);
+      const input = typedJsonBody<AddPermissionRequest>(r.body, lambdaShapes.AddPermission);
       const qualifier = q.get('Qualifier') ?? undefined;
       return ok(r.context, 201, await functions.addPermission(r.context, name, { ...input, ...(qualifier !== undefined && { Qualifier: qualifier }) }));
     },
@@ -74,7 +75,7 @@ export function createLambdaHandler(deps: { functions: LambdaFunctions; invocati
       if (segments[0] !== '2015-03-31' || segments[1] !== 'functions') throw unknownOperation(req);
       if (segments.length === 2) {
         if (req.method === 'POST') {
-          const input = jsonBody<CreateFunctionRequest & { Code?: { ZipFile?: unknown } }>(req.body);
+          const input = typedJsonBody<CreateFunctionRequest & { Code?: { ZipFile?: unknown } }>(req.body, lambdaShapes.CreateFunction);
           const code = input.Code ? { ...input.Code, ZipFile: blob(input.Code.ZipFile, 'Code.ZipFile') } : undefined;
           return ok(req.context, 201, await functions.create(req.context, { ...input, ...(code && { Code: code }) }));
         }
