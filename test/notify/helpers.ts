@@ -1,4 +1,4 @@
-import { SNSClient } from '@aws-sdk/client-sns';
+import { CreateTopicCommand, ListSubscriptionsByTopicCommand, SetSubscriptionAttributesCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createHash, createHmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -18,6 +18,22 @@ export async function waitFor<T>(check: () => T | undefined | Promise<T | undefi
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/**
+ * A topic with one confirmed HTTP subscription (the endpoint must confirm it) whose delivery
+ * policy is `linear` retries `delaySeconds` apart: for tests that act while a retry waits.
+ */
+export async function topicWithRetryingHttpSubscriber(sns: SNSClient, name: string, endpoint: string, retries: number, delaySeconds: number): Promise<{ TopicArn: string; SubscriptionArn: string }> {
+  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: name }));
+  await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'http', Endpoint: endpoint }));
+  const SubscriptionArn = await waitFor(async () => {
+    const { Subscriptions } = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn }));
+    return Subscriptions?.find((s) => s.SubscriptionArn?.startsWith('arn:'))?.SubscriptionArn;
+  }, 'a confirmed subscription');
+  const retry = { healthyRetryPolicy: { numRetries: retries, numNoDelayRetries: 0, minDelayTarget: delaySeconds, maxDelayTarget: delaySeconds, backoffFunction: 'linear' } };
+  await sns.send(new SetSubscriptionAttributesCommand({ SubscriptionArn, AttributeName: 'DeliveryPolicy', AttributeValue: JSON.stringify(retry) }));
+  return { TopicArn: TopicArn!, SubscriptionArn };
 }
 
 /** A SigV4-signed awsQuery call (form in, XML out), as CLI v2.9 and older SDKs send them. */

@@ -5,10 +5,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { CreateTopicCommand, ListSubscriptionsByTopicCommand, PublishCommand, SetSubscriptionAttributesCommand, SubscribeCommand } from '@aws-sdk/client-sns';
+import { PublishCommand } from '@aws-sdk/client-sns';
 import type { App } from '../../src/server/app.js';
 import { startTestServer } from '../e2e/helpers.js';
-import { snsClient, waitFor } from './helpers.js';
+import { snsClient, topicWithRetryingHttpSubscriber, waitFor } from './helpers.js';
 
 /**
  * An HTTP notification that failed once and waits to be retried is not lost when amiwatch stops:
@@ -41,16 +41,9 @@ test('a notification waiting to be retried is delivered by the next process', { 
   const first = await startTestServer({ inMemory: false, dataDir });
   apps.push(first);
   const sns = snsClient(first);
-  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'restart' }));
-  await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'http', Endpoint: endpoint }));
-  await waitFor(() => posts.find((p) => p.type === 'SubscriptionConfirmation'), 'the confirmation');
-  const arn = await waitFor(async () => {
-    const { Subscriptions } = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn }));
-    return Subscriptions?.find((s) => s.SubscriptionArn?.startsWith('arn:'))?.SubscriptionArn;
-  }, 'a confirmed subscription');
   // One retry, 2 s after the first failure: long enough to stop the server in between.
-  const retry = { healthyRetryPolicy: { numRetries: 1, numNoDelayRetries: 0, minDelayTarget: 2, maxDelayTarget: 2, backoffFunction: 'linear' } };
-  await sns.send(new SetSubscriptionAttributesCommand({ SubscriptionArn: arn, AttributeName: 'DeliveryPolicy', AttributeValue: JSON.stringify(retry) }));
+  const { TopicArn } = await topicWithRetryingHttpSubscriber(sns, 'restart', endpoint, 1, 2);
+  await waitFor(() => posts.find((p) => p.type === 'SubscriptionConfirmation'), 'the confirmation');
   const { MessageId } = await sns.send(new PublishCommand({ TopicArn, Message: 'ami-0123 is available' }));
   await waitFor(() => posts.find((p) => p.messageId === MessageId && p.status === 503), 'the first, failed attempt');
   await new Promise((r) => setTimeout(r, 100)); // the failure is written before the wait starts

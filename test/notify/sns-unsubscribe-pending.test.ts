@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, test } from 'node:test';
-import { CreateTopicCommand, ListSubscriptionsByTopicCommand, PublishCommand, SetSubscriptionAttributesCommand, SubscribeCommand, UnsubscribeCommand } from '@aws-sdk/client-sns';
+import { PublishCommand, UnsubscribeCommand } from '@aws-sdk/client-sns';
 import { startTestServer } from '../e2e/helpers.js';
-import { snsClient, waitFor } from './helpers.js';
+import { snsClient, topicWithRetryingHttpSubscriber, waitFor } from './helpers.js';
 
 /**
  * Unsubscribe stops deliveries to that subscriber, including one that failed and is waiting for
@@ -30,15 +30,8 @@ test('a retry waiting for an unsubscribed endpoint is dropped', { timeout: 30_00
   const app = await startTestServer();
   after(() => app.close());
   const sns = snsClient(app);
-  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'unsubscribe-while-retrying' }));
-  await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'http', Endpoint: endpoint }));
-  const arn = await waitFor(async () => {
-    const { Subscriptions } = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn }));
-    return Subscriptions?.find((s) => s.SubscriptionArn?.startsWith('arn:'))?.SubscriptionArn;
-  }, 'a confirmed subscription');
   // Retries 1 s apart: the unsubscribe lands inside the first wait.
-  const retry = { healthyRetryPolicy: { numRetries: 3, numNoDelayRetries: 0, minDelayTarget: 1, maxDelayTarget: 1, backoffFunction: 'linear' } };
-  await sns.send(new SetSubscriptionAttributesCommand({ SubscriptionArn: arn, AttributeName: 'DeliveryPolicy', AttributeValue: JSON.stringify(retry) }));
+  const { TopicArn, SubscriptionArn: arn } = await topicWithRetryingHttpSubscriber(sns, 'unsubscribe-while-retrying', endpoint, 3, 1);
   const { MessageId } = await sns.send(new PublishCommand({ TopicArn, Message: 'ami-0123 is available' }));
   await waitFor(() => posts.find((p) => p.messageId === MessageId), 'the first, failed attempt');
   await sns.send(new UnsubscribeCommand({ SubscriptionArn: arn }));
