@@ -32,6 +32,21 @@ const serialization = (message: string) => new ServiceError('SerializationExcept
 
 const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 
+/**
+ * Checks `value` against `shape` without changing it (readShape drops unknown members and
+ * converts timestamps; this reads a copy): for protocols whose services read their own inputs
+ * and only need a member of the wrong JSON type refused before they see it.
+ */
+export function checkShape(shape: Shape, value: unknown): void {
+  readShape(shape, copyOf(value));
+}
+
+function copyOf(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(copyOf);
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copyOf(v)]));
+}
+
 /** Reads `value` into `shape` (returning the typed value) and collects constraint violations. */
 export function readShape(shape: Shape, value: unknown): unknown {
   const violations: string[] = [];

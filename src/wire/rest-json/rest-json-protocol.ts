@@ -1,6 +1,6 @@
 import type { RequestContext } from '../../core/shared/request-context.js';
 import { isServiceError, ServiceError } from '../../core/shared/service-error.js';
-import { readShape, type Shape } from '../json11/shapes.js';
+import { checkShape, type Shape } from '../json11/shapes.js';
 import type { WireResponse } from '../service-handler.js';
 
 /**
@@ -43,13 +43,13 @@ export function jsonBody<T>(body: Buffer): T {
 /**
  * The JSON body as an object whose members have their model's JSON types. A member of the wrong
  * type is InvalidRequestContentException, what Lambda answers when it cannot read a body into
- * its input. Only types are checked (values are the operation's business), and nothing of the
- * body is changed: the check reads a shallow copy.
+ * its input. Only types are checked (values are the operation's business); the body is returned
+ * unchanged.
  */
 export function typedJsonBody<T>(body: Buffer, shape: Shape): T {
   const value = jsonBody<Record<string, unknown>>(body);
   try {
-    readShape(shape, copyForCheck(value));
+    checkShape(shape, value);
   } catch (err) {
     if (isServiceError(err) && err.code === 'SerializationException') {
       throw new ServiceError('InvalidRequestContentException', `Could not parse request body into json: ${err.message}`, 400);
@@ -57,13 +57,6 @@ export function typedJsonBody<T>(body: Buffer, shape: Shape): T {
     throw err;
   }
   return value as T;
-}
-
-/** Copies of the body's objects down to the members readShape may delete or replace. */
-function copyForCheck(value: unknown): unknown {
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map(copyForCheck);
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copyForCheck(v)]));
 }
 
 /** A base64 blob member (ZipFile) as bytes. */

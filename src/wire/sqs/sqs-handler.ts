@@ -3,7 +3,7 @@ import { isServiceError, ServiceError } from '../../core/shared/service-error.js
 import type { SqsService } from '../../core/sqs/sqs-service.js';
 import { formParams } from '../query/query-params.js';
 import { queryError, queryResponse } from '../query/query-xml.js';
-import { readShape } from '../json11/shapes.js';
+import { checkShape } from '../json11/shapes.js';
 import type { ServiceHandler, WireRequest, WireResponse } from '../service-handler.js';
 import { queryCode } from './sqs-errors.js';
 import { sqsQueryInputs } from './sqs-query-input.js';
@@ -112,7 +112,7 @@ function checkMemberTypes(operation: string, input: object): void {
   const shape = sqsShapes[operation];
   if (!shape) return;
   try {
-    readShape(shape, input);
+    checkShape(shape, input);
   } catch (err) {
     if (isServiceError(err) && err.code === 'SerializationException') throw new ServiceError('InvalidParameterValue', err.message);
     throw err;
