@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { createVerify, X509Certificate } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { CreateTopicCommand, ListSubscriptionsByTopicCommand, PublishCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { CreateTopicCommand, ListSubscriptionsByTopicCommand, PublishCommand, SubscribeCommand, UnsubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { App } from '../../src/server/app.js';
 import { startTestServer } from '../e2e/helpers.js';
 import { snsClient, waitFor } from './helpers.js';
@@ -12,14 +15,43 @@ import { snsClient, waitFor } from './helpers.js';
 let app: App;
 let sns: SNSClient;
 
+/** An HTTP subscriber that keeps every POST it gets. */
+interface Post {
+  headers: IncomingMessage['headers'];
+  body: string;
+  doc: Record<string, string>;
+}
+const posts: Post[] = [];
+let subscriber: Server;
+let subscriberUrl: string;
+
 before(async () => {
+  subscriber = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+    req.on('end', () => {
+      posts.push({ headers: req.headers, body, doc: JSON.parse(body) as Record<string, string> });
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((r) => subscriber.listen(0, '127.0.0.1', r));
+  subscriberUrl = `http://127.0.0.1:${(subscriber.address() as AddressInfo).port}/hook`;
   app = await startTestServer();
   sns = snsClient(app);
 });
 after(async () => {
   sns.destroy();
   await app.close();
+  await new Promise((r) => subscriber.close(r));
 });
+
+/** Verification from sns-verify-signature-of-message alone (the confirmations' field list). */
+async function verifies(doc: Record<string, string>): Promise<boolean> {
+  const fields = doc.Type === 'Notification' ? ['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type'] : ['Message', 'MessageId', 'SubscribeURL', 'Timestamp', 'Token', 'TopicArn', 'Type'];
+  const text = fields.filter((f) => doc[f] !== undefined).map((f) => `${f}\n${doc[f]}\n`).join('');
+  const cert = new X509Certificate(await (await fetch(doc.SigningCertURL!)).text());
+  return createVerify(doc.SignatureVersion === '2' ? 'RSA-SHA256' : 'RSA-SHA1').update(text, 'utf8').verify(cert.publicKey, doc.Signature!, 'base64');
+}
 
 interface MailboxMessage {
   subject: string;
@@ -55,5 +87,47 @@ describe('SNS email format', () => {
     assert.equal(page.status, 200);
     const left = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn }));
     assert.equal(left.Subscriptions!.length, 0);
+  });
+});
+
+describe('SNS HTTP UnsubscribeConfirmation', () => {
+  it('unsubscribing through the UnsubscribeURL (no signature) sends a signed UnsubscribeConfirmation whose SubscribeURL restores the subscription', { timeout: 20_000 }, async () => {
+    const endpoint = `${subscriberUrl}?t=unsub`;
+    const mine = () => posts.filter((p) => p.doc.TopicArn?.endsWith(':unsub'));
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'unsub' }));
+    await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'http', Endpoint: endpoint }));
+    const conf = await waitFor(() => mine().find((p) => p.doc.Type === 'SubscriptionConfirmation'), 'the SubscriptionConfirmation');
+    assert.equal((await fetch(conf.doc.SubscribeURL!)).status, 200);
+    await sns.send(new PublishCommand({ TopicArn, Message: 'one' }));
+    const note = await waitFor(() => mine().find((p) => p.doc.Message === 'one'), 'the first notification');
+    const arn = note.doc.UnsubscribeURL ? /SubscriptionArn=([^&]+)/.exec(note.doc.UnsubscribeURL)![1]! : '';
+
+    assert.equal((await fetch(note.doc.UnsubscribeURL!)).status, 200);
+    // http-unsubscribe-confirmation-json: the fields of a SubscriptionConfirmation, in its order.
+    const bye = await waitFor(() => mine().find((p) => p.doc.Type === 'UnsubscribeConfirmation'), 'the UnsubscribeConfirmation');
+    assert.equal(bye.headers['x-amz-sns-message-type'], 'UnsubscribeConfirmation');
+    assert.equal(bye.headers['x-amz-sns-message-id'], bye.doc.MessageId);
+    assert.equal(bye.headers['x-amz-sns-topic-arn'], TopicArn);
+    assert.equal(bye.headers['content-type'], 'text/plain; charset=UTF-8');
+    assert.deepEqual(Object.keys(bye.doc), ['Type', 'MessageId', 'Token', 'TopicArn', 'Message', 'SubscribeURL', 'Timestamp', 'SignatureVersion', 'Signature', 'SigningCertURL']);
+    assert.equal(bye.doc.Message, `You have chosen to deactivate subscription ${decodeURIComponent(arn)}.\nTo cancel this operation and restore the subscription, visit the SubscribeURL included in this message.`);
+    assert.ok(await verifies(bye.doc), 'the UnsubscribeConfirmation verifies');
+    assert.equal((await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn }))).Subscriptions!.length, 0, 'unsubscribed');
+
+    // Visiting the SubscribeURL restores the subscription, under its ARN.
+    const restored = await fetch(bye.doc.SubscribeURL!);
+    assert.equal(restored.status, 200);
+    assert.match(await restored.text(), new RegExp(`<SubscriptionArn>${decodeURIComponent(arn)}</SubscriptionArn>`));
+    const { Subscriptions } = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn }));
+    assert.deepEqual(Subscriptions!.map((x) => x.SubscriptionArn), [decodeURIComponent(arn)]);
+    await sns.send(new PublishCommand({ TopicArn, Message: 'two' }));
+    await waitFor(() => mine().find((p) => p.doc.Message === 'two'), 'a notification after the restore');
+    // The token restores once.
+    assert.equal((await fetch(bye.doc.SubscribeURL!)).status, 400);
+
+    // The owner's signed Unsubscribe call: no final message (Unsubscribe API reference).
+    await sns.send(new UnsubscribeCommand({ SubscriptionArn: decodeURIComponent(arn) }));
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(mine().filter((p) => p.doc.Type === 'UnsubscribeConfirmation').length, 1);
   });
 });
