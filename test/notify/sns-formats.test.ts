@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { CreateTopicCommand, ListSubscriptionsByTopicCommand, PublishCommand, SubscribeCommand, UnsubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { ManualClock } from '../../src/core/shared/clock.js';
 import type { App } from '../../src/server/app.js';
 import { startTestServer } from '../e2e/helpers.js';
 import { snsClient, waitFor } from './helpers.js';
@@ -87,6 +88,35 @@ describe('SNS email format', () => {
     assert.equal(page.status, 200);
     const left = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn }));
     assert.equal(left.Subscriptions!.length, 0);
+  });
+});
+
+describe('SNS confirmation tokens', () => {
+  it('are valid three days: a Subscribe repeated after that mails a token that confirms', { timeout: 20_000 }, async () => {
+    const clock = new ManualClock(Date.now());
+    const late = await startTestServer({}, { clock });
+    const client = snsClient(late);
+    try {
+      const to = 'late@example.com';
+      const inbox = async () => ((await (await fetch(`${late.url}/_amiwatch/mailbox?to=${to}`)).json()) as { messages: MailboxMessage[] }).messages;
+      const linkIn = (m: MailboxMessage) => /(http:\/\/\S+confirmation\.html\S+)/.exec(m.text)![1]!;
+      const { TopicArn } = await client.send(new CreateTopicCommand({ Name: 'late' }));
+      await client.send(new SubscribeCommand({ TopicArn, Protocol: 'email', Endpoint: to }));
+      const first = await waitFor(async () => (await inbox())[0], 'the first confirmation mail');
+      clock.advance(3 * 24 * 3600_000 + 1000);
+      assert.equal((await fetch(linkIn(first))).status, 400, 'a token older than three days is refused');
+
+      const again = await client.send(new SubscribeCommand({ TopicArn, Protocol: 'email', Endpoint: to }));
+      assert.equal(again.SubscriptionArn, 'pending confirmation');
+      const second = await waitFor(async () => ((await inbox()).length === 2 ? (await inbox())[0] : undefined), 'the second confirmation mail');
+      const page = await fetch(linkIn(second));
+      assert.equal(page.status, 200, 'the new mail confirms');
+      const { Subscriptions } = await client.send(new ListSubscriptionsByTopicCommand({ TopicArn }));
+      assert.match(Subscriptions![0]!.SubscriptionArn!, /^arn:aws:sns:/);
+    } finally {
+      client.destroy();
+      await late.close();
+    }
   });
 });
 

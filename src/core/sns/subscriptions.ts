@@ -44,13 +44,16 @@ export class Subscriptions {
     const endpoint = input.Endpoint!;
     const attributes = checkSubscriptionAttributes(input.Attributes ?? {}, protocol);
     const existing = this.state.subscriptionsOf(topic.arn).find((s) => s.protocol === protocol && s.endpoint === endpoint);
+    const now = this.clock.now();
     if (existing) {
       if (existing.confirmed || input.ReturnSubscriptionArn) return { SubscriptionArn: existing.arn };
-      await this.endpoints.requestConfirmation(existing, topic);
+      // Tokens are valid three days: a confirmation sent again after that carries a new one.
+      const pending = (existing.tokenExpiresAt ?? 0) < now ? { ...existing, token: this.newToken(), tokenExpiresAt: now + TOKEN_TTL_MS } : existing;
+      if (pending !== existing) await this.state.putSubscription(pending);
+      await this.endpoints.requestConfirmation(pending, topic);
       return { SubscriptionArn: 'pending confirmation' };
     }
     const confirm = NEEDS_CONFIRMATION.has(protocol);
-    const now = this.clock.now();
     const sub: SubscriptionDoc = {
       arn: `${topic.arn}:${this.random.uuid()}`,
       topicArn: topic.arn,
@@ -58,7 +61,7 @@ export class Subscriptions {
       protocol,
       endpoint,
       confirmed: !confirm,
-      ...(confirm && { token: this.random.hex(64) + this.random.hex(64), tokenExpiresAt: now + TOKEN_TTL_MS }),
+      ...(confirm && { token: this.newToken(), tokenExpiresAt: now + TOKEN_TTL_MS }),
       attributes,
       createdAt: now,
     };
@@ -103,9 +106,13 @@ export class Subscriptions {
     const topic = this.state.topics.get(sub.topicArn);
     if (!topic || (sub.protocol !== 'http' && sub.protocol !== 'https')) return this.state.deleteSubscription(sub);
     const now = this.clock.now();
-    const deactivated: SubscriptionDoc = { ...sub, token: this.random.hex(64) + this.random.hex(64), tokenExpiresAt: now + TOKEN_TTL_MS };
+    const deactivated: SubscriptionDoc = { ...sub, token: this.newToken(), tokenExpiresAt: now + TOKEN_TTL_MS };
     await this.state.deactivateSubscription(deactivated, now);
     await this.endpoints.confirmUnsubscribe(deactivated, topic);
+  }
+
+  private newToken(): string {
+    return this.random.hex(64) + this.random.hex(64);
   }
 
   async listSubscriptions(input: ListSubscriptionsInput, ctx: RequestContext): Promise<ListSubscriptionsResponse> {
