@@ -54,7 +54,7 @@ export function notificationsControl(d: NotificationsControlDeps): ServiceHandle
         }
       case `${SNS_PUBLIC}/unsubscribe.html`:
         try {
-          await d.sns.subscriptions.unsubscribe({ SubscriptionArn: q.get('SubscriptionArn') ?? '' });
+          await d.sns.subscriptions.unsubscribeByLink({ SubscriptionArn: q.get('SubscriptionArn') ?? '' });
           return page(200, 'Subscription removed!', 'Your subscription has been removed. You will no longer receive notifications from this topic.');
         } catch (err) {
           if (isServiceError(err)) return page(err.status, 'Not unsubscribed', esc(err.message));

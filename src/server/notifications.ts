@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Clock } from '../core/shared/clock.js';
 import type { Random } from '../core/shared/random.js';
 import { SnsService } from '../core/sns/sns-service.js';
+import { linkValue } from '../core/sns/message-format.js';
 import { SqsService } from '../core/sqs/sqs-service.js';
 import { SqsDeadLetterSink, SqsTransport } from '../delivery/transports/sqs-transport.js';
 import { SnsTransport } from '../delivery/transports/sns-transport.js';
@@ -97,7 +98,7 @@ export async function openNotifications(o: NotificationsOptions): Promise<Notifi
     links: {
       subscribeUrl: (topicArn, token) => `${base()}${SNS_PUBLIC}/confirm?Action=ConfirmSubscription&TopicArn=${enc(topicArn)}&Token=${enc(token)}`,
       confirmPageUrl: (topicArn, token) => `${base()}${SNS_PUBLIC}/confirmation.html?TopicArn=${enc(topicArn)}&Token=${enc(token)}`,
-      unsubscribeUrl: (arn) => `${base()}${SNS_PUBLIC}/unsubscribe.html?SubscriptionArn=${enc(arn)}`,
+      unsubscribeUrl: (arn) => `${base()}${SNS_PUBLIC}/unsubscribe.html?SubscriptionArn=${linkValue(arn)}`,
     },
   });
   sns = await SnsService.open({ store, clock, random, endpoints: drivers, onPublished: (arn) => o.metrics?.published(arn) });

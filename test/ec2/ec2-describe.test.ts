@@ -70,6 +70,13 @@ describe('DescribeImages', () => {
     assert.deepEqual(await names([{ Name: 'block-device-mapping.volume-size', Values: ['20'] }]), ['arm-reg']);
   });
 
+  it('accepts the documented filters for what amiwatch does not model (aliases, product codes, Free Tier, Allowed AMIs): no image has a value', async () => {
+    // AWS-REFERENCE §5 lists them among DescribeImages' filters; they used to be "invalid".
+    for (const name of ['owner-alias', 'product-code', 'product-code.type', 'free-tier-eligible', 'image-allowed']) {
+      assert.deepEqual(await names([{ Name: name, Values: ['*'] }]), [], name);
+    }
+  });
+
   it('refuses unknown filters', async () => {
     await rejectsWith(h.service.describeImages({ Filters: [{ Name: 'colour', Values: ['red'] }] }, ctx()), 'InvalidParameterValue', "The filter 'colour' is invalid");
   });

@@ -72,5 +72,5 @@ test('guide: email subscription confirmed through the mailed link; CreateImage â
   assert.equal(event['detail-type'], 'EC2 AMI State Change');
   assert.equal(event.detail.ImageId, ImageId);
   assert.equal(event.detail.State, 'available');
-  assert.match(footer!, /If you wish to stop receiving notifications from this topic, please click or visit the link below to unsubscribe:\nhttp:\/\/\S+unsubscribe\.html\?SubscriptionArn=arn%3Aaws%3Asns/);
+  assert.match(footer!, /If you wish to stop receiving notifications from this topic, please click or visit the link below to unsubscribe:\nhttp:\/\/\S+unsubscribe\.html\?SubscriptionArn=arn:aws:sns:us-east-1:000000000000:ami-events:[0-9a-f-]+&Endpoint=ops@example\.com\n/);
 });

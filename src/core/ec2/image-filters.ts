@@ -14,6 +14,13 @@ type Extract = (image: ImageRecord) => readonly (string | undefined)[];
 const bool = (b: boolean | undefined): string | undefined => (b === undefined ? undefined : String(b));
 const ebs = (i: ImageRecord) => i.blockDeviceMappings.map((m) => m.ebs);
 
+/**
+ * Filters AWS documents for things amiwatch does not model: owner aliases (`amazon`,
+ * `aws-marketplace` own nothing here), product codes, Free Tier eligibility and Allowed AMIs. The
+ * names are valid (as with AWS), but no image has a value for them, so they match nothing.
+ */
+const unmodelled: Extract = () => [];
+
 const extractors: Record<string, Extract> = {
   architecture: (i) => [i.architecture],
   'block-device-mapping.delete-on-termination': (i) => ebs(i).map((e) => bool(e?.deleteOnTermination)),
@@ -26,15 +33,20 @@ const extractors: Record<string, Extract> = {
   description: (i) => [i.description],
   'ena-support': (i) => [bool(i.enaSupport)],
   hypervisor: (i) => [i.hypervisor],
+  'free-tier-eligible': unmodelled,
+  'image-allowed': unmodelled,
   'image-id': (i) => [i.imageId],
   'image-type': (i) => [i.imageType],
   'is-public': (i) => [String(isPublic(i))],
   'kernel-id': (i) => [i.kernelId],
   'manifest-location': (i) => [i.imageLocation],
   name: (i) => [i.name],
+  'owner-alias': unmodelled,
   'owner-id': (i) => [i.accountId],
   platform: (i) => [i.platform],
   'platform-details': (i) => [i.platformDetails],
+  'product-code': unmodelled,
+  'product-code.type': unmodelled,
   'ramdisk-id': (i) => [i.ramdiskId],
   'root-device-name': (i) => [i.rootDeviceName],
   'root-device-type': (i) => [i.rootDeviceType],

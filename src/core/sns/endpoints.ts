@@ -12,5 +12,10 @@ import type { Notification, SubscriptionDoc, TopicDoc } from './model.js';
 export interface SnsEndpoints {
   /** Sends the SubscriptionConfirmation (http/https) or the confirmation mail (email, email-json). */
   requestConfirmation(sub: SubscriptionDoc, topic: TopicDoc): Promise<void>;
+  /**
+   * Sends the UnsubscribeConfirmation (http/https) of a subscription that was just deactivated;
+   * `sub.token` restores it. Sent although the subscription no longer exists.
+   */
+  confirmUnsubscribe(sub: SubscriptionDoc, topic: TopicDoc): Promise<void>;
   deliver(sub: SubscriptionDoc, topic: TopicDoc, n: Notification): Promise<void>;
 }

@@ -85,11 +85,23 @@ export function confirmationDoc(
   return doc;
 }
 
-/** AWS's email footer (captured from real notification mails). */
+/**
+ * A value in a link's query string written as AWS writes it in its links: percent-encoded where a
+ * query needs it, but `:` and `@` left alone (real mails carry `SubscriptionArn=arn:aws:sns:…`
+ * and `Endpoint=user@example.com`), so the link reads and parses the same.
+ */
+export function linkValue(value: string): string {
+  return encodeURIComponent(value).replace(/%3A/gi, ':').replace(/%40/g, '@');
+}
+
+/**
+ * AWS's email footer (captured from real notification mails): the unsubscribe link names the
+ * subscription and the address, `unsubscribe.html?SubscriptionArn=<arn>&Endpoint=<email>`.
+ */
 export function emailFooter(sub: SubscriptionDoc, links: Links): string {
   return (
     '\n\n--\nIf you wish to stop receiving notifications from this topic, please click or visit the link below to unsubscribe:\n' +
-    `${links.unsubscribeUrl(sub.arn)}\n\n` +
+    `${links.unsubscribeUrl(sub.arn)}&Endpoint=${linkValue(sub.endpoint)}\n\n` +
     'Please do not reply directly to this email. If you have any questions or comments regarding this email, please contact us at https://aws.amazon.com/support'
   );
 }

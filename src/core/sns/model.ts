@@ -1,8 +1,9 @@
 /**
  * SNS as core keeps it: topic and subscription documents in the store's keyed state (kinds
- * `sns.topic` / `sns.subscription`, keyed by ARN).
+ * `sns.topic` / `sns.subscription`, keyed by ARN), and subscriptions unsubscribed through their
+ * link that their UnsubscribeConfirmation's token can still restore (`sns.deactivated`).
  */
-export const SNS_KIND = { topic: 'sns.topic', subscription: 'sns.subscription' } as const;
+export const SNS_KIND = { topic: 'sns.topic', subscription: 'sns.subscription', deactivated: 'sns.deactivated' } as const;
 
 export interface TopicDoc {
   name: string;
@@ -24,7 +25,10 @@ export interface SubscriptionDoc {
   protocol: Protocol;
   endpoint: string;
   confirmed: boolean;
-  /** The confirmation token while pending (valid three days, Subscribe API reference). */
+  /**
+   * The confirmation token while pending (valid three days, Subscribe API reference); on a
+   * deactivated subscription, the token of its UnsubscribeConfirmation.
+   */
   token?: string;
   tokenExpiresAt?: number;
   /** RawMessageDelivery, FilterPolicy, FilterPolicyScope, DeliveryPolicy, RedrivePolicy, … */

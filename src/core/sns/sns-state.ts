@@ -6,6 +6,8 @@ import { SNS_KIND, type SubscriptionDoc, type TopicDoc } from './model.js';
 export class SnsState {
   readonly topics = new Map<string, TopicDoc>();
   readonly subscriptions = new Map<string, SubscriptionDoc>();
+  /** Unsubscribed through their link, restorable with their token until it expires; by ARN. */
+  readonly deactivated = new Map<string, SubscriptionDoc>();
 
   private constructor(private readonly store: Store) {}
 
@@ -18,6 +20,10 @@ export class SnsState {
     for (const r of await store.loadResources(SNS_KIND.subscription)) {
       const sub = JSON.parse(r.doc) as SubscriptionDoc;
       s.subscriptions.set(sub.arn, sub);
+    }
+    for (const r of await store.loadResources(SNS_KIND.deactivated)) {
+      const sub = JSON.parse(r.doc) as SubscriptionDoc;
+      s.deactivated.set(sub.arn, sub);
     }
     return s;
   }
@@ -45,15 +51,18 @@ export class SnsState {
     this.topics.set(t.arn, t);
   }
 
-  /** Deleting a topic deletes its subscriptions (DeleteTopic API reference). */
+  /** Deleting a topic deletes its subscriptions (DeleteTopic API reference), restorable ones too. */
   async deleteTopic(t: TopicDoc): Promise<void> {
     const subs = this.subscriptionsOf(t.arn);
+    const restorable = [...this.deactivated.values()].filter((s) => s.topicArn === t.arn);
     await this.store.writeResources([
       { kind: SNS_KIND.topic, key: t.arn, doc: null },
       ...subs.map((s) => ({ kind: SNS_KIND.subscription, key: s.arn, doc: null })),
+      ...restorable.map((s) => ({ kind: SNS_KIND.deactivated, key: s.arn, doc: null })),
     ]);
     this.topics.delete(t.arn);
     for (const s of subs) this.subscriptions.delete(s.arn);
+    for (const s of restorable) this.deactivated.delete(s.arn);
   }
 
   async putSubscription(s: SubscriptionDoc): Promise<void> {
@@ -64,5 +73,31 @@ export class SnsState {
   async deleteSubscription(s: SubscriptionDoc): Promise<void> {
     await this.store.writeResources([{ kind: SNS_KIND.subscription, key: s.arn, doc: null }]);
     this.subscriptions.delete(s.arn);
+  }
+
+  /**
+   * One write: the subscription is deleted and kept as restorable (`s` carries the restore
+   * token); restorable ones whose token expired before `now` are dropped on the way.
+   */
+  async deactivateSubscription(s: SubscriptionDoc, now: number): Promise<void> {
+    const expired = [...this.deactivated.values()].filter((d) => (d.tokenExpiresAt ?? 0) < now);
+    await this.store.writeResources([
+      { kind: SNS_KIND.subscription, key: s.arn, doc: null },
+      ...expired.map((d) => ({ kind: SNS_KIND.deactivated, key: d.arn, doc: null })),
+      { kind: SNS_KIND.deactivated, key: s.arn, doc: JSON.stringify(s) },
+    ]);
+    this.subscriptions.delete(s.arn);
+    for (const d of expired) this.deactivated.delete(d.arn);
+    this.deactivated.set(s.arn, s);
+  }
+
+  /** One write: a deactivated subscription is dropped and, when given, `restored` is put back. */
+  async settleDeactivated(d: SubscriptionDoc, restored: SubscriptionDoc | null): Promise<void> {
+    await this.store.writeResources([
+      { kind: SNS_KIND.deactivated, key: d.arn, doc: null },
+      ...(restored ? [{ kind: SNS_KIND.subscription, key: restored.arn, doc: JSON.stringify(restored) }] : []),
+    ]);
+    this.deactivated.delete(d.arn);
+    if (restored) this.subscriptions.set(restored.arn, restored);
   }
 }

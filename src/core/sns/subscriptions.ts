@@ -44,13 +44,16 @@ export class Subscriptions {
     const endpoint = input.Endpoint!;
     const attributes = checkSubscriptionAttributes(input.Attributes ?? {}, protocol);
     const existing = this.state.subscriptionsOf(topic.arn).find((s) => s.protocol === protocol && s.endpoint === endpoint);
+    const now = this.clock.now();
     if (existing) {
       if (existing.confirmed || input.ReturnSubscriptionArn) return { SubscriptionArn: existing.arn };
-      await this.endpoints.requestConfirmation(existing, topic);
+      // Tokens are valid three days: a confirmation sent again after that carries a new one.
+      const pending = (existing.tokenExpiresAt ?? 0) < now ? { ...existing, token: this.newToken(), tokenExpiresAt: now + TOKEN_TTL_MS } : existing;
+      if (pending !== existing) await this.state.putSubscription(pending);
+      await this.endpoints.requestConfirmation(pending, topic);
       return { SubscriptionArn: 'pending confirmation' };
     }
     const confirm = NEEDS_CONFIRMATION.has(protocol);
-    const now = this.clock.now();
     const sub: SubscriptionDoc = {
       arn: `${topic.arn}:${this.random.uuid()}`,
       topicArn: topic.arn,
@@ -58,7 +61,7 @@ export class Subscriptions {
       protocol,
       endpoint,
       confirmed: !confirm,
-      ...(confirm && { token: this.random.hex(64) + this.random.hex(64), tokenExpiresAt: now + TOKEN_TTL_MS }),
+      ...(confirm && { token: this.newToken(), tokenExpiresAt: now + TOKEN_TTL_MS }),
       attributes,
       createdAt: now,
     };
@@ -67,18 +70,49 @@ export class Subscriptions {
     return { SubscriptionArn: confirm && !input.ReturnSubscriptionArn ? 'pending confirmation' : sub.arn };
   }
 
+  /** Confirms a pending subscription, or restores one deactivated through its link (its UnsubscribeConfirmation's token). */
   async confirmSubscription(input: ConfirmSubscriptionInput): Promise<ConfirmSubscriptionResponse> {
     const topic = this.state.topic(input.TopicArn);
-    const sub = this.state.subscriptionsOf(topic.arn).find((s) => s.token !== undefined && s.token === input.Token);
+    const hasToken = (s: SubscriptionDoc) => s.topicArn === topic.arn && s.token !== undefined && s.token === input.Token;
+    const sub = this.state.subscriptionsOf(topic.arn).find(hasToken) ?? [...this.state.deactivated.values()].find(hasToken);
     if (!sub || (sub.tokenExpiresAt ?? 0) < this.clock.now()) throw new ServiceError('InvalidParameter', 'Invalid token');
     const { token: _t, tokenExpiresAt: _e, ...rest } = sub;
-    await this.state.putSubscription({ ...rest, confirmed: true });
-    return { SubscriptionArn: sub.arn };
+    if (!this.state.deactivated.has(sub.arn)) {
+      await this.state.putSubscription({ ...rest, confirmed: true });
+      return { SubscriptionArn: sub.arn };
+    }
+    // Subscribed again meanwhile: that subscription stands, the restore has nothing to add.
+    const again = this.state.subscriptionsOf(topic.arn).find((s) => s.protocol === sub.protocol && s.endpoint === sub.endpoint);
+    await this.state.settleDeactivated(sub, again ? null : { ...rest, confirmed: true });
+    return { SubscriptionArn: again?.arn ?? sub.arn };
   }
 
+  /** Unsubscribe, the API call: the owner's signed request; the endpoint is told nothing (Unsubscribe API reference). */
   async unsubscribe(input: UnsubscribeInput): Promise<void> {
     const sub = this.state.subscription(input.SubscriptionArn);
     await this.state.deleteSubscription(sub);
+  }
+
+  /**
+   * Unsubscribe through the subscription's own link (the UnsubscribeURL of its messages, the
+   * mail footer): a request without an AWS signature. For such a call AWS delivers "a final
+   * cancellation message ... so that the endpoint owner can easily resubscribe" (Unsubscribe API
+   * reference): to HTTP/S endpoints an UnsubscribeConfirmation (http-unsubscribe-confirmation-json)
+   * whose Token, or SubscribeURL, restores the subscription — for three days, as confirmation
+   * tokens last. Other protocols are simply unsubscribed.
+   */
+  async unsubscribeByLink(input: UnsubscribeInput): Promise<void> {
+    const sub = this.state.subscription(input.SubscriptionArn);
+    const topic = this.state.topics.get(sub.topicArn);
+    if (!topic || (sub.protocol !== 'http' && sub.protocol !== 'https')) return this.state.deleteSubscription(sub);
+    const now = this.clock.now();
+    const deactivated: SubscriptionDoc = { ...sub, token: this.newToken(), tokenExpiresAt: now + TOKEN_TTL_MS };
+    await this.state.deactivateSubscription(deactivated, now);
+    await this.endpoints.confirmUnsubscribe(deactivated, topic);
+  }
+
+  private newToken(): string {
+    return this.random.hex(64) + this.random.hex(64);
   }
 
   async listSubscriptions(input: ListSubscriptionsInput, ctx: RequestContext): Promise<ListSubscriptionsResponse> {

@@ -10,7 +10,7 @@ export interface SnsDeliveryOf {
   readonly protocol: string;
   readonly endpoint: string;
   readonly messageId: string;
-  readonly kind: 'notification' | 'confirmation';
+  readonly kind: 'notification' | 'confirmation' | 'unsubscribe-confirmation';
 }
 
 export interface SnsDeliveryRecord extends SnsDeliveryOf {

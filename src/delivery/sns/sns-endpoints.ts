@@ -104,6 +104,13 @@ export class SnsEndpointDrivers implements SnsEndpoints {
     }
   }
 
+  async confirmUnsubscribe(sub: SubscriptionDoc, topic: TopicDoc): Promise<void> {
+    if (sub.protocol !== 'http' && sub.protocol !== 'https') return;
+    const messageId = this.o.random.uuid();
+    const doc = confirmationDoc('UnsubscribeConfirmation', messageId, sub, sub.token ?? '', topic, this.o.clock.now(), this.o.signer, this.o.links);
+    await this.httpDeliver(sub, topic, messageId, 'UnsubscribeConfirmation', JSON.stringify(doc), 'unsubscribe-confirmation', false);
+  }
+
   async deliver(sub: SubscriptionDoc, topic: TopicDoc, n: Notification): Promise<void> {
     const raw = sub.attributes.RawMessageDelivery === 'true';
     switch (sub.protocol) {
@@ -205,7 +212,8 @@ export class SnsEndpointDrivers implements SnsEndpoints {
     for (;;) {
       if (job.attempts > 0) await this.sleep(Math.max(0, job.dueAt - this.o.clock.now()));
       if (this.stopped) return;
-      if (this.o.subscribed && !this.o.subscribed(job.subscriptionArn)) {
+      // An UnsubscribeConfirmation goes to an endpoint whose subscription is gone: that is its point.
+      if (job.kind !== 'unsubscribe-confirmation' && this.o.subscribed && !this.o.subscribed(job.subscriptionArn)) {
         await this.o.pending.remove(job.id);
         return this.record(sub, job.messageId, job.kind, 'failed', job.attempts, 'The subscription was deleted before the message was delivered');
       }
