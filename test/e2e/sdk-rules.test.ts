@@ -127,3 +127,16 @@ test('TestEventPattern', async () => {
   await rejects(eb.send(new TestEventPatternCommand({ EventPattern: GUIDE_PATTERN, Event: '{"source":"x"}' })), 'ValidationException', 'Parameter Event is not valid.');
   await rejects(eb.send(new TestEventPatternCommand({ EventPattern: '{"source":[{"numeric":">"}]}', Event: event })), 'InvalidEventPatternException', /^Event pattern is not valid\. Reason: /);
 });
+
+test('PutTargets refuses a FIFO queue as a DeadLetterConfig (EventBridge DLQs are standard queues)', async () => {
+  await eb.send(new PutRuleCommand({ Name: 'fifo-dlq', EventPattern: GUIDE_PATTERN }));
+  const target = { Id: 't', Arn: 'arn:aws:sns:us-east-1:000000000000:ami-events' };
+  await rejects(
+    eb.send(new PutTargetsCommand({ Rule: 'fifo-dlq', Targets: [{ ...target, DeadLetterConfig: { Arn: 'arn:aws:sqs:us-east-1:000000000000:dlq.fifo' } }] })),
+    'ValidationException',
+    'SQS FIFO is not supported by Dead Letter Queues.',
+  );
+  assert.deepEqual((await eb.send(new ListTargetsByRuleCommand({ Rule: 'fifo-dlq' }))).Targets, []);
+  await eb.send(new PutTargetsCommand({ Rule: 'fifo-dlq', Targets: [{ ...target, DeadLetterConfig: { Arn: 'arn:aws:sqs:us-east-1:000000000000:dlq' } }] }));
+  await eb.send(new DeleteRuleCommand({ Name: 'fifo-dlq', Force: true }));
+});
