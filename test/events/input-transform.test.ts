@@ -93,6 +93,14 @@ test('write-time validation: <aws.events.event> and <aws.events.event.json> only
   }
 });
 
+test('write-time validation: InputPathsMap paths use dot notation, not bracket notation (API_InputTransformer)', () => {
+  assert.throws(
+    () => validateTargetInput(t({ InputTransformer: { InputPathsMap: { s: "$['detail']['State']" }, InputTemplate: '<s>' } })),
+    /InputPathsMap for target t contains an invalid JSON path: \$\['detail'\]\['State'\]\./,
+  );
+  validateTargetInput(t({ InputTransformer: { InputPathsMap: { r: '$.resources[0]', any: '$.detail.*', dash: '$.detail-type' }, InputTemplate: '<r> <any> <dash>' } }));
+});
+
 test('JSON paths: dots, indices, wildcards, dashes', () => {
   assert.deepEqual(evaluate(parseJsonPath('$.detail-type')!, event), 'EC2 AMI State Change');
   assert.deepEqual(evaluate(parseJsonPath('$.detail.Tags.*')!, event), ['b']);

@@ -24,6 +24,7 @@ export interface TransformContext {
 const RESERVED = ['aws.events.rule-arn', 'aws.events.rule-name', 'aws.events.event.ingestion-time', 'aws.events.event', 'aws.events.event.json'];
 const PLACEHOLDER = /<([A-Za-z0-9_.\-]+)>/g;
 const MAX_PATHS = 100;
+const BRACKET_KEY = /\[\s*'/;
 /**
  * Variables that "can only be used as a value for a JSON field, as [their contents are] not
  * escaped" (eb-transform-target-input, predefined variables): refused in a string template and
@@ -45,7 +46,9 @@ export function validateTargetInput(t: Target): void {
   if (paths.length > MAX_PATHS) throw invalid(`InputPathsMap for target ${t.Id} has more than ${MAX_PATHS} entries.`);
   for (const [key, path] of paths) {
     if (key.toLowerCase().startsWith('aws.')) throw invalid(`InputPathsMap for target ${t.Id} contains the reserved key ${key}.`);
-    if (parseJsonPath(path) === null) throw invalid(`InputPathsMap for target ${t.Id} contains an invalid JSON path: ${path}.`);
+    // "You must use JSON dot notation, not bracket notation" (API_InputTransformer): `['key']`
+    // steps, which parseJsonPath reads for InputPath, are refused here; `[0]` indices are fine.
+    if (parseJsonPath(path) === null || BRACKET_KEY.test(path)) throw invalid(`InputPathsMap for target ${t.Id} contains an invalid JSON path: ${path}.`);
   }
   const known = new Set([...paths.map(([k]) => k), ...RESERVED]);
   const template = tr.InputTemplate ?? '';
