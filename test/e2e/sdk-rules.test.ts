@@ -1,6 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  CreateEventBusCommand,
+  DeleteEventBusCommand,
   DeleteRuleCommand,
   DescribeRuleCommand,
   DisableRuleCommand,
@@ -126,4 +128,31 @@ test('TestEventPattern', async () => {
   assert.equal((await eb.send(new TestEventPatternCommand({ EventPattern: GUIDE_PATTERN.replace('available', 'failed'), Event: event }))).Result, false);
   await rejects(eb.send(new TestEventPatternCommand({ EventPattern: GUIDE_PATTERN, Event: '{"source":"x"}' })), 'ValidationException', 'Parameter Event is not valid.');
   await rejects(eb.send(new TestEventPatternCommand({ EventPattern: '{"source":[{"numeric":">"}]}', Event: event })), 'InvalidEventPatternException', /^Event pattern is not valid\. Reason: /);
+});
+
+test('PutTargets refuses a FIFO queue as a DeadLetterConfig (EventBridge DLQs are standard queues)', async () => {
+  await eb.send(new PutRuleCommand({ Name: 'fifo-dlq', EventPattern: GUIDE_PATTERN }));
+  const target = { Id: 't', Arn: 'arn:aws:sns:us-east-1:000000000000:ami-events' };
+  await rejects(
+    eb.send(new PutTargetsCommand({ Rule: 'fifo-dlq', Targets: [{ ...target, DeadLetterConfig: { Arn: 'arn:aws:sqs:us-east-1:000000000000:dlq.fifo' } }] })),
+    'ValidationException',
+    'SQS FIFO is not supported by Dead Letter Queues.',
+  );
+  assert.deepEqual((await eb.send(new ListTargetsByRuleCommand({ Rule: 'fifo-dlq' }))).Targets, []);
+  await eb.send(new PutTargetsCommand({ Rule: 'fifo-dlq', Targets: [{ ...target, DeadLetterConfig: { Arn: 'arn:aws:sqs:us-east-1:000000000000:dlq' } }] }));
+  await eb.send(new DeleteRuleCommand({ Name: 'fifo-dlq', Force: true }));
+});
+
+test('quotas (eb-quota): 300 rules per bus, 5 targets per rule, 10 targets per PutTargets call', async () => {
+  await eb.send(new CreateEventBusCommand({ Name: 'quota' }));
+  for (let i = 0; i < 300; i++) await eb.send(new PutRuleCommand({ Name: `q-${i}`, EventBusName: 'quota', EventPattern: GUIDE_PATTERN }));
+  await rejects(eb.send(new PutRuleCommand({ Name: 'q-300', EventBusName: 'quota', EventPattern: GUIDE_PATTERN })), 'LimitExceededException');
+  await eb.send(new PutRuleCommand({ Name: 'q-0', EventBusName: 'quota', EventPattern: GUIDE_PATTERN, Description: 'updating is not adding' }));
+  const target = (i: number) => ({ Id: `t${i}`, Arn: 'arn:aws:sns:us-east-1:000000000000:ami-events' });
+  const targets = (n: number) => Array.from({ length: n }, (_, i) => target(i));
+  await rejects(eb.send(new PutTargetsCommand({ Rule: 'q-0', EventBusName: 'quota', Targets: targets(11) })), 'LimitExceededException');
+  await rejects(eb.send(new PutTargetsCommand({ Rule: 'q-0', EventBusName: 'quota', Targets: targets(6) })), 'LimitExceededException');
+  await eb.send(new PutTargetsCommand({ Rule: 'q-0', EventBusName: 'quota', Targets: targets(5) }));
+  assert.equal((await eb.send(new ListTargetsByRuleCommand({ Rule: 'q-0', EventBusName: 'quota' }))).Targets?.length, 5);
+  await eb.send(new DeleteEventBusCommand({ Name: 'quota' }));
 });

@@ -74,6 +74,33 @@ test('write-time validation (PutTargets)', () => {
   validateTargetInput(t({ InputTransformer: { InputPathsMap: { a: '$.detail.*' }, InputTemplate: '<a> <aws.events.rule-name>' } }));
 });
 
+test('write-time validation: a placeholder may not be an object key of a JSON template (API_InputTransformer)', () => {
+  const paths = { k: '$.detail.ImageId' };
+  assert.throws(() => validateTargetInput(t({ InputTransformer: { InputPathsMap: paths, InputTemplate: '{"<k>": 1}' } })), /InputTemplate for target t uses placeholder <k> as an object key\./);
+  assert.throws(() => validateTargetInput(t({ InputTransformer: { InputPathsMap: paths, InputTemplate: '{"a": 1, "x<k>" : 2}' } })), /as an object key/);
+  assert.throws(() => validateTargetInput(t({ InputTransformer: { InputPathsMap: paths, InputTemplate: '{<k>: 1}' } })), /as an object key/);
+  // Values, in quotes or not, and a string template that merely looks like a key are fine.
+  validateTargetInput(t({ InputTransformer: { InputPathsMap: paths, InputTemplate: '{"a": <k>, "b": "<k>: x", "c": ["<k>"]}' } }));
+  validateTargetInput(t({ InputTransformer: { InputPathsMap: paths, InputTemplate: '"<k>": ready' } }));
+});
+
+test('write-time validation: <aws.events.event> and <aws.events.event.json> only as a JSON value (their contents are not escaped)', () => {
+  for (const name of ['aws.events.event', 'aws.events.event.json']) {
+    const message = new RegExp(`InputTemplate for target t uses <${name.replaceAll('.', '\\.')}> outside a JSON value\\.`);
+    assert.throws(() => validateTargetInput(t({ InputTransformer: { InputTemplate: `"the event: <${name}>"` } })), message);
+    assert.throws(() => validateTargetInput(t({ InputTransformer: { InputTemplate: `{"e": "<${name}>"}` } })), message);
+    validateTargetInput(t({ InputTransformer: { InputTemplate: `{"e": <${name}>, "list": [<${name}>]}` } }));
+  }
+});
+
+test('write-time validation: InputPathsMap paths use dot notation, not bracket notation (API_InputTransformer)', () => {
+  assert.throws(
+    () => validateTargetInput(t({ InputTransformer: { InputPathsMap: { s: "$['detail']['State']" }, InputTemplate: '<s>' } })),
+    /InputPathsMap for target t contains an invalid JSON path: \$\['detail'\]\['State'\]\./,
+  );
+  validateTargetInput(t({ InputTransformer: { InputPathsMap: { r: '$.resources[0]', any: '$.detail.*', dash: '$.detail-type' }, InputTemplate: '<r> <any> <dash>' } }));
+});
+
 test('JSON paths: dots, indices, wildcards, dashes', () => {
   assert.deepEqual(evaluate(parseJsonPath('$.detail-type')!, event), 'EC2 AMI State Change');
   assert.deepEqual(evaluate(parseJsonPath('$.detail.Tags.*')!, event), ['b']);

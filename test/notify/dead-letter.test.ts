@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { PutEventsCommand, PutRuleCommand, PutTargetsCommand, type Target } from '@aws-sdk/client-eventbridge';
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { ManualClock } from '../../src/core/shared/clock.js';
 import { delivered, failure, type Transport } from '../../src/delivery/transport.js';
 import type { App } from '../../src/server/app.js';
@@ -130,6 +130,32 @@ describe('retries and the dead-letter queue', () => {
       assert.equal(attrs.EXHAUSTED_RETRY_CONDITION, undefined);
       sqs.destroy();
     } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('the DLQ must be in the rule\'s Region (eb-rule-dlq)', () => {
+  it('a DLQ in another Region receives nothing; the history says why', async () => {
+    const clock = new ManualClock();
+    const app = await startTestServer({}, { clock });
+    const west = new SQSClient({ endpoint: app.url, region: 'us-west-2', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+    try {
+      await west.send(new CreateQueueCommand({ QueueName: 'dlq' }));
+      const westDlq = 'arn:aws:sqs:us-west-2:000000000000:dlq';
+      const { sqs } = await setup(app, [{ Id: 'gone', Arn: 'arn:aws:sns:us-east-1:000000000000:missing', DeadLetterConfig: { Arn: westDlq } }]);
+      const d = await waitFor(async () => {
+        await app.worker.runOnce();
+        const x = await deliveryOf(app);
+        return x.status === 'pending' ? undefined : x;
+      }, 'the delivery to settle');
+      assert.equal(d.status, 'failed');
+      assert.match(d.lastError!, /not sent to DLQ arn:aws:sqs:us-west-2:000000000000:dlq: the DLQ must be in the rule's Region \(us-east-1\)/);
+      const got = await west.send(new ReceiveMessageCommand({ QueueUrl: `${app.url}/000000000000/dlq`, WaitTimeSeconds: 0 }));
+      assert.equal(got.Messages, undefined);
+      sqs.destroy();
+    } finally {
+      west.destroy();
       await app.close();
     }
   });

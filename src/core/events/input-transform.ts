@@ -24,6 +24,13 @@ export interface TransformContext {
 const RESERVED = ['aws.events.rule-arn', 'aws.events.rule-name', 'aws.events.event.ingestion-time', 'aws.events.event', 'aws.events.event.json'];
 const PLACEHOLDER = /<([A-Za-z0-9_.\-]+)>/g;
 const MAX_PATHS = 100;
+const BRACKET_KEY = /\[\s*'/;
+/**
+ * Variables that "can only be used as a value for a JSON field, as [their contents are] not
+ * escaped" (eb-transform-target-input, predefined variables): refused in a string template and
+ * inside a JSON string at write time rather than producing broken text at delivery.
+ */
+const JSON_ONLY = new Set(['aws.events.event', 'aws.events.event.json']);
 
 const invalid = (message: string) => new ServiceError('ValidationException', message);
 
@@ -39,11 +46,24 @@ export function validateTargetInput(t: Target): void {
   if (paths.length > MAX_PATHS) throw invalid(`InputPathsMap for target ${t.Id} has more than ${MAX_PATHS} entries.`);
   for (const [key, path] of paths) {
     if (key.toLowerCase().startsWith('aws.')) throw invalid(`InputPathsMap for target ${t.Id} contains the reserved key ${key}.`);
-    if (parseJsonPath(path) === null) throw invalid(`InputPathsMap for target ${t.Id} contains an invalid JSON path: ${path}.`);
+    // "You must use JSON dot notation, not bracket notation" (API_InputTransformer): `['key']`
+    // steps, which parseJsonPath reads for InputPath, are refused here; `[0]` indices are fine.
+    if (parseJsonPath(path) === null || BRACKET_KEY.test(path)) throw invalid(`InputPathsMap for target ${t.Id} contains an invalid JSON path: ${path}.`);
   }
   const known = new Set([...paths.map(([k]) => k), ...RESERVED]);
-  for (const m of (tr.InputTemplate ?? '').matchAll(PLACEHOLDER)) {
-    if (!known.has(m[1]!)) throw invalid(`InputTemplate for target ${t.Id} contains invalid placeholder ${m[1]}.`);
+  const template = tr.InputTemplate ?? '';
+  const json = isJsonTemplate(template);
+  for (const m of template.matchAll(PLACEHOLDER)) {
+    const name = m[1]!;
+    if (!known.has(name)) throw invalid(`InputTemplate for target ${t.Id} contains invalid placeholder ${name}.`);
+    if (!json) {
+      if (JSON_ONLY.has(name)) throw invalid(`InputTemplate for target ${t.Id} uses <${name}> outside a JSON value.`);
+      continue;
+    }
+    const inString = insideString(template, m.index);
+    // "If InputTemplate is a JSON object ... the placeholder cannot be used as an object key."
+    if (isObjectKey(template, m.index + m[0].length, inString)) throw invalid(`InputTemplate for target ${t.Id} uses placeholder <${name}> as an object key.`);
+    if (inString && JSON_ONLY.has(name)) throw invalid(`InputTemplate for target ${t.Id} uses <${name}> outside a JSON value.`);
   }
 }
 
@@ -64,7 +84,7 @@ export function transformInput(t: Target, eventText: string, event: Record<strin
   values.set('aws.events.event.ingestion-time', ctx.ingestionTime);
   values.set('aws.events.event', withoutDetail);
   values.set('aws.events.event.json', event);
-  return substitute(tr.InputTemplate ?? '', values, tr.InputTemplate?.trim().startsWith('{') ?? false);
+  return substitute(tr.InputTemplate ?? '', values, isJsonTemplate(tr.InputTemplate ?? ''));
 }
 
 function substitute(template: string, values: Map<string, unknown>, jsonTemplate: boolean): string {
@@ -85,6 +105,23 @@ function substitute(template: string, values: Map<string, unknown>, jsonTemplate
     else out += value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
   }
   return out + template.slice(last);
+}
+
+/** A JSON template is one "surrounded by curly braces" (API_InputTransformer); others are string templates. */
+const isJsonTemplate = (template: string): boolean => template.trim().startsWith('{');
+
+/**
+ * Whether the placeholder ending at `end` is (part of) an object key: the next token after it —
+ * after the rest of its string literal when it sits in one — is a colon.
+ */
+function isObjectKey(text: string, end: number, inString: boolean): boolean {
+  let i = end;
+  if (inString) {
+    while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+    i++;
+  }
+  while (i < text.length && /\s/.test(text[i]!)) i++;
+  return text[i] === ':';
 }
 
 /** Whether position `at` of a JSON text lies inside a string literal. */

@@ -39,6 +39,9 @@ export class EventTargets {
         seen.add(t.Id!);
         if (!isArn(t.Arn!)) throw new ServiceError('ValidationException', `Parameter ${t.Arn} is not valid. Reason: Provided Arn is not in correct format.`);
         validateTargetInput(t);
+        // "EventBridge DLQs are standard Amazon SQS queues" (eb-rule-dlq). AWS refuses a FIFO one
+        // at PutTargets with this text (recorded from CloudTrail: dev.classmethod.jp, 2025-01).
+        if (t.DeadLetterConfig?.Arn?.endsWith('.fifo')) throw new ServiceError('ValidationException', 'SQS FIFO is not supported by Dead Letter Queues.');
       }
       // A target with an existing Id is replaced in place; new Ids are appended.
       const targets: Target[] = rule.doc.targets.map((t) => incoming.find((n) => n.Id === t.Id) ?? t);

@@ -1,3 +1,4 @@
+import { parseArn } from '../../core/shared/arn.js';
 import { isServiceError } from '../../core/shared/service-error.js';
 import type { SqsMessages } from '../../core/sqs/messages.js';
 import { deadLetterAttributes, type DeadLetterSink } from '../dead-letter.js';
@@ -22,12 +23,18 @@ export class SqsTransport implements Transport {
   }
 }
 
-/** The DLQ of a target: a standard SQS queue, the original event as body, AWS's attributes. */
+/**
+ * The DLQ of a target: a standard SQS queue in the rule's Region (eb-rule-dlq), the original
+ * event as body, AWS's attributes. PutTargets already refuses a FIFO DLQ; the check here covers
+ * rules stored before it did.
+ */
 export class SqsDeadLetterSink implements DeadLetterSink {
   constructor(private readonly sqs: SqsMessages) {}
 
   async send(dlqArn: string, letter: Parameters<DeadLetterSink['send']>[1]): Promise<string | null> {
     if (dlqArn.endsWith('.fifo')) return 'a DLQ must be a standard queue, not FIFO';
+    const region = parseArn(dlqArn)?.region;
+    if (region !== letter.target.region) return `the DLQ must be in the rule's Region (${letter.target.region})`;
     try {
       await this.sqs.sendToArn(dlqArn, { body: letter.event, attributes: deadLetterAttributes(letter) });
       return null;
