@@ -62,6 +62,18 @@ async function deliveryOf(app: App): Promise<Awaited<ReturnType<App['store']['re
   return e!.deliveries[0]!;
 }
 
+/**
+ * The delivery once it has settled (delivered or failed). The running worker may hold it already:
+ * wait for it to settle, whoever runs it.
+ */
+function settledDelivery(app: App): ReturnType<typeof deliveryOf> {
+  return waitFor(async () => {
+    await app.worker.runOnce();
+    const x = await deliveryOf(app);
+    return x.status === 'pending' ? undefined : x;
+  }, 'the delivery to settle');
+}
+
 describe('retries and the dead-letter queue', () => {
   it('a target failing twice, then recovering: delivered on the third attempt, nothing in the DLQ', async () => {
     const clock = new ManualClock();
@@ -115,12 +127,7 @@ describe('retries and the dead-letter queue', () => {
     const app = await startTestServer({}, { clock });
     try {
       const { sqs } = await setup(app, [{ Id: 'gone', Arn: 'arn:aws:sns:us-east-1:000000000000:missing', DeadLetterConfig: { Arn: DLQ } }]);
-      // The running worker may hold the delivery already: wait for it to settle, whoever runs it.
-      const d = await waitFor(async () => {
-        await app.worker.runOnce();
-        const x = await deliveryOf(app);
-        return x.status === 'pending' ? undefined : x;
-      }, 'the delivery to settle');
+      const d = await settledDelivery(app);
       assert.equal(d.status, 'failed');
       assert.equal(d.attempts, 1);
       const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: `${app.url}/000000000000/dlq`, MessageAttributeNames: ['All'] }));
@@ -144,11 +151,7 @@ describe('the DLQ must be in the rule\'s Region (eb-rule-dlq)', () => {
       await west.send(new CreateQueueCommand({ QueueName: 'dlq' }));
       const westDlq = 'arn:aws:sqs:us-west-2:000000000000:dlq';
       const { sqs } = await setup(app, [{ Id: 'gone', Arn: 'arn:aws:sns:us-east-1:000000000000:missing', DeadLetterConfig: { Arn: westDlq } }]);
-      const d = await waitFor(async () => {
-        await app.worker.runOnce();
-        const x = await deliveryOf(app);
-        return x.status === 'pending' ? undefined : x;
-      }, 'the delivery to settle');
+      const d = await settledDelivery(app);
       assert.equal(d.status, 'failed');
       assert.match(d.lastError!, /not sent to DLQ arn:aws:sqs:us-west-2:000000000000:dlq: the DLQ must be in the rule's Region \(us-east-1\)/);
       const got = await west.send(new ReceiveMessageCommand({ QueueUrl: `${app.url}/000000000000/dlq`, WaitTimeSeconds: 0 }));

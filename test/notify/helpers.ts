@@ -1,6 +1,8 @@
 import { CreateTopicCommand, ListSubscriptionsByTopicCommand, SetSubscriptionAttributesCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, createVerify, X509Certificate } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { App } from '../../src/server/app.js';
 
@@ -65,4 +67,59 @@ class Sha256 {
   async digest() {
     return new Uint8Array(this.h.digest());
   }
+}
+
+/** A POST an HTTP/S subscriber received, with the status it answered. */
+export interface ReceivedPost {
+  readonly headers: IncomingHttpHeaders;
+  readonly body: string;
+  readonly doc: Record<string, string>;
+  readonly status: number;
+}
+
+export interface TestSubscriber {
+  /** The endpoint to subscribe (`http://127.0.0.1:<port>/hook`). */
+  readonly url: string;
+  /** Every POST so far, in arrival order. */
+  readonly posts: ReceivedPost[];
+  close(): Promise<void>;
+}
+
+/**
+ * An HTTP endpoint on 127.0.0.1 for SNS to post to. It keeps every POST and answers
+ * `status(doc)` (200 unless told otherwise); with `confirm` it first follows each
+ * SubscriptionConfirmation's SubscribeURL, as a subscriber that wants the messages does.
+ */
+export async function startSubscriber(options: { confirm?: boolean; status?: (doc: Record<string, string>) => number } = {}): Promise<TestSubscriber> {
+  const posts: ReceivedPost[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+    req.on('end', async () => {
+      const doc = JSON.parse(body) as Record<string, string>;
+      if (options.confirm && doc.Type === 'SubscriptionConfirmation') await fetch(doc.SubscribeURL!);
+      const status = options.status?.(doc) ?? 200;
+      posts.push({ headers: req.headers, body, doc, status });
+      res.writeHead(status).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    posts,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+/**
+ * Verifies an SNS message's signature the way a subscriber that trusts nothing of amiwatch's
+ * code does, from AWS's documentation alone (sns-verify-signature-of-message): the string to sign
+ * from the type's field list, the certificate fetched from SigningCertURL, SHA1withRSA or
+ * SHA256withRSA by SignatureVersion.
+ */
+export async function verifiesSnsSignature(doc: Record<string, string>): Promise<boolean> {
+  const fields = doc.Type === 'Notification' ? ['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type'] : ['Message', 'MessageId', 'SubscribeURL', 'Timestamp', 'Token', 'TopicArn', 'Type'];
+  const text = fields.filter((f) => doc[f] !== undefined).map((f) => `${f}\n${doc[f]}\n`).join('');
+  const cert = new X509Certificate(await (await fetch(doc.SigningCertURL!)).text());
+  return createVerify(doc.SignatureVersion === '2' ? 'RSA-SHA256' : 'RSA-SHA1').update(text, 'utf8').verify(cert.publicKey, doc.Signature!, 'base64');
 }

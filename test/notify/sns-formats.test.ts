@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
-import { createVerify, X509Certificate } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { CreateTopicCommand, ListSubscriptionsByTopicCommand, PublishCommand, SubscribeCommand, UnsubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { ManualClock } from '../../src/core/shared/clock.js';
 import type { App } from '../../src/server/app.js';
 import { startTestServer } from '../e2e/helpers.js';
-import { snsClient, waitFor } from './helpers.js';
+import { snsClient, startSubscriber, verifiesSnsSignature, waitFor, type ReceivedPost, type TestSubscriber } from './helpers.js';
 
 /**
  * Message formats checked field for field against AWS's documentation and real captures
@@ -16,43 +13,22 @@ import { snsClient, waitFor } from './helpers.js';
 let app: App;
 let sns: SNSClient;
 
-/** An HTTP subscriber that keeps every POST it gets. */
-interface Post {
-  headers: IncomingMessage['headers'];
-  body: string;
-  doc: Record<string, string>;
-}
-const posts: Post[] = [];
-let subscriber: Server;
+let subscriber: TestSubscriber;
+let posts: ReceivedPost[];
 let subscriberUrl: string;
 
 before(async () => {
-  subscriber = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
-    req.on('end', () => {
-      posts.push({ headers: req.headers, body, doc: JSON.parse(body) as Record<string, string> });
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((r) => subscriber.listen(0, '127.0.0.1', r));
-  subscriberUrl = `http://127.0.0.1:${(subscriber.address() as AddressInfo).port}/hook`;
+  subscriber = await startSubscriber();
+  posts = subscriber.posts;
+  subscriberUrl = subscriber.url;
   app = await startTestServer();
   sns = snsClient(app);
 });
 after(async () => {
   sns.destroy();
   await app.close();
-  await new Promise((r) => subscriber.close(r));
+  await subscriber.close();
 });
-
-/** Verification from sns-verify-signature-of-message alone (the confirmations' field list). */
-async function verifies(doc: Record<string, string>): Promise<boolean> {
-  const fields = doc.Type === 'Notification' ? ['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type'] : ['Message', 'MessageId', 'SubscribeURL', 'Timestamp', 'Token', 'TopicArn', 'Type'];
-  const text = fields.filter((f) => doc[f] !== undefined).map((f) => `${f}\n${doc[f]}\n`).join('');
-  const cert = new X509Certificate(await (await fetch(doc.SigningCertURL!)).text());
-  return createVerify(doc.SignatureVersion === '2' ? 'RSA-SHA256' : 'RSA-SHA1').update(text, 'utf8').verify(cert.publicKey, doc.Signature!, 'base64');
-}
 
 interface MailboxMessage {
   subject: string;
@@ -141,7 +117,7 @@ describe('SNS HTTP UnsubscribeConfirmation', () => {
     assert.equal(bye.headers['content-type'], 'text/plain; charset=UTF-8');
     assert.deepEqual(Object.keys(bye.doc), ['Type', 'MessageId', 'Token', 'TopicArn', 'Message', 'SubscribeURL', 'Timestamp', 'SignatureVersion', 'Signature', 'SigningCertURL']);
     assert.equal(bye.doc.Message, `You have chosen to deactivate subscription ${decodeURIComponent(arn)}.\nTo cancel this operation and restore the subscription, visit the SubscribeURL included in this message.`);
-    assert.ok(await verifies(bye.doc), 'the UnsubscribeConfirmation verifies');
+    assert.ok(await verifiesSnsSignature(bye.doc), 'the UnsubscribeConfirmation verifies');
     assert.equal((await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn }))).Subscriptions!.length, 0, 'unsubscribed');
 
     // Visiting the SubscribeURL restores the subscription, under its ARN.

@@ -5,8 +5,6 @@ import { createServer as createHttpsServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createVerify, X509Certificate } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { PutEventsCommand, PutRuleCommand, PutTargetsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -14,19 +12,15 @@ import { CreateTopicCommand, PublishCommand, SetTopicAttributesCommand, Subscrib
 import { CreateQueueCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { App } from '../../src/server/app.js';
 import { sdkClient, startTestServer } from '../e2e/helpers.js';
-import { snsClient, sqsClient, waitFor } from './helpers.js';
+import { snsClient, sqsClient, startSubscriber, verifiesSnsSignature, waitFor, type ReceivedPost, type TestSubscriber } from './helpers.js';
 
 /**
  * An HTTP subscriber that trusts nothing of amiwatch's code: it confirms through the SubscribeURL
  * and checks every signature itself (string to sign per sns-verify-signature-of-message, the
  * certificate fetched from SigningCertURL, SHA1withRSA or SHA256withRSA by SignatureVersion).
  */
-interface Received {
-  headers: IncomingMessage['headers'];
-  doc: Record<string, string>;
-}
-const received: Received[] = [];
-let subscriber: Server;
+let subscriber: TestSubscriber;
+let received: ReceivedPost[];
 let subscriberUrl: string;
 let app: App;
 let sns: SNSClient;
@@ -34,16 +28,9 @@ let sqs: SQSClient;
 let eb: EventBridgeClient;
 
 before(async () => {
-  subscriber = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
-    req.on('end', () => {
-      received.push({ headers: req.headers, doc: JSON.parse(body) as Record<string, string> });
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((r) => subscriber.listen(0, '127.0.0.1', r));
-  subscriberUrl = `http://127.0.0.1:${(subscriber.address() as AddressInfo).port}/hook`;
+  subscriber = await startSubscriber();
+  received = subscriber.posts;
+  subscriberUrl = subscriber.url;
   app = await startTestServer();
   sns = snsClient(app);
   sqs = sqsClient(app);
@@ -54,18 +41,8 @@ after(async () => {
   sqs.destroy();
   eb.destroy();
   await app.close();
-  await new Promise((r) => subscriber.close(r));
+  await subscriber.close();
 });
-
-/** Independent verification, written from the AWS documentation only. */
-async function verify(doc: Record<string, string>): Promise<boolean> {
-  const fields = doc.Type === 'Notification' ? ['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type'] : ['Message', 'MessageId', 'SubscribeURL', 'Timestamp', 'Token', 'TopicArn', 'Type'];
-  const text = fields.filter((f) => doc[f] !== undefined).map((f) => `${f}\n${doc[f]}\n`).join('');
-  const pem = await (await fetch(doc.SigningCertURL!)).text();
-  const cert = new X509Certificate(pem);
-  const algorithm = doc.SignatureVersion === '2' ? 'RSA-SHA256' : 'RSA-SHA1';
-  return createVerify(algorithm).update(text, 'utf8').verify(cert.publicKey, doc.Signature!, 'base64');
-}
 
 describe('SNS → HTTP subscriber', () => {
   it('confirms via SubscribeURL; notifications arrive signed (v1 and v2), with AWS headers', { timeout: 20_000 }, async () => {
@@ -76,9 +53,9 @@ describe('SNS → HTTP subscriber', () => {
     assert.equal(conf.headers['x-amz-sns-message-type'], 'SubscriptionConfirmation');
     assert.equal(conf.headers['x-amz-sns-topic-arn'], TopicArn);
     assert.equal(conf.doc.SignatureVersion, '1');
-    assert.ok(await verify(conf.doc), 'confirmation signature verifies');
+    assert.ok(await verifiesSnsSignature(conf.doc), 'confirmation signature verifies');
     const tampered = { ...conf.doc, Message: conf.doc.Message + ' ' };
-    assert.equal(await verify(tampered), false, 'a changed message does not verify');
+    assert.equal(await verifiesSnsSignature(tampered), false, 'a changed message does not verify');
 
     await sns.send(new PublishCommand({ TopicArn, Message: 'before confirming' }));
     const confirmed = await fetch(conf.doc.SubscribeURL!);
@@ -93,13 +70,13 @@ describe('SNS → HTTP subscriber', () => {
     assert.equal(n1.headers['content-type'], 'text/plain; charset=UTF-8');
     assert.equal(n1.doc.Subject, 'Greeting');
     assert.deepEqual(n1.doc.MessageAttributes, { k: { Type: 'String', Value: 'v' } } as unknown);
-    assert.ok(await verify(n1.doc), 'v1 notification verifies');
+    assert.ok(await verifiesSnsSignature(n1.doc), 'v1 notification verifies');
 
     await sns.send(new SetTopicAttributesCommand({ TopicArn, AttributeName: 'SignatureVersion', AttributeValue: '2' }));
     await sns.send(new PublishCommand({ TopicArn, Message: 'hello v2' }));
     const n2 = await waitFor(() => received.find((r) => r.doc.Message === 'hello v2'), 'notification v2');
     assert.equal(n2.doc.SignatureVersion, '2');
-    assert.ok(await verify(n2.doc), 'v2 notification verifies');
+    assert.ok(await verifiesSnsSignature(n2.doc), 'v2 notification verifies');
   });
 
   it("the guide's rule with an SNS topic and an SQS queue as targets: both get the event", { timeout: 20_000 }, async () => {
@@ -127,7 +104,7 @@ describe('SNS → HTTPS subscriber (its certificate from a private CA, trusted w
     const dir = mkdtempSync(join(tmpdir(), 'amiwatch-https-'));
     try {
       await promisify(execFile)('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1']);
-      const got: Received[] = [];
+      const got: Pick<ReceivedPost, 'headers' | 'doc'>[] = [];
       const server = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (req, res) => {
         let body = '';
         req.on('data', (c: Buffer) => (body += c.toString('utf8')));
@@ -140,12 +117,12 @@ describe('SNS → HTTPS subscriber (its certificate from a private CA, trusted w
         const { TopicArn } = await client.send(new CreateTopicCommand({ Name: 'secure', Attributes: { SignatureVersion: '2' } }));
         await client.send(new SubscribeCommand({ TopicArn, Protocol: 'https', Endpoint: `https://127.0.0.1:${(server.address() as AddressInfo).port}/hook` }));
         const conf = await waitFor(() => got.find((r) => r.doc.Type === 'SubscriptionConfirmation'), 'https confirmation');
-        assert.ok(await verify(conf.doc));
+        assert.ok(await verifiesSnsSignature(conf.doc));
         assert.equal((await fetch(conf.doc.SubscribeURL!)).status, 200);
         await client.send(new PublishCommand({ TopicArn, Message: 'over TLS' }));
         const n = await waitFor(() => got.find((r) => r.doc.Message === 'over TLS'), 'https notification');
         assert.equal(n.doc.SignatureVersion, '2');
-        assert.ok(await verify(n.doc));
+        assert.ok(await verifiesSnsSignature(n.doc));
       } finally {
         client.destroy();
         await secure.close();

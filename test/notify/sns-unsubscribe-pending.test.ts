@@ -1,39 +1,26 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, test } from 'node:test';
 import { PublishCommand, UnsubscribeCommand } from '@aws-sdk/client-sns';
 import { startTestServer } from '../e2e/helpers.js';
-import { snsClient, topicWithRetryingHttpSubscriber, waitFor } from './helpers.js';
+import { snsClient, startSubscriber, topicWithRetryingHttpSubscriber, waitFor } from './helpers.js';
 
 /**
  * Unsubscribe stops deliveries to that subscriber, including one that failed and is waiting for
  * its retry: the retry is dropped (and said so in the delivery log), not sent to an endpoint that
  * has asked to hear nothing more.
  */
-const posts: { type: string; messageId: string }[] = [];
-const subscriber = createServer((req, res) => {
-  let body = '';
-  req.on('data', (c: Buffer) => (body += c.toString('utf8')));
-  req.on('end', async () => {
-    const doc = JSON.parse(body) as Record<string, string>;
-    if (doc.Type === 'SubscriptionConfirmation') await fetch(doc.SubscribeURL!);
-    posts.push({ type: doc.Type!, messageId: doc.MessageId! });
-    res.writeHead(doc.Type === 'Notification' ? 503 : 200).end();
-  });
-});
+const subscriber = await startSubscriber({ confirm: true, status: (doc) => (doc.Type === 'Notification' ? 503 : 200) });
+const posts = subscriber.posts;
 after(() => subscriber.close());
 
 test('a retry waiting for an unsubscribed endpoint is dropped', { timeout: 30_000 }, async () => {
-  await new Promise<void>((r) => subscriber.listen(0, '127.0.0.1', r));
-  const endpoint = `http://127.0.0.1:${(subscriber.address() as AddressInfo).port}/hook`;
   const app = await startTestServer();
   after(() => app.close());
   const sns = snsClient(app);
   // Retries 1 s apart: the unsubscribe lands inside the first wait.
-  const { TopicArn, SubscriptionArn: arn } = await topicWithRetryingHttpSubscriber(sns, 'unsubscribe-while-retrying', endpoint, 3, 1);
+  const { TopicArn, SubscriptionArn: arn } = await topicWithRetryingHttpSubscriber(sns, 'unsubscribe-while-retrying', subscriber.url, 3, 1);
   const { MessageId } = await sns.send(new PublishCommand({ TopicArn, Message: 'ami-0123 is available' }));
-  await waitFor(() => posts.find((p) => p.messageId === MessageId), 'the first, failed attempt');
+  await waitFor(() => posts.find((p) => p.doc.MessageId === MessageId), 'the first, failed attempt');
   await sns.send(new UnsubscribeCommand({ SubscriptionArn: arn }));
 
   type Delivery = { messageId: string; status: string; attempts: number; error?: string };
@@ -44,6 +31,6 @@ test('a retry waiting for an unsubscribed endpoint is dropped', { timeout: 30_00
   assert.equal(dropped.error, 'The subscription was deleted before the message was delivered');
   assert.equal(dropped.attempts, 1);
   await new Promise((r) => setTimeout(r, 1500)); // past when a second attempt would have gone out
-  assert.equal(posts.filter((p) => p.messageId === MessageId).length, 1, 'one attempt, before the unsubscribe');
+  assert.equal(posts.filter((p) => p.doc.MessageId === MessageId).length, 1, 'one attempt, before the unsubscribe');
   sns.destroy();
 });
