@@ -58,7 +58,9 @@ export const defaults: Config = Object.freeze({
   credentialsFile: null,
   defaultAccount: '000000000000',
   defaultRegion: 'us-east-1',
-  bodyLimit: 1024 * 1024,
+  // 4 MiB: an SQS message or batch may carry 1 MiB (SendMessage API reference), which awsQuery's
+  // percent-encoding or base64 binary attributes can make up to three times larger on the wire.
+  bodyLimit: 4 * 1024 * 1024,
   durability: 'process',
   retentionHours: 168,
   amiDurations: defaultEc2Options.durations,

@@ -66,10 +66,13 @@ export interface MoveTaskDoc {
   moved: number;
 }
 
-/** AWS's defaults (sqs-queue-parameters / SetQueueAttributes API reference). */
+/**
+ * AWS's defaults (CreateQueue / SetQueueAttributes API reference). MaximumMessageSize is 1 MiB
+ * since SQS raised its message size limit from 256 KiB (the API reference says so since 2025).
+ */
 export const DEFAULT_ATTRIBUTES: Readonly<Record<string, string>> = {
   DelaySeconds: '0',
-  MaximumMessageSize: '262144',
+  MaximumMessageSize: '1048576',
   MessageRetentionPeriod: '345600',
   ReceiveMessageWaitTimeSeconds: '0',
   VisibilityTimeout: '30',
@@ -79,7 +82,7 @@ export const DEFAULT_ATTRIBUTES: Readonly<Record<string, string>> = {
 /** Settable attributes and their allowed integer ranges (null = free text, validated elsewhere). */
 export const SETTABLE: Readonly<Record<string, readonly [number, number] | null>> = {
   DelaySeconds: [0, 900],
-  MaximumMessageSize: [1024, 262144],
+  MaximumMessageSize: [1024, 1048576],
   MessageRetentionPeriod: [60, 1209600],
   ReceiveMessageWaitTimeSeconds: [0, 20],
   VisibilityTimeout: [0, 43200],
