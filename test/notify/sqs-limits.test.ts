@@ -50,3 +50,13 @@ describe('message size (CreateQueue and SendMessage API reference: 1 KiB to 1 Mi
   });
 
 });
+
+describe('message size counts every part of an attribute (MessageAttributeValue: Name, Type and Value)', () => {
+  it('a body that fits alone or with name and value, but not with the DataType too, is refused', async () => {
+    const url = await create('size-attrs', { MaximumMessageSize: String(KiB) });
+    // Body 1,016 + name 'k' (1) + DataType 'String' (6) + value 'v' (1) = 1,024 bytes: the limit.
+    const attrs = { k: { DataType: 'String', StringValue: 'v' } };
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x'.repeat(KiB - 8), MessageAttributes: attrs }));
+    await assert.rejects(sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x'.repeat(KiB - 7), MessageAttributes: attrs })), (e: Error) => e.name === 'InvalidParameterValue');
+  });
+});

@@ -16,6 +16,7 @@ export function checkMessage(input: MessageInput, maxSize: number): { body: stri
   if (body === undefined || body.length === 0) throw new ServiceError('MissingParameter', 'The request must contain the parameter MessageBody.');
   if (INVALID_CHAR.test(body)) throw new ServiceError('InvalidMessageContents', 'Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF');
   const attributes: Record<string, MessageAttributeValue> = {};
+  // Name, Type and Value of every attribute count towards the size limit (MessageAttributeValue).
   let size = Buffer.byteLength(body);
   const entries = Object.entries(input.MessageAttributes ?? {});
   if (entries.length > 10) throw new ServiceError('InvalidParameterValue', 'Number of message attributes [' + entries.length + '] exceeds the allowed maximum [10].');
@@ -26,12 +27,12 @@ export function checkMessage(input: MessageInput, maxSize: number): { body: stri
       if (v.BinaryValue === undefined) throw new ServiceError('InvalidParameterValue', `The message attribute '${name}' with type 'Binary' must use field 'Binary'.`);
       const b64 = typeof v.BinaryValue === 'string' ? v.BinaryValue : Buffer.from(v.BinaryValue).toString('base64');
       attributes[name] = { DataType: v.DataType, BinaryValue: b64 };
-      size += Buffer.byteLength(name) + Buffer.from(b64, 'base64').length;
+      size += Buffer.byteLength(name) + Buffer.byteLength(v.DataType) + Buffer.from(b64, 'base64').length;
     } else {
       if (v.StringValue === undefined) throw new ServiceError('InvalidParameterValue', `The message attribute '${name}' with type '${v.DataType.split('.')[0]}' must use field 'String'.`);
       if (v.DataType.startsWith('Number') && !Number.isFinite(Number(v.StringValue))) throw new ServiceError('InvalidParameterValue', `Can't cast the value of message (user) attribute '${name}' to a number.`);
       attributes[name] = { DataType: v.DataType, StringValue: v.StringValue };
-      size += Buffer.byteLength(name) + Buffer.byteLength(v.StringValue);
+      size += Buffer.byteLength(name) + Buffer.byteLength(v.DataType) + Buffer.byteLength(v.StringValue);
     }
   }
   if (size > maxSize) throw new ServiceError('InvalidParameterValue', `One or more parameters are invalid. Reason: Message must be shorter than ${maxSize} bytes.`);
