@@ -60,3 +60,30 @@ describe('message size counts every part of an attribute (MessageAttributeValue:
     await assert.rejects(sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x'.repeat(KiB - 7), MessageAttributes: attrs })), (e: Error) => e.name === 'InvalidParameterValue');
   });
 });
+
+describe('SendMessageBatch total size (API reference: the sum of all messages at most 1 MiB)', () => {
+  const entries = (n: number, bytes: number) => Array.from({ length: n }, (_, i) => ({ Id: `m${i}`, MessageBody: 'x'.repeat(bytes) }));
+
+  it('a batch of exactly 1 MiB is sent; one byte more is BatchRequestTooLong and sends nothing', async () => {
+    const url = await create('batch-size');
+    const ok = await sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: entries(4, MiB / 4) }));
+    assert.equal(ok.Successful?.length, 4);
+    const big = entries(4, MiB / 4);
+    big[3]!.MessageBody += 'x';
+    await assert.rejects(sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: big })), (e: Error & { $metadata?: { httpStatusCode?: number } }) => e.name === 'BatchRequestTooLong' && e.$metadata?.httpStatusCode === 400);
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages'] }));
+    assert.equal(Attributes?.ApproximateNumberOfMessages, '4');
+  });
+
+  it('awsQuery answers the legacy code AWS.SimpleQueueService.BatchRequestTooLong', async () => {
+    const url = await create('batch-size-query');
+    const params: Record<string, string> = { Action: 'SendMessageBatch', Version: '2012-11-05', QueueUrl: url };
+    for (let i = 1; i <= 5; i++) {
+      params[`SendMessageBatchRequestEntry.${i}.Id`] = `m${i}`;
+      params[`SendMessageBatchRequestEntry.${i}.MessageBody`] = 'x'.repeat(MiB / 4);
+    }
+    const r = await queryCall(app, 'sqs', params);
+    assert.equal(r.status, 400);
+    assert.match(r.body, /<Code>AWS\.SimpleQueueService\.BatchRequestTooLong<\/Code>/);
+  });
+});

@@ -16,8 +16,6 @@ export function checkMessage(input: MessageInput, maxSize: number): { body: stri
   if (body === undefined || body.length === 0) throw new ServiceError('MissingParameter', 'The request must contain the parameter MessageBody.');
   if (INVALID_CHAR.test(body)) throw new ServiceError('InvalidMessageContents', 'Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF');
   const attributes: Record<string, MessageAttributeValue> = {};
-  // Name, Type and Value of every attribute count towards the size limit (MessageAttributeValue).
-  let size = Buffer.byteLength(body);
   const entries = Object.entries(input.MessageAttributes ?? {});
   if (entries.length > 10) throw new ServiceError('InvalidParameterValue', 'Number of message attributes [' + entries.length + '] exceeds the allowed maximum [10].');
   for (const [name, v] of entries) {
@@ -27,21 +25,37 @@ export function checkMessage(input: MessageInput, maxSize: number): { body: stri
       if (v.BinaryValue === undefined) throw new ServiceError('InvalidParameterValue', `The message attribute '${name}' with type 'Binary' must use field 'Binary'.`);
       const b64 = typeof v.BinaryValue === 'string' ? v.BinaryValue : Buffer.from(v.BinaryValue).toString('base64');
       attributes[name] = { DataType: v.DataType, BinaryValue: b64 };
-      size += Buffer.byteLength(name) + Buffer.byteLength(v.DataType) + Buffer.from(b64, 'base64').length;
     } else {
       if (v.StringValue === undefined) throw new ServiceError('InvalidParameterValue', `The message attribute '${name}' with type '${v.DataType.split('.')[0]}' must use field 'String'.`);
       if (v.DataType.startsWith('Number') && !Number.isFinite(Number(v.StringValue))) throw new ServiceError('InvalidParameterValue', `Can't cast the value of message (user) attribute '${name}' to a number.`);
       attributes[name] = { DataType: v.DataType, StringValue: v.StringValue };
-      size += Buffer.byteLength(name) + Buffer.byteLength(v.DataType) + Buffer.byteLength(v.StringValue);
     }
   }
-  if (size > maxSize) throw new ServiceError('InvalidParameterValue', `One or more parameters are invalid. Reason: Message must be shorter than ${maxSize} bytes.`);
+  if (messageSize(input) > maxSize) throw new ServiceError('InvalidParameterValue', `One or more parameters are invalid. Reason: Message must be shorter than ${maxSize} bytes.`);
   const delay = input.DelaySeconds;
   if (delay !== undefined && (!Number.isInteger(delay) || delay < 0 || delay > 900)) {
     throw new ServiceError('InvalidParameterValue', `Value ${delay} for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= 0 and <= 900.`);
   }
   return { body, attributes, ...(delay !== undefined && { delaySeconds: delay }) };
 }
+
+/**
+ * A message's size as SQS limits it: the body plus every attribute's name, type and value, in
+ * bytes ("All parts of the message attribute, including Name, Type, and Value, are part of the
+ * message size restriction", MessageAttributeValue).
+ */
+export function messageSize(input: MessageInput): number {
+  let size = Buffer.byteLength(input.MessageBody ?? '');
+  for (const [name, v] of Object.entries(input.MessageAttributes ?? {})) {
+    size += Buffer.byteLength(name) + Buffer.byteLength(v.DataType ?? '');
+    if (v.DataType?.startsWith('Binary')) size += typeof v.BinaryValue === 'string' ? Buffer.from(v.BinaryValue, 'base64').length : (v.BinaryValue?.length ?? 0);
+    else size += Buffer.byteLength(v.StringValue ?? '');
+  }
+  return size;
+}
+
+/** SendMessageBatch: "the sum of the individual lengths of all of the batched messages" is at most 1 MiB (API reference). */
+export const BATCH_SIZE_LIMIT = 1_048_576;
 
 /** Batch rules shared by the three batch calls (1..10 entries, distinct valid ids). */
 export function checkBatch<T extends { Id?: string | undefined }>(entries: readonly T[] | undefined): readonly T[] {

@@ -17,7 +17,7 @@ import type { Clock } from '../shared/clock.js';
 import type { Random } from '../shared/random.js';
 import type { RequestContext } from '../shared/request-context.js';
 import { isServiceError, ServiceError } from '../shared/service-error.js';
-import { checkBatch, checkMessage, decodeReceipt, encodeReceipt, selectAttributes, systemAttributes } from './message-rules.js';
+import { BATCH_SIZE_LIMIT, checkBatch, checkMessage, decodeReceipt, encodeReceipt, messageSize, selectAttributes, systemAttributes } from './message-rules.js';
 import { md5, md5OfAttributes, type MessageAttributeValue, type MessageDoc } from './model.js';
 import { intAttr, redriveOf } from './queue-attributes.js';
 import type { QueueEntry, SqsState } from './sqs-state.js';
@@ -75,6 +75,9 @@ export class SqsMessages {
   async sendMessageBatch(input: SendMessageBatchRequest, ctx: RequestContext): Promise<SendMessageBatchResult> {
     const q = this.resolve(input.QueueUrl, ctx);
     const entries = checkBatch(input.Entries);
+    // The whole request fails, not single entries: the limit is on the batch (BatchRequestTooLong).
+    const total = entries.reduce((n, e) => n + messageSize(e), 0);
+    if (total > BATCH_SIZE_LIMIT) throw new ServiceError('BatchRequestTooLong', `The messages of the batch total ${total} bytes; the limit is ${BATCH_SIZE_LIMIT}.`);
     const ok: { id: string; m: Omit<MessageDoc, 'seq' | 'queueArn'> }[] = [];
     const failed: SendMessageBatchResult['Failed'] = [];
     for (const e of entries) {

@@ -10,6 +10,7 @@ const QUERY_CODES: Readonly<Record<string, string>> = {
   QueueNameExists: 'QueueAlreadyExists',
   EmptyBatchRequest: 'AWS.SimpleQueueService.EmptyBatchRequest',
   TooManyEntriesInBatchRequest: 'AWS.SimpleQueueService.TooManyEntriesInBatchRequest',
+  BatchRequestTooLong: 'AWS.SimpleQueueService.BatchRequestTooLong',
   BatchEntryIdsNotDistinct: 'AWS.SimpleQueueService.BatchEntryIdsNotDistinct',
   InvalidBatchEntryId: 'AWS.SimpleQueueService.InvalidBatchEntryId',
   MessageNotInflight: 'AWS.SimpleQueueService.MessageNotInflight',
