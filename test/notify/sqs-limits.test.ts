@@ -87,3 +87,22 @@ describe('SendMessageBatch total size (API reference: the sum of all messages at
     assert.match(r.body, /<Code>AWS\.SimpleQueueService\.BatchRequestTooLong<\/Code>/);
   });
 });
+
+describe('PurgeQueue (API reference: once per 60 seconds, else PurgeQueueInProgress)', () => {
+  it('a second purge within 60 s is PurgeQueueInProgress (HTTP 403, as the service model gives); after 60 s it works again', async () => {
+    const url = await create('purge-twice');
+    await sqs.send(new PurgeQueueCommand({ QueueUrl: url }));
+    clock.advance(59_000);
+    await assert.rejects(sqs.send(new PurgeQueueCommand({ QueueUrl: url })), (e: Error & { $metadata?: { httpStatusCode?: number } }) => e.name === 'PurgeQueueInProgress' && e.$metadata?.httpStatusCode === 403);
+    const q = await queryCall(app, 'sqs', { Action: 'PurgeQueue', Version: '2012-11-05', QueueUrl: url });
+    assert.equal(q.status, 403);
+    assert.match(q.body, /<Code>AWS\.SimpleQueueService\.PurgeQueueInProgress<\/Code>/);
+    clock.advance(1_000);
+    await sqs.send(new PurgeQueueCommand({ QueueUrl: url }));
+  });
+
+  it('each queue has its own 60 seconds', async () => {
+    await sqs.send(new PurgeQueueCommand({ QueueUrl: await create('purge-a') }));
+    await sqs.send(new PurgeQueueCommand({ QueueUrl: await create('purge-b') }));
+  });
+});

@@ -28,6 +28,9 @@ import { allAttributes, checkAttributes, pick, redriveOf } from './queue-attribu
 import { arnFromUrl, checkQueueName, nameFromArn, queueArn } from './queue-names.js';
 import { SqsState, type QueueEntry } from './sqs-state.js';
 
+/** PurgeQueue: "the message deletion process takes up to 60 seconds", one purge per queue in that time. */
+const PURGE_INTERVAL_MS = 60_000;
+
 export interface SqsServiceOptions {
   readonly store: Store;
   readonly clock: Clock;
@@ -145,8 +148,17 @@ export class SqsService {
     await this.state.putQueue({ ...q.doc, attributes: { ...q.doc.attributes, ...attrs }, updatedAt: this.o.clock.now() });
   }
 
+  /**
+   * One purge per queue per 60 seconds: another within that time is PurgeQueueInProgress (PurgeQueue
+   * API reference), HTTP 403 as the SQS service model gives it.
+   */
   async purgeQueue(input: PurgeQueueRequest, ctx: RequestContext): Promise<void> {
     const q = this.entryByUrl(input.QueueUrl, ctx);
+    const now = this.o.clock.now();
+    if (q.purgedAt !== undefined && now - q.purgedAt < PURGE_INTERVAL_MS) {
+      throw new ServiceError('PurgeQueueInProgress', `Queue ${q.doc.name} was purged less than 60 seconds ago.`, 403);
+    }
+    q.purgedAt = now;
     await this.state.update(q, [], [...q.messages.values()]);
   }
 

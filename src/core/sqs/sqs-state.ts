@@ -9,6 +9,8 @@ export interface QueueEntry {
   nextSeq: number;
   /** Long pollers waiting on this queue. */
   readonly waiters: Set<() => void>;
+  /** When PurgeQueue last ran (memory only: a restart forgets it, which only lets a purge through early). */
+  purgedAt?: number;
 }
 
 /** One message of a move task's step: it leaves its DLQ and arrives in `to` as `fresh`. */
