@@ -106,3 +106,11 @@ describe('PurgeQueue (API reference: once per 60 seconds, else PurgeQueueInProgr
     await sqs.send(new PurgeQueueCommand({ QueueUrl: await create('purge-b') }));
   });
 });
+
+describe('CreateQueue with an existing name (QueueNameExists: only for values that differ)', () => {
+  it("naming an attribute at the queue's default value returns the existing queue", async () => {
+    const url = await create('exists-defaults');
+    assert.equal(await create('exists-defaults', { VisibilityTimeout: '30', DelaySeconds: '0', MessageRetentionPeriod: '345600' }), url);
+    await assert.rejects(create('exists-defaults', { VisibilityTimeout: '31' }), (e: Error) => e.name === 'QueueNameExists');
+  });
+});

@@ -23,6 +23,7 @@ import type { Random } from '../shared/random.js';
 import type { RequestContext } from '../shared/request-context.js';
 import { ServiceError } from '../shared/service-error.js';
 import { SqsMessages } from './messages.js';
+import { DEFAULT_ATTRIBUTES } from './model.js';
 import { MessageMoveTasks } from './move-tasks.js';
 import { allAttributes, checkAttributes, pick, redriveOf } from './queue-attributes.js';
 import { arnFromUrl, checkQueueName, nameFromArn, queueArn } from './queue-names.js';
@@ -87,9 +88,10 @@ export class SqsService {
     const arn = queueArn(ctx, name);
     const existing = this.state.queues.get(arn);
     if (existing) {
-      // Same name, same attributes: idempotent; different ones: QueueAlreadyExists (CreateQueue API).
-      const differs = Object.entries(attributes).some(([k, v]) => (existing.doc.attributes[k] ?? '') !== v);
-      if (differs) throw new ServiceError('QueueNameExists', 'A queue already exists with the same name and a different value for attribute(s) ' + Object.keys(attributes).join(', '));
+      // Same name, same attributes: idempotent; QueueNameExists "only if the request includes attributes
+      // whose values differ from those of the existing queue" — an attribute never set has its default.
+      const differs = Object.keys(attributes).filter((k) => (existing.doc.attributes[k] ?? DEFAULT_ATTRIBUTES[k] ?? '') !== attributes[k]);
+      if (differs.length > 0) throw new ServiceError('QueueNameExists', 'A queue already exists with the same name and a different value for attribute(s) ' + differs.join(', '));
       return { QueueUrl: this.queueUrl(arn) };
     }
     const now = this.o.clock.now();
