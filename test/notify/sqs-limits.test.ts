@@ -114,3 +114,25 @@ describe('CreateQueue with an existing name (QueueNameExists: only for values th
     await assert.rejects(create('exists-defaults', { VisibilityTimeout: '31' }), (e: Error) => e.name === 'QueueNameExists');
   });
 });
+
+describe('message attribute names (SQS message metadata: characters, reserved prefixes, periods, 256)', () => {
+  const send = (url: string, name: string) => sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'b', MessageAttributes: { [name]: { DataType: 'String', StringValue: 'v' } } }));
+
+  it('accepts letters, digits, _, - and inner periods, up to 256 characters', async () => {
+    const url = await create('attr-names-ok');
+    for (const name of ['a', 'A-b_c.d', 'x'.repeat(256), 'AWSish', 'my.Amazon.thing']) await send(url, name);
+  });
+
+  it('refuses other characters, AWS./Amazon. prefixes in any case, leading/trailing/double periods, 257 characters', async () => {
+    const url = await create('attr-names-bad');
+    for (const name of ['a b', 'a/b', 'é', 'AWS.x', 'aws.x', 'Amazon.x', 'AMAZON.x', '.a', 'a.', 'a..b', 'x'.repeat(257)]) {
+      await assert.rejects(send(url, name), (e: Error) => e.name === 'InvalidParameterValue', name);
+    }
+  });
+
+  it('refuses a DataType longer than 256 characters', async () => {
+    const url = await create('attr-type-long');
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'b', MessageAttributes: { k: { DataType: 'String.' + 'x'.repeat(249), StringValue: 'v' } } }));
+    await assert.rejects(sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'b', MessageAttributes: { k: { DataType: 'String.' + 'x'.repeat(250), StringValue: 'v' } } })), (e: Error) => e.name === 'InvalidParameterValue');
+  });
+});

@@ -19,7 +19,9 @@ export function checkMessage(input: MessageInput, maxSize: number): { body: stri
   const entries = Object.entries(input.MessageAttributes ?? {});
   if (entries.length > 10) throw new ServiceError('InvalidParameterValue', 'Number of message attributes [' + entries.length + '] exceeds the allowed maximum [10].');
   for (const [name, v] of entries) {
+    checkAttributeName(name);
     if (!v.DataType) throw new ServiceError('InvalidParameterValue', `The message attribute '${name}' must contain non-empty message attribute type.`);
+    if (v.DataType.length > 256) throw new ServiceError('InvalidParameterValue', `The type of message attribute '${name}' is longer than 256 characters.`);
     if (!/^(String|Number|Binary)(\..+)?$/.test(v.DataType)) throw new ServiceError('InvalidParameterValue', `The type of message (user) attribute '${name}' is invalid. You must use only the following supported type prefixes: Binary, Number, String.`);
     if (v.DataType.startsWith('Binary')) {
       if (v.BinaryValue === undefined) throw new ServiceError('InvalidParameterValue', `The message attribute '${name}' with type 'Binary' must use field 'Binary'.`);
@@ -37,6 +39,22 @@ export function checkMessage(input: MessageInput, maxSize: number): { body: stri
     throw new ServiceError('InvalidParameterValue', `Value ${delay} for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= 0 and <= 900.`);
   }
   return { body, attributes, ...(delay !== undefined && { delaySeconds: delay }) };
+}
+
+/**
+ * Message attribute names (SQS developer guide, message metadata; ReceiveMessage API reference):
+ * `A-Z a-z 0-9 _ - .`, up to 256 characters, not starting with `AWS.` or `Amazon.` in any
+ * casing, no period first, last or twice in a row. The texts are ours: AWS documents none.
+ */
+function checkAttributeName(name: string): void {
+  const reason = !/^[A-Za-z0-9_.-]{1,256}$/.test(name)
+    ? 'it must be 1 to 256 of A-Z, a-z, 0-9, underscore, hyphen and period'
+    : /^(aws|amazon)\./i.test(name)
+      ? 'the prefixes AWS. and Amazon. are reserved'
+      : name.startsWith('.') || name.endsWith('.') || name.includes('..')
+        ? 'it must not start or end with a period or have two in a row'
+        : null;
+  if (reason) throw new ServiceError('InvalidParameterValue', `The message attribute name '${name}' is invalid: ${reason}.`);
 }
 
 /**
