@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
   CreateQueueCommand,
+  DeleteQueueCommand,
   GetQueueAttributesCommand,
   PurgeQueueCommand,
   SendMessageBatchCommand,
@@ -134,5 +135,20 @@ describe('message attribute names (SQS message metadata: characters, reserved pr
     const url = await create('attr-type-long');
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'b', MessageAttributes: { k: { DataType: 'String.' + 'x'.repeat(249), StringValue: 'v' } } }));
     await assert.rejects(sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'b', MessageAttributes: { k: { DataType: 'String.' + 'x'.repeat(250), StringValue: 'v' } } })), (e: Error) => e.name === 'InvalidParameterValue');
+  });
+});
+
+describe('a deleted queue\'s name (CreateQueue API reference: wait at least 60 seconds, else QueueDeletedRecently)', () => {
+  it('re-creating within 60 s is QueueDeletedRecently (awsQuery: AWS.SimpleQueueService.QueueDeletedRecently); after 60 s it works', async () => {
+    const url = await create('deleted-recently');
+    await sqs.send(new DeleteQueueCommand({ QueueUrl: url }));
+    clock.advance(59_000);
+    await assert.rejects(create('deleted-recently'), (e: Error) => e.name === 'QueueDeletedRecently');
+    const q = await queryCall(app, 'sqs', { Action: 'CreateQueue', Version: '2012-11-05', QueueName: 'deleted-recently' });
+    assert.equal(q.status, 400);
+    assert.match(q.body, /<Code>AWS\.SimpleQueueService\.QueueDeletedRecently<\/Code>/);
+    await create('another-name');
+    clock.advance(1_000);
+    assert.equal(await create('deleted-recently'), url);
   });
 });

@@ -32,6 +32,9 @@ import { SqsState, type QueueEntry } from './sqs-state.js';
 /** PurgeQueue: "the message deletion process takes up to 60 seconds", one purge per queue in that time. */
 const PURGE_INTERVAL_MS = 60_000;
 
+/** "If you delete a queue, you must wait at least 60 seconds before creating a queue with the same name" (CreateQueue). */
+const NAME_REUSE_MS = 60_000;
+
 export interface SqsServiceOptions {
   readonly store: Store;
   readonly clock: Clock;
@@ -50,6 +53,8 @@ export interface SqsServiceOptions {
 export class SqsService {
   readonly messages: SqsMessages;
   readonly moveTasks: MessageMoveTasks;
+  /** When each deleted queue (by ARN) went, for QueueDeletedRecently; memory only, like AWS's short window. */
+  private readonly deletedAt = new Map<string, number>();
 
   private constructor(
     private readonly state: SqsState,
@@ -86,6 +91,10 @@ export class SqsService {
       throw new ServiceError('InvalidParameterValue', 'The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.');
     }
     const arn = queueArn(ctx, name);
+    const deleted = this.deletedAt.get(arn);
+    if (deleted !== undefined && this.o.clock.now() - deleted < NAME_REUSE_MS) {
+      throw new ServiceError('QueueDeletedRecently', `Queue ${name} was deleted less than 60 seconds ago; wait before creating a queue with its name.`);
+    }
     const existing = this.state.queues.get(arn);
     if (existing) {
       // Same name, same attributes: idempotent; QueueNameExists "only if the request includes attributes
@@ -134,7 +143,12 @@ export class SqsService {
   }
 
   async deleteQueue(input: DeleteQueueRequest, ctx: RequestContext): Promise<void> {
-    await this.state.deleteQueue(this.entryByUrl(input.QueueUrl, ctx));
+    const q = this.entryByUrl(input.QueueUrl, ctx);
+    await this.state.deleteQueue(q);
+    const now = this.o.clock.now();
+    this.deletedAt.set(q.doc.arn, now);
+    // Forget names whose 60 seconds are over, so the map stays as small as the recent deletions.
+    for (const [arn, at] of this.deletedAt) if (now - at >= NAME_REUSE_MS) this.deletedAt.delete(arn);
   }
 
   async getQueueAttributes(input: GetQueueAttributesRequest, ctx: RequestContext): Promise<GetQueueAttributesResult> {

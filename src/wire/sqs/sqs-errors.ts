@@ -8,6 +8,7 @@ import type { ServiceError } from '../../core/shared/service-error.js';
 const QUERY_CODES: Readonly<Record<string, string>> = {
   QueueDoesNotExist: 'AWS.SimpleQueueService.NonExistentQueue',
   QueueNameExists: 'QueueAlreadyExists',
+  QueueDeletedRecently: 'AWS.SimpleQueueService.QueueDeletedRecently',
   EmptyBatchRequest: 'AWS.SimpleQueueService.EmptyBatchRequest',
   TooManyEntriesInBatchRequest: 'AWS.SimpleQueueService.TooManyEntriesInBatchRequest',
   BatchRequestTooLong: 'AWS.SimpleQueueService.BatchRequestTooLong',
