@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
+  ChangeMessageVisibilityBatchCommand,
+  ChangeMessageVisibilityCommand,
   CreateQueueCommand,
   DeleteQueueCommand,
   GetQueueAttributesCommand,
   PurgeQueueCommand,
+  ReceiveMessageCommand,
   SendMessageBatchCommand,
   SendMessageCommand,
   type SQSClient,
@@ -150,5 +153,19 @@ describe('a deleted queue\'s name (CreateQueue API reference: wait at least 60 s
     await create('another-name');
     clock.advance(1_000);
     assert.equal(await create('deleted-recently'), url);
+  });
+});
+
+describe('ChangeMessageVisibility (API reference: at most 12 hours from the receive, else an error)', () => {
+  it('extends up to 12 hours after the receive and refuses a timeout that would end later', async () => {
+    const url = await create('visibility-cap', { VisibilityTimeout: '7200' });
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'long job' }));
+    const handle = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: url }))).Messages![0]!.ReceiptHandle!;
+    clock.advance(3_600_000);
+    // 1 h after the receive, 11 h are left: 39,600 s is the most this call may ask.
+    await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: handle, VisibilityTimeout: 39_600 }));
+    await assert.rejects(sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: handle, VisibilityTimeout: 39_601 })), (e: Error) => e.name === 'InvalidParameterValue');
+    const batch = await sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: url, Entries: [{ Id: 'a', ReceiptHandle: handle, VisibilityTimeout: 43_200 }] }));
+    assert.equal(batch.Failed?.[0]?.Code, 'InvalidParameterValue');
   });
 });

@@ -22,6 +22,9 @@ import { md5, md5OfAttributes, type MessageAttributeValue, type MessageDoc } fro
 import { intAttr, redriveOf } from './queue-attributes.js';
 import type { QueueEntry, SqsState } from './sqs-state.js';
 
+/** A message stays invisible at most 12 hours after a receive (VisibilityTimeout 0–43,200). */
+const MAX_VISIBILITY_S = 43_200;
+
 type Resolve = (url: string | undefined, ctx: RequestContext) => QueueEntry;
 
 export interface OutgoingMessage {
@@ -137,7 +140,7 @@ export class SqsMessages {
       else if (m.visibleAt > now) continue;
       else if (redrive && dlq && m.receiveCount >= redrive.maxReceiveCount) toDlq.push(m);
       else {
-        got.push({ ...m, receiveCount: m.receiveCount + 1, firstReceivedAt: m.firstReceivedAt ?? now, visibleAt: now + visibility * 1000, receipt: this.random.hex(16) });
+        got.push({ ...m, receiveCount: m.receiveCount + 1, firstReceivedAt: m.firstReceivedAt ?? now, receivedAt: now, visibleAt: now + visibility * 1000, receipt: this.random.hex(16) });
       }
     }
     // Both apply to memory synchronously, before either write: no other receive sees these.
@@ -210,13 +213,17 @@ export class SqsMessages {
   }
 
   private changed(q: QueueEntry, handle: string | undefined, timeout: number | undefined): MessageDoc {
-    if (timeout === undefined || !Number.isInteger(timeout) || timeout < 0 || timeout > 43200) {
+    if (timeout === undefined || !Number.isInteger(timeout) || timeout < 0 || timeout > MAX_VISIBILITY_S) {
       throw new ServiceError('InvalidParameterValue', `Value ${String(timeout)} for parameter VisibilityTimeout is invalid. Reason: Must be between 0 and 43200, if provided.`);
     }
     const r = decodeReceipt(handle, q.doc.arn);
     const m = q.messages.get(r.seq);
     const now = this.clock.now();
     if (!m || m.receipt !== r.nonce || m.visibleAt <= now) throw new ServiceError('MessageNotInflight', 'Message does not exist or is not available for visibility timeout change.');
+    // "The maximum is 12 hours … If you attempt to set the VisibilityTimeout to a value greater than the
+    // maximum time left, Amazon SQS returns an error" (ChangeMessageVisibility): 12 h from the receive.
+    const left = m.receivedAt === undefined ? MAX_VISIBILITY_S : Math.floor((m.receivedAt + MAX_VISIBILITY_S * 1000 - now) / 1000);
+    if (timeout > left) throw new ServiceError('InvalidParameterValue', `Value ${timeout} for parameter VisibilityTimeout is invalid. Reason: the message was received ${MAX_VISIBILITY_S - left} seconds ago; at most ${left} seconds are left of its 12 hours.`);
     return { ...m, visibleAt: now + timeout * 1000 };
   }
 }

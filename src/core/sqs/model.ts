@@ -40,6 +40,8 @@ export interface MessageDoc {
   visibleAt: number;
   receiveCount: number;
   firstReceivedAt?: number;
+  /** The latest receive: a visibility timeout may not reach beyond 12 hours after it. */
+  receivedAt?: number;
   /** The receipt handle of the latest receive; older handles stop working for visibility changes. */
   receipt?: string;
   senderId?: string;

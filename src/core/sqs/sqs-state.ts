@@ -126,6 +126,7 @@ export class SqsState {
     for (const m of moved) {
       delete m.receipt;
       delete m.firstReceivedAt;
+      delete m.receivedAt;
     }
     for (const m of messages) from.messages.delete(m.seq);
     for (const m of moved) to.messages.set(m.seq, m);
