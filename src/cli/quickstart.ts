@@ -54,7 +54,7 @@ export async function runQuickstart(ctx: CliContext, endpoint: Endpoint, flags: 
     const imageId = await ensureImage(ctx, images);
     const image = await waitForImage(ctx, images, target, imageId, { timeout: flags.timeout, interval: 250 });
     if (image.State !== 'available') throw new CliError(`the image ended ${image.State}, so the guide's rule (State = available) does not fire`, exitCodes.no, 'remove fault rules with `amiwatch faults remove --all` and run the quickstart again');
-    const event = await findEvent(target, imageId, flags.timeout);
+    const event = await findEvent(target, defaultBusOf(topicArn), imageId, flags.timeout);
     print(ctx, `${s.green('✔')} EventBridge matched the AMI event to ${event.rules.map((r) => s.bold(r)).join(', ')}:`);
     print(ctx, JSON.stringify(event.event, null, 2));
     await showNotification(ctx, target, email, imageId, flags.timeout);
@@ -106,10 +106,20 @@ async function ensureImage(ctx: CliContext, client: EC2Client): Promise<string> 
   return created.ImageId!;
 }
 
-async function findEvent(endpoint: Endpoint, imageId: string, timeoutSeconds: number): Promise<HistoryEvent> {
+/**
+ * The default bus of the account and Region the quickstart works in, read off the topic's ARN:
+ * the history's `bus=default` alone means the server's default Region and account, which need
+ * not be the client's (AWS_REGION=eu-west-1, or keys of another account).
+ */
+export function defaultBusOf(topicArn: string): string {
+  const [, partition, , region, account] = topicArn.split(':');
+  return `arn:${partition}:events:${region}:${account}:event-bus/default`;
+}
+
+async function findEvent(endpoint: Endpoint, busArn: string, imageId: string, timeoutSeconds: number): Promise<HistoryEvent> {
   const deadline = Date.now() + timeoutSeconds * 1000;
   for (;;) {
-    const r = await control<{ events: HistoryEvent[] }>(endpoint, '/_amiwatch/events?bus=default&limit=1000');
+    const r = await control<{ events: HistoryEvent[] }>(endpoint, `/_amiwatch/events?bus=${encodeURIComponent(busArn)}&limit=1000`);
     const event = r.body.events.find((e) => e.event.detail?.ImageId === imageId && e.event.detail.State === 'available' && e.rules.includes(quickstartNames.rule));
     if (event) return event;
     if (Date.now() > deadline) throw new CliError(`no available event for ${imageId} matched ${quickstartNames.rule} within ${timeoutSeconds}s`, exitCodes.timeout, 'look at the history: amiwatch tail, or GET /_amiwatch/events');

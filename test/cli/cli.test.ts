@@ -200,6 +200,16 @@ describe('amiwatch start and the client commands against it', () => {
     const rules = await events.send(new ListRulesCommand({ NamePrefix: 'ami-available' }));
     assert.equal(rules.Rules?.length, 1);
   });
+
+  it("quickstart in the user's Region (AWS_DEFAULT_REGION), not the server's default one, finds its event there", async () => {
+    // The server's default Region is us-east-1; the user's AWS settings say eu-west-1.
+    const run = await box.sh('AWS_DEFAULT_REGION=eu-west-1 amiwatch quickstart --timeout 15');
+    assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
+    assert.match(run.stdout, /✔ SNS topic arn:aws:sns:eu-west-1:000000000000:amiwatch-quickstart/);
+    assert.match(run.stdout, /✔ EventBridge matched the AMI event to ami-available:/);
+    assert.match(run.stdout, /"region": "eu-west-1",\n {2}"resources": \[\n {4}"arn:aws:ec2:eu-west-1::image\/ami-[0-9a-f]+"/);
+    assert.match(run.stdout, /✔ the notification arrived/);
+  });
 });
 
 describe('amiwatch start --init and --log-format json', () => {

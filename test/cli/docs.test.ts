@@ -181,6 +181,27 @@ for (const document of documentFiles()) {
 
 describe('all documents together', () => {
   it('ran documented commands', () => assert.ok(ran > 0, 'no sh command of README.md or docs/ was run'));
+
+  // This suite gives each page its own server, but a reader goes from the README to getting
+  // started and on with the one server `npm start` runs: an image name a second page uses again
+  // is InvalidAMIName.Duplicate there, and that page's `amiwatch tail --count 1 … & … wait`
+  // then waits for an event that never comes.
+  it('names every image it creates differently across pages, as one reader runs them on one server', () => {
+    const seen = new Map<string, string>();
+    const reused: string[] = [];
+    for (const document of documentFiles()) {
+      for (const block of shellBlocks(readFileSync(document, 'utf8'))) {
+        for (const c of block) {
+          const name = /\bec2 (?:create-image|copy-image|register-image|create-restore-image-task)\b.*?--name[ =](\S+)/.exec(c.line)?.[1];
+          if (name === undefined) continue;
+          if (seen.has(name)) reused.push(`${name}: ${seen.get(name)} and ${document}`);
+          else seen.set(name, document);
+        }
+      }
+    }
+    assert.ok(seen.size > 0, 'found no documented image');
+    assert.deepEqual(reused, []);
+  });
 });
 
 async function runLongRunning(box: Sandbox, kind: 'start' | 'npm-start' | 'tail', line: string, c: Command): Promise<void> {

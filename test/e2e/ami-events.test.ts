@@ -30,7 +30,7 @@ after(async () => {
 test("the guide's flow: an AMI becoming available reaches the rule's target", { timeout: 30_000 }, async () => {
   await eb.send(new PutRuleCommand({ Name: 'ami-available', EventPattern: '{"source":["aws.ec2"],"detail-type":["EC2 AMI State Change"],"detail":{"State":["available"]}}' }));
   await eb.send(new PutTargetsCommand({ Rule: 'ami-available', Targets: [{ Id: 'q', Arn: 'arn:aws:sqs:us-east-1:000000000000:ami' }] }));
-  const { ImageId } = await ec2.send(new CreateImageCommand({ InstanceId: 'i-0123456789abcdef0', Name: 'web-server-v1' }));
+  const { ImageId, $metadata } = await ec2.send(new CreateImageCommand({ InstanceId: 'i-0123456789abcdef0', Name: 'web-server-v1' }));
   assert.match(ImageId!, /^ami-[0-9a-f]{17}$/);
   const deadline = Date.now() + 20_000;
   while (received.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
@@ -41,10 +41,15 @@ test("the guide's flow: an AMI becoming available reaches the rule's target", { 
   assert.equal(event.detail.ImageId, ImageId);
   assert.equal(event.detail.State, 'available');
   assert.deepEqual(event.resources, [`arn:aws:ec2:us-east-1::image/${ImageId}`]);
+  // The event's RequestId is the CreateImage call's, as the SDK reports it (x-amzn-requestid).
+  assert.match($metadata.requestId ?? '', /^[0-9a-f-]{36}$/, 'the SDK sees the request id');
+  assert.equal(event.detail.RequestId, $metadata.requestId);
+  assert.equal(event.detail.ErrorMessage, '');
 
-  await ec2.send(new DeregisterImageCommand({ ImageId }));
+  const deregistered = await ec2.send(new DeregisterImageCommand({ ImageId }));
   await new Promise((r) => setTimeout(r, 300));
-  const history = (await (await fetch(`${app.url}/_amiwatch/events?bus=default`)).json()) as { events: { event: { detail: { State: string } }; rules: string[] }[] };
+  const history = (await (await fetch(`${app.url}/_amiwatch/events?bus=default`)).json()) as { events: { event: { detail: { State: string; RequestId: string } }; rules: string[] }[] };
   assert.deepEqual(history.events.map((e) => [e.event.detail.State, e.rules.length]), [['deregistered', 0], ['available', 1]]);
+  assert.equal(history.events[0]!.event.detail.RequestId, deregistered.$metadata.requestId, "deregistered carries DeregisterImage's request id");
   assert.equal(received.length, 1);
 });

@@ -51,11 +51,11 @@ export function createEc2QueryHandler(service: Ec2Service, options: { onInternal
       const spec = Object.hasOwn(inputSpecs, action) ? inputSpecs[action] : undefined;
       if (!call || !spec) throw new ServiceError('InvalidAction', `The action ${action} is not valid for this web service.`);
       const result = await call(service, decode(params, spec) as never, request.context);
-      return xmlResponse(200, responseXml(action, requestId, result ?? { Return: true }, renamesFor[action]));
+      return xmlResponse(200, requestId, responseXml(action, requestId, result ?? { Return: true }, renamesFor[action]));
     } catch (error) {
       if (!isServiceError(error)) options.onInternalError?.(error);
       const e = isServiceError(error) ? error : new ServiceError('InternalError', 'An internal error has occurred', 500);
-      return xmlResponse(e.status, errorXml(e.code, e.message, requestId));
+      return xmlResponse(e.status, requestId, errorXml(e.code, e.message, requestId));
     }
   };
 }
@@ -66,8 +66,12 @@ function formText(request: WireRequest): string {
   return [query, body].filter((part) => part.length > 0).join('&');
 }
 
-const xmlResponse = (status: number, body: string): WireResponse => ({
+/**
+ * EC2 also puts the request id in an `x-amzn-requestid` header: the one the SDKs read into
+ * `$metadata.requestId` (JavaScript v3) — and the id the AMI's events carry as `RequestId`.
+ */
+const xmlResponse = (status: number, requestId: string, body: string): WireResponse => ({
   status,
-  headers: { 'content-type': 'text/xml;charset=UTF-8' },
+  headers: { 'content-type': 'text/xml;charset=UTF-8', 'x-amzn-requestid': requestId },
   body,
 });
