@@ -1,5 +1,8 @@
 import { CreateTopicCommand, ListSubscriptionsByTopicCommand, SetSubscriptionAttributesCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { after, before } from 'node:test';
+import type { Clock } from '../../src/core/shared/clock.js';
+import { startTestServer } from '../e2e/helpers.js';
 import { createHash, createHmac, createVerify, X509Certificate } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -122,4 +125,27 @@ export async function verifiesSnsSignature(doc: Record<string, string>): Promise
   const text = fields.filter((f) => doc[f] !== undefined).map((f) => `${f}\n${doc[f]}\n`).join('');
   const cert = new X509Certificate(await (await fetch(doc.SigningCertURL!)).text());
   return createVerify(doc.SignatureVersion === '2' ? 'RSA-SHA256' : 'RSA-SHA1').update(text, 'utf8').verify(cert.publicKey, doc.Signature!, 'base64');
+}
+
+/**
+ * One server (on `clock`) for a test file's SQS tests: started before them, closed after them.
+ * `use` receives it and an SQS client for it once it is up.
+ */
+export function sqsServerForTests(clock: Clock, use: (app: App, sqs: SQSClient) => void): void {
+  let app: App | undefined;
+  let sqs: SQSClient | undefined;
+  before(async () => {
+    app = await startTestServer({}, { clock });
+    sqs = sqsClient(app);
+    use(app, sqs);
+  });
+  after(async () => {
+    sqs?.destroy();
+    await app?.close();
+  });
+}
+
+/** Creates a queue (with attributes, if given) and returns its URL. */
+export async function createQueue(sqs: SQSClient, name: string, Attributes?: Record<string, string>): Promise<string> {
+  return (await sqs.send(new CreateQueueCommand({ QueueName: name, ...(Attributes && { Attributes }) }))).QueueUrl!;
 }

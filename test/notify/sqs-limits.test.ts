@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   ChangeMessageVisibilityBatchCommand,
   ChangeMessageVisibilityCommand,
-  CreateQueueCommand,
   DeleteQueueCommand,
   GetQueueAttributesCommand,
   PurgeQueueCommand,
@@ -14,8 +13,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { ManualClock } from '../../src/core/shared/clock.js';
 import type { App } from '../../src/server/app.js';
-import { startTestServer } from '../e2e/helpers.js';
-import { queryCall, sqsClient } from './helpers.js';
+import { createQueue, queryCall, sqsServerForTests } from './helpers.js';
 
 /**
  * SQS behaviour the API reference states exactly (limits, defaults, error codes), checked through
@@ -25,16 +23,9 @@ import { queryCall, sqsClient } from './helpers.js';
 const clock = new ManualClock(Date.UTC(2026, 0, 1));
 let app: App;
 let sqs: SQSClient;
-before(async () => {
-  app = await startTestServer({}, { clock });
-  sqs = sqsClient(app);
-});
-after(async () => {
-  sqs.destroy();
-  await app.close();
-});
+sqsServerForTests(clock, (a, s) => ((app = a), (sqs = s)));
 
-const create = async (name: string, Attributes?: Record<string, string>) => (await sqs.send(new CreateQueueCommand({ QueueName: name, ...(Attributes && { Attributes }) }))).QueueUrl!;
+const create = (name: string, Attributes?: Record<string, string>) => createQueue(sqs, name, Attributes);
 const KiB = 1024;
 const MiB = 1024 * KiB;
 

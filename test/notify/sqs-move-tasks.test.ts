@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   CancelMessageMoveTaskCommand,
-  CreateQueueCommand,
   DeleteQueueCommand,
   GetQueueAttributesCommand,
   ListDeadLetterSourceQueuesCommand,
@@ -19,7 +18,7 @@ import {
 import { ManualClock } from '../../src/core/shared/clock.js';
 import type { App } from '../../src/server/app.js';
 import { startTestServer } from '../e2e/helpers.js';
-import { queryCall, sqsClient, waitFor } from './helpers.js';
+import { createQueue, queryCall, sqsClient, sqsServerForTests, waitFor } from './helpers.js';
 
 /**
  * DLQ redrive through SQS's message move tasks, with the real SDK (JSON 1.0) and awsQuery:
@@ -30,17 +29,10 @@ import { queryCall, sqsClient, waitFor } from './helpers.js';
 const clock = new ManualClock(Date.UTC(2026, 0, 1));
 let app: App;
 let sqs: SQSClient;
-before(async () => {
-  app = await startTestServer({}, { clock });
-  sqs = sqsClient(app);
-});
-after(async () => {
-  sqs.destroy();
-  await app.close();
-});
+sqsServerForTests(clock, (a, s) => ((app = a), (sqs = s)));
 
 const arn = (name: string) => `arn:aws:sqs:us-east-1:000000000000:${name}`;
-const create = async (c: SQSClient, name: string, Attributes?: Record<string, string>) => (await c.send(new CreateQueueCommand({ QueueName: name, ...(Attributes && { Attributes }) }))).QueueUrl!;
+const create = createQueue;
 const redrive = (dlq: string) => ({ RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arn(dlq), maxReceiveCount: 1 }) });
 
 /** Sends the bodies to the queue, then receives them twice: maxReceiveCount 1 puts them in its DLQ. */

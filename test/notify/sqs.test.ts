@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   ChangeMessageVisibilityCommand,
   CreateQueueCommand,
@@ -20,24 +20,16 @@ import {
 } from '@aws-sdk/client-sqs';
 import { ManualClock } from '../../src/core/shared/clock.js';
 import type { App } from '../../src/server/app.js';
-import { startTestServer } from '../e2e/helpers.js';
-import { queryCall, sqsClient } from './helpers.js';
+import { createQueue, queryCall, sqsServerForTests } from './helpers.js';
 import { awsCliEnv, awsCliSkip, awsCliV2 as AWS } from '../support/aws-cli.js';
 
 /** SQS through the real SDK (JSON 1.0) and raw awsQuery; visibility moves with a ManualClock. */
 const clock = new ManualClock(Date.UTC(2026, 0, 1));
 let app: App;
 let sqs: SQSClient;
-before(async () => {
-  app = await startTestServer({}, { clock });
-  sqs = sqsClient(app);
-});
-after(async () => {
-  sqs.destroy();
-  await app.close();
-});
+sqsServerForTests(clock, (a, s) => ((app = a), (sqs = s)));
 
-const create = async (name: string, Attributes?: Record<string, string>) => (await sqs.send(new CreateQueueCommand({ QueueName: name, ...(Attributes && { Attributes }) }))).QueueUrl!;
+const create = (name: string, Attributes?: Record<string, string>) => createQueue(sqs, name, Attributes);
 
 describe('SQS with @aws-sdk/client-sqs (JSON 1.0)', () => {
   it('creates, finds, lists and deletes queues; errors are the modelled exceptions', async () => {
