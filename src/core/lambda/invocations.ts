@@ -33,9 +33,12 @@ export interface InvokeOutcome {
   readonly executedVersion?: string;
 }
 
-/** Invoke's limits: 6 MB synchronous, 256 KB asynchronous payloads (Lambda quotas). */
-const MAX_SYNC_PAYLOAD = 6 * 1024 * 1024;
-const MAX_ASYNC_PAYLOAD = 256 * 1024;
+/**
+ * Invoke's payload limits: "the maximum payload size is 6 MB for synchronous invocations and 1 MB
+ * for asynchronous invocations" (Invoke API reference; the asynchronous limit was 256 KB before).
+ */
+export const MAX_SYNC_PAYLOAD = 6 * 1024 * 1024;
+export const MAX_ASYNC_PAYLOAD = 1024 * 1024;
 
 export interface InvocationsOptions {
   readonly functions: LambdaFunctions;
