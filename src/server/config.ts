@@ -105,7 +105,7 @@ export const configOptions: readonly ConfigOption[] = Object.freeze([
   { flag: 'organizations', env: 'AMIWATCH_ORGANIZATIONS', value: 'ORGS', default: '(none)', description: 'Which accounts belong to which AWS Organization, for event bus policies that grant by aws:PrincipalOrgID: `o-aaaaaaaaaa=111111111111,222222222222;o-bbbbbbbbbb=333333333333`.' },
   { flag: 'log-level', env: 'AMIWATCH_LOG_LEVEL', value: 'LEVEL', default: defaults.logLevel, description: `${logLevels.join(', ')}. debug also logs every event and delivery outcome.` },
   { flag: 'log-format', env: 'AMIWATCH_LOG_FORMAT', value: 'FORMAT', default: defaults.logFormat, description: 'text, or json (one object per line: time, level, msg).' },
-  { flag: 'body-limit', env: 'AMIWATCH_BODY_LIMIT', value: 'BYTES', default: String(defaults.bodyLimit), description: "Largest request body accepted (4 MiB: room for SQS's 1 MiB messages and batches in either protocol)." },
+  { flag: 'body-limit', env: 'AMIWATCH_BODY_LIMIT', value: 'BYTES', default: String(defaults.bodyLimit), description: "Largest request body accepted (4 MiB: room for SQS's 1 MiB messages and batches in either protocol). Lambda takes up to its own limits beyond it (a 50 MB zip, 6 MB Invoke payloads)." },
   { flag: 'durability', env: 'AMIWATCH_DURABILITY', value: 'MODE', default: defaults.durability, description: 'process: a killed process loses nothing acknowledged; power: also a power cut (fsync per commit, slower).' },
   { flag: 'retention-hours', env: 'AMIWATCH_RETENTION_HOURS', value: 'HOURS', default: String(defaults.retentionHours), description: 'Event history kept this long once its deliveries are settled; 0 keeps everything.' },
 ]);

@@ -45,14 +45,16 @@ async function handle(o: ListenerOptions, req: IncomingMessage, res: ServerRespo
   const url = req.url ?? '/';
   if (isConsoleRequest(req)) return serveConsole(req, res);
   const headers = req.headers as Record<string, string | undefined>;
-  const body = await readBody(req, o.bodyLimit);
-  if (url.startsWith('/_amiwatch/')) return control(o, req, res, url, headers, body);
+  if (url.startsWith('/_amiwatch/')) return control(o, req, res, url, headers, await readBody(req, o.bodyLimit));
   const scope = parseAuthorization(headers.authorization);
+  // A service that the headers name (target, credential scope) may take bodies beyond --body-limit.
+  const limit = Math.max(o.bodyLimit, o.registry.resolve(headers['x-amz-target'], scope?.service, Buffer.alloc(0), undefined)?.bodyLimit ?? 0);
+  const body = await readBody(req, limit);
   const route = o.registry.resolve(headers['x-amz-target'], scope?.service, body ?? Buffer.alloc(0), headers['content-type']);
   const fallback = anonymous(o);
   const render = (err: ServiceError, ctx: RequestContext = fallback) => (route ? route.renderError(ctx, err) : json11Error(ctx, err));
   if (body === null) {
-    send(res, render(new ServiceError('RequestEntityTooLargeException', `Request body is larger than the ${o.bodyLimit}-byte limit.`, 413)), true);
+    send(res, render(new ServiceError('RequestEntityTooLargeException', `Request body is larger than the ${limit}-byte limit.`, 413)), true);
     return;
   }
   if (!route) {

@@ -15,7 +15,7 @@ import { MemoryLambdaStore } from '../storage/memory/memory-lambda-store.js';
 import type { LambdaStore } from '../storage/ports/lambda-store.js';
 import { SqliteLambdaStore } from '../storage/sqlite/sqlite-lambda-store.js';
 import { createFunctionsHandler, functionsPath } from '../wire/control/functions-handler.js';
-import { createLambdaHandler } from '../wire/rest-json/lambda-handler.js';
+import { createLambdaHandler, LAMBDA_BODY_LIMIT } from '../wire/rest-json/lambda-handler.js';
 import { restJsonError } from '../wire/rest-json/rest-json-protocol.js';
 import type { ServiceHandler } from '../wire/service-handler.js';
 import { databasePath, type Config } from './config.js';
@@ -71,6 +71,7 @@ export async function startLambda(o: { config: Config; clock: Clock; random: Ran
     route: {
       signingName: 'lambda',
       handler: createLambdaHandler({ functions, invocations }, (err) => o.log(`lambda: internal error: ${(err as Error).stack ?? String(err)}`)),
+      bodyLimit: LAMBDA_BODY_LIMIT,
       renderError: restJsonError,
     },
     transport: new LambdaTransport(invocations),

@@ -17,6 +17,12 @@ export interface ServiceRoute {
   readonly targetPrefixes?: readonly string[];
   readonly queryVersions?: readonly string[];
   readonly handler: ServiceHandler;
+  /**
+   * The largest request body this service takes when its own documented limits need more than
+   * `--body-limit` (Lambda: a 50 MB zip, base64 in CreateFunction's JSON; 6 MB Invoke payloads).
+   * The server takes the larger of the two; the service checks each operation's own limit.
+   */
+  readonly bodyLimit?: number;
   readonly renderError: (ctx: RequestContext, err: ServiceError) => WireResponse;
 }
 

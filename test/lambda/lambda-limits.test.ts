@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { CreateFunctionCommand, InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { randomBytes } from 'node:crypto';
+import AdmZip from 'adm-zip';
+import { CreateFunctionCommand, InvokeCommand, UpdateFunctionCodeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { App } from '../../src/server/app.js';
+import { defaults } from '../../src/server/config.js';
 import { startTestServer } from '../e2e/helpers.js';
 import { lambdaClient, ROLE, zipOf } from './helpers.js';
 
@@ -41,5 +44,30 @@ describe('Lambda limits', () => {
       return true;
     });
     await app.lambda.invocations.idle();
+  });
+
+  it('runs synchronous payloads up to 6 MB, beyond --body-limit, and refuses larger ones with RequestTooLargeException (413)', { timeout: 30_000 }, async () => {
+    const ok = await lambda.send(new InvokeCommand({ FunctionName: 'sizes', Payload: payload(6 * MB) }));
+    assert.equal(ok.StatusCode, 200);
+    assert.equal(Buffer.from(ok.Payload!).toString('utf8'), String(6 * MB), 'the function got the whole payload');
+    await assert.rejects(lambda.send(new InvokeCommand({ FunctionName: 'sizes', Payload: payload(6 * MB + 1) })), (e: Error) => {
+      assert.equal(e.name, 'RequestTooLargeException');
+      assert.equal(status(e), 413);
+      return true;
+    });
+  });
+
+  it('takes a zip larger than --body-limit by direct upload (CreateFunction, UpdateFunctionCode)', { timeout: 30_000 }, async () => {
+    const big = new AdmZip();
+    big.addFile('index.js', Buffer.from('exports.handler = async () => "big";'));
+    big.addFile('data.bin', randomBytes(10 * MB)); // random: the zip stays 10 MB
+    const zip = big.toBuffer();
+    assert.ok(zip.length > defaults.bodyLimit, 'the test means a zip beyond the server-wide limit');
+    const created = await lambda.send(new CreateFunctionCommand({ FunctionName: 'bigzip', Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: { ZipFile: zip } }));
+    assert.equal(created.CodeSize, zip.length);
+    const updated = await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: 'bigzip', ZipFile: zip }));
+    assert.equal(updated.CodeSize, zip.length);
+    const r = await lambda.send(new InvokeCommand({ FunctionName: 'bigzip' }));
+    assert.equal(Buffer.from(r.Payload!).toString('utf8'), '"big"');
   });
 });

@@ -4,6 +4,7 @@ import type {
   UpdateFunctionCodeRequest,
   UpdateFunctionConfigurationRequest,
 } from '@aws-sdk/client-lambda';
+import { MAX_ZIP_BYTES } from '../../core/lambda/code-package.js';
 import type { Invocations } from '../../core/lambda/invocations.js';
 import type { LambdaFunctions } from '../../core/lambda/lambda-service.js';
 import type { RequestContext } from '../../core/shared/request-context.js';
@@ -11,6 +12,14 @@ import { ServiceError } from '../../core/shared/service-error.js';
 import type { ServiceHandler, WireRequest, WireResponse } from '../service-handler.js';
 import { lambdaShapes } from './lambda-shapes.js';
 import { blob, restJsonError, restJsonResponse, typedJsonBody } from './rest-json-protocol.js';
+
+/**
+ * The largest body a Lambda request may carry: CreateFunction with a 50 MB zip (Lambda quotas:
+ * "50 MB (zipped, when uploading through the Lambda API or SDKs)") is its base64 in JSON, plus
+ * room for the other members. Invoke's 6 MB payload fits. Each operation then checks its own
+ * limit in Lambda's words (RequestTooLargeException, RequestEntityTooLargeException).
+ */
+export const LAMBDA_BODY_LIMIT = Math.ceil(MAX_ZIP_BYTES / 3) * 4 + 1024 * 1024;
 
 type Route = (req: WireRequest, name: string, query: URLSearchParams, rest: string | undefined) => Promise<WireResponse>;
 
