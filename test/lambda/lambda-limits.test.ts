@@ -71,3 +71,18 @@ describe('Lambda limits', () => {
     assert.equal(Buffer.from(r.Payload!).toString('utf8'), '"big"');
   });
 });
+
+describe('CreateFunction names', () => {
+  it('takes the function ARN and the partial ARN as FunctionName, as the API reference lists them', async () => {
+    const code = { ZipFile: zipOf({ 'index.js': 'exports.handler = async () => 1;' }) };
+    const byArn = await lambda.send(new CreateFunctionCommand({ FunctionName: 'arn:aws:lambda:us-east-1:000000000000:function:by-arn', Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: code }));
+    assert.equal(byArn.FunctionName, 'by-arn');
+    assert.equal(byArn.FunctionArn, 'arn:aws:lambda:us-east-1:000000000000:function:by-arn');
+    const byPartial = await lambda.send(new CreateFunctionCommand({ FunctionName: '000000000000:function:by-partial', Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: code }));
+    assert.equal(byPartial.FunctionArn, 'arn:aws:lambda:us-east-1:000000000000:function:by-partial');
+    await assert.rejects(lambda.send(new CreateFunctionCommand({ FunctionName: 'by-arn', Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: code })), { name: 'ResourceConflictException' });
+    for (const bad of [`000000000000:function:${'x'.repeat(65)}`, 'arn:aws:lambda:us-east-1:000000000000:function:a b', 'with-qualifier:1']) {
+      await assert.rejects(lambda.send(new CreateFunctionCommand({ FunctionName: bad, Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: code })), { name: 'ValidationException' }, bad);
+    }
+  });
+});

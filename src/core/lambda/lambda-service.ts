@@ -16,7 +16,7 @@ import { checkZip } from './code-package.js';
 import { conflict, invalidParameter, notFound, preconditionFailed } from './errors.js';
 import { checkEnvironment, checkHandler, checkMemory, checkRole, checkTimeout, configurationView, lastModified } from './function-config.js';
 import { policyDocument, statementFor } from './function-policy.js';
-import { checkNewName, functionArn, resolveFunction, type FunctionRef } from './names.js';
+import { functionArn, newFunctionRef, resolveFunction, type FunctionRef } from './names.js';
 import { checkRuntime } from './runtimes.js';
 import type { FunctionRunner } from './runner.js';
 
@@ -42,7 +42,7 @@ export class LambdaFunctions {
   constructor(private readonly o: LambdaFunctionsOptions) {}
 
   async create(ctx: RequestContext, input: CreateFunctionRequest): Promise<FunctionConfiguration> {
-    const name = checkNewName(input.FunctionName);
+    const { name, accountId, region } = newFunctionRef(ctx, input.FunctionName);
     if (input.PackageType === 'Image') throw invalidParameter('amiwatch runs .zip packages only (PackageType Zip): container images are not supported.');
     const runtime = checkRuntime(input.Runtime, this.o.nodeVersion);
     const handler = checkHandler(input.Handler);
@@ -52,10 +52,10 @@ export class LambdaFunctions {
     const environment = checkEnvironment(input.Environment?.Variables);
     const code = checkZip(input.Code?.ZipFile, { S3Bucket: input.Code?.S3Bucket, ImageUri: input.Code?.ImageUri });
     const record: FunctionRecord = {
-      accountId: ctx.accountId,
-      region: ctx.region,
+      accountId,
+      region,
       name,
-      arn: functionArn(ctx.region, ctx.accountId, name),
+      arn: functionArn(region, accountId, name),
       runtime,
       handler,
       role,

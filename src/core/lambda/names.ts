@@ -13,11 +13,27 @@ export interface FunctionRef {
 
 /** The name CreateFunction accepts: 1–64 letters, digits, hyphens, underscores. */
 export function checkNewName(name: string | undefined): string {
-  if (!name || !NAME.test(name)) {
-    throw validation(`Value '${name ?? ''}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?`);
-  }
+  if (!name || !NAME.test(name)) throw badNewName(name);
   return name;
 }
+
+/** CreateFunction's FunctionName pattern (API reference), anchored; group 3 region, 5 account, 7 name, 9 qualifier. */
+const NEW_NAME_FORMATS = /^(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?$/;
+
+/**
+ * CreateFunction's FunctionName in any of the API reference's "Name formats": `NAME`, the
+ * function ARN or the partial ARN `ACCOUNT:function:NAME`. Region and account default to the
+ * caller's. A qualifier would name a version, which CreateFunction does not make: refused as
+ * before.
+ */
+export function newFunctionRef(caller: { accountId: string; region: string }, text: string | undefined): FunctionRef {
+  const m = text === undefined ? null : NEW_NAME_FORMATS.exec(text);
+  if (!m || m[9] !== undefined || !NAME.test(m[7]!)) throw badNewName(text);
+  return { region: m[3]?.slice(0, -1) ?? caller.region, accountId: m[5]?.slice(0, -1) ?? caller.accountId, name: m[7]! };
+}
+
+const badNewName = (text: string | undefined) =>
+  validation(`Value '${text ?? ''}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?`);
 
 /**
  * What the other operations accept as FunctionName (the Lambda API's "name formats"): `NAME`,
