@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { randomBytes } from 'node:crypto';
 import AdmZip from 'adm-zip';
-import { CreateFunctionCommand, InvokeCommand, UpdateFunctionCodeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { AddPermissionCommand, CreateFunctionCommand, InvokeCommand, UpdateFunctionCodeCommand, UpdateFunctionConfigurationCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { App } from '../../src/server/app.js';
 import { defaults } from '../../src/server/config.js';
 import { startTestServer } from '../e2e/helpers.js';
@@ -84,5 +84,34 @@ describe('CreateFunction names', () => {
     for (const bad of [`000000000000:function:${'x'.repeat(65)}`, 'arn:aws:lambda:us-east-1:000000000000:function:a b', 'with-qualifier:1']) {
       await assert.rejects(lambda.send(new CreateFunctionCommand({ FunctionName: bad, Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: code })), { name: 'ValidationException' }, bad);
     }
+  });
+});
+
+describe('the Lambda API model\'s constraints', () => {
+  const refused = (e: unknown, message: string) => {
+    assert.equal((e as Error).name, 'ValidationException');
+    assert.equal((e as Error).message, `1 validation error detected: ${message}`);
+    return true;
+  };
+
+  it('Description: at most 256 characters, at CreateFunction and UpdateFunctionConfiguration', async () => {
+    const code = { ZipFile: zipOf({ 'index.js': 'exports.handler = async () => 1;' }) };
+    const long = 'd'.repeat(257);
+    const create = (Description: string) => lambda.send(new CreateFunctionCommand({ FunctionName: 'described', Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: code, Description }));
+    await assert.rejects(create(long), (e) => refused(e, `Value '${long}' at 'description' failed to satisfy constraint: Member must have length less than or equal to 256`));
+    assert.equal((await create('d'.repeat(256))).Description, 'd'.repeat(256));
+    await assert.rejects(lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'described', Description: long })), { name: 'ValidationException' });
+  });
+
+  it('Handler: a handler over 128 characters is refused for its length', async () => {
+    const long = `index.${'h'.repeat(123)}`;
+    await assert.rejects(lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'sizes', Handler: long })), (e) => refused(e, `Value '${long}' at 'handler' failed to satisfy constraint: Member must have length less than or equal to 128`));
+  });
+
+  it('AddPermission StatementId: letters, digits, hyphens and underscores (no dots), 1–100 characters', async () => {
+    const add = (StatementId: string) => lambda.send(new AddPermissionCommand({ FunctionName: 'sizes', StatementId, Action: 'lambda:InvokeFunction', Principal: 'sns.amazonaws.com' }));
+    await assert.rejects(add('with.dot'), (e) => refused(e, "Value 'with.dot' at 'statementId' failed to satisfy constraint: Member must satisfy regular expression pattern: ([a-zA-Z0-9-_]+)"));
+    await assert.rejects(add('s'.repeat(101)), (e) => refused(e, `Value '${'s'.repeat(101)}' at 'statementId' failed to satisfy constraint: Member must have length less than or equal to 100`));
+    assert.ok((await add('s'.repeat(100))).Statement);
   });
 });

@@ -9,7 +9,10 @@ export const DEFAULT_MEMORY = 128;
 export const MIN_MEMORY = 128;
 export const MAX_MEMORY = 10_240;
 const ROLE = /^arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$/;
-const HANDLER = /^[^\s]{1,128}$/;
+/** Handler: `[^\s]+`, at most 128 characters (the Lambda API model's Handler shape). */
+const HANDLER = /^[^\s]+$/;
+const MAX_HANDLER = 128;
+const MAX_DESCRIPTION = 256;
 
 export function checkTimeout(t: number | undefined): number {
   if (t === undefined) return DEFAULT_TIMEOUT;
@@ -32,8 +35,16 @@ export function checkRole(role: string | undefined): string {
 
 export function checkHandler(handler: string | undefined): string {
   if (handler === undefined) throw invalidParameter('Handler is required for .zip file deployment packages (e.g. index.handler).');
+  if (handler.length > MAX_HANDLER) throw validation(`Value '${handler}' at 'handler' failed to satisfy constraint: Member must have length less than or equal to ${MAX_HANDLER}`);
   if (!HANDLER.test(handler)) throw validation(`Value '${handler}' at 'handler' failed to satisfy constraint: Member must satisfy regular expression pattern: [^\\s]+`);
   return handler;
+}
+
+/** Description: 0–256 characters (the Lambda API model's Description shape). */
+export function checkDescription(description: string | undefined): string {
+  const d = description ?? '';
+  if (d.length > MAX_DESCRIPTION) throw validation(`Value '${d}' at 'description' failed to satisfy constraint: Member must have length less than or equal to ${MAX_DESCRIPTION}`);
+  return d;
 }
 
 /** Environment variables: AWS reserves some names and caps the total at 4 KB. */

@@ -2,7 +2,13 @@ import type { AddPermissionRequest } from '@aws-sdk/client-lambda';
 import type { FunctionPolicyStatement, FunctionRecord } from '../../storage/ports/lambda-store.js';
 import { conflict, invalidParameter, validation } from './errors.js';
 
-const SID = /^([a-zA-Z0-9-_.]+)$/;
+/**
+ * AddPermission's StatementId: `([a-zA-Z0-9-_]+)`, 1–100 characters (the Lambda API model's
+ * StatementId shape; RemovePermission's NamespacedStatementId also allows dots, AddPermission's
+ * does not).
+ */
+const SID = /^[a-zA-Z0-9_-]+$/;
+const MAX_SID = 100;
 
 /**
  * AddPermission as a policy statement, written the way Lambda writes it (GetPolicy shows the
@@ -12,7 +18,8 @@ const SID = /^([a-zA-Z0-9-_.]+)$/;
  */
 export function statementFor(record: FunctionRecord, input: AddPermissionRequest): FunctionPolicyStatement {
   const sid = input.StatementId;
-  if (!sid || !SID.test(sid) || sid.length > 100) throw validation(`Value '${sid ?? ''}' at 'statementId' failed to satisfy constraint: Member must satisfy regular expression pattern: ([a-zA-Z0-9-_.]+)`);
+  if (sid !== undefined && sid.length > MAX_SID) throw validation(`Value '${sid}' at 'statementId' failed to satisfy constraint: Member must have length less than or equal to ${MAX_SID}`);
+  if (!sid || !SID.test(sid)) throw validation(`Value '${sid ?? ''}' at 'statementId' failed to satisfy constraint: Member must satisfy regular expression pattern: ([a-zA-Z0-9-_]+)`);
   if (!input.Action || !/^(lambda:[*]|lambda:[a-zA-Z]+|[*])$/.test(input.Action)) throw validation(`Value '${input.Action ?? ''}' at 'action' failed to satisfy constraint: Member must satisfy regular expression pattern: (lambda:[*]|lambda:[a-zA-Z]+|[*])`);
   if (!input.Principal) throw validation("Value null at 'principal' failed to satisfy constraint: Member must not be null");
   if (record.policy.some((s) => s.Sid === sid)) {

@@ -14,7 +14,7 @@ import type { RequestContext } from '../shared/request-context.js';
 import { ServiceError } from '../shared/service-error.js';
 import { checkZip } from './code-package.js';
 import { conflict, invalidParameter, notFound, preconditionFailed } from './errors.js';
-import { checkEnvironment, checkHandler, checkMemory, checkRole, checkTimeout, configurationView, lastModified } from './function-config.js';
+import { checkDescription, checkEnvironment, checkHandler, checkMemory, checkRole, checkTimeout, configurationView, lastModified } from './function-config.js';
 import { policyDocument, statementFor } from './function-policy.js';
 import { functionArn, newFunctionRef, resolveFunction, type FunctionRef } from './names.js';
 import { checkRuntime } from './runtimes.js';
@@ -59,7 +59,7 @@ export class LambdaFunctions {
       runtime,
       handler,
       role,
-      description: input.Description ?? '',
+      description: checkDescription(input.Description),
       timeoutSeconds,
       memoryMb,
       environment,
@@ -120,7 +120,7 @@ export class LambdaFunctions {
       ...(input.Timeout !== undefined && { timeoutSeconds: checkTimeout(input.Timeout) }),
       ...(input.MemorySize !== undefined && { memoryMb: checkMemory(input.MemorySize) }),
       ...(input.Environment !== undefined && { environment: checkEnvironment(input.Environment.Variables) }),
-      ...(input.Description !== undefined && { description: input.Description }),
+      ...(input.Description !== undefined && { description: checkDescription(input.Description) }),
     }));
   }
 
