@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { randomBytes } from 'node:crypto';
 import AdmZip from 'adm-zip';
-import { AddPermissionCommand, CreateFunctionCommand, InvokeCommand, UpdateFunctionCodeCommand, UpdateFunctionConfigurationCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { AddPermissionCommand, CreateFunctionCommand, InvokeCommand, ListFunctionsCommand, UpdateFunctionCodeCommand, UpdateFunctionConfigurationCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { App } from '../../src/server/app.js';
 import { defaults } from '../../src/server/config.js';
 import { startTestServer } from '../e2e/helpers.js';
@@ -113,5 +113,12 @@ describe('the Lambda API model\'s constraints', () => {
     await assert.rejects(add('with.dot'), (e) => refused(e, "Value 'with.dot' at 'statementId' failed to satisfy constraint: Member must satisfy regular expression pattern: ([a-zA-Z0-9-_]+)"));
     await assert.rejects(add('s'.repeat(101)), (e) => refused(e, `Value '${'s'.repeat(101)}' at 'statementId' failed to satisfy constraint: Member must have length less than or equal to 100`));
     assert.ok((await add('s'.repeat(100))).Statement);
+  });
+
+  it('ListFunctions MaxItems: 1–10,000, a page still holding at most 50', async () => {
+    await assert.rejects(lambda.send(new ListFunctionsCommand({ MaxItems: 0 })), (e) => refused(e, "Value '0' at 'maxItems' failed to satisfy constraint: Member must have value greater than or equal to 1"));
+    await assert.rejects(lambda.send(new ListFunctionsCommand({ MaxItems: 10_001 })), (e) => refused(e, "Value '10001' at 'maxItems' failed to satisfy constraint: Member must have value less than or equal to 10000"));
+    assert.ok((await lambda.send(new ListFunctionsCommand({ MaxItems: 10_000 }))).Functions!.length <= 50);
+    assert.equal((await lambda.send(new ListFunctionsCommand({ MaxItems: 1 }))).Functions!.length, 1);
   });
 });

@@ -13,7 +13,7 @@ import type { Random } from '../shared/random.js';
 import type { RequestContext } from '../shared/request-context.js';
 import { ServiceError } from '../shared/service-error.js';
 import { checkZip } from './code-package.js';
-import { conflict, invalidParameter, notFound, preconditionFailed } from './errors.js';
+import { conflict, invalidParameter, notFound, preconditionFailed, validation } from './errors.js';
 import { checkDescription, checkEnvironment, checkHandler, checkMemory, checkRole, checkTimeout, configurationView, lastModified } from './function-config.js';
 import { policyDocument, statementFor } from './function-policy.js';
 import { functionArn, newFunctionRef, resolveFunction, type FunctionRef } from './names.js';
@@ -90,7 +90,11 @@ export class LambdaFunctions {
   }
 
   async list(ctx: RequestContext, marker?: string, maxItems?: number): Promise<ListFunctionsResponse> {
-    const limit = Math.min(Math.max(maxItems ?? 50, 1), 50);
+    // MaxItems is 1–10,000 (the API model's MaxListItems); a page holds at most 50 however many are asked for.
+    if (maxItems !== undefined && (!Number.isInteger(maxItems) || maxItems < 1 || maxItems > 10_000)) {
+      throw validation(`Value '${maxItems}' at 'maxItems' failed to satisfy constraint: Member must have value ${maxItems > 10_000 ? 'less than or equal to 10000' : 'greater than or equal to 1'}`);
+    }
+    const limit = Math.min(maxItems ?? 50, 50);
     const page = await this.o.store.listFunctions(ctx.accountId, ctx.region, marker || undefined, limit + 1);
     const more = page.length > limit;
     const functions = page.slice(0, limit);
