@@ -9,9 +9,10 @@ import { startTestServer } from '../e2e/helpers.js';
 import { lambdaClient, ROLE, zipOf } from './helpers.js';
 
 /**
- * Lambda's documented limits, through the real SDK against a server with its default
- * configuration: Invoke's payload sizes (Invoke API reference: 6 MB synchronous, 1 MB
- * asynchronous) and the 50 MB zip of a direct upload (Lambda quotas).
+ * Lambda's documented limits and constraints, through the real SDK against a server with its
+ * default configuration: Invoke's payload sizes (Invoke API reference: 6 MB synchronous, 1 MB
+ * asynchronous), the 50 MB zip of a direct upload (Lambda quotas), CreateFunction's name formats,
+ * and the member constraints of the Lambda API model (Description, Handler, StatementId, MaxItems).
  */
 let app: App;
 let lambda: LambdaClient;
