@@ -45,19 +45,35 @@ test("the guide's rule through the Event pattern form", { timeout: 30_000 }, asy
   await h.shot(page, '01-wizard-define-rule-detail');
   await next(page);
   await page.getByRole('heading', { name: 'Build event pattern' }).waitFor();
-  assert.equal(await page.getByLabel('AWS service', { exact: true }).inputValue(), 'EC2');
-  assert.equal(await page.getByLabel('Event type', { exact: true }).inputValue(), 'EC2 AMI State Change');
-  await page.getByRole('checkbox', { name: 'available', exact: true }).check();
+  // The guide's choices, each under its own label: Event source, then the Event pattern form's
+  // Event source → AWS service → Event type, then the state.
+  await page.getByRole('radio', { name: /^AWS events or EventBridge partner events/ }).check();
+  await page.getByRole('radio', { name: /^Event pattern form/ }).check();
+  await page.getByLabel('Event source', { exact: true }).selectOption({ label: 'AWS services' });
+  await page.getByLabel('AWS service', { exact: true }).selectOption('EC2');
+  await page.getByLabel('Event type', { exact: true }).selectOption('EC2 AMI State Change');
   const editor = page.getByTestId('editor-Event pattern');
+  const shown = async () => JSON.parse((await editor.locator('.cm-content').innerText()).replace(/\u00a0/g, ' ')) as unknown;
+  assert.equal(await page.getByRole('radio', { name: 'Any state', exact: true }).isChecked(), true);
+  assert.deepEqual(await shown(), { source: ['aws.ec2'], 'detail-type': ['EC2 AMI State Change'] });
+  await page.getByRole('radio', { name: 'Specific state(s)', exact: true }).check();
+  await page.getByRole('checkbox', { name: 'available', exact: true }).check();
   await editor.filter({ hasText: '"State"' }).waitFor();
-  assert.deepEqual(JSON.parse((await editor.locator('.cm-content').innerText()).replace(/\u00a0/g, ' ')), guidePattern);
+  assert.deepEqual(await shown(), guidePattern);
   await h.shot(page, '02-wizard-event-pattern-form');
   await page.getByRole('button', { name: 'Test pattern' }).click();
   assert.equal(await page.getByTestId('sandbox-result').innerText(), 'Sample event matched the event pattern.');
   await h.shot(page, '02b-wizard-pattern-sandbox');
+  // "To customize the template, choose Edit pattern": the JSON editor, starting from the template.
+  await page.getByRole('button', { name: 'Edit pattern' }).click();
+  assert.equal(await page.getByRole('radio', { name: /^Custom pattern \(JSON editor\)/ }).isChecked(), true);
+  assert.equal(await editor.locator('.cm-content').getAttribute('contenteditable'), 'true');
+  assert.deepEqual(await shown(), guidePattern);
   await next(page);
   await page.getByRole('heading', { name: 'Select target(s)' }).waitFor();
+  await page.getByRole('radio', { name: /^AWS service/ }).check();
   assert.equal(await page.getByLabel('Select a target', { exact: true }).inputValue(), 'sns');
+  await page.getByLabel('Select a target', { exact: true }).selectOption({ label: 'SNS topic' });
   await page.getByLabel('Topic', { exact: true }).fill('ami-notifications');
   await page.getByText('Additional settings').click();
   await h.shot(page, '03-wizard-select-targets');

@@ -4,7 +4,7 @@ import { button, named, openHarness, overflowX, tab, type Harness } from './brow
 
 /**
  * The console's pages beyond the guide's path: the wizard from the keyboard alone, a 768 px
- * window, name uniqueness per bus, rule actions (disable, enable, edit, delete), paging, event
+ * window, name uniqueness per bus, rule actions (disable, enable, edit with its tags, delete), paging, event
  * buses with their policies, and the region selector.
  */
 const ctx = (region = 'us-east-1') => ({ accountId: '000000000000', region, requestId: 'test' });
@@ -13,7 +13,7 @@ let h: Harness;
 before(async () => {
   h = await openHarness();
   const { rules, buses, permissions } = h.app.events;
-  await rules.putRule(ctx(), { Name: 'existing', EventPattern: '{"source":["aws.ec2"]}' });
+  await rules.putRule(ctx(), { Name: 'existing', EventPattern: '{"source":["aws.ec2"]}', Tags: [{ Key: 'team', Value: 'platform' }, { Key: 'cost-center', Value: '42' }] });
   await buses.createEventBus(ctx(), { Name: 'orders' });
   await permissions.putPermission(ctx(), { EventBusName: 'orders', Action: 'events:PutEvents', Principal: '111122223333', StatementId: 'partner' });
   for (let i = 0; i < 30; i++) await rules.putRule(ctx(), { Name: `bulk-${String(i).padStart(2, '0')}`, EventBusName: 'orders', EventPattern: '{"source":["orders"]}' });
@@ -95,10 +95,22 @@ test('rules: disable, enable, edit and delete from the list', { timeout: 30_000 
   await page.getByRole('button', { name: 'Add another target' }).click();
   await page.getByLabel('Topic', { exact: true }).fill('edited-topic');
   await page.getByRole('button', { name: 'Next' }).click();
+  // The rule's own tags are shown, and what is changed here is what the rule ends up with.
+  assert.equal(await page.getByLabel('Tag 1 key', { exact: true }).inputValue(), 'team');
+  assert.equal(await page.getByLabel('Tag 2 value', { exact: true }).inputValue(), '42');
+  await page.getByLabel('Tag 1 value', { exact: true }).fill('web');
+  await page.getByRole('button', { name: 'Remove' }).nth(1).click();
+  await page.getByRole('button', { name: 'Add new tag' }).click();
+  await page.getByLabel('Tag 2 key', { exact: true }).fill('env');
+  await page.getByLabel('Tag 2 value', { exact: true }).fill('prod');
   await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByText('team=web, env=prod').waitFor();
   await page.getByRole('button', { name: 'Update rule' }).click();
   await row.getByText('edited in the console').waitFor();
   await row.getByText('arn:aws:sns:us-east-1:000000000000:edited-topic').waitFor();
+  const { Arn } = await h.app.events.rules.describeRule(ctx(), { Name: 'existing' });
+  const { Tags } = await h.app.events.tags.listTagsForResource(ctx(), { ResourceARN: Arn });
+  assert.deepEqual(Tags?.map((t) => `${t.Key}=${t.Value}`).sort(), ['env=prod', 'team=web']);
 
   await row.getByRole('button', { name: 'Delete' }).click();
   await row.waitFor({ state: 'detached' });

@@ -41,6 +41,8 @@ export const listRules = (bus: string, NextToken?: string) =>
   eventbridge<{ Rules?: Rule[]; NextToken?: string }>('ListRules', { EventBusName: bus, Limit: 25, ...(NextToken && { NextToken }) });
 export const describeRule = (bus: string, name: string) => eventbridge<Rule>('DescribeRule', { EventBusName: bus, Name: name });
 export const listTargets = (bus: string, rule: string) => eventbridge<{ Targets?: Target[] }>('ListTargetsByRule', { EventBusName: bus, Rule: rule });
+export const listTags = async (arn: string) =>
+  (await eventbridge<{ Tags?: { Key: string; Value: string }[] }>('ListTagsForResource', { ResourceARN: arn })).Tags ?? [];
 export const listBuses = (NextToken?: string) => eventbridge<{ EventBuses?: EventBus[]; NextToken?: string }>('ListEventBuses', { Limit: 25, ...(NextToken && { NextToken }) });
 export const describeBus = (name: string) => eventbridge<EventBus>('DescribeEventBus', { Name: name });
 

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { describeRule, eventbridge, listTargets } from '../api/eventbridge.js';
+import { describeRule, eventbridge, listTags, listTargets } from '../api/eventbridge.js';
 import { useSession } from '../api/session.js';
 import { ErrorNotice } from '../components/ui.js';
 import { go } from '../router.js';
@@ -15,7 +15,8 @@ const steps = ['Define rule detail', 'Build event pattern', 'Select target(s)', 
 /**
  * The create-rule wizard, the guide's steps in order. "Next" is refused while the step has a
  * problem (a taken or malformed name, an invalid pattern, a target without a resource); "Create
- * rule" writes PutRule then PutTargets (editing also removes the targets that were dropped).
+ * rule" writes PutRule then PutTargets (editing also removes the targets that were dropped, and
+ * sets the rule's tags with TagResource / UntagResource).
  */
 export function RuleWizard({ edit }: { edit?: { bus: string; name: string } }) {
   const { region, account } = useSession();
@@ -28,14 +29,20 @@ export function RuleWizard({ edit }: { edit?: { bus: string; name: string } }) {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [originalTargets, setOriginalTargets] = useState<string[]>([]);
+  const [originalTagKeys, setOriginalTagKeys] = useState<string[]>([]);
   // Editing: the form appears once the rule is read, so nothing typed is overwritten by the load.
   const [loaded, setLoaded] = useState(!edit);
   const set = (p: Partial<Draft>) => setDraft((d) => ({ ...d, ...p }));
 
   useEffect(() => {
     if (!edit) return;
-    Promise.all([describeRule(edit.bus, edit.name), listTargets(edit.bus, edit.name)]).then(([rule, targets]) => {
+    const load = async () => {
+      const [rule, targets] = await Promise.all([describeRule(edit.bus, edit.name), listTargets(edit.bus, edit.name)]);
+      return [rule, targets, await listTags(rule.Arn)] as const;
+    };
+    load().then(([rule, targets, tags]) => {
       setOriginalTargets((targets.Targets ?? []).map((t) => t.Id));
+      setOriginalTagKeys(tags.map((t) => t.Key));
       set({
         name: rule.Name,
         description: rule.Description ?? '',
@@ -46,6 +53,7 @@ export function RuleWizard({ edit }: { edit?: { bus: string; name: string } }) {
         patternMode: 'json',
         pattern: rule.EventPattern ? JSON.stringify(JSON.parse(rule.EventPattern), null, 2) : '',
         targets: (targets.Targets ?? []).map(fromTarget),
+        tags: tags.map((t) => ({ key: t.Key, value: t.Value })),
       });
       setLoaded(true);
     }, setError);
@@ -64,7 +72,7 @@ export function RuleWizard({ edit }: { edit?: { bus: string; name: string } }) {
     setError(null);
     try {
       const targets = draft.targets.map((t) => toTarget(t, region, account));
-      await eventbridge('PutRule', {
+      const { RuleArn } = await eventbridge<{ RuleArn: string }>('PutRule', {
         Name: draft.name,
         EventBusName: draft.bus,
         State: draft.enabled ? 'ENABLED' : 'DISABLED',
@@ -72,6 +80,12 @@ export function RuleWizard({ edit }: { edit?: { bus: string; name: string } }) {
         ...(draft.ruleType === 'pattern' ? { EventPattern: draft.pattern } : { ScheduleExpression: draft.schedule }),
         ...(!edit && draft.tags.length > 0 && { Tags: draft.tags.map((t) => ({ Key: t.key, Value: t.value })) }),
       });
+      // PutRule tags a new rule only; an edited rule's tags change with TagResource / UntagResource.
+      if (edit) {
+        const removedKeys = originalTagKeys.filter((k) => !draft.tags.some((t) => t.key === k));
+        if (removedKeys.length > 0) await eventbridge('UntagResource', { ResourceARN: RuleArn, TagKeys: removedKeys });
+        if (draft.tags.length > 0) await eventbridge('TagResource', { ResourceARN: RuleArn, Tags: draft.tags.map((t) => ({ Key: t.key, Value: t.value })) });
+      }
       const dropped = originalTargets.filter((id) => !targets.some((t) => t.Id === id));
       if (dropped.length > 0) await eventbridge('RemoveTargets', { Rule: draft.name, EventBusName: draft.bus, Ids: dropped });
       const result = await eventbridge<{ FailedEntryCount?: number; FailedEntries?: { TargetId: string; ErrorMessage: string }[] }>('PutTargets', {

@@ -1,4 +1,5 @@
 import { check } from '@amiwatch/event-pattern';
+import { useState } from 'preact/hooks';
 import { CodeEditor } from '../components/code-editor.js';
 import { patternFromForm, services, type FormChoice } from './catalog.js';
 import type { Draft } from './draft.js';
@@ -11,12 +12,15 @@ export function patternProblem(text: string): string | null {
 }
 
 /**
- * Step 2, "Build event pattern": event source, then the Event pattern form (AWS services → EC2 →
- * EC2 AMI State Change, its states, an optional AMI id; or a custom source) or the Custom pattern
- * (JSON editor), validated as you type; a sandbox below tests it. A schedule rule asks for its
+ * Step 2, "Build event pattern": event source, then the Event pattern form (Event source: AWS
+ * services → EC2 → EC2 AMI State Change, its states, an optional AMI id; or a custom source) —
+ * whose template "Edit pattern" opens in the JSON editor — or the Custom pattern (JSON editor),
+ * validated as you type; a sandbox below tests it. A schedule rule asks for its
  * expression instead.
  */
 export function StepPattern({ draft, set }: { draft: Draft; set: (p: Partial<Draft>) => void }) {
+  // "Specific state(s)" chosen with no state checked yet still matches any state (no detail filter).
+  const [specific, setSpecific] = useState(draft.form.states.length > 0);
   if (draft.ruleType === 'schedule') {
     return (
       <section class="panel">
@@ -73,6 +77,13 @@ export function StepPattern({ draft, set }: { draft: Draft; set: (p: Partial<Dra
         {draft.patternMode === 'form' && draft.eventSource === 'aws' && (
           <div>
             <label class="field">
+              <span>Event source</span>
+              {/* The guide's "For Event source, choose AWS services": the form's templates are AWS services' event types. */}
+              <select aria-label="Event source" value="aws-services">
+                <option value="aws-services">AWS services</option>
+              </select>
+            </label>
+            <label class="field">
               <span>AWS service</span>
               <select aria-label="AWS service" value={draft.form.service} onChange={(e) => setForm({ service: (e.target as HTMLSelectElement).value, type: services[(e.target as HTMLSelectElement).value]?.[0]?.name ?? '', states: [], id: '' })}>
                 {Object.keys(services).map((s) => (
@@ -90,17 +101,32 @@ export function StepPattern({ draft, set }: { draft: Draft; set: (p: Partial<Dra
             </label>
             {type?.states && (
               <fieldset>
-                <legend>{type.states.field === 'State' ? 'Specific state(s)' : 'Specific state(s)'} — none chosen matches any state</legend>
-                {type.states.values.map((v) => (
-                  <label class="choice" key={v}>
-                    <input
-                      type="checkbox"
-                      checked={draft.form.states.includes(v)}
-                      onChange={(e) => setForm({ states: (e.target as HTMLInputElement).checked ? [...draft.form.states, v] : draft.form.states.filter((x) => x !== v) })}
-                    />
-                    <span>{v}</span>
-                  </label>
-                ))}
+                <legend>State</legend>
+                {/* As the EventBridge console: Any state, or Specific state(s) (checking a state chooses it). */}
+                <label class="choice">
+                  <input type="radio" name="state-choice" checked={!specific} onChange={() => (setSpecific(false), setForm({ states: [] }))} />
+                  <span>Any state</span>
+                </label>
+                <label class="choice">
+                  <input type="radio" name="state-choice" checked={specific} onChange={() => setSpecific(true)} />
+                  <span>Specific state(s)</span>
+                </label>
+                <div class="states" role="group" aria-label="Specific state(s)">
+                  {type.states.values.map((v) => (
+                    <label class="choice" key={v}>
+                      <input
+                        type="checkbox"
+                        checked={draft.form.states.includes(v)}
+                        onChange={(e) => {
+                          const states = (e.target as HTMLInputElement).checked ? [...draft.form.states, v] : draft.form.states.filter((x) => x !== v);
+                          if (states.length > 0) setSpecific(true);
+                          setForm({ states });
+                        }}
+                      />
+                      <span>{v}</span>
+                    </label>
+                  ))}
+                </div>
               </fieldset>
             )}
             {type?.idField && (
@@ -124,7 +150,15 @@ export function StepPattern({ draft, set }: { draft: Draft; set: (p: Partial<Dra
           </div>
         )}
         <h3>Event pattern</h3>
-        {draft.patternMode === 'form' && <p class="hint">Choose "Custom pattern (JSON editor)" to edit the pattern itself.</p>}
+        {draft.patternMode === 'form' && (
+          <div class="toolbar">
+            <p class="hint grow">The pattern the template builds. To customize it, choose Edit pattern.</p>
+            {/* The guide: "To customize the template, choose Edit pattern" — the JSON editor, starting from the template's pattern. */}
+            <button type="button" onClick={() => set({ patternMode: 'json' })}>
+              Edit pattern
+            </button>
+          </div>
+        )}
         <CodeEditor label="Event pattern" value={draft.pattern} readOnly={draft.patternMode === 'form'} invalid={Boolean(problem)} onChange={(pattern) => set({ pattern })} />
         <p class={problem ? 'error' : 'hint'} role="status" data-testid="pattern-status">
           {problem ? `Event pattern is not valid. Reason: ${problem}` : 'Valid event pattern.'}

@@ -30,10 +30,20 @@ export function StepTargets({ draft, set }: { draft: Draft; set: (p: Partial<Dra
   return (
     <section class="panel">
       <h2>Select target(s)</h2>
-      <p class="sub">Target types: AWS service. A target is invoked when an event matches the pattern.</p>
+      <p class="sub">A target is invoked when an event matches the pattern.</p>
       {draft.targets.map((t, i) => (
         <fieldset key={i}>
           <legend>Target {i + 1}</legend>
+          {/* The guide's "For Target types, choose AWS service" (the one kind amiwatch offers; an event bus is one of its targets). */}
+          <fieldset>
+            <legend>Target types</legend>
+            <label class="choice">
+              <input type="radio" name={`target-type-${i}`} value="aws-service" checked />
+              <span>
+                AWS service<small>Select an EventBridge-supported service to send events to.</small>
+              </span>
+            </label>
+          </fieldset>
           <label class="field">
             <span>Select a target</span>
             <select aria-label="Select a target" value={t.kind} onChange={(e) => update(i, { kind: (e.target as HTMLSelectElement).value as TargetKind })}>
