@@ -10,7 +10,7 @@ import { openHarness, type Harness } from './browser.js';
  * form, once more with the JSON editor (an invalid pattern first, with AWS's message), an image
  * created on the AMIs page going pending → available while its event shows up live on the Events
  * page with the rule it matched and the delivery, and a failing image through a fault rule.
- * SNS is not served by this branch yet: a recording transport stands in for the topic.
+ * A recording transport stands in for the SNS topic, so that the test reads each delivery's payload.
  */
 const guidePattern = { source: ['aws.ec2'], 'detail-type': ['EC2 AMI State Change'], detail: { State: ['available'] } };
 const received: DeliveryRequest[] = [];

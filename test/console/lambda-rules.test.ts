@@ -48,7 +48,7 @@ test('function names, handlers and environment keys: the form and the server agr
 
 test('packages zipped in the browser open on the server; an edit keeps the other files', () => {
   const fresh = packageWithCode('export const handler = async () => 1;\n', 'index.handler');
-  const checked = checkZip(fresh, {});
+  const checked = checkZip(fresh, {}, 'CreateFunction');
   assert.deepEqual(new AdmZip(checked.zip).getEntries().map((e) => e.entryName), ['index.mjs']);
 
   const uploaded = openPackage(zipOf({ 'app/main.js': 'exports.handler = 1;\n', 'app/lib.js': 'exports.x = 2;\n' }));

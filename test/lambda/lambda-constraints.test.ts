@@ -5,6 +5,8 @@ import AdmZip from 'adm-zip';
 import { AddPermissionCommand, CreateFunctionCommand, InvokeCommand, ListFunctionsCommand, UpdateFunctionCodeCommand, UpdateFunctionConfigurationCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { App } from '../../src/server/app.js';
 import { defaults } from '../../src/server/config.js';
+import { checkZip, MAX_ZIP_BYTES } from '../../src/core/lambda/code-package.js';
+import type { ServiceError } from '../../src/core/shared/service-error.js';
 import { startTestServer } from '../e2e/helpers.js';
 import { lambdaClient, ROLE, zipOf } from './helpers.js';
 
@@ -121,5 +123,19 @@ describe('the Lambda API model\'s constraints', () => {
     await assert.rejects(lambda.send(new ListFunctionsCommand({ MaxItems: 10_001 })), (e) => refused(e, "Value '10001' at 'maxItems' failed to satisfy constraint: Member must have value less than or equal to 10000"));
     assert.ok((await lambda.send(new ListFunctionsCommand({ MaxItems: 10_000 }))).Functions!.length <= 50);
     assert.equal((await lambda.send(new ListFunctionsCommand({ MaxItems: 1 }))).Functions!.length, 1);
+  });
+});
+
+describe('a zip over 50 MB', () => {
+  it('is RequestEntityTooLargeException (413) naming the operation it came with', () => {
+    const tooBig = new Uint8Array(MAX_ZIP_BYTES + 1);
+    for (const operation of ['CreateFunction', 'UpdateFunctionCode'] as const) {
+      assert.throws(() => checkZip(tooBig, {}, operation), (e: ServiceError) => {
+        assert.equal(e.code, 'RequestEntityTooLargeException');
+        assert.equal(e.status, 413);
+        assert.equal(e.message, `Request must be smaller than ${MAX_ZIP_BYTES} bytes for the ${operation} operation`);
+        return true;
+      });
+    }
   });
 });

@@ -9,15 +9,19 @@ export const MAX_ZIP_BYTES = 50 * 1024 * 1024;
 /**
  * Checks an uploaded deployment package and fingerprints it. A zip that does not open, or holds
  * a path escaping its own directory, is refused when uploaded (as Lambda does: "Could not unzip
- * uploaded file") instead of failing at the first invoke.
+ * uploaded file") instead of failing at the first invoke. `operation` names the call in the size error.
  */
-export function checkZip(zip: Uint8Array | undefined, source: { S3Bucket?: string | undefined; ImageUri?: string | undefined }): { zip: Buffer; sha256: string; size: number } {
+export function checkZip(
+  zip: Uint8Array | undefined,
+  source: { S3Bucket?: string | undefined; ImageUri?: string | undefined },
+  operation: 'CreateFunction' | 'UpdateFunctionCode',
+): { zip: Buffer; sha256: string; size: number } {
   if (source.S3Bucket !== undefined || source.ImageUri !== undefined) {
     throw invalidParameter('amiwatch takes function code as ZipFile only (it has no S3 or container registry): upload the .zip itself, e.g. --zip-file fileb://function.zip.');
   }
   if (!zip || zip.length === 0) throw invalidParameter('Please provide a source for function code.');
   const buffer = Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength);
-  if (buffer.length > MAX_ZIP_BYTES) throw new ServiceError('RequestEntityTooLargeException', `Request must be smaller than ${MAX_ZIP_BYTES} bytes for the CreateFunction operation`, 413);
+  if (buffer.length > MAX_ZIP_BYTES) throw new ServiceError('RequestEntityTooLargeException', `Request must be smaller than ${MAX_ZIP_BYTES} bytes for the ${operation} operation`, 413);
   let entries: AdmZip.IZipEntry[];
   try {
     entries = new AdmZip(buffer).getEntries();

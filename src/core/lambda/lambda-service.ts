@@ -50,7 +50,7 @@ export class LambdaFunctions {
     const timeoutSeconds = checkTimeout(input.Timeout);
     const memoryMb = checkMemory(input.MemorySize);
     const environment = checkEnvironment(input.Environment?.Variables);
-    const code = checkZip(input.Code?.ZipFile, { S3Bucket: input.Code?.S3Bucket, ImageUri: input.Code?.ImageUri });
+    const code = checkZip(input.Code?.ZipFile, { S3Bucket: input.Code?.S3Bucket, ImageUri: input.Code?.ImageUri }, 'CreateFunction');
     const record: FunctionRecord = {
       accountId,
       region,
@@ -111,7 +111,7 @@ export class LambdaFunctions {
   }
 
   async updateCode(ctx: RequestContext, nameOrArn: string, input: UpdateFunctionCodeRequest): Promise<FunctionConfiguration> {
-    const code = checkZip(input.ZipFile, { S3Bucket: input.S3Bucket, ImageUri: input.ImageUri });
+    const code = checkZip(input.ZipFile, { S3Bucket: input.S3Bucket, ImageUri: input.ImageUri }, 'UpdateFunctionCode');
     return this.update(ctx, nameOrArn, input.RevisionId, (r) => ({ ...r, codeSha256: code.sha256, codeSize: code.size }), code.zip);
   }
 
