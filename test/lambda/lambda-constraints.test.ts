@@ -84,6 +84,9 @@ describe('CreateFunction names', () => {
     const byPartial = await lambda.send(new CreateFunctionCommand({ FunctionName: '000000000000:function:by-partial', Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: code }));
     assert.equal(byPartial.FunctionArn, 'arn:aws:lambda:us-east-1:000000000000:function:by-partial');
     await assert.rejects(lambda.send(new CreateFunctionCommand({ FunctionName: 'by-arn', Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: code })), { name: 'ResourceConflictException' });
+    // Only in the caller's own account and Region.
+    await assert.rejects(lambda.send(new CreateFunctionCommand({ FunctionName: '111111111111:function:elsewhere', Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: code })), { name: 'AccessDeniedException' });
+    await assert.rejects(lambda.send(new CreateFunctionCommand({ FunctionName: 'arn:aws:lambda:eu-west-1:000000000000:function:elsewhere', Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: code })), { name: 'InvalidParameterValueException' });
     for (const bad of [`000000000000:function:${'x'.repeat(65)}`, 'arn:aws:lambda:us-east-1:000000000000:function:a b', 'with-qualifier:1']) {
       await assert.rejects(lambda.send(new CreateFunctionCommand({ FunctionName: bad, Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: code })), { name: 'ValidationException' }, bad);
     }

@@ -1,4 +1,5 @@
-import { validation, notFound } from './errors.js';
+import { ServiceError } from '../shared/service-error.js';
+import { invalidParameter, notFound, validation } from './errors.js';
 
 /** `arn:aws:lambda:REGION:ACCOUNT:function:NAME`. */
 export const functionArn = (region: string, account: string, name: string) => `arn:aws:lambda:${region}:${account}:function:${name}`;
@@ -29,7 +30,14 @@ const NEW_NAME_FORMATS = /^(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]
 export function newFunctionRef(caller: { accountId: string; region: string }, text: string | undefined): FunctionRef {
   const m = text === undefined ? null : NEW_NAME_FORMATS.exec(text);
   if (!m || m[9] !== undefined || !NAME.test(m[7]!)) throw badNewName(text);
-  return { region: m[3]?.slice(0, -1) ?? caller.region, accountId: m[5]?.slice(0, -1) ?? caller.accountId, name: m[7]! };
+  const ref = { region: m[3]?.slice(0, -1) ?? caller.region, accountId: m[5]?.slice(0, -1) ?? caller.accountId, name: m[7]! };
+  // A function is created in the caller's own account and in the Region the request went to: an
+  // ARN naming another may not place one there (the texts are ours; AWS's IAM answer is not modelled).
+  if (ref.accountId !== caller.accountId) {
+    throw new ServiceError('AccessDeniedException', `Account ${caller.accountId} may not create a function in account ${ref.accountId}.`, 403);
+  }
+  if (ref.region !== caller.region) throw invalidParameter(`The function ARN names Region ${ref.region}, but the request was sent to ${caller.region}.`);
+  return ref;
 }
 
 const badNewName = (text: string | undefined) =>
