@@ -48,9 +48,10 @@ async function handle(o: ListenerOptions, req: IncomingMessage, res: ServerRespo
   if (url.startsWith('/_amiwatch/')) return control(o, req, res, url, headers, await readBody(req, o.bodyLimit));
   const scope = parseAuthorization(headers.authorization);
   // A service that the headers name (target, credential scope) may take bodies beyond --body-limit.
-  const limit = Math.max(o.bodyLimit, o.registry.resolve(headers['x-amz-target'], scope?.service, Buffer.alloc(0), undefined)?.bodyLimit ?? 0);
+  const named = o.registry.byHeaders(headers['x-amz-target'], scope?.service);
+  const limit = Math.max(o.bodyLimit, named?.bodyLimit ?? 0);
   const body = await readBody(req, limit);
-  const route = o.registry.resolve(headers['x-amz-target'], scope?.service, body ?? Buffer.alloc(0), headers['content-type']);
+  const route = named ?? o.registry.byQueryVersion(body ?? Buffer.alloc(0), headers['content-type']);
   const fallback = anonymous(o);
   const render = (err: ServiceError, ctx: RequestContext = fallback) => (route ? route.renderError(ctx, err) : json11Error(ctx, err));
   if (body === null) {

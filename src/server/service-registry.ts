@@ -38,20 +38,24 @@ export class ServiceRegistry {
     return this.routes.map((r) => r.signingName);
   }
 
-  resolve(target: string | undefined, scopeService: string | undefined, body: Buffer, contentType: string | undefined): ServiceRoute | undefined {
+  /**
+   * The service the headers name (1 and 2 above), known before the body is read — so its own
+   * body limit can apply while reading it.
+   */
+  byHeaders(target: string | undefined, scopeService: string | undefined): ServiceRoute | undefined {
     if (target) {
       const prefix = target.slice(0, target.lastIndexOf('.'));
       const byTarget = this.routes.find((r) => r.targetPrefixes?.includes(prefix));
       if (byTarget) return byTarget;
     }
-    if (scopeService) {
-      const byScope = this.routes.find((r) => r.signingName === scopeService);
-      if (byScope) return byScope;
-    }
-    if (contentType?.startsWith('application/x-www-form-urlencoded')) {
-      const version = new URLSearchParams(body.toString('utf8')).get('Version');
-      if (version) return this.routes.find((r) => r.queryVersions?.includes(version));
-    }
+    if (scopeService) return this.routes.find((r) => r.signingName === scopeService);
     return undefined;
+  }
+
+  /** The service of a form-encoded query body by its `Version=` (3 above). */
+  byQueryVersion(body: Buffer, contentType: string | undefined): ServiceRoute | undefined {
+    if (!contentType?.startsWith('application/x-www-form-urlencoded')) return undefined;
+    const version = new URLSearchParams(body.toString('utf8')).get('Version');
+    return version ? this.routes.find((r) => r.queryVersions?.includes(version)) : undefined;
   }
 }

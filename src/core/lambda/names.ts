@@ -12,7 +12,7 @@ export interface FunctionRef {
   readonly name: string;
 }
 
-/** The name CreateFunction accepts: 1–64 letters, digits, hyphens, underscores. */
+/** A bare function name as CreateFunction accepts it: 1–64 letters, digits, hyphens, underscores. */
 export function checkNewName(name: string | undefined): string {
   if (!name || !NAME.test(name)) throw badNewName(name);
   return name;
@@ -28,7 +28,8 @@ const NEW_NAME_FORMATS = /^(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]
  * before.
  */
 export function newFunctionRef(caller: { accountId: string; region: string }, text: string | undefined): FunctionRef {
-  const m = text === undefined ? null : NEW_NAME_FORMATS.exec(text);
+  if (text === undefined || !text.includes(':')) return { ...caller, name: checkNewName(text) };
+  const m = NEW_NAME_FORMATS.exec(text);
   if (!m || m[9] !== undefined || !NAME.test(m[7]!)) throw badNewName(text);
   const ref = { region: m[3]?.slice(0, -1) ?? caller.region, accountId: m[5]?.slice(0, -1) ?? caller.accountId, name: m[7]! };
   // A function is created in the caller's own account and in the Region the request went to: an
