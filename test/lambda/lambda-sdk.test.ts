@@ -11,6 +11,7 @@ import {
   RemovePermissionCommand,
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
+  GetFunctionConfigurationCommand,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import type { App } from '../../src/server/app.js';
@@ -205,6 +206,9 @@ describe('Lambda API through the AWS SDK', () => {
       assert.match(e.message, /python3\.12 is not supported.*nodejs20\.x/);
       return true;
     });
+    // nodejs18.x is deprecated: Lambda blocks creating and updating functions with it, in its own words.
+    const blocked = 'The runtime parameter of nodejs18.x is no longer supported for creating or updating AWS Lambda functions. We recommend you use a supported runtime while creating or updating functions.';
+    await assert.rejects(create('old', { 'index.js': '' }, { Runtime: 'nodejs18.x' }), { name: 'InvalidParameterValueException', message: blocked });
     await assert.rejects(lambda.send(new InvokeCommand({ FunctionName: 'missing' })), (e: Error & { $metadata: { httpStatusCode?: number } }) => {
       assert.equal(e.name, 'ResourceNotFoundException');
       assert.equal(e.message, 'Function not found: arn:aws:lambda:us-east-1:000000000000:function:missing');
@@ -212,6 +216,8 @@ describe('Lambda API through the AWS SDK', () => {
       return true;
     });
     await create('dup', { 'index.js': 'exports.handler = async () => 1;' });
+    await assert.rejects(lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'dup', Runtime: 'nodejs18.x' })), { name: 'InvalidParameterValueException', message: /nodejs18\.x is no longer supported/ });
+    assert.equal((await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'dup' }))).Runtime, 'nodejs20.x');
     await assert.rejects(create('dup', { 'index.js': '' }), { name: 'ResourceConflictException', message: 'Function already exist: dup' });
     await assert.rejects(create('badzip', {}, { Code: { ZipFile: Buffer.from('not a zip') } }), { name: 'InvalidParameterValueException' });
     await assert.rejects(create('badtimeout', { 'index.js': '' }, { Timeout: 901 }), { name: 'ValidationException' });

@@ -5,7 +5,7 @@
  */
 
 /** The runtimes amiwatch runs (Node.js only: functions are child processes of the server). */
-export const RUNTIMES: readonly string[] = ['nodejs18.x', 'nodejs20.x', 'nodejs22.x', 'nodejs24.x'];
+export const RUNTIMES: readonly string[] = ['nodejs20.x', 'nodejs22.x', 'nodejs24.x'];
 export const DEFAULT_RUNTIME = 'nodejs20.x';
 
 export const MEMORY = { min: 128, max: 10_240, default: 128 } as const;
