@@ -64,7 +64,7 @@ export async function openNotifications(o: NotificationsOptions): Promise<Notifi
   const key = await loadOrCreateSigningKey(store);
   const signer = rsaSigner(key, '');
   Object.defineProperty(signer, 'certUrl', { get: () => `${base()}${SNS_PUBLIC}/${CERT_FILE}` });
-  const smtp = config.smtpUrl ? smtpSender(config.smtpUrl) : null;
+  const smtp = config.smtpUrl ? await smtpSender(config.smtpUrl) : null;
   const mailbox = smtp ? null : new Mailbox(store, () => clock.now(), () => random.uuid());
   const mail: MailSender = smtp ?? mailbox!;
   const provider = o.notifyProvider ?? (config.notifyWebhookUrl ? webhookProvider(config.notifyWebhookUrl) : null);

@@ -1,4 +1,3 @@
-import nodemailer from 'nodemailer';
 import type { Store } from '../../storage/store.js';
 
 export interface Mail {
@@ -15,8 +14,12 @@ export interface MailSender {
   send(mail: Mail): Promise<void>;
 }
 
-/** SMTP through nodemailer; `url` as nodemailer takes it (`smtp://user:pass@host:587`, `smtps://…`). */
-export function smtpSender(url: string): MailSender & { close(): void } {
+/**
+ * SMTP through nodemailer; `url` as nodemailer takes it (`smtp://user:pass@host:587`, `smtps://…`).
+ * nodemailer is loaded here, not at module load: a server without `--smtp-url` never needs it.
+ */
+export async function smtpSender(url: string): Promise<MailSender & { close(): void }> {
+  const { default: nodemailer } = await import('nodemailer');
   const transport = nodemailer.createTransport(url);
   return {
     async send(m) {
