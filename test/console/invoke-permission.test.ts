@@ -3,12 +3,13 @@ import assert from 'node:assert/strict';
 import type { AddPermissionRequest } from '@aws-sdk/client-lambda';
 import type { PolicyStatement } from '../../console/src/api/lambda.js';
 import { allowsRule, grantInvoke, statementId, type PolicyApi } from '../../console/src/wizard/invoke-permission.js';
+import { statementId as cliStatementId } from '../../src/cli/init-permission.js';
 import { allowsService, statementFor } from '../../src/core/lambda/function-policy.js';
 import type { FunctionRecord } from '../../src/storage/ports/lambda-store.js';
 
 /**
  * The wizard's permission for Lambda targets, without a browser: its statement ids are ones
- * AddPermission takes, one per (rule ARN, target); its
+ * AddPermission takes, one per (rule ARN, target), the same as `amiwatch start --init` writes; its
  * "already allowed" is the server's delivery check; an existing statement is never added again.
  */
 const fn = { arn: 'arn:aws:lambda:us-east-1:000000000000:function:f', policy: [] } as unknown as FunctionRecord;
@@ -16,7 +17,7 @@ const fn = { arn: 'arn:aws:lambda:us-east-1:000000000000:function:f', policy: []
 const permit = (input: Omit<AddPermissionRequest, 'FunctionName'>) => statementFor(fn, { FunctionName: 'f', ...input });
 const ruleArn = (name: string, bus?: string, account = '000000000000') => `arn:aws:events:us-east-1:${account}:rule/${bus ? `${bus}/` : ''}${name}`;
 
-test('statement ids: valid for AddPermission, unique per rule ARN and target', () => {
+test('statement ids: valid for AddPermission, unique per rule ARN and target, the same in the console and the CLI', () => {
   const long = `${'r.'.repeat(31)}rr`;
   const cases: [string, string][] = [
     [ruleArn('ami-available'), 'Target1'],
@@ -35,6 +36,7 @@ test('statement ids: valid for AddPermission, unique per rule ARN and target', (
   assert.equal(new Set(ids).size, cases.length, ids.join('\n'));
   cases.forEach(([arn, target], i) => {
     const sid = ids[i]!;
+    assert.equal(sid, cliStatementId(arn, target));
     assert.match(sid, /^AWSEvents_/);
     assert.ok(sid.length <= 100, sid);
     assert.doesNotThrow(() => permit({ StatementId: sid, Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com', SourceArn: arn }), sid);
