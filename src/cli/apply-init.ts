@@ -8,6 +8,7 @@ import { eventBridge, fromSdkError, lambda, sns, sqs } from './aws-clients.js';
 import { resolve as resolvePath } from 'node:path';
 import { CliError, exitCodes } from './exit-codes.js';
 import type { InitSpec, InitTarget } from './init-file.js';
+import { grantInvoke, isFunctionArn } from './init-permission.js';
 
 export interface InitWorld {
   readonly endpoint: Endpoint;
@@ -25,6 +26,8 @@ const needs: Record<string, string> = { topics: 'sns', subscriptions: 'sns', que
  * Creates what the file describes, in dependency order (buses, topics, queues, subscriptions,
  * functions, then rules with their targets),
  * through the public APIs. Every step is idempotent. Returns one line per thing made.
+ * A Lambda function target is given the permission to be invoked by the rule before PutTargets,
+ * as the console does (see init-permission.ts).
  */
 export async function applyInit(spec: InitSpec, world: InitWorld): Promise<string[]> {
   for (const [section, service] of Object.entries(needs)) {
@@ -91,7 +94,7 @@ export async function applyInit(spec: InitSpec, world: InitWorld): Promise<strin
     }
     for (const rule of spec.rules) {
       const bus = rule.bus ?? 'default';
-      await events.send(
+      const { RuleArn } = await events.send(
         new PutRuleCommand({
           Name: rule.name,
           EventBusName: bus,
@@ -102,6 +105,14 @@ export async function applyInit(spec: InitSpec, world: InitWorld): Promise<strin
         }),
       );
       const targets = (rule.targets ?? []).map((t) => toTarget(t, world));
+      for (const t of targets) {
+        if (!isFunctionArn(t.Arn!) || !world.services.includes('lambda')) continue;
+        const outcome = await grantInvoke(functions, t.Arn!, RuleArn!, t.Id!).catch((err: unknown) => {
+          const e = fromSdkError(world.endpoint, err);
+          throw new CliError(`--init: rule ${rule.name}, target ${t.Id}: EventBridge could not be given permission to invoke ${t.Arn}: ${e.message}`, e.exitCode, e.hint);
+        });
+        done.push(`permission for rule ${rule.name} to invoke ${t.Arn!.slice(t.Arn!.lastIndexOf(':function:') + 10)}${outcome === 'present' ? ' (exists)' : ''}`);
+      }
       if (targets.length > 0) {
         const result = await events.send(new PutTargetsCommand({ Rule: rule.name, EventBusName: bus, Targets: targets }));
         const failed = result.FailedEntries?.[0];

@@ -96,3 +96,31 @@ export async function functionPackage(location: string): Promise<Uint8Array> {
   if (!res.ok) throw new ApiError('Error', `Could not read the deployment package (${res.status}).`, res.status);
   return new Uint8Array(await res.arrayBuffer());
 }
+
+/** One statement of a function's resource-based policy, as GetPolicy returns it. */
+export interface PolicyStatement {
+  Sid: string;
+  Effect: string;
+  Principal: '*' | { Service?: string | string[]; AWS?: string | string[] };
+  Action: string | string[];
+  Condition?: Record<string, Record<string, string>>;
+}
+
+/**
+ * GetPolicy's statements; none when the function has no policy yet. Lambda answers that with the
+ * same 404 as a missing function: a caller that goes on to AddPermission gets the latter's own error.
+ */
+export async function getPolicy(name: string): Promise<PolicyStatement[]> {
+  try {
+    const { Policy } = (await (await lambda('GET', fn(name, '/policy'))).json()) as { Policy: string };
+    return (JSON.parse(Policy) as { Statement?: PolicyStatement[] }).Statement ?? [];
+  } catch (e) {
+    if (e instanceof ApiError && e.code === 'ResourceNotFoundException') return [];
+    throw e;
+  }
+}
+
+/** AddPermission: one statement added to the function's resource-based policy (201). */
+export async function addPermission(name: string, input: { StatementId: string; Action: string; Principal: string; SourceArn?: string; SourceAccount?: string }): Promise<void> {
+  await lambda('POST', fn(name, '/policy'), JSON.stringify(input));
+}

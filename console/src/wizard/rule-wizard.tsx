@@ -1,10 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
 import { describeRule, eventbridge, listTags, listTargets } from '../api/eventbridge.js';
+import { ApiError } from '../api/http.js';
+import { addPermission, getPolicy } from '../api/lambda.js';
 import { useSession } from '../api/session.js';
 import { ErrorNotice } from '../components/ui.js';
 import { go } from '../router.js';
 import { patternFromForm } from './catalog.js';
 import { emptyDraft, fromTarget, nameProblem, targetArn, toTarget, type Draft } from './draft.js';
+import { EVENTS_PRINCIPAL, grantInvoke, isFunctionArn } from './invoke-permission.js';
 import { StepDetail } from './step-detail.js';
 import { patternProblem, StepPattern } from './step-pattern.js';
 import { StepTags } from './step-tags.js';
@@ -16,7 +19,8 @@ const steps = ['Define rule detail', 'Build event pattern', 'Select target(s)', 
  * The create-rule wizard, the guide's steps in order. "Next" is refused while the step has a
  * problem (a taken or malformed name, an invalid pattern, a target without a resource); "Create
  * rule" writes PutRule then PutTargets (editing also removes the targets that were dropped, and
- * sets the rule's tags with TagResource / UntagResource).
+ * sets the rule's tags with TagResource / UntagResource). In between, as AWS's console does, each
+ * Lambda function target's policy is made to let EventBridge invoke it for this rule.
  */
 export function RuleWizard({ edit }: { edit?: { bus: string; name: string } }) {
   const { region, account } = useSession();
@@ -86,6 +90,10 @@ export function RuleWizard({ edit }: { edit?: { bus: string; name: string } }) {
         if (removedKeys.length > 0) await eventbridge('UntagResource', { ResourceARN: RuleArn, TagKeys: removedKeys });
         if (draft.tags.length > 0) await eventbridge('TagResource', { ResourceARN: RuleArn, Tags: draft.tags.map((t) => ({ Key: t.key, Value: t.value })) });
       }
+      // Before PutTargets: an event matched while the target exists without the permission would
+      // fail at once with NO_PERMISSIONS (not retried). One function after another, so that two
+      // targets on the same function see each other's statement.
+      for (const t of targets) if (isFunctionArn(t.Arn)) await allowEventBridge(t.Arn, RuleArn, t.Id);
       const dropped = originalTargets.filter((id) => !targets.some((t) => t.Id === id));
       if (dropped.length > 0) await eventbridge('RemoveTargets', { Rule: draft.name, EventBusName: draft.bus, Ids: dropped });
       const result = await eventbridge<{ FailedEntryCount?: number; FailedEntries?: { TargetId: string; ErrorMessage: string }[] }>('PutTargets', {
@@ -151,6 +159,17 @@ export function RuleWizard({ edit }: { edit?: { bus: string; name: string } }) {
   );
 }
 
+/** grantInvoke with the Lambda API; a failure says which target it was for (the rule itself is saved). */
+async function allowEventBridge(functionArn: string, ruleArn: string, targetId: string): Promise<void> {
+  try {
+    await grantInvoke({ getPolicy, addPermission }, functionArn, ruleArn, targetId);
+  } catch (e) {
+    const why = `target ${targetId}: EventBridge could not be given permission to invoke the function, so the rule's targets were not saved`;
+    if (e instanceof ApiError) throw new ApiError(e.code, `${e.message} (${why})`, e.status);
+    throw e;
+  }
+}
+
 /** Step 5: everything that will be written, each part with an Edit that jumps back. */
 function Review({ draft, region, account, onEdit }: { draft: Draft; region: string; account: string; onEdit: (step: number) => void }) {
   const section = (title: string, step: number) => (
@@ -185,6 +204,11 @@ function Review({ draft, region, account, onEdit }: { draft: Draft; region: stri
           </li>
         ))}
       </ul>
+      {draft.targets.some((t) => isFunctionArn(targetArn(t, region, account))) && (
+        <p class="hint" data-testid="review-lambda-permission">
+          Saving the rule lets EventBridge ({EVENTS_PRINCIPAL}) invoke each Lambda function for this rule, through a statement in the function's resource-based policy.
+        </p>
+      )}
       {section('Step 4: Configure tags', 3)}
       <p>{draft.tags.length ? draft.tags.map((t) => `${t.key}=${t.value}`).join(', ') : 'No tags'}</p>
     </section>

@@ -62,6 +62,11 @@ export function StepTargets({ draft, set }: { draft: Draft; set: (p: Partial<Dra
                 <option key={c} value={c} />
               ))}
             </datalist>
+            {t.kind === 'lambda' && (
+              <span class="hint" data-testid="lambda-permission-note">
+                EventBridge will be allowed to invoke this function: the rule is added to its resource-based policy.
+              </span>
+            )}
           </label>
           <details>
             <summary>Additional settings</summary>
