@@ -107,11 +107,19 @@ export async function applyInit(spec: InitSpec, world: InitWorld): Promise<strin
       const targets = (rule.targets ?? []).map((t) => toTarget(t, world));
       for (const t of targets) {
         if (!isFunctionArn(t.Arn!) || !world.services.includes('lambda')) continue;
+        const fn = t.Arn!.slice(t.Arn!.lastIndexOf(':function:') + 10);
         const outcome = await grantInvoke(functions, t.Arn!, RuleArn!, t.Id!).catch((err: unknown) => {
+          // A function made later (by the user's own deploy step) is a target PutTargets takes, as
+          // on AWS; it is said, and its permission is then the user's to add.
+          if ((err as { name?: string }).name === 'ResourceNotFoundException') return 'missing' as const;
           const e = fromSdkError(world.endpoint, err);
           throw new CliError(`--init: rule ${rule.name}, target ${t.Id}: EventBridge could not be given permission to invoke ${t.Arn}: ${e.message}`, e.exitCode, e.hint);
         });
-        done.push(`permission for rule ${rule.name} to invoke ${t.Arn!.slice(t.Arn!.lastIndexOf(':function:') + 10)}${outcome === 'present' ? ' (exists)' : ''}`);
+        done.push(
+          outcome === 'missing'
+            ? `no permission for rule ${rule.name} to invoke ${fn}: no such function yet (its deliveries fail until it exists and allows the rule)`
+            : `permission for rule ${rule.name} to invoke ${fn}${outcome === 'present' ? ' (exists)' : ''}`,
+        );
       }
       if (targets.length > 0) {
         const result = await events.send(new PutTargetsCommand({ Rule: rule.name, EventBusName: bus, Targets: targets }));

@@ -69,6 +69,11 @@ test('init: Lambda targets are given the permission once; the rules deliver', { 
       return s.length === 2 && !s.includes('pending') ? s : undefined;
     });
     assert.deepEqual(statuses, ['delivered', 'delivered']);
+
+    // A function the user deploys later: still a target (PutTargets takes it, as on AWS); the start says it has no permission.
+    const later = await applyInit({ ...spec, functions: [], rules: [{ name: 'to-later', pattern: { source: ['init.later'] }, targets: [{ id: 'later', function: 'deployed-later' }] }] }, world);
+    assert.ok(later.some((l) => l.startsWith('no permission for rule to-later to invoke deployed-later: no such function yet')), later.join('\n'));
+    assert.ok(later.includes('rule to-later on bus default → later'), later.join('\n'));
   } finally {
     lambda.destroy();
     eb.destroy();

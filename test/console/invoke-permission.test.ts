@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddPermissionRequest } from '@aws-sdk/client-lambda';
-import type { PolicyStatement } from '../../console/src/api/lambda.js';
+import type { PolicyStatement } from '../../console/src/api/lambda-policy.js';
 import { allowsRule, grantInvoke, statementId, type PolicyApi } from '../../console/src/wizard/invoke-permission.js';
 import { statementId as cliStatementId } from '../../src/cli/init-permission.js';
 import { allowsService, statementFor } from '../../src/core/lambda/function-policy.js';

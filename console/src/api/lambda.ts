@@ -1,5 +1,6 @@
 import { toBase64 } from './base64.js';
 import { ApiError, send } from './http.js';
+import type { PolicyStatement } from './lambda-policy.js';
 
 /** Lambda over its REST-JSON protocol (`/2015-03-31/functions/…`), signed for service `lambda`. */
 export interface FunctionConfig {
@@ -97,14 +98,6 @@ export async function functionPackage(location: string): Promise<Uint8Array> {
   return new Uint8Array(await res.arrayBuffer());
 }
 
-/** One statement of a function's resource-based policy, as GetPolicy returns it. */
-export interface PolicyStatement {
-  Sid: string;
-  Effect: string;
-  Principal: '*' | { Service?: string | string[]; AWS?: string | string[] };
-  Action: string | string[];
-  Condition?: Record<string, Record<string, string>>;
-}
 
 /**
  * GetPolicy's statements; none when the function has no policy yet. Lambda answers that with the

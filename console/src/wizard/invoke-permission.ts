@@ -1,4 +1,4 @@
-import type { PolicyStatement } from '../api/lambda.js';
+import type { PolicyStatement } from '../api/lambda-policy.js';
 
 /**
  * Lambda targets need the function's resource-based policy to let EventBridge in. AWS's console
