@@ -80,11 +80,12 @@ async function start(args: string[], healthPath: string, port: number, after?: (
   return { ready, stop: s.ms, code: s.code };
 }
 
-const BARE = `require('node:http').createServer((q, s) => s.end('ok')).listen(${'PORT'}, '127.0.0.1'); process.on('SIGTERM', () => process.exit(0));`;
+/** A bare node:http server on `port`, as a `node -e` script. */
+const bare = (port: number) => `require('node:http').createServer((q, s) => s.end('ok')).listen(${port}, '127.0.0.1'); process.on('SIGTERM', () => process.exit(0));`;
 
 async function baseline(): Promise<Run> {
   const port = await freePort();
-  return start(['-e', BARE.replace('PORT', String(port))], '/', port);
+  return start(['-e', bare(port)], '/', port);
 }
 
 async function events(url: string, op: string, body: unknown): Promise<void> {
