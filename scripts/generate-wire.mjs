@@ -157,6 +157,8 @@ function generate(service, entry) {
       o.input = op.input.shape;
     }
     if (op.output) o.output = op.output.shape;
+    // REST outputs bind members to the status code, headers and payload: the writer needs them.
+    if (op.output && meta.protocol === 'rest-json') json.visit(op.output.shape);
     if (meta.protocol === 'rest-json') o.http = { method: op.http.method, uri: op.http.requestUri, status: op.http.responseCode ?? 200 };
     o.errors = (op.errors ?? []).map((e) => e.shape).sort();
     for (const e of o.errors) {
@@ -190,7 +192,7 @@ function generate(service, entry) {
   text += `export interface ${ucfirst(camel)}Operations {\n`;
   for (const [name, o] of Object.entries(operations)) {
     const input = o.input ? `sdk.${o.input}` : 'Record<string, never>';
-    const output = o.output ? `sdk.${o.output}` : 'void';
+    const output = o.output ? `sdk.${o.output}` : 'object | void';
     text += `  ${name}(ctx: RequestContext, input: ${input}): Promise<${output}>;\n`;
   }
   text += '}\n';

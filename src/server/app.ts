@@ -14,10 +14,8 @@ import { SqliteEc2Store } from '../storage/sqlite/sqlite-ec2-store.js';
 import { SqliteStore } from '../storage/sqlite/sqlite-store.js';
 import type { Store } from '../storage/store.js';
 import { createEc2FaultsHandler, faultsPath } from '../wire/control/ec2-faults-handler.js';
-import { createEc2QueryHandler } from '../wire/ec2-query/ec2-query-handler.js';
-import { errorXml } from '../wire/ec2-query/xml.js';
-import { createEventsHandler } from '../wire/json11/events-handler.js';
-import { json11Error } from '../wire/json11/json11-protocol.js';
+import { createEc2QueryHandler, ec2Error, EC2_QUERY_VERSION } from '../wire/services/ec2.js';
+import { createEventsHandler, eventsError } from '../wire/services/events.js';
 import { ConfigError, databasePath, isLoopback, type Config } from './config.js';
 import { ControlApi } from './control-api.js';
 import { loadCredentials } from './credentials-file.js';
@@ -223,12 +221,12 @@ function registerServices(registry: ServiceRegistry, deps: { events: EventsServi
     signingName: 'events',
     targetPrefixes: ['AWSEvents'],
     handler: createEventsHandler(deps.events, (err) => deps.log(`events: internal error: ${(err as Error).stack ?? String(err)}`)),
-    renderError: json11Error,
+    renderError: eventsError,
   });
   registry.register({
     signingName: 'ec2',
-    queryVersions: ['2016-11-15'],
+    queryVersions: [EC2_QUERY_VERSION],
     handler: createEc2QueryHandler(deps.ec2, { onInternalError: (err) => deps.log(`ec2: internal error: ${(err as Error).stack ?? String(err)}`) }),
-    renderError: (ctx, err) => ({ status: err.status, headers: { 'content-type': 'text/xml;charset=UTF-8' }, body: errorXml(err.code, err.message, ctx.requestId) }),
+    renderError: ec2Error,
   });
 }

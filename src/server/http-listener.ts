@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../core/shared/clock.js';
 import type { RequestContext } from '../core/shared/request-context.js';
 import { ServiceError } from '../core/shared/service-error.js';
-import { json11Error } from '../wire/json11/json11-protocol.js';
+import { eventsError as json11Error } from '../wire/services/events.js';
 import type { WireResponse } from '../wire/service-handler.js';
 import { parseAuthorization } from '../wire/sigv4/authorization.js';
 import { authenticate, type AuthOptions } from '../wire/sigv4/authenticate.js';

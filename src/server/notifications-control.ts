@@ -3,8 +3,8 @@ import { isServiceError } from '../core/shared/service-error.js';
 import type { SnsDeliveryLog } from '../delivery/sns/delivery-log.js';
 import type { Mailbox } from '../delivery/sns/mail.js';
 import type { Outbox } from '../delivery/sns/outbox.js';
-import { SNS_NAMESPACE } from '../wire/sns/sns-handler.js';
-import { queryError, queryResponse } from '../wire/query/query-xml.js';
+import { queryError, queryResponse } from '../wire/protocols/query.js';
+import { SNS_NAMESPACE } from '../wire/services/sns.js';
 import type { ServiceHandler, WireResponse } from '../wire/service-handler.js';
 
 export const SNS_PUBLIC = '/_amiwatch/sns/public';

@@ -7,7 +7,7 @@ import { ec2Options } from '../../src/core/ec2/options.js';
 import { systemClock } from '../../src/core/shared/clock.js';
 import { cryptoRandom } from '../../src/core/shared/random.js';
 import { MemoryEc2Store } from '../../src/storage/memory/memory-ec2-store.js';
-import { createEc2QueryHandler } from '../../src/wire/ec2-query/ec2-query-handler.js';
+import { createEc2QueryHandler } from '../../src/wire/services/ec2.js';
 import { ACCOUNT, RecordingSink } from './helpers.js';
 import { serve, type TestServer } from './http-harness.js';
 import { awsCliEnv, awsCliSkip as skip, awsCliV2 as AWS } from '../support/aws-cli.js';

@@ -5,13 +5,11 @@ import { Ec2Service } from '../../src/core/ec2/ec2-service.js';
 import { ManualClock } from '../../src/core/shared/clock.js';
 import { seededRandom } from '../../src/core/shared/random.js';
 import { MemoryEc2Store } from '../../src/storage/memory/memory-ec2-store.js';
-import { createEc2QueryHandler } from '../../src/wire/ec2-query/ec2-query-handler.js';
-import { decode, parseForm } from '../../src/wire/ec2-query/form-params.js';
-import { inputSpecs } from '../../src/wire/ec2-query/input-specs.js';
+import { createEc2QueryHandler, ec2Input } from '../../src/wire/services/ec2.js';
 import { ctx, harness, RecordingSink } from './helpers.js';
 
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', parseTagValue: false });
-const form = (action: string, body: string) => decode(parseForm(body), inputSpecs[action]!);
+const form = (action: string, body: string) => ec2Input(action, body);
 
 describe('ec2 query decoding', () => {
   it('lists are 1-based and flattened, in index order, gaps allowed; spaces as + or %20', () => {

@@ -8,7 +8,7 @@ import { Ec2Service } from '../../src/core/ec2/ec2-service.js';
 import { ManualClock } from '../../src/core/shared/clock.js';
 import { seededRandom } from '../../src/core/shared/random.js';
 import { MemoryEc2Store } from '../../src/storage/memory/memory-ec2-store.js';
-import { createEc2QueryHandler } from '../../src/wire/ec2-query/ec2-query-handler.js';
+import { createEc2QueryHandler } from '../../src/wire/services/ec2.js';
 import { ACCOUNT, RecordingSink } from './helpers.js';
 import { serve, type TestServer } from './http-harness.js';
 

@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { App } from '../../src/server/app.js';
-import { supportedEc2Actions } from '../../src/wire/ec2-query/ec2-query-handler.js';
+import { supportedEc2Actions } from '../../src/wire/services/ec2.js';
 import { startTestServer } from '../e2e/helpers.js';
 import { assertEc2Error, auth, form, FORM, fuzzOptions, index, internalErrors, oddKeys, parseXml } from './fuzz-support.js';
 

@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { App } from '../../src/server/app.js';
-import { eventsShapes } from '../../src/wire/json11/events-shapes.js';
+import { eventsModel } from '../../src/wire/generated/events.js';
 import { startTestServer } from '../e2e/helpers.js';
 
 /**
@@ -17,7 +17,7 @@ before(async () => {
 after(() => app.close());
 
 const AUTH = 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/events/aws4_request, SignedHeaders=host, Signature=00';
-const operations = Object.keys(eventsShapes);
+const operations = Object.keys(eventsModel.operations);
 
 /** Values shaped like the real inputs often enough to get past the first check. */
 const member = fc.oneof(

@@ -114,8 +114,8 @@ export interface Ec2Operations {
   DisableImage(ctx: RequestContext, input: sdk.DisableImageRequest): Promise<sdk.DisableImageResult>;
   DescribeImages(ctx: RequestContext, input: sdk.DescribeImagesRequest): Promise<sdk.DescribeImagesResult>;
   DescribeImageAttribute(ctx: RequestContext, input: sdk.DescribeImageAttributeRequest): Promise<sdk.ImageAttribute>;
-  ModifyImageAttribute(ctx: RequestContext, input: sdk.ModifyImageAttributeRequest): Promise<void>;
-  CreateTags(ctx: RequestContext, input: sdk.CreateTagsRequest): Promise<void>;
-  DeleteTags(ctx: RequestContext, input: sdk.DeleteTagsRequest): Promise<void>;
+  ModifyImageAttribute(ctx: RequestContext, input: sdk.ModifyImageAttributeRequest): Promise<object | void>;
+  CreateTags(ctx: RequestContext, input: sdk.CreateTagsRequest): Promise<object | void>;
+  DeleteTags(ctx: RequestContext, input: sdk.DeleteTagsRequest): Promise<object | void>;
   DescribeTags(ctx: RequestContext, input: sdk.DescribeTagsRequest): Promise<sdk.DescribeTagsResult>;
 }

@@ -198,16 +198,16 @@ export const eventsModel: ServiceModel = {
 /** The operations amiwatch serves for EventBridge, typed with @aws-sdk/client-eventbridge's own shapes. */
 export interface EventsOperations {
   CreateEventBus(ctx: RequestContext, input: sdk.CreateEventBusRequest): Promise<sdk.CreateEventBusResponse>;
-  DeleteEventBus(ctx: RequestContext, input: sdk.DeleteEventBusRequest): Promise<void>;
+  DeleteEventBus(ctx: RequestContext, input: sdk.DeleteEventBusRequest): Promise<object | void>;
   DescribeEventBus(ctx: RequestContext, input: sdk.DescribeEventBusRequest): Promise<sdk.DescribeEventBusResponse>;
   ListEventBuses(ctx: RequestContext, input: sdk.ListEventBusesRequest): Promise<sdk.ListEventBusesResponse>;
   UpdateEventBus(ctx: RequestContext, input: sdk.UpdateEventBusRequest): Promise<sdk.UpdateEventBusResponse>;
   PutRule(ctx: RequestContext, input: sdk.PutRuleRequest): Promise<sdk.PutRuleResponse>;
   DescribeRule(ctx: RequestContext, input: sdk.DescribeRuleRequest): Promise<sdk.DescribeRuleResponse>;
   ListRules(ctx: RequestContext, input: sdk.ListRulesRequest): Promise<sdk.ListRulesResponse>;
-  DeleteRule(ctx: RequestContext, input: sdk.DeleteRuleRequest): Promise<void>;
-  EnableRule(ctx: RequestContext, input: sdk.EnableRuleRequest): Promise<void>;
-  DisableRule(ctx: RequestContext, input: sdk.DisableRuleRequest): Promise<void>;
+  DeleteRule(ctx: RequestContext, input: sdk.DeleteRuleRequest): Promise<object | void>;
+  EnableRule(ctx: RequestContext, input: sdk.EnableRuleRequest): Promise<object | void>;
+  DisableRule(ctx: RequestContext, input: sdk.DisableRuleRequest): Promise<object | void>;
   PutTargets(ctx: RequestContext, input: sdk.PutTargetsRequest): Promise<sdk.PutTargetsResponse>;
   RemoveTargets(ctx: RequestContext, input: sdk.RemoveTargetsRequest): Promise<sdk.RemoveTargetsResponse>;
   ListTargetsByRule(ctx: RequestContext, input: sdk.ListTargetsByRuleRequest): Promise<sdk.ListTargetsByRuleResponse>;
@@ -217,6 +217,6 @@ export interface EventsOperations {
   TagResource(ctx: RequestContext, input: sdk.TagResourceRequest): Promise<sdk.TagResourceResponse>;
   UntagResource(ctx: RequestContext, input: sdk.UntagResourceRequest): Promise<sdk.UntagResourceResponse>;
   ListTagsForResource(ctx: RequestContext, input: sdk.ListTagsForResourceRequest): Promise<sdk.ListTagsForResourceResponse>;
-  PutPermission(ctx: RequestContext, input: sdk.PutPermissionRequest): Promise<void>;
-  RemovePermission(ctx: RequestContext, input: sdk.RemovePermissionRequest): Promise<void>;
+  PutPermission(ctx: RequestContext, input: sdk.PutPermissionRequest): Promise<object | void>;
+  RemovePermission(ctx: RequestContext, input: sdk.RemovePermissionRequest): Promise<object | void>;
 }

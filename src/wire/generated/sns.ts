@@ -145,20 +145,20 @@ export const snsModel: ServiceModel = {
 /** The operations amiwatch serves for SNS, typed with @aws-sdk/client-sns's own shapes. */
 export interface SnsOperations {
   CreateTopic(ctx: RequestContext, input: sdk.CreateTopicInput): Promise<sdk.CreateTopicResponse>;
-  DeleteTopic(ctx: RequestContext, input: sdk.DeleteTopicInput): Promise<void>;
+  DeleteTopic(ctx: RequestContext, input: sdk.DeleteTopicInput): Promise<object | void>;
   ListTopics(ctx: RequestContext, input: sdk.ListTopicsInput): Promise<sdk.ListTopicsResponse>;
   GetTopicAttributes(ctx: RequestContext, input: sdk.GetTopicAttributesInput): Promise<sdk.GetTopicAttributesResponse>;
-  SetTopicAttributes(ctx: RequestContext, input: sdk.SetTopicAttributesInput): Promise<void>;
+  SetTopicAttributes(ctx: RequestContext, input: sdk.SetTopicAttributesInput): Promise<object | void>;
   TagResource(ctx: RequestContext, input: sdk.TagResourceRequest): Promise<sdk.TagResourceResponse>;
   UntagResource(ctx: RequestContext, input: sdk.UntagResourceRequest): Promise<sdk.UntagResourceResponse>;
   ListTagsForResource(ctx: RequestContext, input: sdk.ListTagsForResourceRequest): Promise<sdk.ListTagsForResourceResponse>;
   Subscribe(ctx: RequestContext, input: sdk.SubscribeInput): Promise<sdk.SubscribeResponse>;
   ConfirmSubscription(ctx: RequestContext, input: sdk.ConfirmSubscriptionInput): Promise<sdk.ConfirmSubscriptionResponse>;
-  Unsubscribe(ctx: RequestContext, input: sdk.UnsubscribeInput): Promise<void>;
+  Unsubscribe(ctx: RequestContext, input: sdk.UnsubscribeInput): Promise<object | void>;
   ListSubscriptions(ctx: RequestContext, input: sdk.ListSubscriptionsInput): Promise<sdk.ListSubscriptionsResponse>;
   ListSubscriptionsByTopic(ctx: RequestContext, input: sdk.ListSubscriptionsByTopicInput): Promise<sdk.ListSubscriptionsByTopicResponse>;
   GetSubscriptionAttributes(ctx: RequestContext, input: sdk.GetSubscriptionAttributesInput): Promise<sdk.GetSubscriptionAttributesResponse>;
-  SetSubscriptionAttributes(ctx: RequestContext, input: sdk.SetSubscriptionAttributesInput): Promise<void>;
+  SetSubscriptionAttributes(ctx: RequestContext, input: sdk.SetSubscriptionAttributesInput): Promise<object | void>;
   Publish(ctx: RequestContext, input: sdk.PublishInput): Promise<sdk.PublishResponse>;
   PublishBatch(ctx: RequestContext, input: sdk.PublishBatchInput): Promise<sdk.PublishBatchResponse>;
 }

@@ -204,12 +204,12 @@ export interface SqsOperations {
   CreateQueue(ctx: RequestContext, input: sdk.CreateQueueRequest): Promise<sdk.CreateQueueResult>;
   GetQueueUrl(ctx: RequestContext, input: sdk.GetQueueUrlRequest): Promise<sdk.GetQueueUrlResult>;
   ListQueues(ctx: RequestContext, input: sdk.ListQueuesRequest): Promise<sdk.ListQueuesResult>;
-  DeleteQueue(ctx: RequestContext, input: sdk.DeleteQueueRequest): Promise<void>;
-  PurgeQueue(ctx: RequestContext, input: sdk.PurgeQueueRequest): Promise<void>;
+  DeleteQueue(ctx: RequestContext, input: sdk.DeleteQueueRequest): Promise<object | void>;
+  PurgeQueue(ctx: RequestContext, input: sdk.PurgeQueueRequest): Promise<object | void>;
   GetQueueAttributes(ctx: RequestContext, input: sdk.GetQueueAttributesRequest): Promise<sdk.GetQueueAttributesResult>;
-  SetQueueAttributes(ctx: RequestContext, input: sdk.SetQueueAttributesRequest): Promise<void>;
-  TagQueue(ctx: RequestContext, input: sdk.TagQueueRequest): Promise<void>;
-  UntagQueue(ctx: RequestContext, input: sdk.UntagQueueRequest): Promise<void>;
+  SetQueueAttributes(ctx: RequestContext, input: sdk.SetQueueAttributesRequest): Promise<object | void>;
+  TagQueue(ctx: RequestContext, input: sdk.TagQueueRequest): Promise<object | void>;
+  UntagQueue(ctx: RequestContext, input: sdk.UntagQueueRequest): Promise<object | void>;
   ListQueueTags(ctx: RequestContext, input: sdk.ListQueueTagsRequest): Promise<sdk.ListQueueTagsResult>;
   ListDeadLetterSourceQueues(ctx: RequestContext, input: sdk.ListDeadLetterSourceQueuesRequest): Promise<sdk.ListDeadLetterSourceQueuesResult>;
   StartMessageMoveTask(ctx: RequestContext, input: sdk.StartMessageMoveTaskRequest): Promise<sdk.StartMessageMoveTaskResult>;
@@ -218,8 +218,8 @@ export interface SqsOperations {
   SendMessage(ctx: RequestContext, input: sdk.SendMessageRequest): Promise<sdk.SendMessageResult>;
   SendMessageBatch(ctx: RequestContext, input: sdk.SendMessageBatchRequest): Promise<sdk.SendMessageBatchResult>;
   ReceiveMessage(ctx: RequestContext, input: sdk.ReceiveMessageRequest): Promise<sdk.ReceiveMessageResult>;
-  DeleteMessage(ctx: RequestContext, input: sdk.DeleteMessageRequest): Promise<void>;
+  DeleteMessage(ctx: RequestContext, input: sdk.DeleteMessageRequest): Promise<object | void>;
   DeleteMessageBatch(ctx: RequestContext, input: sdk.DeleteMessageBatchRequest): Promise<sdk.DeleteMessageBatchResult>;
-  ChangeMessageVisibility(ctx: RequestContext, input: sdk.ChangeMessageVisibilityRequest): Promise<void>;
+  ChangeMessageVisibility(ctx: RequestContext, input: sdk.ChangeMessageVisibilityRequest): Promise<object | void>;
   ChangeMessageVisibilityBatch(ctx: RequestContext, input: sdk.ChangeMessageVisibilityBatchRequest): Promise<sdk.ChangeMessageVisibilityBatchResult>;
 }

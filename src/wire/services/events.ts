@@ -1,13 +1,15 @@
 import type { EventsService } from '../../core/events/events-service.js';
 import { testEventPattern } from '../../core/events/test-event-pattern.js';
-import type { ServiceHandler, WireRequest } from '../service-handler.js';
-import { eventsShapes } from './events-shapes.js';
-import { createJson11Handler, type Json11Operation } from './json11-protocol.js';
+import { ServiceError } from '../../core/shared/service-error.js';
+import { dispatch, type DispatchOptions } from '../dispatch.js';
+import { eventsModel, type EventsOperations } from '../generated/events.js';
+import { jsonProtocol } from '../protocols/json.js';
+import type { ServiceHandler } from '../service-handler.js';
 
-/** EventBridge's operation table: `X-Amz-Target: AWSEvents.<Operation>` → the domain. */
-export function createEventsHandler(events: EventsService, onInternalError?: (err: unknown, request: WireRequest) => void): ServiceHandler {
+/** EventBridge's operations (`X-Amz-Target: AWSEvents.<Operation>`) bound to the domain. */
+export function eventsOperations(events: EventsService): EventsOperations {
   const { buses, rules, targets, tags, permissions, ingestion } = events;
-  const operations: Record<string, Json11Operation> = {
+  return {
     CreateEventBus: (ctx, input) => buses.createEventBus(ctx, input),
     DeleteEventBus: (ctx, input) => buses.deleteEventBus(ctx, input),
     DescribeEventBus: (ctx, input) => buses.describeEventBus(ctx, input),
@@ -24,12 +26,25 @@ export function createEventsHandler(events: EventsService, onInternalError?: (er
     ListTargetsByRule: (ctx, input) => targets.listTargetsByRule(ctx, input),
     ListRuleNamesByTarget: (ctx, input) => targets.listRuleNamesByTarget(ctx, input),
     PutEvents: (ctx, input) => ingestion.putEvents(ctx, input),
-    TestEventPattern: (_ctx, input) => testEventPattern(input),
+    TestEventPattern: async (_ctx, input) => testEventPattern(input),
     TagResource: (ctx, input) => tags.tagResource(ctx, input),
     UntagResource: (ctx, input) => tags.untagResource(ctx, input),
     ListTagsForResource: (ctx, input) => tags.listTagsForResource(ctx, input),
     PutPermission: (ctx, input) => permissions.putPermission(ctx, input),
     RemovePermission: (ctx, input) => permissions.removePermission(ctx, input),
   };
-  return createJson11Handler({ targetPrefix: 'AWSEvents', operations, shapes: eventsShapes, ...(onInternalError && { onInternalError }) });
 }
+
+/** EventBridge over AWS JSON 1.1, with the model's constraints checked (ValidationException). */
+export const eventsProtocol = jsonProtocol(eventsModel, {
+  check: () => 'full',
+  unknownOperation: (target) => new ServiceError('UnknownOperationException', target ? `Operation ${target} is not supported.` : 'Missing X-Amz-Target header.'),
+  malformed: (detail) => new ServiceError('SerializationException', `Malformed JSON in the request body: ${detail}`),
+  internalError: () => new ServiceError('InternalException', 'An internal error occurred.', 500),
+});
+
+export const createEventsHandler = (events: EventsService, onInternalError?: DispatchOptions['onInternalError']): ServiceHandler =>
+  dispatch(eventsProtocol, eventsOperations(events), { ...(onInternalError && { onInternalError }) });
+
+/** Errors found before EventBridge's handler runs (authentication, body limit), in its protocol. */
+export const eventsError = eventsProtocol.error;

@@ -1,0 +1,170 @@
+import { ServiceError } from '../../core/shared/service-error.js';
+import type { ServiceModel, ShapeModel } from './service-model.js';
+
+/**
+ * Reads a parsed JSON body into an operation's input shape, as AWS's JSON front ends do before
+ * the operation runs:
+ *  - a member of the wrong JSON type → SerializationException (the body cannot be read into the
+ *    shape);
+ *  - in `full` mode, missing required members, lengths, ranges, patterns and enums →
+ *    ValidationException "N validation error(s) detected: Value … at '…' failed to satisfy
+ *    constraint: …", every violation listed (EventBridge's texts, test/e2e/sdk-rules.test.ts);
+ *  - in `types` mode only the types are checked: services that check values in their own words
+ *    (SQS, Lambda) keep doing so; `none` leaves the (object) body to the operation.
+ * Unknown members and JSON nulls are dropped, as AWS's deserializer ignores them; timestamps
+ * (epoch seconds, or ISO 8601) become Dates. The value is read in place (it was parsed for this
+ * request alone).
+ */
+export type JsonCheck = 'full' | 'types' | 'none';
+
+export function readJsonInput(model: ServiceModel, shape: string | undefined, value: unknown, check: JsonCheck): Record<string, unknown> {
+  if (shape === undefined) return {};
+  if (check === 'none') return value as Record<string, unknown>;
+  const violations: string[] = [];
+  const reader = new Reader(model.shapes, check, violations);
+  const out = reader.read(shape, value, '') as Record<string, unknown>;
+  if (violations.length > 0) {
+    const n = violations.length;
+    throw new ServiceError('ValidationException', `${n} validation error${n > 1 ? 's' : ''} detected: ${violations.join('; ')}`);
+  }
+  return out;
+}
+
+const serialization = (message: string) => new ServiceError('SerializationException', message);
+const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
+const isObject = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === 'object' && !Array.isArray(x);
+const patterns = new Map<string, RegExp>();
+
+class Reader {
+  constructor(
+    private readonly shapes: ServiceModel['shapes'],
+    private readonly check: JsonCheck,
+    private readonly violations: string[],
+  ) {}
+
+  read(name: string, value: unknown, path: string): unknown {
+    const shape = this.shapes[name]!;
+    switch (shape.t) {
+      case 'string':
+        if (typeof value !== 'string') throw serialization(`Expected a string for ${path || 'input'}, got ${jsonType(value)}.`);
+        if (this.check === 'full') this.string(shape, value, path);
+        return value;
+      case 'blob':
+        if (typeof value !== 'string') throw serialization(`Expected a string for ${path || 'input'}, got ${jsonType(value)}.`);
+        return value;
+      case 'integer':
+      case 'long':
+        if (typeof value !== 'number' || !Number.isInteger(value)) throw serialization(`Expected an integer for ${path}, got ${jsonType(value)}.`);
+        this.range(shape, value, path);
+        return value;
+      case 'double':
+      case 'float':
+        if (typeof value !== 'number') throw serialization(`Expected a number for ${path}, got ${jsonType(value)}.`);
+        this.range(shape, value, path);
+        return value;
+      case 'boolean':
+        if (typeof value !== 'boolean') throw serialization(`Expected a boolean for ${path}, got ${jsonType(value)}.`);
+        return value;
+      case 'timestamp':
+        return this.timestamp(value, path);
+      case 'list':
+        return this.list(shape, value, path);
+      case 'map':
+        return this.map(shape, value, path);
+      case 'structure':
+        return this.structure(shape, value, path);
+    }
+  }
+
+  private violation(value: unknown, path: string, constraint: string): void {
+    this.violations.push(`Value ${show(value)} at '${path}' failed to satisfy constraint: ${constraint}`);
+  }
+
+  private string(shape: Extract<ShapeModel, { t: 'string' }>, value: string, path: string): void {
+    if (shape.enum && !shape.enum.includes(value)) this.violation(value, path, `Member must satisfy enum value set: [${shape.enum.join(', ')}]`);
+    this.length(shape, value.length, value, path);
+    if (shape.pattern !== undefined && !compiled(shape.pattern, shape.flags).test(value)) {
+      this.violation(value, path, `Member must satisfy regular expression pattern: ${shape.pattern}`);
+    }
+  }
+
+  private length(shape: { min?: number; max?: number }, length: number, value: unknown, path: string): void {
+    if (this.check !== 'full') return;
+    if (shape.min !== undefined && length < shape.min) this.violation(value, path, `Member must have length greater than or equal to ${shape.min}`);
+    if (shape.max !== undefined && length > shape.max) this.violation(value, path, `Member must have length less than or equal to ${shape.max}`);
+  }
+
+  private range(shape: { min?: number; max?: number }, value: number, path: string): void {
+    if (this.check !== 'full') return;
+    if (shape.min !== undefined && value < shape.min) this.violation(value, path, `Member must have value greater than or equal to ${shape.min}`);
+    if (shape.max !== undefined && value > shape.max) this.violation(value, path, `Member must have value less than or equal to ${shape.max}`);
+  }
+
+  private timestamp(value: unknown, path: string): Date {
+    // JSON protocols send epoch seconds; an ISO 8601 string is accepted as AWS's parser does.
+    const ms = typeof value === 'number' ? value * 1000 : typeof value === 'string' ? Date.parse(value) : NaN;
+    if (!Number.isFinite(ms)) throw serialization(`Expected a timestamp for ${path}, got ${jsonType(value)}.`);
+    return new Date(ms);
+  }
+
+  private list(shape: Extract<ShapeModel, { t: 'list' }>, value: unknown, path: string): unknown[] {
+    if (!Array.isArray(value)) throw serialization(`Expected a list for ${path}, got ${jsonType(value)}.`);
+    this.length(shape, value.length, value, path);
+    for (let i = 0; i < value.length; i++) value[i] = this.read(shape.member, value[i], `${path}.${i + 1}.member`);
+    return value;
+  }
+
+  private map(shape: Extract<ShapeModel, { t: 'map' }>, value: unknown, path: string): Record<string, unknown> {
+    if (!isObject(value)) throw serialization(`Expected a map for ${path}, got ${jsonType(value)}.`);
+    const out: Record<string, unknown> = {};
+    const entries = Object.entries(value);
+    this.length(shape, entries.length, value, path);
+    for (const [k, item] of entries) {
+      this.read(shape.key, k, `${path}.key`);
+      out[k] = this.read(shape.value, item, `${path}.${k}.value`);
+    }
+    return out;
+  }
+
+  private structure(shape: Extract<ShapeModel, { t: 'structure' }>, value: unknown, path: string): Record<string, unknown> {
+    if (!isObject(value)) throw serialization(`Expected an object for ${path || 'the request body'}, got ${jsonType(value)}.`);
+    const prefix = path ? `${path}.` : '';
+    if (this.check === 'full') {
+      for (const name of shape.required ?? []) {
+        if (value[name] === undefined || value[name] === null) this.violations.push(`Value null at '${prefix}${lowerFirst(name)}' failed to satisfy constraint: Member must not be null`);
+      }
+    }
+    for (const name in value) {
+      const member = Object.hasOwn(shape.members, name) ? shape.members[name] : undefined;
+      const item = value[name];
+      // A JSON null is an absent member for AWS's deserializer; unknown members are ignored.
+      if (item === null || !member || member.location !== undefined) {
+        delete value[name];
+        continue;
+      }
+      value[name] = this.read(member.shape, item, `${prefix}${lowerFirst(name)}`);
+    }
+    return value;
+  }
+}
+
+/** Model patterns are whole-value matches (AWS's validators anchor them). */
+function compiled(pattern: string, flags = ''): RegExp {
+  const key = `${flags}/${pattern}`;
+  let re = patterns.get(key);
+  if (!re) patterns.set(key, (re = new RegExp(`^(?:${pattern})$`, flags)));
+  return re;
+}
+
+function show(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'string') return `'${value}'`;
+  if (Array.isArray(value)) return `'[${value.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(', ')}]'`;
+  return `'${JSON.stringify(value)}'`;
+}
+
+function jsonType(x: unknown): string {
+  if (x === null) return 'null';
+  if (Array.isArray(x)) return 'a list';
+  return typeof x === 'object' ? 'an object' : `a ${typeof x}`;
+}

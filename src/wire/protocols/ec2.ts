@@ -1,0 +1,58 @@
+import { ServiceError } from '../../core/shared/service-error.js';
+import type { Protocol } from '../dispatch.js';
+import { formTree, formText } from '../model/form-tree.js';
+import { readQueryInput, type QueryDecoding } from '../model/query-input.js';
+import type { ServiceModel } from '../model/service-model.js';
+import type { WireResponse } from '../service-handler.js';
+import { commonRenames, errorXml, responseXml, type Renames } from './ec2-xml.js';
+
+/**
+ * The EC2 query protocol: form parameters in (the body, or the query string of a GET), lists
+ * always flattened and 1-based (`ImageId.1`, `Filter.1.Value.1`), structures dotted; XML out
+ * (`text/xml;charset=UTF-8`) with no Result wrapper, or EC2's `<Response><Errors>` with the
+ * error's status. Operations returning nothing answer `<return>true</return>`, as EC2 does.
+ */
+export interface Ec2Options {
+  /** Per operation, XML names that are not the camelCased member name. */
+  readonly renames?: Readonly<Record<string, Renames>>;
+}
+
+const decoding = (model: ServiceModel): QueryDecoding => ({
+  shapes: model.shapes,
+  invalidValue: (raw, key) => new ServiceError('InvalidParameterValue', `Value (${raw}) for parameter ${key} is invalid.`),
+  tooMany: (key, count, max) => new ServiceError('InvalidParameterValue', `Value for parameter ${key} is invalid: ${count} values given, the maximum is ${max}.`),
+});
+
+export function ec2Protocol(model: ServiceModel, options: Ec2Options = {}): Protocol {
+  const d = decoding(model);
+  return {
+    read(request) {
+      const form = formTree(formText(request.url, request.body));
+      const action = form.get('Action');
+      if (!action) throw new ServiceError('MissingAction', 'The request must contain the parameter Action');
+      // Own keys only: `Action=constructor` or `valueOf` must not reach Object.prototype.
+      const operation = Object.hasOwn(model.operations, action) ? model.operations[action] : undefined;
+      if (!operation) throw new ServiceError('InvalidAction', `The action ${action} is not valid for this web service.`);
+      return { operation: action, input: readQueryInput(d, operation.input, form.root) };
+    },
+    write: (ctx, operation, output) =>
+      xmlResponse(200, ctx.requestId, responseXml(operation, ctx.requestId, (output as object | undefined) ?? { Return: true }, options.renames?.[operation] ?? commonRenames)),
+    error: (ctx, err) => xmlResponse(err.status, ctx.requestId, errorXml(err.code, err.message, ctx.requestId)),
+    internalError: () => new ServiceError('InternalError', 'An internal error has occurred', 500),
+  };
+}
+
+/** EC2's input decoding alone (tests that check what a form turns into). */
+export function readEc2Input(model: ServiceModel, operation: string, body: string): Record<string, unknown> {
+  return readQueryInput(decoding(model), model.operations[operation]?.input, formTree(body).root);
+}
+
+/**
+ * EC2 also puts the request id in an `x-amzn-requestid` header: the one the SDKs read into
+ * `$metadata.requestId` (JavaScript v3) — and the id the AMI's events carry as `RequestId`.
+ */
+const xmlResponse = (status: number, requestId: string, body: string): WireResponse => ({
+  status,
+  headers: { 'content-type': 'text/xml;charset=UTF-8', 'x-amzn-requestid': requestId },
+  body,
+});

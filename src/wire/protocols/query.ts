@@ -1,0 +1,81 @@
+import { XMLBuilder } from 'fast-xml-parser';
+import type { ServiceError } from '../../core/shared/service-error.js';
+import type { Protocol } from '../dispatch.js';
+import { formTree, formText } from '../model/form-tree.js';
+import { readQueryInput, type QueryDecoding } from '../model/query-input.js';
+import type { ServiceModel } from '../model/service-model.js';
+import type { WireRequest, WireResponse } from '../service-handler.js';
+
+/**
+ * awsQuery (SNS; SQS's older clients): `Action=<Op>&Version=…` form parameters in (body or query
+ * string), `<OpResponse xmlns=…><OpResult>…</OpResult><ResponseMetadata><RequestId>` out;
+ * errors `<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/>`. A service shapes
+ * its own results (XML names per its query model) through `result`.
+ */
+export interface QueryOptions {
+  readonly namespace: string;
+  readonly decoding: Omit<QueryDecoding, 'shapes'>;
+  /** The error for an Action the service does not serve. */
+  readonly invalidAction: (action: string) => ServiceError;
+  /** The Result content of an operation's output; null for a response without a Result element. */
+  readonly result: (operation: string, output: unknown) => Record<string, unknown> | null;
+  /** A member the request may carry outside its parameters (SQS: the queue URL as the path). */
+  readonly fromRequest?: (operation: string, input: Record<string, unknown>, request: WireRequest) => void;
+  /** awsQuery's code where it differs from the JSON one (SQS's legacy codes). */
+  readonly queryCode?: (err: ServiceError) => string;
+  readonly internalError: () => ServiceError;
+}
+
+const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', suppressEmptyNode: false });
+const xml = (body: unknown): string => `<?xml version="1.0"?>\n${builder.build(body)}`;
+
+export function queryProtocol(model: ServiceModel, options: QueryOptions): Protocol {
+  const decoding: QueryDecoding = { shapes: model.queryShapes ?? model.shapes, ...options.decoding };
+  return {
+    read(request) {
+      const form = formTree(formText(request.url, request.body));
+      const action = form.get('Action') ?? '';
+      const operation = Object.hasOwn(model.operations, action) ? model.operations[action] : undefined;
+      if (!operation) throw options.invalidAction(action);
+      const input = readQueryInput(decoding, operation.input, form.root);
+      options.fromRequest?.(action, input, request);
+      return { operation: action, input };
+    },
+    write: (ctx, operation, output) => queryResponse(options.namespace, operation, ctx.requestId, options.result(operation, output)),
+    error: (ctx, err) => queryError(options.namespace, ctx.requestId, err, options.queryCode?.(err) ?? err.code),
+    internalError: options.internalError,
+  };
+}
+
+export function queryResponse(namespace: string, action: string, requestId: string, result: Record<string, unknown> | null): WireResponse {
+  const body = {
+    [`${action}Response`]: {
+      '@_xmlns': namespace,
+      ...(result !== null && { [`${action}Result`]: clean(result) }),
+      ResponseMetadata: { RequestId: requestId },
+    },
+  };
+  return { status: 200, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, body: xml(body) };
+}
+
+export function queryError(namespace: string, requestId: string, err: ServiceError, code = err.code): WireResponse {
+  const body = { ErrorResponse: { '@_xmlns': namespace, Error: { Type: err.fault, Code: code, Message: err.message }, RequestId: requestId } };
+  return { status: err.status, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, body: xml(body) };
+}
+
+/** Drops undefined members, writes booleans and numbers as text. */
+function clean(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(clean);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = clean(v);
+    return out;
+  }
+  if (typeof value === 'boolean' || typeof value === 'number') return String(value);
+  return value;
+}
+
+/** A map as awsQuery writes it (SNS): `<entry><key/><value/></entry>` … */
+export const entries = (m: Readonly<Record<string, string>>): { entry: { key: string; value: string }[] } => ({
+  entry: Object.entries(m).map(([key, value]) => ({ key, value })),
+});

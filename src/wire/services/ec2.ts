@@ -1,0 +1,44 @@
+import type { Ec2Service } from '../../core/ec2/ec2-service.js';
+import { dispatch, type DispatchOptions } from '../dispatch.js';
+import { ec2Model, type Ec2Operations } from '../generated/ec2.js';
+import { ec2Protocol, readEc2Input } from '../protocols/ec2.js';
+import { commonRenames } from '../protocols/ec2-xml.js';
+import type { ServiceHandler } from '../service-handler.js';
+
+export const EC2_QUERY_VERSION = ec2Model.apiVersion;
+
+/** EC2's operations bound to the domain. */
+export function ec2Operations(s: Ec2Service): Ec2Operations {
+  return {
+    CreateImage: (ctx, input) => s.createImage(input, ctx),
+    CopyImage: (ctx, input) => s.copyImage(input, ctx),
+    RegisterImage: (ctx, input) => s.registerImage(input, ctx),
+    CreateRestoreImageTask: (ctx, input) => s.createRestoreImageTask(input, ctx),
+    CreateStoreImageTask: (ctx, input) => s.createStoreImageTask(input, ctx),
+    DescribeStoreImageTasks: (ctx, input) => s.describeStoreImageTasks(input, ctx),
+    DeregisterImage: (ctx, input) => s.deregisterImage(input, ctx),
+    EnableImage: (ctx, input) => s.enableImage(input, ctx),
+    DisableImage: (ctx, input) => s.disableImage(input, ctx),
+    DescribeImages: (ctx, input) => s.describeImages(input, ctx),
+    DescribeImageAttribute: (ctx, input) => s.describeImageAttribute(input, ctx),
+    ModifyImageAttribute: (ctx, input) => s.modifyImageAttribute(input, ctx),
+    CreateTags: (ctx, input) => s.createTags(input, ctx),
+    DeleteTags: (ctx, input) => s.deleteTags(input, ctx),
+    DescribeTags: (ctx, input) => s.describeTags(input, ctx),
+  };
+}
+
+const protocol = ec2Protocol(ec2Model, {
+  // DescribeImageAttribute writes KernelId/RamdiskId as `kernel`/`ramdisk` (ImageAttribute shape).
+  renames: { DescribeImageAttribute: { ...commonRenames, KernelId: 'kernel', RamdiskId: 'ramdisk' } },
+});
+
+export const supportedEc2Actions = (): string[] => Object.keys(ec2Model.operations);
+
+/** What an EC2 form body decodes to for `action` (tests of the query protocol). */
+export const ec2Input = (action: string, body: string): Record<string, unknown> => readEc2Input(ec2Model, action, body);
+
+export const createEc2QueryHandler = (ec2: Ec2Service, options: { onInternalError?: DispatchOptions['onInternalError'] } = {}): ServiceHandler =>
+  dispatch(protocol, ec2Operations(ec2), options.onInternalError ? { onInternalError: options.onInternalError } : {});
+
+export const ec2Error = protocol.error;

@@ -1,0 +1,69 @@
+import { MAX_ZIP_BYTES } from '../../core/lambda/code-package.js';
+import type { Invocations } from '../../core/lambda/invocations.js';
+import type { LambdaFunctions } from '../../core/lambda/lambda-service.js';
+import { ServiceError } from '../../core/shared/service-error.js';
+import { dispatch, type DispatchOptions } from '../dispatch.js';
+import { lambdaModel, type LambdaOperations } from '../generated/lambda.js';
+import { restJsonError, restJsonProtocol } from '../protocols/rest-json.js';
+import type { ServiceHandler } from '../service-handler.js';
+
+/**
+ * The largest body a Lambda request may carry: CreateFunction with a 50 MB zip (Lambda quotas:
+ * "50 MB (zipped, when uploading through the Lambda API or SDKs)") is its base64 in JSON, plus
+ * room for the other members. Invoke's 6 MB payload fits. Each operation then checks its own
+ * limit in Lambda's words (RequestTooLargeException, RequestEntityTooLargeException).
+ */
+export const LAMBDA_BODY_LIMIT = Math.ceil(MAX_ZIP_BYTES / 3) * 4 + 1024 * 1024;
+
+/** Lambda's operations (REST-JSON, API version 2015-03-31) bound to the domain. */
+export function lambdaOperations(deps: { functions: LambdaFunctions; invocations: Invocations }): LambdaOperations {
+  const { functions, invocations } = deps;
+  return {
+    CreateFunction: (ctx, input) => functions.create(ctx, { ...input, ...(input.Code && { Code: { ...input.Code, ZipFile: blob(input.Code.ZipFile, 'Code.ZipFile') } }) }),
+    ListFunctions: (ctx, input) => functions.list(ctx, input.Marker, input.MaxItems),
+    GetFunction: (ctx, input) => functions.get(ctx, input.FunctionName!, input.Qualifier),
+    DeleteFunction: async (ctx, input) => (await functions.delete(ctx, input.FunctionName!, input.Qualifier), { StatusCode: 204 }),
+    GetFunctionConfiguration: (ctx, input) => functions.configuration(ctx, input.FunctionName!, input.Qualifier),
+    UpdateFunctionConfiguration: (ctx, input) => functions.updateConfiguration(ctx, input.FunctionName!, input),
+    UpdateFunctionCode: (ctx, input) => functions.updateCode(ctx, input.FunctionName!, { ...input, ZipFile: blob(input.ZipFile, 'ZipFile') }),
+    Invoke: async (ctx, input) => {
+      const out = await invocations.invoke(ctx, {
+        functionName: input.FunctionName!,
+        ...(input.Qualifier !== undefined && { qualifier: input.Qualifier }),
+        ...(input.InvocationType !== undefined && { invocationType: input.InvocationType }),
+        ...(input.LogType !== undefined && { logType: input.LogType }),
+        ...(input.ClientContext !== undefined && { clientContext: input.ClientContext }),
+        payload: Buffer.from(input.Payload ?? new Uint8Array()),
+      });
+      return {
+        StatusCode: out.status,
+        Payload: Buffer.from(out.payload ?? ''),
+        ...(out.functionError && { FunctionError: out.functionError }),
+        ...(out.logResult !== undefined && { LogResult: out.logResult }),
+        ...(out.executedVersion && { ExecutedVersion: out.executedVersion }),
+      };
+    },
+    GetPolicy: (ctx, input) => functions.getPolicy(ctx, input.FunctionName!, input.Qualifier),
+    AddPermission: (ctx, input) => functions.addPermission(ctx, input.FunctionName!, input),
+    RemovePermission: (ctx, input) => functions.removePermission(ctx, input.FunctionName!, input.StatementId!, input.Qualifier, input.RevisionId),
+  };
+}
+
+/** A base64 blob member (ZipFile) as bytes; the JSON body carries it as a string. */
+function blob(value: unknown, member: string): Uint8Array | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || !/^[A-Za-z0-9+/\r\n]*={0,2}$/.test(value)) {
+    throw new ServiceError('InvalidParameterValueException', `${member} must be base64-encoded bytes.`, 400);
+  }
+  return Buffer.from(value, 'base64');
+}
+
+const protocol = restJsonProtocol(lambdaModel, {
+  unknownOperation: (req) => new ServiceError('UnknownOperationException', `amiwatch's Lambda API has no operation at ${req.method} ${req.url.split('?')[0]}.`, 404),
+  internalError: () => new ServiceError('ServiceException', 'An internal error occurred.', 500),
+});
+
+export const createLambdaHandler = (deps: { functions: LambdaFunctions; invocations: Invocations }, onInternalError?: DispatchOptions['onInternalError']): ServiceHandler =>
+  dispatch(protocol, lambdaOperations(deps), { ...(onInternalError && { onInternalError }) });
+
+export { restJsonError as lambdaError };

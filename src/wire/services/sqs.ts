@@ -1,0 +1,97 @@
+import { isServiceError, ServiceError } from '../../core/shared/service-error.js';
+import type { SqsService } from '../../core/sqs/sqs-service.js';
+import { dispatch, type DispatchOptions } from '../dispatch.js';
+import { sqsModel, type SqsOperations } from '../generated/sqs.js';
+import { jsonProtocol } from '../protocols/json.js';
+import { queryProtocol } from '../protocols/query.js';
+import type { ServiceHandler } from '../service-handler.js';
+import { emptyResults, sqsQueryOutputs } from './sqs-query-output.js';
+
+export const SQS_NAMESPACE = 'http://queue.amazonaws.com/doc/2012-11-05/';
+export const SQS_QUERY_VERSION = sqsModel.apiVersion;
+
+/** SQS's operations bound to the domain. */
+export function sqsOperations(s: SqsService): SqsOperations {
+  const { messages, moveTasks } = s;
+  return {
+    CreateQueue: (ctx, input) => s.createQueue(input, ctx),
+    GetQueueUrl: (ctx, input) => s.getQueueUrl(input, ctx),
+    ListQueues: (ctx, input) => s.listQueues(input, ctx),
+    DeleteQueue: (ctx, input) => s.deleteQueue(input, ctx),
+    PurgeQueue: (ctx, input) => s.purgeQueue(input, ctx),
+    GetQueueAttributes: (ctx, input) => s.getQueueAttributes(input, ctx),
+    SetQueueAttributes: (ctx, input) => s.setQueueAttributes(input, ctx),
+    TagQueue: (ctx, input) => s.tagQueue(input, ctx),
+    UntagQueue: (ctx, input) => s.untagQueue(input, ctx),
+    ListQueueTags: (ctx, input) => s.listQueueTags(input, ctx),
+    ListDeadLetterSourceQueues: (ctx, input) => s.listDeadLetterSourceQueues(input, ctx),
+    StartMessageMoveTask: (_ctx, input) => moveTasks.start(input),
+    ListMessageMoveTasks: (_ctx, input) => moveTasks.list(input),
+    CancelMessageMoveTask: (_ctx, input) => moveTasks.cancel(input),
+    SendMessage: (ctx, input) => messages.sendMessage(input, ctx),
+    SendMessageBatch: (ctx, input) => messages.sendMessageBatch(input, ctx),
+    ReceiveMessage: (ctx, input) => messages.receiveMessage(input, ctx),
+    DeleteMessage: (ctx, input) => messages.deleteMessage(input, ctx),
+    DeleteMessageBatch: (ctx, input) => messages.deleteMessageBatch(input, ctx),
+    ChangeMessageVisibility: (ctx, input) => messages.changeMessageVisibility(input, ctx),
+    ChangeMessageVisibilityBatch: (ctx, input) => messages.changeMessageVisibilityBatch(input, ctx),
+  };
+}
+
+/**
+ * SQS's legacy awsQuery code for an error (the model's @awsQueryError, models/sqs-query.json):
+ * what awsQuery clients read, and JSON responses carry in `x-amzn-query-error`.
+ */
+export const sqsQueryCode = (err: ServiceError): string => (Object.hasOwn(sqsModel.errors, err.code) ? sqsModel.errors[err.code]!.queryCode : undefined) ?? err.code;
+
+/** The message move task operations check their members' types themselves, in AWS's words. */
+const selfChecked = new Set(['StartMessageMoveTask', 'ListMessageMoveTasks', 'CancelMessageMoveTask']);
+const internalError = () => new ServiceError('InternalError', 'We encountered an internal error. Please try again.', 500);
+
+/** AWS JSON 1.0 (`X-Amz-Target: AmazonSQS.<Op>`), what `@aws-sdk/client-sqs` 3.1169 sends. */
+export const sqsJsonProtocol = jsonProtocol(sqsModel, {
+  check: (operation) => (selfChecked.has(operation) ? 'none' : 'types'),
+  unknownOperation: (target) => new ServiceError('UnsupportedOperation', `Operation ${target} is not supported.`),
+  malformed: () => new ServiceError('SerializationException', 'Malformed JSON in the request body.'),
+  // Every SQS input is a structure: `null`, a list or a string is refused here, not deep in a service.
+  notAnObject: () => new ServiceError('SerializationException', 'The request body must be a JSON object.'),
+  // A member of the wrong JSON type (`"QueueUrl": true`) is a value SQS cannot use.
+  typeError: (err) => (isServiceError(err) ? new ServiceError('InvalidParameterValue', err.message) : err),
+  errorType: (err) => `com.amazonaws.sqs#${err.code}`,
+  errorHeaders: (err) => ({ 'x-amzn-query-error': `${sqsQueryCode(err)};${err.fault}` }),
+  internalError,
+});
+
+/** awsQuery (`Action=<Op>&Version=2012-11-05`), what CLI v2.9 and older SDKs send. */
+export const sqsQueryProtocol = queryProtocol(sqsModel, {
+  namespace: SQS_NAMESPACE,
+  decoding: {
+    invalidValue: (raw, key) => new ServiceError('InvalidParameterValue', `Value ${raw} for parameter ${key} is invalid. Reason: must be an integer.`),
+    tooMany: (key, count, max) => new ServiceError('InvalidParameterValue', `Value for parameter ${key} is invalid. Reason: ${count} entries, at most ${max} allowed.`),
+  },
+  invalidAction: (action) => new ServiceError('InvalidAction', `The action ${action} is not valid for this endpoint.`),
+  // A request to a queue URL path may leave QueueUrl out: the path names the queue.
+  fromRequest: (_operation, input, request) => {
+    if (!('QueueUrl' in input) && /^\/\d{12}\/[^/?]+/.test(request.url)) input.QueueUrl = request.url.split('?')[0];
+  },
+  result: (operation, output) => {
+    if (emptyResults.has(operation)) return null;
+    const out = (output ?? {}) as Record<string, unknown>;
+    const shape = sqsQueryOutputs[operation];
+    return shape ? shape(out) : out;
+  },
+  queryCode: sqsQueryCode,
+  internalError,
+});
+
+/** SQS on both protocols its clients use; the same operations answer both. */
+export function createSqsHandler(sqs: SqsService, onInternalError: DispatchOptions['onInternalError']): ServiceHandler {
+  const operations = sqsOperations(sqs);
+  const options = { ...(onInternalError && { onInternalError }) };
+  const json = dispatch(sqsJsonProtocol, operations, options);
+  const query = dispatch(sqsQueryProtocol, operations, options);
+  return (request) => (request.headers['x-amz-target'] ? json(request) : query(request));
+}
+
+export const sqsJsonError = sqsJsonProtocol.error;
+export const sqsQueryError = sqsQueryProtocol.error;
