@@ -19,6 +19,7 @@ import { createEventsHandler, eventsError } from '../wire/services/events.js';
 import { ConfigError, databasePath, isLoopback, type Config } from './config.js';
 import { ControlApi } from './control-api.js';
 import { loadCredentials } from './credentials-file.js';
+import { createHandle, type Handle } from './handle.js';
 import { createListener } from './http-listener.js';
 import { startLambda, type LambdaModule } from './lambda-module.js';
 import { startMetrics, type MetricsModule } from './metrics-module.js';
@@ -45,6 +46,8 @@ export interface App {
   readonly store: Store;
   readonly worker: DeliveryWorker;
   readonly registry: ServiceRegistry;
+  /** The AWS endpoint without a socket: what the listener calls; tests call it directly. */
+  readonly handle: Handle;
   /** SNS and SQS (issue 5). */
   readonly notifications: Notifications;
   /** Lambda functions (docs/lambda.md): `lambda.invoker` is what SNS `lambda` subscriptions call. */
@@ -145,10 +148,12 @@ export async function startApp(options: AppOptions): Promise<App> {
       signaturesRequired: credentials !== null,
       mounts: [{ prefix: faultsPath, handler: createEc2FaultsHandler(ec2.faults) }, ...notifications.mounts, metrics.mount, ...lambda.mounts],
     });
+    const auth = { credentials, defaultAccount: config.defaultAccount, defaultRegion: config.defaultRegion, clock };
+    const handle = createHandle({ registry, auth, bodyLimit: config.bodyLimit });
     const server = createListener({
-      registry,
+      handle,
       control,
-      auth: { credentials, defaultAccount: config.defaultAccount, defaultRegion: config.defaultRegion, clock },
+      auth,
       bodyLimit: config.bodyLimit,
       clock,
       log,
@@ -181,6 +186,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       store,
       worker,
       registry,
+      handle,
       notifications,
       lambda,
       metrics,

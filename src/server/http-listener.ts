@@ -1,18 +1,16 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { randomUUID } from 'node:crypto';
 import type { Clock } from '../core/shared/clock.js';
-import type { RequestContext } from '../core/shared/request-context.js';
 import { ServiceError } from '../core/shared/service-error.js';
 import { eventsError as json11Error } from '../wire/services/events.js';
 import type { WireResponse } from '../wire/service-handler.js';
-import { parseAuthorization } from '../wire/sigv4/authorization.js';
 import { authenticate, type AuthOptions } from '../wire/sigv4/authenticate.js';
+import { anonymousContext, type Handle } from './handle.js';
 import { isConsoleRequest, serveConsole } from './console-assets.js';
 import type { ControlApi } from './control-api.js';
-import type { ServiceRegistry } from './service-registry.js';
 
 export interface ListenerOptions {
-  readonly registry: ServiceRegistry;
+  /** The socket-free AWS endpoint (handle.ts). */
+  readonly handle: Handle;
   readonly control: ControlApi;
   readonly auth: AuthOptions;
   readonly bodyLimit: number;
@@ -21,17 +19,16 @@ export interface ListenerOptions {
 }
 
 /**
- * The one HTTP port (node:http: the AWS protocols need raw bodies and nothing of a framework).
- * Order per request: control API (`/_amiwatch/…`) → read the body within the limit → route to a
- * service → authenticate (SigV4) → the service's handler. Every failure becomes an AWS-shaped
- * error in the routed service's protocol (JSON 1.1 when no service could be told); nothing
- * thrown escapes to crash the process.
+ * The one HTTP port (node:http: the AWS protocols need raw bodies and nothing of a framework), a
+ * thin adapter: the console's assets and the control API (`/_amiwatch/…`) here, every AWS
+ * request through the socket-free `handle` (handle.ts), its body read from the socket only as
+ * far as the routed service's limit allows. Nothing thrown escapes to crash the process.
  */
 export function createListener(o: ListenerOptions): Server {
   const server = createServer((req, res) => {
     handle(o, req, res).catch((err: unknown) => {
       o.log(`internal error: ${(err as Error).stack ?? String(err)}`);
-      if (!res.headersSent) send(res, json11Error(anonymous(o), new ServiceError('InternalException', 'An internal error occurred.', 500)));
+      if (!res.headersSent) send(res, json11Error(anonymousContext(o.auth), new ServiceError('InternalException', 'An internal error occurred.', 500)));
       else res.destroy();
     });
   });
@@ -39,36 +36,13 @@ export function createListener(o: ListenerOptions): Server {
   return server;
 }
 
-const anonymous = (o: ListenerOptions): RequestContext => ({ accountId: o.auth.defaultAccount, region: o.auth.defaultRegion, requestId: randomUUID() });
-
 async function handle(o: ListenerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = req.url ?? '/';
   if (isConsoleRequest(req)) return serveConsole(req, res);
   const headers = req.headers as Record<string, string | undefined>;
   if (url.startsWith('/_amiwatch/')) return control(o, req, res, url, headers, await readBody(req, o.bodyLimit));
-  const scope = parseAuthorization(headers.authorization);
-  // A service that the headers name (target, credential scope) may take bodies beyond --body-limit.
-  const named = o.registry.byHeaders(headers['x-amz-target'], scope?.service);
-  const limit = Math.max(o.bodyLimit, named?.bodyLimit ?? 0);
-  const body = await readBody(req, limit);
-  const route = named ?? o.registry.byQueryVersion(body ?? Buffer.alloc(0), headers['content-type']);
-  const fallback = anonymous(o);
-  const render = (err: ServiceError, ctx: RequestContext = fallback) => (route ? route.renderError(ctx, err) : json11Error(ctx, err));
-  if (body === null) {
-    send(res, render(new ServiceError('RequestEntityTooLargeException', `Request body is larger than the ${limit}-byte limit.`, 413)), true);
-    return;
-  }
-  if (!route) {
-    send(res, render(new ServiceError('UnknownOperationException', 'amiwatch could not tell which AWS service this request is for (no X-Amz-Target, credential scope or Action/Version it serves).')));
-    return;
-  }
-  const caller = await authenticate({ method: req.method ?? 'GET', url, headers, body }, o.auth);
-  if (caller instanceof ServiceError) {
-    send(res, render(caller));
-    return;
-  }
-  const context: RequestContext = { accountId: caller.accountId, region: caller.region, requestId: fallback.requestId };
-  send(res, await route.handler({ method: req.method ?? 'GET', url, headers, body, context }));
+  const response = await o.handle({ method: req.method ?? 'GET', url, headers, readBody: (limit) => readBody(req, limit) });
+  send(res, response, response.close === true);
 }
 
 /**

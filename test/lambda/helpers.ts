@@ -1,6 +1,7 @@
 import AdmZip from 'adm-zip';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { App } from '../../src/server/app.js';
+import { inProcess } from '../support/in-process.js';
 
 /** A deployment package holding the given files. */
 export function zipOf(files: Record<string, string>): Buffer {
@@ -9,8 +10,9 @@ export function zipOf(files: Record<string, string>): Buffer {
   return zip.toBuffer();
 }
 
+/** A Lambda client calling the server in-process (test/support/in-process.ts): behaviour, not sockets. */
 export function lambdaClient(app: App): LambdaClient {
-  return new LambdaClient({ endpoint: app.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+  return new LambdaClient(inProcess(app));
 }
 
 export const ROLE = 'arn:aws:iam::000000000000:role/lambda-role';

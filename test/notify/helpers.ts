@@ -8,11 +8,13 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { App } from '../../src/server/app.js';
+import { inProcess } from '../support/in-process.js';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 
-export const snsClient = (app: App): SNSClient => new SNSClient({ endpoint: app.url, region: 'us-east-1', credentials, maxAttempts: 1 });
-export const sqsClient = (app: App): SQSClient => new SQSClient({ endpoint: app.url, region: 'us-east-1', credentials, maxAttempts: 1 });
+/** SDK clients calling the server in-process (test/support/in-process.ts): behaviour, not sockets. */
+export const snsClient = (app: App): SNSClient => new SNSClient(inProcess(app, 'us-east-1', credentials));
+export const sqsClient = (app: App): SQSClient => new SQSClient(inProcess(app, 'us-east-1', credentials));
 
 /** Polls `check` until it returns a value (not undefined) or the time runs out. */
 export async function waitFor<T>(check: () => T | undefined | Promise<T | undefined>, what: string, ms = 10_000): Promise<T> {
