@@ -13,9 +13,7 @@ export interface FormNode {
 
 export function formTree(text: string): { root: FormNode; get(key: string): string | undefined } {
   const root: FormNode = {};
-  const flat = new Map<string, string>();
   for (const [key, value] of new URLSearchParams(text)) {
-    flat.set(key, value);
     let node = root;
     for (const segment of key.split('.')) {
       node.children ??= new Map();
@@ -25,7 +23,7 @@ export function formTree(text: string): { root: FormNode; get(key: string): stri
     }
     node.value = value;
   }
-  return { root, get: (key) => flat.get(key) };
+  return { root, get: (key) => key.split('.').reduce<FormNode | undefined>((node, segment) => node?.children?.get(segment), root)?.value };
 }
 
 /** The form text of a request: the query string (GET) and the body (POST), joined. */
