@@ -38,7 +38,7 @@ export function notificationsControl(d: NotificationsControlDeps): ServiceHandle
         return { status: 200, headers: { 'content-type': 'application/x-pem-file' }, body: d.certPem };
       case `${SNS_PUBLIC}/confirm`:
         try {
-          const r = await d.sns.subscriptions.confirmSubscription({ TopicArn: q.get('TopicArn') ?? '', Token: q.get('Token') ?? '' });
+          const r = await d.sns.subscriptions.confirmSubscription(ctx, { TopicArn: q.get('TopicArn') ?? '', Token: q.get('Token') ?? '' });
           return queryResponse(SNS_NAMESPACE, 'ConfirmSubscription', ctx.requestId, { SubscriptionArn: r.SubscriptionArn });
         } catch (err) {
           if (isServiceError(err)) return queryError(SNS_NAMESPACE, ctx.requestId, err);
@@ -46,7 +46,7 @@ export function notificationsControl(d: NotificationsControlDeps): ServiceHandle
         }
       case `${SNS_PUBLIC}/confirmation.html`:
         try {
-          const r = await d.sns.subscriptions.confirmSubscription({ TopicArn: q.get('TopicArn') ?? '', Token: q.get('Token') ?? '' });
+          const r = await d.sns.subscriptions.confirmSubscription(ctx, { TopicArn: q.get('TopicArn') ?? '', Token: q.get('Token') ?? '' });
           return page(200, 'Subscription confirmed!', `You have successfully subscribed.<br>Your subscription's id is: ${esc(r.SubscriptionArn ?? '')}`);
         } catch (err) {
           if (isServiceError(err)) return page(err.status, 'Subscription not confirmed', esc(err.message));

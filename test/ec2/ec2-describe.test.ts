@@ -10,25 +10,25 @@ import { ACCOUNT, ctx, harness, OTHER_ACCOUNT, rejectsWith } from './helpers.js'
 const h = harness();
 const ids: Record<string, string> = {};
 const names = async (filters: Filter[], extra = {}) =>
-  ((await h.service.describeImages({ Filters: filters, ...extra }, ctx())).Images ?? []).map((i) => i.Name).sort();
+  ((await h.service.describeImages(ctx(), { Filters: filters, ...extra })).Images ?? []).map((i) => i.Name).sort();
 
 before(async () => {
   const create = async (name: string, tags: Record<string, string> = {}, accountId = ACCOUNT, description?: string) => {
     const TagSpecifications = [{ ResourceType: 'image' as const, Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }];
-    ids[name] = (await h.service.createImage({ InstanceId: 'i-0aaaaaaaaaaaaaaaa', Name: name, Description: description, TagSpecifications }, ctx({ accountId }))).ImageId!;
+    ids[name] = (await h.service.createImage(ctx({ accountId }), { InstanceId: 'i-0aaaaaaaaaaaaaaaa', Name: name, Description: description, TagSpecifications })).ImageId!;
   };
   await create('web-1', { role: 'web', env: 'prod' }, ACCOUNT, 'Web server v1');
   await create('web-2', { role: 'web', 'amiwatch:fail': 'Quota exceeded' }, ACCOUNT, 'Web server v2');
   await create('shared-pub', {}, OTHER_ACCOUNT);
   await create('other-private', {}, OTHER_ACCOUNT);
-  ids['arm-reg'] = (await h.service.registerImage({
+  ids['arm-reg'] = (await h.service.registerImage(ctx(), {
     Name: 'arm-reg', Architecture: 'arm64', RootDeviceName: '/dev/sda1',
     BlockDeviceMappings: [{ DeviceName: '/dev/sda1', Ebs: { SnapshotId: 'snap-0123456789abcdef0', VolumeSize: 20, VolumeType: 'gp2' } }],
-  }, ctx())).ImageId!;
+  })).ImageId!;
   h.clock.advance(3000);
-  await h.service.modifyImageAttribute({ ImageId: ids['shared-pub'], LaunchPermission: { Add: [{ Group: 'all' }] } }, ctx({ accountId: OTHER_ACCOUNT }));
+  await h.service.modifyImageAttribute(ctx({ accountId: OTHER_ACCOUNT }), { ImageId: ids['shared-pub'], LaunchPermission: { Add: [{ Group: 'all' }] } });
   await create('db-1', { role: 'db' });
-  ids['copy-1'] = (await h.service.copyImage({ SourceImageId: ids['web-1'], SourceRegion: 'us-east-1', Name: 'copy-1' }, ctx())).ImageId!;
+  ids['copy-1'] = (await h.service.copyImage(ctx(), { SourceImageId: ids['web-1'], SourceRegion: 'us-east-1', Name: 'copy-1' })).ImageId!;
 });
 
 describe('DescribeImages', () => {
@@ -78,16 +78,16 @@ describe('DescribeImages', () => {
   });
 
   it('refuses unknown filters', async () => {
-    await rejectsWith(h.service.describeImages({ Filters: [{ Name: 'colour', Values: ['red'] }] }, ctx()), 'InvalidParameterValue', "The filter 'colour' is invalid");
+    await rejectsWith(h.service.describeImages(ctx(), { Filters: [{ Name: 'colour', Values: ['red'] }] }), 'InvalidParameterValue', "The filter 'colour' is invalid");
   });
 
   it('ImageIds: exact images; unknown and malformed ids are errors', async () => {
-    const { Images } = await h.service.describeImages({ ImageIds: [ids['web-1']!, ids['shared-pub']!] }, ctx());
+    const { Images } = await h.service.describeImages(ctx(), { ImageIds: [ids['web-1']!, ids['shared-pub']!] });
     assert.deepEqual(Images?.map((i) => i.Name), ['web-1', 'shared-pub']);
-    await rejectsWith(h.service.describeImages({ ImageIds: [ids['web-1']!, 'ami-0000000000000000f', 'ami-00000001'] }, ctx()), 'InvalidAMIID.NotFound', "The image id '[ami-0000000000000000f, ami-00000001]' does not exist");
-    await rejectsWith(h.service.describeImages({ ImageIds: [ids['other-private']!] }, ctx()), 'InvalidAMIID.NotFound');
-    await rejectsWith(h.service.describeImages({ ImageIds: ['ami-nothex'] }, ctx()), 'InvalidAMIID.Malformed');
-    await rejectsWith(h.service.describeImages({ ImageIds: [ids['web-1']!], MaxResults: 5 }, ctx()), 'InvalidParameterCombination');
+    await rejectsWith(h.service.describeImages(ctx(), { ImageIds: [ids['web-1']!, 'ami-0000000000000000f', 'ami-00000001'] }), 'InvalidAMIID.NotFound', "The image id '[ami-0000000000000000f, ami-00000001]' does not exist");
+    await rejectsWith(h.service.describeImages(ctx(), { ImageIds: [ids['other-private']!] }), 'InvalidAMIID.NotFound');
+    await rejectsWith(h.service.describeImages(ctx(), { ImageIds: ['ami-nothex'] }), 'InvalidAMIID.Malformed');
+    await rejectsWith(h.service.describeImages(ctx(), { ImageIds: [ids['web-1']!], MaxResults: 5 }), 'InvalidParameterCombination');
   });
 
   it('MaxResults/NextToken pages through everything once, in order', async () => {
@@ -95,20 +95,20 @@ describe('DescribeImages', () => {
     let NextToken: string | undefined;
     let pages = 0;
     do {
-      const page = await h.service.describeImages({ MaxResults: 5, NextToken }, ctx());
+      const page = await h.service.describeImages(ctx(), { MaxResults: 5, NextToken });
       seen.push(...(page.Images ?? []).map((i) => i.ImageId!));
       NextToken = page.NextToken;
       pages++;
     } while (NextToken);
     assert.equal(pages, 2);
-    const all = ((await h.service.describeImages({}, ctx())).Images ?? []).map((i) => i.ImageId!);
+    const all = ((await h.service.describeImages(ctx(), {})).Images ?? []).map((i) => i.ImageId!);
     assert.deepEqual(seen, all);
-    await rejectsWith(h.service.describeImages({ MaxResults: 4 }, ctx()), 'InvalidParameterValue', 'Value ( 4 ) for parameter maxResults is invalid. Parameter must be between 5 and 1000.');
-    await rejectsWith(h.service.describeImages({ NextToken: 'garbage!' }, ctx()), 'InvalidPaginationToken');
+    await rejectsWith(h.service.describeImages(ctx(), { MaxResults: 4 }), 'InvalidParameterValue', 'Value ( 4 ) for parameter maxResults is invalid. Parameter must be between 5 and 1000.');
+    await rejectsWith(h.service.describeImages(ctx(), { NextToken: 'garbage!' }), 'InvalidPaginationToken');
   });
 
   it('an image carries every field DescribeImages returns', async () => {
-    const image = (await h.service.describeImages({ ImageIds: [ids['web-1']!] }, ctx())).Images![0]!;
+    const image = (await h.service.describeImages(ctx(), { ImageIds: [ids['web-1']!] })).Images![0]!;
     assert.equal(image.ImageId, ids['web-1']);
     assert.equal(image.OwnerId, ACCOUNT);
     assert.equal(image.State, 'available');
@@ -127,32 +127,32 @@ describe('DescribeImages', () => {
 describe('image attributes and tags', () => {
   it('DescribeImageAttribute / ModifyImageAttribute: description and launch permissions', async () => {
     const ImageId = ids['arm-reg']!;
-    await h.service.modifyImageAttribute({ ImageId, Description: { Value: 'ARM build' } }, ctx());
-    assert.deepEqual(await h.service.describeImageAttribute({ ImageId, Attribute: 'description' }, ctx()), { ImageId, Description: { Value: 'ARM build' } });
-    await h.service.modifyImageAttribute({ ImageId, Attribute: 'launchPermission', OperationType: 'add', UserIds: [OTHER_ACCOUNT] }, ctx());
-    await h.service.modifyImageAttribute({ ImageId, LaunchPermission: { Add: [{ Group: 'all' }] } }, ctx());
-    assert.deepEqual((await h.service.describeImageAttribute({ ImageId, Attribute: 'launchPermission' }, ctx())).LaunchPermissions, [{ UserId: OTHER_ACCOUNT }, { Group: 'all' }]);
-    await h.service.modifyImageAttribute({ ImageId, LaunchPermission: { Remove: [{ Group: 'all' }] } }, ctx());
-    assert.deepEqual((await h.service.describeImageAttribute({ ImageId, Attribute: 'launchPermission' }, ctx())).LaunchPermissions, [{ UserId: OTHER_ACCOUNT }]);
+    await h.service.modifyImageAttribute(ctx(), { ImageId, Description: { Value: 'ARM build' } });
+    assert.deepEqual(await h.service.describeImageAttribute(ctx(), { ImageId, Attribute: 'description' }), { ImageId, Description: { Value: 'ARM build' } });
+    await h.service.modifyImageAttribute(ctx(), { ImageId, Attribute: 'launchPermission', OperationType: 'add', UserIds: [OTHER_ACCOUNT] });
+    await h.service.modifyImageAttribute(ctx(), { ImageId, LaunchPermission: { Add: [{ Group: 'all' }] } });
+    assert.deepEqual((await h.service.describeImageAttribute(ctx(), { ImageId, Attribute: 'launchPermission' })).LaunchPermissions, [{ UserId: OTHER_ACCOUNT }, { Group: 'all' }]);
+    await h.service.modifyImageAttribute(ctx(), { ImageId, LaunchPermission: { Remove: [{ Group: 'all' }] } });
+    assert.deepEqual((await h.service.describeImageAttribute(ctx(), { ImageId, Attribute: 'launchPermission' })).LaunchPermissions, [{ UserId: OTHER_ACCOUNT }]);
     assert.deepEqual(await names([], { Owners: [ACCOUNT], ExecutableUsers: [OTHER_ACCOUNT] }), ['arm-reg']);
-    await rejectsWith(h.service.describeImageAttribute({ ImageId, Attribute: 'colour' as never }, ctx()), 'InvalidParameterValue');
-    await rejectsWith(h.service.modifyImageAttribute({ ImageId, LaunchPermission: { Add: [{ UserId: '12' }] } }, ctx()), 'InvalidUserID.Malformed');
-    await rejectsWith(h.service.modifyImageAttribute({ ImageId, LaunchPermission: { Add: [{ Group: 'friends' as never }] } }, ctx()), 'InvalidParameterValue');
-    await rejectsWith(h.service.modifyImageAttribute({ ImageId: ids['shared-pub'], Description: { Value: 'mine now' } }, ctx()), 'InvalidAMIID.NotFound');
+    await rejectsWith(h.service.describeImageAttribute(ctx(), { ImageId, Attribute: 'colour' as never }), 'InvalidParameterValue');
+    await rejectsWith(h.service.modifyImageAttribute(ctx(), { ImageId, LaunchPermission: { Add: [{ UserId: '12' }] } }), 'InvalidUserID.Malformed');
+    await rejectsWith(h.service.modifyImageAttribute(ctx(), { ImageId, LaunchPermission: { Add: [{ Group: 'friends' as never }] } }), 'InvalidParameterValue');
+    await rejectsWith(h.service.modifyImageAttribute(ctx(), { ImageId: ids['shared-pub'], Description: { Value: 'mine now' } }), 'InvalidAMIID.NotFound');
   });
 
   it('CreateTags / DeleteTags / DescribeTags', async () => {
     const ImageId = ids['db-1']!;
-    await h.service.createTags({ Resources: [ImageId], Tags: [{ Key: 'tier', Value: 'data' }, { Key: 'role', Value: 'database' }] }, ctx());
-    const mine = await h.service.describeTags({ Filters: [{ Name: 'resource-id', Values: [ImageId] }] }, ctx());
+    await h.service.createTags(ctx(), { Resources: [ImageId], Tags: [{ Key: 'tier', Value: 'data' }, { Key: 'role', Value: 'database' }] });
+    const mine = await h.service.describeTags(ctx(), { Filters: [{ Name: 'resource-id', Values: [ImageId] }] });
     assert.deepEqual(mine.Tags, [
       { ResourceId: ImageId, ResourceType: 'image', Key: 'role', Value: 'database' },
       { ResourceId: ImageId, ResourceType: 'image', Key: 'tier', Value: 'data' },
     ]);
-    await h.service.deleteTags({ Resources: [ImageId], Tags: [{ Key: 'role', Value: 'other' }, { Key: 'tier' }] }, ctx());
-    assert.deepEqual((await h.service.describeTags({ Filters: [{ Name: 'resource-id', Values: [ImageId] }] }, ctx())).Tags?.map((t) => t.Key), ['role']);
+    await h.service.deleteTags(ctx(), { Resources: [ImageId], Tags: [{ Key: 'role', Value: 'other' }, { Key: 'tier' }] });
+    assert.deepEqual((await h.service.describeTags(ctx(), { Filters: [{ Name: 'resource-id', Values: [ImageId] }] })).Tags?.map((t) => t.Key), ['role']);
     assert.deepEqual(await names([{ Name: 'tag:role', Values: ['database'] }]), ['db-1']);
-    const byKey = await h.service.describeTags({ Filters: [{ Name: 'key', Values: ['role'] }, { Name: 'resource-type', Values: ['image'] }] }, ctx());
+    const byKey = await h.service.describeTags(ctx(), { Filters: [{ Name: 'key', Values: ['role'] }, { Name: 'resource-type', Values: ['image'] }] });
     assert.ok((byKey.Tags ?? []).length >= 3);
   });
 });

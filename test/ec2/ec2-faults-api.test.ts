@@ -24,9 +24,9 @@ describe('control API /_amiwatch/ec2/faults', () => {
     assert.deepEqual((await call(h, 'GET', '/_amiwatch/ec2/faults')).json.rules.map((r: { id: string }) => r.id), [created.json.id]);
     assert.equal((await call(h, 'GET', `/_amiwatch/ec2/faults/${created.json.id}`)).json.namePattern, 'nightly-*');
 
-    const { ImageId } = await h.service.createImage({ InstanceId: 'i-12345678', Name: 'nightly-42' }, ctx());
+    const { ImageId } = await h.service.createImage(ctx(), { InstanceId: 'i-12345678', Name: 'nightly-42' });
     h.clock.advance(1000);
-    const image = (await h.service.describeImages({ ImageIds: [ImageId!] }, ctx())).Images![0]!;
+    const image = (await h.service.describeImages(ctx(), { ImageIds: [ImageId!] })).Images![0]!;
     assert.deepEqual(image.StateReason, { Code: 'Server.InternalError', Message: 'Snapshot limit reached' });
 
     assert.equal((await call(h, 'DELETE', `/_amiwatch/ec2/faults/${created.json.id}`)).status, 204);

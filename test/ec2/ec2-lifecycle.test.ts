@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { ACCOUNT, assertGuideShape, ctx, harness, rejectsWith } from './helpers.js';
 
 const state = async (h: ReturnType<typeof harness>, imageId: string, region = 'us-east-1') => {
-  const { Images } = await h.service.describeImages({ ImageIds: [imageId] }, ctx({ region }));
+  const { Images } = await h.service.describeImages(ctx({ region }), { ImageIds: [imageId] });
   return Images?.[0];
 };
 
@@ -11,7 +11,7 @@ describe('AMI lifecycle', () => {
   it('CreateImage: pending, then available after the configured duration, with the guide\'s event', async () => {
     const h = harness();
     const c = ctx();
-    const { ImageId } = await h.service.createImage({ InstanceId: 'i-0123456789abcdef0', Name: 'web-1' }, c);
+    const { ImageId } = await h.service.createImage(c, { InstanceId: 'i-0123456789abcdef0', Name: 'web-1' });
     assert.match(ImageId!, /^ami-[0-9a-f]{17}$/);
     assert.equal((await state(h, ImageId!))?.State, 'pending');
     h.clock.advance(2999);
@@ -32,12 +32,12 @@ describe('AMI lifecycle', () => {
     const h = harness();
     const c = ctx();
     const { ImageId } = await h.service.createImage(
+      c,
       {
         InstanceId: 'i-0123456789abcdef0',
         Name: 'will-fail',
         TagSpecifications: [{ ResourceType: 'image', Tags: [{ Key: 'amiwatch:fail', Value: 'Snapshot quota exceeded' }] }],
       },
-      c,
     );
     h.clock.advance(3000);
     const image = await state(h, ImageId!);
@@ -53,16 +53,16 @@ describe('AMI lifecycle', () => {
     const h = harness();
     await h.service.faults.add({ operation: 'RegisterImage', namePattern: 'bad-*', errorMessage: 'boom', errorCode: 'Client.Broken', delayMs: 500 });
     const reg = (name: string) =>
-      h.service.registerImage({
+      h.service.registerImage(ctx(), {
         Name: name, RootDeviceName: '/dev/xvda', Architecture: 'x86_64', VirtualizationType: 'hvm',
         BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0123456789abcdef0' } }],
-      }, ctx());
+      });
     const bad = (await reg('bad-1')).ImageId!;
     const goodCtx = ctx();
-    const good = (await h.service.registerImage({
+    const good = (await h.service.registerImage(goodCtx, {
       Name: 'good-1', RootDeviceName: '/dev/xvda',
       BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0123456789abcdef0' } }],
-    }, goodCtx)).ImageId!;
+    })).ImageId!;
     h.clock.advance(500);
     assert.deepEqual((await state(h, bad))?.StateReason, { Code: 'Client.Broken', Message: 'boom' });
     assert.equal((await state(h, good))?.State, 'pending');
@@ -76,7 +76,7 @@ describe('AMI lifecycle', () => {
   it('concurrent requests for one name: exactly one image gets it', async () => {
     const h = harness();
     const results = await Promise.allSettled(
-      Array.from({ length: 5 }, () => h.service.createImage({ InstanceId: 'i-12345678', Name: 'race' }, ctx())),
+      Array.from({ length: 5 }, () => h.service.createImage(ctx(), { InstanceId: 'i-12345678', Name: 'race' })),
     );
     assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
     assert.equal(results.filter((r) => r.status === 'rejected' && (r.reason as { code: string }).code === 'InvalidAMIName.Duplicate').length, 4);
@@ -89,8 +89,8 @@ describe('AMI lifecycle', () => {
       InstanceId: 'i-12345678', Name: `img-${team}`,
       TagSpecifications: [{ ResourceType: 'image' as const, Tags: [{ Key: 'team', Value: team }] }],
     });
-    const red = (await h.service.createImage(tagged('red'), ctx())).ImageId!;
-    const blue = (await h.service.createImage(tagged('blue'), ctx())).ImageId!;
+    const red = (await h.service.createImage(ctx(), tagged('red'))).ImageId!;
+    const blue = (await h.service.createImage(ctx(), tagged('blue'))).ImageId!;
     h.clock.advance(3000);
     assert.equal((await state(h, red))?.State, 'failed');
     assert.equal((await state(h, blue))?.State, 'available');
@@ -98,83 +98,81 @@ describe('AMI lifecycle', () => {
 
   it('DeregisterImage: deregistered at once with its event, listed for a while, then gone', async () => {
     const h = harness();
-    const { ImageId } = await h.service.createImage({ InstanceId: 'i-12345678', Name: 'short-lived' }, ctx());
+    const { ImageId } = await h.service.createImage(ctx(), { InstanceId: 'i-12345678', Name: 'short-lived' });
     h.clock.advance(3000);
-    await h.service.describeImages({}, ctx());
+    await h.service.describeImages(ctx(), {});
     const c = ctx();
-    assert.deepEqual(await h.service.deregisterImage({ ImageId }, c), { Return: true });
+    assert.deepEqual(await h.service.deregisterImage(c, { ImageId }), { Return: true });
     assert.equal((await state(h, ImageId!))?.State, 'deregistered');
     assert.equal(h.sink.events.length, 2);
     assertGuideShape(h.sink.events[1]!, { account: ACCOUNT, region: 'us-east-1', imageId: ImageId!, requestId: c.requestId, state: 'deregistered' });
     h.clock.advance(10_000);
-    await rejectsWith(h.service.describeImages({ ImageIds: [ImageId!] }, ctx()), 'InvalidAMIID.NotFound', `The image id '[${ImageId}]' does not exist`);
-    assert.equal((await h.service.describeImages({}, ctx())).Images?.length, 0);
+    await rejectsWith(h.service.describeImages(ctx(), { ImageIds: [ImageId!] }), 'InvalidAMIID.NotFound', `The image id '[${ImageId}]' does not exist`);
+    assert.equal((await h.service.describeImages(ctx(), {})).Images?.length, 0);
   });
 
   it('a failing DeregisterImage changes nothing and emits nothing', async () => {
     const h = harness();
-    const { ImageId } = await h.service.createImage({ InstanceId: 'i-12345678', Name: 'protected' }, ctx());
+    const { ImageId } = await h.service.createImage(ctx(), { InstanceId: 'i-12345678', Name: 'protected' });
     h.clock.advance(3000);
-    await h.service.describeImages({}, ctx());
+    await h.service.describeImages(ctx(), {});
     await h.service.faults.add({ operation: 'DeregisterImage', errorMessage: 'not today', errorCode: 'OperationNotPermitted' });
-    await rejectsWith(h.service.deregisterImage({ ImageId }, ctx()), 'OperationNotPermitted', 'not today');
-    await rejectsWith(h.service.deregisterImage({ ImageId: 'ami-0000000000000000f' }, ctx()), 'InvalidAMIID.NotFound');
-    await rejectsWith(h.service.deregisterImage({ ImageId: 'ami-xyz' }, ctx()), 'InvalidAMIID.Malformed', 'Invalid id: "ami-xyz" (expecting "ami-...")');
-    await rejectsWith(h.service.deregisterImage({ ImageId, DryRun: true }, ctx()), 'DryRunOperation');
+    await rejectsWith(h.service.deregisterImage(ctx(), { ImageId }), 'OperationNotPermitted', 'not today');
+    await rejectsWith(h.service.deregisterImage(ctx(), { ImageId: 'ami-0000000000000000f' }), 'InvalidAMIID.NotFound');
+    await rejectsWith(h.service.deregisterImage(ctx(), { ImageId: 'ami-xyz' }), 'InvalidAMIID.Malformed', 'Invalid id: "ami-xyz" (expecting "ami-...")');
+    await rejectsWith(h.service.deregisterImage(ctx(), { ImageId, DryRun: true }), 'DryRunOperation');
     assert.equal((await state(h, ImageId!))?.State, 'available');
     assert.deepEqual(h.sink.states(), [`${ImageId}:available`]);
   });
 
   it('deregistering a pending image: no available event follows', async () => {
     const h = harness();
-    const { ImageId } = await h.service.createImage({ InstanceId: 'i-12345678', Name: 'abandoned' }, ctx());
-    await h.service.deregisterImage({ ImageId }, ctx());
+    const { ImageId } = await h.service.createImage(ctx(), { InstanceId: 'i-12345678', Name: 'abandoned' });
+    await h.service.deregisterImage(ctx(), { ImageId });
     h.clock.advance(5000);
-    await h.service.describeImages({}, ctx());
+    await h.service.describeImages(ctx(), {});
     assert.deepEqual(h.sink.states(), [`${ImageId}:deregistered`]);
   });
 
   it('DisableImage → disabled (event, hidden unless IncludeDisabled), EnableImage → available (event)', async () => {
     const h = harness();
-    const { ImageId } = await h.service.createImage({ InstanceId: 'i-12345678', Name: 'toggled' }, ctx());
-    await rejectsWith(h.service.disableImage({ ImageId }, ctx()), 'IncorrectState');
+    const { ImageId } = await h.service.createImage(ctx(), { InstanceId: 'i-12345678', Name: 'toggled' });
+    await rejectsWith(h.service.disableImage(ctx(), { ImageId }), 'IncorrectState');
     h.clock.advance(3000);
-    await h.service.modifyImageAttribute({ ImageId, LaunchPermission: { Add: [{ Group: 'all' }] } }, ctx());
+    await h.service.modifyImageAttribute(ctx(), { ImageId, LaunchPermission: { Add: [{ Group: 'all' }] } });
     const d = ctx();
-    assert.deepEqual(await h.service.disableImage({ ImageId }, d), { Return: true });
-    assert.equal((await h.service.describeImages({}, ctx())).Images?.length, 0);
-    const disabled = (await h.service.describeImages({ IncludeDisabled: true }, ctx())).Images?.[0];
+    assert.deepEqual(await h.service.disableImage(d, { ImageId }), { Return: true });
+    assert.equal((await h.service.describeImages(ctx(), {})).Images?.length, 0);
+    const disabled = (await h.service.describeImages(ctx(), { IncludeDisabled: true })).Images?.[0];
     assert.equal(disabled?.State, 'disabled');
     assert.equal(disabled?.Public, false, 'AWS makes a disabled AMI private');
     const e = ctx();
-    await h.service.enableImage({ ImageId }, e);
+    await h.service.enableImage(e, { ImageId });
     assert.equal((await state(h, ImageId!))?.State, 'available');
     assert.deepEqual(h.sink.states(), [`${ImageId}:available`, `${ImageId}:disabled`, `${ImageId}:available`]);
     assertGuideShape(h.sink.events[1]!, { account: ACCOUNT, region: 'us-east-1', imageId: ImageId!, requestId: d.requestId, state: 'disabled' });
     assertGuideShape(h.sink.events[2]!, { account: ACCOUNT, region: 'us-east-1', imageId: ImageId!, requestId: e.requestId, state: 'available' });
-    await rejectsWith(h.service.enableImage({ ImageId }, ctx()), 'IncorrectState');
+    await rejectsWith(h.service.enableImage(ctx(), { ImageId }), 'IncorrectState');
   });
 
   it('CopyImage across regions: the copy and its event live in the destination region', async () => {
     const h = harness();
     const { ImageId: source } = await h.service.createImage(
-      { InstanceId: 'i-12345678', Name: 'base', TagSpecifications: [{ ResourceType: 'image', Tags: [{ Key: 'os', Value: 'linux' }] }] },
-      ctx({ region: 'us-east-1' }),
+      ctx({ region: 'us-east-1' }), { InstanceId: 'i-12345678', Name: 'base', TagSpecifications: [{ ResourceType: 'image', Tags: [{ Key: 'os', Value: 'linux' }] }] },
     );
     await rejectsWith(
-      h.service.copyImage({ SourceImageId: source, SourceRegion: 'us-east-1', Name: 'too-early' }, ctx({ region: 'eu-west-1' })),
+      h.service.copyImage(ctx({ region: 'eu-west-1' }), { SourceImageId: source, SourceRegion: 'us-east-1', Name: 'too-early' }),
       'InvalidAMIID.Unavailable',
     );
     h.clock.advance(3000);
     const c = ctx({ region: 'eu-west-1' });
     const { ImageId: copy } = await h.service.copyImage(
-      { SourceImageId: source, SourceRegion: 'us-east-1', Name: 'base', CopyImageTags: true, ClientToken: 'tok-1' },
-      c,
+      c, { SourceImageId: source, SourceRegion: 'us-east-1', Name: 'base', CopyImageTags: true, ClientToken: 'tok-1' },
     );
     assert.notEqual(copy, source);
-    const again = await h.service.copyImage({ SourceImageId: source, SourceRegion: 'us-east-1', Name: 'base', ClientToken: 'tok-1' }, ctx({ region: 'eu-west-1' }));
+    const again = await h.service.copyImage(ctx({ region: 'eu-west-1' }), { SourceImageId: source, SourceRegion: 'us-east-1', Name: 'base', ClientToken: 'tok-1' });
     assert.equal(again.ImageId, copy, 'same ClientToken → same copy');
-    await rejectsWith(h.service.describeImages({ ImageIds: [copy!] }, ctx({ region: 'us-east-1' })), 'InvalidAMIID.NotFound');
+    await rejectsWith(h.service.describeImages(ctx({ region: 'us-east-1' }), { ImageIds: [copy!] }), 'InvalidAMIID.NotFound');
     const pending = await state(h, copy!, 'eu-west-1');
     assert.equal(pending?.State, 'pending');
     assert.equal(pending?.SourceImageId, source);
@@ -188,21 +186,21 @@ describe('AMI lifecycle', () => {
 
   it('store then restore: available; restoring an object no store task produced: failed', async () => {
     const h = harness();
-    const { ImageId } = await h.service.createImage({ InstanceId: 'i-12345678', Name: 'to-store', Description: 'kept' }, ctx());
+    const { ImageId } = await h.service.createImage(ctx(), { InstanceId: 'i-12345678', Name: 'to-store', Description: 'kept' });
     h.clock.advance(3000);
-    const { ObjectKey } = await h.service.createStoreImageTask({ ImageId, Bucket: 'my-ami-bucket' }, ctx());
+    const { ObjectKey } = await h.service.createStoreImageTask(ctx(), { ImageId, Bucket: 'my-ami-bucket' });
     assert.equal(ObjectKey, `${ImageId}.bin`);
-    const inProgress = await h.service.describeStoreImageTasks({}, ctx());
+    const inProgress = await h.service.describeStoreImageTasks(ctx(), {});
     assert.equal(inProgress.StoreImageTaskResults?.[0]?.StoreTaskState, 'InProgress');
     // Restoring before the store task completed fails like a foreign object.
-    const early = (await h.service.createRestoreImageTask({ Bucket: 'my-ami-bucket', ObjectKey, Name: 'restored-early' }, ctx())).ImageId!;
+    const early = (await h.service.createRestoreImageTask(ctx(), { Bucket: 'my-ami-bucket', ObjectKey, Name: 'restored-early' })).ImageId!;
     h.clock.advance(2000);
-    const done = await h.service.describeStoreImageTasks({ ImageIds: [ImageId!] }, ctx());
+    const done = await h.service.describeStoreImageTasks(ctx(), { ImageIds: [ImageId!] });
     assert.equal(done.StoreImageTaskResults?.[0]?.StoreTaskState, 'Completed');
     assert.equal(done.StoreImageTaskResults?.[0]?.ProgressPercentage, 100);
     const c = ctx();
-    const restored = (await h.service.createRestoreImageTask({ Bucket: 'my-ami-bucket', ObjectKey, Name: 'restored' }, c)).ImageId!;
-    const foreign = (await h.service.createRestoreImageTask({ Bucket: 'my-ami-bucket', ObjectKey: 'ami-0123456789abcdef0.bin', Name: 'x-restored' }, ctx())).ImageId!;
+    const restored = (await h.service.createRestoreImageTask(c, { Bucket: 'my-ami-bucket', ObjectKey, Name: 'restored' })).ImageId!;
+    const foreign = (await h.service.createRestoreImageTask(ctx(), { Bucket: 'my-ami-bucket', ObjectKey: 'ami-0123456789abcdef0.bin', Name: 'x-restored' })).ImageId!;
     h.clock.advance(5000);
     const r = await state(h, restored);
     assert.equal(r?.State, 'available');
@@ -220,21 +218,21 @@ describe('AMI lifecycle', () => {
 
   it('a store task fault rule fails the task with its message', async () => {
     const h = harness();
-    const { ImageId } = await h.service.createImage({ InstanceId: 'i-12345678', Name: 'store-fail' }, ctx());
+    const { ImageId } = await h.service.createImage(ctx(), { InstanceId: 'i-12345678', Name: 'store-fail' });
     h.clock.advance(3000);
     await h.service.faults.add({ operation: 'CreateStoreImageTask', errorMessage: 'bucket is read-only' });
-    await h.service.createStoreImageTask({ ImageId, Bucket: 'my-ami-bucket' }, ctx());
+    await h.service.createStoreImageTask(ctx(), { ImageId, Bucket: 'my-ami-bucket' });
     h.clock.advance(2000);
-    const task = (await h.service.describeStoreImageTasks({ Filters: [{ Name: 'task-state', Values: ['Failed'] }] }, ctx())).StoreImageTaskResults?.[0];
+    const task = (await h.service.describeStoreImageTasks(ctx(), { Filters: [{ Name: 'task-state', Values: ['Failed'] }] })).StoreImageTaskResults?.[0];
     assert.equal(task?.StoreTaskFailureReason, 'bucket is read-only');
   });
 
   it('an event the sink refuses stays queued and is handed over later, once', async () => {
     const h = harness();
-    const { ImageId } = await h.service.createImage({ InstanceId: 'i-12345678', Name: 'retry-me' }, ctx());
+    const { ImageId } = await h.service.createImage(ctx(), { InstanceId: 'i-12345678', Name: 'retry-me' });
     h.sink.failNext = 1;
     h.clock.advance(3000);
-    await h.service.describeImages({}, ctx());
+    await h.service.describeImages(ctx(), {});
     assert.equal(h.sink.events.length, 0);
     assert.equal((await state(h, ImageId!))?.State, 'available');
     await h.service.lifecycle.settle();
@@ -244,7 +242,7 @@ describe('AMI lifecycle', () => {
 
   it('the timer loop completes images without any request', async () => {
     const h = harness();
-    const { ImageId } = await h.service.createImage({ InstanceId: 'i-12345678', Name: 'timer' }, ctx());
+    const { ImageId } = await h.service.createImage(ctx(), { InstanceId: 'i-12345678', Name: 'timer' });
     h.clock.advance(3000);
     h.service.lifecycle.start(5);
     try {

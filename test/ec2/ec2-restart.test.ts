@@ -17,10 +17,9 @@ describe('restart while images are pending (SQLite file)', () => {
     const clock = new ManualClock();
     const first = harness(SqliteEc2Store.open(file), clock, 1);
     const c = ctx();
-    const { ImageId: ok } = await first.service.createImage({ InstanceId: 'i-12345678', Name: 'survivor' }, c);
+    const { ImageId: ok } = await first.service.createImage(c, { InstanceId: 'i-12345678', Name: 'survivor' });
     const { ImageId: bad } = await first.service.createImage(
-      { InstanceId: 'i-12345678', Name: 'doomed', TagSpecifications: [{ ResourceType: 'image', Tags: [{ Key: 'amiwatch:fail', Value: 'disk full' }] }] },
-      ctx(),
+      ctx(), { InstanceId: 'i-12345678', Name: 'doomed', TagSpecifications: [{ ResourceType: 'image', Tags: [{ Key: 'amiwatch:fail', Value: 'disk full' }] }] },
     );
     (first.store as SqliteEc2Store).close(); // the server goes down with both pending
 
@@ -35,7 +34,7 @@ describe('restart while images are pending (SQLite file)', () => {
     assert.deepEqual(second.sink.states().sort(), [`${bad}:failed`, `${ok}:available`].sort());
     const event = second.sink.events.find((e) => e.detail.ImageId === ok)!;
     assertGuideShape(event, { account: ACCOUNT, region: 'us-east-1', imageId: ok!, requestId: c.requestId, state: 'available', time: '2026-01-01T00:01:00Z' });
-    const { Images } = await second.service.describeImages({ Owners: ['self'] }, ctx());
+    const { Images } = await second.service.describeImages(ctx(), { Owners: ['self'] });
     assert.deepEqual(Images?.map((i) => [i.Name, i.State]).sort(), [['doomed', 'failed'], ['survivor', 'available']]);
     (second.store as SqliteEc2Store).close();
 
@@ -49,7 +48,7 @@ describe('restart while images are pending (SQLite file)', () => {
     const file = join(dir, 'restart-2.db');
     const clock = new ManualClock();
     const first = harness(SqliteEc2Store.open(file), clock, 4);
-    const { ImageId } = await first.service.createImage({ InstanceId: 'i-12345678', Name: 'in-flight' }, ctx());
+    const { ImageId } = await first.service.createImage(ctx(), { InstanceId: 'i-12345678', Name: 'in-flight' });
     first.sink.failNext = 1_000; // the bus is unreachable
     clock.advance(3000);
     await first.service.lifecycle.settle();

@@ -19,48 +19,48 @@ describe('EC2 parameter validation', () => {
 
   it('CreateImage: malformed instance ids get AWS\'s error; any well-formed one is accepted', async () => {
     const h = harness();
-    await rejectsWith(h.service.createImage({ InstanceId: 'i-123', Name: 'x-1' }, ctx()), 'InvalidInstanceID.Malformed', 'Invalid id: "i-123"');
-    await rejectsWith(h.service.createImage({ InstanceId: 'ami-12345678', Name: 'x-1' }, ctx()), 'InvalidInstanceID.Malformed');
-    await rejectsWith(h.service.createImage({ InstanceId: undefined, Name: 'x-1' }, ctx()), 'MissingParameter', 'The request must contain the parameter InstanceId');
-    await rejectsWith(h.service.createImage({ InstanceId: 'i-12345678', Name: 'x' }, ctx()), 'InvalidAMIName.Malformed', malformedName);
-    await rejectsWith(h.service.createImage({ InstanceId: 'i-12345678', Name: 'xyz', Description: 'd'.repeat(256) }, ctx()), 'InvalidParameterValue');
-    assert.match((await h.service.createImage({ InstanceId: 'i-12345678', Name: 'short-id' }, ctx())).ImageId!, /^ami-/);
-    assert.match((await h.service.createImage({ InstanceId: 'i-0123456789abcdef0', Name: 'long-id' }, ctx())).ImageId!, /^ami-/);
+    await rejectsWith(h.service.createImage(ctx(), { InstanceId: 'i-123', Name: 'x-1' }), 'InvalidInstanceID.Malformed', 'Invalid id: "i-123"');
+    await rejectsWith(h.service.createImage(ctx(), { InstanceId: 'ami-12345678', Name: 'x-1' }), 'InvalidInstanceID.Malformed');
+    await rejectsWith(h.service.createImage(ctx(), { InstanceId: undefined, Name: 'x-1' }), 'MissingParameter', 'The request must contain the parameter InstanceId');
+    await rejectsWith(h.service.createImage(ctx(), { InstanceId: 'i-12345678', Name: 'x' }), 'InvalidAMIName.Malformed', malformedName);
+    await rejectsWith(h.service.createImage(ctx(), { InstanceId: 'i-12345678', Name: 'xyz', Description: 'd'.repeat(256) }), 'InvalidParameterValue');
+    assert.match((await h.service.createImage(ctx(), { InstanceId: 'i-12345678', Name: 'short-id' })).ImageId!, /^ami-/);
+    assert.match((await h.service.createImage(ctx(), { InstanceId: 'i-0123456789abcdef0', Name: 'long-id' })).ImageId!, /^ami-/);
   });
 
   it('names are unique per account and region; a deregistered image frees its name', async () => {
     const h = harness();
-    const { ImageId } = await h.service.createImage({ InstanceId: 'i-12345678', Name: 'dup' }, ctx());
-    await rejectsWith(h.service.createImage({ InstanceId: 'i-12345678', Name: 'dup' }, ctx()), 'InvalidAMIName.Duplicate', `AMI name dup is already in use by AMI ${ImageId}`);
-    await h.service.createImage({ InstanceId: 'i-12345678', Name: 'dup' }, ctx({ region: 'eu-west-1' }));
-    await h.service.createImage({ InstanceId: 'i-12345678', Name: 'dup' }, ctx({ accountId: OTHER_ACCOUNT }));
-    await h.service.deregisterImage({ ImageId }, ctx());
-    await h.service.createImage({ InstanceId: 'i-12345678', Name: 'dup' }, ctx());
+    const { ImageId } = await h.service.createImage(ctx(), { InstanceId: 'i-12345678', Name: 'dup' });
+    await rejectsWith(h.service.createImage(ctx(), { InstanceId: 'i-12345678', Name: 'dup' }), 'InvalidAMIName.Duplicate', `AMI name dup is already in use by AMI ${ImageId}`);
+    await h.service.createImage(ctx({ region: 'eu-west-1' }), { InstanceId: 'i-12345678', Name: 'dup' });
+    await h.service.createImage(ctx({ accountId: OTHER_ACCOUNT }), { InstanceId: 'i-12345678', Name: 'dup' });
+    await h.service.deregisterImage(ctx(), { ImageId });
+    await h.service.createImage(ctx(), { InstanceId: 'i-12345678', Name: 'dup' });
   });
 
   it('DryRun answers DryRunOperation (HTTP 412) and creates nothing', async () => {
     const h = harness();
-    await assert.rejects(h.service.createImage({ InstanceId: 'i-12345678', Name: 'dry', DryRun: true }, ctx()), {
+    await assert.rejects(h.service.createImage(ctx(), { InstanceId: 'i-12345678', Name: 'dry', DryRun: true }), {
       code: 'DryRunOperation', status: 412, message: 'Request would have succeeded, but DryRun flag is set.',
     });
-    await rejectsWith(h.service.describeImages({ DryRun: true }, ctx()), 'DryRunOperation');
-    await rejectsWith(h.service.registerImage({ Name: 'dry', ImageLocation: 'b/m.xml', DryRun: true }, ctx()), 'DryRunOperation');
-    assert.equal((await h.service.describeImages({}, ctx())).Images?.length, 0);
+    await rejectsWith(h.service.describeImages(ctx(), { DryRun: true }), 'DryRunOperation');
+    await rejectsWith(h.service.registerImage(ctx(), { Name: 'dry', ImageLocation: 'b/m.xml', DryRun: true }), 'DryRunOperation');
+    assert.equal((await h.service.describeImages(ctx(), {})).Images?.length, 0);
     // Validation comes first: a dry run of a bad request reports the bad request.
-    await rejectsWith(h.service.createImage({ InstanceId: 'i-1', Name: 'dry', DryRun: true }, ctx()), 'InvalidInstanceID.Malformed');
+    await rejectsWith(h.service.createImage(ctx(), { InstanceId: 'i-1', Name: 'dry', DryRun: true }), 'InvalidInstanceID.Malformed');
   });
 
   it('RegisterImage: an EBS root needs a snapshot mapping; enums are checked; docs defaults apply', async () => {
     const h = harness();
-    await rejectsWith(h.service.registerImage({ Name: 'reg' }, ctx()), 'MissingParameter', 'The request must contain the parameter ImageLocation');
-    await rejectsWith(h.service.registerImage({ Name: 'reg', RootDeviceName: '/dev/xvda', BlockDeviceMappings: [{ DeviceName: '/dev/sdb' }] }, ctx()), 'InvalidBlockDeviceMapping');
+    await rejectsWith(h.service.registerImage(ctx(), { Name: 'reg' }), 'MissingParameter', 'The request must contain the parameter ImageLocation');
+    await rejectsWith(h.service.registerImage(ctx(), { Name: 'reg', RootDeviceName: '/dev/xvda', BlockDeviceMappings: [{ DeviceName: '/dev/sdb' }] }), 'InvalidBlockDeviceMapping');
     await rejectsWith(
-      h.service.registerImage({ Name: 'reg', RootDeviceName: '/dev/xvda', BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-1' } }] }, ctx()),
+      h.service.registerImage(ctx(), { Name: 'reg', RootDeviceName: '/dev/xvda', BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-1' } }] }),
       'InvalidSnapshotID.Malformed',
     );
-    await rejectsWith(h.service.registerImage({ Name: 'reg', ImageLocation: 'b/m.xml', Architecture: 'sparc' as never }, ctx()), 'InvalidParameterValue');
-    const { ImageId } = await h.service.registerImage({ Name: 'reg', ImageLocation: 'my-bucket/image.manifest.xml' }, ctx());
-    const image = (await h.service.describeImages({ ImageIds: [ImageId!] }, ctx())).Images![0]!;
+    await rejectsWith(h.service.registerImage(ctx(), { Name: 'reg', ImageLocation: 'b/m.xml', Architecture: 'sparc' as never }), 'InvalidParameterValue');
+    const { ImageId } = await h.service.registerImage(ctx(), { Name: 'reg', ImageLocation: 'my-bucket/image.manifest.xml' });
+    const image = (await h.service.describeImages(ctx(), { ImageIds: [ImageId!] })).Images![0]!;
     assert.equal(image.Architecture, 'i386');
     assert.equal(image.VirtualizationType, 'paravirtual');
     assert.equal(image.RootDeviceType, 'instance-store');
@@ -69,26 +69,26 @@ describe('EC2 parameter validation', () => {
 
   it('CopyImage: source must exist in the source region and be visible', async () => {
     const h = harness();
-    await rejectsWith(h.service.copyImage({ SourceImageId: 'ami-0123456789abcdef0', SourceRegion: 'us-east-1', Name: 'c-1' }, ctx()), 'InvalidAMIID.NotFound', "The image id '[ami-0123456789abcdef0]' does not exist");
-    await rejectsWith(h.service.copyImage({ SourceImageId: 'ami-1', SourceRegion: 'us-east-1', Name: 'c-1' }, ctx()), 'InvalidAMIID.Malformed');
-    await rejectsWith(h.service.copyImage({ SourceImageId: 'ami-0123456789abcdef0', SourceRegion: 'mars', Name: 'c-1' }, ctx()), 'InvalidParameterValue');
-    await rejectsWith(h.service.copyImage({ SourceImageId: 'ami-0123456789abcdef0', SourceRegion: undefined, Name: 'c-1' }, ctx()), 'MissingParameter');
-    const { ImageId } = await h.service.createImage({ InstanceId: 'i-12345678', Name: 'private' }, ctx({ accountId: OTHER_ACCOUNT }));
+    await rejectsWith(h.service.copyImage(ctx(), { SourceImageId: 'ami-0123456789abcdef0', SourceRegion: 'us-east-1', Name: 'c-1' }), 'InvalidAMIID.NotFound', "The image id '[ami-0123456789abcdef0]' does not exist");
+    await rejectsWith(h.service.copyImage(ctx(), { SourceImageId: 'ami-1', SourceRegion: 'us-east-1', Name: 'c-1' }), 'InvalidAMIID.Malformed');
+    await rejectsWith(h.service.copyImage(ctx(), { SourceImageId: 'ami-0123456789abcdef0', SourceRegion: 'mars', Name: 'c-1' }), 'InvalidParameterValue');
+    await rejectsWith(h.service.copyImage(ctx(), { SourceImageId: 'ami-0123456789abcdef0', SourceRegion: undefined, Name: 'c-1' }), 'MissingParameter');
+    const { ImageId } = await h.service.createImage(ctx({ accountId: OTHER_ACCOUNT }), { InstanceId: 'i-12345678', Name: 'private' });
     h.clock.advance(3000);
-    await rejectsWith(h.service.copyImage({ SourceImageId: ImageId, SourceRegion: 'us-east-1', Name: 'c-1' }, ctx()), 'InvalidAMIID.NotFound');
-    await h.service.modifyImageAttribute({ ImageId, LaunchPermission: { Add: [{ UserId: '000000000000' }] } }, ctx({ accountId: OTHER_ACCOUNT }));
-    assert.match((await h.service.copyImage({ SourceImageId: ImageId, SourceRegion: 'us-east-1', Name: 'c-1' }, ctx())).ImageId!, /^ami-/);
+    await rejectsWith(h.service.copyImage(ctx(), { SourceImageId: ImageId, SourceRegion: 'us-east-1', Name: 'c-1' }), 'InvalidAMIID.NotFound');
+    await h.service.modifyImageAttribute(ctx({ accountId: OTHER_ACCOUNT }), { ImageId, LaunchPermission: { Add: [{ UserId: '000000000000' }] } });
+    assert.match((await h.service.copyImage(ctx(), { SourceImageId: ImageId, SourceRegion: 'us-east-1', Name: 'c-1' })).ImageId!, /^ami-/);
   });
 
   it('tags: limits, reserved prefix, unknown resources, all-or-nothing', async () => {
     const h = harness();
-    const { ImageId } = await h.service.createImage({ InstanceId: 'i-12345678', Name: 'tagged' }, ctx());
-    await rejectsWith(h.service.createTags({ Resources: [ImageId!], Tags: [{ Key: 'aws:x', Value: 'v' }] }, ctx()), 'InvalidParameterValue');
-    await rejectsWith(h.service.createTags({ Resources: [ImageId!, 'ami-0000000000000000f'], Tags: [{ Key: 'a', Value: '1' }] }, ctx()), 'InvalidAMIID.NotFound');
-    await rejectsWith(h.service.createTags({ Resources: ['vol-12345678'], Tags: [{ Key: 'a', Value: '1' }] }, ctx()), 'InvalidID');
+    const { ImageId } = await h.service.createImage(ctx(), { InstanceId: 'i-12345678', Name: 'tagged' });
+    await rejectsWith(h.service.createTags(ctx(), { Resources: [ImageId!], Tags: [{ Key: 'aws:x', Value: 'v' }] }), 'InvalidParameterValue');
+    await rejectsWith(h.service.createTags(ctx(), { Resources: [ImageId!, 'ami-0000000000000000f'], Tags: [{ Key: 'a', Value: '1' }] }), 'InvalidAMIID.NotFound');
+    await rejectsWith(h.service.createTags(ctx(), { Resources: ['vol-12345678'], Tags: [{ Key: 'a', Value: '1' }] }), 'InvalidID');
     const many = Array.from({ length: 51 }, (_, i) => ({ Key: `k${i}`, Value: 'v' }));
-    await rejectsWith(h.service.createTags({ Resources: [ImageId!], Tags: many }, ctx()), 'TagLimitExceeded');
-    const { Tags } = await h.service.describeTags({}, ctx());
+    await rejectsWith(h.service.createTags(ctx(), { Resources: [ImageId!], Tags: many }), 'TagLimitExceeded');
+    const { Tags } = await h.service.describeTags(ctx(), {});
     assert.deepEqual(Tags, [], 'a refused CreateTags changed nothing');
   });
 

@@ -93,7 +93,7 @@ for (const client of ['cli', 'cli1', 'sdk']) {
         assert.equal(r.status, 200, op);
         assert.match(r.xml[`${op}Response`].imageId, /^ami-[0-9a-f]{17}$/, op);
       }
-      const listed = await service.describeImages({ Owners: ['self'] }, { accountId: ACCOUNT, region: 'us-east-1', requestId: 'check' });
+      const listed = await service.describeImages({ accountId: ACCOUNT, region: 'us-east-1', requestId: 'check' }, { Owners: ['self'] });
       const byName = Object.fromEntries((listed.Images ?? []).map((i) => [i.Name, i]));
       assert.equal(byName['x-copy']?.SourceImageId, SEEDED);
       assert.equal(byName['x-reg']?.Architecture, 'x86_64');

@@ -123,10 +123,10 @@ test('no EC2 request makes the server crash, answer 5xx, or answer anything but 
 /** Images (id, name, description, tags, launch permissions) and tags: what a refused write could have touched. */
 async function snapshot(): Promise<string> {
   const ctx = { accountId: ACCOUNT, region: 'us-east-1', requestId: 'snapshot' };
-  const { Images = [] } = await app.ec2.describeImages({ Owners: ['self'], IncludeDeprecated: true, IncludeDisabled: true }, ctx);
+  const { Images = [] } = await app.ec2.describeImages(ctx, { Owners: ['self'], IncludeDeprecated: true, IncludeDisabled: true });
   const images = Images.map((i) => [i.ImageId, i.Name, i.Description, i.Tags, i.Public]).sort();
-  const tasks = (await app.ec2.describeStoreImageTasks({}, ctx)).StoreImageTaskResults?.map((t) => [t.AmiId, t.Bucket, t.S3objectKey]);
-  return JSON.stringify([images, tasks, (await app.ec2.describeTags({}, ctx)).Tags]);
+  const tasks = (await app.ec2.describeStoreImageTasks(ctx, {})).StoreImageTaskResults?.map((t) => [t.AmiId, t.Bucket, t.S3objectKey]);
+  return JSON.stringify([images, tasks, (await app.ec2.describeTags(ctx, {})).Tags]);
 }
 
 test('a refused EC2 write leaves nothing half-written', async () => {

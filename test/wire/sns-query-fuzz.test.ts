@@ -77,13 +77,13 @@ const body = fc.oneof(
 async function snapshot(): Promise<string> {
   const svc = app.notifications.sns;
   const ctx = { accountId: ACCOUNT, region: 'us-east-1', requestId: 'snapshot' };
-  const topics = await svc.listTopics({}, ctx);
+  const topics = await svc.listTopics(ctx, {});
   const out: unknown[] = [];
   for (const t of topics.Topics ?? []) {
-    const attrs = (await svc.getTopicAttributes({ TopicArn: t.TopicArn })).Attributes ?? {};
-    out.push(t.TopicArn, attrs, await svc.listTagsForResource({ ResourceArn: t.TopicArn }));
+    const attrs = (await svc.getTopicAttributes(ctx, { TopicArn: t.TopicArn })).Attributes ?? {};
+    out.push(t.TopicArn, attrs, await svc.listTagsForResource(ctx, { ResourceArn: t.TopicArn }));
   }
-  out.push(await svc.subscriptions.listSubscriptions({}, ctx));
+  out.push(await svc.subscriptions.listSubscriptions(ctx, {}));
   return JSON.stringify(out);
 }
 

@@ -228,12 +228,12 @@ async function snapshot(): Promise<string> {
   const sqs = app.notifications.sqs;
   const ctx = { accountId: ACCOUNT, region: 'us-east-1', requestId: 'snapshot' };
   const out: unknown[] = [];
-  for (const url of (await sqs.listQueues({}, ctx)).QueueUrls ?? []) {
-    const { Attributes: a = {} }: { Attributes?: Record<string, string> } = await sqs.getQueueAttributes({ QueueUrl: url, AttributeNames: ['All'] }, ctx);
+  for (const url of (await sqs.listQueues(ctx, {})).QueueUrls ?? []) {
+    const { Attributes: a = {} }: { Attributes?: Record<string, string> } = await sqs.getQueueAttributes(ctx, { QueueUrl: url, AttributeNames: ['All'] });
     const counts = ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'];
     const total = counts.reduce((n, k) => n + Number(a[k] ?? 0), 0);
     const rest = Object.fromEntries(Object.entries(a).filter(([k]) => !counts.includes(k)));
-    out.push(url, total, rest, await sqs.listQueueTags({ QueueUrl: url }, ctx));
+    out.push(url, total, rest, await sqs.listQueueTags(ctx, { QueueUrl: url }));
   }
   return JSON.stringify(out);
 }

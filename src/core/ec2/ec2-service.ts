@@ -28,7 +28,7 @@ export interface Ec2ServiceConfig {
   onSinkError?: (error: unknown) => void;
 }
 
-type Op<I, O> = (input: I, ctx: RequestContext) => Promise<O>;
+type Op<I, O> = (ctx: RequestContext, input: I) => Promise<O>;
 
 /**
  * The EC2 AMI service: one method per supported API operation, typed with the SDK's shapes.
@@ -49,7 +49,7 @@ export class Ec2Service {
   }
 
   private write<I, O>(op: (deps: Ec2Deps, ctx: RequestContext, input: I) => Promise<O>): Op<I, O> {
-    return async (input, ctx) => {
+    return async (ctx, input) => {
       await this.deps.settle();
       const result = await this.deps.serial.run(() => op(this.deps, ctx, input));
       // Synchronous transitions (deregister, disable, enable) queue an event: hand it over now.
@@ -59,7 +59,7 @@ export class Ec2Service {
   }
 
   private read<I, O>(op: (deps: Ec2Deps, ctx: RequestContext, input: I) => Promise<O>): Op<I, O> {
-    return async (input, ctx) => {
+    return async (ctx, input) => {
       await this.deps.settle();
       return op(this.deps, ctx, input);
     };

@@ -29,7 +29,7 @@ export class Publisher {
     private readonly onPublished: (topicArn: string) => void = () => {},
   ) {}
 
-  async publish(input: PublishInput, ctx: RequestContext): Promise<PublishResponse> {
+  async publish(ctx: RequestContext, input: PublishInput): Promise<PublishResponse> {
     if (input.PhoneNumber !== undefined || (input.TargetArn && parseArn(input.TargetArn)?.resource.startsWith('endpoint/'))) {
       return this.direct(input, ctx);
     }
@@ -39,7 +39,7 @@ export class Publisher {
     return { MessageId: n.messageId };
   }
 
-  async publishBatch(input: PublishBatchInput): Promise<PublishBatchResponse> {
+  async publishBatch(_ctx: RequestContext, input: PublishBatchInput): Promise<PublishBatchResponse> {
     const topic = this.state.topic(input.TopicArn);
     const entries = input.PublishBatchRequestEntries ?? [];
     if (entries.length === 0) throw new ServiceError('EmptyBatchRequest', 'The batch request doesn\'t contain any entries.');

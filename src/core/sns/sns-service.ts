@@ -52,7 +52,7 @@ export class SnsService {
     return new SnsService(await SnsState.load(o.store), o);
   }
 
-  async createTopic(input: CreateTopicInput, ctx: RequestContext): Promise<CreateTopicResponse> {
+  async createTopic(ctx: RequestContext, input: CreateTopicInput): Promise<CreateTopicResponse> {
     const name = input.Name ?? '';
     const fifo = input.Attributes?.FifoTopic === 'true';
     if (!/^[A-Za-z0-9_-]{1,256}$/.test(fifo ? name.replace(/\.fifo$/, '') : name) || (fifo && !name.endsWith('.fifo'))) {
@@ -73,19 +73,19 @@ export class SnsService {
     return { TopicArn: arn };
   }
 
-  async deleteTopic(input: DeleteTopicInput): Promise<void> {
+  async deleteTopic(_ctx: RequestContext, input: DeleteTopicInput): Promise<void> {
     // Deleting a topic that does not exist succeeds (AWS answers 200).
     const t = input.TopicArn ? this.state.topics.get(input.TopicArn) : undefined;
     if (t) await this.state.deleteTopic(t);
   }
 
-  async listTopics(input: ListTopicsInput, ctx: RequestContext): Promise<ListTopicsResponse> {
+  async listTopics(ctx: RequestContext, input: ListTopicsInput): Promise<ListTopicsResponse> {
     const arns = [...this.state.topics.values()].filter((t) => t.account === ctx.accountId && t.region === ctx.region).map((t) => t.arn).sort();
     const { page, next } = paginate(arns, input.NextToken);
     return { Topics: page.map((TopicArn) => ({ TopicArn })), ...(next && { NextToken: next }) };
   }
 
-  async getTopicAttributes(input: GetTopicAttributesInput): Promise<GetTopicAttributesResponse> {
+  async getTopicAttributes(_ctx: RequestContext, input: GetTopicAttributesInput): Promise<GetTopicAttributesResponse> {
     const t = this.state.topic(input.TopicArn);
     const subs = this.state.subscriptionsOf(t.arn);
     const confirmed = subs.filter((s) => s.confirmed).length;
@@ -104,14 +104,14 @@ export class SnsService {
     };
   }
 
-  async setTopicAttributes(input: SetTopicAttributesInput): Promise<void> {
+  async setTopicAttributes(_ctx: RequestContext, input: SetTopicAttributesInput): Promise<void> {
     const t = this.state.topic(input.TopicArn);
     const name = input.AttributeName ?? '';
     const attrs = checkTopicAttributes({ [name]: input.AttributeValue ?? '' });
     await this.state.putTopic({ ...t, attributes: { ...t.attributes, ...attrs } });
   }
 
-  async tagResource(input: TagResourceRequest): Promise<void> {
+  async tagResource(_ctx: RequestContext, input: TagResourceRequest): Promise<void> {
     const t = this.state.topic(input.ResourceArn);
     const tags = { ...t.tags };
     for (const tag of input.Tags ?? []) tags[tag.Key ?? ''] = tag.Value ?? '';
@@ -119,14 +119,14 @@ export class SnsService {
     await this.state.putTopic({ ...t, tags });
   }
 
-  async untagResource(input: UntagResourceRequest): Promise<void> {
+  async untagResource(_ctx: RequestContext, input: UntagResourceRequest): Promise<void> {
     const t = this.state.topic(input.ResourceArn);
     const tags = { ...t.tags };
     for (const k of input.TagKeys ?? []) delete tags[k];
     await this.state.putTopic({ ...t, tags });
   }
 
-  async listTagsForResource(input: ListTagsForResourceRequest): Promise<ListTagsForResourceResponse> {
+  async listTagsForResource(_ctx: RequestContext, input: ListTagsForResourceRequest): Promise<ListTagsForResourceResponse> {
     const t = this.state.topic(input.ResourceArn);
     return { Tags: Object.entries(t.tags).map(([Key, Value]) => ({ Key, Value })) };
   }

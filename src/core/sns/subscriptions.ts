@@ -38,7 +38,7 @@ export class Subscriptions {
     private readonly endpoints: SnsEndpoints,
   ) {}
 
-  async subscribe(input: SubscribeInput, ctx: RequestContext): Promise<SubscribeResponse> {
+  async subscribe(ctx: RequestContext, input: SubscribeInput): Promise<SubscribeResponse> {
     const topic = this.state.topic(input.TopicArn);
     const protocol = checkEndpoint(input.Protocol, input.Endpoint);
     const endpoint = input.Endpoint!;
@@ -71,7 +71,7 @@ export class Subscriptions {
   }
 
   /** Confirms a pending subscription, or restores one deactivated through its link (its UnsubscribeConfirmation's token). */
-  async confirmSubscription(input: ConfirmSubscriptionInput): Promise<ConfirmSubscriptionResponse> {
+  async confirmSubscription(_ctx: RequestContext, input: ConfirmSubscriptionInput): Promise<ConfirmSubscriptionResponse> {
     const topic = this.state.topic(input.TopicArn);
     const hasToken = (s: SubscriptionDoc) => s.topicArn === topic.arn && s.token !== undefined && s.token === input.Token;
     const sub = this.state.subscriptionsOf(topic.arn).find(hasToken) ?? [...this.state.deactivated.values()].find(hasToken);
@@ -88,7 +88,7 @@ export class Subscriptions {
   }
 
   /** Unsubscribe, the API call: the owner's signed request; the endpoint is told nothing (Unsubscribe API reference). */
-  async unsubscribe(input: UnsubscribeInput): Promise<void> {
+  async unsubscribe(_ctx: RequestContext, input: UnsubscribeInput): Promise<void> {
     const sub = this.state.subscription(input.SubscriptionArn);
     await this.state.deleteSubscription(sub);
   }
@@ -115,12 +115,12 @@ export class Subscriptions {
     return this.random.hex(64) + this.random.hex(64);
   }
 
-  async listSubscriptions(input: ListSubscriptionsInput, ctx: RequestContext): Promise<ListSubscriptionsResponse> {
+  async listSubscriptions(ctx: RequestContext, input: ListSubscriptionsInput): Promise<ListSubscriptionsResponse> {
     const subs = [...this.state.subscriptions.values()].filter((s) => s.account === ctx.accountId && parseArn(s.topicArn)?.region === ctx.region);
     return this.page(subs, input.NextToken);
   }
 
-  async listSubscriptionsByTopic(input: ListSubscriptionsByTopicInput): Promise<ListSubscriptionsByTopicResponse> {
+  async listSubscriptionsByTopic(_ctx: RequestContext, input: ListSubscriptionsByTopicInput): Promise<ListSubscriptionsByTopicResponse> {
     const topic = this.state.topic(input.TopicArn);
     return this.page(this.state.subscriptionsOf(topic.arn), input.NextToken);
   }
@@ -137,7 +137,7 @@ export class Subscriptions {
     };
   }
 
-  async getSubscriptionAttributes(input: GetSubscriptionAttributesInput): Promise<GetSubscriptionAttributesResponse> {
+  async getSubscriptionAttributes(_ctx: RequestContext, input: GetSubscriptionAttributesInput): Promise<GetSubscriptionAttributesResponse> {
     const s = this.state.subscription(input.SubscriptionArn);
     return {
       Attributes: {
@@ -155,7 +155,7 @@ export class Subscriptions {
     };
   }
 
-  async setSubscriptionAttributes(input: SetSubscriptionAttributesInput): Promise<void> {
+  async setSubscriptionAttributes(_ctx: RequestContext, input: SetSubscriptionAttributesInput): Promise<void> {
     const s = this.state.subscription(input.SubscriptionArn);
     const attrs = checkSubscriptionAttributes({ [input.AttributeName ?? '']: input.AttributeValue ?? '' }, s.protocol, s.attributes);
     const merged = { ...s.attributes, ...attrs };

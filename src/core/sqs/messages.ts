@@ -68,14 +68,14 @@ export class SqsMessages {
     };
   }
 
-  async sendMessage(input: SendMessageRequest, ctx: RequestContext): Promise<SendMessageResult> {
+  async sendMessage(ctx: RequestContext, input: SendMessageRequest): Promise<SendMessageResult> {
     const q = this.resolve(input.QueueUrl, ctx);
     const m = checkMessage(input, intAttr(q.doc, 'MaximumMessageSize'));
     const [doc] = await this.state.addMessages(q, [this.newMessage(q, { ...m, senderId: ctx.accountId })]);
     return { MessageId: doc!.messageId, MD5OfMessageBody: doc!.md5OfBody, ...(doc!.md5OfAttributes && { MD5OfMessageAttributes: doc!.md5OfAttributes }) };
   }
 
-  async sendMessageBatch(input: SendMessageBatchRequest, ctx: RequestContext): Promise<SendMessageBatchResult> {
+  async sendMessageBatch(ctx: RequestContext, input: SendMessageBatchRequest): Promise<SendMessageBatchResult> {
     const q = this.resolve(input.QueueUrl, ctx);
     const entries = checkBatch(input.Entries);
     // The whole request fails, not single entries: the limit is on the batch (BatchRequestTooLong).
@@ -98,7 +98,7 @@ export class SqsMessages {
     };
   }
 
-  async receiveMessage(input: ReceiveMessageRequest, ctx: RequestContext, signal?: { closed: boolean }): Promise<ReceiveMessageResult> {
+  async receiveMessage(ctx: RequestContext, input: ReceiveMessageRequest, signal?: { closed: boolean }): Promise<ReceiveMessageResult> {
     const q = this.resolve(input.QueueUrl, ctx);
     const max = input.MaxNumberOfMessages ?? 1;
     if (!Number.isInteger(max) || max < 1 || max > 10) throw new ServiceError('InvalidParameterValue', `Value ${max} for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.`);
@@ -162,7 +162,7 @@ export class SqsMessages {
     };
   }
 
-  async deleteMessage(input: DeleteMessageRequest, ctx: RequestContext): Promise<void> {
+  async deleteMessage(ctx: RequestContext, input: DeleteMessageRequest): Promise<void> {
     const q = this.resolve(input.QueueUrl, ctx);
     const r = decodeReceipt(input.ReceiptHandle, q.doc.arn);
     const m = q.messages.get(r.seq);
@@ -170,7 +170,7 @@ export class SqsMessages {
     if (m) await this.state.update(q, [], [m]);
   }
 
-  async deleteMessageBatch(input: DeleteMessageBatchRequest, ctx: RequestContext): Promise<DeleteMessageBatchResult> {
+  async deleteMessageBatch(ctx: RequestContext, input: DeleteMessageBatchRequest): Promise<DeleteMessageBatchResult> {
     const q = this.resolve(input.QueueUrl, ctx);
     const entries = checkBatch(input.Entries);
     const result = { Successful: [] as NonNullable<DeleteMessageBatchResult['Successful']>, Failed: [] as NonNullable<DeleteMessageBatchResult['Failed']> };
@@ -189,12 +189,12 @@ export class SqsMessages {
     return result;
   }
 
-  async changeMessageVisibility(input: ChangeMessageVisibilityRequest, ctx: RequestContext): Promise<void> {
+  async changeMessageVisibility(ctx: RequestContext, input: ChangeMessageVisibilityRequest): Promise<void> {
     const q = this.resolve(input.QueueUrl, ctx);
     await this.state.update(q, [this.changed(q, input.ReceiptHandle, input.VisibilityTimeout)]);
   }
 
-  async changeMessageVisibilityBatch(input: ChangeMessageVisibilityBatchRequest, ctx: RequestContext): Promise<ChangeMessageVisibilityBatchResult> {
+  async changeMessageVisibilityBatch(ctx: RequestContext, input: ChangeMessageVisibilityBatchRequest): Promise<ChangeMessageVisibilityBatchResult> {
     const q = this.resolve(input.QueueUrl, ctx);
     const entries = checkBatch(input.Entries);
     const result = { Successful: [] as NonNullable<ChangeMessageVisibilityBatchResult['Successful']>, Failed: [] as NonNullable<ChangeMessageVisibilityBatchResult['Failed']> };

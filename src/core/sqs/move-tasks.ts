@@ -1,3 +1,4 @@
+import type { RequestContext } from '../shared/request-context.js';
 import type {
   CancelMessageMoveTaskRequest,
   CancelMessageMoveTaskResult,
@@ -59,7 +60,7 @@ export class MessageMoveTasks {
     private readonly onError: (err: unknown) => void = () => {},
   ) {}
 
-  async start(input: StartMessageMoveTaskRequest): Promise<StartMessageMoveTaskResult> {
+  async startMessageMoveTask(_ctx: RequestContext, input: StartMessageMoveTaskRequest): Promise<StartMessageMoveTaskResult> {
     const sourceArn = required(input.SourceArn, 'SourceArn');
     const source = this.state.queues.get(sourceArn);
     if (!source) throw notFoundFor('SourceArn');
@@ -87,7 +88,7 @@ export class MessageMoveTasks {
     return { TaskHandle: encodeHandle(task) };
   }
 
-  async list(input: ListMessageMoveTasksRequest): Promise<ListMessageMoveTasksResult> {
+  async listMessageMoveTasks(_ctx: RequestContext, input: ListMessageMoveTasksRequest): Promise<ListMessageMoveTasksResult> {
     const sourceArn = required(input.SourceArn, 'SourceArn');
     if (!this.state.queues.has(sourceArn)) throw notFoundFor('SourceArn');
     const max = checkMaxResults(input.MaxResults);
@@ -96,7 +97,7 @@ export class MessageMoveTasks {
   }
 
   /** Stops a RUNNING task at once: what it moved stays moved, the rest stays in the DLQ. */
-  async cancel(input: CancelMessageMoveTaskRequest): Promise<CancelMessageMoveTaskResult> {
+  async cancelMessageMoveTask(_ctx: RequestContext, input: CancelMessageMoveTaskRequest): Promise<CancelMessageMoveTaskResult> {
     const { taskId, sourceArn } = decodeHandle(input.TaskHandle);
     if (!this.state.queues.has(sourceArn)) throw notFoundFor('SourceArn');
     const task = this.state.tasks.get(taskId);

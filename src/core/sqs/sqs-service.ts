@@ -84,7 +84,7 @@ export class SqsService {
     return this.state.queue(arnFromUrl(url, ctx));
   }
 
-  async createQueue(input: CreateQueueRequest, ctx: RequestContext): Promise<CreateQueueResult> {
+  async createQueue(ctx: RequestContext, input: CreateQueueRequest): Promise<CreateQueueResult> {
     const name = checkQueueName(input.QueueName);
     const attributes = checkAttributes(input.Attributes, this.state.queues);
     if (name.endsWith('.fifo') !== (attributes.FifoQueue === 'true')) {
@@ -108,7 +108,7 @@ export class SqsService {
     return { QueueUrl: this.queueUrl(arn) };
   }
 
-  async getQueueUrl(input: GetQueueUrlRequest, ctx: RequestContext): Promise<GetQueueUrlResult> {
+  async getQueueUrl(ctx: RequestContext, input: GetQueueUrlRequest): Promise<GetQueueUrlResult> {
     const name = input.QueueName;
     if (!name) throw new ServiceError('MissingParameter', 'The request must contain the parameter QueueName.');
     const account = input.QueueOwnerAWSAccountId ?? ctx.accountId;
@@ -117,7 +117,7 @@ export class SqsService {
     return { QueueUrl: this.queueUrl(arn) };
   }
 
-  async listQueues(input: ListQueuesRequest, ctx: RequestContext): Promise<ListQueuesResult> {
+  async listQueues(ctx: RequestContext, input: ListQueuesRequest): Promise<ListQueuesResult> {
     const prefix = input.QueueNamePrefix ?? '';
     const all = [...this.state.queues.values()]
       .filter((q) => q.doc.account === ctx.accountId && q.doc.region === ctx.region && q.doc.name.startsWith(prefix))
@@ -142,7 +142,7 @@ export class SqsService {
     return { urls: page.map((a) => this.queueUrl(a)), ...(more && { next: Buffer.from(page[page.length - 1]!).toString('base64') }) };
   }
 
-  async deleteQueue(input: DeleteQueueRequest, ctx: RequestContext): Promise<void> {
+  async deleteQueue(ctx: RequestContext, input: DeleteQueueRequest): Promise<void> {
     const q = this.entryByUrl(input.QueueUrl, ctx);
     await this.state.deleteQueue(q);
     const now = this.o.clock.now();
@@ -151,13 +151,13 @@ export class SqsService {
     for (const [arn, at] of this.deletedAt) if (now - at >= NAME_REUSE_MS) this.deletedAt.delete(arn);
   }
 
-  async getQueueAttributes(input: GetQueueAttributesRequest, ctx: RequestContext): Promise<GetQueueAttributesResult> {
+  async getQueueAttributes(ctx: RequestContext, input: GetQueueAttributesRequest): Promise<GetQueueAttributesResult> {
     const q = this.entryByUrl(input.QueueUrl, ctx);
     const attrs = pick(allAttributes(q, this.o.clock.now()), input.AttributeNames);
     return Object.keys(attrs).length > 0 ? { Attributes: attrs } : {};
   }
 
-  async setQueueAttributes(input: SetQueueAttributesRequest, ctx: RequestContext): Promise<void> {
+  async setQueueAttributes(ctx: RequestContext, input: SetQueueAttributesRequest): Promise<void> {
     const q = this.entryByUrl(input.QueueUrl, ctx);
     const attrs = checkAttributes(input.Attributes, this.state.queues);
     if ('FifoQueue' in attrs) throw new ServiceError('InvalidAttributeName', 'Unknown Attribute FifoQueue.');
@@ -168,7 +168,7 @@ export class SqsService {
    * One purge per queue per 60 seconds: another within that time is PurgeQueueInProgress (PurgeQueue
    * API reference), HTTP 403 as the SQS service model gives it.
    */
-  async purgeQueue(input: PurgeQueueRequest, ctx: RequestContext): Promise<void> {
+  async purgeQueue(ctx: RequestContext, input: PurgeQueueRequest): Promise<void> {
     const q = this.entryByUrl(input.QueueUrl, ctx);
     const now = this.o.clock.now();
     if (q.purgedAt !== undefined && now - q.purgedAt < PURGE_INTERVAL_MS) {
@@ -178,25 +178,25 @@ export class SqsService {
     await this.state.update(q, [], [...q.messages.values()]);
   }
 
-  async tagQueue(input: TagQueueRequest, ctx: RequestContext): Promise<void> {
+  async tagQueue(ctx: RequestContext, input: TagQueueRequest): Promise<void> {
     const q = this.entryByUrl(input.QueueUrl, ctx);
     await this.state.putQueue({ ...q.doc, tags: { ...q.doc.tags, ...(input.Tags ?? {}) } });
   }
 
-  async untagQueue(input: UntagQueueRequest, ctx: RequestContext): Promise<void> {
+  async untagQueue(ctx: RequestContext, input: UntagQueueRequest): Promise<void> {
     const q = this.entryByUrl(input.QueueUrl, ctx);
     const tags = { ...q.doc.tags };
     for (const k of input.TagKeys ?? []) delete tags[k];
     await this.state.putQueue({ ...q.doc, tags });
   }
 
-  async listQueueTags(input: ListQueueTagsRequest, ctx: RequestContext): Promise<ListQueueTagsResult> {
+  async listQueueTags(ctx: RequestContext, input: ListQueueTagsRequest): Promise<ListQueueTagsResult> {
     const q = this.entryByUrl(input.QueueUrl, ctx);
     return Object.keys(q.doc.tags).length > 0 ? { Tags: { ...q.doc.tags } } : {};
   }
 
   /** The queues whose RedrivePolicy names this one as their dead-letter queue. */
-  async listDeadLetterSourceQueues(input: ListDeadLetterSourceQueuesRequest, ctx: RequestContext): Promise<ListDeadLetterSourceQueuesResult> {
+  async listDeadLetterSourceQueues(ctx: RequestContext, input: ListDeadLetterSourceQueuesRequest): Promise<ListDeadLetterSourceQueuesResult> {
     const dlq = this.entryByUrl(input.QueueUrl, ctx);
     const all = [...this.state.queues.values()]
       .filter((q) => redriveOf(q.doc)?.deadLetterTargetArn === dlq.doc.arn)

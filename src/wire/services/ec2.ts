@@ -10,21 +10,21 @@ export const EC2_QUERY_VERSION = ec2Model.apiVersion;
 /** EC2's operations bound to the domain. */
 export function ec2Operations(s: Ec2Service): Ec2Operations {
   return {
-    CreateImage: (ctx, input) => s.createImage(input, ctx),
-    CopyImage: (ctx, input) => s.copyImage(input, ctx),
-    RegisterImage: (ctx, input) => s.registerImage(input, ctx),
-    CreateRestoreImageTask: (ctx, input) => s.createRestoreImageTask(input, ctx),
-    CreateStoreImageTask: (ctx, input) => s.createStoreImageTask(input, ctx),
-    DescribeStoreImageTasks: (ctx, input) => s.describeStoreImageTasks(input, ctx),
-    DeregisterImage: (ctx, input) => s.deregisterImage(input, ctx),
-    EnableImage: (ctx, input) => s.enableImage(input, ctx),
-    DisableImage: (ctx, input) => s.disableImage(input, ctx),
-    DescribeImages: (ctx, input) => s.describeImages(input, ctx),
-    DescribeImageAttribute: (ctx, input) => s.describeImageAttribute(input, ctx),
-    ModifyImageAttribute: (ctx, input) => s.modifyImageAttribute(input, ctx),
-    CreateTags: (ctx, input) => s.createTags(input, ctx),
-    DeleteTags: (ctx, input) => s.deleteTags(input, ctx),
-    DescribeTags: (ctx, input) => s.describeTags(input, ctx),
+    CreateImage: (ctx, input) => s.createImage(ctx, input),
+    CopyImage: (ctx, input) => s.copyImage(ctx, input),
+    RegisterImage: (ctx, input) => s.registerImage(ctx, input),
+    CreateRestoreImageTask: (ctx, input) => s.createRestoreImageTask(ctx, input),
+    CreateStoreImageTask: (ctx, input) => s.createStoreImageTask(ctx, input),
+    DescribeStoreImageTasks: (ctx, input) => s.describeStoreImageTasks(ctx, input),
+    DeregisterImage: (ctx, input) => s.deregisterImage(ctx, input),
+    EnableImage: (ctx, input) => s.enableImage(ctx, input),
+    DisableImage: (ctx, input) => s.disableImage(ctx, input),
+    DescribeImages: (ctx, input) => s.describeImages(ctx, input),
+    DescribeImageAttribute: (ctx, input) => s.describeImageAttribute(ctx, input),
+    ModifyImageAttribute: (ctx, input) => s.modifyImageAttribute(ctx, input),
+    CreateTags: (ctx, input) => s.createTags(ctx, input),
+    DeleteTags: (ctx, input) => s.deleteTags(ctx, input),
+    DescribeTags: (ctx, input) => s.describeTags(ctx, input),
   };
 }
 
