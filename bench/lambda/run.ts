@@ -90,7 +90,7 @@ async function main(): Promise<void> {
   try {
     const zip = new AdmZip();
     zip.addFile('index.mjs', Buffer.from('export const handler = async (event) => event;'));
-    await app.lambda.functions.create({ accountId: '000000000000', region: 'us-east-1', requestId: 'bench' }, {
+    await app.lambda.functions.createFunction({ accountId: '000000000000', region: 'us-east-1', requestId: 'bench' }, {
       FunctionName: 'echo', Runtime: 'nodejs20.x', Role: 'arn:aws:iam::000000000000:role/bench', Handler: 'index.handler', Code: { ZipFile: zip.toBuffer() },
     });
     const ctx = { accountId: '000000000000', region: 'us-east-1', requestId: 'bench' };

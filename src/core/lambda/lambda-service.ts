@@ -1,9 +1,17 @@
 import type {
   AddPermissionRequest,
+  AddPermissionResponse,
   CreateFunctionRequest,
+  DeleteFunctionRequest,
   FunctionConfiguration,
+  GetFunctionConfigurationRequest,
+  GetFunctionRequest,
   GetFunctionResponse,
+  GetPolicyRequest,
+  GetPolicyResponse,
+  ListFunctionsRequest,
   ListFunctionsResponse,
+  RemovePermissionRequest,
   UpdateFunctionCodeRequest,
   UpdateFunctionConfigurationRequest,
 } from '@aws-sdk/client-lambda';
@@ -32,7 +40,9 @@ export interface LambdaFunctionsOptions {
 }
 
 /**
- * Lambda's function resources: create, read, list, update, delete, and the resource policy.
+ * Lambda's function resources: create, read, list, update, delete, and the resource policy, one
+ * method per AWS operation taking `(ctx, input)` with the SDK's Request types (FunctionName may be
+ * a name, a partial ARN or an ARN; the wire layer fills it from the path).
  * Writes to one function are serialised (a read-modify-write per call), so two AddPermission
  * calls racing on one function both land. Invocation is in `invocations.ts`.
  */
@@ -41,7 +51,7 @@ export class LambdaFunctions {
 
   constructor(private readonly o: LambdaFunctionsOptions) {}
 
-  async create(ctx: RequestContext, input: CreateFunctionRequest): Promise<FunctionConfiguration> {
+  async createFunction(ctx: RequestContext, input: CreateFunctionRequest): Promise<FunctionConfiguration> {
     const { name, accountId, region } = newFunctionRef(ctx, input.FunctionName);
     if (input.PackageType === 'Image') throw invalidParameter('amiwatch runs .zip packages only (PackageType Zip): container images are not supported.');
     const runtime = checkRuntime(input.Runtime, this.o.nodeVersion);
@@ -75,8 +85,8 @@ export class LambdaFunctions {
     return configurationView(record);
   }
 
-  async get(ctx: RequestContext, nameOrArn: string, qualifier?: string): Promise<GetFunctionResponse> {
-    const r = await this.record(ctx, nameOrArn, qualifier);
+  async getFunction(ctx: RequestContext, input: GetFunctionRequest): Promise<GetFunctionResponse> {
+    const r = await this.record(ctx, input.FunctionName!, input.Qualifier);
     return {
       Configuration: configurationView(r),
       // There is no S3 presigned URL to give; the control API serves the zip itself.
@@ -85,11 +95,12 @@ export class LambdaFunctions {
     };
   }
 
-  async configuration(ctx: RequestContext, nameOrArn: string, qualifier?: string): Promise<FunctionConfiguration> {
-    return configurationView(await this.record(ctx, nameOrArn, qualifier));
+  async getFunctionConfiguration(ctx: RequestContext, input: GetFunctionConfigurationRequest): Promise<FunctionConfiguration> {
+    return configurationView(await this.record(ctx, input.FunctionName!, input.Qualifier));
   }
 
-  async list(ctx: RequestContext, marker?: string, maxItems?: number): Promise<ListFunctionsResponse> {
+  async listFunctions(ctx: RequestContext, input: ListFunctionsRequest): Promise<ListFunctionsResponse> {
+    const { Marker: marker, MaxItems: maxItems } = input;
     // MaxItems is 1–10,000 (the API model's MaxListItems); a page holds at most 50 however many are asked for.
     if (maxItems !== undefined && (!Number.isInteger(maxItems) || maxItems < 1 || maxItems > 10_000)) {
       throw validation(`Value '${maxItems}' at 'maxItems' failed to satisfy constraint: Member must have value ${maxItems > 10_000 ? 'less than or equal to 10000' : 'greater than or equal to 1'}`);
@@ -101,8 +112,8 @@ export class LambdaFunctions {
     return { Functions: functions.map(configurationView), ...(more && { NextMarker: functions[functions.length - 1]!.name }) };
   }
 
-  async delete(ctx: RequestContext, nameOrArn: string, qualifier?: string): Promise<void> {
-    const ref = resolveFunction(ctx, nameOrArn, qualifier);
+  async deleteFunction(ctx: RequestContext, input: DeleteFunctionRequest): Promise<void> {
+    const ref = resolveFunction(ctx, input.FunctionName!, input.Qualifier);
     await this.locked(ref, async () => {
       if (!(await this.o.store.deleteFunction(ref.accountId, ref.region, ref.name))) throw notFound(arnOf(ref));
       this.o.runner.retire(arnOf(ref));
@@ -110,13 +121,13 @@ export class LambdaFunctions {
     });
   }
 
-  async updateCode(ctx: RequestContext, nameOrArn: string, input: UpdateFunctionCodeRequest): Promise<FunctionConfiguration> {
+  async updateFunctionCode(ctx: RequestContext, input: UpdateFunctionCodeRequest): Promise<FunctionConfiguration> {
     const code = checkZip(input.ZipFile, { S3Bucket: input.S3Bucket, ImageUri: input.ImageUri }, 'UpdateFunctionCode');
-    return this.update(ctx, nameOrArn, input.RevisionId, (r) => ({ ...r, codeSha256: code.sha256, codeSize: code.size }), code.zip);
+    return this.update(ctx, input.FunctionName!, input.RevisionId, (r) => ({ ...r, codeSha256: code.sha256, codeSize: code.size }), code.zip);
   }
 
-  async updateConfiguration(ctx: RequestContext, nameOrArn: string, input: UpdateFunctionConfigurationRequest): Promise<FunctionConfiguration> {
-    return this.update(ctx, nameOrArn, input.RevisionId, (r) => ({
+  async updateFunctionConfiguration(ctx: RequestContext, input: UpdateFunctionConfigurationRequest): Promise<FunctionConfiguration> {
+    return this.update(ctx, input.FunctionName!, input.RevisionId, (r) => ({
       ...r,
       ...(input.Runtime !== undefined && { runtime: checkRuntime(input.Runtime, this.o.nodeVersion) }),
       ...(input.Handler !== undefined && { handler: checkHandler(input.Handler) }),
@@ -128,9 +139,9 @@ export class LambdaFunctions {
     }));
   }
 
-  async addPermission(ctx: RequestContext, nameOrArn: string, input: AddPermissionRequest): Promise<{ Statement: string }> {
+  async addPermission(ctx: RequestContext, input: AddPermissionRequest): Promise<AddPermissionResponse> {
     let statement = '';
-    await this.update(ctx, nameOrArn, input.RevisionId, (r) => {
+    await this.update(ctx, input.FunctionName!, input.RevisionId, (r) => {
       const s = statementFor(r, input);
       statement = JSON.stringify(s);
       return { ...r, policy: [...r.policy, s] };
@@ -138,15 +149,16 @@ export class LambdaFunctions {
     return { Statement: statement };
   }
 
-  async removePermission(ctx: RequestContext, nameOrArn: string, statementId: string, qualifier?: string, revisionId?: string): Promise<void> {
-    await this.update(ctx, nameOrArn, revisionId, (r) => {
+  async removePermission(ctx: RequestContext, input: RemovePermissionRequest): Promise<void> {
+    const { StatementId: statementId, Qualifier: qualifier, RevisionId: revisionId } = input;
+    await this.update(ctx, input.FunctionName!, revisionId, (r) => {
       if (!r.policy.some((s) => s.Sid === statementId)) throw new ServiceError('ResourceNotFoundException', `Statement ${statementId} is not found in resource policy.`, 404);
       return { ...r, policy: r.policy.filter((s) => s.Sid !== statementId) };
     }, undefined, qualifier);
   }
 
-  async getPolicy(ctx: RequestContext, nameOrArn: string, qualifier?: string): Promise<{ Policy: string; RevisionId: string }> {
-    const r = await this.record(ctx, nameOrArn, qualifier);
+  async getPolicy(ctx: RequestContext, input: GetPolicyRequest): Promise<GetPolicyResponse> {
+    const r = await this.record(ctx, input.FunctionName!, input.Qualifier);
     if (r.policy.length === 0) throw new ServiceError('ResourceNotFoundException', 'The resource you requested does not exist.', 404);
     return { Policy: JSON.stringify(policyDocument(r.policy)), RevisionId: r.revisionId };
   }

@@ -19,13 +19,14 @@ export const LAMBDA_BODY_LIMIT = Math.ceil(MAX_ZIP_BYTES / 3) * 4 + 1024 * 1024;
 export function lambdaOperations(deps: { functions: LambdaFunctions; invocations: Invocations }): LambdaOperations {
   const { functions, invocations } = deps;
   return {
-    CreateFunction: (ctx, input) => functions.create(ctx, { ...input, ...(input.Code && { Code: { ...input.Code, ZipFile: blob(input.Code.ZipFile, 'Code.ZipFile') } }) }),
-    ListFunctions: (ctx, input) => functions.list(ctx, input.Marker, input.MaxItems),
-    GetFunction: (ctx, input) => functions.get(ctx, input.FunctionName!, input.Qualifier),
-    DeleteFunction: async (ctx, input) => (await functions.delete(ctx, input.FunctionName!, input.Qualifier), { StatusCode: 204 }),
-    GetFunctionConfiguration: (ctx, input) => functions.configuration(ctx, input.FunctionName!, input.Qualifier),
-    UpdateFunctionConfiguration: (ctx, input) => functions.updateConfiguration(ctx, input.FunctionName!, input),
-    UpdateFunctionCode: (ctx, input) => functions.updateCode(ctx, input.FunctionName!, { ...input, ZipFile: blob(input.ZipFile, 'ZipFile') }),
+    CreateFunction: (ctx, input) => functions.createFunction(ctx, { ...input, ...(input.Code && { Code: { ...input.Code, ZipFile: blob(input.Code.ZipFile, 'Code.ZipFile') } }) }),
+    ListFunctions: (ctx, input) => functions.listFunctions(ctx, input),
+    GetFunction: (ctx, input) => functions.getFunction(ctx, input),
+    // Lambda answers 204 (the model's DeleteFunctionResponse binds StatusCode to the status).
+    DeleteFunction: async (ctx, input) => (await functions.deleteFunction(ctx, input), { StatusCode: 204 }),
+    GetFunctionConfiguration: (ctx, input) => functions.getFunctionConfiguration(ctx, input),
+    UpdateFunctionConfiguration: (ctx, input) => functions.updateFunctionConfiguration(ctx, input),
+    UpdateFunctionCode: (ctx, input) => functions.updateFunctionCode(ctx, { ...input, ZipFile: blob(input.ZipFile, 'ZipFile') }),
     Invoke: async (ctx, input) => {
       const out = await invocations.invoke(ctx, {
         functionName: input.FunctionName!,
@@ -43,9 +44,9 @@ export function lambdaOperations(deps: { functions: LambdaFunctions; invocations
         ...(out.executedVersion && { ExecutedVersion: out.executedVersion }),
       };
     },
-    GetPolicy: (ctx, input) => functions.getPolicy(ctx, input.FunctionName!, input.Qualifier),
-    AddPermission: (ctx, input) => functions.addPermission(ctx, input.FunctionName!, input),
-    RemovePermission: (ctx, input) => functions.removePermission(ctx, input.FunctionName!, input.StatementId!, input.Qualifier, input.RevisionId),
+    GetPolicy: (ctx, input) => functions.getPolicy(ctx, input),
+    AddPermission: (ctx, input) => functions.addPermission(ctx, input),
+    RemovePermission: (ctx, input) => functions.removePermission(ctx, input),
   };
 }
 
