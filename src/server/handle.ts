@@ -6,6 +6,7 @@ import type { WireResponse } from '../wire/service-handler.js';
 import { parseAuthorization } from '../wire/sigv4/authorization.js';
 import { authenticate, type AuthOptions } from '../wire/sigv4/authenticate.js';
 import type { ServiceRegistry } from './service-registry.js';
+import { CommonErrors } from '../core/generated/errors.js';
 
 /**
  * The socket-free core of the AWS endpoint (the idea of hono's `app.fetch`): a request in, a
@@ -48,9 +49,9 @@ export function createHandle(o: HandleOptions): Handle {
     const route = named ?? o.registry.byQueryVersion(body ?? Buffer.alloc(0), headers['content-type']);
     const fallback = anonymousContext(o.auth);
     const render = (err: ServiceError, ctx: RequestContext = fallback) => (route ? route.renderError(ctx, err) : eventsError(ctx, err));
-    if (body === null) return { ...render(new ServiceError('RequestEntityTooLargeException', `Request body is larger than the ${limit}-byte limit.`, 413)), close: true };
+    if (body === null) return { ...render(CommonErrors.RequestEntityTooLargeException(`Request body is larger than the ${limit}-byte limit.`)), close: true };
     if (!route) {
-      return render(new ServiceError('UnknownOperationException', 'amiwatch could not tell which AWS service this request is for (no X-Amz-Target, credential scope or Action/Version it serves).'));
+      return render(CommonErrors.UnknownOperationException('amiwatch could not tell which AWS service this request is for (no X-Amz-Target, credential scope or Action/Version it serves).'));
     }
     const caller = await authenticate({ method: req.method, url: req.url, headers, body }, o.auth);
     if (caller instanceof ServiceError) return render(caller);

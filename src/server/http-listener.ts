@@ -7,6 +7,7 @@ import { authenticate, type AuthOptions } from '../wire/sigv4/authenticate.js';
 import { anonymousContext, type Handle } from './handle.js';
 import { isConsoleRequest, serveConsole } from './console-assets.js';
 import type { ControlApi } from './control-api.js';
+import { CommonErrors } from '../core/generated/errors.js';
 
 export interface ListenerOptions {
   /** The socket-free AWS endpoint (handle.ts). */
@@ -28,7 +29,7 @@ export function createListener(o: ListenerOptions): Server {
   const server = createServer((req, res) => {
     handle(o, req, res).catch((err: unknown) => {
       o.log(`internal error: ${(err as Error).stack ?? String(err)}`);
-      if (!res.headersSent) send(res, json11Error(anonymousContext(o.auth), new ServiceError('InternalException', 'An internal error occurred.', 500)));
+      if (!res.headersSent) send(res, json11Error(anonymousContext(o.auth), CommonErrors.InternalException('An internal error occurred.')));
       else res.destroy();
     });
   });

@@ -3,6 +3,7 @@ import type { Random } from '../shared/random.js';
 import { ServiceError } from '../shared/service-error.js';
 import type { Ec2Store, FaultRuleRecord, TagRecord } from '../../storage/ports/ec2-store.js';
 import { wildcardMatches } from './wildcard.js';
+import { Ec2Errors } from '../generated/errors.js';
 
 /**
  * Fault injection, so users can exercise their `failed` handling. A rule names an operation (or
@@ -43,7 +44,7 @@ export interface PlannedFailure {
   delayMs?: number;
 }
 
-const invalid = (message: string): ServiceError => new ServiceError('ValidationError', message);
+const invalid = (message: string): ServiceError => Ec2Errors.ValidationError(message);
 
 export class FaultService {
   constructor(

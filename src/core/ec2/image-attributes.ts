@@ -5,13 +5,13 @@ import type {
   ModifyImageAttributeRequest,
 } from '@aws-sdk/client-ec2';
 import type { RequestContext } from '../shared/request-context.js';
-import { ServiceError } from '../shared/service-error.js';
 import type { ImageRecord, LaunchPermissionRecord } from '../../storage/ports/ec2-store.js';
 import type { Ec2Deps } from './ec2-context.js';
 import { ec2Errors } from './errors.js';
 import { ownImage, visibleImage } from './image-access.js';
 import { toSdkBlockDeviceMapping } from './image-view.js';
 import { checkDescription, required } from './validation.js';
+import { Ec2Errors } from '../generated/errors.js';
 
 const value = (v: string | undefined) => (v === undefined ? {} : { Value: v });
 
@@ -91,10 +91,10 @@ function group(g: string): LaunchPermissionRecord {
 }
 
 function user(id: string): LaunchPermissionRecord {
-  if (!/^\d{12}$/.test(id)) throw new ServiceError('InvalidUserID.Malformed', `Invalid user id: "${id}"`);
+  if (!/^\d{12}$/.test(id)) throw Ec2Errors.InvalidUserID_Malformed(`Invalid user id: "${id}"`);
   return { userId: id };
 }
 
 const toSdkPermission = (p: LaunchPermissionRecord): LaunchPermission => (p.group ? { Group: p.group } : { UserId: p.userId! });
 
-const notOwner = (imageId: string) => new ServiceError('AuthFailure', `Not authorized for image:${imageId}`);
+const notOwner = (imageId: string) => Ec2Errors.AuthFailure(`Not authorized for image:${imageId}`);

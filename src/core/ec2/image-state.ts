@@ -13,6 +13,7 @@ import { commitStateChange, type Ec2Deps } from './ec2-context.js';
 import { ec2Errors } from './errors.js';
 import type { FaultOperation } from './faults.js';
 import { ownImage } from './image-access.js';
+import { Ec2Errors } from '../generated/errors.js';
 
 /**
  * DeregisterImage is synchronous (guide: "Any failure is known immediately"): the image is
@@ -23,7 +24,7 @@ export async function deregisterImage(deps: Ec2Deps, ctx: RequestContext, input:
   const image = await ownImage(deps, ctx, input.ImageId);
   if (image.state === 'deregistered') throw ec2Errors.amiUnavailable(image.imageId, image.state);
   if (image.deregistrationProtection?.startsWith('enabled')) {
-    throw new ServiceError('OperationNotPermitted', `Image ${image.imageId} has deregistration protection enabled.`);
+    throw Ec2Errors.OperationNotPermitted(`Image ${image.imageId} has deregistration protection enabled.`);
   }
   if (input.DryRun) throw ec2Errors.dryRun();
   await failIfFaulted(deps, 'DeregisterImage', image);

@@ -1,12 +1,12 @@
 import type { RegisterImageRequest, RegisterImageResult } from '@aws-sdk/client-ec2';
 import type { RequestContext } from '../shared/request-context.js';
-import { ServiceError } from '../shared/service-error.js';
 import type { Ec2Deps } from './ec2-context.js';
 import { mappingsFromInput } from './block-devices.js';
 import { ec2Errors } from './errors.js';
 import { checkNameFree } from './image-access.js';
 import { startImage } from './image-start.js';
 import { checkDescription, checkImageName, imageTagsFrom } from './validation.js';
+import { Ec2Errors } from '../generated/errors.js';
 
 const architectures = ['i386', 'x86_64', 'arm64', 'x86_64_mac', 'arm64_mac'];
 const virtualizationTypes = ['hvm', 'paravirtual'];
@@ -71,9 +71,6 @@ function checkEbsRoot(rootDeviceName: string | undefined, mappings: ReturnType<t
   }
   const root = mappings.find((m) => m.deviceName === rootDeviceName);
   if (!root?.ebs?.snapshotId) {
-    throw new ServiceError(
-      'InvalidBlockDeviceMapping',
-      `The root device ${rootDeviceName} needs a block device mapping with an EBS snapshot.`,
-    );
+    throw Ec2Errors.InvalidBlockDeviceMapping(`The root device ${rootDeviceName} needs a block device mapping with an EBS snapshot.`, );
   }
 }

@@ -17,12 +17,13 @@ import type { BusEntry, EventsState } from './events-state.js';
 import type { BusDoc } from './model.js';
 import { DEFAULT_BUS, busArn, resolveOwnBus } from './names.js';
 import { paginate } from './paging.js';
+import { EventsErrors } from '../generated/errors.js';
 
 /** "Event buses per account: 100" (eb-quota). */
 export const MAX_BUSES = 100;
 
 export const notFoundBus = (name: string): ServiceError =>
-  new ServiceError('ResourceNotFoundException', `Event bus ${name} does not exist.`);
+  EventsErrors.ResourceNotFoundException(`Event bus ${name} does not exist.`);
 
 export function requireBus(state: EventsState, ctx: RequestContext, nameOrArn: string | undefined): BusEntry {
   const ref = resolveOwnBus(ctx, nameOrArn);
@@ -41,15 +42,15 @@ export class EventBuses {
     return this.state.exclusive(async () => {
       const name = input.Name!;
       if (this.state.bus(ctx.accountId, ctx.region, name)) {
-        throw new ServiceError('ResourceAlreadyExistsException', `Event bus ${name} already exists.`);
+        throw EventsErrors.ResourceAlreadyExistsException(`Event bus ${name} already exists.`);
       }
       // Partner buses must be named after their event source; amiwatch has no partner sources.
       if (input.EventSourceName !== undefined || name.startsWith('aws.partner/')) {
-        throw new ServiceError('ResourceNotFoundException', `Event source ${input.EventSourceName ?? name} does not exist.`);
+        throw EventsErrors.ResourceNotFoundException(`Event source ${input.EventSourceName ?? name} does not exist.`);
       }
-      if (name.includes('/')) throw new ServiceError('ValidationException', `Event bus name must not contain '/'.`);
+      if (name.includes('/')) throw EventsErrors.ValidationException(`Event bus name must not contain '/'.`);
       if (this.state.busesOf(ctx.accountId, ctx.region).length >= MAX_BUSES) {
-        throw new ServiceError('LimitExceededException', 'The requested resource exceeds the maximum number allowed.');
+        throw EventsErrors.LimitExceededException('The requested resource exceeds the maximum number allowed.');
       }
       const now = this.clock.now();
       const doc: BusDoc = {
@@ -77,7 +78,7 @@ export class EventBuses {
   deleteEventBus(ctx: RequestContext, input: DeleteEventBusRequest): Promise<Record<string, never>> {
     return this.state.exclusive(async () => {
       const name = input.Name!;
-      if (name === DEFAULT_BUS) throw new ServiceError('ValidationException', 'Cannot delete event bus default.');
+      if (name === DEFAULT_BUS) throw EventsErrors.ValidationException('Cannot delete event bus default.');
       const bus = this.state.bus(ctx.accountId, ctx.region, name);
       // AWS answers 200 for a bus that does not exist.
       if (bus) await this.state.commit({ deleteBus: bus.doc, deleteRules: [...bus.rules.values()].map((r) => r.doc) });

@@ -1,6 +1,6 @@
 import type { Target } from '@aws-sdk/client-eventbridge';
-import { ServiceError } from '../shared/service-error.js';
 import { evaluate, parseJsonPath } from './json-path.js';
+import { EventsErrors } from '../generated/errors.js';
 
 /**
  * Input, InputPath and InputTransformer (eb-transform-target-input, API_InputTransformer).
@@ -32,7 +32,7 @@ const BRACKET_KEY = /\[\s*'/;
  */
 const JSON_ONLY = new Set(['aws.events.event', 'aws.events.event.json']);
 
-const invalid = (message: string) => new ServiceError('ValidationException', message);
+const invalid = (message: string) => EventsErrors.ValidationException(message);
 
 /** Write-time checks of PutTargets; throws AWS's ValidationException. */
 export function validateTargetInput(t: Target): void {

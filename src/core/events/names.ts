@@ -1,6 +1,6 @@
 import { formatArn, parseArn } from '../shared/arn.js';
-import { ServiceError } from '../shared/service-error.js';
 import type { RequestContext } from '../shared/request-context.js';
+import { EventsErrors } from '../generated/errors.js';
 
 /** ARNs exactly as AWS writes them: a rule on the default bus has no bus segment. */
 export const busArn = (region: string, account: string, name: string): string =>
@@ -26,7 +26,7 @@ export function resolveBus(ctx: RequestContext, nameOrArn: string | undefined): 
   if (!nameOrArn.startsWith('arn:')) return { account: ctx.accountId, region: ctx.region, name: nameOrArn };
   const arn = parseArn(nameOrArn);
   if (!arn || arn.service !== 'events' || !arn.resource.startsWith('event-bus/')) {
-    throw new ServiceError('ValidationException', `Parameter ${nameOrArn} is not valid. Reason: Provided Arn is not in correct format.`);
+    throw EventsErrors.ValidationException(`Parameter ${nameOrArn} is not valid. Reason: Provided Arn is not in correct format.`);
   }
   return { account: arn.account, region: arn.region, name: arn.resource.slice('event-bus/'.length) };
 }
@@ -35,7 +35,7 @@ export function resolveBus(ctx: RequestContext, nameOrArn: string | undefined): 
 export function resolveOwnBus(ctx: RequestContext, nameOrArn: string | undefined): BusRef {
   const ref = resolveBus(ctx, nameOrArn);
   if (ref.account !== ctx.accountId || ref.region !== ctx.region) {
-    throw new ServiceError('ResourceNotFoundException', `Event bus ${nameOrArn} does not exist.`);
+    throw EventsErrors.ResourceNotFoundException(`Event bus ${nameOrArn} does not exist.`);
   }
   return ref;
 }

@@ -1,4 +1,4 @@
-import { ServiceError } from '../shared/service-error.js';
+import { EventsErrors } from '../generated/errors.js';
 
 /**
  * NextToken paging over a name-sorted list. The token is the last name returned, base64url
@@ -31,6 +31,6 @@ function encodeToken(key: string): string {
 function decodeToken(token: string): string {
   const text = Buffer.from(token, 'base64url').toString('utf8');
   // AWS answers a token it did not issue with this ValidationException.
-  if (!text.startsWith(PREFIX)) throw new ServiceError('ValidationException', 'The provided NextToken is not valid.');
+  if (!text.startsWith(PREFIX)) throw EventsErrors.ValidationException('The provided NextToken is not valid.');
   return text.slice(PREFIX.length);
 }

@@ -1,11 +1,11 @@
 import type { PutPermissionRequest, RemovePermissionRequest } from '@aws-sdk/client-eventbridge';
 import type { RequestContext } from '../shared/request-context.js';
-import { ServiceError } from '../shared/service-error.js';
 import { requireBus } from './buses.js';
 import type { EventsState } from './events-state.js';
 import type { BusDoc, BusPolicy, PolicyStatement } from './model.js';
 import { ORG_ID, type Organizations } from './organizations.js';
 import { conditionContext, conditionHolds } from './policy-conditions.js';
+import { EventsErrors } from '../generated/errors.js';
 
 /** "Event bus policy: 10,240 characters" (eb-quota). */
 const MAX_POLICY = 10_240;
@@ -26,7 +26,7 @@ export class EventPermissions {
         policy = parsePolicy(input.Policy);
       } else {
         if (!input.Action || !input.Principal || !input.StatementId) {
-          throw new ServiceError('ValidationException', 'Parameter(s) Action, Principal, StatementId must be specified.');
+          throw EventsErrors.ValidationException('Parameter(s) Action, Principal, StatementId must be specified.');
         }
         if (input.Condition) checkCondition(input.Condition);
         const statement: PolicyStatement = {
@@ -41,7 +41,7 @@ export class EventPermissions {
         policy = { Version: '2012-10-17', Statement: [...others, statement] };
       }
       if (JSON.stringify(policy).length > MAX_POLICY) {
-        throw new ServiceError('PolicyLengthExceededException', 'The event bus policy is too long.');
+        throw EventsErrors.PolicyLengthExceededException('The event bus policy is too long.');
       }
       await this.state.commit({ putBus: { ...bus.doc, policy } });
       return {};
@@ -56,10 +56,10 @@ export class EventPermissions {
         await this.state.commit({ putBus: rest });
         return {};
       }
-      if (!input.StatementId) throw new ServiceError('ValidationException', 'Parameter StatementId is required.');
+      if (!input.StatementId) throw EventsErrors.ValidationException('Parameter StatementId is required.');
       const statements = bus.doc.policy?.Statement ?? [];
       if (!statements.some((s) => s.Sid === input.StatementId)) {
-        throw new ServiceError('ResourceNotFoundException', 'Statement with the provided id does not exist.');
+        throw EventsErrors.ResourceNotFoundException('Statement with the provided id does not exist.');
       }
       const kept = statements.filter((s) => s.Sid !== input.StatementId);
       await this.state.commit({ putBus: kept.length ? { ...rest, policy: { Version: '2012-10-17', Statement: kept } } : rest });
@@ -73,11 +73,11 @@ function parsePolicy(text: string): BusPolicy {
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new ServiceError('ValidationException', 'Parameter Policy is not valid. Reason: Policy is not valid JSON.');
+    throw EventsErrors.ValidationException('Parameter Policy is not valid. Reason: Policy is not valid JSON.');
   }
   const p = parsed as Partial<BusPolicy>;
   const list = Array.isArray(p.Statement) ? p.Statement : p.Statement ? [p.Statement] : null;
-  if (!list) throw new ServiceError('ValidationException', 'Parameter Policy is not valid. Reason: Policy has no Statement.');
+  if (!list) throw EventsErrors.ValidationException('Parameter Policy is not valid. Reason: Policy has no Statement.');
   return { Version: '2012-10-17', Statement: list };
 }
 
@@ -88,9 +88,9 @@ function parsePolicy(text: string): BusPolicy {
  * condition: see policy-conditions.ts.)
  */
 function checkCondition(c: NonNullable<PutPermissionRequest['Condition']>): void {
-  if (c.Type !== 'StringEquals') throw new ServiceError('ValidationException', `Parameter Condition.Type is not valid. Reason: the only supported value is StringEquals, got ${c.Type}.`);
-  if (c.Key !== 'aws:PrincipalOrgID') throw new ServiceError('ValidationException', `Parameter Condition.Key is not valid. Reason: the only supported key is aws:PrincipalOrgID, got ${c.Key}.`);
-  if (!c.Value || !ORG_ID.test(c.Value)) throw new ServiceError('ValidationException', `Parameter Condition.Value is not valid. Reason: it must be an organization id (o-…), got ${c.Value}.`);
+  if (c.Type !== 'StringEquals') throw EventsErrors.ValidationException(`Parameter Condition.Type is not valid. Reason: the only supported value is StringEquals, got ${c.Type}.`);
+  if (c.Key !== 'aws:PrincipalOrgID') throw EventsErrors.ValidationException(`Parameter Condition.Key is not valid. Reason: the only supported key is aws:PrincipalOrgID, got ${c.Key}.`);
+  if (!c.Value || !ORG_ID.test(c.Value)) throw EventsErrors.ValidationException(`Parameter Condition.Value is not valid. Reason: it must be an organization id (o-…), got ${c.Value}.`);
 }
 
 const asList = (v: string | readonly string[] | undefined): readonly string[] => (v === undefined ? [] : typeof v === 'string' ? [v] : v);

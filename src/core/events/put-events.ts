@@ -5,12 +5,12 @@ import type { Clock } from '../shared/clock.js';
 import { isoSeconds } from '../shared/clock.js';
 import type { Random } from '../shared/random.js';
 import type { RequestContext } from '../shared/request-context.js';
-import { ServiceError } from '../shared/service-error.js';
 import type { EventFeed } from './event-feed.js';
 import type { BusEntry, EventsState } from './events-state.js';
 import { resolveBus } from './names.js';
 import type { Organizations } from './organizations.js';
 import { allowsPutEvents } from './permissions.js';
+import { EventsErrors } from '../generated/errors.js';
 
 /** "PutEvents: 10 entries per request"; total entry size must stay under 256 KB. */
 export const MAX_ENTRIES = 10;
@@ -64,11 +64,11 @@ export class Ingestion {
   async putEvents(ctx: RequestContext, input: PutEventsRequest): Promise<PutEventsResponse> {
     const entries = input.Entries ?? [];
     if (entries.length > MAX_ENTRIES || entries.length === 0) {
-      throw new ServiceError('ValidationException', `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to ${MAX_ENTRIES}`);
+      throw EventsErrors.ValidationException(`1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to ${MAX_ENTRIES}`);
     }
     let total = 0;
     for (const e of entries) total += entrySize(e);
-    if (total >= MAX_REQUEST_SIZE) throw new ServiceError('ValidationException', 'Total size of the entries in the request is over the limit.');
+    if (total >= MAX_REQUEST_SIZE) throw EventsErrors.ValidationException('Total size of the entries in the request is over the limit.');
 
     const now = this.clock.now();
     const results: PutEventsResultEntry[] = [];
@@ -97,7 +97,7 @@ export class Ingestion {
     const now = this.clock.now();
     const batch = events.map((env) => {
       const bus = this.state.bus(env.account, env.region, busName);
-      if (!bus) throw new ServiceError('ResourceNotFoundException', `Event bus ${busName} does not exist.`);
+      if (!bus) throw EventsErrors.ResourceNotFoundException(`Event bus ${busName} does not exist.`);
       return this.build(bus, env, now);
     });
     await this.append(batch);

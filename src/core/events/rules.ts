@@ -20,16 +20,17 @@ import type { RuleDoc, RuleStateName } from './model.js';
 import { DEFAULT_BUS, ruleArn } from './names.js';
 import { paginate } from './paging.js';
 import { parseSchedule } from './schedule-expression.js';
+import { EventsErrors } from '../generated/errors.js';
 
 /** "Rules per event bus: 300" (eb-quota; 100 in a few regions, not modelled). */
 export const MAX_RULES_PER_BUS = 300;
 
 export const invalidPattern = (reason: string): ServiceError =>
-  new ServiceError('InvalidEventPatternException', `Event pattern is not valid. Reason: ${reason}`);
+  EventsErrors.InvalidEventPatternException(`Event pattern is not valid. Reason: ${reason}`);
 
 export function requireRule(bus: BusEntry, name: string): RuleEntry {
   const rule = bus.rules.get(name);
-  if (!rule) throw new ServiceError('ResourceNotFoundException', `Rule ${name} does not exist on EventBus ${bus.doc.name}.`);
+  if (!rule) throw EventsErrors.ResourceNotFoundException(`Rule ${name} does not exist on EventBus ${bus.doc.name}.`);
   return rule;
 }
 
@@ -44,7 +45,7 @@ export class EventRules {
       const bus = requireBus(this.state, ctx, input.EventBusName);
       const name = input.Name!;
       if (input.EventPattern === undefined && input.ScheduleExpression === undefined) {
-        throw new ServiceError('ValidationException', 'Parameter(s) EventPattern or ScheduleExpression must be specified.');
+        throw EventsErrors.ValidationException('Parameter(s) EventPattern or ScheduleExpression must be specified.');
       }
       if (input.EventPattern !== undefined) {
         const reason = check(input.EventPattern);
@@ -54,12 +55,12 @@ export class EventRules {
         parseSchedule(input.ScheduleExpression);
         // "Scheduled rules are supported only on the default event bus" (eb-create-rule-schedule).
         if (bus.doc.name !== DEFAULT_BUS) {
-          throw new ServiceError('ValidationException', 'ScheduleExpression is supported only on the default event bus.');
+          throw EventsErrors.ValidationException('ScheduleExpression is supported only on the default event bus.');
         }
       }
       const existing = bus.rules.get(name);
       if (!existing && bus.rules.size >= MAX_RULES_PER_BUS) {
-        throw new ServiceError('LimitExceededException', 'The requested resource exceeds the maximum number allowed.');
+        throw EventsErrors.LimitExceededException('The requested resource exceeds the maximum number allowed.');
       }
       // PutRule replaces the rule's definition (unset members are cleared, as AWS does) but keeps
       // its targets; tags are only set on creation ("Tags ... apply only when you create a rule").
@@ -107,7 +108,7 @@ export class EventRules {
       // Deleting a rule that does not exist succeeds, as on AWS.
       if (!rule) return {};
       if (rule.doc.targets.length > 0 && !input.Force) {
-        throw new ServiceError('ValidationException', "Rule can't be deleted since it has targets.");
+        throw EventsErrors.ValidationException("Rule can't be deleted since it has targets.");
       }
       await this.state.commit({ deleteRules: [rule.doc] });
       return {};

@@ -1,5 +1,6 @@
 import { Cron } from 'croner';
 import { ServiceError } from '../shared/service-error.js';
+import { EventsErrors } from '../generated/errors.js';
 
 /**
  * `rate(…)` and `cron(…)` as EventBridge reads them (eb-scheduled-rule-pattern):
@@ -14,7 +15,7 @@ export interface Schedule {
   next(after: number): number | null;
 }
 
-export const invalidSchedule = (): ServiceError => new ServiceError('ValidationException', 'Parameter ScheduleExpression is not valid.');
+export const invalidSchedule = (): ServiceError => EventsErrors.ValidationException('Parameter ScheduleExpression is not valid.');
 
 const UNIT_MS: Record<string, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
 

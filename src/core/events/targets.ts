@@ -10,19 +10,19 @@ import type {
   Target,
 } from '@aws-sdk/client-eventbridge';
 import type { RequestContext } from '../shared/request-context.js';
-import { ServiceError } from '../shared/service-error.js';
 import { requireBus } from './buses.js';
 import type { EventsState } from './events-state.js';
 import { validateTargetInput } from './input-transform.js';
 import { isArn } from './names.js';
 import { paginate } from './paging.js';
 import { requireRule } from './rules.js';
+import { EventsErrors } from '../generated/errors.js';
 
 /** "Each rule can have up to five (5) targets"; PutTargets takes at most 10 per request. */
 export const MAX_TARGETS_PER_RULE = 5;
 export const MAX_TARGETS_PER_CALL = 10;
 
-const limitExceeded = () => new ServiceError('LimitExceededException', 'The requested resource exceeds the maximum number allowed.');
+const limitExceeded = () => EventsErrors.LimitExceededException('The requested resource exceeds the maximum number allowed.');
 
 export class EventTargets {
   constructor(private readonly state: EventsState) {}
@@ -35,13 +35,13 @@ export class EventTargets {
       if (incoming.length > MAX_TARGETS_PER_CALL) throw limitExceeded();
       const seen = new Set<string>();
       for (const t of incoming) {
-        if (seen.has(t.Id!)) throw new ServiceError('ValidationException', `Target id ${t.Id} is used more than once in the request.`);
+        if (seen.has(t.Id!)) throw EventsErrors.ValidationException(`Target id ${t.Id} is used more than once in the request.`);
         seen.add(t.Id!);
-        if (!isArn(t.Arn!)) throw new ServiceError('ValidationException', `Parameter ${t.Arn} is not valid. Reason: Provided Arn is not in correct format.`);
+        if (!isArn(t.Arn!)) throw EventsErrors.ValidationException(`Parameter ${t.Arn} is not valid. Reason: Provided Arn is not in correct format.`);
         validateTargetInput(t);
         // "EventBridge DLQs are standard Amazon SQS queues" (eb-rule-dlq). AWS refuses a FIFO one
         // at PutTargets with this text (recorded from CloudTrail: dev.classmethod.jp, 2025-01).
-        if (t.DeadLetterConfig?.Arn?.endsWith('.fifo')) throw new ServiceError('ValidationException', 'SQS FIFO is not supported by Dead Letter Queues.');
+        if (t.DeadLetterConfig?.Arn?.endsWith('.fifo')) throw EventsErrors.ValidationException('SQS FIFO is not supported by Dead Letter Queues.');
       }
       // A target with an existing Id is replaced in place; new Ids are appended.
       const targets: Target[] = rule.doc.targets.map((t) => incoming.find((n) => n.Id === t.Id) ?? t);

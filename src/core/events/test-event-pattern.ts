@@ -1,7 +1,7 @@
 import { check, DEFAULT_LIMITS, EventSyntaxError, matches } from '@amiwatch/event-pattern';
 import type { TestEventPatternRequest, TestEventPatternResponse } from '@aws-sdk/client-eventbridge';
-import { ServiceError } from '../shared/service-error.js';
 import { invalidPattern } from './rules.js';
+import { EventsErrors } from '../generated/errors.js';
 
 /**
  * TestEventPattern: the pattern is checked with the same texts as PutRule; the event must be a
@@ -23,13 +23,13 @@ export function testEventPattern(input: TestEventPatternRequest): TestEventPatte
     event = undefined;
   }
   if (event === null || typeof event !== 'object' || Array.isArray(event) || REQUIRED.some((k) => !Object.hasOwn(event as object, k))) {
-    throw new ServiceError('ValidationException', 'Parameter Event is not valid.');
+    throw EventsErrors.ValidationException('Parameter Event is not valid.');
   }
   try {
     return { Result: matches(input.EventPattern!, event, LIMITS) };
   } catch (err) {
     // An event nested deeper than the matcher reads (1,000 levels).
-    if (err instanceof EventSyntaxError) throw new ServiceError('ValidationException', 'Parameter Event is not valid.');
+    if (err instanceof EventSyntaxError) throw EventsErrors.ValidationException('Parameter Event is not valid.');
     throw err;
   }
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import AdmZip from 'adm-zip';
-import { ServiceError } from '../shared/service-error.js';
 import { invalidParameter } from './errors.js';
+import { LambdaErrors } from '../generated/errors.js';
 
 /** Largest zip accepted (Lambda: 50 MB for a direct upload). */
 export const MAX_ZIP_BYTES = 50 * 1024 * 1024;
@@ -21,7 +21,7 @@ export function checkZip(
   }
   if (!zip || zip.length === 0) throw invalidParameter('Please provide a source for function code.');
   const buffer = Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength);
-  if (buffer.length > MAX_ZIP_BYTES) throw new ServiceError('RequestEntityTooLargeException', `Request must be smaller than ${MAX_ZIP_BYTES} bytes for the ${operation} operation`, 413);
+  if (buffer.length > MAX_ZIP_BYTES) throw LambdaErrors.RequestEntityTooLargeException(`Request must be smaller than ${MAX_ZIP_BYTES} bytes for the ${operation} operation`);
   let entries: AdmZip.IZipEntry[];
   try {
     entries = new AdmZip(buffer).getEntries();

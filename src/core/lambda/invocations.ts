@@ -10,6 +10,7 @@ import { fingerprint, type LambdaFunctions } from './lambda-service.js';
 import { functionArn } from './names.js';
 import type { FunctionRunner, RunnableFunction, RunResult } from './runner.js';
 import type { Clock } from '../shared/clock.js';
+import { LambdaErrors } from '../generated/errors.js';
 
 export type InvocationType = 'RequestResponse' | 'Event' | 'DryRun';
 
@@ -64,21 +65,21 @@ export class Invocations implements LambdaInvoker {
   async invoke(ctx: RequestContext, input: InvokeInput): Promise<InvokeOutcome> {
     const type = input.invocationType ?? 'RequestResponse';
     if (type !== 'RequestResponse' && type !== 'Event' && type !== 'DryRun') {
-      throw new ServiceError('InvalidParameterValueException', `Unsupported invocation type ${type}: use RequestResponse, Event or DryRun.`, 400);
+      throw LambdaErrors.InvalidParameterValueException(`Unsupported invocation type ${type}: use RequestResponse, Event or DryRun.`);
     }
     if (input.logType !== undefined && input.logType !== 'None' && input.logType !== 'Tail') {
-      throw new ServiceError('InvalidParameterValueException', `Unsupported log type ${input.logType}: use None or Tail.`, 400);
+      throw LambdaErrors.InvalidParameterValueException(`Unsupported log type ${input.logType}: use None or Tail.`);
     }
     const record = await this.o.functions.record(ctx, input.functionName, input.qualifier);
     const payload = input.payload.length === 0 ? '{}' : input.payload.toString('utf8');
     const limit = type === 'Event' ? MAX_ASYNC_PAYLOAD : MAX_SYNC_PAYLOAD;
     if (input.payload.length > limit) {
-      throw new ServiceError('RequestTooLargeException', `Request must be smaller than ${limit} bytes for the Invoke operation`, 413);
+      throw LambdaErrors.RequestTooLargeException(`Request must be smaller than ${limit} bytes for the Invoke operation`);
     }
     try {
       JSON.parse(payload);
     } catch (err) {
-      throw new ServiceError('InvalidRequestContentException', `Could not parse request body into json: ${(err as Error).message}`, 400);
+      throw LambdaErrors.InvalidRequestContentException(`Could not parse request body into json: ${(err as Error).message}`);
     }
     if (type === 'DryRun') return { status: 204 };
     if (type === 'Event') {

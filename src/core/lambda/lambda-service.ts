@@ -19,7 +19,6 @@ import type { FunctionRecord, LambdaStore } from '../../storage/ports/lambda-sto
 import type { Clock } from '../shared/clock.js';
 import type { Random } from '../shared/random.js';
 import type { RequestContext } from '../shared/request-context.js';
-import { ServiceError } from '../shared/service-error.js';
 import { checkZip } from './code-package.js';
 import { conflict, invalidParameter, notFound, preconditionFailed, validation } from './errors.js';
 import { checkDescription, checkEnvironment, checkHandler, checkMemory, checkRole, checkTimeout, configurationView, lastModified } from './function-config.js';
@@ -27,6 +26,7 @@ import { policyDocument, statementFor } from './function-policy.js';
 import { functionArn, newFunctionRef, resolveFunction, type FunctionRef } from './names.js';
 import { checkRuntime } from './runtimes.js';
 import type { FunctionRunner } from './runner.js';
+import { LambdaErrors } from '../generated/errors.js';
 
 export interface LambdaFunctionsOptions {
   readonly store: LambdaStore;
@@ -152,14 +152,14 @@ export class LambdaFunctions {
   async removePermission(ctx: RequestContext, input: RemovePermissionRequest): Promise<void> {
     const { StatementId: statementId, Qualifier: qualifier, RevisionId: revisionId } = input;
     await this.update(ctx, input.FunctionName!, revisionId, (r) => {
-      if (!r.policy.some((s) => s.Sid === statementId)) throw new ServiceError('ResourceNotFoundException', `Statement ${statementId} is not found in resource policy.`, 404);
+      if (!r.policy.some((s) => s.Sid === statementId)) throw LambdaErrors.ResourceNotFoundException(`Statement ${statementId} is not found in resource policy.`);
       return { ...r, policy: r.policy.filter((s) => s.Sid !== statementId) };
     }, undefined, qualifier);
   }
 
   async getPolicy(ctx: RequestContext, input: GetPolicyRequest): Promise<GetPolicyResponse> {
     const r = await this.record(ctx, input.FunctionName!, input.Qualifier);
-    if (r.policy.length === 0) throw new ServiceError('ResourceNotFoundException', 'The resource you requested does not exist.', 404);
+    if (r.policy.length === 0) throw LambdaErrors.ResourceNotFoundException('The resource you requested does not exist.');
     return { Policy: JSON.stringify(policyDocument(r.policy)), RevisionId: r.revisionId };
   }
 

@@ -1,5 +1,5 @@
-import { ServiceError } from '../shared/service-error.js';
 import { invalidParameter, notFound, validation } from './errors.js';
+import { LambdaErrors } from '../generated/errors.js';
 
 /** `arn:aws:lambda:REGION:ACCOUNT:function:NAME`. */
 export const functionArn = (region: string, account: string, name: string) => `arn:aws:lambda:${region}:${account}:function:${name}`;
@@ -35,7 +35,7 @@ export function newFunctionRef(caller: { accountId: string; region: string }, te
   // A function is created in the caller's own account and in the Region the request went to: an
   // ARN naming another may not place one there (the texts are ours; AWS's IAM answer is not modelled).
   if (ref.accountId !== caller.accountId) {
-    throw new ServiceError('AccessDeniedException', `Account ${caller.accountId} may not create a function in account ${ref.accountId}.`, 403);
+    throw LambdaErrors.AccessDeniedException(`Account ${caller.accountId} may not create a function in account ${ref.accountId}.`);
   }
   if (ref.region !== caller.region) throw invalidParameter(`The function ARN names Region ${ref.region}, but the request was sent to ${caller.region}.`);
   return ref;

@@ -1,5 +1,5 @@
-import { ServiceError } from '../shared/service-error.js';
 import type { SnsAttributeValue } from './model.js';
+import { SnsErrors } from '../generated/errors.js';
 
 /**
  * SNS subscription filter policies (sns-subscription-filter-policies, "Filter policy
@@ -24,7 +24,7 @@ export function checkFilterPolicy(text: string, scope: string): Policy {
   return policy as Policy;
 }
 
-const invalid = (why: string) => new ServiceError('InvalidParameter', `Invalid parameter: FilterPolicy: ${why}`);
+const invalid = (why: string) => SnsErrors.InvalidParameter(`Invalid parameter: FilterPolicy: ${why}`);
 
 function walk(policy: Policy, nested: boolean, depth: number): void {
   if (depth > 5) throw invalid('Filter policy is too deep');

@@ -3,12 +3,13 @@ import { parseArn } from '../shared/arn.js';
 import type { Clock } from '../shared/clock.js';
 import type { Random } from '../shared/random.js';
 import type { RequestContext } from '../shared/request-context.js';
-import { isServiceError, ServiceError } from '../shared/service-error.js';
+import { isServiceError } from '../shared/service-error.js';
 import type { SnsEndpoints } from './endpoints.js';
 import { matchesAttributes, matchesBody } from './filter-policy.js';
 import { messageFor } from './message-format.js';
 import type { Notification, SnsAttributeValue, SubscriptionDoc, TopicDoc } from './model.js';
 import type { SnsState } from './sns-state.js';
+import { SnsErrors } from '../generated/errors.js';
 
 const MAX_BYTES = 262_144;
 
@@ -42,10 +43,10 @@ export class Publisher {
   async publishBatch(_ctx: RequestContext, input: PublishBatchInput): Promise<PublishBatchResponse> {
     const topic = this.state.topic(input.TopicArn);
     const entries = input.PublishBatchRequestEntries ?? [];
-    if (entries.length === 0) throw new ServiceError('EmptyBatchRequest', 'The batch request doesn\'t contain any entries.');
-    if (entries.length > 10) throw new ServiceError('TooManyEntriesInBatchRequest', 'The batch request contains more entries than permissible.');
+    if (entries.length === 0) throw SnsErrors.EmptyBatchRequest('The batch request doesn\'t contain any entries.');
+    if (entries.length > 10) throw SnsErrors.TooManyEntriesInBatchRequest('The batch request contains more entries than permissible.');
     const ids = new Set(entries.map((e) => e.Id));
-    if (ids.size !== entries.length) throw new ServiceError('BatchEntryIdsNotDistinct', 'Two or more batch entries in the request have the same Id.');
+    if (ids.size !== entries.length) throw SnsErrors.BatchEntryIdsNotDistinct('Two or more batch entries in the request have the same Id.');
     const out = { Successful: [] as NonNullable<PublishBatchResponse['Successful']>, Failed: [] as NonNullable<PublishBatchResponse['Failed']> };
     for (const e of entries) {
       try {
@@ -80,18 +81,18 @@ export class Publisher {
 
   private build(topicArn: string, input: PublishRequest): Notification {
     const message = input.Message;
-    if (message === undefined || message.length === 0) throw new ServiceError('InvalidParameter', 'Invalid parameter: Empty message');
+    if (message === undefined || message.length === 0) throw SnsErrors.InvalidParameter('Invalid parameter: Empty message');
     const attributes = checkAttributes(input.MessageAttributes ?? {});
     let size = Buffer.byteLength(message);
     for (const [k, v] of Object.entries(attributes)) size += Buffer.byteLength(k) + Buffer.byteLength(v.DataType) + Buffer.byteLength(v.StringValue ?? v.BinaryValue ?? '');
-    if (size > MAX_BYTES) throw new ServiceError('InvalidParameter', 'Invalid parameter: Message too long');
+    if (size > MAX_BYTES) throw SnsErrors.InvalidParameter('Invalid parameter: Message too long');
     const subject = input.Subject;
     if (subject !== undefined && (subject.length === 0 || subject.length > 100 || /[\r\n]/.test(subject))) {
-      throw new ServiceError('InvalidParameter', 'Invalid parameter: Subject');
+      throw SnsErrors.InvalidParameter('Invalid parameter: Subject');
     }
     let perProtocol: Record<string, string> | undefined;
     if (input.MessageStructure !== undefined) {
-      if (input.MessageStructure !== 'json') throw new ServiceError('InvalidParameter', 'Invalid parameter: MessageStructure');
+      if (input.MessageStructure !== 'json') throw SnsErrors.InvalidParameter('Invalid parameter: MessageStructure');
       perProtocol = parseStructure(message);
     }
     return {
@@ -125,10 +126,10 @@ function parseStructure(message: string): Record<string, string> {
   try {
     doc = JSON.parse(message);
   } catch {
-    throw new ServiceError('InvalidParameter', 'Invalid parameter: Message Structure - JSON message body failed to parse');
+    throw SnsErrors.InvalidParameter('Invalid parameter: Message Structure - JSON message body failed to parse');
   }
   if (doc === null || typeof doc !== 'object' || typeof (doc as Record<string, unknown>).default !== 'string') {
-    throw new ServiceError('InvalidParameter', 'Invalid parameter: Message Structure - No default entry in JSON message body');
+    throw SnsErrors.InvalidParameter('Invalid parameter: Message Structure - No default entry in JSON message body');
   }
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(doc as Record<string, unknown>)) if (typeof v === 'string') out[k] = v;
@@ -138,9 +139,9 @@ function parseStructure(message: string): Record<string, string> {
 function checkAttributes(attrs: NonNullable<PublishRequest['MessageAttributes']>): Record<string, SnsAttributeValue> {
   const out: Record<string, SnsAttributeValue> = {};
   const entries = Object.entries(attrs);
-  if (entries.length > 10) throw new ServiceError('InvalidParameter', 'Invalid parameter: Number of message attributes exceeds the allowed maximum [10].');
+  if (entries.length > 10) throw SnsErrors.InvalidParameter('Invalid parameter: Number of message attributes exceeds the allowed maximum [10].');
   for (const [name, v] of entries) {
-    const bad = (why: string) => new ServiceError('ParameterValueInvalid', `The message attribute '${name}' ${why}`);
+    const bad = (why: string) => SnsErrors.ParameterValueInvalid(`The message attribute '${name}' ${why}`);
     if (!v.DataType) throw bad('must contain non-empty message attribute type.');
     if (!/^(String|Number|Binary)(\..+)?$/.test(v.DataType)) throw bad(`has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.`);
     if (v.DataType.startsWith('Binary')) {

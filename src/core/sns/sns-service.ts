@@ -17,12 +17,12 @@ import { formatArn } from '../shared/arn.js';
 import type { Clock } from '../shared/clock.js';
 import type { Random } from '../shared/random.js';
 import type { RequestContext } from '../shared/request-context.js';
-import { ServiceError } from '../shared/service-error.js';
 import type { SnsEndpoints } from './endpoints.js';
 import { paginate } from './paging.js';
 import { Publisher } from './publish.js';
 import { SnsState } from './sns-state.js';
 import { Subscriptions } from './subscriptions.js';
+import { SnsErrors } from '../generated/errors.js';
 
 export interface SnsServiceOptions {
   readonly store: Store;
@@ -56,7 +56,7 @@ export class SnsService {
     const name = input.Name ?? '';
     const fifo = input.Attributes?.FifoTopic === 'true';
     if (!/^[A-Za-z0-9_-]{1,256}$/.test(fifo ? name.replace(/\.fifo$/, '') : name) || (fifo && !name.endsWith('.fifo'))) {
-      throw new ServiceError('InvalidParameter', 'Invalid parameter: Topic Name');
+      throw SnsErrors.InvalidParameter('Invalid parameter: Topic Name');
     }
     const attributes = checkTopicAttributes(input.Attributes ?? {});
     const arn = formatArn({ service: 'sns', region: ctx.region, account: ctx.accountId, resource: name });
@@ -64,7 +64,7 @@ export class SnsService {
     if (existing) {
       // CreateTopic is idempotent for the same attributes (CreateTopic API reference).
       if (Object.entries(attributes).some(([k, v]) => existing.attributes[k] !== v)) {
-        throw new ServiceError('InvalidParameter', 'Invalid parameter: Attributes Reason: Topic already exists with different attributes');
+        throw SnsErrors.InvalidParameter('Invalid parameter: Attributes Reason: Topic already exists with different attributes');
       }
       return { TopicArn: arn };
     }
@@ -115,7 +115,7 @@ export class SnsService {
     const t = this.state.topic(input.ResourceArn);
     const tags = { ...t.tags };
     for (const tag of input.Tags ?? []) tags[tag.Key ?? ''] = tag.Value ?? '';
-    if (Object.keys(tags).length > 50) throw new ServiceError('TagLimitExceeded', 'Could not complete request: tag quota of per resource exceeded');
+    if (Object.keys(tags).length > 50) throw SnsErrors.TagLimitExceeded('Could not complete request: tag quota of per resource exceeded');
     await this.state.putTopic({ ...t, tags });
   }
 
@@ -139,16 +139,16 @@ export const DEFAULT_DELIVERY_POLICY = JSON.stringify({
 
 function checkTopicAttributes(attrs: Readonly<Record<string, string>>): Record<string, string> {
   for (const [k, v] of Object.entries(attrs)) {
-    if (!TOPIC_ATTRIBUTES.has(k)) throw new ServiceError('InvalidParameter', 'Invalid parameter: AttributeName');
-    if (k === 'SignatureVersion' && v !== '1' && v !== '2') throw new ServiceError('InvalidParameter', 'Invalid parameter: SignatureVersion');
+    if (!TOPIC_ATTRIBUTES.has(k)) throw SnsErrors.InvalidParameter('Invalid parameter: AttributeName');
+    if (k === 'SignatureVersion' && v !== '1' && v !== '2') throw SnsErrors.InvalidParameter('Invalid parameter: SignatureVersion');
     if ((k === 'Policy' || k === 'DeliveryPolicy') && v !== '') {
       try {
         JSON.parse(v);
       } catch {
-        throw new ServiceError('InvalidParameter', `Invalid parameter: ${k}`);
+        throw SnsErrors.InvalidParameter(`Invalid parameter: ${k}`);
       }
     }
-    if (k === 'DisplayName' && v.length > 100) throw new ServiceError('InvalidParameter', 'Invalid parameter: DisplayName');
+    if (k === 'DisplayName' && v.length > 100) throw SnsErrors.InvalidParameter('Invalid parameter: DisplayName');
   }
   return { ...attrs };
 }

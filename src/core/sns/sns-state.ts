@@ -1,6 +1,6 @@
 import type { Store } from '../../storage/store.js';
-import { ServiceError } from '../shared/service-error.js';
 import { SNS_KIND, type SubscriptionDoc, type TopicDoc } from './model.js';
+import { SnsErrors } from '../generated/errors.js';
 
 /** Topics and subscriptions in memory, loaded at start, written through (persist, then apply). */
 export class SnsState {
@@ -29,16 +29,16 @@ export class SnsState {
   }
 
   topic(arn: string | undefined): TopicDoc {
-    if (!arn) throw new ServiceError('InvalidParameter', 'Invalid parameter: TopicArn');
+    if (!arn) throw SnsErrors.InvalidParameter('Invalid parameter: TopicArn');
     const t = this.topics.get(arn);
-    if (!t) throw new ServiceError('NotFound', 'Topic does not exist', 404);
+    if (!t) throw SnsErrors.NotFound('Topic does not exist');
     return t;
   }
 
   subscription(arn: string | undefined): SubscriptionDoc {
-    if (!arn) throw new ServiceError('InvalidParameter', 'Invalid parameter: SubscriptionArn');
+    if (!arn) throw SnsErrors.InvalidParameter('Invalid parameter: SubscriptionArn');
     const s = this.subscriptions.get(arn);
-    if (!s) throw new ServiceError('NotFound', 'Subscription does not exist', 404);
+    if (!s) throw SnsErrors.NotFound('Subscription does not exist');
     return s;
   }
 

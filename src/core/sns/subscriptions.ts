@@ -17,12 +17,12 @@ import { parseArn } from '../shared/arn.js';
 import type { Clock } from '../shared/clock.js';
 import type { Random } from '../shared/random.js';
 import type { RequestContext } from '../shared/request-context.js';
-import { ServiceError } from '../shared/service-error.js';
 import type { SnsEndpoints } from './endpoints.js';
 import { checkFilterPolicy } from './filter-policy.js';
 import type { Protocol, SubscriptionDoc } from './model.js';
 import type { SnsState } from './sns-state.js';
 import { paginate } from './paging.js';
+import { SnsErrors } from '../generated/errors.js';
 
 const TOKEN_TTL_MS = 3 * 24 * 3600_000;
 const SUB_ATTRIBUTES = new Set(['RawMessageDelivery', 'FilterPolicy', 'FilterPolicyScope', 'DeliveryPolicy', 'RedrivePolicy', 'SubscriptionRoleArn', 'ReplayPolicy']);
@@ -75,7 +75,7 @@ export class Subscriptions {
     const topic = this.state.topic(input.TopicArn);
     const hasToken = (s: SubscriptionDoc) => s.topicArn === topic.arn && s.token !== undefined && s.token === input.Token;
     const sub = this.state.subscriptionsOf(topic.arn).find(hasToken) ?? [...this.state.deactivated.values()].find(hasToken);
-    if (!sub || (sub.tokenExpiresAt ?? 0) < this.clock.now()) throw new ServiceError('InvalidParameter', 'Invalid token');
+    if (!sub || (sub.tokenExpiresAt ?? 0) < this.clock.now()) throw SnsErrors.InvalidParameter('Invalid token');
     const { token: _t, tokenExpiresAt: _e, ...rest } = sub;
     if (!this.state.deactivated.has(sub.arn)) {
       await this.state.putSubscription({ ...rest, confirmed: true });
@@ -166,7 +166,7 @@ export class Subscriptions {
 }
 
 function checkEndpoint(protocol: string | undefined, endpoint: string | undefined): Protocol {
-  const bad = (why: string) => new ServiceError('InvalidParameter', `Invalid parameter: ${why}`);
+  const bad = (why: string) => SnsErrors.InvalidParameter(`Invalid parameter: ${why}`);
   if (!protocol) throw bad('Protocol');
   if (!endpoint) throw bad('Endpoint');
   const arnOf = (service: string) => parseArn(endpoint)?.service === service;
@@ -206,14 +206,14 @@ function checkEndpoint(protocol: string | undefined, endpoint: string | undefine
 
 function checkSubscriptionAttributes(attrs: Readonly<Record<string, string>>, protocol: Protocol, current: Readonly<Record<string, string>> = {}): Record<string, string> {
   for (const [k, v] of Object.entries(attrs)) {
-    if (!SUB_ATTRIBUTES.has(k)) throw new ServiceError('InvalidParameter', 'Invalid parameter: AttributeName');
+    if (!SUB_ATTRIBUTES.has(k)) throw SnsErrors.InvalidParameter('Invalid parameter: AttributeName');
     if (k === 'RawMessageDelivery') {
-      if (v !== 'true' && v !== 'false') throw new ServiceError('InvalidParameter', 'Invalid parameter: RawMessageDelivery');
+      if (v !== 'true' && v !== 'false') throw SnsErrors.InvalidParameter('Invalid parameter: RawMessageDelivery');
       if (v === 'true' && !['http', 'https', 'sqs', 'firehose'].includes(protocol)) {
-        throw new ServiceError('InvalidParameter', 'Invalid parameter: Attributes Reason: Delivery protocol [' + protocol + '] does not support raw message delivery.');
+        throw SnsErrors.InvalidParameter('Invalid parameter: Attributes Reason: Delivery protocol [' + protocol + '] does not support raw message delivery.');
       }
     }
-    if (k === 'FilterPolicyScope' && v !== 'MessageAttributes' && v !== 'MessageBody') throw new ServiceError('InvalidParameter', 'Invalid parameter: FilterPolicyScope: Invalid filter policy scope');
+    if (k === 'FilterPolicyScope' && v !== 'MessageAttributes' && v !== 'MessageBody') throw SnsErrors.InvalidParameter('Invalid parameter: FilterPolicyScope: Invalid filter policy scope');
   }
   const policy = attrs.FilterPolicy;
   if (policy !== undefined && policy !== '') checkFilterPolicy(policy, attrs.FilterPolicyScope ?? current.FilterPolicyScope ?? 'MessageAttributes');

@@ -1,5 +1,5 @@
-import { ServiceError } from '../shared/service-error.js';
 import type { MessageAttributeValue, MessageDoc } from './model.js';
+import { SqsErrors } from '../generated/errors.js';
 
 interface MessageInput {
   readonly MessageBody?: string | undefined;
@@ -13,30 +13,30 @@ const INVALID_CHAR = /[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}
 /** SendMessage's rules: body present, valid characters, size within MaximumMessageSize, ≤10 attributes. */
 export function checkMessage(input: MessageInput, maxSize: number): { body: string; attributes: Record<string, MessageAttributeValue>; delaySeconds?: number } {
   const body = input.MessageBody;
-  if (body === undefined || body.length === 0) throw new ServiceError('MissingParameter', 'The request must contain the parameter MessageBody.');
-  if (INVALID_CHAR.test(body)) throw new ServiceError('InvalidMessageContents', 'Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF');
+  if (body === undefined || body.length === 0) throw SqsErrors.MissingParameter('The request must contain the parameter MessageBody.');
+  if (INVALID_CHAR.test(body)) throw SqsErrors.InvalidMessageContents('Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF');
   const attributes: Record<string, MessageAttributeValue> = {};
   const entries = Object.entries(input.MessageAttributes ?? {});
-  if (entries.length > 10) throw new ServiceError('InvalidParameterValue', 'Number of message attributes [' + entries.length + '] exceeds the allowed maximum [10].');
+  if (entries.length > 10) throw SqsErrors.InvalidParameterValue('Number of message attributes [' + entries.length + '] exceeds the allowed maximum [10].');
   for (const [name, v] of entries) {
     checkAttributeName(name);
-    if (!v.DataType) throw new ServiceError('InvalidParameterValue', `The message attribute '${name}' must contain non-empty message attribute type.`);
-    if (v.DataType.length > 256) throw new ServiceError('InvalidParameterValue', `The type of message attribute '${name}' is longer than 256 characters.`);
-    if (!/^(String|Number|Binary)(\..+)?$/.test(v.DataType)) throw new ServiceError('InvalidParameterValue', `The type of message (user) attribute '${name}' is invalid. You must use only the following supported type prefixes: Binary, Number, String.`);
+    if (!v.DataType) throw SqsErrors.InvalidParameterValue(`The message attribute '${name}' must contain non-empty message attribute type.`);
+    if (v.DataType.length > 256) throw SqsErrors.InvalidParameterValue(`The type of message attribute '${name}' is longer than 256 characters.`);
+    if (!/^(String|Number|Binary)(\..+)?$/.test(v.DataType)) throw SqsErrors.InvalidParameterValue(`The type of message (user) attribute '${name}' is invalid. You must use only the following supported type prefixes: Binary, Number, String.`);
     if (v.DataType.startsWith('Binary')) {
-      if (v.BinaryValue === undefined) throw new ServiceError('InvalidParameterValue', `The message attribute '${name}' with type 'Binary' must use field 'Binary'.`);
+      if (v.BinaryValue === undefined) throw SqsErrors.InvalidParameterValue(`The message attribute '${name}' with type 'Binary' must use field 'Binary'.`);
       const b64 = typeof v.BinaryValue === 'string' ? v.BinaryValue : Buffer.from(v.BinaryValue).toString('base64');
       attributes[name] = { DataType: v.DataType, BinaryValue: b64 };
     } else {
-      if (v.StringValue === undefined) throw new ServiceError('InvalidParameterValue', `The message attribute '${name}' with type '${v.DataType.split('.')[0]}' must use field 'String'.`);
-      if (v.DataType.startsWith('Number') && !Number.isFinite(Number(v.StringValue))) throw new ServiceError('InvalidParameterValue', `Can't cast the value of message (user) attribute '${name}' to a number.`);
+      if (v.StringValue === undefined) throw SqsErrors.InvalidParameterValue(`The message attribute '${name}' with type '${v.DataType.split('.')[0]}' must use field 'String'.`);
+      if (v.DataType.startsWith('Number') && !Number.isFinite(Number(v.StringValue))) throw SqsErrors.InvalidParameterValue(`Can't cast the value of message (user) attribute '${name}' to a number.`);
       attributes[name] = { DataType: v.DataType, StringValue: v.StringValue };
     }
   }
-  if (messageSize(input) > maxSize) throw new ServiceError('InvalidParameterValue', `One or more parameters are invalid. Reason: Message must be shorter than ${maxSize} bytes.`);
+  if (messageSize(input) > maxSize) throw SqsErrors.InvalidParameterValue(`One or more parameters are invalid. Reason: Message must be shorter than ${maxSize} bytes.`);
   const delay = input.DelaySeconds;
   if (delay !== undefined && (!Number.isInteger(delay) || delay < 0 || delay > 900)) {
-    throw new ServiceError('InvalidParameterValue', `Value ${delay} for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= 0 and <= 900.`);
+    throw SqsErrors.InvalidParameterValue(`Value ${delay} for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= 0 and <= 900.`);
   }
   return { body, attributes, ...(delay !== undefined && { delaySeconds: delay }) };
 }
@@ -54,7 +54,7 @@ function checkAttributeName(name: string): void {
       : name.startsWith('.') || name.endsWith('.') || name.includes('..')
         ? 'it must not start or end with a period or have two in a row'
         : null;
-  if (reason) throw new ServiceError('InvalidParameterValue', `The message attribute name '${name}' is invalid: ${reason}.`);
+  if (reason) throw SqsErrors.InvalidParameterValue(`The message attribute name '${name}' is invalid: ${reason}.`);
 }
 
 /**
@@ -77,12 +77,12 @@ export const BATCH_SIZE_LIMIT = 1_048_576;
 
 /** Batch rules shared by the three batch calls (1..10 entries, distinct valid ids). */
 export function checkBatch<T extends { Id?: string | undefined }>(entries: readonly T[] | undefined): readonly T[] {
-  if (!entries || entries.length === 0) throw new ServiceError('EmptyBatchRequest', 'There should be at least one SendMessageBatchRequestEntry in the request.');
-  if (entries.length > 10) throw new ServiceError('TooManyEntriesInBatchRequest', `Maximum number of entries per request are 10. You have sent ${entries.length}.`);
+  if (!entries || entries.length === 0) throw SqsErrors.EmptyBatchRequest('There should be at least one SendMessageBatchRequestEntry in the request.');
+  if (entries.length > 10) throw SqsErrors.TooManyEntriesInBatchRequest(`Maximum number of entries per request are 10. You have sent ${entries.length}.`);
   const ids = new Set<string>();
   for (const e of entries) {
-    if (!e.Id || !/^[A-Za-z0-9_-]{1,80}$/.test(e.Id)) throw new ServiceError('InvalidBatchEntryId', 'A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long.');
-    if (ids.has(e.Id)) throw new ServiceError('BatchEntryIdsNotDistinct', `Id ${e.Id} repeated.`);
+    if (!e.Id || !/^[A-Za-z0-9_-]{1,80}$/.test(e.Id)) throw SqsErrors.InvalidBatchEntryId('A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long.');
+    if (ids.has(e.Id)) throw SqsErrors.BatchEntryIdsNotDistinct(`Id ${e.Id} repeated.`);
     ids.add(e.Id);
   }
   return entries;
@@ -94,14 +94,14 @@ export function encodeReceipt(m: MessageDoc): string {
 }
 
 export function decodeReceipt(handle: string | undefined, queueArn: string): { seq: number; nonce: string } {
-  if (!handle) throw new ServiceError('MissingParameter', 'The request must contain the parameter ReceiptHandle.');
+  if (!handle) throw SqsErrors.MissingParameter('The request must contain the parameter ReceiptHandle.');
   try {
     const [arn, seq, nonce] = JSON.parse(Buffer.from(handle, 'base64').toString('utf8')) as [unknown, unknown, unknown];
     if (arn === queueArn && typeof seq === 'number' && typeof nonce === 'string') return { seq, nonce };
   } catch {
     // falls through to the error
   }
-  throw new ServiceError('ReceiptHandleIsInvalid', `The input receipt handle "${handle}" is not a valid receipt handle.`);
+  throw SqsErrors.ReceiptHandleIsInvalid(`The input receipt handle "${handle}" is not a valid receipt handle.`);
 }
 
 /** MessageAttributeNames: `All`, `.*`, exact names, or `prefix.*`. */

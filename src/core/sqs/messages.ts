@@ -16,11 +16,12 @@ import type {
 import type { Clock } from '../shared/clock.js';
 import type { Random } from '../shared/random.js';
 import type { RequestContext } from '../shared/request-context.js';
-import { isServiceError, ServiceError } from '../shared/service-error.js';
+import { isServiceError } from '../shared/service-error.js';
 import { BATCH_SIZE_LIMIT, checkBatch, checkMessage, decodeReceipt, encodeReceipt, messageSize, selectAttributes, systemAttributes } from './message-rules.js';
 import { md5, md5OfAttributes, type MessageAttributeValue, type MessageDoc } from './model.js';
 import { intAttr, redriveOf } from './queue-attributes.js';
 import type { QueueEntry, SqsState } from './sqs-state.js';
+import { SqsErrors } from '../generated/errors.js';
 
 /** A message stays invisible at most 12 hours after a receive (VisibilityTimeout 0–43,200). */
 const MAX_VISIBILITY_S = 43_200;
@@ -80,7 +81,7 @@ export class SqsMessages {
     const entries = checkBatch(input.Entries);
     // The whole request fails, not single entries: the limit is on the batch (BatchRequestTooLong).
     const total = entries.reduce((n, e) => n + messageSize(e), 0);
-    if (total > BATCH_SIZE_LIMIT) throw new ServiceError('BatchRequestTooLong', `The messages of the batch total ${total} bytes; the limit is ${BATCH_SIZE_LIMIT}.`);
+    if (total > BATCH_SIZE_LIMIT) throw SqsErrors.BatchRequestTooLong(`The messages of the batch total ${total} bytes; the limit is ${BATCH_SIZE_LIMIT}.`);
     const ok: { id: string; m: Omit<MessageDoc, 'seq' | 'queueArn'> }[] = [];
     const failed: SendMessageBatchResult['Failed'] = [];
     for (const e of entries) {
@@ -101,9 +102,9 @@ export class SqsMessages {
   async receiveMessage(ctx: RequestContext, input: ReceiveMessageRequest, signal?: { closed: boolean }): Promise<ReceiveMessageResult> {
     const q = this.resolve(input.QueueUrl, ctx);
     const max = input.MaxNumberOfMessages ?? 1;
-    if (!Number.isInteger(max) || max < 1 || max > 10) throw new ServiceError('InvalidParameterValue', `Value ${max} for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.`);
+    if (!Number.isInteger(max) || max < 1 || max > 10) throw SqsErrors.InvalidParameterValue(`Value ${max} for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.`);
     const wait = input.WaitTimeSeconds ?? intAttr(q.doc, 'ReceiveMessageWaitTimeSeconds');
-    if (wait < 0 || wait > 20) throw new ServiceError('InvalidParameterValue', `Value ${wait} for parameter WaitTimeSeconds is invalid. Reason: Must be >= 0 and <= 20, if provided.`);
+    if (wait < 0 || wait > 20) throw SqsErrors.InvalidParameterValue(`Value ${wait} for parameter WaitTimeSeconds is invalid. Reason: Must be >= 0 and <= 20, if provided.`);
     const visibility = input.VisibilityTimeout ?? intAttr(q.doc, 'VisibilityTimeout');
     const deadline = Date.now() + wait * 1000;
     for (;;) {
@@ -214,16 +215,16 @@ export class SqsMessages {
 
   private changed(q: QueueEntry, handle: string | undefined, timeout: number | undefined): MessageDoc {
     if (timeout === undefined || !Number.isInteger(timeout) || timeout < 0 || timeout > MAX_VISIBILITY_S) {
-      throw new ServiceError('InvalidParameterValue', `Value ${String(timeout)} for parameter VisibilityTimeout is invalid. Reason: Must be between 0 and 43200, if provided.`);
+      throw SqsErrors.InvalidParameterValue(`Value ${String(timeout)} for parameter VisibilityTimeout is invalid. Reason: Must be between 0 and 43200, if provided.`);
     }
     const r = decodeReceipt(handle, q.doc.arn);
     const m = q.messages.get(r.seq);
     const now = this.clock.now();
-    if (!m || m.receipt !== r.nonce || m.visibleAt <= now) throw new ServiceError('MessageNotInflight', 'Message does not exist or is not available for visibility timeout change.');
+    if (!m || m.receipt !== r.nonce || m.visibleAt <= now) throw SqsErrors.MessageNotInflight('Message does not exist or is not available for visibility timeout change.');
     // "The maximum is 12 hours … If you attempt to set the VisibilityTimeout to a value greater than the
     // maximum time left, Amazon SQS returns an error" (ChangeMessageVisibility): 12 h from the receive.
     const left = m.receivedAt === undefined ? MAX_VISIBILITY_S : Math.floor((m.receivedAt + MAX_VISIBILITY_S * 1000 - now) / 1000);
-    if (timeout > left) throw new ServiceError('InvalidParameterValue', `Value ${timeout} for parameter VisibilityTimeout is invalid. Reason: the message was received ${MAX_VISIBILITY_S - left} seconds ago; at most ${left} seconds are left of its 12 hours.`);
+    if (timeout > left) throw SqsErrors.InvalidParameterValue(`Value ${timeout} for parameter VisibilityTimeout is invalid. Reason: the message was received ${MAX_VISIBILITY_S - left} seconds ago; at most ${left} seconds are left of its 12 hours.`);
     return { ...m, visibleAt: now + timeout * 1000 };
   }
 }

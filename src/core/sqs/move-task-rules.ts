@@ -3,6 +3,7 @@ import { ServiceError } from '../shared/service-error.js';
 import type { MoveTaskDoc } from './model.js';
 import { redriveOf } from './queue-attributes.js';
 import type { QueueEntry } from './sqs-state.js';
+import { SqsErrors } from '../generated/errors.js';
 
 /** StartMessageMoveTask: "The maximum value for messages per second is 500." */
 export const MAX_RATE = 500;
@@ -13,12 +14,12 @@ export const MAX_RATE = 500;
  * InvalidParameterValue.
  */
 export const notFoundFor = (parameter: 'SourceArn' | 'DestinationArn'): ServiceError =>
-  new ServiceError('ResourceNotFoundException', `The resource that you specified for the ${parameter} parameter doesn't exist.`, 404);
-export const taskNotFound = (): ServiceError => new ServiceError('ResourceNotFoundException', 'Task does not exist.', 404);
-const badHandle = (): ServiceError => new ServiceError('InvalidParameterValue', 'Value for parameter TaskHandle is invalid.');
+  SqsErrors.ResourceNotFoundException(`The resource that you specified for the ${parameter} parameter doesn't exist.`, 404);
+export const taskNotFound = (): ServiceError => SqsErrors.ResourceNotFoundException('Task does not exist.', 404);
+const badHandle = (): ServiceError => SqsErrors.InvalidParameterValue('Value for parameter TaskHandle is invalid.');
 
 export function required(value: string | undefined, name: string): string {
-  if (value === undefined || value === '') throw new ServiceError('MissingParameter', `The request must contain the parameter ${name}.`);
+  if (value === undefined || value === '') throw SqsErrors.MissingParameter(`The request must contain the parameter ${name}.`);
   return value;
 }
 
@@ -26,7 +27,7 @@ export function required(value: string | undefined, name: string): string {
 export function checkRate(rate: number | undefined): number | undefined {
   if (rate === undefined) return undefined;
   if (!Number.isInteger(rate) || rate < 1 || rate > MAX_RATE) {
-    throw new ServiceError('InvalidParameterValue', `Value ${String(rate)} for parameter MaxNumberOfMessagesPerSecond is invalid. Reason: Must be between 1 and ${MAX_RATE}.`);
+    throw SqsErrors.InvalidParameterValue(`Value ${String(rate)} for parameter MaxNumberOfMessagesPerSecond is invalid. Reason: Must be between 1 and ${MAX_RATE}.`);
   }
   return rate;
 }
@@ -34,7 +35,7 @@ export function checkRate(rate: number | undefined): number | undefined {
 /** ListMessageMoveTasks' MaxResults: default 1 (the latest task), at most 10. */
 export function checkMaxResults(max: number | undefined): number {
   if (max === undefined) return 1;
-  if (!Number.isInteger(max) || max < 1 || max > 10) throw new ServiceError('InvalidParameterValue', `Value ${String(max)} for parameter MaxResults is invalid. Reason: Must be between 1 and 10.`);
+  if (!Number.isInteger(max) || max < 1 || max > 10) throw SqsErrors.InvalidParameterValue(`Value ${String(max)} for parameter MaxResults is invalid. Reason: Must be between 1 and 10.`);
   return max;
 }
 
@@ -44,14 +45,14 @@ export function checkMaxResults(max: number | undefined): number {
  */
 export function checkIsDeadLetterQueue(sourceArn: string, queues: ReadonlyMap<string, QueueEntry>): void {
   for (const q of queues.values()) if (redriveOf(q.doc)?.deadLetterTargetArn === sourceArn) return;
-  throw new ServiceError('InvalidParameterValue', 'Source queue must be configured as a Dead Letter Queue.');
+  throw SqsErrors.InvalidParameterValue('Source queue must be configured as a Dead Letter Queue.');
 }
 
 /** Redrive keeps the queue type: a FIFO DLQ's messages go to a FIFO queue, a standard one's to a standard one. */
 export function checkSameType(source: QueueEntry, destination: QueueEntry): void {
-  if (source.doc.arn === destination.doc.arn) throw new ServiceError('InvalidParameterValue', 'Value for parameter DestinationArn is invalid. Reason: The destination must be another queue than the source.');
+  if (source.doc.arn === destination.doc.arn) throw SqsErrors.InvalidParameterValue('Value for parameter DestinationArn is invalid. Reason: The destination must be another queue than the source.');
   const fifo = (q: QueueEntry) => q.doc.attributes.FifoQueue === 'true';
-  if (fifo(source) !== fifo(destination)) throw new ServiceError('InvalidParameterValue', 'Value for parameter DestinationArn is invalid. Reason: The source and destination queues must be of the same type (both standard or both FIFO).');
+  if (fifo(source) !== fifo(destination)) throw SqsErrors.InvalidParameterValue('Value for parameter DestinationArn is invalid. Reason: The source and destination queues must be of the same type (both standard or both FIFO).');
 }
 
 export const ALREADY_RUNNING = 'There is already a task running. Only one active task is allowed for a source queue arn at a given time.';

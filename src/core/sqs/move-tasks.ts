@@ -9,7 +9,6 @@ import type {
 } from '@aws-sdk/client-sqs';
 import type { Clock } from '../shared/clock.js';
 import type { Random } from '../shared/random.js';
-import { ServiceError } from '../shared/service-error.js';
 import type { MessageDoc, MoveTaskDoc } from './model.js';
 import {
   ALREADY_RUNNING,
@@ -26,6 +25,7 @@ import {
 } from './move-task-rules.js';
 import { intAttr } from './queue-attributes.js';
 import type { QueueEntry, RedriveMove, SqsState } from './sqs-state.js';
+import { SqsErrors } from '../generated/errors.js';
 
 /** Messages one step moves at most (one store transaction). */
 const BATCH = 100;
@@ -71,7 +71,7 @@ export class MessageMoveTasks {
       checkSameType(source, destination);
     }
     const rate = checkRate(input.MaxNumberOfMessagesPerSecond);
-    if ([...this.state.tasks.values()].some((t) => t.sourceArn === sourceArn && t.status === 'RUNNING')) throw new ServiceError('InvalidParameterValue', ALREADY_RUNNING);
+    if ([...this.state.tasks.values()].some((t) => t.sourceArn === sourceArn && t.status === 'RUNNING')) throw SqsErrors.InvalidParameterValue(ALREADY_RUNNING);
     const task: MoveTaskDoc = {
       taskId: this.random.uuid(),
       sourceArn,
@@ -102,7 +102,7 @@ export class MessageMoveTasks {
     if (!this.state.queues.has(sourceArn)) throw notFoundFor('SourceArn');
     const task = this.state.tasks.get(taskId);
     if (!task || task.sourceArn !== sourceArn) throw taskNotFound();
-    if (task.status !== 'RUNNING') throw new ServiceError('InvalidParameterValue', `Value for parameter TaskHandle is invalid. Reason: Only a task in status RUNNING can be cancelled; this one is ${task.status}.`);
+    if (task.status !== 'RUNNING') throw SqsErrors.InvalidParameterValue(`Value for parameter TaskHandle is invalid. Reason: Only a task in status RUNNING can be cancelled; this one is ${task.status}.`);
     const cancelled: MoveTaskDoc = { ...task, status: 'CANCELLED' };
     this.thisSecond.delete(taskId);
     await this.state.putTask(cancelled);

@@ -1,16 +1,16 @@
-import { ServiceError } from '../shared/service-error.js';
 import { DEFAULT_ATTRIBUTES, SETTABLE, type QueueDoc } from './model.js';
 import type { QueueEntry } from './sqs-state.js';
+import { SqsErrors } from '../generated/errors.js';
 
 /** Validates attributes for CreateQueue/SetQueueAttributes; returns them as stored. */
 export function checkAttributes(attrs: Readonly<Record<string, string>> | undefined, queues: ReadonlyMap<string, QueueEntry>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(attrs ?? {})) {
-    if (!(name in SETTABLE)) throw new ServiceError('InvalidAttributeName', `Unknown Attribute ${name}.`);
+    if (!(name in SETTABLE)) throw SqsErrors.InvalidAttributeName(`Unknown Attribute ${name}.`);
     const range = SETTABLE[name];
     if (range) {
       const n = Number(value);
-      if (!/^\d+$/.test(value) || n < range[0] || n > range[1]) throw new ServiceError('InvalidAttributeValue', `Invalid value for the parameter ${name}.`);
+      if (!/^\d+$/.test(value) || n < range[0] || n > range[1]) throw SqsErrors.InvalidAttributeValue(`Invalid value for the parameter ${name}.`);
     }
     if (name === 'RedrivePolicy' && value !== '') checkRedrive(value, queues);
     if (name === 'Policy' && value !== '') parseJson(value, name);
@@ -29,9 +29,9 @@ function checkRedrive(value: string, queues: ReadonlyMap<string, QueueEntry>): R
   const arn = p.deadLetterTargetArn;
   const max = Number(p.maxReceiveCount);
   if (typeof arn !== 'string' || !Number.isInteger(max) || max < 1 || max > 1000) {
-    throw new ServiceError('InvalidParameterValue', 'Value ' + value + ' for parameter RedrivePolicy is invalid. Reason: Redrive policy is not a valid JSON map or is missing deadLetterTargetArn or maxReceiveCount (1 to 1000).');
+    throw SqsErrors.InvalidParameterValue('Value ' + value + ' for parameter RedrivePolicy is invalid. Reason: Redrive policy is not a valid JSON map or is missing deadLetterTargetArn or maxReceiveCount (1 to 1000).');
   }
-  if (!queues.has(arn)) throw new ServiceError('InvalidParameterValue', `Value ${value} for parameter RedrivePolicy is invalid. Reason: Dead letter target does not exist.`);
+  if (!queues.has(arn)) throw SqsErrors.InvalidParameterValue(`Value ${value} for parameter RedrivePolicy is invalid. Reason: Dead letter target does not exist.`);
   return { deadLetterTargetArn: arn, maxReceiveCount: max };
 }
 
@@ -50,7 +50,7 @@ function parseJson(value: string, name: string): unknown {
   try {
     return JSON.parse(value);
   } catch {
-    throw new ServiceError('InvalidAttributeValue', `Invalid value for the parameter ${name}.`);
+    throw SqsErrors.InvalidAttributeValue(`Invalid value for the parameter ${name}.`);
   }
 }
 
@@ -85,7 +85,7 @@ export function pick(all: Record<string, string>, names: readonly string[] | und
   if (names.includes('All')) return all;
   const out: Record<string, string> = {};
   for (const n of names) {
-    if (!(n in all) && !(n in SETTABLE)) throw new ServiceError('InvalidAttributeName', `Unknown Attribute ${n}.`);
+    if (!(n in all) && !(n in SETTABLE)) throw SqsErrors.InvalidAttributeName(`Unknown Attribute ${n}.`);
     if (all[n] !== undefined) out[n] = all[n];
   }
   return out;

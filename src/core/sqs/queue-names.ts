@@ -1,12 +1,12 @@
 import { formatArn, parseArn } from '../shared/arn.js';
 import type { RequestContext } from '../shared/request-context.js';
-import { ServiceError } from '../shared/service-error.js';
+import { SqsErrors } from '../generated/errors.js';
 
 /** Queue names: 1–80 of `[A-Za-z0-9_-]`, `.fifo` suffix for FIFO (CreateQueue API reference). */
 export function checkQueueName(name: string | undefined): string {
-  if (!name) throw new ServiceError('MissingParameter', 'The request must contain the parameter QueueName.');
+  if (!name) throw SqsErrors.MissingParameter('The request must contain the parameter QueueName.');
   if (!/^[A-Za-z0-9_-]{1,80}(\.fifo)?$/.test(name) || name.length > 80) {
-    throw new ServiceError('InvalidParameterValue', 'Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length');
+    throw SqsErrors.InvalidParameterValue('Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length');
   }
   return name;
 }
@@ -20,7 +20,7 @@ export const queueArn = (ctx: Pick<RequestContext, 'region' | 'accountId'>, name
  * the host is not checked, so URLs from before a port change keep working.
  */
 export function arnFromUrl(url: string | undefined, ctx: Pick<RequestContext, 'region' | 'accountId'>): string {
-  if (!url) throw new ServiceError('MissingParameter', 'The request must contain the parameter QueueUrl.');
+  if (!url) throw SqsErrors.MissingParameter('The request must contain the parameter QueueUrl.');
   let path = url;
   try {
     path = new URL(url).pathname;
@@ -30,7 +30,7 @@ export function arnFromUrl(url: string | undefined, ctx: Pick<RequestContext, 'r
   const parts = path.split('/').filter((p) => p.length > 0);
   const name = parts[parts.length - 1];
   const account = parts[parts.length - 2] ?? ctx.accountId;
-  if (!name || !/^\d{12}$/.test(account)) throw new ServiceError('QueueDoesNotExist', 'The specified queue does not exist.');
+  if (!name || !/^\d{12}$/.test(account)) throw SqsErrors.QueueDoesNotExist('The specified queue does not exist.');
   return formatArn({ service: 'sqs', region: ctx.region, account, resource: name });
 }
 

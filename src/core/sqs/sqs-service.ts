@@ -21,13 +21,13 @@ import type { Store } from '../../storage/store.js';
 import type { Clock } from '../shared/clock.js';
 import type { Random } from '../shared/random.js';
 import type { RequestContext } from '../shared/request-context.js';
-import { ServiceError } from '../shared/service-error.js';
 import { SqsMessages } from './messages.js';
 import { DEFAULT_ATTRIBUTES } from './model.js';
 import { MessageMoveTasks } from './move-tasks.js';
 import { allAttributes, checkAttributes, pick, redriveOf } from './queue-attributes.js';
 import { arnFromUrl, checkQueueName, nameFromArn, queueArn } from './queue-names.js';
 import { SqsState, type QueueEntry } from './sqs-state.js';
+import { SqsErrors } from '../generated/errors.js';
 
 /** PurgeQueue: "the message deletion process takes up to 60 seconds", one purge per queue in that time. */
 const PURGE_INTERVAL_MS = 60_000;
@@ -88,19 +88,19 @@ export class SqsService {
     const name = checkQueueName(input.QueueName);
     const attributes = checkAttributes(input.Attributes, this.state.queues);
     if (name.endsWith('.fifo') !== (attributes.FifoQueue === 'true')) {
-      throw new ServiceError('InvalidParameterValue', 'The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.');
+      throw SqsErrors.InvalidParameterValue('The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.');
     }
     const arn = queueArn(ctx, name);
     const deleted = this.deletedAt.get(arn);
     if (deleted !== undefined && this.o.clock.now() - deleted < NAME_REUSE_MS) {
-      throw new ServiceError('QueueDeletedRecently', `Queue ${name} was deleted less than 60 seconds ago; wait before creating a queue with its name.`);
+      throw SqsErrors.QueueDeletedRecently(`Queue ${name} was deleted less than 60 seconds ago; wait before creating a queue with its name.`);
     }
     const existing = this.state.queues.get(arn);
     if (existing) {
       // Same name, same attributes: idempotent; QueueNameExists "only if the request includes attributes
       // whose values differ from those of the existing queue" — an attribute never set has its default.
       const differs = Object.keys(attributes).filter((k) => (existing.doc.attributes[k] ?? DEFAULT_ATTRIBUTES[k] ?? '') !== attributes[k]);
-      if (differs.length > 0) throw new ServiceError('QueueNameExists', 'A queue already exists with the same name and a different value for attribute(s) ' + differs.join(', '));
+      if (differs.length > 0) throw SqsErrors.QueueNameExists('A queue already exists with the same name and a different value for attribute(s) ' + differs.join(', '));
       return { QueueUrl: this.queueUrl(arn) };
     }
     const now = this.o.clock.now();
@@ -110,10 +110,10 @@ export class SqsService {
 
   async getQueueUrl(ctx: RequestContext, input: GetQueueUrlRequest): Promise<GetQueueUrlResult> {
     const name = input.QueueName;
-    if (!name) throw new ServiceError('MissingParameter', 'The request must contain the parameter QueueName.');
+    if (!name) throw SqsErrors.MissingParameter('The request must contain the parameter QueueName.');
     const account = input.QueueOwnerAWSAccountId ?? ctx.accountId;
     const arn = queueArn({ region: ctx.region, accountId: account }, name);
-    if (!this.state.queues.has(arn)) throw new ServiceError('QueueDoesNotExist', 'The specified queue does not exist.');
+    if (!this.state.queues.has(arn)) throw SqsErrors.QueueDoesNotExist('The specified queue does not exist.');
     return { QueueUrl: this.queueUrl(arn) };
   }
 
@@ -133,7 +133,7 @@ export class SqsService {
    */
   private page(all: readonly string[], input: { MaxResults?: number | undefined; NextToken?: string | undefined }): { urls: string[]; next?: string } {
     const max = input.MaxResults ?? 1000;
-    if (!Number.isInteger(max) || max < 1 || max > 1000) throw new ServiceError('InvalidParameterValue', 'Value for parameter MaxResults is invalid. Reason: must be between 1 and 1000.');
+    if (!Number.isInteger(max) || max < 1 || max > 1000) throw SqsErrors.InvalidParameterValue('Value for parameter MaxResults is invalid. Reason: must be between 1 and 1000.');
     const after = input.NextToken ? Buffer.from(input.NextToken, 'base64').toString('utf8') : null;
     const found = after === null ? 0 : all.findIndex((a) => a > after);
     const start = found < 0 ? all.length : found;
@@ -160,7 +160,7 @@ export class SqsService {
   async setQueueAttributes(ctx: RequestContext, input: SetQueueAttributesRequest): Promise<void> {
     const q = this.entryByUrl(input.QueueUrl, ctx);
     const attrs = checkAttributes(input.Attributes, this.state.queues);
-    if ('FifoQueue' in attrs) throw new ServiceError('InvalidAttributeName', 'Unknown Attribute FifoQueue.');
+    if ('FifoQueue' in attrs) throw SqsErrors.InvalidAttributeName('Unknown Attribute FifoQueue.');
     await this.state.putQueue({ ...q.doc, attributes: { ...q.doc.attributes, ...attrs }, updatedAt: this.o.clock.now() });
   }
 
@@ -172,7 +172,7 @@ export class SqsService {
     const q = this.entryByUrl(input.QueueUrl, ctx);
     const now = this.o.clock.now();
     if (q.purgedAt !== undefined && now - q.purgedAt < PURGE_INTERVAL_MS) {
-      throw new ServiceError('PurgeQueueInProgress', `Queue ${q.doc.name} was purged less than 60 seconds ago.`, 403);
+      throw SqsErrors.PurgeQueueInProgress(`Queue ${q.doc.name} was purged less than 60 seconds ago.`, 403);
     }
     q.purgedAt = now;
     await this.state.update(q, [], [...q.messages.values()]);

@@ -1,6 +1,6 @@
 import type { ResourceWrite, Store } from '../../storage/store.js';
-import { ServiceError } from '../shared/service-error.js';
 import { SQS_KIND, type MessageDoc, type MoveTaskDoc, type QueueDoc } from './model.js';
+import { SqsErrors } from '../generated/errors.js';
 
 export interface QueueEntry {
   doc: QueueDoc;
@@ -80,7 +80,7 @@ export class SqsState {
 
   queue(arn: string): QueueEntry {
     const q = this.queues.get(arn);
-    if (!q) throw new ServiceError('QueueDoesNotExist', 'The specified queue does not exist.');
+    if (!q) throw SqsErrors.QueueDoesNotExist('The specified queue does not exist.');
     return q;
   }
 

@@ -1,6 +1,7 @@
 import type { FaultRuleInput, FaultService } from '../../core/ec2/faults.js';
-import { isServiceError, ServiceError } from '../../core/shared/service-error.js';
+import { isServiceError } from '../../core/shared/service-error.js';
 import type { ServiceHandler, WireResponse } from '../service-handler.js';
+import { Ec2Errors } from '../../core/generated/errors.js';
 
 /**
  * The control API for EC2 fault rules, mounted by the server at `/_amiwatch/ec2/faults`:
@@ -50,7 +51,7 @@ function parseBody(body: Buffer): FaultRuleInput {
     value = undefined;
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ServiceError('ValidationError', 'The body must be a JSON object');
+    throw Ec2Errors.ValidationError('The body must be a JSON object');
   }
   return value as FaultRuleInput;
 }

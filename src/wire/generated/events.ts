@@ -37,7 +37,7 @@ export const eventsModel: ServiceModel = {
   },
   errors: {
     "ConcurrentModificationException": {"code":"ConcurrentModificationException","status":400},
-    "InternalException": {"code":"InternalException","status":400},
+    "InternalException": {"code":"InternalException","status":500,"fault":"Receiver"},
     "InvalidEventPatternException": {"code":"InvalidEventPatternException","status":400},
     "InvalidStateException": {"code":"InvalidStateException","status":400},
     "LimitExceededException": {"code":"LimitExceededException","status":400},

@@ -1,5 +1,5 @@
-import { ServiceError } from '../../core/shared/service-error.js';
 import type { ServiceModel, ShapeModel } from './service-model.js';
+import { CommonErrors } from '../../core/generated/errors.js';
 
 /**
  * Reads a parsed JSON body into an operation's input shape, as AWS's JSON front ends do before
@@ -25,12 +25,12 @@ export function readJsonInput(model: ServiceModel, shape: string | undefined, va
   const out = reader.read(shape, value, '') as Record<string, unknown>;
   if (violations.length > 0) {
     const n = violations.length;
-    throw new ServiceError('ValidationException', `${n} validation error${n > 1 ? 's' : ''} detected: ${violations.join('; ')}`);
+    throw CommonErrors.ValidationException(`${n} validation error${n > 1 ? 's' : ''} detected: ${violations.join('; ')}`);
   }
   return out;
 }
 
-const serialization = (message: string) => new ServiceError('SerializationException', message);
+const serialization = (message: string) => CommonErrors.SerializationException(message);
 const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 const isObject = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === 'object' && !Array.isArray(x);
 const patterns = new Map<string, RegExp>();

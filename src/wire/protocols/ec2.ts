@@ -1,10 +1,10 @@
-import { ServiceError } from '../../core/shared/service-error.js';
 import type { Protocol } from '../dispatch.js';
 import { formTree, formText } from '../model/form-tree.js';
 import { readQueryInput, type QueryDecoding } from '../model/query-input.js';
 import type { ServiceModel } from '../model/service-model.js';
 import type { WireResponse } from '../service-handler.js';
 import { commonRenames, errorXml, responseXml, type Renames } from './ec2-xml.js';
+import { CommonErrors } from '../../core/generated/errors.js';
 
 /**
  * The EC2 query protocol: form parameters in (the body, or the query string of a GET), lists
@@ -19,8 +19,8 @@ export interface Ec2Options {
 
 const decoding = (model: ServiceModel): QueryDecoding => ({
   shapes: model.shapes,
-  invalidValue: (raw, key) => new ServiceError('InvalidParameterValue', `Value (${raw}) for parameter ${key} is invalid.`),
-  tooMany: (key, count, max) => new ServiceError('InvalidParameterValue', `Value for parameter ${key} is invalid: ${count} values given, the maximum is ${max}.`),
+  invalidValue: (raw, key) => CommonErrors.InvalidParameterValue(`Value (${raw}) for parameter ${key} is invalid.`),
+  tooMany: (key, count, max) => CommonErrors.InvalidParameterValue(`Value for parameter ${key} is invalid: ${count} values given, the maximum is ${max}.`),
 });
 
 export function ec2Protocol(model: ServiceModel, options: Ec2Options = {}): Protocol {
@@ -29,16 +29,16 @@ export function ec2Protocol(model: ServiceModel, options: Ec2Options = {}): Prot
     read(request) {
       const form = formTree(formText(request.url, request.body));
       const action = form.get('Action');
-      if (!action) throw new ServiceError('MissingAction', 'The request must contain the parameter Action');
+      if (!action) throw CommonErrors.MissingAction('The request must contain the parameter Action');
       // Own keys only: `Action=constructor` or `valueOf` must not reach Object.prototype.
       const operation = Object.hasOwn(model.operations, action) ? model.operations[action] : undefined;
-      if (!operation) throw new ServiceError('InvalidAction', `The action ${action} is not valid for this web service.`);
+      if (!operation) throw CommonErrors.InvalidAction(`The action ${action} is not valid for this web service.`);
       return { operation: action, input: readQueryInput(d, operation.input, form.root) };
     },
     write: (ctx, operation, output) =>
       xmlResponse(200, ctx.requestId, responseXml(operation, ctx.requestId, (output as object | undefined) ?? { Return: true }, options.renames?.[operation] ?? commonRenames)),
     error: (ctx, err) => xmlResponse(err.status, ctx.requestId, errorXml(err.code, err.message, ctx.requestId)),
-    internalError: () => new ServiceError('InternalError', 'An internal error has occurred', 500),
+    internalError: () => CommonErrors.InternalError('An internal error has occurred'),
   };
 }
 

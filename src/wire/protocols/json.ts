@@ -4,6 +4,7 @@ import type { Protocol } from '../dispatch.js';
 import { readJsonInput, type JsonCheck } from '../model/json-input.js';
 import type { ServiceModel } from '../model/service-model.js';
 import type { WireResponse } from '../service-handler.js';
+import { CommonErrors } from '../../core/generated/errors.js';
 
 /**
  * AWS JSON 1.0 / 1.1 (awsJson1_0, awsJson1_1): `POST /`, `X-Amz-Target: <Prefix>.<Operation>`,
@@ -45,7 +46,7 @@ export function jsonProtocol(model: ServiceModel, options: JsonOptions): Protoco
       if (request.method !== 'POST' || !operation) throw options.unknownOperation(target);
       const body = parseBody(request.body, options.malformed);
       if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-        throw options.notAnObject?.() ?? new ServiceError('SerializationException', `Expected an object for the request body, got ${body === null ? 'null' : Array.isArray(body) ? 'a list' : `a ${typeof body}`}.`);
+        throw options.notAnObject?.() ?? CommonErrors.SerializationException(`Expected an object for the request body, got ${body === null ? 'null' : Array.isArray(body) ? 'a list' : `a ${typeof body}`}.`);
       }
       try {
         return { operation: name, input: readJsonInput(model, operation.input, body, options.check(name)) };

@@ -4,6 +4,7 @@ import type { Protocol } from '../dispatch.js';
 import { readJsonInput } from '../model/json-input.js';
 import type { ServiceModel, ShapeModel } from '../model/service-model.js';
 import type { WireRequest, WireResponse } from '../service-handler.js';
+import { CommonErrors } from '../../core/generated/errors.js';
 
 /**
  * REST-JSON (Lambda): the operation is the method and the path, matched against the model's URI
@@ -98,7 +99,7 @@ function jsonBody(model: ServiceModel, shape: string, body: Buffer): Record<stri
   }
 }
 
-const unreadable = (detail: string) => new ServiceError('InvalidRequestContentException', `Could not parse request body into json: ${detail}`, 400);
+const unreadable = (detail: string) => CommonErrors.InvalidRequestContentException(`Could not parse request body into json: ${detail}`);
 
 function writeOutput(model: ServiceModel, ctx: RequestContext, op: ServiceModel['operations'][string], output: unknown): WireResponse {
   const headers: Record<string, string> = { 'content-type': 'application/json', 'x-amzn-requestid': ctx.requestId };

@@ -1,10 +1,10 @@
 import type { EventsService } from '../../core/events/events-service.js';
 import { testEventPattern } from '../../core/events/test-event-pattern.js';
-import { ServiceError } from '../../core/shared/service-error.js';
 import { dispatch, type DispatchOptions } from '../dispatch.js';
 import { eventsModel, type EventsOperations } from '../generated/events.js';
 import { jsonProtocol } from '../protocols/json.js';
 import type { ServiceHandler } from '../service-handler.js';
+import { CommonErrors, EventsErrors } from '../../core/generated/errors.js';
 
 /** EventBridge's operations (`X-Amz-Target: AWSEvents.<Operation>`) bound to the domain. */
 export function eventsOperations(events: EventsService): EventsOperations {
@@ -38,9 +38,9 @@ export function eventsOperations(events: EventsService): EventsOperations {
 /** EventBridge over AWS JSON 1.1, with the model's constraints checked (ValidationException). */
 export const eventsProtocol = jsonProtocol(eventsModel, {
   check: () => 'full',
-  unknownOperation: (target) => new ServiceError('UnknownOperationException', target ? `Operation ${target} is not supported.` : 'Missing X-Amz-Target header.'),
-  malformed: (detail) => new ServiceError('SerializationException', `Malformed JSON in the request body: ${detail}`),
-  internalError: () => new ServiceError('InternalException', 'An internal error occurred.', 500),
+  unknownOperation: (target) => CommonErrors.UnknownOperationException(target ? `Operation ${target} is not supported.` : 'Missing X-Amz-Target header.'),
+  malformed: (detail) => CommonErrors.SerializationException(`Malformed JSON in the request body: ${detail}`),
+  internalError: () => EventsErrors.InternalException('An internal error occurred.'),
 });
 
 export const createEventsHandler = (events: EventsService, onInternalError?: DispatchOptions['onInternalError']): ServiceHandler =>

@@ -1,11 +1,11 @@
 import { MAX_ZIP_BYTES } from '../../core/lambda/code-package.js';
 import type { Invocations } from '../../core/lambda/invocations.js';
 import type { LambdaFunctions } from '../../core/lambda/lambda-service.js';
-import { ServiceError } from '../../core/shared/service-error.js';
 import { dispatch, type DispatchOptions } from '../dispatch.js';
 import { lambdaModel, type LambdaOperations } from '../generated/lambda.js';
 import { restJsonError, restJsonProtocol } from '../protocols/rest-json.js';
 import type { ServiceHandler } from '../service-handler.js';
+import { CommonErrors, LambdaErrors } from '../../core/generated/errors.js';
 
 /**
  * The largest body a Lambda request may carry: CreateFunction with a 50 MB zip (Lambda quotas:
@@ -54,14 +54,14 @@ export function lambdaOperations(deps: { functions: LambdaFunctions; invocations
 function blob(value: unknown, member: string): Uint8Array | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string' || !/^[A-Za-z0-9+/\r\n]*={0,2}$/.test(value)) {
-    throw new ServiceError('InvalidParameterValueException', `${member} must be base64-encoded bytes.`, 400);
+    throw LambdaErrors.InvalidParameterValueException(`${member} must be base64-encoded bytes.`);
   }
   return Buffer.from(value, 'base64');
 }
 
 const protocol = restJsonProtocol(lambdaModel, {
-  unknownOperation: (req) => new ServiceError('UnknownOperationException', `amiwatch's Lambda API has no operation at ${req.method} ${req.url.split('?')[0]}.`, 404),
-  internalError: () => new ServiceError('ServiceException', 'An internal error occurred.', 500),
+  unknownOperation: (req) => CommonErrors.UnknownOperationException(`amiwatch's Lambda API has no operation at ${req.method} ${req.url.split('?')[0]}.`, 404),
+  internalError: () => LambdaErrors.ServiceException('An internal error occurred.'),
 });
 
 export const createLambdaHandler = (deps: { functions: LambdaFunctions; invocations: Invocations }, onInternalError?: DispatchOptions['onInternalError']): ServiceHandler =>

@@ -1,9 +1,9 @@
-import { ServiceError } from '../../core/shared/service-error.js';
 import type { SnsService } from '../../core/sns/sns-service.js';
 import { dispatch, type DispatchOptions } from '../dispatch.js';
 import { snsModel, type SnsOperations } from '../generated/sns.js';
 import { entries, queryProtocol } from '../protocols/query.js';
 import type { ServiceHandler } from '../service-handler.js';
+import { CommonErrors, SnsErrors } from '../../core/generated/errors.js';
 
 export const SNS_NAMESPACE = 'http://sns.amazonaws.com/doc/2010-03-31/';
 export const SNS_QUERY_VERSION = snsModel.apiVersion;
@@ -36,13 +36,13 @@ export function snsOperations(sns: SnsService): SnsOperations {
 export const snsProtocol = queryProtocol(snsModel, {
   namespace: SNS_NAMESPACE,
   decoding: {
-    invalidValue: (raw, key) => new ServiceError('InvalidParameterValue', `Value ${raw} for parameter ${key} is invalid.`),
-    tooMany: (key, count, max) => new ServiceError('InvalidParameter', `Invalid parameter: ${key} has ${count} entries, more than the allowed maximum [${max}].`),
+    invalidValue: (raw, key) => CommonErrors.InvalidParameterValue(`Value ${raw} for parameter ${key} is invalid.`),
+    tooMany: (key, count, max) => SnsErrors.InvalidParameter(`Invalid parameter: ${key} has ${count} entries, more than the allowed maximum [${max}].`),
   },
-  invalidAction: (action) => new ServiceError('InvalidAction', `The action ${action} is not valid for this web service.`),
+  invalidAction: (action) => CommonErrors.InvalidAction(`The action ${action} is not valid for this web service.`),
   // Operations without output answer no Result element; TagResource/UntagResource an empty one.
   result: (_operation, output) => (output === undefined ? null : (toXml(output) as Record<string, unknown>)),
-  internalError: () => new ServiceError('InternalError', 'An internal error has occurred.', 500),
+  internalError: () => SnsErrors.InternalError('An internal error has occurred.'),
 });
 
 export const createSnsHandler = (sns: SnsService, onInternalError: DispatchOptions['onInternalError']): ServiceHandler =>

@@ -6,6 +6,7 @@ import { jsonProtocol } from '../protocols/json.js';
 import { queryProtocol } from '../protocols/query.js';
 import type { ServiceHandler } from '../service-handler.js';
 import { emptyResults, sqsQueryOutputs } from './sqs-query-output.js';
+import { CommonErrors, SqsErrors } from '../../core/generated/errors.js';
 
 export const SQS_NAMESPACE = 'http://queue.amazonaws.com/doc/2012-11-05/';
 export const SQS_QUERY_VERSION = sqsModel.apiVersion;
@@ -46,17 +47,17 @@ export const sqsQueryCode = (err: ServiceError): string => (Object.hasOwn(sqsMod
 
 /** The message move task operations check their members' types themselves, in AWS's words. */
 const selfChecked = new Set(['StartMessageMoveTask', 'ListMessageMoveTasks', 'CancelMessageMoveTask']);
-const internalError = () => new ServiceError('InternalError', 'We encountered an internal error. Please try again.', 500);
+const internalError = () => CommonErrors.InternalError('We encountered an internal error. Please try again.');
 
 /** AWS JSON 1.0 (`X-Amz-Target: AmazonSQS.<Op>`), what `@aws-sdk/client-sqs` 3.1169 sends. */
 export const sqsJsonProtocol = jsonProtocol(sqsModel, {
   check: (operation) => (selfChecked.has(operation) ? 'none' : 'types'),
-  unknownOperation: (target) => new ServiceError('UnsupportedOperation', `Operation ${target} is not supported.`),
-  malformed: () => new ServiceError('SerializationException', 'Malformed JSON in the request body.'),
+  unknownOperation: (target) => SqsErrors.UnsupportedOperation(`Operation ${target} is not supported.`),
+  malformed: () => CommonErrors.SerializationException('Malformed JSON in the request body.'),
   // Every SQS input is a structure: `null`, a list or a string is refused here, not deep in a service.
-  notAnObject: () => new ServiceError('SerializationException', 'The request body must be a JSON object.'),
+  notAnObject: () => CommonErrors.SerializationException('The request body must be a JSON object.'),
   // A member of the wrong JSON type (`"QueueUrl": true`) is a value SQS cannot use.
-  typeError: (err) => (isServiceError(err) ? new ServiceError('InvalidParameterValue', err.message) : err),
+  typeError: (err) => (isServiceError(err) ? SqsErrors.InvalidParameterValue(err.message) : err),
   errorType: (err) => `com.amazonaws.sqs#${err.code}`,
   errorHeaders: (err) => ({ 'x-amzn-query-error': `${sqsQueryCode(err)};${err.fault}` }),
   internalError,
@@ -66,10 +67,10 @@ export const sqsJsonProtocol = jsonProtocol(sqsModel, {
 export const sqsQueryProtocol = queryProtocol(sqsModel, {
   namespace: SQS_NAMESPACE,
   decoding: {
-    invalidValue: (raw, key) => new ServiceError('InvalidParameterValue', `Value ${raw} for parameter ${key} is invalid. Reason: must be an integer.`),
-    tooMany: (key, count, max) => new ServiceError('InvalidParameterValue', `Value for parameter ${key} is invalid. Reason: ${count} entries, at most ${max} allowed.`),
+    invalidValue: (raw, key) => SqsErrors.InvalidParameterValue(`Value ${raw} for parameter ${key} is invalid. Reason: must be an integer.`),
+    tooMany: (key, count, max) => SqsErrors.InvalidParameterValue(`Value for parameter ${key} is invalid. Reason: ${count} entries, at most ${max} allowed.`),
   },
-  invalidAction: (action) => new ServiceError('InvalidAction', `The action ${action} is not valid for this endpoint.`),
+  invalidAction: (action) => CommonErrors.InvalidAction(`The action ${action} is not valid for this endpoint.`),
   // A request to a queue URL path may leave QueueUrl out: the path names the queue.
   fromRequest: (_operation, input, request) => {
     if (!('QueueUrl' in input) && /^\/\d{12}\/[^/?]+/.test(request.url)) input.QueueUrl = request.url.split('?')[0];
