@@ -64,3 +64,19 @@ async function bodyBytes(body: unknown): Promise<Buffer> {
   }
   throw new Error(`in-process handler: unsupported request body ${typeof body}`);
 }
+
+/**
+ * A `fetch` that hands the request to the server's `handle` instead of a socket (the AWS
+ * endpoint only: the console and `/_amiwatch/…` are served by the listener).
+ */
+export function inProcessFetch(app: App): (url: string, init?: { method?: string; headers?: Record<string, string>; body?: string | Uint8Array; signal?: AbortSignal }) => Promise<Response> {
+  return async (url, init = {}) => {
+    const { pathname, search } = new URL(url);
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(init.headers ?? {})) headers[k.toLowerCase()] = v;
+    const body = init.body === undefined ? Buffer.alloc(0) : Buffer.from(init.body);
+    if (body.length > 0) headers['content-length'] ??= String(body.length);
+    const response = await app.handle(bufferedRequest(init.method ?? 'GET', pathname + search, headers, body));
+    return new Response(response.status === 204 || response.status === 304 ? null : response.body, { status: response.status, headers: response.headers });
+  };
+}

@@ -5,6 +5,7 @@ import type { App } from '../../src/server/app.js';
 import { supportedEc2Actions } from '../../src/wire/services/ec2.js';
 import { startTestServer } from '../e2e/helpers.js';
 import { assertEc2Error, auth, form, FORM, fuzzOptions, index, internalErrors, oddKeys, parseXml } from './fuzz-support.js';
+import { inProcessFetch } from '../support/in-process.js';
 
 /**
  * EC2's query protocol: any Action it routes (and some it does not), indexed parameters with
@@ -13,12 +14,14 @@ import { assertEc2Error, auth, form, FORM, fuzzOptions, index, internalErrors, o
  * they were.
  */
 let app: App;
+/** Requests go to the server's socket-free handle (behaviour); the health checks use the socket. */
+const send: ReturnType<typeof inProcessFetch> = (url, init) => inProcessFetch(app)(url, init);
 const log: string[] = [];
 const ACCOUNT = '000000000000';
 let imageId = '';
 
 async function call(body: string): Promise<{ status: number; text: string }> {
-  const res = await fetch(app.url, { method: 'POST', headers: { 'content-type': FORM, authorization: auth('ec2') }, body });
+  const res = await send(app.url, { method: 'POST', headers: { 'content-type': FORM, authorization: auth('ec2') }, body });
   return { status: res.status, text: await res.text() };
 }
 const action = (name: string, params: readonly (readonly [string, string])[] = []) => call(form([['Action', name], ['Version', '2016-11-15'], ...params]));

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import type { App } from '../../src/server/app.js';
 import { startTestServer } from '../e2e/helpers.js';
 import { assertQueryError, auth, form, FORM, fuzzOptions, index, internalErrors, oddKeys, parseXml } from './fuzz-support.js';
+import { inProcessFetch } from '../support/in-process.js';
 
 /**
  * SNS over awsQuery: whatever form arrives — any Action, parameters of any shape, indexes that
@@ -11,13 +12,15 @@ import { assertQueryError, auth, form, FORM, fuzzOptions, index, internalErrors,
  * refused request leaves topics, their attributes and tags, and subscriptions as they were.
  */
 let app: App;
+/** Requests go to the server's socket-free handle (behaviour); the health checks use the socket. */
+const send: ReturnType<typeof inProcessFetch> = (url, init) => inProcessFetch(app)(url, init);
 const log: string[] = [];
 const ACCOUNT = '000000000000';
 const TOPIC = `arn:aws:sns:us-east-1:${ACCOUNT}:fuzz-topic`;
 let subscriptionArn = '';
 
 async function call(body: string): Promise<{ status: number; text: string }> {
-  const res = await fetch(app.url, { method: 'POST', headers: { 'content-type': FORM, authorization: auth('sns') }, body });
+  const res = await send(app.url, { method: 'POST', headers: { 'content-type': FORM, authorization: auth('sns') }, body });
   return { status: res.status, text: await res.text() };
 }
 
@@ -26,7 +29,7 @@ const action = (name: string, params: [string, string][] = []) => call(form([['A
 before(async () => {
   app = await startTestServer({}, { log: (m) => log.push(m) });
   assert.equal((await action('CreateTopic', [['Name', 'fuzz-topic']])).status, 200);
-  const q = await fetch(app.url, { method: 'POST', headers: { 'content-type': FORM, authorization: auth('sqs') }, body: 'Action=CreateQueue&Version=2012-11-05&QueueName=fuzz-q' });
+  const q = await send(app.url, { method: 'POST', headers: { 'content-type': FORM, authorization: auth('sqs') }, body: 'Action=CreateQueue&Version=2012-11-05&QueueName=fuzz-q' });
   assert.equal(q.status, 200, await q.text());
   const sub = await action('Subscribe', [['TopicArn', TOPIC], ['Protocol', 'email'], ['Endpoint', 'fuzz@example.com'], ['ReturnSubscriptionArn', 'true']]);
   assert.equal(sub.status, 200, sub.text);

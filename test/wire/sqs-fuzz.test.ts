@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import type { App } from '../../src/server/app.js';
 import { startTestServer } from '../e2e/helpers.js';
 import { assertJsonError, assertQueryError, auth, form, FORM, fuzzOptions, index, internalErrors, oddKeys, parseXml } from './fuzz-support.js';
+import { inProcessFetch } from '../support/in-process.js';
 
 /**
  * SQS on both of its protocols — JSON 1.0 (`X-Amz-Target: AmazonSQS.<Op>`) and awsQuery
@@ -13,12 +14,14 @@ import { assertJsonError, assertQueryError, auth, form, FORM, fuzzOptions, index
  * are forced to 0) so a run never waits.
  */
 let app: App;
+/** Requests go to the server's socket-free handle (behaviour); the health checks use the socket. */
+const send: ReturnType<typeof inProcessFetch> = (url, init) => inProcessFetch(app)(url, init);
 const log: string[] = [];
 const ACCOUNT = '000000000000';
 const JSON10 = 'application/x-amz-json-1.0';
 
 async function post(headers: Record<string, string>, body: string, path = '/'): Promise<{ status: number; text: string }> {
-  const res = await fetch(`${app.url}${path}`, { method: 'POST', headers: { authorization: auth('sqs'), ...headers }, body, signal: AbortSignal.timeout(10_000) });
+  const res = await send(`${app.url}${path}`, { method: 'POST', headers: { authorization: auth('sqs'), ...headers }, body, signal: AbortSignal.timeout(10_000) });
   return { status: res.status, text: await res.text() };
 }
 const jsonCall = (op: string, body: string) => post({ 'content-type': JSON10, 'x-amz-target': `AmazonSQS.${op}` }, body);
