@@ -33,6 +33,12 @@ test('query: lists by index in numeric order (gaps allowed), maps by entry, scal
   // An index present without its value is an empty element, for the service to refuse in its words.
   assert.deepEqual(query('Id.1.x=y'), { Ids: [''] });
   assert.deepEqual(query('Other=1'), {});
+  // A map key is data: `__proto__` is an own member, not the result's prototype.
+  const tags = query('Id.1=ab&Tags.entry.1.key=__proto__&Tags.entry.1.value=x').Tags as Record<string, unknown>;
+  assert.equal(Object.getPrototypeOf(tags), Object.prototype);
+  assert.deepEqual(Object.keys(tags), ['__proto__']);
+  const json = readJsonInput({ shapes } as unknown as ServiceModel, 'Input', JSON.parse('{"Ids":["ab"],"Tags":{"__proto__":"x"}}'), 'types');
+  assert.deepEqual(Object.keys(json.Tags as object), ['__proto__']);
 });
 
 test("query: a value of the wrong type and a list over the model's maximum are refused with the protocol's errors", () => {

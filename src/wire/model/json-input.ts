@@ -121,7 +121,8 @@ class Reader {
     this.length(shape, entries.length, value, path);
     for (const [k, item] of entries) {
       this.read(shape.key, k, `${path}.key`);
-      out[k] = this.read(shape.value, item, `${path}.${k}.value`);
+      // An own property even for `__proto__`: a map key is data, never the object's prototype.
+      Object.defineProperty(out, k, { value: this.read(shape.value, item, `${path}.${k}.value`), enumerable: true, writable: true, configurable: true });
     }
     return out;
   }
