@@ -152,6 +152,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       control,
       auth: { credentials, defaultAccount: config.defaultAccount, defaultRegion: config.defaultRegion, clock },
       bodyLimit: config.bodyLimit,
+      bodyBudget: { total: config.bodyBudget, perConnection: config.connectionBodyBudget },
       clock,
       log,
     });
@@ -224,11 +225,13 @@ function registerServices(registry: ServiceRegistry, deps: { events: EventsServi
     targetPrefixes: ['AWSEvents'],
     handler: createEventsHandler(deps.events, (err) => deps.log(`events: internal error: ${(err as Error).stack ?? String(err)}`)),
     renderError: json11Error,
+    authDialect: 'json',
   });
   registry.register({
     signingName: 'ec2',
     queryVersions: ['2016-11-15'],
     handler: createEc2QueryHandler(deps.ec2, { onInternalError: (err) => deps.log(`ec2: internal error: ${(err as Error).stack ?? String(err)}`) }),
     renderError: (ctx, err) => ({ status: err.status, headers: { 'content-type': 'text/xml;charset=UTF-8' }, body: errorXml(err.code, err.message, ctx.requestId) }),
+    authDialect: 'ec2',
   });
 }

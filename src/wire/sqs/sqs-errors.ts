@@ -17,6 +17,11 @@ const QUERY_CODES: Readonly<Record<string, string>> = {
   MessageNotInflight: 'AWS.SimpleQueueService.MessageNotInflight',
   PurgeQueueInProgress: 'AWS.SimpleQueueService.PurgeQueueInProgress',
   UnsupportedOperation: 'AWS.SimpleQueueService.UnsupportedOperation',
+  // Authentication: the JSON protocol's shapes, and the awsQuery codes of the same failures.
+  MissingAuthenticationTokenException: 'MissingAuthenticationToken',
+  IncompleteSignatureException: 'IncompleteSignature',
+  UnrecognizedClientException: 'InvalidClientTokenId',
+  InvalidSignatureException: 'SignatureDoesNotMatch',
 };
 
 export const queryCode = (err: ServiceError): string => QUERY_CODES[err.code] ?? err.code;
