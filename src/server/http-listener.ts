@@ -7,7 +7,7 @@ import { json11Error } from '../wire/json11/json11-protocol.js';
 import type { WireResponse } from '../wire/service-handler.js';
 import { renderAuthFailure, type AuthDialect } from '../wire/sigv4/auth-dialect.js';
 import { AuthFailure } from '../wire/sigv4/auth-failure.js';
-import { requestAuthorization } from '../wire/sigv4/authorization.js';
+import { scopeService } from '../wire/sigv4/authorization.js';
 import { identify, verifyIdentified, type AuthOptions, type Identified } from '../wire/sigv4/authenticate.js';
 import { BodyBudget } from './body-budget.js';
 import { isConsoleRequest, serveConsole } from './console-assets.js';
@@ -58,8 +58,7 @@ async function handle(o: ListenerOptions, budget: BodyBudget, req: IncomingMessa
   if (isConsoleRequest(req)) return serveConsole(req, res);
   const headers = req.headers as Headers;
   if (url.startsWith('/_amiwatch/')) return control(o, budget, req, res, url, headers);
-  const found = requestAuthorization(url, headers);
-  const named = o.registry.byHeaders(headers['x-amz-target'], found instanceof AuthFailure ? undefined : found.service);
+  const named = o.registry.byHeaders(headers['x-amz-target'], scopeService(url, headers));
   const fallback = anonymous(o);
   const render = (route: ServiceRoute | undefined, err: ServiceError, ctx: RequestContext = fallback) =>
     route ? route.renderError(ctx, err, headers) : json11Error(ctx, err);
@@ -113,6 +112,9 @@ async function control(o: ListenerOptions, budget: BodyBudget, req: IncomingMess
     const err = renderAuthFailure('json', failure);
     reply(err.status === 400 ? 403 : err.status, `${err.code}: ${err.message}`);
   };
+  // A path whose %-escapes do not decode (`/_amiwatch/ec2/faults/%`) names nothing: said once
+  // here, instead of each control handler's decodeURIComponent failing with a URIError (a 500).
+  if (!decodable(url.split('?')[0]!)) return reply(400, 'The path has a malformed %-escape.');
   // SNS links (confirm/unsubscribe pages, signing certificate) are followed by mail readers and
   // HTTP subscribers that cannot sign: the token or ARN in the link is the credential, as in AWS.
   const signed = o.auth.credentials !== null && !url.startsWith('/_amiwatch/health') && !url.startsWith('/_amiwatch/sns/public/');
@@ -133,6 +135,15 @@ async function control(o: ListenerOptions, budget: BodyBudget, req: IncomingMess
     await o.control.handle(req, res, read.body);
   } finally {
     reading.release();
+  }
+}
+
+function decodable(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
   }
 }
 

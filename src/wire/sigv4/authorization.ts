@@ -90,3 +90,16 @@ export function requestAuthorization(url: string, headers: Readonly<Record<strin
     new AuthFailure('incomplete', `Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' parameters. Authorization=${header.split(' ')[0]}`)
   );
 }
+
+/**
+ * The service a request's credential scope names, wherever the scope is (header first), for
+ * routing — even when the authorization as a whole is refused (both header and query, say), so
+ * that the refusal is written in the right protocol.
+ */
+export function scopeService(url: string, headers: Readonly<Record<string, string | undefined>>): string | undefined {
+  const fromHeader = parseAuthorization(headers.authorization)?.service;
+  if (fromHeader) return fromHeader;
+  const q = url.indexOf('?');
+  const presigned = q < 0 ? null : parsePresigned(new URLSearchParams(url.slice(q + 1)));
+  return presigned && !(presigned instanceof AuthFailure) ? presigned.service : undefined;
+}
