@@ -3,7 +3,17 @@ import { parseAuthorization } from '../../src/wire/sigv4/authorization.js';
 import type { FuzzRequest } from './mutations.js';
 
 /** The error shapes AWS's protocols answer with, and amiwatch's control API. */
-export type Shape = 'json' | 'rest-json' | 'query' | 'ec2' | 'control' | 'any';
+export type Shape = 'json' | 'rest-json' | 'query' | 'ec2' | 'control' | 'console' | 'any';
+
+/**
+ * The web console's files (GET `/`, `/index.html`, `/assets/…` with no signature, target or
+ * Action): pages for a browser, not an AWS API, so any answer under 500 is right.
+ */
+function isConsole(r: FuzzRequest): boolean {
+  if ((r.method !== 'GET' && r.method !== 'HEAD') || r.headers.authorization || r.headers['x-amz-target']) return false;
+  const [path = '/', query = ''] = r.path.split('?', 2);
+  return !new URLSearchParams(query).has('Action') && (path === '/' || path === '/index.html' || path.startsWith('/assets/') || path === '/favicon.svg');
+}
 
 const targetServices: Readonly<Record<string, string>> = { AWSEvents: 'events', AmazonSQS: 'sqs' };
 const byService: Readonly<Record<string, Shape>> = { events: 'json', sns: 'query', ec2: 'ec2', lambda: 'rest-json' };
@@ -15,6 +25,7 @@ const byService: Readonly<Record<string, Shape>> = { events: 'json', sns: 'query
  */
 export function expectedShape(r: FuzzRequest): Shape {
   if (r.path.startsWith('/_amiwatch/')) return 'control';
+  if (isConsole(r)) return 'console';
   const target = r.headers['x-amz-target'];
   const prefix = target?.slice(0, target.lastIndexOf('.'));
   // A header that is not well-formed SigV4 names no service (whatever it seems to say).
@@ -42,7 +53,7 @@ function xmlOf(body: string): Record<string, any> | null {
   return XMLValidator.validate(body) === true ? (parser.parse(body) as Record<string, any>) : null;
 }
 
-const checks: Readonly<Record<Exclude<Shape, 'any'>, (body: string, headers: Record<string, string>) => boolean>> = {
+const checks: Readonly<Record<Exclude<Shape, 'any' | 'console'>, (body: string, headers: Record<string, string>) => boolean>> = {
   json: (body) => {
     const j = jsonOf(body);
     return !!j && text(j.__type) && text(j.message);
@@ -69,7 +80,7 @@ const checks: Readonly<Record<Exclude<Shape, 'any'>, (body: string, headers: Rec
 
 /** Why an error response is not shaped as `shape` requires, or null when it is. */
 export function shapeProblem(shape: Shape, status: number, headers: Record<string, string>, body: string): string | null {
-  if (status < 400) return null;
+  if (status < 400 || shape === 'console') return null;
   if (shape === 'any') {
     return (['json', 'rest-json', 'query', 'ec2'] as const).some((s) => checks[s](body, headers)) ? null : 'no AWS error shape';
   }

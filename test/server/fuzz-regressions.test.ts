@@ -67,3 +67,13 @@ test('an Authorization header and presigned parameters together: refused in the 
   assert.equal(r.status, 400, r.body);
   assert.match(r.body, /<Response><Errors><Error><Code>IncompleteSignature<\/Code><Message>Only one auth mechanism allowed/);
 });
+
+test('SQS JSON: a member sent as null is an absent member (MissingParameter), not a TypeError 500', async () => {
+  const body = JSON.stringify({ QueueName: 'fuzz-null' });
+  const headers = (op: string) => ({ 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AmazonSQS.${op}`, authorization: 'AWS4-HMAC-SHA256 Credential=test/20261124/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=00' });
+  const created = await send(open, 'POST', '/', headers('CreateQueue'), body);
+  const queueUrl = (JSON.parse(created.body) as { QueueUrl: string }).QueueUrl;
+  const r = await send(open, 'POST', '/', headers('SendMessage'), JSON.stringify({ QueueUrl: queueUrl, MessageBody: null, MessageAttributes: { a: { DataType: 'String', StringValue: 'b' } } }));
+  assert.equal(r.status, 400, r.body);
+  assert.match((JSON.parse(r.body) as { __type: string }).__type, /MissingParameter$/);
+});

@@ -66,6 +66,7 @@ async function json(service: SqsService, request: WireRequest, target: string, o
     }
     // Every SQS input is a structure: `null`, a list or a string is refused here, not deep in a service.
     if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new ServiceError('SerializationException', 'The request body must be a JSON object.');
+    dropNulls(input);
     checkMemberTypes(name, input);
     const out = await call(service, input as never, ctx);
     return { status: 200, headers: { 'content-type': JSON_TYPE, 'x-amzn-requestid': ctx.requestId }, body: JSON.stringify(out ?? {}) };
@@ -100,6 +101,17 @@ async function query(service: SqsService, request: WireRequest, onInternalError:
     return queryResponse(SQS_NAMESPACE, action, ctx.requestId, emptyResults.has(action) ? null : shape ? shape(out) : out);
   } catch (err) {
     return sqsQueryError(ctx, toServiceError(err, onInternalError));
+  }
+}
+
+/**
+ * A JSON null is an absent member to AWS's deserializers (shapes.ts reads it so for JSON 1.1):
+ * `"MessageBody": null` is a missing MessageBody, not a null the service trips over.
+ */
+function dropNulls(value: object): void {
+  for (const [k, v] of Object.entries(value)) {
+    if (v === null) delete (value as Record<string, unknown>)[k];
+    else if (typeof v === 'object' && !Array.isArray(v)) dropNulls(v as object);
   }
 }
 
