@@ -61,17 +61,26 @@ const DISCARD_MS = 2000;
  */
 export function discardRest(req: IncomingMessage): void {
   if (req.complete) return;
-  let seen = 0;
-  const timer = setTimeout(() => req.socket.destroy(), DISCARD_MS);
-  timer.unref();
-  const done = () => clearTimeout(timer);
-  req.on('data', (chunk: Buffer) => {
-    seen += chunk.length;
-    if (seen > DISCARD_BYTES) {
+  const socket = req.socket;
+  // Counted on the socket: node's own discarding of an unread body (IncomingMessage._dump, once
+  // the answer is sent) drops the request's 'data' listeners.
+  const start = socket.bytesRead;
+  const onData = () => {
+    if (socket.bytesRead - start > DISCARD_BYTES) {
       done();
-      req.socket.destroy();
+      socket.destroy();
     }
-  });
+  };
+  const timer = setTimeout(() => {
+    done();
+    socket.destroy();
+  }, DISCARD_MS);
+  timer.unref();
+  const done = () => {
+    clearTimeout(timer);
+    socket.off('data', onData);
+  };
+  socket.on('data', onData);
   req.once('end', done);
   req.once('close', done);
   req.resume();

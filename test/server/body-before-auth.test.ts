@@ -91,8 +91,9 @@ const unknownKeyLambda =
   'POST /2015-03-31/functions HTTP/1.1\r\nContent-Type: application/json\r\nX-Amz-Date: 20261207T000000Z\r\n' +
   'Authorization: AWS4-HMAC-SHA256 Credential=AKIDUNKNOWN/20261207/us-east-1/lambda/aws4_request, SignedHeaders=host;x-amz-date, Signature=00\r\n';
 
-test('10 concurrent unauthenticated 60 MB requests (unknown key, scope lambda) are refused unread: RSS stays flat', async () => {
+test('10 concurrent unauthenticated 60 MB requests (unknown key, scope lambda) are refused unread: RSS stays flat', async (t) => {
   const { growth, answers } = await measure(Array.from({ length: 10 }, () => unknownKeyLambda));
+  t.diagnostic(`RSS growth: ${(growth / 1048576).toFixed(1)} MB`);
   for (const a of answers) {
     assert.equal(a.status, 403);
     assert.match(a.headers, /x-amzn-errortype: UnrecognizedClientException/i);
@@ -117,4 +118,30 @@ test('no Authorization at all, and a JSON target or a query scope: refused unrea
     assert.match(a.body, /<Code>InvalidClientTokenId<\/Code>/);
   }
   assert.ok(growth < 40 * 1024 * 1024, `RSS grew by ${(growth / 1048576).toFixed(1)} MB`);
+});
+
+test('a refused client that keeps sending is cut off after 8 MiB of discarded body, not read to the end', async () => {
+  const answer = await new Promise<{ status: number; closedAfter: number }>((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let data = '';
+    let sent = 0;
+    // Unlike bigRequest, this client ignores the answer and keeps writing.
+    const pump = () => {
+      while (sent < SIZE) {
+        sent += CHUNK.length;
+        if (!socket.write(CHUNK)) return void socket.once('drain', pump);
+      }
+    };
+    socket.on('connect', () => {
+      socket.write(`${unknownKeyLambda}Content-Length: ${SIZE}\r\nHost: 127.0.0.1:${port}\r\n\r\n`);
+      pump();
+    });
+    socket.on('data', (c: Buffer) => (data += c.toString('latin1')));
+    const done = () => resolve({ status: Number(data.split(' ')[1]), closedAfter: sent });
+    socket.on('close', done);
+    socket.on('error', () => undefined);
+    setTimeout(() => reject(new Error('the server never closed the connection')), 20_000).unref();
+  });
+  assert.equal(answer.status, 403);
+  assert.ok(answer.closedAfter < SIZE, `the whole ${SIZE} bytes were taken`);
 });
