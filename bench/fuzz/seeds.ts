@@ -14,20 +14,26 @@ export interface WireSeed {
   readonly body: string;
 }
 
-const SKIPPED = new Set(['host', 'content-length', 'connection']);
-
-/** A capture file (request line, CRLF headers, body) as a seed; its protocol told by its headers and body. */
-export function parseCapture(name: string, raw: Buffer): WireSeed {
+/** A raw HTTP request (request line, CRLF headers, body): header names lowercased, the body's bytes. */
+export function parseHttp(raw: Buffer): { method: string; url: string; headers: Record<string, string>; body: Buffer } {
   const split = raw.indexOf('\r\n\r\n');
   const head = raw.subarray(0, split).toString('latin1').split('\r\n');
-  const [method, path] = head[0]!.split(' ') as [string, string];
+  const [method, url] = head[0]!.split(' ') as [string, string];
   const headers: Record<string, string> = {};
   for (const line of head.slice(1)) {
     const i = line.indexOf(':');
-    const key = line.slice(0, i).toLowerCase();
-    if (!SKIPPED.has(key)) headers[key] = line.slice(i + 1).trim();
+    headers[line.slice(0, i).toLowerCase()] = line.slice(i + 1).trim();
   }
-  const body = raw.subarray(split + 4).toString('utf8');
+  return { method, url, headers, body: raw.subarray(split + 4) };
+}
+
+const SKIPPED = new Set(['host', 'content-length', 'connection']);
+
+/** A capture file as a seed; its protocol told by its headers and body. */
+export function parseCapture(name: string, raw: Buffer): WireSeed {
+  const { method, url: path, headers: all, body: bytes } = parseHttp(raw);
+  const headers = Object.fromEntries(Object.entries(all).filter(([k]) => !SKIPPED.has(k)));
+  const body = bytes.toString('utf8');
   const protocol: Protocol = headers['x-amz-target'] ? 'json11' : body.includes('Version=2016-11-15') ? 'ec2' : 'query';
   return { name, protocol, method, path, headers, body };
 }

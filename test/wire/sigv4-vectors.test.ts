@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseHttp } from '../../bench/fuzz/seeds.js';
 import { parseAuthorization } from '../../src/wire/sigv4/authorization.js';
 import { renderAuthFailure } from '../../src/wire/sigv4/auth-dialect.js';
 import { checkSigningTime, parseAmzDate, verifySigV4 } from '../../src/wire/sigv4/verify.js';
@@ -23,24 +24,7 @@ const files = (() => {
   }
 })();
 
-interface Capture {
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  body: Buffer;
-}
-
-function parseCapture(raw: Buffer): Capture {
-  const split = raw.indexOf('\r\n\r\n');
-  const head = raw.subarray(0, split).toString('latin1').split('\r\n');
-  const [method, url] = head[0]!.split(' ') as [string, string];
-  const headers: Record<string, string> = {};
-  for (const line of head.slice(1)) {
-    const i = line.indexOf(':');
-    headers[line.slice(0, i).toLowerCase()] = line.slice(i + 1).trim();
-  }
-  return { method, url, headers, body: raw.subarray(split + 4) };
-}
+const parseCapture = parseHttp;
 
 test('wire captures are present', { skip: files.length === 0 ? `no captures in ${dir}` : false }, () => {
   assert.ok(files.length >= 42);

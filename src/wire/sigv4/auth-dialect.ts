@@ -1,5 +1,5 @@
 import { ServiceError } from '../../core/shared/service-error.js';
-import { AuthFailure, SIGNATURE_MISMATCH } from './auth-failure.js';
+import { SIGNATURE_MISMATCH, type AuthFailure, type AuthFailureKind } from './auth-failure.js';
 
 /**
  * How each AWS protocol reports an authentication failure (docs/sigv4.md lists the sources):
@@ -16,49 +16,55 @@ export type AuthDialect = 'json' | 'query' | 'ec2';
 export interface DialectRules {
   /** How far X-Amz-Date may be from the server's clock, either way. */
   readonly skewMs: number;
-  readonly render: (failure: AuthFailure) => ServiceError;
+  /** Code, status and text per failure; no text: the failure's own detail (AWS's words for it). */
+  readonly errors: Readonly<Record<AuthFailureKind, readonly [code: string, status: number, text?: string]>>;
 }
 
 const MINUTE = 60_000;
+const INVALID_TOKEN = 'The security token included in the request is invalid.';
+const EXPIRED = 'Request has expired.';
+const EC2_AUTH_FAILURE = 'AWS was not able to validate the provided access credentials';
 
-const json: DialectRules = {
-  skewMs: 5 * MINUTE,
-  render: (f) => {
-    switch (f.kind) {
-      case 'missing': return new ServiceError('MissingAuthenticationTokenException', 'Missing Authentication Token', 403);
-      case 'incomplete': return new ServiceError('IncompleteSignatureException', f.detail, 400);
-      case 'unknown-key': return new ServiceError('UnrecognizedClientException', 'The security token included in the request is invalid.', 403);
-      case 'presign-expired': return new ServiceError('InvalidSignatureException', 'Request has expired.', 403);
-      default: return new ServiceError('InvalidSignatureException', f.detail || SIGNATURE_MISMATCH, 403);
-    }
+export const dialects: Readonly<Record<AuthDialect, DialectRules>> = {
+  json: {
+    skewMs: 5 * MINUTE,
+    errors: {
+      missing: ['MissingAuthenticationTokenException', 403, 'Missing Authentication Token'],
+      incomplete: ['IncompleteSignatureException', 400],
+      'unknown-key': ['UnrecognizedClientException', 403, INVALID_TOKEN],
+      mismatch: ['InvalidSignatureException', 403],
+      expired: ['InvalidSignatureException', 403],
+      'not-yet-current': ['InvalidSignatureException', 403],
+      'presign-expired': ['InvalidSignatureException', 403, EXPIRED],
+    },
+  },
+  query: {
+    skewMs: 15 * MINUTE,
+    errors: {
+      missing: ['MissingAuthenticationToken', 403, 'Request is missing Authentication Token'],
+      incomplete: ['IncompleteSignature', 400],
+      'unknown-key': ['InvalidClientTokenId', 403, INVALID_TOKEN],
+      mismatch: ['SignatureDoesNotMatch', 403],
+      expired: ['SignatureDoesNotMatch', 403],
+      'not-yet-current': ['SignatureDoesNotMatch', 403],
+      'presign-expired': ['RequestExpired', 400, EXPIRED],
+    },
+  },
+  ec2: {
+    skewMs: 15 * MINUTE,
+    errors: {
+      missing: ['MissingAuthenticationToken', 401, 'The request must contain either a valid (registered) AWS access key ID or X.509 certificate.'],
+      incomplete: ['IncompleteSignature', 400],
+      'unknown-key': ['AuthFailure', 401, EC2_AUTH_FAILURE],
+      mismatch: ['AuthFailure', 401, EC2_AUTH_FAILURE],
+      expired: ['RequestExpired', 400, EXPIRED],
+      'not-yet-current': ['RequestExpired', 400, EXPIRED],
+      'presign-expired': ['RequestExpired', 400, EXPIRED],
+    },
   },
 };
 
-const query: DialectRules = {
-  skewMs: 15 * MINUTE,
-  render: (f) => {
-    switch (f.kind) {
-      case 'missing': return new ServiceError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403);
-      case 'incomplete': return new ServiceError('IncompleteSignature', f.detail, 400);
-      case 'unknown-key': return new ServiceError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403);
-      case 'presign-expired': return new ServiceError('RequestExpired', 'Request has expired.', 400);
-      default: return new ServiceError('SignatureDoesNotMatch', f.detail || SIGNATURE_MISMATCH, 403);
-    }
-  },
-};
-
-const ec2: DialectRules = {
-  skewMs: 15 * MINUTE,
-  render: (f) => {
-    switch (f.kind) {
-      case 'missing': return new ServiceError('MissingAuthenticationToken', 'The request must contain either a valid (registered) AWS access key ID or X.509 certificate.', 401);
-      case 'incomplete': return new ServiceError('IncompleteSignature', f.detail, 400);
-      case 'expired': case 'not-yet-current': case 'presign-expired': return new ServiceError('RequestExpired', 'Request has expired.', 400);
-      default: return new ServiceError('AuthFailure', 'AWS was not able to validate the provided access credentials', 401);
-    }
-  },
-};
-
-export const dialects: Readonly<Record<AuthDialect, DialectRules>> = { json, query, ec2 };
-
-export const renderAuthFailure = (dialect: AuthDialect, failure: AuthFailure): ServiceError => dialects[dialect].render(failure);
+export function renderAuthFailure(dialect: AuthDialect, failure: AuthFailure): ServiceError {
+  const [code, status, text] = dialects[dialect].errors[failure.kind];
+  return new ServiceError(code, text ?? (failure.detail || SIGNATURE_MISMATCH), status);
+}
