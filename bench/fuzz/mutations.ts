@@ -83,9 +83,23 @@ const pathMutation: fc.Arbitrary<Mutation> = fc.oneof(
 
 const mutation = fc.oneof({ weight: 4, arbitrary: bodyMutation }, { weight: 3, arbitrary: headerMutation }, { weight: 2, arbitrary: pathMutation });
 
-/** Requests: a seed, then 0–4 mutations; half of them re-signed (so they reach the parsers when signatures are verified). */
+/** A request owing nothing to a seed: any method, path, AWS-ish headers and body. */
+const randomRequest: fc.Arbitrary<FuzzRequest> = fc.record({
+  seed: fc.constant('random'),
+  method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH'),
+  path: fc.oneof(fc.constantFrom('/', '/?Action=ListTopics&Version=2010-03-31', '/2015-03-31/functions', '/_amiwatch/events', '/000000000000/q'), nasty.map((s) => `/${encode(s)}`)),
+  headers: fc.dictionary(fc.constantFrom(...HEADERS), printable, { maxKeys: 5 }),
+  body: fc.oneof(fc.string({ maxLength: 300 }), fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v))),
+  resign: fc.boolean(),
+});
+
+/**
+ * Requests: mostly a seed with 0–4 mutations, sometimes one made from nothing; half of them
+ * re-signed (so they reach the parsers when signatures are verified).
+ */
 export function fuzzRequests(seeds: readonly WireSeed[]): fc.Arbitrary<FuzzRequest> {
-  return fc.tuple(fc.constantFrom(...seeds), fc.array(mutation, { maxLength: 4 }), fc.boolean()).map(([seed, ms, resign]) =>
+  const mutated = fc.tuple(fc.constantFrom(...seeds), fc.array(mutation, { maxLength: 4 }), fc.boolean()).map(([seed, ms, resign]) =>
     ms.reduce<FuzzRequest>((r, m) => m(r), { seed: seed.name, method: seed.method, path: seed.path, headers: seed.headers, body: seed.body, resign }),
   );
+  return fc.oneof({ weight: 9, arbitrary: mutated }, { weight: 1, arbitrary: randomRequest });
 }
