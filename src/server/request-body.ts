@@ -61,26 +61,20 @@ const DISCARD_MS = 2000;
  */
 export function discardRest(req: IncomingMessage): void {
   if (req.complete) return;
-  const socket = req.socket;
-  // Counted on the socket: node's own discarding of an unread body (IncomingMessage._dump, once
-  // the answer is sent) drops the request's 'data' listeners.
-  const start = socket.bytesRead;
-  const onData = () => {
-    if (socket.bytesRead - start > DISCARD_BYTES) {
-      done();
-      socket.destroy();
-    }
-  };
-  const timer = setTimeout(() => {
-    done();
-    socket.destroy();
-  }, DISCARD_MS);
+  // Counted on the request, not the socket (a second 'data' listener on the socket upsets node's
+  // own flow control between pipelined requests). Resumed here, in the tick of the answer, so
+  // node does not dump the body itself (IncomingMessage._dump would drop this listener).
+  let seen = 0;
+  const timer = setTimeout(() => req.socket.destroy(), DISCARD_MS);
   timer.unref();
-  const done = () => {
-    clearTimeout(timer);
-    socket.off('data', onData);
-  };
-  socket.on('data', onData);
+  const done = () => clearTimeout(timer);
+  req.on('data', (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen > DISCARD_BYTES) {
+      done();
+      req.socket.destroy();
+    }
+  });
   req.once('end', done);
   req.once('close', done);
   req.resume();
