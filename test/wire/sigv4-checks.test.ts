@@ -36,6 +36,11 @@ test('the scope must name the routed service and a real region; the key must be 
   assert.equal(detail(at(header('sqs'))), "Credential should be scoped to correct service: 'sns'. ");
   assert.equal(detail(at(header('sns', 'moon-base-1x'))), "Credential should be scoped to a valid region, not 'moon-base-1x'. ");
   assert.equal(kind(at(header().replace('AKID', 'OTHER'))), 'unknown-key');
+  // A regional AWS host name (a DNS override, a proxy) is that region's endpoint only.
+  const viaHost = (host: string) => identify({ url: '/', headers: { authorization: header(), 'x-amz-date': '20261207T120000Z', host } }, options, { service: 'sns', dialect: 'query' });
+  assert.equal(kind(viaHost('sns.us-east-1.amazonaws.com')), 'ok');
+  assert.equal(kind(viaHost('localhost:4566')), 'ok');
+  assert.equal(detail(viaHost('sns.eu-west-1.amazonaws.com')), "Credential should be scoped to a valid region, not 'us-east-1'. ");
   assert.match(detail(at(header('sns', 'us-east-1', '20261206'))), /^Date in Credential scope does not match YYYYMMDD/);
   assert.equal(kind(identify({ url: '/', headers: {} }, options, { service: 'sns', dialect: 'query' })), 'missing');
 });

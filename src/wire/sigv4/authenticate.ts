@@ -37,11 +37,20 @@ export interface Identified {
 /** AWS's region names (`us-east-1`, `ap-southeast-3`, `us-gov-west-1`, `eu-isoe-west-1`). */
 const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
 
+/** A regional AWS host name (`sqs.eu-west-1.amazonaws.com`, behind a DNS override or a proxy) names its region. */
+const REGIONAL_HOST = /^[a-z0-9-]+\.([a-z]{2}(?:-[a-z]+)+-\d{1,2})\.amazonaws\.com(?:\.cn)?(?::\d+)?$/;
+
+/** amiwatch serves every region on one endpoint, unless the Host is one region's AWS endpoint. */
+function regionServed(host: string | undefined, region: string): boolean {
+  const named = host ? REGIONAL_HOST.exec(host.toLowerCase())?.[1] : undefined;
+  return named === undefined || named === region;
+}
+
 /**
  * Everything about a request's authentication that needs no body — so that an unknown key, a
  * scope for another service or a stale date is refused before a byte of the body is read:
  * the authorization is there and well formed (header or presigned query), its scope names the
- * route's service and a real region, the key is known, the signing time is within the
+ * route's service and a real region (the Host's, when the Host is a regional AWS endpoint), the key is known, the signing time is within the
  * dialect's window. The account is the key's (without credentials a 12-digit key is that
  * account, else the default); the region the scope's (SigV4a: the single region of
  * X-Amz-Region-Set, else the default).
@@ -56,7 +65,7 @@ export function identify(
   if (expect.service !== null && auth.service !== expect.service) {
     return new AuthFailure('mismatch', `Credential should be scoped to correct service: '${expect.service}'. `);
   }
-  if (auth.algorithm === 'AWS4-HMAC-SHA256' && !REGION.test(auth.region)) {
+  if (auth.algorithm === 'AWS4-HMAC-SHA256' && (!REGION.test(auth.region) || !regionServed(head.headers.host, auth.region))) {
     return new AuthFailure('mismatch', `Credential should be scoped to a valid region, not '${auth.region}'. `);
   }
   const regionSet = head.headers['x-amz-region-set'];
