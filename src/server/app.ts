@@ -155,6 +155,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       control,
       auth,
       bodyLimit: config.bodyLimit,
+      bodyBudget: { total: config.bodyBudget, perConnection: config.connectionBodyBudget },
       clock,
       log,
     });
@@ -228,11 +229,13 @@ function registerServices(registry: ServiceRegistry, deps: { events: EventsServi
     targetPrefixes: ['AWSEvents'],
     handler: createEventsHandler(deps.events, (err) => deps.log(`events: internal error: ${(err as Error).stack ?? String(err)}`)),
     renderError: eventsError,
+    authDialect: 'json',
   });
   registry.register({
     signingName: 'ec2',
     queryVersions: [EC2_QUERY_VERSION],
     handler: createEc2QueryHandler(deps.ec2, { onInternalError: (err) => deps.log(`ec2: internal error: ${(err as Error).stack ?? String(err)}`) }),
     renderError: ec2Error,
+    authDialect: 'ec2',
   });
 }

@@ -25,6 +25,10 @@ export interface Config {
   readonly defaultRegion: string;
   /** Largest request body accepted, bytes. */
   readonly bodyLimit: number;
+  /** Request-body bytes held in memory at once, all connections together (http-listener.ts). */
+  readonly bodyBudget: number;
+  /** Request-body bytes one connection may hold at once (its pipelined requests together). */
+  readonly connectionBodyBudget: number;
   /** `power`: fsync every commit (synchronous=FULL); `process` survives a killed process. */
   readonly durability: 'process' | 'power';
   /** Event history kept this long (hours) once its deliveries are settled; 0 keeps everything. */
@@ -61,6 +65,11 @@ export const defaults: Config = Object.freeze({
   // 4 MiB: an SQS message or batch may carry 1 MiB (SendMessage API reference), which awsQuery's
   // percent-encoding or base64 binary attributes can make up to three times larger on the wire.
   bodyLimit: 4 * 1024 * 1024,
+  // Room for three of the largest bodies (a Lambda CreateFunction: a 50 MB zip in base64, ~68 MB)
+  // at once; beyond it requests are refused as throttled rather than buffered.
+  bodyBudget: 256 * 1024 * 1024,
+  // One Lambda CreateFunction body plus a few ordinary requests pipelined behind it.
+  connectionBodyBudget: 80 * 1024 * 1024,
   durability: 'process',
   retentionHours: 168,
   amiDurations: defaultEc2Options.durations,
@@ -106,6 +115,8 @@ export const configOptions: readonly ConfigOption[] = Object.freeze([
   { flag: 'log-level', env: 'AMIWATCH_LOG_LEVEL', value: 'LEVEL', default: defaults.logLevel, description: `${logLevels.join(', ')}. debug also logs every event and delivery outcome.` },
   { flag: 'log-format', env: 'AMIWATCH_LOG_FORMAT', value: 'FORMAT', default: defaults.logFormat, description: 'text, or json (one object per line: time, level, msg).' },
   { flag: 'body-limit', env: 'AMIWATCH_BODY_LIMIT', value: 'BYTES', default: String(defaults.bodyLimit), description: "Largest request body accepted (4 MiB: room for SQS's 1 MiB messages and batches in either protocol). Lambda takes up to its own limits beyond it (a 50 MB zip, 6 MB Invoke payloads)." },
+  { flag: 'body-budget', env: 'AMIWATCH_BODY_BUDGET', value: 'BYTES', default: String(defaults.bodyBudget), description: 'Request-body bytes held in memory at once over all connections. A request that would pass it is refused as throttled (503 in its protocol) instead of being read.' },
+  { flag: 'connection-body-budget', env: 'AMIWATCH_CONNECTION_BODY_BUDGET', value: 'BYTES', default: String(defaults.connectionBodyBudget), description: 'Request-body bytes one connection may hold at once (pipelined requests together); at most --body-budget.' },
   { flag: 'durability', env: 'AMIWATCH_DURABILITY', value: 'MODE', default: defaults.durability, description: 'process: a killed process loses nothing acknowledged; power: also a power cut (fsync per commit, slower).' },
   { flag: 'retention-hours', env: 'AMIWATCH_RETENTION_HOURS', value: 'HOURS', default: String(defaults.retentionHours), description: 'Event history kept this long once its deliveries are settled; 0 keeps everything.' },
 ]);
@@ -136,6 +147,14 @@ export function configFromValues(values: FlagValues, env: Readonly<Record<string
   if (!/^\d{12}$/.test(account)) throw new ConfigError(`--default-account must be 12 digits, got ${account}`);
   const bodyLimit = Number(pick('body-limit') ?? defaults.bodyLimit);
   if (!Number.isInteger(bodyLimit) || bodyLimit < 1024) throw new ConfigError('--body-limit must be an integer >= 1024');
+  const bytes = (flag: string, fallback: number): number => {
+    const n = Number(pick(flag) ?? fallback);
+    if (!Number.isInteger(n) || n < 1024) throw new ConfigError(`--${flag} must be an integer >= 1024`);
+    return n;
+  };
+  const bodyBudget = bytes('body-budget', defaults.bodyBudget);
+  const connectionBodyBudget = bytes('connection-body-budget', Math.min(defaults.connectionBodyBudget, bodyBudget));
+  if (connectionBodyBudget > bodyBudget) throw new ConfigError('--connection-body-budget must be at most --body-budget');
   const durability = pick('durability') ?? defaults.durability;
   if (durability !== 'process' && durability !== 'power') throw new ConfigError('--durability must be process or power');
   const retentionHours = Number(pick('retention-hours') ?? defaults.retentionHours);
@@ -174,6 +193,8 @@ export function configFromValues(values: FlagValues, env: Readonly<Record<string
     defaultAccount: account,
     defaultRegion: pick('default-region') ?? defaults.defaultRegion,
     bodyLimit,
+    bodyBudget,
+    connectionBodyBudget,
     durability,
     retentionHours,
     amiDurations: amiDuration === undefined ? defaults.amiDurations : parseAmiDurations(amiDuration),

@@ -60,7 +60,8 @@ export async function authorize(req: ToSign, scope: { account: string; region: s
   const [path, query = ''] = req.url.split('?') as [string, string?];
   const canonical = [
     req.method,
-    path.split('/').map((s) => rfc3986(decodeURIComponent(s))).join('/'),
+    // SigV4 outside S3 encodes the path as sent once more: `arn%3Aaws` is signed as `arn%253Aaws`.
+    path.split('/').map(rfc3986).join('/'),
     canonicalQuery(query),
     names.map((n) => `${n}:${headers[n]}\n`).join(''),
     names.join(';'),
