@@ -30,7 +30,7 @@ function toBytes(data: string | ArrayBuffer | ArrayBufferView): string | Uint8Ar
 
 export interface CanonicalInput {
   readonly method: string;
-  /** Decoded path, as the signer is given it. */
+  /** The path as sent (percent-encoded), as the client's signer was given it. */
   readonly path: string;
   readonly query: Record<string, string | string[]>;
   /** Exactly the signed headers, lowercase names, raw values. */

@@ -59,10 +59,12 @@ export async function verifySigV4(
     if (value === undefined) return invalidSignature(signatureMismatch);
     headers[name] = value;
   }
+  // The path as sent (still percent-encoded): the signer encodes each segment once more, as AWS's
+  // clients do for every service but S3 (a function ARN's `%3A` is signed as `%253A`).
   const [path, query = ''] = request.url.split('?', 2) as [string, string?];
   if (auth.algorithm === 'AWS4-ECDSA-P256-SHA256') {
     const stringToSign = await canonicalStringToSign(
-      { method: request.method, path: decodeURIComponent(path), query: parseQuery(query), headers, body: request.body },
+      { method: request.method, path, query: parseQuery(query), headers, body: request.body },
       { algorithm: auth.algorithm, amzDate: amzDate!, scope: `${auth.date}/${auth.service}/aws4_request`, service: auth.service, payloadHash: claimed ?? bodyHash },
     );
     return ecdsaSignatureValid(stringToSign, auth, secretAccessKey) ? null : invalidSignature(signatureMismatch);
@@ -80,7 +82,7 @@ export async function verifySigV4(
       method: request.method,
       protocol: 'http:',
       hostname: headers.host ?? '',
-      path: decodeURIComponent(path),
+      path,
       query: parseQuery(query),
       headers,
       body: request.body,
