@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { App } from '../../src/server/app.js';
+import { authorize } from '../../console/src/api/sigv4.js';
 import { startTestServer } from '../e2e/helpers.js';
 
 /**
@@ -16,14 +17,9 @@ const dir = mkdtempSync(join(tmpdir(), 'console-sigv4-'));
 const credentialsFile = join(dir, 'credentials.json');
 writeFileSync(credentialsFile, JSON.stringify({ credentials: [{ accessKeyId: 'AKIACONSOLE', secretAccessKey: 'console-secret', accountId: '111111111111' }] }));
 let app: App;
-let authorize: typeof import('../../console/src/api/sigv4.js').authorize;
 
 before(async () => {
   app = await startTestServer({ credentialsFile });
-  const url = new URL(app.url);
-  // The signer signs for the page's own host, as the browser would send it.
-  Object.assign(globalThis, { location: { protocol: url.protocol, host: url.host, hostname: url.hostname, port: url.port } });
-  ({ authorize } = await import('../../console/src/api/sigv4.js'));
 });
 after(async () => {
   await app.close();
@@ -32,7 +28,8 @@ after(async () => {
 
 async function call(secret: string, method: string, path: string, service: string, headers: Record<string, string>, body = '') {
   const req = { method, url: path, headers: { ...headers }, body };
-  await authorize(req, { account: '111111111111', region: 'us-east-1', service }, { accessKeyId: 'AKIACONSOLE', secretAccessKey: secret });
+  // The page's own origin: the host the browser would send.
+  await authorize(req, { account: '111111111111', region: 'us-east-1', service }, { accessKeyId: 'AKIACONSOLE', secretAccessKey: secret }, new URL(app.url));
   const res = await fetch(`${app.url}${path}`, { method, headers: req.headers, ...(body && { body }) });
   return { status: res.status, text: await res.text() };
 }

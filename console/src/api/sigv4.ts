@@ -24,6 +24,17 @@ export interface ToSign {
   readonly body: string;
 }
 
+/** Where the page was loaded from (`location`, or a `URL`): the host the browser sends. */
+export interface Origin {
+  readonly protocol: string;
+  readonly host: string;
+  readonly hostname: string;
+  readonly port: string;
+}
+
+/** The request as the signer takes it (the SDK's HttpRequest). */
+type SignableRequest = Parameters<SignatureV4['presign']>[0];
+
 const amzDate = (now: Date): string => now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 
 /** The query string as the signer takes it: each key with its value, or its values in order. */
@@ -40,7 +51,13 @@ function queryOf(search: string): Record<string, string | string[]> {
  * Adds `x-amz-date` and `authorization` to `req.headers`: a real SigV4 signature when `key` is
  * given, else the structural placeholder the server accepts when it verifies nothing.
  */
-export async function authorize(req: ToSign, scope: { account: string; region: string; service: string }, key: SigningKey | null, now = new Date()): Promise<void> {
+export async function authorize(
+  req: ToSign,
+  scope: { account: string; region: string; service: string },
+  key: SigningKey | null,
+  origin: Origin,
+  now = new Date(),
+): Promise<void> {
   if (!key) {
     const date = amzDate(now);
     req.headers['x-amz-date'] = date;
@@ -49,20 +66,18 @@ export async function authorize(req: ToSign, scope: { account: string; region: s
   }
   const signer = new SignatureV4({ service: scope.service, region: scope.region, credentials: key, sha256: Sha256Js });
   const [path, search = ''] = req.url.split('?') as [string, string?];
-  const signed = await signer.sign(
-    {
-      method: req.method,
-      protocol: location.protocol,
-      hostname: location.hostname,
-      ...(location.port && { port: Number(location.port) }),
-      path,
-      query: queryOf(search),
-      // The browser sends Host itself; the signature must cover it all the same.
-      headers: { ...req.headers, host: location.host },
-      body: req.body,
-    },
-    { signingDate: now },
-  );
+  const request: SignableRequest = {
+    method: req.method,
+    protocol: origin.protocol,
+    hostname: origin.hostname,
+    ...(origin.port ? { port: Number(origin.port) } : {}),
+    path,
+    query: queryOf(search),
+    // The browser sends Host itself; the signature must cover it all the same.
+    headers: { ...req.headers, host: origin.host },
+    body: req.body,
+  };
+  const signed = await signer.sign(request, { signingDate: now });
   for (const [name, value] of Object.entries(signed.headers)) {
     if (name.toLowerCase() !== 'host') req.headers[name] = value;
   }
