@@ -15,7 +15,10 @@ import { startTestServer } from '../e2e/helpers.js';
  */
 const dir = mkdtempSync(join(tmpdir(), 'console-sigv4-'));
 const credentialsFile = join(dir, 'credentials.json');
-writeFileSync(credentialsFile, JSON.stringify({ credentials: [{ accessKeyId: 'AKIACONSOLE', secretAccessKey: 'console-secret', accountId: '111111111111' }] }));
+writeFileSync(
+  credentialsFile,
+  JSON.stringify({ credentials: [{ accessKeyId: 'AKIACONSOLE', secretAccessKey: 'console-secret', accountId: '111111111111' }] }),
+);
 let app: App;
 
 before(async () => {
@@ -29,14 +32,32 @@ after(async () => {
 async function call(secret: string, method: string, path: string, service: string, headers: Record<string, string>, body = '') {
   const req = { method, url: path, headers: { ...headers }, body };
   // The page's own origin: the host the browser would send.
-  await authorize(req, { account: '111111111111', region: 'us-east-1', service }, { accessKeyId: 'AKIACONSOLE', secretAccessKey: secret }, new URL(app.url));
+  await authorize(
+    req,
+    { account: '111111111111', region: 'us-east-1', service },
+    { accessKeyId: 'AKIACONSOLE', secretAccessKey: secret },
+    new URL(app.url),
+  );
   const res = await fetch(`${app.url}${path}`, { method, headers: req.headers, ...(body && { body }) });
   return { status: res.status, text: await res.text() };
 }
 
 const requests: [string, string, string, string, Record<string, string>, string?][] = [
-  ['EventBridge (JSON 1.1)', 'POST', '/', 'events', { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSEvents.ListRules' }, '{}'],
-  ['Lambda (REST, an encoded ARN in the path)', 'GET', `/2015-03-31/functions/${encodeURIComponent('arn:aws:lambda:us-east-1:111111111111:function:none')}/policy`, 'lambda', {}],
+  [
+    'EventBridge (JSON 1.1)',
+    'POST',
+    '/',
+    'events',
+    { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSEvents.ListRules' },
+    '{}',
+  ],
+  [
+    'Lambda (REST, an encoded ARN in the path)',
+    'GET',
+    `/2015-03-31/functions/${encodeURIComponent('arn:aws:lambda:us-east-1:111111111111:function:none')}/policy`,
+    'lambda',
+    {},
+  ],
   ['control API (a query string)', 'GET', `/_amiwatch/events?${new URLSearchParams({ limit: '5', source: 'my app' })}`, 'amiwatch', {}],
 ];
 

@@ -19,7 +19,13 @@ test("the shared statement ids pass AddPermission's checks and the statement let
   ];
   for (const rule of rules) {
     const sid = statementId(rule, `t.${'x'.repeat(62)}`);
-    const statement = statementFor(fn, { FunctionName: 'f', StatementId: sid, Action: 'lambda:InvokeFunction', Principal: EVENTS_PRINCIPAL, SourceArn: rule });
+    const statement = statementFor(fn, {
+      FunctionName: 'f',
+      StatementId: sid,
+      Action: 'lambda:InvokeFunction',
+      Principal: EVENTS_PRINCIPAL,
+      SourceArn: rule,
+    });
     assert.equal(statement.Sid, sid);
     assert.equal(allowsService([statement], EVENTS_PRINCIPAL, rule, '000000000000'), true, rule);
     assert.equal(allowsService([statement], EVENTS_PRINCIPAL, `${rule}x`, '000000000000'), false, rule);

@@ -15,7 +15,10 @@ import { startTestServer } from '../e2e/helpers.js';
  */
 const dir = mkdtempSync(join(tmpdir(), 'amiwatch-encoded-path-'));
 const credentialsFile = join(dir, 'credentials.json');
-writeFileSync(credentialsFile, JSON.stringify({ credentials: [{ accessKeyId: 'test', secretAccessKey: 'test', accountId: '111111111111' }] }));
+writeFileSync(
+  credentialsFile,
+  JSON.stringify({ credentials: [{ accessKeyId: 'test', secretAccessKey: 'test', accountId: '111111111111' }] }),
+);
 let app: App;
 let lambda: LambdaClient;
 
@@ -36,7 +39,13 @@ test('the SDK names a function by name or by ARN: both signatures verify', async
 });
 
 test('a wrong secret is still refused on an encoded path', async () => {
-  const wrong = new LambdaClient({ endpoint: app.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'wrong' } });
-  await assert.rejects(wrong.send(new GetPolicyCommand({ FunctionName: 'arn:aws:lambda:us-east-1:111111111111:function:absent' })), { name: 'InvalidSignatureException' });
+  const wrong = new LambdaClient({
+    endpoint: app.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'wrong' },
+  });
+  await assert.rejects(wrong.send(new GetPolicyCommand({ FunctionName: 'arn:aws:lambda:us-east-1:111111111111:function:absent' })), {
+    name: 'InvalidSignatureException',
+  });
   wrong.destroy();
 });

@@ -35,7 +35,11 @@ export interface Origin {
 /** The request as the signer takes it (the SDK's HttpRequest). */
 type SignableRequest = Parameters<SignatureV4['presign']>[0];
 
-const amzDate = (now: Date): string => now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+const amzDate = (now: Date): string =>
+  now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 
 /** The query string as the signer takes it: each key with its value, or its values in order. */
 function queryOf(search: string): Record<string, string | string[]> {

@@ -40,7 +40,12 @@ export function allowsRule(policy: readonly PolicyStatement[], ruleArn: string):
 export async function grantInvoke(api: PolicyApi, functionArn: string, ruleArn: string, targetId: string): Promise<'present' | 'added'> {
   if (allowsRule(await api.getPolicy(functionArn), ruleArn)) return 'present';
   try {
-    await api.addPermission(functionArn, { StatementId: statementId(ruleArn, targetId), Action: 'lambda:InvokeFunction', Principal: EVENTS_PRINCIPAL, SourceArn: ruleArn });
+    await api.addPermission(functionArn, {
+      StatementId: statementId(ruleArn, targetId),
+      Action: 'lambda:InvokeFunction',
+      Principal: EVENTS_PRINCIPAL,
+      SourceArn: ruleArn,
+    });
     return 'added';
   } catch (e) {
     if (errorCode(e) === 'ResourceConflictException' && allowsRule(await api.getPolicy(functionArn), ruleArn)) return 'present';

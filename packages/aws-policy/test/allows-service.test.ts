@@ -32,13 +32,24 @@ test('a rule is allowed by the statements Lambda would honour for it, and by no 
     ['the same name on another bus', statement(sourceArn('arn:aws:events:us-east-1:000000000000:rule/orders/r')), false],
     ['no condition', statement({}), true],
     ['ArnEquals', statement({ Condition: { ArnEquals: { 'AWS:SourceArn': rule } } }), true],
-    ['lambda:* for its account', statement({ Action: 'lambda:*', Condition: { StringEquals: { 'AWS:SourceAccount': '000000000000' } } }), true],
+    [
+      'lambda:* for its account',
+      statement({ Action: 'lambda:*', Condition: { StringEquals: { 'AWS:SourceAccount': '000000000000' } } }),
+      true,
+    ],
     ['another account', statement({ Condition: { StringEquals: { 'AWS:SourceAccount': '111111111111' } } }), false],
     ['another action', statement({ Action: 'lambda:GetFunction', ...sourceArn(rule) }), false],
     ['another service', statement({ Principal: { Service: 'sns.amazonaws.com' }, ...sourceArn(rule) }), false],
     ['an account principal', statement({ Principal: { AWS: 'arn:aws:iam::000000000000:root' } }), false],
     ['anyone, any action', statement({ Principal: '*', Action: '*' }), true],
-    ['lists of principals and actions', statement({ Principal: { Service: ['sns.amazonaws.com', 'events.amazonaws.com'] }, Action: ['lambda:GetFunction', 'lambda:InvokeFunction'] }), true],
+    [
+      'lists of principals and actions',
+      statement({
+        Principal: { Service: ['sns.amazonaws.com', 'events.amazonaws.com'] },
+        Action: ['lambda:GetFunction', 'lambda:InvokeFunction'],
+      }),
+      true,
+    ],
     ['a Deny', statement({ Effect: 'Deny' }), false],
   ];
   for (const [what, s, allowed] of cases) assert.equal(allowsRule([s], rule), allowed, what);

@@ -20,7 +20,8 @@ function memoryApi(policy: PolicyStatement[], fail?: Error): PolicyApi & { added
     getPolicy: async () => [...policy],
     addPermission: async (_fn, input) => {
       if (fail) throw fail;
-      if (policy.some((s) => s.Sid === input.StatementId)) throw Object.assign(new Error('The statement id provided already exists.'), { code: 'ResourceConflictException' });
+      if (policy.some((s) => s.Sid === input.StatementId))
+        throw Object.assign(new Error('The statement id provided already exists.'), { code: 'ResourceConflictException' });
       added.push(input.StatementId);
       policy.push(allowing(input.StatementId, input.SourceArn));
     },
@@ -38,8 +39,11 @@ test('grantInvoke adds the statement once; an allowing statement already there i
   assert.deepEqual(users.added, []);
 });
 
-test('a taken id is fine when the policy now allows the rule, in the console\'s error shape and the SDK\'s', async () => {
-  for (const conflict of [Object.assign(new Error('taken'), { code: 'ResourceConflictException' }), Object.assign(new Error('taken'), { name: 'ResourceConflictException' })]) {
+test("a taken id is fine when the policy now allows the rule, in the console's error shape and the SDK's", async () => {
+  for (const conflict of [
+    Object.assign(new Error('taken'), { code: 'ResourceConflictException' }),
+    Object.assign(new Error('taken'), { name: 'ResourceConflictException' }),
+  ]) {
     let reads = 0;
     const racing: PolicyApi = {
       // A save running alongside added the same statement between our GetPolicy and AddPermission.

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MAX_STATEMENT_ID, statementId } from '@amiwatch/aws-policy';
 
-const ruleArn = (name: string, bus?: string, account = '000000000000') => `arn:aws:events:us-east-1:${account}:rule/${bus ? `${bus}/` : ''}${name}`;
+const ruleArn = (name: string, bus?: string, account = '000000000000') =>
+  `arn:aws:events:us-east-1:${account}:rule/${bus ? `${bus}/` : ''}${name}`;
 
 test('statement ids: what AddPermission accepts, one per rule ARN and target, readable where they fit', () => {
   const long = `${'r.'.repeat(31)}rr`;
