@@ -1,5 +1,5 @@
 // The import direction of docs/architecture.md, enforced with the tests (`npm test`).
-// The workspace packages (event-pattern, aws-policy) and storage know nothing of ours; core knows
+// The workspace packages (event-pattern, shared) and storage know nothing of ours; core knows
 // the packages and the storage port; wire and delivery know core; only server wires adapters
 // together; cli is a thin client. The console's own check is scripts/check-console-imports.mjs.
 const layer = (name) => `^src/${name}/`;
@@ -13,18 +13,18 @@ module.exports = {
       to: { pathNot: ['^packages/event-pattern/src/'], dependencyTypesNot: ['core'] },
     },
     {
-      name: 'aws-policy-is-standalone',
+      name: 'shared-is-standalone',
       comment: 'Shared by the server, the CLI and the browser console: no imports of ours, no npm packages, no Node.js built-ins.',
       severity: 'error',
-      from: { path: '^packages/aws-policy/src/' },
-      to: { pathNot: ['^packages/aws-policy/src/'] },
+      from: { path: '^packages/shared/src/' },
+      to: { pathNot: ['^packages/shared/src/'] },
     },
     {
-      name: 'aws-policy-for-core-cli-console',
-      comment: 'Lambda policy rules are domain knowledge: core (and what stands on it), the CLI and the console use them; storage and the engine do not.',
+      name: 'shared-for-core-cli-console',
+      comment: 'Lambda policy and CreateFunction rules are domain knowledge: core (and what stands on it), the CLI and the console use them; storage, runtime and the engine do not.',
       severity: 'error',
       from: { path: ['^src/(storage|runtime)/', '^packages/event-pattern/'] },
-      to: { path: '^packages/aws-policy/' },
+      to: { path: '^packages/shared/' },
     },
     {
       name: 'storage-knows-no-domain',

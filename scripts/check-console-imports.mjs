@@ -8,7 +8,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 
 const root = resolve('console');
 /** Workspace packages that import nothing of ours (.dependency-cruiser.cjs keeps them so). */
-const shared = new Set(['@amiwatch/event-pattern', '@amiwatch/aws-policy']);
+const shared = new Set(['@amiwatch/event-pattern', '@amiwatch/shared']);
 const files = readdirSync(join(root, 'src'), { recursive: true })
   .map((f) => join(root, 'src', String(f)))
   .filter((f) => /\.(ts|tsx)$/.test(f));

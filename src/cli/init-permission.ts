@@ -1,14 +1,14 @@
 import { AddPermissionCommand, GetPolicyCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { grantInvoke as grant, type PolicyApi, type PolicyStatement } from '@amiwatch/aws-policy';
+import { grantInvoke as grant, type PolicyApi, type PolicyStatement } from '@amiwatch/shared';
 
-export { isFunctionArn } from '@amiwatch/aws-policy';
+export { isFunctionArn } from '@amiwatch/shared';
 
 /**
  * An init file's rule with a Lambda target gets the permission AWS's console would add (and
  * amiwatch's console adds): a statement in the function's policy letting events.amazonaws.com
  * invoke it for the rule. The file has no way to say it, and without it every delivery fails
  * with NO_PERMISSIONS. The statement ids and the "already allowed" check are the console's and
- * the server's own, from @amiwatch/aws-policy; this file only supplies the SDK calls.
+ * the server's own, from @amiwatch/shared; this file only supplies the SDK calls.
  */
 function sdkPolicyApi(client: LambdaClient): PolicyApi {
   return {

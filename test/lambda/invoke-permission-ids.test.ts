@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { allowsService, EVENTS_PRINCIPAL, statementId } from '@amiwatch/aws-policy';
+import { allowsService, EVENTS_PRINCIPAL, statementId } from '@amiwatch/shared';
 import { statementFor } from '../../src/core/lambda/function-policy.js';
 import type { FunctionRecord } from '../../src/storage/ports/lambda-store.js';
 
 /**
- * The statements the console and `start --init` add (@amiwatch/aws-policy) are ones Lambda's
+ * The statements the console and `start --init` add (@amiwatch/shared) are ones Lambda's
  * AddPermission (core) takes, and once added they let exactly that rule in.
  */
 const fn = { arn: 'arn:aws:lambda:us-east-1:000000000000:function:f', policy: [] } as unknown as FunctionRecord;

@@ -3,4 +3,4 @@
  * the statement ids and the "already allowed" check are the ones `amiwatch start --init` and the
  * server use, from the shared package.
  */
-export { EVENTS_PRINCIPAL, allowsRule, grantInvoke, isFunctionArn, statementId, type PolicyApi } from '@amiwatch/aws-policy';
+export { EVENTS_PRINCIPAL, allowsRule, grantInvoke, isFunctionArn, statementId, type PolicyApi } from '@amiwatch/shared';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { allowsRule, allowsService, arnLike, type PolicyStatement } from '@amiwatch/aws-policy';
+import { allowsRule, allowsService, arnLike, type PolicyStatement } from '@amiwatch/shared';
 
 const rule = 'arn:aws:events:us-east-1:000000000000:rule/r';
 const fn = 'arn:aws:lambda:us-east-1:000000000000:function:f';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { grantInvoke, isFunctionArn, statementId, type PolicyApi, type PolicyStatement } from '@amiwatch/aws-policy';
+import { grantInvoke, isFunctionArn, statementId, type PolicyApi, type PolicyStatement } from '@amiwatch/shared';
 
 const fn = 'arn:aws:lambda:us-east-1:000000000000:function:f';
 const rule = 'arn:aws:events:us-east-1:000000000000:rule/r';

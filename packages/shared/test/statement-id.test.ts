@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MAX_STATEMENT_ID, statementId } from '@amiwatch/aws-policy';
+import { MAX_STATEMENT_ID, statementId } from '@amiwatch/shared';
 
 const ruleArn = (name: string, bus?: string, account = '000000000000') =>
   `arn:aws:events:us-east-1:${account}:rule/${bus ? `${bus}/` : ''}${name}`;
