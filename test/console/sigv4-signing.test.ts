@@ -1,11 +1,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { App } from '../../src/server/app.js';
 import { authorize } from '../../console/src/api/sigv4.js';
 import { startTestServer } from '../e2e/helpers.js';
+import { tempCredentialsFile } from '../support/credentials-file.js';
 
 /**
  * The console's signer (console/src/api/sigv4.ts, the SDK's SignatureV4 underneath) against the
@@ -13,20 +11,15 @@ import { startTestServer } from '../e2e/helpers.js';
  * 1.1 POST, a REST path holding an encoded ARN, the control API with a query string) is accepted
  * with the right secret and refused with AWS's error with a wrong one.
  */
-const dir = mkdtempSync(join(tmpdir(), 'console-sigv4-'));
-const credentialsFile = join(dir, 'credentials.json');
-writeFileSync(
-  credentialsFile,
-  JSON.stringify({ credentials: [{ accessKeyId: 'AKIACONSOLE', secretAccessKey: 'console-secret', accountId: '111111111111' }] }),
-);
+const credentials = tempCredentialsFile([{ accessKeyId: 'AKIACONSOLE', secretAccessKey: 'console-secret', accountId: '111111111111' }]);
 let app: App;
 
 before(async () => {
-  app = await startTestServer({ credentialsFile });
+  app = await startTestServer({ credentialsFile: credentials.file });
 });
 after(async () => {
   await app.close();
-  rmSync(dir, { recursive: true, force: true });
+  credentials.remove();
 });
 
 async function call(secret: string, method: string, path: string, service: string, headers: Record<string, string>, body = '') {

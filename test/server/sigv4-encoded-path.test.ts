@@ -1,11 +1,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { GetPolicyCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { App } from '../../src/server/app.js';
 import { startTestServer } from '../e2e/helpers.js';
+import { tempCredentialsFile } from '../support/credentials-file.js';
 
 /**
  * A REST path with percent-encoded characters (Lambda's FunctionName given as an ARN: `arn%3Aaws…`)
@@ -13,23 +11,18 @@ import { startTestServer } from '../e2e/helpers.js';
  * once). With a credentials file the server must verify it the same way, or every call that names
  * a function by its ARN is refused as a bad signature.
  */
-const dir = mkdtempSync(join(tmpdir(), 'amiwatch-encoded-path-'));
-const credentialsFile = join(dir, 'credentials.json');
-writeFileSync(
-  credentialsFile,
-  JSON.stringify({ credentials: [{ accessKeyId: 'test', secretAccessKey: 'test', accountId: '111111111111' }] }),
-);
+const credentials = tempCredentialsFile([{ accessKeyId: 'test', secretAccessKey: 'test', accountId: '111111111111' }]);
 let app: App;
 let lambda: LambdaClient;
 
 before(async () => {
-  app = await startTestServer({ credentialsFile });
+  app = await startTestServer({ credentialsFile: credentials.file });
   lambda = new LambdaClient({ endpoint: app.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
 });
 after(async () => {
   lambda.destroy();
   await app.close();
-  rmSync(dir, { recursive: true, force: true });
+  credentials.remove();
 });
 
 test('the SDK names a function by name or by ARN: both signatures verify', async () => {
