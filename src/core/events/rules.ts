@@ -13,7 +13,7 @@ import type {
 } from '@aws-sdk/client-eventbridge';
 import type { Clock } from '../shared/clock.js';
 import type { RequestContext } from '../shared/request-context.js';
-import { ServiceError } from '../shared/service-error.js';
+import type { ServiceError } from '../shared/service-error.js';
 import { requireBus } from './buses.js';
 import type { BusEntry, EventsState, RuleEntry } from './events-state.js';
 import type { RuleDoc, RuleStateName } from './model.js';

@@ -34,7 +34,7 @@ function migrate(db: Database): void {
 export class SqliteLambdaStore implements LambdaStore {
   private readonly s: Record<'get' | 'list' | 'insert' | 'update' | 'updateCode' | 'delete' | 'code', Statement>;
 
-  constructor(private readonly db: Database) {
+  constructor(db: Database) {
     migrate(db);
     const p = (sql: string) => db.prepare(sql);
     this.s = {

@@ -1,4 +1,4 @@
-import { isServiceError, ServiceError } from '../../core/shared/service-error.js';
+import { isServiceError, type ServiceError } from '../../core/shared/service-error.js';
 import type { SqsService } from '../../core/sqs/sqs-service.js';
 import { dispatch, type DispatchOptions } from '../dispatch.js';
 import { sqsModel, type SqsOperations } from '../generated/sqs.js';
