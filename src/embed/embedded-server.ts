@@ -1,0 +1,141 @@
+import { check, matches } from '@amiwatch/event-pattern';
+import { dirname, resolve } from 'node:path';
+import { busArn } from '../core/events/names.js';
+import type { FeedEvent } from '../core/events/event-feed.js';
+import type { EventView } from '../storage/store.js';
+import { startApp, type App } from '../server/app.js';
+import { configFromValues, ConfigError, logLevels, type Config } from '../server/config.js';
+import { embeddedFaults } from './faults.js';
+import { toFlagValues, type AmiwatchOptions } from './options.js';
+import type { Amiwatch, AmiwatchEvent, AmiwatchMail, WaitForEventOptions, WaitForMailOptions } from './types.js';
+import { Waiters } from './waiter.js';
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+/** The keys every client is given: accepted by a server without --credentials-file. */
+const TEST_KEYS = { accessKeyId: 'test', secretAccessKey: 'test' } as const;
+
+/**
+ * `startAmiwatch(options)`: the server `amiwatch start` runs, in the caller's process, with the
+ * handles a test needs. Configuration is the command's (the same option table and parser);
+ * AMIWATCH_* variables are not read: a test's server is what its options say.
+ */
+export async function startEmbedded(options: AmiwatchOptions = {}): Promise<Amiwatch> {
+  const config = configFromValues(toFlagValues(options), {});
+  const log = logger(options, config);
+  const spec = options.init !== undefined ? await (await import('../cli/init-file.js')).readInitFile(options.init) : null;
+  const app = await startApp({ config, log });
+  try {
+    if (spec) await initialise(app, config, spec, dirname(resolve(options.init!)), log);
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
+  return embedded(app, config);
+}
+
+function logger(options: AmiwatchOptions, config: Config): (line: string) => void {
+  if (options.log === false) return () => {};
+  const write = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  // The server logs warnings (and, at debug, more): below the chosen level they are dropped.
+  return logLevels.indexOf(config.logLevel) <= logLevels.indexOf('warn') ? (line) => write(`amiwatch: ${line}`) : () => {};
+}
+
+async function initialise(app: App, config: Config, spec: import('../cli/init-file.js').InitSpec, baseDir: string, log: (line: string) => void): Promise<void> {
+  const { applyInit } = await import('../cli/apply-init.js');
+  const made = await applyInit(spec, {
+    endpoint: { url: app.url, region: config.defaultRegion, credentials: TEST_KEYS },
+    account: config.defaultAccount,
+    services: app.registry.names,
+    baseDir,
+  });
+  if (config.logLevel === 'debug') for (const line of made) log(`init: ${line}`);
+}
+
+function embedded(app: App, config: Config): Amiwatch {
+  const waiters = new Waiters();
+  const region = config.defaultRegion;
+  const account = config.defaultAccount;
+  const arnOf = (bus = 'default') => (bus.startsWith('arn:') ? bus : busArn(region, account, bus));
+  const eventQuery = (o: Omit<WaitForEventOptions, 'timeoutMs'>) => ({
+    arn: arnOf(o.bus),
+    accept: eventFilter(o),
+    since: o.since === undefined ? undefined : +o.since,
+  });
+  let closing: Promise<void> | null = null;
+  const server: Amiwatch = {
+    url: app.url,
+    port: app.port,
+    region,
+    account,
+    clientConfig: { endpoint: app.url, region, credentials: { ...TEST_KEYS } },
+    env: { AWS_ENDPOINT_URL: app.url, AWS_ACCESS_KEY_ID: TEST_KEYS.accessKeyId, AWS_SECRET_ACCESS_KEY: TEST_KEYS.secretAccessKey, AWS_REGION: region, AWS_DEFAULT_REGION: region },
+    async events<D>(o: Omit<WaitForEventOptions, 'timeoutMs'> = {}) {
+      const q = eventQuery(o);
+      return (await history(app, q.arn, q.since)).filter(q.accept).map((e) => JSON.parse(e.body) as AmiwatchEvent<D>);
+    },
+    async waitForEvent<D>(o: WaitForEventOptions = {}) {
+      const q = eventQuery(o);
+      const found = await waiters.wait<FeedEvent | EventView>({
+        listen: (on) => app.events.feed.onEvents((events) => events.forEach((e) => e.busArn === q.arn && (q.since === undefined || e.ingestedAt >= q.since) && on(e))),
+        recorded: () => history(app, q.arn, q.since),
+        accept: q.accept,
+        key: (e) => e.eventId,
+        timeoutMs: o.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        what: `event on ${q.arn}${o.pattern === undefined ? '' : ` matching ${typeof o.pattern === 'string' ? o.pattern : JSON.stringify(o.pattern)}`}`,
+      });
+      return JSON.parse(found.body) as AmiwatchEvent<D>;
+    },
+    waitForMail: (o: WaitForMailOptions = {}) => waitForMail(app, waiters, o),
+    faults: embeddedFaults(app.ec2.faults),
+    advance: () => app.ec2.lifecycle.advance(),
+    close() {
+      closing ??= (async () => {
+        waiters.cancelAll('amiwatch: the server closed while waiting');
+        await app.close();
+      })();
+      return closing;
+    },
+    [Symbol.asyncDispose]: () => server.close(),
+  };
+  return server;
+}
+
+/** The pattern is checked when the wait starts, with AWS's message: a typo fails at once, not by timeout. */
+function eventFilter(o: Omit<WaitForEventOptions, 'timeoutMs'>): (e: { body: string }) => boolean {
+  if (o.pattern === undefined) return () => true;
+  const pattern = typeof o.pattern === 'string' ? o.pattern : JSON.stringify(o.pattern);
+  const problem = check(pattern);
+  if (problem !== null) throw new ConfigError(`amiwatch: invalid event pattern: ${problem}`);
+  return (e) => matches(pattern, e.body);
+}
+
+/** Every recorded event on the bus (since a time), oldest first. */
+async function history(app: App, arn: string, since: number | undefined): Promise<EventView[]> {
+  const pages: EventView[] = [];
+  let before: number | undefined;
+  for (;;) {
+    const page = await app.store.readEvents({ busArn: arn, limit: 1000, ...(since !== undefined && { from: since }), ...(before !== undefined && { beforeSeq: before }) });
+    pages.push(...page);
+    if (page.length < 1000) return pages.reverse();
+    before = page[page.length - 1]!.seq;
+  }
+}
+
+function waitForMail(app: App, waiters: Waiters, o: WaitForMailOptions): Promise<AmiwatchMail> {
+  const mailbox = app.notifications.mailbox;
+  if (!mailbox) return Promise.reject(new ConfigError('amiwatch: mail goes to the SMTP server of smtpUrl; the built-in mailbox is off'));
+  const since = o.since === undefined ? undefined : +o.since;
+  const subject = o.subject;
+  const accept = (m: AmiwatchMail): boolean =>
+    (o.to === undefined || m.to.toLowerCase() === o.to.toLowerCase()) &&
+    (since === undefined || m.at >= since) &&
+    (subject === undefined || (typeof subject === 'string' ? m.subject.includes(subject) : subject.test(m.subject)));
+  return waiters.wait<AmiwatchMail>({
+    listen: (on) => mailbox.onMail(on),
+    recorded: async () => (await mailbox.list(o.to, Number.MAX_SAFE_INTEGER)).reverse(),
+    accept,
+    key: (m) => m.id,
+    timeoutMs: o.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    what: `mail${o.to === undefined ? '' : ` to ${o.to}`}${subject === undefined ? '' : ` with subject ${String(subject)}`}`,
+  });
+}
