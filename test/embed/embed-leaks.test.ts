@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { it } from 'node:test';
 import AdmZip from 'adm-zip';
 import { CreateImageCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { CreateFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateFunctionCommand, InvokeCommand, LambdaClient, type LambdaClientConfig } from '@aws-sdk/client-lambda';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { startAmiwatch } from '../../src/index.js';
 
@@ -80,7 +80,7 @@ async function exercise(i: number, zip: Buffer): Promise<void> {
   assert.equal(await cut, 'cancelled');
 }
 
-async function runFunction(config: ConstructorParameters<typeof LambdaClient>[0]): Promise<void> {
+async function runFunction(config: LambdaClientConfig): Promise<void> {
   const lambda = new LambdaClient(config);
   try {
     await lambda.send(new CreateFunctionCommand({ FunctionName: 'echo', Runtime: 'nodejs20.x', Role: 'arn:aws:iam::000000000000:role/r', Handler: 'index.handler', Code: { ZipFile: functionZip() } }));
