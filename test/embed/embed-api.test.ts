@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CreateImageCommand, DescribeImagesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { EventBridgeClient, ListRulesCommand, PutEventsCommand } from '@aws-sdk/client-eventbridge';
@@ -113,6 +115,26 @@ describe('startAmiwatch: a server and its handles', () => {
     assert.match(mail.text, /confirmation\.html\?TopicArn=arn%3Aaws%3Asns%3Aus-east-1%3A000000000000%3Aami-events&Token=/);
     // Already in the mailbox: found again without waiting.
     assert.equal((await aw.waitForMail({ to: 'OPS@example.com', timeoutMs: 50 })).id, mail.id);
+  });
+});
+
+describe('the package entry', () => {
+  it('loads nothing of the server when imported: no static imports, no SQLite, until startAmiwatch is called', () => {
+    // The compiled entry (what `import 'amiwatch'` loads): its imports are type-only and erased.
+    const entry = readFileSync('dist/index.js', 'utf8');
+    assert.deepEqual(entry.split('\n').filter((l) => /^\s*(import|export)\b.*\bfrom\b/.test(l)), []);
+    const script = `import { createRequire } from 'node:module';
+const req = createRequire(import.meta.url);
+const loaded = () => Object.keys(req.cache).filter((k) => k.includes('better-sqlite3')).length;
+const m = await import(${JSON.stringify(resolve('dist/index.js'))});
+const before = loaded();
+const aw = await m.startAmiwatch({ log: false });
+console.log(JSON.stringify({ before, after: loaded() }));
+await aw.close();`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+    const counts = JSON.parse(out.trim().split('\n').at(-1)!) as { before: number; after: number };
+    assert.equal(counts.before, 0);
+    assert.ok(counts.after > 0, 'the check itself sees SQLite once the server runs');
   });
 });
 
