@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { fences } from './doc-files.js';
-import { Sandbox } from './helpers.js';
+import { freePort, Sandbox } from './helpers.js';
 
 /**
  * docs/ci.md's GitHub Actions and GitLab CI jobs, run here as their runners would run them: the
@@ -23,13 +22,6 @@ const yamls = fences(page).filter((f) => f.lang === 'yaml').map((f) => parse(f.b
 const github = yamls.find((y) => y.jobs)!;
 const gitlab = yamls.find((y) => y.test?.script)!;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** The user's parts stood in for, `npx amiwatch` as the installed command, the free port. */
 function adapt(script: string, port: number): string | null {
