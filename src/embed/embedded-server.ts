@@ -1,10 +1,13 @@
 import { check, matches } from '@amiwatch/event-pattern';
 import { dirname, resolve } from 'node:path';
+import { Writable } from 'node:stream';
 import { busArn } from '../core/events/names.js';
 import type { FeedEvent } from '../core/events/event-feed.js';
 import type { EventView } from '../storage/store.js';
 import { startApp, type App } from '../server/app.js';
-import { configFromValues, ConfigError, logLevels, type Config } from '../server/config.js';
+import { configFromValues, ConfigError, type Config } from '../server/config.js';
+import { logFeed } from '../cli/feed-log.js';
+import { createLogger, type Logger } from '../cli/logger.js';
 import { embeddedFaults } from './faults.js';
 import { toFlagValues, type AmiwatchOptions } from './options.js';
 import type { Amiwatch, AmiwatchEvent, AmiwatchMail, WaitForEventOptions, WaitForMailOptions } from './types.js';
@@ -21,26 +24,33 @@ const TEST_KEYS = { accessKeyId: 'test', secretAccessKey: 'test' } as const;
  */
 export async function startEmbedded(options: AmiwatchOptions = {}): Promise<Amiwatch> {
   const config = configFromValues(toFlagValues(options), {});
-  const log = logger(options, config);
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat, out: logOutput(options) });
   const spec = options.init !== undefined ? await (await import('../cli/init-file.js')).readInitFile(options.init) : null;
-  const app = await startApp({ config, log });
+  const app = await startApp({ config, log: (m) => logger.warn(m) });
   try {
-    if (spec) await initialise(app, config, spec, dirname(resolve(options.init!)), log);
+    if (spec) await initialise(app, config, spec, dirname(resolve(options.init!)), logger);
   } catch (err) {
     await app.close();
     throw err;
   }
-  return embedded(app, config);
+  // As `amiwatch start --log-level debug`: every event and delivery outcome.
+  const unwatch = config.logLevel === 'debug' ? logFeed(app, logger) : () => {};
+  return embedded(app, config, unwatch);
 }
 
-function logger(options: AmiwatchOptions, config: Config): (line: string) => void {
-  if (options.log === false) return () => {};
-  const write = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
-  // The server logs warnings (and, at debug, more): below the chosen level they are dropped.
-  return logLevels.indexOf(config.logLevel) <= logLevels.indexOf('warn') ? (line) => write(`amiwatch: ${line}`) : () => {};
+/** The log goes where `log` says, as `amiwatch start` writes it (level, text or JSON lines). */
+function logOutput(options: AmiwatchOptions): Writable {
+  if (options.log === undefined) return process.stderr;
+  const sink = options.log;
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      if (sink !== false) for (const line of chunk.toString().split('\n').filter(Boolean)) sink(line);
+      done();
+    },
+  });
 }
 
-async function initialise(app: App, config: Config, spec: import('../cli/init-file.js').InitSpec, baseDir: string, log: (line: string) => void): Promise<void> {
+async function initialise(app: App, config: Config, spec: import('../cli/init-file.js').InitSpec, baseDir: string, logger: Logger): Promise<void> {
   const { applyInit } = await import('../cli/apply-init.js');
   const made = await applyInit(spec, {
     endpoint: { url: app.url, region: config.defaultRegion, credentials: TEST_KEYS },
@@ -48,10 +58,10 @@ async function initialise(app: App, config: Config, spec: import('../cli/init-fi
     services: app.registry.names,
     baseDir,
   });
-  if (config.logLevel === 'debug') for (const line of made) log(`init: ${line}`);
+  for (const line of made) logger.info(`init: ${line}`);
 }
 
-function embedded(app: App, config: Config): Amiwatch {
+function embedded(app: App, config: Config, unwatch: () => void): Amiwatch {
   const waiters = new Waiters();
   const region = config.defaultRegion;
   const account = config.defaultAccount;
@@ -91,6 +101,7 @@ function embedded(app: App, config: Config): Amiwatch {
     close() {
       closing ??= (async () => {
         waiters.cancelAll('amiwatch: the server closed while waiting');
+        unwatch();
         await app.close();
       })();
       return closing;

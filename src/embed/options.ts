@@ -22,8 +22,8 @@ export interface AmiwatchOptions extends StartOptionsFromTable {
    */
   readonly init?: string;
   /**
-   * Where the server's log lines go (warnings and errors; everything with `logLevel: 'debug'`).
-   * Default: standard error. `false`: nowhere.
+   * Where the server's log lines go, one call a line, as `amiwatch start` writes them (`logLevel`
+   * — default `warn` here — and `logFormat`). Default: standard error. `false`: nowhere.
    */
   readonly log?: ((line: string) => void) | false;
 }
@@ -35,8 +35,8 @@ export const camelCase = (flag: string): string => flag.replace(/-([a-z])/g, (_,
 
 /**
  * The embedded server's options as the flag values `amiwatch start` would have parsed. Defaults
- * differ from the command where a test wants them to: any free port, and nothing on disk unless
- * `dataDir` is given. Unknown names fail (a typo would otherwise be silently ignored).
+ * differ from the command where a test wants them to: any free port, nothing on disk unless
+ * `dataDir` is given, and only warnings in the log. Unknown names fail (a typo would otherwise be silently ignored).
  */
 export function toFlagValues(options: AmiwatchOptions): FlagValues {
   const byName = new Map<string, TableEntry>(configOptionTable.map((o) => [camelCase(o.flag), o]));
@@ -58,5 +58,6 @@ export function toFlagValues(options: AmiwatchOptions): FlagValues {
   }
   values.port ??= '0';
   if (values['data-dir'] === undefined) values['in-memory'] ??= true;
+  values['log-level'] ??= 'warn';
   return values;
 }

@@ -31,8 +31,8 @@ describe('startAmiwatch: options', () => {
   });
 
   it('defaults to any free port and memory; a data directory means disk', () => {
-    assert.deepEqual(toFlagValues({}), { port: '0', 'in-memory': true });
-    assert.deepEqual(toFlagValues({ dataDir: '/var/x' }), { port: '0', 'data-dir': '/var/x' });
+    assert.deepEqual(toFlagValues({}), { port: '0', 'in-memory': true, 'log-level': 'warn' });
+    assert.deepEqual(toFlagValues({ dataDir: '/var/x', logLevel: 'info' }), { port: '0', 'data-dir': '/var/x', 'log-level': 'info' });
   });
 
   it('refuses an unknown name or a wrong type instead of ignoring it', async () => {
@@ -146,6 +146,22 @@ describe('startAmiwatch: lifecycle', () => {
     await waiting;
     await aw.close();
     await assert.rejects(fetch(`${aw.url}/_amiwatch/health`));
+  });
+
+  it('log: the lines `amiwatch start` would write, at its level and format, one call each', async () => {
+    const lines: string[] = [];
+    {
+      await using aw = await startAmiwatch({ logLevel: 'debug', logFormat: 'json', log: (line) => lines.push(line) });
+      const eb = new EventBridgeClient({ ...aw.clientConfig, maxAttempts: 1 });
+      await eb.send(new PutEventsCommand({ Entries: [{ Source: 'my.app', DetailType: 'logged', Detail: '{}' }] }));
+      eb.destroy();
+      await aw.waitForEvent({ pattern: { 'detail-type': ['logged'] } });
+    }
+    const event = lines.map((l) => JSON.parse(l) as { level: string; msg: string; source?: string }).find((l) => l.msg === 'event');
+    assert.deepEqual({ level: event?.level, source: event?.source }, { level: 'debug', source: 'my.app' });
+    const quiet: string[] = [];
+    await (await startAmiwatch({ log: (line) => quiet.push(line) })).close();
+    assert.deepEqual(quiet, [], 'warnings only by default');
   });
 
   it('`await using` closes it (Symbol.asyncDispose)', async () => {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHook } from 'node:async_hooks';
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { it } from 'node:test';
 import AdmZip from 'adm-zip';
 import { CreateImageCommand, EC2Client } from '@aws-sdk/client-ec2';
@@ -25,7 +26,21 @@ const TRACKED = new Set(['Timeout', 'TCPWRAP', 'TCPSERVERWRAP', 'PIPEWRAP', 'PRO
 const SERVERS = 100;
 
 it(`starts and closes ${SERVERS} servers in one process without leaking handles, timers, processes or temp files`, async () => {
-  const tempBefore = amiwatchTempEntries();
+  // A temporary directory of this test's own (os.tmpdir() reads TMPDIR when called): other
+  // processes on this machine make and remove amiwatch-* entries in the shared one meanwhile.
+  const sharedTmp = process.env.TMPDIR;
+  const ownTmp = mkdtempSync(join(tmpdir(), 'embed-leaks-'));
+  process.env.TMPDIR = ownTmp;
+  try {
+    await startAndClose(ownTmp);
+  } finally {
+    if (sharedTmp === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = sharedTmp;
+    rmSync(ownTmp, { recursive: true, force: true });
+  }
+});
+
+async function startAndClose(ownTmp: string): Promise<void> {
   const activeBefore = process.getActiveResourcesInfo().sort();
   const fdsBefore = openFiles();
   // tsx's esbuild service is a child of the test process from the start.
@@ -53,9 +68,9 @@ it(`starts and closes ${SERVERS} servers in one process without leaking handles,
   assert.deepEqual(process.getActiveResourcesInfo().sort(), activeBefore);
   assert.deepEqual(childProcesses(), childrenBefore, 'function processes still running');
   assert.deepEqual(openFiles(), fdsBefore, 'file descriptors left open');
-  assert.deepEqual(amiwatchTempEntries(), tempBefore, 'temporary files left behind');
+  assert.deepEqual(readdirSync(ownTmp), [], 'temporary files left behind');
   process.stdout.write(`# ${SERVERS} servers: ${perServer.toFixed(0)} ms per start + work + close\n`);
-});
+}
 
 async function exercise(i: number, zip: Buffer): Promise<void> {
   const aw = await startAmiwatch({ amiDuration: '60m', log: false });
@@ -122,8 +137,4 @@ function openFiles(): string[] {
       return `${fd} (closed while listing)`;
     }
   }).filter((target) => !target.includes('(closed while listing)')).sort();
-}
-
-function amiwatchTempEntries(): string[] {
-  return readdirSync(tmpdir()).filter((name) => name.startsWith('amiwatch-')).sort();
 }
