@@ -19,8 +19,10 @@ export interface WaitSpec<T> {
 
 export class Waiters {
   private readonly pending = new Set<(reason: Error) => void>();
+  private closedReason: string | null = null;
 
   wait<T>(spec: WaitSpec<T>): Promise<T> {
+    if (this.closedReason !== null) return Promise.reject(new Error(this.closedReason));
     return new Promise<T>((resolve, reject) => {
       let done = false;
       const finish = (fn: () => void): void => {
@@ -52,8 +54,9 @@ export class Waiters {
     });
   }
 
-  /** Rejects every wait still pending (the server is closing). */
+  /** Rejects every wait still pending, and every later one (the server is closing). */
   cancelAll(reason: string): void {
+    this.closedReason = 'amiwatch: the server is closed';
     for (const cancel of [...this.pending]) cancel(new Error(reason));
   }
 }

@@ -145,6 +145,7 @@ describe('startAmiwatch: lifecycle', () => {
     await aw.close();
     await waiting;
     await aw.close();
+    await assert.rejects(aw.waitForEvent(), /amiwatch: the server is closed/);
     await assert.rejects(fetch(`${aw.url}/_amiwatch/health`));
   });
 
