@@ -158,5 +158,9 @@ await amiwatch.close();
     const ran = await run(process.execPath, ['embed.mjs'], app);
     assert.equal(ran.code, 0, ran.out);
     assert.deepEqual(JSON.parse(ran.out.trim().split('\n').at(-1)!), { state: 'available', matches: true });
+    // CommonJS code too: Node.js 20.19+ require()s an ES module without top-level await.
+    const cjs = await run(process.execPath, ['-e', "require('amiwatch').startAmiwatch({ log: false }).then((a) => { console.log(a.url); return a.close(); })"], app);
+    assert.equal(cjs.code, 0, cjs.out);
+    assert.match(cjs.out, /^http:\/\/127\.0\.0\.1:\d+$/m);
   });
 });
