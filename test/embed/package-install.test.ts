@@ -107,6 +107,18 @@ describe('the packages, installed from their tarballs into an empty directory', 
     assert.deepEqual(files.filter((f) => /(^|\/)(test|cases)\/|tsbuildinfo/.test(f)), []);
   });
 
+  it('@amiwatch/event-pattern installs on its own (no dependencies) and matches', async () => {
+    const alone = join(work, 'engine-alone');
+    mkdirSync(alone);
+    const installed = await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', patternTgz], alone);
+    assert.equal(installed.code, 0, installed.out);
+    assert.deepEqual(readdirSync(join(alone, 'node_modules')).sort(), ['.package-lock.json', '@amiwatch']);
+    const script = "import('@amiwatch/event-pattern').then((m) => console.log(m.matches({ source: ['aws.ec2'] }, '{\"source\":\"aws.ec2\"}'), m.check({ source: 'aws.ec2' })))";
+    const ran = await run(process.execPath, ['-e', script], alone);
+    assert.equal(ran.code, 0, ran.out);
+    assert.match(ran.out, /^true .*"source" must be an object or an array/);
+  });
+
   it('npx amiwatch start, then npx amiwatch quickstart against it', async () => {
     // Its own process group, as in a terminal, where Ctrl-C reaches npx and amiwatch alike.
     const server = spawn('npx', ['amiwatch', 'start', '--in-memory', '--port', '0', '--ami-duration', '500ms'], { cwd: app, env, detached: true });
