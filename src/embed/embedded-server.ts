@@ -6,6 +6,7 @@ import type { FeedEvent } from '../core/events/event-feed.js';
 import type { EventView } from '../storage/store.js';
 import { startApp, type App } from '../server/app.js';
 import { configFromValues, ConfigError, type Config } from '../server/config.js';
+import { loadCredentials } from '../server/credentials-file.js';
 import { logFeed } from '../cli/feed-log.js';
 import { createLogger, type Logger } from '../cli/logger.js';
 import { embeddedFaults } from './faults.js';
@@ -14,8 +15,22 @@ import type { Amiwatch, AmiwatchEvent, AmiwatchMail, WaitForEventOptions, WaitFo
 import { Waiters } from './waiter.js';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
-/** The keys every client is given: accepted by a server without --credentials-file. */
-const TEST_KEYS = { accessKeyId: 'test', secretAccessKey: 'test' } as const;
+
+interface Identity {
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  readonly account: string;
+}
+
+/**
+ * Whom the clients act as: `test`/`test` in the default account (any key is accepted without a
+ * credentials file), or with `credentialsFile` its first key, in that key's account — where
+ * that key's images and events then are.
+ */
+function identity(config: Config): Identity {
+  if (!config.credentialsFile) return { credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, account: config.defaultAccount };
+  const first = loadCredentials(config.credentialsFile).all[0]!;
+  return { credentials: { accessKeyId: first.accessKeyId, secretAccessKey: first.secretAccessKey }, account: first.accountId };
+}
 
 /**
  * `startAmiwatch(options)`: the server `amiwatch start` runs, in the caller's process, with the
@@ -27,15 +42,16 @@ export async function startEmbedded(options: AmiwatchOptions = {}): Promise<Amiw
   const logger = createLogger({ level: config.logLevel, format: config.logFormat, out: logOutput(options) });
   const spec = options.init !== undefined ? await (await import('../cli/init-file.js')).readInitFile(options.init) : null;
   const app = await startApp({ config, log: (m) => logger.warn(m) });
+  const id = identity(config);
   try {
-    if (spec) await initialise(app, config, spec, dirname(resolve(options.init!)), logger);
+    if (spec) await initialise(app, config, id, spec, dirname(resolve(options.init!)), logger);
   } catch (err) {
     await app.close();
     throw err;
   }
   // As `amiwatch start --log-level debug`: every event and delivery outcome.
   const unwatch = config.logLevel === 'debug' ? logFeed(app, logger) : () => {};
-  return embedded(app, config, unwatch);
+  return embedded(app, config, id, unwatch);
 }
 
 /** The log goes where `log` says, as `amiwatch start` writes it (level, text or JSON lines). */
@@ -50,21 +66,21 @@ function logOutput(options: AmiwatchOptions): Writable {
   });
 }
 
-async function initialise(app: App, config: Config, spec: import('../cli/init-file.js').InitSpec, baseDir: string, logger: Logger): Promise<void> {
+async function initialise(app: App, config: Config, id: Identity, spec: import('../cli/init-file.js').InitSpec, baseDir: string, logger: Logger): Promise<void> {
   const { applyInit } = await import('../cli/apply-init.js');
   const made = await applyInit(spec, {
-    endpoint: { url: app.url, region: config.defaultRegion, credentials: TEST_KEYS },
-    account: config.defaultAccount,
+    endpoint: { url: app.url, region: config.defaultRegion, credentials: id.credentials },
+    account: id.account,
     services: app.registry.names,
     baseDir,
   });
   for (const line of made) logger.info(`init: ${line}`);
 }
 
-function embedded(app: App, config: Config, unwatch: () => void): Amiwatch {
+function embedded(app: App, config: Config, id: Identity, unwatch: () => void): Amiwatch {
   const waiters = new Waiters();
   const region = config.defaultRegion;
-  const account = config.defaultAccount;
+  const { account, credentials } = id;
   const arnOf = (bus = 'default') => (bus.startsWith('arn:') ? bus : busArn(region, account, bus));
   const eventQuery = (o: Omit<WaitForEventOptions, 'timeoutMs'>) => ({
     arn: arnOf(o.bus),
@@ -77,8 +93,8 @@ function embedded(app: App, config: Config, unwatch: () => void): Amiwatch {
     port: app.port,
     region,
     account,
-    clientConfig: { endpoint: app.url, region, credentials: { ...TEST_KEYS } },
-    env: { AWS_ENDPOINT_URL: app.url, AWS_ACCESS_KEY_ID: TEST_KEYS.accessKeyId, AWS_SECRET_ACCESS_KEY: TEST_KEYS.secretAccessKey, AWS_REGION: region, AWS_DEFAULT_REGION: region },
+    clientConfig: { endpoint: app.url, region, credentials: { ...credentials } },
+    env: { AWS_ENDPOINT_URL: app.url, AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey, AWS_REGION: region, AWS_DEFAULT_REGION: region },
     async events<D>(o: Omit<WaitForEventOptions, 'timeoutMs'> = {}) {
       const q = eventQuery(o);
       return (await history(app, q.arn, q.since)).filter(q.accept).map((e) => JSON.parse(e.body) as AmiwatchEvent<D>);

@@ -95,7 +95,10 @@ export interface Amiwatch extends AsyncDisposable {
   readonly url: string;
   readonly port: number;
   readonly region: string;
-  /** The account of requests signed with keys it does not know (`defaultAccount`). */
+  /**
+   * The account the clients act in: `defaultAccount`, or with `credentialsFile` the account of
+   * its first key (the key `clientConfig` and `env` sign with).
+   */
   readonly account: string;
   readonly clientConfig: AmiwatchClientConfig;
   /**

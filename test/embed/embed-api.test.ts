@@ -190,6 +190,29 @@ describe('startAmiwatch: lifecycle', () => {
     }
   });
 
+  it('credentialsFile: the clients sign with its first key and act in that key’s account; other keys are refused', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'amiwatch-embed-test-'));
+    try {
+      const file = join(dir, 'keys.json');
+      await writeFile(file, JSON.stringify({ credentials: [{ accessKeyId: 'AKIDTEAM1', secretAccessKey: 'team1-secret', accountId: '111111111111' }] }));
+      await using aw = await startAmiwatch({ credentialsFile: file, amiDuration: '1m', log: false });
+      assert.equal(aw.account, '111111111111');
+      assert.deepEqual(aw.clientConfig.credentials, { accessKeyId: 'AKIDTEAM1', secretAccessKey: 'team1-secret' });
+      assert.equal(aw.env.AWS_ACCESS_KEY_ID, 'AKIDTEAM1');
+      const ec2 = new EC2Client({ ...aw.clientConfig, maxAttempts: 1 });
+      const { ImageId } = await ec2.send(new CreateImageCommand({ InstanceId: INSTANCE, Name: 'team-image' }));
+      ec2.destroy();
+      await aw.advance();
+      const event = await aw.waitForEvent({ pattern: { detail: { ImageId: [ImageId] } }, timeoutMs: 5000 });
+      assert.equal(event.account, '111111111111');
+      const stranger = new EC2Client({ ...aw.clientConfig, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+      await assert.rejects(stranger.send(new DescribeImagesCommand({})), /The security token included in the request is invalid/);
+      stranger.destroy();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a data directory keeps state on disk across servers', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'amiwatch-embed-test-'));
     try {
