@@ -60,15 +60,24 @@ module.exports = {
     },
     {
       name: 'only-cli-imports-server',
+      comment: 'src/embed is `amiwatch start` as a function (the package entry), so it composes the server too.',
       severity: 'error',
-      from: { pathNot: ['^src/(server|cli)/', '^test/', '^bench/'] },
+      from: { pathNot: ['^src/(server|cli|embed)/', '^test/', '^bench/'] },
       to: { path: layer('server') },
     },
     {
       name: 'nothing-imports-cli',
+      comment: 'Except src/embed for the --init file (the `init` option), loaded only when given.',
       severity: 'error',
-      from: { pathNot: ['^src/cli/', '^test/'] },
+      from: { pathNot: ['^src/cli/', '^src/embed/', '^test/'] },
       to: { path: layer('cli') },
+    },
+    {
+      name: 'embed-is-the-package-entry',
+      comment: 'src/embed is reached through src/index.ts (the package entry) only.',
+      severity: 'error',
+      from: { pathNot: ['^src/embed/', '^src/index[.]ts$', '^test/', '^bench/'] },
+      to: { path: layer('embed') },
     },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
     {

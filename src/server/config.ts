@@ -93,19 +93,22 @@ export interface ConfigOption {
   /** The default, as a user would write it. */
   readonly default: string;
   readonly description: string;
+  /** The value may be given as a number too (the embedded server's options: `port: 0`). */
+  readonly numeric?: true;
 }
 
 const origins = Object.keys(defaultEc2Options.durations) as ImageOrigin[];
 
-export const configOptions: readonly ConfigOption[] = Object.freeze([
+// `as const`: the embedded server's option type (src/embed/options.ts) is derived from this table.
+export const configOptionTable = Object.freeze([
   { flag: 'host', env: 'AMIWATCH_HOST', value: 'HOST', default: defaults.host, description: 'Address to listen on. Anything but loopback needs --credentials-file.' },
-  { flag: 'port', env: 'AMIWATCH_PORT', value: 'PORT', default: String(defaults.port), description: 'Port of every AWS API, the control API and the console (0 = any free port).' },
+  { flag: 'port', env: 'AMIWATCH_PORT', value: 'PORT', default: String(defaults.port), numeric: true, description: 'Port of every AWS API, the control API and the console (0 = any free port).' },
   { flag: 'data-dir', env: 'AMIWATCH_DATA_DIR', value: 'DIR', default: defaults.dataDir, description: 'Directory of the SQLite file (amiwatch.db); everything survives restarts.' },
   { flag: 'in-memory', env: 'AMIWATCH_IN_MEMORY', default: 'false', description: 'Keep nothing on disk (for tests and CI). The variable takes 1 or true.' },
   { flag: 'credentials-file', env: 'AMIWATCH_CREDENTIALS_FILE', value: 'FILE', default: '(none)', description: 'JSON file of access keys: SigV4 signatures are then verified for real. Without it any well-formed signature is accepted.' },
   { flag: 'default-account', env: 'AMIWATCH_DEFAULT_ACCOUNT', value: 'ID', default: defaults.defaultAccount, description: 'Account (12 digits) of requests whose access key is not in the credentials file.' },
   { flag: 'default-region', env: 'AMIWATCH_DEFAULT_REGION', value: 'REGION', default: defaults.defaultRegion, description: 'Region of the control API and the console.' },
-  { flag: 'ami-duration', env: 'AMIWATCH_AMI_DURATION', value: 'TIME', default: origins.map((o) => `${o}=${defaults.amiDurations[o]}ms`).join(','), description: 'How long a new image stays pending: one time for every operation (`500ms`, `2s`, `1m`; a bare number is ms) or per operation (`CreateImage=1s,CopyImage=3s`).' },
+  { flag: 'ami-duration', env: 'AMIWATCH_AMI_DURATION', value: 'TIME', default: origins.map((o) => `${o}=${defaults.amiDurations[o]}ms`).join(','), numeric: true, description: 'How long a new image stays pending: one time for every operation (`500ms`, `2s`, `1m`; a bare number is ms) or per operation (`CreateImage=1s,CopyImage=3s`).' },
   { flag: 'smtp-url', env: 'AMIWATCH_SMTP_URL', value: 'URL', default: '(none)', description: 'SMTP server for SNS email subscriptions, as nodemailer takes it (`smtp://user:pass@host:587`, `smtps://…:465`). Without it mail goes to the built-in mailbox (GET /_amiwatch/mailbox).' },
   { flag: 'mail-from', env: 'AMIWATCH_MAIL_FROM', value: 'ADDRESS', default: defaults.mailFrom, description: "Sender address of SNS mail; the sender's name is the topic's DisplayName." },
   { flag: 'public-url', env: 'AMIWATCH_PUBLIC_URL', value: 'URL', default: '(the listener)', description: 'Base of the links in messages (confirm, unsubscribe, SigningCertURL, queue URLs) when amiwatch sits behind a proxy.' },
@@ -114,12 +117,14 @@ export const configOptions: readonly ConfigOption[] = Object.freeze([
   { flag: 'organizations', env: 'AMIWATCH_ORGANIZATIONS', value: 'ORGS', default: '(none)', description: 'Which accounts belong to which AWS Organization, for event bus policies that grant by aws:PrincipalOrgID: `o-aaaaaaaaaa=111111111111,222222222222;o-bbbbbbbbbb=333333333333`.' },
   { flag: 'log-level', env: 'AMIWATCH_LOG_LEVEL', value: 'LEVEL', default: defaults.logLevel, description: `${logLevels.join(', ')}. debug also logs every event and delivery outcome.` },
   { flag: 'log-format', env: 'AMIWATCH_LOG_FORMAT', value: 'FORMAT', default: defaults.logFormat, description: 'text, or json (one object per line: time, level, msg).' },
-  { flag: 'body-limit', env: 'AMIWATCH_BODY_LIMIT', value: 'BYTES', default: String(defaults.bodyLimit), description: "Largest request body accepted (4 MiB: room for SQS's 1 MiB messages and batches in either protocol). Lambda takes up to its own limits beyond it (a 50 MB zip, 6 MB Invoke payloads)." },
-  { flag: 'body-budget', env: 'AMIWATCH_BODY_BUDGET', value: 'BYTES', default: String(defaults.bodyBudget), description: 'Request-body bytes held in memory at once over all connections. A request that would pass it is refused as throttled (503 in its protocol) instead of being read.' },
-  { flag: 'connection-body-budget', env: 'AMIWATCH_CONNECTION_BODY_BUDGET', value: 'BYTES', default: String(defaults.connectionBodyBudget), description: 'Request-body bytes one connection may hold at once (pipelined requests together); at most --body-budget.' },
+  { flag: 'body-limit', env: 'AMIWATCH_BODY_LIMIT', value: 'BYTES', default: String(defaults.bodyLimit), numeric: true, description: "Largest request body accepted (4 MiB: room for SQS's 1 MiB messages and batches in either protocol). Lambda takes up to its own limits beyond it (a 50 MB zip, 6 MB Invoke payloads)." },
+  { flag: 'body-budget', env: 'AMIWATCH_BODY_BUDGET', value: 'BYTES', default: String(defaults.bodyBudget), numeric: true, description: 'Request-body bytes held in memory at once over all connections. A request that would pass it is refused as throttled (503 in its protocol) instead of being read.' },
+  { flag: 'connection-body-budget', env: 'AMIWATCH_CONNECTION_BODY_BUDGET', value: 'BYTES', default: String(defaults.connectionBodyBudget), numeric: true, description: 'Request-body bytes one connection may hold at once (pipelined requests together); at most --body-budget.' },
   { flag: 'durability', env: 'AMIWATCH_DURABILITY', value: 'MODE', default: defaults.durability, description: 'process: a killed process loses nothing acknowledged; power: also a power cut (fsync per commit, slower).' },
-  { flag: 'retention-hours', env: 'AMIWATCH_RETENTION_HOURS', value: 'HOURS', default: String(defaults.retentionHours), description: 'Event history kept this long once its deliveries are settled; 0 keeps everything.' },
-]);
+  { flag: 'retention-hours', env: 'AMIWATCH_RETENTION_HOURS', value: 'HOURS', default: String(defaults.retentionHours), numeric: true, description: 'Event history kept this long once its deliveries are settled; 0 keeps everything.' },
+] as const satisfies readonly ConfigOption[]);
+
+export const configOptions: readonly ConfigOption[] = configOptionTable;
 
 export class ConfigError extends Error {}
 

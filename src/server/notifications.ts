@@ -45,6 +45,8 @@ export interface Notifications {
   readonly sqs: SqsService;
   readonly drivers: SnsEndpointDrivers;
   readonly deliveryLog: SnsDeliveryLog;
+  /** The built-in mailbox; null when mail goes to the SMTP server of --smtp-url. */
+  readonly mailbox: Mailbox | null;
   readonly routes: readonly ServiceRoute[];
   readonly transports: Readonly<Record<string, Transport>>;
   readonly deadLetters: DeadLetterSink;
@@ -112,6 +114,7 @@ export async function openNotifications(o: NotificationsOptions): Promise<Notifi
     sqs,
     drivers,
     deliveryLog,
+    mailbox,
     routes: [
       { signingName: 'sns', queryVersions: [SNS_QUERY_VERSION], handler: createSnsHandler(sns, internal('sns')), renderError: snsError, authDialect: 'query' },
       {
