@@ -1,12 +1,17 @@
+import { MemoryArchiveStore } from '../../storage/memory/memory-archive-store.js';
+import type { ArchiveStore } from '../../storage/ports/archive-store.js';
 import type { Store } from '../../storage/store.js';
 import type { Clock } from '../shared/clock.js';
 import type { Random } from '../shared/random.js';
+import { EventArchives } from './archives.js';
 import { EventBuses } from './buses.js';
 import { EventFeed } from './event-feed.js';
 import { EventsState } from './events-state.js';
 import { noOrganizations, type Organizations } from './organizations.js';
 import { EventPermissions } from './permissions.js';
 import { Ingestion } from './put-events.js';
+import { ReplayRunner } from './replay-runner.js';
+import { EventReplays } from './replays.js';
 import { EventRules } from './rules.js';
 import { RuleScheduler } from './scheduler.js';
 import { EventTags } from './tags.js';
@@ -18,6 +23,12 @@ export interface EventsServiceOptions {
   readonly random: Random;
   /** Account → organization, for bus policies that name one (default: none). */
   readonly organizations?: Organizations;
+  /** Where archives keep their events (default: in memory). */
+  readonly archiveStore?: ArchiveStore;
+  /** Replay pacing (tests and benchmarks tune it). */
+  readonly replayBatchSize?: number;
+  readonly replayPauseMs?: number;
+  readonly onReplayError?: (err: unknown) => void;
 }
 
 /**
@@ -34,10 +45,14 @@ export class EventsService {
   readonly permissions: EventPermissions;
   readonly ingestion: Ingestion;
   readonly scheduler: RuleScheduler;
+  readonly replayRunner: ReplayRunner;
 
   private constructor(
     readonly state: EventsState,
     options: EventsServiceOptions,
+    readonly archives: EventArchives,
+    readonly replays: EventReplays,
+    archived: ArchiveStore,
   ) {
     const { store, clock, random } = options;
     this.buses = new EventBuses(state, clock);
@@ -47,9 +62,19 @@ export class EventsService {
     this.permissions = new EventPermissions(state);
     this.ingestion = new Ingestion(state, store, clock, random, this.feed, options.organizations ?? noOrganizations);
     this.scheduler = new RuleScheduler(state, store, clock, random, this.feed);
+    this.replayRunner = new ReplayRunner({
+      state, replays, archives, archived, ingestion: this.ingestion, clock,
+      ...(options.replayBatchSize !== undefined && { batchSize: options.replayBatchSize }),
+      ...(options.replayPauseMs !== undefined && { pauseMs: options.replayPauseMs }),
+      ...(options.onReplayError && { onError: options.onReplayError }),
+    });
   }
 
   static async open(options: EventsServiceOptions): Promise<EventsService> {
-    return new EventsService(await EventsState.load(options.store, options.clock), options);
+    const state = await EventsState.load(options.store, options.clock);
+    const archived = options.archiveStore ?? new MemoryArchiveStore();
+    const archives = await EventArchives.open(state, options.store, archived, options.clock);
+    const replays = await EventReplays.open(state, options.store, archives, options.clock);
+    return new EventsService(state, options, archives, replays, archived);
   }
 }

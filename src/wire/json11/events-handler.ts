@@ -6,7 +6,7 @@ import { createJson11Handler, type Json11Operation } from './json11-protocol.js'
 
 /** EventBridge's operation table: `X-Amz-Target: AWSEvents.<Operation>` → the domain. */
 export function createEventsHandler(events: EventsService, onInternalError?: (err: unknown, request: WireRequest) => void): ServiceHandler {
-  const { buses, rules, targets, tags, permissions, ingestion } = events;
+  const { buses, rules, targets, tags, permissions, ingestion, archives, replays } = events;
   const operations: Record<string, Json11Operation> = {
     CreateEventBus: (ctx, input) => buses.createEventBus(ctx, input),
     DeleteEventBus: (ctx, input) => buses.deleteEventBus(ctx, input),
@@ -30,6 +30,15 @@ export function createEventsHandler(events: EventsService, onInternalError?: (er
     ListTagsForResource: (ctx, input) => tags.listTagsForResource(ctx, input),
     PutPermission: (ctx, input) => permissions.putPermission(ctx, input),
     RemovePermission: (ctx, input) => permissions.removePermission(ctx, input),
+    CreateArchive: (ctx, input) => archives.createArchive(ctx, input),
+    DescribeArchive: (ctx, input) => archives.describeArchive(ctx, input),
+    UpdateArchive: (ctx, input) => archives.updateArchive(ctx, input),
+    DeleteArchive: (ctx, input) => archives.deleteArchive(ctx, input),
+    ListArchives: (ctx, input) => archives.listArchives(ctx, input),
+    StartReplay: (ctx, input) => replays.startReplay(ctx, input),
+    DescribeReplay: (ctx, input) => replays.describeReplay(ctx, input),
+    CancelReplay: (ctx, input) => replays.cancelReplay(ctx, input),
+    ListReplays: (ctx, input) => replays.listReplays(ctx, input),
   };
   return createJson11Handler({ targetPrefix: 'AWSEvents', operations, shapes: eventsShapes, ...(onInternalError && { onInternalError }) });
 }

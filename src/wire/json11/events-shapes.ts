@@ -49,6 +49,12 @@ const target = struct(
   ['Id', 'Arn'],
 );
 
+const archiveName = str({ min: 1, max: 48, pattern: /^[\.\-_A-Za-z0-9]+$/ });
+const replayName = str({ min: 1, max: 64, pattern: /^[\.\-_A-Za-z0-9]+$/ });
+const archiveArnShape = str({ min: 1, max: 1600, pattern: /^arn:aws([a-z]|\-)*:events:([a-z]|\d|\-)*:([0-9]{12})?:.+\/.+$/ });
+const archiveState = str({ enum: ['ENABLED', 'DISABLED', 'CREATING', 'UPDATING', 'CREATE_FAILED', 'UPDATE_FAILED'] });
+const replayState = str({ enum: ['STARTING', 'RUNNING', 'CANCELLING', 'COMPLETED', 'CANCELLED', 'FAILED'] });
+
 export const eventsShapes: Readonly<Record<string, Shape>> = {
   CreateEventBus: struct(
     {
@@ -118,5 +124,37 @@ export const eventsShapes: Readonly<Record<string, Shape>> = {
     Condition: struct({ Type: str(), Key: str(), Value: str() }, ['Type', 'Key', 'Value']),
     Policy: str(),
   }),
+  CreateArchive: struct(
+    {
+      ArchiveName: archiveName,
+      EventSourceArn: arn,
+      Description: str({ max: 512 }),
+      EventPattern: str({ max: 4096 }),
+      RetentionDays: int(0),
+      KmsKeyIdentifier: str({ max: 2048 }),
+    },
+    ['ArchiveName', 'EventSourceArn'],
+  ),
+  DescribeArchive: struct({ ArchiveName: archiveName }, ['ArchiveName']),
+  UpdateArchive: struct(
+    { ArchiveName: archiveName, Description: str({ max: 512 }), EventPattern: str({ max: 4096 }), RetentionDays: int(0), KmsKeyIdentifier: str({ max: 2048 }) },
+    ['ArchiveName'],
+  ),
+  DeleteArchive: struct({ ArchiveName: archiveName }, ['ArchiveName']),
+  ListArchives: struct({ NamePrefix: archiveName, EventSourceArn: arn, State: archiveState, NextToken: nextToken, Limit: limit }),
+  StartReplay: struct(
+    {
+      ReplayName: replayName,
+      Description: str({ max: 512 }),
+      EventSourceArn: archiveArnShape,
+      EventStartTime: timestamp,
+      EventEndTime: timestamp,
+      Destination: struct({ Arn: arn, FilterArns: list(arn) }, ['Arn']),
+    },
+    ['ReplayName', 'EventSourceArn', 'EventStartTime', 'EventEndTime', 'Destination'],
+  ),
+  DescribeReplay: struct({ ReplayName: replayName }, ['ReplayName']),
+  CancelReplay: struct({ ReplayName: replayName }, ['ReplayName']),
+  ListReplays: struct({ NamePrefix: replayName, State: replayState, EventSourceArn: archiveArnShape, NextToken: nextToken, Limit: limit }),
   RemovePermission: struct({ StatementId: str({ min: 1, max: 64, pattern: /^[a-zA-Z0-9-_]+$/ }), RemoveAllPermissions: bool, EventBusName: nonPartnerBusName }),
 };
