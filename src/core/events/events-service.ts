@@ -3,7 +3,9 @@ import type { ArchiveStore } from '../../storage/ports/archive-store.js';
 import type { Store } from '../../storage/store.js';
 import type { Clock } from '../shared/clock.js';
 import type { Random } from '../shared/random.js';
+import { EventApiDestinations } from './api-destinations.js';
 import { EventArchives } from './archives.js';
+import { EventConnections } from './connections.js';
 import { EventBuses } from './buses.js';
 import { EventFeed } from './event-feed.js';
 import { EventsState } from './events-state.js';
@@ -53,6 +55,8 @@ export class EventsService {
     readonly archives: EventArchives,
     readonly replays: EventReplays,
     archived: ArchiveStore,
+    readonly connections: EventConnections,
+    readonly apiDestinations: EventApiDestinations,
   ) {
     const { store, clock, random } = options;
     this.buses = new EventBuses(state, clock);
@@ -75,6 +79,8 @@ export class EventsService {
     const archived = options.archiveStore ?? new MemoryArchiveStore();
     const archives = await EventArchives.open(state, options.store, archived, options.clock);
     const replays = await EventReplays.open(state, options.store, archives, options.clock);
-    return new EventsService(state, options, archives, replays, archived);
+    const connections = await EventConnections.open(state, options.store, options.clock, options.random);
+    const apiDestinations = await EventApiDestinations.open(state, options.store, connections, options.clock, options.random);
+    return new EventsService(state, options, archives, replays, archived, connections, apiDestinations);
   }
 }

@@ -6,7 +6,7 @@ import { createJson11Handler, type Json11Operation } from './json11-protocol.js'
 
 /** EventBridge's operation table: `X-Amz-Target: AWSEvents.<Operation>` → the domain. */
 export function createEventsHandler(events: EventsService, onInternalError?: (err: unknown, request: WireRequest) => void): ServiceHandler {
-  const { buses, rules, targets, tags, permissions, ingestion, archives, replays } = events;
+  const { buses, rules, targets, tags, permissions, ingestion, archives, replays, connections, apiDestinations } = events;
   const operations: Record<string, Json11Operation> = {
     CreateEventBus: (ctx, input) => buses.createEventBus(ctx, input),
     DeleteEventBus: (ctx, input) => buses.deleteEventBus(ctx, input),
@@ -39,6 +39,17 @@ export function createEventsHandler(events: EventsService, onInternalError?: (er
     DescribeReplay: (ctx, input) => replays.describeReplay(ctx, input),
     CancelReplay: (ctx, input) => replays.cancelReplay(ctx, input),
     ListReplays: (ctx, input) => replays.listReplays(ctx, input),
+    CreateConnection: (ctx, input) => connections.createConnection(ctx, input),
+    DescribeConnection: (ctx, input) => connections.describeConnection(ctx, input),
+    UpdateConnection: (ctx, input) => connections.updateConnection(ctx, input),
+    DeleteConnection: (ctx, input) => connections.deleteConnection(ctx, input),
+    ListConnections: (ctx, input) => connections.listConnections(ctx, input),
+    DeauthorizeConnection: (ctx, input) => connections.deauthorizeConnection(ctx, input),
+    CreateApiDestination: (ctx, input) => apiDestinations.createApiDestination(ctx, input),
+    DescribeApiDestination: (ctx, input) => apiDestinations.describeApiDestination(ctx, input),
+    UpdateApiDestination: (ctx, input) => apiDestinations.updateApiDestination(ctx, input),
+    DeleteApiDestination: (ctx, input) => apiDestinations.deleteApiDestination(ctx, input),
+    ListApiDestinations: (ctx, input) => apiDestinations.listApiDestinations(ctx, input),
   };
   return createJson11Handler({ targetPrefix: 'AWSEvents', operations, shapes: eventsShapes, ...(onInternalError && { onInternalError }) });
 }

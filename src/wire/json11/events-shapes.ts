@@ -55,6 +55,33 @@ const archiveArnShape = str({ min: 1, max: 1600, pattern: /^arn:aws([a-z]|\-)*:e
 const archiveState = str({ enum: ['ENABLED', 'DISABLED', 'CREATING', 'UPDATING', 'CREATE_FAILED', 'UPDATE_FAILED'] });
 const replayState = str({ enum: ['STARTING', 'RUNNING', 'CANCELLING', 'COMPLETED', 'CANCELLED', 'FAILED'] });
 
+const connectionName = str({ min: 1, max: 64, pattern: /^[\.\-_A-Za-z0-9]+$/ });
+const connectionState = str({ enum: ['CREATING', 'UPDATING', 'DELETING', 'AUTHORIZED', 'DEAUTHORIZED', 'AUTHORIZING', 'DEAUTHORIZING', 'ACTIVE', 'FAILED_CONNECTIVITY'] });
+const authType = str({ enum: ['BASIC', 'OAUTH_CLIENT_CREDENTIALS', 'API_KEY'] });
+const authValue = str({ min: 1, max: 512 });
+const httpParameter = struct({ Key: str({ max: 512 }), Value: str({ max: 512 }), IsValueSecret: bool });
+const connectionHttpParameters = struct({ HeaderParameters: list(httpParameter, 0, 100), QueryStringParameters: list(httpParameter, 0, 100), BodyParameters: list(httpParameter, 0, 100) });
+const authParameters = (required: boolean) =>
+  struct({
+    BasicAuthParameters: struct({ Username: authValue, Password: authValue }, required ? ['Username', 'Password'] : []),
+    ApiKeyAuthParameters: struct({ ApiKeyName: authValue, ApiKeyValue: authValue }, required ? ['ApiKeyName', 'ApiKeyValue'] : []),
+    OAuthParameters: struct(
+      {
+        ClientParameters: struct({ ClientID: authValue, ClientSecret: authValue }, required ? ['ClientID', 'ClientSecret'] : []),
+        AuthorizationEndpoint: str({ min: 1, max: 2048, pattern: /^((%[0-9A-Fa-f]{2}|[-()_.!~*';/?:@&=+$,A-Za-z0-9])+)([).!';/?:,])?$/ }),
+        HttpMethod: str({ enum: ['GET', 'POST', 'PUT'] }),
+        OAuthHttpParameters: connectionHttpParameters,
+      },
+      required ? ['ClientParameters', 'AuthorizationEndpoint', 'HttpMethod'] : [],
+    ),
+    InvocationHttpParameters: connectionHttpParameters,
+    ConnectivityParameters: any,
+  });
+const apiDestinationName = str({ min: 1, max: 64, pattern: /^[\.\-_A-Za-z0-9]+$/ });
+const connectionArn = str({ min: 1, max: 1600, pattern: /^arn:aws([a-z]|\-)*:events:([a-z]|\d|\-)*:([0-9]{12})?:connection\/[\.\-_A-Za-z0-9]+\/[\-A-Za-z0-9]+$/ });
+const invocationEndpoint = str({ min: 1, max: 2048, pattern: /^((%[0-9A-Fa-f]{2}|[-()_.!~*';/?:@&=+$,A-Za-z0-9])+)([).!';/?:,])?$/ });
+const httpMethod = str({ enum: ['POST', 'GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'DELETE'] });
+
 export const eventsShapes: Readonly<Record<string, Shape>> = {
   CreateEventBus: struct(
     {
@@ -156,5 +183,28 @@ export const eventsShapes: Readonly<Record<string, Shape>> = {
   DescribeReplay: struct({ ReplayName: replayName }, ['ReplayName']),
   CancelReplay: struct({ ReplayName: replayName }, ['ReplayName']),
   ListReplays: struct({ NamePrefix: replayName, State: replayState, EventSourceArn: archiveArnShape, NextToken: nextToken, Limit: limit }),
+  CreateConnection: struct(
+    { Name: connectionName, Description: str({ max: 512 }), AuthorizationType: authType, AuthParameters: authParameters(true), InvocationConnectivityParameters: any, KmsKeyIdentifier: str({ max: 2048 }) },
+    ['Name', 'AuthorizationType', 'AuthParameters'],
+  ),
+  DescribeConnection: struct({ Name: connectionName }, ['Name']),
+  UpdateConnection: struct(
+    { Name: connectionName, Description: str({ max: 512 }), AuthorizationType: authType, AuthParameters: authParameters(false), InvocationConnectivityParameters: any, KmsKeyIdentifier: str({ max: 2048 }) },
+    ['Name'],
+  ),
+  DeleteConnection: struct({ Name: connectionName }, ['Name']),
+  DeauthorizeConnection: struct({ Name: connectionName }, ['Name']),
+  ListConnections: struct({ NamePrefix: connectionName, ConnectionState: connectionState, NextToken: nextToken, Limit: limit }),
+  CreateApiDestination: struct(
+    { Name: apiDestinationName, Description: str({ max: 512 }), ConnectionArn: connectionArn, InvocationEndpoint: invocationEndpoint, HttpMethod: httpMethod, InvocationRateLimitPerSecond: int(1) },
+    ['Name', 'ConnectionArn', 'InvocationEndpoint', 'HttpMethod'],
+  ),
+  DescribeApiDestination: struct({ Name: apiDestinationName }, ['Name']),
+  UpdateApiDestination: struct(
+    { Name: apiDestinationName, Description: str({ max: 512 }), ConnectionArn: connectionArn, InvocationEndpoint: invocationEndpoint, HttpMethod: httpMethod, InvocationRateLimitPerSecond: int(1) },
+    ['Name'],
+  ),
+  DeleteApiDestination: struct({ Name: apiDestinationName }, ['Name']),
+  ListApiDestinations: struct({ NamePrefix: apiDestinationName, ConnectionArn: connectionArn, NextToken: nextToken, Limit: limit }),
   RemovePermission: struct({ StatementId: str({ min: 1, max: 64, pattern: /^[a-zA-Z0-9-_]+$/ }), RemoveAllPermissions: bool, EventBusName: nonPartnerBusName }),
 };
