@@ -1,7 +1,7 @@
 import type { DeliveryTarget } from '../core/events/model.js';
 import type { EventFeed } from '../core/events/event-feed.js';
 import { transformInput } from '../core/events/input-transform.js';
-import { decideRetry, retryLimits, tooOld } from '../core/events/retry-policy.js';
+import { decideRetry, retryLimits, tooOld, type RetryDecision } from '../core/events/retry-policy.js';
 import { parseArn } from '../core/shared/arn.js';
 import type { Clock } from '../core/shared/clock.js';
 import type { Random } from '../core/shared/random.js';
@@ -154,11 +154,14 @@ export class DeliveryWorker {
       const result = await this.call(d, target, attempts, expired);
       const now = (at = this.o.clock.now());
       if (result.ok) outcome = { id: d.id, status: 'delivered', attempts };
-      else if (!result.retriable) {
+      else if (result.deferUntil !== undefined) {
+        // Waiting for its turn (a rate limit): not an attempt, not subject to the retry limits.
+        outcome = { id: d.id, status: 'retry', attempts: d.attempts, dueAt: result.deferUntil, error: `${result.code}: ${result.message}` };
+      } else if (!result.retriable) {
         outcome = { id: d.id, status: 'failed', attempts, error: `${result.code}: ${result.message}` };
         letter = { code: result.code, message: result.message, retryAttempts: attempts - 1 };
       } else {
-        const decision = decideRetry(attempts, d.ingestedAt, now, limits, this.o.random);
+        const decision = withRetryAfter(decideRetry(attempts, d.ingestedAt, now, limits, this.o.random), result.retryAfterMs, now, d.ingestedAt, limits.maxEventAgeMs);
         if ('retryAt' in decision) outcome = { id: d.id, status: 'retry', attempts, dueAt: decision.retryAt, error: `${result.code}: ${result.message}` };
         else {
           outcome = { id: d.id, status: 'failed', attempts, error: `EXHAUSTED ${decision.exhausted} after ${result.code}: ${result.message}` };
@@ -244,4 +247,15 @@ export class DeliveryWorker {
       return failure(true, 'INTERNAL_ERROR', (err as Error).message);
     }
   }
+}
+
+/**
+ * "EventBridge chooses the more conservative value between the defined retry policy and the
+ * Retry-After header" (eb-api-destinations): the later of the two times, unless that is past the
+ * event's maximum age.
+ */
+function withRetryAfter(decision: RetryDecision, retryAfterMs: number | undefined, now: number, ingestedAt: number, maxAgeMs: number): RetryDecision {
+  if (retryAfterMs === undefined || !('retryAt' in decision)) return decision;
+  const at = Math.max(decision.retryAt, now + retryAfterMs);
+  return at - ingestedAt > maxAgeMs ? { exhausted: 'MaximumEventAgeInSeconds' } : { retryAt: at };
 }

@@ -22,7 +22,16 @@ export interface DeliveryRequest {
 
 export type DeliveryResult =
   | { readonly ok: true }
-  | { readonly ok: false; readonly retriable: boolean; readonly code: string; readonly message: string };
+  | {
+      readonly ok: false;
+      readonly retriable: boolean;
+      readonly code: string;
+      readonly message: string;
+      /** The target asked for at least this long before the next attempt (an HTTP Retry-After). */
+      readonly retryAfterMs?: number;
+      /** Not attempted: try again at this time without counting an attempt (a rate limit's turn). */
+      readonly deferUntil?: number;
+    };
 
 export interface Transport {
   deliver(request: DeliveryRequest): Promise<DeliveryResult>;

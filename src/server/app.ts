@@ -7,6 +7,8 @@ import { systemClock, type Clock } from '../core/shared/clock.js';
 import { cryptoRandom, type Random } from '../core/shared/random.js';
 import { DeliveryWorker } from '../delivery/delivery-worker.js';
 import { TransportRegistry } from '../delivery/transport.js';
+import { ApiDestinationTransport } from '../delivery/transports/api-destination/api-destination-transport.js';
+import { OAuthTokenFetcher } from '../delivery/transports/api-destination/oauth-token-fetcher.js';
 import { ArchiveTransport } from '../delivery/transports/archive-transport.js';
 import { EventBusTransport } from '../delivery/transports/event-bus-transport.js';
 import { EventsTransport } from '../delivery/transports/events-transport.js';
@@ -110,6 +112,9 @@ export async function startApp(options: AppOptions): Promise<App> {
       options: ec2Options({ durations: config.amiDurations }),
       onSinkError: (e) => log(`ec2: event sink refused an event (kept, retried): ${String(e)}`),
     });
+    // OAuth connections fetch their tokens over HTTP (delivery's side of the core port).
+    events.connections.fetcher = new OAuthTokenFetcher(clock);
+    for (const c of events.connections.docs.values()) if (c.state === 'AUTHORIZING') void events.connections.authorize(c.arn);
     const registry = new ServiceRegistry();
     registerServices(registry, { events, ec2, log });
     // Metrics and Lambda (issue 6): see metrics-module.ts and lambda-module.ts.
@@ -137,6 +142,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     transports.register('events', new EventsTransport({
       'event-bus': new EventBusTransport(events.ingestion),
       archive: new ArchiveTransport(events.archives),
+      'api-destination': new ApiDestinationTransport(events.apiDestinations, events.connections, clock),
     }));
     transports.register('lambda', lambda.transport);
     for (const [service, t] of Object.entries(notifications.transports)) transports.register(service, t);

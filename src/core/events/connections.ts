@@ -185,6 +185,11 @@ export class EventConnections {
     return token;
   }
 
+  /** After a 401/407: the next call fetches a fresh token. */
+  forgetToken(arn: string): void {
+    this.tokens.delete(arn);
+  }
+
   /** The first token of an OAuth connection: AUTHORIZED, or DEAUTHORIZED with the endpoint's answer. */
   async authorize(arn: string): Promise<void> {
     let change: Partial<ConnectionDoc>;
