@@ -41,6 +41,8 @@ export interface AppOptions {
   readonly log?: (message: string) => void;
   /** Extra transports by target service (tests and benchmarks register controllable ones). */
   readonly transports?: Readonly<Record<string, import('../delivery/transport.js').Transport>>;
+  /** Replay pacing (benchmarks compare settings): archived events per step, least pause, duty cycle. */
+  readonly replayPacing?: { readonly batchSize?: number; readonly pauseMs?: number; readonly idleRatio?: number };
   /** Scheduler tick, ms (default 1000); 0 disables the timer (tests call fireDue themselves). */
   readonly schedulerIntervalMs?: number;
 }
@@ -94,6 +96,9 @@ export async function startApp(options: AppOptions): Promise<App> {
     const events = await EventsService.open({
       store, clock, random, organizations: config.organizations, archiveStore,
       onReplayError: (e) => log(`replay: ${String(e)}`),
+      ...(options.replayPacing?.batchSize !== undefined && { replayBatchSize: options.replayPacing.batchSize }),
+      ...(options.replayPacing?.pauseMs !== undefined && { replayPauseMs: options.replayPacing.pauseMs }),
+      ...(options.replayPacing?.idleRatio !== undefined && { replayIdleRatio: options.replayPacing.idleRatio }),
     });
     // EC2 keeps its own tables in the same file, through its own connection (its port is
     // synchronous-per-call and serialises its writes); in memory it has its own store.

@@ -30,6 +30,7 @@ export interface EventsServiceOptions {
   /** Replay pacing (tests and benchmarks tune it). */
   readonly replayBatchSize?: number;
   readonly replayPauseMs?: number;
+  readonly replayIdleRatio?: number;
   readonly onReplayError?: (err: unknown) => void;
 }
 
@@ -70,6 +71,7 @@ export class EventsService {
       state, replays, archives, archived, ingestion: this.ingestion, clock,
       ...(options.replayBatchSize !== undefined && { batchSize: options.replayBatchSize }),
       ...(options.replayPauseMs !== undefined && { pauseMs: options.replayPauseMs }),
+      ...(options.replayIdleRatio !== undefined && { idleRatio: options.replayIdleRatio }),
       ...(options.onReplayError && { onError: options.onReplayError }),
     });
   }

@@ -15,8 +15,13 @@ export interface ReplayRunnerOptions {
   readonly clock: Clock;
   /** Archived events put back per replay per step. */
   readonly batchSize?: number;
-  /** Pause between steps, ms: live PutEvents gets the event loop and the store in between. */
+  /** Least pause between steps, ms: live PutEvents gets the event loop and the store in between. */
   readonly pauseMs?: number;
+  /**
+   * Pause after a step as a multiple of the time the step took (a duty cycle): with 1 (default), a replay
+   * takes at most half of the process's time however fast or slow the machine is.
+   */
+  readonly idleRatio?: number;
   readonly onError?: (err: unknown) => void;
 }
 
@@ -31,6 +36,7 @@ export interface ReplayRunnerOptions {
 export class ReplayRunner {
   private readonly batchSize: number;
   private readonly pauseMs: number;
+  private readonly idleRatio: number;
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = true;
@@ -38,6 +44,7 @@ export class ReplayRunner {
   constructor(private readonly o: ReplayRunnerOptions) {
     this.batchSize = o.batchSize ?? 100;
     this.pauseMs = o.pauseMs ?? 2;
+    this.idleRatio = o.idleRatio ?? 1;
   }
 
   start(): void {
@@ -69,6 +76,7 @@ export class ReplayRunner {
   private async loop(): Promise<void> {
     while (!this.stopped) {
       let more: boolean;
+      const began = performance.now();
       try {
         more = await this.step();
       } catch (err) {
@@ -76,7 +84,8 @@ export class ReplayRunner {
         more = true;
       }
       if (!more) return;
-      await new Promise((resolve) => setTimeout(resolve, this.pauseMs));
+      const pause = Math.max(this.pauseMs, (performance.now() - began) * this.idleRatio);
+      await new Promise((resolve) => setTimeout(resolve, pause));
     }
   }
 

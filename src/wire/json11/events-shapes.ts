@@ -39,7 +39,11 @@ const target = struct(
     EcsParameters: any,
     BatchParameters: any,
     SqsParameters: any,
-    HttpParameters: any,
+    HttpParameters: struct({
+      PathParameterValues: list(str({ pattern: /^(?!\s*$).+$/ })),
+      HeaderParameters: map(str({ max: 512, pattern: /^[!#$%&'*+-.^_`|~0-9a-zA-Z]+$/ }), str({ max: 512 })),
+      QueryStringParameters: map(str({ max: 512 }), str({ max: 512 })),
+    }),
     RedshiftDataParameters: any,
     SageMakerPipelineParameters: any,
     AppSyncParameters: any,
