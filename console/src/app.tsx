@@ -4,6 +4,7 @@ import { describeBus } from './api/eventbridge.js';
 import { regions, updateSession, useSession } from './api/session.js';
 import { Login } from './components/login.js';
 import { AmisPage } from './pages/amis-page.js';
+import { ApiDestinationsPage } from './pages/api-destinations-page.js';
 import { BusesPage } from './pages/buses-page.js';
 import { DashboardPage } from './pages/dashboard-page.js';
 import { EventsPage } from './pages/events-page.js';
@@ -19,6 +20,7 @@ import { RuleWizard } from './wizard/rule-wizard.js';
 const pages = [
   { id: 'rules', title: 'Rules' },
   { id: 'buses', title: 'Event buses' },
+  { id: 'api-destinations', title: 'API destinations' },
   { id: 'events', title: 'Events' },
   { id: 'amis', title: 'AMIs' },
   { id: 'sns', title: 'SNS topics' },
@@ -104,6 +106,8 @@ function page(route: string[]) {
       return <RulesPage bus={route[1]} />;
     case 'buses':
       return <BusesPage />;
+    case 'api-destinations':
+      return <ApiDestinationsPage />;
     case 'events':
       return <EventsPage />;
     case 'amis':
