@@ -35,6 +35,7 @@ interface StreamedDelivery {
   readonly status: string;
   readonly attempts: number;
   readonly error?: string;
+  readonly detail?: string;
 }
 
 /**
@@ -133,5 +134,5 @@ export function eventLine(s: Style, e: StreamedEvent): string {
 
 function deliveryLine(s: Style, d: StreamedDelivery): string {
   const status = d.status === 'delivered' ? s.green(d.status) : d.status === 'failed' ? s.red(d.status) : s.yellow(d.status);
-  return `  ${s.dim('└')} ${busName(d.ruleArn)}/${d.targetId} ${status} after ${d.attempts} attempt${d.attempts === 1 ? '' : 's'}${d.error ? ` ${s.dim(d.error)}` : ''}`;
+  return `  ${s.dim('└')} ${busName(d.ruleArn)}/${d.targetId} ${status} after ${d.attempts} attempt${d.attempts === 1 ? '' : 's'}${d.error ? ` ${s.dim(d.error)}` : ''}${d.detail ? ` ${s.dim(d.detail)}` : ''}`;
 }

@@ -146,6 +146,7 @@ export class DeliveryWorker {
     let outcome: DeliveryOutcome;
     let letter: Omit<DeadLetter, 'target' | 'event'> | null = null;
     let at = claimedAt;
+    let detail: string | undefined;
     if (tooOld(d.ingestedAt, claimedAt, limits)) {
       const message = 'the event is older than the retry policy allows';
       outcome = { id: d.id, status: 'failed', attempts: d.attempts, error: `EXHAUSTED MaximumEventAgeInSeconds: ${message}` };
@@ -153,8 +154,10 @@ export class DeliveryWorker {
     } else {
       const result = await this.call(d, target, attempts, expired);
       const now = (at = this.o.clock.now());
-      if (result.ok) outcome = { id: d.id, status: 'delivered', attempts };
-      else if (result.deferUntil !== undefined) {
+      if (result.ok) {
+        outcome = { id: d.id, status: 'delivered', attempts };
+        detail = result.detail;
+      } else if (result.deferUntil !== undefined) {
         // Waiting for its turn (a rate limit): not an attempt, not subject to the retry limits.
         outcome = { id: d.id, status: 'retry', attempts: d.attempts, dueAt: result.deferUntil, error: `${result.code}: ${result.message}` };
       } else if (!result.retriable) {
@@ -184,6 +187,7 @@ export class DeliveryWorker {
       status: outcome.status,
       attempts: outcome.attempts,
       ...('error' in outcome && { error: outcome.error }),
+      ...(detail !== undefined && { detail }),
       at,
     });
     return outcome;

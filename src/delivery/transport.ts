@@ -21,7 +21,11 @@ export interface DeliveryRequest {
 }
 
 export type DeliveryResult =
-  | { readonly ok: true }
+  | {
+      readonly ok: true;
+      /** What the target answered, when it says more than "ok" (an API destination's HTTP status). */
+      readonly detail?: string;
+    }
   | {
       readonly ok: false;
       readonly retriable: boolean;

@@ -1,7 +1,7 @@
 import type { EventApiDestinations } from '../../../core/events/api-destinations.js';
 import type { EventConnections } from '../../../core/events/connections.js';
 import type { Clock } from '../../../core/shared/clock.js';
-import { delivered, failure, type DeliveryRequest, type DeliveryResult, type Transport } from '../../transport.js';
+import { failure, type DeliveryRequest, type DeliveryResult, type Transport } from '../../transport.js';
 import { buildRequest } from './http-request.js';
 import { RateLimiter } from './rate-limiter.js';
 
@@ -75,7 +75,7 @@ export class ApiDestinationTransport implements Transport {
 
   private outcome(res: Response, oauth: boolean, connectionArn: string): DeliveryResult {
     const kind = classify(res.status);
-    if (kind === 'ok') return delivered;
+    if (kind === 'ok') return { ok: true, detail: `HTTP ${res.status}` };
     const message = `The API destination endpoint answered HTTP ${res.status}.`;
     const code = `HTTP_${res.status}`;
     if (kind === 'fail') return failure(false, code, message);
