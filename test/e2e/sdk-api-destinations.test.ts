@@ -19,6 +19,7 @@ import {
   UpdateConnectionCommand,
   type EventBridgeClient,
 } from '@aws-sdk/client-eventbridge';
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { App } from '../../src/server/app.js';
 import { sdkClient, startTestServer } from './helpers.js';
 
@@ -119,7 +120,7 @@ test('Basic connection: auth header, HttpParameters static and from the event, s
   for (const secret of ['hunter2', 'sekrit-header']) assert.ok(!text.includes(secret), `${secret} not in the history`);
 });
 
-test('API key connection; 4xx is not retried, 5xx and 429 are (Retry-After honoured); the history shows each HTTP status', { timeout: 30_000 }, async () => {
+test('API key connection; 5xx and 429 are retried (Retry-After honoured), 4xx is not and goes to the DLQ; each HTTP status is shown', { timeout: 30_000 }, async () => {
   const c = await eb.send(new CreateConnectionCommand({ Name: 'key', AuthorizationType: 'API_KEY', AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: 'x-api-key', ApiKeyValue: 'k-123' } } }));
   const a = await eb.send(new CreateApiDestinationCommand({ Name: 'flaky', ConnectionArn: c.ConnectionArn, InvocationEndpoint: `${base}/flaky`, HttpMethod: 'PUT' }));
   await rule('to-flaky', 'flaky', a.ApiDestinationArn!, { RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 60 } });
@@ -142,12 +143,26 @@ test('API key connection; 4xx is not retried, 5xx and 429 are (Retry-After honou
     'delivered HTTP 200',
   ], 'the live stream shows each HTTP status');
 
+  // A 400 is not retried: the event goes to the target's DLQ at once, with AWS's attributes.
+  const sqs = new SQSClient({ endpoint: app.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'hook-dlq' }));
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+  await eb.send(new PutTargetsCommand({ Rule: 'to-flaky', Targets: [{ Id: 'hook', Arn: a.ApiDestinationArn, RetryPolicy: { MaximumRetryAttempts: 3 }, DeadLetterConfig: { Arn: Attributes!.QueueArn } }] }));
   answer = () => ({ status: 400 });
   const n = hits.length;
   await put({ kind: 'flaky' });
-  await until('failed at once', async () => (await history()).includes('HTTP_400'));
-  await new Promise((r) => setTimeout(r, 1500));
+  const got = await (async () => {
+    for (let i = 0; i < 50; i++) {
+      const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MessageAttributeNames: ['All'], WaitTimeSeconds: 1 }));
+      if (r.Messages?.length) return r.Messages[0]!;
+    }
+    return assert.fail('nothing in the DLQ');
+  })();
+  assert.equal(got.MessageAttributes!.ERROR_CODE!.StringValue, 'HTTP_400');
+  assert.equal(got.MessageAttributes!.RETRY_ATTEMPTS!.StringValue, '0');
+  assert.equal(JSON.parse(got.Body!).detail.kind, 'flaky');
   assert.equal(hits.length, n + 1, '400 is not retried');
+  sqs.destroy();
   answer = () => ({ status: 200 });
 });
 
