@@ -98,6 +98,10 @@ test('Basic connection: auth header, HttpParameters static and from the event, s
   assert.match(d.SecretArn!, /^arn:aws:secretsmanager:us-east-1:000000000000:secret:events!connection\/basic\//);
   await assert.rejects(eb.send(new DescribeConnectionCommand({ Name: 'nope' })), { name: 'ResourceNotFoundException', message: "Failed to describe the connection(s). Connection 'nope' does not exist." });
 
+  await assert.rejects(eb.send(new CreateApiDestinationCommand({ Name: 'bad', ConnectionArn: c.ConnectionArn, InvocationEndpoint: 'ftp://x/y', HttpMethod: 'POST' })), {
+    name: 'ValidationException',
+    message: "Failed to create the api-destination(s). Parameter InvocationEndpoint is not valid. Reason: Endpoint 'ftp://x/y' is invalid, please provide a valid HTTPS endpoint URL.",
+  });
   const a = await eb.send(new CreateApiDestinationCommand({ Name: 'hook', ConnectionArn: c.ConnectionArn, InvocationEndpoint: `${base}/images/*/events`, HttpMethod: 'POST' }));
   assert.equal(a.ApiDestinationState, 'ACTIVE');
   const described = await eb.send(new DescribeApiDestinationCommand({ Name: 'hook' }));
@@ -220,5 +224,8 @@ test('InvocationRateLimitPerSecond: excess events wait for their turn, none is d
   assert.ok((await eb.send(new ListConnectionsCommand({}))).Connections!.some((x) => x.Name === 'slow' && x.AuthorizationType === 'API_KEY'));
   await eb.send(new DeleteApiDestinationCommand({ Name: 'slow' }));
   await eb.send(new DeleteConnectionCommand({ Name: 'slow' }));
-  await assert.rejects(eb.send(new DescribeApiDestinationCommand({ Name: 'slow' })), { name: 'ResourceNotFoundException' });
+  await assert.rejects(eb.send(new DescribeApiDestinationCommand({ Name: 'slow' })), {
+    name: 'ResourceNotFoundException',
+    message: "Failed to describe the api-destination(s). An api-destination 'slow' does not exist.",
+  });
 });

@@ -115,6 +115,10 @@ test('a replay re-delivers archived AMI events to a rule created after they arri
     eb.send(new StartReplayCommand({ ReplayName: 'r0', EventSourceArn: archiveArn, EventStartTime: t0, EventEndTime: end, Destination: { Arn: busArn('orders') } })),
     'ValidationException', /^Parameter Destination\.Arn is not valid\. Reason: Cross event bus replay is not permitted\.$/,
   );
+  await rejects(
+    eb.send(new StartReplayCommand({ ReplayName: 'r0', EventSourceArn: `${archiveArn}-nope`, EventStartTime: t0, EventEndTime: end, Destination: { Arn: busArn('default') } })),
+    'ValidationException', /^Parameter EventSourceArn is not valid\. Reason: Archive ami-events-nope does not exist\.$/,
+  );
   const started = await eb.send(new StartReplayCommand({
     ReplayName: 'fix-1', EventSourceArn: archiveArn, EventStartTime: t0, EventEndTime: end,
     Destination: { Arn: busArn('default'), FilterArns: [`arn:aws:events:us-east-1:${ACCOUNT}:rule/ami-available`] },

@@ -23,7 +23,10 @@ import { DocCollection } from './doc-collection.js';
 import type { EventsState } from './events-state.js';
 import { paginate } from './paging.js';
 
-const notFound = (name: string) => new ServiceError('ResourceNotFoundException', `Failed to describe the api-destination(s). An api-destination '${name}' does not exist.`);
+/** AWS's texts name the action: "Failed to describe the api-destination(s). …", "Failed to create …". */
+type Action = 'create' | 'describe' | 'update' | 'delete';
+const notFound = (action: Action, name: string) =>
+  new ServiceError('ResourceNotFoundException', `Failed to ${action} the api-destination(s). An api-destination '${name}' does not exist.`);
 
 /**
  * CreateApiDestination … ListApiDestinations: an HTTP endpoint, its method, the connection that
@@ -48,7 +51,7 @@ export class EventApiDestinations {
       const name = input.Name!;
       if (this.byName(ctx, name)) throw new ServiceError('ResourceAlreadyExistsException', `An api-destination ${name} already exists.`);
       this.requireConnection(ctx, input.ConnectionArn!);
-      checkEndpoint(input.InvocationEndpoint!);
+      checkEndpoint('create', input.InvocationEndpoint!);
       const now = this.clock.now();
       const doc: ApiDestinationDoc = {
         name,
@@ -69,7 +72,7 @@ export class EventApiDestinations {
   }
 
   async describeApiDestination(ctx: RequestContext, input: DescribeApiDestinationRequest): Promise<DescribeApiDestinationResponse> {
-    const doc = this.require(ctx, input.Name!);
+    const doc = this.require(ctx, input.Name!, 'describe');
     return {
       ...toApi(doc),
       ...(doc.description !== undefined && { Description: doc.description }),
@@ -78,9 +81,9 @@ export class EventApiDestinations {
 
   updateApiDestination(ctx: RequestContext, input: UpdateApiDestinationRequest): Promise<UpdateApiDestinationResponse> {
     return this.state.exclusive(async () => {
-      const doc = this.require(ctx, input.Name!);
+      const doc = this.require(ctx, input.Name!, 'update');
       if (input.ConnectionArn !== undefined) this.requireConnection(ctx, input.ConnectionArn);
-      if (input.InvocationEndpoint !== undefined) checkEndpoint(input.InvocationEndpoint);
+      if (input.InvocationEndpoint !== undefined) checkEndpoint('update', input.InvocationEndpoint);
       const next: ApiDestinationDoc = {
         ...doc,
         modifiedAt: this.clock.now(),
@@ -97,7 +100,7 @@ export class EventApiDestinations {
 
   deleteApiDestination(ctx: RequestContext, input: DeleteApiDestinationRequest): Promise<DeleteApiDestinationResponse> {
     return this.state.exclusive(async () => {
-      await this.docs.delete(this.require(ctx, input.Name!));
+      await this.docs.delete(this.require(ctx, input.Name!, 'delete'));
       return {};
     });
   }
@@ -113,9 +116,9 @@ export class EventApiDestinations {
     return { ApiDestinations: page.items.map(toApi), ...(page.nextToken && { NextToken: page.nextToken }) };
   }
 
-  private require(ctx: RequestContext, name: string): ApiDestinationDoc {
+  private require(ctx: RequestContext, name: string, action: Action): ApiDestinationDoc {
     const doc = this.byName(ctx, name);
-    if (!doc) throw notFound(name);
+    if (!doc) throw notFound(action, name);
     return doc;
   }
 
@@ -132,11 +135,13 @@ export class EventApiDestinations {
 }
 
 /**
- * AWS accepts only HTTPS endpoints on public names; amiwatch also accepts http:// (a webhook on
- * this machine or the local network is what a self-hosted setup sends to). A `*` in the path is
- * filled from the target's HttpParameters.PathParameterValues.
+ * AWS accepts only HTTPS endpoints on public names ("Failed to create the api-destination(s).
+ * Parameter InvocationEndpoint is not valid. Reason: Endpoint '…' is invalid, please provide a
+ * valid HTTPS endpoint URL.", recorded from CloudFormation); amiwatch also accepts http:// (a
+ * webhook on this machine or the local network is what a self-hosted setup sends to). A `*` in
+ * the path is filled from the target's HttpParameters.PathParameterValues.
  */
-function checkEndpoint(endpoint: string): void {
+function checkEndpoint(action: Action, endpoint: string): void {
   let ok = false;
   try {
     const url = new URL(endpoint.replaceAll('*', 'x'));
@@ -144,7 +149,12 @@ function checkEndpoint(endpoint: string): void {
   } catch {
     ok = false;
   }
-  if (!ok) throw new ServiceError('ValidationException', `Parameter InvocationEndpoint is not valid. Reason: ${endpoint} is not an http(s) URL.`);
+  if (!ok) {
+    throw new ServiceError(
+      'ValidationException',
+      `Failed to ${action} the api-destination(s). Parameter InvocationEndpoint is not valid. Reason: Endpoint '${endpoint}' is invalid, please provide a valid HTTPS endpoint URL.`,
+    );
+  }
 }
 
 const toApi = (d: ApiDestinationDoc): ApiDestination => ({

@@ -47,7 +47,10 @@ export interface TokenFetcher {
 /** "EventBridge refreshes OAuth tokens … proactively … if the token expires within 60 seconds" (eb-target-connection-auth). */
 export const REFRESH_BEFORE_MS = 60_000;
 
-const notFound = (name: string) => new ServiceError('ResourceNotFoundException', `Failed to describe the connection(s). Connection '${name}' does not exist.`);
+/** AWS's text (as recorded by LocalStack) names the action: "Failed to describe the connection(s). …". */
+type Action = 'describe' | 'update' | 'delete' | 'deauthorize';
+const notFound = (action: Action, name: string) =>
+  new ServiceError('ResourceNotFoundException', `Failed to ${action} the connection(s). Connection '${name}' does not exist.`);
 
 /**
  * CreateConnection … DeauthorizeConnection. Basic and API-key connections are AUTHORIZED at
@@ -97,7 +100,7 @@ export class EventConnections {
   }
 
   async describeConnection(ctx: RequestContext, input: DescribeConnectionRequest): Promise<DescribeConnectionResponse> {
-    const doc = this.require(ctx, input.Name!);
+    const doc = this.require(ctx, input.Name!, 'describe');
     return {
       ...summary(doc),
       ...(doc.description !== undefined && { Description: doc.description }),
@@ -120,7 +123,7 @@ export class EventConnections {
 
   updateConnection(ctx: RequestContext, input: UpdateConnectionRequest): Promise<UpdateConnectionResponse> {
     return this.state.exclusive(async () => {
-      const doc = this.require(ctx, input.Name!);
+      const doc = this.require(ctx, input.Name!, 'update');
       const type = (input.AuthorizationType as AuthorizationType | undefined) ?? doc.authorizationType;
       // Given members replace the stored ones; the rest (secrets included) are kept.
       const auth = merge(this.secrets.get(doc.arn)?.auth ?? {}, (input.AuthParameters ?? {}) as CreateConnectionAuthRequestParameters);
@@ -142,7 +145,7 @@ export class EventConnections {
 
   deleteConnection(ctx: RequestContext, input: DeleteConnectionRequest): Promise<DeleteConnectionResponse> {
     return this.state.exclusive(async () => {
-      const doc = this.require(ctx, input.Name!);
+      const doc = this.require(ctx, input.Name!, 'delete');
       await this.docs.delete(doc);
       const secret = this.secrets.get(doc.arn);
       if (secret) await this.secrets.delete(secret);
@@ -154,7 +157,7 @@ export class EventConnections {
   /** "Removes all authorization parameters from the connection" (API_DeauthorizeConnection): the secrets go. */
   deauthorizeConnection(ctx: RequestContext, input: DeauthorizeConnectionRequest): Promise<DeauthorizeConnectionResponse> {
     return this.state.exclusive(async () => {
-      const doc = this.require(ctx, input.Name!);
+      const doc = this.require(ctx, input.Name!, 'deauthorize');
       const next: ConnectionDoc = { ...doc, state: 'DEAUTHORIZED', stateReason: 'The connection was deauthorized.', modifiedAt: this.clock.now() };
       await this.save(next, { arn: doc.arn, auth: {} });
       this.tokens.delete(doc.arn);
@@ -205,9 +208,9 @@ export class EventConnections {
     });
   }
 
-  require(ctx: RequestContext, name: string): ConnectionDoc {
+  require(ctx: RequestContext, name: string, action: Action = 'describe'): ConnectionDoc {
     const doc = this.byName(ctx, name);
-    if (!doc) throw notFound(name);
+    if (!doc) throw notFound(action, name);
     return doc;
   }
 

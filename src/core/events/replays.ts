@@ -50,7 +50,7 @@ export class EventReplays {
       if (this.docs.get(arn)) throw new ServiceError('ResourceAlreadyExistsException', `Replay ${name} already exists.`);
       const archive = this.archives.docs.get(input.EventSourceArn!);
       if (!archive || archive.account !== ctx.accountId || archive.region !== ctx.region) {
-        throw new ServiceError('ResourceNotFoundException', `Archive ${archiveName(input.EventSourceArn!)} does not exist.`);
+        throw invalid('EventSourceArn', `Archive ${archiveName(input.EventSourceArn!)} does not exist.`);
       }
       const start = input.EventStartTime!.getTime();
       const end = input.EventEndTime!.getTime();
@@ -122,13 +122,13 @@ export class EventReplays {
     return doc;
   }
 
-  /** FilterArns name rules of the destination bus (amiwatch's text when one does not exist). */
+  /** FilterArns name rules of the destination bus (the text is other emulators'; AWS's is not recorded). */
   private checkFilters(busArn: string, account: string, region: string, filters: readonly string[] | undefined): void {
     if (!filters) return;
     const bus = this.state.bus(account, region, busArn.slice(busArn.indexOf(':event-bus/') + 11));
     for (const arn of filters) {
       const found = bus && [...bus.rules.values()].some((r) => r.doc.arn === arn);
-      if (!found) throw invalid('Destination.FilterArns', `Rule ${arn} does not exist on the destination event bus.`);
+      if (!found) throw invalid('Destination.FilterArns', 'Rule must be on the destination event bus.');
     }
   }
 }
