@@ -5,6 +5,7 @@ import { regions, updateSession, useSession } from './api/session.js';
 import { Login } from './components/login.js';
 import { AmisPage } from './pages/amis-page.js';
 import { ApiDestinationsPage } from './pages/api-destinations-page.js';
+import { ArchivesPage } from './pages/archives-page.js';
 import { BusesPage } from './pages/buses-page.js';
 import { DashboardPage } from './pages/dashboard-page.js';
 import { EventsPage } from './pages/events-page.js';
@@ -21,6 +22,7 @@ const pages = [
   { id: 'rules', title: 'Rules' },
   { id: 'buses', title: 'Event buses' },
   { id: 'api-destinations', title: 'API destinations' },
+  { id: 'archives', title: 'Archives and replays' },
   { id: 'events', title: 'Events' },
   { id: 'amis', title: 'AMIs' },
   { id: 'sns', title: 'SNS topics' },
@@ -108,6 +110,8 @@ function page(route: string[]) {
       return <BusesPage />;
     case 'api-destinations':
       return <ApiDestinationsPage />;
+    case 'archives':
+      return <ArchivesPage />;
     case 'events':
       return <EventsPage />;
     case 'amis':

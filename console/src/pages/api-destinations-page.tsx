@@ -137,7 +137,7 @@ function DestinationsPanel({ connections, destinations, run }: { connections: Co
         </div>
         <label class="field">
           <span>Connection</span>
-          <select aria-label="Connection" value={f.connection} onChange={(e) => setF({ ...f, connection: (e.target as HTMLSelectElement).value })}>
+          <select aria-label="Connection" value={f.connection || connections[0]?.ConnectionArn} onChange={(e) => setF({ ...f, connection: (e.target as HTMLSelectElement).value })}>
             {connections.map((c) => <option key={c.ConnectionArn} value={c.ConnectionArn}>{c.Name}</option>)}
           </select>
         </label>
