@@ -4,6 +4,7 @@ import { transformInput } from '../core/events/input-transform.js';
 import { decideRetry, retryLimits, tooOld, type RetryDecision } from '../core/events/retry-policy.js';
 import { parseArn } from '../core/shared/arn.js';
 import type { Clock } from '../core/shared/clock.js';
+import { Coalesced } from '../core/shared/coalesced.js';
 import type { Random } from '../core/shared/random.js';
 import type { ClaimedDelivery, DeliveryOutcome, Store } from '../storage/store.js';
 import type { DeadLetter, DeadLetterSink } from './dead-letter.js';
@@ -43,8 +44,7 @@ export class DeliveryWorker {
   private readonly batchSize: number;
   private readonly leaseMs: number;
   private readonly timeoutMs: number;
-  private running: Promise<void> | null = null;
-  private again = false;
+  private readonly job = new Coalesced(() => this.loop(), () => !this.stopped);
   private timer: NodeJS.Timeout | null = null;
   private stopped = true;
   private unsubscribe: (() => void) | null = null;
@@ -68,23 +68,12 @@ export class DeliveryWorker {
     this.stopped = true;
     this.unsubscribe?.();
     if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    await this.job.idle();
   }
 
   /** Runs a round soon (coalesced: at most one round runs at a time). */
   wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.loop().finally(() => {
-      this.running = null;
-      if (this.again) {
-        this.again = false;
-        this.wake();
-      }
-    });
+    this.job.wake();
   }
 
   private async loop(): Promise<void> {

@@ -1,4 +1,5 @@
 import { eventbridge } from './eventbridge.js';
+import { listAll } from './list-all.js';
 
 /** EventBridge connections and API destinations, as the console reads and writes them. */
 export type AuthType = 'BASIC' | 'API_KEY' | 'OAUTH_CLIENT_CREDENTIALS';
@@ -56,16 +57,6 @@ export function authParameters(f: ConnectionForm): object {
 export const createConnection = (f: ConnectionForm) =>
   eventbridge<{ ConnectionArn: string }>('CreateConnection', { Name: f.name, AuthorizationType: f.type, AuthParameters: authParameters(f) });
 
-async function all<T>(op: string, key: string): Promise<T[]> {
-  const out: T[] = [];
-  let token: string | undefined;
-  do {
-    const page = await eventbridge<Record<string, unknown> & { NextToken?: string }>(op, { Limit: 100, ...(token && { NextToken: token }) });
-    out.push(...((page[key] as T[] | undefined) ?? []));
-    token = page.NextToken;
-  } while (token);
-  return out;
-}
 
-export const listConnections = () => all<Connection>('ListConnections', 'Connections');
-export const listApiDestinations = () => all<ApiDestination>('ListApiDestinations', 'ApiDestinations');
+export const listConnections = () => listAll<Connection>('ListConnections', 'Connections');
+export const listApiDestinations = () => listAll<ApiDestination>('ListApiDestinations', 'ApiDestinations');

@@ -1,4 +1,4 @@
-import { eventbridge } from './eventbridge.js';
+import { listAll } from './list-all.js';
 
 /** EventBridge archives and replays, as the console reads and writes them. */
 export interface Archive {
@@ -22,19 +22,9 @@ export interface Replay {
   ReplayEndTime?: number;
 }
 
-async function all<T>(op: string, key: string): Promise<T[]> {
-  const out: T[] = [];
-  let token: string | undefined;
-  do {
-    const page = await eventbridge<Record<string, unknown> & { NextToken?: string }>(op, { Limit: 100, ...(token && { NextToken: token }) });
-    out.push(...((page[key] as T[] | undefined) ?? []));
-    token = page.NextToken;
-  } while (token);
-  return out;
-}
 
-export const listArchives = () => all<Archive>('ListArchives', 'Archives');
-export const listReplays = () => all<Replay>('ListReplays', 'Replays');
+export const listArchives = () => listAll<Archive>('ListArchives', 'Archives');
+export const listReplays = () => listAll<Replay>('ListReplays', 'Replays');
 
 /** The fraction of a replay's window done, from EventLastReplayedTime (0 before the first event). */
 export function replayProgress(r: Replay): number {

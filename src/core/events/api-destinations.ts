@@ -49,7 +49,7 @@ export class EventApiDestinations {
   createApiDestination(ctx: RequestContext, input: CreateApiDestinationRequest): Promise<CreateApiDestinationResponse> {
     return this.state.exclusive(async () => {
       const name = input.Name!;
-      if (this.byName(ctx, name)) throw new ServiceError('ResourceAlreadyExistsException', `An api-destination ${name} already exists.`);
+      if (this.docs.byName(ctx, name)) throw new ServiceError('ResourceAlreadyExistsException', `An api-destination ${name} already exists.`);
       this.requireConnection(ctx, input.ConnectionArn!);
       checkEndpoint('create', input.InvocationEndpoint!);
       const now = this.clock.now();
@@ -107,23 +107,17 @@ export class EventApiDestinations {
 
   async listApiDestinations(ctx: RequestContext, input: ListApiDestinationsRequest): Promise<ListApiDestinationsResponse> {
     const mine = this.docs
-      .values()
-      .filter((d) => d.account === ctx.accountId && d.region === ctx.region)
+      .of(ctx)
       .filter((d) => input.NamePrefix === undefined || d.name.startsWith(input.NamePrefix))
-      .filter((d) => input.ConnectionArn === undefined || d.connectionArn === input.ConnectionArn)
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      .filter((d) => input.ConnectionArn === undefined || d.connectionArn === input.ConnectionArn);
     const page = paginate(mine, (d) => d.name, input.Limit, input.NextToken);
     return { ApiDestinations: page.items.map(toApi), ...(page.nextToken && { NextToken: page.nextToken }) };
   }
 
   private require(ctx: RequestContext, name: string, action: Action): ApiDestinationDoc {
-    const doc = this.byName(ctx, name);
+    const doc = this.docs.byName(ctx, name);
     if (!doc) throw notFound(action, name);
     return doc;
-  }
-
-  private byName(ctx: RequestContext, name: string): ApiDestinationDoc | undefined {
-    return this.docs.values().find((d) => d.account === ctx.accountId && d.region === ctx.region && d.name === name);
   }
 
   private requireConnection(ctx: RequestContext, arn: string): void {

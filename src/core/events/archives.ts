@@ -118,12 +118,10 @@ export class EventArchives {
 
   async listArchives(ctx: RequestContext, input: ListArchivesRequest): Promise<ListArchivesResponse> {
     const mine = this.docs
-      .values()
-      .filter((d) => d.account === ctx.accountId && d.region === ctx.region)
+      .of(ctx)
       .filter((d) => input.NamePrefix === undefined || d.name.startsWith(input.NamePrefix))
       .filter((d) => input.EventSourceArn === undefined || d.busArn === input.EventSourceArn)
-      .filter((d) => input.State === undefined || input.State === 'ENABLED')
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      .filter(() => input.State === undefined || input.State === 'ENABLED');
     const page = paginate(mine, (d) => d.name, input.Limit, input.NextToken);
     const Archives = await Promise.all(page.items.map((d) => this.toApi(d)));
     return { Archives, ...(page.nextToken && { NextToken: page.nextToken }) };

@@ -29,7 +29,11 @@ export interface ConnectionDoc {
 
 /** The whole authorization as it was sent (secrets included). */
 export interface ConnectionSecretDoc {
+  /** The connection's ARN, name and owner. */
   readonly arn: string;
+  readonly name: string;
+  readonly account: string;
+  readonly region: string;
   readonly auth: CreateConnectionAuthRequestParameters;
 }
 

@@ -78,7 +78,7 @@ export class EventConnections {
   createConnection(ctx: RequestContext, input: CreateConnectionRequest): Promise<CreateConnectionResponse> {
     return this.state.exclusive(async () => {
       const name = input.Name!;
-      if (this.byName(ctx, name)) throw new ServiceError('ResourceAlreadyExistsException', `Connection ${name} already exists.`);
+      if (this.docs.byName(ctx, name)) throw new ServiceError('ResourceAlreadyExistsException', `Connection ${name} already exists.`);
       const type = input.AuthorizationType as AuthorizationType;
       const auth = input.AuthParameters!;
       checkAuth(type, auth);
@@ -93,7 +93,7 @@ export class EventConnections {
         ...(!oauth && { authorizedAt: now }),
         ...(input.Description !== undefined && { description: input.Description }),
       };
-      await this.save(doc, { arn, auth });
+      await this.save(doc, auth);
       if (oauth) void this.authorize(arn);
       return { ConnectionArn: arn, ConnectionState: doc.state, CreationTime: new Date(now), LastModifiedTime: new Date(now) };
     });
@@ -112,11 +112,9 @@ export class EventConnections {
 
   async listConnections(ctx: RequestContext, input: ListConnectionsRequest): Promise<ListConnectionsResponse> {
     const mine = this.docs
-      .values()
-      .filter((d) => d.account === ctx.accountId && d.region === ctx.region)
+      .of(ctx)
       .filter((d) => input.NamePrefix === undefined || d.name.startsWith(input.NamePrefix))
-      .filter((d) => input.ConnectionState === undefined || d.state === input.ConnectionState)
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      .filter((d) => input.ConnectionState === undefined || d.state === input.ConnectionState);
     const page = paginate(mine, (d) => d.name, input.Limit, input.NextToken);
     return { Connections: page.items.map(summary), ...(page.nextToken && { NextToken: page.nextToken }) };
   }
@@ -137,7 +135,7 @@ export class EventConnections {
         ...(input.Description !== undefined && { description: input.Description }),
       };
       this.tokens.delete(doc.arn);
-      await this.save(next, { arn: doc.arn, auth });
+      await this.save(next, auth);
       if (oauth) void this.authorize(doc.arn);
       return { ...stamps(next), ConnectionArn: doc.arn, ConnectionState: next.state };
     });
@@ -159,7 +157,7 @@ export class EventConnections {
     return this.state.exclusive(async () => {
       const doc = this.require(ctx, input.Name!, 'deauthorize');
       const next: ConnectionDoc = { ...doc, state: 'DEAUTHORIZED', stateReason: 'The connection was deauthorized.', modifiedAt: this.clock.now() };
-      await this.save(next, { arn: doc.arn, auth: {} });
+      await this.save(next, {});
       this.tokens.delete(doc.arn);
       return { ...stamps(doc), ConnectionArn: doc.arn, ConnectionState: 'DEAUTHORIZING' };
     });
@@ -209,16 +207,13 @@ export class EventConnections {
   }
 
   require(ctx: RequestContext, name: string, action: Action = 'describe'): ConnectionDoc {
-    const doc = this.byName(ctx, name);
+    const doc = this.docs.byName(ctx, name);
     if (!doc) throw notFound(action, name);
     return doc;
   }
 
-  private byName(ctx: RequestContext, name: string): ConnectionDoc | undefined {
-    return this.docs.values().find((d) => d.account === ctx.accountId && d.region === ctx.region && d.name === name);
-  }
-
-  private async save(doc: ConnectionDoc, secret: ConnectionSecretDoc): Promise<void> {
+  private async save(doc: ConnectionDoc, auth: CreateConnectionAuthRequestParameters): Promise<void> {
+    const secret: ConnectionSecretDoc = { arn: doc.arn, name: doc.name, account: doc.account, region: doc.region, auth };
     await this.state.commit({ resources: [this.docs.writeOf(doc), this.secrets.writeOf(secret)] });
     this.docs.applyPut(doc);
     this.secrets.applyPut(secret);

@@ -6,7 +6,15 @@ import type { ResourceWrite, Store } from '../../storage/store.js';
  * never shows what the store does not have. `writeOf` lets a caller fold a document into a larger
  * atomic write (an archive together with its managed rule) and `applyPut` afterwards.
  */
-export class DocCollection<T extends { readonly arn: string }> {
+/** What every such document has: its ARN, name, and the account and region that own it. */
+export interface OwnedDoc {
+  readonly arn: string;
+  readonly name: string;
+  readonly account: string;
+  readonly region: string;
+}
+
+export class DocCollection<T extends OwnedDoc> {
   private readonly docs = new Map<string, T>();
 
   private constructor(
@@ -14,7 +22,7 @@ export class DocCollection<T extends { readonly arn: string }> {
     readonly kind: string,
   ) {}
 
-  static async load<T extends { readonly arn: string }>(store: Store, kind: string): Promise<DocCollection<T>> {
+  static async load<T extends OwnedDoc>(store: Store, kind: string): Promise<DocCollection<T>> {
     const c = new DocCollection<T>(store, kind);
     for (const r of await store.loadResources(kind)) c.docs.set(r.key, JSON.parse(r.doc) as T);
     return c;
@@ -27,6 +35,18 @@ export class DocCollection<T extends { readonly arn: string }> {
   /** Every document, sorted by ARN. */
   values(): T[] {
     return [...this.docs.values()].sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0));
+  }
+
+  /** The documents of one account and region, sorted by name (what the List operations page through). */
+  of(owner: { readonly accountId: string; readonly region: string }): T[] {
+    return [...this.docs.values()]
+      .filter((d) => d.account === owner.accountId && d.region === owner.region)
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /** One account and region's document by name (for resources whose ARN carries an id). */
+  byName(owner: { readonly accountId: string; readonly region: string }, name: string): T | undefined {
+    return this.of(owner).find((d) => d.name === name);
   }
 
   writeOf(doc: T): ResourceWrite {

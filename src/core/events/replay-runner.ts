@@ -1,5 +1,6 @@
 import type { ArchiveStore, ArchivedEvent } from '../../storage/ports/archive-store.js';
 import type { Clock } from '../shared/clock.js';
+import { Coalesced } from '../shared/coalesced.js';
 import { isActiveReplay, type ReplayDoc } from './archive-model.js';
 import type { EventArchives } from './archives.js';
 import type { EventsState } from './events-state.js';
@@ -37,9 +38,8 @@ export class ReplayRunner {
   private readonly batchSize: number;
   private readonly pauseMs: number;
   private readonly idleRatio: number;
-  private running: Promise<void> | null = null;
-  private again = false;
   private stopped = true;
+  private readonly job = new Coalesced(() => this.loop(), () => !this.stopped);
 
   constructor(private readonly o: ReplayRunnerOptions) {
     this.batchSize = o.batchSize ?? 100;
@@ -55,22 +55,11 @@ export class ReplayRunner {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    await this.running;
+    await this.job.idle();
   }
 
   wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.loop().finally(() => {
-      this.running = null;
-      if (this.again) {
-        this.again = false;
-        this.wake();
-      }
-    });
+    this.job.wake();
   }
 
   private async loop(): Promise<void> {

@@ -58,7 +58,7 @@ export class EventReplays {
       // "Replay to the same bus only": the destination is the archive's source bus.
       if (input.Destination!.Arn !== archive.busArn) throw invalid('Destination.Arn', 'Cross event bus replay is not permitted.');
       this.checkFilters(archive.busArn, archive.account, archive.region, input.Destination!.FilterArns);
-      const active = this.docs.values().filter((d) => d.account === ctx.accountId && d.region === ctx.region && isActiveReplay(d.state)).length;
+      const active = this.docs.of(ctx).filter((d) => isActiveReplay(d.state)).length;
       if (active >= MAX_ACTIVE_REPLAYS) throw new ServiceError('LimitExceededException', 'The requested resource exceeds the maximum number allowed.');
       const doc: ReplayDoc = {
         name,
@@ -106,12 +106,10 @@ export class EventReplays {
 
   async listReplays(ctx: RequestContext, input: ListReplaysRequest): Promise<ListReplaysResponse> {
     const mine = this.docs
-      .values()
-      .filter((d) => d.account === ctx.accountId && d.region === ctx.region)
+      .of(ctx)
       .filter((d) => input.NamePrefix === undefined || d.name.startsWith(input.NamePrefix))
       .filter((d) => input.State === undefined || d.state === input.State)
-      .filter((d) => input.EventSourceArn === undefined || d.archiveArn === input.EventSourceArn)
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      .filter((d) => input.EventSourceArn === undefined || d.archiveArn === input.EventSourceArn);
     const page = paginate(mine, (d) => d.name, input.Limit, input.NextToken);
     return { Replays: page.items.map(toApi), ...(page.nextToken && { NextToken: page.nextToken }) };
   }

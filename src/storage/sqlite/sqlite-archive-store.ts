@@ -48,8 +48,10 @@ export class SqliteArchiveStore implements ArchiveStore {
     this.s = {
       insert: p('INSERT OR IGNORE INTO archive_events (archive_arn, event_id, time, archived_at, size, body) VALUES (?, ?, ?, ?, ?, ?)'),
       read: p(`SELECT ${COLUMNS} FROM archive_events WHERE archive_arn = ? AND time >= ? AND time < ? ORDER BY time, seq LIMIT ?`),
+      // The range starts at the cursor's time (not the window's start), so the index seeks to
+      // it instead of walking every row already replayed: a replay's steps stay O(batch).
       readAfter: p(
-        `SELECT ${COLUMNS} FROM archive_events WHERE archive_arn = ? AND time >= ? AND time < ? AND (time > ? OR (time = ? AND seq > ?))
+        `SELECT ${COLUMNS} FROM archive_events WHERE archive_arn = ? AND time >= ? AND time < ? AND (time > ? OR seq > ?)
           ORDER BY time, seq LIMIT ?`,
       ),
       stats: p('SELECT COUNT(*) AS eventCount, COALESCE(SUM(size), 0) AS sizeBytes FROM archive_events WHERE archive_arn = ?'),
@@ -68,7 +70,7 @@ export class SqliteArchiveStore implements ArchiveStore {
 
   async read(q: ArchiveRead): Promise<ArchivedEvent[]> {
     const rows = q.after
-      ? this.s.readAfter.all(q.archiveArn, q.from, q.to, q.after.time, q.after.time, q.after.seq, q.limit)
+      ? this.s.readAfter.all(q.archiveArn, Math.max(q.from, q.after.time), q.to, q.after.time, q.after.seq, q.limit)
       : this.s.read.all(q.archiveArn, q.from, q.to, q.limit);
     return rows as Row[];
   }
