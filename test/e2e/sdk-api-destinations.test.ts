@@ -122,6 +122,17 @@ test('Basic connection: auth header, HttpParameters static and from the event, s
   assert.equal(JSON.parse(h.body).detail.image, 'ami-0abc');
   const text = await history();
   for (const secret of ['hunter2', 'sekrit-header']) assert.ok(!text.includes(secret), `${secret} not in the history`);
+
+  // Switching the connection to an API key drops the Basic credentials (one way to authorize).
+  await eb.send(new UpdateConnectionCommand({ Name: 'basic', AuthorizationType: 'API_KEY', AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: 'x-key', ApiKeyValue: 'k2' } } }));
+  const switched = await eb.send(new DescribeConnectionCommand({ Name: 'basic' }));
+  assert.equal(switched.AuthorizationType, 'API_KEY');
+  assert.deepEqual(Object.keys(switched.AuthParameters!).sort(), ['ApiKeyAuthParameters', 'InvocationHttpParameters']);
+  await put({ kind: 'basic', image: 'ami-0def' });
+  await until('the second hit', () => hits.length === 2);
+  assert.equal(hits[1]!.headers['x-key'], 'k2');
+  assert.equal(hits[1]!.headers.authorization, undefined);
+  assert.equal(hits[1]!.headers['x-team'], 'platform', 'the invocation parameters are kept');
 });
 
 test('API key connection; 5xx and 429 are retried (Retry-After honoured), 4xx is not and goes to the DLQ; each HTTP status is shown', { timeout: 30_000 }, async () => {

@@ -82,6 +82,7 @@ export class EventConnections {
       const type = input.AuthorizationType as AuthorizationType;
       const auth = input.AuthParameters!;
       checkAuth(type, auth);
+      const kept = onlyFor(type, auth);
       const id = this.random.uuid();
       const now = this.clock.now();
       const arn = formatArn({ service: 'events', region: ctx.region, account: ctx.accountId, resource: `connection/${name}/${id}` });
@@ -89,11 +90,11 @@ export class EventConnections {
       const oauth = type === 'OAUTH_CLIENT_CREDENTIALS';
       const doc: ConnectionDoc = {
         name, arn, account: ctx.accountId, region: ctx.region, authorizationType: type, secretArn,
-        state: oauth ? 'AUTHORIZING' : 'AUTHORIZED', auth: maskAuth(auth), createdAt: now, modifiedAt: now,
+        state: oauth ? 'AUTHORIZING' : 'AUTHORIZED', auth: maskAuth(kept), createdAt: now, modifiedAt: now,
         ...(!oauth && { authorizedAt: now }),
         ...(input.Description !== undefined && { description: input.Description }),
       };
-      await this.save(doc, auth);
+      await this.save(doc, kept);
       if (oauth) void this.authorize(arn);
       return { ConnectionArn: arn, ConnectionState: doc.state, CreationTime: new Date(now), LastModifiedTime: new Date(now) };
     });
@@ -124,7 +125,8 @@ export class EventConnections {
       const doc = this.require(ctx, input.Name!, 'update');
       const type = (input.AuthorizationType as AuthorizationType | undefined) ?? doc.authorizationType;
       // Given members replace the stored ones; the rest (secrets included) are kept.
-      const auth = merge(this.secrets.get(doc.arn)?.auth ?? {}, (input.AuthParameters ?? {}) as CreateConnectionAuthRequestParameters);
+      const merged = merge(this.secrets.get(doc.arn)?.auth ?? {}, (input.AuthParameters ?? {}) as CreateConnectionAuthRequestParameters);
+      const auth = onlyFor(type, merged);
       checkAuth(type, auth);
       const oauth = type === 'OAUTH_CLIENT_CREDENTIALS';
       const now = this.clock.now();
@@ -231,6 +233,16 @@ function checkAuth(type: AuthorizationType, a: CreateConnectionAuthRequestParame
       throw missing('OAuthParameters with ClientParameters (ClientID, ClientSecret), AuthorizationEndpoint and HttpMethod');
     }
   }
+}
+
+/** A connection authorizes one way: a change of AuthorizationType drops the other ways' parameters. */
+function onlyFor(type: AuthorizationType, a: CreateConnectionAuthRequestParameters): CreateConnectionAuthRequestParameters {
+  return {
+    ...(type === 'BASIC' && a.BasicAuthParameters && { BasicAuthParameters: a.BasicAuthParameters }),
+    ...(type === 'API_KEY' && a.ApiKeyAuthParameters && { ApiKeyAuthParameters: a.ApiKeyAuthParameters }),
+    ...(type === 'OAUTH_CLIENT_CREDENTIALS' && a.OAuthParameters && { OAuthParameters: a.OAuthParameters }),
+    ...(a.InvocationHttpParameters && { InvocationHttpParameters: a.InvocationHttpParameters }),
+  };
 }
 
 function merge<T extends object>(base: T, patch: T): T {

@@ -61,7 +61,7 @@ export class ApiDestinationTransport implements Transport {
         return failure(true, 'NO_PERMISSIONS', `Unable to get an OAuth token: ${(err as Error).message}`);
       }
     }
-    const out = buildRequest(dest, creds.auth, t.target.HttpParameters, request.payload, JSON.parse(request.event), bearer);
+    const out = buildRequest(dest, creds.doc.authorizationType, creds.auth, t.target.HttpParameters, request.payload, JSON.parse(request.event), bearer);
     let res: Response;
     try {
       res = await fetch(out.url, { method: out.method, headers: out.headers, ...(out.body !== undefined && { body: out.body }), signal: AbortSignal.timeout(this.timeoutMs) });

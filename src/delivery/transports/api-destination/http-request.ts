@@ -1,5 +1,5 @@
 import type { ConnectionHttpParameters, CreateConnectionAuthRequestParameters, HttpParameters } from '@aws-sdk/client-eventbridge';
-import type { ApiDestinationDoc } from '../../../core/events/connection-model.js';
+import type { ApiDestinationDoc, AuthorizationType } from '../../../core/events/connection-model.js';
 import { evaluate, parseJsonPath } from '../../../core/events/json-path.js';
 
 export interface OutboundRequest {
@@ -37,6 +37,7 @@ function addConnectionParameters(p: ConnectionHttpParameters | undefined, url: U
  */
 export function buildRequest(
   dest: ApiDestinationDoc,
+  type: AuthorizationType,
   auth: CreateConnectionAuthRequestParameters,
   target: HttpParameters | undefined,
   payload: string,
@@ -49,12 +50,12 @@ export function buildRequest(
   const bodyParams = addConnectionParameters(auth.InvocationHttpParameters, url, headers);
   for (const [k, v] of Object.entries(target?.HeaderParameters ?? {})) headers[k.toLowerCase()] = value(v, event);
   for (const [k, v] of Object.entries(target?.QueryStringParameters ?? {})) url.searchParams.set(k, value(v, event));
-  if (auth.BasicAuthParameters) {
+  if (type === 'BASIC' && auth.BasicAuthParameters) {
     const { Username, Password } = auth.BasicAuthParameters;
     headers.authorization = `Basic ${Buffer.from(`${Username}:${Password}`).toString('base64')}`;
-  } else if (auth.ApiKeyAuthParameters?.ApiKeyName) {
+  } else if (type === 'API_KEY' && auth.ApiKeyAuthParameters?.ApiKeyName) {
     headers[auth.ApiKeyAuthParameters.ApiKeyName.toLowerCase()] = auth.ApiKeyAuthParameters.ApiKeyValue ?? '';
-  } else if (bearer !== null) {
+  } else if (type === 'OAUTH_CLIENT_CREDENTIALS' && bearer !== null) {
     headers.authorization = `Bearer ${bearer}`;
   }
   const method = dest.httpMethod;
