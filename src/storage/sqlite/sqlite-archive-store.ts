@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { ArchiveRead, ArchiveStats, ArchiveStore, ArchivedEvent, ArchivedEventInput } from '../ports/archive-store.js';
+import { migrateModule } from './module-migrations.js';
 
 /**
  * The archive tables, self-contained like Lambda's: their own version table so they share the
@@ -22,17 +23,7 @@ const migrations: readonly string[] = [
    CREATE INDEX archive_events_time ON archive_events (archive_arn, time, seq);`,
 ];
 
-function migrate(db: Database): void {
-  db.exec('CREATE TABLE IF NOT EXISTS archive_schema_version (version INTEGER NOT NULL)');
-  const row = db.prepare('SELECT version FROM archive_schema_version').get() as { version: number } | undefined;
-  const current = row?.version ?? 0;
-  if (current > migrations.length) throw new Error(`archive tables are at version ${current}, newer than this build knows (${migrations.length})`);
-  db.transaction(() => {
-    for (let v = current; v < migrations.length; v++) db.exec(migrations[v]!);
-    if (row) db.prepare('UPDATE archive_schema_version SET version = ?').run(migrations.length);
-    else db.prepare('INSERT INTO archive_schema_version (version) VALUES (?)').run(migrations.length);
-  })();
-}
+const migrate = (db: Database): void => migrateModule(db, 'archive', 'Archive', migrations);
 
 type Row = { seq: number; archiveArn: string; eventId: string; time: number; archivedAt: number; body: string };
 const COLUMNS = 'seq, archive_arn AS archiveArn, event_id AS eventId, time, archived_at AS archivedAt, body';
