@@ -1,7 +1,8 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { createConnection, listApiDestinations, listConnections, type ApiDestination, type AuthType, type Connection, type ConnectionForm } from '../api/api-destinations.js';
 import { eventbridge } from '../api/eventbridge.js';
 import { Badge, Empty, ErrorNotice } from '../components/ui.js';
+import { useReloading } from '../components/use-reloading.js';
 
 const emptyForm = (): ConnectionForm => ({
   name: '', type: 'API_KEY', username: '', password: '', keyName: 'x-api-key', keyValue: '',
@@ -16,36 +17,16 @@ const authLabels: Record<AuthType, string> = { BASIC: 'Basic (user name and pass
  * are typed once into password fields and never shown again: the server does not return them.
  */
 export function ApiDestinationsPage() {
-  const [connections, setConnections] = useState<Connection[] | null>(null);
-  const [destinations, setDestinations] = useState<ApiDestination[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const reload = async () => {
-    try {
-      const [c, d] = await Promise.all([listConnections(), listApiDestinations()]);
-      setConnections(c);
-      setDestinations(d);
-    } catch (e) {
-      setError(e);
-    }
-  };
-  useEffect(() => void reload(), []);
-  const run = async (op: () => Promise<unknown>) => {
-    try {
-      setError(null);
-      await op();
-      await reload();
-      return true;
-    } catch (e) {
-      setError(e);
-      return false;
-    }
-  };
   // An OAuth connection is AUTHORIZING until its first token: look again shortly.
-  useEffect(() => {
-    if (!connections?.some((c) => c.ConnectionState === 'AUTHORIZING')) return;
-    const t = setTimeout(() => void reload(), 1000);
-    return () => clearTimeout(t);
-  }, [connections]);
+  const { data, error, run } = useReloading(
+    async () => {
+      const [connections, destinations] = await Promise.all([listConnections(), listApiDestinations()]);
+      return { connections, destinations };
+    },
+    (d) => d.connections.some((c) => c.ConnectionState === 'AUTHORIZING'),
+  );
+  const connections = data?.connections ?? null;
+  const destinations = data?.destinations ?? null;
   return (
     <div>
       <h1>API destinations</h1>

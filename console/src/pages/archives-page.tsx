@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
-import { listArchives, listReplays, replayProgress, type Archive, type Replay } from '../api/archives.js';
+import { listArchives, listReplays, replayProgress, type Archive } from '../api/archives.js';
 import { allBusNames, eventbridge } from '../api/eventbridge.js';
 import { useSession } from '../api/session.js';
 import { Badge, Empty, ErrorNotice } from '../components/ui.js';
+import { useReloading } from '../components/use-reloading.js';
 
 const local = (epochSeconds: number | undefined) => (epochSeconds === undefined ? '—' : new Date(epochSeconds * 1000).toLocaleString());
 const inputTime = (d: Date) => new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
@@ -13,35 +14,17 @@ const inputTime = (d: Date) => new Date(d.getTime() - d.getTimezoneOffset() * 60
  * EventLastReplayedTime, refreshed while one runs; a running replay can be cancelled.
  */
 export function ArchivesPage() {
-  const [archives, setArchives] = useState<Archive[] | null>(null);
-  const [replays, setReplays] = useState<Replay[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const reload = async () => {
-    try {
-      const [a, r] = await Promise.all([listArchives(), listReplays()]);
-      setArchives(a);
-      setReplays(r);
-    } catch (e) {
-      setError(e);
-    }
-  };
-  useEffect(() => void reload(), []);
-  useEffect(() => {
-    if (!replays?.some((r) => ['STARTING', 'RUNNING', 'CANCELLING'].includes(r.State))) return;
-    const t = setTimeout(() => void reload(), 1000);
-    return () => clearTimeout(t);
-  }, [replays]);
-  const run = async (op: string, input: object) => {
-    try {
-      setError(null);
-      await eventbridge(op, input);
-      await reload();
-      return true;
-    } catch (e) {
-      setError(e);
-      return false;
-    }
-  };
+  const loaded = useReloading(
+    async () => {
+      const [archives, replays] = await Promise.all([listArchives(), listReplays()]);
+      return { archives, replays };
+    },
+    (d) => d.replays.some((r) => ['STARTING', 'RUNNING', 'CANCELLING'].includes(r.State)),
+  );
+  const { error } = loaded;
+  const archives = loaded.data?.archives ?? null;
+  const replays = loaded.data?.replays ?? null;
+  const run: Run = (op, input) => loaded.run(() => eventbridge(op, input));
   return (
     <div>
       <h1>Archives and replays</h1>
