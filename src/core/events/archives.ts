@@ -13,6 +13,7 @@ import type {
   UpdateArchiveResponse,
 } from '@aws-sdk/client-eventbridge';
 import type { ArchiveStore } from '../../storage/ports/archive-store.js';
+import type { Store } from '../../storage/store.js';
 import type { Clock } from '../shared/clock.js';
 import type { RequestContext } from '../shared/request-context.js';
 import { ServiceError } from '../shared/service-error.js';
@@ -50,7 +51,7 @@ export class EventArchives {
     private readonly clock: Clock,
   ) {}
 
-  static async open(state: EventsState, store: import('../../storage/store.js').Store, events: ArchiveStore, clock: Clock): Promise<EventArchives> {
+  static async open(state: EventsState, store: Store, events: ArchiveStore, clock: Clock): Promise<EventArchives> {
     return new EventArchives(state, await DocCollection.load<ArchiveDoc>(store, ARCHIVE_KIND), events, clock);
   }
 
