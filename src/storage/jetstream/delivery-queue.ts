@@ -1,0 +1,221 @@
+import { AckPolicy, DeliverPolicy, type ConsumerMessages } from '@nats-io/jetstream';
+import type { ClaimedDelivery, DeliveryCounts, DeliveryOutcome, DeliveryView } from '../store.js';
+import type { JetStreamConnection } from './connection.js';
+import { deliveriesOf, eventSeqOf, DELIVERIES_PER_EVENT, parse, type DeliveryMessage, type EventMessage, type OutcomeMessage } from './event-log.js';
+import { ack, nak, pullNow, term } from './pull.js';
+import type { StreamNames } from './streams.js';
+
+const ns = (ms: number): number => ms * 1_000_000;
+const WORKERS = 'workers';
+const FANOUT = 'fanout';
+
+/**
+ * The delivery queue on JetStream's own mechanisms:
+ *  - a claim is a delivery of the shared pull consumer `workers` (explicit acks): every node
+ *    pulls from it, the server hands each message to one puller at a time;
+ *  - the lease is the consumer's ack wait: a node that dies with deliveries in flight stops
+ *    acking, and the server redelivers them to another node when the ack wait runs out;
+ *  - retry-at is a nak with a delay (the server holds the message back until then);
+ *  - settle is ack (delivered) or term (failed: never redelivered); work-queue retention then
+ *    removes the message, and the outcome is recorded on the outcomes stream for the history;
+ *  - fan-out: the appending node publishes an event's deliveries right after the event, each with
+ *    a message id (`<event seq>.<index>`); the durable consumer `fanout` on events with deliveries
+ *    replays every event once more on some node, so an event whose node died between the two
+ *    publishes still gets its deliveries. The deliveries stream's dedup window drops the copies.
+ */
+export class DeliveryQueue {
+  /** Deliveries this node holds: id → ack subject. */
+  private readonly held = new Map<number, string>();
+  private ackWaitMs: number;
+  private fanout: ConsumerMessages | null = null;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(
+    private readonly c: JetStreamConnection,
+    private readonly n: StreamNames,
+    leaseMs: number,
+  ) {
+    this.ackWaitMs = leaseMs;
+  }
+
+  async open(): Promise<void> {
+    await this.ensureConsumer(this.n.deliveries, { durable_name: WORKERS, ack_wait: ns(this.ackWaitMs), filter_subject: this.n.delivery });
+    await this.ensureConsumer(this.n.events, { durable_name: FANOUT, ack_wait: ns(30_000), filter_subject: this.n.eventWith });
+    const consumer = await this.c.js.consumers.get(this.n.events, FANOUT);
+    this.fanout = await consumer.consume({ max_messages: 256 });
+    void (async () => {
+      for await (const m of this.fanout!) {
+        try {
+          const added = await this.publish(m.seq, parse<EventMessage>(m.data));
+          m.ack();
+          if (added > 0) for (const l of this.listeners) l();
+        } catch {
+          m.nak(1_000);
+        }
+      }
+    })().catch(() => undefined);
+  }
+
+  private async ensureConsumer(stream: string, cfg: { durable_name: string; ack_wait: number; filter_subject: string }): Promise<void> {
+    const full = { ...cfg, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, max_deliver: -1, max_ack_pending: 100_000 };
+    try {
+      await this.c.jsm.consumers.info(stream, cfg.durable_name);
+      await this.c.jsm.consumers.update(stream, cfg.durable_name, { ack_wait: cfg.ack_wait });
+    } catch {
+      await this.c.jsm.consumers.add(stream, full).catch(async (err: unknown) => {
+        if (!/already|exists/i.test(String((err as Error).message))) throw err;
+      });
+    }
+  }
+
+  /** Calls `wake` when deliveries were queued by the fan-out consumer (another node's events). */
+  onQueued(wake: () => void): () => void {
+    this.listeners.add(wake);
+    return () => this.listeners.delete(wake);
+  }
+
+  /** Queues an event's deliveries (idempotent per delivery); returns how many were new. */
+  async publish(seq: number, e: EventMessage): Promise<number> {
+    const acks = await Promise.all(
+      deliveriesOf(seq, e).map((d) => this.c.js.publish(this.n.delivery, JSON.stringify(d), { msgID: `${seq}.${d.index}` })),
+    );
+    return acks.filter((a) => !a.duplicate).length;
+  }
+
+  async claim(now: number, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
+    if (leaseMs !== this.ackWaitMs) {
+      await this.c.jsm.consumers.update(this.n.deliveries, WORKERS, { ack_wait: ns(leaseMs) });
+      this.ackWaitMs = leaseMs;
+    }
+    const pulled = await pullNow(this.c.nc, this.n.deliveries, WORKERS, limit);
+    const out: ClaimedDelivery[] = [];
+    await Promise.all(
+      pulled.map(async (p) => {
+        const d = parse<DeliveryMessage>(p.data);
+        if (d.dueAt > now) return nak(this.c.nc, p.reply, d.dueAt - now);
+        // Redelivered: after a retry (its attempts are on the outcomes stream) or a lost lease.
+        const attempts = p.deliveryCount > 1 ? ((await this.outcome('retry', d.eventSeq, d.index))?.attempts ?? 0) : 0;
+        this.held.set(d.id, p.reply);
+        const { eventId, busArn, ingestedAt, body, ruleArn, target, id } = d;
+        out.push({ id, eventId, busArn, ingestedAt, body, ruleArn, target, attempts });
+      }),
+    );
+    return out.sort((a, b) => a.id - b.id);
+  }
+
+  async settle(now: number, outcomes: readonly DeliveryOutcome[]): Promise<void> {
+    await Promise.all(outcomes.map((o) => this.settleOne(now, o)));
+  }
+
+  private async settleOne(now: number, o: DeliveryOutcome): Promise<void> {
+    const reply = this.held.get(o.id);
+    this.held.delete(o.id);
+    const seq = eventSeqOf(o.id);
+    const index = o.id % DELIVERIES_PER_EVENT;
+    const record: OutcomeMessage = {
+      status: o.status,
+      attempts: o.attempts,
+      error: 'error' in o ? o.error : null,
+      dueAt: o.status === 'retry' ? o.dueAt : now,
+      at: now,
+    };
+    await this.c.js.publish(this.subject(o.status, seq, index), JSON.stringify(record));
+    if (o.status !== 'retry' && o.attempts > 1) await this.c.jsm.streams.purge(this.n.outcomes, { filter: this.subject('retry', seq, index) });
+    if (!reply) return; // not held here (released, or the lease ran out): the queue offers it again
+    if (o.status === 'delivered') await ack(this.c.nc, reply);
+    else if (o.status === 'failed') await term(this.c.nc, reply);
+    else await nak(this.c.nc, reply, o.dueAt - now);
+  }
+
+  private subject(status: OutcomeMessage['status'], seq: number, index: number): string {
+    return `${this.n.outcome}.${status}.${seq}.${index}`;
+  }
+
+  async outcome(status: OutcomeMessage['status'], seq: number, index: number): Promise<OutcomeMessage | null> {
+    try {
+      const m = await this.c.jsm.direct.getMessage(this.n.outcomes, { last_by_subj: this.subject(status, seq, index) });
+      return m ? parse<OutcomeMessage>(m.data) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** The history's view of an event's deliveries: the terminal outcome, else the last retry, else pending. */
+  async views(seq: number, e: EventMessage): Promise<DeliveryView[]> {
+    return Promise.all(
+      e.deliveries.map(async (d, index) => {
+        const [delivered, failed, retry] = await Promise.all((['delivered', 'failed', 'retry'] as const).map((s) => this.outcome(s, seq, index)));
+        const o = delivered ?? failed ?? retry;
+        return {
+          id: seq * DELIVERIES_PER_EVENT + index,
+          ruleArn: d.ruleArn,
+          target: d.target,
+          status: o && o.status !== 'retry' ? o.status : 'pending',
+          attempts: o?.attempts ?? 0,
+          dueAt: o?.status === 'retry' ? o.dueAt : d.dueAt,
+          lastError: o?.error ?? null,
+          updatedAt: o?.at ?? e.ingestedAt,
+        } satisfies DeliveryView;
+      }),
+    );
+  }
+
+  /** True when every delivery of the event is delivered or failed. */
+  async settled(seq: number, e: EventMessage): Promise<boolean> {
+    const views = await this.views(seq, e);
+    return views.every((v) => v.status !== 'pending');
+  }
+
+  async forget(seq: number): Promise<void> {
+    await this.c.jsm.streams.purge(this.n.outcomes, { filter: `${this.n.outcome}.*.${seq}.*` });
+  }
+
+  async counts(): Promise<DeliveryCounts> {
+    const [info, delivered, failed] = await Promise.all([
+      this.c.jsm.streams.info(this.n.deliveries),
+      this.countSubjects(`${this.n.outcome}.delivered.>`),
+      this.countSubjects(`${this.n.outcome}.failed.>`),
+    ]);
+    return { pending: info.state.messages, delivered, failed };
+  }
+
+  /** Messages on a subject filter: an ephemeral consumer's pending count (the server counts). */
+  private async countSubjects(filter: string): Promise<number> {
+    const ci = await this.c.jsm.consumers.add(this.n.outcomes, {
+      filter_subject: filter,
+      ack_policy: AckPolicy.None,
+      deliver_policy: DeliverPolicy.All,
+      inactive_threshold: ns(5_000),
+      mem_storage: true,
+      num_replicas: 1,
+    });
+    await this.c.jsm.consumers.delete(this.n.outcomes, ci.name).catch(() => undefined);
+    return ci.num_pending;
+  }
+
+  /** Now when something is waiting; soon when deliveries are in flight or held back (the server times those); else null. */
+  async nextDueAt(now: number): Promise<number | null> {
+    const ci = await this.c.jsm.consumers.info(this.n.deliveries, WORKERS);
+    if (ci.num_pending > 0) return now;
+    if (ci.num_ack_pending > 0) return now + 500;
+    return null;
+  }
+
+  /** Gives every held delivery back to the queue, due at once. */
+  async release(): Promise<void> {
+    const replies = [...this.held.values()];
+    this.held.clear();
+    await Promise.all(replies.map((r) => nak(this.c.nc, r, 0).catch(() => undefined)));
+  }
+
+  /** Consumer lag: deliveries waiting to be claimed and deliveries in flight, cluster-wide. */
+  async lag(): Promise<{ waiting: number; inFlight: number; fanoutPending: number }> {
+    const [w, f] = await Promise.all([this.c.jsm.consumers.info(this.n.deliveries, WORKERS), this.c.jsm.consumers.info(this.n.events, FANOUT)]);
+    return { waiting: w.num_pending, inFlight: w.num_ack_pending, fanoutPending: f.num_pending + f.num_ack_pending };
+  }
+
+  async close(): Promise<void> {
+    await this.release();
+    await this.fanout?.close().catch(() => undefined);
+  }
+}

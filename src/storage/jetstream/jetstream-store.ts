@@ -1,0 +1,166 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  ClaimedDelivery,
+  ClusterHealth,
+  DeliveryCounts,
+  DeliveryOutcome,
+  EventQuery,
+  EventView,
+  NewEvent,
+  ResourceChange,
+  ResourceRecord,
+  ResourceWrite,
+  Store,
+} from '../store.js';
+import type { JetStreamConnection } from './connection.js';
+import { DeliveryQueue } from './delivery-queue.js';
+import { EventLog } from './event-log.js';
+import { ResourceBucket } from './resource-bucket.js';
+import { ensureStreams, streamNames } from './streams.js';
+
+export interface JetStreamStoreOptions {
+  /** The ack wait of the shared delivery consumer: how long a claim holds (the worker's lease). */
+  readonly leaseMs?: number;
+  /** How long an idempotency key is remembered (the events stream's dedup window). Default 1 h. */
+  readonly dedupWindowMs?: number;
+  /** Intents older than this whose writer did not finish are replayed (default 5 s). */
+  readonly intentStaleMs?: number;
+  /** Close the connection with the store (tests: one connection per store instance). */
+  readonly ownsConnection?: boolean;
+}
+
+/**
+ * The Store port on NATS JetStream: several amiwatch nodes share one cluster. Resources in a KV
+ * bucket (resource-bucket.ts), events on a stream (event-log.ts), deliveries on a work-queue
+ * stream claimed through a shared consumer (delivery-queue.ts). The connection is the caller's
+ * (one per node, shared with the EC2 and Lambda adapters); `close` leaves it open.
+ */
+export class JetStreamStore implements Store {
+  private recoverTimer: NodeJS.Timeout | null = null;
+
+  private constructor(
+    private readonly c: JetStreamConnection,
+    private readonly resources: ResourceBucket,
+    private readonly log: EventLog,
+    private readonly queue: DeliveryQueue,
+    private readonly staleMs: number,
+    private readonly ownsConnection: boolean,
+  ) {}
+
+  static async open(c: JetStreamConnection, options: JetStreamStoreOptions = {}): Promise<JetStreamStore> {
+    const names = streamNames(c);
+    await ensureStreams(c, names, { dedupWindowMs: options.dedupWindowMs ?? 3_600_000 });
+    const kv = await c.bucket('resources');
+    const store = new JetStreamStore(
+      c,
+      new ResourceBucket(kv, c.name('resources'), c.js, randomUUID),
+      new EventLog(c, names),
+      new DeliveryQueue(c, names, options.leaseMs ?? 60_000),
+      options.intentStaleMs ?? 5_000,
+      options.ownsConnection ?? false,
+    );
+    await store.queue.open();
+    // Groups of writes a dead node left half-applied are finished before anything is loaded.
+    await store.resources.recover(Date.now(), store.staleMs);
+    store.recoverTimer = setInterval(() => void store.resources.recover(Date.now(), store.staleMs).catch(() => undefined), store.staleMs);
+    store.recoverTimer.unref();
+    return store;
+  }
+
+  loadResources(kind: string): Promise<ResourceRecord[]> {
+    return this.resources.load(kind);
+  }
+
+  writeResources(writes: readonly ResourceWrite[]): Promise<void> {
+    return this.resources.write(writes);
+  }
+
+  watchResources(kind: string, onChange: (change: ResourceChange) => void): Promise<() => void> {
+    return this.resources.watch(kind, onChange);
+  }
+
+  /**
+   * Each event is one message carrying its deliveries (atomic for the event and its deliveries);
+   * the events of one call are published together, not as one unit: nats-server 2.9 has no
+   * multi-message atomic publish. A call that fails part-way rejects, and the caller's retry may
+   * store some events twice unless they carry an idempotency key.
+   */
+  async appendEvents(events: readonly NewEvent[]): Promise<void> {
+    await Promise.all(
+      events.map(async (e) => {
+        const appended = await this.log.append(e);
+        if (appended && appended.message.deliveries.length > 0) await this.queue.publish(appended.seq, appended.message);
+      }),
+    );
+  }
+
+  readEvents(query: EventQuery): Promise<EventView[]> {
+    return this.log.read(query, (seq, e) => this.queue.views(seq, e));
+  }
+
+  claimDue(now: number, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
+    return this.queue.claim(now, limit, leaseMs);
+  }
+
+  settle(now: number, outcomes: readonly DeliveryOutcome[]): Promise<void> {
+    return this.queue.settle(now, outcomes);
+  }
+
+  nextDueAt(): Promise<number | null> {
+    return this.queue.nextDueAt(Date.now());
+  }
+
+  async releaseLeases(_now: number): Promise<void> {
+    await this.queue.release();
+  }
+
+  countDeliveries(): Promise<DeliveryCounts> {
+    return this.queue.counts();
+  }
+
+  /** Oldest first; events with a pending delivery are kept; stops at the first event not old enough. */
+  async pruneEvents(before: number, limit: number): Promise<number> {
+    const { first, last } = await this.log.bounds();
+    let removed = 0;
+    for (let seq = first; seq <= last && removed < limit; seq++) {
+      const e = await this.log.get(seq);
+      if (!e) continue;
+      if (e.ingestedAt >= before) break;
+      if (!(await this.queue.settled(seq, e))) continue;
+      await this.queue.forget(seq);
+      await this.log.remove(seq);
+      removed++;
+    }
+    return removed;
+  }
+
+  onDeliveriesQueued(wake: () => void): () => void {
+    return this.queue.onQueued(wake);
+  }
+
+  async clusterHealth(): Promise<ClusterHealth> {
+    const servers = this.c.nc.getServer();
+    const known = (this.c.nc as unknown as { protocol?: { servers?: { servers?: { listen: string }[] } } }).protocol?.servers?.servers?.map((s) => s.listen) ?? [];
+    try {
+      const [lag, nodes] = await Promise.all([this.queue.lag(), this.nodes()]);
+      return { engine: 'nats-jetstream', connectedTo: servers, servers: known, jetstream: 'ok', nodes, lag };
+    } catch (err) {
+      return { engine: 'nats-jetstream', connectedTo: servers, servers: known, jetstream: 'unavailable', error: (err as Error).message, nodes: [], lag: null };
+    }
+  }
+
+  /** The amiwatch nodes: the client names of the `workers` consumer's pull requests are not kept, so nodes announce themselves in the `nodes` bucket (node-registry.ts). */
+  private async nodes(): Promise<string[]> {
+    const kv = await this.c.bucket('nodes', { ttl: 15_000 });
+    const names: string[] = [];
+    for await (const k of await kv.keys()) names.push(k);
+    return names.sort();
+  }
+
+  async close(): Promise<void> {
+    if (this.recoverTimer) clearInterval(this.recoverTimer);
+    this.recoverTimer = null;
+    await this.queue.close();
+    if (this.ownsConnection) await this.c.close();
+  }
+}

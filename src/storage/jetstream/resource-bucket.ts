@@ -1,0 +1,165 @@
+import type { JetStreamClient } from '@nats-io/jetstream';
+import { headers } from '@nats-io/transport-node';
+import { KvWatchInclude, type KV, type KvEntry } from '@nats-io/kv';
+import type { ResourceChange, ResourceRecord, ResourceWrite } from '../store.js';
+
+/** KV keys allow `[-/_=.a-zA-Z0-9]`: kinds and keys (ARNs, names) go in as base64url, after a letter so none is empty. */
+const enc = (s: string): string => `k${Buffer.from(s, 'utf8').toString('base64url')}`;
+const dec = (s: string): string => Buffer.from(s.slice(1), 'base64url').toString('utf8');
+const resourceKey = (kind: string, key: string): string => `r.${enc(kind)}.${enc(key)}`;
+const INTENT = 't.';
+/** Code-point order, as SQLite's BINARY collation sorts the same keys. */
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+interface Intent {
+  readonly writes: readonly ResourceWrite[];
+}
+
+/**
+ * Keyed resource state in one KV bucket (`amiwatch_resources`, history 1): each document at
+ * `r.<kind>.<key>`, its revision the KV revision.
+ *
+ * `writeResources` must apply every write or none, and nats-server 2.9 has no multi-subject
+ * atomic publish (atomic batches came in 2.12). So a group of two or more writes is first
+ * stored as ONE message, an intent at `t.<id>` in the same bucket (one atomic, replicated
+ * publish: from then on the group is decided), then applied key by key, then the intent is
+ * removed. If the node dies in between, any node replays the intent (`recover`, at start and
+ * every few seconds for intents older than `staleMs`). Replays are safe because every write of an
+ * intent is applied with a compare-and-set on the key's revision (KV's optimistic concurrency)
+ * and skipped when the key was written after the intent (its revision is higher than the
+ * intent's: the bucket's revisions are one sequence). What this does not give is isolation: a
+ * reader on another node may, for the few milliseconds of the apply, see part of a group.
+ * A single write needs no intent: one KV put is atomic.
+ */
+export class ResourceBucket {
+  /** The newest revision this node has seen per key (own writes and the change feed). */
+  private readonly seen = new Map<string, number>();
+  /** This node's writes under way, by KV key. */
+  private readonly inflight = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly kv: KV,
+    /** The bucket's name (`amiwatch_resources`): delete markers are published to `$KV.<name>.<key>`. */
+    private readonly bucketName: string,
+    private readonly js: JetStreamClient,
+    private readonly random: () => string,
+  ) {}
+
+  async load(kind: string): Promise<ResourceRecord[]> {
+    const keys: string[] = [];
+    for await (const k of await this.kv.keys(`r.${enc(kind)}.>`)) keys.push(k);
+    const entries = await Promise.all(keys.map((k) => this.kv.get(k)));
+    const out: ResourceRecord[] = [];
+    for (const e of entries) {
+      if (!e || e.operation !== 'PUT') continue;
+      out.push({ kind, key: dec(e.key.split('.')[2]!), doc: e.string() });
+    }
+    return out.sort((a, b) => cmp(a.key, b.key));
+  }
+
+  async write(writes: readonly ResourceWrite[]): Promise<void> {
+    if (writes.length === 0) return;
+    if (writes.length === 1) {
+      const w = writes[0]!;
+      const k = resourceKey(w.kind, w.key);
+      await this.track(k, w.doc === null ? this.del(k) : this.kv.put(k, w.doc));
+      return;
+    }
+    const id = `${INTENT}${this.random()}`;
+    const intentRev = await this.kv.put(id, JSON.stringify({ writes } satisfies Intent));
+    await this.apply(intentRev, writes);
+    await this.kv.purge(id).catch(() => undefined); // a left-over intent is replayed harmlessly
+  }
+
+  /** Applies an intent's writes, each unless the key was written after the intent. */
+  private async apply(intentRev: number, writes: readonly ResourceWrite[]): Promise<void> {
+    await Promise.all(writes.map((w) => this.applyOne(intentRev, resourceKey(w.kind, w.key), w.doc)));
+  }
+
+  private async applyOne(intentRev: number, key: string, doc: string | null): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const current = await this.kv.get(key);
+      if (current && current.revision > intentRev) return; // written after the intent: newer wins
+      try {
+        if (doc === null) {
+          if (current && current.operation === 'PUT') await this.track(key, this.del(key, current.revision));
+        } else {
+          await this.track(key, this.kv.put(key, doc, { previousSeq: current?.revision ?? 0 }));
+        }
+        return;
+      } catch (err) {
+        // Another writer got there between our read and our write: read again and decide again.
+        if (attempt >= 20 || !/wrong last sequence/i.test(String((err as Error).message))) throw err;
+      }
+    }
+  }
+
+  /**
+   * A KV delete marker, published directly so its revision comes back (the client's `delete`
+   * returns nothing): the change feed must know this node's own deletes to skip their echo.
+   */
+  private async del(key: string, previousSeq?: number): Promise<number> {
+    const h = headers();
+    h.set('KV-Operation', 'DEL');
+    const ack = await this.js.publish(`$KV.${this.bucketName}.${key}`, undefined, {
+      headers: h,
+      ...(previousSeq !== undefined && { expect: { lastSubjectSequence: previousSeq } }),
+    });
+    return ack.seq;
+  }
+
+  /** Replays intents older than `staleMs` whose writer did not finish (it died). Returns how many. */
+  async recover(now: number, staleMs: number): Promise<number> {
+    const ids: string[] = [];
+    for await (const k of await this.kv.keys(`${INTENT}>`)) ids.push(k);
+    let replayed = 0;
+    for (const id of ids) {
+      const e = await this.kv.get(id);
+      if (!e || e.operation !== 'PUT' || now - e.created.getTime() < staleMs) continue;
+      await this.apply(e.revision, e.json<Intent>().writes);
+      await this.kv.purge(id, { previousSeq: e.revision }).catch(() => undefined);
+      replayed++;
+    }
+    return replayed;
+  }
+
+  /**
+   * Calls `onChange` for every later change of `kind`'s documents made by any node, in the
+   * bucket's order; changes this node already applied (its own writes) are skipped.
+   */
+  async watch(kind: string, onChange: (change: ResourceChange) => void): Promise<() => void> {
+    const iter = await this.kv.watch({ key: `r.${enc(kind)}.>`, include: KvWatchInclude.UpdatesOnly });
+    void (async () => {
+      for await (const e of iter) {
+        // The feed may bring this node's own write before the write's own answer does: wait for it.
+        const own = this.inflight.get(e.key);
+        if (own) await own;
+        this.deliver(kind, e, onChange);
+      }
+    })().catch(() => undefined);
+    return () => iter.stop();
+  }
+
+  private deliver(kind: string, e: KvEntry, onChange: (change: ResourceChange) => void): void {
+    const last = this.seen.get(e.key) ?? 0;
+    if (e.revision <= last) return;
+    this.saw(e.key, e.revision);
+    onChange({ kind, key: dec(e.key.split('.')[2]!), doc: e.operation === 'PUT' ? e.string() : null });
+  }
+
+  /** Runs one write of this node to `key`, recording its revision; the change feed waits for it. */
+  private async track(key: string, write: Promise<number>): Promise<void> {
+    const recorded = write.then((rev) => this.saw(key, rev));
+    const done = recorded.then(() => undefined, () => undefined);
+    this.inflight.set(key, done);
+    try {
+      await recorded;
+    } finally {
+      if (this.inflight.get(key) === done) this.inflight.delete(key);
+    }
+  }
+
+  private saw(key: string, revision: number): void {
+    if ((this.seen.get(key) ?? 0) < revision) this.seen.set(key, revision);
+  }
+}
