@@ -57,6 +57,38 @@ export class ResourceBucket {
     return out.sort((a, b) => cmp(a.key, b.key));
   }
 
+  /** One document with its revision (the compare-and-set token), or null. */
+  async get(kind: string, key: string): Promise<{ doc: string; revision: number } | null> {
+    const e = await this.kv.get(resourceKey(kind, key));
+    return e && e.operation === 'PUT' ? { doc: e.string(), revision: e.revision } : null;
+  }
+
+  /** Writes only if the key holds no document (never written, or deleted); false when it does. */
+  async create(kind: string, key: string, doc: string): Promise<boolean> {
+    const k = resourceKey(kind, key);
+    const current = await this.kv.get(k);
+    if (current && current.operation === 'PUT') return false;
+    return this.compareAndSet(k, current?.revision ?? 0, doc);
+  }
+
+  /**
+   * Writes (or deletes, `doc: null`) only if the key is still at `revision`: KV's optimistic
+   * concurrency. False when another writer got there first.
+   */
+  async compareAndSet(key: string, revision: number, doc: string | null): Promise<boolean> {
+    try {
+      await this.track(key, doc === null ? this.del(key, revision) : this.kv.put(key, doc, { previousSeq: revision }));
+      return true;
+    } catch (err) {
+      if (/wrong last sequence/i.test(String((err as Error).message))) return false;
+      throw err;
+    }
+  }
+
+  key(kind: string, key: string): string {
+    return resourceKey(kind, key);
+  }
+
   async write(writes: readonly ResourceWrite[]): Promise<void> {
     if (writes.length === 0) return;
     if (writes.length === 1) {
