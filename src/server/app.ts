@@ -19,6 +19,7 @@ import { errorXml } from '../wire/ec2-query/xml.js';
 import { createEventsHandler } from '../wire/json11/events-handler.js';
 import { json11Error } from '../wire/json11/json11-protocol.js';
 import { ConfigError, databasePath, isLoopback, type Config } from './config.js';
+import { openClusterStorage } from './cluster-storage.js';
 import { ControlApi } from './control-api.js';
 import { loadCredentials } from './credentials-file.js';
 import { createListener } from './http-listener.js';
@@ -75,17 +76,21 @@ export async function startApp(options: AppOptions): Promise<App> {
     );
   }
   const credentials = config.credentialsFile ? loadCredentials(config.credentialsFile) : null;
-  const store = new SqliteStore({ path: databasePath(config), durability: config.durability });
+  // --nats-url: every port on the JetStream cluster (several nodes, docs/scale-out.md); else SQLite.
+  const cluster = config.natsUrl ? await openClusterStorage(config, config.port) : null;
+  const store: Store = cluster?.store ?? new SqliteStore({ path: databasePath(config), durability: config.durability });
   let ec2Db: Database.Database | null = null;
   let lambda: LambdaModule | null = null;
   try {
-    // Single owner: whatever the previous process had in flight is due again now.
+    // Single owner: whatever the previous process had in flight is due again now. (On a cluster
+    // the other nodes' leases are theirs: releasing only gives back what this process holds.)
     await store.releaseLeases(clock.now());
     const events = await EventsService.open({ store, clock, random, organizations: config.organizations });
     // EC2 keeps its own tables in the same file, through its own connection (its port is
     // synchronous-per-call and serialises its writes); in memory it has its own store.
     let ec2Store: Ec2Store;
-    if (config.inMemory) ec2Store = new MemoryEc2Store();
+    if (cluster) ec2Store = cluster.ec2;
+    else if (config.inMemory) ec2Store = new MemoryEc2Store();
     else {
       ec2Db = new Database(databasePath(config));
       ec2Db.pragma('journal_mode = WAL');
@@ -106,7 +111,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     registerServices(registry, { events, ec2, log });
     // Metrics and Lambda (issue 6): see metrics-module.ts and lambda-module.ts.
     const metrics = startMetrics({ clock, feed: events.feed });
-    lambda = await startLambda({ config, clock, random, metrics: metrics.hub, log });
+    lambda = await startLambda({ config, clock, random, metrics: metrics.hub, log, ...(cluster && { store: cluster.lambda }) });
     registry.register(lambda.route);
     const functions = lambda;
     // SNS + SQS: routes, EventBridge transports, DLQ sink and control pages (src/server/notifications.ts).
@@ -174,6 +179,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     baseUrl = `http://${host}:${port}`;
     lambda.listening(`http://${host}:${port}`);
+    cluster?.store.listening(`http://${host}:${port}`);
     let closing: Promise<void> | null = null;
     return {
       url: `http://${host}:${port}`,
@@ -204,7 +210,7 @@ export async function startApp(options: AppOptions): Promise<App> {
           await lambda?.close();
           metrics.close();
           ec2Db?.close();
-          await store.close();
+          await (cluster ? cluster.close() : store.close());
         })();
         return closing;
       },
@@ -212,7 +218,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   } catch (err) {
     await lambda?.close();
     ec2Db?.close();
-    await store.close();
+    await (cluster ? cluster.close() : store.close());
     throw err;
   }
 }

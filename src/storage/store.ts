@@ -136,6 +136,8 @@ export interface DeliveryCounts {
 }
 
 export interface Store {
+  /** True when several nodes use the same data at once (a cluster); absent or false: one owner. */
+  readonly shared?: boolean;
   // ---- keyed resource state ----
   loadResources(kind: string): Promise<ResourceRecord[]>;
   /** Applies every write or none. */

@@ -1,4 +1,4 @@
-import type { Store } from '../../storage/store.js';
+import type { ResourceChange, Store } from '../../storage/store.js';
 import { ServiceError } from '../shared/service-error.js';
 import { SNS_KIND, type SubscriptionDoc, type TopicDoc } from './model.js';
 
@@ -13,6 +13,29 @@ export class SnsState {
 
   static async load(store: Store): Promise<SnsState> {
     const s = new SnsState(store);
+    // Other nodes' writes (a cluster): followed from before the load, applied after it.
+    const early: ResourceChange[] = [];
+    let loaded = false;
+    const onChange = (c: ResourceChange) => (loaded ? s.applyRemote(c) : early.push(c));
+    for (const kind of [SNS_KIND.topic, SNS_KIND.subscription, SNS_KIND.deactivated]) await store.watchResources(kind, onChange);
+    await s.loadAll();
+    loaded = true;
+    for (const c of early) s.applyRemote(c);
+    return s;
+  }
+
+  /** A topic or subscription another node wrote: the same maps its write changed there. */
+  applyRemote(c: ResourceChange): void {
+    const map: Map<string, TopicDoc | SubscriptionDoc> | undefined =
+      c.kind === SNS_KIND.topic ? this.topics : c.kind === SNS_KIND.subscription ? this.subscriptions : c.kind === SNS_KIND.deactivated ? this.deactivated : undefined;
+    if (!map) return;
+    if (c.doc === null) map.delete(c.key);
+    else map.set(c.key, JSON.parse(c.doc) as TopicDoc & SubscriptionDoc);
+  }
+
+  private async loadAll(): Promise<void> {
+    const s = this;
+    const store = this.store;
     for (const r of await store.loadResources(SNS_KIND.topic)) {
       const t = JSON.parse(r.doc) as TopicDoc;
       s.topics.set(t.arn, t);
@@ -25,7 +48,6 @@ export class SnsState {
       const sub = JSON.parse(r.doc) as SubscriptionDoc;
       s.deactivated.set(sub.arn, sub);
     }
-    return s;
   }
 
   topic(arn: string | undefined): TopicDoc {

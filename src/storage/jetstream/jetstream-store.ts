@@ -15,6 +15,7 @@ import type {
 import type { JetStreamConnection } from './connection.js';
 import { DeliveryQueue } from './delivery-queue.js';
 import { EventLog } from './event-log.js';
+import { NodeRegistry } from './node-registry.js';
 import { ResourceBucket } from './resource-bucket.js';
 import { ensureStreams, streamNames } from './streams.js';
 
@@ -25,6 +26,8 @@ export interface JetStreamStoreOptions {
   readonly dedupWindowMs?: number;
   /** Intents older than this whose writer did not finish are replayed (default 5 s). */
   readonly intentStaleMs?: number;
+  /** This node's name in the cluster's node list; absent: the node is not listed. */
+  readonly nodeName?: string;
   /** Close the connection with the store (tests: one connection per store instance). */
   readonly ownsConnection?: boolean;
 }
@@ -36,7 +39,9 @@ export interface JetStreamStoreOptions {
  * (one per node, shared with the EC2 and Lambda adapters); `close` leaves it open.
  */
 export class JetStreamStore implements Store {
+  readonly shared = true;
   private recoverTimer: NodeJS.Timeout | null = null;
+  private registry: NodeRegistry | null = null;
 
   private constructor(
     private readonly c: JetStreamConnection,
@@ -60,6 +65,7 @@ export class JetStreamStore implements Store {
       options.ownsConnection ?? false,
     );
     await store.queue.open();
+    if (options.nodeName) store.registry = await NodeRegistry.open(c, options.nodeName);
     // Groups of writes a dead node left half-applied are finished before anything is loaded.
     await store.resources.recover(Date.now(), store.staleMs);
     store.recoverTimer = setInterval(() => void store.resources.recover(Date.now(), store.staleMs).catch(() => undefined), store.staleMs);
@@ -149,18 +155,22 @@ export class JetStreamStore implements Store {
     }
   }
 
-  /** The amiwatch nodes: the client names of the `workers` consumer's pull requests are not kept, so nodes announce themselves in the `nodes` bucket (node-registry.ts). */
+  /** The amiwatch nodes, as they announce themselves (node-registry.ts). */
   private async nodes(): Promise<string[]> {
-    const kv = await this.c.bucket('nodes', { ttl: 15_000 });
-    const names: string[] = [];
-    for await (const k of await kv.keys()) names.push(k);
-    return names.sort();
+    if (!this.registry) return [];
+    return (await this.registry.list()).map((n) => (n.url ? `${n.name} ${n.url}` : n.name));
+  }
+
+  /** This node's entry in the cluster's node list: where it answers. */
+  listening(url: string): void {
+    this.registry?.listening(url);
   }
 
   async close(): Promise<void> {
     if (this.recoverTimer) clearInterval(this.recoverTimer);
     this.recoverTimer = null;
     await this.queue.close();
+    await this.registry?.close();
     if (this.ownsConnection) await this.c.close();
   }
 }

@@ -1,0 +1,43 @@
+import { hostname } from 'node:os';
+import { JetStreamConnection } from '../storage/jetstream/connection.js';
+import { JetStreamEc2Store } from '../storage/jetstream/jetstream-ec2-store.js';
+import { JetStreamLambdaStore } from '../storage/jetstream/jetstream-lambda-store.js';
+import { JetStreamStore } from '../storage/jetstream/jetstream-store.js';
+import type { Config } from './config.js';
+
+/** Every storage port of a node, on the JetStream cluster of `--nats-url` (docs/scale-out.md). */
+export interface ClusterStorage {
+  readonly store: JetStreamStore;
+  readonly ec2: JetStreamEc2Store;
+  readonly lambda: JetStreamLambdaStore;
+  readonly nodeName: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens one connection for the node and the adapters on it; creates the streams and buckets the
+ * first time (every node may: creation is idempotent). The lease is the delivery worker's default
+ * (60 s): a node that dies mid-delivery has its deliveries taken over by another after it.
+ */
+export async function openClusterStorage(config: Config, port: number): Promise<ClusterStorage> {
+  const nodeName = `amiwatch-${hostname()}-${process.pid}${port ? `-${port}` : ''}`;
+  const c = await JetStreamConnection.open({ url: config.natsUrl!, replicas: config.natsReplicas, name: nodeName });
+  try {
+    const store = await JetStreamStore.open(c, { leaseMs: 60_000, nodeName });
+    const ec2 = await JetStreamEc2Store.open(c);
+    const lambda = await JetStreamLambdaStore.open(c);
+    return {
+      store,
+      ec2,
+      lambda,
+      nodeName,
+      async close() {
+        await store.close();
+        await c.close();
+      },
+    };
+  } catch (err) {
+    await c.close();
+    throw err;
+  }
+}
