@@ -137,6 +137,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     for (const [service, t] of Object.entries(options.transports ?? {})) transports.register(service, t);
     const worker = new DeliveryWorker({
       store, transports, clock, random, feed: events.feed,
+      ...(cluster && { leaseMs: config.natsAckWaitMs }),
       deadLetters: notifications.deadLetters,
       observer: metrics.observer,
       onError: (e) => log(`delivery: ${String(e)}`),

@@ -16,14 +16,14 @@ export interface ClusterStorage {
 
 /**
  * Opens one connection for the node and the adapters on it; creates the streams and buckets the
- * first time (every node may: creation is idempotent). The lease is the delivery worker's default
- * (60 s): a node that dies mid-delivery has its deliveries taken over by another after it.
+ * first time (every node may: creation is idempotent). The lease is --nats-ack-wait (the delivery
+ * worker uses the same): a node that dies mid-delivery has its deliveries taken over after it.
  */
 export async function openClusterStorage(config: Config, port: number): Promise<ClusterStorage> {
   const nodeName = `amiwatch-${hostname()}-${process.pid}${port ? `-${port}` : ''}`;
   const c = await JetStreamConnection.open({ url: config.natsUrl!, replicas: config.natsReplicas, name: nodeName });
   try {
-    const store = await JetStreamStore.open(c, { leaseMs: 60_000, nodeName });
+    const store = await JetStreamStore.open(c, { leaseMs: config.natsAckWaitMs, nodeName });
     const ec2 = await JetStreamEc2Store.open(c);
     const lambda = await JetStreamLambdaStore.open(c);
     return {

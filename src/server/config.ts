@@ -52,6 +52,8 @@ export interface Config {
   readonly natsUrl: string | null;
   /** Copies of every stream and bucket: 1 for a single server, 3 for a 3-server cluster. */
   readonly natsReplicas: number;
+  /** How long a node's claim on a delivery lasts (the consumer's ack wait): a dead node's deliveries go to the others after it. */
+  readonly natsAckWaitMs: number;
 }
 
 export const logLevels = ['debug', 'info', 'warn', 'error'] as const;
@@ -81,6 +83,7 @@ export const defaults: Config = Object.freeze({
   organizations: noOrganizations,
   natsUrl: null,
   natsReplicas: 1,
+  natsAckWaitMs: 60_000,
 });
 
 /** One setting: its flag, its environment variable, how it reads, and what it means. */
@@ -114,6 +117,7 @@ export const configOptions: readonly ConfigOption[] = Object.freeze([
   { flag: 'organizations', env: 'AMIWATCH_ORGANIZATIONS', value: 'ORGS', default: '(none)', description: 'Which accounts belong to which AWS Organization, for event bus policies that grant by aws:PrincipalOrgID: `o-aaaaaaaaaa=111111111111,222222222222;o-bbbbbbbbbb=333333333333`.' },
   { flag: 'nats-url', env: 'AMIWATCH_NATS_URL', value: 'URLS', default: '(none: SQLite)', description: 'Keep everything on a NATS JetStream cluster instead of the SQLite file, so several amiwatch nodes serve one amiwatch: `nats://h1:4222,nats://h2:4222,nats://h3:4222` (docs/scale-out.md).' },
   { flag: 'nats-replicas', env: 'AMIWATCH_NATS_REPLICAS', value: 'N', default: '1, or 3 with 3+ URLs', description: 'Copies JetStream keeps of every stream and bucket amiwatch creates (1..5; 3 survives the loss of one server of three).' },
+  { flag: 'nats-ack-wait', env: 'AMIWATCH_NATS_ACK_WAIT', value: 'TIME', default: '60s', description: "With --nats-url: how long a node's claim on a delivery lasts. When a node dies, its in-flight deliveries go to the other nodes after this (`30s`, `2m`)." },
   { flag: 'log-level', env: 'AMIWATCH_LOG_LEVEL', value: 'LEVEL', default: defaults.logLevel, description: `${logLevels.join(', ')}. debug also logs every event and delivery outcome.` },
   { flag: 'log-format', env: 'AMIWATCH_LOG_FORMAT', value: 'FORMAT', default: defaults.logFormat, description: 'text, or json (one object per line: time, level, msg).' },
   { flag: 'body-limit', env: 'AMIWATCH_BODY_LIMIT', value: 'BYTES', default: String(defaults.bodyLimit), description: "Largest request body accepted (4 MiB: room for SQS's 1 MiB messages and batches in either protocol). Lambda takes up to its own limits beyond it (a 50 MB zip, 6 MB Invoke payloads)." },
@@ -177,8 +181,13 @@ export function configFromValues(values: FlagValues, env: Readonly<Record<string
     throw new ConfigError(`--organizations: ${(err as Error).message}`);
   }
   const nats = natsSettings(pick('nats-url'), pick('nats-replicas'), values['in-memory'] === true || inMemoryEnv === '1' || inMemoryEnv === 'true');
+  const ackWait = pick('nats-ack-wait');
+  const natsAckWaitMs = ackWait === undefined ? defaults.natsAckWaitMs : parseDuration(ackWait);
+  // The delivery worker gives an attempt half the lease: below 2 s a slow target would lose its claim.
+  if (natsAckWaitMs < 2_000) throw new ConfigError(`--nats-ack-wait must be at least 2s, got ${ackWait}`);
   return Object.freeze({
     ...nats,
+    natsAckWaitMs,
     host: pick('host') ?? defaults.host,
     port,
     dataDir: resolve(pick('data-dir') ?? defaults.dataDir),
