@@ -53,8 +53,31 @@ export class JetStreamConnection {
     return `${this.options.prefix ?? 'amiwatch'}_${base}`;
   }
 
+  /**
+   * Runs a setup step until it succeeds or 60 s pass. A cluster that was just (re)started answers
+   * account requests before each stream has elected its leader and recovered its data; until then
+   * stream requests time out or answer "unavailable".
+   */
+  async settled<T>(what: string, step: () => Promise<T>): Promise<T> {
+    const until = Date.now() + 60_000;
+    for (;;) {
+      try {
+        return await step();
+      } catch (err) {
+        const message = String((err as Error).message);
+        const transient = /timeout|unavailable|no responders|leader|503|stream.*not current/i.test(message);
+        if (!transient || Date.now() > until) throw new Error(`${what}: ${message}`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  }
+
   /** Creates the stream, or updates it to `config` when it exists (idempotent, safe on every node). */
   async ensureStream(config: Partial<StreamConfig> & { name: string; subjects: string[] }): Promise<void> {
+    await this.settled(`stream ${config.name}`, () => this.putStream(config));
+  }
+
+  private async putStream(config: Partial<StreamConfig> & { name: string; subjects: string[] }): Promise<void> {
     const cfg = { num_replicas: this.options.replicas, ...config };
     try {
       await this.jsm.streams.info(config.name);
@@ -71,7 +94,7 @@ export class JetStreamConnection {
   }
 
   async bucket(base: string, opts: Partial<KvOptions> = {}): Promise<KV> {
-    return this.kvm.create(this.name(base), { replicas: this.options.replicas, history: 1, ...opts });
+    return this.settled(`bucket ${this.name(base)}`, () => this.kvm.create(this.name(base), { replicas: this.options.replicas, history: 1, ...opts }));
   }
 
   /** The `$JS.API` subject prefix (requests this module sends itself). */

@@ -40,7 +40,8 @@ export class DeliveryQueue {
 
   async open(): Promise<void> {
     await this.ensureConsumer(this.n.deliveries, { durable_name: WORKERS, ack_wait: ns(this.ackWaitMs), filter_subject: this.n.delivery });
-    await this.ensureConsumer(this.n.events, { durable_name: FANOUT, ack_wait: ns(30_000), filter_subject: this.n.eventWith });
+    // The fan-out replays an event whose node died between its two publishes: after the same lease.
+    await this.ensureConsumer(this.n.events, { durable_name: FANOUT, ack_wait: ns(this.ackWaitMs), filter_subject: this.n.eventWith });
     const consumer = await this.c.js.consumers.get(this.n.events, FANOUT);
     this.fanout = await consumer.consume({ max_messages: 256 });
     void (async () => {
@@ -57,15 +58,23 @@ export class DeliveryQueue {
   }
 
   private async ensureConsumer(stream: string, cfg: { durable_name: string; ack_wait: number; filter_subject: string }): Promise<void> {
+    await this.c.settled(`consumer ${cfg.durable_name}`, () => this.putConsumer(stream, cfg));
+  }
+
+  private async putConsumer(stream: string, cfg: { durable_name: string; ack_wait: number; filter_subject: string }): Promise<void> {
     const full = { ...cfg, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, max_deliver: -1, max_ack_pending: 100_000 };
+    let exists = true;
     try {
       await this.c.jsm.consumers.info(stream, cfg.durable_name);
-      await this.c.jsm.consumers.update(stream, cfg.durable_name, { ack_wait: cfg.ack_wait });
-    } catch {
+    } catch (err) {
+      if (!/not found/i.test(String((err as Error).message))) throw err;
+      exists = false;
+    }
+    if (exists) await this.c.jsm.consumers.update(stream, cfg.durable_name, { ack_wait: cfg.ack_wait });
+    else
       await this.c.jsm.consumers.add(stream, full).catch(async (err: unknown) => {
         if (!/already|exists/i.test(String((err as Error).message))) throw err;
       });
-    }
   }
 
   /** Calls `wake` when deliveries were queued by the fan-out consumer (another node's events). */

@@ -20,7 +20,11 @@ import { ResourceBucket } from './resource-bucket.js';
 import { ensureStreams, streamNames } from './streams.js';
 
 export interface JetStreamStoreOptions {
-  /** The ack wait of the shared delivery consumer: how long a claim holds (the worker's lease). */
+  /**
+   * The ack wait of the shared delivery consumer: how long a claim holds (the worker's lease).
+   * One setting for the whole cluster (it belongs to the consumer): the node opened last sets it,
+   * so every node should be started with the same value.
+   */
   readonly leaseMs?: number;
   /** How long an idempotency key is remembered (the events stream's dedup window). Default 1 h. */
   readonly dedupWindowMs?: number;
@@ -67,7 +71,7 @@ export class JetStreamStore implements Store {
     await store.queue.open();
     if (options.nodeName) store.registry = await NodeRegistry.open(c, options.nodeName);
     // Groups of writes a dead node left half-applied are finished before anything is loaded.
-    await store.resources.recover(Date.now(), store.staleMs);
+    await c.settled('resource intents', () => store.resources.recover(Date.now(), store.staleMs));
     store.recoverTimer = setInterval(() => void store.resources.recover(Date.now(), store.staleMs).catch(() => undefined), store.staleMs);
     store.recoverTimer.unref();
     return store;
