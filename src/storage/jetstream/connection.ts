@@ -65,7 +65,7 @@ export class JetStreamConnection {
         return await step();
       } catch (err) {
         const message = String((err as Error).message);
-        const transient = /timeout|unavailable|no responders|leader|503|stream.*not current/i.test(message);
+        const transient = /timeout|unavailable|no responders|leader|503|not current|no suitable peers|insufficient resources/i.test(message);
         if (!transient || Date.now() > until) throw new Error(`${what}: ${message}`);
         await new Promise((r) => setTimeout(r, 500));
       }
