@@ -1,4 +1,4 @@
-import type { JetStreamClient } from '@nats-io/jetstream';
+import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import { headers } from '@nats-io/transport-node';
 import { KvWatchInclude, type KV, type KvEntry } from '@nats-io/kv';
 import type { ResourceChange, ResourceRecord, ResourceWrite } from '../store.js';
@@ -8,6 +8,8 @@ const enc = (s: string): string => `k${Buffer.from(s, 'utf8').toString('base64ur
 const dec = (s: string): string => Buffer.from(s.slice(1), 'base64url').toString('utf8');
 const resourceKey = (kind: string, key: string): string => `r.${enc(kind)}.${enc(key)}`;
 const INTENT = 't.';
+/** Header naming the revision of the intent a value was written by (see `applyOne`). */
+const ORIGIN = 'Amiwatch-Origin';
 /** Code-point order, as SQLite's BINARY collation sorts the same keys. */
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -26,8 +28,7 @@ interface Intent {
  * removed. If the node dies in between, any node replays the intent (`recover`, at start and
  * every few seconds for intents older than `staleMs`). Replays are safe because every write of an
  * intent is applied with a compare-and-set on the key's revision (KV's optimistic concurrency)
- * and skipped when the key was written after the intent (its revision is higher than the
- * intent's: the bucket's revisions are one sequence). What this does not give is isolation: a
+ * and skipped when the key's value was decided after the intent (`applyOne`). What this does not give is isolation: a
  * reader on another node may, for the few milliseconds of the apply, see part of a group.
  * A single write needs no intent: one KV put is atomic.
  */
@@ -42,6 +43,7 @@ export class ResourceBucket {
     /** The bucket's name (`amiwatch_resources`): delete markers are published to `$KV.<name>.<key>`. */
     private readonly bucketName: string,
     private readonly js: JetStreamClient,
+    private readonly jsm: JetStreamManager,
     private readonly random: () => string,
   ) {}
 
@@ -108,16 +110,19 @@ export class ResourceBucket {
     await Promise.all(writes.map((w) => this.applyOne(intentRev, resourceKey(w.kind, w.key), w.doc)));
   }
 
+  /**
+   * Writes an intent's document unless the key holds a value decided later. A value's decision
+   * point is its `Amiwatch-Origin` header (the revision of the intent that wrote it) or, for a
+   * single write, its own revision. Comparing decision points rather than revisions makes two
+   * groups that race over the same keys end in the state of the later-decided one on EVERY key,
+   * whichever applies first; deletes leave a marker with their origin for the same reason.
+   */
   private async applyOne(intentRev: number, key: string, doc: string | null): Promise<void> {
     for (let attempt = 0; ; attempt++) {
-      const current = await this.kv.get(key);
-      if (current && current.revision > intentRev) return; // written after the intent: newer wins
+      const current = await this.current(key);
+      if (current && current.origin > intentRev) return; // decided after this intent: it wins
       try {
-        if (doc === null) {
-          if (current && current.operation === 'PUT') await this.track(key, this.del(key, current.revision));
-        } else {
-          await this.track(key, this.kv.put(key, doc, { previousSeq: current?.revision ?? 0 }));
-        }
+        await this.track(key, this.publish(key, doc, intentRev, current?.revision ?? 0));
         return;
       } catch (err) {
         // Another writer got there between our read and our write: read again and decide again.
@@ -126,18 +131,33 @@ export class ResourceBucket {
     }
   }
 
+  /** The key's last message: its revision and decision point (see applyOne), or null. */
+  private async current(key: string): Promise<{ revision: number; origin: number } | null> {
+    const m = await this.jsm.streams.getMessage(`KV_${this.bucketName}`, { last_by_subj: `$KV.${this.bucketName}.${key}` });
+    if (!m) return null;
+    const origin = Number(m.header?.get(ORIGIN) || m.seq);
+    return { revision: m.seq, origin };
+  }
+
   /**
-   * A KV delete marker, published directly so its revision comes back (the client's `delete`
-   * returns nothing): the change feed must know this node's own deletes to skip their echo.
+   * Publishes a KV value or delete marker directly (the client's `delete` returns no revision, and
+   * neither `put` nor `delete` carries headers): optionally with its origin and a compare-and-set
+   * on the key's revision (0: the key has no message yet).
    */
-  private async del(key: string, previousSeq?: number): Promise<number> {
+  private async publish(key: string, doc: string | null, origin: number | undefined, previousSeq: number | undefined): Promise<number> {
     const h = headers();
-    h.set('KV-Operation', 'DEL');
-    const ack = await this.js.publish(`$KV.${this.bucketName}.${key}`, undefined, {
-      headers: h,
+    if (doc === null) h.set('KV-Operation', 'DEL');
+    if (origin !== undefined) h.set(ORIGIN, String(origin));
+    const ack = await this.js.publish(`$KV.${this.bucketName}.${key}`, doc ?? undefined, {
+      ...((doc === null || origin !== undefined) && { headers: h }),
       ...(previousSeq !== undefined && { expect: { lastSubjectSequence: previousSeq } }),
     });
     return ack.seq;
+  }
+
+  /** A delete marker; its revision comes back so the change feed can skip this node's own delete. */
+  private del(key: string, previousSeq?: number): Promise<number> {
+    return this.publish(key, null, undefined, previousSeq);
   }
 
   /** Replays intents older than `staleMs` whose writer did not finish (it died). Returns how many. */
