@@ -28,8 +28,9 @@ interface Intent {
  * removed. If the node dies in between, any node replays the intent (`recover`, at start and
  * every few seconds for intents older than `staleMs`). Replays are safe because every write of an
  * intent is applied with a compare-and-set on the key's revision (KV's optimistic concurrency)
- * and skipped when the key's value was decided after the intent (`applyOne`). What this does not give is isolation: a
- * reader on another node may, for the few milliseconds of the apply, see part of a group.
+ * and skipped when the key's value was decided after the intent (`applyOne`). What this does
+ * not give is isolation: a reader on another node may, for the few milliseconds of the apply,
+ * see part of a group.
  * A single write needs no intent: one KV put is atomic.
  */
 export class ResourceBucket {
@@ -105,7 +106,7 @@ export class ResourceBucket {
     await this.kv.purge(id).catch(() => undefined); // a left-over intent is replayed harmlessly
   }
 
-  /** Applies an intent's writes, each unless the key was written after the intent. */
+  /** Applies an intent's writes, each unless the key's value was decided after the intent. */
   private async apply(intentRev: number, writes: readonly ResourceWrite[]): Promise<void> {
     await Promise.all(writes.map((w) => this.applyOne(intentRev, resourceKey(w.kind, w.key), w.doc)));
   }
