@@ -25,7 +25,7 @@ interface ClusterReport {
   readonly jetstream: 'ok' | 'unavailable';
   readonly error?: string;
   readonly nodes: readonly string[];
-  readonly lag: { readonly waiting: number; readonly inFlight: number; readonly fanoutPending: number } | null;
+  readonly lag: { readonly waiting: number; readonly inFlight: number } | null;
 }
 
 export interface StatusReport {
@@ -196,5 +196,5 @@ function printCluster(ctx: CliContext, c: ClusterReport): void {
   const js = c.jetstream === 'ok' ? s.green('ok') : s.red(`unavailable: ${c.error ?? ''}`);
   print(ctx, `  cluster     JetStream ${js}, connected to ${c.connectedTo}${c.servers.length > 0 ? ` (servers ${c.servers.join(', ')})` : ''}`);
   print(ctx, `  nodes       ${c.nodes.length}: ${c.nodes.join(', ') || 'none'}`);
-  if (c.lag) print(ctx, `  lag         ${c.lag.waiting} waiting, ${c.lag.inFlight} in flight, ${c.lag.fanoutPending} events not yet fanned out`);
+  if (c.lag) print(ctx, `  lag         ${c.lag.waiting} waiting, ${c.lag.inFlight} in flight`);
 }

@@ -40,8 +40,8 @@ export interface ClusterHealth {
   readonly error?: string;
   /** amiwatch nodes connected to the cluster (their connection names). */
   readonly nodes: readonly string[];
-  /** Deliveries waiting to be claimed, in flight, and events not yet replayed by the fan-out. */
-  readonly lag: { readonly waiting: number; readonly inFlight: number; readonly fanoutPending: number } | null;
+  /** Deliveries waiting to be claimed and in flight, cluster-wide. */
+  readonly lag: { readonly waiting: number; readonly inFlight: number } | null;
 }
 
 /** `doc: null` deletes the key. */

@@ -1,13 +1,14 @@
-import { AckPolicy, DeliverPolicy, type ConsumerMessages } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy } from '@nats-io/jetstream';
+import type { Subscription } from '@nats-io/transport-node';
 import type { ClaimedDelivery, DeliveryCounts, DeliveryOutcome, DeliveryView } from '../store.js';
 import type { JetStreamConnection } from './connection.js';
-import { deliveriesOf, eventSeqOf, DELIVERIES_PER_EVENT, parse, type DeliveryMessage, type EventMessage, type OutcomeMessage } from './event-log.js';
+import type { NewEvent } from '../store.js';
+import { parse, type DeliveryMessage, type EventMessage, type OutcomeMessage } from './event-log.js';
 import { ack, nak, pullNow, term } from './pull.js';
 import type { StreamNames } from './streams.js';
 
 const ns = (ms: number): number => ms * 1_000_000;
 const WORKERS = 'workers';
-const FANOUT = 'fanout';
 
 /**
  * The delivery queue on JetStream's own mechanisms:
@@ -18,16 +19,18 @@ const FANOUT = 'fanout';
  *  - retry-at is a nak with a delay (the server holds the message back until then);
  *  - settle is ack (delivered) or term (failed: never redelivered); work-queue retention then
  *    removes the message, and the outcome is recorded on the outcomes stream for the history;
- *  - fan-out: the appending node publishes an event's deliveries right after the event, each with
- *    a message id (`<event seq>.<index>`); the durable consumer `fanout` on events with deliveries
- *    replays every event once more on some node, so an event whose node died between the two
- *    publishes still gets its deliveries. The deliveries stream's dedup window drops the copies.
+ *  - an event's deliveries are published BEFORE the event (each publish is atomic on its own, and
+ *    nats-server 2.9 has no atomic batch): an acknowledged event therefore always has its
+ *    deliveries queued. A node that dies between the two leaves deliveries of an event that is not
+ *    in the history and was not acknowledged to its client — delivered all the same (at least
+ *    once). Deliveries of events with an idempotency key carry `<key>/<index>` message ids, so a
+ *    repeated append queues nothing new.
  */
 export class DeliveryQueue {
   /** Deliveries this node holds: id → ack subject. */
   private readonly held = new Map<number, string>();
   private ackWaitMs: number;
-  private fanout: ConsumerMessages | null = null;
+  private wakeSub: Subscription | null = null;
   private readonly listeners = new Set<() => void>();
 
   constructor(
@@ -40,21 +43,8 @@ export class DeliveryQueue {
 
   async open(): Promise<void> {
     await this.ensureConsumer(this.n.deliveries, { durable_name: WORKERS, ack_wait: ns(this.ackWaitMs), filter_subject: this.n.delivery });
-    // The fan-out replays an event whose node died between its two publishes: after the same lease.
-    await this.ensureConsumer(this.n.events, { durable_name: FANOUT, ack_wait: ns(this.ackWaitMs), filter_subject: this.n.eventWith });
-    const consumer = await this.c.js.consumers.get(this.n.events, FANOUT);
-    this.fanout = await consumer.consume({ max_messages: 256 });
-    void (async () => {
-      for await (const m of this.fanout!) {
-        try {
-          const added = await this.publish(m.seq, parse<EventMessage>(m.data));
-          m.ack();
-          if (added > 0) for (const l of this.listeners) l();
-        } catch {
-          m.nak(1_000);
-        }
-      }
-    })().catch(() => undefined);
+    // Another node queued deliveries: any node may claim them, so every worker hears of it.
+    this.wakeSub = this.c.nc.subscribe(this.n.wake, { callback: () => this.listeners.forEach((l) => l()) });
   }
 
   private async ensureConsumer(stream: string, cfg: { durable_name: string; ack_wait: number; filter_subject: string }): Promise<void> {
@@ -77,18 +67,26 @@ export class DeliveryQueue {
       });
   }
 
-  /** Calls `wake` when deliveries were queued by the fan-out consumer (another node's events). */
+  /** Calls `wake` when some node queued deliveries. */
   onQueued(wake: () => void): () => void {
     this.listeners.add(wake);
     return () => this.listeners.delete(wake);
   }
 
-  /** Queues an event's deliveries (idempotent per delivery); returns how many were new. */
-  async publish(seq: number, e: EventMessage): Promise<number> {
+  /** Queues an event's deliveries; resolves with their ids (a repeated keyed append gets the first ids back). */
+  async publish(e: NewEvent): Promise<number[]> {
     const acks = await Promise.all(
-      deliveriesOf(seq, e).map((d) => this.c.js.publish(this.n.delivery, JSON.stringify(d), { msgID: `${seq}.${d.index}` })),
+      e.deliveries.map((d, index) => {
+        const m: DeliveryMessage = { eventId: e.eventId, busArn: e.busArn, ingestedAt: e.ingestedAt, body: e.body, ruleArn: d.ruleArn, target: d.target, dueAt: d.dueAt };
+        return this.c.js.publish(this.n.delivery, JSON.stringify(m), e.idempotencyKey !== undefined ? { msgID: `${e.idempotencyKey}/${index}` } : undefined);
+      }),
     );
-    return acks.filter((a) => !a.duplicate).length;
+    return acks.map((a) => a.seq);
+  }
+
+  /** Tells every node's worker (this one's too) that deliveries were queued: one core NATS message, not stored. */
+  announce(): void {
+    this.c.nc.publish(this.n.wake);
   }
 
   async claim(now: number, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
@@ -103,10 +101,10 @@ export class DeliveryQueue {
         const d = parse<DeliveryMessage>(p.data);
         if (d.dueAt > now) return nak(this.c.nc, p.reply, d.dueAt - now);
         // Redelivered: after a retry (its attempts are on the outcomes stream) or a lost lease.
-        const attempts = p.deliveryCount > 1 ? ((await this.outcome('retry', d.eventSeq, d.index))?.attempts ?? 0) : 0;
-        this.held.set(d.id, p.reply);
-        const { eventId, busArn, ingestedAt, body, ruleArn, target, id } = d;
-        out.push({ id, eventId, busArn, ingestedAt, body, ruleArn, target, attempts });
+        const attempts = p.deliveryCount > 1 ? ((await this.outcome('retry', p.seq))?.attempts ?? 0) : 0;
+        this.held.set(p.seq, p.reply);
+        const { eventId, busArn, ingestedAt, body, ruleArn, target } = d;
+        out.push({ id: p.seq, eventId, busArn, ingestedAt, body, ruleArn, target, attempts });
       }),
     );
     return out.sort((a, b) => a.id - b.id);
@@ -119,8 +117,6 @@ export class DeliveryQueue {
   private async settleOne(now: number, o: DeliveryOutcome): Promise<void> {
     const reply = this.held.get(o.id);
     this.held.delete(o.id);
-    const seq = eventSeqOf(o.id);
-    const index = o.id % DELIVERIES_PER_EVENT;
     const record: OutcomeMessage = {
       status: o.status,
       attempts: o.attempts,
@@ -128,21 +124,21 @@ export class DeliveryQueue {
       dueAt: o.status === 'retry' ? o.dueAt : now,
       at: now,
     };
-    await this.c.js.publish(this.subject(o.status, seq, index), JSON.stringify(record));
-    if (o.status !== 'retry' && o.attempts > 1) await this.c.jsm.streams.purge(this.n.outcomes, { filter: this.subject('retry', seq, index) });
+    await this.c.js.publish(this.subject(o.status, o.id), JSON.stringify(record));
+    if (o.status !== 'retry' && o.attempts > 1) await this.c.jsm.streams.purge(this.n.outcomes, { filter: this.subject('retry', o.id) });
     if (!reply) return; // not held here (released, or the lease ran out): the queue offers it again
     if (o.status === 'delivered') await ack(this.c.nc, reply);
     else if (o.status === 'failed') await term(this.c.nc, reply);
     else await nak(this.c.nc, reply, o.dueAt - now);
   }
 
-  private subject(status: OutcomeMessage['status'], seq: number, index: number): string {
-    return `${this.n.outcome}.${status}.${seq}.${index}`;
+  private subject(status: OutcomeMessage['status'], id: number): string {
+    return `${this.n.outcome}.${status}.${id}`;
   }
 
-  async outcome(status: OutcomeMessage['status'], seq: number, index: number): Promise<OutcomeMessage | null> {
+  async outcome(status: OutcomeMessage['status'], id: number): Promise<OutcomeMessage | null> {
     try {
-      const m = await this.c.jsm.direct.getMessage(this.n.outcomes, { last_by_subj: this.subject(status, seq, index) });
+      const m = await this.c.jsm.direct.getMessage(this.n.outcomes, { last_by_subj: this.subject(status, id) });
       return m ? parse<OutcomeMessage>(m.data) : null;
     } catch {
       return null;
@@ -150,13 +146,13 @@ export class DeliveryQueue {
   }
 
   /** The history's view of an event's deliveries: the terminal outcome, else the last retry, else pending. */
-  async views(seq: number, e: EventMessage): Promise<DeliveryView[]> {
+  async views(e: EventMessage): Promise<DeliveryView[]> {
     return Promise.all(
-      e.deliveries.map(async (d, index) => {
-        const [delivered, failed, retry] = await Promise.all((['delivered', 'failed', 'retry'] as const).map((s) => this.outcome(s, seq, index)));
+      e.deliveries.map(async (d) => {
+        const [delivered, failed, retry] = await Promise.all((['delivered', 'failed', 'retry'] as const).map((s) => this.outcome(s, d.id)));
         const o = delivered ?? failed ?? retry;
         return {
-          id: seq * DELIVERIES_PER_EVENT + index,
+          id: d.id,
           ruleArn: d.ruleArn,
           target: d.target,
           status: o && o.status !== 'retry' ? o.status : 'pending',
@@ -170,13 +166,14 @@ export class DeliveryQueue {
   }
 
   /** True when every delivery of the event is delivered or failed. */
-  async settled(seq: number, e: EventMessage): Promise<boolean> {
-    const views = await this.views(seq, e);
+  async settled(e: EventMessage): Promise<boolean> {
+    const views = await this.views(e);
     return views.every((v) => v.status !== 'pending');
   }
 
-  async forget(seq: number): Promise<void> {
-    await this.c.jsm.streams.purge(this.n.outcomes, { filter: `${this.n.outcome}.*.${seq}.*` });
+  /** Drops the outcome records of an event's deliveries (the event is being pruned). */
+  async forget(e: EventMessage): Promise<void> {
+    await Promise.all(e.deliveries.map((d) => this.c.jsm.streams.purge(this.n.outcomes, { filter: `${this.n.outcome}.*.${d.id}` })));
   }
 
   async counts(): Promise<DeliveryCounts> {
@@ -218,13 +215,13 @@ export class DeliveryQueue {
   }
 
   /** Consumer lag: deliveries waiting to be claimed and deliveries in flight, cluster-wide. */
-  async lag(): Promise<{ waiting: number; inFlight: number; fanoutPending: number }> {
-    const [w, f] = await Promise.all([this.c.jsm.consumers.info(this.n.deliveries, WORKERS), this.c.jsm.consumers.info(this.n.events, FANOUT)]);
-    return { waiting: w.num_pending, inFlight: w.num_ack_pending, fanoutPending: f.num_pending + f.num_ack_pending };
+  async lag(): Promise<{ waiting: number; inFlight: number }> {
+    const w = await this.c.jsm.consumers.info(this.n.deliveries, WORKERS);
+    return { waiting: w.num_pending, inFlight: w.num_ack_pending };
   }
 
   async close(): Promise<void> {
     await this.release();
-    await this.fanout?.close().catch(() => undefined);
+    this.wakeSub?.unsubscribe();
   }
 }

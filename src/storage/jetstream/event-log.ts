@@ -2,21 +2,21 @@ import type { JetStreamConnection } from './connection.js';
 import type { StreamNames } from './streams.js';
 import type { DeliveryView, EventQuery, EventView, NewEvent } from '../store.js';
 
-/** An event as stored in the events stream: everything needed to fan it out again. */
+/** An event as stored in the events stream, with the ids of the deliveries queued for it. */
 export interface EventMessage {
   readonly eventId: string;
   readonly busArn: string;
   readonly ingestedAt: number;
   readonly body: string;
   readonly rules: readonly string[];
-  readonly deliveries: readonly { readonly ruleArn: string; readonly target: string; readonly dueAt: number }[];
+  readonly deliveries: readonly { readonly id: number; readonly ruleArn: string; readonly target: string; readonly dueAt: number }[];
 }
 
-/** A delivery as queued: a copy of what the worker needs, so a claim is one message. */
+/**
+ * A delivery as queued: a copy of what the worker needs, so a claim is one message. Its id is its
+ * sequence in the deliveries stream.
+ */
 export interface DeliveryMessage {
-  readonly id: number;
-  readonly eventSeq: number;
-  readonly index: number;
   readonly eventId: string;
   readonly busArn: string;
   readonly ingestedAt: number;
@@ -35,30 +35,6 @@ export interface OutcomeMessage {
   readonly at: number;
 }
 
-/**
- * Delivery ids are numbers (the port's) and must be known without a lookup: the event's stream
- * sequence times 2^16 plus the delivery's index in the event. 2^53 / 2^16 leaves room for 1.4e11
- * events; an event has at most 300 rules × 5 targets deliveries.
- */
-export const DELIVERIES_PER_EVENT = 65_536;
-export const deliveryId = (eventSeq: number, index: number): number => eventSeq * DELIVERIES_PER_EVENT + index;
-export const eventSeqOf = (id: number): number => Math.floor(id / DELIVERIES_PER_EVENT);
-
-export function deliveriesOf(seq: number, e: EventMessage): DeliveryMessage[] {
-  return e.deliveries.map((d, index) => ({
-    id: deliveryId(seq, index),
-    eventSeq: seq,
-    index,
-    eventId: e.eventId,
-    busArn: e.busArn,
-    ingestedAt: e.ingestedAt,
-    body: e.body,
-    ruleArn: d.ruleArn,
-    target: d.target,
-    dueAt: d.dueAt,
-  }));
-}
-
 const decoder = new TextDecoder();
 export const parse = <T>(data: Uint8Array): T => JSON.parse(decoder.decode(data)) as T;
 
@@ -70,21 +46,20 @@ export class EventLog {
   ) {}
 
   /**
-   * Publishes one event with its deliveries; resolves with its sequence, or null when its
-   * idempotency key was seen within the dedup window (the server answers `duplicate`).
+   * Publishes one event, naming the deliveries already queued for it; resolves with its
+   * sequence, or null when its idempotency key was seen within the dedup window.
    */
-  async append(e: NewEvent): Promise<{ seq: number; message: EventMessage } | null> {
+  async append(e: NewEvent, deliveryIds: readonly number[]): Promise<number | null> {
     const message: EventMessage = {
       eventId: e.eventId,
       busArn: e.busArn,
       ingestedAt: e.ingestedAt,
       body: e.body,
       rules: e.rules,
-      deliveries: e.deliveries.map((d) => ({ ruleArn: d.ruleArn, target: d.target, dueAt: d.dueAt })),
+      deliveries: e.deliveries.map((d, i) => ({ id: deliveryIds[i]!, ruleArn: d.ruleArn, target: d.target, dueAt: d.dueAt })),
     };
-    const subject = message.deliveries.length > 0 ? this.n.eventWith : this.n.eventWithout;
-    const ack = await this.c.js.publish(subject, JSON.stringify(message), e.idempotencyKey !== undefined ? { msgID: e.idempotencyKey } : undefined);
-    return ack.duplicate ? null : { seq: ack.seq, message };
+    const ack = await this.c.js.publish(this.n.event, JSON.stringify(message), e.idempotencyKey !== undefined ? { msgID: e.idempotencyKey } : undefined);
+    return ack.duplicate ? null : ack.seq;
   }
 
   async get(seq: number): Promise<EventMessage | null> {

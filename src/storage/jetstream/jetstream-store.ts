@@ -70,6 +70,8 @@ export class JetStreamStore implements Store {
     );
     await store.queue.open();
     if (options.nodeName) store.registry = await NodeRegistry.open(c, options.nodeName);
+    // After a cluster restart, consumers (which every load and watch creates) answer last: probe.
+    await c.settled('resources', () => store.resources.load('amiwatch.probe'));
     // Groups of writes a dead node left half-applied are finished before anything is loaded.
     await c.settled('resource intents', () => store.resources.recover(Date.now(), store.staleMs));
     store.recoverTimer = setInterval(() => void store.resources.recover(Date.now(), store.staleMs).catch(() => undefined), store.staleMs);
@@ -90,22 +92,21 @@ export class JetStreamStore implements Store {
   }
 
   /**
-   * Each event is one message carrying its deliveries (atomic for the event and its deliveries);
-   * the events of one call are published together, not as one unit: nats-server 2.9 has no
-   * multi-message atomic publish. A call that fails part-way rejects, and the caller's retry may
-   * store some events twice unless they carry an idempotency key.
+   * Each event's deliveries are queued first, then the event is published naming them
+   * (delivery-queue.ts says why): once this resolves, every event is in the history and every
+   * delivery in the queue. The events of one call are published together, not as one unit
+   * (nats-server 2.9 has no multi-message atomic publish): a call that fails part-way rejects, and
+   * the caller's retry may store some events twice unless they carry an idempotency key.
    */
   async appendEvents(events: readonly NewEvent[]): Promise<void> {
-    await Promise.all(
-      events.map(async (e) => {
-        const appended = await this.log.append(e);
-        if (appended && appended.message.deliveries.length > 0) await this.queue.publish(appended.seq, appended.message);
-      }),
-    );
+    const ids = await Promise.all(events.map((e) => (e.deliveries.length > 0 ? this.queue.publish(e) : Promise.resolve([]))));
+    // Sent in call order on one connection: the log keeps the events in that order.
+    await Promise.all(events.map((e, i) => this.log.append(e, ids[i]!)));
+    if (ids.some((d) => d.length > 0)) this.queue.announce();
   }
 
   readEvents(query: EventQuery): Promise<EventView[]> {
-    return this.log.read(query, (seq, e) => this.queue.views(seq, e));
+    return this.log.read(query, (_seq, e) => this.queue.views(e));
   }
 
   claimDue(now: number, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
@@ -136,8 +137,8 @@ export class JetStreamStore implements Store {
       const e = await this.log.get(seq);
       if (!e) continue;
       if (e.ingestedAt >= before) break;
-      if (!(await this.queue.settled(seq, e))) continue;
-      await this.queue.forget(seq);
+      if (!(await this.queue.settled(e))) continue;
+      await this.queue.forget(e);
       await this.log.remove(seq);
       removed++;
     }

@@ -5,22 +5,23 @@ const ns = (ms: number): number => ms * 1_000_000;
 
 /**
  * The streams of the Store adapter and what each holds (docs/scale-out.md has the table):
- *  - events: every accepted event, one message each, with the rules it matched and the
- *    deliveries it created (so one publish is atomic for an event and its deliveries). Limits
- *    retention: history, pruned by `pruneEvents`. Its dedup window makes idempotent appends.
- *  - deliveries: the delivery queue, one message per (event, rule, target). Work-queue retention:
- *    a message leaves the stream when acked (delivered) or terminated (failed).
+ *  - deliveries: the delivery queue, one message per (event, rule, target), each a copy of what
+ *    the worker needs; its sequence is the delivery's id. Work-queue retention: a message leaves
+ *    the stream when acked (delivered) or terminated (failed).
+ *  - events: every accepted event, one message each, with the rules it matched and the ids of
+ *    its deliveries. Limits retention: history, pruned by `pruneEvents`. Its dedup window makes
+ *    idempotent appends (and the deliveries stream's, for the deliveries of keyed events).
  *  - outcomes: the last state of each settled or retried delivery, one subject per delivery and
- *    state (`out.<state>.<event seq>.<index>`), one message per subject (a per-subject limit).
+ *    state (`out.<state>.<delivery id>`), one message per subject (a per-subject limit).
  */
 export interface StreamNames {
   readonly events: string;
   readonly deliveries: string;
   readonly outcomes: string;
-  /** Subject of events with deliveries (the fan-out consumer reads only these). */
-  readonly eventWith: string;
-  readonly eventWithout: string;
+  readonly event: string;
   readonly delivery: string;
+  /** Core NATS subject (not stored) on which a node says it queued deliveries: the others' workers wake. */
+  readonly wake: string;
   /** `out` subject prefix. */
   readonly outcome: string;
 }
@@ -31,9 +32,9 @@ export function streamNames(c: JetStreamConnection): StreamNames {
     events: c.name('events'),
     deliveries: c.name('deliveries'),
     outcomes: c.name('outcomes'),
-    eventWith: `${p}.ev.d`,
-    eventWithout: `${p}.ev.n`,
+    event: `${p}.ev`,
     delivery: `${p}.dl`,
+    wake: `${p}.wake`,
     outcome: `${p}.out`,
   };
 }
@@ -46,7 +47,7 @@ export interface StreamTuning {
 export async function ensureStreams(c: JetStreamConnection, n: StreamNames, t: StreamTuning): Promise<void> {
   await c.ensureStream({
     name: n.events,
-    subjects: [n.eventWith, n.eventWithout],
+    subjects: [n.event],
     retention: RetentionPolicy.Limits,
     storage: StorageType.File,
     duplicate_window: ns(t.dedupWindowMs),
@@ -57,8 +58,8 @@ export async function ensureStreams(c: JetStreamConnection, n: StreamNames, t: S
     subjects: [n.delivery],
     retention: RetentionPolicy.Workqueue,
     storage: StorageType.File,
-    // Covers the moment between the appending node's fan-out and the fan-out consumer's replay.
-    duplicate_window: ns(10 * 60_000),
+    // Deliveries of an event with an idempotency key carry `<key>/<index>` ids: the same window as the events'.
+    duplicate_window: ns(t.dedupWindowMs),
     discard: DiscardPolicy.Old,
   });
   await c.ensureStream({
