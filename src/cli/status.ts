@@ -8,6 +8,7 @@ import { ListSubscriptionsCommand, ListTopicsCommand } from '@aws-sdk/client-sns
 import { GetQueueAttributesCommand, GetQueueUrlCommand, ListQueuesCommand } from '@aws-sdk/client-sqs';
 import { ec2, eventBridge, fromSdkError, lambda, sns, sqs } from './aws-clients.js';
 import { exitCodes } from './exit-codes.js';
+import type { ClusterHealth } from '../storage/store.js';
 
 interface ServerStatus {
   readonly status: string;
@@ -17,16 +18,8 @@ interface ServerStatus {
   readonly cluster?: ClusterReport;
 }
 
-/** What a node on a JetStream cluster (--nats-url) says of it (src/storage/store.ts ClusterHealth). */
-interface ClusterReport {
-  readonly engine: string;
-  readonly connectedTo: string;
-  readonly servers: readonly string[];
-  readonly jetstream: 'ok' | 'unavailable';
-  readonly error?: string;
-  readonly nodes: readonly string[];
-  readonly lag: { readonly waiting: number; readonly inFlight: number } | null;
-}
+/** What a node on a JetStream cluster (--nats-url) says of it. */
+type ClusterReport = ClusterHealth;
 
 export interface StatusReport {
   readonly url: string;

@@ -8,25 +8,16 @@ import { MemoryEc2Store } from '../../src/storage/memory/memory-ec2-store.js';
 import { SqliteEc2Store } from '../../src/storage/sqlite/sqlite-ec2-store.js';
 import { JetStreamConnection } from '../../src/storage/jetstream/connection.js';
 import { JetStreamEc2Store } from '../../src/storage/jetstream/jetstream-ec2-store.js';
-import { startNatsServer, type NatsCluster } from '../support/nats-server.js';
+import { natsForTests } from '../support/nats-server.js';
 
 /** One contract, every adapter. */
 const dir = mkdtempSync(join(tmpdir(), 'amiwatch-ec2-contract-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 let files = 0;
-let nats: NatsCluster | undefined;
-const connections: JetStreamConnection[] = [];
-before(async () => {
-  nats = await startNatsServer();
-});
-after(async () => {
-  for (const c of connections) await c.close();
-  await nats?.close();
-});
+const nats = natsForTests({ before, after });
 /** A JetStream store under its own prefix; `peer` opens another node on the same data. */
-async function jetstream(prefix = `e${process.pid}x${++files}`): Promise<Ec2Store & { prefix: string }> {
-  const c = await JetStreamConnection.open({ url: nats!.url, replicas: 1, prefix });
-  connections.push(c);
+async function jetstream(prefix = nats.prefix('e')): Promise<Ec2Store & { prefix: string }> {
+  const c = nats.track(await JetStreamConnection.open({ url: nats.url(), replicas: 1, prefix }));
   return Object.assign(await JetStreamEc2Store.open(c), { prefix });
 }
 

@@ -6,21 +6,11 @@ import type { FunctionRecord, LambdaStore } from '../../src/storage/ports/lambda
 import { SqliteLambdaStore } from '../../src/storage/sqlite/sqlite-lambda-store.js';
 import { JetStreamConnection } from '../../src/storage/jetstream/connection.js';
 import { JetStreamLambdaStore } from '../../src/storage/jetstream/jetstream-lambda-store.js';
-import { startNatsServer, type NatsCluster } from '../support/nats-server.js';
+import { natsForTests } from '../support/nats-server.js';
 
-let nats: NatsCluster | undefined;
-const connections: JetStreamConnection[] = [];
-before(async () => {
-  nats = await startNatsServer();
-});
-after(async () => {
-  for (const c of connections) await c.close();
-  await nats?.close();
-});
-let prefixes = 0;
-async function jetstream(prefix = `l${process.pid}x${++prefixes}`): Promise<LambdaStore & { prefix: string }> {
-  const c = await JetStreamConnection.open({ url: nats!.url, replicas: 1, prefix });
-  connections.push(c);
+const nats = natsForTests({ before, after });
+async function jetstream(prefix = nats.prefix('l')): Promise<LambdaStore & { prefix: string }> {
+  const c = nats.track(await JetStreamConnection.open({ url: nats.url(), replicas: 1, prefix }));
   return Object.assign(await JetStreamLambdaStore.open(c), { prefix });
 }
 

@@ -152,3 +152,27 @@ export const startNatsServer = (): Promise<NatsCluster> => assemble(1);
  * leader is elected a moment after the servers listen.
  */
 export const startNatsCluster = (): Promise<NatsCluster> => assemble(3);
+
+/**
+ * For contract test files: one nats-server for the file (started in `before`, stopped in
+ * `after`), and connections under fresh or shared prefixes, all closed at the end.
+ */
+export function natsForTests(hooks: { before: (fn: () => Promise<void>) => void; after: (fn: () => Promise<void>) => void }) {
+  let server: NatsCluster | undefined;
+  const connections: { close(): Promise<void> }[] = [];
+  let prefixes = 0;
+  hooks.before(async () => {
+    server = await startNatsServer();
+  });
+  hooks.after(async () => {
+    for (const c of connections) await c.close();
+    await server?.close();
+  });
+  return {
+    url: () => server!.url,
+    /** A new prefix: a separate set of streams and buckets on the same server. */
+    prefix: (tag: string) => `${tag}${process.pid}x${++prefixes}`,
+    /** Keeps `c` to close after the file. */
+    track: <T extends { close(): Promise<void> }>(c: T): T => (connections.push(c), c),
+  };
+}

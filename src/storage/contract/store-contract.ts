@@ -117,12 +117,7 @@ export function runStoreContract(name: string, harness: StoreHarness): void {
     const again = await store.claimDue(5000, 10, 30_000);
     assert.equal(again.length, 1);
     assert.equal(again[0]!.attempts, 1);
-    const [view] = await store.readEvents({ limit: 1 });
-    const byId = new Map(view!.deliveries.map((d) => [d.id, d]));
-    assert.equal(byId.get(a!.id)!.status, 'delivered');
-    assert.equal(byId.get(b!.id)!.lastError, 'boom');
-    assert.equal(byId.get(c!.id)!.status, 'failed');
-    assert.equal(byId.get(c!.id)!.lastError, 'gone');
+    await assertSettledViews(store, a!.id, b!.id, c!.id);
   });
 
   withStore('releaseLeases makes in-flight deliveries due at once', async (store) => {
@@ -228,6 +223,16 @@ export function runStoreContract(name: string, harness: StoreHarness): void {
   }
 }
 
+/** The history's view after "delivered a, retry b (boom), failed c (gone)". */
+async function assertSettledViews(store: Store, a: number, b: number, c: number): Promise<void> {
+  const [view] = await store.readEvents({ limit: 1 });
+  const byId = new Map(view!.deliveries.map((d) => [d.id, d]));
+  assert.equal(byId.get(a)!.status, 'delivered');
+  assert.equal(byId.get(b)!.lastError, 'boom');
+  assert.equal(byId.get(c)!.status, 'failed');
+  assert.equal(byId.get(c)!.lastError, 'gone');
+}
+
 type WithStore = (title: string, body: (store: Store) => Promise<Store | void>) => void;
 
 /** The injected-clock tests' behaviours, on the engine's clock with `UNIT`-long steps. */
@@ -261,12 +266,7 @@ function runServerTimed(name: string, withStore: WithStore): void {
     assert.equal(again.length, 1);
     assert.equal(again[0]!.id, b!.id);
     assert.equal(again[0]!.attempts, 1);
-    const [view] = await store.readEvents({ limit: 1 });
-    const byId = new Map(view!.deliveries.map((d) => [d.id, d]));
-    assert.equal(byId.get(a!.id)!.status, 'delivered');
-    assert.equal(byId.get(b!.id)!.lastError, 'boom');
-    assert.equal(byId.get(c!.id)!.status, 'failed');
-    assert.equal(byId.get(c!.id)!.lastError, 'gone');
+    await assertSettledViews(store, a!.id, b!.id, c!.id);
   });
 
   withStore('released leases are claimable once, not twice (real time)', async (store) => {
