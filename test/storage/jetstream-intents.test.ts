@@ -23,7 +23,7 @@ after(async () => {
 
 async function bucket(name: string) {
   const kv = await c.bucket(name);
-  return { kv, docs: new ResourceBucket(kv, c.name(name), c.js, c.jsm, randomUUID) };
+  return { kv, docs: new ResourceBucket(kv, c.name(name), c.requests, c.jsm, randomUUID) };
 }
 
 test('an intent left by a dead writer is applied by another node; newer writes win over the replay', async () => {

@@ -78,7 +78,7 @@ export class DeliveryQueue {
     const acks = await Promise.all(
       e.deliveries.map((d, index) => {
         const m: DeliveryMessage = { eventId: e.eventId, busArn: e.busArn, ingestedAt: e.ingestedAt, body: e.body, ruleArn: d.ruleArn, target: d.target, dueAt: d.dueAt };
-        return this.c.js.publish(this.n.delivery, JSON.stringify(m), e.idempotencyKey !== undefined ? { msgID: `${e.idempotencyKey}/${index}` } : undefined);
+        return this.c.requests.publish(this.n.delivery, JSON.stringify(m), e.idempotencyKey !== undefined ? { msgID: `${e.idempotencyKey}/${index}` } : {});
       }),
     );
     return acks.map((a) => a.seq);
@@ -99,7 +99,7 @@ export class DeliveryQueue {
     await Promise.all(
       pulled.map(async (p) => {
         const d = parse<DeliveryMessage>(p.data);
-        if (d.dueAt > now) return nak(this.c.nc, p.reply, d.dueAt - now);
+        if (d.dueAt > now) return nak(this.c.requests, p.reply, d.dueAt - now);
         // Redelivered: after a retry (its attempts are on the outcomes stream) or a lost lease.
         const attempts = p.deliveryCount > 1 ? ((await this.outcome('retry', p.seq))?.attempts ?? 0) : 0;
         this.held.set(p.seq, p.reply);
@@ -124,12 +124,12 @@ export class DeliveryQueue {
       dueAt: o.status === 'retry' ? o.dueAt : now,
       at: now,
     };
-    await this.c.js.publish(this.subject(o.status, o.id), JSON.stringify(record));
+    await this.c.requests.publish(this.subject(o.status, o.id), JSON.stringify(record));
     if (o.status !== 'retry' && o.attempts > 1) await this.c.jsm.streams.purge(this.n.outcomes, { filter: this.subject('retry', o.id) });
     if (!reply) return; // not held here (released, or the lease ran out): the queue offers it again
-    if (o.status === 'delivered') await ack(this.c.nc, reply);
-    else if (o.status === 'failed') await term(this.c.nc, reply);
-    else await nak(this.c.nc, reply, o.dueAt - now);
+    if (o.status === 'delivered') await ack(this.c.requests, reply);
+    else if (o.status === 'failed') await term(this.c.requests, reply);
+    else await nak(this.c.requests, reply, o.dueAt - now);
   }
 
   private subject(status: OutcomeMessage['status'], id: number): string {
@@ -211,7 +211,7 @@ export class DeliveryQueue {
   async release(): Promise<void> {
     const replies = [...this.held.values()];
     this.held.clear();
-    await Promise.all(replies.map((r) => nak(this.c.nc, r, 0).catch(() => undefined)));
+    await Promise.all(replies.map((r) => nak(this.c.requests, r, 0).catch(() => undefined)));
   }
 
   /** Consumer lag: deliveries waiting to be claimed and deliveries in flight, cluster-wide. */

@@ -58,7 +58,7 @@ export class EventLog {
       rules: e.rules,
       deliveries: e.deliveries.map((d, i) => ({ id: deliveryIds[i]!, ruleArn: d.ruleArn, target: d.target, dueAt: d.dueAt })),
     };
-    const ack = await this.c.js.publish(this.n.event, JSON.stringify(message), e.idempotencyKey !== undefined ? { msgID: e.idempotencyKey } : undefined);
+    const ack = await this.c.requests.publish(this.n.event, JSON.stringify(message), e.idempotencyKey !== undefined ? { msgID: e.idempotencyKey } : {});
     return ack.duplicate ? null : ack.seq;
   }
 

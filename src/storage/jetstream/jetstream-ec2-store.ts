@@ -42,7 +42,7 @@ export class JetStreamEc2Store implements Ec2Store {
   static async open(c: JetStreamConnection, options: { claimMs?: number } = {}): Promise<JetStreamEc2Store> {
     const kv = await c.bucket('ec2');
     const claims = await c.bucket('ec2_claims', { ttl: options.claimMs ?? 60_000 });
-    return new JetStreamEc2Store(new ResourceBucket(kv, c.name('ec2'), c.js, c.jsm, randomUUID), claims, randomUUID());
+    return new JetStreamEc2Store(new ResourceBucket(kv, c.name('ec2'), c.requests, c.jsm, randomUUID), claims, randomUUID());
   }
 
   private async all<T>(kind: string): Promise<T[]> {

@@ -30,7 +30,7 @@ export class JetStreamLambdaStore implements LambdaStore {
 
   static async open(c: JetStreamConnection): Promise<JetStreamLambdaStore> {
     const kv = await c.bucket('lambda');
-    return new JetStreamLambdaStore(new ResourceBucket(kv, c.name('lambda'), c.js, c.jsm, randomUUID));
+    return new JetStreamLambdaStore(new ResourceBucket(kv, c.name('lambda'), c.requests, c.jsm, randomUUID));
   }
 
   private async stored(key: string): Promise<{ fn: StoredFunction; revision: number } | null> {

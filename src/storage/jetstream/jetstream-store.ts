@@ -62,7 +62,7 @@ export class JetStreamStore implements Store {
     const kv = await c.bucket('resources');
     const store = new JetStreamStore(
       c,
-      new ResourceBucket(kv, c.name('resources'), c.js, c.jsm, randomUUID),
+      new ResourceBucket(kv, c.name('resources'), c.requests, c.jsm, randomUUID),
       new EventLog(c, names),
       new DeliveryQueue(c, names, options.leaseMs ?? 60_000),
       options.intentStaleMs ?? 5_000,

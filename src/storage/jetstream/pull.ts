@@ -1,4 +1,5 @@
 import { createInbox, type NatsConnection } from '@nats-io/transport-node';
+import type { Requests } from './requests.js';
 
 /** A message handed out by a pull consumer, with what its ack subject says about it. */
 export interface Pulled {
@@ -47,17 +48,17 @@ export function parseAckSubject(subject: string): { delivered: number; seq: numb
 }
 
 /** Acks and waits for the server to confirm (so a lost ack cannot redeliver a settled message silently). */
-export async function ack(nc: NatsConnection, reply: string): Promise<void> {
-  await nc.request(reply, '+ACK', { timeout: 5_000 });
+export async function ack(r: Requests, reply: string): Promise<void> {
+  await r.request(reply, '+ACK');
 }
 
 /** Gives the message back, redelivered after `delayMs` (the server's clock): a retry-at. Resolves once the server took it. */
-export async function nak(nc: NatsConnection, reply: string, delayMs: number): Promise<void> {
+export async function nak(r: Requests, reply: string, delayMs: number): Promise<void> {
   const ns = Math.max(0, Math.round(delayMs)) * 1_000_000;
-  await nc.request(reply, ns > 0 ? `-NAK ${JSON.stringify({ delay: ns })}` : '-NAK', { timeout: 5_000 });
+  await r.request(reply, ns > 0 ? `-NAK ${JSON.stringify({ delay: ns })}` : '-NAK');
 }
 
 /** Never redelivered (a given-up delivery). */
-export async function term(nc: NatsConnection, reply: string): Promise<void> {
-  await nc.request(reply, '+TERM', { timeout: 5_000 });
+export async function term(r: Requests, reply: string): Promise<void> {
+  await r.request(reply, '+TERM');
 }

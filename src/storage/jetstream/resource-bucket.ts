@@ -1,5 +1,5 @@
-import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
-import { headers } from '@nats-io/transport-node';
+import type { JetStreamManager } from '@nats-io/jetstream';
+import type { Requests } from './requests.js';
 import { KvWatchInclude, type KV, type KvEntry } from '@nats-io/kv';
 import type { ResourceChange, ResourceRecord, ResourceWrite } from '../store.js';
 
@@ -43,7 +43,7 @@ export class ResourceBucket {
     private readonly kv: KV,
     /** The bucket's name (`amiwatch_resources`): delete markers are published to `$KV.<name>.<key>`. */
     private readonly bucketName: string,
-    private readonly js: JetStreamClient,
+    private readonly requests: Requests,
     private readonly jsm: JetStreamManager,
     private readonly random: () => string,
   ) {}
@@ -80,7 +80,7 @@ export class ResourceBucket {
    */
   async compareAndSet(key: string, revision: number, doc: string | null): Promise<boolean> {
     try {
-      await this.track(key, doc === null ? this.del(key, revision) : this.kv.put(key, doc, { previousSeq: revision }));
+      await this.track(key, this.publish(key, doc, undefined, revision));
       return true;
     } catch (err) {
       if (/wrong last sequence/i.test(String((err as Error).message))) return false;
@@ -97,11 +97,11 @@ export class ResourceBucket {
     if (writes.length === 1) {
       const w = writes[0]!;
       const k = resourceKey(w.kind, w.key);
-      await this.track(k, w.doc === null ? this.del(k) : this.kv.put(k, w.doc));
+      await this.track(k, this.publish(k, w.doc, undefined, undefined));
       return;
     }
     const id = `${INTENT}${this.random()}`;
-    const intentRev = await this.kv.put(id, JSON.stringify({ writes } satisfies Intent));
+    const intentRev = (await this.requests.publish(`$KV.${this.bucketName}.${id}`, JSON.stringify({ writes } satisfies Intent))).seq;
     await this.apply(intentRev, writes);
     await this.kv.purge(id).catch(() => undefined); // a left-over intent is replayed harmlessly
   }
@@ -146,20 +146,16 @@ export class ResourceBucket {
    * on the key's revision (0: the key has no message yet).
    */
   private async publish(key: string, doc: string | null, origin: number | undefined, previousSeq: number | undefined): Promise<number> {
-    const h = headers();
-    if (doc === null) h.set('KV-Operation', 'DEL');
-    if (origin !== undefined) h.set(ORIGIN, String(origin));
-    const ack = await this.js.publish(`$KV.${this.bucketName}.${key}`, doc ?? undefined, {
-      ...((doc === null || origin !== undefined) && { headers: h }),
-      ...(previousSeq !== undefined && { expect: { lastSubjectSequence: previousSeq } }),
+    const headers: Record<string, string> = {};
+    if (doc === null) headers['KV-Operation'] = 'DEL';
+    if (origin !== undefined) headers[ORIGIN] = String(origin);
+    const ack = await this.requests.publish(`$KV.${this.bucketName}.${key}`, doc ?? undefined, {
+      headers,
+      ...(previousSeq !== undefined && { lastSubjectSequence: previousSeq }),
     });
     return ack.seq;
   }
 
-  /** A delete marker; its revision comes back so the change feed can skip this node's own delete. */
-  private del(key: string, previousSeq?: number): Promise<number> {
-    return this.publish(key, null, undefined, previousSeq);
-  }
 
   /** Replays intents older than `staleMs` whose writer did not finish (it died). Returns how many. */
   async recover(now: number, staleMs: number): Promise<number> {
