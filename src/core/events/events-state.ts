@@ -1,6 +1,7 @@
 import { Matcher } from '@amiwatch/event-pattern';
 import type { ResourceChange, ResourceWrite, Store } from '../../storage/store.js';
 import type { Clock } from '../shared/clock.js';
+import { loadFollowing } from '../shared/follow.js';
 import type { BusDoc, DeliveryTarget, RuleDoc } from './model.js';
 import { RESOURCE_KIND } from './model.js';
 import { DEFAULT_BUS, busArn } from './names.js';
@@ -39,15 +40,7 @@ export class EventsState {
 
   static async load(store: Store, clock: Clock): Promise<EventsState> {
     const state = new EventsState(store, clock);
-    // Other nodes' writes (a cluster): the feed starts before the load, and what it brings
-    // meanwhile is applied after it, so nothing written during the load is missed.
-    const early: ResourceChange[] = [];
-    let loaded = false;
-    const onChange = (c: ResourceChange) => (loaded ? state.applyRemote(c) : early.push(c));
-    for (const kind of [RESOURCE_KIND.bus, RESOURCE_KIND.rule]) await store.watchResources(kind, onChange);
-    await state.loadAll();
-    loaded = true;
-    for (const c of early) state.applyRemote(c);
+    await loadFollowing(store, [RESOURCE_KIND.bus, RESOURCE_KIND.rule], () => state.loadAll(), (c) => state.applyRemote(c));
     return state;
   }
 

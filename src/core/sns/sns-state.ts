@@ -1,4 +1,5 @@
 import type { ResourceChange, Store } from '../../storage/store.js';
+import { loadFollowing } from '../shared/follow.js';
 import { ServiceError } from '../shared/service-error.js';
 import { SNS_KIND, type SubscriptionDoc, type TopicDoc } from './model.js';
 
@@ -13,14 +14,7 @@ export class SnsState {
 
   static async load(store: Store): Promise<SnsState> {
     const s = new SnsState(store);
-    // Other nodes' writes (a cluster): followed from before the load, applied after it.
-    const early: ResourceChange[] = [];
-    let loaded = false;
-    const onChange = (c: ResourceChange) => (loaded ? s.applyRemote(c) : early.push(c));
-    for (const kind of [SNS_KIND.topic, SNS_KIND.subscription, SNS_KIND.deactivated]) await store.watchResources(kind, onChange);
-    await s.loadAll();
-    loaded = true;
-    for (const c of early) s.applyRemote(c);
+    await loadFollowing(store, [SNS_KIND.topic, SNS_KIND.subscription, SNS_KIND.deactivated], () => s.loadAll(), (c) => s.applyRemote(c));
     return s;
   }
 

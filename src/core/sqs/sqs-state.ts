@@ -1,4 +1,5 @@
 import type { ResourceChange, ResourceWrite, Store } from '../../storage/store.js';
+import { loadFollowing } from '../shared/follow.js';
 import type { Random } from '../shared/random.js';
 import { ServiceError } from '../shared/service-error.js';
 import { SQS_KIND, type MessageDoc, type MoveTaskDoc, type QueueDoc } from './model.js';
@@ -92,14 +93,7 @@ export class SqsState {
 
   static async load(store: Store, random?: Random): Promise<SqsState> {
     const state = new SqsState(store, random);
-    // Other nodes' writes (a cluster): followed from before the load, applied after it.
-    const early: ResourceChange[] = [];
-    let loaded = false;
-    const onChange = (c: ResourceChange) => (loaded ? state.applyRemote(c) : early.push(c));
-    for (const kind of [SQS_KIND.queue, SQS_KIND.message, SQS_KIND.moveTask]) await store.watchResources(kind, onChange);
-    await state.loadAll();
-    loaded = true;
-    for (const c of early) state.applyRemote(c);
+    await loadFollowing(store, [SQS_KIND.queue, SQS_KIND.message, SQS_KIND.moveTask], () => state.loadAll(), (c) => state.applyRemote(c));
     return state;
   }
 

@@ -1,6 +1,6 @@
 import type { JetStreamConnection } from './connection.js';
 import type { StreamNames } from './streams.js';
-import type { DeliveryView, EventQuery, EventView, NewEvent } from '../store.js';
+import type { ClaimedDelivery, DeliveryView, EventQuery, EventView, NewEvent } from '../store.js';
 
 /** An event as stored in the events stream, with the ids of the deliveries queued for it. */
 export interface EventMessage {
@@ -16,15 +16,7 @@ export interface EventMessage {
  * A delivery as queued: a copy of what the worker needs, so a claim is one message. Its id is its
  * sequence in the deliveries stream.
  */
-export interface DeliveryMessage {
-  readonly eventId: string;
-  readonly busArn: string;
-  readonly ingestedAt: number;
-  readonly body: string;
-  readonly ruleArn: string;
-  readonly target: string;
-  readonly dueAt: number;
-}
+export type DeliveryMessage = Omit<ClaimedDelivery, 'id' | 'attempts'> & { readonly dueAt: number };
 
 /** The last recorded state of a delivery (outcomes stream). */
 export interface OutcomeMessage {
