@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { JetStreamConnection } from '../storage/jetstream/connection.js';
 import { JetStreamEc2Store } from '../storage/jetstream/jetstream-ec2-store.js';
@@ -20,7 +21,8 @@ export interface ClusterStorage {
  * worker uses the same): a node that dies mid-delivery has its deliveries taken over after it.
  */
 export async function openClusterStorage(config: Config, port: number): Promise<ClusterStorage> {
-  const nodeName = `amiwatch-${hostname()}-${process.pid}${port ? `-${port}` : ''}`;
+  // Unique even for two nodes in one process (tests) on port 0: the URL is announced once known.
+  const nodeName = `amiwatch-${hostname()}-${process.pid}-${port || randomBytes(3).toString('hex')}`;
   const c = await JetStreamConnection.open({ url: config.natsUrl!, replicas: config.natsReplicas, name: nodeName });
   try {
     const store = await JetStreamStore.open(c, { leaseMs: config.natsAckWaitMs, nodeName });

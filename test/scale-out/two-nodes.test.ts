@@ -79,3 +79,13 @@ test('writes propagate to the other node (p99 measured)', async () => {
   );
   assert.ok(p(0.99) < 1_000, `p99 ${p(0.99)} ms`);
 });
+
+test('health on either node shows the cluster: JetStream ok, both nodes with their URLs', async () => {
+  for (const app of [a, b]) {
+    const health = (await (await fetch(`${app.url}/_amiwatch/health`)).json()) as { cluster: { jetstream: string; nodes: string[]; lag: { waiting: number } } };
+    assert.equal(health.cluster.jetstream, 'ok');
+    assert.equal(health.cluster.nodes.length, 2);
+    assert.ok(health.cluster.nodes.some((n) => n.endsWith(a.url)) && health.cluster.nodes.some((n) => n.endsWith(b.url)), JSON.stringify(health.cluster.nodes));
+    assert.equal(typeof health.cluster.lag.waiting, 'number');
+  }
+});
