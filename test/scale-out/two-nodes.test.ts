@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { CreateImageCommand, DescribeImagesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { App } from '../../src/server/app.js';
@@ -23,7 +24,8 @@ const dir = mkdtempSync(join(tmpdir(), 'amiwatch-two-nodes-'));
 
 before(async () => {
   nats = await startNatsServer();
-  const node = (n: string) => startTestServer({ inMemory: false, dataDir: join(dir, n), natsUrl: nats.url, natsReplicas: 1 });
+  const fast = { CreateImage: 300, CopyImage: 300, RegisterImage: 300, CreateRestoreImageTask: 300 };
+  const node = (n: string) => startTestServer({ inMemory: false, dataDir: join(dir, n), natsUrl: nats.url, natsReplicas: 1, amiDurations: fast });
   a = await node('a');
   b = await node('b');
 });
@@ -88,4 +90,15 @@ test('health on either node shows the cluster: JetStream ok, both nodes with the
     assert.ok(health.cluster.nodes.some((n) => n.endsWith(a.url)) && health.cluster.nodes.some((n) => n.endsWith(b.url)), JSON.stringify(health.cluster.nodes));
     assert.equal(typeof health.cluster.lag.waiting, 'number');
   }
+});
+
+test('an image created through one node becomes available once: one AMI event in the cluster, seen on both nodes', async () => {
+  const ec2 = (app: App) => new EC2Client({ endpoint: app.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+  const { ImageId } = await ec2(a).send(new CreateImageCommand({ InstanceId: 'i-0123456789abcdef0', Name: 'two-nodes-image' }));
+  const state = () => ec2(b).send(new DescribeImagesCommand({ ImageIds: [ImageId!] })).then((r) => r.Images?.[0]?.State);
+  await waitFor(async () => ((await state()) === 'available' ? true : undefined), 'the image available on node b');
+  await new Promise((r) => setTimeout(r, 1_000)); // both lifecycles have had several ticks since
+  const events = (await a.store.readEvents({ limit: 100 })).filter((e) => e.body.includes(ImageId!));
+  const states = events.map((e) => (JSON.parse(e.body) as { detail: { State: string } }).detail.State).sort();
+  assert.deepEqual(states, ['available'], 'one event for the one transition (CreateImage itself emits none)');
 });
