@@ -43,8 +43,9 @@ export class DeliveryQueue {
 
   async open(): Promise<void> {
     await this.ensureConsumer(this.n.deliveries, { durable_name: WORKERS, ack_wait: ns(this.ackWaitMs), filter_subject: this.n.delivery });
-    // Another node queued deliveries: any node may claim them, so every worker hears of it.
-    this.wakeSub = this.c.nc.subscribe(this.n.wake, { callback: () => this.listeners.forEach((l) => l()) });
+    // Another node queued deliveries. A queue group: each announcement wakes ONE node (the
+    // appending node's own worker is woken by its event feed), so N nodes do not all pull for it.
+    this.wakeSub = this.c.nc.subscribe(this.n.wake, { queue: 'workers', callback: () => this.listeners.forEach((l) => l()) });
   }
 
   private async ensureConsumer(stream: string, cfg: { durable_name: string; ack_wait: number; filter_subject: string }): Promise<void> {
@@ -199,13 +200,24 @@ export class DeliveryQueue {
     return ci.num_pending;
   }
 
-  /** Now when something is waiting; soon when deliveries are in flight or held back (the server times those); else null. */
+  /**
+   * Now when something is waiting; soon when deliveries are in flight or held back (the server
+   * times those: nak delays, ack waits); else null. The consumer's counts are asked at most every
+   * 500 ms: the worker asks after every round, and a consumer-info request is not free.
+   */
   async nextDueAt(now: number): Promise<number | null> {
-    const ci = await this.c.jsm.consumers.info(this.n.deliveries, WORKERS);
-    if (ci.num_pending > 0) return now;
-    if (ci.num_ack_pending > 0) return now + 500;
+    const fresh = this.info === null || Date.now() - this.info.at >= 500;
+    if (fresh) {
+      const ci = await this.c.jsm.consumers.info(this.n.deliveries, WORKERS);
+      this.info = { at: Date.now(), pending: ci.num_pending, inFlight: ci.num_ack_pending };
+    }
+    const { pending, inFlight } = this.info!;
+    if (pending > 0) return fresh ? now : now + 50; // a remembered count may be spent already
+    if (inFlight > 0) return now + 500;
     return null;
   }
+
+  private info: { at: number; pending: number; inFlight: number } | null = null;
 
   /** Gives every held delivery back to the queue, due at once. */
   async release(): Promise<void> {
