@@ -7,10 +7,10 @@ import { delivered, type DeliveryRequest, type Transport } from '../../src/deliv
 /**
  * The benchmark's server side, forked by run.ts so the load generator and the server each get a
  * core. `bare`: node:http reading each body and answering a fixed PutEvents response (the
- * ceiling). `amiwatch`: the real server on a data dir, with a noop transport for `sqs` targets
- * that records ingestion → delivery latency.
+ * ceiling). `amiwatch`: the real server on a data dir (or, given a NATS URL, a node on that
+ * JetStream cluster), with a noop transport for `sqs` targets that records ingestion → delivery latency.
  */
-const [mode, dataDir] = process.argv.slice(2);
+const [mode, dataDir, natsUrl] = process.argv.slice(2);
 const send = (m: unknown) => process.send!(m);
 const cpuMs = () => {
   const u = process.cpuUsage();
@@ -42,7 +42,9 @@ if (mode === 'bare') {
       return delivered;
     },
   };
-  const app = await startApp({ config: { ...defaults, port: 0, dataDir: dataDir!, inMemory: false }, transports: { sqs: recorder }, log: () => {} });
+  // With a NATS URL: a node on that JetStream cluster (replicas 3 when it lists three servers).
+  const cluster = natsUrl ? { natsUrl, natsReplicas: natsUrl.split(',').length >= 3 ? 3 : 1 } : {};
+  const app = await startApp({ config: { ...defaults, port: 0, dataDir: dataDir!, inMemory: false, ...cluster }, transports: { sqs: recorder }, log: () => {} });
   process.on('message', async (m: { cmd: string }) => {
     if (m.cmd === 'latencies') {
       send({ latencies });

@@ -91,7 +91,7 @@ async function banner(ctx: CliContext, app: App, config: Config, logger: Logger)
   }
   const s = ctx.style;
   const lines = [
-    `${s.bold(`amiwatch ${VERSION}`)} listening on ${app.url} (${config.inMemory ? 'in memory: nothing is kept' : `data in ${config.dataDir}`})`,
+    `${s.bold(`amiwatch ${VERSION}`)} listening on ${app.url} (${config.natsUrl ? `state on JetStream at ${config.natsUrl}, replicas ${config.natsReplicas}` : config.inMemory ? 'in memory: nothing is kept' : `data in ${config.dataDir}`})`,
     `  AWS APIs  ${s.cyan(app.url)}  (${app.registry.names.join(', ')})`,
     ...(consoleUrl ? [`  console   ${s.cyan(consoleUrl)}`] : []),
     `  control   ${s.cyan(`${app.url}/_amiwatch/health`)}`,

@@ -9,13 +9,18 @@ import { GetQueueAttributesCommand, GetQueueUrlCommand, ListQueuesCommand } from
 import { ec2, eventBridge, fromSdkError, lambda, sns, sqs } from './aws-clients.js';
 import { CliError, exitCodes } from './exit-codes.js';
 import { sleep } from './progress.js';
+import type { ClusterHealth } from '../storage/store.js';
 
 interface ServerStatus {
   readonly status: string;
   readonly version: string;
   readonly services: readonly string[];
   readonly deliveries: { readonly pending: number; readonly delivered: number; readonly failed: number };
+  readonly cluster?: ClusterReport;
 }
+
+/** What a node on a JetStream cluster (--nats-url) says of it. */
+type ClusterReport = ClusterHealth;
 
 export interface StatusReport {
   readonly url: string;
@@ -33,6 +38,8 @@ export interface StatusReport {
   readonly deliveries: ServerStatus['deliveries'];
   /** Dead-letter queues named by targets, with their depth when amiwatch serves SQS. */
   readonly deadLetterQueues: readonly { readonly arn: string; readonly depth: number | null }[];
+  /** Present when the server runs on a JetStream cluster. */
+  readonly cluster?: ClusterReport;
 }
 
 export interface StatusFlags {
@@ -49,7 +56,7 @@ export async function runStatus(ctx: CliContext, endpoint: Endpoint, flags: Stat
   const report = await collectStatus(endpoint);
   if (flags.json) print(ctx, JSON.stringify(report, null, 2));
   else printReport(ctx, report);
-  return report.status === 'ok' ? exitCodes.ok : exitCodes.no;
+  return report.status === 'ok' && report.cluster?.jetstream !== 'unavailable' ? exitCodes.ok : exitCodes.no;
 }
 
 /**
@@ -109,6 +116,7 @@ export async function collectStatus(endpoint: Endpoint): Promise<StatusReport> {
       resources: await countResources(endpoint, server.body.services),
       deliveries: server.body.deliveries,
       deadLetterQueues: await dlqDepths(endpoint, [...rules.dlqs], server.body.services.includes('sqs')),
+      ...(server.body.cluster && { cluster: server.body.cluster }),
     };
   } catch (err) {
     throw fromSdkError(endpoint, err);
@@ -210,4 +218,13 @@ function printReport(ctx: CliContext, r: StatusReport): void {
   print(ctx, `  deliveries  ${d.pending > 0 ? s.yellow(`${d.pending} pending`) : '0 pending'}, ${d.delivered} delivered, ${d.failed > 0 ? s.red(`${d.failed} failed`) : '0 failed'}`);
   const dlq = r.deadLetterQueues.length === 0 ? 'none configured' : r.deadLetterQueues.map((q) => `${q.arn.slice(q.arn.lastIndexOf(':') + 1)} ${q.depth === null ? '(no such queue)' : q.depth > 0 ? s.red(String(q.depth)) : '0'}`).join(', ');
   print(ctx, `  DLQ depth   ${dlq}`);
+  if (r.cluster) printCluster(ctx, r.cluster);
+}
+
+function printCluster(ctx: CliContext, c: ClusterReport): void {
+  const s = ctx.style;
+  const js = c.jetstream === 'ok' ? s.green('ok') : s.red(`unavailable: ${c.error ?? ''}`);
+  print(ctx, `  cluster     JetStream ${js}, connected to ${c.connectedTo}${c.servers.length > 0 ? ` (servers ${c.servers.join(', ')})` : ''}`);
+  print(ctx, `  nodes       ${c.nodes.length}: ${c.nodes.join(', ') || 'none'}`);
+  if (c.lag) print(ctx, `  lag         ${c.lag.waiting} waiting, ${c.lag.inFlight} in flight`);
 }

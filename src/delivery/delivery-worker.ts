@@ -58,9 +58,15 @@ export class DeliveryWorker {
 
   start(): void {
     this.stopped = false;
-    this.unsubscribe = this.o.feed.onEvents((events) => {
+    const offFeed = this.o.feed.onEvents((events) => {
       if (events.some((e) => e.deliveries.length > 0)) this.wake();
     });
+    // On a cluster, other nodes' events queue deliveries this node may claim too.
+    const offStore = this.o.store.onDeliveriesQueued?.(() => this.wake());
+    this.unsubscribe = () => {
+      offFeed();
+      offStore?.();
+    };
     this.wake();
   }
 

@@ -23,6 +23,7 @@ import { createEc2FaultsHandler, faultsPath } from '../wire/control/ec2-faults-h
 import { createEc2QueryHandler, ec2Error, EC2_QUERY_VERSION } from '../wire/services/ec2.js';
 import { createEventsHandler, eventsError } from '../wire/services/events.js';
 import { ConfigError, databasePath, isLoopback, type Config } from './config.js';
+import { openClusterStorage } from './cluster-storage.js';
 import { ControlApi } from './control-api.js';
 import { loadCredentials } from './credentials-file.js';
 import { createHandle, type Handle } from './handle.js';
@@ -84,12 +85,15 @@ export async function startApp(options: AppOptions): Promise<App> {
     );
   }
   const credentials = config.credentialsFile ? loadCredentials(config.credentialsFile) : null;
-  const store = new SqliteStore({ path: databasePath(config), durability: config.durability });
+  // --nats-url: every port on the JetStream cluster (several nodes, docs/scale-out.md); else SQLite.
+  const cluster = config.natsUrl ? await openClusterStorage(config, config.port) : null;
+  const store: Store = cluster?.store ?? new SqliteStore({ path: databasePath(config), durability: config.durability });
   let ec2Db: Database.Database | null = null;
   let archiveDb: Database.Database | null = null;
   let lambda: LambdaModule | null = null;
   try {
-    // Single owner: whatever the previous process had in flight is due again now.
+    // Single owner: whatever the previous process had in flight is due again now. (On a cluster
+    // the other nodes' leases are theirs: releasing only gives back what this process holds.)
     await store.releaseLeases(clock.now());
     // Archived events: their own tables and connection in the same file (as EC2's).
     if (!config.inMemory) archiveDb = openSide(databasePath(config), config.durability);
@@ -104,7 +108,8 @@ export async function startApp(options: AppOptions): Promise<App> {
     // EC2 keeps its own tables in the same file, through its own connection (its port is
     // synchronous-per-call and serialises its writes); in memory it has its own store.
     let ec2Store: Ec2Store;
-    if (config.inMemory) ec2Store = new MemoryEc2Store();
+    if (cluster) ec2Store = cluster.ec2;
+    else if (config.inMemory) ec2Store = new MemoryEc2Store();
     else {
       ec2Db = openSide(databasePath(config), config.durability);
       ec2Store = new SqliteEc2Store(ec2Db);
@@ -125,7 +130,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     registerServices(registry, { events, ec2, log });
     // Metrics and Lambda (issue 6): see metrics-module.ts and lambda-module.ts.
     const metrics = startMetrics({ clock, feed: events.feed });
-    lambda = await startLambda({ config, clock, random, metrics: metrics.hub, log });
+    lambda = await startLambda({ config, clock, random, metrics: metrics.hub, log, ...(cluster && { store: cluster.lambda }) });
     registry.register(lambda.route);
     const functions = lambda;
     // SNS + SQS: routes, EventBridge transports, DLQ sink and control pages (src/server/notifications.ts).
@@ -155,6 +160,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     for (const [service, t] of Object.entries(options.transports ?? {})) transports.register(service, t);
     const worker = new DeliveryWorker({
       store, transports, clock, random, feed: events.feed,
+      ...(cluster && { leaseMs: config.natsAckWaitMs }),
       deadLetters: notifications.deadLetters,
       observer: metrics.observer,
       onError: (e) => log(`delivery: ${String(e)}`),
@@ -204,6 +210,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     baseUrl = `http://${host}:${port}`;
     lambda.listening(`http://${host}:${port}`);
+    cluster?.store.listening(`http://${host}:${port}`);
     let closing: Promise<void> | null = null;
     return {
       url: `http://${host}:${port}`,
@@ -238,7 +245,7 @@ export async function startApp(options: AppOptions): Promise<App> {
           metrics.close();
           ec2Db?.close();
           archiveDb?.close();
-          await store.close();
+          await (cluster ? cluster.close() : store.close());
         })();
         return closing;
       },
@@ -247,7 +254,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     await lambda?.close();
     ec2Db?.close();
     archiveDb?.close();
-    await store.close();
+    await (cluster ? cluster.close() : store.close());
     throw err;
   }
 }

@@ -49,6 +49,15 @@ export interface Config {
   readonly subscriberCaFile: string | null;
   /** Account → AWS Organization id, for bus policies conditioned on aws:PrincipalOrgID. */
   readonly organizations: Organizations;
+  /**
+   * NATS servers of a JetStream cluster (`nats://h1:4222,nats://h2:4222`): the node keeps its
+   * state there, beside the other nodes on the same cluster (docs/scale-out.md). null = SQLite.
+   */
+  readonly natsUrl: string | null;
+  /** Copies of every stream and bucket: 1 for a single server, 3 for a 3-server cluster. */
+  readonly natsReplicas: number;
+  /** How long a node's claim on a delivery lasts (the consumer's ack wait): a dead node's deliveries go to the others after it. */
+  readonly natsAckWaitMs: number;
 }
 
 export const logLevels = ['debug', 'info', 'warn', 'error'] as const;
@@ -81,6 +90,9 @@ export const defaults: Config = Object.freeze({
   notifyWebhookUrl: null,
   subscriberCaFile: null,
   organizations: noOrganizations,
+  natsUrl: null,
+  natsReplicas: 1,
+  natsAckWaitMs: 60_000,
 });
 
 /** One setting: its flag, its environment variable, how it reads, and what it means. */
@@ -115,6 +127,9 @@ export const configOptionTable = Object.freeze([
   { flag: 'notify-webhook-url', env: 'AMIWATCH_NOTIFY_WEBHOOK_URL', value: 'URL', default: '(none)', description: 'SNS SMS and mobile-push messages are POSTed there as JSON; without it they are only recorded (GET /_amiwatch/outbox).' },
   { flag: 'subscriber-ca-file', env: 'AMIWATCH_SUBSCRIBER_CA_FILE', value: 'FILE', default: '(none)', description: 'PEM of CA certificates trusted for https SNS subscribers, besides Node’s roots.' },
   { flag: 'organizations', env: 'AMIWATCH_ORGANIZATIONS', value: 'ORGS', default: '(none)', description: 'Which accounts belong to which AWS Organization, for event bus policies that grant by aws:PrincipalOrgID: `o-aaaaaaaaaa=111111111111,222222222222;o-bbbbbbbbbb=333333333333`.' },
+  { flag: 'nats-url', env: 'AMIWATCH_NATS_URL', value: 'URLS', default: '(none: SQLite)', description: 'Keep everything on a NATS JetStream cluster instead of the SQLite file, so several amiwatch nodes serve one amiwatch: `nats://h1:4222,nats://h2:4222,nats://h3:4222` (docs/scale-out.md).' },
+  { flag: 'nats-replicas', env: 'AMIWATCH_NATS_REPLICAS', value: 'N', numeric: true, default: '1, or 3 with 3+ URLs', description: 'Copies JetStream keeps of every stream and bucket amiwatch creates (1..5; 3 survives the loss of one server of three).' },
+  { flag: 'nats-ack-wait', env: 'AMIWATCH_NATS_ACK_WAIT', value: 'TIME', default: '60s', description: "With --nats-url: how long a node's claim on a delivery lasts. When a node dies, its in-flight deliveries go to the other nodes after this (`30s`, `2m`)." },
   { flag: 'log-level', env: 'AMIWATCH_LOG_LEVEL', value: 'LEVEL', default: defaults.logLevel, description: `${logLevels.join(', ')}. debug also logs every event and delivery outcome.` },
   { flag: 'log-format', env: 'AMIWATCH_LOG_FORMAT', value: 'FORMAT', default: defaults.logFormat, description: 'text, or json (one object per line: time, level, msg).' },
   { flag: 'body-limit', env: 'AMIWATCH_BODY_LIMIT', value: 'BYTES', default: String(defaults.bodyLimit), numeric: true, description: "Largest request body accepted (4 MiB: room for SQS's 1 MiB messages and batches in either protocol). Lambda takes up to its own limits beyond it (a 50 MB zip, 6 MB Invoke payloads)." },
@@ -189,7 +204,14 @@ export function configFromValues(values: FlagValues, env: Readonly<Record<string
   } catch (err) {
     throw new ConfigError(`--organizations: ${(err as Error).message}`);
   }
+  const nats = natsSettings(pick('nats-url'), pick('nats-replicas'), values['in-memory'] === true || inMemoryEnv === '1' || inMemoryEnv === 'true');
+  const ackWait = pick('nats-ack-wait');
+  const natsAckWaitMs = ackWait === undefined ? defaults.natsAckWaitMs : parseDuration(ackWait);
+  // The delivery worker gives an attempt half the lease: below 2 s a slow target would lose its claim.
+  if (natsAckWaitMs < 2_000) throw new ConfigError(`--nats-ack-wait must be at least 2s, got ${ackWait}`);
   return Object.freeze({
+    ...nats,
+    natsAckWaitMs,
     host: pick('host') ?? defaults.host,
     port,
     dataDir: resolve(pick('data-dir') ?? defaults.dataDir),
@@ -212,6 +234,29 @@ export function configFromValues(values: FlagValues, env: Readonly<Record<string
     subscriberCaFile: caFile ? resolve(caFile) : null,
     organizations,
   });
+}
+
+function natsSettings(url: string | undefined, replicas: string | undefined, inMemory: boolean): { natsUrl: string | null; natsReplicas: number } {
+  if (url === undefined || url.trim() === '') {
+    if (replicas !== undefined) throw new ConfigError('--nats-replicas needs --nats-url');
+    return { natsUrl: null, natsReplicas: defaults.natsReplicas };
+  }
+  if (inMemory) throw new ConfigError('--nats-url and --in-memory exclude each other: the cluster keeps the state');
+  const servers = url.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const s of servers) {
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(s);
+    } catch {
+      parsed = null;
+    }
+    if (!parsed || !['nats:', 'tls:'].includes(parsed.protocol) || !parsed.hostname) {
+      throw new ConfigError(`--nats-url: expected nats://host:port (comma-separated for several servers), got ${s}`);
+    }
+  }
+  const n = replicas === undefined ? (servers.length >= 3 ? 3 : 1) : Number(replicas);
+  if (!Number.isInteger(n) || n < 1 || n > 5) throw new ConfigError(`--nats-replicas must be 1..5, got ${replicas}`);
+  return { natsUrl: servers.join(','), natsReplicas: n };
 }
 
 /** `2s` for every operation, or `CreateImage=1s,CopyImage=3s` (the others keep their defaults). */

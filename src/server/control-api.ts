@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EventsService } from '../core/events/events-service.js';
 import { busArn } from '../core/events/names.js';
 import type { DeliveryTarget } from '../core/events/model.js';
-import type { EventView, Store } from '../storage/store.js';
+import type { ClusterHealth, EventView, Store } from '../storage/store.js';
 import type { ServiceHandler } from '../wire/service-handler.js';
 
 export interface ControlApiOptions {
@@ -47,9 +47,10 @@ export class ControlApi {
           account: this.o.defaultAccount,
           region: this.o.defaultRegion,
           signaturesRequired: this.o.signaturesRequired ?? false,
+          ...(await this.cluster()),
         });
       case '/_amiwatch/status':
-        return json(res, 200, { status: 'ok', version: this.o.version, services: this.o.services(), deliveries: await this.o.store.countDeliveries() });
+        return json(res, 200, { status: 'ok', version: this.o.version, services: this.o.services(), deliveries: await this.o.store.countDeliveries(), ...(await this.cluster()) });
       case '/_amiwatch/events':
         return this.listEvents(url, res);
       case '/_amiwatch/events/stream':
@@ -75,6 +76,11 @@ export class ControlApi {
   closeStreams(): void {
     for (const s of this.streams) s.end();
     this.streams.clear();
+  }
+
+  /** On a cluster (--nats-url): the nodes, JetStream's health and the delivery lag; nothing on SQLite. */
+  private async cluster(): Promise<{ cluster?: ClusterHealth }> {
+    return this.o.store.clusterHealth ? { cluster: await this.o.store.clusterHealth() } : {};
   }
 
   private async listEvents(url: URL, res: ServerResponse): Promise<void> {

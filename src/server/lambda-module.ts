@@ -39,10 +39,11 @@ export interface LambdaModule {
  * runner with its code cache (`<data-dir>/lambda-code`, or a temporary directory in memory mode),
  * the REST-JSON API, the `lambda` target transport and the control endpoints for logs.
  */
-export async function startLambda(o: { config: Config; clock: Clock; random: Random; metrics: MetricsRecorder; log: (m: string) => void }): Promise<LambdaModule> {
+export async function startLambda(o: { config: Config; clock: Clock; random: Random; metrics: MetricsRecorder; log: (m: string) => void; store?: LambdaStore }): Promise<LambdaModule> {
   let db: Database.Database | null = null;
   let store: LambdaStore;
-  if (o.config.inMemory) store = new MemoryLambdaStore();
+  if (o.store) store = o.store; // a cluster's (--nats-url)
+  else if (o.config.inMemory) store = new MemoryLambdaStore();
   else {
     db = new Database(databasePath(o.config));
     db.pragma('journal_mode = WAL');

@@ -22,6 +22,28 @@ export interface ResourceRecord {
   readonly doc: string;
 }
 
+/** A document written by another node (`doc: null`: deleted). */
+export interface ResourceChange {
+  readonly kind: string;
+  readonly key: string;
+  readonly doc: string | null;
+}
+
+/** What a store shared by several nodes says about the cluster (`/_amiwatch/health`, `amiwatch status`). */
+export interface ClusterHealth {
+  readonly engine: string;
+  /** The server this node is connected to, and every server of the cluster it knows. */
+  readonly connectedTo: string;
+  readonly servers: readonly string[];
+  /** JetStream answered the last request. */
+  readonly jetstream: 'ok' | 'unavailable';
+  readonly error?: string;
+  /** amiwatch nodes connected to the cluster (their connection names). */
+  readonly nodes: readonly string[];
+  /** Deliveries waiting to be claimed and in flight, cluster-wide. */
+  readonly lag: { readonly waiting: number; readonly inFlight: number } | null;
+}
+
 /** `doc: null` deletes the key. */
 export interface ResourceWrite {
   readonly kind: string;
@@ -114,10 +136,20 @@ export interface DeliveryCounts {
 }
 
 export interface Store {
+  /** True when several nodes use the same data at once (a cluster); absent or false: one owner. */
+  readonly shared?: boolean;
   // ---- keyed resource state ----
   loadResources(kind: string): Promise<ResourceRecord[]>;
   /** Applies every write or none. */
   writeResources(writes: readonly ResourceWrite[]): Promise<void>;
+  /**
+   * Calls `onChange` for every later change to `kind`'s documents made through ANOTHER store
+   * instance on the same data (another node of a cluster), in commit order; this instance's own
+   * writes are not repeated. Resolves once the feed is live; the returned function ends it.
+   * Services that keep resources in memory apply these to stay in step with the cluster. A store
+   * with a single owner (SQLite: one process holds the file) has no other writer and never calls.
+   */
+  watchResources(kind: string, onChange: (change: ResourceChange) => void): Promise<() => void>;
 
   // ---- event log + outbox ----
   /** Appends events and their deliveries in ONE atomic write; resolves once durable. */
@@ -152,6 +184,13 @@ export interface Store {
    * Events with a pending delivery are kept whatever their age.
    */
   pruneEvents(before: number, limit: number): Promise<number>;
+  /**
+   * For stores shared by several nodes: calls `wake` when deliveries became claimable without an
+   * append through this instance (another node's events). Absent on single-owner stores.
+   */
+  onDeliveriesQueued?(wake: () => void): () => void;
+  /** The cluster behind a shared store; absent on single-owner stores. */
+  clusterHealth?(): Promise<ClusterHealth>;
 
   close(): Promise<void>;
 }

@@ -2,18 +2,33 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import type { Ec2Store, ImageRecord } from '../../src/storage/ports/ec2-store.js';
 import { MemoryEc2Store } from '../../src/storage/memory/memory-ec2-store.js';
 import { SqliteEc2Store } from '../../src/storage/sqlite/sqlite-ec2-store.js';
+import { JetStreamConnection } from '../../src/storage/jetstream/connection.js';
+import { JetStreamEc2Store } from '../../src/storage/jetstream/jetstream-ec2-store.js';
+import { natsForTests } from '../support/nats-server.js';
 
 /** One contract, every adapter. */
 const dir = mkdtempSync(join(tmpdir(), 'amiwatch-ec2-contract-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 let files = 0;
-const adapters: Array<[string, () => Ec2Store]> = [
-  ['memory', () => new MemoryEc2Store()],
-  ['sqlite', () => SqliteEc2Store.open(join(dir, `contract-${++files}.db`))],
+const nats = natsForTests({ before, after });
+/** A JetStream store under its own prefix; `peer` opens another node on the same data. */
+async function jetstream(prefix = nats.prefix('e')): Promise<Ec2Store & { prefix: string }> {
+  const c = nats.track(await JetStreamConnection.open({ url: nats.url(), replicas: 1, prefix }));
+  return Object.assign(await JetStreamEc2Store.open(c), { prefix });
+}
+
+/**
+ * `shared`: several nodes use the store at once, so a due transition or task is handed to one
+ * caller (a claim), not to every caller that asks.
+ */
+const adapters: Array<[string, () => Promise<Ec2Store> | Ec2Store, { shared?: boolean }]> = [
+  ['memory', () => new MemoryEc2Store(), {}],
+  ['sqlite', () => SqliteEc2Store.open(join(dir, `contract-${++files}.db`)), {}],
+  ['jetstream', () => jetstream(), { shared: true }],
 ];
 
 const image = (imageId: string, over: Partial<ImageRecord> = {}): ImageRecord => ({
@@ -24,10 +39,10 @@ const image = (imageId: string, over: Partial<ImageRecord> = {}): ImageRecord =>
   virtualizationType: 'hvm', hypervisor: 'xen', launchPermissions: [], tags: [{ key: 'k', value: 'v' }], ...over,
 });
 
-for (const [name, make] of adapters) {
+for (const [name, make, traits] of adapters) {
   describe(`Ec2Store contract: ${name}`, () => {
     it('stores, lists by region in id order, replaces and deletes images', async () => {
-      const s = make();
+      const s = await make();
       await s.putImage(image('ami-00000000000000002'));
       await s.putImage(image('ami-00000000000000001'));
       await s.putImage(image('ami-00000000000000003', { region: 'eu-west-1' }));
@@ -41,20 +56,26 @@ for (const [name, make] of adapters) {
     });
 
     it('finds due transitions and deregistered images by time', async () => {
-      const s = make();
+      const s = await make();
       await s.putImage(image('ami-0000000000000000a', { state: 'pending', transition: { dueAt: 200, outcome: 'available' } }));
       await s.putImage(image('ami-0000000000000000b', { state: 'pending', transition: { dueAt: 100, outcome: 'failed', reasonMessage: 'x' } }));
       await s.putImage(image('ami-0000000000000000c', { state: 'deregistered', deregisteredAt: 50 }));
       assert.equal(await s.nextDueAt(), 100);
       assert.deepEqual((await s.dueTransitions(150, 10)).map((i) => i.imageId), ['ami-0000000000000000b']);
-      assert.deepEqual((await s.dueTransitions(300, 10)).map((i) => i.imageId), ['ami-0000000000000000b', 'ami-0000000000000000a']);
-      assert.deepEqual((await s.dueTransitions(300, 1)).length, 1);
+      if (traits.shared) {
+        // b was handed out (claimed) above: only a is left, then nothing.
+        assert.deepEqual((await s.dueTransitions(300, 10)).map((i) => i.imageId), ['ami-0000000000000000a']);
+        assert.deepEqual((await s.dueTransitions(300, 1)).length, 0);
+      } else {
+        assert.deepEqual((await s.dueTransitions(300, 10)).map((i) => i.imageId), ['ami-0000000000000000b', 'ami-0000000000000000a']);
+        assert.deepEqual((await s.dueTransitions(300, 1)).length, 1);
+      }
       assert.deepEqual((await s.deregisteredBefore(49)).length, 0);
       assert.deepEqual((await s.deregisteredBefore(50)).map((i) => i.imageId), ['ami-0000000000000000c']);
     });
 
     it('writes an image and its event together; the outbox keeps order', async () => {
-      const s = make();
+      const s = await make();
       await s.putImageWithEvent(image('ami-0000000000000000d'), { id: 'e1', json: '{"n":1}' });
       await s.putImageWithEvent(image('ami-0000000000000000d', { state: 'deregistered' }), { id: 'e2', json: '{"n":2}' });
       assert.equal((await s.getImage('us-east-1', 'ami-0000000000000000d'))?.state, 'deregistered');
@@ -64,7 +85,7 @@ for (const [name, make] of adapters) {
     });
 
     it('keeps store tasks and fault rules', async () => {
-      const s = make();
+      const s = await make();
       const task = {
         accountId: '000000000000', region: 'us-east-1', imageId: 'ami-0000000000000000e', bucket: 'b1', objectKey: 'ami-0000000000000000e.bin',
         state: 'InProgress' as const, startedAt: 0, dueAt: 10, s3ObjectTags: [], image: image('ami-0000000000000000e'),
@@ -73,6 +94,7 @@ for (const [name, make] of adapters) {
       assert.deepEqual(await s.getStoreTask('us-east-1', 'b1', 'ami-0000000000000000e.bin'), task);
       assert.equal((await s.dueStoreTasks(9)).length, 0);
       assert.equal((await s.dueStoreTasks(10)).length, 1);
+      if (traits.shared) assert.equal((await s.dueStoreTasks(10)).length, 0, 'handed out once');
       assert.equal((await s.listStoreTasks('000000000000', 'us-east-1')).length, 1);
       assert.equal((await s.listStoreTasks('111111111111', 'us-east-1')).length, 0);
       await s.putFaultRule({ id: 'f2', operation: '*', errorMessage: 'b', createdAt: 2 });
@@ -83,3 +105,23 @@ for (const [name, make] of adapters) {
     });
   });
 }
+
+describe('Ec2Store contract: jetstream, two nodes', () => {
+  it('each due transition goes to one node; a write on one is read on the other', async () => {
+    const a = await jetstream();
+    const b = await jetstream(a.prefix);
+    for (let i = 1; i <= 6; i++) await a.putImage(image(`ami-0000000000000001${i}`, { state: 'pending', transition: { dueAt: 10, outcome: 'available' } }));
+    assert.equal((await b.listImages('us-east-1')).length, 6);
+    const [x, y] = await Promise.all([a.dueTransitions(100, 10), b.dueTransitions(100, 10)]);
+    assert.equal(x.length + y.length, 6);
+    assert.equal(new Set([...x, ...y].map((i) => i.imageId)).size, 6, 'no transition handed to both');
+  });
+
+  it('an image and its event are written together and seen by the other node', async () => {
+    const a = await jetstream();
+    const b = await jetstream(a.prefix);
+    await a.putImageWithEvent(image('ami-00000000000000021', { state: 'available' }), { id: 'ev-1', json: '{}' });
+    assert.equal((await b.getImage('us-east-1', 'ami-00000000000000021'))?.state, 'available');
+    assert.deepEqual((await b.outboxEvents(10)).map((e) => e.id), ['ev-1']);
+  });
+});

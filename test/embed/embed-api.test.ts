@@ -22,6 +22,7 @@ describe('startAmiwatch: options', () => {
       defaultRegion: 'eu-west-1', amiDuration: '0s', smtpUrl: 'smtp://localhost:25', mailFrom: 'a@example.com', publicUrl: 'http://example.com',
       notifyWebhookUrl: 'http://example.com/hook', subscriberCaFile: 'ca.pem', organizations: 'o-aaaaaaaaaa=111111111111', logLevel: 'warn',
       logFormat: 'json', bodyLimit: 4096, bodyBudget: 1 << 20, connectionBodyBudget: 1 << 20, durability: 'power', retentionHours: 1,
+      natsUrl: 'nats://127.0.0.1:4222', natsReplicas: 1, natsAckWait: '30s',
     };
     assert.deepEqual(Object.keys(all).sort(), configOptions.map((o) => camelCase(o.flag)).sort());
     const values = toFlagValues(all);

@@ -1,14 +1,24 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { MemoryLambdaStore } from '../../src/storage/memory/memory-lambda-store.js';
 import type { FunctionRecord, LambdaStore } from '../../src/storage/ports/lambda-store.js';
 import { SqliteLambdaStore } from '../../src/storage/sqlite/sqlite-lambda-store.js';
+import { JetStreamConnection } from '../../src/storage/jetstream/connection.js';
+import { JetStreamLambdaStore } from '../../src/storage/jetstream/jetstream-lambda-store.js';
+import { natsForTests } from '../support/nats-server.js';
+
+const nats = natsForTests({ before, after });
+async function jetstream(prefix = nats.prefix('l')): Promise<LambdaStore & { prefix: string }> {
+  const c = nats.track(await JetStreamConnection.open({ url: nats.url(), replicas: 1, prefix }));
+  return Object.assign(await JetStreamLambdaStore.open(c), { prefix });
+}
 
 /** One contract, every LambdaStore adapter. */
-const adapters: Record<string, () => LambdaStore> = {
+const adapters: Record<string, () => LambdaStore | Promise<LambdaStore>> = {
   memory: () => new MemoryLambdaStore(),
   sqlite: () => new SqliteLambdaStore(new Database(':memory:')),
+  jetstream: () => jetstream(),
 };
 
 const record = (name: string, over: Partial<FunctionRecord> = {}): FunctionRecord => ({
@@ -36,7 +46,7 @@ const record = (name: string, over: Partial<FunctionRecord> = {}): FunctionRecor
 for (const [name, make] of Object.entries(adapters)) {
   describe(`LambdaStore contract: ${name}`, () => {
     it('creates once, reads back record and code', async () => {
-      const s = make();
+      const s = await make();
       assert.equal(await s.createFunction(record('a'), Buffer.from('zip')), true);
       assert.equal(await s.createFunction(record('a', { handler: 'other.x' }), Buffer.from('other')), false, 'the name is taken');
       assert.deepEqual(await s.getFunction('000000000000', 'us-east-1', 'a'), record('a'));
@@ -46,7 +56,7 @@ for (const [name, make] of Object.entries(adapters)) {
     });
 
     it('updates the record, and the code only when given', async () => {
-      const s = make();
+      const s = await make();
       await s.createFunction(record('a'), Buffer.from('v1'));
       assert.equal(await s.updateFunction(record('a', { revisionId: 'r2' })), true);
       assert.equal((await s.getFunction('000000000000', 'us-east-1', 'a'))?.revisionId, 'r2');
@@ -57,7 +67,7 @@ for (const [name, make] of Object.entries(adapters)) {
     });
 
     it('lists by name in pages and deletes', async () => {
-      const s = make();
+      const s = await make();
       for (const n of ['c', 'a', 'b']) await s.createFunction(record(n), Buffer.from(n));
       await s.createFunction(record('z', { region: 'eu-west-1' }), Buffer.from('z'));
       assert.deepEqual((await s.listFunctions('000000000000', 'us-east-1', undefined, 2)).map((r) => r.name), ['a', 'b']);
@@ -69,7 +79,7 @@ for (const [name, make] of Object.entries(adapters)) {
     });
 
     it('hands out copies: changing a returned record changes nothing stored', async () => {
-      const s = make();
+      const s = await make();
       await s.createFunction(record('a'), Buffer.from('zip'));
       const got = (await s.getFunction('000000000000', 'us-east-1', 'a'))!;
       got.policy.push({ Sid: 'x', Effect: 'Allow', Principal: '*', Action: 'lambda:InvokeFunction', Resource: got.arn });
@@ -77,3 +87,16 @@ for (const [name, make] of Object.entries(adapters)) {
     });
   });
 }
+
+describe('LambdaStore contract: jetstream, two nodes', () => {
+  it('a function created on one node is read, with its code, on the other; the name is taken cluster-wide', async () => {
+    const a = await jetstream();
+    const b = await jetstream(a.prefix);
+    const zip = Buffer.alloc(1_300_000, 7); // three chunks
+    assert.equal(await a.createFunction(record('big'), zip), true);
+    assert.equal(await b.createFunction(record('big'), Buffer.from('x')), false);
+    assert.deepEqual(await b.getCode('000000000000', 'us-east-1', 'big'), zip);
+    const [x, y] = await Promise.all([a.createFunction(record('race'), Buffer.from('a')), b.createFunction(record('race'), Buffer.from('b'))]);
+    assert.equal(Number(x) + Number(y), 1, 'one CreateFunction wins');
+  });
+});

@@ -1,6 +1,7 @@
 import { Matcher } from '@amiwatch/event-pattern';
-import type { ResourceWrite, Store } from '../../storage/store.js';
+import type { ResourceChange, ResourceWrite, Store } from '../../storage/store.js';
 import type { Clock } from '../shared/clock.js';
+import { loadFollowing } from '../shared/follow.js';
 import type { BusDoc, DeliveryTarget, RuleDoc } from './model.js';
 import { RESOURCE_KIND } from './model.js';
 import { DEFAULT_BUS, busArn } from './names.js';
@@ -39,6 +40,13 @@ export class EventsState {
 
   static async load(store: Store, clock: Clock): Promise<EventsState> {
     const state = new EventsState(store, clock);
+    await loadFollowing(store, [RESOURCE_KIND.bus, RESOURCE_KIND.rule], () => state.loadAll(), (c) => state.applyRemote(c));
+    return state;
+  }
+
+  private async loadAll(): Promise<void> {
+    const state = this;
+    const store = this.store;
     for (const r of await store.loadResources(RESOURCE_KIND.bus)) {
       const doc = JSON.parse(r.doc) as BusDoc;
       state.buses.set(doc.arn, state.newEntry(doc, true));
@@ -55,7 +63,45 @@ export class EventsState {
         bus.rules.set(doc.name, { doc, targetJson: [], busTarget: [] });
       }
     }
-    return state;
+  }
+
+  /** Rules whose bus this node has not heard of yet (the two kinds' feeds are not ordered together), by bus ARN. */
+  private readonly waiting = new Map<string, RuleDoc[]>();
+
+  /** Applies a bus or rule another node committed: the same effect as its `commit` there. */
+  applyRemote(c: ResourceChange): void {
+    if (c.kind === RESOURCE_KIND.bus) {
+      if (c.doc === null) return void this.buses.delete(c.key);
+      const doc = JSON.parse(c.doc) as BusDoc;
+      const existing = this.buses.get(doc.arn);
+      if (existing) Object.assign(existing, { doc, persisted: true });
+      else this.buses.set(doc.arn, this.newEntry(doc, true));
+      for (const r of this.waiting.get(doc.arn) ?? []) this.applyRemoteRule(r);
+      this.waiting.delete(doc.arn);
+      return;
+    }
+    if (c.doc !== null) return this.applyRemoteRule(JSON.parse(c.doc) as RuleDoc);
+    for (const bus of this.buses.values()) {
+      for (const [name, entry] of bus.rules) {
+        if (entry.doc.arn !== c.key) continue;
+        if (matching(entry.doc)) bus.matcher.remove(name);
+        bus.rules.delete(name);
+      }
+    }
+  }
+
+  private applyRemoteRule(doc: RuleDoc): void {
+    const bus = this.bus(doc.account, doc.region, doc.busName);
+    if (!bus) {
+      const arn = busArn(doc.region, doc.account, doc.busName);
+      this.waiting.set(arn, [...(this.waiting.get(arn) ?? []), doc]);
+      return;
+    }
+    try {
+      this.applyRule(bus, doc);
+    } catch {
+      bus.rules.set(doc.name, { doc, targetJson: [], busTarget: [] });
+    }
   }
 
   /** Runs control-plane read-check-write sequences one at a time. */

@@ -62,6 +62,9 @@ export class RuleScheduler {
           body: JSON.stringify(event),
           rules: [doc.name],
           deliveries: targetJson.map((target) => ({ ruleArn: doc.arn, target, dueAt: now })),
+          // Ticks are aligned to the epoch, so every node of a cluster computes the same one: the
+          // store keeps the first node's event and drops the others' (fires once per period).
+          idempotencyKey: `schedule:${doc.arn}:${entry.at}`,
         });
         entry.at = entry.schedule.next(now);
       }

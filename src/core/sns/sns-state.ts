@@ -1,4 +1,5 @@
-import type { Store } from '../../storage/store.js';
+import type { ResourceChange, Store } from '../../storage/store.js';
+import { loadFollowing } from '../shared/follow.js';
 import { SNS_KIND, type SubscriptionDoc, type TopicDoc } from './model.js';
 import { SnsErrors } from '../generated/errors.js';
 
@@ -13,6 +14,22 @@ export class SnsState {
 
   static async load(store: Store): Promise<SnsState> {
     const s = new SnsState(store);
+    await loadFollowing(store, [SNS_KIND.topic, SNS_KIND.subscription, SNS_KIND.deactivated], () => s.loadAll(), (c) => s.applyRemote(c));
+    return s;
+  }
+
+  /** A topic or subscription another node wrote: the same maps its write changed there. */
+  applyRemote(c: ResourceChange): void {
+    const map: Map<string, TopicDoc | SubscriptionDoc> | undefined =
+      c.kind === SNS_KIND.topic ? this.topics : c.kind === SNS_KIND.subscription ? this.subscriptions : c.kind === SNS_KIND.deactivated ? this.deactivated : undefined;
+    if (!map) return;
+    if (c.doc === null) map.delete(c.key);
+    else map.set(c.key, JSON.parse(c.doc) as TopicDoc & SubscriptionDoc);
+  }
+
+  private async loadAll(): Promise<void> {
+    const s = this;
+    const store = this.store;
     for (const r of await store.loadResources(SNS_KIND.topic)) {
       const t = JSON.parse(r.doc) as TopicDoc;
       s.topics.set(t.arn, t);
@@ -25,7 +42,6 @@ export class SnsState {
       const sub = JSON.parse(r.doc) as SubscriptionDoc;
       s.deactivated.set(sub.arn, sub);
     }
-    return s;
   }
 
   topic(arn: string | undefined): TopicDoc {

@@ -66,7 +66,7 @@ export class SqsService {
 
   /** Loads the queues; move tasks that were RUNNING when the server stopped go on. */
   static async open(o: SqsServiceOptions): Promise<SqsService> {
-    const service = new SqsService(await SqsState.load(o.store), o);
+    const service = new SqsService(await SqsState.load(o.store, o.random), o);
     service.moveTasks.resume();
     return service;
   }

@@ -1,4 +1,6 @@
-import type { ResourceWrite, Store } from '../../storage/store.js';
+import type { ResourceChange, ResourceWrite, Store } from '../../storage/store.js';
+import { loadFollowing } from '../shared/follow.js';
+import type { Random } from '../shared/random.js';
 import { SQS_KIND, type MessageDoc, type MoveTaskDoc, type QueueDoc } from './model.js';
 import { SqsErrors } from '../generated/errors.js';
 
@@ -38,7 +40,36 @@ export class SqsState {
   /** Message move tasks by id, in start order. */
   readonly tasks = new Map<string, MoveTaskDoc>();
 
-  private constructor(private readonly store: Store) {}
+  /**
+   * Message sequence numbers order a queue and key its messages in the store. On a cluster,
+   * several nodes send to one queue at once: each node then numbers in its own lane (`slot` of
+   * `stride`), so two nodes never give two messages the same number; alone, numbers are 1, 2, 3…
+   */
+  private readonly stride: number;
+  private readonly slot: number;
+
+  private constructor(
+    private readonly store: Store,
+    random: Random | undefined,
+  ) {
+    this.stride = store.shared ? 1024 : 1;
+    this.slot = store.shared ? Math.floor((random?.float() ?? 0) * 1024) : 0;
+  }
+
+  /** The next sequence number of `q`, in this node's lane. */
+  private alloc(q: QueueEntry): number {
+    const seq = q.nextSeq;
+    q.nextSeq = this.after(seq);
+    return seq;
+  }
+
+  private after(seq: number): number {
+    return this.stride === 1 ? seq + 1 : (Math.floor(seq / this.stride) + 1) * this.stride + this.slot;
+  }
+
+  private newEntry(doc: QueueDoc): QueueEntry {
+    return { doc, messages: new Map(), nextSeq: this.after(0), waiters: new Set() };
+  }
 
   /**
    * Group commit: writes requested in the same event-loop turn (a delivery round sending to a
@@ -60,22 +91,59 @@ export class SqsState {
     return this.flushing;
   }
 
-  static async load(store: Store): Promise<SqsState> {
-    const state = new SqsState(store);
+  static async load(store: Store, random?: Random): Promise<SqsState> {
+    const state = new SqsState(store, random);
+    await loadFollowing(store, [SQS_KIND.queue, SQS_KIND.message, SQS_KIND.moveTask], () => state.loadAll(), (c) => state.applyRemote(c));
+    return state;
+  }
+
+  /**
+   * A queue, message or move task another node wrote. A message sent through another node wakes
+   * this node's long pollers on its queue.
+   */
+  applyRemote(c: ResourceChange): void {
+    if (c.kind === SQS_KIND.queue) {
+      if (c.doc === null) {
+        const q = this.queues.get(c.key);
+        this.queues.delete(c.key);
+        for (const w of [...(q?.waiters ?? [])]) w();
+        return;
+      }
+      const doc = JSON.parse(c.doc) as QueueDoc;
+      const q = this.queues.get(doc.arn);
+      if (q) q.doc = doc;
+      else this.queues.set(doc.arn, this.newEntry(doc));
+    } else if (c.kind === SQS_KIND.message) {
+      const at = c.key.lastIndexOf('#');
+      const q = this.queues.get(c.key.slice(0, at));
+      if (!q) return;
+      if (c.doc === null) return void q.messages.delete(Number(c.key.slice(at + 1)));
+      const m = JSON.parse(c.doc) as MessageDoc;
+      q.messages.set(m.seq, m);
+      if (m.seq >= q.nextSeq) q.nextSeq = this.after(m.seq);
+      for (const w of [...q.waiters]) w();
+    } else if (c.kind === SQS_KIND.moveTask) {
+      if (c.doc === null) this.tasks.delete(c.key);
+      else this.tasks.set(c.key, JSON.parse(c.doc) as MoveTaskDoc);
+    }
+  }
+
+  private async loadAll(): Promise<void> {
+    const state = this;
+    const store = this.store;
     for (const r of await store.loadResources(SQS_KIND.queue)) {
       const doc = JSON.parse(r.doc) as QueueDoc;
-      state.queues.set(doc.arn, { doc, messages: new Map(), nextSeq: 1, waiters: new Set() });
+      state.queues.set(doc.arn, state.newEntry(doc));
     }
     for (const r of await store.loadResources(SQS_KIND.message)) {
       const m = JSON.parse(r.doc) as MessageDoc;
       const q = state.queues.get(m.queueArn);
       if (!q) continue;
       q.messages.set(m.seq, m);
-      q.nextSeq = Math.max(q.nextSeq, m.seq + 1);
+      if (m.seq >= q.nextSeq) q.nextSeq = state.after(m.seq);
     }
     const tasks = (await store.loadResources(SQS_KIND.moveTask)).map((r) => JSON.parse(r.doc) as MoveTaskDoc);
     for (const t of tasks.sort((a, b) => a.startedAt - b.startedAt)) if (state.queues.has(t.sourceArn)) state.tasks.set(t.taskId, t);
-    return state;
   }
 
   queue(arn: string): QueueEntry {
@@ -88,7 +156,7 @@ export class SqsState {
     await this.persist([{ kind: SQS_KIND.queue, key: doc.arn, doc: JSON.stringify(doc) }]);
     const q = this.queues.get(doc.arn);
     if (q) q.doc = doc;
-    else this.queues.set(doc.arn, { doc, messages: new Map(), nextSeq: 1, waiters: new Set() });
+    else this.queues.set(doc.arn, this.newEntry(doc));
   }
 
   /** The queue, its messages and the move tasks it is the source of go in one write. */
@@ -102,7 +170,7 @@ export class SqsState {
 
   /** Adds new messages (seq assigned here) in one write; wakes long pollers. */
   async addMessages(q: QueueEntry, messages: Omit<MessageDoc, 'seq' | 'queueArn'>[]): Promise<MessageDoc[]> {
-    const docs = messages.map((m) => ({ ...m, queueArn: q.doc.arn, seq: q.nextSeq++ }));
+    const docs = messages.map((m) => ({ ...m, queueArn: q.doc.arn, seq: this.alloc(q) }));
     await this.persist(docs.map(messageWrite));
     for (const m of docs) q.messages.set(m.seq, m);
     for (const w of [...q.waiters]) w();
@@ -122,7 +190,7 @@ export class SqsState {
 
   /** Moves messages to another queue (redrive) in one write; memory first, as in `update`. */
   async move(from: QueueEntry, to: QueueEntry, messages: readonly MessageDoc[]): Promise<void> {
-    const moved = messages.map((m) => ({ ...m, queueArn: to.doc.arn, seq: to.nextSeq++, receiveCount: 0, deadLetterSourceArn: from.doc.arn }));
+    const moved = messages.map((m) => ({ ...m, queueArn: to.doc.arn, seq: this.alloc(to), receiveCount: 0, deadLetterSourceArn: from.doc.arn }));
     for (const m of moved) {
       delete m.receipt;
       delete m.firstReceivedAt;
@@ -157,7 +225,7 @@ export class SqsState {
    * once, as in `update`: no receive or other step can take these messages meanwhile.
    */
   async redrive(from: QueueEntry, moves: readonly RedriveMove[], task: MoveTaskDoc): Promise<void> {
-    const arrived = moves.map(({ to, fresh }) => ({ to, doc: { ...fresh, queueArn: to.doc.arn, seq: to.nextSeq++ } }));
+    const arrived = moves.map(({ to, fresh }) => ({ to, doc: { ...fresh, queueArn: to.doc.arn, seq: this.alloc(to) } }));
     for (const { old } of moves) from.messages.delete(old.seq);
     for (const { to, doc } of arrived) to.messages.set(doc.seq, doc);
     this.tasks.set(task.taskId, task);

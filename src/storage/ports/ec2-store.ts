@@ -4,8 +4,8 @@
  * the domain; core/ec2 imports these types.
  *
  * Every method is one atomic store operation. Adapters: `memory-ec2-store.ts` (tests, ephemeral
- * runs) and `sqlite/sqlite-ec2-store.ts` (durable). The contract suite in test/ec2 runs against
- * both.
+ * runs), `sqlite/sqlite-ec2-store.ts` (durable) and `jetstream/jetstream-ec2-store.ts` (a cluster
+ * of nodes). The contract suite in test/ec2 runs against all three.
  */
 
 /** AWS `ImageState`. */
@@ -167,7 +167,11 @@ export interface Ec2Store {
   /** Saves the image and appends its state-change event to the outbox, in one transaction. */
   putImageWithEvent(image: ImageRecord, event: OutboxEventRecord): Promise<void>;
   deleteImage(region: string, imageId: string): Promise<void>;
-  /** Pending images whose transition is due at or before `now`, earliest first. */
+  /**
+   * Pending images whose transition is due at or before `now`, earliest first. A store shared by
+   * several nodes (JetStream) hands each due transition to ONE caller (a claim that expires, so
+   * another node takes over when the claimer dies before committing it).
+   */
   dueTransitions(now: number, limit: number): Promise<ImageRecord[]>;
   /** Deregistered images whose `deregisteredAt` is at or before `before`. */
   deregisteredBefore(before: number): Promise<ImageRecord[]>;
@@ -182,6 +186,7 @@ export interface Ec2Store {
   getStoreTask(region: string, bucket: string, objectKey: string): Promise<StoreImageTaskRecord | undefined>;
   /** The account's tasks in the region, ordered by image id. */
   listStoreTasks(accountId: string, region: string): Promise<StoreImageTaskRecord[]>;
+  /** Due tasks; a shared store hands each to one caller, as `dueTransitions` does. */
   dueStoreTasks(now: number): Promise<StoreImageTaskRecord[]>;
 
   putFaultRule(rule: FaultRuleRecord): Promise<void>;

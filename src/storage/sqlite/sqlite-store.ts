@@ -10,6 +10,7 @@ import type {
   EventQuery,
   EventView,
   NewEvent,
+  ResourceChange,
   ResourceRecord,
   ResourceWrite,
   Store,
@@ -170,6 +171,11 @@ export class SqliteStore implements Store {
 
   async writeResources(writes: readonly ResourceWrite[]): Promise<void> {
     this.writeTransaction(writes);
+  }
+
+  /** One process owns the file (OwnerLock): no other writer, so no change ever comes. */
+  async watchResources(_kind: string, _onChange: (change: ResourceChange) => void): Promise<() => void> {
+    return () => undefined;
   }
 
   // ---- event log ----

@@ -1,0 +1,45 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { JetStreamConnection } from '../storage/jetstream/connection.js';
+import { JetStreamEc2Store } from '../storage/jetstream/jetstream-ec2-store.js';
+import { JetStreamLambdaStore } from '../storage/jetstream/jetstream-lambda-store.js';
+import { JetStreamStore } from '../storage/jetstream/jetstream-store.js';
+import type { Config } from './config.js';
+
+/** Every storage port of a node, on the JetStream cluster of `--nats-url` (docs/scale-out.md). */
+export interface ClusterStorage {
+  readonly store: JetStreamStore;
+  readonly ec2: JetStreamEc2Store;
+  readonly lambda: JetStreamLambdaStore;
+  readonly nodeName: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens one connection for the node and the adapters on it; creates the streams and buckets the
+ * first time (every node may: creation is idempotent). The lease is --nats-ack-wait (the delivery
+ * worker uses the same): a node that dies mid-delivery has its deliveries taken over after it.
+ */
+export async function openClusterStorage(config: Config, port: number): Promise<ClusterStorage> {
+  // Unique even for two nodes in one process (tests) on port 0: the URL is announced once known.
+  const nodeName = `amiwatch-${hostname()}-${process.pid}-${port || randomBytes(3).toString('hex')}`;
+  const c = await JetStreamConnection.open({ url: config.natsUrl!, replicas: config.natsReplicas, name: nodeName });
+  try {
+    const store = await JetStreamStore.open(c, { leaseMs: config.natsAckWaitMs, nodeName });
+    const ec2 = await JetStreamEc2Store.open(c);
+    const lambda = await JetStreamLambdaStore.open(c);
+    return {
+      store,
+      ec2,
+      lambda,
+      nodeName,
+      async close() {
+        await store.close();
+        await c.close();
+      },
+    };
+  } catch (err) {
+    await c.close();
+    throw err;
+  }
+}
