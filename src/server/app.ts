@@ -1,4 +1,6 @@
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { Ec2Service } from '../core/ec2/ec2-service.js';
 import { ec2Options } from '../core/ec2/options.js';
@@ -261,6 +263,9 @@ export async function startApp(options: AppOptions): Promise<App> {
 
 /** A second connection to the database file, for a module with its own tables (EC2, archives). */
 function openSide(path: string, durability: Config['durability']): Database.Database {
+  // On a JetStream cluster no SQLite store made the data directory: the node's archives (kept
+  // per node, docs/scale-out.md) make it themselves, private to the server's user.
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${durability === 'power' ? 'FULL' : 'NORMAL'}`);
