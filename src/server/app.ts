@@ -13,6 +13,8 @@ import type { Ec2Store } from '../storage/ports/ec2-store.js';
 import { SqliteEc2Store } from '../storage/sqlite/sqlite-ec2-store.js';
 import { SqliteStore } from '../storage/sqlite/sqlite-store.js';
 import type { Store } from '../storage/store.js';
+import { publishingEc2Store, publishingStore } from '../storage/change-publishing.js';
+import { LocalChangeFeed } from '../storage/ports/change-feed.js';
 import { createEc2FaultsHandler, faultsPath } from '../wire/control/ec2-faults-handler.js';
 import { createEc2QueryHandler } from '../wire/ec2-query/ec2-query-handler.js';
 import { errorXml } from '../wire/ec2-query/xml.js';
@@ -81,7 +83,10 @@ export async function startApp(options: AppOptions): Promise<App> {
   try {
     // Single owner: whatever the previous process had in flight is due again now.
     await store.releaseLeases(clock.now());
-    const events = await EventsService.open({ store, clock, random, organizations: config.organizations });
+    // Every committed write of a resource is published (change-publishing.ts) for the console's live pages.
+    const changes = new LocalChangeFeed();
+    const publishing = publishingStore(store, changes);
+    const events = await EventsService.open({ store: publishing, clock, random, organizations: config.organizations });
     // EC2 keeps its own tables in the same file, through its own connection (its port is
     // synchronous-per-call and serialises its writes); in memory it has its own store.
     let ec2Store: Ec2Store;
@@ -94,7 +99,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       ec2Store = new SqliteEc2Store(ec2Db);
     }
     const ec2 = new Ec2Service({
-      store: ec2Store,
+      store: publishingEc2Store(ec2Store, changes),
       // AMI events enter the account's default bus through the durable, idempotent path.
       sink: { emit: (event) => events.ingestion.ingestServiceEvent(event) },
       clock,
@@ -106,7 +111,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     registerServices(registry, { events, ec2, log });
     // Metrics and Lambda (issue 6): see metrics-module.ts and lambda-module.ts.
     const metrics = startMetrics({ clock, feed: events.feed });
-    lambda = await startLambda({ config, clock, random, metrics: metrics.hub, log });
+    lambda = await startLambda({ config, clock, random, metrics: metrics.hub, log, changes });
     registry.register(lambda.route);
     const functions = lambda;
     // SNS + SQS: routes, EventBridge transports, DLQ sink and control pages (src/server/notifications.ts).
@@ -114,7 +119,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     // sns.amazonaws.com, source ARN the topic (what `add-permission --source-arn` conditions on).
     let baseUrl = '';
     const notifications = await openNotifications({
-      config, store, clock, random, log, baseUrl: () => baseUrl,
+      config, store: publishing, clock, random, log, baseUrl: () => baseUrl,
       metrics: snsMetrics(metrics.hub),
       lambda: {
         invoke: async (arn, event, topicArn) => {
@@ -145,6 +150,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       defaultRegion: config.defaultRegion,
       version: VERSION,
       signaturesRequired: credentials !== null,
+      changes,
       mounts: [{ prefix: faultsPath, handler: createEc2FaultsHandler(ec2.faults) }, ...notifications.mounts, metrics.mount, ...lambda.mounts],
     });
     const server = createListener({
