@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { health } from './api/control.js';
 import { describeBus } from './api/eventbridge.js';
 import { regions, updateSession, useSession } from './api/session.js';
+import { ConnectionStatus, ServerDownBanner } from './components/connection.js';
 import { Login } from './components/login.js';
 import { AmisPage } from './pages/amis-page.js';
 import { BusesPage } from './pages/buses-page.js';
@@ -28,9 +29,19 @@ const pages = [
   { id: 'dashboard', title: 'Dashboard' },
 ] as const;
 
+/** The tab's title: the page, then the console's name (what a list of tabs or the history shows). */
+function titleOf(route: string[]): string {
+  if (route[0] === 'rules' && route[1] === 'new') return 'Create rule';
+  if (route[0] === 'rules' && route[1] === 'edit') return `Edit rule ${route[3] ?? ''}`;
+  return pages.find((p) => p.id === route[0])?.title ?? 'No such page';
+}
+
 export function App() {
   const s = useSession();
   const route = useRoute();
+  useEffect(() => {
+    document.title = `${titleOf(route)} · amiwatch`;
+  }, [route.join('/')]);
   const [ready, setReady] = useState(false);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -56,11 +67,15 @@ export function App() {
   if (!ready) return <p class="empty">Connecting…</p>;
   return (
     <>
+      <a class="skip-link" href="#main" onClick={(e) => (e.preventDefault(), document.getElementById('main')?.focus())}>
+        Skip to content
+      </a>
       <header class="top">
         <span class="brand">
           <img src="/favicon.svg" alt="" /> amiwatch
         </span>
         <span class="spacer" />
+        {!needsLogin && <ConnectionStatus />}
         {!needsLogin && (
           <span>
             Account <b data-testid="account">{s.account}</b>
@@ -89,7 +104,10 @@ export function App() {
               </a>
             ))}
           </nav>
-          <main key={s.region}>{page(route)}</main>
+          <main key={s.region} id="main" tabIndex={-1}>
+            <ServerDownBanner />
+            {page(route)}
+          </main>
         </div>
       )}
     </>

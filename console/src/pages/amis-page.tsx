@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ec2, describeImages, text, type Image } from '../api/ec2.js';
 import { useSession } from '../api/session.js';
 import { Badge, Empty, ErrorNotice, Pager } from '../components/ui.js';
-import { usePaged } from '../components/use-paged.js';
+import { useImages } from './use-images.js';
 import { FaultRules } from './fault-rules.js';
 
 /** amiwatch's default pending times (src/core/ec2/options.ts), shown as what to expect. */
@@ -34,19 +34,14 @@ export function AmisPage() {
   const [tick, setTick] = useState(0);
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const list = usePaged(async (token) => {
-    const page = await describeImages({ ...(token && { nextToken: token }) });
-    return { items: page.images, ...(page.nextToken && { next: page.nextToken }) };
-  }, [region]);
+  const list = useImages(region);
   const pending = (list.items ?? []).some((i) => i.state === 'pending');
-  // Poll while something is pending so pending → available shows without a reload.
+  // A pending image's elapsed time counts up; its state changes arrive through the change stream.
   useEffect(() => {
-    const t = setInterval(() => {
-      setTick((n) => n + 1);
-      if (pending) void list.reload();
-    }, 1000);
+    if (!pending) return;
+    const t = setInterval(() => setTick((n) => n + 1), 1000);
     return () => clearInterval(t);
-  }, [pending, list.reload]);
+  }, [pending]);
   const act = async (action: string, image: Image) => {
     try {
       setError(null);

@@ -11,7 +11,7 @@ export function BusesPage() {
     const page = await listBuses(token);
     const buses = await Promise.all((page.EventBuses ?? []).map((b) => describeBus(b.Name).catch(() => b)));
     return { items: buses, ...(page.NextToken && { next: page.NextToken }) };
-  }, []);
+  }, [], { service: 'events', kinds: ['bus'] });
   const run = async (op: string, input: object) => {
     try {
       setError(null);

@@ -23,7 +23,7 @@ export function EventsPage() {
   const [source, setSource] = useState('');
   const [detailType, setDetailType] = useState('');
   const [pattern, setPattern] = useState('');
-  const [live, setLive] = useState(false);
+  const [live, setLive] = useState<'connecting' | 'live' | 'down'>('connecting');
   const [error, setError] = useState<unknown>(null);
   const refresh = useRef<() => void>(() => undefined);
 
@@ -45,7 +45,8 @@ export function EventsPage() {
     const stop = new AbortController();
     void followStream(
       {
-        open: () => setLive(true),
+        open: () => setLive('live'),
+        down: () => setLive('down'),
         event: (e) => {
           setEvents((list) => (list.some((x) => x.id === e.id) ? list : [e, ...list]));
           refresh.current();
@@ -57,7 +58,7 @@ export function EventsPage() {
     return () => {
       stop.abort();
       clearTimeout(timer);
-      setLive(false);
+      setLive('connecting');
     };
   }, [bus, region]);
 
@@ -80,8 +81,8 @@ export function EventsPage() {
     <div>
       <div class="toolbar">
         <h1 class="grow">Events</h1>
-        <span class={`live${live ? ' on' : ''}`} data-testid="live">
-          {live ? 'Live' : 'Connecting'}
+        <span class={`live${live === 'live' ? ' on' : live === 'down' ? ' down' : ''}`} data-testid="live">
+          {live === 'live' ? 'Live' : live === 'down' ? 'Server down' : 'Connecting'}
         </span>
       </div>
       <p class="sub">Every event on the buses of {region}, as it arrives: the rules it matched and what became of each delivery.</p>

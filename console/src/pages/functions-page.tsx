@@ -14,7 +14,7 @@ export function FunctionsPage() {
   const [open, setOpen] = useState<{ name: string; view: View } | null>(null);
   const [creating, setCreating] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const list = usePaged(listFunctions, [region]);
+  const list = usePaged(listFunctions, [region], { service: 'lambda' });
   const toggle = (name: string, view: View) => setOpen(open?.name === name && open.view === view ? null : { name, view });
   const remove = async (name: string) => {
     if (!confirm(`Delete function ${name}?`)) return;

@@ -62,7 +62,7 @@ export function MailboxPage() {
       <p class="sub">Email that SNS subscriptions received (amiwatch keeps it here when no SMTP server is configured), and SMS and push messages.</p>
       <ErrorNotice error={error} />
       <h2>Email</h2>
-      {mail?.length === 0 ? (
+      {mail?.length === 0 && !error ? (
         <div class="panel">
           <Empty title="No mail yet">
             <p>Subscribe an email address to a topic on the SNS page: the confirmation mail lands here, with its link.</p>

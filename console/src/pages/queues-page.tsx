@@ -45,7 +45,7 @@ export function QueuesPage() {
     const page = await sqs<{ QueueUrls?: string[]; NextToken?: string }>('ListQueues', { MaxResults: 25, ...(token && { NextToken: token }) });
     const queues = await Promise.all((page.QueueUrls ?? []).map(loadRow));
     return { items: queues, ...(page.NextToken && { next: page.NextToken }) };
-  }, [region]);
+  }, [region], { service: 'sqs' });
   const run = async (op: string, input: object) => {
     try {
       setError(null);

@@ -13,7 +13,7 @@ export function RulesPage({ bus = 'default' }: { bus?: string | undefined }) {
     const page = await listRules(bus, token);
     const rules = await Promise.all((page.Rules ?? []).map(async (r) => ({ rule: r, targets: (await listTargets(bus, r.Name)).Targets ?? [] })));
     return { items: rules, ...(page.NextToken && { next: page.NextToken }) };
-  }, [bus]);
+  }, [bus], { service: 'events', kinds: ['rule'] });
   const act = async (op: string, rule: Rule) => {
     try {
       if (op === 'DeleteRule') {

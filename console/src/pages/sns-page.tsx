@@ -3,6 +3,7 @@ import { ApiError } from '../api/http.js';
 import { listSubscriptions, listTopics, sns, type Subscription } from '../api/sns.js';
 import { useSession } from '../api/session.js';
 import { Badge, Empty, ErrorNotice, Pager } from '../components/ui.js';
+import { useChanges } from '../api/changes.js';
 import { usePaged } from '../components/use-paged.js';
 
 const topicName = (arn: string) => arn.slice(arn.lastIndexOf(':') + 1);
@@ -17,7 +18,7 @@ export function SnsPage() {
   const [name, setName] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [open, setOpen] = useState<string | null>(null);
-  const list = usePaged(listTopics, [region]);
+  const list = usePaged(listTopics, [region], { service: 'sns', kinds: ['topic'] });
   const create = async () => {
     try {
       setError(null);
@@ -76,6 +77,8 @@ function TopicDetail({ arn }: { arn: string }) {
   const [done, setDone] = useState<string | null>(null);
   const load = () => listSubscriptions(arn).then(setSubs, setError);
   useEffect(() => void load(), [arn]);
+  // A confirmation link followed in the mailbox, an unsubscribe by the CLI: shown as it happens.
+  useChanges('sns', ['subscription', 'deactivated'], load);
   const run = async (action: string, params: Record<string, string>, what: string) => {
     try {
       setError(null);
