@@ -12,6 +12,7 @@ import { openHarness, type Harness } from './browser.js';
 let h: Harness;
 before(async () => {
   h = await openHarness();
+  await h.app.notifications.sns.createTopic({ Name: 'ami-topic' }, { accountId: '000000000000', region: 'us-east-1', requestId: 'setup' });
 });
 after(() => h.close());
 
