@@ -5,6 +5,7 @@ import { busArn } from '../core/events/names.js';
 import type { DeliveryTarget } from '../core/events/model.js';
 import type { ChangeFeed, ResourceChange } from '../storage/ports/change-feed.js';
 import type { EventView, Store } from '../storage/store.js';
+import { HistoryQueryError, searchHistory } from './event-history.js';
 import type { ServiceHandler } from '../wire/service-handler.js';
 
 export interface ControlApiOptions {
@@ -26,8 +27,9 @@ export interface ControlApiOptions {
  * amiwatch's own API, beside the AWS ones (not AWS-compatible, not signed):
  *  - GET /_amiwatch/health — 200 once the server is ready;
  *  - GET /_amiwatch/status — health plus delivery counts by status (`amiwatch status`);
- *  - GET /_amiwatch/events?bus=&account=&region=&from=&to=&limit=&before= — recent events, newest
- *    first, with the rules they matched and each delivery's status and attempts;
+ *  - GET /_amiwatch/events?bus=&account=&region=&from=&to=&limit=&before=&source=&detailType=&pattern=
+ *    — recent events, newest first, with the rules they matched and each delivery's status and
+ *    attempts; filtered on the server (event-history.ts);
  *  - GET /_amiwatch/events/stream — the same, live, as server-sent events (`event` / `delivery`);
  *  - GET /_amiwatch/changes?account=&region= — resource changes of one account and region as
  *    server-sent events (`change`, batched every 200 ms, one entry per resource and action).
@@ -90,28 +92,32 @@ export class ControlApi {
       const v = q.get(name);
       if (v === null) return undefined;
       const n = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
-      if (!Number.isFinite(n)) throw new Error(`${name}: expected epoch milliseconds or an ISO 8601 time, got ${v}`);
+      if (!Number.isFinite(n)) throw new HistoryQueryError(`${name}: expected epoch milliseconds or an ISO 8601 time, got ${v}`);
       return n;
     };
-    let query;
+    const text = (name: string): string | undefined => q.get(name)?.trim() || undefined;
+    let page;
     try {
       const bus = q.get('bus');
-      const limit = Math.min(num('limit') ?? 100, 1000);
-      query = {
-        limit,
-        ...(bus !== null && {
-          busArn: bus.startsWith('arn:') ? bus : busArn(q.get('region') ?? this.o.defaultRegion, q.get('account') ?? this.o.defaultAccount, bus),
-        }),
+      const region = q.get('region') ?? undefined;
+      const account = q.get('account') ?? undefined;
+      page = await searchHistory(this.o.store, {
+        limit: Math.max(1, Math.min(num('limit') ?? 100, 1000)),
+        ...(bus !== null && { busArn: bus.startsWith('arn:') ? bus : busArn(region ?? this.o.defaultRegion, account ?? this.o.defaultAccount, bus) }),
+        ...(account !== undefined && { account }),
+        ...(region !== undefined && { region }),
         ...(num('from') !== undefined && { from: num('from')! }),
         ...(num('to') !== undefined && { to: num('to')! }),
         ...(num('before') !== undefined && { beforeSeq: num('before')! }),
-      };
+        ...(text('source') && { source: text('source')! }),
+        ...(text('detailType') && { detailType: text('detailType')! }),
+        ...(text('pattern') && { pattern: text('pattern')! }),
+      });
     } catch (err) {
-      return json(res, 400, { error: (err as Error).message });
+      if (err instanceof HistoryQueryError) return json(res, 400, { error: err.message });
+      throw err;
     }
-    const events = await this.o.store.readEvents(query);
-    const last = events[events.length - 1];
-    json(res, 200, { events: events.map(view), ...(events.length === query.limit && last && { next: String(last.seq) }) });
+    json(res, 200, { events: page.events.map(view), ...(page.next !== undefined && { next: String(page.next) }) });
   }
 
   /**

@@ -10,7 +10,8 @@ const busName = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
 
 /**
  * Events as they arrive (the server's event stream) over the recent history, newest first,
- * filtered by bus, source, detail-type or a pattern (matched here by the same engine). Each event
+ * filtered by bus, source, detail-type or a pattern: the server searches the whole history
+ * (not only the rows loaded); events arriving live are filtered here by the same rules and engine. Each event
  * opens to its JSON, the rules it matched and each delivery's status and attempts; an event with
  * a failed delivery is marked.
  */
@@ -27,16 +28,35 @@ export function EventsPage() {
   const [error, setError] = useState<unknown>(null);
   const refresh = useRef<() => void>(() => undefined);
 
-  const params = (): Record<string, string> => ({ limit: '50', region, account, ...(bus && { bus }) });
+  // Typing settles for 300 ms before the server is asked again.
+  const [filters, setFilters] = useState({ source: '', detailType: '', pattern: '' });
+  useEffect(() => {
+    const t = setTimeout(() => setFilters({ source: source.trim(), detailType: detailType.trim(), pattern: pattern.trim() && !check(pattern) ? pattern.trim() : '' }), 300);
+    return () => clearTimeout(t);
+  }, [source, detailType, pattern]);
+  const filtering = Boolean(filters.source || filters.detailType || filters.pattern);
+  const params = (): Record<string, string> => ({
+    limit: '50',
+    region,
+    account,
+    ...(bus && { bus }),
+    ...(filters.source && { source: filters.source }),
+    ...(filters.detailType && { detailType: filters.detailType }),
+    ...(filters.pattern && { pattern: filters.pattern }),
+  });
+  const [loading, setLoading] = useState(true);
   useEffect(() => void allBusNames().then(setBuses, () => undefined), []);
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
+    setLoading(true);
     const load = () =>
-      listEvents(params()).then((page) => {
-        setEvents(page.events);
-        setNext(page.next);
-        setError(null);
-      }, setError);
+      listEvents(params())
+        .then((page) => {
+          setEvents(page.events);
+          setNext(page.next);
+          setError(null);
+        }, setError)
+        .finally(() => setLoading(false));
     refresh.current = () => {
       clearTimeout(timer);
       timer = setTimeout(() => void load(), 200);
@@ -60,7 +80,7 @@ export function EventsPage() {
       clearTimeout(timer);
       setLive('connecting');
     };
-  }, [bus, region]);
+  }, [bus, region, filters]);
 
   const older = async () => {
     if (!next) return;
@@ -72,8 +92,8 @@ export function EventsPage() {
   const shown = events.filter((e) => {
     const ev = e.event;
     if (ev.region && ev.region !== region) return false;
-    if (source && !String(ev.source ?? '').includes(source)) return false;
-    if (detailType && !String(ev['detail-type'] ?? '').includes(detailType)) return false;
+    if (source && !String(ev.source ?? '').toLowerCase().includes(source.trim().toLowerCase())) return false;
+    if (detailType && !String(ev['detail-type'] ?? '').toLowerCase().includes(detailType.trim().toLowerCase())) return false;
     if (pattern.trim() && !patternError && !matches(pattern, ev)) return false;
     return true;
   });
@@ -107,7 +127,17 @@ export function EventsPage() {
         </label>
       </div>
       <ErrorNotice error={error} />
-      {shown.length === 0 ? (
+      {shown.length === 0 && loading ? (
+        <p class="loading-line" aria-busy="true">
+          {filtering ? 'Searching the event history…' : 'Loading events…'}
+        </p>
+      ) : shown.length === 0 && filtering ? (
+        <div class="panel">
+          <Empty title="No events match these filters">
+            <p>The whole history of {region} was searched{next ? ' as far as the first 5,000 events; choose Older events to search further back' : ''}.</p>
+          </Empty>
+        </div>
+      ) : shown.length === 0 ? (
         <div class="panel">
           <Empty title="No events yet">
             <p>
