@@ -30,7 +30,8 @@ async function firstLoad(route: string, ready: (page: Page) => Promise<unknown>)
   });
   await page.goto(`${h.app.url}/#/${route}`);
   await ready(page);
-  await page.waitForLoadState('networkidle');
+  // The page keeps its change stream open, so the network never idles: Live means booted.
+  await page.getByTestId('connection').filter({ hasText: 'Live' }).waitFor();
   await context.close();
   return loaded;
 }
@@ -55,4 +56,26 @@ test('the dashboard loads the charts, not the editor; the wizard loads the edito
   await page.getByText('Maximum of 64 characters').waitFor();
   await page.getByRole('button', { name: 'Next' }).click();
   await page.getByTestId('editor-Event pattern').locator('.cm-content').waitFor();
+});
+
+test('checks whose "no" is expected log nothing in the browser console; a refused bus name stays in its field', { timeout: 30_000 }, async () => {
+  const page = await h.page();
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await page.goto(`${h.app.url}/#/rules/new`);
+  const ruleChecked = page.waitForResponse((r) => (r.request().postData() ?? '').includes('"NamePrefix":"a-free-rule-name"'));
+  await page.getByLabel('Name', { exact: true }).fill('a-free-rule-name');
+  await ruleChecked;
+  await page.goto(`${h.app.url}/#/functions`);
+  await page.getByRole('button', { name: 'Create function' }).first().click();
+  const functionChecked = page.waitForResponse((r) => r.url().includes('/2015-03-31/functions'));
+  await page.getByLabel('Function name').fill('a-free-function-name');
+  await functionChecked;
+  assert.deepEqual(errors, []);
+
+  await page.goto(`${h.app.url}/#/buses`);
+  await page.getByLabel('New event bus name').fill('bad name!');
+  await page.getByRole('button', { name: 'Create event bus' }).click();
+  await page.getByRole('alert').waitFor();
+  assert.equal(await page.getByLabel('New event bus name').inputValue(), 'bad name!');
 });

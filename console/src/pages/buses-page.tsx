@@ -12,13 +12,16 @@ export function BusesPage() {
     const buses = await Promise.all((page.EventBuses ?? []).map((b) => describeBus(b.Name).catch(() => b)));
     return { items: buses, ...(page.NextToken && { next: page.NextToken }) };
   }, [], { service: 'events', kinds: ['bus'] });
-  const run = async (op: string, input: object) => {
+  /** True when the call succeeded: a refused name stays in the field, to be corrected. */
+  const run = async (op: string, input: object): Promise<boolean> => {
     try {
       setError(null);
       await eventbridge(op, input);
       await list.reload();
+      return true;
     } catch (e) {
       setError(e);
+      return false;
     }
   };
   return (
@@ -29,7 +32,7 @@ export function BusesPage() {
         class="toolbar"
         onSubmit={(e) => {
           e.preventDefault();
-          void run('CreateEventBus', { Name: name }).then(() => setName(''));
+          void run('CreateEventBus', { Name: name }).then((ok) => ok && setName(''));
         }}
       >
         <input aria-label="New event bus name" placeholder="new-bus-name" value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
