@@ -7,6 +7,7 @@ import { Login } from './components/login.js';
 import { AmisPage } from './pages/amis-page.js';
 import { BusesPage } from './pages/buses-page.js';
 import { DashboardPage } from './pages/dashboard-page.js';
+import { detailPage, detailTitle } from './pages/details/detail-routes.js';
 import { EventsPage } from './pages/events-page.js';
 import { FunctionsPage } from './pages/functions-page.js';
 import { MailboxPage } from './pages/mailbox-page.js';
@@ -33,8 +34,11 @@ const pages = [
 function titleOf(route: string[]): string {
   if (route[0] === 'rules' && route[1] === 'new') return 'Create rule';
   if (route[0] === 'rules' && route[1] === 'edit') return `Edit rule ${route[3] ?? ''}`;
-  return pages.find((p) => p.id === route[0])?.title ?? 'No such page';
+  return pages.find((p) => p.id === route[0])?.title ?? detailTitle(route) ?? 'No such page';
 }
+
+/** The list page each detail page belongs to (its navigation entry is marked). */
+const detailSection: Readonly<Record<string, string>> = { rule: 'rules', ami: 'amis', topic: 'sns', queue: 'queues', function: 'functions', bus: 'buses' };
 
 export function App() {
   const s = useSession();
@@ -99,7 +103,7 @@ export function App() {
         <div class="layout">
           <nav class="side" aria-label="Pages">
             {pages.map((p) => (
-              <a key={p.id} href={`#/${p.id}`} aria-current={route[0] === p.id ? 'page' : undefined}>
+              <a key={p.id} href={`#/${p.id}`} aria-current={route[0] === p.id || detailSection[route[0] ?? ''] === p.id ? 'page' : undefined}>
                 {p.title}
               </a>
             ))}
@@ -137,6 +141,6 @@ function page(route: string[]) {
     case 'dashboard':
       return <DashboardPage />;
     default:
-      return <p class="empty">No such page. Choose one on the left.</p>;
+      return detailPage(route) ?? <p class="empty">No such page. Choose one on the left.</p>;
   }
 }

@@ -27,7 +27,7 @@ export interface ControlApiOptions {
  * amiwatch's own API, beside the AWS ones (not AWS-compatible, not signed):
  *  - GET /_amiwatch/health — 200 once the server is ready;
  *  - GET /_amiwatch/status — health plus delivery counts by status (`amiwatch status`);
- *  - GET /_amiwatch/events?bus=&account=&region=&from=&to=&limit=&before=&source=&detailType=&pattern=
+ *  - GET /_amiwatch/events?bus=&account=&region=&from=&to=&limit=&before=&source=&detailType=&pattern=&rule=
  *    — recent events, newest first, with the rules they matched and each delivery's status and
  *    attempts; filtered on the server (event-history.ts);
  *  - GET /_amiwatch/events/stream — the same, live, as server-sent events (`event` / `delivery`);
@@ -112,6 +112,7 @@ export class ControlApi {
         ...(text('source') && { source: text('source')! }),
         ...(text('detailType') && { detailType: text('detailType')! }),
         ...(text('pattern') && { pattern: text('pattern')! }),
+        ...(text('rule') && { rule: text('rule')! }),
       });
     } catch (err) {
       if (err instanceof HistoryQueryError) return json(res, 400, { error: err.message });

@@ -5,7 +5,8 @@ import type { EventView, Store } from '../storage/store.js';
 /**
  * The event history query behind GET /_amiwatch/events: the store pages events newest first by
  * bus and time; the filters a person searches with — account and region, source and detail-type
- * (substrings, as typed), an event pattern (matched by the same engine as rules) — are applied
+ * (substrings, as typed), an event pattern (matched by the same engine as rules), the rule that
+ * matched — are applied
  * here, reading older pages until `limit` events match or SCAN_LIMIT were read. `next` then
  * continues the search where it stopped, so a search over a long history is never cut to the
  * newest page, and never reads the whole log in one request.
@@ -22,6 +23,8 @@ export interface HistoryQuery {
   readonly source?: string;
   readonly detailType?: string;
   readonly pattern?: string;
+  /** Only events this rule (by name, on `busArn`) matched. */
+  readonly rule?: string;
 }
 
 export interface HistoryPage {
@@ -45,6 +48,7 @@ export function historyFilter(q: HistoryQuery): (e: EventView) => boolean {
   const detailType = q.detailType?.toLowerCase();
   return (e) => {
     if (prefix && !e.busArn.startsWith(prefix)) return false;
+    if (q.rule !== undefined && !e.rules.includes(q.rule)) return false;
     if (!source && !detailType && q.pattern === undefined) return true;
     const event = JSON.parse(e.body) as Record<string, unknown>;
     if (source && !String(event.source ?? '').toLowerCase().includes(source)) return false;

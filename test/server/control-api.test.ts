@@ -96,6 +96,9 @@ test('history: newest first, limit + next cursor, time range, bus filter', async
   assert.equal(ranged.events.length, 3);
   const other = (await (await fetch(`${app.url}/_amiwatch/events?bus=nope`)).json()) as { events: unknown[] };
   assert.deepEqual(other.events, []);
+  // Events a rule matched: the AMI event of the first test, not the page.app ones.
+  const matched = (await (await fetch(`${app.url}/_amiwatch/events?bus=default&rule=ami-available`)).json()) as { events: { rules: string[] }[] };
+  assert.ok(matched.events.length >= 1 && matched.events.every((e) => e.rules.includes('ami-available')));
 });
 
 test('history search: source, detail-type and pattern filters reach past the newest page; region scoped; a bad pattern is a 400', async () => {

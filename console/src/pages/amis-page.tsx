@@ -4,6 +4,7 @@ import { useSession } from '../api/session.js';
 import { Badge, Empty, ErrorNotice, Pager } from '../components/ui.js';
 import { useImages } from './use-images.js';
 import { FaultRules } from './fault-rules.js';
+import { ResourceLink } from '../components/resource-link.js';
 
 /** amiwatch's default pending times (src/core/ec2/options.ts), shown as what to expect. */
 type Operation = 'CreateImage' | 'CopyImage' | 'RegisterImage' | 'CreateRestoreImageTask';
@@ -87,7 +88,9 @@ export function AmisPage() {
             <tbody>
               {(list.items ?? []).map((img) => (
                 <tr key={img.imageId} data-testid={`ami-${img.name}`} class={img.state === 'failed' ? 'row-failed' : ''}>
-                  <td class="mono">{img.imageId}</td>
+                  <td>
+                    <ResourceLink value={img.imageId} />
+                  </td>
                   <td>
                     {img.name}
                     {img.description && <div class="hint">{img.description}</div>}

@@ -45,7 +45,9 @@ export function BusesPage() {
       {(list.items ?? []).map((b) => (
         <section class="panel" key={b.Arn} data-testid={`bus-${b.Name}`}>
           <div class="toolbar">
-            <h2 class="grow">{b.Name}</h2>
+            <h2 class="grow">
+              <a href={`#/bus/${encodeURIComponent(b.Name)}`}>{b.Name}</a>
+            </h2>
             <a class="button" href={`#/rules/${encodeURIComponent(b.Name)}`}>
               Rules
             </a>

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { followStream, listEvents, type StoredEvent } from '../api/control.js';
 import { allBusNames } from '../api/eventbridge.js';
 import { useSession } from '../api/session.js';
+import { ResourceLink } from '../components/resource-link.js';
 import { Badge, Empty, ErrorNotice } from '../components/ui.js';
 
 const ruleName = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
@@ -188,8 +189,23 @@ function EventRow({ e }: { e: StoredEvent }) {
         <td>
           <b>{e.event.source}</b> · {e.event['detail-type']} {state && <Badge state={state} />}
         </td>
-        <td>{busName(e.bus)}</td>
-        <td>{e.rules.length === 0 ? <span class="hint">no rule matched</span> : e.rules.map(ruleName).join(', ')}</td>
+        <td>
+          <ResourceLink value={e.bus} mono={false}>
+            {busName(e.bus)}
+          </ResourceLink>
+        </td>
+        <td>
+          {e.rules.length === 0 ? (
+            <span class="hint">no rule matched</span>
+          ) : (
+            e.rules.map((r, i) => (
+              <span key={r}>
+                {i > 0 && ', '}
+                <a href={`#/rule/${encodeURIComponent(busName(e.bus))}/${encodeURIComponent(ruleName(r))}`}>{ruleName(r)}</a>
+              </span>
+            ))
+          )}
+        </td>
         <td>
           {e.deliveries.map((d) => (
             <span key={d.id} title={d.lastError}>
@@ -208,7 +224,31 @@ function EventRow({ e }: { e: StoredEvent }) {
               </div>
               <div>
                 <h3>Matched rules</h3>
-                {e.rules.length === 0 ? <p class="hint">None: no rule on this bus matched the event.</p> : <ul>{e.rules.map((r) => <li key={r} class="mono">{r}</li>)}</ul>}
+                {e.rules.length === 0 ? (
+                  <p class="hint">None: no rule on this bus matched the event.</p>
+                ) : (
+                  <ul>
+                    {e.rules.map((r) => (
+                      <li key={r}>
+                        <a class="mono" href={`#/rule/${encodeURIComponent(busName(e.bus))}/${encodeURIComponent(ruleName(r))}`}>
+                          {r}
+                        </a>
+                      </li>
+                    ))}
+                  </ul>
+                )}
+                {(e.event.resources ?? []).length > 0 && (
+                  <>
+                    <h3>Resources</h3>
+                    <ul>
+                      {(e.event.resources ?? []).map((r) => (
+                        <li key={r}>
+                          <ResourceLink value={r} />
+                        </li>
+                      ))}
+                    </ul>
+                  </>
+                )}
                 <h3>Deliveries</h3>
                 {e.deliveries.length === 0 ? (
                   <p class="hint">None.</p>
@@ -226,7 +266,9 @@ function EventRow({ e }: { e: StoredEvent }) {
                         <tr key={d.id} class={d.status === 'failed' ? 'row-failed' : ''}>
                           <td class="wrap">
                             <b>{ruleName(d.rule)}</b> → {d.targetId}
-                            <div class="mono">{d.targetArn}</div>
+                            <div>
+                              <ResourceLink value={d.targetArn} />
+                            </div>
                             {d.lastError && <div class="error">{d.lastError}</div>}
                             {d.nextAttemptAt && <div class="hint">next attempt {new Date(d.nextAttemptAt).toLocaleTimeString()}</div>}
                           </td>

@@ -58,7 +58,9 @@ export function FunctionsPage() {
         (list.items ?? []).map((f) => (
           <section class="panel" key={f.FunctionArn} data-testid={`function-${f.FunctionName}`}>
             <div class="toolbar">
-              <h2 class="grow">{f.FunctionName}</h2>
+              <h2 class="grow">
+                <a href={`#/function/${encodeURIComponent(f.FunctionName)}`}>{f.FunctionName}</a>
+              </h2>
               <span class="hint">
                 {f.Runtime} · {f.Handler} · {f.MemorySize} MB · {f.Timeout} s
               </span>
@@ -82,7 +84,7 @@ export function FunctionsPage() {
   );
 }
 
-function FunctionDetail({ fn, region }: { fn: FunctionConfig; region: string }) {
+export function FunctionDetail({ fn, region }: { fn: FunctionConfig; region: string }) {
   const [payload, setPayload] = useState('{"source": "aws.ec2", "detail-type": "EC2 AMI State Change", "detail": {"State": "available"}}');
   const [result, setResult] = useState<{ status: number; payload: string; functionError?: string } | null>(null);
   const [logs, setLogs] = useState<{ requestId: string; timestamp: string; message: string }[]>([]);

@@ -3,6 +3,7 @@ import { deadLetterSources, moveTasks, queueNameOf, sqs, type Message, type Move
 import { useSession } from '../api/session.js';
 import { Badge, Empty, ErrorNotice, Pager } from '../components/ui.js';
 import { usePaged } from '../components/use-paged.js';
+import { ResourceLink } from '../components/resource-link.js';
 import { DlqRedrive, TaskProgress } from './queue-redrive.js';
 
 interface QueueRow {
@@ -93,7 +94,10 @@ export function QueuesPage() {
                 <tbody key={url} data-testid={`queue-${queueNameOf(url)}`}>
                   <tr>
                     <td>
-                      <b>{queueNameOf(url)}</b> {sources.length > 0 && <span class="badge warn">DLQ</span>}
+                      <b>
+                        <a href={`#/queue/${encodeURIComponent(queueNameOf(url))}`}>{queueNameOf(url)}</a>
+                      </b>{' '}
+                      {sources.length > 0 && <span class="badge warn">DLQ</span>}
                       <div class="mono hint">{arn}</div>
                       {sources.length > 0 && <div data-testid="dlq-of">Dead-letter queue of {sources.map(queueNameOf).join(', ')}</div>}
                     </td>
@@ -102,7 +106,11 @@ export function QueuesPage() {
                     <td>
                       {dlq ? (
                         <>
-                          <span class="break">{queueNameOf(dlq.arn)}</span>
+                          <span class="break">
+                            <ResourceLink value={dlq.arn} mono={false}>
+                              {queueNameOf(dlq.arn)}
+                            </ResourceLink>
+                          </span>
                           <div class="hint">after {dlq.max} receives</div>
                         </>
                       ) : (
@@ -154,7 +162,7 @@ export function QueuesPage() {
   );
 }
 
-function Messages({ url }: { url: string }) {
+export function Messages({ url }: { url: string }) {
   const [messages, setMessages] = useState<Message[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {

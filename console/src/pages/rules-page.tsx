@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { allBusNames, eventbridge, listRules, listTargets, type Rule } from '../api/eventbridge.js';
 import { Badge, Empty, ErrorNotice, Pager } from '../components/ui.js';
 import { usePaged } from '../components/use-paged.js';
+import { ResourceLink } from '../components/resource-link.js';
 import { go } from '../router.js';
 
 /** Rules of one bus: state, pattern, targets; enable, disable, edit, delete; "Create rule". */
@@ -73,7 +74,9 @@ export function RulesPage({ bus = 'default' }: { bus?: string | undefined }) {
               {(list.items ?? []).map(({ rule, targets }) => (
                 <tr key={rule.Arn} data-testid={`rule-${rule.Name}`}>
                   <td>
-                    <b>{rule.Name}</b>
+                    <b>
+                      <a href={`#/rule/${encodeURIComponent(bus)}/${encodeURIComponent(rule.Name)}`}>{rule.Name}</a>
+                    </b>
                     {rule.Description && <div class="hint">{rule.Description}</div>}
                   </td>
                   <td>
@@ -83,7 +86,11 @@ export function RulesPage({ bus = 'default' }: { bus?: string | undefined }) {
                     <code class="wrap">{rule.EventPattern ?? rule.ScheduleExpression}</code>
                   </td>
                   <td class="wrap">
-                    {targets.length === 0 ? <span class="hint">none</span> : targets.map((t) => <div key={t.Id} class="mono">{t.Arn}</div>)}
+                    {targets.length === 0 ? <span class="hint">none</span> : targets.map((t) => (
+                          <div key={t.Id}>
+                            <ResourceLink value={t.Arn} />
+                          </div>
+                        ))}
                   </td>
                   <td>
                     <div class="toolbar">

@@ -5,6 +5,7 @@ import { useSession } from '../api/session.js';
 import { Badge, Empty, ErrorNotice, Pager } from '../components/ui.js';
 import { useChanges } from '../api/changes.js';
 import { usePaged } from '../components/use-paged.js';
+import { ResourceLink } from '../components/resource-link.js';
 
 const topicName = (arn: string) => arn.slice(arn.lastIndexOf(':') + 1);
 
@@ -50,7 +51,9 @@ export function SnsPage() {
       {(list.items ?? []).map((arn) => (
         <section class="panel" key={arn} data-testid={`topic-${topicName(arn)}`}>
           <div class="toolbar">
-            <h2 class="grow">{topicName(arn)}</h2>
+            <h2 class="grow">
+              <a href={`#/topic/${encodeURIComponent(arn)}`}>{topicName(arn)}</a>
+            </h2>
             <button aria-expanded={open === arn} onClick={() => setOpen(open === arn ? null : arn)}>
               {open === arn ? 'Close' : 'Subscriptions and publish'}
             </button>
@@ -67,7 +70,7 @@ export function SnsPage() {
   );
 }
 
-function TopicDetail({ arn }: { arn: string }) {
+export function TopicDetail({ arn }: { arn: string }) {
   const [subs, setSubs] = useState<Subscription[] | null>(null);
   const [protocol, setProtocol] = useState('email');
   const [endpoint, setEndpoint] = useState('');
@@ -97,7 +100,16 @@ function TopicDetail({ arn }: { arn: string }) {
         <ul>
           {(subs ?? []).map((s) => (
             <li key={s.SubscriptionArn + s.Endpoint} data-testid="subscription">
-              {s.Protocol} → <b>{s.Endpoint}</b> <Badge state={s.SubscriptionArn === 'PendingConfirmation' ? 'Pending confirmation' : 'Confirmed'} />
+              {s.Protocol} → <ResourceLink value={s.Endpoint} mono={false}>
+                <b>{s.Endpoint}</b>
+              </ResourceLink>{' '}
+              <Badge state={s.SubscriptionArn === 'PendingConfirmation' ? 'Pending confirmation' : 'Confirmed'} />{' '}
+              {/* A pending subscription has no ARN yet: SNS cannot unsubscribe it (it expires unconfirmed). */}
+              {s.SubscriptionArn.startsWith('arn:') && (
+                <button type="button" class="danger" onClick={() => confirm(`Unsubscribe ${s.Endpoint}?`) && void run('Unsubscribe', { SubscriptionArn: s.SubscriptionArn }, `Unsubscribed ${s.Endpoint}.`)}>
+                  Unsubscribe
+                </button>
+              )}
             </li>
           ))}
         </ul>
