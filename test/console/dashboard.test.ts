@@ -28,7 +28,7 @@ test('the dashboard follows the region selector', { timeout: 30_000 }, async () 
   assert.equal(await page.title(), 'Dashboard · amiwatch');
   await page.getByLabel('Region').selectOption('eu-west-1');
   await page.getByTestId('chart-MatchedEvents').getByTestId('chart-summary').filter({ hasText: 'total 4' }).waitFor();
-  await h.shot(page, '13-dashboard');
+  await h.shot(page, '33-dashboard-region');
   await page.getByLabel('Region').selectOption('us-west-2');
   await page.getByTestId('chart-MatchedEvents').getByTestId('chart-summary').filter({ hasText: /no data|total 0/ }).waitFor();
 });

@@ -45,6 +45,9 @@ test('a rule page: pattern, linked targets, and the deliveries of an event sent 
 
   // The rule page, left open, shows the delivery as it happens.
   await page.getByTestId('rule-delivery').getByText('delivered').waitFor({ timeout: 10_000 });
+  await page.getByTestId('chart-MatchedEvents').getByTestId('chart-summary').filter({ hasText: 'total 1' }).waitFor({ timeout: 10_000 });
+  await h.shot(page, '26-rule-page');
+  await h.shot(bus, '29-bus-send-events');
   await page.getByTestId('rule-delivery').getByRole('link', { name: QUEUE_ARN }).click();
   await page.getByRole('heading', { name: 'orders-queue' }).waitFor();
   await page.getByTestId('attr-ApproximateNumberOfMessages').filter({ hasText: '1' }).waitFor();
@@ -58,6 +61,7 @@ test('a rule page: pattern, linked targets, and the deliveries of an event sent 
   await page.getByText(/^Message .* deleted\.$/).waitFor();
   assert.equal(await page.getByTestId('received-message').count(), 1);
   await page.getByTestId('attr-ApproximateNumberOfMessagesNotVisible').filter({ hasText: '1' }).waitFor();
+  await h.shot(page, '28-queue-page');
 });
 
 test('an image page: fields, tags, block devices and its events; linked from the AMIs list', { timeout: 40_000 }, async () => {
@@ -77,6 +81,7 @@ test('an image page: fields, tags, block devices and its events; linked from the
   assert.match(await page.getByTestId('image-block-devices').innerText(), /\/dev\/xvda[\s\S]*16[\s\S]*gp3/);
   // pending → available: the event appears on the page, with no reload.
   await page.getByTestId('image-event').getByText('available').waitFor({ timeout: 15_000 });
+  await h.shot(page, '27-image-page');
 });
 
 test('a topic page: subscribe a queue, then unsubscribe it', { timeout: 30_000 }, async () => {

@@ -48,6 +48,7 @@ test('a topic that does not exist is refused, can be created from the step, and 
   await page.getByLabel('Topic', { exact: true }).fill('missing-topic');
   await page.getByTestId('target-missing').getByText('Topic "missing-topic" does not exist in us-east-1. Choose an existing one, or create it.').waitFor();
   assert.equal(await page.getByRole('button', { name: 'Next' }).isDisabled(), true);
+  await h.shot(page, '30-wizard-target-missing');
   await page.getByRole('button', { name: 'Create topic missing-topic' }).click();
   await page.getByTestId('target-exists').waitFor();
   assert.equal(await page.getByRole('button', { name: 'Next' }).isDisabled(), false);
@@ -66,6 +67,7 @@ test('the draft survives leaving the wizard by a link and by Back, and comes bac
   await page.goBack();
   await page.getByTestId('draft-restored').waitFor();
   assert.equal(await page.getByLabel('Topic', { exact: true }).inputValue(), 'existing-topic');
+  await h.shot(page, '31-wizard-draft-restored');
   await page.getByRole('navigation').getByRole('link', { name: 'Rules' }).click();
   await page.getByRole('link', { name: 'Create rule' }).first().click();
   await page.getByTestId('draft-restored').waitFor();

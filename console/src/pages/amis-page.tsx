@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ec2, describeImages, text, type Image } from '../api/ec2.js';
 import { useSession } from '../api/session.js';
-import { Badge, Empty, ErrorNotice, Pager } from '../components/ui.js';
+import { Badge, Empty, ErrorNotice, Loading, Pager } from '../components/ui.js';
 import { useImages } from './use-images.js';
 import { FaultRules } from './fault-rules.js';
 import { ResourceLink } from '../components/resource-link.js';
@@ -66,6 +66,7 @@ export function AmisPage() {
         onError={setError}
       />
       <ErrorNotice error={error ?? list.error} />
+      {list.items === null && !list.error && <Loading what="images" />}
       {notice && <p class="notice ok" role="status">{notice}</p>}
       {list.items?.length === 0 ? (
         <div class="panel">

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { describeBus, eventbridge, listBuses } from '../api/eventbridge.js';
-import { Empty, ErrorNotice, Pager } from '../components/ui.js';
+import { Empty, ErrorNotice, Loading, Pager } from '../components/ui.js';
 import { usePaged } from '../components/use-paged.js';
 
 /** Event buses with their resource policies; create and delete custom buses. */
@@ -41,6 +41,7 @@ export function BusesPage() {
         </button>
       </form>
       <ErrorNotice error={error ?? list.error} />
+      {list.items === null && !list.error && <Loading what="event buses" />}
       {list.items?.length === 0 && <Empty title="No event buses" />}
       {(list.items ?? []).map((b) => (
         <section class="panel" key={b.Arn} data-testid={`bus-${b.Name}`}>

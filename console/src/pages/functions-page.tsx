@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { deleteFunction, functionLogs, invoke, listFunctions, type FunctionConfig } from '../api/lambda.js';
 import { useSession } from '../api/session.js';
-import { Empty, ErrorNotice, Pager } from '../components/ui.js';
+import { Empty, ErrorNotice, Loading, Pager } from '../components/ui.js';
 import { usePaged } from '../components/use-paged.js';
 import { CreateFunction } from './function-create.js';
 import { UpdateCode } from './function-update.js';
@@ -46,6 +46,7 @@ export function FunctionsPage() {
         />
       )}
       <ErrorNotice error={error ?? list.error} />
+      {list.items === null && !list.error && <Loading what="functions" />}
       {list.items?.length === 0 ? (
         <div class="panel">
           <Empty title={`No functions in ${region}`}>

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { deadLetterSources, moveTasks, queueNameOf, sqs, type Message, type MoveTask } from '../api/sqs.js';
 import { useSession } from '../api/session.js';
-import { Badge, Empty, ErrorNotice, Pager } from '../components/ui.js';
+import { Badge, Empty, ErrorNotice, Loading, Pager } from '../components/ui.js';
 import { usePaged } from '../components/use-paged.js';
 import { ResourceLink } from '../components/resource-link.js';
 import { DlqRedrive, TaskProgress } from './queue-redrive.js';
@@ -68,6 +68,7 @@ export function QueuesPage() {
         </button>
       </form>
       <ErrorNotice error={error ?? list.error} />
+      {list.items === null && !list.error && <Loading what="queues" />}
       {list.items?.length === 0 ? (
         <div class="panel">
           <Empty title={`No queues in ${region}`}>

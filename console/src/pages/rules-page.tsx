@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { allBusNames, eventbridge, listRules, listTargets, type Rule } from '../api/eventbridge.js';
-import { Badge, Empty, ErrorNotice, Pager } from '../components/ui.js';
+import { Badge, Empty, ErrorNotice, Loading, Pager } from '../components/ui.js';
 import { usePaged } from '../components/use-paged.js';
 import { ResourceLink } from '../components/resource-link.js';
 import { go } from '../router.js';
@@ -47,6 +47,7 @@ export function RulesPage({ bus = 'default' }: { bus?: string | undefined }) {
         </a>
       </div>
       <ErrorNotice error={error ?? list.error} />
+      {list.items === null && !list.error && <Loading what="rules" />}
       {list.items && list.items.length === 0 ? (
         <div class="panel">
           <Empty title={`No rules on event bus ${bus}`}>

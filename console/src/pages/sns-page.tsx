@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../api/http.js';
 import { listSubscriptions, listTopics, sns, type Subscription } from '../api/sns.js';
 import { useSession } from '../api/session.js';
-import { Badge, Empty, ErrorNotice, Pager } from '../components/ui.js';
+import { Badge, Empty, ErrorNotice, Loading, Pager } from '../components/ui.js';
 import { useChanges } from '../api/changes.js';
 import { usePaged } from '../components/use-paged.js';
 import { ResourceLink } from '../components/resource-link.js';
@@ -41,6 +41,7 @@ export function SnsPage() {
         </button>
       </form>
       <ErrorNotice error={error ?? list.error} />
+      {list.items === null && !list.error && <Loading what="topics" />}
       {list.items?.length === 0 && (
         <div class="panel">
           <Empty title={`No topics in ${region}`}>
