@@ -78,6 +78,6 @@ test('a server that stops answering is shown as down: red Live dot and a banner,
   await h.app.close();
   await page.getByTestId('connection').filter({ hasText: 'Server down' }).waitFor({ timeout: 5000 });
   await page.getByTestId('server-down').waitFor();
-  await h.shot(page, '32-server-down');
   await page.getByText('No mail yet').waitFor({ state: 'detached', timeout: 5000 });
+  await h.shot(page, '32-server-down');
 });

@@ -26,7 +26,7 @@ export default function ChartView({ title, points, unit }: ChartProps) {
         axes: [{}, { label: unit, size: 50 }],
         series: [
           { value: '{YYYY}-{MM}-{DD} {HH}:{mm}:{ss}' },
-          { label: title, stroke: '#0972d3', width: 2, fill: 'rgba(9,114,211,0.08)', spanGaps: false, points: { show: true, size: 6, fill: '#0972d3' }, value: formatValue(unit) },
+          { label: title, stroke: '#0972d3', width: 2, fill: 'rgba(9,114,211,0.08)', spanGaps: false, points: { show: true, size: 6, fill: '#0972d3', filter: nonZero }, value: formatValue(unit) },
         ],
         legend: { show: true, live: true },
         cursor: { points: { size: 8 } },
@@ -48,6 +48,15 @@ export default function ChartView({ title, points, unit }: ChartProps) {
       <div ref={host} />
     </figure>
   );
+}
+
+/** The points worth a dot: those with a value (a 15-minute window of zero steps is a line, not 90 dots). */
+function nonZero(u: uPlot, seriesIdx: number, show: boolean): number[] | null {
+  if (!show) return null;
+  const values = u.data[seriesIdx] ?? [];
+  const out: number[] = [];
+  for (let i = 0; i < values.length; i++) if (values[i]) out.push(i);
+  return out;
 }
 
 /** A round number just above `max`: 1, 2, 5 × 10ⁿ. */
