@@ -5,6 +5,7 @@ import { CreateTopicCommand, DeleteTopicCommand, SNSClient } from '@aws-sdk/clie
 import { CreateQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { PutRuleCommand } from '@aws-sdk/client-eventbridge';
 import type { App } from '../../src/server/app.js';
+import { readEventStream } from '../../console/src/api/sse.js';
 import { changeOfWrite } from '../../src/storage/change-publishing.js';
 import { sdkClient, startTestServer } from '../e2e/helpers.js';
 
@@ -26,25 +27,12 @@ before(async () => {
 });
 after(() => app.close());
 
-/** Reads the stream into `seen` until aborted. */
+/** Reads the stream into `seen` until aborted (with the console's own reader). */
 async function follow(query: string, seen: Change[][], signal: AbortSignal): Promise<void> {
   const res = await fetch(`${app.url}/_amiwatch/changes?${query}`, { signal });
   assert.equal(res.headers.get('content-type'), 'text/event-stream');
-  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
   try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      buffer += value;
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const data = block.split('\n').find((l) => l.startsWith('data: '));
-        if (block.startsWith('event: change') && data) seen.push((JSON.parse(data.slice(6)) as { changes: Change[] }).changes);
-      }
-    }
+    await readEventStream(res, (type, data) => type === 'change' && seen.push((JSON.parse(data) as { changes: Change[] }).changes));
   } catch (e) {
     if (!signal.aborted) throw e;
   }

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { followStream, listEvents, type StoredEvent } from '../api/control.js';
 import { allBusNames } from '../api/eventbridge.js';
 import { useSession } from '../api/session.js';
+import { DeliveryCells } from '../components/delivery-cells.js';
 import { ResourceLink } from '../components/resource-link.js';
 import { Badge, Empty, ErrorNotice } from '../components/ui.js';
 
@@ -264,18 +265,7 @@ function EventRow({ e }: { e: StoredEvent }) {
                     <tbody>
                       {e.deliveries.map((d) => (
                         <tr key={d.id} class={d.status === 'failed' ? 'row-failed' : ''}>
-                          <td class="wrap">
-                            <b>{ruleName(d.rule)}</b> → {d.targetId}
-                            <div>
-                              <ResourceLink value={d.targetArn} />
-                            </div>
-                            {d.lastError && <div class="error">{d.lastError}</div>}
-                            {d.nextAttemptAt && <div class="hint">next attempt {new Date(d.nextAttemptAt).toLocaleTimeString()}</div>}
-                          </td>
-                          <td>
-                            <Badge state={d.status} />
-                          </td>
-                          <td>{d.attempts}</td>
+                          <DeliveryCells d={d} rule={ruleName(d.rule)} />
                         </tr>
                       ))}
                     </tbody>

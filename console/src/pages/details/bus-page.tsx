@@ -3,6 +3,7 @@ import { useChanges } from '../../api/changes.js';
 import { describeBus, eventbridge, type EventBus } from '../../api/eventbridge.js';
 import { ErrorNotice } from '../../components/ui.js';
 import { samples } from '../../wizard/catalog.js';
+import { DetailHeader } from './detail-header.js';
 
 interface PutEventsResult {
   FailedEntryCount?: number;
@@ -22,10 +23,7 @@ export function BusPage({ name }: { name: string }) {
   useChanges('events', ['bus'], load);
   return (
     <div>
-      <p class="crumbs">
-        <a href="#/buses">Event buses</a> › {name}
-      </p>
-      <h1>{name}</h1>
+      <DetailHeader list="Event buses" listHref="#/buses" name={name} />
       <ErrorNotice error={error} />
       {bus && (
         <section class="panel">

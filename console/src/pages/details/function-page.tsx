@@ -4,6 +4,7 @@ import { getFunction, type FunctionConfig } from '../../api/lambda.js';
 import { useSession } from '../../api/session.js';
 import { ErrorNotice } from '../../components/ui.js';
 import { FunctionDetail } from '../functions-page.js';
+import { DetailHeader } from './detail-header.js';
 
 /** One Lambda function: its configuration, a test invocation and its recent logs. */
 export function FunctionPage({ name }: { name: string }) {
@@ -15,10 +16,7 @@ export function FunctionPage({ name }: { name: string }) {
   useChanges('lambda', ['function'], load);
   return (
     <div>
-      <p class="crumbs">
-        <a href="#/functions">Lambda functions</a> › {name}
-      </p>
-      <h1>{name}</h1>
+      <DetailHeader list="Lambda functions" listHref="#/functions" name={name} />
       <ErrorNotice error={error} />
       {fn && (
         <>

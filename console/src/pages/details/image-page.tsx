@@ -5,6 +5,7 @@ import { describeImages, type Image } from '../../api/ec2.js';
 import { ResourceLink } from '../../components/resource-link.js';
 import { Badge, ErrorNotice } from '../../components/ui.js';
 import { useHistory } from './use-history.js';
+import { DetailHeader } from './detail-header.js';
 
 /** Shown first, in this order; every other field DescribeImages answers follows. */
 const main = ['imageId', 'name', 'description', 'imageState', 'creationDate', 'imageOwnerId', 'architecture', 'imageType', 'platformDetails', 'rootDeviceType', 'rootDeviceName', 'imageLocation', 'sourceImageId', 'sourceRegion', 'deprecationTime'];
@@ -30,10 +31,7 @@ export function ImagePage({ id }: { id: string }) {
   const fields = image ? [...main.filter((k) => image.fields[k] !== undefined), ...Object.keys(image.fields).filter((k) => !main.includes(k)).sort()] : [];
   return (
     <div>
-      <p class="crumbs">
-        <a href="#/amis">AMIs</a> › {id}
-      </p>
-      <h1>{image?.name || id}</h1>
+      <DetailHeader list="AMIs" listHref="#/amis" name={image?.name || id} />
       <ErrorNotice error={error} />
       {image === undefined && !error && <p class="loading-line">Loading image…</p>}
       {image === null && <p class="notice bad">No image {id} in this region (it may be deregistered and gone, or in another region).</p>}

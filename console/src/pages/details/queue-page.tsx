@@ -4,6 +4,7 @@ import { sqs, type Message } from '../../api/sqs.js';
 import { ResourceLink } from '../../components/resource-link.js';
 import { ErrorNotice } from '../../components/ui.js';
 import { Messages } from '../queues-page.js';
+import { DetailHeader } from './detail-header.js';
 
 const shown = ['QueueArn', 'ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed', 'VisibilityTimeout', 'MessageRetentionPeriod', 'DelaySeconds', 'ReceiveMessageWaitTimeSeconds', 'RedrivePolicy', 'CreatedTimestamp'];
 
@@ -32,10 +33,7 @@ export function QueuePage({ name }: { name: string }) {
   const dlq = attributes.RedrivePolicy ? (JSON.parse(attributes.RedrivePolicy) as { deadLetterTargetArn?: string }).deadLetterTargetArn : undefined;
   return (
     <div>
-      <p class="crumbs">
-        <a href="#/queues">SQS queues</a> › {name}
-      </p>
-      <h1>{name}</h1>
+      <DetailHeader list="SQS queues" listHref="#/queues" name={name} />
       <ErrorNotice error={error} />
       {url && (
         <>

@@ -3,9 +3,11 @@ import { useChanges } from '../../api/changes.js';
 import { describeRule, listTags, listTargets, type Rule, type Target } from '../../api/eventbridge.js';
 import { series, type Series } from '../../api/metrics.js';
 import { Chart } from '../../components/chart.js';
+import { DeliveryCells } from '../../components/delivery-cells.js';
 import { ResourceLink } from '../../components/resource-link.js';
 import { Badge, ErrorNotice } from '../../components/ui.js';
 import { useHistory } from './use-history.js';
+import { DetailHeader } from './detail-header.js';
 
 const metrics = [
   { name: 'MatchedEvents', unit: 'events' },
@@ -41,15 +43,11 @@ export function RulePage({ bus, name }: { bus: string; name: string }) {
   const deliveries = (history.events ?? []).flatMap((e) => e.deliveries.filter((d) => d.rule === rule?.Arn).map((d) => ({ e, d })));
   return (
     <div>
-      <p class="crumbs">
-        <a href={`#/rules/${encodeURIComponent(bus)}`}>Rules</a> › {bus}
-      </p>
-      <div class="toolbar">
-        <h1 class="grow">{name}</h1>
+      <DetailHeader list={`Rules on ${bus}`} listHref={`#/rules/${encodeURIComponent(bus)}`} name={name}>
         <a class="button" href={`#/rules/edit/${encodeURIComponent(bus)}/${encodeURIComponent(name)}`}>
           Edit
         </a>
-      </div>
+      </DetailHeader>
       <ErrorNotice error={error} />
       {!rule && !error && <p class="loading-line">Loading rule…</p>}
       {rule && (
@@ -121,14 +119,7 @@ export function RulePage({ bus, name }: { bus: string; name: string }) {
                         {e.event['detail-type']} · <span class="mono">{e.id}</span>
                       </div>
                     </td>
-                    <td class="wrap">
-                      {d.targetId} → <ResourceLink value={d.targetArn} />
-                      {d.lastError && <div class="error">{d.lastError}</div>}
-                    </td>
-                    <td>
-                      <Badge state={d.status} />
-                    </td>
-                    <td>{d.attempts}</td>
+                    <DeliveryCells d={d} />
                   </tr>
                 ))}
               </tbody>
