@@ -81,6 +81,7 @@ test('an image page: fields, tags, block devices and its events; linked from the
   assert.match(await page.getByTestId('image-block-devices').innerText(), /\/dev\/xvda[\s\S]*16[\s\S]*gp3/);
   // pending → available: the event appears on the page, with no reload.
   await page.getByTestId('image-event').getByText('available').waitFor({ timeout: 15_000 });
+  await page.getByTestId('image-fields').getByText('available', { exact: true }).waitFor();
   await h.shot(page, '27-image-page');
 });
 
