@@ -6,7 +6,19 @@ import { ErrorNotice } from '../../components/ui.js';
 import { Messages } from '../queues-page.js';
 import { DetailHeader } from './detail-header.js';
 
-const shown = ['QueueArn', 'ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed', 'VisibilityTimeout', 'MessageRetentionPeriod', 'DelaySeconds', 'ReceiveMessageWaitTimeSeconds', 'RedrivePolicy', 'CreatedTimestamp'];
+/** The attributes shown, with the SQS console's words for them. */
+const shown: Readonly<Record<string, string>> = {
+  QueueArn: 'ARN',
+  ApproximateNumberOfMessages: 'Messages available',
+  ApproximateNumberOfMessagesNotVisible: 'Messages in flight',
+  ApproximateNumberOfMessagesDelayed: 'Messages delayed',
+  VisibilityTimeout: 'Visibility timeout (s)',
+  MessageRetentionPeriod: 'Message retention period (s)',
+  DelaySeconds: 'Delivery delay (s)',
+  ReceiveMessageWaitTimeSeconds: 'Receive message wait time (s)',
+  RedrivePolicy: 'Redrive policy',
+  CreatedTimestamp: 'Created',
+};
 
 /**
  * One SQS queue: its attributes (counts kept current by the change stream), the SQS console's
@@ -17,6 +29,9 @@ export function QueuePage({ name }: { name: string }) {
   const [url, setUrl] = useState<string | null>(null);
   const [attributes, setAttributes] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>(null);
+  // The look at messages is read again after this page sends or deletes (not on every change:
+  // looking is itself a receive, which would be a change).
+  const [looked, setLooked] = useState(0);
   const load = useCallback(async () => {
     try {
       const { QueueUrl } = await sqs<{ QueueUrl: string }>('GetQueueUrl', { QueueName: name });
@@ -41,12 +56,12 @@ export function QueuePage({ name }: { name: string }) {
             <dl class="kv" data-testid="queue-attributes">
               <dt>URL</dt>
               <dd class="mono">{url}</dd>
-              {shown
-                .filter((k) => attributes[k] !== undefined)
-                .map((k) => [
-                  <dt key={`${k}-t`}>{k}</dt>,
+              {Object.entries(shown)
+                .filter(([k]) => attributes[k] !== undefined)
+                .map(([k, label]) => [
+                  <dt key={`${k}-t`}>{label}</dt>,
                   <dd key={`${k}-d`} class="wrap" data-testid={`attr-${k}`}>
-                    {attributes[k]}
+                    {k === 'CreatedTimestamp' ? new Date(Number(attributes[k]) * 1000).toLocaleString() : attributes[k]}
                   </dd>,
                 ])}
               {dlq && [
@@ -57,10 +72,10 @@ export function QueuePage({ name }: { name: string }) {
               ]}
             </dl>
           </section>
-          <SendAndReceive url={url} />
+          <SendAndReceive url={url} onDone={() => setLooked((n) => n + 1)} />
           <section class="panel">
             <h2>Look at messages</h2>
-            <Messages url={url} />
+            <Messages key={looked} url={url} />
           </section>
         </>
       )}
@@ -68,7 +83,7 @@ export function QueuePage({ name }: { name: string }) {
   );
 }
 
-function SendAndReceive({ url }: { url: string }) {
+function SendAndReceive({ url, onDone }: { url: string; onDone: () => void }) {
   const [body, setBody] = useState('{"hello": "from the amiwatch console"}');
   const [received, setReceived] = useState<Message[] | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -77,6 +92,7 @@ function SendAndReceive({ url }: { url: string }) {
     setError(null);
     try {
       setNotice(await what());
+      onDone();
     } catch (e) {
       setError(e);
     }
