@@ -71,9 +71,10 @@ export function App() {
   if (!ready) return <p class="empty">Connecting…</p>;
   return (
     <>
-      <a class="skip-link" href="#main" onClick={(e) => (e.preventDefault(), document.getElementById('main')?.focus())}>
+      {/* A button, not a link to #main: the hash is the router's (it would open a page named "main"). */}
+      <button type="button" class="skip-link" onClick={() => document.getElementById('main')?.focus()}>
         Skip to content
-      </a>
+      </button>
       <header class="top">
         <span class="brand">
           <img src="/favicon.svg" alt="" /> amiwatch

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ec2, describeImages, text, type Image } from '../api/ec2.js';
+import { ec2, text, type Image } from '../api/ec2.js';
 import { useSession } from '../api/session.js';
 import { Badge, Empty, ErrorNotice, Loading, Pager } from '../components/ui.js';
 import { useImages } from './use-images.js';
