@@ -2,12 +2,14 @@ import { useEffect, useState } from 'preact/hooks';
 import { health } from './api/control.js';
 import { describeBus } from './api/eventbridge.js';
 import { regions, updateSession, useSession } from './api/session.js';
+import { ConnectionStatus, ServerDownBanner } from './components/connection.js';
 import { Login } from './components/login.js';
 import { AmisPage } from './pages/amis-page.js';
 import { ApiDestinationsPage } from './pages/api-destinations-page.js';
 import { ArchivesPage } from './pages/archives-page.js';
 import { BusesPage } from './pages/buses-page.js';
 import { DashboardPage } from './pages/dashboard-page.js';
+import { detailPage, detailTitle } from './pages/details/detail-routes.js';
 import { EventsPage } from './pages/events-page.js';
 import { FunctionsPage } from './pages/functions-page.js';
 import { MailboxPage } from './pages/mailbox-page.js';
@@ -32,9 +34,22 @@ const pages = [
   { id: 'dashboard', title: 'Dashboard' },
 ] as const;
 
+/** The tab's title: the page, then the console's name (what a list of tabs or the history shows). */
+function titleOf(route: string[]): string {
+  if (route[0] === 'rules' && route[1] === 'new') return 'Create rule';
+  if (route[0] === 'rules' && route[1] === 'edit') return `Edit rule ${route[3] ?? ''}`;
+  return pages.find((p) => p.id === route[0])?.title ?? detailTitle(route) ?? 'No such page';
+}
+
+/** The list page each detail page belongs to (its navigation entry is marked). */
+const detailSection: Readonly<Record<string, string>> = { rule: 'rules', ami: 'amis', topic: 'sns', queue: 'queues', function: 'functions', bus: 'buses' };
+
 export function App() {
   const s = useSession();
   const route = useRoute();
+  useEffect(() => {
+    document.title = `${titleOf(route)} · amiwatch`;
+  }, [route.join('/')]);
   const [ready, setReady] = useState(false);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -60,11 +75,16 @@ export function App() {
   if (!ready) return <p class="empty">Connecting…</p>;
   return (
     <>
+      {/* A button, not a link to #main: the hash is the router's (it would open a page named "main"). */}
+      <button type="button" class="skip-link" onClick={() => document.getElementById('main')?.focus()}>
+        Skip to content
+      </button>
       <header class="top">
         <span class="brand">
           <img src="/favicon.svg" alt="" /> amiwatch
         </span>
         <span class="spacer" />
+        {!needsLogin && <ConnectionStatus />}
         {!needsLogin && (
           <span>
             Account <b data-testid="account">{s.account}</b>
@@ -88,12 +108,15 @@ export function App() {
         <div class="layout">
           <nav class="side" aria-label="Pages">
             {pages.map((p) => (
-              <a key={p.id} href={`#/${p.id}`} aria-current={route[0] === p.id ? 'page' : undefined}>
+              <a key={p.id} href={`#/${p.id}`} aria-current={route[0] === p.id || detailSection[route[0] ?? ''] === p.id ? 'page' : undefined}>
                 {p.title}
               </a>
             ))}
           </nav>
-          <main key={s.region}>{page(route)}</main>
+          <main key={s.region} id="main" tabIndex={-1}>
+            <ServerDownBanner />
+            {page(route)}
+          </main>
         </div>
       )}
     </>
@@ -127,6 +150,6 @@ function page(route: string[]) {
     case 'dashboard':
       return <DashboardPage />;
     default:
-      return <p class="empty">No such page. Choose one on the left.</p>;
+      return detailPage(route) ?? <p class="empty">No such page. Choose one on the left.</p>;
   }
 }

@@ -7,6 +7,8 @@ export function useRoute(): string[] {
   useEffect(() => {
     const on = () => set(read());
     addEventListener('hashchange', on);
+    // A hash changed between the first render and this effect (a fast link, a test's goto) is not missed.
+    on();
     return () => removeEventListener('hashchange', on);
   }, []);
   return route;

@@ -21,6 +21,8 @@ import type { Ec2Store } from '../storage/ports/ec2-store.js';
 import { SqliteEc2Store } from '../storage/sqlite/sqlite-ec2-store.js';
 import { SqliteStore } from '../storage/sqlite/sqlite-store.js';
 import type { Store } from '../storage/store.js';
+import { publishingEc2Store, publishingStore } from '../storage/change-publishing.js';
+import { LocalChangeFeed } from '../storage/ports/change-feed.js';
 import { createEc2FaultsHandler, faultsPath } from '../wire/control/ec2-faults-handler.js';
 import { createEc2QueryHandler, ec2Error, EC2_QUERY_VERSION } from '../wire/services/ec2.js';
 import { createEventsHandler, eventsError } from '../wire/services/events.js';
@@ -97,11 +99,14 @@ export async function startApp(options: AppOptions): Promise<App> {
     // Single owner: whatever the previous process had in flight is due again now. (On a cluster
     // the other nodes' leases are theirs: releasing only gives back what this process holds.)
     await store.releaseLeases(clock.now());
+    // Every committed write of a resource is published (change-publishing.ts) for the console's live pages.
+    const changes = new LocalChangeFeed();
+    const publishing = publishingStore(store, changes);
     // Archived events: their own tables and connection in the same file (as EC2's).
     if (!config.inMemory) archiveDb = openSide(databasePath(config), config.durability);
     const archiveStore = archiveDb ? new SqliteArchiveStore(archiveDb) : new MemoryArchiveStore();
     const events = await EventsService.open({
-      store, clock, random, organizations: config.organizations, archiveStore,
+      store: publishing, clock, random, organizations: config.organizations, archiveStore,
       onReplayError: (e) => log(`replay: ${String(e)}`),
       ...(options.replayPacing?.batchSize !== undefined && { replayBatchSize: options.replayPacing.batchSize }),
       ...(options.replayPacing?.pauseMs !== undefined && { replayPauseMs: options.replayPacing.pauseMs }),
@@ -117,7 +122,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       ec2Store = new SqliteEc2Store(ec2Db);
     }
     const ec2 = new Ec2Service({
-      store: ec2Store,
+      store: publishingEc2Store(ec2Store, changes),
       // AMI events enter the account's default bus through the durable, idempotent path.
       sink: { emit: (event) => events.ingestion.ingestServiceEvent(event) },
       clock,
@@ -132,7 +137,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     registerServices(registry, { events, ec2, log });
     // Metrics and Lambda (issue 6): see metrics-module.ts and lambda-module.ts.
     const metrics = startMetrics({ clock, feed: events.feed });
-    lambda = await startLambda({ config, clock, random, metrics: metrics.hub, log, ...(cluster && { store: cluster.lambda }) });
+    lambda = await startLambda({ config, clock, random, metrics: metrics.hub, log, changes, ...(cluster && { store: cluster.lambda }) });
     registry.register(lambda.route);
     const functions = lambda;
     // SNS + SQS: routes, EventBridge transports, DLQ sink and control pages (src/server/notifications.ts).
@@ -140,7 +145,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     // sns.amazonaws.com, source ARN the topic (what `add-permission --source-arn` conditions on).
     let baseUrl = '';
     const notifications = await openNotifications({
-      config, store, clock, random, log, baseUrl: () => baseUrl,
+      config, store: publishing, clock, random, log, baseUrl: () => baseUrl,
       metrics: snsMetrics(metrics.hub),
       lambda: {
         invoke: async (arn, event, topicArn) => {
@@ -176,6 +181,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       defaultRegion: config.defaultRegion,
       version: VERSION,
       signaturesRequired: credentials !== null,
+      changes,
       mounts: [{ prefix: faultsPath, handler: createEc2FaultsHandler(ec2.faults) }, ...notifications.mounts, metrics.mount, ...lambda.mounts],
     });
     const auth = { credentials, defaultAccount: config.defaultAccount, defaultRegion: config.defaultRegion, clock };

@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chooseEncoding, compressedBody } from './compressed-assets.js';
 
 /**
  * The web console's built files (`vite build` writes them to `dist/console/`). This module sits
@@ -39,7 +40,8 @@ export function isConsoleRequest(req: IncomingMessage): boolean {
 /**
  * Serves one console file. Vite names assets by content hash, so `/assets/*` is cached for a
  * year as immutable; index.html is revalidated every time so a rebuilt console shows at once.
- * Paths are normalised and must stay inside the console directory (no `..` escape).
+ * Paths are normalised and must stay inside the console directory (no `..` escape). Text files
+ * go out brotli- or gzip-compressed when the browser accepts it (compressed-assets.ts).
  */
 export async function serveConsole(req: IncomingMessage, res: ServerResponse, dir: string = defaultConsoleDir): Promise<void> {
   let path: string;
@@ -60,9 +62,14 @@ export async function serveConsole(req: IncomingMessage, res: ServerResponse, di
     if (path === '/index.html') return plain(res, 404, 'The console is not built: run `npm run build`.');
     return plain(res, 404, 'Not found');
   }
+  const encoding = chooseEncoding(req.headers['accept-encoding']);
+  const packed = encoding && (await compressedBody(file, extname(file), body, encoding));
+  if (packed) body = packed;
   res.writeHead(200, {
     'content-type': types[extname(file)] ?? 'application/octet-stream',
     'content-length': body.length,
+    ...(packed && { 'content-encoding': encoding }),
+    vary: 'accept-encoding',
     'cache-control': path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
     'x-content-type-options': 'nosniff',
     ...(path === '/index.html' && { 'content-security-policy': "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'" }),

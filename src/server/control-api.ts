@@ -3,7 +3,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EventsService } from '../core/events/events-service.js';
 import { busArn } from '../core/events/names.js';
 import type { DeliveryTarget } from '../core/events/model.js';
+import type { ChangeFeed, ResourceChange } from '../storage/ports/change-feed.js';
 import type { ClusterHealth, EventView, Store } from '../storage/store.js';
+import { HistoryQueryError, searchHistory } from './event-history.js';
 import type { ServiceHandler } from '../wire/service-handler.js';
 
 export interface ControlApiOptions {
@@ -15,6 +17,8 @@ export interface ControlApiOptions {
   readonly version: string;
   /** A credentials file is configured: callers (the console too) must sign with a known key. */
   readonly signaturesRequired?: boolean;
+  /** Committed resource changes, for /_amiwatch/changes. */
+  readonly changes?: ChangeFeed;
   /** Other control endpoints, by path prefix (e.g. EC2's fault rules at /_amiwatch/ec2/faults). */
   readonly mounts?: readonly { prefix: string; handler: ServiceHandler }[];
 }
@@ -23,9 +27,12 @@ export interface ControlApiOptions {
  * amiwatch's own API, beside the AWS ones (not AWS-compatible, not signed):
  *  - GET /_amiwatch/health — 200 once the server is ready;
  *  - GET /_amiwatch/status — health plus delivery counts by status (`amiwatch status`);
- *  - GET /_amiwatch/events?bus=&account=&region=&from=&to=&limit=&before= — recent events, newest
- *    first, with the rules they matched and each delivery's status and attempts;
- *  - GET /_amiwatch/events/stream — the same, live, as server-sent events (`event` / `delivery`).
+ *  - GET /_amiwatch/events?bus=&account=&region=&from=&to=&limit=&before=&source=&detailType=&pattern=&rule=
+ *    — recent events, newest first, with the rules they matched and each delivery's status and
+ *    attempts; filtered on the server (event-history.ts);
+ *  - GET /_amiwatch/events/stream — the same, live, as server-sent events (`event` / `delivery`);
+ *  - GET /_amiwatch/changes?account=&region= — resource changes of one account and region as
+ *    server-sent events (`change`, batched every 200 ms, one entry per resource and action).
  */
 export class ControlApi {
   private readonly streams = new Set<ServerResponse>();
@@ -55,6 +62,8 @@ export class ControlApi {
         return this.listEvents(url, res);
       case '/_amiwatch/events/stream':
         return this.stream(res);
+      case '/_amiwatch/changes':
+        return this.changes(url, res);
       default:
         return json(res, 404, { error: `no such endpoint: ${url.pathname}` });
     }
@@ -89,28 +98,73 @@ export class ControlApi {
       const v = q.get(name);
       if (v === null) return undefined;
       const n = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
-      if (!Number.isFinite(n)) throw new Error(`${name}: expected epoch milliseconds or an ISO 8601 time, got ${v}`);
+      if (!Number.isFinite(n)) throw new HistoryQueryError(`${name}: expected epoch milliseconds or an ISO 8601 time, got ${v}`);
       return n;
     };
-    let query;
+    const text = (name: string): string | undefined => q.get(name)?.trim() || undefined;
+    let page;
     try {
       const bus = q.get('bus');
-      const limit = Math.min(num('limit') ?? 100, 1000);
-      query = {
-        limit,
-        ...(bus !== null && {
-          busArn: bus.startsWith('arn:') ? bus : busArn(q.get('region') ?? this.o.defaultRegion, q.get('account') ?? this.o.defaultAccount, bus),
-        }),
+      const region = q.get('region') ?? undefined;
+      const account = q.get('account') ?? undefined;
+      page = await searchHistory(this.o.store, {
+        limit: Math.max(1, Math.min(num('limit') ?? 100, 1000)),
+        ...(bus !== null && { busArn: bus.startsWith('arn:') ? bus : busArn(region ?? this.o.defaultRegion, account ?? this.o.defaultAccount, bus) }),
+        ...(account !== undefined && { account }),
+        ...(region !== undefined && { region }),
         ...(num('from') !== undefined && { from: num('from')! }),
         ...(num('to') !== undefined && { to: num('to')! }),
         ...(num('before') !== undefined && { beforeSeq: num('before')! }),
-      };
+        ...(text('source') && { source: text('source')! }),
+        ...(text('detailType') && { detailType: text('detailType')! }),
+        ...(text('pattern') && { pattern: text('pattern')! }),
+        ...(text('rule') && { rule: text('rule')! }),
+      });
     } catch (err) {
-      return json(res, 400, { error: (err as Error).message });
+      if (err instanceof HistoryQueryError) return json(res, 400, { error: err.message });
+      throw err;
     }
-    const events = await this.o.store.readEvents(query);
-    const last = events[events.length - 1];
-    json(res, 200, { events: events.map(view), ...(events.length === query.limit && last && { next: String(last.seq) }) });
+    json(res, 200, { events: page.events.map(view), ...(page.next !== undefined && { next: String(page.next) }) });
+  }
+
+  /**
+   * Resource changes of one account and region (changes published unscoped reach everyone).
+   * Batched: a burst (a queue's thousand messages moved) is one message per 200 ms, each
+   * resource named once.
+   */
+  private changes(url: URL, res: ServerResponse): void {
+    const feed = this.o.changes;
+    if (!feed) return json(res, 404, { error: 'no change feed' });
+    const account = url.searchParams.get('account') ?? this.o.defaultAccount;
+    const region = url.searchParams.get('region') ?? this.o.defaultRegion;
+    const inScope = (c: ResourceChange) => (c.account === account || c.account === '*') && (c.region === region || c.region === '*');
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    res.write(': amiwatch resource changes\n\n');
+    this.streams.add(res);
+    let pending = new Map<string, Omit<ResourceChange, 'account' | 'region'>>();
+    let timer: NodeJS.Timeout | null = null;
+    const flush = () => {
+      timer = null;
+      const batch = [...pending.values()];
+      pending = new Map();
+      if (res.writableLength > 8 * 1024 * 1024) res.destroy();
+      else res.write(`event: change\ndata: ${JSON.stringify({ changes: batch })}\n\n`);
+    };
+    const off = feed.subscribe((changes) => {
+      for (const c of changes) {
+        if (!inScope(c)) continue;
+        pending.set(`${c.service} ${c.kind} ${c.id} ${c.action}`, { service: c.service, kind: c.kind, id: c.id, action: c.action });
+      }
+      if (pending.size > 0 && !timer) timer = setTimeout(flush, 200);
+    });
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+    heartbeat.unref();
+    res.on('close', () => {
+      off();
+      clearInterval(heartbeat);
+      if (timer) clearTimeout(timer);
+      this.streams.delete(res);
+    });
   }
 
   private stream(res: ServerResponse): void {

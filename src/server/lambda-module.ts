@@ -13,6 +13,8 @@ import { CodeCache } from '../runtime/code-cache.js';
 import { ProcessRunner } from '../runtime/process-runner.js';
 import { MemoryLambdaStore } from '../storage/memory/memory-lambda-store.js';
 import type { LambdaStore } from '../storage/ports/lambda-store.js';
+import type { ChangeFeed } from '../storage/ports/change-feed.js';
+import { publishingLambdaStore } from '../storage/change-publishing.js';
 import { SqliteLambdaStore } from '../storage/sqlite/sqlite-lambda-store.js';
 import { createFunctionsHandler, functionsPath } from '../wire/control/functions-handler.js';
 import { createLambdaHandler, LAMBDA_BODY_LIMIT, lambdaError as restJsonError } from '../wire/services/lambda.js';
@@ -39,7 +41,7 @@ export interface LambdaModule {
  * runner with its code cache (`<data-dir>/lambda-code`, or a temporary directory in memory mode),
  * the REST-JSON API, the `lambda` target transport and the control endpoints for logs.
  */
-export async function startLambda(o: { config: Config; clock: Clock; random: Random; metrics: MetricsRecorder; log: (m: string) => void; store?: LambdaStore }): Promise<LambdaModule> {
+export async function startLambda(o: { config: Config; clock: Clock; random: Random; metrics: MetricsRecorder; log: (m: string) => void; store?: LambdaStore; changes?: ChangeFeed }): Promise<LambdaModule> {
   let db: Database.Database | null = null;
   let store: LambdaStore;
   if (o.store) store = o.store; // a cluster's (--nats-url)
@@ -50,6 +52,7 @@ export async function startLambda(o: { config: Config; clock: Clock; random: Ran
     db.pragma('busy_timeout = 5000');
     store = new SqliteLambdaStore(db);
   }
+  if (o.changes) store = publishingLambdaStore(store, o.changes);
   const cache = await CodeCache.open(o.config.inMemory ? null : join(o.config.dataDir, 'lambda-code'));
   let endpoint: string | undefined;
   const runner = new ProcessRunner({ cache, endpointUrl: () => endpoint, accountKeys: o.config.credentialsFile === null });

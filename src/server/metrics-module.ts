@@ -1,5 +1,6 @@
 import type { EventFeed } from '../core/events/event-feed.js';
 import { MetricsHub } from '../core/metrics/metrics-hub.js';
+import { scopeOf } from '../core/metrics/metrics.js';
 import type { Clock } from '../core/shared/clock.js';
 import type { DeliveryObserver } from '../delivery/delivery-observer.js';
 import { createMetricsHandler, metricsPath } from '../wire/control/metrics-handler.js';
@@ -27,30 +28,32 @@ export function startMetrics(o: { clock: Clock; feed: EventFeed }): MetricsModul
     for (const e of events) {
       if (e.rules.length === 0) continue;
       const bus = busName(e.busArn);
+      const scope = scopeOf(e.busArn);
       for (const rule of e.rules) {
         const dims = { EventBusName: bus, RuleName: rule };
-        hub.record('AWS/Events', 'MatchedEvents', dims, 1, e.ingestedAt);
-        hub.record('AWS/Events', 'TriggeredRules', dims, 1, e.ingestedAt);
+        hub.record('AWS/Events', 'MatchedEvents', dims, 1, e.ingestedAt, scope);
+        hub.record('AWS/Events', 'TriggeredRules', dims, 1, e.ingestedAt, scope);
       }
     }
   });
   const observer: DeliveryObserver = {
     settled(d, outcome, at, dlq) {
       const dims = { EventBusName: busName(d.busArn), RuleName: ruleName(d.ruleArn) };
+      const scope = scopeOf(d.busArn);
       if (outcome.attempts > d.attempts) {
-        hub.record('AWS/Events', 'InvocationAttempts', dims, 1, at);
-        if (d.attempts > 0) hub.record('AWS/Events', 'RetryInvocationAttempts', dims, 1, at);
+        hub.record('AWS/Events', 'InvocationAttempts', dims, 1, at, scope);
+        if (d.attempts > 0) hub.record('AWS/Events', 'RetryInvocationAttempts', dims, 1, at, scope);
       }
       if (outcome.status === 'delivered') {
-        hub.record('AWS/Events', 'SuccessfulInvocationAttempts', dims, 1, at);
-        hub.record('AWS/Events', 'Invocations', dims, 1, at);
-        hub.record('AWS/Events', 'IngestionToInvocationSuccessLatency', dims, Math.max(0, at - d.ingestedAt), at);
+        hub.record('AWS/Events', 'SuccessfulInvocationAttempts', dims, 1, at, scope);
+        hub.record('AWS/Events', 'Invocations', dims, 1, at, scope);
+        hub.record('AWS/Events', 'IngestionToInvocationSuccessLatency', dims, Math.max(0, at - d.ingestedAt), at, scope);
       } else if (outcome.status === 'failed') {
-        hub.record('AWS/Events', 'Invocations', dims, 1, at);
-        hub.record('AWS/Events', 'FailedInvocations', dims, 1, at);
-        hub.record('AWS/Events', 'DeadLetterInvocations', dims, 1, at);
-        if (dlq === 'sent') hub.record('AWS/Events', 'InvocationsSentToDlq', dims, 1, at);
-        if (dlq === 'failed') hub.record('AWS/Events', 'InvocationsFailedToBeSentToDlq', dims, 1, at);
+        hub.record('AWS/Events', 'Invocations', dims, 1, at, scope);
+        hub.record('AWS/Events', 'FailedInvocations', dims, 1, at, scope);
+        hub.record('AWS/Events', 'DeadLetterInvocations', dims, 1, at, scope);
+        if (dlq === 'sent') hub.record('AWS/Events', 'InvocationsSentToDlq', dims, 1, at, scope);
+        if (dlq === 'failed') hub.record('AWS/Events', 'InvocationsFailedToBeSentToDlq', dims, 1, at, scope);
       }
     },
   };

@@ -25,6 +25,10 @@ before(async () => {
       lambda: { deliver: async () => failure(false, 'ResourceNotFoundException', 'Function not found: ami-failed-handler') },
     },
   });
+  // The targets the wizard is given exist (it refuses those that do not).
+  const ctx = { accountId: '000000000000', region: 'us-east-1', requestId: 'setup' };
+  await h.app.notifications.sns.createTopic(ctx, { Name: 'ami-notifications' });
+  await h.app.notifications.sqs.createQueue(ctx, { QueueName: 'ami-events' });
 });
 after(() => h.close());
 

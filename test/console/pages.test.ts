@@ -15,6 +15,8 @@ before(async () => {
   const { rules, buses, permissions } = h.app.events;
   await rules.putRule(ctx(), { Name: 'existing', EventPattern: '{"source":["aws.ec2"]}', Tags: [{ Key: 'team', Value: 'platform' }, { Key: 'cost-center', Value: '42' }] });
   await buses.createEventBus(ctx(), { Name: 'orders' });
+  // The wizard refuses targets that do not exist.
+  for (const Name of ['kb-topic', 'edited-topic']) await h.app.notifications.sns.createTopic(ctx(), { Name });
   await permissions.putPermission(ctx(), { EventBusName: 'orders', Action: 'events:PutEvents', Principal: '111122223333', StatementId: 'partner' });
   for (let i = 0; i < 30; i++) await rules.putRule(ctx(), { Name: `bulk-${String(i).padStart(2, '0')}`, EventBusName: 'orders', EventPattern: '{"source":["orders"]}' });
 });

@@ -120,7 +120,7 @@ test('a rule created in the console with a Lambda target delivers; editing it ne
   assert.deepEqual(later.map((d) => d.status), ['delivered', 'delivered'], JSON.stringify(later));
 });
 
-test('a custom bus, a 64-character rule name with dots, a 64-character target ID: a valid statement id; a missing function is an error shown', { timeout: 60_000 }, async () => {
+test('a custom bus, a 64-character rule name with dots, a 64-character target ID: a valid statement id; a missing function is refused before create', { timeout: 60_000 }, async () => {
   const bus = 'b'.repeat(64);
   await eb.send(new CreateEventBusCommand({ Name: bus }));
   const name = `${'r.'.repeat(31)}rr`;
@@ -149,10 +149,9 @@ test('a custom bus, a 64-character rule name with dots, a 64-character target ID
   await patternStep(page, '{"source": ["shop.none"]}');
   await page.getByLabel('Select a target', { exact: true }).selectOption('lambda');
   await page.getByLabel('Function', { exact: true }).fill('no-such-function');
-  await page.getByRole('button', { name: 'Next' }).click();
-  await page.getByRole('button', { name: 'Next' }).click();
-  await page.getByRole('button', { name: 'Create rule' }).click();
-  await page.getByRole('alert').getByText(/ResourceNotFoundException: Function not found/).waitFor();
-  await h.shot(page, 'wizard-lambda-permission-error');
-  await page.getByRole('heading', { name: 'Review and create' }).waitFor();
+  // Refused before anything is written: no rule whose every delivery would fail.
+  await page.getByTestId('target-missing').getByText('Function "no-such-function" does not exist in us-east-1. Choose an existing one, or create it.').waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Next' }).isDisabled(), true);
+  await page.getByTestId('target-missing').getByRole('link', { name: 'Create function…' }).waitFor();
+  await h.shot(page, 'wizard-lambda-missing-function');
 });

@@ -57,4 +57,20 @@ describe('metrics API', () => {
     assert.ok((catalog.body.metrics as unknown[]).length >= 17);
     assert.equal((await get('/_amiwatch/functions/none/logs')).status, 404);
   });
+  it('series of one account and region: the same bus and rule names in two regions stay apart', async () => {
+    const eu = sdkClient(app, undefined, 'eu-west-1');
+    try {
+      await eu.send(new PutRuleCommand({ Name: 'regional', EventPattern: '{"source":["regional"]}' }));
+      await eb.send(new PutRuleCommand({ Name: 'regional', EventPattern: '{"source":["regional"]}' }));
+      await eu.send(new PutEventsCommand({ Entries: Array.from({ length: 4 }, () => ({ Source: 'regional', DetailType: 'r', Detail: '{}' })) }));
+      await eb.send(new PutEventsCommand({ Entries: [{ Source: 'regional', DetailType: 'r', Detail: '{}' }] }));
+      const sum = async (scope: string) => ((await get(`/_amiwatch/metrics/series?name=MatchedEvents&bus=default&rule=regional${scope}`)).body.points as { value: number }[]).reduce((s, p) => s + p.value, 0);
+      assert.equal(await sum('&account=000000000000&region=eu-west-1'), 4);
+      assert.equal(await sum('&account=000000000000&region=us-east-1'), 1);
+      assert.equal(await sum('&account=111122223333&region=us-east-1'), 0);
+      assert.equal(await sum(''), 5, 'without a scope: every region');
+    } finally {
+      eu.destroy();
+    }
+  });
 });

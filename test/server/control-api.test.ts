@@ -96,4 +96,30 @@ test('history: newest first, limit + next cursor, time range, bus filter', async
   assert.equal(ranged.events.length, 3);
   const other = (await (await fetch(`${app.url}/_amiwatch/events?bus=nope`)).json()) as { events: unknown[] };
   assert.deepEqual(other.events, []);
+  // Events a rule matched: the AMI event of the first test, not the page.app ones.
+  const matched = (await (await fetch(`${app.url}/_amiwatch/events?bus=default&rule=ami-available`)).json()) as { events: { rules: string[] }[] };
+  assert.ok(matched.events.length >= 1 && matched.events.every((e) => e.rules.includes('ami-available')));
+});
+
+test('history search: source, detail-type and pattern filters reach past the newest page; region scoped; a bad pattern is a 400', async () => {
+  const put = (source: string, detail: object, region = 'us-east-1') =>
+    (region === 'us-east-1' ? eb : sdkClient(app, undefined, region)).send(new PutEventsCommand({ Entries: [{ Source: source, DetailType: 'search test', Detail: JSON.stringify(detail) }] }));
+  await put('rare.app', { n: 1, level: 'error' });
+  await put('rare.app', { n: 2, level: 'info' });
+  await put('rare.app', { n: 3, level: 'error' }, 'eu-west-1');
+  // 60 newer events: the rare ones are beyond a 50-event page.
+  await eb.send(new PutEventsCommand({ Entries: Array.from({ length: 10 }, (_, i) => ({ Source: 'noise.app', DetailType: 'noise', Detail: JSON.stringify({ i }) })) }));
+  for (let k = 0; k < 5; k++) await eb.send(new PutEventsCommand({ Entries: Array.from({ length: 10 }, (_, i) => ({ Source: 'noise.app', DetailType: 'noise', Detail: JSON.stringify({ i }) })) }));
+  type Page = { events: { event: { region: string; detail: { n: number } } }[]; next?: string };
+  const search = async (q: string) => (await (await fetch(`${app.url}/_amiwatch/events?limit=50&account=000000000000&${q}`)).json()) as Page;
+  const bySource = await search('region=us-east-1&source=RARE');
+  assert.deepEqual(bySource.events.map((e) => e.event.detail.n), [2, 1], 'both us-east-1 events, newest first, case-insensitive');
+  assert.equal(bySource.next, undefined);
+  const byPattern = await search(`region=us-east-1&pattern=${encodeURIComponent('{"detail":{"level":["error"]}}')}`);
+  assert.deepEqual(byPattern.events.map((e) => e.event.detail.n), [1]);
+  const byType = await search('region=eu-west-1&detailType=search');
+  assert.deepEqual(byType.events.map((e) => [e.event.region, e.event.detail.n]), [['eu-west-1', 3]]);
+  const bad = await fetch(`${app.url}/_amiwatch/events?pattern=${encodeURIComponent('{"detail":"x"}')}`);
+  assert.equal(bad.status, 400);
+  assert.match(((await bad.json()) as { error: string }).error, /^pattern: Event pattern is not valid\. Reason: /);
 });

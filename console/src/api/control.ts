@@ -1,4 +1,5 @@
 import { send } from './http.js';
+import { readEventStream } from './sse.js';
 
 /**
  * amiwatch's control API (`/_amiwatch/…`): health, the event history with matched rules and
@@ -73,46 +74,28 @@ export const listEvents = (params: Record<string, string>) =>
   getJson<{ events: StoredEvent[]; next?: string }>(`/_amiwatch/events?${new URLSearchParams(params).toString()}`);
 
 /**
- * The live stream, read with fetch rather than EventSource so the request can carry a signature.
- * Calls back per `event` / `delivery` message until `signal` aborts; reconnects after a drop.
+ * The live event stream, read with fetch rather than EventSource so the request can carry a
+ * signature. Calls back per `event` / `delivery` message until `signal` aborts; reconnects after
+ * a drop, telling `down` (the server is unreachable) and `open` again when it is back.
  */
-export async function followStream(on: { event: (e: StoredEvent) => void; delivery: (d: DeliveryUpdate) => void; open?: () => void }, signal: AbortSignal): Promise<void> {
+export async function followStream(on: { event: (e: StoredEvent) => void; delivery: (d: DeliveryUpdate) => void; open?: () => void; down?: () => void }, signal: AbortSignal): Promise<void> {
   while (!signal.aborted) {
     try {
       const res = await send('GET', '/_amiwatch/events/stream', 'amiwatch', { accept: 'text/event-stream' }, '', signal);
-      if (!res.body) throw new Error('no stream body');
+      if (!res.ok) throw new Error(`event stream: HTTP ${res.status}`);
       on.open?.();
-      const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-      let buffer = '';
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buffer += value;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          dispatch(buffer.slice(0, end), on);
-          buffer = buffer.slice(end + 2);
-        }
-      }
+      await readEventStream(res, (type, data) => {
+        const value = JSON.parse(data) as Record<string, unknown>;
+        // The stream carries a delivery count, not the rows: the page reads those from the history.
+        if (type === 'event') on.event({ ...(value as unknown as StoredEvent), deliveries: [] });
+        else if (type === 'delivery') on.delivery(value as unknown as DeliveryUpdate);
+      });
     } catch {
       if (signal.aborted) return;
     }
+    on.down?.();
     await new Promise((r) => setTimeout(r, 1000));
   }
-}
-
-function dispatch(block: string, on: { event: (e: StoredEvent) => void; delivery: (d: DeliveryUpdate) => void }): void {
-  let type = 'message';
-  const data: string[] = [];
-  for (const line of block.split('\n')) {
-    if (line.startsWith('event: ')) type = line.slice(7);
-    else if (line.startsWith('data: ')) data.push(line.slice(6));
-  }
-  if (data.length === 0) return;
-  const value = JSON.parse(data.join('\n')) as Record<string, unknown>;
-  // The stream carries a delivery count, not the rows: the page reads those from the history.
-  if (type === 'event') on.event({ ...(value as unknown as StoredEvent), deliveries: [] });
-  else if (type === 'delivery') on.delivery(value as unknown as DeliveryUpdate);
 }
 
 export interface FaultRule {

@@ -50,14 +50,15 @@ export interface Image {
   stateReason?: string;
   tags: Record<string, string>;
   sourceImageId?: string;
+  /** Every other scalar field DescribeImages answered (architecture, rootDeviceName, …). */
+  fields: Record<string, string>;
+  blockDevices: { deviceName: string; snapshotId?: string; volumeSize?: string; volumeType?: string; deleteOnTermination?: string; encrypted?: string; virtualName?: string }[];
 }
 
-export async function describeImages(options: { owners?: string[]; includeDisabled?: boolean; nextToken?: string; maxResults?: number } = {}): Promise<{ images: Image[]; nextToken?: string }> {
+export async function describeImages(options: { owners?: string[]; imageIds?: string[]; includeDisabled?: boolean; nextToken?: string; maxResults?: number } = {}): Promise<{ images: Image[]; nextToken?: string }> {
   const root = await ec2('DescribeImages', {
-    Owner: options.owners ?? ['self'],
+    ...(options.imageIds ? { ImageId: options.imageIds } : { Owner: options.owners ?? ['self'], MaxResults: options.maxResults ?? 25, NextToken: options.nextToken }),
     IncludeDisabled: options.includeDisabled ?? true,
-    MaxResults: options.maxResults ?? 25,
-    NextToken: options.nextToken,
   });
   const images = items(root, 'imagesSet').map((item): Image => {
     const reason = [...item.children].find((c) => c.localName === 'stateReason');
@@ -70,6 +71,19 @@ export async function describeImages(options: { owners?: string[]; includeDisabl
       stateReason: reason ? child(reason, 'message') : undefined,
       sourceImageId: child(item, 'sourceImageId'),
       tags: Object.fromEntries(items(item, 'tagSet').map((t) => [child(t, 'key') ?? '', child(t, 'value') ?? ''])),
+      fields: Object.fromEntries([...item.children].filter((c) => c.children.length === 0).map((c) => [c.localName, c.textContent ?? ''])),
+      blockDevices: items(item, 'blockDeviceMapping').map((b) => {
+        const ebs = [...b.children].find((c) => c.localName === 'ebs');
+        return {
+          deviceName: child(b, 'deviceName') ?? '',
+          virtualName: child(b, 'virtualName'),
+          snapshotId: ebs && child(ebs, 'snapshotId'),
+          volumeSize: ebs && child(ebs, 'volumeSize'),
+          volumeType: ebs && child(ebs, 'volumeType'),
+          deleteOnTermination: ebs && child(ebs, 'deleteOnTermination'),
+          encrypted: ebs && child(ebs, 'encrypted'),
+        };
+      }),
     };
   });
   const next = [...root.children].find((c) => c.localName === 'nextToken')?.textContent;

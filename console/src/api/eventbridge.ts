@@ -46,6 +46,21 @@ export const listTags = async (arn: string) =>
 export const listBuses = (NextToken?: string) => eventbridge<{ EventBuses?: EventBus[]; NextToken?: string }>('ListEventBuses', { Limit: 25, ...(NextToken && { NextToken }) });
 export const describeBus = (name: string) => eventbridge<EventBus>('DescribeEventBus', { Name: name });
 
+/**
+ * Whether a rule of that name exists on the bus. ListRules with the name as prefix (answered 200
+ * either way) rather than DescribeRule, whose "not found" the browser would log as a failed
+ * request every time a free name is typed.
+ */
+export async function ruleExists(bus: string, name: string): Promise<boolean> {
+  let token: string | undefined;
+  do {
+    const page = await eventbridge<{ Rules?: Rule[]; NextToken?: string }>('ListRules', { EventBusName: bus, NamePrefix: name, Limit: 100, ...(token && { NextToken: token }) });
+    if ((page.Rules ?? []).some((r) => r.Name === name)) return true;
+    token = page.NextToken;
+  } while (token);
+  return false;
+}
+
 /** Every bus name in the region (the wizard's and filters' choices). */
 export async function allBusNames(): Promise<string[]> {
   const names: string[] = [];

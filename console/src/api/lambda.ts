@@ -80,15 +80,18 @@ export async function getFunction(name: string): Promise<{ Configuration: Functi
   return (await (await lambda('GET', fn(name))).json()) as { Configuration: FunctionConfig; Code?: { Location?: string } };
 }
 
-/** Whether a function of that name exists in the region (GetFunction answers 404 when not). */
+/**
+ * Whether a function of that name exists in the region: read from ListFunctions (answered 200),
+ * not GetFunction, whose 404 for a free name the browser would log as a failed request.
+ */
 export async function functionExists(name: string): Promise<boolean> {
-  try {
-    await getFunction(name);
-    return true;
-  } catch (e) {
-    if (e instanceof ApiError && e.status === 404) return false;
-    throw e;
-  }
+  let marker: string | undefined;
+  do {
+    const page = await listFunctions(marker);
+    if (page.items.some((f) => f.FunctionName === name)) return true;
+    marker = page.next;
+  } while (marker);
+  return false;
 }
 
 /** The deployment package at GetFunction's Code.Location (amiwatch serves it on its control API). */

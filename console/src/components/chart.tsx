@@ -1,34 +1,20 @@
-import { useEffect, useRef } from 'preact/hooks';
-import uPlot from 'uplot';
-import 'uplot/dist/uPlot.min.css';
+import { lazy } from './lazy.js';
 
-/** One time series as a uPlot line chart; new points replace the data without a rebuild. */
-export function Chart({ title, points, unit }: { title: string; points: { t: number; value: number | null }[]; unit: string }) {
-  const host = useRef<HTMLDivElement>(null);
-  const plot = useRef<uPlot | null>(null);
-  const data = (): uPlot.AlignedData => [points.map((p) => p.t / 1000), points.map((p) => p.value)];
-  useEffect(() => {
-    plot.current = new uPlot(
-      {
-        width: Math.max(280, (host.current!.clientWidth || 400) - 8),
-        height: 180,
-        scales: { x: { time: true } },
-        axes: [{}, { label: unit, size: 50 }],
-        series: [{}, { label: title, stroke: '#0972d3', width: 2, fill: 'rgba(9,114,211,0.08)', spanGaps: false }],
-        legend: { show: false },
-      },
-      data(),
-      host.current!,
-    );
-    return () => plot.current?.destroy();
-  }, []);
-  useEffect(() => plot.current?.setData(data()), [points]);
-  return (
-    <figure class="panel" style="margin:0" data-testid={`chart-${title}`}>
-      <figcaption>
-        <b>{title}</b> <span class="hint">{unit}</span>
-      </figcaption>
-      <div ref={host} />
-    </figure>
-  );
+export interface ChartProps {
+  title: string;
+  points: { t: number; value: number | null }[];
+  unit: string;
 }
+
+/** A metric chart (chart-view.tsx, uPlot), loaded with the first page that shows one. */
+export const Chart = lazy<ChartProps>(
+  () => import('./chart-view.js'),
+  (p, error) => (
+    <figure class="panel chart loading" style="margin:0" aria-busy="true">
+      <figcaption>
+        <b>{p.title}</b> <span class="hint">{p.unit}</span>
+      </figcaption>
+      <p class="hint">{error ? `The chart could not be loaded: ${String(error)}` : 'Loading chart…'}</p>
+    </figure>
+  ),
+);

@@ -48,3 +48,12 @@ export function Pager({ page, hasNext, onPrev, onNext }: { page: number; hasNext
     </div>
   );
 }
+
+/** What a page shows while its first answer is on its way (not an empty list). */
+export function Loading({ what }: { what: string }) {
+  return (
+    <p class="loading-line" aria-busy="true" data-testid="loading">
+      Loading {what}…
+    </p>
+  );
+}

@@ -1,10 +1,12 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useChanges } from '../api/changes.js';
 
 /**
  * A token-paged list (ListRules, DescribeImages, …): the current page, a stack of the tokens that
  * led to it, and a reload. `deps` restart from the first page (another bus, region, filter).
+ * `live` names the resources whose changes (by any client, see api/changes.ts) reload the page.
  */
-export function usePaged<T>(load: (token: string | undefined) => Promise<{ items: T[]; next?: string }>, deps: unknown[]) {
+export function usePaged<T>(load: (token: string | undefined) => Promise<{ items: T[]; next?: string }>, deps: unknown[], live?: { service: string; kinds?: string[] }) {
   const [tokens, setTokens] = useState<(string | undefined)[]>([undefined]);
   const [items, setItems] = useState<T[] | null>(null);
   const [next, setNext] = useState<string | undefined>();
@@ -22,6 +24,7 @@ export function usePaged<T>(load: (token: string | undefined) => Promise<{ items
   }, [token, ...deps]);
   useEffect(() => setTokens([undefined]), deps);
   useEffect(() => void reload(), [reload]);
+  useChanges(live?.service ?? [], live?.kinds ?? null, reload);
   return {
     items,
     error,

@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ec2, describeImages, text, type Image } from '../api/ec2.js';
+import { ec2, text, type Image } from '../api/ec2.js';
 import { useSession } from '../api/session.js';
-import { Badge, Empty, ErrorNotice, Pager } from '../components/ui.js';
-import { usePaged } from '../components/use-paged.js';
+import { Badge, Empty, ErrorNotice, Loading, Pager } from '../components/ui.js';
+import { useImages } from './use-images.js';
 import { FaultRules } from './fault-rules.js';
+import { ResourceLink } from '../components/resource-link.js';
 
 /** amiwatch's default pending times (src/core/ec2/options.ts), shown as what to expect. */
 type Operation = 'CreateImage' | 'CopyImage' | 'RegisterImage' | 'CreateRestoreImageTask';
@@ -34,19 +35,14 @@ export function AmisPage() {
   const [tick, setTick] = useState(0);
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const list = usePaged(async (token) => {
-    const page = await describeImages({ ...(token && { nextToken: token }) });
-    return { items: page.images, ...(page.nextToken && { next: page.nextToken }) };
-  }, [region]);
+  const list = useImages(region);
   const pending = (list.items ?? []).some((i) => i.state === 'pending');
-  // Poll while something is pending so pending → available shows without a reload.
+  // A pending image's elapsed time counts up; its state changes arrive through the change stream.
   useEffect(() => {
-    const t = setInterval(() => {
-      setTick((n) => n + 1);
-      if (pending) void list.reload();
-    }, 1000);
+    if (!pending) return;
+    const t = setInterval(() => setTick((n) => n + 1), 1000);
     return () => clearInterval(t);
-  }, [pending, list.reload]);
+  }, [pending]);
   const act = async (action: string, image: Image) => {
     try {
       setError(null);
@@ -70,6 +66,7 @@ export function AmisPage() {
         onError={setError}
       />
       <ErrorNotice error={error ?? list.error} />
+      {list.items === null && !list.error && <Loading what="images" />}
       {notice && <p class="notice ok" role="status">{notice}</p>}
       {list.items?.length === 0 ? (
         <div class="panel">
@@ -92,7 +89,9 @@ export function AmisPage() {
             <tbody>
               {(list.items ?? []).map((img) => (
                 <tr key={img.imageId} data-testid={`ami-${img.name}`} class={img.state === 'failed' ? 'row-failed' : ''}>
-                  <td class="mono">{img.imageId}</td>
+                  <td>
+                    <ResourceLink value={img.imageId} />
+                  </td>
                   <td>
                     {img.name}
                     {img.description && <div class="hint">{img.description}</div>}

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { describeBus, eventbridge, listBuses } from '../api/eventbridge.js';
-import { Empty, ErrorNotice, Pager } from '../components/ui.js';
+import { Empty, ErrorNotice, Loading, Pager } from '../components/ui.js';
 import { usePaged } from '../components/use-paged.js';
 
 /** Event buses with their resource policies; create and delete custom buses. */
@@ -11,14 +11,17 @@ export function BusesPage() {
     const page = await listBuses(token);
     const buses = await Promise.all((page.EventBuses ?? []).map((b) => describeBus(b.Name).catch(() => b)));
     return { items: buses, ...(page.NextToken && { next: page.NextToken }) };
-  }, []);
-  const run = async (op: string, input: object) => {
+  }, [], { service: 'events', kinds: ['bus'] });
+  /** True when the call succeeded: a refused name stays in the field, to be corrected. */
+  const run = async (op: string, input: object): Promise<boolean> => {
     try {
       setError(null);
       await eventbridge(op, input);
       await list.reload();
+      return true;
     } catch (e) {
       setError(e);
+      return false;
     }
   };
   return (
@@ -29,7 +32,7 @@ export function BusesPage() {
         class="toolbar"
         onSubmit={(e) => {
           e.preventDefault();
-          void run('CreateEventBus', { Name: name }).then(() => setName(''));
+          void run('CreateEventBus', { Name: name }).then((ok) => ok && setName(''));
         }}
       >
         <input aria-label="New event bus name" placeholder="new-bus-name" value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
@@ -38,11 +41,14 @@ export function BusesPage() {
         </button>
       </form>
       <ErrorNotice error={error ?? list.error} />
+      {list.items === null && !list.error && <Loading what="event buses" />}
       {list.items?.length === 0 && <Empty title="No event buses" />}
       {(list.items ?? []).map((b) => (
         <section class="panel" key={b.Arn} data-testid={`bus-${b.Name}`}>
           <div class="toolbar">
-            <h2 class="grow">{b.Name}</h2>
+            <h2 class="grow">
+              <a href={`#/bus/${encodeURIComponent(b.Name)}`}>{b.Name}</a>
+            </h2>
             <a class="button" href={`#/rules/${encodeURIComponent(b.Name)}`}>
               Rules
             </a>

@@ -1,12 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
-import { send } from '../api/http.js';
+import { series, type Series } from '../api/metrics.js';
+import { session } from '../api/session.js';
 import { allBusNames, listRules } from '../api/eventbridge.js';
 import { Chart } from '../components/chart.js';
 import { ErrorNotice } from '../components/ui.js';
-
-interface Series {
-  points: { t: number; value: number | null }[];
-}
 
 /** The charts: EventBridge's own metric names (AWS/Events), per bus and optionally per rule. */
 const charts = [
@@ -16,14 +13,6 @@ const charts = [
   { name: 'InvocationsSentToDlq', unit: 'events' },
   { name: 'IngestionToInvocationSuccessLatency', unit: 'ms (average)' },
 ] as const;
-
-async function series(name: string, bus: string, rule: string): Promise<Series> {
-  const q = new URLSearchParams({ name, bus, from: String(Date.now() - 15 * 60_000), step: '10', ...(rule && { rule }) });
-  const res = await send('GET', `/_amiwatch/metrics/series?${q.toString()}`, 'amiwatch', {});
-  const body = (await res.json()) as Series & { error?: string };
-  if (!res.ok) throw new Error(body.error ?? res.statusText);
-  return body;
-}
 
 /** The last 15 minutes of the delivery metrics, refreshed every 5 s. */
 export function DashboardPage() {
@@ -51,7 +40,7 @@ export function DashboardPage() {
   return (
     <div>
       <h1>Dashboard</h1>
-      <p class="sub">The last 15 minutes of EventBridge's metrics (AWS/Events), 10-second points, refreshed every 5 s.</p>
+      <p class="sub">The last 15 minutes of EventBridge's metrics (AWS/Events) in {session().region}, 10-second points, refreshed every 5 s. Point at a chart for the value at that time.</p>
       <div class="toolbar">
         <label>
           Event bus{' '}

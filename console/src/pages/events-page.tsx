@@ -3,6 +3,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { followStream, listEvents, type StoredEvent } from '../api/control.js';
 import { allBusNames } from '../api/eventbridge.js';
 import { useSession } from '../api/session.js';
+import { DeliveryCells } from '../components/delivery-cells.js';
+import { ResourceLink } from '../components/resource-link.js';
 import { Badge, Empty, ErrorNotice } from '../components/ui.js';
 
 const ruleName = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
@@ -10,7 +12,8 @@ const busName = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
 
 /**
  * Events as they arrive (the server's event stream) over the recent history, newest first,
- * filtered by bus, source, detail-type or a pattern (matched here by the same engine). Each event
+ * filtered by bus, source, detail-type or a pattern: the server searches the whole history
+ * (not only the rows loaded); events arriving live are filtered here by the same rules and engine. Each event
  * opens to its JSON, the rules it matched and each delivery's status and attempts; an event with
  * a failed delivery is marked.
  */
@@ -23,20 +26,39 @@ export function EventsPage() {
   const [source, setSource] = useState('');
   const [detailType, setDetailType] = useState('');
   const [pattern, setPattern] = useState('');
-  const [live, setLive] = useState(false);
+  const [live, setLive] = useState<'connecting' | 'live' | 'down'>('connecting');
   const [error, setError] = useState<unknown>(null);
   const refresh = useRef<() => void>(() => undefined);
 
-  const params = (): Record<string, string> => ({ limit: '50', region, account, ...(bus && { bus }) });
+  // Typing settles for 300 ms before the server is asked again.
+  const [filters, setFilters] = useState({ source: '', detailType: '', pattern: '' });
+  useEffect(() => {
+    const t = setTimeout(() => setFilters({ source: source.trim(), detailType: detailType.trim(), pattern: pattern.trim() && !check(pattern) ? pattern.trim() : '' }), 300);
+    return () => clearTimeout(t);
+  }, [source, detailType, pattern]);
+  const filtering = Boolean(filters.source || filters.detailType || filters.pattern);
+  const params = (): Record<string, string> => ({
+    limit: '50',
+    region,
+    account,
+    ...(bus && { bus }),
+    ...(filters.source && { source: filters.source }),
+    ...(filters.detailType && { detailType: filters.detailType }),
+    ...(filters.pattern && { pattern: filters.pattern }),
+  });
+  const [loading, setLoading] = useState(true);
   useEffect(() => void allBusNames().then(setBuses, () => undefined), []);
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
+    setLoading(true);
     const load = () =>
-      listEvents(params()).then((page) => {
-        setEvents(page.events);
-        setNext(page.next);
-        setError(null);
-      }, setError);
+      listEvents(params())
+        .then((page) => {
+          setEvents(page.events);
+          setNext(page.next);
+          setError(null);
+        }, setError)
+        .finally(() => setLoading(false));
     refresh.current = () => {
       clearTimeout(timer);
       timer = setTimeout(() => void load(), 200);
@@ -45,7 +67,8 @@ export function EventsPage() {
     const stop = new AbortController();
     void followStream(
       {
-        open: () => setLive(true),
+        open: () => setLive('live'),
+        down: () => setLive('down'),
         event: (e) => {
           setEvents((list) => (list.some((x) => x.id === e.id) ? list : [e, ...list]));
           refresh.current();
@@ -57,9 +80,9 @@ export function EventsPage() {
     return () => {
       stop.abort();
       clearTimeout(timer);
-      setLive(false);
+      setLive('connecting');
     };
-  }, [bus, region]);
+  }, [bus, region, filters]);
 
   const older = async () => {
     if (!next) return;
@@ -71,8 +94,8 @@ export function EventsPage() {
   const shown = events.filter((e) => {
     const ev = e.event;
     if (ev.region && ev.region !== region) return false;
-    if (source && !String(ev.source ?? '').includes(source)) return false;
-    if (detailType && !String(ev['detail-type'] ?? '').includes(detailType)) return false;
+    if (source && !String(ev.source ?? '').toLowerCase().includes(source.trim().toLowerCase())) return false;
+    if (detailType && !String(ev['detail-type'] ?? '').toLowerCase().includes(detailType.trim().toLowerCase())) return false;
     if (pattern.trim() && !patternError && !matches(pattern, ev)) return false;
     return true;
   });
@@ -80,8 +103,8 @@ export function EventsPage() {
     <div>
       <div class="toolbar">
         <h1 class="grow">Events</h1>
-        <span class={`live${live ? ' on' : ''}`} data-testid="live">
-          {live ? 'Live' : 'Connecting'}
+        <span class={`live${live === 'live' ? ' on' : live === 'down' ? ' down' : ''}`} data-testid="live">
+          {live === 'live' ? 'Live' : live === 'down' ? 'Server down' : 'Connecting'}
         </span>
       </div>
       <p class="sub">Every event on the buses of {region}, as it arrives: the rules it matched and what became of each delivery.</p>
@@ -106,7 +129,17 @@ export function EventsPage() {
         </label>
       </div>
       <ErrorNotice error={error} />
-      {shown.length === 0 ? (
+      {shown.length === 0 && loading ? (
+        <p class="loading-line" aria-busy="true">
+          {filtering ? 'Searching the event history…' : 'Loading events…'}
+        </p>
+      ) : shown.length === 0 && filtering ? (
+        <div class="panel">
+          <Empty title="No events match these filters">
+            <p>The whole history of {region} was searched{next ? ' as far as the first 5,000 events; choose Older events to search further back' : ''}.</p>
+          </Empty>
+        </div>
+      ) : shown.length === 0 ? (
         <div class="panel">
           <Empty title="No events yet">
             <p>
@@ -157,8 +190,23 @@ function EventRow({ e }: { e: StoredEvent }) {
         <td>
           <b>{e.event.source}</b> · {e.event['detail-type']} {state && <Badge state={state} />}
         </td>
-        <td>{busName(e.bus)}</td>
-        <td>{e.rules.length === 0 ? <span class="hint">no rule matched</span> : e.rules.map(ruleName).join(', ')}</td>
+        <td>
+          <ResourceLink value={e.bus} mono={false}>
+            {busName(e.bus)}
+          </ResourceLink>
+        </td>
+        <td>
+          {e.rules.length === 0 ? (
+            <span class="hint">no rule matched</span>
+          ) : (
+            e.rules.map((r, i) => (
+              <span key={r}>
+                {i > 0 && ', '}
+                <a href={`#/rule/${encodeURIComponent(busName(e.bus))}/${encodeURIComponent(ruleName(r))}`}>{ruleName(r)}</a>
+              </span>
+            ))
+          )}
+        </td>
         <td>
           {e.deliveries.map((d) => (
             <span key={d.id} title={d.lastError}>
@@ -177,7 +225,31 @@ function EventRow({ e }: { e: StoredEvent }) {
               </div>
               <div>
                 <h3>Matched rules</h3>
-                {e.rules.length === 0 ? <p class="hint">None: no rule on this bus matched the event.</p> : <ul>{e.rules.map((r) => <li key={r} class="mono">{r}</li>)}</ul>}
+                {e.rules.length === 0 ? (
+                  <p class="hint">None: no rule on this bus matched the event.</p>
+                ) : (
+                  <ul>
+                    {e.rules.map((r) => (
+                      <li key={r}>
+                        <a class="mono" href={`#/rule/${encodeURIComponent(busName(e.bus))}/${encodeURIComponent(ruleName(r))}`}>
+                          {r}
+                        </a>
+                      </li>
+                    ))}
+                  </ul>
+                )}
+                {(e.event.resources ?? []).length > 0 && (
+                  <>
+                    <h3>Resources</h3>
+                    <ul>
+                      {(e.event.resources ?? []).map((r) => (
+                        <li key={r}>
+                          <ResourceLink value={r} />
+                        </li>
+                      ))}
+                    </ul>
+                  </>
+                )}
                 <h3>Deliveries</h3>
                 {e.deliveries.length === 0 ? (
                   <p class="hint">None.</p>
@@ -193,16 +265,7 @@ function EventRow({ e }: { e: StoredEvent }) {
                     <tbody>
                       {e.deliveries.map((d) => (
                         <tr key={d.id} class={d.status === 'failed' ? 'row-failed' : ''}>
-                          <td class="wrap">
-                            <b>{ruleName(d.rule)}</b> → {d.targetId}
-                            <div class="mono">{d.targetArn}</div>
-                            {d.lastError && <div class="error">{d.lastError}</div>}
-                            {d.nextAttemptAt && <div class="hint">next attempt {new Date(d.nextAttemptAt).toLocaleTimeString()}</div>}
-                          </td>
-                          <td>
-                            <Badge state={d.status} />
-                          </td>
-                          <td>{d.attempts}</td>
+                          <DeliveryCells d={d} rule={ruleName(d.rule)} />
                         </tr>
                       ))}
                     </tbody>

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { deleteFunction, functionLogs, invoke, listFunctions, type FunctionConfig } from '../api/lambda.js';
 import { useSession } from '../api/session.js';
-import { Empty, ErrorNotice, Pager } from '../components/ui.js';
+import { Empty, ErrorNotice, Loading, Pager } from '../components/ui.js';
 import { usePaged } from '../components/use-paged.js';
 import { CreateFunction } from './function-create.js';
 import { UpdateCode } from './function-update.js';
@@ -14,7 +14,7 @@ export function FunctionsPage() {
   const [open, setOpen] = useState<{ name: string; view: View } | null>(null);
   const [creating, setCreating] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const list = usePaged(listFunctions, [region]);
+  const list = usePaged(listFunctions, [region], { service: 'lambda' });
   const toggle = (name: string, view: View) => setOpen(open?.name === name && open.view === view ? null : { name, view });
   const remove = async (name: string) => {
     if (!confirm(`Delete function ${name}?`)) return;
@@ -46,6 +46,7 @@ export function FunctionsPage() {
         />
       )}
       <ErrorNotice error={error ?? list.error} />
+      {list.items === null && !list.error && <Loading what="functions" />}
       {list.items?.length === 0 ? (
         <div class="panel">
           <Empty title={`No functions in ${region}`}>
@@ -58,7 +59,9 @@ export function FunctionsPage() {
         (list.items ?? []).map((f) => (
           <section class="panel" key={f.FunctionArn} data-testid={`function-${f.FunctionName}`}>
             <div class="toolbar">
-              <h2 class="grow">{f.FunctionName}</h2>
+              <h2 class="grow">
+                <a href={`#/function/${encodeURIComponent(f.FunctionName)}`}>{f.FunctionName}</a>
+              </h2>
               <span class="hint">
                 {f.Runtime} · {f.Handler} · {f.MemorySize} MB · {f.Timeout} s
               </span>
@@ -82,7 +85,7 @@ export function FunctionsPage() {
   );
 }
 
-function FunctionDetail({ fn, region }: { fn: FunctionConfig; region: string }) {
+export function FunctionDetail({ fn, region }: { fn: FunctionConfig; region: string }) {
   const [payload, setPayload] = useState('{"source": "aws.ec2", "detail-type": "EC2 AMI State Change", "detail": {"State": "available"}}');
   const [result, setResult] = useState<{ status: number; payload: string; functionError?: string } | null>(null);
   const [logs, setLogs] = useState<{ requestId: string; timestamp: string; message: string }[]>([]);

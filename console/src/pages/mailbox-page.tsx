@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { useConnection } from '../api/changes.js';
 import { send } from '../api/http.js';
 import { Empty, ErrorNotice } from '../components/ui.js';
 
@@ -45,6 +46,8 @@ export function MailboxPage() {
   const [outbox, setOutbox] = useState<OutboxRecord[]>([]);
   const [open, setOpen] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
+  // A server that stopped answering has not said "no mail": the banner above says it is down.
+  const connection = useConnection();
   useEffect(() => {
     const load = () =>
       Promise.all([getList<Mail>('/_amiwatch/mailbox', 'messages'), getList<OutboxRecord>('/_amiwatch/outbox', 'messages')]).then(([m, o]) => {
@@ -62,7 +65,7 @@ export function MailboxPage() {
       <p class="sub">Email that SNS subscriptions received (amiwatch keeps it here when no SMTP server is configured), and SMS and push messages.</p>
       <ErrorNotice error={error} />
       <h2>Email</h2>
-      {mail?.length === 0 ? (
+      {mail?.length === 0 && !error && connection !== 'down' ? (
         <div class="panel">
           <Empty title="No mail yet">
             <p>Subscribe an email address to a topic on the SNS page: the confirmation mail lands here, with its link.</p>

@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import { deadLetterSources, moveTasks, queueNameOf, sqs, type Message, type MoveTask } from '../api/sqs.js';
 import { useSession } from '../api/session.js';
-import { Badge, Empty, ErrorNotice, Pager } from '../components/ui.js';
+import { Badge, Empty, ErrorNotice, Loading, Pager } from '../components/ui.js';
 import { usePaged } from '../components/use-paged.js';
+import { ResourceLink } from '../components/resource-link.js';
 import { DlqRedrive, TaskProgress } from './queue-redrive.js';
 
 interface QueueRow {
@@ -45,7 +46,7 @@ export function QueuesPage() {
     const page = await sqs<{ QueueUrls?: string[]; NextToken?: string }>('ListQueues', { MaxResults: 25, ...(token && { NextToken: token }) });
     const queues = await Promise.all((page.QueueUrls ?? []).map(loadRow));
     return { items: queues, ...(page.NextToken && { next: page.NextToken }) };
-  }, [region]);
+  }, [region], { service: 'sqs' });
   const run = async (op: string, input: object) => {
     try {
       setError(null);
@@ -67,6 +68,7 @@ export function QueuesPage() {
         </button>
       </form>
       <ErrorNotice error={error ?? list.error} />
+      {list.items === null && !list.error && <Loading what="queues" />}
       {list.items?.length === 0 ? (
         <div class="panel">
           <Empty title={`No queues in ${region}`}>
@@ -93,7 +95,10 @@ export function QueuesPage() {
                 <tbody key={url} data-testid={`queue-${queueNameOf(url)}`}>
                   <tr>
                     <td>
-                      <b>{queueNameOf(url)}</b> {sources.length > 0 && <span class="badge warn">DLQ</span>}
+                      <b>
+                        <a href={`#/queue/${encodeURIComponent(queueNameOf(url))}`}>{queueNameOf(url)}</a>
+                      </b>{' '}
+                      {sources.length > 0 && <span class="badge warn">DLQ</span>}
                       <div class="mono hint">{arn}</div>
                       {sources.length > 0 && <div data-testid="dlq-of">Dead-letter queue of {sources.map(queueNameOf).join(', ')}</div>}
                     </td>
@@ -102,7 +107,11 @@ export function QueuesPage() {
                     <td>
                       {dlq ? (
                         <>
-                          <span class="break">{queueNameOf(dlq.arn)}</span>
+                          <span class="break">
+                            <ResourceLink value={dlq.arn} mono={false}>
+                              {queueNameOf(dlq.arn)}
+                            </ResourceLink>
+                          </span>
                           <div class="hint">after {dlq.max} receives</div>
                         </>
                       ) : (
@@ -154,7 +163,7 @@ export function QueuesPage() {
   );
 }
 
-function Messages({ url }: { url: string }) {
+export function Messages({ url }: { url: string }) {
   const [messages, setMessages] = useState<Message[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {

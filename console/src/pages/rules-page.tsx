@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { allBusNames, eventbridge, listRules, listTargets, type Rule } from '../api/eventbridge.js';
-import { Badge, Empty, ErrorNotice, Pager } from '../components/ui.js';
+import { Badge, Empty, ErrorNotice, Loading, Pager } from '../components/ui.js';
 import { usePaged } from '../components/use-paged.js';
+import { ResourceLink } from '../components/resource-link.js';
 import { go } from '../router.js';
 
 /** Rules of one bus: state, pattern, targets; enable, disable, edit, delete; "Create rule". */
@@ -13,7 +14,7 @@ export function RulesPage({ bus = 'default' }: { bus?: string | undefined }) {
     const page = await listRules(bus, token);
     const rules = await Promise.all((page.Rules ?? []).map(async (r) => ({ rule: r, targets: (await listTargets(bus, r.Name)).Targets ?? [] })));
     return { items: rules, ...(page.NextToken && { next: page.NextToken }) };
-  }, [bus]);
+  }, [bus], { service: 'events', kinds: ['rule'] });
   const act = async (op: string, rule: Rule) => {
     try {
       if (op === 'DeleteRule') {
@@ -46,6 +47,7 @@ export function RulesPage({ bus = 'default' }: { bus?: string | undefined }) {
         </a>
       </div>
       <ErrorNotice error={error ?? list.error} />
+      {list.items === null && !list.error && <Loading what="rules" />}
       {list.items && list.items.length === 0 ? (
         <div class="panel">
           <Empty title={`No rules on event bus ${bus}`}>
@@ -73,7 +75,9 @@ export function RulesPage({ bus = 'default' }: { bus?: string | undefined }) {
               {(list.items ?? []).map(({ rule, targets }) => (
                 <tr key={rule.Arn} data-testid={`rule-${rule.Name}`}>
                   <td>
-                    <b>{rule.Name}</b>
+                    <b>
+                      <a href={`#/rule/${encodeURIComponent(bus)}/${encodeURIComponent(rule.Name)}`}>{rule.Name}</a>
+                    </b>
                     {rule.Description && <div class="hint">{rule.Description}</div>}
                   </td>
                   <td>
@@ -83,7 +87,11 @@ export function RulesPage({ bus = 'default' }: { bus?: string | undefined }) {
                     <code class="wrap">{rule.EventPattern ?? rule.ScheduleExpression}</code>
                   </td>
                   <td class="wrap">
-                    {targets.length === 0 ? <span class="hint">none</span> : targets.map((t) => <div key={t.Id} class="mono">{t.Arn}</div>)}
+                    {targets.length === 0 ? <span class="hint">none</span> : targets.map((t) => (
+                          <div key={t.Id}>
+                            <ResourceLink value={t.Arn} />
+                          </div>
+                        ))}
                   </td>
                   <td>
                     <div class="toolbar">

@@ -2,8 +2,10 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../api/http.js';
 import { listSubscriptions, listTopics, sns, type Subscription } from '../api/sns.js';
 import { useSession } from '../api/session.js';
-import { Badge, Empty, ErrorNotice, Pager } from '../components/ui.js';
+import { Badge, Empty, ErrorNotice, Loading, Pager } from '../components/ui.js';
+import { useChanges } from '../api/changes.js';
 import { usePaged } from '../components/use-paged.js';
+import { ResourceLink } from '../components/resource-link.js';
 
 const topicName = (arn: string) => arn.slice(arn.lastIndexOf(':') + 1);
 
@@ -17,7 +19,7 @@ export function SnsPage() {
   const [name, setName] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [open, setOpen] = useState<string | null>(null);
-  const list = usePaged(listTopics, [region]);
+  const list = usePaged(listTopics, [region], { service: 'sns', kinds: ['topic'] });
   const create = async () => {
     try {
       setError(null);
@@ -39,6 +41,7 @@ export function SnsPage() {
         </button>
       </form>
       <ErrorNotice error={error ?? list.error} />
+      {list.items === null && !list.error && <Loading what="topics" />}
       {list.items?.length === 0 && (
         <div class="panel">
           <Empty title={`No topics in ${region}`}>
@@ -49,7 +52,9 @@ export function SnsPage() {
       {(list.items ?? []).map((arn) => (
         <section class="panel" key={arn} data-testid={`topic-${topicName(arn)}`}>
           <div class="toolbar">
-            <h2 class="grow">{topicName(arn)}</h2>
+            <h2 class="grow">
+              <a href={`#/topic/${encodeURIComponent(arn)}`}>{topicName(arn)}</a>
+            </h2>
             <button aria-expanded={open === arn} onClick={() => setOpen(open === arn ? null : arn)}>
               {open === arn ? 'Close' : 'Subscriptions and publish'}
             </button>
@@ -66,7 +71,7 @@ export function SnsPage() {
   );
 }
 
-function TopicDetail({ arn }: { arn: string }) {
+export function TopicDetail({ arn }: { arn: string }) {
   const [subs, setSubs] = useState<Subscription[] | null>(null);
   const [protocol, setProtocol] = useState('email');
   const [endpoint, setEndpoint] = useState('');
@@ -76,6 +81,8 @@ function TopicDetail({ arn }: { arn: string }) {
   const [done, setDone] = useState<string | null>(null);
   const load = () => listSubscriptions(arn).then(setSubs, setError);
   useEffect(() => void load(), [arn]);
+  // A confirmation link followed in the mailbox, an unsubscribe by the CLI: shown as it happens.
+  useChanges('sns', ['subscription', 'deactivated'], load);
   const run = async (action: string, params: Record<string, string>, what: string) => {
     try {
       setError(null);
@@ -94,7 +101,16 @@ function TopicDetail({ arn }: { arn: string }) {
         <ul>
           {(subs ?? []).map((s) => (
             <li key={s.SubscriptionArn + s.Endpoint} data-testid="subscription">
-              {s.Protocol} → <b>{s.Endpoint}</b> <Badge state={s.SubscriptionArn === 'PendingConfirmation' ? 'Pending confirmation' : 'Confirmed'} />
+              {s.Protocol} → <ResourceLink value={s.Endpoint} mono={false}>
+                <b>{s.Endpoint}</b>
+              </ResourceLink>{' '}
+              <Badge state={s.SubscriptionArn === 'PendingConfirmation' ? 'Pending confirmation' : 'Confirmed'} />{' '}
+              {/* A pending subscription has no ARN yet: SNS cannot unsubscribe it (it expires unconfirmed). */}
+              {s.SubscriptionArn.startsWith('arn:') && (
+                <button type="button" class="danger" onClick={() => confirm(`Unsubscribe ${s.Endpoint}?`) && void run('Unsubscribe', { SubscriptionArn: s.SubscriptionArn }, `Unsubscribed ${s.Endpoint}.`)}>
+                  Unsubscribe
+                </button>
+              )}
             </li>
           ))}
         </ul>

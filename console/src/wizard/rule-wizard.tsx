@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { describeRule, eventbridge, listTags, listTargets } from '../api/eventbridge.js';
 import { ApiError } from '../api/http.js';
 import { addPermission, getPolicy } from '../api/lambda.js';
@@ -6,12 +6,14 @@ import { useSession } from '../api/session.js';
 import { ErrorNotice } from '../components/ui.js';
 import { go } from '../router.js';
 import { patternFromForm } from './catalog.js';
-import { emptyDraft, fromTarget, nameProblem, targetArn, toTarget, type Draft } from './draft.js';
+import { emptyDraft, fromTarget, nameProblem, targetArn, toTarget, type Draft, type TargetDraft } from './draft.js';
+import { clearDraft, loadDraft, saveDraft } from './draft-store.js';
 import { EVENTS_PRINCIPAL, grantInvoke, isFunctionArn } from './invoke-permission.js';
 import { StepDetail } from './step-detail.js';
 import { patternProblem, StepPattern } from './step-pattern.js';
 import { StepTags } from './step-tags.js';
 import { StepTargets } from './step-targets.js';
+import { missingTarget, useTargetChoices } from './target-choices.js';
 
 const steps = ['Define rule detail', 'Build event pattern', 'Select target(s)', 'Configure tags', 'Review and create'] as const;
 
@@ -21,14 +23,20 @@ const steps = ['Define rule detail', 'Build event pattern', 'Select target(s)', 
  * rule" writes PutRule then PutTargets (editing also removes the targets that were dropped, and
  * sets the rule's tags with TagResource / UntagResource). In between, as AWS's console does, each
  * Lambda function target's policy is made to let EventBridge invoke it for this rule.
+ * Unsaved work is kept while the wizard is left (draft-store.ts) and offered back; Cancel asks
+ * before discarding it. Each new step's heading takes the focus, so a screen reader announces it.
  */
 export function RuleWizard({ edit }: { edit?: { bus: string; name: string } }) {
   const { region, account } = useSession();
-  const [draft, setDraft] = useState<Draft>(() => {
-    const d = emptyDraft();
-    return { ...d, pattern: patternFromForm(d.form, 'aws') };
-  });
-  const [step, setStep] = useState(0);
+  const [saved] = useState(() => loadDraft(region, edit));
+  const [draft, setDraft] = useState<Draft>(() => (saved && !edit ? saved.draft : freshDraft()));
+  const [step, setStep] = useState(saved && !edit ? Math.min(saved.step, steps.length - 1) : 0);
+  const [restored, setRestored] = useState(Boolean(saved));
+  // The draft as it was opened (or loaded): unchanged work is neither kept nor asked about.
+  const pristine = useRef<string>(JSON.stringify(freshDraft()));
+  const dirty = JSON.stringify(draft) !== pristine.current;
+  const { choices } = useTargetChoices();
+  const missing = (t: TargetDraft) => missingTarget(t, choices, region, account);
   const [taken, setTaken] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -59,6 +67,11 @@ export function RuleWizard({ edit }: { edit?: { bus: string; name: string } }) {
         targets: (targets.Targets ?? []).map(fromTarget),
         tags: tags.map((t) => ({ key: t.Key, value: t.Value })),
       });
+      setDraft((d) => {
+        pristine.current = JSON.stringify(d);
+        return saved ? saved.draft : d;
+      });
+      if (saved) setStep(Math.min(saved.step, steps.length - 1));
       setLoaded(true);
     }, setError);
   }, [edit?.bus, edit?.name]);
@@ -66,7 +79,7 @@ export function RuleWizard({ edit }: { edit?: { bus: string; name: string } }) {
   const problems = [
     nameProblem(draft.name) ?? (taken ? 'The name is taken.' : null),
     draft.ruleType === 'pattern' ? patternProblem(draft.pattern) : draft.schedule.trim() ? null : 'Enter a schedule expression.',
-    draft.targets.find((t) => !t.resource.trim() || !t.id.trim()) ? 'Every target needs a resource and an ID.' : null,
+    draft.targets.find((t) => !t.resource.trim() || !t.id.trim()) ? 'Every target needs a resource and an ID.' : (draft.targets.map(missing).find(Boolean) ?? null),
     draft.tags.find((t) => !t.key.trim()) ? 'Every tag needs a key.' : null,
     null,
   ];
@@ -102,6 +115,7 @@ export function RuleWizard({ edit }: { edit?: { bus: string; name: string } }) {
         Targets: targets,
       });
       if (result.FailedEntryCount) throw new Error(result.FailedEntries!.map((f) => `${f.TargetId}: ${f.ErrorMessage}`).join('; '));
+      clearDraft(region, edit);
       go('rules', draft.bus);
     } catch (e) {
       setError(e);
@@ -110,11 +124,37 @@ export function RuleWizard({ edit }: { edit?: { bus: string; name: string } }) {
     }
   };
 
+  useEffect(() => {
+    if (loaded && dirty) saveDraft(region, edit, { draft, step });
+  }, [draft, step, loaded]);
+  const firstStep = useRef(true);
+  useEffect(() => {
+    if (firstStep.current) return void (firstStep.current = false);
+    const heading = document.querySelector<HTMLElement>('.wizard h2');
+    if (heading) {
+      heading.tabIndex = -1;
+      heading.focus();
+    }
+  }, [step]);
+  const cancel = () => {
+    if (dirty && !confirm('Discard this draft? What you entered in the wizard will be lost.')) return;
+    clearDraft(region, edit);
+    go('rules', draft.bus);
+  };
+  const startOver = () => {
+    if (!confirm('Start over? The restored draft will be discarded.')) return;
+    clearDraft(region, edit);
+    setRestored(false);
+    if (edit) return location.reload();
+    setDraft(freshDraft());
+    setStep(0);
+  };
+
   if (!loaded) return error ? <ErrorNotice error={error} /> : <p class="empty">Loading rule…</p>;
   const body = [
     <StepDetail draft={draft} set={set} editing={Boolean(edit)} onTaken={setTaken} />,
     <StepPattern draft={draft} set={set} />,
-    <StepTargets draft={draft} set={set} />,
+    <StepTargets draft={draft} set={set} choices={choices} missing={missing} />,
     <StepTags draft={draft} set={set} />,
     <Review draft={draft} region={region} account={account} onEdit={setStep} />,
   ][step];
@@ -122,6 +162,14 @@ export function RuleWizard({ edit }: { edit?: { bus: string; name: string } }) {
     <div>
       <h1>{edit ? `Edit rule ${edit.name}` : 'Create rule'}</h1>
       <p class="sub">Region {region} · a rule sends matching events on an event bus to its targets.</p>
+      {restored && (
+        <p class="notice ok" role="status" data-testid="draft-restored">
+          Your unsaved draft was restored.{' '}
+          <button type="button" onClick={startOver}>
+            Start over
+          </button>
+        </p>
+      )}
       <div class="wizard">
         <ol class="steps" aria-label="Steps">
           {steps.map((s, i) => (
@@ -135,7 +183,7 @@ export function RuleWizard({ edit }: { edit?: { bus: string; name: string } }) {
           <ErrorNotice error={error} />
           {problems[step] && step > 0 && <p class="error" data-testid="step-problem">{problems[step]}</p>}
           <div class="wizard-actions">
-            <button type="button" onClick={() => go('rules', draft.bus)}>
+            <button type="button" onClick={cancel}>
               Cancel
             </button>
             {step > 0 && (
@@ -157,6 +205,11 @@ export function RuleWizard({ edit }: { edit?: { bus: string; name: string } }) {
       </div>
     </div>
   );
+}
+
+function freshDraft(): Draft {
+  const d = emptyDraft();
+  return { ...d, pattern: patternFromForm(d.form, 'aws') };
 }
 
 /** grantInvoke with the Lambda API; a failure says which target it was for (the rule itself is saved). */

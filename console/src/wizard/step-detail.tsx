@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { allBusNames, describeRule } from '../api/eventbridge.js';
+import { allBusNames, ruleExists } from '../api/eventbridge.js';
 import { useSession } from '../api/session.js';
 import { nameProblem, type Draft } from './draft.js';
 
@@ -17,9 +17,9 @@ export function StepDetail({ draft, set, editing, onTaken }: { draft: Draft; set
     if (editing || nameProblem(draft.name)) return setTaken(false);
     let live = true;
     const timer = setTimeout(() => {
-      describeRule(draft.bus, draft.name).then(
-        () => live && setTaken(true),
-        // ResourceNotFoundException: the name is free (other errors: say nothing, PutRule will).
+      ruleExists(draft.bus, draft.name).then(
+        (exists) => live && setTaken(exists),
+        // An error: say nothing, PutRule will.
         () => live && setTaken(false),
       );
     }, 200);

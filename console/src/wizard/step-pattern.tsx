@@ -11,6 +11,18 @@ export function patternProblem(text: string): string | null {
   return check(text);
 }
 
+/** Whether two pattern texts say the same (the JSON compared without its whitespace). */
+function samePattern(a: string, b: string): boolean {
+  const canonical = (text: string): string => {
+    try {
+      return JSON.stringify(JSON.parse(text));
+    } catch {
+      return text.trim();
+    }
+  };
+  return canonical(a) === canonical(b);
+}
+
 /**
  * Step 2, "Build event pattern": event source, then the Event pattern form (Event source: AWS
  * services → EC2 → EC2 AMI State Change, its states, an optional AMI id; or a custom source) —
@@ -62,7 +74,21 @@ export function StepPattern({ draft, set }: { draft: Draft; set: (p: Partial<Dra
         <fieldset>
           <legend>Creation method</legend>
           <label class="choice">
-            <input type="radio" name="pattern-mode" checked={draft.patternMode === 'form'} onChange={() => set({ patternMode: 'form', pattern: patternFromForm(draft.form, draft.eventSource) })} />
+            <input
+              type="radio"
+              name="pattern-mode"
+              checked={draft.patternMode === 'form'}
+              onClick={(e) => {
+                if (draft.patternMode === 'form') return;
+                const fromForm = patternFromForm(draft.form, draft.eventSource);
+                // The form rebuilds the pattern from its choices: edits made in the JSON editor would be lost.
+                if (!samePattern(draft.pattern, fromForm) && !confirm('Switch to the Event pattern form? The pattern you edited in the JSON editor will be replaced by the one the form builds.')) {
+                  e.preventDefault();
+                  return;
+                }
+                set({ patternMode: 'form', pattern: fromForm });
+              }}
+            />
             <span>
               Event pattern form<small>Build the pattern from a template of AWS event types.</small>
             </span>

@@ -1,34 +1,16 @@
-import { useEffect, useState } from 'preact/hooks';
-import { listApiDestinations } from '../api/api-destinations.js';
-import { allBusNames } from '../api/eventbridge.js';
-import { listTopics } from '../api/sns.js';
-import { sqs } from '../api/sqs.js';
 import { kinds, newTarget, type Draft, type TargetDraft, type TargetKind } from './draft.js';
-
-/**
- * Existing resources to choose from, per target kind (the guide: "For Topic, choose an existing
- * topic"). A service the server does not run answers with an error: the field stays free text.
- */
-function useChoices(): Partial<Record<TargetKind, string[]>> {
-  const [choices, setChoices] = useState<Partial<Record<TargetKind, string[]>>>({});
-  useEffect(() => {
-    const put = (kind: TargetKind) => (names: string[]) => setChoices((c) => ({ ...c, [kind]: names }));
-    listTopics().then((p) => put('sns')(p.items), () => undefined);
-    sqs<{ QueueUrls?: string[] }>('ListQueues', { MaxResults: 1000 }).then((r) => put('sqs')((r.QueueUrls ?? []).map((u) => u.slice(u.lastIndexOf('/') + 1))), () => undefined);
-    allBusNames().then(put('events'), () => undefined);
-    listApiDestinations().then((d) => put('api-destination')(d.map((x) => x.ApiDestinationArn)), () => undefined);
-  }, []);
-  return choices;
-}
+import { CreateTargetResource } from './create-target.js';
+import type { Choices } from './target-choices.js';
 
 /**
  * Step 3, "Select target(s)": AWS service targets (SNS topic, SQS queue, Lambda function, event
- * bus) by name or ARN, and under "Additional settings" the input (matched event, constant,
- * InputPath, input transformer), retry policy and dead-letter queue.
+ * bus) by name or ARN — picked from the account's existing ones in this region, and refused when
+ * it names one that does not exist, with a way to create it — and under "Additional settings"
+ * the input (matched event, constant, InputPath, input transformer), retry policy and
+ * dead-letter queue.
  */
-export function StepTargets({ draft, set }: { draft: Draft; set: (p: Partial<Draft>) => void }) {
+export function StepTargets({ draft, set, choices, missing }: { draft: Draft; set: (p: Partial<Draft>) => void; choices: Choices; missing: (t: TargetDraft) => string | null }) {
   const update = (i: number, patch: Partial<TargetDraft>) => set({ targets: draft.targets.map((t, j) => (i === j ? { ...t, ...patch } : t)) });
-  const choices = useChoices();
   return (
     <section class="panel">
       <h2>Select target(s)</h2>
@@ -64,6 +46,18 @@ export function StepTargets({ draft, set }: { draft: Draft; set: (p: Partial<Dra
                 <option key={c} value={c} />
               ))}
             </datalist>
+            {missing(t) ? (
+              <span class="error" data-testid="target-missing">
+                {missing(t)} <CreateTargetResource kind={t.kind} name={t.resource.trim()} />
+              </span>
+            ) : (
+              t.resource.trim() &&
+              choices[t.kind] && (
+                <span class="hint" data-testid="target-exists">
+                  ✓ {kinds[t.kind].noun} found.
+                </span>
+              )
+            )}
             {t.kind === 'lambda' && (
               <span class="hint" data-testid="lambda-permission-note">
                 EventBridge will be allowed to invoke this function: the rule is added to its resource-based policy.

@@ -1,7 +1,7 @@
 import { Counter, Histogram, Registry } from 'prom-client';
 import type { Clock } from '../shared/clock.js';
 import { CATALOG, metricDef, prometheusName, type MetricDef } from './catalog.js';
-import type { Dimensions, MetricsRecorder, Namespace } from './metrics.js';
+import type { Dimensions, MetricScope, MetricsRecorder, Namespace } from './metrics.js';
 import { SeriesRing, type Series } from './series-ring.js';
 
 interface Cell {
@@ -10,6 +10,9 @@ interface Cell {
   pending: number;
   readonly series: Series;
 }
+
+/** The series labels that carry a metric's scope (not CloudWatch dimensions, hence the `@`). */
+export const SCOPE_LABEL = { account: '@account', region: '@region' } as const;
 
 /** Latency and duration buckets, ms: from a warm local call to a slow retry chain. */
 const MS_BUCKETS = [1, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000, 300_000];
@@ -42,7 +45,7 @@ export class MetricsHub implements MetricsRecorder {
     }
   }
 
-  record(namespace: Namespace, name: string, dimensions: Dimensions, value = 1, at?: number): void {
+  record(namespace: Namespace, name: string, dimensions: Dimensions, value = 1, at?: number, scope?: MetricScope): void {
     const d = metricDef(namespace, name);
     if (!d || !Number.isFinite(value)) return;
     if (this.generation !== this.series.generation) {
@@ -55,6 +58,7 @@ export class MetricsHub implements MetricsRecorder {
     if (!byDims) this.cells.set(d, (byDims = new Map()));
     let key = '';
     for (const k of d.dimensions) key += `${dimensions[k] ?? ''}\u0000`;
+    if (scope) key += `${scope.account}\u0000${scope.region}`;
     let cell = byDims.get(key);
     if (!cell) {
       if (byDims.size >= 10_000) {
@@ -65,7 +69,9 @@ export class MetricsHub implements MetricsRecorder {
       for (const k of d.dimensions) labels[k] = dimensions[k] ?? '';
       const m = this.prom.get(d)!;
       const child = m.labels(labels);
-      cell = { child, pending: 0, series: this.series.handle(namespace, name, labels) };
+      // The scope labels the chart series only: Prometheus keeps CloudWatch's dimensions.
+      const seriesLabels = scope ? { ...labels, [SCOPE_LABEL.account]: scope.account, [SCOPE_LABEL.region]: scope.region } : labels;
+      cell = { child, pending: 0, series: this.series.handle(namespace, name, seriesLabels) };
       byDims.set(key, cell);
     }
     if ('inc' in cell.child) cell.pending += value;

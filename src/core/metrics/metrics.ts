@@ -9,13 +9,29 @@ export type Namespace = 'AWS/Events' | 'AWS/SNS' | 'AWS/Lambda';
 
 export type Dimensions = Readonly<Record<string, string>>;
 
+/**
+ * The account and region a metric belongs to. CloudWatch keeps each account's and region's
+ * metrics apart without making them dimensions; here they label the chart series (not the
+ * Prometheus metrics), so that the console's dashboard shows the region it is in.
+ */
+export interface MetricScope {
+  readonly account: string;
+  readonly region: string;
+}
+
+/** The scope of a resource from its ARN (`arn:aws:SERVICE:REGION:ACCOUNT:…`). */
+export function scopeOf(arn: string): MetricScope | undefined {
+  const parts = arn.split(':');
+  return parts.length > 5 && parts[3] && parts[4] ? { region: parts[3], account: parts[4] } : undefined;
+}
+
 export interface MetricsRecorder {
   /**
    * A count (value defaults to 1) or, for latency and duration metrics, one observation in ms.
    * `at` (ms) is when it happened, when the caller already knows (default: the clock's now) —
    * the hot paths record several metrics per event and read the clock once.
    */
-  record(namespace: Namespace, name: string, dimensions: Dimensions, value?: number, at?: number): void;
+  record(namespace: Namespace, name: string, dimensions: Dimensions, value?: number, at?: number, scope?: MetricScope): void;
 }
 
 export const noMetrics: MetricsRecorder = Object.freeze({ record() {} });
@@ -30,9 +46,9 @@ const nameOf = (arn: string) => arn.slice(arn.lastIndexOf(':') + 1);
 export function snsMetrics(recorder: MetricsRecorder) {
   const topic = (topicArn: string) => ({ TopicName: nameOf(topicArn) });
   return {
-    published: (topicArn: string, count = 1) => recorder.record('AWS/SNS', 'NumberOfMessagesPublished', topic(topicArn), count),
-    delivered: (topicArn: string) => recorder.record('AWS/SNS', 'NumberOfNotificationsDelivered', topic(topicArn)),
-    failed: (topicArn: string) => recorder.record('AWS/SNS', 'NumberOfNotificationsFailed', topic(topicArn)),
+    published: (topicArn: string, count = 1) => recorder.record('AWS/SNS', 'NumberOfMessagesPublished', topic(topicArn), count, undefined, scopeOf(topicArn)),
+    delivered: (topicArn: string) => recorder.record('AWS/SNS', 'NumberOfNotificationsDelivered', topic(topicArn), 1, undefined, scopeOf(topicArn)),
+    failed: (topicArn: string) => recorder.record('AWS/SNS', 'NumberOfNotificationsFailed', topic(topicArn), 1, undefined, scopeOf(topicArn)),
   };
 }
 export type SnsMetrics = ReturnType<typeof snsMetrics>;

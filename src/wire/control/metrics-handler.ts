@@ -1,4 +1,4 @@
-import type { MetricsHub } from '../../core/metrics/metrics-hub.js';
+import { SCOPE_LABEL, type MetricsHub } from '../../core/metrics/metrics-hub.js';
 import { CATALOG, metricDef } from '../../core/metrics/catalog.js';
 import type { Statistic } from '../../core/metrics/series-ring.js';
 import type { Clock } from '../../core/shared/clock.js';
@@ -7,6 +7,8 @@ import type { ServiceHandler } from '../service-handler.js';
 export const metricsPath = '/_amiwatch/metrics';
 
 const DIMENSION_PARAMS: Record<string, string> = { bus: 'EventBusName', rule: 'RuleName', topic: 'TopicName', function: 'FunctionName' };
+/** account= and region= pick one account's and region's series (EventBridge's and SNS's carry it). */
+const SCOPE_PARAMS: Record<string, string> = { account: SCOPE_LABEL.account, region: SCOPE_LABEL.region };
 const STATS: readonly Statistic[] = ['Sum', 'SampleCount', 'Average', 'Minimum', 'Maximum'];
 
 /**
@@ -31,6 +33,8 @@ export function createMetricsHandler(hub: MetricsHub, clock: Clock): ServiceHand
     if (!name) return json(400, { error: 'name is required, e.g. name=MatchedEvents' });
     const dimensions: Record<string, string> = {};
     for (const [param, dim] of Object.entries(DIMENSION_PARAMS)) if (q.get(param) !== null) dimensions[dim] = q.get(param)!;
+    const scoped: Record<string, string> = { ...dimensions };
+    for (const [param, label] of Object.entries(SCOPE_PARAMS)) if (q.get(param) !== null) scoped[label] = q.get(param)!;
     const namespace = q.get('namespace') ?? (dimensions.FunctionName ? 'AWS/Lambda' : dimensions.TopicName ? 'AWS/SNS' : 'AWS/Events');
     const def = metricDef(namespace, name);
     if (!def) return json(400, { error: `unknown metric ${namespace} ${name}; GET ${metricsPath}/catalog lists them` });
@@ -55,7 +59,7 @@ export function createMetricsHandler(hub: MetricsHub, clock: Clock): ServiceHand
     if (!STATS.includes(stat)) return json(400, { error: `stat must be one of ${STATS.join(', ')}` });
     if (to < from) return json(400, { error: 'from must not be after to' });
     if ((to - from) / step > 10_000) return json(400, { error: 'too many points: widen step or narrow from/to (at most 10000)' });
-    const points = hub.series.query({ namespace, name, dimensions, from, to, step, stat });
+    const points = hub.series.query({ namespace, name, dimensions: scoped, from, to, step, stat });
     return json(200, { namespace, name, dimensions, stat, step: step / 1000, resolution: hub.series.resolutionMs / 1000, window: hub.series.windowMs / 1000, points });
   };
 }

@@ -1,0 +1,42 @@
+import type { VNode } from 'preact';
+import { BusPage } from './bus-page.js';
+import { FunctionPage } from './function-page.js';
+import { ImagePage } from './image-page.js';
+import { QueuePage } from './queue-page.js';
+import { RulePage } from './rule-page.js';
+import { TopicPage } from './topic-page.js';
+
+/**
+ * The pages of single resources, each reached by the links on every list (see
+ * components/resource-link.tsx for the routes an id or ARN leads to): `#/rule/BUS/NAME`,
+ * `#/ami/ID`, `#/topic/ARN`, `#/queue/NAME`, `#/function/NAME`, `#/bus/NAME`.
+ */
+export function detailPage(route: string[]): VNode | null {
+  const [kind, a, b] = route;
+  if (!a) return null;
+  switch (kind) {
+    case 'rule':
+      return b ? <RulePage bus={a} name={b} /> : null;
+    case 'ami':
+      return <ImagePage id={a} />;
+    case 'topic':
+      return <TopicPage arn={a} />;
+    case 'queue':
+      return <QueuePage name={a} />;
+    case 'function':
+      return <FunctionPage name={a} />;
+    case 'bus':
+      return <BusPage name={a} />;
+    default:
+      return null;
+  }
+}
+
+/** The tab's title of a detail page (null: not one). */
+export function detailTitle(route: string[]): string | null {
+  const [kind, a, b] = route;
+  const nouns: Record<string, string> = { rule: 'Rule', ami: 'AMI', topic: 'Topic', queue: 'Queue', function: 'Function', bus: 'Event bus' };
+  if (!kind || !a || !nouns[kind]) return null;
+  const name = kind === 'rule' ? b : kind === 'topic' ? a.slice(a.lastIndexOf(':') + 1) : a;
+  return `${nouns[kind]} ${name ?? ''}`;
+}

@@ -1,0 +1,92 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CreateImageCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { CreateTopicCommand, DeleteTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { PutRuleCommand } from '@aws-sdk/client-eventbridge';
+import type { App } from '../../src/server/app.js';
+import { readEventStream } from '../../console/src/api/sse.js';
+import { changeOfWrite } from '../../src/storage/change-publishing.js';
+import { sdkClient, startTestServer } from '../e2e/helpers.js';
+
+/**
+ * /_amiwatch/changes: every committed resource write, whoever made it (here the AWS SDK), as
+ * server-sent events scoped to one account and region, a burst batched into one message.
+ */
+interface Change {
+  service: string;
+  kind: string;
+  id: string;
+  action: string;
+}
+
+let app: App;
+const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+before(async () => {
+  app = await startTestServer();
+});
+after(() => app.close());
+
+/** Reads the stream into `seen` until aborted (with the console's own reader). */
+async function follow(query: string, seen: Change[][], signal: AbortSignal): Promise<void> {
+  const res = await fetch(`${app.url}/_amiwatch/changes?${query}`, { signal });
+  assert.equal(res.headers.get('content-type'), 'text/event-stream');
+  try {
+    await readEventStream(res, (type, data) => type === 'change' && seen.push((JSON.parse(data) as { changes: Change[] }).changes));
+  } catch (e) {
+    if (!signal.aborted) throw e;
+  }
+}
+
+async function until(what: string, ok: () => boolean, ms = 3000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) assert.fail(`never saw ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+test('changes made through the AWS SDK reach the stream of their account and region only', { timeout: 20_000 }, async () => {
+  const here: Change[][] = [];
+  const there: Change[][] = [];
+  const stop = new AbortController();
+  const reading = [follow('account=000000000000&region=us-east-1', here, stop.signal), follow('account=000000000000&region=eu-west-1', there, stop.signal)];
+  await new Promise((r) => setTimeout(r, 100));
+  const config = { endpoint: app.url, region: 'us-east-1', credentials, maxAttempts: 1 };
+  const ec2 = new EC2Client(config);
+  const sns = new SNSClient(config);
+  const sqs = new SQSClient(config);
+  const events = sdkClient(app);
+  try {
+    const { ImageId } = await ec2.send(new CreateImageCommand({ InstanceId: 'i-0123456789abcdef0', Name: 'from-the-sdk' }));
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'live-topic' }));
+    await sns.send(new DeleteTopicCommand({ TopicArn }));
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'live-queue' }));
+    for (let i = 0; i < 20; i++) await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: `m${i}` }));
+    await events.send(new PutRuleCommand({ Name: 'live-rule', EventPattern: '{"source":["x"]}' }));
+    const all = () => here.flat();
+    await until('the rule', () => all().some((c) => c.service === 'events' && c.kind === 'rule' && c.id.endsWith(':rule/live-rule')));
+    assert.ok(all().some((c) => c.service === 'ec2' && c.kind === 'image' && c.id === ImageId && c.action === 'put'), 'the image');
+    assert.ok(all().some((c) => c.kind === 'topic' && c.id === TopicArn && c.action === 'put'));
+    assert.ok(all().some((c) => c.kind === 'topic' && c.id === TopicArn && c.action === 'delete'));
+    const messages = all().filter((c) => c.service === 'sqs' && c.kind === 'message');
+    // Twenty sends in a burst: the queue is named once per 200 ms batch, not twenty times.
+    assert.ok(messages.length >= 1 && messages.length < 20, `${messages.length} message changes`);
+    assert.ok(messages.every((c) => c.id === 'arn:aws:sqs:us-east-1:000000000000:live-queue'));
+    assert.deepEqual(there.flat(), [], 'nothing of us-east-1 in eu-west-1');
+  } finally {
+    stop.abort();
+    await Promise.allSettled(reading);
+    ec2.destroy();
+    sns.destroy();
+    sqs.destroy();
+    events.destroy();
+  }
+});
+
+test('a write names its resource, account and region from its ARN key; other keys are unscoped', () => {
+  assert.deepEqual(changeOfWrite({ kind: 'sqs.message', key: 'arn:aws:sqs:eu-west-1:111122223333:q#0000000000000007', doc: null }), {
+    service: 'sqs', kind: 'message', account: '111122223333', region: 'eu-west-1', id: 'arn:aws:sqs:eu-west-1:111122223333:q', action: 'delete',
+  });
+  assert.deepEqual(changeOfWrite({ kind: 'sqs.move-task', key: '5e1c0b7a', doc: '{}' }), { service: 'sqs', kind: 'move-task', account: '*', region: '*', id: '5e1c0b7a', action: 'put' });
+});
