@@ -22,6 +22,7 @@ import { ConfigError, databasePath, isLoopback, type Config } from './config.js'
 import { ControlApi } from './control-api.js';
 import { loadCredentials } from './credentials-file.js';
 import { createListener } from './http-listener.js';
+import { createDoor } from './request-door.js';
 import { startLambda, type LambdaModule } from './lambda-module.js';
 import { startMetrics, type MetricsModule } from './metrics-module.js';
 import { ServiceRegistry } from './service-registry.js';
@@ -154,6 +155,8 @@ export async function startApp(options: AppOptions): Promise<App> {
       bodyLimit: config.bodyLimit,
       clock,
       log,
+      // With credentials every state change is signed, so any Host is fine unless --allowed-hosts narrows it.
+      door: createDoor({ listenHost: config.host, allowedHosts: config.allowedHosts.length > 0 ? config.allowedHosts : credentials ? ['*'] : [] }),
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

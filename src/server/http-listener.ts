@@ -9,6 +9,8 @@ import { parseAuthorization } from '../wire/sigv4/authorization.js';
 import { authenticate, type AuthOptions } from '../wire/sigv4/authenticate.js';
 import { isConsoleRequest, serveConsole } from './console-assets.js';
 import type { ControlApi } from './control-api.js';
+import { controlClass, decideControl } from './control-access.js';
+import type { createDoor } from './request-door.js';
 import type { ServiceRegistry } from './service-registry.js';
 
 export interface ListenerOptions {
@@ -18,6 +20,8 @@ export interface ListenerOptions {
   readonly bodyLimit: number;
   readonly clock: Clock;
   readonly log: (message: string) => void;
+  /** Host / Origin checks (request-door.ts). */
+  readonly door: ReturnType<typeof createDoor>;
 }
 
 /**
@@ -30,6 +34,8 @@ export interface ListenerOptions {
 export function createListener(o: ListenerOptions): Server {
   const server = createServer((req, res) => {
     handle(o, req, res).catch((err: unknown) => {
+      // A client that went away mid-request is not our error: nothing to answer, nothing to report.
+      if (isDisconnect(err, req)) return void res.destroy();
       o.log(`internal error: ${(err as Error).stack ?? String(err)}`);
       if (!res.headersSent) send(res, json11Error(anonymous(o), new ServiceError('InternalException', 'An internal error occurred.', 500)));
       else res.destroy();
@@ -41,11 +47,26 @@ export function createListener(o: ListenerOptions): Server {
 
 const anonymous = (o: ListenerOptions): RequestContext => ({ accountId: o.auth.defaultAccount, region: o.auth.defaultRegion, requestId: randomUUID() });
 
+/** ECONNRESET / "aborted" / premature close on the request: the client hung up. */
+function isDisconnect(err: unknown, req: IncomingMessage): boolean {
+  const code = (err as { code?: string } | null)?.code;
+  return req.destroyed || code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'EPIPE' || (err as Error | null)?.message === 'aborted';
+}
+
 async function handle(o: ListenerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = req.url ?? '/';
-  if (isConsoleRequest(req)) return serveConsole(req, res);
   const headers = req.headers as Record<string, string | undefined>;
-  if (url.startsWith('/_amiwatch/')) return control(o, req, res, url, headers, await readBody(req, o.bodyLimit));
+  const isControl = url.startsWith('/_amiwatch/');
+  if (isControl || isConsoleRequest(req)) {
+    // The control API and the console: one door (request-door.ts).
+    const verdict = o.door.check(req.method ?? 'GET', req.headers, isControl);
+    if (!verdict.ok) return reply(res, verdict.status, verdict.reason);
+  } else if (!o.auth.credentials && !o.door.hostAllowed(headers.host)) {
+    // Without credentials any signature is accepted, so a rebound page could drive the AWS APIs too.
+    return reply(res, 421, `Host ${headers.host ?? '(none)'} is not a name this server answers to (see --allowed-hosts).`);
+  }
+  if (isConsoleRequest(req)) return serveConsole(req, res);
+  if (isControl) return control(o, req, res, url, headers, await readBody(req, o.bodyLimit));
   const scope = parseAuthorization(headers.authorization);
   // A service that the headers name (target, credential scope) may take bodies beyond --body-limit.
   const named = o.registry.byHeaders(headers['x-amz-target'], scope?.service);
@@ -78,19 +99,34 @@ async function handle(o: ListenerOptions, req: IncomingMessage, res: ServerRespo
  * and SNS's public links.
  */
 async function control(o: ListenerOptions, req: IncomingMessage, res: ServerResponse, url: string, headers: Record<string, string | undefined>, body: Buffer | null): Promise<void> {
-  const reply = (status: number, error: string) => {
-    const text = JSON.stringify({ error });
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-    res.end(text);
-  };
-  if (body === null) return reply(413, `Request body is larger than the ${o.bodyLimit}-byte limit.`);
+  if (body === null) return reply(res, 413, `Request body is larger than the ${o.bodyLimit}-byte limit.`);
+  const parsed = new URL(url, 'http://localhost');
+  try {
+    // Handlers decode path segments (function names, rule ids): malformed %-escapes stop here.
+    decodeURIComponent(parsed.pathname);
+  } catch {
+    return reply(res, 400, `Malformed percent-encoding in the path ${parsed.pathname}.`);
+  }
+  const fallback = anonymous(o);
+  let caller: RequestContext | null = null;
   // SNS links (confirm/unsubscribe pages, signing certificate) are followed by mail readers and
   // HTTP subscribers that cannot sign: the token or ARN in the link is the credential, as in AWS.
-  if (o.auth.credentials && !url.startsWith('/_amiwatch/health') && !url.startsWith('/_amiwatch/sns/public/')) {
-    const caller = await authenticate({ method: req.method ?? 'GET', url, headers, body }, o.auth);
-    if (caller instanceof ServiceError) return reply(caller.status === 400 ? 403 : caller.status, `${caller.code}: ${caller.message}`);
+  if (o.auth.credentials && controlClass(parsed.pathname) !== 'open') {
+    const signed = await authenticate({ method: req.method ?? 'GET', url, headers, body }, o.auth);
+    if (signed instanceof ServiceError) return reply(res, signed.status === 400 ? 403 : signed.status, `${signed.code}: ${signed.message}`);
+    caller = { accountId: signed.accountId, region: signed.region, requestId: fallback.requestId };
+  } else if (o.auth.credentials) {
+    caller = fallback;
   }
-  return o.control.handle(req, res, body);
+  const decision = decideControl(parsed.pathname, parsed.searchParams, caller, fallback);
+  if (!decision.ok) return reply(res, decision.status, decision.error);
+  return o.control.handle(req, res, body, decision.scope);
+}
+
+function reply(res: ServerResponse, status: number, error: string): void {
+  const text = JSON.stringify({ error });
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
 }
 
 /** The body, or null when it exceeds `limit` (the rest is not read; the connection closes). */

@@ -99,6 +99,8 @@ export interface EventView {
 
 export interface EventQuery {
   readonly busArn?: string;
+  /** Only events on this account's buses (the control API's scope in credentials mode). */
+  readonly account?: string;
   /** Inclusive bounds on ingestion time, ms since epoch. */
   readonly from?: number;
   readonly to?: number;

@@ -80,8 +80,8 @@ async function snapshot(): Promise<string> {
   const topics = await svc.listTopics({}, ctx);
   const out: unknown[] = [];
   for (const t of topics.Topics ?? []) {
-    const attrs = (await svc.getTopicAttributes({ TopicArn: t.TopicArn })).Attributes ?? {};
-    out.push(t.TopicArn, attrs, await svc.listTagsForResource({ ResourceArn: t.TopicArn }));
+    const attrs = (await svc.getTopicAttributes({ TopicArn: t.TopicArn }, ctx)).Attributes ?? {};
+    out.push(t.TopicArn, attrs, await svc.listTagsForResource({ ResourceArn: t.TopicArn }, ctx));
   }
   out.push(await svc.subscriptions.listSubscriptions({}, ctx));
   return JSON.stringify(out);

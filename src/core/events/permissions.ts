@@ -5,7 +5,7 @@ import { requireBus } from './buses.js';
 import type { EventsState } from './events-state.js';
 import type { BusDoc, BusPolicy, PolicyStatement } from './model.js';
 import { ORG_ID, type Organizations } from './organizations.js';
-import { conditionContext, conditionHolds } from './policy-conditions.js';
+import { conditionContext, conditionHolds } from '../shared/policy-conditions.js';
 
 /** "Event bus policy: 10,240 characters" (eb-quota). */
 const MAX_POLICY = 10_240;

@@ -13,6 +13,7 @@ import type { Random } from '../shared/random.js';
 import type { RequestContext } from '../shared/request-context.js';
 import { ServiceError } from '../shared/service-error.js';
 import { checkZip } from './code-package.js';
+import { authorizeFunction } from './function-access.js';
 import { conflict, invalidParameter, notFound, preconditionFailed, validation } from './errors.js';
 import { checkDescription, checkEnvironment, checkHandler, checkMemory, checkRole, checkTimeout, configurationView, lastModified } from './function-config.js';
 import { policyDocument, statementFor } from './function-policy.js';
@@ -76,7 +77,7 @@ export class LambdaFunctions {
   }
 
   async get(ctx: RequestContext, nameOrArn: string, qualifier?: string): Promise<GetFunctionResponse> {
-    const r = await this.record(ctx, nameOrArn, qualifier);
+    const r = await this.record(ctx, nameOrArn, qualifier, 'GetFunction');
     return {
       Configuration: configurationView(r),
       // There is no S3 presigned URL to give; the control API serves the zip itself.
@@ -86,7 +87,7 @@ export class LambdaFunctions {
   }
 
   async configuration(ctx: RequestContext, nameOrArn: string, qualifier?: string): Promise<FunctionConfiguration> {
-    return configurationView(await this.record(ctx, nameOrArn, qualifier));
+    return configurationView(await this.record(ctx, nameOrArn, qualifier, 'GetFunctionConfiguration'));
   }
 
   async list(ctx: RequestContext, marker?: string, maxItems?: number): Promise<ListFunctionsResponse> {
@@ -103,6 +104,7 @@ export class LambdaFunctions {
 
   async delete(ctx: RequestContext, nameOrArn: string, qualifier?: string): Promise<void> {
     const ref = resolveFunction(ctx, nameOrArn, qualifier);
+    await this.record(ctx, nameOrArn, qualifier, 'DeleteFunction');
     await this.locked(ref, async () => {
       if (!(await this.o.store.deleteFunction(ref.accountId, ref.region, ref.name))) throw notFound(arnOf(ref));
       this.o.runner.retire(arnOf(ref));
@@ -112,11 +114,11 @@ export class LambdaFunctions {
 
   async updateCode(ctx: RequestContext, nameOrArn: string, input: UpdateFunctionCodeRequest): Promise<FunctionConfiguration> {
     const code = checkZip(input.ZipFile, { S3Bucket: input.S3Bucket, ImageUri: input.ImageUri }, 'UpdateFunctionCode');
-    return this.update(ctx, nameOrArn, input.RevisionId, (r) => ({ ...r, codeSha256: code.sha256, codeSize: code.size }), code.zip);
+    return this.update(ctx, 'UpdateFunctionCode', nameOrArn, input.RevisionId, (r) => ({ ...r, codeSha256: code.sha256, codeSize: code.size }), code.zip);
   }
 
   async updateConfiguration(ctx: RequestContext, nameOrArn: string, input: UpdateFunctionConfigurationRequest): Promise<FunctionConfiguration> {
-    return this.update(ctx, nameOrArn, input.RevisionId, (r) => ({
+    return this.update(ctx, 'UpdateFunctionConfiguration', nameOrArn, input.RevisionId, (r) => ({
       ...r,
       ...(input.Runtime !== undefined && { runtime: checkRuntime(input.Runtime, this.o.nodeVersion) }),
       ...(input.Handler !== undefined && { handler: checkHandler(input.Handler) }),
@@ -130,7 +132,7 @@ export class LambdaFunctions {
 
   async addPermission(ctx: RequestContext, nameOrArn: string, input: AddPermissionRequest): Promise<{ Statement: string }> {
     let statement = '';
-    await this.update(ctx, nameOrArn, input.RevisionId, (r) => {
+    await this.update(ctx, 'AddPermission', nameOrArn, input.RevisionId, (r) => {
       const s = statementFor(r, input);
       statement = JSON.stringify(s);
       return { ...r, policy: [...r.policy, s] };
@@ -139,24 +141,27 @@ export class LambdaFunctions {
   }
 
   async removePermission(ctx: RequestContext, nameOrArn: string, statementId: string, qualifier?: string, revisionId?: string): Promise<void> {
-    await this.update(ctx, nameOrArn, revisionId, (r) => {
+    await this.update(ctx, 'RemovePermission', nameOrArn, revisionId, (r) => {
       if (!r.policy.some((s) => s.Sid === statementId)) throw new ServiceError('ResourceNotFoundException', `Statement ${statementId} is not found in resource policy.`, 404);
       return { ...r, policy: r.policy.filter((s) => s.Sid !== statementId) };
     }, undefined, qualifier);
   }
 
   async getPolicy(ctx: RequestContext, nameOrArn: string, qualifier?: string): Promise<{ Policy: string; RevisionId: string }> {
-    const r = await this.record(ctx, nameOrArn, qualifier);
+    const r = await this.record(ctx, nameOrArn, qualifier, 'GetPolicy');
     if (r.policy.length === 0) throw new ServiceError('ResourceNotFoundException', 'The resource you requested does not exist.', 404);
     return { Policy: JSON.stringify(policyDocument(r.policy)), RevisionId: r.revisionId };
   }
 
-  /** The stored record; NotFound in Lambda's words when there is none. */
-  async record(ctx: { accountId: string; region: string }, nameOrArn: string, qualifier?: string): Promise<FunctionRecord> {
+  /**
+   * The stored record, if the caller may do `action` (the IAM action's name, e.g. `GetFunction`)
+   * on it (function-access.ts); NotFound in Lambda's words when there is none.
+   */
+  async record(ctx: { accountId: string; region: string }, nameOrArn: string, qualifier: string | undefined, action: string): Promise<FunctionRecord> {
     const ref = resolveFunction(ctx, nameOrArn, qualifier);
     const r = await this.o.store.getFunction(ref.accountId, ref.region, ref.name);
     if (!r) throw notFound(arnOf(ref));
-    return r;
+    return authorizeFunction(ctx, r, action);
   }
 
   code(r: FunctionRecord): Promise<Buffer> {
@@ -167,11 +172,12 @@ export class LambdaFunctions {
   }
 
   /** One read-modify-write: a new RevisionId and LastModified; running processes of the old revision retire. */
-  private async update(ctx: RequestContext, nameOrArn: string, expectedRevision: string | undefined, change: (r: FunctionRecord) => FunctionRecord, zip?: Buffer, qualifier?: string): Promise<FunctionConfiguration> {
+  private async update(ctx: RequestContext, action: string, nameOrArn: string, expectedRevision: string | undefined, change: (r: FunctionRecord) => FunctionRecord, zip?: Buffer, qualifier?: string): Promise<FunctionConfiguration> {
     const ref = resolveFunction(ctx, nameOrArn, qualifier);
     return this.locked(ref, async () => {
-      const current = await this.o.store.getFunction(ref.accountId, ref.region, ref.name);
-      if (!current) throw notFound(arnOf(ref));
+      const found = await this.o.store.getFunction(ref.accountId, ref.region, ref.name);
+      if (!found) throw notFound(arnOf(ref));
+      const current = authorizeFunction(ctx, found, action);
       if (expectedRevision !== undefined && expectedRevision !== current.revisionId) {
         throw preconditionFailed('The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id');
       }

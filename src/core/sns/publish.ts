@@ -33,14 +33,15 @@ export class Publisher {
     if (input.PhoneNumber !== undefined || (input.TargetArn && parseArn(input.TargetArn)?.resource.startsWith('endpoint/'))) {
       return this.direct(input, ctx);
     }
-    const topic = this.state.topic(input.TopicArn ?? input.TargetArn);
+    const topic = this.state.topicFor(ctx, input.TopicArn ?? input.TargetArn, 'Publish');
     const n = this.build(topic.arn, input);
     await this.fanOut(topic, n);
     return { MessageId: n.messageId };
   }
 
-  async publishBatch(input: PublishBatchInput): Promise<PublishBatchResponse> {
-    const topic = this.state.topic(input.TopicArn);
+  async publishBatch(input: PublishBatchInput, ctx: RequestContext): Promise<PublishBatchResponse> {
+    // PublishBatch is authorized as SNS:Publish (its IAM action).
+    const topic = this.state.topicFor(ctx, input.TopicArn, 'Publish');
     const entries = input.PublishBatchRequestEntries ?? [];
     if (entries.length === 0) throw new ServiceError('EmptyBatchRequest', 'The batch request doesn\'t contain any entries.');
     if (entries.length > 10) throw new ServiceError('TooManyEntriesInBatchRequest', 'The batch request contains more entries than permissible.');

@@ -25,7 +25,8 @@ import type { QueueEntry, SqsState } from './sqs-state.js';
 /** A message stays invisible at most 12 hours after a receive (VisibilityTimeout 0–43,200). */
 const MAX_VISIBILITY_S = 43_200;
 
-type Resolve = (url: string | undefined, ctx: RequestContext) => QueueEntry;
+/** The queue a request names, checked for `operation` (the IAM action's name; batches are authorized as their single form). */
+type Resolve = (url: string | undefined, ctx: RequestContext, operation: string) => QueueEntry;
 
 export interface OutgoingMessage {
   readonly body: string;
@@ -69,14 +70,14 @@ export class SqsMessages {
   }
 
   async sendMessage(input: SendMessageRequest, ctx: RequestContext): Promise<SendMessageResult> {
-    const q = this.resolve(input.QueueUrl, ctx);
+    const q = this.resolve(input.QueueUrl, ctx, 'SendMessage');
     const m = checkMessage(input, intAttr(q.doc, 'MaximumMessageSize'));
     const [doc] = await this.state.addMessages(q, [this.newMessage(q, { ...m, senderId: ctx.accountId })]);
     return { MessageId: doc!.messageId, MD5OfMessageBody: doc!.md5OfBody, ...(doc!.md5OfAttributes && { MD5OfMessageAttributes: doc!.md5OfAttributes }) };
   }
 
   async sendMessageBatch(input: SendMessageBatchRequest, ctx: RequestContext): Promise<SendMessageBatchResult> {
-    const q = this.resolve(input.QueueUrl, ctx);
+    const q = this.resolve(input.QueueUrl, ctx, 'SendMessage');
     const entries = checkBatch(input.Entries);
     // The whole request fails, not single entries: the limit is on the batch (BatchRequestTooLong).
     const total = entries.reduce((n, e) => n + messageSize(e), 0);
@@ -99,7 +100,7 @@ export class SqsMessages {
   }
 
   async receiveMessage(input: ReceiveMessageRequest, ctx: RequestContext, signal?: { closed: boolean }): Promise<ReceiveMessageResult> {
-    const q = this.resolve(input.QueueUrl, ctx);
+    const q = this.resolve(input.QueueUrl, ctx, 'ReceiveMessage');
     const max = input.MaxNumberOfMessages ?? 1;
     if (!Number.isInteger(max) || max < 1 || max > 10) throw new ServiceError('InvalidParameterValue', `Value ${max} for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.`);
     const wait = input.WaitTimeSeconds ?? intAttr(q.doc, 'ReceiveMessageWaitTimeSeconds');
@@ -163,7 +164,7 @@ export class SqsMessages {
   }
 
   async deleteMessage(input: DeleteMessageRequest, ctx: RequestContext): Promise<void> {
-    const q = this.resolve(input.QueueUrl, ctx);
+    const q = this.resolve(input.QueueUrl, ctx, 'DeleteMessage');
     const r = decodeReceipt(input.ReceiptHandle, q.doc.arn);
     const m = q.messages.get(r.seq);
     // A handle of a message already deleted succeeds (DeleteMessage is idempotent in AWS).
@@ -171,7 +172,7 @@ export class SqsMessages {
   }
 
   async deleteMessageBatch(input: DeleteMessageBatchRequest, ctx: RequestContext): Promise<DeleteMessageBatchResult> {
-    const q = this.resolve(input.QueueUrl, ctx);
+    const q = this.resolve(input.QueueUrl, ctx, 'DeleteMessage');
     const entries = checkBatch(input.Entries);
     const result = { Successful: [] as NonNullable<DeleteMessageBatchResult['Successful']>, Failed: [] as NonNullable<DeleteMessageBatchResult['Failed']> };
     const gone: MessageDoc[] = [];
@@ -190,12 +191,12 @@ export class SqsMessages {
   }
 
   async changeMessageVisibility(input: ChangeMessageVisibilityRequest, ctx: RequestContext): Promise<void> {
-    const q = this.resolve(input.QueueUrl, ctx);
+    const q = this.resolve(input.QueueUrl, ctx, 'ChangeMessageVisibility');
     await this.state.update(q, [this.changed(q, input.ReceiptHandle, input.VisibilityTimeout)]);
   }
 
   async changeMessageVisibilityBatch(input: ChangeMessageVisibilityBatchRequest, ctx: RequestContext): Promise<ChangeMessageVisibilityBatchResult> {
-    const q = this.resolve(input.QueueUrl, ctx);
+    const q = this.resolve(input.QueueUrl, ctx, 'ChangeMessageVisibility');
     const entries = checkBatch(input.Entries);
     const result = { Successful: [] as NonNullable<ChangeMessageVisibilityBatchResult['Successful']>, Failed: [] as NonNullable<ChangeMessageVisibilityBatchResult['Failed']> };
     const changed: MessageDoc[] = [];

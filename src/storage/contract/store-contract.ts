@@ -63,6 +63,9 @@ export function runStoreContract(name: string, harness: StoreHarness): void {
     const page = await store.readEvents({ limit: 1, beforeSeq: all[0]!.seq });
     assert.deepEqual(page.map((e) => e.eventId.slice(-1)), ['2']);
     assert.deepEqual(await store.readEvents({ limit: 10, busArn: 'arn:other' }), []);
+    // The account filter (the control API's scope): only that account's buses.
+    assert.equal((await store.readEvents({ limit: 10, account: '000000000000' })).length, 3);
+    assert.deepEqual(await store.readEvents({ limit: 10, account: '111111111111' }), []);
     assert.deepEqual(await store.countDeliveries(), { pending: 3, delivered: 0, failed: 0 });
   });
 

@@ -256,6 +256,8 @@ export class SqliteStore implements Store {
     const where: string[] = [];
     const args: (string | number)[] = [];
     if (query.busArn !== undefined) (where.push('bus_arn = ?'), args.push(query.busArn));
+    // Bus ARNs are arn:aws:events:REGION:ACCOUNT:event-bus/NAME; the account is digits only, so LIKE is exact here.
+    if (query.account !== undefined) (where.push('bus_arn LIKE ?'), args.push(`arn:aws:events:%:${query.account}:%`));
     if (query.from !== undefined) (where.push('ingested_at >= ?'), args.push(query.from));
     if (query.to !== undefined) (where.push('ingested_at <= ?'), args.push(query.to));
     if (query.beforeSeq !== undefined) (where.push('seq < ?'), args.push(query.beforeSeq));

@@ -13,22 +13,22 @@ type Call = (s: SnsService, input: never, ctx: RequestContext) => Promise<object
 
 const operations: Readonly<Record<string, Call>> = {
   CreateTopic: (s, i, c) => s.createTopic(i, c),
-  DeleteTopic: (s, i) => s.deleteTopic(i),
+  DeleteTopic: (s, i, c) => s.deleteTopic(i, c),
   ListTopics: (s, i, c) => s.listTopics(i, c),
-  GetTopicAttributes: (s, i) => s.getTopicAttributes(i),
-  SetTopicAttributes: (s, i) => s.setTopicAttributes(i),
-  TagResource: (s, i) => s.tagResource(i),
-  UntagResource: (s, i) => s.untagResource(i),
-  ListTagsForResource: (s, i) => s.listTagsForResource(i),
+  GetTopicAttributes: (s, i, c) => s.getTopicAttributes(i, c),
+  SetTopicAttributes: (s, i, c) => s.setTopicAttributes(i, c),
+  TagResource: (s, i, c) => s.tagResource(i, c),
+  UntagResource: (s, i, c) => s.untagResource(i, c),
+  ListTagsForResource: (s, i, c) => s.listTagsForResource(i, c),
   Subscribe: (s, i, c) => s.subscriptions.subscribe(i, c),
   ConfirmSubscription: (s, i) => s.subscriptions.confirmSubscription(i),
-  Unsubscribe: (s, i) => s.subscriptions.unsubscribe(i),
+  Unsubscribe: (s, i, c) => s.subscriptions.unsubscribe(i, c),
   ListSubscriptions: (s, i, c) => s.subscriptions.listSubscriptions(i, c),
-  ListSubscriptionsByTopic: (s, i) => s.subscriptions.listSubscriptionsByTopic(i),
-  GetSubscriptionAttributes: (s, i) => s.subscriptions.getSubscriptionAttributes(i),
-  SetSubscriptionAttributes: (s, i) => s.subscriptions.setSubscriptionAttributes(i),
+  ListSubscriptionsByTopic: (s, i, c) => s.subscriptions.listSubscriptionsByTopic(i, c),
+  GetSubscriptionAttributes: (s, i, c) => s.subscriptions.getSubscriptionAttributes(i, c),
+  SetSubscriptionAttributes: (s, i, c) => s.subscriptions.setSubscriptionAttributes(i, c),
   Publish: (s, i, c) => s.publisher.publish(i, c),
-  PublishBatch: (s, i) => s.publisher.publishBatch(i),
+  PublishBatch: (s, i, c) => s.publisher.publishBatch(i, c),
 };
 
 /** Operations that answer an empty `<OpResult/>`; the rest of the void ones answer no Result. */
