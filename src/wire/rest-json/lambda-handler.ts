@@ -39,7 +39,7 @@ type Route = (req: WireRequest, name: string, query: URLSearchParams, rest: stri
 export function createLambdaHandler(deps: { functions: LambdaFunctions; invocations: Invocations }, onInternalError: (err: unknown) => void = () => {}): ServiceHandler {
   const { functions, invocations } = deps;
   const ok = (ctx: RequestContext, status: number, body?: unknown) => restJsonResponse(ctx, status, body);
-  const routes: Record<string, Route> = {
+  const routes: Record<keyof typeof FUNCTION_ROUTES, Route> = {
     'GET ': async (r, name, q) => ok(r.context, 200, await functions.get(r.context, name, q.get('Qualifier') ?? undefined)),
     'DELETE ': async (r, name, q) => (await functions.delete(r.context, name, q.get('Qualifier') ?? undefined), ok(r.context, 204)),
     'GET configuration': async (r, name, q) => ok(r.context, 200, await functions.configuration(r.context, name, q.get('Qualifier') ?? undefined)),
@@ -95,7 +95,8 @@ export function createLambdaHandler(deps: { functions: LambdaFunctions; invocati
         throw unknownOperation(req);
       }
       const name = decodeSegment(segments[2]!);
-      const route = routes[`${req.method} ${segments[3] ?? ''}`];
+      const key = `${req.method} ${segments[3] ?? ''}`;
+      const route = Object.hasOwn(routes, key) ? routes[key as keyof typeof FUNCTION_ROUTES] : undefined;
       if (!route || segments.length > (segments[3] === 'policy' ? 5 : 4)) throw unknownOperation(req);
       return await route(req, name, url.searchParams, segments[4] === undefined ? undefined : decodeSegment(segments[4]));
     } catch (err) {
@@ -118,6 +119,22 @@ function decodeSegment(segment: string): string {
     return segment;
   }
 }
+
+/** Each `METHOD subresource` route under /functions/NAME and the operation it is. */
+const FUNCTION_ROUTES = {
+  'GET ': 'GetFunction',
+  'DELETE ': 'DeleteFunction',
+  'GET configuration': 'GetFunctionConfiguration',
+  'PUT configuration': 'UpdateFunctionConfiguration',
+  'PUT code': 'UpdateFunctionCode',
+  'POST invocations': 'Invoke',
+  'GET policy': 'GetPolicy',
+  'POST policy': 'AddPermission',
+  'DELETE policy': 'RemovePermission',
+} as const;
+
+/** The operations served (the cross-account test matrix is generated from this list). */
+export const supportedLambdaOperations = (): string[] => ['CreateFunction', 'ListFunctions', ...Object.values(FUNCTION_ROUTES)];
 
 const unknownOperation = (req: WireRequest) =>
   new ServiceError('UnknownOperationException', `amiwatch's Lambda API has no operation at ${req.method} ${req.url.split('?')[0]}.`, 404);

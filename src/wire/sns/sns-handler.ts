@@ -31,6 +31,9 @@ const operations: Readonly<Record<string, Call>> = {
   PublishBatch: (s, i, c) => s.publisher.publishBatch(i, c),
 };
 
+/** The operations served (the cross-account test matrix is generated from this list). */
+export const supportedSnsOperations = (): string[] => Object.keys(operations);
+
 /** Operations that answer an empty `<OpResult/>`; the rest of the void ones answer no Result. */
 const emptyResult = new Set(['TagResource', 'UntagResource']);
 

@@ -40,6 +40,9 @@ const operations: Readonly<Record<string, Call>> = {
   ChangeMessageVisibilityBatch: (s, i, c) => s.messages.changeMessageVisibilityBatch(i, c),
 };
 
+/** The operations served (the cross-account test matrix is generated from this list). */
+export const supportedSqsOperations = (): string[] => Object.keys(operations);
+
 /**
  * SQS on both protocols its clients use: AWS JSON 1.0 (`X-Amz-Target: AmazonSQS.<Op>`, what
  * `@aws-sdk/client-sqs` 3.1169 sends) and awsQuery (`Action=<Op>&Version=2012-11-05`, what
