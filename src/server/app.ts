@@ -155,6 +155,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       bodyLimit: config.bodyLimit,
       clock,
       log,
+      operatorAccounts: credentials?.accounts.length === 1 ? [config.defaultAccount, credentials.accounts[0]!] : [config.defaultAccount],
       // With credentials every state change is signed, so any Host is fine unless --allowed-hosts narrows it.
       door: createDoor({ listenHost: config.host, allowedHosts: config.allowedHosts.length > 0 ? config.allowedHosts : credentials ? ['*'] : [] }),
     });

@@ -9,7 +9,9 @@ import type { RequestContext } from '../core/shared/request-context.js';
  *      · `account` endpoints (event history and stream, function logs and code, status) answer for
  *        the caller's own account only: an `account=` naming another is refused (403);
  *      · `operator` endpoints act on the whole server (EC2 fault rules, metrics, SNS delivery log,
- *        mailbox, outbox): only the server's own account (--default-account) may use them.
+ *        mailbox, outbox): only the operator accounts may use them — the server's own account
+ *        (--default-account), and the file's one account when it names only one (a single-tenant
+ *        server has no one to isolate from).
  */
 export type ControlClass = 'open' | 'account' | 'operator';
 
@@ -32,13 +34,13 @@ export type ControlDecision = { ok: true; scope: ControlScope } | { ok: false; s
  * `caller`: the verified signer in credentials mode, null without credentials. `fallback`: the
  * server's default account and region (what an unsigned local caller acts as).
  */
-export function decideControl(path: string, query: URLSearchParams, caller: RequestContext | null, fallback: RequestContext): ControlDecision {
+export function decideControl(path: string, query: URLSearchParams, caller: RequestContext | null, fallback: RequestContext, operators: readonly string[]): ControlDecision {
   if (caller === null) return { ok: true, scope: { ...fallback, restricted: false } };
   const kind = controlClass(path);
   const scope: ControlScope = { ...caller, region: query.get('region') ?? caller.region, restricted: true };
   if (kind === 'open') return { ok: true, scope };
-  if (kind === 'operator' && caller.accountId !== fallback.accountId) {
-    return { ok: false, status: 403, error: `AccessDenied: ${path} acts on the whole server; only the server's account (${fallback.accountId}) may use it.` };
+  if (kind === 'operator' && !operators.includes(caller.accountId)) {
+    return { ok: false, status: 403, error: `AccessDenied: ${path} acts on the whole server; only the operator account (${operators.join(', ')}) may use it.` };
   }
   const asked = query.get('account');
   if (asked !== null && asked !== caller.accountId) {

@@ -20,6 +20,8 @@ export interface ListenerOptions {
   readonly bodyLimit: number;
   readonly clock: Clock;
   readonly log: (message: string) => void;
+  /** Accounts that may use the server-wide control endpoints in credentials mode (control-access.ts). */
+  readonly operatorAccounts: readonly string[];
   /** Host / Origin checks (request-door.ts). */
   readonly door: ReturnType<typeof createDoor>;
 }
@@ -118,7 +120,7 @@ async function control(o: ListenerOptions, req: IncomingMessage, res: ServerResp
   } else if (o.auth.credentials) {
     caller = fallback;
   }
-  const decision = decideControl(parsed.pathname, parsed.searchParams, caller, fallback);
+  const decision = decideControl(parsed.pathname, parsed.searchParams, caller, fallback, o.operatorAccounts);
   if (!decision.ok) return reply(res, decision.status, decision.error);
   return o.control.handle(req, res, body, decision.scope);
 }
