@@ -54,6 +54,8 @@ export interface Config {
   readonly allowedHosts: readonly string[];
   /** Addresses/CIDR ranges outbound deliveries may reach although private (credentials mode). */
   readonly allowOutbound: readonly string[];
+  /** Where Lambda functions run: the strongest available (`auto`), or one named (src/runtime/sandbox.ts). */
+  readonly functionSandbox: 'auto' | 'bubblewrap' | 'user' | 'none';
 }
 
 export const logLevels = ['debug', 'info', 'warn', 'error'] as const;
@@ -86,6 +88,7 @@ export const defaults: Config = Object.freeze({
   historyMaxBytes: 1024 * 1024 * 1024,
   allowedHosts: [],
   allowOutbound: [],
+  functionSandbox: 'auto',
 });
 
 /** One setting: its flag, its environment variable, how it reads, and what it means. */
@@ -124,6 +127,7 @@ export const configOptions: readonly ConfigOption[] = Object.freeze([
   { flag: 'retention-hours', env: 'AMIWATCH_RETENTION_HOURS', value: 'HOURS', default: String(defaults.retentionHours), description: 'Event history kept this long once its deliveries are settled; 0 keeps everything.' },
   { flag: 'history-max-bytes', env: 'AMIWATCH_HISTORY_MAX_BYTES', value: 'BYTES', default: String(defaults.historyMaxBytes), description: 'Event history kept within this size too (the oldest settled events go first); 0 = no size cap.' },
   { flag: 'allowed-hosts', env: 'AMIWATCH_ALLOWED_HOSTS', value: 'NAMES', default: '(loopback names and --host)', description: 'Comma-separated Host names the server answers to besides localhost, 127.0.0.1, [::1] and --host (`*.example.com` for subdomains, `*` for any): other Host headers are refused, which stops DNS rebinding. With --credentials-file any Host is accepted unless this is set.' },
+  { flag: 'function-sandbox', env: 'AMIWATCH_FUNCTION_SANDBOX', value: 'KIND', default: defaults.functionSandbox, description: 'Where Lambda functions run: bubblewrap (own namespaces: they see their code, their /tmp and the network, nothing of the server), user (as amiwatch-fn or nobody, when the server runs as root), none (the server’s user), or auto (the strongest available). With --credentials-file, none means functions do not run.' },
   { flag: 'allow-outbound', env: 'AMIWATCH_ALLOW_OUTBOUND', value: 'RANGES', default: '(none)', description: 'With --credentials-file, deliveries (SNS HTTP/S subscriptions, webhooks) may not reach loopback, link-local or private addresses; list the addresses or CIDR ranges (`10.0.0.0/8,192.168.1.20`) they may reach after all. amiwatch’s own listener is never a destination.' },
 ]);
 
@@ -159,6 +163,8 @@ export function configFromValues(values: FlagValues, env: Readonly<Record<string
   if (!Number.isFinite(retentionHours) || retentionHours < 0) throw new ConfigError('--retention-hours must be a number >= 0');
   const historyMaxBytes = Number(pick('history-max-bytes') ?? defaults.historyMaxBytes);
   if (!Number.isInteger(historyMaxBytes) || historyMaxBytes < 0) throw new ConfigError('--history-max-bytes must be an integer >= 0');
+  const functionSandbox = pick('function-sandbox') ?? defaults.functionSandbox;
+  if (!['auto', 'bubblewrap', 'user', 'none'].includes(functionSandbox)) throw new ConfigError(`--function-sandbox must be auto, bubblewrap, user or none, got ${functionSandbox}`);
   const list = (flag: string): string[] => (pick(flag) ?? '').split(',').map((x) => x.trim()).filter(Boolean);
   const logLevel = pick('log-level') ?? defaults.logLevel;
   if (!(logLevels as readonly string[]).includes(logLevel)) throw new ConfigError(`--log-level must be one of ${logLevels.join(', ')}, got ${logLevel}`);
@@ -208,6 +214,7 @@ export function configFromValues(values: FlagValues, env: Readonly<Record<string
     historyMaxBytes,
     allowedHosts: Object.freeze(list('allowed-hosts')),
     allowOutbound: Object.freeze(list('allow-outbound')),
+    functionSandbox: functionSandbox as Config['functionSandbox'],
   });
 }
 
