@@ -6,6 +6,7 @@ import { EventsService } from '../core/events/events-service.js';
 import { systemClock, type Clock } from '../core/shared/clock.js';
 import { cryptoRandom, type Random } from '../core/shared/random.js';
 import { DeliveryWorker } from '../delivery/delivery-worker.js';
+import { OutboundPolicy } from '../delivery/outbound-policy.js';
 import { TransportRegistry } from '../delivery/transport.js';
 import { EventBusTransport } from '../delivery/transports/event-bus-transport.js';
 import { MemoryEc2Store } from '../storage/memory/memory-ec2-store.js';
@@ -114,8 +115,20 @@ export async function startApp(options: AppOptions): Promise<App> {
     // SNS `lambda` subscriptions invoke through the Lambda service as AWS's SNS does: principal
     // sns.amazonaws.com, source ARN the topic (what `add-permission --source-arn` conditions on).
     let baseUrl = '';
+    let listeningPort: number | undefined;
+    let outbound: OutboundPolicy;
+    try {
+      outbound = new OutboundPolicy({
+        restrictPrivate: credentials !== null,
+        allow: config.allowOutbound,
+        ownPort: () => listeningPort,
+        publicUrl: config.publicUrl,
+      });
+    } catch (err) {
+      throw new ConfigError(`--allow-outbound: ${(err as Error).message}`);
+    }
     const notifications = await openNotifications({
-      config, store, clock, random, log, baseUrl: () => baseUrl,
+      config, store, clock, random, log, baseUrl: () => baseUrl, outbound,
       metrics: snsMetrics(metrics.hub),
       lambda: {
         invoke: async (arn, event, topicArn) => {
@@ -175,6 +188,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       : null;
     prune?.unref();
     const port = (server.address() as AddressInfo).port;
+    listeningPort = port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     baseUrl = `http://${host}:${port}`;
     lambda.listening(`http://${host}:${port}`);
