@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { runStoreContract } from '../../src/storage/contract/store-contract.js';
 import { SqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
+import { DataInUseError } from '../../src/storage/store-errors.js';
+import { spawn } from 'node:child_process';
 
 const dir = mkdtempSync(join(tmpdir(), 'amiwatch-store-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -22,19 +24,42 @@ runStoreContract('sqlite file', {
 
 runStoreContract('sqlite :memory:', { open: async () => new SqliteStore({ path: ':memory:' }) });
 
-test('one process owns a database file; a dead owner\'s lock is taken over', async () => {
+test('one process owns a database file: a second is refused, naming the owner; released on close', async () => {
   const path = join(dir, 'locked', 'amiwatch.db');
   const first = new SqliteStore({ path });
-  assert.throws(() => {
-    // Pretend another live process (our parent) holds it.
-    writeFileSync(`${path}.lock`, String(process.ppid));
-    new SqliteStore({ path });
-  }, /is in use by another amiwatch \(pid \d+\)/);
-  writeFileSync(`${path}.lock`, '999999999'); // no such process: stale
+  assert.throws(() => new SqliteStore({ path }), (e: Error) => e instanceof DataInUseError && new RegExp(`is in use by another amiwatch \\(pid ${process.pid}\\)`).test(e.message));
   await first.close();
-  writeFileSync(`${path}.lock`, '999999999');
+  assert.equal(existsSync(`${path}.owner.pid`), false);
   const second = new SqliteStore({ path });
-  assert.equal(readFileSync(`${path}.lock`, 'utf8'), String(process.pid));
+  assert.equal(readFileSync(`${path}.owner.pid`, 'utf8'), String(process.pid));
   await second.close();
-  assert.equal(existsSync(`${path}.lock`), false);
+});
+
+test('a restart right after kill -9 takes the lock at once, while the killed owner is still an unreaped zombie', { timeout: 30_000 }, async () => {
+  const path = join(dir, 'zombie', 'amiwatch.db');
+  const store = new URL('../../src/storage/sqlite/sqlite-store.ts', import.meta.url).pathname;
+  const holder = join(dir, 'holder.mts');
+  writeFileSync(holder, `const m = await import(${JSON.stringify(store)});\nnew m.SqliteStore({ path: ${JSON.stringify(path)} });\nconsole.log('held ' + process.pid);\nsetInterval(() => {}, 1000);\n`);
+  // sh starts the holder, then becomes `sleep`, which never reaps it: killed, it stays a zombie.
+  const sh = spawn('sh', ['-c', `"${process.execPath}" --import tsx "${holder}" & exec sleep 20`], { stdio: ['ignore', 'pipe', 'inherit'], cwd: new URL('../../', import.meta.url).pathname });
+  try {
+    const pid = await new Promise<number>((resolve, reject) => {
+      let out = '';
+      sh.stdout!.on('data', (c: Buffer) => {
+        out += c.toString();
+        const m = /held (\d+)/.exec(out);
+        if (m) resolve(Number(m[1]));
+      });
+      sh.once('exit', () => reject(new Error(`holder did not start: ${out}`)));
+    });
+    assert.throws(() => new SqliteStore({ path }), DataInUseError);
+    process.kill(pid, 'SIGKILL');
+    // Gone (a zombie: state Z) before the new owner tries; nothing waits for a timeout.
+    for (let i = 0; i < 200 && !/^Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8').match(/^State:\s+(\S)/m)?.[1] ?? ''); i++) await new Promise((r) => setTimeout(r, 10));
+    assert.match(readFileSync(`/proc/${pid}/status`, 'utf8'), /^State:\s+Z/m);
+    const next = new SqliteStore({ path });
+    await next.close();
+  } finally {
+    sh.kill('SIGKILL');
+  }
 });

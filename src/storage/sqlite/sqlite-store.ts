@@ -17,6 +17,7 @@ import type {
 import { Checkpointer } from './checkpointer.js';
 import { ClaimQueue, type Queued } from './claim-queue.js';
 import { OwnerLock } from './owner-lock.js';
+import { DiskFullError, isDiskFull } from '../store-errors.js';
 import { schema, schemaVersion } from './schema.js';
 
 export interface SqliteStoreOptions {
@@ -74,29 +75,34 @@ export class SqliteStore implements Store {
 
   constructor(options: SqliteStoreOptions) {
     const file = options.path !== ':memory:';
-    if (file) mkdirSync(dirname(options.path), { recursive: true });
-    this.lock = file ? OwnerLock.acquire(options.path) : null;
+    const diskFull = (err: unknown) => new DiskFullError(`the disk holding ${options.path} is full (${(err as Error).message}): free some space and start again; nothing stored was lost`);
+    try {
+      if (file) mkdirSync(dirname(options.path), { recursive: true });
+      this.lock = file ? OwnerLock.acquire(options.path) : null;
+    } catch (err) {
+      throw isDiskFull(err) ? diskFull(err) : err;
+    }
     this.capacity = options.queueCapacity ?? 100_000;
     try {
       this.db = new Database(options.path);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma(`synchronous = ${options.durability === 'power' ? 'FULL' : 'NORMAL'}`);
+      this.db.pragma('busy_timeout = 5000');
+      if (file) this.db.pragma('wal_autocheckpoint = 0');
+      this.db.exec(schema);
+      const version = this.db.prepare(`SELECT value FROM meta WHERE key = 'schema'`).pluck().get() as string | undefined;
+      if (version === undefined) {
+        this.db.prepare(`INSERT INTO meta (key, value) VALUES ('schema', ?)`).run(String(schemaVersion));
+      } else if (version !== String(schemaVersion)) {
+        throw new Error(`${options.path}: schema version ${version}, this amiwatch reads version ${schemaVersion}`);
+      }
+      // The previous owner's memory queue is gone: its deliveries wait in the table again.
+      this.db.prepare(`UPDATE deliveries SET status = 'pending' WHERE status = 'queued'`).run();
+      this.stmt = this.prepare();
     } catch (err) {
       this.lock?.release();
-      throw err;
+      throw isDiskFull(err) ? diskFull(err) : err;
     }
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${options.durability === 'power' ? 'FULL' : 'NORMAL'}`);
-    this.db.pragma('busy_timeout = 5000');
-    if (file) this.db.pragma('wal_autocheckpoint = 0');
-    this.db.exec(schema);
-    const version = this.db.prepare(`SELECT value FROM meta WHERE key = 'schema'`).pluck().get() as string | undefined;
-    if (version === undefined) {
-      this.db.prepare(`INSERT INTO meta (key, value) VALUES ('schema', ?)`).run(String(schemaVersion));
-    } else if (version !== String(schemaVersion)) {
-      throw new Error(`${options.path}: schema version ${version}, this amiwatch reads version ${schemaVersion}`);
-    }
-    // The previous owner's memory queue is gone: its deliveries wait in the table again.
-    this.db.prepare(`UPDATE deliveries SET status = 'pending' WHERE status = 'queued'`).run();
-    this.stmt = this.prepare();
     this.tableDue = this.queryTableDue(-Infinity);
     for (const t of this.stmt.loadTargets.all() as { id: number; ruleArn: string; target: string }[]) {
       let byTarget = this.targetIds.get(t.ruleArn);

@@ -1,5 +1,6 @@
 import type { RequestContext } from '../../core/shared/request-context.js';
 import { ServiceError, isServiceError } from '../../core/shared/service-error.js';
+import { jsonDepthWithin, MAX_JSON_DEPTH } from '../json-depth.js';
 import type { ServiceHandler, WireRequest, WireResponse } from '../service-handler.js';
 import { readShape, type Shape } from './shapes.js';
 
@@ -65,8 +66,10 @@ export function createJson11Handler(service: Json11Service): ServiceHandler {
 function parseBody(body: Buffer): unknown {
   // An empty body reads as an empty structure, as AWS's deserializer does.
   if (body.length === 0) return {};
+  const text = body.toString('utf8');
+  if (!jsonDepthWithin(text)) throw new ServiceError('SerializationException', `The request body nests deeper than ${MAX_JSON_DEPTH} levels.`);
   try {
-    return JSON.parse(body.toString('utf8'));
+    return JSON.parse(text);
   } catch (err) {
     throw new ServiceError('SerializationException', `Malformed JSON in the request body: ${(err as Error).message}`);
   }

@@ -1,5 +1,6 @@
 import type { RequestContext } from '../../core/shared/request-context.js';
 import { isServiceError, ServiceError } from '../../core/shared/service-error.js';
+import { jsonDepthWithin, MAX_JSON_DEPTH } from '../json-depth.js';
 import { checkShape, type Shape } from '../json11/shapes.js';
 import type { WireResponse } from '../service-handler.js';
 
@@ -28,9 +29,11 @@ export function restJsonError(ctx: RequestContext, err: ServiceError): WireRespo
 /** The JSON body as an object; a body that is not one is the caller's error, said plainly. */
 export function jsonBody<T>(body: Buffer): T {
   if (body.length === 0) return {} as T;
+  const text = body.toString('utf8');
+  if (!jsonDepthWithin(text)) throw new ServiceError('InvalidRequestContentException', `Could not parse request body into json: it nests deeper than ${MAX_JSON_DEPTH} levels.`, 400);
   let value: unknown;
   try {
-    value = JSON.parse(body.toString('utf8'));
+    value = JSON.parse(text);
   } catch {
     throw new ServiceError('InvalidRequestContentException', 'Could not parse request body into json: the body is not valid JSON.', 400);
   }

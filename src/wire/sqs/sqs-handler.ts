@@ -4,6 +4,7 @@ import type { SqsService } from '../../core/sqs/sqs-service.js';
 import { formParams } from '../query/query-params.js';
 import { queryError, queryResponse } from '../query/query-xml.js';
 import { checkShape } from '../json11/shapes.js';
+import { jsonDepthWithin, MAX_JSON_DEPTH } from '../json-depth.js';
 import type { ServiceHandler, WireRequest, WireResponse } from '../service-handler.js';
 import { queryCode } from './sqs-errors.js';
 import { sqsQueryInputs } from './sqs-query-input.js';
@@ -62,8 +63,10 @@ async function json(service: SqsService, request: WireRequest, target: string, o
     const call = Object.hasOwn(operations, name) ? operations[name] : undefined;
     if (!call) throw new ServiceError('UnsupportedOperation', `Operation ${target} is not supported.`);
     let input: unknown;
+    const text = request.body.toString('utf8');
+    if (!jsonDepthWithin(text)) throw new ServiceError('SerializationException', `The request body nests deeper than ${MAX_JSON_DEPTH} levels.`);
     try {
-      input = request.body.length === 0 ? {} : JSON.parse(request.body.toString('utf8'));
+      input = request.body.length === 0 ? {} : JSON.parse(text);
     } catch {
       throw new ServiceError('SerializationException', 'Malformed JSON in the request body.');
     }
