@@ -58,7 +58,7 @@ test('--allowed-hosts adds names', async () => {
 
 test('cross-origin and non-JSON state changes are refused; the console\'s own JSON request goes through', async () => {
   const before = await rules();
-  const attempts = [
+  const attempts: Record<string, string>[] = [
     { 'content-type': 'text/plain', origin: 'http://evil.example' },
     { 'content-type': 'application/json', origin: 'http://evil.example' },
     { 'content-type': 'application/json', 'sec-fetch-site': 'cross-site' },

@@ -1,6 +1,7 @@
 import type { Ec2Service } from '../../core/ec2/ec2-service.js';
 import type { RequestContext } from '../../core/shared/request-context.js';
 import { isServiceError, ServiceError } from '../../core/shared/service-error.js';
+import { unavailable } from '../../core/shared/unavailable.js';
 import type { ServiceHandler, WireRequest, WireResponse } from '../service-handler.js';
 import { decode, parseForm } from './form-params.js';
 import { inputSpecs } from './input-specs.js';
@@ -53,8 +54,9 @@ export function createEc2QueryHandler(service: Ec2Service, options: { onInternal
       const result = await call(service, decode(params, spec) as never, request.context);
       return xmlResponse(200, requestId, responseXml(action, requestId, result ?? { Return: true }, renamesFor[action]));
     } catch (error) {
-      if (!isServiceError(error)) options.onInternalError?.(error);
-      const e = isServiceError(error) ? error : new ServiceError('InternalError', 'An internal error has occurred', 500);
+      const busy = unavailable(error, 'Unavailable');
+      if (!isServiceError(error) && !busy) options.onInternalError?.(error);
+      const e = isServiceError(error) ? error : busy ?? new ServiceError('InternalError', 'An internal error has occurred', 500);
       return xmlResponse(e.status, requestId, errorXml(e.code, e.message, requestId));
     }
   };

@@ -1,5 +1,6 @@
 import type { RequestContext } from '../../core/shared/request-context.js';
 import { ServiceError, isServiceError } from '../../core/shared/service-error.js';
+import { unavailable } from '../../core/shared/unavailable.js';
 import { jsonDepthWithin, MAX_JSON_DEPTH } from '../json-depth.js';
 import type { ServiceHandler, WireRequest, WireResponse } from '../service-handler.js';
 import { readShape, type Shape } from './shapes.js';
@@ -57,6 +58,8 @@ export function createJson11Handler(service: Json11Service): ServiceHandler {
       return json11Response(ctx, 200, output ?? {});
     } catch (err) {
       if (isServiceError(err)) return json11Error(ctx, err);
+      const busy = unavailable(err);
+      if (busy) return json11Error(ctx, busy);
       service.onInternalError?.(err, request);
       return json11Error(ctx, new ServiceError('InternalException', 'An internal error occurred.', 500));
     }

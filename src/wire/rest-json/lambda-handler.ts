@@ -9,6 +9,7 @@ import type { Invocations } from '../../core/lambda/invocations.js';
 import type { LambdaFunctions } from '../../core/lambda/lambda-service.js';
 import type { RequestContext } from '../../core/shared/request-context.js';
 import { ServiceError } from '../../core/shared/service-error.js';
+import { unavailable } from '../../core/shared/unavailable.js';
 import type { ServiceHandler, WireRequest, WireResponse } from '../service-handler.js';
 import { lambdaShapes } from './lambda-shapes.js';
 import { blob, restJsonError, restJsonResponse, typedJsonBody } from './rest-json-protocol.js';
@@ -101,6 +102,8 @@ export function createLambdaHandler(deps: { functions: LambdaFunctions; invocati
       return await route(req, name, url.searchParams, segments[4] === undefined ? undefined : decodeSegment(segments[4]));
     } catch (err) {
       if (err instanceof ServiceError) return restJsonError(req.context, err);
+      const busy = unavailable(err);
+      if (busy) return restJsonError(req.context, busy);
       onInternalError(err);
       return restJsonError(req.context, new ServiceError('ServiceException', 'An internal error occurred.', 500));
     }

@@ -1,5 +1,6 @@
 import type { RequestContext } from '../../core/shared/request-context.js';
 import { isServiceError, ServiceError } from '../../core/shared/service-error.js';
+import { unavailable } from '../../core/shared/unavailable.js';
 import type { SnsService } from '../../core/sns/sns-service.js';
 import { formParams } from '../query/query-params.js';
 import { entries, queryError, queryResponse } from '../query/query-xml.js';
@@ -52,6 +53,8 @@ export function createSnsHandler(service: SnsService, onInternalError: (err: unk
       return queryResponse(SNS_NAMESPACE, action, ctx.requestId, toXml(out as Record<string, unknown>) as Record<string, unknown>);
     } catch (err) {
       if (isServiceError(err)) return snsError(ctx, err);
+      const busy = unavailable(err);
+      if (busy) return snsError(ctx, busy);
       onInternalError(err);
       return snsError(ctx, new ServiceError('InternalError', 'An internal error has occurred.', 500));
     }

@@ -1,5 +1,6 @@
 import type { RequestContext } from '../../core/shared/request-context.js';
 import { isServiceError, ServiceError } from '../../core/shared/service-error.js';
+import { unavailable } from '../../core/shared/unavailable.js';
 import type { SqsService } from '../../core/sqs/sqs-service.js';
 import { formParams } from '../query/query-params.js';
 import { queryError, queryResponse } from '../query/query-xml.js';
@@ -127,6 +128,8 @@ function checkMemberTypes(operation: string, input: object): void {
 
 function toServiceError(err: unknown, onInternalError: (err: unknown) => void): ServiceError {
   if (isServiceError(err)) return err;
+  const busy = unavailable(err);
+  if (busy) return busy;
   onInternalError(err);
   return new ServiceError('InternalError', 'We encountered an internal error. Please try again.', 500);
 }
