@@ -24,6 +24,7 @@ import { ControlApi } from './control-api.js';
 import { loadCredentials } from './credentials-file.js';
 import { createListener } from './http-listener.js';
 import { createDoor } from './request-door.js';
+import { pruneHistory } from './history-retention.js';
 import { startLambda, type LambdaModule } from './lambda-module.js';
 import { startMetrics, type MetricsModule } from './metrics-module.js';
 import { ServiceRegistry } from './service-registry.js';
@@ -181,10 +182,10 @@ export async function startApp(options: AppOptions): Promise<App> {
     const interval = options.schedulerIntervalMs ?? 1000;
     const schedule = interval > 0 ? setInterval(() => void events.scheduler.fireDue().then(() => undefined, (e: unknown) => log(`scheduler: ${String(e)}`)), interval) : null;
     schedule?.unref();
-    // Event history retention: settled events older than --retention-hours go, a batch a minute.
-    const retentionMs = config.retentionHours * 3_600_000;
-    const prune = retentionMs > 0
-      ? setInterval(() => void store.pruneEvents(clock.now() - retentionMs, 10_000).catch((e: unknown) => log(`retention: ${String(e)}`)), 60_000)
+    // Event history retention (history-retention.ts): --retention-hours and --history-max-bytes, checked a minute apart.
+    const retention = { maxAgeMs: config.retentionHours * 3_600_000, maxBytes: config.historyMaxBytes, now: () => clock.now() };
+    const prune = retention.maxAgeMs > 0 || retention.maxBytes > 0
+      ? setInterval(() => void pruneHistory(store, retention).catch((e: unknown) => log(`retention: ${String(e)}`)), 60_000)
       : null;
     prune?.unref();
     const port = (server.address() as AddressInfo).port;

@@ -152,6 +152,16 @@ export function runStoreContract(name: string, harness: StoreHarness): void {
     assert.deepEqual(await store.countDeliveries(), { pending: 1, delivered: 0, failed: 0 });
   });
 
+  withStore('usedBytes grows with the history and shrinks when it is pruned', async (store) => {
+    const empty = await store.usedBytes();
+    const big = (n: number): NewEvent => ({ ...event(n, 0, 1000), body: JSON.stringify({ id: n, pad: 'x'.repeat(4000) }) });
+    await store.appendEvents(Array.from({ length: 200 }, (_, i) => big(i + 1)));
+    const full = await store.usedBytes();
+    assert.ok(full > empty + 200 * 4000, `${empty} → ${full}`);
+    while ((await store.pruneEvents(Number.MAX_SAFE_INTEGER, 50)) > 0);
+    assert.ok((await store.usedBytes()) < full / 2, 'pruned pages are free again');
+  });
+
   withStore('nextDueAt is null with nothing pending', async (store) => {
     assert.equal(await store.nextDueAt(), null);
     await store.appendEvents([event(1, 0)]);

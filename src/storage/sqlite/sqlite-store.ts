@@ -350,6 +350,13 @@ export class SqliteStore implements Store {
     })();
   }
 
+  async usedBytes(): Promise<number> {
+    const pages = this.db.pragma('page_count', { simple: true }) as number;
+    const free = this.db.pragma('freelist_count', { simple: true }) as number;
+    const size = this.db.pragma('page_size', { simple: true }) as number;
+    return (pages - free) * size;
+  }
+
   async close(): Promise<void> {
     if (!this.db.open) return;
     this.flush();
