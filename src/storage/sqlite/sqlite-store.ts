@@ -17,6 +17,7 @@ import type {
 import { Checkpointer } from './checkpointer.js';
 import { ClaimQueue, type Queued } from './claim-queue.js';
 import { OwnerLock } from './owner-lock.js';
+import { DeliveryCounter, kindOf } from './delivery-counts.js';
 import { DiskFullError, isDiskFull } from '../store-errors.js';
 import { schema, schemaVersion } from './schema.js';
 
@@ -57,6 +58,8 @@ export class SqliteStore implements Store {
   private readonly stmt;
   private readonly checkpointer: Checkpointer | null;
   private readonly lock: OwnerLock | null;
+  /** Delivery counts by status, kept as rows change (delivery-counts.ts). */
+  private readonly counter: DeliveryCounter;
   private readonly capacity: number;
   private pending: PendingAppend[] = [];
   private flushScheduled = false;
@@ -99,6 +102,7 @@ export class SqliteStore implements Store {
       // The previous owner's memory queue is gone: its deliveries wait in the table again.
       this.db.prepare(`UPDATE deliveries SET status = 'pending' WHERE status = 'queued'`).run();
       this.stmt = this.prepare();
+      this.counter = new DeliveryCounter(this.db);
     } catch (err) {
       this.lock?.release();
       throw isDiskFull(err) ? diskFull(err) : err;
@@ -138,7 +142,8 @@ export class SqliteStore implements Store {
       completeMany: db.prepare(`UPDATE deliveries SET status = 'delivered', attempts = ?, updated_at = ? WHERE id IN (SELECT value FROM json_each(?))`),
       retryAt: db.prepare(`UPDATE deliveries SET status = 'pending', due_at = ?, attempts = ?, last_error = ?, updated_at = ? WHERE id = ?`),
       fail: db.prepare(`UPDATE deliveries SET status = 'failed', attempts = ?, last_error = ?, updated_at = ? WHERE id = ?`),
-      counts: db.prepare(`SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status`),
+      statusOf: db.prepare(`SELECT status FROM deliveries WHERE id = ?`).pluck(),
+      prunedCounts: db.prepare(`SELECT status, COUNT(*) AS n FROM deliveries WHERE event_seq IN (SELECT value FROM json_each(?)) GROUP BY status`),
       // Oldest first by rowid (ingestion order), stopping at the age limit.
       prunable: db
         .prepare(
@@ -250,6 +255,7 @@ export class SqliteStore implements Store {
     this.pendingTargets = [];
     try {
       added = this.appendTransaction(events, room);
+      this.counter.add('pending', added.length);
     } catch (err) {
       for (const [ruleArn, target] of this.pendingTargets) this.targetIds.get(ruleArn)?.delete(target);
       throw err;
@@ -314,7 +320,17 @@ export class SqliteStore implements Store {
 
   async settle(now: number, outcomes: readonly DeliveryOutcome[]): Promise<void> {
     if (outcomes.length === 0) return;
+    // A leased delivery was pending when claimed; anything else (a late second settle) is looked up.
+    const before = outcomes.map((o) => {
+      if (this.queue.isLeased(o.id)) return 'pending';
+      const status = this.stmt.statusOf.get(o.id) as string | undefined;
+      return status === undefined ? null : kindOf(status); // null: no such row, the update changes nothing
+    });
     this.settleTransaction(now, outcomes);
+    outcomes.forEach((o, i) => {
+      const from = before[i];
+      if (from) this.counter.move(from, o.status === 'retry' ? 'pending' : o.status);
+    });
     for (const o of outcomes) {
       this.queue.settled(o.id);
       if (o.status === 'retry') this.tableDue = Math.min(this.tableDue, o.dueAt);
@@ -331,23 +347,21 @@ export class SqliteStore implements Store {
   }
 
   async countDeliveries(): Promise<DeliveryCounts> {
-    const counts = { pending: 0, delivered: 0, failed: 0 };
-    for (const row of this.stmt.counts.all() as { status: string; n: number }[]) {
-      const key = row.status === 'queued' ? 'pending' : (row.status as keyof DeliveryCounts);
-      counts[key] += row.n;
-    }
-    return counts;
+    return this.counter.get();
   }
 
   async pruneEvents(before: number, limit: number): Promise<number> {
-    return this.db.transaction(() => {
+    const { n, removed } = this.db.transaction(() => {
       const seqs = this.stmt.prunable.all(before, limit) as number[];
-      if (seqs.length === 0) return 0;
+      if (seqs.length === 0) return { n: 0, removed: [] };
       const list = JSON.stringify(seqs);
+      const counts = this.stmt.prunedCounts.all(list) as { status: string; n: number }[];
       this.stmt.deleteDeliveries.run(list);
       this.stmt.deleteEvents.run(list);
-      return seqs.length;
+      return { n: seqs.length, removed: counts };
     })();
+    for (const r of removed) this.counter.add(kindOf(r.status), -r.n);
+    return n;
   }
 
   async usedBytes(): Promise<number> {
@@ -360,6 +374,7 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (!this.db.open) return;
     this.flush();
+    this.counter.persist();
     this.db.close();
     await this.checkpointer?.stop();
     this.lock?.release();
