@@ -64,7 +64,9 @@ export async function startLambda(o: { config: Config; clock: Clock; random: Ran
   const refusal = o.config.credentialsFile !== null && sandbox.kind === 'none'
     ? 'amiwatch runs no Lambda functions: with --credentials-file they need a sandbox (install bubblewrap, or run the server as root so they run as an unprivileged user).'
     : undefined;
-  o.log(refusal ? `lambda: ${refusal}` : `lambda: ${sandbox.description}`);
+  // bubblewrap is the expected case: only a weaker confinement (or none) is worth a warning at start.
+  if (refusal) o.log(`lambda: ${refusal}`);
+  else if (sandbox.kind !== 'bubblewrap') o.log(`lambda: ${sandbox.description}`);
   const runner = new ProcessRunner({ cache, endpointUrl: () => endpoint, accountKeys: o.config.credentialsFile === null, sandbox, ...(refusal && { refusal }) });
   const logs = new FunctionLogs();
   const functions = new LambdaFunctions({ store, runner, clock: o.clock, random: o.random, nodeVersion: process.version, onDeleted: (arn) => logs.forget(arn) });

@@ -292,3 +292,40 @@ test('control API: B reads nothing of A through ?account=A, and the operator end
   assert.equal(events.status, 200);
   assert.deepEqual(JSON.parse(events.body).events, []);
 });
+
+test("another account's rule or topic sends into a queue only as far as the queue's policy lets the service in", async () => {
+  const inbox = (await a.sqs.send(new sqs.CreateQueueCommand({ QueueName: 'qa-inbox' }))).QueueUrl!;
+  const inboxArn = `arn:aws:sqs:us-east-1:${A}:qa-inbox`;
+  const received = async () => (await a.sqs.send(new sqs.ReceiveMessageCommand({ QueueUrl: inbox, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }))).Messages?.map((m) => m.Body ?? '') ?? [];
+  // B's rule targets A's queue; B's topic has A's queue subscribed.
+  await b.eb.send(new eb.PutRuleCommand({ Name: 'rb', EventPattern: '{"source":["b.app"]}' }));
+  await b.eb.send(new eb.PutTargetsCommand({ Rule: 'rb', Targets: [{ Id: 'a', Arn: inboxArn }] }));
+  const { TopicArn } = await b.sns.send(new sns.CreateTopicCommand({ Name: 'tb' }));
+  await b.sns.send(new sns.SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: inboxArn, Attributes: { RawMessageDelivery: 'true' } }));
+  const send = async (text: string) => {
+    await b.eb.send(new eb.PutEventsCommand({ Entries: [{ Source: 'b.app', DetailType: 'd', Detail: JSON.stringify({ text }) }] }));
+    await b.sns.send(new sns.PublishCommand({ TopicArn, Message: text }));
+  };
+  await send('uninvited');
+  const ruleArn = `arn:aws:events:us-east-1:${B}:rule/rb`;
+  // The worker has had its turn once A's own event through the same path arrives.
+  await a.sqs.send(new sqs.SendMessageCommand({ QueueUrl: inbox, MessageBody: 'marker' }));
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.deepEqual(await received(), ['marker']);
+  const policy = {
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: inboxArn, Condition: { ArnEquals: { 'aws:SourceArn': ruleArn } } },
+      { Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: inboxArn, Condition: { ArnEquals: { 'aws:SourceArn': TopicArn! } } },
+    ],
+  };
+  await a.sqs.send(new sqs.SetQueueAttributesCommand({ QueueUrl: inbox, Attributes: { Policy: JSON.stringify(policy) } }));
+  await send('invited');
+  let bodies: string[] = [];
+  for (let i = 0; i < 100 && bodies.filter((x) => x.includes('invited') && !x.includes('uninvited')).length < 2; i++) {
+    bodies = await received();
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(bodies.filter((x) => x.includes('uninvited')).length, 0, JSON.stringify(bodies));
+  assert.equal(bodies.filter((x) => x.includes('invited')).length, 2, JSON.stringify(bodies));
+});

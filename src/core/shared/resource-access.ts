@@ -52,3 +52,31 @@ export function authorize<R extends OwnedResource>(ctx: Pick<RequestContext, 'ac
 /** Whether `ctx` may see `resource` in a listing: lists show the caller's own resources only. */
 export const ownedBy = (ctx: Pick<RequestContext, 'accountId' | 'region'>, resource: { account: string; region: string }): boolean =>
   resource.account === ctx.accountId && resource.region === ctx.region;
+
+/** A service delivering on behalf of a resource of some account (an EventBridge rule, an SNS topic). */
+export interface ServiceCaller {
+  /** `events.amazonaws.com`, `sns.amazonaws.com`. */
+  readonly service: string;
+  /** The rule or topic that sends. */
+  readonly sourceArn: string;
+  readonly sourceAccount: string;
+}
+
+/**
+ * The same check for a service sending into a resource (EventBridge targets and DLQs, SNS
+ * subscriptions): within one account it may (amiwatch does not ask for the policies AWS wants
+ * even there); into another account only what the resource's policy grants the service, with
+ * `aws:SourceArn` / `aws:SourceAccount` for its conditions — AWS's way for a queue to accept
+ * another account's rule or topic.
+ */
+export function serviceMay(caller: ServiceCaller, resource: OwnedResource, request: AccessRequest): boolean {
+  if (resource.account === caller.sourceAccount) return true;
+  const decision = evaluatePolicy(request.policy, {
+    account: caller.sourceAccount,
+    service: caller.service,
+    action: request.action,
+    resource: resource.arn,
+    context: { 'aws:SourceArn': caller.sourceArn, 'aws:SourceAccount': caller.sourceAccount, ...request.context },
+  });
+  return decision === 'allow';
+}

@@ -21,6 +21,8 @@ export interface ResourcePolicyStatement {
 export interface PolicyQuestion {
   /** The calling account (amiwatch's keys belong to accounts; a key acts as the account's root). */
   readonly account: string;
+  /** Set when a service calls on the account's behalf (`events.amazonaws.com`, `sns.amazonaws.com`): the principal is the service. */
+  readonly service?: string;
   /** `service:Operation`, e.g. `sqs:ReceiveMessage` (compared case-insensitively, as IAM does). */
   readonly action: string;
   readonly resource: string;
@@ -38,17 +40,18 @@ const list = (v: unknown): readonly string[] => (typeof v === 'string' ? [v] : A
  * amiwatch key never is, so it grants nothing (IAM would not let the account's other
  * identities through either). Service principals are for services, never for callers.
  */
-function principalNames(principal: unknown, account: string): boolean {
+function principalNames(principal: unknown, q: PolicyQuestion): boolean {
   if (principal === '*') return true;
   if (principal === null || typeof principal !== 'object') return false;
-  return list((principal as { AWS?: unknown }).AWS).some((id) => id === '*' || id === account || id === `arn:aws:iam::${account}:root`);
+  if (q.service !== undefined) return list((principal as { Service?: unknown }).Service).includes(q.service);
+  return list((principal as { AWS?: unknown }).AWS).some((id) => id === '*' || id === q.account || id === `arn:aws:iam::${q.account}:root`);
 }
 
 const matchesAny = (patterns: readonly string[], value: string, caseless: boolean) =>
   patterns.some((p) => wildcardRegExp(caseless ? p.toLowerCase() : p).test(caseless ? value.toLowerCase() : value));
 
 function applies(s: ResourcePolicyStatement, q: PolicyQuestion, context: ReturnType<typeof conditionContext>): boolean {
-  if (s.Principal !== undefined ? !principalNames(s.Principal, q.account) : s.NotPrincipal === undefined || principalNames(s.NotPrincipal, q.account)) return false;
+  if (s.Principal !== undefined ? !principalNames(s.Principal, q) : s.NotPrincipal === undefined || principalNames(s.NotPrincipal, q)) return false;
   if (s.Action !== undefined ? !matchesAny(list(s.Action), q.action, true) : s.NotAction === undefined || matchesAny(list(s.NotAction), q.action, true)) return false;
   // A statement without Resource is the resource's own (Lambda and SQS fill it in; IAM requires it).
   if (s.Resource !== undefined && !matchesAny(list(s.Resource), q.resource, false)) return false;

@@ -16,6 +16,8 @@ import type {
 import type { Clock } from '../shared/clock.js';
 import type { Random } from '../shared/random.js';
 import type { RequestContext } from '../shared/request-context.js';
+import { serviceMay, type ServiceCaller } from '../shared/resource-access.js';
+import { policyStatements } from '../shared/resource-policy.js';
 import { isServiceError, ServiceError } from '../shared/service-error.js';
 import { BATCH_SIZE_LIMIT, checkBatch, checkMessage, decodeReceipt, encodeReceipt, messageSize, selectAttributes, systemAttributes } from './message-rules.js';
 import { md5, md5OfAttributes, type MessageAttributeValue, type MessageDoc } from './model.js';
@@ -44,9 +46,15 @@ export class SqsMessages {
     private readonly resolve: Resolve,
   ) {}
 
-  /** For other services (SNS, EventBridge targets, DLQs): throws QueueDoesNotExist. */
-  async sendToArn(arn: string, message: OutgoingMessage): Promise<string> {
+  /**
+   * For other services (SNS, EventBridge targets, DLQs): throws QueueDoesNotExist, or
+   * AccessDenied when `from` is another account's rule or topic the queue's policy does not let in.
+   */
+  async sendToArn(arn: string, message: OutgoingMessage, from?: ServiceCaller): Promise<string> {
     const q = this.state.queue(arn);
+    if (from && !serviceMay(from, q.doc, { action: 'sqs:SendMessage', policy: policyStatements(q.doc.attributes.Policy) })) {
+      throw new ServiceError('AccessDenied', `The policy of queue ${arn} does not let ${from.service} send to it from ${from.sourceArn}.`, 403);
+    }
     const [doc] = await this.state.addMessages(q, [this.newMessage(q, message)]);
     return doc!.messageId;
   }
