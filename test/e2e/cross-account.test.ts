@@ -329,3 +329,26 @@ test("another account's rule or topic sends into a queue only as far as the queu
   assert.equal(bodies.filter((x) => x.includes('uninvited')).length, 0, JSON.stringify(bodies));
   assert.equal(bodies.filter((x) => x.includes('invited')).length, 2, JSON.stringify(bodies));
 });
+
+test("another account's rule publishes to a topic only as far as the topic's policy lets events.amazonaws.com in", async () => {
+  const inbox = (await a.sqs.send(new sqs.CreateQueueCommand({ QueueName: 'qa-topic-inbox' }))).QueueUrl!;
+  const { TopicArn } = await a.sns.send(new sns.CreateTopicCommand({ Name: 'ta-events' }));
+  await a.sns.send(new sns.SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: `arn:aws:sqs:us-east-1:${A}:qa-topic-inbox`, Attributes: { RawMessageDelivery: 'true' } }));
+  await b.eb.send(new eb.PutRuleCommand({ Name: 'rb-topic', EventPattern: '{"source":["b.topic"]}' }));
+  await b.eb.send(new eb.PutTargetsCommand({ Rule: 'rb-topic', Targets: [{ Id: 'a', Arn: TopicArn }] }));
+  const put = (text: string) => b.eb.send(new eb.PutEventsCommand({ Entries: [{ Source: 'b.topic', DetailType: 'd', Detail: JSON.stringify({ text }) }] }));
+  const bodies = async () => (await a.sqs.send(new sqs.ReceiveMessageCommand({ QueueUrl: inbox, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }))).Messages?.map((m) => m.Body ?? '') ?? [];
+  await put('uninvited');
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.deepEqual(await bodies(), []);
+  const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sns:Publish', Resource: TopicArn, Condition: { ArnLike: { 'aws:SourceArn': `arn:aws:events:us-east-1:${B}:rule/*` } } }] };
+  await a.sns.send(new sns.SetTopicAttributesCommand({ TopicArn, AttributeName: 'Policy', AttributeValue: JSON.stringify(policy) }));
+  await put('invited');
+  let got: string[] = [];
+  for (let i = 0; i < 100 && got.length === 0; i++) {
+    got = await bodies();
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(got.length, 1, JSON.stringify(got));
+  assert.match(got[0]!, /"text":"invited"/);
+});

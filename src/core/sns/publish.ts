@@ -3,6 +3,9 @@ import { parseArn } from '../shared/arn.js';
 import type { Clock } from '../shared/clock.js';
 import type { Random } from '../shared/random.js';
 import type { RequestContext } from '../shared/request-context.js';
+import { serviceMay, type ServiceCaller } from '../shared/resource-access.js';
+import { policyStatements } from '../shared/resource-policy.js';
+import { topicPolicy } from './topic-access.js';
 import { isServiceError, ServiceError } from '../shared/service-error.js';
 import type { SnsEndpoints } from './endpoints.js';
 import { matchesAttributes, matchesBody } from './filter-policy.js';
@@ -61,9 +64,15 @@ export class Publisher {
     return out;
   }
 
-  /** EventBridge's SNS target: the (transformed) event as the Message, no Subject (AWS-REFERENCE §4). */
-  async publishEvent(topicArn: string, message: string): Promise<string> {
+  /**
+   * EventBridge's SNS target: the (transformed) event as the Message, no Subject (AWS-REFERENCE §4).
+   * A rule of another account publishes only as far as the topic's policy lets events.amazonaws.com in.
+   */
+  async publishEvent(topicArn: string, message: string, from?: ServiceCaller): Promise<string> {
     const topic = this.state.topic(topicArn);
+    if (from && !serviceMay(from, topic, { action: 'SNS:Publish', policy: policyStatements(topicPolicy(topic)) })) {
+      throw new ServiceError('AuthorizationError', `The policy of topic ${topic.arn} does not let ${from.service} publish to it from ${from.sourceArn}.`, 403);
+    }
     const n = this.build(topic.arn, { Message: message });
     await this.fanOut(topic, n);
     return n.messageId;
