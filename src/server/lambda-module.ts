@@ -51,7 +51,6 @@ export async function startLambda(o: { config: Config; clock: Clock; random: Ran
     db.pragma('busy_timeout = 5000');
     store = new SqliteLambdaStore(db);
   }
-  const cache = await CodeCache.open(o.config.inMemory ? null : join(o.config.dataDir, 'lambda-code'));
   let endpoint: string | undefined;
   let sandbox;
   try {
@@ -67,6 +66,9 @@ export async function startLambda(o: { config: Config; clock: Clock; random: Ran
   // bubblewrap is the expected case: only a weaker confinement (or none) is worth a warning at start.
   if (refusal) o.log(`lambda: ${refusal}`);
   else if (sandbox.kind !== 'bubblewrap') o.log(`lambda: ${sandbox.description}`);
+  // Functions run as another user cannot reach into the data directory (amiwatch makes it 0700):
+  // their code is extracted into a temporary directory they may pass through.
+  const cache = await CodeCache.open(o.config.inMemory || sandbox.kind === 'user' ? null : join(o.config.dataDir, 'lambda-code'));
   const runner = new ProcessRunner({ cache, endpointUrl: () => endpoint, accountKeys: o.config.credentialsFile === null, sandbox, ...(refusal && { refusal }) });
   const logs = new FunctionLogs();
   const functions = new LambdaFunctions({ store, runner, clock: o.clock, random: o.random, nodeVersion: process.version, onDeleted: (arn) => logs.forget(arn) });

@@ -19,7 +19,8 @@ import { ROLE, until, zipOf } from './helpers.js';
 const dir = mkdtempSync(join(tmpdir(), 'amiwatch-sandbox-'));
 const credentialsFile = join(dir, 'credentials.json');
 const dataDir = join(dir, 'data');
-writeFileSync(credentialsFile, JSON.stringify({ credentials: [{ accessKeyId: 'AKIDSANDBOX', secretAccessKey: 'the-secret-of-every-account', accountId: '111111111111' }] }));
+// 0600, as a credentials file should be: the `user` fallback relies on it.
+writeFileSync(credentialsFile, JSON.stringify({ credentials: [{ accessKeyId: 'AKIDSANDBOX', secretAccessKey: 'the-secret-of-every-account', accountId: '111111111111' }] }), { mode: 0o600 });
 const key = { accessKeyId: 'AKIDSANDBOX', secretAccessKey: 'the-secret-of-every-account' };
 
 /** The thief: tries every way to the server's secrets and reports what it got. */
@@ -78,6 +79,25 @@ test("a function reads none of the server's secrets: credentials file, database,
   // What a function does need still works.
   assert.equal(got.ownCode, 'true');
   assert.equal(got.tmp, 'y');
+});
+
+test('the fallback without bubblewrap: functions run as an unprivileged user who cannot read the server\'s secrets', async () => {
+  const data = join(dir, 'user-mode');
+  const server = await startTestServer({ credentialsFile, inMemory: false, dataDir: data, functionSandbox: 'user' });
+  const client = new LambdaClient({ endpoint: server.url, region: 'us-east-1', credentials: key, maxAttempts: 1 });
+  try {
+    await client.send(new CreateFunctionCommand({ FunctionName: 'thief', Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: { ZipFile: zipOf({ 'index.js': THIEF }) } }));
+    const event = { credentialsFile, database: join(data, 'amiwatch.db'), dataDir: data, serverPid: process.pid };
+    const out = await client.send(new InvokeCommand({ FunctionName: 'thief', Payload: Buffer.from(JSON.stringify(event)) }));
+    const got = JSON.parse(Buffer.from(out.Payload!).toString()) as Record<string, unknown>;
+    assert.equal(out.FunctionError, undefined, JSON.stringify(got));
+    for (const k of ['credentials', 'database', 'dataDir', 'serverEnviron']) assert.match(String(got[k]), /^refused: EACCES/, `${k}: ${String(got[k])}`);
+    assert.equal(got.environ, '');
+    assert.equal(got.ownCode, 'true');
+  } finally {
+    client.destroy();
+    await server.close();
+  }
 });
 
 test('with credentials and no sandbox, functions do not run, and the start log says so', async () => {

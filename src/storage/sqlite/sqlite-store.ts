@@ -80,7 +80,8 @@ export class SqliteStore implements Store {
     const file = options.path !== ':memory:';
     const diskFull = (err: unknown) => new DiskFullError(`the disk holding ${options.path} is full (${(err as Error).message}): free some space and start again; nothing stored was lost`);
     try {
-      if (file) mkdirSync(dirname(options.path), { recursive: true });
+      // Made private: the database holds every account's state (a function run as another user must not read it).
+      if (file) mkdirSync(dirname(options.path), { recursive: true, mode: 0o700 });
       this.lock = file ? OwnerLock.acquire(options.path) : null;
     } catch (err) {
       throw isDiskFull(err) ? diskFull(err) : err;
