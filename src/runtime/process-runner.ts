@@ -1,5 +1,5 @@
 import type { FunctionRunner, RunnableFunction, RunRequest, RunResult } from '../core/lambda/runner.js';
-import { ServiceError } from '../core/shared/service-error.js';
+import { LambdaErrors } from '../core/generated/errors.js';
 import type { CodeCache } from './code-cache.js';
 import type { Sandbox } from './sandbox.js';
 import { FunctionProcess, type RawResult } from './function-process.js';
@@ -53,7 +53,7 @@ export class ProcessRunner implements FunctionRunner {
   }
 
   async run(request: RunRequest): Promise<RunResult> {
-    if (this.o.refusal) throw new ServiceError('ServiceException', this.o.refusal, 500);
+    if (this.o.refusal) throw LambdaErrors.ServiceException(this.o.refusal);
     const fn = request.fn;
     const dir = await this.o.cache.directory(fn.codeSha256, fn.loadCode);
     const { pool, proc } = await this.acquire(fn, dir);
