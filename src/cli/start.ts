@@ -1,5 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { startApp, VERSION, type App } from '../server/app.js';
+import { DataInUseError, DiskFullError, isDiskFull } from '../storage/store-errors.js';
 import { configFromValues, ConfigError, type Config, type FlagValues } from '../server/config.js';
 import type { CliContext } from './context.js';
 import { CliError, exitCodes } from './exit-codes.js';
@@ -52,6 +53,10 @@ async function listen(config: Config, logger: Logger): Promise<App> {
     return await startApp({ config, log: (m) => logger.warn(m) });
   } catch (err) {
     if (err instanceof ConfigError) throw new CliError(err.message, exitCodes.usage);
+    if (err instanceof DataInUseError) throw new CliError(err.message, exitCodes.usage, 'check with `amiwatch status` whether it is running');
+    if (err instanceof DiskFullError || isDiskFull(err)) {
+      throw new CliError(err instanceof DiskFullError ? err.message : `the disk holding ${config.dataDir} is full: ${(err as Error).message}`, exitCodes.usage, 'free some space (or pass another --data-dir) and start again');
+    }
     if ((err as { code?: string }).code === 'EADDRINUSE') {
       throw new CliError(
         `port ${config.port} on ${config.host} is already in use`,

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import AdmZip from 'adm-zip';
@@ -22,7 +22,10 @@ export class CodeCache {
   /** `root` null: a fresh temporary directory, removed on close. */
   static async open(root: string | null): Promise<CodeCache> {
     const dir = root ?? (await mkdtemp(join(tmpdir(), 'amiwatch-lambda-')));
-    await mkdir(join(dir, 'code'), { recursive: true });
+    // Functions run as another user may pass through (not list) the temporary root to their own
+    // code, whose directory name is its SHA-256 (sandbox.ts, `user`).
+    if (root === null) await chmod(dir, 0o711);
+    await mkdir(join(dir, 'code'), { recursive: true, mode: 0o711 });
     const cache = new CodeCache(dir, root === null);
     await writeFile(cache.bootstrapPath, BOOTSTRAP_SOURCE);
     return cache;
@@ -57,6 +60,8 @@ export class CodeCache {
         await writeFile(target, entry.getData());
       }
     }
+    // mkdtemp made it 0700: readable by the function's own user too, whichever it runs as.
+    await chmod(staging, 0o755);
     await rename(staging, dir).catch(async (err: NodeJS.ErrnoException) => {
       // Another server process extracted the same code first: theirs is identical.
       await rm(staging, { recursive: true, force: true });

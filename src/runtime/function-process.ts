@@ -1,11 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import type { Sandbox } from './sandbox.js';
 
 export interface ProcessSpec {
   readonly bootstrapPath: string;
   readonly codeDir: string;
   readonly memoryMb: number;
   readonly env: Readonly<Record<string, string>>;
+  /** How the process is confined (sandbox.ts). */
+  readonly sandbox: Sandbox;
 }
 
 export type RawOutcome =
@@ -35,9 +38,9 @@ interface Pending {
 }
 
 /**
- * One function process: a Node.js child with its heap capped at the function's memory size
- * (`--max-old-space-size`), the code directory as its working directory and only Lambda's
- * environment (nothing of the server's own). One invocation at a time. A timeout kills it
+ * One function process: a Node.js child, in the sandbox (sandbox.ts), with its heap capped at the
+ * function's memory size (`--max-old-space-size`), the code directory as its working directory
+ * and only Lambda's environment (nothing of the server's own). One invocation at a time. A timeout kills it
  * (SIGKILL: a busy loop cannot refuse); so does anything it cannot answer.
  */
 export class FunctionProcess {
@@ -54,7 +57,9 @@ export class FunctionProcess {
   lastUsed = 0;
 
   constructor(spec: ProcessSpec) {
-    this.child = spawn(process.execPath, [`--max-old-space-size=${spec.memoryMb}`, spec.bootstrapPath], {
+    const inside = spec.sandbox.inside(spec);
+    const { file, args } = spec.sandbox.command({ execPath: process.execPath, args: [`--max-old-space-size=${spec.memoryMb}`, inside.bootstrapPath], codeDir: spec.codeDir, bootstrapPath: spec.bootstrapPath });
+    this.child = spawn(file, args, {
       cwd: spec.codeDir,
       env: spec.env,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

@@ -1,5 +1,7 @@
 import type { FunctionRunner, RunnableFunction, RunRequest, RunResult } from '../core/lambda/runner.js';
+import { LambdaErrors } from '../core/generated/errors.js';
 import type { CodeCache } from './code-cache.js';
+import type { Sandbox } from './sandbox.js';
 import { FunctionProcess, type RawResult } from './function-process.js';
 import { lambdaEnvironment } from './lambda-environment.js';
 import { lambdaLog } from './lambda-log.js';
@@ -17,6 +19,10 @@ export interface ProcessRunnerOptions {
   readonly endpointUrl?: () => string | undefined;
   /** Whether functions get access keys naming their account (only without a credentials file, where any key is accepted). */
   readonly accountKeys?: boolean;
+  /** Where function processes run (sandbox.ts). */
+  readonly sandbox: Sandbox;
+  /** Set when functions must not run at all (credentials mode without a sandbox): the reason. */
+  readonly refusal?: string;
 }
 
 interface Pool {
@@ -47,6 +53,7 @@ export class ProcessRunner implements FunctionRunner {
   }
 
   async run(request: RunRequest): Promise<RunResult> {
+    if (this.o.refusal) throw LambdaErrors.ServiceException(this.o.refusal);
     const fn = request.fn;
     const dir = await this.o.cache.directory(fn.codeSha256, fn.loadCode);
     const { pool, proc } = await this.acquire(fn, dir);
@@ -95,7 +102,7 @@ export class ProcessRunner implements FunctionRunner {
       let proc = pool.idle.pop();
       while (proc?.dead) proc = pool.idle.pop();
       if (!proc && pool.busy.size < this.max) {
-        proc = new FunctionProcess({ bootstrapPath: this.o.cache.bootstrapPath, codeDir: dir, memoryMb: fn.memoryMb, env: lambdaEnvironment(fn, dir, this.o.endpointUrl?.(), this.o.accountKeys ?? false) });
+        proc = new FunctionProcess({ bootstrapPath: this.o.cache.bootstrapPath, codeDir: dir, memoryMb: fn.memoryMb, sandbox: this.o.sandbox, env: lambdaEnvironment(fn, this.o.sandbox.inside({ codeDir: dir, bootstrapPath: this.o.cache.bootstrapPath }).codeDir, this.o.endpointUrl?.(), this.o.accountKeys ?? false) });
       }
       if (proc) {
         pool.busy.add(proc);

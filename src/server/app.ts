@@ -8,6 +8,7 @@ import { EventsService } from '../core/events/events-service.js';
 import { systemClock, type Clock } from '../core/shared/clock.js';
 import { cryptoRandom, type Random } from '../core/shared/random.js';
 import { DeliveryWorker } from '../delivery/delivery-worker.js';
+import { OutboundPolicy } from '../delivery/outbound-policy.js';
 import { TransportRegistry } from '../delivery/transport.js';
 import { ApiDestinationTransport } from '../delivery/transports/api-destination/api-destination-transport.js';
 import { OAuthTokenFetcher } from '../delivery/transports/api-destination/oauth-token-fetcher.js';
@@ -32,6 +33,8 @@ import { ControlApi } from './control-api.js';
 import { loadCredentials } from './credentials-file.js';
 import { createHandle, type Handle } from './handle.js';
 import { createListener } from './http-listener.js';
+import { createDoor } from './request-door.js';
+import { pruneHistory } from './history-retention.js';
 import { startLambda, type LambdaModule } from './lambda-module.js';
 import { startMetrics, type MetricsModule } from './metrics-module.js';
 import { ServiceRegistry } from './service-registry.js';
@@ -144,8 +147,20 @@ export async function startApp(options: AppOptions): Promise<App> {
     // SNS `lambda` subscriptions invoke through the Lambda service as AWS's SNS does: principal
     // sns.amazonaws.com, source ARN the topic (what `add-permission --source-arn` conditions on).
     let baseUrl = '';
+    let listeningPort: number | undefined;
+    let outbound: OutboundPolicy;
+    try {
+      outbound = new OutboundPolicy({
+        restrictPrivate: credentials !== null,
+        allow: config.allowOutbound,
+        ownPort: () => listeningPort,
+        publicUrl: config.publicUrl,
+      });
+    } catch (err) {
+      throw new ConfigError(`--allow-outbound: ${(err as Error).message}`);
+    }
     const notifications = await openNotifications({
-      config, store: publishing, clock, random, log, baseUrl: () => baseUrl,
+      config, store: publishing, clock, random, log, baseUrl: () => baseUrl, outbound,
       metrics: snsMetrics(metrics.hub),
       lambda: {
         invoke: async (arn, event, topicArn) => {
@@ -194,6 +209,9 @@ export async function startApp(options: AppOptions): Promise<App> {
       bodyBudget: { total: config.bodyBudget, perConnection: config.connectionBodyBudget },
       clock,
       log,
+      operatorAccounts: credentials?.accounts.length === 1 ? [config.defaultAccount, credentials.accounts[0]!] : [config.defaultAccount],
+      // With credentials every state change is signed, so any Host is fine unless --allowed-hosts narrows it.
+      door: createDoor({ listenHost: config.host, allowedHosts: config.allowedHosts.length > 0 ? config.allowedHosts : credentials ? ['*'] : [] }),
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -205,16 +223,17 @@ export async function startApp(options: AppOptions): Promise<App> {
     const interval = options.schedulerIntervalMs ?? 1000;
     const schedule = interval > 0 ? setInterval(() => void events.scheduler.fireDue().then(() => undefined, (e: unknown) => log(`scheduler: ${String(e)}`)), interval) : null;
     schedule?.unref();
-    // Event history retention: settled events older than --retention-hours go, a batch a minute.
-    const retentionMs = config.retentionHours * 3_600_000;
-    const prune = retentionMs > 0
-      ? setInterval(() => void store.pruneEvents(clock.now() - retentionMs, 10_000).catch((e: unknown) => log(`retention: ${String(e)}`)), 60_000)
+    // Event history retention (history-retention.ts): --retention-hours and --history-max-bytes, checked a minute apart.
+    const retention = { maxAgeMs: config.retentionHours * 3_600_000, maxBytes: config.historyMaxBytes, now: () => clock.now() };
+    const prune = retention.maxAgeMs > 0 || retention.maxBytes > 0
+      ? setInterval(() => void pruneHistory(store, retention).catch((e: unknown) => log(`retention: ${String(e)}`)), 60_000)
       : null;
     prune?.unref();
     // Archive retention (each archive's RetentionDays), a batch a minute.
     const pruneArchives = setInterval(() => void events.archives.pruneExpired().catch((e: unknown) => log(`archive retention: ${String(e)}`)), 60_000);
     pruneArchives.unref();
     const port = (server.address() as AddressInfo).port;
+    listeningPort = port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     baseUrl = `http://${host}:${port}`;
     lambda.listening(`http://${host}:${port}`);

@@ -58,6 +58,17 @@ export interface Config {
   readonly natsReplicas: number;
   /** How long a node's claim on a delivery lasts (the consumer's ack wait): a dead node's deliveries go to the others after it. */
   readonly natsAckWaitMs: number;
+  /** Event history cap in bytes (oldest settled events go first); 0 = no cap besides age. */
+  readonly historyMaxBytes: number;
+  /**
+   * Host names the control API and console answer to (DNS-rebinding guard), beside loopback's and
+   * --host's; `*` = any. Empty = the defaults only.
+   */
+  readonly allowedHosts: readonly string[];
+  /** Addresses/CIDR ranges outbound deliveries may reach although private (credentials mode). */
+  readonly allowOutbound: readonly string[];
+  /** Where Lambda functions run: the strongest available (`auto`), or one named (src/runtime/sandbox.ts). */
+  readonly functionSandbox: 'auto' | 'bubblewrap' | 'user' | 'none';
 }
 
 export const logLevels = ['debug', 'info', 'warn', 'error'] as const;
@@ -93,6 +104,12 @@ export const defaults: Config = Object.freeze({
   natsUrl: null,
   natsReplicas: 1,
   natsAckWaitMs: 60_000,
+  // 1 GiB: at the probe's 500 events/s history grows ~1.1 GB/h, so age alone (168 h) would let it
+  // reach ~185 GB; a gigabyte keeps about an hour of such a burst and weeks of ordinary traffic.
+  historyMaxBytes: 1024 * 1024 * 1024,
+  allowedHosts: [],
+  allowOutbound: [],
+  functionSandbox: 'auto',
 });
 
 /** One setting: its flag, its environment variable, how it reads, and what it means. */
@@ -137,6 +154,10 @@ export const configOptionTable = Object.freeze([
   { flag: 'connection-body-budget', env: 'AMIWATCH_CONNECTION_BODY_BUDGET', value: 'BYTES', default: String(defaults.connectionBodyBudget), numeric: true, description: 'Request-body bytes one connection may hold at once (pipelined requests together); at most --body-budget.' },
   { flag: 'durability', env: 'AMIWATCH_DURABILITY', value: 'MODE', default: defaults.durability, description: 'process: a killed process loses nothing acknowledged; power: also a power cut (fsync per commit, slower).' },
   { flag: 'retention-hours', env: 'AMIWATCH_RETENTION_HOURS', value: 'HOURS', default: String(defaults.retentionHours), numeric: true, description: 'Event history kept this long once its deliveries are settled; 0 keeps everything.' },
+  { flag: 'history-max-bytes', env: 'AMIWATCH_HISTORY_MAX_BYTES', value: 'BYTES', default: String(defaults.historyMaxBytes), numeric: true, description: 'Event history kept within this size too (the oldest settled events go first); 0 = no size cap.' },
+  { flag: 'allowed-hosts', env: 'AMIWATCH_ALLOWED_HOSTS', value: 'NAMES', default: '(loopback names and --host)', description: 'Comma-separated Host names the server answers to besides localhost, 127.0.0.1, [::1] and --host (`*.example.com` for subdomains, `*` for any): other Host headers are refused, which stops DNS rebinding. With --credentials-file any Host is accepted unless this is set.' },
+  { flag: 'function-sandbox', env: 'AMIWATCH_FUNCTION_SANDBOX', value: 'KIND', default: defaults.functionSandbox, description: 'Where Lambda functions run: bubblewrap (own namespaces: they see their code, their /tmp and the network, nothing of the server), user (as amiwatch-fn or nobody, when the server runs as root), none (the server’s user), or auto (the strongest available). With --credentials-file, none means functions do not run.' },
+  { flag: 'allow-outbound', env: 'AMIWATCH_ALLOW_OUTBOUND', value: 'RANGES', default: '(none)', description: 'With --credentials-file, deliveries (SNS HTTP/S subscriptions, webhooks) may not reach loopback, link-local or private addresses; list the addresses or CIDR ranges (`10.0.0.0/8,192.168.1.20`) they may reach after all. amiwatch’s own listener is never a destination.' },
 ] as const satisfies readonly ConfigOption[]);
 
 export const configOptions: readonly ConfigOption[] = configOptionTable;
@@ -179,6 +200,11 @@ export function configFromValues(values: FlagValues, env: Readonly<Record<string
   if (durability !== 'process' && durability !== 'power') throw new ConfigError('--durability must be process or power');
   const retentionHours = Number(pick('retention-hours') ?? defaults.retentionHours);
   if (!Number.isFinite(retentionHours) || retentionHours < 0) throw new ConfigError('--retention-hours must be a number >= 0');
+  const historyMaxBytes = Number(pick('history-max-bytes') ?? defaults.historyMaxBytes);
+  if (!Number.isInteger(historyMaxBytes) || historyMaxBytes < 0) throw new ConfigError('--history-max-bytes must be an integer >= 0');
+  const functionSandbox = pick('function-sandbox') ?? defaults.functionSandbox;
+  if (!['auto', 'bubblewrap', 'user', 'none'].includes(functionSandbox)) throw new ConfigError(`--function-sandbox must be auto, bubblewrap, user or none, got ${functionSandbox}`);
+  const list = (flag: string): string[] => (pick(flag) ?? '').split(',').map((x) => x.trim()).filter(Boolean);
   const logLevel = pick('log-level') ?? defaults.logLevel;
   if (!(logLevels as readonly string[]).includes(logLevel)) throw new ConfigError(`--log-level must be one of ${logLevels.join(', ')}, got ${logLevel}`);
   const logFormat = pick('log-format') ?? defaults.logFormat;
@@ -233,6 +259,10 @@ export function configFromValues(values: FlagValues, env: Readonly<Record<string
     notifyWebhookUrl: url('notify-webhook-url'),
     subscriberCaFile: caFile ? resolve(caFile) : null,
     organizations,
+    historyMaxBytes,
+    allowedHosts: Object.freeze(list('allowed-hosts')),
+    allowOutbound: Object.freeze(list('allow-outbound')),
+    functionSandbox: functionSandbox as Config['functionSandbox'],
   });
 }
 

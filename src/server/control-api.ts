@@ -7,6 +7,7 @@ import type { ChangeFeed, ResourceChange } from '../storage/ports/change-feed.js
 import type { ClusterHealth, EventView, Store } from '../storage/store.js';
 import { HistoryQueryError, searchHistory } from './event-history.js';
 import type { ServiceHandler } from '../wire/service-handler.js';
+import type { ControlScope } from './control-access.js';
 
 export interface ControlApiOptions {
   readonly events: EventsService;
@@ -39,10 +40,11 @@ export class ControlApi {
 
   constructor(private readonly o: ControlApiOptions) {}
 
-  async handle(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
+  /** `scope`: who asks and for which account (control-access.ts decided it). */
+  async handle(req: IncomingMessage, res: ServerResponse, body: Buffer, scope: ControlScope): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const mount = this.o.mounts?.find((m) => url.pathname === m.prefix || url.pathname.startsWith(`${m.prefix}/`));
-    if (mount) return this.forward(mount.handler, req, res, body);
+    if (mount) return this.forward(mount.handler, req, res, body, scope);
     if (req.method !== 'GET') return json(res, 405, { error: 'method not allowed' });
     switch (url.pathname) {
       case '/_amiwatch/health':
@@ -59,23 +61,23 @@ export class ControlApi {
       case '/_amiwatch/status':
         return json(res, 200, { status: 'ok', version: this.o.version, services: this.o.services(), deliveries: await this.o.store.countDeliveries(), ...(await this.cluster()) });
       case '/_amiwatch/events':
-        return this.listEvents(url, res);
+        return this.listEvents(url, res, scope);
       case '/_amiwatch/events/stream':
-        return this.stream(res);
+        return this.stream(res, scope);
       case '/_amiwatch/changes':
-        return this.changes(url, res);
+        return this.changes(url, res, scope);
       default:
         return json(res, 404, { error: `no such endpoint: ${url.pathname}` });
     }
   }
 
-  private async forward(handler: ServiceHandler, req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
+  private async forward(handler: ServiceHandler, req: IncomingMessage, res: ServerResponse, body: Buffer, scope: ControlScope): Promise<void> {
     const response = await handler({
       method: req.method ?? 'GET',
       url: req.url ?? '/',
       headers: req.headers as Record<string, string | undefined>,
       body,
-      context: { accountId: this.o.defaultAccount, region: this.o.defaultRegion, requestId: randomUUID() },
+      context: { accountId: scope.accountId, region: scope.region, requestId: randomUUID() },
     });
     res.writeHead(response.status, { ...response.headers, 'content-length': Buffer.byteLength(response.body) });
     res.end(response.body);
@@ -92,7 +94,7 @@ export class ControlApi {
     return this.o.store.clusterHealth ? { cluster: await this.o.store.clusterHealth() } : {};
   }
 
-  private async listEvents(url: URL, res: ServerResponse): Promise<void> {
+  private async listEvents(url: URL, res: ServerResponse, scope: ControlScope): Promise<void> {
     const q = url.searchParams;
     const num = (name: string): number | undefined => {
       const v = q.get(name);
@@ -119,6 +121,8 @@ export class ControlApi {
         ...(text('detailType') && { detailType: text('detailType')! }),
         ...(text('pattern') && { pattern: text('pattern')! }),
         ...(text('rule') && { rule: text('rule')! }),
+        // A signed caller sees its own account's buses only, whatever `bus` names.
+        ...(scope.restricted && { account: scope.accountId }),
       });
     } catch (err) {
       if (err instanceof HistoryQueryError) return json(res, 400, { error: err.message });
@@ -132,10 +136,11 @@ export class ControlApi {
    * Batched: a burst (a queue's thousand messages moved) is one message per 200 ms, each
    * resource named once.
    */
-  private changes(url: URL, res: ServerResponse): void {
+  private changes(url: URL, res: ServerResponse, scope: ControlScope): void {
     const feed = this.o.changes;
     if (!feed) return json(res, 404, { error: 'no change feed' });
-    const account = url.searchParams.get('account') ?? this.o.defaultAccount;
+    // A signed caller follows its own account only (control-access.ts refused any other by name).
+    const account = scope.restricted ? scope.accountId : (url.searchParams.get('account') ?? this.o.defaultAccount);
     const region = url.searchParams.get('region') ?? this.o.defaultRegion;
     const inScope = (c: ResourceChange) => (c.account === account || c.account === '*') && (c.region === region || c.region === '*');
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
@@ -167,7 +172,8 @@ export class ControlApi {
     });
   }
 
-  private stream(res: ServerResponse): void {
+  private stream(res: ServerResponse, scope: ControlScope): void {
+    const visible = (busArn: string) => !scope.restricted || busArn.split(':')[4] === scope.accountId;
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     res.write(': amiwatch event stream\n\n');
     this.streams.add(res);
@@ -178,10 +184,12 @@ export class ControlApi {
     };
     const offEvents = this.o.events.feed.onEvents((events) => {
       for (const e of events) {
+        if (!visible(e.busArn)) continue;
         write(`event: event\ndata: ${JSON.stringify({ id: e.eventId, bus: e.busArn, ingestedAt: new Date(e.ingestedAt).toISOString(), rules: e.rules, deliveries: e.deliveries.length, event: JSON.parse(e.body) })}\n\n`);
       }
     });
     const offDeliveries = this.o.events.feed.onDelivery((d) => {
+      if (!visible(d.ruleArn)) return;
       write(`event: delivery\ndata: ${JSON.stringify({ ...d, at: new Date(d.at).toISOString() })}\n\n`);
     });
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);

@@ -9,7 +9,9 @@ import { identify, verifyIdentified, type AuthOptions } from '../wire/sigv4/auth
 import { BodyBudget } from './body-budget.js';
 import { isConsoleRequest, serveConsole } from './console-assets.js';
 import type { ControlApi } from './control-api.js';
+import { controlClass, decideControl } from './control-access.js';
 import { anonymousContext, type Handle } from './handle.js';
+import type { createDoor } from './request-door.js';
 import { discardRest, readBody } from './request-body.js';
 
 export interface ListenerOptions {
@@ -22,6 +24,10 @@ export interface ListenerOptions {
   readonly bodyBudget: { readonly total: number; readonly perConnection: number };
   readonly clock: Clock;
   readonly log: (message: string) => void;
+  /** Accounts that may use the server-wide control endpoints in credentials mode (control-access.ts). */
+  readonly operatorAccounts: readonly string[];
+  /** Host / Origin checks (request-door.ts). */
+  readonly door: ReturnType<typeof createDoor>;
 }
 
 type Headers = Record<string, string | undefined>;
@@ -37,6 +43,8 @@ export function createListener(o: ListenerOptions): Server {
   const budget = new BodyBudget(o.bodyBudget.total, o.bodyBudget.perConnection);
   const server = createServer((req, res) => {
     handle(o, budget, req, res).catch((err: unknown) => {
+      // A client that went away mid-request is not our error: nothing to answer, nothing to report.
+      if (isDisconnect(err, req)) return void res.destroy();
       o.log(`internal error: ${(err as Error).stack ?? String(err)}`);
       if (!res.headersSent) send(res, eventsError(anonymousContext(o.auth), CommonErrors.InternalException('An internal error occurred.')));
       else res.destroy();
@@ -46,11 +54,30 @@ export function createListener(o: ListenerOptions): Server {
   return server;
 }
 
+/** ECONNRESET / "aborted" / premature close on the request: the client hung up. */
+function isDisconnect(err: unknown, req: IncomingMessage): boolean {
+  const code = (err as { code?: string } | null)?.code;
+  return req.destroyed || code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'EPIPE' || (err as Error | null)?.message === 'aborted';
+}
+
 async function handle(o: ListenerOptions, budget: BodyBudget, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = req.url ?? '/';
-  if (isConsoleRequest(req)) return serveConsole(req, res);
   const headers = req.headers as Headers;
-  if (url.startsWith('/_amiwatch/')) return control(o, budget, req, res, url, headers);
+  const isControl = url.startsWith('/_amiwatch/');
+  if (isControl || isConsoleRequest(req)) {
+    // The control API and the console: one door (request-door.ts).
+    const verdict = o.door.check(req.method ?? 'GET', req.headers, isControl);
+    if (!verdict.ok) {
+      reply(res, verdict.status, verdict.reason);
+      return discardRest(req);
+    }
+  } else if (!o.auth.credentials && !o.door.hostAllowed(headers.host)) {
+    // Without credentials any signature is accepted, so a rebound page could drive the AWS APIs too.
+    reply(res, 421, `Host ${headers.host ?? '(none)'} is not a name this server answers to (see --allowed-hosts).`);
+    return discardRest(req);
+  }
+  if (isConsoleRequest(req)) return serveConsole(req, res);
+  if (isControl) return control(o, budget, req, res, url, headers);
   const releases: (() => void)[] = [];
   try {
     const response = await o.handle({
@@ -77,21 +104,20 @@ async function handle(o: ListenerOptions, budget: BodyBudget, req: IncomingMessa
  * and SNS's public links. As for the services, the key is checked before the body is read.
  */
 async function control(o: ListenerOptions, budget: BodyBudget, req: IncomingMessage, res: ServerResponse, url: string, headers: Headers): Promise<void> {
-  const reply = (status: number, error: string) => {
-    const text = JSON.stringify({ error });
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-    res.end(text);
-  };
   const replyAuth = (failure: AuthFailure) => {
     const err = renderAuthFailure('json', failure);
-    reply(err.status === 400 ? 403 : err.status, `${err.code}: ${err.message}`);
+    reply(res, err.status === 400 ? 403 : err.status, `${err.code}: ${err.message}`);
   };
+  const parsed = new URL(url, 'http://localhost');
   // A path whose %-escapes do not decode (`/_amiwatch/ec2/faults/%`) names nothing: said once
   // here, instead of each control handler's decodeURIComponent failing with a URIError (a 500).
-  if (!decodable(url.split('?')[0]!)) return reply(400, 'The path has a malformed %-escape.');
+  if (!decodable(parsed.pathname)) {
+    reply(res, 400, 'The path has a malformed %-escape.');
+    return discardRest(req);
+  }
   // SNS links (confirm/unsubscribe pages, signing certificate) are followed by mail readers and
   // HTTP subscribers that cannot sign: the token or ARN in the link is the credential, as in AWS.
-  const signed = o.auth.credentials !== null && !url.startsWith('/_amiwatch/health') && !url.startsWith('/_amiwatch/sns/public/');
+  const signed = o.auth.credentials !== null && controlClass(parsed.pathname) !== 'open';
   const identified = signed ? identify({ url, headers }, o.auth, { service: null, dialect: 'json' }) : null;
   if (identified instanceof AuthFailure) {
     replyAuth(identified);
@@ -102,15 +128,27 @@ async function control(o: ListenerOptions, budget: BodyBudget, req: IncomingMess
     const read = await reading.result;
     if (read.kind !== 'body') {
       const tooLarge = read.kind === 'too-large';
-      reply(tooLarge ? 413 : 503, tooLarge ? `Request body is larger than the ${o.bodyLimit}-byte limit.` : 'Rate exceeded: too many request bodies in flight; retry shortly.');
+      reply(res, tooLarge ? 413 : 503, tooLarge ? `Request body is larger than the ${o.bodyLimit}-byte limit.` : 'Rate exceeded: too many request bodies in flight; retry shortly.');
       return discardRest(req);
     }
     const failure = identified ? await verifyIdentified({ method: req.method ?? 'GET', url, headers, body: read.body }, identified) : null;
     if (failure) return replyAuth(failure);
-    await o.control.handle(req, res, read.body);
+    // Who may use which endpoint, in which account (control-access.ts): the signer's account in
+    // credentials mode (an unsigned open endpoint acts as the default account), anyone without.
+    const fallback = anonymousContext(o.auth);
+    const caller = identified ? { accountId: identified.caller.accountId, region: identified.caller.region, requestId: fallback.requestId } : o.auth.credentials ? fallback : null;
+    const decision = decideControl(parsed.pathname, parsed.searchParams, caller, fallback, o.operatorAccounts);
+    if (!decision.ok) return reply(res, decision.status, decision.error);
+    await o.control.handle(req, res, read.body, decision.scope);
   } finally {
     reading.release();
   }
+}
+
+function reply(res: ServerResponse, status: number, error: string): void {
+  const text = JSON.stringify({ error });
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
 }
 
 function decodable(path: string): boolean {

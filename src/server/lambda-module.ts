@@ -11,6 +11,7 @@ import type { Transport } from '../delivery/transport.js';
 import { LambdaTransport } from '../delivery/transports/lambda-transport.js';
 import { CodeCache } from '../runtime/code-cache.js';
 import { ProcessRunner } from '../runtime/process-runner.js';
+import { detectSandbox } from '../runtime/sandbox.js';
 import { MemoryLambdaStore } from '../storage/memory/memory-lambda-store.js';
 import type { LambdaStore } from '../storage/ports/lambda-store.js';
 import type { ChangeFeed } from '../storage/ports/change-feed.js';
@@ -19,7 +20,7 @@ import { SqliteLambdaStore } from '../storage/sqlite/sqlite-lambda-store.js';
 import { createFunctionsHandler, functionsPath } from '../wire/control/functions-handler.js';
 import { createLambdaHandler, LAMBDA_BODY_LIMIT, lambdaError as restJsonError } from '../wire/services/lambda.js';
 import type { ServiceHandler } from '../wire/service-handler.js';
-import { databasePath, type Config } from './config.js';
+import { ConfigError, databasePath, type Config } from './config.js';
 import type { ServiceRoute } from './service-registry.js';
 
 export interface LambdaModule {
@@ -53,9 +54,25 @@ export async function startLambda(o: { config: Config; clock: Clock; random: Ran
     store = new SqliteLambdaStore(db);
   }
   if (o.changes) store = publishingLambdaStore(store, o.changes);
-  const cache = await CodeCache.open(o.config.inMemory ? null : join(o.config.dataDir, 'lambda-code'));
   let endpoint: string | undefined;
-  const runner = new ProcessRunner({ cache, endpointUrl: () => endpoint, accountKeys: o.config.credentialsFile === null });
+  let sandbox;
+  try {
+    sandbox = detectSandbox(o.config.functionSandbox);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+  // With credentials, keys of several accounts meet here: a function that could read the
+  // credentials file or /proc of the server would hold every one of them.
+  const refusal = o.config.credentialsFile !== null && sandbox.kind === 'none'
+    ? 'amiwatch runs no Lambda functions: with --credentials-file they need a sandbox (install bubblewrap, or run the server as root so they run as an unprivileged user).'
+    : undefined;
+  // bubblewrap is the expected case: only a weaker confinement (or none) is worth a warning at start.
+  if (refusal) o.log(`lambda: ${refusal}`);
+  else if (sandbox.kind !== 'bubblewrap') o.log(`lambda: ${sandbox.description}`);
+  // Functions run as another user cannot reach into the data directory (amiwatch makes it 0700):
+  // their code is extracted into a temporary directory they may pass through.
+  const cache = await CodeCache.open(o.config.inMemory || sandbox.kind === 'user' ? null : join(o.config.dataDir, 'lambda-code'));
+  const runner = new ProcessRunner({ cache, endpointUrl: () => endpoint, accountKeys: o.config.credentialsFile === null, sandbox, ...(refusal && { refusal }) });
   const logs = new FunctionLogs();
   const functions = new LambdaFunctions({ store, runner, clock: o.clock, random: o.random, nodeVersion: process.version, onDeleted: (arn) => logs.forget(arn) });
   const invocations = new Invocations({

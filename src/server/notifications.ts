@@ -1,3 +1,4 @@
+import type { OutboundPolicy } from '../delivery/outbound-policy.js';
 import { readFileSync } from 'node:fs';
 import type { Clock } from '../core/shared/clock.js';
 import type { Random } from '../core/shared/random.js';
@@ -32,6 +33,8 @@ export interface NotificationsOptions {
   readonly log: (m: string) => void;
   /** The server's own URL, known once it listens: the base of links when --public-url is not set. */
   readonly baseUrl: () => string;
+  /** Where HTTP/S subscribers may be (src/delivery/outbound-policy.ts). */
+  readonly outbound?: OutboundPolicy;
   /** SNS → Lambda (the Lambda service plugs in here); default: every invocation fails visibly. */
   readonly lambda?: LambdaInvoker;
   /** SNS's CloudWatch metrics (NumberOfMessagesPublished, …Delivered, …Failed), when metrics run. */
@@ -97,6 +100,7 @@ export async function openNotifications(o: NotificationsOptions): Promise<Notifi
     pending: new PendingDeliveries(store),
     subscribed: (arn) => sns?.state.subscriptions.has(arn) ?? true,
     ...(ca && { ca }),
+    ...(o.outbound && { policy: o.outbound }),
     links: {
       subscribeUrl: (topicArn, token) => `${base()}${SNS_PUBLIC}/confirm?Action=ConfirmSubscription&TopicArn=${enc(topicArn)}&Token=${enc(token)}`,
       confirmPageUrl: (topicArn, token) => `${base()}${SNS_PUBLIC}/confirmation.html?TopicArn=${enc(topicArn)}&Token=${enc(token)}`,

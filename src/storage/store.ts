@@ -121,6 +121,8 @@ export interface EventView {
 
 export interface EventQuery {
   readonly busArn?: string;
+  /** Only events on this account's buses (the control API's scope in credentials mode). */
+  readonly account?: string;
   /** Inclusive bounds on ingestion time, ms since epoch. */
   readonly from?: number;
   readonly to?: number;
@@ -191,6 +193,11 @@ export interface Store {
   onDeliveriesQueued?(wake: () => void): () => void;
   /** The cluster behind a shared store; absent on single-owner stores. */
   clusterHealth?(): Promise<ClusterHealth>;
+  /**
+   * Bytes the store's data takes now (for SQLite: the file's pages in use, free pages left out —
+   * the event history is nearly all of it); what --history-max-bytes is held against.
+   */
+  usedBytes(): Promise<number>;
 
   close(): Promise<void>;
 }

@@ -1,12 +1,15 @@
 import type { RequestContext } from '../core/shared/request-context.js';
+import type { ErrorOf } from '../core/generated/errors.js';
 import { isServiceError, type ServiceError } from '../core/shared/service-error.js';
+import { unavailable } from '../core/shared/unavailable.js';
 import type { ServiceHandler, WireRequest, WireResponse } from './service-handler.js';
 
 /**
  * The one dispatch every service goes through: the protocol reads the request into an operation
  * name and its SDK-shaped input (checked against the generated model), the operation runs with
  * `(ctx, input)`, the protocol writes its output or its error. Unexpected failures are logged
- * once here and answer the protocol's internal error; nothing thrown escapes.
+ * once here and answer the protocol's internal error (a full disk its retryable 503); nothing
+ * thrown escapes.
  */
 export interface Protocol {
   /** The operation and its input; throws a ServiceError for a request it cannot read. */
@@ -15,6 +18,8 @@ export interface Protocol {
   error(ctx: RequestContext, err: ServiceError): WireResponse;
   /** What an unexpected failure answers (InternalException, InternalError, ServiceException). */
   internalError(): ServiceError;
+  /** What a full disk answers (unavailable.ts): AWS's retryable 503, `ServiceUnavailable` unless the protocol spells it otherwise (EC2: `Unavailable`). */
+  readonly unavailable?: ErrorOf;
 }
 
 /**
@@ -43,6 +48,9 @@ export function dispatch<T extends OperationTable<T>>(protocol: Protocol, operat
       return protocol.write(ctx, operation, await operations[operation](ctx, input), request);
     } catch (err) {
       if (isServiceError(err)) return protocol.error(ctx, err);
+      // A full disk is the machine's state, not a bug: a retryable 503, not logged as an internal error.
+      const busy = unavailable(err, protocol.unavailable);
+      if (busy) return protocol.error(ctx, busy);
       options.onInternalError?.(err, request);
       return protocol.error(ctx, protocol.internalError());
     }

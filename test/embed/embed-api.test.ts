@@ -23,12 +23,14 @@ describe('startAmiwatch: options', () => {
       notifyWebhookUrl: 'http://example.com/hook', subscriberCaFile: 'ca.pem', organizations: 'o-aaaaaaaaaa=111111111111', logLevel: 'warn',
       logFormat: 'json', bodyLimit: 4096, bodyBudget: 1 << 20, connectionBodyBudget: 1 << 20, durability: 'power', retentionHours: 1,
       natsUrl: 'nats://127.0.0.1:4222', natsReplicas: 1, natsAckWait: '30s',
+      historyMaxBytes: 1 << 30, allowedHosts: 'amiwatch.internal', functionSandbox: 'bubblewrap', allowOutbound: '10.0.0.0/8',
     };
     assert.deepEqual(Object.keys(all).sort(), configOptions.map((o) => camelCase(o.flag)).sort());
     const values = toFlagValues(all);
     assert.equal(values['ami-duration'], '0s');
     assert.equal(values['body-limit'], '4096');
     assert.equal(values['in-memory'], true);
+    assert.equal(values['history-max-bytes'], String(1 << 30));
   });
 
   it('defaults to any free port and memory; a data directory means disk', () => {

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { processesWithEnv } from '../support/function-processes.js';
 import { after, before, describe, it } from 'node:test';
 import {
   AddPermissionCommand,
@@ -100,22 +102,18 @@ describe('Lambda API through the AWS SDK', () => {
   });
 
   it('kills a function at its timeout and reports Sandbox.Timedout; the next invocation starts afresh', async () => {
-    await create('sleeper', { 'index.js': 'exports.handler = async (e) => { if (e.sleep) await new Promise((r) => setTimeout(r, 10000)); return process.pid; };' }, { Timeout: 1 });
+    // A token per process: inside its sandbox a function's PID is its namespace's, not the host's.
+    const mark = randomUUID();
+    await create('sleeper', { 'index.js': 'const me = Math.random(); exports.handler = async (e) => { if (e.sleep) await new Promise((r) => setTimeout(r, 10000)); return me; };' }, { Timeout: 1, Environment: { Variables: { MARK: mark } } });
     const warm = JSON.parse((await invoke('sleeper', {})).body);
+    assert.ok(processesWithEnv('MARK', mark).length > 0);
     const started = Date.now();
     const r = await invoke('sleeper', { sleep: true }, { LogType: 'Tail' });
     assert.ok(Date.now() - started < 4000, 'answered at the timeout, not when the sleep ended');
     assert.equal(r.FunctionError, 'Unhandled');
     assert.equal(JSON.parse(r.body).errorType, 'Sandbox.Timedout');
     assert.match(r.log, /Task timed out after 1\.00 seconds/);
-    const gone = () => {
-      try {
-        process.kill(warm, 0);
-        return undefined;
-      } catch {
-        return true;
-      }
-    };
+    const gone = () => (processesWithEnv('MARK', mark).length === 0 ? true : undefined);
     assert.equal(await until(gone, 3000), true, 'the timed-out process was killed');
     const again = JSON.parse((await invoke('sleeper', {})).body);
     assert.notEqual(again, warm);

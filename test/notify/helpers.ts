@@ -3,10 +3,11 @@ import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { after, before } from 'node:test';
 import type { Clock } from '../../src/core/shared/clock.js';
 import { startTestServer } from '../e2e/helpers.js';
-import { createHash, createHmac, createVerify, X509Certificate } from 'node:crypto';
+import { createVerify, X509Certificate } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { Sha256 } from '../support/signed-fetch.js';
 import type { App } from '../../src/server/app.js';
 import { inProcess } from '../support/in-process.js';
 
@@ -61,18 +62,6 @@ export async function queryCall(app: App, service: 'sns' | 'sqs', params: Record
   return { status: res.status, body: await res.text() };
 }
 
-class Sha256 {
-  private readonly h;
-  constructor(secret?: unknown) {
-    this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', secret as Uint8Array);
-  }
-  update(d: unknown) {
-    this.h.update(d as Uint8Array);
-  }
-  async digest() {
-    return new Uint8Array(this.h.digest());
-  }
-}
 
 /** A POST an HTTP/S subscriber received, with the status it answered. */
 export interface ReceivedPost {

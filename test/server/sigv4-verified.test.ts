@@ -4,13 +4,13 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createHash, createHmac } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 // Registers the SDK's SigV4a signer: without it the SDK refuses EndpointId client-side.
 import '@aws-sdk/signature-v4a';
 import { ListRulesCommand, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { Sha256 } from '../support/signed-fetch.js';
 import { ManualClock } from '../../src/core/shared/clock.js';
 import type { App } from '../../src/server/app.js';
 import { startApp } from '../../src/server/app.js';
@@ -122,19 +122,6 @@ test('with credentials the control API wants a signature too (health excepted)',
   assert.equal(ok.status, 200);
 });
 
-class Sha256 {
-  private readonly h;
-  constructor(secret?: unknown) {
-    this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', secret as Uint8Array);
-  }
-  update(d: unknown) {
-    this.h.update(d as Uint8Array);
-  }
-  async digest() {
-    return new Uint8Array(this.h.digest());
-  }
-  reset() {}
-}
 
 test('binding beyond loopback without credentials is refused with a clear message', async () => {
   await assert.rejects(

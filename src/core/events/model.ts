@@ -1,4 +1,4 @@
-import type { ConditionBlock } from './policy-conditions.js';
+import type { ConditionBlock } from '../shared/policy-conditions.js';
 import type { DeadLetterConfig, Tag, Target } from '@aws-sdk/client-eventbridge';
 
 /**

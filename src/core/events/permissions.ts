@@ -4,8 +4,8 @@ import { requireBus } from './buses.js';
 import type { EventsState } from './events-state.js';
 import type { BusDoc, BusPolicy, PolicyStatement } from './model.js';
 import { ORG_ID, type Organizations } from './organizations.js';
-import { conditionContext, conditionHolds } from './policy-conditions.js';
 import { EventsErrors } from '../generated/errors.js';
+import { evaluatePolicy } from '../shared/resource-policy.js';
 
 /** "Event bus policy: 10,240 characters" (eb-quota). */
 const MAX_POLICY = 10_240;
@@ -93,16 +93,6 @@ function checkCondition(c: NonNullable<PutPermissionRequest['Condition']>): void
   if (!c.Value || !ORG_ID.test(c.Value)) throw EventsErrors.ValidationException(`Parameter Condition.Value is not valid. Reason: it must be an organization id (o-…), got ${c.Value}.`);
 }
 
-const asList = (v: string | readonly string[] | undefined): readonly string[] => (v === undefined ? [] : typeof v === 'string' ? [v] : v);
-
-function principalMatches(p: PolicyStatement['Principal'], account: string): boolean {
-  if (p === undefined) return false;
-  const ids = typeof p === 'string' ? [p] : asList(p.AWS);
-  return ids.some((id) => id === '*' || id === account || id === `arn:aws:iam::${account}:root`);
-}
-
-const actionMatches = (a: string | string[]): boolean => asList(a).some((x) => x === 'events:PutEvents' || x === 'events:*' || x === '*');
-
 /** Who puts an event on a bus, and what the event is: the request a bus policy judges. */
 export interface PutEventsRequestFacts {
   readonly account: string;
@@ -119,16 +109,19 @@ export interface PutEventsRequestFacts {
  */
 export function allowsPutEvents(bus: BusDoc, request: PutEventsRequestFacts, organizations: Organizations): boolean {
   if (bus.account === request.account) return true;
-  const statements = (bus.policy?.Statement ?? []).filter((s) => principalMatches(s.Principal, request.account) && actionMatches(s.Action));
-  if (statements.length === 0) return false;
-  const context = conditionContext({
-    'aws:PrincipalAccount': request.account,
-    'aws:PrincipalOrgID': organizations.get(request.account),
-    'events:source': request.source,
-    'events:detail-type': request.detailType,
-    'aws:SourceAccount': request.ruleArn === undefined ? undefined : request.account,
-    'aws:SourceArn': request.ruleArn,
+  // The same evaluation as every resource policy (resource-policy.ts): principal, action,
+  // resource and Condition as IAM reads them; an explicit Deny wins.
+  const decision = evaluatePolicy(bus.policy?.Statement ?? [], {
+    account: request.account,
+    action: 'events:PutEvents',
+    resource: bus.arn,
+    context: {
+      'aws:PrincipalOrgID': organizations.get(request.account),
+      'events:source': request.source,
+      'events:detail-type': request.detailType,
+      'aws:SourceAccount': request.ruleArn === undefined ? undefined : request.account,
+      'aws:SourceArn': request.ruleArn,
+    },
   });
-  const applicable = statements.filter((s) => conditionHolds(s.Condition, context));
-  return applicable.some((s) => s.Effect === 'Allow') && !applicable.some((s) => s.Effect === 'Deny');
+  return decision === 'allow';
 }

@@ -18,6 +18,7 @@ export const CommonErrors = {
   RequestLimitExceeded: error("RequestLimitExceeded", 503),
   SerializationException: error("SerializationException", 400),
   ServiceException: error("ServiceException", 500),
+  ServiceUnavailable: error("ServiceUnavailable", 503),
   Throttling: error("Throttling", 503),
   ThrottlingException: error("ThrottlingException", 503),
   UnknownOperationException: error("UnknownOperationException", 400),
@@ -63,6 +64,7 @@ export const Ec2Errors = {
   MissingParameter: error("MissingParameter", 400),
   OperationNotPermitted: error("OperationNotPermitted", 400),
   TagLimitExceeded: error("TagLimitExceeded", 400),
+  Unavailable: error("Unavailable", 503),
   ValidationError: error("ValidationError", 400),
 } as const;
 
@@ -101,6 +103,7 @@ export const SnsErrors = {
 } as const;
 
 export const SqsErrors = {
+  AccessDenied: error("AccessDenied", 403),
   BatchEntryIdsNotDistinct: error("BatchEntryIdsNotDistinct", 400),
   BatchRequestTooLong: error("BatchRequestTooLong", 400),
   EmptyBatchRequest: error("EmptyBatchRequest", 400),

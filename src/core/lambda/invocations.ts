@@ -70,7 +70,7 @@ export class Invocations implements LambdaInvoker {
     if (input.logType !== undefined && input.logType !== 'None' && input.logType !== 'Tail') {
       throw LambdaErrors.InvalidParameterValueException(`Unsupported log type ${input.logType}: use None or Tail.`);
     }
-    const record = await this.o.functions.record(ctx, input.functionName, input.qualifier);
+    const record = await this.o.functions.record(ctx, input.functionName, input.qualifier, 'InvokeFunction');
     const payload = input.payload.length === 0 ? '{}' : input.payload.toString('utf8');
     const limit = type === 'Event' ? MAX_ASYNC_PAYLOAD : MAX_SYNC_PAYLOAD;
     if (input.payload.length > limit) {
@@ -103,7 +103,7 @@ export class Invocations implements LambdaInvoker {
     const fnArn = functionArn(region, account, name);
     let record: FunctionRecord;
     try {
-      record = await this.o.functions.record({ accountId: account, region }, arn);
+      record = await this.o.functions.record({ accountId: account, region }, arn, undefined, 'InvokeFunction');
     } catch (err) {
       if (err instanceof ServiceError && err.status < 500) {
         return { ok: false, retriable: false, code: 'NO_RESOURCE', message: `Function not found: ${qualifier ? arn : fnArn}` };

@@ -20,6 +20,7 @@ import type { Clock } from '../shared/clock.js';
 import type { Random } from '../shared/random.js';
 import type { RequestContext } from '../shared/request-context.js';
 import { checkZip } from './code-package.js';
+import { authorizeFunction } from './function-access.js';
 import { conflict, invalidParameter, notFound, preconditionFailed, validation } from './errors.js';
 import { checkDescription, checkEnvironment, checkHandler, checkMemory, checkRole, checkTimeout, configurationView, lastModified } from './function-config.js';
 import { policyDocument, statementFor } from './function-policy.js';
@@ -86,7 +87,7 @@ export class LambdaFunctions {
   }
 
   async getFunction(ctx: RequestContext, input: GetFunctionRequest): Promise<GetFunctionResponse> {
-    const r = await this.record(ctx, input.FunctionName!, input.Qualifier);
+    const r = await this.record(ctx, input.FunctionName!, input.Qualifier, 'GetFunction');
     return {
       Configuration: configurationView(r),
       // There is no S3 presigned URL to give; the control API serves the zip itself.
@@ -96,7 +97,7 @@ export class LambdaFunctions {
   }
 
   async getFunctionConfiguration(ctx: RequestContext, input: GetFunctionConfigurationRequest): Promise<FunctionConfiguration> {
-    return configurationView(await this.record(ctx, input.FunctionName!, input.Qualifier));
+    return configurationView(await this.record(ctx, input.FunctionName!, input.Qualifier, 'GetFunctionConfiguration'));
   }
 
   async listFunctions(ctx: RequestContext, input: ListFunctionsRequest): Promise<ListFunctionsResponse> {
@@ -114,6 +115,7 @@ export class LambdaFunctions {
 
   async deleteFunction(ctx: RequestContext, input: DeleteFunctionRequest): Promise<void> {
     const ref = resolveFunction(ctx, input.FunctionName!, input.Qualifier);
+    await this.record(ctx, input.FunctionName!, input.Qualifier, 'DeleteFunction');
     await this.locked(ref, async () => {
       if (!(await this.o.store.deleteFunction(ref.accountId, ref.region, ref.name))) throw notFound(arnOf(ref));
       this.o.runner.retire(arnOf(ref));
@@ -123,11 +125,11 @@ export class LambdaFunctions {
 
   async updateFunctionCode(ctx: RequestContext, input: UpdateFunctionCodeRequest): Promise<FunctionConfiguration> {
     const code = checkZip(input.ZipFile, { S3Bucket: input.S3Bucket, ImageUri: input.ImageUri }, 'UpdateFunctionCode');
-    return this.update(ctx, input.FunctionName!, input.RevisionId, (r) => ({ ...r, codeSha256: code.sha256, codeSize: code.size }), code.zip);
+    return this.update(ctx, 'UpdateFunctionCode', input.FunctionName!, input.RevisionId, (r) => ({ ...r, codeSha256: code.sha256, codeSize: code.size }), code.zip);
   }
 
   async updateFunctionConfiguration(ctx: RequestContext, input: UpdateFunctionConfigurationRequest): Promise<FunctionConfiguration> {
-    return this.update(ctx, input.FunctionName!, input.RevisionId, (r) => ({
+    return this.update(ctx, 'UpdateFunctionConfiguration', input.FunctionName!, input.RevisionId, (r) => ({
       ...r,
       ...(input.Runtime !== undefined && { runtime: checkRuntime(input.Runtime, this.o.nodeVersion) }),
       ...(input.Handler !== undefined && { handler: checkHandler(input.Handler) }),
@@ -141,7 +143,7 @@ export class LambdaFunctions {
 
   async addPermission(ctx: RequestContext, input: AddPermissionRequest): Promise<AddPermissionResponse> {
     let statement = '';
-    await this.update(ctx, input.FunctionName!, input.RevisionId, (r) => {
+    await this.update(ctx, 'AddPermission', input.FunctionName!, input.RevisionId, (r) => {
       const s = statementFor(r, input);
       statement = JSON.stringify(s);
       return { ...r, policy: [...r.policy, s] };
@@ -151,24 +153,27 @@ export class LambdaFunctions {
 
   async removePermission(ctx: RequestContext, input: RemovePermissionRequest): Promise<void> {
     const { StatementId: statementId, Qualifier: qualifier, RevisionId: revisionId } = input;
-    await this.update(ctx, input.FunctionName!, revisionId, (r) => {
+    await this.update(ctx, 'RemovePermission', input.FunctionName!, revisionId, (r) => {
       if (!r.policy.some((s) => s.Sid === statementId)) throw LambdaErrors.ResourceNotFoundException(`Statement ${statementId} is not found in resource policy.`);
       return { ...r, policy: r.policy.filter((s) => s.Sid !== statementId) };
     }, undefined, qualifier);
   }
 
   async getPolicy(ctx: RequestContext, input: GetPolicyRequest): Promise<GetPolicyResponse> {
-    const r = await this.record(ctx, input.FunctionName!, input.Qualifier);
+    const r = await this.record(ctx, input.FunctionName!, input.Qualifier, 'GetPolicy');
     if (r.policy.length === 0) throw LambdaErrors.ResourceNotFoundException('The resource you requested does not exist.');
     return { Policy: JSON.stringify(policyDocument(r.policy)), RevisionId: r.revisionId };
   }
 
-  /** The stored record; NotFound in Lambda's words when there is none. */
-  async record(ctx: { accountId: string; region: string }, nameOrArn: string, qualifier?: string): Promise<FunctionRecord> {
+  /**
+   * The stored record, if the caller may do `action` (the IAM action's name, e.g. `GetFunction`)
+   * on it (function-access.ts); NotFound in Lambda's words when there is none.
+   */
+  async record(ctx: { accountId: string; region: string }, nameOrArn: string, qualifier: string | undefined, action: string): Promise<FunctionRecord> {
     const ref = resolveFunction(ctx, nameOrArn, qualifier);
     const r = await this.o.store.getFunction(ref.accountId, ref.region, ref.name);
     if (!r) throw notFound(arnOf(ref));
-    return r;
+    return authorizeFunction(ctx, r, action);
   }
 
   code(r: FunctionRecord): Promise<Buffer> {
@@ -179,11 +184,12 @@ export class LambdaFunctions {
   }
 
   /** One read-modify-write: a new RevisionId and LastModified; running processes of the old revision retire. */
-  private async update(ctx: RequestContext, nameOrArn: string, expectedRevision: string | undefined, change: (r: FunctionRecord) => FunctionRecord, zip?: Buffer, qualifier?: string): Promise<FunctionConfiguration> {
+  private async update(ctx: RequestContext, action: string, nameOrArn: string, expectedRevision: string | undefined, change: (r: FunctionRecord) => FunctionRecord, zip?: Buffer, qualifier?: string): Promise<FunctionConfiguration> {
     const ref = resolveFunction(ctx, nameOrArn, qualifier);
     return this.locked(ref, async () => {
-      const current = await this.o.store.getFunction(ref.accountId, ref.region, ref.name);
-      if (!current) throw notFound(arnOf(ref));
+      const found = await this.o.store.getFunction(ref.accountId, ref.region, ref.name);
+      if (!found) throw notFound(arnOf(ref));
+      const current = authorizeFunction(ctx, found, action);
       if (expectedRevision !== undefined && expectedRevision !== current.revisionId) {
         throw preconditionFailed('The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id');
       }

@@ -3,7 +3,10 @@ import { parseArn } from '../shared/arn.js';
 import type { Clock } from '../shared/clock.js';
 import type { Random } from '../shared/random.js';
 import type { RequestContext } from '../shared/request-context.js';
+import { serviceMay, type ServiceCaller } from '../shared/resource-access.js';
+import { policyStatements } from '../shared/resource-policy.js';
 import { isServiceError } from '../shared/service-error.js';
+import { topicPolicy } from './topic-access.js';
 import type { SnsEndpoints } from './endpoints.js';
 import { matchesAttributes, matchesBody } from './filter-policy.js';
 import { messageFor } from './message-format.js';
@@ -34,14 +37,15 @@ export class Publisher {
     if (input.PhoneNumber !== undefined || (input.TargetArn && parseArn(input.TargetArn)?.resource.startsWith('endpoint/'))) {
       return this.direct(input, ctx);
     }
-    const topic = this.state.topic(input.TopicArn ?? input.TargetArn);
+    const topic = this.state.topicFor(ctx, input.TopicArn ?? input.TargetArn, 'Publish');
     const n = this.build(topic.arn, input);
     await this.fanOut(topic, n);
     return { MessageId: n.messageId };
   }
 
-  async publishBatch(_ctx: RequestContext, input: PublishBatchInput): Promise<PublishBatchResponse> {
-    const topic = this.state.topic(input.TopicArn);
+  async publishBatch(ctx: RequestContext, input: PublishBatchInput): Promise<PublishBatchResponse> {
+    // PublishBatch is authorized as SNS:Publish (its IAM action).
+    const topic = this.state.topicFor(ctx, input.TopicArn, 'Publish');
     const entries = input.PublishBatchRequestEntries ?? [];
     if (entries.length === 0) throw SnsErrors.EmptyBatchRequest('The batch request doesn\'t contain any entries.');
     if (entries.length > 10) throw SnsErrors.TooManyEntriesInBatchRequest('The batch request contains more entries than permissible.');
@@ -61,9 +65,15 @@ export class Publisher {
     return out;
   }
 
-  /** EventBridge's SNS target: the (transformed) event as the Message, no Subject (as AWS delivers it: email subscribers see the raw event JSON). */
-  async publishEvent(topicArn: string, message: string): Promise<string> {
+  /**
+   * EventBridge's SNS target: the (transformed) event as the Message, no Subject (as AWS delivers it: email subscribers see the raw event JSON).
+   * A rule of another account publishes only as far as the topic's policy lets events.amazonaws.com in.
+   */
+  async publishEvent(topicArn: string, message: string, from?: ServiceCaller): Promise<string> {
     const topic = this.state.topic(topicArn);
+    if (from && !serviceMay(from, topic, { action: 'SNS:Publish', policy: policyStatements(topicPolicy(topic)) })) {
+      throw SnsErrors.AuthorizationError(`The policy of topic ${topic.arn} does not let ${from.service} publish to it from ${from.sourceArn}.`);
+    }
     const n = this.build(topic.arn, { Message: message });
     await this.fanOut(topic, n);
     return n.messageId;

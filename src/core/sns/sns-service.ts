@@ -14,6 +14,7 @@ import type {
 } from '@aws-sdk/client-sns';
 import type { Store } from '../../storage/store.js';
 import { formatArn } from '../shared/arn.js';
+import { authorizeTopic, topicPolicy } from './topic-access.js';
 import type { Clock } from '../shared/clock.js';
 import type { Random } from '../shared/random.js';
 import type { RequestContext } from '../shared/request-context.js';
@@ -73,10 +74,10 @@ export class SnsService {
     return { TopicArn: arn };
   }
 
-  async deleteTopic(_ctx: RequestContext, input: DeleteTopicInput): Promise<void> {
+  async deleteTopic(ctx: RequestContext, input: DeleteTopicInput): Promise<void> {
     // Deleting a topic that does not exist succeeds (AWS answers 200).
     const t = input.TopicArn ? this.state.topics.get(input.TopicArn) : undefined;
-    if (t) await this.state.deleteTopic(t);
+    if (t) await this.state.deleteTopic(authorizeTopic(ctx, t, 'DeleteTopic', topicPolicy(t)));
   }
 
   async listTopics(ctx: RequestContext, input: ListTopicsInput): Promise<ListTopicsResponse> {
@@ -85,15 +86,15 @@ export class SnsService {
     return { Topics: page.map((TopicArn) => ({ TopicArn })), ...(next && { NextToken: next }) };
   }
 
-  async getTopicAttributes(_ctx: RequestContext, input: GetTopicAttributesInput): Promise<GetTopicAttributesResponse> {
-    const t = this.state.topic(input.TopicArn);
+  async getTopicAttributes(ctx: RequestContext, input: GetTopicAttributesInput): Promise<GetTopicAttributesResponse> {
+    const t = this.state.topicFor(ctx, input.TopicArn, 'GetTopicAttributes');
     const subs = this.state.subscriptionsOf(t.arn);
     const confirmed = subs.filter((s) => s.confirmed).length;
     return {
       Attributes: {
         TopicArn: t.arn,
         Owner: t.account,
-        Policy: t.attributes.Policy ?? defaultPolicy(t.arn, t.account),
+        Policy: topicPolicy(t),
         DisplayName: t.attributes.DisplayName ?? '',
         SubscriptionsConfirmed: String(confirmed),
         SubscriptionsPending: String(subs.length - confirmed),
@@ -104,30 +105,30 @@ export class SnsService {
     };
   }
 
-  async setTopicAttributes(_ctx: RequestContext, input: SetTopicAttributesInput): Promise<void> {
-    const t = this.state.topic(input.TopicArn);
+  async setTopicAttributes(ctx: RequestContext, input: SetTopicAttributesInput): Promise<void> {
+    const t = this.state.topicFor(ctx, input.TopicArn, 'SetTopicAttributes');
     const name = input.AttributeName ?? '';
     const attrs = checkTopicAttributes({ [name]: input.AttributeValue ?? '' });
     await this.state.putTopic({ ...t, attributes: { ...t.attributes, ...attrs } });
   }
 
-  async tagResource(_ctx: RequestContext, input: TagResourceRequest): Promise<void> {
-    const t = this.state.topic(input.ResourceArn);
+  async tagResource(ctx: RequestContext, input: TagResourceRequest): Promise<void> {
+    const t = this.state.topicFor(ctx, input.ResourceArn, 'TagResource');
     const tags = { ...t.tags };
     for (const tag of input.Tags ?? []) tags[tag.Key ?? ''] = tag.Value ?? '';
     if (Object.keys(tags).length > 50) throw SnsErrors.TagLimitExceeded('Could not complete request: tag quota of per resource exceeded');
     await this.state.putTopic({ ...t, tags });
   }
 
-  async untagResource(_ctx: RequestContext, input: UntagResourceRequest): Promise<void> {
-    const t = this.state.topic(input.ResourceArn);
+  async untagResource(ctx: RequestContext, input: UntagResourceRequest): Promise<void> {
+    const t = this.state.topicFor(ctx, input.ResourceArn, 'UntagResource');
     const tags = { ...t.tags };
     for (const k of input.TagKeys ?? []) delete tags[k];
     await this.state.putTopic({ ...t, tags });
   }
 
-  async listTagsForResource(_ctx: RequestContext, input: ListTagsForResourceRequest): Promise<ListTagsForResourceResponse> {
-    const t = this.state.topic(input.ResourceArn);
+  async listTagsForResource(ctx: RequestContext, input: ListTagsForResourceRequest): Promise<ListTagsForResourceResponse> {
+    const t = this.state.topicFor(ctx, input.ResourceArn, 'ListTagsForResource');
     return { Tags: Object.entries(t.tags).map(([Key, Value]) => ({ Key, Value })) };
   }
 }
@@ -151,21 +152,4 @@ function checkTopicAttributes(attrs: Readonly<Record<string, string>>): Record<s
     if (k === 'DisplayName' && v.length > 100) throw SnsErrors.InvalidParameter('Invalid parameter: DisplayName');
   }
   return { ...attrs };
-}
-
-function defaultPolicy(arn: string, account: string): string {
-  return JSON.stringify({
-    Version: '2008-10-17',
-    Id: '__default_policy_ID',
-    Statement: [
-      {
-        Sid: '__default_statement_ID',
-        Effect: 'Allow',
-        Principal: { AWS: '*' },
-        Action: ['SNS:GetTopicAttributes', 'SNS:SetTopicAttributes', 'SNS:AddPermission', 'SNS:RemovePermission', 'SNS:DeleteTopic', 'SNS:Subscribe', 'SNS:ListSubscriptionsByTopic', 'SNS:Publish'],
-        Resource: arn,
-        Condition: { StringEquals: { 'AWS:SourceOwner': account } },
-      },
-    ],
-  });
 }

@@ -1,5 +1,7 @@
 import type { ResourceChange, Store } from '../../storage/store.js';
 import { loadFollowing } from '../shared/follow.js';
+import type { RequestContext } from '../shared/request-context.js';
+import { authorizeSubscription, authorizeTopic, topicPolicy } from './topic-access.js';
 import { SNS_KIND, type SubscriptionDoc, type TopicDoc } from './model.js';
 import { SnsErrors } from '../generated/errors.js';
 
@@ -49,6 +51,17 @@ export class SnsState {
     const t = this.topics.get(arn);
     if (!t) throw SnsErrors.NotFound('Topic does not exist');
     return t;
+  }
+
+  /** The topic a request names, if the caller may do `operation` on it (topic-access.ts). */
+  topicFor(ctx: RequestContext, arn: string | undefined, operation: string): TopicDoc {
+    const t = this.topic(arn);
+    return authorizeTopic(ctx, t, operation, topicPolicy(t));
+  }
+
+  /** The subscription a request names, if the caller owns it or its topic (topic-access.ts). */
+  subscriptionFor(ctx: RequestContext, arn: string | undefined): SubscriptionDoc {
+    return authorizeSubscription(ctx, this.subscription(arn));
   }
 
   subscription(arn: string | undefined): SubscriptionDoc {

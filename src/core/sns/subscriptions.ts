@@ -39,7 +39,7 @@ export class Subscriptions {
   ) {}
 
   async subscribe(ctx: RequestContext, input: SubscribeInput): Promise<SubscribeResponse> {
-    const topic = this.state.topic(input.TopicArn);
+    const topic = this.state.topicFor(ctx, input.TopicArn, 'Subscribe');
     const protocol = checkEndpoint(input.Protocol, input.Endpoint);
     const endpoint = input.Endpoint!;
     const attributes = checkSubscriptionAttributes(input.Attributes ?? {}, protocol);
@@ -88,8 +88,8 @@ export class Subscriptions {
   }
 
   /** Unsubscribe, the API call: the owner's signed request; the endpoint is told nothing (Unsubscribe API reference). */
-  async unsubscribe(_ctx: RequestContext, input: UnsubscribeInput): Promise<void> {
-    const sub = this.state.subscription(input.SubscriptionArn);
+  async unsubscribe(ctx: RequestContext, input: UnsubscribeInput): Promise<void> {
+    const sub = this.state.subscriptionFor(ctx, input.SubscriptionArn);
     await this.state.deleteSubscription(sub);
   }
 
@@ -116,12 +116,13 @@ export class Subscriptions {
   }
 
   async listSubscriptions(ctx: RequestContext, input: ListSubscriptionsInput): Promise<ListSubscriptionsResponse> {
+    // The caller's own subscriptions (to any account's topic) in this Region.
     const subs = [...this.state.subscriptions.values()].filter((s) => s.account === ctx.accountId && parseArn(s.topicArn)?.region === ctx.region);
     return this.page(subs, input.NextToken);
   }
 
-  async listSubscriptionsByTopic(_ctx: RequestContext, input: ListSubscriptionsByTopicInput): Promise<ListSubscriptionsByTopicResponse> {
-    const topic = this.state.topic(input.TopicArn);
+  async listSubscriptionsByTopic(ctx: RequestContext, input: ListSubscriptionsByTopicInput): Promise<ListSubscriptionsByTopicResponse> {
+    const topic = this.state.topicFor(ctx, input.TopicArn, 'ListSubscriptionsByTopic');
     return this.page(this.state.subscriptionsOf(topic.arn), input.NextToken);
   }
 
@@ -137,8 +138,8 @@ export class Subscriptions {
     };
   }
 
-  async getSubscriptionAttributes(_ctx: RequestContext, input: GetSubscriptionAttributesInput): Promise<GetSubscriptionAttributesResponse> {
-    const s = this.state.subscription(input.SubscriptionArn);
+  async getSubscriptionAttributes(ctx: RequestContext, input: GetSubscriptionAttributesInput): Promise<GetSubscriptionAttributesResponse> {
+    const s = this.state.subscriptionFor(ctx, input.SubscriptionArn);
     return {
       Attributes: {
         SubscriptionArn: s.arn,
@@ -155,8 +156,8 @@ export class Subscriptions {
     };
   }
 
-  async setSubscriptionAttributes(_ctx: RequestContext, input: SetSubscriptionAttributesInput): Promise<void> {
-    const s = this.state.subscription(input.SubscriptionArn);
+  async setSubscriptionAttributes(ctx: RequestContext, input: SetSubscriptionAttributesInput): Promise<void> {
+    const s = this.state.subscriptionFor(ctx, input.SubscriptionArn);
     const attrs = checkSubscriptionAttributes({ [input.AttributeName ?? '']: input.AttributeValue ?? '' }, s.protocol, s.attributes);
     const merged = { ...s.attributes, ...attrs };
     // An empty FilterPolicy removes it (SetSubscriptionAttributes API reference).

@@ -16,6 +16,8 @@ import type {
 import type { Clock } from '../shared/clock.js';
 import type { Random } from '../shared/random.js';
 import type { RequestContext } from '../shared/request-context.js';
+import { serviceMay, type ServiceCaller } from '../shared/resource-access.js';
+import { policyStatements } from '../shared/resource-policy.js';
 import { isServiceError } from '../shared/service-error.js';
 import { BATCH_SIZE_LIMIT, checkBatch, checkMessage, decodeReceipt, encodeReceipt, messageSize, selectAttributes, systemAttributes } from './message-rules.js';
 import { md5, md5OfAttributes, type MessageAttributeValue, type MessageDoc } from './model.js';
@@ -26,7 +28,8 @@ import { SqsErrors } from '../generated/errors.js';
 /** A message stays invisible at most 12 hours after a receive (VisibilityTimeout 0–43,200). */
 const MAX_VISIBILITY_S = 43_200;
 
-type Resolve = (url: string | undefined, ctx: RequestContext) => QueueEntry;
+/** The queue a request names, checked for `operation` (the IAM action's name; batches are authorized as their single form). */
+type Resolve = (url: string | undefined, ctx: RequestContext, operation: string) => QueueEntry;
 
 export interface OutgoingMessage {
   readonly body: string;
@@ -44,9 +47,15 @@ export class SqsMessages {
     private readonly resolve: Resolve,
   ) {}
 
-  /** For other services (SNS, EventBridge targets, DLQs): throws QueueDoesNotExist. */
-  async sendToArn(arn: string, message: OutgoingMessage): Promise<string> {
+  /**
+   * For other services (SNS, EventBridge targets, DLQs): throws QueueDoesNotExist, or
+   * AccessDenied when `from` is another account's rule or topic the queue's policy does not let in.
+   */
+  async sendToArn(arn: string, message: OutgoingMessage, from?: ServiceCaller): Promise<string> {
     const q = this.state.queue(arn);
+    if (from && !serviceMay(from, q.doc, { action: 'sqs:SendMessage', policy: policyStatements(q.doc.attributes.Policy) })) {
+      throw SqsErrors.AccessDenied(`The policy of queue ${arn} does not let ${from.service} send to it from ${from.sourceArn}.`);
+    }
     const [doc] = await this.state.addMessages(q, [this.newMessage(q, message)]);
     return doc!.messageId;
   }
@@ -70,14 +79,14 @@ export class SqsMessages {
   }
 
   async sendMessage(ctx: RequestContext, input: SendMessageRequest): Promise<SendMessageResult> {
-    const q = this.resolve(input.QueueUrl, ctx);
+    const q = this.resolve(input.QueueUrl, ctx, 'SendMessage');
     const m = checkMessage(input, intAttr(q.doc, 'MaximumMessageSize'));
     const [doc] = await this.state.addMessages(q, [this.newMessage(q, { ...m, senderId: ctx.accountId })]);
     return { MessageId: doc!.messageId, MD5OfMessageBody: doc!.md5OfBody, ...(doc!.md5OfAttributes && { MD5OfMessageAttributes: doc!.md5OfAttributes }) };
   }
 
   async sendMessageBatch(ctx: RequestContext, input: SendMessageBatchRequest): Promise<SendMessageBatchResult> {
-    const q = this.resolve(input.QueueUrl, ctx);
+    const q = this.resolve(input.QueueUrl, ctx, 'SendMessage');
     const entries = checkBatch(input.Entries);
     // The whole request fails, not single entries: the limit is on the batch (BatchRequestTooLong).
     const total = entries.reduce((n, e) => n + messageSize(e), 0);
@@ -100,7 +109,7 @@ export class SqsMessages {
   }
 
   async receiveMessage(ctx: RequestContext, input: ReceiveMessageRequest, signal?: { closed: boolean }): Promise<ReceiveMessageResult> {
-    const q = this.resolve(input.QueueUrl, ctx);
+    const q = this.resolve(input.QueueUrl, ctx, 'ReceiveMessage');
     const max = input.MaxNumberOfMessages ?? 1;
     if (!Number.isInteger(max) || max < 1 || max > 10) throw SqsErrors.InvalidParameterValue(`Value ${max} for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.`);
     const wait = input.WaitTimeSeconds ?? intAttr(q.doc, 'ReceiveMessageWaitTimeSeconds');
@@ -164,7 +173,7 @@ export class SqsMessages {
   }
 
   async deleteMessage(ctx: RequestContext, input: DeleteMessageRequest): Promise<void> {
-    const q = this.resolve(input.QueueUrl, ctx);
+    const q = this.resolve(input.QueueUrl, ctx, 'DeleteMessage');
     const r = decodeReceipt(input.ReceiptHandle, q.doc.arn);
     const m = q.messages.get(r.seq);
     // A handle of a message already deleted succeeds (DeleteMessage is idempotent in AWS).
@@ -172,7 +181,7 @@ export class SqsMessages {
   }
 
   async deleteMessageBatch(ctx: RequestContext, input: DeleteMessageBatchRequest): Promise<DeleteMessageBatchResult> {
-    const q = this.resolve(input.QueueUrl, ctx);
+    const q = this.resolve(input.QueueUrl, ctx, 'DeleteMessage');
     const entries = checkBatch(input.Entries);
     const result = { Successful: [] as NonNullable<DeleteMessageBatchResult['Successful']>, Failed: [] as NonNullable<DeleteMessageBatchResult['Failed']> };
     const gone: MessageDoc[] = [];
@@ -191,12 +200,12 @@ export class SqsMessages {
   }
 
   async changeMessageVisibility(ctx: RequestContext, input: ChangeMessageVisibilityRequest): Promise<void> {
-    const q = this.resolve(input.QueueUrl, ctx);
+    const q = this.resolve(input.QueueUrl, ctx, 'ChangeMessageVisibility');
     await this.state.update(q, [this.changed(q, input.ReceiptHandle, input.VisibilityTimeout)]);
   }
 
   async changeMessageVisibilityBatch(ctx: RequestContext, input: ChangeMessageVisibilityBatchRequest): Promise<ChangeMessageVisibilityBatchResult> {
-    const q = this.resolve(input.QueueUrl, ctx);
+    const q = this.resolve(input.QueueUrl, ctx, 'ChangeMessageVisibility');
     const entries = checkBatch(input.Entries);
     const result = { Successful: [] as NonNullable<ChangeMessageVisibilityBatchResult['Successful']>, Failed: [] as NonNullable<ChangeMessageVisibilityBatchResult['Failed']> };
     const changed: MessageDoc[] = [];

@@ -57,17 +57,22 @@ export class MessageMoveTasks {
     private readonly state: SqsState,
     private readonly clock: Clock,
     private readonly random: Random,
+    /** The access check of every SQS operation (queue-access.ts), for the queues a task names. */
+    private readonly authorize: (q: QueueEntry, ctx: RequestContext, operation: string) => QueueEntry,
     private readonly onError: (err: unknown) => void = () => {},
   ) {}
 
-  async startMessageMoveTask(_ctx: RequestContext, input: StartMessageMoveTaskRequest): Promise<StartMessageMoveTaskResult> {
+  async startMessageMoveTask(ctx: RequestContext, input: StartMessageMoveTaskRequest): Promise<StartMessageMoveTaskResult> {
     const sourceArn = required(input.SourceArn, 'SourceArn');
     const source = this.state.queues.get(sourceArn);
     if (!source) throw notFoundFor('SourceArn');
+    this.authorize(source, ctx, 'StartMessageMoveTask');
     checkIsDeadLetterQueue(sourceArn, this.state.queues);
     if (input.DestinationArn !== undefined) {
       const destination = this.state.queues.get(input.DestinationArn);
       if (!destination) throw notFoundFor('DestinationArn');
+      // Moving into a queue is sending to it.
+      this.authorize(destination, ctx, 'SendMessage');
       checkSameType(source, destination);
     }
     const rate = checkRate(input.MaxNumberOfMessagesPerSecond);
@@ -88,18 +93,22 @@ export class MessageMoveTasks {
     return { TaskHandle: encodeHandle(task) };
   }
 
-  async listMessageMoveTasks(_ctx: RequestContext, input: ListMessageMoveTasksRequest): Promise<ListMessageMoveTasksResult> {
+  async listMessageMoveTasks(ctx: RequestContext, input: ListMessageMoveTasksRequest): Promise<ListMessageMoveTasksResult> {
     const sourceArn = required(input.SourceArn, 'SourceArn');
-    if (!this.state.queues.has(sourceArn)) throw notFoundFor('SourceArn');
+    const source = this.state.queues.get(sourceArn);
+    if (!source) throw notFoundFor('SourceArn');
+    this.authorize(source, ctx, 'ListMessageMoveTasks');
     const max = checkMaxResults(input.MaxResults);
     const tasks = [...this.state.tasks.values()].filter((t) => t.sourceArn === sourceArn).reverse();
     return { Results: tasks.slice(0, max).map(taskView) };
   }
 
   /** Stops a RUNNING task at once: what it moved stays moved, the rest stays in the DLQ. */
-  async cancelMessageMoveTask(_ctx: RequestContext, input: CancelMessageMoveTaskRequest): Promise<CancelMessageMoveTaskResult> {
+  async cancelMessageMoveTask(ctx: RequestContext, input: CancelMessageMoveTaskRequest): Promise<CancelMessageMoveTaskResult> {
     const { taskId, sourceArn } = decodeHandle(input.TaskHandle);
-    if (!this.state.queues.has(sourceArn)) throw notFoundFor('SourceArn');
+    const source = this.state.queues.get(sourceArn);
+    if (!source) throw notFoundFor('SourceArn');
+    this.authorize(source, ctx, 'CancelMessageMoveTask');
     const task = this.state.tasks.get(taskId);
     if (!task || task.sourceArn !== sourceArn) throw taskNotFound();
     if (task.status !== 'RUNNING') throw SqsErrors.InvalidParameterValue(`Value for parameter TaskHandle is invalid. Reason: Only a task in status RUNNING can be cancelled; this one is ${task.status}.`);

@@ -21,10 +21,12 @@ import type { Store } from '../../storage/store.js';
 import type { Clock } from '../shared/clock.js';
 import type { Random } from '../shared/random.js';
 import type { RequestContext } from '../shared/request-context.js';
+import { ownedBy } from '../shared/resource-access.js';
 import { SqsMessages } from './messages.js';
 import { DEFAULT_ATTRIBUTES } from './model.js';
 import { MessageMoveTasks } from './move-tasks.js';
 import { allAttributes, checkAttributes, pick, redriveOf } from './queue-attributes.js';
+import { authorizeQueue } from './queue-access.js';
 import { arnFromUrl, checkQueueName, nameFromArn, queueArn } from './queue-names.js';
 import { SqsState, type QueueEntry } from './sqs-state.js';
 import { SqsErrors } from '../generated/errors.js';
@@ -60,8 +62,8 @@ export class SqsService {
     private readonly state: SqsState,
     private readonly o: SqsServiceOptions,
   ) {
-    this.messages = new SqsMessages(state, o.clock, o.random, (arn, ctx) => this.entryByUrl(arn, ctx));
-    this.moveTasks = new MessageMoveTasks(state, o.clock, o.random, o.onError);
+    this.messages = new SqsMessages(state, o.clock, o.random, (url, ctx, operation) => this.entryByUrl(url, ctx, operation));
+    this.moveTasks = new MessageMoveTasks(state, o.clock, o.random, (q, ctx, operation) => authorizeQueue(ctx, q, operation, (arn) => this.queueUrl(arn)), o.onError);
   }
 
   /** Loads the queues; move tasks that were RUNNING when the server stopped go on. */
@@ -80,8 +82,9 @@ export class SqsService {
     return this.state.queues.has(arn);
   }
 
-  private entryByUrl(url: string | undefined, ctx: RequestContext): QueueEntry {
-    return this.state.queue(arnFromUrl(url, ctx));
+  /** The queue a request names, if the caller may do `operation` on it (queue-access.ts). */
+  private entryByUrl(url: string | undefined, ctx: RequestContext, operation: string): QueueEntry {
+    return authorizeQueue(ctx, this.state.queue(arnFromUrl(url, ctx)), operation, (arn) => this.queueUrl(arn));
   }
 
   async createQueue(ctx: RequestContext, input: CreateQueueRequest): Promise<CreateQueueResult> {
@@ -112,15 +115,15 @@ export class SqsService {
     const name = input.QueueName;
     if (!name) throw SqsErrors.MissingParameter('The request must contain the parameter QueueName.');
     const account = input.QueueOwnerAWSAccountId ?? ctx.accountId;
-    const arn = queueArn({ region: ctx.region, accountId: account }, name);
-    if (!this.state.queues.has(arn)) throw SqsErrors.QueueDoesNotExist('The specified queue does not exist.');
-    return { QueueUrl: this.queueUrl(arn) };
+    const q = this.state.queue(queueArn({ region: ctx.region, accountId: account }, name));
+    authorizeQueue(ctx, q, 'GetQueueUrl', (arn) => this.queueUrl(arn));
+    return { QueueUrl: this.queueUrl(q.doc.arn) };
   }
 
   async listQueues(ctx: RequestContext, input: ListQueuesRequest): Promise<ListQueuesResult> {
     const prefix = input.QueueNamePrefix ?? '';
     const all = [...this.state.queues.values()]
-      .filter((q) => q.doc.account === ctx.accountId && q.doc.region === ctx.region && q.doc.name.startsWith(prefix))
+      .filter((q) => ownedBy(ctx, q.doc) && q.doc.name.startsWith(prefix))
       .map((q) => q.doc.arn)
       .sort();
     const { urls, next } = this.page(all, input);
@@ -143,7 +146,7 @@ export class SqsService {
   }
 
   async deleteQueue(ctx: RequestContext, input: DeleteQueueRequest): Promise<void> {
-    const q = this.entryByUrl(input.QueueUrl, ctx);
+    const q = this.entryByUrl(input.QueueUrl, ctx, 'DeleteQueue');
     await this.state.deleteQueue(q);
     const now = this.o.clock.now();
     this.deletedAt.set(q.doc.arn, now);
@@ -152,13 +155,13 @@ export class SqsService {
   }
 
   async getQueueAttributes(ctx: RequestContext, input: GetQueueAttributesRequest): Promise<GetQueueAttributesResult> {
-    const q = this.entryByUrl(input.QueueUrl, ctx);
+    const q = this.entryByUrl(input.QueueUrl, ctx, 'GetQueueAttributes');
     const attrs = pick(allAttributes(q, this.o.clock.now()), input.AttributeNames);
     return Object.keys(attrs).length > 0 ? { Attributes: attrs } : {};
   }
 
   async setQueueAttributes(ctx: RequestContext, input: SetQueueAttributesRequest): Promise<void> {
-    const q = this.entryByUrl(input.QueueUrl, ctx);
+    const q = this.entryByUrl(input.QueueUrl, ctx, 'SetQueueAttributes');
     const attrs = checkAttributes(input.Attributes, this.state.queues);
     if ('FifoQueue' in attrs) throw SqsErrors.InvalidAttributeName('Unknown Attribute FifoQueue.');
     await this.state.putQueue({ ...q.doc, attributes: { ...q.doc.attributes, ...attrs }, updatedAt: this.o.clock.now() });
@@ -169,7 +172,7 @@ export class SqsService {
    * API reference), HTTP 403 as the SQS service model gives it.
    */
   async purgeQueue(ctx: RequestContext, input: PurgeQueueRequest): Promise<void> {
-    const q = this.entryByUrl(input.QueueUrl, ctx);
+    const q = this.entryByUrl(input.QueueUrl, ctx, 'PurgeQueue');
     const now = this.o.clock.now();
     if (q.purgedAt !== undefined && now - q.purgedAt < PURGE_INTERVAL_MS) {
       throw SqsErrors.PurgeQueueInProgress(`Queue ${q.doc.name} was purged less than 60 seconds ago.`, 403);
@@ -179,27 +182,28 @@ export class SqsService {
   }
 
   async tagQueue(ctx: RequestContext, input: TagQueueRequest): Promise<void> {
-    const q = this.entryByUrl(input.QueueUrl, ctx);
+    const q = this.entryByUrl(input.QueueUrl, ctx, 'TagQueue');
     await this.state.putQueue({ ...q.doc, tags: { ...q.doc.tags, ...(input.Tags ?? {}) } });
   }
 
   async untagQueue(ctx: RequestContext, input: UntagQueueRequest): Promise<void> {
-    const q = this.entryByUrl(input.QueueUrl, ctx);
+    const q = this.entryByUrl(input.QueueUrl, ctx, 'UntagQueue');
     const tags = { ...q.doc.tags };
     for (const k of input.TagKeys ?? []) delete tags[k];
     await this.state.putQueue({ ...q.doc, tags });
   }
 
   async listQueueTags(ctx: RequestContext, input: ListQueueTagsRequest): Promise<ListQueueTagsResult> {
-    const q = this.entryByUrl(input.QueueUrl, ctx);
+    const q = this.entryByUrl(input.QueueUrl, ctx, 'ListQueueTags');
     return Object.keys(q.doc.tags).length > 0 ? { Tags: { ...q.doc.tags } } : {};
   }
 
   /** The queues whose RedrivePolicy names this one as their dead-letter queue. */
   async listDeadLetterSourceQueues(ctx: RequestContext, input: ListDeadLetterSourceQueuesRequest): Promise<ListDeadLetterSourceQueuesResult> {
-    const dlq = this.entryByUrl(input.QueueUrl, ctx);
+    const dlq = this.entryByUrl(input.QueueUrl, ctx, 'ListDeadLetterSourceQueues');
     const all = [...this.state.queues.values()]
-      .filter((q) => redriveOf(q.doc)?.deadLetterTargetArn === dlq.doc.arn)
+      // Source queues of other accounts may name this DLQ; the caller sees its own only.
+      .filter((q) => redriveOf(q.doc)?.deadLetterTargetArn === dlq.doc.arn && ownedBy(ctx, q.doc))
       .map((q) => q.doc.arn)
       .sort();
     const { urls, next } = this.page(all, input);

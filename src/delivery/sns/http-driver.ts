@@ -2,6 +2,7 @@ import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { rootCertificates } from 'node:tls';
 import type { SubscriptionDoc, TopicDoc } from '../../core/sns/model.js';
+import { portOf, REFUSED, type OutboundPolicy } from '../outbound-policy.js';
 
 /** The healthy-retry part of an SNS delivery policy (sns-message-delivery-retries). */
 export interface RetryPolicy {
@@ -50,7 +51,16 @@ export interface HttpPost {
   readonly body: string;
   /** Certificates trusted for https endpoints besides Node's roots (--subscriber-ca-file). */
   readonly ca?: readonly string[];
+  /** Where amiwatch may connect (outbound-policy.ts). */
+  readonly policy?: OutboundPolicy;
 }
+
+/**
+ * What a failure that is not an HTTP answer records when the policy is discreet: refused,
+ * unreachable, reset, timed out and TLS failures read alike, so the delivery log cannot be used
+ * to map which ports of which hosts are open (an HTTP status is an answer the endpoint gave).
+ */
+const UNREACHABLE = 'the endpoint could not be reached';
 
 /**
  * One POST; 2xx is success, anything else (or no answer in 15 s, AWS's timeout) is a failure.
@@ -64,8 +74,16 @@ export function post(p: HttpPost): Promise<{ ok: true } | { ok: false; error: st
     } catch {
       return resolve({ ok: false, error: `invalid endpoint URL ${p.url}` });
     }
+    if (p.policy && (!/^https?:$/.test(url.protocol) || !p.policy.permitsUrl(url))) return resolve({ ok: false, error: REFUSED });
+    const port = portOf(url);
     const body = Buffer.from(p.body, 'utf8');
-    const options = { method: 'POST', headers: { ...p.headers, 'content-length': String(body.length) }, timeout: 15_000, agent: url.protocol === 'https:' ? httpsAgent(p.ca) : httpAgent };
+    const options = {
+      method: 'POST',
+      headers: { ...p.headers, 'content-length': String(body.length) },
+      timeout: 15_000,
+      agent: url.protocol === 'https:' ? httpsAgent(p.ca) : httpAgent,
+      ...(p.policy && { lookup: p.policy.lookupFor(port) }),
+    };
     const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, options, (res) => {
       res.resume();
       res.on('end', () => {
@@ -74,7 +92,10 @@ export function post(p: HttpPost): Promise<{ ok: true } | { ok: false; error: st
       });
     });
     req.on('timeout', () => req.destroy(new Error('no answer within 15 s')));
-    req.on('error', (err) => resolve({ ok: false, error: err.message }));
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      const refused = err.code === 'EOUTBOUNDREFUSED';
+      resolve({ ok: false, error: refused ? REFUSED : p.policy?.discreet ? UNREACHABLE : err.message });
+    });
     req.end(body);
   });
 }

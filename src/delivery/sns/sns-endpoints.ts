@@ -6,6 +6,7 @@ import type { Notification, SubscriptionDoc, TopicDoc } from '../../core/sns/mod
 import type { SqsMessages } from '../../core/sqs/messages.js';
 import type { MessageAttributeValue } from '../../core/sqs/model.js';
 import type { SnsDeliveryLog, SnsDeliveryRecord } from './delivery-log.js';
+import type { OutboundPolicy } from '../outbound-policy.js';
 import { post, retryDelay, retryPolicyFor } from './http-driver.js';
 import type { LambdaInvoker } from './lambda-invoker.js';
 import type { MailSender } from './mail.js';
@@ -31,6 +32,8 @@ export interface SnsDriversOptions {
   readonly pending: PendingDeliveries;
   /** Extra certificates trusted for https subscribers (PEM). */
   readonly ca?: readonly string[];
+  /** Where HTTP/S deliveries may go (outbound-policy.ts). */
+  readonly policy?: OutboundPolicy;
   /**
    * Whether a subscription still exists. A delivery whose subscription was deleted (Unsubscribe,
    * DeleteTopic) while it waited to be retried, or across a restart, is dropped, not sent.
@@ -152,7 +155,8 @@ export class SnsEndpointDrivers implements SnsEndpoints {
       const body = raw ? messageFor(n, 'sqs') : JSON.stringify(notificationDoc(n, sub, topic, this.o.signer, this.o.links));
       // Raw delivery carries the message attributes over as SQS message attributes (sns-large-payload-raw-message-delivery).
       const attributes = raw ? (n.attributes as Record<string, MessageAttributeValue>) : {};
-      await this.o.sqs.sendToArn(sub.endpoint, { body, attributes });
+      // Into another account's queue only as far as its policy lets sns.amazonaws.com in for this topic.
+      await this.o.sqs.sendToArn(sub.endpoint, { body, attributes }, { service: 'sns.amazonaws.com', sourceArn: topic.arn, sourceAccount: topic.account });
       this.record(sub, n.messageId, 'notification', 'delivered', 1);
     } catch (err) {
       this.record(sub, n.messageId, 'notification', 'failed', 1, (err as Error).message);
@@ -238,7 +242,7 @@ export class SnsEndpointDrivers implements SnsEndpoints {
   private async attempt(job: PendingDelivery): Promise<string | null> {
     if ('http' in job.send) {
       const { headers, body } = job.send.http;
-      const r = await this.limited(job.endpoint, () => post({ url: job.endpoint, headers, body, ...(this.o.ca && { ca: this.o.ca }) }));
+      const r = await this.limited(job.endpoint, () => post({ url: job.endpoint, headers, body, ...(this.o.ca && { ca: this.o.ca }), ...(this.o.policy && { policy: this.o.policy }) }));
       return r.ok ? null : r.error;
     }
     try {

@@ -12,10 +12,12 @@ export class SnsTransport implements Transport {
 
   async deliver(request: DeliveryRequest): Promise<DeliveryResult> {
     try {
-      await this.publisher.publishEvent(request.target.target.Arn ?? '', request.payload);
+      const t = request.target;
+      await this.publisher.publishEvent(t.target.Arn ?? '', request.payload, { service: 'events.amazonaws.com', sourceArn: t.ruleArn, sourceAccount: t.account });
       return delivered;
     } catch (err) {
       if (isServiceError(err) && err.code === 'NotFound') return failure(false, 'NO_RESOURCE', `SNS topic ${request.target.target.Arn} does not exist.`);
+      if (isServiceError(err) && err.code === 'AuthorizationError') return failure(false, 'NO_PERMISSIONS', err.message);
       if (isServiceError(err)) return failure(false, 'SDK_CLIENT_ERROR', err.message);
       throw err;
     }

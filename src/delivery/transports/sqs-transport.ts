@@ -1,8 +1,13 @@
 import { parseArn } from '../../core/shared/arn.js';
+import type { DeliveryTarget } from '../../core/events/model.js';
+import type { ServiceCaller } from '../../core/shared/resource-access.js';
 import { isServiceError } from '../../core/shared/service-error.js';
 import type { SqsMessages } from '../../core/sqs/messages.js';
 import { deadLetterAttributes, type DeadLetterSink } from '../dead-letter.js';
 import { delivered, failure, type DeliveryRequest, type DeliveryResult, type Transport } from '../transport.js';
+
+/** EventBridge sending for a rule: what a queue policy of another account must let in. */
+const ruleCaller = (t: DeliveryTarget): ServiceCaller => ({ service: 'events.amazonaws.com', sourceArn: t.ruleArn, sourceAccount: t.account });
 
 /**
  * An SQS queue as an EventBridge target: the event (after Input transformation) becomes the
@@ -13,10 +18,11 @@ export class SqsTransport implements Transport {
 
   async deliver(request: DeliveryRequest): Promise<DeliveryResult> {
     try {
-      await this.sqs.sendToArn(request.target.target.Arn ?? '', { body: request.payload });
+      await this.sqs.sendToArn(request.target.target.Arn ?? '', { body: request.payload }, ruleCaller(request.target));
       return delivered;
     } catch (err) {
       if (isServiceError(err) && err.code === 'QueueDoesNotExist') return failure(false, 'NO_RESOURCE', `SQS queue ${request.target.target.Arn} does not exist.`);
+      if (isServiceError(err) && err.code === 'AccessDenied') return failure(false, 'NO_PERMISSIONS', err.message);
       if (isServiceError(err)) return failure(false, 'SDK_CLIENT_ERROR', err.message);
       throw err;
     }
@@ -36,7 +42,7 @@ export class SqsDeadLetterSink implements DeadLetterSink {
     const region = parseArn(dlqArn)?.region;
     if (region !== letter.target.region) return `the DLQ must be in the rule's Region (${letter.target.region})`;
     try {
-      await this.sqs.sendToArn(dlqArn, { body: letter.event, attributes: deadLetterAttributes(letter) });
+      await this.sqs.sendToArn(dlqArn, { body: letter.event, attributes: deadLetterAttributes(letter) }, ruleCaller(letter.target));
       return null;
     } catch (err) {
       if (isServiceError(err)) return err.message;

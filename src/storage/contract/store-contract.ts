@@ -84,6 +84,9 @@ export function runStoreContract(name: string, harness: StoreHarness): void {
     const page = await store.readEvents({ limit: 1, beforeSeq: all[0]!.seq });
     assert.deepEqual(page.map((e) => e.eventId.slice(-1)), ['2']);
     assert.deepEqual(await store.readEvents({ limit: 10, busArn: 'arn:other' }), []);
+    // The account filter (the control API's scope): only that account's buses.
+    assert.equal((await store.readEvents({ limit: 10, account: '000000000000' })).length, 3);
+    assert.deepEqual(await store.readEvents({ limit: 10, account: '111111111111' }), []);
     assert.deepEqual(await store.countDeliveries(), { pending: 3, delivered: 0, failed: 0 });
   });
 
@@ -163,6 +166,16 @@ export function runStoreContract(name: string, harness: StoreHarness): void {
     assert.equal(await store.pruneEvents(2000, 10), 0);
     assert.deepEqual((await store.readEvents({ limit: 10 })).map((e) => e.eventId.slice(-1)), ['4', '3']);
     assert.deepEqual(await store.countDeliveries(), { pending: 1, delivered: 0, failed: 0 });
+  });
+
+  withStore('usedBytes grows with the history and shrinks when it is pruned', async (store) => {
+    const empty = await store.usedBytes();
+    const big = (n: number): NewEvent => ({ ...event(n, 0, 1000), body: JSON.stringify({ id: n, pad: 'x'.repeat(4000) }) });
+    await store.appendEvents(Array.from({ length: 200 }, (_, i) => big(i + 1)));
+    const full = await store.usedBytes();
+    assert.ok(full > empty + 200 * 4000, `${empty} → ${full}`);
+    while ((await store.pruneEvents(Number.MAX_SAFE_INTEGER, 50)) > 0);
+    assert.ok((await store.usedBytes()) < full / 2, 'pruned pages are free again');
   });
 
   withStore('nextDueAt is null with nothing pending', async (store) => {

@@ -63,6 +63,11 @@ export class EventLog {
     }
   }
 
+  /** Bytes the events stream holds (what --history-max-bytes is held against on a cluster). */
+  async bytes(): Promise<number> {
+    return (await this.c.jsm.streams.info(this.n.events)).state.bytes;
+  }
+
   async bounds(): Promise<{ first: number; last: number }> {
     const s = (await this.c.jsm.streams.info(this.n.events)).state;
     return { first: s.first_seq, last: s.last_seq };

@@ -130,6 +130,11 @@ export class JetStreamStore implements Store {
   }
 
   /** Oldest first; events with a pending delivery are kept; stops at the first event not old enough. */
+  /** The event history's bytes on the cluster (the delivery queue and documents are small beside it). */
+  usedBytes(): Promise<number> {
+    return this.log.bytes();
+  }
+
   async pruneEvents(before: number, limit: number): Promise<number> {
     const { first, last } = await this.log.bounds();
     let removed = 0;

@@ -18,6 +18,8 @@ import type {
 import { Checkpointer } from './checkpointer.js';
 import { ClaimQueue, type Queued } from './claim-queue.js';
 import { OwnerLock } from './owner-lock.js';
+import { DeliveryCounter, kindOf } from './delivery-counts.js';
+import { DiskFullError, isDiskFull } from '../store-errors.js';
 import { schema, schemaVersion } from './schema.js';
 
 export interface SqliteStoreOptions {
@@ -57,6 +59,8 @@ export class SqliteStore implements Store {
   private readonly stmt;
   private readonly checkpointer: Checkpointer | null;
   private readonly lock: OwnerLock | null;
+  /** Delivery counts by status, kept as rows change (delivery-counts.ts). */
+  private readonly counter: DeliveryCounter;
   private readonly capacity: number;
   private pending: PendingAppend[] = [];
   private flushScheduled = false;
@@ -75,29 +79,36 @@ export class SqliteStore implements Store {
 
   constructor(options: SqliteStoreOptions) {
     const file = options.path !== ':memory:';
-    if (file) mkdirSync(dirname(options.path), { recursive: true });
-    this.lock = file ? OwnerLock.acquire(options.path) : null;
+    const diskFull = (err: unknown) => new DiskFullError(`the disk holding ${options.path} is full (${(err as Error).message}): free some space and start again; nothing stored was lost`);
+    try {
+      // Made private: the database holds every account's state (a function run as another user must not read it).
+      if (file) mkdirSync(dirname(options.path), { recursive: true, mode: 0o700 });
+      this.lock = file ? OwnerLock.acquire(options.path) : null;
+    } catch (err) {
+      throw isDiskFull(err) ? diskFull(err) : err;
+    }
     this.capacity = options.queueCapacity ?? 100_000;
     try {
       this.db = new Database(options.path);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma(`synchronous = ${options.durability === 'power' ? 'FULL' : 'NORMAL'}`);
+      this.db.pragma('busy_timeout = 5000');
+      if (file) this.db.pragma('wal_autocheckpoint = 0');
+      this.db.exec(schema);
+      const version = this.db.prepare(`SELECT value FROM meta WHERE key = 'schema'`).pluck().get() as string | undefined;
+      if (version === undefined) {
+        this.db.prepare(`INSERT INTO meta (key, value) VALUES ('schema', ?)`).run(String(schemaVersion));
+      } else if (version !== String(schemaVersion)) {
+        throw new Error(`${options.path}: schema version ${version}, this amiwatch reads version ${schemaVersion}`);
+      }
+      // The previous owner's memory queue is gone: its deliveries wait in the table again.
+      this.db.prepare(`UPDATE deliveries SET status = 'pending' WHERE status = 'queued'`).run();
+      this.stmt = this.prepare();
+      this.counter = new DeliveryCounter(this.db);
     } catch (err) {
       this.lock?.release();
-      throw err;
+      throw isDiskFull(err) ? diskFull(err) : err;
     }
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${options.durability === 'power' ? 'FULL' : 'NORMAL'}`);
-    this.db.pragma('busy_timeout = 5000');
-    if (file) this.db.pragma('wal_autocheckpoint = 0');
-    this.db.exec(schema);
-    const version = this.db.prepare(`SELECT value FROM meta WHERE key = 'schema'`).pluck().get() as string | undefined;
-    if (version === undefined) {
-      this.db.prepare(`INSERT INTO meta (key, value) VALUES ('schema', ?)`).run(String(schemaVersion));
-    } else if (version !== String(schemaVersion)) {
-      throw new Error(`${options.path}: schema version ${version}, this amiwatch reads version ${schemaVersion}`);
-    }
-    // The previous owner's memory queue is gone: its deliveries wait in the table again.
-    this.db.prepare(`UPDATE deliveries SET status = 'pending' WHERE status = 'queued'`).run();
-    this.stmt = this.prepare();
     this.tableDue = this.queryTableDue(-Infinity);
     for (const t of this.stmt.loadTargets.all() as { id: number; ruleArn: string; target: string }[]) {
       let byTarget = this.targetIds.get(t.ruleArn);
@@ -133,7 +144,8 @@ export class SqliteStore implements Store {
       completeMany: db.prepare(`UPDATE deliveries SET status = 'delivered', attempts = ?, updated_at = ? WHERE id IN (SELECT value FROM json_each(?))`),
       retryAt: db.prepare(`UPDATE deliveries SET status = 'pending', due_at = ?, attempts = ?, last_error = ?, updated_at = ? WHERE id = ?`),
       fail: db.prepare(`UPDATE deliveries SET status = 'failed', attempts = ?, last_error = ?, updated_at = ? WHERE id = ?`),
-      counts: db.prepare(`SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status`),
+      statusOf: db.prepare(`SELECT status FROM deliveries WHERE id = ?`).pluck(),
+      prunedCounts: db.prepare(`SELECT status, COUNT(*) AS n FROM deliveries WHERE event_seq IN (SELECT value FROM json_each(?)) GROUP BY status`),
       // Oldest first by rowid (ingestion order), stopping at the age limit.
       prunable: db
         .prepare(
@@ -250,6 +262,7 @@ export class SqliteStore implements Store {
     this.pendingTargets = [];
     try {
       added = this.appendTransaction(events, room);
+      this.counter.add('pending', added.length);
     } catch (err) {
       for (const [ruleArn, target] of this.pendingTargets) this.targetIds.get(ruleArn)?.delete(target);
       throw err;
@@ -262,6 +275,8 @@ export class SqliteStore implements Store {
     const where: string[] = [];
     const args: (string | number)[] = [];
     if (query.busArn !== undefined) (where.push('bus_arn = ?'), args.push(query.busArn));
+    // Bus ARNs are arn:aws:events:REGION:ACCOUNT:event-bus/NAME; the account is digits only, so LIKE is exact here.
+    if (query.account !== undefined) (where.push('bus_arn LIKE ?'), args.push(`arn:aws:events:%:${query.account}:%`));
     if (query.from !== undefined) (where.push('ingested_at >= ?'), args.push(query.from));
     if (query.to !== undefined) (where.push('ingested_at <= ?'), args.push(query.to));
     if (query.beforeSeq !== undefined) (where.push('seq < ?'), args.push(query.beforeSeq));
@@ -312,7 +327,17 @@ export class SqliteStore implements Store {
 
   async settle(now: number, outcomes: readonly DeliveryOutcome[]): Promise<void> {
     if (outcomes.length === 0) return;
+    // A leased delivery was pending when claimed; anything else (a late second settle) is looked up.
+    const before = outcomes.map((o) => {
+      if (this.queue.isLeased(o.id)) return 'pending';
+      const status = this.stmt.statusOf.get(o.id) as string | undefined;
+      return status === undefined ? null : kindOf(status); // null: no such row, the update changes nothing
+    });
     this.settleTransaction(now, outcomes);
+    outcomes.forEach((o, i) => {
+      const from = before[i];
+      if (from) this.counter.move(from, o.status === 'retry' ? 'pending' : o.status);
+    });
     for (const o of outcomes) {
       this.queue.settled(o.id);
       if (o.status === 'retry') this.tableDue = Math.min(this.tableDue, o.dueAt);
@@ -329,28 +354,34 @@ export class SqliteStore implements Store {
   }
 
   async countDeliveries(): Promise<DeliveryCounts> {
-    const counts = { pending: 0, delivered: 0, failed: 0 };
-    for (const row of this.stmt.counts.all() as { status: string; n: number }[]) {
-      const key = row.status === 'queued' ? 'pending' : (row.status as keyof DeliveryCounts);
-      counts[key] += row.n;
-    }
-    return counts;
+    return this.counter.get();
   }
 
   async pruneEvents(before: number, limit: number): Promise<number> {
-    return this.db.transaction(() => {
+    const { n, removed } = this.db.transaction(() => {
       const seqs = this.stmt.prunable.all(before, limit) as number[];
-      if (seqs.length === 0) return 0;
+      if (seqs.length === 0) return { n: 0, removed: [] };
       const list = JSON.stringify(seqs);
+      const counts = this.stmt.prunedCounts.all(list) as { status: string; n: number }[];
       this.stmt.deleteDeliveries.run(list);
       this.stmt.deleteEvents.run(list);
-      return seqs.length;
+      return { n: seqs.length, removed: counts };
     })();
+    for (const r of removed) this.counter.add(kindOf(r.status), -r.n);
+    return n;
+  }
+
+  async usedBytes(): Promise<number> {
+    const pages = this.db.pragma('page_count', { simple: true }) as number;
+    const free = this.db.pragma('freelist_count', { simple: true }) as number;
+    const size = this.db.pragma('page_size', { simple: true }) as number;
+    return (pages - free) * size;
   }
 
   async close(): Promise<void> {
     if (!this.db.open) return;
     this.flush();
+    this.counter.persist();
     this.db.close();
     await this.checkpointer?.stop();
     this.lock?.release();

@@ -21,7 +21,7 @@ export function createFunctionsHandler(functions: LambdaFunctions, logs: Functio
     if (req.method !== 'GET' || parts.length !== 2 || !parts[0]) return json(404, { error: `no such endpoint: ${url.pathname}` });
     const caller = { accountId: q.get('account') ?? req.context.accountId, region: q.get('region') ?? req.context.region };
     try {
-      const record = await functions.record(caller, decodeURIComponent(parts[0]));
+      const record = await functions.record(caller, decodeURIComponent(parts[0]), undefined, parts[1] === 'code' ? 'GetFunction' : 'GetFunctionConfiguration');
       if (parts[1] === 'code') return { status: 200, headers: { 'content-type': 'application/zip' }, body: await functions.code(record) };
       if (parts[1] !== 'logs') return json(404, { error: `no such endpoint: ${url.pathname}` });
       const since = Number(q.get('since') ?? 0);

@@ -4,7 +4,7 @@ import { readQueryInput, type QueryDecoding } from '../model/query-input.js';
 import type { ServiceModel } from '../model/service-model.js';
 import type { WireResponse } from '../service-handler.js';
 import { commonRenames, errorXml, responseXml, type Renames } from './ec2-xml.js';
-import { CommonErrors } from '../../core/generated/errors.js';
+import { CommonErrors, Ec2Errors } from '../../core/generated/errors.js';
 
 /**
  * The EC2 query protocol: form parameters in (the body, or the query string of a GET), lists
@@ -39,6 +39,8 @@ export function ec2Protocol(model: ServiceModel, options: Ec2Options = {}): Prot
       xmlResponse(200, ctx.requestId, responseXml(operation, ctx.requestId, (output as object | undefined) ?? { Return: true }, options.renames?.[operation] ?? commonRenames)),
     error: (ctx, err) => xmlResponse(err.status, ctx.requestId, errorXml(err.code, err.message, ctx.requestId)),
     internalError: () => CommonErrors.InternalError('An internal error has occurred'),
+    // EC2 spells the retryable 503 `Unavailable` (Error codes for the Amazon EC2 API).
+    unavailable: Ec2Errors.Unavailable,
   };
 }
 

@@ -3,6 +3,7 @@ import { isServiceError, type ServiceError } from '../../core/shared/service-err
 import type { Protocol } from '../dispatch.js';
 import { readJsonInput, type JsonCheck } from '../model/json-input.js';
 import type { ServiceModel } from '../model/service-model.js';
+import { jsonDepthWithin, MAX_JSON_DEPTH } from '../json-depth.js';
 import type { WireResponse } from '../service-handler.js';
 import { CommonErrors } from '../../core/generated/errors.js';
 
@@ -64,8 +65,11 @@ export function jsonProtocol(model: ServiceModel, options: JsonOptions): Protoco
 function parseBody(body: Buffer, malformed: (detail: string) => ServiceError): unknown {
   // An empty body reads as an empty structure, as AWS's deserializer does.
   if (body.length === 0) return {};
+  const text = body.toString('utf8');
+  // Refused before parsing: no reader recurses through an absurdly nested body (json-depth.ts).
+  if (!jsonDepthWithin(text)) throw CommonErrors.SerializationException(`The request body nests deeper than ${MAX_JSON_DEPTH} levels.`);
   try {
-    return JSON.parse(body.toString('utf8'));
+    return JSON.parse(text);
   } catch (err) {
     throw malformed((err as Error).message);
   }

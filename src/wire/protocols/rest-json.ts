@@ -3,6 +3,7 @@ import { isServiceError, type ServiceError } from '../../core/shared/service-err
 import type { Protocol } from '../dispatch.js';
 import { readJsonInput } from '../model/json-input.js';
 import type { ServiceModel, ShapeModel } from '../model/service-model.js';
+import { jsonDepthWithin, MAX_JSON_DEPTH } from '../json-depth.js';
 import type { WireRequest, WireResponse } from '../service-handler.js';
 import { CommonErrors } from '../../core/generated/errors.js';
 
@@ -84,9 +85,12 @@ function queryValue(shape: ShapeModel, raw: string | null): unknown {
 /** The JSON body, its members of their model's JSON types (Lambda's InvalidRequestContentException). */
 function jsonBody(model: ServiceModel, shape: string, body: Buffer): Record<string, unknown> {
   if (body.length === 0) return {};
+  const text = body.toString('utf8');
+  // Refused before parsing: no reader recurses through an absurdly nested body (json-depth.ts).
+  if (!jsonDepthWithin(text)) throw unreadable(`it nests deeper than ${MAX_JSON_DEPTH} levels.`);
   let value: unknown;
   try {
-    value = JSON.parse(body.toString('utf8'));
+    value = JSON.parse(text);
   } catch {
     throw unreadable('the body is not valid JSON.');
   }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseOrganizations } from '../../src/core/events/organizations.js';
-import { conditionContext, conditionHolds, type ConditionBlock } from '../../src/core/events/policy-conditions.js';
+import { conditionContext, conditionHolds, type ConditionBlock } from '../../src/core/shared/policy-conditions.js';
 
 const request = conditionContext({
   'aws:PrincipalAccount': '111122223333',

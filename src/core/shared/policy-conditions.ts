@@ -1,5 +1,5 @@
 /**
- * The `Condition` element of an event bus policy statement, evaluated as IAM does:
+ * The `Condition` element of a resource policy statement (event bus, queue, topic, function), evaluated as IAM does:
  *  - every operator, and every key under it, must hold (AND); several values for one key are OR;
  *  - keys are case-insensitive, values case-sensitive (except the …IgnoreCase operators);
  *  - a key absent from the request: false for the positive operators, true for the negated ones
@@ -78,7 +78,7 @@ function operatorHolds(operator: string, actual: string | undefined, expected: r
 const patterns = new Map<string, RegExp>();
 
 /** IAM's `*` (any run) and `?` (one character); everything else literal. */
-function wildcardRegExp(pattern: string): RegExp {
+export function wildcardRegExp(pattern: string): RegExp {
   let re = patterns.get(pattern);
   if (!re) {
     const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');

@@ -1,0 +1,391 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as sqs from '@aws-sdk/client-sqs';
+import * as sns from '@aws-sdk/client-sns';
+import * as lambda from '@aws-sdk/client-lambda';
+import * as eb from '@aws-sdk/client-eventbridge';
+import * as ec2 from '@aws-sdk/client-ec2';
+import type { App } from '../../src/server/app.js';
+import { ec2Model } from '../../src/wire/generated/ec2.js';
+import { eventsModel } from '../../src/wire/generated/events.js';
+import { lambdaModel } from '../../src/wire/generated/lambda.js';
+import { snsModel } from '../../src/wire/generated/sns.js';
+import { sqsModel } from '../../src/wire/generated/sqs.js';
+import { startTestServer } from './helpers.js';
+import { ROLE, zipOf } from '../lambda/helpers.js';
+import { signedFetch } from '../support/signed-fetch.js';
+
+/**
+ * Account isolation, every operation of every service: account A owns one of each resource;
+ * account B, with its own key in the credentials file, calls every operation naming A's resource
+ * (or lists, which must show none of A's). The case tables are checked against the operations
+ * the generated wire layer serves (models/operations.json `serves`, in each generated model), so
+ * a new operation without a case fails this test.
+ */
+const A = '111111111111';
+const B = '222222222222';
+const dir = mkdtempSync(join(tmpdir(), 'amiwatch-xacct-'));
+const credentialsFile = join(dir, 'credentials.json');
+writeFileSync(credentialsFile, JSON.stringify({ credentials: [
+  { accessKeyId: 'AKIDAAAAAAAAAAAAAAAA', secretAccessKey: 'secret-a', accountId: A },
+  { accessKeyId: 'AKIDBBBBBBBBBBBBBBBB', secretAccessKey: 'secret-b', accountId: B },
+] }));
+
+let app: App;
+type Clients = { sqs: sqs.SQSClient; sns: sns.SNSClient; lambda: lambda.LambdaClient; eb: eb.EventBridgeClient; ec2: ec2.EC2Client };
+let a: Clients;
+let b: Clients;
+const clients = (key: string, secret: string): Clients => {
+  const credentials = { accessKeyId: key, secretAccessKey: secret };
+  const o = { endpoint: app.url, region: 'us-east-1', credentials, maxAttempts: 1 };
+  // Function ARNs in the path are signed as the SDK signs them (escaped twice), as AWS verifies.
+  return { sqs: new sqs.SQSClient(o), sns: new sns.SNSClient(o), lambda: new lambda.LambdaClient(o), eb: new eb.EventBridgeClient(o), ec2: new ec2.EC2Client(o) };
+};
+
+/** A's resources, named the way B would name them. */
+const r = {
+  queueUrl: '',
+  dlqUrl: '',
+  queueArn: `arn:aws:sqs:us-east-1:${A}:qa`,
+  dlqArn: `arn:aws:sqs:us-east-1:${A}:qa-dlq`,
+  receipt: '',
+  topicArn: `arn:aws:sns:us-east-1:${A}:ta`,
+  subscriptionArn: '',
+  fn: `arn:aws:lambda:us-east-1:${A}:function:fa`,
+  busArn: `arn:aws:events:us-east-1:${A}:event-bus/ba`,
+  ruleArn: `arn:aws:events:us-east-1:${A}:rule/ba/ra`,
+  archiveArn: `arn:aws:events:us-east-1:${A}:archive/aa`,
+  connectionArn: '',
+  imageId: '',
+};
+
+before(async () => {
+  app = await startTestServer({ credentialsFile, defaultAccount: A });
+  a = clients('AKIDAAAAAAAAAAAAAAAA', 'secret-a');
+  b = clients('AKIDBBBBBBBBBBBBBBBB', 'secret-b');
+  r.dlqUrl = (await a.sqs.send(new sqs.CreateQueueCommand({ QueueName: 'qa-dlq' }))).QueueUrl!;
+  r.queueUrl = (await a.sqs.send(new sqs.CreateQueueCommand({ QueueName: 'qa', Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: r.dlqArn, maxReceiveCount: 5 }) } }))).QueueUrl!;
+  await a.sqs.send(new sqs.SendMessageCommand({ QueueUrl: r.queueUrl, MessageBody: 'secret of A' }));
+  r.receipt = (await a.sqs.send(new sqs.ReceiveMessageCommand({ QueueUrl: r.queueUrl, VisibilityTimeout: 0 }))).Messages![0]!.ReceiptHandle!;
+  await a.sns.send(new sns.CreateTopicCommand({ Name: 'ta' }));
+  r.subscriptionArn = (await a.sns.send(new sns.SubscribeCommand({ TopicArn: r.topicArn, Protocol: 'sqs', Endpoint: r.queueArn, ReturnSubscriptionArn: true }))).SubscriptionArn!;
+  await a.lambda.send(new lambda.CreateFunctionCommand({ FunctionName: 'fa', Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: { ZipFile: zipOf({ 'index.js': 'exports.handler = async () => "A"' }) } }));
+  await a.lambda.send(new lambda.AddPermissionCommand({ FunctionName: 'fa', StatementId: 'events', Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com' }));
+  await a.eb.send(new eb.CreateEventBusCommand({ Name: 'ba' }));
+  await a.eb.send(new eb.PutRuleCommand({ Name: 'ra', EventBusName: 'ba', EventPattern: '{"source":["x"]}' }));
+  await a.eb.send(new eb.PutTargetsCommand({ Rule: 'ra', EventBusName: 'ba', Targets: [{ Id: 't', Arn: r.queueArn }] }));
+  await a.eb.send(new eb.PutEventsCommand({ Entries: [{ Source: 'x', DetailType: 'd', Detail: '{"secret":"of A"}', EventBusName: 'ba' }] }));
+  await a.eb.send(new eb.CreateArchiveCommand({ ArchiveName: 'aa', EventSourceArn: r.busArn }));
+  await a.eb.send(
+    new eb.StartReplayCommand({ ReplayName: 'pa', EventSourceArn: r.archiveArn, EventStartTime: new Date(Date.now() - 3_600_000), EventEndTime: new Date(Date.now() - 1000), Destination: { Arn: r.busArn } }),
+  );
+  const apiKey = { AuthorizationType: 'API_KEY' as const, AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: 'x-key', ApiKeyValue: 'secret of A' } } };
+  r.connectionArn = (await a.eb.send(new eb.CreateConnectionCommand({ Name: 'ca', ...apiKey }))).ConnectionArn!;
+  await a.eb.send(new eb.CreateApiDestinationCommand({ Name: 'da', ConnectionArn: r.connectionArn, InvocationEndpoint: 'https://example.com/hook', HttpMethod: 'POST' }));
+  r.imageId = (await a.ec2.send(new ec2.RegisterImageCommand({ Name: 'img-a', RootDeviceName: '/dev/xvda', BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0123456789abcdef0' } }] }))).ImageId!;
+});
+after(async () => {
+  for (const c of [a, b]) for (const client of Object.values(c)) client.destroy();
+  await app.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * What B's call must come to: an error with this name, or `list` (it succeeds and shows nothing
+ * of A's), or `own` (it acts in B's own account only, which the result shows).
+ */
+type Expect = string | 'list' | 'own' | ((result: Record<string, unknown>) => void);
+interface Case {
+  readonly expect: Expect;
+  readonly run: (c: Clients) => Promise<unknown>;
+}
+
+const sqsCases: Record<string, Case> = {
+  CreateQueue: { expect: 'own', run: (c) => c.sqs.send(new sqs.CreateQueueCommand({ QueueName: 'qa' })) },
+  GetQueueUrl: { expect: 'AccessDenied', run: (c) => c.sqs.send(new sqs.GetQueueUrlCommand({ QueueName: 'qa', QueueOwnerAWSAccountId: A })) },
+  ListQueues: { expect: 'list', run: (c) => c.sqs.send(new sqs.ListQueuesCommand({})) },
+  DeleteQueue: { expect: 'AccessDenied', run: (c) => c.sqs.send(new sqs.DeleteQueueCommand({ QueueUrl: r.queueUrl })) },
+  PurgeQueue: { expect: 'AccessDenied', run: (c) => c.sqs.send(new sqs.PurgeQueueCommand({ QueueUrl: r.queueUrl })) },
+  GetQueueAttributes: { expect: 'AccessDenied', run: (c) => c.sqs.send(new sqs.GetQueueAttributesCommand({ QueueUrl: r.queueUrl, AttributeNames: ['All'] })) },
+  SetQueueAttributes: { expect: 'AccessDenied', run: (c) => c.sqs.send(new sqs.SetQueueAttributesCommand({ QueueUrl: r.queueUrl, Attributes: { DelaySeconds: '1' } })) },
+  TagQueue: { expect: 'AccessDenied', run: (c) => c.sqs.send(new sqs.TagQueueCommand({ QueueUrl: r.queueUrl, Tags: { k: 'v' } })) },
+  UntagQueue: { expect: 'AccessDenied', run: (c) => c.sqs.send(new sqs.UntagQueueCommand({ QueueUrl: r.queueUrl, TagKeys: ['k'] })) },
+  ListQueueTags: { expect: 'AccessDenied', run: (c) => c.sqs.send(new sqs.ListQueueTagsCommand({ QueueUrl: r.queueUrl })) },
+  ListDeadLetterSourceQueues: { expect: 'AccessDenied', run: (c) => c.sqs.send(new sqs.ListDeadLetterSourceQueuesCommand({ QueueUrl: r.dlqUrl })) },
+  StartMessageMoveTask: { expect: 'AccessDenied', run: (c) => c.sqs.send(new sqs.StartMessageMoveTaskCommand({ SourceArn: r.dlqArn })) },
+  ListMessageMoveTasks: { expect: 'AccessDenied', run: (c) => c.sqs.send(new sqs.ListMessageMoveTasksCommand({ SourceArn: r.dlqArn })) },
+  CancelMessageMoveTask: {
+    expect: 'AccessDenied',
+    run: (c) => c.sqs.send(new sqs.CancelMessageMoveTaskCommand({ TaskHandle: Buffer.from(JSON.stringify({ taskId: 'x', sourceArn: r.dlqArn })).toString('base64') })),
+  },
+  SendMessage: { expect: 'AccessDenied', run: (c) => c.sqs.send(new sqs.SendMessageCommand({ QueueUrl: r.queueUrl, MessageBody: 'from B' })) },
+  SendMessageBatch: { expect: 'AccessDenied', run: (c) => c.sqs.send(new sqs.SendMessageBatchCommand({ QueueUrl: r.queueUrl, Entries: [{ Id: '1', MessageBody: 'from B' }] })) },
+  ReceiveMessage: { expect: 'AccessDenied', run: (c) => c.sqs.send(new sqs.ReceiveMessageCommand({ QueueUrl: r.queueUrl })) },
+  DeleteMessage: { expect: 'AccessDenied', run: (c) => c.sqs.send(new sqs.DeleteMessageCommand({ QueueUrl: r.queueUrl, ReceiptHandle: r.receipt })) },
+  DeleteMessageBatch: { expect: 'AccessDenied', run: (c) => c.sqs.send(new sqs.DeleteMessageBatchCommand({ QueueUrl: r.queueUrl, Entries: [{ Id: '1', ReceiptHandle: r.receipt }] })) },
+  ChangeMessageVisibility: { expect: 'AccessDenied', run: (c) => c.sqs.send(new sqs.ChangeMessageVisibilityCommand({ QueueUrl: r.queueUrl, ReceiptHandle: r.receipt, VisibilityTimeout: 100 })) },
+  ChangeMessageVisibilityBatch: {
+    expect: 'AccessDenied',
+    run: (c) => c.sqs.send(new sqs.ChangeMessageVisibilityBatchCommand({ QueueUrl: r.queueUrl, Entries: [{ Id: '1', ReceiptHandle: r.receipt, VisibilityTimeout: 100 }] })),
+  },
+};
+
+const snsCases: Record<string, Case> = {
+  CreateTopic: { expect: 'own', run: (c) => c.sns.send(new sns.CreateTopicCommand({ Name: 'ta' })) },
+  DeleteTopic: { expect: 'AuthorizationErrorException', run: (c) => c.sns.send(new sns.DeleteTopicCommand({ TopicArn: r.topicArn })) },
+  ListTopics: { expect: 'list', run: (c) => c.sns.send(new sns.ListTopicsCommand({})) },
+  GetTopicAttributes: { expect: 'AuthorizationErrorException', run: (c) => c.sns.send(new sns.GetTopicAttributesCommand({ TopicArn: r.topicArn })) },
+  SetTopicAttributes: { expect: 'AuthorizationErrorException', run: (c) => c.sns.send(new sns.SetTopicAttributesCommand({ TopicArn: r.topicArn, AttributeName: 'DisplayName', AttributeValue: 'B' })) },
+  TagResource: { expect: 'AuthorizationErrorException', run: (c) => c.sns.send(new sns.TagResourceCommand({ ResourceArn: r.topicArn, Tags: [{ Key: 'k', Value: 'v' }] })) },
+  UntagResource: { expect: 'AuthorizationErrorException', run: (c) => c.sns.send(new sns.UntagResourceCommand({ ResourceArn: r.topicArn, TagKeys: ['k'] })) },
+  ListTagsForResource: { expect: 'AuthorizationErrorException', run: (c) => c.sns.send(new sns.ListTagsForResourceCommand({ ResourceArn: r.topicArn })) },
+  Subscribe: { expect: 'AuthorizationErrorException', run: (c) => c.sns.send(new sns.SubscribeCommand({ TopicArn: r.topicArn, Protocol: 'sqs', Endpoint: `arn:aws:sqs:us-east-1:${B}:qb` })) },
+  // The token is the credential (AWS lets anyone holding it confirm): without it, nothing.
+  ConfirmSubscription: { expect: 'InvalidParameterException', run: (c) => c.sns.send(new sns.ConfirmSubscriptionCommand({ TopicArn: r.topicArn, Token: 'f'.repeat(128) })) },
+  Unsubscribe: { expect: 'AuthorizationErrorException', run: (c) => c.sns.send(new sns.UnsubscribeCommand({ SubscriptionArn: r.subscriptionArn })) },
+  ListSubscriptions: { expect: 'list', run: (c) => c.sns.send(new sns.ListSubscriptionsCommand({})) },
+  ListSubscriptionsByTopic: { expect: 'AuthorizationErrorException', run: (c) => c.sns.send(new sns.ListSubscriptionsByTopicCommand({ TopicArn: r.topicArn })) },
+  GetSubscriptionAttributes: { expect: 'AuthorizationErrorException', run: (c) => c.sns.send(new sns.GetSubscriptionAttributesCommand({ SubscriptionArn: r.subscriptionArn })) },
+  SetSubscriptionAttributes: {
+    expect: 'AuthorizationErrorException',
+    run: (c) => c.sns.send(new sns.SetSubscriptionAttributesCommand({ SubscriptionArn: r.subscriptionArn, AttributeName: 'RawMessageDelivery', AttributeValue: 'true' })),
+  },
+  Publish: { expect: 'AuthorizationErrorException', run: (c) => c.sns.send(new sns.PublishCommand({ TopicArn: r.topicArn, Message: 'from B' })) },
+  PublishBatch: { expect: 'AuthorizationErrorException', run: (c) => c.sns.send(new sns.PublishBatchCommand({ TopicArn: r.topicArn, PublishBatchRequestEntries: [{ Id: '1', Message: 'from B' }] })) },
+};
+
+const zip = zipOf({ 'index.js': 'exports.handler = async () => "B"' });
+const lambdaCases: Record<string, Case> = {
+  CreateFunction: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.CreateFunctionCommand({ FunctionName: r.fn, Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: { ZipFile: zip } })) },
+  ListFunctions: { expect: 'list', run: (c) => c.lambda.send(new lambda.ListFunctionsCommand({})) },
+  GetFunction: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.GetFunctionCommand({ FunctionName: r.fn })) },
+  DeleteFunction: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.DeleteFunctionCommand({ FunctionName: r.fn })) },
+  GetFunctionConfiguration: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.GetFunctionConfigurationCommand({ FunctionName: r.fn })) },
+  UpdateFunctionConfiguration: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.UpdateFunctionConfigurationCommand({ FunctionName: r.fn, Timeout: 9 })) },
+  UpdateFunctionCode: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.UpdateFunctionCodeCommand({ FunctionName: r.fn, ZipFile: zip })) },
+  Invoke: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.InvokeCommand({ FunctionName: r.fn })) },
+  GetPolicy: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.GetPolicyCommand({ FunctionName: r.fn })) },
+  AddPermission: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.AddPermissionCommand({ FunctionName: r.fn, StatementId: 'b', Action: 'lambda:*', Principal: B })) },
+  RemovePermission: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.RemovePermissionCommand({ FunctionName: r.fn, StatementId: 'events' })) },
+};
+
+const ebCases: Record<string, Case> = {
+  CreateEventBus: { expect: 'own', run: (c) => c.eb.send(new eb.CreateEventBusCommand({ Name: 'ba' })) },
+  DeleteEventBus: { expect: 'own', run: (c) => c.eb.send(new eb.DeleteEventBusCommand({ Name: 'ba' })) },
+  DescribeEventBus: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.DescribeEventBusCommand({ Name: r.busArn })) },
+  ListEventBuses: { expect: 'list', run: (c) => c.eb.send(new eb.ListEventBusesCommand({})) },
+  UpdateEventBus: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.UpdateEventBusCommand({ Name: 'ba', Description: 'B was here' })) },
+  PutRule: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.PutRuleCommand({ Name: 'rb', EventBusName: r.busArn, EventPattern: '{"source":["y"]}' })) },
+  DescribeRule: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.DescribeRuleCommand({ Name: 'ra', EventBusName: r.busArn })) },
+  ListRules: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.ListRulesCommand({ EventBusName: r.busArn })) },
+  DeleteRule: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.DeleteRuleCommand({ Name: 'ra', EventBusName: r.busArn })) },
+  EnableRule: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.EnableRuleCommand({ Name: 'ra', EventBusName: r.busArn })) },
+  DisableRule: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.DisableRuleCommand({ Name: 'ra', EventBusName: r.busArn })) },
+  PutTargets: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.PutTargetsCommand({ Rule: 'ra', EventBusName: r.busArn, Targets: [{ Id: 'b', Arn: r.queueArn }] })) },
+  RemoveTargets: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.RemoveTargetsCommand({ Rule: 'ra', EventBusName: r.busArn, Ids: ['t'] })) },
+  ListTargetsByRule: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.ListTargetsByRuleCommand({ Rule: 'ra', EventBusName: r.busArn })) },
+  ListRuleNamesByTarget: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.ListRuleNamesByTargetCommand({ TargetArn: r.queueArn, EventBusName: r.busArn })) },
+  PutEvents: { expect: (out) => assert.equal((out.Entries as { ErrorCode?: string }[])[0]!.ErrorCode, 'AccessDeniedException'), run: (c) => c.eb.send(new eb.PutEventsCommand({ Entries: [{ Source: 'x', DetailType: 'd', Detail: '{}', EventBusName: r.busArn }] })) },
+  TestEventPattern: { expect: 'own', run: (c) => c.eb.send(new eb.TestEventPatternCommand({ EventPattern: '{"source":["x"]}', Event: JSON.stringify({ id: '1', account: B, source: 'x', time: '2026-01-01T00:00:00Z', region: 'us-east-1', 'detail-type': 'd', detail: {} }) })) },
+  TagResource: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.TagResourceCommand({ ResourceARN: r.ruleArn, Tags: [{ Key: 'k', Value: 'v' }] })) },
+  UntagResource: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.UntagResourceCommand({ ResourceARN: r.ruleArn, TagKeys: ['k'] })) },
+  ListTagsForResource: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.ListTagsForResourceCommand({ ResourceARN: r.ruleArn })) },
+  // EventBusName is a name here (no ARN accepted): B can only name its own buses (its `ba` was deleted above).
+  PutPermission: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.PutPermissionCommand({ EventBusName: 'ba', StatementId: 'b', Action: 'events:PutEvents', Principal: B })) },
+  RemovePermission: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.RemovePermissionCommand({ EventBusName: 'ba', RemoveAllPermissions: true })) },
+  // Archives, replays, connections and API destinations are named within the caller's account;
+  // the members that take an ARN (EventSourceArn, ConnectionArn) refuse another account's.
+  CreateArchive: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.CreateArchiveCommand({ ArchiveName: 'ab', EventSourceArn: r.busArn })) },
+  DeleteArchive: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.DeleteArchiveCommand({ ArchiveName: 'aa' })) },
+  DescribeArchive: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.DescribeArchiveCommand({ ArchiveName: 'aa' })) },
+  ListArchives: { expect: 'list', run: (c) => c.eb.send(new eb.ListArchivesCommand({})) },
+  UpdateArchive: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.UpdateArchiveCommand({ ArchiveName: 'aa', Description: 'B was here' })) },
+  StartReplay: {
+    expect: 'ValidationException',
+    run: (c) => c.eb.send(new eb.StartReplayCommand({ ReplayName: 'pb', EventSourceArn: r.archiveArn, EventStartTime: new Date(0), EventEndTime: new Date(), Destination: { Arn: r.busArn } })),
+  },
+  CancelReplay: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.CancelReplayCommand({ ReplayName: 'pa' })) },
+  DescribeReplay: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.DescribeReplayCommand({ ReplayName: 'pa' })) },
+  ListReplays: { expect: 'list', run: (c) => c.eb.send(new eb.ListReplaysCommand({ EventSourceArn: r.archiveArn })) },
+  CreateConnection: {
+    expect: 'own',
+    run: (c) => c.eb.send(new eb.CreateConnectionCommand({ Name: 'cb', AuthorizationType: 'API_KEY', AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: 'k', ApiKeyValue: 'v' } } })),
+  },
+  DeleteConnection: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.DeleteConnectionCommand({ Name: 'ca' })) },
+  DescribeConnection: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.DescribeConnectionCommand({ Name: 'ca' })) },
+  ListConnections: { expect: 'list', run: (c) => c.eb.send(new eb.ListConnectionsCommand({})) },
+  UpdateConnection: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.UpdateConnectionCommand({ Name: 'ca', Description: 'B was here' })) },
+  DeauthorizeConnection: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.DeauthorizeConnectionCommand({ Name: 'ca' })) },
+  CreateApiDestination: {
+    expect: 'ResourceNotFoundException',
+    run: (c) => c.eb.send(new eb.CreateApiDestinationCommand({ Name: 'db', ConnectionArn: r.connectionArn, InvocationEndpoint: 'https://example.com/b', HttpMethod: 'POST' })),
+  },
+  DeleteApiDestination: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.DeleteApiDestinationCommand({ Name: 'da' })) },
+  DescribeApiDestination: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.DescribeApiDestinationCommand({ Name: 'da' })) },
+  ListApiDestinations: { expect: 'list', run: (c) => c.eb.send(new eb.ListApiDestinationsCommand({ ConnectionArn: r.connectionArn })) },
+  UpdateApiDestination: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.UpdateApiDestinationCommand({ Name: 'da', InvocationEndpoint: 'https://example.com/b' })) },
+};
+
+const ec2Cases: Record<string, Case> = {
+  CreateImage: { expect: 'own', run: (c) => c.ec2.send(new ec2.CreateImageCommand({ InstanceId: 'i-0123456789abcdef0', Name: 'image-of-b' })) },
+  CopyImage: { expect: 'InvalidAMIID.NotFound', run: (c) => c.ec2.send(new ec2.CopyImageCommand({ SourceImageId: r.imageId, SourceRegion: 'us-east-1', Name: 'copy' })) },
+  RegisterImage: { expect: 'own', run: (c) => c.ec2.send(new ec2.RegisterImageCommand({ Name: 'img-b', RootDeviceName: '/dev/xvda', BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0123456789abcdef0' } }] })) },
+  CreateRestoreImageTask: { expect: 'own', run: (c) => c.ec2.send(new ec2.CreateRestoreImageTaskCommand({ Bucket: 'bucket-of-b', ObjectKey: `${r.imageId}.bin`, Name: 'restored' })) },
+  CreateStoreImageTask: { expect: 'InvalidAMIID.NotFound', run: (c) => c.ec2.send(new ec2.CreateStoreImageTaskCommand({ ImageId: r.imageId, Bucket: 'bucket-of-b' })) },
+  DescribeStoreImageTasks: { expect: 'list', run: (c) => c.ec2.send(new ec2.DescribeStoreImageTasksCommand({})) },
+  DeregisterImage: { expect: 'InvalidAMIID.Unavailable|InvalidAMIID.NotFound', run: (c) => c.ec2.send(new ec2.DeregisterImageCommand({ ImageId: r.imageId })) },
+  EnableImage: { expect: 'InvalidAMIID.NotFound|AuthFailure', run: (c) => c.ec2.send(new ec2.EnableImageCommand({ ImageId: r.imageId })) },
+  DisableImage: { expect: 'InvalidAMIID.NotFound|AuthFailure', run: (c) => c.ec2.send(new ec2.DisableImageCommand({ ImageId: r.imageId })) },
+  DescribeImages: { expect: 'list', run: (c) => c.ec2.send(new ec2.DescribeImagesCommand({ Owners: ['self'] })) },
+  DescribeImageAttribute: { expect: 'InvalidAMIID.NotFound|AuthFailure', run: (c) => c.ec2.send(new ec2.DescribeImageAttributeCommand({ ImageId: r.imageId, Attribute: 'description' })) },
+  ModifyImageAttribute: { expect: 'InvalidAMIID.NotFound|AuthFailure', run: (c) => c.ec2.send(new ec2.ModifyImageAttributeCommand({ ImageId: r.imageId, Description: { Value: 'B' } })) },
+  CreateTags: { expect: 'InvalidAMIID.NotFound|AuthFailure|InvalidID', run: (c) => c.ec2.send(new ec2.CreateTagsCommand({ Resources: [r.imageId], Tags: [{ Key: 'k', Value: 'v' }] })) },
+  DeleteTags: { expect: 'InvalidAMIID.NotFound|AuthFailure|InvalidID', run: (c) => c.ec2.send(new ec2.DeleteTagsCommand({ Resources: [r.imageId], Tags: [{ Key: 'Name' }] })) },
+  DescribeTags: { expect: 'list', run: (c) => c.ec2.send(new ec2.DescribeTagsCommand({})) },
+};
+
+const services: Record<string, { operations: string[]; cases: Record<string, Case> }> = {
+  sqs: { operations: Object.keys(sqsModel.operations), cases: sqsCases },
+  sns: { operations: Object.keys(snsModel.operations), cases: snsCases },
+  lambda: { operations: Object.keys(lambdaModel.operations), cases: lambdaCases },
+  events: { operations: Object.keys(eventsModel.operations), cases: ebCases },
+  ec2: { operations: Object.keys(ec2Model.operations), cases: ec2Cases },
+};
+
+for (const [service, { operations, cases }] of Object.entries(services)) {
+  test(`${service}: every served operation has a cross-account case`, () => {
+    assert.deepEqual(Object.keys(cases).sort(), [...operations].sort(), 'add a case to test/e2e/cross-account.test.ts for each new operation');
+  });
+  for (const operation of operations) {
+    const c = cases[operation];
+    if (!c) continue;
+    test(`${service}:${operation} with account B's key cannot reach account A's resource`, async () => {
+      let result: unknown;
+      try {
+        result = await c.run(b);
+      } catch (err) {
+        const e = err as Error & { $metadata?: { httpStatusCode?: number } };
+        assert.ok(typeof c.expect === 'string' && c.expect !== 'list' && c.expect !== 'own', `${operation} failed: ${e.name}: ${e.message}`);
+        assert.ok(c.expect.split('|').includes(e.name), `${operation}: expected ${c.expect}, got ${e.name}: ${e.message}`);
+        assert.ok((e.$metadata?.httpStatusCode ?? 500) < 500, `${operation}: ${e.$metadata?.httpStatusCode}`);
+        return;
+      }
+      const { $metadata: _m, ...body } = result as Record<string, unknown>;
+      if (typeof c.expect === 'function') return c.expect(body);
+      assert.ok(c.expect === 'list' || c.expect === 'own', `${operation} succeeded for account B: ${JSON.stringify(result)}`);
+      assert.ok(!JSON.stringify(body).includes(A), `${operation} showed account A's resources to B: ${JSON.stringify(body)}`);
+    });
+  }
+}
+
+test("A's resources are intact after B's attempts", async () => {
+  const messages = await a.sqs.send(new sqs.ReceiveMessageCommand({ QueueUrl: r.queueUrl, MaxNumberOfMessages: 10 }));
+  const bodies = messages.Messages?.map((m) => m.Body) ?? [];
+  assert.ok(bodies.includes('secret of A') && !bodies.some((b) => b?.includes('from B')), JSON.stringify(bodies));
+  const attrs = (await a.sns.send(new sns.GetTopicAttributesCommand({ TopicArn: r.topicArn }))).Attributes!;
+  assert.equal(attrs.DisplayName, '');
+  const fn = await a.lambda.send(new lambda.GetFunctionConfigurationCommand({ FunctionName: 'fa' }));
+  assert.equal(fn.Timeout, 3);
+  assert.equal((await a.eb.send(new eb.ListTargetsByRuleCommand({ Rule: 'ra', EventBusName: 'ba' }))).Targets?.length, 1);
+});
+
+test('resource policies are the way across: what they grant, and nothing more', async () => {
+  // Queue: B may send, not receive.
+  const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${B}:root` }, Action: 'sqs:SendMessage', Resource: r.queueArn }] };
+  await a.sqs.send(new sqs.SetQueueAttributesCommand({ QueueUrl: r.queueUrl, Attributes: { Policy: JSON.stringify(policy) } }));
+  await b.sqs.send(new sqs.SendMessageCommand({ QueueUrl: r.queueUrl, MessageBody: 'granted' }));
+  await assert.rejects(b.sqs.send(new sqs.ReceiveMessageCommand({ QueueUrl: r.queueUrl })), (e: Error) => e.name === 'AccessDenied');
+  // An explicit Deny beats the Allow.
+  const denied = { ...policy, Statement: [...policy.Statement, { Effect: 'Deny', Principal: '*', Action: 'sqs:*', Resource: r.queueArn }] };
+  await a.sqs.send(new sqs.SetQueueAttributesCommand({ QueueUrl: r.queueUrl, Attributes: { Policy: JSON.stringify(denied) } }));
+  await assert.rejects(b.sqs.send(new sqs.SendMessageCommand({ QueueUrl: r.queueUrl, MessageBody: 'no' })), (e: Error) => e.name === 'AccessDenied');
+  // Topic: B may subscribe (its own queue), not publish.
+  const topicPolicy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: B }, Action: ['SNS:Subscribe'], Resource: r.topicArn }] };
+  await a.sns.send(new sns.SetTopicAttributesCommand({ TopicArn: r.topicArn, AttributeName: 'Policy', AttributeValue: JSON.stringify(topicPolicy) }));
+  const sub = await b.sns.send(new sns.SubscribeCommand({ TopicArn: r.topicArn, Protocol: 'sqs', Endpoint: `arn:aws:sqs:us-east-1:${B}:qb`, ReturnSubscriptionArn: true }));
+  assert.match(sub.SubscriptionArn!, new RegExp(`^${r.topicArn}:`));
+  await b.sns.send(new sns.UnsubscribeCommand({ SubscriptionArn: sub.SubscriptionArn! }));
+  await assert.rejects(b.sns.send(new sns.PublishCommand({ TopicArn: r.topicArn, Message: 'no' })), (e: Error) => e.name === 'AuthorizationErrorException');
+  // Function: lambda add-permission --principal B lets B invoke it, and only that.
+  await a.lambda.send(new lambda.AddPermissionCommand({ FunctionName: 'fa', StatementId: 'b', Action: 'lambda:InvokeFunction', Principal: B }));
+  const out = await b.lambda.send(new lambda.InvokeCommand({ FunctionName: r.fn }));
+  assert.equal(Buffer.from(out.Payload!).toString(), '"A"');
+  await assert.rejects(b.lambda.send(new lambda.GetFunctionCommand({ FunctionName: r.fn })), (e: Error) => e.name === 'AccessDeniedException');
+});
+
+test('control API: B reads nothing of A through ?account=A, and the operator endpoints are A\'s (the server\'s) only', async () => {
+  const get = (path: string) => signedFetch(`${app.url}${path}`, { accessKeyId: 'AKIDBBBBBBBBBBBBBBBB', secretAccessKey: 'secret-b' });
+  for (const path of [`/_amiwatch/events?account=${A}`, `/_amiwatch/functions/fa/code?account=${A}`, `/_amiwatch/functions/fa/logs?account=${A}`, '/_amiwatch/ec2/faults', '/_amiwatch/sns/deliveries', '/_amiwatch/mailbox', '/_amiwatch/metrics']) {
+    const res = await get(path);
+    assert.equal(res.status, 403, `${path}: ${res.status} ${res.body}`);
+  }
+  // By ARN, without naming the account: still not A's.
+  const code = await get(`/_amiwatch/functions/${encodeURIComponent(r.fn)}/code`);
+  assert.equal(code.status, 403, code.body);
+  const events = await get(`/_amiwatch/events?bus=${encodeURIComponent(r.busArn)}`);
+  assert.equal(events.status, 200);
+  assert.deepEqual(JSON.parse(events.body).events, []);
+});
+
+test("another account's rule or topic sends into a queue only as far as the queue's policy lets the service in", async () => {
+  const inbox = (await a.sqs.send(new sqs.CreateQueueCommand({ QueueName: 'qa-inbox' }))).QueueUrl!;
+  const inboxArn = `arn:aws:sqs:us-east-1:${A}:qa-inbox`;
+  const received = async () => (await a.sqs.send(new sqs.ReceiveMessageCommand({ QueueUrl: inbox, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }))).Messages?.map((m) => m.Body ?? '') ?? [];
+  // B's rule targets A's queue; B's topic has A's queue subscribed.
+  await b.eb.send(new eb.PutRuleCommand({ Name: 'rb', EventPattern: '{"source":["b.app"]}' }));
+  await b.eb.send(new eb.PutTargetsCommand({ Rule: 'rb', Targets: [{ Id: 'a', Arn: inboxArn }] }));
+  const { TopicArn } = await b.sns.send(new sns.CreateTopicCommand({ Name: 'tb' }));
+  await b.sns.send(new sns.SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: inboxArn, Attributes: { RawMessageDelivery: 'true' } }));
+  const send = async (text: string) => {
+    await b.eb.send(new eb.PutEventsCommand({ Entries: [{ Source: 'b.app', DetailType: 'd', Detail: JSON.stringify({ text }) }] }));
+    await b.sns.send(new sns.PublishCommand({ TopicArn, Message: text }));
+  };
+  await send('uninvited');
+  const ruleArn = `arn:aws:events:us-east-1:${B}:rule/rb`;
+  // The worker has had its turn once A's own event through the same path arrives.
+  await a.sqs.send(new sqs.SendMessageCommand({ QueueUrl: inbox, MessageBody: 'marker' }));
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.deepEqual(await received(), ['marker']);
+  const policy = {
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: inboxArn, Condition: { ArnEquals: { 'aws:SourceArn': ruleArn } } },
+      { Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: inboxArn, Condition: { ArnEquals: { 'aws:SourceArn': TopicArn! } } },
+    ],
+  };
+  await a.sqs.send(new sqs.SetQueueAttributesCommand({ QueueUrl: inbox, Attributes: { Policy: JSON.stringify(policy) } }));
+  await send('invited');
+  let bodies: string[] = [];
+  for (let i = 0; i < 100 && bodies.filter((x) => x.includes('invited') && !x.includes('uninvited')).length < 2; i++) {
+    bodies = await received();
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(bodies.filter((x) => x.includes('uninvited')).length, 0, JSON.stringify(bodies));
+  assert.equal(bodies.filter((x) => x.includes('invited')).length, 2, JSON.stringify(bodies));
+});
+
+test("another account's rule publishes to a topic only as far as the topic's policy lets events.amazonaws.com in", async () => {
+  const inbox = (await a.sqs.send(new sqs.CreateQueueCommand({ QueueName: 'qa-topic-inbox' }))).QueueUrl!;
+  const { TopicArn } = await a.sns.send(new sns.CreateTopicCommand({ Name: 'ta-events' }));
+  await a.sns.send(new sns.SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: `arn:aws:sqs:us-east-1:${A}:qa-topic-inbox`, Attributes: { RawMessageDelivery: 'true' } }));
+  await b.eb.send(new eb.PutRuleCommand({ Name: 'rb-topic', EventPattern: '{"source":["b.topic"]}' }));
+  await b.eb.send(new eb.PutTargetsCommand({ Rule: 'rb-topic', Targets: [{ Id: 'a', Arn: TopicArn }] }));
+  const put = (text: string) => b.eb.send(new eb.PutEventsCommand({ Entries: [{ Source: 'b.topic', DetailType: 'd', Detail: JSON.stringify({ text }) }] }));
+  const bodies = async () => (await a.sqs.send(new sqs.ReceiveMessageCommand({ QueueUrl: inbox, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }))).Messages?.map((m) => m.Body ?? '') ?? [];
+  await put('uninvited');
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.deepEqual(await bodies(), []);
+  const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sns:Publish', Resource: TopicArn, Condition: { ArnLike: { 'aws:SourceArn': `arn:aws:events:us-east-1:${B}:rule/*` } } }] };
+  await a.sns.send(new sns.SetTopicAttributesCommand({ TopicArn, AttributeName: 'Policy', AttributeValue: JSON.stringify(policy) }));
+  await put('invited');
+  let got: string[] = [];
+  for (let i = 0; i < 100 && got.length === 0; i++) {
+    got = await bodies();
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(got.length, 1, JSON.stringify(got));
+  assert.match(got[0]!, /"text":"invited"/);
+});
