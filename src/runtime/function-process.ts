@@ -2,15 +2,18 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 
 export interface ProcessSpec {
-  readonly bootstrapPath: string;
+  /** The program and its arguments (launcher.ts: Node.js or Python, by runtime). */
+  readonly command: string;
+  readonly args: readonly string[];
   readonly codeDir: string;
-  readonly memoryMb: number;
   readonly env: Readonly<Record<string, string>>;
+  /** Written at the start of the first invocation's log (e.g. which Python runs the function). */
+  readonly note?: string | null;
 }
 
 export type RawOutcome =
   | { kind: 'ok'; result: string }
-  | { kind: 'error'; error: { errorType: string; errorMessage: string; trace?: string[] } }
+  | { kind: 'error'; error: { errorType: string; errorMessage: string; trace?: string[]; requestId?: string; stackTrace?: string[] } }
   | { kind: 'timeout' }
   | { kind: 'crash'; reason: string; outOfMemory: boolean };
 
@@ -36,7 +39,7 @@ interface Pending {
 
 /**
  * One function process: a Node.js child with its heap capped at the function's memory size
- * (`--max-old-space-size`), the code directory as its working directory and only Lambda's
+ * (`--max-old-space-size`) or a Python one with its memory guard (launcher.ts), the code directory as its working directory and only Lambda's
  * environment (nothing of the server's own). One invocation at a time. A timeout kills it
  * (SIGKILL: a busy loop cannot refuse); so does anything it cannot answer.
  */
@@ -54,7 +57,8 @@ export class FunctionProcess {
   lastUsed = 0;
 
   constructor(spec: ProcessSpec) {
-    this.child = spawn(process.execPath, [`--max-old-space-size=${spec.memoryMb}`, spec.bootstrapPath], {
+    this.stray = spec.note ?? '';
+    this.child = spawn(spec.command, [...spec.args], {
       cwd: spec.codeDir,
       env: spec.env,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -132,7 +136,7 @@ export class FunctionProcess {
     // Let output already in the pipes arrive before the crash is reported.
     setImmediate(() => {
       const output = p.chunks.join('');
-      this.settle({ kind: 'crash', reason, outOfMemory: /heap out of memory|Reached heap limit/.test(output) }, 0);
+      this.settle({ kind: 'crash', reason, outOfMemory: /heap out of memory|Reached heap limit|Reached memory limit/.test(output) }, 0);
     });
   }
 }

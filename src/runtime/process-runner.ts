@@ -2,7 +2,9 @@ import type { FunctionRunner, RunnableFunction, RunRequest, RunResult } from '..
 import type { CodeCache } from './code-cache.js';
 import { FunctionProcess, type RawResult } from './function-process.js';
 import { lambdaEnvironment } from './lambda-environment.js';
+import { launchFor, type Launch } from './launcher.js';
 import { lambdaLog } from './lambda-log.js';
+import type { PythonInterpreter } from './python-interpreter.js';
 
 export interface ProcessRunnerOptions {
   readonly cache: CodeCache;
@@ -17,6 +19,8 @@ export interface ProcessRunnerOptions {
   readonly endpointUrl?: () => string | undefined;
   /** Whether functions get access keys naming their account (only without a credentials file, where any key is accepted). */
   readonly accountKeys?: boolean;
+  /** Interpreters Python functions run on (python-interpreter.ts `findPythons`), best first. */
+  readonly pythons?: readonly PythonInterpreter[];
 }
 
 interface Pool {
@@ -49,7 +53,12 @@ export class ProcessRunner implements FunctionRunner {
   async run(request: RunRequest): Promise<RunResult> {
     const fn = request.fn;
     const dir = await this.o.cache.directory(fn.codeSha256, fn.loadCode);
-    const { pool, proc } = await this.acquire(fn, dir);
+    const launch = launchFor(fn, { node: this.o.cache.bootstrapPath, python: this.o.cache.pythonBootstrapPath }, this.o.pythons ?? []);
+    if ('error' in launch) {
+      const raw: RawResult = { outcome: { kind: 'error', error: { errorType: 'Runtime.InvalidRuntime', errorMessage: launch.error } }, output: '', durationMs: 0, maxMemoryMb: 0 };
+      return lambdaLog(fn, request.requestId, raw, 0);
+    }
+    const { pool, proc } = await this.acquire(fn, dir, launch);
     const cold = proc.invocations === 0;
     let raw: RawResult;
     try {
@@ -80,7 +89,7 @@ export class ProcessRunner implements FunctionRunner {
   }
 
   /** A warm idle process, a new one, or a wait for one to come free. */
-  private async acquire(fn: RunnableFunction, dir: string): Promise<{ pool: Pool; proc: FunctionProcess }> {
+  private async acquire(fn: RunnableFunction, dir: string, launch: Launch): Promise<{ pool: Pool; proc: FunctionProcess }> {
     for (;;) {
       if (this.closed) throw new Error('amiwatch is shutting down');
       let pool = this.pools.get(fn.arn);
@@ -95,7 +104,7 @@ export class ProcessRunner implements FunctionRunner {
       let proc = pool.idle.pop();
       while (proc?.dead) proc = pool.idle.pop();
       if (!proc && pool.busy.size < this.max) {
-        proc = new FunctionProcess({ bootstrapPath: this.o.cache.bootstrapPath, codeDir: dir, memoryMb: fn.memoryMb, env: lambdaEnvironment(fn, dir, this.o.endpointUrl?.(), this.o.accountKeys ?? false) });
+        proc = new FunctionProcess({ ...launch, codeDir: dir, env: lambdaEnvironment(fn, dir, this.o.endpointUrl?.(), this.o.accountKeys ?? false) });
       }
       if (proc) {
         pool.busy.add(proc);

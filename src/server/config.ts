@@ -45,6 +45,8 @@ export interface Config {
   readonly subscriberCaFile: string | null;
   /** Account → AWS Organization id, for bus policies conditioned on aws:PrincipalOrgID. */
   readonly organizations: Organizations;
+  /** Python interpreter for python3.x functions; null = the newest python3.13/3.12/3.11/python3 on PATH with a current boto3. */
+  readonly python: string | null;
 }
 
 export const logLevels = ['debug', 'info', 'warn', 'error'] as const;
@@ -72,6 +74,7 @@ export const defaults: Config = Object.freeze({
   notifyWebhookUrl: null,
   subscriberCaFile: null,
   organizations: noOrganizations,
+  python: null,
 });
 
 /** One setting: its flag, its environment variable, how it reads, and what it means. */
@@ -103,6 +106,7 @@ export const configOptions: readonly ConfigOption[] = Object.freeze([
   { flag: 'notify-webhook-url', env: 'AMIWATCH_NOTIFY_WEBHOOK_URL', value: 'URL', default: '(none)', description: 'SNS SMS and mobile-push messages are POSTed there as JSON; without it they are only recorded (GET /_amiwatch/outbox).' },
   { flag: 'subscriber-ca-file', env: 'AMIWATCH_SUBSCRIBER_CA_FILE', value: 'FILE', default: '(none)', description: 'PEM of CA certificates trusted for https SNS subscribers, besides Node’s roots.' },
   { flag: 'organizations', env: 'AMIWATCH_ORGANIZATIONS', value: 'ORGS', default: '(none)', description: 'Which accounts belong to which AWS Organization, for event bus policies that grant by aws:PrincipalOrgID: `o-aaaaaaaaaa=111111111111,222222222222;o-bbbbbbbbbb=333333333333`.' },
+  { flag: 'python', env: 'AMIWATCH_PYTHON', value: 'PATH', default: '(found on PATH)', description: 'Python interpreter for python3.11/3.12/3.13 functions; it needs boto3 >= 1.28.57 (reads AWS_ENDPOINT_URL). Without it the newest of python3.13, python3.12, python3.11, python3 on PATH that has one is used; the start-up log says which.' },
   { flag: 'log-level', env: 'AMIWATCH_LOG_LEVEL', value: 'LEVEL', default: defaults.logLevel, description: `${logLevels.join(', ')}. debug also logs every event and delivery outcome.` },
   { flag: 'log-format', env: 'AMIWATCH_LOG_FORMAT', value: 'FORMAT', default: defaults.logFormat, description: 'text, or json (one object per line: time, level, msg).' },
   { flag: 'body-limit', env: 'AMIWATCH_BODY_LIMIT', value: 'BYTES', default: String(defaults.bodyLimit), description: "Largest request body accepted (4 MiB: room for SQS's 1 MiB messages and batches in either protocol). Lambda takes up to its own limits beyond it (a 50 MB zip, 6 MB Invoke payloads)." },
@@ -185,6 +189,7 @@ export function configFromValues(values: FlagValues, env: Readonly<Record<string
     notifyWebhookUrl: url('notify-webhook-url'),
     subscriberCaFile: caFile ? resolve(caFile) : null,
     organizations,
+    python: pick('python') || null,
   });
 }
 

@@ -11,6 +11,7 @@ import type { Transport } from '../delivery/transport.js';
 import { LambdaTransport } from '../delivery/transports/lambda-transport.js';
 import { CodeCache } from '../runtime/code-cache.js';
 import { ProcessRunner } from '../runtime/process-runner.js';
+import { findPythons } from '../runtime/python-interpreter.js';
 import { MemoryLambdaStore } from '../storage/memory/memory-lambda-store.js';
 import type { LambdaStore } from '../storage/ports/lambda-store.js';
 import { SqliteLambdaStore } from '../storage/sqlite/sqlite-lambda-store.js';
@@ -51,7 +52,9 @@ export async function startLambda(o: { config: Config; clock: Clock; random: Ran
   }
   const cache = await CodeCache.open(o.config.inMemory ? null : join(o.config.dataDir, 'lambda-code'));
   let endpoint: string | undefined;
-  const runner = new ProcessRunner({ cache, endpointUrl: () => endpoint, accountKeys: o.config.credentialsFile === null });
+  const pythons = await findPythons(o.config.python);
+  o.log(`lambda: ${pythons.summary}`);
+  const runner = new ProcessRunner({ cache, endpointUrl: () => endpoint, accountKeys: o.config.credentialsFile === null, pythons: pythons.interpreters });
   const logs = new FunctionLogs();
   const functions = new LambdaFunctions({ store, runner, clock: o.clock, random: o.random, nodeVersion: process.version, onDeleted: (arn) => logs.forget(arn) });
   const invocations = new Invocations({

@@ -4,8 +4,8 @@
  * step with src/core/lambda (the console may not import it: it is a thin client).
  */
 
-/** The runtimes amiwatch runs (Node.js only: functions are child processes of the server). */
-export const RUNTIMES: readonly string[] = ['nodejs20.x', 'nodejs22.x', 'nodejs24.x'];
+/** The runtimes amiwatch runs (Node.js on the server's Node.js, Python on an interpreter found at start). */
+export const RUNTIMES: readonly string[] = ['nodejs20.x', 'nodejs22.x', 'nodejs24.x', 'python3.11', 'python3.12', 'python3.13'];
 export const DEFAULT_RUNTIME = 'nodejs20.x';
 
 export const MEMORY = { min: 128, max: 10_240, default: 128 } as const;
@@ -18,7 +18,7 @@ export function functionNameProblem(name: string): string | null {
   return null;
 }
 
-/** Lambda takes 1–128 non-blank characters; the Node.js runtime needs FILE.EXPORT to find the code. */
+/** Lambda takes 1–128 non-blank characters; both runtimes need FILE.EXPORT (MODULE.FUNCTION in Python) to find the code. */
 export function handlerProblem(handler: string): string | null {
   const dot = handler.lastIndexOf('.');
   if (!/^\S{1,128}$/.test(handler) || dot <= 0 || dot === handler.length - 1) return 'The handler is FILE.EXPORT, e.g. index.handler for the export handler of index.mjs: up to 128 characters, no spaces.';
