@@ -54,10 +54,13 @@ export class FunctionProcess {
   private readonly spawnedAt = performance.now();
   dead = false;
   invocations = 0;
+  /** The log stream this process writes (one per process, as one per Lambda execution environment). */
+  readonly logStream: string;
   lastUsed = 0;
 
   constructor(spec: ProcessSpec) {
     this.stray = spec.note ?? '';
+    this.logStream = spec.env.AWS_LAMBDA_LOG_STREAM_NAME ?? '';
     this.child = spawn(spec.command, [...spec.args], {
       cwd: spec.codeDir,
       env: spec.env,

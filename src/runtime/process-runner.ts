@@ -66,7 +66,7 @@ export class ProcessRunner implements FunctionRunner {
     } finally {
       this.release(pool, proc);
     }
-    return lambdaLog(fn, request.requestId, raw, cold ? proc.initMs : 0);
+    return { ...lambdaLog(fn, request.requestId, raw, cold ? proc.initMs : 0), logStream: proc.logStream };
   }
 
   retire(arn: string): void {

@@ -22,6 +22,7 @@ import { loadCredentials } from './credentials-file.js';
 import { createHandle, type Handle } from './handle.js';
 import { createListener } from './http-listener.js';
 import { startLambda, type LambdaModule } from './lambda-module.js';
+import { startLogs, type LogsModule } from './logs-module.js';
 import { startMetrics, type MetricsModule } from './metrics-module.js';
 import { ServiceRegistry } from './service-registry.js';
 import { openNotifications, type Notifications } from './notifications.js';
@@ -79,6 +80,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   const store = new SqliteStore({ path: databasePath(config), durability: config.durability });
   let ec2Db: Database.Database | null = null;
   let lambda: LambdaModule | null = null;
+  let logs: LogsModule | null = null;
   try {
     // Single owner: whatever the previous process had in flight is due again now.
     await store.releaseLeases(clock.now());
@@ -107,7 +109,10 @@ export async function startApp(options: AppOptions): Promise<App> {
     registerServices(registry, { events, ec2, log });
     // Metrics and Lambda (issue 6): see metrics-module.ts and lambda-module.ts.
     const metrics = startMetrics({ clock, feed: events.feed });
-    lambda = await startLambda({ config, clock, random, metrics: metrics.hub, log });
+    // CloudWatch Logs (issue 19): functions write /aws/lambda/NAME; log groups are rule targets.
+    logs = startLogs({ config, clock, log });
+    registry.register(logs.route);
+    lambda = await startLambda({ config, clock, random, metrics: metrics.hub, log, logWriter: logs.logs.events });
     registry.register(lambda.route);
     const functions = lambda;
     // SNS + SQS: routes, EventBridge transports, DLQ sink and control pages (src/server/notifications.ts).
@@ -129,6 +134,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     const transports = new TransportRegistry();
     transports.register('events', new EventBusTransport(events.ingestion));
     transports.register('lambda', lambda.transport);
+    transports.register('logs', logs.transport);
     for (const [service, t] of Object.entries(notifications.transports)) transports.register(service, t);
     for (const [service, t] of Object.entries(options.transports ?? {})) transports.register(service, t);
     const worker = new DeliveryWorker({
@@ -206,6 +212,7 @@ export async function startApp(options: AppOptions): Promise<App> {
           await ec2.lifecycle.stop();
           await worker.stop();
           await lambda?.close();
+          logs?.close();
           metrics.close();
           ec2Db?.close();
           await store.close();
@@ -215,6 +222,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     };
   } catch (err) {
     await lambda?.close();
+    logs?.close();
     ec2Db?.close();
     await store.close();
     throw err;

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { FunctionLogs } from '../core/lambda/function-logs.js';
 import { Invocations } from '../core/lambda/invocations.js';
+import type { LogWriter } from '../core/lambda/log-writer.js';
 import type { LambdaInvoker } from '../core/lambda/invoker.js';
 import { LambdaFunctions } from '../core/lambda/lambda-service.js';
 import type { MetricsRecorder } from '../core/metrics/metrics.js';
@@ -40,7 +41,7 @@ export interface LambdaModule {
  * runner with its code cache (`<data-dir>/lambda-code`, or a temporary directory in memory mode),
  * the REST-JSON API, the `lambda` target transport and the control endpoints for logs.
  */
-export async function startLambda(o: { config: Config; clock: Clock; random: Random; metrics: MetricsRecorder; log: (m: string) => void }): Promise<LambdaModule> {
+export async function startLambda(o: { config: Config; clock: Clock; random: Random; metrics: MetricsRecorder; log: (m: string) => void; logWriter?: LogWriter }): Promise<LambdaModule> {
   let db: Database.Database | null = null;
   let store: LambdaStore;
   if (o.config.inMemory) store = new MemoryLambdaStore();
@@ -65,6 +66,7 @@ export async function startLambda(o: { config: Config; clock: Clock; random: Ran
     clock: o.clock,
     random: o.random,
     onBackgroundError: (e) => o.log(`lambda: ${String(e)}`),
+    ...(o.logWriter && { logWriter: o.logWriter }),
   });
   return {
     functions,
