@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { FunctionLogs } from '../core/lambda/function-logs.js';
 import { Invocations } from '../core/lambda/invocations.js';
-import type { LogWriter } from '../core/lambda/log-writer.js';
+import type { LogReader, LogWriter } from '../core/lambda/log-writer.js';
 import type { LambdaInvoker } from '../core/lambda/invoker.js';
 import { LambdaFunctions } from '../core/lambda/lambda-service.js';
 import type { MetricsRecorder } from '../core/metrics/metrics.js';
@@ -41,7 +41,7 @@ export interface LambdaModule {
  * runner with its code cache (`<data-dir>/lambda-code`, or a temporary directory in memory mode),
  * the REST-JSON API, the `lambda` target transport and the control endpoints for logs.
  */
-export async function startLambda(o: { config: Config; clock: Clock; random: Random; metrics: MetricsRecorder; log: (m: string) => void; logWriter?: LogWriter }): Promise<LambdaModule> {
+export async function startLambda(o: { config: Config; clock: Clock; random: Random; metrics: MetricsRecorder; log: (m: string) => void; logWriter?: LogWriter & LogReader }): Promise<LambdaModule> {
   let db: Database.Database | null = null;
   let store: LambdaStore;
   if (o.config.inMemory) store = new MemoryLambdaStore();
@@ -79,7 +79,7 @@ export async function startLambda(o: { config: Config; clock: Clock; random: Ran
       renderError: restJsonError,
     },
     transport: new LambdaTransport(invocations),
-    mounts: [{ prefix: functionsPath, handler: createFunctionsHandler(functions, logs) }],
+    mounts: [{ prefix: functionsPath, handler: createFunctionsHandler(functions, logs, o.logWriter) }],
     listening(url) {
       endpoint = url;
     },

@@ -144,6 +144,14 @@ export class LogEvents {
     return { ...(Number.isFinite(from) && { start: from }), ...(end !== undefined && { end }) };
   }
 
+  /** The group's newest events from `since` on (at most `limit`), oldest first; none when the group does not exist. */
+  async recent(scope: LogScope, group: string, since: number, limit: number): Promise<LogEventRecord[]> {
+    const g = await this.o.store.getGroup(scope, group);
+    if (!g) return [];
+    const found = await this.o.store.queryEvents(scope, { group, streams: null, ...this.bounds(g, since, undefined), descending: true, limit });
+    return found.reverse();
+  }
+
   /** Deletes the events every group's retention no longer keeps; returns how many. */
   async expire(): Promise<number> {
     let n = 0;
