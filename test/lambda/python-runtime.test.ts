@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CreateFunctionCommand, InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { App } from '../../src/server/app.js';
-import { interpreterFor, type PythonInterpreter } from '../../src/runtime/python-interpreter.js';
+import { boto3Current, findPythons, interpreterFor, type PythonInterpreter } from '../../src/runtime/python-interpreter.js';
 import { startTestServer } from '../e2e/helpers.js';
 import { lambdaClient, ROLE, zipOf } from './helpers.js';
 
@@ -151,5 +151,38 @@ describe('interpreterFor', () => {
     assert.equal(interpreterFor('python3.12', all)!.interpreter.version, '3.13.1');
     assert.match(interpreterFor('python3.12', all)!.note!, /python3\.12 requested; Python 3\.12 is not installed here, running on Python 3\.13\.1/);
     assert.equal(interpreterFor('python3.12', []), null);
+  });
+});
+
+describe('findPythons', () => {
+  it('finds this machine\'s interpreter with a current boto3 (the pyenv Python first on PATH), and says clearly when a configured one does not qualify', async () => {
+    const found = await findPythons(null);
+    assert.ok(found.interpreters.length > 0, found.summary);
+    assert.ok(found.interpreters.every((p) => boto3Current(p.boto3)));
+    assert.match(found.summary, /^python functions run on Python 3\.\d+\.\d+ \(\/.+, boto3 \d+\.\d+\.\d+\)/);
+    const none = await findPythons('/nonexistent/python3');
+    assert.deepEqual(none.interpreters, []);
+    assert.match(none.summary, /^python functions cannot run: no Python 3 with boto3 >= 1\.28\.57 found \(tried --python \/nonexistent\/python3\)\. Install one \(pip install boto3\) and point --python \/ AMIWATCH_PYTHON at it\.$/);
+    assert.equal(boto3Current('1.26.27'), false);
+    assert.equal(boto3Current('1.28.57'), true);
+    assert.equal(boto3Current('1.43.11'), true);
+  });
+
+  it('a server without a usable Python fails Python invocations with Runtime.InvalidRuntime, Node.js ones unaffected', async () => {
+    const bare = await startTestServer({ python: '/nonexistent/python3' });
+    const client = lambdaClient(bare);
+    try {
+      await client.send(new CreateFunctionCommand({ FunctionName: 'py', Runtime: 'python3.12', Role: ROLE, Handler: 'lambda_function.lambda_handler', Code: { ZipFile: zipOf({ 'lambda_function.py': 'def lambda_handler(e, c):\n    return 1\n' }) } }));
+      const r = await client.send(new InvokeCommand({ FunctionName: 'py', Payload: Buffer.from('{}') }));
+      assert.equal(r.FunctionError, 'Unhandled');
+      const body = JSON.parse(Buffer.from(r.Payload ?? []).toString()) as { errorType: string; errorMessage: string };
+      assert.equal(body.errorType, 'Runtime.InvalidRuntime');
+      assert.match(body.errorMessage, /no Python interpreter with a current boto3 to run python3\.12/);
+      await client.send(new CreateFunctionCommand({ FunctionName: 'js', Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: { ZipFile: zipOf({ 'index.js': 'exports.handler = async () => 2;' }) } }));
+      assert.equal(Buffer.from((await client.send(new InvokeCommand({ FunctionName: 'js' }))).Payload ?? []).toString(), '2');
+    } finally {
+      client.destroy();
+      await bare.close();
+    }
   });
 });

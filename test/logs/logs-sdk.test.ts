@@ -5,7 +5,9 @@ import {
   DescribeLogGroupsCommand, DescribeLogStreamsCommand, FilterLogEventsCommand, GetLogEventsCommand, ListTagsForResourceCommand, ListTagsLogGroupCommand,
   PutLogEventsCommand, PutRetentionPolicyCommand, TagLogGroupCommand, TagResourceCommand, UntagLogGroupCommand, UntagResourceCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
+import { CreateFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { ManualClock } from '../../src/core/shared/clock.js';
+import { ROLE, zipOf } from '../lambda/helpers.js';
 import type { App } from '../../src/server/app.js';
 import { startTestServer } from '../e2e/helpers.js';
 import { inProcess } from '../support/in-process.js';
@@ -122,5 +124,29 @@ describe('CloudWatch Logs API through the AWS SDK', () => {
     assert.equal((await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/app/two' }))).logGroups![0]!.retentionInDays, undefined);
     await logs.send(new DeleteLogStreamCommand({ logGroupName: '/app/two', logStreamName: 'a' }));
     assert.deepEqual((await logs.send(new DescribeLogStreamsCommand({ logGroupName: '/app/two' }))).logStreams!.map((s) => s.logStreamName), ['b']);
+  });
+
+  it('a Node.js function writes /aws/lambda/NAME: one stream per process named YYYY/MM/DD/[$LATEST]hex, START/output/END/REPORT as events', async () => {
+    const lambda = new LambdaClient(inProcess(app));
+    try {
+      await lambda.send(new CreateFunctionCommand({ FunctionName: 'node-logs', Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: { ZipFile: zipOf({ 'index.js': 'exports.handler = async (e) => { console.log("hello", e.n); return e.n; };' }) } }));
+      await lambda.send(new InvokeCommand({ FunctionName: 'node-logs', Payload: Buffer.from('{"n":1}') }));
+      await lambda.send(new InvokeCommand({ FunctionName: 'node-logs', Payload: Buffer.from('{"n":2}') }));
+      const streams = (await logs.send(new DescribeLogStreamsCommand({ logGroupName: '/aws/lambda/node-logs' }))).logStreams!;
+      assert.equal(streams.length, 1, 'the warm process keeps its stream');
+      assert.match(streams[0]!.logStreamName!, /^\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32}$/);
+      const events = (await logs.send(new GetLogEventsCommand({ logGroupName: '/aws/lambda/node-logs', logStreamName: streams[0]!.logStreamName!, startFromHead: true }))).events!.map((e) => e.message!);
+      assert.equal(events.length, 8);
+      assert.match(events[0]!, /^START RequestId: [0-9a-f-]{36} Version: \$LATEST$/);
+      assert.match(events[1]!, /^\d{4}-\d\d-\d\dT[\d:.]+Z\t[0-9a-f-]{36}\tINFO\thello 1$/);
+      assert.match(events[2]!, /^END RequestId: /);
+      assert.match(events[3]!, /^REPORT RequestId: .*Init Duration/);
+      assert.match(events[5]!, /\tINFO\thello 2$/);
+      assert.doesNotMatch(events[7]!, /Init Duration/);
+      const matched = await logs.send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/node-logs', filterPattern: '"hello 2"' }));
+      assert.equal(matched.events!.length, 1);
+    } finally {
+      lambda.destroy();
+    }
   });
 });

@@ -152,7 +152,7 @@ export class Invocations implements LambdaInvoker {
     const result = await this.o.runner.run({ fn, payload, requestId, ...(clientContext !== undefined && { clientContext }) });
     this.o.logs.append(record.arn, { requestId, at, text: result.log });
     if (this.o.logWriter && result.logStream) {
-      await this.o.logWriter.write(record, functionLogGroup(record), result.logStream, invocationEvents(result, at)).catch((err: unknown) => this.o.onBackgroundError?.(err));
+      await this.o.logWriter.write(record, functionLogGroup(record), result.logStream, invocationEvents(result, at, this.o.clock.now())).catch((err: unknown) => this.o.onBackgroundError?.(err));
     }
     const dims = { FunctionName: record.name };
     this.o.metrics.record('AWS/Lambda', 'Invocations', dims);

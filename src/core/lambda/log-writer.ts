@@ -13,12 +13,12 @@ export interface LogWriter {
 /**
  * One invocation's log as Lambda writes it to `/aws/lambda/NAME`, stream per execution
  * environment (`YYYY/MM/DD/[$LATEST]hex`): one event per line (START, each output line, END,
- * REPORT). START and the output carry the start time; END and REPORT the end time.
+ * REPORT). START and the output carry the start time; END and REPORT the end time (both from the
+ * clock, so a stream's events stay in order under a test's manual clock too).
  */
-export function invocationEvents(result: RunResult, startedAt: number): { timestamp: number; message: string }[] {
+export function invocationEvents(result: RunResult, startedAt: number, endedAt: number): { timestamp: number; message: string }[] {
   const lines = result.log.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
-  const endedAt = startedAt + Math.round(result.durationMs);
   return lines.map((message) => ({ timestamp: /^(END|REPORT) RequestId: /.test(message) ? endedAt : startedAt, message }));
 }
 

@@ -10,7 +10,7 @@ export const functionsPath = '/_amiwatch/functions';
 const LOG_EVENTS_READ = 50_000;
 
 /**
- * Function logs and code for the console (amiwatch has no CloudWatch Logs or S3):
+ * Function logs and code for the console (amiwatch has no S3):
  *  - GET /_amiwatch/functions/NAME/logs?account=&region=&since=&limit= — recent invocations' logs,
  *    oldest first: `{ function, events: [{ requestId, timestamp, message }] }`, read from the
  *    function's log group /aws/lambda/NAME when CloudWatch Logs is there (so they persist and
