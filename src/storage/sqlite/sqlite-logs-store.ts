@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { migrateTables } from './table-migrations.js';
 import type { LogEventQuery, LogEventRecord, LogGroupRecord, LogScope, LogsStore, LogStreamRecord, NewLogEvent } from '../ports/logs-store.js';
 
 /**
@@ -25,17 +26,6 @@ const migrations: readonly string[] = [
    CREATE INDEX logs_events_stream ON logs_events (account_id, region, grp, stream, ts, seq);`,
 ];
 
-function migrate(db: Database): void {
-  db.exec('CREATE TABLE IF NOT EXISTS logs_schema_version (version INTEGER NOT NULL)');
-  const row = db.prepare('SELECT version FROM logs_schema_version').get() as { version: number } | undefined;
-  const current = row?.version ?? 0;
-  if (current > migrations.length) throw new Error(`Logs tables are at version ${current}, newer than this build knows (${migrations.length})`);
-  db.transaction(() => {
-    for (let v = current; v < migrations.length; v++) db.exec(migrations[v]!);
-    if (row) db.prepare('UPDATE logs_schema_version SET version = ?').run(migrations.length);
-    else db.prepare('INSERT INTO logs_schema_version (version) VALUES (?)').run(migrations.length);
-  })();
-}
 
 interface EventRow {
   seq: number;
@@ -53,7 +43,7 @@ export class SqliteLogsStore implements LogsStore {
   private readonly append: (stream: LogStreamRecord, events: readonly NewLogEvent[], ingestionTime: number) => void;
 
   constructor(private readonly db: Database) {
-    migrate(db);
+    migrateTables(db, 'logs', 'Logs', migrations);
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       getGroup: p('SELECT record FROM logs_groups WHERE account_id = ? AND region = ? AND name = ?'),
