@@ -42,10 +42,26 @@ export const isReservedKey = (k: string): boolean =>
   /^(_HANDLER|_X_AMZN_TRACE_ID|AWS_REGION|AWS_EXECUTION_ENV|AWS_LAMBDA_[A-Z_]+|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN|LAMBDA_TASK_ROOT|LAMBDA_RUNTIME_DIR)$/.test(k);
 
 /** The file inline code is saved as: the handler's module with `.mjs` (ES module, as Lambda's console writes new Node.js functions). */
-export function inlineFileName(handler: string): string {
+export const isPython = (runtime: string | undefined): boolean => runtime?.startsWith('python') === true;
+
+/** The file inline code is saved as: `index.handler` → index.mjs; in Python `lambda_function.lambda_handler` → lambda_function.py (`pkg.app.main` → pkg/app.py). */
+export function inlineFileName(handler: string, runtime?: string): string {
   const dot = handler.lastIndexOf('.');
+  if (isPython(runtime)) return `${dot > 0 ? handler.slice(0, dot).replace(/\./g, '/') : 'lambda_function'}.py`;
   return `${dot > 0 ? handler.slice(0, dot) : 'index'}.mjs`;
 }
+
+/** The handler a new function starts with, per runtime (the Lambda console's defaults). */
+export const defaultHandler = (runtime: string): string => (isPython(runtime) ? 'lambda_function.lambda_handler' : 'index.handler');
+
+export const PYTHON_TEMPLATE = `import json
+
+def lambda_handler(event, context):
+    print('Received event: ' + json.dumps(event))
+    return {'statusCode': 200, 'body': json.dumps('Hello from amiwatch!')}
+`;
+
+export const templateFor = (runtime: string): string => (isPython(runtime) ? PYTHON_TEMPLATE : INLINE_TEMPLATE);
 
 export const INLINE_TEMPLATE = `export const handler = async (event) => {
   console.log('Received event:', JSON.stringify(event));
