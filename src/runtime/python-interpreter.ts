@@ -27,15 +27,17 @@ const CANDIDATES = ['python3.13', 'python3.12', 'python3.11', 'python3'];
  */
 const ENDPOINT_URL_BOTO3 = [1, 28, 57];
 
-const PROBE = 'import sys, json\ntry:\n import boto3; b = boto3.__version__\nexcept Exception:\n b = None\nprint(json.dumps({"path": sys.executable, "version": "%d.%d.%d" % sys.version_info[:3], "boto3": b}))';
+// sys.prefix tells interpreters apart: `python3` and `python3.11` are often one (same prefix),
+// while a virtualenv's python links to its base interpreter but has its own prefix and packages.
+const PROBE = 'import sys, json\ntry:\n import boto3; b = boto3.__version__\nexcept Exception:\n b = None\nprint(json.dumps({"path": sys.executable, "prefix": sys.prefix, "version": "%d.%d.%d" % sys.version_info[:3], "boto3": b}))';
 
-function probe(command: string): Promise<PythonInterpreter | null> {
+function probe(command: string): Promise<(PythonInterpreter & { prefix: string }) | null> {
   return new Promise((resolve) => {
     execFile(command, ['-c', PROBE], { timeout: 15_000 }, (err, stdout) => {
       if (err) return resolve(null);
       try {
-        const p = JSON.parse(stdout.trim()) as { path: string; version: string; boto3: string | null };
-        resolve({ ...p, minor: p.version.split('.').slice(0, 2).join('.') });
+        const p = JSON.parse(stdout.trim()) as { path: string; prefix: string; version: string; boto3: string | null };
+        resolve({ path: p.path, prefix: p.prefix, version: p.version, boto3: p.boto3, minor: p.version.split('.').slice(0, 2).join('.') });
       } catch {
         resolve(null);
       }
@@ -57,8 +59,8 @@ export function boto3Current(version: string | null): boolean {
  * amiwatch); the summary says why when none qualifies.
  */
 export async function findPythons(configured: string | null): Promise<PythonInterpreters> {
-  const found = (await Promise.all((configured ? [configured] : CANDIDATES).map(probe))).filter((p): p is PythonInterpreter => p !== null);
-  const unique = [...new Map(found.map((p) => [p.path, p])).values()];
+  const found = (await Promise.all((configured ? [configured] : CANDIDATES).map(probe))).filter((p) => p !== null);
+  const unique = [...new Map(found.map((p) => [`${p.prefix}\u0000${p.version}`, { path: p.path, version: p.version, minor: p.minor, boto3: p.boto3 }])).values()];
   const usable = unique.filter((p) => boto3Current(p.boto3)).sort((a, b) => compareVersions(b.version, a.version));
   if (usable.length > 0) {
     return { interpreters: usable, summary: `python functions run on ${usable.map((p) => `Python ${p.version} (${p.path}, boto3 ${p.boto3})`).join(', ')}` };

@@ -31,6 +31,8 @@ export interface LambdaModule {
   /** The EventBridge target transport, for service `lambda`. */
   readonly transport: Transport;
   readonly mounts: readonly { prefix: string; handler: ServiceHandler }[];
+  /** Which Python runs python3.x functions, or why none can (python-interpreter.ts). */
+  readonly pythonSummary: string;
   /** Tells functions where amiwatch listens (AWS_ENDPOINT_URL), once it does. */
   listening(url: string): void;
   close(): Promise<void>;
@@ -54,7 +56,9 @@ export async function startLambda(o: { config: Config; clock: Clock; random: Ran
   const cache = await CodeCache.open(o.config.inMemory ? null : join(o.config.dataDir, 'lambda-code'));
   let endpoint: string | undefined;
   const pythons = await findPythons(o.config.python);
-  o.log(`lambda: ${pythons.summary}`);
+  // The server's log is for problems: no usable Python is one (said at start, with the fix);
+  // which Python runs the functions is in `amiwatch start`'s "started" line (pythonSummary).
+  if (pythons.interpreters.length === 0) o.log(`lambda: ${pythons.summary}`);
   const runner = new ProcessRunner({ cache, endpointUrl: () => endpoint, accountKeys: o.config.credentialsFile === null, pythons: pythons.interpreters });
   const logs = new FunctionLogs();
   const functions = new LambdaFunctions({ store, runner, clock: o.clock, random: o.random, nodeVersion: process.version, onDeleted: (arn) => logs.forget(arn) });
@@ -79,6 +83,7 @@ export async function startLambda(o: { config: Config; clock: Clock; random: Ran
       renderError: restJsonError,
     },
     transport: new LambdaTransport(invocations),
+    pythonSummary: pythons.summary,
     mounts: [{ prefix: functionsPath, handler: createFunctionsHandler(functions, logs, o.logWriter) }],
     listening(url) {
       endpoint = url;

@@ -160,6 +160,7 @@ describe('findPythons', () => {
     assert.ok(found.interpreters.length > 0, found.summary);
     assert.ok(found.interpreters.every((p) => boto3Current(p.boto3)));
     assert.match(found.summary, /^python functions run on Python 3\.\d+\.\d+ \(\/.+, boto3 \d+\.\d+\.\d+\)/);
+    assert.equal(new Set(found.interpreters.map((p) => p.version)).size, found.interpreters.length, 'python3 and python3.11 of one installation are listed once');
     const none = await findPythons('/nonexistent/python3');
     assert.deepEqual(none.interpreters, []);
     assert.match(none.summary, /^python functions cannot run: no Python 3 with boto3 >= 1\.28\.57 found \(tried --python \/nonexistent\/python3\)\. Install one \(pip install boto3\) and point --python \/ AMIWATCH_PYTHON at it\.$/);
