@@ -27,9 +27,18 @@ def _send(message):
         while data:
             data = data[os.write(_fd, data):]
 
+class _LogBytes:
+    # sys.stdout.buffer: bytes written by code that bypasses the text layer.
+    def write(self, data):
+        _send({'t': 'log', 's': bytes(data).decode('utf-8', 'replace')})
+        return len(data)
+    def flush(self):
+        pass
+
 class _LogStream:
     encoding = 'utf-8'
     errors = 'strict'
+    buffer = _LogBytes()
     def write(self, text):
         if text:
             _send({'t': 'log', 's': text if isinstance(text, str) else text.decode('utf-8', 'replace')})

@@ -28,7 +28,7 @@ after(async () => {
   await app.close();
 });
 
-const ECHO = `import logging, os
+const ECHO = `import logging, os, sys
 logger = logging.getLogger()
 logger.setLevel(logging.INFO)
 loads = 0
@@ -37,6 +37,7 @@ def lambda_handler(event, context):
     global loads
     loads += 1
     print('got', event['n'])
+    sys.stdout.buffer.write(b'raw bytes\\n')
     logger.info('info line %s', event['n'])
     return {
         'n': event['n'], 'loads': loads, 'pid': os.getpid(),
@@ -61,7 +62,7 @@ describe('Python runtime', () => {
     assert.match(String(first.body.stream), /^\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32}$/);
     assert.ok(Number(first.body.remaining) > 3000 && Number(first.body.remaining) <= 5000);
     assert.match(first.log, /^START RequestId: [0-9a-f-]{36} Version: \$LATEST\n/);
-    assert.match(first.log, /\ngot 1\n/);
+    assert.match(first.log, /\ngot 1\nraw bytes\n/);
     assert.match(first.log, new RegExp(`\\n\\[INFO\\]\\t\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z\\t${first.body.requestId}\\tinfo line 1\\n`));
     assert.match(first.log, /Init Duration/);
     const second = await invoke('py-echo', { n: 2 });
