@@ -3,17 +3,23 @@ import { performance } from 'node:perf_hooks';
 import type { Sandbox } from './sandbox.js';
 
 export interface ProcessSpec {
-  readonly bootstrapPath: string;
+  /** The program and its arguments (launcher.ts: Node.js or Python, by runtime). */
+  readonly command: string;
+  readonly args: readonly string[];
   readonly codeDir: string;
-  readonly memoryMb: number;
   readonly env: Readonly<Record<string, string>>;
   /** How the process is confined (sandbox.ts). */
   readonly sandbox: Sandbox;
+  /** Written at the start of the first invocation's log (e.g. which Python runs the function). */
+  readonly note?: string | null;
+  /** Host paths of the runtime bootstraps and the directories the program reads (sandbox.ts). */
+  readonly bootstraps: readonly string[];
+  readonly readOnly?: readonly string[];
 }
 
 export type RawOutcome =
   | { kind: 'ok'; result: string }
-  | { kind: 'error'; error: { errorType: string; errorMessage: string; trace?: string[] } }
+  | { kind: 'error'; error: { errorType: string; errorMessage: string; trace?: string[]; requestId?: string; stackTrace?: string[] } }
   | { kind: 'timeout' }
   | { kind: 'crash'; reason: string; outOfMemory: boolean };
 
@@ -38,9 +44,10 @@ interface Pending {
 }
 
 /**
- * One function process: a Node.js child, in the sandbox (sandbox.ts), with its heap capped at the
- * function's memory size (`--max-old-space-size`), the code directory as its working directory
- * and only Lambda's environment (nothing of the server's own). One invocation at a time. A timeout kills it
+ * One function process, in the sandbox (sandbox.ts): a Node.js child with its heap capped at the
+ * function's memory size (`--max-old-space-size`) or a Python one with its memory guard
+ * (launcher.ts), the code directory as its working directory and only Lambda's environment
+ * (nothing of the server's own). One invocation at a time. A timeout kills it
  * (SIGKILL: a busy loop cannot refuse); so does anything it cannot answer.
  */
 export class FunctionProcess {
@@ -54,11 +61,14 @@ export class FunctionProcess {
   private readonly spawnedAt = performance.now();
   dead = false;
   invocations = 0;
+  /** The log stream this process writes (one per process, as one per Lambda execution environment). */
+  readonly logStream: string;
   lastUsed = 0;
 
   constructor(spec: ProcessSpec) {
-    const inside = spec.sandbox.inside(spec);
-    const { file, args } = spec.sandbox.command({ execPath: process.execPath, args: [`--max-old-space-size=${spec.memoryMb}`, inside.bootstrapPath], codeDir: spec.codeDir, bootstrapPath: spec.bootstrapPath });
+    this.stray = spec.note ?? '';
+    this.logStream = spec.env.AWS_LAMBDA_LOG_STREAM_NAME ?? '';
+    const { file, args } = spec.sandbox.command({ execPath: spec.command, args: spec.args, codeDir: spec.codeDir, bootstraps: spec.bootstraps, readOnly: spec.readOnly ?? [] });
     this.child = spawn(file, args, {
       cwd: spec.codeDir,
       env: spec.env,
@@ -137,7 +147,7 @@ export class FunctionProcess {
     // Let output already in the pipes arrive before the crash is reported.
     setImmediate(() => {
       const output = p.chunks.join('');
-      this.settle({ kind: 'crash', reason, outOfMemory: /heap out of memory|Reached heap limit/.test(output) }, 0);
+      this.settle({ kind: 'crash', reason, outOfMemory: /heap out of memory|Reached heap limit|Reached memory limit/.test(output) }, 0);
     });
   }
 }

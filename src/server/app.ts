@@ -36,6 +36,7 @@ import { createListener } from './http-listener.js';
 import { createDoor } from './request-door.js';
 import { pruneHistory } from './history-retention.js';
 import { startLambda, type LambdaModule } from './lambda-module.js';
+import { startLogs, type LogsModule } from './logs-module.js';
 import { startMetrics, type MetricsModule } from './metrics-module.js';
 import { ServiceRegistry } from './service-registry.js';
 import { openNotifications, type Notifications } from './notifications.js';
@@ -98,6 +99,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   let ec2Db: Database.Database | null = null;
   let archiveDb: Database.Database | null = null;
   let lambda: LambdaModule | null = null;
+  let logs: LogsModule | null = null;
   try {
     // Single owner: whatever the previous process had in flight is due again now. (On a cluster
     // the other nodes' leases are theirs: releasing only gives back what this process holds.)
@@ -140,7 +142,10 @@ export async function startApp(options: AppOptions): Promise<App> {
     registerServices(registry, { events, ec2, log });
     // Metrics and Lambda (issue 6): see metrics-module.ts and lambda-module.ts.
     const metrics = startMetrics({ clock, feed: events.feed });
-    lambda = await startLambda({ config, clock, random, metrics: metrics.hub, log, changes, ...(cluster && { store: cluster.lambda }) });
+    // CloudWatch Logs (issue 19): functions write /aws/lambda/NAME; log groups are rule targets.
+    logs = startLogs({ config, clock, log });
+    registry.register(logs.route);
+    lambda = await startLambda({ config, clock, random, metrics: metrics.hub, log, changes, logWriter: logs.logs.events, ...(cluster && { store: cluster.lambda }) });
     registry.register(lambda.route);
     const functions = lambda;
     // SNS + SQS: routes, EventBridge transports, DLQ sink and control pages (src/server/notifications.ts).
@@ -178,6 +183,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       'api-destination': new ApiDestinationTransport(events.apiDestinations, events.connections, clock),
     }));
     transports.register('lambda', lambda.transport);
+    transports.register('logs', logs.transport);
     for (const [service, t] of Object.entries(notifications.transports)) transports.register(service, t);
     for (const [service, t] of Object.entries(options.transports ?? {})) transports.register(service, t);
     const worker = new DeliveryWorker({
@@ -269,6 +275,7 @@ export async function startApp(options: AppOptions): Promise<App> {
           await ec2.lifecycle.stop();
           await worker.stop();
           await lambda?.close();
+          logs?.close();
           metrics.close();
           ec2Db?.close();
           archiveDb?.close();
@@ -279,6 +286,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     };
   } catch (err) {
     await lambda?.close();
+    logs?.close();
     ec2Db?.close();
     archiveDb?.close();
     await (cluster ? cluster.close() : store.close());

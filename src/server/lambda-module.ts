@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { FunctionLogs } from '../core/lambda/function-logs.js';
 import { Invocations } from '../core/lambda/invocations.js';
+import type { LogReader, LogWriter } from '../core/lambda/log-writer.js';
 import type { LambdaInvoker } from '../core/lambda/invoker.js';
 import { LambdaFunctions } from '../core/lambda/lambda-service.js';
 import type { MetricsRecorder } from '../core/metrics/metrics.js';
@@ -12,6 +13,8 @@ import { LambdaTransport } from '../delivery/transports/lambda-transport.js';
 import { CodeCache } from '../runtime/code-cache.js';
 import { ProcessRunner } from '../runtime/process-runner.js';
 import { detectSandbox } from '../runtime/sandbox.js';
+import { findPythons } from '../runtime/python-interpreter.js';
+import { pythonsForSandbox } from '../runtime/python-in-sandbox.js';
 import { MemoryLambdaStore } from '../storage/memory/memory-lambda-store.js';
 import type { LambdaStore } from '../storage/ports/lambda-store.js';
 import type { ChangeFeed } from '../storage/ports/change-feed.js';
@@ -32,6 +35,8 @@ export interface LambdaModule {
   /** The EventBridge target transport, for service `lambda`. */
   readonly transport: Transport;
   readonly mounts: readonly { prefix: string; handler: ServiceHandler }[];
+  /** Which Python runs python3.x functions, or why none can (python-interpreter.ts). */
+  readonly pythonSummary: string;
   /** Tells functions where amiwatch listens (AWS_ENDPOINT_URL), once it does. */
   listening(url: string): void;
   close(): Promise<void>;
@@ -42,7 +47,7 @@ export interface LambdaModule {
  * runner with its code cache (`<data-dir>/lambda-code`, or a temporary directory in memory mode),
  * the REST-JSON API, the `lambda` target transport and the control endpoints for logs.
  */
-export async function startLambda(o: { config: Config; clock: Clock; random: Random; metrics: MetricsRecorder; log: (m: string) => void; store?: LambdaStore; changes?: ChangeFeed }): Promise<LambdaModule> {
+export async function startLambda(o: { config: Config; clock: Clock; random: Random; metrics: MetricsRecorder; log: (m: string) => void; store?: LambdaStore; changes?: ChangeFeed; logWriter?: LogWriter & LogReader }): Promise<LambdaModule> {
   let db: Database.Database | null = null;
   let store: LambdaStore;
   if (o.store) store = o.store; // a cluster's (--nats-url)
@@ -72,7 +77,20 @@ export async function startLambda(o: { config: Config; clock: Clock; random: Ran
   // Functions run as another user cannot reach into the data directory (amiwatch makes it 0700):
   // their code is extracted into a temporary directory they may pass through.
   const cache = await CodeCache.open(o.config.inMemory || sandbox.kind === 'user' ? null : join(o.config.dataDir, 'lambda-code'));
-  const runner = new ProcessRunner({ cache, endpointUrl: () => endpoint, accountKeys: o.config.credentialsFile === null, sandbox, ...(refusal && { refusal }) });
+  const pythons = await findPythons(o.config.python);
+  // Python runs in the sandbox too: an interpreter the sandbox cannot run (a pyenv under /root for
+  // the `user` fallback) is said at start and left out, rather than failing at every invoke.
+  const inSandbox = refusal ? { usable: [...pythons.interpreters], problems: [] } : await pythonsForSandbox(sandbox, pythons.interpreters, cache.root);
+  for (const problem of inSandbox.problems) o.log(`lambda: ${problem}`);
+  const pythonSummary = inSandbox.problems.length === 0
+    ? pythons.summary
+    : inSandbox.usable.length > 0
+      ? `python functions run on ${inSandbox.usable.map((p) => `Python ${p.version} (${p.path}, boto3 ${p.boto3})`).join(', ')}`
+      : `python functions cannot run: ${inSandbox.problems.join('; ')}`;
+  // The server's log is for problems: no usable Python is one (said at start, with the fix);
+  // which Python runs the functions is in `amiwatch start`'s "started" line (pythonSummary).
+  if (pythons.interpreters.length === 0) o.log(`lambda: ${pythons.summary}`);
+  const runner = new ProcessRunner({ cache, endpointUrl: () => endpoint, accountKeys: o.config.credentialsFile === null, sandbox, pythons: inSandbox.usable, ...(refusal && { refusal }) });
   const logs = new FunctionLogs();
   const functions = new LambdaFunctions({ store, runner, clock: o.clock, random: o.random, nodeVersion: process.version, onDeleted: (arn) => logs.forget(arn) });
   const invocations = new Invocations({
@@ -83,6 +101,7 @@ export async function startLambda(o: { config: Config; clock: Clock; random: Ran
     clock: o.clock,
     random: o.random,
     onBackgroundError: (e) => o.log(`lambda: ${String(e)}`),
+    ...(o.logWriter && { logWriter: o.logWriter }),
   });
   return {
     functions,
@@ -96,7 +115,8 @@ export async function startLambda(o: { config: Config; clock: Clock; random: Ran
       authDialect: 'json',
     },
     transport: new LambdaTransport(invocations),
-    mounts: [{ prefix: functionsPath, handler: createFunctionsHandler(functions, logs) }],
+    pythonSummary,
+    mounts: [{ prefix: functionsPath, handler: createFunctionsHandler(functions, logs, o.logWriter) }],
     listening(url) {
       endpoint = url;
     },

@@ -5,6 +5,7 @@ import type { RequestContext } from '../shared/request-context.js';
 import { ServiceError } from '../shared/service-error.js';
 import type { FunctionLogs } from './function-logs.js';
 import { allowsService } from '@amiwatch/shared';
+import { functionLogGroup, invocationEvents, type LogWriter } from './log-writer.js';
 import type { InvokeAsyncOptions, LambdaInvoker, LambdaInvokeResult } from './invoker.js';
 import { fingerprint, type LambdaFunctions } from './lambda-service.js';
 import { functionArn } from './names.js';
@@ -49,6 +50,8 @@ export interface InvocationsOptions {
   readonly clock: Clock;
   readonly random: Random;
   readonly onBackgroundError?: (err: unknown) => void;
+  /** CloudWatch Logs: each run's log goes to /aws/lambda/NAME, in its process's stream. */
+  readonly logWriter?: LogWriter;
 }
 
 /**
@@ -148,6 +151,9 @@ export class Invocations implements LambdaInvoker {
     };
     const result = await this.o.runner.run({ fn, payload, requestId, ...(clientContext !== undefined && { clientContext }) });
     this.o.logs.append(record.arn, { requestId, at, text: result.log });
+    if (this.o.logWriter && result.logStream) {
+      await this.o.logWriter.write(record, functionLogGroup(record), result.logStream, invocationEvents(result, at, this.o.clock.now())).catch((err: unknown) => this.o.onBackgroundError?.(err));
+    }
     const dims = { FunctionName: record.name };
     this.o.metrics.record('AWS/Lambda', 'Invocations', dims);
     if (result.status !== 'ok') this.o.metrics.record('AWS/Lambda', 'Errors', dims);

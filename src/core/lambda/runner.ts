@@ -49,6 +49,8 @@ export interface RunResult {
   readonly durationMs: number;
   /** Whether the process had to be started (and the module loaded) for this invocation. */
   readonly coldStart: boolean;
+  /** The process's log stream (`YYYY/MM/DD/[$LATEST]hex`, AWS_LAMBDA_LOG_STREAM_NAME); absent when no process ran. */
+  readonly logStream?: string;
 }
 
 export interface FunctionRunner {
