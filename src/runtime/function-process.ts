@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { constants } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Sandbox } from './sandbox.js';
 
@@ -95,7 +96,13 @@ export class FunctionProcess {
       }
     });
     this.child.on('error', () => this.onExit('spawn failed'));
-    this.child.on('exit', (code, signal) => this.onExit(signal ? `signal: ${signal === 'SIGKILL' ? 'killed' : signal === 'SIGABRT' ? 'aborted' : signal}` : `exit status ${code}`));
+    // bwrap reports a child killed by a signal as its own exit status 128+N (a Python function's
+    // memory guard kills itself): said as the signal, as Lambda does.
+    const wrapped = spec.sandbox.kind === 'bubblewrap';
+    this.child.on('exit', (code, signal) => {
+      const sig = signal ?? (wrapped && code !== null && code > 128 ? signalName(code - 128) : null);
+      this.onExit(sig ? `signal: ${sig === 'SIGKILL' ? 'killed' : sig === 'SIGABRT' ? 'aborted' : sig}` : `exit status ${code}`);
+    });
   }
 
   invoke(message: { id: string; arn: string; payload: string; clientContext?: string }, timeoutMs: number): Promise<RawResult> {
@@ -150,4 +157,9 @@ export class FunctionProcess {
       this.settle({ kind: 'crash', reason, outOfMemory: /heap out of memory|Reached heap limit|Reached memory limit/.test(output) }, 0);
     });
   }
+}
+
+/** `9` → `SIGKILL`. */
+function signalName(n: number): string | null {
+  return Object.entries(constants.signals).find(([, v]) => v === n)?.[0] ?? null;
 }

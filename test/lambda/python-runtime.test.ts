@@ -122,7 +122,8 @@ describe('Python runtime', () => {
     assert.equal(t.FunctionError, 'Unhandled');
     assert.equal(t.body.errorType, 'Sandbox.Timedout');
     assert.match(String(t.body.errorMessage), /Task timed out after 1\.00 seconds/);
-    await create('py-hog', { 'lambda_function.py': 'import os\nkeep = []\ndef lambda_handler(e, c):\n    if e.get("hog"):\n        for _ in range(400):\n            keep.append(bytearray(1048576))\n    return os.getpid()\n' }, { Timeout: 10 });
+    await create('py-hog', { 'lambda_function.py': 'import uuid\nkeep = []\nPROCESS = uuid.uuid4().hex\ndef lambda_handler(e, c):\n    if e.get("hog"):\n        for _ in range(400):\n            keep.append(bytearray(1048576))\n    return PROCESS\n' }, { Timeout: 10 });
+    // A token made at import names the process (in bubblewrap every function process has the same pid).
     const pid = (await lambda.send(new InvokeCommand({ FunctionName: 'py-hog', Payload: Buffer.from('{}') }))).Payload;
     const oom = await invoke('py-hog', { hog: true });
     assert.equal(oom.body.errorType, 'Runtime.OutOfMemory');
