@@ -8,10 +8,12 @@ import * as sns from '@aws-sdk/client-sns';
 import * as lambda from '@aws-sdk/client-lambda';
 import * as eb from '@aws-sdk/client-eventbridge';
 import * as ec2 from '@aws-sdk/client-ec2';
+import * as logs from '@aws-sdk/client-cloudwatch-logs';
 import type { App } from '../../src/server/app.js';
 import { ec2Model } from '../../src/wire/generated/ec2.js';
 import { eventsModel } from '../../src/wire/generated/events.js';
 import { lambdaModel } from '../../src/wire/generated/lambda.js';
+import { logsModel } from '../../src/wire/generated/logs.js';
 import { snsModel } from '../../src/wire/generated/sns.js';
 import { sqsModel } from '../../src/wire/generated/sqs.js';
 import { startTestServer } from './helpers.js';
@@ -35,14 +37,14 @@ writeFileSync(credentialsFile, JSON.stringify({ credentials: [
 ] }));
 
 let app: App;
-type Clients = { sqs: sqs.SQSClient; sns: sns.SNSClient; lambda: lambda.LambdaClient; eb: eb.EventBridgeClient; ec2: ec2.EC2Client };
+type Clients = { sqs: sqs.SQSClient; sns: sns.SNSClient; lambda: lambda.LambdaClient; eb: eb.EventBridgeClient; ec2: ec2.EC2Client; logs: logs.CloudWatchLogsClient };
 let a: Clients;
 let b: Clients;
 const clients = (key: string, secret: string): Clients => {
   const credentials = { accessKeyId: key, secretAccessKey: secret };
   const o = { endpoint: app.url, region: 'us-east-1', credentials, maxAttempts: 1 };
   // Function ARNs in the path are signed as the SDK signs them (escaped twice), as AWS verifies.
-  return { sqs: new sqs.SQSClient(o), sns: new sns.SNSClient(o), lambda: new lambda.LambdaClient(o), eb: new eb.EventBridgeClient(o), ec2: new ec2.EC2Client(o) };
+  return { sqs: new sqs.SQSClient(o), sns: new sns.SNSClient(o), lambda: new lambda.LambdaClient(o), eb: new eb.EventBridgeClient(o), ec2: new ec2.EC2Client(o), logs: new logs.CloudWatchLogsClient(o) };
 };
 
 /** A's resources, named the way B would name them. */
@@ -60,6 +62,7 @@ const r = {
   archiveArn: `arn:aws:events:us-east-1:${A}:archive/aa`,
   connectionArn: '',
   imageId: '',
+  logGroupArn: `arn:aws:logs:us-east-1:${A}:log-group:ga`,
 };
 
 before(async () => {
@@ -85,6 +88,9 @@ before(async () => {
   const apiKey = { AuthorizationType: 'API_KEY' as const, AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: 'x-key', ApiKeyValue: 'secret of A' } } };
   r.connectionArn = (await a.eb.send(new eb.CreateConnectionCommand({ Name: 'ca', ...apiKey }))).ConnectionArn!;
   await a.eb.send(new eb.CreateApiDestinationCommand({ Name: 'da', ConnectionArn: r.connectionArn, InvocationEndpoint: 'https://example.com/hook', HttpMethod: 'POST' }));
+  await a.logs.send(new logs.CreateLogGroupCommand({ logGroupName: 'ga', tags: { owner: 'A' } }));
+  await a.logs.send(new logs.CreateLogStreamCommand({ logGroupName: 'ga', logStreamName: 'sa' }));
+  await a.logs.send(new logs.PutLogEventsCommand({ logGroupName: 'ga', logStreamName: 'sa', logEvents: [{ timestamp: Date.now(), message: 'secret of A' }] }));
   r.imageId = (await a.ec2.send(new ec2.RegisterImageCommand({ Name: 'img-a', RootDeviceName: '/dev/xvda', BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0123456789abcdef0' } }] }))).ImageId!;
 });
 after(async () => {
@@ -247,12 +253,43 @@ const ec2Cases: Record<string, Case> = {
   DescribeTags: { expect: 'list', run: (c) => c.ec2.send(new ec2.DescribeTagsCommand({})) },
 };
 
+// Log groups are named in the caller's account: B naming `ga` finds none of its own; by ARN, A's is not B's.
+const notFound = 'ResourceNotFoundException';
+const logsCases: Record<string, Case> = {
+  // B's own `ga` (made and removed again), beside A's, which the last test finds intact.
+  CreateLogGroup: {
+    expect: 'own',
+    run: async (c) => {
+      const out = await c.logs.send(new logs.CreateLogGroupCommand({ logGroupName: 'ga' }));
+      await c.logs.send(new logs.DeleteLogGroupCommand({ logGroupName: 'ga' }));
+      return out;
+    },
+  },
+  DeleteLogGroup: { expect: notFound, run: (c) => c.logs.send(new logs.DeleteLogGroupCommand({ logGroupName: 'ga' })) },
+  DescribeLogGroups: { expect: 'list', run: (c) => c.logs.send(new logs.DescribeLogGroupsCommand({})) },
+  CreateLogStream: { expect: notFound, run: (c) => c.logs.send(new logs.CreateLogStreamCommand({ logGroupName: 'ga', logStreamName: 'sb' })) },
+  DeleteLogStream: { expect: notFound, run: (c) => c.logs.send(new logs.DeleteLogStreamCommand({ logGroupName: 'ga', logStreamName: 'sa' })) },
+  DescribeLogStreams: { expect: notFound, run: (c) => c.logs.send(new logs.DescribeLogStreamsCommand({ logGroupName: 'ga' })) },
+  PutLogEvents: { expect: notFound, run: (c) => c.logs.send(new logs.PutLogEventsCommand({ logGroupName: 'ga', logStreamName: 'sa', logEvents: [{ timestamp: Date.now(), message: 'from B' }] })) },
+  GetLogEvents: { expect: notFound, run: (c) => c.logs.send(new logs.GetLogEventsCommand({ logGroupName: 'ga', logStreamName: 'sa' })) },
+  FilterLogEvents: { expect: notFound, run: (c) => c.logs.send(new logs.FilterLogEventsCommand({ logGroupName: 'ga' })) },
+  PutRetentionPolicy: { expect: notFound, run: (c) => c.logs.send(new logs.PutRetentionPolicyCommand({ logGroupName: 'ga', retentionInDays: 1 })) },
+  DeleteRetentionPolicy: { expect: notFound, run: (c) => c.logs.send(new logs.DeleteRetentionPolicyCommand({ logGroupName: 'ga' })) },
+  TagResource: { expect: notFound, run: (c) => c.logs.send(new logs.TagResourceCommand({ resourceArn: r.logGroupArn, tags: { k: 'v' } })) },
+  UntagResource: { expect: notFound, run: (c) => c.logs.send(new logs.UntagResourceCommand({ resourceArn: r.logGroupArn, tagKeys: ['owner'] })) },
+  ListTagsForResource: { expect: notFound, run: (c) => c.logs.send(new logs.ListTagsForResourceCommand({ resourceArn: r.logGroupArn })) },
+  TagLogGroup: { expect: notFound, run: (c) => c.logs.send(new logs.TagLogGroupCommand({ logGroupName: 'ga', tags: { k: 'v' } })) },
+  UntagLogGroup: { expect: notFound, run: (c) => c.logs.send(new logs.UntagLogGroupCommand({ logGroupName: 'ga', tags: ['owner'] })) },
+  ListTagsLogGroup: { expect: notFound, run: (c) => c.logs.send(new logs.ListTagsLogGroupCommand({ logGroupName: 'ga' })) },
+};
+
 const services: Record<string, { operations: string[]; cases: Record<string, Case> }> = {
   sqs: { operations: Object.keys(sqsModel.operations), cases: sqsCases },
   sns: { operations: Object.keys(snsModel.operations), cases: snsCases },
   lambda: { operations: Object.keys(lambdaModel.operations), cases: lambdaCases },
   events: { operations: Object.keys(eventsModel.operations), cases: ebCases },
   ec2: { operations: Object.keys(ec2Model.operations), cases: ec2Cases },
+  logs: { operations: Object.keys(logsModel.operations), cases: logsCases },
 };
 
 for (const [service, { operations, cases }] of Object.entries(services)) {
@@ -290,6 +327,11 @@ test("A's resources are intact after B's attempts", async () => {
   const fn = await a.lambda.send(new lambda.GetFunctionConfigurationCommand({ FunctionName: 'fa' }));
   assert.equal(fn.Timeout, 3);
   assert.equal((await a.eb.send(new eb.ListTargetsByRuleCommand({ Rule: 'ra', EventBusName: 'ba' }))).Targets?.length, 1);
+  const group = (await a.logs.send(new logs.DescribeLogGroupsCommand({ logGroupNamePrefix: 'ga' }))).logGroups ?? [];
+  assert.deepEqual(group.map((g) => [g.logGroupName, g.retentionInDays]), [['ga', undefined]]);
+  assert.deepEqual((await a.logs.send(new logs.ListTagsForResourceCommand({ resourceArn: r.logGroupArn }))).tags, { owner: 'A' });
+  const logged = await a.logs.send(new logs.GetLogEventsCommand({ logGroupName: 'ga', logStreamName: 'sa' }));
+  assert.deepEqual(logged.events?.map((e) => e.message), ['secret of A']);
 });
 
 test('resource policies are the way across: what they grant, and nothing more', async () => {
