@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ApiCallRecorder } from '../core/cloudtrail/api-call.js';
 import type { RequestContext } from '../core/shared/request-context.js';
 import { ServiceError } from '../core/shared/service-error.js';
 import { eventsError } from '../wire/services/events.js';
@@ -23,6 +24,8 @@ export interface HandleRequest {
   readonly headers: Readonly<Record<string, string | undefined>>;
   /** The body, or null when it is larger than `limit` (the rest is left unread). */
   readBody(limit: number): Promise<Buffer | null>;
+  /** The peer's address, when there is a socket (CloudTrail's sourceIPAddress). */
+  readonly sourceIp?: string;
 }
 
 export interface HandleResponse extends WireResponse {
@@ -34,6 +37,8 @@ export interface HandleOptions {
   readonly registry: ServiceRegistry;
   readonly auth: AuthOptions;
   readonly bodyLimit: number;
+  /** CloudTrail's recorder, handed to every service's dispatch (docs/cloudtrail.md). */
+  readonly audit?: ApiCallRecorder;
 }
 
 export type Handle = (request: HandleRequest) => Promise<HandleResponse>;
@@ -56,7 +61,7 @@ export function createHandle(o: HandleOptions): Handle {
     const caller = await authenticate({ method: req.method, url: req.url, headers, body }, o.auth);
     if (caller instanceof ServiceError) return render(caller);
     const context: RequestContext = { accountId: caller.accountId, region: caller.region, requestId: fallback.requestId };
-    return route.handler({ method: req.method, url: req.url, headers, body, context });
+    return route.handler({ method: req.method, url: req.url, headers, body, context, ...(req.sourceIp !== undefined && { sourceIp: req.sourceIp }), ...(o.audit && { audit: o.audit }) });
   };
 }
 

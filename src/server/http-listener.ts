@@ -42,7 +42,8 @@ async function handle(o: ListenerOptions, req: IncomingMessage, res: ServerRespo
   if (isConsoleRequest(req)) return serveConsole(req, res);
   const headers = req.headers as Record<string, string | undefined>;
   if (url.startsWith('/_amiwatch/')) return control(o, req, res, url, headers, await readBody(req, o.bodyLimit));
-  const response = await o.handle({ method: req.method ?? 'GET', url, headers, readBody: (limit) => readBody(req, limit) });
+  const sourceIp = req.socket.remoteAddress?.replace(/^::ffff:/, '');
+  const response = await o.handle({ method: req.method ?? 'GET', url, headers, readBody: (limit) => readBody(req, limit), ...(sourceIp !== undefined && { sourceIp }) });
   send(res, response, response.close === true);
 }
 

@@ -1,6 +1,8 @@
+import type { ApiCall } from '../core/cloudtrail/api-call.js';
 import type { RequestContext } from '../core/shared/request-context.js';
 import { isServiceError, type ServiceError } from '../core/shared/service-error.js';
 import type { ServiceHandler, WireRequest, WireResponse } from './service-handler.js';
+import { parseAuthorization } from './sigv4/authorization.js';
 
 /**
  * The one dispatch every service goes through: the protocol reads the request into an operation
@@ -9,6 +11,8 @@ import type { ServiceHandler, WireRequest, WireResponse } from './service-handle
  * once here and answer the protocol's internal error; nothing thrown escapes.
  */
 export interface Protocol {
+  /** The service's signing name (`ec2`, `events`, …): CloudTrail's eventSource is `<service>.amazonaws.com`. */
+  readonly service: string;
   /** The operation and its input; throws a ServiceError for a request it cannot read. */
   read(request: WireRequest): { readonly operation: string; readonly input: object };
   write(ctx: RequestContext, operation: string, output: unknown, request: WireRequest): WireResponse;
@@ -36,15 +40,36 @@ export interface DispatchOptions {
 export function dispatch<T extends OperationTable<T>>(protocol: Protocol, operations: T, options: DispatchOptions = {}): ServiceHandler {
   return async (request) => {
     const ctx = request.context;
+    // CloudTrail: one in-memory lookup per call; nothing more unless a trail logs here.
+    const audit = request.audit?.watching(ctx) === true ? request.audit : undefined;
+    let read: { readonly operation: string; readonly input: object } | undefined;
     try {
-      const { operation, input } = protocol.read(request);
+      read = protocol.read(request);
+      const { operation, input } = read;
       // The protocol only names operations of the generated list, which the table's type covers.
       if (!isOperation(operations, operation)) throw new Error(`operation ${operation} is in the generated list but has no binding`);
-      return protocol.write(ctx, operation, await operations[operation](ctx, input), request);
+      const output = await operations[operation](ctx, input);
+      if (audit) await audit.record(ctx, apiCall(protocol, request, read, { output }));
+      return protocol.write(ctx, operation, output, request);
     } catch (err) {
-      if (isServiceError(err)) return protocol.error(ctx, err);
-      options.onInternalError?.(err, request);
-      return protocol.error(ctx, protocol.internalError());
+      const known = isServiceError(err) ? err : protocol.internalError();
+      if (!isServiceError(err)) options.onInternalError?.(err, request);
+      // A call refused before its operation was known (no Action, unknown target) is not recorded.
+      if (audit && read) await audit.record(ctx, apiCall(protocol, request, read, { error: { code: known.code, message: known.message } }));
+      return protocol.error(ctx, known);
     }
+  };
+}
+
+/** The call as CloudTrail records it: who (access key, user agent, address), what, and how it ended. */
+function apiCall(protocol: Protocol, request: WireRequest, read: { operation: string; input: object }, outcome: Pick<ApiCall, 'output' | 'error'>): ApiCall {
+  return {
+    service: protocol.service,
+    operation: read.operation,
+    input: read.input,
+    ...outcome,
+    accessKeyId: parseAuthorization(request.headers.authorization)?.accessKeyId ?? '',
+    userAgent: request.headers['user-agent'] ?? '',
+    sourceIp: request.sourceIp ?? '127.0.0.1',
   };
 }

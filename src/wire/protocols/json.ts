@@ -39,6 +39,7 @@ export function jsonProtocol(model: ServiceModel, options: JsonOptions): Protoco
     body: JSON.stringify(body, epochSeconds),
   });
   return {
+    service: model.signingName,
     read(request) {
       const target = request.headers['x-amz-target'] ?? '';
       const name = target.startsWith(prefix) ? target.slice(prefix.length) : '';
