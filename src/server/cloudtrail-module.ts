@@ -6,7 +6,7 @@ import type { Random } from '../core/shared/random.js';
 import { MemoryCloudTrailStore } from '../storage/memory/memory-cloudtrail-store.js';
 import type { CloudTrailStore } from '../storage/ports/cloudtrail-store.js';
 import { SqliteCloudTrailStore } from '../storage/sqlite/sqlite-cloudtrail-store.js';
-import { CLOUDTRAIL_TARGET_PREFIX, cloudtrailError, createCloudTrailHandler } from '../wire/services/cloudtrail.js';
+import { CLOUDTRAIL_TARGET_PREFIXES, cloudtrailError, createCloudTrailHandler } from '../wire/services/cloudtrail.js';
 import { databasePath, type Config } from './config.js';
 import type { ServiceRoute } from './service-registry.js';
 
@@ -49,7 +49,7 @@ export async function startCloudTrail(o: { config: Config; clock: Clock; random:
     service,
     route: {
       signingName: 'cloudtrail',
-      targetPrefixes: [CLOUDTRAIL_TARGET_PREFIX],
+      targetPrefixes: CLOUDTRAIL_TARGET_PREFIXES,
       handler: createCloudTrailHandler(service, (err) => o.log(`cloudtrail: internal error: ${(err as Error).stack ?? String(err)}`)),
       renderError: cloudtrailError,
     },

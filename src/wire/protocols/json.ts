@@ -28,11 +28,17 @@ export interface JsonOptions {
   /** Extra headers of an error: SQS's `x-amzn-query-error` (awsQueryCompatible). */
   readonly errorHeaders?: (err: ServiceError) => Record<string, string>;
   readonly internalError: () => ServiceError;
+  /**
+   * Target prefixes accepted besides the model's: CloudTrail's botocore model says
+   * `com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101`, the SDK v3 (Smithy) sends the
+   * short `CloudTrail_20131101`; AWS answers both.
+   */
+  readonly targetAliases?: readonly string[];
 }
 
 export function jsonProtocol(model: ServiceModel, options: JsonOptions): Protocol {
   const contentType = `application/x-amz-json-${model.jsonVersion ?? '1.1'}`;
-  const prefix = `${model.targetPrefix}.`;
+  const prefixes = [model.targetPrefix, ...(options.targetAliases ?? [])].map((p) => `${p}.`);
   const respond = (ctx: RequestContext, status: number, body: unknown, headers: Record<string, string> = {}): WireResponse => ({
     status,
     headers: { 'content-type': contentType, 'x-amzn-requestid': ctx.requestId, ...headers },
@@ -42,7 +48,8 @@ export function jsonProtocol(model: ServiceModel, options: JsonOptions): Protoco
     service: model.signingName,
     read(request) {
       const target = request.headers['x-amz-target'] ?? '';
-      const name = target.startsWith(prefix) ? target.slice(prefix.length) : '';
+      const prefix = prefixes.find((p) => target.startsWith(p));
+      const name = prefix ? target.slice(prefix.length) : '';
       const operation = Object.hasOwn(model.operations, name) ? model.operations[name] : undefined;
       if (request.method !== 'POST' || !operation) throw options.unknownOperation(target);
       const body = parseBody(request.body, options.malformed);

@@ -22,18 +22,22 @@ export function cloudtrailOperations(s: CloudTrailService): CloudtrailOperations
   };
 }
 
+/** The target prefix the SDK v3 sends (its Smithy service name); CLI v2 sends the model's long one. */
+const SHORT_TARGET_PREFIX = 'CloudTrail_20131101';
+
 /**
  * CloudTrail over AWS JSON 1.1. Values are checked by the service in CloudTrail's own exceptions
  * (InvalidTrailNameException, InvalidMaxResultsException, …), not the model's ValidationException.
  */
 export const cloudtrailProtocol = jsonProtocol(cloudtrailModel, {
   check: () => 'types',
+  targetAliases: [SHORT_TARGET_PREFIX],
   unknownOperation: (target) => CommonErrors.UnknownOperationException(target ? `Operation ${target} is not supported.` : 'Missing X-Amz-Target header.'),
   malformed: (detail) => CommonErrors.SerializationException(`Malformed JSON in the request body: ${detail}`),
   internalError: () => CommonErrors.InternalException('An internal error occurred.'),
 });
 
-export const CLOUDTRAIL_TARGET_PREFIX = cloudtrailModel.targetPrefix!;
+export const CLOUDTRAIL_TARGET_PREFIXES = [cloudtrailModel.targetPrefix!, SHORT_TARGET_PREFIX];
 
 export const createCloudTrailHandler = (s: CloudTrailService, onInternalError?: DispatchOptions['onInternalError']): ServiceHandler =>
   dispatch(cloudtrailProtocol, cloudtrailOperations(s), { ...(onInternalError && { onInternalError }) });
