@@ -15,17 +15,19 @@ const BY_MEMBER: Readonly<Record<string, Readonly<Record<string, string>>>> = {
 /** EventBridge's bus operations name a bus in `Name`, not a rule. */
 const EVENTS_BUS_OPERATIONS = new Set(['CreateEventBus', 'DeleteEventBus', 'DescribeEventBus', 'UpdateEventBus']);
 
-export function callResources(service: string, operation: string, input: object): { type: string; name: string }[] {
+export function callResources(service: string, operation: string, input: object, output?: unknown): { type: string; name: string }[] {
   const members = BY_MEMBER[service];
   if (!members) return [];
   const out: { type: string; name: string }[] = [];
-  for (const [member, value] of Object.entries(input)) {
+  // A created resource is named in the output (CreateImage's ImageId, CreateQueue's QueueUrl, …).
+  const created = output !== null && typeof output === 'object' && !Array.isArray(output) ? Object.entries(output).filter(([, v]) => typeof v === 'string') : [];
+  for (const [member, value] of [...Object.entries(input), ...created]) {
     let type = members[member];
     if (!type) continue;
     if (service === 'events' && member === 'Name' && EVENTS_BUS_OPERATIONS.has(operation)) type = 'AWS::Events::EventBus';
     // EC2's Resources (CreateTags) names images, snapshots or instances: the id's prefix tells.
     for (const name of Array.isArray(value) ? value : [value]) {
-      if (typeof name !== 'string' || name === '') continue;
+      if (typeof name !== 'string' || name === '' || out.some((r) => r.name === name)) continue;
       out.push({ type: member === 'Resources' ? ec2TypeOf(name) : type, name });
     }
   }

@@ -51,7 +51,7 @@ export function buildRecord(ctx: RequestContext, call: ApiCall, eventId: string,
     readOnly,
     username: 'root',
     accessKeyId: call.accessKeyId,
-    resources: callResources(call.service, call.operation, call.input),
+    resources: callResources(call.service, call.operation, call.input, readOnly ? undefined : call.output),
     body: JSON.stringify(record),
   };
   return { record, stored };

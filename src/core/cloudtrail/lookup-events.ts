@@ -33,7 +33,7 @@ export class EventHistory {
     const last = events.at(-1);
     return {
       Events: events.map(toEvent),
-      ...(more && last && { NextToken: encodeToken(fingerprint(query), last) }),
+      ...(more && last && { NextToken: encodeToken(fingerprint(ctx, input), last) }),
     };
   }
 
@@ -65,7 +65,7 @@ export class EventHistory {
       limit,
     };
     if (input.NextToken === undefined) return query;
-    return { ...query, before: decodeToken(input.NextToken, fingerprint({ ...query, startTime })) };
+    return { ...query, before: decodeToken(input.NextToken, fingerprint(ctx, input)) };
   }
 }
 
@@ -83,8 +83,12 @@ function toEvent(r: ApiCallRecord): Event {
   };
 }
 
-/** The query a token belongs to: a token used with other filters is refused, as CloudTrail does. */
-const fingerprint = (q: ApiCallQuery): string => JSON.stringify([q.accountId, q.region, q.attribute?.key ?? '', q.attribute?.value ?? '', q.endTime]);
+/** The query a token belongs to (as asked: default times move): a token used with other filters is refused. */
+const fingerprint = (ctx: RequestContext, input: LookupEventsRequest): string => {
+  const a = input.LookupAttributes?.[0];
+  const ms = (d: Date | undefined) => (d === undefined ? '' : new Date(d).getTime());
+  return JSON.stringify([ctx.accountId, ctx.region, a?.AttributeKey ?? '', a?.AttributeValue ?? '', ms(input.StartTime), ms(input.EndTime)]);
+};
 
 function encodeToken(query: string, last: ApiCallRecord): string {
   return Buffer.from(JSON.stringify({ q: query, t: last.eventTime, id: last.eventId })).toString('base64url');
