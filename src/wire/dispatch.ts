@@ -3,6 +3,9 @@ import type { RequestContext } from '../core/shared/request-context.js';
 import { isServiceError, type ServiceError } from '../core/shared/service-error.js';
 import type { ServiceHandler, WireRequest, WireResponse } from './service-handler.js';
 import { parseAuthorization } from './sigv4/authorization.js';
+import type { ServiceModel } from './model/service-model.js';
+import { shapeGuide } from './model/shape-guide.js';
+
 
 /**
  * The one dispatch every service goes through: the protocol reads the request into an operation
@@ -11,8 +14,8 @@ import { parseAuthorization } from './sigv4/authorization.js';
  * once here and answer the protocol's internal error; nothing thrown escapes.
  */
 export interface Protocol {
-  /** The service's signing name (`ec2`, `events`, …): CloudTrail's eventSource is `<service>.amazonaws.com`. */
-  readonly service: string;
+  /** The service's model: its signing name is CloudTrail's eventSource (`<name>.amazonaws.com`). */
+  readonly model: ServiceModel;
   /** The operation and its input; throws a ServiceError for a request it cannot read. */
   read(request: WireRequest): { readonly operation: string; readonly input: object };
   write(ctx: RequestContext, operation: string, output: unknown, request: WireRequest): WireResponse;
@@ -64,12 +67,21 @@ export function dispatch<T extends OperationTable<T>>(protocol: Protocol, operat
 /** The call as CloudTrail records it: who (access key, user agent, address), what, and how it ended. */
 function apiCall(protocol: Protocol, request: WireRequest, read: { operation: string; input: object }, outcome: Pick<ApiCall, 'output' | 'error'>): ApiCall {
   return {
-    service: protocol.service,
+    service: protocol.model.signingName,
     operation: read.operation,
     input: read.input,
+    ...guides(protocol.model, read.operation),
     ...outcome,
     accessKeyId: parseAuthorization(request.headers.authorization)?.accessKeyId ?? '',
     userAgent: request.headers['user-agent'] ?? '',
     sourceIp: request.sourceIp ?? '127.0.0.1',
   };
+}
+
+/** What the model says of the operation's input and output, for CloudTrail's names. */
+function guides(model: ServiceModel, operation: string): Pick<ApiCall, 'inputShape' | 'outputShape'> {
+  const op = model.operations[operation];
+  const inputShape = shapeGuide(model, op?.input);
+  const outputShape = shapeGuide(model, op?.output);
+  return { ...(inputShape && { inputShape }), ...(outputShape && { outputShape }) };
 }

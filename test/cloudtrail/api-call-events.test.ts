@@ -136,7 +136,9 @@ describe('AWS API Call via CloudTrail', () => {
   });
 
   it('every service is recorded, with secrets hidden', async () => {
-    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'jobs' }));
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'jobs', Attributes: { VisibilityTimeout: '45' } }));
+    const [createdQueue] = await lookup('EventName', 'CreateQueue');
+    assert.deepEqual(JSON.parse(createdQueue!.CloudTrailEvent!).requestParameters, { queueName: 'jobs', attributes: { VisibilityTimeout: '45' } }, "a map's keys are kept (the model says it is a map)");
     await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'a secret payload' }));
     const [sent] = await lookup('EventName', 'SendMessage');
     const record = JSON.parse(sent!.CloudTrailEvent!);

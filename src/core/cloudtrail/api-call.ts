@@ -1,4 +1,5 @@
 import type { RequestContext } from '../shared/request-context.js';
+import type { ShapeGuide } from './request-parameters.js';
 
 /** One call amiwatch served, as the wire's dispatch hands it over to be recorded. */
 export interface ApiCall {
@@ -8,6 +9,9 @@ export interface ApiCall {
   /** The input as the protocol read it (the SDK's Request shape). */
   readonly input: object;
   readonly output?: unknown;
+  /** What the model says of the input and output (maps vs structures), when the wire knows. */
+  readonly inputShape?: ShapeGuide;
+  readonly outputShape?: ShapeGuide;
   readonly error?: { readonly code: string; readonly message: string };
   readonly accessKeyId: string;
   readonly userAgent: string;

@@ -31,7 +31,7 @@ export function buildRecord(ctx: RequestContext, call: ApiCall, eventId: string,
     sourceIPAddress: call.sourceIp,
     userAgent: call.userAgent,
     ...(call.error && { errorCode: call.error.code, errorMessage: call.error.message }),
-    requestParameters: Object.keys(call.input).length === 0 ? null : cloudTrailShape(call.input, ec2),
+    requestParameters: Object.keys(call.input).length === 0 ? null : cloudTrailShape(call.input, ec2, call.inputShape),
     responseElements: readOnly || call.error ? null : responseElements(call, ctx.requestId, ec2),
     requestID: ctx.requestId,
     eventID: eventId,
@@ -59,7 +59,7 @@ export function buildRecord(ctx: RequestContext, call: ApiCall, eventId: string,
 
 /** EC2 writes its request id and `_return` for calls that return nothing; JSON services their output. */
 function responseElements(call: ApiCall, requestId: string, ec2: boolean): unknown {
-  const output = call.output !== undefined && call.output !== null && Object.keys(call.output).length > 0 ? cloudTrailShape(call.output, ec2) : null;
+  const output = call.output !== undefined && call.output !== null && Object.keys(call.output).length > 0 ? cloudTrailShape(call.output, ec2, call.outputShape) : null;
   if (ec2) return { requestId, ...(output === null ? { _return: true } : (output as object)) };
   return output;
 }

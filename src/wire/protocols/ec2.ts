@@ -26,7 +26,7 @@ const decoding = (model: ServiceModel): QueryDecoding => ({
 export function ec2Protocol(model: ServiceModel, options: Ec2Options = {}): Protocol {
   const d = decoding(model);
   return {
-    service: model.signingName,
+    model,
     read(request) {
       const form = formTree(formText(request.url, request.body));
       const action = form.get('Action');

@@ -45,7 +45,7 @@ export function jsonProtocol(model: ServiceModel, options: JsonOptions): Protoco
     body: JSON.stringify(body, epochSeconds),
   });
   return {
-    service: model.signingName,
+    model,
     read(request) {
       const target = request.headers['x-amz-target'] ?? '';
       const prefix = prefixes.find((p) => target.startsWith(p));

@@ -32,7 +32,7 @@ const xml = (body: unknown): string => `<?xml version="1.0"?>\n${builder.build(b
 export function queryProtocol(model: ServiceModel, options: QueryOptions): Protocol {
   const decoding: QueryDecoding = { shapes: model.queryShapes ?? model.shapes, ...options.decoding };
   return {
-    service: model.signingName,
+    model,
     read(request) {
       const form = formTree(formText(request.url, request.body));
       const action = form.get('Action') ?? '';

@@ -33,7 +33,7 @@ export function restJsonProtocol(model: ServiceModel, options: RestJsonOptions):
     segments: op.http!.uri.split('?')[0]!.split('/').filter((s) => s !== ''),
   }));
   return {
-    service: model.signingName,
+    model,
     read(request) {
       const url = new URL(request.url, 'http://localhost');
       const segments = url.pathname.split('/').filter((s) => s !== '');
