@@ -1,10 +1,11 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { ApiCallQuery, ApiCallRecord, CloudTrailStore, LookupKey, TrailRecord } from '../ports/cloudtrail-store.js';
+import { migrateTables } from './table-migrations.js';
 
 /**
  * The CloudTrail tables, self-contained like EC2's and Lambda's (their own version table in the
  * shared SQLite file). Calls are kept one row each with the columns LookupEvents filters on,
- * indexed newest first per account and region. Append migrations; never edit a released one.
+ * indexed newest first per account and region (migrated by table-migrations.ts).
  */
 const migrations: readonly string[] = [
   `CREATE TABLE cloudtrail_trails (
@@ -30,18 +31,6 @@ const migrations: readonly string[] = [
    );
    CREATE INDEX cloudtrail_calls_time ON cloudtrail_calls (event_time);`,
 ];
-
-function migrate(db: Database): void {
-  db.exec('CREATE TABLE IF NOT EXISTS cloudtrail_schema_version (version INTEGER NOT NULL)');
-  const row = db.prepare('SELECT version FROM cloudtrail_schema_version').get() as { version: number } | undefined;
-  const current = row?.version ?? 0;
-  if (current > migrations.length) throw new Error(`CloudTrail tables are at version ${current}, newer than this build knows (${migrations.length})`);
-  db.transaction(() => {
-    for (let v = current; v < migrations.length; v++) db.exec(migrations[v]!);
-    if (row) db.prepare('UPDATE cloudtrail_schema_version SET version = ?').run(migrations.length);
-    else db.prepare('INSERT INTO cloudtrail_schema_version (version) VALUES (?)').run(migrations.length);
-  })();
-}
 
 /** The SQL condition of each lookup attribute (one `?` for its value). */
 const ATTRIBUTE_SQL: Record<LookupKey, string> = {
@@ -89,7 +78,7 @@ export class SqliteCloudTrailStore implements CloudTrailStore {
   private readonly lookups = new Map<string, Statement>();
 
   constructor(private readonly db: Database) {
-    migrate(db);
+    migrateTables(db, 'cloudtrail', migrations);
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       all: p('SELECT record FROM cloudtrail_trails'),
