@@ -1,6 +1,7 @@
-// The import direction of ARCHITECTURE.md, enforced with the tests (`npm test`).
-// event-pattern and storage know nothing of ours; core knows the engine and the storage port;
-// wire and delivery know core; only server wires adapters together; cli is a thin client.
+// The import direction of docs/architecture.md, enforced with the tests (`npm test`).
+// The workspace packages (event-pattern, shared) and storage know nothing of ours; core knows
+// the packages and the storage port; wire and delivery know core; only server wires adapters
+// together; cli is a thin client. The console's own check is scripts/check-console-imports.mjs.
 const layer = (name) => `^src/${name}/`;
 module.exports = {
   forbidden: [
@@ -10,6 +11,20 @@ module.exports = {
       severity: 'error',
       from: { path: '^packages/event-pattern/src/' },
       to: { pathNot: ['^packages/event-pattern/src/'], dependencyTypesNot: ['core'] },
+    },
+    {
+      name: 'shared-is-standalone',
+      comment: 'Shared by the server, the CLI and the browser console: no imports of ours, no npm packages, no Node.js built-ins.',
+      severity: 'error',
+      from: { path: '^packages/shared/src/' },
+      to: { pathNot: ['^packages/shared/src/'] },
+    },
+    {
+      name: 'shared-for-core-cli-console',
+      comment: 'Lambda policy and CreateFunction rules are domain knowledge: core (and what stands on it), the CLI and the console use them; storage, runtime and the engine do not.',
+      severity: 'error',
+      from: { path: ['^src/(storage|runtime)/', '^packages/event-pattern/'] },
+      to: { path: '^packages/shared/' },
     },
     {
       name: 'storage-knows-no-domain',
@@ -45,15 +60,24 @@ module.exports = {
     },
     {
       name: 'only-cli-imports-server',
+      comment: 'src/embed is `amiwatch start` as a function (the package entry), so it composes the server too.',
       severity: 'error',
-      from: { pathNot: ['^src/(server|cli)/', '^test/', '^bench/'] },
+      from: { pathNot: ['^src/(server|cli|embed)/', '^test/', '^bench/'] },
       to: { path: layer('server') },
     },
     {
       name: 'nothing-imports-cli',
+      comment: 'Except src/embed for the --init file (the `init` option), loaded only when given.',
       severity: 'error',
-      from: { pathNot: ['^src/cli/', '^test/'] },
+      from: { pathNot: ['^src/cli/', '^src/embed/', '^test/'] },
       to: { path: layer('cli') },
+    },
+    {
+      name: 'embed-is-the-package-entry',
+      comment: 'src/embed is reached through src/index.ts (the package entry) only.',
+      severity: 'error',
+      from: { pathNot: ['^src/embed/', '^src/index[.]ts$', '^test/', '^bench/'] },
+      to: { path: layer('embed') },
     },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
     {
@@ -66,8 +90,10 @@ module.exports = {
   options: {
     parser: 'swc',
     tsPreCompilationDeps: true,
-    doNotFollow: { path: 'node_modules' },
-    exclude: { path: ['(^|/)dist/', 'node_modules'] },
+    // A workspace package resolves to its built types (packages/NAME/dist/index.d.ts): kept in
+    // the graph, unfollowed, so that the rules above see who imports it.
+    doNotFollow: { path: ['node_modules', '^packages/[^/]+/dist/'] },
+    exclude: { path: ['^dist/', 'node_modules'] },
     enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'types', 'default'] },
   },
 };

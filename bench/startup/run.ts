@@ -16,7 +16,9 @@ import { fileURLToPath } from 'node:url';
  *     server on this machine at this moment;
  *  2. fresh — `amiwatch start` on an empty data dir (schema, signing key: a first start);
  *  3. restart — the same data dir again, now holding RULES rules with a target each;
- *  4. in-memory — `amiwatch start --in-memory`.
+ *  4. in-memory — `amiwatch start --in-memory`;
+ *  5. embedded — a Node.js script calling the package entry's `startAmiwatch({ port })` (in
+ *     memory), as a user's test file does: the entry loads the server only when it is called.
  * Rounds are interleaved so that a slow minute of this shared machine hits every kind alike;
  * the figures are medians over ROUNDS, and each kind's ratio to the baseline of its own round.
  * `npm run bench:startup` (`ROUNDS`, default 9; `RULES`, default 200).
@@ -112,8 +114,16 @@ async function amiwatch(dataDir: string | null, populateFirst: boolean): Promise
   return start(args, '/_amiwatch/health', port, populateFirst ? populate : undefined);
 }
 
-const kinds = ['baseline', 'fresh', 'restart', 'in-memory'] as const;
-const runs: Record<(typeof kinds)[number], Run[]> = { baseline: [], fresh: [], restart: [], 'in-memory': [] };
+/** `startAmiwatch` from the package entry (dist/index.js) in a script; SIGTERM closes it. */
+async function embedded(): Promise<Run> {
+  const port = await freePort();
+  const entry = JSON.stringify(join(root, 'dist/index.js'));
+  const script = `const { startAmiwatch } = await import(${entry}); const aw = await startAmiwatch({ port: ${port}, log: false }); process.once('SIGTERM', () => aw.close().then(() => process.exit(0)));`;
+  return start(['--input-type=module', '-e', script], '/_amiwatch/health', port);
+}
+
+const kinds = ['baseline', 'fresh', 'restart', 'in-memory', 'embedded'] as const;
+const runs: Record<(typeof kinds)[number], Run[]> = { baseline: [], fresh: [], restart: [], 'in-memory': [], embedded: [] };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 console.log(`bench/startup (${ROUNDS} interleaved rounds; restart with ${RULES} rules stored)`);
@@ -124,6 +134,7 @@ for (let round = 0; round < ROUNDS; round++) {
     runs.fresh.push(await amiwatch(dir, true));
     runs.restart.push(await amiwatch(dir, false));
     runs['in-memory'].push(await amiwatch(null, false));
+    runs.embedded.push(await embedded());
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

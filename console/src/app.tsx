@@ -4,6 +4,8 @@ import { describeBus } from './api/eventbridge.js';
 import { regions, updateSession, useSession } from './api/session.js';
 import { Login } from './components/login.js';
 import { AmisPage } from './pages/amis-page.js';
+import { ApiDestinationsPage } from './pages/api-destinations-page.js';
+import { ArchivesPage } from './pages/archives-page.js';
 import { BusesPage } from './pages/buses-page.js';
 import { DashboardPage } from './pages/dashboard-page.js';
 import { EventsPage } from './pages/events-page.js';
@@ -19,6 +21,8 @@ import { RuleWizard } from './wizard/rule-wizard.js';
 const pages = [
   { id: 'rules', title: 'Rules' },
   { id: 'buses', title: 'Event buses' },
+  { id: 'api-destinations', title: 'API destinations' },
+  { id: 'archives', title: 'Archives and replays' },
   { id: 'events', title: 'Events' },
   { id: 'amis', title: 'AMIs' },
   { id: 'sns', title: 'SNS topics' },
@@ -104,6 +108,10 @@ function page(route: string[]) {
       return <RulesPage bus={route[1]} />;
     case 'buses':
       return <BusesPage />;
+    case 'api-destinations':
+      return <ApiDestinationsPage />;
+    case 'archives':
+      return <ArchivesPage />;
     case 'events':
       return <EventsPage />;
     case 'amis':

@@ -1,6 +1,6 @@
 import { DescribeImagesCommand, type EC2Client, type Image } from '@aws-sdk/client-ec2';
 import type { CliContext } from './context.js';
-import { type Endpoint } from './endpoint.js';
+import type { Endpoint } from './endpoint.js';
 import { ec2, fromSdkError } from './aws-clients.js';
 import { CliError, exitCodes } from './exit-codes.js';
 import { Progress, sleep } from './progress.js';

@@ -32,6 +32,7 @@ Examples:
   amiwatch quickstart                             the guide's example in one go
   amiwatch tail --pattern '{"source":["aws.ec2"]}'  live events matching a pattern
   amiwatch test-pattern --pattern file://p.json --event file://e.json
+  amiwatch status --wait                          wait until a server started in the background is up
 
 ${exitCodeHelp}
 
@@ -172,13 +173,36 @@ Examples:
     .command('status')
     .description('health, what the server holds, pending and failed deliveries, DLQ depth')
     .option('--json', 'as JSON')
+    .option('--wait', 'first wait until the server answers healthy (a server just started in the background)')
+    .option('--timeout <SECONDS>', 'with --wait: give up after this long (exit 5)', seconds, 60)
     .addHelpText('after', `
-Exit code 0 when the server is healthy, 1 when it answers but is not, 3 when nothing answers.
+Exit code 0 when the server is healthy, 1 when it answers but is not, 3 when nothing answers,
+5 when --wait runs out of time.
 
 Examples:
   amiwatch status
-  amiwatch status --json | jq .deliveries.pending`)
-    .action(async (flags: { json?: boolean }) => setExit(await (await import('./status.js')).runStatus(ctx, endpoint(), flags)));
+  amiwatch status --json | jq .deliveries.pending
+  amiwatch start --in-memory & amiwatch status --wait --timeout 30   # in CI
+
+${endpointHelp}`)
+    .action(async (flags: { json?: boolean; wait?: boolean; timeout: number }) => setExit(await (await import('./status.js')).runStatus(ctx, endpoint(), flags)));
+
+  program
+    .command('history')
+    .description('export the event history: every event, the rules it matched and its deliveries, as JSON lines')
+    .option('--bus <NAME>', 'only events on this bus (name or ARN)')
+    .option('--since <TIME>', 'only events received at or after this time (ISO 8601 or epoch ms)')
+    .option('--output <FILE>', 'write to this file instead of standard output')
+    .addHelpText('after', `
+One JSON object per line, oldest first: seq, id, bus, ingestedAt, rules, event, deliveries
+(status, attempts, last error). For a CI artifact when tests fail, or for jq.
+
+Examples:
+  amiwatch history --output amiwatch-history.jsonl
+  amiwatch history --bus default | jq -c 'select(.deliveries[].status == "failed")'
+
+${endpointHelp}`)
+    .action(async (flags: { bus?: string; since?: string; output?: string }) => setExit(await (await import('./history.js')).runHistory(ctx, endpoint(), flags)));
 
   for (const command of [program, ...program.commands, ...images.commands, ...faults.commands]) command.exitOverride().showSuggestionAfterError(true);
   return program;

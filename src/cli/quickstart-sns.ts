@@ -1,4 +1,4 @@
-import { CreateTopicCommand, ListSubscriptionsByTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateTopicCommand, ListSubscriptionsByTopicCommand, type SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import type { CliContext } from './context.js';
 import { print } from './context.js';
 import { control, type Endpoint } from './endpoint.js';

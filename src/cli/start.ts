@@ -4,6 +4,7 @@ import { configFromValues, ConfigError, type Config, type FlagValues } from '../
 import type { CliContext } from './context.js';
 import { CliError, exitCodes } from './exit-codes.js';
 import type { InitSpec } from './init-file.js';
+import { logFeed } from './feed-log.js';
 import { createLogger, type Logger } from './logger.js';
 
 export interface StartFlags extends FlagValues {
@@ -27,7 +28,7 @@ export async function runStart(ctx: CliContext, flags: StartFlags): Promise<numb
     await app.close();
     throw err;
   }
-  const unwatch = config.logLevel === 'debug' ? watchFeed(app, logger) : () => {};
+  const unwatch = config.logLevel === 'debug' ? logFeed(app, logger) : () => {};
   await banner(ctx, app, config, logger);
   const signal = await ctx.interrupted;
   logger.info(`amiwatch: ${signal}, shutting down`);
@@ -79,23 +80,6 @@ async function initialise(app: App, config: Config, spec: InitSpec, initDir: str
     baseDir: initDir,
   });
   for (const line of made) logger.info(`init: ${line}`);
-}
-
-/** --log-level debug: each event and each delivery outcome, as the control stream reports them. */
-function watchFeed(app: App, logger: Logger): () => void {
-  const offEvents = app.events.feed.onEvents((events) => {
-    for (const e of events) {
-      const body = JSON.parse(e.body) as { source?: string; 'detail-type'?: string };
-      logger.debug('event', { id: e.eventId, bus: e.busArn, source: body.source, detailType: body['detail-type'], rules: e.rules });
-    }
-  });
-  const offDeliveries = app.events.feed.onDelivery((d) => {
-    logger.debug('delivery', { event: d.eventId, rule: d.ruleArn, target: d.targetId, status: d.status, attempts: d.attempts, ...(d.error !== undefined && { error: d.error }) });
-  });
-  return () => {
-    offEvents();
-    offDeliveries();
-  };
 }
 
 async function banner(ctx: CliContext, app: App, config: Config, logger: Logger): Promise<void> {

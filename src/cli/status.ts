@@ -7,7 +7,8 @@ import { ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { ListSubscriptionsCommand, ListTopicsCommand } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, ListQueuesCommand } from '@aws-sdk/client-sqs';
 import { ec2, eventBridge, fromSdkError, lambda, sns, sqs } from './aws-clients.js';
-import { exitCodes } from './exit-codes.js';
+import { CliError, exitCodes } from './exit-codes.js';
+import { sleep } from './progress.js';
 
 interface ServerStatus {
   readonly status: string;
@@ -34,12 +35,48 @@ export interface StatusReport {
   readonly deadLetterQueues: readonly { readonly arn: string; readonly depth: number | null }[];
 }
 
+export interface StatusFlags {
+  readonly json?: boolean;
+  /** Wait for the server to answer healthy first (CI: after starting it in the background). */
+  readonly wait?: boolean;
+  /** With --wait: give up after this many seconds (exit 5). */
+  readonly timeout?: number;
+}
+
 /** `amiwatch status`: is it up, what is in it, and is anything stuck or dead-lettered. */
-export async function runStatus(ctx: CliContext, endpoint: Endpoint, flags: { json?: boolean }): Promise<number> {
+export async function runStatus(ctx: CliContext, endpoint: Endpoint, flags: StatusFlags): Promise<number> {
+  if (flags.wait) await waitForHealth(ctx, endpoint, flags.timeout ?? 60);
   const report = await collectStatus(endpoint);
   if (flags.json) print(ctx, JSON.stringify(report, null, 2));
   else printReport(ctx, report);
   return report.status === 'ok' ? exitCodes.ok : exitCodes.no;
+}
+
+/**
+ * Polls /_amiwatch/health (every 100 ms) until it answers 200: "nothing listens yet" and "not
+ * ready yet" are both reasons to wait, so a script can start amiwatch in the background and
+ * run this next. Timing out is exit 5, with what it last saw.
+ */
+export async function waitForHealth(ctx: CliContext, endpoint: Endpoint, timeoutSeconds: number): Promise<void> {
+  const started = performance.now();
+  let stop = false;
+  void ctx.interrupted.then(() => (stop = true));
+  for (;;) {
+    let last: string;
+    try {
+      const { status } = await control<unknown>(endpoint, '/_amiwatch/health');
+      if (status === 200) return;
+      last = `it answers HTTP ${status}`;
+    } catch (err) {
+      if (!(err instanceof CliError) || err.exitCode !== exitCodes.unreachable) throw err;
+      last = err.message;
+    }
+    if (stop) throw new CliError(`stopped waiting: ${last}`, exitCodes.timeout);
+    if (performance.now() - started >= timeoutSeconds * 1000) {
+      throw new CliError(`amiwatch at ${endpoint.url} was not healthy within ${timeoutSeconds}s: ${last}`, exitCodes.timeout, 'is it starting? Check its log; wait longer with --timeout SECONDS');
+    }
+    await sleep(100);
+  }
 }
 
 export async function collectStatus(endpoint: Endpoint): Promise<StatusReport> {

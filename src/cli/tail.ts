@@ -18,7 +18,7 @@ export interface TailFlags {
   readonly count?: number;
 }
 
-interface StreamedEvent {
+export interface StreamedEvent {
   readonly id: string;
   readonly bus: string;
   readonly ingestedAt: string;
@@ -35,6 +35,7 @@ interface StreamedDelivery {
   readonly status: string;
   readonly attempts: number;
   readonly error?: string;
+  readonly detail?: string;
 }
 
 /**
@@ -117,7 +118,8 @@ async function readPattern(ctx: CliContext, flags: TailFlags): Promise<string | 
 
 const busName = (arn: string): string => arn.slice(arn.lastIndexOf('/') + 1);
 
-function eventLine(s: Style, e: StreamedEvent): string {
+/** One line per event; a replayed event (it carries `replay-name`) is marked with its replay. */
+export function eventLine(s: Style, e: StreamedEvent): string {
   const body = e.event;
   const detail = (body.detail ?? {}) as Record<string, unknown>;
   const time = e.ingestedAt.slice(11, 23);
@@ -126,10 +128,11 @@ function eventLine(s: Style, e: StreamedEvent): string {
       ? `${typeof detail.ImageId === 'string' ? `${detail.ImageId} ` : ''}${stateColour(s, detail.State)}${detail.ErrorMessage ? ` ${s.red(String(detail.ErrorMessage))}` : ''}`
       : s.dim(JSON.stringify(detail).slice(0, 80));
   const rules = e.rules.length ? ` → ${e.rules.join(', ')}` : s.dim(' (no rule matched)');
-  return `${s.dim(time)} ${s.cyan(busName(e.bus))} ${String(body.source)} ${s.bold(String(body['detail-type']))} ${summary}${rules}`;
+  const replay = typeof body['replay-name'] === 'string' ? `${s.yellow(`[replay ${body['replay-name']}]`)} ` : '';
+  return `${s.dim(time)} ${s.cyan(busName(e.bus))} ${replay}${String(body.source)} ${s.bold(String(body['detail-type']))} ${summary}${rules}`;
 }
 
 function deliveryLine(s: Style, d: StreamedDelivery): string {
   const status = d.status === 'delivered' ? s.green(d.status) : d.status === 'failed' ? s.red(d.status) : s.yellow(d.status);
-  return `  ${s.dim('└')} ${busName(d.ruleArn)}/${d.targetId} ${status} after ${d.attempts} attempt${d.attempts === 1 ? '' : 's'}${d.error ? ` ${s.dim(d.error)}` : ''}`;
+  return `  ${s.dim('└')} ${busName(d.ruleArn)}/${d.targetId} ${status} after ${d.attempts} attempt${d.attempts === 1 ? '' : 's'}${d.error ? ` ${s.dim(d.error)}` : ''}${d.detail ? ` ${s.dim(d.detail)}` : ''}`;
 }

@@ -1,9 +1,10 @@
 import type { DeliveryTarget } from '../core/events/model.js';
 import type { EventFeed } from '../core/events/event-feed.js';
 import { transformInput } from '../core/events/input-transform.js';
-import { decideRetry, retryLimits, tooOld } from '../core/events/retry-policy.js';
+import { decideRetry, retryLimits, tooOld, type RetryDecision } from '../core/events/retry-policy.js';
 import { parseArn } from '../core/shared/arn.js';
 import type { Clock } from '../core/shared/clock.js';
+import { Coalesced } from '../core/shared/coalesced.js';
 import type { Random } from '../core/shared/random.js';
 import type { ClaimedDelivery, DeliveryOutcome, Store } from '../storage/store.js';
 import type { DeadLetter, DeadLetterSink } from './dead-letter.js';
@@ -43,8 +44,7 @@ export class DeliveryWorker {
   private readonly batchSize: number;
   private readonly leaseMs: number;
   private readonly timeoutMs: number;
-  private running: Promise<void> | null = null;
-  private again = false;
+  private readonly job = new Coalesced(() => this.loop(), () => !this.stopped);
   private timer: NodeJS.Timeout | null = null;
   private stopped = true;
   private unsubscribe: (() => void) | null = null;
@@ -68,23 +68,12 @@ export class DeliveryWorker {
     this.stopped = true;
     this.unsubscribe?.();
     if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    await this.job.idle();
   }
 
   /** Runs a round soon (coalesced: at most one round runs at a time). */
   wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.loop().finally(() => {
-      this.running = null;
-      if (this.again) {
-        this.again = false;
-        this.wake();
-      }
-    });
+    this.job.wake();
   }
 
   private async loop(): Promise<void> {
@@ -146,6 +135,7 @@ export class DeliveryWorker {
     let outcome: DeliveryOutcome;
     let letter: Omit<DeadLetter, 'target' | 'event'> | null = null;
     let at = claimedAt;
+    let detail: string | undefined;
     if (tooOld(d.ingestedAt, claimedAt, limits)) {
       const message = 'the event is older than the retry policy allows';
       outcome = { id: d.id, status: 'failed', attempts: d.attempts, error: `EXHAUSTED MaximumEventAgeInSeconds: ${message}` };
@@ -153,12 +143,17 @@ export class DeliveryWorker {
     } else {
       const result = await this.call(d, target, attempts, expired);
       const now = (at = this.o.clock.now());
-      if (result.ok) outcome = { id: d.id, status: 'delivered', attempts };
-      else if (!result.retriable) {
+      if (result.ok) {
+        outcome = { id: d.id, status: 'delivered', attempts };
+        detail = result.detail;
+      } else if (result.deferUntil !== undefined) {
+        // Waiting for its turn (a rate limit): not an attempt, not subject to the retry limits.
+        outcome = { id: d.id, status: 'retry', attempts: d.attempts, dueAt: result.deferUntil, error: `${result.code}: ${result.message}` };
+      } else if (!result.retriable) {
         outcome = { id: d.id, status: 'failed', attempts, error: `${result.code}: ${result.message}` };
         letter = { code: result.code, message: result.message, retryAttempts: attempts - 1 };
       } else {
-        const decision = decideRetry(attempts, d.ingestedAt, now, limits, this.o.random);
+        const decision = withRetryAfter(decideRetry(attempts, d.ingestedAt, now, limits, this.o.random), result.retryAfterMs, now, d.ingestedAt, limits.maxEventAgeMs);
         if ('retryAt' in decision) outcome = { id: d.id, status: 'retry', attempts, dueAt: decision.retryAt, error: `${result.code}: ${result.message}` };
         else {
           outcome = { id: d.id, status: 'failed', attempts, error: `EXHAUSTED ${decision.exhausted} after ${result.code}: ${result.message}` };
@@ -181,6 +176,7 @@ export class DeliveryWorker {
       status: outcome.status,
       attempts: outcome.attempts,
       ...('error' in outcome && { error: outcome.error }),
+      ...(detail !== undefined && { detail }),
       at,
     });
     return outcome;
@@ -244,4 +240,15 @@ export class DeliveryWorker {
       return failure(true, 'INTERNAL_ERROR', (err as Error).message);
     }
   }
+}
+
+/**
+ * "EventBridge chooses the more conservative value between the defined retry policy and the
+ * Retry-After header" (eb-api-destinations): the later of the two times, unless that is past the
+ * event's maximum age.
+ */
+function withRetryAfter(decision: RetryDecision, retryAfterMs: number | undefined, now: number, ingestedAt: number, maxAgeMs: number): RetryDecision {
+  if (retryAfterMs === undefined || !('retryAt' in decision)) return decision;
+  const at = Math.max(decision.retryAt, now + retryAfterMs);
+  return at - ingestedAt > maxAgeMs ? { exhausted: 'MaximumEventAgeInSeconds' } : { retryAt: at };
 }

@@ -21,8 +21,21 @@ export interface DeliveryRequest {
 }
 
 export type DeliveryResult =
-  | { readonly ok: true }
-  | { readonly ok: false; readonly retriable: boolean; readonly code: string; readonly message: string };
+  | {
+      readonly ok: true;
+      /** What the target answered, when it says more than "ok" (an API destination's HTTP status). */
+      readonly detail?: string;
+    }
+  | {
+      readonly ok: false;
+      readonly retriable: boolean;
+      readonly code: string;
+      readonly message: string;
+      /** The target asked for at least this long before the next attempt (an HTTP Retry-After). */
+      readonly retryAfterMs?: number;
+      /** Not attempted: try again at this time without counting an attempt (a rate limit's turn). */
+      readonly deferUntil?: number;
+    };
 
 export interface Transport {
   deliver(request: DeliveryRequest): Promise<DeliveryResult>;

@@ -8,7 +8,13 @@ import { systemClock, type Clock } from '../core/shared/clock.js';
 import { cryptoRandom, type Random } from '../core/shared/random.js';
 import { DeliveryWorker } from '../delivery/delivery-worker.js';
 import { TransportRegistry } from '../delivery/transport.js';
+import { ApiDestinationTransport } from '../delivery/transports/api-destination/api-destination-transport.js';
+import { OAuthTokenFetcher } from '../delivery/transports/api-destination/oauth-token-fetcher.js';
+import { ArchiveTransport } from '../delivery/transports/archive-transport.js';
 import { EventBusTransport } from '../delivery/transports/event-bus-transport.js';
+import { EventsTransport } from '../delivery/transports/events-transport.js';
+import { MemoryArchiveStore } from '../storage/memory/memory-archive-store.js';
+import { SqliteArchiveStore } from '../storage/sqlite/sqlite-archive-store.js';
 import { MemoryEc2Store } from '../storage/memory/memory-ec2-store.js';
 import type { Ec2Store } from '../storage/ports/ec2-store.js';
 import { SqliteEc2Store } from '../storage/sqlite/sqlite-ec2-store.js';
@@ -36,6 +42,8 @@ export interface AppOptions {
   readonly log?: (message: string) => void;
   /** Extra transports by target service (tests and benchmarks register controllable ones). */
   readonly transports?: Readonly<Record<string, import('../delivery/transport.js').Transport>>;
+  /** Replay pacing (benchmarks compare settings): archived events per step, least pause, duty cycle. */
+  readonly replayPacing?: { readonly batchSize?: number; readonly pauseMs?: number; readonly idleRatio?: number };
   /** Scheduler tick, ms (default 1000); 0 disables the timer (tests call fireDue themselves). */
   readonly schedulerIntervalMs?: number;
 }
@@ -82,21 +90,28 @@ export async function startApp(options: AppOptions): Promise<App> {
   const credentials = config.credentialsFile ? loadCredentials(config.credentialsFile) : null;
   const store = new SqliteStore({ path: databasePath(config), durability: config.durability });
   let ec2Db: Database.Database | null = null;
+  let archiveDb: Database.Database | null = null;
   let lambda: LambdaModule | null = null;
   let cloudtrail: CloudTrailModule | null = null;
   try {
     // Single owner: whatever the previous process had in flight is due again now.
     await store.releaseLeases(clock.now());
-    const events = await EventsService.open({ store, clock, random, organizations: config.organizations });
+    // Archived events: their own tables and connection in the same file (as EC2's).
+    if (!config.inMemory) archiveDb = openSide(databasePath(config), config.durability);
+    const archiveStore = archiveDb ? new SqliteArchiveStore(archiveDb) : new MemoryArchiveStore();
+    const events = await EventsService.open({
+      store, clock, random, organizations: config.organizations, archiveStore,
+      onReplayError: (e) => log(`replay: ${String(e)}`),
+      ...(options.replayPacing?.batchSize !== undefined && { replayBatchSize: options.replayPacing.batchSize }),
+      ...(options.replayPacing?.pauseMs !== undefined && { replayPauseMs: options.replayPacing.pauseMs }),
+      ...(options.replayPacing?.idleRatio !== undefined && { replayIdleRatio: options.replayPacing.idleRatio }),
+    });
     // EC2 keeps its own tables in the same file, through its own connection (its port is
     // synchronous-per-call and serialises its writes); in memory it has its own store.
     let ec2Store: Ec2Store;
     if (config.inMemory) ec2Store = new MemoryEc2Store();
     else {
-      ec2Db = new Database(databasePath(config));
-      ec2Db.pragma('journal_mode = WAL');
-      ec2Db.pragma(`synchronous = ${config.durability === 'power' ? 'FULL' : 'NORMAL'}`);
-      ec2Db.pragma('busy_timeout = 5000');
+      ec2Db = openSide(databasePath(config), config.durability);
       ec2Store = new SqliteEc2Store(ec2Db);
     }
     const ec2 = new Ec2Service({
@@ -108,6 +123,9 @@ export async function startApp(options: AppOptions): Promise<App> {
       options: ec2Options({ durations: config.amiDurations }),
       onSinkError: (e) => log(`ec2: event sink refused an event (kept, retried): ${String(e)}`),
     });
+    // OAuth connections fetch their tokens over HTTP (delivery's side of the core port).
+    events.connections.fetcher = new OAuthTokenFetcher(clock);
+    for (const c of events.connections.docs.values()) if (c.state === 'AUTHORIZING') void events.connections.authorize(c.arn);
     const registry = new ServiceRegistry();
     registerServices(registry, { events, ec2, log });
     // Metrics and Lambda (issue 6): see metrics-module.ts and lambda-module.ts.
@@ -135,7 +153,11 @@ export async function startApp(options: AppOptions): Promise<App> {
     registry.register(cloudtrail.route);
 
     const transports = new TransportRegistry();
-    transports.register('events', new EventBusTransport(events.ingestion));
+    transports.register('events', new EventsTransport({
+      'event-bus': new EventBusTransport(events.ingestion),
+      archive: new ArchiveTransport(events.archives),
+      'api-destination': new ApiDestinationTransport(events.apiDestinations, events.connections, clock),
+    }));
     transports.register('lambda', lambda.transport);
     for (const [service, t] of Object.entries(notifications.transports)) transports.register(service, t);
     for (const [service, t] of Object.entries(options.transports ?? {})) transports.register(service, t);
@@ -163,6 +185,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       control,
       auth,
       bodyLimit: config.bodyLimit,
+      bodyBudget: { total: config.bodyBudget, perConnection: config.connectionBodyBudget },
       clock,
       log,
     });
@@ -171,6 +194,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       server.listen(config.port, config.host, () => resolve());
     });
     worker.start();
+    events.replayRunner.start();
     ec2.lifecycle.start(250, (e) => log(`ec2 lifecycle: ${String(e)}`));
     const interval = options.schedulerIntervalMs ?? 1000;
     const schedule = interval > 0 ? setInterval(() => void events.scheduler.fireDue().then(() => undefined, (e: unknown) => log(`scheduler: ${String(e)}`)), interval) : null;
@@ -181,6 +205,9 @@ export async function startApp(options: AppOptions): Promise<App> {
       ? setInterval(() => void store.pruneEvents(clock.now() - retentionMs, 10_000).catch((e: unknown) => log(`retention: ${String(e)}`)), 60_000)
       : null;
     prune?.unref();
+    // Archive retention (each archive's RetentionDays), a batch a minute.
+    const pruneArchives = setInterval(() => void events.archives.pruneExpired().catch((e: unknown) => log(`archive retention: ${String(e)}`)), 60_000);
+    pruneArchives.unref();
     const port = (server.address() as AddressInfo).port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     baseUrl = `http://${host}:${port}`;
@@ -203,6 +230,8 @@ export async function startApp(options: AppOptions): Promise<App> {
         closing ??= (async () => {
           if (schedule) clearInterval(schedule);
           if (prune) clearInterval(prune);
+          clearInterval(pruneArchives);
+          await events.replayRunner.stop();
           control.closeStreams();
           const closed = new Promise<void>((resolve) => server.close(() => resolve()));
           server.closeIdleConnections();
@@ -218,6 +247,7 @@ export async function startApp(options: AppOptions): Promise<App> {
           cloudtrail?.close();
           metrics.close();
           ec2Db?.close();
+          archiveDb?.close();
           await store.close();
         })();
         return closing;
@@ -227,9 +257,19 @@ export async function startApp(options: AppOptions): Promise<App> {
     await lambda?.close();
     cloudtrail?.close();
     ec2Db?.close();
+    archiveDb?.close();
     await store.close();
     throw err;
   }
+}
+
+/** A second connection to the database file, for a module with its own tables (EC2, archives). */
+function openSide(path: string, durability: Config['durability']): Database.Database {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${durability === 'power' ? 'FULL' : 'NORMAL'}`);
+  db.pragma('busy_timeout = 5000');
+  return db;
 }
 
 /** Every AWS service amiwatch serves, on the one port. */
@@ -239,11 +279,13 @@ function registerServices(registry: ServiceRegistry, deps: { events: EventsServi
     targetPrefixes: ['AWSEvents'],
     handler: createEventsHandler(deps.events, (err) => deps.log(`events: internal error: ${(err as Error).stack ?? String(err)}`)),
     renderError: eventsError,
+    authDialect: 'json',
   });
   registry.register({
     signingName: 'ec2',
     queryVersions: [EC2_QUERY_VERSION],
     handler: createEc2QueryHandler(deps.ec2, { onInternalError: (err) => deps.log(`ec2: internal error: ${(err as Error).stack ?? String(err)}`) }),
     renderError: ec2Error,
+    authDialect: 'ec2',
   });
 }

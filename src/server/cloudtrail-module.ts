@@ -52,6 +52,7 @@ export async function startCloudTrail(o: { config: Config; clock: Clock; random:
       targetPrefixes: CLOUDTRAIL_TARGET_PREFIXES,
       handler: createCloudTrailHandler(service, (err) => o.log(`cloudtrail: internal error: ${(err as Error).stack ?? String(err)}`)),
       renderError: cloudtrailError,
+      authDialect: 'json',
     },
     close() {
       clearInterval(prune);

@@ -25,6 +25,10 @@ export interface Config {
   readonly defaultRegion: string;
   /** Largest request body accepted, bytes. */
   readonly bodyLimit: number;
+  /** Request-body bytes held in memory at once, all connections together (http-listener.ts). */
+  readonly bodyBudget: number;
+  /** Request-body bytes one connection may hold at once (its pipelined requests together). */
+  readonly connectionBodyBudget: number;
   /** `power`: fsync every commit (synchronous=FULL); `process` survives a killed process. */
   readonly durability: 'process' | 'power';
   /** Event history kept this long (hours) once its deliveries are settled; 0 keeps everything. */
@@ -61,6 +65,11 @@ export const defaults: Config = Object.freeze({
   // 4 MiB: an SQS message or batch may carry 1 MiB (SendMessage API reference), which awsQuery's
   // percent-encoding or base64 binary attributes can make up to three times larger on the wire.
   bodyLimit: 4 * 1024 * 1024,
+  // Room for three of the largest bodies (a Lambda CreateFunction: a 50 MB zip in base64, ~68 MB)
+  // at once; beyond it requests are refused as throttled rather than buffered.
+  bodyBudget: 256 * 1024 * 1024,
+  // One Lambda CreateFunction body plus a few ordinary requests pipelined behind it.
+  connectionBodyBudget: 80 * 1024 * 1024,
   durability: 'process',
   retentionHours: 168,
   amiDurations: defaultEc2Options.durations,
@@ -84,19 +93,22 @@ export interface ConfigOption {
   /** The default, as a user would write it. */
   readonly default: string;
   readonly description: string;
+  /** The value may be given as a number too (the embedded server's options: `port: 0`). */
+  readonly numeric?: true;
 }
 
 const origins = Object.keys(defaultEc2Options.durations) as ImageOrigin[];
 
-export const configOptions: readonly ConfigOption[] = Object.freeze([
+// `as const`: the embedded server's option type (src/embed/options.ts) is derived from this table.
+export const configOptionTable = Object.freeze([
   { flag: 'host', env: 'AMIWATCH_HOST', value: 'HOST', default: defaults.host, description: 'Address to listen on. Anything but loopback needs --credentials-file.' },
-  { flag: 'port', env: 'AMIWATCH_PORT', value: 'PORT', default: String(defaults.port), description: 'Port of every AWS API, the control API and the console (0 = any free port).' },
+  { flag: 'port', env: 'AMIWATCH_PORT', value: 'PORT', default: String(defaults.port), numeric: true, description: 'Port of every AWS API, the control API and the console (0 = any free port).' },
   { flag: 'data-dir', env: 'AMIWATCH_DATA_DIR', value: 'DIR', default: defaults.dataDir, description: 'Directory of the SQLite file (amiwatch.db); everything survives restarts.' },
   { flag: 'in-memory', env: 'AMIWATCH_IN_MEMORY', default: 'false', description: 'Keep nothing on disk (for tests and CI). The variable takes 1 or true.' },
   { flag: 'credentials-file', env: 'AMIWATCH_CREDENTIALS_FILE', value: 'FILE', default: '(none)', description: 'JSON file of access keys: SigV4 signatures are then verified for real. Without it any well-formed signature is accepted.' },
   { flag: 'default-account', env: 'AMIWATCH_DEFAULT_ACCOUNT', value: 'ID', default: defaults.defaultAccount, description: 'Account (12 digits) of requests whose access key is not in the credentials file.' },
   { flag: 'default-region', env: 'AMIWATCH_DEFAULT_REGION', value: 'REGION', default: defaults.defaultRegion, description: 'Region of the control API and the console.' },
-  { flag: 'ami-duration', env: 'AMIWATCH_AMI_DURATION', value: 'TIME', default: origins.map((o) => `${o}=${defaults.amiDurations[o]}ms`).join(','), description: 'How long a new image stays pending: one time for every operation (`500ms`, `2s`, `1m`; a bare number is ms) or per operation (`CreateImage=1s,CopyImage=3s`).' },
+  { flag: 'ami-duration', env: 'AMIWATCH_AMI_DURATION', value: 'TIME', default: origins.map((o) => `${o}=${defaults.amiDurations[o]}ms`).join(','), numeric: true, description: 'How long a new image stays pending: one time for every operation (`500ms`, `2s`, `1m`; a bare number is ms) or per operation (`CreateImage=1s,CopyImage=3s`).' },
   { flag: 'smtp-url', env: 'AMIWATCH_SMTP_URL', value: 'URL', default: '(none)', description: 'SMTP server for SNS email subscriptions, as nodemailer takes it (`smtp://user:pass@host:587`, `smtps://…:465`). Without it mail goes to the built-in mailbox (GET /_amiwatch/mailbox).' },
   { flag: 'mail-from', env: 'AMIWATCH_MAIL_FROM', value: 'ADDRESS', default: defaults.mailFrom, description: "Sender address of SNS mail; the sender's name is the topic's DisplayName." },
   { flag: 'public-url', env: 'AMIWATCH_PUBLIC_URL', value: 'URL', default: '(the listener)', description: 'Base of the links in messages (confirm, unsubscribe, SigningCertURL, queue URLs) when amiwatch sits behind a proxy.' },
@@ -105,10 +117,14 @@ export const configOptions: readonly ConfigOption[] = Object.freeze([
   { flag: 'organizations', env: 'AMIWATCH_ORGANIZATIONS', value: 'ORGS', default: '(none)', description: 'Which accounts belong to which AWS Organization, for event bus policies that grant by aws:PrincipalOrgID: `o-aaaaaaaaaa=111111111111,222222222222;o-bbbbbbbbbb=333333333333`.' },
   { flag: 'log-level', env: 'AMIWATCH_LOG_LEVEL', value: 'LEVEL', default: defaults.logLevel, description: `${logLevels.join(', ')}. debug also logs every event and delivery outcome.` },
   { flag: 'log-format', env: 'AMIWATCH_LOG_FORMAT', value: 'FORMAT', default: defaults.logFormat, description: 'text, or json (one object per line: time, level, msg).' },
-  { flag: 'body-limit', env: 'AMIWATCH_BODY_LIMIT', value: 'BYTES', default: String(defaults.bodyLimit), description: "Largest request body accepted (4 MiB: room for SQS's 1 MiB messages and batches in either protocol). Lambda takes up to its own limits beyond it (a 50 MB zip, 6 MB Invoke payloads)." },
+  { flag: 'body-limit', env: 'AMIWATCH_BODY_LIMIT', value: 'BYTES', default: String(defaults.bodyLimit), numeric: true, description: "Largest request body accepted (4 MiB: room for SQS's 1 MiB messages and batches in either protocol). Lambda takes up to its own limits beyond it (a 50 MB zip, 6 MB Invoke payloads)." },
+  { flag: 'body-budget', env: 'AMIWATCH_BODY_BUDGET', value: 'BYTES', default: String(defaults.bodyBudget), numeric: true, description: 'Request-body bytes held in memory at once over all connections. A request that would pass it is refused as throttled (503 in its protocol) instead of being read.' },
+  { flag: 'connection-body-budget', env: 'AMIWATCH_CONNECTION_BODY_BUDGET', value: 'BYTES', default: String(defaults.connectionBodyBudget), numeric: true, description: 'Request-body bytes one connection may hold at once (pipelined requests together); at most --body-budget.' },
   { flag: 'durability', env: 'AMIWATCH_DURABILITY', value: 'MODE', default: defaults.durability, description: 'process: a killed process loses nothing acknowledged; power: also a power cut (fsync per commit, slower).' },
-  { flag: 'retention-hours', env: 'AMIWATCH_RETENTION_HOURS', value: 'HOURS', default: String(defaults.retentionHours), description: 'Event history kept this long once its deliveries are settled; 0 keeps everything.' },
-]);
+  { flag: 'retention-hours', env: 'AMIWATCH_RETENTION_HOURS', value: 'HOURS', default: String(defaults.retentionHours), numeric: true, description: 'Event history kept this long once its deliveries are settled; 0 keeps everything.' },
+] as const satisfies readonly ConfigOption[]);
+
+export const configOptions: readonly ConfigOption[] = configOptionTable;
 
 export class ConfigError extends Error {}
 
@@ -136,6 +152,14 @@ export function configFromValues(values: FlagValues, env: Readonly<Record<string
   if (!/^\d{12}$/.test(account)) throw new ConfigError(`--default-account must be 12 digits, got ${account}`);
   const bodyLimit = Number(pick('body-limit') ?? defaults.bodyLimit);
   if (!Number.isInteger(bodyLimit) || bodyLimit < 1024) throw new ConfigError('--body-limit must be an integer >= 1024');
+  const bytes = (flag: string, fallback: number): number => {
+    const n = Number(pick(flag) ?? fallback);
+    if (!Number.isInteger(n) || n < 1024) throw new ConfigError(`--${flag} must be an integer >= 1024`);
+    return n;
+  };
+  const bodyBudget = bytes('body-budget', defaults.bodyBudget);
+  const connectionBodyBudget = bytes('connection-body-budget', Math.min(defaults.connectionBodyBudget, bodyBudget));
+  if (connectionBodyBudget > bodyBudget) throw new ConfigError('--connection-body-budget must be at most --body-budget');
   const durability = pick('durability') ?? defaults.durability;
   if (durability !== 'process' && durability !== 'power') throw new ConfigError('--durability must be process or power');
   const retentionHours = Number(pick('retention-hours') ?? defaults.retentionHours);
@@ -174,6 +198,8 @@ export function configFromValues(values: FlagValues, env: Readonly<Record<string
     defaultAccount: account,
     defaultRegion: pick('default-region') ?? defaults.defaultRegion,
     bodyLimit,
+    bodyBudget,
+    connectionBodyBudget,
     durability,
     retentionHours,
     amiDurations: amiDuration === undefined ? defaults.amiDurations : parseAmiDurations(amiDuration),

@@ -6,7 +6,7 @@ import { ConfigError } from './config.js';
  * The credentials file: JSON `{"credentials": [{"accessKeyId", "secretAccessKey", "accountId"}]}`.
  * With it, every request's signature is verified and its account is the key's account.
  */
-export function loadCredentials(path: string): CredentialsLookup {
+export function loadCredentials(path: string): CredentialsLookup & { readonly all: readonly Credential[] } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
@@ -23,5 +23,6 @@ export function loadCredentials(path: string): CredentialsLookup {
     }
     byKey.set(accessKeyId, Object.freeze({ accessKeyId, secretAccessKey, accountId }));
   }
-  return { get: (key) => byKey.get(key) };
+  // `all`, in the file's order: the embedded server signs its clients with the first key.
+  return { get: (key) => byKey.get(key), all: [...byKey.values()] };
 }

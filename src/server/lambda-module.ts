@@ -72,6 +72,7 @@ export async function startLambda(o: { config: Config; clock: Clock; random: Ran
       handler: createLambdaHandler({ functions, invocations }, (err) => o.log(`lambda: internal error: ${(err as Error).stack ?? String(err)}`)),
       bodyLimit: LAMBDA_BODY_LIMIT,
       renderError: restJsonError,
+      authDialect: 'json',
     },
     transport: new LambdaTransport(invocations),
     mounts: [{ prefix: functionsPath, handler: createFunctionsHandler(functions, logs) }],

@@ -18,7 +18,7 @@ import type { Transport } from '../delivery/transport.js';
 import type { DeadLetterSink } from '../delivery/dead-letter.js';
 import type { Store } from '../storage/store.js';
 import { createSnsHandler, snsError, SNS_QUERY_VERSION } from '../wire/services/sns.js';
-import { createSqsHandler, sqsJsonError, SQS_QUERY_VERSION } from '../wire/services/sqs.js';
+import { createSqsHandler, sqsJsonError, sqsQueryError, SQS_QUERY_VERSION } from '../wire/services/sqs.js';
 import type { ServiceHandler } from '../wire/service-handler.js';
 import type { Config } from './config.js';
 import { CERT_FILE, notificationsControl, SNS_PUBLIC } from './notifications-control.js';
@@ -45,6 +45,8 @@ export interface Notifications {
   readonly sqs: SqsService;
   readonly drivers: SnsEndpointDrivers;
   readonly deliveryLog: SnsDeliveryLog;
+  /** The built-in mailbox; null when mail goes to the SMTP server of --smtp-url. */
+  readonly mailbox: Mailbox | null;
   readonly routes: readonly ServiceRoute[];
   readonly transports: Readonly<Record<string, Transport>>;
   readonly deadLetters: DeadLetterSink;
@@ -112,15 +114,17 @@ export async function openNotifications(o: NotificationsOptions): Promise<Notifi
     sqs,
     drivers,
     deliveryLog,
+    mailbox,
     routes: [
-      { signingName: 'sns', queryVersions: [SNS_QUERY_VERSION], handler: createSnsHandler(sns, internal('sns')), renderError: snsError },
+      { signingName: 'sns', queryVersions: [SNS_QUERY_VERSION], handler: createSnsHandler(sns, internal('sns')), renderError: snsError, authDialect: 'query' },
       {
         signingName: 'sqs',
         targetPrefixes: ['AmazonSQS'],
         queryVersions: [SQS_QUERY_VERSION],
         handler: createSqsHandler(sqs, internal('sqs')),
-        // Errors before the handler (authentication) go out as JSON 1.0: what current SDKs read.
-        renderError: sqsJsonError,
+        // Errors before the handler (authentication, limits) go out in the protocol the request came in.
+        renderError: (ctx, err, headers) => (headers['x-amz-target'] ? sqsJsonError(ctx, err) : sqsQueryError(ctx, err)),
+        authDialect: (headers) => (headers['x-amz-target'] ? 'json' : 'query'),
       },
     ],
     transports: { sns: new SnsTransport(sns.publisher), sqs: new SqsTransport(sqs.messages) },

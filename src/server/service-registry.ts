@@ -1,6 +1,9 @@
 import type { RequestContext } from '../core/shared/request-context.js';
 import type { ServiceError } from '../core/shared/service-error.js';
 import type { ServiceHandler, WireResponse } from '../wire/service-handler.js';
+import type { AuthDialect } from '../wire/sigv4/auth-dialect.js';
+
+type Headers = Readonly<Record<string, string | undefined>>;
 
 /**
  * Every AWS service amiwatch serves registers here, and the server routes each request to one
@@ -9,7 +12,7 @@ import type { ServiceHandler, WireResponse } from '../wire/service-handler.js';
  *  2. the service in the SigV4 credential scope (`events`, `ec2`, `sns`, …);
  *  3. `Version=` of a form-encoded query body (`2016-11-15` EC2, `2010-03-31` SNS, …).
  * `renderError` writes errors found before the handler runs (authentication, body limit) in the
- * service's own protocol.
+ * service's own protocol; `authDialect` says which protocol's SigV4 rules and error codes apply.
  */
 export interface ServiceRoute {
   /** The SigV4 signing name, e.g. `events`, `ec2`, `sns`. */
@@ -23,8 +26,15 @@ export interface ServiceRoute {
    * The server takes the larger of the two; the service checks each operation's own limit.
    */
   readonly bodyLimit?: number;
-  readonly renderError: (ctx: RequestContext, err: ServiceError) => WireResponse;
+  /** Errors found before the handler runs, in the protocol the request came in (SQS has two). */
+  readonly renderError: (ctx: RequestContext, err: ServiceError, headers: Headers) => WireResponse;
+  /** Whose SigV4 rules and authentication errors apply (auth-dialect.ts), by the request's protocol. */
+  readonly authDialect: AuthDialect | ((headers: Headers) => AuthDialect);
 }
+
+/** The auth dialect of a request to `route`. */
+export const authDialectOf = (route: ServiceRoute, headers: Headers): AuthDialect =>
+  typeof route.authDialect === 'function' ? route.authDialect(headers) : route.authDialect;
 
 export class ServiceRegistry {
   private readonly routes: ServiceRoute[] = [];

@@ -11,7 +11,7 @@ import { documentFiles, prose, withoutFences } from './doc-files.js';
  */
 
 /** GitHub's heading anchors: lower case, punctuation but `-` and `_` dropped, spaces to `-`, repeats numbered. */
-export function anchors(markdown: string): Set<string> {
+function anchors(markdown: string): Set<string> {
   const seen = new Map<string, number>();
   const found = new Set<string>();
   for (const m of withoutFences(markdown).matchAll(/^ {0,3}#{1,6}\s+(.*?)\s*#*\s*$/gm)) {
@@ -28,7 +28,7 @@ export function anchors(markdown: string): Set<string> {
 }
 
 /** The link targets of a Markdown text (inline links, images and reference definitions), outside code. */
-export function links(markdown: string): { target: string; line: number }[] {
+function links(markdown: string): { target: string; line: number }[] {
   const text = prose(markdown);
   const found: { target: string; line: number }[] = [];
   const at = (index: number) => text.slice(0, index).split('\n').length;
@@ -38,7 +38,7 @@ export function links(markdown: string): { target: string; line: number }[] {
 }
 
 /** Why a link from `document` does not lead anywhere, or null when it does. */
-export function brokenLink(document: string, target: string, read: (path: string) => string = (p) => readFileSync(p, 'utf8')): string | null {
+function brokenLink(document: string, target: string, read: (path: string) => string = (p) => readFileSync(p, 'utf8')): string | null {
   if (/^[a-z][a-z0-9+.-]*:/i.test(target)) return null;
   const [path = '', fragment] = target.split('#', 2) as [string, string | undefined];
   const file = path === '' ? document : normalize(join(dirname(document), decodeURIComponent(path)));

@@ -28,13 +28,13 @@ const notRun: Record<string, string> = {
   'npm test': 'this is the suite',
 };
 
-export interface Command {
+interface Command {
   readonly line: string;
   readonly exit: number;
   readonly expect: string[];
 }
 
-export function shellBlocks(markdown: string): Command[][] {
+function shellBlocks(markdown: string): Command[][] {
   return fences(markdown)
     .filter((f) => f.lang === 'sh')
     .map((f) => commands(f.body));
@@ -105,7 +105,7 @@ __save() {
 }`;
 
 /** One bash script per run of commands: each command's output is shown and checked as it runs. */
-export function script(commands: readonly Command[]): string {
+function script(commands: readonly Command[]): string {
   const steps = commands.map((c, i) => {
     const checks = c.expect.map((t) => `grep -qF -- ${quote(t)} .out.${i} || { echo "DOCTEST: output of line ${i + 1} lacks: "${quote(t)}; exit 99; }`);
     return [

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
 /** The compiled command, as `npx amiwatch` runs it (`npm run test:only` builds first). */
@@ -111,4 +112,13 @@ function collect(child: ChildProcess, options: { input?: string; timeoutMs?: num
       resolve({ code, stdout, stderr });
     }),
   );
+}
+
+/** A loopback port nothing listens on now (the OS hands one out, then it is closed for a server to take). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as { port: number };
+  await new Promise((done) => server.close(done));
+  return port;
 }

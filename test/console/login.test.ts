@@ -7,7 +7,7 @@ import { openHarness, type Harness } from './browser.js';
 
 /**
  * With a credentials file the server verifies every signature, the console's included: it asks
- * for an access key and signs each call in the browser (WebCrypto SigV4). A wrong secret is
+ * for an access key and signs each call in the browser (the SDK's SigV4 signer). A wrong secret is
  * refused with AWS's error; the right one works for the AWS APIs, the control API and the live
  * stream alike.
  */

@@ -71,7 +71,7 @@ describe('DescribeImages', () => {
   });
 
   it('accepts the documented filters for what amiwatch does not model (aliases, product codes, Free Tier, Allowed AMIs): no image has a value', async () => {
-    // AWS-REFERENCE §5 lists them among DescribeImages' filters; they used to be "invalid".
+    // The EC2 API Reference lists them among DescribeImages' filters; they used to be "invalid".
     for (const name of ['owner-alias', 'product-code', 'product-code.type', 'free-tier-eligible', 'image-allowed']) {
       assert.deepEqual(await names([{ Name: name, Values: ['*'] }]), [], name);
     }

@@ -252,4 +252,20 @@ describe('AMI lifecycle', () => {
     }
     assert.deepEqual(h.sink.states(), [`${ImageId}:available`]);
   });
+
+  it('advance(): every pending image and store task completes now, as planned, each image with its event', async () => {
+    const h = harness();
+    await h.service.faults.add({ operation: 'CreateImage', namePattern: 'bad-*', errorMessage: 'Disk full', delayMs: 60_000 });
+    const good = (await h.service.createImage(ctx(), { InstanceId: 'i-12345678', Name: 'good-1' })).ImageId!;
+    const bad = (await h.service.createImage(ctx(), { InstanceId: 'i-12345678', Name: 'bad-1' })).ImageId!;
+    assert.equal(await h.service.lifecycle.advance(), 2);
+    assert.equal((await state(h, good))?.State, 'available');
+    assert.deepEqual((await state(h, bad))?.StateReason, { Code: 'Server.InternalError', Message: 'Disk full' });
+    assert.deepEqual(h.sink.states().sort(), [`${bad}:failed`, `${good}:available`].sort());
+    await h.service.createStoreImageTask(ctx(), { ImageId: good, Bucket: 'my-ami-bucket' });
+    assert.equal(await h.service.lifecycle.advance(), 0, 'no image was pending');
+    const tasks = await h.service.describeStoreImageTasks(ctx(), { ImageIds: [good] });
+    assert.equal(tasks.StoreImageTaskResults?.[0]?.StoreTaskState, 'Completed');
+    assert.equal(h.clock.now(), Date.parse('2026-01-01T00:00:00Z'), 'no time passed');
+  });
 });

@@ -8,7 +8,8 @@ import { snsClient, startSubscriber, verifiesSnsSignature, waitFor, type Receive
 
 /**
  * Message formats checked field for field against AWS's documentation and real captures
- * (shared/AWS-REFERENCE.md §4), through the SDK and amiwatch's built-in mailbox.
+ * (SNS developer guide: "Amazon SNS message and JSON formats", "Verifying the signatures of Amazon
+ * SNS messages", email notifications), through the SDK and amiwatch's built-in mailbox.
  */
 let app: App;
 let sns: SNSClient;

@@ -11,7 +11,7 @@ export interface MailCatcher {
 
 export async function startMailCatcher(): Promise<MailCatcher> {
   const mails: ParsedMail[] = [];
-  // STARTTLS off: smtp-server's built-in certificate has expired (ENVIRONMENT.md).
+  // STARTTLS off: smtp-server's built-in certificate has expired (nodemailer: `certificate has expired`).
   const smtp = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],

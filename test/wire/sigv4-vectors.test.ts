@@ -2,8 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseHttp } from '../../bench/fuzz/seeds.js';
 import { parseAuthorization } from '../../src/wire/sigv4/authorization.js';
-import { parseAmzDate, verifySigV4 } from '../../src/wire/sigv4/verify.js';
+import { renderAuthFailure } from '../../src/wire/sigv4/auth-dialect.js';
+import { checkSigningTime, parseAmzDate, verifySigV4 } from '../../src/wire/sigv4/verify.js';
+
+/** The failure as a JSON-protocol client reads it (code and message), or null. */
+const asJson = (f: Awaited<ReturnType<typeof verifySigV4>>) => (f ? renderAuthFailure('json', f) : null);
 
 /**
  * The wire captures (real CLI v1, CLI v2 and SDK v3 requests, ../shared/wire) verify with secret
@@ -19,24 +24,7 @@ const files = (() => {
   }
 })();
 
-interface Capture {
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  body: Buffer;
-}
-
-function parseCapture(raw: Buffer): Capture {
-  const split = raw.indexOf('\r\n\r\n');
-  const head = raw.subarray(0, split).toString('latin1').split('\r\n');
-  const [method, url] = head[0]!.split(' ') as [string, string];
-  const headers: Record<string, string> = {};
-  for (const line of head.slice(1)) {
-    const i = line.indexOf(':');
-    headers[line.slice(0, i).toLowerCase()] = line.slice(i + 1).trim();
-  }
-  return { method, url, headers, body: raw.subarray(split + 4) };
-}
+const parseCapture = parseHttp;
 
 test('wire captures are present', { skip: files.length === 0 ? `no captures in ${dir}` : false }, () => {
   assert.ok(files.length >= 42);
@@ -49,15 +37,16 @@ for (const file of files) {
   const now = parseAmzDate(capture.headers['x-amz-date']);
   const kind = auth.algorithm === 'AWS4-HMAC-SHA256' ? 'SigV4' : 'SigV4a';
   test(`${kind} vector ${file}: verifies, and tampering is detected`, async () => {
-    assert.equal(await verifySigV4(capture, auth, 'test', now), null);
-    const wrongSecret = await verifySigV4(capture, auth, 'nope', now);
+    assert.equal(checkSigningTime(auth, capture.headers, now, 5 * 60 * 1000), null);
+    assert.equal(await verifySigV4(capture, auth, 'test'), null);
+    const wrongSecret = asJson(await verifySigV4(capture, auth, 'nope'));
     assert.equal(wrongSecret?.code, 'InvalidSignatureException');
     const body = Buffer.concat([capture.body, Buffer.from(' ')]);
-    assert.equal((await verifySigV4({ ...capture, body }, auth, 'test', now))?.code, 'InvalidSignatureException');
+    assert.equal(asJson(await verifySigV4({ ...capture, body }, auth, 'test'))?.code, 'InvalidSignatureException');
     const headers = { ...capture.headers, 'x-amz-date': capture.headers['x-amz-date']!.replace(/\dZ$/, (d) => `${(Number(d[0]) + 1) % 10}Z`) };
-    assert.equal((await verifySigV4({ ...capture, headers }, auth, 'test', now))?.code, 'InvalidSignatureException');
-    const expired = await verifySigV4(capture, auth, 'test', now + 6 * 60 * 1000);
-    assert.match(expired?.message ?? '', /^Signature expired/);
+    assert.equal(asJson(await verifySigV4({ ...capture, headers }, auth, 'test'))?.code, 'InvalidSignatureException');
+    const expired = asJson(checkSigningTime(auth, capture.headers, now + 6 * 60 * 1000, 5 * 60 * 1000));
+    assert.match(expired?.message ?? '', /^Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z \(\d{8}T\d{6}Z - 5 min\.\)$/);
   });
 }
 
@@ -69,12 +58,11 @@ test('the SigV4a vectors are among them (CLI v2 and SDK v3 with EndpointId)', { 
 test('a SigV4a signature that is not DER, or signed by another key, is refused with AWS\'s text', async () => {
   const capture = parseCapture(readFileSync(join(dir, 'sdk-events-PutEvents-EndpointId.http')));
   const auth = parseAuthorization(capture.headers.authorization)!;
-  const now = parseAmzDate(capture.headers['x-amz-date']);
   for (const signature of ['zz', '3045', auth.signature.slice(0, -2) + (auth.signature.endsWith('00') ? '01' : '00')]) {
-    const failure = await verifySigV4(capture, { ...auth, signature }, 'test', now);
+    const failure = asJson(await verifySigV4(capture, { ...auth, signature }, 'test'));
     assert.equal(failure?.code, 'InvalidSignatureException');
     assert.match(failure?.message ?? '', /^The request signature we calculated does not match/);
   }
   // Another access key id derives another key pair: the same signature no longer verifies.
-  assert.equal((await verifySigV4(capture, { ...auth, accessKeyId: 'other' }, 'test', now))?.code, 'InvalidSignatureException');
+  assert.equal(asJson(await verifySigV4(capture, { ...auth, accessKeyId: 'other' }, 'test'))?.code, 'InvalidSignatureException');
 });

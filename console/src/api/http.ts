@@ -12,7 +12,7 @@ export class ApiError extends Error {
 export async function send(method: string, url: string, service: string, headers: Record<string, string>, body = '', signal?: AbortSignal): Promise<Response> {
   const s = session();
   const req = { method, url, headers: { ...headers }, body };
-  await authorize(req, { account: s.account, region: s.region, service }, s.key);
+  await authorize(req, { account: s.account, region: s.region, service }, s.key, location);
   return fetch(url, { method, headers: req.headers, ...(method !== 'GET' && method !== 'HEAD' && { body }), ...(signal && { signal }) });
 }
 

@@ -1,27 +1,29 @@
+import { ENV_KEY, FUNCTION_NAME, HANDLER, LAMBDA_MEMORY, LAMBDA_RUNTIMES, LAMBDA_TIMEOUT, MAX_HANDLER, RESERVED_ENV_KEY } from '@amiwatch/shared';
+
 /**
  * Lambda's CreateFunction rules as the console checks them while you type, so a form can say
- * what is wrong before the call. The server checks again (its words win); a test keeps these in
- * step with src/core/lambda (the console may not import it: it is a thin client).
+ * what is wrong before the call, in the form's words. The rules themselves (runtimes, limits,
+ * patterns) are the server's, from @amiwatch/shared; the server checks again and its words win.
  */
 
 /** The runtimes amiwatch runs (Node.js only: functions are child processes of the server). */
-export const RUNTIMES: readonly string[] = ['nodejs20.x', 'nodejs22.x', 'nodejs24.x'];
+export const RUNTIMES = LAMBDA_RUNTIMES;
 export const DEFAULT_RUNTIME = 'nodejs20.x';
 
-export const MEMORY = { min: 128, max: 10_240, default: 128 } as const;
-export const TIMEOUT = { min: 1, max: 900, default: 3 } as const;
+export const MEMORY = LAMBDA_MEMORY;
+export const TIMEOUT = LAMBDA_TIMEOUT;
 
 export function functionNameProblem(name: string): string | null {
   if (name.length === 0) return 'Enter a function name.';
   if (name.length > 64) return 'The name can be at most 64 characters long.';
-  if (!/^[a-zA-Z0-9_-]+$/.test(name)) return 'Use only letters, numbers, hyphens (-) and underscores (_); no spaces.';
+  if (!FUNCTION_NAME.test(name)) return 'Use only letters, numbers, hyphens (-) and underscores (_); no spaces.';
   return null;
 }
 
 /** Lambda takes 1–128 non-blank characters; the Node.js runtime needs FILE.EXPORT to find the code. */
 export function handlerProblem(handler: string): string | null {
   const dot = handler.lastIndexOf('.');
-  if (!/^\S{1,128}$/.test(handler) || dot <= 0 || dot === handler.length - 1) return 'The handler is FILE.EXPORT, e.g. index.handler for the export handler of index.mjs: up to 128 characters, no spaces.';
+  if (!HANDLER.test(handler) || handler.length > MAX_HANDLER || dot <= 0 || dot === handler.length - 1) return 'The handler is FILE.EXPORT, e.g. index.handler for the export handler of index.mjs: up to 128 characters, no spaces.';
   return null;
 }
 
@@ -33,13 +35,12 @@ export function rangeProblem(text: string, range: { min: number; max: number }, 
 
 /** Lambda's environment variable keys: a letter, then letters, digits and underscores (at least two characters). */
 export function envKeyProblem(key: string): string | null {
-  if (!/^[a-zA-Z]([a-zA-Z0-9_])+$/.test(key)) return 'A key starts with a letter and has at least 2 characters: letters, numbers, underscores.';
+  if (!ENV_KEY.test(key)) return 'A key starts with a letter and has at least 2 characters: letters, numbers, underscores.';
   if (isReservedKey(key)) return `${key} is reserved by Lambda.`;
   return null;
 }
 
-export const isReservedKey = (k: string): boolean =>
-  /^(_HANDLER|_X_AMZN_TRACE_ID|AWS_REGION|AWS_EXECUTION_ENV|AWS_LAMBDA_[A-Z_]+|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN|LAMBDA_TASK_ROOT|LAMBDA_RUNTIME_DIR)$/.test(k);
+export const isReservedKey = (k: string): boolean => RESERVED_ENV_KEY.test(k);
 
 /** The file inline code is saved as: the handler's module with `.mjs` (ES module, as Lambda's console writes new Node.js functions). */
 export function inlineFileName(handler: string): string {

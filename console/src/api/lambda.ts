@@ -1,6 +1,6 @@
 import { toBase64 } from './base64.js';
 import { ApiError, send } from './http.js';
-import type { PolicyStatement } from './lambda-policy.js';
+import type { PolicyStatement } from '@amiwatch/shared';
 
 /** Lambda over its REST-JSON protocol (`/2015-03-31/functions/…`), signed for service `lambda`. */
 export interface FunctionConfig {

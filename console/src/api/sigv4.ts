@@ -1,9 +1,15 @@
+import { Sha256Js } from '@smithy/core/checksum';
+import { SignatureV4 } from '@smithy/signature-v4';
+
 /**
  * Request authentication from the browser. Without a credentials file the server accepts any
  * well-formed SigV4 header and takes the account from a 12-digit access key and the region from
  * the credential scope, so the console sends a structurally valid header with a zero signature.
- * With a credentials file it verifies signatures: the console then signs for real (WebCrypto
- * HMAC-SHA256) with the key the user logged in with, which stays in this tab's sessionStorage.
+ * With a credentials file it verifies signatures: the console then signs for real with the key
+ * the user logged in with (it stays in this tab's sessionStorage), through the AWS SDK's own
+ * signer (@smithy/signature-v4) rather than a copy of the algorithm; docs/decisions/0007 has the
+ * bundle cost. SHA-256 in plain JavaScript: a console served over http from another host has no
+ * WebCrypto (browsers keep crypto.subtle to secure contexts).
  */
 export interface SigningKey {
   readonly accessKeyId: string;
@@ -12,63 +18,71 @@ export interface SigningKey {
 
 export interface ToSign {
   readonly method: string;
-  /** Path and query, e.g. `/` or `/_amiwatch/events?limit=50`. */
+  /** Path and query as sent, e.g. `/` or `/_amiwatch/events?limit=50`. */
   readonly url: string;
   readonly headers: Record<string, string>;
   readonly body: string;
 }
 
-const encoder = new TextEncoder();
-const hex = (buf: ArrayBuffer): string => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, '0')).join('');
-const sha256 = async (text: string): Promise<string> => hex(await crypto.subtle.digest('SHA-256', encoder.encode(text)));
-
-async function hmac(key: ArrayBuffer | Uint8Array, text: string): Promise<ArrayBuffer> {
-  const k = await crypto.subtle.importKey('raw', key as BufferSource, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-  return crypto.subtle.sign('HMAC', k, encoder.encode(text));
+/** Where the page was loaded from (`location`, or a `URL`): the host the browser sends. */
+export interface Origin {
+  readonly protocol: string;
+  readonly host: string;
+  readonly hostname: string;
+  readonly port: string;
 }
 
-/** RFC 3986 encoding, as SigV4 wants for query keys and values. */
-const rfc3986 = (s: string): string => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+/** The request as the signer takes it (the SDK's HttpRequest). */
+type SignableRequest = Parameters<SignatureV4['presign']>[0];
 
-function canonicalQuery(query: string): string {
-  if (!query) return '';
-  return [...new URLSearchParams(query)]
-    .map(([k, v]) => [rfc3986(k), rfc3986(v)] as const)
-    .sort(([a, x], [b, y]) => (a < b ? -1 : a > b ? 1 : x < y ? -1 : x > y ? 1 : 0))
-    .map(([k, v]) => `${k}=${v}`)
-    .join('&');
+const amzDate = (now: Date): string =>
+  now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+
+/** The query string as the signer takes it: each key with its value, or its values in order. */
+function queryOf(search: string): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = {};
+  for (const [k, v] of new URLSearchParams(search)) {
+    const seen = query[k];
+    query[k] = seen === undefined ? v : Array.isArray(seen) ? [...seen, v] : [seen, v];
+  }
+  return query;
 }
-
-const amzDate = (now: Date): string => now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 
 /**
  * Adds `x-amz-date` and `authorization` to `req.headers`: a real SigV4 signature when `key` is
  * given, else the structural placeholder the server accepts when it verifies nothing.
  */
-export async function authorize(req: ToSign, scope: { account: string; region: string; service: string }, key: SigningKey | null, now = new Date()): Promise<void> {
-  const date = amzDate(now);
-  req.headers['x-amz-date'] = date;
-  const day = date.slice(0, 8);
-  const credentialScope = `${day}/${scope.region}/${scope.service}/aws4_request`;
+export async function authorize(
+  req: ToSign,
+  scope: { account: string; region: string; service: string },
+  key: SigningKey | null,
+  origin: Origin,
+  now = new Date(),
+): Promise<void> {
   if (!key) {
-    req.headers.authorization = `AWS4-HMAC-SHA256 Credential=${scope.account}/${credentialScope}, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`;
+    const date = amzDate(now);
+    req.headers['x-amz-date'] = date;
+    req.headers.authorization = `AWS4-HMAC-SHA256 Credential=${scope.account}/${date.slice(0, 8)}/${scope.region}/${scope.service}/aws4_request, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`;
     return;
   }
-  const headers: Record<string, string> = { host: location.host };
-  for (const [k, v] of Object.entries(req.headers)) headers[k.toLowerCase()] = v.trim();
-  const names = Object.keys(headers).sort();
-  const [path, query = ''] = req.url.split('?') as [string, string?];
-  const canonical = [
-    req.method,
-    path.split('/').map((s) => rfc3986(decodeURIComponent(s))).join('/'),
-    canonicalQuery(query),
-    names.map((n) => `${n}:${headers[n]}\n`).join(''),
-    names.join(';'),
-    await sha256(req.body),
-  ].join('\n');
-  const stringToSign = ['AWS4-HMAC-SHA256', date, credentialScope, await sha256(canonical)].join('\n');
-  let k = await hmac(encoder.encode(`AWS4${key.secretAccessKey}`), day);
-  for (const part of [scope.region, scope.service, 'aws4_request']) k = await hmac(k, part);
-  const signature = hex(await hmac(k, stringToSign));
-  req.headers.authorization = `AWS4-HMAC-SHA256 Credential=${key.accessKeyId}/${credentialScope}, SignedHeaders=${names.join(';')}, Signature=${signature}`;
+  const signer = new SignatureV4({ service: scope.service, region: scope.region, credentials: key, sha256: Sha256Js });
+  const [path, search = ''] = req.url.split('?') as [string, string?];
+  const request: SignableRequest = {
+    method: req.method,
+    protocol: origin.protocol,
+    hostname: origin.hostname,
+    ...(origin.port ? { port: Number(origin.port) } : {}),
+    path,
+    query: queryOf(search),
+    // The browser sends Host itself; the signature must cover it all the same.
+    headers: { ...req.headers, host: origin.host },
+    body: req.body,
+  };
+  const signed = await signer.sign(request, { signingDate: now });
+  for (const [name, value] of Object.entries(signed.headers)) {
+    if (name.toLowerCase() !== 'host') req.headers[name] = value;
+  }
 }

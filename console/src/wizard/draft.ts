@@ -17,7 +17,7 @@ export interface Draft {
   enabled: boolean;
 }
 
-export type TargetKind = 'sns' | 'sqs' | 'lambda' | 'events';
+export type TargetKind = 'sns' | 'sqs' | 'lambda' | 'events' | 'api-destination';
 
 export interface TargetDraft {
   id: string;
@@ -39,6 +39,7 @@ export const kinds: Readonly<Record<TargetKind, { label: string; service: string
   sqs: { label: 'SQS queue', service: 'sqs', noun: 'Queue' },
   lambda: { label: 'Lambda function', service: 'lambda', noun: 'Function' },
   events: { label: 'EventBridge event bus', service: 'events', noun: 'Event bus' },
+  'api-destination': { label: 'EventBridge API destination', service: 'events', noun: 'API destination' },
 };
 
 export const newTarget = (n: number): TargetDraft => ({
@@ -83,6 +84,9 @@ export function targetArn(t: TargetDraft, region: string, account: string): stri
       return `arn:aws:lambda:${region}:${account}:function:${name}`;
     case 'events':
       return `arn:aws:events:${region}:${account}:event-bus/${name}`;
+    case 'api-destination':
+      // Its ARN ends in an id the server chose: the target step offers the ARNs to pick from.
+      throw new Error(`Target ${t.id}: choose an API destination from the list (its ARN)`);
   }
 }
 
@@ -109,7 +113,7 @@ export function toTarget(t: TargetDraft, region: string, account: string): Targe
 
 /** A stored target back into the form (editing a rule). */
 export function fromTarget(t: Target): TargetDraft {
-  const kind: TargetKind = t.Arn.includes(':sqs:') ? 'sqs' : t.Arn.includes(':lambda:') ? 'lambda' : t.Arn.includes(':events:') ? 'events' : 'sns';
+  const kind: TargetKind = t.Arn.includes(':sqs:') ? 'sqs' : t.Arn.includes(':lambda:') ? 'lambda' : t.Arn.includes(':api-destination/') ? 'api-destination' : t.Arn.includes(':events:') ? 'events' : 'sns';
   const base = newTarget(1);
   return {
     ...base,

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { listApiDestinations } from '../api/api-destinations.js';
 import { allBusNames } from '../api/eventbridge.js';
 import { listTopics } from '../api/sns.js';
 import { sqs } from '../api/sqs.js';
@@ -15,6 +16,7 @@ function useChoices(): Partial<Record<TargetKind, string[]>> {
     listTopics().then((p) => put('sns')(p.items), () => undefined);
     sqs<{ QueueUrls?: string[] }>('ListQueues', { MaxResults: 1000 }).then((r) => put('sqs')((r.QueueUrls ?? []).map((u) => u.slice(u.lastIndexOf('/') + 1))), () => undefined);
     allBusNames().then(put('events'), () => undefined);
+    listApiDestinations().then((d) => put('api-destination')(d.map((x) => x.ApiDestinationArn)), () => undefined);
   }, []);
   return choices;
 }

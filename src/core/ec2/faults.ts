@@ -1,6 +1,6 @@
 import type { Clock } from '../shared/clock.js';
 import type { Random } from '../shared/random.js';
-import { ServiceError } from '../shared/service-error.js';
+import type { ServiceError } from '../shared/service-error.js';
 import type { Ec2Store, FaultRuleRecord, TagRecord } from '../../storage/ports/ec2-store.js';
 import { wildcardMatches } from './wildcard.js';
 import { Ec2Errors } from '../generated/errors.js';

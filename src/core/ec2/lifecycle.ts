@@ -49,6 +49,27 @@ export class ImageLifecycle {
     this.timer = setTimeout(loop, 0).unref();
   }
 
+  /**
+   * Completes every pending image and store-image task now, whatever its due time (the embedded
+   * server's `advance()`: a test does not wait out `--ami-duration`). Each image ends as it was
+   * planned — `available`, or `failed` by a fault rule — and emits its event, as when it falls
+   * due. Returns how many images it completed.
+   */
+  async advance(): Promise<number> {
+    const completed = await this.deps.serial.run(async () => {
+      let count = 0;
+      for (;;) {
+        const due = await this.deps.store.dueTransitions(Number.MAX_SAFE_INTEGER, 100);
+        if (due.length === 0) return count;
+        for (const image of due) await this.complete(image);
+        count += due.length;
+      }
+    });
+    await this.deps.serial.run(() => this.completeStoreTasks(Number.MAX_SAFE_INTEGER));
+    await this.relay.flush();
+    return completed;
+  }
+
   /** Stops the loop; resolves once a settle in progress has finished (then the store may close). */
   async stop(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
@@ -64,6 +85,14 @@ export class ImageLifecycle {
       if (due.length === 0) break;
       for (const image of due) await this.complete(image);
     }
+    await this.completeStoreTasks(now);
+    const forgetBefore = now - this.deps.options.deregisteredVisibleMs;
+    for (const image of await this.deps.store.deregisteredBefore(forgetBefore)) {
+      await this.deps.store.deleteImage(image.region, image.imageId);
+    }
+  }
+
+  private async completeStoreTasks(now: number): Promise<void> {
     for (const task of await this.deps.store.dueStoreTasks(now)) {
       const failed = task.plannedFailureReason !== undefined;
       await this.deps.store.putStoreTask({
@@ -71,10 +100,6 @@ export class ImageLifecycle {
         state: failed ? 'Failed' : 'Completed',
         ...(failed && { failureReason: task.plannedFailureReason }),
       });
-    }
-    const forgetBefore = now - this.deps.options.deregisteredVisibleMs;
-    for (const image of await this.deps.store.deregisteredBefore(forgetBefore)) {
-      await this.deps.store.deleteImage(image.region, image.imageId);
     }
   }
 

@@ -12,7 +12,7 @@ import type {
 } from '@aws-sdk/client-eventbridge';
 import type { Clock } from '../shared/clock.js';
 import type { RequestContext } from '../shared/request-context.js';
-import { ServiceError } from '../shared/service-error.js';
+import type { ServiceError } from '../shared/service-error.js';
 import type { BusEntry, EventsState } from './events-state.js';
 import type { BusDoc } from './model.js';
 import { DEFAULT_BUS, busArn, resolveOwnBus } from './names.js';

@@ -18,6 +18,8 @@ export interface FeedDelivery {
   readonly status: 'delivered' | 'retry' | 'failed';
   readonly attempts: number;
   readonly error?: string;
+  /** What the target answered on success, when the transport says (an API destination: `HTTP 200`). */
+  readonly detail?: string;
   readonly at: number;
 }
 

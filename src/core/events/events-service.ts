@@ -1,12 +1,19 @@
+import { MemoryArchiveStore } from '../../storage/memory/memory-archive-store.js';
+import type { ArchiveStore } from '../../storage/ports/archive-store.js';
 import type { Store } from '../../storage/store.js';
 import type { Clock } from '../shared/clock.js';
 import type { Random } from '../shared/random.js';
+import { EventApiDestinations } from './api-destinations.js';
+import { EventArchives } from './archives.js';
+import { EventConnections } from './connections.js';
 import { EventBuses } from './buses.js';
 import { EventFeed } from './event-feed.js';
 import { EventsState } from './events-state.js';
 import { noOrganizations, type Organizations } from './organizations.js';
 import { EventPermissions } from './permissions.js';
 import { Ingestion } from './put-events.js';
+import { ReplayRunner } from './replay-runner.js';
+import { EventReplays } from './replays.js';
 import { EventRules } from './rules.js';
 import { RuleScheduler } from './scheduler.js';
 import { EventTags } from './tags.js';
@@ -18,6 +25,13 @@ export interface EventsServiceOptions {
   readonly random: Random;
   /** Account → organization, for bus policies that name one (default: none). */
   readonly organizations?: Organizations;
+  /** Where archives keep their events (default: in memory). */
+  readonly archiveStore?: ArchiveStore;
+  /** Replay pacing (tests and benchmarks tune it). */
+  readonly replayBatchSize?: number;
+  readonly replayPauseMs?: number;
+  readonly replayIdleRatio?: number;
+  readonly onReplayError?: (err: unknown) => void;
 }
 
 /**
@@ -34,10 +48,16 @@ export class EventsService {
   readonly permissions: EventPermissions;
   readonly ingestion: Ingestion;
   readonly scheduler: RuleScheduler;
+  readonly replayRunner: ReplayRunner;
 
   private constructor(
     readonly state: EventsState,
     options: EventsServiceOptions,
+    readonly archives: EventArchives,
+    readonly replays: EventReplays,
+    archived: ArchiveStore,
+    readonly connections: EventConnections,
+    readonly apiDestinations: EventApiDestinations,
   ) {
     const { store, clock, random } = options;
     this.buses = new EventBuses(state, clock);
@@ -47,9 +67,22 @@ export class EventsService {
     this.permissions = new EventPermissions(state);
     this.ingestion = new Ingestion(state, store, clock, random, this.feed, options.organizations ?? noOrganizations);
     this.scheduler = new RuleScheduler(state, store, clock, random, this.feed);
+    this.replayRunner = new ReplayRunner({
+      state, replays, archives, archived, ingestion: this.ingestion, clock,
+      ...(options.replayBatchSize !== undefined && { batchSize: options.replayBatchSize }),
+      ...(options.replayPauseMs !== undefined && { pauseMs: options.replayPauseMs }),
+      ...(options.replayIdleRatio !== undefined && { idleRatio: options.replayIdleRatio }),
+      ...(options.onReplayError && { onError: options.onReplayError }),
+    });
   }
 
   static async open(options: EventsServiceOptions): Promise<EventsService> {
-    return new EventsService(await EventsState.load(options.store, options.clock), options);
+    const state = await EventsState.load(options.store, options.clock);
+    const archived = options.archiveStore ?? new MemoryArchiveStore();
+    const archives = await EventArchives.open(state, options.store, archived, options.clock);
+    const replays = await EventReplays.open(state, options.store, archives, options.clock);
+    const connections = await EventConnections.open(state, options.store, options.clock, options.random);
+    const apiDestinations = await EventApiDestinations.open(state, options.store, connections, options.clock, options.random);
+    return new EventsService(state, options, archives, replays, archived, connections, apiDestinations);
   }
 }

@@ -88,8 +88,9 @@ export class EventsState {
   }
 
   /** Persists bus and rule changes in one atomic write, then applies them to memory. */
-  async commit(change: { putBus?: BusDoc; deleteBus?: BusDoc; putRules?: RuleDoc[]; deleteRules?: RuleDoc[] }): Promise<void> {
-    const writes: ResourceWrite[] = [];
+  async commit(change: { putBus?: BusDoc; deleteBus?: BusDoc; putRules?: RuleDoc[]; deleteRules?: RuleDoc[]; resources?: ResourceWrite[] }): Promise<void> {
+    // `resources`: other documents written in the same transaction (an archive with its managed rule).
+    const writes: ResourceWrite[] = [...(change.resources ?? [])];
     if (change.putBus) writes.push({ kind: RESOURCE_KIND.bus, key: change.putBus.arn, doc: JSON.stringify(change.putBus) });
     if (change.deleteBus) writes.push({ kind: RESOURCE_KIND.bus, key: change.deleteBus.arn, doc: null });
     for (const r of change.putRules ?? []) writes.push({ kind: RESOURCE_KIND.rule, key: r.arn, doc: JSON.stringify(r) });

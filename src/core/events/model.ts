@@ -49,6 +49,8 @@ export interface RuleDoc {
   description?: string;
   roleArn?: string;
   createdBy: string;
+  /** Set on rules an AWS service manages (an archive's `Events-Archive-<name>`): users cannot change them. */
+  managedBy?: string;
   tags: Tag[];
   targets: Target[];
   createdAt: number;

@@ -115,7 +115,7 @@ export class Ingestion {
   async ingestServiceEvent(event: { readonly id: string; readonly source: string; readonly account: string; readonly region: string }, readOnlyManagement = false): Promise<void> {
     const bus = this.state.bus(event.account, event.region, 'default')!;
     const body = JSON.stringify(event);
-    const routed = this.route(bus, event as unknown as Record<string, unknown>, this.clock.now(), event.id, body, false, readOnlyManagement);
+    const routed = this.route(bus, event as unknown as Record<string, unknown>, this.clock.now(), event.id, body, false, undefined, readOnlyManagement);
     await this.append([{ ...routed, idempotencyKey: `${event.source}/${event.id}` }]);
   }
 
@@ -143,6 +143,25 @@ export class Ingestion {
     }
     await this.append([idempotencyKey === undefined ? routed : { ...routed, idempotencyKey }]);
     return null;
+  }
+
+  /**
+   * Puts archived events back on their bus for a replay: each carries `replay-name` (so the
+   * bus's archive rules, which exclude it, do not archive it again), is matched only against
+   * the rules in `only` when given (the replay's FilterArns), and is appended with an
+   * idempotency key per archived copy, so a replay resumed after a crash sends nothing twice.
+   * The event keeps its id and `time`; its ingestion time is now (retry limits count from it).
+   */
+  async replay(bus: BusEntry, items: readonly { readonly body: string; readonly key: string }[], replayName: string, only?: ReadonlySet<string>): Promise<void> {
+    const now = this.clock.now();
+    const batch: NewEvent[] = [];
+    for (const item of items) {
+      const event = JSON.parse(item.body) as Record<string, unknown>;
+      event['replay-name'] = replayName;
+      const routed = this.route(bus, event, now, String(event.id), JSON.stringify(event), false, only);
+      batch.push({ ...routed, idempotencyKey: item.key });
+    }
+    await this.append(batch);
   }
 
   private prepare(ctx: RequestContext, e: PutEventsRequestEntry, now: number): NewEvent | PutEventsResultEntry {
@@ -215,8 +234,9 @@ export class Ingestion {
    * on to a third bus: "EventBridge can't route events received from a sender event bus to a
    * third event bus" (eb-bus-to-bus) — which also ends bus-to-bus loops.
    */
-  private route(bus: BusEntry, event: Record<string, unknown>, now: number, eventId: string, body: string, forwarded = false, readOnlyManagement = false): NewEvent {
-    let rules = bus.rules.size === 0 ? [] : bus.matcher.match(event);
+  private route(bus: BusEntry, event: Record<string, unknown>, now: number, eventId: string, body: string, forwarded = false, only?: ReadonlySet<string>, readOnlyManagement = false): NewEvent {
+    const matched = bus.rules.size === 0 ? [] : bus.matcher.match(event);
+    let rules = only ? matched.filter((name) => only.has(name)) : matched;
     if (readOnlyManagement) rules = rules.filter((name) => bus.rules.get(name)?.doc.state === 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
     const deliveries: NewDelivery[] = [];
     for (const name of rules) {

@@ -13,7 +13,7 @@ import type {
 } from '@aws-sdk/client-eventbridge';
 import type { Clock } from '../shared/clock.js';
 import type { RequestContext } from '../shared/request-context.js';
-import { ServiceError } from '../shared/service-error.js';
+import type { ServiceError } from '../shared/service-error.js';
 import { requireBus } from './buses.js';
 import type { BusEntry, EventsState, RuleEntry } from './events-state.js';
 import type { RuleDoc, RuleStateName } from './model.js';
@@ -27,6 +27,17 @@ export const MAX_RULES_PER_BUS = 300;
 
 export const invalidPattern = (reason: string): ServiceError =>
   EventsErrors.InvalidEventPatternException(`Event pattern is not valid. Reason: ${reason}`);
+
+/**
+ * Rules an AWS service manages (ManagedBy) are changed only through that service: PutRule,
+ * DeleteRule, Enable/DisableRule, PutTargets and RemoveTargets refuse them with
+ * ManagedRuleException (the message is amiwatch's: AWS's text is not recorded).
+ */
+export function refuseManaged(rule: RuleEntry | undefined): void {
+  if (rule?.doc.managedBy !== undefined) {
+    throw EventsErrors.ManagedRuleException(`Rule ${rule.doc.name} is managed by ${rule.doc.managedBy} and cannot be changed directly.`);
+  }
+}
 
 export function requireRule(bus: BusEntry, name: string): RuleEntry {
   const rule = bus.rules.get(name);
@@ -59,6 +70,7 @@ export class EventRules {
         }
       }
       const existing = bus.rules.get(name);
+      refuseManaged(existing);
       if (!existing && bus.rules.size >= MAX_RULES_PER_BUS) {
         throw EventsErrors.LimitExceededException('The requested resource exceeds the maximum number allowed.');
       }
@@ -107,6 +119,7 @@ export class EventRules {
       const rule = bus.rules.get(input.Name!);
       // Deleting a rule that does not exist succeeds, as on AWS.
       if (!rule) return {};
+      refuseManaged(rule);
       if (rule.doc.targets.length > 0 && !input.Force) {
         throw EventsErrors.ValidationException("Rule can't be deleted since it has targets.");
       }
@@ -127,6 +140,7 @@ export class EventRules {
     return this.state.exclusive(async () => {
       const bus = requireBus(this.state, ctx, input.EventBusName);
       const rule = requireRule(bus, input.Name!);
+      refuseManaged(rule);
       if (rule.doc.state !== state) await this.state.commit({ putRules: [{ ...rule.doc, state }] });
       return {};
     });
@@ -142,6 +156,7 @@ export function toApi(doc: RuleDoc): Rule {
     State: doc.state,
     ...(doc.description !== undefined && { Description: doc.description }),
     ...(doc.roleArn !== undefined && { RoleArn: doc.roleArn }),
+    ...(doc.managedBy !== undefined && { ManagedBy: doc.managedBy }),
     EventBusName: doc.busName,
   };
 }

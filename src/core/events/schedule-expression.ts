@@ -1,5 +1,5 @@
 import { Cron } from 'croner';
-import { ServiceError } from '../shared/service-error.js';
+import type { ServiceError } from '../shared/service-error.js';
 import { EventsErrors } from '../generated/errors.js';
 
 /**

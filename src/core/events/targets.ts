@@ -15,7 +15,7 @@ import type { EventsState } from './events-state.js';
 import { validateTargetInput } from './input-transform.js';
 import { isArn } from './names.js';
 import { paginate } from './paging.js';
-import { requireRule } from './rules.js';
+import { refuseManaged, requireRule } from './rules.js';
 import { EventsErrors } from '../generated/errors.js';
 
 /** "Each rule can have up to five (5) targets"; PutTargets takes at most 10 per request. */
@@ -31,6 +31,7 @@ export class EventTargets {
     return this.state.exclusive(async () => {
       const bus = requireBus(this.state, ctx, input.EventBusName);
       const rule = requireRule(bus, input.Rule!);
+      refuseManaged(rule);
       const incoming = input.Targets ?? [];
       if (incoming.length > MAX_TARGETS_PER_CALL) throw limitExceeded();
       const seen = new Set<string>();
@@ -56,6 +57,7 @@ export class EventTargets {
     return this.state.exclusive(async () => {
       const bus = requireBus(this.state, ctx, input.EventBusName);
       const rule = requireRule(bus, input.Rule!);
+      refuseManaged(rule);
       const ids = new Set(input.Ids ?? []);
       const targets = rule.doc.targets.filter((t) => !ids.has(t.Id!));
       // Ids the rule does not have are ignored, as on AWS.

@@ -1,17 +1,15 @@
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import type { FunctionRecord } from '../../storage/ports/lambda-store.js';
+import { ENV_KEY, HANDLER, LAMBDA_MEMORY, LAMBDA_TIMEOUT, MAX_HANDLER, RESERVED_ENV_KEY } from '@amiwatch/shared';
 import { invalidParameter, validation } from './errors.js';
 
-/** Defaults and limits of CreateFunction (Lambda API reference, "Lambda quotas"). */
-export const DEFAULT_TIMEOUT = 3;
-export const MAX_TIMEOUT = 900;
-export const DEFAULT_MEMORY = 128;
-export const MIN_MEMORY = 128;
-export const MAX_MEMORY = 10_240;
+/** Defaults and limits of CreateFunction, shared with the console's form (@amiwatch/shared). */
+export const DEFAULT_TIMEOUT = LAMBDA_TIMEOUT.default;
+export const MAX_TIMEOUT = LAMBDA_TIMEOUT.max;
+export const DEFAULT_MEMORY = LAMBDA_MEMORY.default;
+export const MIN_MEMORY = LAMBDA_MEMORY.min;
+export const MAX_MEMORY = LAMBDA_MEMORY.max;
 const ROLE = /^arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$/;
-/** Handler: `[^\s]+`, at most 128 characters (the Lambda API model's Handler shape). */
-const HANDLER = /^[^\s]+$/;
-const MAX_HANDLER = 128;
 const MAX_DESCRIPTION = 256;
 
 export function checkTimeout(t: number | undefined): number {
@@ -48,13 +46,12 @@ export function checkDescription(description: string | undefined): string {
 }
 
 /** Environment variables: AWS reserves some names and caps the total at 4 KB. */
-const RESERVED_ENV = /^(_HANDLER|_X_AMZN_TRACE_ID|AWS_REGION|AWS_EXECUTION_ENV|AWS_LAMBDA_[A-Z_]+|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN|LAMBDA_TASK_ROOT|LAMBDA_RUNTIME_DIR)$/;
 export function checkEnvironment(vars: Record<string, string> | undefined): Record<string, string> {
   const env = vars ?? {};
   let size = 0;
   for (const [k, v] of Object.entries(env)) {
-    if (!/^[a-zA-Z]([a-zA-Z0-9_])+$/.test(k)) throw validation(`Value at 'environment.variables' failed to satisfy constraint: Map keys must satisfy constraint: [Member must satisfy regular expression pattern: [a-zA-Z]([a-zA-Z0-9_])+]`);
-    if (RESERVED_ENV.test(k)) throw invalidParameter(`Lambda was unable to configure your environment variables because the environment variables you have provided contains reserved keys that are currently not supported for modification. Reserved keys used in this request: ${k}`);
+    if (!ENV_KEY.test(k)) throw validation(`Value at 'environment.variables' failed to satisfy constraint: Map keys must satisfy constraint: [Member must satisfy regular expression pattern: [a-zA-Z]([a-zA-Z0-9_])+]`);
+    if (RESERVED_ENV_KEY.test(k)) throw invalidParameter(`Lambda was unable to configure your environment variables because the environment variables you have provided contains reserved keys that are currently not supported for modification. Reserved keys used in this request: ${k}`);
     size += k.length + String(v).length;
   }
   if (size > 4096) throw invalidParameter('Lambda was unable to configure your environment variables because the environment variables you have provided exceeded the 4KB limit.');

@@ -46,26 +46,3 @@ export function statementFor(record: FunctionRecord, input: AddPermissionRequest
 }
 
 export const policyDocument = (statements: readonly FunctionPolicyStatement[]) => ({ Version: '2012-10-17', Id: 'default', Statement: statements });
-
-/** `ArnLike`: `*` matches any run of characters, `?` one character. */
-function arnLike(pattern: string, value: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-  return re.test(value);
-}
-
-/**
- * Whether a service (EventBridge, SNS) may invoke the function: some statement names it (or
- * `*`), allows `lambda:InvokeFunction`, and its conditions hold for the caller's source.
- */
-export function allowsService(policy: readonly FunctionPolicyStatement[], principal: string, sourceArn?: string, sourceAccount?: string): boolean {
-  return policy.some((s) => {
-    const who = s.Principal === '*' || ('Service' in s.Principal && s.Principal.Service === principal);
-    const what = s.Action === '*' || s.Action === 'lambda:*' || s.Action === 'lambda:InvokeFunction';
-    if (!who || !what) return false;
-    const arn = s.Condition?.ArnLike?.['AWS:SourceArn'] ?? s.Condition?.ArnEquals?.['AWS:SourceArn'];
-    if (arn !== undefined && (sourceArn === undefined || !arnLike(arn, sourceArn))) return false;
-    const account = s.Condition?.StringEquals?.['AWS:SourceAccount'];
-    if (account !== undefined && account !== sourceAccount) return false;
-    return true;
-  });
-}

@@ -4,7 +4,7 @@ import type { Random } from '../shared/random.js';
 import type { RequestContext } from '../shared/request-context.js';
 import { ServiceError } from '../shared/service-error.js';
 import type { FunctionLogs } from './function-logs.js';
-import { allowsService } from './function-policy.js';
+import { allowsService } from '@amiwatch/shared';
 import type { InvokeAsyncOptions, LambdaInvoker, LambdaInvokeResult } from './invoker.js';
 import { fingerprint, type LambdaFunctions } from './lambda-service.js';
 import { functionArn } from './names.js';

@@ -1,10 +1,9 @@
+import { FUNCTION_NAME } from '@amiwatch/shared';
 import { invalidParameter, notFound, validation } from './errors.js';
 import { LambdaErrors } from '../generated/errors.js';
 
 /** `arn:aws:lambda:REGION:ACCOUNT:function:NAME`. */
 export const functionArn = (region: string, account: string, name: string) => `arn:aws:lambda:${region}:${account}:function:${name}`;
-
-const NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 
 export interface FunctionRef {
   readonly accountId: string;
@@ -14,7 +13,7 @@ export interface FunctionRef {
 
 /** A bare function name as CreateFunction accepts it: 1–64 letters, digits, hyphens, underscores. */
 export function checkNewName(name: string | undefined): string {
-  if (!name || !NAME.test(name)) throw badNewName(name);
+  if (!name || !FUNCTION_NAME.test(name)) throw badNewName(name);
   return name;
 }
 
@@ -30,7 +29,7 @@ const NEW_NAME_FORMATS = /^(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]
 export function newFunctionRef(caller: { accountId: string; region: string }, text: string | undefined): FunctionRef {
   if (text === undefined || !text.includes(':')) return { ...caller, name: checkNewName(text) };
   const m = NEW_NAME_FORMATS.exec(text);
-  if (!m || m[9] !== undefined || !NAME.test(m[7]!)) throw badNewName(text);
+  if (!m || m[9] !== undefined || !FUNCTION_NAME.test(m[7]!)) throw badNewName(text);
   const ref = { region: m[3]?.slice(0, -1) ?? caller.region, accountId: m[5]?.slice(0, -1) ?? caller.accountId, name: m[7]! };
   // A function is created in the caller's own account and in the Region the request went to: an
   // ARN naming another may not place one there (the texts are ours; AWS's IAM answer is not modelled).
@@ -65,7 +64,7 @@ export function resolveFunction(caller: { accountId: string; region: string }, t
     ref = { ...caller, name: parts[0]! };
     q = parts[1] ?? q;
   } else throw badName(text);
-  if (!NAME.test(ref.name)) throw badName(text);
+  if (!FUNCTION_NAME.test(ref.name)) throw badName(text);
   if (q !== undefined && q !== '$LATEST') throw notFound(`${functionArn(ref.region, ref.accountId, ref.name)}:${q}`);
   return ref;
 }

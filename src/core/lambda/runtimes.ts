@@ -1,3 +1,4 @@
+import { LAMBDA_RUNTIMES } from '@amiwatch/shared';
 import { invalidParameter } from './errors.js';
 
 /**
@@ -5,7 +6,7 @@ import { invalidParameter } from './errors.js';
  * runtime identifiers Lambda still takes for new functions and runs them all on the server's own
  * Node.js. Anything else is refused at write time rather than failing at every invoke.
  */
-export const SUPPORTED_RUNTIMES: readonly string[] = ['nodejs20.x', 'nodejs22.x', 'nodejs24.x'];
+export const SUPPORTED_RUNTIMES: readonly string[] = LAMBDA_RUNTIMES;
 
 /**
  * Node.js runtimes Lambda has deprecated and no longer lets a function be created or updated

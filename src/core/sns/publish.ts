@@ -61,7 +61,7 @@ export class Publisher {
     return out;
   }
 
-  /** EventBridge's SNS target: the (transformed) event as the Message, no Subject (AWS-REFERENCE §4). */
+  /** EventBridge's SNS target: the (transformed) event as the Message, no Subject (as AWS delivers it: email subscribers see the raw event JSON). */
   async publishEvent(topicArn: string, message: string): Promise<string> {
     const topic = this.state.topic(topicArn);
     const n = this.build(topic.arn, { Message: message });

@@ -1,5 +1,5 @@
 import type { ListMessageMoveTasksResultEntry } from '@aws-sdk/client-sqs';
-import { ServiceError } from '../shared/service-error.js';
+import type { ServiceError } from '../shared/service-error.js';
 import type { MoveTaskDoc } from './model.js';
 import { redriveOf } from './queue-attributes.js';
 import type { QueueEntry } from './sqs-state.js';

@@ -42,6 +42,7 @@ const KIND = 'sns.mailbox';
  */
 export class Mailbox implements MailSender {
   private seq = 0;
+  private readonly listeners = new Set<(entry: MailboxEntry) => void>();
 
   constructor(
     private readonly store: Store,
@@ -55,6 +56,13 @@ export class Mailbox implements MailSender {
     // Keys sort by time, then by arrival within a millisecond.
     const key = `${String(at).padStart(15, '0')}-${String(this.seq++).padStart(6, '0')}`;
     await this.store.writeResources([{ kind: KIND, key, doc: JSON.stringify(entry) }]);
+    for (const listener of this.listeners) listener(entry);
+  }
+
+  /** Called with each message once it is stored (the embedded server's `waitForMail`). */
+  onMail(listener: (entry: MailboxEntry) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Newest first, optionally only mail to one address. */

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { migrateModule } from './module-migrations.js';
 
 /**
  * The EC2 tables, self-contained: their own version table (`ec2_schema_version`) so they live
@@ -44,15 +45,5 @@ const migrations: readonly string[] = [
 ];
 
 export function migrateEc2Schema(db: Database): void {
-  db.exec('CREATE TABLE IF NOT EXISTS ec2_schema_version (version INTEGER NOT NULL)');
-  const row = db.prepare('SELECT version FROM ec2_schema_version').get() as { version: number } | undefined;
-  const current = row?.version ?? 0;
-  if (current > migrations.length) {
-    throw new Error(`EC2 tables are at version ${current}, newer than this build knows (${migrations.length})`);
-  }
-  db.transaction(() => {
-    for (let v = current; v < migrations.length; v++) db.exec(migrations[v]!);
-    if (row) db.prepare('UPDATE ec2_schema_version SET version = ?').run(migrations.length);
-    else db.prepare('INSERT INTO ec2_schema_version (version) VALUES (?)').run(migrations.length);
-  })();
+  migrateModule(db, 'ec2', 'EC2', migrations);
 }

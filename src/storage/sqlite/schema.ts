@@ -1,5 +1,5 @@
 /**
- * The SQLite schema. Shaped by what was measured on this machine (ENVIRONMENT.md): rowid
+ * The SQLite schema. Shaped by what was measured on this machine (better-sqlite3, WAL): rowid
  * (INTEGER PRIMARY KEY) keys, never random UUID keys, so inserts append to the B-tree's right
  * edge (~112k events/s with a delivery each, against ~20k with UUID keys); the event id is a
  * plain unindexed column. The only index on the hot path is the partial index over pending

@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { FunctionRecord, LambdaStore } from '../ports/lambda-store.js';
+import { migrateModule } from './module-migrations.js';
 
 /**
  * The Lambda tables, self-contained like EC2's: their own version table so they share the
@@ -18,23 +19,13 @@ const migrations: readonly string[] = [
    ) WITHOUT ROWID;`,
 ];
 
-function migrate(db: Database): void {
-  db.exec('CREATE TABLE IF NOT EXISTS lambda_schema_version (version INTEGER NOT NULL)');
-  const row = db.prepare('SELECT version FROM lambda_schema_version').get() as { version: number } | undefined;
-  const current = row?.version ?? 0;
-  if (current > migrations.length) throw new Error(`Lambda tables are at version ${current}, newer than this build knows (${migrations.length})`);
-  db.transaction(() => {
-    for (let v = current; v < migrations.length; v++) db.exec(migrations[v]!);
-    if (row) db.prepare('UPDATE lambda_schema_version SET version = ?').run(migrations.length);
-    else db.prepare('INSERT INTO lambda_schema_version (version) VALUES (?)').run(migrations.length);
-  })();
-}
+const migrate = (db: Database): void => migrateModule(db, 'lambda', 'Lambda', migrations);
 
 /** LambdaStore on SQLite (better-sqlite3, synchronous; the async signatures are the port's). */
 export class SqliteLambdaStore implements LambdaStore {
   private readonly s: Record<'get' | 'list' | 'insert' | 'update' | 'updateCode' | 'delete' | 'code', Statement>;
 
-  constructor(private readonly db: Database) {
+  constructor(db: Database) {
     migrate(db);
     const p = (sql: string) => db.prepare(sql);
     this.s = {

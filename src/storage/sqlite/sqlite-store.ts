@@ -41,7 +41,7 @@ interface PendingAppend {
 
 /**
  * The embedded adapter: one SQLite file in WAL mode through better-sqlite3, owned by one
- * process at a time. Three measured costs shape it (ENVIRONMENT.md and bench/put-events):
+ * process at a time. Three measured costs shape it (bench/put-events, BENCHMARKS.md):
  *  - commits, not inserts: appendEvents is group-committed — the appends of one event-loop turn
  *    (concurrent PutEvents requests) share one transaction, committed in a setImmediate; each
  *    caller's promise resolves only after that commit;

@@ -1,4 +1,4 @@
-import { ServiceError } from '../../core/shared/service-error.js';
+import type { ServiceError } from '../../core/shared/service-error.js';
 import { indexed, type FormNode } from './form-tree.js';
 import type { ShapeModel } from './service-model.js';
 

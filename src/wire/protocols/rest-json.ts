@@ -1,5 +1,5 @@
 import type { RequestContext } from '../../core/shared/request-context.js';
-import { isServiceError, ServiceError } from '../../core/shared/service-error.js';
+import { isServiceError, type ServiceError } from '../../core/shared/service-error.js';
 import type { Protocol } from '../dispatch.js';
 import { readJsonInput } from '../model/json-input.js';
 import type { ServiceModel, ShapeModel } from '../model/service-model.js';

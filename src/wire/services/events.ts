@@ -8,7 +8,7 @@ import { CommonErrors, EventsErrors } from '../../core/generated/errors.js';
 
 /** EventBridge's operations (`X-Amz-Target: AWSEvents.<Operation>`) bound to the domain. */
 export function eventsOperations(events: EventsService): EventsOperations {
-  const { buses, rules, targets, tags, permissions, ingestion } = events;
+  const { buses, rules, targets, tags, permissions, ingestion, archives, replays, connections, apiDestinations } = events;
   return {
     CreateEventBus: (ctx, input) => buses.createEventBus(ctx, input),
     DeleteEventBus: (ctx, input) => buses.deleteEventBus(ctx, input),
@@ -32,6 +32,26 @@ export function eventsOperations(events: EventsService): EventsOperations {
     ListTagsForResource: (ctx, input) => tags.listTagsForResource(ctx, input),
     PutPermission: (ctx, input) => permissions.putPermission(ctx, input),
     RemovePermission: (ctx, input) => permissions.removePermission(ctx, input),
+    CreateArchive: (ctx, input) => archives.createArchive(ctx, input),
+    DescribeArchive: (ctx, input) => archives.describeArchive(ctx, input),
+    UpdateArchive: (ctx, input) => archives.updateArchive(ctx, input),
+    DeleteArchive: (ctx, input) => archives.deleteArchive(ctx, input),
+    ListArchives: (ctx, input) => archives.listArchives(ctx, input),
+    StartReplay: (ctx, input) => replays.startReplay(ctx, input),
+    DescribeReplay: (ctx, input) => replays.describeReplay(ctx, input),
+    CancelReplay: (ctx, input) => replays.cancelReplay(ctx, input),
+    ListReplays: (ctx, input) => replays.listReplays(ctx, input),
+    CreateConnection: (ctx, input) => connections.createConnection(ctx, input),
+    DescribeConnection: (ctx, input) => connections.describeConnection(ctx, input),
+    UpdateConnection: (ctx, input) => connections.updateConnection(ctx, input),
+    DeleteConnection: (ctx, input) => connections.deleteConnection(ctx, input),
+    ListConnections: (ctx, input) => connections.listConnections(ctx, input),
+    DeauthorizeConnection: (ctx, input) => connections.deauthorizeConnection(ctx, input),
+    CreateApiDestination: (ctx, input) => apiDestinations.createApiDestination(ctx, input),
+    DescribeApiDestination: (ctx, input) => apiDestinations.describeApiDestination(ctx, input),
+    UpdateApiDestination: (ctx, input) => apiDestinations.updateApiDestination(ctx, input),
+    DeleteApiDestination: (ctx, input) => apiDestinations.deleteApiDestination(ctx, input),
+    ListApiDestinations: (ctx, input) => apiDestinations.listApiDestinations(ctx, input),
   };
 }
 

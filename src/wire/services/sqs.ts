@@ -1,4 +1,4 @@
-import { isServiceError, ServiceError } from '../../core/shared/service-error.js';
+import { isServiceError, type ServiceError } from '../../core/shared/service-error.js';
 import type { SqsService } from '../../core/sqs/sqs-service.js';
 import { dispatch, type DispatchOptions } from '../dispatch.js';
 import { sqsModel, type SqsOperations } from '../generated/sqs.js';
@@ -43,7 +43,16 @@ export function sqsOperations(s: SqsService): SqsOperations {
  * SQS's legacy awsQuery code for an error (the model's @awsQueryError, models/sqs-query.json):
  * what awsQuery clients read, and JSON responses carry in `x-amzn-query-error`.
  */
-export const sqsQueryCode = (err: ServiceError): string => (Object.hasOwn(sqsModel.errors, err.code) ? sqsModel.errors[err.code]!.queryCode : undefined) ?? err.code;
+export const sqsQueryCode = (err: ServiceError): string =>
+  (Object.hasOwn(sqsModel.errors, err.code) ? sqsModel.errors[err.code]!.queryCode : undefined) ?? AUTH_QUERY_CODES[err.code] ?? err.code;
+
+/** Authentication failures (not in SQS's model): the awsQuery codes of the JSON shapes (docs/sigv4.md). */
+const AUTH_QUERY_CODES: Readonly<Record<string, string>> = {
+  MissingAuthenticationTokenException: 'MissingAuthenticationToken',
+  IncompleteSignatureException: 'IncompleteSignature',
+  UnrecognizedClientException: 'InvalidClientTokenId',
+  InvalidSignatureException: 'SignatureDoesNotMatch',
+};
 
 /** The message move task operations check their members' types themselves, in AWS's words. */
 const selfChecked = new Set(['StartMessageMoveTask', 'ListMessageMoveTasks', 'CancelMessageMoveTask']);

@@ -2,9 +2,10 @@ import { createHash, createHmac } from 'node:crypto';
 import { SignatureV4Base } from '@smithy/signature-v4';
 
 /**
- * The SDK's own SigV4 canonicalization (@smithy/signature-v4, pinned), for the one case where
- * amiwatch cannot simply re-sign and compare: SigV4a. Reusing the SDK's code keeps path escaping
- * and query ordering identical to what the clients signed.
+ * The SDK's own SigV4 canonicalization (@smithy/signature-v4, pinned) over exactly what the client
+ * signed: the headers it listed, the path as sent, the query (X-Amz-Signature left out), the
+ * payload hash. Reusing the SDK's code keeps path escaping and query ordering identical to what
+ * the clients signed; the HMAC chain (SigV4) and the ECDSA check (SigV4a) are node:crypto's.
  */
 
 /** node:crypto behind the hash interface the SDK's signer expects. */
@@ -30,7 +31,11 @@ function toBytes(data: string | ArrayBuffer | ArrayBufferView): string | Uint8Ar
 
 export interface CanonicalInput {
   readonly method: string;
-  /** Decoded path, as the signer is given it. */
+  /**
+   * The path exactly as received (still %-encoded). Outside S3 the canonical URI encodes it once
+   * more, so what clients sign for `/functions/arn%3Aaws%3A…` is `/functions/arn%253Aaws%253A…`
+   * (SigV4's double encoding): decoding it first would break every signed path with an escape.
+   */
   readonly path: string;
   readonly query: Record<string, string | string[]>;
   /** Exactly the signed headers, lowercase names, raw values. */
@@ -63,6 +68,26 @@ class Canonicalizer extends SignatureV4Base {
 }
 
 const canonicalizers = new Map<string, Canonicalizer>();
+
+/** HMAC-SHA256 signature of a string to sign: the key derived along the scope (SigV4's chain). */
+export function hmacSignature(secretAccessKey: string, date: string, region: string, service: string, stringToSign: string): string {
+  let key: Buffer = createHmac('sha256', `AWS4${secretAccessKey}`).update(date).digest();
+  for (const part of [region, service, 'aws4_request']) key = createHmac('sha256', key).update(part).digest();
+  return createHmac('sha256', key).update(stringToSign, 'utf8').digest('hex');
+}
+
+/**
+ * A raw query string as the canonicalizer takes it: names → values, repeated names as arrays.
+ * Prototype-free, so `__proto__=` or `constructor=` are just names.
+ */
+export function parseQuery(query: string): Record<string, string | string[]> {
+  const out = Object.create(null) as Record<string, string | string[]>;
+  for (const [k, v] of new URLSearchParams(query)) {
+    const prev = out[k];
+    out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+  }
+  return out;
+}
 
 /** The string to sign of a request, from exactly the headers the client listed as signed. */
 export function canonicalStringToSign(input: CanonicalInput, parts: StringToSignParts): Promise<string> {

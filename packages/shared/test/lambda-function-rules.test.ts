@@ -1,0 +1,34 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  ENV_KEY,
+  FUNCTION_NAME,
+  HANDLER,
+  LAMBDA_MEMORY,
+  LAMBDA_RUNTIMES,
+  LAMBDA_TIMEOUT,
+  MAX_HANDLER,
+  RESERVED_ENV_KEY,
+} from '@amiwatch/shared';
+
+test("CreateFunction's limits and runtimes: Lambda's quotas, Node.js runtimes only", () => {
+  assert.deepEqual(LAMBDA_MEMORY, { min: 128, max: 10_240, default: 128 });
+  assert.deepEqual(LAMBDA_TIMEOUT, { min: 1, max: 900, default: 3 });
+  assert.ok(LAMBDA_RUNTIMES.length > 0 && LAMBDA_RUNTIMES.every((r) => /^nodejs\d+\.x$/.test(r)), LAMBDA_RUNTIMES.join());
+  assert.ok(!LAMBDA_RUNTIMES.includes('nodejs18.x'), 'deprecated by Lambda');
+});
+
+test('function names: 1–64 letters, digits, hyphens, underscores', () => {
+  for (const ok of ['a', 'my-function_2', 'x'.repeat(64)]) assert.ok(FUNCTION_NAME.test(ok), ok);
+  for (const bad of ['', 'x'.repeat(65), 'bad name', 'dots.not', 'ümlaut', 'arn:aws:lambda']) assert.ok(!FUNCTION_NAME.test(bad), bad);
+});
+
+test('handlers and environment keys', () => {
+  assert.ok(HANDLER.test('index.handler') && HANDLER.test('src/a.b.handler'));
+  assert.ok(!HANDLER.test('has space.handler') && !HANDLER.test(''));
+  assert.equal(MAX_HANDLER, 128);
+  for (const ok of ['GREETING', 'a1', 'MY_AWS_REGION']) assert.ok(ENV_KEY.test(ok) && !RESERVED_ENV_KEY.test(ok), ok);
+  for (const bad of ['A', '1x', 'with-dash']) assert.ok(!ENV_KEY.test(bad), bad);
+  for (const reserved of ['AWS_REGION', 'AWS_LAMBDA_FUNCTION_NAME', 'LAMBDA_TASK_ROOT', '_HANDLER', 'AWS_SESSION_TOKEN'])
+    assert.ok(RESERVED_ENV_KEY.test(reserved), reserved);
+});
