@@ -25,7 +25,13 @@ const PRUNE_INTERVAL_MS = 3_600_000;
  * recorder (`service.recorder`) that the handle gives every request — recorded calls become
  * `AWS API Call via CloudTrail` events on the caller's default bus.
  */
-export async function startCloudTrail(o: { config: Config; clock: Clock; random: Random; events: EventsService; log: (m: string) => void }): Promise<CloudTrailModule> {
+export async function startCloudTrail(o: {
+  config: Config;
+  clock: Clock;
+  random: Random;
+  events: EventsService;
+  log: (m: string) => void;
+}): Promise<CloudTrailModule> {
   let db: Database.Database | null = null;
   let store: CloudTrailStore;
   if (o.config.inMemory) store = new MemoryCloudTrailStore();
@@ -43,7 +49,10 @@ export async function startCloudTrail(o: { config: Config; clock: Clock; random:
     random: o.random,
     onError: (e) => o.log(`cloudtrail: a call was not recorded: ${String(e)}`),
   });
-  const prune = setInterval(() => void service.prune().catch((e: unknown) => o.log(`cloudtrail: pruning: ${String(e)}`)), PRUNE_INTERVAL_MS);
+  const prune = setInterval(
+    () => void service.prune().catch((e: unknown) => o.log(`cloudtrail: pruning: ${String(e)}`)),
+    PRUNE_INTERVAL_MS,
+  );
   prune.unref();
   return {
     service,

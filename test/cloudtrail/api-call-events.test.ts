@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { CloudTrailClient, CreateTrailCommand, DeleteTrailCommand, LookupEventsCommand, StartLoggingCommand, StopLoggingCommand } from '@aws-sdk/client-cloudtrail';
+import {
+  CloudTrailClient,
+  CreateTrailCommand,
+  DeleteTrailCommand,
+  LookupEventsCommand,
+  StartLoggingCommand,
+  StopLoggingCommand,
+} from '@aws-sdk/client-cloudtrail';
 import { CreateImageCommand, DescribeImagesCommand, EC2Client, ModifyImageAttributeCommand } from '@aws-sdk/client-ec2';
 import { DeleteRuleCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand, RemoveTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -22,7 +29,9 @@ let eb: EventBridgeClient;
 let sqs: SQSClient;
 
 before(async () => {
-  const capture = { deliver: async (r: DeliveryRequest) => (received.push({ rule: r.target.ruleName, event: JSON.parse(r.payload) }), delivered) };
+  const capture = {
+    deliver: async (r: DeliveryRequest) => (received.push({ rule: r.target.ruleName, event: JSON.parse(r.payload) }), delivered),
+  };
   app = await startTestServer({}, { transports: { sqs: capture } });
   ct = new CloudTrailClient(inProcess(app));
   ec2 = new EC2Client(inProcess(app));
@@ -67,11 +76,18 @@ describe('AWS API Call via CloudTrail', () => {
 
   it('an image made public reaches a rule on ModifyImageAttribute; the record is in LookupEvents', async () => {
     await ct.send(new StartLoggingCommand({ Name: 'audit' }));
-    await rule('ami-made-public', { source: ['aws.ec2'], 'detail-type': ['AWS API Call via CloudTrail'], detail: { eventName: ['ModifyImageAttribute'] } });
+    await rule('ami-made-public', {
+      source: ['aws.ec2'],
+      'detail-type': ['AWS API Call via CloudTrail'],
+      detail: { eventName: ['ModifyImageAttribute'] },
+    });
     const { ImageId } = await ec2.send(new CreateImageCommand({ InstanceId: 'i-0123456789abcdef0', Name: 'golden-image' }));
     const call = await ec2.send(new ModifyImageAttributeCommand({ ImageId, LaunchPermission: { Add: [{ Group: 'all' }] } }));
     await settle(1);
-    assert.deepEqual(received.map((r) => r.rule), ['ami-made-public']);
+    assert.deepEqual(
+      received.map((r) => r.rule),
+      ['ami-made-public'],
+    );
     const event = received[0]!.event;
     assert.equal(event.source, 'aws.ec2');
     assert.equal(event['detail-type'], 'AWS API Call via CloudTrail');
@@ -79,13 +95,23 @@ describe('AWS API Call via CloudTrail', () => {
     assert.equal(event.region, 'us-east-1');
     const d = event.detail;
     assert.equal(d.eventVersion, '1.09');
-    assert.deepEqual(d.userIdentity, { type: 'Root', principalId: '000000000000', arn: 'arn:aws:iam::000000000000:root', accountId: '000000000000', accessKeyId: 'test' });
+    assert.deepEqual(d.userIdentity, {
+      type: 'Root',
+      principalId: '000000000000',
+      arn: 'arn:aws:iam::000000000000:root',
+      accountId: '000000000000',
+      accessKeyId: 'test',
+    });
     assert.equal(d.eventSource, 'ec2.amazonaws.com');
     assert.equal(d.eventName, 'ModifyImageAttribute');
     assert.equal(d.awsRegion, 'us-east-1');
     assert.equal(d.sourceIPAddress, '127.0.0.1');
     assert.match(d.userAgent, /aws-sdk-js/);
-    assert.deepEqual(d.requestParameters, { imageId: ImageId, launchPermission: { add: { items: [{ group: 'all' }] } } }, "EC2's lists as {items: [...]}");
+    assert.deepEqual(
+      d.requestParameters,
+      { imageId: ImageId, launchPermission: { add: { items: [{ group: 'all' }] } } },
+      "EC2's lists as {items: [...]}",
+    );
     assert.deepEqual(d.responseElements, { requestId: call.$metadata.requestId, _return: true });
     assert.equal(d.requestID, call.$metadata.requestId);
     assert.match(d.eventID, /^[0-9a-f-]{36}$/);
@@ -112,7 +138,10 @@ describe('AWS API Call via CloudTrail', () => {
     await rule('reads-all', pattern, 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
     await ec2.send(new DescribeImagesCommand({ Owners: ['self'] }));
     await settle(1);
-    assert.deepEqual(received.map((r) => r.rule), ['reads-all']);
+    assert.deepEqual(
+      received.map((r) => r.rule),
+      ['reads-all'],
+    );
     assert.equal(received[0]!.event.detail.readOnly, true);
     assert.equal(received[0]!.event.detail.responseElements, null, 'read-only calls record no response');
     assert.ok((await lookup('ReadOnly', 'true')).some((e) => e.EventName === 'DescribeImages'));
@@ -124,7 +153,9 @@ describe('AWS API Call via CloudTrail', () => {
     const pattern = { source: ['aws.ec2'], 'detail-type': ['AWS API Call via CloudTrail'] };
     await rule('writes-enabled', pattern, 'ENABLED');
     await rule('writes-all', pattern, 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
-    await assert.rejects(ec2.send(new ModifyImageAttributeCommand({ ImageId: 'ami-0123456789abcdef0', LaunchPermission: { Add: [{ Group: 'all' }] } })));
+    await assert.rejects(
+      ec2.send(new ModifyImageAttributeCommand({ ImageId: 'ami-0123456789abcdef0', LaunchPermission: { Add: [{ Group: 'all' }] } })),
+    );
     await settle(2);
     assert.deepEqual(received.map((r) => r.rule).sort(), ['writes-all', 'writes-enabled']);
     const d = received[0]!.event.detail;
@@ -138,7 +169,11 @@ describe('AWS API Call via CloudTrail', () => {
   it('every service is recorded, with secrets hidden', async () => {
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'jobs', Attributes: { VisibilityTimeout: '45' } }));
     const [createdQueue] = await lookup('EventName', 'CreateQueue');
-    assert.deepEqual(JSON.parse(createdQueue!.CloudTrailEvent!).requestParameters, { queueName: 'jobs', attributes: { VisibilityTimeout: '45' } }, "a map's keys are kept (the model says it is a map)");
+    assert.deepEqual(
+      JSON.parse(createdQueue!.CloudTrailEvent!).requestParameters,
+      { queueName: 'jobs', attributes: { VisibilityTimeout: '45' } },
+      "a map's keys are kept (the model says it is a map)",
+    );
     await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'a secret payload' }));
     const [sent] = await lookup('EventName', 'SendMessage');
     const record = JSON.parse(sent!.CloudTrailEvent!);
@@ -147,22 +182,37 @@ describe('AWS API Call via CloudTrail', () => {
     assert.equal(record.requestParameters.queueUrl, QueueUrl);
     assert.deepEqual(sent!.Resources, [{ ResourceType: 'AWS::SQS::Queue', ResourceName: QueueUrl }]);
     assert.ok((await lookup('EventSource', 'events.amazonaws.com')).some((e) => e.EventName === 'PutRule'));
-    assert.ok((await lookup('EventSource', 'cloudtrail.amazonaws.com')).some((e) => e.EventName === 'LookupEvents'), 'LookupEvents records itself');
+    assert.ok(
+      (await lookup('EventSource', 'cloudtrail.amazonaws.com')).some((e) => e.EventName === 'LookupEvents'),
+      'LookupEvents records itself',
+    );
   });
 
   it('pages LookupEvents newest first', async () => {
     const all = (await ct.send(new LookupEventsCommand({}))).Events ?? [];
     assert.ok(all.length >= 5);
     const times = all.map((e) => e.EventTime!.getTime());
-    assert.deepEqual(times, [...times].sort((a, b) => b - a));
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => b - a),
+    );
     const first = await ct.send(new LookupEventsCommand({ MaxResults: 2 }));
     assert.equal(first.Events?.length, 2);
     assert.ok(first.NextToken);
     const second = await ct.send(new LookupEventsCommand({ MaxResults: 2, NextToken: first.NextToken }));
     assert.equal(second.Events?.length, 2);
     assert.ok(!second.Events!.some((e) => first.Events!.some((f) => f.EventId === e.EventId)), 'pages do not overlap');
-    await assert.rejects(ct.send(new LookupEventsCommand({ MaxResults: 2, NextToken: first.NextToken, LookupAttributes: [{ AttributeKey: 'ReadOnly', AttributeValue: 'true' }] })),
-      { name: 'InvalidNextTokenException' }, 'a token is for its own query');
+    await assert.rejects(
+      ct.send(
+        new LookupEventsCommand({
+          MaxResults: 2,
+          NextToken: first.NextToken,
+          LookupAttributes: [{ AttributeKey: 'ReadOnly', AttributeValue: 'true' }],
+        }),
+      ),
+      { name: 'InvalidNextTokenException' },
+      'a token is for its own query',
+    );
   });
 
   it('stops recording when the trail stops logging (StopLogging itself is the last record)', async () => {

@@ -38,10 +38,20 @@ test('AWS CLI v2: a trail created, logging, looked up, updated, stopped and dele
   assert.equal(status.json.IsLogging, true);
   assert.equal((await aws('cloudtrail', 'describe-trails')).json.trailList[0].Name, 'cli-trail');
   assert.equal((await aws('cloudtrail', 'get-trail', '--name', 'cli-trail')).json.Trail.S3BucketName, 'audit-logs');
-  assert.deepEqual((await aws('cloudtrail', 'list-trails')).json.Trails.map((t: { Name: string }) => t.Name), ['cli-trail']);
+  assert.deepEqual(
+    (await aws('cloudtrail', 'list-trails')).json.Trails.map((t: { Name: string }) => t.Name),
+    ['cli-trail'],
+  );
   const updated = await aws('cloudtrail', 'update-trail', '--name', 'cli-trail', '--is-multi-region-trail');
   assert.equal(updated.json.IsMultiRegionTrail, true, updated.err);
-  const looked = await aws('cloudtrail', 'lookup-events', '--lookup-attributes', 'AttributeKey=EventName,AttributeValue=UpdateTrail', '--max-results', '5');
+  const looked = await aws(
+    'cloudtrail',
+    'lookup-events',
+    '--lookup-attributes',
+    'AttributeKey=EventName,AttributeValue=UpdateTrail',
+    '--max-results',
+    '5',
+  );
   assert.equal(looked.code, 0, looked.err);
   assert.equal(looked.json.Events.length, 1);
   const record = JSON.parse(looked.json.Events[0].CloudTrailEvent);

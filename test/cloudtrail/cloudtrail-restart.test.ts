@@ -3,7 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { CloudTrailClient, CreateTrailCommand, GetTrailStatusCommand, LookupEventsCommand, StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
+import {
+  CloudTrailClient,
+  CreateTrailCommand,
+  GetTrailStatusCommand,
+  LookupEventsCommand,
+  StartLoggingCommand,
+} from '@aws-sdk/client-cloudtrail';
 import { EventBridgeClient, PutRuleCommand } from '@aws-sdk/client-eventbridge';
 import { startTestServer } from '../e2e/helpers.js';
 import { inProcess } from '../support/in-process.js';
@@ -17,7 +23,9 @@ test('a logging trail and its records survive a restart, and it keeps recording'
   const ct1 = new CloudTrailClient(inProcess(first));
   await ct1.send(new CreateTrailCommand({ Name: 'durable', S3BucketName: 'audit-logs' }));
   await ct1.send(new StartLoggingCommand({ Name: 'durable' }));
-  await new EventBridgeClient(inProcess(first)).send(new PutRuleCommand({ Name: 'before-restart', EventPattern: '{"source":["aws.ec2"]}' }));
+  await new EventBridgeClient(inProcess(first)).send(
+    new PutRuleCommand({ Name: 'before-restart', EventPattern: '{"source":["aws.ec2"]}' }),
+  );
   ct1.destroy();
   await first.close();
 
@@ -27,7 +35,9 @@ test('a logging trail and its records survive a restart, and it keeps recording'
     assert.equal((await ct2.send(new GetTrailStatusCommand({ Name: 'durable' }))).IsLogging, true);
     const names = async () => ((await ct2.send(new LookupEventsCommand({}))).Events ?? []).map((e) => e.EventName);
     assert.ok((await names()).includes('PutRule'), 'recorded before the restart');
-    await new EventBridgeClient(inProcess(second)).send(new PutRuleCommand({ Name: 'after-restart', EventPattern: '{"source":["aws.ec2"]}' }));
+    await new EventBridgeClient(inProcess(second)).send(
+      new PutRuleCommand({ Name: 'after-restart', EventPattern: '{"source":["aws.ec2"]}' }),
+    );
     assert.equal((await names()).filter((n) => n === 'PutRule').length, 2, 'still recording after it');
   } finally {
     ct2.destroy();

@@ -13,14 +13,32 @@ const adapters: Record<string, () => CloudTrailStore> = {
 
 const A = '000000000000';
 const trail = (name: string, over: Partial<TrailRecord> = {}): TrailRecord => ({
-  accountId: A, region: 'us-east-1', name, arn: `arn:aws:cloudtrail:us-east-1:${A}:trail/${name}`, s3BucketName: 'logs-bucket',
-  includeGlobalServiceEvents: true, isMultiRegionTrail: false, isOrganizationTrail: false, logFileValidationEnabled: false, tags: [], isLogging: false,
+  accountId: A,
+  region: 'us-east-1',
+  name,
+  arn: `arn:aws:cloudtrail:us-east-1:${A}:trail/${name}`,
+  s3BucketName: 'logs-bucket',
+  includeGlobalServiceEvents: true,
+  isMultiRegionTrail: false,
+  isOrganizationTrail: false,
+  logFileValidationEnabled: false,
+  tags: [],
+  isLogging: false,
   ...over,
 });
 
 const call = (eventId: string, eventTime: number, over: Partial<ApiCallRecord> = {}): ApiCallRecord => ({
-  accountId: A, region: 'us-east-1', eventId, eventTime, eventName: 'CreateImage', eventSource: 'ec2.amazonaws.com', readOnly: false,
-  username: 'root', accessKeyId: 'AKIDEXAMPLE', resources: [{ type: 'AWS::EC2::Ami', name: 'ami-1' }], body: `{"eventID":"${eventId}"}`,
+  accountId: A,
+  region: 'us-east-1',
+  eventId,
+  eventTime,
+  eventName: 'CreateImage',
+  eventSource: 'ec2.amazonaws.com',
+  readOnly: false,
+  username: 'root',
+  accessKeyId: 'AKIDEXAMPLE',
+  resources: [{ type: 'AWS::EC2::Ami', name: 'ami-1' }],
+  body: `{"eventID":"${eventId}"}`,
   ...over,
 });
 
@@ -45,9 +63,22 @@ for (const [name, make] of Object.entries(adapters)) {
 
     it('looks calls up newest first within the time range, in the account and region only', async () => {
       const s = make();
-      await s.appendCalls([call('e1', 1000), call('e2', 3000), call('e3', 2000), call('e4', 2000, { region: 'eu-west-1' }), call('e5', 2000, { accountId: '111111111111' })]);
-      assert.deepEqual((await s.lookupCalls(all)).map((r) => r.eventId), ['e2', 'e3', 'e1']);
-      assert.deepEqual((await s.lookupCalls({ ...all, startTime: 1500, endTime: 2500 })).map((r) => r.eventId), ['e3'], 'both ends inclusive of what is inside');
+      await s.appendCalls([
+        call('e1', 1000),
+        call('e2', 3000),
+        call('e3', 2000),
+        call('e4', 2000, { region: 'eu-west-1' }),
+        call('e5', 2000, { accountId: '111111111111' }),
+      ]);
+      assert.deepEqual(
+        (await s.lookupCalls(all)).map((r) => r.eventId),
+        ['e2', 'e3', 'e1'],
+      );
+      assert.deepEqual(
+        (await s.lookupCalls({ ...all, startTime: 1500, endTime: 2500 })).map((r) => r.eventId),
+        ['e3'],
+        'both ends inclusive of what is inside',
+      );
       assert.deepEqual(await s.lookupCalls({ ...all, limit: 1 }), [call('e2', 3000)], 'records come back whole');
     });
 
@@ -55,9 +86,15 @@ for (const [name, make] of Object.entries(adapters)) {
       const s = make();
       await s.appendCalls([call('a', 2000), call('b', 2000), call('c', 2000), call('d', 1000)]);
       const first = await s.lookupCalls({ ...all, limit: 2 });
-      assert.deepEqual(first.map((r) => r.eventId), ['c', 'b']);
+      assert.deepEqual(
+        first.map((r) => r.eventId),
+        ['c', 'b'],
+      );
       const next = await s.lookupCalls({ ...all, limit: 2, before: { eventTime: 2000, eventId: 'b' } });
-      assert.deepEqual(next.map((r) => r.eventId), ['a', 'd']);
+      assert.deepEqual(
+        next.map((r) => r.eventId),
+        ['a', 'd'],
+      );
     });
 
     it('filters by each lookup attribute', async () => {
@@ -65,9 +102,14 @@ for (const [name, make] of Object.entries(adapters)) {
       await s.appendCalls([
         call('w1', 1000),
         call('r1', 2000, { eventName: 'DescribeImages', readOnly: true, resources: [], accessKeyId: 'AKIDOTHER' }),
-        call('q1', 3000, { eventName: 'CreateQueue', eventSource: 'sqs.amazonaws.com', resources: [{ type: 'AWS::SQS::Queue', name: 'jobs' }] }),
+        call('q1', 3000, {
+          eventName: 'CreateQueue',
+          eventSource: 'sqs.amazonaws.com',
+          resources: [{ type: 'AWS::SQS::Queue', name: 'jobs' }],
+        }),
       ]);
-      const ids = async (key: Parameters<CloudTrailStore['lookupCalls']>[0]['attribute']) => (await s.lookupCalls({ ...all, attribute: key })).map((r) => r.eventId);
+      const ids = async (key: Parameters<CloudTrailStore['lookupCalls']>[0]['attribute']) =>
+        (await s.lookupCalls({ ...all, attribute: key })).map((r) => r.eventId);
       assert.deepEqual(await ids({ key: 'EventId', value: 'r1' }), ['r1']);
       assert.deepEqual(await ids({ key: 'EventName', value: 'CreateImage' }), ['w1']);
       assert.deepEqual(await ids({ key: 'ReadOnly', value: 'true' }), ['r1']);
@@ -84,7 +126,10 @@ for (const [name, make] of Object.entries(adapters)) {
       const s = make();
       await s.appendCalls([call('a', 1000), call('b', 2000), call('c', 3000), call('d', 4000)]);
       assert.equal(await s.pruneCalls(3500, 2), 2);
-      assert.deepEqual((await s.lookupCalls(all)).map((r) => r.eventId), ['d', 'c']);
+      assert.deepEqual(
+        (await s.lookupCalls(all)).map((r) => r.eventId),
+        ['d', 'c'],
+      );
       assert.equal(await s.pruneCalls(3500, 10), 1);
       assert.equal(await s.pruneCalls(3500, 10), 0);
     });

@@ -4,7 +4,15 @@
  * name a resource, per service. CloudFormation type names, as CloudTrail writes them.
  */
 const BY_MEMBER: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  ec2: { ImageId: 'AWS::EC2::Ami', SourceImageId: 'AWS::EC2::Ami', ImageIds: 'AWS::EC2::Ami', InstanceId: 'AWS::EC2::Instance', InstanceIds: 'AWS::EC2::Instance', SnapshotId: 'AWS::EC2::Snapshot', Resources: 'AWS::EC2::Ami' },
+  ec2: {
+    ImageId: 'AWS::EC2::Ami',
+    SourceImageId: 'AWS::EC2::Ami',
+    ImageIds: 'AWS::EC2::Ami',
+    InstanceId: 'AWS::EC2::Instance',
+    InstanceIds: 'AWS::EC2::Instance',
+    SnapshotId: 'AWS::EC2::Snapshot',
+    Resources: 'AWS::EC2::Ami',
+  },
   events: { Name: 'AWS::Events::Rule', Rule: 'AWS::Events::Rule', EventBusName: 'AWS::Events::EventBus' },
   sns: { TopicArn: 'AWS::SNS::Topic', Name: 'AWS::SNS::Topic', SubscriptionArn: 'AWS::SNS::Subscription' },
   sqs: { QueueUrl: 'AWS::SQS::Queue', QueueName: 'AWS::SQS::Queue' },
@@ -20,7 +28,10 @@ export function callResources(service: string, operation: string, input: object,
   if (!members) return [];
   const out: { type: string; name: string }[] = [];
   // A created resource is named in the output (CreateImage's ImageId, CreateQueue's QueueUrl, …).
-  const created = output !== null && typeof output === 'object' && !Array.isArray(output) ? Object.entries(output).filter(([, v]) => typeof v === 'string') : [];
+  const created =
+    output !== null && typeof output === 'object' && !Array.isArray(output)
+      ? Object.entries(output).filter(([, v]) => typeof v === 'string')
+      : [];
   for (const [member, value] of [...Object.entries(input), ...created]) {
     let type = members[member];
     if (!type) continue;
@@ -34,4 +45,5 @@ export function callResources(service: string, operation: string, input: object,
   return out;
 }
 
-const ec2TypeOf = (id: string): string => (id.startsWith('i-') ? 'AWS::EC2::Instance' : id.startsWith('snap-') ? 'AWS::EC2::Snapshot' : 'AWS::EC2::Ami');
+const ec2TypeOf = (id: string): string =>
+  id.startsWith('i-') ? 'AWS::EC2::Instance' : id.startsWith('snap-') ? 'AWS::EC2::Snapshot' : 'AWS::EC2::Ami';

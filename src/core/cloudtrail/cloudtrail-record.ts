@@ -18,12 +18,23 @@ export const eventSourceOf = (service: string): string => `${service}.amazonaws.
  * request parameters in CloudTrail's shape, response elements for calls that change something
  * (read-only calls record none, as CloudTrail does), errorCode/errorMessage for a failed call.
  */
-export function buildRecord(ctx: RequestContext, call: ApiCall, eventId: string, now: number): { record: Record<string, unknown>; stored: ApiCallRecord } {
+export function buildRecord(
+  ctx: RequestContext,
+  call: ApiCall,
+  eventId: string,
+  now: number,
+): { record: Record<string, unknown>; stored: ApiCallRecord } {
   const readOnly = isReadOnly(call.operation);
   const ec2 = call.service === 'ec2';
   const record: Record<string, unknown> = {
     eventVersion: EVENT_VERSION,
-    userIdentity: { type: 'Root', principalId: ctx.accountId, arn: `arn:aws:iam::${ctx.accountId}:root`, accountId: ctx.accountId, accessKeyId: call.accessKeyId },
+    userIdentity: {
+      type: 'Root',
+      principalId: ctx.accountId,
+      arn: `arn:aws:iam::${ctx.accountId}:root`,
+      accountId: ctx.accountId,
+      accessKeyId: call.accessKeyId,
+    },
     eventTime: isoSeconds(now),
     eventSource: eventSourceOf(call.service),
     eventName: call.operation,
@@ -59,7 +70,10 @@ export function buildRecord(ctx: RequestContext, call: ApiCall, eventId: string,
 
 /** EC2 writes its request id and `_return` for calls that return nothing; JSON services their output. */
 function responseElements(call: ApiCall, requestId: string, ec2: boolean): unknown {
-  const output = call.output !== undefined && call.output !== null && Object.keys(call.output).length > 0 ? cloudTrailShape(call.output, ec2, call.outputShape) : null;
+  const output =
+    call.output !== undefined && call.output !== null && Object.keys(call.output).length > 0
+      ? cloudTrailShape(call.output, ec2, call.outputShape)
+      : null;
   if (ec2) return { requestId, ...(output === null ? { _return: true } : (output as object)) };
   return output;
 }

@@ -10,7 +10,16 @@ export const HISTORY_MS = HISTORY_DAYS * 86_400_000;
 /** LookupEvents' MaxResults: 1–50, default 50. */
 const MAX_RESULTS = 50;
 
-const KEYS: readonly LookupKey[] = ['EventId', 'EventName', 'ReadOnly', 'Username', 'ResourceType', 'ResourceName', 'EventSource', 'AccessKeyId'];
+const KEYS: readonly LookupKey[] = [
+  'EventId',
+  'EventName',
+  'ReadOnly',
+  'Username',
+  'ResourceType',
+  'ResourceName',
+  'EventSource',
+  'AccessKeyId',
+];
 
 /**
  * LookupEvents: the caller's account and region, newest first, within StartTime–EndTime (default
@@ -39,17 +48,23 @@ export class EventHistory {
 
   private query(ctx: RequestContext, input: LookupEventsRequest): ApiCallQuery {
     if (input.EventCategory !== undefined && input.EventCategory !== 'insight') {
-      throw CloudtrailErrors.InvalidEventCategoryException(`EventCategory ${String(input.EventCategory)} is not valid. The only valid value is insight.`);
+      throw CloudtrailErrors.InvalidEventCategoryException(
+        `EventCategory ${String(input.EventCategory)} is not valid. The only valid value is insight.`,
+      );
     }
     const attributes = input.LookupAttributes ?? [];
     if (attributes.length > 1) throw CloudtrailErrors.InvalidLookupAttributesException('You can specify at most one lookup attribute.');
     const a = attributes[0];
     if (a && !KEYS.includes(a.AttributeKey as LookupKey)) {
-      throw CloudtrailErrors.InvalidLookupAttributesException(`AttributeKey ${String(a.AttributeKey)} is not valid. Valid keys: ${KEYS.join(', ')}.`);
+      throw CloudtrailErrors.InvalidLookupAttributesException(
+        `AttributeKey ${String(a.AttributeKey)} is not valid. Valid keys: ${KEYS.join(', ')}.`,
+      );
     }
-    if (a && (a.AttributeValue === undefined || a.AttributeValue === '')) throw CloudtrailErrors.InvalidLookupAttributesException('AttributeValue must not be empty.');
+    if (a && (a.AttributeValue === undefined || a.AttributeValue === ''))
+      throw CloudtrailErrors.InvalidLookupAttributesException('AttributeValue must not be empty.');
     const limit = input.MaxResults ?? MAX_RESULTS;
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_RESULTS) throw CloudtrailErrors.InvalidMaxResultsException(`MaxResults must be between 1 and ${MAX_RESULTS}.`);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_RESULTS)
+      throw CloudtrailErrors.InvalidMaxResultsException(`MaxResults must be between 1 and ${MAX_RESULTS}.`);
     const now = this.clock.now();
     const startTime = input.StartTime ? new Date(input.StartTime).getTime() : now - HISTORY_MS;
     const endTime = input.EndTime ? new Date(input.EndTime).getTime() : now;
@@ -87,7 +102,14 @@ function toEvent(r: ApiCallRecord): Event {
 const fingerprint = (ctx: RequestContext, input: LookupEventsRequest): string => {
   const a = input.LookupAttributes?.[0];
   const ms = (d: Date | undefined) => (d === undefined ? '' : new Date(d).getTime());
-  return JSON.stringify([ctx.accountId, ctx.region, a?.AttributeKey ?? '', a?.AttributeValue ?? '', ms(input.StartTime), ms(input.EndTime)]);
+  return JSON.stringify([
+    ctx.accountId,
+    ctx.region,
+    a?.AttributeKey ?? '',
+    a?.AttributeValue ?? '',
+    ms(input.StartTime),
+    ms(input.EndTime),
+  ]);
 };
 
 function encodeToken(query: string, last: ApiCallRecord): string {

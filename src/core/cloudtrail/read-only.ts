@@ -5,4 +5,5 @@
  */
 const READ_PREFIXES = ['Describe', 'Get', 'List', 'Lookup', 'Test'] as const;
 
-export const isReadOnly = (operation: string): boolean => READ_PREFIXES.some((p) => operation.startsWith(p) && /^[A-Z]/.test(operation.slice(p.length)));
+export const isReadOnly = (operation: string): boolean =>
+  READ_PREFIXES.some((p) => operation.startsWith(p) && /^[A-Z]/.test(operation.slice(p.length)));

@@ -54,8 +54,15 @@ export class CloudTrailRecorder implements ApiCallRecorder {
       await this.o.store.appendCalls([stored]);
       await this.o.sink.emit(
         {
-          version: '0', id: this.o.random.uuid(), 'detail-type': 'AWS API Call via CloudTrail', source: `aws.${call.service}`,
-          account: ctx.accountId, time: isoSeconds(now), region: ctx.region, resources: [], detail: record,
+          version: '0',
+          id: this.o.random.uuid(),
+          'detail-type': 'AWS API Call via CloudTrail',
+          source: `aws.${call.service}`,
+          account: ctx.accountId,
+          time: isoSeconds(now),
+          region: ctx.region,
+          resources: [],
+          detail: record,
         },
         stored.readOnly,
       );

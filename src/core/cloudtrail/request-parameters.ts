@@ -10,10 +10,19 @@ export const HIDDEN = 'HIDDEN_DUE_TO_SECURITY_REASONS';
 
 /** Members whose values CloudTrail never records (lowerCamelCase names). */
 const SECRET = new Set([
-  'secretAccessKey', 'sessionToken', 'password', 'apiKeyValue', 'clientSecret', 'zipFile', 'privateKey', 'keyMaterial',
-  'authorization', 'token',
+  'secretAccessKey',
+  'sessionToken',
+  'password',
+  'apiKeyValue',
+  'clientSecret',
+  'zipFile',
+  'privateKey',
+  'keyMaterial',
+  'authorization',
+  'token',
   // Message contents (SNS Publish, SQS SendMessage): CloudTrail records that a message was sent, not what it said.
-  'message', 'messageBody',
+  'message',
+  'messageBody',
 ]);
 
 /** A connection's auth parameters (EventBridge), a function's environment variables (Lambda): every value under them is hidden. */
@@ -60,7 +69,9 @@ export function cloudTrailShape(value: unknown, ec2Lists: boolean, guide?: Shape
 function hideLeaves(value: unknown, guide: ShapeGuide | undefined): unknown {
   if (Array.isArray(value)) return value.map((v) => hideLeaves(v, guide?.child('')));
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [guide?.kind === 'map' ? k : lowerFirst(k), hideLeaves(v, guide?.child(k))]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [guide?.kind === 'map' ? k : lowerFirst(k), hideLeaves(v, guide?.child(k))]),
+    );
   }
   return HIDDEN;
 }

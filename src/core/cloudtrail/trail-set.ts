@@ -41,7 +41,9 @@ export class TrailSet {
   }
 
   ofAccount(accountId: string): TrailRecord[] {
-    return [...this.trails.values()].filter((t) => t.accountId === accountId).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return [...this.trails.values()]
+      .filter((t) => t.accountId === accountId)
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   put(t: TrailRecord): void {

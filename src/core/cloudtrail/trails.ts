@@ -1,14 +1,30 @@
 import type {
-  CreateTrailRequest, CreateTrailResponse, DeleteTrailRequest, DeleteTrailResponse, DescribeTrailsRequest, DescribeTrailsResponse,
-  GetTrailRequest, GetTrailResponse, GetTrailStatusRequest, GetTrailStatusResponse, ListTrailsRequest, ListTrailsResponse,
-  StartLoggingRequest, StartLoggingResponse, StopLoggingRequest, StopLoggingResponse, Trail, UpdateTrailRequest, UpdateTrailResponse,
+  CreateTrailRequest,
+  CreateTrailResponse,
+  DeleteTrailRequest,
+  DeleteTrailResponse,
+  DescribeTrailsRequest,
+  DescribeTrailsResponse,
+  GetTrailRequest,
+  GetTrailResponse,
+  GetTrailStatusRequest,
+  GetTrailStatusResponse,
+  ListTrailsRequest,
+  ListTrailsResponse,
+  StartLoggingRequest,
+  StartLoggingResponse,
+  StopLoggingRequest,
+  StopLoggingResponse,
+  Trail,
+  UpdateTrailRequest,
+  UpdateTrailResponse,
 } from '@aws-sdk/client-cloudtrail';
 import type { CloudTrailStore, TrailRecord } from '../../storage/ports/cloudtrail-store.js';
 import { CloudtrailErrors } from '../generated/errors.js';
 import type { Clock } from '../shared/clock.js';
 import type { RequestContext } from '../shared/request-context.js';
 import { checkBucketName, checkTrailName, trailArn, trailRef } from './trail-names.js';
-import { TrailSet } from './trail-set.js';
+import type { TrailSet } from './trail-set.js';
 
 /** "Trails per region: 5" (CloudTrail quotas). */
 export const MAX_TRAILS_PER_REGION = 5;
@@ -33,18 +49,29 @@ export class Trails {
         throw CloudtrailErrors.TrailAlreadyExistsException(`Trail ${name} already exists for customer: ${ctx.accountId}`);
       }
       if (this.set.inRegion(ctx.accountId, ctx.region).filter((t) => t.region === ctx.region).length >= MAX_TRAILS_PER_REGION) {
-        throw CloudtrailErrors.MaximumNumberOfTrailsExceededException(`User: ${ctx.accountId} already has ${MAX_TRAILS_PER_REGION} trails in ${ctx.region}.`);
+        throw CloudtrailErrors.MaximumNumberOfTrailsExceededException(
+          `User: ${ctx.accountId} already has ${MAX_TRAILS_PER_REGION} trails in ${ctx.region}.`,
+        );
       }
-      if (input.IsOrganizationTrail) throw CloudtrailErrors.OrganizationsNotInUseException('This account is not a member of an organization.');
+      if (input.IsOrganizationTrail)
+        throw CloudtrailErrors.OrganizationsNotInUseException('This account is not a member of an organization.');
       const trail: TrailRecord = {
-        accountId: ctx.accountId, region: ctx.region, name, arn: trailArn(ctx.region, ctx.accountId, name), s3BucketName: bucket,
-        ...optional(input), includeGlobalServiceEvents: input.IncludeGlobalServiceEvents ?? true,
-        isMultiRegionTrail: input.IsMultiRegionTrail ?? false, isOrganizationTrail: false,
-        logFileValidationEnabled: input.EnableLogFileValidation ?? false, tags: (input.TagsList ?? []).map((t) => ({ Key: t.Key!, ...(t.Value !== undefined && { Value: t.Value }) })),
+        accountId: ctx.accountId,
+        region: ctx.region,
+        name,
+        arn: trailArn(ctx.region, ctx.accountId, name),
+        s3BucketName: bucket,
+        ...optional(input),
+        includeGlobalServiceEvents: input.IncludeGlobalServiceEvents ?? true,
+        isMultiRegionTrail: input.IsMultiRegionTrail ?? false,
+        isOrganizationTrail: false,
+        logFileValidationEnabled: input.EnableLogFileValidation ?? false,
+        tags: (input.TagsList ?? []).map((t) => ({ Key: t.Key!, ...(t.Value !== undefined && { Value: t.Value }) })),
         isLogging: false,
       };
       checkGlobal(trail);
-      if (!(await this.store.createTrail(trail))) throw CloudtrailErrors.TrailAlreadyExistsException(`Trail ${name} already exists for customer: ${ctx.accountId}`);
+      if (!(await this.store.createTrail(trail)))
+        throw CloudtrailErrors.TrailAlreadyExistsException(`Trail ${name} already exists for customer: ${ctx.accountId}`);
       this.set.put(trail);
       const { HomeRegion: _h, HasCustomEventSelectors: _c, HasInsightSelectors: _i, ...view } = trailView(trail);
       return view;
@@ -55,13 +82,15 @@ export class Trails {
     return this.set.exclusive(async () => {
       const trail = this.home(ctx, input.Name);
       const next: TrailRecord = {
-        ...trail, ...optional(input),
+        ...trail,
+        ...optional(input),
         ...(input.S3BucketName !== undefined && { s3BucketName: checkBucketName(input.S3BucketName) }),
         ...(input.IncludeGlobalServiceEvents !== undefined && { includeGlobalServiceEvents: input.IncludeGlobalServiceEvents }),
         ...(input.IsMultiRegionTrail !== undefined && { isMultiRegionTrail: input.IsMultiRegionTrail }),
         ...(input.EnableLogFileValidation !== undefined && { logFileValidationEnabled: input.EnableLogFileValidation }),
       };
-      if (input.IsOrganizationTrail) throw CloudtrailErrors.OrganizationsNotInUseException('This account is not a member of an organization.');
+      if (input.IsOrganizationTrail)
+        throw CloudtrailErrors.OrganizationsNotInUseException('This account is not a member of an organization.');
       checkGlobal(next);
       await this.write(next, trail);
       const { HomeRegion: _h, HasCustomEventSelectors: _c, HasInsightSelectors: _i, ...view } = trailView(next);
@@ -108,7 +137,10 @@ export class Trails {
     const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
     return {
       IsLogging: t.isLogging,
-      ...(t.startLoggingTime !== undefined && { StartLoggingTime: new Date(t.startLoggingTime), TimeLoggingStarted: iso(t.startLoggingTime) }),
+      ...(t.startLoggingTime !== undefined && {
+        StartLoggingTime: new Date(t.startLoggingTime),
+        TimeLoggingStarted: iso(t.startLoggingTime),
+      }),
       ...(t.stopLoggingTime !== undefined && { StopLoggingTime: new Date(t.stopLoggingTime), TimeLoggingStopped: iso(t.stopLoggingTime) }),
     };
   }
@@ -139,13 +171,16 @@ export class Trails {
   private home(ctx: RequestContext, nameOrArn: string | undefined): TrailRecord {
     const trail = this.visible(ctx, nameOrArn);
     if (trail.region !== ctx.region) {
-      throw CloudtrailErrors.InvalidHomeRegionException(`This operation is not allowed in region ${ctx.region}: the trail's home region is ${trail.region}.`);
+      throw CloudtrailErrors.InvalidHomeRegionException(
+        `This operation is not allowed in region ${ctx.region}: the trail's home region is ${trail.region}.`,
+      );
     }
     return trail;
   }
 }
 
-const notFound = (nameOrArn: string, accountId: string) => CloudtrailErrors.TrailNotFoundException(`Unknown trail: ${nameOrArn} for the user: ${accountId}`);
+const notFound = (nameOrArn: string, accountId: string) =>
+  CloudtrailErrors.TrailNotFoundException(`Unknown trail: ${nameOrArn} for the user: ${accountId}`);
 
 /** A multi-region trail must include global service events (CloudTrail's InvalidParameterCombinationException). */
 function checkGlobal(t: TrailRecord): void {
@@ -169,7 +204,10 @@ export function trailView(t: TrailRecord): Trail {
     Name: t.name,
     S3BucketName: t.s3BucketName,
     ...(t.s3KeyPrefix !== undefined && { S3KeyPrefix: t.s3KeyPrefix }),
-    ...(t.snsTopicName !== undefined && { SnsTopicName: t.snsTopicName, SnsTopicARN: `arn:aws:sns:${t.region}:${t.accountId}:${t.snsTopicName}` }),
+    ...(t.snsTopicName !== undefined && {
+      SnsTopicName: t.snsTopicName,
+      SnsTopicARN: `arn:aws:sns:${t.region}:${t.accountId}:${t.snsTopicName}`,
+    }),
     IncludeGlobalServiceEvents: t.includeGlobalServiceEvents,
     IsMultiRegionTrail: t.isMultiRegionTrail,
     HomeRegion: t.region,
@@ -183,4 +221,3 @@ export function trailView(t: TrailRecord): Trail {
     IsOrganizationTrail: t.isOrganizationTrail,
   };
 }
-

@@ -6,7 +6,8 @@ const key = (accountId: string, region: string, name: string) => `${accountId}/$
 export const newestFirst = (a: ApiCallRecord, b: ApiCallRecord): number =>
   b.eventTime - a.eventTime || (a.eventId < b.eventId ? 1 : a.eventId > b.eventId ? -1 : 0);
 
-const isBefore = (r: ApiCallRecord, p: { eventTime: number; eventId: string }) => r.eventTime < p.eventTime || (r.eventTime === p.eventTime && r.eventId < p.eventId);
+const isBefore = (r: ApiCallRecord, p: { eventTime: number; eventId: string }) =>
+  r.eventTime < p.eventTime || (r.eventTime === p.eventTime && r.eventId < p.eventId);
 
 /** CloudTrailStore in memory (tests, `--in-memory`). Records are copied in and out. */
 export class MemoryCloudTrailStore implements CloudTrailStore {
@@ -49,7 +50,10 @@ export class MemoryCloudTrailStore implements CloudTrailStore {
   }
 
   async pruneCalls(before: number, limit: number): Promise<number> {
-    const old = this.calls.filter((r) => r.eventTime < before).sort((a, b) => a.eventTime - b.eventTime).slice(0, limit);
+    const old = this.calls
+      .filter((r) => r.eventTime < before)
+      .sort((a, b) => a.eventTime - b.eventTime)
+      .slice(0, limit);
     const gone = new Set(old);
     this.calls = this.calls.filter((r) => !gone.has(r));
     return old.length;

@@ -82,13 +82,21 @@ export interface CloudTrailStore {
 /** Whether a record has the lookup attribute (AWS compares exactly, case-sensitively). */
 export function hasAttribute(r: ApiCallRecord, a: { key: LookupKey; value: string }): boolean {
   switch (a.key) {
-    case 'EventId': return r.eventId === a.value;
-    case 'EventName': return r.eventName === a.value;
-    case 'ReadOnly': return String(r.readOnly) === a.value;
-    case 'Username': return r.username === a.value;
-    case 'ResourceType': return r.resources.some((x) => x.type === a.value);
-    case 'ResourceName': return r.resources.some((x) => x.name === a.value);
-    case 'EventSource': return r.eventSource === a.value;
-    case 'AccessKeyId': return r.accessKeyId === a.value;
+    case 'EventId':
+      return r.eventId === a.value;
+    case 'EventName':
+      return r.eventName === a.value;
+    case 'ReadOnly':
+      return String(r.readOnly) === a.value;
+    case 'Username':
+      return r.username === a.value;
+    case 'ResourceType':
+      return r.resources.some((x) => x.type === a.value);
+    case 'ResourceName':
+      return r.resources.some((x) => x.name === a.value);
+    case 'EventSource':
+      return r.eventSource === a.value;
+    case 'AccessKeyId':
+      return r.accessKeyId === a.value;
   }
 }

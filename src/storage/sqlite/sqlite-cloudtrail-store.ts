@@ -89,7 +89,9 @@ export class SqliteCloudTrailStore implements CloudTrailStore {
         'INSERT OR IGNORE INTO cloudtrail_calls (account_id, region, event_time, event_id, event_name, event_source, read_only, username, access_key_id, resources, body) ' +
           'VALUES (@accountId, @region, @eventTime, @eventId, @eventName, @eventSource, @readOnly, @username, @accessKeyId, @resources, @body)',
       ),
-      prune: p('DELETE FROM cloudtrail_calls WHERE rowid IN (SELECT rowid FROM cloudtrail_calls WHERE event_time < ? ORDER BY event_time LIMIT ?)'),
+      prune: p(
+        'DELETE FROM cloudtrail_calls WHERE rowid IN (SELECT rowid FROM cloudtrail_calls WHERE event_time < ? ORDER BY event_time LIMIT ?)',
+      ),
     };
   }
 
@@ -138,7 +140,9 @@ export class SqliteCloudTrailStore implements CloudTrailStore {
       const where = ['account_id = ?', 'region = ?', 'event_time >= ?', 'event_time <= ?'];
       if (key) where.push(ATTRIBUTE_SQL[key]);
       if (paged) where.push('(event_time < ? OR (event_time = ? AND event_id < ?))');
-      statement = this.db.prepare(`SELECT * FROM cloudtrail_calls WHERE ${where.join(' AND ')} ORDER BY event_time DESC, event_id DESC LIMIT ?`);
+      statement = this.db.prepare(
+        `SELECT * FROM cloudtrail_calls WHERE ${where.join(' AND ')} ORDER BY event_time DESC, event_id DESC LIMIT ?`,
+      );
       this.lookups.set(id, statement);
     }
     return statement;

@@ -32,7 +32,8 @@ const SHORT_TARGET_PREFIX = 'CloudTrail_20131101';
 export const cloudtrailProtocol = jsonProtocol(cloudtrailModel, {
   check: () => 'types',
   targetAliases: [SHORT_TARGET_PREFIX],
-  unknownOperation: (target) => CommonErrors.UnknownOperationException(target ? `Operation ${target} is not supported.` : 'Missing X-Amz-Target header.'),
+  unknownOperation: (target) =>
+    CommonErrors.UnknownOperationException(target ? `Operation ${target} is not supported.` : 'Missing X-Amz-Target header.'),
   malformed: (detail) => CommonErrors.SerializationException(`Malformed JSON in the request body: ${detail}`),
   internalError: () => CommonErrors.InternalException('An internal error occurred.'),
 });
