@@ -18,6 +18,8 @@ export interface Protocol {
   readonly model: ServiceModel;
   /** The operation and its input; throws a ServiceError for a request it cannot read. */
   read(request: WireRequest): { readonly operation: string; readonly input: object };
+  /** The served operation a request names, whether or not its input reads (CloudTrail records refused calls too). */
+  operationOf(request: WireRequest): string | undefined;
   write(ctx: RequestContext, operation: string, output: unknown, request: WireRequest): WireResponse;
   error(ctx: RequestContext, err: ServiceError): WireResponse;
   /** What an unexpected failure answers (InternalException, InternalError, ServiceException). */
@@ -57,7 +59,9 @@ export function dispatch<T extends OperationTable<T>>(protocol: Protocol, operat
     } catch (err) {
       const known = isServiceError(err) ? err : protocol.internalError();
       if (!isServiceError(err)) options.onInternalError?.(err, request);
-      // A call refused before its operation was known (no Action, unknown target) is not recorded.
+      // A call refused while its input was read (a ValidationException) is recorded with no
+      // parameters; one that names no served operation (no Action, an unknown target) is not.
+      read ??= audit ? named(protocol.operationOf(request)) : undefined;
       if (audit && read) await audit.record(ctx, apiCall(protocol, request, read, { error: { code: known.code, message: known.message } }));
       return protocol.error(ctx, known);
     }
@@ -77,6 +81,8 @@ function apiCall(protocol: Protocol, request: WireRequest, read: { operation: st
     sourceIp: request.sourceIp ?? '127.0.0.1',
   };
 }
+
+const named = (operation: string | undefined) => (operation === undefined ? undefined : { operation, input: {} });
 
 /** What the model says of the operation's input and output, for CloudTrail's names. */
 function guides(model: ServiceModel, operation: string): Pick<ApiCall, 'inputShape' | 'outputShape'> {

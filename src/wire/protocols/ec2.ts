@@ -27,6 +27,10 @@ export function ec2Protocol(model: ServiceModel, options: Ec2Options = {}): Prot
   const d = decoding(model);
   return {
     model,
+    operationOf(request) {
+      const action = formTree(formText(request.url, request.body)).get('Action');
+      return action !== undefined && Object.hasOwn(model.operations, action) ? action : undefined;
+    },
     read(request) {
       const form = formTree(formText(request.url, request.body));
       const action = form.get('Action');

@@ -3,7 +3,7 @@ import { isServiceError, type ServiceError } from '../../core/shared/service-err
 import type { Protocol } from '../dispatch.js';
 import { readJsonInput, type JsonCheck } from '../model/json-input.js';
 import type { ServiceModel } from '../model/service-model.js';
-import type { WireResponse } from '../service-handler.js';
+import type { WireRequest, WireResponse } from '../service-handler.js';
 import { CommonErrors } from '../../core/generated/errors.js';
 
 /**
@@ -44,14 +44,19 @@ export function jsonProtocol(model: ServiceModel, options: JsonOptions): Protoco
     headers: { 'content-type': contentType, 'x-amzn-requestid': ctx.requestId, ...headers },
     body: JSON.stringify(body, epochSeconds),
   });
+  const operationOf = (request: WireRequest): string | undefined => {
+    const target = request.headers['x-amz-target'] ?? '';
+    const prefix = prefixes.find((p) => target.startsWith(p));
+    const name = prefix ? target.slice(prefix.length) : '';
+    return request.method === 'POST' && Object.hasOwn(model.operations, name) ? name : undefined;
+  };
   return {
     model,
+    operationOf,
     read(request) {
-      const target = request.headers['x-amz-target'] ?? '';
-      const prefix = prefixes.find((p) => target.startsWith(p));
-      const name = prefix ? target.slice(prefix.length) : '';
-      const operation = Object.hasOwn(model.operations, name) ? model.operations[name] : undefined;
-      if (request.method !== 'POST' || !operation) throw options.unknownOperation(target);
+      const name = operationOf(request);
+      if (name === undefined) throw options.unknownOperation(request.headers['x-amz-target'] ?? '');
+      const operation = model.operations[name]!;
       const body = parseBody(request.body, options.malformed);
       if (body === null || typeof body !== 'object' || Array.isArray(body)) {
         throw options.notAnObject?.() ?? CommonErrors.SerializationException(`Expected an object for the request body, got ${body === null ? 'null' : Array.isArray(body) ? 'a list' : `a ${typeof body}`}.`);

@@ -33,6 +33,10 @@ export function queryProtocol(model: ServiceModel, options: QueryOptions): Proto
   const decoding: QueryDecoding = { shapes: model.queryShapes ?? model.shapes, ...options.decoding };
   return {
     model,
+    operationOf(request) {
+      const action = formTree(formText(request.url, request.body)).get('Action');
+      return action !== undefined && Object.hasOwn(model.operations, action) ? action : undefined;
+    },
     read(request) {
       const form = formTree(formText(request.url, request.body));
       const action = form.get('Action') ?? '';
