@@ -226,8 +226,9 @@ test('InvocationRateLimitPerSecond: excess events wait for their turn, none is d
   await until('all ten', () => hits.filter((x) => x.path === '/slow').length === 10);
   const times = hits.filter((x) => x.path === '/slow').map((x) => x.at);
   assert.ok(times[9]! - started >= 1700, `10 calls at 5/s take ≥ 1.8 s (${times[9]! - started} ms)`);
-  // At 5/s no six calls fit in one second (50 ms allowed for timer jitter).
-  for (let i = 0; i + 5 < times.length; i++) assert.ok(times[i + 5]! - times[i]! >= 950, `calls ${i}..${i + 5} span ${times[i + 5]! - times[i]!} ms`);
+  // At 5/s six calls span a second when they leave; they are timed here on arrival, which a loaded
+  // machine delays unevenly, so the check allows 300 ms of that (with no limit they span a few ms).
+  for (let i = 0; i + 5 < times.length; i++) assert.ok(times[i + 5]! - times[i]! >= 700, `calls ${i}..${i + 5} span ${times[i + 5]! - times[i]!} ms`);
 
   await eb.send(new UpdateApiDestinationCommand({ Name: 'slow', InvocationRateLimitPerSecond: 50 }));
   const list = await eb.send(new ListApiDestinationsCommand({ NamePrefix: 'slow' }));
