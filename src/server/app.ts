@@ -6,6 +6,7 @@ import { EventsService } from '../core/events/events-service.js';
 import { systemClock, type Clock } from '../core/shared/clock.js';
 import { cryptoRandom, type Random } from '../core/shared/random.js';
 import { DeliveryWorker } from '../delivery/delivery-worker.js';
+import { parseArn } from '../core/shared/arn.js';
 import { TransportRegistry } from '../delivery/transport.js';
 import { EventBusTransport } from '../delivery/transports/event-bus-transport.js';
 import { MemoryEc2Store } from '../storage/memory/memory-ec2-store.js';
@@ -107,7 +108,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     registerServices(registry, { events, ec2, log });
     // Metrics and Lambda (issue 6): see metrics-module.ts and lambda-module.ts.
     const metrics = startMetrics({ clock, feed: events.feed });
-    lambda = await startLambda({ config, clock, random, metrics: metrics.hub, log });
+    lambda = await startLambda({ config, clock, random, metrics: metrics.hub, log, queueStore: store, feed: events.feed });
     registry.register(lambda.route);
     const functions = lambda;
     // SNS + SQS: routes, EventBridge transports, DLQ sink and control pages (src/server/notifications.ts).
@@ -131,8 +132,22 @@ export async function startApp(options: AppOptions): Promise<App> {
     transports.register('lambda', lambda.transport);
     for (const [service, t] of Object.entries(notifications.transports)) transports.register(service, t);
     for (const [service, t] of Object.entries(options.transports ?? {})) transports.register(service, t);
+    // Lambda's asynchronous invocations are jobs of the same queue; their records and dead
+    // letters go out through the services themselves (src/delivery/lambda-async/).
+    const jobs = lambda.jobHandlers({
+      sendSqs: async (arn, body, attributes) => void (await notifications.sqs.messages.sendToArn(arn, { body, ...(attributes && { attributes }) })),
+      publishSns: async (arn, message, attributes) => {
+        if (attributes) await notifications.sns.publisher.publish({ accountId: parseArn(arn)?.account ?? config.defaultAccount, region: parseArn(arn)?.region ?? config.defaultRegion, requestId: random.uuid() }, { TopicArn: arn, Message: message, MessageAttributes: attributes });
+        else await notifications.sns.publisher.publishEvent(arn, message);
+      },
+      putEvent: (busArn, event, fromAccount, key) => events.ingestion.forward(busArn, event, fromAccount, key),
+      invokeAsync: async (arn, payload) => {
+        const r = await functions.invoker.invokeAsync(arn, payload);
+        return r.ok ? { ok: true } : { ok: false, message: `${r.code}: ${r.message}` };
+      },
+    });
     const worker = new DeliveryWorker({
-      store, transports, clock, random, feed: events.feed,
+      store, transports, clock, random, feed: events.feed, jobs,
       deadLetters: notifications.deadLetters,
       observer: metrics.observer,
       onError: (e) => log(`delivery: ${String(e)}`),

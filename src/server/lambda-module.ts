@@ -2,6 +2,14 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { FunctionLogs } from '../core/lambda/function-logs.js';
 import { Invocations } from '../core/lambda/invocations.js';
+import { AsyncInvokeQueue, LAMBDA_ASYNC_JOB } from '../core/lambda/async-queue.js';
+import { EventInvokeConfigs } from '../core/lambda/event-invoke-config.js';
+import { ConcurrencyGate, FunctionConcurrency } from '../core/lambda/function-concurrency.js';
+import type { EventFeed } from '../core/events/event-feed.js';
+import type { Store } from '../storage/store.js';
+import type { JobHandler } from '../delivery/job-handler.js';
+import { AsyncInvokeHandler } from '../delivery/lambda-async/async-invoke-handler.js';
+import type { AsyncOutlets } from '../delivery/lambda-async/async-outlets.js';
 import type { LambdaInvoker } from '../core/lambda/invoker.js';
 import { LambdaFunctions } from '../core/lambda/lambda-service.js';
 import type { MetricsRecorder } from '../core/metrics/metrics.js';
@@ -29,6 +37,8 @@ export interface LambdaModule {
   /** The EventBridge target transport, for service `lambda`. */
   readonly transport: Transport;
   readonly mounts: readonly { prefix: string; handler: ServiceHandler }[];
+  /** The delivery queue's `lambda-async` job handler (asynchronous invocations), given where records go. */
+  jobHandlers(outlets: AsyncOutlets): ReadonlyMap<string, JobHandler>;
   /** Tells functions where amiwatch listens (AWS_ENDPOINT_URL), once it does. */
   listening(url: string): void;
   close(): Promise<void>;
@@ -39,7 +49,16 @@ export interface LambdaModule {
  * runner with its code cache (`<data-dir>/lambda-code`, or a temporary directory in memory mode),
  * the REST-JSON API, the `lambda` target transport and the control endpoints for logs.
  */
-export async function startLambda(o: { config: Config; clock: Clock; random: Random; metrics: MetricsRecorder; log: (m: string) => void }): Promise<LambdaModule> {
+export async function startLambda(o: {
+  config: Config;
+  clock: Clock;
+  random: Random;
+  metrics: MetricsRecorder;
+  log: (m: string) => void;
+  /** The durable delivery queue asynchronous invocations wait in, and the feed that wakes its worker. */
+  queueStore: Store;
+  feed: EventFeed;
+}): Promise<LambdaModule> {
   let db: Database.Database | null = null;
   let store: LambdaStore;
   if (o.config.inMemory) store = new MemoryLambdaStore();
@@ -61,26 +80,32 @@ export async function startLambda(o: { config: Config; clock: Clock; random: Ran
     metrics: o.metrics,
     clock: o.clock,
     random: o.random,
-    onBackgroundError: (e) => o.log(`lambda: ${String(e)}`),
+    queue: new AsyncInvokeQueue({ store: o.queueStore, feed: o.feed, clock: o.clock }),
+    gate: new ConcurrencyGate(),
   });
+  const eventInvokeConfigs = new EventInvokeConfigs(functions, o.clock);
+  const concurrency = new FunctionConcurrency(functions, store);
   return {
     functions,
     invoker: invocations,
     invocations,
     route: {
       signingName: 'lambda',
-      handler: createLambdaHandler({ functions, invocations }, (err) => o.log(`lambda: internal error: ${(err as Error).stack ?? String(err)}`)),
+      handler: createLambdaHandler({ functions, invocations, eventInvokeConfigs, concurrency }, (err) => o.log(`lambda: internal error: ${(err as Error).stack ?? String(err)}`)),
       bodyLimit: LAMBDA_BODY_LIMIT,
       renderError: restJsonError,
     },
     transport: new LambdaTransport(invocations),
     mounts: [{ prefix: functionsPath, handler: createFunctionsHandler(functions, logs) }],
+    jobHandlers(outlets) {
+      const handler = new AsyncInvokeHandler({ run: (job, payload) => invocations.runQueued(job, payload), outlets, clock: o.clock, random: o.random, metrics: o.metrics });
+      return new Map([[LAMBDA_ASYNC_JOB, handler]]);
+    },
     listening(url) {
       endpoint = url;
     },
     async close() {
       await runner.close();
-      await invocations.idle().catch(() => undefined);
       store.close();
       db?.close();
     },

@@ -80,6 +80,7 @@ export function configurationView(r: FunctionRecord): FunctionConfiguration {
     CodeSha256: r.codeSha256,
     Version: '$LATEST',
     ...(Object.keys(r.environment).length > 0 && { Environment: { Variables: r.environment } }),
+    ...(r.deadLetterArn && { DeadLetterConfig: { TargetArn: r.deadLetterArn } }),
     TracingConfig: { Mode: 'PassThrough' },
     RevisionId: r.revisionId,
     State: 'Active',
@@ -89,4 +90,17 @@ export function configurationView(r: FunctionRecord): FunctionConfiguration {
     EphemeralStorage: { Size: 512 },
     LoggingConfig: { LogFormat: 'Text', LogGroup: `/aws/lambda/${r.name}` },
   };
+}
+
+/**
+ * DeadLetterConfig.TargetArn: an SQS queue or SNS topic ARN ("The Amazon Resource Name (ARN) of
+ * an Amazon SQS queue or Amazon SNS topic"); an empty TargetArn removes it, as on Lambda.
+ */
+export function checkDeadLetterArn(arn: string | undefined): string | undefined {
+  if (arn === undefined || arn === '') return undefined;
+  const parts = arn.split(':');
+  if (parts[0] !== 'arn' || parts.length < 6 || (parts[2] !== 'sqs' && parts[2] !== 'sns')) {
+    throw invalidParameter(`The provided target arn ${arn} is invalid: a dead-letter queue is an Amazon SQS queue or Amazon SNS topic ARN.`);
+  }
+  return arn;
 }

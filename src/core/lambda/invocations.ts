@@ -11,6 +11,9 @@ import { functionArn } from './names.js';
 import type { FunctionRunner, RunnableFunction, RunResult } from './runner.js';
 import type { Clock } from '../shared/clock.js';
 import { LambdaErrors } from '../generated/errors.js';
+import type { AsyncInvokeJob, AsyncInvokeQueue } from './async-queue.js';
+import { asyncSettings, type AsyncSettings } from './event-invoke-config.js';
+import { throttled, type ConcurrencyGate } from './function-concurrency.js';
 
 export type InvocationType = 'RequestResponse' | 'Event' | 'DryRun';
 
@@ -48,18 +51,28 @@ export interface InvocationsOptions {
   readonly metrics: MetricsRecorder;
   readonly clock: Clock;
   readonly random: Random;
-  readonly onBackgroundError?: (err: unknown) => void;
+  /** Lambda's asynchronous event queue (Invoke `Event`, EventBridge and SNS). */
+  readonly queue: AsyncInvokeQueue;
+  /** Running invocations against reserved concurrency. */
+  readonly gate: ConcurrencyGate;
 }
 
+/** One attempt of a queued asynchronous invocation, as the queue's handler sees it. */
+export type AsyncAttempt =
+  /** The function (or its qualifier) is gone: the event is dropped. */
+  | { readonly kind: 'gone'; readonly message: string }
+  /** At its reserved concurrency: the event waits in the queue. */
+  | { readonly kind: 'throttled'; readonly record: FunctionRecord; readonly settings: AsyncSettings }
+  | { readonly kind: 'ran'; readonly result: RunResult; readonly record: FunctionRecord; readonly settings: AsyncSettings };
+
 /**
- * Running functions: Invoke (RequestResponse waits for the result; Event answers 202 and runs
- * it in the background; DryRun only checks the call) and the LambdaInvoker other services use.
+ * Running functions: Invoke (RequestResponse waits for the result; Event queues the event
+ * durably and answers 202; DryRun only checks the call), the LambdaInvoker other services use
+ * (which queues the same way), and the attempts of queued events (`runQueued`).
  * Every run is logged (the function's log) and counted (AWS/Lambda Invocations, Errors,
  * Duration).
  */
 export class Invocations implements LambdaInvoker {
-  private readonly background = new Set<Promise<unknown>>();
-
   constructor(private readonly o: InvocationsOptions) {}
 
   async invoke(ctx: RequestContext, input: InvokeInput): Promise<InvokeOutcome> {
@@ -83,10 +96,19 @@ export class Invocations implements LambdaInvoker {
     }
     if (type === 'DryRun') return { status: 204 };
     if (type === 'Event') {
-      this.track(this.run(record, payload));
+      await this.enqueue(record, payload);
       return { status: 202 };
     }
-    const result = await this.run(record, payload, input.clientContext);
+    if (!this.o.gate.tryAcquire(record.arn, record.reservedConcurrency)) {
+      this.o.metrics.record('AWS/Lambda', 'Throttles', { FunctionName: record.name });
+      throw throttled();
+    }
+    let result: RunResult & { requestId: string };
+    try {
+      result = await this.run(record, payload, { ...(input.clientContext !== undefined && { clientContext: input.clientContext }) });
+    } finally {
+      this.o.gate.release(record.arn);
+    }
     return {
       status: 200,
       payload: result.payload,
@@ -118,19 +140,48 @@ export class Invocations implements LambdaInvoker {
         message: `The resource policy of ${record.arn} does not allow ${options.principal} to call lambda:InvokeFunction${options.sourceArn ? ` from ${options.sourceArn}` : ''} (add it with lambda add-permission).`,
       };
     }
-    const result = await this.run(record, payload);
-    if (result.status === 'ok') return { ok: true, requestId: result.requestId, durationMs: result.durationMs };
-    const code = result.status === 'timeout' ? 'TIMEOUT' : result.status === 'crash' ? 'RUNTIME_ERROR' : 'FUNCTION_ERROR';
-    return { ok: false, retriable: true, code, message: errorText(result.payload), requestId: result.requestId };
+    // Lambda takes the event into its asynchronous queue and answers at once: the function's
+    // failures are retried by Lambda's rules (event invoke config), not the caller's.
+    const requestId = await this.enqueue(record, payload);
+    return { ok: true, requestId, durationMs: 0 };
   }
 
-  /** Waits for Event invocations still running (shutdown, tests). */
-  async idle(): Promise<void> {
-    while (this.background.size > 0) await Promise.allSettled([...this.background]);
-  }
-
-  private async run(record: FunctionRecord, payload: string, clientContext?: string): Promise<RunResult & { requestId: string }> {
+  /** Queues an asynchronous invocation of `$LATEST`; resolves its request id once durable. */
+  private async enqueue(record: FunctionRecord, payload: string): Promise<string> {
     const requestId = this.o.random.uuid();
+    await this.o.queue.enqueue({ functionArn: record.arn, name: record.name, account: record.accountId, region: record.region, qualifier: '$LATEST', requestId, payload });
+    return requestId;
+  }
+
+  /**
+   * One attempt of a queued event: the function as it is now (a deleted one drops the event),
+   * within its reserved concurrency, with the queue's request id (the same on every retry, as
+   * on Lambda).
+   */
+  async runQueued(job: AsyncInvokeJob, payload: string): Promise<AsyncAttempt> {
+    let record: FunctionRecord;
+    try {
+      record = await this.o.functions.record({ accountId: job.account, region: job.region }, job.ruleArn);
+    } catch (err) {
+      if (err instanceof ServiceError && err.status < 500) return { kind: 'gone', message: err.message };
+      throw err;
+    }
+    const settings = asyncSettings(record, job.qualifier);
+    if (!this.o.gate.tryAcquire(record.arn, record.reservedConcurrency)) {
+      this.o.metrics.record('AWS/Lambda', 'Throttles', { FunctionName: record.name });
+      return { kind: 'throttled', record, settings };
+    }
+    try {
+      const result = await this.run(record, payload, { requestId: job.requestId });
+      return { kind: 'ran', result, record, settings };
+    } finally {
+      this.o.gate.release(record.arn);
+    }
+  }
+
+  private async run(record: FunctionRecord, payload: string, options: { clientContext?: string; requestId?: string } = {}): Promise<RunResult & { requestId: string }> {
+    const { clientContext } = options;
+    const requestId = options.requestId ?? this.o.random.uuid();
     const at = this.o.clock.now();
     const fn: RunnableFunction = {
       arn: record.arn,
@@ -154,11 +205,6 @@ export class Invocations implements LambdaInvoker {
     this.o.metrics.record('AWS/Lambda', 'Duration', dims, result.durationMs);
     return { ...result, requestId };
   }
-
-  private track(p: Promise<unknown>): void {
-    const tracked = p.catch((err: unknown) => this.o.onBackgroundError?.(err)).finally(() => this.background.delete(tracked));
-    this.background.add(tracked);
-  }
 }
 
 /** The last 4 KB of the log, base64 (X-Amz-Log-Result). */
@@ -168,7 +214,7 @@ function tail(log: string): string {
 }
 
 /** `errorType: errorMessage` from Lambda's error payload. */
-function errorText(payload: string): string {
+export function errorText(payload: string): string {
   try {
     const e = JSON.parse(payload) as { errorType?: string; errorMessage?: string };
     return e.errorType ? `${e.errorType}: ${e.errorMessage ?? ''}` : (e.errorMessage ?? payload);

@@ -21,7 +21,7 @@ import type { Random } from '../shared/random.js';
 import type { RequestContext } from '../shared/request-context.js';
 import { checkZip } from './code-package.js';
 import { conflict, invalidParameter, notFound, preconditionFailed, validation } from './errors.js';
-import { checkDescription, checkEnvironment, checkHandler, checkMemory, checkRole, checkTimeout, configurationView, lastModified } from './function-config.js';
+import { checkDeadLetterArn, checkDescription, checkEnvironment, checkHandler, checkMemory, checkRole, checkTimeout, configurationView, lastModified } from './function-config.js';
 import { policyDocument, statementFor } from './function-policy.js';
 import { functionArn, newFunctionRef, resolveFunction, type FunctionRef } from './names.js';
 import { checkRuntime } from './runtimes.js';
@@ -80,6 +80,7 @@ export class LambdaFunctions {
       revisionId: this.o.random.uuid(),
       tags: input.Tags ?? {},
       policy: [],
+      ...(checkDeadLetterArn(input.DeadLetterConfig?.TargetArn) && { deadLetterArn: input.DeadLetterConfig!.TargetArn! }),
     };
     if (!(await this.o.store.createFunction(record, code.zip))) throw conflict(`Function already exist: ${name}`);
     return configurationView(record);
@@ -136,6 +137,7 @@ export class LambdaFunctions {
       ...(input.MemorySize !== undefined && { memoryMb: checkMemory(input.MemorySize) }),
       ...(input.Environment !== undefined && { environment: checkEnvironment(input.Environment.Variables) }),
       ...(input.Description !== undefined && { description: checkDescription(input.Description) }),
+      ...(input.DeadLetterConfig !== undefined && { deadLetterArn: checkDeadLetterArn(input.DeadLetterConfig.TargetArn) }),
     }));
   }
 
@@ -175,6 +177,22 @@ export class LambdaFunctions {
     return this.o.store.getCode(r.accountId, r.region, r.name).then((zip) => {
       if (!zip) throw notFound(r.arn);
       return zip;
+    });
+  }
+
+  /**
+   * A read-modify-write of the record for the function's other settings (event invoke
+   * configuration, reserved concurrency): serialised with the function's other writes, the
+   * RevisionId changes as on Lambda; `change` may throw to refuse. Resolves the new record.
+   */
+  async modify(ctx: { accountId: string; region: string }, nameOrArn: string, change: (r: FunctionRecord) => FunctionRecord): Promise<FunctionRecord> {
+    const ref = resolveFunction(ctx, nameOrArn);
+    return this.locked(ref, async () => {
+      const current = await this.o.store.getFunction(ref.accountId, ref.region, ref.name);
+      if (!current) throw notFound(arnOf(ref));
+      const next = { ...change(current), revisionId: this.o.random.uuid() };
+      if (!(await this.o.store.updateFunction(next))) throw notFound(arnOf(ref));
+      return next;
     });
   }
 

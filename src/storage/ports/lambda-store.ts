@@ -36,6 +36,22 @@ export interface FunctionRecord {
   revisionId: string;
   tags: Record<string, string>;
   policy: FunctionPolicyStatement[];
+  /** DeadLetterConfig.TargetArn: the SQS queue or SNS topic for discarded asynchronous events. */
+  deadLetterArn?: string;
+  /** Asynchronous invocation settings (PutFunctionEventInvokeConfig) by qualifier (`$LATEST`). */
+  eventInvokeConfigs?: Record<string, EventInvokeConfigRecord>;
+  /** PutFunctionConcurrency's ReservedConcurrentExecutions; absent: unreserved. */
+  reservedConcurrency?: number;
+}
+
+/** One qualifier's asynchronous invocation settings; an absent member is Lambda's default. */
+export interface EventInvokeConfigRecord {
+  maximumRetryAttempts?: number;
+  maximumEventAgeInSeconds?: number;
+  onSuccess?: string;
+  onFailure?: string;
+  /** Epoch ms. */
+  lastModified: number;
 }
 
 export interface LambdaStore {

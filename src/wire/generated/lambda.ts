@@ -21,6 +21,14 @@ export const lambdaModel: ServiceModel = {
     "GetPolicy": {"input":"GetPolicyRequest","output":"GetPolicyResponse","http":{"method":"GET","uri":"/2015-03-31/functions/{FunctionName}/policy","status":200},"errors":["InvalidParameterValueException","ResourceNotFoundException","ServiceException","TooManyRequestsException"]},
     "AddPermission": {"input":"AddPermissionRequest","output":"AddPermissionResponse","http":{"method":"POST","uri":"/2015-03-31/functions/{FunctionName}/policy","status":201},"errors":["InvalidParameterValueException","PolicyLengthExceededException","PreconditionFailedException","ResourceConflictException","ResourceNotFoundException","ServiceException","TooManyRequestsException"]},
     "RemovePermission": {"input":"RemovePermissionRequest","http":{"method":"DELETE","uri":"/2015-03-31/functions/{FunctionName}/policy/{StatementId}","status":204},"errors":["InvalidParameterValueException","PreconditionFailedException","ResourceNotFoundException","ServiceException","TooManyRequestsException"]},
+    "PutFunctionEventInvokeConfig": {"input":"PutFunctionEventInvokeConfigRequest","output":"FunctionEventInvokeConfig","http":{"method":"PUT","uri":"/2019-09-25/functions/{FunctionName}/event-invoke-config","status":200},"errors":["InvalidParameterValueException","ResourceConflictException","ResourceNotFoundException","ServiceException","TooManyRequestsException"]},
+    "GetFunctionEventInvokeConfig": {"input":"GetFunctionEventInvokeConfigRequest","output":"FunctionEventInvokeConfig","http":{"method":"GET","uri":"/2019-09-25/functions/{FunctionName}/event-invoke-config","status":200},"errors":["InvalidParameterValueException","ResourceNotFoundException","ServiceException","TooManyRequestsException"]},
+    "UpdateFunctionEventInvokeConfig": {"input":"UpdateFunctionEventInvokeConfigRequest","output":"FunctionEventInvokeConfig","http":{"method":"POST","uri":"/2019-09-25/functions/{FunctionName}/event-invoke-config","status":200},"errors":["InvalidParameterValueException","ResourceConflictException","ResourceNotFoundException","ServiceException","TooManyRequestsException"]},
+    "DeleteFunctionEventInvokeConfig": {"input":"DeleteFunctionEventInvokeConfigRequest","http":{"method":"DELETE","uri":"/2019-09-25/functions/{FunctionName}/event-invoke-config","status":204},"errors":["InvalidParameterValueException","ResourceConflictException","ResourceNotFoundException","ServiceException","TooManyRequestsException"]},
+    "ListFunctionEventInvokeConfigs": {"input":"ListFunctionEventInvokeConfigsRequest","output":"ListFunctionEventInvokeConfigsResponse","http":{"method":"GET","uri":"/2019-09-25/functions/{FunctionName}/event-invoke-config/list","status":200},"errors":["InvalidParameterValueException","ResourceNotFoundException","ServiceException","TooManyRequestsException"]},
+    "PutFunctionConcurrency": {"input":"PutFunctionConcurrencyRequest","output":"Concurrency","http":{"method":"PUT","uri":"/2017-10-31/functions/{FunctionName}/concurrency","status":200},"errors":["InvalidParameterValueException","ResourceConflictException","ResourceNotFoundException","ServiceException","TooManyRequestsException"]},
+    "GetFunctionConcurrency": {"input":"GetFunctionConcurrencyRequest","output":"GetFunctionConcurrencyResponse","http":{"method":"GET","uri":"/2019-09-30/functions/{FunctionName}/concurrency","status":200},"errors":["InvalidParameterValueException","ResourceNotFoundException","ServiceException","TooManyRequestsException"]},
+    "DeleteFunctionConcurrency": {"input":"DeleteFunctionConcurrencyRequest","http":{"method":"DELETE","uri":"/2017-10-31/functions/{FunctionName}/concurrency","status":204},"errors":["InvalidParameterValueException","ResourceConflictException","ResourceNotFoundException","ServiceException","TooManyRequestsException"]},
   },
   errors: {
     "CodeSigningConfigNotFoundException": {"code":"CodeSigningConfigNotFoundException","status":404},
@@ -85,10 +93,15 @@ export const lambdaModel: ServiceModel = {
     "CodeVerificationFailedException": {"t":"structure","members":{"Message":{"shape":"String"},"Type":{"shape":"String"}}},
     "Concurrency": {"t":"structure","members":{"ReservedConcurrentExecutions":{"shape":"ReservedConcurrentExecutions"}}},
     "CreateFunctionRequest": {"t":"structure","members":{"Architectures":{"shape":"ArchitecturesList"},"CapacityProviderConfig":{"shape":"CapacityProviderConfig"},"Code":{"shape":"FunctionCode"},"CodeSigningConfigArn":{"shape":"CodeSigningConfigArn"},"DeadLetterConfig":{"shape":"DeadLetterConfig"},"Description":{"shape":"Description"},"DurableConfig":{"shape":"DurableConfig"},"Environment":{"shape":"Environment"},"EphemeralStorage":{"shape":"EphemeralStorage"},"FileSystemConfigs":{"shape":"FileSystemConfigList"},"FunctionName":{"shape":"FunctionName"},"Handler":{"shape":"Handler"},"ImageConfig":{"shape":"ImageConfig"},"KMSKeyArn":{"shape":"KMSKeyArn"},"Layers":{"shape":"LayerList"},"LoggingConfig":{"shape":"LoggingConfig"},"MemorySize":{"shape":"MemorySize"},"PackageType":{"shape":"PackageType"},"Publish":{"shape":"Boolean"},"PublishTo":{"shape":"FunctionVersionLatestPublished"},"Role":{"shape":"RoleArn"},"Runtime":{"shape":"Runtime"},"SnapStart":{"shape":"SnapStart"},"Tags":{"shape":"Tags"},"TenancyConfig":{"shape":"TenancyConfig"},"Timeout":{"shape":"Timeout"},"TracingConfig":{"shape":"TracingConfig"},"VpcConfig":{"shape":"VpcConfig"}},"required":["FunctionName","Role","Code"]},
+    "Date": {"t":"timestamp"},
     "DeadLetterConfig": {"t":"structure","members":{"TargetArn":{"shape":"ResourceArn"}}},
+    "DeleteFunctionConcurrencyRequest": {"t":"structure","members":{"FunctionName":{"shape":"FunctionName","location":"uri"}},"required":["FunctionName"]},
+    "DeleteFunctionEventInvokeConfigRequest": {"t":"structure","members":{"FunctionName":{"shape":"NamespacedFunctionName","location":"uri"},"Qualifier":{"shape":"NumericLatestPublishedOrAliasQualifier","location":"querystring"}},"required":["FunctionName"]},
     "DeleteFunctionRequest": {"t":"structure","members":{"FunctionName":{"shape":"NamespacedFunctionName","location":"uri"},"Qualifier":{"shape":"NumericLatestPublishedOrAliasQualifier","location":"querystring"}},"required":["FunctionName"]},
     "DeleteFunctionResponse": {"t":"structure","members":{"StatusCode":{"shape":"Integer","location":"statusCode"}}},
     "Description": {"t":"string","min":0,"max":256},
+    "DestinationArn": {"t":"string","min":0,"max":350,"pattern":"$|kafka://([^.]([a-zA-Z0-9\\-_.]{0,248}))|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.*)","flags":"u"},
+    "DestinationConfig": {"t":"structure","members":{"OnFailure":{"shape":"OnFailure"},"OnSuccess":{"shape":"OnSuccess"}}},
     "DurableConfig": {"t":"structure","members":{"ExecutionTimeout":{"shape":"ExecutionTimeout"},"RetentionPeriodInDays":{"shape":"RetentionPeriodInDays"}}},
     "DurableExecutionAlreadyStartedException": {"t":"structure","members":{"Message":{"shape":"String"},"Type":{"shape":"String"}}},
     "DurableExecutionArn": {"t":"string","min":1,"max":1024,"pattern":"arn:([a-zA-Z0-9-]+):lambda:([a-zA-Z0-9-]+):(\\d{12}):function:([a-zA-Z0-9_-]+):(\\$LATEST(?:\\.PUBLISHED)?|[0-9]+)/durable-execution/([a-zA-Z0-9_-]+)/([a-zA-Z0-9_-]+)","flags":"u"},
@@ -119,13 +132,18 @@ export const lambdaModel: ServiceModel = {
     "FunctionCode": {"t":"structure","members":{"ImageUri":{"shape":"String"},"S3Bucket":{"shape":"S3Bucket"},"S3Key":{"shape":"S3Key"},"S3ObjectVersion":{"shape":"S3ObjectVersion"},"SourceKMSKeyArn":{"shape":"KMSKeyArn"},"ZipFile":{"shape":"Blob"}}},
     "FunctionCodeLocation": {"t":"structure","members":{"ImageUri":{"shape":"String"},"Location":{"shape":"String"},"RepositoryType":{"shape":"String"},"ResolvedImageUri":{"shape":"String"},"SourceKMSKeyArn":{"shape":"String"}}},
     "FunctionConfiguration": {"t":"structure","members":{"Architectures":{"shape":"ArchitecturesList"},"CapacityProviderConfig":{"shape":"CapacityProviderConfig"},"CodeSha256":{"shape":"String"},"CodeSize":{"shape":"Long"},"ConfigSha256":{"shape":"String"},"DeadLetterConfig":{"shape":"DeadLetterConfig"},"Description":{"shape":"Description"},"DurableConfig":{"shape":"DurableConfig"},"Environment":{"shape":"EnvironmentResponse"},"EphemeralStorage":{"shape":"EphemeralStorage"},"FileSystemConfigs":{"shape":"FileSystemConfigList"},"FunctionArn":{"shape":"NameSpacedFunctionArn"},"FunctionName":{"shape":"NamespacedFunctionName"},"Handler":{"shape":"Handler"},"ImageConfigResponse":{"shape":"ImageConfigResponse"},"KMSKeyArn":{"shape":"KMSKeyArn"},"LastModified":{"shape":"Timestamp"},"LastUpdateStatus":{"shape":"LastUpdateStatus"},"LastUpdateStatusReason":{"shape":"LastUpdateStatusReason"},"LastUpdateStatusReasonCode":{"shape":"LastUpdateStatusReasonCode"},"Layers":{"shape":"LayersReferenceList"},"LoggingConfig":{"shape":"LoggingConfig"},"MasterArn":{"shape":"FunctionArn"},"MemorySize":{"shape":"MemorySize"},"PackageType":{"shape":"PackageType"},"RevisionId":{"shape":"String"},"Role":{"shape":"RoleArn"},"Runtime":{"shape":"Runtime"},"RuntimeVersionConfig":{"shape":"RuntimeVersionConfig"},"SigningJobArn":{"shape":"Arn"},"SigningProfileVersionArn":{"shape":"Arn"},"SnapStart":{"shape":"SnapStartResponse"},"State":{"shape":"State"},"StateReason":{"shape":"StateReason"},"StateReasonCode":{"shape":"StateReasonCode"},"TenancyConfig":{"shape":"TenancyConfig"},"Timeout":{"shape":"Timeout"},"TracingConfig":{"shape":"TracingConfigResponse"},"Version":{"shape":"Version"},"VpcConfig":{"shape":"VpcConfigResponse"}}},
+    "FunctionEventInvokeConfig": {"t":"structure","members":{"DestinationConfig":{"shape":"DestinationConfig"},"FunctionArn":{"shape":"FunctionArn"},"LastModified":{"shape":"Date"},"MaximumEventAgeInSeconds":{"shape":"MaximumEventAgeInSeconds"},"MaximumRetryAttempts":{"shape":"MaximumRetryAttempts"}}},
+    "FunctionEventInvokeConfigList": {"t":"list","member":"FunctionEventInvokeConfig"},
     "FunctionList": {"t":"list","member":"FunctionConfiguration"},
     "FunctionName": {"t":"string","min":1,"max":140,"pattern":"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?","flags":"u"},
     "FunctionUrlAuthType": {"t":"string","enum":["NONE","AWS_IAM"]},
     "FunctionVersion": {"t":"string","enum":["ALL"]},
     "FunctionVersionLatestPublished": {"t":"string","enum":["LATEST_PUBLISHED"]},
     "FunctionVersionsPerCapacityProviderLimitExceededException": {"t":"structure","members":{"Type":{"shape":"String"},"message":{"shape":"String"}}},
+    "GetFunctionConcurrencyRequest": {"t":"structure","members":{"FunctionName":{"shape":"FunctionName","location":"uri"}},"required":["FunctionName"]},
+    "GetFunctionConcurrencyResponse": {"t":"structure","members":{"ReservedConcurrentExecutions":{"shape":"ReservedConcurrentExecutions"}}},
     "GetFunctionConfigurationRequest": {"t":"structure","members":{"FunctionName":{"shape":"NamespacedFunctionName","location":"uri"},"Qualifier":{"shape":"NumericLatestPublishedOrAliasQualifier","location":"querystring"}},"required":["FunctionName"]},
+    "GetFunctionEventInvokeConfigRequest": {"t":"structure","members":{"FunctionName":{"shape":"NamespacedFunctionName","location":"uri"},"Qualifier":{"shape":"NumericLatestPublishedOrAliasQualifier","location":"querystring"}},"required":["FunctionName"]},
     "GetFunctionRequest": {"t":"structure","members":{"FunctionName":{"shape":"NamespacedFunctionName","location":"uri"},"Qualifier":{"shape":"NumericLatestPublishedOrAliasQualifier","location":"querystring"}},"required":["FunctionName"]},
     "GetFunctionResponse": {"t":"structure","members":{"Code":{"shape":"FunctionCodeLocation"},"Concurrency":{"shape":"Concurrency"},"Configuration":{"shape":"FunctionConfiguration"},"Tags":{"shape":"Tags"},"TagsError":{"shape":"TagsError"}}},
     "GetPolicyRequest": {"t":"structure","members":{"FunctionName":{"shape":"NamespacedFunctionName","location":"uri"},"Qualifier":{"shape":"NumericLatestPublishedOrAliasQualifier","location":"querystring"}},"required":["FunctionName"]},
@@ -159,6 +177,8 @@ export const lambdaModel: ServiceModel = {
     "LayerList": {"t":"list","member":"LayerVersionArn"},
     "LayerVersionArn": {"t":"string","min":1,"max":140,"pattern":"arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+","flags":"u"},
     "LayersReferenceList": {"t":"list","member":"Layer"},
+    "ListFunctionEventInvokeConfigsRequest": {"t":"structure","members":{"FunctionName":{"shape":"NamespacedFunctionName","location":"uri"},"Marker":{"shape":"String","location":"querystring"},"MaxItems":{"shape":"MaxFunctionEventInvokeConfigListItems","location":"querystring"}},"required":["FunctionName"]},
+    "ListFunctionEventInvokeConfigsResponse": {"t":"structure","members":{"FunctionEventInvokeConfigs":{"shape":"FunctionEventInvokeConfigList"},"NextMarker":{"shape":"String"}}},
     "ListFunctionsRequest": {"t":"structure","members":{"FunctionVersion":{"shape":"FunctionVersion","location":"querystring"},"Marker":{"shape":"String","location":"querystring"},"MasterRegion":{"shape":"MasterRegion","location":"querystring"},"MaxItems":{"shape":"MaxListItems","location":"querystring"}}},
     "ListFunctionsResponse": {"t":"structure","members":{"Functions":{"shape":"FunctionList"},"NextMarker":{"shape":"String"}}},
     "LocalMountPath": {"t":"string","min":0,"max":160,"pattern":"/mnt/[a-zA-Z0-9-_.]+","flags":"u"},
@@ -168,7 +188,10 @@ export const lambdaModel: ServiceModel = {
     "LoggingConfig": {"t":"structure","members":{"ApplicationLogLevel":{"shape":"ApplicationLogLevel"},"LogFormat":{"shape":"LogFormat"},"LogGroup":{"shape":"LogGroup"},"SystemLogLevel":{"shape":"SystemLogLevel"}}},
     "Long": {"t":"long"},
     "MasterRegion": {"t":"string","pattern":"ALL|[a-z]{2}(-gov)?-[a-z]+-\\d{1}","flags":"u"},
+    "MaxFunctionEventInvokeConfigListItems": {"t":"integer","min":1,"max":50},
     "MaxListItems": {"t":"integer","min":1,"max":10000},
+    "MaximumEventAgeInSeconds": {"t":"integer","min":60,"max":21600},
+    "MaximumRetryAttempts": {"t":"integer","min":0,"max":2},
     "MemorySize": {"t":"integer","min":128,"max":32768},
     "NameSpacedFunctionArn": {"t":"string","min":0,"max":10000,"pattern":"arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:function:[a-zA-Z0-9-_\\.]+(:(\\$LATEST(\\.PUBLISHED)?|[a-zA-Z0-9-_]+))?","flags":"u"},
     "NamespacedFunctionName": {"t":"string","min":1,"max":256,"pattern":"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST(\\.PUBLISHED)?|[a-zA-Z0-9-_]+))?","flags":"u"},
@@ -176,12 +199,16 @@ export const lambdaModel: ServiceModel = {
     "NoPublishedVersionException": {"t":"structure","members":{"Message":{"shape":"String"},"Type":{"shape":"String"}}},
     "NullableBoolean": {"t":"boolean"},
     "NumericLatestPublishedOrAliasQualifier": {"t":"string","min":1,"max":128,"pattern":"\\$(LATEST(\\.PUBLISHED)?)|[a-zA-Z0-9-_$]+","flags":"u"},
+    "OnFailure": {"t":"structure","members":{"Destination":{"shape":"DestinationArn"}}},
+    "OnSuccess": {"t":"structure","members":{"Destination":{"shape":"DestinationArn"}}},
     "PackageType": {"t":"string","enum":["Zip","Image"]},
     "PerExecutionEnvironmentMaxConcurrency": {"t":"integer","min":1,"max":1600},
     "PolicyLengthExceededException": {"t":"structure","members":{"Type":{"shape":"String"},"message":{"shape":"String"}}},
     "PreconditionFailedException": {"t":"structure","members":{"Type":{"shape":"String"},"message":{"shape":"String"}}},
     "Principal": {"t":"string","pattern":"[^\\s]+","flags":"u"},
     "PrincipalOrgID": {"t":"string","min":12,"max":34,"pattern":"o-[a-z0-9]{10,32}","flags":"u"},
+    "PutFunctionConcurrencyRequest": {"t":"structure","members":{"FunctionName":{"shape":"FunctionName","location":"uri"},"ReservedConcurrentExecutions":{"shape":"ReservedConcurrentExecutions"}},"required":["FunctionName","ReservedConcurrentExecutions"]},
+    "PutFunctionEventInvokeConfigRequest": {"t":"structure","members":{"DestinationConfig":{"shape":"DestinationConfig"},"FunctionName":{"shape":"NamespacedFunctionName","location":"uri"},"MaximumEventAgeInSeconds":{"shape":"MaximumEventAgeInSeconds"},"MaximumRetryAttempts":{"shape":"MaximumRetryAttempts"},"Qualifier":{"shape":"NumericLatestPublishedOrAliasQualifier","location":"querystring"}},"required":["FunctionName"]},
     "RecursiveInvocationException": {"t":"structure","members":{"Message":{"shape":"String"},"Type":{"shape":"String"}}},
     "RemovePermissionRequest": {"t":"structure","members":{"FunctionName":{"shape":"NamespacedFunctionName","location":"uri"},"Qualifier":{"shape":"NumericLatestPublishedOrAliasQualifier","location":"querystring"},"RevisionId":{"shape":"String","location":"querystring"},"StatementId":{"shape":"NamespacedStatementId","location":"uri"}},"required":["FunctionName","StatementId"]},
     "RequestTooLargeException": {"t":"structure","members":{"Type":{"shape":"String"},"message":{"shape":"String"}}},
@@ -244,6 +271,7 @@ export const lambdaModel: ServiceModel = {
     "UnsupportedMediaTypeException": {"t":"structure","members":{"Type":{"shape":"String"},"message":{"shape":"String"}}},
     "UpdateFunctionCodeRequest": {"t":"structure","members":{"Architectures":{"shape":"ArchitecturesList"},"DryRun":{"shape":"Boolean"},"FunctionName":{"shape":"FunctionName","location":"uri"},"ImageUri":{"shape":"String"},"Publish":{"shape":"Boolean"},"PublishTo":{"shape":"FunctionVersionLatestPublished"},"RevisionId":{"shape":"String"},"S3Bucket":{"shape":"S3Bucket"},"S3Key":{"shape":"S3Key"},"S3ObjectVersion":{"shape":"S3ObjectVersion"},"SourceKMSKeyArn":{"shape":"KMSKeyArn"},"ZipFile":{"shape":"Blob"}},"required":["FunctionName"]},
     "UpdateFunctionConfigurationRequest": {"t":"structure","members":{"CapacityProviderConfig":{"shape":"CapacityProviderConfig"},"DeadLetterConfig":{"shape":"DeadLetterConfig"},"Description":{"shape":"Description"},"DurableConfig":{"shape":"DurableConfig"},"Environment":{"shape":"Environment"},"EphemeralStorage":{"shape":"EphemeralStorage"},"FileSystemConfigs":{"shape":"FileSystemConfigList"},"FunctionName":{"shape":"FunctionName","location":"uri"},"Handler":{"shape":"Handler"},"ImageConfig":{"shape":"ImageConfig"},"KMSKeyArn":{"shape":"KMSKeyArn"},"Layers":{"shape":"LayerList"},"LoggingConfig":{"shape":"LoggingConfig"},"MemorySize":{"shape":"MemorySize"},"RevisionId":{"shape":"String"},"Role":{"shape":"RoleArn"},"Runtime":{"shape":"Runtime"},"SnapStart":{"shape":"SnapStart"},"Timeout":{"shape":"Timeout"},"TracingConfig":{"shape":"TracingConfig"},"VpcConfig":{"shape":"VpcConfig"}},"required":["FunctionName"]},
+    "UpdateFunctionEventInvokeConfigRequest": {"t":"structure","members":{"DestinationConfig":{"shape":"DestinationConfig"},"FunctionName":{"shape":"NamespacedFunctionName","location":"uri"},"MaximumEventAgeInSeconds":{"shape":"MaximumEventAgeInSeconds"},"MaximumRetryAttempts":{"shape":"MaximumRetryAttempts"},"Qualifier":{"shape":"NumericLatestPublishedOrAliasQualifier","location":"querystring"}},"required":["FunctionName"]},
     "Version": {"t":"string","min":1,"max":1024,"pattern":"(\\$LATEST|[0-9]+)","flags":"u"},
     "VpcConfig": {"t":"structure","members":{"Ipv6AllowedForDualStack":{"shape":"NullableBoolean"},"SecurityGroupIds":{"shape":"SecurityGroupIds"},"SubnetIds":{"shape":"SubnetIds"}}},
     "VpcConfigResponse": {"t":"structure","members":{"Ipv6AllowedForDualStack":{"shape":"NullableBoolean"},"SecurityGroupIds":{"shape":"SecurityGroupIds"},"SubnetIds":{"shape":"SubnetIds"},"VpcId":{"shape":"VpcId"}}},
@@ -265,4 +293,12 @@ export interface LambdaOperations {
   GetPolicy(ctx: RequestContext, input: sdk.GetPolicyRequest): Promise<sdk.GetPolicyResponse>;
   AddPermission(ctx: RequestContext, input: sdk.AddPermissionRequest): Promise<sdk.AddPermissionResponse>;
   RemovePermission(ctx: RequestContext, input: sdk.RemovePermissionRequest): Promise<object | void>;
+  PutFunctionEventInvokeConfig(ctx: RequestContext, input: sdk.PutFunctionEventInvokeConfigRequest): Promise<sdk.FunctionEventInvokeConfig>;
+  GetFunctionEventInvokeConfig(ctx: RequestContext, input: sdk.GetFunctionEventInvokeConfigRequest): Promise<sdk.FunctionEventInvokeConfig>;
+  UpdateFunctionEventInvokeConfig(ctx: RequestContext, input: sdk.UpdateFunctionEventInvokeConfigRequest): Promise<sdk.FunctionEventInvokeConfig>;
+  DeleteFunctionEventInvokeConfig(ctx: RequestContext, input: sdk.DeleteFunctionEventInvokeConfigRequest): Promise<object | void>;
+  ListFunctionEventInvokeConfigs(ctx: RequestContext, input: sdk.ListFunctionEventInvokeConfigsRequest): Promise<sdk.ListFunctionEventInvokeConfigsResponse>;
+  PutFunctionConcurrency(ctx: RequestContext, input: sdk.PutFunctionConcurrencyRequest): Promise<sdk.Concurrency>;
+  GetFunctionConcurrency(ctx: RequestContext, input: sdk.GetFunctionConcurrencyRequest): Promise<sdk.GetFunctionConcurrencyResponse>;
+  DeleteFunctionConcurrency(ctx: RequestContext, input: sdk.DeleteFunctionConcurrencyRequest): Promise<object | void>;
 }
