@@ -56,6 +56,20 @@ for (const [name, make] of Object.entries(adapters)) {
       assert.equal(await s.updateFunction(record('missing')), false);
     });
 
+    it('keeps the asynchronous settings: event invoke configurations, DLQ, reserved concurrency', async () => {
+      const s = make();
+      const settings = {
+        deadLetterArn: 'arn:aws:sqs:us-east-1:000000000000:dlq',
+        eventInvokeConfigs: { $LATEST: { maximumRetryAttempts: 0, maximumEventAgeInSeconds: 60, onFailure: 'arn:aws:sns:us-east-1:000000000000:t', lastModified: 1 } },
+        reservedConcurrency: 0,
+      };
+      await s.createFunction(record('a', settings), Buffer.from('zip'));
+      assert.deepEqual(await s.getFunction('000000000000', 'us-east-1', 'a'), record('a', settings));
+      const { reservedConcurrency: _r, ...unreserved } = record('a', settings);
+      await s.updateFunction(unreserved);
+      assert.equal((await s.getFunction('000000000000', 'us-east-1', 'a'))?.reservedConcurrency, undefined, 'an absent member is gone, not kept');
+    });
+
     it('lists by name in pages and deletes', async () => {
       const s = make();
       for (const n of ['c', 'a', 'b']) await s.createFunction(record(n), Buffer.from(n));
