@@ -8,6 +8,7 @@ import {
   CreateFunctionCommand,
   DeleteFunctionConcurrencyCommand,
   DeleteFunctionEventInvokeConfigCommand,
+  GetFunctionCommand,
   GetFunctionConcurrencyCommand,
   GetFunctionConfigurationCommand,
   GetFunctionEventInvokeConfigCommand,
@@ -224,6 +225,7 @@ describe('asynchronous invocation as Lambda does it (manual clock)', () => {
     const put = await lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: 'held', ReservedConcurrentExecutions: 0 }));
     assert.equal(put.ReservedConcurrentExecutions, 0);
     assert.equal((await lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: 'held' }))).ReservedConcurrentExecutions, 0);
+    assert.deepEqual((await lambda.send(new GetFunctionCommand({ FunctionName: 'held' }))).Concurrency, { ReservedConcurrentExecutions: 0 });
     await assert.rejects(lambda.send(new InvokeCommand({ FunctionName: 'held', Payload: Buffer.from('{}') })), (e: Error & { Reason?: string; $metadata?: { httpStatusCode?: number } }) => {
       assert.equal(e.name, 'TooManyRequestsException');
       assert.equal(e.message, 'Rate Exceeded.');

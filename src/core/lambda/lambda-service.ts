@@ -93,6 +93,7 @@ export class LambdaFunctions {
       // There is no S3 presigned URL to give; the control API serves the zip itself.
       Code: { RepositoryType: 'S3', Location: `/_amiwatch/functions/${r.name}/code?account=${r.accountId}&region=${r.region}` },
       ...(Object.keys(r.tags).length > 0 && { Tags: r.tags }),
+      ...(r.reservedConcurrency !== undefined && { Concurrency: { ReservedConcurrentExecutions: r.reservedConcurrency } }),
     };
   }
 
