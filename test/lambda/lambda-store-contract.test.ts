@@ -70,6 +70,25 @@ for (const [name, make] of Object.entries(adapters)) {
       assert.equal((await s.getFunction('000000000000', 'us-east-1', 'a'))?.reservedConcurrency, undefined, 'an absent member is gone, not kept');
     });
 
+    it('publishes versions with their own code, atomically with the function record; deletes them with the function', async () => {
+      const s = make();
+      await s.createFunction(record('a'), Buffer.from('v1'));
+      assert.equal(await s.publishVersion(record('a', { lastVersion: 1 }), record('a', { version: '1' }), Buffer.from('v1')), true);
+      assert.equal(await s.publishVersion(record('a', { lastVersion: 9 }), record('a', { version: '1', handler: 'x.y' }), Buffer.from('other')), false, 'a version is never replaced');
+      assert.equal((await s.getFunction('000000000000', 'us-east-1', 'a'))?.lastVersion, 1, 'nor the record changed then');
+      await s.updateFunction(record('a', { lastVersion: 1, codeSha256: 'new' }), Buffer.from('v2'));
+      assert.equal(await s.publishVersion(record('a', { lastVersion: 2 }), record('a', { version: '2', codeSha256: 'new' }), Buffer.from('v2')), true);
+      assert.equal(await s.publishVersion(record('missing', { lastVersion: 1 }), record('missing', { version: '1' }), Buffer.from('x')), false);
+      assert.deepEqual((await s.listVersions('000000000000', 'us-east-1', 'a')).map((v) => v.version), ['1', '2']);
+      assert.equal((await s.getVersionCode('000000000000', 'us-east-1', 'a', '1'))?.toString(), 'v1', 'version 1 keeps its code');
+      assert.deepEqual(await s.getVersion('000000000000', 'us-east-1', 'a', '2'), record('a', { version: '2', codeSha256: 'new' }));
+      assert.equal(await s.deleteVersion('000000000000', 'us-east-1', 'a', '1'), true);
+      assert.equal(await s.deleteVersion('000000000000', 'us-east-1', 'a', '1'), false);
+      await s.deleteFunction('000000000000', 'us-east-1', 'a');
+      await s.createFunction(record('a'), Buffer.from('again'));
+      assert.deepEqual(await s.listVersions('000000000000', 'us-east-1', 'a'), [], 'a function made again under the name has no versions');
+    });
+
     it('lists by name in pages and deletes', async () => {
       const s = make();
       for (const n of ['c', 'a', 'b']) await s.createFunction(record(n), Buffer.from(n));

@@ -42,6 +42,23 @@ export interface FunctionRecord {
   eventInvokeConfigs?: Record<string, EventInvokeConfigRecord>;
   /** PutFunctionConcurrency's ReservedConcurrentExecutions; absent: unreserved. */
   reservedConcurrency?: number;
+  /** Set on a published version's snapshot (`1`, `2`, …); absent on `$LATEST`. */
+  version?: string;
+  /** The last version number PublishVersion gave out ($LATEST's record only). */
+  lastVersion?: number;
+  /** Aliases by name ($LATEST's record only). */
+  aliases?: Record<string, AliasRecord>;
+  /** Resource policies of versions and aliases, by qualifier ($LATEST's record only; `policy` is the function's own). */
+  qualifierPolicies?: Record<string, FunctionPolicyStatement[]>;
+}
+
+export interface AliasRecord {
+  name: string;
+  functionVersion: string;
+  description: string;
+  /** RoutingConfig.AdditionalVersionWeights: version → weight (0–1). */
+  additionalVersionWeights?: Record<string, number>;
+  revisionId: string;
 }
 
 /** One qualifier's asynchronous invocation settings; an absent member is Lambda's default. */
@@ -65,5 +82,17 @@ export interface LambdaStore {
   /** False when there was nothing to delete. */
   deleteFunction(accountId: string, region: string, name: string): Promise<boolean>;
   getCode(accountId: string, region: string, name: string): Promise<Buffer | undefined>;
+  /**
+   * Stores a published version (an immutable snapshot with its code) and the function's record
+   * (its new `lastVersion`) in one atomic write; false (nothing written) when the function is gone
+   * or the version exists.
+   */
+  publishVersion(latest: FunctionRecord, version: FunctionRecord, zip: Buffer): Promise<boolean>;
+  getVersion(accountId: string, region: string, name: string, version: string): Promise<FunctionRecord | undefined>;
+  /** The function's published versions, in version order. */
+  listVersions(accountId: string, region: string, name: string): Promise<FunctionRecord[]>;
+  getVersionCode(accountId: string, region: string, name: string, version: string): Promise<Buffer | undefined>;
+  /** False when there was no such version. (DeleteFunction without a qualifier deletes the versions too.) */
+  deleteVersion(accountId: string, region: string, name: string, version: string): Promise<boolean>;
   close(): void;
 }

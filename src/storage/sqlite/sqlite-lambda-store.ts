@@ -16,6 +16,15 @@ const migrations: readonly string[] = [
      code BLOB NOT NULL,
      PRIMARY KEY (account_id, region, name)
    ) WITHOUT ROWID;`,
+  `CREATE TABLE lambda_versions (
+     account_id TEXT NOT NULL,
+     region TEXT NOT NULL,
+     name TEXT NOT NULL,
+     version INTEGER NOT NULL,
+     record TEXT NOT NULL,
+     code BLOB NOT NULL,
+     PRIMARY KEY (account_id, region, name, version)
+   ) WITHOUT ROWID;`,
 ];
 
 function migrate(db: Database): void {
@@ -30,9 +39,17 @@ function migrate(db: Database): void {
   })();
 }
 
+/** Thrown inside the publish transaction to roll it back. */
+class VersionTaken extends Error {}
+
 /** LambdaStore on SQLite (better-sqlite3, synchronous; the async signatures are the port's). */
 export class SqliteLambdaStore implements LambdaStore {
-  private readonly s: Record<'get' | 'list' | 'insert' | 'update' | 'updateCode' | 'delete' | 'code', Statement>;
+  private readonly s: Record<
+    'get' | 'list' | 'insert' | 'update' | 'updateCode' | 'delete' | 'code' | 'insertVersion' | 'getVersion' | 'listVersions' | 'versionCode' | 'deleteVersion' | 'deleteVersions',
+    Statement
+  >;
+  private readonly publishTx: (latest: FunctionRecord, version: FunctionRecord, zip: Buffer) => boolean;
+  private readonly deleteTx: (accountId: string, region: string, name: string) => boolean;
 
   constructor(private readonly db: Database) {
     migrate(db);
@@ -45,7 +62,24 @@ export class SqliteLambdaStore implements LambdaStore {
       updateCode: p('UPDATE lambda_functions SET record = ?, code = ? WHERE account_id = ? AND region = ? AND name = ?'),
       delete: p('DELETE FROM lambda_functions WHERE account_id = ? AND region = ? AND name = ?'),
       code: p('SELECT code FROM lambda_functions WHERE account_id = ? AND region = ? AND name = ?'),
+      insertVersion: p('INSERT OR IGNORE INTO lambda_versions (account_id, region, name, version, record, code) VALUES (?, ?, ?, ?, ?, ?)'),
+      getVersion: p('SELECT record FROM lambda_versions WHERE account_id = ? AND region = ? AND name = ? AND version = ?'),
+      listVersions: p('SELECT record FROM lambda_versions WHERE account_id = ? AND region = ? AND name = ? ORDER BY version'),
+      versionCode: p('SELECT code FROM lambda_versions WHERE account_id = ? AND region = ? AND name = ? AND version = ?'),
+      deleteVersion: p('DELETE FROM lambda_versions WHERE account_id = ? AND region = ? AND name = ? AND version = ?'),
+      deleteVersions: p('DELETE FROM lambda_versions WHERE account_id = ? AND region = ? AND name = ?'),
     };
+    this.publishTx = db.transaction((latest: FunctionRecord, version: FunctionRecord, zip: Buffer): boolean => {
+      if (this.s.update.run(JSON.stringify(latest), latest.accountId, latest.region, latest.name).changes !== 1) return false;
+      const added = this.s.insertVersion.run(version.accountId, version.region, version.name, Number(version.version), JSON.stringify(version), zip).changes === 1;
+      // A version number already taken leaves the function's record as it was.
+      if (!added) throw new VersionTaken();
+      return true;
+    });
+    this.deleteTx = db.transaction((accountId: string, region: string, name: string): boolean => {
+      this.s.deleteVersions.run(accountId, region, name);
+      return this.s.delete.run(accountId, region, name).changes === 1;
+    });
   }
 
   async getFunction(accountId: string, region: string, name: string): Promise<FunctionRecord | undefined> {
@@ -70,7 +104,33 @@ export class SqliteLambdaStore implements LambdaStore {
   }
 
   async deleteFunction(accountId: string, region: string, name: string): Promise<boolean> {
-    return this.s.delete.run(accountId, region, name).changes === 1;
+    return this.deleteTx(accountId, region, name);
+  }
+
+  async publishVersion(latest: FunctionRecord, version: FunctionRecord, zip: Buffer): Promise<boolean> {
+    try {
+      return this.publishTx(latest, version, zip);
+    } catch (err) {
+      if (err instanceof VersionTaken) return false;
+      throw err;
+    }
+  }
+
+  async getVersion(accountId: string, region: string, name: string, version: string): Promise<FunctionRecord | undefined> {
+    const row = this.s.getVersion.get(accountId, region, name, Number(version)) as { record: string } | undefined;
+    return row && (JSON.parse(row.record) as FunctionRecord);
+  }
+
+  async listVersions(accountId: string, region: string, name: string): Promise<FunctionRecord[]> {
+    return (this.s.listVersions.all(accountId, region, name) as { record: string }[]).map((r) => JSON.parse(r.record) as FunctionRecord);
+  }
+
+  async getVersionCode(accountId: string, region: string, name: string, version: string): Promise<Buffer | undefined> {
+    return (this.s.versionCode.get(accountId, region, name, Number(version)) as { code: Buffer } | undefined)?.code;
+  }
+
+  async deleteVersion(accountId: string, region: string, name: string, version: string): Promise<boolean> {
+    return this.s.deleteVersion.run(accountId, region, name, Number(version)).changes === 1;
   }
 
   async getCode(accountId: string, region: string, name: string): Promise<Buffer | undefined> {
