@@ -5,6 +5,8 @@ import { Invocations } from '../core/lambda/invocations.js';
 import { AsyncInvokeQueue, LAMBDA_ASYNC_JOB } from '../core/lambda/async-queue.js';
 import { EventInvokeConfigs } from '../core/lambda/event-invoke-config.js';
 import { ConcurrencyGate, FunctionConcurrency } from '../core/lambda/function-concurrency.js';
+import { FunctionVersions } from '../core/lambda/versions.js';
+import { FunctionAliases } from '../core/lambda/aliases.js';
 import type { EventFeed } from '../core/events/event-feed.js';
 import type { Store } from '../storage/store.js';
 import type { JobHandler } from '../delivery/job-handler.js';
@@ -85,13 +87,15 @@ export async function startLambda(o: {
   });
   const eventInvokeConfigs = new EventInvokeConfigs(functions, o.clock);
   const concurrency = new FunctionConcurrency(functions, store);
+  const versions = new FunctionVersions(functions, store);
+  const aliases = new FunctionAliases({ functions, store, random: o.random });
   return {
     functions,
     invoker: invocations,
     invocations,
     route: {
       signingName: 'lambda',
-      handler: createLambdaHandler({ functions, invocations, eventInvokeConfigs, concurrency }, (err) => o.log(`lambda: internal error: ${(err as Error).stack ?? String(err)}`)),
+      handler: createLambdaHandler({ functions, invocations, eventInvokeConfigs, concurrency, versions, aliases }, (err) => o.log(`lambda: internal error: ${(err as Error).stack ?? String(err)}`)),
       bodyLimit: LAMBDA_BODY_LIMIT,
       renderError: restJsonError,
     },

@@ -14,7 +14,6 @@ import type { RequestContext } from '../shared/request-context.js';
 import { LambdaErrors } from '../generated/errors.js';
 import { invalidParameter, validation } from './errors.js';
 import type { LambdaFunctions } from './lambda-service.js';
-import { resolveQualifier } from './qualifiers.js';
 
 /**
  * Lambda's asynchronous invocation defaults (invocation-async-error-handling): "by default Lambda
@@ -115,8 +114,7 @@ export class EventInvokeConfigs {
   }
 
   async getFunctionEventInvokeConfig(ctx: RequestContext, input: GetFunctionEventInvokeConfigRequest): Promise<FunctionEventInvokeConfig> {
-    const r = await this.functions.record(ctx, input.FunctionName!);
-    const q = resolveQualifier(r, input.FunctionName!, input.Qualifier);
+    const { latest: r, qualifier: q } = await this.functions.resolved(ctx, input.FunctionName!, input.Qualifier);
     const c = r.eventInvokeConfigs?.[q];
     if (!c) throw missing(`${r.arn}:${q}`);
     return eventInvokeConfigView(r, q, c);
@@ -130,7 +128,7 @@ export class EventInvokeConfigs {
   }
 
   async listFunctionEventInvokeConfigs(ctx: RequestContext, input: ListFunctionEventInvokeConfigsRequest): Promise<ListFunctionEventInvokeConfigsResponse> {
-    const r = await this.functions.record(ctx, input.FunctionName!);
+    const r = (await this.functions.resolved(ctx, input.FunctionName!)).latest;
     const all = Object.entries(r.eventInvokeConfigs ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const limit = checkRange(input.MaxItems, 'maxItems', 1, 50) ?? 50;
     const start = input.Marker ? all.findIndex(([q]) => q > input.Marker!) : 0;
@@ -149,8 +147,7 @@ export class EventInvokeConfigs {
     qualifier: string | undefined,
     change: (current: EventInvokeConfigRecord | undefined, arn: string) => EventInvokeConfigRecord | null,
   ): Promise<FunctionEventInvokeConfig> {
-    const probe = await this.functions.record(ctx, name);
-    const q = resolveQualifier(probe, name, qualifier);
+    const q = (await this.functions.resolved(ctx, name, qualifier)).qualifier;
     let view: FunctionEventInvokeConfig = {};
     await this.functions.modify(ctx, name, (r) => {
       const configs = { ...(r.eventInvokeConfigs ?? {}) };

@@ -68,7 +68,7 @@ export const lastModified = (ms: number) => new Date(ms).toISOString().replace('
 export function configurationView(r: FunctionRecord): FunctionConfiguration {
   return {
     FunctionName: r.name,
-    FunctionArn: r.arn,
+    FunctionArn: r.version ? `${r.arn}:${r.version}` : r.arn,
     Runtime: r.runtime as FunctionConfiguration['Runtime'],
     Role: r.role,
     Handler: r.handler,
@@ -78,7 +78,7 @@ export function configurationView(r: FunctionRecord): FunctionConfiguration {
     MemorySize: r.memoryMb,
     LastModified: r.lastModified,
     CodeSha256: r.codeSha256,
-    Version: '$LATEST',
+    Version: r.version ?? '$LATEST',
     ...(Object.keys(r.environment).length > 0 && { Environment: { Variables: r.environment } }),
     ...(r.deadLetterArn && { DeadLetterConfig: { TargetArn: r.deadLetterArn } }),
     TracingConfig: { Mode: 'PassThrough' },

@@ -14,6 +14,7 @@ import { LambdaErrors } from '../generated/errors.js';
 import type { AsyncInvokeJob, AsyncInvokeQueue } from './async-queue.js';
 import { asyncSettings, type AsyncSettings } from './event-invoke-config.js';
 import { throttled, type ConcurrencyGate } from './function-concurrency.js';
+import type { Resolved } from './qualifiers.js';
 
 export type InvocationType = 'RequestResponse' | 'Event' | 'DryRun';
 
@@ -63,7 +64,7 @@ export type AsyncAttempt =
   | { readonly kind: 'gone'; readonly message: string }
   /** At its reserved concurrency: the event waits in the queue. */
   | { readonly kind: 'throttled'; readonly record: FunctionRecord; readonly settings: AsyncSettings }
-  | { readonly kind: 'ran'; readonly result: RunResult; readonly record: FunctionRecord; readonly settings: AsyncSettings };
+  | { readonly kind: 'ran'; readonly result: RunResult; readonly record: FunctionRecord; readonly settings: AsyncSettings; readonly executedVersion: string };
 
 /**
  * Running functions: Invoke (RequestResponse waits for the result; Event queues the event
@@ -83,7 +84,8 @@ export class Invocations implements LambdaInvoker {
     if (input.logType !== undefined && input.logType !== 'None' && input.logType !== 'Tail') {
       throw LambdaErrors.InvalidParameterValueException(`Unsupported log type ${input.logType}: use None or Tail.`);
     }
-    const record = await this.o.functions.record(ctx, input.functionName, input.qualifier);
+    const resolved = await this.o.functions.resolved(ctx, input.functionName, input.qualifier, this.o.random);
+    const record = resolved.latest;
     const payload = input.payload.length === 0 ? '{}' : input.payload.toString('utf8');
     const limit = type === 'Event' ? MAX_ASYNC_PAYLOAD : MAX_SYNC_PAYLOAD;
     if (input.payload.length > limit) {
@@ -96,7 +98,7 @@ export class Invocations implements LambdaInvoker {
     }
     if (type === 'DryRun') return { status: 204 };
     if (type === 'Event') {
-      await this.enqueue(record, payload);
+      await this.enqueue(record, resolved.qualifier, payload);
       return { status: 202 };
     }
     if (!this.o.gate.tryAcquire(record.arn, record.reservedConcurrency)) {
@@ -105,7 +107,7 @@ export class Invocations implements LambdaInvoker {
     }
     let result: RunResult & { requestId: string };
     try {
-      result = await this.run(record, payload, { ...(input.clientContext !== undefined && { clientContext: input.clientContext }) });
+      result = await this.run(resolved.run, payload, { ...(input.clientContext !== undefined && { clientContext: input.clientContext }) });
     } finally {
       this.o.gate.release(record.arn);
     }
@@ -114,7 +116,7 @@ export class Invocations implements LambdaInvoker {
       payload: result.payload,
       ...(result.status !== 'ok' && { functionError: 'Unhandled' as const }),
       ...(input.logType === 'Tail' && { logResult: tail(result.log) }),
-      executedVersion: '$LATEST',
+      executedVersion: resolved.executedVersion,
     };
   }
 
@@ -123,33 +125,36 @@ export class Invocations implements LambdaInvoker {
     const [region, account, name] = [parts[3] ?? '', parts[4] ?? '', parts[6] ?? ''];
     const qualifier = parts[7];
     const fnArn = functionArn(region, account, name);
-    let record: FunctionRecord;
+    let resolved: Resolved;
     try {
-      record = await this.o.functions.record({ accountId: account, region }, arn);
+      resolved = await this.o.functions.resolved({ accountId: account, region }, arn);
     } catch (err) {
       if (err instanceof ServiceError && err.status < 500) {
         return { ok: false, retriable: false, code: 'NO_RESOURCE', message: `Function not found: ${qualifier ? arn : fnArn}` };
       }
       throw err;
     }
-    if (options.principal !== undefined && !allowsService(record.policy, options.principal, options.sourceArn, options.sourceAccount)) {
+    const record = resolved.latest;
+    // A version or alias has its own resource policy (AddPermission --qualifier), as on Lambda.
+    const policy = resolved.qualifier === '$LATEST' ? record.policy : (record.qualifierPolicies?.[resolved.qualifier] ?? []);
+    if (options.principal !== undefined && !allowsService(policy, options.principal, options.sourceArn, options.sourceAccount)) {
       return {
         ok: false,
         retriable: false,
         code: 'NO_PERMISSIONS',
-        message: `The resource policy of ${record.arn} does not allow ${options.principal} to call lambda:InvokeFunction${options.sourceArn ? ` from ${options.sourceArn}` : ''} (add it with lambda add-permission).`,
+        message: `The resource policy of ${qualifier ? arn : record.arn} does not allow ${options.principal} to call lambda:InvokeFunction${options.sourceArn ? ` from ${options.sourceArn}` : ''} (add it with lambda add-permission).`,
       };
     }
     // Lambda takes the event into its asynchronous queue and answers at once: the function's
     // failures are retried by Lambda's rules (event invoke config), not the caller's.
-    const requestId = await this.enqueue(record, payload);
+    const requestId = await this.enqueue(record, resolved.qualifier, payload);
     return { ok: true, requestId, durationMs: 0 };
   }
 
-  /** Queues an asynchronous invocation of `$LATEST`; resolves its request id once durable. */
-  private async enqueue(record: FunctionRecord, payload: string): Promise<string> {
+  /** Queues an asynchronous invocation of the qualifier; resolves its request id once durable. */
+  private async enqueue(record: FunctionRecord, qualifier: string, payload: string): Promise<string> {
     const requestId = this.o.random.uuid();
-    await this.o.queue.enqueue({ functionArn: record.arn, name: record.name, account: record.accountId, region: record.region, qualifier: '$LATEST', requestId, payload });
+    await this.o.queue.enqueue({ functionArn: record.arn, name: record.name, account: record.accountId, region: record.region, qualifier, requestId, payload });
     return requestId;
   }
 
@@ -159,21 +164,23 @@ export class Invocations implements LambdaInvoker {
    * on Lambda).
    */
   async runQueued(job: AsyncInvokeJob, payload: string): Promise<AsyncAttempt> {
-    let record: FunctionRecord;
+    let resolved: Resolved;
     try {
-      record = await this.o.functions.record({ accountId: job.account, region: job.region }, job.ruleArn);
+      // An alias is resolved at each attempt, as Lambda routes each invocation.
+      resolved = await this.o.functions.resolved({ accountId: job.account, region: job.region }, job.ruleArn, job.qualifier, this.o.random);
     } catch (err) {
       if (err instanceof ServiceError && err.status < 500) return { kind: 'gone', message: err.message };
       throw err;
     }
+    const record = resolved.latest;
     const settings = asyncSettings(record, job.qualifier);
     if (!this.o.gate.tryAcquire(record.arn, record.reservedConcurrency)) {
       this.o.metrics.record('AWS/Lambda', 'Throttles', { FunctionName: record.name });
       return { kind: 'throttled', record, settings };
     }
     try {
-      const result = await this.run(record, payload, { requestId: job.requestId });
-      return { kind: 'ran', result, record, settings };
+      const result = await this.run(resolved.run, payload, { requestId: job.requestId });
+      return { kind: 'ran', result, record, settings, executedVersion: resolved.executedVersion };
     } finally {
       this.o.gate.release(record.arn);
     }
@@ -184,7 +191,9 @@ export class Invocations implements LambdaInvoker {
     const requestId = options.requestId ?? this.o.random.uuid();
     const at = this.o.clock.now();
     const fn: RunnableFunction = {
-      arn: record.arn,
+      // A version runs in processes of its own (its code and configuration are its own).
+      arn: record.version ? `${record.arn}:${record.version}` : record.arn,
+      ...(record.version && { version: record.version }),
       name: record.name,
       accountId: record.accountId,
       region: record.region,
@@ -195,7 +204,7 @@ export class Invocations implements LambdaInvoker {
       environment: record.environment,
       fingerprint: fingerprint(record),
       codeSha256: record.codeSha256,
-      loadCode: () => this.o.functions.code(record),
+      loadCode: () => (record.version ? this.o.functions.versionCode(record) : this.o.functions.code(record)),
     };
     const result = await this.o.runner.run({ fn, payload, requestId, ...(clientContext !== undefined && { clientContext }) });
     this.o.logs.append(record.arn, { requestId, at, text: result.log });

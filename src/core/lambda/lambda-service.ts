@@ -23,7 +23,8 @@ import { checkZip } from './code-package.js';
 import { conflict, invalidParameter, notFound, preconditionFailed, validation } from './errors.js';
 import { checkDeadLetterArn, checkDescription, checkEnvironment, checkHandler, checkMemory, checkRole, checkTimeout, configurationView, lastModified } from './function-config.js';
 import { policyDocument, statementFor } from './function-policy.js';
-import { functionArn, newFunctionRef, resolveFunction, type FunctionRef } from './names.js';
+import { functionArn, newFunctionRef, resolveFunction, splitQualifier, type FunctionRef } from './names.js';
+import { resolveQualified, VERSION, type Resolved } from './qualifiers.js';
 import { checkRuntime } from './runtimes.js';
 import type { FunctionRunner } from './runner.js';
 import { LambdaErrors } from '../generated/errors.js';
@@ -87,7 +88,7 @@ export class LambdaFunctions {
   }
 
   async getFunction(ctx: RequestContext, input: GetFunctionRequest): Promise<GetFunctionResponse> {
-    const r = await this.record(ctx, input.FunctionName!, input.Qualifier);
+    const r = (await this.resolved(ctx, input.FunctionName!, input.Qualifier)).run;
     return {
       Configuration: configurationView(r),
       // There is no S3 presigned URL to give; the control API serves the zip itself.
@@ -98,7 +99,7 @@ export class LambdaFunctions {
   }
 
   async getFunctionConfiguration(ctx: RequestContext, input: GetFunctionConfigurationRequest): Promise<FunctionConfiguration> {
-    return configurationView(await this.record(ctx, input.FunctionName!, input.Qualifier));
+    return configurationView((await this.resolved(ctx, input.FunctionName!, input.Qualifier)).run);
   }
 
   async listFunctions(ctx: RequestContext, input: ListFunctionsRequest): Promise<ListFunctionsResponse> {
@@ -115,7 +116,9 @@ export class LambdaFunctions {
   }
 
   async deleteFunction(ctx: RequestContext, input: DeleteFunctionRequest): Promise<void> {
-    const ref = resolveFunction(ctx, input.FunctionName!, input.Qualifier);
+    const { ref, qualifier } = splitQualifier(ctx, input.FunctionName!, input.Qualifier);
+    if (qualifier !== undefined && qualifier !== '$LATEST') return this.deleteVersion(ref, qualifier);
+    if (qualifier === '$LATEST') throw invalidParameter('$LATEST version cannot be deleted without deleting the function.');
     await this.locked(ref, async () => {
       if (!(await this.o.store.deleteFunction(ref.accountId, ref.region, ref.name))) throw notFound(arnOf(ref));
       this.o.runner.retire(arnOf(ref));
@@ -144,26 +147,94 @@ export class LambdaFunctions {
 
   async addPermission(ctx: RequestContext, input: AddPermissionRequest): Promise<AddPermissionResponse> {
     let statement = '';
+    const q = await this.policyQualifier(ctx, input.FunctionName!, input.Qualifier);
+    if (q !== undefined) {
+      await this.update(ctx, input.FunctionName!, input.RevisionId, (r) => {
+        const own = r.qualifierPolicies?.[q] ?? [];
+        const s = statementFor({ ...r, arn: `${r.arn}:${q}`, policy: own }, input);
+        statement = JSON.stringify(s);
+        return { ...r, qualifierPolicies: { ...r.qualifierPolicies, [q]: [...own, s] } };
+      });
+      return { Statement: statement };
+    }
     await this.update(ctx, input.FunctionName!, input.RevisionId, (r) => {
       const s = statementFor(r, input);
       statement = JSON.stringify(s);
       return { ...r, policy: [...r.policy, s] };
-    }, undefined, input.Qualifier);
+    });
     return { Statement: statement };
   }
 
   async removePermission(ctx: RequestContext, input: RemovePermissionRequest): Promise<void> {
-    const { StatementId: statementId, Qualifier: qualifier, RevisionId: revisionId } = input;
+    const { StatementId: statementId, RevisionId: revisionId } = input;
+    const q = await this.policyQualifier(ctx, input.FunctionName!, input.Qualifier);
+    if (q !== undefined) {
+      await this.update(ctx, input.FunctionName!, revisionId, (r) => {
+        const own = r.qualifierPolicies?.[q] ?? [];
+        if (!own.some((s) => s.Sid === statementId)) throw LambdaErrors.ResourceNotFoundException(`Statement ${statementId} is not found in resource policy.`);
+        return { ...r, qualifierPolicies: { ...r.qualifierPolicies, [q]: own.filter((s) => s.Sid !== statementId) } };
+      });
+      return;
+    }
     await this.update(ctx, input.FunctionName!, revisionId, (r) => {
       if (!r.policy.some((s) => s.Sid === statementId)) throw LambdaErrors.ResourceNotFoundException(`Statement ${statementId} is not found in resource policy.`);
       return { ...r, policy: r.policy.filter((s) => s.Sid !== statementId) };
-    }, undefined, qualifier);
+    });
   }
 
   async getPolicy(ctx: RequestContext, input: GetPolicyRequest): Promise<GetPolicyResponse> {
-    const r = await this.record(ctx, input.FunctionName!, input.Qualifier);
+    const { latest, qualifier } = await this.resolved(ctx, input.FunctionName!, input.Qualifier);
+    const r = qualifier === '$LATEST' ? latest : { ...latest, policy: latest.qualifierPolicies?.[qualifier] ?? [] };
     if (r.policy.length === 0) throw LambdaErrors.ResourceNotFoundException('The resource you requested does not exist.');
     return { Policy: JSON.stringify(policyDocument(r.policy)), RevisionId: r.revisionId };
+  }
+
+  /**
+   * What a possibly qualified name runs: `$LATEST`, a version, or an alias's version (`random`
+   * routes an alias with a RoutingConfig; omitted, its primary version).
+   */
+  async resolved(ctx: { accountId: string; region: string }, nameOrArn: string, qualifier?: string, random?: Random): Promise<Resolved> {
+    const split = splitQualifier(ctx, nameOrArn, qualifier);
+    const latest = await this.o.store.getFunction(split.ref.accountId, split.ref.region, split.ref.name);
+    if (!latest) throw notFound(arnOf(split.ref) + (split.qualifier && split.qualifier !== '$LATEST' ? `:${split.qualifier}` : ''));
+    return resolveQualified(this.o.store, latest, split.qualifier, random);
+  }
+
+  /** A published version's code (its own zip, kept when $LATEST's changes). */
+  versionCode(r: FunctionRecord): Promise<Buffer> {
+    return this.o.store.getVersionCode(r.accountId, r.region, r.name, r.version!).then((zip) => {
+      if (!zip) throw notFound(`${r.arn}:${r.version}`);
+      return zip;
+    });
+  }
+
+  /** The version or alias a permission call names (checked to exist), or undefined for the function itself. */
+  private async policyQualifier(ctx: RequestContext, name: string, qualifier: string | undefined): Promise<string | undefined> {
+    const q = (await this.resolved(ctx, name, qualifier)).qualifier;
+    return q === '$LATEST' ? undefined : q;
+  }
+
+  /** DeleteFunction with a version qualifier: that version goes, unless an alias points at it. */
+  private async deleteVersion(ref: FunctionRef, qualifier: string): Promise<void> {
+    await this.locked(ref, async () => {
+      const latest = await this.o.store.getFunction(ref.accountId, ref.region, ref.name);
+      if (!latest) throw notFound(arnOf(ref));
+      if (!VERSION.test(qualifier)) throw invalidParameter(`Deletion of aliases is not supported through DeleteFunction: use DeleteAlias for ${arnOf(ref)}:${qualifier}.`);
+      const users = Object.values(latest.aliases ?? {}).filter((a) => a.functionVersion === qualifier || a.additionalVersionWeights?.[qualifier] !== undefined);
+      if (users.length > 0) throw conflict(`Unable to delete version because the following aliases reference it: [${users.map((a) => a.name).join(', ')}]`);
+      if (!(await this.o.store.deleteVersion(ref.accountId, ref.region, ref.name, qualifier))) throw notFound(`${arnOf(ref)}:${qualifier}`);
+      this.o.runner.retire(`${arnOf(ref)}:${qualifier}`);
+      if (latest.eventInvokeConfigs?.[qualifier] || latest.qualifierPolicies?.[qualifier]) {
+        const { [qualifier]: _c, ...configs } = latest.eventInvokeConfigs ?? {};
+        const { [qualifier]: _p, ...policies } = latest.qualifierPolicies ?? {};
+        await this.o.store.updateFunction({ ...latest, eventInvokeConfigs: configs, qualifierPolicies: policies });
+      }
+    });
+  }
+
+  /** Runs `work` serialised with the function's other writes (PublishVersion, aliases). */
+  serialised<T>(ctx: { accountId: string; region: string }, nameOrArn: string, work: () => Promise<T>): Promise<T> {
+    return this.locked(resolveFunction(ctx, nameOrArn), work);
   }
 
   /** The stored record; NotFound in Lambda's words when there is none. */
@@ -187,7 +258,7 @@ export class LambdaFunctions {
    * RevisionId changes as on Lambda; `change` may throw to refuse. Resolves the new record.
    */
   async modify(ctx: { accountId: string; region: string }, nameOrArn: string, change: (r: FunctionRecord) => FunctionRecord): Promise<FunctionRecord> {
-    const ref = resolveFunction(ctx, nameOrArn);
+    const ref = splitQualifier(ctx, nameOrArn).ref;
     return this.locked(ref, async () => {
       const current = await this.o.store.getFunction(ref.accountId, ref.region, ref.name);
       if (!current) throw notFound(arnOf(ref));
@@ -198,8 +269,8 @@ export class LambdaFunctions {
   }
 
   /** One read-modify-write: a new RevisionId and LastModified; running processes of the old revision retire. */
-  private async update(ctx: RequestContext, nameOrArn: string, expectedRevision: string | undefined, change: (r: FunctionRecord) => FunctionRecord, zip?: Buffer, qualifier?: string): Promise<FunctionConfiguration> {
-    const ref = resolveFunction(ctx, nameOrArn, qualifier);
+  private async update(ctx: RequestContext, nameOrArn: string, expectedRevision: string | undefined, change: (r: FunctionRecord) => FunctionRecord, zip?: Buffer): Promise<FunctionConfiguration> {
+    const ref = splitQualifier(ctx, nameOrArn).ref;
     return this.locked(ref, async () => {
       const current = await this.o.store.getFunction(ref.accountId, ref.region, ref.name);
       if (!current) throw notFound(arnOf(ref));

@@ -47,13 +47,14 @@ export class AsyncInvokeHandler implements JobHandler {
     const invokes = d.attempts + 1;
     const result = attempt.result;
     if (result.status === 'ok') {
-      if (settings.onSuccess) await this.destination(settings.onSuccess, d, j, 'Success', invokes, result);
+      if (settings.onSuccess) await this.destination(settings.onSuccess, d, j, 'Success', invokes, result, attempt.executedVersion);
       return { id: d.id, status: 'delivered', attempts: invokes };
     }
     const why = `${failureCode(result)}: ${errorText(result.payload)}`;
     const decision = afterFunctionError(invokes, d.ingestedAt, now, settings);
     if ('retryAt' in decision) return { id: d.id, status: 'retry', attempts: invokes, dueAt: decision.retryAt, error: why };
     return this.discard({ ...d, attempts: invokes }, j, record, settings, {
+      executedVersion: attempt.executedVersion,
       condition: decision.discard,
       why: `${decision.discard} after ${why}`,
       last: result,
@@ -68,11 +69,11 @@ export class AsyncInvokeHandler implements JobHandler {
     j: AsyncInvokeJob,
     record: FunctionRecord,
     settings: AsyncSettings,
-    f: { condition: AsyncFailureCondition; why: string; last?: RunResult; errorCode: number; errorMessage: string },
+    f: { condition: AsyncFailureCondition; why: string; last?: RunResult; executedVersion?: string; errorCode: number; errorMessage: string },
   ): Promise<DeliveryOutcome> {
     const { condition, last, errorCode, errorMessage } = f;
     const notes: string[] = [];
-    if (settings.onFailure) notes.push(await this.destination(settings.onFailure, d, j, condition, d.attempts, last));
+    if (settings.onFailure) notes.push(await this.destination(settings.onFailure, d, j, condition, d.attempts, last, f.executedVersion));
     if (record.deadLetterArn) {
       const problem = await sendDeadLetter(this.o.outlets, record.deadLetterArn, d.body, { requestId: j.requestId, errorCode, errorMessage });
       if (problem) this.o.metrics?.record('AWS/Lambda', 'DeadLetterErrors', { FunctionName: record.name });
@@ -83,8 +84,16 @@ export class AsyncInvokeHandler implements JobHandler {
   }
 
   /** Sends the invocation record; returns a note for the history ('' when nothing to say). */
-  private async destination(arn: string, d: ClaimedDelivery, j: AsyncInvokeJob, condition: 'Success' | AsyncFailureCondition, invokes: number, last: RunResult | undefined): Promise<string> {
-    const rec = invocationRecord({ requestId: j.requestId, functionArn: j.target.Arn, executedVersion: j.qualifier, condition, invokeCount: invokes, payload: d.body, ...(last && { last }), at: this.o.clock.now() });
+  private async destination(
+    arn: string,
+    d: ClaimedDelivery,
+    j: AsyncInvokeJob,
+    condition: 'Success' | AsyncFailureCondition,
+    invokes: number,
+    last: RunResult | undefined,
+    executedVersion = j.qualifier,
+  ): Promise<string> {
+    const rec = invocationRecord({ requestId: j.requestId, functionArn: j.target.Arn, executedVersion, condition, invokeCount: invokes, payload: d.body, ...(last && { last }), at: this.o.clock.now() });
     const problem = await sendRecord(this.o.outlets, arn, rec, { eventId: this.o.random.uuid(), account: j.account, region: j.region });
     if (!problem) return `sent to ${condition === 'Success' ? 'OnSuccess' : 'OnFailure'} ${arn}`;
     this.o.metrics?.record('AWS/Lambda', 'DestinationDeliveryFailures', { FunctionName: j.ruleName });

@@ -29,6 +29,13 @@ export const lambdaModel: ServiceModel = {
     "PutFunctionConcurrency": {"input":"PutFunctionConcurrencyRequest","output":"Concurrency","http":{"method":"PUT","uri":"/2017-10-31/functions/{FunctionName}/concurrency","status":200},"errors":["InvalidParameterValueException","ResourceConflictException","ResourceNotFoundException","ServiceException","TooManyRequestsException"]},
     "GetFunctionConcurrency": {"input":"GetFunctionConcurrencyRequest","output":"GetFunctionConcurrencyResponse","http":{"method":"GET","uri":"/2019-09-30/functions/{FunctionName}/concurrency","status":200},"errors":["InvalidParameterValueException","ResourceNotFoundException","ServiceException","TooManyRequestsException"]},
     "DeleteFunctionConcurrency": {"input":"DeleteFunctionConcurrencyRequest","http":{"method":"DELETE","uri":"/2017-10-31/functions/{FunctionName}/concurrency","status":204},"errors":["InvalidParameterValueException","ResourceConflictException","ResourceNotFoundException","ServiceException","TooManyRequestsException"]},
+    "PublishVersion": {"input":"PublishVersionRequest","output":"FunctionConfiguration","http":{"method":"POST","uri":"/2015-03-31/functions/{FunctionName}/versions","status":201},"errors":["CodeStorageExceededException","FunctionVersionsPerCapacityProviderLimitExceededException","InvalidParameterValueException","PreconditionFailedException","ResourceConflictException","ResourceNotFoundException","ServiceException","TooManyRequestsException"]},
+    "ListVersionsByFunction": {"input":"ListVersionsByFunctionRequest","output":"ListVersionsByFunctionResponse","http":{"method":"GET","uri":"/2015-03-31/functions/{FunctionName}/versions","status":200},"errors":["InvalidParameterValueException","ResourceNotFoundException","ServiceException","TooManyRequestsException"]},
+    "CreateAlias": {"input":"CreateAliasRequest","output":"AliasConfiguration","http":{"method":"POST","uri":"/2015-03-31/functions/{FunctionName}/aliases","status":201},"errors":["InvalidParameterValueException","ResourceConflictException","ResourceNotFoundException","ServiceException","TooManyRequestsException"]},
+    "GetAlias": {"input":"GetAliasRequest","output":"AliasConfiguration","http":{"method":"GET","uri":"/2015-03-31/functions/{FunctionName}/aliases/{Name}","status":200},"errors":["InvalidParameterValueException","ResourceNotFoundException","ServiceException","TooManyRequestsException"]},
+    "UpdateAlias": {"input":"UpdateAliasRequest","output":"AliasConfiguration","http":{"method":"PUT","uri":"/2015-03-31/functions/{FunctionName}/aliases/{Name}","status":200},"errors":["InvalidParameterValueException","PreconditionFailedException","ResourceConflictException","ResourceNotFoundException","ServiceException","TooManyRequestsException"]},
+    "DeleteAlias": {"input":"DeleteAliasRequest","http":{"method":"DELETE","uri":"/2015-03-31/functions/{FunctionName}/aliases/{Name}","status":204},"errors":["InvalidParameterValueException","ResourceConflictException","ServiceException","TooManyRequestsException"]},
+    "ListAliases": {"input":"ListAliasesRequest","output":"ListAliasesResponse","http":{"method":"GET","uri":"/2015-03-31/functions/{FunctionName}/aliases","status":200},"errors":["InvalidParameterValueException","ResourceNotFoundException","ServiceException","TooManyRequestsException"]},
   },
   errors: {
     "CodeSigningConfigNotFoundException": {"code":"CodeSigningConfigNotFoundException","status":404},
@@ -79,6 +86,12 @@ export const lambdaModel: ServiceModel = {
     "Action": {"t":"string","pattern":"(lambda:[*]|lambda:[a-zA-Z]+|[*])","flags":"u"},
     "AddPermissionRequest": {"t":"structure","members":{"Action":{"shape":"Action"},"EventSourceToken":{"shape":"EventSourceToken"},"FunctionName":{"shape":"NamespacedFunctionName","location":"uri"},"FunctionUrlAuthType":{"shape":"FunctionUrlAuthType"},"InvokedViaFunctionUrl":{"shape":"InvokedViaFunctionUrl"},"Principal":{"shape":"Principal"},"PrincipalOrgID":{"shape":"PrincipalOrgID"},"Qualifier":{"shape":"NumericLatestPublishedOrAliasQualifier","location":"querystring"},"RevisionId":{"shape":"String"},"SourceAccount":{"shape":"SourceOwner"},"SourceArn":{"shape":"Arn"},"StatementId":{"shape":"StatementId"}},"required":["FunctionName","StatementId","Action","Principal"]},
     "AddPermissionResponse": {"t":"structure","members":{"Statement":{"shape":"String"}}},
+    "AdditionalVersion": {"t":"string","min":1,"max":1024,"pattern":"[0-9]+","flags":"u"},
+    "AdditionalVersionWeights": {"t":"map","key":"AdditionalVersion","value":"Weight"},
+    "Alias": {"t":"string","min":1,"max":128,"pattern":"(?!^[0-9]+$)([a-zA-Z0-9-_]+)","flags":"u"},
+    "AliasConfiguration": {"t":"structure","members":{"AliasArn":{"shape":"FunctionArn"},"Description":{"shape":"Description"},"FunctionVersion":{"shape":"Version"},"Name":{"shape":"Alias"},"RevisionId":{"shape":"String"},"RoutingConfig":{"shape":"AliasRoutingConfiguration"}}},
+    "AliasList": {"t":"list","member":"AliasConfiguration"},
+    "AliasRoutingConfiguration": {"t":"structure","members":{"AdditionalVersionWeights":{"shape":"AdditionalVersionWeights"}}},
     "ApplicationLogLevel": {"t":"string","enum":["TRACE","DEBUG","INFO","WARN","ERROR","FATAL"]},
     "Architecture": {"t":"string","enum":["x86_64","arm64"]},
     "ArchitecturesList": {"t":"list","min":1,"max":1,"member":"Architecture"},
@@ -92,9 +105,11 @@ export const lambdaModel: ServiceModel = {
     "CodeStorageExceededException": {"t":"structure","members":{"Type":{"shape":"String"},"message":{"shape":"String"}}},
     "CodeVerificationFailedException": {"t":"structure","members":{"Message":{"shape":"String"},"Type":{"shape":"String"}}},
     "Concurrency": {"t":"structure","members":{"ReservedConcurrentExecutions":{"shape":"ReservedConcurrentExecutions"}}},
+    "CreateAliasRequest": {"t":"structure","members":{"Description":{"shape":"Description"},"FunctionName":{"shape":"FunctionName","location":"uri"},"FunctionVersion":{"shape":"VersionWithLatestPublished"},"Name":{"shape":"Alias"},"RoutingConfig":{"shape":"AliasRoutingConfiguration"}},"required":["FunctionName","Name","FunctionVersion"]},
     "CreateFunctionRequest": {"t":"structure","members":{"Architectures":{"shape":"ArchitecturesList"},"CapacityProviderConfig":{"shape":"CapacityProviderConfig"},"Code":{"shape":"FunctionCode"},"CodeSigningConfigArn":{"shape":"CodeSigningConfigArn"},"DeadLetterConfig":{"shape":"DeadLetterConfig"},"Description":{"shape":"Description"},"DurableConfig":{"shape":"DurableConfig"},"Environment":{"shape":"Environment"},"EphemeralStorage":{"shape":"EphemeralStorage"},"FileSystemConfigs":{"shape":"FileSystemConfigList"},"FunctionName":{"shape":"FunctionName"},"Handler":{"shape":"Handler"},"ImageConfig":{"shape":"ImageConfig"},"KMSKeyArn":{"shape":"KMSKeyArn"},"Layers":{"shape":"LayerList"},"LoggingConfig":{"shape":"LoggingConfig"},"MemorySize":{"shape":"MemorySize"},"PackageType":{"shape":"PackageType"},"Publish":{"shape":"Boolean"},"PublishTo":{"shape":"FunctionVersionLatestPublished"},"Role":{"shape":"RoleArn"},"Runtime":{"shape":"Runtime"},"SnapStart":{"shape":"SnapStart"},"Tags":{"shape":"Tags"},"TenancyConfig":{"shape":"TenancyConfig"},"Timeout":{"shape":"Timeout"},"TracingConfig":{"shape":"TracingConfig"},"VpcConfig":{"shape":"VpcConfig"}},"required":["FunctionName","Role","Code"]},
     "Date": {"t":"timestamp"},
     "DeadLetterConfig": {"t":"structure","members":{"TargetArn":{"shape":"ResourceArn"}}},
+    "DeleteAliasRequest": {"t":"structure","members":{"FunctionName":{"shape":"FunctionName","location":"uri"},"Name":{"shape":"Alias","location":"uri"}},"required":["FunctionName","Name"]},
     "DeleteFunctionConcurrencyRequest": {"t":"structure","members":{"FunctionName":{"shape":"FunctionName","location":"uri"}},"required":["FunctionName"]},
     "DeleteFunctionEventInvokeConfigRequest": {"t":"structure","members":{"FunctionName":{"shape":"NamespacedFunctionName","location":"uri"},"Qualifier":{"shape":"NumericLatestPublishedOrAliasQualifier","location":"querystring"}},"required":["FunctionName"]},
     "DeleteFunctionRequest": {"t":"structure","members":{"FunctionName":{"shape":"NamespacedFunctionName","location":"uri"},"Qualifier":{"shape":"NumericLatestPublishedOrAliasQualifier","location":"querystring"}},"required":["FunctionName"]},
@@ -140,6 +155,7 @@ export const lambdaModel: ServiceModel = {
     "FunctionVersion": {"t":"string","enum":["ALL"]},
     "FunctionVersionLatestPublished": {"t":"string","enum":["LATEST_PUBLISHED"]},
     "FunctionVersionsPerCapacityProviderLimitExceededException": {"t":"structure","members":{"Type":{"shape":"String"},"message":{"shape":"String"}}},
+    "GetAliasRequest": {"t":"structure","members":{"FunctionName":{"shape":"FunctionName","location":"uri"},"Name":{"shape":"Alias","location":"uri"}},"required":["FunctionName","Name"]},
     "GetFunctionConcurrencyRequest": {"t":"structure","members":{"FunctionName":{"shape":"FunctionName","location":"uri"}},"required":["FunctionName"]},
     "GetFunctionConcurrencyResponse": {"t":"structure","members":{"ReservedConcurrentExecutions":{"shape":"ReservedConcurrentExecutions"}}},
     "GetFunctionConfigurationRequest": {"t":"structure","members":{"FunctionName":{"shape":"NamespacedFunctionName","location":"uri"},"Qualifier":{"shape":"NumericLatestPublishedOrAliasQualifier","location":"querystring"}},"required":["FunctionName"]},
@@ -177,10 +193,14 @@ export const lambdaModel: ServiceModel = {
     "LayerList": {"t":"list","member":"LayerVersionArn"},
     "LayerVersionArn": {"t":"string","min":1,"max":140,"pattern":"arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+","flags":"u"},
     "LayersReferenceList": {"t":"list","member":"Layer"},
+    "ListAliasesRequest": {"t":"structure","members":{"FunctionName":{"shape":"FunctionName","location":"uri"},"FunctionVersion":{"shape":"VersionWithLatestPublished","location":"querystring"},"Marker":{"shape":"String","location":"querystring"},"MaxItems":{"shape":"MaxListItems","location":"querystring"}},"required":["FunctionName"]},
+    "ListAliasesResponse": {"t":"structure","members":{"Aliases":{"shape":"AliasList"},"NextMarker":{"shape":"String"}}},
     "ListFunctionEventInvokeConfigsRequest": {"t":"structure","members":{"FunctionName":{"shape":"NamespacedFunctionName","location":"uri"},"Marker":{"shape":"String","location":"querystring"},"MaxItems":{"shape":"MaxFunctionEventInvokeConfigListItems","location":"querystring"}},"required":["FunctionName"]},
     "ListFunctionEventInvokeConfigsResponse": {"t":"structure","members":{"FunctionEventInvokeConfigs":{"shape":"FunctionEventInvokeConfigList"},"NextMarker":{"shape":"String"}}},
     "ListFunctionsRequest": {"t":"structure","members":{"FunctionVersion":{"shape":"FunctionVersion","location":"querystring"},"Marker":{"shape":"String","location":"querystring"},"MasterRegion":{"shape":"MasterRegion","location":"querystring"},"MaxItems":{"shape":"MaxListItems","location":"querystring"}}},
     "ListFunctionsResponse": {"t":"structure","members":{"Functions":{"shape":"FunctionList"},"NextMarker":{"shape":"String"}}},
+    "ListVersionsByFunctionRequest": {"t":"structure","members":{"FunctionName":{"shape":"NamespacedFunctionName","location":"uri"},"Marker":{"shape":"String","location":"querystring"},"MaxItems":{"shape":"MaxListItems","location":"querystring"}},"required":["FunctionName"]},
+    "ListVersionsByFunctionResponse": {"t":"structure","members":{"NextMarker":{"shape":"String"},"Versions":{"shape":"FunctionList"}}},
     "LocalMountPath": {"t":"string","min":0,"max":160,"pattern":"/mnt/[a-zA-Z0-9-_.]+","flags":"u"},
     "LogFormat": {"t":"string","enum":["JSON","Text"]},
     "LogGroup": {"t":"string","min":1,"max":512,"pattern":"[\\.\\-_/#A-Za-z0-9]+","flags":"u"},
@@ -207,6 +227,7 @@ export const lambdaModel: ServiceModel = {
     "PreconditionFailedException": {"t":"structure","members":{"Type":{"shape":"String"},"message":{"shape":"String"}}},
     "Principal": {"t":"string","pattern":"[^\\s]+","flags":"u"},
     "PrincipalOrgID": {"t":"string","min":12,"max":34,"pattern":"o-[a-z0-9]{10,32}","flags":"u"},
+    "PublishVersionRequest": {"t":"structure","members":{"CodeSha256":{"shape":"String"},"Description":{"shape":"Description"},"FunctionName":{"shape":"FunctionName","location":"uri"},"PublishTo":{"shape":"FunctionVersionLatestPublished"},"RevisionId":{"shape":"String"}},"required":["FunctionName"]},
     "PutFunctionConcurrencyRequest": {"t":"structure","members":{"FunctionName":{"shape":"FunctionName","location":"uri"},"ReservedConcurrentExecutions":{"shape":"ReservedConcurrentExecutions"}},"required":["FunctionName","ReservedConcurrentExecutions"]},
     "PutFunctionEventInvokeConfigRequest": {"t":"structure","members":{"DestinationConfig":{"shape":"DestinationConfig"},"FunctionName":{"shape":"NamespacedFunctionName","location":"uri"},"MaximumEventAgeInSeconds":{"shape":"MaximumEventAgeInSeconds"},"MaximumRetryAttempts":{"shape":"MaximumRetryAttempts"},"Qualifier":{"shape":"NumericLatestPublishedOrAliasQualifier","location":"querystring"}},"required":["FunctionName"]},
     "RecursiveInvocationException": {"t":"structure","members":{"Message":{"shape":"String"},"Type":{"shape":"String"}}},
@@ -269,13 +290,16 @@ export const lambdaModel: ServiceModel = {
     "TracingConfigResponse": {"t":"structure","members":{"Mode":{"shape":"TracingMode"}}},
     "TracingMode": {"t":"string","enum":["Active","PassThrough"]},
     "UnsupportedMediaTypeException": {"t":"structure","members":{"Type":{"shape":"String"},"message":{"shape":"String"}}},
+    "UpdateAliasRequest": {"t":"structure","members":{"Description":{"shape":"Description"},"FunctionName":{"shape":"FunctionName","location":"uri"},"FunctionVersion":{"shape":"VersionWithLatestPublished"},"Name":{"shape":"Alias","location":"uri"},"RevisionId":{"shape":"String"},"RoutingConfig":{"shape":"AliasRoutingConfiguration"}},"required":["FunctionName","Name"]},
     "UpdateFunctionCodeRequest": {"t":"structure","members":{"Architectures":{"shape":"ArchitecturesList"},"DryRun":{"shape":"Boolean"},"FunctionName":{"shape":"FunctionName","location":"uri"},"ImageUri":{"shape":"String"},"Publish":{"shape":"Boolean"},"PublishTo":{"shape":"FunctionVersionLatestPublished"},"RevisionId":{"shape":"String"},"S3Bucket":{"shape":"S3Bucket"},"S3Key":{"shape":"S3Key"},"S3ObjectVersion":{"shape":"S3ObjectVersion"},"SourceKMSKeyArn":{"shape":"KMSKeyArn"},"ZipFile":{"shape":"Blob"}},"required":["FunctionName"]},
     "UpdateFunctionConfigurationRequest": {"t":"structure","members":{"CapacityProviderConfig":{"shape":"CapacityProviderConfig"},"DeadLetterConfig":{"shape":"DeadLetterConfig"},"Description":{"shape":"Description"},"DurableConfig":{"shape":"DurableConfig"},"Environment":{"shape":"Environment"},"EphemeralStorage":{"shape":"EphemeralStorage"},"FileSystemConfigs":{"shape":"FileSystemConfigList"},"FunctionName":{"shape":"FunctionName","location":"uri"},"Handler":{"shape":"Handler"},"ImageConfig":{"shape":"ImageConfig"},"KMSKeyArn":{"shape":"KMSKeyArn"},"Layers":{"shape":"LayerList"},"LoggingConfig":{"shape":"LoggingConfig"},"MemorySize":{"shape":"MemorySize"},"RevisionId":{"shape":"String"},"Role":{"shape":"RoleArn"},"Runtime":{"shape":"Runtime"},"SnapStart":{"shape":"SnapStart"},"Timeout":{"shape":"Timeout"},"TracingConfig":{"shape":"TracingConfig"},"VpcConfig":{"shape":"VpcConfig"}},"required":["FunctionName"]},
     "UpdateFunctionEventInvokeConfigRequest": {"t":"structure","members":{"DestinationConfig":{"shape":"DestinationConfig"},"FunctionName":{"shape":"NamespacedFunctionName","location":"uri"},"MaximumEventAgeInSeconds":{"shape":"MaximumEventAgeInSeconds"},"MaximumRetryAttempts":{"shape":"MaximumRetryAttempts"},"Qualifier":{"shape":"NumericLatestPublishedOrAliasQualifier","location":"querystring"}},"required":["FunctionName"]},
     "Version": {"t":"string","min":1,"max":1024,"pattern":"(\\$LATEST|[0-9]+)","flags":"u"},
+    "VersionWithLatestPublished": {"t":"string","min":1,"max":1024,"pattern":"(\\$LATEST(\\.PUBLISHED)?|[0-9]+)","flags":"u"},
     "VpcConfig": {"t":"structure","members":{"Ipv6AllowedForDualStack":{"shape":"NullableBoolean"},"SecurityGroupIds":{"shape":"SecurityGroupIds"},"SubnetIds":{"shape":"SubnetIds"}}},
     "VpcConfigResponse": {"t":"structure","members":{"Ipv6AllowedForDualStack":{"shape":"NullableBoolean"},"SecurityGroupIds":{"shape":"SecurityGroupIds"},"SubnetIds":{"shape":"SubnetIds"},"VpcId":{"shape":"VpcId"}}},
     "VpcId": {"t":"string"},
+    "Weight": {"t":"double","min":0,"max":1},
     "WorkingDirectory": {"t":"string","min":0,"max":1000},
   },
 };
@@ -301,4 +325,11 @@ export interface LambdaOperations {
   PutFunctionConcurrency(ctx: RequestContext, input: sdk.PutFunctionConcurrencyRequest): Promise<sdk.Concurrency>;
   GetFunctionConcurrency(ctx: RequestContext, input: sdk.GetFunctionConcurrencyRequest): Promise<sdk.GetFunctionConcurrencyResponse>;
   DeleteFunctionConcurrency(ctx: RequestContext, input: sdk.DeleteFunctionConcurrencyRequest): Promise<object | void>;
+  PublishVersion(ctx: RequestContext, input: sdk.PublishVersionRequest): Promise<sdk.FunctionConfiguration>;
+  ListVersionsByFunction(ctx: RequestContext, input: sdk.ListVersionsByFunctionRequest): Promise<sdk.ListVersionsByFunctionResponse>;
+  CreateAlias(ctx: RequestContext, input: sdk.CreateAliasRequest): Promise<sdk.AliasConfiguration>;
+  GetAlias(ctx: RequestContext, input: sdk.GetAliasRequest): Promise<sdk.AliasConfiguration>;
+  UpdateAlias(ctx: RequestContext, input: sdk.UpdateAliasRequest): Promise<sdk.AliasConfiguration>;
+  DeleteAlias(ctx: RequestContext, input: sdk.DeleteAliasRequest): Promise<object | void>;
+  ListAliases(ctx: RequestContext, input: sdk.ListAliasesRequest): Promise<sdk.ListAliasesResponse>;
 }

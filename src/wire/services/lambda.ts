@@ -3,6 +3,8 @@ import type { Invocations } from '../../core/lambda/invocations.js';
 import type { LambdaFunctions } from '../../core/lambda/lambda-service.js';
 import type { EventInvokeConfigs } from '../../core/lambda/event-invoke-config.js';
 import type { FunctionConcurrency } from '../../core/lambda/function-concurrency.js';
+import type { FunctionVersions } from '../../core/lambda/versions.js';
+import type { FunctionAliases } from '../../core/lambda/aliases.js';
 import { dispatch, type DispatchOptions } from '../dispatch.js';
 import { lambdaModel, type LambdaOperations } from '../generated/lambda.js';
 import { restJsonError, restJsonProtocol } from '../protocols/rest-json.js';
@@ -23,10 +25,12 @@ export interface LambdaDeps {
   readonly invocations: Invocations;
   readonly eventInvokeConfigs: EventInvokeConfigs;
   readonly concurrency: FunctionConcurrency;
+  readonly versions: FunctionVersions;
+  readonly aliases: FunctionAliases;
 }
 
 export function lambdaOperations(deps: LambdaDeps): LambdaOperations {
-  const { functions, invocations, eventInvokeConfigs: eic, concurrency } = deps;
+  const { functions, invocations, eventInvokeConfigs: eic, concurrency, versions, aliases } = deps;
   return {
     CreateFunction: (ctx, input) => functions.createFunction(ctx, { ...input, ...(input.Code && { Code: { ...input.Code, ZipFile: blob(input.Code.ZipFile, 'Code.ZipFile') } }) }),
     ListFunctions: (ctx, input) => functions.listFunctions(ctx, input),
@@ -64,6 +68,13 @@ export function lambdaOperations(deps: LambdaDeps): LambdaOperations {
     PutFunctionConcurrency: (ctx, input) => concurrency.putFunctionConcurrency(ctx, input),
     GetFunctionConcurrency: (ctx, input) => concurrency.getFunctionConcurrency(ctx, input),
     DeleteFunctionConcurrency: (ctx, input) => concurrency.deleteFunctionConcurrency(ctx, input),
+    PublishVersion: (ctx, input) => versions.publishVersion(ctx, input),
+    ListVersionsByFunction: (ctx, input) => versions.listVersionsByFunction(ctx, input),
+    CreateAlias: (ctx, input) => aliases.createAlias(ctx, input),
+    GetAlias: (ctx, input) => aliases.getAlias(ctx, input),
+    UpdateAlias: (ctx, input) => aliases.updateAlias(ctx, input),
+    DeleteAlias: async (ctx, input) => (await aliases.deleteAlias(ctx, input), {}),
+    ListAliases: (ctx, input) => aliases.listAliases(ctx, input),
   };
 }
 
