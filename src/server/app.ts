@@ -178,6 +178,29 @@ export async function startApp(options: AppOptions): Promise<App> {
       server.listen(config.port, config.host, () => resolve());
     });
     worker.start();
+    // Lambda's SQS event source mappings poll through SQS's own operations.
+    const sqsCtx = (arn: string) => ({ accountId: parseArn(arn)?.account ?? '', region: parseArn(arn)?.region ?? '', requestId: random.uuid() });
+    const queuePath = (arn: string) => `/${parseArn(arn)?.account ?? ''}/${parseArn(arn)?.resource ?? ''}`;
+    lambda.startPolling({
+      facts: async (arn) => {
+        try {
+          const r = await notifications.sqs.getQueueAttributes(sqsCtx(arn), { QueueUrl: queuePath(arn), AttributeNames: ['VisibilityTimeout'] });
+          return { visibilityTimeoutSeconds: Number(r.Attributes?.VisibilityTimeout ?? 30), fifo: arn.endsWith('.fifo') };
+        } catch {
+          return undefined;
+        }
+      },
+      port: {
+        receive: async (arn, max, wait) =>
+          (await notifications.sqs.messages.receiveMessage(sqsCtx(arn), { QueueUrl: queuePath(arn), MaxNumberOfMessages: max, WaitTimeSeconds: wait, MessageSystemAttributeNames: ['All'], MessageAttributeNames: ['All'] })).Messages ?? [],
+        delete: async (arn, handles) => {
+          for (let i = 0; i < handles.length; i += 10) {
+            const entries = handles.slice(i, i + 10).map((h, j) => ({ Id: String(j), ReceiptHandle: h }));
+            await notifications.sqs.messages.deleteMessageBatch(sqsCtx(arn), { QueueUrl: queuePath(arn), Entries: entries });
+          }
+        },
+      },
+    }, `amiwatch-${process.pid}-${random.uuid()}`);
     ec2.lifecycle.start(250, (e) => log(`ec2 lifecycle: ${String(e)}`));
     const interval = options.schedulerIntervalMs ?? 1000;
     const schedule = interval > 0 ? setInterval(() => void events.scheduler.fireDue().then(() => undefined, (e: unknown) => log(`scheduler: ${String(e)}`)), interval) : null;
@@ -215,6 +238,7 @@ export async function startApp(options: AppOptions): Promise<App> {
           // Keep-alive clients would hold the listener open for keepAliveTimeout: in-flight
           // requests get a short grace, then every connection is closed.
           const force = setTimeout(() => server.closeAllConnections(), 2_000);
+          await lambda?.stopPolling();
           await notifications.close();
           await closed;
           clearTimeout(force);

@@ -12,6 +12,9 @@ import type { Store } from '../storage/store.js';
 import type { JobHandler } from '../delivery/job-handler.js';
 import { AsyncInvokeHandler } from '../delivery/lambda-async/async-invoke-handler.js';
 import type { AsyncOutlets } from '../delivery/lambda-async/async-outlets.js';
+import { EventSourceMappings } from '../core/lambda/event-source-mappings.js';
+import type { QueueFacts } from '../core/lambda/mapping-settings.js';
+import { SqsPoller, type SqsPollPort } from '../delivery/lambda-sqs/sqs-poller.js';
 import type { LambdaInvoker } from '../core/lambda/invoker.js';
 import { LambdaFunctions } from '../core/lambda/lambda-service.js';
 import type { MetricsRecorder } from '../core/metrics/metrics.js';
@@ -41,6 +44,10 @@ export interface LambdaModule {
   readonly mounts: readonly { prefix: string; handler: ServiceHandler }[];
   /** The delivery queue's `lambda-async` job handler (asynchronous invocations), given where records go. */
   jobHandlers(outlets: AsyncOutlets): ReadonlyMap<string, JobHandler>;
+  /** Connects SQS (event source mappings check queues through `facts` and poll through `port`) and starts polling. */
+  startPolling(sqs: { facts(arn: string): Promise<QueueFacts | undefined>; port: SqsPollPort }, owner: string): void;
+  /** Stops the SQS pollers (before SQS closes) and gives their leases up. */
+  stopPolling(): Promise<void>;
   /** Tells functions where amiwatch listens (AWS_ENDPOINT_URL), once it does. */
   listening(url: string): void;
   close(): Promise<void>;
@@ -89,13 +96,17 @@ export async function startLambda(o: {
   const concurrency = new FunctionConcurrency(functions, store);
   const versions = new FunctionVersions(functions, store);
   const aliases = new FunctionAliases({ functions, store, random: o.random });
+  // SQS is opened after Lambda: the mappings ask it about queues once it is connected.
+  let queueFacts: (arn: string) => Promise<QueueFacts | undefined> = async () => undefined;
+  const mappings = await EventSourceMappings.open({ store: o.queueStore, functions, clock: o.clock, random: o.random, queue: (arn) => queueFacts(arn) });
+  let poller: SqsPoller | null = null;
   return {
     functions,
     invoker: invocations,
     invocations,
     route: {
       signingName: 'lambda',
-      handler: createLambdaHandler({ functions, invocations, eventInvokeConfigs, concurrency, versions, aliases }, (err) => o.log(`lambda: internal error: ${(err as Error).stack ?? String(err)}`)),
+      handler: createLambdaHandler({ functions, invocations, eventInvokeConfigs, concurrency, versions, aliases, mappings }, (err) => o.log(`lambda: internal error: ${(err as Error).stack ?? String(err)}`)),
       bodyLimit: LAMBDA_BODY_LIMIT,
       renderError: restJsonError,
     },
@@ -105,10 +116,20 @@ export async function startLambda(o: {
       const handler = new AsyncInvokeHandler({ run: (job, payload) => invocations.runQueued(job, payload), outlets, clock: o.clock, random: o.random, metrics: o.metrics });
       return new Map([[LAMBDA_ASYNC_JOB, handler]]);
     },
+    startPolling(sqs, owner) {
+      queueFacts = sqs.facts;
+      poller = new SqsPoller({ mappings, sqs: sqs.port, run: (arn, payload) => invocations.runForMapping(arn, payload), leases: store, owner, now: () => Date.now(), log: o.log });
+      poller.start();
+    },
+    async stopPolling() {
+      await poller?.stop();
+      poller = null;
+    },
     listening(url) {
       endpoint = url;
     },
     async close() {
+      await poller?.stop();
       await runner.close();
       store.close();
       db?.close();

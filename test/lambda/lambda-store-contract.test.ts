@@ -89,6 +89,20 @@ for (const [name, make] of Object.entries(adapters)) {
       assert.deepEqual(await s.listVersions('000000000000', 'us-east-1', 'a'), [], 'a function made again under the name has no versions');
     });
 
+    it('leases a key to one owner at a time until it runs out; renewals and releases by the owner only', async () => {
+      const s = make();
+      assert.equal(await s.tryLease('esm/1', 'node-a', 1000, 500), true);
+      assert.equal(await s.tryLease('esm/1', 'node-b', 1200, 500), false, 'held by a');
+      assert.equal(await s.tryLease('esm/1', 'node-a', 1400, 500), true, 'a renews until 1900');
+      assert.equal(await s.tryLease('esm/1', 'node-b', 1800, 500), false);
+      assert.equal(await s.tryLease('esm/2', 'node-b', 1800, 500), true, 'keys are apart');
+      assert.equal(await s.tryLease('esm/1', 'node-b', 1900, 500), true, 'run out: b takes it');
+      await s.releaseLease('esm/1', 'node-a');
+      assert.equal(await s.tryLease('esm/1', 'node-a', 2000, 500), false, 'a cannot release what b holds');
+      await s.releaseLease('esm/1', 'node-b');
+      assert.equal(await s.tryLease('esm/1', 'node-a', 2000, 500), true);
+    });
+
     it('lists by name in pages and deletes', async () => {
       const s = make();
       for (const n of ['c', 'a', 'b']) await s.createFunction(record(n), Buffer.from(n));

@@ -164,22 +164,35 @@ export class Invocations implements LambdaInvoker {
    * on Lambda).
    */
   async runQueued(job: AsyncInvokeJob, payload: string): Promise<AsyncAttempt> {
+    return this.runAs({ accountId: job.account, region: job.region }, job.ruleArn, job.qualifier, payload, job.requestId);
+  }
+
+  /**
+   * One synchronous run for an event source mapping (Lambda's poller invokes synchronously): the
+   * function named by the mapping's ARN (qualified or not), within its reserved concurrency.
+   */
+  async runForMapping(functionArn: string, payload: string): Promise<AsyncAttempt> {
+    const parts = functionArn.split(':');
+    return this.runAs({ accountId: parts[4] ?? '', region: parts[3] ?? '' }, functionArn, undefined, payload, this.o.random.uuid());
+  }
+
+  private async runAs(where: { accountId: string; region: string }, arn: string, qualifier: string | undefined, payload: string, requestId: string): Promise<AsyncAttempt> {
     let resolved: Resolved;
     try {
       // An alias is resolved at each attempt, as Lambda routes each invocation.
-      resolved = await this.o.functions.resolved({ accountId: job.account, region: job.region }, job.ruleArn, job.qualifier, this.o.random);
+      resolved = await this.o.functions.resolved(where, arn, qualifier, this.o.random);
     } catch (err) {
       if (err instanceof ServiceError && err.status < 500) return { kind: 'gone', message: err.message };
       throw err;
     }
     const record = resolved.latest;
-    const settings = asyncSettings(record, job.qualifier);
+    const settings = asyncSettings(record, resolved.qualifier);
     if (!this.o.gate.tryAcquire(record.arn, record.reservedConcurrency)) {
       this.o.metrics.record('AWS/Lambda', 'Throttles', { FunctionName: record.name });
       return { kind: 'throttled', record, settings };
     }
     try {
-      const result = await this.run(resolved.run, payload, { requestId: job.requestId });
+      const result = await this.run(resolved.run, payload, { requestId });
       return { kind: 'ran', result, record, settings, executedVersion: resolved.executedVersion };
     } finally {
       this.o.gate.release(record.arn);

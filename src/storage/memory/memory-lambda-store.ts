@@ -78,5 +78,18 @@ export class MemoryLambdaStore implements LambdaStore {
     return f && Buffer.from(f.zip);
   }
 
+  private readonly leases = new Map<string, { owner: string; until: number }>();
+
+  async tryLease(key: string, owner: string, now: number, ttlMs: number): Promise<boolean> {
+    const held = this.leases.get(key);
+    if (held && held.owner !== owner && held.until > now) return false;
+    this.leases.set(key, { owner, until: now + ttlMs });
+    return true;
+  }
+
+  async releaseLease(key: string, owner: string): Promise<void> {
+    if (this.leases.get(key)?.owner === owner) this.leases.delete(key);
+  }
+
   close(): void {}
 }

@@ -94,5 +94,13 @@ export interface LambdaStore {
   getVersionCode(accountId: string, region: string, name: string, version: string): Promise<Buffer | undefined>;
   /** False when there was no such version. (DeleteFunction without a qualifier deletes the versions too.) */
   deleteVersion(accountId: string, region: string, name: string, version: string): Promise<boolean>;
+  /**
+   * A lease on `key` (an event source mapping's poller): granted when nobody holds it, it ran
+   * out before `now`, or `owner` already holds it (a renewal); held until `now + ttlMs`. So only
+   * one node polls a mapping at a time, whatever store the nodes share.
+   */
+  tryLease(key: string, owner: string, now: number, ttlMs: number): Promise<boolean>;
+  /** Gives the lease up early (stopping, the mapping deleted); only its owner can. */
+  releaseLease(key: string, owner: string): Promise<void>;
   close(): void;
 }

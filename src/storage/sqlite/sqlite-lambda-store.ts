@@ -25,6 +25,11 @@ const migrations: readonly string[] = [
      code BLOB NOT NULL,
      PRIMARY KEY (account_id, region, name, version)
    ) WITHOUT ROWID;`,
+  `CREATE TABLE lambda_leases (
+     key TEXT PRIMARY KEY,
+     owner TEXT NOT NULL,
+     until INTEGER NOT NULL
+   ) WITHOUT ROWID;`,
 ];
 
 function migrate(db: Database): void {
@@ -45,7 +50,7 @@ class VersionTaken extends Error {}
 /** LambdaStore on SQLite (better-sqlite3, synchronous; the async signatures are the port's). */
 export class SqliteLambdaStore implements LambdaStore {
   private readonly s: Record<
-    'get' | 'list' | 'insert' | 'update' | 'updateCode' | 'delete' | 'code' | 'insertVersion' | 'getVersion' | 'listVersions' | 'versionCode' | 'deleteVersion' | 'deleteVersions',
+    'get' | 'list' | 'insert' | 'update' | 'updateCode' | 'delete' | 'code' | 'insertVersion' | 'getVersion' | 'listVersions' | 'versionCode' | 'deleteVersion' | 'deleteVersions' | 'lease' | 'release',
     Statement
   >;
   private readonly publishTx: (latest: FunctionRecord, version: FunctionRecord, zip: Buffer) => boolean;
@@ -68,6 +73,11 @@ export class SqliteLambdaStore implements LambdaStore {
       versionCode: p('SELECT code FROM lambda_versions WHERE account_id = ? AND region = ? AND name = ? AND version = ?'),
       deleteVersion: p('DELETE FROM lambda_versions WHERE account_id = ? AND region = ? AND name = ? AND version = ?'),
       deleteVersions: p('DELETE FROM lambda_versions WHERE account_id = ? AND region = ? AND name = ?'),
+      // One statement decides: a free, expired or own lease is taken; another's live one is not.
+      lease: p(`INSERT INTO lambda_leases (key, owner, until) VALUES (?, ?, ?)
+                ON CONFLICT (key) DO UPDATE SET owner = excluded.owner, until = excluded.until
+                WHERE lambda_leases.owner = excluded.owner OR lambda_leases.until <= ?`),
+      release: p('DELETE FROM lambda_leases WHERE key = ? AND owner = ?'),
     };
     this.publishTx = db.transaction((latest: FunctionRecord, version: FunctionRecord, zip: Buffer): boolean => {
       if (this.s.update.run(JSON.stringify(latest), latest.accountId, latest.region, latest.name).changes !== 1) return false;
@@ -136,6 +146,14 @@ export class SqliteLambdaStore implements LambdaStore {
   async getCode(accountId: string, region: string, name: string): Promise<Buffer | undefined> {
     const row = this.s.code.get(accountId, region, name) as { code: Buffer } | undefined;
     return row?.code;
+  }
+
+  async tryLease(key: string, owner: string, now: number, ttlMs: number): Promise<boolean> {
+    return this.s.lease.run(key, owner, now + ttlMs, now).changes === 1;
+  }
+
+  async releaseLease(key: string, owner: string): Promise<void> {
+    this.s.release.run(key, owner);
   }
 
   /** The connection belongs to whoever opened it (the server shares one file between modules). */

@@ -5,6 +5,7 @@ import type { EventInvokeConfigs } from '../../core/lambda/event-invoke-config.j
 import type { FunctionConcurrency } from '../../core/lambda/function-concurrency.js';
 import type { FunctionVersions } from '../../core/lambda/versions.js';
 import type { FunctionAliases } from '../../core/lambda/aliases.js';
+import type { EventSourceMappings } from '../../core/lambda/event-source-mappings.js';
 import { dispatch, type DispatchOptions } from '../dispatch.js';
 import { lambdaModel, type LambdaOperations } from '../generated/lambda.js';
 import { restJsonError, restJsonProtocol } from '../protocols/rest-json.js';
@@ -27,10 +28,11 @@ export interface LambdaDeps {
   readonly concurrency: FunctionConcurrency;
   readonly versions: FunctionVersions;
   readonly aliases: FunctionAliases;
+  readonly mappings: EventSourceMappings;
 }
 
 export function lambdaOperations(deps: LambdaDeps): LambdaOperations {
-  const { functions, invocations, eventInvokeConfigs: eic, concurrency, versions, aliases } = deps;
+  const { functions, invocations, eventInvokeConfigs: eic, concurrency, versions, aliases, mappings } = deps;
   return {
     CreateFunction: (ctx, input) => functions.createFunction(ctx, { ...input, ...(input.Code && { Code: { ...input.Code, ZipFile: blob(input.Code.ZipFile, 'Code.ZipFile') } }) }),
     ListFunctions: (ctx, input) => functions.listFunctions(ctx, input),
@@ -75,6 +77,11 @@ export function lambdaOperations(deps: LambdaDeps): LambdaOperations {
     UpdateAlias: (ctx, input) => aliases.updateAlias(ctx, input),
     DeleteAlias: async (ctx, input) => (await aliases.deleteAlias(ctx, input), {}),
     ListAliases: (ctx, input) => aliases.listAliases(ctx, input),
+    CreateEventSourceMapping: (ctx, input) => mappings.createEventSourceMapping(ctx, input),
+    GetEventSourceMapping: (ctx, input) => mappings.getEventSourceMapping(ctx, input),
+    UpdateEventSourceMapping: (ctx, input) => mappings.updateEventSourceMapping(ctx, input),
+    DeleteEventSourceMapping: (ctx, input) => mappings.deleteEventSourceMapping(ctx, input),
+    ListEventSourceMappings: (ctx, input) => mappings.listEventSourceMappings(ctx, input),
   };
 }
 
