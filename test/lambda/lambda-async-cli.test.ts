@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { ManualClock } from '../../src/core/shared/clock.js';
 import type { App } from '../../src/server/app.js';
 import { startTestServer } from '../e2e/helpers.js';
-import { awsCliEnv, awsCliSkip as skip, awsCliV2 as AWS } from '../support/aws-cli.js';
+import { awsCliJson, awsCliSkip as skip } from '../support/aws-cli.js';
 import { ROLE, until, zipOf } from './helpers.js';
 
 /**
@@ -17,20 +15,11 @@ import { ROLE, until, zipOf } from './helpers.js';
  * fails, is retried by Lambda's schedule (the server's clock is moved past each wait) and whose
  * record arrives on the OnFailure queue, read back with `sqs receive-message`.
  */
-const run = promisify(execFile);
 const clock = new ManualClock(Date.now());
 let app: App;
 let dir: string;
 
-async function aws(...args: string[]): Promise<{ code: number; out: any; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(AWS, ['--endpoint-url', app.url, '--output', 'json', ...args], { env: awsCliEnv(), cwd: dir });
-    return { code: 0, out: stdout.trim() ? JSON.parse(stdout) : null, stderr };
-  } catch (e) {
-    const err = e as { code: number; stderr: string };
-    return { code: err.code, out: null, stderr: err.stderr };
-  }
-}
+const aws = awsCliJson(() => app.url, () => dir);
 
 describe('AWS CLI v2: asynchronous invocation, destinations and concurrency', { skip }, () => {
   before(async () => {

@@ -55,7 +55,8 @@ function checkDestination(arn: string | undefined, which: 'onSuccess' | 'onFailu
   return arn;
 }
 
-function checkRange(value: number | undefined, member: string, min: number, max: number): number | undefined {
+/** An integer member within [min, max], in Lambda's ValidationException words; undefined stays undefined. */
+export function checkRange(value: number | undefined, member: string, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
   if (!Number.isInteger(value) || value < min) throw validation(`Value '${value}' at '${member}' failed to satisfy constraint: Member must have value greater than or equal to ${min}`);
   if (value > max) throw validation(`Value '${value}' at '${member}' failed to satisfy constraint: Member must have value less than or equal to ${max}`);

@@ -1,5 +1,6 @@
 import type { CreateEventSourceMappingRequest } from '@aws-sdk/client-lambda';
 import { invalidParameter, validation } from './errors.js';
+import { checkRange as range } from './event-invoke-config.js';
 
 /** What the mapping needs to know of its queue. */
 export interface QueueFacts {
@@ -18,12 +19,6 @@ export interface MappingSettings {
 
 type Input = Pick<CreateEventSourceMappingRequest, 'BatchSize' | 'MaximumBatchingWindowInSeconds' | 'Enabled' | 'FunctionResponseTypes' | 'ScalingConfig'>;
 
-function range(value: number | undefined, member: string, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  if (!Number.isInteger(value) || value < min) throw validation(`Value '${value}' at '${member}' failed to satisfy constraint: Member must have value greater than or equal to ${min}`);
-  if (value > max) throw validation(`Value '${value}' at '${member}' failed to satisfy constraint: Member must have value less than or equal to ${max}`);
-  return value;
-}
 
 /**
  * An SQS mapping's settings as Lambda checks them (services-sqs-configure, the API model):
