@@ -170,6 +170,11 @@ describe('asynchronous invocation as Lambda does it (manual clock)', () => {
     assert.equal(dead!.MessageAttributes?.RequestID?.StringValue, record.requestContext.requestId);
     assert.deepEqual([dead!.MessageAttributes?.ErrorCode?.DataType, dead!.MessageAttributes?.ErrorCode?.StringValue], ['Number', '200']);
     assert.equal(dead!.MessageAttributes?.ErrorMessage?.StringValue, 'Error: cannot tag ami-1');
+    const series = async (name: string) => {
+      const body = (await (await fetch(`${app.url}/_amiwatch/metrics/series?name=${name}&function=tagger&from=${queuedAt - 60_000}&to=${clock.now() + 60_000}`)).json()) as { points: { value: number | null }[] };
+      return body.points.reduce((sum, p) => sum + (p.value ?? 0), 0);
+    };
+    assert.deepEqual([await series('AsyncEventsReceived'), await series('Errors'), await series('AsyncEventsDropped')], [1, 3, 1]);
   });
 
   it('MaximumEventAgeInSeconds ends the retries early with EventAgeExceeded', { timeout: 30_000 }, async () => {

@@ -155,6 +155,7 @@ export class Invocations implements LambdaInvoker {
   private async enqueue(record: FunctionRecord, qualifier: string, payload: string): Promise<string> {
     const requestId = this.o.random.uuid();
     await this.o.queue.enqueue({ functionArn: record.arn, name: record.name, account: record.accountId, region: record.region, qualifier, requestId, payload });
+    this.o.metrics.record('AWS/Lambda', 'AsyncEventsReceived', { FunctionName: record.name });
     return requestId;
   }
 

@@ -72,6 +72,7 @@ export class AsyncInvokeHandler implements JobHandler {
     f: { condition: AsyncFailureCondition; why: string; last?: RunResult; executedVersion?: string; errorCode: number; errorMessage: string },
   ): Promise<DeliveryOutcome> {
     const { condition, last, errorCode, errorMessage } = f;
+    this.o.metrics?.record('AWS/Lambda', 'AsyncEventsDropped', { FunctionName: record.name });
     const notes: string[] = [];
     if (settings.onFailure) notes.push(await this.destination(settings.onFailure, d, j, condition, d.attempts, last, f.executedVersion));
     if (record.deadLetterArn) {
