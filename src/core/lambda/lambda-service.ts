@@ -120,8 +120,11 @@ export class LambdaFunctions {
     if (qualifier !== undefined && qualifier !== '$LATEST') return this.deleteVersion(ref, qualifier);
     if (qualifier === '$LATEST') throw invalidParameter('$LATEST version cannot be deleted without deleting the function.');
     await this.locked(ref, async () => {
+      const versions = await this.o.store.listVersions(ref.accountId, ref.region, ref.name);
       if (!(await this.o.store.deleteFunction(ref.accountId, ref.region, ref.name))) throw notFound(arnOf(ref));
       this.o.runner.retire(arnOf(ref));
+      // Each published version runs in processes of its own: they go with the function.
+      for (const v of versions) this.o.runner.retire(`${arnOf(ref)}:${v.version}`);
       this.o.onDeleted?.(arnOf(ref));
     });
   }
