@@ -138,3 +138,40 @@ describe('SQS event source mappings', () => {
     assert.equal(await depth(url), 1, 'nobody polls a disabled mapping');
   });
 });
+
+describe('SQS event source mappings survive a restart', () => {
+  it('a mapping made before a restart polls after it (SQLite file)', { timeout: 30_000 }, async () => {
+    const { mkdtemp, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dataDir = await mkdtemp(join(tmpdir(), 'amiwatch-lambda-esm-'));
+    let app = await startTestServer({ inMemory: false, dataDir });
+    let lambda = lambdaClient(app);
+    let sqs = new SQSClient(inProcess(app));
+    try {
+      await sqs.send(new CreateQueueCommand({ QueueName: 'kept' }));
+      await lambda.send(new CreateFunctionCommand({ FunctionName: 'kept-worker', Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: { ZipFile: zipOf({ 'index.js': 'exports.handler = async (e) => { console.log("kept", e.Records[0].body); };' }) } }));
+      const m = await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: 'kept-worker', EventSourceArn: qArn('kept'), Enabled: false }));
+      await lambda.send(new UpdateEventSourceMappingCommand({ UUID: m.UUID, Enabled: true }));
+      lambda.destroy();
+      sqs.destroy();
+      await app.close();
+
+      app = await startTestServer({ inMemory: false, dataDir });
+      lambda = lambdaClient(app);
+      sqs = new SQSClient(inProcess(app));
+      assert.equal((await lambda.send(new GetEventSourceMappingCommand({ UUID: m.UUID }))).State, 'Enabled');
+      const url = (await sqs.send(new CreateQueueCommand({ QueueName: 'kept' }))).QueueUrl!;
+      await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'after-restart' }));
+      await until(async () => {
+        const body = (await (await fetch(`${app.url}/_amiwatch/functions/kept-worker/logs`)).json()) as { events: { message: string }[] };
+        return body.events.some((e) => e.message.includes('kept after-restart')) ? true : undefined;
+      }, 20_000);
+    } finally {
+      lambda.destroy();
+      sqs.destroy();
+      await app.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
