@@ -9,6 +9,8 @@ import { systemClock, type Clock } from '../core/shared/clock.js';
 import { cryptoRandom, type Random } from '../core/shared/random.js';
 import { DeliveryWorker } from '../delivery/delivery-worker.js';
 import { OutboundPolicy } from '../delivery/outbound-policy.js';
+import { parseArn } from '../core/shared/arn.js';
+import { ServiceError } from '../core/shared/service-error.js';
 import { TransportRegistry } from '../delivery/transport.js';
 import { ApiDestinationTransport } from '../delivery/transports/api-destination/api-destination-transport.js';
 import { OAuthTokenFetcher } from '../delivery/transports/api-destination/oauth-token-fetcher.js';
@@ -140,7 +142,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     registerServices(registry, { events, ec2, log });
     // Metrics and Lambda (issue 6): see metrics-module.ts and lambda-module.ts.
     const metrics = startMetrics({ clock, feed: events.feed });
-    lambda = await startLambda({ config, clock, random, metrics: metrics.hub, log, changes, ...(cluster && { store: cluster.lambda }) });
+    lambda = await startLambda({ config, clock, random, metrics: metrics.hub, log, changes, queueStore: store, feed: events.feed, ...(cluster && { store: cluster.lambda }) });
     registry.register(lambda.route);
     const functions = lambda;
     // SNS + SQS: routes, EventBridge transports, DLQ sink and control pages (src/server/notifications.ts).
@@ -180,8 +182,22 @@ export async function startApp(options: AppOptions): Promise<App> {
     transports.register('lambda', lambda.transport);
     for (const [service, t] of Object.entries(notifications.transports)) transports.register(service, t);
     for (const [service, t] of Object.entries(options.transports ?? {})) transports.register(service, t);
+    // Lambda's asynchronous invocations are jobs of the same queue; their records and dead
+    // letters go out through the services themselves (src/delivery/lambda-async/).
+    const jobs = lambda.jobHandlers({
+      sendSqs: async (arn, body, attributes) => void (await notifications.sqs.messages.sendToArn(arn, { body, ...(attributes && { attributes }) })),
+      publishSns: async (arn, message, attributes) => {
+        if (attributes) await notifications.sns.publisher.publish({ accountId: parseArn(arn)?.account ?? config.defaultAccount, region: parseArn(arn)?.region ?? config.defaultRegion, requestId: random.uuid() }, { TopicArn: arn, Message: message, MessageAttributes: attributes });
+        else await notifications.sns.publisher.publishEvent(arn, message);
+      },
+      putEvent: (busArn, event, fromAccount, key) => events.ingestion.forward(busArn, event, fromAccount, key),
+      invokeAsync: async (arn, payload) => {
+        const r = await functions.invoker.invokeAsync(arn, payload);
+        return r.ok ? { ok: true } : { ok: false, message: `${r.code}: ${r.message}` };
+      },
+    });
     const worker = new DeliveryWorker({
-      store, transports, clock, random, feed: events.feed,
+      store, transports, clock, random, feed: events.feed, jobs,
       ...(cluster && { leaseMs: config.natsAckWaitMs }),
       deadLetters: notifications.deadLetters,
       observer: metrics.observer,
@@ -219,6 +235,30 @@ export async function startApp(options: AppOptions): Promise<App> {
     });
     worker.start();
     events.replayRunner.start();
+    // Lambda's SQS event source mappings poll through SQS's own operations.
+    const sqsCtx = (arn: string) => ({ accountId: parseArn(arn)?.account ?? '', region: parseArn(arn)?.region ?? '', requestId: random.uuid() });
+    const queuePath = (arn: string) => `/${parseArn(arn)?.account ?? ''}/${parseArn(arn)?.resource ?? ''}`;
+    lambda.startPolling({
+      facts: async (arn, accountId) => {
+        try {
+          // As the mapping's account: SQS's access check (the queue policy) decides across accounts.
+          const r = await notifications.sqs.getQueueAttributes({ ...sqsCtx(arn), accountId }, { QueueUrl: queuePath(arn), AttributeNames: ['VisibilityTimeout'] });
+          return { visibilityTimeoutSeconds: Number(r.Attributes?.VisibilityTimeout ?? 30), fifo: arn.endsWith('.fifo') };
+        } catch (err) {
+          return err instanceof ServiceError && err.status === 403 ? 'denied' : undefined;
+        }
+      },
+      port: {
+        receive: async (arn, max, wait) =>
+          (await notifications.sqs.messages.receiveMessage(sqsCtx(arn), { QueueUrl: queuePath(arn), MaxNumberOfMessages: max, WaitTimeSeconds: wait, MessageSystemAttributeNames: ['All'], MessageAttributeNames: ['All'] })).Messages ?? [],
+        delete: async (arn, handles) => {
+          for (let i = 0; i < handles.length; i += 10) {
+            const entries = handles.slice(i, i + 10).map((h, j) => ({ Id: String(j), ReceiptHandle: h }));
+            await notifications.sqs.messages.deleteMessageBatch(sqsCtx(arn), { QueueUrl: queuePath(arn), Entries: entries });
+          }
+        },
+      },
+    }, `amiwatch-${process.pid}-${random.uuid()}`);
     ec2.lifecycle.start(250, (e) => log(`ec2 lifecycle: ${String(e)}`));
     const interval = options.schedulerIntervalMs ?? 1000;
     const schedule = interval > 0 ? setInterval(() => void events.scheduler.fireDue().then(() => undefined, (e: unknown) => log(`scheduler: ${String(e)}`)), interval) : null;
@@ -263,6 +303,7 @@ export async function startApp(options: AppOptions): Promise<App> {
           // Keep-alive clients would hold the listener open for keepAliveTimeout: in-flight
           // requests get a short grace, then every connection is closed.
           const force = setTimeout(() => server.closeAllConnections(), 2_000);
+          await lambda?.stopPolling();
           await notifications.close();
           await closed;
           clearTimeout(force);
