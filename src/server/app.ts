@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { Ec2Service } from '../core/ec2/ec2-service.js';
 import { ec2Options } from '../core/ec2/options.js';
+import type { CloudTrailService } from '../core/cloudtrail/cloudtrail-service.js';
 import { EventsService } from '../core/events/events-service.js';
 import { systemClock, type Clock } from '../core/shared/clock.js';
 import { cryptoRandom, type Random } from '../core/shared/random.js';
@@ -37,6 +38,7 @@ import { createHandle, type Handle } from './handle.js';
 import { createListener } from './http-listener.js';
 import { createDoor } from './request-door.js';
 import { pruneHistory } from './history-retention.js';
+import { startCloudTrail, type CloudTrailModule } from './cloudtrail-module.js';
 import { startLambda, type LambdaModule } from './lambda-module.js';
 import { startMetrics, type MetricsModule } from './metrics-module.js';
 import { ServiceRegistry } from './service-registry.js';
@@ -72,6 +74,8 @@ export interface App {
   readonly lambda: LambdaModule;
   /** Metrics (docs/metrics.md): `metrics.hub` is the MetricsRecorder services record through. */
   readonly metrics: MetricsModule;
+  /** CloudTrail (docs/cloudtrail.md): trails, event history, the recorder. */
+  readonly cloudtrail: CloudTrailService;
   close(): Promise<void>;
 }
 
@@ -100,6 +104,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   let ec2Db: Database.Database | null = null;
   let archiveDb: Database.Database | null = null;
   let lambda: LambdaModule | null = null;
+  let cloudtrail: CloudTrailModule | null = null;
   try {
     // Single owner: whatever the previous process had in flight is due again now. (On a cluster
     // the other nodes' leases are theirs: releasing only gives back what this process holds.)
@@ -172,6 +177,9 @@ export async function startApp(options: AppOptions): Promise<App> {
       },
     });
     for (const route of notifications.routes) registry.register(route);
+    // CloudTrail (docs/cloudtrail.md): its API, and the recorder every served call is offered to.
+    cloudtrail = await startCloudTrail({ config, clock, random, events, log });
+    registry.register(cloudtrail.route);
 
     const transports = new TransportRegistry();
     transports.register('events', new EventsTransport({
@@ -216,7 +224,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       mounts: [{ prefix: faultsPath, handler: createEc2FaultsHandler(ec2.faults) }, ...notifications.mounts, metrics.mount, ...lambda.mounts],
     });
     const auth = { credentials, defaultAccount: config.defaultAccount, defaultRegion: config.defaultRegion, clock };
-    const handle = createHandle({ registry, auth, bodyLimit: config.bodyLimit });
+    const handle = createHandle({ registry, auth, bodyLimit: config.bodyLimit, audit: cloudtrail.service.recorder });
     const server = createListener({
       handle,
       control,
@@ -291,6 +299,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       notifications,
       lambda,
       metrics,
+      cloudtrail: cloudtrail.service,
       close() {
         closing ??= (async () => {
           if (schedule) clearInterval(schedule);
@@ -310,6 +319,7 @@ export async function startApp(options: AppOptions): Promise<App> {
           await ec2.lifecycle.stop();
           await worker.stop();
           await lambda?.close();
+          cloudtrail?.close();
           metrics.close();
           ec2Db?.close();
           archiveDb?.close();
@@ -320,6 +330,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     };
   } catch (err) {
     await lambda?.close();
+    cloudtrail?.close();
     ec2Db?.close();
     archiveDb?.close();
     await (cluster ? cluster.close() : store.close());

@@ -122,7 +122,7 @@ export class ControlApi {
         ...(text('pattern') && { pattern: text('pattern')! }),
         ...(text('rule') && { rule: text('rule')! }),
         // A signed caller sees its own account's buses only, whatever `bus` names.
-        ...(scope.restricted && { account: scope.accountId }),
+        ...(scope.restricted && { onlyAccount: scope.accountId }),
       });
     } catch (err) {
       if (err instanceof HistoryQueryError) return json(res, 400, { error: err.message });

@@ -25,6 +25,11 @@ export interface HistoryQuery {
   readonly pattern?: string;
   /** Only events this rule (by name, on `busArn`) matched. */
   readonly rule?: string;
+  /**
+   * A signed caller's own account (credentials mode): every other account's events are left
+   * out whatever the other filters say, `busArn` included (docs/security.md).
+   */
+  readonly onlyAccount?: string;
 }
 
 export interface HistoryPage {
@@ -47,6 +52,7 @@ export function historyFilter(q: HistoryQuery): (e: EventView) => boolean {
   const source = q.source?.toLowerCase();
   const detailType = q.detailType?.toLowerCase();
   return (e) => {
+    if (q.onlyAccount !== undefined && e.busArn.split(':')[4] !== q.onlyAccount) return false;
     if (prefix && !e.busArn.startsWith(prefix)) return false;
     if (q.rule !== undefined && !e.rules.includes(q.rule)) return false;
     if (!source && !detailType && q.pattern === undefined) return true;
@@ -66,6 +72,7 @@ export async function searchHistory(store: Store, q: HistoryQuery): Promise<Hist
     const batch = await store.readEvents({
       limit: BATCH,
       ...(q.busArn !== undefined && { busArn: q.busArn }),
+      ...(q.onlyAccount !== undefined && { account: q.onlyAccount }),
       ...(q.from !== undefined && { from: q.from }),
       ...(q.to !== undefined && { to: q.to }),
       ...(before !== undefined && { beforeSeq: before }),

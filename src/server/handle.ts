@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ApiCallRecorder } from '../core/cloudtrail/api-call.js';
 import { CommonErrors } from '../core/generated/errors.js';
 import type { RequestContext } from '../core/shared/request-context.js';
 import type { ServiceError } from '../core/shared/service-error.js';
@@ -28,6 +29,8 @@ export interface HandleRequest {
   readonly headers: Readonly<Record<string, string | undefined>>;
   /** The body within `limit` (and the adapter's in-flight budget), or why it was not read. */
   readBody(limit: number): Promise<BodyResult>;
+  /** The peer's address, when there is a socket (CloudTrail's sourceIPAddress). */
+  readonly sourceIp?: string;
 }
 
 export interface HandleResponse extends WireResponse {
@@ -39,6 +42,8 @@ export interface HandleOptions {
   readonly registry: ServiceRegistry;
   readonly auth: AuthOptions;
   readonly bodyLimit: number;
+  /** CloudTrail's recorder, handed to every service's dispatch (docs/cloudtrail.md). */
+  readonly audit?: ApiCallRecorder;
 }
 
 export type Handle = (request: HandleRequest) => Promise<HandleResponse>;
@@ -70,7 +75,7 @@ export function createHandle(o: HandleOptions): Handle {
     if (failure) return render(route, renderAuthFailure(dialect(route), failure));
     const caller = (identified as Identified).caller;
     const context: RequestContext = { accountId: caller.accountId, region: caller.region, requestId: fallback.requestId };
-    return route.handler({ method, url, headers, body, context });
+    return route.handler({ method, url, headers, body, context, ...(req.sourceIp !== undefined && { sourceIp: req.sourceIp }), ...(o.audit && { audit: o.audit }) });
   };
 }
 

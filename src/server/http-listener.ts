@@ -78,6 +78,8 @@ async function handle(o: ListenerOptions, budget: BodyBudget, req: IncomingMessa
   }
   if (isConsoleRequest(req)) return serveConsole(req, res);
   if (isControl) return control(o, budget, req, res, url, headers);
+  // CloudTrail's sourceIPAddress.
+  const sourceIp = req.socket.remoteAddress?.replace(/^::ffff:/, '');
   const releases: (() => void)[] = [];
   try {
     const response = await o.handle({
@@ -89,6 +91,7 @@ async function handle(o: ListenerOptions, budget: BodyBudget, req: IncomingMessa
         releases.push(reading.release);
         return reading.result;
       },
+      ...(sourceIp !== undefined && { sourceIp }),
     });
     send(res, response);
     if (response.bodyUnread) discardRest(req);

@@ -1,3 +1,4 @@
+import type { ApiCallRecorder } from '../core/cloudtrail/api-call.js';
 import type { RequestContext } from '../core/shared/request-context.js';
 
 /**
@@ -16,6 +17,10 @@ export interface WireRequest {
   /** The raw body bytes (SigV4 hashes these). */
   readonly body: Buffer;
   readonly context: RequestContext;
+  /** The caller's IP address (CloudTrail's sourceIPAddress), when the request came over a socket. */
+  readonly sourceIp?: string;
+  /** CloudTrail's recorder: every call the dispatch serves is offered to it (docs/cloudtrail.md). */
+  readonly audit?: ApiCallRecorder;
 }
 
 export interface WireResponse {

@@ -108,11 +108,14 @@ export class Ingestion {
    * The AmiEventSink side of EC2 (and of future AWS services): a complete envelope built by the
    * service, id included, onto the default bus of its account and region. Idempotent on
    * (source, id): the service's relay may offer the same event again after a crash.
+   * `readOnlyManagement` (CloudTrail's read-only API calls): only rules in state
+   * ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS receive it — an ENABLED rule "matches events
+   * except for read-only AWS management events delivered through CloudTrail" (EventBridge guide).
    */
-  async ingestServiceEvent(event: { readonly id: string; readonly source: string; readonly account: string; readonly region: string }): Promise<void> {
+  async ingestServiceEvent(event: { readonly id: string; readonly source: string; readonly account: string; readonly region: string }, readOnlyManagement = false): Promise<void> {
     const bus = this.state.bus(event.account, event.region, 'default')!;
     const body = JSON.stringify(event);
-    const routed = this.route(bus, event as unknown as Record<string, unknown>, this.clock.now(), event.id, body);
+    const routed = this.route(bus, event as unknown as Record<string, unknown>, this.clock.now(), event.id, body, false, undefined, readOnlyManagement);
     await this.append([{ ...routed, idempotencyKey: `${event.source}/${event.id}` }]);
   }
 
@@ -231,9 +234,10 @@ export class Ingestion {
    * on to a third bus: "EventBridge can't route events received from a sender event bus to a
    * third event bus" (eb-bus-to-bus) — which also ends bus-to-bus loops.
    */
-  private route(bus: BusEntry, event: Record<string, unknown>, now: number, eventId: string, body: string, forwarded = false, only?: ReadonlySet<string>): NewEvent {
+  private route(bus: BusEntry, event: Record<string, unknown>, now: number, eventId: string, body: string, forwarded = false, only?: ReadonlySet<string>, readOnlyManagement = false): NewEvent {
     const matched = bus.rules.size === 0 ? [] : bus.matcher.match(event);
-    const rules = only ? matched.filter((name) => only.has(name)) : matched;
+    let rules = only ? matched.filter((name) => only.has(name)) : matched;
+    if (readOnlyManagement) rules = rules.filter((name) => bus.rules.get(name)?.doc.state === 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
     const deliveries: NewDelivery[] = [];
     for (const name of rules) {
       const rule = bus.rules.get(name);

@@ -26,6 +26,11 @@ const decoding = (model: ServiceModel): QueryDecoding => ({
 export function ec2Protocol(model: ServiceModel, options: Ec2Options = {}): Protocol {
   const d = decoding(model);
   return {
+    model,
+    operationOf(request) {
+      const action = formTree(formText(request.url, request.body)).get('Action');
+      return action !== undefined && Object.hasOwn(model.operations, action) ? action : undefined;
+    },
     read(request) {
       const form = formTree(formText(request.url, request.body));
       const action = form.get('Action');

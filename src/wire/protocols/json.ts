@@ -4,7 +4,7 @@ import type { Protocol } from '../dispatch.js';
 import { readJsonInput, type JsonCheck } from '../model/json-input.js';
 import type { ServiceModel } from '../model/service-model.js';
 import { jsonDepthWithin, MAX_JSON_DEPTH } from '../json-depth.js';
-import type { WireResponse } from '../service-handler.js';
+import type { WireRequest, WireResponse } from '../service-handler.js';
 import { CommonErrors } from '../../core/generated/errors.js';
 
 /**
@@ -29,22 +29,35 @@ export interface JsonOptions {
   /** Extra headers of an error: SQS's `x-amzn-query-error` (awsQueryCompatible). */
   readonly errorHeaders?: (err: ServiceError) => Record<string, string>;
   readonly internalError: () => ServiceError;
+  /**
+   * Target prefixes accepted besides the model's: CloudTrail's botocore model says
+   * `com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101`, the SDK v3 (Smithy) sends the
+   * short `CloudTrail_20131101`; AWS answers both.
+   */
+  readonly targetAliases?: readonly string[];
 }
 
 export function jsonProtocol(model: ServiceModel, options: JsonOptions): Protocol {
   const contentType = `application/x-amz-json-${model.jsonVersion ?? '1.1'}`;
-  const prefix = `${model.targetPrefix}.`;
+  const prefixes = [model.targetPrefix, ...(options.targetAliases ?? [])].map((p) => `${p}.`);
   const respond = (ctx: RequestContext, status: number, body: unknown, headers: Record<string, string> = {}): WireResponse => ({
     status,
     headers: { 'content-type': contentType, 'x-amzn-requestid': ctx.requestId, ...headers },
     body: JSON.stringify(body, epochSeconds),
   });
+  const operationOf = (request: WireRequest): string | undefined => {
+    const target = request.headers['x-amz-target'] ?? '';
+    const prefix = prefixes.find((p) => target.startsWith(p));
+    const name = prefix ? target.slice(prefix.length) : '';
+    return request.method === 'POST' && Object.hasOwn(model.operations, name) ? name : undefined;
+  };
   return {
+    model,
+    operationOf,
     read(request) {
-      const target = request.headers['x-amz-target'] ?? '';
-      const name = target.startsWith(prefix) ? target.slice(prefix.length) : '';
-      const operation = Object.hasOwn(model.operations, name) ? model.operations[name] : undefined;
-      if (request.method !== 'POST' || !operation) throw options.unknownOperation(target);
+      const name = operationOf(request);
+      if (name === undefined) throw options.unknownOperation(request.headers['x-amz-target'] ?? '');
+      const operation = model.operations[name]!;
       const body = parseBody(request.body, options.malformed);
       if (body === null || typeof body !== 'object' || Array.isArray(body)) {
         throw options.notAnObject?.() ?? CommonErrors.SerializationException(`Expected an object for the request body, got ${body === null ? 'null' : Array.isArray(body) ? 'a list' : `a ${typeof body}`}.`);

@@ -32,6 +32,11 @@ const xml = (body: unknown): string => `<?xml version="1.0"?>\n${builder.build(b
 export function queryProtocol(model: ServiceModel, options: QueryOptions): Protocol {
   const decoding: QueryDecoding = { shapes: model.queryShapes ?? model.shapes, ...options.decoding };
   return {
+    model,
+    operationOf(request) {
+      const action = formTree(formText(request.url, request.body)).get('Action');
+      return action !== undefined && Object.hasOwn(model.operations, action) ? action : undefined;
+    },
     read(request) {
       const form = formTree(formText(request.url, request.body));
       const action = form.get('Action') ?? '';

@@ -35,6 +35,11 @@ export function restJsonProtocol(model: ServiceModel, options: RestJsonOptions):
     segments: op.http!.uri.split('?')[0]!.split('/').filter((s) => s !== ''),
   }));
   return {
+    model,
+    operationOf(request) {
+      const segments = new URL(request.url, 'http://localhost').pathname.split('/').filter((s) => s !== '');
+      return match(routes, request.method, segments)?.route.operation;
+    },
     read(request) {
       const url = new URL(request.url, 'http://localhost');
       const segments = url.pathname.split('/').filter((s) => s !== '');
