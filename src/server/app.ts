@@ -86,6 +86,9 @@ export const VERSION = '0.1.0';
  * listener, plus the delivery worker and the schedule timer. Other AWS services plug in by
  * registering a route in `registerServices`.
  */
+/** A Lambda function sending to a destination or dead-letter queue/topic: as its account (its execution role), not a service. */
+const lambdaCaller = (source: { functionArn: string; account: string }) => ({ sourceArn: source.functionArn, sourceAccount: source.account });
+
 export async function startApp(options: AppOptions): Promise<App> {
   const { config } = options;
   const clock = options.clock ?? systemClock;
@@ -193,13 +196,25 @@ export async function startApp(options: AppOptions): Promise<App> {
     // Lambda's asynchronous invocations are jobs of the same queue; their records and dead
     // letters go out through the services themselves (src/delivery/lambda-async/).
     const jobs = lambda.jobHandlers({
-      sendSqs: async (arn, body, attributes) => void (await notifications.sqs.messages.sendToArn(arn, { body, ...(attributes && { attributes }) })),
-      publishSns: async (arn, message, attributes) => {
-        if (attributes) await notifications.sns.publisher.publish({ accountId: parseArn(arn)?.account ?? config.defaultAccount, region: parseArn(arn)?.region ?? config.defaultRegion, requestId: random.uuid() }, { TopicArn: arn, Message: message, MessageAttributes: attributes });
-        else await notifications.sns.publisher.publishEvent(arn, message);
+      // As the function: a destination of another account takes it only if its policy lets the
+      // function's account in (serviceMay / the topic's access check), as the execution role needs on AWS.
+      sendSqs: async (arn, body, attributes, source) =>
+        void (await notifications.sqs.messages.sendToArn(arn, { body, ...(attributes && { attributes }) }, lambdaCaller(source))),
+      publishSns: async (arn, message, attributes, source) => {
+        if (attributes) await notifications.sns.publisher.publish({ accountId: source.account, region: parseArn(arn)?.region ?? config.defaultRegion, requestId: random.uuid() }, { TopicArn: arn, Message: message, MessageAttributes: attributes });
+        else await notifications.sns.publisher.publishEvent(arn, message, lambdaCaller(source));
       },
       putEvent: (busArn, event, fromAccount, key) => events.ingestion.forward(busArn, event, fromAccount, key),
-      invokeAsync: async (arn, payload) => {
+      invokeAsync: async (arn, payload, source) => {
+        // Another account's function: its policy must grant the sending function's account (the one access check).
+        const where = parseArn(arn);
+        if (where && where.account !== source.account) {
+          try {
+            await functions.functions.resolved({ accountId: source.account, region: where.region }, arn, undefined, 'InvokeFunction');
+          } catch (err) {
+            return { ok: false, message: err instanceof ServiceError ? `${err.code}: ${err.message}` : String(err) };
+          }
+        }
         const r = await functions.invoker.invokeAsync(arn, payload);
         return r.ok ? { ok: true } : { ok: false, message: `${r.code}: ${r.message}` };
       },

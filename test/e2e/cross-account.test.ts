@@ -379,6 +379,28 @@ test("qualified ARNs: another account's version or alias is refused as AWS does,
   await b.lambda.send(new lambda.DeleteFunctionCommand({ FunctionName: 'fb' }));
 });
 
+test("an asynchronous invocation's destination in another account takes the record only when its queue policy lets the function's account in", { timeout: 60_000 }, async () => {
+  const destUrl = (await a.sqs.send(new sqs.CreateQueueCommand({ QueueName: 'qa-dest' }))).QueueUrl!;
+  const destArn = `arn:aws:sqs:us-east-1:${A}:qa-dest`;
+  await b.lambda.send(new lambda.CreateFunctionCommand({ FunctionName: 'fails', Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: { ZipFile: zipOf({ 'index.js': 'exports.handler = async (e) => { throw new Error("nope " + e.n); }' }) } }));
+  await b.lambda.send(new lambda.PutFunctionEventInvokeConfigCommand({ FunctionName: 'fails', MaximumRetryAttempts: 0, DestinationConfig: { OnFailure: { Destination: destArn } } }));
+  await b.lambda.send(new lambda.InvokeCommand({ FunctionName: 'fails', InvocationType: 'Event', Payload: Buffer.from('{"n":1}') }));
+  // Give the first event time to fail and be refused at A's queue, then let B's account in.
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${B}:root` }, Action: 'sqs:SendMessage', Resource: destArn }] };
+  await a.sqs.send(new sqs.SetQueueAttributesCommand({ QueueUrl: destUrl, Attributes: { Policy: JSON.stringify(policy) } }));
+  await b.lambda.send(new lambda.InvokeCommand({ FunctionName: 'fails', InvocationType: 'Event', Payload: Buffer.from('{"n":2}') }));
+  const bodies: string[] = [];
+  for (let i = 0; i < 10 && bodies.length === 0; i++) {
+    const got = await a.sqs.send(new sqs.ReceiveMessageCommand({ QueueUrl: destUrl, WaitTimeSeconds: 2, MaxNumberOfMessages: 10 }));
+    bodies.push(...(got.Messages ?? []).map((m) => m.Body ?? ''));
+  }
+  assert.equal(bodies.length, 1, JSON.stringify(bodies));
+  const record = JSON.parse(bodies[0]!) as { requestPayload: { n: number } };
+  assert.equal(record.requestPayload.n, 2, 'the record sent before the policy was refused');
+  await b.lambda.send(new lambda.DeleteFunctionCommand({ FunctionName: 'fails' }));
+});
+
 test('control API: B reads nothing of A through ?account=A, and the operator endpoints are A\'s (the server\'s) only', async () => {
   const get = (path: string) => signedFetch(`${app.url}${path}`, { accessKeyId: 'AKIDBBBBBBBBBBBBBBBB', secretAccessKey: 'secret-b' });
   for (const path of [`/_amiwatch/events?account=${A}`, `/_amiwatch/functions/fa/code?account=${A}`, `/_amiwatch/functions/fa/logs?account=${A}`, '/_amiwatch/ec2/faults', '/_amiwatch/sns/deliveries', '/_amiwatch/mailbox', '/_amiwatch/metrics']) {

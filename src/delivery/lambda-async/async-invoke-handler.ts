@@ -76,7 +76,7 @@ export class AsyncInvokeHandler implements JobHandler {
     const notes: string[] = [];
     if (settings.onFailure) notes.push(await this.destination(settings.onFailure, d, j, condition, d.attempts, last, f.executedVersion));
     if (record.deadLetterArn) {
-      const problem = await sendDeadLetter(this.o.outlets, record.deadLetterArn, d.body, { requestId: j.requestId, errorCode, errorMessage });
+      const problem = await sendDeadLetter(this.o.outlets, record.deadLetterArn, d.body, { requestId: j.requestId, errorCode, errorMessage, source: { functionArn: record.arn, account: record.accountId } });
       if (problem) this.o.metrics?.record('AWS/Lambda', 'DeadLetterErrors', { FunctionName: record.name });
       notes.push(problem ? `not sent to DLQ ${record.deadLetterArn}: ${problem}` : `sent to DLQ ${record.deadLetterArn}`);
     }
@@ -95,7 +95,7 @@ export class AsyncInvokeHandler implements JobHandler {
     executedVersion = j.qualifier,
   ): Promise<string> {
     const rec = invocationRecord({ requestId: j.requestId, functionArn: j.target.Arn, executedVersion, condition, invokeCount: invokes, payload: d.body, ...(last && { last }), at: this.o.clock.now() });
-    const problem = await sendRecord(this.o.outlets, arn, rec, { eventId: this.o.random.uuid(), account: j.account, region: j.region });
+    const problem = await sendRecord(this.o.outlets, arn, rec, { eventId: this.o.random.uuid(), account: j.account, region: j.region, functionArn: j.target.Arn ?? '' });
     if (!problem) return `sent to ${condition === 'Success' ? 'OnSuccess' : 'OnFailure'} ${arn}`;
     this.o.metrics?.record('AWS/Lambda', 'DestinationDeliveryFailures', { FunctionName: j.ruleName });
     return `not sent to ${arn}: ${problem}`;
