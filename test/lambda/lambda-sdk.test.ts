@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import type { App } from '../../src/server/app.js';
 import { startTestServer } from '../e2e/helpers.js';
-import { lambdaClient, ROLE, TUTORIAL_FUNCTION, until, zipOf } from './helpers.js';
+import { lambdaClient, queueIdle, ROLE, TUTORIAL_FUNCTION, until, zipOf } from './helpers.js';
 
 /**
  * The real `@aws-sdk/client-lambda` against a real server: REST-JSON paths, status codes,
@@ -159,7 +159,7 @@ describe('Lambda API through the AWS SDK', () => {
     await create('events', { 'index.js': 'exports.handler = async (e) => { console.log("got", e.n); };' });
     assert.equal((await invoke('events', { n: 1 }, { InvocationType: 'Event' })).StatusCode, 202);
     assert.equal((await invoke('events', { n: 2 }, { InvocationType: 'DryRun' })).StatusCode, 204);
-    await app.lambda.invocations.idle();
+    await queueIdle(app);
     const logs = (await (await fetch(`${app.url}/_amiwatch/functions/events/logs`)).json()) as { events: { message: string }[] };
     assert.equal(logs.events.length, 1);
     assert.match(logs.events[0]!.message, /INFO\tgot 1\n/);

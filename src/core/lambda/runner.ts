@@ -7,6 +7,8 @@ export interface RunnableFunction {
   /** The function ARN: the pool's key. */
   readonly arn: string;
   readonly name: string;
+  /** A published version's number; absent for `$LATEST`. */
+  readonly version?: string;
   readonly accountId: string;
   readonly region: string;
   readonly runtime: string;
