@@ -124,6 +124,9 @@ export function systemAttributes(m: MessageDoc, names: readonly string[]): Recor
     ApproximateReceiveCount: String(m.receiveCount),
     ApproximateFirstReceiveTimestamp: String(m.firstReceivedAt ?? m.sentAt),
     ...(m.deadLetterSourceArn && { DeadLetterQueueSourceArn: m.deadLetterSourceArn }),
+    ...(m.groupId !== undefined && { MessageGroupId: m.groupId }),
+    ...(m.dedupId !== undefined && { MessageDeduplicationId: m.dedupId }),
+    ...(m.sequenceNumber !== undefined && { SequenceNumber: m.sequenceNumber }),
   };
   if (names.includes('All')) return all;
   const out: Record<string, string> = {};

@@ -24,7 +24,8 @@ import type { RequestContext } from '../shared/request-context.js';
 import { SqsMessages } from './messages.js';
 import { DEFAULT_ATTRIBUTES } from './model.js';
 import { MessageMoveTasks } from './move-tasks.js';
-import { allAttributes, checkAttributes, pick, redriveOf } from './queue-attributes.js';
+import { FIFO_DEFAULTS, isFifo } from './fifo.js';
+import { allAttributes, checkAttributes, checkFifoAttributes, pick, redriveOf } from './queue-attributes.js';
 import { arnFromUrl, checkQueueName, nameFromArn, queueArn } from './queue-names.js';
 import { SqsState, type QueueEntry } from './sqs-state.js';
 import { SqsErrors } from '../generated/errors.js';
@@ -90,6 +91,10 @@ export class SqsService {
     if (name.endsWith('.fifo') !== (attributes.FifoQueue === 'true')) {
       throw SqsErrors.InvalidParameterValue('The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.');
     }
+    if (attributes.FifoQueue === 'false') delete attributes.FifoQueue;
+    checkFifoAttributes(attributes, name.endsWith('.fifo'));
+    // A dead-letter queue is of its source's type (SQS developer guide, dead-letter queues).
+    this.checkDlqType(attributes, name.endsWith('.fifo'));
     const arn = queueArn(ctx, name);
     const deleted = this.deletedAt.get(arn);
     if (deleted !== undefined && this.o.clock.now() - deleted < NAME_REUSE_MS) {
@@ -99,7 +104,7 @@ export class SqsService {
     if (existing) {
       // Same name, same attributes: idempotent; QueueNameExists "only if the request includes attributes
       // whose values differ from those of the existing queue" — an attribute never set has its default.
-      const differs = Object.keys(attributes).filter((k) => (existing.doc.attributes[k] ?? DEFAULT_ATTRIBUTES[k] ?? '') !== attributes[k]);
+      const differs = Object.keys(attributes).filter((k) => (existing.doc.attributes[k] ?? DEFAULT_ATTRIBUTES[k] ?? FIFO_DEFAULTS[k] ?? '') !== attributes[k]);
       if (differs.length > 0) throw SqsErrors.QueueNameExists('A queue already exists with the same name and a different value for attribute(s) ' + differs.join(', '));
       return { QueueUrl: this.queueUrl(arn) };
     }
@@ -161,7 +166,20 @@ export class SqsService {
     const q = this.entryByUrl(input.QueueUrl, ctx);
     const attrs = checkAttributes(input.Attributes, this.state.queues);
     if ('FifoQueue' in attrs) throw SqsErrors.InvalidAttributeName('Unknown Attribute FifoQueue.');
-    await this.state.putQueue({ ...q.doc, attributes: { ...q.doc.attributes, ...attrs }, updatedAt: this.o.clock.now() });
+    const merged = { ...q.doc.attributes, ...attrs };
+    checkFifoAttributes({ ...attrs, ...(isFifo(q.doc) && merged) }, isFifo(q.doc));
+    this.checkDlqType(attrs, isFifo(q.doc));
+    await this.state.putQueue({ ...q.doc, attributes: merged, updatedAt: this.o.clock.now() });
+  }
+
+  /** "The dead-letter queue of a FIFO queue must also be a FIFO queue", and a standard one's standard. */
+  private checkDlqType(attrs: Readonly<Record<string, string>>, fifo: boolean): void {
+    const v = attrs.RedrivePolicy;
+    if (!v) return;
+    const dlq = redriveOf({ attributes: { RedrivePolicy: v } });
+    if (dlq && dlq.deadLetterTargetArn.endsWith('.fifo') !== fifo) {
+      throw SqsErrors.InvalidParameterValue(`Value ${v} for parameter RedrivePolicy is invalid. Reason: Dead-letter target must be of the same type (FIFO or standard) as the source queue.`);
+    }
   }
 
   /**
