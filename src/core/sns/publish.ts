@@ -5,6 +5,8 @@ import type { Random } from '../shared/random.js';
 import type { RequestContext } from '../shared/request-context.js';
 import { isServiceError } from '../shared/service-error.js';
 import type { SnsEndpoints } from './endpoints.js';
+import { SequenceNumbers } from '../shared/sequence-numbers.js';
+import { checkFifoPublish, isFifoTopic } from './fifo-topic.js';
 import { matchesAttributes, matchesBody } from './filter-policy.js';
 import { messageFor } from './message-format.js';
 import type { Notification, SnsAttributeValue, SubscriptionDoc, TopicDoc } from './model.js';
@@ -17,6 +19,8 @@ interface PublishRequest {
   readonly Message?: string | undefined;
   readonly Subject?: string | undefined;
   readonly MessageStructure?: string | undefined;
+  readonly MessageGroupId?: string | undefined;
+  readonly MessageDeduplicationId?: string | undefined;
   readonly MessageAttributes?: Readonly<Record<string, { DataType?: string | undefined; StringValue?: string | undefined; BinaryValue?: Uint8Array | string | undefined }>> | undefined;
 }
 
@@ -35,9 +39,31 @@ export class Publisher {
       return this.direct(input, ctx);
     }
     const topic = this.state.topic(input.TopicArn ?? input.TargetArn);
-    const n = this.build(topic.arn, input);
+    const n = await this.toTopic(topic, input);
+    return { MessageId: n.messageId, ...(n.sequenceNumber !== undefined && { SequenceNumber: n.sequenceNumber }) };
+  }
+
+  private readonly sequence = new SequenceNumbers();
+
+  /**
+   * Builds and fans out one message. On a FIFO topic a deduplication id seen within 5 minutes is
+   * "accepted successfully but not delivered": the first message's ids come back, nothing is sent.
+   */
+  private async toTopic(topic: TopicDoc, input: PublishRequest): Promise<Notification> {
+    const built = this.build(topic.arn, input);
+    const ids = checkFifoPublish(topic, input);
+    if (!isFifoTopic(topic)) {
+      const n = ids.groupId !== undefined ? { ...built, groupId: ids.groupId } : built;
+      await this.fanOut(topic, n);
+      return n;
+    }
+    const now = this.clock.now();
+    const seen = this.state.seen(topic.arn, ids.dedupId!, now);
+    if (seen) return { ...built, messageId: seen.messageId, sequenceNumber: seen.sequenceNumber };
+    const n: Notification = { ...built, groupId: ids.groupId!, dedupId: ids.dedupId!, sequenceNumber: this.sequence.next(now) };
+    await this.state.remember({ topicArn: topic.arn, dedupId: n.dedupId!, messageId: n.messageId, sequenceNumber: n.sequenceNumber!, at: now });
     await this.fanOut(topic, n);
-    return { MessageId: n.messageId };
+    return n;
   }
 
   async publishBatch(_ctx: RequestContext, input: PublishBatchInput): Promise<PublishBatchResponse> {
@@ -50,9 +76,8 @@ export class Publisher {
     const out = { Successful: [] as NonNullable<PublishBatchResponse['Successful']>, Failed: [] as NonNullable<PublishBatchResponse['Failed']> };
     for (const e of entries) {
       try {
-        const n = this.build(topic.arn, e);
-        await this.fanOut(topic, n);
-        out.Successful.push({ Id: e.Id, MessageId: n.messageId });
+        const n = await this.toTopic(topic, e);
+        out.Successful.push({ Id: e.Id, MessageId: n.messageId, ...(n.sequenceNumber !== undefined && { SequenceNumber: n.sequenceNumber }) });
       } catch (err) {
         if (!isServiceError(err)) throw err;
         out.Failed.push({ Id: e.Id, Code: err.code, Message: err.message, SenderFault: err.fault === 'Sender' });

@@ -18,6 +18,7 @@ import type { Clock } from '../shared/clock.js';
 import type { Random } from '../shared/random.js';
 import type { RequestContext } from '../shared/request-context.js';
 import type { SnsEndpoints } from './endpoints.js';
+import { checkFifoTopicAttributes } from './fifo-topic.js';
 import { paginate } from './paging.js';
 import { Publisher } from './publish.js';
 import { SnsState } from './sns-state.js';
@@ -59,6 +60,8 @@ export class SnsService {
       throw SnsErrors.InvalidParameter('Invalid parameter: Topic Name');
     }
     const attributes = checkTopicAttributes(input.Attributes ?? {});
+    checkFifoTopicAttributes(attributes, fifo);
+    if (attributes.FifoTopic === 'false') delete attributes.FifoTopic;
     const arn = formatArn({ service: 'sns', region: ctx.region, account: ctx.accountId, resource: name });
     const existing = this.state.topics.get(arn);
     if (existing) {
@@ -108,6 +111,9 @@ export class SnsService {
     const t = this.state.topic(input.TopicArn);
     const name = input.AttributeName ?? '';
     const attrs = checkTopicAttributes({ [name]: input.AttributeValue ?? '' });
+    // "You can't change the FifoTopic attribute of an existing topic" (SetTopicAttributes).
+    if (name === 'FifoTopic') throw SnsErrors.InvalidParameter('Invalid parameter: AttributeName');
+    checkFifoTopicAttributes(attrs, t.attributes.FifoTopic === 'true');
     await this.state.putTopic({ ...t, attributes: { ...t.attributes, ...attrs } });
   }
 

@@ -1,5 +1,6 @@
 import type { Store } from '../../storage/store.js';
-import { SNS_KIND, type SubscriptionDoc, type TopicDoc } from './model.js';
+import { TOPIC_DEDUP_WINDOW_MS } from './fifo-topic.js';
+import { SNS_KIND, type SubscriptionDoc, type TopicDedupDoc, type TopicDoc } from './model.js';
 import { SnsErrors } from '../generated/errors.js';
 
 /** Topics and subscriptions in memory, loaded at start, written through (persist, then apply). */
@@ -8,6 +9,8 @@ export class SnsState {
   readonly subscriptions = new Map<string, SubscriptionDoc>();
   /** Unsubscribed through their link, restorable with their token until it expires; by ARN. */
   readonly deactivated = new Map<string, SubscriptionDoc>();
+  /** FIFO topics' deduplication ids of the last 5 minutes, by topic ARN + id, oldest first. */
+  readonly dedup = new Map<string, TopicDedupDoc>();
 
   private constructor(private readonly store: Store) {}
 
@@ -25,7 +28,37 @@ export class SnsState {
       const sub = JSON.parse(r.doc) as SubscriptionDoc;
       s.deactivated.set(sub.arn, sub);
     }
+    const marks = (await store.loadResources(SNS_KIND.dedup)).map((r) => JSON.parse(r.doc) as TopicDedupDoc);
+    for (const d of marks.sort((a, b) => a.at - b.at)) s.dedup.set(dedupKey(d.topicArn, d.dedupId), d);
     return s;
+  }
+
+  /** A deduplication id the topic saw within 5 minutes, or undefined. */
+  seen(topicArn: string, dedupId: string, now: number): TopicDedupDoc | undefined {
+    const d = this.dedup.get(dedupKey(topicArn, dedupId));
+    return d && now - d.at < TOPIC_DEDUP_WINDOW_MS ? d : undefined;
+  }
+
+  /**
+   * Remembers a published id (memory first, so a second publish in the same turn is already a
+   * duplicate) and forgets those whose window is over, in one write.
+   */
+  async remember(d: TopicDedupDoc): Promise<void> {
+    const expired: TopicDedupDoc[] = [];
+    for (const old of this.dedup.values()) {
+      if (d.at - old.at < TOPIC_DEDUP_WINDOW_MS) break;
+      expired.push(old);
+    }
+    for (const old of expired) this.dedup.delete(dedupKey(old.topicArn, old.dedupId));
+    const key = dedupKey(d.topicArn, d.dedupId);
+    this.dedup.delete(key);
+    this.dedup.set(key, d);
+    try {
+      await this.store.writeResources([...expired.map((o) => ({ kind: SNS_KIND.dedup, key: dedupKey(o.topicArn, o.dedupId), doc: null })), { kind: SNS_KIND.dedup, key, doc: JSON.stringify(d) }]);
+    } catch (err) {
+      this.dedup.delete(key);
+      throw err;
+    }
   }
 
   topic(arn: string | undefined): TopicDoc {
@@ -55,12 +88,15 @@ export class SnsState {
   async deleteTopic(t: TopicDoc): Promise<void> {
     const subs = this.subscriptionsOf(t.arn);
     const restorable = [...this.deactivated.values()].filter((s) => s.topicArn === t.arn);
+    const marks = [...this.dedup.values()].filter((d) => d.topicArn === t.arn);
     await this.store.writeResources([
       { kind: SNS_KIND.topic, key: t.arn, doc: null },
+      ...marks.map((d) => ({ kind: SNS_KIND.dedup, key: dedupKey(d.topicArn, d.dedupId), doc: null })),
       ...subs.map((s) => ({ kind: SNS_KIND.subscription, key: s.arn, doc: null })),
       ...restorable.map((s) => ({ kind: SNS_KIND.deactivated, key: s.arn, doc: null })),
     ]);
     this.topics.delete(t.arn);
+    for (const d of marks) this.dedup.delete(dedupKey(d.topicArn, d.dedupId));
     for (const s of subs) this.subscriptions.delete(s.arn);
     for (const s of restorable) this.deactivated.delete(s.arn);
   }
@@ -101,3 +137,5 @@ export class SnsState {
     if (restored) this.subscriptions.set(restored.arn, restored);
   }
 }
+
+const dedupKey = (topicArn: string, dedupId: string): string => `${topicArn}#${dedupId}`;

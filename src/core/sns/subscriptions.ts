@@ -18,6 +18,7 @@ import type { Clock } from '../shared/clock.js';
 import type { Random } from '../shared/random.js';
 import type { RequestContext } from '../shared/request-context.js';
 import type { SnsEndpoints } from './endpoints.js';
+import { checkFifoSubscription } from './fifo-topic.js';
 import { checkFilterPolicy } from './filter-policy.js';
 import type { Protocol, SubscriptionDoc } from './model.js';
 import type { SnsState } from './sns-state.js';
@@ -42,6 +43,7 @@ export class Subscriptions {
     const topic = this.state.topic(input.TopicArn);
     const protocol = checkEndpoint(input.Protocol, input.Endpoint);
     const endpoint = input.Endpoint!;
+    checkFifoSubscription(topic, protocol, endpoint);
     const attributes = checkSubscriptionAttributes(input.Attributes ?? {}, protocol);
     const existing = this.state.subscriptionsOf(topic.arn).find((s) => s.protocol === protocol && s.endpoint === endpoint);
     const now = this.clock.now();

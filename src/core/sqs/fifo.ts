@@ -83,20 +83,6 @@ export function dedupKey(doc: QueueDoc, ids: FifoIds): string | undefined {
 }
 
 /**
- * SequenceNumber: "a large, non-consecutive number that Amazon SQS assigns to each message", 128-bit
- * in AWS, growing within a group. Send time in milliseconds times 10^6, or one more than the last
- * one issued: strictly growing in this process, and across a restart because time is.
- */
-export class SequenceNumbers {
-  private last = 0n;
-  next(now: number): string {
-    const t = BigInt(now) * 1_000_000n;
-    this.last = t > this.last ? t : this.last + 1n;
-    return this.last.toString().padStart(20, '0');
-  }
-}
-
-/**
  * Which of a FIFO queue's messages a receive may take, in order: a group is locked while any of
  * its messages is in flight or not yet visible ahead of the others (order within the group holds),
  * and a receive takes as many messages of a group as it can before the next group ("Amazon SQS
