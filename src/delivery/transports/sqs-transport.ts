@@ -13,7 +13,10 @@ export class SqsTransport implements Transport {
 
   async deliver(request: DeliveryRequest): Promise<DeliveryResult> {
     try {
-      await this.sqs.sendToArn(request.target.target.Arn ?? '', { body: request.payload });
+      // SqsParameters.MessageGroupId: the FIFO queue's group; "the queue must have content-based
+      // deduplication enabled" (Target.SqsParameters), so no deduplication id is sent.
+      const groupId = request.target.target.SqsParameters?.MessageGroupId;
+      await this.sqs.sendToArn(request.target.target.Arn ?? '', { body: request.payload, ...(groupId !== undefined && { groupId }) });
       return delivered;
     } catch (err) {
       if (isServiceError(err) && err.code === 'QueueDoesNotExist') return failure(false, 'NO_RESOURCE', `SQS queue ${request.target.target.Arn} does not exist.`);
