@@ -7,8 +7,7 @@ import { isServiceError } from '../shared/service-error.js';
 import type { SnsEndpoints } from './endpoints.js';
 import { SequenceNumbers } from '../shared/sequence-numbers.js';
 import { checkFifoPublish, isFifoTopic } from './fifo-topic.js';
-import { matchesAttributes, matchesBody } from './filter-policy.js';
-import { messageFor } from './message-format.js';
+import { FilterIndex } from './filter-index.js';
 import type { Notification, SnsAttributeValue, SubscriptionDoc, TopicDoc } from './model.js';
 import type { SnsState } from './sns-state.js';
 import { SnsErrors } from '../generated/errors.js';
@@ -131,19 +130,13 @@ export class Publisher {
     };
   }
 
+  private readonly filters = new FilterIndex();
+
   private async fanOut(topic: TopicDoc, n: Notification): Promise<void> {
     this.onPublished(topic.arn);
-    const subs = this.state.subscriptionsOf(topic.arn).filter((s) => s.confirmed && passes(s, n));
+    const subs = this.filters.passing(topic.arn, this.state.subscriptionsOf(topic.arn).filter((s) => s.confirmed), n);
     await Promise.all(subs.map((s) => this.endpoints.deliver(s, topic, n)));
   }
-}
-
-/** The body scope filters what this subscription would receive (its protocol's message). */
-function passes(sub: SubscriptionDoc, n: Notification): boolean {
-  const policy = sub.attributes.FilterPolicy;
-  if (!policy) return true;
-  const parsed = JSON.parse(policy) as Record<string, unknown>;
-  return sub.attributes.FilterPolicyScope === 'MessageBody' ? matchesBody(parsed, messageFor(n, sub.protocol)) : matchesAttributes(parsed, n.attributes);
 }
 
 function parseStructure(message: string): Record<string, string> {
@@ -183,7 +176,8 @@ function checkAttributes(attrs: NonNullable<PublishRequest['MessageAttributes']>
       } catch {
         arr = null;
       }
-      if (!Array.isArray(arr)) throw bad('has an invalid value for type String.Array.');
+      // Any JSON value but an object: an array, or one value such as "100" (SNS accepts both).
+      if (arr === null ? v.StringValue.trim() !== 'null' : typeof arr === 'object' && !Array.isArray(arr)) throw bad('has an invalid value for type String.Array.');
     }
     out[name] = { DataType: v.DataType, StringValue: v.StringValue };
   }
