@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestContext } from '../core/shared/request-context.js';
 import { ServiceError } from '../core/shared/service-error.js';
+import { queryError } from '../wire/protocols/query.js';
 import { eventsError } from '../wire/services/events.js';
 import type { WireResponse } from '../wire/service-handler.js';
 import { parseAuthorization } from '../wire/sigv4/authorization.js';
@@ -51,6 +52,9 @@ export function createHandle(o: HandleOptions): Handle {
     const render = (err: ServiceError, ctx: RequestContext = fallback) => (route ? route.renderError(ctx, err) : eventsError(ctx, err));
     if (body === null) return { ...render(CommonErrors.RequestEntityTooLargeException(`Request body is larger than the ${limit}-byte limit.`)), close: true };
     if (!route) {
+      const action = queryAction(headers['content-type'], body, req.url);
+      // A query-protocol client (form in, XML out) can only read an XML ErrorResponse: answer in its shape.
+      if (action !== null) return queryError(QUERY_NAMESPACE, fallback.requestId, CommonErrors.UnknownOperationException(`The action ${action} is not valid for this web service.`), 'InvalidAction');
       return render(CommonErrors.UnknownOperationException('amiwatch could not tell which AWS service this request is for (no X-Amz-Target, credential scope or Action/Version it serves).'));
     }
     const caller = await authenticate({ method: req.method, url: req.url, headers, body }, o.auth);
@@ -58,6 +62,16 @@ export function createHandle(o: HandleOptions): Handle {
     const context: RequestContext = { accountId: caller.accountId, region: caller.region, requestId: fallback.requestId };
     return route.handler({ method: req.method, url: req.url, headers, body, context });
   };
+}
+
+/** The namespace of an error answer to a query request for a service amiwatch does not serve. */
+const QUERY_NAMESPACE = 'https://amiwatch.invalid/doc/unknown-service/';
+
+/** The `Action` of a query-protocol request (form body, or the URL's query), or null when it is not one. */
+function queryAction(contentType: string | undefined, body: Buffer, url: string): string | null {
+  const form = contentType?.startsWith('application/x-www-form-urlencoded') ? new URLSearchParams(body.toString('utf8')) : null;
+  const query = new URL(url, 'http://localhost').searchParams;
+  return form?.get('Action') ?? query.get('Action');
 }
 
 /** The context of a request not (yet) authenticated: default account and region, a fresh id. */

@@ -96,6 +96,7 @@ export class Publisher {
   private async direct(input: PublishInput, ctx: RequestContext): Promise<PublishResponse> {
     const sms = input.PhoneNumber !== undefined;
     const endpoint = sms ? input.PhoneNumber! : input.TargetArn!;
+    if (sms) checkSms(endpoint, input.Message);
     const n = this.build(endpoint, input);
     const sub: SubscriptionDoc = { arn: endpoint, topicArn: '', account: ctx.accountId, protocol: sms ? 'sms' : 'application', endpoint, confirmed: true, attributes: {}, createdAt: n.timestamp };
     const topic: TopicDoc = { name: '', arn: '', account: ctx.accountId, region: ctx.region, attributes: {}, tags: {}, createdAt: n.timestamp };
@@ -137,6 +138,16 @@ export class Publisher {
     const subs = this.filters.passing(topic.arn, this.state.subscriptionsOf(topic.arn).filter((s) => s.confirmed), n);
     await Promise.all(subs.map((s) => this.endpoints.deliver(s, topic, n)));
   }
+}
+
+/**
+ * SMS: "phone numbers … in E.164 format" (a plus sign, then at most 15 digits), and "the size of
+ * a single SMS message … up to 1,600 characters" (sms_publish-to-phone). The first text is AWS's;
+ * the second is ours, worded as Publish's other size error.
+ */
+function checkSms(phone: string, message: string | undefined): void {
+  if (!/^\+[1-9]\d{1,14}$/.test(phone)) throw SnsErrors.InvalidParameter(`Invalid parameter: PhoneNumber Reason: ${phone} is not valid to publish to`);
+  if (message !== undefined && [...message].length > 1600) throw SnsErrors.InvalidParameter('Invalid parameter: Message too long');
 }
 
 function parseStructure(message: string): Record<string, string> {

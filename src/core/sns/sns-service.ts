@@ -23,6 +23,7 @@ import { paginate } from './paging.js';
 import { Publisher } from './publish.js';
 import { SnsState } from './sns-state.js';
 import { Subscriptions } from './subscriptions.js';
+import type { TopicDoc } from './model.js';
 import { SnsErrors } from '../generated/errors.js';
 
 export interface SnsServiceOptions {
@@ -118,7 +119,7 @@ export class SnsService {
   }
 
   async tagResource(_ctx: RequestContext, input: TagResourceRequest): Promise<void> {
-    const t = this.state.topic(input.ResourceArn);
+    const t = this.taggable(input.ResourceArn);
     const tags = { ...t.tags };
     for (const tag of input.Tags ?? []) tags[tag.Key ?? ''] = tag.Value ?? '';
     if (Object.keys(tags).length > 50) throw SnsErrors.TagLimitExceeded('Could not complete request: tag quota of per resource exceeded');
@@ -126,14 +127,21 @@ export class SnsService {
   }
 
   async untagResource(_ctx: RequestContext, input: UntagResourceRequest): Promise<void> {
-    const t = this.state.topic(input.ResourceArn);
+    const t = this.taggable(input.ResourceArn);
     const tags = { ...t.tags };
     for (const k of input.TagKeys ?? []) delete tags[k];
     await this.state.putTopic({ ...t, tags });
   }
 
+  /** The tag calls name a missing resource ResourceNotFound, not NotFound as the topic calls do. */
+  private taggable(arn: string | undefined): TopicDoc {
+    const t = arn ? this.state.topics.get(arn) : undefined;
+    if (!t) throw SnsErrors.ResourceNotFound('Resource does not exist');
+    return t;
+  }
+
   async listTagsForResource(_ctx: RequestContext, input: ListTagsForResourceRequest): Promise<ListTagsForResourceResponse> {
-    const t = this.state.topic(input.ResourceArn);
+    const t = this.taggable(input.ResourceArn);
     return { Tags: Object.entries(t.tags).map(([Key, Value]) => ({ Key, Value })) };
   }
 }

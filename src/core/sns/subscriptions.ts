@@ -48,6 +48,10 @@ export class Subscriptions {
     const existing = this.state.subscriptionsOf(topic.arn).find((s) => s.protocol === protocol && s.endpoint === endpoint);
     const now = this.clock.now();
     if (existing) {
+      // Subscribing an endpoint again is idempotent only with the same attributes (Subscribe API reference).
+      if (Object.entries(attributes).some(([k, v]) => (existing.attributes[k] ?? '') !== v)) {
+        throw SnsErrors.InvalidParameter('Invalid parameter: Attributes Reason: Subscription already exists with different attributes');
+      }
       if (existing.confirmed || input.ReturnSubscriptionArn) return { SubscriptionArn: existing.arn };
       // Tokens are valid three days: a confirmation sent again after that carries a new one.
       const pending = (existing.tokenExpiresAt ?? 0) < now ? { ...existing, token: this.newToken(), tokenExpiresAt: now + TOKEN_TTL_MS } : existing;

@@ -35,6 +35,7 @@ export interface OutgoingMessage {
   readonly attributes?: Readonly<Record<string, MessageAttributeValue>>;
   readonly delaySeconds?: number;
   readonly senderId?: string;
+  readonly traceHeader?: string;
   /** FIFO queues: MessageGroupId and MessageDeduplicationId (SNS FIFO topics, EventBridge SqsParameters). */
   readonly groupId?: string;
   readonly dedupId?: string;
@@ -108,6 +109,7 @@ export class SqsMessages {
       visibleAt: now + delay * 1000,
       receiveCount: 0,
       ...(m.senderId !== undefined && { senderId: m.senderId }),
+      ...(m.traceHeader !== undefined && { traceHeader: m.traceHeader }),
       ...(m.groupId !== undefined && { groupId: m.groupId }),
       ...(m.dedupId !== undefined && { dedupId: m.dedupId }),
       ...(fifo && { sequenceNumber: this.sequence.next(now) }),
@@ -132,10 +134,10 @@ export class SqsMessages {
 
   async sendMessageBatch(ctx: RequestContext, input: SendMessageBatchRequest): Promise<SendMessageBatchResult> {
     const q = this.resolve(input.QueueUrl, ctx);
-    const entries = checkBatch(input.Entries);
+    const entries = checkBatch(input.Entries, 'SendMessageBatchRequestEntry');
     // The whole request fails, not single entries: the limit is on the batch (BatchRequestTooLong).
     const total = entries.reduce((n, e) => n + messageSize(e), 0);
-    if (total > BATCH_SIZE_LIMIT) throw SqsErrors.BatchRequestTooLong(`The messages of the batch total ${total} bytes; the limit is ${BATCH_SIZE_LIMIT}.`);
+    if (total > BATCH_SIZE_LIMIT) throw SqsErrors.BatchRequestTooLong(`Batch requests cannot be longer than ${BATCH_SIZE_LIMIT} bytes. You have sent ${total} bytes.`);
     const ok: { id: string; m: NewMessage }[] = [];
     const failed: SendMessageBatchResult['Failed'] = [];
     for (const e of entries) {
@@ -234,7 +236,7 @@ export class SqsMessages {
 
   async deleteMessageBatch(ctx: RequestContext, input: DeleteMessageBatchRequest): Promise<DeleteMessageBatchResult> {
     const q = this.resolve(input.QueueUrl, ctx);
-    const entries = checkBatch(input.Entries);
+    const entries = checkBatch(input.Entries, 'DeleteMessageBatchRequestEntry');
     const result = { Successful: [] as NonNullable<DeleteMessageBatchResult['Successful']>, Failed: [] as NonNullable<DeleteMessageBatchResult['Failed']> };
     const gone: MessageDoc[] = [];
     for (const e of entries) {
@@ -258,7 +260,7 @@ export class SqsMessages {
 
   async changeMessageVisibilityBatch(ctx: RequestContext, input: ChangeMessageVisibilityBatchRequest): Promise<ChangeMessageVisibilityBatchResult> {
     const q = this.resolve(input.QueueUrl, ctx);
-    const entries = checkBatch(input.Entries);
+    const entries = checkBatch(input.Entries, 'ChangeMessageVisibilityBatchRequestEntry');
     const result = { Successful: [] as NonNullable<ChangeMessageVisibilityBatchResult['Successful']>, Failed: [] as NonNullable<ChangeMessageVisibilityBatchResult['Failed']> };
     const changed: MessageDoc[] = [];
     for (const e of entries) {
@@ -281,7 +283,9 @@ export class SqsMessages {
     const r = decodeReceipt(handle, q.doc.arn);
     const m = q.messages.get(r.seq);
     const now = this.clock.now();
-    if (!m || m.receipt !== r.nonce || m.visibleAt <= now) throw SqsErrors.MessageNotInflight('Message does not exist or is not available for visibility timeout change.');
+    // Any receipt handle of the message will do while it is in flight, not only the latest: SQS
+    // accepts an older one (the handle names the message; the latest receive set its timeout).
+    if (!m || m.receiveCount === 0 || m.visibleAt <= now) throw SqsErrors.MessageNotInflight('Message does not exist or is not available for visibility timeout change.');
     // "The maximum is 12 hours … If you attempt to set the VisibilityTimeout to a value greater than the
     // maximum time left, Amazon SQS returns an error" (ChangeMessageVisibility): 12 h from the receive.
     const left = m.receivedAt === undefined ? MAX_VISIBILITY_S : Math.floor((m.receivedAt + MAX_VISIBILITY_S * 1000 - now) / 1000);

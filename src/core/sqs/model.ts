@@ -66,6 +66,8 @@ export interface MessageDoc {
   dedupId?: string;
   /** SequenceNumber (FIFO queues). */
   sequenceNumber?: string;
+  /** MessageSystemAttributes.AWSTraceHeader as sent. */
+  traceHeader?: string;
 }
 
 export type MoveTaskStatus = 'RUNNING' | 'COMPLETED' | 'CANCELLED' | 'FAILED';

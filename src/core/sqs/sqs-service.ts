@@ -30,6 +30,8 @@ import { arnFromUrl, checkQueueName, nameFromArn, queueArn } from './queue-names
 import { SqsState, type QueueEntry } from './sqs-state.js';
 import { SqsErrors } from '../generated/errors.js';
 
+const MAX_TAGS = 50;
+
 /** PurgeQueue: "the message deletion process takes up to 60 seconds", one purge per queue in that time. */
 const PURGE_INTERVAL_MS = 60_000;
 
@@ -167,6 +169,8 @@ export class SqsService {
     const attrs = checkAttributes(input.Attributes, this.state.queues);
     if ('FifoQueue' in attrs) throw SqsErrors.InvalidAttributeName('Unknown Attribute FifoQueue.');
     const merged = { ...q.doc.attributes, ...attrs };
+    // An empty Policy or RedrivePolicy removes it (SetQueueAttributes: "To remove … set it to an empty string").
+    for (const k of ['Policy', 'RedrivePolicy', 'RedriveAllowPolicy']) if (merged[k] === '') delete merged[k];
     checkFifoAttributes({ ...attrs, ...(isFifo(q.doc) && merged) }, isFifo(q.doc));
     this.checkDlqType(attrs, isFifo(q.doc));
     await this.state.putQueue({ ...q.doc, attributes: merged, updatedAt: this.o.clock.now() });
@@ -196,13 +200,18 @@ export class SqsService {
     await this.state.update(q, [], [...q.messages.values()]);
   }
 
+  /** "You can add up to 50 tags to a queue" (sqs-queue-tags); no tags at all is a missing parameter. */
   async tagQueue(ctx: RequestContext, input: TagQueueRequest): Promise<void> {
     const q = this.entryByUrl(input.QueueUrl, ctx);
-    await this.state.putQueue({ ...q.doc, tags: { ...q.doc.tags, ...(input.Tags ?? {}) } });
+    if (!input.Tags || Object.keys(input.Tags).length === 0) throw SqsErrors.MissingParameter('The request must contain the parameter Tags.');
+    const tags = { ...q.doc.tags, ...input.Tags };
+    if (Object.keys(tags).length > MAX_TAGS) throw SqsErrors.InvalidParameterValue(`Too many tags added for queue ${q.doc.name}.`);
+    await this.state.putQueue({ ...q.doc, tags });
   }
 
   async untagQueue(ctx: RequestContext, input: UntagQueueRequest): Promise<void> {
     const q = this.entryByUrl(input.QueueUrl, ctx);
+    if (!input.TagKeys || input.TagKeys.length === 0) throw SqsErrors.MissingParameter('The request must contain the parameter TagKeys.');
     const tags = { ...q.doc.tags };
     for (const k of input.TagKeys ?? []) delete tags[k];
     await this.state.putQueue({ ...q.doc, tags });
