@@ -54,7 +54,7 @@ export function createHandle(o: HandleOptions): Handle {
     if (!route) {
       const action = queryAction(headers['content-type'], body, req.url);
       // A query-protocol client (form in, XML out) can only read an XML ErrorResponse: answer in its shape.
-      if (action !== null) return queryError(QUERY_NAMESPACE, fallback.requestId, CommonErrors.UnknownOperationException(`The action ${action} is not valid for this web service.`), 'InvalidAction');
+      if (action !== null) return queryError(QUERY_NAMESPACE, fallback.requestId, CommonErrors.InvalidAction(`The action ${action} is not valid for this web service.`));
       return render(CommonErrors.UnknownOperationException('amiwatch could not tell which AWS service this request is for (no X-Amz-Target, credential scope or Action/Version it serves).'));
     }
     const caller = await authenticate({ method: req.method, url: req.url, headers, body }, o.auth);

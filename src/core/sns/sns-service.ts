@@ -23,6 +23,7 @@ import { paginate } from './paging.js';
 import { Publisher } from './publish.js';
 import { SnsState } from './sns-state.js';
 import { Subscriptions } from './subscriptions.js';
+import { TopicPermissions } from './topic-permissions.js';
 import type { TopicDoc } from './model.js';
 import { SnsErrors } from '../generated/errors.js';
 
@@ -41,6 +42,8 @@ const TOPIC_ATTRIBUTES = new Set(['DisplayName', 'Policy', 'DeliveryPolicy', 'Si
 export class SnsService {
   readonly subscriptions: Subscriptions;
   readonly publisher: Publisher;
+  /** AddPermission / RemovePermission. */
+  readonly permissions: TopicPermissions;
 
   private constructor(
     readonly state: SnsState,
@@ -48,6 +51,7 @@ export class SnsService {
   ) {
     this.subscriptions = new Subscriptions(state, o.clock, o.random, o.endpoints);
     this.publisher = new Publisher(state, o.clock, o.random, o.endpoints, o.onPublished);
+    this.permissions = new TopicPermissions(state, (t) => defaultPolicy(t.arn, t.account));
   }
 
   static async open(o: SnsServiceOptions): Promise<SnsService> {

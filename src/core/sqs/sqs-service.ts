@@ -24,6 +24,7 @@ import type { RequestContext } from '../shared/request-context.js';
 import { SqsMessages } from './messages.js';
 import { DEFAULT_ATTRIBUTES } from './model.js';
 import { MessageMoveTasks } from './move-tasks.js';
+import { QueuePermissions } from './queue-permissions.js';
 import { FIFO_DEFAULTS, isFifo } from './fifo.js';
 import { allAttributes, checkAttributes, checkFifoAttributes, pick, redriveOf } from './queue-attributes.js';
 import { arnFromUrl, checkQueueName, nameFromArn, queueArn } from './queue-names.js';
@@ -56,6 +57,8 @@ export interface SqsServiceOptions {
 export class SqsService {
   readonly messages: SqsMessages;
   readonly moveTasks: MessageMoveTasks;
+  /** AddPermission / RemovePermission. */
+  readonly permissions: QueuePermissions;
   /** When each deleted queue (by ARN) went, for QueueDeletedRecently; memory only, like AWS's short window. */
   private readonly deletedAt = new Map<string, number>();
 
@@ -65,6 +68,7 @@ export class SqsService {
   ) {
     this.messages = new SqsMessages(state, o.clock, o.random, (arn, ctx) => this.entryByUrl(arn, ctx));
     this.moveTasks = new MessageMoveTasks(state, o.clock, o.random, o.onError);
+    this.permissions = new QueuePermissions(state, o.clock, (url, ctx) => this.entryByUrl(url, ctx));
   }
 
   /** Loads the queues; move tasks that were RUNNING when the server stopped go on. */
