@@ -45,6 +45,11 @@ export interface Config {
   readonly subscriberCaFile: string | null;
   /** Account → AWS Organization id, for bus policies conditioned on aws:PrincipalOrgID. */
   readonly organizations: Organizations;
+  /**
+   * EventBridge deliveries to SNS topics and SQS queues need the resource's policy to allow
+   * events.amazonaws.com, as on AWS (default); false delivers regardless (amiwatch before 0.2).
+   */
+  readonly enforceTargetPolicies: boolean;
 }
 
 export const logLevels = ['debug', 'info', 'warn', 'error'] as const;
@@ -72,6 +77,7 @@ export const defaults: Config = Object.freeze({
   notifyWebhookUrl: null,
   subscriberCaFile: null,
   organizations: noOrganizations,
+  enforceTargetPolicies: true,
 });
 
 /** One setting: its flag, its environment variable, how it reads, and what it means. */
@@ -103,6 +109,7 @@ export const configOptions: readonly ConfigOption[] = Object.freeze([
   { flag: 'notify-webhook-url', env: 'AMIWATCH_NOTIFY_WEBHOOK_URL', value: 'URL', default: '(none)', description: 'SNS SMS and mobile-push messages are POSTed there as JSON; without it they are only recorded (GET /_amiwatch/outbox).' },
   { flag: 'subscriber-ca-file', env: 'AMIWATCH_SUBSCRIBER_CA_FILE', value: 'FILE', default: '(none)', description: 'PEM of CA certificates trusted for https SNS subscribers, besides Node’s roots.' },
   { flag: 'organizations', env: 'AMIWATCH_ORGANIZATIONS', value: 'ORGS', default: '(none)', description: 'Which accounts belong to which AWS Organization, for event bus policies that grant by aws:PrincipalOrgID: `o-aaaaaaaaaa=111111111111,222222222222;o-bbbbbbbbbb=333333333333`.' },
+  { flag: 'ignore-target-policies', env: 'AMIWATCH_IGNORE_TARGET_POLICIES', default: 'false', description: 'Deliver EventBridge events to SNS topics and SQS queues whose policy does not allow events.amazonaws.com (AWS refuses them: NO_PERMISSIONS). The variable takes 1 or true.' },
   { flag: 'log-level', env: 'AMIWATCH_LOG_LEVEL', value: 'LEVEL', default: defaults.logLevel, description: `${logLevels.join(', ')}. debug also logs every event and delivery outcome.` },
   { flag: 'log-format', env: 'AMIWATCH_LOG_FORMAT', value: 'FORMAT', default: defaults.logFormat, description: 'text, or json (one object per line: time, level, msg).' },
   { flag: 'body-limit', env: 'AMIWATCH_BODY_LIMIT', value: 'BYTES', default: String(defaults.bodyLimit), description: "Largest request body accepted (4 MiB: room for SQS's 1 MiB messages and batches in either protocol). Lambda takes up to its own limits beyond it (a 50 MB zip, 6 MB Invoke payloads)." },
@@ -157,6 +164,7 @@ export function configFromValues(values: FlagValues, env: Readonly<Record<string
   };
   const caFile = pick('subscriber-ca-file');
   const inMemoryEnv = env.AMIWATCH_IN_MEMORY;
+  const ignorePoliciesEnv = env.AMIWATCH_IGNORE_TARGET_POLICIES;
   const credentials = pick('credentials-file');
   const orgs = pick('organizations');
   let organizations = defaults.organizations;
@@ -185,6 +193,7 @@ export function configFromValues(values: FlagValues, env: Readonly<Record<string
     notifyWebhookUrl: url('notify-webhook-url'),
     subscriberCaFile: caFile ? resolve(caFile) : null,
     organizations,
+    enforceTargetPolicies: !(values['ignore-target-policies'] === true || ignorePoliciesEnv === '1' || ignorePoliciesEnv === 'true'),
   });
 }
 

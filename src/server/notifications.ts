@@ -123,7 +123,10 @@ export async function openNotifications(o: NotificationsOptions): Promise<Notifi
         renderError: sqsJsonError,
       },
     ],
-    transports: { sns: new SnsTransport(sns.publisher), sqs: new SqsTransport(sqs.messages) },
+    transports: {
+      sns: new SnsTransport(sns.publisher, config.enforceTargetPolicies ? (arn) => ({ exists: sns.state.topics.has(arn), policy: sns.state.topics.get(arn)?.attributes.Policy }) : undefined),
+      sqs: new SqsTransport(sqs.messages, config.enforceTargetPolicies ? (arn) => ({ exists: sqs.exists(arn), policy: sqs.policyOf(arn) }) : undefined),
+    },
     deadLetters: new SqsDeadLetterSink(sqs.messages),
     mounts: [
       { prefix: '/_amiwatch/sns', handler: control },

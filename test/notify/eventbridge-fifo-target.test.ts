@@ -5,6 +5,7 @@ import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, type S
 import type { App } from '../../src/server/app.js';
 import { sdkClient, startTestServer } from '../e2e/helpers.js';
 import { sqsClient, waitFor } from './helpers.js';
+import { allowEventsToQueue } from '../support/target-policies.js';
 
 /** EventBridge rules whose target is an SQS FIFO queue (Target.SqsParameters), through the real SDK. */
 let app: App;
@@ -34,6 +35,7 @@ it('PutTargets refuses a FIFO queue without SqsParameters, as AWS does', async (
 it('delivers to the FIFO queue in the message group SqsParameters names, in order; the target keeps its SqsParameters', async () => {
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'events.fifo', Attributes: { FifoQueue: 'true', ContentBasedDeduplication: 'true' } }));
   await eb.send(new PutRuleCommand({ Name: 'ordered', EventPattern: '{"source":["ordered.app"]}' }));
+  await allowEventsToQueue(sqs, QueueUrl!);
   await eb.send(new PutTargetsCommand({ Rule: 'ordered', Targets: [{ Id: 'q', Arn: arn('events.fifo'), SqsParameters: { MessageGroupId: 'ami-events' } }] }));
   const listed = await eb.send(new ListTargetsByRuleCommand({ Rule: 'ordered' }));
   assert.deepEqual(listed.Targets?.[0]?.SqsParameters, { MessageGroupId: 'ami-events' });
@@ -52,7 +54,8 @@ it('delivers to the FIFO queue in the message group SqsParameters names, in orde
 });
 
 it('a FIFO queue without content-based deduplication fails the delivery, with SQS\'s reason in the history', async () => {
-  await sqs.send(new CreateQueueCommand({ QueueName: 'nodedup.fifo', Attributes: { FifoQueue: 'true' } }));
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'nodedup.fifo', Attributes: { FifoQueue: 'true' } }));
+  await allowEventsToQueue(sqs, QueueUrl!);
   await eb.send(new PutRuleCommand({ Name: 'nodedup', EventPattern: '{"source":["nodedup.app"]}' }));
   await eb.send(new PutTargetsCommand({ Rule: 'nodedup', Targets: [{ Id: 'q', Arn: arn('nodedup.fifo'), SqsParameters: { MessageGroupId: 'g' } }] }));
   const put = await eb.send(new PutEventsCommand({ Entries: [{ Source: 'nodedup.app', DetailType: 'X', Detail: '{}' }] }));

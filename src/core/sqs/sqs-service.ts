@@ -87,6 +87,11 @@ export class SqsService {
     return this.state.queues.has(arn);
   }
 
+  /** A queue's Policy attribute (undefined: none, or no such queue). */
+  policyOf(arn: string): string | undefined {
+    return this.state.queues.get(arn)?.doc.attributes.Policy;
+  }
+
   private entryByUrl(url: string | undefined, ctx: RequestContext): QueueEntry {
     return this.state.queue(arnFromUrl(url, ctx));
   }

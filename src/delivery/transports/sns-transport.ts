@@ -1,5 +1,6 @@
 import { isServiceError } from '../../core/shared/service-error.js';
 import type { Publisher } from '../../core/sns/publish.js';
+import { allowsEventBridge } from '../target-access.js';
 import { delivered, failure, type DeliveryRequest, type DeliveryResult, type Transport } from '../transport.js';
 
 /**
@@ -8,9 +9,21 @@ import { delivered, failure, type DeliveryRequest, type DeliveryResult, type Tra
  * topic that does not exist is the non-retriable NO_RESOURCE.
  */
 export class SnsTransport implements Transport {
-  constructor(private readonly publisher: Publisher) {}
+  /**
+   * `policyOf` given: the topic's policy (its default one when none was set, which does not name
+   * EventBridge) must allow it — NO_PERMISSIONS otherwise, not retried, as AWS.
+   */
+  constructor(
+    private readonly publisher: Publisher,
+    private readonly policyOf?: (arn: string) => { exists: boolean; policy: string | undefined },
+  ) {}
 
   async deliver(request: DeliveryRequest): Promise<DeliveryResult> {
+    const arn = request.target.target.Arn ?? '';
+    const topic = this.policyOf?.(arn);
+    if (topic?.exists && !allowsEventBridge(topic.policy, { action: 'sns:Publish', resourceArn: arn }, request.target)) {
+      return failure(false, 'NO_PERMISSIONS', `User: events.amazonaws.com is not authorized to perform: SNS:Publish on resource: ${arn} (the topic policy does not allow ${request.target.ruleArn}).`);
+    }
     try {
       await this.publisher.publishEvent(request.target.target.Arn ?? '', request.payload);
       return delivered;

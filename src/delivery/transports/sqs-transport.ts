@@ -2,6 +2,7 @@ import { parseArn } from '../../core/shared/arn.js';
 import { isServiceError } from '../../core/shared/service-error.js';
 import type { SqsMessages } from '../../core/sqs/messages.js';
 import { deadLetterAttributes, type DeadLetterSink } from '../dead-letter.js';
+import { allowsEventBridge } from '../target-access.js';
 import { delivered, failure, type DeliveryRequest, type DeliveryResult, type Transport } from '../transport.js';
 
 /**
@@ -9,9 +10,18 @@ import { delivered, failure, type DeliveryRequest, type DeliveryResult, type Tra
  * message body. A queue that does not exist is AWS's non-retriable NO_RESOURCE.
  */
 export class SqsTransport implements Transport {
-  constructor(private readonly sqs: SqsMessages) {}
+  /** `policyOf` given: the queue's policy must allow EventBridge (NO_PERMISSIONS otherwise, not retried). */
+  constructor(
+    private readonly sqs: SqsMessages,
+    private readonly policyOf?: (arn: string) => { exists: boolean; policy: string | undefined },
+  ) {}
 
   async deliver(request: DeliveryRequest): Promise<DeliveryResult> {
+    const arn = request.target.target.Arn ?? '';
+    const queue = this.policyOf?.(arn);
+    if (queue?.exists && !allowsEventBridge(queue.policy, { action: 'sqs:SendMessage', resourceArn: arn }, request.target)) {
+      return failure(false, 'NO_PERMISSIONS', `Access to the resource ${arn} is denied: its policy does not allow events.amazonaws.com to sqs:SendMessage for ${request.target.ruleArn}.`);
+    }
     try {
       // SqsParameters.MessageGroupId: the FIFO queue's group; "the queue must have content-based
       // deduplication enabled" (Target.SqsParameters), so no deduplication id is sent.
