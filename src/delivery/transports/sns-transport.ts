@@ -1,6 +1,6 @@
 import { isServiceError } from '../../core/shared/service-error.js';
 import type { Publisher } from '../../core/sns/publish.js';
-import { allowsEventBridge } from '../target-access.js';
+import { allowsEventBridge } from '../../core/events/target-access.js';
 import { delivered, failure, type DeliveryRequest, type DeliveryResult, type Transport } from '../transport.js';
 
 /**

@@ -2,7 +2,7 @@ import { parseArn } from '../../core/shared/arn.js';
 import { isServiceError } from '../../core/shared/service-error.js';
 import type { SqsMessages } from '../../core/sqs/messages.js';
 import { deadLetterAttributes, type DeadLetterSink } from '../dead-letter.js';
-import { allowsEventBridge } from '../target-access.js';
+import { allowsEventBridge } from '../../core/events/target-access.js';
 import { delivered, failure, type DeliveryRequest, type DeliveryResult, type Transport } from '../transport.js';
 
 /**

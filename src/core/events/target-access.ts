@@ -1,5 +1,4 @@
-import { conditionContext, conditionHolds, type ConditionBlock } from '../core/events/policy-conditions.js';
-import type { DeliveryTarget } from '../core/events/model.js';
+import { conditionContext, conditionHolds, type ConditionBlock } from './policy-conditions.js';
 
 /**
  * Whether a resource policy lets EventBridge deliver a rule's events: what AWS checks before an
@@ -8,7 +7,8 @@ import type { DeliveryTarget } from '../core/events/model.js';
  * an explicit Deny wins; otherwise a statement must Allow this principal, action and resource
  * with its Condition holding for `aws:SourceArn` (the rule) and `aws:SourceAccount`.
  *
- * This is the one place target deliveries ask; when the shared access check of the `hardening`
+ * This is the one place target deliveries (and the CLI's --init, deciding whether to add the
+ * statement) ask; when the shared access check of the `hardening`
  * branch (core IAM-policy evaluation) lands, `allowsEventBridge` is the function to swap for it.
  */
 export interface TargetAccess {
@@ -20,8 +20,14 @@ type Statement = Readonly<Record<string, unknown>>;
 
 const SERVICE = 'events.amazonaws.com';
 
+/** The rule whose events are delivered: `aws:SourceArn` and `aws:SourceAccount` of the request. */
+export interface EventSource {
+  readonly ruleArn: string;
+  readonly account: string;
+}
+
 /** True when `policy` (the resource's Policy attribute, JSON) allows the delivery. */
-export function allowsEventBridge(policy: string | undefined, access: TargetAccess, target: DeliveryTarget): boolean {
+export function allowsEventBridge(policy: string | undefined, access: TargetAccess, target: EventSource): boolean {
   const statements = parseStatements(policy);
   const context = conditionContext({ 'aws:SourceArn': target.ruleArn, 'aws:SourceAccount': target.account });
   const applies = (s: Statement) =>
