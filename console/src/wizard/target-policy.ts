@@ -1,3 +1,4 @@
+import { ApiError } from '../api/http.js';
 import { sns } from '../api/sns.js';
 import { sqs } from '../api/sqs.js';
 import { EVENTS_PRINCIPAL, statementId } from './invoke-permission.js';
@@ -12,14 +13,25 @@ export async function allowTargetDelivery(targetArn: string, ruleArn: string, ta
   const [, , service, , account, name] = targetArn.split(':');
   if (service !== 'sns' && service !== 'sqs') return;
   const action = service === 'sns' ? 'sns:Publish' : 'sqs:SendMessage';
-  const store = service === 'sns' ? topicStore(targetArn) : await queueStore(name ?? '', account ?? '');
-  const text = await store.read();
+  let store: PolicyStore;
+  let text: string;
+  try {
+    store = service === 'sns' ? topicStore(targetArn) : await queueStore(name ?? '', account ?? '');
+    text = await store.read();
+  } catch (e) {
+    // A topic or queue made later is a target PutTargets takes, as on AWS; its policy is then the user's to set.
+    if (e instanceof ApiError && MISSING.has(e.code)) return;
+    throw e;
+  }
   const doc = text ? (JSON.parse(text) as { Version?: string; Statement?: Statement[] | Statement }) : { Version: '2012-10-17', Statement: [] };
   const statements = Array.isArray(doc.Statement) ? doc.Statement : doc.Statement ? [doc.Statement] : [];
   if (statements.some((s) => allows(s, action, ruleArn))) return;
   const statement = { Sid: statementId(ruleArn, targetId), Effect: 'Allow', Principal: { Service: EVENTS_PRINCIPAL }, Action: action, Resource: targetArn, Condition: { ArnEquals: { 'aws:SourceArn': ruleArn } } };
   await store.write(JSON.stringify({ ...doc, Statement: [...statements, statement] }));
 }
+
+/** How SNS (query) and SQS (JSON, or its legacy query code) say the resource is not there. */
+const MISSING = new Set(['NotFound', 'NotFoundException', 'QueueDoesNotExist', 'AWS.SimpleQueueService.NonExistentQueue']);
 
 interface Statement {
   Effect?: string;
