@@ -19,8 +19,7 @@ export class SnsState {
 
   static async load(store: Store): Promise<SnsState> {
     const s = new SnsState(store);
-    // The FIFO deduplication marks (SNS_KIND.dedup) are loaded, not watched: see SqsState.load.
-    await loadFollowing(store, [SNS_KIND.topic, SNS_KIND.subscription, SNS_KIND.deactivated], () => s.loadAll(), (c) => s.applyRemote(c));
+    await loadFollowing(store, [SNS_KIND.topic, SNS_KIND.subscription, SNS_KIND.deactivated, SNS_KIND.dedup], () => s.loadAll(), (c) => s.applyRemote(c));
     return s;
   }
 

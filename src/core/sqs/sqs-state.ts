@@ -98,10 +98,8 @@ export class SqsState {
 
   static async load(store: Store, random?: Random): Promise<SqsState> {
     const state = new SqsState(store, random);
-    // FIFO deduplication marks (SQS_KIND.dedup) are loaded at start but not watched: two more
-    // watches per node broke test/scale-out/failures.test.ts's status after a nats-server restart
-    // (not yet understood; docs/scale-out.md). applyRemote takes them once they are.
-    await loadFollowing(store, [SQS_KIND.queue, SQS_KIND.message, SQS_KIND.moveTask], () => state.loadAll(), (c) => state.applyRemote(c));
+    // FIFO deduplication marks are followed too: a duplicate sent through another node is one here.
+    await loadFollowing(store, [SQS_KIND.queue, SQS_KIND.message, SQS_KIND.moveTask, SQS_KIND.dedup], () => state.loadAll(), (c) => state.applyRemote(c));
     return state;
   }
 
