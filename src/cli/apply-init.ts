@@ -9,6 +9,7 @@ import { resolve as resolvePath } from 'node:path';
 import { CliError, exitCodes } from './exit-codes.js';
 import type { InitSpec, InitTarget } from './init-file.js';
 import { grantInvoke, isFunctionArn } from './init-permission.js';
+import { grantTargetDelivery } from './init-target-policy.js';
 
 export interface InitWorld {
   readonly endpoint: Endpoint;
@@ -120,6 +121,12 @@ export async function applyInit(spec: InitSpec, world: InitWorld): Promise<strin
             ? `no permission for rule ${rule.name} to invoke ${fn}: no such function yet (its deliveries fail until it exists and allows the rule)`
             : `permission for rule ${rule.name} to invoke ${fn}${outcome === 'present' ? ' (exists)' : ''}`,
         );
+      }
+      for (const t of targets) {
+        // A topic or queue target: its policy gets the statement AWS's console adds (NO_PERMISSIONS otherwise).
+        const grant = await grantTargetDelivery(topics, queues, t.Arn!, RuleArn!, t.Id!);
+        if (grant === 'added') done.push(`policy of ${t.Arn} lets rule ${rule.name} deliver`);
+        if (grant === 'missing') done.push(`no policy for rule ${rule.name} on ${t.Arn}: no such topic or queue yet (its deliveries fail until it exists and allows the rule)`);
       }
       if (targets.length > 0) {
         const result = await events.send(new PutTargetsCommand({ Rule: rule.name, EventBusName: bus, Targets: targets }));

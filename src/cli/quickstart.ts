@@ -5,7 +5,8 @@ import { defaults } from '../server/config.js';
 import type { CliContext } from './context.js';
 import { print } from './context.js';
 import { control, type Endpoint } from './endpoint.js';
-import { ec2, eventBridge, fromSdkError, sns } from './aws-clients.js';
+import { ec2, eventBridge, fromSdkError, sns, sqs } from './aws-clients.js';
+import { grantTargetDelivery } from './init-target-policy.js';
 import { CliError, exitCodes } from './exit-codes.js';
 import { waitForImage } from './images-wait.js';
 import { ensureConfirmedEmail, ensureTopic, showNotification } from './quickstart-sns.js';
@@ -47,7 +48,10 @@ export async function runQuickstart(ctx: CliContext, endpoint: Endpoint, flags: 
     if (!services.includes('sns')) throw new CliError(`the server at ${target.url} does not serve SNS (it serves ${services.join(', ')})`, exitCodes.refused, 'upgrade the server, or use the amiwatch it ships with');
     const topicArn = await ensureTopic(ctx, topics);
     await ensureConfirmedEmail(ctx, topics, target, topicArn, email, flags.timeout);
-    await events.send(new PutRuleCommand({ Name: quickstartNames.rule, EventPattern: JSON.stringify(guidePattern), Description: 'The guide: notify when an AMI becomes available' }));
+    const { RuleArn } = await events.send(new PutRuleCommand({ Name: quickstartNames.rule, EventPattern: JSON.stringify(guidePattern), Description: 'The guide: notify when an AMI becomes available' }));
+    // The topic policy statement AWS's console adds for a rule's topic target (EventBridge may publish).
+    const queues = sqs(target);
+    await grantTargetDelivery(topics, queues, topicArn, RuleArn!, quickstartNames.target).finally(() => queues.destroy());
     const put = await events.send(new PutTargetsCommand({ Rule: quickstartNames.rule, Targets: [{ Id: quickstartNames.target, Arn: topicArn }] }));
     if (put.FailedEntryCount) throw new CliError(`PutTargets: ${put.FailedEntries?.[0]?.ErrorMessage}`, exitCodes.refused);
     print(ctx, `${s.green('✔')} rule ${s.bold(quickstartNames.rule)} on bus default → the topic: ${JSON.stringify(guidePattern)}`);

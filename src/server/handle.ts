@@ -3,6 +3,7 @@ import type { ApiCallRecorder } from '../core/cloudtrail/api-call.js';
 import { CommonErrors } from '../core/generated/errors.js';
 import type { RequestContext } from '../core/shared/request-context.js';
 import type { ServiceError } from '../core/shared/service-error.js';
+import { queryError } from '../wire/protocols/query.js';
 import { eventsError } from '../wire/services/events.js';
 import type { WireResponse } from '../wire/service-handler.js';
 import { renderAuthFailure, type AuthDialect } from '../wire/sigv4/auth-dialect.js';
@@ -68,6 +69,9 @@ export function createHandle(o: HandleOptions): Handle {
     const body = read.body;
     const route = named ?? o.registry.byQueryVersion(body, headers['content-type']);
     if (!route) {
+      const action = queryAction(headers['content-type'], body, req.url);
+      // A query-protocol client (form in, XML out) can only read an XML ErrorResponse: answer in its shape.
+      if (action !== null) return queryError(QUERY_NAMESPACE, fallback.requestId, CommonErrors.InvalidAction(`The action ${action} is not valid for this web service.`));
       return render(route, CommonErrors.UnknownOperationException('amiwatch could not tell which AWS service this request is for (no X-Amz-Target, credential scope or Action/Version it serves).'));
     }
     identified ??= identify({ url, headers }, o.auth, { service: route.signingName, dialect: dialect(route) });
@@ -86,6 +90,16 @@ function bodyRefusal(read: Exclude<BodyResult, { kind: 'body' }>, limit: number,
   const message = 'Rate exceeded: the server holds as many request bodies as it is configured to; retry shortly.';
   if (dialect === 'json') return CommonErrors.ThrottlingException(message);
   return dialect === 'query' ? CommonErrors.Throttling(message) : CommonErrors.RequestLimitExceeded(message);
+}
+
+/** The namespace of an error answer to a query request for a service amiwatch does not serve. */
+const QUERY_NAMESPACE = 'https://amiwatch.invalid/doc/unknown-service/';
+
+/** The `Action` of a query-protocol request (form body, or the URL's query), or null when it is not one. */
+function queryAction(contentType: string | undefined, body: Buffer, url: string): string | null {
+  const form = contentType?.startsWith('application/x-www-form-urlencoded') ? new URLSearchParams(body.toString('utf8')) : null;
+  const query = new URL(url, 'http://localhost').searchParams;
+  return form?.get('Action') ?? query.get('Action');
 }
 
 /** The context of a request not (yet) authenticated: default account and region, a fresh id. */

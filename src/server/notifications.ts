@@ -131,7 +131,10 @@ export async function openNotifications(o: NotificationsOptions): Promise<Notifi
         authDialect: (headers) => (headers['x-amz-target'] ? 'json' : 'query'),
       },
     ],
-    transports: { sns: new SnsTransport(sns.publisher), sqs: new SqsTransport(sqs.messages) },
+    transports: {
+      sns: new SnsTransport(sns.publisher, config.enforceTargetPolicies),
+      sqs: new SqsTransport(sqs.messages, config.enforceTargetPolicies),
+    },
     deadLetters: new SqsDeadLetterSink(sqs.messages),
     mounts: [
       { prefix: '/_amiwatch/sns', handler: control },

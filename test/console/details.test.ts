@@ -2,6 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CreateImageCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { openHarness, type Harness } from './browser.js';
+import { eventBridgeStatement } from '../support/target-policies.js';
 
 /**
  * A page per rule, image, topic, queue, function and bus, reached by the links on the lists;
@@ -15,7 +16,10 @@ before(async () => {
   h = await openHarness();
   await h.app.notifications.sqs.createQueue(ctx, { QueueName: 'orders-queue' });
   await h.app.notifications.sns.createTopic(ctx, { Name: 'orders-topic' });
-  await h.app.events.rules.putRule(ctx, { Name: 'orders-rule', EventPattern: '{"source":["shop.orders"]}', Description: 'orders to the queue' });
+  const { RuleArn } = await h.app.events.rules.putRule(ctx, { Name: 'orders-rule', EventPattern: '{"source":["shop.orders"]}', Description: 'orders to the queue' });
+  // The statement the console's wizard adds: EventBridge may send to the queue (enforced as on AWS).
+  const Policy = JSON.stringify({ Version: '2012-10-17', Statement: [eventBridgeStatement('sqs:SendMessage', QUEUE_ARN, RuleArn)] });
+  await h.app.notifications.sqs.setQueueAttributes(ctx, { QueueUrl: 'http://localhost/000000000000/orders-queue', Attributes: { Policy } });
   await h.app.events.targets.putTargets(ctx, { Rule: 'orders-rule', Targets: [{ Id: 'queue', Arn: QUEUE_ARN }] });
 });
 after(() => h.close());

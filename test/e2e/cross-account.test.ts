@@ -142,6 +142,8 @@ const sqsCases: Record<string, Case> = {
   DeleteMessage: { expect: 'AccessDenied', run: (c) => c.sqs.send(new sqs.DeleteMessageCommand({ QueueUrl: r.queueUrl, ReceiptHandle: r.receipt })) },
   DeleteMessageBatch: { expect: 'AccessDenied', run: (c) => c.sqs.send(new sqs.DeleteMessageBatchCommand({ QueueUrl: r.queueUrl, Entries: [{ Id: '1', ReceiptHandle: r.receipt }] })) },
   ChangeMessageVisibility: { expect: 'AccessDenied', run: (c) => c.sqs.send(new sqs.ChangeMessageVisibilityCommand({ QueueUrl: r.queueUrl, ReceiptHandle: r.receipt, VisibilityTimeout: 100 })) },
+  AddPermission: { expect: 'AccessDenied', run: (c) => c.sqs.send(new sqs.AddPermissionCommand({ QueueUrl: r.queueUrl, Label: 'b', AWSAccountIds: [B], Actions: ['SendMessage'] })) },
+  RemovePermission: { expect: 'AccessDenied', run: (c) => c.sqs.send(new sqs.RemovePermissionCommand({ QueueUrl: r.queueUrl, Label: 'b' })) },
   ChangeMessageVisibilityBatch: {
     expect: 'AccessDenied',
     run: (c) => c.sqs.send(new sqs.ChangeMessageVisibilityBatchCommand({ QueueUrl: r.queueUrl, Entries: [{ Id: '1', ReceiptHandle: r.receipt, VisibilityTimeout: 100 }] })),
@@ -169,6 +171,8 @@ const snsCases: Record<string, Case> = {
     run: (c) => c.sns.send(new sns.SetSubscriptionAttributesCommand({ SubscriptionArn: r.subscriptionArn, AttributeName: 'RawMessageDelivery', AttributeValue: 'true' })),
   },
   Publish: { expect: 'AuthorizationErrorException', run: (c) => c.sns.send(new sns.PublishCommand({ TopicArn: r.topicArn, Message: 'from B' })) },
+  AddPermission: { expect: 'AuthorizationErrorException', run: (c) => c.sns.send(new sns.AddPermissionCommand({ TopicArn: r.topicArn, Label: 'b', AWSAccountId: [B], ActionName: ['Publish'] })) },
+  RemovePermission: { expect: 'AuthorizationErrorException', run: (c) => c.sns.send(new sns.RemovePermissionCommand({ TopicArn: r.topicArn, Label: 'b' })) },
   PublishBatch: { expect: 'AuthorizationErrorException', run: (c) => c.sns.send(new sns.PublishBatchCommand({ TopicArn: r.topicArn, PublishBatchRequestEntries: [{ Id: '1', Message: 'from B' }] })) },
 };
 

@@ -120,8 +120,15 @@ test('a matching rule delivers to an event bus target (cross account, allowed by
   await other.send(new RemovePermissionCommand({ EventBusName: 'inbox', StatementId: 'let-0' }));
   const direct = await eb.send(new PutEventsCommand({ Entries: [{ Source: 'a.b', DetailType: 'x', Detail: '{}', EventBusName: inboxArn }] }));
   assert.equal(direct.Entries![0]!.ErrorCode, 'AccessDeniedException');
+  // The last statement went with the policy: AWS then says the bus has none (issue 21).
+  await assert.rejects(other.send(new RemovePermissionCommand({ EventBusName: 'inbox', StatementId: 'let-0' })), (e: Error) =>
+    e.name === 'ResourceNotFoundException' && e.message === 'EventBus does not have a policy.');
+  await assert.rejects(other.send(new PutPermissionCommand({ EventBusName: 'inbox', Action: 'events:DeleteRule', Principal: '000000000000', StatementId: 'x' })), (e: Error) =>
+    e.name === 'ValidationException' && e.message === "Provided value in parameter 'action' is not supported.");
+  await other.send(new PutPermissionCommand({ EventBusName: 'inbox', Action: 'events:PutEvents', Principal: '000000000000', StatementId: 'let-1' }));
   await assert.rejects(other.send(new RemovePermissionCommand({ EventBusName: 'inbox', StatementId: 'let-0' })), (e: Error) =>
     e.name === 'ResourceNotFoundException' && e.message === 'Statement with the provided id does not exist.');
+  await other.send(new RemovePermissionCommand({ EventBusName: 'inbox', RemoveAllPermissions: true }));
 });
 
 test('bus to bus is one hop: a forwarded event is not forwarded again (no loops)', async () => {

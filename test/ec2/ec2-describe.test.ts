@@ -84,7 +84,7 @@ describe('DescribeImages', () => {
   it('ImageIds: exact images; unknown and malformed ids are errors', async () => {
     const { Images } = await h.service.describeImages(ctx(), { ImageIds: [ids['web-1']!, ids['shared-pub']!] });
     assert.deepEqual(Images?.map((i) => i.Name), ['web-1', 'shared-pub']);
-    await rejectsWith(h.service.describeImages(ctx(), { ImageIds: [ids['web-1']!, 'ami-0000000000000000f', 'ami-00000001'] }), 'InvalidAMIID.NotFound', "The image id '[ami-0000000000000000f, ami-00000001]' does not exist");
+    await rejectsWith(h.service.describeImages(ctx(), { ImageIds: [ids['web-1']!, 'ami-0000000000000000f', 'ami-00000001'] }), 'InvalidAMIID.NotFound', "The image ids '[ami-0000000000000000f, ami-00000001]' do not exist");
     await rejectsWith(h.service.describeImages(ctx(), { ImageIds: [ids['other-private']!] }), 'InvalidAMIID.NotFound');
     await rejectsWith(h.service.describeImages(ctx(), { ImageIds: ['ami-nothex'] }), 'InvalidAMIID.Malformed');
     await rejectsWith(h.service.describeImages(ctx(), { ImageIds: [ids['web-1']!], MaxResults: 5 }), 'InvalidParameterCombination');

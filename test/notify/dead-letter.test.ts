@@ -11,6 +11,7 @@ import { delivered, failure, type Transport } from '../../src/delivery/transport
 import type { App } from '../../src/server/app.js';
 import { sdkClient, startTestServer } from '../e2e/helpers.js';
 import { snsClient, sqsClient, waitFor } from './helpers.js';
+import { allowEventsToQueue, allowEventsToTopic } from '../support/target-policies.js';
 
 /**
  * Failure handling of EventBridge targets (eb-rule-retry-policy, eb-rule-dlq), time moved by a
@@ -173,8 +174,10 @@ describe('restart in the middle (SQLite file)', () => {
     const first = await startTestServer({ inMemory: false, dataDir: dir }, { clock, transports: { sqs: down } });
     const sns = snsClient(first);
     const sqs1 = sqsClient(first);
-    await sqs1.send(new CreateQueueCommand({ QueueName: 'inbox' }));
+    const { QueueUrl: inbox } = await sqs1.send(new CreateQueueCommand({ QueueName: 'inbox' }));
     const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 't' }));
+    await allowEventsToQueue(sqs1, inbox!);
+    await allowEventsToTopic(sns, TopicArn!);
     await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: 'arn:aws:sqs:us-east-1:000000000000:inbox' }));
     const { eventId } = await setup(first, [{ Id: 'q', Arn: 'arn:aws:sqs:us-east-1:000000000000:inbox' }, { Id: 't', Arn: TopicArn! }]);
     await first.worker.runOnce();

@@ -62,6 +62,9 @@ test('guide: email subscription confirmed through the mailed link; CreateImage â
   assert.match(await page.text(), /Subscription confirmed!/);
 
   await cli('events', 'put-rule', '--name', 'ami-available', '--event-pattern', '{"source":["aws.ec2"],"detail-type":["EC2 AMI State Change"],"detail":{"State":["available"]}}');
+  // What the docs show a CLI user: the topic policy must let EventBridge publish (enforced as on AWS).
+  const statement = { Sid: 'AWSEvents_ami-available_sns1', Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sns:Publish', Resource: topicArn };
+  await cli('sns', 'set-topic-attributes', '--topic-arn', topicArn, '--attribute-name', 'Policy', '--attribute-value', JSON.stringify({ Version: '2012-10-17', Statement: [statement] }));
   await cli('events', 'put-targets', '--rule', 'ami-available', '--targets', `Id=sns1,Arn=${topicArn}`);
 
   const { ImageId } = await ec2.send(new CreateImageCommand({ InstanceId: 'i-0123456789abcdef0', Name: 'web-server-v1' }));

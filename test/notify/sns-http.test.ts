@@ -12,6 +12,7 @@ import { CreateTopicCommand, PublishCommand, SetTopicAttributesCommand, Subscrib
 import { CreateQueueCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { App } from '../../src/server/app.js';
 import { sdkClient, startTestServer } from '../e2e/helpers.js';
+import { allowEventsToQueue, allowEventsToTopic } from '../support/target-policies.js';
 import { snsClient, sqsClient, startSubscriber, verifiesSnsSignature, waitFor, type ReceivedPost, type TestSubscriber } from './helpers.js';
 
 /**
@@ -85,7 +86,10 @@ describe('SNS → HTTP subscriber', () => {
     const { QueueUrl: viaSns } = await sqs.send(new CreateQueueCommand({ QueueName: 'via-sns' }));
     const r = await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: 'arn:aws:sqs:us-east-1:000000000000:via-sns' }));
     assert.match(r.SubscriptionArn!, /^arn:aws:sns:/, 'sqs subscriptions in the same account need no confirmation');
-    await eb.send(new PutRuleCommand({ Name: 'orders', EventPattern: '{"source":["my.app"]}' }));
+    const { RuleArn } = await eb.send(new PutRuleCommand({ Name: 'orders', EventPattern: '{"source":["my.app"]}' }));
+    // The statements AWS's console adds for a rule's topic and queue targets (enforced, as on AWS).
+    await allowEventsToTopic(sns, TopicArn!, RuleArn);
+    await allowEventsToQueue(sqs, QueueUrl!, RuleArn);
     await eb.send(new PutTargetsCommand({ Rule: 'orders', Targets: [{ Id: 't', Arn: TopicArn }, { Id: 'q', Arn: 'arn:aws:sqs:us-east-1:000000000000:events-queue' }] }));
     await eb.send(new PutEventsCommand({ Entries: [{ Source: 'my.app', DetailType: 'Order', Detail: '{"id":1}' }] }));
     const direct = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 10 }));

@@ -11,6 +11,7 @@ import type { App } from '../../src/server/app.js';
 import { sdkClient, startTestServer } from '../e2e/helpers.js';
 import { snsClient, sqsClient, waitFor } from '../notify/helpers.js';
 import { startNatsServer, type NatsCluster } from '../support/nats-server.js';
+import { allowEventsToQueue } from '../support/target-policies.js';
 
 /**
  * Two amiwatch nodes on one JetStream server form one amiwatch: what is written through one is
@@ -40,7 +41,9 @@ test('a rule written on one node routes an event put on the other into a queue c
   const { QueueUrl } = await sqsClient(a).send(new CreateQueueCommand({ QueueName: 'two-nodes' }));
   const { Attributes } = await sqsClient(a).send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
   const events = sdkClient(a);
-  await events.send(new PutRuleCommand({ Name: 'to-queue', EventPattern: JSON.stringify({ source: ['two.nodes'] }) }));
+  const { RuleArn } = await events.send(new PutRuleCommand({ Name: 'to-queue', EventPattern: JSON.stringify({ source: ['two.nodes'] }) }));
+  // EventBridge may send to the queue only as its policy allows (as on AWS).
+  await allowEventsToQueue(sqsClient(a), QueueUrl!, RuleArn);
   await events.send(new PutTargetsCommand({ Rule: 'to-queue', Targets: [{ Id: 'q', Arn: Attributes!.QueueArn! }] }));
   await waitFor(() => (b.events.state.bus('000000000000', 'us-east-1', 'default')?.rules.get('to-queue')?.targetJson.length ? true : undefined), 'the rule on node b');
 

@@ -14,6 +14,7 @@ import { patternProblem, StepPattern } from './step-pattern.js';
 import { StepTags } from './step-tags.js';
 import { StepTargets } from './step-targets.js';
 import { missingTarget, useTargetChoices } from './target-choices.js';
+import { allowTargetDelivery } from './target-policy.js';
 
 const steps = ['Define rule detail', 'Build event pattern', 'Select target(s)', 'Configure tags', 'Review and create'] as const;
 
@@ -107,6 +108,8 @@ export function RuleWizard({ edit }: { edit?: { bus: string; name: string } }) {
       // fail at once with NO_PERMISSIONS (not retried). One function after another, so that two
       // targets on the same function see each other's statement.
       for (const t of targets) if (isFunctionArn(t.Arn)) await allowEventBridge(t.Arn, RuleArn, t.Id);
+      // Topics and queues likewise: their policy gets the statement AWS's console adds.
+      for (const t of targets) if (!isFunctionArn(t.Arn)) await allowTargetDelivery(t.Arn, RuleArn, t.Id);
       const dropped = originalTargets.filter((id) => !targets.some((t) => t.Id === id));
       if (dropped.length > 0) await eventbridge('RemoveTargets', { Rule: draft.name, EventBusName: draft.bus, Ids: dropped });
       const result = await eventbridge<{ FailedEntryCount?: number; FailedEntries?: { TargetId: string; ErrorMessage: string }[] }>('PutTargets', {

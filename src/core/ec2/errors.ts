@@ -7,9 +7,12 @@ import { Ec2Errors } from '../generated/errors.js';
 export const ec2Errors = {
   /** AWS: `Invalid id: "ami-123" (expecting "ami-...")`. */
   amiMalformed: (id: string) => Ec2Errors.InvalidAMIID_Malformed(`Invalid id: "${id}" (expecting "ami-...")`),
-  /** AWS writes the ids as a bracketed list even for one: `The image id '[ami-x]' does not exist`. */
+  /**
+   * AWS writes the ids as a bracketed list even for one: `The image id '[ami-x]' does not exist`;
+   * for several the noun is plural: `The image ids '[ami-x, ami-y]' do not exist`.
+   */
   amiNotFound: (ids: readonly string[]) =>
-    Ec2Errors.InvalidAMIID_NotFound(`The image id '[${ids.join(', ')}]' does not exist`),
+    Ec2Errors.InvalidAMIID_NotFound(ids.length > 1 ? `The image ids '[${ids.join(', ')}]' do not exist` : `The image id '[${ids.join(', ')}]' does not exist`),
   /** AWS: `Invalid id: "ma1"` (no "expecting" part for instances). */
   instanceMalformed: (id: string) => Ec2Errors.InvalidInstanceID_Malformed(`Invalid id: "${id}"`),
   snapshotMalformed: (id: string) =>

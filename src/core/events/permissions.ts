@@ -28,6 +28,9 @@ export class EventPermissions {
         if (!input.Action || !input.Principal || !input.StatementId) {
           throw EventsErrors.ValidationException('Parameter(s) Action, Principal, StatementId must be specified.');
         }
+        // "The action that you are enabling the other account to perform" — events:PutEvents is the
+        // only one (PutPermission API reference); AWS refuses any other with this text.
+        if (input.Action !== 'events:PutEvents') throw EventsErrors.ValidationException("Provided value in parameter 'action' is not supported.");
         if (input.Condition) checkCondition(input.Condition);
         const statement: PolicyStatement = {
           Sid: input.StatementId,
@@ -52,6 +55,7 @@ export class EventPermissions {
     return this.state.exclusive(async () => {
       const bus = requireBus(this.state, ctx, input.EventBusName);
       const { policy: _old, ...rest } = bus.doc;
+      if (!bus.doc.policy) throw EventsErrors.ResourceNotFoundException('EventBus does not have a policy.');
       if (input.RemoveAllPermissions) {
         await this.state.commit({ putBus: rest });
         return {};

@@ -43,6 +43,10 @@ export class EventTargets {
         // "EventBridge DLQs are standard Amazon SQS queues" (eb-rule-dlq). AWS refuses a FIFO one
         // at PutTargets with this text (recorded from CloudTrail: dev.classmethod.jp, 2025-01).
         if (t.DeadLetterConfig?.Arn?.endsWith('.fifo')) throw EventsErrors.ValidationException('SQS FIFO is not supported by Dead Letter Queues.');
+        // A FIFO queue target needs its message group (Target.SqsParameters); AWS's text as PutTargets gives it.
+        if (/^arn:[^:]+:sqs:/.test(t.Arn!) && t.Arn!.endsWith('.fifo') && !t.SqsParameters?.MessageGroupId) {
+          throw EventsErrors.ValidationException(`Parameter(s) SqsParameters must be specified for target: ${t.Id}.`);
+        }
       }
       // A target with an existing Id is replaced in place; new Ids are appended.
       const targets: Target[] = rule.doc.targets.map((t) => incoming.find((n) => n.Id === t.Id) ?? t);

@@ -64,6 +64,11 @@ export interface ServiceCaller {
   /** The rule or topic that sends. */
   readonly sourceArn: string;
   readonly sourceAccount: string;
+  /**
+   * Ask the resource's policy within its own account too: AWS does for EventBridge's SNS and SQS
+   * targets (eb-use-resource-based); amiwatch does unless --ignore-target-policies.
+   */
+  readonly policyInAccount?: boolean;
 }
 
 /**
@@ -71,15 +76,21 @@ export interface ServiceCaller {
  * subscriptions): within one account it may (amiwatch does not ask for the policies AWS wants
  * even there); into another account only what the resource's policy grants the service, with
  * `aws:SourceArn` / `aws:SourceAccount` for its conditions — AWS's way for a queue to accept
- * another account's rule or topic.
+ * another account's rule or topic. With `policyInAccount` (EventBridge targets) the policy is
+ * asked in the same account too: one check for both.
  */
 export function serviceMay(caller: ServiceCaller, resource: OwnedResource, request: AccessRequest): boolean {
-  if (resource.account === caller.sourceAccount) return true;
+  if (resource.account === caller.sourceAccount && !caller.policyInAccount) return true;
+  return servicePolicyAllows(caller, resource.arn, request);
+}
+
+/** What a resource policy says of a service sending for `caller.sourceArn` (IAM's evaluation, resource-policy.ts). */
+export function servicePolicyAllows(caller: ServiceCaller, resourceArn: string, request: AccessRequest): boolean {
   const decision = evaluatePolicy(request.policy, {
     account: caller.sourceAccount,
     ...(caller.service !== undefined && { service: caller.service }),
     action: request.action,
-    resource: resource.arn,
+    resource: resourceArn,
     context: { 'aws:SourceArn': caller.sourceArn, 'aws:SourceAccount': caller.sourceAccount, ...request.context },
   });
   return decision === 'allow';

@@ -1,17 +1,30 @@
+import { check, DEFAULT_LIMITS, matches, type CompileLimits } from '@amiwatch/event-pattern';
 import type { SnsAttributeValue } from './model.js';
 import { SnsErrors } from '../generated/errors.js';
 
 /**
- * SNS subscription filter policies (sns-subscription-filter-policies, "Filter policy
- * constraints"). Own evaluator rather than the EventBridge engine because SNS differs: with
- * scope MessageAttributes the keys are attribute names, `Number` attributes compare
- * numerically, `String.Array` attributes match if any element matches, and binary attributes
- * never match. Operators: exact string/number, `prefix`, `suffix`, `equals-ignore-case`,
- * `anything-but` (value, list, `{prefix}`, `{suffix}`), `numeric`, `exists`, `$or`.
+ * SNS subscription filter policies on the EventBridge pattern engine (@amiwatch/event-pattern):
+ * SNS's engine is the same language (its error texts are event-ruler's), so this file is only the
+ * thin layer where SNS differs (sns-subscription-filter-policies, "Filter policy constraints"):
+ *   - with scope MessageAttributes the policy is flat and the attributes become an event:
+ *     `String` → string, `Number` → number, `String.Array` → its JSON values, `Binary` → absent;
+ *   - numbers match "with five digits of accuracy after the decimal point", so both the policy's
+ *     and the message's numbers are rounded to 5 decimals before the engine sees them;
+ *   - at most 5 keys, and at most 150 combinations ("multiplying the number of values in each
+ *     array"), with SNS's texts.
+ * With scope MessageBody the (rounded) JSON body is the event, so a policy looks inside arrays of
+ * objects as EventBridge does (`{"Records":{"eventName":[…]}}` on an S3 notification).
  */
 type Policy = Record<string, unknown>;
-type Value = string | number | boolean | null;
 
+/** SNS accepts filter policies up to 256 KB (the engine's default is EventBridge's 2,048 characters). */
+export const FILTER_LIMITS: CompileLimits = { ...DEFAULT_LIMITS, maxLength: 256 * 1024 };
+const MAX_KEYS = 5;
+const MAX_COMBINATIONS = 150;
+
+const invalid = (why: string) => SnsErrors.InvalidParameter(`Invalid parameter: FilterPolicy: ${why}`);
+
+/** Validates a policy for its scope, with SNS's texts; returns it parsed. */
 export function checkFilterPolicy(text: string, scope: string): Policy {
   let policy: unknown;
   try {
@@ -20,132 +33,92 @@ export function checkFilterPolicy(text: string, scope: string): Policy {
     throw invalid('failed to parse JSON.');
   }
   if (policy === null || typeof policy !== 'object' || Array.isArray(policy)) throw invalid('Filter policy must be a JSON object');
-  walk(policy as Policy, scope === 'MessageBody', 1);
-  return policy as Policy;
+  const p = policy as Policy;
+  if (scope !== 'MessageBody' && isNested(p)) throw SnsErrors.InvalidParameter('Invalid parameter: Filter policy scope MessageAttributes does not support nested filter policy');
+  const reason = check(snsPattern(p), FILTER_LIMITS);
+  if (reason !== null) throw invalid(reason);
+  if (leafKeys(p) > MAX_KEYS) throw invalid(`Filter policy can not have more than ${MAX_KEYS} keys`);
+  if (combinations(p) > MAX_COMBINATIONS) throw invalid('Filter policy is too complex');
+  return p;
 }
 
-const invalid = (why: string) => SnsErrors.InvalidParameter(`Invalid parameter: FilterPolicy: ${why}`);
+/** The policy as the engine compiles it: every number rounded to SNS's 5 decimals. */
+export function snsPattern(policy: Policy): string {
+  return JSON.stringify(roundNumbers(policy));
+}
 
-function walk(policy: Policy, nested: boolean, depth: number): void {
-  if (depth > 5) throw invalid('Filter policy is too deep');
-  for (const [key, rule] of Object.entries(policy)) {
-    if (key === '$or') {
-      if (!Array.isArray(rule) || rule.length < 2) throw invalid('$or must be an array of at least two objects');
-      for (const r of rule) walk(r as Policy, nested, depth);
-    } else if (Array.isArray(rule)) {
-      if (rule.length === 0) throw invalid(`Empty arrays are not allowed`);
-      for (const r of rule) checkCondition(key, r);
-    } else if (nested && rule !== null && typeof rule === 'object') walk(rule as Policy, nested, depth + 1);
-    else throw invalid(`"${key}" must be an object or an array`);
+/** Message attributes as the event a MessageAttributes-scope policy is matched against. */
+export function attributesEvent(attributes: Readonly<Record<string, SnsAttributeValue>>): Record<string, unknown> {
+  const event: Record<string, unknown> = {};
+  for (const [name, a] of Object.entries(attributes)) {
+    if (a.DataType.startsWith('Binary')) continue;
+    if (a.DataType.startsWith('Number')) event[name] = round5(Number(a.StringValue));
+    else if (a.DataType === 'String.Array') {
+      const v = parseJson(a.StringValue ?? '');
+      if (v !== undefined) event[name] = roundNumbers(v);
+    } else event[name] = a.StringValue ?? '';
   }
+  return event;
 }
 
-function checkCondition(key: string, r: unknown): void {
-  if (r === null || typeof r !== 'object') return;
-  const ops = Object.keys(r as object);
-  if (ops.length !== 1) throw invalid(`Only one key allowed in match expression for ${key}`);
-  const op = ops[0]!;
-  if (!['prefix', 'suffix', 'equals-ignore-case', 'anything-but', 'numeric', 'exists', 'cidr'].includes(op)) throw invalid(`Unrecognized match type ${op}`);
-  const v = (r as Record<string, unknown>)[op];
-  if (op === 'numeric' && !Array.isArray(v)) throw invalid('Value of numeric must be an array.');
-  if (op === 'exists' && typeof v !== 'boolean') throw invalid('exists match pattern must be either true or false.');
+/** A message body as the event a MessageBody-scope policy is matched against; null if not a JSON object. */
+export function bodyEvent(body: string): Record<string, unknown> | null {
+  const doc = parseJson(body);
+  return doc !== null && typeof doc === 'object' && !Array.isArray(doc) ? (roundNumbers(doc) as Record<string, unknown>) : null;
 }
 
-/** Matches a policy against message attributes (scope MessageAttributes). */
+/** One policy against message attributes (scope MessageAttributes). */
 export function matchesAttributes(policy: Policy, attributes: Readonly<Record<string, SnsAttributeValue>>): boolean {
-  const values = (key: string): Value[] | undefined => {
-    const a = attributes[key];
-    if (!a || a.DataType.startsWith('Binary')) return undefined;
-    if (a.DataType.startsWith('Number')) return [Number(a.StringValue)];
-    if (a.DataType === 'String.Array') {
-      try {
-        const arr = JSON.parse(a.StringValue ?? '') as unknown;
-        return Array.isArray(arr) ? (arr.filter((x) => x === null || typeof x !== 'object') as Value[]) : undefined;
-      } catch {
-        return undefined;
-      }
-    }
-    return [a.StringValue ?? ''];
-  };
-  return matchPolicy(policy, values);
+  return matches(snsPattern(policy), attributesEvent(attributes), FILTER_LIMITS);
 }
 
-/** Matches a policy against a JSON message body (scope MessageBody); a non-JSON body never matches. */
+/** One policy against a message body (scope MessageBody); a body that is not a JSON object never matches. */
 export function matchesBody(policy: Policy, body: string): boolean {
-  let doc: unknown;
+  const event = bodyEvent(body);
+  return event !== null && matches(snsPattern(policy), event, FILTER_LIMITS);
+}
+
+/** "Amazon SNS compares numeric values with five digits of accuracy after the decimal point." */
+const round5 = (n: number): number => Math.round(n * 1e5) / 1e5;
+
+function roundNumbers(v: unknown): unknown {
+  if (typeof v === 'number') return round5(v);
+  if (Array.isArray(v)) return v.map(roundNumbers);
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, roundNumbers(x)]));
+  return v;
+}
+
+function parseJson(text: string): unknown {
   try {
-    doc = JSON.parse(body);
+    return JSON.parse(text) as unknown;
   } catch {
-    return false;
-  }
-  return matchObject(policy, doc);
-}
-
-function matchObject(policy: Policy, doc: unknown): boolean {
-  const obj = doc !== null && typeof doc === 'object' && !Array.isArray(doc) ? (doc as Record<string, unknown>) : {};
-  return Object.entries(policy).every(([key, rule]) => {
-    if (key === '$or') return (rule as Policy[]).some((p) => matchObject(p, doc));
-    if (!Array.isArray(rule)) return matchObject(rule as Policy, obj[key]);
-    const v = obj[key];
-    const vals = v === undefined ? undefined : (Array.isArray(v) ? v : [v]).filter((x) => x === null || typeof x !== 'object') as Value[];
-    return matchRule(rule, vals);
-  });
-}
-
-function matchPolicy(policy: Policy, values: (key: string) => Value[] | undefined): boolean {
-  return Object.entries(policy).every(([key, rule]) => {
-    if (key === '$or') return (rule as Policy[]).some((p) => matchPolicy(p, values));
-    return matchRule(rule as unknown[], values(key));
-  });
-}
-
-/** One key: any condition matching any value (OR), with `exists` judged on presence. */
-function matchRule(conditions: readonly unknown[], values: Value[] | undefined): boolean {
-  return conditions.some((c) => {
-    if (c !== null && typeof c === 'object' && 'exists' in c) return (c as { exists: boolean }).exists === (values !== undefined);
-    if (values === undefined) return false;
-    return values.some((v) => matchValue(c, v));
-  });
-}
-
-function matchValue(c: unknown, v: Value): boolean {
-  if (c === null || typeof c !== 'object') return typeof c === 'number' && typeof v === 'string' ? false : c === v;
-  const [op, arg] = Object.entries(c as Record<string, unknown>)[0]!;
-  const s = typeof v === 'string' ? v : null;
-  switch (op) {
-    case 'prefix':
-      return s !== null && s.startsWith(String(arg));
-    case 'suffix':
-      return s !== null && s.endsWith(String(arg));
-    case 'equals-ignore-case':
-      return s !== null && s.toLowerCase() === String(arg).toLowerCase();
-    case 'numeric':
-      return typeof v === 'number' && numeric(arg as unknown[], v);
-    case 'anything-but':
-      return anythingBut(arg, v);
-    default:
-      return false;
+    return undefined;
   }
 }
 
-function anythingBut(arg: unknown, v: Value): boolean {
-  if (Array.isArray(arg)) return !arg.includes(v);
-  if (arg !== null && typeof arg === 'object') {
-    const [op, x] = Object.entries(arg as Record<string, unknown>)[0]!;
-    if (typeof v !== 'string') return true;
-    if (op === 'prefix') return !v.startsWith(String(x));
-    if (op === 'suffix') return !v.endsWith(String(x));
-    return true;
-  }
-  return arg !== v;
+const isObject = (v: unknown): v is Policy => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+function isNested(p: Policy): boolean {
+  return Object.entries(p).some(([k, v]) => (k === '$or' ? Array.isArray(v) && v.some((b) => isObject(b) && isNested(b)) : isObject(v)));
 }
 
-function numeric(terms: readonly unknown[], v: number): boolean {
-  for (let i = 0; i + 1 < terms.length; i += 2) {
-    const op = terms[i];
-    const n = Number(terms[i + 1]);
-    const ok = op === '=' ? v === n : op === '<' ? v < n : op === '<=' ? v <= n : op === '>' ? v > n : op === '>=' ? v >= n : false;
-    if (!ok) return false;
+/** Leaf keys (nested policies count only their leaves); a `$or` counts as its largest branch. */
+function leafKeys(p: Policy): number {
+  let n = 0;
+  for (const [k, v] of Object.entries(p)) {
+    if (k === '$or' && Array.isArray(v)) n += Math.max(0, ...v.filter(isObject).map(leafKeys));
+    else n += isObject(v) ? leafKeys(v) : 1;
   }
-  return true;
+  return n;
+}
+
+/** "The total combination of values … multiplying the number of values in each array"; `$or` branches add up. */
+function combinations(p: Policy): number {
+  let total = 1;
+  for (const [k, v] of Object.entries(p)) {
+    if (k === '$or' && Array.isArray(v)) total *= v.filter(isObject).reduce((sum, b) => sum + combinations(b), 0);
+    else if (isObject(v)) total *= combinations(v);
+    else if (Array.isArray(v)) total *= Math.max(1, v.length);
+  }
+  return total;
 }

@@ -42,6 +42,8 @@ export function notificationDoc(n: Notification, sub: SubscriptionDoc, topic: To
   const doc: Record<string, unknown> = {
     Type: 'Notification',
     MessageId: n.messageId,
+    // FIFO topics' notifications carry the SequenceNumber (sns-message-and-json-formats).
+    ...(n.sequenceNumber !== undefined && { SequenceNumber: n.sequenceNumber }),
     TopicArn: n.topicArn,
     ...(n.subject !== undefined && { Subject: n.subject }),
     Message: messageFor(n, sub.protocol),

@@ -3,7 +3,16 @@
  * `sns.topic` / `sns.subscription`, keyed by ARN), and subscriptions unsubscribed through their
  * link that their UnsubscribeConfirmation's token can still restore (`sns.deactivated`).
  */
-export const SNS_KIND = { topic: 'sns.topic', subscription: 'sns.subscription', deactivated: 'sns.deactivated' } as const;
+export const SNS_KIND = { topic: 'sns.topic', subscription: 'sns.subscription', deactivated: 'sns.deactivated', dedup: 'sns.dedup' } as const;
+
+/** A FIFO topic's memory of a deduplication id (kind `sns.dedup`): 5 minutes, across restarts. */
+export interface TopicDedupDoc {
+  topicArn: string;
+  dedupId: string;
+  messageId: string;
+  sequenceNumber: string;
+  at: number;
+}
 
 export interface TopicDoc {
   name: string;
@@ -56,4 +65,8 @@ export interface Notification {
   readonly subject?: string;
   readonly attributes: Readonly<Record<string, SnsAttributeValue>>;
   readonly timestamp: number;
+  /** FIFO topics: MessageGroupId, MessageDeduplicationId (given or derived) and SequenceNumber. */
+  readonly groupId?: string;
+  readonly dedupId?: string;
+  readonly sequenceNumber?: string;
 }

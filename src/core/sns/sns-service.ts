@@ -19,10 +19,13 @@ import type { Clock } from '../shared/clock.js';
 import type { Random } from '../shared/random.js';
 import type { RequestContext } from '../shared/request-context.js';
 import type { SnsEndpoints } from './endpoints.js';
+import { checkFifoTopicAttributes } from './fifo-topic.js';
 import { paginate } from './paging.js';
 import { Publisher } from './publish.js';
 import { SnsState } from './sns-state.js';
 import { Subscriptions } from './subscriptions.js';
+import { TopicPermissions } from './topic-permissions.js';
+import type { TopicDoc } from './model.js';
 import { SnsErrors } from '../generated/errors.js';
 
 export interface SnsServiceOptions {
@@ -40,6 +43,8 @@ const TOPIC_ATTRIBUTES = new Set(['DisplayName', 'Policy', 'DeliveryPolicy', 'Si
 export class SnsService {
   readonly subscriptions: Subscriptions;
   readonly publisher: Publisher;
+  /** AddPermission / RemovePermission. */
+  readonly permissions: TopicPermissions;
 
   private constructor(
     readonly state: SnsState,
@@ -47,6 +52,7 @@ export class SnsService {
   ) {
     this.subscriptions = new Subscriptions(state, o.clock, o.random, o.endpoints);
     this.publisher = new Publisher(state, o.clock, o.random, o.endpoints, o.onPublished);
+    this.permissions = new TopicPermissions(state, topicPolicy);
   }
 
   static async open(o: SnsServiceOptions): Promise<SnsService> {
@@ -60,6 +66,8 @@ export class SnsService {
       throw SnsErrors.InvalidParameter('Invalid parameter: Topic Name');
     }
     const attributes = checkTopicAttributes(input.Attributes ?? {});
+    checkFifoTopicAttributes(attributes, fifo);
+    if (attributes.FifoTopic === 'false') delete attributes.FifoTopic;
     const arn = formatArn({ service: 'sns', region: ctx.region, account: ctx.accountId, resource: name });
     const existing = this.state.topics.get(arn);
     if (existing) {
@@ -109,11 +117,14 @@ export class SnsService {
     const t = this.state.topicFor(ctx, input.TopicArn, 'SetTopicAttributes');
     const name = input.AttributeName ?? '';
     const attrs = checkTopicAttributes({ [name]: input.AttributeValue ?? '' });
+    // "You can't change the FifoTopic attribute of an existing topic" (SetTopicAttributes).
+    if (name === 'FifoTopic') throw SnsErrors.InvalidParameter('Invalid parameter: AttributeName');
+    checkFifoTopicAttributes(attrs, t.attributes.FifoTopic === 'true');
     await this.state.putTopic({ ...t, attributes: { ...t.attributes, ...attrs } });
   }
 
   async tagResource(ctx: RequestContext, input: TagResourceRequest): Promise<void> {
-    const t = this.state.topicFor(ctx, input.ResourceArn, 'TagResource');
+    const t = this.taggable(ctx, input.ResourceArn, 'TagResource');
     const tags = { ...t.tags };
     for (const tag of input.Tags ?? []) tags[tag.Key ?? ''] = tag.Value ?? '';
     if (Object.keys(tags).length > 50) throw SnsErrors.TagLimitExceeded('Could not complete request: tag quota of per resource exceeded');
@@ -121,14 +132,20 @@ export class SnsService {
   }
 
   async untagResource(ctx: RequestContext, input: UntagResourceRequest): Promise<void> {
-    const t = this.state.topicFor(ctx, input.ResourceArn, 'UntagResource');
+    const t = this.taggable(ctx, input.ResourceArn, 'UntagResource');
     const tags = { ...t.tags };
     for (const k of input.TagKeys ?? []) delete tags[k];
     await this.state.putTopic({ ...t, tags });
   }
 
+  /** The tag calls name a missing resource ResourceNotFound, not NotFound as the topic calls do. */
+  private taggable(ctx: RequestContext, arn: string | undefined, operation: string): TopicDoc {
+    if (!arn || !this.state.topics.has(arn)) throw SnsErrors.ResourceNotFound('Resource does not exist');
+    return this.state.topicFor(ctx, arn, operation);
+  }
+
   async listTagsForResource(ctx: RequestContext, input: ListTagsForResourceRequest): Promise<ListTagsForResourceResponse> {
-    const t = this.state.topicFor(ctx, input.ResourceArn, 'ListTagsForResource');
+    const t = this.taggable(ctx, input.ResourceArn, 'ListTagsForResource');
     return { Tags: Object.entries(t.tags).map(([Key, Value]) => ({ Key, Value })) };
   }
 }

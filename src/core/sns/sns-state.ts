@@ -2,7 +2,8 @@ import type { ResourceChange, Store } from '../../storage/store.js';
 import { loadFollowing } from '../shared/follow.js';
 import type { RequestContext } from '../shared/request-context.js';
 import { authorizeSubscription, authorizeTopic, topicPolicy } from './topic-access.js';
-import { SNS_KIND, type SubscriptionDoc, type TopicDoc } from './model.js';
+import { TOPIC_DEDUP_WINDOW_MS } from './fifo-topic.js';
+import { SNS_KIND, type SubscriptionDoc, type TopicDedupDoc, type TopicDoc } from './model.js';
 import { SnsErrors } from '../generated/errors.js';
 
 /** Topics and subscriptions in memory, loaded at start, written through (persist, then apply). */
@@ -11,22 +12,39 @@ export class SnsState {
   readonly subscriptions = new Map<string, SubscriptionDoc>();
   /** Unsubscribed through their link, restorable with their token until it expires; by ARN. */
   readonly deactivated = new Map<string, SubscriptionDoc>();
+  /** FIFO topics' deduplication ids of the last 5 minutes, by topic ARN + id, oldest first. */
+  readonly dedup = new Map<string, TopicDedupDoc>();
 
   private constructor(private readonly store: Store) {}
 
   static async load(store: Store): Promise<SnsState> {
     const s = new SnsState(store);
-    await loadFollowing(store, [SNS_KIND.topic, SNS_KIND.subscription, SNS_KIND.deactivated], () => s.loadAll(), (c) => s.applyRemote(c));
+    await loadFollowing(store, [SNS_KIND.topic, SNS_KIND.subscription, SNS_KIND.deactivated, SNS_KIND.dedup], () => s.loadAll(), (c) => s.applyRemote(c));
     return s;
   }
 
   /** A topic or subscription another node wrote: the same maps its write changed there. */
   applyRemote(c: ResourceChange): void {
+    if (c.kind === SNS_KIND.dedup) return this.applyRemoteDedup(c);
     const map: Map<string, TopicDoc | SubscriptionDoc> | undefined =
       c.kind === SNS_KIND.topic ? this.topics : c.kind === SNS_KIND.subscription ? this.subscriptions : c.kind === SNS_KIND.deactivated ? this.deactivated : undefined;
     if (!map) return;
     if (c.doc === null) map.delete(c.key);
     else map.set(c.key, JSON.parse(c.doc) as TopicDoc & SubscriptionDoc);
+  }
+
+  /**
+   * Another node's FIFO deduplication mark (or its expiry): kept in time order so the window's
+   * pruning, which stops at the first live mark, still sees the oldest first.
+   */
+  private applyRemoteDedup(c: ResourceChange): void {
+    if (c.doc === null) return void this.dedup.delete(c.key);
+    const d = JSON.parse(c.doc) as TopicDedupDoc;
+    this.dedup.delete(c.key);
+    const later = [...this.dedup.values()].filter((o) => o.at > d.at);
+    for (const o of later) this.dedup.delete(dedupKey(o.topicArn, o.dedupId));
+    this.dedup.set(c.key, d);
+    for (const o of later) this.dedup.set(dedupKey(o.topicArn, o.dedupId), o);
   }
 
   private async loadAll(): Promise<void> {
@@ -43,6 +61,36 @@ export class SnsState {
     for (const r of await store.loadResources(SNS_KIND.deactivated)) {
       const sub = JSON.parse(r.doc) as SubscriptionDoc;
       s.deactivated.set(sub.arn, sub);
+    }
+    const marks = (await store.loadResources(SNS_KIND.dedup)).map((r) => JSON.parse(r.doc) as TopicDedupDoc);
+    for (const d of marks.sort((a, b) => a.at - b.at)) s.dedup.set(dedupKey(d.topicArn, d.dedupId), d);
+  }
+
+  /** A deduplication id the topic saw within 5 minutes, or undefined. */
+  seen(topicArn: string, dedupId: string, now: number): TopicDedupDoc | undefined {
+    const d = this.dedup.get(dedupKey(topicArn, dedupId));
+    return d && now - d.at < TOPIC_DEDUP_WINDOW_MS ? d : undefined;
+  }
+
+  /**
+   * Remembers a published id (memory first, so a second publish in the same turn is already a
+   * duplicate) and forgets those whose window is over, in one write.
+   */
+  async remember(d: TopicDedupDoc): Promise<void> {
+    const expired: TopicDedupDoc[] = [];
+    for (const old of this.dedup.values()) {
+      if (d.at - old.at < TOPIC_DEDUP_WINDOW_MS) break;
+      expired.push(old);
+    }
+    for (const old of expired) this.dedup.delete(dedupKey(old.topicArn, old.dedupId));
+    const key = dedupKey(d.topicArn, d.dedupId);
+    this.dedup.delete(key);
+    this.dedup.set(key, d);
+    try {
+      await this.store.writeResources([...expired.map((o) => ({ kind: SNS_KIND.dedup, key: dedupKey(o.topicArn, o.dedupId), doc: null })), { kind: SNS_KIND.dedup, key, doc: JSON.stringify(d) }]);
+    } catch (err) {
+      this.dedup.delete(key);
+      throw err;
     }
   }
 
@@ -84,12 +132,15 @@ export class SnsState {
   async deleteTopic(t: TopicDoc): Promise<void> {
     const subs = this.subscriptionsOf(t.arn);
     const restorable = [...this.deactivated.values()].filter((s) => s.topicArn === t.arn);
+    const marks = [...this.dedup.values()].filter((d) => d.topicArn === t.arn);
     await this.store.writeResources([
       { kind: SNS_KIND.topic, key: t.arn, doc: null },
+      ...marks.map((d) => ({ kind: SNS_KIND.dedup, key: dedupKey(d.topicArn, d.dedupId), doc: null })),
       ...subs.map((s) => ({ kind: SNS_KIND.subscription, key: s.arn, doc: null })),
       ...restorable.map((s) => ({ kind: SNS_KIND.deactivated, key: s.arn, doc: null })),
     ]);
     this.topics.delete(t.arn);
+    for (const d of marks) this.dedup.delete(dedupKey(d.topicArn, d.dedupId));
     for (const s of subs) this.subscriptions.delete(s.arn);
     for (const s of restorable) this.deactivated.delete(s.arn);
   }
@@ -130,3 +181,5 @@ export class SnsState {
     if (restored) this.subscriptions.set(restored.arn, restored);
   }
 }
+
+const dedupKey = (topicArn: string, dedupId: string): string => `${topicArn}#${dedupId}`;

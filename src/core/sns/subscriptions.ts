@@ -18,6 +18,7 @@ import type { Clock } from '../shared/clock.js';
 import type { Random } from '../shared/random.js';
 import type { RequestContext } from '../shared/request-context.js';
 import type { SnsEndpoints } from './endpoints.js';
+import { checkFifoSubscription } from './fifo-topic.js';
 import { checkFilterPolicy } from './filter-policy.js';
 import type { Protocol, SubscriptionDoc } from './model.js';
 import type { SnsState } from './sns-state.js';
@@ -42,10 +43,15 @@ export class Subscriptions {
     const topic = this.state.topicFor(ctx, input.TopicArn, 'Subscribe');
     const protocol = checkEndpoint(input.Protocol, input.Endpoint);
     const endpoint = input.Endpoint!;
+    checkFifoSubscription(topic, protocol, endpoint);
     const attributes = checkSubscriptionAttributes(input.Attributes ?? {}, protocol);
     const existing = this.state.subscriptionsOf(topic.arn).find((s) => s.protocol === protocol && s.endpoint === endpoint);
     const now = this.clock.now();
     if (existing) {
+      // Subscribing an endpoint again is idempotent only with the same attributes (Subscribe API reference).
+      if (Object.entries(attributes).some(([k, v]) => (existing.attributes[k] ?? '') !== v)) {
+        throw SnsErrors.InvalidParameter('Invalid parameter: Attributes Reason: Subscription already exists with different attributes');
+      }
       if (existing.confirmed || input.ReturnSubscriptionArn) return { SubscriptionArn: existing.arn };
       // Tokens are valid three days: a confirmation sent again after that carries a new one.
       const pending = (existing.tokenExpiresAt ?? 0) < now ? { ...existing, token: this.newToken(), tokenExpiresAt: now + TOKEN_TTL_MS } : existing;

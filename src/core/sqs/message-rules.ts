@@ -5,13 +5,14 @@ interface MessageInput {
   readonly MessageBody?: string | undefined;
   readonly DelaySeconds?: number | undefined;
   readonly MessageAttributes?: Readonly<Record<string, { DataType?: string | undefined; StringValue?: string | undefined; BinaryValue?: Uint8Array | string | undefined }>> | undefined;
+  readonly MessageSystemAttributes?: Readonly<Record<string, { DataType?: string | undefined; StringValue?: string | undefined }>> | undefined;
 }
 
 // Characters SQS accepts in a body (SendMessage API reference): #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF.
 const INVALID_CHAR = /[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 
 /** SendMessage's rules: body present, valid characters, size within MaximumMessageSize, ≤10 attributes. */
-export function checkMessage(input: MessageInput, maxSize: number): { body: string; attributes: Record<string, MessageAttributeValue>; delaySeconds?: number } {
+export function checkMessage(input: MessageInput, maxSize: number): { body: string; attributes: Record<string, MessageAttributeValue>; delaySeconds?: number; traceHeader?: string } {
   const body = input.MessageBody;
   if (body === undefined || body.length === 0) throw SqsErrors.MissingParameter('The request must contain the parameter MessageBody.');
   if (INVALID_CHAR.test(body)) throw SqsErrors.InvalidMessageContents('Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF');
@@ -38,7 +39,22 @@ export function checkMessage(input: MessageInput, maxSize: number): { body: stri
   if (delay !== undefined && (!Number.isInteger(delay) || delay < 0 || delay > 900)) {
     throw SqsErrors.InvalidParameterValue(`Value ${delay} for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= 0 and <= 900.`);
   }
-  return { body, attributes, ...(delay !== undefined && { delaySeconds: delay }) };
+  const trace = traceHeaderOf(input.MessageSystemAttributes);
+  return { body, attributes, ...(delay !== undefined && { delaySeconds: delay }), ...(trace !== undefined && { traceHeader: trace }) };
+}
+
+/**
+ * MessageSystemAttributes: "Currently, the only supported message system attribute is
+ * AWSTraceHeader. Its type must be String" (SendMessage API reference); it comes back as a
+ * system attribute on ReceiveMessage.
+ */
+function traceHeaderOf(system: MessageInput['MessageSystemAttributes']): string | undefined {
+  for (const [name, v] of Object.entries(system ?? {})) {
+    if (name !== 'AWSTraceHeader') throw SqsErrors.InvalidParameterValue(`Message system attribute name '${name}' is invalid.`);
+    if (v.DataType !== 'String' || v.StringValue === undefined) throw SqsErrors.InvalidParameterValue("Message (system) attribute 'AWSTraceHeader' must be of type String.");
+    return v.StringValue;
+  }
+  return undefined;
 }
 
 /**
@@ -76,8 +92,9 @@ export function messageSize(input: MessageInput): number {
 export const BATCH_SIZE_LIMIT = 1_048_576;
 
 /** Batch rules shared by the three batch calls (1..10 entries, distinct valid ids). */
-export function checkBatch<T extends { Id?: string | undefined }>(entries: readonly T[] | undefined): readonly T[] {
-  if (!entries || entries.length === 0) throw SqsErrors.EmptyBatchRequest('There should be at least one SendMessageBatchRequestEntry in the request.');
+export function checkBatch<T extends { Id?: string | undefined }>(entries: readonly T[] | undefined, entryName: string): readonly T[] {
+  // The text names the call's own entry type (SendMessageBatchRequestEntry, DeleteMessageBatchRequestEntry, …).
+  if (!entries || entries.length === 0) throw SqsErrors.EmptyBatchRequest(`There should be at least one ${entryName} in the request.`);
   if (entries.length > 10) throw SqsErrors.TooManyEntriesInBatchRequest(`Maximum number of entries per request are 10. You have sent ${entries.length}.`);
   const ids = new Set<string>();
   for (const e of entries) {
@@ -124,6 +141,10 @@ export function systemAttributes(m: MessageDoc, names: readonly string[]): Recor
     ApproximateReceiveCount: String(m.receiveCount),
     ApproximateFirstReceiveTimestamp: String(m.firstReceivedAt ?? m.sentAt),
     ...(m.deadLetterSourceArn && { DeadLetterQueueSourceArn: m.deadLetterSourceArn }),
+    ...(m.groupId !== undefined && { MessageGroupId: m.groupId }),
+    ...(m.dedupId !== undefined && { MessageDeduplicationId: m.dedupId }),
+    ...(m.sequenceNumber !== undefined && { SequenceNumber: m.sequenceNumber }),
+    ...(m.traceHeader !== undefined && { AWSTraceHeader: m.traceHeader }),
   };
   if (names.includes('All')) return all;
   const out: Record<string, string> = {};

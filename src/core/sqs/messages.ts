@@ -20,6 +20,8 @@ import { serviceMay, type ServiceCaller } from '../shared/resource-access.js';
 import { policyStatements } from '../shared/resource-policy.js';
 import { isServiceError } from '../shared/service-error.js';
 import { BATCH_SIZE_LIMIT, checkBatch, checkMessage, decodeReceipt, encodeReceipt, messageSize, selectAttributes, systemAttributes } from './message-rules.js';
+import { checkFifoSend, dedupKey, fifoCandidates, isFifo, type FifoIds } from './fifo.js';
+import { SequenceNumbers } from '../shared/sequence-numbers.js';
 import { md5, md5OfAttributes, type MessageAttributeValue, type MessageDoc } from './model.js';
 import { intAttr, redriveOf } from './queue-attributes.js';
 import type { QueueEntry, SqsState } from './sqs-state.js';
@@ -36,6 +38,18 @@ export interface OutgoingMessage {
   readonly attributes?: Readonly<Record<string, MessageAttributeValue>>;
   readonly delaySeconds?: number;
   readonly senderId?: string;
+  readonly traceHeader?: string;
+  /** FIFO queues: MessageGroupId and MessageDeduplicationId (SNS FIFO topics, EventBridge SqsParameters). */
+  readonly groupId?: string;
+  readonly dedupId?: string;
+}
+
+type NewMessage = Omit<MessageDoc, 'seq' | 'queueArn'>;
+
+/** What a send answers: the stored message, or for a FIFO duplicate the first one's ids. */
+interface Sent {
+  readonly messageId: string;
+  readonly sequenceNumber?: string | undefined;
 }
 
 /** SendMessage … ChangeMessageVisibilityBatch, long polling and redrive. */
@@ -54,17 +68,46 @@ export class SqsMessages {
   async sendToArn(arn: string, message: OutgoingMessage, from?: ServiceCaller): Promise<string> {
     const q = this.state.queue(arn);
     if (from && !serviceMay(from, q.doc, { action: 'sqs:SendMessage', policy: policyStatements(q.doc.attributes.Policy) })) {
-      throw SqsErrors.AccessDenied(`The policy of queue ${arn} does not let ${from.service ?? `account ${from.sourceAccount}`} send to it from ${from.sourceArn}.`);
+      throw SqsErrors.AccessDenied(`Access to the resource ${arn} is denied: its policy does not allow ${from.service ?? `account ${from.sourceAccount}`} to sqs:SendMessage for ${from.sourceArn}.`);
     }
-    const [doc] = await this.state.addMessages(q, [this.newMessage(q, message)]);
-    return doc!.messageId;
+    const ids = checkFifoSend(q.doc, { MessageGroupId: message.groupId, MessageDeduplicationId: message.dedupId, MessageBody: message.body });
+    const [sent] = await this.enqueue(q, [this.newMessage(q, { ...message, ...ids })]);
+    return sent!.messageId;
   }
 
-  private newMessage(q: QueueEntry, m: OutgoingMessage): Omit<MessageDoc, 'seq' | 'queueArn'> {
+  /**
+   * Stores new messages. On a FIFO queue a deduplication id seen within 5 minutes (or earlier in
+   * the same batch) is "accepted successfully but not delivered": it answers with the first
+   * message's ids and stores nothing.
+   */
+  private async enqueue(q: QueueEntry, messages: readonly NewMessage[]): Promise<Sent[]> {
+    if (!isFifo(q.doc)) return (await this.state.addMessages(q, [...messages])).map((d) => ({ messageId: d.messageId }));
+    const now = this.clock.now();
+    const out: (Sent | number)[] = [];
+    const fresh: { m: NewMessage; key: string }[] = [];
+    const batchKeys = new Map<string, number>();
+    for (const m of messages) {
+      const key = dedupKey(q.doc, m)!;
+      const seen = this.state.seen(q, key, now);
+      const inBatch = batchKeys.get(key);
+      if (seen) out.push({ messageId: seen.messageId, sequenceNumber: seen.sequenceNumber });
+      else if (inBatch !== undefined) out.push(inBatch);
+      else {
+        batchKeys.set(key, fresh.length);
+        out.push(fresh.length);
+        fresh.push({ m, key });
+      }
+    }
+    const docs = await this.state.addFifoMessages(q, fresh, now);
+    return out.map((o) => (typeof o === 'number' ? { messageId: docs[o]!.messageId, sequenceNumber: docs[o]!.sequenceNumber } : o));
+  }
+
+  private newMessage(q: QueueEntry, m: OutgoingMessage & FifoIds): NewMessage {
     const now = this.clock.now();
     const attributes = { ...(m.attributes ?? {}) };
     const delay = m.delaySeconds ?? intAttr(q.doc, 'DelaySeconds');
     const md5Attrs = md5OfAttributes(attributes);
+    const fifo = isFifo(q.doc);
     return {
       messageId: this.random.uuid(),
       body: m.body,
@@ -75,35 +118,54 @@ export class SqsMessages {
       visibleAt: now + delay * 1000,
       receiveCount: 0,
       ...(m.senderId !== undefined && { senderId: m.senderId }),
+      ...(m.traceHeader !== undefined && { traceHeader: m.traceHeader }),
+      ...(m.groupId !== undefined && { groupId: m.groupId }),
+      ...(m.dedupId !== undefined && { dedupId: m.dedupId }),
+      ...(fifo && { sequenceNumber: this.sequence.next(now) }),
     };
   }
 
+  private readonly sequence = new SequenceNumbers();
+
   async sendMessage(ctx: RequestContext, input: SendMessageRequest): Promise<SendMessageResult> {
     const q = this.resolve(input.QueueUrl, ctx, 'SendMessage');
+    const doc = this.fromRequest(q, input, ctx);
+    const [sent] = await this.enqueue(q, [doc]);
+    return { MessageId: sent!.messageId, MD5OfMessageBody: doc.md5OfBody, ...(doc.md5OfAttributes && { MD5OfMessageAttributes: doc.md5OfAttributes }), ...(sent!.sequenceNumber && { SequenceNumber: sent!.sequenceNumber }) };
+  }
+
+  /** One SendMessage (or batch entry): the message rules, then the FIFO rules. */
+  private fromRequest(q: QueueEntry, input: Parameters<typeof checkMessage>[0] & Parameters<typeof checkFifoSend>[1], ctx: RequestContext): NewMessage {
     const m = checkMessage(input, intAttr(q.doc, 'MaximumMessageSize'));
-    const [doc] = await this.state.addMessages(q, [this.newMessage(q, { ...m, senderId: ctx.accountId })]);
-    return { MessageId: doc!.messageId, MD5OfMessageBody: doc!.md5OfBody, ...(doc!.md5OfAttributes && { MD5OfMessageAttributes: doc!.md5OfAttributes }) };
+    const ids = checkFifoSend(q.doc, input);
+    return this.newMessage(q, { ...m, ...ids, senderId: ctx.accountId });
   }
 
   async sendMessageBatch(ctx: RequestContext, input: SendMessageBatchRequest): Promise<SendMessageBatchResult> {
     const q = this.resolve(input.QueueUrl, ctx, 'SendMessage');
-    const entries = checkBatch(input.Entries);
+    const entries = checkBatch(input.Entries, 'SendMessageBatchRequestEntry');
     // The whole request fails, not single entries: the limit is on the batch (BatchRequestTooLong).
     const total = entries.reduce((n, e) => n + messageSize(e), 0);
-    if (total > BATCH_SIZE_LIMIT) throw SqsErrors.BatchRequestTooLong(`The messages of the batch total ${total} bytes; the limit is ${BATCH_SIZE_LIMIT}.`);
-    const ok: { id: string; m: Omit<MessageDoc, 'seq' | 'queueArn'> }[] = [];
+    if (total > BATCH_SIZE_LIMIT) throw SqsErrors.BatchRequestTooLong(`Batch requests cannot be longer than ${BATCH_SIZE_LIMIT} bytes. You have sent ${total} bytes.`);
+    const ok: { id: string; m: NewMessage }[] = [];
     const failed: SendMessageBatchResult['Failed'] = [];
     for (const e of entries) {
       try {
-        ok.push({ id: e.Id!, m: this.newMessage(q, { ...checkMessage(e, intAttr(q.doc, 'MaximumMessageSize')), senderId: ctx.accountId }) });
+        ok.push({ id: e.Id!, m: this.fromRequest(q, e, ctx) });
       } catch (err) {
         if (!isServiceError(err)) throw err;
         failed.push({ Id: e.Id, SenderFault: true, Code: err.code, Message: err.message });
       }
     }
-    const docs = await this.state.addMessages(q, ok.map((o) => o.m));
+    const sent = await this.enqueue(q, ok.map((o) => o.m));
     return {
-      Successful: docs.map((d, i) => ({ Id: ok[i]!.id, MessageId: d.messageId, MD5OfMessageBody: d.md5OfBody, ...(d.md5OfAttributes && { MD5OfMessageAttributes: d.md5OfAttributes }) })),
+      Successful: ok.map(({ id, m }, i) => ({
+        Id: id,
+        MessageId: sent[i]!.messageId,
+        MD5OfMessageBody: m.md5OfBody,
+        ...(m.md5OfAttributes && { MD5OfMessageAttributes: m.md5OfAttributes }),
+        ...(sent[i]!.sequenceNumber && { SequenceNumber: sent[i]!.sequenceNumber }),
+      })),
       Failed: failed,
     };
   }
@@ -144,7 +206,8 @@ export class SqsMessages {
     const got: MessageDoc[] = [];
     const expired: MessageDoc[] = [];
     const toDlq: MessageDoc[] = [];
-    for (const m of q.messages.values()) {
+    // FIFO: only the messages at the head of groups not in flight, group by group.
+    for (const m of isFifo(q.doc) ? fifoCandidates(q.messages.values(), now) : q.messages.values()) {
       if (got.length >= max) break;
       if (m.sentAt + retention <= now) expired.push(m);
       else if (m.visibleAt > now) continue;
@@ -182,7 +245,7 @@ export class SqsMessages {
 
   async deleteMessageBatch(ctx: RequestContext, input: DeleteMessageBatchRequest): Promise<DeleteMessageBatchResult> {
     const q = this.resolve(input.QueueUrl, ctx, 'DeleteMessage');
-    const entries = checkBatch(input.Entries);
+    const entries = checkBatch(input.Entries, 'DeleteMessageBatchRequestEntry');
     const result = { Successful: [] as NonNullable<DeleteMessageBatchResult['Successful']>, Failed: [] as NonNullable<DeleteMessageBatchResult['Failed']> };
     const gone: MessageDoc[] = [];
     for (const e of entries) {
@@ -206,7 +269,7 @@ export class SqsMessages {
 
   async changeMessageVisibilityBatch(ctx: RequestContext, input: ChangeMessageVisibilityBatchRequest): Promise<ChangeMessageVisibilityBatchResult> {
     const q = this.resolve(input.QueueUrl, ctx, 'ChangeMessageVisibility');
-    const entries = checkBatch(input.Entries);
+    const entries = checkBatch(input.Entries, 'ChangeMessageVisibilityBatchRequestEntry');
     const result = { Successful: [] as NonNullable<ChangeMessageVisibilityBatchResult['Successful']>, Failed: [] as NonNullable<ChangeMessageVisibilityBatchResult['Failed']> };
     const changed: MessageDoc[] = [];
     for (const e of entries) {
@@ -229,7 +292,9 @@ export class SqsMessages {
     const r = decodeReceipt(handle, q.doc.arn);
     const m = q.messages.get(r.seq);
     const now = this.clock.now();
-    if (!m || m.receipt !== r.nonce || m.visibleAt <= now) throw SqsErrors.MessageNotInflight('Message does not exist or is not available for visibility timeout change.');
+    // Any receipt handle of the message will do while it is in flight, not only the latest: SQS
+    // accepts an older one (the handle names the message; the latest receive set its timeout).
+    if (!m || m.receiveCount === 0 || m.visibleAt <= now) throw SqsErrors.MessageNotInflight('Message does not exist or is not available for visibility timeout change.');
     // "The maximum is 12 hours … If you attempt to set the VisibilityTimeout to a value greater than the
     // maximum time left, Amazon SQS returns an error" (ChangeMessageVisibility): 12 h from the receive.
     const left = m.receivedAt === undefined ? MAX_VISIBILITY_S : Math.floor((m.receivedAt + MAX_VISIBILITY_S * 1000 - now) / 1000);

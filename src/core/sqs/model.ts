@@ -6,7 +6,20 @@ import { createHash } from 'node:crypto';
  * `sqs.move-task`, keyed by task id) in the store's keyed state, written through on every change
  * so a restart loses nothing that was acknowledged.
  */
-export const SQS_KIND = { queue: 'sqs.queue', message: 'sqs.message', moveTask: 'sqs.move-task' } as const;
+export const SQS_KIND = { queue: 'sqs.queue', message: 'sqs.message', moveTask: 'sqs.move-task', dedup: 'sqs.dedup' } as const;
+
+/**
+ * A FIFO queue's memory of a deduplication id (kind `sqs.dedup`, keyed by queue ARN + key): a
+ * send with the same id within 5 minutes is accepted and answered with the first message's ids,
+ * but not delivered. Kept after the message is deleted, as SQS does, and across a restart.
+ */
+export interface DedupDoc {
+  queueArn: string;
+  key: string;
+  messageId: string;
+  sequenceNumber?: string;
+  at: number;
+}
 
 export interface MessageAttributeValue {
   DataType: string;
@@ -47,6 +60,14 @@ export interface MessageDoc {
   senderId?: string;
   /** Set when redriven from another queue. */
   deadLetterSourceArn?: string;
+  /** MessageGroupId (FIFO queues; fair standard queues may carry one too). */
+  groupId?: string;
+  /** MessageDeduplicationId as given or derived from the body (FIFO queues). */
+  dedupId?: string;
+  /** SequenceNumber (FIFO queues). */
+  sequenceNumber?: string;
+  /** MessageSystemAttributes.AWSTraceHeader as sent. */
+  traceHeader?: string;
 }
 
 export type MoveTaskStatus = 'RUNNING' | 'COMPLETED' | 'CANCELLED' | 'FAILED';

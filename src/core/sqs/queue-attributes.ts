@@ -1,3 +1,4 @@
+import { FIFO_DEFAULTS, FIFO_ONLY, isFifo } from './fifo.js';
 import { DEFAULT_ATTRIBUTES, SETTABLE, type QueueDoc } from './model.js';
 import type { QueueEntry } from './sqs-state.js';
 import { SqsErrors } from '../generated/errors.js';
@@ -14,9 +15,41 @@ export function checkAttributes(attrs: Readonly<Record<string, string>> | undefi
     }
     if (name === 'RedrivePolicy' && value !== '') checkRedrive(value, queues);
     if (name === 'Policy' && value !== '') parseJson(value, name);
-    out[name] = value;
+    out[name] = ENUMS[name] ? checkEnum(name, value, ENUMS[name]) : value;
   }
   return out;
+}
+
+/** The FIFO attributes' values (CreateQueue API reference); booleans in any casing, kept lower-case. */
+const ENUMS: Readonly<Record<string, readonly string[]>> = {
+  FifoQueue: ['true', 'false'],
+  ContentBasedDeduplication: ['true', 'false'],
+  SqsManagedSseEnabled: ['true', 'false'],
+  DeduplicationScope: ['messageGroup', 'queue'],
+  FifoThroughputLimit: ['perQueue', 'perMessageGroupId'],
+};
+
+function checkEnum(name: string, value: string, allowed: readonly string[]): string {
+  const found = allowed.find((a) => a === value || (a === a.toLowerCase() && a === value.toLowerCase()));
+  if (found === undefined) throw SqsErrors.InvalidAttributeValue(`Invalid value for the parameter ${name}.`);
+  return found;
+}
+
+/**
+ * The FIFO rules of a queue's attributes once merged: a standard queue knows no FIFO attribute
+ * (InvalidAttributeName, as SQS answers), and "the perMessageGroupId value is allowed only when the
+ * value for DeduplicationScope is messageGroup".
+ */
+export function checkFifoAttributes(merged: Readonly<Record<string, string>>, fifo: boolean): void {
+  if (!fifo) {
+    const wrong = FIFO_ONLY.find((n) => n in merged);
+    if (wrong) throw SqsErrors.InvalidAttributeName(`Unknown Attribute ${wrong}.`);
+    return;
+  }
+  const all = { ...FIFO_DEFAULTS, ...merged };
+  if (all.FifoThroughputLimit === 'perMessageGroupId' && all.DeduplicationScope !== 'messageGroup') {
+    throw SqsErrors.InvalidAttributeValue('Invalid value for the parameter FifoThroughputLimit. Reason: perMessageGroupId is allowed only when DeduplicationScope is messageGroup.');
+  }
 }
 
 export interface Redrive {
@@ -35,7 +68,7 @@ function checkRedrive(value: string, queues: ReadonlyMap<string, QueueEntry>): R
   return { deadLetterTargetArn: arn, maxReceiveCount: max };
 }
 
-export function redriveOf(doc: QueueDoc): Redrive | null {
+export function redriveOf(doc: Pick<QueueDoc, 'attributes'>): Redrive | null {
   const v = doc.attributes.RedrivePolicy;
   if (!v) return null;
   try {
@@ -69,6 +102,7 @@ export function allAttributes(q: QueueEntry, now: number): Record<string, string
   const { doc } = q;
   return {
     ...DEFAULT_ATTRIBUTES,
+    ...(isFifo(doc) && FIFO_DEFAULTS),
     ...doc.attributes,
     QueueArn: doc.arn,
     ApproximateNumberOfMessages: String(visible),

@@ -25,11 +25,15 @@ import { ownedBy } from '../shared/resource-access.js';
 import { SqsMessages } from './messages.js';
 import { DEFAULT_ATTRIBUTES } from './model.js';
 import { MessageMoveTasks } from './move-tasks.js';
-import { allAttributes, checkAttributes, pick, redriveOf } from './queue-attributes.js';
 import { authorizeQueue } from './queue-access.js';
+import { QueuePermissions } from './queue-permissions.js';
+import { FIFO_DEFAULTS, isFifo } from './fifo.js';
+import { allAttributes, checkAttributes, checkFifoAttributes, pick, redriveOf } from './queue-attributes.js';
 import { arnFromUrl, checkQueueName, nameFromArn, queueArn } from './queue-names.js';
 import { SqsState, type QueueEntry } from './sqs-state.js';
 import { SqsErrors } from '../generated/errors.js';
+
+const MAX_TAGS = 50;
 
 /** PurgeQueue: "the message deletion process takes up to 60 seconds", one purge per queue in that time. */
 const PURGE_INTERVAL_MS = 60_000;
@@ -55,6 +59,8 @@ export interface SqsServiceOptions {
 export class SqsService {
   readonly messages: SqsMessages;
   readonly moveTasks: MessageMoveTasks;
+  /** AddPermission / RemovePermission. */
+  readonly permissions: QueuePermissions;
   /** When each deleted queue (by ARN) went, for QueueDeletedRecently; memory only, like AWS's short window. */
   private readonly deletedAt = new Map<string, number>();
 
@@ -64,6 +70,7 @@ export class SqsService {
   ) {
     this.messages = new SqsMessages(state, o.clock, o.random, (url, ctx, operation) => this.entryByUrl(url, ctx, operation));
     this.moveTasks = new MessageMoveTasks(state, o.clock, o.random, (q, ctx, operation) => authorizeQueue(ctx, q, operation, (arn) => this.queueUrl(arn)), o.onError);
+    this.permissions = new QueuePermissions(state, o.clock, (url, ctx, operation) => this.entryByUrl(url, ctx, operation));
   }
 
   /** Loads the queues; move tasks that were RUNNING when the server stopped go on. */
@@ -82,6 +89,11 @@ export class SqsService {
     return this.state.queues.has(arn);
   }
 
+  /** A queue's Policy attribute (undefined: none, or no such queue). */
+  policyOf(arn: string): string | undefined {
+    return this.state.queues.get(arn)?.doc.attributes.Policy;
+  }
+
   /** The queue a request names, if the caller may do `operation` on it (queue-access.ts). */
   private entryByUrl(url: string | undefined, ctx: RequestContext, operation: string): QueueEntry {
     return authorizeQueue(ctx, this.state.queue(arnFromUrl(url, ctx)), operation, (arn) => this.queueUrl(arn));
@@ -93,6 +105,10 @@ export class SqsService {
     if (name.endsWith('.fifo') !== (attributes.FifoQueue === 'true')) {
       throw SqsErrors.InvalidParameterValue('The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.');
     }
+    if (attributes.FifoQueue === 'false') delete attributes.FifoQueue;
+    checkFifoAttributes(attributes, name.endsWith('.fifo'));
+    // A dead-letter queue is of its source's type (SQS developer guide, dead-letter queues).
+    this.checkDlqType(attributes, name.endsWith('.fifo'));
     const arn = queueArn(ctx, name);
     const deleted = this.deletedAt.get(arn);
     if (deleted !== undefined && this.o.clock.now() - deleted < NAME_REUSE_MS) {
@@ -102,7 +118,7 @@ export class SqsService {
     if (existing) {
       // Same name, same attributes: idempotent; QueueNameExists "only if the request includes attributes
       // whose values differ from those of the existing queue" — an attribute never set has its default.
-      const differs = Object.keys(attributes).filter((k) => (existing.doc.attributes[k] ?? DEFAULT_ATTRIBUTES[k] ?? '') !== attributes[k]);
+      const differs = Object.keys(attributes).filter((k) => (existing.doc.attributes[k] ?? DEFAULT_ATTRIBUTES[k] ?? FIFO_DEFAULTS[k] ?? '') !== attributes[k]);
       if (differs.length > 0) throw SqsErrors.QueueNameExists('A queue already exists with the same name and a different value for attribute(s) ' + differs.join(', '));
       return { QueueUrl: this.queueUrl(arn) };
     }
@@ -164,7 +180,22 @@ export class SqsService {
     const q = this.entryByUrl(input.QueueUrl, ctx, 'SetQueueAttributes');
     const attrs = checkAttributes(input.Attributes, this.state.queues);
     if ('FifoQueue' in attrs) throw SqsErrors.InvalidAttributeName('Unknown Attribute FifoQueue.');
-    await this.state.putQueue({ ...q.doc, attributes: { ...q.doc.attributes, ...attrs }, updatedAt: this.o.clock.now() });
+    const merged = { ...q.doc.attributes, ...attrs };
+    // An empty Policy or RedrivePolicy removes it (SetQueueAttributes: "To remove … set it to an empty string").
+    for (const k of ['Policy', 'RedrivePolicy', 'RedriveAllowPolicy']) if (merged[k] === '') delete merged[k];
+    checkFifoAttributes({ ...attrs, ...(isFifo(q.doc) && merged) }, isFifo(q.doc));
+    this.checkDlqType(attrs, isFifo(q.doc));
+    await this.state.putQueue({ ...q.doc, attributes: merged, updatedAt: this.o.clock.now() });
+  }
+
+  /** "The dead-letter queue of a FIFO queue must also be a FIFO queue", and a standard one's standard. */
+  private checkDlqType(attrs: Readonly<Record<string, string>>, fifo: boolean): void {
+    const v = attrs.RedrivePolicy;
+    if (!v) return;
+    const dlq = redriveOf({ attributes: { RedrivePolicy: v } });
+    if (dlq && dlq.deadLetterTargetArn.endsWith('.fifo') !== fifo) {
+      throw SqsErrors.InvalidParameterValue(`Value ${v} for parameter RedrivePolicy is invalid. Reason: Dead-letter target must be of the same type (FIFO or standard) as the source queue.`);
+    }
   }
 
   /**
@@ -181,13 +212,18 @@ export class SqsService {
     await this.state.update(q, [], [...q.messages.values()]);
   }
 
+  /** "You can add up to 50 tags to a queue" (sqs-queue-tags); no tags at all is a missing parameter. */
   async tagQueue(ctx: RequestContext, input: TagQueueRequest): Promise<void> {
     const q = this.entryByUrl(input.QueueUrl, ctx, 'TagQueue');
-    await this.state.putQueue({ ...q.doc, tags: { ...q.doc.tags, ...(input.Tags ?? {}) } });
+    if (!input.Tags || Object.keys(input.Tags).length === 0) throw SqsErrors.MissingParameter('The request must contain the parameter Tags.');
+    const tags = { ...q.doc.tags, ...input.Tags };
+    if (Object.keys(tags).length > MAX_TAGS) throw SqsErrors.InvalidParameterValue(`Too many tags added for queue ${q.doc.name}.`);
+    await this.state.putQueue({ ...q.doc, tags });
   }
 
   async untagQueue(ctx: RequestContext, input: UntagQueueRequest): Promise<void> {
     const q = this.entryByUrl(input.QueueUrl, ctx, 'UntagQueue');
+    if (!input.TagKeys || input.TagKeys.length === 0) throw SqsErrors.MissingParameter('The request must contain the parameter TagKeys.');
     const tags = { ...q.doc.tags };
     for (const k of input.TagKeys ?? []) delete tags[k];
     await this.state.putQueue({ ...q.doc, tags });

@@ -1,7 +1,8 @@
 import type { ResourceChange, ResourceWrite, Store } from '../../storage/store.js';
 import { loadFollowing } from '../shared/follow.js';
 import type { Random } from '../shared/random.js';
-import { SQS_KIND, type MessageDoc, type MoveTaskDoc, type QueueDoc } from './model.js';
+import { DEDUP_WINDOW_MS } from './fifo.js';
+import { SQS_KIND, type DedupDoc, type MessageDoc, type MoveTaskDoc, type QueueDoc } from './model.js';
 import { SqsErrors } from '../generated/errors.js';
 
 export interface QueueEntry {
@@ -11,6 +12,8 @@ export interface QueueEntry {
   nextSeq: number;
   /** Long pollers waiting on this queue. */
   readonly waiters: Set<() => void>;
+  /** FIFO: deduplication ids seen in the last 5 minutes, oldest first. */
+  readonly dedup: Map<string, DedupDoc>;
   /** When PurgeQueue last ran (memory only: a restart forgets it, which only lets a purge through early). */
   purgedAt?: number;
 }
@@ -28,6 +31,8 @@ const TASKS_KEPT = 10;
 const messageKey = (m: MessageDoc): string => `${m.queueArn}#${String(m.seq).padStart(16, '0')}`;
 const messageWrite = (m: MessageDoc): ResourceWrite => ({ kind: SQS_KIND.message, key: messageKey(m), doc: JSON.stringify(m) });
 const messageDelete = (m: MessageDoc): ResourceWrite => ({ kind: SQS_KIND.message, key: messageKey(m), doc: null });
+const dedupWrite = (d: DedupDoc): ResourceWrite => ({ kind: SQS_KIND.dedup, key: `${d.queueArn}#${d.key}`, doc: JSON.stringify(d) });
+const dedupDelete = (d: DedupDoc): ResourceWrite => ({ kind: SQS_KIND.dedup, key: `${d.queueArn}#${d.key}`, doc: null });
 const taskWrite = (t: MoveTaskDoc): ResourceWrite => ({ kind: SQS_KIND.moveTask, key: t.taskId, doc: JSON.stringify(t) });
 const taskDelete = (t: MoveTaskDoc): ResourceWrite => ({ kind: SQS_KIND.moveTask, key: t.taskId, doc: null });
 
@@ -68,7 +73,7 @@ export class SqsState {
   }
 
   private newEntry(doc: QueueDoc): QueueEntry {
-    return { doc, messages: new Map(), nextSeq: this.after(0), waiters: new Set() };
+    return { doc, messages: new Map(), nextSeq: this.after(0), waiters: new Set(), dedup: new Map() };
   }
 
   /**
@@ -93,7 +98,8 @@ export class SqsState {
 
   static async load(store: Store, random?: Random): Promise<SqsState> {
     const state = new SqsState(store, random);
-    await loadFollowing(store, [SQS_KIND.queue, SQS_KIND.message, SQS_KIND.moveTask], () => state.loadAll(), (c) => state.applyRemote(c));
+    // FIFO deduplication marks are followed too: a duplicate sent through another node is one here.
+    await loadFollowing(store, [SQS_KIND.queue, SQS_KIND.message, SQS_KIND.moveTask, SQS_KIND.dedup], () => state.loadAll(), (c) => state.applyRemote(c));
     return state;
   }
 
@@ -122,10 +128,31 @@ export class SqsState {
       q.messages.set(m.seq, m);
       if (m.seq >= q.nextSeq) q.nextSeq = this.after(m.seq);
       for (const w of [...q.waiters]) w();
+    } else if (c.kind === SQS_KIND.dedup) {
+      this.applyRemoteDedup(c);
     } else if (c.kind === SQS_KIND.moveTask) {
       if (c.doc === null) this.tasks.delete(c.key);
       else this.tasks.set(c.key, JSON.parse(c.doc) as MoveTaskDoc);
     }
+  }
+
+  /**
+   * Another node's FIFO deduplication mark (store key `<queue arn>#<id>`): a send of the same id
+   * through this node inside the window is then a duplicate here too. Kept oldest first.
+   */
+  private applyRemoteDedup(c: ResourceChange): void {
+    // A queue ARN holds no '#'; the id after it may (a per-group key).
+    const at = c.key.indexOf('#');
+    const q = this.queues.get(c.key.slice(0, at));
+    if (!q) return;
+    const key = c.key.slice(at + 1);
+    q.dedup.delete(key);
+    if (c.doc === null) return;
+    const d = JSON.parse(c.doc) as DedupDoc;
+    const later = [...q.dedup.values()].filter((o) => o.at > d.at);
+    for (const o of later) q.dedup.delete(o.key);
+    q.dedup.set(key, d);
+    for (const o of later) q.dedup.set(o.key, o);
   }
 
   private async loadAll(): Promise<void> {
@@ -135,6 +162,8 @@ export class SqsState {
       const doc = JSON.parse(r.doc) as QueueDoc;
       state.queues.set(doc.arn, state.newEntry(doc));
     }
+    const dedups = (await store.loadResources(SQS_KIND.dedup)).map((r) => JSON.parse(r.doc) as DedupDoc);
+    for (const d of dedups.sort((a, b) => a.at - b.at)) state.queues.get(d.queueArn)?.dedup.set(d.key, d);
     for (const r of await store.loadResources(SQS_KIND.message)) {
       const m = JSON.parse(r.doc) as MessageDoc;
       const q = state.queues.get(m.queueArn);
@@ -162,7 +191,7 @@ export class SqsState {
   /** The queue, its messages and the move tasks it is the source of go in one write. */
   async deleteQueue(q: QueueEntry): Promise<void> {
     const tasks = [...this.tasks.values()].filter((t) => t.sourceArn === q.doc.arn);
-    await this.persist([{ kind: SQS_KIND.queue, key: q.doc.arn, doc: null }, ...[...q.messages.values()].map(messageDelete), ...tasks.map(taskDelete)]);
+    await this.persist([{ kind: SQS_KIND.queue, key: q.doc.arn, doc: null }, ...[...q.messages.values()].map(messageDelete), ...tasks.map(taskDelete), ...[...q.dedup.values()].map(dedupDelete)]);
     this.queues.delete(q.doc.arn);
     for (const t of tasks) this.tasks.delete(t.taskId);
     for (const w of q.waiters) w();
@@ -173,6 +202,41 @@ export class SqsState {
     const docs = messages.map((m) => ({ ...m, queueArn: q.doc.arn, seq: this.alloc(q) }));
     await this.persist(docs.map(messageWrite));
     for (const m of docs) q.messages.set(m.seq, m);
+    for (const w of [...q.waiters]) w();
+    return docs;
+  }
+
+  /** A deduplication id still inside its 5-minute window, or undefined. */
+  seen(q: QueueEntry, key: string, now: number): DedupDoc | undefined {
+    const d = q.dedup.get(key);
+    return d && now - d.at < DEDUP_WINDOW_MS ? d : undefined;
+  }
+
+  /**
+   * Adds FIFO messages and remembers their deduplication ids in the same write, forgetting ids
+   * whose window is over. Memory first (the ids and the messages), so a second send of the same
+   * id in the same turn is already a duplicate.
+   */
+  async addFifoMessages(q: QueueEntry, messages: { m: Omit<MessageDoc, 'seq' | 'queueArn'>; key: string }[], now: number): Promise<MessageDoc[]> {
+    const expired: DedupDoc[] = [];
+    for (const d of q.dedup.values()) {
+      if (now - d.at < DEDUP_WINDOW_MS) break;
+      expired.push(d);
+    }
+    for (const d of expired) q.dedup.delete(d.key);
+    const docs = messages.map(({ m }) => ({ ...m, queueArn: q.doc.arn, seq: this.alloc(q) }));
+    const marks = docs.map((m, i): DedupDoc => ({ queueArn: q.doc.arn, key: messages[i]!.key, messageId: m.messageId, ...(m.sequenceNumber !== undefined && { sequenceNumber: m.sequenceNumber }), at: now }));
+    // Delete first: a key whose window ended but was not yet forgotten moves to the end (oldest first holds).
+    for (const d of marks) q.dedup.delete(d.key), q.dedup.set(d.key, d);
+    for (const m of docs) q.messages.set(m.seq, m);
+    try {
+      await this.persist([...expired.map(dedupDelete), ...docs.map(messageWrite), ...marks.map(dedupWrite)]);
+    } catch (err) {
+      // Not durable, not sent: the sender may retry with the same id.
+      for (const d of marks) q.dedup.delete(d.key);
+      for (const m of docs) q.messages.delete(m.seq);
+      throw err;
+    }
     for (const w of [...q.waiters]) w();
     return docs;
   }

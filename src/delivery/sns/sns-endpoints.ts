@@ -155,8 +155,11 @@ export class SnsEndpointDrivers implements SnsEndpoints {
       const body = raw ? messageFor(n, 'sqs') : JSON.stringify(notificationDoc(n, sub, topic, this.o.signer, this.o.links));
       // Raw delivery carries the message attributes over as SQS message attributes (sns-large-payload-raw-message-delivery).
       const attributes = raw ? (n.attributes as Record<string, MessageAttributeValue>) : {};
+      // A FIFO topic's group and deduplication id travel on, so the queue keeps its order and window;
+      // a standard queue (allowed on a FIFO topic) takes the group only.
+      const fifo = { ...(n.groupId !== undefined && { groupId: n.groupId }), ...(n.dedupId !== undefined && sub.endpoint.endsWith('.fifo') && { dedupId: n.dedupId }) };
       // Into another account's queue only as far as its policy lets sns.amazonaws.com in for this topic.
-      await this.o.sqs.sendToArn(sub.endpoint, { body, attributes }, { service: 'sns.amazonaws.com', sourceArn: topic.arn, sourceAccount: topic.account });
+      await this.o.sqs.sendToArn(sub.endpoint, { body, attributes, ...fifo }, { service: 'sns.amazonaws.com', sourceArn: topic.arn, sourceAccount: topic.account });
       this.record(sub, n.messageId, 'notification', 'delivered', 1);
     } catch (err) {
       this.record(sub, n.messageId, 'notification', 'failed', 1, (err as Error).message);

@@ -4,21 +4,33 @@ import type { ServiceCaller } from '../../core/shared/resource-access.js';
 import { isServiceError } from '../../core/shared/service-error.js';
 import type { SqsMessages } from '../../core/sqs/messages.js';
 import { deadLetterAttributes, type DeadLetterSink } from '../dead-letter.js';
+import { eventBridgeCaller } from '../../core/events/target-access.js';
 import { delivered, failure, type DeliveryRequest, type DeliveryResult, type Transport } from '../transport.js';
 
 /** EventBridge sending for a rule: what a queue policy of another account must let in. */
-const ruleCaller = (t: DeliveryTarget): ServiceCaller => ({ service: 'events.amazonaws.com', sourceArn: t.ruleArn, sourceAccount: t.account });
+const ruleCaller = (t: DeliveryTarget): ServiceCaller => eventBridgeCaller(t, false);
 
 /**
  * An SQS queue as an EventBridge target: the event (after Input transformation) becomes the
- * message body. A queue that does not exist is AWS's non-retriable NO_RESOURCE.
+ * message body. A queue that does not exist is AWS's non-retriable NO_RESOURCE; one whose policy
+ * does not let events.amazonaws.com send for the rule is NO_PERMISSIONS, not retried.
  */
 export class SqsTransport implements Transport {
-  constructor(private readonly sqs: SqsMessages) {}
+  /**
+   * `enforce`: the queue's policy must allow EventBridge in the rule's own account too, as AWS
+   * (off with --ignore-target-policies); another account's queue is always asked (serviceMay).
+   */
+  constructor(
+    private readonly sqs: SqsMessages,
+    private readonly enforce = false,
+  ) {}
 
   async deliver(request: DeliveryRequest): Promise<DeliveryResult> {
     try {
-      await this.sqs.sendToArn(request.target.target.Arn ?? '', { body: request.payload }, ruleCaller(request.target));
+      // SqsParameters.MessageGroupId: the FIFO queue's group; "the queue must have content-based
+      // deduplication enabled" (Target.SqsParameters), so no deduplication id is sent.
+      const groupId = request.target.target.SqsParameters?.MessageGroupId;
+      await this.sqs.sendToArn(request.target.target.Arn ?? '', { body: request.payload, ...(groupId !== undefined && { groupId }) }, eventBridgeCaller(request.target, this.enforce));
       return delivered;
     } catch (err) {
       if (isServiceError(err) && err.code === 'QueueDoesNotExist') return failure(false, 'NO_RESOURCE', `SQS queue ${request.target.target.Arn} does not exist.`);

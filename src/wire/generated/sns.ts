@@ -28,6 +28,8 @@ export const snsModel: ServiceModel = {
     "SetSubscriptionAttributes": {"input":"SetSubscriptionAttributesInput","errors":["AuthorizationErrorException","FilterPolicyLimitExceededException","InternalErrorException","InvalidParameterException","NotFoundException","ReplayLimitExceededException"]},
     "Publish": {"input":"PublishInput","output":"PublishResponse","errors":["AuthorizationErrorException","EndpointDisabledException","InternalErrorException","InvalidParameterException","InvalidParameterValueException","InvalidSecurityException","KMSAccessDeniedException","KMSDisabledException","KMSInvalidStateException","KMSNotFoundException","KMSOptInRequired","KMSThrottlingException","NotFoundException","PlatformApplicationDisabledException","ValidationException"]},
     "PublishBatch": {"input":"PublishBatchInput","output":"PublishBatchResponse","errors":["AuthorizationErrorException","BatchEntryIdsNotDistinctException","BatchRequestTooLongException","EmptyBatchRequestException","EndpointDisabledException","InternalErrorException","InvalidBatchEntryIdException","InvalidParameterException","InvalidParameterValueException","InvalidSecurityException","KMSAccessDeniedException","KMSDisabledException","KMSInvalidStateException","KMSNotFoundException","KMSOptInRequired","KMSThrottlingException","NotFoundException","PlatformApplicationDisabledException","TooManyEntriesInBatchRequestException","ValidationException"]},
+    "AddPermission": {"input":"AddPermissionInput","errors":["AuthorizationErrorException","InternalErrorException","InvalidParameterException","NotFoundException"]},
+    "RemovePermission": {"input":"RemovePermissionInput","errors":["AuthorizationErrorException","InternalErrorException","InvalidParameterException","NotFoundException"]},
   },
   errors: {
     "AuthorizationErrorException": {"code":"AuthorizationError","status":403},
@@ -62,6 +64,8 @@ export const snsModel: ServiceModel = {
     "ValidationException": {"code":"ValidationException","status":400},
   },
   shapes: {
+    "ActionsList": {"t":"list","member":"action","item":"member"},
+    "AddPermissionInput": {"t":"structure","members":{"AWSAccountId":{"shape":"DelegatesList"},"ActionName":{"shape":"ActionsList"},"Label":{"shape":"label"},"TopicArn":{"shape":"topicARN"}},"required":["TopicArn","Label","AWSAccountId","ActionName"]},
     "AmazonResourceName": {"t":"string","min":1,"max":1011},
     "AuthorizationErrorException": {"t":"structure","members":{"message":{"shape":"string"}}},
     "BatchEntryIdsNotDistinctException": {"t":"structure","members":{"message":{"shape":"string"}}},
@@ -70,6 +74,7 @@ export const snsModel: ServiceModel = {
     "ConcurrentAccessException": {"t":"structure","members":{"message":{"shape":"string"}}},
     "ConfirmSubscriptionInput": {"t":"structure","members":{"AuthenticateOnUnsubscribe":{"shape":"authenticateOnUnsubscribe"},"Token":{"shape":"token"},"TopicArn":{"shape":"topicARN"}},"required":["TopicArn","Token"]},
     "CreateTopicInput": {"t":"structure","members":{"Attributes":{"shape":"TopicAttributesMap"},"DataProtectionPolicy":{"shape":"attributeValue"},"Name":{"shape":"topicName"},"Tags":{"shape":"TagList"}},"required":["Name"]},
+    "DelegatesList": {"t":"list","member":"delegate","item":"member"},
     "DeleteTopicInput": {"t":"structure","members":{"TopicArn":{"shape":"topicARN"}},"required":["TopicArn"]},
     "EmptyBatchRequestException": {"t":"structure","members":{"message":{"shape":"string"}}},
     "EndpointDisabledException": {"t":"structure","members":{"message":{"shape":"string"}}},
@@ -101,6 +106,7 @@ export const snsModel: ServiceModel = {
     "PublishBatchRequestEntry": {"t":"structure","members":{"Id":{"shape":"String"},"Message":{"shape":"message"},"MessageAttributes":{"shape":"MessageAttributeMap"},"MessageDeduplicationId":{"shape":"String"},"MessageGroupId":{"shape":"String"},"MessageStructure":{"shape":"messageStructure"},"Subject":{"shape":"subject"}},"required":["Id","Message"]},
     "PublishBatchRequestEntryList": {"t":"list","member":"PublishBatchRequestEntry","item":"member"},
     "PublishInput": {"t":"structure","members":{"Message":{"shape":"message"},"MessageAttributes":{"shape":"MessageAttributeMap"},"MessageDeduplicationId":{"shape":"String"},"MessageGroupId":{"shape":"String"},"MessageStructure":{"shape":"messageStructure"},"PhoneNumber":{"shape":"PhoneNumber"},"Subject":{"shape":"subject"},"TargetArn":{"shape":"String"},"TopicArn":{"shape":"topicARN"}},"required":["Message"]},
+    "RemovePermissionInput": {"t":"structure","members":{"Label":{"shape":"label"},"TopicArn":{"shape":"topicARN"}},"required":["TopicArn","Label"]},
     "ReplayLimitExceededException": {"t":"structure","members":{"message":{"shape":"string"}}},
     "ResourceNotFoundException": {"t":"structure","members":{"message":{"shape":"string"}}},
     "SetSubscriptionAttributesInput": {"t":"structure","members":{"AttributeName":{"shape":"attributeName"},"AttributeValue":{"shape":"attributeValue"},"SubscriptionArn":{"shape":"subscriptionARN"}},"required":["SubscriptionArn","AttributeName"]},
@@ -124,11 +130,14 @@ export const snsModel: ServiceModel = {
     "UnsubscribeInput": {"t":"structure","members":{"SubscriptionArn":{"shape":"subscriptionARN"}},"required":["SubscriptionArn"]},
     "UntagResourceRequest": {"t":"structure","members":{"ResourceArn":{"shape":"AmazonResourceName"},"TagKeys":{"shape":"TagKeyList"}},"required":["ResourceArn","TagKeys"]},
     "ValidationException": {"t":"structure","members":{"Message":{"shape":"string"}},"required":["Message"]},
+    "action": {"t":"string"},
     "attributeName": {"t":"string"},
     "attributeValue": {"t":"string"},
     "authenticateOnUnsubscribe": {"t":"string"},
     "boolean": {"t":"boolean"},
+    "delegate": {"t":"string"},
     "endpoint": {"t":"string"},
+    "label": {"t":"string"},
     "message": {"t":"string"},
     "messageStructure": {"t":"string"},
     "nextToken": {"t":"string"},
@@ -161,4 +170,6 @@ export interface SnsOperations {
   SetSubscriptionAttributes(ctx: RequestContext, input: sdk.SetSubscriptionAttributesInput): Promise<object | void>;
   Publish(ctx: RequestContext, input: sdk.PublishInput): Promise<sdk.PublishResponse>;
   PublishBatch(ctx: RequestContext, input: sdk.PublishBatchInput): Promise<sdk.PublishBatchResponse>;
+  AddPermission(ctx: RequestContext, input: sdk.AddPermissionInput): Promise<object | void>;
+  RemovePermission(ctx: RequestContext, input: sdk.RemovePermissionInput): Promise<object | void>;
 }

@@ -33,6 +33,8 @@ export const sqsModel: ServiceModel = {
     "DeleteMessageBatch": {"input":"DeleteMessageBatchRequest","output":"DeleteMessageBatchResult","errors":["BatchEntryIdsNotDistinct","EmptyBatchRequest","InvalidAddress","InvalidBatchEntryId","InvalidSecurity","QueueDoesNotExist","RequestThrottled","TooManyEntriesInBatchRequest","UnsupportedOperation"]},
     "ChangeMessageVisibility": {"input":"ChangeMessageVisibilityRequest","errors":["InvalidAddress","InvalidSecurity","MessageNotInflight","QueueDoesNotExist","ReceiptHandleIsInvalid","RequestThrottled","UnsupportedOperation"]},
     "ChangeMessageVisibilityBatch": {"input":"ChangeMessageVisibilityBatchRequest","output":"ChangeMessageVisibilityBatchResult","errors":["BatchEntryIdsNotDistinct","EmptyBatchRequest","InvalidAddress","InvalidBatchEntryId","InvalidSecurity","QueueDoesNotExist","RequestThrottled","TooManyEntriesInBatchRequest","UnsupportedOperation"]},
+    "AddPermission": {"input":"AddPermissionRequest","errors":["InvalidAddress","InvalidSecurity","OverLimit","QueueDoesNotExist","RequestThrottled","UnsupportedOperation"]},
+    "RemovePermission": {"input":"RemovePermissionRequest","errors":["InvalidAddress","InvalidSecurity","QueueDoesNotExist","RequestThrottled","UnsupportedOperation"]},
   },
   errors: {
     "BatchEntryIdsNotDistinct": {"code":"BatchEntryIdsNotDistinct","status":400,"queryCode":"AWS.SimpleQueueService.BatchEntryIdsNotDistinct"},
@@ -65,6 +67,9 @@ export const sqsModel: ServiceModel = {
     "UnsupportedOperation": {"code":"UnsupportedOperation","status":400,"queryCode":"AWS.SimpleQueueService.UnsupportedOperation"},
   },
   shapes: {
+    "AWSAccountIdList": {"t":"list","member":"String"},
+    "ActionNameList": {"t":"list","member":"String"},
+    "AddPermissionRequest": {"t":"structure","members":{"AWSAccountIds":{"shape":"AWSAccountIdList"},"Actions":{"shape":"ActionNameList"},"Label":{"shape":"String"},"QueueUrl":{"shape":"String"}},"required":["QueueUrl","Label","AWSAccountIds","Actions"]},
     "AttributeNameList": {"t":"list","member":"QueueAttributeName"},
     "BatchEntryIdsNotDistinct": {"t":"structure","members":{"message":{"shape":"ExceptionMessage"}}},
     "BatchRequestTooLong": {"t":"structure","members":{"message":{"shape":"ExceptionMessage"}}},
@@ -125,6 +130,7 @@ export const sqsModel: ServiceModel = {
     "QueueNameExists": {"t":"structure","members":{"message":{"shape":"ExceptionMessage"}}},
     "ReceiptHandleIsInvalid": {"t":"structure","members":{"message":{"shape":"ExceptionMessage"}}},
     "ReceiveMessageRequest": {"t":"structure","members":{"AttributeNames":{"shape":"AttributeNameList"},"MaxNumberOfMessages":{"shape":"NullableInteger"},"MessageAttributeNames":{"shape":"MessageAttributeNameList"},"MessageSystemAttributeNames":{"shape":"MessageSystemAttributeList"},"QueueUrl":{"shape":"String"},"ReceiveRequestAttemptId":{"shape":"String"},"VisibilityTimeout":{"shape":"NullableInteger"},"WaitTimeSeconds":{"shape":"NullableInteger"}},"required":["QueueUrl"]},
+    "RemovePermissionRequest": {"t":"structure","members":{"Label":{"shape":"String"},"QueueUrl":{"shape":"String"}},"required":["QueueUrl","Label"]},
     "RequestThrottled": {"t":"structure","members":{"message":{"shape":"ExceptionMessage"}}},
     "ResourceNotFoundException": {"t":"structure","members":{"message":{"shape":"ExceptionMessage"}}},
     "SendMessageBatchRequest": {"t":"structure","members":{"Entries":{"shape":"SendMessageBatchRequestEntryList"},"QueueUrl":{"shape":"String"}},"required":["QueueUrl","Entries"]},
@@ -146,6 +152,9 @@ export const sqsModel: ServiceModel = {
     "UntagQueueRequest": {"t":"structure","members":{"QueueUrl":{"shape":"String"},"TagKeys":{"shape":"TagKeyList"}},"required":["QueueUrl","TagKeys"]},
   },
   queryShapes: {
+    "AWSAccountIdList": {"t":"list","member":"String"},
+    "ActionNameList": {"t":"list","member":"String"},
+    "AddPermissionRequest": {"t":"structure","members":{"AWSAccountIds":{"shape":"AWSAccountIdList","name":"AWSAccountId"},"Actions":{"shape":"ActionNameList","name":"ActionName"},"Label":{"shape":"String"},"QueueUrl":{"shape":"String"}},"required":["QueueUrl","Label","AWSAccountIds","Actions"]},
     "AttributeNameList": {"t":"list","member":"QueueAttributeName"},
     "Binary": {"t":"blob"},
     "BinaryList": {"t":"list","member":"Binary","item":"member"},
@@ -181,6 +190,7 @@ export const sqsModel: ServiceModel = {
     "QueueAttributeMap": {"t":"map","key":"QueueAttributeName","value":"String","keyName":"Name","valueName":"Value"},
     "QueueAttributeName": {"t":"string","enum":["All","Policy","VisibilityTimeout","MaximumMessageSize","MessageRetentionPeriod","ApproximateNumberOfMessages","ApproximateNumberOfMessagesNotVisible","CreatedTimestamp","LastModifiedTimestamp","QueueArn","ApproximateNumberOfMessagesDelayed","DelaySeconds","ReceiveMessageWaitTimeSeconds","RedrivePolicy","FifoQueue","ContentBasedDeduplication","KmsMasterKeyId","KmsDataKeyReusePeriodSeconds","DeduplicationScope","FifoThroughputLimit","RedriveAllowPolicy","SqsManagedSseEnabled"]},
     "ReceiveMessageRequest": {"t":"structure","members":{"AttributeNames":{"shape":"AttributeNameList","name":"AttributeName"},"MaxNumberOfMessages":{"shape":"NullableInteger"},"MessageAttributeNames":{"shape":"MessageAttributeNameList","name":"MessageAttributeName"},"MessageSystemAttributeNames":{"shape":"MessageSystemAttributeList","name":"MessageSystemAttributeName"},"QueueUrl":{"shape":"String"},"ReceiveRequestAttemptId":{"shape":"String"},"VisibilityTimeout":{"shape":"NullableInteger"},"WaitTimeSeconds":{"shape":"NullableInteger"}},"required":["QueueUrl"]},
+    "RemovePermissionRequest": {"t":"structure","members":{"Label":{"shape":"String"},"QueueUrl":{"shape":"String"}},"required":["QueueUrl","Label"]},
     "SendMessageBatchRequest": {"t":"structure","members":{"Entries":{"shape":"SendMessageBatchRequestEntryList","name":"SendMessageBatchRequestEntry"},"QueueUrl":{"shape":"String"}},"required":["QueueUrl","Entries"]},
     "SendMessageBatchRequestEntry": {"t":"structure","members":{"DelaySeconds":{"shape":"NullableInteger"},"Id":{"shape":"String"},"MessageAttributes":{"shape":"MessageBodyAttributeMap","name":"MessageAttribute"},"MessageBody":{"shape":"String"},"MessageDeduplicationId":{"shape":"String"},"MessageGroupId":{"shape":"String"},"MessageSystemAttributes":{"shape":"MessageBodySystemAttributeMap","name":"MessageSystemAttribute"}},"required":["Id","MessageBody"]},
     "SendMessageBatchRequestEntryList": {"t":"list","member":"SendMessageBatchRequestEntry"},
@@ -222,4 +232,6 @@ export interface SqsOperations {
   DeleteMessageBatch(ctx: RequestContext, input: sdk.DeleteMessageBatchRequest): Promise<sdk.DeleteMessageBatchResult>;
   ChangeMessageVisibility(ctx: RequestContext, input: sdk.ChangeMessageVisibilityRequest): Promise<object | void>;
   ChangeMessageVisibilityBatch(ctx: RequestContext, input: sdk.ChangeMessageVisibilityBatchRequest): Promise<sdk.ChangeMessageVisibilityBatchResult>;
+  AddPermission(ctx: RequestContext, input: sdk.AddPermissionRequest): Promise<object | void>;
+  RemovePermission(ctx: RequestContext, input: sdk.RemovePermissionRequest): Promise<object | void>;
 }

@@ -29,6 +29,8 @@ export function snsOperations(sns: SnsService): SnsOperations {
     SetSubscriptionAttributes: (ctx, input) => subscriptions.setSubscriptionAttributes(ctx, input),
     Publish: (ctx, input) => publisher.publish(ctx, input),
     PublishBatch: (ctx, input) => publisher.publishBatch(ctx, input),
+    AddPermission: (ctx, input) => sns.permissions.addPermission(ctx, input),
+    RemovePermission: (ctx, input) => sns.permissions.removePermission(ctx, input),
   };
 }
 

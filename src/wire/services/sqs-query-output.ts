@@ -45,4 +45,4 @@ export const sqsQueryOutputs: Readonly<Record<string, Shaper>> = {
 };
 
 /** Operations whose response has no Result element. */
-export const emptyResults = new Set(['DeleteQueue', 'PurgeQueue', 'SetQueueAttributes', 'TagQueue', 'UntagQueue', 'DeleteMessage', 'ChangeMessageVisibility']);
+export const emptyResults = new Set(['DeleteQueue', 'PurgeQueue', 'SetQueueAttributes', 'TagQueue', 'UntagQueue', 'DeleteMessage', 'ChangeMessageVisibility', 'AddPermission', 'RemovePermission']);

@@ -36,6 +36,8 @@ export function sqsOperations(s: SqsService): SqsOperations {
     DeleteMessageBatch: (ctx, input) => messages.deleteMessageBatch(ctx, input),
     ChangeMessageVisibility: (ctx, input) => messages.changeMessageVisibility(ctx, input),
     ChangeMessageVisibilityBatch: (ctx, input) => messages.changeMessageVisibilityBatch(ctx, input),
+    AddPermission: (ctx, input) => s.permissions.addPermission(ctx, input),
+    RemovePermission: (ctx, input) => s.permissions.removePermission(ctx, input),
   };
 }
 
