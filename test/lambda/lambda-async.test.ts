@@ -26,6 +26,7 @@ import type { App } from '../../src/server/app.js';
 import { sdkClient, startTestServer } from '../e2e/helpers.js';
 import { inProcess } from '../support/in-process.js';
 import { lambdaClient, queueIdle, ROLE, until, zipOf } from './helpers.js';
+import { allowEventsToQueue } from '../support/target-policies.js';
 
 const ACCOUNT = '000000000000';
 const fnArn = (name: string) => `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${name}`;
@@ -197,6 +198,8 @@ describe('asynchronous invocation as Lambda does it (manual clock)', () => {
     const seen = await queue('results');
     await eb.send(new PutRuleCommand({ Name: 'lambda-results', EventPattern: JSON.stringify({ source: ['lambda'], 'detail-type': ['Lambda Function Invocation Result - Success'] }) }));
     await eb.send(new PutTargetsCommand({ Rule: 'lambda-results', Targets: [{ Id: 'q', Arn: seen.arn }] }));
+    // As on AWS, the queue's policy must let EventBridge send to it (docs/notifications.md).
+    await allowEventsToQueue(sqs, seen.url);
     await create('succeeds', ECHOES);
     const bus = `arn:aws:events:us-east-1:${ACCOUNT}:event-bus/default`;
     await lambda.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: 'succeeds', DestinationConfig: { OnSuccess: { Destination: bus } } }));
