@@ -12,6 +12,10 @@ import { FaultService } from './faults.js';
 import { describeImageAttribute, modifyImageAttribute } from './image-attributes.js';
 import { deregisterImage, disableImage, enableImage } from './image-state.js';
 import { createTags, deleteTags, describeTags } from './image-tags.js';
+import { describeInstanceStatus, describeInstances } from './describe-instances.js';
+import { rebootInstances, startInstances, stopInstances, terminateInstances } from './instance-actions.js';
+import { describeInstanceAttribute, modifyInstanceAttribute } from './instance-attributes.js';
+import { runInstances } from './run-instances.js';
 import { ImageLifecycle } from './lifecycle.js';
 import { defaultEc2Options, type Ec2Options } from './options.js';
 import { registerImage } from './register-image.js';
@@ -80,4 +84,13 @@ export class Ec2Service {
   readonly createTags: Op<EC2.CreateTagsRequest, void> = this.write(createTags);
   readonly deleteTags: Op<EC2.DeleteTagsRequest, void> = this.write(deleteTags);
   readonly describeTags: Op<EC2.DescribeTagsRequest, EC2.DescribeTagsResult> = this.read(describeTags);
+  readonly runInstances: Op<EC2.RunInstancesRequest, EC2.Reservation> = this.write(runInstances);
+  readonly describeInstances: Op<EC2.DescribeInstancesRequest, EC2.DescribeInstancesResult> = this.read(describeInstances);
+  readonly describeInstanceStatus: Op<EC2.DescribeInstanceStatusRequest, EC2.DescribeInstanceStatusResult> = this.read(describeInstanceStatus);
+  readonly startInstances: Op<EC2.StartInstancesRequest, EC2.StartInstancesResult> = this.write(startInstances);
+  readonly stopInstances: Op<EC2.StopInstancesRequest, EC2.StopInstancesResult> = this.write(stopInstances);
+  readonly rebootInstances: Op<EC2.RebootInstancesRequest, void> = this.write(rebootInstances);
+  readonly terminateInstances: Op<EC2.TerminateInstancesRequest, EC2.TerminateInstancesResult> = this.write(terminateInstances);
+  readonly modifyInstanceAttribute: Op<EC2.ModifyInstanceAttributeRequest, void> = this.write(modifyInstanceAttribute);
+  readonly describeInstanceAttribute: Op<EC2.DescribeInstanceAttributeRequest, EC2.InstanceAttribute> = this.read(describeInstanceAttribute);
 }

@@ -36,4 +36,31 @@ export const ec2Errors = {
   amiUnavailable: (id: string, state: string) =>
     Ec2Errors.InvalidAMIID_Unavailable(`The image id '[${id}]' is not available (state: ${state})`),
   invalidId: (id: string) => Ec2Errors.InvalidID(`The ID '${id}' is not valid`),
+  /** AWS: `The instance ID 'i-…' does not exist`; several: `The instance IDs 'a, b' do not exist`. */
+  instanceNotFound: (ids: readonly string[]) =>
+    Ec2Errors.InvalidInstanceID_NotFound(
+      ids.length === 1 ? `The instance ID '${ids[0]}' does not exist` : `The instance IDs '${ids.join(', ')}' do not exist`,
+    ),
+  /** AWS: `The instance 'i-…' is not in a state from which it can be started.` */
+  instanceCannot: (id: string, verb: string) =>
+    Ec2Errors.IncorrectInstanceState(`The instance '${id}' is not in a state from which it can be ${verb}.`),
+  /** AWS, StopInstances on a pending instance: `Instance 'i-…' cannot be stopped as it has never reached the 'running' state.` */
+  neverRunning: (id: string) =>
+    Ec2Errors.IncorrectInstanceState(`Instance '${id}' cannot be stopped as it has never reached the 'running' state.`),
+  /** ModifyInstanceAttribute of InstanceType/UserData on an instance not stopped. */
+  notStopped: (id: string) => Ec2Errors.IncorrectInstanceState(`The instance '${id}' is not in the 'stopped' state.`),
+  /** AWS: `The instance 'i-…' may not be terminated. Modify its 'disableApiTermination' instance attribute and try again.` */
+  protectedInstance: (id: string, verb: 'terminated' | 'stopped', attribute: string) =>
+    Ec2Errors.OperationNotPermitted(`The instance '${id}' may not be ${verb}. Modify its '${attribute}' instance attribute and try again.`),
+  /** CreateImage of a terminated instance (wording ours; docs/ec2.md). */
+  instanceIncorrectState: (id: string, state: string) =>
+    Ec2Errors.IncorrectState(`The instance '${id}' is in state '${state}' and cannot be imaged.`),
+  /** AWS's launch quota answer. */
+  instanceLimit: (requested: number, limit: number) =>
+    Ec2Errors.InstanceLimitExceeded(
+      `You have requested more instances (${requested}) than your current instance limit of ${limit} allows for the specified instance type. Please visit http://aws.amazon.com/contact-us/ec2-request to request an adjustment to this limit.`,
+    ),
+  subnetMalformed: (id: string) => Ec2Errors.InvalidSubnetID_Malformed(`Invalid id: "${id}" (expecting "subnet-...")`),
+  subnetNotFound: (id: string) => Ec2Errors.InvalidSubnetID_NotFound(`The subnet ID '${id}' does not exist`),
+  groupMalformed: (id: string) => Ec2Errors.InvalidGroupId_Malformed(`Invalid id: "${id}" (expecting "sg-...")`),
 };

@@ -1,6 +1,7 @@
 import type { ImageRecord } from '../../storage/ports/ec2-store.js';
 import { commitStateChange, type Ec2Deps } from './ec2-context.js';
 import type { AmiEventRelay } from './event-relay.js';
+import { applyDueInstances } from './instance-lifecycle.js';
 
 /**
  * The AMI lifecycle scheduler. Images are stored `pending` with a due time and an outcome
@@ -72,6 +73,7 @@ export class ImageLifecycle {
         ...(failed && { failureReason: task.plannedFailureReason }),
       });
     }
+    await applyDueInstances(this.deps, now);
     const forgetBefore = now - this.deps.options.deregisteredVisibleMs;
     for (const image of await this.deps.store.deregisteredBefore(forgetBefore)) {
       await this.deps.store.deleteImage(image.region, image.imageId);

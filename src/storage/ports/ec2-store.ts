@@ -8,6 +8,10 @@
  * both.
  */
 
+import type { InstanceRecord } from './ec2-instance-records.js';
+
+export type * from './ec2-instance-records.js';
+
 /** AWS `ImageState`. */
 export type ImageStateName =
   | 'pending'
@@ -171,8 +175,23 @@ export interface Ec2Store {
   dueTransitions(now: number, limit: number): Promise<ImageRecord[]>;
   /** Deregistered images whose `deregisteredAt` is at or before `before`. */
   deregisteredBefore(before: number): Promise<ImageRecord[]>;
-  /** The earliest due time of any pending image or store task, if any. */
+  /** The earliest due time of any pending image, instance transition or store task, if any. */
   nextDueAt(): Promise<number | undefined>;
+
+  /** The instance with this id in the region, whoever owns it. */
+  getInstance(region: string, instanceId: string): Promise<InstanceRecord | undefined>;
+  /** Every instance in the region, all owners, ordered by instance id. */
+  listInstances(region: string): Promise<InstanceRecord[]>;
+  /**
+   * Saves the instances and appends their state-change events to the outbox, in one
+   * transaction (`events` may be empty: a change no event is emitted for).
+   */
+  putInstancesWithEvents(instances: readonly InstanceRecord[], events: readonly OutboxEventRecord[]): Promise<void>;
+  deleteInstance(region: string, instanceId: string): Promise<void>;
+  /** Instances whose transition is due at or before `now`, earliest first. */
+  dueInstanceTransitions(now: number, limit: number): Promise<InstanceRecord[]>;
+  /** Terminated instances whose `terminatedAt` is at or before `before`. */
+  terminatedBefore(before: number): Promise<InstanceRecord[]>;
 
   /** Outbox events in insertion order. */
   outboxEvents(limit: number): Promise<OutboxEventRecord[]>;

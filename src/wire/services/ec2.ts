@@ -25,12 +25,52 @@ export function ec2Operations(s: Ec2Service): Ec2Operations {
     CreateTags: (ctx, input) => s.createTags(ctx, input),
     DeleteTags: (ctx, input) => s.deleteTags(ctx, input),
     DescribeTags: (ctx, input) => s.describeTags(ctx, input),
+    RunInstances: (ctx, input) => s.runInstances(ctx, input),
+    DescribeInstances: (ctx, input) => s.describeInstances(ctx, input),
+    DescribeInstanceStatus: (ctx, input) => s.describeInstanceStatus(ctx, input),
+    StartInstances: (ctx, input) => s.startInstances(ctx, input),
+    StopInstances: (ctx, input) => s.stopInstances(ctx, input),
+    RebootInstances: (ctx, input) => s.rebootInstances(ctx, input),
+    TerminateInstances: (ctx, input) => s.terminateInstances(ctx, input),
+    ModifyInstanceAttribute: (ctx, input) => s.modifyInstanceAttribute(ctx, input),
+    DescribeInstanceAttribute: (ctx, input) => s.describeInstanceAttribute(ctx, input),
   };
 }
 
+/**
+ * The Instance shapes' XML names (the model's locationNames): `State` is `instanceState` there,
+ * not the image's `imageState`, and every instance list is an `instancesSet`.
+ */
+const instanceRenames = {
+  ...commonRenames,
+  State: 'instanceState',
+  Reservations: 'reservationSet',
+  Instances: 'instancesSet',
+  StartingInstances: 'instancesSet',
+  StoppingInstances: 'instancesSet',
+  TerminatingInstances: 'instancesSet',
+  Groups: 'groupSet',
+  SecurityGroups: 'groupSet',
+  PublicDnsName: 'dnsName',
+  PublicIpAddress: 'ipAddress',
+  StateTransitionReason: 'reason',
+  InstanceStatuses: 'instanceStatusSet',
+  Events: 'eventsSet',
+  ProductCodes: 'productCodes',
+};
+
 const protocol = ec2Protocol(ec2Model, {
-  // DescribeImageAttribute writes KernelId/RamdiskId as `kernel`/`ramdisk` (ImageAttribute shape).
-  renames: { DescribeImageAttribute: { ...commonRenames, KernelId: 'kernel', RamdiskId: 'ramdisk' } },
+  renames: {
+    // DescribeImageAttribute writes KernelId/RamdiskId as `kernel`/`ramdisk` (ImageAttribute shape).
+    DescribeImageAttribute: { ...commonRenames, KernelId: 'kernel', RamdiskId: 'ramdisk' },
+    RunInstances: instanceRenames,
+    DescribeInstances: instanceRenames,
+    DescribeInstanceStatus: instanceRenames,
+    StartInstances: instanceRenames,
+    StopInstances: instanceRenames,
+    TerminateInstances: instanceRenames,
+    DescribeInstanceAttribute: { ...instanceRenames, KernelId: 'kernel', RamdiskId: 'ramdisk' },
+  },
 });
 
 export const supportedEc2Actions = (): string[] => Object.keys(ec2Model.operations);
