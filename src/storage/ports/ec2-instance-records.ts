@@ -3,7 +3,12 @@
  * decides what the fields mean; adapters only store them and select on the columns named in
  * the port's methods.
  */
-import type { TagRecord } from './ec2-store.js';
+
+/** A tag (the same shape as ec2-store's TagRecord; restated so the two files do not import each other). */
+interface TagRecord {
+  key: string;
+  value: string;
+}
 
 /** AWS `InstanceStateName`. */
 export type InstanceStateName = 'pending' | 'running' | 'shutting-down' | 'terminated' | 'stopping' | 'stopped';
