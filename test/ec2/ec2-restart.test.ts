@@ -61,4 +61,36 @@ describe('restart while images are pending (SQLite file)', () => {
     assert.deepEqual(second.sink.states(), [`${ImageId}:available`]);
     (second.store as SqliteEc2Store).close();
   });
+
+  it('instances pending, stopping or shutting down when the server stops arrive after the restart, each event once, at its due time', async () => {
+    const file = join(dir, 'restart-3.db');
+    const clock = new ManualClock();
+    const first = harness(SqliteEc2Store.open(file), clock, 6);
+    const { ImageId } = await first.service.registerImage(ctx(), { Name: 'base', RootDeviceName: '/dev/xvda', BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0123456789abcdef0' } }] });
+    clock.advance(10_000);
+    await first.service.lifecycle.settle();
+    const ids = (await first.service.runInstances(ctx(), { ImageId, MinCount: 3, MaxCount: 3 })).Instances!.map((i) => i.InstanceId!);
+    clock.advance(first.options.instanceDurations.pending);
+    await first.service.stopInstances(ctx(), { InstanceIds: [ids[0]!] });
+    await first.service.terminateInstances(ctx(), { InstanceIds: [ids[1]!] });
+    await first.service.lifecycle.settle();
+    const before = first.sink.events.length;
+    (first.store as SqliteEc2Store).close(); // down: one stopping, one shutting-down
+    assert.ok(before > 0);
+
+    clock.advance(60_000);
+    const second = harness(SqliteEc2Store.open(file), clock, 7);
+    await second.service.lifecycle.settle();
+    const arrived = (second.sink.events as unknown as Array<{ time: string; detail: { 'instance-id': string; state: string } }>).map((e) => `${e.detail['instance-id']}:${e.detail.state}`);
+    assert.deepEqual(arrived.sort(), [`${ids[0]}:stopped`, `${ids[1]}:terminated`].sort());
+    const stoppedAt = new Date(clock.now() - 60_000 + second.options.instanceDurations.stopping).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    assert.equal((second.sink.events as unknown as Array<{ time: string; detail: { state: string } }>).find((e) => e.detail.state === 'stopped')!.time, stoppedAt);
+    (second.store as SqliteEc2Store).close();
+    const third = harness(SqliteEc2Store.open(file), clock, 8);
+    await third.service.lifecycle.settle();
+    assert.equal(third.sink.events.length, 0, 'nothing is emitted twice');
+    const states = new Map((await third.service.describeInstances(ctx(), { InstanceIds: ids })).Reservations!.flatMap((r) => r.Instances!.map((i) => [i.InstanceId, i.State!.Name])));
+    assert.deepEqual(ids.map((id) => states.get(id)), ['stopped', 'terminated', 'running']);
+    (third.store as SqliteEc2Store).close();
+  });
 });
