@@ -44,6 +44,7 @@ export function ec2Operations(s: Ec2Service): Ec2Operations {
 const instanceRenames = {
   ...commonRenames,
   State: 'instanceState',
+  OwnerId: 'ownerId',
   Reservations: 'reservationSet',
   Instances: 'instancesSet',
   StartingInstances: 'instancesSet',
@@ -56,7 +57,6 @@ const instanceRenames = {
   StateTransitionReason: 'reason',
   InstanceStatuses: 'instanceStatusSet',
   Events: 'eventsSet',
-  ProductCodes: 'productCodes',
 };
 
 const protocol = ec2Protocol(ec2Model, {

@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import {
+  CreateTagsCommand,
+  DescribeInstanceAttributeCommand,
+  DescribeInstancesCommand,
+  DescribeInstanceStatusCommand,
+  DescribeTagsCommand,
+  EC2Client,
+  ModifyInstanceAttributeCommand,
+  RebootInstancesCommand,
+  RegisterImageCommand,
+  RunInstancesCommand,
+  StartInstancesCommand,
+  StopInstancesCommand,
+  TerminateInstancesCommand,
+  waitUntilImageAvailable,
+  waitUntilInstanceRunning,
+  waitUntilInstanceStopped,
+  waitUntilInstanceTerminated,
+  paginateDescribeInstances,
+} from '@aws-sdk/client-ec2';
+import { PutRuleCommand, PutTargetsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { App } from '../../src/server/app.js';
+import { delivered, type DeliveryRequest } from '../../src/delivery/transport.js';
+import { sdkClient, startTestServer } from '../e2e/helpers.js';
+import { inProcess } from '../support/in-process.js';
+
+/**
+ * Instances through the whole server, in-process: the SDK's own serializer, XML parser and
+ * waiters, and the "EC2 Instance State-change Notification" events reaching a rule of the
+ * default bus (the companion tutorial "Log the state of an Amazon EC2 instance using EventBridge").
+ */
+const received: DeliveryRequest[] = [];
+let app: App;
+let ec2: EC2Client;
+let eb: EventBridgeClient;
+const fast = { minDelay: 1, maxDelay: 1, maxWaitTime: 20 };
+
+before(async () => {
+  app = await startTestServer(
+    { amiDurations: { CreateImage: 300, CopyImage: 300, RegisterImage: 100, CreateRestoreImageTask: 300 }, instanceDurations: { pending: 200, stopping: 200, 'shutting-down': 200 } },
+    { transports: { sqs: { deliver: async (r) => (received.push(r), delivered) } } },
+  );
+  ec2 = new EC2Client(inProcess(app));
+  eb = sdkClient(app);
+});
+after(async () => {
+  ec2.destroy();
+  eb.destroy();
+  await app.close();
+});
+
+describe('instances with the AWS SDK v3 (in-process)', () => {
+  it('launch, wait running, stop, start, reboot, terminate — every state change reaches the rule', { timeout: 60_000 }, async () => {
+    await eb.send(new PutRuleCommand({ Name: 'instance-states', EventPattern: '{"source":["aws.ec2"],"detail-type":["EC2 Instance State-change Notification"]}' }));
+    await eb.send(new PutTargetsCommand({ Rule: 'instance-states', Targets: [{ Id: 'q', Arn: 'arn:aws:sqs:us-east-1:000000000000:states' }] }));
+    const { ImageId } = await ec2.send(new RegisterImageCommand({ Name: 'sdk-base', RootDeviceName: '/dev/xvda', BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0123456789abcdef0', VolumeSize: 12 } }] }));
+    await waitUntilImageAvailable({ client: ec2, ...fast }, { ImageIds: [ImageId!] });
+
+    const run = await ec2.send(new RunInstancesCommand({
+      ImageId, MinCount: 1, MaxCount: 1, InstanceType: 't3.micro', KeyName: 'bake-key', UserData: 'IyEvYmluL3NoCg==',
+      SecurityGroupIds: ['sg-0123456789abcdef0'], IamInstanceProfile: { Arn: 'arn:aws:iam::000000000000:instance-profile/bake' },
+      TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'sdk-instance' }] }],
+      BlockDeviceMappings: [{ DeviceName: '/dev/xvdb', Ebs: { VolumeSize: 20, VolumeType: 'gp3' } }],
+    }));
+    const i = run.Instances![0]!;
+    const id = i.InstanceId!;
+    assert.match(id, /^i-[0-9a-f]{17}$/);
+    assert.deepEqual(i.State, { Code: 0, Name: 'pending' });
+    assert.equal(i.InstanceType, 't3.micro');
+    assert.equal(i.KeyName, 'bake-key');
+    assert.deepEqual(i.SecurityGroups!.map((g) => g.GroupId), ['sg-0123456789abcdef0']);
+    assert.equal(i.IamInstanceProfile!.Arn, 'arn:aws:iam::000000000000:instance-profile/bake');
+    assert.deepEqual(i.BlockDeviceMappings!.map((b) => b.DeviceName), ['/dev/xvda', '/dev/xvdb']);
+    assert.match(i.BlockDeviceMappings![0]!.Ebs!.VolumeId!, /^vol-[0-9a-f]{17}$/);
+    assert.match(i.PrivateDnsName!, /^ip-172-31-\d+-\d+\.ec2\.internal$/);
+    assert.match(i.VpcId!, /^vpc-[0-9a-f]{17}$/);
+    assert.equal(i.Placement!.AvailabilityZone, 'us-east-1a');
+    assert.ok(i.LaunchTime instanceof Date);
+    assert.equal(run.OwnerId, '000000000000');
+
+    await waitUntilInstanceRunning({ client: ec2, ...fast }, { InstanceIds: [id] });
+    const status = await ec2.send(new DescribeInstanceStatusCommand({ InstanceIds: [id] }));
+    assert.equal(status.InstanceStatuses![0]!.InstanceState!.Name, 'running');
+    assert.equal(status.InstanceStatuses![0]!.SystemStatus!.Status, 'ok');
+    await ec2.send(new RebootInstancesCommand({ InstanceIds: [id] }));
+    const stop = await ec2.send(new StopInstancesCommand({ InstanceIds: [id] }));
+    assert.deepEqual(stop.StoppingInstances, [{ InstanceId: id, CurrentState: { Code: 64, Name: 'stopping' }, PreviousState: { Code: 16, Name: 'running' } }]);
+    await waitUntilInstanceStopped({ client: ec2, ...fast }, { InstanceIds: [id] });
+    await ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: id, InstanceType: { Value: 't3.small' } }));
+    await ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: id, Attribute: 'disableApiTermination', Value: 'true' }));
+    const attr = await ec2.send(new DescribeInstanceAttributeCommand({ InstanceId: id, Attribute: 'instanceType' }));
+    assert.equal(attr.InstanceType!.Value, 't3.small');
+    const bdm = await ec2.send(new DescribeInstanceAttributeCommand({ InstanceId: id, Attribute: 'blockDeviceMapping' }));
+    assert.equal(bdm.BlockDeviceMappings!.length, 2);
+    await assert.rejects(ec2.send(new TerminateInstancesCommand({ InstanceIds: [id] })), { name: 'OperationNotPermitted' });
+    await ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: id, DisableApiTermination: { Value: false } }));
+    const start = await ec2.send(new StartInstancesCommand({ InstanceIds: [id] }));
+    assert.equal(start.StartingInstances![0]!.CurrentState!.Name, 'pending');
+    await waitUntilInstanceRunning({ client: ec2, ...fast }, { InstanceIds: [id] });
+    const term = await ec2.send(new TerminateInstancesCommand({ InstanceIds: [id] }));
+    assert.equal(term.TerminatingInstances![0]!.CurrentState!.Name, 'shutting-down');
+    await waitUntilInstanceTerminated({ client: ec2, ...fast }, { InstanceIds: [id] });
+
+    const expected = ['pending', 'running', 'stopping', 'stopped', 'pending', 'running', 'shutting-down', 'terminated'];
+    const deadline = Date.now() + 10_000;
+    while (received.length < expected.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    const events = received.map((r) => JSON.parse(r.payload));
+    assert.deepEqual(events.map((e) => e.detail.state), expected);
+    for (const e of events) {
+      assert.equal(e['detail-type'], 'EC2 Instance State-change Notification');
+      assert.deepEqual(e.detail, { 'instance-id': id, state: e.detail.state });
+      assert.deepEqual(e.resources, [`arn:aws:ec2:us-east-1:000000000000:instance/${id}`]);
+    }
+  });
+
+  it('DescribeInstances pages with the SDK paginator; filters and tags; errors carry AWS codes', async () => {
+    const { ImageId } = await ec2.send(new RegisterImageCommand({ Name: 'sdk-paging', RootDeviceName: '/dev/xvda', BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0123456789abcdef1' } }] }));
+    await waitUntilImageAvailable({ client: ec2, ...fast }, { ImageIds: [ImageId!] });
+    const run = await ec2.send(new RunInstancesCommand({ ImageId, MinCount: 6, MaxCount: 6, InstanceType: 't3.nano' }));
+    const ids = run.Instances!.map((x) => x.InstanceId!).sort();
+    const seen: string[] = [];
+    for await (const page of paginateDescribeInstances({ client: ec2, pageSize: 5 }, { Filters: [{ Name: 'image-id', Values: [ImageId!] }] })) {
+      seen.push(...page.Reservations!.flatMap((r) => r.Instances!.map((x) => x.InstanceId!)));
+    }
+    assert.deepEqual(seen, ids);
+    await ec2.send(new CreateTagsCommand({ Resources: [ids[0]!], Tags: [{ Key: 'role', Value: 'builder' }] }));
+    const tags = await ec2.send(new DescribeTagsCommand({ Filters: [{ Name: 'resource-id', Values: [ids[0]!] }] }));
+    assert.deepEqual(tags.Tags, [{ ResourceId: ids[0], ResourceType: 'instance', Key: 'role', Value: 'builder' }]);
+    const tagged = await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'tag:role', Values: ['builder'] }] }));
+    assert.equal(tagged.Reservations![0]!.Instances![0]!.Tags![0]!.Value, 'builder');
+    await assert.rejects(ec2.send(new DescribeInstancesCommand({ InstanceIds: ['i-0000000000000000f'] })), (e: Error) => {
+      assert.equal(e.name, 'InvalidInstanceID.NotFound');
+      assert.equal(e.message, "The instance ID 'i-0000000000000000f' does not exist");
+      return true;
+    });
+    await ec2.send(new TerminateInstancesCommand({ InstanceIds: ids }));
+  });
+});
