@@ -14,14 +14,14 @@ import { awsCliEnv, awsCliSkip as skip, awsCliV2 as AWS } from '../support/aws-c
 
 /**
  * The AWS CLI v2 (Debian's /usr/bin/aws, installed by scripts/install-system-deps.sh) against the
- * ec2 handler. Each call costs ~1.6 s of Python start-up, so there are four.
+ * ec2 handler. Each call costs ~1.6 s of Python start-up, so there are few.
  */
 const run = promisify(execFile);
 
 const sink = new RecordingSink();
 const service = new Ec2Service({
   store: new MemoryEc2Store(), sink, clock: systemClock, random: cryptoRandom,
-  options: ec2Options({ durations: { CreateImage: 300 } }),
+  options: ec2Options({ durations: { CreateImage: 300 }, instanceDurations: { pending: 200, stopping: 200, 'shutting-down': 200 } }),
 });
 let server: TestServer;
 
@@ -66,5 +66,31 @@ describe('AWS CLI v2', { skip }, () => {
     const failed = await aws('ec2', 'deregister-image', '--image-id', 'ami-123');
     assert.equal(failed.code, 254);
     assert.match(failed.stderr, /\(InvalidAMIID\.Malformed\) when calling the DeregisterImage operation: Invalid id: "ami-123" \(expecting "ami-\.\.\."\)/);
+  });
+
+  it('run-instances with the options a bake passes, describe-instances with a filter, stop with --force, terminate', async () => {
+    const { ImageId } = await service.registerImage({ accountId: ACCOUNT, region: 'us-east-1', requestId: 'r-cli' }, { Name: 'cli-base', RootDeviceName: '/dev/xvda', BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0123456789abcdef0' } }] });
+    await new Promise((r) => setTimeout(r, 2500));
+    const ran = await aws('ec2', 'run-instances', '--image-id', ImageId!, '--count', '1', '--instance-type', 't3.micro', '--key-name', 'packer_key',
+      '--security-group-ids', 'sg-0123456789abcdef0', '--user-data', 'echo hi', '--iam-instance-profile', 'Name=builder',
+      '--tag-specifications', 'ResourceType=instance,Tags=[{Key=Name,Value=cli-bake}]',
+      '--block-device-mappings', 'DeviceName=/dev/xvda,Ebs={VolumeSize=16,VolumeType=gp3,DeleteOnTermination=true}');
+    assert.equal(ran.code, 0, ran.stderr);
+    const { Instances } = JSON.parse(ran.stdout) as { Instances: Array<{ InstanceId: string; State: { Name: string }; KeyName: string; IamInstanceProfile: { Arn: string } }> };
+    const id = Instances[0]!.InstanceId;
+    assert.equal(Instances[0]!.State.Name, 'pending');
+    assert.equal(Instances[0]!.KeyName, 'packer_key');
+    assert.equal(Instances[0]!.IamInstanceProfile.Arn, `arn:aws:iam::${ACCOUNT}:instance-profile/builder`);
+    await new Promise((r) => setTimeout(r, 400));
+    const described = await aws('ec2', 'describe-instances', '--filters', 'Name=tag:Name,Values=cli-bake', 'Name=instance-state-name,Values=running');
+    assert.equal(described.code, 0, described.stderr);
+    const { Reservations } = JSON.parse(described.stdout) as { Reservations: Array<{ Instances: Array<{ InstanceId: string; BlockDeviceMappings: unknown[] }> }> };
+    assert.equal(Reservations[0]!.Instances[0]!.InstanceId, id);
+    const stopped = await aws('ec2', 'stop-instances', '--instance-ids', id, '--force');
+    assert.equal(stopped.code, 0, stopped.stderr);
+    assert.equal((JSON.parse(stopped.stdout) as { StoppingInstances: Array<{ CurrentState: { Name: string } }> }).StoppingInstances[0]!.CurrentState.Name, 'stopping');
+    const terminated = await aws('ec2', 'terminate-instances', '--instance-ids', id, 'i-0000000000000000f');
+    assert.equal(terminated.code, 254);
+    assert.match(terminated.stderr, /\(InvalidInstanceID\.NotFound\) when calling the TerminateInstances operation: The instance ID 'i-0000000000000000f' does not exist/);
   });
 });
