@@ -67,6 +67,7 @@ export async function copyImage(deps: Ec2Deps, ctx: RequestContext, input: CopyI
     );
     if (earlier) return { ImageId: earlier.imageId };
   }
+  await deps.publicImages.ensure(sourceRegion);
   const source = await visibleImage(deps, sourceRegion, ctx.accountId, sourceId);
   if (source.state !== 'available') throw ec2Errors.amiUnavailable(sourceId, source.state);
   await checkNameFree(deps, ctx, name);

@@ -18,6 +18,7 @@ import { describeInstanceAttribute, modifyInstanceAttribute } from './instance-a
 import { runInstances } from './run-instances.js';
 import { ImageLifecycle } from './lifecycle.js';
 import { defaultEc2Options, type Ec2Options } from './options.js';
+import { PublicImages } from './public-images.js';
 import { registerImage } from './register-image.js';
 import { Serial } from './serial.js';
 import { createRestoreImageTask, createStoreImageTask, describeStoreImageTasks } from './store-image-tasks.js';
@@ -47,13 +48,15 @@ export class Ec2Service {
   constructor(config: Ec2ServiceConfig) {
     const serial = new Serial();
     this.faults = new FaultService(config.store, config.clock, config.random);
-    const base = { store: config.store, clock: config.clock, random: config.random, options: config.options ?? defaultEc2Options, faults: this.faults, serial };
+    const publicImages = new PublicImages(config.store);
+    const base = { store: config.store, clock: config.clock, random: config.random, options: config.options ?? defaultEc2Options, faults: this.faults, serial, publicImages };
     this.lifecycle = new ImageLifecycle(base, new AmiEventRelay(config.store, config.sink, config.onSinkError));
     this.deps = { ...base, settle: () => this.lifecycle.settle() };
   }
 
   private write<I, O>(op: (deps: Ec2Deps, ctx: RequestContext, input: I) => Promise<O>): Op<I, O> {
     return async (ctx, input) => {
+      await this.deps.publicImages.ensure(ctx.region);
       await this.deps.settle();
       const result = await this.deps.serial.run(() => op(this.deps, ctx, input));
       // Synchronous transitions (deregister, disable, enable) queue an event: hand it over now.
@@ -64,6 +67,7 @@ export class Ec2Service {
 
   private read<I, O>(op: (deps: Ec2Deps, ctx: RequestContext, input: I) => Promise<O>): Op<I, O> {
     return async (ctx, input) => {
+      await this.deps.publicImages.ensure(ctx.region);
       await this.deps.settle();
       return op(this.deps, ctx, input);
     };

@@ -69,6 +69,8 @@ export interface ImageRecord {
   imageId: string;
   /** The owner. */
   accountId: string;
+  /** `amazon` for the public images AWS publishes (DescribeImages `ImageOwnerAlias`, `--owners amazon`). */
+  ownerAlias?: string;
   region: string;
   name: string;
   description?: string;
