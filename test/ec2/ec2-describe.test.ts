@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { Filter } from '@aws-sdk/client-ec2';
-import { ACCOUNT, ctx, harness, OTHER_ACCOUNT, rejectsWith } from './helpers.js';
+import { ACCOUNT, ctx, harness, OTHER_ACCOUNT, rejectsWith, instanceOf } from './helpers.js';
 
 /**
  * A small estate: three own images (available web-1, failed web-2, pending db-1), a registered
@@ -16,7 +16,7 @@ const names = async (filters: Filter[], extra = {}) =>
 before(async () => {
   const create = async (name: string, tags: Record<string, string> = {}, accountId = ACCOUNT, description?: string) => {
     const TagSpecifications = [{ ResourceType: 'image' as const, Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }];
-    ids[name] = (await h.service.createImage(ctx({ accountId }), { InstanceId: 'i-0aaaaaaaaaaaaaaaa', Name: name, Description: description, TagSpecifications })).ImageId!;
+    ids[name] = (await h.service.createImage(ctx({ accountId }), { InstanceId: await instanceOf(h, { accountId }), Name: name, Description: description, TagSpecifications })).ImageId!;
   };
   await create('web-1', { role: 'web', env: 'prod' }, ACCOUNT, 'Web server v1');
   await create('web-2', { role: 'web', 'amiwatch:fail': 'Quota exceeded' }, ACCOUNT, 'Web server v2');
@@ -60,7 +60,7 @@ describe('DescribeImages', () => {
     assert.deepEqual((await names([{ Name: 'image-type', Values: ['machine'] }])).length, 6);
     assert.deepEqual(await names([{ Name: 'is-public', Values: ['true'] }]), ['shared-pub']);
     assert.deepEqual(await names([{ Name: 'root-device-type', Values: ['ebs'] }, { Name: 'virtualization-type', Values: ['paravirtual'] }]), ['arm-reg']);
-    assert.deepEqual(await names([{ Name: 'source-instance-id', Values: ['i-0aaaaaaaaaaaaaaaa'] }, { Name: 'owner-id', Values: [ACCOUNT] }]), ['db-1', 'web-1', 'web-2']);
+    assert.deepEqual(await names([{ Name: 'source-instance-id', Values: [await instanceOf(h)] }, { Name: 'owner-id', Values: [ACCOUNT] }]), ['db-1', 'web-1', 'web-2']);
     assert.deepEqual(await names([{ Name: 'source-image-id', Values: [ids['web-1']!] }]), ['copy-1']);
     assert.deepEqual(await names([{ Name: 'state-reason-code', Values: ['Server.InternalError'] }]), ['web-2']);
     assert.deepEqual(await names([{ Name: 'state-reason-message', Values: ['Quota*'] }]), ['web-2']);

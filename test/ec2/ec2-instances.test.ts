@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { InstanceStateChangeEvent } from '../../src/core/ec2/instance-event.js';
-import { ACCOUNT, ctx, harness, rejectsWith, testOptions, type Harness } from './helpers.js';
+import { ACCOUNT, ctx, harness as baseHarness, instanceTestOptions as testOptions, rejectsWith, type Harness } from './helpers.js';
 
 /**
  * Instances as a state machine on a manual clock: every transition AWS makes, each with its
  * "EC2 Instance State-change Notification" (once), the refusals AWS answers, and the faults.
  */
-const instanceEvents = (h: Harness) =>
-  (h.sink.events as unknown as InstanceStateChangeEvent[]).filter((e) => e['detail-type'] === 'EC2 Instance State-change Notification');
+const harness = () => baseHarness(undefined, undefined, undefined, testOptions);
+const instanceEvents = (h: Harness) => h.sink.instanceEvents;
 const states = (h: Harness) => instanceEvents(h).map((e) => `${e.detail['instance-id']}:${e.detail.state}`);
 const d = testOptions.instanceDurations;
 
