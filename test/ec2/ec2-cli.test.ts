@@ -43,7 +43,11 @@ describe('AWS CLI v2', { skip }, () => {
   after(() => server?.close());
 
   it('create-image, wait image-available, describe-images with filters, and an error', async () => {
-    const created = await aws('ec2', 'create-image', '--instance-id', 'i-0123456789abcdef0', '--name', 'cli image (1)',
+    const c = { accountId: ACCOUNT, region: 'us-east-1', requestId: 'r-launch' };
+    const amazon = (await service.describeImages(c, { Owners: ['amazon'], Filters: [{ Name: 'name', Values: ['al2023-ami-2023.*-x86_64'] }] })).Images![0]!.ImageId!;
+    const instanceId = (await service.runInstances(c, { ImageId: amazon, MinCount: 1, MaxCount: 1 })).Instances![0]!.InstanceId!;
+    await new Promise((r) => setTimeout(r, 300));
+    const created = await aws('ec2', 'create-image', '--instance-id', instanceId, '--name', 'cli image (1)',
       '--tag-specifications', 'ResourceType=image,Tags=[{Key=team,Value=ops}]');
     assert.equal(created.code, 0, created.stderr);
     const { ImageId } = JSON.parse(created.stdout) as { ImageId: string };

@@ -175,4 +175,28 @@ describe('instances: the state machine and its events', () => {
     assert.equal((await describe1(h, id)).Tags, undefined);
     await rejectsWith(h.service.createTags(ctx(), { Resources: ['i-0000000000000000c'], Tags: [{ Key: 'a', Value: 'b' }] }), 'InvalidInstanceID.NotFound');
   });
+
+  it('CreateImage: only of an own instance that is running or stopped; rebooted unless NoReboot; mappings from its volumes', async () => {
+    const h = harness();
+    const id = await launch(h, { BlockDeviceMappings: [{ DeviceName: '/dev/xvdf', Ebs: { VolumeSize: 50, VolumeType: 'io2', Iops: 3000 } }] });
+    await rejectsWith(h.service.createImage(ctx(), { InstanceId: id, Name: 'too-early' }), 'IncorrectState', `The instance '${id}' is in state 'pending' and cannot be imaged.`);
+    await rejectsWith(h.service.createImage(ctx({ accountId: '111111111111' }), { InstanceId: id, Name: 'not-yours' }), 'InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`);
+    await rejectsWith(h.service.createImage(ctx(), { InstanceId: 'i-0000000000000000e', Name: 'nobody' }), 'InvalidInstanceID.NotFound', "The instance ID 'i-0000000000000000e' does not exist");
+    h.clock.advance(d.pending);
+    const { ImageId } = await h.service.createImage(ctx(), { InstanceId: id, Name: 'from-running' });
+    const { ImageId: quiet } = await h.service.createImage(ctx(), { InstanceId: id, Name: 'no-reboot', NoReboot: true });
+    assert.equal((await h.store.getInstance('us-east-1', id))!.rebootCount, 1, 'rebooted once: the NoReboot call left it alone');
+    const image = (await h.service.describeImages(ctx(), { ImageIds: [ImageId!] })).Images![0]!;
+    assert.equal(image.SourceInstanceId, id);
+    const volumes = (await h.store.getInstance('us-east-1', id))!.volumes;
+    assert.deepEqual(image.BlockDeviceMappings!.map((m) => [m.DeviceName, m.Ebs!.VolumeSize, m.Ebs!.VolumeType]), volumes.map((v) => [v.deviceName, v.volumeSize, v.volumeType]));
+    assert.deepEqual(image.BlockDeviceMappings!.map((m) => m.DeviceName), ['/dev/xvda', '/dev/xvdf']);
+    assert.equal(image.BlockDeviceMappings![1]!.Ebs!.Iops, 3000);
+    const other = (await h.service.describeImages(ctx(), { ImageIds: [quiet!] })).Images![0]!;
+    assert.notEqual(other.BlockDeviceMappings![0]!.Ebs!.SnapshotId, image.BlockDeviceMappings![0]!.Ebs!.SnapshotId, 'every image gets its own snapshots');
+    assert.deepEqual(states(h).filter((s) => s.startsWith(id)).map((s) => s.split(':')[1]), ['pending', 'running'], 'a reboot is no state change');
+    await h.service.terminateInstances(ctx(), { InstanceIds: [id] });
+    h.clock.advance(d['shutting-down']);
+    await rejectsWith(h.service.createImage(ctx(), { InstanceId: id, Name: 'too-late' }), 'IncorrectState', `The instance '${id}' is in state 'terminated' and cannot be imaged.`);
+  });
 });
