@@ -2,6 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
   CreateTagsCommand,
+  DescribeAvailabilityZonesCommand,
+  DescribeRegionsCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcsCommand,
+  DescribeImagesCommand,
   DescribeInstanceAttributeCommand,
   DescribeInstancesCommand,
   DescribeInstanceStatusCommand,
@@ -136,5 +141,34 @@ describe('instances with the AWS SDK v3 (in-process)', () => {
       return true;
     });
     await ec2.send(new TerminateInstancesCommand({ InstanceIds: ids }));
+  });
+
+  it("the default network: one default VPC, a default subnet per zone, the zones and the regions; RunInstances lands in the subnet asked for", async () => {
+    const { Vpcs } = await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'is-default', Values: ['true'] }] }));
+    assert.equal(Vpcs!.length, 1);
+    const vpc = Vpcs![0]!;
+    assert.match(vpc.VpcId!, /^vpc-[0-9a-f]{17}$/);
+    assert.equal(vpc.CidrBlock, '172.31.0.0/16');
+    assert.equal(vpc.State, 'available');
+    assert.equal(vpc.IsDefault, true);
+    assert.equal(vpc.OwnerId, '000000000000');
+    const { Subnets } = await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc.VpcId!] }, { Name: 'default-for-az', Values: ['true'] }] }));
+    assert.deepEqual(Subnets!.map((s) => [s.AvailabilityZone, s.CidrBlock, s.State]), [
+      ['us-east-1a', '172.31.0.0/20', 'available'], ['us-east-1b', '172.31.16.0/20', 'available'], ['us-east-1c', '172.31.32.0/20', 'available'],
+    ]);
+    const { AvailabilityZones } = await ec2.send(new DescribeAvailabilityZonesCommand({}));
+    assert.deepEqual(AvailabilityZones!.map((z) => [z.ZoneName, z.ZoneId, z.State]), [['us-east-1a', 'use1-az1', 'available'], ['us-east-1b', 'use1-az2', 'available'], ['us-east-1c', 'use1-az3', 'available']]);
+    const { Regions } = await ec2.send(new DescribeRegionsCommand({ RegionNames: ['eu-west-1', 'us-east-1'] }));
+    assert.deepEqual(Regions!.map((r) => [r.RegionName, r.Endpoint]), [['eu-west-1', 'ec2.eu-west-1.amazonaws.com'], ['us-east-1', 'ec2.us-east-1.amazonaws.com']]);
+    await assert.rejects(ec2.send(new DescribeVpcsCommand({ VpcIds: ['vpc-0000000000000000a'] })), { name: 'InvalidVpcID.NotFound', message: "The vpc ID 'vpc-0000000000000000a' does not exist" });
+    const zoneB = Subnets!.find((s) => s.AvailabilityZone === 'us-east-1b')!;
+    const { Images } = await ec2.send(new DescribeImagesCommand({ Owners: ['amazon'], Filters: [{ Name: 'name', Values: ['amzn2-ami-kernel-5.10-hvm-*'] }] }));
+    const run = await ec2.send(new RunInstancesCommand({ ImageId: Images![0]!.ImageId, MinCount: 1, MaxCount: 1, SubnetId: zoneB.SubnetId }));
+    const i = run.Instances![0]!;
+    assert.equal(i.SubnetId, zoneB.SubnetId);
+    assert.equal(i.VpcId, vpc.VpcId);
+    assert.equal(i.Placement!.AvailabilityZone, 'us-east-1b');
+    assert.match(i.PrivateIpAddress!, /^172\.31\.(1[6-9]|2\d|3[01])\.\d+$/);
+    await ec2.send(new TerminateInstancesCommand({ InstanceIds: [i.InstanceId!] }));
   });
 });

@@ -16,6 +16,7 @@ import { describeInstanceStatus, describeInstances } from './describe-instances.
 import { rebootInstances, startInstances, stopInstances, terminateInstances } from './instance-actions.js';
 import { describeInstanceAttribute, modifyInstanceAttribute } from './instance-attributes.js';
 import { runInstances } from './run-instances.js';
+import { describeAvailabilityZones, describeRegions, describeSubnets, describeVpcs } from './describe-network.js';
 import { ImageLifecycle } from './lifecycle.js';
 import { defaultEc2Options, type Ec2Options } from './options.js';
 import { PublicImages } from './public-images.js';
@@ -97,4 +98,8 @@ export class Ec2Service {
   readonly terminateInstances: Op<EC2.TerminateInstancesRequest, EC2.TerminateInstancesResult> = this.write(terminateInstances);
   readonly modifyInstanceAttribute: Op<EC2.ModifyInstanceAttributeRequest, void> = this.write(modifyInstanceAttribute);
   readonly describeInstanceAttribute: Op<EC2.DescribeInstanceAttributeRequest, EC2.InstanceAttribute> = this.read(describeInstanceAttribute);
+  readonly describeVpcs: Op<EC2.DescribeVpcsRequest, EC2.DescribeVpcsResult> = this.read(describeVpcs);
+  readonly describeSubnets: Op<EC2.DescribeSubnetsRequest, EC2.DescribeSubnetsResult> = this.read(describeSubnets);
+  readonly describeAvailabilityZones: Op<EC2.DescribeAvailabilityZonesRequest, EC2.DescribeAvailabilityZonesResult> = this.read(describeAvailabilityZones);
+  readonly describeRegions: Op<EC2.DescribeRegionsRequest, EC2.DescribeRegionsResult> = this.read(describeRegions);
 }

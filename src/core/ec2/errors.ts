@@ -62,5 +62,6 @@ export const ec2Errors = {
     ),
   subnetMalformed: (id: string) => Ec2Errors.InvalidSubnetID_Malformed(`Invalid id: "${id}" (expecting "subnet-...")`),
   subnetNotFound: (id: string) => Ec2Errors.InvalidSubnetID_NotFound(`The subnet ID '${id}' does not exist`),
+  vpcNotFound: (id: string) => Ec2Errors.InvalidVpcID_NotFound(`The vpc ID '${id}' does not exist`),
   groupMalformed: (id: string) => Ec2Errors.InvalidGroupId_Malformed(`Invalid id: "${id}" (expecting "sg-...")`),
 };

@@ -35,6 +35,10 @@ export const ec2Model: ServiceModel = {
     "TerminateInstances": {"input":"TerminateInstancesRequest","output":"TerminateInstancesResult","errors":[]},
     "DescribeInstanceAttribute": {"input":"DescribeInstanceAttributeRequest","output":"InstanceAttribute","errors":[]},
     "ModifyInstanceAttribute": {"input":"ModifyInstanceAttributeRequest","errors":[]},
+    "DescribeVpcs": {"input":"DescribeVpcsRequest","output":"DescribeVpcsResult","errors":[]},
+    "DescribeSubnets": {"input":"DescribeSubnetsRequest","output":"DescribeSubnetsResult","errors":[]},
+    "DescribeAvailabilityZones": {"input":"DescribeAvailabilityZonesRequest","output":"DescribeAvailabilityZonesResult","errors":[]},
+    "DescribeRegions": {"input":"DescribeRegionsRequest","output":"DescribeRegionsResult","errors":[]},
   },
   errors: {
   },
@@ -67,14 +71,20 @@ export const ec2Model: ServiceModel = {
     "DateTime": {"t":"timestamp"},
     "DeleteTagsRequest": {"t":"structure","members":{"DryRun":{"shape":"Boolean"},"Resources":{"shape":"ResourceIdList","name":"ResourceId"},"Tags":{"shape":"TagList","name":"Tag"}},"required":["Resources"]},
     "DeregisterImageRequest": {"t":"structure","members":{"DeleteAssociatedSnapshots":{"shape":"Boolean"},"DryRun":{"shape":"Boolean"},"ImageId":{"shape":"ImageId"}},"required":["ImageId"]},
+    "DescribeAvailabilityZonesRequest": {"t":"structure","members":{"AllAvailabilityZones":{"shape":"Boolean"},"DryRun":{"shape":"Boolean"},"Filters":{"shape":"FilterList","name":"Filter"},"ZoneIds":{"shape":"ZoneIdStringList","name":"ZoneId"},"ZoneNames":{"shape":"ZoneNameStringList","name":"ZoneName"}}},
     "DescribeImageAttributeRequest": {"t":"structure","members":{"Attribute":{"shape":"ImageAttributeName"},"DryRun":{"shape":"Boolean"},"ImageId":{"shape":"ImageId"}},"required":["Attribute","ImageId"]},
     "DescribeImagesRequest": {"t":"structure","members":{"DryRun":{"shape":"Boolean"},"ExecutableUsers":{"shape":"ExecutableByStringList","name":"ExecutableBy"},"Filters":{"shape":"FilterList","name":"Filter"},"ImageIds":{"shape":"ImageIdStringList","name":"ImageId"},"IncludeDeprecated":{"shape":"Boolean"},"IncludeDisabled":{"shape":"Boolean"},"MaxResults":{"shape":"Integer"},"NextToken":{"shape":"String"},"Owners":{"shape":"OwnerStringList","name":"Owner"}}},
     "DescribeInstanceAttributeRequest": {"t":"structure","members":{"Attribute":{"shape":"InstanceAttributeName"},"DryRun":{"shape":"Boolean"},"InstanceId":{"shape":"InstanceId"}},"required":["InstanceId","Attribute"]},
     "DescribeInstanceStatusRequest": {"t":"structure","members":{"DryRun":{"shape":"Boolean"},"Filters":{"shape":"FilterList","name":"Filter"},"IncludeAllInstances":{"shape":"Boolean"},"IncludeManagedResources":{"shape":"Boolean"},"InstanceIds":{"shape":"InstanceIdStringList","name":"InstanceId"},"MaxResults":{"shape":"Integer"},"NextToken":{"shape":"String"}}},
     "DescribeInstancesRequest": {"t":"structure","members":{"DryRun":{"shape":"Boolean"},"Filters":{"shape":"FilterList","name":"Filter"},"IncludeManagedResources":{"shape":"Boolean"},"InstanceIds":{"shape":"InstanceIdStringList","name":"InstanceId"},"MaxResults":{"shape":"Integer"},"NextToken":{"shape":"String"}}},
+    "DescribeRegionsRequest": {"t":"structure","members":{"AllRegions":{"shape":"Boolean"},"DryRun":{"shape":"Boolean"},"Filters":{"shape":"FilterList","name":"Filter"},"RegionNames":{"shape":"RegionNameStringList","name":"RegionName"}}},
     "DescribeStoreImageTasksRequest": {"t":"structure","members":{"DryRun":{"shape":"Boolean"},"Filters":{"shape":"FilterList","name":"Filter"},"ImageIds":{"shape":"ImageIdList","name":"ImageId"},"MaxResults":{"shape":"DescribeStoreImageTasksRequestMaxResults"},"NextToken":{"shape":"String"}}},
     "DescribeStoreImageTasksRequestMaxResults": {"t":"integer","min":1,"max":200},
+    "DescribeSubnetsMaxResults": {"t":"integer","min":5,"max":1000},
+    "DescribeSubnetsRequest": {"t":"structure","members":{"DryRun":{"shape":"Boolean"},"Filters":{"shape":"FilterList","name":"Filter"},"MaxResults":{"shape":"DescribeSubnetsMaxResults"},"NextToken":{"shape":"String"},"SubnetIds":{"shape":"SubnetIdStringList","name":"SubnetId"}}},
     "DescribeTagsRequest": {"t":"structure","members":{"DryRun":{"shape":"Boolean"},"Filters":{"shape":"FilterList","name":"Filter"},"MaxResults":{"shape":"Integer"},"NextToken":{"shape":"String"}}},
+    "DescribeVpcsMaxResults": {"t":"integer","min":5,"max":1000},
+    "DescribeVpcsRequest": {"t":"structure","members":{"DryRun":{"shape":"Boolean"},"Filters":{"shape":"FilterList","name":"Filter"},"MaxResults":{"shape":"DescribeVpcsMaxResults"},"NextToken":{"shape":"String"},"VpcIds":{"shape":"VpcIdStringList","name":"VpcId"}}},
     "DisableImageRequest": {"t":"structure","members":{"DryRun":{"shape":"Boolean"},"ImageId":{"shape":"ImageId"}},"required":["ImageId"]},
     "EbsBlockDevice": {"t":"structure","members":{"AvailabilityZone":{"shape":"String"},"AvailabilityZoneId":{"shape":"String"},"DeleteOnTermination":{"shape":"Boolean"},"EbsCardIndex":{"shape":"Integer"},"Encrypted":{"shape":"Boolean"},"Iops":{"shape":"Integer"},"KmsKeyId":{"shape":"String"},"OutpostArn":{"shape":"String"},"SnapshotId":{"shape":"SnapshotId"},"Throughput":{"shape":"Integer"},"VolumeInitializationRate":{"shape":"Integer"},"VolumeSize":{"shape":"Integer"},"VolumeType":{"shape":"VolumeType"}}},
     "EbsInstanceBlockDeviceSpecification": {"t":"structure","members":{"DeleteOnTermination":{"shape":"Boolean"},"VolumeId":{"shape":"VolumeId"}}},
@@ -164,6 +174,7 @@ export const ec2Model: ServiceModel = {
     "ProductCodeStringList": {"t":"list","member":"String"},
     "RamdiskId": {"t":"string"},
     "RebootInstancesRequest": {"t":"structure","members":{"DryRun":{"shape":"Boolean"},"InstanceIds":{"shape":"InstanceIdStringList","name":"InstanceId"}},"required":["InstanceIds"]},
+    "RegionNameStringList": {"t":"list","member":"String"},
     "RegisterImageRequest": {"t":"structure","members":{"Architecture":{"shape":"ArchitectureValues"},"BillingProducts":{"shape":"BillingProductList","name":"BillingProduct"},"BlockDeviceMappings":{"shape":"BlockDeviceMappingRequestList","name":"BlockDeviceMapping"},"BootMode":{"shape":"BootModeValues"},"Description":{"shape":"ImageDescriptionRequest"},"DryRun":{"shape":"Boolean"},"EnaSupport":{"shape":"Boolean"},"ImageLocation":{"shape":"String"},"ImdsSupport":{"shape":"ImdsSupportValues"},"KernelId":{"shape":"KernelId"},"Name":{"shape":"ImageNameRequest"},"RamdiskId":{"shape":"RamdiskId"},"RootDeviceName":{"shape":"String"},"SriovNetSupport":{"shape":"String"},"TagSpecifications":{"shape":"TagSpecificationList","name":"TagSpecification"},"TpmSupport":{"shape":"TpmSupportValues"},"UefiData":{"shape":"ImageUefiDataRequest"},"VirtualizationType":{"shape":"String"}},"required":["Name"]},
     "ResourceIdList": {"t":"list","member":"TaggableResourceId"},
     "ResourceType": {"t":"string","enum":["capacity-reservation","client-vpn-endpoint","customer-gateway","carrier-gateway","coip-pool","declarative-policies-report","dedicated-host","dhcp-options","egress-only-internet-gateway","elastic-ip","elastic-gpu","export-image-task","export-instance-task","fleet","fpga-image","host-reservation","image","image-usage-report","import-image-task","import-snapshot-task","instance","instance-event-window","internet-gateway","ipam","ipam-pool","ipam-scope","ipv4pool-ec2","ipv6pool-ec2","key-pair","launch-template","local-gateway","local-gateway-route-table","local-gateway-virtual-interface","local-gateway-virtual-interface-group","local-gateway-route-table-vpc-association","local-gateway-route-table-virtual-interface-group-association","natgateway","network-acl","network-interface","network-insights-analysis","network-insights-path","network-insights-access-scope","network-insights-access-scope-analysis","outpost-lag","placement-group","prefix-list","replace-root-volume-task","reserved-instances","route-table","security-group","security-group-rule","service-link-virtual-interface","snapshot","spot-fleet-request","spot-instances-request","subnet","subnet-cidr-reservation","traffic-mirror-filter","traffic-mirror-session","traffic-mirror-target","transit-gateway","transit-gateway-attachment","transit-gateway-connect-peer","transit-gateway-multicast-domain","transit-gateway-policy-table","transit-gateway-metering-policy","transit-gateway-route-table","transit-gateway-route-table-announcement","volume","vpc","vpc-endpoint","vpc-endpoint-connection","vpc-endpoint-service","vpc-endpoint-service-permission","vpc-peering-connection","vpn-connection","vpn-gateway","vpc-flow-log","capacity-reservation-fleet","traffic-mirror-filter-rule","vpc-endpoint-connection-device-type","verified-access-instance","verified-access-group","verified-access-endpoint","verified-access-policy","verified-access-trust-provider","vpn-connection-device-type","vpc-block-public-access-exclusion","vpc-encryption-control","route-server","route-server-endpoint","route-server-peer","ipam-resource-discovery","ipam-resource-discovery-association","instance-connect-endpoint","verified-access-endpoint-target","ipam-external-resource-verification-token","capacity-block","mac-modification-task","ipam-prefix-list-resolver","ipam-policy","ipam-prefix-list-resolver-target","secondary-interface","secondary-network","secondary-subnet","capacity-manager-data-export","vpn-concentrator","ipam-pool-allocation"]},
@@ -187,6 +198,7 @@ export const ec2Model: ServiceModel = {
     "StopInstancesRequest": {"t":"structure","members":{"DryRun":{"shape":"Boolean"},"Force":{"shape":"Boolean"},"Hibernate":{"shape":"Boolean"},"InstanceIds":{"shape":"InstanceIdStringList","name":"InstanceId"},"SkipOsShutdown":{"shape":"Boolean"}},"required":["InstanceIds"]},
     "String": {"t":"string"},
     "SubnetId": {"t":"string"},
+    "SubnetIdStringList": {"t":"list","member":"SubnetId"},
     "Tag": {"t":"structure","members":{"Key":{"shape":"String"},"Value":{"shape":"String"}}},
     "TagList": {"t":"list","member":"Tag"},
     "TagSpecification": {"t":"structure","members":{"ResourceType":{"shape":"ResourceType"},"Tags":{"shape":"TagList","name":"Tag"}}},
@@ -200,6 +212,10 @@ export const ec2Model: ServiceModel = {
     "ValueStringList": {"t":"list","member":"String"},
     "VolumeId": {"t":"string"},
     "VolumeType": {"t":"string","enum":["standard","io1","io2","gp2","sc1","st1","gp3"]},
+    "VpcId": {"t":"string"},
+    "VpcIdStringList": {"t":"list","member":"VpcId"},
+    "ZoneIdStringList": {"t":"list","member":"String"},
+    "ZoneNameStringList": {"t":"list","member":"String"},
   },
 };
 
@@ -229,4 +245,8 @@ export interface Ec2Operations {
   TerminateInstances(ctx: RequestContext, input: sdk.TerminateInstancesRequest): Promise<sdk.TerminateInstancesResult>;
   DescribeInstanceAttribute(ctx: RequestContext, input: sdk.DescribeInstanceAttributeRequest): Promise<sdk.InstanceAttribute>;
   ModifyInstanceAttribute(ctx: RequestContext, input: sdk.ModifyInstanceAttributeRequest): Promise<object | void>;
+  DescribeVpcs(ctx: RequestContext, input: sdk.DescribeVpcsRequest): Promise<sdk.DescribeVpcsResult>;
+  DescribeSubnets(ctx: RequestContext, input: sdk.DescribeSubnetsRequest): Promise<sdk.DescribeSubnetsResult>;
+  DescribeAvailabilityZones(ctx: RequestContext, input: sdk.DescribeAvailabilityZonesRequest): Promise<sdk.DescribeAvailabilityZonesResult>;
+  DescribeRegions(ctx: RequestContext, input: sdk.DescribeRegionsRequest): Promise<sdk.DescribeRegionsResult>;
 }

@@ -34,6 +34,10 @@ export function ec2Operations(s: Ec2Service): Ec2Operations {
     TerminateInstances: (ctx, input) => s.terminateInstances(ctx, input),
     ModifyInstanceAttribute: (ctx, input) => s.modifyInstanceAttribute(ctx, input),
     DescribeInstanceAttribute: (ctx, input) => s.describeInstanceAttribute(ctx, input),
+    DescribeVpcs: (ctx, input) => s.describeVpcs(ctx, input),
+    DescribeSubnets: (ctx, input) => s.describeSubnets(ctx, input),
+    DescribeAvailabilityZones: (ctx, input) => s.describeAvailabilityZones(ctx, input),
+    DescribeRegions: (ctx, input) => s.describeRegions(ctx, input),
   };
 }
 
@@ -59,6 +63,9 @@ const instanceRenames = {
   Events: 'eventsSet',
 };
 
+/** The default network's shapes: `State` is plain `state` (a zone's is `zoneState`). */
+const networkRenames = { ...commonRenames, State: 'state', OwnerId: 'ownerId', Vpcs: 'vpcSet', Subnets: 'subnetSet', Endpoint: 'regionEndpoint', Regions: 'regionInfo', AvailabilityZones: 'availabilityZoneInfo', Messages: 'messageSet' };
+
 const protocol = ec2Protocol(ec2Model, {
   renames: {
     // DescribeImageAttribute writes KernelId/RamdiskId as `kernel`/`ramdisk` (ImageAttribute shape).
@@ -70,6 +77,10 @@ const protocol = ec2Protocol(ec2Model, {
     StopInstances: instanceRenames,
     TerminateInstances: instanceRenames,
     DescribeInstanceAttribute: { ...instanceRenames, KernelId: 'kernel', RamdiskId: 'ramdisk' },
+    DescribeVpcs: networkRenames,
+    DescribeSubnets: networkRenames,
+    DescribeAvailabilityZones: { ...networkRenames, State: 'zoneState' },
+    DescribeRegions: networkRenames,
   },
 });
 
