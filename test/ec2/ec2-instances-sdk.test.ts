@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
+import { createHash, createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import {
+  CreateKeyPairCommand,
   CreateTagsCommand,
+  DeleteKeyPairCommand,
+  DescribeKeyPairsCommand,
+  ImportKeyPairCommand,
   DescribeAvailabilityZonesCommand,
   DescribeRegionsCommand,
   DescribeSubnetsCommand,
@@ -63,6 +68,7 @@ describe('instances with the AWS SDK v3 (in-process)', () => {
     const { ImageId } = await ec2.send(new RegisterImageCommand({ Name: 'sdk-base', RootDeviceName: '/dev/xvda', BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0123456789abcdef0', VolumeSize: 12 } }] }));
     await waitUntilImageAvailable({ client: ec2, ...fast }, { ImageIds: [ImageId!] });
 
+    await ec2.send(new CreateKeyPairCommand({ KeyName: 'bake-key' }));
     const run = await ec2.send(new RunInstancesCommand({
       ImageId, MinCount: 1, MaxCount: 1, InstanceType: 't3.micro', KeyName: 'bake-key', UserData: 'IyEvYmluL3NoCg==',
       SecurityGroupIds: ['sg-0123456789abcdef0'], IamInstanceProfile: { Arn: 'arn:aws:iam::000000000000:instance-profile/bake' },
@@ -170,5 +176,37 @@ describe('instances with the AWS SDK v3 (in-process)', () => {
     assert.equal(i.Placement!.AvailabilityZone, 'us-east-1b');
     assert.match(i.PrivateIpAddress!, /^172\.31\.(1[6-9]|2\d|3[01])\.\d+$/);
     await ec2.send(new TerminateInstancesCommand({ InstanceIds: [i.InstanceId!] }));
+  });
+
+  it('key pairs: CreateKeyPair returns a real RSA private key whose fingerprint EC2 shows; import, describe, delete', async () => {
+    const created = await ec2.send(new CreateKeyPairCommand({ KeyName: 'sdk-key', TagSpecifications: [{ ResourceType: 'key-pair', Tags: [{ Key: 'team', Value: 'bake' }] }] }));
+    assert.match(created.KeyMaterial!, /^-----BEGIN RSA PRIVATE KEY-----\n[\s\S]+\n-----END RSA PRIVATE KEY-----$/);
+    const privateKey = createPrivateKey(created.KeyMaterial!);
+    assert.equal(privateKey.asymmetricKeyDetails!.modulusLength, 2048);
+    // EC2's fingerprint of a key it created: SHA-1 of the DER PKCS#8 private key.
+    const sha1 = createHash('sha1').update(privateKey.export({ type: 'pkcs8', format: 'der' })).digest('hex').match(/../g)!.join(':');
+    assert.equal(created.KeyFingerprint, sha1);
+    assert.match(created.KeyPairId!, /^key-[0-9a-f]{17}$/);
+    await assert.rejects(ec2.send(new CreateKeyPairCommand({ KeyName: 'sdk-key' })), { name: 'InvalidKeyPair.Duplicate', message: "The keypair 'sdk-key' already exists." });
+
+    // An imported RSA key: fingerprint = MD5 of the DER public key.
+    const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const jwk = publicKey.export({ format: 'jwk' });
+    const field = (b: Buffer) => { const n = Buffer.alloc(4); n.writeUInt32BE(b.length); return Buffer.concat([n, b]); };
+    const mp = (b: Buffer) => field(b[0]! & 0x80 ? Buffer.concat([Buffer.alloc(1), b]) : b);
+    const openssh = `ssh-rsa ${Buffer.concat([field(Buffer.from('ssh-rsa')), mp(Buffer.from(jwk.e!, 'base64url')), mp(Buffer.from(jwk.n!, 'base64url'))]).toString('base64')} me@laptop`;
+    const imported = await ec2.send(new ImportKeyPairCommand({ KeyName: 'laptop', PublicKeyMaterial: Buffer.from(openssh) }));
+    assert.equal(imported.KeyFingerprint, createHash('md5').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').match(/../g)!.join(':'));
+    await assert.rejects(ec2.send(new ImportKeyPairCommand({ KeyName: 'bad', PublicKeyMaterial: Buffer.from('not a key') })), { name: 'InvalidKey.Format', message: 'Key is not in valid OpenSSH public key format' });
+
+    const described = await ec2.send(new DescribeKeyPairsCommand({ KeyNames: ['laptop', 'sdk-key'], IncludePublicKey: true }));
+    assert.deepEqual(described.KeyPairs!.map((k) => [k.KeyName, k.KeyType]), [['laptop', 'rsa'], ['sdk-key', 'rsa']]);
+    assert.equal(described.KeyPairs![0]!.PublicKey, `${openssh.split(' ').slice(0, 2).join(' ')} laptop`);
+    assert.deepEqual(described.KeyPairs![1]!.Tags, [{ Key: 'team', Value: 'bake' }]);
+    await assert.rejects(ec2.send(new DescribeKeyPairsCommand({ KeyNames: ['gone'] })), { name: 'InvalidKeyPair.NotFound', message: "The key pair 'gone' does not exist" });
+    await ec2.send(new DeleteKeyPairCommand({ KeyName: 'laptop' }));
+    await ec2.send(new DeleteKeyPairCommand({ KeyName: 'laptop' })); // idempotent, as on AWS
+    const left = await ec2.send(new DescribeKeyPairsCommand({ Filters: [{ Name: 'key-name', Values: ['laptop', 'sdk-key'] }] }));
+    assert.deepEqual(left.KeyPairs!.map((k) => k.KeyName), ['sdk-key']);
   });
 });

@@ -6,6 +6,8 @@ import { ACCOUNT, ctx, harness as baseHarness, instanceTestOptions as testOption
  * Instances as a state machine on a manual clock: every transition AWS makes, each with its
  * "EC2 Instance State-change Notification" (once), the refusals AWS answers, and the faults.
  */
+/** An ed25519 OpenSSH public key (generated for this test). */
+const sshKey = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKdm2S1R0ZsnkH2hSxDbG+E6Ni5SrbOM1rMeBS+ePpN5 test@amiwatch';
 const harness = () => baseHarness(undefined, undefined, undefined, testOptions);
 const instanceEvents = (h: Harness) => h.sink.instanceEvents;
 const states = (h: Harness) => instanceEvents(h).map((e) => `${e.detail['instance-id']}:${e.detail.state}`);
@@ -34,6 +36,7 @@ describe('instances: the state machine and its events', () => {
   it('RunInstances: pending at once with its event, running after the pending time; event shaped as AWS shows it', async () => {
     const h = harness();
     const ImageId = await availableImage(h);
+    await h.service.importKeyPair(ctx(), { KeyName: 'k', PublicKeyMaterial: Buffer.from(sshKey) });
     const r = await h.service.runInstances(ctx(), {
       ImageId, MinCount: 2, MaxCount: 3, InstanceType: 't3.micro', KeyName: 'k', UserData: 'ZWNobyBoaQ==',
       TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'web' }] }],
@@ -139,6 +142,8 @@ describe('instances: the state machine and its events', () => {
   it('DescribeInstances: filters and pages; DescribeInstanceStatus: running only unless IncludeAllInstances', async () => {
     const h = harness();
     const ImageId = await availableImage(h);
+    await h.service.createKeyPair(ctx(), { KeyName: 'bake' });
+    await rejectsWith(h.service.runInstances(ctx(), { ImageId, MinCount: 1, MaxCount: 1, KeyName: 'nope' }), 'InvalidKeyPair.NotFound', "The key pair 'nope' does not exist");
     const r = await h.service.runInstances(ctx(), { ImageId, MinCount: 7, MaxCount: 7, InstanceType: 't3.nano', KeyName: 'bake' });
     const ids = r.Instances!.map((i) => i.InstanceId!).sort();
     h.clock.advance(d.pending);

@@ -123,5 +123,21 @@ for (const [name, make] of adapters) {
       await s.putInstancesWithEvents([instance('i-00000000000000005')], [{ id: 'same', json: '{"n":1}' }]);
       assert.deepEqual((await s.outboxEvents(10)).map((e) => e.id), ['same']);
     });
+
+    it('keeps key pairs per account and region, by name', async () => {
+      const s = make();
+      const key = (keyName: string, accountId = '000000000000') => ({
+        accountId, region: 'us-east-1', keyName, keyPairId: `key-${keyName}`, keyType: 'rsa' as const, keyFingerprint: 'aa:bb',
+        publicKey: 'ssh-rsa AAAA', createTime: '2026-01-01T00:00:00.000Z', tags: [],
+      });
+      await s.putKeyPair(key('b'));
+      await s.putKeyPair(key('a'));
+      await s.putKeyPair(key('a', '111111111111'));
+      assert.deepEqual((await s.listKeyPairs('000000000000', 'us-east-1')).map((k) => k.keyName), ['a', 'b']);
+      assert.deepEqual(await s.listKeyPairs('000000000000', 'us-east-1').then((l) => l[0]), key('a'));
+      assert.equal(await s.deleteKeyPair('000000000000', 'us-east-1', 'a'), true);
+      assert.equal(await s.deleteKeyPair('000000000000', 'us-east-1', 'a'), false);
+      assert.deepEqual((await s.listKeyPairs('111111111111', 'us-east-1')).map((k) => k.keyName), ['a']);
+    });
   });
 }

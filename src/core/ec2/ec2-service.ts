@@ -16,6 +16,7 @@ import { describeInstanceStatus, describeInstances } from './describe-instances.
 import { rebootInstances, startInstances, stopInstances, terminateInstances } from './instance-actions.js';
 import { describeInstanceAttribute, modifyInstanceAttribute } from './instance-attributes.js';
 import { runInstances } from './run-instances.js';
+import { createKeyPair, deleteKeyPair, describeKeyPairs, importKeyPair } from './key-pairs.js';
 import { describeAvailabilityZones, describeRegions, describeSubnets, describeVpcs } from './describe-network.js';
 import { ImageLifecycle } from './lifecycle.js';
 import { defaultEc2Options, type Ec2Options } from './options.js';
@@ -102,4 +103,8 @@ export class Ec2Service {
   readonly describeSubnets: Op<EC2.DescribeSubnetsRequest, EC2.DescribeSubnetsResult> = this.read(describeSubnets);
   readonly describeAvailabilityZones: Op<EC2.DescribeAvailabilityZonesRequest, EC2.DescribeAvailabilityZonesResult> = this.read(describeAvailabilityZones);
   readonly describeRegions: Op<EC2.DescribeRegionsRequest, EC2.DescribeRegionsResult> = this.read(describeRegions);
+  readonly createKeyPair: Op<EC2.CreateKeyPairRequest, EC2.KeyPair> = this.write(createKeyPair);
+  readonly importKeyPair: Op<EC2.ImportKeyPairRequest, EC2.ImportKeyPairResult> = this.write(importKeyPair);
+  readonly describeKeyPairs: Op<EC2.DescribeKeyPairsRequest, EC2.DescribeKeyPairsResult> = this.read(describeKeyPairs);
+  readonly deleteKeyPair: Op<EC2.DeleteKeyPairRequest, EC2.DeleteKeyPairResult> = this.write(deleteKeyPair);
 }

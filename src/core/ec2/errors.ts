@@ -62,6 +62,13 @@ export const ec2Errors = {
     ),
   subnetMalformed: (id: string) => Ec2Errors.InvalidSubnetID_Malformed(`Invalid id: "${id}" (expecting "subnet-...")`),
   subnetNotFound: (id: string) => Ec2Errors.InvalidSubnetID_NotFound(`The subnet ID '${id}' does not exist`),
+  /** AWS: `The keypair 'x' already exists.` */
+  keyPairDuplicate: (name: string) => Ec2Errors.InvalidKeyPair_Duplicate(`The keypair '${name}' already exists.`),
+  /** AWS: `The key pair 'x' does not exist` */
+  keyPairNotFound: (name: string) => Ec2Errors.InvalidKeyPair_NotFound(`The key pair '${name}' does not exist`),
+  keyPairIdNotFound: (id: string) => Ec2Errors.InvalidKeyPair_NotFound(`The key pair ID '${id}' does not exist`),
+  /** AWS: `Key is not in valid OpenSSH public key format` */
+  keyFormat: () => Ec2Errors.InvalidKey_Format('Key is not in valid OpenSSH public key format'),
   vpcNotFound: (id: string) => Ec2Errors.InvalidVpcID_NotFound(`The vpc ID '${id}' does not exist`),
   groupMalformed: (id: string) => Ec2Errors.InvalidGroupId_Malformed(`Invalid id: "${id}" (expecting "sg-...")`),
 };

@@ -1,4 +1,4 @@
-import type { RunInstancesRequest, Reservation, TagSpecification } from '@aws-sdk/client-ec2';
+import type { RunInstancesRequest, Reservation } from '@aws-sdk/client-ec2';
 import type { RequestContext } from '../shared/request-context.js';
 import type { ImageRecord, InstanceRecord, InstanceVolumeRecord, TagRecord } from '../../storage/ports/ec2-store.js';
 import type { Ec2Deps } from './ec2-context.js';
@@ -8,8 +8,9 @@ import { ec2Errors } from './errors.js';
 import { visibleImage } from './image-access.js';
 import { newId } from './ids.js';
 import { commitInstanceStates, enter } from './instance-state.js';
+import { checkKeyName } from './key-pairs.js';
 import { toReservations } from './instance-view.js';
-import { checkTag, mergeTags, required } from './validation.js';
+import { required, tagsFor } from './validation.js';
 
 /** A new account's On-Demand limit, in instances per request (AWS's default vCPU quota allows ~20). */
 export const instanceLimit = 20;
@@ -40,6 +41,7 @@ export async function runInstances(deps: Ec2Deps, ctx: RequestContext, input: Ru
   const groups = securityGroups(input, network.securityGroupId);
   const tags = tagsFor(input.TagSpecifications, 'instance');
   const mappings = overlayMappings(image.blockDeviceMappings, mappingsFromInput(input.BlockDeviceMappings), deps.random);
+  await checkKeyName(deps, ctx, input.KeyName);
   if (min > instanceLimit) throw ec2Errors.instanceLimit(min, instanceLimit);
   if (input.DryRun) throw ec2Errors.dryRun();
 
@@ -91,16 +93,6 @@ function securityGroups(input: RunInstancesRequest, defaultGroup: string): strin
   const ids = [...(input.SecurityGroupIds ?? []), ...(input.NetworkInterfaces?.[0]?.Groups ?? [])];
   for (const id of ids) if (!/^sg-([0-9a-f]{8}|[0-9a-f]{17})$/.test(id)) throw ec2Errors.groupMalformed(id);
   return ids.length > 0 ? [...new Set(ids)] : [defaultGroup];
-}
-
-/** Tags of one resource type from TagSpecifications (instance, volume, …). */
-export function tagsFor(specs: readonly TagSpecification[] | undefined, type: string): TagRecord[] {
-  const tags: TagRecord[] = [];
-  for (const spec of specs ?? []) {
-    if (required(spec.ResourceType, 'TagSpecification.ResourceType') !== type) continue;
-    for (const t of spec.Tags ?? []) tags.push(checkTag(t.Key, t.Value));
-  }
-  return mergeTags([], tags);
 }
 
 interface DraftInput {

@@ -3,6 +3,7 @@ import type {
   FaultRuleRecord,
   ImageRecord,
   InstanceRecord,
+  KeyPairRecord,
   OutboxEventRecord,
   StoreImageTaskRecord,
 } from '../ports/ec2-store.js';
@@ -22,6 +23,7 @@ export class MemoryEc2Store implements Ec2Store {
   private readonly tasks = new Map<string, StoreImageTaskRecord>();
   private readonly faults = new Map<string, FaultRuleRecord>();
   private readonly instances = new Map<string, InstanceRecord>();
+  private readonly keyPairs = new Map<string, KeyPairRecord>();
   private seq = 0;
 
   async getImage(region: string, imageId: string): Promise<ImageRecord | undefined> {
@@ -146,5 +148,20 @@ export class MemoryEc2Store implements Ec2Store {
     return [...this.instances.values()]
       .filter((i) => i.state === 'terminated' && i.terminatedAt !== undefined && i.terminatedAt <= before)
       .map(copy);
+  }
+
+  async putKeyPair(keyPair: KeyPairRecord): Promise<void> {
+    this.keyPairs.set(taskKey(keyPair.accountId, keyPair.region, keyPair.keyName), copy(keyPair));
+  }
+
+  async listKeyPairs(accountId: string, region: string): Promise<KeyPairRecord[]> {
+    return [...this.keyPairs.values()]
+      .filter((k) => k.accountId === accountId && k.region === region)
+      .sort((a, b) => cmp(a.keyName, b.keyName))
+      .map(copy);
+  }
+
+  async deleteKeyPair(accountId: string, region: string, keyName: string): Promise<boolean> {
+    return this.keyPairs.delete(taskKey(accountId, region, keyName));
   }
 }

@@ -82,3 +82,18 @@ export interface InstanceRecord {
   /** RunInstances' idempotency token. */
   clientToken?: string;
 }
+
+/** A key pair: amiwatch keeps the public key only (AWS keeps no private key either). */
+export interface KeyPairRecord {
+  accountId: string;
+  region: string;
+  keyName: string;
+  keyPairId: string;
+  keyType: 'rsa' | 'ed25519';
+  keyFingerprint: string;
+  /** OpenSSH form: `ssh-rsa AAAA…`. */
+  publicKey: string;
+  /** ISO-8601. */
+  createTime: string;
+  tags: TagRecord[];
+}

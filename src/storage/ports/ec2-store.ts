@@ -8,7 +8,7 @@
  * both.
  */
 
-import type { InstanceRecord } from './ec2-instance-records.js';
+import type { InstanceRecord, KeyPairRecord } from './ec2-instance-records.js';
 
 export type * from './ec2-instance-records.js';
 
@@ -194,6 +194,13 @@ export interface Ec2Store {
   dueInstanceTransitions(now: number, limit: number): Promise<InstanceRecord[]>;
   /** Terminated instances whose `terminatedAt` is at or before `before`. */
   terminatedBefore(before: number): Promise<InstanceRecord[]>;
+
+  /** Inserts or replaces the key pair (names are unique per account and region). */
+  putKeyPair(keyPair: KeyPairRecord): Promise<void>;
+  /** The account's key pairs in the region, ordered by name. */
+  listKeyPairs(accountId: string, region: string): Promise<KeyPairRecord[]>;
+  /** True when a key pair was deleted. */
+  deleteKeyPair(accountId: string, region: string, keyName: string): Promise<boolean>;
 
   /** Outbox events in insertion order. */
   outboxEvents(limit: number): Promise<OutboxEventRecord[]>;

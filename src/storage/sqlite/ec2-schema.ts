@@ -53,6 +53,13 @@ const migrations: readonly string[] = [
    ) WITHOUT ROWID;
    CREATE INDEX ec2_instances_due ON ec2_instances (due_at) WHERE due_at IS NOT NULL;
    CREATE INDEX ec2_instances_terminated ON ec2_instances (terminated_at) WHERE state = 'terminated';`,
+  `CREATE TABLE ec2_key_pairs (
+     account_id TEXT NOT NULL,
+     region TEXT NOT NULL,
+     key_name TEXT NOT NULL,
+     record TEXT NOT NULL,
+     PRIMARY KEY (account_id, region, key_name)
+   ) WITHOUT ROWID;`,
 ];
 
 export function migrateEc2Schema(db: Database): void {

@@ -4,6 +4,7 @@ import type {
   FaultRuleRecord,
   ImageRecord,
   InstanceRecord,
+  KeyPairRecord,
   OutboxEventRecord,
   StoreImageTaskRecord,
 } from '../ports/ec2-store.js';
@@ -50,6 +51,9 @@ export class SqliteEc2Store implements Ec2Store {
       deleteInstance: p('DELETE FROM ec2_instances WHERE region = ? AND instance_id = ?'),
       dueInstances: p('SELECT record FROM ec2_instances WHERE due_at IS NOT NULL AND due_at <= ? ORDER BY due_at, instance_id LIMIT ?'),
       terminatedBefore: p(`SELECT record FROM ec2_instances WHERE state = 'terminated' AND terminated_at <= ?`),
+      putKeyPair: p('INSERT OR REPLACE INTO ec2_key_pairs (account_id, region, key_name, record) VALUES (?, ?, ?, ?)'),
+      listKeyPairs: p('SELECT record FROM ec2_key_pairs WHERE account_id = ? AND region = ? ORDER BY key_name'),
+      deleteKeyPair: p('DELETE FROM ec2_key_pairs WHERE account_id = ? AND region = ? AND key_name = ?'),
       nextInstanceDue: p('SELECT MIN(due_at) AS due FROM ec2_instances WHERE due_at IS NOT NULL'),
     };
   }
@@ -195,5 +199,17 @@ export class SqliteEc2Store implements Ec2Store {
 
   async terminatedBefore(before: number): Promise<InstanceRecord[]> {
     return parse(this.s.terminatedBefore!.all(before));
+  }
+
+  async putKeyPair(keyPair: KeyPairRecord): Promise<void> {
+    this.s.putKeyPair!.run(keyPair.accountId, keyPair.region, keyPair.keyName, JSON.stringify(keyPair));
+  }
+
+  async listKeyPairs(accountId: string, region: string): Promise<KeyPairRecord[]> {
+    return parse(this.s.listKeyPairs!.all(accountId, region));
+  }
+
+  async deleteKeyPair(accountId: string, region: string, keyName: string): Promise<boolean> {
+    return this.s.deleteKeyPair!.run(accountId, region, keyName).changes > 0;
   }
 }

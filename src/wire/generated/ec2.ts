@@ -39,6 +39,10 @@ export const ec2Model: ServiceModel = {
     "DescribeSubnets": {"input":"DescribeSubnetsRequest","output":"DescribeSubnetsResult","errors":[]},
     "DescribeAvailabilityZones": {"input":"DescribeAvailabilityZonesRequest","output":"DescribeAvailabilityZonesResult","errors":[]},
     "DescribeRegions": {"input":"DescribeRegionsRequest","output":"DescribeRegionsResult","errors":[]},
+    "CreateKeyPair": {"input":"CreateKeyPairRequest","output":"KeyPair","errors":[]},
+    "ImportKeyPair": {"input":"ImportKeyPairRequest","output":"ImportKeyPairResult","errors":[]},
+    "DeleteKeyPair": {"input":"DeleteKeyPairRequest","output":"DeleteKeyPairResult","errors":[]},
+    "DescribeKeyPairs": {"input":"DescribeKeyPairsRequest","output":"DescribeKeyPairsResult","errors":[]},
   },
   errors: {
   },
@@ -64,11 +68,13 @@ export const ec2Model: ServiceModel = {
     "CopyImageRequest": {"t":"structure","members":{"ClientToken":{"shape":"CopyImageClientToken"},"CopyImageTags":{"shape":"Boolean"},"Description":{"shape":"ImageDescriptionRequest"},"DestinationAvailabilityZone":{"shape":"String"},"DestinationAvailabilityZoneId":{"shape":"String"},"DestinationOutpostArn":{"shape":"String"},"DryRun":{"shape":"Boolean"},"Encrypted":{"shape":"Boolean"},"KmsKeyId":{"shape":"KmsKeyId"},"Name":{"shape":"ImageNameRequest"},"SnapshotCopyCompletionDurationMinutes":{"shape":"Long"},"SourceImageId":{"shape":"String"},"SourceRegion":{"shape":"String"},"TagSpecifications":{"shape":"TagSpecificationList","name":"TagSpecification"}},"required":["Name","SourceImageId","SourceRegion"]},
     "CpuOptionsRequest": {"t":"structure","members":{"AmdSevSnp":{"shape":"AmdSevSnpSpecification"},"CoreCount":{"shape":"Integer"},"NestedVirtualization":{"shape":"NestedVirtualizationSpecification"},"ThreadsPerCore":{"shape":"Integer"}}},
     "CreateImageRequest": {"t":"structure","members":{"BlockDeviceMappings":{"shape":"BlockDeviceMappingRequestList","name":"BlockDeviceMapping"},"Description":{"shape":"ImageDescriptionRequest"},"DryRun":{"shape":"Boolean"},"InstanceId":{"shape":"InstanceId"},"Name":{"shape":"ImageNameRequest"},"NoReboot":{"shape":"Boolean"},"SnapshotLocation":{"shape":"SnapshotLocationEnum"},"TagSpecifications":{"shape":"TagSpecificationList","name":"TagSpecification"}},"required":["InstanceId","Name"]},
+    "CreateKeyPairRequest": {"t":"structure","members":{"DryRun":{"shape":"Boolean"},"KeyFormat":{"shape":"KeyFormat"},"KeyName":{"shape":"String"},"KeyType":{"shape":"KeyType"},"TagSpecifications":{"shape":"TagSpecificationList","name":"TagSpecification"}},"required":["KeyName"]},
     "CreateRestoreImageTaskRequest": {"t":"structure","members":{"Bucket":{"shape":"String"},"DryRun":{"shape":"Boolean"},"Name":{"shape":"ImageNameRequest"},"ObjectKey":{"shape":"String"},"TagSpecifications":{"shape":"TagSpecificationList","name":"TagSpecification"}},"required":["Bucket","ObjectKey"]},
     "CreateStoreImageTaskRequest": {"t":"structure","members":{"Bucket":{"shape":"String"},"DryRun":{"shape":"Boolean"},"ImageId":{"shape":"ImageId"},"S3ObjectTags":{"shape":"S3ObjectTagList","name":"S3ObjectTag"}},"required":["ImageId","Bucket"]},
     "CreateTagsRequest": {"t":"structure","members":{"DryRun":{"shape":"Boolean"},"Resources":{"shape":"ResourceIdList","name":"ResourceId"},"Tags":{"shape":"TagList","name":"Tag"}},"required":["Resources","Tags"]},
     "CreditSpecificationRequest": {"t":"structure","members":{"CpuCredits":{"shape":"String"}},"required":["CpuCredits"]},
     "DateTime": {"t":"timestamp"},
+    "DeleteKeyPairRequest": {"t":"structure","members":{"DryRun":{"shape":"Boolean"},"KeyName":{"shape":"KeyPairNameWithResolver"},"KeyPairId":{"shape":"KeyPairId"}}},
     "DeleteTagsRequest": {"t":"structure","members":{"DryRun":{"shape":"Boolean"},"Resources":{"shape":"ResourceIdList","name":"ResourceId"},"Tags":{"shape":"TagList","name":"Tag"}},"required":["Resources"]},
     "DeregisterImageRequest": {"t":"structure","members":{"DeleteAssociatedSnapshots":{"shape":"Boolean"},"DryRun":{"shape":"Boolean"},"ImageId":{"shape":"ImageId"}},"required":["ImageId"]},
     "DescribeAvailabilityZonesRequest": {"t":"structure","members":{"AllAvailabilityZones":{"shape":"Boolean"},"DryRun":{"shape":"Boolean"},"Filters":{"shape":"FilterList","name":"Filter"},"ZoneIds":{"shape":"ZoneIdStringList","name":"ZoneId"},"ZoneNames":{"shape":"ZoneNameStringList","name":"ZoneName"}}},
@@ -77,6 +83,7 @@ export const ec2Model: ServiceModel = {
     "DescribeInstanceAttributeRequest": {"t":"structure","members":{"Attribute":{"shape":"InstanceAttributeName"},"DryRun":{"shape":"Boolean"},"InstanceId":{"shape":"InstanceId"}},"required":["InstanceId","Attribute"]},
     "DescribeInstanceStatusRequest": {"t":"structure","members":{"DryRun":{"shape":"Boolean"},"Filters":{"shape":"FilterList","name":"Filter"},"IncludeAllInstances":{"shape":"Boolean"},"IncludeManagedResources":{"shape":"Boolean"},"InstanceIds":{"shape":"InstanceIdStringList","name":"InstanceId"},"MaxResults":{"shape":"Integer"},"NextToken":{"shape":"String"}}},
     "DescribeInstancesRequest": {"t":"structure","members":{"DryRun":{"shape":"Boolean"},"Filters":{"shape":"FilterList","name":"Filter"},"IncludeManagedResources":{"shape":"Boolean"},"InstanceIds":{"shape":"InstanceIdStringList","name":"InstanceId"},"MaxResults":{"shape":"Integer"},"NextToken":{"shape":"String"}}},
+    "DescribeKeyPairsRequest": {"t":"structure","members":{"DryRun":{"shape":"Boolean"},"Filters":{"shape":"FilterList","name":"Filter"},"IncludePublicKey":{"shape":"Boolean"},"KeyNames":{"shape":"KeyNameStringList","name":"KeyName"},"KeyPairIds":{"shape":"KeyPairIdStringList","name":"KeyPairId"}}},
     "DescribeRegionsRequest": {"t":"structure","members":{"AllRegions":{"shape":"Boolean"},"DryRun":{"shape":"Boolean"},"Filters":{"shape":"FilterList","name":"Filter"},"RegionNames":{"shape":"RegionNameStringList","name":"RegionName"}}},
     "DescribeStoreImageTasksRequest": {"t":"structure","members":{"DryRun":{"shape":"Boolean"},"Filters":{"shape":"FilterList","name":"Filter"},"ImageIds":{"shape":"ImageIdList","name":"ImageId"},"MaxResults":{"shape":"DescribeStoreImageTasksRequestMaxResults"},"NextToken":{"shape":"String"}}},
     "DescribeStoreImageTasksRequestMaxResults": {"t":"integer","min":1,"max":200},
@@ -113,6 +120,7 @@ export const ec2Model: ServiceModel = {
     "ImageNameRequest": {"t":"string","min":3,"max":128},
     "ImageUefiDataRequest": {"t":"string","min":0,"max":64000},
     "ImdsSupportValues": {"t":"string","enum":["v2.0"]},
+    "ImportKeyPairRequest": {"t":"structure","members":{"DryRun":{"shape":"Boolean"},"KeyName":{"shape":"String"},"PublicKeyMaterial":{"shape":"Blob"},"TagSpecifications":{"shape":"TagSpecificationList","name":"TagSpecification"}},"required":["KeyName","PublicKeyMaterial"]},
     "InstanceAttributeName": {"t":"string","enum":["instanceType","kernel","ramdisk","userData","disableApiTermination","instanceInitiatedShutdownBehavior","rootDeviceName","blockDeviceMapping","productCodes","sourceDestCheck","groupSet","ebsOptimized","sriovNetSupport","enaSupport","enclaveOptions","disableApiStop"]},
     "InstanceAutoRecoveryState": {"t":"string","enum":["disabled","default"]},
     "InstanceBandwidthWeighting": {"t":"string","enum":["default","vpc-1","ebs-1"]},
@@ -143,7 +151,13 @@ export const ec2Model: ServiceModel = {
     "Ipv6PrefixList": {"t":"list","member":"Ipv6PrefixSpecificationRequest"},
     "Ipv6PrefixSpecificationRequest": {"t":"structure","members":{"Ipv6Prefix":{"shape":"String"}}},
     "KernelId": {"t":"string"},
+    "KeyFormat": {"t":"string","enum":["pem","ppk"]},
+    "KeyNameStringList": {"t":"list","member":"KeyPairName"},
+    "KeyPairId": {"t":"string"},
+    "KeyPairIdStringList": {"t":"list","member":"KeyPairId"},
     "KeyPairName": {"t":"string"},
+    "KeyPairNameWithResolver": {"t":"string"},
+    "KeyType": {"t":"string","enum":["rsa","ed25519"]},
     "KmsKeyId": {"t":"string"},
     "LaunchPermission": {"t":"structure","members":{"Group":{"shape":"PermissionGroup"},"OrganizationArn":{"shape":"String"},"OrganizationalUnitArn":{"shape":"String"},"UserId":{"shape":"String"}}},
     "LaunchPermissionList": {"t":"list","member":"LaunchPermission"},
@@ -249,4 +263,8 @@ export interface Ec2Operations {
   DescribeSubnets(ctx: RequestContext, input: sdk.DescribeSubnetsRequest): Promise<sdk.DescribeSubnetsResult>;
   DescribeAvailabilityZones(ctx: RequestContext, input: sdk.DescribeAvailabilityZonesRequest): Promise<sdk.DescribeAvailabilityZonesResult>;
   DescribeRegions(ctx: RequestContext, input: sdk.DescribeRegionsRequest): Promise<sdk.DescribeRegionsResult>;
+  CreateKeyPair(ctx: RequestContext, input: sdk.CreateKeyPairRequest): Promise<sdk.KeyPair>;
+  ImportKeyPair(ctx: RequestContext, input: sdk.ImportKeyPairRequest): Promise<sdk.ImportKeyPairResult>;
+  DeleteKeyPair(ctx: RequestContext, input: sdk.DeleteKeyPairRequest): Promise<sdk.DeleteKeyPairResult>;
+  DescribeKeyPairs(ctx: RequestContext, input: sdk.DescribeKeyPairsRequest): Promise<sdk.DescribeKeyPairsResult>;
 }

@@ -38,6 +38,10 @@ export function ec2Operations(s: Ec2Service): Ec2Operations {
     DescribeSubnets: (ctx, input) => s.describeSubnets(ctx, input),
     DescribeAvailabilityZones: (ctx, input) => s.describeAvailabilityZones(ctx, input),
     DescribeRegions: (ctx, input) => s.describeRegions(ctx, input),
+    CreateKeyPair: (ctx, input) => s.createKeyPair(ctx, input),
+    ImportKeyPair: (ctx, input) => s.importKeyPair(ctx, input),
+    DescribeKeyPairs: (ctx, input) => s.describeKeyPairs(ctx, input),
+    DeleteKeyPair: (ctx, input) => s.deleteKeyPair(ctx, input),
   };
 }
 
@@ -81,6 +85,7 @@ const protocol = ec2Protocol(ec2Model, {
     DescribeSubnets: networkRenames,
     DescribeAvailabilityZones: { ...networkRenames, State: 'zoneState' },
     DescribeRegions: networkRenames,
+    DescribeKeyPairs: { ...commonRenames, KeyPairs: 'keySet' },
   },
 });
 
