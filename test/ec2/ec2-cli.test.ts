@@ -75,9 +75,10 @@ describe('AWS CLI v2', { skip }, () => {
   it('run-instances with the options a bake passes, describe-instances with a filter, stop with --force, terminate', async () => {
     const { ImageId } = await service.registerImage({ accountId: ACCOUNT, region: 'us-east-1', requestId: 'r-cli' }, { Name: 'cli-base', RootDeviceName: '/dev/xvda', BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0123456789abcdef0' } }] });
     await service.createKeyPair({ accountId: ACCOUNT, region: 'us-east-1', requestId: 'r-key' }, { KeyName: 'packer_key' });
+    const { GroupId } = await service.createSecurityGroup({ accountId: ACCOUNT, region: 'us-east-1', requestId: 'r-sg' }, { GroupName: 'bake', Description: 'bake' });
     await new Promise((r) => setTimeout(r, 2500));
     const ran = await aws('ec2', 'run-instances', '--image-id', ImageId!, '--count', '1', '--instance-type', 't3.micro', '--key-name', 'packer_key',
-      '--security-group-ids', 'sg-0123456789abcdef0', '--user-data', 'echo hi', '--iam-instance-profile', 'Name=builder',
+      '--security-group-ids', GroupId!, '--user-data', 'echo hi', '--iam-instance-profile', 'Name=builder',
       '--tag-specifications', 'ResourceType=instance,Tags=[{Key=Name,Value=cli-bake}]',
       '--block-device-mappings', 'DeviceName=/dev/xvda,Ebs={VolumeSize=16,VolumeType=gp3,DeleteOnTermination=true}');
     assert.equal(ran.code, 0, ran.stderr);

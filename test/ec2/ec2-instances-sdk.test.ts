@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { createHash, createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import {
+  AuthorizeSecurityGroupIngressCommand,
   CreateKeyPairCommand,
+  CreateSecurityGroupCommand,
+  DeleteSecurityGroupCommand,
+  DescribeSecurityGroupsCommand,
+  RevokeSecurityGroupIngressCommand,
   CreateTagsCommand,
   DeleteKeyPairCommand,
   DescribeKeyPairsCommand,
@@ -69,9 +74,10 @@ describe('instances with the AWS SDK v3 (in-process)', () => {
     await waitUntilImageAvailable({ client: ec2, ...fast }, { ImageIds: [ImageId!] });
 
     await ec2.send(new CreateKeyPairCommand({ KeyName: 'bake-key' }));
+    const { GroupId: groupId } = await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'bake-sg', Description: 'ssh for the bake' }));
     const run = await ec2.send(new RunInstancesCommand({
       ImageId, MinCount: 1, MaxCount: 1, InstanceType: 't3.micro', KeyName: 'bake-key', UserData: 'IyEvYmluL3NoCg==',
-      SecurityGroupIds: ['sg-0123456789abcdef0'], IamInstanceProfile: { Arn: 'arn:aws:iam::000000000000:instance-profile/bake' },
+      SecurityGroupIds: [groupId!], IamInstanceProfile: { Arn: 'arn:aws:iam::000000000000:instance-profile/bake' },
       TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'sdk-instance' }] }],
       BlockDeviceMappings: [{ DeviceName: '/dev/xvdb', Ebs: { VolumeSize: 20, VolumeType: 'gp3' } }],
     }));
@@ -81,7 +87,7 @@ describe('instances with the AWS SDK v3 (in-process)', () => {
     assert.deepEqual(i.State, { Code: 0, Name: 'pending' });
     assert.equal(i.InstanceType, 't3.micro');
     assert.equal(i.KeyName, 'bake-key');
-    assert.deepEqual(i.SecurityGroups!.map((g) => g.GroupId), ['sg-0123456789abcdef0']);
+    assert.deepEqual(i.SecurityGroups!.map((g) => g.GroupId), [groupId]);
     assert.equal(i.IamInstanceProfile!.Arn, 'arn:aws:iam::000000000000:instance-profile/bake');
     assert.deepEqual(i.BlockDeviceMappings!.map((b) => b.DeviceName), ['/dev/xvda', '/dev/xvdb']);
     assert.match(i.BlockDeviceMappings![0]!.Ebs!.VolumeId!, /^vol-[0-9a-f]{17}$/);
@@ -208,5 +214,34 @@ describe('instances with the AWS SDK v3 (in-process)', () => {
     await ec2.send(new DeleteKeyPairCommand({ KeyName: 'laptop' })); // idempotent, as on AWS
     const left = await ec2.send(new DescribeKeyPairsCommand({ Filters: [{ Name: 'key-name', Values: ['laptop', 'sdk-key'] }] }));
     assert.deepEqual(left.KeyPairs!.map((k) => k.KeyName), ['sdk-key']);
+  });
+
+  it('security groups: the default group, create, authorize/revoke ingress and egress, describe, delete (refused while used)', async () => {
+    const { SecurityGroups: defaults } = await ec2.send(new DescribeSecurityGroupsCommand({ GroupNames: ['default'] }));
+    assert.equal(defaults![0]!.GroupName, 'default');
+    assert.deepEqual(defaults![0]!.IpPermissionsEgress!.map((p) => [p.IpProtocol, p.IpRanges![0]!.CidrIp]), [['-1', '0.0.0.0/0']]);
+    const { GroupId } = await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'packer_temp', Description: 'Temporary group for Packer' }));
+    assert.match(GroupId!, /^sg-[0-9a-f]{17}$/);
+    await assert.rejects(ec2.send(new CreateSecurityGroupCommand({ GroupName: 'packer_temp', Description: 'again' })), { name: 'InvalidGroup.Duplicate' });
+    await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }, { CidrIp: '10.0.0.0/8' }] }] }));
+    await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId, IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '10.0.0.0/8' }));
+    await assert.rejects(ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId, IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIp: '0.0.0.0/0' })), {
+      name: 'InvalidPermission.Duplicate', message: 'the specified rule "peer: 0.0.0.0/0, TCP, from port: 22, to port: 22, ALLOW" already exists',
+    });
+    await ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId, IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIp: '10.0.0.0/8' }));
+    await assert.rejects(ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId, IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIp: '10.0.0.0/8' })), { name: 'InvalidPermission.NotFound' });
+    const { SecurityGroups } = await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: ['packer_*'] }] }));
+    assert.equal(SecurityGroups!.length, 1);
+    assert.equal(SecurityGroups![0]!.Description, 'Temporary group for Packer');
+    assert.deepEqual(SecurityGroups![0]!.IpPermissions!.map((p) => [p.IpProtocol, p.FromPort, p.ToPort, p.IpRanges!.map((r) => r.CidrIp)]), [['tcp', 22, 22, ['0.0.0.0/0']], ['tcp', 443, 443, ['10.0.0.0/8']]]);
+    const { Images } = await ec2.send(new DescribeImagesCommand({ Owners: ['amazon'], Filters: [{ Name: 'name', Values: ['al2023-ami-2023.*-x86_64'] }] }));
+    const run = await ec2.send(new RunInstancesCommand({ ImageId: Images![0]!.ImageId, MinCount: 1, MaxCount: 1, SecurityGroupIds: [GroupId!] }));
+    await assert.rejects(ec2.send(new DeleteSecurityGroupCommand({ GroupId })), { name: 'DependencyViolation', message: `resource ${GroupId} has a dependent object` });
+    await ec2.send(new TerminateInstancesCommand({ InstanceIds: [run.Instances![0]!.InstanceId!] }));
+    await waitUntilInstanceTerminated({ client: ec2, ...fast }, { InstanceIds: [run.Instances![0]!.InstanceId!] });
+    await ec2.send(new DeleteSecurityGroupCommand({ GroupId }));
+    await assert.rejects(ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [GroupId!] })), { name: 'InvalidGroup.NotFound', message: `The security group '${GroupId}' does not exist` });
+    await assert.rejects(ec2.send(new DeleteSecurityGroupCommand({ GroupName: 'default' })), { name: 'CannotDelete' });
+    await assert.rejects(ec2.send(new RunInstancesCommand({ ImageId: Images![0]!.ImageId, MinCount: 1, MaxCount: 1, SecurityGroupIds: [GroupId!] })), { name: 'InvalidGroup.NotFound' });
   });
 });

@@ -139,5 +139,21 @@ for (const [name, make] of adapters) {
       assert.equal(await s.deleteKeyPair('000000000000', 'us-east-1', 'a'), false);
       assert.deepEqual((await s.listKeyPairs('111111111111', 'us-east-1')).map((k) => k.keyName), ['a']);
     });
+
+    it('keeps security groups per account and region, by id', async () => {
+      const s = make();
+      const group = (groupId: string, accountId = '000000000000') => ({
+        accountId, region: 'us-east-1', groupId, groupName: groupId, description: 'd', vpcId: 'vpc-0123456789abcdef0',
+        ingress: [{ ipProtocol: 'tcp', fromPort: 22, toPort: 22, cidrIp: '0.0.0.0/0' }], egress: [{ ipProtocol: '-1', cidrIp: '0.0.0.0/0' }], tags: [],
+      });
+      await s.putSecurityGroup(group('sg-00000000000000002'));
+      await s.putSecurityGroup(group('sg-00000000000000001'));
+      await s.putSecurityGroup(group('sg-00000000000000003', '111111111111'));
+      assert.deepEqual((await s.listSecurityGroups('000000000000', 'us-east-1')).map((g) => g.groupId), ['sg-00000000000000001', 'sg-00000000000000002']);
+      assert.deepEqual((await s.listSecurityGroups('000000000000', 'us-east-1'))[0], group('sg-00000000000000001'));
+      assert.equal(await s.deleteSecurityGroup('us-east-1', 'sg-00000000000000001'), true);
+      assert.equal(await s.deleteSecurityGroup('us-east-1', 'sg-00000000000000001'), false);
+      assert.equal((await s.listSecurityGroups('000000000000', 'eu-west-1')).length, 0);
+    });
   });
 }

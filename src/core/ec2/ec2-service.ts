@@ -16,6 +16,7 @@ import { describeInstanceStatus, describeInstances } from './describe-instances.
 import { rebootInstances, startInstances, stopInstances, terminateInstances } from './instance-actions.js';
 import { describeInstanceAttribute, modifyInstanceAttribute } from './instance-attributes.js';
 import { runInstances } from './run-instances.js';
+import * as groups from './security-groups.js';
 import { createKeyPair, deleteKeyPair, describeKeyPairs, importKeyPair } from './key-pairs.js';
 import { describeAvailabilityZones, describeRegions, describeSubnets, describeVpcs } from './describe-network.js';
 import { ImageLifecycle } from './lifecycle.js';
@@ -107,4 +108,11 @@ export class Ec2Service {
   readonly importKeyPair: Op<EC2.ImportKeyPairRequest, EC2.ImportKeyPairResult> = this.write(importKeyPair);
   readonly describeKeyPairs: Op<EC2.DescribeKeyPairsRequest, EC2.DescribeKeyPairsResult> = this.read(describeKeyPairs);
   readonly deleteKeyPair: Op<EC2.DeleteKeyPairRequest, EC2.DeleteKeyPairResult> = this.write(deleteKeyPair);
+  readonly createSecurityGroup: Op<EC2.CreateSecurityGroupRequest, EC2.CreateSecurityGroupResult> = this.write(groups.createSecurityGroup);
+  readonly deleteSecurityGroup: Op<EC2.DeleteSecurityGroupRequest, EC2.DeleteSecurityGroupResult> = this.write(groups.deleteSecurityGroup);
+  readonly describeSecurityGroups: Op<EC2.DescribeSecurityGroupsRequest, EC2.DescribeSecurityGroupsResult> = this.read(groups.describeSecurityGroups);
+  readonly authorizeSecurityGroupIngress: Op<EC2.AuthorizeSecurityGroupIngressRequest, EC2.AuthorizeSecurityGroupIngressResult> = this.write(groups.authorizeSecurityGroupIngress);
+  readonly authorizeSecurityGroupEgress: Op<EC2.AuthorizeSecurityGroupEgressRequest, EC2.AuthorizeSecurityGroupEgressResult> = this.write(groups.authorizeSecurityGroupEgress);
+  readonly revokeSecurityGroupIngress: Op<EC2.RevokeSecurityGroupIngressRequest, EC2.RevokeSecurityGroupIngressResult> = this.write(groups.revokeSecurityGroupIngress);
+  readonly revokeSecurityGroupEgress: Op<EC2.RevokeSecurityGroupEgressRequest, EC2.RevokeSecurityGroupEgressResult> = this.write(groups.revokeSecurityGroupEgress);
 }

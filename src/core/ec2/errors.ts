@@ -69,6 +69,14 @@ export const ec2Errors = {
   keyPairIdNotFound: (id: string) => Ec2Errors.InvalidKeyPair_NotFound(`The key pair ID '${id}' does not exist`),
   /** AWS: `Key is not in valid OpenSSH public key format` */
   keyFormat: () => Ec2Errors.InvalidKey_Format('Key is not in valid OpenSSH public key format'),
+  groupNotFound: (id: string) => Ec2Errors.InvalidGroup_NotFound(`The security group '${id}' does not exist`),
+  groupNameNotFound: (name: string, vpcId: string) => Ec2Errors.InvalidGroup_NotFound(`The security group '${name}' does not exist in default VPC '${vpcId}'`),
+  groupDuplicate: (name: string, vpcId: string) => Ec2Errors.InvalidGroup_Duplicate(`The security group '${name}' already exists for VPC '${vpcId}'`),
+  groupReserved: (name: string) => Ec2Errors.InvalidGroup_Reserved(`The security group '${name}' is reserved`),
+  groupCannotDelete: (id: string) => Ec2Errors.CannotDelete(`the specified group: "${id}" name: "default" cannot be deleted by a user`),
+  groupInUse: (id: string) => Ec2Errors.DependencyViolation(`resource ${id} has a dependent object`),
+  permissionDuplicate: (rule: string) => Ec2Errors.InvalidPermission_Duplicate(`the specified rule "${rule}" already exists`),
+  permissionNotFound: () => Ec2Errors.InvalidPermission_NotFound('The specified rule does not exist in this security group.'),
   vpcNotFound: (id: string) => Ec2Errors.InvalidVpcID_NotFound(`The vpc ID '${id}' does not exist`),
   groupMalformed: (id: string) => Ec2Errors.InvalidGroupId_Malformed(`Invalid id: "${id}" (expecting "sg-...")`),
 };

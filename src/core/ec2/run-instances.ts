@@ -9,6 +9,7 @@ import { visibleImage } from './image-access.js';
 import { newId } from './ids.js';
 import { commitInstanceStates, enter } from './instance-state.js';
 import { checkKeyName } from './key-pairs.js';
+import { resolveGroups } from './security-groups.js';
 import { toReservations } from './instance-view.js';
 import { required, tagsFor } from './validation.js';
 
@@ -38,7 +39,7 @@ export async function runInstances(deps: Ec2Deps, ctx: RequestContext, input: Ru
   if (!instanceTypePattern.test(instanceType)) throw ec2Errors.invalidParameterValue(`Invalid value '${instanceType}' for InstanceType.`);
   const network = defaultNetwork(ctx.accountId, ctx.region);
   const subnet = pickSubnet(network.subnets, input);
-  const groups = securityGroups(input, network.securityGroupId);
+  const groups = await securityGroups(deps, ctx, input);
   const tags = tagsFor(input.TagSpecifications, 'instance');
   const mappings = overlayMappings(image.blockDeviceMappings, mappingsFromInput(input.BlockDeviceMappings), deps.random);
   await checkKeyName(deps, ctx, input.KeyName);
@@ -88,11 +89,13 @@ function pickSubnet(subnets: readonly DefaultSubnet[], input: RunInstancesReques
   return found;
 }
 
-/** SecurityGroupIds as given (well-formed), else the default VPC's `default` group. */
-function securityGroups(input: RunInstancesRequest, defaultGroup: string): string[] {
+/** SecurityGroupIds / SecurityGroups (names), each an existing group, else the default VPC's `default` group. */
+async function securityGroups(deps: Ec2Deps, ctx: RequestContext, input: RunInstancesRequest): Promise<string[]> {
   const ids = [...(input.SecurityGroupIds ?? []), ...(input.NetworkInterfaces?.[0]?.Groups ?? [])];
   for (const id of ids) if (!/^sg-([0-9a-f]{8}|[0-9a-f]{17})$/.test(id)) throw ec2Errors.groupMalformed(id);
-  return ids.length > 0 ? [...new Set(ids)] : [defaultGroup];
+  const names = input.SecurityGroups ?? [];
+  if (ids.length === 0 && names.length === 0) return resolveGroups(deps, ctx, [], ['default']);
+  return resolveGroups(deps, ctx, ids, names);
 }
 
 interface DraftInput {

@@ -41,6 +41,8 @@ export const EventsErrors = {
 
 export const Ec2Errors = {
   AuthFailure: error("AuthFailure", 400),
+  CannotDelete: error("CannotDelete", 400),
+  DependencyViolation: error("DependencyViolation", 400),
   DryRunOperation: error("DryRunOperation", 412),
   IncorrectInstanceState: error("IncorrectInstanceState", 400),
   IncorrectState: error("IncorrectState", 400),
@@ -51,6 +53,9 @@ export const Ec2Errors = {
   InvalidAMIName_Duplicate: error("InvalidAMIName.Duplicate", 400),
   InvalidAMIName_Malformed: error("InvalidAMIName.Malformed", 400),
   InvalidBlockDeviceMapping: error("InvalidBlockDeviceMapping", 400),
+  InvalidGroup_Duplicate: error("InvalidGroup.Duplicate", 400),
+  InvalidGroup_NotFound: error("InvalidGroup.NotFound", 400),
+  InvalidGroup_Reserved: error("InvalidGroup.Reserved", 400),
   InvalidGroupId_Malformed: error("InvalidGroupId.Malformed", 400),
   InvalidID: error("InvalidID", 400),
   InvalidInstanceID_Malformed: error("InvalidInstanceID.Malformed", 400),
@@ -62,6 +67,8 @@ export const Ec2Errors = {
   InvalidParameter: error("InvalidParameter", 400),
   InvalidParameterCombination: error("InvalidParameterCombination", 400),
   InvalidParameterValue: error("InvalidParameterValue", 400),
+  InvalidPermission_Duplicate: error("InvalidPermission.Duplicate", 400),
+  InvalidPermission_NotFound: error("InvalidPermission.NotFound", 400),
   InvalidSnapshotID_Malformed: error("InvalidSnapshotID.Malformed", 400),
   InvalidSubnetID_Malformed: error("InvalidSubnetID.Malformed", 400),
   InvalidSubnetID_NotFound: error("InvalidSubnetID.NotFound", 400),

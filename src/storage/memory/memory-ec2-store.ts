@@ -5,6 +5,7 @@ import type {
   InstanceRecord,
   KeyPairRecord,
   OutboxEventRecord,
+  SecurityGroupRecord,
   StoreImageTaskRecord,
 } from '../ports/ec2-store.js';
 
@@ -24,6 +25,7 @@ export class MemoryEc2Store implements Ec2Store {
   private readonly faults = new Map<string, FaultRuleRecord>();
   private readonly instances = new Map<string, InstanceRecord>();
   private readonly keyPairs = new Map<string, KeyPairRecord>();
+  private readonly groups = new Map<string, SecurityGroupRecord>();
   private seq = 0;
 
   async getImage(region: string, imageId: string): Promise<ImageRecord | undefined> {
@@ -163,5 +165,20 @@ export class MemoryEc2Store implements Ec2Store {
 
   async deleteKeyPair(accountId: string, region: string, keyName: string): Promise<boolean> {
     return this.keyPairs.delete(taskKey(accountId, region, keyName));
+  }
+
+  async putSecurityGroup(group: SecurityGroupRecord): Promise<void> {
+    this.groups.set(imageKey(group.region, group.groupId), copy(group));
+  }
+
+  async listSecurityGroups(accountId: string, region: string): Promise<SecurityGroupRecord[]> {
+    return [...this.groups.values()]
+      .filter((g) => g.accountId === accountId && g.region === region)
+      .sort((a, b) => cmp(a.groupId, b.groupId))
+      .map(copy);
+  }
+
+  async deleteSecurityGroup(region: string, groupId: string): Promise<boolean> {
+    return this.groups.delete(imageKey(region, groupId));
   }
 }

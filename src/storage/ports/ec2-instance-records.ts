@@ -97,3 +97,28 @@ export interface KeyPairRecord {
   createTime: string;
   tags: TagRecord[];
 }
+
+/** One rule of a security group: a protocol, a port range and one source (or destination). */
+export interface SecurityGroupRuleRecord {
+  /** `tcp`, `udp`, `icmp`, `-1` (all), or a protocol number. */
+  ipProtocol: string;
+  fromPort?: number;
+  toPort?: number;
+  cidrIp?: string;
+  cidrIpv6?: string;
+  /** Another group of the account (a group as source). */
+  groupId?: string;
+  description?: string;
+}
+
+export interface SecurityGroupRecord {
+  accountId: string;
+  region: string;
+  groupId: string;
+  groupName: string;
+  description: string;
+  vpcId: string;
+  ingress: SecurityGroupRuleRecord[];
+  egress: SecurityGroupRuleRecord[];
+  tags: TagRecord[];
+}

@@ -8,7 +8,7 @@
  * both.
  */
 
-import type { InstanceRecord, KeyPairRecord } from './ec2-instance-records.js';
+import type { InstanceRecord, KeyPairRecord, SecurityGroupRecord } from './ec2-instance-records.js';
 
 export type * from './ec2-instance-records.js';
 
@@ -201,6 +201,13 @@ export interface Ec2Store {
   listKeyPairs(accountId: string, region: string): Promise<KeyPairRecord[]>;
   /** True when a key pair was deleted. */
   deleteKeyPair(accountId: string, region: string, keyName: string): Promise<boolean>;
+
+  /** Inserts or replaces the security group. */
+  putSecurityGroup(group: SecurityGroupRecord): Promise<void>;
+  /** The account's security groups in the region, ordered by group id. */
+  listSecurityGroups(accountId: string, region: string): Promise<SecurityGroupRecord[]>;
+  /** True when a group was deleted. */
+  deleteSecurityGroup(region: string, groupId: string): Promise<boolean>;
 
   /** Outbox events in insertion order. */
   outboxEvents(limit: number): Promise<OutboxEventRecord[]>;

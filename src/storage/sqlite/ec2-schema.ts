@@ -60,6 +60,13 @@ const migrations: readonly string[] = [
      record TEXT NOT NULL,
      PRIMARY KEY (account_id, region, key_name)
    ) WITHOUT ROWID;`,
+  `CREATE TABLE ec2_security_groups (
+     region TEXT NOT NULL,
+     group_id TEXT NOT NULL,
+     account_id TEXT NOT NULL,
+     record TEXT NOT NULL,
+     PRIMARY KEY (region, group_id)
+   ) WITHOUT ROWID;`,
 ];
 
 export function migrateEc2Schema(db: Database): void {

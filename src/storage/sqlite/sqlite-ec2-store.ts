@@ -6,6 +6,7 @@ import type {
   InstanceRecord,
   KeyPairRecord,
   OutboxEventRecord,
+  SecurityGroupRecord,
   StoreImageTaskRecord,
 } from '../ports/ec2-store.js';
 import { migrateEc2Schema } from './ec2-schema.js';
@@ -54,6 +55,9 @@ export class SqliteEc2Store implements Ec2Store {
       putKeyPair: p('INSERT OR REPLACE INTO ec2_key_pairs (account_id, region, key_name, record) VALUES (?, ?, ?, ?)'),
       listKeyPairs: p('SELECT record FROM ec2_key_pairs WHERE account_id = ? AND region = ? ORDER BY key_name'),
       deleteKeyPair: p('DELETE FROM ec2_key_pairs WHERE account_id = ? AND region = ? AND key_name = ?'),
+      putGroup: p('INSERT OR REPLACE INTO ec2_security_groups (region, group_id, account_id, record) VALUES (?, ?, ?, ?)'),
+      listGroups: p('SELECT record FROM ec2_security_groups WHERE account_id = ? AND region = ? ORDER BY group_id'),
+      deleteGroup: p('DELETE FROM ec2_security_groups WHERE region = ? AND group_id = ?'),
       nextInstanceDue: p('SELECT MIN(due_at) AS due FROM ec2_instances WHERE due_at IS NOT NULL'),
     };
   }
@@ -211,5 +215,17 @@ export class SqliteEc2Store implements Ec2Store {
 
   async deleteKeyPair(accountId: string, region: string, keyName: string): Promise<boolean> {
     return this.s.deleteKeyPair!.run(accountId, region, keyName).changes > 0;
+  }
+
+  async putSecurityGroup(group: SecurityGroupRecord): Promise<void> {
+    this.s.putGroup!.run(group.region, group.groupId, group.accountId, JSON.stringify(group));
+  }
+
+  async listSecurityGroups(accountId: string, region: string): Promise<SecurityGroupRecord[]> {
+    return parse(this.s.listGroups!.all(accountId, region));
+  }
+
+  async deleteSecurityGroup(region: string, groupId: string): Promise<boolean> {
+    return this.s.deleteGroup!.run(region, groupId).changes > 0;
   }
 }

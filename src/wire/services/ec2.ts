@@ -42,6 +42,13 @@ export function ec2Operations(s: Ec2Service): Ec2Operations {
     ImportKeyPair: (ctx, input) => s.importKeyPair(ctx, input),
     DescribeKeyPairs: (ctx, input) => s.describeKeyPairs(ctx, input),
     DeleteKeyPair: (ctx, input) => s.deleteKeyPair(ctx, input),
+    CreateSecurityGroup: (ctx, input) => s.createSecurityGroup(ctx, input),
+    DeleteSecurityGroup: (ctx, input) => s.deleteSecurityGroup(ctx, input),
+    DescribeSecurityGroups: (ctx, input) => s.describeSecurityGroups(ctx, input),
+    AuthorizeSecurityGroupIngress: (ctx, input) => s.authorizeSecurityGroupIngress(ctx, input),
+    AuthorizeSecurityGroupEgress: (ctx, input) => s.authorizeSecurityGroupEgress(ctx, input),
+    RevokeSecurityGroupIngress: (ctx, input) => s.revokeSecurityGroupIngress(ctx, input),
+    RevokeSecurityGroupEgress: (ctx, input) => s.revokeSecurityGroupEgress(ctx, input),
   };
 }
 
@@ -70,6 +77,12 @@ const instanceRenames = {
 /** The default network's shapes: `State` is plain `state` (a zone's is `zoneState`). */
 const networkRenames = { ...commonRenames, State: 'state', OwnerId: 'ownerId', Vpcs: 'vpcSet', Subnets: 'subnetSet', Endpoint: 'regionEndpoint', Regions: 'regionInfo', AvailabilityZones: 'availabilityZoneInfo', Messages: 'messageSet' };
 
+/** SecurityGroup / IpPermission XML names (the model's locationNames). */
+const groupRenames = {
+  ...commonRenames, OwnerId: 'ownerId', SecurityGroups: 'securityGroupInfo', Description: 'groupDescription', UserIdGroupPairs: 'groups',
+  SecurityGroupRules: 'securityGroupRuleSet',
+};
+
 const protocol = ec2Protocol(ec2Model, {
   renames: {
     // DescribeImageAttribute writes KernelId/RamdiskId as `kernel`/`ramdisk` (ImageAttribute shape).
@@ -86,6 +99,9 @@ const protocol = ec2Protocol(ec2Model, {
     DescribeAvailabilityZones: { ...networkRenames, State: 'zoneState' },
     DescribeRegions: networkRenames,
     DescribeKeyPairs: { ...commonRenames, KeyPairs: 'keySet' },
+    DescribeSecurityGroups: groupRenames,
+    AuthorizeSecurityGroupIngress: groupRenames,
+    AuthorizeSecurityGroupEgress: groupRenames,
   },
 });
 
