@@ -15,6 +15,7 @@ import {
   DescribeAvailabilityZonesCommand,
   DescribeRegionsCommand,
   DescribeSubnetsCommand,
+  DescribeVolumesCommand,
   DescribeVpcsCommand,
   DescribeImagesCommand,
   DescribeInstanceAttributeCommand,
@@ -98,6 +99,9 @@ describe('instances with the AWS SDK v3 (in-process)', () => {
     assert.equal(run.OwnerId, '000000000000');
 
     await waitUntilInstanceRunning({ client: ec2, ...fast }, { InstanceIds: [id] });
+    const { Volumes } = await ec2.send(new DescribeVolumesCommand({ Filters: [{ Name: 'attachment.instance-id', Values: [id] }] }));
+    assert.deepEqual(Volumes!.map((v) => [v.Size, v.VolumeType, v.State, v.Attachments![0]!.Device, v.Attachments![0]!.State]).sort(), [[12, 'gp2', 'in-use', '/dev/xvda', 'attached'], [20, 'gp3', 'in-use', '/dev/xvdb', 'attached']]);
+    assert.equal(Volumes!.find((v) => v.Attachments![0]!.Device === '/dev/xvda')!.SnapshotId, 'snap-0123456789abcdef0');
     const status = await ec2.send(new DescribeInstanceStatusCommand({ InstanceIds: [id] }));
     assert.equal(status.InstanceStatuses![0]!.InstanceState!.Name, 'running');
     assert.equal(status.InstanceStatuses![0]!.SystemStatus!.Status, 'ok');

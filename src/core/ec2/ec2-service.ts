@@ -17,6 +17,7 @@ import { rebootInstances, startInstances, stopInstances, terminateInstances } fr
 import { describeInstanceAttribute, modifyInstanceAttribute } from './instance-attributes.js';
 import { runInstances } from './run-instances.js';
 import * as groups from './security-groups.js';
+import { describeVolumes } from './describe-volumes.js';
 import { createKeyPair, deleteKeyPair, describeKeyPairs, importKeyPair } from './key-pairs.js';
 import { describeAvailabilityZones, describeRegions, describeSubnets, describeVpcs } from './describe-network.js';
 import { ImageLifecycle } from './lifecycle.js';
@@ -115,4 +116,5 @@ export class Ec2Service {
   readonly authorizeSecurityGroupEgress: Op<EC2.AuthorizeSecurityGroupEgressRequest, EC2.AuthorizeSecurityGroupEgressResult> = this.write(groups.authorizeSecurityGroupEgress);
   readonly revokeSecurityGroupIngress: Op<EC2.RevokeSecurityGroupIngressRequest, EC2.RevokeSecurityGroupIngressResult> = this.write(groups.revokeSecurityGroupIngress);
   readonly revokeSecurityGroupEgress: Op<EC2.RevokeSecurityGroupEgressRequest, EC2.RevokeSecurityGroupEgressResult> = this.write(groups.revokeSecurityGroupEgress);
+  readonly describeVolumes: Op<EC2.DescribeVolumesRequest, EC2.DescribeVolumesResult> = this.read(describeVolumes);
 }

@@ -77,6 +77,8 @@ export const ec2Errors = {
   groupInUse: (id: string) => Ec2Errors.DependencyViolation(`resource ${id} has a dependent object`),
   permissionDuplicate: (rule: string) => Ec2Errors.InvalidPermission_Duplicate(`the specified rule "${rule}" already exists`),
   permissionNotFound: () => Ec2Errors.InvalidPermission_NotFound('The specified rule does not exist in this security group.'),
+  /** AWS: `The volume 'vol-…' does not exist.` */
+  volumeNotFound: (id: string) => Ec2Errors.InvalidVolume_NotFound(`The volume '${id}' does not exist.`),
   vpcNotFound: (id: string) => Ec2Errors.InvalidVpcID_NotFound(`The vpc ID '${id}' does not exist`),
   groupMalformed: (id: string) => Ec2Errors.InvalidGroupId_Malformed(`Invalid id: "${id}" (expecting "sg-...")`),
 };

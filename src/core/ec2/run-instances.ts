@@ -76,8 +76,9 @@ function counts(input: RunInstancesRequest): { min: number; max: number } {
 }
 
 function pickSubnet(subnets: readonly DefaultSubnet[], input: RunInstancesRequest): DefaultSubnet {
-  const id = input.SubnetId ?? input.NetworkInterfaces?.[0]?.SubnetId;
-  const zone = input.Placement?.AvailabilityZone;
+  // Empty values (Packer sends `SubnetId=` and an empty zone) mean "not chosen", as on AWS.
+  const id = input.SubnetId || input.NetworkInterfaces?.[0]?.SubnetId || undefined;
+  const zone = input.Placement?.AvailabilityZone || undefined;
   if (id === undefined) {
     const inZone = zone === undefined ? subnets[0] : subnets.find((s) => s.availabilityZone === zone);
     if (!inZone) throw ec2Errors.invalidParameterValue(`Invalid availability zone: [${zone}]`);

@@ -60,7 +60,8 @@ export async function createSecurityGroup(deps: Ec2Deps, ctx: RequestContext, in
   if (name.length > 255 || name.startsWith('sg-')) throw ec2Errors.invalidParameterValue(`Invalid value '${name}' for groupName. Length must be at most 255 and it must not start with sg-.`);
   if (name === 'default') throw ec2Errors.groupReserved(name);
   const net = defaultNetwork(ctx.accountId, ctx.region);
-  const vpcId = input.VpcId ?? net.vpcId;
+  // An empty VpcId (Packer sends `VpcId=`) means the default VPC, as on AWS.
+  const vpcId = input.VpcId || net.vpcId;
   if (vpcId !== net.vpcId) throw ec2Errors.vpcNotFound(vpcId);
   if ((await groupsOf(deps, ctx)).some((g) => g.groupName === name)) throw ec2Errors.groupDuplicate(name, vpcId);
   const tags = tagsFor(input.TagSpecifications, 'security-group');

@@ -73,6 +73,7 @@ export const Ec2Errors = {
   InvalidSubnetID_Malformed: error("InvalidSubnetID.Malformed", 400),
   InvalidSubnetID_NotFound: error("InvalidSubnetID.NotFound", 400),
   InvalidUserID_Malformed: error("InvalidUserID.Malformed", 400),
+  InvalidVolume_NotFound: error("InvalidVolume.NotFound", 400),
   InvalidVpcID_NotFound: error("InvalidVpcID.NotFound", 400),
   MissingParameter: error("MissingParameter", 400),
   OperationNotPermitted: error("OperationNotPermitted", 400),

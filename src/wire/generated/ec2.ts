@@ -50,6 +50,7 @@ export const ec2Model: ServiceModel = {
     "RevokeSecurityGroupIngress": {"input":"RevokeSecurityGroupIngressRequest","output":"RevokeSecurityGroupIngressResult","errors":[]},
     "AuthorizeSecurityGroupEgress": {"input":"AuthorizeSecurityGroupEgressRequest","output":"AuthorizeSecurityGroupEgressResult","errors":[]},
     "RevokeSecurityGroupEgress": {"input":"RevokeSecurityGroupEgressRequest","output":"RevokeSecurityGroupEgressResult","errors":[]},
+    "DescribeVolumes": {"input":"DescribeVolumesRequest","output":"DescribeVolumesResult","errors":[]},
   },
   errors: {
   },
@@ -103,6 +104,7 @@ export const ec2Model: ServiceModel = {
     "DescribeSubnetsMaxResults": {"t":"integer","min":5,"max":1000},
     "DescribeSubnetsRequest": {"t":"structure","members":{"DryRun":{"shape":"Boolean"},"Filters":{"shape":"FilterList","name":"Filter"},"MaxResults":{"shape":"DescribeSubnetsMaxResults"},"NextToken":{"shape":"String"},"SubnetIds":{"shape":"SubnetIdStringList","name":"SubnetId"}}},
     "DescribeTagsRequest": {"t":"structure","members":{"DryRun":{"shape":"Boolean"},"Filters":{"shape":"FilterList","name":"Filter"},"MaxResults":{"shape":"Integer"},"NextToken":{"shape":"String"}}},
+    "DescribeVolumesRequest": {"t":"structure","members":{"DryRun":{"shape":"Boolean"},"Filters":{"shape":"FilterList","name":"Filter"},"IncludeManagedResources":{"shape":"Boolean"},"MaxResults":{"shape":"Integer"},"NextToken":{"shape":"String"},"VolumeIds":{"shape":"VolumeIdStringList","name":"VolumeId"}}},
     "DescribeVpcsMaxResults": {"t":"integer","min":5,"max":1000},
     "DescribeVpcsRequest": {"t":"structure","members":{"DryRun":{"shape":"Boolean"},"Filters":{"shape":"FilterList","name":"Filter"},"MaxResults":{"shape":"DescribeVpcsMaxResults"},"NextToken":{"shape":"String"},"VpcIds":{"shape":"VpcIdStringList","name":"VpcId"}}},
     "DisableImageRequest": {"t":"structure","members":{"DryRun":{"shape":"Boolean"},"ImageId":{"shape":"ImageId"}},"required":["ImageId"]},
@@ -252,6 +254,7 @@ export const ec2Model: ServiceModel = {
     "UserIdStringList": {"t":"list","member":"String"},
     "ValueStringList": {"t":"list","member":"String"},
     "VolumeId": {"t":"string"},
+    "VolumeIdStringList": {"t":"list","member":"VolumeId"},
     "VolumeType": {"t":"string","enum":["standard","io1","io2","gp2","sc1","st1","gp3"]},
     "VpcId": {"t":"string"},
     "VpcIdStringList": {"t":"list","member":"VpcId"},
@@ -301,4 +304,5 @@ export interface Ec2Operations {
   RevokeSecurityGroupIngress(ctx: RequestContext, input: sdk.RevokeSecurityGroupIngressRequest): Promise<sdk.RevokeSecurityGroupIngressResult>;
   AuthorizeSecurityGroupEgress(ctx: RequestContext, input: sdk.AuthorizeSecurityGroupEgressRequest): Promise<sdk.AuthorizeSecurityGroupEgressResult>;
   RevokeSecurityGroupEgress(ctx: RequestContext, input: sdk.RevokeSecurityGroupEgressRequest): Promise<sdk.RevokeSecurityGroupEgressResult>;
+  DescribeVolumes(ctx: RequestContext, input: sdk.DescribeVolumesRequest): Promise<sdk.DescribeVolumesResult>;
 }

@@ -49,6 +49,7 @@ export function ec2Operations(s: Ec2Service): Ec2Operations {
     AuthorizeSecurityGroupEgress: (ctx, input) => s.authorizeSecurityGroupEgress(ctx, input),
     RevokeSecurityGroupIngress: (ctx, input) => s.revokeSecurityGroupIngress(ctx, input),
     RevokeSecurityGroupEgress: (ctx, input) => s.revokeSecurityGroupEgress(ctx, input),
+    DescribeVolumes: (ctx, input) => s.describeVolumes(ctx, input),
   };
 }
 
@@ -100,6 +101,7 @@ const protocol = ec2Protocol(ec2Model, {
     DescribeRegions: networkRenames,
     DescribeKeyPairs: { ...commonRenames, KeyPairs: 'keySet' },
     DescribeSecurityGroups: groupRenames,
+    DescribeVolumes: { ...commonRenames, Volumes: 'volumeSet', Attachments: 'attachmentSet', State: 'status' },
     AuthorizeSecurityGroupIngress: groupRenames,
     AuthorizeSecurityGroupEgress: groupRenames,
   },
