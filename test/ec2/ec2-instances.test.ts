@@ -179,6 +179,14 @@ describe('instances: the state machine and its events', () => {
     await h.service.deleteTags(ctx(), { Resources: [id], Tags: [{ Key: 'team' }] });
     assert.equal((await describe1(h, id)).Tags, undefined);
     await rejectsWith(h.service.createTags(ctx(), { Resources: ['i-0000000000000000c'], Tags: [{ Key: 'a', Value: 'b' }] }), 'InvalidInstanceID.NotFound');
+    // Snapshots of the caller's images take tags too (what Packer's snapshot_tags do).
+    h.clock.advance(testOptions.instanceDurations.pending);
+    const { ImageId } = await h.service.createImage(ctx(), { InstanceId: id, Name: 'tagged-snapshots' });
+    const snap = (await h.service.describeImages(ctx(), { ImageIds: [ImageId!] })).Images![0]!.BlockDeviceMappings![0]!.Ebs!.SnapshotId!;
+    await h.service.createTags(ctx(), { Resources: [ImageId!, snap], Tags: [{ Key: 'team', Value: 'platform' }] });
+    const snapTags = await h.service.describeTags(ctx(), { Filters: [{ Name: 'resource-type', Values: ['snapshot'] }] });
+    assert.deepEqual(snapTags.Tags, [{ ResourceId: snap, ResourceType: 'snapshot', Key: 'team', Value: 'platform' }]);
+    await rejectsWith(h.service.createTags(ctx(), { Resources: ['snap-0000000000000000c'], Tags: [{ Key: 'a', Value: 'b' }] }), 'InvalidSnapshot.NotFound', "The snapshot 'snap-0000000000000000c' does not exist.");
   });
 
   it('CreateImage: only of an own instance that is running or stopped; rebooted unless NoReboot; mappings from its volumes', async () => {

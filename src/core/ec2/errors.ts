@@ -79,6 +79,8 @@ export const ec2Errors = {
   permissionNotFound: () => Ec2Errors.InvalidPermission_NotFound('The specified rule does not exist in this security group.'),
   /** AWS: `The volume 'vol-…' does not exist.` */
   volumeNotFound: (id: string) => Ec2Errors.InvalidVolume_NotFound(`The volume '${id}' does not exist.`),
+  /** AWS: `The snapshot 'snap-…' does not exist.` */
+  snapshotNotFound: (id: string) => Ec2Errors.InvalidSnapshot_NotFound(`The snapshot '${id}' does not exist.`),
   vpcNotFound: (id: string) => Ec2Errors.InvalidVpcID_NotFound(`The vpc ID '${id}' does not exist`),
   groupMalformed: (id: string) => Ec2Errors.InvalidGroupId_Malformed(`Invalid id: "${id}" (expecting "sg-...")`),
 };

@@ -69,6 +69,7 @@ export const Ec2Errors = {
   InvalidParameterValue: error("InvalidParameterValue", 400),
   InvalidPermission_Duplicate: error("InvalidPermission.Duplicate", 400),
   InvalidPermission_NotFound: error("InvalidPermission.NotFound", 400),
+  InvalidSnapshot_NotFound: error("InvalidSnapshot.NotFound", 400),
   InvalidSnapshotID_Malformed: error("InvalidSnapshotID.Malformed", 400),
   InvalidSubnetID_Malformed: error("InvalidSubnetID.Malformed", 400),
   InvalidSubnetID_NotFound: error("InvalidSubnetID.NotFound", 400),

@@ -35,6 +35,8 @@ export interface EbsRecord {
   iops?: number;
   throughput?: number;
   kmsKeyId?: string;
+  /** Tags of the snapshot (CreateTags on its `snap-` id; snapshots are kept as parts of their image). */
+  snapshotTags?: TagRecord[];
 }
 
 export interface BlockDeviceMappingRecord {
