@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The Debian packages the test suite drives as real counterparts (see README "Testing"):
 # the AWS CLI v2, openssl (SNS signing certificates), Chromium for the console's browser tests (playwright-core drives it),
-# and curl and zip, which the documented commands use (test/cli/docs.test.ts runs them; docs/lambda.md zips a function).
+# curl and zip, which the documented commands use (test/cli/docs.test.ts runs them; docs/lambda.md zips a function),
+# and packer 1.6.6 (its amazon-ebs builder bakes an AMI against amiwatch in test/ec2/ec2-packer.test.ts).
 # Idempotent: installs only what is missing. Needs root (CI runs as root).
 set -euo pipefail
-packages=(awscli openssl chromium curl zip)
+packages=(awscli openssl chromium curl zip packer)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
