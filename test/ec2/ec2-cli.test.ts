@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createPrivateKey } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
@@ -98,5 +99,15 @@ describe('AWS CLI v2', { skip }, () => {
     const terminated = await aws('ec2', 'terminate-instances', '--instance-ids', id, 'i-0000000000000000f');
     assert.equal(terminated.code, 254);
     assert.match(terminated.stderr, /\(InvalidInstanceID\.NotFound\) when calling the TerminateInstances operation: The instance ID 'i-0000000000000000f' does not exist/);
+  });
+
+  it('create-key-pair writes a usable private key; describe-subnets lists the default subnets', async () => {
+    const key = await aws('ec2', 'create-key-pair', '--key-name', 'cli-key', '--query', 'KeyMaterial', '--output', 'text');
+    assert.equal(key.code, 0, key.stderr);
+    assert.match(key.stdout, /^-----BEGIN RSA PRIVATE KEY-----\n/);
+    assert.equal(createPrivateKey(key.stdout).asymmetricKeyDetails!.modulusLength, 2048);
+    const subnets = await aws('ec2', 'describe-subnets', '--filters', 'Name=default-for-az,Values=true', '--query', 'Subnets[].AvailabilityZone');
+    assert.equal(subnets.code, 0, subnets.stderr);
+    assert.deepEqual((JSON.parse(subnets.stdout) as string[]).sort(), ['us-east-1a', 'us-east-1b', 'us-east-1c']);
   });
 });
