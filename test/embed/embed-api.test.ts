@@ -19,7 +19,7 @@ describe('startAmiwatch: options', () => {
     // A compile-time check too: each name below must be a key of AmiwatchOptions.
     const all: Required<Omit<AmiwatchOptions, 'init' | 'log'>> = {
       host: '127.0.0.1', port: 0, dataDir: '/tmp/x', inMemory: true, credentialsFile: 'c.json', defaultAccount: '111111111111',
-      defaultRegion: 'eu-west-1', amiDuration: '0s', smtpUrl: 'smtp://localhost:25', mailFrom: 'a@example.com', publicUrl: 'http://example.com',
+      defaultRegion: 'eu-west-1', amiDuration: '0s', instanceDuration: 'pending=0s', smtpUrl: 'smtp://localhost:25', mailFrom: 'a@example.com', publicUrl: 'http://example.com',
       notifyWebhookUrl: 'http://example.com/hook', subscriberCaFile: 'ca.pem', organizations: 'o-aaaaaaaaaa=111111111111', logLevel: 'warn',
       logFormat: 'json', bodyLimit: 4096, bodyBudget: 1 << 20, connectionBodyBudget: 1 << 20, durability: 'power', retentionHours: 1,
       natsUrl: 'nats://127.0.0.1:4222', natsReplicas: 1, natsAckWait: '30s',
