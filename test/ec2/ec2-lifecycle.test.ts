@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ACCOUNT, assertGuideShape, ctx, harness, rejectsWith, instanceOf } from './helpers.js';
+import { ACCOUNT, amazonLinux, assertGuideShape, ctx, harness, instanceTestOptions, rejectsWith, instanceOf } from './helpers.js';
 
 const state = async (h: ReturnType<typeof harness>, imageId: string, region = 'us-east-1') => {
   const { Images } = await h.service.describeImages(ctx({ region }), { ImageIds: [imageId] });
@@ -258,8 +258,9 @@ describe('AMI lifecycle', () => {
   it('advance(): every pending image and store task completes now, as planned, each image with its event', async () => {
     const h = harness();
     await h.service.faults.add({ operation: 'CreateImage', namePattern: 'bad-*', errorMessage: 'Disk full', delayMs: 60_000 });
-    const good = (await h.service.createImage(ctx(), { InstanceId: 'i-12345678', Name: 'good-1' })).ImageId!;
-    const bad = (await h.service.createImage(ctx(), { InstanceId: 'i-12345678', Name: 'bad-1' })).ImageId!;
+    const instanceId = await instanceOf(h);
+    const good = (await h.service.createImage(ctx(), { InstanceId: instanceId, Name: 'good-1' })).ImageId!;
+    const bad = (await h.service.createImage(ctx(), { InstanceId: instanceId, Name: 'bad-1' })).ImageId!;
     assert.equal(await h.service.lifecycle.advance(), 2);
     assert.equal((await state(h, good))?.State, 'available');
     assert.deepEqual((await state(h, bad))?.StateReason, { Code: 'Server.InternalError', Message: 'Disk full' });
@@ -268,6 +269,20 @@ describe('AMI lifecycle', () => {
     assert.equal(await h.service.lifecycle.advance(), 0, 'no image was pending');
     const tasks = await h.service.describeStoreImageTasks(ctx(), { ImageIds: [good] });
     assert.equal(tasks.StoreImageTaskResults?.[0]?.StoreTaskState, 'Completed');
+    assert.equal(h.clock.now(), Date.parse('2026-01-01T00:00:00Z'), 'no time passed');
+  });
+
+  it('advance(): an instance in a passing state arrives now, with its event timed now', async () => {
+    const h = harness(undefined, undefined, undefined, instanceTestOptions);
+    const { Instances } = await h.service.runInstances(ctx(), { ImageId: await amazonLinux(h), MinCount: 1, MaxCount: 1 });
+    const id = Instances![0]!.InstanceId!;
+    const stateOf = async (): Promise<string | undefined> => (await h.service.describeInstances(ctx(), { InstanceIds: [id] })).Reservations?.[0]?.Instances?.[0]?.State?.Name;
+    assert.equal(await stateOf(), 'pending');
+    await h.service.lifecycle.advance();
+    assert.equal(await stateOf(), 'running');
+    await h.service.stopInstances(ctx(), { InstanceIds: [id] });
+    await h.service.lifecycle.advance();
+    assert.equal(await stateOf(), 'stopped');
     assert.equal(h.clock.now(), Date.parse('2026-01-01T00:00:00Z'), 'no time passed');
   });
 });
