@@ -9,7 +9,8 @@ import { defaults } from '../../src/server/config.js';
  * bench/lambda: a trivial warm function (`async (e) => e`), invoked over and over.
  *  1. baseline — a bare child-process round trip: a Node.js child echoing IPC messages, the
  *     floor of any process-per-function design on this machine, this run;
- *  2. runner — amiwatch's Invocations → ProcessRunner → function process (no HTTP);
+ *  2. runner — amiwatch's Invocations → ProcessRunner → function process (no HTTP), for the
+ *     Node.js function and for the same function in Python (`def handler(event, context): return event`);
  *  3. Invoke API — the same through HTTP (REST-JSON Invoke, RequestResponse), as the SDK calls it.
  * Each at 1 call in flight (latency) and 4 (throughput: 4 warm processes on 2 cores).
  * `BENCH_SECONDS=3 npm run bench:lambda`.
@@ -100,6 +101,17 @@ async function main(): Promise<void> {
     };
     results['runner x1'] = await measure(1, direct);
     results['runner x4'] = await measure(4, direct);
+    const py = new AdmZip();
+    py.addFile('lambda_function.py', Buffer.from('def handler(event, context):\n    return event\n'));
+    await app.lambda.functions.createFunction(ctx, {
+      FunctionName: 'echo-py', Runtime: 'python3.11', Role: 'arn:aws:iam::000000000000:role/bench', Handler: 'lambda_function.handler', Code: { ZipFile: py.toBuffer() },
+    });
+    const python = async () => {
+      const out = await app.lambda.invocations.invoke(ctx, { functionName: 'echo-py', payload: PAYLOAD });
+      if (out.functionError) throw new Error(out.payload);
+    };
+    results['python x1'] = await measure(1, python);
+    results['python x4'] = await measure(4, python);
     const agent = new Agent({ keepAlive: true, maxSockets: 8 });
     const url = new URL(app.url);
     results['Invoke API x1'] = await measure(1, () => invokeHttp(agent, url));
@@ -111,6 +123,7 @@ async function main(): Promise<void> {
   for (const [name, s] of Object.entries(results)) console.log(`${name.padEnd(14)} ${fmt(s)}`);
   const ratio = (a: string, b: string) => `${((results[a]!.rate / results[b]!.rate) * 100).toFixed(0)}%`;
   console.log(`runner / baseline: ${ratio('runner x1', 'baseline x1')} (x1), ${ratio('runner x4', 'baseline x4')} (x4)`);
+  console.log(`python runner / baseline: ${ratio('python x1', 'baseline x1')} (x1), ${ratio('python x4', 'baseline x4')} (x4); python / node runner: ${ratio('python x1', 'runner x1')} (x1)`);
   console.log(`Invoke API / baseline: ${ratio('Invoke API x1', 'baseline x1')} (x1), ${ratio('Invoke API x4', 'baseline x4')} (x4)`);
 }
 

@@ -91,7 +91,7 @@ async function banner(ctx: CliContext, app: App, config: Config, logger: Logger)
   const consoleUrl = (await servesConsole(app.url)) ? `${app.url}/` : null;
   const exports = `export AWS_ENDPOINT_URL=${app.url} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=${config.defaultRegion}`;
   if (config.logFormat === 'json') {
-    logger.info('amiwatch started', { version: VERSION, url: app.url, console: consoleUrl, services: app.registry.names, storage: config.inMemory ? 'memory' : config.dataDir });
+    logger.info('amiwatch started', { version: VERSION, url: app.url, console: consoleUrl, services: app.registry.names, storage: config.inMemory ? 'memory' : config.dataDir, python: app.lambda.pythonSummary });
     return;
   }
   const s = ctx.style;

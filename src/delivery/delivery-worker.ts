@@ -9,6 +9,7 @@ import type { Random } from '../core/shared/random.js';
 import type { ClaimedDelivery, DeliveryOutcome, Store } from '../storage/store.js';
 import type { DeadLetter, DeadLetterSink } from './dead-letter.js';
 import type { DeliveryObserver, DlqOutcome } from './delivery-observer.js';
+import type { JobHandler } from './job-handler.js';
 import { failure, type DeliveryResult, type TransportRegistry } from './transport.js';
 
 export interface DeliveryWorkerOptions {
@@ -29,6 +30,8 @@ export interface DeliveryWorkerOptions {
   readonly onError?: (err: unknown) => void;
   /** Told of every settled attempt (metrics). */
   readonly observer?: DeliveryObserver;
+  /** Handlers of the queue's other job kinds, by the `job` member of their JSON (job-handler.ts). */
+  readonly jobs?: ReadonlyMap<string, JobHandler>;
 }
 
 /**
@@ -48,6 +51,8 @@ export class DeliveryWorker {
   private timer: NodeJS.Timeout | null = null;
   private stopped = true;
   private unsubscribe: (() => void) | null = null;
+  /** Jobs running beside the rounds, by delivery id. */
+  private readonly jobsRunning = new Map<number, Promise<void>>();
 
   constructor(private readonly o: DeliveryWorkerOptions) {
     this.batchSize = o.batchSize ?? 512;
@@ -75,6 +80,12 @@ export class DeliveryWorker {
     this.unsubscribe?.();
     if (this.timer) clearTimeout(this.timer);
     await this.job.idle();
+    await this.jobsIdle();
+  }
+
+  /** Resolves when no job runs (tests drive `runOnce` and then wait for the jobs it started). */
+  async jobsIdle(): Promise<void> {
+    while (this.jobsRunning.size > 0) await Promise.allSettled([...this.jobsRunning.values()]);
   }
 
   /** Runs a round soon (coalesced: at most one round runs at a time). */
@@ -104,8 +115,14 @@ export class DeliveryWorker {
     let total = 0;
     for (;;) {
       const now = this.o.clock.now();
-      const claimed = await this.o.store.claimDue(now, this.batchSize, this.leaseMs);
-      if (claimed.length === 0) return total;
+      const all = await this.o.store.claimDue(now, this.batchSize, this.leaseMs);
+      if (all.length === 0) return total;
+      const claimed = this.startJobs(all, now);
+      total += all.length - claimed.length;
+      if (claimed.length === 0) {
+        if (all.length < this.batchSize) return total;
+        continue;
+      }
       const deadline = this.roundDeadline();
       let outcomes: DeliveryOutcome[];
       try {
@@ -115,8 +132,59 @@ export class DeliveryWorker {
       }
       await this.o.store.settle(this.o.clock.now(), outcomes);
       total += claimed.length;
-      if (claimed.length < this.batchSize) return total;
+      if (all.length < this.batchSize) return total;
     }
+  }
+
+  /**
+   * Starts the claimed jobs of other kinds beside the round (a lease that ran out on a job still
+   * running is left alone: it stays leased until the job settles) and returns the rule-target
+   * deliveries the round attempts itself.
+   */
+  private startJobs(claimed: ClaimedDelivery[], claimedAt: number): ClaimedDelivery[] {
+    if (!this.o.jobs) return claimed;
+    const rest: ClaimedDelivery[] = [];
+    for (const d of claimed) {
+      const parsed = this.parseTarget(d.target) as { job?: unknown };
+      if (typeof parsed.job !== 'string') {
+        rest.push(d);
+        continue;
+      }
+      if (this.jobsRunning.has(d.id)) continue;
+      const handler = this.o.jobs.get(parsed.job);
+      const run = (async () => {
+        const outcome: DeliveryOutcome = handler
+          ? await handler.run(d, parsed, claimedAt).catch((err: unknown) => {
+              this.o.onError?.(err);
+              return { id: d.id, status: 'retry' as const, attempts: d.attempts, dueAt: this.o.clock.now() + 60_000, error: `INTERNAL_ERROR: ${(err as Error).message}` };
+            })
+          : { id: d.id, status: 'failed', attempts: d.attempts, error: `NO_HANDLER: amiwatch has no handler for jobs of kind ${parsed.job as string}` };
+        await this.o.store.settle(this.o.clock.now(), [outcome]);
+        this.publishJob(d, parsed as { target?: { Id?: string } }, outcome);
+      })()
+        .catch((err: unknown) => this.o.onError?.(err))
+        .finally(() => {
+          this.jobsRunning.delete(d.id);
+          if (!this.stopped) this.wake();
+        });
+      this.jobsRunning.set(d.id, run);
+    }
+    return rest;
+  }
+
+  private publishJob(d: ClaimedDelivery, job: { target?: { Id?: string } }, outcome: DeliveryOutcome): void {
+    if (!this.o.feed.watchingDeliveries) return;
+    this.o.feed.publishDelivery({
+      deliveryId: d.id,
+      eventId: d.eventId,
+      busArn: d.busArn,
+      ruleArn: d.ruleArn,
+      targetId: job.target?.Id ?? '',
+      status: outcome.status,
+      attempts: outcome.attempts,
+      ...('error' in outcome && { error: outcome.error }),
+      at: this.o.clock.now(),
+    });
   }
 
   /** Parsed targets by their JSON text: every delivery of a rule version carries the same text. */

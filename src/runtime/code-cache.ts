@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import AdmZip from 'adm-zip';
 import { BOOTSTRAP_SOURCE } from './bootstrap-source.js';
+import { PYTHON_BOOTSTRAP_SOURCE } from './python-bootstrap-source.js';
 
 /**
  * Function code on disk, where the child processes import it: each zip extracted once into a
@@ -28,11 +29,16 @@ export class CodeCache {
     await mkdir(join(dir, 'code'), { recursive: true, mode: 0o711 });
     const cache = new CodeCache(dir, root === null);
     await writeFile(cache.bootstrapPath, BOOTSTRAP_SOURCE);
+    await writeFile(cache.pythonBootstrapPath, PYTHON_BOOTSTRAP_SOURCE);
     return cache;
   }
 
   get bootstrapPath(): string {
     return join(this.root, 'bootstrap.mjs');
+  }
+
+  get pythonBootstrapPath(): string {
+    return join(this.root, 'bootstrap.py');
   }
 
   /** The directory holding the code with this SHA-256, extracting the zip the first time. */

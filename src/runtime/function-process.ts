@@ -1,19 +1,26 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { constants } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Sandbox } from './sandbox.js';
 
 export interface ProcessSpec {
-  readonly bootstrapPath: string;
+  /** The program and its arguments (launcher.ts: Node.js or Python, by runtime). */
+  readonly command: string;
+  readonly args: readonly string[];
   readonly codeDir: string;
-  readonly memoryMb: number;
   readonly env: Readonly<Record<string, string>>;
   /** How the process is confined (sandbox.ts). */
   readonly sandbox: Sandbox;
+  /** Written at the start of the first invocation's log (e.g. which Python runs the function). */
+  readonly note?: string | null;
+  /** Host paths of the runtime bootstraps and the directories the program reads (sandbox.ts). */
+  readonly bootstraps: readonly string[];
+  readonly readOnly?: readonly string[];
 }
 
 export type RawOutcome =
   | { kind: 'ok'; result: string }
-  | { kind: 'error'; error: { errorType: string; errorMessage: string; trace?: string[] } }
+  | { kind: 'error'; error: { errorType: string; errorMessage: string; trace?: string[]; requestId?: string; stackTrace?: string[] } }
   | { kind: 'timeout' }
   | { kind: 'crash'; reason: string; outOfMemory: boolean };
 
@@ -38,9 +45,10 @@ interface Pending {
 }
 
 /**
- * One function process: a Node.js child, in the sandbox (sandbox.ts), with its heap capped at the
- * function's memory size (`--max-old-space-size`), the code directory as its working directory
- * and only Lambda's environment (nothing of the server's own). One invocation at a time. A timeout kills it
+ * One function process, in the sandbox (sandbox.ts): a Node.js child with its heap capped at the
+ * function's memory size (`--max-old-space-size`) or a Python one with its memory guard
+ * (launcher.ts), the code directory as its working directory and only Lambda's environment
+ * (nothing of the server's own). One invocation at a time. A timeout kills it
  * (SIGKILL: a busy loop cannot refuse); so does anything it cannot answer.
  */
 export class FunctionProcess {
@@ -54,11 +62,14 @@ export class FunctionProcess {
   private readonly spawnedAt = performance.now();
   dead = false;
   invocations = 0;
+  /** The log stream this process writes (one per process, as one per Lambda execution environment). */
+  readonly logStream: string;
   lastUsed = 0;
 
   constructor(spec: ProcessSpec) {
-    const inside = spec.sandbox.inside(spec);
-    const { file, args } = spec.sandbox.command({ execPath: process.execPath, args: [`--max-old-space-size=${spec.memoryMb}`, inside.bootstrapPath], codeDir: spec.codeDir, bootstrapPath: spec.bootstrapPath });
+    this.stray = spec.note ?? '';
+    this.logStream = spec.env.AWS_LAMBDA_LOG_STREAM_NAME ?? '';
+    const { file, args } = spec.sandbox.command({ execPath: spec.command, args: spec.args, codeDir: spec.codeDir, bootstraps: spec.bootstraps, readOnly: spec.readOnly ?? [] });
     this.child = spawn(file, args, {
       cwd: spec.codeDir,
       env: spec.env,
@@ -85,7 +96,13 @@ export class FunctionProcess {
       }
     });
     this.child.on('error', () => this.onExit('spawn failed'));
-    this.child.on('exit', (code, signal) => this.onExit(signal ? `signal: ${signal === 'SIGKILL' ? 'killed' : signal === 'SIGABRT' ? 'aborted' : signal}` : `exit status ${code}`));
+    // bwrap reports a child killed by a signal as its own exit status 128+N (a Python function's
+    // memory guard kills itself): said as the signal, as Lambda does.
+    const wrapped = spec.sandbox.kind === 'bubblewrap';
+    this.child.on('exit', (code, signal) => {
+      const sig = signal ?? (wrapped && code !== null && code > 128 ? signalName(code - 128) : null);
+      this.onExit(sig ? `signal: ${sig === 'SIGKILL' ? 'killed' : sig === 'SIGABRT' ? 'aborted' : sig}` : `exit status ${code}`);
+    });
   }
 
   invoke(message: { id: string; arn: string; payload: string; clientContext?: string }, timeoutMs: number): Promise<RawResult> {
@@ -137,7 +154,12 @@ export class FunctionProcess {
     // Let output already in the pipes arrive before the crash is reported.
     setImmediate(() => {
       const output = p.chunks.join('');
-      this.settle({ kind: 'crash', reason, outOfMemory: /heap out of memory|Reached heap limit/.test(output) }, 0);
+      this.settle({ kind: 'crash', reason, outOfMemory: /heap out of memory|Reached heap limit|Reached memory limit/.test(output) }, 0);
     });
   }
+}
+
+/** `9` → `SIGKILL`. */
+function signalName(n: number): string | null {
+  return Object.entries(constants.signals).find(([, v]) => v === n)?.[0] ?? null;
 }

@@ -45,6 +45,6 @@ export function lambdaLog(fn: RunnableFunction, requestId: string, raw: RawResul
   const report =
     `REPORT RequestId: ${requestId}\tDuration: ${ms.toFixed(2)} ms\tBilled Duration: ${Math.max(1, Math.ceil(ms))} ms\t` +
     `Memory Size: ${fn.memoryMb} MB\tMax Memory Used: ${raw.maxMemoryMb || '-'} MB\t${initMs > 0 ? `Init Duration: ${initMs.toFixed(2)} ms\t` : ''}\n`;
-  const log = `START RequestId: ${requestId} Version: $LATEST\n${output}${extra}END RequestId: ${requestId}\n${report}`;
+  const log = `START RequestId: ${requestId} Version: ${fn.version ?? '$LATEST'}\n${output}${extra}END RequestId: ${requestId}\n${report}`;
   return { status, payload, log, durationMs: ms, coldStart: initMs > 0 };
 }

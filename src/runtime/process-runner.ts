@@ -4,7 +4,9 @@ import type { CodeCache } from './code-cache.js';
 import type { Sandbox } from './sandbox.js';
 import { FunctionProcess, type RawResult } from './function-process.js';
 import { lambdaEnvironment } from './lambda-environment.js';
+import { launchFor, type Launch } from './launcher.js';
 import { lambdaLog } from './lambda-log.js';
+import type { PythonInterpreter } from './python-interpreter.js';
 
 export interface ProcessRunnerOptions {
   readonly cache: CodeCache;
@@ -23,6 +25,8 @@ export interface ProcessRunnerOptions {
   readonly sandbox: Sandbox;
   /** Set when functions must not run at all (credentials mode without a sandbox): the reason. */
   readonly refusal?: string;
+  /** Interpreters Python functions run on (python-interpreter.ts `findPythons`), best first. */
+  readonly pythons?: readonly PythonInterpreter[];
 }
 
 interface Pool {
@@ -56,7 +60,14 @@ export class ProcessRunner implements FunctionRunner {
     if (this.o.refusal) throw LambdaErrors.ServiceException(this.o.refusal);
     const fn = request.fn;
     const dir = await this.o.cache.directory(fn.codeSha256, fn.loadCode);
-    const { pool, proc } = await this.acquire(fn, dir);
+    // The bootstraps by the paths the process sees them at (/var/runtime in bubblewrap).
+    const at = (bootstrapPath: string) => this.o.sandbox.inside({ codeDir: dir, bootstrapPath }).bootstrapPath;
+    const launch = launchFor(fn, { node: at(this.o.cache.bootstrapPath), python: at(this.o.cache.pythonBootstrapPath) }, this.o.pythons ?? []);
+    if ('error' in launch) {
+      const raw: RawResult = { outcome: { kind: 'error', error: { errorType: 'Runtime.InvalidRuntime', errorMessage: launch.error } }, output: '', durationMs: 0, maxMemoryMb: 0 };
+      return lambdaLog(fn, request.requestId, raw, 0);
+    }
+    const { pool, proc } = await this.acquire(fn, dir, launch);
     const cold = proc.invocations === 0;
     let raw: RawResult;
     try {
@@ -64,7 +75,7 @@ export class ProcessRunner implements FunctionRunner {
     } finally {
       this.release(pool, proc);
     }
-    return lambdaLog(fn, request.requestId, raw, cold ? proc.initMs : 0);
+    return { ...lambdaLog(fn, request.requestId, raw, cold ? proc.initMs : 0), logStream: proc.logStream };
   }
 
   retire(arn: string): void {
@@ -87,7 +98,7 @@ export class ProcessRunner implements FunctionRunner {
   }
 
   /** A warm idle process, a new one, or a wait for one to come free. */
-  private async acquire(fn: RunnableFunction, dir: string): Promise<{ pool: Pool; proc: FunctionProcess }> {
+  private async acquire(fn: RunnableFunction, dir: string, launch: Launch): Promise<{ pool: Pool; proc: FunctionProcess }> {
     for (;;) {
       if (this.closed) throw new Error('amiwatch is shutting down');
       let pool = this.pools.get(fn.arn);
@@ -102,7 +113,8 @@ export class ProcessRunner implements FunctionRunner {
       let proc = pool.idle.pop();
       while (proc?.dead) proc = pool.idle.pop();
       if (!proc && pool.busy.size < this.max) {
-        proc = new FunctionProcess({ bootstrapPath: this.o.cache.bootstrapPath, codeDir: dir, memoryMb: fn.memoryMb, sandbox: this.o.sandbox, env: lambdaEnvironment(fn, this.o.sandbox.inside({ codeDir: dir, bootstrapPath: this.o.cache.bootstrapPath }).codeDir, this.o.endpointUrl?.(), this.o.accountKeys ?? false) });
+        const inside = this.o.sandbox.inside({ codeDir: dir, bootstrapPath: this.o.cache.bootstrapPath }).codeDir;
+        proc = new FunctionProcess({ ...launch, codeDir: dir, sandbox: this.o.sandbox, bootstraps: [this.o.cache.bootstrapPath, this.o.cache.pythonBootstrapPath], env: lambdaEnvironment(fn, inside, this.o.endpointUrl?.(), this.o.accountKeys ?? false) });
       }
       if (proc) {
         pool.busy.add(proc);

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, readFileSync, readlinkSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 
 /**
  * Where a function process runs. A function is code from whoever holds a key; it must not read
@@ -21,23 +21,32 @@ import { dirname } from 'node:path';
 export type SandboxKind = 'bubblewrap' | 'user' | 'none';
 export type SandboxChoice = SandboxKind | 'auto';
 
+/** A function process to start: the program (the server's Node.js or a Python interpreter) and what it needs. */
+export interface SandboxCommand {
+  readonly execPath: string;
+  /** Its arguments, naming the bootstrap by its path inside (`inside`). */
+  readonly args: readonly string[];
+  readonly codeDir: string;
+  /** Host paths of the runtime bootstraps (bootstrap.mjs, bootstrap.py), bound read-only into /var/runtime in bubblewrap. */
+  readonly bootstraps: readonly string[];
+  /** Host directories the program reads besides /usr (the chosen Python's installation and site-packages): read-only at their own paths. */
+  readonly readOnly?: readonly string[];
+}
+
 export interface Sandbox {
   readonly kind: SandboxKind;
   /** One line for the start log. */
   readonly description: string;
-  /**
-   * The command that runs `node …args` for a function whose code is in `codeDir`; `args` name
-   * the bootstrap and the code by their paths inside (`inside`).
-   */
-  command(node: { execPath: string; args: readonly string[]; codeDir: string; bootstrapPath: string }): { file: string; args: string[] };
-  /** Where the process sees its code and the bootstrap (Lambda's /var/task and /var/runtime in bubblewrap). */
+  /** The command that runs the program for a function whose code is in `codeDir`. */
+  command(c: SandboxCommand): { file: string; args: string[] };
+  /** Where the process sees its code and a bootstrap (Lambda's /var/task and /var/runtime in bubblewrap). */
   inside(paths: { codeDir: string; bootstrapPath: string }): { codeDir: string; bootstrapPath: string };
 }
 
 const asIs = (paths: { codeDir: string; bootstrapPath: string }) => paths;
 /** Lambda's own paths: the code in /var/task, the runtime in /var/runtime. */
 const TASK_ROOT = '/var/task';
-const RUNTIME_BOOTSTRAP = '/var/runtime/bootstrap.mjs';
+const RUNTIME_DIR = '/var/runtime';
 
 const BWRAP = ['/usr/bin/bwrap', '/usr/local/bin/bwrap'].find((p) => existsSync(p));
 const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
@@ -61,29 +70,39 @@ function systemMounts(): string[] {
   return args;
 }
 
+/**
+ * The program's own directory and the directories it reads (a pyenv Python under /root, with the
+ * site-packages its boto3 is in), read-only at their own paths; what is under /usr is there already
+ * and a directory inside another listed one needs no bind of its own.
+ */
+function programMounts(execPath: string, readOnly: readonly string[]): string[] {
+  const dirs = [...new Set([dirname(execPath), ...readOnly])].filter((d) => !d.startsWith('/usr/') && existsSync(d));
+  const kept = dirs.filter((d) => !dirs.some((o) => o !== d && d.startsWith(`${o}/`)));
+  return kept.flatMap((d) => ['--ro-bind', d, d]);
+}
+
 function bubblewrap(bwrap: string): Sandbox {
   const system = systemMounts();
   return {
     kind: 'bubblewrap',
     description: `functions run in a bubblewrap sandbox (${bwrap}): their code, their own /tmp, the network; not the server's files, environment or processes`,
-    command({ execPath, args, codeDir, bootstrapPath }) {
-      const nodeDir = dirname(execPath);
+    command({ execPath, args, codeDir, bootstraps, readOnly = [] }) {
       return {
         file: bwrap,
         args: [
           '--die-with-parent', '--new-session', '--unshare-all', '--share-net', '--cap-drop', 'ALL',
           '--uid', '65534', '--gid', '65534', '--hostname', 'sandbox',
           ...system,
-          ...(nodeDir.startsWith('/usr/') ? [] : ['--ro-bind', nodeDir, nodeDir]),
+          ...programMounts(execPath, readOnly),
           '--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp',
-          '--ro-bind', bootstrapPath, RUNTIME_BOOTSTRAP,
+          ...bootstraps.flatMap((b) => ['--ro-bind', b, `${RUNTIME_DIR}/${basename(b)}`]),
           '--ro-bind', codeDir, TASK_ROOT,
           '--chdir', TASK_ROOT,
           '--', execPath, ...args,
         ],
       };
     },
-    inside: () => ({ codeDir: TASK_ROOT, bootstrapPath: RUNTIME_BOOTSTRAP }),
+    inside: ({ bootstrapPath }) => ({ codeDir: TASK_ROOT, bootstrapPath: `${RUNTIME_DIR}/${basename(bootstrapPath)}` }),
   };
 }
 
@@ -120,7 +139,7 @@ const bare: Sandbox = {
 
 /** Whether bwrap can make its namespaces here (a container may forbid user namespaces). */
 function bwrapWorks(bwrap: string): boolean {
-  const probe = bubblewrap(bwrap).command({ execPath: process.execPath, args: ['-e', '0'], codeDir: '/usr/share', bootstrapPath: process.execPath });
+  const probe = bubblewrap(bwrap).command({ execPath: process.execPath, args: ['-e', '0'], codeDir: '/usr/share', bootstraps: [process.execPath] });
   return spawnSync(probe.file, probe.args, { stdio: 'ignore', timeout: 10_000 }).status === 0;
 }
 

@@ -10,6 +10,8 @@ import { systemClock, type Clock } from '../core/shared/clock.js';
 import { cryptoRandom, type Random } from '../core/shared/random.js';
 import { DeliveryWorker } from '../delivery/delivery-worker.js';
 import { OutboundPolicy } from '../delivery/outbound-policy.js';
+import { parseArn } from '../core/shared/arn.js';
+import { ServiceError } from '../core/shared/service-error.js';
 import { TransportRegistry } from '../delivery/transport.js';
 import { ApiDestinationTransport } from '../delivery/transports/api-destination/api-destination-transport.js';
 import { OAuthTokenFetcher } from '../delivery/transports/api-destination/oauth-token-fetcher.js';
@@ -38,6 +40,7 @@ import { createDoor } from './request-door.js';
 import { pruneHistory } from './history-retention.js';
 import { startCloudTrail, type CloudTrailModule } from './cloudtrail-module.js';
 import { startLambda, type LambdaModule } from './lambda-module.js';
+import { startLogs, type LogsModule } from './logs-module.js';
 import { startMetrics, type MetricsModule } from './metrics-module.js';
 import { ServiceRegistry } from './service-registry.js';
 import { openNotifications, type Notifications } from './notifications.js';
@@ -84,6 +87,9 @@ export const VERSION = '0.1.0';
  * listener, plus the delivery worker and the schedule timer. Other AWS services plug in by
  * registering a route in `registerServices`.
  */
+/** A Lambda function sending to a destination or dead-letter queue/topic: as its account (its execution role), not a service. */
+const lambdaCaller = (source: { functionArn: string; account: string }) => ({ sourceArn: source.functionArn, sourceAccount: source.account });
+
 export async function startApp(options: AppOptions): Promise<App> {
   const { config } = options;
   const clock = options.clock ?? systemClock;
@@ -102,6 +108,7 @@ export async function startApp(options: AppOptions): Promise<App> {
   let ec2Db: Database.Database | null = null;
   let archiveDb: Database.Database | null = null;
   let lambda: LambdaModule | null = null;
+  let logs: LogsModule | null = null;
   let cloudtrail: CloudTrailModule | null = null;
   try {
     // Single owner: whatever the previous process had in flight is due again now. (On a cluster
@@ -145,7 +152,10 @@ export async function startApp(options: AppOptions): Promise<App> {
     registerServices(registry, { events, ec2, log });
     // Metrics and Lambda (issue 6): see metrics-module.ts and lambda-module.ts.
     const metrics = startMetrics({ clock, feed: events.feed });
-    lambda = await startLambda({ config, clock, random, metrics: metrics.hub, log, changes, ...(cluster && { store: cluster.lambda }) });
+    // CloudWatch Logs (issue 19): functions write /aws/lambda/NAME; log groups are rule targets.
+    logs = startLogs({ config, clock, log });
+    registry.register(logs.route);
+    lambda = await startLambda({ config, clock, random, metrics: metrics.hub, log, changes, logWriter: logs.logs.events, queueStore: store, feed: events.feed, ...(cluster && { store: cluster.lambda }) });
     registry.register(lambda.route);
     const functions = lambda;
     // SNS + SQS: routes, EventBridge transports, DLQ sink and control pages (src/server/notifications.ts).
@@ -186,10 +196,37 @@ export async function startApp(options: AppOptions): Promise<App> {
       'api-destination': new ApiDestinationTransport(events.apiDestinations, events.connections, clock),
     }));
     transports.register('lambda', lambda.transport);
+    transports.register('logs', logs.transport);
     for (const [service, t] of Object.entries(notifications.transports)) transports.register(service, t);
     for (const [service, t] of Object.entries(options.transports ?? {})) transports.register(service, t);
+    // Lambda's asynchronous invocations are jobs of the same queue; their records and dead
+    // letters go out through the services themselves (src/delivery/lambda-async/).
+    const jobs = lambda.jobHandlers({
+      // As the function: a destination of another account takes it only if its policy lets the
+      // function's account in (serviceMay / the topic's access check), as the execution role needs on AWS.
+      sendSqs: async (arn, body, attributes, source) =>
+        void (await notifications.sqs.messages.sendToArn(arn, { body, ...(attributes && { attributes }) }, lambdaCaller(source))),
+      publishSns: async (arn, message, attributes, source) => {
+        if (attributes) await notifications.sns.publisher.publish({ accountId: source.account, region: parseArn(arn)?.region ?? config.defaultRegion, requestId: random.uuid() }, { TopicArn: arn, Message: message, MessageAttributes: attributes });
+        else await notifications.sns.publisher.publishEvent(arn, message, lambdaCaller(source));
+      },
+      putEvent: (busArn, event, fromAccount, key) => events.ingestion.forward(busArn, event, fromAccount, key),
+      invokeAsync: async (arn, payload, source) => {
+        // Another account's function: its policy must grant the sending function's account (the one access check).
+        const where = parseArn(arn);
+        if (where && where.account !== source.account) {
+          try {
+            await functions.functions.resolved({ accountId: source.account, region: where.region }, arn, undefined, 'InvokeFunction');
+          } catch (err) {
+            return { ok: false, message: err instanceof ServiceError ? `${err.code}: ${err.message}` : String(err) };
+          }
+        }
+        const r = await functions.invoker.invokeAsync(arn, payload);
+        return r.ok ? { ok: true } : { ok: false, message: `${r.code}: ${r.message}` };
+      },
+    });
     const worker = new DeliveryWorker({
-      store, transports, clock, random, feed: events.feed,
+      store, transports, clock, random, feed: events.feed, jobs,
       ...(cluster && { leaseMs: config.natsAckWaitMs }),
       deadLetters: notifications.deadLetters,
       observer: metrics.observer,
@@ -227,6 +264,30 @@ export async function startApp(options: AppOptions): Promise<App> {
     });
     worker.start();
     events.replayRunner.start();
+    // Lambda's SQS event source mappings poll through SQS's own operations.
+    const sqsCtx = (arn: string) => ({ accountId: parseArn(arn)?.account ?? '', region: parseArn(arn)?.region ?? '', requestId: random.uuid() });
+    const queuePath = (arn: string) => `/${parseArn(arn)?.account ?? ''}/${parseArn(arn)?.resource ?? ''}`;
+    lambda.startPolling({
+      facts: async (arn, accountId) => {
+        try {
+          // As the mapping's account: SQS's access check (the queue policy) decides across accounts.
+          const r = await notifications.sqs.getQueueAttributes({ ...sqsCtx(arn), accountId }, { QueueUrl: queuePath(arn), AttributeNames: ['VisibilityTimeout'] });
+          return { visibilityTimeoutSeconds: Number(r.Attributes?.VisibilityTimeout ?? 30), fifo: arn.endsWith('.fifo') };
+        } catch (err) {
+          return err instanceof ServiceError && err.status === 403 ? 'denied' : undefined;
+        }
+      },
+      port: {
+        receive: async (arn, max, wait) =>
+          (await notifications.sqs.messages.receiveMessage(sqsCtx(arn), { QueueUrl: queuePath(arn), MaxNumberOfMessages: max, WaitTimeSeconds: wait, MessageSystemAttributeNames: ['All'], MessageAttributeNames: ['All'] })).Messages ?? [],
+        delete: async (arn, handles) => {
+          for (let i = 0; i < handles.length; i += 10) {
+            const entries = handles.slice(i, i + 10).map((h, j) => ({ Id: String(j), ReceiptHandle: h }));
+            await notifications.sqs.messages.deleteMessageBatch(sqsCtx(arn), { QueueUrl: queuePath(arn), Entries: entries });
+          }
+        },
+      },
+    }, `amiwatch-${process.pid}-${random.uuid()}`);
     ec2.lifecycle.start(250, (e) => log(`ec2 lifecycle: ${String(e)}`));
     const interval = options.schedulerIntervalMs ?? 1000;
     const schedule = interval > 0 ? setInterval(() => void events.scheduler.fireDue().then(() => undefined, (e: unknown) => log(`scheduler: ${String(e)}`)), interval) : null;
@@ -272,12 +333,14 @@ export async function startApp(options: AppOptions): Promise<App> {
           // Keep-alive clients would hold the listener open for keepAliveTimeout: in-flight
           // requests get a short grace, then every connection is closed.
           const force = setTimeout(() => server.closeAllConnections(), 2_000);
+          await lambda?.stopPolling();
           await notifications.close();
           await closed;
           clearTimeout(force);
           await ec2.lifecycle.stop();
           await worker.stop();
           await lambda?.close();
+          logs?.close();
           cloudtrail?.close();
           metrics.close();
           ec2Db?.close();
@@ -289,6 +352,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     };
   } catch (err) {
     await lambda?.close();
+    logs?.close();
     cloudtrail?.close();
     ec2Db?.close();
     archiveDb?.close();

@@ -71,6 +71,8 @@ export interface Config {
   readonly allowOutbound: readonly string[];
   /** Where Lambda functions run: the strongest available (`auto`), or one named (src/runtime/sandbox.ts). */
   readonly functionSandbox: 'auto' | 'bubblewrap' | 'user' | 'none';
+  /** Python interpreter for python3.x functions; null = the newest python3.13/3.12/3.11/python3 on PATH with a current boto3. */
+  readonly python: string | null;
 }
 
 export const logLevels = ['debug', 'info', 'warn', 'error'] as const;
@@ -113,6 +115,7 @@ export const defaults: Config = Object.freeze({
   allowedHosts: [],
   allowOutbound: [],
   functionSandbox: 'auto',
+  python: null,
 });
 
 /** One setting: its flag, its environment variable, how it reads, and what it means. */
@@ -152,6 +155,7 @@ export const configOptionTable = Object.freeze([
   { flag: 'nats-url', env: 'AMIWATCH_NATS_URL', value: 'URLS', default: '(none: SQLite)', description: 'Keep everything on a NATS JetStream cluster instead of the SQLite file, so several amiwatch nodes serve one amiwatch: `nats://h1:4222,nats://h2:4222,nats://h3:4222` (docs/scale-out.md).' },
   { flag: 'nats-replicas', env: 'AMIWATCH_NATS_REPLICAS', value: 'N', numeric: true, default: '1, or 3 with 3+ URLs', description: 'Copies JetStream keeps of every stream and bucket amiwatch creates (1..5; 3 survives the loss of one server of three).' },
   { flag: 'nats-ack-wait', env: 'AMIWATCH_NATS_ACK_WAIT', value: 'TIME', default: '60s', description: "With --nats-url: how long a node's claim on a delivery lasts. When a node dies, its in-flight deliveries go to the other nodes after this (`30s`, `2m`)." },
+  { flag: 'python', env: 'AMIWATCH_PYTHON', value: 'PATH', default: '(found on PATH)', description: 'Python interpreter for python3.11/3.12/3.13 functions; it needs boto3 >= 1.28.57 (reads AWS_ENDPOINT_URL). Without it the newest of python3.13, python3.12, python3.11, python3 on PATH that has one is used; the start-up log says which.' },
   { flag: 'log-level', env: 'AMIWATCH_LOG_LEVEL', value: 'LEVEL', default: defaults.logLevel, description: `${logLevels.join(', ')}. debug also logs every event and delivery outcome.` },
   { flag: 'log-format', env: 'AMIWATCH_LOG_FORMAT', value: 'FORMAT', default: defaults.logFormat, description: 'text, or json (one object per line: time, level, msg).' },
   { flag: 'body-limit', env: 'AMIWATCH_BODY_LIMIT', value: 'BYTES', default: String(defaults.bodyLimit), numeric: true, description: "Largest request body accepted (4 MiB: room for SQS's 1 MiB messages and batches in either protocol). Lambda takes up to its own limits beyond it (a 50 MB zip, 6 MB Invoke payloads)." },
@@ -270,6 +274,7 @@ export function configFromValues(values: FlagValues, env: Readonly<Record<string
     allowedHosts: Object.freeze(list('allowed-hosts')),
     allowOutbound: Object.freeze(list('allow-outbound')),
     functionSandbox: functionSandbox as Config['functionSandbox'],
+    python: pick('python') || null,
   });
 }
 

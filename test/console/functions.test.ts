@@ -156,3 +156,24 @@ test('the Create function form in a 768 px window: no horizontal scrolling', { t
   assert.ok((await overflowX(page)) <= 0, 'no wider than the window');
   await h.shot(page, 'narrow-768-function-create');
 });
+
+test('Create a Python function from the inline template: the runtime switch swaps handler and template; it runs and its log group is named', { timeout: 60_000 }, async () => {
+  const page = await h.page();
+  await page.goto(`${h.app.url}/#/functions`);
+  await page.getByRole('button', { name: 'Create function' }).click();
+  const form = page.getByRole('form', { name: 'Create function' });
+  await form.getByLabel('Function name').fill('hello-python');
+  await form.getByLabel('Runtime').selectOption('python3.12');
+  assert.equal(await form.getByLabel('Handler').inputValue(), 'lambda_function.lambda_handler');
+  await form.getByRole('button', { name: 'Create function' }).click();
+  const fn = page.getByTestId('function-hello-python');
+  await fn.getByLabel('Test event').fill('{"ImageId":"ami-0123456789abcdef0"}');
+  await fn.getByRole('button', { name: 'Invoke' }).click();
+  await fn.getByTestId('invoke-result').getByText('Succeeded (200)').waitFor({ timeout: 30_000 });
+  assert.deepEqual(JSON.parse(await fn.getByTestId('invoke-result').locator('pre').innerText()), { statusCode: 200, body: '"Hello from amiwatch!"' });
+  await fn.getByTestId('function-logs').getByText(/Received event: \{"ImageId": "ami-0123456789abcdef0"\}/).waitFor();
+  await fn.getByText('aws logs tail /aws/lambda/hello-python --follow').waitFor();
+  const made = await client.send(new GetFunctionCommand({ FunctionName: 'hello-python' }));
+  assert.equal(made.Configuration?.Runtime, 'python3.12');
+  assert.equal(made.Configuration?.Handler, 'lambda_function.lambda_handler');
+});

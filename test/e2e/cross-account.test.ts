@@ -8,10 +8,12 @@ import * as sns from '@aws-sdk/client-sns';
 import * as lambda from '@aws-sdk/client-lambda';
 import * as eb from '@aws-sdk/client-eventbridge';
 import * as ec2 from '@aws-sdk/client-ec2';
+import * as logs from '@aws-sdk/client-cloudwatch-logs';
 import type { App } from '../../src/server/app.js';
 import { ec2Model } from '../../src/wire/generated/ec2.js';
 import { eventsModel } from '../../src/wire/generated/events.js';
 import { lambdaModel } from '../../src/wire/generated/lambda.js';
+import { logsModel } from '../../src/wire/generated/logs.js';
 import { snsModel } from '../../src/wire/generated/sns.js';
 import { sqsModel } from '../../src/wire/generated/sqs.js';
 import { startTestServer } from './helpers.js';
@@ -37,14 +39,14 @@ writeFileSync(credentialsFile, JSON.stringify({ credentials: [
 ] }));
 
 let app: App;
-type Clients = { sqs: sqs.SQSClient; sns: sns.SNSClient; lambda: lambda.LambdaClient; eb: eb.EventBridgeClient; ec2: ec2.EC2Client };
+type Clients = { sqs: sqs.SQSClient; sns: sns.SNSClient; lambda: lambda.LambdaClient; eb: eb.EventBridgeClient; ec2: ec2.EC2Client; logs: logs.CloudWatchLogsClient };
 let a: Clients;
 let b: Clients;
 const clients = (key: string, secret: string): Clients => {
   const credentials = { accessKeyId: key, secretAccessKey: secret };
   const o = { endpoint: app.url, region: 'us-east-1', credentials, maxAttempts: 1 };
   // Function ARNs in the path are signed as the SDK signs them (escaped twice), as AWS verifies.
-  return { sqs: new sqs.SQSClient(o), sns: new sns.SNSClient(o), lambda: new lambda.LambdaClient(o), eb: new eb.EventBridgeClient(o), ec2: new ec2.EC2Client(o) };
+  return { sqs: new sqs.SQSClient(o), sns: new sns.SNSClient(o), lambda: new lambda.LambdaClient(o), eb: new eb.EventBridgeClient(o), ec2: new ec2.EC2Client(o), logs: new logs.CloudWatchLogsClient(o) };
 };
 
 /** A's resources, named the way B would name them. */
@@ -62,6 +64,9 @@ const r = {
   archiveArn: `arn:aws:events:us-east-1:${A}:archive/aa`,
   connectionArn: '',
   imageId: '',
+  logGroupArn: `arn:aws:logs:us-east-1:${A}:log-group:ga`,
+  esmQueueArn: `arn:aws:sqs:us-east-1:${A}:qa-esm`,
+  esmUuid: '',
   instanceId: '',
   keyPairId: '',
   groupId: '',
@@ -86,6 +91,13 @@ before(async () => {
   r.subscriptionArn = (await a.sns.send(new sns.SubscribeCommand({ TopicArn: r.topicArn, Protocol: 'sqs', Endpoint: r.queueArn, ReturnSubscriptionArn: true }))).SubscriptionArn!;
   await a.lambda.send(new lambda.CreateFunctionCommand({ FunctionName: 'fa', Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: { ZipFile: zipOf({ 'index.js': 'exports.handler = async () => "A"' }) } }));
   await a.lambda.send(new lambda.AddPermissionCommand({ FunctionName: 'fa', StatementId: 'events', Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com' }));
+  // Issue 19: a version, an alias, an event invoke config, reserved concurrency and a (disabled) SQS mapping of A's.
+  await a.lambda.send(new lambda.PublishVersionCommand({ FunctionName: 'fa' }));
+  await a.lambda.send(new lambda.CreateAliasCommand({ FunctionName: 'fa', Name: 'live', FunctionVersion: '1' }));
+  await a.lambda.send(new lambda.PutFunctionEventInvokeConfigCommand({ FunctionName: 'fa', MaximumRetryAttempts: 1 }));
+  await a.lambda.send(new lambda.PutFunctionConcurrencyCommand({ FunctionName: 'fa', ReservedConcurrentExecutions: 5 }));
+  await a.sqs.send(new sqs.CreateQueueCommand({ QueueName: 'qa-esm' }));
+  r.esmUuid = (await a.lambda.send(new lambda.CreateEventSourceMappingCommand({ FunctionName: 'fa', EventSourceArn: r.esmQueueArn, Enabled: false }))).UUID!;
   await a.eb.send(new eb.CreateEventBusCommand({ Name: 'ba' }));
   await a.eb.send(new eb.PutRuleCommand({ Name: 'ra', EventBusName: 'ba', EventPattern: '{"source":["x"]}' }));
   await a.eb.send(new eb.PutTargetsCommand({ Rule: 'ra', EventBusName: 'ba', Targets: [{ Id: 't', Arn: r.queueArn }] }));
@@ -97,6 +109,9 @@ before(async () => {
   const apiKey = { AuthorizationType: 'API_KEY' as const, AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: 'x-key', ApiKeyValue: 'secret of A' } } };
   r.connectionArn = (await a.eb.send(new eb.CreateConnectionCommand({ Name: 'ca', ...apiKey }))).ConnectionArn!;
   await a.eb.send(new eb.CreateApiDestinationCommand({ Name: 'da', ConnectionArn: r.connectionArn, InvocationEndpoint: 'https://example.com/hook', HttpMethod: 'POST' }));
+  await a.logs.send(new logs.CreateLogGroupCommand({ logGroupName: 'ga', tags: { owner: 'A' } }));
+  await a.logs.send(new logs.CreateLogStreamCommand({ logGroupName: 'ga', logStreamName: 'sa' }));
+  await a.logs.send(new logs.PutLogEventsCommand({ logGroupName: 'ga', logStreamName: 'sa', logEvents: [{ timestamp: Date.now(), message: 'secret of A' }] }));
   r.imageId = (await a.ec2.send(new ec2.RegisterImageCommand({ Name: 'img-a', RootDeviceName: '/dev/xvda', BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0123456789abcdef0' } }] }))).ImageId!;
   r.instanceId = await runningInstance(a.ec2);
   r.keyPairId = (await a.ec2.send(new ec2.CreateKeyPairCommand({ KeyName: 'ka' }))).KeyPairId!;
@@ -185,6 +200,27 @@ const lambdaCases: Record<string, Case> = {
   GetPolicy: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.GetPolicyCommand({ FunctionName: r.fn })) },
   AddPermission: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.AddPermissionCommand({ FunctionName: r.fn, StatementId: 'b', Action: 'lambda:*', Principal: B })) },
   RemovePermission: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.RemovePermissionCommand({ FunctionName: r.fn, StatementId: 'events' })) },
+  PutFunctionEventInvokeConfig: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.PutFunctionEventInvokeConfigCommand({ FunctionName: r.fn, MaximumRetryAttempts: 0 })) },
+  GetFunctionEventInvokeConfig: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.GetFunctionEventInvokeConfigCommand({ FunctionName: r.fn })) },
+  UpdateFunctionEventInvokeConfig: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.UpdateFunctionEventInvokeConfigCommand({ FunctionName: r.fn, MaximumRetryAttempts: 0 })) },
+  DeleteFunctionEventInvokeConfig: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.DeleteFunctionEventInvokeConfigCommand({ FunctionName: r.fn })) },
+  ListFunctionEventInvokeConfigs: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.ListFunctionEventInvokeConfigsCommand({ FunctionName: r.fn })) },
+  PutFunctionConcurrency: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.PutFunctionConcurrencyCommand({ FunctionName: r.fn, ReservedConcurrentExecutions: 0 })) },
+  GetFunctionConcurrency: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.GetFunctionConcurrencyCommand({ FunctionName: r.fn })) },
+  DeleteFunctionConcurrency: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.DeleteFunctionConcurrencyCommand({ FunctionName: r.fn })) },
+  PublishVersion: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.PublishVersionCommand({ FunctionName: r.fn })) },
+  ListVersionsByFunction: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.ListVersionsByFunctionCommand({ FunctionName: r.fn })) },
+  CreateAlias: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.CreateAliasCommand({ FunctionName: r.fn, Name: 'b', FunctionVersion: '1' })) },
+  GetAlias: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.GetAliasCommand({ FunctionName: r.fn, Name: 'live' })) },
+  UpdateAlias: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.UpdateAliasCommand({ FunctionName: r.fn, Name: 'live', FunctionVersion: '$LATEST' })) },
+  DeleteAlias: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.DeleteAliasCommand({ FunctionName: r.fn, Name: 'live' })) },
+  ListAliases: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.ListAliasesCommand({ FunctionName: r.fn })) },
+  CreateEventSourceMapping: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.CreateEventSourceMappingCommand({ FunctionName: r.fn, EventSourceArn: `arn:aws:sqs:us-east-1:${B}:qb` })) },
+  // A mapping is found by its UUID in the caller's own account only (as on AWS: not found).
+  GetEventSourceMapping: { expect: 'ResourceNotFoundException', run: (c) => c.lambda.send(new lambda.GetEventSourceMappingCommand({ UUID: r.esmUuid })) },
+  UpdateEventSourceMapping: { expect: 'ResourceNotFoundException', run: (c) => c.lambda.send(new lambda.UpdateEventSourceMappingCommand({ UUID: r.esmUuid, Enabled: true })) },
+  DeleteEventSourceMapping: { expect: 'ResourceNotFoundException', run: (c) => c.lambda.send(new lambda.DeleteEventSourceMappingCommand({ UUID: r.esmUuid })) },
+  ListEventSourceMappings: { expect: 'list', run: (c) => c.lambda.send(new lambda.ListEventSourceMappingsCommand({})) },
 };
 
 const ebCases: Record<string, Case> = {
@@ -293,12 +329,43 @@ const ec2Cases: Record<string, Case> = {
   RevokeSecurityGroupEgress: { expect: 'InvalidGroup.NotFound', run: (c) => c.ec2.send(new ec2.RevokeSecurityGroupEgressCommand({ GroupId: r.groupId, IpPermissions: [sshFromAnywhere] })) },
 };
 
+// Log groups are named in the caller's account: B naming `ga` finds none of its own; by ARN, A's is not B's.
+const notFound = 'ResourceNotFoundException';
+const logsCases: Record<string, Case> = {
+  // B's own `ga` (made and removed again), beside A's, which the last test finds intact.
+  CreateLogGroup: {
+    expect: 'own',
+    run: async (c) => {
+      const out = await c.logs.send(new logs.CreateLogGroupCommand({ logGroupName: 'ga' }));
+      await c.logs.send(new logs.DeleteLogGroupCommand({ logGroupName: 'ga' }));
+      return out;
+    },
+  },
+  DeleteLogGroup: { expect: notFound, run: (c) => c.logs.send(new logs.DeleteLogGroupCommand({ logGroupName: 'ga' })) },
+  DescribeLogGroups: { expect: 'list', run: (c) => c.logs.send(new logs.DescribeLogGroupsCommand({})) },
+  CreateLogStream: { expect: notFound, run: (c) => c.logs.send(new logs.CreateLogStreamCommand({ logGroupName: 'ga', logStreamName: 'sb' })) },
+  DeleteLogStream: { expect: notFound, run: (c) => c.logs.send(new logs.DeleteLogStreamCommand({ logGroupName: 'ga', logStreamName: 'sa' })) },
+  DescribeLogStreams: { expect: notFound, run: (c) => c.logs.send(new logs.DescribeLogStreamsCommand({ logGroupName: 'ga' })) },
+  PutLogEvents: { expect: notFound, run: (c) => c.logs.send(new logs.PutLogEventsCommand({ logGroupName: 'ga', logStreamName: 'sa', logEvents: [{ timestamp: Date.now(), message: 'from B' }] })) },
+  GetLogEvents: { expect: notFound, run: (c) => c.logs.send(new logs.GetLogEventsCommand({ logGroupName: 'ga', logStreamName: 'sa' })) },
+  FilterLogEvents: { expect: notFound, run: (c) => c.logs.send(new logs.FilterLogEventsCommand({ logGroupName: 'ga' })) },
+  PutRetentionPolicy: { expect: notFound, run: (c) => c.logs.send(new logs.PutRetentionPolicyCommand({ logGroupName: 'ga', retentionInDays: 1 })) },
+  DeleteRetentionPolicy: { expect: notFound, run: (c) => c.logs.send(new logs.DeleteRetentionPolicyCommand({ logGroupName: 'ga' })) },
+  TagResource: { expect: notFound, run: (c) => c.logs.send(new logs.TagResourceCommand({ resourceArn: r.logGroupArn, tags: { k: 'v' } })) },
+  UntagResource: { expect: notFound, run: (c) => c.logs.send(new logs.UntagResourceCommand({ resourceArn: r.logGroupArn, tagKeys: ['owner'] })) },
+  ListTagsForResource: { expect: notFound, run: (c) => c.logs.send(new logs.ListTagsForResourceCommand({ resourceArn: r.logGroupArn })) },
+  TagLogGroup: { expect: notFound, run: (c) => c.logs.send(new logs.TagLogGroupCommand({ logGroupName: 'ga', tags: { k: 'v' } })) },
+  UntagLogGroup: { expect: notFound, run: (c) => c.logs.send(new logs.UntagLogGroupCommand({ logGroupName: 'ga', tags: ['owner'] })) },
+  ListTagsLogGroup: { expect: notFound, run: (c) => c.logs.send(new logs.ListTagsLogGroupCommand({ logGroupName: 'ga' })) },
+};
+
 const services: Record<string, { operations: string[]; cases: Record<string, Case> }> = {
   sqs: { operations: Object.keys(sqsModel.operations), cases: sqsCases },
   sns: { operations: Object.keys(snsModel.operations), cases: snsCases },
   lambda: { operations: Object.keys(lambdaModel.operations), cases: lambdaCases },
   events: { operations: Object.keys(eventsModel.operations), cases: ebCases },
   ec2: { operations: Object.keys(ec2Model.operations), cases: ec2Cases },
+  logs: { operations: Object.keys(logsModel.operations), cases: logsCases },
 };
 
 for (const [service, { operations, cases }] of Object.entries(services)) {
@@ -335,13 +402,24 @@ test("A's resources are intact after B's attempts", async () => {
   assert.equal(attrs.DisplayName, '');
   const fn = await a.lambda.send(new lambda.GetFunctionConfigurationCommand({ FunctionName: 'fa' }));
   assert.equal(fn.Timeout, 3);
+  assert.equal((await a.lambda.send(new lambda.GetFunctionEventInvokeConfigCommand({ FunctionName: 'fa' }))).MaximumRetryAttempts, 1);
+  assert.equal((await a.lambda.send(new lambda.GetFunctionConcurrencyCommand({ FunctionName: 'fa' }))).ReservedConcurrentExecutions, 5);
+  assert.equal((await a.lambda.send(new lambda.GetAliasCommand({ FunctionName: 'fa', Name: 'live' }))).FunctionVersion, '1');
+  assert.deepEqual((await a.lambda.send(new lambda.ListVersionsByFunctionCommand({ FunctionName: 'fa' }))).Versions?.map((v) => v.Version), ['$LATEST', '1']);
+  const esm = await a.lambda.send(new lambda.GetEventSourceMappingCommand({ UUID: r.esmUuid }));
+  assert.equal(esm.State, 'Disabled');
   assert.equal((await a.eb.send(new eb.ListTargetsByRuleCommand({ Rule: 'ra', EventBusName: 'ba' }))).Targets?.length, 1);
+  const group = (await a.logs.send(new logs.DescribeLogGroupsCommand({ logGroupNamePrefix: 'ga' }))).logGroups ?? [];
+  assert.deepEqual(group.map((g) => [g.logGroupName, g.retentionInDays]), [['ga', undefined]]);
+  assert.deepEqual((await a.logs.send(new logs.ListTagsForResourceCommand({ resourceArn: r.logGroupArn }))).tags, { owner: 'A' });
+  const logged = await a.logs.send(new logs.GetLogEventsCommand({ logGroupName: 'ga', logStreamName: 'sa' }));
+  assert.deepEqual(logged.events?.map((e) => e.message), ['secret of A']);
   const instance = (await a.ec2.send(new ec2.DescribeInstancesCommand({ InstanceIds: [r.instanceId] }))).Reservations![0]!.Instances![0]!;
   assert.equal(instance.State?.Name, 'running');
   assert.equal((await a.ec2.send(new ec2.DescribeInstanceAttributeCommand({ InstanceId: r.instanceId, Attribute: 'disableApiTermination' }))).DisableApiTermination?.Value, false);
   assert.equal((await a.ec2.send(new ec2.DescribeKeyPairsCommand({ KeyPairIds: [r.keyPairId] }))).KeyPairs?.[0]?.KeyName, 'ka');
-  const group = (await a.ec2.send(new ec2.DescribeSecurityGroupsCommand({ GroupIds: [r.groupId] }))).SecurityGroups![0]!;
-  assert.deepEqual(group.IpPermissions, []);
+  const sg = (await a.ec2.send(new ec2.DescribeSecurityGroupsCommand({ GroupIds: [r.groupId] }))).SecurityGroups![0]!;
+  assert.deepEqual(sg.IpPermissions, []);
 });
 
 test('resource policies are the way across: what they grant, and nothing more', async () => {
@@ -366,6 +444,55 @@ test('resource policies are the way across: what they grant, and nothing more', 
   const out = await b.lambda.send(new lambda.InvokeCommand({ FunctionName: r.fn }));
   assert.equal(Buffer.from(out.Payload!).toString(), '"A"');
   await assert.rejects(b.lambda.send(new lambda.GetFunctionCommand({ FunctionName: r.fn })), (e: Error) => e.name === 'AccessDeniedException');
+});
+
+test("qualified ARNs: another account's version or alias is refused as AWS does, naming the qualified ARN; a permission added with a Qualifier grants that qualifier only", async () => {
+  const denied = (arn: string) => (e: Error) => e.name === 'AccessDeniedException' && e.message.includes(`on resource: ${arn} `);
+  for (const q of ['1', 'live', 'missing', '$LATEST']) {
+    const arn = q === '$LATEST' ? r.fn : `${r.fn}:${q}`;
+    await assert.rejects(b.lambda.send(new lambda.GetFunctionConfigurationCommand({ FunctionName: `${r.fn}:${q}` })), denied(arn), q);
+    await assert.rejects(b.lambda.send(new lambda.GetFunctionCommand({ FunctionName: r.fn, Qualifier: q })), denied(arn), q);
+    await assert.rejects(b.lambda.send(new lambda.GetFunctionEventInvokeConfigCommand({ FunctionName: r.fn, Qualifier: q })), denied(arn), q);
+  }
+  await assert.rejects(b.lambda.send(new lambda.InvokeCommand({ FunctionName: `${r.fn}:live`, InvocationType: 'Event' })), denied(`${r.fn}:live`));
+  await assert.rejects(b.lambda.send(new lambda.DeleteFunctionCommand({ FunctionName: `${r.fn}:1` })), denied(`${r.fn}:1`));
+  // lambda add-permission --qualifier live --principal B: B may invoke the alias, not version 1 nor read the alias.
+  await a.lambda.send(new lambda.AddPermissionCommand({ FunctionName: 'fa', Qualifier: 'live', StatementId: 'b-live', Action: 'lambda:InvokeFunction', Principal: B }));
+  const out = await b.lambda.send(new lambda.InvokeCommand({ FunctionName: `${r.fn}:live` }));
+  assert.equal(out.ExecutedVersion, '1');
+  await assert.rejects(b.lambda.send(new lambda.InvokeCommand({ FunctionName: `${r.fn}:1` })), denied(`${r.fn}:1`));
+  await assert.rejects(b.lambda.send(new lambda.GetAliasCommand({ FunctionName: r.fn, Name: 'live' })), (e: Error) => e.name === 'AccessDeniedException');
+  await a.lambda.send(new lambda.RemovePermissionCommand({ FunctionName: 'fa', Qualifier: 'live', StatementId: 'b-live' }));
+  await assert.rejects(b.lambda.send(new lambda.InvokeCommand({ FunctionName: `${r.fn}:live` })), denied(`${r.fn}:live`));
+  // The mapping's queue is read as the caller: B's function may not take A's queue without A's queue policy.
+  await b.lambda.send(new lambda.CreateFunctionCommand({ FunctionName: 'fb', Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: { ZipFile: zip } }));
+  await assert.rejects(
+    b.lambda.send(new lambda.CreateEventSourceMappingCommand({ FunctionName: 'fb', EventSourceArn: r.esmQueueArn })),
+    (e: Error) => e.name === 'InvalidParameterValueException' && /permissions to call ReceiveMessage/.test(e.message),
+  );
+  await b.lambda.send(new lambda.DeleteFunctionCommand({ FunctionName: 'fb' }));
+});
+
+test("an asynchronous invocation's destination in another account takes the record only when its queue policy lets the function's account in", { timeout: 60_000 }, async () => {
+  const destUrl = (await a.sqs.send(new sqs.CreateQueueCommand({ QueueName: 'qa-dest' }))).QueueUrl!;
+  const destArn = `arn:aws:sqs:us-east-1:${A}:qa-dest`;
+  await b.lambda.send(new lambda.CreateFunctionCommand({ FunctionName: 'fails', Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: { ZipFile: zipOf({ 'index.js': 'exports.handler = async (e) => { throw new Error("nope " + e.n); }' }) } }));
+  await b.lambda.send(new lambda.PutFunctionEventInvokeConfigCommand({ FunctionName: 'fails', MaximumRetryAttempts: 0, DestinationConfig: { OnFailure: { Destination: destArn } } }));
+  await b.lambda.send(new lambda.InvokeCommand({ FunctionName: 'fails', InvocationType: 'Event', Payload: Buffer.from('{"n":1}') }));
+  // Give the first event time to fail and be refused at A's queue, then let B's account in.
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${B}:root` }, Action: 'sqs:SendMessage', Resource: destArn }] };
+  await a.sqs.send(new sqs.SetQueueAttributesCommand({ QueueUrl: destUrl, Attributes: { Policy: JSON.stringify(policy) } }));
+  await b.lambda.send(new lambda.InvokeCommand({ FunctionName: 'fails', InvocationType: 'Event', Payload: Buffer.from('{"n":2}') }));
+  const bodies: string[] = [];
+  for (let i = 0; i < 10 && bodies.length === 0; i++) {
+    const got = await a.sqs.send(new sqs.ReceiveMessageCommand({ QueueUrl: destUrl, WaitTimeSeconds: 2, MaxNumberOfMessages: 10 }));
+    bodies.push(...(got.Messages ?? []).map((m) => m.Body ?? ''));
+  }
+  assert.equal(bodies.length, 1, JSON.stringify(bodies));
+  const record = JSON.parse(bodies[0]!) as { requestPayload: { n: number } };
+  assert.equal(record.requestPayload.n, 2, 'the record sent before the policy was refused');
+  await b.lambda.send(new lambda.DeleteFunctionCommand({ FunctionName: 'fails' }));
 });
 
 test('control API: B reads nothing of A through ?account=A, and the operator endpoints are A\'s (the server\'s) only', async () => {

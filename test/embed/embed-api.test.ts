@@ -30,6 +30,7 @@ describe('startAmiwatch: options', () => {
       logFormat: 'json', bodyLimit: 4096, bodyBudget: 1 << 20, connectionBodyBudget: 1 << 20, durability: 'power', retentionHours: 1,
       natsUrl: 'nats://127.0.0.1:4222', natsReplicas: 1, natsAckWait: '30s',
       historyMaxBytes: 1 << 30, allowedHosts: 'amiwatch.internal', functionSandbox: 'bubblewrap', allowOutbound: '10.0.0.0/8',
+      python: '/usr/bin/python3.11',
     };
     assert.deepEqual(Object.keys(all).sort(), configOptions.map((o) => camelCase(o.flag)).sort());
     const values = toFlagValues(all);

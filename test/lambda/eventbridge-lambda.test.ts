@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CreateImageCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { PutEventsCommand, PutRuleCommand, PutTargetsCommand, type EventBridgeClient, type Target } from '@aws-sdk/client-eventbridge';
-import { AddPermissionCommand, CreateFunctionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { AddPermissionCommand, CreateFunctionCommand, PutFunctionEventInvokeConfigCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import parsePrometheus from 'parse-prometheus-text-format';
 import { ManualClock } from '../../src/core/shared/clock.js';
 import type { App } from '../../src/server/app.js';
@@ -109,8 +109,9 @@ describe('failing Lambda targets: retries, timeouts, permissions (manual clock f
   });
 
   /** A function, a rule for `source` targeting it (allowed unless `allow` is false), one event. */
-  async function wire(name: string, code: string, source: string, target: Partial<Target>, opts: { timeout?: number; allow?: boolean } = {}) {
+  async function wire(name: string, code: string, source: string, target: Partial<Target>, opts: { timeout?: number; allow?: boolean; asyncRetries?: number } = {}) {
     const fn = await lambda.send(new CreateFunctionCommand({ FunctionName: name, Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Timeout: opts.timeout ?? 3, Code: { ZipFile: zipOf({ 'index.js': code }) } }));
+    if (opts.asyncRetries !== undefined) await lambda.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: name, MaximumRetryAttempts: opts.asyncRetries }));
     const { RuleArn } = await eb.send(new PutRuleCommand({ Name: name, EventPattern: JSON.stringify({ source: [source] }) }));
     if (opts.allow !== false) {
       await lambda.send(new AddPermissionCommand({ FunctionName: name, StatementId: 'eb', Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com', SourceArn: RuleArn }));
@@ -138,32 +139,52 @@ describe('failing Lambda targets: retries, timeouts, permissions (manual clock f
     }
   }
 
-  it('a throwing function is retried per RetryPolicy, then fails with FUNCTION_ERROR; metrics count every attempt', { timeout: 30_000 }, async () => {
+  /** The asynchronous invocation job of `fn` (Lambda's own queue), driven like `settle`: each retry's wait is checked exactly. */
+  async function settleAsync(fn: string, waits: number[]): Promise<Delivery & { dueAt: number }> {
+    const busArn = `arn:aws:lambda:us-east-1:000000000000:function:${fn}`;
+    const job = async () => (await app.store.readEvents({ busArn, limit: 1 }))[0]?.deliveries[0];
+    for (let i = 0; ; i++) {
+      await app.worker.jobsIdle();
+      const d = await until(async () => {
+        const d = await job();
+        return d && (d.status !== 'pending' || d.attempts > i) ? d : undefined;
+      });
+      if (d.status !== 'pending') return { ...d, lastError: d.lastError ?? undefined };
+      assert.equal(d.dueAt - clock.now(), waits[i], `retry ${i + 1} waits ${waits[i]} ms`);
+      clock.advance(waits[i]! - 1);
+      assert.equal(await app.worker.runOnce(), 0, 'not due a millisecond early');
+      clock.advance(1);
+      await app.worker.runOnce();
+    }
+  }
+
+  it('a throwing function: EventBridge hands the event to Lambda (delivered at once); Lambda runs it 3 times, 1 then 2 minutes apart; metrics count every run', { timeout: 30_000 }, async () => {
     await wire('thrower', 'exports.handler = async () => { throw new Error("cannot tag image"); };', 'test.throw', { RetryPolicy: { MaximumRetryAttempts: 2 } });
     const d = await settle('test.throw');
-    assert.equal(d.status, 'failed');
-    assert.equal(d.attempts, 3);
-    assert.match(d.lastError!, /FUNCTION_ERROR: Error: cannot tag image/);
+    assert.equal(d.status, 'delivered', 'on AWS the rule target succeeds once Lambda has queued the event');
+    assert.equal(d.attempts, 1);
+    const job = await settleAsync('thrower', [60_000, 120_000]);
+    assert.equal(job.status, 'failed');
+    assert.equal(job.attempts, 3);
+    assert.match(job.lastError!, /^RetriesExhausted after FUNCTION_ERROR: Error: cannot tag image/);
     const dims = 'bus=default&rule=thrower';
     const from = `&from=${clock.now() - 3_600_000}&to=${clock.now()}`;
-    assert.equal(await series(app, `name=InvocationAttempts&${dims}${from}`), 3);
-    assert.equal(await series(app, `name=RetryInvocationAttempts&${dims}${from}`), 2);
-    assert.equal(await series(app, `name=FailedInvocations&${dims}${from}`), 1);
     assert.equal(await series(app, `name=Invocations&${dims}${from}`), 1);
-    assert.equal(await series(app, `name=DeadLetterInvocations&${dims}${from}`), 1);
+    assert.equal(await series(app, `name=FailedInvocations&${dims}${from}`), 0);
     assert.equal(await series(app, `name=Errors&function=thrower${from}`), 3);
-    const logs = (await (await fetch(`${app.url}/_amiwatch/functions/thrower/logs`)).json()) as { events: unknown[] };
+    const logs = (await (await fetch(`${app.url}/_amiwatch/functions/thrower/logs`)).json()) as { events: { requestId: string }[] };
     assert.equal(logs.events.length, 3);
+    assert.equal(new Set(logs.events.map((e) => e.requestId)).size, 1, 'every retry keeps the request id, as on Lambda');
   });
 
-  it('a function sleeping past its timeout is killed and counted as failed (TIMEOUT)', { timeout: 30_000 }, async () => {
-    await wire('sleeper', 'exports.handler = async () => { await new Promise((r) => setTimeout(r, 10000)); };', 'test.sleep', { RetryPolicy: { MaximumRetryAttempts: 0 } }, { timeout: 1 });
-    const d = await settle('test.sleep');
-    assert.equal(d.status, 'failed');
-    assert.equal(d.attempts, 1);
-    assert.match(d.lastError!, /TIMEOUT: Sandbox\.Timedout: .*Task timed out after 1\.00 seconds/);
+  it('a function sleeping past its timeout is killed; with MaximumRetryAttempts 0 it is not retried', { timeout: 30_000 }, async () => {
+    await wire('sleeper', 'exports.handler = async () => { await new Promise((r) => setTimeout(r, 10000)); };', 'test.sleep', {}, { timeout: 1, asyncRetries: 0 });
+    assert.equal((await settle('test.sleep')).status, 'delivered');
+    const job = await settleAsync('sleeper', []);
+    assert.equal(job.status, 'failed');
+    assert.equal(job.attempts, 1);
+    assert.match(job.lastError!, /^RetriesExhausted after TIMEOUT: Sandbox\.Timedout: .*Task timed out after 1\.00 seconds/);
     const prom = await prometheus(app);
-    assert.equal(prom.get('amiwatch_events_failed_invocations_total{EventBusName=default,RuleName=sleeper}'), 1);
     assert.equal(prom.get('amiwatch_lambda_errors_total{FunctionName=sleeper}'), 1);
   });
 

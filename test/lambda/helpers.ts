@@ -36,3 +36,12 @@ export async function until<T>(probe: () => Promise<T | undefined> | T | undefin
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** Waits until the delivery queue holds nothing pending and no queued invocation is running (Invoke `Event` done). */
+export async function queueIdle(app: App, timeoutMs = 15_000): Promise<void> {
+  await until(async () => {
+    await app.worker.jobsIdle();
+    return (await app.store.countDeliveries()).pending === 0 ? true : undefined;
+  }, timeoutMs);
+  await app.worker.jobsIdle();
+}

@@ -8,7 +8,7 @@ import { defaults } from '../../src/server/config.js';
 import { checkZip, MAX_ZIP_BYTES } from '../../src/core/lambda/code-package.js';
 import type { ServiceError } from '../../src/core/shared/service-error.js';
 import { startTestServer } from '../e2e/helpers.js';
-import { lambdaClient, ROLE, zipOf } from './helpers.js';
+import { lambdaClient, queueIdle, ROLE, zipOf } from './helpers.js';
 
 /**
  * Lambda's documented limits and constraints, through the real SDK against a server with its
@@ -46,7 +46,7 @@ describe('Lambda limits', () => {
       assert.equal(status(e), 413);
       return true;
     });
-    await app.lambda.invocations.idle();
+    await queueIdle(app);
   });
 
   it('runs synchronous payloads up to 6 MB, beyond --body-limit, and refuses larger ones with RequestTooLargeException (413)', { timeout: 30_000 }, async () => {

@@ -66,6 +66,53 @@ for (const [name, make] of Object.entries(adapters)) {
       assert.equal(await s.updateFunction(record('missing')), false);
     });
 
+    it('keeps the asynchronous settings: event invoke configurations, DLQ, reserved concurrency', async () => {
+      const s = await make();
+      const settings = {
+        deadLetterArn: 'arn:aws:sqs:us-east-1:000000000000:dlq',
+        eventInvokeConfigs: { $LATEST: { maximumRetryAttempts: 0, maximumEventAgeInSeconds: 60, onFailure: 'arn:aws:sns:us-east-1:000000000000:t', lastModified: 1 } },
+        reservedConcurrency: 0,
+      };
+      await s.createFunction(record('a', settings), Buffer.from('zip'));
+      assert.deepEqual(await s.getFunction('000000000000', 'us-east-1', 'a'), record('a', settings));
+      const { reservedConcurrency: _r, ...unreserved } = record('a', settings);
+      await s.updateFunction(unreserved);
+      assert.equal((await s.getFunction('000000000000', 'us-east-1', 'a'))?.reservedConcurrency, undefined, 'an absent member is gone, not kept');
+    });
+
+    it('publishes versions with their own code, atomically with the function record; deletes them with the function', async () => {
+      const s = await make();
+      await s.createFunction(record('a'), Buffer.from('v1'));
+      assert.equal(await s.publishVersion(record('a', { lastVersion: 1 }), record('a', { version: '1' }), Buffer.from('v1')), true);
+      assert.equal(await s.publishVersion(record('a', { lastVersion: 9 }), record('a', { version: '1', handler: 'x.y' }), Buffer.from('other')), false, 'a version is never replaced');
+      assert.equal((await s.getFunction('000000000000', 'us-east-1', 'a'))?.lastVersion, 1, 'nor the record changed then');
+      await s.updateFunction(record('a', { lastVersion: 1, codeSha256: 'new' }), Buffer.from('v2'));
+      assert.equal(await s.publishVersion(record('a', { lastVersion: 2 }), record('a', { version: '2', codeSha256: 'new' }), Buffer.from('v2')), true);
+      assert.equal(await s.publishVersion(record('missing', { lastVersion: 1 }), record('missing', { version: '1' }), Buffer.from('x')), false);
+      assert.deepEqual((await s.listVersions('000000000000', 'us-east-1', 'a')).map((v) => v.version), ['1', '2']);
+      assert.equal((await s.getVersionCode('000000000000', 'us-east-1', 'a', '1'))?.toString(), 'v1', 'version 1 keeps its code');
+      assert.deepEqual(await s.getVersion('000000000000', 'us-east-1', 'a', '2'), record('a', { version: '2', codeSha256: 'new' }));
+      assert.equal(await s.deleteVersion('000000000000', 'us-east-1', 'a', '1'), true);
+      assert.equal(await s.deleteVersion('000000000000', 'us-east-1', 'a', '1'), false);
+      await s.deleteFunction('000000000000', 'us-east-1', 'a');
+      await s.createFunction(record('a'), Buffer.from('again'));
+      assert.deepEqual(await s.listVersions('000000000000', 'us-east-1', 'a'), [], 'a function made again under the name has no versions');
+    });
+
+    it('leases a key to one owner at a time until it runs out; renewals and releases by the owner only', async () => {
+      const s = await make();
+      assert.equal(await s.tryLease('esm/1', 'node-a', 1000, 500), true);
+      assert.equal(await s.tryLease('esm/1', 'node-b', 1200, 500), false, 'held by a');
+      assert.equal(await s.tryLease('esm/1', 'node-a', 1400, 500), true, 'a renews until 1900');
+      assert.equal(await s.tryLease('esm/1', 'node-b', 1800, 500), false);
+      assert.equal(await s.tryLease('esm/2', 'node-b', 1800, 500), true, 'keys are apart');
+      assert.equal(await s.tryLease('esm/1', 'node-b', 1900, 500), true, 'run out: b takes it');
+      await s.releaseLease('esm/1', 'node-a');
+      assert.equal(await s.tryLease('esm/1', 'node-a', 2000, 500), false, 'a cannot release what b holds');
+      await s.releaseLease('esm/1', 'node-b');
+      assert.equal(await s.tryLease('esm/1', 'node-a', 2000, 500), true);
+    });
+
     it('lists by name in pages and deletes', async () => {
       const s = await make();
       for (const n of ['c', 'a', 'b']) await s.createFunction(record(n), Buffer.from(n));
@@ -98,5 +145,18 @@ describe('LambdaStore contract: jetstream, two nodes', () => {
     assert.deepEqual(await b.getCode('000000000000', 'us-east-1', 'big'), zip);
     const [x, y] = await Promise.all([a.createFunction(record('race'), Buffer.from('a')), b.createFunction(record('race'), Buffer.from('b'))]);
     assert.equal(Number(x) + Number(y), 1, 'one CreateFunction wins');
+  });
+
+  it('of two nodes asking for the same lease at once, one gets it, fresh or run out; a version published on one is read on the other', async () => {
+    const a = await jetstream();
+    const b = await jetstream(a.prefix);
+    const [x, y] = await Promise.all([a.tryLease('esm/r', 'node-a', 1000, 500), b.tryLease('esm/r', 'node-b', 1000, 500)]);
+    assert.equal(Number(x) + Number(y), 1, 'one node polls a new mapping');
+    const [p, q] = await Promise.all([a.tryLease('esm/r', 'node-c', 2000, 500), b.tryLease('esm/r', 'node-d', 2000, 500)]);
+    assert.equal(Number(p) + Number(q), 1, 'one node takes over a lease that ran out');
+    await a.createFunction(record('v'), Buffer.from('v1'));
+    assert.equal(await a.publishVersion(record('v', { lastVersion: 1 }), record('v', { version: '1' }), Buffer.from('v1')), true);
+    assert.equal((await b.getVersionCode('000000000000', 'us-east-1', 'v', '1'))?.toString(), 'v1');
+    assert.equal((await b.getFunction('000000000000', 'us-east-1', 'v'))?.lastVersion, 1);
   });
 });

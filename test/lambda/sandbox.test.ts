@@ -100,6 +100,56 @@ test('the fallback without bubblewrap: functions run as an unprivileged user who
   }
 });
 
+/** The same thief in Python: boto3 must import (the interpreter's installation is bound in), the server's files must not open. */
+const PY_THIEF = `
+import os, sys, boto3
+def attempt(f):
+    try:
+        return str(f())[:200]
+    except OSError as e:
+        return 'refused: %s' % type(e).__name__
+def lambda_handler(e, c):
+    return {
+        'credentials': attempt(lambda: open(e['credentialsFile']).read()),
+        'database': attempt(lambda: len(open(e['database'], 'rb').read())),
+        'serverEnviron': attempt(lambda: open('/proc/%d/environ' % e['serverPid']).read()),
+        'boto3': boto3.__version__,
+        'taskRoot': os.environ.get('LAMBDA_TASK_ROOT'),
+        'cwd': os.getcwd(),
+    }
+`;
+
+test('a Python function runs inside bubblewrap too: boto3 imports from the chosen interpreter, the server\'s secrets stay closed', async () => {
+  await lambda.send(new CreateFunctionCommand({ FunctionName: 'py-thief', Runtime: 'python3.11', Role: ROLE, Handler: 'lambda_function.lambda_handler', Code: { ZipFile: zipOf({ 'lambda_function.py': PY_THIEF }) } }));
+  const event = { credentialsFile, database: join(dataDir, 'amiwatch.db'), serverPid: process.pid };
+  const out = await lambda.send(new InvokeCommand({ FunctionName: 'py-thief', Payload: Buffer.from(JSON.stringify(event)) }));
+  const got = JSON.parse(Buffer.from(out.Payload!).toString()) as Record<string, unknown>;
+  assert.equal(out.FunctionError, undefined, JSON.stringify(got));
+  for (const k of ['credentials', 'database', 'serverEnviron']) assert.match(String(got[k]), /^refused: /, `${k}: ${String(got[k])}`);
+  assert.match(String(got.boto3), /^\d+\.\d+/);
+  assert.equal(got.taskRoot, '/var/task');
+  assert.equal(got.cwd, '/var/task');
+});
+
+test('the user fallback with a Python the function user cannot read (a pyenv under /root): said at start, not used', async (t) => {
+  const { findPythons } = await import('../../src/runtime/python-interpreter.js');
+  const closed = (await findPythons(null)).interpreters.find((p) => p.path.startsWith('/root/'));
+  if (!closed || process.getuid?.() !== 0) return t.skip('needs a server run as root and a Python with boto3 under /root');
+  const lines: string[] = [];
+  const server = await startTestServer({ functionSandbox: 'user', python: closed.path }, { log: (m) => lines.push(m) });
+  const client = new LambdaClient({ endpoint: server.url, region: 'us-east-1', credentials: key, maxAttempts: 1 });
+  try {
+    assert.ok(lines.some((l) => l.includes(`(${closed.path}) is not used for functions: the function user cannot run it`)), lines.join('\n'));
+    await client.send(new CreateFunctionCommand({ FunctionName: 'py', Runtime: 'python3.11', Role: ROLE, Handler: 'lambda_function.lambda_handler', Code: { ZipFile: zipOf({ 'lambda_function.py': 'def lambda_handler(e, c):\n    return 1\n' }) } }));
+    const out = await client.send(new InvokeCommand({ FunctionName: 'py' }));
+    assert.equal(out.FunctionError, 'Unhandled');
+    assert.match(Buffer.from(out.Payload!).toString(), /Runtime\.InvalidRuntime/);
+  } finally {
+    client.destroy();
+    await server.close();
+  }
+});
+
 test('with credentials and no sandbox, functions do not run, and the start log says so', async () => {
   const lines: string[] = [];
   const bare = await startTestServer({ credentialsFile, functionSandbox: 'none' }, { log: (m) => lines.push(m) });

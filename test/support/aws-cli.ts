@@ -1,4 +1,8 @@
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { promisify } from 'node:util';
+
+const runFile = promisify(execFile);
 
 /**
  * The AWS CLI the suites drive: v2, Debian's package (scripts/install-system-deps.sh). Named by
@@ -26,5 +30,21 @@ export function awsCliEnv(): Record<string, string> {
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_CONFIG_FILE: '/nonexistent/config',
     AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+  };
+}
+
+/**
+ * An AWS CLI v2 runner pointed at `url` with JSON output, run in `cwd` (for `fileb://` paths):
+ * resolves the exit code, the parsed output (null when empty or failed) and stderr.
+ */
+export function awsCliJson(url: () => string, cwd: () => string) {
+  return async (...args: string[]): Promise<{ code: number; out: any; stderr: string }> => {
+    try {
+      const { stdout, stderr } = await runFile(awsCliV2, ['--endpoint-url', url(), '--output', 'json', ...args], { env: awsCliEnv(), cwd: cwd() });
+      return { code: 0, out: stdout.trim() ? JSON.parse(stdout) : null, stderr };
+    } catch (e) {
+      const err = e as { code: number; stderr: string };
+      return { code: err.code, out: null, stderr: err.stderr };
+    }
   };
 }

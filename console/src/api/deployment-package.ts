@@ -1,5 +1,5 @@
 import { strFromU8, strToU8, unzipSync, zipSync, type Unzipped } from 'fflate';
-import { inlineFileName } from './lambda-rules.js';
+import { inlineFileName, isPython } from './lambda-rules.js';
 
 /**
  * Deployment packages in the browser (fflate): inline code zipped as the handler's file, an
@@ -9,16 +9,17 @@ import { inlineFileName } from './lambda-rules.js';
  */
 export type Files = Unzipped;
 
-/** The handler's file in a package: `index.handler` → index.js, index.mjs or index.cjs (the runtime's order). */
-export function handlerFile(files: Files, handler: string): string {
+/** The handler's file in a package: `index.handler` → index.js, index.mjs or index.cjs (the runtime's order); Python: the module's .py. */
+export function handlerFile(files: Files, handler: string, runtime?: string): string {
+  if (isPython(runtime)) return inlineFileName(handler, runtime);
   const dot = handler.lastIndexOf('.');
   const module = dot > 0 ? handler.slice(0, dot) : 'index';
   return ['.js', '.mjs', '.cjs'].map((ext) => module + ext).find((name) => name in files) ?? inlineFileName(handler);
 }
 
 /** A package with the handler's file set to `code`, the other files of `base` (if any) kept. */
-export function packageWithCode(code: string, handler: string, base: Files = {}): Uint8Array {
-  return zipSync({ ...base, [handlerFile(base, handler)]: strToU8(code) });
+export function packageWithCode(code: string, handler: string, base: Files = {}, runtime?: string): Uint8Array {
+  return zipSync({ ...base, [handlerFile(base, handler, runtime)]: strToU8(code) });
 }
 
 /** The files of a package; an error a person can read when it is not a zip. */
@@ -31,8 +32,8 @@ export function openPackage(zip: Uint8Array): Files {
 }
 
 /** The handler's source in a package, if it has one that reads as text. */
-export function handlerSource(files: Files, handler: string): string | null {
-  const bytes = files[handlerFile(files, handler)];
+export function handlerSource(files: Files, handler: string, runtime?: string): string | null {
+  const bytes = files[handlerFile(files, handler, runtime)];
   return bytes ? strFromU8(bytes) : null;
 }
 

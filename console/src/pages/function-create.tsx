@@ -1,15 +1,15 @@
 import { useEffect, useState } from 'preact/hooks';
 import { packageWithCode, uploadedPackage } from '../api/deployment-package.js';
 import { createFunction, functionExists } from '../api/lambda.js';
-import { DEFAULT_RUNTIME, envKeyProblem, functionNameProblem, handlerProblem, INLINE_TEMPLATE, inlineFileName, MEMORY, rangeProblem, RUNTIMES, TIMEOUT } from '../api/lambda-rules.js';
+import { DEFAULT_RUNTIME, defaultHandler, envKeyProblem, functionNameProblem, handlerProblem, INLINE_TEMPLATE, inlineFileName, isPython, MEMORY, rangeProblem, RUNTIMES, templateFor, TIMEOUT } from '../api/lambda-rules.js';
 import { useSession } from '../api/session.js';
 import { KeyValueRows, type KeyValue } from '../components/key-value-rows.js';
 import { ErrorNotice } from '../components/ui.js';
 import { CodeSourceInput, type CodeSource } from './function-code.js';
 
 /** The code of a source as a deployment package (inline code zipped in the browser). */
-export async function packageOf(source: CodeSource, handler: string, base?: Parameters<typeof packageWithCode>[2]): Promise<Uint8Array> {
-  if (source.kind === 'inline') return packageWithCode(source.text, handler, base);
+export async function packageOf(source: CodeSource, handler: string, base?: Parameters<typeof packageWithCode>[2], runtime?: string): Promise<Uint8Array> {
+  if (source.kind === 'inline') return packageWithCode(source.text, handler, base, runtime);
   if (!source.file) throw new Error('Choose a .zip file to upload.');
   return uploadedPackage(source.file);
 }
@@ -48,11 +48,17 @@ export function CreateFunction({ onCreated, onCancel }: { onCreated: (name: stri
     code.kind === 'zip' && !code.file ? 'no file' : null,
   ];
   const ready = problems.every((p) => p === null) && !busy;
+  // Switching between Node.js and Python swaps the starting handler and template, unless edited.
+  const chooseRuntime = (next: string) => {
+    if (handler === defaultHandler(runtime)) setHandler(defaultHandler(next));
+    if (code.kind === 'inline' && code.text === templateFor(runtime)) setCode({ kind: 'inline', text: templateFor(next) });
+    setRuntime(next);
+  };
   const submit = async () => {
     try {
       setBusy(true);
       setError(null);
-      const zip = await packageOf(code, handler);
+      const zip = await packageOf(code, handler, undefined, runtime);
       const Variables = Object.fromEntries(env.filter((v) => v.key !== '').map((v) => [v.key, v.value]));
       await createFunction({ FunctionName: name, Runtime: runtime, Handler: handler, Role: role, MemorySize: Number(memory), Timeout: Number(timeout), Variables, zip });
       onCreated(name);
@@ -76,7 +82,7 @@ export function CreateFunction({ onCreated, onCancel }: { onCreated: (name: stri
           </label>
           <label class="field">
             <span>Runtime</span>
-            <select aria-label="Runtime" value={runtime} onChange={(e) => setRuntime((e.target as HTMLSelectElement).value)}>
+            <select aria-label="Runtime" value={runtime} onChange={(e) => chooseRuntime((e.target as HTMLSelectElement).value)}>
               {RUNTIMES.map((r) => (
                 <option key={r} value={r}>
                   {r}
@@ -85,7 +91,7 @@ export function CreateFunction({ onCreated, onCancel }: { onCreated: (name: stri
             </select>
             <span class="hint">amiwatch runs Node.js functions, on the server's own Node.js.</span>
           </label>
-          <Checked label="Handler" value={handler} onInput={setHandler} problem={handlerProblem(handler)} hint={`FILE.EXPORT: index.handler is the export handler of index.mjs.`} />
+          <Checked label="Handler" value={handler} onInput={setHandler} problem={handlerProblem(handler)} hint={isPython(runtime) ? 'MODULE.FUNCTION: lambda_function.lambda_handler is the function lambda_handler of lambda_function.py.' : `FILE.EXPORT: index.handler is the export handler of index.mjs.`} />
         </div>
         <div>
           <Checked label="Memory (MB)" value={memory} onInput={setMemory} problem={rangeProblem(memory, MEMORY, 'MB')} hint={`${MEMORY.min} to ${MEMORY.max} MB.`} />
@@ -102,7 +108,7 @@ export function CreateFunction({ onCreated, onCancel }: { onCreated: (name: stri
         <p class="hint">{env.length === 0 ? 'None.' : 'Rows without a key are left out.'}</p>
         <KeyValueRows rows={env} onChange={setEnv} noun="Environment variable" addLabel="Add environment variable" valueHint="Value" problem={(k) => (k === '' ? null : envKeyProblem(k))} />
       </fieldset>
-      <CodeSourceInput id="new" value={code} onChange={setCode} fileName={inlineFileName(handler)} />
+      <CodeSourceInput id="new" value={code} onChange={setCode} fileName={inlineFileName(handler, runtime)} />
       <ErrorNotice error={error} />
       <div class="toolbar">
         <button class="primary" type="submit" disabled={!ready}>

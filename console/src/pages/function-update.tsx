@@ -21,7 +21,7 @@ export function UpdateCode({ fn, onDeployed }: { fn: FunctionConfig; onDeployed:
     (async () => {
       const location = (await getFunction(fn.FunctionName)).Code?.Location;
       const files = location ? openPackage(await functionPackage(location)) : {};
-      const text = handlerSource(files, handler);
+      const text = handlerSource(files, handler, fn.Runtime);
       setBase(files);
       setCode(text === null ? { kind: 'zip', file: null } : { kind: 'inline', text });
     })().catch((e: unknown) => {
@@ -35,7 +35,7 @@ export function UpdateCode({ fn, onDeployed }: { fn: FunctionConfig; onDeployed:
     try {
       setBusy(true);
       setError(null);
-      setDone(await updateFunctionCode(fn.FunctionName, await packageOf(code, handler, base)));
+      setDone(await updateFunctionCode(fn.FunctionName, await packageOf(code, handler, base, fn.Runtime)));
       onDeployed();
     } catch (e) {
       setError(e);
@@ -45,7 +45,7 @@ export function UpdateCode({ fn, onDeployed }: { fn: FunctionConfig; onDeployed:
   };
   return (
     <form aria-label={`Code of ${fn.FunctionName}`} onSubmit={(e) => (e.preventDefault(), void deploy())}>
-      <CodeSourceInput id={fn.FunctionName} value={code} onChange={(c) => (setCode(c), setDone(null))} fileName={handlerFile(base, handler)} />
+      <CodeSourceInput id={fn.FunctionName} value={code} onChange={(c) => (setCode(c), setDone(null))} fileName={handlerFile(base, handler, fn.Runtime)} />
       <div class="toolbar">
         <button class="primary" type="submit" disabled={busy || (code.kind === 'zip' && !code.file)}>
           {busy ? 'Deploying…' : 'Deploy'}

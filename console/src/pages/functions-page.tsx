@@ -121,6 +121,9 @@ export function FunctionDetail({ fn, region }: { fn: FunctionConfig; region: str
       </div>
       <div>
         <h3>Recent logs</h3>
+        <p class="hint">
+          From the log group <code>/aws/lambda/{fn.FunctionName}</code>: <code>aws logs tail /aws/lambda/{fn.FunctionName} --follow</code>
+        </p>
         {logs.length === 0 ? <p class="hint">No invocations yet.</p> : <pre class="logs" data-testid="function-logs">{logs.map((l) => `${l.timestamp} ${l.message}`).join('\n')}</pre>}
       </div>
     </div>

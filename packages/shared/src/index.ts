@@ -10,12 +10,16 @@ export { allowsRule, grantInvoke, isFunctionArn, type PolicyApi } from './grant-
 export { EVENTS_PRINCIPAL, type PolicyStatement } from './policy-statement.js';
 export { MAX_STATEMENT_ID, statementId } from './statement-id.js';
 export {
+  DEPRECATED_LAMBDA_RUNTIMES,
   ENV_KEY,
   FUNCTION_NAME,
   HANDLER,
+  isPythonRuntime,
   LAMBDA_MEMORY,
   LAMBDA_RUNTIMES,
   LAMBDA_TIMEOUT,
   MAX_HANDLER,
+  NODE_RUNTIMES,
+  PYTHON_RUNTIMES,
   RESERVED_ENV_KEY,
 } from './lambda-function-rules.js';

@@ -5,10 +5,24 @@
  */
 
 /**
- * The runtimes amiwatch runs: Node.js only, since functions are child processes of the server on
- * its own Node.js (docs/lambda.md). Lambda's deprecated Node.js ids are refused by core.
+ * The runtimes amiwatch runs: Node.js on the server's own Node.js (functions are child processes
+ * of the server) and Python on an interpreter the server finds at start (docs/lambda.md).
  */
-export const LAMBDA_RUNTIMES: readonly string[] = ['nodejs20.x', 'nodejs22.x', 'nodejs24.x'];
+export const NODE_RUNTIMES: readonly string[] = ['nodejs20.x', 'nodejs22.x', 'nodejs24.x'];
+export const PYTHON_RUNTIMES: readonly string[] = ['python3.11', 'python3.12', 'python3.13'];
+export const LAMBDA_RUNTIMES: readonly string[] = [...NODE_RUNTIMES, ...PYTHON_RUNTIMES];
+
+export const isPythonRuntime = (runtime: string | undefined): boolean => runtime?.startsWith('python') === true;
+
+/**
+ * Runtimes Lambda has deprecated and no longer lets a function be created or updated with
+ * (nodejs18.x: deprecated 2025-09-01; python3.8: deprecated 2024-10-14, creates and updates
+ * blocked since). Core refuses them with Lambda's own text; a function stored earlier keeps running.
+ */
+export const DEPRECATED_LAMBDA_RUNTIMES: readonly string[] = [
+  'nodejs', 'nodejs4.3', 'nodejs4.3-edge', 'nodejs6.10', 'nodejs8.10', 'nodejs10.x', 'nodejs12.x', 'nodejs14.x', 'nodejs16.x', 'nodejs18.x',
+  'python2.7', 'python3.6', 'python3.7', 'python3.8',
+];
 
 /** MemorySize, MB, and Timeout, seconds: Lambda API reference and "Lambda quotas". */
 export const LAMBDA_MEMORY = { min: 128, max: 10_240, default: 128 } as const;

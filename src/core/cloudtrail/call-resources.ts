@@ -17,6 +17,7 @@ const BY_MEMBER: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   sns: { TopicArn: 'AWS::SNS::Topic', Name: 'AWS::SNS::Topic', SubscriptionArn: 'AWS::SNS::Subscription' },
   sqs: { QueueUrl: 'AWS::SQS::Queue', QueueName: 'AWS::SQS::Queue' },
   lambda: { FunctionName: 'AWS::Lambda::Function' },
+  logs: { logGroupName: 'AWS::Logs::LogGroup', logGroupIdentifier: 'AWS::Logs::LogGroup' },
   cloudtrail: { Name: 'AWS::CloudTrail::Trail', trailNameList: 'AWS::CloudTrail::Trail' },
 };
 

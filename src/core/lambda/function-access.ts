@@ -11,14 +11,18 @@ import { notFound } from './errors.js';
  * lambda:<Action> on resource: <function ARN> because no resource-based policy allows the
  * lambda:<Action> action". A function of another Region is not found there.
  */
-export function authorizeFunction(ctx: Pick<RequestContext, 'accountId' | 'region'>, r: FunctionRecord, action: string): FunctionRecord {
+export function authorizeFunction(ctx: Pick<RequestContext, 'accountId' | 'region'>, r: FunctionRecord, action: string, qualifier?: string): FunctionRecord {
+  // A qualified ARN (version or alias) is its own resource: Lambda checks the statements added
+  // with that Qualifier (AddPermission's "Qualifier"), and names the qualified ARN when it refuses.
+  const qualified = qualifier !== undefined && qualifier !== '$LATEST';
+  const arn = qualified ? `${r.arn}:${qualifier}` : r.arn;
   authorize(
     ctx,
-    { arn: r.arn, account: r.accountId, region: r.region },
-    { action: `lambda:${action}`, policy: r.policy },
+    { arn, account: r.accountId, region: r.region },
+    { action: `lambda:${action}`, policy: qualified ? (r.qualifierPolicies?.[qualifier] ?? []) : r.policy },
     {
-      notFound: () => notFound(r.arn),
-      denied: (principal, a) => LambdaErrors.AccessDeniedException(`User: ${principal} is not authorized to perform: ${a} on resource: ${r.arn} because no resource-based policy allows the ${a} action`),
+      notFound: () => notFound(arn),
+      denied: (principal, a) => LambdaErrors.AccessDeniedException(`User: ${principal} is not authorized to perform: ${a} on resource: ${arn} because no resource-based policy allows the ${a} action`),
     },
   );
   return r;

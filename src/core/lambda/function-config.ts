@@ -65,7 +65,7 @@ export const lastModified = (ms: number) => new Date(ms).toISOString().replace('
 export function configurationView(r: FunctionRecord): FunctionConfiguration {
   return {
     FunctionName: r.name,
-    FunctionArn: r.arn,
+    FunctionArn: r.version ? `${r.arn}:${r.version}` : r.arn,
     Runtime: r.runtime as FunctionConfiguration['Runtime'],
     Role: r.role,
     Handler: r.handler,
@@ -75,8 +75,9 @@ export function configurationView(r: FunctionRecord): FunctionConfiguration {
     MemorySize: r.memoryMb,
     LastModified: r.lastModified,
     CodeSha256: r.codeSha256,
-    Version: '$LATEST',
+    Version: r.version ?? '$LATEST',
     ...(Object.keys(r.environment).length > 0 && { Environment: { Variables: r.environment } }),
+    ...(r.deadLetterArn && { DeadLetterConfig: { TargetArn: r.deadLetterArn } }),
     TracingConfig: { Mode: 'PassThrough' },
     RevisionId: r.revisionId,
     State: 'Active',
@@ -86,4 +87,17 @@ export function configurationView(r: FunctionRecord): FunctionConfiguration {
     EphemeralStorage: { Size: 512 },
     LoggingConfig: { LogFormat: 'Text', LogGroup: `/aws/lambda/${r.name}` },
   };
+}
+
+/**
+ * DeadLetterConfig.TargetArn: an SQS queue or SNS topic ARN ("The Amazon Resource Name (ARN) of
+ * an Amazon SQS queue or Amazon SNS topic"); an empty TargetArn removes it, as on Lambda.
+ */
+export function checkDeadLetterArn(arn: string | undefined): string | undefined {
+  if (arn === undefined || arn === '') return undefined;
+  const parts = arn.split(':');
+  if (parts[0] !== 'arn' || parts.length < 6 || (parts[2] !== 'sqs' && parts[2] !== 'sns')) {
+    throw invalidParameter(`The provided target arn ${arn} is invalid: a dead-letter queue is an Amazon SQS queue or Amazon SNS topic ARN.`);
+  }
+  return arn;
 }

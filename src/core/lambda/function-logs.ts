@@ -1,7 +1,8 @@
 /**
- * Each function's recent log, kept in memory for the control API and the console (amiwatch has
- * no CloudWatch Logs): one entry per invocation, START to REPORT, newest last. Bounded per
- * function by entries and bytes, so a chatty function cannot grow the server without limit.
+ * Each function's recent log, kept in memory: what the control API reads when no CloudWatch Logs
+ * is wired (the server reads /aws/lambda/NAME instead). One entry per invocation, START to
+ * REPORT, newest last. Bounded per function by entries and bytes, so a chatty function cannot
+ * grow the server without limit.
  */
 export interface LogEntry {
   readonly requestId: string;

@@ -1,8 +1,9 @@
 /**
  * How other amiwatch services invoke a Lambda function: EventBridge targets (the delivery
  * worker's `lambda` transport) and SNS `lambda` subscriptions. Both invoke asynchronously, as
- * AWS does (InvocationType Event); amiwatch then waits for the function to finish so that the
- * caller's own retry policy and DLQ see a failing function.
+ * AWS does (InvocationType Event): the answer comes once the event is in Lambda's durable
+ * asynchronous queue, whose own retries, destinations and DLQ then apply to the function's
+ * failures (docs/lambda.md "Asynchronous invocation").
  *
  * The result is shaped like a delivery result: `retriable: false` for what retrying cannot fix
  * (the function does not exist, its resource policy does not let the caller in), which AWS sends

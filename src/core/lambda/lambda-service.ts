@@ -22,9 +22,10 @@ import type { RequestContext } from '../shared/request-context.js';
 import { checkZip } from './code-package.js';
 import { authorizeFunction } from './function-access.js';
 import { conflict, invalidParameter, notFound, preconditionFailed, validation } from './errors.js';
-import { checkDescription, checkEnvironment, checkHandler, checkMemory, checkRole, checkTimeout, configurationView, lastModified } from './function-config.js';
+import { checkDeadLetterArn, checkDescription, checkEnvironment, checkHandler, checkMemory, checkRole, checkTimeout, configurationView, lastModified } from './function-config.js';
 import { policyDocument, statementFor } from './function-policy.js';
-import { functionArn, newFunctionRef, resolveFunction, type FunctionRef } from './names.js';
+import { functionArn, newFunctionRef, resolveFunction, splitQualifier, type FunctionRef } from './names.js';
+import { resolveQualified, VERSION, type Resolved } from './qualifiers.js';
 import { checkRuntime } from './runtimes.js';
 import type { FunctionRunner } from './runner.js';
 import { LambdaErrors } from '../generated/errors.js';
@@ -81,23 +82,25 @@ export class LambdaFunctions {
       revisionId: this.o.random.uuid(),
       tags: input.Tags ?? {},
       policy: [],
+      ...(checkDeadLetterArn(input.DeadLetterConfig?.TargetArn) && { deadLetterArn: input.DeadLetterConfig!.TargetArn! }),
     };
     if (!(await this.o.store.createFunction(record, code.zip))) throw conflict(`Function already exist: ${name}`);
     return configurationView(record);
   }
 
   async getFunction(ctx: RequestContext, input: GetFunctionRequest): Promise<GetFunctionResponse> {
-    const r = await this.record(ctx, input.FunctionName!, input.Qualifier, 'GetFunction');
+    const r = (await this.resolved(ctx, input.FunctionName!, input.Qualifier, 'GetFunction')).run;
     return {
       Configuration: configurationView(r),
       // There is no S3 presigned URL to give; the control API serves the zip itself.
       Code: { RepositoryType: 'S3', Location: `/_amiwatch/functions/${r.name}/code?account=${r.accountId}&region=${r.region}` },
       ...(Object.keys(r.tags).length > 0 && { Tags: r.tags }),
+      ...(r.reservedConcurrency !== undefined && { Concurrency: { ReservedConcurrentExecutions: r.reservedConcurrency } }),
     };
   }
 
   async getFunctionConfiguration(ctx: RequestContext, input: GetFunctionConfigurationRequest): Promise<FunctionConfiguration> {
-    return configurationView(await this.record(ctx, input.FunctionName!, input.Qualifier, 'GetFunctionConfiguration'));
+    return configurationView((await this.resolved(ctx, input.FunctionName!, input.Qualifier, 'GetFunctionConfiguration')).run);
   }
 
   async listFunctions(ctx: RequestContext, input: ListFunctionsRequest): Promise<ListFunctionsResponse> {
@@ -114,11 +117,19 @@ export class LambdaFunctions {
   }
 
   async deleteFunction(ctx: RequestContext, input: DeleteFunctionRequest): Promise<void> {
-    const ref = resolveFunction(ctx, input.FunctionName!, input.Qualifier);
-    await this.record(ctx, input.FunctionName!, input.Qualifier, 'DeleteFunction');
+    const { ref, qualifier } = splitQualifier(ctx, input.FunctionName!, input.Qualifier);
+    // The caller first (a version of another account's function is refused before anything is looked up).
+    const found = await this.o.store.getFunction(ref.accountId, ref.region, ref.name);
+    if (!found) throw notFound(arnOf(ref) + (qualifier && qualifier !== '$LATEST' ? `:${qualifier}` : ''));
+    authorizeFunction(ctx, found, 'DeleteFunction', qualifier);
+    if (qualifier !== undefined && qualifier !== '$LATEST') return this.deleteVersion(ref, qualifier);
+    if (qualifier === '$LATEST') throw invalidParameter('$LATEST version cannot be deleted without deleting the function.');
     await this.locked(ref, async () => {
+      const versions = await this.o.store.listVersions(ref.accountId, ref.region, ref.name);
       if (!(await this.o.store.deleteFunction(ref.accountId, ref.region, ref.name))) throw notFound(arnOf(ref));
       this.o.runner.retire(arnOf(ref));
+      // Each published version runs in processes of its own: they go with the function.
+      for (const v of versions) this.o.runner.retire(`${arnOf(ref)}:${v.version}`);
       this.o.onDeleted?.(arnOf(ref));
     });
   }
@@ -138,31 +149,104 @@ export class LambdaFunctions {
       ...(input.MemorySize !== undefined && { memoryMb: checkMemory(input.MemorySize) }),
       ...(input.Environment !== undefined && { environment: checkEnvironment(input.Environment.Variables) }),
       ...(input.Description !== undefined && { description: checkDescription(input.Description) }),
+      ...(input.DeadLetterConfig !== undefined && { deadLetterArn: checkDeadLetterArn(input.DeadLetterConfig.TargetArn) }),
     }));
   }
 
   async addPermission(ctx: RequestContext, input: AddPermissionRequest): Promise<AddPermissionResponse> {
     let statement = '';
+    const q = await this.policyQualifier(ctx, 'AddPermission', input.FunctionName!, input.Qualifier);
+    if (q !== undefined) {
+      await this.update(ctx, 'AddPermission', input.FunctionName!, input.RevisionId, (r) => {
+        const own = r.qualifierPolicies?.[q] ?? [];
+        const s = statementFor({ ...r, arn: `${r.arn}:${q}`, policy: own }, input);
+        statement = JSON.stringify(s);
+        return { ...r, qualifierPolicies: { ...r.qualifierPolicies, [q]: [...own, s] } };
+      });
+      return { Statement: statement };
+    }
     await this.update(ctx, 'AddPermission', input.FunctionName!, input.RevisionId, (r) => {
       const s = statementFor(r, input);
       statement = JSON.stringify(s);
       return { ...r, policy: [...r.policy, s] };
-    }, undefined, input.Qualifier);
+    });
     return { Statement: statement };
   }
 
   async removePermission(ctx: RequestContext, input: RemovePermissionRequest): Promise<void> {
-    const { StatementId: statementId, Qualifier: qualifier, RevisionId: revisionId } = input;
+    const { StatementId: statementId, RevisionId: revisionId } = input;
+    const q = await this.policyQualifier(ctx, 'RemovePermission', input.FunctionName!, input.Qualifier);
+    if (q !== undefined) {
+      await this.update(ctx, 'RemovePermission', input.FunctionName!, revisionId, (r) => {
+        const own = r.qualifierPolicies?.[q] ?? [];
+        if (!own.some((s) => s.Sid === statementId)) throw LambdaErrors.ResourceNotFoundException(`Statement ${statementId} is not found in resource policy.`);
+        return { ...r, qualifierPolicies: { ...r.qualifierPolicies, [q]: own.filter((s) => s.Sid !== statementId) } };
+      });
+      return;
+    }
     await this.update(ctx, 'RemovePermission', input.FunctionName!, revisionId, (r) => {
       if (!r.policy.some((s) => s.Sid === statementId)) throw LambdaErrors.ResourceNotFoundException(`Statement ${statementId} is not found in resource policy.`);
       return { ...r, policy: r.policy.filter((s) => s.Sid !== statementId) };
-    }, undefined, qualifier);
+    });
   }
 
   async getPolicy(ctx: RequestContext, input: GetPolicyRequest): Promise<GetPolicyResponse> {
-    const r = await this.record(ctx, input.FunctionName!, input.Qualifier, 'GetPolicy');
+    const { latest, qualifier } = await this.resolved(ctx, input.FunctionName!, input.Qualifier, 'GetPolicy');
+    const r = qualifier === '$LATEST' ? latest : { ...latest, policy: latest.qualifierPolicies?.[qualifier] ?? [] };
     if (r.policy.length === 0) throw LambdaErrors.ResourceNotFoundException('The resource you requested does not exist.');
     return { Policy: JSON.stringify(policyDocument(r.policy)), RevisionId: r.revisionId };
+  }
+
+  /**
+   * What a possibly qualified name runs: `$LATEST`, a version, or an alias's version (`random`
+   * routes an alias with a RoutingConfig; omitted, its primary version).
+   */
+  async resolved(ctx: { accountId: string; region: string }, nameOrArn: string, qualifier: string | undefined, action: string, random?: Random): Promise<Resolved> {
+    const split = splitQualifier(ctx, nameOrArn, qualifier);
+    const latest = await this.o.store.getFunction(split.ref.accountId, split.ref.region, split.ref.name);
+    if (!latest) throw notFound(arnOf(split.ref) + (split.qualifier && split.qualifier !== '$LATEST' ? `:${split.qualifier}` : ''));
+    // The caller is checked before the qualifier is looked up: another account learns nothing of
+    // a function's versions and aliases unless a policy lets it in (function-access.ts).
+    authorizeFunction(ctx, latest, action, split.qualifier);
+    return resolveQualified(this.o.store, latest, split.qualifier, random);
+  }
+
+  /** A published version's code (its own zip, kept when $LATEST's changes). */
+  versionCode(r: FunctionRecord): Promise<Buffer> {
+    return this.o.store.getVersionCode(r.accountId, r.region, r.name, r.version!).then((zip) => {
+      if (!zip) throw notFound(`${r.arn}:${r.version}`);
+      return zip;
+    });
+  }
+
+  /** The version or alias a permission call names (checked to exist), or undefined for the function itself. */
+  private async policyQualifier(ctx: RequestContext, action: string, name: string, qualifier: string | undefined): Promise<string | undefined> {
+    const q = (await this.resolved(ctx, name, qualifier, action)).qualifier;
+    return q === '$LATEST' ? undefined : q;
+  }
+
+  /** DeleteFunction with a version qualifier: that version goes, unless an alias points at it. */
+  private async deleteVersion(ref: FunctionRef, qualifier: string): Promise<void> {
+    await this.locked(ref, async () => {
+      const latest = await this.o.store.getFunction(ref.accountId, ref.region, ref.name);
+      if (!latest) throw notFound(arnOf(ref));
+      if (!VERSION.test(qualifier)) throw invalidParameter(`Deletion of aliases is not supported through DeleteFunction: use DeleteAlias for ${arnOf(ref)}:${qualifier}.`);
+      const users = Object.values(latest.aliases ?? {}).filter((a) => a.functionVersion === qualifier || a.additionalVersionWeights?.[qualifier] !== undefined);
+      if (users.length > 0) throw conflict(`Unable to delete version because the following aliases reference it: [${users.map((a) => a.name).join(', ')}]`);
+      if (!(await this.o.store.deleteVersion(ref.accountId, ref.region, ref.name, qualifier))) throw notFound(`${arnOf(ref)}:${qualifier}`);
+      this.o.runner.retire(`${arnOf(ref)}:${qualifier}`);
+      if (latest.eventInvokeConfigs?.[qualifier] || latest.qualifierPolicies?.[qualifier]) {
+        const { [qualifier]: _c, ...configs } = latest.eventInvokeConfigs ?? {};
+        const { [qualifier]: _p, ...policies } = latest.qualifierPolicies ?? {};
+        await this.o.store.updateFunction({ ...latest, eventInvokeConfigs: configs, qualifierPolicies: policies });
+      }
+    });
+  }
+
+  /** Runs `work` serialised with the function's other writes (PublishVersion, aliases). */
+  serialised<T>(ctx: { accountId: string; region: string }, nameOrArn: string, work: () => Promise<T>): Promise<T> {
+    // Only the lock: `work` reads the record through record()/resolved(), which authorize the caller.
+    return this.locked(resolveFunction(ctx, nameOrArn), work);
   }
 
   /**
@@ -183,9 +267,26 @@ export class LambdaFunctions {
     });
   }
 
+  /**
+   * A read-modify-write of the record for the function's other settings (event invoke
+   * configuration, reserved concurrency): serialised with the function's other writes, the
+   * RevisionId changes as on Lambda; `change` may throw to refuse. Resolves the new record.
+   */
+  async modify(ctx: { accountId: string; region: string }, action: string, nameOrArn: string, change: (r: FunctionRecord) => FunctionRecord): Promise<FunctionRecord> {
+    const { ref, qualifier } = splitQualifier(ctx, nameOrArn);
+    return this.locked(ref, async () => {
+      const found = await this.o.store.getFunction(ref.accountId, ref.region, ref.name);
+      if (!found) throw notFound(arnOf(ref));
+      const current = authorizeFunction(ctx, found, action, qualifier);
+      const next = { ...change(current), revisionId: this.o.random.uuid() };
+      if (!(await this.o.store.updateFunction(next))) throw notFound(arnOf(ref));
+      return next;
+    });
+  }
+
   /** One read-modify-write: a new RevisionId and LastModified; running processes of the old revision retire. */
-  private async update(ctx: RequestContext, action: string, nameOrArn: string, expectedRevision: string | undefined, change: (r: FunctionRecord) => FunctionRecord, zip?: Buffer, qualifier?: string): Promise<FunctionConfiguration> {
-    const ref = resolveFunction(ctx, nameOrArn, qualifier);
+  private async update(ctx: RequestContext, action: string, nameOrArn: string, expectedRevision: string | undefined, change: (r: FunctionRecord) => FunctionRecord, zip?: Buffer): Promise<FunctionConfiguration> {
+    const ref = splitQualifier(ctx, nameOrArn).ref;
     return this.locked(ref, async () => {
       const found = await this.o.store.getFunction(ref.accountId, ref.region, ref.name);
       if (!found) throw notFound(arnOf(ref));

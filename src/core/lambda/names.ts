@@ -45,10 +45,17 @@ const badNewName = (text: string | undefined) =>
 
 /**
  * What the other operations accept as FunctionName (the Lambda API's "name formats"): `NAME`,
- * `ACCOUNT:function:NAME` or the full ARN, each optionally with `:QUALIFIER`. amiwatch keeps
- * only `$LATEST` (no published versions or aliases), so any other qualifier names nothing.
+ * `ACCOUNT:function:NAME` or the full ARN, each optionally with `:QUALIFIER`. This one is for
+ * the operations that act on `$LATEST` only: any other qualifier names nothing here.
  */
 export function resolveFunction(caller: { accountId: string; region: string }, text: string, qualifier?: string): FunctionRef {
+  const { ref, qualifier: q } = splitQualifier(caller, text, qualifier);
+  if (q !== undefined && q !== '$LATEST') throw notFound(`${functionArn(ref.region, ref.accountId, ref.name)}:${q}`);
+  return ref;
+}
+
+/** The function a FunctionName names and the qualifier it (or the Qualifier parameter) gives, if any. */
+export function splitQualifier(caller: { accountId: string; region: string }, text: string, qualifier?: string): { ref: FunctionRef; qualifier?: string } {
   const parts = text.split(':');
   let ref: FunctionRef;
   let q = qualifier;
@@ -65,8 +72,7 @@ export function resolveFunction(caller: { accountId: string; region: string }, t
     q = parts[1] ?? q;
   } else throw badName(text);
   if (!FUNCTION_NAME.test(ref.name)) throw badName(text);
-  if (q !== undefined && q !== '$LATEST') throw notFound(`${functionArn(ref.region, ref.accountId, ref.name)}:${q}`);
-  return ref;
+  return q === undefined ? { ref } : { ref, qualifier: q };
 }
 
 const badName = (text: string) => validation(`Value '${text}' at 'functionName' failed to satisfy constraint: Member must satisfy the Lambda function name formats (NAME, ACCOUNT:function:NAME or an ARN)`);

@@ -7,6 +7,8 @@ export interface RunnableFunction {
   /** The function ARN: the pool's key. */
   readonly arn: string;
   readonly name: string;
+  /** A published version's number; absent for `$LATEST`. */
+  readonly version?: string;
   readonly accountId: string;
   readonly region: string;
   readonly runtime: string;
@@ -49,6 +51,8 @@ export interface RunResult {
   readonly durationMs: number;
   /** Whether the process had to be started (and the module loaded) for this invocation. */
   readonly coldStart: boolean;
+  /** The process's log stream (`YYYY/MM/DD/[$LATEST]hex`, AWS_LAMBDA_LOG_STREAM_NAME); absent when no process ran. */
+  readonly logStream?: string;
 }
 
 export interface FunctionRunner {

@@ -1,19 +1,17 @@
-import { LAMBDA_RUNTIMES } from '@amiwatch/shared';
+import { DEPRECATED_LAMBDA_RUNTIMES, isPythonRuntime, LAMBDA_RUNTIMES, NODE_RUNTIMES, PYTHON_RUNTIMES } from '@amiwatch/shared';
 import { invalidParameter } from './errors.js';
 
 /**
- * amiwatch runs functions as Node.js child processes of the server, so it accepts the Node.js
- * runtime identifiers Lambda still takes for new functions and runs them all on the server's own
- * Node.js. Anything else is refused at write time rather than failing at every invoke.
+ * The runtime identifiers amiwatch accepts for new functions: the Node.js ones Lambda still takes
+ * (run on the server's own Node.js) and the Python ones (run on a Python interpreter found at
+ * start, see src/runtime/python-interpreter.ts). Anything else is refused at write time rather
+ * than failing at every invoke. The list lives in @amiwatch/shared, which the console checks too.
  */
+export { isPythonRuntime, NODE_RUNTIMES, PYTHON_RUNTIMES };
 export const SUPPORTED_RUNTIMES: readonly string[] = LAMBDA_RUNTIMES;
 
-/**
- * Node.js runtimes Lambda has deprecated and no longer lets a function be created or updated
- * with (nodejs18.x: deprecated 2025-09-01, creates and updates blocked since). A function stored
- * earlier with one keeps running, as on Lambda; only the Runtime parameter is refused.
- */
-const DEPRECATED_RUNTIMES: ReadonlySet<string> = new Set(['nodejs', 'nodejs4.3', 'nodejs4.3-edge', 'nodejs6.10', 'nodejs8.10', 'nodejs10.x', 'nodejs12.x', 'nodejs14.x', 'nodejs16.x', 'nodejs18.x']);
+/** Lambda's deprecated runtimes (@amiwatch/shared): only the Runtime parameter is refused; stored functions keep running. */
+const DEPRECATED_RUNTIMES: ReadonlySet<string> = new Set(DEPRECATED_LAMBDA_RUNTIMES);
 
 export function checkRuntime(runtime: string | undefined, nodeVersion: string): string {
   if (runtime === undefined) throw invalidParameter('Runtime is required for .zip file deployment packages. amiwatch supports ' + SUPPORTED_RUNTIMES.join(', ') + '.');
@@ -23,8 +21,8 @@ export function checkRuntime(runtime: string | undefined, nodeVersion: string): 
   }
   if (!SUPPORTED_RUNTIMES.includes(runtime)) {
     throw invalidParameter(
-      `The runtime parameter of ${runtime} is not supported by amiwatch: it runs Node.js functions only ` +
-        `(${SUPPORTED_RUNTIMES.join(', ')}), on the server's Node.js ${nodeVersion}.`,
+      `The runtime parameter of ${runtime} is not supported by amiwatch: it runs Node.js functions ` +
+        `(${NODE_RUNTIMES.join(', ')}) on the server's Node.js ${nodeVersion} and Python functions (${PYTHON_RUNTIMES.join(', ')}).`,
     );
   }
   return runtime;

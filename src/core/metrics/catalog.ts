@@ -35,6 +35,11 @@ export const CATALOG: readonly MetricDef[] = [
   lambda('Invocations', 'count', 'Function invocations, successful or not.'),
   lambda('Errors', 'count', 'Invocations that failed (threw, timed out, crashed).'),
   lambda('Duration', 'ms', 'Time the function code ran per invocation, ms.'),
+  lambda('Throttles', 'count', 'Invocations refused or put back for the reserved concurrency.'),
+  lambda('AsyncEventsReceived', 'count', 'Events queued for asynchronous invocation.'),
+  lambda('AsyncEventsDropped', 'count', 'Asynchronous events given up on (retries exhausted, too old).'),
+  lambda('DeadLetterErrors', 'count', "Discarded events that could not be sent to the function's dead-letter queue."),
+  lambda('DestinationDeliveryFailures', 'count', 'Invocation records that could not be sent to a destination.'),
 ];
 
 const byNamespace = new Map<string, Map<string, MetricDef>>();

@@ -55,8 +55,12 @@ export const ownedBy = (ctx: Pick<RequestContext, 'accountId' | 'region'>, resou
 
 /** A service delivering on behalf of a resource of some account (an EventBridge rule, an SNS topic). */
 export interface ServiceCaller {
-  /** `events.amazonaws.com`, `sns.amazonaws.com`. */
-  readonly service: string;
+  /**
+   * `events.amazonaws.com`, `sns.amazonaws.com`; absent when the sender acts as its account (a
+   * Lambda function's execution role sending to its destinations): the policy must then grant
+   * that account, as IAM grants a role of it.
+   */
+  readonly service?: string;
   /** The rule or topic that sends. */
   readonly sourceArn: string;
   readonly sourceAccount: string;
@@ -73,7 +77,7 @@ export function serviceMay(caller: ServiceCaller, resource: OwnedResource, reque
   if (resource.account === caller.sourceAccount) return true;
   const decision = evaluatePolicy(request.policy, {
     account: caller.sourceAccount,
-    service: caller.service,
+    ...(caller.service !== undefined && { service: caller.service }),
     action: request.action,
     resource: resource.arn,
     context: { 'aws:SourceArn': caller.sourceArn, 'aws:SourceAccount': caller.sourceAccount, ...request.context },

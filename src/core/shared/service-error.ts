@@ -10,6 +10,8 @@ export class ServiceError extends Error {
   readonly status: number;
   /** `Sender` (the caller's fault) or `Receiver` (ours); awsQuery writes it as `<Type>`. */
   readonly fault: 'Sender' | 'Receiver';
+  /** Further members of the error body some errors have (Lambda's TooManyRequestsException `Reason`). */
+  extra?: Readonly<Record<string, string>>;
 
   constructor(code: string, message: string, status = 400, fault: 'Sender' | 'Receiver' = status >= 500 ? 'Receiver' : 'Sender') {
     super(message);

@@ -72,7 +72,7 @@ export class Publisher {
   async publishEvent(topicArn: string, message: string, from?: ServiceCaller): Promise<string> {
     const topic = this.state.topic(topicArn);
     if (from && !serviceMay(from, topic, { action: 'SNS:Publish', policy: policyStatements(topicPolicy(topic)) })) {
-      throw SnsErrors.AuthorizationError(`The policy of topic ${topic.arn} does not let ${from.service} publish to it from ${from.sourceArn}.`);
+      throw SnsErrors.AuthorizationError(`The policy of topic ${topic.arn} does not let ${from.service ?? `account ${from.sourceAccount}`} publish to it from ${from.sourceArn}.`);
     }
     const n = this.build(topic.arn, { Message: message });
     await this.fanOut(topic, n);

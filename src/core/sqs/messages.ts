@@ -54,7 +54,7 @@ export class SqsMessages {
   async sendToArn(arn: string, message: OutgoingMessage, from?: ServiceCaller): Promise<string> {
     const q = this.state.queue(arn);
     if (from && !serviceMay(from, q.doc, { action: 'sqs:SendMessage', policy: policyStatements(q.doc.attributes.Policy) })) {
-      throw SqsErrors.AccessDenied(`The policy of queue ${arn} does not let ${from.service} send to it from ${from.sourceArn}.`);
+      throw SqsErrors.AccessDenied(`The policy of queue ${arn} does not let ${from.service ?? `account ${from.sourceAccount}`} send to it from ${from.sourceArn}.`);
     }
     const [doc] = await this.state.addMessages(q, [this.newMessage(q, message)]);
     return doc!.messageId;

@@ -5,10 +5,9 @@ import { delivered, failure, type DeliveryRequest, type DeliveryResult, type Tra
  * A Lambda function as a rule target. EventBridge invokes it asynchronously as the service
  * principal `events.amazonaws.com`, so the function's resource policy must allow that (with
  * `AWS:SourceArn` = the rule's ARN when the statement names one): otherwise NO_PERMISSIONS, not
- * retried, as AWS does. amiwatch waits for the function, so a function that throws or times out
- * is a retriable failure carrying FUNCTION_ERROR / TIMEOUT and the function's error text: the
- * target's RetryPolicy and DLQ apply to it (see docs/lambda.md for how this differs from AWS,
- * where Lambda's own async retries would handle a failing function).
+ * retried, as AWS does. Otherwise the delivery succeeds once Lambda has queued the event: a
+ * function that then fails is Lambda's to retry (its event invoke configuration, destinations
+ * and DLQ), as on AWS.
  */
 export class LambdaTransport implements Transport {
   constructor(private readonly invoker: LambdaInvoker) {}

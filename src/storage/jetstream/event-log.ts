@@ -104,6 +104,8 @@ export class EventLog {
 
 function matches(e: EventMessage, q: EventQuery): boolean {
   if (q.busArn !== undefined && e.busArn !== q.busArn) return false;
+  // The control API's scope in credentials mode: only that account's buses.
+  if (q.account !== undefined && e.busArn.split(':')[4] !== q.account) return false;
   if (q.from !== undefined && e.ingestedAt < q.from) return false;
   if (q.to !== undefined && e.ingestedAt > q.to) return false;
   return true;

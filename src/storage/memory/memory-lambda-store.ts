@@ -6,6 +6,8 @@ const copy = (r: FunctionRecord): FunctionRecord => structuredClone(r);
 /** LambdaStore in memory (tests, `--in-memory`). Records are copied in and out, as a real store would. */
 export class MemoryLambdaStore implements LambdaStore {
   private readonly functions = new Map<string, { record: FunctionRecord; zip: Buffer }>();
+  /** Published versions by function key, then version. */
+  private readonly versions = new Map<string, Map<string, { record: FunctionRecord; zip: Buffer }>>();
 
   async getFunction(accountId: string, region: string, name: string): Promise<FunctionRecord | undefined> {
     const f = this.functions.get(key(accountId, region, name));
@@ -37,12 +39,56 @@ export class MemoryLambdaStore implements LambdaStore {
   }
 
   async deleteFunction(accountId: string, region: string, name: string): Promise<boolean> {
+    this.versions.delete(key(accountId, region, name));
     return this.functions.delete(key(accountId, region, name));
+  }
+
+  async publishVersion(latest: FunctionRecord, version: FunctionRecord, zip: Buffer): Promise<boolean> {
+    const k = key(latest.accountId, latest.region, latest.name);
+    const existing = this.functions.get(k);
+    const versions = this.versions.get(k) ?? new Map<string, { record: FunctionRecord; zip: Buffer }>();
+    if (!existing || versions.has(version.version!)) return false;
+    versions.set(version.version!, { record: copy(version), zip: Buffer.from(zip) });
+    this.versions.set(k, versions);
+    this.functions.set(k, { record: copy(latest), zip: existing.zip });
+    return true;
+  }
+
+  async getVersion(accountId: string, region: string, name: string, version: string): Promise<FunctionRecord | undefined> {
+    const v = this.versions.get(key(accountId, region, name))?.get(version);
+    return v && copy(v.record);
+  }
+
+  async listVersions(accountId: string, region: string, name: string): Promise<FunctionRecord[]> {
+    const all = [...(this.versions.get(key(accountId, region, name))?.values() ?? [])].map((v) => copy(v.record));
+    return all.sort((a, b) => Number(a.version) - Number(b.version));
+  }
+
+  async getVersionCode(accountId: string, region: string, name: string, version: string): Promise<Buffer | undefined> {
+    const v = this.versions.get(key(accountId, region, name))?.get(version);
+    return v && Buffer.from(v.zip);
+  }
+
+  async deleteVersion(accountId: string, region: string, name: string, version: string): Promise<boolean> {
+    return this.versions.get(key(accountId, region, name))?.delete(version) ?? false;
   }
 
   async getCode(accountId: string, region: string, name: string): Promise<Buffer | undefined> {
     const f = this.functions.get(key(accountId, region, name));
     return f && Buffer.from(f.zip);
+  }
+
+  private readonly leases = new Map<string, { owner: string; until: number }>();
+
+  async tryLease(key: string, owner: string, now: number, ttlMs: number): Promise<boolean> {
+    const held = this.leases.get(key);
+    if (held && held.owner !== owner && held.until > now) return false;
+    this.leases.set(key, { owner, until: now + ttlMs });
+    return true;
+  }
+
+  async releaseLease(key: string, owner: string): Promise<void> {
+    if (this.leases.get(key)?.owner === owner) this.leases.delete(key);
   }
 
   close(): void {}

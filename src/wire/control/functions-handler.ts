@@ -1,18 +1,24 @@
 import type { FunctionLogs } from '../../core/lambda/function-logs.js';
+import { functionLogGroup, invocationsFromEvents, type LogReader } from '../../core/lambda/log-writer.js';
 import type { LambdaFunctions } from '../../core/lambda/lambda-service.js';
 import { ServiceError } from '../../core/shared/service-error.js';
 import type { ServiceHandler } from '../service-handler.js';
 
 export const functionsPath = '/_amiwatch/functions';
 
+/** Log events read to rebuild the recent invocations: room for a 1 MB log (about 10,000 lines) and more. */
+const LOG_EVENTS_READ = 50_000;
+
 /**
- * Function logs and code for the console (amiwatch has no CloudWatch Logs or S3):
+ * Function logs and code for the console (amiwatch has no S3):
  *  - GET /_amiwatch/functions/NAME/logs?account=&region=&since=&limit= — recent invocations' logs,
- *    oldest first: `{ function, events: [{ requestId, timestamp, message }] }`;
+ *    oldest first: `{ function, events: [{ requestId, timestamp, message }] }`, read from the
+ *    function's log group /aws/lambda/NAME when CloudWatch Logs is there (so they persist and
+ *    follow its retention), else from the in-memory recent log;
  *  - GET /_amiwatch/functions/NAME/code?account=&region= — the deployment package (GetFunction's
  *    Code.Location points here).
  */
-export function createFunctionsHandler(functions: LambdaFunctions, logs: FunctionLogs): ServiceHandler {
+export function createFunctionsHandler(functions: LambdaFunctions, logs: FunctionLogs, logGroups?: LogReader): ServiceHandler {
   const json = (status: number, body: unknown) => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return async (req) => {
     const url = new URL(req.url, 'http://localhost');
@@ -27,7 +33,10 @@ export function createFunctionsHandler(functions: LambdaFunctions, logs: Functio
       const since = Number(q.get('since') ?? 0);
       const limit = Math.min(Number(q.get('limit') ?? 100), 500);
       if (!Number.isFinite(since) || !Number.isFinite(limit)) return json(400, { error: 'since and limit must be numbers (epoch ms, count)' });
-      const events = logs.read(record.arn, since, limit).map((e) => ({ requestId: e.requestId, timestamp: new Date(e.at).toISOString(), message: e.text }));
+      const entries = logGroups
+        ? invocationsFromEvents(await logGroups.recent(record, functionLogGroup(record), since, LOG_EVENTS_READ)).slice(-limit)
+        : logs.read(record.arn, since, limit);
+      const events = entries.map((e) => ({ requestId: e.requestId, timestamp: new Date(e.at).toISOString(), message: e.text }));
       return json(200, { function: record.arn, events });
     } catch (err) {
       if (err instanceof ServiceError) return json(err.status, { error: `${err.code}: ${err.message}` });

@@ -89,7 +89,7 @@ function parseBody(body: Buffer, malformed: (detail: string) => ServiceError): u
 }
 
 /** Timestamps go out as epoch seconds (the JSON protocols' default timestamp format). */
-function epochSeconds(this: Record<string, unknown>, key: string, value: unknown): unknown {
+export function epochSeconds(this: Record<string, unknown>, key: string, value: unknown): unknown {
   const raw = this[key];
   return raw instanceof Date ? raw.getTime() / 1000 : value;
 }

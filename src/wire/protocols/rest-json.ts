@@ -2,6 +2,7 @@ import type { RequestContext } from '../../core/shared/request-context.js';
 import { isServiceError, type ServiceError } from '../../core/shared/service-error.js';
 import type { Protocol } from '../dispatch.js';
 import { readJsonInput } from '../model/json-input.js';
+import { epochSeconds } from './json.js';
 import type { ServiceModel, ShapeModel } from '../model/service-model.js';
 import { jsonDepthWithin, MAX_JSON_DEPTH } from '../json-depth.js';
 import type { WireRequest, WireResponse } from '../service-handler.js';
@@ -126,14 +127,14 @@ function writeOutput(model: ServiceModel, ctx: RequestContext, op: ServiceModel[
     else body[name] = value;
   }
   if (shape.payload !== undefined) return { status, headers, body: payload ?? '' };
-  return { status, headers, body: Object.keys(body).length === 0 && status === 204 ? '' : JSON.stringify(body) };
+  return { status, headers, body: Object.keys(body).length === 0 && status === 204 ? '' : JSON.stringify(body, epochSeconds) };
 }
 
 export function restJsonError(ctx: RequestContext, err: ServiceError): WireResponse {
   return {
     status: err.status,
     headers: { 'content-type': 'application/json', 'x-amzn-requestid': ctx.requestId, 'x-amzn-errortype': err.code },
-    body: JSON.stringify({ Type: err.fault === 'Sender' ? 'User' : 'Service', Message: err.message, message: err.message }),
+    body: JSON.stringify({ Type: err.fault === 'Sender' ? 'User' : 'Service', Message: err.message, message: err.message, ...err.extra }),
   };
 }
 

@@ -1,6 +1,11 @@
 import { MAX_ZIP_BYTES } from '../../core/lambda/code-package.js';
 import type { Invocations } from '../../core/lambda/invocations.js';
 import type { LambdaFunctions } from '../../core/lambda/lambda-service.js';
+import type { EventInvokeConfigs } from '../../core/lambda/event-invoke-config.js';
+import type { FunctionConcurrency } from '../../core/lambda/function-concurrency.js';
+import type { FunctionVersions } from '../../core/lambda/versions.js';
+import type { FunctionAliases } from '../../core/lambda/aliases.js';
+import type { EventSourceMappings } from '../../core/lambda/event-source-mappings.js';
 import { dispatch, type DispatchOptions } from '../dispatch.js';
 import { lambdaModel, type LambdaOperations } from '../generated/lambda.js';
 import { restJsonError, restJsonProtocol } from '../protocols/rest-json.js';
@@ -16,8 +21,18 @@ import { CommonErrors, LambdaErrors } from '../../core/generated/errors.js';
 export const LAMBDA_BODY_LIMIT = Math.ceil(MAX_ZIP_BYTES / 3) * 4 + 1024 * 1024;
 
 /** Lambda's operations (REST-JSON, API version 2015-03-31) bound to the domain. */
-export function lambdaOperations(deps: { functions: LambdaFunctions; invocations: Invocations }): LambdaOperations {
-  const { functions, invocations } = deps;
+export interface LambdaDeps {
+  readonly functions: LambdaFunctions;
+  readonly invocations: Invocations;
+  readonly eventInvokeConfigs: EventInvokeConfigs;
+  readonly concurrency: FunctionConcurrency;
+  readonly versions: FunctionVersions;
+  readonly aliases: FunctionAliases;
+  readonly mappings: EventSourceMappings;
+}
+
+export function lambdaOperations(deps: LambdaDeps): LambdaOperations {
+  const { functions, invocations, eventInvokeConfigs: eic, concurrency, versions, aliases, mappings } = deps;
   return {
     CreateFunction: (ctx, input) => functions.createFunction(ctx, { ...input, ...(input.Code && { Code: { ...input.Code, ZipFile: blob(input.Code.ZipFile, 'Code.ZipFile') } }) }),
     ListFunctions: (ctx, input) => functions.listFunctions(ctx, input),
@@ -47,6 +62,26 @@ export function lambdaOperations(deps: { functions: LambdaFunctions; invocations
     GetPolicy: (ctx, input) => functions.getPolicy(ctx, input),
     AddPermission: (ctx, input) => functions.addPermission(ctx, input),
     RemovePermission: (ctx, input) => functions.removePermission(ctx, input),
+    PutFunctionEventInvokeConfig: (ctx, input) => eic.putFunctionEventInvokeConfig(ctx, input),
+    GetFunctionEventInvokeConfig: (ctx, input) => eic.getFunctionEventInvokeConfig(ctx, input),
+    UpdateFunctionEventInvokeConfig: (ctx, input) => eic.updateFunctionEventInvokeConfig(ctx, input),
+    DeleteFunctionEventInvokeConfig: (ctx, input) => eic.deleteFunctionEventInvokeConfig(ctx, input),
+    ListFunctionEventInvokeConfigs: (ctx, input) => eic.listFunctionEventInvokeConfigs(ctx, input),
+    PutFunctionConcurrency: (ctx, input) => concurrency.putFunctionConcurrency(ctx, input),
+    GetFunctionConcurrency: (ctx, input) => concurrency.getFunctionConcurrency(ctx, input),
+    DeleteFunctionConcurrency: (ctx, input) => concurrency.deleteFunctionConcurrency(ctx, input),
+    PublishVersion: (ctx, input) => versions.publishVersion(ctx, input),
+    ListVersionsByFunction: (ctx, input) => versions.listVersionsByFunction(ctx, input),
+    CreateAlias: (ctx, input) => aliases.createAlias(ctx, input),
+    GetAlias: (ctx, input) => aliases.getAlias(ctx, input),
+    UpdateAlias: (ctx, input) => aliases.updateAlias(ctx, input),
+    DeleteAlias: async (ctx, input) => (await aliases.deleteAlias(ctx, input), {}),
+    ListAliases: (ctx, input) => aliases.listAliases(ctx, input),
+    CreateEventSourceMapping: (ctx, input) => mappings.createEventSourceMapping(ctx, input),
+    GetEventSourceMapping: (ctx, input) => mappings.getEventSourceMapping(ctx, input),
+    UpdateEventSourceMapping: (ctx, input) => mappings.updateEventSourceMapping(ctx, input),
+    DeleteEventSourceMapping: (ctx, input) => mappings.deleteEventSourceMapping(ctx, input),
+    ListEventSourceMappings: (ctx, input) => mappings.listEventSourceMappings(ctx, input),
   };
 }
 
@@ -64,7 +99,7 @@ const protocol = restJsonProtocol(lambdaModel, {
   internalError: () => LambdaErrors.ServiceException('An internal error occurred.'),
 });
 
-export const createLambdaHandler = (deps: { functions: LambdaFunctions; invocations: Invocations }, onInternalError?: DispatchOptions['onInternalError']): ServiceHandler =>
+export const createLambdaHandler = (deps: LambdaDeps, onInternalError?: DispatchOptions['onInternalError']): ServiceHandler =>
   dispatch(protocol, lambdaOperations(deps), { ...(onInternalError && { onInternalError }) });
 
 export { restJsonError as lambdaError };
