@@ -130,7 +130,10 @@ Examples:
     .addHelpText('after', `
 Examples:
   amiwatch images wait ami-0123456789abcdef0
-  id=$(aws ec2 create-image --instance-id i-0123456789abcdef0 --name web-v2 --query ImageId --output text)
+  ami=$(aws ec2 describe-images --owners amazon --filters Name=name,Values='al2023-ami-2023.*-x86_64' --query 'Images[0].ImageId' --output text)
+  instance=$(aws ec2 run-instances --image-id "$ami" --instance-type t3.micro --query 'Instances[0].InstanceId' --output text)
+  aws ec2 wait instance-running --instance-ids "$instance"
+  id=$(aws ec2 create-image --instance-id "$instance" --name web-v2 --query ImageId --output text)
   amiwatch images wait "$id" && echo ready
 
 ${endpointHelp}`)
@@ -141,7 +144,7 @@ ${endpointHelp}`)
     .command('add')
     .description('add a rule: matching operations fail with --message')
     .requiredOption('--message <TEXT>', 'the failure reason (the image StateReason and the event ErrorMessage)')
-    .option('--operation <OP>', 'CreateImage, CopyImage, RegisterImage, CreateRestoreImageTask, CreateStoreImageTask, DeregisterImage, EnableImage, DisableImage or *', '*')
+    .option('--operation <OP>', 'CreateImage, CopyImage, RegisterImage, CreateRestoreImageTask, CreateStoreImageTask, DeregisterImage, EnableImage, DisableImage, RunInstances, StopInstances or *', '*')
     .option('--name <PATTERN>', 'only images whose name matches (wildcards * and ?)')
     .option('--tag <KEY[=VALUE]>', 'only images with this tag')
     .option('--code <CODE>', 'the StateReason / error code (default Server.InternalError)')

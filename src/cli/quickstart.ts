@@ -9,11 +9,12 @@ import { ec2, eventBridge, fromSdkError, sns, sqs } from './aws-clients.js';
 import { grantTargetDelivery } from './init-target-policy.js';
 import { CliError, exitCodes } from './exit-codes.js';
 import { waitForImage } from './images-wait.js';
+import { ensureInstance } from './quickstart-instance.js';
 import { ensureConfirmedEmail, ensureTopic, showNotification } from './quickstart-sns.js';
 
 /** The guide's rule, verbatim. */
 export const guidePattern = { source: ['aws.ec2'], 'detail-type': ['EC2 AMI State Change'], detail: { State: ['available'] } };
-export const quickstartNames = { rule: 'ami-available', image: 'amiwatch-quickstart', instance: 'i-0123456789abcdef0', target: 'quickstart-topic', email: 'you@example.com' } as const;
+export const quickstartNames = { rule: 'ami-available', image: 'amiwatch-quickstart', target: 'quickstart-topic', email: 'you@example.com' } as const;
 
 export interface QuickstartFlags {
   readonly email?: string;
@@ -31,8 +32,8 @@ interface HistoryEvent {
 /**
  * `amiwatch quickstart`: the guide's example in one go, against the server at the endpoint (or
  * one started here, in memory, when none answers): an SNS topic with a confirmed email
- * subscription, the guide's rule on the default bus with the topic as its target, an image
- * created and watched until `available`, the AMI event the rule matched, then the notification
+ * subscription, the guide's rule on the default bus with the topic as its target, an instance
+ * launched from the public Amazon Linux image, an image of it created and watched until `available`, the AMI event the rule matched, then the notification
  * as it was delivered. Idempotent: a second run finds everything and creates nothing again.
  */
 export async function runQuickstart(ctx: CliContext, endpoint: Endpoint, flags: QuickstartFlags): Promise<number> {
@@ -55,7 +56,7 @@ export async function runQuickstart(ctx: CliContext, endpoint: Endpoint, flags: 
     const put = await events.send(new PutTargetsCommand({ Rule: quickstartNames.rule, Targets: [{ Id: quickstartNames.target, Arn: topicArn }] }));
     if (put.FailedEntryCount) throw new CliError(`PutTargets: ${put.FailedEntries?.[0]?.ErrorMessage}`, exitCodes.refused);
     print(ctx, `${s.green('✔')} rule ${s.bold(quickstartNames.rule)} on bus default → the topic: ${JSON.stringify(guidePattern)}`);
-    const imageId = await ensureImage(ctx, images);
+    const imageId = await ensureImage(ctx, images, flags.timeout);
     const image = await waitForImage(ctx, images, target, imageId, { timeout: flags.timeout, interval: 250 });
     if (image.State !== 'available') throw new CliError(`the image ended ${image.State}, so the guide's rule (State = available) does not fire`, exitCodes.no, 'remove fault rules with `amiwatch faults remove --all` and run the quickstart again');
     const event = await findEvent(target, defaultBusOf(topicArn), imageId, flags.timeout);
@@ -87,7 +88,7 @@ async function ensureServer(ctx: CliContext, endpoint: Endpoint): Promise<App | 
   } catch {
     const url = new URL(endpoint.url);
     const app = await startApp({
-      config: { ...defaults, host: url.hostname, port: Number(url.port || 80), inMemory: true, defaultRegion: endpoint.region, amiDurations: { CreateImage: 2000, CopyImage: 2000, RegisterImage: 2000, CreateRestoreImageTask: 2000 } },
+      config: { ...defaults, host: url.hostname, port: Number(url.port || 80), inMemory: true, defaultRegion: endpoint.region, amiDurations: { CreateImage: 2000, CopyImage: 2000, RegisterImage: 2000, CreateRestoreImageTask: 2000 }, instanceDurations: { pending: 1000, stopping: 1000, 'shutting-down': 1000 } },
       log: () => {},
     }).catch((err: unknown) => {
       throw new CliError(`no server answers at ${endpoint.url}, and starting one there failed: ${(err as Error).message}`, exitCodes.unreachable, 'start one yourself with `amiwatch start`');
@@ -97,7 +98,7 @@ async function ensureServer(ctx: CliContext, endpoint: Endpoint): Promise<App | 
   }
 }
 
-async function ensureImage(ctx: CliContext, client: EC2Client): Promise<string> {
+async function ensureImage(ctx: CliContext, client: EC2Client, timeoutSeconds: number): Promise<string> {
   const s = ctx.style;
   const existing = await client.send(new DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: 'name', Values: [quickstartNames.image] }] }));
   const found = existing.Images?.find((i) => i.State !== 'deregistered');
@@ -105,8 +106,9 @@ async function ensureImage(ctx: CliContext, client: EC2Client): Promise<string> 
     print(ctx, `${s.green('✔')} image ${s.bold(found.ImageId)} (${quickstartNames.image}) exists already: not creating another`);
     return found.ImageId;
   }
-  const created = await client.send(new CreateImageCommand({ InstanceId: quickstartNames.instance, Name: quickstartNames.image, Description: 'Created by amiwatch quickstart' }));
-  print(ctx, `${s.green('✔')} CreateImage from ${quickstartNames.instance}: ${s.bold(created.ImageId!)} is pending`);
+  const instanceId = await ensureInstance(ctx, client, timeoutSeconds);
+  const created = await client.send(new CreateImageCommand({ InstanceId: instanceId, Name: quickstartNames.image, Description: 'Created by amiwatch quickstart' }));
+  print(ctx, `${s.green('✔')} CreateImage from ${instanceId}: ${s.bold(created.ImageId!)} is pending`);
   return created.ImageId!;
 }
 

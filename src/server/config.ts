@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { join, resolve } from 'node:path';
-import { defaultEc2Options } from '../core/ec2/options.js';
+import { defaultEc2Options, type InstanceTransient } from '../core/ec2/options.js';
 import { noOrganizations, parseOrganizations, type Organizations } from '../core/events/organizations.js';
 import type { ImageOrigin } from '../storage/ports/ec2-store.js';
 
@@ -35,6 +35,8 @@ export interface Config {
   readonly retentionHours: number;
   /** How long (ms) an image stays `pending`, per creating operation. */
   readonly amiDurations: Readonly<Record<ImageOrigin, number>>;
+  /** How long an instance stays pending, stopping and shutting-down. */
+  readonly instanceDurations: Readonly<Record<InstanceTransient, number>>;
   readonly logLevel: LogLevel;
   readonly logFormat: 'text' | 'json';
   /** SMTP server for SNS email (nodemailer URL, e.g. `smtp://host:587`); null = the built-in mailbox. */
@@ -100,6 +102,7 @@ export const defaults: Config = Object.freeze({
   durability: 'process',
   retentionHours: 168,
   amiDurations: defaultEc2Options.durations,
+  instanceDurations: defaultEc2Options.instanceDurations,
   logLevel: 'info',
   logFormat: 'text',
   smtpUrl: null,
@@ -136,6 +139,7 @@ export interface ConfigOption {
 }
 
 const origins = Object.keys(defaultEc2Options.durations) as ImageOrigin[];
+const transients = Object.keys(defaultEc2Options.instanceDurations) as InstanceTransient[];
 
 // `as const`: the embedded server's option type (src/embed/options.ts) is derived from this table.
 export const configOptionTable = Object.freeze([
@@ -147,6 +151,7 @@ export const configOptionTable = Object.freeze([
   { flag: 'default-account', env: 'AMIWATCH_DEFAULT_ACCOUNT', value: 'ID', default: defaults.defaultAccount, description: 'Account (12 digits) of requests whose access key is not in the credentials file.' },
   { flag: 'default-region', env: 'AMIWATCH_DEFAULT_REGION', value: 'REGION', default: defaults.defaultRegion, description: 'Region of the control API and the console.' },
   { flag: 'ami-duration', env: 'AMIWATCH_AMI_DURATION', value: 'TIME', default: origins.map((o) => `${o}=${defaults.amiDurations[o]}ms`).join(','), numeric: true, description: 'How long a new image stays pending: one time for every operation (`500ms`, `2s`, `1m`; a bare number is ms) or per operation (`CreateImage=1s,CopyImage=3s`).' },
+  { flag: 'instance-duration', env: 'AMIWATCH_INSTANCE_DURATION', value: 'TIME', default: transients.map((t) => `${t}=${defaults.instanceDurations[t]}ms`).join(','), numeric: true, description: 'How long an instance stays in a passing state: one time for all or per state (`pending=1s,stopping=2s,shutting-down=1s`).' },
   { flag: 'smtp-url', env: 'AMIWATCH_SMTP_URL', value: 'URL', default: '(none)', description: 'SMTP server for SNS email subscriptions, as nodemailer takes it (`smtp://user:pass@host:587`, `smtps://…:465`). Without it mail goes to the built-in mailbox (GET /_amiwatch/mailbox).' },
   { flag: 'mail-from', env: 'AMIWATCH_MAIL_FROM', value: 'ADDRESS', default: defaults.mailFrom, description: "Sender address of SNS mail; the sender's name is the topic's DisplayName." },
   { flag: 'public-url', env: 'AMIWATCH_PUBLIC_URL', value: 'URL', default: '(the listener)', description: 'Base of the links in messages (confirm, unsubscribe, SigningCertURL, queue URLs) when amiwatch sits behind a proxy.' },
@@ -221,6 +226,7 @@ export function configFromValues(values: FlagValues, env: Readonly<Record<string
   const logFormat = pick('log-format') ?? defaults.logFormat;
   if (logFormat !== 'text' && logFormat !== 'json') throw new ConfigError(`--log-format must be text or json, got ${logFormat}`);
   const amiDuration = pick('ami-duration');
+  const instanceDuration = pick('instance-duration');
   const url = (flag: string): string | null => {
     const v = pick(flag);
     if (v === undefined || v === '') return null;
@@ -263,6 +269,7 @@ export function configFromValues(values: FlagValues, env: Readonly<Record<string
     durability,
     retentionHours,
     amiDurations: amiDuration === undefined ? defaults.amiDurations : parseAmiDurations(amiDuration),
+    instanceDurations: instanceDuration === undefined ? defaults.instanceDurations : parseDurations('instance-duration', 'STATE', transients, defaults.instanceDurations, instanceDuration),
     logLevel: logLevel as LogLevel,
     logFormat,
     smtpUrl: url('smtp-url'),
@@ -305,19 +312,24 @@ function natsSettings(url: string | undefined, replicas: string | undefined, inM
 
 /** `2s` for every operation, or `CreateImage=1s,CopyImage=3s` (the others keep their defaults). */
 export function parseAmiDurations(text: string): Readonly<Record<ImageOrigin, number>> {
-  const durations: Record<ImageOrigin, number> = { ...defaults.amiDurations };
+  return parseDurations('ami-duration', 'OPERATION', origins, defaults.amiDurations, text);
+}
+
+/** One time for every name, or `NAME=TIME` pairs (the names not given keep their defaults). */
+function parseDurations<K extends string>(flag: string, what: string, names: readonly K[], base: Readonly<Record<K, number>>, text: string): Readonly<Record<K, number>> {
+  const durations: Record<K, number> = { ...base };
   const parts = text.split(',').map((p) => p.trim()).filter(Boolean);
   if (parts.length === 1 && !parts[0]!.includes('=')) {
     const ms = parseDuration(parts[0]!);
-    for (const o of origins) durations[o] = ms;
+    for (const o of names) durations[o] = ms;
     return Object.freeze(durations);
   }
   for (const part of parts) {
     const [name, time] = part.split('=');
-    if (!origins.includes(name as ImageOrigin) || time === undefined) {
-      throw new ConfigError(`--ami-duration: expected a time or OPERATION=TIME pairs with OPERATION one of ${origins.join(', ')}, got ${part}`);
+    if (!names.includes(name as K) || time === undefined) {
+      throw new ConfigError(`--${flag}: expected a time or ${what}=TIME pairs with ${what} one of ${names.join(', ')}, got ${part}`);
     }
-    durations[name as ImageOrigin] = parseDuration(time);
+    durations[name as K] = parseDuration(time);
   }
   return Object.freeze(durations);
 }

@@ -42,6 +42,10 @@ export function publishingStore(store: Store, feed: ChangeFeed): Store {
   });
 }
 
+const ec2Change = (kind: string, account: string, region: string, id: string, action: ResourceChange['action']): ResourceChange => ({
+  service: 'ec2', kind, account, region, id, action,
+});
+
 const image = (accountId: string, region: string, imageId: string, action: ResourceChange['action']): ResourceChange => ({
   service: 'ec2', kind: 'image', account: accountId, region, id: imageId, action,
 });
@@ -60,6 +64,35 @@ export function publishingEc2Store(store: Ec2Store, feed: ChangeFeed): Ec2Store 
       const before = await store.getImage(region, imageId);
       await store.deleteImage(region, imageId);
       feed.publish([image(before?.accountId ?? '*', region, imageId, 'delete')]);
+    },
+    async putInstancesWithEvents(records, events) {
+      await store.putInstancesWithEvents(records, events);
+      feed.publish(records.map((r) => ec2Change('instance', r.accountId, r.region, r.instanceId, 'put')));
+    },
+    async deleteInstance(region, instanceId) {
+      const before = await store.getInstance(region, instanceId);
+      await store.deleteInstance(region, instanceId);
+      feed.publish([ec2Change('instance', before?.accountId ?? '*', region, instanceId, 'delete')]);
+    },
+    async putKeyPair(record) {
+      await store.putKeyPair(record);
+      feed.publish([ec2Change('key-pair', record.accountId, record.region, record.keyPairId, 'put')]);
+    },
+    async deleteKeyPair(accountId, region, keyName) {
+      const before = (await store.listKeyPairs(accountId, region)).find((k) => k.keyName === keyName);
+      const deleted = await store.deleteKeyPair(accountId, region, keyName);
+      if (deleted) feed.publish([ec2Change('key-pair', accountId, region, before?.keyPairId ?? keyName, 'delete')]);
+      return deleted;
+    },
+    async putSecurityGroup(record) {
+      await store.putSecurityGroup(record);
+      feed.publish([ec2Change('security-group', record.accountId, record.region, record.groupId, 'put')]);
+    },
+    async deleteSecurityGroup(region, groupId) {
+      const deleted = await store.deleteSecurityGroup(region, groupId);
+      // The port deletes by id alone; the owner is not read back (a delete names no contents).
+      if (deleted) feed.publish([ec2Change('security-group', '*', region, groupId, 'delete')]);
+      return deleted;
     },
   });
 }

@@ -6,6 +6,7 @@ import { CreateImageCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { CreateEventBusCommand, EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { renderConfigReference } from '../../src/cli/config-reference.js';
 import { Sandbox, type Running } from './helpers.js';
+import { runningInstance } from '../support/ec2-instance.js';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const guidePattern = '{"source":["aws.ec2"],"detail-type":["EC2 AMI State Change"],"detail":{"State":["available"]}}';
@@ -82,7 +83,7 @@ describe('amiwatch start and the client commands against it', () => {
   let events: EventBridgeClient;
 
   before(async () => {
-    server = await box.background(['start', '--port', '0', '--ami-duration', '400ms', '--log-level', 'debug'], /Stop with Ctrl-C/);
+    server = await box.background(['start', '--port', '0', '--ami-duration', '400ms', '--instance-duration', '100ms', '--log-level', 'debug'], /Stop with Ctrl-C/);
     url = /AWS APIs {2}(http:\/\/\S+)/.exec(server.stdout)![1]!;
     box.env.AMIWATCH_ENDPOINT_URL = url;
     ec2 = new EC2Client({ endpoint: url, region: 'us-east-1', credentials });
@@ -129,11 +130,12 @@ describe('amiwatch start and the client commands against it', () => {
     assert.equal(bad.code, 4);
     assert.match(bad.stderr, /ValidationError: operation must be/);
 
-    const failing = await ec2.send(new CreateImageCommand({ InstanceId: 'i-0123456789abcdef0', Name: 'broken-1' }));
+    const InstanceId = await runningInstance(ec2);
+    const failing = await ec2.send(new CreateImageCommand({ InstanceId, Name: 'broken-1' }));
     const failed = await box.run(['images', 'wait', failing.ImageId!]);
     assert.equal(failed.code, 1);
     assert.match(failed.stdout, new RegExp(`✘ ${failing.ImageId} \\(broken-1\\) is failed: Snapshot quota exceeded \\(Client\\.SnapshotLimit\\)`));
-    const good = await ec2.send(new CreateImageCommand({ InstanceId: 'i-0123456789abcdef0', Name: 'fine-1' }));
+    const good = await ec2.send(new CreateImageCommand({ InstanceId, Name: 'fine-1' }));
     const ok = await box.run(['images', 'wait', good.ImageId!]);
     assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stdout, /^(.*is pending\n)?✔ ami-[0-9a-f]+ \(fine-1\) is available after \d+\.\ds\n$/);
@@ -190,7 +192,8 @@ describe('amiwatch start and the client commands against it', () => {
     const first = await box.run(['quickstart']);
     assert.equal(first.code, 0, first.stderr);
     assert.match(first.stdout, /✔ rule ami-available on bus default/);
-    assert.match(first.stdout, /✔ CreateImage from i-0123456789abcdef0: (ami-[0-9a-f]+) is pending/);
+    assert.match(first.stdout, /✔ RunInstances from ami-[0-9a-f]{17} \(al2023-ami-2023\.[^)]*-x86_64\): i-[0-9a-f]{17} is pending/);
+    assert.match(first.stdout, /✔ CreateImage from i-[0-9a-f]{17}: (ami-[0-9a-f]+) is pending/);
     assert.match(first.stdout, /✔ EventBridge matched the AMI event to ami-available:\n\{\n {2}"version": "0"/);
     const imageId = /CreateImage from \S+: (ami-[0-9a-f]+)/.exec(first.stdout)![1]!;
     assert.match(first.stdout, new RegExp(`"ImageId": "${imageId}",\n {4}"State": "available"`));

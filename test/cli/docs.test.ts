@@ -140,7 +140,7 @@ for (const document of documentFiles()) {
     let url: string;
     before(async () => {
       useAwsCliV2(box);
-      server = await box.background(['start', '--port', '0', '--ami-duration', '500ms'], /Stop with Ctrl-C/);
+      server = await box.background(['start', '--port', '0', '--ami-duration', '500ms', '--instance-duration', '500ms'], /Stop with Ctrl-C/);
       url = /AWS APIs {2}(http:\/\/\S+)/.exec(server.stdout)![1]!;
       box.env.AMIWATCH_ENDPOINT_URL = url;
     });

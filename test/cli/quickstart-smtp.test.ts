@@ -48,7 +48,7 @@ it('quickstart --email: confirmation by the person, the guide\'s rule, CreateIma
   assert.match(out, /✔ SNS topic arn:aws:sns:us-east-1:000000000000:amiwatch-quickstart/);
   assert.match(out, /✔ ops@example\.com confirmed the subscription\n/);
   assert.match(out, /✔ rule ami-available on bus default → the topic/);
-  const imageId = /CreateImage from i-0123456789abcdef0: (ami-[0-9a-f]+) is pending/.exec(out)![1]!;
+  const imageId = /CreateImage from i-[0-9a-f]{17}: (ami-[0-9a-f]+) is pending/.exec(out)![1]!;
   assert.match(out, /✔ EventBridge matched the AMI event to ami-available/);
   assert.match(out, /✔ the notification was mailed to ops@example\.com through the SMTP server/);
   const notification = await mailTo((m) => m.subject === 'AWS Notification Message');

@@ -16,6 +16,7 @@ import { delivered, type DeliveryRequest } from '../../src/delivery/transport.js
 import { HIDDEN } from '../../src/core/cloudtrail/request-parameters.js';
 import { startTestServer } from '../e2e/helpers.js';
 import { inProcess } from '../support/in-process.js';
+import { runningInstance } from '../support/ec2-instance.js';
 
 /**
  * Issue 17's CloudTrail scenario end to end: with a trail logging, calls to every service become
@@ -81,7 +82,7 @@ describe('AWS API Call via CloudTrail', () => {
       'detail-type': ['AWS API Call via CloudTrail'],
       detail: { eventName: ['ModifyImageAttribute'] },
     });
-    const { ImageId } = await ec2.send(new CreateImageCommand({ InstanceId: 'i-0123456789abcdef0', Name: 'golden-image' }));
+    const { ImageId } = await ec2.send(new CreateImageCommand({ InstanceId: await runningInstance(ec2), Name: 'golden-image' }));
     const call = await ec2.send(new ModifyImageAttributeCommand({ ImageId, LaunchPermission: { Add: [{ Group: 'all' }] } }));
     await settle(1);
     assert.deepEqual(

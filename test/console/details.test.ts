@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { CreateImageCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { openHarness, type Harness } from './browser.js';
 import { eventBridgeStatement } from '../support/target-policies.js';
+import { runningInstance } from '../support/ec2-instance.js';
 
 /**
  * A page per rule, image, topic, queue, function and bus, reached by the links on the lists;
@@ -71,7 +72,7 @@ test('a rule page: pattern, linked targets, and the deliveries of an event sent 
 test('an image page: fields, tags, block devices and its events; linked from the AMIs list', { timeout: 40_000 }, async () => {
   const ec2 = new EC2Client({ endpoint: h.app.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
   const { ImageId } = await ec2.send(new CreateImageCommand({
-    InstanceId: 'i-0123456789abcdef0',
+    InstanceId: await runningInstance(ec2),
     Name: 'detail-image',
     TagSpecifications: [{ ResourceType: 'image', Tags: [{ Key: 'team', Value: 'platform' }] }],
     BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { VolumeSize: 16, VolumeType: 'gp3' } }],

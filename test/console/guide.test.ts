@@ -4,6 +4,7 @@ import { check } from '@amiwatch/event-pattern';
 import type { Page } from 'playwright-core';
 import { delivered, failure, type DeliveryRequest } from '../../src/delivery/transport.js';
 import { openHarness, type Harness } from './browser.js';
+import { runningInstanceIn } from '../support/ec2-instance.js';
 
 /**
  * The guide end to end through the console only: the guide's rule built with the Event pattern
@@ -141,7 +142,7 @@ test('an image goes pending → available on the AMIs page while its event appea
   await amis.getByText('No images in us-east-1').waitFor();
   await h.shot(amis, '07-amis-empty');
   await amis.getByLabel('Image name', { exact: true }).fill('web-server-v1');
-  await amis.getByLabel('Instance ID', { exact: true }).fill('i-0123456789abcdef0');
+  await amis.getByLabel('Instance ID', { exact: true }).fill(await runningInstanceIn(h.app));
   await amis.getByRole('button', { name: 'Create image' }).click();
   const row = amis.getByTestId('ami-web-server-v1');
   await row.getByText('pending', { exact: true }).waitFor();
@@ -176,7 +177,7 @@ test('a fault rule makes the next image fail: failed badge, reason, the failed e
   await amis.getByRole('button', { name: 'Add fault rule' }).click();
   await amis.getByTestId('fault-rule').waitFor();
   await amis.getByLabel('Image name', { exact: true }).fill('broken-image');
-  await amis.getByLabel('Instance ID', { exact: true }).fill('i-0123456789abcdef0');
+  await amis.getByLabel('Instance ID', { exact: true }).fill(await runningInstanceIn(h.app));
   await amis.getByRole('button', { name: 'Create image' }).click();
   const row = amis.getByTestId('ami-broken-image');
   await row.getByText('failed', { exact: true }).waitFor({ timeout: 15_000 });

@@ -5,6 +5,7 @@ import { PutRuleCommand } from '@aws-sdk/client-eventbridge';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { openHarness, type Harness } from './browser.js';
 import { sdkClient } from '../e2e/helpers.js';
+import { runningInstance } from '../support/ec2-instance.js';
 
 /**
  * Live everywhere: what the AWS SDK creates shows on the open list pages within a second or two
@@ -21,13 +22,13 @@ after(() => h.close().catch(() => undefined));
 test('an AMI made with the SDK appears at the top of the open AMIs page, then turns available', { timeout: 30_000 }, async () => {
   const ec2 = new EC2Client({ endpoint: h.app.url, region: 'us-east-1', credentials, maxAttempts: 1 });
   try {
-    await ec2.send(new CreateImageCommand({ InstanceId: 'i-0123456789abcdef0', Name: 'older-image' }));
+    await ec2.send(new CreateImageCommand({ InstanceId: await runningInstance(ec2), Name: 'older-image' }));
     const page = await h.page();
     await page.goto(`${h.app.url}/#/amis`);
     await page.getByTestId('ami-older-image').waitFor();
     assert.equal(await page.title(), 'AMIs · amiwatch');
     await page.getByTestId('connection').filter({ hasText: 'Live' }).waitFor();
-    await ec2.send(new CreateImageCommand({ InstanceId: 'i-0123456789abcdef0', Name: 'made-by-the-sdk' }));
+    await ec2.send(new CreateImageCommand({ InstanceId: await runningInstance(ec2), Name: 'made-by-the-sdk' }));
     await page.getByTestId('ami-made-by-the-sdk').waitFor({ timeout: 3000 });
     assert.equal(await page.locator('tbody tr').first().getAttribute('data-testid'), 'ami-made-by-the-sdk', 'newest first');
     // pending → available is a change too (the lifecycle's write): no polling needed to see it.

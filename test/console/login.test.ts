@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openHarness, type Harness } from './browser.js';
+import { runningInstanceIn } from '../support/ec2-instance.js';
 
 /**
  * With a credentials file the server verifies every signature, the console's included: it asks
@@ -56,7 +57,7 @@ test('unsigned calls are refused; the console signs in and signs every call', { 
   await page.getByRole('button', { name: 'Add fault rule' }).click();
   await page.getByTestId('fault-rule').waitFor();
   await page.getByLabel('Image name', { exact: true }).fill('signed-image');
-  await page.getByLabel('Instance ID').fill('i-0123456789abcdef0');
+  await page.getByLabel('Instance ID').fill(await runningInstanceIn(h.app, '111111111111'));
   await page.getByRole('button', { name: 'Create image' }).click();
   await page.getByTestId('ami-signed-image').waitFor();
 });

@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openHarness, type Harness } from './browser.js';
+import { runningInstanceIn } from '../support/ec2-instance.js';
 
 /**
  * The guide's notification half through the console: an SNS topic and an email subscription,
@@ -58,7 +59,7 @@ test('topic, email subscription confirmed from the Mailbox, and the AMI notifica
 
   await page.getByRole('navigation').getByRole('link', { name: 'AMIs' }).click();
   await page.getByLabel('Image name', { exact: true }).fill('web-server-v2');
-  await page.getByLabel('Instance ID').fill('i-0123456789abcdef0');
+  await page.getByLabel('Instance ID').fill(await runningInstanceIn(h.app));
   await page.getByRole('button', { name: 'Create image' }).click();
   await page.getByTestId('ami-web-server-v2').getByText('available', { exact: true }).waitFor({ timeout: 15_000 });
 

@@ -5,6 +5,7 @@ import { PutRuleCommand, PutTargetsCommand, type EventBridgeClient } from '@aws-
 import type { App } from '../../src/server/app.js';
 import { delivered, type DeliveryRequest } from '../../src/delivery/transport.js';
 import { sdkClient, startTestServer } from './helpers.js';
+import { runningInstance } from '../support/ec2-instance.js';
 
 /**
  * The guide end to end on one server: EC2 CreateImage → the image becomes available → the
@@ -30,7 +31,7 @@ after(async () => {
 test("the guide's flow: an AMI becoming available reaches the rule's target", { timeout: 30_000 }, async () => {
   await eb.send(new PutRuleCommand({ Name: 'ami-available', EventPattern: '{"source":["aws.ec2"],"detail-type":["EC2 AMI State Change"],"detail":{"State":["available"]}}' }));
   await eb.send(new PutTargetsCommand({ Rule: 'ami-available', Targets: [{ Id: 'q', Arn: 'arn:aws:sqs:us-east-1:000000000000:ami' }] }));
-  const { ImageId, $metadata } = await ec2.send(new CreateImageCommand({ InstanceId: 'i-0123456789abcdef0', Name: 'web-server-v1' }));
+  const { ImageId, $metadata } = await ec2.send(new CreateImageCommand({ InstanceId: await runningInstance(ec2), Name: 'web-server-v1' }));
   assert.match(ImageId!, /^ami-[0-9a-f]{17}$/);
   const deadline = Date.now() + 20_000;
   while (received.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
@@ -48,7 +49,10 @@ test("the guide's flow: an AMI becoming available reaches the rule's target", { 
 
   const deregistered = await ec2.send(new DeregisterImageCommand({ ImageId }));
   await new Promise((r) => setTimeout(r, 300));
-  const history = (await (await fetch(`${app.url}/_amiwatch/events?bus=default`)).json()) as { events: { event: { detail: { State: string; RequestId: string } }; rules: string[] }[] };
+  const all = (await (await fetch(`${app.url}/_amiwatch/events?bus=default`)).json()) as { events: { event: { 'detail-type': string; detail: { State: string; RequestId: string } }; rules: string[] }[] };
+  // The instance launched to image has its own state-change events on the bus; the rule ignores them.
+  const history = { events: all.events.filter((e) => e.event['detail-type'] === 'EC2 AMI State Change') };
+  assert.deepEqual(all.events.filter((e) => e.event['detail-type'] === 'EC2 Instance State-change Notification').map((e) => e.rules.length), [0, 0]);
   assert.deepEqual(history.events.map((e) => [e.event.detail.State, e.rules.length]), [['deregistered', 0], ['available', 1]]);
   assert.equal(history.events[0]!.event.detail.RequestId, deregistered.$metadata.requestId, "deregistered carries DeregisterImage's request id");
   assert.equal(received.length, 1);

@@ -8,6 +8,7 @@ import { PutEventsCommand, PutRuleCommand, PutTargetsCommand, type EventBridgeCl
 import type { App } from '../../src/server/app.js';
 import { delivered, type DeliveryRequest } from '../../src/delivery/transport.js';
 import { sdkClient, startTestServer } from './helpers.js';
+import { runningInstance } from '../support/ec2-instance.js';
 
 /**
  * Every AMI operation of the guide (and the current page's disable/enable) through the server,
@@ -75,7 +76,7 @@ const describe1 = async (client: EC2Client, imageId: string) =>
   (await client.send(new DescribeImagesCommand({ ImageIds: [imageId], IncludeDisabled: true }))).Images![0]!;
 
 test('create, copy across regions, register, store and restore: pending, then available', { timeout: 60_000 }, async () => {
-  const created = (await ec2.send(new CreateImageCommand({ InstanceId: 'i-0123456789abcdef0', Name: 'golden-1' }))).ImageId!;
+  const created = (await ec2.send(new CreateImageCommand({ InstanceId: await runningInstance(ec2), Name: 'golden-1' }))).ImageId!;
   assert.equal((await describe1(ec2, created)).State, 'pending');
   assertGuideEvent(await eventFor(created, 'available'), created, 'available', 'us-east-1');
   assert.equal((await describe1(ec2, created)).State, 'available');
@@ -105,21 +106,21 @@ test('failures: by fault rule and by request tag — failed with StateReason and
     body: JSON.stringify({ operation: 'CreateImage', namePattern: 'nightly-*', errorMessage: 'Snapshot limit reached' }),
   });
   assert.equal(fault.status, 201);
-  const byRule = (await ec2.send(new CreateImageCommand({ InstanceId: 'i-0123456789abcdef0', Name: 'nightly-42' }))).ImageId!;
+  const byRule = (await ec2.send(new CreateImageCommand({ InstanceId: await runningInstance(ec2), Name: 'nightly-42' }))).ImageId!;
   assertGuideEvent(await eventFor(byRule, 'failed'), byRule, 'failed', 'us-east-1', 'Snapshot limit reached');
   const described = await describe1(ec2, byRule);
   assert.equal(described.State, 'failed');
   assert.equal(described.StateReason?.Message, 'Snapshot limit reached');
 
   const byTag = (await ec2.send(new CreateImageCommand({
-    InstanceId: 'i-0123456789abcdef0', Name: 'tagged-fail',
+    InstanceId: await runningInstance(ec2), Name: 'tagged-fail',
     TagSpecifications: [{ ResourceType: 'image', Tags: [{ Key: 'amiwatch:fail', Value: 'Disk read error' }] }],
   }))).ImageId!;
   assertGuideEvent(await eventFor(byTag, 'failed'), byTag, 'failed', 'us-east-1', 'Disk read error');
 });
 
 test('disable, enable and deregister: synchronous, each with its event; the history shows the rule matched', { timeout: 30_000 }, async () => {
-  const id = (await ec2.send(new CreateImageCommand({ InstanceId: 'i-0123456789abcdef0', Name: 'toggled' }))).ImageId!;
+  const id = (await ec2.send(new CreateImageCommand({ InstanceId: await runningInstance(ec2), Name: 'toggled' }))).ImageId!;
   await eventFor(id, 'available');
   await ec2.send(new DisableImageCommand({ ImageId: id }));
   assertGuideEvent(await eventFor(id, 'disabled'), id, 'disabled', 'us-east-1');

@@ -19,6 +19,8 @@ import { sqsModel } from '../../src/wire/generated/sqs.js';
 import { startTestServer } from './helpers.js';
 import { ROLE, zipOf } from '../lambda/helpers.js';
 import { signedFetch } from '../support/signed-fetch.js';
+import { runningInstance } from '../support/ec2-instance.js';
+import { generateKeyPairSync } from 'node:crypto';
 
 /**
  * Account isolation, every operation of every service: account A owns one of each resource;
@@ -65,7 +67,17 @@ const r = {
   logGroupArn: `arn:aws:logs:us-east-1:${A}:log-group:ga`,
   esmQueueArn: `arn:aws:sqs:us-east-1:${A}:qa-esm`,
   esmUuid: '',
+  instanceId: '',
+  keyPairId: '',
+  groupId: '',
 };
+
+/** An OpenSSH `ssh-ed25519` public key line (ImportKeyPair's input), from a fresh key. */
+function sshEd25519PublicKey(): string {
+  const raw = generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
+  const field = (b: Buffer): Buffer => Buffer.concat([Buffer.from([0, 0, 0, b.length]), b]);
+  return `ssh-ed25519 ${Buffer.concat([field(Buffer.from('ssh-ed25519')), field(raw)]).toString('base64')} b@example`;
+}
 
 before(async () => {
   app = await startTestServer({ credentialsFile, defaultAccount: A });
@@ -101,6 +113,9 @@ before(async () => {
   await a.logs.send(new logs.CreateLogStreamCommand({ logGroupName: 'ga', logStreamName: 'sa' }));
   await a.logs.send(new logs.PutLogEventsCommand({ logGroupName: 'ga', logStreamName: 'sa', logEvents: [{ timestamp: Date.now(), message: 'secret of A' }] }));
   r.imageId = (await a.ec2.send(new ec2.RegisterImageCommand({ Name: 'img-a', RootDeviceName: '/dev/xvda', BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0123456789abcdef0' } }] }))).ImageId!;
+  r.instanceId = await runningInstance(a.ec2);
+  r.keyPairId = (await a.ec2.send(new ec2.CreateKeyPairCommand({ KeyName: 'ka' }))).KeyPairId!;
+  r.groupId = (await a.ec2.send(new ec2.CreateSecurityGroupCommand({ GroupName: 'sga', Description: 'A' }))).GroupId!;
 });
 after(async () => {
   for (const c of [a, b]) for (const client of Object.values(c)) client.destroy();
@@ -269,8 +284,10 @@ const ebCases: Record<string, Case> = {
   UpdateApiDestination: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.UpdateApiDestinationCommand({ Name: 'da', InvocationEndpoint: 'https://example.com/b' })) },
 };
 
+const sshFromAnywhere = { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] };
+
 const ec2Cases: Record<string, Case> = {
-  CreateImage: { expect: 'own', run: (c) => c.ec2.send(new ec2.CreateImageCommand({ InstanceId: 'i-0123456789abcdef0', Name: 'image-of-b' })) },
+  CreateImage: { expect: 'InvalidInstanceID.NotFound', run: (c) => c.ec2.send(new ec2.CreateImageCommand({ InstanceId: r.instanceId, Name: 'image-of-b' })) },
   CopyImage: { expect: 'InvalidAMIID.NotFound', run: (c) => c.ec2.send(new ec2.CopyImageCommand({ SourceImageId: r.imageId, SourceRegion: 'us-east-1', Name: 'copy' })) },
   RegisterImage: { expect: 'own', run: (c) => c.ec2.send(new ec2.RegisterImageCommand({ Name: 'img-b', RootDeviceName: '/dev/xvda', BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0123456789abcdef0' } }] })) },
   CreateRestoreImageTask: { expect: 'own', run: (c) => c.ec2.send(new ec2.CreateRestoreImageTaskCommand({ Bucket: 'bucket-of-b', ObjectKey: `${r.imageId}.bin`, Name: 'restored' })) },
@@ -285,6 +302,35 @@ const ec2Cases: Record<string, Case> = {
   CreateTags: { expect: 'InvalidAMIID.NotFound|AuthFailure|InvalidID', run: (c) => c.ec2.send(new ec2.CreateTagsCommand({ Resources: [r.imageId], Tags: [{ Key: 'k', Value: 'v' }] })) },
   DeleteTags: { expect: 'InvalidAMIID.NotFound|AuthFailure|InvalidID', run: (c) => c.ec2.send(new ec2.DeleteTagsCommand({ Resources: [r.imageId], Tags: [{ Key: 'Name' }] })) },
   DescribeTags: { expect: 'list', run: (c) => c.ec2.send(new ec2.DescribeTagsCommand({})) },
+  // Instances: A's (running) is found by no call of B's; B may not launch from A's private image.
+  RunInstances: { expect: 'InvalidAMIID.NotFound', run: (c) => c.ec2.send(new ec2.RunInstancesCommand({ ImageId: r.imageId, MinCount: 1, MaxCount: 1 })) },
+  DescribeInstances: { expect: 'list', run: (c) => c.ec2.send(new ec2.DescribeInstancesCommand({})) },
+  DescribeInstanceStatus: { expect: 'InvalidInstanceID.NotFound', run: (c) => c.ec2.send(new ec2.DescribeInstanceStatusCommand({ InstanceIds: [r.instanceId] })) },
+  StartInstances: { expect: 'InvalidInstanceID.NotFound', run: (c) => c.ec2.send(new ec2.StartInstancesCommand({ InstanceIds: [r.instanceId] })) },
+  StopInstances: { expect: 'InvalidInstanceID.NotFound', run: (c) => c.ec2.send(new ec2.StopInstancesCommand({ InstanceIds: [r.instanceId], Force: true })) },
+  RebootInstances: { expect: 'InvalidInstanceID.NotFound', run: (c) => c.ec2.send(new ec2.RebootInstancesCommand({ InstanceIds: [r.instanceId] })) },
+  TerminateInstances: { expect: 'InvalidInstanceID.NotFound', run: (c) => c.ec2.send(new ec2.TerminateInstancesCommand({ InstanceIds: [r.instanceId] })) },
+  DescribeInstanceAttribute: { expect: 'InvalidInstanceID.NotFound', run: (c) => c.ec2.send(new ec2.DescribeInstanceAttributeCommand({ InstanceId: r.instanceId, Attribute: 'instanceType' })) },
+  ModifyInstanceAttribute: { expect: 'InvalidInstanceID.NotFound', run: (c) => c.ec2.send(new ec2.ModifyInstanceAttributeCommand({ InstanceId: r.instanceId, DisableApiTermination: { Value: true } })) },
+  DescribeVolumes: { expect: (out) => assert.deepEqual(out.Volumes ?? [], [], "A's instance volumes are not B's"), run: (c) => c.ec2.send(new ec2.DescribeVolumesCommand({})) },
+  // The default network is each account's own (ids derived from the account, OwnerId B's).
+  DescribeVpcs: { expect: 'list', run: (c) => c.ec2.send(new ec2.DescribeVpcsCommand({})) },
+  DescribeSubnets: { expect: 'list', run: (c) => c.ec2.send(new ec2.DescribeSubnetsCommand({})) },
+  DescribeAvailabilityZones: { expect: 'list', run: (c) => c.ec2.send(new ec2.DescribeAvailabilityZonesCommand({})) },
+  DescribeRegions: { expect: 'list', run: (c) => c.ec2.send(new ec2.DescribeRegionsCommand({})) },
+  // Key pairs: names are per account (B's own `ka` is a new key), A's is found by no id.
+  CreateKeyPair: { expect: 'own', run: (c) => c.ec2.send(new ec2.CreateKeyPairCommand({ KeyName: 'ka' })) },
+  ImportKeyPair: { expect: 'own', run: (c) => c.ec2.send(new ec2.ImportKeyPairCommand({ KeyName: 'kb-imported', PublicKeyMaterial: Buffer.from(sshEd25519PublicKey()) })) },
+  DeleteKeyPair: { expect: (out) => assert.equal(out.KeyPairId, undefined, "B deleted A's key pair"), run: (c) => c.ec2.send(new ec2.DeleteKeyPairCommand({ KeyPairId: r.keyPairId })) },
+  DescribeKeyPairs: { expect: 'InvalidKeyPair.NotFound', run: (c) => c.ec2.send(new ec2.DescribeKeyPairsCommand({ KeyPairIds: [r.keyPairId] })) },
+  // Security groups: A's group id is unknown to B.
+  CreateSecurityGroup: { expect: 'own', run: (c) => c.ec2.send(new ec2.CreateSecurityGroupCommand({ GroupName: 'sga', Description: 'B' })) },
+  DeleteSecurityGroup: { expect: 'InvalidGroup.NotFound', run: (c) => c.ec2.send(new ec2.DeleteSecurityGroupCommand({ GroupId: r.groupId })) },
+  DescribeSecurityGroups: { expect: 'InvalidGroup.NotFound', run: (c) => c.ec2.send(new ec2.DescribeSecurityGroupsCommand({ GroupIds: [r.groupId] })) },
+  AuthorizeSecurityGroupIngress: { expect: 'InvalidGroup.NotFound', run: (c) => c.ec2.send(new ec2.AuthorizeSecurityGroupIngressCommand({ GroupId: r.groupId, IpPermissions: [sshFromAnywhere] })) },
+  RevokeSecurityGroupIngress: { expect: 'InvalidGroup.NotFound', run: (c) => c.ec2.send(new ec2.RevokeSecurityGroupIngressCommand({ GroupId: r.groupId, IpPermissions: [sshFromAnywhere] })) },
+  AuthorizeSecurityGroupEgress: { expect: 'InvalidGroup.NotFound', run: (c) => c.ec2.send(new ec2.AuthorizeSecurityGroupEgressCommand({ GroupId: r.groupId, IpPermissions: [sshFromAnywhere] })) },
+  RevokeSecurityGroupEgress: { expect: 'InvalidGroup.NotFound', run: (c) => c.ec2.send(new ec2.RevokeSecurityGroupEgressCommand({ GroupId: r.groupId, IpPermissions: [sshFromAnywhere] })) },
 };
 
 // Log groups are named in the caller's account: B naming `ga` finds none of its own; by ARN, A's is not B's.
@@ -372,6 +418,12 @@ test("A's resources are intact after B's attempts", async () => {
   assert.deepEqual((await a.logs.send(new logs.ListTagsForResourceCommand({ resourceArn: r.logGroupArn }))).tags, { owner: 'A' });
   const logged = await a.logs.send(new logs.GetLogEventsCommand({ logGroupName: 'ga', logStreamName: 'sa' }));
   assert.deepEqual(logged.events?.map((e) => e.message), ['secret of A']);
+  const instance = (await a.ec2.send(new ec2.DescribeInstancesCommand({ InstanceIds: [r.instanceId] }))).Reservations![0]!.Instances![0]!;
+  assert.equal(instance.State?.Name, 'running');
+  assert.equal((await a.ec2.send(new ec2.DescribeInstanceAttributeCommand({ InstanceId: r.instanceId, Attribute: 'disableApiTermination' }))).DisableApiTermination?.Value, false);
+  assert.equal((await a.ec2.send(new ec2.DescribeKeyPairsCommand({ KeyPairIds: [r.keyPairId] }))).KeyPairs?.[0]?.KeyName, 'ka');
+  const sg = (await a.ec2.send(new ec2.DescribeSecurityGroupsCommand({ GroupIds: [r.groupId] }))).SecurityGroups![0]!;
+  assert.deepEqual(sg.IpPermissions, []);
 });
 
 test('resource policies are the way across: what they grant, and nothing more', async () => {

@@ -22,6 +22,7 @@ import {
 import type { App } from '../../src/server/app.js';
 import { delivered, type DeliveryRequest } from '../../src/delivery/transport.js';
 import { sdkClient, startTestServer } from './helpers.js';
+import { runningInstance } from '../support/ec2-instance.js';
 
 const received: DeliveryRequest[] = [];
 let app: App;
@@ -92,8 +93,10 @@ test('archives: create, the managed rule in ListRules, describe counts, update, 
 
 test('a replay re-delivers archived AMI events to a rule created after they arrived, marked with replay-name and not archived again', { timeout: 60_000 }, async () => {
   const t0 = new Date(Date.now() - 60_000);
-  await eb.send(new CreateArchiveCommand({ ArchiveName: 'ami-events', EventSourceArn: busArn('default'), EventPattern: '{"source":["aws.ec2"]}' }));
-  const { ImageId } = await ec2.send(new CreateImageCommand({ InstanceId: 'i-0123456789abcdef0', Name: 'replay-me' }));
+  // The instance imaged emits state-change events of its own (source aws.ec2 too): the archive keeps the AMI's.
+  const instanceId = await runningInstance(ec2);
+  await eb.send(new CreateArchiveCommand({ ArchiveName: 'ami-events', EventSourceArn: busArn('default'), EventPattern: '{"source":["aws.ec2"],"detail-type":["EC2 AMI State Change"]}' }));
+  const { ImageId } = await ec2.send(new CreateImageCommand({ InstanceId: instanceId, Name: 'replay-me' }));
   await until('the available event archived', async () => (await eb.send(new DescribeArchiveCommand({ ArchiveName: 'ami-events' }))).EventCount === 1);
   await ec2.send(new DeregisterImageCommand({ ImageId }));
   await until('the deregistered event archived', async () => (await eb.send(new DescribeArchiveCommand({ ArchiveName: 'ami-events' }))).EventCount === 2);

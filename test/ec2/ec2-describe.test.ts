@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { Filter } from '@aws-sdk/client-ec2';
-import { ACCOUNT, ctx, harness, OTHER_ACCOUNT, rejectsWith } from './helpers.js';
+import { ACCOUNT, ctx, harness, OTHER_ACCOUNT, rejectsWith, instanceOf } from './helpers.js';
 
 /**
  * A small estate: three own images (available web-1, failed web-2, pending db-1), a registered
@@ -9,13 +9,14 @@ import { ACCOUNT, ctx, harness, OTHER_ACCOUNT, rejectsWith } from './helpers.js'
  */
 const h = harness();
 const ids: Record<string, string> = {};
+/** The estate's names; the region's public `amazon` images (public-images.ts) have their own test. */
 const names = async (filters: Filter[], extra = {}) =>
-  ((await h.service.describeImages(ctx(), { Filters: filters, ...extra })).Images ?? []).map((i) => i.Name).sort();
+  ((await h.service.describeImages(ctx(), { Filters: filters, ...extra })).Images ?? []).filter((i) => i.ImageOwnerAlias !== 'amazon').map((i) => i.Name).sort();
 
 before(async () => {
   const create = async (name: string, tags: Record<string, string> = {}, accountId = ACCOUNT, description?: string) => {
     const TagSpecifications = [{ ResourceType: 'image' as const, Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }];
-    ids[name] = (await h.service.createImage(ctx({ accountId }), { InstanceId: 'i-0aaaaaaaaaaaaaaaa', Name: name, Description: description, TagSpecifications })).ImageId!;
+    ids[name] = (await h.service.createImage(ctx({ accountId }), { InstanceId: await instanceOf(h, { accountId }), Name: name, Description: description, TagSpecifications })).ImageId!;
   };
   await create('web-1', { role: 'web', env: 'prod' }, ACCOUNT, 'Web server v1');
   await create('web-2', { role: 'web', 'amiwatch:fail': 'Quota exceeded' }, ACCOUNT, 'Web server v2');
@@ -39,7 +40,6 @@ describe('DescribeImages', () => {
   it('Owners: self, account ids; ExecutableUsers: all', async () => {
     assert.deepEqual(await names([], { Owners: ['self'] }), ['arm-reg', 'copy-1', 'db-1', 'web-1', 'web-2']);
     assert.deepEqual(await names([], { Owners: [OTHER_ACCOUNT] }), ['shared-pub']);
-    assert.deepEqual(await names([], { Owners: ['amazon'] }), []);
     assert.deepEqual(await names([], { ExecutableUsers: ['all'] }), ['shared-pub']);
   });
 
@@ -60,7 +60,7 @@ describe('DescribeImages', () => {
     assert.deepEqual((await names([{ Name: 'image-type', Values: ['machine'] }])).length, 6);
     assert.deepEqual(await names([{ Name: 'is-public', Values: ['true'] }]), ['shared-pub']);
     assert.deepEqual(await names([{ Name: 'root-device-type', Values: ['ebs'] }, { Name: 'virtualization-type', Values: ['paravirtual'] }]), ['arm-reg']);
-    assert.deepEqual(await names([{ Name: 'source-instance-id', Values: ['i-0aaaaaaaaaaaaaaaa'] }, { Name: 'owner-id', Values: [ACCOUNT] }]), ['db-1', 'web-1', 'web-2']);
+    assert.deepEqual(await names([{ Name: 'source-instance-id', Values: [await instanceOf(h)] }, { Name: 'owner-id', Values: [ACCOUNT] }]), ['db-1', 'web-1', 'web-2']);
     assert.deepEqual(await names([{ Name: 'source-image-id', Values: [ids['web-1']!] }]), ['copy-1']);
     assert.deepEqual(await names([{ Name: 'state-reason-code', Values: ['Server.InternalError'] }]), ['web-2']);
     assert.deepEqual(await names([{ Name: 'state-reason-message', Values: ['Quota*'] }]), ['web-2']);
@@ -75,6 +75,31 @@ describe('DescribeImages', () => {
     for (const name of ['owner-alias', 'product-code', 'product-code.type', 'free-tier-eligible', 'image-allowed']) {
       assert.deepEqual(await names([{ Name: name, Values: ['*'] }]), [], name);
     }
+  });
+
+  it("public images owned by amazon, in every region: --owners amazon, name and owner-alias filters", async () => {
+    const amazon = async (region: string, filters: Filter[] = []) =>
+      ((await h.service.describeImages(ctx({ region }), { Owners: ['amazon'], Filters: filters })).Images ?? []);
+    const all = await amazon('us-east-1');
+    assert.deepEqual(all.map((i) => i.Name).sort(), [
+      'Windows_Server-2022-English-Full-Base-2024.12.13',
+      'al2023-ami-2023.6.20241212.0-kernel-6.1-arm64',
+      'al2023-ami-2023.6.20241212.0-kernel-6.1-x86_64',
+      'amzn2-ami-kernel-5.10-hvm-2.0.20241217.0-x86_64-gp2',
+    ]);
+    for (const i of all) {
+      assert.equal(i.ImageOwnerAlias, 'amazon');
+      assert.equal(i.Public, true);
+      assert.equal(i.State, 'available');
+      assert.match(i.OwnerId!, /^(137112412989|801119661308)$/);
+    }
+    const al2023 = await amazon('us-east-1', [{ Name: 'name', Values: ['al2023-ami-2023.*-x86_64'] }, { Name: 'architecture', Values: ['x86_64'] }]);
+    assert.deepEqual(al2023.map((i) => i.Name), ['al2023-ami-2023.6.20241212.0-kernel-6.1-x86_64']);
+    assert.equal((await names([{ Name: 'owner-alias', Values: ['amazon'] }])).length, 0, 'the estate has no alias');
+    const eu = await amazon('eu-west-1', [{ Name: 'name', Values: ['al2023-ami-2023.*-x86_64'] }]);
+    assert.equal(eu.length, 1);
+    assert.notEqual(eu[0]!.ImageId, al2023[0]!.ImageId, 'each region has its own ids');
+    assert.equal((await amazon('eu-west-1', [{ Name: 'name', Values: ['al2023-ami-2023.*-x86_64'] }]))[0]!.ImageId, eu[0]!.ImageId, 'stable');
   });
 
   it('refuses unknown filters', async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createEc2FaultsHandler } from '../../src/wire/control/ec2-faults-handler.js';
 import type { WireRequest } from '../../src/wire/service-handler.js';
-import { ctx, harness } from './helpers.js';
+import { ctx, harness, instanceOf } from './helpers.js';
 
 const call = async (h: ReturnType<typeof harness>, method: string, url: string, body?: unknown) => {
   const request: WireRequest = {
@@ -24,7 +24,7 @@ describe('control API /_amiwatch/ec2/faults', () => {
     assert.deepEqual((await call(h, 'GET', '/_amiwatch/ec2/faults')).json.rules.map((r: { id: string }) => r.id), [created.json.id]);
     assert.equal((await call(h, 'GET', `/_amiwatch/ec2/faults/${created.json.id}`)).json.namePattern, 'nightly-*');
 
-    const { ImageId } = await h.service.createImage(ctx(), { InstanceId: 'i-12345678', Name: 'nightly-42' });
+    const { ImageId } = await h.service.createImage(ctx(), { InstanceId: await instanceOf(h), Name: 'nightly-42' });
     h.clock.advance(1000);
     const image = (await h.service.describeImages(ctx(), { ImageIds: [ImageId!] })).Images![0]!;
     assert.deepEqual(image.StateReason, { Code: 'Server.InternalError', Message: 'Snapshot limit reached' });

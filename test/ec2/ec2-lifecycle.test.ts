@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ACCOUNT, assertGuideShape, ctx, harness, rejectsWith } from './helpers.js';
+import { ACCOUNT, amazonLinux, assertGuideShape, ctx, harness, instanceTestOptions, rejectsWith, instanceOf } from './helpers.js';
 
 const state = async (h: ReturnType<typeof harness>, imageId: string, region = 'us-east-1') => {
   const { Images } = await h.service.describeImages(ctx({ region }), { ImageIds: [imageId] });
@@ -11,7 +11,7 @@ describe('AMI lifecycle', () => {
   it('CreateImage: pending, then available after the configured duration, with the guide\'s event', async () => {
     const h = harness();
     const c = ctx();
-    const { ImageId } = await h.service.createImage(c, { InstanceId: 'i-0123456789abcdef0', Name: 'web-1' });
+    const { ImageId } = await h.service.createImage(c, { InstanceId: await instanceOf(h, c), Name: 'web-1' });
     assert.match(ImageId!, /^ami-[0-9a-f]{17}$/);
     assert.equal((await state(h, ImageId!))?.State, 'pending');
     h.clock.advance(2999);
@@ -34,7 +34,7 @@ describe('AMI lifecycle', () => {
     const { ImageId } = await h.service.createImage(
       c,
       {
-        InstanceId: 'i-0123456789abcdef0',
+        InstanceId: await instanceOf(h, c),
         Name: 'will-fail',
         TagSpecifications: [{ ResourceType: 'image', Tags: [{ Key: 'amiwatch:fail', Value: 'Snapshot quota exceeded' }] }],
       },
@@ -75,8 +75,9 @@ describe('AMI lifecycle', () => {
 
   it('concurrent requests for one name: exactly one image gets it', async () => {
     const h = harness();
+    const InstanceId = await instanceOf(h);
     const results = await Promise.allSettled(
-      Array.from({ length: 5 }, () => h.service.createImage(ctx(), { InstanceId: 'i-12345678', Name: 'race' })),
+      Array.from({ length: 5 }, () => h.service.createImage(ctx(), { InstanceId, Name: 'race' })),
     );
     assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
     assert.equal(results.filter((r) => r.status === 'rejected' && (r.reason as { code: string }).code === 'InvalidAMIName.Duplicate').length, 4);
@@ -85,8 +86,9 @@ describe('AMI lifecycle', () => {
   it('a fault rule by tag applies to CreateImage requests carrying that tag', async () => {
     const h = harness();
     await h.service.faults.add({ operation: '*', tagKey: 'team', tagValue: 'red', errorMessage: 'red team failure' });
+    const InstanceId = await instanceOf(h);
     const tagged = (team: string) => ({
-      InstanceId: 'i-12345678', Name: `img-${team}`,
+      InstanceId, Name: `img-${team}`,
       TagSpecifications: [{ ResourceType: 'image' as const, Tags: [{ Key: 'team', Value: team }] }],
     });
     const red = (await h.service.createImage(ctx(), tagged('red'))).ImageId!;
@@ -98,7 +100,7 @@ describe('AMI lifecycle', () => {
 
   it('DeregisterImage: deregistered at once with its event, listed for a while, then gone', async () => {
     const h = harness();
-    const { ImageId } = await h.service.createImage(ctx(), { InstanceId: 'i-12345678', Name: 'short-lived' });
+    const { ImageId } = await h.service.createImage(ctx(), { InstanceId: await instanceOf(h), Name: 'short-lived' });
     h.clock.advance(3000);
     await h.service.describeImages(ctx(), {});
     const c = ctx();
@@ -108,12 +110,12 @@ describe('AMI lifecycle', () => {
     assertGuideShape(h.sink.events[1]!, { account: ACCOUNT, region: 'us-east-1', imageId: ImageId!, requestId: c.requestId, state: 'deregistered' });
     h.clock.advance(10_000);
     await rejectsWith(h.service.describeImages(ctx(), { ImageIds: [ImageId!] }), 'InvalidAMIID.NotFound', `The image id '[${ImageId}]' does not exist`);
-    assert.equal((await h.service.describeImages(ctx(), {})).Images?.length, 0);
+    assert.equal((await h.service.describeImages(ctx(), { Owners: ['self'] })).Images?.length, 0);
   });
 
   it('a failing DeregisterImage changes nothing and emits nothing', async () => {
     const h = harness();
-    const { ImageId } = await h.service.createImage(ctx(), { InstanceId: 'i-12345678', Name: 'protected' });
+    const { ImageId } = await h.service.createImage(ctx(), { InstanceId: await instanceOf(h), Name: 'protected' });
     h.clock.advance(3000);
     await h.service.describeImages(ctx(), {});
     await h.service.faults.add({ operation: 'DeregisterImage', errorMessage: 'not today', errorCode: 'OperationNotPermitted' });
@@ -127,7 +129,7 @@ describe('AMI lifecycle', () => {
 
   it('deregistering a pending image: no available event follows', async () => {
     const h = harness();
-    const { ImageId } = await h.service.createImage(ctx(), { InstanceId: 'i-12345678', Name: 'abandoned' });
+    const { ImageId } = await h.service.createImage(ctx(), { InstanceId: await instanceOf(h), Name: 'abandoned' });
     await h.service.deregisterImage(ctx(), { ImageId });
     h.clock.advance(5000);
     await h.service.describeImages(ctx(), {});
@@ -136,14 +138,14 @@ describe('AMI lifecycle', () => {
 
   it('DisableImage → disabled (event, hidden unless IncludeDisabled), EnableImage → available (event)', async () => {
     const h = harness();
-    const { ImageId } = await h.service.createImage(ctx(), { InstanceId: 'i-12345678', Name: 'toggled' });
+    const { ImageId } = await h.service.createImage(ctx(), { InstanceId: await instanceOf(h), Name: 'toggled' });
     await rejectsWith(h.service.disableImage(ctx(), { ImageId }), 'IncorrectState');
     h.clock.advance(3000);
     await h.service.modifyImageAttribute(ctx(), { ImageId, LaunchPermission: { Add: [{ Group: 'all' }] } });
     const d = ctx();
     assert.deepEqual(await h.service.disableImage(d, { ImageId }), { Return: true });
-    assert.equal((await h.service.describeImages(ctx(), {})).Images?.length, 0);
-    const disabled = (await h.service.describeImages(ctx(), { IncludeDisabled: true })).Images?.[0];
+    assert.equal((await h.service.describeImages(ctx(), { Owners: ['self'] })).Images?.length, 0);
+    const disabled = (await h.service.describeImages(ctx(), { IncludeDisabled: true, Owners: ['self'] })).Images?.[0];
     assert.equal(disabled?.State, 'disabled');
     assert.equal(disabled?.Public, false, 'AWS makes a disabled AMI private');
     const e = ctx();
@@ -158,7 +160,7 @@ describe('AMI lifecycle', () => {
   it('CopyImage across regions: the copy and its event live in the destination region', async () => {
     const h = harness();
     const { ImageId: source } = await h.service.createImage(
-      ctx({ region: 'us-east-1' }), { InstanceId: 'i-12345678', Name: 'base', TagSpecifications: [{ ResourceType: 'image', Tags: [{ Key: 'os', Value: 'linux' }] }] },
+      ctx({ region: 'us-east-1' }), { InstanceId: await instanceOf(h, { region: 'us-east-1' }), Name: 'base', TagSpecifications: [{ ResourceType: 'image', Tags: [{ Key: 'os', Value: 'linux' }] }] },
     );
     await rejectsWith(
       h.service.copyImage(ctx({ region: 'eu-west-1' }), { SourceImageId: source, SourceRegion: 'us-east-1', Name: 'too-early' }),
@@ -186,7 +188,7 @@ describe('AMI lifecycle', () => {
 
   it('store then restore: available; restoring an object no store task produced: failed', async () => {
     const h = harness();
-    const { ImageId } = await h.service.createImage(ctx(), { InstanceId: 'i-12345678', Name: 'to-store', Description: 'kept' });
+    const { ImageId } = await h.service.createImage(ctx(), { InstanceId: await instanceOf(h), Name: 'to-store', Description: 'kept' });
     h.clock.advance(3000);
     const { ObjectKey } = await h.service.createStoreImageTask(ctx(), { ImageId, Bucket: 'my-ami-bucket' });
     assert.equal(ObjectKey, `${ImageId}.bin`);
@@ -218,7 +220,7 @@ describe('AMI lifecycle', () => {
 
   it('a store task fault rule fails the task with its message', async () => {
     const h = harness();
-    const { ImageId } = await h.service.createImage(ctx(), { InstanceId: 'i-12345678', Name: 'store-fail' });
+    const { ImageId } = await h.service.createImage(ctx(), { InstanceId: await instanceOf(h), Name: 'store-fail' });
     h.clock.advance(3000);
     await h.service.faults.add({ operation: 'CreateStoreImageTask', errorMessage: 'bucket is read-only' });
     await h.service.createStoreImageTask(ctx(), { ImageId, Bucket: 'my-ami-bucket' });
@@ -229,7 +231,7 @@ describe('AMI lifecycle', () => {
 
   it('an event the sink refuses stays queued and is handed over later, once', async () => {
     const h = harness();
-    const { ImageId } = await h.service.createImage(ctx(), { InstanceId: 'i-12345678', Name: 'retry-me' });
+    const { ImageId } = await h.service.createImage(ctx(), { InstanceId: await instanceOf(h), Name: 'retry-me' });
     h.sink.failNext = 1;
     h.clock.advance(3000);
     await h.service.describeImages(ctx(), {});
@@ -242,7 +244,7 @@ describe('AMI lifecycle', () => {
 
   it('the timer loop completes images without any request', async () => {
     const h = harness();
-    const { ImageId } = await h.service.createImage(ctx(), { InstanceId: 'i-12345678', Name: 'timer' });
+    const { ImageId } = await h.service.createImage(ctx(), { InstanceId: await instanceOf(h), Name: 'timer' });
     h.clock.advance(3000);
     h.service.lifecycle.start(5);
     try {
@@ -256,8 +258,9 @@ describe('AMI lifecycle', () => {
   it('advance(): every pending image and store task completes now, as planned, each image with its event', async () => {
     const h = harness();
     await h.service.faults.add({ operation: 'CreateImage', namePattern: 'bad-*', errorMessage: 'Disk full', delayMs: 60_000 });
-    const good = (await h.service.createImage(ctx(), { InstanceId: 'i-12345678', Name: 'good-1' })).ImageId!;
-    const bad = (await h.service.createImage(ctx(), { InstanceId: 'i-12345678', Name: 'bad-1' })).ImageId!;
+    const instanceId = await instanceOf(h);
+    const good = (await h.service.createImage(ctx(), { InstanceId: instanceId, Name: 'good-1' })).ImageId!;
+    const bad = (await h.service.createImage(ctx(), { InstanceId: instanceId, Name: 'bad-1' })).ImageId!;
     assert.equal(await h.service.lifecycle.advance(), 2);
     assert.equal((await state(h, good))?.State, 'available');
     assert.deepEqual((await state(h, bad))?.StateReason, { Code: 'Server.InternalError', Message: 'Disk full' });
@@ -266,6 +269,20 @@ describe('AMI lifecycle', () => {
     assert.equal(await h.service.lifecycle.advance(), 0, 'no image was pending');
     const tasks = await h.service.describeStoreImageTasks(ctx(), { ImageIds: [good] });
     assert.equal(tasks.StoreImageTaskResults?.[0]?.StoreTaskState, 'Completed');
+    assert.equal(h.clock.now(), Date.parse('2026-01-01T00:00:00Z'), 'no time passed');
+  });
+
+  it('advance(): an instance in a passing state arrives now, with its event timed now', async () => {
+    const h = harness(undefined, undefined, undefined, instanceTestOptions);
+    const { Instances } = await h.service.runInstances(ctx(), { ImageId: await amazonLinux(h), MinCount: 1, MaxCount: 1 });
+    const id = Instances![0]!.InstanceId!;
+    const stateOf = async (): Promise<string | undefined> => (await h.service.describeInstances(ctx(), { InstanceIds: [id] })).Reservations?.[0]?.Instances?.[0]?.State?.Name;
+    assert.equal(await stateOf(), 'pending');
+    await h.service.lifecycle.advance();
+    assert.equal(await stateOf(), 'running');
+    await h.service.stopInstances(ctx(), { InstanceIds: [id] });
+    await h.service.lifecycle.advance();
+    assert.equal(await stateOf(), 'stopped');
     assert.equal(h.clock.now(), Date.parse('2026-01-01T00:00:00Z'), 'no time passed');
   });
 });

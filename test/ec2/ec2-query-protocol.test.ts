@@ -73,7 +73,7 @@ describe('ec2 query handler', () => {
   });
 
   it('DryRun is status 412; DescribeImageAttribute uses the ImageAttribute element names', async () => {
-    const dry = await send('Action=CreateImage&InstanceId=i-12345678&Name=dry-run&DryRun=true');
+    const dry = await send('Action=DescribeImages&Owner.1=self&DryRun=true');
     assert.equal(dry.status, 412);
     assert.equal(dry.xml.Response.Errors.Error.Code, 'DryRunOperation');
     const created = await send('Action=RegisterImage&Name=attr-1&ImageLocation=b%2Fm.xml&KernelId=aki-12345678');

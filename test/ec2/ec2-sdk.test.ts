@@ -26,6 +26,7 @@ import { MemoryEc2Store } from '../../src/storage/memory/memory-ec2-store.js';
 import { createEc2QueryHandler } from '../../src/wire/services/ec2.js';
 import { ACCOUNT, assertGuideShape, RecordingSink } from './helpers.js';
 import { serve, type TestServer } from './http-harness.js';
+import { runningInstance } from '../support/ec2-instance.js';
 
 /**
  * The real `@aws-sdk/client-ec2` against the ec2 handler behind a bare HTTP server: its request
@@ -37,11 +38,12 @@ const service = new Ec2Service({
   sink,
   clock: systemClock,
   random: cryptoRandom,
-  options: ec2Options({ durations: { CreateImage: 800, CopyImage: 800, RegisterImage: 300, CreateRestoreImageTask: 300 }, storeTaskDurationMs: 300 }),
+  options: ec2Options({ durations: { CreateImage: 800, CopyImage: 800, RegisterImage: 300, CreateRestoreImageTask: 300 }, storeTaskDurationMs: 300, instanceDurations: { pending: 100 } }),
 });
 let server: TestServer;
 let ec2: EC2Client;
 let eu: EC2Client;
+let instanceId: string;
 const waitFast = { minDelay: 1, maxDelay: 1, maxWaitTime: 20 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -50,6 +52,7 @@ before(async () => {
   const config = { endpoint: server.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
   ec2 = new EC2Client(config);
   eu = new EC2Client({ ...config, region: 'eu-west-1' });
+  instanceId = await runningInstance(ec2);
 });
 after(async () => {
   ec2.destroy();
@@ -60,7 +63,7 @@ after(async () => {
 describe('AWS SDK for JavaScript v3 (EC2Client)', () => {
   it('CreateImage → pending → waitUntilImageAvailable → available, one event carrying the request id', async () => {
     const created = await ec2.send(new CreateImageCommand({
-      InstanceId: 'i-0123456789abcdef0', Name: 'sdk-web (v1)', Description: 'from the SDK',
+      InstanceId: instanceId, Name: 'sdk-web (v1)', Description: 'from the SDK',
       TagSpecifications: [{ ResourceType: 'image', Tags: [{ Key: 'env', Value: 'test' }] }],
     }));
     const ImageId = created.ImageId!;
@@ -79,7 +82,7 @@ describe('AWS SDK for JavaScript v3 (EC2Client)', () => {
     assert.equal(image.OwnerId, ACCOUNT);
     assert.equal(image.Public, false);
     assert.equal(image.EnaSupport, true);
-    assert.equal(image.SourceInstanceId, 'i-0123456789abcdef0');
+    assert.equal(image.SourceInstanceId, instanceId);
     assert.deepEqual(image.Tags, [{ Key: 'env', Value: 'test' }]);
     assert.equal(image.BlockDeviceMappings?.[0]?.Ebs?.VolumeSize, 8);
     assert.equal(image.BlockDeviceMappings?.[0]?.Ebs?.DeleteOnTermination, true);
@@ -90,7 +93,7 @@ describe('AWS SDK for JavaScript v3 (EC2Client)', () => {
 
   it('a failing image makes the waiter stop with FAILURE; StateReason is readable', async () => {
     const { ImageId } = await ec2.send(new CreateImageCommand({
-      InstanceId: 'i-0123456789abcdef0', Name: 'sdk-doomed',
+      InstanceId: instanceId, Name: 'sdk-doomed',
       TagSpecifications: [{ ResourceType: 'image', Tags: [{ Key: 'amiwatch:fail', Value: 'Insufficient snapshot quota' }] }],
     }));
     await assert.rejects(waitUntilImageAvailable({ client: ec2, ...waitFast }, { ImageIds: [ImageId!] }), /FAILURE/);
@@ -110,9 +113,9 @@ describe('AWS SDK for JavaScript v3 (EC2Client)', () => {
     await fails(ec2.send(new DescribeImagesCommand({ ImageIds: ['ami-0000000000000000f'] })), 'InvalidAMIID.NotFound');
     await fails(ec2.send(new DeregisterImageCommand({ ImageId: 'ami-123' })), 'InvalidAMIID.Malformed');
     await fails(ec2.send(new CreateImageCommand({ InstanceId: 'i-123', Name: 'x' })), 'InvalidInstanceID.Malformed');
-    await fails(ec2.send(new CreateImageCommand({ InstanceId: 'i-12345678', Name: 'x' })), 'InvalidAMIName.Malformed');
-    await fails(ec2.send(new CreateImageCommand({ InstanceId: 'i-12345678', Name: 'sdk-web (v1)' })), 'InvalidAMIName.Duplicate');
-    await fails(ec2.send(new CreateImageCommand({ InstanceId: 'i-12345678', Name: 'dry-run', DryRun: true })), 'DryRunOperation', 412);
+    await fails(ec2.send(new CreateImageCommand({ InstanceId: instanceId, Name: 'x' })), 'InvalidAMIName.Malformed');
+    await fails(ec2.send(new CreateImageCommand({ InstanceId: instanceId, Name: 'sdk-web (v1)' })), 'InvalidAMIName.Duplicate');
+    await fails(ec2.send(new CreateImageCommand({ InstanceId: instanceId, Name: 'dry-run', DryRun: true })), 'DryRunOperation', 412);
     await fails(ec2.send(new DescribeImagesCommand({ Filters: [{ Name: 'nope', Values: ['x'] }] })), 'InvalidParameterValue');
   });
 
@@ -162,7 +165,7 @@ describe('AWS SDK for JavaScript v3 (EC2Client)', () => {
   });
 
   it('pages with MaxResults/NextToken through the SDK', async () => {
-    for (let i = 0; i < 4; i++) await ec2.send(new CreateImageCommand({ InstanceId: 'i-12345678', Name: `sdk-page-${i}` }));
+    for (let i = 0; i < 4; i++) await ec2.send(new CreateImageCommand({ InstanceId: instanceId, Name: `sdk-page-${i}` }));
     const all: string[] = [];
     let NextToken: string | undefined;
     do {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Ec2Store, ImageRecord } from '../../src/storage/ports/ec2-store.js';
+import type { Ec2Store, ImageRecord, InstanceRecord } from '../../src/storage/ports/ec2-store.js';
 import { MemoryEc2Store } from '../../src/storage/memory/memory-ec2-store.js';
 import { SqliteEc2Store } from '../../src/storage/sqlite/sqlite-ec2-store.js';
 import { JetStreamConnection } from '../../src/storage/jetstream/connection.js';
@@ -37,6 +37,16 @@ const image = (imageId: string, over: Partial<ImageRecord> = {}): ImageRecord =>
   architecture: 'x86_64', platformDetails: 'Linux/UNIX', usageOperation: 'RunInstances', rootDeviceType: 'ebs',
   blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { snapshotId: 'snap-0123456789abcdef0', volumeSize: 8 } }],
   virtualizationType: 'hvm', hypervisor: 'xen', launchPermissions: [], tags: [{ key: 'k', value: 'v' }], ...over,
+});
+
+const instance = (instanceId: string, over: Partial<InstanceRecord> = {}): InstanceRecord => ({
+  instanceId, accountId: '000000000000', region: 'us-east-1', reservationId: 'r-0123456789abcdef0', requestId: 'r', imageId: 'ami-00000000000000001',
+  instanceType: 't3.micro', amiLaunchIndex: 0, state: 'running', stateTransitionReason: '', launchTime: '2026-01-01T00:00:00.000Z',
+  availabilityZone: 'us-east-1a', vpcId: 'vpc-0123456789abcdef0', subnetId: 'subnet-0123456789abcdef0', privateIpAddress: '172.31.0.5',
+  securityGroupIds: ['sg-0123456789abcdef0'], architecture: 'x86_64', platformDetails: 'Linux/UNIX', rootDeviceName: '/dev/xvda',
+  volumes: [{ deviceName: '/dev/xvda', volumeId: 'vol-0123456789abcdef0', volumeSize: 8, volumeType: 'gp3', deleteOnTermination: true, encrypted: false, attachTime: '2026-01-01T00:00:00.000Z' }],
+  tags: [], disableApiTermination: false, disableApiStop: false, instanceInitiatedShutdownBehavior: 'stop', ebsOptimized: false,
+  sourceDestCheck: true, rebootCount: 0, ...over,
 });
 
 for (const [name, make, traits] of adapters) {
@@ -102,6 +112,76 @@ for (const [name, make, traits] of adapters) {
       assert.deepEqual((await s.listFaultRules()).map((r) => r.id), ['f1', 'f2']);
       assert.equal(await s.deleteFaultRule('f1'), true);
       assert.equal(await s.deleteFaultRule('f1'), false);
+    });
+
+    it('stores instances with their events in one write; finds due transitions and long-terminated instances', async () => {
+      const s = await make();
+      await s.putInstancesWithEvents(
+        [instance('i-00000000000000002', { state: 'pending', transition: { dueAt: 300, to: 'running' } }), instance('i-00000000000000001', { state: 'stopping', transition: { dueAt: 100, to: 'stopped', reasonCode: 'c', reasonMessage: 'm' } })],
+        [{ id: 'ev-1', json: '{"i":1}' }, { id: 'ev-2', json: '{"i":2}' }],
+      );
+      await s.putInstancesWithEvents([instance('i-00000000000000003', { region: 'eu-west-1' })], []);
+      await s.putInstancesWithEvents([instance('i-00000000000000004', { state: 'terminated', terminatedAt: 50 })], []);
+      assert.deepEqual((await s.listInstances('us-east-1')).map((i) => i.instanceId), ['i-00000000000000001', 'i-00000000000000002', 'i-00000000000000004']);
+      assert.deepEqual(await s.getInstance('us-east-1', 'i-00000000000000001'), instance('i-00000000000000001', { state: 'stopping', transition: { dueAt: 100, to: 'stopped', reasonCode: 'c', reasonMessage: 'm' } }));
+      assert.equal(await s.getInstance('us-east-1', 'i-00000000000000003'), undefined);
+      assert.deepEqual((await s.outboxEvents(10)).map((e) => e.id), ['ev-1', 'ev-2']);
+      assert.equal(await s.nextDueAt(), 100);
+      assert.deepEqual((await s.dueInstanceTransitions(200, 10)).map((i) => i.instanceId), ['i-00000000000000001']);
+      if (traits.shared) {
+        // Each due transition is handed out (claimed) once in the cluster: 1 went above, then 2, then nothing.
+        assert.deepEqual((await s.dueInstanceTransitions(400, 1)).map((i) => i.instanceId), ['i-00000000000000002']);
+        assert.deepEqual((await s.dueInstanceTransitions(400, 10)).map((i) => i.instanceId), []);
+      } else {
+        assert.deepEqual((await s.dueInstanceTransitions(400, 1)).map((i) => i.instanceId), ['i-00000000000000001']);
+        assert.deepEqual((await s.dueInstanceTransitions(400, 10)).map((i) => i.instanceId), ['i-00000000000000001', 'i-00000000000000002']);
+      }
+      await s.putInstancesWithEvents([instance('i-00000000000000001', { state: 'stopped' })], [{ id: 'ev-3', json: '{}' }]);
+      assert.deepEqual((await s.dueInstanceTransitions(400, 10)).map((i) => i.instanceId), traits.shared ? [] : ['i-00000000000000002']);
+      assert.equal(await s.nextDueAt(), 300);
+      assert.deepEqual((await s.terminatedBefore(49)).map((i) => i.instanceId), []);
+      assert.deepEqual((await s.terminatedBefore(50)).map((i) => i.instanceId), ['i-00000000000000004']);
+      await s.deleteInstance('us-east-1', 'i-00000000000000004');
+      assert.equal(await s.getInstance('us-east-1', 'i-00000000000000004'), undefined);
+    });
+
+    it('a repeated outbox event id is kept once (the relay may re-offer after a crash)', async () => {
+      const s = await make();
+      await s.putInstancesWithEvents([instance('i-00000000000000005')], [{ id: 'same', json: '{"n":1}' }]);
+      await s.putInstancesWithEvents([instance('i-00000000000000005')], [{ id: 'same', json: '{"n":1}' }]);
+      assert.deepEqual((await s.outboxEvents(10)).map((e) => e.id), ['same']);
+    });
+
+    it('keeps key pairs per account and region, by name', async () => {
+      const s = await make();
+      const key = (keyName: string, accountId = '000000000000') => ({
+        accountId, region: 'us-east-1', keyName, keyPairId: `key-${keyName}`, keyType: 'rsa' as const, keyFingerprint: 'aa:bb',
+        publicKey: 'ssh-rsa AAAA', createTime: '2026-01-01T00:00:00.000Z', tags: [],
+      });
+      await s.putKeyPair(key('b'));
+      await s.putKeyPair(key('a'));
+      await s.putKeyPair(key('a', '111111111111'));
+      assert.deepEqual((await s.listKeyPairs('000000000000', 'us-east-1')).map((k) => k.keyName), ['a', 'b']);
+      assert.deepEqual(await s.listKeyPairs('000000000000', 'us-east-1').then((l) => l[0]), key('a'));
+      assert.equal(await s.deleteKeyPair('000000000000', 'us-east-1', 'a'), true);
+      assert.equal(await s.deleteKeyPair('000000000000', 'us-east-1', 'a'), false);
+      assert.deepEqual((await s.listKeyPairs('111111111111', 'us-east-1')).map((k) => k.keyName), ['a']);
+    });
+
+    it('keeps security groups per account and region, by id', async () => {
+      const s = await make();
+      const group = (groupId: string, accountId = '000000000000') => ({
+        accountId, region: 'us-east-1', groupId, groupName: groupId, description: 'd', vpcId: 'vpc-0123456789abcdef0',
+        ingress: [{ ipProtocol: 'tcp', fromPort: 22, toPort: 22, cidrIp: '0.0.0.0/0' }], egress: [{ ipProtocol: '-1', cidrIp: '0.0.0.0/0' }], tags: [],
+      });
+      await s.putSecurityGroup(group('sg-00000000000000002'));
+      await s.putSecurityGroup(group('sg-00000000000000001'));
+      await s.putSecurityGroup(group('sg-00000000000000003', '111111111111'));
+      assert.deepEqual((await s.listSecurityGroups('000000000000', 'us-east-1')).map((g) => g.groupId), ['sg-00000000000000001', 'sg-00000000000000002']);
+      assert.deepEqual((await s.listSecurityGroups('000000000000', 'us-east-1'))[0], group('sg-00000000000000001'));
+      assert.equal(await s.deleteSecurityGroup('us-east-1', 'sg-00000000000000001'), true);
+      assert.equal(await s.deleteSecurityGroup('us-east-1', 'sg-00000000000000001'), false);
+      assert.equal((await s.listSecurityGroups('000000000000', 'eu-west-1')).length, 0);
     });
   });
 }

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { defaultEc2Options, ec2Options } from '../../src/core/ec2/options.js';
 import { checkImageName } from '../../src/core/ec2/validation.js';
 import { wildcardMatches } from '../../src/core/ec2/wildcard.js';
-import { ctx, harness, OTHER_ACCOUNT, rejectsWith } from './helpers.js';
+import { ctx, harness, OTHER_ACCOUNT, rejectsWith, instanceOf } from './helpers.js';
 
 const malformedName =
   "AMI names must be between 3 and 128 characters long, and may contain letters, numbers, '(', ')', '.', '-', '/' and '_'";
@@ -22,30 +22,32 @@ describe('EC2 parameter validation', () => {
     await rejectsWith(h.service.createImage(ctx(), { InstanceId: 'i-123', Name: 'x-1' }), 'InvalidInstanceID.Malformed', 'Invalid id: "i-123"');
     await rejectsWith(h.service.createImage(ctx(), { InstanceId: 'ami-12345678', Name: 'x-1' }), 'InvalidInstanceID.Malformed');
     await rejectsWith(h.service.createImage(ctx(), { InstanceId: undefined, Name: 'x-1' }), 'MissingParameter', 'The request must contain the parameter InstanceId');
-    await rejectsWith(h.service.createImage(ctx(), { InstanceId: 'i-12345678', Name: 'x' }), 'InvalidAMIName.Malformed', malformedName);
-    await rejectsWith(h.service.createImage(ctx(), { InstanceId: 'i-12345678', Name: 'xyz', Description: 'd'.repeat(256) }), 'InvalidParameterValue');
-    assert.match((await h.service.createImage(ctx(), { InstanceId: 'i-12345678', Name: 'short-id' })).ImageId!, /^ami-/);
-    assert.match((await h.service.createImage(ctx(), { InstanceId: 'i-0123456789abcdef0', Name: 'long-id' })).ImageId!, /^ami-/);
+    await rejectsWith(h.service.createImage(ctx(), { InstanceId: await instanceOf(h), Name: 'x' }), 'InvalidAMIName.Malformed', malformedName);
+    await rejectsWith(h.service.createImage(ctx(), { InstanceId: await instanceOf(h), Name: 'xyz', Description: 'd'.repeat(256) }), 'InvalidParameterValue');
+    // Well-formed (short or long form) but not an instance of this account and region.
+    await rejectsWith(h.service.createImage(ctx(), { InstanceId: 'i-12345678', Name: 'short-id' }), 'InvalidInstanceID.NotFound', "The instance ID 'i-12345678' does not exist");
+    await rejectsWith(h.service.createImage(ctx({ accountId: OTHER_ACCOUNT }), { InstanceId: await instanceOf(h), Name: 'long-id' }), 'InvalidInstanceID.NotFound');
+    assert.match((await h.service.createImage(ctx(), { InstanceId: await instanceOf(h), Name: 'long-id' })).ImageId!, /^ami-/);
   });
 
   it('names are unique per account and region; a deregistered image frees its name', async () => {
     const h = harness();
-    const { ImageId } = await h.service.createImage(ctx(), { InstanceId: 'i-12345678', Name: 'dup' });
-    await rejectsWith(h.service.createImage(ctx(), { InstanceId: 'i-12345678', Name: 'dup' }), 'InvalidAMIName.Duplicate', `AMI name dup is already in use by AMI ${ImageId}`);
-    await h.service.createImage(ctx({ region: 'eu-west-1' }), { InstanceId: 'i-12345678', Name: 'dup' });
-    await h.service.createImage(ctx({ accountId: OTHER_ACCOUNT }), { InstanceId: 'i-12345678', Name: 'dup' });
+    const { ImageId } = await h.service.createImage(ctx(), { InstanceId: await instanceOf(h), Name: 'dup' });
+    await rejectsWith(h.service.createImage(ctx(), { InstanceId: await instanceOf(h), Name: 'dup' }), 'InvalidAMIName.Duplicate', `AMI name dup is already in use by AMI ${ImageId}`);
+    await h.service.createImage(ctx({ region: 'eu-west-1' }), { InstanceId: await instanceOf(h, { region: 'eu-west-1' }), Name: 'dup' });
+    await h.service.createImage(ctx({ accountId: OTHER_ACCOUNT }), { InstanceId: await instanceOf(h, { accountId: OTHER_ACCOUNT }), Name: 'dup' });
     await h.service.deregisterImage(ctx(), { ImageId });
-    await h.service.createImage(ctx(), { InstanceId: 'i-12345678', Name: 'dup' });
+    await h.service.createImage(ctx(), { InstanceId: await instanceOf(h), Name: 'dup' });
   });
 
   it('DryRun answers DryRunOperation (HTTP 412) and creates nothing', async () => {
     const h = harness();
-    await assert.rejects(h.service.createImage(ctx(), { InstanceId: 'i-12345678', Name: 'dry', DryRun: true }), {
+    await assert.rejects(h.service.createImage(ctx(), { InstanceId: await instanceOf(h), Name: 'dry', DryRun: true }), {
       code: 'DryRunOperation', status: 412, message: 'Request would have succeeded, but DryRun flag is set.',
     });
     await rejectsWith(h.service.describeImages(ctx(), { DryRun: true }), 'DryRunOperation');
     await rejectsWith(h.service.registerImage(ctx(), { Name: 'dry', ImageLocation: 'b/m.xml', DryRun: true }), 'DryRunOperation');
-    assert.equal((await h.service.describeImages(ctx(), {})).Images?.length, 0);
+    assert.equal((await h.service.describeImages(ctx(), { Owners: ['self'] })).Images?.length, 0);
     // Validation comes first: a dry run of a bad request reports the bad request.
     await rejectsWith(h.service.createImage(ctx(), { InstanceId: 'i-1', Name: 'dry', DryRun: true }), 'InvalidInstanceID.Malformed');
   });
@@ -73,7 +75,7 @@ describe('EC2 parameter validation', () => {
     await rejectsWith(h.service.copyImage(ctx(), { SourceImageId: 'ami-1', SourceRegion: 'us-east-1', Name: 'c-1' }), 'InvalidAMIID.Malformed');
     await rejectsWith(h.service.copyImage(ctx(), { SourceImageId: 'ami-0123456789abcdef0', SourceRegion: 'mars', Name: 'c-1' }), 'InvalidParameterValue');
     await rejectsWith(h.service.copyImage(ctx(), { SourceImageId: 'ami-0123456789abcdef0', SourceRegion: undefined, Name: 'c-1' }), 'MissingParameter');
-    const { ImageId } = await h.service.createImage(ctx({ accountId: OTHER_ACCOUNT }), { InstanceId: 'i-12345678', Name: 'private' });
+    const { ImageId } = await h.service.createImage(ctx({ accountId: OTHER_ACCOUNT }), { InstanceId: await instanceOf(h, { accountId: OTHER_ACCOUNT }), Name: 'private' });
     h.clock.advance(3000);
     await rejectsWith(h.service.copyImage(ctx(), { SourceImageId: ImageId, SourceRegion: 'us-east-1', Name: 'c-1' }), 'InvalidAMIID.NotFound');
     await h.service.modifyImageAttribute(ctx({ accountId: OTHER_ACCOUNT }), { ImageId, LaunchPermission: { Add: [{ UserId: '000000000000' }] } });
@@ -82,7 +84,7 @@ describe('EC2 parameter validation', () => {
 
   it('tags: limits, reserved prefix, unknown resources, all-or-nothing', async () => {
     const h = harness();
-    const { ImageId } = await h.service.createImage(ctx(), { InstanceId: 'i-12345678', Name: 'tagged' });
+    const { ImageId } = await h.service.createImage(ctx(), { InstanceId: await instanceOf(h), Name: 'tagged' });
     await rejectsWith(h.service.createTags(ctx(), { Resources: [ImageId!], Tags: [{ Key: 'aws:x', Value: 'v' }] }), 'InvalidParameterValue');
     await rejectsWith(h.service.createTags(ctx(), { Resources: [ImageId!, 'ami-0000000000000000f'], Tags: [{ Key: 'a', Value: '1' }] }), 'InvalidAMIID.NotFound');
     await rejectsWith(h.service.createTags(ctx(), { Resources: ['vol-12345678'], Tags: [{ Key: 'a', Value: '1' }] }), 'InvalidID');

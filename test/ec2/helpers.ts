@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { AmiEventSink, AmiStateChangeEvent } from '../../src/core/ec2/ami-event.js';
+import type { AmiEventSink, AmiStateChangeEvent, Ec2Event } from '../../src/core/ec2/ami-event.js';
+import type { InstanceStateChangeEvent } from '../../src/core/ec2/instance-event.js';
 import { Ec2Service } from '../../src/core/ec2/ec2-service.js';
 import { ec2Options, type Ec2Options } from '../../src/core/ec2/options.js';
 import { ManualClock } from '../../src/core/shared/clock.js';
@@ -13,16 +14,21 @@ import { MemoryEc2Store } from '../../src/storage/memory/memory-ec2-store.js';
 export const ACCOUNT = '000000000000';
 export const OTHER_ACCOUNT = '111111111111';
 
-/** Records every event handed over, duplicates included, so tests can prove "exactly once". */
+/**
+ * Records every event handed over, duplicates included, so tests can prove "exactly once": AMI
+ * events in `events`, instance state changes in `instanceEvents`.
+ */
 export class RecordingSink implements AmiEventSink {
   readonly events: AmiStateChangeEvent[] = [];
+  readonly instanceEvents: InstanceStateChangeEvent[] = [];
   failNext = 0;
-  async emit(event: AmiStateChangeEvent): Promise<void> {
+  async emit(event: Ec2Event): Promise<void> {
     if (this.failNext > 0) {
       this.failNext--;
       throw new Error('sink unavailable');
     }
-    this.events.push(structuredClone(event));
+    if (event['detail-type'] === 'EC2 AMI State Change') this.events.push(structuredClone(event));
+    else this.instanceEvents.push(structuredClone(event));
   }
   states(): string[] {
     return this.events.map((e) => `${e.detail.ImageId}:${e.detail.State}`);
@@ -43,16 +49,47 @@ export interface Harness {
   options: Ec2Options;
 }
 
+/** Image durations of the AMI tests; an instance is `running` at once (its launch is not their subject). */
 export const testOptions = ec2Options({
   durations: { CreateImage: 3000, CopyImage: 4000, RegisterImage: 2000, CreateRestoreImageTask: 5000 },
   storeTaskDurationMs: 2000,
   deregisteredVisibleMs: 10_000,
+  instanceDurations: { pending: 0, stopping: 1000, 'shutting-down': 1000 },
 });
 
-export function harness(store: Ec2Store = new MemoryEc2Store(), clock = new ManualClock(), seed = 7): Harness {
+/** The instance tests' options: every passing state takes time. */
+export const instanceTestOptions = ec2Options({ ...testOptions, instanceDurations: { pending: 3000, stopping: 3000, 'shutting-down': 2000 } });
+
+export function harness(store: Ec2Store = new MemoryEc2Store(), clock = new ManualClock(), seed = 7, options = testOptions): Harness {
   const sink = new RecordingSink();
-  const service = new Ec2Service({ store, sink, clock, random: seededRandom(seed), options: testOptions });
-  return { service, store, clock, sink, options: testOptions };
+  const service = new Ec2Service({ store, sink, clock, random: seededRandom(seed), options });
+  return { service, store, clock, sink, options };
+}
+
+/** The image id of the region's public Amazon Linux 2023 x86_64 image. */
+export async function amazonLinux(h: Harness, over: Partial<RequestContext> = {}): Promise<string> {
+  const { Images } = await h.service.describeImages(ctx(over), { Owners: ['amazon'], Filters: [{ Name: 'name', Values: ['al2023-ami-2023.*-x86_64'] }] });
+  return Images![0]!.ImageId!;
+}
+
+const instances = new WeakMap<Harness, Map<string, string>>();
+
+/**
+ * A running instance of the caller's account and region to image (one per harness, account and
+ * region): launched from the public Amazon Linux image; with the test options it runs at once.
+ */
+export async function instanceOf(h: Harness, over: Partial<RequestContext> = {}): Promise<string> {
+  const c = ctx(over);
+  const key = `${c.accountId}/${c.region}`;
+  const known = instances.get(h) ?? new Map<string, string>();
+  instances.set(h, known);
+  const cached = known.get(key);
+  if (cached) return cached;
+  const { Instances } = await h.service.runInstances(c, { ImageId: await amazonLinux(h, over), MinCount: 1, MaxCount: 1, InstanceType: 't3.micro' });
+  const id = Instances![0]!.InstanceId!;
+  await h.service.lifecycle.settle();
+  known.set(key, id);
+  return id;
 }
 
 /** Asserts the promise rejects with this EC2 error code (and message, when given). */

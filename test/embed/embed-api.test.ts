@@ -5,21 +5,27 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CreateImageCommand, DescribeImagesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { CreateImageCommand, DescribeImagesCommand, DescribeInstancesCommand, EC2Client, RunInstancesCommand, StopInstancesCommand } from '@aws-sdk/client-ec2';
 import { EventBridgeClient, ListRulesCommand, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { startAmiwatch, type Amiwatch, type AmiwatchOptions } from '../../src/index.js';
 import { configOptions } from '../../src/server/config.js';
 import { camelCase, toFlagValues } from '../../src/embed/options.js';
 
-const INSTANCE = 'i-0123456789abcdef0';
+/** CreateImage images a real instance: one launched from the public Amazon Linux image, made running by advance(). */
+async function launchedInstance(ec2: EC2Client, aw: Amiwatch): Promise<string> {
+  const { Images } = await ec2.send(new DescribeImagesCommand({ Owners: ['amazon'], Filters: [{ Name: 'name', Values: ['al2023-ami-2023.*-x86_64'] }] }));
+  const { Instances } = await ec2.send(new RunInstancesCommand({ ImageId: Images![0]!.ImageId!, MinCount: 1, MaxCount: 1 }));
+  await aw.advance();
+  return Instances![0]!.InstanceId!;
+}
 
 describe('startAmiwatch: options', () => {
   it('takes every option of `amiwatch start` under its camel-case name (one table feeds both)', () => {
     // A compile-time check too: each name below must be a key of AmiwatchOptions.
     const all: Required<Omit<AmiwatchOptions, 'init' | 'log'>> = {
       host: '127.0.0.1', port: 0, dataDir: '/tmp/x', inMemory: true, credentialsFile: 'c.json', defaultAccount: '111111111111',
-      defaultRegion: 'eu-west-1', amiDuration: '0s', smtpUrl: 'smtp://localhost:25', mailFrom: 'a@example.com', publicUrl: 'http://example.com',
+      defaultRegion: 'eu-west-1', amiDuration: '0s', instanceDuration: 'pending=0s', smtpUrl: 'smtp://localhost:25', mailFrom: 'a@example.com', publicUrl: 'http://example.com',
       notifyWebhookUrl: 'http://example.com/hook', subscriberCaFile: 'ca.pem', organizations: 'o-aaaaaaaaaa=111111111111', logLevel: 'warn',
       logFormat: 'json', bodyLimit: 4096, bodyBudget: 1 << 20, connectionBodyBudget: 1 << 20, durability: 'power', retentionHours: 1,
       natsUrl: 'nats://127.0.0.1:4222', natsReplicas: 1, natsAckWait: '30s',
@@ -67,7 +73,7 @@ describe('startAmiwatch: a server and its handles', () => {
   });
 
   it('advance() completes a pending image now, and waitForEvent returns its event', async () => {
-    const { ImageId } = await ec2.send(new CreateImageCommand({ InstanceId: INSTANCE, Name: 'web-1' }));
+    const { ImageId } = await ec2.send(new CreateImageCommand({ InstanceId: await launchedInstance(ec2, aw), Name: 'web-1' }));
     const waiting = aw.waitForEvent<{ ImageId: string; State: string }>({ pattern: { detail: { ImageId: [ImageId] } }, timeoutMs: 5000 });
     assert.equal(await aw.advance(), 1);
     const event = await waiting;
@@ -95,17 +101,30 @@ describe('startAmiwatch: a server and its handles', () => {
     await assert.rejects(aw.waitForEvent({ bus: 'orders', timeoutMs: 50 }), /no event on arn:aws:events:us-east-1:000000000000:event-bus\/orders within 50 ms/);
   });
 
+  it('advance() moves instances in a passing state now, each with its state-change event', async () => {
+    const id = await launchedInstance(ec2, aw);
+    const state = async (): Promise<string | undefined> => (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations?.[0]?.Instances?.[0]?.State?.Name;
+    assert.equal(await state(), 'running');
+    const running = await aw.waitForEvent<{ 'instance-id': string; state: string }>({ pattern: { 'detail-type': ['EC2 Instance State-change Notification'], detail: { 'instance-id': [id], state: ['running'] } }, timeoutMs: 5000 });
+    assert.equal(running.detail.state, 'running');
+    await ec2.send(new StopInstancesCommand({ InstanceIds: [id] }));
+    assert.equal(await state(), 'stopping');
+    await aw.advance();
+    assert.equal(await state(), 'stopped');
+    await aw.waitForEvent({ pattern: { detail: { 'instance-id': [id], state: ['stopped'] } }, timeoutMs: 5000 });
+  });
+
   it('fault rules fail the images they match; advance() completes them as failed', async () => {
     const rule = await aw.faults.add({ operation: 'CreateImage', name: 'nightly-*', code: 'Client.SnapshotLimit', message: 'Snapshot quota exceeded' });
     assert.match(rule.id, /^fault-/);
     assert.deepEqual(await aw.faults.list(), [rule]);
-    const { ImageId } = await ec2.send(new CreateImageCommand({ InstanceId: INSTANCE, Name: 'nightly-7' }));
+    const { ImageId } = await ec2.send(new CreateImageCommand({ InstanceId: await launchedInstance(ec2, aw), Name: 'nightly-7' }));
     await aw.advance();
     const failed = await aw.waitForEvent<{ State: string; ErrorMessage: string }>({ pattern: { detail: { ImageId: [ImageId] } } });
     assert.equal(failed.detail.State, 'failed');
     assert.equal(failed.detail.ErrorMessage, 'Snapshot quota exceeded');
     assert.equal(await aw.faults.clear(), 1);
-    await assert.rejects(aw.faults.add({ operation: 'RunInstances', message: 'x' }), /operation must be '\*' or one of CreateImage/);
+    await assert.rejects(aw.faults.add({ operation: 'DescribeImages', message: 'x' }), /operation must be '\*' or one of CreateImage/);
   });
 
   it('waitForMail returns the confirmation mail of an email subscription from the built-in mailbox', async () => {
@@ -204,7 +223,7 @@ describe('startAmiwatch: lifecycle', () => {
       assert.deepEqual(aw.clientConfig.credentials, { accessKeyId: 'AKIDTEAM1', secretAccessKey: 'team1-secret' });
       assert.equal(aw.env.AWS_ACCESS_KEY_ID, 'AKIDTEAM1');
       const ec2 = new EC2Client({ ...aw.clientConfig, maxAttempts: 1 });
-      const { ImageId } = await ec2.send(new CreateImageCommand({ InstanceId: INSTANCE, Name: 'team-image' }));
+      const { ImageId } = await ec2.send(new CreateImageCommand({ InstanceId: await launchedInstance(ec2, aw), Name: 'team-image' }));
       ec2.destroy();
       await aw.advance();
       const event = await aw.waitForEvent({ pattern: { detail: { ImageId: [ImageId] } }, timeoutMs: 5000 });
@@ -225,7 +244,7 @@ describe('startAmiwatch: lifecycle', () => {
       {
         await using aw = await startAmiwatch({ dataDir: dir, amiDuration: 0, log: false });
         const ec2 = new EC2Client(aw.clientConfig);
-        id = (await ec2.send(new CreateImageCommand({ InstanceId: INSTANCE, Name: 'kept' }))).ImageId;
+        id = (await ec2.send(new CreateImageCommand({ InstanceId: await launchedInstance(ec2, aw), Name: 'kept' }))).ImageId;
         ec2.destroy();
       }
       await using again = await startAmiwatch({ dataDir: dir, log: false });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import AdmZip from 'adm-zip';
-import { CreateImageCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { CreateImageCommand, DescribeImagesCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { CreateFunctionCommand, InvokeCommand, LambdaClient, type LambdaClientConfig } from '@aws-sdk/client-lambda';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { startAmiwatch } from '../../src/index.js';
@@ -78,7 +78,11 @@ async function exercise(i: number, zip: Buffer): Promise<void> {
   const ec2 = new EC2Client(config);
   const sns = new SNSClient(config);
   try {
-    const { ImageId } = await ec2.send(new CreateImageCommand({ InstanceId: 'i-0123456789abcdef0', Name: `image-${i}` }));
+    // CreateImage images a real instance: launch one from the public Amazon Linux image first.
+    const { Images } = await ec2.send(new DescribeImagesCommand({ Owners: ['amazon'], Filters: [{ Name: 'name', Values: ['al2023-ami-2023.*-x86_64'] }] }));
+    const { Instances } = await ec2.send(new RunInstancesCommand({ ImageId: Images![0]!.ImageId!, MinCount: 1, MaxCount: 1 }));
+    await aw.advance();
+    const { ImageId } = await ec2.send(new CreateImageCommand({ InstanceId: Instances![0]!.InstanceId!, Name: `image-${i}` }));
     const event = aw.waitForEvent({ pattern: { detail: { ImageId: [ImageId] } } });
     await aw.advance();
     await event;

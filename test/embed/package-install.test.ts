@@ -152,11 +152,14 @@ describe('the packages, installed from their tarballs into an empty directory', 
   it('the embed API and the pattern engine, imported by name, with their types', async () => {
     writeFileSync(join(app, 'embed.mts'), `import { startAmiwatch } from 'amiwatch';
 import { matches } from '@amiwatch/event-pattern';
-import { CreateImageCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { CreateImageCommand, DescribeImagesCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 
 const amiwatch = await startAmiwatch({ amiDuration: '1m', log: false });
 const ec2 = new EC2Client(amiwatch.clientConfig);
-const { ImageId } = await ec2.send(new CreateImageCommand({ InstanceId: 'i-0123456789abcdef0', Name: 'packaged' }));
+const { Images } = await ec2.send(new DescribeImagesCommand({ Owners: ['amazon'], Filters: [{ Name: 'name', Values: ['al2023-ami-2023.*-x86_64'] }] }));
+const { Instances } = await ec2.send(new RunInstancesCommand({ ImageId: Images?.[0]?.ImageId, MinCount: 1, MaxCount: 1 }));
+await amiwatch.advance();
+const { ImageId } = await ec2.send(new CreateImageCommand({ InstanceId: Instances?.[0]?.InstanceId, Name: 'packaged' }));
 await amiwatch.advance();
 const event = await amiwatch.waitForEvent<{ State: string }>({ pattern: { detail: { ImageId: [ImageId] } } });
 console.log(JSON.stringify({ state: event.detail.State, matches: matches({ source: ['aws.ec2'] }, JSON.stringify(event)) }));

@@ -8,6 +8,7 @@ import { ManualClock } from '../../src/core/shared/clock.js';
 import type { App } from '../../src/server/app.js';
 import { sdkClient, startTestServer } from '../e2e/helpers.js';
 import { lambdaClient, ROLE, TUTORIAL_FUNCTION, until, zipOf } from './helpers.js';
+import { runningInstance } from '../support/ec2-instance.js';
 
 const GUIDE_PATTERN = '{"source":["aws.ec2"],"detail-type":["EC2 AMI State Change"],"detail":{"State":["available"]}}';
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -65,7 +66,7 @@ describe("the tutorial: an AMI state change reaches a Lambda function (real cloc
     const { RuleArn } = await eb.send(new PutRuleCommand({ Name: 'ami-available', EventPattern: GUIDE_PATTERN }));
     await lambda.send(new AddPermissionCommand({ FunctionName: 'LogEC2InstanceStateChange', StatementId: 'ami-available-event', Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com', SourceArn: RuleArn }));
     await eb.send(new PutTargetsCommand({ Rule: 'ami-available', Targets: [{ Id: '1', Arn: fn.FunctionArn }] }));
-    const { ImageId } = await ec2.send(new CreateImageCommand({ InstanceId: 'i-0123456789abcdef0', Name: 'web-server-v1' }));
+    const { ImageId } = await ec2.send(new CreateImageCommand({ InstanceId: await runningInstance(ec2), Name: 'web-server-v1' }));
 
     const log = await until(async () => {
       const body = (await (await fetch(`${app.url}/_amiwatch/functions/LogEC2InstanceStateChange/logs`)).json()) as { events: { message: string }[] };

@@ -9,6 +9,9 @@ import type { App } from '../../src/server/app.js';
 import { startTestServer } from '../e2e/helpers.js';
 import { TUTORIAL_FUNCTION, until, zipOf } from './helpers.js';
 import { awsCliEnv, awsCliSkip as skip, awsCliV2 as AWS } from '../support/aws-cli.js';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { runningInstance } from '../support/ec2-instance.js';
+import { inProcess } from '../support/in-process.js';
 
 /**
  * The tutorial with the AWS CLI v2 (Debian's /usr/bin/aws): create-function from a zip file,
@@ -59,8 +62,11 @@ describe('AWS CLI v2: the tutorial "Log the state of an Amazon EC2 instance"', {
     ]);
     assert.equal(perm.code, 0, perm.stderr);
     assert.equal(targets.code, 0, targets.stderr);
+    const ec2 = new EC2Client(inProcess(app));
+    const instanceId = await runningInstance(ec2);
+    ec2.destroy();
     const [image, invoked, missing] = await Promise.all([
-      aws('ec2', 'create-image', '--instance-id', 'i-0123456789abcdef0', '--name', 'web-server-v1'),
+      aws('ec2', 'create-image', '--instance-id', instanceId, '--name', 'web-server-v1'),
       aws('lambda', 'invoke', '--function-name', 'LogEC2InstanceStateChange', '--cli-binary-format', 'raw-in-base64-out',
         '--payload', '{"detail":{"State":"test"}}', '--log-type', 'Tail', 'out.json'),
       aws('lambda', 'invoke', '--function-name', 'nope', 'out-missing.json'),

@@ -9,6 +9,7 @@ import type { App } from '../../src/server/app.js';
 import { sdkClient, startTestServer } from '../e2e/helpers.js';
 import { lambdaClient, ROLE, until, zipOf } from '../lambda/helpers.js';
 import { inProcess } from '../support/in-process.js';
+import { runningInstance } from '../support/ec2-instance.js';
 
 const GUIDE_PATTERN = '{"source":["aws.ec2"],"detail-type":["EC2 AMI State Change"],"detail":{"State":["available"]}}';
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -53,7 +54,7 @@ describe('the canonical Python AMI function: on available, tag the image and cop
     const { RuleArn } = await eb.send(new PutRuleCommand({ Name: 'ami-available', EventPattern: GUIDE_PATTERN }));
     await lambda.send(new AddPermissionCommand({ FunctionName: 'ami-promote', StatementId: 'events', Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com', SourceArn: RuleArn }));
     await eb.send(new PutTargetsCommand({ Rule: 'ami-available', Targets: [{ Id: 'fn', Arn: fn.FunctionArn }, { Id: 'log', Arn: 'arn:aws:logs:us-east-1:000000000000:log-group:/aws/events/ami-available' }] }));
-    const { ImageId } = await ec2.send(new CreateImageCommand({ InstanceId: 'i-0123456789abcdef0', Name: 'web-server-v1' }));
+    const { ImageId } = await ec2.send(new CreateImageCommand({ InstanceId: await runningInstance(ec2), Name: 'web-server-v1' }));
 
     const tagged = await until(async () => {
       const image = (await ec2.send(new DescribeImagesCommand({ ImageIds: [ImageId!] }))).Images?.[0];

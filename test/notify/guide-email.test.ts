@@ -9,6 +9,7 @@ import type { App } from '../../src/server/app.js';
 import { startTestServer } from '../e2e/helpers.js';
 import { snsClient, waitFor } from './helpers.js';
 import { awsCliEnv, awsCliSkip, awsCliV2 as AWS } from '../support/aws-cli.js';
+import { runningInstance } from '../support/ec2-instance.js';
 
 /**
  * The guide end to end, as a user runs it: the AWS CLI v2 creates the topic, subscribes an email
@@ -67,7 +68,7 @@ test('guide: email subscription confirmed through the mailed link; CreateImage â
   await cli('sns', 'set-topic-attributes', '--topic-arn', topicArn, '--attribute-name', 'Policy', '--attribute-value', JSON.stringify({ Version: '2012-10-17', Statement: [statement] }));
   await cli('events', 'put-targets', '--rule', 'ami-available', '--targets', `Id=sns1,Arn=${topicArn}`);
 
-  const { ImageId } = await ec2.send(new CreateImageCommand({ InstanceId: 'i-0123456789abcdef0', Name: 'web-server-v1' }));
+  const { ImageId } = await ec2.send(new CreateImageCommand({ InstanceId: await runningInstance(ec2), Name: 'web-server-v1' }));
   const mail = await waitFor(mailTo('AWS Notification Message'), 'the notification mail', 30_000);
   assert.equal(mail.from?.value[0]?.name, 'AMI watch');
   const [body, footer] = (mail.text ?? '').split('\n\n--\n');

@@ -12,6 +12,7 @@ import { sdkClient, startTestServer } from '../e2e/helpers.js';
 import { snsClient, sqsClient, waitFor } from '../notify/helpers.js';
 import { startNatsServer, type NatsCluster } from '../support/nats-server.js';
 import { allowEventsToQueue } from '../support/target-policies.js';
+import { runningInstance } from '../support/ec2-instance.js';
 
 /**
  * Two amiwatch nodes on one JetStream server form one amiwatch: what is written through one is
@@ -97,7 +98,7 @@ test('health on either node shows the cluster: JetStream ok, both nodes with the
 
 test('an image created through one node becomes available once: one AMI event in the cluster, seen on both nodes', async () => {
   const ec2 = (app: App) => new EC2Client({ endpoint: app.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
-  const { ImageId } = await ec2(a).send(new CreateImageCommand({ InstanceId: 'i-0123456789abcdef0', Name: 'two-nodes-image' }));
+  const { ImageId } = await ec2(a).send(new CreateImageCommand({ InstanceId: await runningInstance(ec2(a)), Name: 'two-nodes-image' }));
   const state = () => ec2(b).send(new DescribeImagesCommand({ ImageIds: [ImageId!] })).then((r) => r.Images?.[0]?.State);
   await waitFor(async () => ((await state()) === 'available' ? true : undefined), 'the image available on node b');
   await new Promise((r) => setTimeout(r, 1_000)); // both lifecycles have had several ticks since

@@ -8,6 +8,7 @@ import type { App } from '../../src/server/app.js';
 import { readEventStream } from '../../console/src/api/sse.js';
 import { changeOfWrite } from '../../src/storage/change-publishing.js';
 import { sdkClient, startTestServer } from '../e2e/helpers.js';
+import { runningInstance } from '../support/ec2-instance.js';
 
 /**
  * /_amiwatch/changes: every committed resource write, whoever made it (here the AWS SDK), as
@@ -58,7 +59,7 @@ test('changes made through the AWS SDK reach the stream of their account and reg
   const sqs = new SQSClient(config);
   const events = sdkClient(app);
   try {
-    const { ImageId } = await ec2.send(new CreateImageCommand({ InstanceId: 'i-0123456789abcdef0', Name: 'from-the-sdk' }));
+    const { ImageId } = await ec2.send(new CreateImageCommand({ InstanceId: await runningInstance(ec2), Name: 'from-the-sdk' }));
     const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'live-topic' }));
     await sns.send(new DeleteTopicCommand({ TopicArn }));
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'live-queue' }));
@@ -67,6 +68,7 @@ test('changes made through the AWS SDK reach the stream of their account and reg
     const all = () => here.flat();
     await until('the rule', () => all().some((c) => c.service === 'events' && c.kind === 'rule' && c.id.endsWith(':rule/live-rule')));
     assert.ok(all().some((c) => c.service === 'ec2' && c.kind === 'image' && c.id === ImageId && c.action === 'put'), 'the image');
+    assert.ok(all().some((c) => c.service === 'ec2' && c.kind === 'instance' && c.id.startsWith('i-') && c.action === 'put'), 'the instance the image was made of');
     assert.ok(all().some((c) => c.kind === 'topic' && c.id === TopicArn && c.action === 'put'));
     assert.ok(all().some((c) => c.kind === 'topic' && c.id === TopicArn && c.action === 'delete'));
     const messages = all().filter((c) => c.service === 'sqs' && c.kind === 'message');

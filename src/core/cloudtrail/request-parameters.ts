@@ -18,6 +18,8 @@ const SECRET = new Set([
   'zipFile',
   'privateKey',
   'keyMaterial',
+  // RunInstances' user data may hold secrets; CloudTrail records it removed.
+  'userData',
   'authorization',
   'token',
   // Message contents (SNS Publish, SQS SendMessage): CloudTrail records that a message was sent, not what it said.

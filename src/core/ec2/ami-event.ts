@@ -1,5 +1,6 @@
 import { isoSeconds } from '../shared/clock.js';
 import { imageArn } from './ids.js';
+import type { InstanceStateChangeEvent } from './instance-event.js';
 
 /** The states the guide (and AWS's current page) emits an event for. */
 export type AmiEventState = 'available' | 'failed' | 'deregistered' | 'disabled';
@@ -28,7 +29,7 @@ export interface AmiStateChangeEvent {
 }
 
 /**
- * The port through which AMI events leave the EC2 domain: the server wires it to the durable
+ * The port through which EC2's events (AMI and instance state changes) leave the EC2 domain: the server wires it to the durable
  * ingestion into the account's default bus in `event.region`.
  *
  * Contract: `emit` resolves once the event is durably accepted; it may be called again with the
@@ -37,8 +38,11 @@ export interface AmiStateChangeEvent {
  * sink = exactly-once on the bus). A rejection leaves the event queued; it is offered again.
  */
 export interface AmiEventSink {
-  emit(event: AmiStateChangeEvent): Promise<void>;
+  emit(event: Ec2Event): Promise<void>;
 }
+
+/** Every event EC2 emits through the sink (AMI and instance state changes). */
+export type Ec2Event = AmiStateChangeEvent | InstanceStateChangeEvent;
 
 export interface AmiEventInput {
   id: string;

@@ -7,14 +7,6 @@ import { required } from './validation.js';
 
 const volumeTypes = ['standard', 'io1', 'io2', 'gp2', 'gp3', 'sc1', 'st1'];
 
-/** The root volume CreateImage gives an image of an (unmodelled) instance. */
-export function defaultRootMapping(random: Random, deviceName = '/dev/xvda'): BlockDeviceMappingRecord {
-  return {
-    deviceName,
-    ebs: { snapshotId: newSnapshotId(random), volumeSize: 8, volumeType: 'gp3', deleteOnTermination: true, encrypted: false },
-  };
-}
-
 /** Request BlockDeviceMappings → records, validating ids, sizes and volume types. */
 export function mappingsFromInput(input: readonly BlockDeviceMapping[] | undefined): BlockDeviceMappingRecord[] {
   return (input ?? []).map((m) => {

@@ -5,19 +5,23 @@ import type {
   CreateImageResult,
 } from '@aws-sdk/client-ec2';
 import type { RequestContext } from '../shared/request-context.js';
-import type { ImageRecord } from '../../storage/ports/ec2-store.js';
+import type { BlockDeviceMappingRecord, ImageRecord, InstanceRecord } from '../../storage/ports/ec2-store.js';
 import type { Ec2Deps } from './ec2-context.js';
-import { defaultRootMapping, mappingsFromInput, overlayMappings, withNewSnapshots } from './block-devices.js';
+import { mappingsFromInput, overlayMappings, withNewSnapshots } from './block-devices.js';
 import { ec2Errors } from './errors.js';
 import { checkNameFree, visibleImage } from './image-access.js';
 import { startImage } from './image-start.js';
-import { checkAmiId, checkInstanceId } from './ids.js';
+import { checkAmiId, checkInstanceId, newSnapshotId } from './ids.js';
+import { ownInstance } from './instance-access.js';
 import { checkDescription, checkImageName, checkRegionName, imageTagsFrom, mergeTags, required } from './validation.js';
 
 /**
- * CreateImage: an EBS-backed image of an instance. Instances are not modelled, so any
- * well-formed instance id is accepted and the image gets the root volume of a typical x86_64 HVM
- * instance (8 GiB gp3 on /dev/xvda), amended by the request's BlockDeviceMappings.
+ * CreateImage: an EBS-backed image of one of the caller's instances that is `running` or
+ * `stopped` (AWS: "You can create an AMI from an instance that's running or stopped"). Unknown →
+ * InvalidInstanceID.NotFound; pending, stopping, shutting-down or terminated → IncorrectState.
+ * Without NoReboot a running instance is rebooted first, as AWS does (it stays `running`: no
+ * instance event). The image's block device mappings are the instance's volumes, each with a new
+ * snapshot, amended by the request's BlockDeviceMappings.
  */
 export async function createImage(deps: Ec2Deps, ctx: RequestContext, input: CreateImageRequest): Promise<CreateImageResult> {
   const instanceId = checkInstanceId(required(input.InstanceId, 'InstanceId'));
@@ -25,29 +29,52 @@ export async function createImage(deps: Ec2Deps, ctx: RequestContext, input: Cre
   const description = checkDescription(input.Description);
   const overrides = mappingsFromInput(input.BlockDeviceMappings);
   const tags = imageTagsFrom(input.TagSpecifications);
+  const instance = await ownInstance(deps, ctx, instanceId);
+  if (instance.state !== 'running' && instance.state !== 'stopped') throw ec2Errors.instanceIncorrectState(instanceId, instance.state);
   await checkNameFree(deps, ctx, name);
   if (input.DryRun) throw ec2Errors.dryRun();
 
+  if (!input.NoReboot && instance.state === 'running') {
+    await deps.store.putInstancesWithEvents([{ ...instance, rebootCount: instance.rebootCount + 1 }], []);
+  }
+  const source = await deps.store.getImage(ctx.region, instance.imageId);
   const planned = await deps.faults.planFailure('CreateImage', name, tags);
   const image = await startImage(deps, ctx, 'CreateImage', {
     name,
     ...(description !== undefined && { description }),
     imageType: 'machine',
-    architecture: 'x86_64',
-    platformDetails: 'Linux/UNIX',
-    usageOperation: 'RunInstances',
+    architecture: instance.architecture,
+    ...(source?.platform !== undefined && { platform: source.platform }),
+    platformDetails: instance.platformDetails,
+    usageOperation: source?.usageOperation ?? 'RunInstances',
     rootDeviceType: 'ebs',
-    rootDeviceName: '/dev/xvda',
-    blockDeviceMappings: overlayMappings([defaultRootMapping(deps.random)], overrides, deps.random),
+    rootDeviceName: instance.rootDeviceName,
+    blockDeviceMappings: overlayMappings(volumeMappings(instance, deps), overrides, deps.random),
     virtualizationType: 'hvm',
     hypervisor: 'xen',
     enaSupport: true,
     sriovNetSupport: 'simple',
     deregistrationProtection: 'disabled',
     sourceInstanceId: instanceId,
-    ...(input.BootModeOverride !== undefined && { bootMode: input.BootModeOverride }),
+    ...((input.BootModeOverride ?? source?.bootMode) !== undefined && { bootMode: input.BootModeOverride ?? source?.bootMode }),
   }, tags, planned);
   return { ImageId: image.imageId };
+}
+
+/** The instance's volumes as the image's mappings: one new snapshot per volume. */
+function volumeMappings(instance: InstanceRecord, deps: Ec2Deps): BlockDeviceMappingRecord[] {
+  return instance.volumes.map((v) => ({
+    deviceName: v.deviceName,
+    ebs: {
+      snapshotId: newSnapshotId(deps.random),
+      volumeSize: v.volumeSize,
+      volumeType: v.volumeType,
+      deleteOnTermination: v.deleteOnTermination,
+      encrypted: v.encrypted,
+      ...(v.iops !== undefined && { iops: v.iops }),
+      ...(v.throughput !== undefined && { throughput: v.throughput }),
+    },
+  }));
 }
 
 /**
@@ -67,6 +94,7 @@ export async function copyImage(deps: Ec2Deps, ctx: RequestContext, input: CopyI
     );
     if (earlier) return { ImageId: earlier.imageId };
   }
+  await deps.publicImages.ensure(sourceRegion);
   const source = await visibleImage(deps, sourceRegion, ctx.accountId, sourceId);
   if (source.state !== 'available') throw ec2Errors.amiUnavailable(sourceId, source.state);
   await checkNameFree(deps, ctx, name);

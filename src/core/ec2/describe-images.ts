@@ -46,7 +46,8 @@ function scope(ctx: RequestContext, input: DescribeImagesRequest): (i: ImageReco
   const owners = (input.Owners ?? []).map((o) => (o === 'self' ? ctx.accountId : o));
   const users = (input.ExecutableUsers ?? []).map((u) => (u === 'self' ? ctx.accountId : u));
   return (i) => {
-    if (owners.length > 0 && !owners.includes(i.accountId)) return false;
+    // `amazon` (and `aws-marketplace`) name an alias, not an account.
+    if (owners.length > 0 && !owners.includes(i.accountId) && !(i.ownerAlias !== undefined && owners.includes(i.ownerAlias))) return false;
     if (users.length === 0) return true;
     return users.some((u) =>
       u === 'all'

@@ -14,6 +14,8 @@ export interface Ec2Deps {
   readonly options: Ec2Options;
   readonly faults: FaultService;
   readonly serial: Serial;
+  /** Writes a region's public `amazon` images on first use (public-images.ts). */
+  readonly publicImages: { ensure(region: string): Promise<void> };
   /** Applies due transitions and relays events; reads call it so they never show stale states. */
   readonly settle: () => Promise<void>;
 }

@@ -1,5 +1,5 @@
 import type { Ec2Store } from '../../storage/ports/ec2-store.js';
-import type { AmiEventSink, AmiStateChangeEvent } from './ami-event.js';
+import type { AmiEventSink, Ec2Event } from './ami-event.js';
 
 /**
  * Hands outbox events to the sink in order. A state change and its event are written in one store
@@ -49,7 +49,7 @@ export class AmiEventRelay {
       if (batch.length === 0) return sent;
       for (const record of batch) {
         try {
-          await this.sink.emit(JSON.parse(record.json) as AmiStateChangeEvent);
+          await this.sink.emit(JSON.parse(record.json) as Ec2Event);
         } catch (error) {
           // Keep order: stop at the first refusal and try again on the next flush.
           this.onError(error);

@@ -24,8 +24,19 @@ export const faultOperations = [
   'DeregisterImage',
   'EnableImage',
   'DisableImage',
+  'RunInstances',
+  'StopInstances',
 ] as const;
 export type FaultOperation = (typeof faultOperations)[number];
+
+/**
+ * Instance faults: a RunInstances rule makes the launch fail (pending → shutting-down →
+ * terminated, StateReason = the rule's code and message, as AWS reports
+ * `Server.InternalError: Internal error on launch`); a StopInstances rule makes the stop slow
+ * (`delayMs` in `stopping`; StopInstances with Force cuts it short). Their name pattern matches
+ * the instance's `Name` tag. `*` rules stay with the image operations they always meant.
+ */
+const instanceOperations: readonly string[] = ['RunInstances', 'StopInstances'];
 
 export interface FaultRuleInput {
   operation?: string;
@@ -58,7 +69,9 @@ export class FaultService {
     if (operation !== '*' && !(faultOperations as readonly string[]).includes(operation)) {
       throw invalid(`operation must be '*' or one of ${faultOperations.join(', ')}`);
     }
-    if (typeof input.errorMessage !== 'string' || input.errorMessage.length === 0) {
+    const slowStop = operation === 'StopInstances';
+    if (slowStop && input.delayMs === undefined) throw invalid('delayMs is required for StopInstances (how long the stop takes)');
+    if (!slowStop && (typeof input.errorMessage !== 'string' || input.errorMessage.length === 0)) {
       throw invalid('errorMessage is required');
     }
     if (input.delayMs !== undefined && (!Number.isInteger(input.delayMs) || input.delayMs < 0)) {
@@ -71,7 +84,7 @@ export class FaultService {
     const rule: FaultRuleRecord = {
       id: `fault-${this.random.hex(12)}`,
       operation,
-      errorMessage: input.errorMessage,
+      errorMessage: input.errorMessage ?? 'Slow stop',
       createdAt: this.clock.now(),
       ...(input.namePattern !== undefined && { namePattern: input.namePattern }),
       ...(input.tagKey !== undefined && { tagKey: input.tagKey }),
@@ -115,10 +128,25 @@ export class FaultService {
       ...(rule.delayMs !== undefined && { delayMs: rule.delayMs }),
     };
   }
+
+  /** A launch that should fail: the instance's `amiwatch:fail` tag first, then RunInstances rules. */
+  async planLaunchFailure(tags: readonly TagRecord[]): Promise<PlannedFailure | undefined> {
+    const tagged = tags.find((t) => t.key === failTagKey);
+    if (tagged) return { code: 'Server.InternalError', message: tagged.value || 'Server.InternalError: Internal error on launch' };
+    const rule = await this.match('RunInstances', nameTag(tags), tags);
+    return rule && { code: rule.errorCode ?? 'Server.InternalError', message: rule.errorMessage, ...(rule.delayMs !== undefined && { delayMs: rule.delayMs }) };
+  }
+
+  /** How long a stop takes when a StopInstances rule matches the instance, if one does. */
+  async stopDelay(tags: readonly TagRecord[]): Promise<number | undefined> {
+    return (await this.match('StopInstances', nameTag(tags), tags))?.delayMs;
+  }
 }
 
+const nameTag = (tags: readonly TagRecord[]): string => tags.find((t) => t.key === 'Name')?.value ?? '';
+
 function ruleMatches(rule: FaultRuleRecord, operation: string, name: string, tags: readonly TagRecord[]): boolean {
-  if (rule.operation !== '*' && rule.operation !== operation) return false;
+  if (rule.operation === '*' ? instanceOperations.includes(operation) : rule.operation !== operation) return false;
   if (rule.namePattern !== undefined && !wildcardMatches(rule.namePattern, name)) return false;
   if (rule.tagKey !== undefined) {
     const tag = tags.find((t) => t.key === rule.tagKey);

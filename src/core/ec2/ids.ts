@@ -30,6 +30,13 @@ export function checkInstanceId(id: string): string {
   return id;
 }
 
+export const isInstanceId = (id: string): boolean => instancePattern.test(id);
+
+/** A new long-form id with this prefix (`i`, `r`, `vol`, `eni`, …). */
+export function newId(prefix: string, random: Random): string {
+  return `${prefix}-${random.hex(17)}`;
+}
+
 export function checkSnapshotId(id: string): string {
   if (!snapshotPattern.test(id)) throw ec2Errors.snapshotMalformed(id);
   return id;

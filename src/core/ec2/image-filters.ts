@@ -41,7 +41,7 @@ const extractors: Record<string, Extract> = {
   'kernel-id': (i) => [i.kernelId],
   'manifest-location': (i) => [i.imageLocation],
   name: (i) => [i.name],
-  'owner-alias': unmodelled,
+  'owner-alias': (i) => [i.ownerAlias],
   'owner-id': (i) => [i.accountId],
   platform: (i) => [i.platform],
   'platform-details': (i) => [i.platformDetails],

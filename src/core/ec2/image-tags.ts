@@ -6,49 +6,78 @@ import type {
   TagDescription,
 } from '@aws-sdk/client-ec2';
 import type { RequestContext } from '../shared/request-context.js';
-import type { ImageRecord } from '../../storage/ports/ec2-store.js';
+import type { ImageRecord, InstanceRecord, TagRecord } from '../../storage/ports/ec2-store.js';
 import type { Ec2Deps } from './ec2-context.js';
 import { ec2Errors } from './errors.js';
 import { ownImage } from './image-access.js';
+import { ownInstance } from './instance-access.js';
 import { checkMaxResults, paginate } from './paging.js';
 import { compileFilters } from './simple-filters.js';
 import { checkTag, mergeTags, required } from './validation.js';
 
 /**
- * CreateTags / DeleteTags / DescribeTags for images (the only taggable resource modelled here).
- * Every resource is checked before any is changed, so a bad id changes nothing.
+ * CreateTags / DeleteTags / DescribeTags for images and instances. Every resource is checked
+ * before any is changed, so a bad id changes nothing.
  */
-async function imagesFor(deps: Ec2Deps, ctx: RequestContext, resources: readonly string[] | undefined): Promise<ImageRecord[]> {
+type Taggable =
+  | { kind: 'image'; record: ImageRecord }
+  | { kind: 'instance'; record: InstanceRecord }
+  | { kind: 'snapshot'; record: { tags: TagRecord[] }; image: ImageRecord; snapshotId: string };
+
+/** A snapshot of one of the caller's images (snapshots are modelled as parts of their image). */
+async function ownSnapshot(deps: Ec2Deps, ctx: RequestContext, snapshotId: string): Promise<Taggable> {
+  const image = (await deps.store.listImages(ctx.region)).find(
+    (i) => i.accountId === ctx.accountId && i.state !== 'deregistered' && i.blockDeviceMappings.some((m) => m.ebs?.snapshotId === snapshotId),
+  );
+  if (!image) throw ec2Errors.snapshotNotFound(snapshotId);
+  const ebs = image.blockDeviceMappings.find((m) => m.ebs?.snapshotId === snapshotId)!.ebs!;
+  return { kind: 'snapshot', record: { tags: ebs.snapshotTags ?? [] }, image, snapshotId };
+}
+
+async function resourcesFor(deps: Ec2Deps, ctx: RequestContext, resources: readonly string[] | undefined): Promise<Taggable[]> {
   const ids = resources ?? [];
   if (ids.length === 0) throw ec2Errors.missingParameter('ResourceId');
-  const images: ImageRecord[] = [];
+  const found: Taggable[] = [];
   for (const id of ids) {
-    if (!id.startsWith('ami-')) throw ec2Errors.invalidId(id);
-    images.push(await ownImage(deps, ctx, id, 'ResourceId'));
+    if (id.startsWith('ami-')) found.push({ kind: 'image', record: await ownImage(deps, ctx, id, 'ResourceId') });
+    else if (id.startsWith('i-')) found.push({ kind: 'instance', record: await ownInstance(deps, ctx, id) });
+    else if (id.startsWith('snap-')) found.push(await ownSnapshot(deps, ctx, id));
+    else throw ec2Errors.invalidId(id);
   }
-  return images;
+  return found;
+}
+
+async function saveTags(deps: Ec2Deps, resource: Taggable, tags: TagRecord[]): Promise<void> {
+  if (resource.kind === 'image') await deps.store.putImage({ ...resource.record, tags });
+  else if (resource.kind === 'instance') await deps.store.putInstancesWithEvents([{ ...resource.record, tags }], []);
+  else {
+    // Re-read: an earlier resource of the same call may have been this image.
+    const image = (await deps.store.getImage(resource.image.region, resource.image.imageId)) ?? resource.image;
+    const blockDeviceMappings = image.blockDeviceMappings.map((m) => (m.ebs?.snapshotId === resource.snapshotId ? { ...m, ebs: { ...m.ebs, snapshotTags: tags } } : m));
+    await deps.store.putImage({ ...image, blockDeviceMappings });
+  }
 }
 
 export async function createTags(deps: Ec2Deps, ctx: RequestContext, input: CreateTagsRequest): Promise<void> {
   const tags = (input.Tags ?? []).map((t) => checkTag(t.Key, t.Value));
   if (tags.length === 0) throw ec2Errors.missingParameter('Tag');
-  const images = await imagesFor(deps, ctx, input.Resources);
-  const updated = images.map((i) => ({ ...i, tags: mergeTags(i.tags, tags) }));
+  const resources = await resourcesFor(deps, ctx, input.Resources);
+  const updated = resources.map((r) => ({ resource: r, tags: mergeTags(r.record.tags, tags) }));
   if (input.DryRun) throw ec2Errors.dryRun();
-  for (const image of updated) await deps.store.putImage(image);
+  for (const u of updated) await saveTags(deps, u.resource, u.tags);
 }
 
 /** A tag given with a Value is deleted only if the value matches; without one, whatever its value. */
 export async function deleteTags(deps: Ec2Deps, ctx: RequestContext, input: DeleteTagsRequest): Promise<void> {
-  const images = await imagesFor(deps, ctx, input.Resources);
+  const resources = await resourcesFor(deps, ctx, input.Resources);
   const wanted = (input.Tags ?? []).map((t) => ({ key: required(t.Key, 'Tag.Key'), value: t.Value }));
   if (input.DryRun) throw ec2Errors.dryRun();
-  for (const image of images) {
+  for (const r of resources) {
     const tags =
       wanted.length === 0
         ? []
-        : image.tags.filter((t) => !wanted.some((w) => w.key === t.key && (w.value === undefined || w.value === t.value)));
-    await deps.store.putImage({ ...image, tags });
+        : r.record.tags.filter((t) => !wanted.some((w) => w.key === t.key && (w.value === undefined || w.value === t.value)));
+    await saveTags(deps, r, tags);
   }
 }
 
@@ -65,9 +94,16 @@ export async function describeTags(deps: Ec2Deps, ctx: RequestContext, input: De
     name.startsWith('tag:') ? (d: TagDescription) => (d.Key === name.slice(4) ? [d.Value] : []) : undefined,
   );
   if (input.DryRun) throw ec2Errors.dryRun();
-  const all = (await deps.store.listImages(ctx.region))
+  const images = (await deps.store.listImages(ctx.region))
     .filter((i) => i.accountId === ctx.accountId)
-    .flatMap((i) => i.tags.map((t): TagDescription => ({ ResourceId: i.imageId, ResourceType: 'image', Key: t.key, Value: t.value })))
+    .flatMap((i) => i.tags.map((t): TagDescription => ({ ResourceId: i.imageId, ResourceType: 'image', Key: t.key, Value: t.value })));
+  const instances = (await deps.store.listInstances(ctx.region))
+    .filter((i) => i.accountId === ctx.accountId)
+    .flatMap((i) => i.tags.map((t): TagDescription => ({ ResourceId: i.instanceId, ResourceType: 'instance', Key: t.key, Value: t.value })));
+  const snapshots = (await deps.store.listImages(ctx.region))
+    .filter((i) => i.accountId === ctx.accountId)
+    .flatMap((i) => i.blockDeviceMappings.flatMap((m) => (m.ebs?.snapshotTags ?? []).map((t): TagDescription => ({ ResourceId: m.ebs!.snapshotId!, ResourceType: 'snapshot', Key: t.key, Value: t.value }))));
+  const all = [...images, ...instances, ...snapshots]
     .filter(matches)
     .sort((a, b) => (tagKey(a) < tagKey(b) ? -1 : tagKey(a) > tagKey(b) ? 1 : 0));
   const page = paginate(all, tagKey, maxResults, input.NextToken);

@@ -8,6 +8,7 @@ export function toSdkImage(r: ImageRecord): Image {
     ImageLocation: r.imageLocation,
     State: r.state,
     OwnerId: r.accountId,
+    ...(r.ownerAlias !== undefined && { ImageOwnerAlias: r.ownerAlias }),
     CreationDate: r.creationDate,
     Public: isPublic(r),
     Architecture: r.architecture,

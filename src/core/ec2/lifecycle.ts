@@ -1,6 +1,7 @@
 import type { ImageRecord } from '../../storage/ports/ec2-store.js';
 import { commitStateChange, type Ec2Deps } from './ec2-context.js';
 import type { AmiEventRelay } from './event-relay.js';
+import { advanceInstances, applyDueInstances } from './instance-lifecycle.js';
 
 /**
  * The AMI lifecycle scheduler. Images are stored `pending` with a due time and an outcome
@@ -50,8 +51,9 @@ export class ImageLifecycle {
   }
 
   /**
-   * Completes every pending image and store-image task now, whatever its due time (the embedded
-   * server's `advance()`: a test does not wait out `--ami-duration`). Each image ends as it was
+   * Completes every pending image, store-image task and instance transition now, whatever its due
+   * time (the embedded server's `advance()`: a test does not wait out `--ami-duration` or
+   * `--instance-duration`). Each image ends as it was
    * planned — `available`, or `failed` by a fault rule — and emits its event, as when it falls
    * due. Returns how many images it completed.
    */
@@ -66,6 +68,7 @@ export class ImageLifecycle {
       }
     });
     await this.deps.serial.run(() => this.completeStoreTasks(Number.MAX_SAFE_INTEGER));
+    await this.deps.serial.run(() => advanceInstances(this.deps));
     await this.relay.flush();
     return completed;
   }
@@ -86,6 +89,7 @@ export class ImageLifecycle {
       for (const image of due) await this.complete(image);
     }
     await this.completeStoreTasks(now);
+    await applyDueInstances(this.deps, now);
     const forgetBefore = now - this.deps.options.deregisteredVisibleMs;
     for (const image of await this.deps.store.deregisteredBefore(forgetBefore)) {
       await this.deps.store.deleteImage(image.region, image.imageId);

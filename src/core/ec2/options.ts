@@ -16,7 +16,16 @@ export interface Ec2Options {
   readonly deregisteredVisibleMs: number;
   /** StateReason code of a failed image when the fault names none. */
   readonly defaultFailureCode: string;
+  /**
+   * How long (ms) an instance spends in each transient state: `pending` (launch or start →
+   * running), `stopping` (→ stopped), `shutting-down` (→ terminated).
+   */
+  readonly instanceDurations: Readonly<Record<InstanceTransient, number>>;
+  /** How long (ms) a terminated instance is still listed (AWS: about an hour). */
+  readonly terminatedVisibleMs: number;
 }
+
+export type InstanceTransient = 'pending' | 'stopping' | 'shutting-down';
 
 /** A few seconds each: local work feels real and stays quick. */
 export const defaultEc2Options: Ec2Options = Object.freeze({
@@ -24,18 +33,28 @@ export const defaultEc2Options: Ec2Options = Object.freeze({
   storeTaskDurationMs: 3000,
   deregisteredVisibleMs: 60_000,
   defaultFailureCode: 'Server.InternalError',
+  instanceDurations: Object.freeze({ pending: 3000, stopping: 3000, 'shutting-down': 2000 }),
+  terminatedVisibleMs: 3_600_000,
 });
 
-export function ec2Options(overrides: Partial<Omit<Ec2Options, 'durations'>> & { durations?: Partial<Record<ImageOrigin, number>> } = {}): Ec2Options {
+export type Ec2OptionOverrides = Partial<Omit<Ec2Options, 'durations' | 'instanceDurations'>> & {
+  durations?: Partial<Record<ImageOrigin, number>>;
+  instanceDurations?: Partial<Record<InstanceTransient, number>>;
+};
+
+export function ec2Options(overrides: Ec2OptionOverrides = {}): Ec2Options {
   const options: Ec2Options = Object.freeze({
     ...defaultEc2Options,
     ...overrides,
     durations: Object.freeze({ ...defaultEc2Options.durations, ...overrides.durations }),
+    instanceDurations: Object.freeze({ ...defaultEc2Options.instanceDurations, ...overrides.instanceDurations }),
   });
   const times: Record<string, number> = {
     ...Object.fromEntries(Object.entries(options.durations).map(([k, v]) => [`durations.${k}`, v])),
+    ...Object.fromEntries(Object.entries(options.instanceDurations).map(([k, v]) => [`instanceDurations.${k}`, v])),
     storeTaskDurationMs: options.storeTaskDurationMs,
     deregisteredVisibleMs: options.deregisteredVisibleMs,
+    terminatedVisibleMs: options.terminatedVisibleMs,
   };
   for (const [name, value] of Object.entries(times)) {
     // Configuration errors surface once, at start-up, naming the setting.

@@ -86,3 +86,13 @@ export function imageTagsFrom(specs: readonly TagSpecification[] | undefined): T
   }
   return mergeTags([], tags);
 }
+
+/** Tags of one resource type from TagSpecifications (instance, key-pair, …); the other types' are left to them. */
+export function tagsFor(specs: readonly TagSpecification[] | undefined, type: string): TagRecord[] {
+  const tags: TagRecord[] = [];
+  for (const spec of specs ?? []) {
+    if (required(spec.ResourceType, 'TagSpecification.ResourceType') !== type) continue;
+    for (const t of spec.Tags ?? []) tags.push(checkTag(t.Key, t.Value));
+  }
+  return mergeTags([], tags);
+}

@@ -4,7 +4,10 @@ import type {
   Ec2Store,
   FaultRuleRecord,
   ImageRecord,
+  InstanceRecord,
+  KeyPairRecord,
   OutboxEventRecord,
+  SecurityGroupRecord,
   StoreImageTaskRecord,
 } from '../ports/ec2-store.js';
 import type { JetStreamConnection } from './connection.js';
@@ -14,16 +17,21 @@ const IMAGE = 'image';
 const OUTBOX = 'outbox';
 const TASK = 'task';
 const FAULT = 'fault';
+const INSTANCE = 'instance';
+const KEY_PAIR = 'keypair';
+const GROUP = 'sg';
 const imageKey = (region: string, imageId: string): string => `${region}/${imageId}`;
 const taskKey = (region: string, bucket: string, objectKey: string): string => `${region}/${bucket}/${objectKey}`;
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
- * Ec2Store on JetStream: images, outbox events, store-image tasks and fault rules as documents of
- * the `amiwatch_ec2` KV bucket (resource-bucket.ts), so an image and its state-change event are
- * one atomic group (an intent), as SQLite's transaction makes them.
+ * Ec2Store on JetStream: images, instances, key pairs, security groups, outbox events, store-image
+ * tasks and fault rules as documents of the `amiwatch_ec2` KV bucket (resource-bucket.ts), so an
+ * image or instances and their state-change events are one atomic group (an intent), as SQLite's
+ * transaction makes them.
  *
- * Once in the cluster: every node's lifecycle asks for due transitions and tasks; each due item
+ * Once in the cluster: every node's lifecycle asks for due transitions (images and instances) and
+ * tasks; each due item
  * is handed to ONE node, the one that creates its claim key in the `amiwatch_ec2_claims` bucket
  * (KV create fails when the key exists). Claims expire with the bucket's max age (60 s): when the
  * node that claimed a transition dies before committing it, another node takes it after that.
@@ -77,12 +85,13 @@ export class JetStreamEc2Store implements Ec2Store {
   }
 
   putImageWithEvent(image: ImageRecord, event: OutboxEventRecord): Promise<void> {
-    // Insertion order across nodes: time first, then this node's counter.
+    return this.docs.write([{ kind: IMAGE, key: imageKey(image.region, image.imageId), doc: JSON.stringify(image) }, this.outboxWrite(event)]);
+  }
+
+  /** An outbox event's write; insertion order across nodes: time first, then this node's counter. */
+  private outboxWrite(event: OutboxEventRecord): { kind: string; key: string; doc: string } {
     const seq = Date.now() * 1000 + (++this.seq % 1000);
-    return this.docs.write([
-      { kind: IMAGE, key: imageKey(image.region, image.imageId), doc: JSON.stringify(image) },
-      { kind: OUTBOX, key: event.id, doc: JSON.stringify({ ...event, seq }) },
-    ]);
+    return { kind: OUTBOX, key: event.id, doc: JSON.stringify({ ...event, seq }) };
   }
 
   deleteImage(region: string, imageId: string): Promise<void> {
@@ -109,6 +118,7 @@ export class JetStreamEc2Store implements Ec2Store {
     const dues = [
       ...(await this.all<ImageRecord>(IMAGE)).filter((i) => i.state === 'pending' && i.transition).map((i) => i.transition!.dueAt),
       ...(await this.all<StoreImageTaskRecord>(TASK)).filter((t) => t.state === 'InProgress').map((t) => t.dueAt),
+      ...(await this.all<InstanceRecord>(INSTANCE)).filter((i) => i.transition).map((i) => i.transition!.dueAt),
     ];
     return dues.length === 0 ? undefined : Math.min(...dues);
   }
@@ -150,8 +160,76 @@ export class JetStreamEc2Store implements Ec2Store {
     return (await this.all<FaultRuleRecord>(FAULT)).sort((a, b) => a.createdAt - b.createdAt || cmp(a.id, b.id));
   }
 
-  async deleteFaultRule(id: string): Promise<boolean> {
-    const current = await this.docs.get(FAULT, id);
-    return current !== null && this.docs.compareAndSet(this.docs.key(FAULT, id), current.revision, null);
+  deleteFaultRule(id: string): Promise<boolean> {
+    return this.deleteDoc(FAULT, id);
+  }
+
+  getInstance(region: string, instanceId: string): Promise<InstanceRecord | undefined> {
+    return this.one(INSTANCE, imageKey(region, instanceId));
+  }
+
+  async listInstances(region: string): Promise<InstanceRecord[]> {
+    return (await this.all<InstanceRecord>(INSTANCE)).filter((i) => i.region === region).sort((a, b) => cmp(a.instanceId, b.instanceId));
+  }
+
+  async putInstancesWithEvents(instances: readonly InstanceRecord[], events: readonly OutboxEventRecord[]): Promise<void> {
+    // An event already queued keeps its place (the memory and SQLite adapters ignore a repeat).
+    const queued = await Promise.all(events.map((e) => this.docs.get(OUTBOX, e.id)));
+    await this.docs.write([
+      ...instances.map((i) => ({ kind: INSTANCE, key: imageKey(i.region, i.instanceId), doc: JSON.stringify(i) })),
+      ...events.filter((_, n) => queued[n] === null).map((e) => this.outboxWrite(e)),
+    ]);
+  }
+
+  deleteInstance(region: string, instanceId: string): Promise<void> {
+    return this.docs.write([{ kind: INSTANCE, key: imageKey(region, instanceId), doc: null }]);
+  }
+
+  /** Like `dueTransitions`: each due instance transition goes to the one node that claims it. */
+  async dueInstanceTransitions(now: number, limit: number): Promise<InstanceRecord[]> {
+    const due = (await this.all<InstanceRecord>(INSTANCE))
+      .filter((i) => i.transition !== undefined && i.transition.dueAt <= now)
+      .sort((a, b) => a.transition!.dueAt - b.transition!.dueAt || cmp(a.instanceId, b.instanceId));
+    const mine: InstanceRecord[] = [];
+    for (const i of due) {
+      if (mine.length >= limit) break;
+      const t = i.transition!;
+      if (await this.claim(`instance/${i.region}/${i.instanceId}/${t.to}/${t.dueAt}`)) mine.push(i);
+    }
+    return mine;
+  }
+
+  async terminatedBefore(before: number): Promise<InstanceRecord[]> {
+    return (await this.all<InstanceRecord>(INSTANCE)).filter((i) => i.state === 'terminated' && i.terminatedAt !== undefined && i.terminatedAt <= before);
+  }
+
+  putKeyPair(keyPair: KeyPairRecord): Promise<void> {
+    return this.docs.write([{ kind: KEY_PAIR, key: taskKey(keyPair.accountId, keyPair.region, keyPair.keyName), doc: JSON.stringify(keyPair) }]);
+  }
+
+  async listKeyPairs(accountId: string, region: string): Promise<KeyPairRecord[]> {
+    return (await this.all<KeyPairRecord>(KEY_PAIR)).filter((k) => k.accountId === accountId && k.region === region).sort((a, b) => cmp(a.keyName, b.keyName));
+  }
+
+  deleteKeyPair(accountId: string, region: string, keyName: string): Promise<boolean> {
+    return this.deleteDoc(KEY_PAIR, taskKey(accountId, region, keyName));
+  }
+
+  putSecurityGroup(group: SecurityGroupRecord): Promise<void> {
+    return this.docs.write([{ kind: GROUP, key: imageKey(group.region, group.groupId), doc: JSON.stringify(group) }]);
+  }
+
+  async listSecurityGroups(accountId: string, region: string): Promise<SecurityGroupRecord[]> {
+    return (await this.all<SecurityGroupRecord>(GROUP)).filter((g) => g.accountId === accountId && g.region === region).sort((a, b) => cmp(a.groupId, b.groupId));
+  }
+
+  deleteSecurityGroup(region: string, groupId: string): Promise<boolean> {
+    return this.deleteDoc(GROUP, imageKey(region, groupId));
+  }
+
+  /** True when this call deleted the document (compare-and-set: one of two racing deletes wins). */
+  private async deleteDoc(kind: string, key: string): Promise<boolean> {
+    const current = await this.docs.get(kind, key);
+    return current !== null && this.docs.compareAndSet(this.docs.key(kind, key), current.revision, null);
   }
 }

@@ -2,7 +2,10 @@ import type {
   Ec2Store,
   FaultRuleRecord,
   ImageRecord,
+  InstanceRecord,
+  KeyPairRecord,
   OutboxEventRecord,
+  SecurityGroupRecord,
   StoreImageTaskRecord,
 } from '../ports/ec2-store.js';
 
@@ -20,6 +23,9 @@ export class MemoryEc2Store implements Ec2Store {
   private readonly outbox: OutboxEventRecord[] = [];
   private readonly tasks = new Map<string, StoreImageTaskRecord>();
   private readonly faults = new Map<string, FaultRuleRecord>();
+  private readonly instances = new Map<string, InstanceRecord>();
+  private readonly keyPairs = new Map<string, KeyPairRecord>();
+  private readonly groups = new Map<string, SecurityGroupRecord>();
   private seq = 0;
 
   async getImage(region: string, imageId: string): Promise<ImageRecord | undefined> {
@@ -65,6 +71,7 @@ export class MemoryEc2Store implements Ec2Store {
     const dues = [
       ...[...this.images.values()].filter((i) => i.state === 'pending' && i.transition).map((i) => i.transition!.dueAt),
       ...[...this.tasks.values()].filter((t) => t.state === 'InProgress').map((t) => t.dueAt),
+      ...[...this.instances.values()].filter((i) => i.transition).map((i) => i.transition!.dueAt),
     ];
     return dues.length === 0 ? undefined : Math.min(...dues);
   }
@@ -108,5 +115,70 @@ export class MemoryEc2Store implements Ec2Store {
 
   async deleteFaultRule(id: string): Promise<boolean> {
     return this.faults.delete(id);
+  }
+
+  async getInstance(region: string, instanceId: string): Promise<InstanceRecord | undefined> {
+    const found = this.instances.get(imageKey(region, instanceId));
+    return found && copy(found);
+  }
+
+  async listInstances(region: string): Promise<InstanceRecord[]> {
+    return [...this.instances.values()]
+      .filter((i) => i.region === region)
+      .sort((a, b) => cmp(a.instanceId, b.instanceId))
+      .map(copy);
+  }
+
+  async putInstancesWithEvents(instances: readonly InstanceRecord[], events: readonly OutboxEventRecord[]): Promise<void> {
+    for (const i of instances) this.instances.set(imageKey(i.region, i.instanceId), copy(i));
+    for (const e of events) if (!this.outbox.some((o) => o.id === e.id)) this.outbox.push({ ...e, seq: ++this.seq });
+  }
+
+  async deleteInstance(region: string, instanceId: string): Promise<void> {
+    this.instances.delete(imageKey(region, instanceId));
+  }
+
+  async dueInstanceTransitions(now: number, limit: number): Promise<InstanceRecord[]> {
+    return [...this.instances.values()]
+      .filter((i) => i.transition !== undefined && i.transition.dueAt <= now)
+      .sort((a, b) => a.transition!.dueAt - b.transition!.dueAt || cmp(a.instanceId, b.instanceId))
+      .slice(0, limit)
+      .map(copy);
+  }
+
+  async terminatedBefore(before: number): Promise<InstanceRecord[]> {
+    return [...this.instances.values()]
+      .filter((i) => i.state === 'terminated' && i.terminatedAt !== undefined && i.terminatedAt <= before)
+      .map(copy);
+  }
+
+  async putKeyPair(keyPair: KeyPairRecord): Promise<void> {
+    this.keyPairs.set(taskKey(keyPair.accountId, keyPair.region, keyPair.keyName), copy(keyPair));
+  }
+
+  async listKeyPairs(accountId: string, region: string): Promise<KeyPairRecord[]> {
+    return [...this.keyPairs.values()]
+      .filter((k) => k.accountId === accountId && k.region === region)
+      .sort((a, b) => cmp(a.keyName, b.keyName))
+      .map(copy);
+  }
+
+  async deleteKeyPair(accountId: string, region: string, keyName: string): Promise<boolean> {
+    return this.keyPairs.delete(taskKey(accountId, region, keyName));
+  }
+
+  async putSecurityGroup(group: SecurityGroupRecord): Promise<void> {
+    this.groups.set(imageKey(group.region, group.groupId), copy(group));
+  }
+
+  async listSecurityGroups(accountId: string, region: string): Promise<SecurityGroupRecord[]> {
+    return [...this.groups.values()]
+      .filter((g) => g.accountId === accountId && g.region === region)
+      .sort((a, b) => cmp(a.groupId, b.groupId))
+      .map(copy);
+  }
+
+  async deleteSecurityGroup(region: string, groupId: string): Promise<boolean> {
+    return this.groups.delete(imageKey(region, groupId));
   }
 }

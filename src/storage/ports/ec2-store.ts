@@ -8,6 +8,10 @@
  * of nodes). The contract suite in test/ec2 runs against all three.
  */
 
+import type { InstanceRecord, KeyPairRecord, SecurityGroupRecord } from './ec2-instance-records.js';
+
+export type * from './ec2-instance-records.js';
+
 /** AWS `ImageState`. */
 export type ImageStateName =
   | 'pending'
@@ -31,6 +35,8 @@ export interface EbsRecord {
   iops?: number;
   throughput?: number;
   kmsKeyId?: string;
+  /** Tags of the snapshot (CreateTags on its `snap-` id; snapshots are kept as parts of their image). */
+  snapshotTags?: TagRecord[];
 }
 
 export interface BlockDeviceMappingRecord {
@@ -65,6 +71,8 @@ export interface ImageRecord {
   imageId: string;
   /** The owner. */
   accountId: string;
+  /** `amazon` for the public images AWS publishes (DescribeImages `ImageOwnerAlias`, `--owners amazon`). */
+  ownerAlias?: string;
   region: string;
   name: string;
   description?: string;
@@ -175,8 +183,37 @@ export interface Ec2Store {
   dueTransitions(now: number, limit: number): Promise<ImageRecord[]>;
   /** Deregistered images whose `deregisteredAt` is at or before `before`. */
   deregisteredBefore(before: number): Promise<ImageRecord[]>;
-  /** The earliest due time of any pending image or store task, if any. */
+  /** The earliest due time of any pending image, instance transition or store task, if any. */
   nextDueAt(): Promise<number | undefined>;
+
+  /** The instance with this id in the region, whoever owns it. */
+  getInstance(region: string, instanceId: string): Promise<InstanceRecord | undefined>;
+  /** Every instance in the region, all owners, ordered by instance id. */
+  listInstances(region: string): Promise<InstanceRecord[]>;
+  /**
+   * Saves the instances and appends their state-change events to the outbox, in one
+   * transaction (`events` may be empty: a change no event is emitted for).
+   */
+  putInstancesWithEvents(instances: readonly InstanceRecord[], events: readonly OutboxEventRecord[]): Promise<void>;
+  deleteInstance(region: string, instanceId: string): Promise<void>;
+  /** Instances whose transition is due at or before `now`, earliest first. */
+  dueInstanceTransitions(now: number, limit: number): Promise<InstanceRecord[]>;
+  /** Terminated instances whose `terminatedAt` is at or before `before`. */
+  terminatedBefore(before: number): Promise<InstanceRecord[]>;
+
+  /** Inserts or replaces the key pair (names are unique per account and region). */
+  putKeyPair(keyPair: KeyPairRecord): Promise<void>;
+  /** The account's key pairs in the region, ordered by name. */
+  listKeyPairs(accountId: string, region: string): Promise<KeyPairRecord[]>;
+  /** True when a key pair was deleted. */
+  deleteKeyPair(accountId: string, region: string, keyName: string): Promise<boolean>;
+
+  /** Inserts or replaces the security group. */
+  putSecurityGroup(group: SecurityGroupRecord): Promise<void>;
+  /** The account's security groups in the region, ordered by group id. */
+  listSecurityGroups(accountId: string, region: string): Promise<SecurityGroupRecord[]>;
+  /** True when a group was deleted. */
+  deleteSecurityGroup(region: string, groupId: string): Promise<boolean>;
 
   /** Outbox events in insertion order. */
   outboxEvents(limit: number): Promise<OutboxEventRecord[]>;

@@ -42,6 +42,32 @@ const migrations: readonly string[] = [
      created_at INTEGER NOT NULL,
      record TEXT NOT NULL
    ) WITHOUT ROWID;`,
+  `CREATE TABLE ec2_instances (
+     region TEXT NOT NULL,
+     instance_id TEXT NOT NULL,
+     account_id TEXT NOT NULL,
+     state TEXT NOT NULL,
+     due_at INTEGER,
+     terminated_at INTEGER,
+     record TEXT NOT NULL,
+     PRIMARY KEY (region, instance_id)
+   ) WITHOUT ROWID;
+   CREATE INDEX ec2_instances_due ON ec2_instances (due_at) WHERE due_at IS NOT NULL;
+   CREATE INDEX ec2_instances_terminated ON ec2_instances (terminated_at) WHERE state = 'terminated';`,
+  `CREATE TABLE ec2_key_pairs (
+     account_id TEXT NOT NULL,
+     region TEXT NOT NULL,
+     key_name TEXT NOT NULL,
+     record TEXT NOT NULL,
+     PRIMARY KEY (account_id, region, key_name)
+   ) WITHOUT ROWID;`,
+  `CREATE TABLE ec2_security_groups (
+     region TEXT NOT NULL,
+     group_id TEXT NOT NULL,
+     account_id TEXT NOT NULL,
+     record TEXT NOT NULL,
+     PRIMARY KEY (region, group_id)
+   ) WITHOUT ROWID;`,
 ];
 
 export function migrateEc2Schema(db: Database): void {

@@ -3,7 +3,10 @@ import type {
   Ec2Store,
   FaultRuleRecord,
   ImageRecord,
+  InstanceRecord,
+  KeyPairRecord,
   OutboxEventRecord,
+  SecurityGroupRecord,
   StoreImageTaskRecord,
 } from '../ports/ec2-store.js';
 import { migrateEc2Schema } from './ec2-schema.js';
@@ -42,6 +45,20 @@ export class SqliteEc2Store implements Ec2Store {
       putFault: p('INSERT OR REPLACE INTO ec2_fault_rules (id, created_at, record) VALUES (?, ?, ?)'),
       listFaults: p('SELECT record FROM ec2_fault_rules ORDER BY created_at, id'),
       deleteFault: p('DELETE FROM ec2_fault_rules WHERE id = ?'),
+      getInstance: p('SELECT record FROM ec2_instances WHERE region = ? AND instance_id = ?'),
+      listInstances: p('SELECT record FROM ec2_instances WHERE region = ? ORDER BY instance_id'),
+      putInstance: p(`INSERT OR REPLACE INTO ec2_instances (region, instance_id, account_id, state, due_at, terminated_at, record)
+                      VALUES (@region, @instanceId, @accountId, @state, @dueAt, @terminatedAt, @record)`),
+      deleteInstance: p('DELETE FROM ec2_instances WHERE region = ? AND instance_id = ?'),
+      dueInstances: p('SELECT record FROM ec2_instances WHERE due_at IS NOT NULL AND due_at <= ? ORDER BY due_at, instance_id LIMIT ?'),
+      terminatedBefore: p(`SELECT record FROM ec2_instances WHERE state = 'terminated' AND terminated_at <= ?`),
+      putKeyPair: p('INSERT OR REPLACE INTO ec2_key_pairs (account_id, region, key_name, record) VALUES (?, ?, ?, ?)'),
+      listKeyPairs: p('SELECT record FROM ec2_key_pairs WHERE account_id = ? AND region = ? ORDER BY key_name'),
+      deleteKeyPair: p('DELETE FROM ec2_key_pairs WHERE account_id = ? AND region = ? AND key_name = ?'),
+      putGroup: p('INSERT OR REPLACE INTO ec2_security_groups (region, group_id, account_id, record) VALUES (?, ?, ?, ?)'),
+      listGroups: p('SELECT record FROM ec2_security_groups WHERE account_id = ? AND region = ? ORDER BY group_id'),
+      deleteGroup: p('DELETE FROM ec2_security_groups WHERE region = ? AND group_id = ?'),
+      nextInstanceDue: p('SELECT MIN(due_at) AS due FROM ec2_instances WHERE due_at IS NOT NULL'),
     };
   }
 
@@ -100,7 +117,7 @@ export class SqliteEc2Store implements Ec2Store {
   }
 
   async nextDueAt(): Promise<number | undefined> {
-    const dues = [this.s.nextImageDue!.get(), this.s.nextTaskDue!.get()]
+    const dues = [this.s.nextImageDue!.get(), this.s.nextTaskDue!.get(), this.s.nextInstanceDue!.get()]
       .map((r) => (r as { due: number | null }).due)
       .filter((d): d is number => d !== null);
     return dues.length === 0 ? undefined : Math.min(...dues);
@@ -149,5 +166,66 @@ export class SqliteEc2Store implements Ec2Store {
 
   async deleteFaultRule(id: string): Promise<boolean> {
     return this.s.deleteFault!.run(id).changes > 0;
+  }
+
+  async getInstance(region: string, instanceId: string): Promise<InstanceRecord | undefined> {
+    return parse<InstanceRecord>([this.s.getInstance!.get(region, instanceId)].filter(Boolean))[0];
+  }
+
+  async listInstances(region: string): Promise<InstanceRecord[]> {
+    return parse(this.s.listInstances!.all(region));
+  }
+
+  async putInstancesWithEvents(instances: readonly InstanceRecord[], events: readonly OutboxEventRecord[]): Promise<void> {
+    this.db.transaction(() => {
+      for (const i of instances) {
+        this.s.putInstance!.run({
+          region: i.region,
+          instanceId: i.instanceId,
+          accountId: i.accountId,
+          state: i.state,
+          dueAt: i.transition?.dueAt ?? null,
+          terminatedAt: i.terminatedAt ?? null,
+          record: JSON.stringify(i),
+        });
+      }
+      for (const e of events) this.s.addOutbox!.run(e.id, e.json);
+    })();
+  }
+
+  async deleteInstance(region: string, instanceId: string): Promise<void> {
+    this.s.deleteInstance!.run(region, instanceId);
+  }
+
+  async dueInstanceTransitions(now: number, limit: number): Promise<InstanceRecord[]> {
+    return parse(this.s.dueInstances!.all(now, limit));
+  }
+
+  async terminatedBefore(before: number): Promise<InstanceRecord[]> {
+    return parse(this.s.terminatedBefore!.all(before));
+  }
+
+  async putKeyPair(keyPair: KeyPairRecord): Promise<void> {
+    this.s.putKeyPair!.run(keyPair.accountId, keyPair.region, keyPair.keyName, JSON.stringify(keyPair));
+  }
+
+  async listKeyPairs(accountId: string, region: string): Promise<KeyPairRecord[]> {
+    return parse(this.s.listKeyPairs!.all(accountId, region));
+  }
+
+  async deleteKeyPair(accountId: string, region: string, keyName: string): Promise<boolean> {
+    return this.s.deleteKeyPair!.run(accountId, region, keyName).changes > 0;
+  }
+
+  async putSecurityGroup(group: SecurityGroupRecord): Promise<void> {
+    this.s.putGroup!.run(group.region, group.groupId, group.accountId, JSON.stringify(group));
+  }
+
+  async listSecurityGroups(accountId: string, region: string): Promise<SecurityGroupRecord[]> {
+    return parse(this.s.listGroups!.all(accountId, region));
+  }
+
+  async deleteSecurityGroup(region: string, groupId: string): Promise<boolean> {
+    return this.s.deleteGroup!.run(region, groupId).changes > 0;
   }
 }

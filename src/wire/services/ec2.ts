@@ -25,12 +25,86 @@ export function ec2Operations(s: Ec2Service): Ec2Operations {
     CreateTags: (ctx, input) => s.createTags(ctx, input),
     DeleteTags: (ctx, input) => s.deleteTags(ctx, input),
     DescribeTags: (ctx, input) => s.describeTags(ctx, input),
+    RunInstances: (ctx, input) => s.runInstances(ctx, input),
+    DescribeInstances: (ctx, input) => s.describeInstances(ctx, input),
+    DescribeInstanceStatus: (ctx, input) => s.describeInstanceStatus(ctx, input),
+    StartInstances: (ctx, input) => s.startInstances(ctx, input),
+    StopInstances: (ctx, input) => s.stopInstances(ctx, input),
+    RebootInstances: (ctx, input) => s.rebootInstances(ctx, input),
+    TerminateInstances: (ctx, input) => s.terminateInstances(ctx, input),
+    ModifyInstanceAttribute: (ctx, input) => s.modifyInstanceAttribute(ctx, input),
+    DescribeInstanceAttribute: (ctx, input) => s.describeInstanceAttribute(ctx, input),
+    DescribeVpcs: (ctx, input) => s.describeVpcs(ctx, input),
+    DescribeSubnets: (ctx, input) => s.describeSubnets(ctx, input),
+    DescribeAvailabilityZones: (ctx, input) => s.describeAvailabilityZones(ctx, input),
+    DescribeRegions: (ctx, input) => s.describeRegions(ctx, input),
+    CreateKeyPair: (ctx, input) => s.createKeyPair(ctx, input),
+    ImportKeyPair: (ctx, input) => s.importKeyPair(ctx, input),
+    DescribeKeyPairs: (ctx, input) => s.describeKeyPairs(ctx, input),
+    DeleteKeyPair: (ctx, input) => s.deleteKeyPair(ctx, input),
+    CreateSecurityGroup: (ctx, input) => s.createSecurityGroup(ctx, input),
+    DeleteSecurityGroup: (ctx, input) => s.deleteSecurityGroup(ctx, input),
+    DescribeSecurityGroups: (ctx, input) => s.describeSecurityGroups(ctx, input),
+    AuthorizeSecurityGroupIngress: (ctx, input) => s.authorizeSecurityGroupIngress(ctx, input),
+    AuthorizeSecurityGroupEgress: (ctx, input) => s.authorizeSecurityGroupEgress(ctx, input),
+    RevokeSecurityGroupIngress: (ctx, input) => s.revokeSecurityGroupIngress(ctx, input),
+    RevokeSecurityGroupEgress: (ctx, input) => s.revokeSecurityGroupEgress(ctx, input),
+    DescribeVolumes: (ctx, input) => s.describeVolumes(ctx, input),
   };
 }
 
+/**
+ * The Instance shapes' XML names (the model's locationNames): `State` is `instanceState` there,
+ * not the image's `imageState`, and every instance list is an `instancesSet`.
+ */
+const instanceRenames = {
+  ...commonRenames,
+  State: 'instanceState',
+  OwnerId: 'ownerId',
+  Reservations: 'reservationSet',
+  Instances: 'instancesSet',
+  StartingInstances: 'instancesSet',
+  StoppingInstances: 'instancesSet',
+  TerminatingInstances: 'instancesSet',
+  Groups: 'groupSet',
+  SecurityGroups: 'groupSet',
+  PublicDnsName: 'dnsName',
+  PublicIpAddress: 'ipAddress',
+  StateTransitionReason: 'reason',
+  InstanceStatuses: 'instanceStatusSet',
+  Events: 'eventsSet',
+};
+
+/** The default network's shapes: `State` is plain `state` (a zone's is `zoneState`). */
+const networkRenames = { ...commonRenames, State: 'state', OwnerId: 'ownerId', Vpcs: 'vpcSet', Subnets: 'subnetSet', Endpoint: 'regionEndpoint', Regions: 'regionInfo', AvailabilityZones: 'availabilityZoneInfo', Messages: 'messageSet' };
+
+/** SecurityGroup / IpPermission XML names (the model's locationNames). */
+const groupRenames = {
+  ...commonRenames, OwnerId: 'ownerId', SecurityGroups: 'securityGroupInfo', Description: 'groupDescription', UserIdGroupPairs: 'groups',
+  SecurityGroupRules: 'securityGroupRuleSet',
+};
+
 const protocol = ec2Protocol(ec2Model, {
-  // DescribeImageAttribute writes KernelId/RamdiskId as `kernel`/`ramdisk` (ImageAttribute shape).
-  renames: { DescribeImageAttribute: { ...commonRenames, KernelId: 'kernel', RamdiskId: 'ramdisk' } },
+  renames: {
+    // DescribeImageAttribute writes KernelId/RamdiskId as `kernel`/`ramdisk` (ImageAttribute shape).
+    DescribeImageAttribute: { ...commonRenames, KernelId: 'kernel', RamdiskId: 'ramdisk' },
+    RunInstances: instanceRenames,
+    DescribeInstances: instanceRenames,
+    DescribeInstanceStatus: instanceRenames,
+    StartInstances: instanceRenames,
+    StopInstances: instanceRenames,
+    TerminateInstances: instanceRenames,
+    DescribeInstanceAttribute: { ...instanceRenames, KernelId: 'kernel', RamdiskId: 'ramdisk' },
+    DescribeVpcs: networkRenames,
+    DescribeSubnets: networkRenames,
+    DescribeAvailabilityZones: { ...networkRenames, State: 'zoneState' },
+    DescribeRegions: networkRenames,
+    DescribeKeyPairs: { ...commonRenames, KeyPairs: 'keySet' },
+    DescribeSecurityGroups: groupRenames,
+    DescribeVolumes: { ...commonRenames, Volumes: 'volumeSet', Attachments: 'attachmentSet', State: 'status' },
+    AuthorizeSecurityGroupIngress: groupRenames,
+    AuthorizeSecurityGroupEgress: groupRenames,
+  },
 });
 
 export const supportedEc2Actions = (): string[] => Object.keys(ec2Model.operations);

@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { after, before, it } from 'node:test';
+import { promisify } from 'node:util';
+import { PutRuleCommand, PutTargetsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { App } from '../../src/server/app.js';
+import { delivered, type DeliveryRequest } from '../../src/delivery/transport.js';
+import { sdkClient, startTestServer } from '../e2e/helpers.js';
+
+/**
+ * The bake flow with boto3 (python3 with a current boto3: AWS_ENDPOINT_URL support), as a
+ * pipeline script runs it: launch from the public Amazon Linux image, stop, image, wait, tag,
+ * terminate — and the guide's rule receives the baked image's `available` event.
+ */
+const run = promisify(execFile);
+const script = fileURLToPath(new URL('./fixtures/boto3-bake.py', import.meta.url));
+const received: DeliveryRequest[] = [];
+let app: App;
+let eb: EventBridgeClient;
+let skip: string | false = false;
+try {
+  await run('python3', ['-c', 'import boto3, botocore; assert tuple(int(x) for x in boto3.__version__.split(".")[:2]) >= (1, 28)']);
+} catch {
+  skip = 'python3 with boto3 >= 1.28 is not installed';
+}
+
+before(async () => {
+  app = await startTestServer(
+    { amiDurations: { CreateImage: 300, CopyImage: 300, RegisterImage: 300, CreateRestoreImageTask: 300 } },
+    { transports: { sqs: { deliver: async (r) => (received.push(r), delivered) } } },
+  );
+  eb = sdkClient(app);
+});
+after(async () => {
+  eb?.destroy();
+  await app?.close();
+});
+
+it('boto3: source lookup, run, stop, create-image, wait, tag, terminate; the guide rule gets the event', { skip, timeout: 90_000 }, async () => {
+  await eb.send(new PutRuleCommand({ Name: 'ami-available', EventPattern: '{"source":["aws.ec2"],"detail-type":["EC2 AMI State Change"],"detail":{"State":["available"]}}' }));
+  await eb.send(new PutTargetsCommand({ Rule: 'ami-available', Targets: [{ Id: 'q', Arn: 'arn:aws:sqs:us-east-1:000000000000:amis' }] }));
+  const env = {
+    ...process.env, AWS_ENDPOINT_URL: app.url, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_DEFAULT_REGION: 'us-east-1',
+    AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_EC2_METADATA_DISABLED: 'true',
+  };
+  const { stdout } = await run('python3', [script], { env, timeout: 80_000 });
+  const seen = JSON.parse(stdout) as { image: string; instance: string; imageState: string; sourceInstance: string; tags: unknown[]; devices: string[]; final: string };
+  assert.equal(seen.imageState, 'available');
+  assert.equal(seen.sourceInstance, seen.instance);
+  assert.deepEqual(seen.tags, [{ Key: 'pipeline', Value: 'boto3' }]);
+  assert.deepEqual(seen.devices, ['/dev/xvda']);
+  assert.equal(seen.final, 'terminated');
+  const deadline = Date.now() + 5000;
+  while (received.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+  const events = received.map((r) => JSON.parse(r.payload) as { detail: { ImageId: string; State: string } });
+  assert.deepEqual(events.map((e) => [e.detail.ImageId, e.detail.State]), [[seen.image, 'available']]);
+});
