@@ -21,7 +21,8 @@ module.exports = {
     },
     {
       name: 'shared-for-core-cli-console',
-      comment: 'Lambda policy and CreateFunction rules are domain knowledge: core (and what stands on it), the CLI and the console use them; storage, runtime and the engine do not.',
+      comment:
+        'Lambda policy and CreateFunction rules are domain knowledge: core (and what stands on it), the CLI and the console use them; storage, runtime and the engine do not.',
       severity: 'error',
       from: { path: ['^src/(storage|runtime)/', '^packages/event-pattern/'] },
       to: { path: '^packages/shared/' },

@@ -14,12 +14,15 @@ const files = readdirSync(join(root, 'src'), { recursive: true })
   .filter((f) => /\.(ts|tsx)$/.test(f));
 const bad = [];
 for (const file of files) {
-  for (const m of readFileSync(file, 'utf8').matchAll(/(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]|import\s+['"]([^'"]+)['"]/g)) {
+  for (const m of readFileSync(file, 'utf8').matchAll(
+    /(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]|import\s+['"]([^'"]+)['"]/g,
+  )) {
     const spec = m[1] ?? m[2] ?? m[3];
     const target = spec.startsWith('.') ? resolve(dirname(file), spec) : null;
     if (target && relative(root, target).startsWith('..')) bad.push(`${relative('.', file)}: imports ${spec} (outside console/)`);
     if (!target && /^(src|amiwatch)\//.test(spec)) bad.push(`${relative('.', file)}: imports ${spec}`);
-    if (!target && spec.startsWith('@amiwatch/') && !shared.has(spec)) bad.push(`${relative('.', file)}: imports ${spec} (not a shared package)`);
+    if (!target && spec.startsWith('@amiwatch/') && !shared.has(spec))
+      bad.push(`${relative('.', file)}: imports ${spec} (not a shared package)`);
   }
 }
 if (bad.length > 0) {

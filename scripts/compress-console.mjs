@@ -14,7 +14,10 @@ for (const name of readdirSync(dir, { recursive: true }).map(String)) {
   const path = join(dir, name);
   const body = readFileSync(path);
   if (body.length < 512) continue;
-  writeFileSync(`${path}.br`, brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }));
+  writeFileSync(
+    `${path}.br`,
+    brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }),
+  );
   writeFileSync(`${path}.gz`, gzipSync(body, { level: 9 }));
   files++;
 }

@@ -10,7 +10,11 @@ import { startTestServer } from '../../test/e2e/helpers.js';
 const routes = ['dashboard', 'rules'];
 const runs = Number(process.argv[2] ?? 5);
 const app = await startTestServer();
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  headless: true,
+  args: ['--headless', '--no-sandbox', '--disable-gpu'],
+});
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 try {
   for (const route of routes) {
@@ -33,7 +37,9 @@ try {
       bytes.push(total);
       await context.close();
     }
-    console.log(`${route}: ${(median(bytes) / 1024).toFixed(1)} KB transferred, first contentful paint ${median(fcp).toFixed(0)} ms (median of ${runs})`);
+    console.log(
+      `${route}: ${(median(bytes) / 1024).toFixed(1)} KB transferred, first contentful paint ${median(fcp).toFixed(0)} ms (median of ${runs})`,
+    );
   }
 } finally {
   await browser.close();

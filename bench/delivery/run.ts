@@ -22,7 +22,8 @@ import { delivered, type Transport } from '../../src/delivery/transport.js';
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 8);
-const AUTH = 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/events/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=0000';
+const AUTH =
+  'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/events/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=0000';
 /** The paced phases' rate: well under every path's capacity, so latency is the path's, not a queue's. */
 const PACED = Number(process.env.PACED ?? 200);
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -30,11 +31,30 @@ const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 function putEvents(agent: Agent, url: URL, source: string, seq: number): Promise<void> {
   const now = Date.now();
   const body = Buffer.from(
-    JSON.stringify({ Entries: Array.from({ length: 10 }, (_, i) => ({ Source: source, DetailType: 'Bench', Detail: JSON.stringify({ n: seq * 10 + i, sentAt: now, pad: 'x'.repeat(200) }) })) }),
+    JSON.stringify({
+      Entries: Array.from({ length: 10 }, (_, i) => ({
+        Source: source,
+        DetailType: 'Bench',
+        Detail: JSON.stringify({ n: seq * 10 + i, sentAt: now, pad: 'x'.repeat(200) }),
+      })),
+    }),
   );
   return new Promise((resolve, reject) => {
     const req = request(
-      { agent, host: url.hostname, port: url.port, method: 'POST', path: '/', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSEvents.PutEvents', 'x-amz-date': '20260101T000000Z', authorization: AUTH, 'content-length': body.length } },
+      {
+        agent,
+        host: url.hostname,
+        port: url.port,
+        method: 'POST',
+        path: '/',
+        headers: {
+          'content-type': 'application/x-amz-json-1.1',
+          'x-amz-target': 'AWSEvents.PutEvents',
+          'x-amz-date': '20260101T000000Z',
+          authorization: AUTH,
+          'content-length': body.length,
+        },
+      },
       (res) => {
         res.resume();
         res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}`))));
@@ -95,11 +115,24 @@ async function main() {
       return delivered;
     },
   };
-  const app = await startApp({ config: { ...defaults, port: 0, dataDir: dir, inMemory: false }, transports: { lambda: noop }, log: () => {} });
+  const app = await startApp({
+    config: { ...defaults, port: 0, dataDir: dir, inMemory: false },
+    transports: { lambda: noop },
+    log: () => {},
+  });
   const sqs = new SQSClient({ endpoint: app.url, region: 'us-east-1', credentials, maxAttempts: 1 });
   const sns = new SNSClient({ endpoint: app.url, region: 'us-east-1', credentials, maxAttempts: 1 });
   const eb = async (op: string, body: unknown) => {
-    const res = await fetch(`${app.url}/`, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSEvents.${op}`, 'x-amz-date': '20260101T000000Z', authorization: AUTH }, body: JSON.stringify(body) });
+    const res = await fetch(`${app.url}/`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': `AWSEvents.${op}`,
+        'x-amz-date': '20260101T000000Z',
+        authorization: AUTH,
+      },
+      body: JSON.stringify(body),
+    });
     if (res.status !== 200) throw new Error(`${op}: ${await res.text()}`);
   };
 
@@ -118,9 +151,15 @@ async function main() {
   await new Promise<void>((r) => subscriber.listen(0, '127.0.0.1', r));
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'bench' }));
   const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'bench' }));
-  await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'http', Endpoint: `http://127.0.0.1:${(subscriber.address() as AddressInfo).port}/` }));
+  await sns.send(
+    new SubscribeCommand({ TopicArn, Protocol: 'http', Endpoint: `http://127.0.0.1:${(subscriber.address() as AddressInfo).port}/` }),
+  );
   await new Promise((r) => setTimeout(r, 300));
-  for (const [name, arn] of [['noop', 'arn:aws:lambda:us-east-1:000000000000:function:noop'], ['sqs', 'arn:aws:sqs:us-east-1:000000000000:bench'], ['sns', TopicArn!]] as const) {
+  for (const [name, arn] of [
+    ['noop', 'arn:aws:lambda:us-east-1:000000000000:function:noop'],
+    ['sqs', 'arn:aws:sqs:us-east-1:000000000000:bench'],
+    ['sns', TopicArn!],
+  ] as const) {
     await eb('PutRule', { Name: name, EventPattern: JSON.stringify({ source: [`bench.${name}`] }) });
     await eb('PutTargets', { Rule: name, Targets: [{ Id: 't', Arn: arn }] });
   }
@@ -133,7 +172,12 @@ async function main() {
       const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
       if (!r.Messages) continue;
       for (const m of r.Messages) queue.got((JSON.parse(m.Body!) as { detail: { sentAt: number } }).detail.sentAt);
-      await sqs.send(new DeleteMessageBatchCommand({ QueueUrl, Entries: r.Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+      await sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl,
+          Entries: r.Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+        }),
+      );
     }
   });
 
@@ -156,12 +200,17 @@ async function main() {
   subscriber.close();
   rmSync(dir, { recursive: true, force: true });
   const base = Object.values(results)[0]!.perSecond;
-  console.log(`bench/delivery (${SECONDS} s of load per phase, ${CONNECTIONS} connections, 10 events per PutEvents, durable SQLite, one process)`);
+  console.log(
+    `bench/delivery (${SECONDS} s of load per phase, ${CONNECTIONS} connections, 10 events per PutEvents, durable SQLite, one process)`,
+  );
   for (const [k, r] of Object.entries(results)) {
-    console.log(`  ${k.padEnd(26)} ${Math.round(r.perSecond).toLocaleString('en-US')} events/s delivered (${((r.perSecond / base) * 100).toFixed(0)}% of baseline), ${r.delivered}/${r.sent} delivered, PutEvents → received p50 ${r.p50} ms, p99 ${r.p99} ms (at saturation)`);
+    console.log(
+      `  ${k.padEnd(26)} ${Math.round(r.perSecond).toLocaleString('en-US')} events/s delivered (${((r.perSecond / base) * 100).toFixed(0)}% of baseline), ${r.delivered}/${r.sent} delivered, PutEvents → received p50 ${r.p50} ms, p99 ${r.p99} ms (at saturation)`,
+    );
   }
   console.log(`  paced at ${PACED} events/s:`);
-  for (const [k, r] of Object.entries(paced)) console.log(`  ${k.padEnd(26)} ${r.delivered}/${r.sent} delivered, PutEvents → received p50 ${r.p50} ms, p99 ${r.p99} ms`);
+  for (const [k, r] of Object.entries(paced))
+    console.log(`  ${k.padEnd(26)} ${r.delivered}/${r.sent} delivered, PutEvents → received p50 ${r.p50} ms, p99 ${r.p99} ms`);
 }
 
 await main();

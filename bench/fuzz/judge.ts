@@ -12,7 +12,10 @@ export type Shape = 'json' | 'rest-json' | 'query' | 'ec2' | 'control' | 'consol
 function isConsole(r: FuzzRequest): boolean {
   if ((r.method !== 'GET' && r.method !== 'HEAD') || r.headers.authorization || r.headers['x-amz-target']) return false;
   const [path = '/', query = ''] = r.path.split('?', 2);
-  return !new URLSearchParams(query).has('Action') && (path === '/' || path === '/index.html' || path.startsWith('/assets/') || path === '/favicon.svg');
+  return (
+    !new URLSearchParams(query).has('Action') &&
+    (path === '/' || path === '/index.html' || path.startsWith('/assets/') || path === '/favicon.svg')
+  );
 }
 
 const targetServices: Readonly<Record<string, string>> = { AWSEvents: 'events', AmazonSQS: 'sqs' };
@@ -29,9 +32,10 @@ export function expectedShape(r: FuzzRequest): Shape {
   const target = r.headers['x-amz-target'];
   const prefix = target?.slice(0, target.lastIndexOf('.'));
   // A header that is not well-formed SigV4 names no service (whatever it seems to say).
-  const scope = r.headers.authorization !== undefined
-    ? parseAuthorization(r.headers.authorization)?.service
-    : /X-Amz-Credential=[^&]*%2F([a-z0-9-]+)%2Faws4_request/i.exec(r.path)?.[1];
+  const scope =
+    r.headers.authorization !== undefined
+      ? parseAuthorization(r.headers.authorization)?.service
+      : /X-Amz-Credential=[^&]*%2F([a-z0-9-]+)%2Faws4_request/i.exec(r.path)?.[1];
   const service = (prefix && targetServices[prefix]) || scope;
   if (service === 'sqs') return target ? 'json' : 'query';
   return (service && byService[service]) || 'any';
@@ -74,7 +78,10 @@ const checks: Readonly<Record<Exclude<Shape, 'any' | 'console'>, (body: string, 
   control: (body, headers) => {
     const j = jsonOf(body);
     const e = j?.error as { message?: unknown } | string | undefined;
-    return (!!j && (text(e) || text((e as { message?: unknown } | undefined)?.message) || text(j.message))) || (headers['content-type'] ?? '').startsWith('text/html');
+    return (
+      (!!j && (text(e) || text((e as { message?: unknown } | undefined)?.message) || text(j.message))) ||
+      (headers['content-type'] ?? '').startsWith('text/html')
+    );
   },
 };
 

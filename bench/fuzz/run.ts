@@ -20,10 +20,14 @@ const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../..'
 const seeds = [...captureSeeds(resolve(root, 'test/fixtures/wire')), ...syntheticSeeds];
 
 const show = (kind: string, list: Finding[]) =>
-  list.slice(0, 3).map((f) => `    ${kind}: ${f.why}\n      ${JSON.stringify(f.request)}\n      → ${f.status ?? '-'} ${(f.body ?? '').slice(0, 200)}`);
+  list
+    .slice(0, 3)
+    .map((f) => `    ${kind}: ${f.why}\n      ${JSON.stringify(f.request)}\n      → ${f.status ?? '-'} ${(f.body ?? '').slice(0, 200)}`);
 
 let found = 0;
-console.log(`wire fuzz: ${RUNS} requests per server, seed ${SEED}, ${seeds.length} seeds (${[...new Set(seeds.map((s) => s.protocol))].join(', ')})`);
+console.log(
+  `wire fuzz: ${RUNS} requests per server, seed ${SEED}, ${seeds.length} seeds (${[...new Set(seeds.map((s) => s.protocol))].join(', ')})`,
+);
 for (const mode of ['open', 'verified'] as const) {
   const server = await startFuzzServer(mode);
   const started = performance.now();
@@ -34,10 +38,13 @@ for (const mode of ['open', 'verified'] as const) {
     await server.close();
   }
   const seconds = (performance.now() - started) / 1000;
-  const statuses = Object.entries(report.statuses).map(([s, n]) => `${s}×${n}`).join(' ');
+  const statuses = Object.entries(report.statuses)
+    .map(([s, n]) => `${s}×${n}`)
+    .join(' ');
   console.log(`${mode}: ${report.sent} requests in ${seconds.toFixed(1)} s (${Math.round(report.sent / seconds)}/s); statuses ${statuses}`);
   console.log(`  crashes ${report.crashes.length} · 5xx ${report.serverErrors.length} · not AWS-shaped ${report.notAwsShaped.length}`);
-  for (const line of [...show('crash', report.crashes), ...show('5xx', report.serverErrors), ...show('shape', report.notAwsShaped)]) console.log(line);
+  for (const line of [...show('crash', report.crashes), ...show('5xx', report.serverErrors), ...show('shape', report.notAwsShaped)])
+    console.log(line);
   found += report.crashes.length + report.serverErrors.length + report.notAwsShaped.length;
 }
 process.exit(found === 0 ? 0 : 1);

@@ -38,19 +38,29 @@ export interface FuzzReport {
 }
 
 /** Path and header values as an HTTP client can send them (node refuses control characters). */
-const sendablePath = (p: string) => (p.startsWith('/') ? p : `/${p}`).replace(/[\ud800-\udfff]/g, '\ufffd').replace(/[^\x21-\x7e]/gu, (c) => encodeURIComponent(c));
+const sendablePath = (p: string) =>
+  (p.startsWith('/') ? p : `/${p}`).replace(/[\ud800-\udfff]/g, '\ufffd').replace(/[^\x21-\x7e]/gu, (c) => encodeURIComponent(c));
 const sendableHeader = (v: string) => v.replace(/[^\x20-\x7e]/g, '?');
 
 async function signed(r: FuzzRequest, target: FuzzTarget, host: string): Promise<Record<string, string>> {
   const headers: Record<string, string> = { host };
   for (const [k, v] of Object.entries(r.headers)) if (k !== 'authorization') headers[k] = sendableHeader(v);
-  if (!target.keys || !r.resign) return { ...headers, ...(r.headers.authorization !== undefined && { authorization: sendableHeader(r.headers.authorization) }) };
+  if (!target.keys || !r.resign)
+    return { ...headers, ...(r.headers.authorization !== undefined && { authorization: sendableHeader(r.headers.authorization) }) };
   const service = /\/\d{8}\/[^/]*\/([a-z0-9-]+)\/aws4_request/.exec(r.headers.authorization ?? '')?.[1] ?? 'events';
   const [path, query = ''] = sendablePath(r.path).split('?', 2) as [string, string?];
   const q: Record<string, string> = {};
   for (const [k, v] of new URLSearchParams(query)) q[k] = v;
   const signer = new SignatureV4({ service, region: 'us-east-1', credentials: target.keys, sha256: NodeSha256 });
-  const out = await signer.sign({ method: r.method, protocol: 'http:', hostname: host.split(':')[0]!, path, query: q, headers, body: r.body });
+  const out = await signer.sign({
+    method: r.method,
+    protocol: 'http:',
+    hostname: host.split(':')[0]!,
+    path,
+    query: q,
+    headers,
+    body: r.body,
+  });
   return out.headers as Record<string, string>;
 }
 
@@ -62,12 +72,29 @@ function send(target: FuzzTarget, r: FuzzRequest): Promise<Answer> {
     (headers) =>
       new Promise((resolve) => {
         const body = Buffer.from(r.body, 'utf8');
-        const req = httpRequest({ host: url.hostname, port: url.port, method: r.method, path: sendablePath(r.path), headers: { ...headers, 'content-length': body.length }, timeout: 10_000 }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers as Record<string, string>, body: Buffer.concat(chunks).toString('utf8'), sent: headers }));
-          res.on('error', (e) => resolve({ error: String(e) }));
-        });
+        const req = httpRequest(
+          {
+            host: url.hostname,
+            port: url.port,
+            method: r.method,
+            path: sendablePath(r.path),
+            headers: { ...headers, 'content-length': body.length },
+            timeout: 10_000,
+          },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () =>
+              resolve({
+                status: res.statusCode ?? 0,
+                headers: res.headers as Record<string, string>,
+                body: Buffer.concat(chunks).toString('utf8'),
+                sent: headers,
+              }),
+            );
+            res.on('error', (e) => resolve({ error: String(e) }));
+          },
+        );
         req.on('timeout', () => req.destroy(new Error('timeout')));
         req.on('error', (e) => resolve({ error: String(e) }));
         req.end(r.method === 'GET' || r.method === 'HEAD' ? (body.length ? body : undefined) : body);
@@ -91,11 +118,13 @@ export async function fuzzWire(target: FuzzTarget, seeds: readonly WireSeed[], r
     report.statuses[res.status] = (report.statuses[res.status] ?? 0) + 1;
     const internal = target.log.slice(logged).find((m) => /internal error/i.test(m));
     if (internal) report.crashes.push({ why: internal.split('\n')[0]!, request: r, status: res.status, body: res.body.slice(0, 500) });
-    if (res.status >= 500) report.serverErrors.push({ why: `status ${res.status}`, request: r, status: res.status, body: res.body.slice(0, 500) });
+    if (res.status >= 500)
+      report.serverErrors.push({ why: `status ${res.status}`, request: r, status: res.status, body: res.body.slice(0, 500) });
     else {
       // HEAD answers carry no body: only their status is judged.
       // Judged by the headers as sent (a re-signed request has a new Authorization).
-      const problem = r.method === 'HEAD' ? null : shapeProblem(expectedShape({ ...r, headers: res.sent }), res.status, res.headers, res.body);
+      const problem =
+        r.method === 'HEAD' ? null : shapeProblem(expectedShape({ ...r, headers: res.sent }), res.status, res.headers, res.body);
       if (problem) report.notAwsShaped.push({ why: problem, request: r, status: res.status, body: res.body.slice(0, 500) });
     }
   }

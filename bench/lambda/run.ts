@@ -16,8 +16,15 @@ import { defaults } from '../../src/server/config.js';
  * `BENCH_SECONDS=3 npm run bench:lambda`.
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
-const AUTH = 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/lambda/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=0000';
-const PAYLOAD = Buffer.from(JSON.stringify({ source: 'aws.ec2', 'detail-type': 'EC2 AMI State Change', detail: { ImageId: 'ami-0123456789abcdef0', State: 'available' } }));
+const AUTH =
+  'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/lambda/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=0000';
+const PAYLOAD = Buffer.from(
+  JSON.stringify({
+    source: 'aws.ec2',
+    'detail-type': 'EC2 AMI State Change',
+    detail: { ImageId: 'ami-0123456789abcdef0', State: 'available' },
+  }),
+);
 
 interface Stats {
   rate: number;
@@ -47,7 +54,10 @@ async function measure(inFlight: number, call: (lane: number) => Promise<void>):
 }
 
 function echoChild(): ChildProcess {
-  return spawn(process.execPath, ['-e', "process.on('message', (m) => process.send({ t: 'done', id: m.id, result: m.payload }))"], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'json' });
+  return spawn(process.execPath, ['-e', "process.on('message', (m) => process.send({ t: 'done', id: m.id, result: m.payload }))"], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    serialization: 'json',
+  });
 }
 
 function roundTrip(child: ChildProcess, id: number): Promise<void> {
@@ -65,11 +75,24 @@ function roundTrip(child: ChildProcess, id: number): Promise<void> {
 function invokeHttp(agent: Agent, url: URL): Promise<void> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { agent, host: url.hostname, port: url.port, method: 'POST', path: '/2015-03-31/functions/echo/invocations',
-        headers: { 'content-type': 'application/json', 'x-amz-date': '20260101T000000Z', authorization: AUTH, 'content-length': PAYLOAD.length } },
+      {
+        agent,
+        host: url.hostname,
+        port: url.port,
+        method: 'POST',
+        path: '/2015-03-31/functions/echo/invocations',
+        headers: {
+          'content-type': 'application/json',
+          'x-amz-date': '20260101T000000Z',
+          authorization: AUTH,
+          'content-length': PAYLOAD.length,
+        },
+      },
       (res) => {
         res.resume();
-        res.on('end', () => (res.statusCode === 200 && !res.headers['x-amz-function-error'] ? resolve() : reject(new Error(`status ${res.statusCode}`))));
+        res.on('end', () =>
+          res.statusCode === 200 && !res.headers['x-amz-function-error'] ? resolve() : reject(new Error(`status ${res.statusCode}`)),
+        );
       },
     );
     req.on('error', reject);
@@ -77,7 +100,8 @@ function invokeHttp(agent: Agent, url: URL): Promise<void> {
   });
 }
 
-const fmt = (s: Stats) => `${Math.round(s.rate).toLocaleString('en-US')} invocations/s, p50 ${s.p50.toFixed(2)} ms, p99 ${s.p99.toFixed(2)} ms`;
+const fmt = (s: Stats) =>
+  `${Math.round(s.rate).toLocaleString('en-US')} invocations/s, p50 ${s.p50.toFixed(2)} ms, p99 ${s.p99.toFixed(2)} ms`;
 
 async function main(): Promise<void> {
   const results: Record<string, Stats> = {};
@@ -91,9 +115,16 @@ async function main(): Promise<void> {
   try {
     const zip = new AdmZip();
     zip.addFile('index.mjs', Buffer.from('export const handler = async (event) => event;'));
-    await app.lambda.functions.createFunction({ accountId: '000000000000', region: 'us-east-1', requestId: 'bench' }, {
-      FunctionName: 'echo', Runtime: 'nodejs20.x', Role: 'arn:aws:iam::000000000000:role/bench', Handler: 'index.handler', Code: { ZipFile: zip.toBuffer() },
-    });
+    await app.lambda.functions.createFunction(
+      { accountId: '000000000000', region: 'us-east-1', requestId: 'bench' },
+      {
+        FunctionName: 'echo',
+        Runtime: 'nodejs20.x',
+        Role: 'arn:aws:iam::000000000000:role/bench',
+        Handler: 'index.handler',
+        Code: { ZipFile: zip.toBuffer() },
+      },
+    );
     const ctx = { accountId: '000000000000', region: 'us-east-1', requestId: 'bench' };
     const direct = async () => {
       const out = await app.lambda.invocations.invoke(ctx, { functionName: 'echo', payload: PAYLOAD });
@@ -104,7 +135,11 @@ async function main(): Promise<void> {
     const py = new AdmZip();
     py.addFile('lambda_function.py', Buffer.from('def handler(event, context):\n    return event\n'));
     await app.lambda.functions.createFunction(ctx, {
-      FunctionName: 'echo-py', Runtime: 'python3.11', Role: 'arn:aws:iam::000000000000:role/bench', Handler: 'lambda_function.handler', Code: { ZipFile: py.toBuffer() },
+      FunctionName: 'echo-py',
+      Runtime: 'python3.11',
+      Role: 'arn:aws:iam::000000000000:role/bench',
+      Handler: 'lambda_function.handler',
+      Code: { ZipFile: py.toBuffer() },
     });
     const python = async () => {
       const out = await app.lambda.invocations.invoke(ctx, { functionName: 'echo-py', payload: PAYLOAD });
@@ -123,7 +158,9 @@ async function main(): Promise<void> {
   for (const [name, s] of Object.entries(results)) console.log(`${name.padEnd(14)} ${fmt(s)}`);
   const ratio = (a: string, b: string) => `${((results[a]!.rate / results[b]!.rate) * 100).toFixed(0)}%`;
   console.log(`runner / baseline: ${ratio('runner x1', 'baseline x1')} (x1), ${ratio('runner x4', 'baseline x4')} (x4)`);
-  console.log(`python runner / baseline: ${ratio('python x1', 'baseline x1')} (x1), ${ratio('python x4', 'baseline x4')} (x4); python / node runner: ${ratio('python x1', 'runner x1')} (x1)`);
+  console.log(
+    `python runner / baseline: ${ratio('python x1', 'baseline x1')} (x1), ${ratio('python x4', 'baseline x4')} (x4); python / node runner: ${ratio('python x1', 'runner x1')} (x1)`,
+  );
   console.log(`Invoke API / baseline: ${ratio('Invoke API x1', 'baseline x1')} (x1), ${ratio('Invoke API x4', 'baseline x4')} (x4)`);
 }
 

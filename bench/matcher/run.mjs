@@ -152,12 +152,21 @@ const rows = sets.map((s) => {
 
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
 const x2 = (n) => (Number.isFinite(n) ? n.toFixed(2) : '-');
-console.log(`events: ${EVENTS.length} distinct, ${Math.round(avgBytes)} bytes of JSON on average; events per second, medians of ${ROUNDS} interleaved rounds of ${ROUND_MS} ms; "÷ 1 rule": median of the per-round ratios`);
-console.log('| rules | JSON text in | ÷ 1 rule | objects, parsed just before | ÷ 1 rule | objects, pre-built (cold) | ÷ 1 rule | naive loop | text ÷ naive | build | heap | matches/event |');
+console.log(
+  `events: ${EVENTS.length} distinct, ${Math.round(avgBytes)} bytes of JSON on average; events per second, medians of ${ROUNDS} interleaved rounds of ${ROUND_MS} ms; "÷ 1 rule": median of the per-round ratios`,
+);
+console.log(
+  '| rules | JSON text in | ÷ 1 rule | objects, parsed just before | ÷ 1 rule | objects, pre-built (cold) | ÷ 1 rule | naive loop | text ÷ naive | build | heap | matches/event |',
+);
 console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const x of rows) {
-  console.log(`| ${fmt(x.rules)} | ${fmt(x.textPerSec)} | ${x2(x.textVsOneRule)} | ${fmt(x.freshObjectPerSec)} | ${x2(x.freshObjectVsOneRule)} | ${fmt(x.coldObjectPerSec)} | ${x2(x.coldObjectVsOneRule)} | ${fmt(x.naivePerSec)} | ${x.textVsNaive.toFixed(0)}× | ${fmt(x.buildMs)} ms | ${x.heapMB.toFixed(1)} MB | ${x.matchesPerEvent.toFixed(2)} |`);
+  console.log(
+    `| ${fmt(x.rules)} | ${fmt(x.textPerSec)} | ${x2(x.textVsOneRule)} | ${fmt(x.freshObjectPerSec)} | ${x2(x.freshObjectVsOneRule)} | ${fmt(x.coldObjectPerSec)} | ${x2(x.coldObjectVsOneRule)} | ${fmt(x.naivePerSec)} | ${x.textVsNaive.toFixed(0)}× | ${fmt(x.buildMs)} ms | ${x.heapMB.toFixed(1)} MB | ${x.matchesPerEvent.toFixed(2)} |`,
+  );
 }
 if (sink < 0) console.log(sink);
 mkdirSync(new URL('../results/', import.meta.url), { recursive: true });
-writeFileSync(new URL('../results/matcher.json', import.meta.url), JSON.stringify({ date: new Date().toISOString(), avgBytes, rounds: ROUNDS, roundMs: ROUND_MS, rows }, null, 2));
+writeFileSync(
+  new URL('../results/matcher.json', import.meta.url),
+  JSON.stringify({ date: new Date().toISOString(), avgBytes, rounds: ROUNDS, roundMs: ROUND_MS, rows }, null, 2),
+);

@@ -21,7 +21,8 @@ import { startNatsCluster, startNatsServer, type NatsCluster } from '../../test/
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 32);
-const AUTH = 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/events/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=0000';
+const AUTH =
+  'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/events/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=0000';
 
 const bodies = Array.from({ length: 16 }, (_, b) =>
   Buffer.from(
@@ -29,7 +30,15 @@ const bodies = Array.from({ length: 16 }, (_, b) =>
       Entries: Array.from({ length: 10 }, (_, i) => ({
         Source: 'bench.app',
         DetailType: 'Order Created',
-        Detail: JSON.stringify({ orderId: `o-${b}-${i}`, customer: { id: `c-${i}`, tier: 'gold' }, items: [{ sku: 'sku-1', qty: 2 }, { sku: 'sku-2', qty: 1 }], total: 42.5 }),
+        Detail: JSON.stringify({
+          orderId: `o-${b}-${i}`,
+          customer: { id: `c-${i}`, tier: 'gold' },
+          items: [
+            { sku: 'sku-1', qty: 2 },
+            { sku: 'sku-2', qty: 1 },
+          ],
+          total: 42.5,
+        }),
         Resources: [`arn:aws:ec2:us-east-1::image/ami-${String(b * 10 + i).padStart(17, '0')}`],
       })),
     }),
@@ -40,7 +49,10 @@ function startServer(mode: 'bare' | 'amiwatch', dataDir?: string, natsUrl?: stri
   // Compiled (`.js`) runs fork the compiled server; source runs go through tsx.
   const compiled = import.meta.url.endsWith('.js');
   const server = new URL(compiled ? './server.js' : './server.ts', import.meta.url).pathname;
-  const child = fork(server, [mode, dataDir ?? '', ...(natsUrl ? [natsUrl] : [])], { execArgv: [...(process.env.NODE_FLAGS ? process.env.NODE_FLAGS.split(' ') : []), ...(compiled ? [] : ['--import', 'tsx'])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(server, [mode, dataDir ?? '', ...(natsUrl ? [natsUrl] : [])], {
+    execArgv: [...(process.env.NODE_FLAGS ? process.env.NODE_FLAGS.split(' ') : []), ...(compiled ? [] : ['--import', 'tsx'])],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   return new Promise((resolve) => child.once('message', (m: { ready: string }) => resolve({ child, url: m.ready })));
 }
 
@@ -53,8 +65,20 @@ const ask = <T>(child: ChildProcess, cmd: string): Promise<T> =>
 function post(agent: Agent, url: URL, path: string, body: Buffer, target: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { agent, host: url.hostname, port: url.port, method: 'POST', path,
-        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target, 'x-amz-date': '20260101T000000Z', authorization: AUTH, 'content-length': body.length } },
+      {
+        agent,
+        host: url.hostname,
+        port: url.port,
+        method: 'POST',
+        path,
+        headers: {
+          'content-type': 'application/x-amz-json-1.1',
+          'x-amz-target': target,
+          'x-amz-date': '20260101T000000Z',
+          authorization: AUTH,
+          'content-length': body.length,
+        },
+      },
       (res) => {
         res.resume();
         res.on('end', () => (res.statusCode === 200 ? resolve(res.statusCode) : reject(new Error(`status ${res.statusCode}`))));
@@ -110,7 +134,8 @@ async function main() {
   const perRequest = (cpuMs: number, rps: number) => `${fmt((cpuMs * 1000) / (rps * SECONDS))} µs`;
   results.bare = `${fmt(b.rps * 10)} events/s (${fmt(b.rps)} req/s), p50 ${fmt(pct(b.latencies, 50))} ms, p99 ${fmt(pct(b.latencies, 99))} ms`;
   // Where the ceiling comes from: the two processes' CPU per request (the load generator is usually the limit).
-  results['bare CPU'] = `server ${perRequest(bareCpu1.cpuMs - bareCpu0.cpuMs, b.rps)} per request, load generator ${perRequest((gen1.user + gen1.system) / 1000, b.rps)} per request`;
+  results['bare CPU'] =
+    `server ${perRequest(bareCpu1.cpuMs - bareCpu0.cpuMs, b.rps)} per request, load generator ${perRequest((gen1.user + gen1.system) / 1000, b.rps)} per request`;
 
   const modes = (process.env.BENCH_MODES ?? 'sqlite,js1,js2x3').split(',');
   if (modes.includes('sqlite')) Object.assign(results, await measure('sqlite', 1, null, b.rps));
@@ -140,7 +165,8 @@ async function measure(label: string, count: number, nats: NatsCluster | null, b
   const all = <T>(cmd: string) => Promise.all(nodes.map((n) => ask<T>(n.child, cmd)));
   const cpu = async () => (await all<{ cpuMs: number }>('cpu')).reduce((s, c) => s + c.cpuMs, 0);
   const natsCpu = () => natsPids.reduce((s, pid) => s + procCpuMs(pid), 0);
-  const admin = (op: string, body: unknown) => post(new Agent(), new URL(urls[0]!), '/', Buffer.from(JSON.stringify(body)), `AWSEvents.${op}`);
+  const admin = (op: string, body: unknown) =>
+    post(new Agent(), new URL(urls[0]!), '/', Buffer.from(JSON.stringify(body)), `AWSEvents.${op}`);
   await admin('PutRule', { Name: 'orders', EventPattern: '{"source":["bench.app"],"detail":{"customer":{"tier":["gold"]}}}' });
   await admin('PutTargets', { Rule: 'orders', Targets: [{ Id: 'q', Arn: 'arn:aws:sqs:us-east-1:000000000000:orders' }] });
   await new Promise((r) => setTimeout(r, 300)); // the rule reaches the other node
@@ -152,10 +178,13 @@ async function measure(label: string, count: number, nats: NatsCluster | null, b
   const full = (await all<{ latencies: number[] }>('latencies')).flatMap((l) => l.latencies);
   const events = a.rps * 10 * SECONDS;
   const perEvent = (ms: number) => (ms * 1000) / events;
-  out[label] = `${fmt(a.rps * 10)} events/s (${fmt(a.rps)} req/s), p50 ${fmt(pct(a.latencies, 50))} ms, p99 ${fmt(pct(a.latencies, 99))} ms, ${((a.rps / bareRps) * 100).toFixed(1)}% of bare`;
-  out[`${label}: amiwatch CPU`] = `${perEvent(cpu1 - cpu0).toFixed(1)} µs per event (ingest + delivery, all nodes), ${fmt(1e6 / perEvent(cpu1 - cpu0))} events per CPU-second`;
+  out[label] =
+    `${fmt(a.rps * 10)} events/s (${fmt(a.rps)} req/s), p50 ${fmt(pct(a.latencies, 50))} ms, p99 ${fmt(pct(a.latencies, 99))} ms, ${((a.rps / bareRps) * 100).toFixed(1)}% of bare`;
+  out[`${label}: amiwatch CPU`] =
+    `${perEvent(cpu1 - cpu0).toFixed(1)} µs per event (ingest + delivery, all nodes), ${fmt(1e6 / perEvent(cpu1 - cpu0))} events per CPU-second`;
   if (nats) out[`${label}: nats-server CPU`] = `${perEvent(nats1 - nats0).toFixed(1)} µs per event (all servers)`;
-  out[`${label}: delivery, full load`] = `${full.length} delivered during the run, ingestion→delivery p50 ${fmt(pct(full, 50))} ms, p99 ${fmt(pct(full, 99))} ms`;
+  out[`${label}: delivery, full load`] =
+    `${full.length} delivered during the run, ingestion→delivery p50 ${fmt(pct(full, 50))} ms, p99 ${fmt(pct(full, 99))} ms`;
   // Let the backlog drain (up to 60 s), then half load.
   for (let i = 0; i < 600; i++) {
     const [first] = await all<{ counts: { pending: number } }>('counts');
@@ -166,7 +195,8 @@ async function measure(label: string, count: number, nats: NatsCluster | null, b
   const h = await load(urls, SECONDS, a.rps / 2);
   await new Promise((r) => setTimeout(r, 500));
   const half = (await all<{ latencies: number[] }>('latencies')).flatMap((l) => l.latencies);
-  out[`${label}: half load`] = `${fmt(h.rps * 10)} events/s offered, request p50 ${fmt(pct(h.latencies, 50))} ms, p99 ${fmt(pct(h.latencies, 99))} ms; ingestion→delivery p50 ${fmt(pct(half, 50))} ms, p99 ${fmt(pct(half, 99))} ms (${half.length} deliveries)`;
+  out[`${label}: half load`] =
+    `${fmt(h.rps * 10)} events/s offered, request p50 ${fmt(pct(h.latencies, 50))} ms, p99 ${fmt(pct(h.latencies, 99))} ms; ingestion→delivery p50 ${fmt(pct(half, 50))} ms, p99 ${fmt(pct(half, 99))} ms (${half.length} deliveries)`;
   for (const n of nodes) n.child.kill();
   await Promise.all(nodes.map((n) => new Promise((r) => (n.child.exitCode !== null ? r(null) : n.child.once('exit', r)))));
   await nats?.close();

@@ -20,7 +20,10 @@ const cpuMs = () => {
 process.on('SIGTERM', () => process.exit(0));
 
 if (mode === 'bare') {
-  const answer = JSON.stringify({ FailedEntryCount: 0, Entries: Array.from({ length: 10 }, () => ({ EventId: '00000000-0000-4000-8000-000000000000' })) });
+  const answer = JSON.stringify({
+    FailedEntryCount: 0,
+    Entries: Array.from({ length: 10 }, () => ({ EventId: '00000000-0000-4000-8000-000000000000' })),
+  });
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -44,7 +47,11 @@ if (mode === 'bare') {
   };
   // With a NATS URL: a node on that JetStream cluster (replicas 3 when it lists three servers).
   const cluster = natsUrl ? { natsUrl, natsReplicas: natsUrl.split(',').length >= 3 ? 3 : 1 } : {};
-  const app = await startApp({ config: { ...defaults, port: 0, dataDir: dataDir!, inMemory: false, ...cluster }, transports: { sqs: recorder }, log: () => {} });
+  const app = await startApp({
+    config: { ...defaults, port: 0, dataDir: dataDir!, inMemory: false, ...cluster },
+    transports: { sqs: recorder },
+    log: () => {},
+  });
   process.on('message', async (m: { cmd: string }) => {
     if (m.cmd === 'latencies') {
       send({ latencies });

@@ -28,17 +28,40 @@ const CONNECTIONS = Number(process.env.CONNECTIONS ?? 8);
 const ACCOUNT = '000000000000';
 const BUS = `arn:aws:events:us-east-1:${ACCOUNT}:event-bus/default`;
 const ARCHIVE = `arn:aws:events:us-east-1:${ACCOUNT}:archive/bench`;
-const AUTH = 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/events/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=0000';
+const AUTH =
+  'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/events/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=0000';
 
-const body = Buffer.from(JSON.stringify({ Entries: Array.from({ length: 10 }, (_, i) => ({ Source: 'bench.live', DetailType: 'Order', Detail: JSON.stringify({ i, total: 42.5 }) })) }));
+const body = Buffer.from(
+  JSON.stringify({
+    Entries: Array.from({ length: 10 }, (_, i) => ({
+      Source: 'bench.live',
+      DetailType: 'Order',
+      Detail: JSON.stringify({ i, total: 42.5 }),
+    })),
+  }),
+);
 
 function call(url: URL, agent: Agent, target: string, payload: Buffer): Promise<string> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSEvents.${target}`, authorization: AUTH, 'x-amz-date': '20260101T000000Z', 'content-length': payload.length } }, (res) => {
-      let text = '';
-      res.on('data', (c) => (text += c));
-      res.on('end', () => (res.statusCode === 200 ? resolve(text) : reject(new Error(`${res.statusCode} ${text}`))));
-    });
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/x-amz-json-1.1',
+          'x-amz-target': `AWSEvents.${target}`,
+          authorization: AUTH,
+          'x-amz-date': '20260101T000000Z',
+          'content-length': payload.length,
+        },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (c) => (text += c));
+        res.on('end', () => (res.statusCode === 200 ? resolve(text) : reject(new Error(`${res.statusCode} ${text}`))));
+      },
+    );
     req.on('error', reject);
     req.end(payload);
   });
@@ -47,13 +70,15 @@ function call(url: URL, agent: Agent, target: string, payload: Buffer): Promise<
 async function load(url: URL, agent: Agent): Promise<number[]> {
   const latencies: number[] = [];
   const end = performance.now() + SECONDS * 1000;
-  await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
-    while (performance.now() < end) {
-      const t = performance.now();
-      await call(url, agent, 'PutEvents', body);
-      latencies.push(performance.now() - t);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (performance.now() < end) {
+        const t = performance.now();
+        await call(url, agent, 'PutEvents', body);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
   return latencies.sort((a, b) => a - b);
 }
 
@@ -67,7 +92,13 @@ function seedArchive(path: string): void {
   const rows = Array.from({ length: ARCHIVED }, (_, i) => {
     const id = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
     const time = new Date(t0 + i * 10).toISOString().replace(/\.\d+Z$/, 'Z');
-    return { archiveArn: ARCHIVE, eventId: id, time: t0 + i * 10, archivedAt: t0, body: `{"version":"0","id":"${id}","detail-type":"Order","source":"bench.archived","account":"${ACCOUNT}","time":"${time}","region":"us-east-1","resources":[],"detail":{"i":${i}}}` };
+    return {
+      archiveArn: ARCHIVE,
+      eventId: id,
+      time: t0 + i * 10,
+      archivedAt: t0,
+      body: `{"version":"0","id":"${id}","detail-type":"Order","source":"bench.archived","account":"${ACCOUNT}","time":"${time}","region":"us-east-1","resources":[],"detail":{"i":${i}}}`,
+    };
   });
   void store.append(rows);
   db.close();
@@ -98,7 +129,18 @@ async function main(): Promise<void> {
       for (let i = 0; i < 100 && (await app.store.countDeliveries()).pending > 0; i++) await new Promise((r) => setTimeout(r, 50));
     };
     const started = performance.now();
-    await call(url, agent, 'StartReplay', json({ ReplayName: 'bench', EventSourceArn: ARCHIVE, EventStartTime: 0, EventEndTime: Date.UTC(2027, 0, 1) / 1000, Destination: { Arn: BUS } }));
+    await call(
+      url,
+      agent,
+      'StartReplay',
+      json({
+        ReplayName: 'bench',
+        EventSourceArn: ARCHIVE,
+        EventStartTime: 0,
+        EventEndTime: Date.UTC(2027, 0, 1) / 1000,
+        Destination: { Arn: BUS },
+      }),
+    );
     for (let r = 0; r < ROUNDS; r++) {
       await runner.stop();
       await drained();
@@ -114,14 +156,22 @@ async function main(): Promise<void> {
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const seconds = ROUNDS * SECONDS;
     const row = (name: string, s: number[]) =>
-      console.log(`${name.padEnd(22)} ${String(Math.round((s.length * 10) / seconds)).padStart(7)} events/s  p50 ${pct(s, 50).toFixed(1).padStart(6)} ms  p99 ${pct(s, 99).toFixed(1).padStart(6)} ms`);
+      console.log(
+        `${name.padEnd(22)} ${String(Math.round((s.length * 10) / seconds)).padStart(7)} events/s  p50 ${pct(s, 50).toFixed(1).padStart(6)} ms  p99 ${pct(s, 99).toFixed(1).padStart(6)} ms`,
+      );
     console.log(`bench/replay: ${ARCHIVED} archived events, ${CONNECTIONS} clients, ${ROUNDS} interleaved pairs of ${SECONDS} s`);
     row('live, no replay', pooled(without));
     row('live, during replay', pooled(during));
     const pairs = without.map((w, i) => pct(during[i]!, 99) / pct(w, 99));
-    console.log(`p99 ratio (during / without): pooled ${(pct(pooled(during), 99) / pct(pooled(without), 99)).toFixed(2)}, median of pairs ${median(pairs).toFixed(2)} (${pairs.map((x) => x.toFixed(2)).join(' ')})`);
-    console.log(`p50 ratio: ${(pct(pooled(during), 50) / pct(pooled(without), 50)).toFixed(2)}   throughput ratio: ${(pooled(during).length / pooled(without).length).toFixed(2)}`);
-    console.log(`replay: ${replayedInRounds} events replayed during the ${seconds} s with it; all ${ARCHIVED} in ${replaySeconds.toFixed(1)} s (${Math.round(ARCHIVED / replaySeconds)} events/s overall, live load only half of that time)`);
+    console.log(
+      `p99 ratio (during / without): pooled ${(pct(pooled(during), 99) / pct(pooled(without), 99)).toFixed(2)}, median of pairs ${median(pairs).toFixed(2)} (${pairs.map((x) => x.toFixed(2)).join(' ')})`,
+    );
+    console.log(
+      `p50 ratio: ${(pct(pooled(during), 50) / pct(pooled(without), 50)).toFixed(2)}   throughput ratio: ${(pooled(during).length / pooled(without).length).toFixed(2)}`,
+    );
+    console.log(
+      `replay: ${replayedInRounds} events replayed during the ${seconds} s with it; all ${ARCHIVED} in ${replaySeconds.toFixed(1)} s (${Math.round(ARCHIVED / replaySeconds)} events/s overall, live load only half of that time)`,
+    );
     agent.destroy();
     await app.close();
   } finally {

@@ -29,7 +29,8 @@ const LIMIT_MS = 2000;
 // Compiled to bench/.build/bench/startup/run.js: the repo root is four folders up.
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../..');
 const cli = join(root, 'dist/cli/main.js');
-const AUTH = 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/events/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=0000';
+const AUTH =
+  'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/events/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=0000';
 
 /** A port nothing listens on now (the OS hands it out, then it is closed for the child to take). */
 async function freePort(): Promise<number> {
@@ -83,7 +84,8 @@ async function start(args: string[], healthPath: string, port: number, after?: (
 }
 
 /** A bare node:http server on `port`, as a `node -e` script. */
-const bare = (port: number) => `require('node:http').createServer((q, s) => s.end('ok')).listen(${port}, '127.0.0.1'); process.on('SIGTERM', () => process.exit(0));`;
+const bare = (port: number) =>
+  `require('node:http').createServer((q, s) => s.end('ok')).listen(${port}, '127.0.0.1'); process.on('SIGTERM', () => process.exit(0));`;
 
 async function baseline(): Promise<Run> {
   const port = await freePort();
@@ -93,7 +95,12 @@ async function baseline(): Promise<Run> {
 async function events(url: string, op: string, body: unknown): Promise<void> {
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSEvents.${op}`, authorization: AUTH, 'x-amz-date': '20260101T000000Z' },
+    headers: {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amz-target': `AWSEvents.${op}`,
+      authorization: AUTH,
+      'x-amz-date': '20260101T000000Z',
+    },
     body: JSON.stringify(body),
   });
   if (!res.ok) throw new Error(`${op}: ${res.status} ${await res.text()}`);
@@ -103,7 +110,14 @@ async function events(url: string, op: string, body: unknown): Promise<void> {
 async function populate(url: string): Promise<void> {
   for (let i = 0; i < RULES; i++) {
     const name = `rule-${i}`;
-    await events(url, 'PutRule', { Name: name, EventPattern: JSON.stringify({ source: ['aws.ec2'], 'detail-type': ['EC2 AMI State Change'], detail: { ImageId: [`ami-${String(i).padStart(17, '0')}`] } }) });
+    await events(url, 'PutRule', {
+      Name: name,
+      EventPattern: JSON.stringify({
+        source: ['aws.ec2'],
+        'detail-type': ['EC2 AMI State Change'],
+        detail: { ImageId: [`ami-${String(i).padStart(17, '0')}`] },
+      }),
+    });
     await events(url, 'PutTargets', { Rule: name, Targets: [{ Id: 't', Arn: `arn:aws:events:us-east-1:000000000000:event-bus/default` }] });
   }
 }

@@ -47,9 +47,21 @@ const baseline = await time(() => store.countDeliveries());
 const first = await store.countDeliveries();
 const kept: number[] = [];
 for (let i = 0; i < 200; i++) kept.push(await time(() => store.countDeliveries()));
-await store.appendEvents(Array.from({ length: 100 }, (_, i) => ({ eventId: `x${i}`, busArn: 'b', ingestedAt: 1, body: '{}', rules: ['r'], deliveries: [{ ruleArn: 'r', target: '{}', dueAt: 1 }] })));
+await store.appendEvents(
+  Array.from({ length: 100 }, (_, i) => ({
+    eventId: `x${i}`,
+    busArn: 'b',
+    ingestedAt: 1,
+    body: '{}',
+    rules: ['r'],
+    deliveries: [{ ruleArn: 'r', target: '{}', dueAt: 1 }],
+  })),
+);
 const claimed = await store.claimDue(Number.MAX_SAFE_INTEGER, 100, 1000);
-await store.settle(2, claimed.map((c) => ({ id: c.id, status: 'delivered' as const, attempts: 1 })));
+await store.settle(
+  2,
+  claimed.map((c) => ({ id: c.id, status: 'delivered' as const, attempts: 1 })),
+);
 await store.pruneEvents(100, 1000);
 const after: number[] = [];
 for (let i = 0; i < 200; i++) after.push(await time(() => store.countDeliveries()));

@@ -42,7 +42,14 @@ function titleOf(route: string[]): string {
 }
 
 /** The list page each detail page belongs to (its navigation entry is marked). */
-const detailSection: Readonly<Record<string, string>> = { rule: 'rules', ami: 'amis', topic: 'sns', queue: 'queues', function: 'functions', bus: 'buses' };
+const detailSection: Readonly<Record<string, string>> = {
+  rule: 'rules',
+  ami: 'amis',
+  topic: 'sns',
+  queue: 'queues',
+  function: 'functions',
+  bus: 'buses',
+};
 
 export function App() {
   const s = useSession();
@@ -56,7 +63,11 @@ export function App() {
     health()
       .then((h) => {
         const stored = localStorage.getItem('amiwatch.region');
-        updateSession({ account: h.account ?? s.account, region: stored ?? h.region ?? s.region, signaturesRequired: h.signaturesRequired ?? false });
+        updateSession({
+          account: h.account ?? s.account,
+          region: stored ?? h.region ?? s.region,
+          signaturesRequired: h.signaturesRequired ?? false,
+        });
         setReady(true);
       })
       .catch((e: unknown) => setError(`Cannot reach amiwatch: ${String(e)}`));
@@ -65,10 +76,13 @@ export function App() {
   // default bus's ARN names it (target ARNs built by the wizard depend on it).
   useEffect(() => {
     if (!s.signaturesRequired || !s.key) return;
-    describeBus('default').then((bus) => {
-      const account = bus.Arn.split(':')[4];
-      if (account && account !== s.account) updateSession({ account });
-    }, () => undefined);
+    describeBus('default').then(
+      (bus) => {
+        const account = bus.Arn.split(':')[4];
+        if (account && account !== s.account) updateSession({ account });
+      },
+      () => undefined,
+    );
   }, [s.signaturesRequired, s.key?.accessKeyId, s.region]);
   const needsLogin = s.signaturesRequired && !s.key;
   if (error) return <p class="notice bad">{error}</p>;
@@ -108,7 +122,11 @@ export function App() {
         <div class="layout">
           <nav class="side" aria-label="Pages">
             {pages.map((p) => (
-              <a key={p.id} href={`#/${p.id}`} aria-current={route[0] === p.id || detailSection[route[0] ?? ''] === p.id ? 'page' : undefined}>
+              <a
+                key={p.id}
+                href={`#/${p.id}`}
+                aria-current={route[0] === p.id || detailSection[route[0] ?? ''] === p.id ? 'page' : undefined}
+              >
                 {p.title}
               </a>
             ))}

@@ -33,7 +33,10 @@ const needs: Record<string, string> = { topics: 'sns', subscriptions: 'sns', que
 export async function applyInit(spec: InitSpec, world: InitWorld): Promise<string[]> {
   for (const [section, service] of Object.entries(needs)) {
     if ((spec[section as keyof InitSpec] as readonly unknown[]).length > 0 && !world.services.includes(service)) {
-      throw new CliError(`--init: section ${section} needs the ${service} service, which this amiwatch does not serve (it serves ${world.services.join(', ')})`, exitCodes.usage);
+      throw new CliError(
+        `--init: section ${section} needs the ${service} service, which this amiwatch does not serve (it serves ${world.services.join(', ')})`,
+        exitCodes.usage,
+      );
     }
   }
   const done: string[] = [];
@@ -53,7 +56,12 @@ export async function applyInit(spec: InitSpec, world: InitWorld): Promise<strin
     }
     for (const topic of spec.topics) {
       // CreateTopic is idempotent for the same name and attributes, as on AWS.
-      await topics.send(new CreateTopicCommand({ Name: topic.name, ...(topic.displayName !== undefined && { Attributes: { DisplayName: topic.displayName } }) }));
+      await topics.send(
+        new CreateTopicCommand({
+          Name: topic.name,
+          ...(topic.displayName !== undefined && { Attributes: { DisplayName: topic.displayName } }),
+        }),
+      );
       done.push(`topic ${topic.name}`);
     }
     for (const queue of spec.queues) {
@@ -62,10 +70,17 @@ export async function applyInit(spec: InitSpec, world: InitWorld): Promise<strin
     }
     for (const sub of spec.subscriptions) {
       const topicArn = sub.topic.startsWith('arn:') ? sub.topic : `arn:aws:sns:${region}:${world.account}:${sub.topic}`;
-      const endpoint = sub.protocol === 'sqs' && !sub.endpoint.startsWith('arn:') ? `arn:aws:sqs:${region}:${world.account}:${sub.endpoint}` : sub.endpoint;
+      const endpoint =
+        sub.protocol === 'sqs' && !sub.endpoint.startsWith('arn:')
+          ? `arn:aws:sqs:${region}:${world.account}:${sub.endpoint}`
+          : sub.endpoint;
       // Subscribe returns the existing subscription for the same topic, protocol and endpoint.
-      const r = await topics.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: sub.protocol, Endpoint: endpoint, ReturnSubscriptionArn: true }));
-      done.push(`subscription ${sub.protocol}:${sub.endpoint} to ${sub.topic}${r.SubscriptionArn === 'pending confirmation' ? ' (pending confirmation)' : ''}`);
+      const r = await topics.send(
+        new SubscribeCommand({ TopicArn: topicArn, Protocol: sub.protocol, Endpoint: endpoint, ReturnSubscriptionArn: true }),
+      );
+      done.push(
+        `subscription ${sub.protocol}:${sub.endpoint} to ${sub.topic}${r.SubscriptionArn === 'pending confirmation' ? ' (pending confirmation)' : ''}`,
+      );
     }
     for (const fn of spec.functions) {
       const exists = await functions.send(new GetFunctionCommand({ FunctionName: fn.name })).then(
@@ -100,7 +115,9 @@ export async function applyInit(spec: InitSpec, world: InitWorld): Promise<strin
           Name: rule.name,
           EventBusName: bus,
           ...(rule.description !== undefined && { Description: rule.description }),
-          ...(rule.pattern !== undefined && { EventPattern: typeof rule.pattern === 'string' ? rule.pattern : JSON.stringify(rule.pattern) }),
+          ...(rule.pattern !== undefined && {
+            EventPattern: typeof rule.pattern === 'string' ? rule.pattern : JSON.stringify(rule.pattern),
+          }),
           ...(rule.schedule !== undefined && { ScheduleExpression: rule.schedule }),
           State: rule.state ?? 'ENABLED',
         }),
@@ -114,7 +131,11 @@ export async function applyInit(spec: InitSpec, world: InitWorld): Promise<strin
           // on AWS; it is said, and its permission is then the user's to add.
           if ((err as { name?: string }).name === 'ResourceNotFoundException') return 'missing' as const;
           const e = fromSdkError(world.endpoint, err);
-          throw new CliError(`--init: rule ${rule.name}, target ${t.Id}: EventBridge could not be given permission to invoke ${t.Arn}: ${e.message}`, e.exitCode, e.hint);
+          throw new CliError(
+            `--init: rule ${rule.name}, target ${t.Id}: EventBridge could not be given permission to invoke ${t.Arn}: ${e.message}`,
+            e.exitCode,
+            e.hint,
+          );
         });
         done.push(
           outcome === 'missing'
@@ -126,12 +147,19 @@ export async function applyInit(spec: InitSpec, world: InitWorld): Promise<strin
         // A topic or queue target: its policy gets the statement AWS's console adds (NO_PERMISSIONS otherwise).
         const grant = await grantTargetDelivery(topics, queues, t.Arn!, RuleArn!, t.Id!);
         if (grant === 'added') done.push(`policy of ${t.Arn} lets rule ${rule.name} deliver`);
-        if (grant === 'missing') done.push(`no policy for rule ${rule.name} on ${t.Arn}: no such topic or queue yet (its deliveries fail until it exists and allows the rule)`);
+        if (grant === 'missing')
+          done.push(
+            `no policy for rule ${rule.name} on ${t.Arn}: no such topic or queue yet (its deliveries fail until it exists and allows the rule)`,
+          );
       }
       if (targets.length > 0) {
         const result = await events.send(new PutTargetsCommand({ Rule: rule.name, EventBusName: bus, Targets: targets }));
         const failed = result.FailedEntries?.[0];
-        if (failed) throw new CliError(`--init: rule ${rule.name}, target ${failed.TargetId}: ${failed.ErrorCode} ${failed.ErrorMessage}`, exitCodes.refused);
+        if (failed)
+          throw new CliError(
+            `--init: rule ${rule.name}, target ${failed.TargetId}: ${failed.ErrorCode} ${failed.ErrorMessage}`,
+            exitCodes.refused,
+          );
       }
       done.push(`rule ${rule.name} on bus ${bus}${targets.length ? ` → ${targets.map((t) => t.Id).join(', ')}` : ''}`);
     }
@@ -152,17 +180,22 @@ function toTarget(t: InitTarget, world: InitWorld): Target {
   const { region } = world.endpoint;
   const arn =
     t.arn ??
-    (t.bus !== undefined ? `arn:aws:events:${region}:${world.account}:event-bus/${t.bus}`
-      : t.topic !== undefined ? `arn:aws:sns:${region}:${world.account}:${t.topic}`
-      : t.queue !== undefined ? `arn:aws:sqs:${region}:${world.account}:${t.queue}`
-      : `arn:aws:lambda:${region}:${world.account}:function:${t.function}`);
+    (t.bus !== undefined
+      ? `arn:aws:events:${region}:${world.account}:event-bus/${t.bus}`
+      : t.topic !== undefined
+        ? `arn:aws:sns:${region}:${world.account}:${t.topic}`
+        : t.queue !== undefined
+          ? `arn:aws:sqs:${region}:${world.account}:${t.queue}`
+          : `arn:aws:lambda:${region}:${world.account}:function:${t.function}`);
   return {
     Id: t.id,
     Arn: arn,
     ...(t.input !== undefined && { Input: t.input }),
     ...(t.inputPath !== undefined && { InputPath: t.inputPath }),
     ...(t.deadLetterQueue !== undefined && {
-      DeadLetterConfig: { Arn: t.deadLetterQueue.startsWith('arn:') ? t.deadLetterQueue : `arn:aws:sqs:${region}:${world.account}:${t.deadLetterQueue}` },
+      DeadLetterConfig: {
+        Arn: t.deadLetterQueue.startsWith('arn:') ? t.deadLetterQueue : `arn:aws:sqs:${region}:${world.account}:${t.deadLetterQueue}`,
+      },
     }),
     ...(t.retryPolicy !== undefined && {
       RetryPolicy: {

@@ -14,10 +14,16 @@ export const defaultEndpointUrl = 'http://127.0.0.1:4566';
 
 /** The variables the client commands read (rendered into docs/configuration.md). */
 export const clientEnvironment: readonly { readonly name: string; readonly description: string }[] = [
-  { name: 'AMIWATCH_ENDPOINT_URL', description: `The server the client commands talk to (flag --endpoint-url; default ${defaultEndpointUrl}).` },
+  {
+    name: 'AMIWATCH_ENDPOINT_URL',
+    description: `The server the client commands talk to (flag --endpoint-url; default ${defaultEndpointUrl}).`,
+  },
   { name: 'AWS_ENDPOINT_URL', description: 'Used when AMIWATCH_ENDPOINT_URL is not set: the variable the AWS CLI and SDKs read too.' },
   { name: 'AWS_REGION, AWS_DEFAULT_REGION', description: 'Region of the requests (flag --region; default us-east-1).' },
-  { name: 'AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY', description: 'Keys the requests are signed with (default test/test; any key works unless the server has --credentials-file).' },
+  {
+    name: 'AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY',
+    description: 'Keys the requests are signed with (default test/test; any key works unless the server has --credentials-file).',
+  },
   { name: 'NO_COLOR', description: 'Set to anything: no colours even on a terminal (also --no-color).' },
 ];
 
@@ -25,7 +31,10 @@ export const endpointHelp = `Server: --endpoint-url, else AMIWATCH_ENDPOINT_URL,
 Region: --region, else AWS_REGION / AWS_DEFAULT_REGION, else us-east-1. Keys: AWS_ACCESS_KEY_ID /
 AWS_SECRET_ACCESS_KEY, else test/test (accepted unless the server has --credentials-file).`;
 
-export function resolveEndpoint(flags: { endpointUrl?: string; region?: string }, env: Readonly<Record<string, string | undefined>>): Endpoint {
+export function resolveEndpoint(
+  flags: { endpointUrl?: string; region?: string },
+  env: Readonly<Record<string, string | undefined>>,
+): Endpoint {
   const url = (flags.endpointUrl ?? env.AMIWATCH_ENDPOINT_URL ?? env.AWS_ENDPOINT_URL ?? defaultEndpointUrl).replace(/\/+$/, '');
   if (!/^https?:\/\/[^/]+$/.test(url)) throw new CliError(`--endpoint-url must look like http://HOST:PORT, got ${url}`, exitCodes.usage);
   return {
@@ -39,7 +48,11 @@ export function resolveEndpoint(flags: { endpointUrl?: string; region?: string }
  * A request to amiwatch's control API (`/_amiwatch/…`). Connection failures become the
  * "no server here" error with what to do about it.
  */
-export async function control<T>(e: Endpoint, path: string, init: { method?: string; body?: unknown } = {}): Promise<{ status: number; body: T }> {
+export async function control<T>(
+  e: Endpoint,
+  path: string,
+  init: { method?: string; body?: unknown } = {},
+): Promise<{ status: number; body: T }> {
   let response: Response;
   try {
     response = await fetch(`${e.url}${path}`, {
@@ -61,4 +74,3 @@ export function unreachable(e: Endpoint, cause: unknown): CliError {
     'start one with `amiwatch start` (or `npm start`) in another terminal, or point at yours with --endpoint-url',
   );
 }
-

@@ -69,8 +69,14 @@ export async function runFaultsList(ctx: CliContext, endpoint: Endpoint, flags: 
   return exitCodes.ok;
 }
 
-export async function runFaultsRemove(ctx: CliContext, endpoint: Endpoint, id: string | undefined, flags: { all?: boolean }): Promise<number> {
-  if ((id === undefined) === !flags.all) throw new CliError('give a fault rule id or --all', exitCodes.usage, 'ids are listed by `amiwatch faults list`');
+export async function runFaultsRemove(
+  ctx: CliContext,
+  endpoint: Endpoint,
+  id: string | undefined,
+  flags: { all?: boolean },
+): Promise<number> {
+  if ((id === undefined) === !flags.all)
+    throw new CliError('give a fault rule id or --all', exitCodes.usage, 'ids are listed by `amiwatch faults list`');
   if (flags.all) {
     const r = await control<{ deleted: number } & ErrorBody>(endpoint, faultsPath, { method: 'DELETE' });
     if (r.status !== 200) throw refused(r.body);

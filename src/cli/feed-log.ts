@@ -13,7 +13,14 @@ export function logFeed(app: App, logger: Logger): () => void {
     }
   });
   const offDeliveries = app.events.feed.onDelivery((d) => {
-    logger.debug('delivery', { event: d.eventId, rule: d.ruleArn, target: d.targetId, status: d.status, attempts: d.attempts, ...(d.error !== undefined && { error: d.error }) });
+    logger.debug('delivery', {
+      event: d.eventId,
+      rule: d.ruleArn,
+      target: d.targetId,
+      status: d.status,
+      attempts: d.attempts,
+      ...(d.error !== undefined && { error: d.error }),
+    });
   });
   return () => {
     offEvents();

@@ -27,18 +27,26 @@ export async function runHistory(ctx: CliContext, endpoint: Endpoint, flags: His
   if (flags.bus !== undefined) query.set('bus', flags.bus);
   if (flags.since !== undefined) {
     const at = /^\d+$/.test(flags.since) ? Number(flags.since) : Date.parse(flags.since);
-    if (!Number.isFinite(at)) throw new CliError(`--since: expected an ISO 8601 time or epoch milliseconds, got ${flags.since}`, exitCodes.usage);
+    if (!Number.isFinite(at))
+      throw new CliError(`--since: expected an ISO 8601 time or epoch milliseconds, got ${flags.since}`, exitCodes.usage);
     query.set('from', String(at));
   }
   const events: Record<string, unknown>[] = [];
   for (;;) {
     const { status, body } = await control<Page>(endpoint, `/_amiwatch/events?${query}`);
-    if (status !== 200) throw new CliError(`the server refused the history request: ${body?.error ?? `HTTP ${status}`}`, status === 400 ? exitCodes.usage : exitCodes.refused);
+    if (status !== 200)
+      throw new CliError(
+        `the server refused the history request: ${body?.error ?? `HTTP ${status}`}`,
+        status === 400 ? exitCodes.usage : exitCodes.refused,
+      );
     events.push(...(body.events ?? []));
     if (body.next === undefined) break;
     query.set('before', body.next);
   }
-  const text = events.reverse().map((e) => `${JSON.stringify(e)}\n`).join('');
+  const text = events
+    .reverse()
+    .map((e) => `${JSON.stringify(e)}\n`)
+    .join('');
   if (flags.output === undefined) {
     ctx.out.write(text);
     return exitCodes.ok;

@@ -30,7 +30,13 @@ export async function runImagesWait(ctx: CliContext, endpoint: Endpoint, imageId
 }
 
 /** Polls until the image leaves `pending`; returns it (reports the outcome on ctx.out). */
-export async function waitForImage(ctx: CliContext, client: EC2Client, endpoint: Endpoint, imageId: string, flags: WaitFlags): Promise<Image> {
+export async function waitForImage(
+  ctx: CliContext,
+  client: EC2Client,
+  endpoint: Endpoint,
+  imageId: string,
+  flags: WaitFlags,
+): Promise<Image> {
   const progress = new Progress(ctx);
   const s = ctx.style;
   let stop = false;

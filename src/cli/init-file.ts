@@ -92,13 +92,17 @@ export async function readInitFile(path: string): Promise<InitSpec> {
   try {
     doc = extname(path) === '.json' ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
-    throw new CliError(`--init: ${path} is not valid ${extname(path) === '.json' ? 'JSON' : 'YAML'}: ${(err as Error).message}`, exitCodes.usage);
+    throw new CliError(
+      `--init: ${path} is not valid ${extname(path) === '.json' ? 'JSON' : 'YAML'}: ${(err as Error).message}`,
+      exitCodes.usage,
+    );
   }
   return parseInitSpec(doc ?? {}, path);
 }
 
 export function parseInitSpec(doc: unknown, source: string): InitSpec {
-  const fail = (where: string, what: string) => new CliError(`--init ${source}: ${where}: ${what}`, exitCodes.usage, 'see docs/cli.md#start---init for the file format');
+  const fail = (where: string, what: string) =>
+    new CliError(`--init ${source}: ${where}: ${what}`, exitCodes.usage, 'see docs/cli.md#start---init for the file format');
   if (!isObject(doc)) throw fail('top level', 'expected a mapping with buses, topics, subscriptions, queues, functions or rules');
   for (const key of Object.keys(doc)) {
     if (!(initKinds as readonly string[]).includes(key)) throw fail(key, `unknown section; known: ${initKinds.join(', ')}`);
@@ -136,7 +140,10 @@ export function parseInitSpec(doc: unknown, source: string): InitSpec {
   const queues = list('queues').map((v, i) => {
     const e = named('queues', i, v);
     const attributes = e.attributes;
-    if (attributes !== undefined && (!isObject(attributes) || Object.values(attributes).some((a) => typeof a !== 'string' && typeof a !== 'number'))) {
+    if (
+      attributes !== undefined &&
+      (!isObject(attributes) || Object.values(attributes).some((a) => typeof a !== 'string' && typeof a !== 'number'))
+    ) {
       throw fail(`queues[${i}]`, 'attributes must map names to strings');
     }
     return {
@@ -148,7 +155,8 @@ export function parseInitSpec(doc: unknown, source: string): InitSpec {
     const where = `functions[${i}]`;
     if (!isObject(v)) throw fail(where, 'expected a mapping with name and zip');
     const timeout = v.timeout;
-    if (timeout !== undefined && (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout < 1)) throw fail(where, 'timeout must be a whole number of seconds');
+    if (timeout !== undefined && (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout < 1))
+      throw fail(where, 'timeout must be a whole number of seconds');
     return {
       name: str(where, v, 'name', true)!,
       zip: str(where, v, 'zip', true)!,
@@ -169,7 +177,8 @@ function parseRule(v: unknown, where: string, fail: Fail, str: Str): InitRule {
   const pattern = v.pattern;
   const schedule = str(where, v, 'schedule', false);
   if (pattern === undefined && schedule === undefined) throw fail(where, 'needs pattern or schedule');
-  if (pattern !== undefined && typeof pattern !== 'string' && !isObject(pattern)) throw fail(where, 'pattern must be a mapping or JSON text');
+  if (pattern !== undefined && typeof pattern !== 'string' && !isObject(pattern))
+    throw fail(where, 'pattern must be a mapping or JSON text');
   const state = str(where, v, 'state', false);
   if (state !== undefined && state !== 'ENABLED' && state !== 'DISABLED') throw fail(where, 'state must be ENABLED or DISABLED');
   const targetsRaw = v.targets ?? [];

@@ -12,7 +12,13 @@ import { statementId } from '@amiwatch/shared';
  */
 export type Grant = 'added' | 'present' | 'missing';
 
-export async function grantTargetDelivery(topics: SNSClient, queues: SQSClient, targetArn: string, ruleArn: string, targetId: string): Promise<Grant | null> {
+export async function grantTargetDelivery(
+  topics: SNSClient,
+  queues: SQSClient,
+  targetArn: string,
+  ruleArn: string,
+  targetId: string,
+): Promise<Grant | null> {
   const arn = parseArn(targetArn);
   if (!arn || (arn.service !== 'sns' && arn.service !== 'sqs')) return null;
   const account = parseArn(ruleArn)?.account ?? '';
@@ -24,7 +30,14 @@ export async function grantTargetDelivery(topics: SNSClient, queues: SQSClient, 
   if (policy === null) return 'missing';
   if (allowsEventBridge(policy, { action, resourceArn: targetArn }, { ruleArn, account })) return 'present';
   const doc = policy ? (JSON.parse(policy) as { Version?: string; Statement?: unknown[] }) : { Version: '2012-10-17', Statement: [] };
-  const statement = { Sid: statementId(ruleArn, targetId), Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: action, Resource: targetArn, Condition: { ArnEquals: { 'aws:SourceArn': ruleArn } } };
+  const statement = {
+    Sid: statementId(ruleArn, targetId),
+    Effect: 'Allow',
+    Principal: { Service: 'events.amazonaws.com' },
+    Action: action,
+    Resource: targetArn,
+    Condition: { ArnEquals: { 'aws:SourceArn': ruleArn } },
+  };
   await store.write(JSON.stringify({ ...doc, Statement: [...(Array.isArray(doc.Statement) ? doc.Statement : []), statement] }));
   return 'added';
 }
@@ -39,8 +52,13 @@ const notFound = (err: unknown, ...names: string[]) => names.includes((err as { 
 
 function topicPolicy(client: SNSClient, TopicArn: string): PolicyStore {
   return {
-    read: () => client.send(new GetTopicAttributesCommand({ TopicArn })).then((r) => r.Attributes?.Policy ?? '', (err: unknown) => (notFound(err, 'NotFoundException', 'NotFound') ? null : Promise.reject(err))),
-    write: async (Policy) => void (await client.send(new SetTopicAttributesCommand({ TopicArn, AttributeName: 'Policy', AttributeValue: Policy }))),
+    read: () =>
+      client.send(new GetTopicAttributesCommand({ TopicArn })).then(
+        (r) => r.Attributes?.Policy ?? '',
+        (err: unknown) => (notFound(err, 'NotFoundException', 'NotFound') ? null : Promise.reject(err)),
+      ),
+    write: async (Policy) =>
+      void (await client.send(new SetTopicAttributesCommand({ TopicArn, AttributeName: 'Policy', AttributeValue: Policy }))),
   };
 }
 
@@ -51,7 +69,8 @@ async function queuePolicy(client: SQSClient, QueueName: string, owner: string):
   );
   if (!url) return null;
   return {
-    read: () => client.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['Policy'] })).then((r) => r.Attributes?.Policy ?? ''),
+    read: () =>
+      client.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['Policy'] })).then((r) => r.Attributes?.Policy ?? ''),
     write: async (Policy) => void (await client.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { Policy } }))),
   };
 }

@@ -13,14 +13,18 @@ export interface Logger {
 export function createLogger(options: { level: LogLevel; format: 'text' | 'json'; out: Writable; now?: () => Date }): Logger {
   const threshold = logLevels.indexOf(options.level);
   const now = options.now ?? (() => new Date());
-  const write = (level: LogLevel) => (msg: string, fields: Record<string, unknown> = {}) => {
-    if (logLevels.indexOf(level) < threshold) return;
-    if (options.format === 'json') {
-      options.out.write(`${JSON.stringify({ time: now().toISOString(), level, msg, ...fields })}\n`);
-      return;
-    }
-    const extra = Object.entries(fields).map(([k, v]) => ` ${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join('');
-    options.out.write(`${level === 'info' ? '' : `${level}: `}${msg}${extra}\n`);
-  };
+  const write =
+    (level: LogLevel) =>
+    (msg: string, fields: Record<string, unknown> = {}) => {
+      if (logLevels.indexOf(level) < threshold) return;
+      if (options.format === 'json') {
+        options.out.write(`${JSON.stringify({ time: now().toISOString(), level, msg, ...fields })}\n`);
+        return;
+      }
+      const extra = Object.entries(fields)
+        .map(([k, v]) => ` ${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+        .join('');
+      options.out.write(`${level === 'info' ? '' : `${level}: `}${msg}${extra}\n`);
+    };
   return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }

@@ -23,7 +23,11 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .option('--region <REGION>', 'AWS region of the requests (default: $AWS_REGION, $AWS_DEFAULT_REGION, us-east-1)')
     .option('--no-color', 'no colours, even on a terminal (also: NO_COLOR=1)')
     .showSuggestionAfterError(true)
-    .configureOutput({ writeOut: (t) => ctx.out.write(t), writeErr: (t) => ctx.err.write(t), outputError: (t, write) => write(`amiwatch: ${t.replace(/^error: /, '')}`) })
+    .configureOutput({
+      writeOut: (t) => ctx.out.write(t),
+      writeErr: (t) => ctx.err.write(t),
+      outputError: (t, write) => write(`amiwatch: ${t.replace(/^error: /, '')}`),
+    })
     .addHelpText(
       'after',
       `
@@ -45,7 +49,10 @@ Documentation: docs/getting-started.md and docs/cli.md`,
   const start = program
     .command('start')
     .description('run the server: every AWS API, the control API and the console on one port')
-    .option('--init <FILE>', 'create buses, rules, topics, subscriptions, queues and functions from a JSON or YAML file once the server is up')
+    .option(
+      '--init <FILE>',
+      'create buses, rules, topics, subscriptions, queues and functions from a JSON or YAML file once the server is up',
+    )
     .addHelpText(
       'after',
       `
@@ -59,7 +66,9 @@ Examples:
   AMIWATCH_PORT=4600 amiwatch start`,
     );
   for (const o of configOptions) {
-    start.addOption(new Option(o.value ? `--${o.flag} <${o.value}>` : `--${o.flag}`, `${o.description} [env ${o.env}; default ${o.default}]`));
+    start.addOption(
+      new Option(o.value ? `--${o.flag} <${o.value}>` : `--${o.flag}`, `${o.description} [env ${o.env}; default ${o.default}]`),
+    );
   }
   start.action(
     run(async () => {
@@ -75,7 +84,9 @@ Examples:
     .description("the guide's example in one go: the rule, an image created and watched, the matched event")
     .option('--email <ADDRESS>', 'where the notification goes (SNS email subscription)')
     .option('--timeout <SECONDS>', 'give up waiting after this long', seconds, 60)
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Uses the server at the endpoint, or starts one in memory for the run when none answers.
 Running it again creates nothing twice.
 
@@ -83,8 +94,11 @@ Examples:
   amiwatch quickstart
   amiwatch --endpoint-url http://127.0.0.1:4600 quickstart
 
-${endpointHelp}`)
-    .action(async (flags: { email?: string; timeout: number }) => setExit(await (await import('./quickstart.js')).runQuickstart(ctx, endpoint(), flags)));
+${endpointHelp}`,
+    )
+    .action(async (flags: { email?: string; timeout: number }) =>
+      setExit(await (await import('./quickstart.js')).runQuickstart(ctx, endpoint(), flags)),
+    );
 
   program
     .command('tail')
@@ -94,7 +108,9 @@ ${endpointHelp}`)
     .option('--pattern-file <FILE>', 'the pattern, from a file')
     .option('--json', 'one event per line as JSON, nothing else (for jq and scripts)')
     .option('--count <N>', 'stop after N events and the first outcome of each of their deliveries (--json: after N events)', positive)
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Colour on a terminal, plain text when piped. An invalid pattern exits 2 with AWS's message.
 
 Examples:
@@ -103,8 +119,11 @@ Examples:
   amiwatch tail --bus default --json | jq .detail
   amiwatch tail --count 1 > tail.txt &   # in a script: the next event and how its deliveries went
 
-${endpointHelp}`)
-    .action(async (flags: { bus?: string; pattern?: string; patternFile?: string; json?: boolean; count?: number }) => setExit(await (await import('./tail.js')).runTail(ctx, endpoint(), flags)));
+${endpointHelp}`,
+    )
+    .action(async (flags: { bus?: string; pattern?: string; patternFile?: string; json?: boolean; count?: number }) =>
+      setExit(await (await import('./tail.js')).runTail(ctx, endpoint(), flags)),
+    );
 
   program
     .command('test-pattern')
@@ -112,13 +131,18 @@ ${endpointHelp}`)
     .requiredOption('--pattern <JSON>', 'the event pattern: JSON, file://PATH, or - for stdin')
     .requiredOption('--event <JSON>', 'the event: JSON, file://PATH, or - for stdin')
     .option('-q, --quiet', 'print nothing; answer with the exit code only')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Exit code 0: match, 1: no match, 2: invalid pattern (AWS's InvalidEventPatternException text).
 
 Examples:
   amiwatch test-pattern --pattern '{"source":["aws.ec2"]}' --event '{"source":"aws.ec2","detail":{}}'
-  amiwatch test-pattern --pattern file://rule.json --event file://event.json`)
-    .action(async (flags: { pattern: string; event: string; quiet?: boolean }) => setExit(await (await import('./test-pattern.js')).runTestPattern(ctx, flags)));
+  amiwatch test-pattern --pattern file://rule.json --event file://event.json`,
+    )
+    .action(async (flags: { pattern: string; event: string; quiet?: boolean }) =>
+      setExit(await (await import('./test-pattern.js')).runTestPattern(ctx, flags)),
+    );
 
   const images = program.command('images').description('EC2 images (AMIs)');
   images
@@ -127,7 +151,9 @@ Examples:
     .description('wait until the image is available; exit 1 with the reason if it fails')
     .option('--timeout <SECONDS>', 'give up after this long (exit 5)', seconds, 600)
     .option('--interval <MS>', 'poll interval', positive, 500)
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   amiwatch images wait ami-0123456789abcdef0
   ami=$(aws ec2 describe-images --owners amazon --filters Name=name,Values='al2023-ami-2023.*-x86_64' --query 'Images[0].ImageId' --output text)
@@ -136,26 +162,38 @@ Examples:
   id=$(aws ec2 create-image --instance-id "$instance" --name web-v2 --query ImageId --output text)
   amiwatch images wait "$id" && echo ready
 
-${endpointHelp}`)
-    .action(async (id: string, flags: { timeout: number; interval: number }) => setExit(await (await import('./images-wait.js')).runImagesWait(ctx, endpoint(), id, flags)));
+${endpointHelp}`,
+    )
+    .action(async (id: string, flags: { timeout: number; interval: number }) =>
+      setExit(await (await import('./images-wait.js')).runImagesWait(ctx, endpoint(), id, flags)),
+    );
 
   const faults = program.command('faults').description('EC2 fault rules: make image operations fail on purpose');
   faults
     .command('add')
     .description('add a rule: matching operations fail with --message')
     .requiredOption('--message <TEXT>', 'the failure reason (the image StateReason and the event ErrorMessage)')
-    .option('--operation <OP>', 'CreateImage, CopyImage, RegisterImage, CreateRestoreImageTask, CreateStoreImageTask, DeregisterImage, EnableImage, DisableImage, RunInstances, StopInstances or *', '*')
+    .option(
+      '--operation <OP>',
+      'CreateImage, CopyImage, RegisterImage, CreateRestoreImageTask, CreateStoreImageTask, DeregisterImage, EnableImage, DisableImage, RunInstances, StopInstances or *',
+      '*',
+    )
     .option('--name <PATTERN>', 'only images whose name matches (wildcards * and ?)')
     .option('--tag <KEY[=VALUE]>', 'only images with this tag')
     .option('--code <CODE>', 'the StateReason / error code (default Server.InternalError)')
     .option('--delay <MS>', 'time pending before failing', positive)
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Prints the new rule's id.
 
 Examples:
   amiwatch faults add --operation CreateImage --name 'nightly-*' --message 'Snapshot quota exceeded'
-  amiwatch faults add --operation DeregisterImage --tag keep=yes --code OperationNotPermitted --message 'protected'`)
-    .action(async (flags: { message: string; operation?: string; name?: string; tag?: string; code?: string; delay?: number }) => setExit(await (await import('./faults.js')).runFaultsAdd(ctx, endpoint(), flags)));
+  amiwatch faults add --operation DeregisterImage --tag keep=yes --code OperationNotPermitted --message 'protected'`,
+    )
+    .action(async (flags: { message: string; operation?: string; name?: string; tag?: string; code?: string; delay?: number }) =>
+      setExit(await (await import('./faults.js')).runFaultsAdd(ctx, endpoint(), flags)),
+    );
   faults
     .command('list')
     .description('list the fault rules, oldest (winning) first')
@@ -166,11 +204,16 @@ Examples:
     .argument('[ID]', 'the rule to remove')
     .option('--all', 'remove every rule')
     .description('remove a fault rule, or all of them')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   amiwatch faults remove fault-1a2b3c4d5e6f
-  amiwatch faults remove --all`)
-    .action(async (id: string | undefined, flags: { all?: boolean }) => setExit(await (await import('./faults.js')).runFaultsRemove(ctx, endpoint(), id, flags)));
+  amiwatch faults remove --all`,
+    )
+    .action(async (id: string | undefined, flags: { all?: boolean }) =>
+      setExit(await (await import('./faults.js')).runFaultsRemove(ctx, endpoint(), id, flags)),
+    );
 
   program
     .command('status')
@@ -178,7 +221,9 @@ Examples:
     .option('--json', 'as JSON')
     .option('--wait', 'first wait until the server answers healthy (a server just started in the background)')
     .option('--timeout <SECONDS>', 'with --wait: give up after this long (exit 5)', seconds, 60)
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Exit code 0 when the server is healthy, 1 when it answers but is not, 3 when nothing answers,
 5 when --wait runs out of time.
 
@@ -187,8 +232,11 @@ Examples:
   amiwatch status --json | jq .deliveries.pending
   amiwatch start --in-memory & amiwatch status --wait --timeout 30   # in CI
 
-${endpointHelp}`)
-    .action(async (flags: { json?: boolean; wait?: boolean; timeout: number }) => setExit(await (await import('./status.js')).runStatus(ctx, endpoint(), flags)));
+${endpointHelp}`,
+    )
+    .action(async (flags: { json?: boolean; wait?: boolean; timeout: number }) =>
+      setExit(await (await import('./status.js')).runStatus(ctx, endpoint(), flags)),
+    );
 
   program
     .command('history')
@@ -196,7 +244,9 @@ ${endpointHelp}`)
     .option('--bus <NAME>', 'only events on this bus (name or ARN)')
     .option('--since <TIME>', 'only events received at or after this time (ISO 8601 or epoch ms)')
     .option('--output <FILE>', 'write to this file instead of standard output')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 One JSON object per line, oldest first: seq, id, bus, ingestedAt, rules, event, deliveries
 (status, attempts, last error). For a CI artifact when tests fail, or for jq.
 
@@ -204,10 +254,14 @@ Examples:
   amiwatch history --output amiwatch-history.jsonl
   amiwatch history --bus default | jq -c 'select(.deliveries[].status == "failed")'
 
-${endpointHelp}`)
-    .action(async (flags: { bus?: string; since?: string; output?: string }) => setExit(await (await import('./history.js')).runHistory(ctx, endpoint(), flags)));
+${endpointHelp}`,
+    )
+    .action(async (flags: { bus?: string; since?: string; output?: string }) =>
+      setExit(await (await import('./history.js')).runHistory(ctx, endpoint(), flags)),
+    );
 
-  for (const command of [program, ...program.commands, ...images.commands, ...faults.commands]) command.exitOverride().showSuggestionAfterError(true);
+  for (const command of [program, ...program.commands, ...images.commands, ...faults.commands])
+    command.exitOverride().showSuggestionAfterError(true);
   return program;
 }
 
@@ -272,13 +326,18 @@ function entry(): void {
     cwd: process.cwd(),
     interrupted,
   };
-  main(process.argv.slice(2).filter((a) => a !== '--no-color'), ctx).then(
+  main(
+    process.argv.slice(2).filter((a) => a !== '--no-color'),
+    ctx,
+  ).then(
     (code) => {
       // Flush before exiting: stdout to a pipe is asynchronous.
       process.stdout.write('', () => process.exit(code));
     },
     (err: unknown) => {
-      process.stderr.write(`amiwatch: internal error: ${(err as Error).stack ?? String(err)}\nPlease report it with the command you ran.\n`);
+      process.stderr.write(
+        `amiwatch: internal error: ${(err as Error).stack ?? String(err)}\nPlease report it with the command you ran.\n`,
+      );
       process.exit(1);
     },
   );

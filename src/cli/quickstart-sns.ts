@@ -23,15 +23,26 @@ interface MailboxEntry {
 }
 
 export async function ensureTopic(ctx: CliContext, sns: SNSClient): Promise<string> {
-  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: quickstartTopic, Attributes: { DisplayName: 'amiwatch quickstart' } }));
+  const { TopicArn } = await sns.send(
+    new CreateTopicCommand({ Name: quickstartTopic, Attributes: { DisplayName: 'amiwatch quickstart' } }),
+  );
   print(ctx, `${ctx.style.green('✔')} SNS topic ${ctx.style.bold(TopicArn!)}`);
   return TopicArn!;
 }
 
-export async function ensureConfirmedEmail(ctx: CliContext, sns: SNSClient, endpoint: Endpoint, topicArn: string, email: string, timeoutSeconds: number): Promise<void> {
+export async function ensureConfirmedEmail(
+  ctx: CliContext,
+  sns: SNSClient,
+  endpoint: Endpoint,
+  topicArn: string,
+  email: string,
+  timeoutSeconds: number,
+): Promise<void> {
   const s = ctx.style;
   const find = async () =>
-    (await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn }))).Subscriptions?.find((x) => x.Protocol === 'email' && x.Endpoint === email);
+    (await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn }))).Subscriptions?.find(
+      (x) => x.Protocol === 'email' && x.Endpoint === email,
+    );
   const existing = await find();
   if (existing && existing.SubscriptionArn !== 'PendingConfirmation') {
     print(ctx, `${s.green('✔')} email subscription for ${email} is confirmed already`);
@@ -42,7 +53,12 @@ export async function ensureConfirmedEmail(ctx: CliContext, sns: SNSClient, endp
   const deadline = Date.now() + timeoutSeconds * 1000;
   const mailbox = await control<unknown>(endpoint, `/_amiwatch/mailbox?to=${encodeURIComponent(email)}&limit=1`);
   if (mailbox.status === 200) {
-    const mail = await waitForMail(endpoint, email, (m) => m.subject.includes('Subscription Confirmation') && m.text.includes(topicArn), deadline);
+    const mail = await waitForMail(
+      endpoint,
+      email,
+      (m) => m.subject.includes('Subscription Confirmation') && m.text.includes(topicArn),
+      deadline,
+    );
     const link = /https?:\/\/\S*confirmation\.html\?[^\s"'<>]+/.exec(mail.text)?.[0];
     if (!link) throw new CliError(`the confirmation mail to ${email} has no confirmation link`, exitCodes.refused);
     const r = await fetch(link);
@@ -57,42 +73,85 @@ export async function ensureConfirmedEmail(ctx: CliContext, sns: SNSClient, endp
     if (sub && sub.SubscriptionArn !== 'PendingConfirmation') break;
     if (Date.now() > deadline) {
       progress.done(`${s.yellow('…')} ${email} has not confirmed`);
-      throw new CliError(`the subscription of ${email} was not confirmed within ${timeoutSeconds}s`, exitCodes.timeout, 'confirm it from the mail, then run the quickstart again (it picks up where it stopped)');
+      throw new CliError(
+        `the subscription of ${email} was not confirmed within ${timeoutSeconds}s`,
+        exitCodes.timeout,
+        'confirm it from the mail, then run the quickstart again (it picks up where it stopped)',
+      );
     }
     progress.update(`waiting for ${email} to confirm`);
     await sleep(250);
   }
-  progress.done(`${s.green('✔')} ${email} confirmed the subscription${mailbox.status === 200 ? ' (link followed from the built-in mailbox)' : ''}`);
+  progress.done(
+    `${s.green('✔')} ${email} confirmed the subscription${mailbox.status === 200 ? ' (link followed from the built-in mailbox)' : ''}`,
+  );
 }
 
 /** The notification: from the built-in mailbox, or — with SMTP — the delivery as SNS recorded it. */
-export async function showNotification(ctx: CliContext, endpoint: Endpoint, email: string, imageId: string, timeoutSeconds: number): Promise<void> {
+export async function showNotification(
+  ctx: CliContext,
+  endpoint: Endpoint,
+  email: string,
+  imageId: string,
+  timeoutSeconds: number,
+): Promise<void> {
   const s = ctx.style;
   const deadline = Date.now() + timeoutSeconds * 1000;
   const mailbox = await control<unknown>(endpoint, `/_amiwatch/mailbox?to=${encodeURIComponent(email)}&limit=1`);
   if (mailbox.status === 200) {
-    const mail = await waitForMail(endpoint, email, (m) => !m.subject.includes('Subscription Confirmation') && m.text.includes(imageId), deadline);
+    const mail = await waitForMail(
+      endpoint,
+      email,
+      (m) => !m.subject.includes('Subscription Confirmation') && m.text.includes(imageId),
+      deadline,
+    );
     print(ctx, `${s.green('✔')} the notification arrived (built-in mailbox, ${endpoint.url}/_amiwatch/mailbox):`);
     print(ctx, `  From: ${mail.fromName} <${mail.fromAddress}>\n  To: ${mail.to}\n  Subject: ${mail.subject}\n`);
-    print(ctx, mail.text.split('\n').map((l) => `  ${l}`).join('\n'));
+    print(
+      ctx,
+      mail.text
+        .split('\n')
+        .map((l) => `  ${l}`)
+        .join('\n'),
+    );
     return;
   }
   for (;;) {
-    const log = await control<{ deliveries: { endpoint: string; kind: string; status: string; attempts: number; error?: string; at: string }[] }>(endpoint, '/_amiwatch/sns/deliveries?limit=1000');
+    const log = await control<{
+      deliveries: { endpoint: string; kind: string; status: string; attempts: number; error?: string; at: string }[];
+    }>(endpoint, '/_amiwatch/sns/deliveries?limit=1000');
     const sent = log.body.deliveries.filter((d) => d.endpoint === email && d.kind === 'notification');
     const done = sent.find((d) => d.status === 'delivered');
     if (done) {
-      print(ctx, `${s.green('✔')} the notification was mailed to ${email} through the SMTP server (${done.attempts} attempt${done.attempts === 1 ? '' : 's'})`);
+      print(
+        ctx,
+        `${s.green('✔')} the notification was mailed to ${email} through the SMTP server (${done.attempts} attempt${done.attempts === 1 ? '' : 's'})`,
+      );
       return;
     }
     const failed = sent.find((d) => d.status === 'failed');
-    if (failed) throw new CliError(`mailing the notification to ${email} failed: ${failed.error ?? 'unknown error'}`, exitCodes.no, 'check --smtp-url of the server');
-    if (Date.now() > deadline) throw new CliError(`no notification was mailed to ${email} within ${timeoutSeconds}s`, exitCodes.timeout, 'see GET /_amiwatch/sns/deliveries');
+    if (failed)
+      throw new CliError(
+        `mailing the notification to ${email} failed: ${failed.error ?? 'unknown error'}`,
+        exitCodes.no,
+        'check --smtp-url of the server',
+      );
+    if (Date.now() > deadline)
+      throw new CliError(
+        `no notification was mailed to ${email} within ${timeoutSeconds}s`,
+        exitCodes.timeout,
+        'see GET /_amiwatch/sns/deliveries',
+      );
     await sleep(250);
   }
 }
 
-async function waitForMail(endpoint: Endpoint, email: string, wanted: (m: MailboxEntry) => boolean, deadline: number): Promise<MailboxEntry> {
+async function waitForMail(
+  endpoint: Endpoint,
+  email: string,
+  wanted: (m: MailboxEntry) => boolean,
+  deadline: number,
+): Promise<MailboxEntry> {
   for (;;) {
     const r = await control<{ messages: MailboxEntry[] }>(endpoint, `/_amiwatch/mailbox?to=${encodeURIComponent(email)}&limit=100`);
     const mail = r.body.messages.find(wanted);

@@ -13,7 +13,10 @@ export async function readJsonArgument(value: string, option: string, cwd: strin
     try {
       return await readFile(path, 'utf8');
     } catch (err) {
-      throw new CliError(`${option}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, exitCodes.usage);
+      throw new CliError(
+        `${option}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+        exitCodes.usage,
+      );
     }
   }
   return value;

@@ -53,9 +53,14 @@ async function listen(config: Config, logger: Logger): Promise<App> {
     return await startApp({ config, log: (m) => logger.warn(m) });
   } catch (err) {
     if (err instanceof ConfigError) throw new CliError(err.message, exitCodes.usage);
-    if (err instanceof DataInUseError) throw new CliError(err.message, exitCodes.usage, 'check with `amiwatch status` whether it is running');
+    if (err instanceof DataInUseError)
+      throw new CliError(err.message, exitCodes.usage, 'check with `amiwatch status` whether it is running');
     if (err instanceof DiskFullError || isDiskFull(err)) {
-      throw new CliError(err instanceof DiskFullError ? err.message : `the disk holding ${config.dataDir} is full: ${(err as Error).message}`, exitCodes.usage, 'free some space (or pass another --data-dir) and start again');
+      throw new CliError(
+        err instanceof DiskFullError ? err.message : `the disk holding ${config.dataDir} is full: ${(err as Error).message}`,
+        exitCodes.usage,
+        'free some space (or pass another --data-dir) and start again',
+      );
     }
     if ((err as { code?: string }).code === 'EADDRINUSE') {
       throw new CliError(
@@ -71,7 +76,14 @@ async function listen(config: Config, logger: Logger): Promise<App> {
   }
 }
 
-async function initialise(app: App, config: Config, spec: InitSpec, initDir: string, logger: Logger, env: CliContext['env']): Promise<void> {
+async function initialise(
+  app: App,
+  config: Config,
+  spec: InitSpec,
+  initDir: string,
+  logger: Logger,
+  env: CliContext['env'],
+): Promise<void> {
   const credentials = config.credentialsFile
     ? { accessKeyId: env.AWS_ACCESS_KEY_ID ?? '', secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? '' }
     : { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -91,7 +103,14 @@ async function banner(ctx: CliContext, app: App, config: Config, logger: Logger)
   const consoleUrl = (await servesConsole(app.url)) ? `${app.url}/` : null;
   const exports = `export AWS_ENDPOINT_URL=${app.url} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=${config.defaultRegion}`;
   if (config.logFormat === 'json') {
-    logger.info('amiwatch started', { version: VERSION, url: app.url, console: consoleUrl, services: app.registry.names, storage: config.inMemory ? 'memory' : config.dataDir, python: app.lambda.pythonSummary });
+    logger.info('amiwatch started', {
+      version: VERSION,
+      url: app.url,
+      console: consoleUrl,
+      services: app.registry.names,
+      storage: config.inMemory ? 'memory' : config.dataDir,
+      python: app.lambda.pythonSummary,
+    });
     return;
   }
   const s = ctx.style;

@@ -80,7 +80,11 @@ export async function waitForHealth(ctx: CliContext, endpoint: Endpoint, timeout
     }
     if (stop) throw new CliError(`stopped waiting: ${last}`, exitCodes.timeout);
     if (performance.now() - started >= timeoutSeconds * 1000) {
-      throw new CliError(`amiwatch at ${endpoint.url} was not healthy within ${timeoutSeconds}s: ${last}`, exitCodes.timeout, 'is it starting? Check its log; wait longer with --timeout SECONDS');
+      throw new CliError(
+        `amiwatch at ${endpoint.url} was not healthy within ${timeoutSeconds}s: ${last}`,
+        exitCodes.timeout,
+        'is it starting? Check its log; wait longer with --timeout SECONDS',
+      );
     }
     await sleep(100);
   }
@@ -96,7 +100,9 @@ export async function collectStatus(endpoint: Endpoint): Promise<StatusReport> {
     const all: Image[] = [];
     let token: string | undefined;
     do {
-      const page = await images.send(new DescribeImagesCommand({ Owners: ['self'], IncludeDisabled: true, MaxResults: 1000, ...(token && { NextToken: token }) }));
+      const page = await images.send(
+        new DescribeImagesCommand({ Owners: ['self'], IncludeDisabled: true, MaxResults: 1000, ...(token && { NextToken: token }) }),
+      );
       all.push(...(page.Images ?? []));
       token = page.NextToken;
     } while (token);
@@ -166,7 +172,9 @@ async function dlqDepths(endpoint: Endpoint, arns: readonly string[], served: bo
         const [, , , , account, name] = arn.split(':');
         try {
           const { QueueUrl } = await client.send(new GetQueueUrlCommand({ QueueName: name, QueueOwnerAWSAccountId: account }));
-          const { Attributes } = await client.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
+          const { Attributes } = await client.send(
+            new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
+          );
           return { arn, depth: Number(Attributes?.ApproximateNumberOfMessages ?? 0) };
         } catch {
           return { arn, depth: null };
@@ -206,17 +214,33 @@ async function countRules(client: EventBridgeClient): Promise<{ buses: number; r
 
 function printReport(ctx: CliContext, r: StatusReport): void {
   const s = ctx.style;
-  const images = Object.entries(r.images).map(([state, n]) => `${n} ${state}`).join(', ') || 'none';
+  const images =
+    Object.entries(r.images)
+      .map(([state, n]) => `${n} ${state}`)
+      .join(', ') || 'none';
   const d = r.deliveries;
   print(ctx, `${r.status === 'ok' ? s.green('●') : s.red('●')} amiwatch ${r.version} at ${r.url}: ${r.status} (${r.services.join(', ')})`);
   print(ctx, `  region      ${r.region}`);
   print(ctx, `  event buses ${r.buses}, rules ${r.rules}, targets ${r.targets}`);
   print(ctx, `  images      ${images}`);
-  const resources = Object.entries(r.resources).map(([kind, n]) => `${kind} ${n}`).join(', ');
+  const resources = Object.entries(r.resources)
+    .map(([kind, n]) => `${kind} ${n}`)
+    .join(', ');
   if (resources) print(ctx, `  resources   ${resources}`);
   print(ctx, `  fault rules ${r.faultRules}`);
-  print(ctx, `  deliveries  ${d.pending > 0 ? s.yellow(`${d.pending} pending`) : '0 pending'}, ${d.delivered} delivered, ${d.failed > 0 ? s.red(`${d.failed} failed`) : '0 failed'}`);
-  const dlq = r.deadLetterQueues.length === 0 ? 'none configured' : r.deadLetterQueues.map((q) => `${q.arn.slice(q.arn.lastIndexOf(':') + 1)} ${q.depth === null ? '(no such queue)' : q.depth > 0 ? s.red(String(q.depth)) : '0'}`).join(', ');
+  print(
+    ctx,
+    `  deliveries  ${d.pending > 0 ? s.yellow(`${d.pending} pending`) : '0 pending'}, ${d.delivered} delivered, ${d.failed > 0 ? s.red(`${d.failed} failed`) : '0 failed'}`,
+  );
+  const dlq =
+    r.deadLetterQueues.length === 0
+      ? 'none configured'
+      : r.deadLetterQueues
+          .map(
+            (q) =>
+              `${q.arn.slice(q.arn.lastIndexOf(':') + 1)} ${q.depth === null ? '(no such queue)' : q.depth > 0 ? s.red(String(q.depth)) : '0'}`,
+          )
+          .join(', ');
   print(ctx, `  DLQ depth   ${dlq}`);
   if (r.cluster) printCluster(ctx, r.cluster);
 }
@@ -224,7 +248,10 @@ function printReport(ctx: CliContext, r: StatusReport): void {
 function printCluster(ctx: CliContext, c: ClusterReport): void {
   const s = ctx.style;
   const js = c.jetstream === 'ok' ? s.green('ok') : s.red(`unavailable: ${c.error ?? ''}`);
-  print(ctx, `  cluster     JetStream ${js}, connected to ${c.connectedTo}${c.servers.length > 0 ? ` (servers ${c.servers.join(', ')})` : ''}`);
+  print(
+    ctx,
+    `  cluster     JetStream ${js}, connected to ${c.connectedTo}${c.servers.length > 0 ? ` (servers ${c.servers.join(', ')})` : ''}`,
+  );
   print(ctx, `  nodes       ${c.nodes.length}: ${c.nodes.join(', ') || 'none'}`);
   if (c.lag) print(ctx, `  lag         ${c.lag.waiting} waiting, ${c.lag.inFlight} in flight`);
 }

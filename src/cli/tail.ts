@@ -52,9 +52,13 @@ export async function runTail(ctx: CliContext, endpoint: Endpoint, flags: TailFl
   } catch (err) {
     throw unreachable(endpoint, err);
   }
-  if (!response.ok || !response.body) throw new CliError(`${endpoint.url} answered ${response.status} to the event stream: is it amiwatch?`, exitCodes.unreachable);
+  if (!response.ok || !response.body)
+    throw new CliError(`${endpoint.url} answered ${response.status} to the event stream: is it amiwatch?`, exitCodes.unreachable);
   // On stderr, so `--json | jq` sees only events; scripts can wait for this line.
-  printErr(ctx, ctx.style.dim(`tailing ${endpoint.url}${flags.bus ? ` bus ${flags.bus}` : ''}${pattern ? ' (pattern)' : ''}; Ctrl-C to stop`));
+  printErr(
+    ctx,
+    ctx.style.dim(`tailing ${endpoint.url}${flags.bus ? ` bus ${flags.bus}` : ''}${pattern ? ' (pattern)' : ''}; Ctrl-C to stop`),
+  );
   let stopped = false;
   void ctx.interrupted.then(() => {
     stopped = true;
@@ -94,25 +98,39 @@ export async function runTail(ctx: CliContext, endpoint: Endpoint, flags: TailFl
       }
     }
   } catch (err) {
-    if (!stopped) throw new CliError(`the event stream broke: ${(err as Error).message}`, exitCodes.unreachable, 'is the server still running? `amiwatch status`');
+    if (!stopped)
+      throw new CliError(
+        `the event stream broke: ${(err as Error).message}`,
+        exitCodes.unreachable,
+        'is the server still running? `amiwatch status`',
+      );
   }
   if (!stopped) throw new CliError('the server closed the event stream (it is shutting down)', exitCodes.unreachable);
   return exitCodes.ok;
 }
 
 async function readPattern(ctx: CliContext, flags: TailFlags): Promise<string | null> {
-  if (flags.pattern !== undefined && flags.patternFile !== undefined) throw new CliError('give --pattern or --pattern-file, not both', exitCodes.usage);
+  if (flags.pattern !== undefined && flags.patternFile !== undefined)
+    throw new CliError('give --pattern or --pattern-file, not both', exitCodes.usage);
   let text: string | null = flags.pattern ?? null;
   if (flags.patternFile !== undefined) {
     try {
       text = await readFile(resolve(ctx.cwd, flags.patternFile), 'utf8');
     } catch (err) {
-      throw new CliError(`--pattern-file: cannot read ${flags.patternFile} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, exitCodes.usage);
+      throw new CliError(
+        `--pattern-file: cannot read ${flags.patternFile} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+        exitCodes.usage,
+      );
     }
   }
   if (text === null) return null;
   const reason = check(text);
-  if (reason !== null) throw new CliError(`InvalidEventPatternException: Event pattern is not valid. Reason: ${reason}`, exitCodes.usage, 'try it offline first: amiwatch test-pattern --pattern … --event …');
+  if (reason !== null)
+    throw new CliError(
+      `InvalidEventPatternException: Event pattern is not valid. Reason: ${reason}`,
+      exitCodes.usage,
+      'try it offline first: amiwatch test-pattern --pattern … --event …',
+    );
   return text;
 }
 

@@ -14,7 +14,11 @@ export async function runTestPattern(ctx: CliContext, flags: { pattern: string; 
   const event = await readJsonArgument(flags.event, '--event', ctx.cwd, readStdin);
   const reason = check(pattern);
   if (reason !== null) {
-    throw new CliError(`InvalidEventPatternException: Event pattern is not valid. Reason: ${reason}`, exitCodes.usage, 'the pattern language: packages/event-pattern/PATTERNS.md');
+    throw new CliError(
+      `InvalidEventPatternException: Event pattern is not valid. Reason: ${reason}`,
+      exitCodes.usage,
+      'the pattern language: packages/event-pattern/PATTERNS.md',
+    );
   }
   let parsed: unknown;
   try {
@@ -22,7 +26,8 @@ export async function runTestPattern(ctx: CliContext, flags: { pattern: string; 
   } catch (err) {
     throw new CliError(`--event is not JSON: ${(err as Error).message}`, exitCodes.usage);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new CliError('--event must be a JSON object (an event)', exitCodes.usage);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new CliError('--event must be a JSON object (an event)', exitCodes.usage);
   const result = matches(pattern, event);
   if (!flags.quiet) print(ctx, result ? ctx.style.green('match') : ctx.style.red('no match'));
   return result ? exitCodes.ok : exitCodes.no;

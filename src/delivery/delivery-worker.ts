@@ -47,7 +47,10 @@ export class DeliveryWorker {
   private readonly batchSize: number;
   private readonly leaseMs: number;
   private readonly timeoutMs: number;
-  private readonly job = new Coalesced(() => this.loop(), () => !this.stopped);
+  private readonly job = new Coalesced(
+    () => this.loop(),
+    () => !this.stopped,
+  );
   private timer: NodeJS.Timeout | null = null;
   private stopped = true;
   private unsubscribe: (() => void) | null = null;
@@ -156,9 +159,20 @@ export class DeliveryWorker {
         const outcome: DeliveryOutcome = handler
           ? await handler.run(d, parsed, claimedAt).catch((err: unknown) => {
               this.o.onError?.(err);
-              return { id: d.id, status: 'retry' as const, attempts: d.attempts, dueAt: this.o.clock.now() + 60_000, error: `INTERNAL_ERROR: ${(err as Error).message}` };
+              return {
+                id: d.id,
+                status: 'retry' as const,
+                attempts: d.attempts,
+                dueAt: this.o.clock.now() + 60_000,
+                error: `INTERNAL_ERROR: ${(err as Error).message}`,
+              };
             })
-          : { id: d.id, status: 'failed', attempts: d.attempts, error: `NO_HANDLER: amiwatch has no handler for jobs of kind ${parsed.job as string}` };
+          : {
+              id: d.id,
+              status: 'failed',
+              attempts: d.attempts,
+              error: `NO_HANDLER: amiwatch has no handler for jobs of kind ${parsed.job as string}`,
+            };
         await this.o.store.settle(this.o.clock.now(), [outcome]);
         this.publishJob(d, parsed as { target?: { Id?: string } }, outcome);
       })()
@@ -227,10 +241,22 @@ export class DeliveryWorker {
         outcome = { id: d.id, status: 'failed', attempts, error: `${result.code}: ${result.message}` };
         letter = { code: result.code, message: result.message, retryAttempts: attempts - 1 };
       } else {
-        const decision = withRetryAfter(decideRetry(attempts, d.ingestedAt, now, limits, this.o.random), result.retryAfterMs, now, d.ingestedAt, limits.maxEventAgeMs);
-        if ('retryAt' in decision) outcome = { id: d.id, status: 'retry', attempts, dueAt: decision.retryAt, error: `${result.code}: ${result.message}` };
+        const decision = withRetryAfter(
+          decideRetry(attempts, d.ingestedAt, now, limits, this.o.random),
+          result.retryAfterMs,
+          now,
+          d.ingestedAt,
+          limits.maxEventAgeMs,
+        );
+        if ('retryAt' in decision)
+          outcome = { id: d.id, status: 'retry', attempts, dueAt: decision.retryAt, error: `${result.code}: ${result.message}` };
         else {
-          outcome = { id: d.id, status: 'failed', attempts, error: `EXHAUSTED ${decision.exhausted} after ${result.code}: ${result.message}` };
+          outcome = {
+            id: d.id,
+            status: 'failed',
+            attempts,
+            error: `EXHAUSTED ${decision.exhausted} after ${result.code}: ${result.message}`,
+          };
           letter = { code: result.code, message: result.message, exhausted: decision.exhausted, retryAttempts: attempts - 1 };
         }
       }
@@ -241,18 +267,19 @@ export class DeliveryWorker {
       at = this.o.clock.now();
     }
     this.o.observer?.settled(d, outcome, at, dlq);
-    if (this.o.feed.watchingDeliveries) this.o.feed.publishDelivery({
-      deliveryId: d.id,
-      eventId: d.eventId,
-      busArn: d.busArn,
-      ruleArn: d.ruleArn,
-      targetId: target.target.Id ?? '',
-      status: outcome.status,
-      attempts: outcome.attempts,
-      ...('error' in outcome && { error: outcome.error }),
-      ...(detail !== undefined && { detail }),
-      at,
-    });
+    if (this.o.feed.watchingDeliveries)
+      this.o.feed.publishDelivery({
+        deliveryId: d.id,
+        eventId: d.eventId,
+        busArn: d.busArn,
+        ruleArn: d.ruleArn,
+        targetId: target.target.Id ?? '',
+        status: outcome.status,
+        attempts: outcome.attempts,
+        ...('error' in outcome && { error: outcome.error }),
+        ...(detail !== undefined && { detail }),
+        at,
+      });
     return outcome;
   }
 
@@ -269,7 +296,10 @@ export class DeliveryWorker {
   ): Promise<{ outcome: DeliveryOutcome; dlq: DlqOutcome }> {
     const dlq = target.target.DeadLetterConfig?.Arn;
     if (!dlq) return { outcome, dlq: 'none' };
-    const notSent = (why: string) => ({ outcome: { ...outcome, error: `${outcome.error} (not sent to DLQ ${dlq}: ${why})` }, dlq: 'failed' as const });
+    const notSent = (why: string) => ({
+      outcome: { ...outcome, error: `${outcome.error} (not sent to DLQ ${dlq}: ${why})` },
+      dlq: 'failed' as const,
+    });
     if (!this.o.deadLetters) return notSent('no DLQ transport');
     try {
       const problem = await this.o.deadLetters.send(dlq, { ...letter, target, event });
@@ -293,10 +323,16 @@ export class DeliveryWorker {
     return { expired, clear: () => clearTimeout(timer) };
   }
 
-  private async call(d: ClaimedDelivery, target: DeliveryTarget & { service: string }, attempt: number, expired: Promise<DeliveryResult>): Promise<DeliveryResult> {
+  private async call(
+    d: ClaimedDelivery,
+    target: DeliveryTarget & { service: string },
+    attempt: number,
+    expired: Promise<DeliveryResult>,
+  ): Promise<DeliveryResult> {
     const service = target.service;
     const transport = this.o.transports.get(service);
-    if (!transport) return failure(false, 'NO_RESOURCE', `amiwatch has no ${service || 'unknown'} transport for target ${target.target.Arn}`);
+    if (!transport)
+      return failure(false, 'NO_RESOURCE', `amiwatch has no ${service || 'unknown'} transport for target ${target.target.Arn}`);
     try {
       const t = target.target;
       // Most targets take the event as it is: parse it only when a transformation needs it.
@@ -308,7 +344,10 @@ export class DeliveryWorker {
               ruleArn: target.ruleArn,
               ingestionTime: new Date(d.ingestedAt).toISOString(),
             });
-      return await Promise.race([transport.deliver({ target, payload, event: d.body, eventId: d.eventId, ingestedAt: d.ingestedAt, attempt }), expired]);
+      return await Promise.race([
+        transport.deliver({ target, payload, event: d.body, eventId: d.eventId, ingestedAt: d.ingestedAt, attempt }),
+        expired,
+      ]);
     } catch (err) {
       this.o.onError?.(err);
       return failure(true, 'INTERNAL_ERROR', (err as Error).message);
@@ -321,7 +360,13 @@ export class DeliveryWorker {
  * Retry-After header" (eb-api-destinations): the later of the two times, unless that is past the
  * event's maximum age.
  */
-function withRetryAfter(decision: RetryDecision, retryAfterMs: number | undefined, now: number, ingestedAt: number, maxAgeMs: number): RetryDecision {
+function withRetryAfter(
+  decision: RetryDecision,
+  retryAfterMs: number | undefined,
+  now: number,
+  ingestedAt: number,
+  maxAgeMs: number,
+): RetryDecision {
   if (retryAfterMs === undefined || !('retryAt' in decision)) return decision;
   const at = Math.max(decision.retryAt, now + retryAfterMs);
   return at - ingestedAt > maxAgeMs ? { exhausted: 'MaximumEventAgeInSeconds' } : { retryAt: at };

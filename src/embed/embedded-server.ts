@@ -66,7 +66,14 @@ function logOutput(options: AmiwatchOptions): Writable {
   });
 }
 
-async function initialise(app: App, config: Config, id: Identity, spec: import('../cli/init-file.js').InitSpec, baseDir: string, logger: Logger): Promise<void> {
+async function initialise(
+  app: App,
+  config: Config,
+  id: Identity,
+  spec: import('../cli/init-file.js').InitSpec,
+  baseDir: string,
+  logger: Logger,
+): Promise<void> {
   const { applyInit } = await import('../cli/apply-init.js');
   const made = await applyInit(spec, {
     endpoint: { url: app.url, region: config.defaultRegion, credentials: id.credentials },
@@ -94,7 +101,13 @@ function embedded(app: App, config: Config, id: Identity, unwatch: () => void): 
     region,
     account,
     clientConfig: { endpoint: app.url, region, credentials: { ...credentials } },
-    env: { AWS_ENDPOINT_URL: app.url, AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey, AWS_REGION: region, AWS_DEFAULT_REGION: region },
+    env: {
+      AWS_ENDPOINT_URL: app.url,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      AWS_REGION: region,
+      AWS_DEFAULT_REGION: region,
+    },
     async events<D>(o: Omit<WaitForEventOptions, 'timeoutMs'> = {}) {
       const q = eventQuery(o);
       return (await history(app, q.arn, q.since)).filter(q.accept).map((e) => JSON.parse(e.body) as AmiwatchEvent<D>);
@@ -102,7 +115,10 @@ function embedded(app: App, config: Config, id: Identity, unwatch: () => void): 
     async waitForEvent<D>(o: WaitForEventOptions = {}) {
       const q = eventQuery(o);
       const found = await waiters.wait<FeedEvent | EventView>({
-        listen: (on) => app.events.feed.onEvents((events) => events.forEach((e) => e.busArn === q.arn && (q.since === undefined || e.ingestedAt >= q.since) && on(e))),
+        listen: (on) =>
+          app.events.feed.onEvents((events) =>
+            events.forEach((e) => e.busArn === q.arn && (q.since === undefined || e.ingestedAt >= q.since) && on(e)),
+          ),
         recorded: () => history(app, q.arn, q.since),
         accept: q.accept,
         key: (e) => e.eventId,
@@ -141,7 +157,12 @@ async function history(app: App, arn: string, since: number | undefined): Promis
   const pages: EventView[] = [];
   let before: number | undefined;
   for (;;) {
-    const page = await app.store.readEvents({ busArn: arn, limit: 1000, ...(since !== undefined && { from: since }), ...(before !== undefined && { beforeSeq: before }) });
+    const page = await app.store.readEvents({
+      busArn: arn,
+      limit: 1000,
+      ...(since !== undefined && { from: since }),
+      ...(before !== undefined && { beforeSeq: before }),
+    });
     pages.push(...page);
     if (page.length < 1000) return pages.reverse();
     before = page[page.length - 1]!.seq;

@@ -69,7 +69,13 @@ export class FunctionProcess {
   constructor(spec: ProcessSpec) {
     this.stray = spec.note ?? '';
     this.logStream = spec.env.AWS_LAMBDA_LOG_STREAM_NAME ?? '';
-    const { file, args } = spec.sandbox.command({ execPath: spec.command, args: spec.args, codeDir: spec.codeDir, bootstraps: spec.bootstraps, readOnly: spec.readOnly ?? [] });
+    const { file, args } = spec.sandbox.command({
+      execPath: spec.command,
+      args: spec.args,
+      codeDir: spec.codeDir,
+      bootstraps: spec.bootstraps,
+      readOnly: spec.readOnly ?? [],
+    });
     this.child = spawn(file, args, {
       cwd: spec.codeDir,
       env: spec.env,
@@ -109,7 +115,14 @@ export class FunctionProcess {
     if (this.dead || this.pending) return Promise.reject(new Error('function process is not available'));
     this.invocations++;
     return new Promise<RawResult>((resolve) => {
-      const pending: Pending = { id: message.id, chunks: this.stray ? [this.stray] : [], bytes: this.stray.length, started: performance.now(), timer: undefined, resolve };
+      const pending: Pending = {
+        id: message.id,
+        chunks: this.stray ? [this.stray] : [],
+        bytes: this.stray.length,
+        started: performance.now(),
+        timer: undefined,
+        resolve,
+      };
       this.pending = pending;
       this.stray = '';
       // Messages sent before the bootstrap listens would be lost: send once it said it is ready.
@@ -130,7 +143,11 @@ export class FunctionProcess {
   private keep(p: Pending, text: string): void {
     if (p.bytes > MAX_OUTPUT) return;
     p.bytes += text.length;
-    p.chunks.push(p.bytes > MAX_OUTPUT ? `${text.slice(0, MAX_OUTPUT - (p.bytes - text.length))}\n[amiwatch: output beyond 1 MB for this invocation was dropped]\n` : text);
+    p.chunks.push(
+      p.bytes > MAX_OUTPUT
+        ? `${text.slice(0, MAX_OUTPUT - (p.bytes - text.length))}\n[amiwatch: output beyond 1 MB for this invocation was dropped]\n`
+        : text,
+    );
   }
 
   kill(): void {

@@ -9,7 +9,12 @@ import type { RunnableFunction } from '../core/lambda/runner.js';
  * key `<its account id>`, so its calls act in the function's own account, as Lambda's execution
  * role credentials would.
  */
-export function lambdaEnvironment(fn: RunnableFunction, codeDir: string, endpointUrl?: string, accountKeys = false): Record<string, string> {
+export function lambdaEnvironment(
+  fn: RunnableFunction,
+  codeDir: string,
+  endpointUrl?: string,
+  accountKeys = false,
+): Record<string, string> {
   const now = new Date();
   const day = `${now.getUTCFullYear()}/${String(now.getUTCMonth() + 1).padStart(2, '0')}/${String(now.getUTCDate()).padStart(2, '0')}`;
   return {

@@ -18,7 +18,10 @@ export function lambdaLog(fn: RunnableFunction, requestId: string, raw: RawResul
       if (Buffer.byteLength(o.result) > MAX_RESPONSE) {
         // Lambda's synchronous response limit (6 MB).
         status = 'error';
-        payload = JSON.stringify({ errorType: 'Function.ResponseSizeTooLarge', errorMessage: `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE} bytes).` });
+        payload = JSON.stringify({
+          errorType: 'Function.ResponseSizeTooLarge',
+          errorMessage: `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE} bytes).`,
+        });
       } else {
         status = 'ok';
         payload = o.result;
@@ -30,7 +33,10 @@ export function lambdaLog(fn: RunnableFunction, requestId: string, raw: RawResul
       break;
     case 'timeout':
       status = 'timeout';
-      payload = JSON.stringify({ errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${requestId} Error: Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds` });
+      payload = JSON.stringify({
+        errorType: 'Sandbox.Timedout',
+        errorMessage: `RequestId: ${requestId} Error: Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds`,
+      });
       extra = `${new Date().toISOString()} ${requestId} Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds\n`;
       break;
     case 'crash': {

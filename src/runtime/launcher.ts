@@ -29,6 +29,14 @@ export function launchFor(fn: RunnableFunction, bootstraps: Bootstraps, pythons:
     return { command: process.execPath, args: [`--max-old-space-size=${fn.memoryMb}`, bootstraps.node], note: null, readOnly: [] };
   }
   const chosen = interpreterFor(fn.runtime, pythons);
-  if (!chosen) return { error: `amiwatch found no Python interpreter with a current boto3 to run ${fn.runtime} (see the server's start-up log; set --python).` };
-  return { command: chosen.interpreter.path, args: ['-u', '-X', 'utf8', bootstraps.python], note: chosen.note, readOnly: chosen.interpreter.mounts ?? [] };
+  if (!chosen)
+    return {
+      error: `amiwatch found no Python interpreter with a current boto3 to run ${fn.runtime} (see the server's start-up log; set --python).`,
+    };
+  return {
+    command: chosen.interpreter.path,
+    args: ['-u', '-X', 'utf8', bootstraps.python],
+    note: chosen.note,
+    readOnly: chosen.interpreter.mounts ?? [],
+  };
 }

@@ -62,16 +62,33 @@ export class ProcessRunner implements FunctionRunner {
     const dir = await this.o.cache.directory(fn.codeSha256, fn.loadCode);
     // The bootstraps by the paths the process sees them at (/var/runtime in bubblewrap).
     const at = (bootstrapPath: string) => this.o.sandbox.inside({ codeDir: dir, bootstrapPath }).bootstrapPath;
-    const launch = launchFor(fn, { node: at(this.o.cache.bootstrapPath), python: at(this.o.cache.pythonBootstrapPath) }, this.o.pythons ?? []);
+    const launch = launchFor(
+      fn,
+      { node: at(this.o.cache.bootstrapPath), python: at(this.o.cache.pythonBootstrapPath) },
+      this.o.pythons ?? [],
+    );
     if ('error' in launch) {
-      const raw: RawResult = { outcome: { kind: 'error', error: { errorType: 'Runtime.InvalidRuntime', errorMessage: launch.error } }, output: '', durationMs: 0, maxMemoryMb: 0 };
+      const raw: RawResult = {
+        outcome: { kind: 'error', error: { errorType: 'Runtime.InvalidRuntime', errorMessage: launch.error } },
+        output: '',
+        durationMs: 0,
+        maxMemoryMb: 0,
+      };
       return lambdaLog(fn, request.requestId, raw, 0);
     }
     const { pool, proc } = await this.acquire(fn, dir, launch);
     const cold = proc.invocations === 0;
     let raw: RawResult;
     try {
-      raw = await proc.invoke({ id: request.requestId, arn: fn.arn, payload: request.payload, ...(request.clientContext !== undefined && { clientContext: request.clientContext }) }, fn.timeoutSeconds * 1000);
+      raw = await proc.invoke(
+        {
+          id: request.requestId,
+          arn: fn.arn,
+          payload: request.payload,
+          ...(request.clientContext !== undefined && { clientContext: request.clientContext }),
+        },
+        fn.timeoutSeconds * 1000,
+      );
     } finally {
       this.release(pool, proc);
     }
@@ -114,7 +131,13 @@ export class ProcessRunner implements FunctionRunner {
       while (proc?.dead) proc = pool.idle.pop();
       if (!proc && pool.busy.size < this.max) {
         const inside = this.o.sandbox.inside({ codeDir: dir, bootstrapPath: this.o.cache.bootstrapPath }).codeDir;
-        proc = new FunctionProcess({ ...launch, codeDir: dir, sandbox: this.o.sandbox, bootstraps: [this.o.cache.bootstrapPath, this.o.cache.pythonBootstrapPath], env: lambdaEnvironment(fn, inside, this.o.endpointUrl?.(), this.o.accountKeys ?? false) });
+        proc = new FunctionProcess({
+          ...launch,
+          codeDir: dir,
+          sandbox: this.o.sandbox,
+          bootstraps: [this.o.cache.bootstrapPath, this.o.cache.pythonBootstrapPath],
+          env: lambdaEnvironment(fn, inside, this.o.endpointUrl?.(), this.o.accountKeys ?? false),
+        });
       }
       if (proc) {
         pool.busy.add(proc);

@@ -51,7 +51,14 @@ function probe(command: string): Promise<(PythonInterpreter & { prefix: string }
       if (err) return resolve(null);
       try {
         const p = JSON.parse(stdout.trim()) as { path: string; prefix: string; version: string; boto3: string | null; mounts: string[] };
-        resolve({ path: p.path, prefix: p.prefix, version: p.version, boto3: p.boto3, mounts: p.mounts, minor: p.version.split('.').slice(0, 2).join('.') });
+        resolve({
+          path: p.path,
+          prefix: p.prefix,
+          version: p.version,
+          boto3: p.boto3,
+          mounts: p.mounts,
+          minor: p.version.split('.').slice(0, 2).join('.'),
+        });
       } catch {
         resolve(null);
       }
@@ -74,10 +81,20 @@ export function boto3Current(version: string | null): boolean {
  */
 export async function findPythons(configured: string | null): Promise<PythonInterpreters> {
   const found = (await Promise.all((configured ? [configured] : CANDIDATES).map(probe))).filter((p) => p !== null);
-  const unique = [...new Map(found.map((p) => [`${p.prefix}\u0000${p.version}`, { path: p.path, version: p.version, minor: p.minor, boto3: p.boto3, mounts: p.mounts ?? [] }])).values()];
+  const unique = [
+    ...new Map(
+      found.map((p) => [
+        `${p.prefix}\u0000${p.version}`,
+        { path: p.path, version: p.version, minor: p.minor, boto3: p.boto3, mounts: p.mounts ?? [] },
+      ]),
+    ).values(),
+  ];
   const usable = unique.filter((p) => boto3Current(p.boto3)).sort((a, b) => compareVersions(b.version, a.version));
   if (usable.length > 0) {
-    return { interpreters: usable, summary: `python functions run on ${usable.map((p) => `Python ${p.version} (${p.path}, boto3 ${p.boto3})`).join(', ')}` };
+    return {
+      interpreters: usable,
+      summary: `python functions run on ${usable.map((p) => `Python ${p.version} (${p.path}, boto3 ${p.boto3})`).join(', ')}`,
+    };
   }
   const tried = configured ? `--python ${configured}` : CANDIDATES.join(', ');
   const seen = unique.map((p) => `Python ${p.version} at ${p.path} has ${p.boto3 ? `boto3 ${p.boto3}` : 'no boto3'}`).join('; ');
@@ -93,14 +110,23 @@ export async function findPythons(configured: string | null): Promise<PythonInte
  * The interpreter for a runtime (`python3.12`): the same minor version if found, otherwise the
  * nearest one (by minor number, the newer on a tie), with the note the function's log carries.
  */
-export function interpreterFor(runtime: string, pythons: readonly PythonInterpreter[]): { interpreter: PythonInterpreter; note: string | null } | null {
+export function interpreterFor(
+  runtime: string,
+  pythons: readonly PythonInterpreter[],
+): { interpreter: PythonInterpreter; note: string | null } | null {
   const wanted = runtime.replace(/^python/, '');
   const exact = pythons.find((p) => p.minor === wanted);
   if (exact) return { interpreter: exact, note: null };
   const minorOf = (v: string) => Number(v.split('.')[1] ?? 0);
-  const nearest = [...pythons].sort((a, b) => Math.abs(minorOf(a.minor) - minorOf(wanted)) - Math.abs(minorOf(b.minor) - minorOf(wanted)) || compareVersions(b.version, a.version))[0];
+  const nearest = [...pythons].sort(
+    (a, b) =>
+      Math.abs(minorOf(a.minor) - minorOf(wanted)) - Math.abs(minorOf(b.minor) - minorOf(wanted)) || compareVersions(b.version, a.version),
+  )[0];
   if (!nearest) return null;
-  return { interpreter: nearest, note: `amiwatch: ${runtime} requested; Python ${wanted} is not installed here, running on Python ${nearest.version} (${nearest.path}), the nearest installed\n` };
+  return {
+    interpreter: nearest,
+    note: `amiwatch: ${runtime} requested; Python ${wanted} is not installed here, running on Python ${nearest.version} (${nearest.path}), the nearest installed\n`,
+  };
 }
 
 function compareVersions(a: string, b: string): number {

@@ -90,15 +90,35 @@ function bubblewrap(bwrap: string): Sandbox {
       return {
         file: bwrap,
         args: [
-          '--die-with-parent', '--new-session', '--unshare-all', '--share-net', '--cap-drop', 'ALL',
-          '--uid', '65534', '--gid', '65534', '--hostname', 'sandbox',
+          '--die-with-parent',
+          '--new-session',
+          '--unshare-all',
+          '--share-net',
+          '--cap-drop',
+          'ALL',
+          '--uid',
+          '65534',
+          '--gid',
+          '65534',
+          '--hostname',
+          'sandbox',
           ...system,
           ...programMounts(execPath, readOnly),
-          '--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp',
+          '--proc',
+          '/proc',
+          '--dev',
+          '/dev',
+          '--tmpfs',
+          '/tmp',
           ...bootstraps.flatMap((b) => ['--ro-bind', b, `${RUNTIME_DIR}/${basename(b)}`]),
-          '--ro-bind', codeDir, TASK_ROOT,
-          '--chdir', TASK_ROOT,
-          '--', execPath, ...args,
+          '--ro-bind',
+          codeDir,
+          TASK_ROOT,
+          '--chdir',
+          TASK_ROOT,
+          '--',
+          execPath,
+          ...args,
         ],
       };
     },
@@ -114,7 +134,13 @@ function unprivilegedUser(): { name: string; uid: number; gid: number } | null {
   } catch {
     return null;
   }
-  const users = new Map(passwd.split('\n').map((l) => l.split(':')).filter((f) => f.length >= 4).map((f) => [f[0]!, { name: f[0]!, uid: Number(f[2]), gid: Number(f[3]) }]));
+  const users = new Map(
+    passwd
+      .split('\n')
+      .map((l) => l.split(':'))
+      .filter((f) => f.length >= 4)
+      .map((f) => [f[0]!, { name: f[0]!, uid: Number(f[2]), gid: Number(f[3]) }]),
+  );
   return users.get('amiwatch-fn') ?? users.get('nobody') ?? null;
 }
 
@@ -139,7 +165,12 @@ const bare: Sandbox = {
 
 /** Whether bwrap can make its namespaces here (a container may forbid user namespaces). */
 function bwrapWorks(bwrap: string): boolean {
-  const probe = bubblewrap(bwrap).command({ execPath: process.execPath, args: ['-e', '0'], codeDir: '/usr/share', bootstraps: [process.execPath] });
+  const probe = bubblewrap(bwrap).command({
+    execPath: process.execPath,
+    args: ['-e', '0'],
+    codeDir: '/usr/share',
+    bootstraps: [process.execPath],
+  });
   return spawnSync(probe.file, probe.args, { stdio: 'ignore', timeout: 10_000 }).status === 0;
 }
 
@@ -148,12 +179,16 @@ export function detectSandbox(choice: SandboxChoice = 'auto'): Sandbox {
   const root = process.getuid?.() === 0;
   if (choice === 'auto' || choice === 'bubblewrap') {
     if (BWRAP && bwrapWorks(BWRAP)) return bubblewrap(BWRAP);
-    if (choice === 'bubblewrap') throw new Error('--function-sandbox bubblewrap: bwrap is not installed or cannot create namespaces here (apt-get install -y bubblewrap)');
+    if (choice === 'bubblewrap')
+      throw new Error(
+        '--function-sandbox bubblewrap: bwrap is not installed or cannot create namespaces here (apt-get install -y bubblewrap)',
+      );
   }
   if (choice === 'auto' || choice === 'user') {
     const user = root ? unprivilegedUser() : null;
     if (SETPRIV && user) return setpriv(SETPRIV, user);
-    if (choice === 'user') throw new Error('--function-sandbox user: needs a server running as root, setpriv (util-linux) and a user amiwatch-fn or nobody');
+    if (choice === 'user')
+      throw new Error('--function-sandbox user: needs a server running as root, setpriv (util-linux) and a user amiwatch-fn or nobody');
   }
   return SETPRIV ? setpriv(SETPRIV, null) : bare;
 }

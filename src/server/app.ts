@@ -88,7 +88,10 @@ export const VERSION = '0.1.0';
  * registering a route in `registerServices`.
  */
 /** A Lambda function sending to a destination or dead-letter queue/topic: as its account (its execution role), not a service. */
-const lambdaCaller = (source: { functionArn: string; account: string }) => ({ sourceArn: source.functionArn, sourceAccount: source.account });
+const lambdaCaller = (source: { functionArn: string; account: string }) => ({
+  sourceArn: source.functionArn,
+  sourceAccount: source.account,
+});
 
 export async function startApp(options: AppOptions): Promise<App> {
   const { config } = options;
@@ -121,7 +124,11 @@ export async function startApp(options: AppOptions): Promise<App> {
     if (!config.inMemory) archiveDb = openSide(databasePath(config), config.durability);
     const archiveStore = archiveDb ? new SqliteArchiveStore(archiveDb) : new MemoryArchiveStore();
     const events = await EventsService.open({
-      store: publishing, clock, random, organizations: config.organizations, archiveStore,
+      store: publishing,
+      clock,
+      random,
+      organizations: config.organizations,
+      archiveStore,
       onReplayError: (e) => log(`replay: ${String(e)}`),
       ...(options.replayPacing?.batchSize !== undefined && { replayBatchSize: options.replayPacing.batchSize }),
       ...(options.replayPacing?.pauseMs !== undefined && { replayPauseMs: options.replayPacing.pauseMs }),
@@ -155,7 +162,18 @@ export async function startApp(options: AppOptions): Promise<App> {
     // CloudWatch Logs (issue 19): functions write /aws/lambda/NAME; log groups are rule targets.
     logs = startLogs({ config, clock, log });
     registry.register(logs.route);
-    lambda = await startLambda({ config, clock, random, metrics: metrics.hub, log, changes, logWriter: logs.logs.events, queueStore: store, feed: events.feed, ...(cluster && { store: cluster.lambda }) });
+    lambda = await startLambda({
+      config,
+      clock,
+      random,
+      metrics: metrics.hub,
+      log,
+      changes,
+      logWriter: logs.logs.events,
+      queueStore: store,
+      feed: events.feed,
+      ...(cluster && { store: cluster.lambda }),
+    });
     registry.register(lambda.route);
     const functions = lambda;
     // SNS + SQS: routes, EventBridge transports, DLQ sink and control pages (src/server/notifications.ts).
@@ -175,7 +193,13 @@ export async function startApp(options: AppOptions): Promise<App> {
       throw new ConfigError(`--allow-outbound: ${(err as Error).message}`);
     }
     const notifications = await openNotifications({
-      config, store: publishing, clock, random, log, baseUrl: () => baseUrl, outbound,
+      config,
+      store: publishing,
+      clock,
+      random,
+      log,
+      baseUrl: () => baseUrl,
+      outbound,
       metrics: snsMetrics(metrics.hub),
       lambda: {
         invoke: async (arn, event, topicArn) => {
@@ -190,11 +214,14 @@ export async function startApp(options: AppOptions): Promise<App> {
     registry.register(cloudtrail.route);
 
     const transports = new TransportRegistry();
-    transports.register('events', new EventsTransport({
-      'event-bus': new EventBusTransport(events.ingestion),
-      archive: new ArchiveTransport(events.archives),
-      'api-destination': new ApiDestinationTransport(events.apiDestinations, events.connections, clock),
-    }));
+    transports.register(
+      'events',
+      new EventsTransport({
+        'event-bus': new EventBusTransport(events.ingestion),
+        archive: new ArchiveTransport(events.archives),
+        'api-destination': new ApiDestinationTransport(events.apiDestinations, events.connections, clock),
+      }),
+    );
     transports.register('lambda', lambda.transport);
     transports.register('logs', logs.transport);
     for (const [service, t] of Object.entries(notifications.transports)) transports.register(service, t);
@@ -207,7 +234,11 @@ export async function startApp(options: AppOptions): Promise<App> {
       sendSqs: async (arn, body, attributes, source) =>
         void (await notifications.sqs.messages.sendToArn(arn, { body, ...(attributes && { attributes }) }, lambdaCaller(source))),
       publishSns: async (arn, message, attributes, source) => {
-        if (attributes) await notifications.sns.publisher.publish({ accountId: source.account, region: parseArn(arn)?.region ?? config.defaultRegion, requestId: random.uuid() }, { TopicArn: arn, Message: message, MessageAttributes: attributes });
+        if (attributes)
+          await notifications.sns.publisher.publish(
+            { accountId: source.account, region: parseArn(arn)?.region ?? config.defaultRegion, requestId: random.uuid() },
+            { TopicArn: arn, Message: message, MessageAttributes: attributes },
+          );
         else await notifications.sns.publisher.publishEvent(arn, message, lambdaCaller(source));
       },
       putEvent: (busArn, event, fromAccount, key) => events.ingestion.forward(busArn, event, fromAccount, key),
@@ -226,7 +257,12 @@ export async function startApp(options: AppOptions): Promise<App> {
       },
     });
     const worker = new DeliveryWorker({
-      store, transports, clock, random, feed: events.feed, jobs,
+      store,
+      transports,
+      clock,
+      random,
+      feed: events.feed,
+      jobs,
       ...(cluster && { leaseMs: config.natsAckWaitMs }),
       deadLetters: notifications.deadLetters,
       observer: metrics.observer,
@@ -242,7 +278,12 @@ export async function startApp(options: AppOptions): Promise<App> {
       version: VERSION,
       signaturesRequired: credentials !== null,
       changes,
-      mounts: [{ prefix: faultsPath, handler: createEc2FaultsHandler(ec2.faults) }, ...notifications.mounts, metrics.mount, ...lambda.mounts],
+      mounts: [
+        { prefix: faultsPath, handler: createEc2FaultsHandler(ec2.faults) },
+        ...notifications.mounts,
+        metrics.mount,
+        ...lambda.mounts,
+      ],
     });
     const auth = { credentials, defaultAccount: config.defaultAccount, defaultRegion: config.defaultRegion, clock };
     const handle = createHandle({ registry, auth, bodyLimit: config.bodyLimit, audit: cloudtrail.service.recorder });
@@ -256,7 +297,10 @@ export async function startApp(options: AppOptions): Promise<App> {
       log,
       operatorAccounts: credentials?.accounts.length === 1 ? [config.defaultAccount, credentials.accounts[0]!] : [config.defaultAccount],
       // With credentials every state change is signed, so any Host is fine unless --allowed-hosts narrows it.
-      door: createDoor({ listenHost: config.host, allowedHosts: config.allowedHosts.length > 0 ? config.allowedHosts : credentials ? ['*'] : [] }),
+      door: createDoor({
+        listenHost: config.host,
+        allowedHosts: config.allowedHosts.length > 0 ? config.allowedHosts : credentials ? ['*'] : [],
+      }),
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -265,41 +309,73 @@ export async function startApp(options: AppOptions): Promise<App> {
     worker.start();
     events.replayRunner.start();
     // Lambda's SQS event source mappings poll through SQS's own operations.
-    const sqsCtx = (arn: string) => ({ accountId: parseArn(arn)?.account ?? '', region: parseArn(arn)?.region ?? '', requestId: random.uuid() });
+    const sqsCtx = (arn: string) => ({
+      accountId: parseArn(arn)?.account ?? '',
+      region: parseArn(arn)?.region ?? '',
+      requestId: random.uuid(),
+    });
     const queuePath = (arn: string) => `/${parseArn(arn)?.account ?? ''}/${parseArn(arn)?.resource ?? ''}`;
-    lambda.startPolling({
-      facts: async (arn, accountId) => {
-        try {
-          // As the mapping's account: SQS's access check (the queue policy) decides across accounts.
-          const r = await notifications.sqs.getQueueAttributes({ ...sqsCtx(arn), accountId }, { QueueUrl: queuePath(arn), AttributeNames: ['VisibilityTimeout'] });
-          return { visibilityTimeoutSeconds: Number(r.Attributes?.VisibilityTimeout ?? 30), fifo: arn.endsWith('.fifo') };
-        } catch (err) {
-          return err instanceof ServiceError && err.status === 403 ? 'denied' : undefined;
-        }
-      },
-      port: {
-        receive: async (arn, max, wait) =>
-          (await notifications.sqs.messages.receiveMessage(sqsCtx(arn), { QueueUrl: queuePath(arn), MaxNumberOfMessages: max, WaitTimeSeconds: wait, MessageSystemAttributeNames: ['All'], MessageAttributeNames: ['All'] })).Messages ?? [],
-        delete: async (arn, handles) => {
-          for (let i = 0; i < handles.length; i += 10) {
-            const entries = handles.slice(i, i + 10).map((h, j) => ({ Id: String(j), ReceiptHandle: h }));
-            await notifications.sqs.messages.deleteMessageBatch(sqsCtx(arn), { QueueUrl: queuePath(arn), Entries: entries });
+    lambda.startPolling(
+      {
+        facts: async (arn, accountId) => {
+          try {
+            // As the mapping's account: SQS's access check (the queue policy) decides across accounts.
+            const r = await notifications.sqs.getQueueAttributes(
+              { ...sqsCtx(arn), accountId },
+              { QueueUrl: queuePath(arn), AttributeNames: ['VisibilityTimeout'] },
+            );
+            return { visibilityTimeoutSeconds: Number(r.Attributes?.VisibilityTimeout ?? 30), fifo: arn.endsWith('.fifo') };
+          } catch (err) {
+            return err instanceof ServiceError && err.status === 403 ? 'denied' : undefined;
           }
         },
+        port: {
+          receive: async (arn, max, wait) =>
+            (
+              await notifications.sqs.messages.receiveMessage(sqsCtx(arn), {
+                QueueUrl: queuePath(arn),
+                MaxNumberOfMessages: max,
+                WaitTimeSeconds: wait,
+                MessageSystemAttributeNames: ['All'],
+                MessageAttributeNames: ['All'],
+              })
+            ).Messages ?? [],
+          delete: async (arn, handles) => {
+            for (let i = 0; i < handles.length; i += 10) {
+              const entries = handles.slice(i, i + 10).map((h, j) => ({ Id: String(j), ReceiptHandle: h }));
+              await notifications.sqs.messages.deleteMessageBatch(sqsCtx(arn), { QueueUrl: queuePath(arn), Entries: entries });
+            }
+          },
+        },
       },
-    }, `amiwatch-${process.pid}-${random.uuid()}`);
+      `amiwatch-${process.pid}-${random.uuid()}`,
+    );
     ec2.lifecycle.start(250, (e) => log(`ec2 lifecycle: ${String(e)}`));
     const interval = options.schedulerIntervalMs ?? 1000;
-    const schedule = interval > 0 ? setInterval(() => void events.scheduler.fireDue().then(() => undefined, (e: unknown) => log(`scheduler: ${String(e)}`)), interval) : null;
+    const schedule =
+      interval > 0
+        ? setInterval(
+            () =>
+              void events.scheduler.fireDue().then(
+                () => undefined,
+                (e: unknown) => log(`scheduler: ${String(e)}`),
+              ),
+            interval,
+          )
+        : null;
     schedule?.unref();
     // Event history retention (history-retention.ts): --retention-hours and --history-max-bytes, checked a minute apart.
     const retention = { maxAgeMs: config.retentionHours * 3_600_000, maxBytes: config.historyMaxBytes, now: () => clock.now() };
-    const prune = retention.maxAgeMs > 0 || retention.maxBytes > 0
-      ? setInterval(() => void pruneHistory(store, retention).catch((e: unknown) => log(`retention: ${String(e)}`)), 60_000)
-      : null;
+    const prune =
+      retention.maxAgeMs > 0 || retention.maxBytes > 0
+        ? setInterval(() => void pruneHistory(store, retention).catch((e: unknown) => log(`retention: ${String(e)}`)), 60_000)
+        : null;
     prune?.unref();
     // Archive retention (each archive's RetentionDays), a batch a minute.
-    const pruneArchives = setInterval(() => void events.archives.pruneExpired().catch((e: unknown) => log(`archive retention: ${String(e)}`)), 60_000);
+    const pruneArchives = setInterval(
+      () => void events.archives.pruneExpired().catch((e: unknown) => log(`archive retention: ${String(e)}`)),
+      60_000,
+    );
     pruneArchives.unref();
     const port = (server.address() as AddressInfo).port;
     listeningPort = port;
@@ -385,7 +461,9 @@ function registerServices(registry: ServiceRegistry, deps: { events: EventsServi
   registry.register({
     signingName: 'ec2',
     queryVersions: [EC2_QUERY_VERSION],
-    handler: createEc2QueryHandler(deps.ec2, { onInternalError: (err) => deps.log(`ec2: internal error: ${(err as Error).stack ?? String(err)}`) }),
+    handler: createEc2QueryHandler(deps.ec2, {
+      onInternalError: (err) => deps.log(`ec2: internal error: ${(err as Error).stack ?? String(err)}`),
+    }),
     renderError: ec2Error,
     authDialect: 'ec2',
   });

@@ -13,7 +13,8 @@ export type Encoding = 'br' | 'gzip';
 const compressible = new Set(['.html', '.js', '.css', '.svg', '.json', '.map', '.txt']);
 const suffix: Readonly<Record<Encoding, string>> = { br: '.br', gzip: '.gz' };
 const compress: Readonly<Record<Encoding, (b: Buffer) => Promise<Buffer>>> = {
-  br: (b) => promisify(brotliCompress)(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 9, [constants.BROTLI_PARAM_SIZE_HINT]: b.length } }),
+  br: (b) =>
+    promisify(brotliCompress)(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 9, [constants.BROTLI_PARAM_SIZE_HINT]: b.length } }),
   gzip: (b) => promisify(gzip)(b, { level: 9 }),
 };
 

@@ -143,37 +143,243 @@ const transients = Object.keys(defaultEc2Options.instanceDurations) as InstanceT
 
 // `as const`: the embedded server's option type (src/embed/options.ts) is derived from this table.
 export const configOptionTable = Object.freeze([
-  { flag: 'host', env: 'AMIWATCH_HOST', value: 'HOST', default: defaults.host, description: 'Address to listen on. Anything but loopback needs --credentials-file.' },
-  { flag: 'port', env: 'AMIWATCH_PORT', value: 'PORT', default: String(defaults.port), numeric: true, description: 'Port of every AWS API, the control API and the console (0 = any free port).' },
-  { flag: 'data-dir', env: 'AMIWATCH_DATA_DIR', value: 'DIR', default: defaults.dataDir, description: 'Directory of the SQLite file (amiwatch.db); everything survives restarts.' },
-  { flag: 'in-memory', env: 'AMIWATCH_IN_MEMORY', default: 'false', description: 'Keep nothing on disk (for tests and CI). The variable takes 1 or true.' },
-  { flag: 'credentials-file', env: 'AMIWATCH_CREDENTIALS_FILE', value: 'FILE', default: '(none)', description: 'JSON file of access keys: SigV4 signatures are then verified for real. Without it any well-formed signature is accepted.' },
-  { flag: 'default-account', env: 'AMIWATCH_DEFAULT_ACCOUNT', value: 'ID', default: defaults.defaultAccount, description: 'Account (12 digits) of requests whose access key is not in the credentials file.' },
-  { flag: 'default-region', env: 'AMIWATCH_DEFAULT_REGION', value: 'REGION', default: defaults.defaultRegion, description: 'Region of the control API and the console.' },
-  { flag: 'ami-duration', env: 'AMIWATCH_AMI_DURATION', value: 'TIME', default: origins.map((o) => `${o}=${defaults.amiDurations[o]}ms`).join(','), numeric: true, description: 'How long a new image stays pending: one time for every operation (`500ms`, `2s`, `1m`; a bare number is ms) or per operation (`CreateImage=1s,CopyImage=3s`).' },
-  { flag: 'instance-duration', env: 'AMIWATCH_INSTANCE_DURATION', value: 'TIME', default: transients.map((t) => `${t}=${defaults.instanceDurations[t]}ms`).join(','), numeric: true, description: 'How long an instance stays in a passing state: one time for all or per state (`pending=1s,stopping=2s,shutting-down=1s`).' },
-  { flag: 'smtp-url', env: 'AMIWATCH_SMTP_URL', value: 'URL', default: '(none)', description: 'SMTP server for SNS email subscriptions, as nodemailer takes it (`smtp://user:pass@host:587`, `smtps://…:465`). Without it mail goes to the built-in mailbox (GET /_amiwatch/mailbox).' },
-  { flag: 'mail-from', env: 'AMIWATCH_MAIL_FROM', value: 'ADDRESS', default: defaults.mailFrom, description: "Sender address of SNS mail; the sender's name is the topic's DisplayName." },
-  { flag: 'public-url', env: 'AMIWATCH_PUBLIC_URL', value: 'URL', default: '(the listener)', description: 'Base of the links in messages (confirm, unsubscribe, SigningCertURL, queue URLs) when amiwatch sits behind a proxy.' },
-  { flag: 'notify-webhook-url', env: 'AMIWATCH_NOTIFY_WEBHOOK_URL', value: 'URL', default: '(none)', description: 'SNS SMS and mobile-push messages are POSTed there as JSON; without it they are only recorded (GET /_amiwatch/outbox).' },
-  { flag: 'subscriber-ca-file', env: 'AMIWATCH_SUBSCRIBER_CA_FILE', value: 'FILE', default: '(none)', description: 'PEM of CA certificates trusted for https SNS subscribers, besides Node’s roots.' },
-  { flag: 'organizations', env: 'AMIWATCH_ORGANIZATIONS', value: 'ORGS', default: '(none)', description: 'Which accounts belong to which AWS Organization, for event bus policies that grant by aws:PrincipalOrgID: `o-aaaaaaaaaa=111111111111,222222222222;o-bbbbbbbbbb=333333333333`.' },
-  { flag: 'nats-url', env: 'AMIWATCH_NATS_URL', value: 'URLS', default: '(none: SQLite)', description: 'Keep everything on a NATS JetStream cluster instead of the SQLite file, so several amiwatch nodes serve one amiwatch: `nats://h1:4222,nats://h2:4222,nats://h3:4222` (docs/scale-out.md).' },
-  { flag: 'nats-replicas', env: 'AMIWATCH_NATS_REPLICAS', value: 'N', numeric: true, default: '1, or 3 with 3+ URLs', description: 'Copies JetStream keeps of every stream and bucket amiwatch creates (1..5; 3 survives the loss of one server of three).' },
-  { flag: 'nats-ack-wait', env: 'AMIWATCH_NATS_ACK_WAIT', value: 'TIME', default: '60s', description: "With --nats-url: how long a node's claim on a delivery lasts. When a node dies, its in-flight deliveries go to the other nodes after this (`30s`, `2m`)." },
-  { flag: 'python', env: 'AMIWATCH_PYTHON', value: 'PATH', default: '(found on PATH)', description: 'Python interpreter for python3.11/3.12/3.13 functions; it needs boto3 >= 1.28.57 (reads AWS_ENDPOINT_URL). Without it the newest of python3.13, python3.12, python3.11, python3 on PATH that has one is used; the start-up log says which.' },
-  { flag: 'ignore-target-policies', env: 'AMIWATCH_IGNORE_TARGET_POLICIES', default: 'false', description: 'Deliver EventBridge events to SNS topics and SQS queues whose policy does not allow events.amazonaws.com (AWS refuses them: NO_PERMISSIONS). The variable takes 1 or true.' },
-  { flag: 'log-level', env: 'AMIWATCH_LOG_LEVEL', value: 'LEVEL', default: defaults.logLevel, description: `${logLevels.join(', ')}. debug also logs every event and delivery outcome.` },
-  { flag: 'log-format', env: 'AMIWATCH_LOG_FORMAT', value: 'FORMAT', default: defaults.logFormat, description: 'text, or json (one object per line: time, level, msg).' },
-  { flag: 'body-limit', env: 'AMIWATCH_BODY_LIMIT', value: 'BYTES', default: String(defaults.bodyLimit), numeric: true, description: "Largest request body accepted (4 MiB: room for SQS's 1 MiB messages and batches in either protocol). Lambda takes up to its own limits beyond it (a 50 MB zip, 6 MB Invoke payloads)." },
-  { flag: 'body-budget', env: 'AMIWATCH_BODY_BUDGET', value: 'BYTES', default: String(defaults.bodyBudget), numeric: true, description: 'Request-body bytes held in memory at once over all connections. A request that would pass it is refused as throttled (503 in its protocol) instead of being read.' },
-  { flag: 'connection-body-budget', env: 'AMIWATCH_CONNECTION_BODY_BUDGET', value: 'BYTES', default: String(defaults.connectionBodyBudget), numeric: true, description: 'Request-body bytes one connection may hold at once (pipelined requests together); at most --body-budget.' },
-  { flag: 'durability', env: 'AMIWATCH_DURABILITY', value: 'MODE', default: defaults.durability, description: 'process: a killed process loses nothing acknowledged; power: also a power cut (fsync per commit, slower).' },
-  { flag: 'retention-hours', env: 'AMIWATCH_RETENTION_HOURS', value: 'HOURS', default: String(defaults.retentionHours), numeric: true, description: 'Event history kept this long once its deliveries are settled; 0 keeps everything.' },
-  { flag: 'history-max-bytes', env: 'AMIWATCH_HISTORY_MAX_BYTES', value: 'BYTES', default: String(defaults.historyMaxBytes), numeric: true, description: 'Event history kept within this size too (the oldest settled events go first); 0 = no size cap.' },
-  { flag: 'allowed-hosts', env: 'AMIWATCH_ALLOWED_HOSTS', value: 'NAMES', default: '(loopback names and --host)', description: 'Comma-separated Host names the server answers to besides localhost, 127.0.0.1, [::1] and --host (`*.example.com` for subdomains, `*` for any): other Host headers are refused, which stops DNS rebinding. With --credentials-file any Host is accepted unless this is set.' },
-  { flag: 'function-sandbox', env: 'AMIWATCH_FUNCTION_SANDBOX', value: 'KIND', default: defaults.functionSandbox, description: 'Where Lambda functions run: bubblewrap (own namespaces: they see their code, their /tmp and the network, nothing of the server), user (as amiwatch-fn or nobody, when the server runs as root), none (the server’s user), or auto (the strongest available). With --credentials-file, none means functions do not run.' },
-  { flag: 'allow-outbound', env: 'AMIWATCH_ALLOW_OUTBOUND', value: 'RANGES', default: '(none)', description: 'With --credentials-file, deliveries (SNS HTTP/S subscriptions, webhooks) may not reach loopback, link-local or private addresses; list the addresses or CIDR ranges (`10.0.0.0/8,192.168.1.20`) they may reach after all. amiwatch’s own listener is never a destination.' },
+  {
+    flag: 'host',
+    env: 'AMIWATCH_HOST',
+    value: 'HOST',
+    default: defaults.host,
+    description: 'Address to listen on. Anything but loopback needs --credentials-file.',
+  },
+  {
+    flag: 'port',
+    env: 'AMIWATCH_PORT',
+    value: 'PORT',
+    default: String(defaults.port),
+    numeric: true,
+    description: 'Port of every AWS API, the control API and the console (0 = any free port).',
+  },
+  {
+    flag: 'data-dir',
+    env: 'AMIWATCH_DATA_DIR',
+    value: 'DIR',
+    default: defaults.dataDir,
+    description: 'Directory of the SQLite file (amiwatch.db); everything survives restarts.',
+  },
+  {
+    flag: 'in-memory',
+    env: 'AMIWATCH_IN_MEMORY',
+    default: 'false',
+    description: 'Keep nothing on disk (for tests and CI). The variable takes 1 or true.',
+  },
+  {
+    flag: 'credentials-file',
+    env: 'AMIWATCH_CREDENTIALS_FILE',
+    value: 'FILE',
+    default: '(none)',
+    description: 'JSON file of access keys: SigV4 signatures are then verified for real. Without it any well-formed signature is accepted.',
+  },
+  {
+    flag: 'default-account',
+    env: 'AMIWATCH_DEFAULT_ACCOUNT',
+    value: 'ID',
+    default: defaults.defaultAccount,
+    description: 'Account (12 digits) of requests whose access key is not in the credentials file.',
+  },
+  {
+    flag: 'default-region',
+    env: 'AMIWATCH_DEFAULT_REGION',
+    value: 'REGION',
+    default: defaults.defaultRegion,
+    description: 'Region of the control API and the console.',
+  },
+  {
+    flag: 'ami-duration',
+    env: 'AMIWATCH_AMI_DURATION',
+    value: 'TIME',
+    default: origins.map((o) => `${o}=${defaults.amiDurations[o]}ms`).join(','),
+    numeric: true,
+    description:
+      'How long a new image stays pending: one time for every operation (`500ms`, `2s`, `1m`; a bare number is ms) or per operation (`CreateImage=1s,CopyImage=3s`).',
+  },
+  {
+    flag: 'instance-duration',
+    env: 'AMIWATCH_INSTANCE_DURATION',
+    value: 'TIME',
+    default: transients.map((t) => `${t}=${defaults.instanceDurations[t]}ms`).join(','),
+    numeric: true,
+    description:
+      'How long an instance stays in a passing state: one time for all or per state (`pending=1s,stopping=2s,shutting-down=1s`).',
+  },
+  {
+    flag: 'smtp-url',
+    env: 'AMIWATCH_SMTP_URL',
+    value: 'URL',
+    default: '(none)',
+    description:
+      'SMTP server for SNS email subscriptions, as nodemailer takes it (`smtp://user:pass@host:587`, `smtps://…:465`). Without it mail goes to the built-in mailbox (GET /_amiwatch/mailbox).',
+  },
+  {
+    flag: 'mail-from',
+    env: 'AMIWATCH_MAIL_FROM',
+    value: 'ADDRESS',
+    default: defaults.mailFrom,
+    description: "Sender address of SNS mail; the sender's name is the topic's DisplayName.",
+  },
+  {
+    flag: 'public-url',
+    env: 'AMIWATCH_PUBLIC_URL',
+    value: 'URL',
+    default: '(the listener)',
+    description: 'Base of the links in messages (confirm, unsubscribe, SigningCertURL, queue URLs) when amiwatch sits behind a proxy.',
+  },
+  {
+    flag: 'notify-webhook-url',
+    env: 'AMIWATCH_NOTIFY_WEBHOOK_URL',
+    value: 'URL',
+    default: '(none)',
+    description: 'SNS SMS and mobile-push messages are POSTed there as JSON; without it they are only recorded (GET /_amiwatch/outbox).',
+  },
+  {
+    flag: 'subscriber-ca-file',
+    env: 'AMIWATCH_SUBSCRIBER_CA_FILE',
+    value: 'FILE',
+    default: '(none)',
+    description: 'PEM of CA certificates trusted for https SNS subscribers, besides Node’s roots.',
+  },
+  {
+    flag: 'organizations',
+    env: 'AMIWATCH_ORGANIZATIONS',
+    value: 'ORGS',
+    default: '(none)',
+    description:
+      'Which accounts belong to which AWS Organization, for event bus policies that grant by aws:PrincipalOrgID: `o-aaaaaaaaaa=111111111111,222222222222;o-bbbbbbbbbb=333333333333`.',
+  },
+  {
+    flag: 'nats-url',
+    env: 'AMIWATCH_NATS_URL',
+    value: 'URLS',
+    default: '(none: SQLite)',
+    description:
+      'Keep everything on a NATS JetStream cluster instead of the SQLite file, so several amiwatch nodes serve one amiwatch: `nats://h1:4222,nats://h2:4222,nats://h3:4222` (docs/scale-out.md).',
+  },
+  {
+    flag: 'nats-replicas',
+    env: 'AMIWATCH_NATS_REPLICAS',
+    value: 'N',
+    numeric: true,
+    default: '1, or 3 with 3+ URLs',
+    description: 'Copies JetStream keeps of every stream and bucket amiwatch creates (1..5; 3 survives the loss of one server of three).',
+  },
+  {
+    flag: 'nats-ack-wait',
+    env: 'AMIWATCH_NATS_ACK_WAIT',
+    value: 'TIME',
+    default: '60s',
+    description:
+      "With --nats-url: how long a node's claim on a delivery lasts. When a node dies, its in-flight deliveries go to the other nodes after this (`30s`, `2m`).",
+  },
+  {
+    flag: 'python',
+    env: 'AMIWATCH_PYTHON',
+    value: 'PATH',
+    default: '(found on PATH)',
+    description:
+      'Python interpreter for python3.11/3.12/3.13 functions; it needs boto3 >= 1.28.57 (reads AWS_ENDPOINT_URL). Without it the newest of python3.13, python3.12, python3.11, python3 on PATH that has one is used; the start-up log says which.',
+  },
+  {
+    flag: 'ignore-target-policies',
+    env: 'AMIWATCH_IGNORE_TARGET_POLICIES',
+    default: 'false',
+    description:
+      'Deliver EventBridge events to SNS topics and SQS queues whose policy does not allow events.amazonaws.com (AWS refuses them: NO_PERMISSIONS). The variable takes 1 or true.',
+  },
+  {
+    flag: 'log-level',
+    env: 'AMIWATCH_LOG_LEVEL',
+    value: 'LEVEL',
+    default: defaults.logLevel,
+    description: `${logLevels.join(', ')}. debug also logs every event and delivery outcome.`,
+  },
+  {
+    flag: 'log-format',
+    env: 'AMIWATCH_LOG_FORMAT',
+    value: 'FORMAT',
+    default: defaults.logFormat,
+    description: 'text, or json (one object per line: time, level, msg).',
+  },
+  {
+    flag: 'body-limit',
+    env: 'AMIWATCH_BODY_LIMIT',
+    value: 'BYTES',
+    default: String(defaults.bodyLimit),
+    numeric: true,
+    description:
+      "Largest request body accepted (4 MiB: room for SQS's 1 MiB messages and batches in either protocol). Lambda takes up to its own limits beyond it (a 50 MB zip, 6 MB Invoke payloads).",
+  },
+  {
+    flag: 'body-budget',
+    env: 'AMIWATCH_BODY_BUDGET',
+    value: 'BYTES',
+    default: String(defaults.bodyBudget),
+    numeric: true,
+    description:
+      'Request-body bytes held in memory at once over all connections. A request that would pass it is refused as throttled (503 in its protocol) instead of being read.',
+  },
+  {
+    flag: 'connection-body-budget',
+    env: 'AMIWATCH_CONNECTION_BODY_BUDGET',
+    value: 'BYTES',
+    default: String(defaults.connectionBodyBudget),
+    numeric: true,
+    description: 'Request-body bytes one connection may hold at once (pipelined requests together); at most --body-budget.',
+  },
+  {
+    flag: 'durability',
+    env: 'AMIWATCH_DURABILITY',
+    value: 'MODE',
+    default: defaults.durability,
+    description: 'process: a killed process loses nothing acknowledged; power: also a power cut (fsync per commit, slower).',
+  },
+  {
+    flag: 'retention-hours',
+    env: 'AMIWATCH_RETENTION_HOURS',
+    value: 'HOURS',
+    default: String(defaults.retentionHours),
+    numeric: true,
+    description: 'Event history kept this long once its deliveries are settled; 0 keeps everything.',
+  },
+  {
+    flag: 'history-max-bytes',
+    env: 'AMIWATCH_HISTORY_MAX_BYTES',
+    value: 'BYTES',
+    default: String(defaults.historyMaxBytes),
+    numeric: true,
+    description: 'Event history kept within this size too (the oldest settled events go first); 0 = no size cap.',
+  },
+  {
+    flag: 'allowed-hosts',
+    env: 'AMIWATCH_ALLOWED_HOSTS',
+    value: 'NAMES',
+    default: '(loopback names and --host)',
+    description:
+      'Comma-separated Host names the server answers to besides localhost, 127.0.0.1, [::1] and --host (`*.example.com` for subdomains, `*` for any): other Host headers are refused, which stops DNS rebinding. With --credentials-file any Host is accepted unless this is set.',
+  },
+  {
+    flag: 'function-sandbox',
+    env: 'AMIWATCH_FUNCTION_SANDBOX',
+    value: 'KIND',
+    default: defaults.functionSandbox,
+    description:
+      'Where Lambda functions run: bubblewrap (own namespaces: they see their code, their /tmp and the network, nothing of the server), user (as amiwatch-fn or nobody, when the server runs as root), none (the server’s user), or auto (the strongest available). With --credentials-file, none means functions do not run.',
+  },
+  {
+    flag: 'allow-outbound',
+    env: 'AMIWATCH_ALLOW_OUTBOUND',
+    value: 'RANGES',
+    default: '(none)',
+    description:
+      'With --credentials-file, deliveries (SNS HTTP/S subscriptions, webhooks) may not reach loopback, link-local or private addresses; list the addresses or CIDR ranges (`10.0.0.0/8,192.168.1.20`) they may reach after all. amiwatch’s own listener is never a destination.',
+  },
 ] as const satisfies readonly ConfigOption[]);
 
 export const configOptions: readonly ConfigOption[] = configOptionTable;
@@ -219,10 +425,16 @@ export function configFromValues(values: FlagValues, env: Readonly<Record<string
   const historyMaxBytes = Number(pick('history-max-bytes') ?? defaults.historyMaxBytes);
   if (!Number.isInteger(historyMaxBytes) || historyMaxBytes < 0) throw new ConfigError('--history-max-bytes must be an integer >= 0');
   const functionSandbox = pick('function-sandbox') ?? defaults.functionSandbox;
-  if (!['auto', 'bubblewrap', 'user', 'none'].includes(functionSandbox)) throw new ConfigError(`--function-sandbox must be auto, bubblewrap, user or none, got ${functionSandbox}`);
-  const list = (flag: string): string[] => (pick(flag) ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  if (!['auto', 'bubblewrap', 'user', 'none'].includes(functionSandbox))
+    throw new ConfigError(`--function-sandbox must be auto, bubblewrap, user or none, got ${functionSandbox}`);
+  const list = (flag: string): string[] =>
+    (pick(flag) ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
   const logLevel = pick('log-level') ?? defaults.logLevel;
-  if (!(logLevels as readonly string[]).includes(logLevel)) throw new ConfigError(`--log-level must be one of ${logLevels.join(', ')}, got ${logLevel}`);
+  if (!(logLevels as readonly string[]).includes(logLevel))
+    throw new ConfigError(`--log-level must be one of ${logLevels.join(', ')}, got ${logLevel}`);
   const logFormat = pick('log-format') ?? defaults.logFormat;
   if (logFormat !== 'text' && logFormat !== 'json') throw new ConfigError(`--log-format must be text or json, got ${logFormat}`);
   const amiDuration = pick('ami-duration');
@@ -248,7 +460,11 @@ export function configFromValues(values: FlagValues, env: Readonly<Record<string
   } catch (err) {
     throw new ConfigError(`--organizations: ${(err as Error).message}`);
   }
-  const nats = natsSettings(pick('nats-url'), pick('nats-replicas'), values['in-memory'] === true || inMemoryEnv === '1' || inMemoryEnv === 'true');
+  const nats = natsSettings(
+    pick('nats-url'),
+    pick('nats-replicas'),
+    values['in-memory'] === true || inMemoryEnv === '1' || inMemoryEnv === 'true',
+  );
   const ackWait = pick('nats-ack-wait');
   const natsAckWaitMs = ackWait === undefined ? defaults.natsAckWaitMs : parseDuration(ackWait);
   // The delivery worker gives an attempt half the lease: below 2 s a slow target would lose its claim.
@@ -269,7 +485,10 @@ export function configFromValues(values: FlagValues, env: Readonly<Record<string
     durability,
     retentionHours,
     amiDurations: amiDuration === undefined ? defaults.amiDurations : parseAmiDurations(amiDuration),
-    instanceDurations: instanceDuration === undefined ? defaults.instanceDurations : parseDurations('instance-duration', 'STATE', transients, defaults.instanceDurations, instanceDuration),
+    instanceDurations:
+      instanceDuration === undefined
+        ? defaults.instanceDurations
+        : parseDurations('instance-duration', 'STATE', transients, defaults.instanceDurations, instanceDuration),
     logLevel: logLevel as LogLevel,
     logFormat,
     smtpUrl: url('smtp-url'),
@@ -287,13 +506,20 @@ export function configFromValues(values: FlagValues, env: Readonly<Record<string
   });
 }
 
-function natsSettings(url: string | undefined, replicas: string | undefined, inMemory: boolean): { natsUrl: string | null; natsReplicas: number } {
+function natsSettings(
+  url: string | undefined,
+  replicas: string | undefined,
+  inMemory: boolean,
+): { natsUrl: string | null; natsReplicas: number } {
   if (url === undefined || url.trim() === '') {
     if (replicas !== undefined) throw new ConfigError('--nats-replicas needs --nats-url');
     return { natsUrl: null, natsReplicas: defaults.natsReplicas };
   }
   if (inMemory) throw new ConfigError('--nats-url and --in-memory exclude each other: the cluster keeps the state');
-  const servers = url.split(',').map((s) => s.trim()).filter(Boolean);
+  const servers = url
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const s of servers) {
     let parsed: URL | null = null;
     try {
@@ -316,9 +542,18 @@ export function parseAmiDurations(text: string): Readonly<Record<ImageOrigin, nu
 }
 
 /** One time for every name, or `NAME=TIME` pairs (the names not given keep their defaults). */
-function parseDurations<K extends string>(flag: string, what: string, names: readonly K[], base: Readonly<Record<K, number>>, text: string): Readonly<Record<K, number>> {
+function parseDurations<K extends string>(
+  flag: string,
+  what: string,
+  names: readonly K[],
+  base: Readonly<Record<K, number>>,
+  text: string,
+): Readonly<Record<K, number>> {
   const durations: Record<K, number> = { ...base };
-  const parts = text.split(',').map((p) => p.trim()).filter(Boolean);
+  const parts = text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   if (parts.length === 1 && !parts[0]!.includes('=')) {
     const ms = parseDuration(parts[0]!);
     for (const o of names) durations[o] = ms;

@@ -72,7 +72,9 @@ export async function serveConsole(req: IncomingMessage, res: ServerResponse, di
     vary: 'accept-encoding',
     'cache-control': path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
     'x-content-type-options': 'nosniff',
-    ...(path === '/index.html' && { 'content-security-policy': "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'" }),
+    ...(path === '/index.html' && {
+      'content-security-policy': "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
+    }),
   });
   res.end(req.method === 'HEAD' ? undefined : body);
 }

@@ -15,7 +15,13 @@ import type { RequestContext } from '../core/shared/request-context.js';
  */
 export type ControlClass = 'open' | 'account' | 'operator';
 
-const OPERATOR_PREFIXES = ['/_amiwatch/ec2/faults', '/_amiwatch/metrics', '/_amiwatch/sns/deliveries', '/_amiwatch/mailbox', '/_amiwatch/outbox'];
+const OPERATOR_PREFIXES = [
+  '/_amiwatch/ec2/faults',
+  '/_amiwatch/metrics',
+  '/_amiwatch/sns/deliveries',
+  '/_amiwatch/mailbox',
+  '/_amiwatch/outbox',
+];
 
 export function controlClass(path: string): ControlClass {
   if (path === '/_amiwatch/health' || path.startsWith('/_amiwatch/sns/public/')) return 'open';
@@ -34,13 +40,23 @@ export type ControlDecision = { ok: true; scope: ControlScope } | { ok: false; s
  * `caller`: the verified signer in credentials mode, null without credentials. `fallback`: the
  * server's default account and region (what an unsigned local caller acts as).
  */
-export function decideControl(path: string, query: URLSearchParams, caller: RequestContext | null, fallback: RequestContext, operators: readonly string[]): ControlDecision {
+export function decideControl(
+  path: string,
+  query: URLSearchParams,
+  caller: RequestContext | null,
+  fallback: RequestContext,
+  operators: readonly string[],
+): ControlDecision {
   if (caller === null) return { ok: true, scope: { ...fallback, restricted: false } };
   const kind = controlClass(path);
   const scope: ControlScope = { ...caller, region: query.get('region') ?? caller.region, restricted: true };
   if (kind === 'open') return { ok: true, scope };
   if (kind === 'operator' && !operators.includes(caller.accountId)) {
-    return { ok: false, status: 403, error: `AccessDenied: ${path} acts on the whole server; only the operator account (${operators.join(', ')}) may use it.` };
+    return {
+      ok: false,
+      status: 403,
+      error: `AccessDenied: ${path} acts on the whole server; only the operator account (${operators.join(', ')}) may use it.`,
+    };
   }
   const asked = query.get('account');
   if (asked !== null && asked !== caller.accountId) {

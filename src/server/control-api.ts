@@ -59,7 +59,13 @@ export class ControlApi {
           ...(await this.cluster()),
         });
       case '/_amiwatch/status':
-        return json(res, 200, { status: 'ok', version: this.o.version, services: this.o.services(), deliveries: await this.o.store.countDeliveries(), ...(await this.cluster()) });
+        return json(res, 200, {
+          status: 'ok',
+          version: this.o.version,
+          services: this.o.services(),
+          deliveries: await this.o.store.countDeliveries(),
+          ...(await this.cluster()),
+        });
       case '/_amiwatch/events':
         return this.listEvents(url, res, scope);
       case '/_amiwatch/events/stream':
@@ -71,7 +77,13 @@ export class ControlApi {
     }
   }
 
-  private async forward(handler: ServiceHandler, req: IncomingMessage, res: ServerResponse, body: Buffer, scope: ControlScope): Promise<void> {
+  private async forward(
+    handler: ServiceHandler,
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Buffer,
+    scope: ControlScope,
+  ): Promise<void> {
     const response = await handler({
       method: req.method ?? 'GET',
       url: req.url ?? '/',
@@ -111,7 +123,9 @@ export class ControlApi {
       const account = q.get('account') ?? undefined;
       page = await searchHistory(this.o.store, {
         limit: Math.max(1, Math.min(num('limit') ?? 100, 1000)),
-        ...(bus !== null && { busArn: bus.startsWith('arn:') ? bus : busArn(region ?? this.o.defaultRegion, account ?? this.o.defaultAccount, bus) }),
+        ...(bus !== null && {
+          busArn: bus.startsWith('arn:') ? bus : busArn(region ?? this.o.defaultRegion, account ?? this.o.defaultAccount, bus),
+        }),
         ...(account !== undefined && { account }),
         ...(region !== undefined && { region }),
         ...(num('from') !== undefined && { from: num('from')! }),
@@ -185,7 +199,9 @@ export class ControlApi {
     const offEvents = this.o.events.feed.onEvents((events) => {
       for (const e of events) {
         if (!visible(e.busArn)) continue;
-        write(`event: event\ndata: ${JSON.stringify({ id: e.eventId, bus: e.busArn, ingestedAt: new Date(e.ingestedAt).toISOString(), rules: e.rules, deliveries: e.deliveries.length, event: JSON.parse(e.body) })}\n\n`);
+        write(
+          `event: event\ndata: ${JSON.stringify({ id: e.eventId, bus: e.busArn, ingestedAt: new Date(e.ingestedAt).toISOString(), rules: e.rules, deliveries: e.deliveries.length, event: JSON.parse(e.body) })}\n\n`,
+        );
       }
     });
     const offDeliveries = this.o.events.feed.onDelivery((d) => {

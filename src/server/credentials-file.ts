@@ -6,7 +6,9 @@ import { ConfigError } from './config.js';
  * The credentials file: JSON `{"credentials": [{"accessKeyId", "secretAccessKey", "accountId"}]}`.
  * With it, every request's signature is verified and its account is the key's account.
  */
-export function loadCredentials(path: string): CredentialsLookup & { readonly all: readonly Credential[]; readonly accounts: readonly string[] } {
+export function loadCredentials(
+  path: string,
+): CredentialsLookup & { readonly all: readonly Credential[]; readonly accounts: readonly string[] } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
@@ -14,11 +16,17 @@ export function loadCredentials(path: string): CredentialsLookup & { readonly al
     throw new ConfigError(`cannot read credentials file ${path}: ${(err as Error).message}`);
   }
   const list = (parsed as { credentials?: unknown }).credentials;
-  if (!Array.isArray(list) || list.length === 0) throw new ConfigError(`${path}: expected {"credentials": [{accessKeyId, secretAccessKey, accountId}, ...]}`);
+  if (!Array.isArray(list) || list.length === 0)
+    throw new ConfigError(`${path}: expected {"credentials": [{accessKeyId, secretAccessKey, accountId}, ...]}`);
   const byKey = new Map<string, Credential>();
   for (const [i, c] of list.entries()) {
     const { accessKeyId, secretAccessKey, accountId } = (c ?? {}) as Record<string, unknown>;
-    if (typeof accessKeyId !== 'string' || typeof secretAccessKey !== 'string' || typeof accountId !== 'string' || !/^\d{12}$/.test(accountId)) {
+    if (
+      typeof accessKeyId !== 'string' ||
+      typeof secretAccessKey !== 'string' ||
+      typeof accountId !== 'string' ||
+      !/^\d{12}$/.test(accountId)
+    ) {
       throw new ConfigError(`${path}: credentials[${i}] needs string accessKeyId, secretAccessKey and a 12-digit accountId`);
     }
     byKey.set(accessKeyId, Object.freeze({ accessKeyId, secretAccessKey, accountId }));

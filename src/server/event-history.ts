@@ -57,8 +57,20 @@ export function historyFilter(q: HistoryQuery): (e: EventView) => boolean {
     if (q.rule !== undefined && !e.rules.includes(q.rule)) return false;
     if (!source && !detailType && q.pattern === undefined) return true;
     const event = JSON.parse(e.body) as Record<string, unknown>;
-    if (source && !String(event.source ?? '').toLowerCase().includes(source)) return false;
-    if (detailType && !String(event['detail-type'] ?? '').toLowerCase().includes(detailType)) return false;
+    if (
+      source &&
+      !String(event.source ?? '')
+        .toLowerCase()
+        .includes(source)
+    )
+      return false;
+    if (
+      detailType &&
+      !String(event['detail-type'] ?? '')
+        .toLowerCase()
+        .includes(detailType)
+    )
+      return false;
     return q.pattern === undefined || matches(q.pattern, event);
   };
 }

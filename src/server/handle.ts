@@ -60,7 +60,9 @@ export function createHandle(o: HandleOptions): Handle {
       route ? route.renderError(fallback, err, headers) : eventsError(fallback, err);
     const dialect = (route: ServiceRoute): AuthDialect => authDialectOf(route, headers);
     // Before the body: a request the head already condemns is answered unread.
-    let identified: Identified | AuthFailure | null = named ? identify({ url, headers }, o.auth, { service: named.signingName, dialect: dialect(named) }) : null;
+    let identified: Identified | AuthFailure | null = named
+      ? identify({ url, headers }, o.auth, { service: named.signingName, dialect: dialect(named) })
+      : null;
     if (identified instanceof AuthFailure) return { ...render(named, renderAuthFailure(dialect(named!), identified)), bodyUnread: true };
     // A service that the headers name may take bodies beyond --body-limit (Lambda's zips), once its caller is known.
     const limit = Math.max(o.bodyLimit, named?.bodyLimit ?? 0);
@@ -71,15 +73,33 @@ export function createHandle(o: HandleOptions): Handle {
     if (!route) {
       const action = queryAction(headers['content-type'], body, req.url);
       // A query-protocol client (form in, XML out) can only read an XML ErrorResponse: answer in its shape.
-      if (action !== null) return queryError(QUERY_NAMESPACE, fallback.requestId, CommonErrors.InvalidAction(`The action ${action} is not valid for this web service.`));
-      return render(route, CommonErrors.UnknownOperationException('amiwatch could not tell which AWS service this request is for (no X-Amz-Target, credential scope or Action/Version it serves).'));
+      if (action !== null)
+        return queryError(
+          QUERY_NAMESPACE,
+          fallback.requestId,
+          CommonErrors.InvalidAction(`The action ${action} is not valid for this web service.`),
+        );
+      return render(
+        route,
+        CommonErrors.UnknownOperationException(
+          'amiwatch could not tell which AWS service this request is for (no X-Amz-Target, credential scope or Action/Version it serves).',
+        ),
+      );
     }
     identified ??= identify({ url, headers }, o.auth, { service: route.signingName, dialect: dialect(route) });
     const failure = identified instanceof AuthFailure ? identified : await verifyIdentified({ method, url, headers, body }, identified);
     if (failure) return render(route, renderAuthFailure(dialect(route), failure));
     const caller = (identified as Identified).caller;
     const context: RequestContext = { accountId: caller.accountId, region: caller.region, requestId: fallback.requestId };
-    return route.handler({ method, url, headers, body, context, ...(req.sourceIp !== undefined && { sourceIp: req.sourceIp }), ...(o.audit && { audit: o.audit }) });
+    return route.handler({
+      method,
+      url,
+      headers,
+      body,
+      context,
+      ...(req.sourceIp !== undefined && { sourceIp: req.sourceIp }),
+      ...(o.audit && { audit: o.audit }),
+    });
   };
 }
 
@@ -103,7 +123,11 @@ function queryAction(contentType: string | undefined, body: Buffer, url: string)
 }
 
 /** The context of a request not (yet) authenticated: default account and region, a fresh id. */
-export const anonymousContext = (auth: AuthOptions): RequestContext => ({ accountId: auth.defaultAccount, region: auth.defaultRegion, requestId: randomUUID() });
+export const anonymousContext = (auth: AuthOptions): RequestContext => ({
+  accountId: auth.defaultAccount,
+  region: auth.defaultRegion,
+  requestId: randomUUID(),
+});
 
 /** A HandleRequest over a body already in memory (tests, embedders). */
 export function bufferedRequest(method: string, url: string, headers: Headers, body: Buffer): HandleRequest {

@@ -57,7 +57,13 @@ export function createListener(o: ListenerOptions): Server {
 /** ECONNRESET / "aborted" / premature close on the request: the client hung up. */
 function isDisconnect(err: unknown, req: IncomingMessage): boolean {
   const code = (err as { code?: string } | null)?.code;
-  return req.destroyed || code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'EPIPE' || (err as Error | null)?.message === 'aborted';
+  return (
+    req.destroyed ||
+    code === 'ECONNRESET' ||
+    code === 'ERR_STREAM_PREMATURE_CLOSE' ||
+    code === 'EPIPE' ||
+    (err as Error | null)?.message === 'aborted'
+  );
 }
 
 async function handle(o: ListenerOptions, budget: BodyBudget, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -106,7 +112,14 @@ async function handle(o: ListenerOptions, budget: BodyBudget, req: IncomingMessa
  * `curl --aws-sigv4 aws:amz:us-east-1:amiwatch --user KEY:SECRET`), except for the health check
  * and SNS's public links. As for the services, the key is checked before the body is read.
  */
-async function control(o: ListenerOptions, budget: BodyBudget, req: IncomingMessage, res: ServerResponse, url: string, headers: Headers): Promise<void> {
+async function control(
+  o: ListenerOptions,
+  budget: BodyBudget,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: string,
+  headers: Headers,
+): Promise<void> {
   const replyAuth = (failure: AuthFailure) => {
     const err = renderAuthFailure('json', failure);
     reply(res, err.status === 400 ? 403 : err.status, `${err.code}: ${err.message}`);
@@ -131,7 +144,13 @@ async function control(o: ListenerOptions, budget: BodyBudget, req: IncomingMess
     const read = await reading.result;
     if (read.kind !== 'body') {
       const tooLarge = read.kind === 'too-large';
-      reply(res, tooLarge ? 413 : 503, tooLarge ? `Request body is larger than the ${o.bodyLimit}-byte limit.` : 'Rate exceeded: too many request bodies in flight; retry shortly.');
+      reply(
+        res,
+        tooLarge ? 413 : 503,
+        tooLarge
+          ? `Request body is larger than the ${o.bodyLimit}-byte limit.`
+          : 'Rate exceeded: too many request bodies in flight; retry shortly.',
+      );
       return discardRest(req);
     }
     const failure = identified ? await verifyIdentified({ method: req.method ?? 'GET', url, headers, body: read.body }, identified) : null;
@@ -139,7 +158,11 @@ async function control(o: ListenerOptions, budget: BodyBudget, req: IncomingMess
     // Who may use which endpoint, in which account (control-access.ts): the signer's account in
     // credentials mode (an unsigned open endpoint acts as the default account), anyone without.
     const fallback = anonymousContext(o.auth);
-    const caller = identified ? { accountId: identified.caller.accountId, region: identified.caller.region, requestId: fallback.requestId } : o.auth.credentials ? fallback : null;
+    const caller = identified
+      ? { accountId: identified.caller.accountId, region: identified.caller.region, requestId: fallback.requestId }
+      : o.auth.credentials
+        ? fallback
+        : null;
     const decision = decideControl(parsed.pathname, parsed.searchParams, caller, fallback, o.operatorAccounts);
     if (!decision.ok) return reply(res, decision.status, decision.error);
     await o.control.handle(req, res, read.body, decision.scope);

@@ -83,7 +83,8 @@ export async function startLambda(o: {
 }): Promise<LambdaModule> {
   let db: Database.Database | null = null;
   let store: LambdaStore;
-  if (o.store) store = o.store; // a cluster's (--nats-url)
+  if (o.store)
+    store = o.store; // a cluster's (--nats-url)
   else if (o.config.inMemory) store = new MemoryLambdaStore();
   else {
     db = new Database(databasePath(o.config));
@@ -101,9 +102,10 @@ export async function startLambda(o: {
   }
   // With credentials, keys of several accounts meet here: a function that could read the
   // credentials file or /proc of the server would hold every one of them.
-  const refusal = o.config.credentialsFile !== null && sandbox.kind === 'none'
-    ? 'amiwatch runs no Lambda functions: with --credentials-file they need a sandbox (install bubblewrap, or run the server as root so they run as an unprivileged user).'
-    : undefined;
+  const refusal =
+    o.config.credentialsFile !== null && sandbox.kind === 'none'
+      ? 'amiwatch runs no Lambda functions: with --credentials-file they need a sandbox (install bubblewrap, or run the server as root so they run as an unprivileged user).'
+      : undefined;
   // bubblewrap is the expected case: only a weaker confinement (or none) is worth a warning at start.
   if (refusal) o.log(`lambda: ${refusal}`);
   else if (sandbox.kind !== 'bubblewrap') o.log(`lambda: ${sandbox.description}`);
@@ -113,19 +115,36 @@ export async function startLambda(o: {
   const pythons = await findPythons(o.config.python);
   // Python runs in the sandbox too: an interpreter the sandbox cannot run (a pyenv under /root for
   // the `user` fallback) is said at start and left out, rather than failing at every invoke.
-  const inSandbox = refusal ? { usable: [...pythons.interpreters], problems: [] } : await pythonsForSandbox(sandbox, pythons.interpreters, cache.root);
+  const inSandbox = refusal
+    ? { usable: [...pythons.interpreters], problems: [] }
+    : await pythonsForSandbox(sandbox, pythons.interpreters, cache.root);
   for (const problem of inSandbox.problems) o.log(`lambda: ${problem}`);
-  const pythonSummary = inSandbox.problems.length === 0
-    ? pythons.summary
-    : inSandbox.usable.length > 0
-      ? `python functions run on ${inSandbox.usable.map((p) => `Python ${p.version} (${p.path}, boto3 ${p.boto3})`).join(', ')}`
-      : `python functions cannot run: ${inSandbox.problems.join('; ')}`;
+  const pythonSummary =
+    inSandbox.problems.length === 0
+      ? pythons.summary
+      : inSandbox.usable.length > 0
+        ? `python functions run on ${inSandbox.usable.map((p) => `Python ${p.version} (${p.path}, boto3 ${p.boto3})`).join(', ')}`
+        : `python functions cannot run: ${inSandbox.problems.join('; ')}`;
   // The server's log is for problems: no usable Python is one (said at start, with the fix);
   // which Python runs the functions is in `amiwatch start`'s "started" line (pythonSummary).
   if (pythons.interpreters.length === 0) o.log(`lambda: ${pythons.summary}`);
-  const runner = new ProcessRunner({ cache, endpointUrl: () => endpoint, accountKeys: o.config.credentialsFile === null, sandbox, pythons: inSandbox.usable, ...(refusal && { refusal }) });
+  const runner = new ProcessRunner({
+    cache,
+    endpointUrl: () => endpoint,
+    accountKeys: o.config.credentialsFile === null,
+    sandbox,
+    pythons: inSandbox.usable,
+    ...(refusal && { refusal }),
+  });
   const logs = new FunctionLogs();
-  const functions = new LambdaFunctions({ store, runner, clock: o.clock, random: o.random, nodeVersion: process.version, onDeleted: (arn) => logs.forget(arn) });
+  const functions = new LambdaFunctions({
+    store,
+    runner,
+    clock: o.clock,
+    random: o.random,
+    nodeVersion: process.version,
+    onDeleted: (arn) => logs.forget(arn),
+  });
   const invocations = new Invocations({
     functions,
     runner,
@@ -144,7 +163,13 @@ export async function startLambda(o: {
   const aliases = new FunctionAliases({ functions, store, random: o.random });
   // SQS is opened after Lambda: the mappings ask it about queues once it is connected.
   let queueFacts: QueueLookup = async () => undefined;
-  const mappings = await EventSourceMappings.open({ store: o.queueStore, functions, clock: o.clock, random: o.random, queue: (arn, account) => queueFacts(arn, account) });
+  const mappings = await EventSourceMappings.open({
+    store: o.queueStore,
+    functions,
+    clock: o.clock,
+    random: o.random,
+    queue: (arn, account) => queueFacts(arn, account),
+  });
   let poller: SqsPoller | null = null;
   return {
     functions,
@@ -152,7 +177,9 @@ export async function startLambda(o: {
     invocations,
     route: {
       signingName: 'lambda',
-      handler: createLambdaHandler({ functions, invocations, eventInvokeConfigs, concurrency, versions, aliases, mappings }, (err) => o.log(`lambda: internal error: ${(err as Error).stack ?? String(err)}`)),
+      handler: createLambdaHandler({ functions, invocations, eventInvokeConfigs, concurrency, versions, aliases, mappings }, (err) =>
+        o.log(`lambda: internal error: ${(err as Error).stack ?? String(err)}`),
+      ),
       bodyLimit: LAMBDA_BODY_LIMIT,
       renderError: restJsonError,
       authDialect: 'json',
@@ -161,12 +188,26 @@ export async function startLambda(o: {
     pythonSummary,
     mounts: [{ prefix: functionsPath, handler: createFunctionsHandler(functions, logs, o.logWriter) }],
     jobHandlers(outlets) {
-      const handler = new AsyncInvokeHandler({ run: (job, payload) => invocations.runQueued(job, payload), outlets, clock: o.clock, random: o.random, metrics: o.metrics });
+      const handler = new AsyncInvokeHandler({
+        run: (job, payload) => invocations.runQueued(job, payload),
+        outlets,
+        clock: o.clock,
+        random: o.random,
+        metrics: o.metrics,
+      });
       return new Map([[LAMBDA_ASYNC_JOB, handler]]);
     },
     startPolling(sqs, owner) {
       queueFacts = sqs.facts;
-      poller = new SqsPoller({ mappings, sqs: sqs.port, run: (arn, payload) => invocations.runForMapping(arn, payload), leases: store, owner, now: () => Date.now(), log: o.log });
+      poller = new SqsPoller({
+        mappings,
+        sqs: sqs.port,
+        run: (arn, payload) => invocations.runForMapping(arn, payload),
+        leases: store,
+        owner,
+        now: () => Date.now(),
+        log: o.log,
+      });
       poller.start();
     },
     async stopPolling() {

@@ -47,7 +47,11 @@ export function notificationsControl(d: NotificationsControlDeps): ServiceHandle
       case `${SNS_PUBLIC}/confirmation.html`:
         try {
           const r = await d.sns.subscriptions.confirmSubscription(ctx, { TopicArn: q.get('TopicArn') ?? '', Token: q.get('Token') ?? '' });
-          return page(200, 'Subscription confirmed!', `You have successfully subscribed.<br>Your subscription's id is: ${esc(r.SubscriptionArn ?? '')}`);
+          return page(
+            200,
+            'Subscription confirmed!',
+            `You have successfully subscribed.<br>Your subscription's id is: ${esc(r.SubscriptionArn ?? '')}`,
+          );
         } catch (err) {
           if (isServiceError(err)) return page(err.status, 'Subscription not confirmed', esc(err.message));
           throw err;
@@ -55,7 +59,11 @@ export function notificationsControl(d: NotificationsControlDeps): ServiceHandle
       case `${SNS_PUBLIC}/unsubscribe.html`:
         try {
           await d.sns.subscriptions.unsubscribeByLink({ SubscriptionArn: q.get('SubscriptionArn') ?? '' });
-          return page(200, 'Subscription removed!', 'Your subscription has been removed. You will no longer receive notifications from this topic.');
+          return page(
+            200,
+            'Subscription removed!',
+            'Your subscription has been removed. You will no longer receive notifications from this topic.',
+          );
         } catch (err) {
           if (isServiceError(err)) return page(err.status, 'Not unsubscribed', esc(err.message));
           throw err;
@@ -64,7 +72,9 @@ export function notificationsControl(d: NotificationsControlDeps): ServiceHandle
         return json(200, { deliveries: d.log.list(limit).map((r) => ({ ...r, at: new Date(r.at).toISOString() })) });
       case '/_amiwatch/mailbox':
         if (!d.mailbox) return json(404, { error: 'mail goes to the SMTP server given with --smtp-url; the built-in mailbox is off' });
-        return json(200, { messages: (await d.mailbox.list(q.get('to') ?? undefined, limit)).map((m) => ({ ...m, at: new Date(m.at).toISOString() })) });
+        return json(200, {
+          messages: (await d.mailbox.list(q.get('to') ?? undefined, limit)).map((m) => ({ ...m, at: new Date(m.at).toISOString() })),
+        });
       case '/_amiwatch/outbox':
         return json(200, { messages: (await d.outbox.list(limit)).map((m) => ({ ...m, at: new Date(m.at).toISOString() })) });
       default:
@@ -73,7 +83,11 @@ export function notificationsControl(d: NotificationsControlDeps): ServiceHandle
   };
 }
 
-const json = (status: number, body: unknown): WireResponse => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const json = (status: number, body: unknown): WireResponse => ({
+  status,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 

@@ -65,12 +65,24 @@ export interface Notifications {
 export async function openNotifications(o: NotificationsOptions): Promise<Notifications> {
   const { config, store, clock, random } = o;
   const base = () => config.publicUrl ?? o.baseUrl();
-  const sqs = await SqsService.open({ store, clock, random, endpoint: base, onError: (err) => o.log(`sqs: a message move task's step failed (retried): ${String(err)}`) });
+  const sqs = await SqsService.open({
+    store,
+    clock,
+    random,
+    endpoint: base,
+    onError: (err) => o.log(`sqs: a message move task's step failed (retried): ${String(err)}`),
+  });
   const key = await loadOrCreateSigningKey(store);
   const signer = rsaSigner(key, '');
   Object.defineProperty(signer, 'certUrl', { get: () => `${base()}${SNS_PUBLIC}/${CERT_FILE}` });
   const smtp = config.smtpUrl ? await smtpSender(config.smtpUrl) : null;
-  const mailbox = smtp ? null : new Mailbox(store, () => clock.now(), () => random.uuid());
+  const mailbox = smtp
+    ? null
+    : new Mailbox(
+        store,
+        () => clock.now(),
+        () => random.uuid(),
+      );
   const mail: MailSender = smtp ?? mailbox!;
   const provider = o.notifyProvider ?? (config.notifyWebhookUrl ? webhookProvider(config.notifyWebhookUrl) : null);
   const outbox = new Outbox(store, provider);
@@ -102,7 +114,8 @@ export async function openNotifications(o: NotificationsOptions): Promise<Notifi
     ...(ca && { ca }),
     ...(o.outbound && { policy: o.outbound }),
     links: {
-      subscribeUrl: (topicArn, token) => `${base()}${SNS_PUBLIC}/confirm?Action=ConfirmSubscription&TopicArn=${enc(topicArn)}&Token=${enc(token)}`,
+      subscribeUrl: (topicArn, token) =>
+        `${base()}${SNS_PUBLIC}/confirm?Action=ConfirmSubscription&TopicArn=${enc(topicArn)}&Token=${enc(token)}`,
       confirmPageUrl: (topicArn, token) => `${base()}${SNS_PUBLIC}/confirmation.html?TopicArn=${enc(topicArn)}&Token=${enc(token)}`,
       unsubscribeUrl: (arn) => `${base()}${SNS_PUBLIC}/unsubscribe.html?SubscriptionArn=${linkValue(arn)}`,
     },
@@ -120,7 +133,13 @@ export async function openNotifications(o: NotificationsOptions): Promise<Notifi
     deliveryLog,
     mailbox,
     routes: [
-      { signingName: 'sns', queryVersions: [SNS_QUERY_VERSION], handler: createSnsHandler(sns, internal('sns')), renderError: snsError, authDialect: 'query' },
+      {
+        signingName: 'sns',
+        queryVersions: [SNS_QUERY_VERSION],
+        handler: createSnsHandler(sns, internal('sns')),
+        renderError: snsError,
+        authDialect: 'query',
+      },
       {
         signingName: 'sqs',
         targetPrefixes: ['AmazonSQS'],

@@ -36,17 +36,30 @@ function nameAllowed(name: string, patterns: readonly string[]): boolean {
   return patterns.some((p) => p === '*' || p === name || (p.startsWith('*.') && name.endsWith(p.slice(1))));
 }
 
-export function createDoor(o: DoorOptions): { hostAllowed(host: string | undefined): boolean; check(method: string, headers: IncomingHttpHeaders, mutationNeedsJson: boolean): DoorVerdict } {
+export function createDoor(o: DoorOptions): {
+  hostAllowed(host: string | undefined): boolean;
+  check(method: string, headers: IncomingHttpHeaders, mutationNeedsJson: boolean): DoorVerdict;
+} {
   const wildcardListen = o.listenHost === '0.0.0.0' || o.listenHost === '::' || o.listenHost === '';
-  const patterns = [...LOOPBACK_NAMES, ...(wildcardListen ? [] : [hostName(o.listenHost)]), ...o.allowedHosts.map((h) => (h === '*' || h.startsWith('*.') ? h.toLowerCase() : hostName(h)))];
+  const patterns = [
+    ...LOOPBACK_NAMES,
+    ...(wildcardListen ? [] : [hostName(o.listenHost)]),
+    ...o.allowedHosts.map((h) => (h === '*' || h.startsWith('*.') ? h.toLowerCase() : hostName(h))),
+  ];
   const hostAllowed = (host: string | undefined) => host !== undefined && nameAllowed(hostName(host), patterns);
   return {
     hostAllowed,
     check(method, headers, mutationNeedsJson) {
-      if (!hostAllowed(headers.host)) return { ok: false, status: 421, reason: `Host ${headers.host ?? '(none)'} is not a name this server answers to (see --allowed-hosts).` };
+      if (!hostAllowed(headers.host))
+        return {
+          ok: false,
+          status: 421,
+          reason: `Host ${headers.host ?? '(none)'} is not a name this server answers to (see --allowed-hosts).`,
+        };
       if (SAFE_METHODS.has(method.toUpperCase())) return { ok: true };
       const site = headers['sec-fetch-site'];
-      if (site !== undefined && site !== 'same-origin' && site !== 'none') return { ok: false, status: 403, reason: `cross-site ${method} refused (Sec-Fetch-Site: ${site}).` };
+      if (site !== undefined && site !== 'same-origin' && site !== 'none')
+        return { ok: false, status: 403, reason: `cross-site ${method} refused (Sec-Fetch-Site: ${site}).` };
       const origin = headers.origin;
       if (origin !== undefined && origin !== 'null') {
         let authority = '';
@@ -55,12 +68,14 @@ export function createDoor(o: DoorOptions): { hostAllowed(host: string | undefin
         } catch {
           // An Origin that is not a URL is no origin of ours.
         }
-        if (authority.toLowerCase() !== (headers.host ?? '').toLowerCase()) return { ok: false, status: 403, reason: `cross-origin ${method} from ${origin} refused.` };
+        if (authority.toLowerCase() !== (headers.host ?? '').toLowerCase())
+          return { ok: false, status: 403, reason: `cross-origin ${method} from ${origin} refused.` };
       } else if (origin === 'null') return { ok: false, status: 403, reason: `${method} from an opaque origin refused.` };
       // DELETE cannot be sent cross-origin without a preflight; POST/PUT/PATCH with a "simple"
       // type (text/plain, form) can, so those must say JSON.
       const type = (headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-      if (mutationNeedsJson && BODY_METHODS.has(method.toUpperCase()) && type !== 'application/json') return { ok: false, status: 415, reason: `${method} needs Content-Type: application/json, got ${type || '(none)'}.` };
+      if (mutationNeedsJson && BODY_METHODS.has(method.toUpperCase()) && type !== 'application/json')
+        return { ok: false, status: 415, reason: `${method} needs Content-Type: application/json, got ${type || '(none)'}.` };
       return { ok: true };
     },
   };

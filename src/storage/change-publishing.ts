@@ -43,11 +43,21 @@ export function publishingStore(store: Store, feed: ChangeFeed): Store {
 }
 
 const ec2Change = (kind: string, account: string, region: string, id: string, action: ResourceChange['action']): ResourceChange => ({
-  service: 'ec2', kind, account, region, id, action,
+  service: 'ec2',
+  kind,
+  account,
+  region,
+  id,
+  action,
 });
 
 const image = (accountId: string, region: string, imageId: string, action: ResourceChange['action']): ResourceChange => ({
-  service: 'ec2', kind: 'image', account: accountId, region, id: imageId, action,
+  service: 'ec2',
+  kind: 'image',
+  account: accountId,
+  region,
+  id: imageId,
+  action,
 });
 
 export function publishingEc2Store(store: Ec2Store, feed: ChangeFeed): Ec2Store {
@@ -99,7 +109,12 @@ export function publishingEc2Store(store: Ec2Store, feed: ChangeFeed): Ec2Store 
 
 export function publishingLambdaStore(store: LambdaStore, feed: ChangeFeed): LambdaStore {
   const fn = (accountId: string, region: string, id: string, action: ResourceChange['action']): ResourceChange => ({
-    service: 'lambda', kind: 'function', account: accountId, region, id, action,
+    service: 'lambda',
+    kind: 'function',
+    account: accountId,
+    region,
+    id,
+    action,
   });
   return intercept<LambdaStore>(store, {
     async createFunction(record, zip) {

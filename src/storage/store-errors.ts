@@ -14,5 +14,5 @@ export class DiskFullError extends Error {
 /** Whether an error from SQLite or the file system means "no space left". */
 export const isDiskFull = (err: unknown): boolean => {
   const code = (err as { code?: string } | null)?.code;
-  return code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'SQLITE_IOERR_WRITE' && /space/i.test(String((err as Error).message));
+  return code === 'SQLITE_FULL' || code === 'ENOSPC' || (code === 'SQLITE_IOERR_WRITE' && /space/i.test(String((err as Error).message)));
 };

@@ -8,7 +8,6 @@ import { parseAuthorization } from './sigv4/authorization.js';
 import type { ServiceModel } from './model/service-model.js';
 import { shapeGuide } from './model/shape-guide.js';
 
-
 /**
  * The one dispatch every service goes through: the protocol reads the request into an operation
  * name and its SDK-shaped input (checked against the generated model), the operation runs with
@@ -76,7 +75,12 @@ export function dispatch<T extends OperationTable<T>>(protocol: Protocol, operat
 }
 
 /** The call as CloudTrail records it: who (access key, user agent, address), what, and how it ended. */
-function apiCall(protocol: Protocol, request: WireRequest, read: { operation: string; input: object }, outcome: Pick<ApiCall, 'output' | 'error'>): ApiCall {
+function apiCall(
+  protocol: Protocol,
+  request: WireRequest,
+  read: { operation: string; input: object },
+  outcome: Pick<ApiCall, 'output' | 'error'>,
+): ApiCall {
   return {
     service: protocol.model.signingName,
     operation: read.operation,

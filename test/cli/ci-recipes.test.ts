@@ -18,24 +18,40 @@ import { freePort, Sandbox } from './helpers.js';
 const USER_TESTS = 'amiwatch quickstart --timeout 30 > user-tests.log 2>&1; echo "1 test failed"; exit 1';
 
 const page = readFileSync('docs/ci.md', 'utf8');
-const yamls = fences(page).filter((f) => f.lang === 'yaml').map((f) => parse(f.body) as Record<string, any>);
+const yamls = fences(page)
+  .filter((f) => f.lang === 'yaml')
+  .map((f) => parse(f.body) as Record<string, any>);
 const github = yamls.find((y) => y.jobs)!;
 const gitlab = yamls.find((y) => y.test?.script)!;
-
 
 /** The user's parts stood in for, `npx amiwatch` as the installed command, the free port. */
 function adapt(script: string, port: number): string | null {
   if (/^npm ci\b/.test(script.trim())) return null;
-  return script.replace(/\bnpm test\b/g, `( ${USER_TESTS} )`).replace(/\bnpx amiwatch /g, 'amiwatch ').replace(/\b4566\b/g, String(port));
+  return script
+    .replace(/\bnpm test\b/g, `( ${USER_TESTS} )`)
+    .replace(/\bnpx amiwatch /g, 'amiwatch ')
+    .replace(/\b4566\b/g, String(port));
 }
 
 function variables(vars: Record<string, unknown>, port: number, dir: string): Record<string, string> {
-  return Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, String(v).replace(/\b4566\b/g, String(port)).replace('$CI_PROJECT_DIR', dir)]));
+  return Object.fromEntries(
+    Object.entries(vars).map(([k, v]) => [
+      k,
+      String(v)
+        .replace(/\b4566\b/g, String(port))
+        .replace('$CI_PROJECT_DIR', dir),
+    ]),
+  );
 }
 
 /** Runs a step in its own process group (so the server it leaves in the background can be stopped afterwards). */
 function step(box: Sandbox, script: string, env: Record<string, string>, groups: number[]): Promise<{ code: number | null; out: string }> {
-  const child = spawn('bash', ['-eo', 'pipefail', '-c', script], { cwd: box.dir, env: { ...box.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('bash', ['-eo', 'pipefail', '-c', script], {
+    cwd: box.dir,
+    env: { ...box.env, ...env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   groups.push(child.pid!);
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -54,9 +70,18 @@ function stopAll(groups: number[]): void {
 }
 
 function checkHistory(dir: string): void {
-  const lines = readFileSync(join(dir, 'amiwatch-history.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
-  assert.ok(lines.some((l) => l.event['detail-type'] === 'EC2 AMI State Change' && l.event.detail.State === 'available'), 'the history holds the AMI event of the user tests');
-  assert.ok(lines.some((l) => l.rules.length > 0 && l.deliveries.length > 0), 'with the rules it matched and the deliveries');
+  const lines = readFileSync(join(dir, 'amiwatch-history.jsonl'), 'utf8')
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  assert.ok(
+    lines.some((l) => l.event['detail-type'] === 'EC2 AMI State Change' && l.event.detail.State === 'available'),
+    'the history holds the AMI event of the user tests',
+  );
+  assert.ok(
+    lines.some((l) => l.rules.length > 0 && l.deliveries.length > 0),
+    'with the rules it matched and the deliveries',
+  );
   assert.match(readFileSync(join(dir, 'amiwatch.log'), 'utf8'), /listening on http:\/\/127\.0\.0\.1:\d+/);
 }
 
@@ -96,7 +121,10 @@ describe('docs/ci.md: the CI jobs, run', () => {
     }
     assert.ok(failed, `the tests step should have failed: ${ran.join('; ')}`);
     assert.match(readFileSync(join(box.dir, 'user-tests.log'), 'utf8'), /"State": "available"/, 'the user tests reached amiwatch');
-    assert.deepEqual(uploaded.map((p) => p.trim()), ['amiwatch-history.jsonl', 'amiwatch.log']);
+    assert.deepEqual(
+      uploaded.map((p) => p.trim()),
+      ['amiwatch-history.jsonl', 'amiwatch.log'],
+    );
     for (const p of uploaded) assert.ok(existsSync(join(box.dir, p.trim())), `${p} was not written`);
     checkHistory(box.dir);
   });
@@ -105,7 +133,12 @@ describe('docs/ci.md: the CI jobs, run', () => {
     const box = new Sandbox();
     boxes.push(box);
     const port = await freePort();
-    const job = gitlab.test as { variables: Record<string, unknown>; before_script: string[]; script: string[]; artifacts: { when: string; paths: string[] } };
+    const job = gitlab.test as {
+      variables: Record<string, unknown>;
+      before_script: string[];
+      script: string[];
+      artifacts: { when: string; paths: string[] };
+    };
     const lines = [...job.before_script, ...job.script].map((l) => adapt(l, port)).filter((l): l is string => l !== null);
     const r = await step(box, lines.join('\n'), variables(job.variables, port, box.dir), groups);
     assert.equal(r.code, 1, r.out);

@@ -3,7 +3,15 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CreateImageCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { CreateEventBusCommand, EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import {
+  CreateEventBusCommand,
+  EventBridgeClient,
+  ListRulesCommand,
+  ListTargetsByRuleCommand,
+  PutEventsCommand,
+  PutRuleCommand,
+  PutTargetsCommand,
+} from '@aws-sdk/client-eventbridge';
 import { renderConfigReference } from '../../src/cli/config-reference.js';
 import { Sandbox, type Running } from './helpers.js';
 import { runningInstance } from '../support/ec2-instance.js';
@@ -17,7 +25,18 @@ describe('amiwatch (offline commands)', () => {
   after(() => box.remove());
 
   it('--help on every command, with examples; --version; unknown commands suggest the right one', async () => {
-    for (const args of [[], ['start'], ['quickstart'], ['tail'], ['test-pattern'], ['images', 'wait'], ['faults', 'add'], ['faults', 'list'], ['faults', 'remove'], ['status']]) {
+    for (const args of [
+      [],
+      ['start'],
+      ['quickstart'],
+      ['tail'],
+      ['test-pattern'],
+      ['images', 'wait'],
+      ['faults', 'add'],
+      ['faults', 'list'],
+      ['faults', 'remove'],
+      ['status'],
+    ]) {
       const r = await box.run([...args, '--help']);
       assert.equal(r.code, 0, `${args.join(' ')} --help: ${r.stderr}`);
       assert.match(r.stdout, /^Usage: amiwatch/m, args.join(' '));
@@ -36,7 +55,7 @@ describe('amiwatch (offline commands)', () => {
     assert.match(badFlag.stderr, /unknown option '--jsno'[\s\S]*--json/);
   });
 
-  it('test-pattern: 0 match, 1 no match, 2 invalid pattern with AWS\'s message; file:// and stdin', async () => {
+  it("test-pattern: 0 match, 1 no match, 2 invalid pattern with AWS's message; file:// and stdin", async () => {
     const event = JSON.stringify((JSON.parse(guideEvent) as unknown[])[0]);
     writeFileSync(join(box.dir, 'pattern.json'), guidePattern);
     const match = await box.run(['test-pattern', '--pattern', 'file://pattern.json', '--event', '-'], { input: event });
@@ -47,7 +66,10 @@ describe('amiwatch (offline commands)', () => {
     assert.deepEqual([quiet.code, quiet.stdout], [1, '']);
     const invalid = await box.run(['test-pattern', '--pattern', '{"source":[]}', '--event', event]);
     assert.equal(invalid.code, 2);
-    assert.match(invalid.stderr, /InvalidEventPatternException: Event pattern is not valid\. Reason: Empty arrays are not allowed\n at \[Source: \(String\)"\{"source":\[\]\}"; line: 1, column: 13\]/);
+    assert.match(
+      invalid.stderr,
+      /InvalidEventPatternException: Event pattern is not valid\. Reason: Empty arrays are not allowed\n at \[Source: \(String\)"\{"source":\[\]\}"; line: 1, column: 13\]/,
+    );
     const notObject = await box.run(['test-pattern', '--pattern', guidePattern, '--event', '[1]']);
     assert.equal(notObject.code, 2);
     const missing = await box.run(['test-pattern', '--pattern', 'file://nope.json', '--event', '{}']);
@@ -83,7 +105,10 @@ describe('amiwatch start and the client commands against it', () => {
   let events: EventBridgeClient;
 
   before(async () => {
-    server = await box.background(['start', '--port', '0', '--ami-duration', '400ms', '--instance-duration', '100ms', '--log-level', 'debug'], /Stop with Ctrl-C/);
+    server = await box.background(
+      ['start', '--port', '0', '--ami-duration', '400ms', '--instance-duration', '100ms', '--log-level', 'debug'],
+      /Stop with Ctrl-C/,
+    );
     url = /AWS APIs {2}(http:\/\/\S+)/.exec(server.stdout)![1]!;
     box.env.AMIWATCH_ENDPOINT_URL = url;
     ec2 = new EC2Client({ endpoint: url, region: 'us-east-1', credentials });
@@ -101,7 +126,10 @@ describe('amiwatch start and the client commands against it', () => {
 
   it('prints where it listens and the environment to export; keeps its data in ./.amiwatch', () => {
     assert.match(server.stdout, /amiwatch 0\.1\.0 listening on http:\/\/127\.0\.0\.1:\d+ \(data in .*\.amiwatch\)/);
-    assert.match(server.stdout, new RegExp(`export AWS_ENDPOINT_URL=${url} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1`));
+    assert.match(
+      server.stdout,
+      new RegExp(`export AWS_ENDPOINT_URL=${url} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1`),
+    );
     assert.ok(existsSync(join(box.dir, '.amiwatch', 'amiwatch.db')));
   });
 
@@ -120,7 +148,18 @@ describe('amiwatch start and the client commands against it', () => {
   });
 
   it('faults add / list / remove, and images wait: 0 on available, 1 with the reason on failed', async () => {
-    const add = await box.run(['faults', 'add', '--operation', 'CreateImage', '--name', 'broken-*', '--code', 'Client.SnapshotLimit', '--message', 'Snapshot quota exceeded']);
+    const add = await box.run([
+      'faults',
+      'add',
+      '--operation',
+      'CreateImage',
+      '--name',
+      'broken-*',
+      '--code',
+      'Client.SnapshotLimit',
+      '--message',
+      'Snapshot quota exceeded',
+    ]);
     assert.equal(add.code, 0, add.stderr);
     const id = add.stdout.trim();
     assert.match(id, /^fault-[0-9a-f]+$/);
@@ -134,7 +173,10 @@ describe('amiwatch start and the client commands against it', () => {
     const failing = await ec2.send(new CreateImageCommand({ InstanceId, Name: 'broken-1' }));
     const failed = await box.run(['images', 'wait', failing.ImageId!]);
     assert.equal(failed.code, 1);
-    assert.match(failed.stdout, new RegExp(`✘ ${failing.ImageId} \\(broken-1\\) is failed: Snapshot quota exceeded \\(Client\\.SnapshotLimit\\)`));
+    assert.match(
+      failed.stdout,
+      new RegExp(`✘ ${failing.ImageId} \\(broken-1\\) is failed: Snapshot quota exceeded \\(Client\\.SnapshotLimit\\)`),
+    );
     const good = await ec2.send(new CreateImageCommand({ InstanceId, Name: 'fine-1' }));
     const ok = await box.run(['images', 'wait', good.ImageId!]);
     assert.equal(ok.code, 0, ok.stderr);
@@ -165,7 +207,11 @@ describe('amiwatch start and the client commands against it', () => {
     const lines = tail.stdout.trim().split('\n');
     assert.equal(lines.length, 1);
     assert.deepEqual(JSON.parse(lines[0]!).detail, { id: 7 });
-    assert.match(tail.stderr, /^tailing http:\/\/127\.0\.0\.1:\d+ \(pattern\); Ctrl-C to stop\n$/, 'stdout has events only; the notice is on stderr');
+    assert.match(
+      tail.stderr,
+      /^tailing http:\/\/127\.0\.0\.1:\d+ \(pattern\); Ctrl-C to stop\n$/,
+      'stdout has events only; the notice is on stderr',
+    );
     const invalid = await box.run(['tail', '--pattern', '{"source":"x"}']);
     assert.equal(invalid.code, 2);
     assert.match(invalid.stderr, /Reason: "source" must be an object or an array/);
@@ -188,7 +234,7 @@ describe('amiwatch start and the client commands against it', () => {
     assert.equal(lines[1], '  └ to-audit/audit-bus delivered after 1 attempt');
   });
 
-  it('quickstart: the guide\'s rule, an image watched until available, the matched event; twice creates nothing twice', async () => {
+  it("quickstart: the guide's rule, an image watched until available, the matched event; twice creates nothing twice", async () => {
     const first = await box.run(['quickstart']);
     assert.equal(first.code, 0, first.stderr);
     assert.match(first.stdout, /✔ rule ami-available on bus default/);
@@ -246,29 +292,42 @@ rules:
 `,
     );
     for (let run = 0; run < 2; run++) {
-      const server = await box.background(['start', '--port', '0', '--log-format', 'json', '--init', 'world.yaml'], /"msg":"amiwatch started"/);
-      const lines = server.stdout.trim().split('\n').map((l) => JSON.parse(l) as { level: string; msg: string; url?: string });
-      assert.deepEqual(lines.filter((l) => l.msg.startsWith('init:')).map((l) => l.msg), [
-        'init: bus audit',
-        'init: topic ami-events',
-        'init: queue ami-copy',
-        'init: queue ami-dlq',
-        'init: subscription sqs:ami-copy to ami-events',
-        // The topic target's policy gets AWS's console statement once; the second run finds it.
-        ...(run === 0 ? ['init: policy of arn:aws:sns:us-east-1:000000000000:ami-events lets rule to-topic deliver'] : []),
-        'init: rule to-topic on bus default → topic',
-        'init: rule ami-available on bus default → to-audit',
-        'init: rule everything on bus audit',
-      ]);
+      const server = await box.background(
+        ['start', '--port', '0', '--log-format', 'json', '--init', 'world.yaml'],
+        /"msg":"amiwatch started"/,
+      );
+      const lines = server.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { level: string; msg: string; url?: string });
+      assert.deepEqual(
+        lines.filter((l) => l.msg.startsWith('init:')).map((l) => l.msg),
+        [
+          'init: bus audit',
+          'init: topic ami-events',
+          'init: queue ami-copy',
+          'init: queue ami-dlq',
+          'init: subscription sqs:ami-copy to ami-events',
+          // The topic target's policy gets AWS's console statement once; the second run finds it.
+          ...(run === 0 ? ['init: policy of arn:aws:sns:us-east-1:000000000000:ami-events lets rule to-topic deliver'] : []),
+          'init: rule to-topic on bus default → topic',
+          'init: rule ami-available on bus default → to-audit',
+          'init: rule everything on bus audit',
+        ],
+      );
       const url = lines.find((l) => l.url)!.url!;
       const client = new EventBridgeClient({ endpoint: url, region: 'us-east-1', credentials });
       const targets = await client.send(new ListTargetsByRuleCommand({ Rule: 'ami-available' }));
-      assert.deepEqual(targets.Targets?.map((t) => t.Arn), ['arn:aws:events:us-east-1:000000000000:event-bus/audit']);
+      assert.deepEqual(
+        targets.Targets?.map((t) => t.Arn),
+        ['arn:aws:events:us-east-1:000000000000:event-bus/audit'],
+      );
       assert.equal((await client.send(new ListRulesCommand({ EventBusName: 'audit' }))).Rules?.length, 1);
       const topicTargets = await client.send(new ListTargetsByRuleCommand({ Rule: 'to-topic' }));
-      assert.deepEqual(topicTargets.Targets?.map((t) => [t.Arn, t.DeadLetterConfig?.Arn, t.RetryPolicy?.MaximumRetryAttempts]), [
-        ['arn:aws:sns:us-east-1:000000000000:ami-events', 'arn:aws:sqs:us-east-1:000000000000:ami-dlq', 3],
-      ]);
+      assert.deepEqual(
+        topicTargets.Targets?.map((t) => [t.Arn, t.DeadLetterConfig?.Arn, t.RetryPolicy?.MaximumRetryAttempts]),
+        [['arn:aws:sns:us-east-1:000000000000:ami-events', 'arn:aws:sqs:us-east-1:000000000000:ami-dlq', 3]],
+      );
       client.destroy();
       const status = await box.run(['--endpoint-url', url, 'status', '--json']);
       assert.deepEqual(JSON.parse(status.stdout).deadLetterQueues, [{ arn: 'arn:aws:sqs:us-east-1:000000000000:ami-dlq', depth: 0 }]);

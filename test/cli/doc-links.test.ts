@@ -60,17 +60,23 @@ describe('links in the README and docs/', () => {
   }
 
   it('the checker itself: anchors as GitHub makes them, broken files and fragments found, code ignored', () => {
-    assert.deepEqual([...anchors('# A\n## start --init\n## Event history (amiwatch\'s own API)\n## `Ec2Store` [ports](x.md)\n## A\n```sh\n# not a heading\n```\n')], [
-      'a',
-      'start---init',
-      'event-history-amiwatchs-own-api',
-      'ec2store-ports',
-      'a-1',
-    ]);
-    const md = 'See [x](nope.md) and ![p](README.md#the-two-commands).\n```sh\n[y](inside-code.md)\n```\n`[z](inline.md)`\n[ref]: ./also-nope.md\n';
+    assert.deepEqual(
+      [
+        ...anchors(
+          "# A\n## start --init\n## Event history (amiwatch's own API)\n## `Ec2Store` [ports](x.md)\n## A\n```sh\n# not a heading\n```\n",
+        ),
+      ],
+      ['a', 'start---init', 'event-history-amiwatchs-own-api', 'ec2store-ports', 'a-1'],
+    );
+    const md =
+      'See [x](nope.md) and ![p](README.md#the-two-commands).\n```sh\n[y](inside-code.md)\n```\n`[z](inline.md)`\n[ref]: ./also-nope.md\n';
     assert.deepEqual(
       links(md).map((l) => [l.target, l.line]),
-      [['nope.md', 1], ['README.md#the-two-commands', 1], ['./also-nope.md', 6]],
+      [
+        ['nope.md', 1],
+        ['README.md#the-two-commands', 1],
+        ['./also-nope.md', 6],
+      ],
     );
     assert.equal(brokenLink('README.md', 'docs/cli.md#start---init'), null);
     assert.equal(brokenLink('docs/cli.md', 'https://example.com/nowhere'), null);

@@ -107,7 +107,9 @@ __save() {
 /** One bash script per run of commands: each command's output is shown and checked as it runs. */
 function script(commands: readonly Command[]): string {
   const steps = commands.map((c, i) => {
-    const checks = c.expect.map((t) => `grep -qF -- ${quote(t)} .out.${i} || { echo "DOCTEST: output of line ${i + 1} lacks: "${quote(t)}; exit 99; }`);
+    const checks = c.expect.map(
+      (t) => `grep -qF -- ${quote(t)} .out.${i} || { echo "DOCTEST: output of line ${i + 1} lacks: "${quote(t)}; exit 99; }`,
+    );
     return [
       `{ ${c.line}\n} > .out.${i} 2>&1; rc=$?; cat .out.${i}`,
       `[ $rc -eq ${c.exit} ] || { echo "DOCTEST: line ${i + 1} exited $rc, expected ${c.exit}: "${quote(c.line)}; exit 99; }`,
@@ -140,7 +142,10 @@ for (const document of documentFiles()) {
     let url: string;
     before(async () => {
       useAwsCliV2(box);
-      server = await box.background(['start', '--port', '0', '--ami-duration', '500ms', '--instance-duration', '500ms'], /Stop with Ctrl-C/);
+      server = await box.background(
+        ['start', '--port', '0', '--ami-duration', '500ms', '--instance-duration', '500ms'],
+        /Stop with Ctrl-C/,
+      );
       url = /AWS APIs {2}(http:\/\/\S+)/.exec(server.stdout)![1]!;
       box.env.AMIWATCH_ENDPOINT_URL = url;
     });
@@ -153,7 +158,8 @@ for (const document of documentFiles()) {
       const skip = block.some((c) => usesAws(c.line)) ? awsCliSkip : false;
       it(`block ${b + 1}: ${block.map((c) => c.line.split('\n')[0]!.slice(0, 60)).join(' ; ')}`, { skip, timeout: 120_000 }, async () => {
         // The documented address is the default port; this server listens on a free one.
-        const here = (line: string) => line.replace(/(?:http:\/\/)?(?:127\.0\.0\.1|localhost):4566\b/g, url).replace(/--port 4566\b/, '--port 0');
+        const here = (line: string) =>
+          line.replace(/(?:http:\/\/)?(?:127\.0\.0\.1|localhost):4566\b/g, url).replace(/--port 4566\b/, '--port 0');
         const batch: Command[] = [];
         const flush = async () => {
           if (batch.length === 0) return;
@@ -210,7 +216,11 @@ async function runLongRunning(box: Sandbox, kind: 'start' | 'npm-start' | 'tail'
   if (kind === 'npm-start') command = `${command} -- --port 0 --data-dir ${box.dir}/.npm-start`;
   else if (kind === 'start' && !/--port\b/.test(command)) command += ' --port 0';
   // npm start runs from the repository, as the README says; the others in the user's directory.
-  const child = spawn('bash', ['-c', `exec ${command.replace(/^npx amiwatch /, 'amiwatch ')}`], { cwd: kind === 'npm-start' ? process.cwd() : box.dir, env: box.env, detached: kind === 'npm-start' });
+  const child = spawn('bash', ['-c', `exec ${command.replace(/^npx amiwatch /, 'amiwatch ')}`], {
+    cwd: kind === 'npm-start' ? process.cwd() : box.dir,
+    env: box.env,
+    detached: kind === 'npm-start',
+  });
   const running = await Running.waitFor(child, ready, 60_000);
   for (const text of c.expect) assert.ok((running.stdout + running.stderr).includes(text), `${line}: lacks ${text}`);
   if (kind === 'npm-start') {
@@ -229,7 +239,10 @@ describe('the docs harness itself', () => {
 
   it('fails a command whose exit code or output differs from what the doc says', async () => {
     const [commands] = shellBlocks('```sh\necho hello  # exit 0\n# → hello\nfalse  # exit 1\n```\n');
-    assert.deepEqual(commands, [{ line: 'echo hello  # exit 0', exit: 0, expect: ['hello'] }, { line: 'false  # exit 1', exit: 1, expect: [] }]);
+    assert.deepEqual(commands, [
+      { line: 'echo hello  # exit 0', exit: 0, expect: ['hello'] },
+      { line: 'false  # exit 1', exit: 1, expect: [] },
+    ]);
     assert.equal((await box.sh(script(commands!))).code, 0);
     const wrongText = await box.sh(script([{ line: 'echo hello', exit: 0, expect: ['goodbye'] }]));
     assert.equal(wrongText.code, 99);
@@ -240,7 +253,8 @@ describe('the docs harness itself', () => {
   });
 
   it('reads blocks in list items, continued lines and here-documents as a shell does', async () => {
-    const md = '1. Make it:\n\n   ```sh\n   cat > f.js <<\'JS\'\n   # not a comment: file content\n\n     indented\n   JS\n   wc -l < f.js \\\n     | tr -d " "\n   # → 3\n   ```\n';
+    const md =
+      '1. Make it:\n\n   ```sh\n   cat > f.js <<\'JS\'\n   # not a comment: file content\n\n     indented\n   JS\n   wc -l < f.js \\\n     | tr -d " "\n   # → 3\n   ```\n';
     const [commands] = shellBlocks(md);
     assert.deepEqual(commands, [
       { line: "cat > f.js <<'JS'\n# not a comment: file content\n\n  indented\nJS", exit: 0, expect: [] },
@@ -260,7 +274,15 @@ describe('the docs harness itself', () => {
   it('carries shell variables from one script of a page to the next, as one terminal would', async () => {
     const set = await box.sh(script([{ line: 'E=--endpoint-url=http://x; export REGION=eu-west-1; AWS_PAGER=less', exit: 0, expect: [] }]));
     assert.equal(set.code, 0, set.stdout);
-    const use = await box.sh(script([{ line: 'echo "$E $REGION $AWS_PAGER"; bash -c \'echo "child sees $REGION"\'', exit: 0, expect: ['--endpoint-url=http://x eu-west-1 less', 'child sees eu-west-1'] }]));
+    const use = await box.sh(
+      script([
+        {
+          line: 'echo "$E $REGION $AWS_PAGER"; bash -c \'echo "child sees $REGION"\'',
+          exit: 0,
+          expect: ['--endpoint-url=http://x eu-west-1 less', 'child sees eu-west-1'],
+        },
+      ]),
+    );
     assert.equal(use.code, 0, use.stdout);
   });
 });

@@ -28,7 +28,9 @@ export class Sandbox {
     writeFileSync(shim, `#!/bin/sh\nexec "${process.execPath}" "${cliPath}" "$@"\n`);
     chmodSync(shim, 0o755);
     // The machine's PATH and HOME stay (pyenv shims need them); AWS and amiwatch settings do not.
-    const inherited = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && !/^(AWS_|AMIWATCH_)/.test(k))) as Record<string, string>;
+    const inherited = Object.fromEntries(
+      Object.entries(process.env).filter(([k, v]) => v !== undefined && !/^(AWS_|AMIWATCH_)/.test(k)),
+    ) as Record<string, string>;
     this.env = {
       ...inherited,
       PATH: `${this.bin}:${process.env.PATH}`,

@@ -17,7 +17,10 @@ let server: Running;
 
 before(async () => {
   smtp = await startMailCatcher();
-  server = await box.background(['start', '--in-memory', '--port', '0', '--ami-duration', '1s', '--smtp-url', smtp.url], /Stop with Ctrl-C/);
+  server = await box.background(
+    ['start', '--in-memory', '--port', '0', '--ami-duration', '1s', '--smtp-url', smtp.url],
+    /Stop with Ctrl-C/,
+  );
   box.env.AMIWATCH_ENDPOINT_URL = /AWS APIs {2}(http:\/\/\S+)/.exec(server.stdout)![1]!;
 });
 after(async () => {
@@ -31,12 +34,19 @@ async function mailTo(predicate: (m: ParsedMail) => boolean, timeoutMs = 30_000)
   for (;;) {
     const mail = mails().find(predicate);
     if (mail) return mail;
-    if (Date.now() > deadline) throw new Error(`no such mail; got ${mails().map((m) => m.subject).join(', ')}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `no such mail; got ${mails()
+          .map((m) => m.subject)
+          .join(', ')}`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
 }
 
-it('quickstart --email: confirmation by the person, the guide\'s rule, CreateImage, the notification mailed', { timeout: 180_000 }, async () => {
+it("quickstart --email: confirmation by the person, the guide's rule, CreateImage, the notification mailed", {
+  timeout: 180_000,
+}, async () => {
   const quickstart = await box.background(['quickstart', '--email', 'ops@example.com'], /open the link/);
   const confirmation = await mailTo((m) => m.subject === 'AWS Notification - Subscription Confirmation');
   assert.equal(confirmation.to && !Array.isArray(confirmation.to) ? confirmation.to.text : '', 'ops@example.com');

@@ -6,7 +6,6 @@ import { EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand 
 import { startAmiwatch, type Amiwatch } from '../../src/index.js';
 import { freePort, Sandbox } from './helpers.js';
 
-
 describe('amiwatch status --wait', () => {
   const box = new Sandbox();
   after(() => box.remove());
@@ -30,7 +29,12 @@ describe('amiwatch status --wait', () => {
     const port = await freePort();
     const r = await box.run(['--endpoint-url', `http://127.0.0.1:${port}`, 'status', '--wait', '--timeout', '0.3']);
     assert.equal(r.code, 5);
-    assert.match(r.stderr, new RegExp(`amiwatch at http://127.0.0.1:${port} was not healthy within 0.3s: no amiwatch server answers at http://127.0.0.1:${port} \\(ECONNREFUSED\\)`));
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `amiwatch at http://127.0.0.1:${port} was not healthy within 0.3s: no amiwatch server answers at http://127.0.0.1:${port} \\(ECONNREFUSED\\)`,
+      ),
+    );
   });
 });
 
@@ -42,11 +46,21 @@ describe('amiwatch history', () => {
     box.env.AMIWATCH_ENDPOINT_URL = aw.url;
     const eb = new EventBridgeClient({ ...aw.clientConfig, maxAttempts: 1 });
     await eb.send(new PutRuleCommand({ Name: 'all-mine', EventPattern: '{"source":["my.app"]}' }));
-    await eb.send(new PutTargetsCommand({ Rule: 'all-mine', Targets: [{ Id: 'nowhere', Arn: 'arn:aws:sqs:us-east-1:000000000000:missing' }] }));
+    await eb.send(
+      new PutTargetsCommand({ Rule: 'all-mine', Targets: [{ Id: 'nowhere', Arn: 'arn:aws:sqs:us-east-1:000000000000:missing' }] }),
+    );
     // 1,005 events: more than one page of the control API (1,000).
     for (let batch = 0; batch < 101; batch++) {
       const n = batch === 100 ? 5 : 10;
-      await eb.send(new PutEventsCommand({ Entries: Array.from({ length: n }, (_, i) => ({ Source: 'my.app', DetailType: 'n', Detail: JSON.stringify({ n: batch * 10 + i }) })) }));
+      await eb.send(
+        new PutEventsCommand({
+          Entries: Array.from({ length: n }, (_, i) => ({
+            Source: 'my.app',
+            DetailType: 'n',
+            Detail: JSON.stringify({ n: batch * 10 + i }),
+          })),
+        }),
+      );
     }
     eb.destroy();
   });
@@ -59,9 +73,15 @@ describe('amiwatch history', () => {
     const r = await box.run(['history', '--output', 'history.jsonl']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /wrote 1005 events to .*history\.jsonl/);
-    const lines = readFileSync(join(box.dir, 'history.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(join(box.dir, 'history.jsonl'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.equal(lines.length, 1005);
-    assert.deepEqual(lines.map((l) => l.event.detail.n), Array.from({ length: 1005 }, (_, i) => i));
+    assert.deepEqual(
+      lines.map((l) => l.event.detail.n),
+      Array.from({ length: 1005 }, (_, i) => i),
+    );
     assert.deepEqual(lines[0].rules, ['all-mine']);
     assert.equal(lines[0].deliveries.length, 1);
     assert.equal(lines[0].bus, 'arn:aws:events:us-east-1:000000000000:event-bus/default');

@@ -14,6 +14,9 @@ const event = (extra: object) => ({
 
 test('tail marks a replayed event with its replay name, and only those', () => {
   const s = createStyle(false);
-  assert.equal(eventLine(s, event({ 'replay-name': 'fix-1' }) as never), '20:00:00.000 default [replay fix-1] aws.ec2 EC2 AMI State Change ami-1 available → ami-available');
+  assert.equal(
+    eventLine(s, event({ 'replay-name': 'fix-1' }) as never),
+    '20:00:00.000 default [replay fix-1] aws.ec2 EC2 AMI State Change ami-1 available → ami-available',
+  );
   assert.equal(eventLine(s, event({}) as never), '20:00:00.000 default aws.ec2 EC2 AMI State Change ami-1 available → ami-available');
 });

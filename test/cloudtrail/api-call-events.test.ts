@@ -190,7 +190,9 @@ describe('AWS API Call via CloudTrail', () => {
   });
 
   it('a call refused while its input is read is recorded with its error (no parameters)', async () => {
-    await assert.rejects(eb.send(new PutRuleCommand({ Name: 'not a valid name!', EventPattern: '{"source":["x"]}' })), { name: 'ValidationException' });
+    await assert.rejects(eb.send(new PutRuleCommand({ Name: 'not a valid name!', EventPattern: '{"source":["x"]}' })), {
+      name: 'ValidationException',
+    });
     const [refused] = await lookup('EventName', 'PutRule').then((events) => events.filter((e) => JSON.parse(e.CloudTrailEvent!).errorCode));
     const record = JSON.parse(refused!.CloudTrailEvent!);
     assert.equal(record.errorCode, 'ValidationException');

@@ -35,7 +35,9 @@ after(async () => {
   await new Promise((r) => hook.close(r));
 });
 
-test('connections and API destinations from the console; a rule made in the wizard sends AMI events to the webhook', { timeout: 90_000 }, async () => {
+test('connections and API destinations from the console; a rule made in the wizard sends AMI events to the webhook', {
+  timeout: 90_000,
+}, async () => {
   const page = await h.page();
   await page.goto(`${h.app.url}/#/api-destinations`);
   await page.getByLabel('Connection name', { exact: true }).fill('slack');
@@ -61,7 +63,10 @@ test('connections and API destinations from the console; a rule made in the wiza
   await page.getByTestId('editor-Event pattern').locator('.cm-content').click();
   await page.keyboard.press('Control+A');
   await page.keyboard.insertText('{"source": ["aws.ec2"], "detail-type": ["EC2 AMI State Change"]}');
-  await page.getByTestId('pattern-status').filter({ hasText: /^Valid event pattern\.$/ }).waitFor();
+  await page
+    .getByTestId('pattern-status')
+    .filter({ hasText: /^Valid event pattern\.$/ })
+    .waitFor();
   await page.getByRole('button', { name: 'Next' }).click();
   await page.getByLabel('Select a target', { exact: true }).selectOption('api-destination');
   assert.equal(await page.locator('#choices-0 option').first().getAttribute('value'), arn, 'the API destinations are offered');
@@ -71,7 +76,17 @@ test('connections and API destinations from the console; a rule made in the wiza
   await page.getByRole('button', { name: 'Create rule' }).click();
   await page.getByTestId('rule-ami-to-slack').waitFor();
 
-  await h.app.events.ingestion.putServiceEvents([{ source: 'aws.ec2', detailType: 'EC2 AMI State Change', detail: { ImageId: 'ami-0abc', State: 'available' }, resources: [], account: '000000000000', region: 'us-east-1', time: Date.now() }]);
+  await h.app.events.ingestion.putServiceEvents([
+    {
+      source: 'aws.ec2',
+      detailType: 'EC2 AMI State Change',
+      detail: { ImageId: 'ami-0abc', State: 'available' },
+      resources: [],
+      account: '000000000000',
+      region: 'us-east-1',
+      time: Date.now(),
+    },
+  ]);
   const deadline = Date.now() + 15_000;
   while (hits.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   assert.equal(hits.length, 1);

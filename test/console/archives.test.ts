@@ -29,7 +29,9 @@ test('archives and replays from the console', { timeout: 90_000 }, async () => {
   await page.getByLabel('Archive event pattern').fill('{"source": ["shop"]}');
   await page.getByRole('button', { name: 'Create archive' }).click();
   await page.getByTestId('archive-orders').waitFor();
-  await eb.send(new PutEventsCommand({ Entries: [1, 2, 3].map((n) => ({ Source: 'shop', DetailType: 'order', Detail: JSON.stringify({ n }) })) }));
+  await eb.send(
+    new PutEventsCommand({ Entries: [1, 2, 3].map((n) => ({ Source: 'shop', DetailType: 'order', Detail: JSON.stringify({ n }) })) }),
+  );
   for (let i = 0; i < 100; i++) {
     await page.reload();
     if ((await page.getByTestId('archive-orders').getByTestId('event-count').innerText()).startsWith('3 ')) break;

@@ -21,12 +21,24 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function openHarness(options: Parameters<typeof startTestServer>[1] = {}, config: Parameters<typeof startTestServer>[0] = {}): Promise<Harness> {
+export async function openHarness(
+  options: Parameters<typeof startTestServer>[1] = {},
+  config: Parameters<typeof startTestServer>[0] = {},
+): Promise<Harness> {
   const app = await startTestServer(config, options);
   const browser = await chromium.launch({
     executablePath: chromiumPath,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   mkdirSync(shotsDir, { recursive: true });
   const pages: Page[] = [];
@@ -67,4 +79,5 @@ export async function tab(page: Page, description: string, predicate: string, li
 }
 
 /** How many pixels the page is wider than a window (0 or less: no horizontal scrolling). */
-export const overflowX = (page: Page): Promise<number> => page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+export const overflowX = (page: Page): Promise<number> =>
+  page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');

@@ -11,10 +11,15 @@ import { sdkClient } from '../e2e/helpers.js';
 let h: Harness;
 before(async () => {
   h = await openHarness();
-  for (const [region, events] of [['us-east-1', 1], ['eu-west-1', 4]] as const) {
+  for (const [region, events] of [
+    ['us-east-1', 1],
+    ['eu-west-1', 4],
+  ] as const) {
     const eb = sdkClient(h.app, undefined, region);
     await eb.send(new PutRuleCommand({ Name: 'regional', EventPattern: '{"source":["regional"]}' }));
-    await eb.send(new PutEventsCommand({ Entries: Array.from({ length: events }, () => ({ Source: 'regional', DetailType: 'r', Detail: '{}' })) }));
+    await eb.send(
+      new PutEventsCommand({ Entries: Array.from({ length: events }, () => ({ Source: 'regional', DetailType: 'r', Detail: '{}' })) }),
+    );
     eb.destroy();
   }
 });
@@ -30,5 +35,9 @@ test('the dashboard follows the region selector', { timeout: 30_000 }, async () 
   await page.getByTestId('chart-MatchedEvents').getByTestId('chart-summary').filter({ hasText: 'total 4' }).waitFor();
   await h.shot(page, '33-dashboard-region');
   await page.getByLabel('Region').selectOption('us-west-2');
-  await page.getByTestId('chart-MatchedEvents').getByTestId('chart-summary').filter({ hasText: /no data|total 0/ }).waitFor();
+  await page
+    .getByTestId('chart-MatchedEvents')
+    .getByTestId('chart-summary')
+    .filter({ hasText: /no data|total 0/ })
+    .waitFor();
 });

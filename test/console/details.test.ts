@@ -17,7 +17,11 @@ before(async () => {
   h = await openHarness();
   await h.app.notifications.sqs.createQueue(ctx, { QueueName: 'orders-queue' });
   await h.app.notifications.sns.createTopic(ctx, { Name: 'orders-topic' });
-  const { RuleArn } = await h.app.events.rules.putRule(ctx, { Name: 'orders-rule', EventPattern: '{"source":["shop.orders"]}', Description: 'orders to the queue' });
+  const { RuleArn } = await h.app.events.rules.putRule(ctx, {
+    Name: 'orders-rule',
+    EventPattern: '{"source":["shop.orders"]}',
+    Description: 'orders to the queue',
+  });
   // The statement the console's wizard adds: EventBridge may send to the queue (enforced as on AWS).
   const Policy = JSON.stringify({ Version: '2012-10-17', Statement: [eventBridgeStatement('sqs:SendMessage', QUEUE_ARN, RuleArn)] });
   await h.app.notifications.sqs.setQueueAttributes(ctx, { QueueUrl: 'http://localhost/000000000000/orders-queue', Attributes: { Policy } });
@@ -70,13 +74,20 @@ test('a rule page: pattern, linked targets, and the deliveries of an event sent 
 });
 
 test('an image page: fields, tags, block devices and its events; linked from the AMIs list', { timeout: 40_000 }, async () => {
-  const ec2 = new EC2Client({ endpoint: h.app.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
-  const { ImageId } = await ec2.send(new CreateImageCommand({
-    InstanceId: await runningInstance(ec2),
-    Name: 'detail-image',
-    TagSpecifications: [{ ResourceType: 'image', Tags: [{ Key: 'team', Value: 'platform' }] }],
-    BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { VolumeSize: 16, VolumeType: 'gp3' } }],
-  }));
+  const ec2 = new EC2Client({
+    endpoint: h.app.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+  });
+  const { ImageId } = await ec2.send(
+    new CreateImageCommand({
+      InstanceId: await runningInstance(ec2),
+      Name: 'detail-image',
+      TagSpecifications: [{ ResourceType: 'image', Tags: [{ Key: 'team', Value: 'platform' }] }],
+      BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { VolumeSize: 16, VolumeType: 'gp3' } }],
+    }),
+  );
   ec2.destroy();
   const page = await h.page();
   await page.goto(`${h.app.url}/#/amis`);

@@ -51,7 +51,10 @@ test('select-all, Delete, then fast typing: the tab keeps answering and keeps ev
     const text = await answers(page.evaluate<string>(editorText), 'reading the editor');
     assert.deepEqual(JSON.parse(text), JSON.parse(typed), `round ${round + 1}: the document is what was typed`);
   }
-  await page.getByTestId('pattern-status').filter({ hasText: /^Valid event pattern\.$/ }).waitFor();
+  await page
+    .getByTestId('pattern-status')
+    .filter({ hasText: /^Valid event pattern\.$/ })
+    .waitFor();
   // The draft holds the same text: the review shows it.
   await page.getByRole('button', { name: 'Next' }).click();
   await page.getByLabel('Topic', { exact: true }).fill('ami-topic');

@@ -9,9 +9,22 @@ let h: Harness;
 before(async () => {
   h = await openHarness();
   const eb = sdkClient(h.app);
-  await eb.send(new PutEventsCommand({ Entries: [{ Source: 'billing.app', DetailType: 'Invoice Failed', Detail: '{"invoice":"inv-1","level":"error"}' }] }));
-  await eb.send(new PutEventsCommand({ Entries: [{ Source: 'billing.app', DetailType: 'Invoice Paid', Detail: '{"invoice":"inv-2","level":"info"}' }] }));
-  for (let k = 0; k < 7; k++) await eb.send(new PutEventsCommand({ Entries: Array.from({ length: 10 }, (_, i) => ({ Source: 'noise.app', DetailType: 'Noise', Detail: JSON.stringify({ i }) })) }));
+  await eb.send(
+    new PutEventsCommand({
+      Entries: [{ Source: 'billing.app', DetailType: 'Invoice Failed', Detail: '{"invoice":"inv-1","level":"error"}' }],
+    }),
+  );
+  await eb.send(
+    new PutEventsCommand({
+      Entries: [{ Source: 'billing.app', DetailType: 'Invoice Paid', Detail: '{"invoice":"inv-2","level":"info"}' }],
+    }),
+  );
+  for (let k = 0; k < 7; k++)
+    await eb.send(
+      new PutEventsCommand({
+        Entries: Array.from({ length: 10 }, (_, i) => ({ Source: 'noise.app', DetailType: 'Noise', Detail: JSON.stringify({ i }) })),
+      }),
+    );
   eb.destroy();
 });
 after(() => h.close());

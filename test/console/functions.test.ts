@@ -16,7 +16,15 @@ before(async () => {
   h = await openHarness();
   client = lambdaClient(h.app);
   const create = (name: string, code: string) =>
-    client.send(new CreateFunctionCommand({ FunctionName: name, Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: { ZipFile: zipOf({ 'index.js': code }) } }));
+    client.send(
+      new CreateFunctionCommand({
+        FunctionName: name,
+        Runtime: 'nodejs20.x',
+        Role: ROLE,
+        Handler: 'index.handler',
+        Code: { ZipFile: zipOf({ 'index.js': code }) },
+      }),
+    );
   await create('LogEC2InstanceStateChange', TUTORIAL_FUNCTION);
   await create('always-fails', "exports.handler = async () => { throw new Error('boom'); };\n");
 });
@@ -33,13 +41,20 @@ test('list, invoke with a test event, read the logs; a failing function shows as
   await fn.getByRole('button', { name: 'Invoke' }).click();
   await fn.getByTestId('invoke-result').getByText('Succeeded (200)').waitFor({ timeout: 30_000 });
   assert.equal((await fn.getByTestId('invoke-result').locator('pre').innerText()).trim(), '"Finished"');
-  await fn.getByTestId('function-logs').getByText(/LogEC2InstanceStateChange/).first().waitFor();
+  await fn
+    .getByTestId('function-logs')
+    .getByText(/LogEC2InstanceStateChange/)
+    .first()
+    .waitFor();
   await h.shot(page, '22-functions');
 
   const failing = page.getByTestId('function-always-fails');
   await failing.getByRole('button', { name: 'Test and logs' }).click();
   await failing.getByRole('button', { name: 'Invoke' }).click();
-  await failing.getByTestId('invoke-result').getByText(/Failed \(Unhandled\)/).waitFor({ timeout: 30_000 });
+  await failing
+    .getByTestId('invoke-result')
+    .getByText(/Failed \(Unhandled\)/)
+    .waitFor({ timeout: 30_000 });
   assert.match(await failing.getByTestId('invoke-result').locator('pre').innerText(), /boom/);
 });
 
@@ -99,8 +114,14 @@ test('Create function with inline code, from the keyboard alone; invoke it; see 
   await fn.getByLabel('Test event').fill('{"name":"amiwatch"}');
   await fn.getByRole('button', { name: 'Invoke' }).click();
   await fn.getByTestId('invoke-result').getByText('Succeeded (200)').waitFor({ timeout: 30_000 });
-  assert.deepEqual(JSON.parse(await fn.getByTestId('invoke-result').locator('pre').innerText()), { greeting: 'hi from env', got: 'amiwatch' });
-  await fn.getByTestId('function-logs').getByText(/inline function got \{"name":"amiwatch"\}/).waitFor();
+  assert.deepEqual(JSON.parse(await fn.getByTestId('invoke-result').locator('pre').innerText()), {
+    greeting: 'hi from env',
+    got: 'amiwatch',
+  });
+  await fn
+    .getByTestId('function-logs')
+    .getByText(/inline function got \{"name":"amiwatch"\}/)
+    .waitFor();
   await h.shot(page, '25-function-inline-invoked');
   const made = await client.send(new GetFunctionCommand({ FunctionName: 'hello-inline' }));
   assert.equal(made.Configuration?.Runtime, 'nodejs22.x');
@@ -110,7 +131,10 @@ test('Create function with inline code, from the keyboard alone; invoke it; see 
 });
 
 test('Create function from an uploaded .zip; update its code inline (other files kept); delete it', { timeout: 60_000 }, async () => {
-  const zip = zipOf({ 'app/main.js': "const lib = require('./lib');\nexports.handler = async () => lib.answer('v1');\n", 'app/lib.js': 'exports.answer = (v) => `${v}: 42`;\n' });
+  const zip = zipOf({
+    'app/main.js': "const lib = require('./lib');\nexports.handler = async () => lib.answer('v1');\n",
+    'app/lib.js': 'exports.answer = (v) => `${v}: 42`;\n',
+  });
   const page = await h.page();
   await page.goto(`${h.app.url}/#/functions`);
   await page.getByRole('button', { name: 'Create function' }).click();
@@ -119,7 +143,9 @@ test('Create function from an uploaded .zip; update its code inline (other files
   await form.getByLabel('Handler').fill('app/main.handler');
   await form.getByText('Upload a .zip file').click();
   assert.equal(await form.getByRole('button', { name: 'Create function' }).isDisabled(), true, 'no file chosen yet');
-  await form.getByLabel('Deployment package (.zip)').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a zip') });
+  await form
+    .getByLabel('Deployment package (.zip)')
+    .setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a zip') });
   await form.getByRole('button', { name: 'Create function' }).click();
   await form.getByText(/This file is not a \.zip archive/).waitFor();
   await form.getByLabel('Deployment package (.zip)').setInputFiles({ name: 'fn.zip', mimeType: 'application/zip', buffer: zip });
@@ -144,7 +170,10 @@ test('Create function from an uploaded .zip; update its code inline (other files
 
   await fn.getByRole('button', { name: 'Delete' }).click();
   await fn.waitFor({ state: 'detached' });
-  await assert.rejects(client.send(new GetFunctionCommand({ FunctionName: 'zipped' })), (e: Error) => e.name === 'ResourceNotFoundException');
+  await assert.rejects(
+    client.send(new GetFunctionCommand({ FunctionName: 'zipped' })),
+    (e: Error) => e.name === 'ResourceNotFoundException',
+  );
 });
 
 test('the Create function form in a 768 px window: no horizontal scrolling', { timeout: 20_000 }, async () => {
@@ -157,7 +186,9 @@ test('the Create function form in a 768 px window: no horizontal scrolling', { t
   await h.shot(page, 'narrow-768-function-create');
 });
 
-test('Create a Python function from the inline template: the runtime switch swaps handler and template; it runs and its log group is named', { timeout: 60_000 }, async () => {
+test('Create a Python function from the inline template: the runtime switch swaps handler and template; it runs and its log group is named', {
+  timeout: 60_000,
+}, async () => {
   const page = await h.page();
   await page.goto(`${h.app.url}/#/functions`);
   await page.getByRole('button', { name: 'Create function' }).click();
@@ -170,8 +201,14 @@ test('Create a Python function from the inline template: the runtime switch swap
   await fn.getByLabel('Test event').fill('{"ImageId":"ami-0123456789abcdef0"}');
   await fn.getByRole('button', { name: 'Invoke' }).click();
   await fn.getByTestId('invoke-result').getByText('Succeeded (200)').waitFor({ timeout: 30_000 });
-  assert.deepEqual(JSON.parse(await fn.getByTestId('invoke-result').locator('pre').innerText()), { statusCode: 200, body: '"Hello from amiwatch!"' });
-  await fn.getByTestId('function-logs').getByText(/Received event: \{"ImageId": "ami-0123456789abcdef0"\}/).waitFor();
+  assert.deepEqual(JSON.parse(await fn.getByTestId('invoke-result').locator('pre').innerText()), {
+    statusCode: 200,
+    body: '"Hello from amiwatch!"',
+  });
+  await fn
+    .getByTestId('function-logs')
+    .getByText(/Received event: \{"ImageId": "ami-0123456789abcdef0"\}/)
+    .waitFor();
   await fn.getByText('aws logs tail /aws/lambda/hello-python --follow').waitFor();
   const made = await client.send(new GetFunctionCommand({ FunctionName: 'hello-python' }));
   assert.equal(made.Configuration?.Runtime, 'python3.12');

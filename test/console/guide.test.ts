@@ -96,7 +96,10 @@ test("the guide's rule through the Event pattern form", { timeout: 30_000 }, asy
   assert.match(await page.getByTestId('rule-ami-available').innerText(), /arn:aws:sns:us-east-1:000000000000:ami-notifications/);
   await h.shot(page, '05-rules');
 
-  const rule = await h.app.events.rules.describeRule({ accountId: '000000000000', region: 'us-east-1', requestId: 't' }, { Name: 'ami-available' });
+  const rule = await h.app.events.rules.describeRule(
+    { accountId: '000000000000', region: 'us-east-1', requestId: 't' },
+    { Name: 'ami-available' },
+  );
   assert.deepEqual(JSON.parse(rule.EventPattern!), guidePattern);
   assert.equal(rule.Description, 'Email me when an AMI is available');
 });
@@ -120,7 +123,10 @@ test('the same rule through the JSON editor: an invalid pattern shows AWS’s me
 
   await page.keyboard.press('Control+A');
   await page.keyboard.insertText(JSON.stringify(guidePattern, null, 1));
-  await page.getByTestId('pattern-status').filter({ hasText: /^Valid event pattern\.$/ }).waitFor();
+  await page
+    .getByTestId('pattern-status')
+    .filter({ hasText: /^Valid event pattern\.$/ })
+    .waitFor();
   await page.getByLabel('Sample event', { exact: true }).selectOption({ label: 'EC2 AMI State Change — failed' });
   await page.getByRole('button', { name: 'Test pattern' }).click();
   assert.equal(await page.getByTestId('sandbox-result').innerText(), 'Sample event did not match the event pattern.');
@@ -133,7 +139,9 @@ test('the same rule through the JSON editor: an invalid pattern shows AWS’s me
   await page.getByTestId('rule-ami-available-json').waitFor();
 });
 
-test('an image goes pending → available on the AMIs page while its event appears live on the Events page', { timeout: 40_000 }, async () => {
+test('an image goes pending → available on the AMIs page while its event appears live on the Events page', {
+  timeout: 40_000,
+}, async () => {
   const events = await h.page();
   await events.goto(`${h.app.url}/#/events`);
   await events.getByTestId('live').filter({ hasText: 'Live' }).waitFor();
@@ -161,14 +169,22 @@ test('an image goes pending → available on the AMIs page while its event appea
   assert.equal(json.detail.State, 'available');
   assert.match(json.detail.ImageId, /^ami-[0-9a-f]{17}$/);
   await h.shot(events, '10-events-live');
-  assert.ok(received.some((r) => (JSON.parse(r.payload) as { detail: { ImageId: string } }).detail.ImageId === json.detail.ImageId), 'the rule delivered it to the topic');
+  assert.ok(
+    received.some((r) => (JSON.parse(r.payload) as { detail: { ImageId: string } }).detail.ImageId === json.detail.ImageId),
+    'the rule delivered it to the topic',
+  );
 });
 
-test('a fault rule makes the next image fail: failed badge, reason, the failed event and its failed delivery', { timeout: 40_000 }, async () => {
+test('a fault rule makes the next image fail: failed badge, reason, the failed event and its failed delivery', {
+  timeout: 40_000,
+}, async () => {
   const rules = h.app.events.rules;
   const ctx = { accountId: '000000000000', region: 'us-east-1', requestId: 't' };
   await rules.putRule(ctx, { Name: 'ami-failed', EventPattern: '{"source":["aws.ec2"],"detail":{"State":["failed"]}}' });
-  await h.app.events.targets.putTargets(ctx, { Rule: 'ami-failed', Targets: [{ Id: 'handler', Arn: 'arn:aws:lambda:us-east-1:000000000000:function:ami-failed-handler' }] });
+  await h.app.events.targets.putTargets(ctx, {
+    Rule: 'ami-failed',
+    Targets: [{ Id: 'handler', Arn: 'arn:aws:lambda:us-east-1:000000000000:function:ami-failed-handler' }],
+  });
   const amis = await h.page();
   await amis.goto(`${h.app.url}/#/amis`);
   await amis.getByLabel('Fault operation', { exact: true }).selectOption('CreateImage');
@@ -191,7 +207,11 @@ test('a fault rule makes the next image fail: failed badge, reason, the failed e
   await failed.first().getByText('failed', { exact: true }).first().waitFor();
   assert.equal(await failed.count(), 1, 'the pattern filter leaves the failed event only');
   await failed.getByText('failed', { exact: true }).nth(1).waitFor();
-  assert.match((await failed.locator('tr').first().getAttribute('class')) ?? '', /row-failed/, 'an event with a failed delivery stands out');
+  assert.match(
+    (await failed.locator('tr').first().getAttribute('class')) ?? '',
+    /row-failed/,
+    'an event with a failed delivery stands out',
+  );
   await failed.getByRole('button', { name: 'Expand event' }).click();
   assert.match(await failed.getByTestId('event-json').innerText(), /Simulated snapshot failure/);
   await failed.getByText('ResourceNotFoundException', { exact: false }).first().waitFor();

@@ -26,7 +26,8 @@ async function firstLoad(route: string, ready: (page: Page) => Promise<unknown>)
   const loaded: Loaded[] = [];
   page.on('response', (r) => {
     const url = new URL(r.url());
-    if (url.pathname === '/' || url.pathname.startsWith('/assets/')) loaded.push({ url: url.pathname, encoding: r.headers()['content-encoding'], cache: r.headers()['cache-control'] });
+    if (url.pathname === '/' || url.pathname.startsWith('/assets/'))
+      loaded.push({ url: url.pathname, encoding: r.headers()['content-encoding'], cache: r.headers()['cache-control'] });
   });
   await page.goto(`${h.app.url}/#/${route}`);
   await ready(page);
@@ -58,7 +59,9 @@ test('the dashboard loads the charts, not the editor; the wizard loads the edito
   await page.getByTestId('editor-Event pattern').locator('.cm-content').waitFor();
 });
 
-test('checks whose "no" is expected log nothing in the browser console; a refused bus name stays in its field', { timeout: 30_000 }, async () => {
+test('checks whose "no" is expected log nothing in the browser console; a refused bus name stays in its field', {
+  timeout: 30_000,
+}, async () => {
   const page = await h.page();
   const errors: string[] = [];
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));

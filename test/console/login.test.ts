@@ -18,9 +18,15 @@ let dir: string;
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'console-login-'));
   const file = join(dir, 'credentials.json');
-  writeFileSync(file, JSON.stringify({ credentials: [{ accessKeyId: 'AKIACONSOLE', secretAccessKey: 'console-secret', accountId: '111111111111' }] }));
+  writeFileSync(
+    file,
+    JSON.stringify({ credentials: [{ accessKeyId: 'AKIACONSOLE', secretAccessKey: 'console-secret', accountId: '111111111111' }] }),
+  );
   h = await openHarness({}, { credentialsFile: file });
-  await h.app.events.rules.putRule({ accountId: '111111111111', region: 'us-east-1', requestId: 't' }, { Name: 'signed-rule', EventPattern: '{"source":["aws.ec2"]}' });
+  await h.app.events.rules.putRule(
+    { accountId: '111111111111', region: 'us-east-1', requestId: 't' },
+    { Name: 'signed-rule', EventPattern: '{"source":["aws.ec2"]}' },
+  );
 });
 after(async () => {
   await h.close();
@@ -28,7 +34,15 @@ after(async () => {
 });
 
 test('unsigned calls are refused; the console signs in and signs every call', { timeout: 30_000 }, async () => {
-  const unsigned = await fetch(`${h.app.url}/`, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSEvents.ListRules', authorization: `AWS4-HMAC-SHA256 Credential=111111111111/20260101/us-east-1/events/aws4_request, SignedHeaders=host, Signature=${'0'.repeat(64)}` }, body: '{}' });
+  const unsigned = await fetch(`${h.app.url}/`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amz-target': 'AWSEvents.ListRules',
+      authorization: `AWS4-HMAC-SHA256 Credential=111111111111/20260101/us-east-1/events/aws4_request, SignedHeaders=host, Signature=${'0'.repeat(64)}`,
+    },
+    body: '{}',
+  });
   assert.equal(unsigned.status, 403);
   assert.equal(((await unsigned.json()) as { __type: string }).__type, 'UnrecognizedClientException');
 
@@ -39,7 +53,10 @@ test('unsigned calls are refused; the console signs in and signs every call', { 
   await page.getByLabel('Secret access key').fill('wrong');
   await page.getByRole('button', { name: 'Sign in' }).click();
   // Refused on the sign-in form itself: the key is checked with a signed call before it is kept.
-  await page.getByRole('alert').getByText(/InvalidSignatureException: The request signature we calculated does not match/).waitFor();
+  await page
+    .getByRole('alert')
+    .getByText(/InvalidSignatureException: The request signature we calculated does not match/)
+    .waitFor();
   assert.equal(await page.getByRole('heading', { name: 'Sign in' }).isVisible(), true);
   assert.equal(await page.getByRole('button', { name: 'Sign out' }).count(), 0);
   assert.equal(await page.evaluate<string | null>("sessionStorage.getItem('amiwatch.key')"), null);

@@ -97,7 +97,11 @@ test('queues: create, look at messages without consuming them, delete', { timeou
   const url = `${h.app.url}/000000000000/ami-events`;
   const sent = await fetch(h.app.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.SendMessage', authorization: `AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=${'0'.repeat(64)}` },
+    headers: {
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amz-target': 'AmazonSQS.SendMessage',
+      authorization: `AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=${'0'.repeat(64)}`,
+    },
     body: JSON.stringify({ QueueUrl: url, MessageBody: '{"hello":"queue"}' }),
   });
   assert.equal(sent.status, 200, await sent.text());

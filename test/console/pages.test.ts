@@ -13,15 +13,31 @@ let h: Harness;
 before(async () => {
   h = await openHarness();
   const { rules, buses, permissions } = h.app.events;
-  await rules.putRule(ctx(), { Name: 'existing', EventPattern: '{"source":["aws.ec2"]}', Tags: [{ Key: 'team', Value: 'platform' }, { Key: 'cost-center', Value: '42' }] });
+  await rules.putRule(ctx(), {
+    Name: 'existing',
+    EventPattern: '{"source":["aws.ec2"]}',
+    Tags: [
+      { Key: 'team', Value: 'platform' },
+      { Key: 'cost-center', Value: '42' },
+    ],
+  });
   await buses.createEventBus(ctx(), { Name: 'orders' });
   // The wizard refuses targets that do not exist.
   for (const Name of ['kb-topic', 'edited-topic']) await h.app.notifications.sns.createTopic(ctx(), { Name });
-  await permissions.putPermission(ctx(), { EventBusName: 'orders', Action: 'events:PutEvents', Principal: '111122223333', StatementId: 'partner' });
-  for (let i = 0; i < 30; i++) await rules.putRule(ctx(), { Name: `bulk-${String(i).padStart(2, '0')}`, EventBusName: 'orders', EventPattern: '{"source":["orders"]}' });
+  await permissions.putPermission(ctx(), {
+    EventBusName: 'orders',
+    Action: 'events:PutEvents',
+    Principal: '111122223333',
+    StatementId: 'partner',
+  });
+  for (let i = 0; i < 30; i++)
+    await rules.putRule(ctx(), {
+      Name: `bulk-${String(i).padStart(2, '0')}`,
+      EventBusName: 'orders',
+      EventPattern: '{"source":["orders"]}',
+    });
 });
 after(() => h.close());
-
 
 test('the create-rule wizard works with the keyboard alone', { timeout: 30_000 }, async () => {
   const page = await h.page();
@@ -47,7 +63,11 @@ test('the create-rule wizard works with the keyboard alone', { timeout: 30_000 }
   await page.keyboard.press('Enter');
   await page.getByTestId('rule-kb-rule').waitFor();
   const rule = await h.app.events.rules.describeRule(ctx(), { Name: 'kb-rule' });
-  assert.deepEqual(JSON.parse(rule.EventPattern!), { source: ['aws.ec2'], 'detail-type': ['EC2 AMI State Change'], detail: { State: ['available'] } });
+  assert.deepEqual(JSON.parse(rule.EventPattern!), {
+    source: ['aws.ec2'],
+    'detail-type': ['EC2 AMI State Change'],
+    detail: { State: ['available'] },
+  });
 });
 
 test('a 768 px window: no horizontal scrolling, navigation still reachable', { timeout: 30_000 }, async () => {
@@ -188,7 +208,9 @@ test('AMIs: register, copy, restore, then disable, enable and deregister from th
   await registered.getByText('available', { exact: true }).waitFor();
   await registered.getByRole('button', { name: 'Deregister' }).click();
   await registered.getByText('deregistered', { exact: true }).waitFor();
-  const history = (await (await fetch(`${h.app.url}/_amiwatch/events?bus=default`)).json()) as { events: { event: { detail: { ImageId: string; State: string } } }[] };
+  const history = (await (await fetch(`${h.app.url}/_amiwatch/events?bus=default`)).json()) as {
+    events: { event: { detail: { ImageId: string; State: string } } }[];
+  };
   const states = history.events.filter((e) => e.event.detail.ImageId === sourceId).map((e) => e.event.detail.State);
   assert.deepEqual(states.sort(), ['available', 'available', 'deregistered', 'disabled'].sort());
 });

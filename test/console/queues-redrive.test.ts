@@ -1,6 +1,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import { sqsClient } from '../notify/helpers.js';
 import { button, openHarness, overflowX, tab, type Harness } from './browser.js';
 
@@ -17,13 +23,24 @@ const url = (name: string) => `${h.app.url}/000000000000/${name}`;
 /** A queue and its DLQ (maxReceiveCount 1), with `bodies` dead-lettered into it. */
 async function deadLettered(queue: string, bodies: readonly string[]): Promise<void> {
   await sqs.send(new CreateQueueCommand({ QueueName: `${queue}-dlq` }));
-  await sqs.send(new CreateQueueCommand({ QueueName: queue, Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arn(`${queue}-dlq`), maxReceiveCount: 1 }) } }));
+  await sqs.send(
+    new CreateQueueCommand({
+      QueueName: queue,
+      Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arn(`${queue}-dlq`), maxReceiveCount: 1 }) },
+    }),
+  );
   for (const b of bodies) await sqs.send(new SendMessageCommand({ QueueUrl: url(queue), MessageBody: b }));
-  for (let i = 0; i < 2; i++) await sqs.send(new ReceiveMessageCommand({ QueueUrl: url(queue), MaxNumberOfMessages: 10, VisibilityTimeout: 0 }));
+  for (let i = 0; i < 2; i++)
+    await sqs.send(new ReceiveMessageCommand({ QueueUrl: url(queue), MaxNumberOfMessages: 10, VisibilityTimeout: 0 }));
 }
 
 async function depth(name: string): Promise<number> {
-  const a = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url(name), AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+  const a = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: url(name),
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
   return Number(a.Attributes!.ApproximateNumberOfMessages) + Number(a.Attributes!.ApproximateNumberOfMessagesNotVisible);
 }
 
@@ -49,7 +66,11 @@ test('a DLQ shows whose it is; redrive to the source queue, with the keyboard al
   await orders.getByText('after 1 receives').waitFor();
   assert.equal(await orders.getByRole('button', { name: 'Start DLQ redrive' }).count(), 0, 'only a DLQ can be redriven');
 
-  await tab(page, "orders-dlq's Start DLQ redrive", `(el) => (${button('Start DLQ redrive')})(el) && el.closest('tbody').dataset.testid === 'queue-orders-dlq'`);
+  await tab(
+    page,
+    "orders-dlq's Start DLQ redrive",
+    `(el) => (${button('Start DLQ redrive')})(el) && el.closest('tbody').dataset.testid === 'queue-orders-dlq'`,
+  );
   await page.keyboard.press('Enter');
   await dlq.getByText('Each message goes back to the queue it was dead-lettered from: orders.').waitFor();
   await dlq.getByText('No redrive yet.').waitFor();

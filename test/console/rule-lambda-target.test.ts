@@ -27,7 +27,15 @@ before(async () => {
   lambda = lambdaClient(h.app);
   eb = sdkClient(h.app);
   for (const name of ['order-logger', 'order-auditor']) {
-    await lambda.send(new CreateFunctionCommand({ FunctionName: name, Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: { ZipFile: zipOf({ 'index.js': LOGGER }) } }));
+    await lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: name,
+        Runtime: 'nodejs20.x',
+        Role: ROLE,
+        Handler: 'index.handler',
+        Code: { ZipFile: zipOf({ 'index.js': LOGGER }) },
+      }),
+    );
   }
 });
 after(async () => {
@@ -38,13 +46,17 @@ after(async () => {
 
 type Delivery = { status: string; lastError?: string; targetId?: string };
 async function deliveriesFor(marker: string): Promise<Delivery[]> {
-  const body = (await (await fetch(`${h.app.url}/_amiwatch/events?bus=default`)).json()) as { events: { event: { detail: { marker?: string } }; deliveries: Delivery[] }[] };
+  const body = (await (await fetch(`${h.app.url}/_amiwatch/events?bus=default`)).json()) as {
+    events: { event: { detail: { marker?: string } }; deliveries: Delivery[] }[];
+  };
   return body.events.filter((e) => e.event.detail.marker === marker).flatMap((e) => e.deliveries);
 }
 
 /** PutEvents, then the deliveries once none is pending any more. */
 async function send(marker: string, count: number): Promise<Delivery[]> {
-  const out = await eb.send(new PutEventsCommand({ Entries: [{ Source: 'shop.orders', DetailType: 'Order Placed', Detail: JSON.stringify({ marker }) }] }));
+  const out = await eb.send(
+    new PutEventsCommand({ Entries: [{ Source: 'shop.orders', DetailType: 'Order Placed', Detail: JSON.stringify({ marker }) }] }),
+  );
   assert.equal(out.FailedEntryCount, 0);
   return until(async () => {
     const d = await deliveriesFor(marker);
@@ -65,11 +77,16 @@ async function patternStep(page: Page, pattern: string): Promise<void> {
   await page.getByTestId('editor-Event pattern').locator('.cm-content').click();
   await page.keyboard.press('Control+A');
   await page.keyboard.insertText(pattern);
-  await page.getByTestId('pattern-status').filter({ hasText: /^Valid event pattern\.$/ }).waitFor();
+  await page
+    .getByTestId('pattern-status')
+    .filter({ hasText: /^Valid event pattern\.$/ })
+    .waitFor();
   await page.getByRole('button', { name: 'Next' }).click();
 }
 
-test('a rule created in the console with a Lambda target delivers; editing it never adds a second statement', { timeout: 90_000 }, async () => {
+test('a rule created in the console with a Lambda target delivers; editing it never adds a second statement', {
+  timeout: 90_000,
+}, async () => {
   const page = await h.page();
   await page.goto(`${h.app.url}/#/rules/new`);
   await page.getByLabel('Name', { exact: true }).fill(RULE);
@@ -97,7 +114,15 @@ test('a rule created in the console with a Lambda target delivers; editing it ne
   assert.match(added[0]!.Sid, /^AWSEvents_[a-zA-Z0-9_-]{1,90}$/);
 
   // The user lets the rule into the second function with the CLI before the edit adds it as a target.
-  await lambda.send(new AddPermissionCommand({ FunctionName: 'order-auditor', StatementId: 'added-by-cli', Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com', SourceArn: RULE_ARN }));
+  await lambda.send(
+    new AddPermissionCommand({
+      FunctionName: 'order-auditor',
+      StatementId: 'added-by-cli',
+      Action: 'lambda:InvokeFunction',
+      Principal: 'events.amazonaws.com',
+      SourceArn: RULE_ARN,
+    }),
+  );
   for (const round of [1, 2]) {
     await page.getByTestId(`rule-${RULE}`).getByRole('link', { name: 'Edit' }).click();
     await page.getByRole('heading', { name: `Edit rule ${RULE}` }).waitFor();
@@ -115,12 +140,22 @@ test('a rule created in the console with a Lambda target delivers; editing it ne
     await page.getByTestId(`rule-${RULE}`).getByText('order-auditor').waitFor();
   }
   assert.deepEqual(await statementsFor('order-logger', RULE_ARN), added, 'the same single statement after two edits');
-  assert.deepEqual((await statementsFor('order-auditor', RULE_ARN)).map((s) => s.Sid), ['added-by-cli'], "the user's statement is enough");
+  assert.deepEqual(
+    (await statementsFor('order-auditor', RULE_ARN)).map((s) => s.Sid),
+    ['added-by-cli'],
+    "the user's statement is enough",
+  );
   const later = await send('after-edits', 2);
-  assert.deepEqual(later.map((d) => d.status), ['delivered', 'delivered'], JSON.stringify(later));
+  assert.deepEqual(
+    later.map((d) => d.status),
+    ['delivered', 'delivered'],
+    JSON.stringify(later),
+  );
 });
 
-test('a custom bus, a 64-character rule name with dots, a 64-character target ID: a valid statement id; a missing function is refused before create', { timeout: 60_000 }, async () => {
+test('a custom bus, a 64-character rule name with dots, a 64-character target ID: a valid statement id; a missing function is refused before create', {
+  timeout: 60_000,
+}, async () => {
   const bus = 'b'.repeat(64);
   await eb.send(new CreateEventBusCommand({ Name: bus }));
   const name = `${'r.'.repeat(31)}rr`;
@@ -150,7 +185,10 @@ test('a custom bus, a 64-character rule name with dots, a 64-character target ID
   await page.getByLabel('Select a target', { exact: true }).selectOption('lambda');
   await page.getByLabel('Function', { exact: true }).fill('no-such-function');
   // Refused before anything is written: no rule whose every delivery would fail.
-  await page.getByTestId('target-missing').getByText('Function "no-such-function" does not exist in us-east-1. Choose an existing one, or create it.').waitFor();
+  await page
+    .getByTestId('target-missing')
+    .getByText('Function "no-such-function" does not exist in us-east-1. Choose an existing one, or create it.')
+    .waitFor();
   assert.equal(await page.getByRole('button', { name: 'Next' }).isDisabled(), true);
   await page.getByTestId('target-missing').getByRole('link', { name: 'Create function…' }).waitFor();
   await h.shot(page, 'wizard-lambda-missing-function');

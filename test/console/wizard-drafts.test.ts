@@ -38,7 +38,9 @@ function answerNextDialog(page: Page, accept: boolean): Promise<string> {
   );
 }
 
-test('a topic that does not exist is refused, can be created from the step, and existing ones are offered', { timeout: 30_000 }, async () => {
+test('a topic that does not exist is refused, can be created from the step, and existing ones are offered', {
+  timeout: 30_000,
+}, async () => {
   const page = await h.page();
   await toTargets(page, 'needs-a-topic');
   // The heading of the new step has the focus (a screen reader announces the step).
@@ -46,7 +48,10 @@ test('a topic that does not exist is refused, can be created from the step, and 
   const offered = await page.locator('datalist#choices-0 option').evaluateAll((os) => os.map((o) => o.getAttribute('value')));
   assert.deepEqual(offered, ['existing-topic']);
   await page.getByLabel('Topic', { exact: true }).fill('missing-topic');
-  await page.getByTestId('target-missing').getByText('Topic "missing-topic" does not exist in us-east-1. Choose an existing one, or create it.').waitFor();
+  await page
+    .getByTestId('target-missing')
+    .getByText('Topic "missing-topic" does not exist in us-east-1. Choose an existing one, or create it.')
+    .waitFor();
   assert.equal(await page.getByRole('button', { name: 'Next' }).isDisabled(), true);
   await h.shot(page, '30-wizard-target-missing');
   await page.getByRole('button', { name: 'Create topic missing-topic' }).click();

@@ -5,10 +5,26 @@ import { RateLimiter } from '../../src/delivery/transports/api-destination/rate-
 import { ManualClock } from '../../src/core/shared/clock.js';
 
 test("AWS's retry rules per HTTP status: 2xx ok; 401, 407, 409, 429, 5xx retried; the rest not", () => {
-  const table = Object.fromEntries([200, 201, 204, 301, 400, 401, 403, 404, 407, 409, 413, 429, 500, 502, 503, 504].map((s) => [s, classify(s)]));
+  const table = Object.fromEntries(
+    [200, 201, 204, 301, 400, 401, 403, 404, 407, 409, 413, 429, 500, 502, 503, 504].map((s) => [s, classify(s)]),
+  );
   assert.deepEqual(table, {
-    200: 'ok', 201: 'ok', 204: 'ok', 301: 'fail', 400: 'fail', 401: 'retry', 403: 'fail', 404: 'fail',
-    407: 'retry', 409: 'retry', 413: 'fail', 429: 'retry', 500: 'retry', 502: 'retry', 503: 'retry', 504: 'retry',
+    200: 'ok',
+    201: 'ok',
+    204: 'ok',
+    301: 'fail',
+    400: 'fail',
+    401: 'retry',
+    403: 'fail',
+    404: 'fail',
+    407: 'retry',
+    409: 'retry',
+    413: 'fail',
+    429: 'retry',
+    500: 'retry',
+    502: 'retry',
+    503: 'retry',
+    504: 'retry',
   });
 });
 

@@ -31,16 +31,35 @@ async function system() {
     async run(d: ClaimedDelivery): Promise<DeliveryOutcome> {
       runs.push(d.id);
       await release.opened;
-      return d.attempts === 0 ? { id: d.id, status: 'retry', attempts: 1, dueAt: clock.now() + 60_000, error: 'FUNCTION_ERROR: once' } : { id: d.id, status: 'delivered', attempts: d.attempts + 1 };
+      return d.attempts === 0
+        ? { id: d.id, status: 'retry', attempts: 1, dueAt: clock.now() + 60_000, error: 'FUNCTION_ERROR: once' }
+        : { id: d.id, status: 'delivered', attempts: d.attempts + 1 };
     },
   };
   const targetCalls: string[] = [];
   const sqs: Transport = { deliver: async (r) => (targetCalls.push(r.payload), delivered) };
   const transports = new TransportRegistry();
   transports.register('sqs', sqs);
-  const worker = new DeliveryWorker({ store, transports, clock, random: seededRandom(1), feed, leaseMs: 10_000, jobs: new Map([['slow', slow]]) });
+  const worker = new DeliveryWorker({
+    store,
+    transports,
+    clock,
+    random: seededRandom(1),
+    feed,
+    leaseMs: 10_000,
+    jobs: new Map([['slow', slow]]),
+  });
   const append = (id: string, target: object) =>
-    store.appendEvents([{ eventId: id, busArn: 'arn:x', ingestedAt: clock.now(), body: `"${id}"`, rules: [], deliveries: [{ ruleArn: 'arn:x', target: JSON.stringify(target), dueAt: clock.now() }] }]);
+    store.appendEvents([
+      {
+        eventId: id,
+        busArn: 'arn:x',
+        ingestedAt: clock.now(),
+        body: `"${id}"`,
+        rules: [],
+        deliveries: [{ ruleArn: 'arn:x', target: JSON.stringify(target), dueAt: clock.now() }],
+      },
+    ]);
   const status = async (id: string) => (await store.readEvents({ limit: 10 })).find((e) => e.eventId === id)!.deliveries[0]!;
   return { clock, store, worker, runs, release, targetCalls, append, status };
 }
@@ -48,7 +67,14 @@ async function system() {
 test('a job runs beside the rounds: a rule target is delivered while the job still runs', async () => {
   const s = await system();
   await s.append('job-1', { job: 'slow', target: { Id: 'j', Arn: 'arn:aws:lambda:us-east-1:0:function:f' } });
-  await s.append('evt-1', { ruleName: 'r', ruleArn: 'arn:x', busArn: 'arn:x', account: '0', region: 'us-east-1', target: { Id: 'q', Arn: 'arn:aws:sqs:us-east-1:0:q' } });
+  await s.append('evt-1', {
+    ruleName: 'r',
+    ruleArn: 'arn:x',
+    busArn: 'arn:x',
+    account: '0',
+    region: 'us-east-1',
+    target: { Id: 'q', Arn: 'arn:aws:sqs:us-east-1:0:q' },
+  });
   await s.worker.runOnce();
   assert.deepEqual(s.targetCalls, ['"evt-1"'], 'the round did not wait for the job');
   assert.equal((await s.status('evt-1')).status, 'delivered');
@@ -61,7 +87,11 @@ test('a job runs beside the rounds: a rule target is delivered while the job sti
   s.release.open();
   await s.worker.jobsIdle();
   const after = await s.status('job-1');
-  assert.deepEqual([after.status, after.attempts, after.dueAt - s.clock.now(), after.lastError], ['pending', 1, 60_000, 'FUNCTION_ERROR: once'], "the handler's retry-at is the queue's");
+  assert.deepEqual(
+    [after.status, after.attempts, after.dueAt - s.clock.now(), after.lastError],
+    ['pending', 1, 60_000, 'FUNCTION_ERROR: once'],
+    "the handler's retry-at is the queue's",
+  );
   s.clock.advance(60_000);
   await s.worker.runOnce();
   await s.worker.jobsIdle();

@@ -9,7 +9,14 @@ import { BACKOFF_BASE_MS } from '../../src/core/events/retry-policy.js';
 import { ManualClock } from '../../src/core/shared/clock.js';
 import { seededRandom } from '../../src/core/shared/random.js';
 import { DeliveryWorker } from '../../src/delivery/delivery-worker.js';
-import { TransportRegistry, delivered, failure, type DeliveryRequest, type DeliveryResult, type Transport } from '../../src/delivery/transport.js';
+import {
+  TransportRegistry,
+  delivered,
+  failure,
+  type DeliveryRequest,
+  type DeliveryResult,
+  type Transport,
+} from '../../src/delivery/transport.js';
 import { SqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 
 /**
@@ -24,7 +31,10 @@ let n = 0;
 /** Answers from a script: 'ok', 'retry' (retriable), 'fatal' (non-retriable); the last repeats. */
 class ScriptedTransport implements Transport {
   readonly calls: { at: number; request: DeliveryRequest }[] = [];
-  constructor(private readonly clock: ManualClock, public script: ('ok' | 'retry' | 'fatal')[]) {}
+  constructor(
+    private readonly clock: ManualClock,
+    public script: ('ok' | 'retry' | 'fatal')[],
+  ) {}
   async deliver(request: DeliveryRequest): Promise<DeliveryResult> {
     this.calls.push({ at: this.clock.now(), request });
     const step = this.script.length > 1 ? this.script.shift()! : this.script[0]!;
@@ -49,7 +59,10 @@ async function scenario(script: ('ok' | 'retry' | 'fatal')[], policy?: RetryPoli
   };
   let sys = await open();
   await sys.events.rules.putRule(ctx, { Name: 'r', EventPattern: '{"source":["app"]}' });
-  await sys.events.targets.putTargets(ctx, { Rule: 'r', Targets: [{ Id: 'q', Arn: 'arn:aws:sqs:us-east-1:000000000000:q', ...(policy && { RetryPolicy: policy }) }] });
+  await sys.events.targets.putTargets(ctx, {
+    Rule: 'r',
+    Targets: [{ Id: 'q', Arn: 'arn:aws:sqs:us-east-1:000000000000:q', ...(policy && { RetryPolicy: policy }) }],
+  });
   const put = await sys.events.ingestion.putEvents(ctx, { Entries: [{ Source: 'app', DetailType: 't', Detail: '{"k":1}' }] });
   const eventId = put.Entries![0]!.EventId!;
   const delivery = async () => (await sys.store.readEvents({ limit: 1 }))[0]!.deliveries[0]!;
@@ -63,7 +76,18 @@ async function scenario(script: ('ok' | 'retry' | 'fatal')[], policy?: RetryPoli
     await sys.store.close();
     sys = await open();
   };
-  return { clock, transport, eventId, delivery, step, restart, close: () => sys.store.close(), get sys() { return sys; } };
+  return {
+    clock,
+    transport,
+    eventId,
+    delivery,
+    step,
+    restart,
+    close: () => sys.store.close(),
+    get sys() {
+      return sys;
+    },
+  };
 }
 
 test('retriable failures back off exponentially with jitter, then deliver once the target recovers', async () => {
@@ -184,7 +208,13 @@ test('a target that never answers times out (retriable) instead of holding up th
   transports.register('lambda', { deliver: async () => delivered });
   const worker = new DeliveryWorker({ store, transports, clock, random: seededRandom(3), feed: events.feed, attemptTimeoutMs: 50 });
   await events.rules.putRule(ctx, { Name: 'r', EventPattern: '{"source":["app"]}' });
-  await events.targets.putTargets(ctx, { Rule: 'r', Targets: [{ Id: 'hangs', Arn: 'arn:aws:sqs:us-east-1:000000000000:q' }, { Id: 'fine', Arn: 'arn:aws:lambda:us-east-1:000000000000:function:f' }] });
+  await events.targets.putTargets(ctx, {
+    Rule: 'r',
+    Targets: [
+      { Id: 'hangs', Arn: 'arn:aws:sqs:us-east-1:000000000000:q' },
+      { Id: 'fine', Arn: 'arn:aws:lambda:us-east-1:000000000000:function:f' },
+    ],
+  });
   await events.ingestion.putEvents(ctx, { Entries: [{ Source: 'app', DetailType: 't', Detail: '{}' }] });
   assert.equal(await worker.runOnce(), 2);
   const byTarget = new Map((await store.readEvents({ limit: 1 }))[0]!.deliveries.map((d) => [JSON.parse(d.target).target.Id, d]));

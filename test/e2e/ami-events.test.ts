@@ -20,7 +20,12 @@ let ec2: EC2Client;
 before(async () => {
   app = await startTestServer({}, { transports: { sqs: { deliver: async (r) => (received.push(r), delivered) } } });
   eb = sdkClient(app);
-  ec2 = new EC2Client({ endpoint: app.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+  ec2 = new EC2Client({
+    endpoint: app.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+  });
 });
 after(async () => {
   eb.destroy();
@@ -29,7 +34,12 @@ after(async () => {
 });
 
 test("the guide's flow: an AMI becoming available reaches the rule's target", { timeout: 30_000 }, async () => {
-  await eb.send(new PutRuleCommand({ Name: 'ami-available', EventPattern: '{"source":["aws.ec2"],"detail-type":["EC2 AMI State Change"],"detail":{"State":["available"]}}' }));
+  await eb.send(
+    new PutRuleCommand({
+      Name: 'ami-available',
+      EventPattern: '{"source":["aws.ec2"],"detail-type":["EC2 AMI State Change"],"detail":{"State":["available"]}}',
+    }),
+  );
   await eb.send(new PutTargetsCommand({ Rule: 'ami-available', Targets: [{ Id: 'q', Arn: 'arn:aws:sqs:us-east-1:000000000000:ami' }] }));
   const { ImageId, $metadata } = await ec2.send(new CreateImageCommand({ InstanceId: await runningInstance(ec2), Name: 'web-server-v1' }));
   assert.match(ImageId!, /^ami-[0-9a-f]{17}$/);
@@ -49,11 +59,26 @@ test("the guide's flow: an AMI becoming available reaches the rule's target", { 
 
   const deregistered = await ec2.send(new DeregisterImageCommand({ ImageId }));
   await new Promise((r) => setTimeout(r, 300));
-  const all = (await (await fetch(`${app.url}/_amiwatch/events?bus=default`)).json()) as { events: { event: { 'detail-type': string; detail: { State: string; RequestId: string } }; rules: string[] }[] };
+  const all = (await (await fetch(`${app.url}/_amiwatch/events?bus=default`)).json()) as {
+    events: { event: { 'detail-type': string; detail: { State: string; RequestId: string } }; rules: string[] }[];
+  };
   // The instance launched to image has its own state-change events on the bus; the rule ignores them.
   const history = { events: all.events.filter((e) => e.event['detail-type'] === 'EC2 AMI State Change') };
-  assert.deepEqual(all.events.filter((e) => e.event['detail-type'] === 'EC2 Instance State-change Notification').map((e) => e.rules.length), [0, 0]);
-  assert.deepEqual(history.events.map((e) => [e.event.detail.State, e.rules.length]), [['deregistered', 0], ['available', 1]]);
-  assert.equal(history.events[0]!.event.detail.RequestId, deregistered.$metadata.requestId, "deregistered carries DeregisterImage's request id");
+  assert.deepEqual(
+    all.events.filter((e) => e.event['detail-type'] === 'EC2 Instance State-change Notification').map((e) => e.rules.length),
+    [0, 0],
+  );
+  assert.deepEqual(
+    history.events.map((e) => [e.event.detail.State, e.rules.length]),
+    [
+      ['deregistered', 0],
+      ['available', 1],
+    ],
+  );
+  assert.equal(
+    history.events[0]!.event.detail.RequestId,
+    deregistered.$metadata.requestId,
+    "deregistered carries DeregisterImage's request id",
+  );
   assert.equal(received.length, 1);
 });

@@ -1,8 +1,17 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  CopyImageCommand, CreateImageCommand, CreateRestoreImageTaskCommand, CreateStoreImageTaskCommand, DeregisterImageCommand,
-  DescribeImagesCommand, DescribeStoreImageTasksCommand, DisableImageCommand, EC2Client, EnableImageCommand, RegisterImageCommand,
+  CopyImageCommand,
+  CreateImageCommand,
+  CreateRestoreImageTaskCommand,
+  CreateStoreImageTaskCommand,
+  DeregisterImageCommand,
+  DescribeImagesCommand,
+  DescribeStoreImageTasksCommand,
+  DisableImageCommand,
+  EC2Client,
+  EnableImageCommand,
+  RegisterImageCommand,
 } from '@aws-sdk/client-ec2';
 import { PutEventsCommand, PutRuleCommand, PutTargetsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { App } from '../../src/server/app.js';
@@ -31,8 +40,12 @@ before(async () => {
   for (const region of ['us-east-1', 'eu-west-1']) {
     const eb = sdkClient(app, creds, region);
     ebs.push(eb);
-    await eb.send(new PutRuleCommand({ Name: 'all-ami-changes', EventPattern: '{"source":["aws.ec2"],"detail-type":["EC2 AMI State Change"]}' }));
-    await eb.send(new PutTargetsCommand({ Rule: 'all-ami-changes', Targets: [{ Id: 'q', Arn: `arn:aws:sqs:${region}:000000000000:ami` }] }));
+    await eb.send(
+      new PutRuleCommand({ Name: 'all-ami-changes', EventPattern: '{"source":["aws.ec2"],"detail-type":["EC2 AMI State Change"]}' }),
+    );
+    await eb.send(
+      new PutTargetsCommand({ Rule: 'all-ami-changes', Targets: [{ Id: 'q', Arn: `arn:aws:sqs:${region}:000000000000:ami` }] }),
+    );
   }
 });
 after(async () => {
@@ -42,12 +55,24 @@ after(async () => {
   await app.close();
 });
 
-type AmiEvent = { version: string; id: string; 'detail-type': string; source: string; account: string; time: string; region: string; resources: string[]; detail: Record<string, string> };
+type AmiEvent = {
+  version: string;
+  id: string;
+  'detail-type': string;
+  source: string;
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: Record<string, string>;
+};
 
 async function eventFor(imageId: string, state: string): Promise<AmiEvent> {
   const deadline = Date.now() + 15_000;
   for (;;) {
-    const hit = received.map((r) => JSON.parse(r.payload) as AmiEvent).find((e) => e.detail.ImageId === imageId && e.detail.State === state);
+    const hit = received
+      .map((r) => JSON.parse(r.payload) as AmiEvent)
+      .find((e) => e.detail.ImageId === imageId && e.detail.State === state);
     if (hit) return hit;
     if (Date.now() > deadline) throw new Error(`no ${state} event for ${imageId}`);
     await new Promise((r) => setTimeout(r, 25));
@@ -81,13 +106,21 @@ test('create, copy across regions, register, store and restore: pending, then av
   assertGuideEvent(await eventFor(created, 'available'), created, 'available', 'us-east-1');
   assert.equal((await describe1(ec2, created)).State, 'available');
 
-  const copied = (await ec2Eu.send(new CopyImageCommand({ SourceImageId: created, SourceRegion: 'us-east-1', Name: 'golden-1-eu' }))).ImageId!;
+  const copied = (await ec2Eu.send(new CopyImageCommand({ SourceImageId: created, SourceRegion: 'us-east-1', Name: 'golden-1-eu' })))
+    .ImageId!;
   assertGuideEvent(await eventFor(copied, 'available'), copied, 'available', 'eu-west-1');
 
-  const registered = (await ec2.send(new RegisterImageCommand({
-    Name: 'golden-reg', RootDeviceName: '/dev/xvda', VirtualizationType: 'hvm', Architecture: 'x86_64',
-    BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0123456789abcdef0' } }],
-  }))).ImageId!;
+  const registered = (
+    await ec2.send(
+      new RegisterImageCommand({
+        Name: 'golden-reg',
+        RootDeviceName: '/dev/xvda',
+        VirtualizationType: 'hvm',
+        Architecture: 'x86_64',
+        BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0123456789abcdef0' } }],
+      }),
+    )
+  ).ImageId!;
   assertGuideEvent(await eventFor(registered, 'available'), registered, 'available', 'us-east-1');
 
   const { ObjectKey } = await ec2.send(new CreateStoreImageTaskCommand({ ImageId: created, Bucket: 'ami-archive' }));
@@ -96,13 +129,16 @@ test('create, copy across regions, register, store and restore: pending, then av
     if (task?.StoreTaskState === 'Completed') break;
     await new Promise((r) => setTimeout(r, 50));
   }
-  const restored = (await ec2.send(new CreateRestoreImageTaskCommand({ Bucket: 'ami-archive', ObjectKey: ObjectKey!, Name: 'golden-restored' }))).ImageId!;
+  const restored = (
+    await ec2.send(new CreateRestoreImageTaskCommand({ Bucket: 'ami-archive', ObjectKey: ObjectKey!, Name: 'golden-restored' }))
+  ).ImageId!;
   assertGuideEvent(await eventFor(restored, 'available'), restored, 'available', 'us-east-1');
 });
 
 test('failures: by fault rule and by request tag — failed with StateReason and ErrorMessage', { timeout: 30_000 }, async () => {
   const fault = await fetch(`${app.url}/_amiwatch/ec2/faults`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ operation: 'CreateImage', namePattern: 'nightly-*', errorMessage: 'Snapshot limit reached' }),
   });
   assert.equal(fault.status, 201);
@@ -112,14 +148,21 @@ test('failures: by fault rule and by request tag — failed with StateReason and
   assert.equal(described.State, 'failed');
   assert.equal(described.StateReason?.Message, 'Snapshot limit reached');
 
-  const byTag = (await ec2.send(new CreateImageCommand({
-    InstanceId: await runningInstance(ec2), Name: 'tagged-fail',
-    TagSpecifications: [{ ResourceType: 'image', Tags: [{ Key: 'amiwatch:fail', Value: 'Disk read error' }] }],
-  }))).ImageId!;
+  const byTag = (
+    await ec2.send(
+      new CreateImageCommand({
+        InstanceId: await runningInstance(ec2),
+        Name: 'tagged-fail',
+        TagSpecifications: [{ ResourceType: 'image', Tags: [{ Key: 'amiwatch:fail', Value: 'Disk read error' }] }],
+      }),
+    )
+  ).ImageId!;
   assertGuideEvent(await eventFor(byTag, 'failed'), byTag, 'failed', 'us-east-1', 'Disk read error');
 });
 
-test('disable, enable and deregister: synchronous, each with its event; the history shows the rule matched', { timeout: 30_000 }, async () => {
+test('disable, enable and deregister: synchronous, each with its event; the history shows the rule matched', {
+  timeout: 30_000,
+}, async () => {
   const id = (await ec2.send(new CreateImageCommand({ InstanceId: await runningInstance(ec2), Name: 'toggled' }))).ImageId!;
   await eventFor(id, 'available');
   await ec2.send(new DisableImageCommand({ ImageId: id }));
@@ -129,14 +172,26 @@ test('disable, enable and deregister: synchronous, each with its event; the hist
   await ec2.send(new DeregisterImageCommand({ ImageId: id }));
   assertGuideEvent(await eventFor(id, 'deregistered'), id, 'deregistered', 'us-east-1');
   assert.equal((await describe1(ec2, id)).State, 'deregistered');
-  const availableTwice = received.filter((r) => { const e = JSON.parse(r.payload) as AmiEvent; return e.detail.ImageId === id && e.detail.State === 'available'; });
+  const availableTwice = received.filter((r) => {
+    const e = JSON.parse(r.payload) as AmiEvent;
+    return e.detail.ImageId === id && e.detail.State === 'available';
+  });
   assert.equal(availableTwice.length, 2, 'available after create, and again after EnableImage');
 
-  const history = (await (await fetch(`${app.url}/_amiwatch/events?bus=default`)).json()) as { events: { event: AmiEvent; rules: string[] }[] };
+  const history = (await (await fetch(`${app.url}/_amiwatch/events?bus=default`)).json()) as {
+    events: { event: AmiEvent; rules: string[] }[];
+  };
   const mine = history.events.filter((h) => h.event.detail?.ImageId === id).map((h) => [h.event.detail.State, h.rules.length]);
-  assert.deepEqual(mine.reverse(), [['available', 1], ['disabled', 1], ['available', 1], ['deregistered', 1]]);
+  assert.deepEqual(mine.reverse(), [
+    ['available', 1],
+    ['disabled', 1],
+    ['available', 1],
+    ['deregistered', 1],
+  ]);
 
   // A user's PutEvents may not claim AWS's source.
-  const put = await ebs[0]!.send(new PutEventsCommand({ Entries: [{ Source: 'aws.ec2', DetailType: 'EC2 AMI State Change', Detail: '{}' }] }));
+  const put = await ebs[0]!.send(
+    new PutEventsCommand({ Entries: [{ Source: 'aws.ec2', DetailType: 'EC2 AMI State Change', Detail: '{}' }] }),
+  );
   assert.equal(put.Entries![0]!.ErrorCode, 'NotAuthorizedForSourceException');
 });

@@ -39,7 +39,10 @@ test("AWS CLI v2: the guide's rule created, listed, described, disabled, enabled
   // --page-size 1: the CLI sends Limit=1 and follows NextToken until the last page.
   const listed = await aws('events', 'list-rules', '--name-prefix', 'ami-', '--page-size', '1');
   assert.equal(listed.code, 0, listed.err);
-  assert.deepEqual(JSON.parse(listed.out).Rules.map((r: { Name: string }) => r.Name), ['ami-available', 'ami-deregistered', 'ami-failed']);
+  assert.deepEqual(
+    JSON.parse(listed.out).Rules.map((r: { Name: string }) => r.Name),
+    ['ami-available', 'ami-deregistered', 'ami-failed'],
+  );
   assert.equal((await aws('events', 'disable-rule', '--name', 'ami-available')).code, 0);
   const described = JSON.parse((await aws('events', 'describe-rule', '--name', 'ami-available')).out);
   assert.equal(described.State, 'DISABLED');
@@ -48,11 +51,17 @@ test("AWS CLI v2: the guide's rule created, listed, described, disabled, enabled
   assert.equal((await aws('events', 'delete-rule', '--name', 'ami-available')).code, 0);
   const gone = await aws('events', 'describe-rule', '--name', 'ami-available');
   assert.equal(gone.code, 254);
-  assert.match(gone.err, /An error occurred \(ResourceNotFoundException\) when calling the DescribeRule operation: Rule ami-available does not exist on EventBus default\./);
+  assert.match(
+    gone.err,
+    /An error occurred \(ResourceNotFoundException\) when calling the DescribeRule operation: Rule ami-available does not exist on EventBus default\./,
+  );
 });
 
-test('AWS CLI v2: an invalid pattern gets the engine\'s AWS text', { skip, timeout: 30_000 }, async () => {
+test("AWS CLI v2: an invalid pattern gets the engine's AWS text", { skip, timeout: 30_000 }, async () => {
   const bad = await aws('events', 'put-rule', '--name', 'bad', '--event-pattern', '{"detail":{"State":"available"}}');
   assert.equal(bad.code, 254);
-  assert.match(bad.err, /\(InvalidEventPatternException\) when calling the PutRule operation: Event pattern is not valid\. Reason: "State" must be an object or an array/);
+  assert.match(
+    bad.err,
+    /\(InvalidEventPatternException\) when calling the PutRule operation: Event pattern is not valid\. Reason: "State" must be an object or an array/,
+  );
 });

@@ -51,22 +51,64 @@ test('AWS CLI v2: archives and replays', { skip: awsCliSkip, timeout: 120_000 },
   const bus = 'arn:aws:events:us-east-1:000000000000:event-bus/default';
   const created = await aws('create-archive', '--archive-name', 'cli-arch', '--event-source-arn', bus, '--retention-days', '3');
   assert.equal(created.State, 'ENABLED');
-  await app.events.ingestion.putEvents({ accountId: '000000000000', region: 'us-east-1', requestId: 'r' }, { Entries: [{ Source: 'cli', DetailType: 't', Detail: '{}' }] });
-  await until(async () => (await app.events.archives.describeArchive({ accountId: '000000000000', region: 'us-east-1', requestId: 'r' }, { ArchiveName: 'cli-arch' })).EventCount === 1);
+  await app.events.ingestion.putEvents(
+    { accountId: '000000000000', region: 'us-east-1', requestId: 'r' },
+    { Entries: [{ Source: 'cli', DetailType: 't', Detail: '{}' }] },
+  );
+  await until(
+    async () =>
+      (
+        await app.events.archives.describeArchive(
+          { accountId: '000000000000', region: 'us-east-1', requestId: 'r' },
+          { ArchiveName: 'cli-arch' },
+        )
+      ).EventCount === 1,
+  );
   assert.equal((await aws('describe-archive', '--archive-name', 'cli-arch')).EventCount, 1);
   await aws('update-archive', '--archive-name', 'cli-arch', '--description', 'from the cli');
-  assert.deepEqual((await aws('list-archives')).Archives.map((a: { ArchiveName: string }) => a.ArchiveName), ['cli-arch']);
+  assert.deepEqual(
+    (await aws('list-archives')).Archives.map((a: { ArchiveName: string }) => a.ArchiveName),
+    ['cli-arch'],
+  );
   const start = new Date(Date.now() - 3_600_000).toISOString();
   const end = new Date(Date.now() + 60_000).toISOString();
-  const replay = await aws('start-replay', '--replay-name', 'cli-replay', '--event-source-arn', created.ArchiveArn, '--event-start-time', start, '--event-end-time', end, '--destination', `Arn=${bus}`);
+  const replay = await aws(
+    'start-replay',
+    '--replay-name',
+    'cli-replay',
+    '--event-source-arn',
+    created.ArchiveArn,
+    '--event-start-time',
+    start,
+    '--event-end-time',
+    end,
+    '--destination',
+    `Arn=${bus}`,
+  );
   assert.equal(replay.State, 'STARTING');
   const described = await aws('describe-replay', '--replay-name', 'cli-replay');
   assert.ok(['STARTING', 'RUNNING', 'COMPLETED'].includes(described.State));
-  assert.deepEqual((await aws('list-replays')).Replays.map((r: { ReplayName: string }) => r.ReplayName), ['cli-replay']);
-  await app.events.replays.startReplay({ accountId: '000000000000', region: 'us-east-1', requestId: 'r' }, {
-    ReplayName: 'to-cancel', EventSourceArn: created.ArchiveArn, EventStartTime: new Date(start), EventEndTime: new Date(end), Destination: { Arn: bus },
-  }).catch(() => undefined);
-  const cancel = await run(awsCliV2, ['--endpoint-url', app.url, '--output', 'json', 'events', 'cancel-replay', '--replay-name', 'to-cancel'], { env: awsCliEnv() }).then(
+  assert.deepEqual(
+    (await aws('list-replays')).Replays.map((r: { ReplayName: string }) => r.ReplayName),
+    ['cli-replay'],
+  );
+  await app.events.replays
+    .startReplay(
+      { accountId: '000000000000', region: 'us-east-1', requestId: 'r' },
+      {
+        ReplayName: 'to-cancel',
+        EventSourceArn: created.ArchiveArn,
+        EventStartTime: new Date(start),
+        EventEndTime: new Date(end),
+        Destination: { Arn: bus },
+      },
+    )
+    .catch(() => undefined);
+  const cancel = await run(
+    awsCliV2,
+    ['--endpoint-url', app.url, '--output', 'json', 'events', 'cancel-replay', '--replay-name', 'to-cancel'],
+    { env: awsCliEnv() },
+  ).then(
     (r) => JSON.parse(r.stdout) as { State: string },
     (e: { stderr: string }) => ({ State: e.stderr.includes('IllegalStatusException') ? 'already finished' : e.stderr }),
   );
@@ -74,21 +116,53 @@ test('AWS CLI v2: archives and replays', { skip: awsCliSkip, timeout: 120_000 },
   await aws('delete-archive', '--archive-name', 'cli-arch');
 });
 
-test("AWS CLI v2: connections and API destinations, and the guide's rule with a webhook target", { skip: awsCliSkip, timeout: 120_000 }, async () => {
-  const conn = await aws('create-connection', '--name', 'cli-conn', '--authorization-type', 'API_KEY',
-    '--auth-parameters', JSON.stringify({ ApiKeyAuthParameters: { ApiKeyName: 'x-api-key', ApiKeyValue: 'cli-secret' } }));
+test("AWS CLI v2: connections and API destinations, and the guide's rule with a webhook target", {
+  skip: awsCliSkip,
+  timeout: 120_000,
+}, async () => {
+  const conn = await aws(
+    'create-connection',
+    '--name',
+    'cli-conn',
+    '--authorization-type',
+    'API_KEY',
+    '--auth-parameters',
+    JSON.stringify({ ApiKeyAuthParameters: { ApiKeyName: 'x-api-key', ApiKeyValue: 'cli-secret' } }),
+  );
   assert.equal(conn.ConnectionState, 'AUTHORIZED');
   const described = await aws('describe-connection', '--name', 'cli-conn');
   assert.deepEqual(described.AuthParameters, { ApiKeyAuthParameters: { ApiKeyName: 'x-api-key' } });
   await aws('update-connection', '--name', 'cli-conn', '--description', 'hook key');
   assert.equal((await aws('list-connections')).Connections.length, 1);
-  const dest = await aws('create-api-destination', '--name', 'cli-hook', '--connection-arn', conn.ConnectionArn, '--invocation-endpoint', hookUrl, '--http-method', 'POST', '--invocation-rate-limit-per-second', '10');
+  const dest = await aws(
+    'create-api-destination',
+    '--name',
+    'cli-hook',
+    '--connection-arn',
+    conn.ConnectionArn,
+    '--invocation-endpoint',
+    hookUrl,
+    '--http-method',
+    'POST',
+    '--invocation-rate-limit-per-second',
+    '10',
+  );
   await aws('update-api-destination', '--name', 'cli-hook', '--description', 'webhook');
   assert.equal((await aws('describe-api-destination', '--name', 'cli-hook')).Description, 'webhook');
   assert.equal((await aws('list-api-destinations')).ApiDestinations.length, 1);
   await aws('put-rule', '--name', 'ami-to-webhook', '--event-pattern', '{"source":["aws.ec2"],"detail-type":["EC2 AMI State Change"]}');
   await aws('put-targets', '--rule', 'ami-to-webhook', '--targets', JSON.stringify([{ Id: 'hook', Arn: dest.ApiDestinationArn }]));
-  await app.events.ingestion.putServiceEvents([{ source: 'aws.ec2', detailType: 'EC2 AMI State Change', detail: { ImageId: 'ami-1', State: 'available' }, resources: [], account: '000000000000', region: 'us-east-1', time: Date.now() }]);
+  await app.events.ingestion.putServiceEvents([
+    {
+      source: 'aws.ec2',
+      detailType: 'EC2 AMI State Change',
+      detail: { ImageId: 'ami-1', State: 'available' },
+      resources: [],
+      account: '000000000000',
+      region: 'us-east-1',
+      time: Date.now(),
+    },
+  ]);
   await until(() => bodies.length === 1);
   assert.equal(JSON.parse(bodies[0]!).detail.State, 'available');
   await aws('deauthorize-connection', '--name', 'cli-conn');

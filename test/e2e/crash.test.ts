@@ -16,21 +16,33 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 const startServer = () => startServerProcess(['--data-dir', dir]);
 
-const client = (url: string) => new EventBridgeClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+const client = (url: string) =>
+  new EventBridgeClient({
+    endpoint: url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+  });
 
 test('kill -9 during PutEvents load loses no acknowledged event and no delivery', { timeout: 60_000 }, async () => {
   const first = await startServer();
   const eb = client(first.url);
   await eb.send(new CreateEventBusCommand({ Name: 'sink' }));
   await eb.send(new PutRuleCommand({ Name: 'to-sink', EventPattern: '{"source":["load.test"]}' }));
-  await eb.send(new PutTargetsCommand({ Rule: 'to-sink', Targets: [{ Id: 'sink', Arn: 'arn:aws:events:us-east-1:000000000000:event-bus/sink' }] }));
+  await eb.send(
+    new PutTargetsCommand({ Rule: 'to-sink', Targets: [{ Id: 'sink', Arn: 'arn:aws:events:us-east-1:000000000000:event-bus/sink' }] }),
+  );
 
   const acked: string[] = [];
   let failedRequests = 0;
   let stop = false;
   const worker = async (w: number) => {
     for (let i = 0; !stop; i++) {
-      const Entries = Array.from({ length: 10 }, (_, k) => ({ Source: 'load.test', DetailType: 'load', Detail: JSON.stringify({ w, i, k }) }));
+      const Entries = Array.from({ length: 10 }, (_, k) => ({
+        Source: 'load.test',
+        DetailType: 'load',
+        Detail: JSON.stringify({ w, i, k }),
+      }));
       try {
         const res = await eb.send(new PutEventsCommand({ Entries }));
         for (const e of res.Entries ?? []) if (e.EventId) acked.push(e.EventId);
@@ -61,14 +73,22 @@ test('kill -9 during PutEvents load loses no acknowledged event and no delivery'
     assert.equal(pending.get(), 0, 'every delivery settled after the restart');
 
     const onDefault = new Map(
-      (db.prepare(`SELECT e.event_id AS id, d.status FROM events e JOIN deliveries d ON d.event_seq = e.seq WHERE e.bus_arn LIKE '%event-bus/default'`).all() as { id: string; status: string }[]).map((r) => [r.id, r.status]),
+      (
+        db
+          .prepare(
+            `SELECT e.event_id AS id, d.status FROM events e JOIN deliveries d ON d.event_seq = e.seq WHERE e.bus_arn LIKE '%event-bus/default'`,
+          )
+          .all() as { id: string; status: string }[]
+      ).map((r) => [r.id, r.status]),
     );
     const onSink = new Set(db.prepare(`SELECT event_id FROM events WHERE bus_arn LIKE '%event-bus/sink'`).pluck().all() as string[]);
     const sinkRows = db.prepare(`SELECT COUNT(*) FROM events WHERE bus_arn LIKE '%event-bus/sink'`).pluck().get() as number;
     assert.equal(sinkRows, onSink.size, 'no event landed twice on the sink bus (forwarding is idempotent per delivery)');
     const missing = acked.filter((id) => !onDefault.has(id));
     const undelivered = acked.filter((id) => onDefault.get(id) !== 'delivered' || !onSink.has(id));
-    console.log(`# crash test: ${acked.length} acknowledged, ${onDefault.size} stored, ${onSink.size} delivered to the sink bus, ${failedRequests} requests cut off by the kill`);
+    console.log(
+      `# crash test: ${acked.length} acknowledged, ${onDefault.size} stored, ${onSink.size} delivered to the sink bus, ${failedRequests} requests cut off by the kill`,
+    );
     assert.equal(missing.length, 0, `${missing.length} acknowledged events missing`);
     assert.equal(undelivered.length, 0, `${undelivered.length} acknowledged events not delivered`);
     assert.equal(new Set(acked).size, acked.length);

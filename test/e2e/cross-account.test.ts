@@ -33,20 +33,39 @@ const A = '111111111111';
 const B = '222222222222';
 const dir = mkdtempSync(join(tmpdir(), 'amiwatch-xacct-'));
 const credentialsFile = join(dir, 'credentials.json');
-writeFileSync(credentialsFile, JSON.stringify({ credentials: [
-  { accessKeyId: 'AKIDAAAAAAAAAAAAAAAA', secretAccessKey: 'secret-a', accountId: A },
-  { accessKeyId: 'AKIDBBBBBBBBBBBBBBBB', secretAccessKey: 'secret-b', accountId: B },
-] }));
+writeFileSync(
+  credentialsFile,
+  JSON.stringify({
+    credentials: [
+      { accessKeyId: 'AKIDAAAAAAAAAAAAAAAA', secretAccessKey: 'secret-a', accountId: A },
+      { accessKeyId: 'AKIDBBBBBBBBBBBBBBBB', secretAccessKey: 'secret-b', accountId: B },
+    ],
+  }),
+);
 
 let app: App;
-type Clients = { sqs: sqs.SQSClient; sns: sns.SNSClient; lambda: lambda.LambdaClient; eb: eb.EventBridgeClient; ec2: ec2.EC2Client; logs: logs.CloudWatchLogsClient };
+type Clients = {
+  sqs: sqs.SQSClient;
+  sns: sns.SNSClient;
+  lambda: lambda.LambdaClient;
+  eb: eb.EventBridgeClient;
+  ec2: ec2.EC2Client;
+  logs: logs.CloudWatchLogsClient;
+};
 let a: Clients;
 let b: Clients;
 const clients = (key: string, secret: string): Clients => {
   const credentials = { accessKeyId: key, secretAccessKey: secret };
   const o = { endpoint: app.url, region: 'us-east-1', credentials, maxAttempts: 1 };
   // Function ARNs in the path are signed as the SDK signs them (escaped twice), as AWS verifies.
-  return { sqs: new sqs.SQSClient(o), sns: new sns.SNSClient(o), lambda: new lambda.LambdaClient(o), eb: new eb.EventBridgeClient(o), ec2: new ec2.EC2Client(o), logs: new logs.CloudWatchLogsClient(o) };
+  return {
+    sqs: new sqs.SQSClient(o),
+    sns: new sns.SNSClient(o),
+    lambda: new lambda.LambdaClient(o),
+    eb: new eb.EventBridgeClient(o),
+    ec2: new ec2.EC2Client(o),
+    logs: new logs.CloudWatchLogsClient(o),
+  };
 };
 
 /** A's resources, named the way B would name them. */
@@ -84,35 +103,94 @@ before(async () => {
   a = clients('AKIDAAAAAAAAAAAAAAAA', 'secret-a');
   b = clients('AKIDBBBBBBBBBBBBBBBB', 'secret-b');
   r.dlqUrl = (await a.sqs.send(new sqs.CreateQueueCommand({ QueueName: 'qa-dlq' }))).QueueUrl!;
-  r.queueUrl = (await a.sqs.send(new sqs.CreateQueueCommand({ QueueName: 'qa', Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: r.dlqArn, maxReceiveCount: 5 }) } }))).QueueUrl!;
+  r.queueUrl = (
+    await a.sqs.send(
+      new sqs.CreateQueueCommand({
+        QueueName: 'qa',
+        Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: r.dlqArn, maxReceiveCount: 5 }) },
+      }),
+    )
+  ).QueueUrl!;
   await a.sqs.send(new sqs.SendMessageCommand({ QueueUrl: r.queueUrl, MessageBody: 'secret of A' }));
-  r.receipt = (await a.sqs.send(new sqs.ReceiveMessageCommand({ QueueUrl: r.queueUrl, VisibilityTimeout: 0 }))).Messages![0]!.ReceiptHandle!;
+  r.receipt = (await a.sqs.send(new sqs.ReceiveMessageCommand({ QueueUrl: r.queueUrl, VisibilityTimeout: 0 }))).Messages![0]!
+    .ReceiptHandle!;
   await a.sns.send(new sns.CreateTopicCommand({ Name: 'ta' }));
-  r.subscriptionArn = (await a.sns.send(new sns.SubscribeCommand({ TopicArn: r.topicArn, Protocol: 'sqs', Endpoint: r.queueArn, ReturnSubscriptionArn: true }))).SubscriptionArn!;
-  await a.lambda.send(new lambda.CreateFunctionCommand({ FunctionName: 'fa', Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: { ZipFile: zipOf({ 'index.js': 'exports.handler = async () => "A"' }) } }));
-  await a.lambda.send(new lambda.AddPermissionCommand({ FunctionName: 'fa', StatementId: 'events', Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com' }));
+  r.subscriptionArn = (
+    await a.sns.send(new sns.SubscribeCommand({ TopicArn: r.topicArn, Protocol: 'sqs', Endpoint: r.queueArn, ReturnSubscriptionArn: true }))
+  ).SubscriptionArn!;
+  await a.lambda.send(
+    new lambda.CreateFunctionCommand({
+      FunctionName: 'fa',
+      Runtime: 'nodejs20.x',
+      Role: ROLE,
+      Handler: 'index.handler',
+      Code: { ZipFile: zipOf({ 'index.js': 'exports.handler = async () => "A"' }) },
+    }),
+  );
+  await a.lambda.send(
+    new lambda.AddPermissionCommand({
+      FunctionName: 'fa',
+      StatementId: 'events',
+      Action: 'lambda:InvokeFunction',
+      Principal: 'events.amazonaws.com',
+    }),
+  );
   // Issue 19: a version, an alias, an event invoke config, reserved concurrency and a (disabled) SQS mapping of A's.
   await a.lambda.send(new lambda.PublishVersionCommand({ FunctionName: 'fa' }));
   await a.lambda.send(new lambda.CreateAliasCommand({ FunctionName: 'fa', Name: 'live', FunctionVersion: '1' }));
   await a.lambda.send(new lambda.PutFunctionEventInvokeConfigCommand({ FunctionName: 'fa', MaximumRetryAttempts: 1 }));
   await a.lambda.send(new lambda.PutFunctionConcurrencyCommand({ FunctionName: 'fa', ReservedConcurrentExecutions: 5 }));
   await a.sqs.send(new sqs.CreateQueueCommand({ QueueName: 'qa-esm' }));
-  r.esmUuid = (await a.lambda.send(new lambda.CreateEventSourceMappingCommand({ FunctionName: 'fa', EventSourceArn: r.esmQueueArn, Enabled: false }))).UUID!;
+  r.esmUuid = (
+    await a.lambda.send(new lambda.CreateEventSourceMappingCommand({ FunctionName: 'fa', EventSourceArn: r.esmQueueArn, Enabled: false }))
+  ).UUID!;
   await a.eb.send(new eb.CreateEventBusCommand({ Name: 'ba' }));
   await a.eb.send(new eb.PutRuleCommand({ Name: 'ra', EventBusName: 'ba', EventPattern: '{"source":["x"]}' }));
   await a.eb.send(new eb.PutTargetsCommand({ Rule: 'ra', EventBusName: 'ba', Targets: [{ Id: 't', Arn: r.queueArn }] }));
-  await a.eb.send(new eb.PutEventsCommand({ Entries: [{ Source: 'x', DetailType: 'd', Detail: '{"secret":"of A"}', EventBusName: 'ba' }] }));
+  await a.eb.send(
+    new eb.PutEventsCommand({ Entries: [{ Source: 'x', DetailType: 'd', Detail: '{"secret":"of A"}', EventBusName: 'ba' }] }),
+  );
   await a.eb.send(new eb.CreateArchiveCommand({ ArchiveName: 'aa', EventSourceArn: r.busArn }));
   await a.eb.send(
-    new eb.StartReplayCommand({ ReplayName: 'pa', EventSourceArn: r.archiveArn, EventStartTime: new Date(Date.now() - 3_600_000), EventEndTime: new Date(Date.now() - 1000), Destination: { Arn: r.busArn } }),
+    new eb.StartReplayCommand({
+      ReplayName: 'pa',
+      EventSourceArn: r.archiveArn,
+      EventStartTime: new Date(Date.now() - 3_600_000),
+      EventEndTime: new Date(Date.now() - 1000),
+      Destination: { Arn: r.busArn },
+    }),
   );
-  const apiKey = { AuthorizationType: 'API_KEY' as const, AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: 'x-key', ApiKeyValue: 'secret of A' } } };
+  const apiKey = {
+    AuthorizationType: 'API_KEY' as const,
+    AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: 'x-key', ApiKeyValue: 'secret of A' } },
+  };
   r.connectionArn = (await a.eb.send(new eb.CreateConnectionCommand({ Name: 'ca', ...apiKey }))).ConnectionArn!;
-  await a.eb.send(new eb.CreateApiDestinationCommand({ Name: 'da', ConnectionArn: r.connectionArn, InvocationEndpoint: 'https://example.com/hook', HttpMethod: 'POST' }));
+  await a.eb.send(
+    new eb.CreateApiDestinationCommand({
+      Name: 'da',
+      ConnectionArn: r.connectionArn,
+      InvocationEndpoint: 'https://example.com/hook',
+      HttpMethod: 'POST',
+    }),
+  );
   await a.logs.send(new logs.CreateLogGroupCommand({ logGroupName: 'ga', tags: { owner: 'A' } }));
   await a.logs.send(new logs.CreateLogStreamCommand({ logGroupName: 'ga', logStreamName: 'sa' }));
-  await a.logs.send(new logs.PutLogEventsCommand({ logGroupName: 'ga', logStreamName: 'sa', logEvents: [{ timestamp: Date.now(), message: 'secret of A' }] }));
-  r.imageId = (await a.ec2.send(new ec2.RegisterImageCommand({ Name: 'img-a', RootDeviceName: '/dev/xvda', BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0123456789abcdef0' } }] }))).ImageId!;
+  await a.logs.send(
+    new logs.PutLogEventsCommand({
+      logGroupName: 'ga',
+      logStreamName: 'sa',
+      logEvents: [{ timestamp: Date.now(), message: 'secret of A' }],
+    }),
+  );
+  r.imageId = (
+    await a.ec2.send(
+      new ec2.RegisterImageCommand({
+        Name: 'img-a',
+        RootDeviceName: '/dev/xvda',
+        BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0123456789abcdef0' } }],
+      }),
+    )
+  ).ImageId!;
   r.instanceId = await runningInstance(a.ec2);
   r.keyPairId = (await a.ec2.send(new ec2.CreateKeyPairCommand({ KeyName: 'ka' }))).KeyPairId!;
   r.groupId = (await a.ec2.send(new ec2.CreateSecurityGroupCommand({ GroupName: 'sga', Description: 'A' }))).GroupId!;
@@ -135,33 +213,79 @@ interface Case {
 
 const sqsCases: Record<string, Case> = {
   CreateQueue: { expect: 'own', run: (c) => c.sqs.send(new sqs.CreateQueueCommand({ QueueName: 'qa' })) },
-  GetQueueUrl: { expect: 'AccessDenied', run: (c) => c.sqs.send(new sqs.GetQueueUrlCommand({ QueueName: 'qa', QueueOwnerAWSAccountId: A })) },
+  GetQueueUrl: {
+    expect: 'AccessDenied',
+    run: (c) => c.sqs.send(new sqs.GetQueueUrlCommand({ QueueName: 'qa', QueueOwnerAWSAccountId: A })),
+  },
   ListQueues: { expect: 'list', run: (c) => c.sqs.send(new sqs.ListQueuesCommand({})) },
   DeleteQueue: { expect: 'AccessDenied', run: (c) => c.sqs.send(new sqs.DeleteQueueCommand({ QueueUrl: r.queueUrl })) },
   PurgeQueue: { expect: 'AccessDenied', run: (c) => c.sqs.send(new sqs.PurgeQueueCommand({ QueueUrl: r.queueUrl })) },
-  GetQueueAttributes: { expect: 'AccessDenied', run: (c) => c.sqs.send(new sqs.GetQueueAttributesCommand({ QueueUrl: r.queueUrl, AttributeNames: ['All'] })) },
-  SetQueueAttributes: { expect: 'AccessDenied', run: (c) => c.sqs.send(new sqs.SetQueueAttributesCommand({ QueueUrl: r.queueUrl, Attributes: { DelaySeconds: '1' } })) },
+  GetQueueAttributes: {
+    expect: 'AccessDenied',
+    run: (c) => c.sqs.send(new sqs.GetQueueAttributesCommand({ QueueUrl: r.queueUrl, AttributeNames: ['All'] })),
+  },
+  SetQueueAttributes: {
+    expect: 'AccessDenied',
+    run: (c) => c.sqs.send(new sqs.SetQueueAttributesCommand({ QueueUrl: r.queueUrl, Attributes: { DelaySeconds: '1' } })),
+  },
   TagQueue: { expect: 'AccessDenied', run: (c) => c.sqs.send(new sqs.TagQueueCommand({ QueueUrl: r.queueUrl, Tags: { k: 'v' } })) },
   UntagQueue: { expect: 'AccessDenied', run: (c) => c.sqs.send(new sqs.UntagQueueCommand({ QueueUrl: r.queueUrl, TagKeys: ['k'] })) },
   ListQueueTags: { expect: 'AccessDenied', run: (c) => c.sqs.send(new sqs.ListQueueTagsCommand({ QueueUrl: r.queueUrl })) },
-  ListDeadLetterSourceQueues: { expect: 'AccessDenied', run: (c) => c.sqs.send(new sqs.ListDeadLetterSourceQueuesCommand({ QueueUrl: r.dlqUrl })) },
+  ListDeadLetterSourceQueues: {
+    expect: 'AccessDenied',
+    run: (c) => c.sqs.send(new sqs.ListDeadLetterSourceQueuesCommand({ QueueUrl: r.dlqUrl })),
+  },
   StartMessageMoveTask: { expect: 'AccessDenied', run: (c) => c.sqs.send(new sqs.StartMessageMoveTaskCommand({ SourceArn: r.dlqArn })) },
   ListMessageMoveTasks: { expect: 'AccessDenied', run: (c) => c.sqs.send(new sqs.ListMessageMoveTasksCommand({ SourceArn: r.dlqArn })) },
   CancelMessageMoveTask: {
     expect: 'AccessDenied',
-    run: (c) => c.sqs.send(new sqs.CancelMessageMoveTaskCommand({ TaskHandle: Buffer.from(JSON.stringify({ taskId: 'x', sourceArn: r.dlqArn })).toString('base64') })),
+    run: (c) =>
+      c.sqs.send(
+        new sqs.CancelMessageMoveTaskCommand({
+          TaskHandle: Buffer.from(JSON.stringify({ taskId: 'x', sourceArn: r.dlqArn })).toString('base64'),
+        }),
+      ),
   },
-  SendMessage: { expect: 'AccessDenied', run: (c) => c.sqs.send(new sqs.SendMessageCommand({ QueueUrl: r.queueUrl, MessageBody: 'from B' })) },
-  SendMessageBatch: { expect: 'AccessDenied', run: (c) => c.sqs.send(new sqs.SendMessageBatchCommand({ QueueUrl: r.queueUrl, Entries: [{ Id: '1', MessageBody: 'from B' }] })) },
+  SendMessage: {
+    expect: 'AccessDenied',
+    run: (c) => c.sqs.send(new sqs.SendMessageCommand({ QueueUrl: r.queueUrl, MessageBody: 'from B' })),
+  },
+  SendMessageBatch: {
+    expect: 'AccessDenied',
+    run: (c) => c.sqs.send(new sqs.SendMessageBatchCommand({ QueueUrl: r.queueUrl, Entries: [{ Id: '1', MessageBody: 'from B' }] })),
+  },
   ReceiveMessage: { expect: 'AccessDenied', run: (c) => c.sqs.send(new sqs.ReceiveMessageCommand({ QueueUrl: r.queueUrl })) },
-  DeleteMessage: { expect: 'AccessDenied', run: (c) => c.sqs.send(new sqs.DeleteMessageCommand({ QueueUrl: r.queueUrl, ReceiptHandle: r.receipt })) },
-  DeleteMessageBatch: { expect: 'AccessDenied', run: (c) => c.sqs.send(new sqs.DeleteMessageBatchCommand({ QueueUrl: r.queueUrl, Entries: [{ Id: '1', ReceiptHandle: r.receipt }] })) },
-  ChangeMessageVisibility: { expect: 'AccessDenied', run: (c) => c.sqs.send(new sqs.ChangeMessageVisibilityCommand({ QueueUrl: r.queueUrl, ReceiptHandle: r.receipt, VisibilityTimeout: 100 })) },
-  AddPermission: { expect: 'AccessDenied', run: (c) => c.sqs.send(new sqs.AddPermissionCommand({ QueueUrl: r.queueUrl, Label: 'b', AWSAccountIds: [B], Actions: ['SendMessage'] })) },
-  RemovePermission: { expect: 'AccessDenied', run: (c) => c.sqs.send(new sqs.RemovePermissionCommand({ QueueUrl: r.queueUrl, Label: 'b' })) },
+  DeleteMessage: {
+    expect: 'AccessDenied',
+    run: (c) => c.sqs.send(new sqs.DeleteMessageCommand({ QueueUrl: r.queueUrl, ReceiptHandle: r.receipt })),
+  },
+  DeleteMessageBatch: {
+    expect: 'AccessDenied',
+    run: (c) => c.sqs.send(new sqs.DeleteMessageBatchCommand({ QueueUrl: r.queueUrl, Entries: [{ Id: '1', ReceiptHandle: r.receipt }] })),
+  },
+  ChangeMessageVisibility: {
+    expect: 'AccessDenied',
+    run: (c) =>
+      c.sqs.send(new sqs.ChangeMessageVisibilityCommand({ QueueUrl: r.queueUrl, ReceiptHandle: r.receipt, VisibilityTimeout: 100 })),
+  },
+  AddPermission: {
+    expect: 'AccessDenied',
+    run: (c) =>
+      c.sqs.send(new sqs.AddPermissionCommand({ QueueUrl: r.queueUrl, Label: 'b', AWSAccountIds: [B], Actions: ['SendMessage'] })),
+  },
+  RemovePermission: {
+    expect: 'AccessDenied',
+    run: (c) => c.sqs.send(new sqs.RemovePermissionCommand({ QueueUrl: r.queueUrl, Label: 'b' })),
+  },
   ChangeMessageVisibilityBatch: {
     expect: 'AccessDenied',
-    run: (c) => c.sqs.send(new sqs.ChangeMessageVisibilityBatchCommand({ QueueUrl: r.queueUrl, Entries: [{ Id: '1', ReceiptHandle: r.receipt, VisibilityTimeout: 100 }] })),
+    run: (c) =>
+      c.sqs.send(
+        new sqs.ChangeMessageVisibilityBatchCommand({
+          QueueUrl: r.queueUrl,
+          Entries: [{ Id: '1', ReceiptHandle: r.receipt, VisibilityTimeout: 100 }],
+        }),
+      ),
   },
 };
 
@@ -169,61 +293,190 @@ const snsCases: Record<string, Case> = {
   CreateTopic: { expect: 'own', run: (c) => c.sns.send(new sns.CreateTopicCommand({ Name: 'ta' })) },
   DeleteTopic: { expect: 'AuthorizationErrorException', run: (c) => c.sns.send(new sns.DeleteTopicCommand({ TopicArn: r.topicArn })) },
   ListTopics: { expect: 'list', run: (c) => c.sns.send(new sns.ListTopicsCommand({})) },
-  GetTopicAttributes: { expect: 'AuthorizationErrorException', run: (c) => c.sns.send(new sns.GetTopicAttributesCommand({ TopicArn: r.topicArn })) },
-  SetTopicAttributes: { expect: 'AuthorizationErrorException', run: (c) => c.sns.send(new sns.SetTopicAttributesCommand({ TopicArn: r.topicArn, AttributeName: 'DisplayName', AttributeValue: 'B' })) },
-  TagResource: { expect: 'AuthorizationErrorException', run: (c) => c.sns.send(new sns.TagResourceCommand({ ResourceArn: r.topicArn, Tags: [{ Key: 'k', Value: 'v' }] })) },
-  UntagResource: { expect: 'AuthorizationErrorException', run: (c) => c.sns.send(new sns.UntagResourceCommand({ ResourceArn: r.topicArn, TagKeys: ['k'] })) },
-  ListTagsForResource: { expect: 'AuthorizationErrorException', run: (c) => c.sns.send(new sns.ListTagsForResourceCommand({ ResourceArn: r.topicArn })) },
-  Subscribe: { expect: 'AuthorizationErrorException', run: (c) => c.sns.send(new sns.SubscribeCommand({ TopicArn: r.topicArn, Protocol: 'sqs', Endpoint: `arn:aws:sqs:us-east-1:${B}:qb` })) },
+  GetTopicAttributes: {
+    expect: 'AuthorizationErrorException',
+    run: (c) => c.sns.send(new sns.GetTopicAttributesCommand({ TopicArn: r.topicArn })),
+  },
+  SetTopicAttributes: {
+    expect: 'AuthorizationErrorException',
+    run: (c) => c.sns.send(new sns.SetTopicAttributesCommand({ TopicArn: r.topicArn, AttributeName: 'DisplayName', AttributeValue: 'B' })),
+  },
+  TagResource: {
+    expect: 'AuthorizationErrorException',
+    run: (c) => c.sns.send(new sns.TagResourceCommand({ ResourceArn: r.topicArn, Tags: [{ Key: 'k', Value: 'v' }] })),
+  },
+  UntagResource: {
+    expect: 'AuthorizationErrorException',
+    run: (c) => c.sns.send(new sns.UntagResourceCommand({ ResourceArn: r.topicArn, TagKeys: ['k'] })),
+  },
+  ListTagsForResource: {
+    expect: 'AuthorizationErrorException',
+    run: (c) => c.sns.send(new sns.ListTagsForResourceCommand({ ResourceArn: r.topicArn })),
+  },
+  Subscribe: {
+    expect: 'AuthorizationErrorException',
+    run: (c) => c.sns.send(new sns.SubscribeCommand({ TopicArn: r.topicArn, Protocol: 'sqs', Endpoint: `arn:aws:sqs:us-east-1:${B}:qb` })),
+  },
   // The token is the credential (AWS lets anyone holding it confirm): without it, nothing.
-  ConfirmSubscription: { expect: 'InvalidParameterException', run: (c) => c.sns.send(new sns.ConfirmSubscriptionCommand({ TopicArn: r.topicArn, Token: 'f'.repeat(128) })) },
-  Unsubscribe: { expect: 'AuthorizationErrorException', run: (c) => c.sns.send(new sns.UnsubscribeCommand({ SubscriptionArn: r.subscriptionArn })) },
+  ConfirmSubscription: {
+    expect: 'InvalidParameterException',
+    run: (c) => c.sns.send(new sns.ConfirmSubscriptionCommand({ TopicArn: r.topicArn, Token: 'f'.repeat(128) })),
+  },
+  Unsubscribe: {
+    expect: 'AuthorizationErrorException',
+    run: (c) => c.sns.send(new sns.UnsubscribeCommand({ SubscriptionArn: r.subscriptionArn })),
+  },
   ListSubscriptions: { expect: 'list', run: (c) => c.sns.send(new sns.ListSubscriptionsCommand({})) },
-  ListSubscriptionsByTopic: { expect: 'AuthorizationErrorException', run: (c) => c.sns.send(new sns.ListSubscriptionsByTopicCommand({ TopicArn: r.topicArn })) },
-  GetSubscriptionAttributes: { expect: 'AuthorizationErrorException', run: (c) => c.sns.send(new sns.GetSubscriptionAttributesCommand({ SubscriptionArn: r.subscriptionArn })) },
+  ListSubscriptionsByTopic: {
+    expect: 'AuthorizationErrorException',
+    run: (c) => c.sns.send(new sns.ListSubscriptionsByTopicCommand({ TopicArn: r.topicArn })),
+  },
+  GetSubscriptionAttributes: {
+    expect: 'AuthorizationErrorException',
+    run: (c) => c.sns.send(new sns.GetSubscriptionAttributesCommand({ SubscriptionArn: r.subscriptionArn })),
+  },
   SetSubscriptionAttributes: {
     expect: 'AuthorizationErrorException',
-    run: (c) => c.sns.send(new sns.SetSubscriptionAttributesCommand({ SubscriptionArn: r.subscriptionArn, AttributeName: 'RawMessageDelivery', AttributeValue: 'true' })),
+    run: (c) =>
+      c.sns.send(
+        new sns.SetSubscriptionAttributesCommand({
+          SubscriptionArn: r.subscriptionArn,
+          AttributeName: 'RawMessageDelivery',
+          AttributeValue: 'true',
+        }),
+      ),
   },
-  Publish: { expect: 'AuthorizationErrorException', run: (c) => c.sns.send(new sns.PublishCommand({ TopicArn: r.topicArn, Message: 'from B' })) },
-  AddPermission: { expect: 'AuthorizationErrorException', run: (c) => c.sns.send(new sns.AddPermissionCommand({ TopicArn: r.topicArn, Label: 'b', AWSAccountId: [B], ActionName: ['Publish'] })) },
-  RemovePermission: { expect: 'AuthorizationErrorException', run: (c) => c.sns.send(new sns.RemovePermissionCommand({ TopicArn: r.topicArn, Label: 'b' })) },
-  PublishBatch: { expect: 'AuthorizationErrorException', run: (c) => c.sns.send(new sns.PublishBatchCommand({ TopicArn: r.topicArn, PublishBatchRequestEntries: [{ Id: '1', Message: 'from B' }] })) },
+  Publish: {
+    expect: 'AuthorizationErrorException',
+    run: (c) => c.sns.send(new sns.PublishCommand({ TopicArn: r.topicArn, Message: 'from B' })),
+  },
+  AddPermission: {
+    expect: 'AuthorizationErrorException',
+    run: (c) => c.sns.send(new sns.AddPermissionCommand({ TopicArn: r.topicArn, Label: 'b', AWSAccountId: [B], ActionName: ['Publish'] })),
+  },
+  RemovePermission: {
+    expect: 'AuthorizationErrorException',
+    run: (c) => c.sns.send(new sns.RemovePermissionCommand({ TopicArn: r.topicArn, Label: 'b' })),
+  },
+  PublishBatch: {
+    expect: 'AuthorizationErrorException',
+    run: (c) =>
+      c.sns.send(new sns.PublishBatchCommand({ TopicArn: r.topicArn, PublishBatchRequestEntries: [{ Id: '1', Message: 'from B' }] })),
+  },
 };
 
 const zip = zipOf({ 'index.js': 'exports.handler = async () => "B"' });
 const lambdaCases: Record<string, Case> = {
-  CreateFunction: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.CreateFunctionCommand({ FunctionName: r.fn, Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: { ZipFile: zip } })) },
+  CreateFunction: {
+    expect: 'AccessDeniedException',
+    run: (c) =>
+      c.lambda.send(
+        new lambda.CreateFunctionCommand({
+          FunctionName: r.fn,
+          Runtime: 'nodejs20.x',
+          Role: ROLE,
+          Handler: 'index.handler',
+          Code: { ZipFile: zip },
+        }),
+      ),
+  },
   ListFunctions: { expect: 'list', run: (c) => c.lambda.send(new lambda.ListFunctionsCommand({})) },
   GetFunction: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.GetFunctionCommand({ FunctionName: r.fn })) },
   DeleteFunction: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.DeleteFunctionCommand({ FunctionName: r.fn })) },
-  GetFunctionConfiguration: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.GetFunctionConfigurationCommand({ FunctionName: r.fn })) },
-  UpdateFunctionConfiguration: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.UpdateFunctionConfigurationCommand({ FunctionName: r.fn, Timeout: 9 })) },
-  UpdateFunctionCode: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.UpdateFunctionCodeCommand({ FunctionName: r.fn, ZipFile: zip })) },
+  GetFunctionConfiguration: {
+    expect: 'AccessDeniedException',
+    run: (c) => c.lambda.send(new lambda.GetFunctionConfigurationCommand({ FunctionName: r.fn })),
+  },
+  UpdateFunctionConfiguration: {
+    expect: 'AccessDeniedException',
+    run: (c) => c.lambda.send(new lambda.UpdateFunctionConfigurationCommand({ FunctionName: r.fn, Timeout: 9 })),
+  },
+  UpdateFunctionCode: {
+    expect: 'AccessDeniedException',
+    run: (c) => c.lambda.send(new lambda.UpdateFunctionCodeCommand({ FunctionName: r.fn, ZipFile: zip })),
+  },
   Invoke: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.InvokeCommand({ FunctionName: r.fn })) },
   GetPolicy: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.GetPolicyCommand({ FunctionName: r.fn })) },
-  AddPermission: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.AddPermissionCommand({ FunctionName: r.fn, StatementId: 'b', Action: 'lambda:*', Principal: B })) },
-  RemovePermission: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.RemovePermissionCommand({ FunctionName: r.fn, StatementId: 'events' })) },
-  PutFunctionEventInvokeConfig: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.PutFunctionEventInvokeConfigCommand({ FunctionName: r.fn, MaximumRetryAttempts: 0 })) },
-  GetFunctionEventInvokeConfig: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.GetFunctionEventInvokeConfigCommand({ FunctionName: r.fn })) },
-  UpdateFunctionEventInvokeConfig: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.UpdateFunctionEventInvokeConfigCommand({ FunctionName: r.fn, MaximumRetryAttempts: 0 })) },
-  DeleteFunctionEventInvokeConfig: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.DeleteFunctionEventInvokeConfigCommand({ FunctionName: r.fn })) },
-  ListFunctionEventInvokeConfigs: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.ListFunctionEventInvokeConfigsCommand({ FunctionName: r.fn })) },
-  PutFunctionConcurrency: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.PutFunctionConcurrencyCommand({ FunctionName: r.fn, ReservedConcurrentExecutions: 0 })) },
-  GetFunctionConcurrency: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.GetFunctionConcurrencyCommand({ FunctionName: r.fn })) },
-  DeleteFunctionConcurrency: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.DeleteFunctionConcurrencyCommand({ FunctionName: r.fn })) },
+  AddPermission: {
+    expect: 'AccessDeniedException',
+    run: (c) => c.lambda.send(new lambda.AddPermissionCommand({ FunctionName: r.fn, StatementId: 'b', Action: 'lambda:*', Principal: B })),
+  },
+  RemovePermission: {
+    expect: 'AccessDeniedException',
+    run: (c) => c.lambda.send(new lambda.RemovePermissionCommand({ FunctionName: r.fn, StatementId: 'events' })),
+  },
+  PutFunctionEventInvokeConfig: {
+    expect: 'AccessDeniedException',
+    run: (c) => c.lambda.send(new lambda.PutFunctionEventInvokeConfigCommand({ FunctionName: r.fn, MaximumRetryAttempts: 0 })),
+  },
+  GetFunctionEventInvokeConfig: {
+    expect: 'AccessDeniedException',
+    run: (c) => c.lambda.send(new lambda.GetFunctionEventInvokeConfigCommand({ FunctionName: r.fn })),
+  },
+  UpdateFunctionEventInvokeConfig: {
+    expect: 'AccessDeniedException',
+    run: (c) => c.lambda.send(new lambda.UpdateFunctionEventInvokeConfigCommand({ FunctionName: r.fn, MaximumRetryAttempts: 0 })),
+  },
+  DeleteFunctionEventInvokeConfig: {
+    expect: 'AccessDeniedException',
+    run: (c) => c.lambda.send(new lambda.DeleteFunctionEventInvokeConfigCommand({ FunctionName: r.fn })),
+  },
+  ListFunctionEventInvokeConfigs: {
+    expect: 'AccessDeniedException',
+    run: (c) => c.lambda.send(new lambda.ListFunctionEventInvokeConfigsCommand({ FunctionName: r.fn })),
+  },
+  PutFunctionConcurrency: {
+    expect: 'AccessDeniedException',
+    run: (c) => c.lambda.send(new lambda.PutFunctionConcurrencyCommand({ FunctionName: r.fn, ReservedConcurrentExecutions: 0 })),
+  },
+  GetFunctionConcurrency: {
+    expect: 'AccessDeniedException',
+    run: (c) => c.lambda.send(new lambda.GetFunctionConcurrencyCommand({ FunctionName: r.fn })),
+  },
+  DeleteFunctionConcurrency: {
+    expect: 'AccessDeniedException',
+    run: (c) => c.lambda.send(new lambda.DeleteFunctionConcurrencyCommand({ FunctionName: r.fn })),
+  },
   PublishVersion: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.PublishVersionCommand({ FunctionName: r.fn })) },
-  ListVersionsByFunction: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.ListVersionsByFunctionCommand({ FunctionName: r.fn })) },
-  CreateAlias: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.CreateAliasCommand({ FunctionName: r.fn, Name: 'b', FunctionVersion: '1' })) },
-  GetAlias: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.GetAliasCommand({ FunctionName: r.fn, Name: 'live' })) },
-  UpdateAlias: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.UpdateAliasCommand({ FunctionName: r.fn, Name: 'live', FunctionVersion: '$LATEST' })) },
-  DeleteAlias: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.DeleteAliasCommand({ FunctionName: r.fn, Name: 'live' })) },
+  ListVersionsByFunction: {
+    expect: 'AccessDeniedException',
+    run: (c) => c.lambda.send(new lambda.ListVersionsByFunctionCommand({ FunctionName: r.fn })),
+  },
+  CreateAlias: {
+    expect: 'AccessDeniedException',
+    run: (c) => c.lambda.send(new lambda.CreateAliasCommand({ FunctionName: r.fn, Name: 'b', FunctionVersion: '1' })),
+  },
+  GetAlias: {
+    expect: 'AccessDeniedException',
+    run: (c) => c.lambda.send(new lambda.GetAliasCommand({ FunctionName: r.fn, Name: 'live' })),
+  },
+  UpdateAlias: {
+    expect: 'AccessDeniedException',
+    run: (c) => c.lambda.send(new lambda.UpdateAliasCommand({ FunctionName: r.fn, Name: 'live', FunctionVersion: '$LATEST' })),
+  },
+  DeleteAlias: {
+    expect: 'AccessDeniedException',
+    run: (c) => c.lambda.send(new lambda.DeleteAliasCommand({ FunctionName: r.fn, Name: 'live' })),
+  },
   ListAliases: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.ListAliasesCommand({ FunctionName: r.fn })) },
-  CreateEventSourceMapping: { expect: 'AccessDeniedException', run: (c) => c.lambda.send(new lambda.CreateEventSourceMappingCommand({ FunctionName: r.fn, EventSourceArn: `arn:aws:sqs:us-east-1:${B}:qb` })) },
+  CreateEventSourceMapping: {
+    expect: 'AccessDeniedException',
+    run: (c) =>
+      c.lambda.send(new lambda.CreateEventSourceMappingCommand({ FunctionName: r.fn, EventSourceArn: `arn:aws:sqs:us-east-1:${B}:qb` })),
+  },
   // A mapping is found by its UUID in the caller's own account only (as on AWS: not found).
-  GetEventSourceMapping: { expect: 'ResourceNotFoundException', run: (c) => c.lambda.send(new lambda.GetEventSourceMappingCommand({ UUID: r.esmUuid })) },
-  UpdateEventSourceMapping: { expect: 'ResourceNotFoundException', run: (c) => c.lambda.send(new lambda.UpdateEventSourceMappingCommand({ UUID: r.esmUuid, Enabled: true })) },
-  DeleteEventSourceMapping: { expect: 'ResourceNotFoundException', run: (c) => c.lambda.send(new lambda.DeleteEventSourceMappingCommand({ UUID: r.esmUuid })) },
+  GetEventSourceMapping: {
+    expect: 'ResourceNotFoundException',
+    run: (c) => c.lambda.send(new lambda.GetEventSourceMappingCommand({ UUID: r.esmUuid })),
+  },
+  UpdateEventSourceMapping: {
+    expect: 'ResourceNotFoundException',
+    run: (c) => c.lambda.send(new lambda.UpdateEventSourceMappingCommand({ UUID: r.esmUuid, Enabled: true })),
+  },
+  DeleteEventSourceMapping: {
+    expect: 'ResourceNotFoundException',
+    run: (c) => c.lambda.send(new lambda.DeleteEventSourceMappingCommand({ UUID: r.esmUuid })),
+  },
   ListEventSourceMappings: { expect: 'list', run: (c) => c.lambda.send(new lambda.ListEventSourceMappingsCommand({})) },
 };
 
@@ -232,87 +485,262 @@ const ebCases: Record<string, Case> = {
   DeleteEventBus: { expect: 'own', run: (c) => c.eb.send(new eb.DeleteEventBusCommand({ Name: 'ba' })) },
   DescribeEventBus: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.DescribeEventBusCommand({ Name: r.busArn })) },
   ListEventBuses: { expect: 'list', run: (c) => c.eb.send(new eb.ListEventBusesCommand({})) },
-  UpdateEventBus: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.UpdateEventBusCommand({ Name: 'ba', Description: 'B was here' })) },
-  PutRule: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.PutRuleCommand({ Name: 'rb', EventBusName: r.busArn, EventPattern: '{"source":["y"]}' })) },
-  DescribeRule: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.DescribeRuleCommand({ Name: 'ra', EventBusName: r.busArn })) },
+  UpdateEventBus: {
+    expect: 'ResourceNotFoundException',
+    run: (c) => c.eb.send(new eb.UpdateEventBusCommand({ Name: 'ba', Description: 'B was here' })),
+  },
+  PutRule: {
+    expect: 'ResourceNotFoundException',
+    run: (c) => c.eb.send(new eb.PutRuleCommand({ Name: 'rb', EventBusName: r.busArn, EventPattern: '{"source":["y"]}' })),
+  },
+  DescribeRule: {
+    expect: 'ResourceNotFoundException',
+    run: (c) => c.eb.send(new eb.DescribeRuleCommand({ Name: 'ra', EventBusName: r.busArn })),
+  },
   ListRules: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.ListRulesCommand({ EventBusName: r.busArn })) },
-  DeleteRule: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.DeleteRuleCommand({ Name: 'ra', EventBusName: r.busArn })) },
-  EnableRule: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.EnableRuleCommand({ Name: 'ra', EventBusName: r.busArn })) },
-  DisableRule: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.DisableRuleCommand({ Name: 'ra', EventBusName: r.busArn })) },
-  PutTargets: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.PutTargetsCommand({ Rule: 'ra', EventBusName: r.busArn, Targets: [{ Id: 'b', Arn: r.queueArn }] })) },
-  RemoveTargets: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.RemoveTargetsCommand({ Rule: 'ra', EventBusName: r.busArn, Ids: ['t'] })) },
-  ListTargetsByRule: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.ListTargetsByRuleCommand({ Rule: 'ra', EventBusName: r.busArn })) },
-  ListRuleNamesByTarget: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.ListRuleNamesByTargetCommand({ TargetArn: r.queueArn, EventBusName: r.busArn })) },
-  PutEvents: { expect: (out) => assert.equal((out.Entries as { ErrorCode?: string }[])[0]!.ErrorCode, 'AccessDeniedException'), run: (c) => c.eb.send(new eb.PutEventsCommand({ Entries: [{ Source: 'x', DetailType: 'd', Detail: '{}', EventBusName: r.busArn }] })) },
-  TestEventPattern: { expect: 'own', run: (c) => c.eb.send(new eb.TestEventPatternCommand({ EventPattern: '{"source":["x"]}', Event: JSON.stringify({ id: '1', account: B, source: 'x', time: '2026-01-01T00:00:00Z', region: 'us-east-1', 'detail-type': 'd', detail: {} }) })) },
-  TagResource: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.TagResourceCommand({ ResourceARN: r.ruleArn, Tags: [{ Key: 'k', Value: 'v' }] })) },
-  UntagResource: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.UntagResourceCommand({ ResourceARN: r.ruleArn, TagKeys: ['k'] })) },
-  ListTagsForResource: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.ListTagsForResourceCommand({ ResourceARN: r.ruleArn })) },
+  DeleteRule: {
+    expect: 'ResourceNotFoundException',
+    run: (c) => c.eb.send(new eb.DeleteRuleCommand({ Name: 'ra', EventBusName: r.busArn })),
+  },
+  EnableRule: {
+    expect: 'ResourceNotFoundException',
+    run: (c) => c.eb.send(new eb.EnableRuleCommand({ Name: 'ra', EventBusName: r.busArn })),
+  },
+  DisableRule: {
+    expect: 'ResourceNotFoundException',
+    run: (c) => c.eb.send(new eb.DisableRuleCommand({ Name: 'ra', EventBusName: r.busArn })),
+  },
+  PutTargets: {
+    expect: 'ResourceNotFoundException',
+    run: (c) => c.eb.send(new eb.PutTargetsCommand({ Rule: 'ra', EventBusName: r.busArn, Targets: [{ Id: 'b', Arn: r.queueArn }] })),
+  },
+  RemoveTargets: {
+    expect: 'ResourceNotFoundException',
+    run: (c) => c.eb.send(new eb.RemoveTargetsCommand({ Rule: 'ra', EventBusName: r.busArn, Ids: ['t'] })),
+  },
+  ListTargetsByRule: {
+    expect: 'ResourceNotFoundException',
+    run: (c) => c.eb.send(new eb.ListTargetsByRuleCommand({ Rule: 'ra', EventBusName: r.busArn })),
+  },
+  ListRuleNamesByTarget: {
+    expect: 'ResourceNotFoundException',
+    run: (c) => c.eb.send(new eb.ListRuleNamesByTargetCommand({ TargetArn: r.queueArn, EventBusName: r.busArn })),
+  },
+  PutEvents: {
+    expect: (out) => assert.equal((out.Entries as { ErrorCode?: string }[])[0]!.ErrorCode, 'AccessDeniedException'),
+    run: (c) => c.eb.send(new eb.PutEventsCommand({ Entries: [{ Source: 'x', DetailType: 'd', Detail: '{}', EventBusName: r.busArn }] })),
+  },
+  TestEventPattern: {
+    expect: 'own',
+    run: (c) =>
+      c.eb.send(
+        new eb.TestEventPatternCommand({
+          EventPattern: '{"source":["x"]}',
+          Event: JSON.stringify({
+            id: '1',
+            account: B,
+            source: 'x',
+            time: '2026-01-01T00:00:00Z',
+            region: 'us-east-1',
+            'detail-type': 'd',
+            detail: {},
+          }),
+        }),
+      ),
+  },
+  TagResource: {
+    expect: 'ResourceNotFoundException',
+    run: (c) => c.eb.send(new eb.TagResourceCommand({ ResourceARN: r.ruleArn, Tags: [{ Key: 'k', Value: 'v' }] })),
+  },
+  UntagResource: {
+    expect: 'ResourceNotFoundException',
+    run: (c) => c.eb.send(new eb.UntagResourceCommand({ ResourceARN: r.ruleArn, TagKeys: ['k'] })),
+  },
+  ListTagsForResource: {
+    expect: 'ResourceNotFoundException',
+    run: (c) => c.eb.send(new eb.ListTagsForResourceCommand({ ResourceARN: r.ruleArn })),
+  },
   // EventBusName is a name here (no ARN accepted): B can only name its own buses (its `ba` was deleted above).
-  PutPermission: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.PutPermissionCommand({ EventBusName: 'ba', StatementId: 'b', Action: 'events:PutEvents', Principal: B })) },
-  RemovePermission: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.RemovePermissionCommand({ EventBusName: 'ba', RemoveAllPermissions: true })) },
+  PutPermission: {
+    expect: 'ResourceNotFoundException',
+    run: (c) => c.eb.send(new eb.PutPermissionCommand({ EventBusName: 'ba', StatementId: 'b', Action: 'events:PutEvents', Principal: B })),
+  },
+  RemovePermission: {
+    expect: 'ResourceNotFoundException',
+    run: (c) => c.eb.send(new eb.RemovePermissionCommand({ EventBusName: 'ba', RemoveAllPermissions: true })),
+  },
   // Archives, replays, connections and API destinations are named within the caller's account;
   // the members that take an ARN (EventSourceArn, ConnectionArn) refuse another account's.
-  CreateArchive: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.CreateArchiveCommand({ ArchiveName: 'ab', EventSourceArn: r.busArn })) },
+  CreateArchive: {
+    expect: 'ResourceNotFoundException',
+    run: (c) => c.eb.send(new eb.CreateArchiveCommand({ ArchiveName: 'ab', EventSourceArn: r.busArn })),
+  },
   DeleteArchive: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.DeleteArchiveCommand({ ArchiveName: 'aa' })) },
   DescribeArchive: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.DescribeArchiveCommand({ ArchiveName: 'aa' })) },
   ListArchives: { expect: 'list', run: (c) => c.eb.send(new eb.ListArchivesCommand({})) },
-  UpdateArchive: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.UpdateArchiveCommand({ ArchiveName: 'aa', Description: 'B was here' })) },
+  UpdateArchive: {
+    expect: 'ResourceNotFoundException',
+    run: (c) => c.eb.send(new eb.UpdateArchiveCommand({ ArchiveName: 'aa', Description: 'B was here' })),
+  },
   StartReplay: {
     expect: 'ValidationException',
-    run: (c) => c.eb.send(new eb.StartReplayCommand({ ReplayName: 'pb', EventSourceArn: r.archiveArn, EventStartTime: new Date(0), EventEndTime: new Date(), Destination: { Arn: r.busArn } })),
+    run: (c) =>
+      c.eb.send(
+        new eb.StartReplayCommand({
+          ReplayName: 'pb',
+          EventSourceArn: r.archiveArn,
+          EventStartTime: new Date(0),
+          EventEndTime: new Date(),
+          Destination: { Arn: r.busArn },
+        }),
+      ),
   },
   CancelReplay: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.CancelReplayCommand({ ReplayName: 'pa' })) },
   DescribeReplay: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.DescribeReplayCommand({ ReplayName: 'pa' })) },
   ListReplays: { expect: 'list', run: (c) => c.eb.send(new eb.ListReplaysCommand({ EventSourceArn: r.archiveArn })) },
   CreateConnection: {
     expect: 'own',
-    run: (c) => c.eb.send(new eb.CreateConnectionCommand({ Name: 'cb', AuthorizationType: 'API_KEY', AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: 'k', ApiKeyValue: 'v' } } })),
+    run: (c) =>
+      c.eb.send(
+        new eb.CreateConnectionCommand({
+          Name: 'cb',
+          AuthorizationType: 'API_KEY',
+          AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: 'k', ApiKeyValue: 'v' } },
+        }),
+      ),
   },
   DeleteConnection: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.DeleteConnectionCommand({ Name: 'ca' })) },
   DescribeConnection: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.DescribeConnectionCommand({ Name: 'ca' })) },
   ListConnections: { expect: 'list', run: (c) => c.eb.send(new eb.ListConnectionsCommand({})) },
-  UpdateConnection: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.UpdateConnectionCommand({ Name: 'ca', Description: 'B was here' })) },
-  DeauthorizeConnection: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.DeauthorizeConnectionCommand({ Name: 'ca' })) },
+  UpdateConnection: {
+    expect: 'ResourceNotFoundException',
+    run: (c) => c.eb.send(new eb.UpdateConnectionCommand({ Name: 'ca', Description: 'B was here' })),
+  },
+  DeauthorizeConnection: {
+    expect: 'ResourceNotFoundException',
+    run: (c) => c.eb.send(new eb.DeauthorizeConnectionCommand({ Name: 'ca' })),
+  },
   CreateApiDestination: {
     expect: 'ResourceNotFoundException',
-    run: (c) => c.eb.send(new eb.CreateApiDestinationCommand({ Name: 'db', ConnectionArn: r.connectionArn, InvocationEndpoint: 'https://example.com/b', HttpMethod: 'POST' })),
+    run: (c) =>
+      c.eb.send(
+        new eb.CreateApiDestinationCommand({
+          Name: 'db',
+          ConnectionArn: r.connectionArn,
+          InvocationEndpoint: 'https://example.com/b',
+          HttpMethod: 'POST',
+        }),
+      ),
   },
   DeleteApiDestination: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.DeleteApiDestinationCommand({ Name: 'da' })) },
-  DescribeApiDestination: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.DescribeApiDestinationCommand({ Name: 'da' })) },
+  DescribeApiDestination: {
+    expect: 'ResourceNotFoundException',
+    run: (c) => c.eb.send(new eb.DescribeApiDestinationCommand({ Name: 'da' })),
+  },
   ListApiDestinations: { expect: 'list', run: (c) => c.eb.send(new eb.ListApiDestinationsCommand({ ConnectionArn: r.connectionArn })) },
-  UpdateApiDestination: { expect: 'ResourceNotFoundException', run: (c) => c.eb.send(new eb.UpdateApiDestinationCommand({ Name: 'da', InvocationEndpoint: 'https://example.com/b' })) },
+  UpdateApiDestination: {
+    expect: 'ResourceNotFoundException',
+    run: (c) => c.eb.send(new eb.UpdateApiDestinationCommand({ Name: 'da', InvocationEndpoint: 'https://example.com/b' })),
+  },
 };
 
 const sshFromAnywhere = { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] };
 
 const ec2Cases: Record<string, Case> = {
-  CreateImage: { expect: 'InvalidInstanceID.NotFound', run: (c) => c.ec2.send(new ec2.CreateImageCommand({ InstanceId: r.instanceId, Name: 'image-of-b' })) },
-  CopyImage: { expect: 'InvalidAMIID.NotFound', run: (c) => c.ec2.send(new ec2.CopyImageCommand({ SourceImageId: r.imageId, SourceRegion: 'us-east-1', Name: 'copy' })) },
-  RegisterImage: { expect: 'own', run: (c) => c.ec2.send(new ec2.RegisterImageCommand({ Name: 'img-b', RootDeviceName: '/dev/xvda', BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0123456789abcdef0' } }] })) },
-  CreateRestoreImageTask: { expect: 'own', run: (c) => c.ec2.send(new ec2.CreateRestoreImageTaskCommand({ Bucket: 'bucket-of-b', ObjectKey: `${r.imageId}.bin`, Name: 'restored' })) },
-  CreateStoreImageTask: { expect: 'InvalidAMIID.NotFound', run: (c) => c.ec2.send(new ec2.CreateStoreImageTaskCommand({ ImageId: r.imageId, Bucket: 'bucket-of-b' })) },
+  CreateImage: {
+    expect: 'InvalidInstanceID.NotFound',
+    run: (c) => c.ec2.send(new ec2.CreateImageCommand({ InstanceId: r.instanceId, Name: 'image-of-b' })),
+  },
+  CopyImage: {
+    expect: 'InvalidAMIID.NotFound',
+    run: (c) => c.ec2.send(new ec2.CopyImageCommand({ SourceImageId: r.imageId, SourceRegion: 'us-east-1', Name: 'copy' })),
+  },
+  RegisterImage: {
+    expect: 'own',
+    run: (c) =>
+      c.ec2.send(
+        new ec2.RegisterImageCommand({
+          Name: 'img-b',
+          RootDeviceName: '/dev/xvda',
+          BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0123456789abcdef0' } }],
+        }),
+      ),
+  },
+  CreateRestoreImageTask: {
+    expect: 'own',
+    run: (c) =>
+      c.ec2.send(new ec2.CreateRestoreImageTaskCommand({ Bucket: 'bucket-of-b', ObjectKey: `${r.imageId}.bin`, Name: 'restored' })),
+  },
+  CreateStoreImageTask: {
+    expect: 'InvalidAMIID.NotFound',
+    run: (c) => c.ec2.send(new ec2.CreateStoreImageTaskCommand({ ImageId: r.imageId, Bucket: 'bucket-of-b' })),
+  },
   DescribeStoreImageTasks: { expect: 'list', run: (c) => c.ec2.send(new ec2.DescribeStoreImageTasksCommand({})) },
-  DeregisterImage: { expect: 'InvalidAMIID.Unavailable|InvalidAMIID.NotFound', run: (c) => c.ec2.send(new ec2.DeregisterImageCommand({ ImageId: r.imageId })) },
+  DeregisterImage: {
+    expect: 'InvalidAMIID.Unavailable|InvalidAMIID.NotFound',
+    run: (c) => c.ec2.send(new ec2.DeregisterImageCommand({ ImageId: r.imageId })),
+  },
   EnableImage: { expect: 'InvalidAMIID.NotFound|AuthFailure', run: (c) => c.ec2.send(new ec2.EnableImageCommand({ ImageId: r.imageId })) },
-  DisableImage: { expect: 'InvalidAMIID.NotFound|AuthFailure', run: (c) => c.ec2.send(new ec2.DisableImageCommand({ ImageId: r.imageId })) },
+  DisableImage: {
+    expect: 'InvalidAMIID.NotFound|AuthFailure',
+    run: (c) => c.ec2.send(new ec2.DisableImageCommand({ ImageId: r.imageId })),
+  },
   DescribeImages: { expect: 'list', run: (c) => c.ec2.send(new ec2.DescribeImagesCommand({ Owners: ['self'] })) },
-  DescribeImageAttribute: { expect: 'InvalidAMIID.NotFound|AuthFailure', run: (c) => c.ec2.send(new ec2.DescribeImageAttributeCommand({ ImageId: r.imageId, Attribute: 'description' })) },
-  ModifyImageAttribute: { expect: 'InvalidAMIID.NotFound|AuthFailure', run: (c) => c.ec2.send(new ec2.ModifyImageAttributeCommand({ ImageId: r.imageId, Description: { Value: 'B' } })) },
-  CreateTags: { expect: 'InvalidAMIID.NotFound|AuthFailure|InvalidID', run: (c) => c.ec2.send(new ec2.CreateTagsCommand({ Resources: [r.imageId], Tags: [{ Key: 'k', Value: 'v' }] })) },
-  DeleteTags: { expect: 'InvalidAMIID.NotFound|AuthFailure|InvalidID', run: (c) => c.ec2.send(new ec2.DeleteTagsCommand({ Resources: [r.imageId], Tags: [{ Key: 'Name' }] })) },
+  DescribeImageAttribute: {
+    expect: 'InvalidAMIID.NotFound|AuthFailure',
+    run: (c) => c.ec2.send(new ec2.DescribeImageAttributeCommand({ ImageId: r.imageId, Attribute: 'description' })),
+  },
+  ModifyImageAttribute: {
+    expect: 'InvalidAMIID.NotFound|AuthFailure',
+    run: (c) => c.ec2.send(new ec2.ModifyImageAttributeCommand({ ImageId: r.imageId, Description: { Value: 'B' } })),
+  },
+  CreateTags: {
+    expect: 'InvalidAMIID.NotFound|AuthFailure|InvalidID',
+    run: (c) => c.ec2.send(new ec2.CreateTagsCommand({ Resources: [r.imageId], Tags: [{ Key: 'k', Value: 'v' }] })),
+  },
+  DeleteTags: {
+    expect: 'InvalidAMIID.NotFound|AuthFailure|InvalidID',
+    run: (c) => c.ec2.send(new ec2.DeleteTagsCommand({ Resources: [r.imageId], Tags: [{ Key: 'Name' }] })),
+  },
   DescribeTags: { expect: 'list', run: (c) => c.ec2.send(new ec2.DescribeTagsCommand({})) },
   // Instances: A's (running) is found by no call of B's; B may not launch from A's private image.
-  RunInstances: { expect: 'InvalidAMIID.NotFound', run: (c) => c.ec2.send(new ec2.RunInstancesCommand({ ImageId: r.imageId, MinCount: 1, MaxCount: 1 })) },
+  RunInstances: {
+    expect: 'InvalidAMIID.NotFound',
+    run: (c) => c.ec2.send(new ec2.RunInstancesCommand({ ImageId: r.imageId, MinCount: 1, MaxCount: 1 })),
+  },
   DescribeInstances: { expect: 'list', run: (c) => c.ec2.send(new ec2.DescribeInstancesCommand({})) },
-  DescribeInstanceStatus: { expect: 'InvalidInstanceID.NotFound', run: (c) => c.ec2.send(new ec2.DescribeInstanceStatusCommand({ InstanceIds: [r.instanceId] })) },
-  StartInstances: { expect: 'InvalidInstanceID.NotFound', run: (c) => c.ec2.send(new ec2.StartInstancesCommand({ InstanceIds: [r.instanceId] })) },
-  StopInstances: { expect: 'InvalidInstanceID.NotFound', run: (c) => c.ec2.send(new ec2.StopInstancesCommand({ InstanceIds: [r.instanceId], Force: true })) },
-  RebootInstances: { expect: 'InvalidInstanceID.NotFound', run: (c) => c.ec2.send(new ec2.RebootInstancesCommand({ InstanceIds: [r.instanceId] })) },
-  TerminateInstances: { expect: 'InvalidInstanceID.NotFound', run: (c) => c.ec2.send(new ec2.TerminateInstancesCommand({ InstanceIds: [r.instanceId] })) },
-  DescribeInstanceAttribute: { expect: 'InvalidInstanceID.NotFound', run: (c) => c.ec2.send(new ec2.DescribeInstanceAttributeCommand({ InstanceId: r.instanceId, Attribute: 'instanceType' })) },
-  ModifyInstanceAttribute: { expect: 'InvalidInstanceID.NotFound', run: (c) => c.ec2.send(new ec2.ModifyInstanceAttributeCommand({ InstanceId: r.instanceId, DisableApiTermination: { Value: true } })) },
-  DescribeVolumes: { expect: (out) => assert.deepEqual(out.Volumes ?? [], [], "A's instance volumes are not B's"), run: (c) => c.ec2.send(new ec2.DescribeVolumesCommand({})) },
+  DescribeInstanceStatus: {
+    expect: 'InvalidInstanceID.NotFound',
+    run: (c) => c.ec2.send(new ec2.DescribeInstanceStatusCommand({ InstanceIds: [r.instanceId] })),
+  },
+  StartInstances: {
+    expect: 'InvalidInstanceID.NotFound',
+    run: (c) => c.ec2.send(new ec2.StartInstancesCommand({ InstanceIds: [r.instanceId] })),
+  },
+  StopInstances: {
+    expect: 'InvalidInstanceID.NotFound',
+    run: (c) => c.ec2.send(new ec2.StopInstancesCommand({ InstanceIds: [r.instanceId], Force: true })),
+  },
+  RebootInstances: {
+    expect: 'InvalidInstanceID.NotFound',
+    run: (c) => c.ec2.send(new ec2.RebootInstancesCommand({ InstanceIds: [r.instanceId] })),
+  },
+  TerminateInstances: {
+    expect: 'InvalidInstanceID.NotFound',
+    run: (c) => c.ec2.send(new ec2.TerminateInstancesCommand({ InstanceIds: [r.instanceId] })),
+  },
+  DescribeInstanceAttribute: {
+    expect: 'InvalidInstanceID.NotFound',
+    run: (c) => c.ec2.send(new ec2.DescribeInstanceAttributeCommand({ InstanceId: r.instanceId, Attribute: 'instanceType' })),
+  },
+  ModifyInstanceAttribute: {
+    expect: 'InvalidInstanceID.NotFound',
+    run: (c) => c.ec2.send(new ec2.ModifyInstanceAttributeCommand({ InstanceId: r.instanceId, DisableApiTermination: { Value: true } })),
+  },
+  DescribeVolumes: {
+    expect: (out) => assert.deepEqual(out.Volumes ?? [], [], "A's instance volumes are not B's"),
+    run: (c) => c.ec2.send(new ec2.DescribeVolumesCommand({})),
+  },
   // The default network is each account's own (ids derived from the account, OwnerId B's).
   DescribeVpcs: { expect: 'list', run: (c) => c.ec2.send(new ec2.DescribeVpcsCommand({})) },
   DescribeSubnets: { expect: 'list', run: (c) => c.ec2.send(new ec2.DescribeSubnetsCommand({})) },
@@ -320,17 +748,47 @@ const ec2Cases: Record<string, Case> = {
   DescribeRegions: { expect: 'list', run: (c) => c.ec2.send(new ec2.DescribeRegionsCommand({})) },
   // Key pairs: names are per account (B's own `ka` is a new key), A's is found by no id.
   CreateKeyPair: { expect: 'own', run: (c) => c.ec2.send(new ec2.CreateKeyPairCommand({ KeyName: 'ka' })) },
-  ImportKeyPair: { expect: 'own', run: (c) => c.ec2.send(new ec2.ImportKeyPairCommand({ KeyName: 'kb-imported', PublicKeyMaterial: Buffer.from(sshEd25519PublicKey()) })) },
-  DeleteKeyPair: { expect: (out) => assert.equal(out.KeyPairId, undefined, "B deleted A's key pair"), run: (c) => c.ec2.send(new ec2.DeleteKeyPairCommand({ KeyPairId: r.keyPairId })) },
-  DescribeKeyPairs: { expect: 'InvalidKeyPair.NotFound', run: (c) => c.ec2.send(new ec2.DescribeKeyPairsCommand({ KeyPairIds: [r.keyPairId] })) },
+  ImportKeyPair: {
+    expect: 'own',
+    run: (c) => c.ec2.send(new ec2.ImportKeyPairCommand({ KeyName: 'kb-imported', PublicKeyMaterial: Buffer.from(sshEd25519PublicKey()) })),
+  },
+  DeleteKeyPair: {
+    expect: (out) => assert.equal(out.KeyPairId, undefined, "B deleted A's key pair"),
+    run: (c) => c.ec2.send(new ec2.DeleteKeyPairCommand({ KeyPairId: r.keyPairId })),
+  },
+  DescribeKeyPairs: {
+    expect: 'InvalidKeyPair.NotFound',
+    run: (c) => c.ec2.send(new ec2.DescribeKeyPairsCommand({ KeyPairIds: [r.keyPairId] })),
+  },
   // Security groups: A's group id is unknown to B.
-  CreateSecurityGroup: { expect: 'own', run: (c) => c.ec2.send(new ec2.CreateSecurityGroupCommand({ GroupName: 'sga', Description: 'B' })) },
-  DeleteSecurityGroup: { expect: 'InvalidGroup.NotFound', run: (c) => c.ec2.send(new ec2.DeleteSecurityGroupCommand({ GroupId: r.groupId })) },
-  DescribeSecurityGroups: { expect: 'InvalidGroup.NotFound', run: (c) => c.ec2.send(new ec2.DescribeSecurityGroupsCommand({ GroupIds: [r.groupId] })) },
-  AuthorizeSecurityGroupIngress: { expect: 'InvalidGroup.NotFound', run: (c) => c.ec2.send(new ec2.AuthorizeSecurityGroupIngressCommand({ GroupId: r.groupId, IpPermissions: [sshFromAnywhere] })) },
-  RevokeSecurityGroupIngress: { expect: 'InvalidGroup.NotFound', run: (c) => c.ec2.send(new ec2.RevokeSecurityGroupIngressCommand({ GroupId: r.groupId, IpPermissions: [sshFromAnywhere] })) },
-  AuthorizeSecurityGroupEgress: { expect: 'InvalidGroup.NotFound', run: (c) => c.ec2.send(new ec2.AuthorizeSecurityGroupEgressCommand({ GroupId: r.groupId, IpPermissions: [sshFromAnywhere] })) },
-  RevokeSecurityGroupEgress: { expect: 'InvalidGroup.NotFound', run: (c) => c.ec2.send(new ec2.RevokeSecurityGroupEgressCommand({ GroupId: r.groupId, IpPermissions: [sshFromAnywhere] })) },
+  CreateSecurityGroup: {
+    expect: 'own',
+    run: (c) => c.ec2.send(new ec2.CreateSecurityGroupCommand({ GroupName: 'sga', Description: 'B' })),
+  },
+  DeleteSecurityGroup: {
+    expect: 'InvalidGroup.NotFound',
+    run: (c) => c.ec2.send(new ec2.DeleteSecurityGroupCommand({ GroupId: r.groupId })),
+  },
+  DescribeSecurityGroups: {
+    expect: 'InvalidGroup.NotFound',
+    run: (c) => c.ec2.send(new ec2.DescribeSecurityGroupsCommand({ GroupIds: [r.groupId] })),
+  },
+  AuthorizeSecurityGroupIngress: {
+    expect: 'InvalidGroup.NotFound',
+    run: (c) => c.ec2.send(new ec2.AuthorizeSecurityGroupIngressCommand({ GroupId: r.groupId, IpPermissions: [sshFromAnywhere] })),
+  },
+  RevokeSecurityGroupIngress: {
+    expect: 'InvalidGroup.NotFound',
+    run: (c) => c.ec2.send(new ec2.RevokeSecurityGroupIngressCommand({ GroupId: r.groupId, IpPermissions: [sshFromAnywhere] })),
+  },
+  AuthorizeSecurityGroupEgress: {
+    expect: 'InvalidGroup.NotFound',
+    run: (c) => c.ec2.send(new ec2.AuthorizeSecurityGroupEgressCommand({ GroupId: r.groupId, IpPermissions: [sshFromAnywhere] })),
+  },
+  RevokeSecurityGroupEgress: {
+    expect: 'InvalidGroup.NotFound',
+    run: (c) => c.ec2.send(new ec2.RevokeSecurityGroupEgressCommand({ GroupId: r.groupId, IpPermissions: [sshFromAnywhere] })),
+  },
 };
 
 // Log groups are named in the caller's account: B naming `ga` finds none of its own; by ARN, A's is not B's.
@@ -347,16 +805,38 @@ const logsCases: Record<string, Case> = {
   },
   DeleteLogGroup: { expect: notFound, run: (c) => c.logs.send(new logs.DeleteLogGroupCommand({ logGroupName: 'ga' })) },
   DescribeLogGroups: { expect: 'list', run: (c) => c.logs.send(new logs.DescribeLogGroupsCommand({})) },
-  CreateLogStream: { expect: notFound, run: (c) => c.logs.send(new logs.CreateLogStreamCommand({ logGroupName: 'ga', logStreamName: 'sb' })) },
-  DeleteLogStream: { expect: notFound, run: (c) => c.logs.send(new logs.DeleteLogStreamCommand({ logGroupName: 'ga', logStreamName: 'sa' })) },
+  CreateLogStream: {
+    expect: notFound,
+    run: (c) => c.logs.send(new logs.CreateLogStreamCommand({ logGroupName: 'ga', logStreamName: 'sb' })),
+  },
+  DeleteLogStream: {
+    expect: notFound,
+    run: (c) => c.logs.send(new logs.DeleteLogStreamCommand({ logGroupName: 'ga', logStreamName: 'sa' })),
+  },
   DescribeLogStreams: { expect: notFound, run: (c) => c.logs.send(new logs.DescribeLogStreamsCommand({ logGroupName: 'ga' })) },
-  PutLogEvents: { expect: notFound, run: (c) => c.logs.send(new logs.PutLogEventsCommand({ logGroupName: 'ga', logStreamName: 'sa', logEvents: [{ timestamp: Date.now(), message: 'from B' }] })) },
+  PutLogEvents: {
+    expect: notFound,
+    run: (c) =>
+      c.logs.send(
+        new logs.PutLogEventsCommand({
+          logGroupName: 'ga',
+          logStreamName: 'sa',
+          logEvents: [{ timestamp: Date.now(), message: 'from B' }],
+        }),
+      ),
+  },
   GetLogEvents: { expect: notFound, run: (c) => c.logs.send(new logs.GetLogEventsCommand({ logGroupName: 'ga', logStreamName: 'sa' })) },
   FilterLogEvents: { expect: notFound, run: (c) => c.logs.send(new logs.FilterLogEventsCommand({ logGroupName: 'ga' })) },
-  PutRetentionPolicy: { expect: notFound, run: (c) => c.logs.send(new logs.PutRetentionPolicyCommand({ logGroupName: 'ga', retentionInDays: 1 })) },
+  PutRetentionPolicy: {
+    expect: notFound,
+    run: (c) => c.logs.send(new logs.PutRetentionPolicyCommand({ logGroupName: 'ga', retentionInDays: 1 })),
+  },
   DeleteRetentionPolicy: { expect: notFound, run: (c) => c.logs.send(new logs.DeleteRetentionPolicyCommand({ logGroupName: 'ga' })) },
   TagResource: { expect: notFound, run: (c) => c.logs.send(new logs.TagResourceCommand({ resourceArn: r.logGroupArn, tags: { k: 'v' } })) },
-  UntagResource: { expect: notFound, run: (c) => c.logs.send(new logs.UntagResourceCommand({ resourceArn: r.logGroupArn, tagKeys: ['owner'] })) },
+  UntagResource: {
+    expect: notFound,
+    run: (c) => c.logs.send(new logs.UntagResourceCommand({ resourceArn: r.logGroupArn, tagKeys: ['owner'] })),
+  },
   ListTagsForResource: { expect: notFound, run: (c) => c.logs.send(new logs.ListTagsForResourceCommand({ resourceArn: r.logGroupArn })) },
   TagLogGroup: { expect: notFound, run: (c) => c.logs.send(new logs.TagLogGroupCommand({ logGroupName: 'ga', tags: { k: 'v' } })) },
   UntagLogGroup: { expect: notFound, run: (c) => c.logs.send(new logs.UntagLogGroupCommand({ logGroupName: 'ga', tags: ['owner'] })) },
@@ -374,7 +854,11 @@ const services: Record<string, { operations: string[]; cases: Record<string, Cas
 
 for (const [service, { operations, cases }] of Object.entries(services)) {
   test(`${service}: every served operation has a cross-account case`, () => {
-    assert.deepEqual(Object.keys(cases).sort(), [...operations].sort(), 'add a case to test/e2e/cross-account.test.ts for each new operation');
+    assert.deepEqual(
+      Object.keys(cases).sort(),
+      [...operations].sort(),
+      'add a case to test/e2e/cross-account.test.ts for each new operation',
+    );
   });
   for (const operation of operations) {
     const c = cases[operation];
@@ -385,7 +869,10 @@ for (const [service, { operations, cases }] of Object.entries(services)) {
         result = await c.run(b);
       } catch (err) {
         const e = err as Error & { $metadata?: { httpStatusCode?: number } };
-        assert.ok(typeof c.expect === 'string' && c.expect !== 'list' && c.expect !== 'own', `${operation} failed: ${e.name}: ${e.message}`);
+        assert.ok(
+          typeof c.expect === 'string' && c.expect !== 'list' && c.expect !== 'own',
+          `${operation} failed: ${e.name}: ${e.message}`,
+        );
         assert.ok(c.expect.split('|').includes(e.name), `${operation}: expected ${c.expect}, got ${e.name}: ${e.message}`);
         assert.ok((e.$metadata?.httpStatusCode ?? 500) < 500, `${operation}: ${e.$metadata?.httpStatusCode}`);
         return;
@@ -409,18 +896,31 @@ test("A's resources are intact after B's attempts", async () => {
   assert.equal((await a.lambda.send(new lambda.GetFunctionEventInvokeConfigCommand({ FunctionName: 'fa' }))).MaximumRetryAttempts, 1);
   assert.equal((await a.lambda.send(new lambda.GetFunctionConcurrencyCommand({ FunctionName: 'fa' }))).ReservedConcurrentExecutions, 5);
   assert.equal((await a.lambda.send(new lambda.GetAliasCommand({ FunctionName: 'fa', Name: 'live' }))).FunctionVersion, '1');
-  assert.deepEqual((await a.lambda.send(new lambda.ListVersionsByFunctionCommand({ FunctionName: 'fa' }))).Versions?.map((v) => v.Version), ['$LATEST', '1']);
+  assert.deepEqual(
+    (await a.lambda.send(new lambda.ListVersionsByFunctionCommand({ FunctionName: 'fa' }))).Versions?.map((v) => v.Version),
+    ['$LATEST', '1'],
+  );
   const esm = await a.lambda.send(new lambda.GetEventSourceMappingCommand({ UUID: r.esmUuid }));
   assert.equal(esm.State, 'Disabled');
   assert.equal((await a.eb.send(new eb.ListTargetsByRuleCommand({ Rule: 'ra', EventBusName: 'ba' }))).Targets?.length, 1);
   const group = (await a.logs.send(new logs.DescribeLogGroupsCommand({ logGroupNamePrefix: 'ga' }))).logGroups ?? [];
-  assert.deepEqual(group.map((g) => [g.logGroupName, g.retentionInDays]), [['ga', undefined]]);
+  assert.deepEqual(
+    group.map((g) => [g.logGroupName, g.retentionInDays]),
+    [['ga', undefined]],
+  );
   assert.deepEqual((await a.logs.send(new logs.ListTagsForResourceCommand({ resourceArn: r.logGroupArn }))).tags, { owner: 'A' });
   const logged = await a.logs.send(new logs.GetLogEventsCommand({ logGroupName: 'ga', logStreamName: 'sa' }));
-  assert.deepEqual(logged.events?.map((e) => e.message), ['secret of A']);
+  assert.deepEqual(
+    logged.events?.map((e) => e.message),
+    ['secret of A'],
+  );
   const instance = (await a.ec2.send(new ec2.DescribeInstancesCommand({ InstanceIds: [r.instanceId] }))).Reservations![0]!.Instances![0]!;
   assert.equal(instance.State?.Name, 'running');
-  assert.equal((await a.ec2.send(new ec2.DescribeInstanceAttributeCommand({ InstanceId: r.instanceId, Attribute: 'disableApiTermination' }))).DisableApiTermination?.Value, false);
+  assert.equal(
+    (await a.ec2.send(new ec2.DescribeInstanceAttributeCommand({ InstanceId: r.instanceId, Attribute: 'disableApiTermination' })))
+      .DisableApiTermination?.Value,
+    false,
+  );
   assert.equal((await a.ec2.send(new ec2.DescribeKeyPairsCommand({ KeyPairIds: [r.keyPairId] }))).KeyPairs?.[0]?.KeyName, 'ka');
   const sg = (await a.ec2.send(new ec2.DescribeSecurityGroupsCommand({ GroupIds: [r.groupId] }))).SecurityGroups![0]!;
   assert.deepEqual(sg.IpPermissions, []);
@@ -428,26 +928,52 @@ test("A's resources are intact after B's attempts", async () => {
 
 test('resource policies are the way across: what they grant, and nothing more', async () => {
   // Queue: B may send, not receive.
-  const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${B}:root` }, Action: 'sqs:SendMessage', Resource: r.queueArn }] };
+  const policy = {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${B}:root` }, Action: 'sqs:SendMessage', Resource: r.queueArn }],
+  };
   await a.sqs.send(new sqs.SetQueueAttributesCommand({ QueueUrl: r.queueUrl, Attributes: { Policy: JSON.stringify(policy) } }));
   await b.sqs.send(new sqs.SendMessageCommand({ QueueUrl: r.queueUrl, MessageBody: 'granted' }));
   await assert.rejects(b.sqs.send(new sqs.ReceiveMessageCommand({ QueueUrl: r.queueUrl })), (e: Error) => e.name === 'AccessDenied');
   // An explicit Deny beats the Allow.
   const denied = { ...policy, Statement: [...policy.Statement, { Effect: 'Deny', Principal: '*', Action: 'sqs:*', Resource: r.queueArn }] };
   await a.sqs.send(new sqs.SetQueueAttributesCommand({ QueueUrl: r.queueUrl, Attributes: { Policy: JSON.stringify(denied) } }));
-  await assert.rejects(b.sqs.send(new sqs.SendMessageCommand({ QueueUrl: r.queueUrl, MessageBody: 'no' })), (e: Error) => e.name === 'AccessDenied');
+  await assert.rejects(
+    b.sqs.send(new sqs.SendMessageCommand({ QueueUrl: r.queueUrl, MessageBody: 'no' })),
+    (e: Error) => e.name === 'AccessDenied',
+  );
   // Topic: B may subscribe (its own queue), not publish.
-  const topicPolicy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: B }, Action: ['SNS:Subscribe'], Resource: r.topicArn }] };
-  await a.sns.send(new sns.SetTopicAttributesCommand({ TopicArn: r.topicArn, AttributeName: 'Policy', AttributeValue: JSON.stringify(topicPolicy) }));
-  const sub = await b.sns.send(new sns.SubscribeCommand({ TopicArn: r.topicArn, Protocol: 'sqs', Endpoint: `arn:aws:sqs:us-east-1:${B}:qb`, ReturnSubscriptionArn: true }));
+  const topicPolicy = {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { AWS: B }, Action: ['SNS:Subscribe'], Resource: r.topicArn }],
+  };
+  await a.sns.send(
+    new sns.SetTopicAttributesCommand({ TopicArn: r.topicArn, AttributeName: 'Policy', AttributeValue: JSON.stringify(topicPolicy) }),
+  );
+  const sub = await b.sns.send(
+    new sns.SubscribeCommand({
+      TopicArn: r.topicArn,
+      Protocol: 'sqs',
+      Endpoint: `arn:aws:sqs:us-east-1:${B}:qb`,
+      ReturnSubscriptionArn: true,
+    }),
+  );
   assert.match(sub.SubscriptionArn!, new RegExp(`^${r.topicArn}:`));
   await b.sns.send(new sns.UnsubscribeCommand({ SubscriptionArn: sub.SubscriptionArn! }));
-  await assert.rejects(b.sns.send(new sns.PublishCommand({ TopicArn: r.topicArn, Message: 'no' })), (e: Error) => e.name === 'AuthorizationErrorException');
+  await assert.rejects(
+    b.sns.send(new sns.PublishCommand({ TopicArn: r.topicArn, Message: 'no' })),
+    (e: Error) => e.name === 'AuthorizationErrorException',
+  );
   // Function: lambda add-permission --principal B lets B invoke it, and only that.
-  await a.lambda.send(new lambda.AddPermissionCommand({ FunctionName: 'fa', StatementId: 'b', Action: 'lambda:InvokeFunction', Principal: B }));
+  await a.lambda.send(
+    new lambda.AddPermissionCommand({ FunctionName: 'fa', StatementId: 'b', Action: 'lambda:InvokeFunction', Principal: B }),
+  );
   const out = await b.lambda.send(new lambda.InvokeCommand({ FunctionName: r.fn }));
   assert.equal(Buffer.from(out.Payload!).toString(), '"A"');
-  await assert.rejects(b.lambda.send(new lambda.GetFunctionCommand({ FunctionName: r.fn })), (e: Error) => e.name === 'AccessDeniedException');
+  await assert.rejects(
+    b.lambda.send(new lambda.GetFunctionCommand({ FunctionName: r.fn })),
+    (e: Error) => e.name === 'AccessDeniedException',
+  );
 });
 
 test("qualified ARNs: another account's version or alias is refused as AWS does, naming the qualified ARN; a permission added with a Qualifier grants that qualifier only", async () => {
@@ -456,20 +982,46 @@ test("qualified ARNs: another account's version or alias is refused as AWS does,
     const arn = q === '$LATEST' ? r.fn : `${r.fn}:${q}`;
     await assert.rejects(b.lambda.send(new lambda.GetFunctionConfigurationCommand({ FunctionName: `${r.fn}:${q}` })), denied(arn), q);
     await assert.rejects(b.lambda.send(new lambda.GetFunctionCommand({ FunctionName: r.fn, Qualifier: q })), denied(arn), q);
-    await assert.rejects(b.lambda.send(new lambda.GetFunctionEventInvokeConfigCommand({ FunctionName: r.fn, Qualifier: q })), denied(arn), q);
+    await assert.rejects(
+      b.lambda.send(new lambda.GetFunctionEventInvokeConfigCommand({ FunctionName: r.fn, Qualifier: q })),
+      denied(arn),
+      q,
+    );
   }
-  await assert.rejects(b.lambda.send(new lambda.InvokeCommand({ FunctionName: `${r.fn}:live`, InvocationType: 'Event' })), denied(`${r.fn}:live`));
+  await assert.rejects(
+    b.lambda.send(new lambda.InvokeCommand({ FunctionName: `${r.fn}:live`, InvocationType: 'Event' })),
+    denied(`${r.fn}:live`),
+  );
   await assert.rejects(b.lambda.send(new lambda.DeleteFunctionCommand({ FunctionName: `${r.fn}:1` })), denied(`${r.fn}:1`));
   // lambda add-permission --qualifier live --principal B: B may invoke the alias, not version 1 nor read the alias.
-  await a.lambda.send(new lambda.AddPermissionCommand({ FunctionName: 'fa', Qualifier: 'live', StatementId: 'b-live', Action: 'lambda:InvokeFunction', Principal: B }));
+  await a.lambda.send(
+    new lambda.AddPermissionCommand({
+      FunctionName: 'fa',
+      Qualifier: 'live',
+      StatementId: 'b-live',
+      Action: 'lambda:InvokeFunction',
+      Principal: B,
+    }),
+  );
   const out = await b.lambda.send(new lambda.InvokeCommand({ FunctionName: `${r.fn}:live` }));
   assert.equal(out.ExecutedVersion, '1');
   await assert.rejects(b.lambda.send(new lambda.InvokeCommand({ FunctionName: `${r.fn}:1` })), denied(`${r.fn}:1`));
-  await assert.rejects(b.lambda.send(new lambda.GetAliasCommand({ FunctionName: r.fn, Name: 'live' })), (e: Error) => e.name === 'AccessDeniedException');
+  await assert.rejects(
+    b.lambda.send(new lambda.GetAliasCommand({ FunctionName: r.fn, Name: 'live' })),
+    (e: Error) => e.name === 'AccessDeniedException',
+  );
   await a.lambda.send(new lambda.RemovePermissionCommand({ FunctionName: 'fa', Qualifier: 'live', StatementId: 'b-live' }));
   await assert.rejects(b.lambda.send(new lambda.InvokeCommand({ FunctionName: `${r.fn}:live` })), denied(`${r.fn}:live`));
   // The mapping's queue is read as the caller: B's function may not take A's queue without A's queue policy.
-  await b.lambda.send(new lambda.CreateFunctionCommand({ FunctionName: 'fb', Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: { ZipFile: zip } }));
+  await b.lambda.send(
+    new lambda.CreateFunctionCommand({
+      FunctionName: 'fb',
+      Runtime: 'nodejs20.x',
+      Role: ROLE,
+      Handler: 'index.handler',
+      Code: { ZipFile: zip },
+    }),
+  );
   await assert.rejects(
     b.lambda.send(new lambda.CreateEventSourceMappingCommand({ FunctionName: 'fb', EventSourceArn: r.esmQueueArn })),
     (e: Error) => e.name === 'InvalidParameterValueException' && /permissions to call ReceiveMessage/.test(e.message),
@@ -477,15 +1029,34 @@ test("qualified ARNs: another account's version or alias is refused as AWS does,
   await b.lambda.send(new lambda.DeleteFunctionCommand({ FunctionName: 'fb' }));
 });
 
-test("an asynchronous invocation's destination in another account takes the record only when its queue policy lets the function's account in", { timeout: 60_000 }, async () => {
+test("an asynchronous invocation's destination in another account takes the record only when its queue policy lets the function's account in", {
+  timeout: 60_000,
+}, async () => {
   const destUrl = (await a.sqs.send(new sqs.CreateQueueCommand({ QueueName: 'qa-dest' }))).QueueUrl!;
   const destArn = `arn:aws:sqs:us-east-1:${A}:qa-dest`;
-  await b.lambda.send(new lambda.CreateFunctionCommand({ FunctionName: 'fails', Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: { ZipFile: zipOf({ 'index.js': 'exports.handler = async (e) => { throw new Error("nope " + e.n); }' }) } }));
-  await b.lambda.send(new lambda.PutFunctionEventInvokeConfigCommand({ FunctionName: 'fails', MaximumRetryAttempts: 0, DestinationConfig: { OnFailure: { Destination: destArn } } }));
+  await b.lambda.send(
+    new lambda.CreateFunctionCommand({
+      FunctionName: 'fails',
+      Runtime: 'nodejs20.x',
+      Role: ROLE,
+      Handler: 'index.handler',
+      Code: { ZipFile: zipOf({ 'index.js': 'exports.handler = async (e) => { throw new Error("nope " + e.n); }' }) },
+    }),
+  );
+  await b.lambda.send(
+    new lambda.PutFunctionEventInvokeConfigCommand({
+      FunctionName: 'fails',
+      MaximumRetryAttempts: 0,
+      DestinationConfig: { OnFailure: { Destination: destArn } },
+    }),
+  );
   await b.lambda.send(new lambda.InvokeCommand({ FunctionName: 'fails', InvocationType: 'Event', Payload: Buffer.from('{"n":1}') }));
   // Give the first event time to fail and be refused at A's queue, then let B's account in.
   await new Promise((resolve) => setTimeout(resolve, 3000));
-  const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${B}:root` }, Action: 'sqs:SendMessage', Resource: destArn }] };
+  const policy = {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${B}:root` }, Action: 'sqs:SendMessage', Resource: destArn }],
+  };
   await a.sqs.send(new sqs.SetQueueAttributesCommand({ QueueUrl: destUrl, Attributes: { Policy: JSON.stringify(policy) } }));
   await b.lambda.send(new lambda.InvokeCommand({ FunctionName: 'fails', InvocationType: 'Event', Payload: Buffer.from('{"n":2}') }));
   const bodies: string[] = [];
@@ -499,9 +1070,17 @@ test("an asynchronous invocation's destination in another account takes the reco
   await b.lambda.send(new lambda.DeleteFunctionCommand({ FunctionName: 'fails' }));
 });
 
-test('control API: B reads nothing of A through ?account=A, and the operator endpoints are A\'s (the server\'s) only', async () => {
+test("control API: B reads nothing of A through ?account=A, and the operator endpoints are A's (the server's) only", async () => {
   const get = (path: string) => signedFetch(`${app.url}${path}`, { accessKeyId: 'AKIDBBBBBBBBBBBBBBBB', secretAccessKey: 'secret-b' });
-  for (const path of [`/_amiwatch/events?account=${A}`, `/_amiwatch/functions/fa/code?account=${A}`, `/_amiwatch/functions/fa/logs?account=${A}`, '/_amiwatch/ec2/faults', '/_amiwatch/sns/deliveries', '/_amiwatch/mailbox', '/_amiwatch/metrics']) {
+  for (const path of [
+    `/_amiwatch/events?account=${A}`,
+    `/_amiwatch/functions/fa/code?account=${A}`,
+    `/_amiwatch/functions/fa/logs?account=${A}`,
+    '/_amiwatch/ec2/faults',
+    '/_amiwatch/sns/deliveries',
+    '/_amiwatch/mailbox',
+    '/_amiwatch/metrics',
+  ]) {
     const res = await get(path);
     assert.equal(res.status, 403, `${path}: ${res.status} ${res.body}`);
   }
@@ -516,7 +1095,10 @@ test('control API: B reads nothing of A through ?account=A, and the operator end
 test("another account's rule or topic sends into a queue only as far as the queue's policy lets the service in", async () => {
   const inbox = (await a.sqs.send(new sqs.CreateQueueCommand({ QueueName: 'qa-inbox' }))).QueueUrl!;
   const inboxArn = `arn:aws:sqs:us-east-1:${A}:qa-inbox`;
-  const received = async () => (await a.sqs.send(new sqs.ReceiveMessageCommand({ QueueUrl: inbox, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }))).Messages?.map((m) => m.Body ?? '') ?? [];
+  const received = async () =>
+    (await a.sqs.send(new sqs.ReceiveMessageCommand({ QueueUrl: inbox, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }))).Messages?.map(
+      (m) => m.Body ?? '',
+    ) ?? [];
   // B's rule targets A's queue; B's topic has A's queue subscribed.
   await b.eb.send(new eb.PutRuleCommand({ Name: 'rb', EventPattern: '{"source":["b.app"]}' }));
   await b.eb.send(new eb.PutTargetsCommand({ Rule: 'rb', Targets: [{ Id: 'a', Arn: inboxArn }] }));
@@ -535,8 +1117,20 @@ test("another account's rule or topic sends into a queue only as far as the queu
   const policy = {
     Version: '2012-10-17',
     Statement: [
-      { Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: inboxArn, Condition: { ArnEquals: { 'aws:SourceArn': ruleArn } } },
-      { Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: inboxArn, Condition: { ArnEquals: { 'aws:SourceArn': TopicArn! } } },
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: inboxArn,
+        Condition: { ArnEquals: { 'aws:SourceArn': ruleArn } },
+      },
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'sns.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: inboxArn,
+        Condition: { ArnEquals: { 'aws:SourceArn': TopicArn! } },
+      },
     ],
   };
   await a.sqs.send(new sqs.SetQueueAttributesCommand({ QueueUrl: inbox, Attributes: { Policy: JSON.stringify(policy) } }));
@@ -553,15 +1147,37 @@ test("another account's rule or topic sends into a queue only as far as the queu
 test("another account's rule publishes to a topic only as far as the topic's policy lets events.amazonaws.com in", async () => {
   const inbox = (await a.sqs.send(new sqs.CreateQueueCommand({ QueueName: 'qa-topic-inbox' }))).QueueUrl!;
   const { TopicArn } = await a.sns.send(new sns.CreateTopicCommand({ Name: 'ta-events' }));
-  await a.sns.send(new sns.SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: `arn:aws:sqs:us-east-1:${A}:qa-topic-inbox`, Attributes: { RawMessageDelivery: 'true' } }));
+  await a.sns.send(
+    new sns.SubscribeCommand({
+      TopicArn,
+      Protocol: 'sqs',
+      Endpoint: `arn:aws:sqs:us-east-1:${A}:qa-topic-inbox`,
+      Attributes: { RawMessageDelivery: 'true' },
+    }),
+  );
   await b.eb.send(new eb.PutRuleCommand({ Name: 'rb-topic', EventPattern: '{"source":["b.topic"]}' }));
   await b.eb.send(new eb.PutTargetsCommand({ Rule: 'rb-topic', Targets: [{ Id: 'a', Arn: TopicArn }] }));
-  const put = (text: string) => b.eb.send(new eb.PutEventsCommand({ Entries: [{ Source: 'b.topic', DetailType: 'd', Detail: JSON.stringify({ text }) }] }));
-  const bodies = async () => (await a.sqs.send(new sqs.ReceiveMessageCommand({ QueueUrl: inbox, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }))).Messages?.map((m) => m.Body ?? '') ?? [];
+  const put = (text: string) =>
+    b.eb.send(new eb.PutEventsCommand({ Entries: [{ Source: 'b.topic', DetailType: 'd', Detail: JSON.stringify({ text }) }] }));
+  const bodies = async () =>
+    (await a.sqs.send(new sqs.ReceiveMessageCommand({ QueueUrl: inbox, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }))).Messages?.map(
+      (m) => m.Body ?? '',
+    ) ?? [];
   await put('uninvited');
   await new Promise((r) => setTimeout(r, 1500));
   assert.deepEqual(await bodies(), []);
-  const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sns:Publish', Resource: TopicArn, Condition: { ArnLike: { 'aws:SourceArn': `arn:aws:events:us-east-1:${B}:rule/*` } } }] };
+  const policy = {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: TopicArn,
+        Condition: { ArnLike: { 'aws:SourceArn': `arn:aws:events:us-east-1:${B}:rule/*` } },
+      },
+    ],
+  };
   await a.sns.send(new sns.SetTopicAttributesCommand({ TopicArn, AttributeName: 'Policy', AttributeValue: JSON.stringify(policy) }));
   await put('invited');
   let got: string[] = [];

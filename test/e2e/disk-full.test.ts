@@ -72,9 +72,17 @@ after(async () => {
   rmSync(mountPoint, { recursive: true, force: true });
 });
 
-test('disk full: AWS-shaped 503 ServiceUnavailable; PutEvents works again as soon as space is freed', { skip, timeout: 60_000 }, async () => {
+test('disk full: AWS-shaped 503 ServiceUnavailable; PutEvents works again as soon as space is freed', {
+  skip,
+  timeout: 60_000,
+}, async () => {
   const events = sdkClient(app);
-  const sqs = new SQSClient({ endpoint: app.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+  const sqs = new SQSClient({
+    endpoint: app.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+  });
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'sink' }));
   await events.send(new PutRuleCommand({ Name: 'all', EventPattern: '{"source":["load"]}' }));
   await events.send(new PutTargetsCommand({ Rule: 'all', Targets: [{ Id: 'q', Arn: 'arn:aws:sqs:us-east-1:000000000000:sink' }] }));
@@ -97,5 +105,8 @@ test('disk full: AWS-shaped 503 ServiceUnavailable; PutEvents works again as soo
 test('a server started on a full disk says so', { skip }, async () => {
   rmSync(filler, { force: true });
   fillDisk();
-  await assert.rejects(startTestServer({ inMemory: false, dataDir: join(mountPoint, 'fresh') }), (e: Error) => e instanceof DiskFullError && /is full .*free some space/.test(e.message));
+  await assert.rejects(
+    startTestServer({ inMemory: false, dataDir: join(mountPoint, 'fresh') }),
+    (e: Error) => e instanceof DiskFullError && /is full .*free some space/.test(e.message),
+  );
 });

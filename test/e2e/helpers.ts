@@ -12,6 +12,10 @@ export async function startTestServer(overrides: Partial<Config> = {}, options: 
   return startApp({ config, log: () => {}, ...options });
 }
 
-export function sdkClient(app: App, credentials = { accessKeyId: 'test', secretAccessKey: 'test' }, region = 'us-east-1'): EventBridgeClient {
+export function sdkClient(
+  app: App,
+  credentials = { accessKeyId: 'test', secretAccessKey: 'test' },
+  region = 'us-east-1',
+): EventBridgeClient {
   return new EventBridgeClient({ endpoint: app.url, region, credentials, maxAttempts: 1 });
 }

@@ -23,7 +23,13 @@ import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, S
 import type { App } from '../../src/server/app.js';
 import { sdkClient, startTestServer } from './helpers.js';
 
-interface Hit { path: string; method: string; headers: IncomingMessage['headers']; body: string; at: number }
+interface Hit {
+  path: string;
+  method: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+  at: number;
+}
 const hits: Hit[] = [];
 const tokenRequests: { auth: string; body: string; query: string }[] = [];
 let answer: (h: Hit) => { status: number; headers?: Record<string, string> } = () => ({ status: 200 });
@@ -44,12 +50,15 @@ before(async () => {
       if (url.pathname === '/oauth/token') {
         tokenRequests.push({ auth: req.headers.authorization ?? '', body, query: url.search });
         validToken = `tok-${++tokenCounter}`;
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: validToken, token_type: 'Bearer', expires_in: 3600 }));
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ access_token: validToken, token_type: 'Bearer', expires_in: 3600 }));
         return;
       }
       const hit = { path: req.url!, method: req.method!, headers: req.headers, body, at: Date.now() };
       hits.push(hit);
-      if (url.pathname.startsWith('/oauth-hook') && req.headers.authorization !== `Bearer ${validToken}`) return void res.writeHead(401).end();
+      if (url.pathname.startsWith('/oauth-hook') && req.headers.authorization !== `Bearer ${validToken}`)
+        return void res.writeHead(401).end();
       const a = answer(hit);
       res.writeHead(a.status, a.headers).end('{}');
     });
@@ -74,8 +83,16 @@ const until = async (what: string, ok: () => boolean | Promise<boolean>, ms = 15
   }
 };
 const put = (detail: object, n = 1) =>
-  eb.send(new PutEventsCommand({ Entries: Array.from({ length: n }, (_, i) => ({ Source: 'ami.pipeline', DetailType: 'AMI ready', Detail: JSON.stringify({ ...detail, i }) })) }));
-const history = async () => (await (await fetch(`${app.url}/_amiwatch/events?limit=100`)).text());
+  eb.send(
+    new PutEventsCommand({
+      Entries: Array.from({ length: n }, (_, i) => ({
+        Source: 'ami.pipeline',
+        DetailType: 'AMI ready',
+        Detail: JSON.stringify({ ...detail, i }),
+      })),
+    }),
+  );
+const history = async () => await (await fetch(`${app.url}/_amiwatch/events?limit=100`)).text();
 
 async function rule(name: string, detail: string, destArn: string, extra: object = {}) {
   await eb.send(new PutRuleCommand({ Name: name, EventPattern: JSON.stringify({ source: ['ami.pipeline'], detail: { kind: [detail] } }) }));
@@ -83,31 +100,65 @@ async function rule(name: string, detail: string, destArn: string, extra: object
 }
 
 test('Basic connection: auth header, HttpParameters static and from the event, secrets masked and absent from the history', async () => {
-  const c = await eb.send(new CreateConnectionCommand({
-    Name: 'basic', AuthorizationType: 'BASIC',
-    AuthParameters: {
-      BasicAuthParameters: { Username: 'ops', Password: 'hunter2' },
-      InvocationHttpParameters: { HeaderParameters: [{ Key: 'X-Team', Value: 'platform' }, { Key: 'X-Secret', Value: 'sekrit-header', IsValueSecret: true }] },
-    },
-  }));
+  const c = await eb.send(
+    new CreateConnectionCommand({
+      Name: 'basic',
+      AuthorizationType: 'BASIC',
+      AuthParameters: {
+        BasicAuthParameters: { Username: 'ops', Password: 'hunter2' },
+        InvocationHttpParameters: {
+          HeaderParameters: [
+            { Key: 'X-Team', Value: 'platform' },
+            { Key: 'X-Secret', Value: 'sekrit-header', IsValueSecret: true },
+          ],
+        },
+      },
+    }),
+  );
   assert.match(c.ConnectionArn!, /^arn:aws:events:us-east-1:000000000000:connection\/basic\/[0-9a-f-]{36}$/);
   assert.equal(c.ConnectionState, 'AUTHORIZED');
   const d = await eb.send(new DescribeConnectionCommand({ Name: 'basic' }));
   assert.deepEqual(d.AuthParameters!.BasicAuthParameters, { Username: 'ops' });
-  assert.deepEqual(d.AuthParameters!.InvocationHttpParameters!.HeaderParameters, [{ Key: 'X-Team', Value: 'platform', IsValueSecret: false }, { Key: 'X-Secret', IsValueSecret: true }].map((h) => (h.IsValueSecret ? h : { Key: h.Key, Value: h.Value })));
+  assert.deepEqual(
+    d.AuthParameters!.InvocationHttpParameters!.HeaderParameters,
+    [
+      { Key: 'X-Team', Value: 'platform', IsValueSecret: false },
+      { Key: 'X-Secret', IsValueSecret: true },
+    ].map((h) => (h.IsValueSecret ? h : { Key: h.Key, Value: h.Value })),
+  );
   assert.match(d.SecretArn!, /^arn:aws:secretsmanager:us-east-1:000000000000:secret:events!connection\/basic\//);
-  await assert.rejects(eb.send(new DescribeConnectionCommand({ Name: 'nope' })), { name: 'ResourceNotFoundException', message: "Failed to describe the connection(s). Connection 'nope' does not exist." });
-
-  await assert.rejects(eb.send(new CreateApiDestinationCommand({ Name: 'bad', ConnectionArn: c.ConnectionArn, InvocationEndpoint: 'ftp://x/y', HttpMethod: 'POST' })), {
-    name: 'ValidationException',
-    message: "Failed to create the api-destination(s). Parameter InvocationEndpoint is not valid. Reason: Endpoint 'ftp://x/y' is invalid, please provide a valid HTTPS endpoint URL.",
+  await assert.rejects(eb.send(new DescribeConnectionCommand({ Name: 'nope' })), {
+    name: 'ResourceNotFoundException',
+    message: "Failed to describe the connection(s). Connection 'nope' does not exist.",
   });
-  const a = await eb.send(new CreateApiDestinationCommand({ Name: 'hook', ConnectionArn: c.ConnectionArn, InvocationEndpoint: `${base}/images/*/events`, HttpMethod: 'POST' }));
+
+  await assert.rejects(
+    eb.send(
+      new CreateApiDestinationCommand({ Name: 'bad', ConnectionArn: c.ConnectionArn, InvocationEndpoint: 'ftp://x/y', HttpMethod: 'POST' }),
+    ),
+    {
+      name: 'ValidationException',
+      message:
+        "Failed to create the api-destination(s). Parameter InvocationEndpoint is not valid. Reason: Endpoint 'ftp://x/y' is invalid, please provide a valid HTTPS endpoint URL.",
+    },
+  );
+  const a = await eb.send(
+    new CreateApiDestinationCommand({
+      Name: 'hook',
+      ConnectionArn: c.ConnectionArn,
+      InvocationEndpoint: `${base}/images/*/events`,
+      HttpMethod: 'POST',
+    }),
+  );
   assert.equal(a.ApiDestinationState, 'ACTIVE');
   const described = await eb.send(new DescribeApiDestinationCommand({ Name: 'hook' }));
   assert.equal(described.InvocationRateLimitPerSecond, 300);
   await rule('to-basic', 'basic', a.ApiDestinationArn!, {
-    HttpParameters: { PathParameterValues: ['$.detail.image'], HeaderParameters: { 'X-Image': '$.detail.image', 'X-Static': 'yes' }, QueryStringParameters: { source: '$.source' } },
+    HttpParameters: {
+      PathParameterValues: ['$.detail.image'],
+      HeaderParameters: { 'X-Image': '$.detail.image', 'X-Static': 'yes' },
+      QueryStringParameters: { source: '$.source' },
+    },
   });
   await put({ kind: 'basic', image: 'ami-0abc' });
   await until('the webhook hit', () => hits.length === 1);
@@ -124,7 +175,13 @@ test('Basic connection: auth header, HttpParameters static and from the event, s
   for (const secret of ['hunter2', 'sekrit-header']) assert.ok(!text.includes(secret), `${secret} not in the history`);
 
   // Switching the connection to an API key drops the Basic credentials (one way to authorize).
-  await eb.send(new UpdateConnectionCommand({ Name: 'basic', AuthorizationType: 'API_KEY', AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: 'x-key', ApiKeyValue: 'k2' } } }));
+  await eb.send(
+    new UpdateConnectionCommand({
+      Name: 'basic',
+      AuthorizationType: 'API_KEY',
+      AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: 'x-key', ApiKeyValue: 'k2' } },
+    }),
+  );
   const switched = await eb.send(new DescribeConnectionCommand({ Name: 'basic' }));
   assert.equal(switched.AuthorizationType, 'API_KEY');
   assert.deepEqual(Object.keys(switched.AuthParameters!).sort(), ['ApiKeyAuthParameters', 'InvocationHttpParameters']);
@@ -135,12 +192,28 @@ test('Basic connection: auth header, HttpParameters static and from the event, s
   assert.equal(hits[1]!.headers['x-team'], 'platform', 'the invocation parameters are kept');
 });
 
-test('API key connection; 5xx and 429 are retried (Retry-After honoured), 4xx is not and goes to the DLQ; each HTTP status is shown', { timeout: 30_000 }, async () => {
-  const c = await eb.send(new CreateConnectionCommand({ Name: 'key', AuthorizationType: 'API_KEY', AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: 'x-api-key', ApiKeyValue: 'k-123' } } }));
-  const a = await eb.send(new CreateApiDestinationCommand({ Name: 'flaky', ConnectionArn: c.ConnectionArn, InvocationEndpoint: `${base}/flaky`, HttpMethod: 'PUT' }));
+test('API key connection; 5xx and 429 are retried (Retry-After honoured), 4xx is not and goes to the DLQ; each HTTP status is shown', {
+  timeout: 30_000,
+}, async () => {
+  const c = await eb.send(
+    new CreateConnectionCommand({
+      Name: 'key',
+      AuthorizationType: 'API_KEY',
+      AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: 'x-api-key', ApiKeyValue: 'k-123' } },
+    }),
+  );
+  const a = await eb.send(
+    new CreateApiDestinationCommand({
+      Name: 'flaky',
+      ConnectionArn: c.ConnectionArn,
+      InvocationEndpoint: `${base}/flaky`,
+      HttpMethod: 'PUT',
+    }),
+  );
   await rule('to-flaky', 'flaky', a.ApiDestinationArn!, { RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 60 } });
   const statuses = [503, 429];
-  answer = (hit) => (hit.path.startsWith('/flaky') ? { status: statuses.shift() ?? 200, headers: { 'retry-after': '1' } } : { status: 200 });
+  answer = (hit) =>
+    hit.path.startsWith('/flaky') ? { status: statuses.shift() ?? 200, headers: { 'retry-after': '1' } } : { status: 200 };
   const before = hits.length;
   const outcomes: string[] = [];
   const off = app.events.feed.onDelivery((d) => d.ruleArn.endsWith('/to-flaky') && outcomes.push(`${d.status} ${d.error ?? d.detail}`));
@@ -152,17 +225,33 @@ test('API key connection; 5xx and 429 are retried (Retry-After honoured), 4xx is
   await until('delivered', async () => (await history()).includes('"status":"delivered","attempts":3'));
   assert.match(await history(), /HTTP_429: The API destination endpoint answered HTTP 429/);
   off();
-  assert.deepEqual(outcomes, [
-    'retry HTTP_503: The API destination endpoint answered HTTP 503.',
-    'retry HTTP_429: The API destination endpoint answered HTTP 429.',
-    'delivered HTTP 200',
-  ], 'the live stream shows each HTTP status');
+  assert.deepEqual(
+    outcomes,
+    [
+      'retry HTTP_503: The API destination endpoint answered HTTP 503.',
+      'retry HTTP_429: The API destination endpoint answered HTTP 429.',
+      'delivered HTTP 200',
+    ],
+    'the live stream shows each HTTP status',
+  );
 
   // A 400 is not retried: the event goes to the target's DLQ at once, with AWS's attributes.
-  const sqs = new SQSClient({ endpoint: app.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+  const sqs = new SQSClient({
+    endpoint: app.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+  });
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'hook-dlq' }));
   const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
-  await eb.send(new PutTargetsCommand({ Rule: 'to-flaky', Targets: [{ Id: 'hook', Arn: a.ApiDestinationArn, RetryPolicy: { MaximumRetryAttempts: 3 }, DeadLetterConfig: { Arn: Attributes!.QueueArn } }] }));
+  await eb.send(
+    new PutTargetsCommand({
+      Rule: 'to-flaky',
+      Targets: [
+        { Id: 'hook', Arn: a.ApiDestinationArn, RetryPolicy: { MaximumRetryAttempts: 3 }, DeadLetterConfig: { Arn: Attributes!.QueueArn } },
+      ],
+    }),
+  );
   answer = () => ({ status: 400 });
   const n = hits.length;
   await put({ kind: 'flaky' });
@@ -181,14 +270,26 @@ test('API key connection; 5xx and 429 are retried (Retry-After honoured), 4xx is
   answer = () => ({ status: 200 });
 });
 
-test('OAuth client credentials: the token is fetched with the connection parameters and refreshed after a 401', { timeout: 30_000 }, async () => {
-  const c = await eb.send(new CreateConnectionCommand({
-    Name: 'oauth', AuthorizationType: 'OAUTH_CLIENT_CREDENTIALS',
-    AuthParameters: { OAuthParameters: {
-      ClientParameters: { ClientID: 'client-1', ClientSecret: 'oauth-secret' }, AuthorizationEndpoint: `${base}/oauth/token`, HttpMethod: 'POST',
-      OAuthHttpParameters: { BodyParameters: [{ Key: 'scope', Value: 'hooks' }], QueryStringParameters: [{ Key: 'tenant', Value: 't1' }] },
-    } },
-  }));
+test('OAuth client credentials: the token is fetched with the connection parameters and refreshed after a 401', {
+  timeout: 30_000,
+}, async () => {
+  const c = await eb.send(
+    new CreateConnectionCommand({
+      Name: 'oauth',
+      AuthorizationType: 'OAUTH_CLIENT_CREDENTIALS',
+      AuthParameters: {
+        OAuthParameters: {
+          ClientParameters: { ClientID: 'client-1', ClientSecret: 'oauth-secret' },
+          AuthorizationEndpoint: `${base}/oauth/token`,
+          HttpMethod: 'POST',
+          OAuthHttpParameters: {
+            BodyParameters: [{ Key: 'scope', Value: 'hooks' }],
+            QueryStringParameters: [{ Key: 'tenant', Value: 't1' }],
+          },
+        },
+      },
+    }),
+  );
   assert.equal(c.ConnectionState, 'AUTHORIZING');
   await until('authorized', async () => (await eb.send(new DescribeConnectionCommand({ Name: 'oauth' }))).ConnectionState === 'AUTHORIZED');
   assert.equal(tokenRequests.length, 1);
@@ -198,7 +299,14 @@ test('OAuth client credentials: the token is fetched with the connection paramet
   const d = await eb.send(new DescribeConnectionCommand({ Name: 'oauth' }));
   assert.deepEqual(d.AuthParameters!.OAuthParameters!.ClientParameters, { ClientID: 'client-1' });
 
-  const a = await eb.send(new CreateApiDestinationCommand({ Name: 'oauth-hook', ConnectionArn: c.ConnectionArn, InvocationEndpoint: `${base}/oauth-hook`, HttpMethod: 'POST' }));
+  const a = await eb.send(
+    new CreateApiDestinationCommand({
+      Name: 'oauth-hook',
+      ConnectionArn: c.ConnectionArn,
+      InvocationEndpoint: `${base}/oauth-hook`,
+      HttpMethod: 'POST',
+    }),
+  );
   await rule('to-oauth', 'oauth', a.ApiDestinationArn!);
   const before = hits.length;
   await put({ kind: 'oauth' });
@@ -213,13 +321,41 @@ test('OAuth client credentials: the token is fetched with the connection paramet
 
   await eb.send(new DeauthorizeConnectionCommand({ Name: 'oauth' }));
   assert.equal((await eb.send(new DescribeConnectionCommand({ Name: 'oauth' }))).ConnectionState, 'DEAUTHORIZED');
-  await eb.send(new UpdateConnectionCommand({ Name: 'oauth', AuthParameters: { OAuthParameters: { ClientParameters: { ClientID: 'client-1', ClientSecret: 'new' }, AuthorizationEndpoint: `${base}/oauth/token`, HttpMethod: 'POST' } } }));
-  await until('authorized again', async () => (await eb.send(new DescribeConnectionCommand({ Name: 'oauth' }))).ConnectionState === 'AUTHORIZED');
+  await eb.send(
+    new UpdateConnectionCommand({
+      Name: 'oauth',
+      AuthParameters: {
+        OAuthParameters: {
+          ClientParameters: { ClientID: 'client-1', ClientSecret: 'new' },
+          AuthorizationEndpoint: `${base}/oauth/token`,
+          HttpMethod: 'POST',
+        },
+      },
+    }),
+  );
+  await until(
+    'authorized again',
+    async () => (await eb.send(new DescribeConnectionCommand({ Name: 'oauth' }))).ConnectionState === 'AUTHORIZED',
+  );
 });
 
 test('InvocationRateLimitPerSecond: excess events wait for their turn, none is dropped', { timeout: 30_000 }, async () => {
-  const c = await eb.send(new CreateConnectionCommand({ Name: 'slow', AuthorizationType: 'API_KEY', AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: 'k', ApiKeyValue: 'v' } } }));
-  const a = await eb.send(new CreateApiDestinationCommand({ Name: 'slow', ConnectionArn: c.ConnectionArn, InvocationEndpoint: `${base}/slow`, HttpMethod: 'POST', InvocationRateLimitPerSecond: 5 }));
+  const c = await eb.send(
+    new CreateConnectionCommand({
+      Name: 'slow',
+      AuthorizationType: 'API_KEY',
+      AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: 'k', ApiKeyValue: 'v' } },
+    }),
+  );
+  const a = await eb.send(
+    new CreateApiDestinationCommand({
+      Name: 'slow',
+      ConnectionArn: c.ConnectionArn,
+      InvocationEndpoint: `${base}/slow`,
+      HttpMethod: 'POST',
+      InvocationRateLimitPerSecond: 5,
+    }),
+  );
   await rule('to-slow', 'slow', a.ApiDestinationArn!);
   const started = Date.now();
   await put({ kind: 'slow' }, 10);
@@ -228,12 +364,18 @@ test('InvocationRateLimitPerSecond: excess events wait for their turn, none is d
   assert.ok(times[9]! - started >= 1700, `10 calls at 5/s take ≥ 1.8 s (${times[9]! - started} ms)`);
   // At 5/s six calls span a second when they leave; they are timed here on arrival, which a loaded
   // machine delays unevenly, so the check allows 300 ms of that (with no limit they span a few ms).
-  for (let i = 0; i + 5 < times.length; i++) assert.ok(times[i + 5]! - times[i]! >= 700, `calls ${i}..${i + 5} span ${times[i + 5]! - times[i]!} ms`);
+  for (let i = 0; i + 5 < times.length; i++)
+    assert.ok(times[i + 5]! - times[i]! >= 700, `calls ${i}..${i + 5} span ${times[i + 5]! - times[i]!} ms`);
 
   await eb.send(new UpdateApiDestinationCommand({ Name: 'slow', InvocationRateLimitPerSecond: 50 }));
   const list = await eb.send(new ListApiDestinationsCommand({ NamePrefix: 'slow' }));
-  assert.deepEqual(list.ApiDestinations!.map((x) => [x.Name, x.InvocationRateLimitPerSecond]), [['slow', 50]]);
-  assert.ok((await eb.send(new ListConnectionsCommand({}))).Connections!.some((x) => x.Name === 'slow' && x.AuthorizationType === 'API_KEY'));
+  assert.deepEqual(
+    list.ApiDestinations!.map((x) => [x.Name, x.InvocationRateLimitPerSecond]),
+    [['slow', 50]],
+  );
+  assert.ok(
+    (await eb.send(new ListConnectionsCommand({}))).Connections!.some((x) => x.Name === 'slow' && x.AuthorizationType === 'API_KEY'),
+  );
   await eb.send(new DeleteApiDestinationCommand({ Name: 'slow' }));
   await eb.send(new DeleteConnectionCommand({ Name: 'slow' }));
   await assert.rejects(eb.send(new DescribeApiDestinationCommand({ Name: 'slow' })), {

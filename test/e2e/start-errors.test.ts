@@ -14,7 +14,10 @@ const root = new URL('../../', import.meta.url).pathname;
 test('a second server on the same data directory says who holds it and exits with the usage code', { timeout: 60_000 }, async () => {
   const first = await startServerProcess(['--data-dir', dir]);
   try {
-    const second = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start', '--port', '0', '--data-dir', dir], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const second = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start', '--port', '0', '--data-dir', dir], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let err = '';
     second.stderr!.on('data', (c: Buffer) => (err += c.toString()));
     const code = await new Promise<number | null>((resolve) => second.once('exit', resolve));

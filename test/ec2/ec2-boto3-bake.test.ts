@@ -37,15 +37,37 @@ after(async () => {
   await app?.close();
 });
 
-it('boto3: source lookup, run, stop, create-image, wait, tag, terminate; the guide rule gets the event', { skip, timeout: 90_000 }, async () => {
-  await eb.send(new PutRuleCommand({ Name: 'ami-available', EventPattern: '{"source":["aws.ec2"],"detail-type":["EC2 AMI State Change"],"detail":{"State":["available"]}}' }));
+it('boto3: source lookup, run, stop, create-image, wait, tag, terminate; the guide rule gets the event', {
+  skip,
+  timeout: 90_000,
+}, async () => {
+  await eb.send(
+    new PutRuleCommand({
+      Name: 'ami-available',
+      EventPattern: '{"source":["aws.ec2"],"detail-type":["EC2 AMI State Change"],"detail":{"State":["available"]}}',
+    }),
+  );
   await eb.send(new PutTargetsCommand({ Rule: 'ami-available', Targets: [{ Id: 'q', Arn: 'arn:aws:sqs:us-east-1:000000000000:amis' }] }));
   const env = {
-    ...process.env, AWS_ENDPOINT_URL: app.url, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_EC2_METADATA_DISABLED: 'true',
+    ...process.env,
+    AWS_ENDPOINT_URL: app.url,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_DEFAULT_REGION: 'us-east-1',
+    AWS_CONFIG_FILE: '/nonexistent',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+    AWS_EC2_METADATA_DISABLED: 'true',
   };
   const { stdout } = await run('python3', [script], { env, timeout: 80_000 });
-  const seen = JSON.parse(stdout) as { image: string; instance: string; imageState: string; sourceInstance: string; tags: unknown[]; devices: string[]; final: string };
+  const seen = JSON.parse(stdout) as {
+    image: string;
+    instance: string;
+    imageState: string;
+    sourceInstance: string;
+    tags: unknown[];
+    devices: string[];
+    final: string;
+  };
   assert.equal(seen.imageState, 'available');
   assert.equal(seen.sourceInstance, seen.instance);
   assert.deepEqual(seen.tags, [{ Key: 'pipeline', Value: 'boto3' }]);
@@ -54,5 +76,8 @@ it('boto3: source lookup, run, stop, create-image, wait, tag, terminate; the gui
   const deadline = Date.now() + 5000;
   while (received.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
   const events = received.map((r) => JSON.parse(r.payload) as { detail: { ImageId: string; State: string } });
-  assert.deepEqual(events.map((e) => [e.detail.ImageId, e.detail.State]), [[seen.image, 'available']]);
+  assert.deepEqual(
+    events.map((e) => [e.detail.ImageId, e.detail.State]),
+    [[seen.image, 'available']],
+  );
 });

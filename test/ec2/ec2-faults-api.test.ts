@@ -6,7 +6,9 @@ import { ctx, harness, instanceOf } from './helpers.js';
 
 const call = async (h: ReturnType<typeof harness>, method: string, url: string, body?: unknown) => {
   const request: WireRequest = {
-    method, url, headers: { 'content-type': 'application/json' },
+    method,
+    url,
+    headers: { 'content-type': 'application/json' },
     body: Buffer.from(body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body)),
     context: ctx(),
   };
@@ -17,11 +19,19 @@ const call = async (h: ReturnType<typeof harness>, method: string, url: string, 
 describe('control API /_amiwatch/ec2/faults', () => {
   it('creates, lists, reads and deletes rules; a created rule fails matching images', async () => {
     const h = harness();
-    const created = await call(h, 'POST', '/_amiwatch/ec2/faults', { operation: 'CreateImage', namePattern: 'nightly-*', errorMessage: 'Snapshot limit reached', delayMs: 1000 });
+    const created = await call(h, 'POST', '/_amiwatch/ec2/faults', {
+      operation: 'CreateImage',
+      namePattern: 'nightly-*',
+      errorMessage: 'Snapshot limit reached',
+      delayMs: 1000,
+    });
     assert.equal(created.status, 201);
     assert.match(created.json.id, /^fault-[0-9a-f]{12}$/);
     assert.equal(created.json.errorMessage, 'Snapshot limit reached');
-    assert.deepEqual((await call(h, 'GET', '/_amiwatch/ec2/faults')).json.rules.map((r: { id: string }) => r.id), [created.json.id]);
+    assert.deepEqual(
+      (await call(h, 'GET', '/_amiwatch/ec2/faults')).json.rules.map((r: { id: string }) => r.id),
+      [created.json.id],
+    );
     assert.equal((await call(h, 'GET', `/_amiwatch/ec2/faults/${created.json.id}`)).json.namePattern, 'nightly-*');
 
     const { ImageId } = await h.service.createImage(ctx(), { InstanceId: await instanceOf(h), Name: 'nightly-42' });

@@ -8,7 +8,7 @@ const state = async (h: ReturnType<typeof harness>, imageId: string, region = 'u
 };
 
 describe('AMI lifecycle', () => {
-  it('CreateImage: pending, then available after the configured duration, with the guide\'s event', async () => {
+  it("CreateImage: pending, then available after the configured duration, with the guide's event", async () => {
     const h = harness();
     const c = ctx();
     const { ImageId } = await h.service.createImage(c, { InstanceId: await instanceOf(h, c), Name: 'web-1' });
@@ -23,7 +23,11 @@ describe('AMI lifecycle', () => {
     assert.equal(image?.StateReason, undefined);
     assert.equal(h.sink.events.length, 1);
     assertGuideShape(h.sink.events[0]!, {
-      account: ACCOUNT, region: 'us-east-1', imageId: ImageId!, requestId: c.requestId, state: 'available',
+      account: ACCOUNT,
+      region: 'us-east-1',
+      imageId: ImageId!,
+      requestId: c.requestId,
+      state: 'available',
       time: '2026-01-01T00:00:03Z',
     });
   });
@@ -31,56 +35,83 @@ describe('AMI lifecycle', () => {
   it('the amiwatch:fail tag fails the image with that message, StateReason and a failed event', async () => {
     const h = harness();
     const c = ctx();
-    const { ImageId } = await h.service.createImage(
-      c,
-      {
-        InstanceId: await instanceOf(h, c),
-        Name: 'will-fail',
-        TagSpecifications: [{ ResourceType: 'image', Tags: [{ Key: 'amiwatch:fail', Value: 'Snapshot quota exceeded' }] }],
-      },
-    );
+    const { ImageId } = await h.service.createImage(c, {
+      InstanceId: await instanceOf(h, c),
+      Name: 'will-fail',
+      TagSpecifications: [{ ResourceType: 'image', Tags: [{ Key: 'amiwatch:fail', Value: 'Snapshot quota exceeded' }] }],
+    });
     h.clock.advance(3000);
     const image = await state(h, ImageId!);
     assert.equal(image?.State, 'failed');
     assert.deepEqual(image?.StateReason, { Code: 'Server.InternalError', Message: 'Snapshot quota exceeded' });
     assertGuideShape(h.sink.events[0]!, {
-      account: ACCOUNT, region: 'us-east-1', imageId: ImageId!, requestId: c.requestId, state: 'failed',
+      account: ACCOUNT,
+      region: 'us-east-1',
+      imageId: ImageId!,
+      requestId: c.requestId,
+      state: 'failed',
       errorMessage: 'Snapshot quota exceeded',
     });
   });
 
   it('a fault rule (operation + name pattern) fails matching images only, after its delay', async () => {
     const h = harness();
-    await h.service.faults.add({ operation: 'RegisterImage', namePattern: 'bad-*', errorMessage: 'boom', errorCode: 'Client.Broken', delayMs: 500 });
+    await h.service.faults.add({
+      operation: 'RegisterImage',
+      namePattern: 'bad-*',
+      errorMessage: 'boom',
+      errorCode: 'Client.Broken',
+      delayMs: 500,
+    });
     const reg = (name: string) =>
       h.service.registerImage(ctx(), {
-        Name: name, RootDeviceName: '/dev/xvda', Architecture: 'x86_64', VirtualizationType: 'hvm',
+        Name: name,
+        RootDeviceName: '/dev/xvda',
+        Architecture: 'x86_64',
+        VirtualizationType: 'hvm',
         BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0123456789abcdef0' } }],
       });
     const bad = (await reg('bad-1')).ImageId!;
     const goodCtx = ctx();
-    const good = (await h.service.registerImage(goodCtx, {
-      Name: 'good-1', RootDeviceName: '/dev/xvda',
-      BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0123456789abcdef0' } }],
-    })).ImageId!;
+    const good = (
+      await h.service.registerImage(goodCtx, {
+        Name: 'good-1',
+        RootDeviceName: '/dev/xvda',
+        BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0123456789abcdef0' } }],
+      })
+    ).ImageId!;
     h.clock.advance(500);
     assert.deepEqual((await state(h, bad))?.StateReason, { Code: 'Client.Broken', Message: 'boom' });
     assert.equal((await state(h, good))?.State, 'pending');
     h.clock.advance(1500);
     assert.equal((await state(h, good))?.State, 'available');
     assert.deepEqual(h.sink.states(), [`${bad}:failed`, `${good}:available`]);
-    assertGuideShape(h.sink.events[0]!, { account: ACCOUNT, region: 'us-east-1', imageId: bad, requestId: h.sink.events[0]!.detail.RequestId, state: 'failed', errorMessage: 'boom' });
-    assertGuideShape(h.sink.events[1]!, { account: ACCOUNT, region: 'us-east-1', imageId: good, requestId: goodCtx.requestId, state: 'available' });
+    assertGuideShape(h.sink.events[0]!, {
+      account: ACCOUNT,
+      region: 'us-east-1',
+      imageId: bad,
+      requestId: h.sink.events[0]!.detail.RequestId,
+      state: 'failed',
+      errorMessage: 'boom',
+    });
+    assertGuideShape(h.sink.events[1]!, {
+      account: ACCOUNT,
+      region: 'us-east-1',
+      imageId: good,
+      requestId: goodCtx.requestId,
+      state: 'available',
+    });
   });
 
   it('concurrent requests for one name: exactly one image gets it', async () => {
     const h = harness();
     const InstanceId = await instanceOf(h);
-    const results = await Promise.allSettled(
-      Array.from({ length: 5 }, () => h.service.createImage(ctx(), { InstanceId, Name: 'race' })),
-    );
+    const results = await Promise.allSettled(Array.from({ length: 5 }, () => h.service.createImage(ctx(), { InstanceId, Name: 'race' })));
     assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
-    assert.equal(results.filter((r) => r.status === 'rejected' && (r.reason as { code: string }).code === 'InvalidAMIName.Duplicate').length, 4);
+    assert.equal(
+      results.filter((r) => r.status === 'rejected' && (r.reason as { code: string }).code === 'InvalidAMIName.Duplicate').length,
+      4,
+    );
   });
 
   it('a fault rule by tag applies to CreateImage requests carrying that tag', async () => {
@@ -88,7 +119,8 @@ describe('AMI lifecycle', () => {
     await h.service.faults.add({ operation: '*', tagKey: 'team', tagValue: 'red', errorMessage: 'red team failure' });
     const InstanceId = await instanceOf(h);
     const tagged = (team: string) => ({
-      InstanceId, Name: `img-${team}`,
+      InstanceId,
+      Name: `img-${team}`,
       TagSpecifications: [{ ResourceType: 'image' as const, Tags: [{ Key: 'team', Value: team }] }],
     });
     const red = (await h.service.createImage(ctx(), tagged('red'))).ImageId!;
@@ -107,9 +139,19 @@ describe('AMI lifecycle', () => {
     assert.deepEqual(await h.service.deregisterImage(c, { ImageId }), { Return: true });
     assert.equal((await state(h, ImageId!))?.State, 'deregistered');
     assert.equal(h.sink.events.length, 2);
-    assertGuideShape(h.sink.events[1]!, { account: ACCOUNT, region: 'us-east-1', imageId: ImageId!, requestId: c.requestId, state: 'deregistered' });
+    assertGuideShape(h.sink.events[1]!, {
+      account: ACCOUNT,
+      region: 'us-east-1',
+      imageId: ImageId!,
+      requestId: c.requestId,
+      state: 'deregistered',
+    });
     h.clock.advance(10_000);
-    await rejectsWith(h.service.describeImages(ctx(), { ImageIds: [ImageId!] }), 'InvalidAMIID.NotFound', `The image id '[${ImageId}]' does not exist`);
+    await rejectsWith(
+      h.service.describeImages(ctx(), { ImageIds: [ImageId!] }),
+      'InvalidAMIID.NotFound',
+      `The image id '[${ImageId}]' does not exist`,
+    );
     assert.equal((await h.service.describeImages(ctx(), { Owners: ['self'] })).Images?.length, 0);
   });
 
@@ -121,7 +163,11 @@ describe('AMI lifecycle', () => {
     await h.service.faults.add({ operation: 'DeregisterImage', errorMessage: 'not today', errorCode: 'OperationNotPermitted' });
     await rejectsWith(h.service.deregisterImage(ctx(), { ImageId }), 'OperationNotPermitted', 'not today');
     await rejectsWith(h.service.deregisterImage(ctx(), { ImageId: 'ami-0000000000000000f' }), 'InvalidAMIID.NotFound');
-    await rejectsWith(h.service.deregisterImage(ctx(), { ImageId: 'ami-xyz' }), 'InvalidAMIID.Malformed', 'Invalid id: "ami-xyz" (expecting "ami-...")');
+    await rejectsWith(
+      h.service.deregisterImage(ctx(), { ImageId: 'ami-xyz' }),
+      'InvalidAMIID.Malformed',
+      'Invalid id: "ami-xyz" (expecting "ami-...")',
+    );
     await rejectsWith(h.service.deregisterImage(ctx(), { ImageId, DryRun: true }), 'DryRunOperation');
     assert.equal((await state(h, ImageId!))?.State, 'available');
     assert.deepEqual(h.sink.states(), [`${ImageId}:available`]);
@@ -152,27 +198,50 @@ describe('AMI lifecycle', () => {
     await h.service.enableImage(e, { ImageId });
     assert.equal((await state(h, ImageId!))?.State, 'available');
     assert.deepEqual(h.sink.states(), [`${ImageId}:available`, `${ImageId}:disabled`, `${ImageId}:available`]);
-    assertGuideShape(h.sink.events[1]!, { account: ACCOUNT, region: 'us-east-1', imageId: ImageId!, requestId: d.requestId, state: 'disabled' });
-    assertGuideShape(h.sink.events[2]!, { account: ACCOUNT, region: 'us-east-1', imageId: ImageId!, requestId: e.requestId, state: 'available' });
+    assertGuideShape(h.sink.events[1]!, {
+      account: ACCOUNT,
+      region: 'us-east-1',
+      imageId: ImageId!,
+      requestId: d.requestId,
+      state: 'disabled',
+    });
+    assertGuideShape(h.sink.events[2]!, {
+      account: ACCOUNT,
+      region: 'us-east-1',
+      imageId: ImageId!,
+      requestId: e.requestId,
+      state: 'available',
+    });
     await rejectsWith(h.service.enableImage(ctx(), { ImageId }), 'IncorrectState');
   });
 
   it('CopyImage across regions: the copy and its event live in the destination region', async () => {
     const h = harness();
-    const { ImageId: source } = await h.service.createImage(
-      ctx({ region: 'us-east-1' }), { InstanceId: await instanceOf(h, { region: 'us-east-1' }), Name: 'base', TagSpecifications: [{ ResourceType: 'image', Tags: [{ Key: 'os', Value: 'linux' }] }] },
-    );
+    const { ImageId: source } = await h.service.createImage(ctx({ region: 'us-east-1' }), {
+      InstanceId: await instanceOf(h, { region: 'us-east-1' }),
+      Name: 'base',
+      TagSpecifications: [{ ResourceType: 'image', Tags: [{ Key: 'os', Value: 'linux' }] }],
+    });
     await rejectsWith(
       h.service.copyImage(ctx({ region: 'eu-west-1' }), { SourceImageId: source, SourceRegion: 'us-east-1', Name: 'too-early' }),
       'InvalidAMIID.Unavailable',
     );
     h.clock.advance(3000);
     const c = ctx({ region: 'eu-west-1' });
-    const { ImageId: copy } = await h.service.copyImage(
-      c, { SourceImageId: source, SourceRegion: 'us-east-1', Name: 'base', CopyImageTags: true, ClientToken: 'tok-1' },
-    );
+    const { ImageId: copy } = await h.service.copyImage(c, {
+      SourceImageId: source,
+      SourceRegion: 'us-east-1',
+      Name: 'base',
+      CopyImageTags: true,
+      ClientToken: 'tok-1',
+    });
     assert.notEqual(copy, source);
-    const again = await h.service.copyImage(ctx({ region: 'eu-west-1' }), { SourceImageId: source, SourceRegion: 'us-east-1', Name: 'base', ClientToken: 'tok-1' });
+    const again = await h.service.copyImage(ctx({ region: 'eu-west-1' }), {
+      SourceImageId: source,
+      SourceRegion: 'us-east-1',
+      Name: 'base',
+      ClientToken: 'tok-1',
+    });
     assert.equal(again.ImageId, copy, 'same ClientToken → same copy');
     await rejectsWith(h.service.describeImages(ctx({ region: 'us-east-1' }), { ImageIds: [copy!] }), 'InvalidAMIID.NotFound');
     const pending = await state(h, copy!, 'eu-west-1');
@@ -202,7 +271,9 @@ describe('AMI lifecycle', () => {
     assert.equal(done.StoreImageTaskResults?.[0]?.ProgressPercentage, 100);
     const c = ctx();
     const restored = (await h.service.createRestoreImageTask(c, { Bucket: 'my-ami-bucket', ObjectKey, Name: 'restored' })).ImageId!;
-    const foreign = (await h.service.createRestoreImageTask(ctx(), { Bucket: 'my-ami-bucket', ObjectKey: 'ami-0123456789abcdef0.bin', Name: 'x-restored' })).ImageId!;
+    const foreign = (
+      await h.service.createRestoreImageTask(ctx(), { Bucket: 'my-ami-bucket', ObjectKey: 'ami-0123456789abcdef0.bin', Name: 'x-restored' })
+    ).ImageId!;
     h.clock.advance(5000);
     const r = await state(h, restored);
     assert.equal(r?.State, 'available');
@@ -214,7 +285,11 @@ describe('AMI lifecycle', () => {
     const failedEvent = h.sink.events.find((e) => e.detail.ImageId === foreign)!;
     assert.equal(failedEvent.detail.ErrorMessage, f?.StateReason?.Message);
     assertGuideShape(h.sink.events.find((e) => e.detail.ImageId === restored)!, {
-      account: ACCOUNT, region: 'us-east-1', imageId: restored, requestId: c.requestId, state: 'available',
+      account: ACCOUNT,
+      region: 'us-east-1',
+      imageId: restored,
+      requestId: c.requestId,
+      state: 'available',
     });
   });
 
@@ -225,7 +300,8 @@ describe('AMI lifecycle', () => {
     await h.service.faults.add({ operation: 'CreateStoreImageTask', errorMessage: 'bucket is read-only' });
     await h.service.createStoreImageTask(ctx(), { ImageId, Bucket: 'my-ami-bucket' });
     h.clock.advance(2000);
-    const task = (await h.service.describeStoreImageTasks(ctx(), { Filters: [{ Name: 'task-state', Values: ['Failed'] }] })).StoreImageTaskResults?.[0];
+    const task = (await h.service.describeStoreImageTasks(ctx(), { Filters: [{ Name: 'task-state', Values: ['Failed'] }] }))
+      .StoreImageTaskResults?.[0];
     assert.equal(task?.StoreTaskFailureReason, 'bucket is read-only');
   });
 
@@ -276,7 +352,8 @@ describe('AMI lifecycle', () => {
     const h = harness(undefined, undefined, undefined, instanceTestOptions);
     const { Instances } = await h.service.runInstances(ctx(), { ImageId: await amazonLinux(h), MinCount: 1, MaxCount: 1 });
     const id = Instances![0]!.InstanceId!;
-    const stateOf = async (): Promise<string | undefined> => (await h.service.describeInstances(ctx(), { InstanceIds: [id] })).Reservations?.[0]?.Instances?.[0]?.State?.Name;
+    const stateOf = async (): Promise<string | undefined> =>
+      (await h.service.describeInstances(ctx(), { InstanceIds: [id] })).Reservations?.[0]?.Instances?.[0]?.State?.Name;
     assert.equal(await stateOf(), 'pending');
     await h.service.lifecycle.advance();
     assert.equal(await stateOf(), 'running');

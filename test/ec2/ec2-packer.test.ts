@@ -6,7 +6,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, it } from 'node:test';
 import { promisify } from 'node:util';
-import { DescribeImageAttributeCommand, DescribeImagesCommand, DescribeInstancesCommand, DescribeKeyPairsCommand, DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  DescribeImageAttributeCommand,
+  DescribeImagesCommand,
+  DescribeInstancesCommand,
+  DescribeKeyPairsCommand,
+  DescribeSecurityGroupsCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
 import { PutRuleCommand, PutTargetsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { App } from '../../src/server/app.js';
 import { delivered, type DeliveryRequest } from '../../src/delivery/transport.js';
@@ -55,14 +62,27 @@ after(async () => {
 async function bake(): Promise<string> {
   // CHECKPOINT_DISABLE: packer would otherwise ask checkpoint.hashicorp.com for updates.
   const env = { ...process.env, CHECKPOINT_DISABLE: '1', PACKER_CACHE_DIR: join(dir, 'cache'), HOME: dir, PACKER_CONFIG_DIR: dir };
-  const { stdout } = await run('packer', ['build', '-machine-readable', '-var', `endpoint=${app.url}`, template], { env, cwd: dir, timeout: 150_000, maxBuffer: 16 * 1024 * 1024 });
+  const { stdout } = await run('packer', ['build', '-machine-readable', '-var', `endpoint=${app.url}`, template], {
+    env,
+    cwd: dir,
+    timeout: 150_000,
+    maxBuffer: 16 * 1024 * 1024,
+  });
   const artifact = /artifact,0,id,(.*)$/m.exec(stdout);
   assert.ok(artifact, stdout.slice(-2000));
   return artifact[1]!;
 }
 
-it('packer build: the golden image in us-east-1 and eu-west-1, shared, tagged; nothing left behind; the guide rule notified', { skip, timeout: 400_000 }, async () => {
-  await eb.send(new PutRuleCommand({ Name: 'ami-available', EventPattern: '{"source":["aws.ec2"],"detail-type":["EC2 AMI State Change"],"detail":{"State":["available"]}}' }));
+it('packer build: the golden image in us-east-1 and eu-west-1, shared, tagged; nothing left behind; the guide rule notified', {
+  skip,
+  timeout: 400_000,
+}, async () => {
+  await eb.send(
+    new PutRuleCommand({
+      Name: 'ami-available',
+      EventPattern: '{"source":["aws.ec2"],"detail-type":["EC2 AMI State Change"],"detail":{"State":["available"]}}',
+    }),
+  );
   await eb.send(new PutTargetsCommand({ Rule: 'ami-available', Targets: [{ Id: 'q', Arn: 'arn:aws:sqs:us-east-1:000000000000:amis' }] }));
 
   const first = await bake();
@@ -81,21 +101,44 @@ it('packer build: the golden image in us-east-1 and eu-west-1, shared, tagged; n
   assert.equal(copied!.State, 'available');
   assert.equal(copied!.SourceImageId, home);
 
-  const instances = (await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'tag:purpose', Values: ['bake'] }] }))).Reservations!.flatMap((r) => r.Instances!);
-  assert.deepEqual(instances.map((i) => i.State!.Name), ['terminated'], 'the builder instance is terminated');
+  const instances = (
+    await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'tag:purpose', Values: ['bake'] }] }))
+  ).Reservations!.flatMap((r) => r.Instances!);
+  assert.deepEqual(
+    instances.map((i) => i.State!.Name),
+    ['terminated'],
+    'the builder instance is terminated',
+  );
   assert.equal(instances[0]!.Tags!.find((t) => t.Key === 'Name')?.Value, 'Packer Builder');
   assert.deepEqual((await ec2.send(new DescribeKeyPairsCommand({}))).KeyPairs, [], 'temporary key pair deleted');
-  assert.deepEqual((await ec2.send(new DescribeSecurityGroupsCommand({}))).SecurityGroups!.map((g) => g.GroupName), ['default'], 'temporary group deleted');
+  assert.deepEqual(
+    (await ec2.send(new DescribeSecurityGroupsCommand({}))).SecurityGroups!.map((g) => g.GroupName),
+    ['default'],
+    'temporary group deleted',
+  );
 
   // force_deregister: the second bake replaces the first image of that name.
   const second = await bake();
   const again = /us-east-1:(ami-[0-9a-f]+)/.exec(second)![1]!;
   assert.notEqual(again, home);
-  const named = (await ec2.send(new DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: 'name', Values: ['web-golden'] }] }))).Images!;
-  assert.deepEqual(named.map((i) => [i.ImageId, i.State]).sort(), [[home, 'deregistered'], [again, 'available']].sort());
+  const named = (await ec2.send(new DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: 'name', Values: ['web-golden'] }] })))
+    .Images!;
+  assert.deepEqual(
+    named.map((i) => [i.ImageId, i.State]).sort(),
+    [
+      [home, 'deregistered'],
+      [again, 'available'],
+    ].sort(),
+  );
 
   const deadline = Date.now() + 5000;
   while (received.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
   const events = received.map((r) => JSON.parse(r.payload) as { region: string; detail: { ImageId: string; State: string } });
-  assert.deepEqual(events.map((e) => [e.region, e.detail.ImageId, e.detail.State]), [['us-east-1', home, 'available'], ['us-east-1', again, 'available']]);
+  assert.deepEqual(
+    events.map((e) => [e.region, e.detail.ImageId, e.detail.State]),
+    [
+      ['us-east-1', home, 'available'],
+      ['us-east-1', again, 'available'],
+    ],
+  );
 });

@@ -7,19 +7,23 @@ import { wildcardMatches } from '../../src/core/ec2/wildcard.js';
 describe('paging and wildcard properties', () => {
   it('pages of any size cover a sorted list exactly once, in order', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(fc.string({ minLength: 1, maxLength: 6 }), { maxLength: 40 }), fc.integer({ min: 1, max: 12 }), (keys, size) => {
-        const sorted = [...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-        const seen: string[] = [];
-        let token: string | undefined;
-        let guard = 0;
-        do {
-          const page = paginate(sorted, (k) => k, size, token);
-          assert.ok(page.items.length <= size);
-          seen.push(...page.items);
-          token = page.nextToken;
-        } while (token && ++guard < 100);
-        assert.deepEqual(seen, sorted);
-      }),
+      fc.property(
+        fc.uniqueArray(fc.string({ minLength: 1, maxLength: 6 }), { maxLength: 40 }),
+        fc.integer({ min: 1, max: 12 }),
+        (keys, size) => {
+          const sorted = [...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+          const seen: string[] = [];
+          let token: string | undefined;
+          let guard = 0;
+          do {
+            const page = paginate(sorted, (k) => k, size, token);
+            assert.ok(page.items.length <= size);
+            seen.push(...page.items);
+            token = page.nextToken;
+          } while (token && ++guard < 100);
+          assert.deepEqual(seen, sorted);
+        },
+      ),
     );
   });
 

@@ -13,38 +13,61 @@ const form = (action: string, body: string) => ec2Input(action, body);
 
 describe('ec2 query decoding', () => {
   it('lists are 1-based and flattened, in index order, gaps allowed; spaces as + or %20', () => {
-    const input = form('DescribeImages',
+    const input = form(
+      'DescribeImages',
       'Action=DescribeImages&Filter.2.Name=name&Filter.2.Value.1=my+image&Filter.2.Value.3=my%20other&Filter.1.Name=state' +
-      '&Filter.1.Value.1=available&ImageId.10=ami-0000000b&ImageId.2=ami-0000000a&Owner.1=self&ExecutableBy.1=all&IncludeDisabled=true&MaxResults=50');
+        '&Filter.1.Value.1=available&ImageId.10=ami-0000000b&ImageId.2=ami-0000000a&Owner.1=self&ExecutableBy.1=all&IncludeDisabled=true&MaxResults=50',
+    );
     assert.deepEqual(input, {
       ImageIds: ['ami-0000000a', 'ami-0000000b'],
       Owners: ['self'],
       ExecutableUsers: ['all'],
       IncludeDisabled: true,
       MaxResults: 50,
-      Filters: [{ Name: 'state', Values: ['available'] }, { Name: 'name', Values: ['my image', 'my other'] }],
+      Filters: [
+        { Name: 'state', Values: ['available'] },
+        { Name: 'name', Values: ['my image', 'my other'] },
+      ],
     });
   });
 
   it('nested structures: tag specifications, block device mappings, launch permissions', () => {
     assert.deepEqual(
-      form('CreateImage', 'InstanceId=i-12345678&Name=n1&NoReboot=false&TagSpecification.1.ResourceType=image&TagSpecification.1.Tag.1.Key=a' +
-        '&TagSpecification.1.Tag.1.Value=b&BlockDeviceMapping.1.DeviceName=%2Fdev%2Fsdb&BlockDeviceMapping.1.Ebs.VolumeSize=100&BlockDeviceMapping.1.Ebs.Encrypted=true'),
+      form(
+        'CreateImage',
+        'InstanceId=i-12345678&Name=n1&NoReboot=false&TagSpecification.1.ResourceType=image&TagSpecification.1.Tag.1.Key=a' +
+          '&TagSpecification.1.Tag.1.Value=b&BlockDeviceMapping.1.DeviceName=%2Fdev%2Fsdb&BlockDeviceMapping.1.Ebs.VolumeSize=100&BlockDeviceMapping.1.Ebs.Encrypted=true',
+      ),
       {
-        InstanceId: 'i-12345678', Name: 'n1', NoReboot: false,
+        InstanceId: 'i-12345678',
+        Name: 'n1',
+        NoReboot: false,
         BlockDeviceMappings: [{ DeviceName: '/dev/sdb', Ebs: { VolumeSize: 100, Encrypted: true } }],
         TagSpecifications: [{ ResourceType: 'image', Tags: [{ Key: 'a', Value: 'b' }] }],
       },
     );
     assert.deepEqual(
-      form('ModifyImageAttribute', 'ImageId=ami-12345678&LaunchPermission.Add.1.Group=all&LaunchPermission.Remove.1.UserId=123456789012&Description.Value=d+1'),
-      { ImageId: 'ami-12345678', Description: { Value: 'd 1' }, LaunchPermission: { Add: [{ Group: 'all' }], Remove: [{ UserId: '123456789012' }] } },
+      form(
+        'ModifyImageAttribute',
+        'ImageId=ami-12345678&LaunchPermission.Add.1.Group=all&LaunchPermission.Remove.1.UserId=123456789012&Description.Value=d+1',
+      ),
+      {
+        ImageId: 'ami-12345678',
+        Description: { Value: 'd 1' },
+        LaunchPermission: { Add: [{ Group: 'all' }], Remove: [{ UserId: '123456789012' }] },
+      },
     );
-    assert.deepEqual(form('CreateTags', 'ResourceId.1=ami-12345678&Tag.1.Key=k&Tag.1.Value='), { Resources: ['ami-12345678'], Tags: [{ Key: 'k', Value: '' }] });
+    assert.deepEqual(form('CreateTags', 'ResourceId.1=ami-12345678&Tag.1.Key=k&Tag.1.Value='), {
+      Resources: ['ami-12345678'],
+      Tags: [{ Key: 'k', Value: '' }],
+    });
   });
 
   it('bad booleans and integers are refused', () => {
-    assert.throws(() => form('DeregisterImage', 'ImageId=ami-12345678&DryRun=yes'), { code: 'InvalidParameterValue', message: 'Value (yes) for parameter DryRun is invalid.' });
+    assert.throws(() => form('DeregisterImage', 'ImageId=ami-12345678&DryRun=yes'), {
+      code: 'InvalidParameterValue',
+      message: 'Value (yes) for parameter DryRun is invalid.',
+    });
     assert.throws(() => form('DescribeImages', 'MaxResults=ten'), { code: 'InvalidParameterValue' });
   });
 });
@@ -60,7 +83,10 @@ describe('ec2 query handler', () => {
   it('unknown or missing Action → EC2 error XML with status 400', async () => {
     const unknown = await send('Action=LaunchRockets&Version=2016-11-15');
     assert.equal(unknown.status, 400);
-    assert.deepEqual(unknown.xml.Response.Errors.Error, { Code: 'InvalidAction', Message: 'The action LaunchRockets is not valid for this web service.' });
+    assert.deepEqual(unknown.xml.Response.Errors.Error, {
+      Code: 'InvalidAction',
+      Message: 'The action LaunchRockets is not valid for this web service.',
+    });
     assert.equal(unknown.xml.Response.RequestID, 'fixed-request-id');
     assert.equal((await send('Version=2016-11-15')).xml.Response.Errors.Error.Code, 'MissingAction');
   });

@@ -18,9 +18,11 @@ describe('restart while images are pending (SQLite file)', () => {
     const first = harness(SqliteEc2Store.open(file), clock, 1);
     const c = ctx();
     const { ImageId: ok } = await first.service.createImage(c, { InstanceId: await instanceOf(first, c), Name: 'survivor' });
-    const { ImageId: bad } = await first.service.createImage(
-      ctx(), { InstanceId: await instanceOf(first), Name: 'doomed', TagSpecifications: [{ ResourceType: 'image', Tags: [{ Key: 'amiwatch:fail', Value: 'disk full' }] }] },
-    );
+    const { ImageId: bad } = await first.service.createImage(ctx(), {
+      InstanceId: await instanceOf(first),
+      Name: 'doomed',
+      TagSpecifications: [{ ResourceType: 'image', Tags: [{ Key: 'amiwatch:fail', Value: 'disk full' }] }],
+    });
     (first.store as SqliteEc2Store).close(); // the server goes down with both pending
 
     clock.advance(60_000);
@@ -33,9 +35,19 @@ describe('restart while images are pending (SQLite file)', () => {
     }
     assert.deepEqual(second.sink.states().sort(), [`${bad}:failed`, `${ok}:available`].sort());
     const event = second.sink.events.find((e) => e.detail.ImageId === ok)!;
-    assertGuideShape(event, { account: ACCOUNT, region: 'us-east-1', imageId: ok!, requestId: c.requestId, state: 'available', time: '2026-01-01T00:01:00Z' });
+    assertGuideShape(event, {
+      account: ACCOUNT,
+      region: 'us-east-1',
+      imageId: ok!,
+      requestId: c.requestId,
+      state: 'available',
+      time: '2026-01-01T00:01:00Z',
+    });
     const { Images } = await second.service.describeImages(ctx(), { Owners: ['self'] });
-    assert.deepEqual(Images?.map((i) => [i.Name, i.State]).sort(), [['doomed', 'failed'], ['survivor', 'available']]);
+    assert.deepEqual(Images?.map((i) => [i.Name, i.State]).sort(), [
+      ['doomed', 'failed'],
+      ['survivor', 'available'],
+    ]);
     (second.store as SqliteEc2Store).close();
 
     const third = harness(SqliteEc2Store.open(file), clock, 3);
@@ -66,7 +78,11 @@ describe('restart while images are pending (SQLite file)', () => {
     const file = join(dir, 'restart-3.db');
     const clock = new ManualClock();
     const first = harness(SqliteEc2Store.open(file), clock, 6);
-    const { ImageId } = await first.service.registerImage(ctx(), { Name: 'base', RootDeviceName: '/dev/xvda', BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0123456789abcdef0' } }] });
+    const { ImageId } = await first.service.registerImage(ctx(), {
+      Name: 'base',
+      RootDeviceName: '/dev/xvda',
+      BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0123456789abcdef0' } }],
+    });
     clock.advance(10_000);
     await first.service.lifecycle.settle();
     const ids = (await first.service.runInstances(ctx(), { ImageId, MinCount: 3, MaxCount: 3 })).Instances!.map((i) => i.InstanceId!);
@@ -89,8 +105,15 @@ describe('restart while images are pending (SQLite file)', () => {
     const third = harness(SqliteEc2Store.open(file), clock, 8);
     await third.service.lifecycle.settle();
     assert.equal(third.sink.instanceEvents.length, 0, 'nothing is emitted twice');
-    const states = new Map((await third.service.describeInstances(ctx(), { InstanceIds: ids })).Reservations!.flatMap((r) => r.Instances!.map((i) => [i.InstanceId, i.State!.Name])));
-    assert.deepEqual(ids.map((id) => states.get(id)), ['stopped', 'terminated', 'running']);
+    const states = new Map(
+      (await third.service.describeInstances(ctx(), { InstanceIds: ids })).Reservations!.flatMap((r) =>
+        r.Instances!.map((i) => [i.InstanceId, i.State!.Name]),
+      ),
+    );
+    assert.deepEqual(
+      ids.map((id) => states.get(id)),
+      ['stopped', 'terminated', 'running'],
+    );
     (third.store as SqliteEc2Store).close();
   });
 });

@@ -38,7 +38,11 @@ const service = new Ec2Service({
   sink,
   clock: systemClock,
   random: cryptoRandom,
-  options: ec2Options({ durations: { CreateImage: 800, CopyImage: 800, RegisterImage: 300, CreateRestoreImageTask: 300 }, storeTaskDurationMs: 300, instanceDurations: { pending: 100 } }),
+  options: ec2Options({
+    durations: { CreateImage: 800, CopyImage: 800, RegisterImage: 300, CreateRestoreImageTask: 300 },
+    storeTaskDurationMs: 300,
+    instanceDurations: { pending: 100 },
+  }),
 });
 let server: TestServer;
 let ec2: EC2Client;
@@ -62,18 +66,29 @@ after(async () => {
 
 describe('AWS SDK for JavaScript v3 (EC2Client)', () => {
   it('CreateImage → pending → waitUntilImageAvailable → available, one event carrying the request id', async () => {
-    const created = await ec2.send(new CreateImageCommand({
-      InstanceId: instanceId, Name: 'sdk-web (v1)', Description: 'from the SDK',
-      TagSpecifications: [{ ResourceType: 'image', Tags: [{ Key: 'env', Value: 'test' }] }],
-    }));
+    const created = await ec2.send(
+      new CreateImageCommand({
+        InstanceId: instanceId,
+        Name: 'sdk-web (v1)',
+        Description: 'from the SDK',
+        TagSpecifications: [{ ResourceType: 'image', Tags: [{ Key: 'env', Value: 'test' }] }],
+      }),
+    );
     const ImageId = created.ImageId!;
     const first = await ec2.send(new DescribeImagesCommand({ ImageIds: [ImageId] }));
     assert.equal(first.Images?.[0]?.State, 'pending');
     const result = await waitUntilImageAvailable({ client: ec2, ...waitFast }, { ImageIds: [ImageId] });
     assert.equal(result.state, 'SUCCESS');
-    const { Images } = await ec2.send(new DescribeImagesCommand({
-      Owners: ['self'], Filters: [{ Name: 'state', Values: ['available'] }, { Name: 'name', Values: ['sdk-web*'] }, { Name: 'tag:env', Values: ['test'] }],
-    }));
+    const { Images } = await ec2.send(
+      new DescribeImagesCommand({
+        Owners: ['self'],
+        Filters: [
+          { Name: 'state', Values: ['available'] },
+          { Name: 'name', Values: ['sdk-web*'] },
+          { Name: 'tag:env', Values: ['test'] },
+        ],
+      }),
+    );
     assert.equal(Images?.length, 1);
     const image = Images![0]!;
     assert.equal(image.ImageId, ImageId);
@@ -92,17 +107,20 @@ describe('AWS SDK for JavaScript v3 (EC2Client)', () => {
   });
 
   it('a failing image makes the waiter stop with FAILURE; StateReason is readable', async () => {
-    const { ImageId } = await ec2.send(new CreateImageCommand({
-      InstanceId: instanceId, Name: 'sdk-doomed',
-      TagSpecifications: [{ ResourceType: 'image', Tags: [{ Key: 'amiwatch:fail', Value: 'Insufficient snapshot quota' }] }],
-    }));
+    const { ImageId } = await ec2.send(
+      new CreateImageCommand({
+        InstanceId: instanceId,
+        Name: 'sdk-doomed',
+        TagSpecifications: [{ ResourceType: 'image', Tags: [{ Key: 'amiwatch:fail', Value: 'Insufficient snapshot quota' }] }],
+      }),
+    );
     await assert.rejects(waitUntilImageAvailable({ client: ec2, ...waitFast }, { ImageIds: [ImageId!] }), /FAILURE/);
     const image = (await ec2.send(new DescribeImagesCommand({ ImageIds: [ImageId!] }))).Images![0]!;
     assert.equal(image.State, 'failed');
     assert.deepEqual(image.StateReason, { Code: 'Server.InternalError', Message: 'Insufficient snapshot quota' });
   });
 
-  it('errors map to the SDK\'s error names', async () => {
+  it("errors map to the SDK's error names", async () => {
     const fails = async (p: Promise<unknown>, name: string, status = 400) => {
       await assert.rejects(p, (e: Error & { $metadata?: { httpStatusCode?: number } }) => {
         assert.equal(e.name, name);
@@ -120,16 +138,23 @@ describe('AWS SDK for JavaScript v3 (EC2Client)', () => {
   });
 
   it('copy across regions, register, store/restore, disable/enable, attributes, tags, deregister', async () => {
-    const source = (await ec2.send(new DescribeImagesCommand({ Filters: [{ Name: 'name', Values: ['sdk-web (v1)'] }] }))).Images![0]!.ImageId!;
+    const source = (await ec2.send(new DescribeImagesCommand({ Filters: [{ Name: 'name', Values: ['sdk-web (v1)'] }] }))).Images![0]!
+      .ImageId!;
     const { ImageId: copy } = await eu.send(new CopyImageCommand({ SourceImageId: source, SourceRegion: 'us-east-1', Name: 'sdk-copy' }));
     await waitUntilImageAvailable({ client: eu, ...waitFast }, { ImageIds: [copy!] });
     const copyEvent = sink.events.find((e) => e.detail.ImageId === copy)!;
     assert.equal(copyEvent.region, 'eu-west-1');
 
-    const { ImageId: reg } = await ec2.send(new RegisterImageCommand({
-      Name: 'sdk-reg', Architecture: 'arm64', RootDeviceName: '/dev/xvda', VirtualizationType: 'hvm', EnaSupport: true,
-      BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0123456789abcdef0', VolumeSize: 16 } }],
-    }));
+    const { ImageId: reg } = await ec2.send(
+      new RegisterImageCommand({
+        Name: 'sdk-reg',
+        Architecture: 'arm64',
+        RootDeviceName: '/dev/xvda',
+        VirtualizationType: 'hvm',
+        EnaSupport: true,
+        BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0123456789abcdef0', VolumeSize: 16 } }],
+      }),
+    );
     await waitUntilImageAvailable({ client: ec2, ...waitFast }, { ImageIds: [reg!] });
 
     const { ObjectKey } = await ec2.send(new CreateStoreImageTaskCommand({ ImageId: reg, Bucket: 'sdk-bucket' }));
@@ -138,16 +163,23 @@ describe('AWS SDK for JavaScript v3 (EC2Client)', () => {
     const tasks = await ec2.send(new DescribeStoreImageTasksCommand({ ImageIds: [reg!] }));
     assert.equal(tasks.StoreImageTaskResults?.[0]?.StoreTaskState, 'Completed');
     assert.ok(tasks.StoreImageTaskResults?.[0]?.TaskStartTime instanceof Date);
-    const { ImageId: restored } = await ec2.send(new CreateRestoreImageTaskCommand({ Bucket: 'sdk-bucket', ObjectKey, Name: 'sdk-restored' }));
+    const { ImageId: restored } = await ec2.send(
+      new CreateRestoreImageTaskCommand({ Bucket: 'sdk-bucket', ObjectKey, Name: 'sdk-restored' }),
+    );
     await waitUntilImageAvailable({ client: ec2, ...waitFast }, { ImageIds: [restored!] });
     const restoredImage = (await ec2.send(new DescribeImagesCommand({ ImageIds: [restored!] }))).Images![0]!;
     assert.equal(restoredImage.Architecture, 'arm64');
 
-    await ec2.send(new ModifyImageAttributeCommand({ ImageId: reg, LaunchPermission: { Add: [{ Group: 'all' }, { UserId: '123456789012' }] } }));
+    await ec2.send(
+      new ModifyImageAttributeCommand({ ImageId: reg, LaunchPermission: { Add: [{ Group: 'all' }, { UserId: '123456789012' }] } }),
+    );
     const perms = await ec2.send(new DescribeImageAttributeCommand({ ImageId: reg, Attribute: 'launchPermission' }));
     assert.deepEqual(perms.LaunchPermissions, [{ Group: 'all' }, { UserId: '123456789012' }]);
     await ec2.send(new ModifyImageAttributeCommand({ ImageId: reg, Description: { Value: 'now described' } }));
-    assert.equal((await ec2.send(new DescribeImageAttributeCommand({ ImageId: reg, Attribute: 'description' }))).Description?.Value, 'now described');
+    assert.equal(
+      (await ec2.send(new DescribeImageAttributeCommand({ ImageId: reg, Attribute: 'description' }))).Description?.Value,
+      'now described',
+    );
 
     await ec2.send(new CreateTagsCommand({ Resources: [reg!], Tags: [{ Key: 'team', Value: 'platform' }] }));
     const tags = await ec2.send(new DescribeTagsCommand({ Filters: [{ Name: 'resource-id', Values: [reg!] }] }));
@@ -160,8 +192,17 @@ describe('AWS SDK for JavaScript v3 (EC2Client)', () => {
     assert.equal(dereg.DeleteSnapshotResults?.[0]?.ReturnCode, 'success');
     assert.equal((await ec2.send(new DescribeImagesCommand({ ImageIds: [reg!] }))).Images?.[0]?.State, 'deregistered');
     const regEvents = sink.events.filter((e) => e.detail.ImageId === reg);
-    assert.deepEqual(regEvents.map((e) => e.detail.State), ['available', 'disabled', 'available', 'deregistered']);
-    assertGuideShape(regEvents[3]!, { account: ACCOUNT, region: 'us-east-1', imageId: reg!, requestId: regEvents[3]!.detail.RequestId, state: 'deregistered' });
+    assert.deepEqual(
+      regEvents.map((e) => e.detail.State),
+      ['available', 'disabled', 'available', 'deregistered'],
+    );
+    assertGuideShape(regEvents[3]!, {
+      account: ACCOUNT,
+      region: 'us-east-1',
+      imageId: reg!,
+      requestId: regEvents[3]!.detail.RequestId,
+      state: 'deregistered',
+    });
   });
 
   it('pages with MaxResults/NextToken through the SDK', async () => {

@@ -32,21 +32,67 @@ const adapters: Array<[string, () => Promise<Ec2Store> | Ec2Store, { shared?: bo
 ];
 
 const image = (imageId: string, over: Partial<ImageRecord> = {}): ImageRecord => ({
-  imageId, accountId: '000000000000', region: 'us-east-1', name: imageId, state: 'available', origin: 'CreateImage',
-  requestId: 'r', creationDate: '2026-01-01T00:00:00.000Z', imageLocation: `000000000000/${imageId}`, imageType: 'machine',
-  architecture: 'x86_64', platformDetails: 'Linux/UNIX', usageOperation: 'RunInstances', rootDeviceType: 'ebs',
+  imageId,
+  accountId: '000000000000',
+  region: 'us-east-1',
+  name: imageId,
+  state: 'available',
+  origin: 'CreateImage',
+  requestId: 'r',
+  creationDate: '2026-01-01T00:00:00.000Z',
+  imageLocation: `000000000000/${imageId}`,
+  imageType: 'machine',
+  architecture: 'x86_64',
+  platformDetails: 'Linux/UNIX',
+  usageOperation: 'RunInstances',
+  rootDeviceType: 'ebs',
   blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { snapshotId: 'snap-0123456789abcdef0', volumeSize: 8 } }],
-  virtualizationType: 'hvm', hypervisor: 'xen', launchPermissions: [], tags: [{ key: 'k', value: 'v' }], ...over,
+  virtualizationType: 'hvm',
+  hypervisor: 'xen',
+  launchPermissions: [],
+  tags: [{ key: 'k', value: 'v' }],
+  ...over,
 });
 
 const instance = (instanceId: string, over: Partial<InstanceRecord> = {}): InstanceRecord => ({
-  instanceId, accountId: '000000000000', region: 'us-east-1', reservationId: 'r-0123456789abcdef0', requestId: 'r', imageId: 'ami-00000000000000001',
-  instanceType: 't3.micro', amiLaunchIndex: 0, state: 'running', stateTransitionReason: '', launchTime: '2026-01-01T00:00:00.000Z',
-  availabilityZone: 'us-east-1a', vpcId: 'vpc-0123456789abcdef0', subnetId: 'subnet-0123456789abcdef0', privateIpAddress: '172.31.0.5',
-  securityGroupIds: ['sg-0123456789abcdef0'], architecture: 'x86_64', platformDetails: 'Linux/UNIX', rootDeviceName: '/dev/xvda',
-  volumes: [{ deviceName: '/dev/xvda', volumeId: 'vol-0123456789abcdef0', volumeSize: 8, volumeType: 'gp3', deleteOnTermination: true, encrypted: false, attachTime: '2026-01-01T00:00:00.000Z' }],
-  tags: [], disableApiTermination: false, disableApiStop: false, instanceInitiatedShutdownBehavior: 'stop', ebsOptimized: false,
-  sourceDestCheck: true, rebootCount: 0, ...over,
+  instanceId,
+  accountId: '000000000000',
+  region: 'us-east-1',
+  reservationId: 'r-0123456789abcdef0',
+  requestId: 'r',
+  imageId: 'ami-00000000000000001',
+  instanceType: 't3.micro',
+  amiLaunchIndex: 0,
+  state: 'running',
+  stateTransitionReason: '',
+  launchTime: '2026-01-01T00:00:00.000Z',
+  availabilityZone: 'us-east-1a',
+  vpcId: 'vpc-0123456789abcdef0',
+  subnetId: 'subnet-0123456789abcdef0',
+  privateIpAddress: '172.31.0.5',
+  securityGroupIds: ['sg-0123456789abcdef0'],
+  architecture: 'x86_64',
+  platformDetails: 'Linux/UNIX',
+  rootDeviceName: '/dev/xvda',
+  volumes: [
+    {
+      deviceName: '/dev/xvda',
+      volumeId: 'vol-0123456789abcdef0',
+      volumeSize: 8,
+      volumeType: 'gp3',
+      deleteOnTermination: true,
+      encrypted: false,
+      attachTime: '2026-01-01T00:00:00.000Z',
+    },
+  ],
+  tags: [],
+  disableApiTermination: false,
+  disableApiStop: false,
+  instanceInitiatedShutdownBehavior: 'stop',
+  ebsOptimized: false,
+  sourceDestCheck: true,
+  rebootCount: 0,
+  ...over,
 });
 
 for (const [name, make, traits] of adapters) {
@@ -56,7 +102,10 @@ for (const [name, make, traits] of adapters) {
       await s.putImage(image('ami-00000000000000002'));
       await s.putImage(image('ami-00000000000000001'));
       await s.putImage(image('ami-00000000000000003', { region: 'eu-west-1' }));
-      assert.deepEqual((await s.listImages('us-east-1')).map((i) => i.imageId), ['ami-00000000000000001', 'ami-00000000000000002']);
+      assert.deepEqual(
+        (await s.listImages('us-east-1')).map((i) => i.imageId),
+        ['ami-00000000000000001', 'ami-00000000000000002'],
+      );
       assert.deepEqual(await s.getImage('us-east-1', 'ami-00000000000000001'), image('ami-00000000000000001'));
       assert.equal(await s.getImage('eu-west-1', 'ami-00000000000000001'), undefined);
       await s.putImage(image('ami-00000000000000001', { name: 'renamed' }));
@@ -68,20 +117,34 @@ for (const [name, make, traits] of adapters) {
     it('finds due transitions and deregistered images by time', async () => {
       const s = await make();
       await s.putImage(image('ami-0000000000000000a', { state: 'pending', transition: { dueAt: 200, outcome: 'available' } }));
-      await s.putImage(image('ami-0000000000000000b', { state: 'pending', transition: { dueAt: 100, outcome: 'failed', reasonMessage: 'x' } }));
+      await s.putImage(
+        image('ami-0000000000000000b', { state: 'pending', transition: { dueAt: 100, outcome: 'failed', reasonMessage: 'x' } }),
+      );
       await s.putImage(image('ami-0000000000000000c', { state: 'deregistered', deregisteredAt: 50 }));
       assert.equal(await s.nextDueAt(), 100);
-      assert.deepEqual((await s.dueTransitions(150, 10)).map((i) => i.imageId), ['ami-0000000000000000b']);
+      assert.deepEqual(
+        (await s.dueTransitions(150, 10)).map((i) => i.imageId),
+        ['ami-0000000000000000b'],
+      );
       if (traits.shared) {
         // b was handed out (claimed) above: only a is left, then nothing.
-        assert.deepEqual((await s.dueTransitions(300, 10)).map((i) => i.imageId), ['ami-0000000000000000a']);
+        assert.deepEqual(
+          (await s.dueTransitions(300, 10)).map((i) => i.imageId),
+          ['ami-0000000000000000a'],
+        );
         assert.deepEqual((await s.dueTransitions(300, 1)).length, 0);
       } else {
-        assert.deepEqual((await s.dueTransitions(300, 10)).map((i) => i.imageId), ['ami-0000000000000000b', 'ami-0000000000000000a']);
+        assert.deepEqual(
+          (await s.dueTransitions(300, 10)).map((i) => i.imageId),
+          ['ami-0000000000000000b', 'ami-0000000000000000a'],
+        );
         assert.deepEqual((await s.dueTransitions(300, 1)).length, 1);
       }
       assert.deepEqual((await s.deregisteredBefore(49)).length, 0);
-      assert.deepEqual((await s.deregisteredBefore(50)).map((i) => i.imageId), ['ami-0000000000000000c']);
+      assert.deepEqual(
+        (await s.deregisteredBefore(50)).map((i) => i.imageId),
+        ['ami-0000000000000000c'],
+      );
     });
 
     it('writes an image and its event together; the outbox keeps order', async () => {
@@ -89,16 +152,33 @@ for (const [name, make, traits] of adapters) {
       await s.putImageWithEvent(image('ami-0000000000000000d'), { id: 'e1', json: '{"n":1}' });
       await s.putImageWithEvent(image('ami-0000000000000000d', { state: 'deregistered' }), { id: 'e2', json: '{"n":2}' });
       assert.equal((await s.getImage('us-east-1', 'ami-0000000000000000d'))?.state, 'deregistered');
-      assert.deepEqual((await s.outboxEvents(10)).map((e) => [e.id, e.json]), [['e1', '{"n":1}'], ['e2', '{"n":2}']]);
+      assert.deepEqual(
+        (await s.outboxEvents(10)).map((e) => [e.id, e.json]),
+        [
+          ['e1', '{"n":1}'],
+          ['e2', '{"n":2}'],
+        ],
+      );
       await s.deleteOutboxEvent('e1');
-      assert.deepEqual((await s.outboxEvents(10)).map((e) => e.id), ['e2']);
+      assert.deepEqual(
+        (await s.outboxEvents(10)).map((e) => e.id),
+        ['e2'],
+      );
     });
 
     it('keeps store tasks and fault rules', async () => {
       const s = await make();
       const task = {
-        accountId: '000000000000', region: 'us-east-1', imageId: 'ami-0000000000000000e', bucket: 'b1', objectKey: 'ami-0000000000000000e.bin',
-        state: 'InProgress' as const, startedAt: 0, dueAt: 10, s3ObjectTags: [], image: image('ami-0000000000000000e'),
+        accountId: '000000000000',
+        region: 'us-east-1',
+        imageId: 'ami-0000000000000000e',
+        bucket: 'b1',
+        objectKey: 'ami-0000000000000000e.bin',
+        state: 'InProgress' as const,
+        startedAt: 0,
+        dueAt: 10,
+        s3ObjectTags: [],
+        image: image('ami-0000000000000000e'),
       };
       await s.putStoreTask(task);
       assert.deepEqual(await s.getStoreTask('us-east-1', 'b1', 'ami-0000000000000000e.bin'), task);
@@ -109,7 +189,10 @@ for (const [name, make, traits] of adapters) {
       assert.equal((await s.listStoreTasks('111111111111', 'us-east-1')).length, 0);
       await s.putFaultRule({ id: 'f2', operation: '*', errorMessage: 'b', createdAt: 2 });
       await s.putFaultRule({ id: 'f1', operation: 'CreateImage', errorMessage: 'a', createdAt: 1, delayMs: 5 });
-      assert.deepEqual((await s.listFaultRules()).map((r) => r.id), ['f1', 'f2']);
+      assert.deepEqual(
+        (await s.listFaultRules()).map((r) => r.id),
+        ['f1', 'f2'],
+      );
       assert.equal(await s.deleteFaultRule('f1'), true);
       assert.equal(await s.deleteFaultRule('f1'), false);
     });
@@ -117,30 +200,75 @@ for (const [name, make, traits] of adapters) {
     it('stores instances with their events in one write; finds due transitions and long-terminated instances', async () => {
       const s = await make();
       await s.putInstancesWithEvents(
-        [instance('i-00000000000000002', { state: 'pending', transition: { dueAt: 300, to: 'running' } }), instance('i-00000000000000001', { state: 'stopping', transition: { dueAt: 100, to: 'stopped', reasonCode: 'c', reasonMessage: 'm' } })],
-        [{ id: 'ev-1', json: '{"i":1}' }, { id: 'ev-2', json: '{"i":2}' }],
+        [
+          instance('i-00000000000000002', { state: 'pending', transition: { dueAt: 300, to: 'running' } }),
+          instance('i-00000000000000001', {
+            state: 'stopping',
+            transition: { dueAt: 100, to: 'stopped', reasonCode: 'c', reasonMessage: 'm' },
+          }),
+        ],
+        [
+          { id: 'ev-1', json: '{"i":1}' },
+          { id: 'ev-2', json: '{"i":2}' },
+        ],
       );
       await s.putInstancesWithEvents([instance('i-00000000000000003', { region: 'eu-west-1' })], []);
       await s.putInstancesWithEvents([instance('i-00000000000000004', { state: 'terminated', terminatedAt: 50 })], []);
-      assert.deepEqual((await s.listInstances('us-east-1')).map((i) => i.instanceId), ['i-00000000000000001', 'i-00000000000000002', 'i-00000000000000004']);
-      assert.deepEqual(await s.getInstance('us-east-1', 'i-00000000000000001'), instance('i-00000000000000001', { state: 'stopping', transition: { dueAt: 100, to: 'stopped', reasonCode: 'c', reasonMessage: 'm' } }));
+      assert.deepEqual(
+        (await s.listInstances('us-east-1')).map((i) => i.instanceId),
+        ['i-00000000000000001', 'i-00000000000000002', 'i-00000000000000004'],
+      );
+      assert.deepEqual(
+        await s.getInstance('us-east-1', 'i-00000000000000001'),
+        instance('i-00000000000000001', {
+          state: 'stopping',
+          transition: { dueAt: 100, to: 'stopped', reasonCode: 'c', reasonMessage: 'm' },
+        }),
+      );
       assert.equal(await s.getInstance('us-east-1', 'i-00000000000000003'), undefined);
-      assert.deepEqual((await s.outboxEvents(10)).map((e) => e.id), ['ev-1', 'ev-2']);
+      assert.deepEqual(
+        (await s.outboxEvents(10)).map((e) => e.id),
+        ['ev-1', 'ev-2'],
+      );
       assert.equal(await s.nextDueAt(), 100);
-      assert.deepEqual((await s.dueInstanceTransitions(200, 10)).map((i) => i.instanceId), ['i-00000000000000001']);
+      assert.deepEqual(
+        (await s.dueInstanceTransitions(200, 10)).map((i) => i.instanceId),
+        ['i-00000000000000001'],
+      );
       if (traits.shared) {
         // Each due transition is handed out (claimed) once in the cluster: 1 went above, then 2, then nothing.
-        assert.deepEqual((await s.dueInstanceTransitions(400, 1)).map((i) => i.instanceId), ['i-00000000000000002']);
-        assert.deepEqual((await s.dueInstanceTransitions(400, 10)).map((i) => i.instanceId), []);
+        assert.deepEqual(
+          (await s.dueInstanceTransitions(400, 1)).map((i) => i.instanceId),
+          ['i-00000000000000002'],
+        );
+        assert.deepEqual(
+          (await s.dueInstanceTransitions(400, 10)).map((i) => i.instanceId),
+          [],
+        );
       } else {
-        assert.deepEqual((await s.dueInstanceTransitions(400, 1)).map((i) => i.instanceId), ['i-00000000000000001']);
-        assert.deepEqual((await s.dueInstanceTransitions(400, 10)).map((i) => i.instanceId), ['i-00000000000000001', 'i-00000000000000002']);
+        assert.deepEqual(
+          (await s.dueInstanceTransitions(400, 1)).map((i) => i.instanceId),
+          ['i-00000000000000001'],
+        );
+        assert.deepEqual(
+          (await s.dueInstanceTransitions(400, 10)).map((i) => i.instanceId),
+          ['i-00000000000000001', 'i-00000000000000002'],
+        );
       }
       await s.putInstancesWithEvents([instance('i-00000000000000001', { state: 'stopped' })], [{ id: 'ev-3', json: '{}' }]);
-      assert.deepEqual((await s.dueInstanceTransitions(400, 10)).map((i) => i.instanceId), traits.shared ? [] : ['i-00000000000000002']);
+      assert.deepEqual(
+        (await s.dueInstanceTransitions(400, 10)).map((i) => i.instanceId),
+        traits.shared ? [] : ['i-00000000000000002'],
+      );
       assert.equal(await s.nextDueAt(), 300);
-      assert.deepEqual((await s.terminatedBefore(49)).map((i) => i.instanceId), []);
-      assert.deepEqual((await s.terminatedBefore(50)).map((i) => i.instanceId), ['i-00000000000000004']);
+      assert.deepEqual(
+        (await s.terminatedBefore(49)).map((i) => i.instanceId),
+        [],
+      );
+      assert.deepEqual(
+        (await s.terminatedBefore(50)).map((i) => i.instanceId),
+        ['i-00000000000000004'],
+      );
       await s.deleteInstance('us-east-1', 'i-00000000000000004');
       assert.equal(await s.getInstance('us-east-1', 'i-00000000000000004'), undefined);
     });
@@ -149,35 +277,61 @@ for (const [name, make, traits] of adapters) {
       const s = await make();
       await s.putInstancesWithEvents([instance('i-00000000000000005')], [{ id: 'same', json: '{"n":1}' }]);
       await s.putInstancesWithEvents([instance('i-00000000000000005')], [{ id: 'same', json: '{"n":1}' }]);
-      assert.deepEqual((await s.outboxEvents(10)).map((e) => e.id), ['same']);
+      assert.deepEqual(
+        (await s.outboxEvents(10)).map((e) => e.id),
+        ['same'],
+      );
     });
 
     it('keeps key pairs per account and region, by name', async () => {
       const s = await make();
       const key = (keyName: string, accountId = '000000000000') => ({
-        accountId, region: 'us-east-1', keyName, keyPairId: `key-${keyName}`, keyType: 'rsa' as const, keyFingerprint: 'aa:bb',
-        publicKey: 'ssh-rsa AAAA', createTime: '2026-01-01T00:00:00.000Z', tags: [],
+        accountId,
+        region: 'us-east-1',
+        keyName,
+        keyPairId: `key-${keyName}`,
+        keyType: 'rsa' as const,
+        keyFingerprint: 'aa:bb',
+        publicKey: 'ssh-rsa AAAA',
+        createTime: '2026-01-01T00:00:00.000Z',
+        tags: [],
       });
       await s.putKeyPair(key('b'));
       await s.putKeyPair(key('a'));
       await s.putKeyPair(key('a', '111111111111'));
-      assert.deepEqual((await s.listKeyPairs('000000000000', 'us-east-1')).map((k) => k.keyName), ['a', 'b']);
+      assert.deepEqual(
+        (await s.listKeyPairs('000000000000', 'us-east-1')).map((k) => k.keyName),
+        ['a', 'b'],
+      );
       assert.deepEqual(await s.listKeyPairs('000000000000', 'us-east-1').then((l) => l[0]), key('a'));
       assert.equal(await s.deleteKeyPair('000000000000', 'us-east-1', 'a'), true);
       assert.equal(await s.deleteKeyPair('000000000000', 'us-east-1', 'a'), false);
-      assert.deepEqual((await s.listKeyPairs('111111111111', 'us-east-1')).map((k) => k.keyName), ['a']);
+      assert.deepEqual(
+        (await s.listKeyPairs('111111111111', 'us-east-1')).map((k) => k.keyName),
+        ['a'],
+      );
     });
 
     it('keeps security groups per account and region, by id', async () => {
       const s = await make();
       const group = (groupId: string, accountId = '000000000000') => ({
-        accountId, region: 'us-east-1', groupId, groupName: groupId, description: 'd', vpcId: 'vpc-0123456789abcdef0',
-        ingress: [{ ipProtocol: 'tcp', fromPort: 22, toPort: 22, cidrIp: '0.0.0.0/0' }], egress: [{ ipProtocol: '-1', cidrIp: '0.0.0.0/0' }], tags: [],
+        accountId,
+        region: 'us-east-1',
+        groupId,
+        groupName: groupId,
+        description: 'd',
+        vpcId: 'vpc-0123456789abcdef0',
+        ingress: [{ ipProtocol: 'tcp', fromPort: 22, toPort: 22, cidrIp: '0.0.0.0/0' }],
+        egress: [{ ipProtocol: '-1', cidrIp: '0.0.0.0/0' }],
+        tags: [],
       });
       await s.putSecurityGroup(group('sg-00000000000000002'));
       await s.putSecurityGroup(group('sg-00000000000000001'));
       await s.putSecurityGroup(group('sg-00000000000000003', '111111111111'));
-      assert.deepEqual((await s.listSecurityGroups('000000000000', 'us-east-1')).map((g) => g.groupId), ['sg-00000000000000001', 'sg-00000000000000002']);
+      assert.deepEqual(
+        (await s.listSecurityGroups('000000000000', 'us-east-1')).map((g) => g.groupId),
+        ['sg-00000000000000001', 'sg-00000000000000002'],
+      );
       assert.deepEqual((await s.listSecurityGroups('000000000000', 'us-east-1'))[0], group('sg-00000000000000001'));
       assert.equal(await s.deleteSecurityGroup('us-east-1', 'sg-00000000000000001'), true);
       assert.equal(await s.deleteSecurityGroup('us-east-1', 'sg-00000000000000001'), false);
@@ -190,7 +344,8 @@ describe('Ec2Store contract: jetstream, two nodes', () => {
   it('each due transition goes to one node; a write on one is read on the other', async () => {
     const a = await jetstream();
     const b = await jetstream(a.prefix);
-    for (let i = 1; i <= 6; i++) await a.putImage(image(`ami-0000000000000001${i}`, { state: 'pending', transition: { dueAt: 10, outcome: 'available' } }));
+    for (let i = 1; i <= 6; i++)
+      await a.putImage(image(`ami-0000000000000001${i}`, { state: 'pending', transition: { dueAt: 10, outcome: 'available' } }));
     assert.equal((await b.listImages('us-east-1')).length, 6);
     const [x, y] = await Promise.all([a.dueTransitions(100, 10), b.dueTransitions(100, 10)]);
     assert.equal(x.length + y.length, 6);
@@ -202,6 +357,9 @@ describe('Ec2Store contract: jetstream, two nodes', () => {
     const b = await jetstream(a.prefix);
     await a.putImageWithEvent(image('ami-00000000000000021', { state: 'available' }), { id: 'ev-1', json: '{}' });
     assert.equal((await b.getImage('us-east-1', 'ami-00000000000000021'))?.state, 'available');
-    assert.deepEqual((await b.outboxEvents(10)).map((e) => e.id), ['ev-1']);
+    assert.deepEqual(
+      (await b.outboxEvents(10)).map((e) => e.id),
+      ['ev-1'],
+    );
   });
 });

@@ -35,7 +35,11 @@ function replay(url: string, file: string): Promise<{ status: number; type: stri
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), xml: parser.parse(Buffer.concat(chunks).toString('utf8')) }),
+        resolve({
+          status: res.statusCode ?? 0,
+          type: String(res.headers['content-type']),
+          xml: parser.parse(Buffer.concat(chunks).toString('utf8')),
+        }),
       );
     });
     req.on('error', reject);
@@ -53,11 +57,27 @@ for (const client of ['cli', 'cli1', 'sdk']) {
     before(async () => {
       // The image the captured CopyImage/DeregisterImage name.
       await store.putImage({
-        imageId: SEEDED, accountId: ACCOUNT, region: 'us-east-1', name: 'seeded', state: 'available', origin: 'CreateImage',
-        requestId: 'seed', creationDate: '2026-01-01T00:00:00.000Z', imageLocation: `${ACCOUNT}/seeded`, imageType: 'machine',
-        architecture: 'x86_64', platformDetails: 'Linux/UNIX', usageOperation: 'RunInstances', rootDeviceType: 'ebs',
-        rootDeviceName: '/dev/xvda', blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { snapshotId: 'snap-0123456789abcdef0', volumeSize: 8 } }],
-        virtualizationType: 'hvm', hypervisor: 'xen', enaSupport: true, launchPermissions: [], tags: [{ key: 'k', value: 'v & <w>' }],
+        imageId: SEEDED,
+        accountId: ACCOUNT,
+        region: 'us-east-1',
+        name: 'seeded',
+        state: 'available',
+        origin: 'CreateImage',
+        requestId: 'seed',
+        creationDate: '2026-01-01T00:00:00.000Z',
+        imageLocation: `${ACCOUNT}/seeded`,
+        imageType: 'machine',
+        architecture: 'x86_64',
+        platformDetails: 'Linux/UNIX',
+        usageOperation: 'RunInstances',
+        rootDeviceType: 'ebs',
+        rootDeviceName: '/dev/xvda',
+        blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { snapshotId: 'snap-0123456789abcdef0', volumeSize: 8 } }],
+        virtualizationType: 'hvm',
+        hypervisor: 'xen',
+        enaSupport: true,
+        launchPermissions: [],
+        tags: [{ key: 'k', value: 'v & <w>' }],
       });
       server = await serve(createEc2QueryHandler(service), { accountId: ACCOUNT, region: 'us-east-1' });
     });
@@ -79,7 +99,7 @@ for (const client of ['cli', 'cli1', 'sdk']) {
       assert.equal(item.tagSet.item.value, 'v & <w>');
     });
 
-    it('CreateImage with InstanceId=i-123 gets AWS\'s malformed-id error', async () => {
+    it("CreateImage with InstanceId=i-123 gets AWS's malformed-id error", async () => {
       const r = await replay(server.url, `${client}-ec2-CreateImage.http`);
       assert.equal(r.status, 400);
       assert.equal(r.xml.Response.Errors.Error.Code, 'InvalidInstanceID.Malformed');

@@ -58,7 +58,10 @@ export const testOptions = ec2Options({
 });
 
 /** The instance tests' options: every passing state takes time. */
-export const instanceTestOptions = ec2Options({ ...testOptions, instanceDurations: { pending: 3000, stopping: 3000, 'shutting-down': 2000 } });
+export const instanceTestOptions = ec2Options({
+  ...testOptions,
+  instanceDurations: { pending: 3000, stopping: 3000, 'shutting-down': 2000 },
+});
 
 export function harness(store: Ec2Store = new MemoryEc2Store(), clock = new ManualClock(), seed = 7, options = testOptions): Harness {
   const sink = new RecordingSink();
@@ -68,7 +71,10 @@ export function harness(store: Ec2Store = new MemoryEc2Store(), clock = new Manu
 
 /** The image id of the region's public Amazon Linux 2023 x86_64 image. */
 export async function amazonLinux(h: Harness, over: Partial<RequestContext> = {}): Promise<string> {
-  const { Images } = await h.service.describeImages(ctx(over), { Owners: ['amazon'], Filters: [{ Name: 'name', Values: ['al2023-ami-2023.*-x86_64'] }] });
+  const { Images } = await h.service.describeImages(ctx(over), {
+    Owners: ['amazon'],
+    Filters: [{ Name: 'name', Values: ['al2023-ami-2023.*-x86_64'] }],
+  });
   return Images![0]!.ImageId!;
 }
 
@@ -85,7 +91,12 @@ export async function instanceOf(h: Harness, over: Partial<RequestContext> = {})
   instances.set(h, known);
   const cached = known.get(key);
   if (cached) return cached;
-  const { Instances } = await h.service.runInstances(c, { ImageId: await amazonLinux(h, over), MinCount: 1, MaxCount: 1, InstanceType: 't3.micro' });
+  const { Instances } = await h.service.runInstances(c, {
+    ImageId: await amazonLinux(h, over),
+    MinCount: 1,
+    MaxCount: 1,
+    InstanceType: 't3.micro',
+  });
   const id = Instances![0]!.InstanceId!;
   await h.service.lifecycle.settle();
   known.set(key, id);

@@ -5,7 +5,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CreateImageCommand, DescribeImagesCommand, DescribeInstancesCommand, EC2Client, RunInstancesCommand, StopInstancesCommand } from '@aws-sdk/client-ec2';
+import {
+  CreateImageCommand,
+  DescribeImagesCommand,
+  DescribeInstancesCommand,
+  EC2Client,
+  RunInstancesCommand,
+  StopInstancesCommand,
+} from '@aws-sdk/client-ec2';
 import { EventBridgeClient, ListRulesCommand, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { startAmiwatch, type Amiwatch, type AmiwatchOptions } from '../../src/index.js';
@@ -14,7 +21,9 @@ import { camelCase, toFlagValues } from '../../src/embed/options.js';
 
 /** CreateImage images a real instance: one launched from the public Amazon Linux image, made running by advance(). */
 async function launchedInstance(ec2: EC2Client, aw: Amiwatch): Promise<string> {
-  const { Images } = await ec2.send(new DescribeImagesCommand({ Owners: ['amazon'], Filters: [{ Name: 'name', Values: ['al2023-ami-2023.*-x86_64'] }] }));
+  const { Images } = await ec2.send(
+    new DescribeImagesCommand({ Owners: ['amazon'], Filters: [{ Name: 'name', Values: ['al2023-ami-2023.*-x86_64'] }] }),
+  );
   const { Instances } = await ec2.send(new RunInstancesCommand({ ImageId: Images![0]!.ImageId!, MinCount: 1, MaxCount: 1 }));
   await aw.advance();
   return Instances![0]!.InstanceId!;
@@ -24,12 +33,36 @@ describe('startAmiwatch: options', () => {
   it('takes every option of `amiwatch start` under its camel-case name (one table feeds both)', () => {
     // A compile-time check too: each name below must be a key of AmiwatchOptions.
     const all: Required<Omit<AmiwatchOptions, 'init' | 'log'>> = {
-      host: '127.0.0.1', port: 0, dataDir: '/tmp/x', inMemory: true, credentialsFile: 'c.json', defaultAccount: '111111111111',
-      defaultRegion: 'eu-west-1', amiDuration: '0s', instanceDuration: 'pending=0s', smtpUrl: 'smtp://localhost:25', mailFrom: 'a@example.com', publicUrl: 'http://example.com',
-      notifyWebhookUrl: 'http://example.com/hook', subscriberCaFile: 'ca.pem', organizations: 'o-aaaaaaaaaa=111111111111', logLevel: 'warn',
-      logFormat: 'json', bodyLimit: 4096, bodyBudget: 1 << 20, connectionBodyBudget: 1 << 20, durability: 'power', retentionHours: 1,
-      natsUrl: 'nats://127.0.0.1:4222', natsReplicas: 1, natsAckWait: '30s',
-      historyMaxBytes: 1 << 30, allowedHosts: 'amiwatch.internal', functionSandbox: 'bubblewrap', allowOutbound: '10.0.0.0/8', ignoreTargetPolicies: true,
+      host: '127.0.0.1',
+      port: 0,
+      dataDir: '/tmp/x',
+      inMemory: true,
+      credentialsFile: 'c.json',
+      defaultAccount: '111111111111',
+      defaultRegion: 'eu-west-1',
+      amiDuration: '0s',
+      instanceDuration: 'pending=0s',
+      smtpUrl: 'smtp://localhost:25',
+      mailFrom: 'a@example.com',
+      publicUrl: 'http://example.com',
+      notifyWebhookUrl: 'http://example.com/hook',
+      subscriberCaFile: 'ca.pem',
+      organizations: 'o-aaaaaaaaaa=111111111111',
+      logLevel: 'warn',
+      logFormat: 'json',
+      bodyLimit: 4096,
+      bodyBudget: 1 << 20,
+      connectionBodyBudget: 1 << 20,
+      durability: 'power',
+      retentionHours: 1,
+      natsUrl: 'nats://127.0.0.1:4222',
+      natsReplicas: 1,
+      natsAckWait: '30s',
+      historyMaxBytes: 1 << 30,
+      allowedHosts: 'amiwatch.internal',
+      functionSandbox: 'bubblewrap',
+      allowOutbound: '10.0.0.0/8',
+      ignoreTargetPolicies: true,
       python: '/usr/bin/python3.11',
     };
     assert.deepEqual(Object.keys(all).sort(), configOptions.map((o) => camelCase(o.flag)).sort());
@@ -46,7 +79,10 @@ describe('startAmiwatch: options', () => {
   });
 
   it('refuses an unknown name or a wrong type instead of ignoring it', async () => {
-    await assert.rejects(startAmiwatch({ amiDurations: '1s' } as AmiwatchOptions), /unknown option amiDurations; the options are host, port, /);
+    await assert.rejects(
+      startAmiwatch({ amiDurations: '1s' } as AmiwatchOptions),
+      /unknown option amiDurations; the options are host, port, /,
+    );
     await assert.rejects(startAmiwatch({ inMemory: 'yes' } as unknown as AmiwatchOptions), /inMemory must be true or false/);
     await assert.rejects(startAmiwatch({ port: 70000 }), /--port must be 0\.\.65535/);
   });
@@ -67,7 +103,11 @@ describe('startAmiwatch: a server and its handles', () => {
   it('listens on a free loopback port and gives the SDK and child processes what they need', () => {
     assert.match(aw.url, /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.equal(aw.url, `http://127.0.0.1:${aw.port}`);
-    assert.deepEqual(aw.clientConfig, { endpoint: aw.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    assert.deepEqual(aw.clientConfig, {
+      endpoint: aw.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
     assert.equal(aw.env.AWS_ENDPOINT_URL, aw.url);
     assert.equal(aw.account, '000000000000');
   });
@@ -86,26 +126,43 @@ describe('startAmiwatch: a server and its handles', () => {
 
   it('waitForEvent finds an event already in the history (oldest first)', async () => {
     const eb = new EventBridgeClient({ ...aw.clientConfig, maxAttempts: 1 });
-    await eb.send(new PutEventsCommand({ Entries: [{ Source: 'my.app', DetailType: 'first', Detail: '{"n":1}' }, { Source: 'my.app', DetailType: 'second', Detail: '{"n":2}' }] }));
+    await eb.send(
+      new PutEventsCommand({
+        Entries: [
+          { Source: 'my.app', DetailType: 'first', Detail: '{"n":1}' },
+          { Source: 'my.app', DetailType: 'second', Detail: '{"n":2}' },
+        ],
+      }),
+    );
     eb.destroy();
     const e = await aw.waitForEvent({ pattern: '{"source":["my.app"]}' });
     assert.equal(e['detail-type'], 'first');
     const listed = await aw.events({ pattern: { source: ['my.app'] } });
-    assert.deepEqual(listed.map((x) => x['detail-type']), ['first', 'second']);
+    assert.deepEqual(
+      listed.map((x) => x['detail-type']),
+      ['first', 'second'],
+    );
     const later = await aw.events({ pattern: { source: ['my.app'] }, since: Date.now() + 60_000 });
     assert.equal(later.length, 0);
   });
 
   it('an invalid pattern fails at once with AWS’s reason; a wait that finds nothing says what it waited for', async () => {
     await assert.rejects(aw.waitForEvent({ pattern: { source: 'aws.ec2' } }), /invalid event pattern: .*must be an object or an array/);
-    await assert.rejects(aw.waitForEvent({ bus: 'orders', timeoutMs: 50 }), /no event on arn:aws:events:us-east-1:000000000000:event-bus\/orders within 50 ms/);
+    await assert.rejects(
+      aw.waitForEvent({ bus: 'orders', timeoutMs: 50 }),
+      /no event on arn:aws:events:us-east-1:000000000000:event-bus\/orders within 50 ms/,
+    );
   });
 
   it('advance() moves instances in a passing state now, each with its state-change event', async () => {
     const id = await launchedInstance(ec2, aw);
-    const state = async (): Promise<string | undefined> => (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations?.[0]?.Instances?.[0]?.State?.Name;
+    const state = async (): Promise<string | undefined> =>
+      (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations?.[0]?.Instances?.[0]?.State?.Name;
     assert.equal(await state(), 'running');
-    const running = await aw.waitForEvent<{ 'instance-id': string; state: string }>({ pattern: { 'detail-type': ['EC2 Instance State-change Notification'], detail: { 'instance-id': [id], state: ['running'] } }, timeoutMs: 5000 });
+    const running = await aw.waitForEvent<{ 'instance-id': string; state: string }>({
+      pattern: { 'detail-type': ['EC2 Instance State-change Notification'], detail: { 'instance-id': [id], state: ['running'] } },
+      timeoutMs: 5000,
+    });
     assert.equal(running.detail.state, 'running');
     await ec2.send(new StopInstancesCommand({ InstanceIds: [id] }));
     assert.equal(await state(), 'stopping');
@@ -115,7 +172,12 @@ describe('startAmiwatch: a server and its handles', () => {
   });
 
   it('fault rules fail the images they match; advance() completes them as failed', async () => {
-    const rule = await aw.faults.add({ operation: 'CreateImage', name: 'nightly-*', code: 'Client.SnapshotLimit', message: 'Snapshot quota exceeded' });
+    const rule = await aw.faults.add({
+      operation: 'CreateImage',
+      name: 'nightly-*',
+      code: 'Client.SnapshotLimit',
+      message: 'Snapshot quota exceeded',
+    });
     assert.match(rule.id, /^fault-/);
     assert.deepEqual(await aw.faults.list(), [rule]);
     const { ImageId } = await ec2.send(new CreateImageCommand({ InstanceId: await launchedInstance(ec2, aw), Name: 'nightly-7' }));
@@ -145,7 +207,10 @@ describe('the package entry', () => {
   it('loads nothing of the server when imported: no static imports, no SQLite, until startAmiwatch is called', () => {
     // The compiled entry (what `import 'amiwatch'` loads): its imports are type-only and erased.
     const entry = readFileSync('dist/index.js', 'utf8');
-    assert.deepEqual(entry.split('\n').filter((l) => /^\s*(import|export)\b.*\bfrom\b/.test(l)), []);
+    assert.deepEqual(
+      entry.split('\n').filter((l) => /^\s*(import|export)\b.*\bfrom\b/.test(l)),
+      [],
+    );
     const script = `import { createRequire } from 'node:module';
 const req = createRequire(import.meta.url);
 const loaded = () => Object.keys(req.cache).filter((k) => k.includes('better-sqlite3')).length;
@@ -154,7 +219,10 @@ const before = loaded();
 const aw = await m.startAmiwatch({ log: false });
 console.log(JSON.stringify({ before, after: loaded() }));
 await aw.close();`;
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
     const counts = JSON.parse(out.trim().split('\n').at(-1)!) as { before: number; after: number };
     assert.equal(counts.before, 0);
     assert.ok(counts.after > 0, 'the check itself sees SQLite once the server runs');
@@ -202,12 +270,18 @@ describe('startAmiwatch: lifecycle', () => {
     const dir = await mkdtemp(join(tmpdir(), 'amiwatch-embed-test-'));
     try {
       const file = join(dir, 'world.yaml');
-      await writeFile(file, 'rules:\n  - name: ami-available\n    pattern: {"source":["aws.ec2"],"detail-type":["EC2 AMI State Change"]}\n');
+      await writeFile(
+        file,
+        'rules:\n  - name: ami-available\n    pattern: {"source":["aws.ec2"],"detail-type":["EC2 AMI State Change"]}\n',
+      );
       await using aw = await startAmiwatch({ init: file, log: false });
       const eb = new EventBridgeClient({ ...aw.clientConfig, maxAttempts: 1 });
       const { Rules } = await eb.send(new ListRulesCommand({}));
       eb.destroy();
-      assert.deepEqual(Rules?.map((r) => r.Name), ['ami-available']);
+      assert.deepEqual(
+        Rules?.map((r) => r.Name),
+        ['ami-available'],
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -217,7 +291,10 @@ describe('startAmiwatch: lifecycle', () => {
     const dir = await mkdtemp(join(tmpdir(), 'amiwatch-embed-test-'));
     try {
       const file = join(dir, 'keys.json');
-      await writeFile(file, JSON.stringify({ credentials: [{ accessKeyId: 'AKIDTEAM1', secretAccessKey: 'team1-secret', accountId: '111111111111' }] }));
+      await writeFile(
+        file,
+        JSON.stringify({ credentials: [{ accessKeyId: 'AKIDTEAM1', secretAccessKey: 'team1-secret', accountId: '111111111111' }] }),
+      );
       await using aw = await startAmiwatch({ credentialsFile: file, amiDuration: '1m', log: false });
       assert.equal(aw.account, '111111111111');
       assert.deepEqual(aw.clientConfig.credentials, { accessKeyId: 'AKIDTEAM1', secretAccessKey: 'team1-secret' });

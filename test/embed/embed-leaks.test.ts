@@ -22,7 +22,18 @@ import { startAmiwatch } from '../../src/index.js';
  * Timers count even when unref'd (getActiveResourcesInfo would not show those). Files are counted
  * as open descriptors (/proc/self/fd): a FILEHANDLE resource is only destroyed when collected.
  */
-const TRACKED = new Set(['Timeout', 'TCPWRAP', 'TCPSERVERWRAP', 'PIPEWRAP', 'PROCESSWRAP', 'SIGNALWRAP', 'FSEVENTWRAP', 'STATWATCHER', 'UDPWRAP', 'Immediate']);
+const TRACKED = new Set([
+  'Timeout',
+  'TCPWRAP',
+  'TCPSERVERWRAP',
+  'PIPEWRAP',
+  'PROCESSWRAP',
+  'SIGNALWRAP',
+  'FSEVENTWRAP',
+  'STATWATCHER',
+  'UDPWRAP',
+  'Immediate',
+]);
 const SERVERS = 100;
 
 it(`starts and closes ${SERVERS} servers in one process without leaking handles, timers, processes or temp files`, async () => {
@@ -49,7 +60,14 @@ async function startAndClose(ownTmp: string): Promise<void> {
   let tracking = true;
   const types = new Map<number, string>();
   const hook = createHook({
-    init: (id, type, trigger) => void (types.set(id, type), tracking && TRACKED.has(type) && live.set(id, `${type} (trigger ${trigger}: ${types.get(trigger) ?? '?'})\n${new Error().stack?.split('\n').slice(3, 9).join('\n')}`)),
+    init: (id, type, trigger) =>
+      void (types.set(id, type),
+      tracking &&
+        TRACKED.has(type) &&
+        live.set(
+          id,
+          `${type} (trigger ${trigger}: ${types.get(trigger) ?? '?'})\n${new Error().stack?.split('\n').slice(3, 9).join('\n')}`,
+        )),
     destroy: (id) => void live.delete(id),
   });
   hook.enable();
@@ -79,7 +97,9 @@ async function exercise(i: number, zip: Buffer): Promise<void> {
   const sns = new SNSClient(config);
   try {
     // CreateImage images a real instance: launch one from the public Amazon Linux image first.
-    const { Images } = await ec2.send(new DescribeImagesCommand({ Owners: ['amazon'], Filters: [{ Name: 'name', Values: ['al2023-ami-2023.*-x86_64'] }] }));
+    const { Images } = await ec2.send(
+      new DescribeImagesCommand({ Owners: ['amazon'], Filters: [{ Name: 'name', Values: ['al2023-ami-2023.*-x86_64'] }] }),
+    );
     const { Instances } = await ec2.send(new RunInstancesCommand({ ImageId: Images![0]!.ImageId!, MinCount: 1, MaxCount: 1 }));
     await aw.advance();
     const { ImageId } = await ec2.send(new CreateImageCommand({ InstanceId: Instances![0]!.InstanceId!, Name: `image-${i}` }));
@@ -102,7 +122,15 @@ async function exercise(i: number, zip: Buffer): Promise<void> {
 async function runFunction(config: LambdaClientConfig, zip: Buffer): Promise<void> {
   const lambda = new LambdaClient(config);
   try {
-    await lambda.send(new CreateFunctionCommand({ FunctionName: 'echo', Runtime: 'nodejs20.x', Role: 'arn:aws:iam::000000000000:role/r', Handler: 'index.handler', Code: { ZipFile: zip } }));
+    await lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: 'echo',
+        Runtime: 'nodejs20.x',
+        Role: 'arn:aws:iam::000000000000:role/r',
+        Handler: 'index.handler',
+        Code: { ZipFile: zip },
+      }),
+    );
     const out = await lambda.send(new InvokeCommand({ FunctionName: 'echo', Payload: Buffer.from('{"n":1}') }));
     assert.equal(Buffer.from(out.Payload!).toString(), '{"n":1}');
   } finally {
@@ -134,11 +162,14 @@ function childProcesses(): string[] {
 
 /** What this process's descriptors point at (files, sockets, pipes). */
 function openFiles(): string[] {
-  return readdirSync('/proc/self/fd').map((fd) => {
-    try {
-      return readlinkSync(`/proc/self/fd/${fd}`);
-    } catch {
-      return `${fd} (closed while listing)`;
-    }
-  }).filter((target) => !target.includes('(closed while listing)')).sort();
+  return readdirSync('/proc/self/fd')
+    .map((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`);
+      } catch {
+        return `${fd} (closed while listing)`;
+      }
+    })
+    .filter((target) => !target.includes('(closed while listing)'))
+    .sort();
 }

@@ -25,7 +25,10 @@ const runners: Record<string, { args: string[]; passed: RegExp }> = {
 function run(cwd: string, args: readonly string[]): Promise<{ code: number | null; output: string }> {
   // A user's shell: no amiwatch or AWS settings of this machine, no colours to match around.
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(AWS_|AMIWATCH_|NODE_OPTIONS|NODE_TEST)/.test(k)));
-  const child = spawn(process.execPath, args, { cwd, env: { ...env, NO_COLOR: '1', FORCE_COLOR: '0', CI: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
+  const child = spawn(process.execPath, args, {
+    cwd,
+    env: { ...env, NO_COLOR: '1', FORCE_COLOR: '0', CI: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));

@@ -26,7 +26,9 @@ const root = resolve('.');
 const work = mkdtempSync(join(tmpdir(), 'amiwatch-pack-test-'));
 const app = join(work, 'app');
 const env: Record<string, string> = {
-  ...(Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && !/^(AWS_|AMIWATCH_|NODE_OPTIONS|NODE_TEST|npm_)/.test(k))) as Record<string, string>),
+  ...(Object.fromEntries(
+    Object.entries(process.env).filter(([k, v]) => v !== undefined && !/^(AWS_|AMIWATCH_|NODE_OPTIONS|NODE_TEST|npm_)/.test(k)),
+  ) as Record<string, string>),
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   NO_COLOR: '1',
 };
@@ -67,7 +69,11 @@ describe('the packages, installed from their tarballs into an empty directory', 
       mkdirSync(prebuilds);
       const sqlite = JSON.parse(readFileSync(join(root, 'node_modules/better-sqlite3/package.json'), 'utf8')) as { version: string };
       const name = `better-sqlite3-v${sqlite.version}-node-v${process.versions.modules}-${process.platform}-${process.arch}.tar.gz`;
-      const tar = await run('tar', ['-czf', join(prebuilds, name), 'build/Release/better_sqlite3.node'], join(root, 'node_modules/better-sqlite3'));
+      const tar = await run(
+        'tar',
+        ['-czf', join(prebuilds, name), 'build/Release/better_sqlite3.node'],
+        join(root, 'node_modules/better-sqlite3'),
+      );
       assert.equal(tar.code, 0, tar.out);
       env.npm_config_better_sqlite3_local_prebuilds = prebuilds;
     }
@@ -83,10 +89,22 @@ describe('the packages, installed from their tarballs into an empty directory', 
 
   it('amiwatch’s tarball: compiled server, CLI, console, declarations; no tests; sources only for the maps', () => {
     const files = tarList(amiwatchTgz).map((f) => f.replace(/^package\//, ''));
-    for (const f of ['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/server/app.js', 'dist/console/index.html']) {
+    for (const f of [
+      'package.json',
+      'README.md',
+      'LICENSE',
+      'dist/index.js',
+      'dist/index.d.ts',
+      'dist/cli/main.js',
+      'dist/server/app.js',
+      'dist/console/index.html',
+    ]) {
       assert.ok(files.includes(f), `${f} is missing`);
     }
-    assert.deepEqual(files.filter((f) => /(^|\/)(test|bench|examples|console\/src)\/|\.test\.|tsbuildinfo/.test(f)), []);
+    assert.deepEqual(
+      files.filter((f) => /(^|\/)(test|bench|examples|console\/src)\/|\.test\.|tsbuildinfo/.test(f)),
+      [],
+    );
     const unpacked = join(work, 'unpacked');
     mkdirSync(unpacked);
     execFileSync('tar', ['-xzf', amiwatchTgz, '-C', unpacked]);
@@ -97,17 +115,26 @@ describe('the packages, installed from their tarballs into an empty directory', 
     }
     const sources = files.filter((f) => f.startsWith('src/'));
     assert.ok(sources.length > 0);
-    assert.deepEqual(sources.filter((f) => !mapped.has(f)), [], 'sources no map refers to');
+    assert.deepEqual(
+      sources.filter((f) => !mapped.has(f)),
+      [],
+      'sources no map refers to',
+    );
     const manifest = JSON.parse(readFileSync(join(app, 'node_modules/amiwatch/package.json'), 'utf8'));
     assert.equal(manifest.private, undefined);
     assert.deepEqual(manifest.exports['.'], { types: './dist/index.d.ts', default: './dist/index.js' });
-    for (const key of ['engines', 'files', 'keywords', 'repository', 'license', 'bin']) assert.ok(manifest[key], `package.json lacks ${key}`);
+    for (const key of ['engines', 'files', 'keywords', 'repository', 'license', 'bin'])
+      assert.ok(manifest[key], `package.json lacks ${key}`);
   });
 
   it('@amiwatch/event-pattern’s tarball: the engine, its declarations and PATTERNS.md, no tests', () => {
     const files = tarList(patternTgz).map((f) => f.replace(/^package\//, ''));
-    for (const f of ['package.json', 'LICENSE', 'PATTERNS.md', 'dist/index.js', 'dist/index.d.ts']) assert.ok(files.includes(f), `${f} is missing`);
-    assert.deepEqual(files.filter((f) => /(^|\/)(test|cases)\/|tsbuildinfo/.test(f)), []);
+    for (const f of ['package.json', 'LICENSE', 'PATTERNS.md', 'dist/index.js', 'dist/index.d.ts'])
+      assert.ok(files.includes(f), `${f} is missing`);
+    assert.deepEqual(
+      files.filter((f) => /(^|\/)(test|cases)\/|tsbuildinfo/.test(f)),
+      [],
+    );
   });
 
   it('@amiwatch/event-pattern installs on its own (no dependencies) and matches', async () => {
@@ -116,7 +143,8 @@ describe('the packages, installed from their tarballs into an empty directory', 
     const installed = await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', patternTgz], alone);
     assert.equal(installed.code, 0, installed.out);
     assert.deepEqual(readdirSync(join(alone, 'node_modules')).sort(), ['.package-lock.json', '@amiwatch']);
-    const script = "import('@amiwatch/event-pattern').then((m) => console.log(m.matches({ source: ['aws.ec2'] }, '{\"source\":\"aws.ec2\"}'), m.check({ source: 'aws.ec2' })))";
+    const script =
+      "import('@amiwatch/event-pattern').then((m) => console.log(m.matches({ source: ['aws.ec2'] }, '{\"source\":\"aws.ec2\"}'), m.check({ source: 'aws.ec2' })))";
     const ran = await run(process.execPath, ['-e', script], alone);
     assert.equal(ran.code, 0, ran.out);
     assert.match(ran.out, /^true .*"source" must be an object or an array/);
@@ -124,7 +152,11 @@ describe('the packages, installed from their tarballs into an empty directory', 
 
   it('npx amiwatch start, then npx amiwatch quickstart against it', async () => {
     // Its own process group, as in a terminal, where Ctrl-C reaches npx and amiwatch alike.
-    const server = spawn('npx', ['amiwatch', 'start', '--in-memory', '--port', '0', '--ami-duration', '500ms'], { cwd: app, env, detached: true });
+    const server = spawn('npx', ['amiwatch', 'start', '--in-memory', '--port', '0', '--ami-duration', '500ms'], {
+      cwd: app,
+      env,
+      detached: true,
+    });
     let out = '';
     const ready = new Promise<string>((resolve_, reject) => {
       server.stdout.on('data', (d: Buffer) => {
@@ -150,7 +182,9 @@ describe('the packages, installed from their tarballs into an empty directory', 
   });
 
   it('the embed API and the pattern engine, imported by name, with their types', async () => {
-    writeFileSync(join(app, 'embed.mts'), `import { startAmiwatch } from 'amiwatch';
+    writeFileSync(
+      join(app, 'embed.mts'),
+      `import { startAmiwatch } from 'amiwatch';
 import { matches } from '@amiwatch/event-pattern';
 import { CreateImageCommand, DescribeImagesCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 
@@ -165,11 +199,24 @@ const event = await amiwatch.waitForEvent<{ State: string }>({ pattern: { detail
 console.log(JSON.stringify({ state: event.detail.State, matches: matches({ source: ['aws.ec2'] }, JSON.stringify(event)) }));
 ec2.destroy();
 await amiwatch.close();
-`);
-    writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: false, types: ['node'], typeRoots: [join(root, 'node_modules/@types')] },
-      files: ['embed.mts'],
-    }));
+`,
+    );
+    writeFileSync(
+      join(app, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+          types: ['node'],
+          typeRoots: [join(root, 'node_modules/@types')],
+        },
+        files: ['embed.mts'],
+      }),
+    );
     writeFileSync(join(app, 'embed.mjs'), readFileSync(join(app, 'embed.mts'), 'utf8').replace('<{ State: string }>', ''));
     const types = await run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], app);
     assert.equal(types.code, 0, types.out);
@@ -177,7 +224,11 @@ await amiwatch.close();
     assert.equal(ran.code, 0, ran.out);
     assert.deepEqual(JSON.parse(ran.out.trim().split('\n').at(-1)!), { state: 'available', matches: true });
     // CommonJS code too: Node.js 20.19+ require()s an ES module without top-level await.
-    const cjs = await run(process.execPath, ['-e', "require('amiwatch').startAmiwatch({ log: false }).then((a) => { console.log(a.url); return a.close(); })"], app);
+    const cjs = await run(
+      process.execPath,
+      ['-e', "require('amiwatch').startAmiwatch({ log: false }).then((a) => { console.log(a.url); return a.close(); })"],
+      app,
+    );
     assert.equal(cjs.code, 0, cjs.out);
     assert.match(cjs.out, /^http:\/\/127\.0\.0\.1:\d+$/m);
   });

@@ -20,10 +20,21 @@ test('OAuth tokens: cached, refreshed 60 s before they expire, fetched again on 
       return { accessToken: `t${++n}`, expiresAt: clock.now() + 600_000 };
     },
   };
-  const auth = { OAuthParameters: { ClientParameters: { ClientID: 'c', ClientSecret: 's' }, AuthorizationEndpoint: 'http://idp/token', HttpMethod: 'POST' as const } };
-  const { ConnectionArn } = await events.connections.createConnection(ctx, { Name: 'o', AuthorizationType: 'OAUTH_CLIENT_CREDENTIALS', AuthParameters: auth });
+  const auth = {
+    OAuthParameters: {
+      ClientParameters: { ClientID: 'c', ClientSecret: 's' },
+      AuthorizationEndpoint: 'http://idp/token',
+      HttpMethod: 'POST' as const,
+    },
+  };
+  const { ConnectionArn } = await events.connections.createConnection(ctx, {
+    Name: 'o',
+    AuthorizationType: 'OAUTH_CLIENT_CREDENTIALS',
+    AuthParameters: auth,
+  });
   const settled = async (name: string) => {
-    for (let i = 0; i < 100 && (await events.connections.describeConnection(ctx, { Name: name })).ConnectionState === 'AUTHORIZING'; i++) await new Promise((r) => setImmediate(r));
+    for (let i = 0; i < 100 && (await events.connections.describeConnection(ctx, { Name: name })).ConnectionState === 'AUTHORIZING'; i++)
+      await new Promise((r) => setImmediate(r));
     return events.connections.describeConnection(ctx, { Name: name });
   };
   assert.equal((await settled('o')).ConnectionState, 'AUTHORIZED', 'CreateConnection fetched the first token');
@@ -36,7 +47,11 @@ test('OAuth tokens: cached, refreshed 60 s before they expire, fetched again on 
   assert.equal((await events.connections.token(ConnectionArn!)).accessToken, 't3', 'after a 401 the next call fetches');
 
   refuse = true;
-  const other = await events.connections.createConnection(ctx, { Name: 'bad', AuthorizationType: 'OAUTH_CLIENT_CREDENTIALS', AuthParameters: auth });
+  const other = await events.connections.createConnection(ctx, {
+    Name: 'bad',
+    AuthorizationType: 'OAUTH_CLIENT_CREDENTIALS',
+    AuthParameters: auth,
+  });
   assert.equal(other.ConnectionState, 'AUTHORIZING');
   const bad = await settled('bad');
   assert.equal(bad.ConnectionState, 'DEAUTHORIZED');

@@ -29,7 +29,9 @@ test('no transformation: the event itself; Input: verbatim; InputPath: the JSON 
 });
 
 test("string template (AWS's example): raw values, nothing quoted or escaped", () => {
-  const out = run({ InputTransformer: { InputPathsMap: { image: '$.detail.ImageId', state: '$.detail.State' }, InputTemplate: '"<image> is <state>"' } });
+  const out = run({
+    InputTransformer: { InputPathsMap: { image: '$.detail.ImageId', state: '$.detail.State' }, InputTemplate: '"<image> is <state>"' },
+  });
   assert.equal(out, '"ami-1 is available"');
   const plain = run({ InputTransformer: { InputPathsMap: { image: '$.detail.ImageId' }, InputTemplate: 'Image <image> is ready' } });
   assert.equal(plain, 'Image ami-1 is ready');
@@ -48,7 +50,8 @@ test('JSON template: strings quoted outside quotes, raw inside; objects and numb
 test('reserved variables: rule name and ARN, real ingestion time, the event with and without detail', () => {
   const out = run({
     InputTransformer: {
-      InputTemplate: '{"rule": <aws.events.rule-name>, "arn": "<aws.events.rule-arn>", "at": <aws.events.event.ingestion-time>, "env": <aws.events.event>, "all": <aws.events.event.json>}',
+      InputTemplate:
+        '{"rule": <aws.events.rule-name>, "arn": "<aws.events.rule-arn>", "at": <aws.events.event.ingestion-time>, "env": <aws.events.event>, "all": <aws.events.event.json>}',
     },
   });
   const parsed = JSON.parse(out);
@@ -66,7 +69,10 @@ test('a path that resolves to nothing: null in a JSON position, empty inside a s
 });
 
 test('write-time validation (PutTargets)', () => {
-  assert.throws(() => validateTargetInput(t({ Input: '{}', InputPath: '$' })), /^ServiceError: Only one of Input, InputPath, or InputTransformer must be provided for target t\.$|Only one of/);
+  assert.throws(
+    () => validateTargetInput(t({ Input: '{}', InputPath: '$' })),
+    /^ServiceError: Only one of Input, InputPath, or InputTransformer must be provided for target t\.$|Only one of/,
+  );
   assert.throws(() => validateTargetInput(t({ Input: '{nope' })), /not valid JSON/);
   assert.throws(() => validateTargetInput(t({ InputPath: 'detail' })), /InputPath is not valid/);
   assert.throws(() => validateTargetInput(t({ InputTransformer: { InputPathsMap: { 'aws.x': '$.a' }, InputTemplate: 'x' } })), /reserved/);
@@ -76,9 +82,18 @@ test('write-time validation (PutTargets)', () => {
 
 test('write-time validation: a placeholder may not be an object key of a JSON template (API_InputTransformer)', () => {
   const paths = { k: '$.detail.ImageId' };
-  assert.throws(() => validateTargetInput(t({ InputTransformer: { InputPathsMap: paths, InputTemplate: '{"<k>": 1}' } })), /InputTemplate for target t uses placeholder <k> as an object key\./);
-  assert.throws(() => validateTargetInput(t({ InputTransformer: { InputPathsMap: paths, InputTemplate: '{"a": 1, "x<k>" : 2}' } })), /as an object key/);
-  assert.throws(() => validateTargetInput(t({ InputTransformer: { InputPathsMap: paths, InputTemplate: '{<k>: 1}' } })), /as an object key/);
+  assert.throws(
+    () => validateTargetInput(t({ InputTransformer: { InputPathsMap: paths, InputTemplate: '{"<k>": 1}' } })),
+    /InputTemplate for target t uses placeholder <k> as an object key\./,
+  );
+  assert.throws(
+    () => validateTargetInput(t({ InputTransformer: { InputPathsMap: paths, InputTemplate: '{"a": 1, "x<k>" : 2}' } })),
+    /as an object key/,
+  );
+  assert.throws(
+    () => validateTargetInput(t({ InputTransformer: { InputPathsMap: paths, InputTemplate: '{<k>: 1}' } })),
+    /as an object key/,
+  );
   // Values, in quotes or not, and a string template that merely looks like a key are fine.
   validateTargetInput(t({ InputTransformer: { InputPathsMap: paths, InputTemplate: '{"a": <k>, "b": "<k>: x", "c": ["<k>"]}' } }));
   validateTargetInput(t({ InputTransformer: { InputPathsMap: paths, InputTemplate: '"<k>": ready' } }));
@@ -98,7 +113,14 @@ test('write-time validation: InputPathsMap paths use dot notation, not bracket n
     () => validateTargetInput(t({ InputTransformer: { InputPathsMap: { s: "$['detail']['State']" }, InputTemplate: '<s>' } })),
     /InputPathsMap for target t contains an invalid JSON path: \$\['detail'\]\['State'\]\./,
   );
-  validateTargetInput(t({ InputTransformer: { InputPathsMap: { r: '$.resources[0]', any: '$.detail.*', dash: '$.detail-type' }, InputTemplate: '<r> <any> <dash>' } }));
+  validateTargetInput(
+    t({
+      InputTransformer: {
+        InputPathsMap: { r: '$.resources[0]', any: '$.detail.*', dash: '$.detail-type' },
+        InputTemplate: '<r> <any> <dash>',
+      },
+    }),
+  );
 });
 
 test('JSON paths: dots, indices, wildcards, dashes', () => {

@@ -41,7 +41,10 @@ async function archiveEvents(events: EventsService, store: SqliteStore, clock: M
   }
   const claimed = await store.claimDue(clock.now(), 1000, 60_000);
   for (const d of claimed) assert.equal(await events.archives.archive(archive, d.eventId, d.body), true);
-  await store.settle(clock.now(), claimed.map((d) => ({ id: d.id, status: 'delivered' as const, attempts: 1 })));
+  await store.settle(
+    clock.now(),
+    claimed.map((d) => ({ id: d.id, status: 'delivered' as const, attempts: 1 })),
+  );
 }
 
 const replayedDeliveries = async (store: SqliteStore) =>
@@ -56,12 +59,18 @@ test('a replay resumes after a restart where it was, and sends each archived eve
     await events.targets.putTargets(ctx, { Rule: 'later', Targets: [{ Id: 't', Arn: 'arn:aws:sqs:us-east-1:000000000000:q' }] });
     const start = new Date(h.clock.now() - 1);
     await archiveEvents(events, h.store(), h.clock, 7);
-    await events.replays.startReplay(ctx, { ReplayName: 'r', EventSourceArn: archive, EventStartTime: start, EventEndTime: new Date(h.clock.now()), Destination: { Arn: bus } });
+    await events.replays.startReplay(ctx, {
+      ReplayName: 'r',
+      EventSourceArn: archive,
+      EventStartTime: start,
+      EventEndTime: new Date(h.clock.now()),
+      Destination: { Arn: bus },
+    });
     assert.equal((await events.replays.describeReplay(ctx, { ReplayName: 'r' })).State, 'STARTING');
     assert.equal(await events.replayRunner.step(), true);
     const mid = await events.replays.describeReplay(ctx, { ReplayName: 'r' });
     assert.equal(mid.State, 'RUNNING');
-    assert.equal(mid.EventLastReplayedTime!.getTime(), start.getTime() + 1 + 2000 - (start.getTime() + 1) % 1000);
+    assert.equal(mid.EventLastReplayedTime!.getTime(), start.getTime() + 1 + 2000 - ((start.getTime() + 1) % 1000));
     assert.equal((await replayedDeliveries(h.store())).length, 3);
 
     await h.close();
@@ -72,7 +81,11 @@ test('a replay resumes after a restart where it was, and sends each archived eve
     assert.equal(done.State, 'COMPLETED');
     const replayed = await replayedDeliveries(h.store());
     assert.equal(replayed.length, 7, 'each archived event replayed exactly once');
-    assert.deepEqual(replayed.map((e) => e.rules), Array(7).fill(['later']), 'matched by the new rule, not by the archive rule');
+    assert.deepEqual(
+      replayed.map((e) => e.rules),
+      Array(7).fill(['later']),
+      'matched by the new rule, not by the archive rule',
+    );
     assert.deepEqual(replayed.map((e) => JSON.parse(e.body).detail.i).sort(), [0, 1, 2, 3, 4, 5, 6]);
     assert.equal((await events.archives.describeArchive(ctx, { ArchiveName: 'all' })).EventCount, 7);
     await h.close();
@@ -88,7 +101,13 @@ test('CancelReplay: CANCELLING, then CANCELLED at the next step; nothing more is
     await events.archives.createArchive(ctx, { ArchiveName: 'all', EventSourceArn: bus });
     const start = new Date(h.clock.now() - 1);
     await archiveEvents(events, h.store(), h.clock, 7);
-    await events.replays.startReplay(ctx, { ReplayName: 'c', EventSourceArn: archive, EventStartTime: start, EventEndTime: new Date(h.clock.now()), Destination: { Arn: bus } });
+    await events.replays.startReplay(ctx, {
+      ReplayName: 'c',
+      EventSourceArn: archive,
+      EventStartTime: start,
+      EventEndTime: new Date(h.clock.now()),
+      Destination: { Arn: bus },
+    });
     await events.replayRunner.step();
     const cancelled = await events.replays.cancelReplay(ctx, { ReplayName: 'c' });
     assert.equal(cancelled.State, 'CANCELLING');
@@ -110,7 +129,13 @@ test('a replay whose archive is deleted fails with a reason; retention prunes ol
     await events.archives.createArchive(ctx, { ArchiveName: 'all', EventSourceArn: bus, RetentionDays: 1 });
     const start = new Date(h.clock.now() - 1);
     await archiveEvents(events, h.store(), h.clock, 4);
-    await events.replays.startReplay(ctx, { ReplayName: 'f', EventSourceArn: archive, EventStartTime: start, EventEndTime: new Date(h.clock.now()), Destination: { Arn: bus } });
+    await events.replays.startReplay(ctx, {
+      ReplayName: 'f',
+      EventSourceArn: archive,
+      EventStartTime: start,
+      EventEndTime: new Date(h.clock.now()),
+      Destination: { Arn: bus },
+    });
     h.clock.advance(86_400_000 - 1);
     assert.equal(await events.archives.pruneExpired(), 0, 'kept for a full day');
     h.clock.advance(2);

@@ -10,7 +10,16 @@ const at = (iso: string) => Date.parse(iso);
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 test('rate(): singular for 1, plural otherwise; fires every period', () => {
-  for (const bad of ['rate(1 minutes)', 'rate(5 minute)', 'rate(0 minutes)', 'rate(-1 minutes)', 'rate(1 second)', 'rate(1.5 hours)', 'rate(5  minutes)', 'every 5 minutes']) {
+  for (const bad of [
+    'rate(1 minutes)',
+    'rate(5 minute)',
+    'rate(0 minutes)',
+    'rate(-1 minutes)',
+    'rate(1 second)',
+    'rate(1.5 hours)',
+    'rate(5  minutes)',
+    'every 5 minutes',
+  ]) {
     assert.throws(() => parseSchedule(bad), /Parameter ScheduleExpression is not valid\./, bad);
   }
   const s = parseSchedule('rate(5 minutes)');
@@ -20,7 +29,15 @@ test('rate(): singular for 1, plural otherwise; fires every period', () => {
 });
 
 test('cron(): six fields, one of the day fields "?", AWS day-of-week numbering, years', () => {
-  for (const bad of ['cron(0 12 * * ? )', 'cron(0 12 * * * *)', 'cron(0 12 ? * ? *)', 'cron(61 12 * * ? *)', 'cron(0 12 ? * 8 *)', 'cron(0 12 * * ? 1960)', 'cron(a b c d e f)']) {
+  for (const bad of [
+    'cron(0 12 * * ? )',
+    'cron(0 12 * * * *)',
+    'cron(0 12 ? * ? *)',
+    'cron(61 12 * * ? *)',
+    'cron(0 12 ? * 8 *)',
+    'cron(0 12 * * ? 1960)',
+    'cron(a b c d e f)',
+  ]) {
     assert.throws(() => parseSchedule(bad), /Parameter ScheduleExpression is not valid\./, bad);
   }
   // 2026-01-01 is a Thursday. AWS: 1 = SUN ... 6 = FRI.
@@ -50,12 +67,25 @@ test('a scheduled rule fires AWS\'s "Scheduled Event" to its own targets only', 
   assert.equal(await events.scheduler.fireDue(), 1);
   const [e] = await store.readEvents({ limit: 1 });
   const body = JSON.parse(e!.body);
-  assert.deepEqual({ ...body, id: 'x' }, {
-    version: '0', id: 'x', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '000000000000',
-    time: '2026-01-01T00:01:00Z', region: 'us-east-1', resources: ['arn:aws:events:us-east-1:000000000000:rule/tick'], detail: {},
-  });
+  assert.deepEqual(
+    { ...body, id: 'x' },
+    {
+      version: '0',
+      id: 'x',
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      account: '000000000000',
+      time: '2026-01-01T00:01:00Z',
+      region: 'us-east-1',
+      resources: ['arn:aws:events:us-east-1:000000000000:rule/tick'],
+      detail: {},
+    },
+  );
   assert.deepEqual(e!.rules, ['tick']);
-  assert.deepEqual(e!.deliveries.map((d) => JSON.parse(d.target).target.Id), ['a']);
+  assert.deepEqual(
+    e!.deliveries.map((d) => JSON.parse(d.target).target.Id),
+    ['a'],
+  );
   await events.rules.disableRule(ctx, { Name: 'tick' });
   clock.set(at('2026-01-01T00:05:00Z'));
   assert.equal(await events.scheduler.fireDue(), 0, 'a disabled schedule does not fire');

@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CreateImageCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { PutEventsCommand, PutRuleCommand, PutTargetsCommand, type EventBridgeClient, type Target } from '@aws-sdk/client-eventbridge';
-import { AddPermissionCommand, CreateFunctionCommand, PutFunctionEventInvokeConfigCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  AddPermissionCommand,
+  CreateFunctionCommand,
+  PutFunctionEventInvokeConfigCommand,
+  type LambdaClient,
+} from '@aws-sdk/client-lambda';
 import parsePrometheus from 'parse-prometheus-text-format';
 import { ManualClock } from '../../src/core/shared/clock.js';
 import type { App } from '../../src/server/app.js';
@@ -15,7 +20,9 @@ const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 
 type Delivery = { status: string; attempts: number; lastError?: string };
 async function deliveriesOf(app: App, source: string): Promise<Delivery[]> {
-  const body = (await (await fetch(`${app.url}/_amiwatch/events?bus=default`)).json()) as { events: { event: { source: string }; deliveries: Delivery[] }[] };
+  const body = (await (await fetch(`${app.url}/_amiwatch/events?bus=default`)).json()) as {
+    events: { event: { source: string }; deliveries: Delivery[] }[];
+  };
   return body.events.filter((e) => e.event.source === source).flatMap((e) => e.deliveries);
 }
 
@@ -32,18 +39,23 @@ async function prometheus(app: App): Promise<Map<string, number>> {
     if (family.type === 'HISTOGRAM') {
       // parse-prometheus-text-format 1.1.1 drops the labels (and _count) of labelled histograms:
       // a histogram is read as its total observation count, from the +Inf buckets.
-      values.set(family.name, family.metrics.reduce((n, m) => n + Number(m.buckets?.['+Inf'] ?? 0), 0));
+      values.set(
+        family.name,
+        family.metrics.reduce((n, m) => n + Number(m.buckets?.['+Inf'] ?? 0), 0),
+      );
       continue;
     }
     for (const m of family.metrics) {
-      const labels = Object.entries(m.labels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+      const labels = Object.entries(m.labels ?? {})
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',');
       values.set(`${family.name}{${labels}}`, Number(m.value));
     }
   }
   return values;
 }
 
-describe("the tutorial: an AMI state change reaches a Lambda function (real clock)", () => {
+describe('the tutorial: an AMI state change reaches a Lambda function (real clock)', () => {
   let app: App;
   let eb: EventBridgeClient;
   let lambda: LambdaClient;
@@ -62,14 +74,32 @@ describe("the tutorial: an AMI state change reaches a Lambda function (real cloc
   });
 
   it("CreateImage → the guide's rule → the tutorial's function logs the `available` event; metrics move", { timeout: 30_000 }, async () => {
-    const fn = await lambda.send(new CreateFunctionCommand({ FunctionName: 'LogEC2InstanceStateChange', Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: { ZipFile: zipOf({ 'index.js': TUTORIAL_FUNCTION }) } }));
+    const fn = await lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: 'LogEC2InstanceStateChange',
+        Runtime: 'nodejs20.x',
+        Role: ROLE,
+        Handler: 'index.handler',
+        Code: { ZipFile: zipOf({ 'index.js': TUTORIAL_FUNCTION }) },
+      }),
+    );
     const { RuleArn } = await eb.send(new PutRuleCommand({ Name: 'ami-available', EventPattern: GUIDE_PATTERN }));
-    await lambda.send(new AddPermissionCommand({ FunctionName: 'LogEC2InstanceStateChange', StatementId: 'ami-available-event', Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com', SourceArn: RuleArn }));
+    await lambda.send(
+      new AddPermissionCommand({
+        FunctionName: 'LogEC2InstanceStateChange',
+        StatementId: 'ami-available-event',
+        Action: 'lambda:InvokeFunction',
+        Principal: 'events.amazonaws.com',
+        SourceArn: RuleArn,
+      }),
+    );
     await eb.send(new PutTargetsCommand({ Rule: 'ami-available', Targets: [{ Id: '1', Arn: fn.FunctionArn }] }));
     const { ImageId } = await ec2.send(new CreateImageCommand({ InstanceId: await runningInstance(ec2), Name: 'web-server-v1' }));
 
     const log = await until(async () => {
-      const body = (await (await fetch(`${app.url}/_amiwatch/functions/LogEC2InstanceStateChange/logs`)).json()) as { events: { message: string }[] };
+      const body = (await (await fetch(`${app.url}/_amiwatch/functions/LogEC2InstanceStateChange/logs`)).json()) as {
+        events: { message: string }[];
+      };
       return body.events[0]?.message;
     }, 20_000);
     assert.match(log, /INFO\tLogEC2InstanceStateChange\n/);
@@ -109,12 +139,36 @@ describe('failing Lambda targets: retries, timeouts, permissions (manual clock f
   });
 
   /** A function, a rule for `source` targeting it (allowed unless `allow` is false), one event. */
-  async function wire(name: string, code: string, source: string, target: Partial<Target>, opts: { timeout?: number; allow?: boolean; asyncRetries?: number } = {}) {
-    const fn = await lambda.send(new CreateFunctionCommand({ FunctionName: name, Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Timeout: opts.timeout ?? 3, Code: { ZipFile: zipOf({ 'index.js': code }) } }));
-    if (opts.asyncRetries !== undefined) await lambda.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: name, MaximumRetryAttempts: opts.asyncRetries }));
+  async function wire(
+    name: string,
+    code: string,
+    source: string,
+    target: Partial<Target>,
+    opts: { timeout?: number; allow?: boolean; asyncRetries?: number } = {},
+  ) {
+    const fn = await lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: name,
+        Runtime: 'nodejs20.x',
+        Role: ROLE,
+        Handler: 'index.handler',
+        Timeout: opts.timeout ?? 3,
+        Code: { ZipFile: zipOf({ 'index.js': code }) },
+      }),
+    );
+    if (opts.asyncRetries !== undefined)
+      await lambda.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: name, MaximumRetryAttempts: opts.asyncRetries }));
     const { RuleArn } = await eb.send(new PutRuleCommand({ Name: name, EventPattern: JSON.stringify({ source: [source] }) }));
     if (opts.allow !== false) {
-      await lambda.send(new AddPermissionCommand({ FunctionName: name, StatementId: 'eb', Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com', SourceArn: RuleArn }));
+      await lambda.send(
+        new AddPermissionCommand({
+          FunctionName: name,
+          StatementId: 'eb',
+          Action: 'lambda:InvokeFunction',
+          Principal: 'events.amazonaws.com',
+          SourceArn: RuleArn,
+        }),
+      );
     }
     await eb.send(new PutTargetsCommand({ Rule: name, Targets: [{ Id: '1', Arn: fn.FunctionArn, ...target }] }));
     await eb.send(new PutEventsCommand({ Entries: [{ Source: source, DetailType: 't', Detail: '{}' }] }));
@@ -158,8 +212,12 @@ describe('failing Lambda targets: retries, timeouts, permissions (manual clock f
     }
   }
 
-  it('a throwing function: EventBridge hands the event to Lambda (delivered at once); Lambda runs it 3 times, 1 then 2 minutes apart; metrics count every run', { timeout: 30_000 }, async () => {
-    await wire('thrower', 'exports.handler = async () => { throw new Error("cannot tag image"); };', 'test.throw', { RetryPolicy: { MaximumRetryAttempts: 2 } });
+  it('a throwing function: EventBridge hands the event to Lambda (delivered at once); Lambda runs it 3 times, 1 then 2 minutes apart; metrics count every run', {
+    timeout: 30_000,
+  }, async () => {
+    await wire('thrower', 'exports.handler = async () => { throw new Error("cannot tag image"); };', 'test.throw', {
+      RetryPolicy: { MaximumRetryAttempts: 2 },
+    });
     const d = await settle('test.throw');
     assert.equal(d.status, 'delivered', 'on AWS the rule target succeeds once Lambda has queued the event');
     assert.equal(d.attempts, 1);
@@ -178,7 +236,13 @@ describe('failing Lambda targets: retries, timeouts, permissions (manual clock f
   });
 
   it('a function sleeping past its timeout is killed; with MaximumRetryAttempts 0 it is not retried', { timeout: 30_000 }, async () => {
-    await wire('sleeper', 'exports.handler = async () => { await new Promise((r) => setTimeout(r, 10000)); };', 'test.sleep', {}, { timeout: 1, asyncRetries: 0 });
+    await wire(
+      'sleeper',
+      'exports.handler = async () => { await new Promise((r) => setTimeout(r, 10000)); };',
+      'test.sleep',
+      {},
+      { timeout: 1, asyncRetries: 0 },
+    );
     assert.equal((await settle('test.sleep')).status, 'delivered');
     const job = await settleAsync('sleeper', []);
     assert.equal(job.status, 'failed');

@@ -19,7 +19,10 @@ const clock = new ManualClock(Date.now());
 let app: App;
 let dir: string;
 
-const aws = awsCliJson(() => app.url, () => dir);
+const aws = awsCliJson(
+  () => app.url,
+  () => dir,
+);
 
 describe('AWS CLI v2: asynchronous invocation, destinations and concurrency', { skip }, () => {
   before(async () => {
@@ -34,14 +37,35 @@ describe('AWS CLI v2: asynchronous invocation, destinations and concurrency', { 
 
   it('configures, fails, retries on schedule and delivers the OnFailure record', { timeout: 120_000 }, async () => {
     const [fn, q] = await Promise.all([
-      aws('lambda', 'create-function', '--function-name', 'cli-async', '--runtime', 'nodejs20.x', '--handler', 'index.handler', '--role', ROLE, '--zip-file', 'fileb://fail.zip'),
+      aws(
+        'lambda',
+        'create-function',
+        '--function-name',
+        'cli-async',
+        '--runtime',
+        'nodejs20.x',
+        '--handler',
+        'index.handler',
+        '--role',
+        ROLE,
+        '--zip-file',
+        'fileb://fail.zip',
+      ),
       aws('sqs', 'create-queue', '--queue-name', 'cli-failures'),
     ]);
     assert.equal(fn.code, 0, fn.stderr);
     assert.equal(q.code, 0, q.stderr);
     const queueArn = 'arn:aws:sqs:us-east-1:000000000000:cli-failures';
-    const put = await aws('lambda', 'put-function-event-invoke-config', '--function-name', 'cli-async', '--maximum-retry-attempts', '1',
-      '--destination-config', JSON.stringify({ OnFailure: { Destination: queueArn } }));
+    const put = await aws(
+      'lambda',
+      'put-function-event-invoke-config',
+      '--function-name',
+      'cli-async',
+      '--maximum-retry-attempts',
+      '1',
+      '--destination-config',
+      JSON.stringify({ OnFailure: { Destination: queueArn } }),
+    );
     assert.equal(put.code, 0, put.stderr);
     assert.equal(put.out.FunctionArn, 'arn:aws:lambda:us-east-1:000000000000:function:cli-async:$LATEST');
     assert.equal(put.out.MaximumRetryAttempts, 1);
@@ -53,7 +77,10 @@ describe('AWS CLI v2: asynchronous invocation, destinations and concurrency', { 
       aws('lambda', 'put-function-concurrency', '--function-name', 'cli-async', '--reserved-concurrent-executions', '5'),
     ]);
     assert.notEqual(bad.code, 0);
-    assert.match(bad.stderr, /ValidationException.*Value '5' at 'maximumRetryAttempts' failed to satisfy constraint: Member must have value less than or equal to 2/);
+    assert.match(
+      bad.stderr,
+      /ValidationException.*Value '5' at 'maximumRetryAttempts' failed to satisfy constraint: Member must have value less than or equal to 2/,
+    );
     assert.equal(upd.out.MaximumEventAgeInSeconds, 600);
     assert.equal(upd.out.MaximumRetryAttempts, 1);
     assert.equal(conc.out.ReservedConcurrentExecutions, 5);
@@ -66,7 +93,19 @@ describe('AWS CLI v2: asynchronous invocation, destinations and concurrency', { 
     assert.equal(list.out.FunctionEventInvokeConfigs.length, 1);
     assert.equal(getConc.out.ReservedConcurrentExecutions, 5);
 
-    const inv = await aws('lambda', 'invoke', '--function-name', 'cli-async', '--invocation-type', 'Event', '--cli-binary-format', 'raw-in-base64-out', '--payload', '{"image":"ami-cli"}', 'out.json');
+    const inv = await aws(
+      'lambda',
+      'invoke',
+      '--function-name',
+      'cli-async',
+      '--invocation-type',
+      'Event',
+      '--cli-binary-format',
+      'raw-in-base64-out',
+      '--payload',
+      '{"image":"ami-cli"}',
+      'out.json',
+    );
     assert.equal(inv.code, 0, inv.stderr);
     assert.equal(inv.out.StatusCode, 202);
     const busArn = 'arn:aws:lambda:us-east-1:000000000000:function:cli-async';

@@ -44,20 +44,53 @@ describe('AWS CLI v2: the tutorial "Log the state of an Amazon EC2 instance"', {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('create-function, add-permission, put-rule, put-targets, create-image → the log shows `available`; invoke --log-type Tail', { timeout: 60_000 }, async () => {
+  it('create-function, add-permission, put-rule, put-targets, create-image → the log shows `available`; invoke --log-type Tail', {
+    timeout: 60_000,
+  }, async () => {
     const ruleArn = 'arn:aws:events:us-east-1:000000000000:rule/ami-available';
     const [fn, rule] = await Promise.all([
-      aws('lambda', 'create-function', '--function-name', 'LogEC2InstanceStateChange', '--runtime', 'nodejs20.x', '--handler', 'index.handler',
-        '--role', 'arn:aws:iam::000000000000:role/lambda-role', '--zip-file', 'fileb://function.zip'),
-      aws('events', 'put-rule', '--name', 'ami-available', '--event-pattern', '{"source":["aws.ec2"],"detail-type":["EC2 AMI State Change"],"detail":{"State":["available"]}}'),
+      aws(
+        'lambda',
+        'create-function',
+        '--function-name',
+        'LogEC2InstanceStateChange',
+        '--runtime',
+        'nodejs20.x',
+        '--handler',
+        'index.handler',
+        '--role',
+        'arn:aws:iam::000000000000:role/lambda-role',
+        '--zip-file',
+        'fileb://function.zip',
+      ),
+      aws(
+        'events',
+        'put-rule',
+        '--name',
+        'ami-available',
+        '--event-pattern',
+        '{"source":["aws.ec2"],"detail-type":["EC2 AMI State Change"],"detail":{"State":["available"]}}',
+      ),
     ]);
     assert.equal(fn.code, 0, fn.stderr);
     assert.equal(rule.code, 0, rule.stderr);
     const functionArn = (JSON.parse(fn.stdout) as { FunctionArn: string }).FunctionArn;
     assert.equal((JSON.parse(rule.stdout) as { RuleArn: string }).RuleArn, ruleArn);
     const [perm, targets] = await Promise.all([
-      aws('lambda', 'add-permission', '--function-name', 'LogEC2InstanceStateChange', '--statement-id', 'ami-available-event',
-        '--action', 'lambda:InvokeFunction', '--principal', 'events.amazonaws.com', '--source-arn', ruleArn),
+      aws(
+        'lambda',
+        'add-permission',
+        '--function-name',
+        'LogEC2InstanceStateChange',
+        '--statement-id',
+        'ami-available-event',
+        '--action',
+        'lambda:InvokeFunction',
+        '--principal',
+        'events.amazonaws.com',
+        '--source-arn',
+        ruleArn,
+      ),
       aws('events', 'put-targets', '--rule', 'ami-available', '--targets', `Id=1,Arn=${functionArn}`),
     ]);
     assert.equal(perm.code, 0, perm.stderr);
@@ -67,8 +100,19 @@ describe('AWS CLI v2: the tutorial "Log the state of an Amazon EC2 instance"', {
     ec2.destroy();
     const [image, invoked, missing] = await Promise.all([
       aws('ec2', 'create-image', '--instance-id', instanceId, '--name', 'web-server-v1'),
-      aws('lambda', 'invoke', '--function-name', 'LogEC2InstanceStateChange', '--cli-binary-format', 'raw-in-base64-out',
-        '--payload', '{"detail":{"State":"test"}}', '--log-type', 'Tail', 'out.json'),
+      aws(
+        'lambda',
+        'invoke',
+        '--function-name',
+        'LogEC2InstanceStateChange',
+        '--cli-binary-format',
+        'raw-in-base64-out',
+        '--payload',
+        '{"detail":{"State":"test"}}',
+        '--log-type',
+        'Tail',
+        'out.json',
+      ),
       aws('lambda', 'invoke', '--function-name', 'nope', 'out-missing.json'),
     ]);
     assert.equal(image.code, 0, image.stderr);
@@ -83,7 +127,9 @@ describe('AWS CLI v2: the tutorial "Log the state of an Amazon EC2 instance"', {
 
     const { ImageId } = JSON.parse(image.stdout) as { ImageId: string };
     const log = await until(async () => {
-      const body = (await (await fetch(`${app.url}/_amiwatch/functions/LogEC2InstanceStateChange/logs`)).json()) as { events: { message: string }[] };
+      const body = (await (await fetch(`${app.url}/_amiwatch/functions/LogEC2InstanceStateChange/logs`)).json()) as {
+        events: { message: string }[];
+      };
       return body.events.map((e) => e.message).find((m) => m.includes('"State": "available"'));
     }, 20_000);
     assert.match(log, new RegExp(`"ImageId": "${ImageId}"`));

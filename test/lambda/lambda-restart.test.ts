@@ -17,8 +17,18 @@ it('functions, their code and policies survive a restart (SQLite file)', { timeo
   dirs.push(dataDir);
   let app = await startTestServer({ inMemory: false, dataDir });
   let client = lambdaClient(app);
-  await client.send(new CreateFunctionCommand({ FunctionName: 'keep', Runtime: 'nodejs22.x', Role: ROLE, Handler: 'index.handler', Code: { ZipFile: zipOf({ 'index.js': 'exports.handler = async (e) => e.n * 2;' }) } }));
-  await client.send(new AddPermissionCommand({ FunctionName: 'keep', StatementId: 's', Action: 'lambda:InvokeFunction', Principal: 'sns.amazonaws.com' }));
+  await client.send(
+    new CreateFunctionCommand({
+      FunctionName: 'keep',
+      Runtime: 'nodejs22.x',
+      Role: ROLE,
+      Handler: 'index.handler',
+      Code: { ZipFile: zipOf({ 'index.js': 'exports.handler = async (e) => e.n * 2;' }) },
+    }),
+  );
+  await client.send(
+    new AddPermissionCommand({ FunctionName: 'keep', StatementId: 's', Action: 'lambda:InvokeFunction', Principal: 'sns.amazonaws.com' }),
+  );
   client.destroy();
   await app.close();
 

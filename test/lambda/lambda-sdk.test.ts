@@ -29,7 +29,16 @@ let app: App;
 let lambda: LambdaClient;
 const text = (p: Uint8Array | undefined) => Buffer.from(p ?? []).toString('utf8');
 const create = (name: string, files: Record<string, string>, extra: Record<string, unknown> = {}) =>
-  lambda.send(new CreateFunctionCommand({ FunctionName: name, Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: { ZipFile: zipOf(files) }, ...extra }));
+  lambda.send(
+    new CreateFunctionCommand({
+      FunctionName: name,
+      Runtime: 'nodejs20.x',
+      Role: ROLE,
+      Handler: 'index.handler',
+      Code: { ZipFile: zipOf(files) },
+      ...extra,
+    }),
+  );
 const invoke = async (name: string, payload: unknown, extra: Record<string, unknown> = {}) => {
   const r = await lambda.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from(JSON.stringify(payload)), ...extra }));
   return { ...r, body: text(r.Payload), log: Buffer.from(r.LogResult ?? '', 'base64').toString('utf8') };
@@ -61,17 +70,24 @@ describe('Lambda API through the AWS SDK', () => {
     assert.match(r.log, /Received event: \{\n {2}"hello": "world"\n\}/);
     assert.match(r.log, /REPORT RequestId: .*Duration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB/);
     const page = await lambda.send(new ListFunctionsCommand({}));
-    assert.deepEqual(page.Functions?.map((f) => f.FunctionName), ['LogEC2InstanceStateChange']);
+    assert.deepEqual(
+      page.Functions?.map((f) => f.FunctionName),
+      ['LogEC2InstanceStateChange'],
+    );
   });
 
   it('passes the event, a Lambda context and the environment; keeps the process warm', async () => {
-    await create('ctx', {
-      'index.mjs': `export const handler = async (event, context) => ({
+    await create(
+      'ctx',
+      {
+        'index.mjs': `export const handler = async (event, context) => ({
         event, pid: process.pid, name: context.functionName, arn: context.invokedFunctionArn, id: context.awsRequestId,
         memory: context.memoryLimitInMB, remaining: context.getRemainingTimeInMillis(), env: process.env.GREETING,
         region: process.env.AWS_REGION, leaked: process.env.HOME ?? null,
         endpoint: process.env.AWS_ENDPOINT_URL, key: process.env.AWS_ACCESS_KEY_ID });`,
-    }, { Environment: { Variables: { GREETING: 'hi' } }, MemorySize: 256, Timeout: 5 });
+      },
+      { Environment: { Variables: { GREETING: 'hi' } }, MemorySize: 256, Timeout: 5 },
+    );
     const a = JSON.parse((await invoke('ctx', { n: 1 })).body);
     const b = JSON.parse((await invoke('ctx', { n: 2 })).body);
     assert.deepEqual(a.event, { n: 1 });
@@ -104,7 +120,14 @@ describe('Lambda API through the AWS SDK', () => {
   it('kills a function at its timeout and reports Sandbox.Timedout; the next invocation starts afresh', async () => {
     // A token per process: inside its sandbox a function's PID is its namespace's, not the host's.
     const mark = randomUUID();
-    await create('sleeper', { 'index.js': 'const me = Math.random(); exports.handler = async (e) => { if (e.sleep) await new Promise((r) => setTimeout(r, 10000)); return me; };' }, { Timeout: 1, Environment: { Variables: { MARK: mark } } });
+    await create(
+      'sleeper',
+      {
+        'index.js':
+          'const me = Math.random(); exports.handler = async (e) => { if (e.sleep) await new Promise((r) => setTimeout(r, 10000)); return me; };',
+      },
+      { Timeout: 1, Environment: { Variables: { MARK: mark } } },
+    );
     const warm = JSON.parse((await invoke('sleeper', {})).body);
     assert.ok(processesWithEnv('MARK', mark).length > 0);
     const started = Date.now();
@@ -120,7 +143,11 @@ describe('Lambda API through the AWS SDK', () => {
   });
 
   it('limits memory: a function that outgrows its heap fails as Runtime.OutOfMemory, the server lives on', async () => {
-    await create('hog', { 'index.js': 'exports.handler = async () => { const a = []; for (;;) a.push(new Array(1e6).fill(1)); };' }, { Timeout: 20 });
+    await create(
+      'hog',
+      { 'index.js': 'exports.handler = async () => { const a = []; for (;;) a.push(new Array(1e6).fill(1)); };' },
+      { Timeout: 20 },
+    );
     const r = await invoke('hog', {});
     assert.equal(r.FunctionError, 'Unhandled');
     assert.equal(JSON.parse(r.body).errorType, 'Runtime.OutOfMemory');
@@ -128,10 +155,12 @@ describe('Lambda API through the AWS SDK', () => {
   });
 
   it('keeps raw stdout/stderr writes in the log; a function that exits the process fails as Runtime.ExitError', async () => {
-    await create('writer', { 'index.js': `exports.handler = (e, ctx, cb) => {
+    await create('writer', {
+      'index.js': `exports.handler = (e, ctx, cb) => {
       process.stdout.write(Buffer.from('raw bytes\\n'));
       process.stderr.write('to stderr\\n', () => (e.exit ? process.exit(3) : cb(null, 'ok')));
-    };` });
+    };`,
+    });
     const r = await invoke('writer', {}, { LogType: 'Tail' });
     assert.equal(r.body, '"ok"');
     assert.match(r.log, /raw bytes\nto stderr\n/);
@@ -143,7 +172,14 @@ describe('Lambda API through the AWS SDK', () => {
   });
 
   it('bounds what one invocation may print and return', { timeout: 20_000 }, async () => {
-    await create('flood', { 'index.js': 'exports.handler = async (e) => { if (e.big) return "x".repeat(7e6); for (let i = 0; i < 30000; i++) console.log("x".repeat(100)); return "done"; };' }, { Timeout: 10 });
+    await create(
+      'flood',
+      {
+        'index.js':
+          'exports.handler = async (e) => { if (e.big) return "x".repeat(7e6); for (let i = 0; i < 30000; i++) console.log("x".repeat(100)); return "done"; };',
+      },
+      { Timeout: 10 },
+    );
     const r = await invoke('flood', {});
     assert.equal(r.body, '"done"');
     const logs = (await (await fetch(`${app.url}/_amiwatch/functions/flood/logs`)).json()) as { events: { message: string }[] };
@@ -168,7 +204,9 @@ describe('Lambda API through the AWS SDK', () => {
   it('updates code and configuration; the new code runs at once', async () => {
     await create('versioned', { 'index.js': 'exports.handler = async () => "v1";' });
     assert.equal((await invoke('versioned', {})).body, '"v1"');
-    const code = await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: 'versioned', ZipFile: zipOf({ 'app.js': 'exports.main = async () => "v2";' }) }));
+    const code = await lambda.send(
+      new UpdateFunctionCodeCommand({ FunctionName: 'versioned', ZipFile: zipOf({ 'app.js': 'exports.main = async () => "v2";' }) }),
+    );
     assert.ok(code.CodeSha256);
     await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'versioned', Handler: 'app.main', Timeout: 7 }));
     assert.equal((await invoke('versioned', {})).body, '"v2"');
@@ -180,7 +218,15 @@ describe('Lambda API through the AWS SDK', () => {
 
   it('keeps a resource policy: AddPermission, GetPolicy, RemovePermission', async () => {
     await create('guarded', { 'index.js': 'exports.handler = async () => 1;' });
-    const added = await lambda.send(new AddPermissionCommand({ FunctionName: 'guarded', StatementId: 'events', Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com', SourceArn: 'arn:aws:events:us-east-1:000000000000:rule/ami-available' }));
+    const added = await lambda.send(
+      new AddPermissionCommand({
+        FunctionName: 'guarded',
+        StatementId: 'events',
+        Action: 'lambda:InvokeFunction',
+        Principal: 'events.amazonaws.com',
+        SourceArn: 'arn:aws:events:us-east-1:000000000000:rule/ami-available',
+      }),
+    );
     assert.deepEqual(JSON.parse(added.Statement!), {
       Sid: 'events',
       Effect: 'Allow',
@@ -189,38 +235,65 @@ describe('Lambda API through the AWS SDK', () => {
       Resource: 'arn:aws:lambda:us-east-1:000000000000:function:guarded',
       Condition: { ArnLike: { 'AWS:SourceArn': 'arn:aws:events:us-east-1:000000000000:rule/ami-available' } },
     });
-    await assert.rejects(lambda.send(new AddPermissionCommand({ FunctionName: 'guarded', StatementId: 'events', Action: 'lambda:InvokeFunction', Principal: 'sns.amazonaws.com' })), { name: 'ResourceConflictException' });
+    await assert.rejects(
+      lambda.send(
+        new AddPermissionCommand({
+          FunctionName: 'guarded',
+          StatementId: 'events',
+          Action: 'lambda:InvokeFunction',
+          Principal: 'sns.amazonaws.com',
+        }),
+      ),
+      { name: 'ResourceConflictException' },
+    );
     const policy = JSON.parse((await lambda.send(new GetPolicyCommand({ FunctionName: 'guarded' }))).Policy!);
     assert.equal(policy.Version, '2012-10-17');
     assert.equal(policy.Statement.length, 1);
     await lambda.send(new RemovePermissionCommand({ FunctionName: 'guarded', StatementId: 'events' }));
     await assert.rejects(lambda.send(new GetPolicyCommand({ FunctionName: 'guarded' })), { name: 'ResourceNotFoundException' });
-    await assert.rejects(lambda.send(new RemovePermissionCommand({ FunctionName: 'guarded', StatementId: 'events' })), { name: 'ResourceNotFoundException' });
+    await assert.rejects(lambda.send(new RemovePermissionCommand({ FunctionName: 'guarded', StatementId: 'events' })), {
+      name: 'ResourceNotFoundException',
+    });
   });
 
   it('answers bad input with AWS-shaped errors', async () => {
-    await assert.rejects(create('rb', { 'index.rb': 'def handler(event:, context:) end' }, { Runtime: 'ruby3.3', Handler: 'index.handler' }), (e: Error) => {
-      assert.equal(e.name, 'InvalidParameterValueException');
-      assert.match(e.message, /ruby3\.3 is not supported.*nodejs20\.x.*python3\.11/);
-      return true;
-    });
+    await assert.rejects(
+      create('rb', { 'index.rb': 'def handler(event:, context:) end' }, { Runtime: 'ruby3.3', Handler: 'index.handler' }),
+      (e: Error) => {
+        assert.equal(e.name, 'InvalidParameterValueException');
+        assert.match(e.message, /ruby3\.3 is not supported.*nodejs20\.x.*python3\.11/);
+        return true;
+      },
+    );
     // nodejs18.x is deprecated: Lambda blocks creating and updating functions with it, in its own words.
-    const blocked = 'The runtime parameter of nodejs18.x is no longer supported for creating or updating AWS Lambda functions. We recommend you use a supported runtime while creating or updating functions.';
-    await assert.rejects(create('old', { 'index.js': '' }, { Runtime: 'nodejs18.x' }), { name: 'InvalidParameterValueException', message: blocked });
-    await assert.rejects(lambda.send(new InvokeCommand({ FunctionName: 'missing' })), (e: Error & { $metadata: { httpStatusCode?: number } }) => {
-      assert.equal(e.name, 'ResourceNotFoundException');
-      assert.equal(e.message, 'Function not found: arn:aws:lambda:us-east-1:000000000000:function:missing');
-      assert.equal(e.$metadata.httpStatusCode, 404);
-      return true;
+    const blocked =
+      'The runtime parameter of nodejs18.x is no longer supported for creating or updating AWS Lambda functions. We recommend you use a supported runtime while creating or updating functions.';
+    await assert.rejects(create('old', { 'index.js': '' }, { Runtime: 'nodejs18.x' }), {
+      name: 'InvalidParameterValueException',
+      message: blocked,
     });
+    await assert.rejects(
+      lambda.send(new InvokeCommand({ FunctionName: 'missing' })),
+      (e: Error & { $metadata: { httpStatusCode?: number } }) => {
+        assert.equal(e.name, 'ResourceNotFoundException');
+        assert.equal(e.message, 'Function not found: arn:aws:lambda:us-east-1:000000000000:function:missing');
+        assert.equal(e.$metadata.httpStatusCode, 404);
+        return true;
+      },
+    );
     await create('dup', { 'index.js': 'exports.handler = async () => 1;' });
-    await assert.rejects(lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'dup', Runtime: 'nodejs18.x' })), { name: 'InvalidParameterValueException', message: /nodejs18\.x is no longer supported/ });
+    await assert.rejects(lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'dup', Runtime: 'nodejs18.x' })), {
+      name: 'InvalidParameterValueException',
+      message: /nodejs18\.x is no longer supported/,
+    });
     assert.equal((await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'dup' }))).Runtime, 'nodejs20.x');
     await assert.rejects(create('dup', { 'index.js': '' }), { name: 'ResourceConflictException', message: 'Function already exist: dup' });
     await assert.rejects(create('badzip', {}, { Code: { ZipFile: Buffer.from('not a zip') } }), { name: 'InvalidParameterValueException' });
     await assert.rejects(create('badtimeout', { 'index.js': '' }, { Timeout: 901 }), { name: 'ValidationException' });
     await assert.rejects(create('badrole', { 'index.js': '' }, { Role: 'admin' }), { name: 'ValidationException' });
-    await assert.rejects(lambda.send(new InvokeCommand({ FunctionName: 'dup', Payload: Buffer.from('{not json') })), { name: 'InvalidRequestContentException' });
+    await assert.rejects(lambda.send(new InvokeCommand({ FunctionName: 'dup', Payload: Buffer.from('{not json') })), {
+      name: 'InvalidRequestContentException',
+    });
     await assert.rejects(lambda.send(new InvokeCommand({ FunctionName: 'dup', Qualifier: '3' })), { name: 'ResourceNotFoundException' });
     // A missing module and a missing export are failed invocations, not API errors.
     await create('nomodule', { 'other.js': '' });

@@ -28,11 +28,31 @@ describe('SQS event source mappings', () => {
   let lambda: LambdaClient;
   let sqs: SQSClient;
   const fn = (name: string, code: string, timeout = 1) =>
-    lambda.send(new CreateFunctionCommand({ FunctionName: name, Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Timeout: timeout, Code: { ZipFile: zipOf({ 'index.js': code }) } }));
-  const queue = async (name: string, attributes: Record<string, string> = {}) => (await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }))).QueueUrl!;
-  const logs = async (name: string) => ((await (await fetch(`${app.url}/_amiwatch/functions/${name}/logs`)).json()) as { events: { message: string }[] }).events.map((e) => e.message).join('');
+    lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: name,
+        Runtime: 'nodejs20.x',
+        Role: ROLE,
+        Handler: 'index.handler',
+        Timeout: timeout,
+        Code: { ZipFile: zipOf({ 'index.js': code }) },
+      }),
+    );
+  const queue = async (name: string, attributes: Record<string, string> = {}) =>
+    (await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }))).QueueUrl!;
+  const logs = async (name: string) =>
+    ((await (await fetch(`${app.url}/_amiwatch/functions/${name}/logs`)).json()) as { events: { message: string }[] }).events
+      .map((e) => e.message)
+      .join('');
   const depth = async (url: string) => {
-    const a = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }))).Attributes!;
+    const a = (
+      await sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: url,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
+      )
+    ).Attributes!;
     return Number(a.ApproximateNumberOfMessages) + Number(a.ApproximateNumberOfMessagesNotVisible);
   };
   const refused = (p: Promise<unknown>, name: string, text: RegExp) =>
@@ -57,50 +77,126 @@ describe('SQS event source mappings', () => {
     await fn('mapped', 'exports.handler = async () => {};', 10);
     await queue('short', { VisibilityTimeout: '5' });
     await queue('plenty', { VisibilityTimeout: '60' });
-    await refused(lambda.send(new CreateEventSourceMappingCommand({ FunctionName: 'mapped', EventSourceArn: qArn('short') })), 'InvalidParameterValueException',
-      /^Queue visibility timeout: 5 seconds is less than Function timeout: 10 seconds$/);
-    await refused(lambda.send(new CreateEventSourceMappingCommand({ FunctionName: 'mapped', EventSourceArn: qArn('nowhere') })), 'InvalidParameterValueException', /NonExistentQueue/);
-    await refused(lambda.send(new CreateEventSourceMappingCommand({ FunctionName: 'mapped', EventSourceArn: qArn('plenty'), BatchSize: 50 })), 'InvalidParameterValueException',
-      /^Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10$/);
-    await refused(lambda.send(new CreateEventSourceMappingCommand({ FunctionName: 'mapped', EventSourceArn: qArn('plenty'), BatchSize: 10001, MaximumBatchingWindowInSeconds: 1 })), 'ValidationException', /'batchSize' .* less than or equal to 10000/);
-    await refused(lambda.send(new CreateEventSourceMappingCommand({ FunctionName: 'mapped', EventSourceArn: qArn('plenty'), ScalingConfig: { MaximumConcurrency: 1 } })), 'ValidationException', /'scalingConfig\.maximumConcurrency' .* greater than or equal to 2/);
-    await refused(lambda.send(new CreateEventSourceMappingCommand({ FunctionName: 'nobody', EventSourceArn: qArn('plenty') })), 'ResourceNotFoundException', /Function not found/);
+    await refused(
+      lambda.send(new CreateEventSourceMappingCommand({ FunctionName: 'mapped', EventSourceArn: qArn('short') })),
+      'InvalidParameterValueException',
+      /^Queue visibility timeout: 5 seconds is less than Function timeout: 10 seconds$/,
+    );
+    await refused(
+      lambda.send(new CreateEventSourceMappingCommand({ FunctionName: 'mapped', EventSourceArn: qArn('nowhere') })),
+      'InvalidParameterValueException',
+      /NonExistentQueue/,
+    );
+    await refused(
+      lambda.send(new CreateEventSourceMappingCommand({ FunctionName: 'mapped', EventSourceArn: qArn('plenty'), BatchSize: 50 })),
+      'InvalidParameterValueException',
+      /^Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10$/,
+    );
+    await refused(
+      lambda.send(
+        new CreateEventSourceMappingCommand({
+          FunctionName: 'mapped',
+          EventSourceArn: qArn('plenty'),
+          BatchSize: 10001,
+          MaximumBatchingWindowInSeconds: 1,
+        }),
+      ),
+      'ValidationException',
+      /'batchSize' .* less than or equal to 10000/,
+    );
+    await refused(
+      lambda.send(
+        new CreateEventSourceMappingCommand({
+          FunctionName: 'mapped',
+          EventSourceArn: qArn('plenty'),
+          ScalingConfig: { MaximumConcurrency: 1 },
+        }),
+      ),
+      'ValidationException',
+      /'scalingConfig\.maximumConcurrency' .* greater than or equal to 2/,
+    );
+    await refused(
+      lambda.send(new CreateEventSourceMappingCommand({ FunctionName: 'nobody', EventSourceArn: qArn('plenty') })),
+      'ResourceNotFoundException',
+      /Function not found/,
+    );
 
-    const created = await lambda.send(new CreateEventSourceMappingCommand({
-      FunctionName: 'mapped', EventSourceArn: qArn('plenty'), BatchSize: 100, MaximumBatchingWindowInSeconds: 2, Enabled: false,
-      FunctionResponseTypes: ['ReportBatchItemFailures'], ScalingConfig: { MaximumConcurrency: 3 },
-    }));
+    const created = await lambda.send(
+      new CreateEventSourceMappingCommand({
+        FunctionName: 'mapped',
+        EventSourceArn: qArn('plenty'),
+        BatchSize: 100,
+        MaximumBatchingWindowInSeconds: 2,
+        Enabled: false,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: 3 },
+      }),
+    );
     assert.equal(created.State, 'Creating');
     assert.equal(created.FunctionArn, `arn:aws:lambda:us-east-1:${ACCOUNT}:function:mapped`);
     assert.deepEqual(created.FunctionResponseTypes, ['ReportBatchItemFailures']);
     assert.match(created.UUID!, /^[0-9a-f-]{36}$/);
-    await refused(lambda.send(new CreateEventSourceMappingCommand({ FunctionName: 'mapped', EventSourceArn: qArn('plenty') })), 'ResourceConflictException',
-      new RegExp(`already exists\\. Please update or delete the existing mapping with UUID ${created.UUID}$`));
+    await refused(
+      lambda.send(new CreateEventSourceMappingCommand({ FunctionName: 'mapped', EventSourceArn: qArn('plenty') })),
+      'ResourceConflictException',
+      new RegExp(`already exists\\. Please update or delete the existing mapping with UUID ${created.UUID}$`),
+    );
     const got = await lambda.send(new GetEventSourceMappingCommand({ UUID: created.UUID }));
-    assert.deepEqual([got.State, got.BatchSize, got.MaximumBatchingWindowInSeconds, got.ScalingConfig?.MaximumConcurrency, got.LastProcessingResult], ['Disabled', 100, 2, 3, 'No records processed']);
+    assert.deepEqual(
+      [got.State, got.BatchSize, got.MaximumBatchingWindowInSeconds, got.ScalingConfig?.MaximumConcurrency, got.LastProcessingResult],
+      ['Disabled', 100, 2, 3, 'No records processed'],
+    );
     const updated = await lambda.send(new UpdateEventSourceMappingCommand({ UUID: created.UUID, BatchSize: 5, Enabled: true }));
     assert.deepEqual([updated.State, updated.BatchSize, updated.MaximumBatchingWindowInSeconds], ['Updating', 5, 2]);
     const listed = await lambda.send(new ListEventSourceMappingsCommand({ FunctionName: 'mapped' }));
-    assert.deepEqual(listed.EventSourceMappings?.map((m) => m.UUID), [created.UUID]);
+    assert.deepEqual(
+      listed.EventSourceMappings?.map((m) => m.UUID),
+      [created.UUID],
+    );
     assert.deepEqual((await lambda.send(new ListEventSourceMappingsCommand({ EventSourceArn: qArn('short') }))).EventSourceMappings, []);
     const deleted = await lambda.send(new DeleteEventSourceMappingCommand({ UUID: created.UUID }));
     assert.equal(deleted.State, 'Deleting');
-    await refused(lambda.send(new GetEventSourceMappingCommand({ UUID: created.UUID })), 'ResourceNotFoundException', /^The resource you requested does not exist\.$/);
+    await refused(
+      lambda.send(new GetEventSourceMappingCommand({ UUID: created.UUID })),
+      'ResourceNotFoundException',
+      /^The resource you requested does not exist\.$/,
+    );
   });
 
-  it('an SQS-triggered Node.js function gets Lambda’s SQS event; successes are deleted, reported failures return and end in the DLQ', { timeout: 30_000 }, async () => {
+  it('an SQS-triggered Node.js function gets Lambda’s SQS event; successes are deleted, reported failures return and end in the DLQ', {
+    timeout: 30_000,
+  }, async () => {
     const dlqUrl = await queue('orders-dlq');
-    const url = await queue('orders', { VisibilityTimeout: '2', RedrivePolicy: JSON.stringify({ deadLetterTargetArn: qArn('orders-dlq'), maxReceiveCount: 2 }) });
-    await fn('order-worker', `exports.handler = async (event) => {
+    const url = await queue('orders', {
+      VisibilityTimeout: '2',
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: qArn('orders-dlq'), maxReceiveCount: 2 }),
+    });
+    await fn(
+      'order-worker',
+      `exports.handler = async (event) => {
       const failures = [];
       for (const r of event.Records) {
         console.log('record', JSON.stringify(r));
         if (r.body === 'poison') failures.push({ itemIdentifier: r.messageId });
       }
       return { batchItemFailures: failures };
-    };`);
-    await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: 'order-worker', EventSourceArn: qArn('orders'), BatchSize: 10, FunctionResponseTypes: ['ReportBatchItemFailures'] }));
-    const sent = await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'ami-0abc', MessageAttributes: { kind: { DataType: 'String', StringValue: 'image' } } }));
+    };`,
+    );
+    await lambda.send(
+      new CreateEventSourceMappingCommand({
+        FunctionName: 'order-worker',
+        EventSourceArn: qArn('orders'),
+        BatchSize: 10,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      }),
+    );
+    const sent = await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: url,
+        MessageBody: 'ami-0abc',
+        MessageAttributes: { kind: { DataType: 'String', StringValue: 'image' } },
+      }),
+    );
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'ami-0def' }));
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'poison' }));
 
@@ -120,12 +216,17 @@ describe('SQS event source mappings', () => {
     assert.equal(first.awsRegion, 'us-east-1');
     assert.equal(first.attributes.ApproximateReceiveCount, '1');
     assert.match(first.attributes.SentTimestamp, /^\d+$/);
-    assert.deepEqual(first.messageAttributes, { kind: { stringValue: 'image', stringListValues: [], binaryListValues: [], dataType: 'String' } });
+    assert.deepEqual(first.messageAttributes, {
+      kind: { stringValue: 'image', stringListValues: [], binaryListValues: [], dataType: 'String' },
+    });
   });
 
   it('a function that throws leaves the whole batch to come back; a disabled mapping polls nothing', { timeout: 30_000 }, async () => {
     const url = await queue('flaky', { VisibilityTimeout: '1' });
-    await fn('thrower', 'let n = 0; exports.handler = async (e) => { n++; console.log("try", n, e.Records.length); if (n === 1) throw new Error("not yet"); };');
+    await fn(
+      'thrower',
+      'let n = 0; exports.handler = async (e) => { n++; console.log("try", n, e.Records.length); if (n === 1) throw new Error("not yet"); };',
+    );
     const m = await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: 'thrower', EventSourceArn: qArn('flaky') }));
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'again' }));
     await until(async () => ((await logs('thrower')).includes('try 2 1') ? true : undefined), 20_000);
@@ -150,8 +251,18 @@ describe('SQS event source mappings survive a restart', () => {
     let sqs = new SQSClient(inProcess(app));
     try {
       await sqs.send(new CreateQueueCommand({ QueueName: 'kept' }));
-      await lambda.send(new CreateFunctionCommand({ FunctionName: 'kept-worker', Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: { ZipFile: zipOf({ 'index.js': 'exports.handler = async (e) => { console.log("kept", e.Records[0].body); };' }) } }));
-      const m = await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: 'kept-worker', EventSourceArn: qArn('kept'), Enabled: false }));
+      await lambda.send(
+        new CreateFunctionCommand({
+          FunctionName: 'kept-worker',
+          Runtime: 'nodejs20.x',
+          Role: ROLE,
+          Handler: 'index.handler',
+          Code: { ZipFile: zipOf({ 'index.js': 'exports.handler = async (e) => { console.log("kept", e.Records[0].body); };' }) },
+        }),
+      );
+      const m = await lambda.send(
+        new CreateEventSourceMappingCommand({ FunctionName: 'kept-worker', EventSourceArn: qArn('kept'), Enabled: false }),
+      );
       await lambda.send(new UpdateEventSourceMappingCommand({ UUID: m.UUID, Enabled: true }));
       lambda.destroy();
       sqs.destroy();

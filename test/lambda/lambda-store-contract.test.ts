@@ -70,26 +70,50 @@ for (const [name, make] of Object.entries(adapters)) {
       const s = await make();
       const settings = {
         deadLetterArn: 'arn:aws:sqs:us-east-1:000000000000:dlq',
-        eventInvokeConfigs: { $LATEST: { maximumRetryAttempts: 0, maximumEventAgeInSeconds: 60, onFailure: 'arn:aws:sns:us-east-1:000000000000:t', lastModified: 1 } },
+        eventInvokeConfigs: {
+          $LATEST: {
+            maximumRetryAttempts: 0,
+            maximumEventAgeInSeconds: 60,
+            onFailure: 'arn:aws:sns:us-east-1:000000000000:t',
+            lastModified: 1,
+          },
+        },
         reservedConcurrency: 0,
       };
       await s.createFunction(record('a', settings), Buffer.from('zip'));
       assert.deepEqual(await s.getFunction('000000000000', 'us-east-1', 'a'), record('a', settings));
       const { reservedConcurrency: _r, ...unreserved } = record('a', settings);
       await s.updateFunction(unreserved);
-      assert.equal((await s.getFunction('000000000000', 'us-east-1', 'a'))?.reservedConcurrency, undefined, 'an absent member is gone, not kept');
+      assert.equal(
+        (await s.getFunction('000000000000', 'us-east-1', 'a'))?.reservedConcurrency,
+        undefined,
+        'an absent member is gone, not kept',
+      );
     });
 
     it('publishes versions with their own code, atomically with the function record; deletes them with the function', async () => {
       const s = await make();
       await s.createFunction(record('a'), Buffer.from('v1'));
       assert.equal(await s.publishVersion(record('a', { lastVersion: 1 }), record('a', { version: '1' }), Buffer.from('v1')), true);
-      assert.equal(await s.publishVersion(record('a', { lastVersion: 9 }), record('a', { version: '1', handler: 'x.y' }), Buffer.from('other')), false, 'a version is never replaced');
+      assert.equal(
+        await s.publishVersion(record('a', { lastVersion: 9 }), record('a', { version: '1', handler: 'x.y' }), Buffer.from('other')),
+        false,
+        'a version is never replaced',
+      );
       assert.equal((await s.getFunction('000000000000', 'us-east-1', 'a'))?.lastVersion, 1, 'nor the record changed then');
       await s.updateFunction(record('a', { lastVersion: 1, codeSha256: 'new' }), Buffer.from('v2'));
-      assert.equal(await s.publishVersion(record('a', { lastVersion: 2 }), record('a', { version: '2', codeSha256: 'new' }), Buffer.from('v2')), true);
-      assert.equal(await s.publishVersion(record('missing', { lastVersion: 1 }), record('missing', { version: '1' }), Buffer.from('x')), false);
-      assert.deepEqual((await s.listVersions('000000000000', 'us-east-1', 'a')).map((v) => v.version), ['1', '2']);
+      assert.equal(
+        await s.publishVersion(record('a', { lastVersion: 2 }), record('a', { version: '2', codeSha256: 'new' }), Buffer.from('v2')),
+        true,
+      );
+      assert.equal(
+        await s.publishVersion(record('missing', { lastVersion: 1 }), record('missing', { version: '1' }), Buffer.from('x')),
+        false,
+      );
+      assert.deepEqual(
+        (await s.listVersions('000000000000', 'us-east-1', 'a')).map((v) => v.version),
+        ['1', '2'],
+      );
       assert.equal((await s.getVersionCode('000000000000', 'us-east-1', 'a', '1'))?.toString(), 'v1', 'version 1 keeps its code');
       assert.deepEqual(await s.getVersion('000000000000', 'us-east-1', 'a', '2'), record('a', { version: '2', codeSha256: 'new' }));
       assert.equal(await s.deleteVersion('000000000000', 'us-east-1', 'a', '1'), true);
@@ -117,12 +141,21 @@ for (const [name, make] of Object.entries(adapters)) {
       const s = await make();
       for (const n of ['c', 'a', 'b']) await s.createFunction(record(n), Buffer.from(n));
       await s.createFunction(record('z', { region: 'eu-west-1' }), Buffer.from('z'));
-      assert.deepEqual((await s.listFunctions('000000000000', 'us-east-1', undefined, 2)).map((r) => r.name), ['a', 'b']);
-      assert.deepEqual((await s.listFunctions('000000000000', 'us-east-1', 'b', 2)).map((r) => r.name), ['c']);
+      assert.deepEqual(
+        (await s.listFunctions('000000000000', 'us-east-1', undefined, 2)).map((r) => r.name),
+        ['a', 'b'],
+      );
+      assert.deepEqual(
+        (await s.listFunctions('000000000000', 'us-east-1', 'b', 2)).map((r) => r.name),
+        ['c'],
+      );
       assert.equal(await s.deleteFunction('000000000000', 'us-east-1', 'b'), true);
       assert.equal(await s.deleteFunction('000000000000', 'us-east-1', 'b'), false);
       assert.equal(await s.getCode('000000000000', 'us-east-1', 'b'), undefined);
-      assert.deepEqual((await s.listFunctions('000000000000', 'us-east-1', undefined, 50)).map((r) => r.name), ['a', 'c']);
+      assert.deepEqual(
+        (await s.listFunctions('000000000000', 'us-east-1', undefined, 50)).map((r) => r.name),
+        ['a', 'c'],
+      );
     });
 
     it('hands out copies: changing a returned record changes nothing stored', async () => {
@@ -143,7 +176,10 @@ describe('LambdaStore contract: jetstream, two nodes', () => {
     assert.equal(await a.createFunction(record('big'), zip), true);
     assert.equal(await b.createFunction(record('big'), Buffer.from('x')), false);
     assert.deepEqual(await b.getCode('000000000000', 'us-east-1', 'big'), zip);
-    const [x, y] = await Promise.all([a.createFunction(record('race'), Buffer.from('a')), b.createFunction(record('race'), Buffer.from('b'))]);
+    const [x, y] = await Promise.all([
+      a.createFunction(record('race'), Buffer.from('a')),
+      b.createFunction(record('race'), Buffer.from('b')),
+    ]);
     assert.equal(Number(x) + Number(y), 1, 'one CreateFunction wins');
   });
 

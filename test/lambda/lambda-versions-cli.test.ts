@@ -15,13 +15,19 @@ import { ROLE, until, zipOf } from './helpers.js';
 let app: App;
 let dir: string;
 
-const aws = awsCliJson(() => app.url, () => dir);
+const aws = awsCliJson(
+  () => app.url,
+  () => dir,
+);
 
 describe('AWS CLI v2: versions, aliases, SQS event source mappings', { skip }, () => {
   before(async () => {
     app = await startTestServer();
     dir = await mkdtemp(join(tmpdir(), 'amiwatch-lambda-versions-cli-'));
-    await writeFile(join(dir, 'v1.zip'), zipOf({ 'index.js': 'exports.handler = async (e) => { console.log("v1 got", JSON.stringify(e)); return "v1"; };' }));
+    await writeFile(
+      join(dir, 'v1.zip'),
+      zipOf({ 'index.js': 'exports.handler = async (e) => { console.log("v1 got", JSON.stringify(e)); return "v1"; };' }),
+    );
     await writeFile(join(dir, 'v2.zip'), zipOf({ 'index.js': 'exports.handler = async (e) => "v2";' }));
   });
   after(async () => {
@@ -30,9 +36,31 @@ describe('AWS CLI v2: versions, aliases, SQS event source mappings', { skip }, (
   });
 
   it('publish-version, aliases, invoke by alias, and an SQS trigger', { timeout: 120_000 }, async () => {
-    const created = await aws('lambda', 'create-function', '--function-name', 'cli-ver', '--runtime', 'nodejs20.x', '--handler', 'index.handler', '--role', ROLE, '--zip-file', 'fileb://v1.zip');
+    const created = await aws(
+      'lambda',
+      'create-function',
+      '--function-name',
+      'cli-ver',
+      '--runtime',
+      'nodejs20.x',
+      '--handler',
+      'index.handler',
+      '--role',
+      ROLE,
+      '--zip-file',
+      'fileb://v1.zip',
+    );
     assert.equal(created.code, 0, created.stderr);
-    const v1 = await aws('lambda', 'publish-version', '--function-name', 'cli-ver', '--code-sha256', created.out.CodeSha256, '--description', 'first');
+    const v1 = await aws(
+      'lambda',
+      'publish-version',
+      '--function-name',
+      'cli-ver',
+      '--code-sha256',
+      created.out.CodeSha256,
+      '--description',
+      'first',
+    );
     assert.equal(v1.code, 0, v1.stderr);
     assert.equal(v1.out.Version, '1');
     assert.equal((await aws('lambda', 'update-function-code', '--function-name', 'cli-ver', '--zip-file', 'fileb://v2.zip')).code, 0);
@@ -49,16 +77,41 @@ describe('AWS CLI v2: versions, aliases, SQS event source mappings', { skip }, (
       aws('lambda', 'get-alias', '--function-name', 'cli-ver', '--name', 'live'),
       aws('lambda', 'update-alias', '--function-name', 'cli-ver', '--name', 'live', '--description', 'production'),
     ]);
-    assert.deepEqual(versions.out.Versions.map((v: { Version: string }) => v.Version), ['$LATEST', '1']);
-    assert.deepEqual(aliases.out.Aliases.map((a: { Name: string }) => a.Name), ['live']);
+    assert.deepEqual(
+      versions.out.Versions.map((v: { Version: string }) => v.Version),
+      ['$LATEST', '1'],
+    );
+    assert.deepEqual(
+      aliases.out.Aliases.map((a: { Name: string }) => a.Name),
+      ['live'],
+    );
     assert.equal(got.out.FunctionVersion, '1');
     assert.equal(upd.out.Description, 'production');
 
-    const inv = await aws('lambda', 'invoke', '--function-name', 'cli-ver:live', '--cli-binary-format', 'raw-in-base64-out', '--payload', '{}', 'out.json');
+    const inv = await aws(
+      'lambda',
+      'invoke',
+      '--function-name',
+      'cli-ver:live',
+      '--cli-binary-format',
+      'raw-in-base64-out',
+      '--payload',
+      '{}',
+      'out.json',
+    );
     assert.equal(inv.out.ExecutedVersion, '1');
     assert.equal(await readFile(join(dir, 'out.json'), 'utf8'), '"v1"');
 
-    const esm = await aws('lambda', 'create-event-source-mapping', '--function-name', 'cli-ver:live', '--event-source-arn', 'arn:aws:sqs:us-east-1:000000000000:cli-trigger', '--batch-size', '5');
+    const esm = await aws(
+      'lambda',
+      'create-event-source-mapping',
+      '--function-name',
+      'cli-ver:live',
+      '--event-source-arn',
+      'arn:aws:sqs:us-east-1:000000000000:cli-trigger',
+      '--batch-size',
+      '5',
+    );
     assert.equal(esm.code, 0, esm.stderr);
     assert.equal(esm.out.FunctionArn, 'arn:aws:lambda:us-east-1:000000000000:function:cli-ver:live');
     const [getEsm, listEsm] = await Promise.all([

@@ -20,7 +20,13 @@ const dir = mkdtempSync(join(tmpdir(), 'amiwatch-sandbox-'));
 const credentialsFile = join(dir, 'credentials.json');
 const dataDir = join(dir, 'data');
 // 0600, as a credentials file should be: the `user` fallback relies on it.
-writeFileSync(credentialsFile, JSON.stringify({ credentials: [{ accessKeyId: 'AKIDSANDBOX', secretAccessKey: 'the-secret-of-every-account', accountId: '111111111111' }] }), { mode: 0o600 });
+writeFileSync(
+  credentialsFile,
+  JSON.stringify({
+    credentials: [{ accessKeyId: 'AKIDSANDBOX', secretAccessKey: 'the-secret-of-every-account', accountId: '111111111111' }],
+  }),
+  { mode: 0o600 },
+);
 const key = { accessKeyId: 'AKIDSANDBOX', secretAccessKey: 'the-secret-of-every-account' };
 
 /** The thief: tries every way to the server's secrets and reports what it got. */
@@ -54,18 +60,32 @@ after(async () => {
 });
 
 test('with bubblewrap there is nothing to warn about at start', () => {
-  assert.deepEqual(logs.filter((l) => l.startsWith('lambda:')), []);
+  assert.deepEqual(
+    logs.filter((l) => l.startsWith('lambda:')),
+    [],
+  );
 });
 
 test('without bubblewrap the start log says how functions run instead', async () => {
   const lines: string[] = [];
   const weaker = await startTestServer({ functionSandbox: 'user' }, { log: (m) => lines.push(m) });
   await weaker.close();
-  assert.ok(lines.some((l) => /lambda: functions run as the unprivileged user (amiwatch-fn|nobody)/.test(l)), lines.join('\n'));
+  assert.ok(
+    lines.some((l) => /lambda: functions run as the unprivileged user (amiwatch-fn|nobody)/.test(l)),
+    lines.join('\n'),
+  );
 });
 
 test("a function reads none of the server's secrets: credentials file, database, data dir, /proc of the server, its environment", async () => {
-  await lambda.send(new CreateFunctionCommand({ FunctionName: 'thief', Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: { ZipFile: zipOf({ 'index.js': THIEF }) } }));
+  await lambda.send(
+    new CreateFunctionCommand({
+      FunctionName: 'thief',
+      Runtime: 'nodejs20.x',
+      Role: ROLE,
+      Handler: 'index.handler',
+      Code: { ZipFile: zipOf({ 'index.js': THIEF }) },
+    }),
+  );
   const event = { credentialsFile, database: join(dataDir, 'amiwatch.db'), dataDir, serverPid: process.pid };
   const out = await lambda.send(new InvokeCommand({ FunctionName: 'thief', Payload: Buffer.from(JSON.stringify(event)) }));
   const got = JSON.parse(Buffer.from(out.Payload!).toString()) as Record<string, unknown>;
@@ -81,17 +101,26 @@ test("a function reads none of the server's secrets: credentials file, database,
   assert.equal(got.tmp, 'y');
 });
 
-test('the fallback without bubblewrap: functions run as an unprivileged user who cannot read the server\'s secrets', async () => {
+test("the fallback without bubblewrap: functions run as an unprivileged user who cannot read the server's secrets", async () => {
   const data = join(dir, 'user-mode');
   const server = await startTestServer({ credentialsFile, inMemory: false, dataDir: data, functionSandbox: 'user' });
   const client = new LambdaClient({ endpoint: server.url, region: 'us-east-1', credentials: key, maxAttempts: 1 });
   try {
-    await client.send(new CreateFunctionCommand({ FunctionName: 'thief', Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: { ZipFile: zipOf({ 'index.js': THIEF }) } }));
+    await client.send(
+      new CreateFunctionCommand({
+        FunctionName: 'thief',
+        Runtime: 'nodejs20.x',
+        Role: ROLE,
+        Handler: 'index.handler',
+        Code: { ZipFile: zipOf({ 'index.js': THIEF }) },
+      }),
+    );
     const event = { credentialsFile, database: join(data, 'amiwatch.db'), dataDir: data, serverPid: process.pid };
     const out = await client.send(new InvokeCommand({ FunctionName: 'thief', Payload: Buffer.from(JSON.stringify(event)) }));
     const got = JSON.parse(Buffer.from(out.Payload!).toString()) as Record<string, unknown>;
     assert.equal(out.FunctionError, undefined, JSON.stringify(got));
-    for (const k of ['credentials', 'database', 'dataDir', 'serverEnviron']) assert.match(String(got[k]), /^refused: EACCES/, `${k}: ${String(got[k])}`);
+    for (const k of ['credentials', 'database', 'dataDir', 'serverEnviron'])
+      assert.match(String(got[k]), /^refused: EACCES/, `${k}: ${String(got[k])}`);
     assert.equal(got.environ, '');
     assert.equal(got.ownCode, 'true');
   } finally {
@@ -119,8 +148,16 @@ def lambda_handler(e, c):
     }
 `;
 
-test('a Python function runs inside bubblewrap too: boto3 imports from the chosen interpreter, the server\'s secrets stay closed', async () => {
-  await lambda.send(new CreateFunctionCommand({ FunctionName: 'py-thief', Runtime: 'python3.11', Role: ROLE, Handler: 'lambda_function.lambda_handler', Code: { ZipFile: zipOf({ 'lambda_function.py': PY_THIEF }) } }));
+test("a Python function runs inside bubblewrap too: boto3 imports from the chosen interpreter, the server's secrets stay closed", async () => {
+  await lambda.send(
+    new CreateFunctionCommand({
+      FunctionName: 'py-thief',
+      Runtime: 'python3.11',
+      Role: ROLE,
+      Handler: 'lambda_function.lambda_handler',
+      Code: { ZipFile: zipOf({ 'lambda_function.py': PY_THIEF }) },
+    }),
+  );
   const event = { credentialsFile, database: join(dataDir, 'amiwatch.db'), serverPid: process.pid };
   const out = await lambda.send(new InvokeCommand({ FunctionName: 'py-thief', Payload: Buffer.from(JSON.stringify(event)) }));
   const got = JSON.parse(Buffer.from(out.Payload!).toString()) as Record<string, unknown>;
@@ -139,8 +176,19 @@ test('the user fallback with a Python the function user cannot read (a pyenv und
   const server = await startTestServer({ functionSandbox: 'user', python: closed.path }, { log: (m) => lines.push(m) });
   const client = new LambdaClient({ endpoint: server.url, region: 'us-east-1', credentials: key, maxAttempts: 1 });
   try {
-    assert.ok(lines.some((l) => l.includes(`(${closed.path}) is not used for functions: the function user cannot run it`)), lines.join('\n'));
-    await client.send(new CreateFunctionCommand({ FunctionName: 'py', Runtime: 'python3.11', Role: ROLE, Handler: 'lambda_function.lambda_handler', Code: { ZipFile: zipOf({ 'lambda_function.py': 'def lambda_handler(e, c):\n    return 1\n' }) } }));
+    assert.ok(
+      lines.some((l) => l.includes(`(${closed.path}) is not used for functions: the function user cannot run it`)),
+      lines.join('\n'),
+    );
+    await client.send(
+      new CreateFunctionCommand({
+        FunctionName: 'py',
+        Runtime: 'python3.11',
+        Role: ROLE,
+        Handler: 'lambda_function.lambda_handler',
+        Code: { ZipFile: zipOf({ 'lambda_function.py': 'def lambda_handler(e, c):\n    return 1\n' }) },
+      }),
+    );
     const out = await client.send(new InvokeCommand({ FunctionName: 'py' }));
     assert.equal(out.FunctionError, 'Unhandled');
     assert.match(Buffer.from(out.Payload!).toString(), /Runtime\.InvalidRuntime/);
@@ -155,9 +203,23 @@ test('with credentials and no sandbox, functions do not run, and the start log s
   const bare = await startTestServer({ credentialsFile, functionSandbox: 'none' }, { log: (m) => lines.push(m) });
   const client = new LambdaClient({ endpoint: bare.url, region: 'us-east-1', credentials: key, maxAttempts: 1 });
   try {
-    assert.ok(lines.some((l) => /amiwatch runs no Lambda functions: with --credentials-file they need a sandbox/.test(l)), lines.join('\n'));
-    await client.send(new CreateFunctionCommand({ FunctionName: 'f', Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: { ZipFile: zipOf({ 'index.js': 'exports.handler = async () => 1' }) } }));
-    await assert.rejects(client.send(new InvokeCommand({ FunctionName: 'f' })), (e: Error) => e.name === 'ServiceException' && /need a sandbox/.test(e.message));
+    assert.ok(
+      lines.some((l) => /amiwatch runs no Lambda functions: with --credentials-file they need a sandbox/.test(l)),
+      lines.join('\n'),
+    );
+    await client.send(
+      new CreateFunctionCommand({
+        FunctionName: 'f',
+        Runtime: 'nodejs20.x',
+        Role: ROLE,
+        Handler: 'index.handler',
+        Code: { ZipFile: zipOf({ 'index.js': 'exports.handler = async () => 1' }) },
+      }),
+    );
+    await assert.rejects(
+      client.send(new InvokeCommand({ FunctionName: 'f' })),
+      (e: Error) => e.name === 'ServiceException' && /need a sandbox/.test(e.message),
+    );
   } finally {
     client.destroy();
     await bare.close();
@@ -171,11 +233,17 @@ test('function processes die with the server, also on kill -9', { timeout: 60_00
   const client = new LambdaClient({ endpoint: server.url, region: 'us-east-1', credentials: key, maxAttempts: 1 });
   const mark = randomUUID();
   try {
-    await client.send(new CreateFunctionCommand({
-      FunctionName: 'forever', Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Timeout: 600,
-      Environment: { Variables: { MARK: mark } },
-      Code: { ZipFile: zipOf({ 'index.js': 'exports.handler = () => new Promise(() => setInterval(() => {}, 1000));' }) },
-    }));
+    await client.send(
+      new CreateFunctionCommand({
+        FunctionName: 'forever',
+        Runtime: 'nodejs20.x',
+        Role: ROLE,
+        Handler: 'index.handler',
+        Timeout: 600,
+        Environment: { Variables: { MARK: mark } },
+        Code: { ZipFile: zipOf({ 'index.js': 'exports.handler = () => new Promise(() => setInterval(() => {}, 1000));' }) },
+      }),
+    );
     await client.send(new InvokeCommand({ FunctionName: 'forever', InvocationType: 'Event' }));
     await until(() => (processesWithEnv('MARK', mark).length > 0 ? true : undefined));
     server.child.kill('SIGKILL');

@@ -34,12 +34,30 @@ interface Delivery {
   readonly error?: string;
 }
 
-it('a function allowed for one topic by --source-arn gets that topic\'s messages, and refuses another topic\'s', { timeout: 30_000 }, async () => {
+it("a function allowed for one topic by --source-arn gets that topic's messages, and refuses another topic's", {
+  timeout: 30_000,
+}, async () => {
   const handler = "exports.handler = async (event) => { console.log('got', event.Records[0].Sns.Message); };";
-  const { FunctionArn } = await lambda.send(new CreateFunctionCommand({ FunctionName: 'on-ami', Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: { ZipFile: zipOf({ 'index.js': handler }) } }));
+  const { FunctionArn } = await lambda.send(
+    new CreateFunctionCommand({
+      FunctionName: 'on-ami',
+      Runtime: 'nodejs20.x',
+      Role: ROLE,
+      Handler: 'index.handler',
+      Code: { ZipFile: zipOf({ 'index.js': handler }) },
+    }),
+  );
   const allowed = (await sns.send(new CreateTopicCommand({ Name: 'ami-events' }))).TopicArn!;
   const other = (await sns.send(new CreateTopicCommand({ Name: 'other-events' }))).TopicArn!;
-  await lambda.send(new AddPermissionCommand({ FunctionName: 'on-ami', StatementId: 'sns', Action: 'lambda:InvokeFunction', Principal: 'sns.amazonaws.com', SourceArn: allowed }));
+  await lambda.send(
+    new AddPermissionCommand({
+      FunctionName: 'on-ami',
+      StatementId: 'sns',
+      Action: 'lambda:InvokeFunction',
+      Principal: 'sns.amazonaws.com',
+      SourceArn: allowed,
+    }),
+  );
   for (const TopicArn of [allowed, other]) await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'lambda', Endpoint: FunctionArn! }));
 
   await sns.send(new PublishCommand({ TopicArn: allowed, Message: 'from the allowed topic' }));

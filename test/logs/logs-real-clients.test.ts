@@ -29,7 +29,12 @@ async function aws(...args: string[]): Promise<{ code: number; stdout: string; s
 
 before(async () => {
   app = await startTestServer();
-  sdk = new CloudWatchLogsClient({ endpoint: app.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+  sdk = new CloudWatchLogsClient({
+    endpoint: app.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+  });
 });
 after(async () => {
   sdk.destroy();
@@ -37,32 +42,82 @@ after(async () => {
 });
 
 describe('CloudWatch Logs with real clients', () => {
-  it('AWS CLI v2: create-log-group, put-retention-policy, create-log-stream, put-log-events, get/filter-log-events, errors', { skip, timeout: 60_000 }, async () => {
+  it('AWS CLI v2: create-log-group, put-retention-policy, create-log-stream, put-log-events, get/filter-log-events, errors', {
+    skip,
+    timeout: 60_000,
+  }, async () => {
     assert.equal((await aws('logs', 'create-log-group', '--log-group-name', '/cli/app', '--tags', 'team=ami')).code, 0);
     const dup = await aws('logs', 'create-log-group', '--log-group-name', '/cli/app');
     assert.equal(dup.code, 254);
-    assert.match(dup.stderr, /An error occurred \(ResourceAlreadyExistsException\) when calling the CreateLogGroup operation: The specified log group already exists/);
+    assert.match(
+      dup.stderr,
+      /An error occurred \(ResourceAlreadyExistsException\) when calling the CreateLogGroup operation: The specified log group already exists/,
+    );
     assert.equal((await aws('logs', 'put-retention-policy', '--log-group-name', '/cli/app', '--retention-in-days', '7')).code, 0);
     assert.equal((await aws('logs', 'create-log-stream', '--log-group-name', '/cli/app', '--log-stream-name', 'web')).code, 0);
     const now = Date.now();
-    const put = await aws('logs', 'put-log-events', '--log-group-name', '/cli/app', '--log-stream-name', 'web', '--log-events', `timestamp=${now},message="ERROR disk full"`, `timestamp=${now + 1},message="INFO ok"`);
+    const put = await aws(
+      'logs',
+      'put-log-events',
+      '--log-group-name',
+      '/cli/app',
+      '--log-stream-name',
+      'web',
+      '--log-events',
+      `timestamp=${now},message="ERROR disk full"`,
+      `timestamp=${now + 1},message="INFO ok"`,
+    );
     assert.equal(put.code, 0, put.stderr);
-    const got = JSON.parse((await aws('logs', 'get-log-events', '--log-group-name', '/cli/app', '--log-stream-name', 'web', '--start-from-head')).stdout) as { events: { message: string }[] };
-    assert.deepEqual(got.events.map((e) => e.message), ['ERROR disk full', 'INFO ok']);
-    const filtered = JSON.parse((await aws('logs', 'filter-log-events', '--log-group-name', '/cli/app', '--filter-pattern', 'ERROR')).stdout) as { events: { message: string; logStreamName: string }[] };
-    assert.deepEqual(filtered.events.map((e) => [e.logStreamName, e.message]), [['web', 'ERROR disk full']]);
-    const groups = JSON.parse((await aws('logs', 'describe-log-groups', '--log-group-name-prefix', '/cli/')).stdout) as { logGroups: { logGroupName: string; retentionInDays: number }[] };
-    assert.deepEqual(groups.logGroups.map((g) => [g.logGroupName, g.retentionInDays]), [['/cli/app', 7]]);
-    const tags = JSON.parse((await aws('logs', 'list-tags-for-resource', '--resource-arn', 'arn:aws:logs:us-east-1:000000000000:log-group:/cli/app')).stdout) as { tags: Record<string, string> };
+    const got = JSON.parse(
+      (await aws('logs', 'get-log-events', '--log-group-name', '/cli/app', '--log-stream-name', 'web', '--start-from-head')).stdout,
+    ) as { events: { message: string }[] };
+    assert.deepEqual(
+      got.events.map((e) => e.message),
+      ['ERROR disk full', 'INFO ok'],
+    );
+    const filtered = JSON.parse(
+      (await aws('logs', 'filter-log-events', '--log-group-name', '/cli/app', '--filter-pattern', 'ERROR')).stdout,
+    ) as { events: { message: string; logStreamName: string }[] };
+    assert.deepEqual(
+      filtered.events.map((e) => [e.logStreamName, e.message]),
+      [['web', 'ERROR disk full']],
+    );
+    const groups = JSON.parse((await aws('logs', 'describe-log-groups', '--log-group-name-prefix', '/cli/')).stdout) as {
+      logGroups: { logGroupName: string; retentionInDays: number }[];
+    };
+    assert.deepEqual(
+      groups.logGroups.map((g) => [g.logGroupName, g.retentionInDays]),
+      [['/cli/app', 7]],
+    );
+    const tags = JSON.parse(
+      (await aws('logs', 'list-tags-for-resource', '--resource-arn', 'arn:aws:logs:us-east-1:000000000000:log-group:/cli/app')).stdout,
+    ) as { tags: Record<string, string> };
     assert.deepEqual(tags.tags, { team: 'ami' });
   });
 
-  it('AWS CLI v2: `logs tail --since 10m` prints recent events; `logs tail --follow` prints events put after it started', { skip, timeout: 60_000 }, async () => {
+  it('AWS CLI v2: `logs tail --since 10m` prints recent events; `logs tail --follow` prints events put after it started', {
+    skip,
+    timeout: 60_000,
+  }, async () => {
     await sdk.send(new CreateLogGroupCommand({ logGroupName: '/aws/lambda/tailme' }));
-    await sdk.send(new CreateLogStreamCommand({ logGroupName: '/aws/lambda/tailme', logStreamName: '2026/12/07/[$LATEST]0123456789abcdef0123456789abcdef' }));
+    await sdk.send(
+      new CreateLogStreamCommand({
+        logGroupName: '/aws/lambda/tailme',
+        logStreamName: '2026/12/07/[$LATEST]0123456789abcdef0123456789abcdef',
+      }),
+    );
     const stream = '2026/12/07/[$LATEST]0123456789abcdef0123456789abcdef';
     const now = Date.now();
-    await sdk.send(new PutLogEventsCommand({ logGroupName: '/aws/lambda/tailme', logStreamName: stream, logEvents: [{ timestamp: now - 30 * 60_000, message: 'half an hour ago' }, { timestamp: now - 60_000, message: 'a minute ago' }] }));
+    await sdk.send(
+      new PutLogEventsCommand({
+        logGroupName: '/aws/lambda/tailme',
+        logStreamName: stream,
+        logEvents: [
+          { timestamp: now - 30 * 60_000, message: 'half an hour ago' },
+          { timestamp: now - 60_000, message: 'a minute ago' },
+        ],
+      }),
+    );
     const since = await aws('logs', 'tail', '/aws/lambda/tailme', '--since', '10m', '--format', 'short');
     assert.equal(since.code, 0, since.stderr);
     assert.match(since.stdout, /a minute ago/);
@@ -77,7 +132,13 @@ describe('CloudWatch Logs with real clients', () => {
     child.stderr.on('data', (d: Buffer) => (out += d.toString('utf8')));
     try {
       await until(() => (out.includes('a minute ago') ? true : undefined), 20_000);
-      await sdk.send(new PutLogEventsCommand({ logGroupName: '/aws/lambda/tailme', logStreamName: stream, logEvents: [{ timestamp: Date.now(), message: 'fresh line' }] }));
+      await sdk.send(
+        new PutLogEventsCommand({
+          logGroupName: '/aws/lambda/tailme',
+          logStreamName: stream,
+          logEvents: [{ timestamp: Date.now(), message: 'fresh line' }],
+        }),
+      );
       await until(() => (out.includes('fresh line') ? true : undefined), 20_000);
       assert.match(out, new RegExp(`\\S+ ${stream.replace(/[[\]$]/g, '\\$&')} fresh line`));
       assert.equal(out.split('a minute ago').length, 2, 'an event is printed once');

@@ -11,8 +11,24 @@ const adapters: Record<string, () => LogsStore> = {
   sqlite: () => new SqliteLogsStore(new Database(':memory:')),
 };
 const scope = { accountId: '000000000000', region: 'us-east-1' };
-const group = (name: string, over: Partial<LogGroupRecord> = {}): LogGroupRecord => ({ ...scope, name, creationTime: 1, retentionInDays: null, tags: {}, ...over });
-const stream = (g: string, name: string): LogStreamRecord => ({ ...scope, group: g, name, creationTime: 1, firstEventTimestamp: null, lastEventTimestamp: null, lastIngestionTime: null, storedBytes: 0 });
+const group = (name: string, over: Partial<LogGroupRecord> = {}): LogGroupRecord => ({
+  ...scope,
+  name,
+  creationTime: 1,
+  retentionInDays: null,
+  tags: {},
+  ...over,
+});
+const stream = (g: string, name: string): LogStreamRecord => ({
+  ...scope,
+  group: g,
+  name,
+  creationTime: 1,
+  firstEventTimestamp: null,
+  lastEventTimestamp: null,
+  lastIngestionTime: null,
+  storedBytes: 0,
+});
 
 for (const [name, make] of Object.entries(adapters)) {
   describe(`LogsStore contract: ${name}`, () => {
@@ -21,11 +37,17 @@ for (const [name, make] of Object.entries(adapters)) {
       await s.putGroup(group('/b'));
       await s.putGroup(group('/a', { tags: { k: 'v' } }));
       await s.putGroup({ ...group('/a'), region: 'eu-west-1' });
-      assert.deepEqual((await s.listGroups(scope)).map((g) => g.name), ['/a', '/b']);
+      assert.deepEqual(
+        (await s.listGroups(scope)).map((g) => g.name),
+        ['/a', '/b'],
+      );
       assert.deepEqual((await s.getGroup(scope, '/a'))?.tags, { k: 'v' });
       await s.appendEvents(stream('/a', 'x'), [{ timestamp: 5, message: 'm' }], 10);
       await s.putGroup(group('/a', { retentionInDays: 7 }));
-      assert.deepEqual((await s.listRetainedGroups()).map((g) => g.name), ['/a']);
+      assert.deepEqual(
+        (await s.listRetainedGroups()).map((g) => g.name),
+        ['/a'],
+      );
       assert.equal((await s.listStreams(scope, '/a')).length, 1);
       assert.equal(await s.deleteGroup(scope, '/a'), true);
       assert.equal(await s.deleteGroup(scope, '/a'), false);
@@ -37,23 +59,64 @@ for (const [name, make] of Object.entries(adapters)) {
     it('orders events by (timestamp, seq) across streams; reads forward/backward from positions, by stream and time bounds; expires', async () => {
       const s = make();
       await s.putGroup(group('/g'));
-      await s.appendEvents({ ...stream('/g', 'a'), lastEventTimestamp: 30 }, [{ timestamp: 10, message: 'a10' }, { timestamp: 30, message: 'a30' }], 100);
-      await s.appendEvents(stream('/g', 'b'), [{ timestamp: 20, message: 'b20' }, { timestamp: 30, message: 'b30' }], 101);
+      await s.appendEvents(
+        { ...stream('/g', 'a'), lastEventTimestamp: 30 },
+        [
+          { timestamp: 10, message: 'a10' },
+          { timestamp: 30, message: 'a30' },
+        ],
+        100,
+      );
+      await s.appendEvents(
+        stream('/g', 'b'),
+        [
+          { timestamp: 20, message: 'b20' },
+          { timestamp: 30, message: 'b30' },
+        ],
+        101,
+      );
       assert.equal((await s.getStream(scope, '/g', 'a'))?.lastEventTimestamp, 30);
       const all = await s.queryEvents(scope, { group: '/g', streams: null, descending: false, limit: 10 });
-      assert.deepEqual(all.map((e) => e.message), ['a10', 'b20', 'a30', 'b30']);
-      assert.deepEqual(all.map((e) => e.ingestionTime), [100, 101, 100, 101]);
+      assert.deepEqual(
+        all.map((e) => e.message),
+        ['a10', 'b20', 'a30', 'b30'],
+      );
+      assert.deepEqual(
+        all.map((e) => e.ingestionTime),
+        [100, 101, 100, 101],
+      );
       const after = await s.queryEvents(scope, { group: '/g', streams: null, descending: false, limit: 10, after: all[2]! });
-      assert.deepEqual(after.map((e) => e.message), ['b30']);
+      assert.deepEqual(
+        after.map((e) => e.message),
+        ['b30'],
+      );
       const back = await s.queryEvents(scope, { group: '/g', streams: null, descending: true, limit: 2, before: all[3]! });
-      assert.deepEqual(back.map((e) => e.message), ['a30', 'b20']);
-      assert.deepEqual((await s.queryEvents(scope, { group: '/g', streams: ['b'], start: 25, descending: false, limit: 10 })).map((e) => e.message), ['b30']);
-      assert.deepEqual((await s.queryEvents(scope, { group: '/g', streams: [], descending: false, limit: 10 })).map((e) => e.message), []);
-      assert.deepEqual((await s.queryEvents(scope, { group: '/g', streams: null, end: 20, descending: false, limit: 10 })).map((e) => e.message), ['a10', 'b20']);
+      assert.deepEqual(
+        back.map((e) => e.message),
+        ['a30', 'b20'],
+      );
+      assert.deepEqual(
+        (await s.queryEvents(scope, { group: '/g', streams: ['b'], start: 25, descending: false, limit: 10 })).map((e) => e.message),
+        ['b30'],
+      );
+      assert.deepEqual(
+        (await s.queryEvents(scope, { group: '/g', streams: [], descending: false, limit: 10 })).map((e) => e.message),
+        [],
+      );
+      assert.deepEqual(
+        (await s.queryEvents(scope, { group: '/g', streams: null, end: 20, descending: false, limit: 10 })).map((e) => e.message),
+        ['a10', 'b20'],
+      );
       assert.equal(await s.expireEvents(scope, '/g', 25), 2);
-      assert.deepEqual((await s.queryEvents(scope, { group: '/g', streams: null, descending: false, limit: 10 })).map((e) => e.message), ['a30', 'b30']);
+      assert.deepEqual(
+        (await s.queryEvents(scope, { group: '/g', streams: null, descending: false, limit: 10 })).map((e) => e.message),
+        ['a30', 'b30'],
+      );
       assert.equal(await s.deleteStream(scope, '/g', 'a'), true);
-      assert.deepEqual((await s.queryEvents(scope, { group: '/g', streams: null, descending: false, limit: 10 })).map((e) => e.message), ['b30']);
+      assert.deepEqual(
+        (await s.queryEvents(scope, { group: '/g', streams: null, descending: false, limit: 10 })).map((e) => e.message),
+        ['b30'],
+      );
       s.close();
     });
   });

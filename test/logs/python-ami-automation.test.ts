@@ -3,7 +3,12 @@ import { after, before, describe, it } from 'node:test';
 import { CreateImageCommand, DescribeImagesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { PutRuleCommand, PutTargetsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { AddPermissionCommand, CreateFunctionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { CloudWatchLogsClient, DescribeLogStreamsCommand, FilterLogEventsCommand, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  CloudWatchLogsClient,
+  DescribeLogStreamsCommand,
+  FilterLogEventsCommand,
+  GetLogEventsCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
 import { parseAmiDurations } from '../../src/server/config.js';
 import type { App } from '../../src/server/app.js';
 import { sdkClient, startTestServer } from '../e2e/helpers.js';
@@ -49,11 +54,39 @@ describe('the canonical Python AMI function: on available, tag the image and cop
     await app.close();
   });
 
-  it("CreateImage → the guide's rule → the function tags the image and copies it; its log is in /aws/lambda/NAME; the rule's log-group target has the event", { timeout: 60_000 }, async () => {
-    const fn = await lambda.send(new CreateFunctionCommand({ FunctionName: 'ami-promote', Runtime: 'python3.12', Role: ROLE, Handler: 'lambda_function.lambda_handler', Timeout: 30, MemorySize: 256, Code: { ZipFile: zipOf({ 'lambda_function.py': AMI_FUNCTION }) } }));
+  it("CreateImage → the guide's rule → the function tags the image and copies it; its log is in /aws/lambda/NAME; the rule's log-group target has the event", {
+    timeout: 60_000,
+  }, async () => {
+    const fn = await lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: 'ami-promote',
+        Runtime: 'python3.12',
+        Role: ROLE,
+        Handler: 'lambda_function.lambda_handler',
+        Timeout: 30,
+        MemorySize: 256,
+        Code: { ZipFile: zipOf({ 'lambda_function.py': AMI_FUNCTION }) },
+      }),
+    );
     const { RuleArn } = await eb.send(new PutRuleCommand({ Name: 'ami-available', EventPattern: GUIDE_PATTERN }));
-    await lambda.send(new AddPermissionCommand({ FunctionName: 'ami-promote', StatementId: 'events', Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com', SourceArn: RuleArn }));
-    await eb.send(new PutTargetsCommand({ Rule: 'ami-available', Targets: [{ Id: 'fn', Arn: fn.FunctionArn }, { Id: 'log', Arn: 'arn:aws:logs:us-east-1:000000000000:log-group:/aws/events/ami-available' }] }));
+    await lambda.send(
+      new AddPermissionCommand({
+        FunctionName: 'ami-promote',
+        StatementId: 'events',
+        Action: 'lambda:InvokeFunction',
+        Principal: 'events.amazonaws.com',
+        SourceArn: RuleArn,
+      }),
+    );
+    await eb.send(
+      new PutTargetsCommand({
+        Rule: 'ami-available',
+        Targets: [
+          { Id: 'fn', Arn: fn.FunctionArn },
+          { Id: 'log', Arn: 'arn:aws:logs:us-east-1:000000000000:log-group:/aws/events/ami-available' },
+        ],
+      }),
+    );
     const { ImageId } = await ec2.send(new CreateImageCommand({ InstanceId: await runningInstance(ec2), Name: 'web-server-v1' }));
 
     const tagged = await until(async () => {
@@ -61,7 +94,11 @@ describe('the canonical Python AMI function: on available, tag the image and cop
       return image?.Tags?.find((t) => t.Key === 'Validated') ? image : undefined;
     }, 45_000);
     assert.deepEqual(tagged.Tags, [{ Key: 'Validated', Value: 'true' }]);
-    const copy = await until(async () => (await west.send(new DescribeImagesCommand({ Filters: [{ Name: 'name', Values: ['web-server-v1-us-west-2'] }] }))).Images?.[0], 20_000);
+    const copy = await until(
+      async () =>
+        (await west.send(new DescribeImagesCommand({ Filters: [{ Name: 'name', Values: ['web-server-v1-us-west-2'] }] }))).Images?.[0],
+      20_000,
+    );
     assert.match(copy.ImageId!, /^ami-[0-9a-f]{17}$/);
     assert.equal(copy.SourceImageId, ImageId);
     assert.equal(copy.SourceImageRegion, 'us-east-1');
@@ -77,13 +114,18 @@ describe('the canonical Python AMI function: on available, tag the image and cop
     assert.equal(streams.length, 1);
     assert.match(streams[0]!.logStreamName!, /^\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32}$/);
 
-    const ruleLog = await until(async () => (await logs.send(new FilterLogEventsCommand({ logGroupName: '/aws/events/ami-available' }))).events?.[0], 20_000);
+    const ruleLog = await until(
+      async () => (await logs.send(new FilterLogEventsCommand({ logGroupName: '/aws/events/ami-available' }))).events?.[0],
+      20_000,
+    );
     const event = JSON.parse(ruleLog.message!) as { id: string; time: string; detail: { ImageId: string; State: string } };
     assert.equal(event.detail.ImageId, ImageId);
     assert.equal(event.detail.State, 'available');
     assert.equal(ruleLog.logStreamName, event.id);
     assert.equal(ruleLog.timestamp, Date.parse(event.time));
-    const one = await logs.send(new GetLogEventsCommand({ logGroupName: '/aws/events/ami-available', logStreamName: event.id, startFromHead: true }));
+    const one = await logs.send(
+      new GetLogEventsCommand({ logGroupName: '/aws/events/ami-available', logStreamName: event.id, startFromHead: true }),
+    );
     assert.equal(one.events!.length, 1);
   });
 });

@@ -27,10 +27,15 @@ describe('metrics API', () => {
   it('counts matched events per rule as PutEvents drives traffic, in Prometheus text and in series', async () => {
     await eb.send(new PutRuleCommand({ Name: 'orders', EventPattern: '{"source":["shop"]}' }));
     await eb.send(new PutTargetsCommand({ Rule: 'orders', Targets: [{ Id: 'q', Arn: 'arn:aws:sqs:us-east-1:000000000000:q' }] }));
-    const put = (n: number) => eb.send(new PutEventsCommand({ Entries: Array.from({ length: n }, () => ({ Source: 'shop', DetailType: 'o', Detail: '{}' })) }));
+    const put = (n: number) =>
+      eb.send(new PutEventsCommand({ Entries: Array.from({ length: n }, () => ({ Source: 'shop', DetailType: 'o', Detail: '{}' })) }));
     await put(3);
     await eb.send(new PutEventsCommand({ Entries: [{ Source: 'elsewhere', DetailType: 'o', Detail: '{}' }] }));
-    const sum = async (name: string) => ((await get(`/_amiwatch/metrics/series?name=${name}&bus=default&rule=orders`)).body.points as { value: number }[]).reduce((s, p) => s + p.value, 0);
+    const sum = async (name: string) =>
+      ((await get(`/_amiwatch/metrics/series?name=${name}&bus=default&rule=orders`)).body.points as { value: number }[]).reduce(
+        (s, p) => s + p.value,
+        0,
+      );
     assert.equal(await sum('MatchedEvents'), 3);
     await put(2);
     assert.equal(await sum('MatchedEvents'), 5);
@@ -43,13 +48,19 @@ describe('metrics API', () => {
     const matched = families.find((f) => f.name === 'amiwatch_events_matched_events_total');
     assert.equal(matched?.type, 'COUNTER');
     assert.deepEqual(matched?.metrics, [{ labels: { EventBusName: 'default', RuleName: 'orders' }, value: '5' }]);
-    assert.ok(families.some((f) => f.name === 'amiwatch_sns_number_of_messages_published_total'), 'SNS metrics are declared before SNS records any');
+    assert.ok(
+      families.some((f) => f.name === 'amiwatch_sns_number_of_messages_published_total'),
+      'SNS metrics are declared before SNS records any',
+    );
   });
 
   it('answers bad series queries with 400 and a message', async () => {
     assert.match(String((await get('/_amiwatch/metrics/series')).body.error), /name is required/);
     assert.equal((await get('/_amiwatch/metrics/series?name=Nope')).status, 400);
-    assert.match(String((await get('/_amiwatch/metrics/series?name=MatchedEvents&from=yesterday')).body.error), /from: expected epoch milliseconds/);
+    assert.match(
+      String((await get('/_amiwatch/metrics/series?name=MatchedEvents&from=yesterday')).body.error),
+      /from: expected epoch milliseconds/,
+    );
     assert.equal((await get('/_amiwatch/metrics/series?name=MatchedEvents&step=0')).status, 400);
     assert.equal((await get('/_amiwatch/metrics/series?name=MatchedEvents&stat=p99')).status, 400);
     assert.equal((await get('/_amiwatch/metrics/series?name=MatchedEvents&from=0&to=99999999999&step=1')).status, 400, 'too many points');
@@ -62,9 +73,14 @@ describe('metrics API', () => {
     try {
       await eu.send(new PutRuleCommand({ Name: 'regional', EventPattern: '{"source":["regional"]}' }));
       await eb.send(new PutRuleCommand({ Name: 'regional', EventPattern: '{"source":["regional"]}' }));
-      await eu.send(new PutEventsCommand({ Entries: Array.from({ length: 4 }, () => ({ Source: 'regional', DetailType: 'r', Detail: '{}' })) }));
+      await eu.send(
+        new PutEventsCommand({ Entries: Array.from({ length: 4 }, () => ({ Source: 'regional', DetailType: 'r', Detail: '{}' })) }),
+      );
       await eb.send(new PutEventsCommand({ Entries: [{ Source: 'regional', DetailType: 'r', Detail: '{}' }] }));
-      const sum = async (scope: string) => ((await get(`/_amiwatch/metrics/series?name=MatchedEvents&bus=default&rule=regional${scope}`)).body.points as { value: number }[]).reduce((s, p) => s + p.value, 0);
+      const sum = async (scope: string) =>
+        (
+          (await get(`/_amiwatch/metrics/series?name=MatchedEvents&bus=default&rule=regional${scope}`)).body.points as { value: number }[]
+        ).reduce((s, p) => s + p.value, 0);
       assert.equal(await sum('&account=000000000000&region=eu-west-1'), 4);
       assert.equal(await sum('&account=000000000000&region=us-east-1'), 1);
       assert.equal(await sum('&account=111122223333&region=us-east-1'), 0);

@@ -14,21 +14,41 @@ describe('SeriesRing', () => {
     ring.add('AWS/Events', 'MatchedEvents', { EventBusName: 'default', RuleName: 'a' }, 1, t0 + 5_000);
     ring.add('AWS/Events', 'MatchedEvents', { EventBusName: 'default', RuleName: 'b' }, 1, t0 + 65_000);
     const q = { namespace: 'AWS/Events', name: 'MatchedEvents', from: t0, to: t0 + 119_999, step: 60_000, stat: 'Sum' as const };
-    assert.deepEqual(ring.query({ ...q, dimensions: { EventBusName: 'default' } }), [{ t: t0, value: 2 }, { t: t0 + 60_000, value: 1 }]);
-    assert.deepEqual(ring.query({ ...q, dimensions: { RuleName: 'b' } }), [{ t: t0, value: 0 }, { t: t0 + 60_000, value: 1 }]);
-    assert.deepEqual(ring.query({ ...q, dimensions: {}, stat: 'Average' }).map((p) => p.value), [1, 1]);
+    assert.deepEqual(ring.query({ ...q, dimensions: { EventBusName: 'default' } }), [
+      { t: t0, value: 2 },
+      { t: t0 + 60_000, value: 1 },
+    ]);
+    assert.deepEqual(ring.query({ ...q, dimensions: { RuleName: 'b' } }), [
+      { t: t0, value: 0 },
+      { t: t0 + 60_000, value: 1 },
+    ]);
+    assert.deepEqual(
+      ring.query({ ...q, dimensions: {}, stat: 'Average' }).map((p) => p.value),
+      [1, 1],
+    );
   });
 
   it('forgets what is older than its window (the ring wraps) and keeps at most maxSeries series', () => {
     const ring = new SeriesRing(1_000, 10, 2);
     ring.add('AWS/Lambda', 'Duration', { FunctionName: 'f' }, 5, t0);
     ring.add('AWS/Lambda', 'Duration', { FunctionName: 'f' }, 7, t0 + 10_000); // same slot, next lap
-    const points = ring.query({ namespace: 'AWS/Lambda', name: 'Duration', dimensions: {}, from: t0, to: t0 + 10_000, step: 1_000, stat: 'Maximum' });
+    const points = ring.query({
+      namespace: 'AWS/Lambda',
+      name: 'Duration',
+      dimensions: {},
+      from: t0,
+      to: t0 + 10_000,
+      step: 1_000,
+      stat: 'Maximum',
+    });
     assert.equal(points[0]!.value, null, 'the old lap is gone');
     assert.equal(points[10]!.value, 7);
     ring.add('AWS/Lambda', 'Duration', { FunctionName: 'g' }, 1, t0);
     ring.add('AWS/Lambda', 'Duration', { FunctionName: 'h' }, 1, t0);
-    assert.deepEqual(ring.list().map((s) => s.dimensions.FunctionName), ['g', 'h']);
+    assert.deepEqual(
+      ring.list().map((s) => s.dimensions.FunctionName),
+      ['g', 'h'],
+    );
   });
 });
 

@@ -41,7 +41,10 @@ test('SNS counts published messages and delivered notifications per topic', asyn
   await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: attrs.Attributes!.QueueArn }));
   for (let i = 0; i < 3; i++) await sns.send(new PublishCommand({ TopicArn, Message: `m${i}` }));
   assert.equal(await total('name=NumberOfMessagesPublished&topic=metered'), 3);
-  await waitFor(async () => ((await total('name=NumberOfNotificationsDelivered&topic=metered')) === 3 ? true : undefined), 'three deliveries counted');
+  await waitFor(
+    async () => ((await total('name=NumberOfNotificationsDelivered&topic=metered')) === 3 ? true : undefined),
+    'three deliveries counted',
+  );
   assert.equal(await total('name=NumberOfNotificationsFailed&topic=metered'), 0);
 });
 
@@ -49,13 +52,19 @@ test('a delivery that fails for good and reaches its DLQ counts as InvocationsSe
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'dlq' }));
   const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
   await eb.send(new PutRuleCommand({ Name: 'doomed', EventPattern: '{"source":["shop"]}' }));
-  await eb.send(new PutTargetsCommand({
-    Rule: 'doomed',
-    Targets: [
-      { Id: 'fn', Arn: 'arn:aws:lambda:us-east-1:000000000000:function:gone', DeadLetterConfig: { Arn: attrs.Attributes!.QueueArn } },
-      { Id: 'fn2', Arn: 'arn:aws:lambda:us-east-1:000000000000:function:gone2', DeadLetterConfig: { Arn: 'arn:aws:sqs:us-east-1:000000000000:no-such-queue' } },
-    ],
-  }));
+  await eb.send(
+    new PutTargetsCommand({
+      Rule: 'doomed',
+      Targets: [
+        { Id: 'fn', Arn: 'arn:aws:lambda:us-east-1:000000000000:function:gone', DeadLetterConfig: { Arn: attrs.Attributes!.QueueArn } },
+        {
+          Id: 'fn2',
+          Arn: 'arn:aws:lambda:us-east-1:000000000000:function:gone2',
+          DeadLetterConfig: { Arn: 'arn:aws:sqs:us-east-1:000000000000:no-such-queue' },
+        },
+      ],
+    }),
+  );
   await eb.send(new PutEventsCommand({ Entries: [{ Source: 'shop', DetailType: 'o', Detail: '{}' }] }));
   const q = 'bus=default&rule=doomed';
   await waitFor(async () => ((await total(`name=DeadLetterInvocations&${q}`)) === 2 ? true : undefined), 'both deliveries given up');

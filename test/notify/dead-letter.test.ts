@@ -99,7 +99,9 @@ describe('retries and the dead-letter queue', () => {
     const t = flaky(Number.MAX_SAFE_INTEGER);
     const app = await startTestServer({}, { clock, transports: { lambda: t } });
     try {
-      const { sqs, eventId } = await setup(app, [{ Id: 'f', Arn: FLAKY, RetryPolicy: { MaximumRetryAttempts: 2 }, DeadLetterConfig: { Arn: DLQ } }]);
+      const { sqs, eventId } = await setup(app, [
+        { Id: 'f', Arn: FLAKY, RetryPolicy: { MaximumRetryAttempts: 2 }, DeadLetterConfig: { Arn: DLQ } },
+      ]);
       await drive(app, clock, 5);
       const d = await deliveryOf(app);
       assert.equal(d.status, 'failed');
@@ -143,18 +145,28 @@ describe('retries and the dead-letter queue', () => {
   });
 });
 
-describe('the DLQ must be in the rule\'s Region (eb-rule-dlq)', () => {
+describe("the DLQ must be in the rule's Region (eb-rule-dlq)", () => {
   it('a DLQ in another Region receives nothing; the history says why', async () => {
     const clock = new ManualClock();
     const app = await startTestServer({}, { clock });
-    const west = new SQSClient({ endpoint: app.url, region: 'us-west-2', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+    const west = new SQSClient({
+      endpoint: app.url,
+      region: 'us-west-2',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      maxAttempts: 1,
+    });
     try {
       await west.send(new CreateQueueCommand({ QueueName: 'dlq' }));
       const westDlq = 'arn:aws:sqs:us-west-2:000000000000:dlq';
-      const { sqs } = await setup(app, [{ Id: 'gone', Arn: 'arn:aws:sns:us-east-1:000000000000:missing', DeadLetterConfig: { Arn: westDlq } }]);
+      const { sqs } = await setup(app, [
+        { Id: 'gone', Arn: 'arn:aws:sns:us-east-1:000000000000:missing', DeadLetterConfig: { Arn: westDlq } },
+      ]);
       const d = await settledDelivery(app);
       assert.equal(d.status, 'failed');
-      assert.match(d.lastError!, /not sent to DLQ arn:aws:sqs:us-west-2:000000000000:dlq: the DLQ must be in the rule's Region \(us-east-1\)/);
+      assert.match(
+        d.lastError!,
+        /not sent to DLQ arn:aws:sqs:us-west-2:000000000000:dlq: the DLQ must be in the rule's Region \(us-east-1\)/,
+      );
       const got = await west.send(new ReceiveMessageCommand({ QueueUrl: `${app.url}/000000000000/dlq`, WaitTimeSeconds: 0 }));
       assert.equal(got.Messages, undefined);
       sqs.destroy();
@@ -179,7 +191,10 @@ describe('restart in the middle (SQLite file)', () => {
     await allowEventsToQueue(sqs1, inbox!);
     await allowEventsToTopic(sns, TopicArn!);
     await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: 'arn:aws:sqs:us-east-1:000000000000:inbox' }));
-    const { eventId } = await setup(first, [{ Id: 'q', Arn: 'arn:aws:sqs:us-east-1:000000000000:inbox' }, { Id: 't', Arn: TopicArn! }]);
+    const { eventId } = await setup(first, [
+      { Id: 'q', Arn: 'arn:aws:sqs:us-east-1:000000000000:inbox' },
+      { Id: 't', Arn: TopicArn! },
+    ]);
     await first.worker.runOnce();
     assert.equal(down.calls, 1, 'the queue target failed once (an outage), retry scheduled');
     sns.destroy();
@@ -192,12 +207,17 @@ describe('restart in the middle (SQLite file)', () => {
       const sqs2 = sqsClient(second);
       const got = await waitFor(async () => {
         await second.worker.runOnce();
-        const r = await sqs2.send(new ReceiveMessageCommand({ QueueUrl: `${second.url}/000000000000/inbox`, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }));
+        const r = await sqs2.send(
+          new ReceiveMessageCommand({ QueueUrl: `${second.url}/000000000000/inbox`, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }),
+        );
         return (r.Messages?.length ?? 0) >= 2 ? r : undefined;
       }, 'both messages in the queue');
       const bodies = got.Messages!.map((m) => JSON.parse(m.Body!) as Record<string, unknown>);
       assert.equal(bodies.length, 2, 'one via SNS before the restart, one direct after it');
-      assert.ok(bodies.some((b) => b.id === eventId), 'the retried delivery arrived after the restart');
+      assert.ok(
+        bodies.some((b) => b.id === eventId),
+        'the retried delivery arrived after the restart',
+      );
       assert.ok(bodies.some((b) => b.Type === 'Notification' && JSON.parse(b.Message as string).id === eventId));
       sqs2.destroy();
     } finally {

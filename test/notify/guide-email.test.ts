@@ -28,7 +28,12 @@ before(async () => {
   smtp = await startMailCatcher();
   app = await startTestServer({ smtpUrl: smtp.url });
   sns = snsClient(app);
-  ec2 = new EC2Client({ endpoint: app.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+  ec2 = new EC2Client({
+    endpoint: app.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+  });
 });
 after(async () => {
   sns.destroy();
@@ -45,7 +50,10 @@ async function cli(...args: string[]): Promise<Record<string, unknown>> {
 
 const mailTo = (subject: string) => () => mails().find((m) => m.subject === subject);
 
-test('guide: email subscription confirmed through the mailed link; CreateImage â†’ the email with the available event', { skip: awsCliSkip, timeout: 60_000 }, async () => {
+test('guide: email subscription confirmed through the mailed link; CreateImage â†’ the email with the available event', {
+  skip: awsCliSkip,
+  timeout: 60_000,
+}, async () => {
   const topic = await cli('sns', 'create-topic', '--name', 'ami-events');
   const topicArn = topic.TopicArn as string;
   assert.equal(topicArn, 'arn:aws:sns:us-east-1:000000000000:ami-events');
@@ -62,10 +70,32 @@ test('guide: email subscription confirmed through the mailed link; CreateImage â
   assert.equal(page.status, 200);
   assert.match(await page.text(), /Subscription confirmed!/);
 
-  await cli('events', 'put-rule', '--name', 'ami-available', '--event-pattern', '{"source":["aws.ec2"],"detail-type":["EC2 AMI State Change"],"detail":{"State":["available"]}}');
+  await cli(
+    'events',
+    'put-rule',
+    '--name',
+    'ami-available',
+    '--event-pattern',
+    '{"source":["aws.ec2"],"detail-type":["EC2 AMI State Change"],"detail":{"State":["available"]}}',
+  );
   // What the docs show a CLI user: the topic policy must let EventBridge publish (enforced as on AWS).
-  const statement = { Sid: 'AWSEvents_ami-available_sns1', Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sns:Publish', Resource: topicArn };
-  await cli('sns', 'set-topic-attributes', '--topic-arn', topicArn, '--attribute-name', 'Policy', '--attribute-value', JSON.stringify({ Version: '2012-10-17', Statement: [statement] }));
+  const statement = {
+    Sid: 'AWSEvents_ami-available_sns1',
+    Effect: 'Allow',
+    Principal: { Service: 'events.amazonaws.com' },
+    Action: 'sns:Publish',
+    Resource: topicArn,
+  };
+  await cli(
+    'sns',
+    'set-topic-attributes',
+    '--topic-arn',
+    topicArn,
+    '--attribute-name',
+    'Policy',
+    '--attribute-value',
+    JSON.stringify({ Version: '2012-10-17', Statement: [statement] }),
+  );
   await cli('events', 'put-targets', '--rule', 'ami-available', '--targets', `Id=sns1,Arn=${topicArn}`);
 
   const { ImageId } = await ec2.send(new CreateImageCommand({ InstanceId: await runningInstance(ec2), Name: 'web-server-v1' }));
@@ -76,5 +106,8 @@ test('guide: email subscription confirmed through the mailed link; CreateImage â
   assert.equal(event['detail-type'], 'EC2 AMI State Change');
   assert.equal(event.detail.ImageId, ImageId);
   assert.equal(event.detail.State, 'available');
-  assert.match(footer!, /If you wish to stop receiving notifications from this topic, please click or visit the link below to unsubscribe:\nhttp:\/\/\S+unsubscribe\.html\?SubscriptionArn=arn:aws:sns:us-east-1:000000000000:ami-events:[0-9a-f-]+&Endpoint=ops@example\.com\n/);
+  assert.match(
+    footer!,
+    /If you wish to stop receiving notifications from this topic, please click or visit the link below to unsubscribe:\nhttp:\/\/\S+unsubscribe\.html\?SubscriptionArn=arn:aws:sns:us-east-1:000000000000:ami-events:[0-9a-f-]+&Endpoint=ops@example\.com\n/,
+  );
 });

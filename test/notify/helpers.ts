@@ -1,4 +1,10 @@
-import { CreateTopicCommand, ListSubscriptionsByTopicCommand, SetSubscriptionAttributesCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import {
+  CreateTopicCommand,
+  ListSubscriptionsByTopicCommand,
+  SetSubscriptionAttributesCommand,
+  SNSClient,
+  SubscribeCommand,
+} from '@aws-sdk/client-sns';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { after, before } from 'node:test';
 import type { Clock } from '../../src/core/shared/clock.js';
@@ -32,20 +38,40 @@ export async function waitFor<T>(check: () => T | undefined | Promise<T | undefi
  * A topic with one confirmed HTTP subscription (the endpoint must confirm it) whose delivery
  * policy is `linear` retries `delaySeconds` apart: for tests that act while a retry waits.
  */
-export async function topicWithRetryingHttpSubscriber(sns: SNSClient, name: string, endpoint: string, retries: number, delaySeconds: number): Promise<{ TopicArn: string; SubscriptionArn: string }> {
+export async function topicWithRetryingHttpSubscriber(
+  sns: SNSClient,
+  name: string,
+  endpoint: string,
+  retries: number,
+  delaySeconds: number,
+): Promise<{ TopicArn: string; SubscriptionArn: string }> {
   const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: name }));
   await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'http', Endpoint: endpoint }));
   const SubscriptionArn = await waitFor(async () => {
     const { Subscriptions } = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn }));
     return Subscriptions?.find((s) => s.SubscriptionArn?.startsWith('arn:'))?.SubscriptionArn;
   }, 'a confirmed subscription');
-  const retry = { healthyRetryPolicy: { numRetries: retries, numNoDelayRetries: 0, minDelayTarget: delaySeconds, maxDelayTarget: delaySeconds, backoffFunction: 'linear' } };
-  await sns.send(new SetSubscriptionAttributesCommand({ SubscriptionArn, AttributeName: 'DeliveryPolicy', AttributeValue: JSON.stringify(retry) }));
+  const retry = {
+    healthyRetryPolicy: {
+      numRetries: retries,
+      numNoDelayRetries: 0,
+      minDelayTarget: delaySeconds,
+      maxDelayTarget: delaySeconds,
+      backoffFunction: 'linear',
+    },
+  };
+  await sns.send(
+    new SetSubscriptionAttributesCommand({ SubscriptionArn, AttributeName: 'DeliveryPolicy', AttributeValue: JSON.stringify(retry) }),
+  );
   return { TopicArn: TopicArn!, SubscriptionArn };
 }
 
 /** A SigV4-signed awsQuery call (form in, XML out), as CLI v2.9 and older SDKs send them. */
-export async function queryCall(app: App, service: 'sns' | 'sqs', params: Record<string, string>): Promise<{ status: number; body: string }> {
+export async function queryCall(
+  app: App,
+  service: 'sns' | 'sqs',
+  params: Record<string, string>,
+): Promise<{ status: number; body: string }> {
   const url = new URL(app.url);
   const body = new URLSearchParams(params).toString();
   const signer = new SignatureV4({ service, region: 'us-east-1', credentials, sha256: Sha256 });
@@ -61,7 +87,6 @@ export async function queryCall(app: App, service: 'sns' | 'sqs', params: Record
   const res = await fetch(`${app.url}/`, { method: 'POST', headers: signed.headers as Record<string, string>, body });
   return { status: res.status, body: await res.text() };
 }
-
 
 /** A POST an HTTP/S subscriber received, with the status it answered. */
 export interface ReceivedPost {
@@ -84,7 +109,9 @@ export interface TestSubscriber {
  * `status(doc)` (200 unless told otherwise); with `confirm` it first follows each
  * SubscriptionConfirmation's SubscribeURL, as a subscriber that wants the messages does.
  */
-export async function startSubscriber(options: { confirm?: boolean; status?: (doc: Record<string, string>) => number } = {}): Promise<TestSubscriber> {
+export async function startSubscriber(
+  options: { confirm?: boolean; status?: (doc: Record<string, string>) => number } = {},
+): Promise<TestSubscriber> {
   const posts: ReceivedPost[] = [];
   const server = createServer((req, res) => {
     let body = '';
@@ -112,10 +139,18 @@ export async function startSubscriber(options: { confirm?: boolean; status?: (do
  * SHA256withRSA by SignatureVersion.
  */
 export async function verifiesSnsSignature(doc: Record<string, string>): Promise<boolean> {
-  const fields = doc.Type === 'Notification' ? ['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type'] : ['Message', 'MessageId', 'SubscribeURL', 'Timestamp', 'Token', 'TopicArn', 'Type'];
-  const text = fields.filter((f) => doc[f] !== undefined).map((f) => `${f}\n${doc[f]}\n`).join('');
+  const fields =
+    doc.Type === 'Notification'
+      ? ['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type']
+      : ['Message', 'MessageId', 'SubscribeURL', 'Timestamp', 'Token', 'TopicArn', 'Type'];
+  const text = fields
+    .filter((f) => doc[f] !== undefined)
+    .map((f) => `${f}\n${doc[f]}\n`)
+    .join('');
   const cert = new X509Certificate(await (await fetch(doc.SigningCertURL!)).text());
-  return createVerify(doc.SignatureVersion === '2' ? 'RSA-SHA256' : 'RSA-SHA1').update(text, 'utf8').verify(cert.publicKey, doc.Signature!, 'base64');
+  return createVerify(doc.SignatureVersion === '2' ? 'RSA-SHA256' : 'RSA-SHA1')
+    .update(text, 'utf8')
+    .verify(cert.publicKey, doc.Signature!, 'base64');
 }
 
 /**

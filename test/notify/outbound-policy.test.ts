@@ -21,11 +21,31 @@ test('the policy: own listener always refused; non-public ranges refused in cred
   assert.equal(dev.permits('127.0.0.1', 4566), false, 'amiwatch itself');
   assert.equal(dev.permits('::ffff:127.0.0.1', 4566), false, 'itself, IPv4-mapped');
   assert.equal(dev.permits('127.0.0.1', 8080), true, 'another local service, in development');
-  const strict = new OutboundPolicy({ restrictPrivate: true, allow: ['10.1.0.0/16', '192.168.1.20'], ownPort: () => 4566, publicUrl: 'https://amiwatch.example:443' });
-  for (const address of ['127.0.0.1', '::1', '169.254.169.254', '10.0.0.5', '172.16.3.4', '192.168.7.7', '100.64.0.1', '0.0.0.0', 'fe80::1', 'fd00::1', '::ffff:169.254.169.254', '::ffff:a9fe:a9fe', '64:ff9b::a00:5']) {
+  const strict = new OutboundPolicy({
+    restrictPrivate: true,
+    allow: ['10.1.0.0/16', '192.168.1.20'],
+    ownPort: () => 4566,
+    publicUrl: 'https://amiwatch.example:443',
+  });
+  for (const address of [
+    '127.0.0.1',
+    '::1',
+    '169.254.169.254',
+    '10.0.0.5',
+    '172.16.3.4',
+    '192.168.7.7',
+    '100.64.0.1',
+    '0.0.0.0',
+    'fe80::1',
+    'fd00::1',
+    '::ffff:169.254.169.254',
+    '::ffff:a9fe:a9fe',
+    '64:ff9b::a00:5',
+  ]) {
     assert.equal(strict.permits(address, 80), false, address);
   }
-  for (const address of ['10.1.2.3', '192.168.1.20', '93.184.216.34', '2606:4700::1111']) assert.equal(strict.permits(address, 80), true, address);
+  for (const address of ['10.1.2.3', '192.168.1.20', '93.184.216.34', '2606:4700::1111'])
+    assert.equal(strict.permits(address, 80), true, address);
   assert.equal(strict.permitsUrl(new URL('https://amiwatch.example/hook')), false, 'the public URL is amiwatch too');
   assert.throws(() => new OutboundPolicy({ restrictPrivate: true, allow: ['not-an-address'], ownPort: () => undefined }));
 });
@@ -39,7 +59,10 @@ test('the address is judged after DNS, at connect time: a name that resolves to 
 
 const dir = mkdtempSync(join(tmpdir(), 'amiwatch-outbound-'));
 const credentialsFile = join(dir, 'credentials.json');
-writeFileSync(credentialsFile, JSON.stringify({ credentials: [{ accessKeyId: 'AKIDOUT', secretAccessKey: 'secret', accountId: '111111111111' }] }));
+writeFileSync(
+  credentialsFile,
+  JSON.stringify({ credentials: [{ accessKeyId: 'AKIDOUT', secretAccessKey: 'secret', accountId: '111111111111' }] }),
+);
 const key = { accessKeyId: 'AKIDOUT', secretAccessKey: 'secret' };
 let subscriber: TestSubscriber;
 
@@ -63,7 +86,11 @@ async function withServer(overrides: Record<string, unknown>, use: (app: App, sn
 }
 
 const deliveries = async (app: App) =>
-  (JSON.parse((await signedFetch(`${app.url}/_amiwatch/sns/deliveries`, key)).body) as { deliveries: { endpoint: string; status: string; error?: string }[] }).deliveries;
+  (
+    JSON.parse((await signedFetch(`${app.url}/_amiwatch/sns/deliveries`, key)).body) as {
+      deliveries: { endpoint: string; status: string; error?: string }[];
+    }
+  ).deliveries;
 
 async function subscribe(sns: SNSClient, endpoint: string): Promise<void> {
   const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 't' }));
@@ -109,11 +136,18 @@ test('--allow-outbound lets a named address through; closed and open-but-silent 
 
 test("without credentials too, a subscriber URL naming amiwatch's own listener is never called", async () => {
   const app = await startTestServer({});
-  const sns = new SNSClient({ endpoint: app.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+  const sns = new SNSClient({
+    endpoint: app.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+  });
   try {
     await subscribe(sns, `${app.url}/_amiwatch/ec2/faults`);
     const log = await waitFor(async () => {
-      const d = JSON.parse(await (await fetch(`${app.url}/_amiwatch/sns/deliveries`)).text()) as { deliveries: { status: string; error?: string }[] };
+      const d = JSON.parse(await (await fetch(`${app.url}/_amiwatch/sns/deliveries`)).text()) as {
+        deliveries: { status: string; error?: string }[];
+      };
       return d.deliveries.find((r) => r.error !== undefined);
     }, 'the refusal');
     assert.equal(log.error, REFUSED);

@@ -3,7 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CreateTopicCommand, PublishBatchCommand, PublishCommand, SetTopicAttributesCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
+import {
+  CreateTopicCommand,
+  PublishBatchCommand,
+  PublishCommand,
+  SetTopicAttributesCommand,
+  SubscribeCommand,
+  type SNSClient,
+} from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { ManualClock } from '../../src/core/shared/clock.js';
 import type { App } from '../../src/server/app.js';
@@ -26,7 +33,8 @@ after(async () => {
   await app.close();
 });
 
-const rejects = (p: Promise<unknown>, code: string, message: string) => assert.rejects(p, (e: Error) => (assert.equal(e.name, code), assert.equal(e.message, message), true));
+const rejects = (p: Promise<unknown>, code: string, message: string) =>
+  assert.rejects(p, (e: Error) => (assert.equal(e.name, code), assert.equal(e.message, message), true));
 
 async function fifoPair(name: string, topicAttrs: Record<string, string> = {}, raw = true): Promise<{ TopicArn: string; url: string }> {
   const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: `${name}.fifo`, Attributes: { FifoTopic: 'true', ...topicAttrs } }));
@@ -39,7 +47,9 @@ async function fifoPair(name: string, topicAttrs: Record<string, string> = {}, r
 async function drain(url: string): Promise<{ Body?: string; Attributes?: Record<string, string> }[]> {
   const out = [];
   for (;;) {
-    const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ['All'] }));
+    const { Messages } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ['All'] }),
+    );
     if (!Messages) return out;
     for (const m of Messages) {
       out.push(m);
@@ -51,18 +61,42 @@ async function drain(url: string): Promise<{ Body?: string; Attributes?: Record<
 describe('SNS FIFO topics', () => {
   it('refuses what AWS refuses: missing group or deduplication id, other protocols, FIFO queues on standard topics', async () => {
     const { TopicArn } = await fifoPair('rules');
-    await rejects(sns.send(new PublishCommand({ TopicArn, Message: 'x', MessageDeduplicationId: 'd' })), 'InvalidParameterException', 'Invalid parameter: The MessageGroupId parameter is required for FIFO topics');
-    await rejects(sns.send(new PublishCommand({ TopicArn, Message: 'x', MessageGroupId: 'g' })), 'InvalidParameterException', 'Invalid parameter: The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly');
-    await rejects(sns.send(new SubscribeCommand({ TopicArn, Protocol: 'https', Endpoint: 'https://example.com/hook' })), 'InvalidParameterException', 'Invalid parameter: Invalid protocol type: https');
+    await rejects(
+      sns.send(new PublishCommand({ TopicArn, Message: 'x', MessageDeduplicationId: 'd' })),
+      'InvalidParameterException',
+      'Invalid parameter: The MessageGroupId parameter is required for FIFO topics',
+    );
+    await rejects(
+      sns.send(new PublishCommand({ TopicArn, Message: 'x', MessageGroupId: 'g' })),
+      'InvalidParameterException',
+      'Invalid parameter: The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly',
+    );
+    await rejects(
+      sns.send(new SubscribeCommand({ TopicArn, Protocol: 'https', Endpoint: 'https://example.com/hook' })),
+      'InvalidParameterException',
+      'Invalid parameter: Invalid protocol type: https',
+    );
     const { TopicArn: std } = await sns.send(new CreateTopicCommand({ Name: 'standard-rules' }));
     await rejects(
       sns.send(new SubscribeCommand({ TopicArn: std, Protocol: 'sqs', Endpoint: 'arn:aws:sqs:us-east-1:000000000000:rules-q.fifo' })),
       'InvalidParameterException',
       'Invalid parameter: Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics',
     );
-    await rejects(sns.send(new PublishCommand({ TopicArn: std, Message: 'x', MessageDeduplicationId: 'd' })), 'InvalidParameterException', 'Invalid parameter: MessageDeduplicationId Reason: The request includes MessageDeduplicationId parameter that is not valid for this topic type');
-    await rejects(sns.send(new CreateTopicCommand({ Name: 'cbd', Attributes: { ContentBasedDeduplication: 'true' } })), 'InvalidParameterException', 'Invalid parameter: Attributes Reason: Content-based deduplication can only be set for FIFO topics');
-    await rejects(sns.send(new SetTopicAttributesCommand({ TopicArn, AttributeName: 'FifoTopic', AttributeValue: 'false' })), 'InvalidParameterException', 'Invalid parameter: AttributeName');
+    await rejects(
+      sns.send(new PublishCommand({ TopicArn: std, Message: 'x', MessageDeduplicationId: 'd' })),
+      'InvalidParameterException',
+      'Invalid parameter: MessageDeduplicationId Reason: The request includes MessageDeduplicationId parameter that is not valid for this topic type',
+    );
+    await rejects(
+      sns.send(new CreateTopicCommand({ Name: 'cbd', Attributes: { ContentBasedDeduplication: 'true' } })),
+      'InvalidParameterException',
+      'Invalid parameter: Attributes Reason: Content-based deduplication can only be set for FIFO topics',
+    );
+    await rejects(
+      sns.send(new SetTopicAttributesCommand({ TopicArn, AttributeName: 'FifoTopic', AttributeValue: 'false' })),
+      'InvalidParameterException',
+      'Invalid parameter: AttributeName',
+    );
   });
 
   it('delivers each group in publish order, once, with group, deduplication id and SequenceNumber carried to the queue', async () => {
@@ -74,21 +108,41 @@ describe('SNS FIFO topics', () => {
       assert.match(r.SequenceNumber ?? '', /^\d{20}$/);
       sent.push(r.SequenceNumber!);
     }
-    const again = await sns.send(new PublishCommand({ TopicArn, Message: 'even-0 again', MessageGroupId: 'even', MessageDeduplicationId: 'd0' }));
+    const again = await sns.send(
+      new PublishCommand({ TopicArn, Message: 'even-0 again', MessageGroupId: 'even', MessageDeduplicationId: 'd0' }),
+    );
     assert.equal(again.SequenceNumber, sent[0], 'a duplicate answers with the first publish');
     const got = await drain(url);
-    assert.deepEqual(got.filter((m) => m.Attributes?.MessageGroupId === 'even').map((m) => m.Body), ['even-0', 'even-2', 'even-4']);
-    assert.deepEqual(got.filter((m) => m.Attributes?.MessageGroupId === 'odd').map((m) => m.Body), ['odd-1', 'odd-3', 'odd-5']);
+    assert.deepEqual(
+      got.filter((m) => m.Attributes?.MessageGroupId === 'even').map((m) => m.Body),
+      ['even-0', 'even-2', 'even-4'],
+    );
+    assert.deepEqual(
+      got.filter((m) => m.Attributes?.MessageGroupId === 'odd').map((m) => m.Body),
+      ['odd-1', 'odd-3', 'odd-5'],
+    );
     assert.deepEqual(got.map((m) => m.Attributes?.MessageDeduplicationId).sort(), ['d0', 'd1', 'd2', 'd3', 'd4', 'd5']);
   });
 
   it('deduplicates by content when the topic says so, in batches too; JSON notifications carry the SequenceNumber', async () => {
     const { TopicArn, url } = await fifoPair('content', { ContentBasedDeduplication: 'true' }, false);
-    const batch = await sns.send(new PublishBatchCommand({ TopicArn, PublishBatchRequestEntries: [{ Id: 'a', Message: 'same', MessageGroupId: 'g' }, { Id: 'b', Message: 'same', MessageGroupId: 'g' }, { Id: 'c', Message: 'other', MessageGroupId: 'g' }] }));
+    const batch = await sns.send(
+      new PublishBatchCommand({
+        TopicArn,
+        PublishBatchRequestEntries: [
+          { Id: 'a', Message: 'same', MessageGroupId: 'g' },
+          { Id: 'b', Message: 'same', MessageGroupId: 'g' },
+          { Id: 'c', Message: 'other', MessageGroupId: 'g' },
+        ],
+      }),
+    );
     assert.equal(batch.Successful?.[0]?.MessageId, batch.Successful?.[1]?.MessageId);
     const got = await drain(url);
     const docs = got.map((m) => JSON.parse(m.Body!) as { Message: string; SequenceNumber: string });
-    assert.deepEqual(docs.map((d) => d.Message), ['same', 'other']);
+    assert.deepEqual(
+      docs.map((d) => d.Message),
+      ['same', 'other'],
+    );
     assert.equal(docs[0]!.SequenceNumber, batch.Successful?.[0]?.SequenceNumber);
     clock.advance(5 * 60_000 + 1);
     await sns.send(new PublishCommand({ TopicArn, Message: 'same', MessageGroupId: 'g' }));

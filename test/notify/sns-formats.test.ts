@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { CreateTopicCommand, ListSubscriptionsByTopicCommand, PublishCommand, SubscribeCommand, UnsubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
+import {
+  CreateTopicCommand,
+  ListSubscriptionsByTopicCommand,
+  PublishCommand,
+  SubscribeCommand,
+  UnsubscribeCommand,
+  type SNSClient,
+} from '@aws-sdk/client-sns';
 import { ManualClock } from '../../src/core/shared/clock.js';
 import type { App } from '../../src/server/app.js';
 import { startTestServer } from '../e2e/helpers.js';
@@ -42,18 +49,26 @@ async function mailbox(to: string): Promise<MailboxMessage[]> {
 }
 
 describe('SNS email format', () => {
-  it("the notification ends with AWS's footer: the unsubscribe link names the subscription and the endpoint", { timeout: 20_000 }, async () => {
+  it("the notification ends with AWS's footer: the unsubscribe link names the subscription and the endpoint", {
+    timeout: 20_000,
+  }, async () => {
     const to = 'ops@example.com';
     const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'footer' }));
     await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'email', Endpoint: to }));
-    const confirmation = await waitFor(async () => (await mailbox(to)).find((m) => m.subject === 'AWS Notification - Subscription Confirmation'), 'the confirmation mail');
+    const confirmation = await waitFor(
+      async () => (await mailbox(to)).find((m) => m.subject === 'AWS Notification - Subscription Confirmation'),
+      'the confirmation mail',
+    );
     const link = /(http:\/\/\S+confirmation\.html\S+)/.exec(confirmation.text)?.[1];
     assert.equal((await fetch(link!)).status, 200);
     const { Subscriptions } = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn }));
     const arn = Subscriptions![0]!.SubscriptionArn!;
 
     await sns.send(new PublishCommand({ TopicArn, Message: 'the AMI is available' }));
-    const mail = await waitFor(async () => (await mailbox(to)).find((m) => m.subject === 'AWS Notification Message'), 'the notification mail');
+    const mail = await waitFor(
+      async () => (await mailbox(to)).find((m) => m.subject === 'AWS Notification Message'),
+      'the notification mail',
+    );
     // Real mails: `…/unsubscribe.html?SubscriptionArn=arn:aws:sns:…&Endpoint=user@example.com`.
     const expected =
       'the AMI is available\n\n--\nIf you wish to stop receiving notifications from this topic, please click or visit the link below to unsubscribe:\n' +
@@ -75,7 +90,8 @@ describe('SNS confirmation tokens', () => {
     const client = snsClient(late);
     try {
       const to = 'late@example.com';
-      const inbox = async () => ((await (await fetch(`${late.url}/_amiwatch/mailbox?to=${to}`)).json()) as { messages: MailboxMessage[] }).messages;
+      const inbox = async () =>
+        ((await (await fetch(`${late.url}/_amiwatch/mailbox?to=${to}`)).json()) as { messages: MailboxMessage[] }).messages;
       const linkIn = (m: MailboxMessage) => /(http:\/\/\S+confirmation\.html\S+)/.exec(m.text)![1]!;
       const { TopicArn } = await client.send(new CreateTopicCommand({ Name: 'late' }));
       await client.send(new SubscribeCommand({ TopicArn, Protocol: 'email', Endpoint: to }));
@@ -85,7 +101,10 @@ describe('SNS confirmation tokens', () => {
 
       const again = await client.send(new SubscribeCommand({ TopicArn, Protocol: 'email', Endpoint: to }));
       assert.equal(again.SubscriptionArn, 'pending confirmation');
-      const second = await waitFor(async () => ((await inbox()).length === 2 ? (await inbox())[0] : undefined), 'the second confirmation mail');
+      const second = await waitFor(
+        async () => ((await inbox()).length === 2 ? (await inbox())[0] : undefined),
+        'the second confirmation mail',
+      );
       const page = await fetch(linkIn(second));
       assert.equal(page.status, 200, 'the new mail confirms');
       const { Subscriptions } = await client.send(new ListSubscriptionsByTopicCommand({ TopicArn }));
@@ -98,7 +117,9 @@ describe('SNS confirmation tokens', () => {
 });
 
 describe('SNS HTTP UnsubscribeConfirmation', () => {
-  it('unsubscribing through the UnsubscribeURL (no signature) sends a signed UnsubscribeConfirmation whose SubscribeURL restores the subscription', { timeout: 20_000 }, async () => {
+  it('unsubscribing through the UnsubscribeURL (no signature) sends a signed UnsubscribeConfirmation whose SubscribeURL restores the subscription', {
+    timeout: 20_000,
+  }, async () => {
     const endpoint = `${subscriberUrl}?t=unsub`;
     const mine = () => posts.filter((p) => p.doc.TopicArn?.endsWith(':unsub'));
     const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'unsub' }));
@@ -116,8 +137,22 @@ describe('SNS HTTP UnsubscribeConfirmation', () => {
     assert.equal(bye.headers['x-amz-sns-message-id'], bye.doc.MessageId);
     assert.equal(bye.headers['x-amz-sns-topic-arn'], TopicArn);
     assert.equal(bye.headers['content-type'], 'text/plain; charset=UTF-8');
-    assert.deepEqual(Object.keys(bye.doc), ['Type', 'MessageId', 'Token', 'TopicArn', 'Message', 'SubscribeURL', 'Timestamp', 'SignatureVersion', 'Signature', 'SigningCertURL']);
-    assert.equal(bye.doc.Message, `You have chosen to deactivate subscription ${decodeURIComponent(arn)}.\nTo cancel this operation and restore the subscription, visit the SubscribeURL included in this message.`);
+    assert.deepEqual(Object.keys(bye.doc), [
+      'Type',
+      'MessageId',
+      'Token',
+      'TopicArn',
+      'Message',
+      'SubscribeURL',
+      'Timestamp',
+      'SignatureVersion',
+      'Signature',
+      'SigningCertURL',
+    ]);
+    assert.equal(
+      bye.doc.Message,
+      `You have chosen to deactivate subscription ${decodeURIComponent(arn)}.\nTo cancel this operation and restore the subscription, visit the SubscribeURL included in this message.`,
+    );
     assert.ok(await verifiesSnsSignature(bye.doc), 'the UnsubscribeConfirmation verifies');
     assert.equal((await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn }))).Subscriptions!.length, 0, 'unsubscribed');
 
@@ -126,7 +161,10 @@ describe('SNS HTTP UnsubscribeConfirmation', () => {
     assert.equal(restored.status, 200);
     assert.match(await restored.text(), new RegExp(`<SubscriptionArn>${decodeURIComponent(arn)}</SubscriptionArn>`));
     const { Subscriptions } = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn }));
-    assert.deepEqual(Subscriptions!.map((x) => x.SubscriptionArn), [decodeURIComponent(arn)]);
+    assert.deepEqual(
+      Subscriptions!.map((x) => x.SubscriptionArn),
+      [decodeURIComponent(arn)],
+    );
     await sns.send(new PublishCommand({ TopicArn, Message: 'two' }));
     await waitFor(() => mine().find((p) => p.doc.Message === 'two'), 'a notification after the restore');
     // The token restores once.

@@ -17,7 +17,15 @@ import { SnsEndpointDrivers, type SnsDriversOptions } from '../../src/delivery/s
 import { SqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 
 /** HTTP delivery retries follow the delivery policy; waits are recorded, not slept. */
-const topic: TopicDoc = { name: 't', arn: 'arn:aws:sns:us-east-1:000000000000:t', account: '000000000000', region: 'us-east-1', attributes: {}, tags: {}, createdAt: 0 };
+const topic: TopicDoc = {
+  name: 't',
+  arn: 'arn:aws:sns:us-east-1:000000000000:t',
+  account: '000000000000',
+  region: 'us-east-1',
+  attributes: {},
+  tags: {},
+  createdAt: 0,
+};
 
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
 
@@ -49,8 +57,18 @@ async function flakyEndpoint(failures: number) {
 }
 
 const httpSub = (endpoint: string): SubscriptionDoc => ({
-  arn: `${topic.arn}:1`, topicArn: topic.arn, account: '000000000000', protocol: 'http', confirmed: true, createdAt: 0, endpoint,
-  attributes: { DeliveryPolicy: JSON.stringify({ healthyRetryPolicy: { numRetries: 3, minDelayTarget: 1, maxDelayTarget: 5, numNoDelayRetries: 1, backoffFunction: 'linear' } }) },
+  arn: `${topic.arn}:1`,
+  topicArn: topic.arn,
+  account: '000000000000',
+  protocol: 'http',
+  confirmed: true,
+  createdAt: 0,
+  endpoint,
+  attributes: {
+    DeliveryPolicy: JSON.stringify({
+      healthyRetryPolicy: { numRetries: 3, minDelayTarget: 1, maxDelayTarget: 5, numNoDelayRetries: 1, backoffFunction: 'linear' },
+    }),
+  },
 });
 const note = { messageId: 'm1', topicArn: topic.arn, message: 'hi', attributes: {}, timestamp: 0 };
 
@@ -67,7 +85,14 @@ describe('SNS HTTP delivery policy', () => {
     endpoint.close();
     assert.equal(endpoint.calls(), 3);
     assert.deepEqual(waits, [0, 1000], 'one immediate retry, then the minimum delay');
-    assert.deepEqual(log.list().map((r) => [r.status, r.attempts]), [['delivered', 3], ['retrying', 2], ['retrying', 1]]);
+    assert.deepEqual(
+      log.list().map((r) => [r.status, r.attempts]),
+      [
+        ['delivered', 3],
+        ['retrying', 2],
+        ['retrying', 1],
+      ],
+    );
     assert.deepEqual(await pending.all(), [], 'settled deliveries are removed');
   });
 
@@ -76,7 +101,8 @@ describe('SNS HTTP delivery policy', () => {
     const store = new SqliteStore({ path: ':memory:' });
     const first = drivers({ log: new SnsDeliveryLog(), pending: new PendingDeliveries(store), sleep: () => new Promise(() => {}) }); // dies while waiting
     await first.deliver(httpSub(endpoint.url), topic, note);
-    for (let i = 0; i < 200 && (await new PendingDeliveries(store).all())[0]?.attempts !== 1; i++) await new Promise((r) => setTimeout(r, 5));
+    for (let i = 0; i < 200 && (await new PendingDeliveries(store).all())[0]?.attempts !== 1; i++)
+      await new Promise((r) => setTimeout(r, 5));
     const [saved] = await new PendingDeliveries(store).all();
     assert.equal(saved?.attempts, 1, 'the failed first attempt is on record');
     const log = new SnsDeliveryLog();
@@ -86,7 +112,10 @@ describe('SNS HTTP delivery policy', () => {
     await second.idle();
     endpoint.close();
     assert.equal(endpoint.calls(), 2);
-    assert.deepEqual(log.list().map((r) => [r.status, r.attempts, r.messageId]), [['delivered', 2, 'm1']]);
+    assert.deepEqual(
+      log.list().map((r) => [r.status, r.attempts, r.messageId]),
+      [['delivered', 2, 'm1']],
+    );
     assert.deepEqual(await new PendingDeliveries(store).all(), []);
   });
 
@@ -101,10 +130,13 @@ describe('SNS HTTP delivery policy', () => {
     await d.idle();
     endpoint.close();
     assert.equal(endpoint.calls(), 1, 'no attempt after the subscription was deleted');
-    assert.deepEqual(log.list().map((r) => [r.status, r.attempts, r.error]), [
-      ['failed', 1, 'The subscription was deleted before the message was delivered'],
-      ['retrying', 1, 'HTTP 503'],
-    ]);
+    assert.deepEqual(
+      log.list().map((r) => [r.status, r.attempts, r.error]),
+      [
+        ['failed', 1, 'The subscription was deleted before the message was delivered'],
+        ['retrying', 1, 'HTTP 503'],
+      ],
+    );
     assert.deepEqual(await pending.all(), [], 'the dropped delivery is no longer pending');
   });
 
@@ -112,11 +144,29 @@ describe('SNS HTTP delivery policy', () => {
     const log = new SnsDeliveryLog();
     const pending = new PendingDeliveries(new SqliteStore({ path: ':memory:' }));
     let tries = 0;
-    const d = drivers({ log, pending, sleep: async () => {}, mail: { send: async () => void (tries++, (() => { throw new Error('SMTP down'); })()) } });
+    const d = drivers({
+      log,
+      pending,
+      sleep: async () => {},
+      mail: {
+        send: async () =>
+          void (tries++,
+          (() => {
+            throw new Error('SMTP down');
+          })()),
+      },
+    });
     await d.deliver({ ...httpSub('ops@example.com'), protocol: 'email' }, topic, note);
     await d.idle();
     assert.equal(tries, 3);
-    assert.deepEqual(log.list().map((r) => [r.status, r.attempts]), [['failed', 3], ['retrying', 2], ['retrying', 1]]);
+    assert.deepEqual(
+      log.list().map((r) => [r.status, r.attempts]),
+      [
+        ['failed', 3],
+        ['retrying', 2],
+        ['retrying', 1],
+      ],
+    );
     assert.deepEqual(await pending.all(), []);
   });
 
@@ -124,11 +174,27 @@ describe('SNS HTTP delivery policy', () => {
     const sub = { attributes: {} } as unknown as SubscriptionDoc;
     const d = retryPolicyFor(sub, topic);
     assert.equal(d.retry.numRetries, 3);
-    assert.deepEqual([1, 2, 3].map((n) => retryDelay(d.retry, n)), [20, 20, 20]);
+    assert.deepEqual(
+      [1, 2, 3].map((n) => retryDelay(d.retry, n)),
+      [20, 20, 20],
+    );
     assert.equal(d.contentType, 'text/plain; charset=UTF-8');
-    const t2 = { ...topic, attributes: { DeliveryPolicy: JSON.stringify({ http: { defaultHealthyRetryPolicy: { numRetries: 5, minDelayTarget: 2, maxDelayTarget: 10 }, defaultRequestPolicy: { headerContentType: 'application/json' } } }) } };
+    const t2 = {
+      ...topic,
+      attributes: {
+        DeliveryPolicy: JSON.stringify({
+          http: {
+            defaultHealthyRetryPolicy: { numRetries: 5, minDelayTarget: 2, maxDelayTarget: 10 },
+            defaultRequestPolicy: { headerContentType: 'application/json' },
+          },
+        }),
+      },
+    };
     const p = retryPolicyFor(sub, t2);
-    assert.deepEqual([1, 5].map((n) => retryDelay(p.retry, n)), [2, 10]);
+    assert.deepEqual(
+      [1, 5].map((n) => retryDelay(p.retry, n)),
+      [2, 10],
+    );
     assert.equal(p.contentType, 'application/json');
   });
 });

@@ -63,9 +63,20 @@ describe('SNS → HTTP subscriber', () => {
     assert.equal(confirmed.status, 200);
     assert.match(await confirmed.text(), /<ConfirmSubscriptionResult><SubscriptionArn>arn:aws:sns:us-east-1:000000000000:ami-http:/);
 
-    await sns.send(new PublishCommand({ TopicArn, Message: 'hello v1', Subject: 'Greeting', MessageAttributes: { k: { DataType: 'String', StringValue: 'v' } } }));
+    await sns.send(
+      new PublishCommand({
+        TopicArn,
+        Message: 'hello v1',
+        Subject: 'Greeting',
+        MessageAttributes: { k: { DataType: 'String', StringValue: 'v' } },
+      }),
+    );
     const n1 = await waitFor(() => received.find((r) => r.doc.Message === 'hello v1'), 'notification v1');
-    assert.equal(received.some((r) => r.doc.Message === 'before confirming'), false, 'nothing before confirmation');
+    assert.equal(
+      received.some((r) => r.doc.Message === 'before confirming'),
+      false,
+      'nothing before confirmation',
+    );
     assert.equal(n1.headers['x-amz-sns-message-type'], 'Notification');
     assert.match(String(n1.headers['x-amz-sns-subscription-arn']), /^arn:aws:sns:us-east-1:000000000000:ami-http:/);
     assert.equal(n1.headers['content-type'], 'text/plain; charset=UTF-8');
@@ -90,7 +101,15 @@ describe('SNS → HTTP subscriber', () => {
     // The statements AWS's console adds for a rule's topic and queue targets (enforced, as on AWS).
     await allowEventsToTopic(sns, TopicArn!, RuleArn);
     await allowEventsToQueue(sqs, QueueUrl!, RuleArn);
-    await eb.send(new PutTargetsCommand({ Rule: 'orders', Targets: [{ Id: 't', Arn: TopicArn }, { Id: 'q', Arn: 'arn:aws:sqs:us-east-1:000000000000:events-queue' }] }));
+    await eb.send(
+      new PutTargetsCommand({
+        Rule: 'orders',
+        Targets: [
+          { Id: 't', Arn: TopicArn },
+          { Id: 'q', Arn: 'arn:aws:sqs:us-east-1:000000000000:events-queue' },
+        ],
+      }),
+    );
     await eb.send(new PutEventsCommand({ Entries: [{ Source: 'my.app', DetailType: 'Order', Detail: '{"id":1}' }] }));
     const direct = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 10 }));
     assert.equal(JSON.parse(direct.Messages![0]!.Body!).detail.id, 1);
@@ -107,19 +126,47 @@ describe('SNS → HTTPS subscriber (its certificate from a private CA, trusted w
   it('confirms and receives a SignatureVersion 2 notification that verifies', { timeout: 30_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'amiwatch-https-'));
     try {
-      await promisify(execFile)('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1']);
+      await promisify(execFile)('openssl', [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ]);
       const got: Pick<ReceivedPost, 'headers' | 'doc'>[] = [];
-      const server = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (req, res) => {
-        let body = '';
-        req.on('data', (c: Buffer) => (body += c.toString('utf8')));
-        req.on('end', () => (got.push({ headers: req.headers, doc: JSON.parse(body) as Record<string, string> }), res.writeHead(200).end()));
-      });
+      const server = createHttpsServer(
+        { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
+        (req, res) => {
+          let body = '';
+          req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+          req.on(
+            'end',
+            () => (got.push({ headers: req.headers, doc: JSON.parse(body) as Record<string, string> }), res.writeHead(200).end()),
+          );
+        },
+      );
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
       const secure = await startTestServer({ subscriberCaFile: join(dir, 'cert.pem') });
       const client = snsClient(secure);
       try {
         const { TopicArn } = await client.send(new CreateTopicCommand({ Name: 'secure', Attributes: { SignatureVersion: '2' } }));
-        await client.send(new SubscribeCommand({ TopicArn, Protocol: 'https', Endpoint: `https://127.0.0.1:${(server.address() as AddressInfo).port}/hook` }));
+        await client.send(
+          new SubscribeCommand({
+            TopicArn,
+            Protocol: 'https',
+            Endpoint: `https://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+          }),
+        );
         const conf = await waitFor(() => got.find((r) => r.doc.Type === 'SubscriptionConfirmation'), 'https confirmation');
         assert.ok(await verifiesSnsSignature(conf.doc));
         assert.equal((await fetch(conf.doc.SubscribeURL!)).status, 200);

@@ -40,7 +40,15 @@ test('a notification waiting to be retried is delivered by the next process', { 
   healthy = true;
   const second = await startTestServer({ inMemory: false, dataDir });
   apps.push(second);
-  const delivered = await waitFor(() => posts.find((p) => p.doc.MessageId === MessageId && p.status === 200), 'the resumed delivery', 10_000);
+  const delivered = await waitFor(
+    () => posts.find((p) => p.doc.MessageId === MessageId && p.status === 200),
+    'the resumed delivery',
+    10_000,
+  );
   assert.equal(delivered.doc.Type, 'Notification');
-  assert.deepEqual(posts.filter((p) => p.doc.MessageId === MessageId).map((p) => p.status), [503, 200], "one failed attempt before the restart, one after");
+  assert.deepEqual(
+    posts.filter((p) => p.doc.MessageId === MessageId).map((p) => p.status),
+    [503, 200],
+    'one failed attempt before the restart, one after',
+  );
 });

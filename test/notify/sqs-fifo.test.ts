@@ -41,18 +41,55 @@ describe('SQS FIFO queues', () => {
     assert.equal(Attributes?.ContentBasedDeduplication, 'false');
     assert.equal(Attributes?.DeduplicationScope, 'queue');
     assert.equal(Attributes?.FifoThroughputLimit, 'perQueue');
-    await rejects(createQueue(sqs, 'std', { ContentBasedDeduplication: 'true' }), 'InvalidAttributeName', 'Unknown Attribute ContentBasedDeduplication.');
-    await rejects(createQueue(sqs, 'nofifo', { FifoQueue: 'true' }), 'InvalidParameterValue', 'The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.');
-    await rejects(fifo('hi.fifo', { FifoThroughputLimit: 'perMessageGroupId' }), 'InvalidAttributeValue', 'Invalid value for the parameter FifoThroughputLimit. Reason: perMessageGroupId is allowed only when DeduplicationScope is messageGroup.');
-    await rejects(fifo('bad.fifo', { DeduplicationScope: 'everywhere' }), 'InvalidAttributeValue', 'Invalid value for the parameter DeduplicationScope.');
-    const hi = await fifo('high.fifo', { DeduplicationScope: 'messageGroup', FifoThroughputLimit: 'perMessageGroupId', ContentBasedDeduplication: 'True' });
-    const got = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: hi, AttributeNames: ['ContentBasedDeduplication', 'FifoThroughputLimit'] }));
-    assert.deepEqual(got.Attributes, { ContentBasedDeduplication: 'true', FifoThroughputLimit: 'perMessageGroupId' });
-    await rejects(sqs.send(new SetQueueAttributesCommand({ QueueUrl: hi, Attributes: { DeduplicationScope: 'queue' } })), 'InvalidAttributeValue', 'Invalid value for the parameter FifoThroughputLimit. Reason: perMessageGroupId is allowed only when DeduplicationScope is messageGroup.');
-    const std = await createQueue(sqs, 'plain');
-    await rejects(sqs.send(new SetQueueAttributesCommand({ QueueUrl: std, Attributes: { ContentBasedDeduplication: 'true' } })), 'InvalidAttributeName', 'Unknown Attribute ContentBasedDeduplication.');
     await rejects(
-      sqs.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:plain', maxReceiveCount: 3 }) } })),
+      createQueue(sqs, 'std', { ContentBasedDeduplication: 'true' }),
+      'InvalidAttributeName',
+      'Unknown Attribute ContentBasedDeduplication.',
+    );
+    await rejects(
+      createQueue(sqs, 'nofifo', { FifoQueue: 'true' }),
+      'InvalidParameterValue',
+      'The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.',
+    );
+    await rejects(
+      fifo('hi.fifo', { FifoThroughputLimit: 'perMessageGroupId' }),
+      'InvalidAttributeValue',
+      'Invalid value for the parameter FifoThroughputLimit. Reason: perMessageGroupId is allowed only when DeduplicationScope is messageGroup.',
+    );
+    await rejects(
+      fifo('bad.fifo', { DeduplicationScope: 'everywhere' }),
+      'InvalidAttributeValue',
+      'Invalid value for the parameter DeduplicationScope.',
+    );
+    const hi = await fifo('high.fifo', {
+      DeduplicationScope: 'messageGroup',
+      FifoThroughputLimit: 'perMessageGroupId',
+      ContentBasedDeduplication: 'True',
+    });
+    const got = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: hi, AttributeNames: ['ContentBasedDeduplication', 'FifoThroughputLimit'] }),
+    );
+    assert.deepEqual(got.Attributes, { ContentBasedDeduplication: 'true', FifoThroughputLimit: 'perMessageGroupId' });
+    await rejects(
+      sqs.send(new SetQueueAttributesCommand({ QueueUrl: hi, Attributes: { DeduplicationScope: 'queue' } })),
+      'InvalidAttributeValue',
+      'Invalid value for the parameter FifoThroughputLimit. Reason: perMessageGroupId is allowed only when DeduplicationScope is messageGroup.',
+    );
+    const std = await createQueue(sqs, 'plain');
+    await rejects(
+      sqs.send(new SetQueueAttributesCommand({ QueueUrl: std, Attributes: { ContentBasedDeduplication: 'true' } })),
+      'InvalidAttributeName',
+      'Unknown Attribute ContentBasedDeduplication.',
+    );
+    await rejects(
+      sqs.send(
+        new SetQueueAttributesCommand({
+          QueueUrl: url,
+          Attributes: {
+            RedrivePolicy: JSON.stringify({ deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:plain', maxReceiveCount: 3 }),
+          },
+        }),
+      ),
       'InvalidParameterValue',
       'Value {"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:plain","maxReceiveCount":3} for parameter RedrivePolicy is invalid. Reason: Dead-letter target must be of the same type (FIFO or standard) as the source queue.',
     );
@@ -60,14 +97,26 @@ describe('SQS FIFO queues', () => {
 
   it('validates MessageGroupId, MessageDeduplicationId and DelaySeconds as SQS does', async () => {
     const url = await fifo('rules.fifo');
-    await rejects(sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x', MessageDeduplicationId: 'd' })), 'MissingParameter', 'The request must contain the parameter MessageGroupId.');
-    await rejects(sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x', MessageGroupId: 'g' })), 'InvalidParameterValue', 'The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly');
     await rejects(
-      sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x', MessageGroupId: 'g', MessageDeduplicationId: 'd', DelaySeconds: 5 })),
+      sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x', MessageDeduplicationId: 'd' })),
+      'MissingParameter',
+      'The request must contain the parameter MessageGroupId.',
+    );
+    await rejects(
+      sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x', MessageGroupId: 'g' })),
+      'InvalidParameterValue',
+      'The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly',
+    );
+    await rejects(
+      sqs.send(
+        new SendMessageCommand({ QueueUrl: url, MessageBody: 'x', MessageGroupId: 'g', MessageDeduplicationId: 'd', DelaySeconds: 5 }),
+      ),
       'InvalidParameterValue',
       'Value 5 for parameter DelaySeconds is invalid. Reason: The request include parameter that is not valid for this queue type.',
     );
-    const ok = await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x', MessageGroupId: 'g', MessageDeduplicationId: 'd', DelaySeconds: 0 }));
+    const ok = await sqs.send(
+      new SendMessageCommand({ QueueUrl: url, MessageBody: 'x', MessageGroupId: 'g', MessageDeduplicationId: 'd', DelaySeconds: 0 }),
+    );
     assert.match(ok.SequenceNumber ?? '', /^\d{20}$/, 'DelaySeconds 0 is accepted; a SequenceNumber comes back');
     await rejects(
       sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x', MessageGroupId: 'g'.repeat(129), MessageDeduplicationId: 'e' })),
@@ -80,16 +129,32 @@ describe('SQS FIFO queues', () => {
       'InvalidParameterValue',
       'Value d for parameter MessageDeduplicationId is invalid. Reason: The request include parameter that is not valid for this queue type.',
     );
-    const batch = await sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: [{ Id: 'a', MessageBody: 'y', MessageGroupId: 'g', MessageDeduplicationId: 'y' }, { Id: 'b', MessageBody: 'z' }] }));
+    const batch = await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: url,
+        Entries: [
+          { Id: 'a', MessageBody: 'y', MessageGroupId: 'g', MessageDeduplicationId: 'y' },
+          { Id: 'b', MessageBody: 'z' },
+        ],
+      }),
+    );
     assert.equal(batch.Successful?.[0]?.Id, 'a');
     assert.match(batch.Successful?.[0]?.SequenceNumber ?? '', /^\d{20}$/);
-    assert.deepEqual(batch.Failed?.map((f) => [f.Id, f.Code, f.Message]), [['b', 'MissingParameter', 'The request must contain the parameter MessageGroupId.']]);
+    assert.deepEqual(
+      batch.Failed?.map((f) => [f.Id, f.Code, f.Message]),
+      [['b', 'MissingParameter', 'The request must contain the parameter MessageGroupId.']],
+    );
   });
 
   it('deduplicates within 5 minutes (even after the delete), by id or content, per queue or per group', async () => {
     const url = await fifo('dedup.fifo');
     const sends = [];
-    for (let i = 0; i < 5; i++) sends.push(await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: `copy ${i}`, MessageGroupId: 'g', MessageDeduplicationId: 'same' })));
+    for (let i = 0; i < 5; i++)
+      sends.push(
+        await sqs.send(
+          new SendMessageCommand({ QueueUrl: url, MessageBody: `copy ${i}`, MessageGroupId: 'g', MessageDeduplicationId: 'same' }),
+        ),
+      );
     assert.equal(new Set(sends.map((s) => s.MessageId)).size, 1, 'every duplicate answers with the first message id');
     assert.equal(new Set(sends.map((s) => s.SequenceNumber)).size, 1);
     const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ['All'] }));
@@ -100,14 +165,27 @@ describe('SQS FIFO queues', () => {
     assert.equal(m.Attributes?.SequenceNumber, sends[0]!.SequenceNumber);
     await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: m.ReceiptHandle }));
     clock.advance(4 * 60_000);
-    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'after delete', MessageGroupId: 'g', MessageDeduplicationId: 'same' }));
+    await sqs.send(
+      new SendMessageCommand({ QueueUrl: url, MessageBody: 'after delete', MessageGroupId: 'g', MessageDeduplicationId: 'same' }),
+    );
     assert.equal((await sqs.send(new ReceiveMessageCommand({ QueueUrl: url }))).Messages, undefined, 'still a duplicate after the delete');
     clock.advance(60_000 + 1);
-    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'window over', MessageGroupId: 'g', MessageDeduplicationId: 'same' }));
+    await sqs.send(
+      new SendMessageCommand({ QueueUrl: url, MessageBody: 'window over', MessageGroupId: 'g', MessageDeduplicationId: 'same' }),
+    );
     assert.deepEqual((await sqs.send(new ReceiveMessageCommand({ QueueUrl: url }))).Messages?.map(body), ['window over']);
 
     const cbd = await fifo('content.fifo', { ContentBasedDeduplication: 'true' });
-    const batch = await sqs.send(new SendMessageBatchCommand({ QueueUrl: cbd, Entries: [{ Id: 'a', MessageBody: 'same body', MessageGroupId: 'g' }, { Id: 'b', MessageBody: 'same body', MessageGroupId: 'h' }, { Id: 'c', MessageBody: 'same body', MessageGroupId: 'g', MessageDeduplicationId: 'own' }] }));
+    const batch = await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: cbd,
+        Entries: [
+          { Id: 'a', MessageBody: 'same body', MessageGroupId: 'g' },
+          { Id: 'b', MessageBody: 'same body', MessageGroupId: 'h' },
+          { Id: 'c', MessageBody: 'same body', MessageGroupId: 'g', MessageDeduplicationId: 'own' },
+        ],
+      }),
+    );
     assert.equal(batch.Successful?.[0]?.MessageId, batch.Successful?.[1]?.MessageId, 'same content, one message, even in one batch');
     assert.notEqual(batch.Successful?.[2]?.MessageId, batch.Successful?.[0]?.MessageId, 'an explicit id overrides the content hash');
 
@@ -123,7 +201,12 @@ describe('SQS FIFO queues', () => {
     const url = await fifo('orders.fifo', { VisibilityTimeout: '30' });
     const groups = ['a', 'b', 'c', 'd'];
     for (let i = 0; i < 15; i++) {
-      await sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: groups.map((g) => ({ Id: g, MessageBody: `${g}:${i}`, MessageGroupId: g, MessageDeduplicationId: `${g}-${i}` })) }));
+      await sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: url,
+          Entries: groups.map((g) => ({ Id: g, MessageBody: `${g}:${i}`, MessageGroupId: g, MessageDeduplicationId: `${g}-${i}` })),
+        }),
+      );
     }
     const seen = new Map<string, number[]>(groups.map((g) => [g, []]));
     const held = new Set<string>();
@@ -155,28 +238,45 @@ describe('SQS FIFO queues', () => {
 
   it('holds a group while a message of it is in flight, and gives it back in order when the visibility ends', async () => {
     const url = await fifo('held.fifo', { VisibilityTimeout: '10' });
-    for (const [g, n] of [['x', 1], ['y', 1], ['x', 2], ['y', 2]] as const) {
-      await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: `${g}${n}`, MessageGroupId: g, MessageDeduplicationId: `${g}${n}` }));
+    for (const [g, n] of [
+      ['x', 1],
+      ['y', 1],
+      ['x', 2],
+      ['y', 2],
+    ] as const) {
+      await sqs.send(
+        new SendMessageCommand({ QueueUrl: url, MessageBody: `${g}${n}`, MessageGroupId: g, MessageDeduplicationId: `${g}${n}` }),
+      );
     }
     const first = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 1 }));
     assert.deepEqual(first.Messages?.map(body), ['x1']);
     const second = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }));
     assert.deepEqual(second.Messages?.map(body), ['y1', 'y2'], 'x is held while x1 is in flight');
     assert.equal((await sqs.send(new ReceiveMessageCommand({ QueueUrl: url }))).Messages, undefined);
-    await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: first.Messages![0]!.ReceiptHandle, VisibilityTimeout: 0 }));
-    const again = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }));
+    await sqs.send(
+      new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: first.Messages![0]!.ReceiptHandle, VisibilityTimeout: 0 }),
+    );
+    const again = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }),
+    );
     assert.deepEqual(again.Messages?.map(body), ['x1', 'x2'], 'x1 again, before x2');
     assert.equal(again.Messages?.[0]?.Attributes?.ApproximateReceiveCount, '2');
   });
 
   it('works through the AWS CLI (query protocol: --message-group-id, SequenceNumber)', { skip: awsCliSkip }, async () => {
     const url = await fifo('cli.fifo', { ContentBasedDeduplication: 'true' });
-    const run = async (...args: string[]) => JSON.parse((await promisify(execFile)(AWS, ['--endpoint-url', app.url, '--output', 'json', 'sqs', ...args], { env: awsCliEnv() })).stdout || '{}') as Record<string, unknown>;
+    const run = async (...args: string[]) =>
+      JSON.parse(
+        (await promisify(execFile)(AWS, ['--endpoint-url', app.url, '--output', 'json', 'sqs', ...args], { env: awsCliEnv() })).stdout ||
+          '{}',
+      ) as Record<string, unknown>;
     const sent = await run('send-message', '--queue-url', url, '--message-body', 'from the cli', '--message-group-id', 'cli');
     assert.match(String(sent.SequenceNumber), /^\d{20}$/);
     const dup = await run('send-message', '--queue-url', url, '--message-body', 'from the cli', '--message-group-id', 'cli');
     assert.equal(dup.MessageId, sent.MessageId);
-    const got = (await run('receive-message', '--queue-url', url, '--attribute-names', 'All', '--max-number-of-messages', '10')) as { Messages: { Body: string; Attributes: Record<string, string> }[] };
+    const got = (await run('receive-message', '--queue-url', url, '--attribute-names', 'All', '--max-number-of-messages', '10')) as {
+      Messages: { Body: string; Attributes: Record<string, string> }[];
+    };
     assert.equal(got.Messages.length, 1);
     assert.equal(got.Messages[0]!.Attributes.MessageGroupId, 'cli');
     await assert.rejects(run('send-message', '--queue-url', url, '--message-body', 'no group'), /MissingParameter.*MessageGroupId/s);
@@ -194,7 +294,10 @@ describe('SQS FIFO across a restart', () => {
       const a = sqsClient(first);
       const { QueueUrl } = await a.send(new CreateQueueCommand({ QueueName: 'durable.fifo', Attributes: { FifoQueue: 'true' } }));
       const sent = [];
-      for (let i = 0; i < 4; i++) sent.push(await a.send(new SendMessageCommand({ QueueUrl, MessageBody: `m${i}`, MessageGroupId: 'g', MessageDeduplicationId: `d${i}` })));
+      for (let i = 0; i < 4; i++)
+        sent.push(
+          await a.send(new SendMessageCommand({ QueueUrl, MessageBody: `m${i}`, MessageGroupId: 'g', MessageDeduplicationId: `d${i}` })),
+        );
       const head = await a.send(new ReceiveMessageCommand({ QueueUrl }));
       await a.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: head.Messages![0]!.ReceiptHandle }));
       a.destroy();
@@ -206,9 +309,13 @@ describe('SQS FIFO across a restart', () => {
       apps.push(second);
       const b = sqsClient(second);
       const url = QueueUrl!.replace(first.url, second.url);
-      const dup = await b.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'again', MessageGroupId: 'g', MessageDeduplicationId: 'd0' }));
+      const dup = await b.send(
+        new SendMessageCommand({ QueueUrl: url, MessageBody: 'again', MessageGroupId: 'g', MessageDeduplicationId: 'd0' }),
+      );
       assert.equal(dup.MessageId, sent[0]!.MessageId, 'the id of a deleted message is still a duplicate after the restart');
-      const fresh = await b.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'm4', MessageGroupId: 'g', MessageDeduplicationId: 'd4' }));
+      const fresh = await b.send(
+        new SendMessageCommand({ QueueUrl: url, MessageBody: 'm4', MessageGroupId: 'g', MessageDeduplicationId: 'd4' }),
+      );
       assert.ok(BigInt(fresh.SequenceNumber!) > BigInt(sent[3]!.SequenceNumber!), 'sequence numbers keep growing');
       const rest = await b.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }));
       assert.deepEqual(rest.Messages?.map(body), ['m1', 'm2', 'm3', 'm4']);

@@ -41,9 +41,11 @@ describe('message size (CreateQueue and SendMessage API reference: 1 KiB to 1 Mi
   it('a queue with the default takes a 1 MiB body and refuses one byte more', async () => {
     const url = await create('size-body');
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x'.repeat(MiB) }));
-    await assert.rejects(sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x'.repeat(MiB + 1) })), (e: Error) => e.name === 'InvalidParameterValue');
+    await assert.rejects(
+      sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x'.repeat(MiB + 1) })),
+      (e: Error) => e.name === 'InvalidParameterValue',
+    );
   });
-
 });
 
 describe('message size counts every part of an attribute (MessageAttributeValue: Name, Type and Value)', () => {
@@ -52,7 +54,10 @@ describe('message size counts every part of an attribute (MessageAttributeValue:
     // Body 1,016 + name 'k' (1) + DataType 'String' (6) + value 'v' (1) = 1,024 bytes: the limit.
     const attrs = { k: { DataType: 'String', StringValue: 'v' } };
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x'.repeat(KiB - 8), MessageAttributes: attrs }));
-    await assert.rejects(sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x'.repeat(KiB - 7), MessageAttributes: attrs })), (e: Error) => e.name === 'InvalidParameterValue');
+    await assert.rejects(
+      sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x'.repeat(KiB - 7), MessageAttributes: attrs })),
+      (e: Error) => e.name === 'InvalidParameterValue',
+    );
   });
 });
 
@@ -65,8 +70,13 @@ describe('SendMessageBatch total size (API reference: the sum of all messages at
     assert.equal(ok.Successful?.length, 4);
     const big = entries(4, MiB / 4);
     big[3]!.MessageBody += 'x';
-    await assert.rejects(sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: big })), (e: Error & { $metadata?: { httpStatusCode?: number } }) => e.name === 'BatchRequestTooLong' && e.$metadata?.httpStatusCode === 400);
-    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages'] }));
+    await assert.rejects(
+      sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: big })),
+      (e: Error & { $metadata?: { httpStatusCode?: number } }) => e.name === 'BatchRequestTooLong' && e.$metadata?.httpStatusCode === 400,
+    );
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages'] }),
+    );
     assert.equal(Attributes?.ApproximateNumberOfMessages, '4');
   });
 
@@ -88,7 +98,10 @@ describe('PurgeQueue (API reference: once per 60 seconds, else PurgeQueueInProgr
     const url = await create('purge-twice');
     await sqs.send(new PurgeQueueCommand({ QueueUrl: url }));
     clock.advance(59_000);
-    await assert.rejects(sqs.send(new PurgeQueueCommand({ QueueUrl: url })), (e: Error & { $metadata?: { httpStatusCode?: number } }) => e.name === 'PurgeQueueInProgress' && e.$metadata?.httpStatusCode === 403);
+    await assert.rejects(
+      sqs.send(new PurgeQueueCommand({ QueueUrl: url })),
+      (e: Error & { $metadata?: { httpStatusCode?: number } }) => e.name === 'PurgeQueueInProgress' && e.$metadata?.httpStatusCode === 403,
+    );
     const q = await queryCall(app, 'sqs', { Action: 'PurgeQueue', Version: '2012-11-05', QueueUrl: url });
     assert.equal(q.status, 403);
     assert.match(q.body, /<Code>AWS\.SimpleQueueService\.PurgeQueueInProgress<\/Code>/);
@@ -111,7 +124,10 @@ describe('CreateQueue with an existing name (QueueNameExists: only for values th
 });
 
 describe('message attribute names (SQS message metadata: characters, reserved prefixes, periods, 256)', () => {
-  const send = (url: string, name: string) => sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'b', MessageAttributes: { [name]: { DataType: 'String', StringValue: 'v' } } }));
+  const send = (url: string, name: string) =>
+    sqs.send(
+      new SendMessageCommand({ QueueUrl: url, MessageBody: 'b', MessageAttributes: { [name]: { DataType: 'String', StringValue: 'v' } } }),
+    );
 
   it('accepts letters, digits, _, - and inner periods, up to 256 characters', async () => {
     const url = await create('attr-names-ok');
@@ -127,12 +143,27 @@ describe('message attribute names (SQS message metadata: characters, reserved pr
 
   it('refuses a DataType longer than 256 characters', async () => {
     const url = await create('attr-type-long');
-    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'b', MessageAttributes: { k: { DataType: 'String.' + 'x'.repeat(249), StringValue: 'v' } } }));
-    await assert.rejects(sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'b', MessageAttributes: { k: { DataType: 'String.' + 'x'.repeat(250), StringValue: 'v' } } })), (e: Error) => e.name === 'InvalidParameterValue');
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: url,
+        MessageBody: 'b',
+        MessageAttributes: { k: { DataType: 'String.' + 'x'.repeat(249), StringValue: 'v' } },
+      }),
+    );
+    await assert.rejects(
+      sqs.send(
+        new SendMessageCommand({
+          QueueUrl: url,
+          MessageBody: 'b',
+          MessageAttributes: { k: { DataType: 'String.' + 'x'.repeat(250), StringValue: 'v' } },
+        }),
+      ),
+      (e: Error) => e.name === 'InvalidParameterValue',
+    );
   });
 });
 
-describe('a deleted queue\'s name (CreateQueue API reference: wait at least 60 seconds, else QueueDeletedRecently)', () => {
+describe("a deleted queue's name (CreateQueue API reference: wait at least 60 seconds, else QueueDeletedRecently)", () => {
   it('re-creating within 60 s is QueueDeletedRecently (awsQuery: AWS.SimpleQueueService.QueueDeletedRecently); after 60 s it works', async () => {
     const url = await create('deleted-recently');
     await sqs.send(new DeleteQueueCommand({ QueueUrl: url }));
@@ -155,8 +186,13 @@ describe('ChangeMessageVisibility (API reference: at most 12 hours from the rece
     clock.advance(3_600_000);
     // 1 h after the receive, 11 h are left: 39,600 s is the most this call may ask.
     await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: handle, VisibilityTimeout: 39_600 }));
-    await assert.rejects(sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: handle, VisibilityTimeout: 39_601 })), (e: Error) => e.name === 'InvalidParameterValue');
-    const batch = await sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: url, Entries: [{ Id: 'a', ReceiptHandle: handle, VisibilityTimeout: 43_200 }] }));
+    await assert.rejects(
+      sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: handle, VisibilityTimeout: 39_601 })),
+      (e: Error) => e.name === 'InvalidParameterValue',
+    );
+    const batch = await sqs.send(
+      new ChangeMessageVisibilityBatchCommand({ QueueUrl: url, Entries: [{ Id: 'a', ReceiptHandle: handle, VisibilityTimeout: 43_200 }] }),
+    );
     assert.equal(batch.Failed?.[0]?.Code, 'InvalidParameterValue');
   });
 });

@@ -42,17 +42,26 @@ async function deadLetter(c: SQSClient, url: string, bodies: readonly string[]):
 }
 
 async function count(c: SQSClient, url: string): Promise<number> {
-  const a = await c.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+  const a = await c.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: url,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
   return Number(a.Attributes!.ApproximateNumberOfMessages) + Number(a.Attributes!.ApproximateNumberOfMessagesNotVisible);
 }
 
 async function bodies(c: SQSClient, url: string): Promise<string[]> {
-  const r = await c.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 0, MessageSystemAttributeNames: ['All'] }));
+  const r = await c.send(
+    new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 0, MessageSystemAttributeNames: ['All'] }),
+  );
   return (r.Messages ?? []).map((m) => m.Body!).sort();
 }
 
-const latest = async (c: SQSClient, source: string): Promise<ListMessageMoveTasksResultEntry> => (await c.send(new ListMessageMoveTasksCommand({ SourceArn: source }))).Results![0]!;
-const settled = (c: SQSClient, source: string) => waitFor(async () => ((await latest(c, source)).Status !== 'RUNNING' ? latest(c, source) : undefined), 'the task to end');
+const latest = async (c: SQSClient, source: string): Promise<ListMessageMoveTasksResultEntry> =>
+  (await c.send(new ListMessageMoveTasksCommand({ SourceArn: source }))).Results![0]!;
+const settled = (c: SQSClient, source: string) =>
+  waitFor(async () => ((await latest(c, source)).Status !== 'RUNNING' ? latest(c, source) : undefined), 'the task to end');
 const rejects = (p: Promise<unknown>, name: string, message: string | RegExp) =>
   assert.rejects(p, (e: Error) => {
     assert.equal(e.name, name);
@@ -65,34 +74,100 @@ describe('StartMessageMoveTask / ListMessageMoveTasks / CancelMessageMoveTask (S
     await create(sqs, 'v-dlq');
     await create(sqs, 'v-src', redrive('v-dlq'));
     await create(sqs, 'v-plain');
-    await rejects(sqs.send(new StartMessageMoveTaskCommand({ SourceArn: arn('v-nope') })), 'ResourceNotFoundException', "The resource that you specified for the SourceArn parameter doesn't exist.");
-    await rejects(sqs.send(new StartMessageMoveTaskCommand({ SourceArn: arn('v-plain') })), 'InvalidParameterValue', 'Source queue must be configured as a Dead Letter Queue.');
-    await rejects(sqs.send(new StartMessageMoveTaskCommand({ SourceArn: arn('v-src') })), 'InvalidParameterValue', 'Source queue must be configured as a Dead Letter Queue.');
-    await rejects(sqs.send(new StartMessageMoveTaskCommand({ SourceArn: arn('v-dlq'), DestinationArn: arn('v-nope') })), 'ResourceNotFoundException', "The resource that you specified for the DestinationArn parameter doesn't exist.");
-    await rejects(sqs.send(new StartMessageMoveTaskCommand({ SourceArn: arn('v-dlq'), DestinationArn: arn('v-dlq') })), 'InvalidParameterValue', /destination must be another queue/);
-    for (const rate of [0, 501]) await rejects(sqs.send(new StartMessageMoveTaskCommand({ SourceArn: arn('v-dlq'), MaxNumberOfMessagesPerSecond: rate })), 'InvalidParameterValue', /MaxNumberOfMessagesPerSecond is invalid/);
-    await rejects(sqs.send(new StartMessageMoveTaskCommand({ SourceArn: '' })), 'MissingParameter', 'The request must contain the parameter SourceArn.');
-    await rejects(sqs.send(new ListMessageMoveTasksCommand({ SourceArn: arn('v-dlq'), MaxResults: 11 })), 'InvalidParameterValue', /MaxResults is invalid/);
-    await rejects(sqs.send(new ListMessageMoveTasksCommand({ SourceArn: arn('v-nope') })), 'ResourceNotFoundException', "The resource that you specified for the SourceArn parameter doesn't exist.");
+    await rejects(
+      sqs.send(new StartMessageMoveTaskCommand({ SourceArn: arn('v-nope') })),
+      'ResourceNotFoundException',
+      "The resource that you specified for the SourceArn parameter doesn't exist.",
+    );
+    await rejects(
+      sqs.send(new StartMessageMoveTaskCommand({ SourceArn: arn('v-plain') })),
+      'InvalidParameterValue',
+      'Source queue must be configured as a Dead Letter Queue.',
+    );
+    await rejects(
+      sqs.send(new StartMessageMoveTaskCommand({ SourceArn: arn('v-src') })),
+      'InvalidParameterValue',
+      'Source queue must be configured as a Dead Letter Queue.',
+    );
+    await rejects(
+      sqs.send(new StartMessageMoveTaskCommand({ SourceArn: arn('v-dlq'), DestinationArn: arn('v-nope') })),
+      'ResourceNotFoundException',
+      "The resource that you specified for the DestinationArn parameter doesn't exist.",
+    );
+    await rejects(
+      sqs.send(new StartMessageMoveTaskCommand({ SourceArn: arn('v-dlq'), DestinationArn: arn('v-dlq') })),
+      'InvalidParameterValue',
+      /destination must be another queue/,
+    );
+    for (const rate of [0, 501])
+      await rejects(
+        sqs.send(new StartMessageMoveTaskCommand({ SourceArn: arn('v-dlq'), MaxNumberOfMessagesPerSecond: rate })),
+        'InvalidParameterValue',
+        /MaxNumberOfMessagesPerSecond is invalid/,
+      );
+    await rejects(
+      sqs.send(new StartMessageMoveTaskCommand({ SourceArn: '' })),
+      'MissingParameter',
+      'The request must contain the parameter SourceArn.',
+    );
+    await rejects(
+      sqs.send(new ListMessageMoveTasksCommand({ SourceArn: arn('v-dlq'), MaxResults: 11 })),
+      'InvalidParameterValue',
+      /MaxResults is invalid/,
+    );
+    await rejects(
+      sqs.send(new ListMessageMoveTasksCommand({ SourceArn: arn('v-nope') })),
+      'ResourceNotFoundException',
+      "The resource that you specified for the SourceArn parameter doesn't exist.",
+    );
     assert.deepEqual((await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: arn('v-dlq') }))).Results, []);
-    await rejects(sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle: 'foobared' })), 'InvalidParameterValue', 'Value for parameter TaskHandle is invalid.');
-    const handle = (sourceArn: string) => Buffer.from(JSON.stringify({ taskId: '10f57157-fc38-4da9-a113-4de7e12d05dd', sourceArn })).toString('base64');
-    await rejects(sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle: handle(arn('v-nope')) })), 'ResourceNotFoundException', "The resource that you specified for the SourceArn parameter doesn't exist.");
-    await rejects(sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle: handle(arn('v-dlq')) })), 'ResourceNotFoundException', 'Task does not exist.');
+    await rejects(
+      sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle: 'foobared' })),
+      'InvalidParameterValue',
+      'Value for parameter TaskHandle is invalid.',
+    );
+    const handle = (sourceArn: string) =>
+      Buffer.from(JSON.stringify({ taskId: '10f57157-fc38-4da9-a113-4de7e12d05dd', sourceArn })).toString('base64');
+    await rejects(
+      sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle: handle(arn('v-nope')) })),
+      'ResourceNotFoundException',
+      "The resource that you specified for the SourceArn parameter doesn't exist.",
+    );
+    await rejects(
+      sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle: handle(arn('v-dlq')) })),
+      'ResourceNotFoundException',
+      'Task does not exist.',
+    );
     // Members of the wrong type, or no structure at all: an AWS-shaped error, never a 500.
     const raw = async (op: string, body: string) => {
       const res = await fetch(app.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AmazonSQS.${op}`, authorization: `AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=${'0'.repeat(64)}` },
+        headers: {
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amz-target': `AmazonSQS.${op}`,
+          authorization: `AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=${'0'.repeat(64)}`,
+        },
         body,
       });
       return { status: res.status, type: ((await res.json()) as { __type: string }).__type };
     };
     assert.deepEqual(await raw('StartMessageMoveTask', 'null'), { status: 400, type: 'com.amazonaws.sqs#SerializationException' });
-    assert.deepEqual(await raw('StartMessageMoveTask', JSON.stringify({ SourceArn: arn('v-dlq'), MaxNumberOfMessagesPerSecond: 'fast' })), { status: 400, type: 'com.amazonaws.sqs#InvalidParameterValue' });
-    assert.deepEqual(await raw('StartMessageMoveTask', JSON.stringify({ SourceArn: 42 })), { status: 404, type: 'com.amazonaws.sqs#ResourceNotFoundException' });
-    assert.deepEqual(await raw('CancelMessageMoveTask', JSON.stringify({ TaskHandle: 42 })), { status: 400, type: 'com.amazonaws.sqs#InvalidParameterValue' });
-    assert.deepEqual(await raw('ListMessageMoveTasks', JSON.stringify({ SourceArn: arn('v-dlq'), MaxResults: '5' })), { status: 400, type: 'com.amazonaws.sqs#InvalidParameterValue' });
+    assert.deepEqual(await raw('StartMessageMoveTask', JSON.stringify({ SourceArn: arn('v-dlq'), MaxNumberOfMessagesPerSecond: 'fast' })), {
+      status: 400,
+      type: 'com.amazonaws.sqs#InvalidParameterValue',
+    });
+    assert.deepEqual(await raw('StartMessageMoveTask', JSON.stringify({ SourceArn: 42 })), {
+      status: 404,
+      type: 'com.amazonaws.sqs#ResourceNotFoundException',
+    });
+    assert.deepEqual(await raw('CancelMessageMoveTask', JSON.stringify({ TaskHandle: 42 })), {
+      status: 400,
+      type: 'com.amazonaws.sqs#InvalidParameterValue',
+    });
+    assert.deepEqual(await raw('ListMessageMoveTasks', JSON.stringify({ SourceArn: arn('v-dlq'), MaxResults: '5' })), {
+      status: 400,
+      type: 'com.amazonaws.sqs#InvalidParameterValue',
+    });
   });
 
   it('moves the DLQ to a chosen queue as new messages; the list shows it COMPLETED', async () => {
@@ -114,7 +189,9 @@ describe('StartMessageMoveTask / ListMessageMoveTasks / CancelMessageMoveTask (S
       ApproximateNumberOfMessagesToMove: 3,
       StartedTimestamp: clock.now(),
     });
-    const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dest, MaxNumberOfMessages: 10, VisibilityTimeout: 0, MessageSystemAttributeNames: ['All'] }));
+    const got = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: dest, MaxNumberOfMessages: 10, VisibilityTimeout: 0, MessageSystemAttributeNames: ['All'] }),
+    );
     assert.deepEqual(got.Messages!.map((m) => m.Body).sort(), ['m-1', 'm-2', 'm-3']);
     for (const m of got.Messages!) {
       assert.ok(!before.has(m.MessageId), 'a redriven message is a new message (new MessageId)');
@@ -122,7 +199,11 @@ describe('StartMessageMoveTask / ListMessageMoveTasks / CancelMessageMoveTask (S
       assert.equal(m.Attributes?.DeadLetterQueueSourceArn, undefined);
     }
     assert.equal(await count(sqs, dlq), 0);
-    await rejects(sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle: started.TaskHandle })), 'InvalidParameterValue', /Only a task in status RUNNING can be cancelled; this one is COMPLETED/);
+    await rejects(
+      sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle: started.TaskHandle })),
+      'InvalidParameterValue',
+      /Only a task in status RUNNING can be cancelled; this one is COMPLETED/,
+    );
   });
 
   it('without a DestinationArn each message goes back to the queue it came from; ListDeadLetterSourceQueues names them', async () => {
@@ -136,7 +217,10 @@ describe('StartMessageMoveTask / ListMessageMoveTasks / CancelMessageMoveTask (S
     assert.deepEqual(sources.queueUrls, [one, two]);
     const paged = await sqs.send(new ListDeadLetterSourceQueuesCommand({ QueueUrl: dlq, MaxResults: 1 }));
     assert.deepEqual(paged.queueUrls, [one]);
-    assert.deepEqual((await sqs.send(new ListDeadLetterSourceQueuesCommand({ QueueUrl: dlq, MaxResults: 1, NextToken: paged.NextToken }))).queueUrls, [two]);
+    assert.deepEqual(
+      (await sqs.send(new ListDeadLetterSourceQueuesCommand({ QueueUrl: dlq, MaxResults: 1, NextToken: paged.NextToken }))).queueUrls,
+      [two],
+    );
     await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: arn('b-dlq') }));
     const task = await settled(sqs, arn('b-dlq'));
     assert.equal(task.Status, 'COMPLETED');
@@ -152,8 +236,13 @@ describe('StartMessageMoveTask / ListMessageMoveTasks / CancelMessageMoveTask (S
     const src = await create(sqs, 'c-src', redrive('c-dlq'));
     const dest = await create(sqs, 'c-dest');
     await deadLetter(sqs, src, ['1', '2', '3', '4', '5']);
-    const { TaskHandle } = await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: arn('c-dlq'), DestinationArn: arn('c-dest'), MaxNumberOfMessagesPerSecond: 1 }));
-    await waitFor(async () => ((await latest(sqs, arn('c-dlq'))).ApproximateNumberOfMessagesMoved === 1 ? true : undefined), 'the first second’s message');
+    const { TaskHandle } = await sqs.send(
+      new StartMessageMoveTaskCommand({ SourceArn: arn('c-dlq'), DestinationArn: arn('c-dest'), MaxNumberOfMessagesPerSecond: 1 }),
+    );
+    await waitFor(
+      async () => ((await latest(sqs, arn('c-dlq'))).ApproximateNumberOfMessagesMoved === 1 ? true : undefined),
+      'the first second’s message',
+    );
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(await count(sqs, dest), 1, 'one message in the first second, no more while the clock stands');
     await rejects(
@@ -167,7 +256,10 @@ describe('StartMessageMoveTask / ListMessageMoveTasks / CancelMessageMoveTask (S
     assert.equal(running.MaxNumberOfMessagesPerSecond, 1);
     assert.equal(running.ApproximateNumberOfMessagesToMove, 5);
     clock.advance(1000);
-    await waitFor(async () => ((await latest(sqs, arn('c-dlq'))).ApproximateNumberOfMessagesMoved === 2 ? true : undefined), 'the second second’s message');
+    await waitFor(
+      async () => ((await latest(sqs, arn('c-dlq'))).ApproximateNumberOfMessagesMoved === 2 ? true : undefined),
+      'the second second’s message',
+    );
     const cancelled = await sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle }));
     assert.equal(cancelled.ApproximateNumberOfMessagesMoved, 2);
     clock.advance(10_000);
@@ -181,7 +273,10 @@ describe('StartMessageMoveTask / ListMessageMoveTasks / CancelMessageMoveTask (S
     await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: arn('c-dlq'), DestinationArn: arn('c-dest') }));
     assert.equal((await settled(sqs, arn('c-dlq'))).ApproximateNumberOfMessagesMoved, 3);
     const both = await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: arn('c-dlq'), MaxResults: 10 }));
-    assert.deepEqual(both.Results!.map((t) => t.Status), ['COMPLETED', 'CANCELLED']);
+    assert.deepEqual(
+      both.Results!.map((t) => t.Status),
+      ['COMPLETED', 'CANCELLED'],
+    );
     assert.equal(await count(sqs, dest), 5);
   });
 
@@ -190,7 +285,9 @@ describe('StartMessageMoveTask / ListMessageMoveTasks / CancelMessageMoveTask (S
     const src = await create(sqs, 'd-src', redrive('d-dlq'));
     const dest = await create(sqs, 'd-dest');
     await deadLetter(sqs, src, ['x', 'y', 'z']);
-    await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: arn('d-dlq'), DestinationArn: arn('d-dest'), MaxNumberOfMessagesPerSecond: 1 }));
+    await sqs.send(
+      new StartMessageMoveTaskCommand({ SourceArn: arn('d-dlq'), DestinationArn: arn('d-dest'), MaxNumberOfMessagesPerSecond: 1 }),
+    );
     await waitFor(async () => ((await latest(sqs, arn('d-dlq'))).ApproximateNumberOfMessagesMoved === 1 ? true : undefined), 'one moved');
     await sqs.send(new DeleteQueueCommand({ QueueUrl: dest }));
     clock.advance(1000);
@@ -208,18 +305,38 @@ describe('awsQuery', () => {
     const src = await create(sqs, 'q-src', redrive('q-dlq'));
     await create(sqs, 'q-dest');
     await deadLetter(sqs, src, ['q']);
-    const sources = await queryCall(app, 'sqs', { Action: 'ListDeadLetterSourceQueues', Version: '2012-11-05', QueueUrl: `${app.url}/000000000000/q-dlq` });
-    assert.match(sources.body, new RegExp(`<ListDeadLetterSourceQueuesResult><QueueUrl>${src}</QueueUrl></ListDeadLetterSourceQueuesResult>`));
-    const started = await queryCall(app, 'sqs', { Action: 'StartMessageMoveTask', Version: '2012-11-05', SourceArn: arn('q-dlq'), DestinationArn: arn('q-dest') });
+    const sources = await queryCall(app, 'sqs', {
+      Action: 'ListDeadLetterSourceQueues',
+      Version: '2012-11-05',
+      QueueUrl: `${app.url}/000000000000/q-dlq`,
+    });
+    assert.match(
+      sources.body,
+      new RegExp(`<ListDeadLetterSourceQueuesResult><QueueUrl>${src}</QueueUrl></ListDeadLetterSourceQueuesResult>`),
+    );
+    const started = await queryCall(app, 'sqs', {
+      Action: 'StartMessageMoveTask',
+      Version: '2012-11-05',
+      SourceArn: arn('q-dlq'),
+      DestinationArn: arn('q-dest'),
+    });
     assert.equal(started.status, 200, started.body);
     assert.match(started.body, /<StartMessageMoveTaskResult><TaskHandle>[A-Za-z0-9+/=]+<\/TaskHandle><\/StartMessageMoveTaskResult>/);
     await settled(sqs, arn('q-dlq'));
-    const listed = await queryCall(app, 'sqs', { Action: 'ListMessageMoveTasks', Version: '2012-11-05', SourceArn: arn('q-dlq'), MaxResults: '10' });
+    const listed = await queryCall(app, 'sqs', {
+      Action: 'ListMessageMoveTasks',
+      Version: '2012-11-05',
+      SourceArn: arn('q-dlq'),
+      MaxResults: '10',
+    });
     assert.match(listed.body, /<ListMessageMoveTasksResult><ListMessageMoveTasksResultEntry><Status>COMPLETED<\/Status>/);
     assert.match(listed.body, /<ApproximateNumberOfMessagesMoved>1<\/ApproximateNumberOfMessagesMoved>/);
     const refused = await queryCall(app, 'sqs', { Action: 'StartMessageMoveTask', Version: '2012-11-05', SourceArn: arn('q-dest') });
     assert.equal(refused.status, 400);
-    assert.match(refused.body, /<Code>InvalidParameterValue<\/Code><Message>Source queue must be configured as a Dead Letter Queue.<\/Message>/);
+    assert.match(
+      refused.body,
+      /<Code>InvalidParameterValue<\/Code><Message>Source queue must be configured as a Dead Letter Queue.<\/Message>/,
+    );
     const missing = await queryCall(app, 'sqs', { Action: 'CancelMessageMoveTask', Version: '2012-11-05', TaskHandle: 'foobared' });
     assert.match(missing.body, /<Code>InvalidParameterValue<\/Code><Message>Value for parameter TaskHandle is invalid.<\/Message>/);
   });
@@ -236,8 +353,13 @@ describe('restart in the middle of a task (SQLite file)', () => {
       const src = await create(c1, 'r-src', redrive('r-dlq'));
       await create(c1, 'r-dest');
       await deadLetter(c1, src, ['r1', 'r2', 'r3', 'r4']);
-      await c1.send(new StartMessageMoveTaskCommand({ SourceArn: arn('r-dlq'), DestinationArn: arn('r-dest'), MaxNumberOfMessagesPerSecond: 1 }));
-      await waitFor(async () => ((await latest(c1, arn('r-dlq'))).ApproximateNumberOfMessagesMoved === 1 ? true : undefined), 'one moved before the restart');
+      await c1.send(
+        new StartMessageMoveTaskCommand({ SourceArn: arn('r-dlq'), DestinationArn: arn('r-dest'), MaxNumberOfMessagesPerSecond: 1 }),
+      );
+      await waitFor(
+        async () => ((await latest(c1, arn('r-dlq'))).ApproximateNumberOfMessagesMoved === 1 ? true : undefined),
+        'one moved before the restart',
+      );
       c1.destroy();
       await first.close();
 

@@ -68,7 +68,10 @@ it('a topic with its default policy refuses; with the statement it delivers', as
   await eb.send(new PutRuleCommand({ Name: 't', EventPattern: '{"source":["t.app"]}' }));
   const refused = await deliverOnce('t', TopicArn!);
   assert.equal(refused.status, 'failed');
-  assert.match(refused.lastError ?? '', /^NO_PERMISSIONS.*User: events\.amazonaws\.com is not authorized to perform: SNS:Publish on resource: arn:aws:sns:us-east-1:000000000000:guarded/);
+  assert.match(
+    refused.lastError ?? '',
+    /^NO_PERMISSIONS.*User: events\.amazonaws\.com is not authorized to perform: SNS:Publish on resource: arn:aws:sns:us-east-1:000000000000:guarded/,
+  );
   const Policy = JSON.stringify({ Version: '2012-10-17', Statement: [eventBridgeStatement('sns:Publish', TopicArn!)] });
   await sns.send(new SetTopicAttributesCommand({ TopicArn, AttributeName: 'Policy', AttributeValue: Policy }));
   assert.equal((await deliverOnce('t', TopicArn!)).status, 'delivered');

@@ -3,7 +3,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { CreateEventBusCommand, EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import {
+  CreateEventBusCommand,
+  EventBridgeClient,
+  ListRulesCommand,
+  ListTargetsByRuleCommand,
+  PutEventsCommand,
+  PutRuleCommand,
+  PutTargetsCommand,
+} from '@aws-sdk/client-eventbridge';
 import { JetStreamConnection } from '../../src/storage/jetstream/connection.js';
 import { JetStreamStore } from '../../src/storage/jetstream/jetstream-store.js';
 import { startAmiwatchNode, type AmiwatchNode } from '../support/amiwatch-node.js';
@@ -26,11 +34,25 @@ after(async () => {
 
 const ACK_WAIT = '3s';
 const client = (url: string) =>
-  new EventBridgeClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+  new EventBridgeClient({
+    endpoint: url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+  });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function node(name: string): Promise<AmiwatchNode> {
-  const n = await startAmiwatchNode(['--port', '0', '--data-dir', join(dir, name), '--nats-url', cluster!.url, '--nats-ack-wait', ACK_WAIT]);
+  const n = await startAmiwatchNode([
+    '--port',
+    '0',
+    '--data-dir',
+    join(dir, name),
+    '--nats-url',
+    cluster!.url,
+    '--nats-ack-wait',
+    ACK_WAIT,
+  ]);
   nodes.push(n);
   return n;
 }
@@ -49,7 +71,11 @@ function load(urls: () => string[], workers = 3): Load {
   const run = async (w: number) => {
     for (let i = 0; running; i++) {
       const list = urls();
-      const Entries = Array.from({ length: 5 }, (_, k) => ({ Source: 'failure.test', DetailType: 'load', Detail: JSON.stringify({ w, i, k }) }));
+      const Entries = Array.from({ length: 5 }, (_, k) => ({
+        Source: 'failure.test',
+        DetailType: 'load',
+        Detail: JSON.stringify({ w, i, k }),
+      }));
       for (let attempt = 0; attempt < list.length * 3 && running; attempt++) {
         const eb = client(list[(i + attempt) % list.length]!);
         try {
@@ -95,7 +121,9 @@ async function allDelivered(store: JetStreamStore, acked: Set<string>, ms: numbe
         const lost = new Set([...acked].filter((id) => !seen.has(id)));
         const all = await store.readEvents({ busArn: 'arn:aws:events:us-east-1:000000000000:event-bus/default', limit: 1_000_000 });
         const found = all.filter((e) => lost.has(e.eventId));
-        console.log(`# lost: ${lost.size}; in the log: ${found.length}; deliveries: ${JSON.stringify(found.slice(0, 3).map((e) => [e.seq, e.deliveries]))}`);
+        console.log(
+          `# lost: ${lost.size}; in the log: ${found.length}; deliveries: ${JSON.stringify(found.slice(0, 3).map((e) => [e.seq, e.deliveries]))}`,
+        );
         console.log('# counts', JSON.stringify(await store.countDeliveries()), JSON.stringify(await store.clusterHealth()));
       }
       return { missing, duplicates };
@@ -111,9 +139,12 @@ test('a cluster of 3 nats-servers and 2 nodes: kill -9 a node, kill -9 a server,
   const eb = client(a.url);
   await eb.send(new CreateEventBusCommand({ Name: 'sink' }));
   await eb.send(new PutRuleCommand({ Name: 'to-sink', EventPattern: '{"source":["failure.test"]}' }));
-  await eb.send(new PutTargetsCommand({ Rule: 'to-sink', Targets: [{ Id: 'sink', Arn: 'arn:aws:events:us-east-1:000000000000:event-bus/sink' }] }));
+  await eb.send(
+    new PutTargetsCommand({ Rule: 'to-sink', Targets: [{ Id: 'sink', Arn: 'arn:aws:events:us-east-1:000000000000:event-bus/sink' }] }),
+  );
   const onB = client(b.url);
-  for (let i = 0; i < 100 && ((await onB.send(new ListTargetsByRuleCommand({ Rule: 'to-sink' }))).Targets ?? []).length === 0; i++) await sleep(50);
+  for (let i = 0; i < 100 && ((await onB.send(new ListTargetsByRuleCommand({ Rule: 'to-sink' }))).Targets ?? []).length === 0; i++)
+    await sleep(50);
   onB.destroy();
 
   const observer = await reopenObserver();
@@ -127,7 +158,9 @@ test('a cluster of 3 nats-servers and 2 nodes: kill -9 a node, kill -9 a server,
     await sleep(1_500);
     await first.stop();
     const r1 = await allDelivered(observer, first.acked, 30_000);
-    console.log(`# kill -9 node: ${first.acked.size} acknowledged, lost ${r1.missing}, duplicates ${r1.duplicates}, failed calls retried ${first.failures}`);
+    console.log(
+      `# kill -9 node: ${first.acked.size} acknowledged, lost ${r1.missing}, duplicates ${r1.duplicates}, failed calls retried ${first.failures}`,
+    );
     assert.equal(r1.missing, 0, 'every acknowledged event delivered');
 
     // 2. kill -9 one nats-server under load (a new node b beside a).
@@ -139,7 +172,9 @@ test('a cluster of 3 nats-servers and 2 nodes: kill -9 a node, kill -9 a server,
     await sleep(2_500);
     await second.stop();
     const r2 = await allDelivered(observer, second.acked, 30_000);
-    console.log(`# kill -9 nats-server: ${second.acked.size} acknowledged, lost ${r2.missing}, duplicates ${r2.duplicates}, failed calls retried ${second.failures}`);
+    console.log(
+      `# kill -9 nats-server: ${second.acked.size} acknowledged, lost ${r2.missing}, duplicates ${r2.duplicates}, failed calls retried ${second.failures}`,
+    );
     assert.ok(second.acked.size > 0, 'the service went on');
     assert.equal(r2.missing, 0);
     await cluster.nodes[0]!.start();
@@ -165,7 +200,10 @@ test('a cluster of 3 nats-servers and 2 nodes: kill -9 a node, kill -9 a server,
   const c = await node('c');
   const ebc = client(c.url);
   const rules = await ebc.send(new ListRulesCommand({}));
-  assert.deepEqual(rules.Rules?.map((r) => r.Name), ['to-sink']);
+  assert.deepEqual(
+    rules.Rules?.map((r) => r.Name),
+    ['to-sink'],
+  );
   ebc.destroy();
   type Status = { deliveries: { pending: number }; cluster: { jetstream: string; error?: string; nodes: string[] } };
   let status = (await (await fetch(`${c.url}/_amiwatch/status`)).json()) as Status;

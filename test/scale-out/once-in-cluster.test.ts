@@ -12,7 +12,9 @@ const nats = natsForTests({ before, after });
 const at = (iso: string) => Date.parse(iso);
 
 async function node(prefix: string, clock: ManualClock, seed: number) {
-  const store = await JetStreamStore.open(nats.track(await JetStreamConnection.open({ url: nats.url(), replicas: 1, prefix })), { ownsConnection: false });
+  const store = await JetStreamStore.open(nats.track(await JetStreamConnection.open({ url: nats.url(), replicas: 1, prefix })), {
+    ownsConnection: false,
+  });
   return { store, events: await EventsService.open({ store, clock, random: seededRandom(seed) }) };
 }
 
@@ -24,8 +26,12 @@ test('a scheduled rule fires once per tick across two nodes', async () => {
   try {
     const ctx = { accountId: '000000000000', region: 'us-east-1', requestId: 'r' };
     await a.events.rules.putRule(ctx, { Name: 'tick', ScheduleExpression: 'rate(1 minute)' });
-    await a.events.targets.putTargets(ctx, { Rule: 'tick', Targets: [{ Id: 't', Arn: 'arn:aws:events:us-east-1:000000000000:event-bus/default' }] });
-    for (let i = 0; i < 100 && !b.events.state.bus('000000000000', 'us-east-1', 'default')?.rules.get('tick')?.targetJson.length; i++) await new Promise((r) => setTimeout(r, 20));
+    await a.events.targets.putTargets(ctx, {
+      Rule: 'tick',
+      Targets: [{ Id: 't', Arn: 'arn:aws:events:us-east-1:000000000000:event-bus/default' }],
+    });
+    for (let i = 0; i < 100 && !b.events.state.bus('000000000000', 'us-east-1', 'default')?.rules.get('tick')?.targetJson.length; i++)
+      await new Promise((r) => setTimeout(r, 20));
     // Both learn the schedule, then both reach two ticks.
     await Promise.all([a.events.scheduler.fireDue(), b.events.scheduler.fireDue()]);
     for (const t of ['2026-01-01T00:01:00.100Z', '2026-01-01T00:02:00.300Z']) {
@@ -34,7 +40,11 @@ test('a scheduled rule fires once per tick across two nodes', async () => {
       assert.deepEqual(fired, [1, 1], 'each node puts its event…');
     }
     const log = await a.store.readEvents({ limit: 10 });
-    assert.deepEqual(log.map((e) => (JSON.parse(e.body) as { time: string }).time), ['2026-01-01T00:02:00Z', '2026-01-01T00:01:00Z'], '…the store keeps one per tick');
+    assert.deepEqual(
+      log.map((e) => (JSON.parse(e.body) as { time: string }).time),
+      ['2026-01-01T00:02:00Z', '2026-01-01T00:01:00Z'],
+      '…the store keeps one per tick',
+    );
     assert.deepEqual(await a.store.countDeliveries(), { pending: 2, delivered: 0, failed: 0 });
   } finally {
     await a.store.close();

@@ -27,7 +27,8 @@ const dir = mkdtempSync(join(tmpdir(), 'amiwatch-two-nodes-'));
 before(async () => {
   nats = await startNatsServer();
   const fast = { CreateImage: 300, CopyImage: 300, RegisterImage: 300, CreateRestoreImageTask: 300 };
-  const node = (n: string) => startTestServer({ inMemory: false, dataDir: join(dir, n), natsUrl: nats.url, natsReplicas: 1, amiDurations: fast });
+  const node = (n: string) =>
+    startTestServer({ inMemory: false, dataDir: join(dir, n), natsUrl: nats.url, natsReplicas: 1, amiDurations: fast });
   a = await node('a');
   b = await node('b');
 });
@@ -46,7 +47,10 @@ test('a rule written on one node routes an event put on the other into a queue c
   // EventBridge may send to the queue only as its policy allows (as on AWS).
   await allowEventsToQueue(sqsClient(a), QueueUrl!, RuleArn);
   await events.send(new PutTargetsCommand({ Rule: 'to-queue', Targets: [{ Id: 'q', Arn: Attributes!.QueueArn! }] }));
-  await waitFor(() => (b.events.state.bus('000000000000', 'us-east-1', 'default')?.rules.get('to-queue')?.targetJson.length ? true : undefined), 'the rule on node b');
+  await waitFor(
+    () => (b.events.state.bus('000000000000', 'us-east-1', 'default')?.rules.get('to-queue')?.targetJson.length ? true : undefined),
+    'the rule on node b',
+  );
 
   // A long poll on node a, then the event through node b.
   const received = sqsClient(a).send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 10, MaxNumberOfMessages: 10 }));
@@ -88,18 +92,32 @@ test('writes propagate to the other node (p99 measured)', async () => {
 
 test('health on either node shows the cluster: JetStream ok, both nodes with their URLs', async () => {
   for (const app of [a, b]) {
-    const health = (await (await fetch(`${app.url}/_amiwatch/health`)).json()) as { cluster: { jetstream: string; nodes: string[]; lag: { waiting: number } } };
+    const health = (await (await fetch(`${app.url}/_amiwatch/health`)).json()) as {
+      cluster: { jetstream: string; nodes: string[]; lag: { waiting: number } };
+    };
     assert.equal(health.cluster.jetstream, 'ok');
     assert.equal(health.cluster.nodes.length, 2);
-    assert.ok(health.cluster.nodes.some((n) => n.endsWith(a.url)) && health.cluster.nodes.some((n) => n.endsWith(b.url)), JSON.stringify(health.cluster.nodes));
+    assert.ok(
+      health.cluster.nodes.some((n) => n.endsWith(a.url)) && health.cluster.nodes.some((n) => n.endsWith(b.url)),
+      JSON.stringify(health.cluster.nodes),
+    );
     assert.equal(typeof health.cluster.lag.waiting, 'number');
   }
 });
 
 test('an image created through one node becomes available once: one AMI event in the cluster, seen on both nodes', async () => {
-  const ec2 = (app: App) => new EC2Client({ endpoint: app.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+  const ec2 = (app: App) =>
+    new EC2Client({
+      endpoint: app.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      maxAttempts: 1,
+    });
   const { ImageId } = await ec2(a).send(new CreateImageCommand({ InstanceId: await runningInstance(ec2(a)), Name: 'two-nodes-image' }));
-  const state = () => ec2(b).send(new DescribeImagesCommand({ ImageIds: [ImageId!] })).then((r) => r.Images?.[0]?.State);
+  const state = () =>
+    ec2(b)
+      .send(new DescribeImagesCommand({ ImageIds: [ImageId!] }))
+      .then((r) => r.Images?.[0]?.State);
   await waitFor(async () => ((await state()) === 'available' ? true : undefined), 'the image available on node b');
   await new Promise((r) => setTimeout(r, 1_000)); // both lifecycles have had several ticks since
   const events = (await a.store.readEvents({ limit: 100 })).filter((e) => e.body.includes(ImageId!));

@@ -15,12 +15,19 @@ import { join } from 'node:path';
  */
 const dir = mkdtempSync(join(tmpdir(), 'amiwatch-rss-'));
 const credentialsFile = join(dir, 'credentials.json');
-writeFileSync(credentialsFile, JSON.stringify({ credentials: [{ accessKeyId: 'test', secretAccessKey: 'test', accountId: '222233334444' }] }));
+writeFileSync(
+  credentialsFile,
+  JSON.stringify({ credentials: [{ accessKeyId: 'test', secretAccessKey: 'test', accountId: '222233334444' }] }),
+);
 let child: ChildProcess;
 let port = 0;
 
 before(async () => {
-  child = spawn(process.execPath, ['--import', 'tsx', new URL('../support/child-server.ts', import.meta.url).pathname, JSON.stringify({ credentialsFile })], { stdio: ['ignore', 'pipe', 'inherit'] });
+  child = spawn(
+    process.execPath,
+    ['--import', 'tsx', new URL('../support/child-server.ts', import.meta.url).pathname, JSON.stringify({ credentialsFile })],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   port = await new Promise<number>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (c: Buffer) => {
@@ -108,7 +115,10 @@ test('no Authorization at all, and a JSON target or a query scope: refused unrea
   const snsUnknown =
     'POST / HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\nX-Amz-Date: 20261207T000000Z\r\n' +
     'Authorization: AWS4-HMAC-SHA256 Credential=AKIDUNKNOWN/20261207/us-east-1/sns/aws4_request, SignedHeaders=host;x-amz-date, Signature=00\r\n';
-  const { growth, answers } = await measure([...Array.from({ length: 5 }, () => noAuthEvents), ...Array.from({ length: 5 }, () => snsUnknown)]);
+  const { growth, answers } = await measure([
+    ...Array.from({ length: 5 }, () => noAuthEvents),
+    ...Array.from({ length: 5 }, () => snsUnknown),
+  ]);
   for (const a of answers.slice(0, 5)) {
     assert.equal(a.status, 403);
     assert.equal((JSON.parse(a.body) as { __type: string }).__type, 'MissingAuthenticationTokenException');

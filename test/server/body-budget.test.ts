@@ -62,6 +62,9 @@ test('the budgets are configurable, and checked at start', () => {
   assert.equal(c.bodyBudget, 1_000_000);
   assert.equal(c.connectionBodyBudget, 500_000);
   assert.equal(parseConfig([], { AMIWATCH_BODY_BUDGET: '2000000' }).bodyBudget, 2_000_000);
-  assert.throws(() => parseConfig(['--body-budget', '4096', '--connection-body-budget', '8192'], {}), (e: Error) => e instanceof ConfigError && /at most --body-budget/.test(e.message));
+  assert.throws(
+    () => parseConfig(['--body-budget', '4096', '--connection-body-budget', '8192'], {}),
+    (e: Error) => e instanceof ConfigError && /at most --body-budget/.test(e.message),
+  );
   assert.throws(() => parseConfig(['--body-budget', 'lots'], {}), ConfigError);
 });

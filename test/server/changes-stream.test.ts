@@ -51,7 +51,10 @@ test('changes made through the AWS SDK reach the stream of their account and reg
   const here: Change[][] = [];
   const there: Change[][] = [];
   const stop = new AbortController();
-  const reading = [follow('account=000000000000&region=us-east-1', here, stop.signal), follow('account=000000000000&region=eu-west-1', there, stop.signal)];
+  const reading = [
+    follow('account=000000000000&region=us-east-1', here, stop.signal),
+    follow('account=000000000000&region=eu-west-1', there, stop.signal),
+  ];
   await new Promise((r) => setTimeout(r, 100));
   const config = { endpoint: app.url, region: 'us-east-1', credentials, maxAttempts: 1 };
   const ec2 = new EC2Client(config);
@@ -67,8 +70,14 @@ test('changes made through the AWS SDK reach the stream of their account and reg
     await events.send(new PutRuleCommand({ Name: 'live-rule', EventPattern: '{"source":["x"]}' }));
     const all = () => here.flat();
     await until('the rule', () => all().some((c) => c.service === 'events' && c.kind === 'rule' && c.id.endsWith(':rule/live-rule')));
-    assert.ok(all().some((c) => c.service === 'ec2' && c.kind === 'image' && c.id === ImageId && c.action === 'put'), 'the image');
-    assert.ok(all().some((c) => c.service === 'ec2' && c.kind === 'instance' && c.id.startsWith('i-') && c.action === 'put'), 'the instance the image was made of');
+    assert.ok(
+      all().some((c) => c.service === 'ec2' && c.kind === 'image' && c.id === ImageId && c.action === 'put'),
+      'the image',
+    );
+    assert.ok(
+      all().some((c) => c.service === 'ec2' && c.kind === 'instance' && c.id.startsWith('i-') && c.action === 'put'),
+      'the instance the image was made of',
+    );
     assert.ok(all().some((c) => c.kind === 'topic' && c.id === TopicArn && c.action === 'put'));
     assert.ok(all().some((c) => c.kind === 'topic' && c.id === TopicArn && c.action === 'delete'));
     const messages = all().filter((c) => c.service === 'sqs' && c.kind === 'message');
@@ -88,7 +97,19 @@ test('changes made through the AWS SDK reach the stream of their account and reg
 
 test('a write names its resource, account and region from its ARN key; other keys are unscoped', () => {
   assert.deepEqual(changeOfWrite({ kind: 'sqs.message', key: 'arn:aws:sqs:eu-west-1:111122223333:q#0000000000000007', doc: null }), {
-    service: 'sqs', kind: 'message', account: '111122223333', region: 'eu-west-1', id: 'arn:aws:sqs:eu-west-1:111122223333:q', action: 'delete',
+    service: 'sqs',
+    kind: 'message',
+    account: '111122223333',
+    region: 'eu-west-1',
+    id: 'arn:aws:sqs:eu-west-1:111122223333:q',
+    action: 'delete',
   });
-  assert.deepEqual(changeOfWrite({ kind: 'sqs.move-task', key: '5e1c0b7a', doc: '{}' }), { service: 'sqs', kind: 'move-task', account: '*', region: '*', id: '5e1c0b7a', action: 'put' });
+  assert.deepEqual(changeOfWrite({ kind: 'sqs.move-task', key: '5e1c0b7a', doc: '{}' }), {
+    service: 'sqs',
+    kind: 'move-task',
+    account: '*',
+    region: '*',
+    id: '5e1c0b7a',
+    action: 'put',
+  });
 });

@@ -49,10 +49,18 @@ test('index.html is revalidated, hashed assets are immutable, each with its cont
 });
 
 test('no directory traversal, raw or percent-encoded', async () => {
-  for (const path of ['/assets/../../console-secret.txt', '/assets/%2e%2e/%2e%2e/console-secret.txt', '/assets/..%2f..%2fconsole-secret.txt', '/assets/%00']) {
+  for (const path of [
+    '/assets/../../console-secret.txt',
+    '/assets/%2e%2e/%2e%2e/console-secret.txt',
+    '/assets/..%2f..%2fconsole-secret.txt',
+    '/assets/%00',
+  ]) {
     const status = await new Promise<number>((resolve, reject) => {
       // fetch would normalise `..` away; a raw request sends the path as written.
-      const req = request({ host: '127.0.0.1', port: Number(new URL(base).port), path, method: 'GET' }, (res) => (res.resume(), resolve(res.statusCode!)));
+      const req = request(
+        { host: '127.0.0.1', port: Number(new URL(base).port), path, method: 'GET' },
+        (res) => (res.resume(), resolve(res.statusCode!)),
+      );
       req.on('error', reject);
       req.end();
     });
@@ -61,7 +69,14 @@ test('no directory traversal, raw or percent-encoded', async () => {
 });
 
 test('signed AWS calls and X-Amz-Target requests never reach the console', async () => {
-  assert.equal((await fetch(`${base}/`, { headers: { authorization: 'AWS4-HMAC-SHA256 Credential=a/20260101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=0' } })).status, 418);
+  assert.equal(
+    (
+      await fetch(`${base}/`, {
+        headers: { authorization: 'AWS4-HMAC-SHA256 Credential=a/20260101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=0' },
+      })
+    ).status,
+    418,
+  );
   assert.equal((await fetch(`${base}/`, { headers: { 'x-amz-target': 'AWSEvents.ListRules' } })).status, 418);
   assert.equal((await fetch(`${base}/`, { method: 'POST' })).status, 418);
   assert.equal((await fetch(`${base}/2015-03-31/functions`)).status, 418);
@@ -70,7 +85,10 @@ test('signed AWS calls and X-Amz-Target requests never reach the console', async
 });
 
 /** A raw GET: the body's bytes as sent (fetch would decompress them) and the headers. */
-function raw(path: string, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+function raw(
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port: Number(new URL(base).port), path, method: 'GET', headers }, (res) => {
       const chunks: Buffer[] = [];

@@ -18,14 +18,19 @@ const event = (n: number, at: number, deliveries = 0): NewEvent => ({
   ingestedAt: at,
   body: JSON.stringify({ n, pad: 'x'.repeat(2000) }),
   rules: [],
-  deliveries: Array.from({ length: deliveries }, () => ({ ruleArn: 'arn:aws:events:us-east-1:000000000000:rule/r', target: '{"Id":"t"}', dueAt: at })),
+  deliveries: Array.from({ length: deliveries }, () => ({
+    ruleArn: 'arn:aws:events:us-east-1:000000000000:rule/r',
+    target: '{"Id":"t"}',
+    dueAt: at,
+  })),
 });
 
 test('the history is held within --history-max-bytes, oldest first; pending deliveries are kept', async () => {
   const store = new SqliteStore({ path: join(dir, 'a', 'amiwatch.db') });
   try {
     await store.appendEvents([event(0, 1, 1)]); // pending: the outbox, never pruned
-    for (let batch = 0; batch < 10; batch++) await store.appendEvents(Array.from({ length: 200 }, (_, i) => event(1 + batch * 200 + i, 10 + batch)));
+    for (let batch = 0; batch < 10; batch++)
+      await store.appendEvents(Array.from({ length: 200 }, (_, i) => event(1 + batch * 200 + i, 10 + batch)));
     const cap = 1024 * 1024;
     assert.ok((await store.usedBytes()) > 3 * cap);
     const pruned = await pruneHistory(store, { maxAgeMs: 0, maxBytes: cap, now: () => 100 });
@@ -37,7 +42,10 @@ test('the history is held within --history-max-bytes, oldest first; pending deli
     assert.equal(kept[kept.length - 1], 2000, 'the newest stay');
     assert.ok(kept.length < 2001);
     // Contiguous newest: the oldest settled went first.
-    assert.deepEqual(kept.slice(1), Array.from({ length: kept.length - 1 }, (_, i) => 2001 - (kept.length - 1) + i));
+    assert.deepEqual(
+      kept.slice(1),
+      Array.from({ length: kept.length - 1 }, (_, i) => 2001 - (kept.length - 1) + i),
+    );
   } finally {
     await store.close();
   }
@@ -52,7 +60,10 @@ test('age and size together; a sensible default; the flag is read and checked', 
   try {
     await store.appendEvents([event(1, 1_000), event(2, 50_000)]);
     assert.equal(await pruneHistory(store, { maxAgeMs: 10_000, maxBytes: 1024 ** 3, now: () => 55_000 }), 1);
-    assert.deepEqual((await store.readEvents({ limit: 10 })).map((e) => JSON.parse(e.body).n), [2]);
+    assert.deepEqual(
+      (await store.readEvents({ limit: 10 })).map((e) => JSON.parse(e.body).n),
+      [2],
+    );
   } finally {
     await store.close();
   }

@@ -44,7 +44,10 @@ test('missing required members → ValidationException listing each, in AWS word
     "2 validation errors detected: Value null at 'rule' failed to satisfy constraint: Member must not be null; Value null at 'targets' failed to satisfy constraint: Member must not be null",
   );
   const nested = await call('AWSEvents.PutTargets', '{"Rule":"r","Targets":[{"Id":"a"}]}');
-  assert.equal(nested.body.message, "1 validation error detected: Value null at 'targets.1.member.arn' failed to satisfy constraint: Member must not be null");
+  assert.equal(
+    nested.body.message,
+    "1 validation error detected: Value null at 'targets.1.member.arn' failed to satisfy constraint: Member must not be null",
+  );
 });
 
 test('an empty body reads as {} (AWS does the same)', async () => {

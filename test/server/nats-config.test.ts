@@ -19,7 +19,10 @@ test('one URL means one copy; three URLs mean three; the variable works like the
 });
 
 test('bad values are refused with the flag named', () => {
-  assert.throws(() => parseConfig(['--nats-url', 'http://a:4222'], {}), (e: unknown) => e instanceof ConfigError && /--nats-url: expected nats:\/\/host:port/.test(e.message));
+  assert.throws(
+    () => parseConfig(['--nats-url', 'http://a:4222'], {}),
+    (e: unknown) => e instanceof ConfigError && /--nats-url: expected nats:\/\/host:port/.test(e.message),
+  );
   assert.throws(() => parseConfig(['--nats-url', 'nats://a:4222', '--nats-replicas', '7'], {}), /--nats-replicas must be 1..5, got 7/);
   assert.throws(() => parseConfig(['--nats-replicas', '3'], {}), /--nats-replicas needs --nats-url/);
   assert.throws(() => parseConfig(['--nats-url', 'nats://a:4222', '--in-memory'], {}), /exclude each other/);

@@ -22,7 +22,10 @@ import { awsCliEnv, awsCliSkip, awsCliV2 } from '../support/aws-cli.js';
  */
 const dir = mkdtempSync(join(tmpdir(), 'amiwatch-sigv4-'));
 const credentialsFile = join(dir, 'credentials.json');
-writeFileSync(credentialsFile, JSON.stringify({ credentials: [{ accessKeyId: 'test', secretAccessKey: 'test', accountId: '222233334444' }] }));
+writeFileSync(
+  credentialsFile,
+  JSON.stringify({ credentials: [{ accessKeyId: 'test', secretAccessKey: 'test', accountId: '222233334444' }] }),
+);
 let app: App;
 let functionArn = '';
 const keys = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -30,10 +33,15 @@ const keys = { accessKeyId: 'test', secretAccessKey: 'test' };
 before(async () => {
   app = await startTestServer({ credentialsFile });
   const lambda = new LambdaClient({ endpoint: app.url, region: 'us-east-1', credentials: keys, maxAttempts: 1 });
-  const created = await lambda.send(new CreateFunctionCommand({
-    FunctionName: 'by-arn', Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler',
-    Code: { ZipFile: zipOf({ 'index.js': 'exports.handler = async () => 1;' }) },
-  }));
+  const created = await lambda.send(
+    new CreateFunctionCommand({
+      FunctionName: 'by-arn',
+      Runtime: 'nodejs20.x',
+      Role: ROLE,
+      Handler: 'index.handler',
+      Code: { ZipFile: zipOf({ 'index.js': 'exports.handler = async () => 1;' }) },
+    }),
+  );
   functionArn = created.FunctionArn!;
   lambda.destroy();
 });
@@ -64,7 +72,10 @@ test('finding 7: SDK v3 gets a function by its ARN (the path signed double-encod
   lambda.destroy();
 });
 
-for (const [name, cli, skip] of [['CLI v1 (aws on PATH)', 'aws', awsCliV1Skip], ['CLI v2', awsCliV2, awsCliSkip]] as const) {
+for (const [name, cli, skip] of [
+  ['CLI v1 (aws on PATH)', 'aws', awsCliV1Skip],
+  ['CLI v2', awsCliV2, awsCliSkip],
+] as const) {
   test(`finding 7: ${name} gets a function by its ARN`, { skip }, async () => {
     const r = await run(cli, ['lambda', 'get-function', '--function-name', functionArn]);
     assert.equal(r.code, 0, r.stderr);
@@ -79,7 +90,11 @@ test('finding 8: each protocol answers authentication failures with its own code
     [['sns', 'list-topics'], badSecret, /\(SignatureDoesNotMatch\).*The request signature we calculated does not match/],
     [['sns', 'list-topics'], unknownKey, /\(InvalidClientTokenId\).*The security token included in the request is invalid/],
     [['sqs', 'list-queues'], badSecret, /\(SignatureDoesNotMatch\)/],
-    [['ec2', 'describe-images', '--owners', 'self'], badSecret, /\(AuthFailure\).*AWS was not able to validate the provided access credentials/],
+    [
+      ['ec2', 'describe-images', '--owners', 'self'],
+      badSecret,
+      /\(AuthFailure\).*AWS was not able to validate the provided access credentials/,
+    ],
     [['ec2', 'describe-images', '--owners', 'self'], unknownKey, /\(AuthFailure\)/],
   ];
   for (const [args, env, expected] of cases) {
@@ -90,13 +105,23 @@ test('finding 8: each protocol answers authentication failures with its own code
 });
 
 test('finding 8: the SDK reads the query and JSON auth codes (SNS query, SQS JSON 1.0)', async () => {
-  const sns = new SNSClient({ endpoint: app.url, region: 'us-east-1', credentials: { accessKeyId: 'AKIDUNKNOWN', secretAccessKey: 'x' }, maxAttempts: 1 });
+  const sns = new SNSClient({
+    endpoint: app.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDUNKNOWN', secretAccessKey: 'x' },
+    maxAttempts: 1,
+  });
   await assert.rejects(sns.send(new ListTopicsCommand({})), (e: Error & { $metadata?: { httpStatusCode?: number } }) => {
     assert.equal(e.name, 'InvalidClientTokenId');
     assert.equal(e.$metadata?.httpStatusCode, 403);
     return true;
   });
-  const sqs = new SQSClient({ endpoint: app.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'nope' }, maxAttempts: 1 });
+  const sqs = new SQSClient({
+    endpoint: app.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'nope' },
+    maxAttempts: 1,
+  });
   // JSON 1.0 with awsQueryCompatible: the SDK takes the query code from x-amzn-query-error.
   await assert.rejects(sqs.send(new ListQueuesCommand({})), (e: Error) => e.name === 'SignatureDoesNotMatch');
   sns.destroy();
@@ -107,7 +132,15 @@ const signer = (service: string) => new SignatureV4({ service, region: 'us-east-
 
 test('finding 8: a presigned (query-string) request signed by the SDK is accepted; expired or altered, refused', async () => {
   const url = new URL(app.url);
-  const request = { method: 'GET', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: '/', query: { Action: 'ListTopics', Version: '2010-03-31' }, headers: { host: url.host } };
+  const request = {
+    method: 'GET',
+    protocol: 'http:',
+    hostname: url.hostname,
+    port: Number(url.port),
+    path: '/',
+    query: { Action: 'ListTopics', Version: '2010-03-31' },
+    headers: { host: url.host },
+  };
   const toUrl = (q: Record<string, unknown>) => `${app.url}/?${new URLSearchParams(q as Record<string, string>)}`;
   const presigned = await signer('sns').presign(request, { expiresIn: 300 });
   const ok = await fetch(toUrl(presigned.query!));
@@ -124,7 +157,7 @@ test('finding 8: a presigned (query-string) request signed by the SDK is accepte
   assert.equal((await fetch(toUrl({ ...tooLong.query, 'X-Amz-Expires': '604801' }))).status, 400);
 });
 
-test('finding 8: botocore\'s presigned URL (CLI v1\'s library) is accepted', { skip: awsCliV1Skip }, async () => {
+test("finding 8: botocore's presigned URL (CLI v1's library) is accepted", { skip: awsCliV1Skip }, async () => {
   const script = [
     'import sys, botocore.session',
     "c = botocore.session.get_session().create_client('sns', region_name='us-east-1', endpoint_url=sys.argv[1], aws_access_key_id='test', aws_secret_access_key='test')",
@@ -134,7 +167,10 @@ test('finding 8: botocore\'s presigned URL (CLI v1\'s library) is accepted', { s
   ].join('\n');
   const { stdout } = await promisify(execFile)('python3', ['-c', script, app.url], { env: awsCliEnv() });
   const [post, get] = stdout.trim().split('\n') as [string, string];
-  for (const [url, method] of [[post, 'POST'], [get, 'GET']] as const) {
+  for (const [url, method] of [
+    [post, 'POST'],
+    [get, 'GET'],
+  ] as const) {
     const res = await fetch(url, { method });
     assert.equal(res.status, 200, `${method}: ${await res.clone().text()}`);
     assert.match(await res.text(), /<ListTopicsResponse/);
@@ -158,7 +194,10 @@ test('finding 8: UNSIGNED-PAYLOAD, an unsigned host and a scope for another serv
   assert.equal(swapped.status, 403);
   assert.equal(swapped.json.__type, 'InvalidSignatureException');
   // The same request signed over its real body works: the refusal above is the payload's.
-  assert.equal((await send((await signer('events').sign({ ...base, headers: eventsHeaders })) as { headers: Record<string, string> })).status, 200);
+  assert.equal(
+    (await send((await signer('events').sign({ ...base, headers: eventsHeaders })) as { headers: Record<string, string> })).status,
+    200,
+  );
   const { host: _host, ...noHost } = eventsHeaders;
   const hostless = await send((await signer('events').sign({ ...base, headers: noHost })) as { headers: Record<string, string> });
   assert.equal(hostless.status, 403);
@@ -166,7 +205,12 @@ test('finding 8: UNSIGNED-PAYLOAD, an unsigned host and a scope for another serv
   const otherService = await send((await signer('sns').sign({ ...base, headers: eventsHeaders })) as { headers: Record<string, string> });
   assert.equal(otherService.status, 403);
   assert.equal(otherService.json.message, "Credential should be scoped to correct service: 'events'. ");
-  const badRegion = await send((await new SignatureV4({ service: 'events', region: 'nowhere', credentials: keys, sha256: NodeSha256 }).sign({ ...base, headers: eventsHeaders })) as { headers: Record<string, string> });
+  const badRegion = await send(
+    (await new SignatureV4({ service: 'events', region: 'nowhere', credentials: keys, sha256: NodeSha256 }).sign({
+      ...base,
+      headers: eventsHeaders,
+    })) as { headers: Record<string, string> },
+  );
   assert.equal(badRegion.status, 403);
   assert.equal(badRegion.json.message, "Credential should be scoped to a valid region, not 'nowhere'. ");
 });

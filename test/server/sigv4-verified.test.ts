@@ -21,7 +21,10 @@ import { awsCliEnv, awsCliSkip, awsCliV2 } from '../support/aws-cli.js';
 /** With a credentials file, signatures are verified for real; the wire captures are replayed. */
 const dir = mkdtempSync(join(tmpdir(), 'amiwatch-cred-'));
 const credentialsFile = join(dir, 'credentials.json');
-writeFileSync(credentialsFile, JSON.stringify({ credentials: [{ accessKeyId: 'test', secretAccessKey: 'test', accountId: '222233334444' }] }));
+writeFileSync(
+  credentialsFile,
+  JSON.stringify({ credentials: [{ accessKeyId: 'test', secretAccessKey: 'test', accountId: '222233334444' }] }),
+);
 const clock = new ManualClock(Date.UTC(2026, 10, 24, 23, 34, 0));
 let app: App;
 
@@ -49,7 +52,9 @@ function replay(raw: Buffer): Promise<{ status: number; body: string }> {
 
 const fixtures = new URL('../fixtures/wire/', import.meta.url).pathname;
 // The PutEvents-EndpointId captures are SigV4a (AWS4-ECDSA-P256-SHA256), from the CLI v2 and the SDK.
-const captures = readdirSync(fixtures).filter((f) => /^(cli|cli1|sdk)-events-(ListRules|PutRule|TestEventPattern|PutEvents-EndpointId)\.http$/.test(f));
+const captures = readdirSync(fixtures).filter((f) =>
+  /^(cli|cli1|sdk)-events-(ListRules|PutRule|TestEventPattern|PutEvents-EndpointId)\.http$/.test(f),
+);
 
 for (const file of captures) {
   test(`replayed capture ${file} is accepted with its real signature`, async () => {
@@ -57,25 +62,40 @@ for (const file of captures) {
     // Connection: keep-alive in the SDK captures would keep the socket open; the server answers either way.
     const res = await replay(Buffer.from(raw.toString('latin1').replace('Connection: keep-alive', 'Connection: close'), 'latin1'));
     assert.equal(res.status, 200, res.body);
-    const tampered = Buffer.from(raw.toString('latin1').replace('us-east-1/events', 'us-east-1/events').replace(/Signature=([0-9a-f])/, (_m, c: string) => `Signature=${c === '0' ? '1' : '0'}`), 'latin1');
+    const tampered = Buffer.from(
+      raw
+        .toString('latin1')
+        .replace('us-east-1/events', 'us-east-1/events')
+        .replace(/Signature=([0-9a-f])/, (_m, c: string) => `Signature=${c === '0' ? '1' : '0'}`),
+      'latin1',
+    );
     const bad = await replay(Buffer.from(tampered.toString('latin1').replace('Connection: keep-alive', 'Connection: close'), 'latin1'));
     assert.equal(bad.status, 403);
     assert.equal(JSON.parse(bad.body).__type, 'InvalidSignatureException');
   });
 }
 
-test('the SDK with the right secret works; the account is the key\'s; a wrong secret or key is refused', async () => {
+test("the SDK with the right secret works; the account is the key's; a wrong secret or key is refused", async () => {
   clock.set(Date.now());
   const good = sdkClient(app);
   // The replayed PutRule captures created the guide's rule in the key's account.
   const rules = (await good.send(new ListRulesCommand({}))).Rules ?? [];
-  assert.deepEqual(rules.map((r) => r.Arn), ['arn:aws:events:us-east-1:222233334444:rule/ami-available']);
+  assert.deepEqual(
+    rules.map((r) => r.Arn),
+    ['arn:aws:events:us-east-1:222233334444:rule/ami-available'],
+  );
   const wrong = sdkClient(app, { accessKeyId: 'test', secretAccessKey: 'nope' });
-  await assert.rejects(wrong.send(new ListRulesCommand({})), (e: Error) => e.name === 'InvalidSignatureException' && /does not match/.test(e.message));
+  await assert.rejects(
+    wrong.send(new ListRulesCommand({})),
+    (e: Error) => e.name === 'InvalidSignatureException' && /does not match/.test(e.message),
+  );
   const unknown = sdkClient(app, { accessKeyId: 'AKIDUNKNOWN', secretAccessKey: 'test' });
   await assert.rejects(unknown.send(new ListRulesCommand({})), (e: Error) => e.name === 'UnrecognizedClientException');
   clock.advance(10 * 60 * 1000);
-  await assert.rejects(good.send(new ListRulesCommand({})), (e: Error) => e.name === 'InvalidSignatureException' && /^Signature expired/.test(e.message));
+  await assert.rejects(
+    good.send(new ListRulesCommand({})),
+    (e: Error) => e.name === 'InvalidSignatureException' && /^Signature expired/.test(e.message),
+  );
   for (const c of [good, wrong, unknown]) c.destroy();
 });
 
@@ -87,7 +107,10 @@ test('SigV4a from the SDK (PutEvents with EndpointId) is verified: the right sec
   assert.equal(out.FailedEntryCount, 0);
   assert.match(out.Entries?.[0]?.EventId ?? '', /^[0-9a-f-]{36}$/);
   const wrong = sdkClient(app, { accessKeyId: 'test', secretAccessKey: 'nope' });
-  await assert.rejects(wrong.send(new PutEventsCommand({ EndpointId: 'abcde.veo', Entries: [entry] })), (e: Error) => e.name === 'InvalidSignatureException' && /does not match/.test(e.message));
+  await assert.rejects(
+    wrong.send(new PutEventsCommand({ EndpointId: 'abcde.veo', Entries: [entry] })),
+    (e: Error) => e.name === 'InvalidSignatureException' && /does not match/.test(e.message),
+  );
   for (const c of [good, wrong]) c.destroy();
 });
 
@@ -95,7 +118,18 @@ test('SigV4a from the AWS CLI v2 (put-events --endpoint-id) is verified the same
   clock.set(Date.now());
   const putEvents = async (secret: string) => {
     const env = { ...awsCliEnv(), AWS_SECRET_ACCESS_KEY: secret };
-    const args = ['--endpoint-url', app.url, '--output', 'json', 'events', 'put-events', '--endpoint-id', 'abcde.veo', '--entries', JSON.stringify([{ Source: 'my.app', DetailType: 'v4a', Detail: '{}' }])];
+    const args = [
+      '--endpoint-url',
+      app.url,
+      '--output',
+      'json',
+      'events',
+      'put-events',
+      '--endpoint-id',
+      'abcde.veo',
+      '--entries',
+      JSON.stringify([{ Source: 'my.app', DetailType: 'v4a', Detail: '{}' }]),
+    ];
     return promisify(execFile)(awsCliV2, args, { env }).then(
       ({ stdout }) => ({ code: 0, stdout, stderr: '' }),
       (e: { code: number; stdout: string; stderr: string }) => e,
@@ -116,12 +150,24 @@ test('with credentials the control API wants a signature too (health excepted)',
   assert.match(((await res.json()) as { error: string }).error, /^MissingAuthenticationTokenException/);
   clock.set(Date.now());
   const url = new URL(`${app.url}/_amiwatch/events?limit=1`);
-  const signer = new SignatureV4({ service: 'amiwatch', region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, sha256: Sha256 });
-  const signed = await signer.sign({ method: 'GET', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, query: { limit: '1' }, headers: { host: url.host } });
+  const signer = new SignatureV4({
+    service: 'amiwatch',
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    sha256: Sha256,
+  });
+  const signed = await signer.sign({
+    method: 'GET',
+    protocol: 'http:',
+    hostname: url.hostname,
+    port: Number(url.port),
+    path: url.pathname,
+    query: { limit: '1' },
+    headers: { host: url.host },
+  });
   const ok = await fetch(url, { headers: signed.headers as Record<string, string> });
   assert.equal(ok.status, 200);
 });
-
 
 test('binding beyond loopback without credentials is refused with a clear message', async () => {
   await assert.rejects(

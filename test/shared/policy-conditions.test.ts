@@ -9,7 +9,11 @@ const request = conditionContext({
   'events:source': 'com.exampleCorp.webStore',
   'events:detail-type': 'newOrderCreated',
 });
-const forwarded = conditionContext({ 'aws:PrincipalAccount': '111122223333', 'aws:SourceArn': 'arn:aws:events:us-east-1:111122223333:rule/team/fwd', 'events:source': 'a' });
+const forwarded = conditionContext({
+  'aws:PrincipalAccount': '111122223333',
+  'aws:SourceArn': 'arn:aws:events:us-east-1:111122223333:rule/team/fwd',
+  'events:source': 'a',
+});
 
 describe('bus policy conditions, evaluated as IAM does', () => {
   const cases: [string, ConditionBlock | undefined, boolean][] = [
@@ -20,7 +24,14 @@ describe('bus policy conditions, evaluated as IAM does', () => {
     ['values are case-sensitive', { StringEquals: { 'events:source': 'com.examplecorp.webstore' } }, false],
     ['…except with IgnoreCase', { StringEqualsIgnoreCase: { 'events:source': 'com.examplecorp.webstore' } }, true],
     ['several values for a key: any', { StringEquals: { 'events:source': ['x', 'com.exampleCorp.webStore'] } }, true],
-    ['several keys: all (AWS guide example)', { 'ForAllValues:StringEquals': { 'events:source': 'com.exampleCorp.webStore' }, StringEquals: { 'events:detail-type': 'newOrderCreated' } }, true],
+    [
+      'several keys: all (AWS guide example)',
+      {
+        'ForAllValues:StringEquals': { 'events:source': 'com.exampleCorp.webStore' },
+        StringEquals: { 'events:detail-type': 'newOrderCreated' },
+      },
+      true,
+    ],
     ['several keys: one fails', { StringEquals: { 'events:source': 'com.exampleCorp.webStore', 'events:detail-type': 'other' } }, false],
     ['StringLike with * and ?', { StringLike: { 'events:source': 'com.example?orp.*' } }, true],
     ['StringLike is anchored', { StringLike: { 'events:source': 'example*' } }, false],
@@ -43,7 +54,10 @@ describe('bus policy conditions, evaluated as IAM does', () => {
 
   it('ArnLike and ArnEquals compare component by component, with wildcards', () => {
     assert.equal(conditionHolds({ ArnLike: { 'aws:SourceArn': 'arn:aws:events:*:111122223333:rule/team/*' } }, forwarded), true);
-    assert.equal(conditionHolds({ ArnEquals: { 'aws:SourceArn': 'arn:aws:events:us-east-1:111122223333:rule/team/fwd' } }, forwarded), true);
+    assert.equal(
+      conditionHolds({ ArnEquals: { 'aws:SourceArn': 'arn:aws:events:us-east-1:111122223333:rule/team/fwd' } }, forwarded),
+      true,
+    );
     // A wildcard in one component does not spill into the next.
     assert.equal(conditionHolds({ ArnLike: { 'aws:SourceArn': 'arn:aws:events:us-*:rule/team/fwd' } }, forwarded), false);
     assert.equal(conditionHolds({ ArnNotLike: { 'aws:SourceArn': 'arn:aws:events:*:999999999999:*' } }, forwarded), true);
@@ -53,7 +67,14 @@ describe('bus policy conditions, evaluated as IAM does', () => {
 describe('--organizations', () => {
   it('maps each account to its organization', () => {
     const orgs = parseOrganizations('o-aaaaaaaaaa=111111111111, 222222222222; o-bbbbbbbbbb=333333333333;');
-    assert.deepEqual([...orgs], [['111111111111', 'o-aaaaaaaaaa'], ['222222222222', 'o-aaaaaaaaaa'], ['333333333333', 'o-bbbbbbbbbb']]);
+    assert.deepEqual(
+      [...orgs],
+      [
+        ['111111111111', 'o-aaaaaaaaaa'],
+        ['222222222222', 'o-aaaaaaaaaa'],
+        ['333333333333', 'o-bbbbbbbbbb'],
+      ],
+    );
   });
   it('says what is wrong', () => {
     assert.throws(() => parseOrganizations('org=111111111111'), /expected o-<10 to 32 lowercase letters or digits>=ACCOUNT/);

@@ -28,7 +28,10 @@ async function bucket(name: string) {
 
 test('an intent left by a dead writer is applied by another node; newer writes win over the replay', async () => {
   const { kv, docs } = await bucket('intents1');
-  await docs.write([{ kind: 'rule', key: 'old', doc: '{"v":0}' }, { kind: 'rule', key: 'gone', doc: '{"v":0}' }]);
+  await docs.write([
+    { kind: 'rule', key: 'old', doc: '{"v":0}' },
+    { kind: 'rule', key: 'gone', doc: '{"v":0}' },
+  ]);
   // The dead writer's intent: three writes decided, none applied.
   await kv.put(
     't.dead-writer',
@@ -55,7 +58,8 @@ test('an intent left by a dead writer is applied by another node; newer writes w
 test('concurrent groups from two nodes on the same keys end in one of the two states, never a mix', async () => {
   const { docs: x } = await bucket('intents2');
   const { docs: y } = await bucket('intents2');
-  const group = (who: string, round: number, order: string[]) => order.map((key) => ({ kind: 'k', key, doc: round % 3 === 2 && who === 'y' ? null : `"${who}${round}"` }));
+  const group = (who: string, round: number, order: string[]) =>
+    order.map((key) => ({ kind: 'k', key, doc: round % 3 === 2 && who === 'y' ? null : `"${who}${round}"` }));
   for (let round = 0; round < 20; round++) {
     // Opposite key orders (and, every third round, deletes against puts) so the applies interleave.
     await Promise.all([x.write(group('x', round, ['p', 'q', 'r'])), y.write(group('y', round, ['r', 'q', 'p']))]);
@@ -64,11 +68,27 @@ test('concurrent groups from two nodes on the same keys end in one of the two st
   }
 });
 
-test('two half-applied groups over the same keys are finished in the later one\'s state on every key', async () => {
+test("two half-applied groups over the same keys are finished in the later one's state on every key", async () => {
   const { kv, docs } = await bucket('intents3');
   const key = (k: string) => `r.k${Buffer.from('k').toString('base64url')}.k${Buffer.from(k).toString('base64url')}`;
-  const one = await kv.put('t.one', JSON.stringify({ writes: [{ kind: 'k', key: 'p', doc: '"x"' }, { kind: 'k', key: 'q', doc: '"x"' }] }));
-  const two = await kv.put('t.two', JSON.stringify({ writes: [{ kind: 'k', key: 'p', doc: '"y"' }, { kind: 'k', key: 'q', doc: '"y"' }] }));
+  const one = await kv.put(
+    't.one',
+    JSON.stringify({
+      writes: [
+        { kind: 'k', key: 'p', doc: '"x"' },
+        { kind: 'k', key: 'q', doc: '"x"' },
+      ],
+    }),
+  );
+  const two = await kv.put(
+    't.two',
+    JSON.stringify({
+      writes: [
+        { kind: 'k', key: 'p', doc: '"y"' },
+        { kind: 'k', key: 'q', doc: '"y"' },
+      ],
+    }),
+  );
   // Each writer applied one key, in the opposite order, then died: p has two's value, q one's
   // (written after two was decided, so q's revision is the newest of all).
   const origin = (n: number) => {
@@ -79,5 +99,8 @@ test('two half-applied groups over the same keys are finished in the later one\'
   await c.js.publish(`$KV.${c.name('intents3')}.${key('p')}`, '"y"', origin(two));
   await c.js.publish(`$KV.${c.name('intents3')}.${key('q')}`, '"x"', origin(one));
   assert.equal(await docs.recover(Date.now() + 60_000, 5_000), 2);
-  assert.deepEqual((await docs.load('k')).map((d) => d.doc), ['"y"', '"y"']);
+  assert.deepEqual(
+    (await docs.load('k')).map((d) => d.doc),
+    ['"y"', '"y"'],
+  );
 });

@@ -28,5 +28,6 @@ runStoreContract('jetstream', {
     return open(prefixes.get(store)!);
   },
   peer: (store) => open(prefixes.get(store)!),
-  serverTimed: "leases are the consumer's ack wait and retry times nak delays, both timed by nats-server's clock: the real-time variants below cover them",
+  serverTimed:
+    "leases are the consumer's ack wait and retry times nak delays, both timed by nats-server's clock: the real-time variants below cover them",
 });

@@ -28,7 +28,10 @@ runStoreContract('sqlite :memory:', { open: async () => new SqliteStore({ path: 
 test('one process owns a database file: a second is refused, naming the owner; released on close', async () => {
   const path = join(dir, 'locked', 'amiwatch.db');
   const first = new SqliteStore({ path });
-  assert.throws(() => new SqliteStore({ path }), (e: Error) => e instanceof DataInUseError && new RegExp(`is in use by another amiwatch \\(pid ${process.pid}\\)`).test(e.message));
+  assert.throws(
+    () => new SqliteStore({ path }),
+    (e: Error) => e instanceof DataInUseError && new RegExp(`is in use by another amiwatch \\(pid ${process.pid}\\)`).test(e.message),
+  );
   await first.close();
   assert.equal(existsSync(`${path}.owner.pid`), false);
   const second = new SqliteStore({ path });
@@ -36,13 +39,21 @@ test('one process owns a database file: a second is refused, naming the owner; r
   await second.close();
 });
 
-test('a restart right after kill -9 takes the lock at once, while the killed owner is still an unreaped zombie', { timeout: 30_000 }, async () => {
+test('a restart right after kill -9 takes the lock at once, while the killed owner is still an unreaped zombie', {
+  timeout: 30_000,
+}, async () => {
   const path = join(dir, 'zombie', 'amiwatch.db');
   const store = new URL('../../src/storage/sqlite/sqlite-store.ts', import.meta.url).pathname;
   const holder = join(dir, 'holder.mts');
-  writeFileSync(holder, `const m = await import(${JSON.stringify(store)});\nnew m.SqliteStore({ path: ${JSON.stringify(path)} });\nconsole.log('held ' + process.pid);\nsetInterval(() => {}, 1000);\n`);
+  writeFileSync(
+    holder,
+    `const m = await import(${JSON.stringify(store)});\nnew m.SqliteStore({ path: ${JSON.stringify(path)} });\nconsole.log('held ' + process.pid);\nsetInterval(() => {}, 1000);\n`,
+  );
   // sh starts the holder, then becomes `sleep`, which never reaps it: killed, it stays a zombie.
-  const sh = spawn('sh', ['-c', `"${process.execPath}" --import tsx "${holder}" & exec sleep 20`], { stdio: ['ignore', 'pipe', 'inherit'], cwd: new URL('../../', import.meta.url).pathname });
+  const sh = spawn('sh', ['-c', `"${process.execPath}" --import tsx "${holder}" & exec sleep 20`], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    cwd: new URL('../../', import.meta.url).pathname,
+  });
   try {
     const pid = await new Promise<number>((resolve, reject) => {
       let out = '';
@@ -79,15 +90,35 @@ test('delivery counts are kept exactly through appends, settles, prunes and rest
   const counted = (p: string) => {
     const db = new Database(p, { readonly: true });
     const c = { pending: 0, delivered: 0, failed: 0 };
-    for (const r of db.prepare(`SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status`).all() as { status: string; n: number }[]) c[r.status === 'queued' ? 'pending' : (r.status as 'delivered' | 'failed')] += r.n;
+    for (const r of db.prepare(`SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status`).all() as { status: string; n: number }[])
+      c[r.status === 'queued' ? 'pending' : (r.status as 'delivered' | 'failed')] += r.n;
     db.close();
     return c;
   };
-  const ev = (n: number, at: number) => ({ eventId: `e${n}`, busArn: 'b', ingestedAt: at, body: '{}', rules: ['r'], deliveries: [{ ruleArn: 'r', target: '{"Id":"a"}', dueAt: at }, { ruleArn: 'r', target: '{"Id":"b"}', dueAt: at }] });
+  const ev = (n: number, at: number) => ({
+    eventId: `e${n}`,
+    busArn: 'b',
+    ingestedAt: at,
+    body: '{}',
+    rules: ['r'],
+    deliveries: [
+      { ruleArn: 'r', target: '{"Id":"a"}', dueAt: at },
+      { ruleArn: 'r', target: '{"Id":"b"}', dueAt: at },
+    ],
+  });
   let store = new SqliteStore({ path });
   await store.appendEvents(Array.from({ length: 30 }, (_, i) => ev(i, i)));
   const claimed = await store.claimDue(1000, 100, 60_000);
-  await store.settle(100, claimed.map((c, i) => (i % 3 === 0 ? { id: c.id, status: 'delivered', attempts: 1 } : i % 3 === 1 ? { id: c.id, status: 'failed', attempts: 2, error: 'x' } : { id: c.id, status: 'retry', attempts: 1, dueAt: 5000, error: 'y' })));
+  await store.settle(
+    100,
+    claimed.map((c, i) =>
+      i % 3 === 0
+        ? { id: c.id, status: 'delivered', attempts: 1 }
+        : i % 3 === 1
+          ? { id: c.id, status: 'failed', attempts: 2, error: 'x' }
+          : { id: c.id, status: 'retry', attempts: 1, dueAt: 5000, error: 'y' },
+    ),
+  );
   // A late second settle of an already settled delivery moves it once more, no more.
   await store.settle(200, [{ id: claimed[0]!.id, status: 'failed', attempts: 3, error: 'late' }]);
   await store.pruneEvents(20, 100);

@@ -12,7 +12,8 @@ const runFile = promisify(execFile);
 export const awsCliV2 = '/usr/bin/aws';
 
 /** Why AWS CLI tests are skipped on this machine, or false. In CI a missing CLI fails them instead. */
-export const awsCliSkip: string | false = !existsSync(awsCliV2) && !process.env.CI ? `${awsCliV2} is missing: run scripts/install-system-deps.sh as root` : false;
+export const awsCliSkip: string | false =
+  !existsSync(awsCliV2) && !process.env.CI ? `${awsCliV2} is missing: run scripts/install-system-deps.sh as root` : false;
 
 /**
  * The environment every AWS CLI test runs the CLI in: dummy keys and region, no pager, no
@@ -40,7 +41,10 @@ export function awsCliEnv(): Record<string, string> {
 export function awsCliJson(url: () => string, cwd: () => string) {
   return async (...args: string[]): Promise<{ code: number; out: any; stderr: string }> => {
     try {
-      const { stdout, stderr } = await runFile(awsCliV2, ['--endpoint-url', url(), '--output', 'json', ...args], { env: awsCliEnv(), cwd: cwd() });
+      const { stdout, stderr } = await runFile(awsCliV2, ['--endpoint-url', url(), '--output', 'json', ...args], {
+        env: awsCliEnv(),
+        cwd: cwd(),
+      });
       return { code: 0, out: stdout.trim() ? JSON.parse(stdout) : null, stderr };
     } catch (e) {
       const err = e as { code: number; stderr: string };

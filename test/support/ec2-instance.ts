@@ -5,17 +5,28 @@ import { DescribeImagesCommand, RunInstancesCommand, waitUntilInstanceRunning, t
  * (found with `--owners amazon` and a name filter), RunInstances, the SDK's own waiter.
  */
 export async function runningInstance(ec2: EC2Client): Promise<string> {
-  const { Images } = await ec2.send(new DescribeImagesCommand({ Owners: ['amazon'], Filters: [{ Name: 'name', Values: ['al2023-ami-2023.*-x86_64'] }] }));
-  const { Instances } = await ec2.send(new RunInstancesCommand({ ImageId: Images![0]!.ImageId, MinCount: 1, MaxCount: 1, InstanceType: 't3.micro' }));
+  const { Images } = await ec2.send(
+    new DescribeImagesCommand({ Owners: ['amazon'], Filters: [{ Name: 'name', Values: ['al2023-ami-2023.*-x86_64'] }] }),
+  );
+  const { Instances } = await ec2.send(
+    new RunInstancesCommand({ ImageId: Images![0]!.ImageId, MinCount: 1, MaxCount: 1, InstanceType: 't3.micro' }),
+  );
   const id = Instances![0]!.InstanceId!;
   await waitUntilInstanceRunning({ client: ec2, minDelay: 1, maxDelay: 1, maxWaitTime: 30 }, { InstanceIds: [id] });
   return id;
 }
 
 /** The same through the app's EC2 service (no client): for tests that drive a browser. */
-export async function runningInstanceIn(app: { ec2: import('../../src/core/ec2/ec2-service.js').Ec2Service }, accountId = '000000000000', region = 'us-east-1'): Promise<string> {
+export async function runningInstanceIn(
+  app: { ec2: import('../../src/core/ec2/ec2-service.js').Ec2Service },
+  accountId = '000000000000',
+  region = 'us-east-1',
+): Promise<string> {
   const ctx = { accountId, region, requestId: 'test-launch' };
-  const { Images } = await app.ec2.describeImages(ctx, { Owners: ['amazon'], Filters: [{ Name: 'name', Values: ['al2023-ami-2023.*-x86_64'] }] });
+  const { Images } = await app.ec2.describeImages(ctx, {
+    Owners: ['amazon'],
+    Filters: [{ Name: 'name', Values: ['al2023-ami-2023.*-x86_64'] }],
+  });
   const id = (await app.ec2.runInstances(ctx, { ImageId: Images![0]!.ImageId!, MinCount: 1, MaxCount: 1 })).Instances![0]!.InstanceId!;
   for (let i = 0; i < 300; i++) {
     const state = (await app.ec2.describeInstances(ctx, { InstanceIds: [id] })).Reservations![0]!.Instances![0]!.State!.Name;

@@ -59,7 +59,8 @@ async function bodyBytes(body: unknown): Promise<Buffer> {
   if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   if (body instanceof Readable || (typeof body === 'object' && Symbol.asyncIterator in body)) {
     const chunks: Buffer[] = [];
-    for await (const chunk of body as AsyncIterable<Uint8Array | string>) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
+    for await (const chunk of body as AsyncIterable<Uint8Array | string>)
+      chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
     return Buffer.concat(chunks);
   }
   throw new Error(`in-process handler: unsupported request body ${typeof body}`);
@@ -69,7 +70,12 @@ async function bodyBytes(body: unknown): Promise<Buffer> {
  * A `fetch` that hands the request to the server's `handle` instead of a socket (the AWS
  * endpoint only: the console and `/_amiwatch/…` are served by the listener).
  */
-export function inProcessFetch(app: App): (url: string, init?: { method?: string; headers?: Record<string, string>; body?: string | Uint8Array; signal?: AbortSignal }) => Promise<Response> {
+export function inProcessFetch(
+  app: App,
+): (
+  url: string,
+  init?: { method?: string; headers?: Record<string, string>; body?: string | Uint8Array; signal?: AbortSignal },
+) => Promise<Response> {
   return async (url, init = {}) => {
     const { pathname, search } = new URL(url);
     const headers: Record<string, string> = {};
@@ -77,6 +83,9 @@ export function inProcessFetch(app: App): (url: string, init?: { method?: string
     const body = init.body === undefined ? Buffer.alloc(0) : Buffer.from(init.body);
     if (body.length > 0) headers['content-length'] ??= String(body.length);
     const response = await app.handle(bufferedRequest(init.method ?? 'GET', pathname + search, headers, body));
-    return new Response(response.status === 204 || response.status === 304 ? null : response.body, { status: response.status, headers: response.headers });
+    return new Response(response.status === 204 || response.status === 304 ? null : response.body, {
+      status: response.status,
+      headers: response.headers,
+    });
   };
 }

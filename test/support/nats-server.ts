@@ -11,7 +11,7 @@ import { join } from 'node:path';
  * killed when the test process exits, whatever happens to the test.
  */
 
-export const NATS_SERVER_BIN = "/usr/sbin/nats-server";
+export const NATS_SERVER_BIN = '/usr/sbin/nats-server';
 
 export interface NatsNode {
   readonly name: string;

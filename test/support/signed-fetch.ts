@@ -22,7 +22,11 @@ export interface Key {
 }
 
 /** A SigV4-signed request to amiwatch's control API (service name `amiwatch`), as the console sends them. */
-export async function signedFetch(url: string, key: Key, init: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; body: string }> {
+export async function signedFetch(
+  url: string,
+  key: Key,
+  init: { method?: string; body?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: string }> {
   const u = new URL(url);
   const signer = new SignatureV4({ service: 'amiwatch', region: 'us-east-1', credentials: key, sha256: Sha256 });
   const signed = await signer.sign({
@@ -35,6 +39,10 @@ export async function signedFetch(url: string, key: Key, init: { method?: string
     headers: { host: u.host, ...init.headers },
     ...(init.body !== undefined && { body: init.body }),
   });
-  const res = await fetch(u, { method: init.method ?? 'GET', headers: signed.headers as Record<string, string>, ...(init.body !== undefined && { body: init.body }) });
+  const res = await fetch(u, {
+    method: init.method ?? 'GET',
+    headers: signed.headers as Record<string, string>,
+    ...(init.body !== undefined && { body: init.body }),
+  });
   return { status: res.status, body: await res.text() };
 }

@@ -24,49 +24,220 @@ async function call(body: string): Promise<{ status: number; text: string }> {
   const res = await send(app.url, { method: 'POST', headers: { 'content-type': FORM, authorization: auth('ec2') }, body });
   return { status: res.status, text: await res.text() };
 }
-const action = (name: string, params: readonly (readonly [string, string])[] = []) => call(form([['Action', name], ['Version', '2016-11-15'], ...params]));
+const action = (name: string, params: readonly (readonly [string, string])[] = []) =>
+  call(form([['Action', name], ['Version', '2016-11-15'], ...params]));
 
 before(async () => {
   app = await startTestServer({}, { log: (m) => log.push(m) });
-  const reg = await action('RegisterImage', [['Name', 'fuzz-image'], ['RootDeviceName', '/dev/xvda'], ['BlockDeviceMapping.1.DeviceName', '/dev/xvda'], ['BlockDeviceMapping.1.Ebs.SnapshotId', 'snap-0123456789abcdef0']]);
+  const reg = await action('RegisterImage', [
+    ['Name', 'fuzz-image'],
+    ['RootDeviceName', '/dev/xvda'],
+    ['BlockDeviceMapping.1.DeviceName', '/dev/xvda'],
+    ['BlockDeviceMapping.1.Ebs.SnapshotId', 'snap-0123456789abcdef0'],
+  ]);
   assert.equal(reg.status, 200, reg.text);
   imageId = /<imageId>([^<]+)</.exec(reg.text)![1]!;
 });
 after(() => app.close());
 
 const ACTIONS = supportedEc2Actions();
-const WRITES = ['CreateImage', 'CopyImage', 'RegisterImage', 'CreateRestoreImageTask', 'CreateStoreImageTask', 'DeregisterImage', 'EnableImage', 'DisableImage', 'ModifyImageAttribute', 'CreateTags', 'DeleteTags'];
+const WRITES = [
+  'CreateImage',
+  'CopyImage',
+  'RegisterImage',
+  'CreateRestoreImageTask',
+  'CreateStoreImageTask',
+  'DeregisterImage',
+  'EnableImage',
+  'DisableImage',
+  'ModifyImageAttribute',
+  'CreateTags',
+  'DeleteTags',
+];
 
 const amiId = fc.oneof(
   fc.constant('REAL').map(() => imageId),
-  fc.constantFrom('ami-0123456789abcdef0', 'ami-12345678', 'ami-x', 'ami-', 'AMI-0123456789ABCDEF0', 'i-123', 'snap-0123456789abcdef0', '', ' ami-0123456789abcdef0'),
+  fc.constantFrom(
+    'ami-0123456789abcdef0',
+    'ami-12345678',
+    'ami-x',
+    'ami-',
+    'AMI-0123456789ABCDEF0',
+    'i-123',
+    'snap-0123456789abcdef0',
+    '',
+    ' ami-0123456789abcdef0',
+  ),
 );
 const value = fc.oneof(
   amiId,
   fc.constantFrom('true', 'false', 'TRUE', 'yes', '0', '-1', '1.5', '99999999999999999999', '1e3', ''),
-  fc.constantFrom('i-1234567890abcdef0', 'i-123', 'us-east-1', 'eu-west-1', 'xx-nowhere-1', 'fuzz-copy', 'a', 'x'.repeat(200), 'my-bucket', 'key.bin', '/dev/xvda', '/dev/sdb', 'ephemeral0', 'gp3', 'io1', 'standard', 'x86_64', 'arm64', 'hvm', 'paravirtual', 'uefi', 'legacy-bios', 'v2.0', 'image', 'instance', 'snapshot', 'self', 'all', 'amazon', '123456789012', 'description', 'launchPermission', 'imdsSupport', 'productCodes', 'kernel', 'add', 'remove', 'state', 'name', 'tag:Name', 'tag-key', 'image-id', 'owner-id', 'available', 'pending', 'fuzz*', '*', '?', 'Name', 'Env'),
+  fc.constantFrom(
+    'i-1234567890abcdef0',
+    'i-123',
+    'us-east-1',
+    'eu-west-1',
+    'xx-nowhere-1',
+    'fuzz-copy',
+    'a',
+    'x'.repeat(200),
+    'my-bucket',
+    'key.bin',
+    '/dev/xvda',
+    '/dev/sdb',
+    'ephemeral0',
+    'gp3',
+    'io1',
+    'standard',
+    'x86_64',
+    'arm64',
+    'hvm',
+    'paravirtual',
+    'uefi',
+    'legacy-bios',
+    'v2.0',
+    'image',
+    'instance',
+    'snapshot',
+    'self',
+    'all',
+    'amazon',
+    '123456789012',
+    'description',
+    'launchPermission',
+    'imdsSupport',
+    'productCodes',
+    'kernel',
+    'add',
+    'remove',
+    'state',
+    'name',
+    'tag:Name',
+    'tag-key',
+    'image-id',
+    'owner-id',
+    'available',
+    'pending',
+    'fuzz*',
+    '*',
+    '?',
+    'Name',
+    'Env',
+  ),
   fc.constantFrom(...oddKeys),
   fc.string({ maxLength: 20 }),
   fc.string({ unit: 'binary', maxLength: 8 }),
 );
-const top = ['InstanceId', 'Name', 'Description', 'NoReboot', 'SnapshotLocation', 'BootModeOverride', 'SourceImageId', 'SourceRegion', 'ClientToken', 'Encrypted', 'KmsKeyId',
-  'CopyImageTags', 'SnapshotCopyCompletionDurationMinutes', 'DestinationAvailabilityZone', 'ImageLocation', 'Architecture', 'KernelId', 'RamdiskId', 'RootDeviceName',
-  'VirtualizationType', 'SriovNetSupport', 'EnaSupport', 'BootMode', 'TpmSupport', 'UefiData', 'ImdsSupport', 'Bucket', 'ObjectKey', 'ImageId', 'DeleteAssociatedSnapshots',
-  'IncludeDeprecated', 'IncludeDisabled', 'MaxResults', 'NextToken', 'Attribute', 'Value', 'OperationType', 'DryRun', 'Version'] as const;
+const top = [
+  'InstanceId',
+  'Name',
+  'Description',
+  'NoReboot',
+  'SnapshotLocation',
+  'BootModeOverride',
+  'SourceImageId',
+  'SourceRegion',
+  'ClientToken',
+  'Encrypted',
+  'KmsKeyId',
+  'CopyImageTags',
+  'SnapshotCopyCompletionDurationMinutes',
+  'DestinationAvailabilityZone',
+  'ImageLocation',
+  'Architecture',
+  'KernelId',
+  'RamdiskId',
+  'RootDeviceName',
+  'VirtualizationType',
+  'SriovNetSupport',
+  'EnaSupport',
+  'BootMode',
+  'TpmSupport',
+  'UefiData',
+  'ImdsSupport',
+  'Bucket',
+  'ObjectKey',
+  'ImageId',
+  'DeleteAssociatedSnapshots',
+  'IncludeDeprecated',
+  'IncludeDisabled',
+  'MaxResults',
+  'NextToken',
+  'Attribute',
+  'Value',
+  'OperationType',
+  'DryRun',
+  'Version',
+] as const;
 const key = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(...top) },
-  { weight: 2, arbitrary: fc.tuple(fc.constantFrom('ImageId', 'Owner', 'ExecutableBy', 'ResourceId', 'UserId', 'UserGroup', 'ProductCode', 'BillingProduct', 'OrganizationArn'), index).map(([k, n]) => `${k}.${n}`) },
-  { weight: 2, arbitrary: fc.tuple(index, fc.constantFrom('Name', 'Value.1', 'Value.2', 'Value', 'Value.0')).map(([n, k]) => `Filter.${n}.${k}`) },
-  { weight: 2, arbitrary: fc.tuple(index, fc.constantFrom('ResourceType', 'Tag.1.Key', 'Tag.1.Value', 'Tag.2.Key', 'Tag', 'Tag.0.Key')).map(([n, k]) => `TagSpecification.${n}.${k}`) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(
+        fc.constantFrom(
+          'ImageId',
+          'Owner',
+          'ExecutableBy',
+          'ResourceId',
+          'UserId',
+          'UserGroup',
+          'ProductCode',
+          'BillingProduct',
+          'OrganizationArn',
+        ),
+        index,
+      )
+      .map(([k, n]) => `${k}.${n}`),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.tuple(index, fc.constantFrom('Name', 'Value.1', 'Value.2', 'Value', 'Value.0')).map(([n, k]) => `Filter.${n}.${k}`),
+  },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(index, fc.constantFrom('ResourceType', 'Tag.1.Key', 'Tag.1.Value', 'Tag.2.Key', 'Tag', 'Tag.0.Key'))
+      .map(([n, k]) => `TagSpecification.${n}.${k}`),
+  },
   { weight: 1, arbitrary: fc.tuple(index, fc.constantFrom('Key', 'Value')).map(([n, k]) => `Tag.${n}.${k}`) },
   { weight: 1, arbitrary: fc.tuple(index, fc.constantFrom('Key', 'Value')).map(([n, k]) => `S3ObjectTag.${n}.${k}`) },
-  { weight: 2, arbitrary: fc.tuple(index, fc.constantFrom('DeviceName', 'VirtualName', 'NoDevice', 'Ebs.SnapshotId', 'Ebs.VolumeSize', 'Ebs.VolumeType', 'Ebs.Iops', 'Ebs.Encrypted', 'Ebs.DeleteOnTermination', 'Ebs.Throughput', 'Ebs', 'Ebs.KmsKeyId')).map(([n, k]) => `BlockDeviceMapping.${n}.${k}`) },
-  { weight: 1, arbitrary: fc.tuple(fc.constantFrom('Add', 'Remove'), index, fc.constantFrom('UserId', 'Group', 'OrganizationArn')).map(([op, n, k]) => `LaunchPermission.${op}.${n}.${k}`) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(
+        index,
+        fc.constantFrom(
+          'DeviceName',
+          'VirtualName',
+          'NoDevice',
+          'Ebs.SnapshotId',
+          'Ebs.VolumeSize',
+          'Ebs.VolumeType',
+          'Ebs.Iops',
+          'Ebs.Encrypted',
+          'Ebs.DeleteOnTermination',
+          'Ebs.Throughput',
+          'Ebs',
+          'Ebs.KmsKeyId',
+        ),
+      )
+      .map(([n, k]) => `BlockDeviceMapping.${n}.${k}`),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.constantFrom('Add', 'Remove'), index, fc.constantFrom('UserId', 'Group', 'OrganizationArn'))
+      .map(([op, n, k]) => `LaunchPermission.${op}.${n}.${k}`),
+  },
   { weight: 1, arbitrary: fc.constantFrom('Description.Value', 'ImdsSupport.Value', ...oddKeys) },
   { weight: 1, arbitrary: fc.string({ maxLength: 12 }) },
 );
 const params = fc.array(fc.tuple(key, value), { maxLength: 10 });
-const actionName = fc.oneof({ weight: 10, arbitrary: fc.constantFrom(...ACTIONS) }, { weight: 1, arbitrary: fc.constantFrom('Nope', '', 'describeimages', 'RunInstances', ...oddKeys) });
+const actionName = fc.oneof(
+  { weight: 10, arbitrary: fc.constantFrom(...ACTIONS) },
+  { weight: 1, arbitrary: fc.constantFrom('Nope', '', 'describeimages', 'RunInstances', ...oddKeys) },
+);
 const body = fc.oneof(
   { weight: 9, arbitrary: fc.tuple(actionName, params).map(([a, ps]) => form([['Action', a], ['Version', '2016-11-15'], ...ps])) },
   { weight: 1, arbitrary: fc.string({ maxLength: 60 }).map((s) => `Action=DescribeImages&Version=2016-11-15&${s}`) },
@@ -102,7 +273,10 @@ test('a list index with none of its members is refused in EC2 words, not a 500',
 test('a filter named like an Object.prototype member is an invalid filter, not a 500', async () => {
   for (const op of ['DescribeImages', 'DescribeTags', 'DescribeStoreImageTasks']) {
     for (const name of oddKeys) {
-      const res = await action(op, [['Filter.1.Name', name], ['Filter.1.Value.1', 'x']]);
+      const res = await action(op, [
+        ['Filter.1.Name', name],
+        ['Filter.1.Value.1', 'x'],
+      ]);
       assert.equal(res.status, 400, `${op} ${name}: ${res.text}`);
       assert.match(res.text, /<Code>InvalidParameterValue<\/Code><Message>The filter &apos;[^&]+&apos; is invalid</);
     }

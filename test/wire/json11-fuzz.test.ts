@@ -26,11 +26,57 @@ const operations = Object.keys(eventsModel.operations);
 const member = fc.oneof(
   fc.jsonValue(),
   fc.string(),
-  fc.constantFrom('default', 'r1', 'arn:aws:events:us-east-1:000000000000:event-bus/default', '{"source":["a"]}', 'rate(1 minute)', '{}', '[]'),
-  fc.array(fc.record({ Id: fc.string(), Arn: fc.string(), Source: fc.string(), DetailType: fc.string(), Detail: fc.oneof(fc.string(), fc.constant('{"a":1}')) }, { requiredKeys: [] }), { maxLength: 12 }),
+  fc.constantFrom(
+    'default',
+    'r1',
+    'arn:aws:events:us-east-1:000000000000:event-bus/default',
+    '{"source":["a"]}',
+    'rate(1 minute)',
+    '{}',
+    '[]',
+  ),
+  fc.array(
+    fc.record(
+      {
+        Id: fc.string(),
+        Arn: fc.string(),
+        Source: fc.string(),
+        DetailType: fc.string(),
+        Detail: fc.oneof(fc.string(), fc.constant('{"a":1}')),
+      },
+      { requiredKeys: [] },
+    ),
+    { maxLength: 12 },
+  ),
 );
 const body = fc.oneof(
-  fc.dictionary(fc.constantFrom('Name', 'EventPattern', 'ScheduleExpression', 'State', 'EventBusName', 'Rule', 'Targets', 'Ids', 'Entries', 'Event', 'Limit', 'NextToken', 'NamePrefix', 'ResourceARN', 'Tags', 'TagKeys', 'Policy', 'StatementId', 'Principal', 'Action'), member).map((o) => JSON.stringify(o)),
+  fc
+    .dictionary(
+      fc.constantFrom(
+        'Name',
+        'EventPattern',
+        'ScheduleExpression',
+        'State',
+        'EventBusName',
+        'Rule',
+        'Targets',
+        'Ids',
+        'Entries',
+        'Event',
+        'Limit',
+        'NextToken',
+        'NamePrefix',
+        'ResourceARN',
+        'Tags',
+        'TagKeys',
+        'Policy',
+        'StatementId',
+        'Principal',
+        'Action',
+      ),
+      member,
+    )
+    .map((o) => JSON.stringify(o)),
   fc.jsonValue().map((v) => JSON.stringify(v)),
   fc.string(),
 );

@@ -23,7 +23,7 @@ const ACCOUNT = '000000000000';
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/lambda-role`;
 const FN = 'fuzz-fn';
 const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
-const GOOD_ZIP = b64(zipSync({ 'index.js': strToU8("exports.handler = async (e) => ({ ok: true, e });\n") }));
+const GOOD_ZIP = b64(zipSync({ 'index.js': strToU8('exports.handler = async (e) => ({ ok: true, e });\n') }));
 const NO_HANDLER_ZIP = b64(zipSync({ 'other.js': strToU8('module.exports = 1;\n') }));
 const ESCAPING_ZIP = b64(zipSync({ '../evil.js': strToU8('x') }));
 
@@ -39,19 +39,54 @@ async function call(method: string, path: string, body: string | undefined, head
 
 before(async () => {
   app = await startTestServer({}, { log: (m) => log.push(m) });
-  const created = await call('POST', '/2015-03-31/functions', JSON.stringify({ FunctionName: FN, Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: { ZipFile: GOOD_ZIP } }));
+  const created = await call(
+    'POST',
+    '/2015-03-31/functions',
+    JSON.stringify({ FunctionName: FN, Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: { ZipFile: GOOD_ZIP } }),
+  );
   assert.equal(created.status, 201, created.text);
 });
 after(() => app.close());
 
 const arn = `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${FN}`;
 const rawName = fc.oneof(
-  fc.constantFrom(FN, 'fuzz-new', 'missing', arn, `${arn}:$LATEST`, `${arn}:1`, `${ACCOUNT}:function:${FN}`, `${FN}:$LATEST`, `${FN}:alias`, `arn:aws:lambda:eu-west-1:111111111111:function:${FN}`, 'arn:aws:lambda:::', `${FN}:`, ':', 'a'.repeat(200), ...oddKeys),
+  fc.constantFrom(
+    FN,
+    'fuzz-new',
+    'missing',
+    arn,
+    `${arn}:$LATEST`,
+    `${arn}:1`,
+    `${ACCOUNT}:function:${FN}`,
+    `${FN}:$LATEST`,
+    `${FN}:alias`,
+    `arn:aws:lambda:eu-west-1:111111111111:function:${FN}`,
+    'arn:aws:lambda:::',
+    `${FN}:`,
+    ':',
+    'a'.repeat(200),
+    ...oddKeys,
+  ),
   fc.string({ maxLength: 12 }),
 );
 const segment = fc.oneof(
   { weight: 4, arbitrary: rawName.map(encodeURIComponent) },
-  { weight: 1, arbitrary: fc.constantFrom('%', '%zz', '%E0%A4%A', '%2F', '%00', '..', '.', '%2e%2e', 'fuzz%2Dfn', '%F0%9F%98%80', `arn%3Aaws%3Alambda%3Aus-east-1%3A${ACCOUNT}%3Afunction%3A${FN}`) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '%',
+      '%zz',
+      '%E0%A4%A',
+      '%2F',
+      '%00',
+      '..',
+      '.',
+      '%2e%2e',
+      'fuzz%2Dfn',
+      '%F0%9F%98%80',
+      `arn%3Aaws%3Alambda%3Aus-east-1%3A${ACCOUNT}%3Afunction%3A${FN}`,
+    ),
+  },
 );
 const suffix = fc.oneof(
   fc.constantFrom('', '', '/configuration', '/code', '/invocations', '/policy', '/versions', '/x', '/policy/a/b', '/configuration/x', '/'),
@@ -59,28 +94,92 @@ const suffix = fc.oneof(
 );
 const query = fc.oneof(
   fc.constant(''),
-  fc.tuple(fc.constantFrom('Qualifier', 'MaxItems', 'Marker', 'RevisionId', 'FunctionVersion', 'Qualifier'), fc.oneof(fc.constantFrom('$LATEST', '1', '0', '-1', 'abc', '1e309', '', '%zz', '99999999999999999999', 'ALL'), fc.string({ maxLength: 8 })))
+  fc
+    .tuple(
+      fc.constantFrom('Qualifier', 'MaxItems', 'Marker', 'RevisionId', 'FunctionVersion', 'Qualifier'),
+      fc.oneof(
+        fc.constantFrom('$LATEST', '1', '0', '-1', 'abc', '1e309', '', '%zz', '99999999999999999999', 'ALL'),
+        fc.string({ maxLength: 8 }),
+      ),
+    )
     .map(([k, v]) => `?${k}=${encodeURIComponent(v)}`),
   fc.constantFrom('?%zz', '?Qualifier=%zz', '?MaxItems=1&MaxItems=2', '?&&'),
 );
 const path = fc.oneof(
-  { weight: 2, arbitrary: fc.tuple(fc.constantFrom('/2015-03-31/functions', '/2015-03-31/functions/', '/2015-03-31/function', '/2015-03-31/functions//', '/2015-03-31'), query).map(([p, q]) => p + q) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(
+        fc.constantFrom(
+          '/2015-03-31/functions',
+          '/2015-03-31/functions/',
+          '/2015-03-31/function',
+          '/2015-03-31/functions//',
+          '/2015-03-31',
+        ),
+        query,
+      )
+      .map(([p, q]) => p + q),
+  },
   { weight: 6, arbitrary: fc.tuple(segment, suffix, query).map(([s, x, q]) => `/2015-03-31/functions/${s}${x}${q}`) },
 );
 
 const weird = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom(null, true, -1, 1.5, 1e21, '', [], {}));
-const zipFile = fc.oneof(fc.constantFrom(GOOD_ZIP, NO_HANDLER_ZIP, ESCAPING_ZIP, 'not base64!', b64(strToU8('hello, not a zip')), '', '====', 'UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA=='), weird);
+const zipFile = fc.oneof(
+  fc.constantFrom(
+    GOOD_ZIP,
+    NO_HANDLER_ZIP,
+    ESCAPING_ZIP,
+    'not base64!',
+    b64(strToU8('hello, not a zip')),
+    '',
+    '====',
+    'UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==',
+  ),
+  weird,
+);
 const member: [string, fc.Arbitrary<unknown>][] = [
   ['FunctionName', fc.oneof(fc.constantFrom(FN, 'fuzz-new', 'bad name!', '', arn), weird)],
   ['Runtime', fc.oneof(fc.constantFrom('nodejs20.x', 'nodejs18.x', 'python3.12', 'nodejs1.x', ''), weird)],
   ['Role', fc.oneof(fc.constantFrom(ROLE, 'arn:aws:iam::1:role/x', 'role', ''), weird)],
   ['Handler', fc.oneof(fc.constantFrom('index.handler', 'missing.handler', 'index', '../x.handler', 'index.nope', ''), weird)],
-  ['Code', fc.oneof(fc.record({ ZipFile: zipFile, S3Bucket: fc.oneof(fc.string({ maxLength: 5 }), weird), ImageUri: fc.oneof(fc.string({ maxLength: 5 }), weird) }, { requiredKeys: [] }), weird)],
+  [
+    'Code',
+    fc.oneof(
+      fc.record(
+        {
+          ZipFile: zipFile,
+          S3Bucket: fc.oneof(fc.string({ maxLength: 5 }), weird),
+          ImageUri: fc.oneof(fc.string({ maxLength: 5 }), weird),
+        },
+        { requiredKeys: [] },
+      ),
+      weird,
+    ),
+  ],
   ['ZipFile', zipFile],
   ['Timeout', fc.oneof(fc.integer({ min: -1, max: 1000 }), weird)],
   ['MemorySize', fc.oneof(fc.integer({ min: 0, max: 20000 }), weird)],
   ['Description', fc.oneof(fc.string({ maxLength: 10 }), weird)],
-  ['Environment', fc.oneof(fc.record({ Variables: fc.oneof(fc.dictionary(fc.oneof(fc.string({ maxLength: 5 }), fc.constantFrom('AWS_REGION', '1x', ...oddKeys)), fc.oneof(fc.string({ maxLength: 5 }), weird), { maxKeys: 3 }), weird) }, { requiredKeys: [] }), weird)],
+  [
+    'Environment',
+    fc.oneof(
+      fc.record(
+        {
+          Variables: fc.oneof(
+            fc.dictionary(
+              fc.oneof(fc.string({ maxLength: 5 }), fc.constantFrom('AWS_REGION', '1x', ...oddKeys)),
+              fc.oneof(fc.string({ maxLength: 5 }), weird),
+              { maxKeys: 3 },
+            ),
+            weird,
+          ),
+        },
+        { requiredKeys: [] },
+      ),
+      weird,
+    ),
+  ],
   ['Tags', fc.oneof(fc.dictionary(fc.string({ maxLength: 5 }), fc.oneof(fc.string({ maxLength: 5 }), weird), { maxKeys: 3 }), weird)],
   ['Architectures', fc.oneof(fc.constantFrom(['x86_64'], ['arm64'], ['mips']), weird)],
   ['PackageType', fc.oneof(fc.constantFrom('Zip', 'Image', 'x'), weird)],
@@ -93,13 +192,23 @@ const member: [string, fc.Arbitrary<unknown>][] = [
   ['RevisionId', fc.oneof(fc.string({ maxLength: 5 }), weird)],
   ['DryRun', weird],
 ];
-const jsonObject = fc.array(fc.constantFrom(...member.map((_, i) => i)), { maxLength: 6 }).chain((picks) =>
-  fc.tuple(...[...new Set(picks)].map((i) => member[i]![1].map((v) => [member[i]![0], v] as const))).map((kv) => JSON.stringify(Object.fromEntries(kv))),
-);
+const jsonObject = fc
+  .array(fc.constantFrom(...member.map((_, i) => i)), { maxLength: 6 })
+  .chain((picks) =>
+    fc
+      .tuple(...[...new Set(picks)].map((i) => member[i]![1].map((v) => [member[i]![0], v] as const)))
+      .map((kv) => JSON.stringify(Object.fromEntries(kv))),
+  );
 const body = fc.oneof(
   { weight: 6, arbitrary: jsonObject },
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v)) },
-  { weight: 1, arbitrary: fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('', '{', 'null', '[]', '"x"', '\u0000', '{"__proto__":{"Runtime":"x"}}')) },
+  {
+    weight: 1,
+    arbitrary: fc.oneof(
+      fc.string({ maxLength: 30 }),
+      fc.constantFrom('', '{', 'null', '[]', '"x"', '\u0000', '{"__proto__":{"Runtime":"x"}}'),
+    ),
+  },
 );
 const invokeHeaders = fc.record(
   {
@@ -123,7 +232,11 @@ function assertLambdaError(status: number, headers: Headers, text: string, what:
 // Regression, from the fuzzer: a malformed %-escape in the function name or statement id made
 // decodeURIComponent throw (URIError → a 500).
 test('a malformed %-escape in the path is refused in Lambda words, not a 500', async () => {
-  for (const [m, p] of [['GET', '/2015-03-31/functions/%zz'], ['GET', '/2015-03-31/functions/%E0%A4%A/configuration'], ['DELETE', `/2015-03-31/functions/${FN}/policy/%`]] as const) {
+  for (const [m, p] of [
+    ['GET', '/2015-03-31/functions/%zz'],
+    ['GET', '/2015-03-31/functions/%E0%A4%A/configuration'],
+    ['DELETE', `/2015-03-31/functions/${FN}/policy/%`],
+  ] as const) {
     const res = await call(m, p, undefined);
     assertLambdaError(res.status, res.headers, res.text, `${m} ${p}`);
   }
@@ -158,8 +271,14 @@ async function snapshot(): Promise<string> {
 test('a refused Lambda write leaves nothing half-written', async () => {
   const writes = fc.oneof(
     fc.constant(['POST', '/2015-03-31/functions'] as const),
-    fc.tuple(fc.constantFrom('PUT', 'POST', 'DELETE'), fc.constantFrom(`/${FN}/configuration`, `/${FN}/code`, `/${FN}/policy`, `/${FN}/policy/s1`, '/missing/code'))
-      .filter(([m, s]) => (m === 'PUT') === (s.endsWith('/configuration') || s.endsWith('/code')) && (m !== 'DELETE' || s.includes('/policy/')))
+    fc
+      .tuple(
+        fc.constantFrom('PUT', 'POST', 'DELETE'),
+        fc.constantFrom(`/${FN}/configuration`, `/${FN}/code`, `/${FN}/policy`, `/${FN}/policy/s1`, '/missing/code'),
+      )
+      .filter(
+        ([m, s]) => (m === 'PUT') === (s.endsWith('/configuration') || s.endsWith('/code')) && (m !== 'DELETE' || s.includes('/policy/')),
+      )
       .map(([m, s]) => [m, `/2015-03-31/functions${s}`] as const),
   );
   await fc.assert(
@@ -183,14 +302,27 @@ test('members of the wrong JSON type are InvalidRequestContentException and are 
     ['PUT', `/2015-03-31/functions/${FN}/configuration`, { Timeout: '30' }, 'timeout'],
     ['PUT', `/2015-03-31/functions/${FN}/configuration`, { Environment: { Variables: { A: 1 } } }, 'environment.variables.A.value'],
     ['PUT', `/2015-03-31/functions/${FN}/code`, { ZipFile: GOOD_ZIP, Publish: 'yes' }, 'publish'],
-    ['POST', `/2015-03-31/functions/${FN}/policy`, { StatementId: 's-typed', Action: 'lambda:InvokeFunction', Principal: ['events.amazonaws.com'] }, 'principal'],
-    ['POST', '/2015-03-31/functions', { FunctionName: 'typed', Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: { ZipFile: GOOD_ZIP }, Tags: [] }, 'tags'],
+    [
+      'POST',
+      `/2015-03-31/functions/${FN}/policy`,
+      { StatementId: 's-typed', Action: 'lambda:InvokeFunction', Principal: ['events.amazonaws.com'] },
+      'principal',
+    ],
+    [
+      'POST',
+      '/2015-03-31/functions',
+      { FunctionName: 'typed', Runtime: 'nodejs20.x', Role: ROLE, Handler: 'index.handler', Code: { ZipFile: GOOD_ZIP }, Tags: [] },
+      'tags',
+    ],
   ];
   for (const [m, p, body, member] of cases) {
     const res = await call(m, p, JSON.stringify(body));
     assert.equal(res.status, 400, `${m} ${p} ${JSON.stringify(body)}: ${res.text}`);
     assert.equal(res.headers.get('x-amzn-errortype'), 'InvalidRequestContentException');
-    assert.match((JSON.parse(res.text) as { Message: string }).Message, new RegExp(`^Could not parse request body into json: .*${member.replace(/\./g, '\\.')}`));
+    assert.match(
+      (JSON.parse(res.text) as { Message: string }).Message,
+      new RegExp(`^Could not parse request body into json: .*${member.replace(/\./g, '\\.')}`),
+    );
   }
   assert.equal(await config(), before, 'the configuration is unchanged');
   assert.equal((await call('GET', '/2015-03-31/functions/typed', undefined)).status, 404, 'nothing created');

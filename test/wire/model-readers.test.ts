@@ -9,7 +9,11 @@ import { eventsModel } from '../../src/wire/generated/events.js';
 
 /** The model-driven readers on their own: what the protocols build on. */
 const shapes: Record<string, ShapeModel> = {
-  Input: { t: 'structure', members: { Ids: { shape: 'Ids', name: 'Id' }, Tags: { shape: 'Tags' }, Count: { shape: 'Count' }, On: { shape: 'Flag' } }, required: ['Ids'] },
+  Input: {
+    t: 'structure',
+    members: { Ids: { shape: 'Ids', name: 'Id' }, Tags: { shape: 'Tags' }, Count: { shape: 'Count' }, On: { shape: 'Flag' } },
+    required: ['Ids'],
+  },
   Ids: { t: 'list', member: 'Id', max: 2 },
   Id: { t: 'string', min: 2, pattern: '[a-z]+' },
   Tags: { t: 'map', key: 'Id', value: 'Id', entry: 'entry', keyName: 'key', valueName: 'value' },
@@ -37,7 +41,12 @@ test('query: lists by index in numeric order (gaps allowed), maps by entry, scal
   const tags = query('Id.1=ab&Tags.entry.1.key=__proto__&Tags.entry.1.value=x').Tags as Record<string, unknown>;
   assert.equal(Object.getPrototypeOf(tags), Object.prototype);
   assert.deepEqual(Object.keys(tags), ['__proto__']);
-  const json = readJsonInput({ shapes } as unknown as ServiceModel, 'Input', JSON.parse('{"Ids":["ab"],"Tags":{"__proto__":"x"}}'), 'types');
+  const json = readJsonInput(
+    { shapes } as unknown as ServiceModel,
+    'Input',
+    JSON.parse('{"Ids":["ab"],"Tags":{"__proto__":"x"}}'),
+    'types',
+  );
   assert.deepEqual(Object.keys(json.Tags as object), ['__proto__']);
 });
 
@@ -51,7 +60,8 @@ test("json: every violation is listed in AWS's ValidationException text; a wrong
   const model = { shapes } as unknown as ServiceModel;
   assert.throws(() => readJsonInput(model, 'Input', { Count: 11 }, 'full'), {
     code: 'ValidationException',
-    message: "2 validation errors detected: Value null at 'ids' failed to satisfy constraint: Member must not be null; Value '11' at 'count' failed to satisfy constraint: Member must have value less than or equal to 10",
+    message:
+      "2 validation errors detected: Value null at 'ids' failed to satisfy constraint: Member must not be null; Value '11' at 'count' failed to satisfy constraint: Member must have value less than or equal to 10",
   });
   assert.throws(() => readJsonInput(model, 'Input', { Ids: ['a', 'B1', 'cc'] }, 'full'), {
     message:

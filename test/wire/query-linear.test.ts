@@ -43,7 +43,9 @@ function assertLinear(name: string, protocol: Protocol, body: (n: number) => str
     ratios.push(b / a);
     if (b / a < 3) return;
   }
-  assert.fail(`${name}: doubling the list multiplied the parse time by ${ratios.map((r) => r.toFixed(2)).join(', ')} (linear ≈ 2, quadratic ≈ 4)`);
+  assert.fail(
+    `${name}: doubling the list multiplied the parse time by ${ratios.map((r) => r.toFixed(2)).join(', ')} (linear ≈ 2, quadratic ≈ 4)`,
+  );
 }
 
 const entries = (n: number, entry: (i: number) => string) => Array.from({ length: n }, (_, i) => entry(i + 1)).join('&');
@@ -51,25 +53,39 @@ const entries = (n: number, entry: (i: number) => string) => Array.from({ length
 test('SNS Publish: MessageAttributes.entry.N is read in linear time', () => {
   const body = (n: number) =>
     `Action=Publish&Version=2010-03-31&TopicArn=arn%3Aaws%3Asns%3Aus-east-1%3A000000000000%3At&Message=m&` +
-    entries(n, (i) => `MessageAttributes.entry.${i}.Name=a${i}&MessageAttributes.entry.${i}.Value.DataType=String&MessageAttributes.entry.${i}.Value.StringValue=v`);
+    entries(
+      n,
+      (i) =>
+        `MessageAttributes.entry.${i}.Name=a${i}&MessageAttributes.entry.${i}.Value.DataType=String&MessageAttributes.entry.${i}.Value.StringValue=v`,
+    );
   const input = snsProtocol.read(request(body(3))).input as { MessageAttributes: Record<string, unknown> };
   assert.deepEqual(input.MessageAttributes.a2, { DataType: 'String', StringValue: 'v' });
   assertLinear('SNS MessageAttributes', snsProtocol, body, 300);
 });
 
 test('EC2 DescribeImages: Filter.N.Value.M is read in linear time', () => {
-  const body = (n: number) => `Action=DescribeImages&Version=2016-11-15&` + entries(n, (i) => `Filter.${i}.Name=name&Filter.${i}.Value.1=x${i}&Filter.${i}.Value.2=y`);
+  const body = (n: number) =>
+    `Action=DescribeImages&Version=2016-11-15&` +
+    entries(n, (i) => `Filter.${i}.Name=name&Filter.${i}.Value.1=x${i}&Filter.${i}.Value.2=y`);
   const protocol = ec2Protocol(ec2Model);
   const input = protocol.read(request(body(2))).input as { Filters: unknown[] };
-  assert.deepEqual(input.Filters, [{ Name: 'name', Values: ['x1', 'y'] }, { Name: 'name', Values: ['x2', 'y'] }]);
+  assert.deepEqual(input.Filters, [
+    { Name: 'name', Values: ['x1', 'y'] },
+    { Name: 'name', Values: ['x2', 'y'] },
+  ]);
   assertLinear('EC2 Filter', protocol, body, 300);
 });
 
 test('SQS SetQueueAttributes / SendMessage: Attribute.N and MessageAttribute.N are read in linear time', () => {
-  const attributes = (n: number) => `Action=SetQueueAttributes&QueueUrl=q&` + entries(n, (i) => `Attribute.${i}.Name=A${i}&Attribute.${i}.Value=v`);
+  const attributes = (n: number) =>
+    `Action=SetQueueAttributes&QueueUrl=q&` + entries(n, (i) => `Attribute.${i}.Name=A${i}&Attribute.${i}.Value=v`);
   assert.deepEqual(sqsQueryProtocol.read(request(attributes(2))).input, { QueueUrl: 'q', Attributes: { A1: 'v', A2: 'v' } });
   assertLinear('SQS Attribute', sqsQueryProtocol, attributes, 300);
   const messageAttributes = (n: number) =>
-    `Action=SendMessage&QueueUrl=q&MessageBody=b&` + entries(n, (i) => `MessageAttribute.${i}.Name=a${i}&MessageAttribute.${i}.Value.DataType=String&MessageAttribute.${i}.Value.StringValue=v`);
+    `Action=SendMessage&QueueUrl=q&MessageBody=b&` +
+    entries(
+      n,
+      (i) => `MessageAttribute.${i}.Name=a${i}&MessageAttribute.${i}.Value.DataType=String&MessageAttribute.${i}.Value.StringValue=v`,
+    );
   assertLinear('SQS MessageAttribute', sqsQueryProtocol, messageAttributes, 300);
 });

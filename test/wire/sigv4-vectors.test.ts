@@ -43,19 +43,26 @@ for (const file of files) {
     assert.equal(wrongSecret?.code, 'InvalidSignatureException');
     const body = Buffer.concat([capture.body, Buffer.from(' ')]);
     assert.equal(asJson(await verifySigV4({ ...capture, body }, auth, 'test'))?.code, 'InvalidSignatureException');
-    const headers = { ...capture.headers, 'x-amz-date': capture.headers['x-amz-date']!.replace(/\dZ$/, (d) => `${(Number(d[0]) + 1) % 10}Z`) };
+    const headers = {
+      ...capture.headers,
+      'x-amz-date': capture.headers['x-amz-date']!.replace(/\dZ$/, (d) => `${(Number(d[0]) + 1) % 10}Z`),
+    };
     assert.equal(asJson(await verifySigV4({ ...capture, headers }, auth, 'test'))?.code, 'InvalidSignatureException');
     const expired = asJson(checkSigningTime(auth, capture.headers, now + 6 * 60 * 1000, 5 * 60 * 1000));
     assert.match(expired?.message ?? '', /^Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z \(\d{8}T\d{6}Z - 5 min\.\)$/);
   });
 }
 
-test('the SigV4a vectors are among them (CLI v2 and SDK v3 with EndpointId)', { skip: files.length === 0 ? `no captures in ${dir}` : false }, () => {
-  const v4a = files.filter((f) => parseAuthorization(parseCapture(readFileSync(join(dir, f))).headers.authorization)?.algorithm === 'AWS4-ECDSA-P256-SHA256');
+test('the SigV4a vectors are among them (CLI v2 and SDK v3 with EndpointId)', {
+  skip: files.length === 0 ? `no captures in ${dir}` : false,
+}, () => {
+  const v4a = files.filter(
+    (f) => parseAuthorization(parseCapture(readFileSync(join(dir, f))).headers.authorization)?.algorithm === 'AWS4-ECDSA-P256-SHA256',
+  );
   assert.deepEqual(v4a.sort(), ['cli-events-PutEvents-EndpointId.http', 'sdk-events-PutEvents-EndpointId.http']);
 });
 
-test('a SigV4a signature that is not DER, or signed by another key, is refused with AWS\'s text', async () => {
+test("a SigV4a signature that is not DER, or signed by another key, is refused with AWS's text", async () => {
   const capture = parseCapture(readFileSync(join(dir, 'sdk-events-PutEvents-EndpointId.http')));
   const auth = parseAuthorization(capture.headers.authorization)!;
   for (const signature of ['zz', '3045', auth.signature.slice(0, -2) + (auth.signature.endsWith('00') ? '01' : '00')]) {

@@ -29,48 +29,171 @@ const action = (name: string, params: [string, string][] = []) => call(form([['A
 before(async () => {
   app = await startTestServer({}, { log: (m) => log.push(m) });
   assert.equal((await action('CreateTopic', [['Name', 'fuzz-topic']])).status, 200);
-  const q = await send(app.url, { method: 'POST', headers: { 'content-type': FORM, authorization: auth('sqs') }, body: 'Action=CreateQueue&Version=2012-11-05&QueueName=fuzz-q' });
+  const q = await send(app.url, {
+    method: 'POST',
+    headers: { 'content-type': FORM, authorization: auth('sqs') },
+    body: 'Action=CreateQueue&Version=2012-11-05&QueueName=fuzz-q',
+  });
   assert.equal(q.status, 200, await q.text());
-  const sub = await action('Subscribe', [['TopicArn', TOPIC], ['Protocol', 'email'], ['Endpoint', 'fuzz@example.com'], ['ReturnSubscriptionArn', 'true']]);
+  const sub = await action('Subscribe', [
+    ['TopicArn', TOPIC],
+    ['Protocol', 'email'],
+    ['Endpoint', 'fuzz@example.com'],
+    ['ReturnSubscriptionArn', 'true'],
+  ]);
   assert.equal(sub.status, 200, sub.text);
   subscriptionArn = /<SubscriptionArn>([^<]+)</.exec(sub.text)![1]!;
 });
 after(() => app.close());
 
 const ACTIONS = [
-  'CreateTopic', 'DeleteTopic', 'ListTopics', 'GetTopicAttributes', 'SetTopicAttributes', 'TagResource', 'UntagResource',
-  'ListTagsForResource', 'Subscribe', 'ConfirmSubscription', 'Unsubscribe', 'ListSubscriptions', 'ListSubscriptionsByTopic',
-  'GetSubscriptionAttributes', 'SetSubscriptionAttributes', 'Publish', 'PublishBatch',
+  'CreateTopic',
+  'DeleteTopic',
+  'ListTopics',
+  'GetTopicAttributes',
+  'SetTopicAttributes',
+  'TagResource',
+  'UntagResource',
+  'ListTagsForResource',
+  'Subscribe',
+  'ConfirmSubscription',
+  'Unsubscribe',
+  'ListSubscriptions',
+  'ListSubscriptionsByTopic',
+  'GetSubscriptionAttributes',
+  'SetSubscriptionAttributes',
+  'Publish',
+  'PublishBatch',
 ];
 /** Operations that change something: a refusal of one of them must change nothing. */
-const WRITES = new Set(['CreateTopic', 'DeleteTopic', 'SetTopicAttributes', 'TagResource', 'UntagResource', 'Subscribe', 'ConfirmSubscription', 'Unsubscribe', 'SetSubscriptionAttributes']);
+const WRITES = new Set([
+  'CreateTopic',
+  'DeleteTopic',
+  'SetTopicAttributes',
+  'TagResource',
+  'UntagResource',
+  'Subscribe',
+  'ConfirmSubscription',
+  'Unsubscribe',
+  'SetSubscriptionAttributes',
+]);
 
 const arn = fc.oneof(
-  fc.constantFrom(TOPIC, `arn:aws:sns:us-east-1:${ACCOUNT}:missing`, `arn:aws:sns:us-east-1:${ACCOUNT}:fuzz-topic:not-a-sub`, 'arn:aws:sns:eu-west-1:111111111111:x', 'arn:aws:sqs:us-east-1:000000000000:fuzz-q', 'arn:', 'fuzz-topic', '', '%', 'arn:aws:sns:us-east-1:000000000000:'),
+  fc.constantFrom(
+    TOPIC,
+    `arn:aws:sns:us-east-1:${ACCOUNT}:missing`,
+    `arn:aws:sns:us-east-1:${ACCOUNT}:fuzz-topic:not-a-sub`,
+    'arn:aws:sns:eu-west-1:111111111111:x',
+    'arn:aws:sqs:us-east-1:000000000000:fuzz-q',
+    'arn:',
+    'fuzz-topic',
+    '',
+    '%',
+    'arn:aws:sns:us-east-1:000000000000:',
+  ),
   fc.constant('SUB').map(() => subscriptionArn),
   fc.string({ maxLength: 40 }),
 );
 const value = fc.oneof(
   arn,
-  fc.constantFrom('true', 'false', 'TRUE', '0', '-1', '99999999999999999999', '{}', '[]', '{"default":"x"}', 'json', 'String', 'Number', 'Binary', 'String.Array', 'sqs', 'email', 'http', 'lambda', 'sms', 'application', 'fuzz@example.com', 'fuzz-topic', 'x.fifo', 'FifoTopic', 'DisplayName', 'Policy', 'RawMessageDelivery', 'FilterPolicy', 'FilterPolicyScope', 'MessageBody', 'RedrivePolicy', 'DeliveryPolicy', 'KmsMasterKeyId', 'ContentBasedDeduplication', '{"a":["b"]}', '{"a":[{"numeric":[">",1]}]}', 'aGVsbG8=', 'not base64!'),
+  fc.constantFrom(
+    'true',
+    'false',
+    'TRUE',
+    '0',
+    '-1',
+    '99999999999999999999',
+    '{}',
+    '[]',
+    '{"default":"x"}',
+    'json',
+    'String',
+    'Number',
+    'Binary',
+    'String.Array',
+    'sqs',
+    'email',
+    'http',
+    'lambda',
+    'sms',
+    'application',
+    'fuzz@example.com',
+    'fuzz-topic',
+    'x.fifo',
+    'FifoTopic',
+    'DisplayName',
+    'Policy',
+    'RawMessageDelivery',
+    'FilterPolicy',
+    'FilterPolicyScope',
+    'MessageBody',
+    'RedrivePolicy',
+    'DeliveryPolicy',
+    'KmsMasterKeyId',
+    'ContentBasedDeduplication',
+    '{"a":["b"]}',
+    '{"a":[{"numeric":[">",1]}]}',
+    'aGVsbG8=',
+    'not base64!',
+  ),
   fc.constantFrom(...oddKeys),
   fc.string({ maxLength: 30 }),
   fc.string({ unit: 'binary', maxLength: 12 }),
   fc.string({ minLength: 200, maxLength: 400 }),
 );
 const key = fc.oneof(
-  fc.constantFrom('TopicArn', 'Name', 'TargetArn', 'PhoneNumber', 'Message', 'Subject', 'MessageStructure', 'MessageGroupId', 'MessageDeduplicationId', 'Protocol', 'Endpoint', 'SubscriptionArn', 'AttributeName', 'AttributeValue', 'Token', 'AuthenticateOnUnsubscribe', 'NextToken', 'ResourceArn', 'ReturnSubscriptionArn', 'Version'),
+  fc.constantFrom(
+    'TopicArn',
+    'Name',
+    'TargetArn',
+    'PhoneNumber',
+    'Message',
+    'Subject',
+    'MessageStructure',
+    'MessageGroupId',
+    'MessageDeduplicationId',
+    'Protocol',
+    'Endpoint',
+    'SubscriptionArn',
+    'AttributeName',
+    'AttributeValue',
+    'Token',
+    'AuthenticateOnUnsubscribe',
+    'NextToken',
+    'ResourceArn',
+    'ReturnSubscriptionArn',
+    'Version',
+  ),
   fc.tuple(index, fc.constantFrom('key', 'value', '')).map(([n, k]) => `Attributes.entry.${n}.${k}`),
   fc.tuple(index, fc.constantFrom('Key', 'Value', '')).map(([n, k]) => `Tags.member.${n}.${k}`),
   index.map((n) => `TagKeys.member.${n}`),
-  fc.tuple(index, fc.constantFrom('Name', 'Value.DataType', 'Value.StringValue', 'Value.BinaryValue', 'Value')).map(([n, k]) => `MessageAttributes.entry.${n}.${k}`),
-  fc.tuple(index, fc.constantFrom('Id', 'Message', 'Subject', 'MessageStructure', 'MessageGroupId', 'MessageDeduplicationId', 'MessageAttributes.entry.1.Name', 'MessageAttributes.entry.1.Value.DataType', 'MessageAttributes.entry.1.Value.StringValue'))
+  fc
+    .tuple(index, fc.constantFrom('Name', 'Value.DataType', 'Value.StringValue', 'Value.BinaryValue', 'Value'))
+    .map(([n, k]) => `MessageAttributes.entry.${n}.${k}`),
+  fc
+    .tuple(
+      index,
+      fc.constantFrom(
+        'Id',
+        'Message',
+        'Subject',
+        'MessageStructure',
+        'MessageGroupId',
+        'MessageDeduplicationId',
+        'MessageAttributes.entry.1.Name',
+        'MessageAttributes.entry.1.Value.DataType',
+        'MessageAttributes.entry.1.Value.StringValue',
+      ),
+    )
     .map(([n, k]) => `PublishBatchRequestEntries.member.${n}.${k}`),
   fc.constantFrom(...oddKeys),
   fc.string({ maxLength: 12 }),
 );
 const params = fc.array(fc.tuple(key, value), { maxLength: 10 });
-const actionName = fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...ACTIONS) }, { weight: 1, arbitrary: fc.constantFrom('Nope', '', 'createtopic', ...oddKeys) });
+const actionName = fc.oneof(
+  { weight: 8, arbitrary: fc.constantFrom(...ACTIONS) },
+  { weight: 1, arbitrary: fc.constantFrom('Nope', '', 'createtopic', ...oddKeys) },
+);
 const body = fc.oneof(
   { weight: 9, arbitrary: fc.tuple(actionName, params).map(([a, ps]) => form([['Action', a], ['Version', '2010-03-31'], ...ps])) },
   { weight: 1, arbitrary: fc.string({ maxLength: 60 }).map((s) => `Action=Publish&Version=2010-03-31&${s}`) },

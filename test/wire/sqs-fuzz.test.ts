@@ -3,7 +3,18 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { App } from '../../src/server/app.js';
 import { startTestServer } from '../e2e/helpers.js';
-import { assertJsonError, assertQueryError, auth, form, FORM, fuzzOptions, index, internalErrors, oddKeys, parseXml } from './fuzz-support.js';
+import {
+  assertJsonError,
+  assertQueryError,
+  auth,
+  form,
+  FORM,
+  fuzzOptions,
+  index,
+  internalErrors,
+  oddKeys,
+  parseXml,
+} from './fuzz-support.js';
 import { inProcessFetch } from '../support/in-process.js';
 
 /**
@@ -21,7 +32,12 @@ const ACCOUNT = '000000000000';
 const JSON10 = 'application/x-amz-json-1.0';
 
 async function post(headers: Record<string, string>, body: string, path = '/'): Promise<{ status: number; text: string }> {
-  const res = await send(`${app.url}${path}`, { method: 'POST', headers: { authorization: auth('sqs'), ...headers }, body, signal: AbortSignal.timeout(10_000) });
+  const res = await send(`${app.url}${path}`, {
+    method: 'POST',
+    headers: { authorization: auth('sqs'), ...headers },
+    body,
+    signal: AbortSignal.timeout(10_000),
+  });
   return { status: res.status, text: await res.text() };
 }
 const jsonCall = (op: string, body: string) => post({ 'content-type': JSON10, 'x-amz-target': `AmazonSQS.${op}` }, body);
@@ -29,7 +45,11 @@ const queryCall = (body: string, path = '/') => post({ 'content-type': FORM }, b
 
 before(async () => {
   app = await startTestServer({}, { log: (m) => log.push(m) });
-  for (const [name, attrs] of [['fuzz-q', {}], ['fuzz-dlq', {}], ['fuzz-q.fifo', { FifoQueue: 'true' }]] as const) {
+  for (const [name, attrs] of [
+    ['fuzz-q', {}],
+    ['fuzz-dlq', {}],
+    ['fuzz-q.fifo', { FifoQueue: 'true' }],
+  ] as const) {
     const r = await jsonCall('CreateQueue', JSON.stringify({ QueueName: name, Attributes: attrs }));
     assert.equal(r.status, 200, r.text);
   }
@@ -38,19 +58,51 @@ before(async () => {
 after(() => app.close());
 
 const OPS = [
-  'CreateQueue', 'GetQueueUrl', 'ListQueues', 'DeleteQueue', 'PurgeQueue', 'GetQueueAttributes', 'SetQueueAttributes', 'TagQueue',
-  'UntagQueue', 'ListQueueTags', 'ListDeadLetterSourceQueues', 'StartMessageMoveTask', 'ListMessageMoveTasks', 'CancelMessageMoveTask',
-  'SendMessage', 'SendMessageBatch', 'ReceiveMessage', 'DeleteMessage', 'DeleteMessageBatch', 'ChangeMessageVisibility', 'ChangeMessageVisibilityBatch',
+  'CreateQueue',
+  'GetQueueUrl',
+  'ListQueues',
+  'DeleteQueue',
+  'PurgeQueue',
+  'GetQueueAttributes',
+  'SetQueueAttributes',
+  'TagQueue',
+  'UntagQueue',
+  'ListQueueTags',
+  'ListDeadLetterSourceQueues',
+  'StartMessageMoveTask',
+  'ListMessageMoveTasks',
+  'CancelMessageMoveTask',
+  'SendMessage',
+  'SendMessageBatch',
+  'ReceiveMessage',
+  'DeleteMessage',
+  'DeleteMessageBatch',
+  'ChangeMessageVisibility',
+  'ChangeMessageVisibilityBatch',
 ];
 /** Writes whose refusal must change nothing (DeleteQueue and PurgeQueue are kept out: they would empty the fixture). */
 const WRITES = ['CreateQueue', 'SetQueueAttributes', 'TagQueue', 'UntagQueue', 'SendMessage', 'SendMessageBatch'];
-const opName = fc.oneof({ weight: 10, arbitrary: fc.constantFrom(...OPS) }, { weight: 1, arbitrary: fc.constantFrom('Nope', '', 'sendmessage', ...oddKeys) });
+const opName = fc.oneof(
+  { weight: 10, arbitrary: fc.constantFrom(...OPS) },
+  { weight: 1, arbitrary: fc.constantFrom('Nope', '', 'sendmessage', ...oddKeys) },
+);
 
 const queueUrl = fc.oneof(
   fc.constantFrom('fuzz-q', 'fuzz-dlq', 'fuzz-q.fifo', 'missing').map((n) => `${app.url}/${ACCOUNT}/${n}`),
   fc.constantFrom(
-    `https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/fuzz-q`, `/${ACCOUNT}/fuzz-q`, 'fuzz-q', '', 'http://', 'http://[::1', '%zz', `/${ACCOUNT}/`,
-    '/123/fuzz-q', `/${ACCOUNT}/fuzz-q/extra`, `http://x/${ACCOUNT}/..`, `http://x/${ACCOUNT}/%2e%2e`, `http://x/${ACCOUNT}/${'a'.repeat(90)}`,
+    `https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/fuzz-q`,
+    `/${ACCOUNT}/fuzz-q`,
+    'fuzz-q',
+    '',
+    'http://',
+    'http://[::1',
+    '%zz',
+    `/${ACCOUNT}/`,
+    '/123/fuzz-q',
+    `/${ACCOUNT}/fuzz-q/extra`,
+    `http://x/${ACCOUNT}/..`,
+    `http://x/${ACCOUNT}/%2e%2e`,
+    `http://x/${ACCOUNT}/${'a'.repeat(90)}`,
   ),
   fc.string({ maxLength: 30 }),
 );
@@ -60,19 +112,55 @@ const queueArn = fc.oneof(
   fc.string({ maxLength: 20 }),
 );
 const ATTRIBUTE_NAMES = [
-  'DelaySeconds', 'MaximumMessageSize', 'MessageRetentionPeriod', 'Policy', 'ReceiveMessageWaitTimeSeconds', 'VisibilityTimeout',
-  'RedrivePolicy', 'RedriveAllowPolicy', 'FifoQueue', 'ContentBasedDeduplication', 'KmsMasterKeyId', 'KmsDataKeyReusePeriodSeconds',
-  'SqsManagedSseEnabled', 'DeduplicationScope', 'FifoThroughputLimit', 'All', 'QueueArn', 'ApproximateNumberOfMessages',
+  'DelaySeconds',
+  'MaximumMessageSize',
+  'MessageRetentionPeriod',
+  'Policy',
+  'ReceiveMessageWaitTimeSeconds',
+  'VisibilityTimeout',
+  'RedrivePolicy',
+  'RedriveAllowPolicy',
+  'FifoQueue',
+  'ContentBasedDeduplication',
+  'KmsMasterKeyId',
+  'KmsDataKeyReusePeriodSeconds',
+  'SqsManagedSseEnabled',
+  'DeduplicationScope',
+  'FifoThroughputLimit',
+  'All',
+  'QueueArn',
+  'ApproximateNumberOfMessages',
 ];
 const attrValue = fc.oneof(
-  fc.constantFrom('0', '1', '-1', '60', '1209600', '99999999999999999999', 'true', 'false', '{}', '[]', 'x', '',
+  fc.constantFrom(
+    '0',
+    '1',
+    '-1',
+    '60',
+    '1209600',
+    '99999999999999999999',
+    'true',
+    'false',
+    '{}',
+    '[]',
+    'x',
+    '',
     JSON.stringify({ deadLetterTargetArn: `arn:aws:sqs:us-east-1:${ACCOUNT}:fuzz-dlq`, maxReceiveCount: 3 }),
     JSON.stringify({ deadLetterTargetArn: `arn:aws:sqs:us-east-1:${ACCOUNT}:missing`, maxReceiveCount: '3' }),
-    JSON.stringify({ deadLetterTargetArn: 5 }), JSON.stringify({ redrivePermission: 'byQueue', sourceQueueArns: 'x' }),
-    '{"Version":"2012-10-17","Statement":"x"}', 'messageGroup', 'perQueue', 'perMessageGroupId'),
+    JSON.stringify({ deadLetterTargetArn: 5 }),
+    JSON.stringify({ redrivePermission: 'byQueue', sourceQueueArns: 'x' }),
+    '{"Version":"2012-10-17","Statement":"x"}',
+    'messageGroup',
+    'perQueue',
+    'perMessageGroupId',
+  ),
   fc.string({ maxLength: 20 }),
 );
-const attrName = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...ATTRIBUTE_NAMES) }, { weight: 1, arbitrary: fc.constantFrom(...oddKeys) }, { weight: 1, arbitrary: fc.string({ maxLength: 10 }) });
+const attrName = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom(...ATTRIBUTE_NAMES) },
+  { weight: 1, arbitrary: fc.constantFrom(...oddKeys) },
+  { weight: 1, arbitrary: fc.string({ maxLength: 10 }) },
+);
 const DATA_TYPES = ['String', 'Number', 'Binary', 'String.custom', 'Number.x', 'Binary.', 'string', '', 'Bool'];
 
 // ---- JSON 1.0 ----------------------------------------------------------------------------
@@ -80,9 +168,21 @@ const DATA_TYPES = ['String', 'Number', 'Binary', 'String.custom', 'Number.x', '
 const weird = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom(null, true, -1, 1.5, 1e21, '', [], {}));
 const jsonMessageAttributes = fc.oneof(
   fc.dictionary(
-    fc.oneof(fc.constantFrom('a', 'AWS.x', 'amazon.y', '.a', 'a..b', 'a'.repeat(300)), fc.constantFrom(...oddKeys), fc.string({ maxLength: 8 })),
     fc.oneof(
-      fc.record({ DataType: fc.oneof(fc.constantFrom(...DATA_TYPES), weird), StringValue: fc.oneof(fc.string({ maxLength: 10 }), weird), BinaryValue: fc.oneof(fc.constantFrom('aGVsbG8=', '!!'), weird), StringListValues: weird }, { requiredKeys: [] }),
+      fc.constantFrom('a', 'AWS.x', 'amazon.y', '.a', 'a..b', 'a'.repeat(300)),
+      fc.constantFrom(...oddKeys),
+      fc.string({ maxLength: 8 }),
+    ),
+    fc.oneof(
+      fc.record(
+        {
+          DataType: fc.oneof(fc.constantFrom(...DATA_TYPES), weird),
+          StringValue: fc.oneof(fc.string({ maxLength: 10 }), weird),
+          BinaryValue: fc.oneof(fc.constantFrom('aGVsbG8=', '!!'), weird),
+          StringListValues: weird,
+        },
+        { requiredKeys: [] },
+      ),
       weird,
     ),
     { maxKeys: 4 },
@@ -132,15 +232,20 @@ const jsonMember: [string, fc.Arbitrary<unknown>][] = [
   ['MaxNumberOfMessagesPerSecond', fc.oneof(fc.integer({ min: -1, max: 600 }), weird)],
   ['TaskHandle', fc.oneof(fc.string({ maxLength: 20 }), weird)],
 ];
-const jsonInput = fc.array(fc.constantFrom(...jsonMember.map((_, i) => i)), { maxLength: 6 }).chain((picks) =>
-  fc.tuple(...[...new Set(picks)].map((i) => jsonMember[i]![1].map((v) => [jsonMember[i]![0], v] as const))).map((kv) => Object.fromEntries(kv) as Record<string, unknown>),
-);
+const jsonInput = fc
+  .array(fc.constantFrom(...jsonMember.map((_, i) => i)), { maxLength: 6 })
+  .chain((picks) =>
+    fc
+      .tuple(...[...new Set(picks)].map((i) => jsonMember[i]![1].map((v) => [jsonMember[i]![0], v] as const)))
+      .map((kv) => Object.fromEntries(kv) as Record<string, unknown>),
+  );
 
 /** No long polls: WaitTimeSeconds and ReceiveMessageWaitTimeSeconds are made 0 wherever they could mean a wait. */
 function noWaitJson(input: Record<string, unknown>): Record<string, unknown> {
   if (typeof input.WaitTimeSeconds === 'number' && input.WaitTimeSeconds > 0 && input.WaitTimeSeconds <= 20) input.WaitTimeSeconds = 0;
   const attrs = input.Attributes;
-  if (attrs && typeof attrs === 'object' && 'ReceiveMessageWaitTimeSeconds' in attrs) (attrs as Record<string, unknown>).ReceiveMessageWaitTimeSeconds = '0';
+  if (attrs && typeof attrs === 'object' && 'ReceiveMessageWaitTimeSeconds' in attrs)
+    (attrs as Record<string, unknown>).ReceiveMessageWaitTimeSeconds = '0';
   return input;
 }
 const jsonBody = fc.oneof(
@@ -152,19 +257,55 @@ const jsonBody = fc.oneof(
 // ---- awsQuery ----------------------------------------------------------------------------
 
 const qValue = fc.oneof(
-  queueUrl, queueArn, attrValue, fc.constantFrom(...DATA_TYPES, ...ATTRIBUTE_NAMES, 'All', 'hello', 'aGVsbG8=', '1', '10', '-1', 'x'),
+  queueUrl,
+  queueArn,
+  attrValue,
+  fc.constantFrom(...DATA_TYPES, ...ATTRIBUTE_NAMES, 'All', 'hello', 'aGVsbG8=', '1', '10', '-1', 'x'),
   fc.constantFrom(...oddKeys),
   fc.string({ unit: 'binary', maxLength: 10 }),
 );
 const qKey = fc.oneof(
-  fc.constantFrom('QueueUrl', 'QueueName', 'QueueOwnerAWSAccountId', 'QueueNamePrefix', 'NextToken', 'MaxResults', 'MessageBody', 'DelaySeconds',
-    'ReceiptHandle', 'VisibilityTimeout', 'MaxNumberOfMessages', 'SourceArn', 'DestinationArn', 'MaxNumberOfMessagesPerSecond', 'TaskHandle', 'Version'),
+  fc.constantFrom(
+    'QueueUrl',
+    'QueueName',
+    'QueueOwnerAWSAccountId',
+    'QueueNamePrefix',
+    'NextToken',
+    'MaxResults',
+    'MessageBody',
+    'DelaySeconds',
+    'ReceiptHandle',
+    'VisibilityTimeout',
+    'MaxNumberOfMessages',
+    'SourceArn',
+    'DestinationArn',
+    'MaxNumberOfMessagesPerSecond',
+    'TaskHandle',
+    'Version',
+  ),
   fc.tuple(index, fc.constantFrom('Name', 'Value', '')).map(([n, k]) => `Attribute.${n}.${k}`),
   fc.tuple(index, fc.constantFrom('Key', 'Value')).map(([n, k]) => `Tag.${n}.${k}`),
-  fc.tuple(fc.constantFrom('AttributeName', 'TagKey', 'MessageAttributeName', 'MessageSystemAttributeName'), index).map(([k, n]) => `${k}.${n}`),
-  fc.tuple(index, fc.constantFrom('Name', 'Value.DataType', 'Value.StringValue', 'Value.BinaryValue', 'Value.StringListValue.1', 'Value')).map(([n, k]) => `MessageAttribute.${n}.${k}`),
-  fc.tuple(fc.constantFrom('SendMessageBatchRequestEntry', 'DeleteMessageBatchRequestEntry', 'ChangeMessageVisibilityBatchRequestEntry'), index,
-    fc.constantFrom('Id', 'MessageBody', 'DelaySeconds', 'ReceiptHandle', 'VisibilityTimeout', 'MessageAttribute.1.Name', 'MessageAttribute.1.Value.DataType', 'MessageAttribute.1.Value.StringValue'))
+  fc
+    .tuple(fc.constantFrom('AttributeName', 'TagKey', 'MessageAttributeName', 'MessageSystemAttributeName'), index)
+    .map(([k, n]) => `${k}.${n}`),
+  fc
+    .tuple(index, fc.constantFrom('Name', 'Value.DataType', 'Value.StringValue', 'Value.BinaryValue', 'Value.StringListValue.1', 'Value'))
+    .map(([n, k]) => `MessageAttribute.${n}.${k}`),
+  fc
+    .tuple(
+      fc.constantFrom('SendMessageBatchRequestEntry', 'DeleteMessageBatchRequestEntry', 'ChangeMessageVisibilityBatchRequestEntry'),
+      index,
+      fc.constantFrom(
+        'Id',
+        'MessageBody',
+        'DelaySeconds',
+        'ReceiptHandle',
+        'VisibilityTimeout',
+        'MessageAttribute.1.Name',
+        'MessageAttribute.1.Value.DataType',
+        'MessageAttribute.1.Value.StringValue',
+      ),
+    )
     .map(([p, n, k]) => `${p}.${n}.${k}`),
   fc.constantFrom(...oddKeys),
   fc.string({ maxLength: 10 }),
@@ -172,14 +313,37 @@ const qKey = fc.oneof(
 
 /** No long polls on the query side either: the wait parameter and attribute are never a real wait. */
 function noWaitQuery(params: [string, string][]): [string, string][] {
-  const waitAttr = new Set(params.filter(([k, v]) => /^Attribute\.[^.]+\.Name$/.test(k) && v === 'ReceiveMessageWaitTimeSeconds').map(([k]) => k.replace(/Name$/, 'Value')));
+  const waitAttr = new Set(
+    params
+      .filter(([k, v]) => /^Attribute\.[^.]+\.Name$/.test(k) && v === 'ReceiveMessageWaitTimeSeconds')
+      .map(([k]) => k.replace(/Name$/, 'Value')),
+  );
   return params.map(([k, v]) => [k, k === 'WaitTimeSeconds' || waitAttr.has(k) ? '0' : v]);
 }
 const queryParams = fc.array(fc.tuple(qKey, qValue), { maxLength: 10 });
-const queryPath = fc.constantFrom('/', '/', '/', `/${ACCOUNT}/fuzz-q`, `/${ACCOUNT}/missing`, `/${ACCOUNT}/fuzz-q.fifo`, '/%zz/x', `/${ACCOUNT}/%zz`, '/?Action=ListQueues');
+const queryPath = fc.constantFrom(
+  '/',
+  '/',
+  '/',
+  `/${ACCOUNT}/fuzz-q`,
+  `/${ACCOUNT}/missing`,
+  `/${ACCOUNT}/fuzz-q.fifo`,
+  '/%zz/x',
+  `/${ACCOUNT}/%zz`,
+  '/?Action=ListQueues',
+);
 const queryBody = fc.oneof(
-  { weight: 9, arbitrary: fc.tuple(opName, queryParams).map(([a, ps]) => form(noWaitQuery([['Action', a], ['Version', '2012-11-05'], ...ps]))) },
-  { weight: 1, arbitrary: fc.string({ maxLength: 60 }).filter((s) => !/WaitTime/i.test(s)).map((s) => `Action=SendMessage&Version=2012-11-05&${s}`) },
+  {
+    weight: 9,
+    arbitrary: fc.tuple(opName, queryParams).map(([a, ps]) => form(noWaitQuery([['Action', a], ['Version', '2012-11-05'], ...ps]))),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .string({ maxLength: 60 })
+      .filter((s) => !/WaitTime/i.test(s))
+      .map((s) => `Action=SendMessage&Version=2012-11-05&${s}`),
+  },
 );
 
 // ---- regressions (shrunk from the fuzzer's counterexamples) -------------------------------
@@ -232,7 +396,10 @@ async function snapshot(): Promise<string> {
   const ctx = { accountId: ACCOUNT, region: 'us-east-1', requestId: 'snapshot' };
   const out: unknown[] = [];
   for (const url of (await sqs.listQueues(ctx, {})).QueueUrls ?? []) {
-    const { Attributes: a = {} }: { Attributes?: Record<string, string> } = await sqs.getQueueAttributes(ctx, { QueueUrl: url, AttributeNames: ['All'] });
+    const { Attributes: a = {} }: { Attributes?: Record<string, string> } = await sqs.getQueueAttributes(ctx, {
+      QueueUrl: url,
+      AttributeNames: ['All'],
+    });
     const counts = ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'];
     const total = counts.reduce((n, k) => n + Number(a[k] ?? 0), 0);
     const rest = Object.fromEntries(Object.entries(a).filter(([k]) => !counts.includes(k)));
@@ -246,7 +413,9 @@ test('a refused SQS write (either protocol) leaves nothing half-written', async 
     fc.asyncProperty(fc.constantFrom(...WRITES), fc.boolean(), jsonInput, queryParams, async (op, asJson, input, params) => {
       const before = await snapshot();
       const what = asJson ? `${op} ${JSON.stringify(input)}` : `${op} ${JSON.stringify(params)}`;
-      const res = asJson ? await jsonCall(op, JSON.stringify(noWaitJson(input))) : await queryCall(form(noWaitQuery([['Action', op], ['Version', '2012-11-05'], ...params])));
+      const res = asJson
+        ? await jsonCall(op, JSON.stringify(noWaitJson(input)))
+        : await queryCall(form(noWaitQuery([['Action', op], ['Version', '2012-11-05'], ...params])));
       if (res.status === 200) return;
       if (asJson) assertJsonError(res.status, res.text, what);
       else assertQueryError(res.status, res.text, what);

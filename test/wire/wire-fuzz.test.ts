@@ -14,7 +14,11 @@ const seeds = [...captureSeeds(new URL('../fixtures/wire/', import.meta.url).pat
 const RUNS = Number(process.env.FUZZ_RUNS ?? 150);
 
 const summary = (r: FuzzReport) =>
-  [...r.crashes.map((f) => ['crash', f] as const), ...r.serverErrors.map((f) => ['5xx', f] as const), ...r.notAwsShaped.map((f) => ['shape', f] as const)]
+  [
+    ...r.crashes.map((f) => ['crash', f] as const),
+    ...r.serverErrors.map((f) => ['5xx', f] as const),
+    ...r.notAwsShaped.map((f) => ['shape', f] as const),
+  ]
     .slice(0, 4)
     .map(([kind, f]) => `${kind}: ${f.why} ← ${JSON.stringify(f.request)} → ${f.status} ${(f.body ?? '').slice(0, 300)}`)
     .join('\n');

@@ -55,8 +55,11 @@ export function authParameters(f: ConnectionForm): object {
 }
 
 export const createConnection = (f: ConnectionForm) =>
-  eventbridge<{ ConnectionArn: string }>('CreateConnection', { Name: f.name, AuthorizationType: f.type, AuthParameters: authParameters(f) });
-
+  eventbridge<{ ConnectionArn: string }>('CreateConnection', {
+    Name: f.name,
+    AuthorizationType: f.type,
+    AuthParameters: authParameters(f),
+  });
 
 export const listConnections = () => listAll<Connection>('ListConnections', 'Connections');
 export const listApiDestinations = () => listAll<ApiDestination>('ListApiDestinations', 'ApiDestinations');

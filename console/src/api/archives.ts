@@ -22,7 +22,6 @@ export interface Replay {
   ReplayEndTime?: number;
 }
 
-
 export const listArchives = () => listAll<Archive>('ListArchives', 'Archives');
 export const listReplays = () => listAll<Replay>('ListReplays', 'Replays');
 

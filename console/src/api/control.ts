@@ -78,7 +78,10 @@ export const listEvents = (params: Record<string, string>) =>
  * signature. Calls back per `event` / `delivery` message until `signal` aborts; reconnects after
  * a drop, telling `down` (the server is unreachable) and `open` again when it is back.
  */
-export async function followStream(on: { event: (e: StoredEvent) => void; delivery: (d: DeliveryUpdate) => void; open?: () => void; down?: () => void }, signal: AbortSignal): Promise<void> {
+export async function followStream(
+  on: { event: (e: StoredEvent) => void; delivery: (d: DeliveryUpdate) => void; open?: () => void; down?: () => void },
+  signal: AbortSignal,
+): Promise<void> {
   while (!signal.aborted) {
     try {
       const res = await send('GET', '/_amiwatch/events/stream', 'amiwatch', { accept: 'text/event-stream' }, '', signal);

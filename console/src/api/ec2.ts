@@ -11,7 +11,12 @@ export function flatten(input: Record<string, Param>, prefix = '', out = new URL
   for (const [k, v] of Object.entries(input)) {
     const key = prefix ? `${prefix}.${k}` : k;
     if (v === undefined || v === '') continue;
-    if (Array.isArray(v)) v.forEach((item, i) => (typeof item === 'object' && !Array.isArray(item) ? flatten(item, `${key}.${i + 1}`, out) : out.append(`${key}.${i + 1}`, String(item))));
+    if (Array.isArray(v))
+      v.forEach((item, i) =>
+        typeof item === 'object' && !Array.isArray(item)
+          ? flatten(item, `${key}.${i + 1}`, out)
+          : out.append(`${key}.${i + 1}`, String(item)),
+      );
     else if (typeof v === 'object') flatten(v, key, out);
     else out.append(key, String(v));
   }
@@ -39,7 +44,8 @@ export function items(el: Element | null | undefined, set: string): Element[] {
   return [...(container?.children ?? [])].filter((c) => c.localName === 'item');
 }
 
-const child = (el: Element, name: string): string | undefined => [...el.children].find((c) => c.localName === name)?.textContent ?? undefined;
+const child = (el: Element, name: string): string | undefined =>
+  [...el.children].find((c) => c.localName === name)?.textContent ?? undefined;
 
 export interface Image {
   imageId: string;
@@ -52,12 +58,24 @@ export interface Image {
   sourceImageId?: string;
   /** Every other scalar field DescribeImages answered (architecture, rootDeviceName, …). */
   fields: Record<string, string>;
-  blockDevices: { deviceName: string; snapshotId?: string; volumeSize?: string; volumeType?: string; deleteOnTermination?: string; encrypted?: string; virtualName?: string }[];
+  blockDevices: {
+    deviceName: string;
+    snapshotId?: string;
+    volumeSize?: string;
+    volumeType?: string;
+    deleteOnTermination?: string;
+    encrypted?: string;
+    virtualName?: string;
+  }[];
 }
 
-export async function describeImages(options: { owners?: string[]; imageIds?: string[]; includeDisabled?: boolean; nextToken?: string; maxResults?: number } = {}): Promise<{ images: Image[]; nextToken?: string }> {
+export async function describeImages(
+  options: { owners?: string[]; imageIds?: string[]; includeDisabled?: boolean; nextToken?: string; maxResults?: number } = {},
+): Promise<{ images: Image[]; nextToken?: string }> {
   const root = await ec2('DescribeImages', {
-    ...(options.imageIds ? { ImageId: options.imageIds } : { Owner: options.owners ?? ['self'], MaxResults: options.maxResults ?? 25, NextToken: options.nextToken }),
+    ...(options.imageIds
+      ? { ImageId: options.imageIds }
+      : { Owner: options.owners ?? ['self'], MaxResults: options.maxResults ?? 25, NextToken: options.nextToken }),
     IncludeDisabled: options.includeDisabled ?? true,
   });
   const images = items(root, 'imagesSet').map((item): Image => {

@@ -40,10 +40,12 @@ export interface EventBus {
 export const listRules = (bus: string, NextToken?: string) =>
   eventbridge<{ Rules?: Rule[]; NextToken?: string }>('ListRules', { EventBusName: bus, Limit: 25, ...(NextToken && { NextToken }) });
 export const describeRule = (bus: string, name: string) => eventbridge<Rule>('DescribeRule', { EventBusName: bus, Name: name });
-export const listTargets = (bus: string, rule: string) => eventbridge<{ Targets?: Target[] }>('ListTargetsByRule', { EventBusName: bus, Rule: rule });
+export const listTargets = (bus: string, rule: string) =>
+  eventbridge<{ Targets?: Target[] }>('ListTargetsByRule', { EventBusName: bus, Rule: rule });
 export const listTags = async (arn: string) =>
   (await eventbridge<{ Tags?: { Key: string; Value: string }[] }>('ListTagsForResource', { ResourceARN: arn })).Tags ?? [];
-export const listBuses = (NextToken?: string) => eventbridge<{ EventBuses?: EventBus[]; NextToken?: string }>('ListEventBuses', { Limit: 25, ...(NextToken && { NextToken }) });
+export const listBuses = (NextToken?: string) =>
+  eventbridge<{ EventBuses?: EventBus[]; NextToken?: string }>('ListEventBuses', { Limit: 25, ...(NextToken && { NextToken }) });
 export const describeBus = (name: string) => eventbridge<EventBus>('DescribeEventBus', { Name: name });
 
 /**
@@ -54,7 +56,12 @@ export const describeBus = (name: string) => eventbridge<EventBus>('DescribeEven
 export async function ruleExists(bus: string, name: string): Promise<boolean> {
   let token: string | undefined;
   do {
-    const page = await eventbridge<{ Rules?: Rule[]; NextToken?: string }>('ListRules', { EventBusName: bus, NamePrefix: name, Limit: 100, ...(token && { NextToken: token }) });
+    const page = await eventbridge<{ Rules?: Rule[]; NextToken?: string }>('ListRules', {
+      EventBusName: bus,
+      NamePrefix: name,
+      Limit: 100,
+      ...(token && { NextToken: token }),
+    });
     if ((page.Rules ?? []).some((r) => r.Name === name)) return true;
     token = page.NextToken;
   } while (token);

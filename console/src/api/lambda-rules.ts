@@ -1,4 +1,14 @@
-import { ENV_KEY, FUNCTION_NAME, HANDLER, isPythonRuntime, LAMBDA_MEMORY, LAMBDA_RUNTIMES, LAMBDA_TIMEOUT, MAX_HANDLER, RESERVED_ENV_KEY } from '@amiwatch/shared';
+import {
+  ENV_KEY,
+  FUNCTION_NAME,
+  HANDLER,
+  isPythonRuntime,
+  LAMBDA_MEMORY,
+  LAMBDA_RUNTIMES,
+  LAMBDA_TIMEOUT,
+  MAX_HANDLER,
+  RESERVED_ENV_KEY,
+} from '@amiwatch/shared';
 
 /**
  * Lambda's CreateFunction rules as the console checks them while you type, so a form can say
@@ -23,7 +33,8 @@ export function functionNameProblem(name: string): string | null {
 /** Lambda takes 1–128 non-blank characters; both runtimes need FILE.EXPORT (MODULE.FUNCTION in Python) to find the code. */
 export function handlerProblem(handler: string): string | null {
   const dot = handler.lastIndexOf('.');
-  if (!HANDLER.test(handler) || handler.length > MAX_HANDLER || dot <= 0 || dot === handler.length - 1) return 'The handler is FILE.EXPORT, e.g. index.handler for the export handler of index.mjs: up to 128 characters, no spaces.';
+  if (!HANDLER.test(handler) || handler.length > MAX_HANDLER || dot <= 0 || dot === handler.length - 1)
+    return 'The handler is FILE.EXPORT, e.g. index.handler for the export handler of index.mjs: up to 128 characters, no spaces.';
   return null;
 }
 

@@ -22,26 +22,40 @@ async function lambda(method: string, path: string, body = '', headers: Record<s
   const res = await send(method, path, 'lambda', { ...(body && { 'content-type': 'application/json' }), ...headers }, body);
   if (!res.ok && res.status !== 200) {
     const err = (await res.json().catch(() => ({}))) as { message?: string; Message?: string; __type?: string };
-    throw new ApiError(res.headers.get('x-amzn-errortype')?.split(':')[0] ?? err.__type ?? 'Error', err.message ?? err.Message ?? res.statusText, res.status);
+    throw new ApiError(
+      res.headers.get('x-amzn-errortype')?.split(':')[0] ?? err.__type ?? 'Error',
+      err.message ?? err.Message ?? res.statusText,
+      res.status,
+    );
   }
   return res;
 }
 
 export async function listFunctions(marker?: string): Promise<{ items: FunctionConfig[]; next?: string }> {
   const q = new URLSearchParams({ MaxItems: '25', ...(marker && { Marker: marker }) });
-  const body = (await (await lambda('GET', `/2015-03-31/functions/?${q.toString()}`)).json()) as { Functions?: FunctionConfig[]; NextMarker?: string };
+  const body = (await (await lambda('GET', `/2015-03-31/functions/?${q.toString()}`)).json()) as {
+    Functions?: FunctionConfig[];
+    NextMarker?: string;
+  };
   return { items: body.Functions ?? [], ...(body.NextMarker && { next: body.NextMarker }) };
 }
 
 /** A synchronous invocation: the status, the function's answer, and whether it failed. */
 export async function invoke(name: string, payload: string): Promise<{ status: number; payload: string; functionError?: string }> {
-  const res = await lambda('POST', `/2015-03-31/functions/${encodeURIComponent(name)}/invocations`, payload, { 'x-amz-invocation-type': 'RequestResponse' });
+  const res = await lambda('POST', `/2015-03-31/functions/${encodeURIComponent(name)}/invocations`, payload, {
+    'x-amz-invocation-type': 'RequestResponse',
+  });
   const error = res.headers.get('x-amz-function-error');
   return { status: res.status, payload: await res.text(), ...(error && { functionError: error }) };
 }
 
 export async function functionLogs(name: string, region: string): Promise<{ requestId: string; timestamp: string; message: string }[]> {
-  const res = await send('GET', `/_amiwatch/functions/${encodeURIComponent(name)}/logs?region=${encodeURIComponent(region)}`, 'amiwatch', {});
+  const res = await send(
+    'GET',
+    `/_amiwatch/functions/${encodeURIComponent(name)}/logs?region=${encodeURIComponent(region)}`,
+    'amiwatch',
+    {},
+  );
   const body = (await res.json()) as { events?: { requestId: string; timestamp: string; message: string }[]; error?: string };
   if (!res.ok) throw new Error(body.error ?? res.statusText);
   return body.events ?? [];
@@ -63,7 +77,12 @@ const fn = (name: string, rest = '') => `/2015-03-31/functions/${encodeURICompon
 
 export async function createFunction(f: NewFunction): Promise<FunctionConfig> {
   const { zip, Variables, ...config } = f;
-  const body = { ...config, PackageType: 'Zip', Code: { ZipFile: toBase64(zip) }, ...(Object.keys(Variables).length > 0 && { Environment: { Variables } }) };
+  const body = {
+    ...config,
+    PackageType: 'Zip',
+    Code: { ZipFile: toBase64(zip) },
+    ...(Object.keys(Variables).length > 0 && { Environment: { Variables } }),
+  };
   return (await (await lambda('POST', '/2015-03-31/functions', JSON.stringify(body))).json()) as FunctionConfig;
 }
 
@@ -101,7 +120,6 @@ export async function functionPackage(location: string): Promise<Uint8Array> {
   return new Uint8Array(await res.arrayBuffer());
 }
 
-
 /**
  * GetPolicy's statements; none when the function has no policy yet. Lambda answers that with the
  * same 404 as a missing function: a caller that goes on to AddPermission gets the latter's own error.
@@ -117,6 +135,9 @@ export async function getPolicy(name: string): Promise<PolicyStatement[]> {
 }
 
 /** AddPermission: one statement added to the function's resource-based policy (201). */
-export async function addPermission(name: string, input: { StatementId: string; Action: string; Principal: string; SourceArn?: string; SourceAccount?: string }): Promise<void> {
+export async function addPermission(
+  name: string,
+  input: { StatementId: string; Action: string; Principal: string; SourceArn?: string; SourceAccount?: string },
+): Promise<void> {
   await lambda('POST', fn(name, '/policy'), JSON.stringify(input));
 }

@@ -5,7 +5,10 @@ export async function listAll<T>(operation: string, key: string): Promise<T[]> {
   const out: T[] = [];
   let token: string | undefined;
   do {
-    const page = await eventbridge<Record<string, unknown> & { NextToken?: string }>(operation, { Limit: 100, ...(token && { NextToken: token }) });
+    const page = await eventbridge<Record<string, unknown> & { NextToken?: string }>(operation, {
+      Limit: 100,
+      ...(token && { NextToken: token }),
+    });
     out.push(...((page[key] as T[] | undefined) ?? []));
     token = page.NextToken;
   } while (token);

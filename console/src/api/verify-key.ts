@@ -10,7 +10,12 @@ import { authorize, type SigningKey } from './sigv4.js';
  */
 export async function verifyKey(key: SigningKey): Promise<{ account: string }> {
   const body = JSON.stringify({ Name: 'default' });
-  const req = { method: 'POST', url: '/', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSEvents.DescribeEventBus' }, body };
+  const req = {
+    method: 'POST',
+    url: '/',
+    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSEvents.DescribeEventBus' },
+    body,
+  };
   const { region, account } = session();
   await authorize(req, { account, region, service: 'events' }, key, location);
   const res = await fetch('/', { method: 'POST', headers: req.headers, body });

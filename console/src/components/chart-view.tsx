@@ -4,7 +4,8 @@ import 'uplot/dist/uPlot.min.css';
 import type { ChartProps } from './chart.js';
 
 /** What a point says in words: the value at the time the pointer is on (the legend shows it live). */
-const formatValue = (unit: string) => (_u: uPlot, v: number | null) => (v === null || v === undefined ? '–' : `${Number.isInteger(v) ? v : v.toFixed(1)} ${unit}`);
+const formatValue = (unit: string) => (_u: uPlot, v: number | null) =>
+  v === null || v === undefined ? '–' : `${Number.isInteger(v) ? v : v.toFixed(1)} ${unit}`;
 
 /**
  * One time series as a uPlot line chart; new points replace the data without a rebuild. Every
@@ -26,7 +27,15 @@ export default function ChartView({ title, points, unit }: ChartProps) {
         axes: [{}, { label: unit, size: 50 }],
         series: [
           { value: '{YYYY}-{MM}-{DD} {HH}:{mm}:{ss}' },
-          { label: title, stroke: '#0972d3', width: 2, fill: 'rgba(9,114,211,0.08)', spanGaps: false, points: { show: true, size: 6, fill: '#0972d3', filter: nonZero }, value: formatValue(unit) },
+          {
+            label: title,
+            stroke: '#0972d3',
+            width: 2,
+            fill: 'rgba(9,114,211,0.08)',
+            spanGaps: false,
+            points: { show: true, size: 6, fill: '#0972d3', filter: nonZero },
+            value: formatValue(unit),
+          },
         ],
         legend: { show: true, live: true },
         cursor: { points: { size: 8 } },
@@ -39,7 +48,12 @@ export default function ChartView({ title, points, unit }: ChartProps) {
   useEffect(() => plot.current?.setData(data()), [points]);
   const values = points.map((p) => p.value).filter((v): v is number => v !== null);
   const latency = unit.startsWith('ms');
-  const summary = values.length === 0 ? 'no data' : latency ? `average ${(values.reduce((a, b) => a + b, 0) / values.length).toFixed(1)} ms` : `total ${values.reduce((a, b) => a + b, 0)}`;
+  const summary =
+    values.length === 0
+      ? 'no data'
+      : latency
+        ? `average ${(values.reduce((a, b) => a + b, 0) / values.length).toFixed(1)} ms`
+        : `total ${values.reduce((a, b) => a + b, 0)}`;
   return (
     <figure class="panel chart" style="margin:0" data-testid={`chart-${title}`}>
       <figcaption>
@@ -62,5 +76,5 @@ function nonZero(u: uPlot, seriesIdx: number, show: boolean): number[] | null {
 /** A round number just above `max`: 1, 2, 5 × 10ⁿ. */
 function niceTop(max: number): number {
   const p = 10 ** Math.floor(Math.log10(max));
-  return ([1, 2, 5, 10].map((m) => m * p).find((n) => n >= max * 1.1) ?? 10 * p);
+  return [1, 2, 5, 10].map((m) => m * p).find((n) => n >= max * 1.1) ?? 10 * p;
 }

@@ -25,14 +25,7 @@ const fromOutside = Annotation.define<boolean>();
  * the document, and that replacement is not reported back as an edit. Replacing the document
  * with a stale echo fired onChange with the stale text, which rendered again: the tab froze.
  */
-export default function CodeEditorView({
-  value,
-  onChange,
-  label,
-  invalid,
-  readOnly,
-  language = 'json',
-}: CodeEditorProps) {
+export default function CodeEditorView({ value, onChange, label, invalid, readOnly, language = 'json' }: CodeEditorProps) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const editable = useRef(new Compartment());
@@ -77,7 +70,8 @@ export default function CodeEditorView({
       return;
     }
     sent.current = [];
-    if (v.state.doc.toString() !== value) v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: value }, annotations: fromOutside.of(true) });
+    if (v.state.doc.toString() !== value)
+      v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: value }, annotations: fromOutside.of(true) });
   }, [value]);
   return <div class={`cm-wrap${invalid ? ' invalid' : ''}`} ref={host} data-testid={`editor-${label}`} />;
 }

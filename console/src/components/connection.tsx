@@ -4,7 +4,11 @@ import { useConnection } from '../api/changes.js';
 export function ConnectionStatus() {
   const s = useConnection();
   return (
-    <span class={`live${s === 'live' ? ' on' : s === 'down' ? ' down' : ''}`} data-testid="connection" title="The live connection to amiwatch">
+    <span
+      class={`live${s === 'live' ? ' on' : s === 'down' ? ' down' : ''}`}
+      data-testid="connection"
+      title="The live connection to amiwatch"
+    >
       {s === 'live' ? 'Live' : s === 'down' ? 'Server down' : 'Connecting'}
     </span>
   );

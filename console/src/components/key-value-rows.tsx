@@ -32,8 +32,19 @@ export function KeyValueRows({
         return (
           <div key={i}>
             <div class="toolbar">
-              <input aria-label={`${noun} ${i + 1} key`} placeholder="Key" value={r.key} aria-invalid={Boolean(error)} onInput={(e) => update(i, { key: (e.target as HTMLInputElement).value })} />
-              <input aria-label={`${noun} ${i + 1} value`} placeholder={valueHint} value={r.value} onInput={(e) => update(i, { value: (e.target as HTMLInputElement).value })} />
+              <input
+                aria-label={`${noun} ${i + 1} key`}
+                placeholder="Key"
+                value={r.key}
+                aria-invalid={Boolean(error)}
+                onInput={(e) => update(i, { key: (e.target as HTMLInputElement).value })}
+              />
+              <input
+                aria-label={`${noun} ${i + 1} value`}
+                placeholder={valueHint}
+                value={r.value}
+                onInput={(e) => update(i, { value: (e.target as HTMLInputElement).value })}
+              />
               <button type="button" class="danger" onClick={() => onChange(rows.filter((_, j) => j !== i))}>
                 Remove
               </button>

@@ -6,7 +6,10 @@ import { useEffect, useState } from 'preact/hooks';
  * the dynamic import), with `fallback` shown until then. The code editor and the charts are
  * most of the console's weight and only a few pages use them.
  */
-export function lazy<P extends object>(load: () => Promise<{ default: ComponentType<P> }>, fallback: (props: P, error: unknown) => VNode): ComponentType<P> {
+export function lazy<P extends object>(
+  load: () => Promise<{ default: ComponentType<P> }>,
+  fallback: (props: P, error: unknown) => VNode,
+): ComponentType<P> {
   let loaded: ComponentType<P> | undefined;
   let loading: Promise<ComponentType<P>> | undefined;
   return function Lazy(props: P) {

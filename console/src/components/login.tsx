@@ -41,11 +41,24 @@ export function Login() {
         <p class="sub">This amiwatch verifies request signatures. Enter an access key from its credentials file.</p>
         <label class="field">
           <span>Access key ID</span>
-          <input aria-label="Access key ID" value={id} onInput={(e) => setId((e.target as HTMLInputElement).value)} required autoComplete="username" />
+          <input
+            aria-label="Access key ID"
+            value={id}
+            onInput={(e) => setId((e.target as HTMLInputElement).value)}
+            required
+            autoComplete="username"
+          />
         </label>
         <label class="field">
           <span>Secret access key</span>
-          <input aria-label="Secret access key" type="password" value={secret} onInput={(e) => setSecret((e.target as HTMLInputElement).value)} required autoComplete="current-password" />
+          <input
+            aria-label="Secret access key"
+            type="password"
+            value={secret}
+            onInput={(e) => setSecret((e.target as HTMLInputElement).value)}
+            required
+            autoComplete="current-password"
+          />
         </label>
         <ErrorNotice error={error} />
         <button class="primary" type="submit" disabled={busy}>

@@ -6,7 +6,11 @@ import { useChanges } from '../api/changes.js';
  * led to it, and a reload. `deps` restart from the first page (another bus, region, filter).
  * `live` names the resources whose changes (by any client, see api/changes.ts) reload the page.
  */
-export function usePaged<T>(load: (token: string | undefined) => Promise<{ items: T[]; next?: string }>, deps: unknown[], live?: { service: string; kinds?: string[] }) {
+export function usePaged<T>(
+  load: (token: string | undefined) => Promise<{ items: T[]; next?: string }>,
+  deps: unknown[],
+  live?: { service: string; kinds?: string[] },
+) {
   const [tokens, setTokens] = useState<(string | undefined)[]>([undefined]);
   const [items, setItems] = useState<T[] | null>(null);
   const [next, setNext] = useState<string | undefined>();

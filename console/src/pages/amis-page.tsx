@@ -57,7 +57,10 @@ export function AmisPage() {
   return (
     <div>
       <h1>AMIs</h1>
-      <p class="sub">Images owned by this account in {region}. Each one entering available, failed or deregistered sends an "EC2 AMI State Change" event to the default bus.</p>
+      <p class="sub">
+        Images owned by this account in {region}. Each one entering available, failed or deregistered sends an "EC2 AMI State Change" event
+        to the default bus.
+      </p>
       <CreateImageForm
         onDone={(id, op) => {
           setNotice(`${op} started: ${id} is pending.`);
@@ -67,7 +70,11 @@ export function AmisPage() {
       />
       <ErrorNotice error={error ?? list.error} />
       {list.items === null && !list.error && <Loading what="images" />}
-      {notice && <p class="notice ok" role="status">{notice}</p>}
+      {notice && (
+        <p class="notice ok" role="status">
+          {notice}
+        </p>
+      )}
       {list.items?.length === 0 ? (
         <div class="panel">
           <Empty title={`No images in ${region}`}>
@@ -173,12 +180,30 @@ function CreateImageForm({ onDone, onError }: { onDone: (id: string, op: string)
         <span class="hint">usually about {expectedSeconds[op]}s pending</span>
       </div>
       <div class="toolbar">
-        <input aria-label="Image name" placeholder="Name, e.g. web-server-v1" value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} required />
+        <input
+          aria-label="Image name"
+          placeholder="Name, e.g. web-server-v1"
+          value={name}
+          onInput={(e) => setName((e.target as HTMLInputElement).value)}
+          required
+        />
         {fields[op].map((f) => (
-          <input key={f.name} aria-label={f.label} placeholder={f.placeholder} value={values[f.name] ?? ''} onInput={(e) => setValues({ ...values, [f.name]: (e.target as HTMLInputElement).value })} />
+          <input
+            key={f.name}
+            aria-label={f.label}
+            placeholder={f.placeholder}
+            value={values[f.name] ?? ''}
+            onInput={(e) => setValues({ ...values, [f.name]: (e.target as HTMLInputElement).value })}
+          />
         ))}
         <button class="primary" type="submit">
-          {op === 'CreateImage' ? 'Create image' : op === 'CopyImage' ? 'Copy image' : op === 'RegisterImage' ? 'Register image' : 'Restore image'}
+          {op === 'CreateImage'
+            ? 'Create image'
+            : op === 'CopyImage'
+              ? 'Copy image'
+              : op === 'RegisterImage'
+                ? 'Register image'
+                : 'Restore image'}
         </button>
       </div>
     </form>

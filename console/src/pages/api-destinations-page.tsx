@@ -1,15 +1,36 @@
 import { useState } from 'preact/hooks';
-import { createConnection, listApiDestinations, listConnections, type ApiDestination, type AuthType, type Connection, type ConnectionForm } from '../api/api-destinations.js';
+import {
+  createConnection,
+  listApiDestinations,
+  listConnections,
+  type ApiDestination,
+  type AuthType,
+  type Connection,
+  type ConnectionForm,
+} from '../api/api-destinations.js';
 import { eventbridge } from '../api/eventbridge.js';
 import { Badge, Empty, ErrorNotice } from '../components/ui.js';
 import { useReloading } from '../components/use-reloading.js';
 
 const emptyForm = (): ConnectionForm => ({
-  name: '', type: 'API_KEY', username: '', password: '', keyName: 'x-api-key', keyValue: '',
-  clientId: '', clientSecret: '', tokenEndpoint: '', tokenMethod: 'POST', scope: '',
+  name: '',
+  type: 'API_KEY',
+  username: '',
+  password: '',
+  keyName: 'x-api-key',
+  keyValue: '',
+  clientId: '',
+  clientSecret: '',
+  tokenEndpoint: '',
+  tokenMethod: 'POST',
+  scope: '',
 });
 
-const authLabels: Record<AuthType, string> = { BASIC: 'Basic (user name and password)', API_KEY: 'API key', OAUTH_CLIENT_CREDENTIALS: 'OAuth client credentials' };
+const authLabels: Record<AuthType, string> = {
+  BASIC: 'Basic (user name and password)',
+  API_KEY: 'API key',
+  OAUTH_CLIENT_CREDENTIALS: 'OAuth client credentials',
+};
 
 /**
  * Connections (how EventBridge authorizes to an HTTP endpoint) and API destinations (the
@@ -30,7 +51,9 @@ export function ApiDestinationsPage() {
   return (
     <div>
       <h1>API destinations</h1>
-      <p class="sub">Send matched events straight to an HTTP endpoint (a Slack, Teams or PagerDuty webhook) with authentication and a rate limit.</p>
+      <p class="sub">
+        Send matched events straight to an HTTP endpoint (a Slack, Teams or PagerDuty webhook) with authentication and a rate limit.
+      </p>
       <ErrorNotice error={error} />
       <ConnectionsPanel connections={connections} run={run} />
       <DestinationsPanel connections={connections ?? []} destinations={destinations} run={run} />
@@ -45,7 +68,13 @@ function ConnectionsPanel({ connections, run }: { connections: Connection[] | nu
   const field = (key: keyof ConnectionForm, label: string, secret = false) => (
     <label class="field">
       <span>{label}</span>
-      <input aria-label={label} type={(secret ? 'password' : 'text') as 'text'} autocomplete="off" value={f[key]} onInput={(e) => setF({ ...f, [key]: (e.target as HTMLInputElement).value })} />
+      <input
+        aria-label={label}
+        type={(secret ? 'password' : 'text') as 'text'}
+        autocomplete="off"
+        value={f[key]}
+        onInput={(e) => setF({ ...f, [key]: (e.target as HTMLInputElement).value })}
+      />
     </label>
   );
   return (
@@ -55,20 +84,43 @@ function ConnectionsPanel({ connections, run }: { connections: Connection[] | nu
         {field('name', 'Connection name')}
         <label class="field">
           <span>Authorization type</span>
-          <select aria-label="Authorization type" value={f.type} onChange={(e) => setF({ ...f, type: (e.target as HTMLSelectElement).value as AuthType })}>
-            {Object.entries(authLabels).map(([k, v]) => <option key={k} value={k}>{v}</option>)}
+          <select
+            aria-label="Authorization type"
+            value={f.type}
+            onChange={(e) => setF({ ...f, type: (e.target as HTMLSelectElement).value as AuthType })}
+          >
+            {Object.entries(authLabels).map(([k, v]) => (
+              <option key={k} value={k}>
+                {v}
+              </option>
+            ))}
           </select>
         </label>
-        {f.type === 'BASIC' && <div class="grid2">{field('username', 'Username')}{field('password', 'Password', true)}</div>}
-        {f.type === 'API_KEY' && <div class="grid2">{field('keyName', 'API key name')}{field('keyValue', 'API key value', true)}</div>}
+        {f.type === 'BASIC' && (
+          <div class="grid2">
+            {field('username', 'Username')}
+            {field('password', 'Password', true)}
+          </div>
+        )}
+        {f.type === 'API_KEY' && (
+          <div class="grid2">
+            {field('keyName', 'API key name')}
+            {field('keyValue', 'API key value', true)}
+          </div>
+        )}
         {f.type === 'OAUTH_CLIENT_CREDENTIALS' && (
           <>
             {field('tokenEndpoint', 'Authorization endpoint')}
-            <div class="grid2">{field('clientId', 'Client ID')}{field('clientSecret', 'Client secret', true)}</div>
+            <div class="grid2">
+              {field('clientId', 'Client ID')}
+              {field('clientSecret', 'Client secret', true)}
+            </div>
             {field('scope', 'Scope (optional)')}
           </>
         )}
-        <button class="primary" type="submit" disabled={!f.name}>Create connection</button>
+        <button class="primary" type="submit" disabled={!f.name}>
+          Create connection
+        </button>
       </form>
       {connections?.length === 0 && <Empty title="No connections" />}
       <table>
@@ -77,10 +129,19 @@ function ConnectionsPanel({ connections, run }: { connections: Connection[] | nu
             <tr key={c.ConnectionArn} data-testid={`connection-${c.Name}`}>
               <td>{c.Name}</td>
               <td>{authLabels[c.AuthorizationType]}</td>
-              <td><Badge state={c.ConnectionState} /> {c.StateReason && <small>{c.StateReason}</small>}</td>
+              <td>
+                <Badge state={c.ConnectionState} /> {c.StateReason && <small>{c.StateReason}</small>}
+              </td>
               <td>
                 <button onClick={() => void run(() => eventbridge('DeauthorizeConnection', { Name: c.Name }))}>Deauthorize</button>{' '}
-                <button class="danger" onClick={() => confirm(`Delete connection ${c.Name}?`) && void run(() => eventbridge('DeleteConnection', { Name: c.Name }))}>Delete</button>
+                <button
+                  class="danger"
+                  onClick={() =>
+                    confirm(`Delete connection ${c.Name}?`) && void run(() => eventbridge('DeleteConnection', { Name: c.Name }))
+                  }
+                >
+                  Delete
+                </button>
               </td>
             </tr>
           ))}
@@ -90,15 +151,34 @@ function ConnectionsPanel({ connections, run }: { connections: Connection[] | nu
   );
 }
 
-function DestinationsPanel({ connections, destinations, run }: { connections: Connection[]; destinations: ApiDestination[] | null; run: Run }) {
+function DestinationsPanel({
+  connections,
+  destinations,
+  run,
+}: {
+  connections: Connection[];
+  destinations: ApiDestination[] | null;
+  run: Run;
+}) {
   const blank = { name: '', connection: '', endpoint: '', method: 'POST', rate: '300' };
   const [f, setF] = useState(blank);
   const create = () =>
-    eventbridge('CreateApiDestination', { Name: f.name, ConnectionArn: f.connection || connections[0]?.ConnectionArn, InvocationEndpoint: f.endpoint, HttpMethod: f.method, InvocationRateLimitPerSecond: Number(f.rate) });
+    eventbridge('CreateApiDestination', {
+      Name: f.name,
+      ConnectionArn: f.connection || connections[0]?.ConnectionArn,
+      InvocationEndpoint: f.endpoint,
+      HttpMethod: f.method,
+      InvocationRateLimitPerSecond: Number(f.rate),
+    });
   const input = (key: keyof typeof blank, label: string, type: 'text' | 'number' = 'text') => (
     <label class="field">
       <span>{label}</span>
-      <input aria-label={label} type={type as 'text'} value={f[key]} onInput={(e) => setF({ ...f, [key]: (e.target as HTMLInputElement).value })} />
+      <input
+        aria-label={label}
+        type={type as 'text'}
+        value={f[key]}
+        onInput={(e) => setF({ ...f, [key]: (e.target as HTMLInputElement).value })}
+      />
     </label>
   );
   return (
@@ -110,19 +190,35 @@ function DestinationsPanel({ connections, destinations, run }: { connections: Co
         <div class="grid2">
           <label class="field">
             <span>HTTP method</span>
-            <select aria-label="HTTP method" value={f.method} onChange={(e) => setF({ ...f, method: (e.target as HTMLSelectElement).value })}>
-              {['POST', 'GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'DELETE'].map((m) => <option key={m}>{m}</option>)}
+            <select
+              aria-label="HTTP method"
+              value={f.method}
+              onChange={(e) => setF({ ...f, method: (e.target as HTMLSelectElement).value })}
+            >
+              {['POST', 'GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'DELETE'].map((m) => (
+                <option key={m}>{m}</option>
+              ))}
             </select>
           </label>
           {input('rate', 'Invocation rate limit per second', 'number')}
         </div>
         <label class="field">
           <span>Connection</span>
-          <select aria-label="Connection" value={f.connection || connections[0]?.ConnectionArn} onChange={(e) => setF({ ...f, connection: (e.target as HTMLSelectElement).value })}>
-            {connections.map((c) => <option key={c.ConnectionArn} value={c.ConnectionArn}>{c.Name}</option>)}
+          <select
+            aria-label="Connection"
+            value={f.connection || connections[0]?.ConnectionArn}
+            onChange={(e) => setF({ ...f, connection: (e.target as HTMLSelectElement).value })}
+          >
+            {connections.map((c) => (
+              <option key={c.ConnectionArn} value={c.ConnectionArn}>
+                {c.Name}
+              </option>
+            ))}
           </select>
         </label>
-        <button class="primary" type="submit" disabled={!f.name || !f.endpoint || connections.length === 0}>Create API destination</button>
+        <button class="primary" type="submit" disabled={!f.name || !f.endpoint || connections.length === 0}>
+          Create API destination
+        </button>
       </form>
       {destinations?.length === 0 && <Empty title="No API destinations" />}
       <table>
@@ -130,11 +226,20 @@ function DestinationsPanel({ connections, destinations, run }: { connections: Co
           {(destinations ?? []).map((d) => (
             <tr key={d.ApiDestinationArn} data-testid={`api-destination-${d.Name}`}>
               <td>{d.Name}</td>
-              <td class="mono">{d.HttpMethod} {d.InvocationEndpoint}</td>
+              <td class="mono">
+                {d.HttpMethod} {d.InvocationEndpoint}
+              </td>
               <td>{d.InvocationRateLimitPerSecond}/s</td>
               <td>{connections.find((c) => c.ConnectionArn === d.ConnectionArn)?.Name ?? d.ConnectionArn}</td>
               <td>
-                <button class="danger" onClick={() => confirm(`Delete API destination ${d.Name}?`) && void run(() => eventbridge('DeleteApiDestination', { Name: d.Name }))}>Delete</button>
+                <button
+                  class="danger"
+                  onClick={() =>
+                    confirm(`Delete API destination ${d.Name}?`) && void run(() => eventbridge('DeleteApiDestination', { Name: d.Name }))
+                  }
+                >
+                  Delete
+                </button>
               </td>
             </tr>
           ))}

@@ -28,7 +28,10 @@ export function ArchivesPage() {
   return (
     <div>
       <h1>Archives and replays</h1>
-      <p class="sub">Keep a bus's events, then replay a time window of them through the rules as they are now — for a rule that was wrong or a target that was down.</p>
+      <p class="sub">
+        Keep a bus's events, then replay a time window of them through the rules as they are now — for a rule that was wrong or a target
+        that was down.
+      </p>
       <ErrorNotice error={error} />
       <CreateArchive run={run} />
       {archives?.length === 0 && <Empty title="No archives" />}
@@ -44,11 +47,18 @@ export function ArchivesPage() {
               <tr key={r.ReplayName} data-testid={`replay-${r.ReplayName}`}>
                 <td>{r.ReplayName}</td>
                 <td>{r.EventSourceArn.slice(r.EventSourceArn.lastIndexOf('/') + 1)}</td>
-                <td><Badge state={r.State} /> {r.StateReason && <small>{r.StateReason}</small>}</td>
                 <td>
-                  <progress max={1} value={replayProgress(r)} aria-label={`Progress of ${r.ReplayName}`} /> last event {local(r.EventLastReplayedTime)}
+                  <Badge state={r.State} /> {r.StateReason && <small>{r.StateReason}</small>}
                 </td>
-                <td>{(r.State === 'STARTING' || r.State === 'RUNNING') && <button onClick={() => void run('CancelReplay', { ReplayName: r.ReplayName })}>Cancel</button>}</td>
+                <td>
+                  <progress max={1} value={replayProgress(r)} aria-label={`Progress of ${r.ReplayName}`} /> last event{' '}
+                  {local(r.EventLastReplayedTime)}
+                </td>
+                <td>
+                  {(r.State === 'STARTING' || r.State === 'RUNNING') && (
+                    <button onClick={() => void run('CancelReplay', { ReplayName: r.ReplayName })}>Cancel</button>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -84,20 +94,40 @@ function CreateArchive({ run }: { run: Run }) {
           </label>
           <label class="field">
             <span>Source event bus</span>
-            <select aria-label="Source event bus" value={f.bus} onChange={(e) => setF({ ...f, bus: (e.target as HTMLSelectElement).value })}>
-              {buses.map((b) => <option key={b}>{b}</option>)}
+            <select
+              aria-label="Source event bus"
+              value={f.bus}
+              onChange={(e) => setF({ ...f, bus: (e.target as HTMLSelectElement).value })}
+            >
+              {buses.map((b) => (
+                <option key={b}>{b}</option>
+              ))}
             </select>
           </label>
         </div>
         <label class="field">
           <span>Event pattern (optional: every event when empty)</span>
-          <textarea aria-label="Archive event pattern" rows={3} value={f.pattern} placeholder='{"source": ["aws.ec2"]}' onInput={(e) => setF({ ...f, pattern: (e.target as HTMLTextAreaElement).value })} />
+          <textarea
+            aria-label="Archive event pattern"
+            rows={3}
+            value={f.pattern}
+            placeholder='{"source": ["aws.ec2"]}'
+            onInput={(e) => setF({ ...f, pattern: (e.target as HTMLTextAreaElement).value })}
+          />
         </label>
         <label class="field">
           <span>Retention days (0 = forever)</span>
-          <input aria-label="Retention days" type="number" min={0} value={f.retention} onInput={(e) => setF({ ...f, retention: (e.target as HTMLInputElement).value })} />
+          <input
+            aria-label="Retention days"
+            type="number"
+            min={0}
+            value={f.retention}
+            onInput={(e) => setF({ ...f, retention: (e.target as HTMLInputElement).value })}
+          />
         </label>
-        <button class="primary" type="submit" disabled={!f.name}>Create archive</button>
+        <button class="primary" type="submit" disabled={!f.name}>
+          Create archive
+        </button>
       </form>
     </section>
   );
@@ -106,7 +136,12 @@ function CreateArchive({ run }: { run: Run }) {
 function ArchivePanel({ archive: a, run }: { archive: Archive; run: Run }) {
   const now = new Date();
   // The last hour by default; the end rounded up to the next minute (the field has minutes only).
-  const [f, setF] = useState({ name: '', start: inputTime(new Date(now.getTime() - 3_600_000)), end: inputTime(new Date(now.getTime() + 60_000)), rules: '' });
+  const [f, setF] = useState({
+    name: '',
+    start: inputTime(new Date(now.getTime() - 3_600_000)),
+    end: inputTime(new Date(now.getTime() + 60_000)),
+    rules: '',
+  });
   const start = () =>
     run('StartReplay', {
       ReplayName: f.name,
@@ -115,41 +150,77 @@ function ArchivePanel({ archive: a, run }: { archive: Archive; run: Run }) {
       EventEndTime: new Date(f.end).getTime() / 1000,
       Destination: {
         Arn: a.EventSourceArn,
-        ...(f.rules.trim() && { FilterArns: f.rules.split(',').map((r) => `${a.EventSourceArn.replace(/:event-bus\/(.*)$/, (_m, bus: string) => (bus === 'default' ? ':rule/' : `:rule/${bus}/`))}${r.trim()}`) }),
+        ...(f.rules.trim() && {
+          FilterArns: f.rules
+            .split(',')
+            .map(
+              (r) =>
+                `${a.EventSourceArn.replace(/:event-bus\/(.*)$/, (_m, bus: string) => (bus === 'default' ? ':rule/' : `:rule/${bus}/`))}${r.trim()}`,
+            ),
+        }),
       },
     });
   return (
     <section class="panel" data-testid={`archive-${a.ArchiveName}`}>
       <div class="toolbar">
         <h2 class="grow">{a.ArchiveName}</h2>
-        <button class="danger" onClick={() => confirm(`Delete archive ${a.ArchiveName} and its events?`) && void run('DeleteArchive', { ArchiveName: a.ArchiveName })}>Delete</button>
+        <button
+          class="danger"
+          onClick={() =>
+            confirm(`Delete archive ${a.ArchiveName} and its events?`) && void run('DeleteArchive', { ArchiveName: a.ArchiveName })
+          }
+        >
+          Delete
+        </button>
       </div>
       <dl class="kv">
         <dt>Event bus</dt>
         <dd class="mono">{a.EventSourceArn}</dd>
         <dt>Events</dt>
-        <dd data-testid="event-count">{a.EventCount} ({a.SizeBytes} bytes)</dd>
+        <dd data-testid="event-count">
+          {a.EventCount} ({a.SizeBytes} bytes)
+        </dd>
         <dt>Retention</dt>
         <dd>{a.RetentionDays === 0 ? 'forever' : `${a.RetentionDays} days`}</dd>
       </dl>
       <form class="grid2" onSubmit={(e) => (e.preventDefault(), void start().then((ok) => ok && setF({ ...f, name: '' })))}>
         <label class="field">
           <span>Replay name</span>
-          <input aria-label={`Replay name for ${a.ArchiveName}`} value={f.name} onInput={(e) => setF({ ...f, name: (e.target as HTMLInputElement).value })} />
+          <input
+            aria-label={`Replay name for ${a.ArchiveName}`}
+            value={f.name}
+            onInput={(e) => setF({ ...f, name: (e.target as HTMLInputElement).value })}
+          />
         </label>
         <label class="field">
           <span>Only these rules (comma-separated, optional)</span>
-          <input aria-label={`Rules for ${a.ArchiveName}`} value={f.rules} onInput={(e) => setF({ ...f, rules: (e.target as HTMLInputElement).value })} />
+          <input
+            aria-label={`Rules for ${a.ArchiveName}`}
+            value={f.rules}
+            onInput={(e) => setF({ ...f, rules: (e.target as HTMLInputElement).value })}
+          />
         </label>
         <label class="field">
           <span>Events from</span>
-          <input type="datetime-local" aria-label={`Replay start for ${a.ArchiveName}`} value={f.start} onInput={(e) => setF({ ...f, start: (e.target as HTMLInputElement).value })} />
+          <input
+            type="datetime-local"
+            aria-label={`Replay start for ${a.ArchiveName}`}
+            value={f.start}
+            onInput={(e) => setF({ ...f, start: (e.target as HTMLInputElement).value })}
+          />
         </label>
         <label class="field">
           <span>to</span>
-          <input type="datetime-local" aria-label={`Replay end for ${a.ArchiveName}`} value={f.end} onInput={(e) => setF({ ...f, end: (e.target as HTMLInputElement).value })} />
+          <input
+            type="datetime-local"
+            aria-label={`Replay end for ${a.ArchiveName}`}
+            value={f.end}
+            onInput={(e) => setF({ ...f, end: (e.target as HTMLInputElement).value })}
+          />
         </label>
-        <button class="primary" type="submit" disabled={!f.name}>Start replay</button>
+        <button class="primary" type="submit" disabled={!f.name}>
+          Start replay
+        </button>
       </form>
     </section>
   );

@@ -7,11 +7,15 @@ import { usePaged } from '../components/use-paged.js';
 export function BusesPage() {
   const [name, setName] = useState('');
   const [error, setError] = useState<unknown>(null);
-  const list = usePaged(async (token) => {
-    const page = await listBuses(token);
-    const buses = await Promise.all((page.EventBuses ?? []).map((b) => describeBus(b.Name).catch(() => b)));
-    return { items: buses, ...(page.NextToken && { next: page.NextToken }) };
-  }, [], { service: 'events', kinds: ['bus'] });
+  const list = usePaged(
+    async (token) => {
+      const page = await listBuses(token);
+      const buses = await Promise.all((page.EventBuses ?? []).map((b) => describeBus(b.Name).catch(() => b)));
+      return { items: buses, ...(page.NextToken && { next: page.NextToken }) };
+    },
+    [],
+    { service: 'events', kinds: ['bus'] },
+  );
   /** True when the call succeeded: a refused name stays in the field, to be corrected. */
   const run = async (op: string, input: object): Promise<boolean> => {
     try {
@@ -27,7 +31,9 @@ export function BusesPage() {
   return (
     <div>
       <h1>Event buses</h1>
-      <p class="sub">AWS services always send their events — the AMI state changes too — to the default bus. Custom buses carry your own events.</p>
+      <p class="sub">
+        AWS services always send their events — the AMI state changes too — to the default bus. Custom buses carry your own events.
+      </p>
       <form
         class="toolbar"
         onSubmit={(e) => {
@@ -35,7 +41,12 @@ export function BusesPage() {
           void run('CreateEventBus', { Name: name }).then((ok) => ok && setName(''));
         }}
       >
-        <input aria-label="New event bus name" placeholder="new-bus-name" value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+        <input
+          aria-label="New event bus name"
+          placeholder="new-bus-name"
+          value={name}
+          onInput={(e) => setName((e.target as HTMLInputElement).value)}
+        />
         <button class="primary" type="submit" disabled={!name}>
           Create event bus
         </button>
@@ -68,7 +79,13 @@ export function BusesPage() {
               </>
             )}
             <dt>Resource policy</dt>
-            <dd>{b.Policy ? <pre>{JSON.stringify(JSON.parse(b.Policy), null, 2)}</pre> : <span class="hint">None: only this account can send events (PutPermission grants others).</span>}</dd>
+            <dd>
+              {b.Policy ? (
+                <pre>{JSON.stringify(JSON.parse(b.Policy), null, 2)}</pre>
+              ) : (
+                <span class="hint">None: only this account can send events (PutPermission grants others).</span>
+              )}
+            </dd>
           </dl>
         </section>
       ))}

@@ -40,7 +40,10 @@ export function DashboardPage() {
   return (
     <div>
       <h1>Dashboard</h1>
-      <p class="sub">The last 15 minutes of EventBridge's metrics (AWS/Events) in {session().region}, 10-second points, refreshed every 5 s. Point at a chart for the value at that time.</p>
+      <p class="sub">
+        The last 15 minutes of EventBridge's metrics (AWS/Events) in {session().region}, 10-second points, refreshed every 5 s. Point at a
+        chart for the value at that time.
+      </p>
       <div class="toolbar">
         <label>
           Event bus{' '}

@@ -33,7 +33,15 @@ export function EventsPage() {
   // Typing settles for 300 ms before the server is asked again.
   const [filters, setFilters] = useState({ source: '', detailType: '', pattern: '' });
   useEffect(() => {
-    const t = setTimeout(() => setFilters({ source: source.trim(), detailType: detailType.trim(), pattern: pattern.trim() && !check(pattern) ? pattern.trim() : '' }), 300);
+    const t = setTimeout(
+      () =>
+        setFilters({
+          source: source.trim(),
+          detailType: detailType.trim(),
+          pattern: pattern.trim() && !check(pattern) ? pattern.trim() : '',
+        }),
+      300,
+    );
     return () => clearTimeout(t);
   }, [source, detailType, pattern]);
   const filtering = Boolean(filters.source || filters.detailType || filters.pattern);
@@ -94,8 +102,20 @@ export function EventsPage() {
   const shown = events.filter((e) => {
     const ev = e.event;
     if (ev.region && ev.region !== region) return false;
-    if (source && !String(ev.source ?? '').toLowerCase().includes(source.trim().toLowerCase())) return false;
-    if (detailType && !String(ev['detail-type'] ?? '').toLowerCase().includes(detailType.trim().toLowerCase())) return false;
+    if (
+      source &&
+      !String(ev.source ?? '')
+        .toLowerCase()
+        .includes(source.trim().toLowerCase())
+    )
+      return false;
+    if (
+      detailType &&
+      !String(ev['detail-type'] ?? '')
+        .toLowerCase()
+        .includes(detailType.trim().toLowerCase())
+    )
+      return false;
     if (pattern.trim() && !patternError && !matches(pattern, ev)) return false;
     return true;
   });
@@ -119,12 +139,28 @@ export function EventsPage() {
               ))}
             </select>
           </label>
-          <input aria-label="Source filter" placeholder="source, e.g. aws.ec2" value={source} onInput={(e) => setSource((e.target as HTMLInputElement).value)} />
-          <input aria-label="Detail type filter" placeholder="detail-type" value={detailType} onInput={(e) => setDetailType((e.target as HTMLInputElement).value)} />
+          <input
+            aria-label="Source filter"
+            placeholder="source, e.g. aws.ec2"
+            value={source}
+            onInput={(e) => setSource((e.target as HTMLInputElement).value)}
+          />
+          <input
+            aria-label="Detail type filter"
+            placeholder="detail-type"
+            value={detailType}
+            onInput={(e) => setDetailType((e.target as HTMLInputElement).value)}
+          />
         </div>
         <label class="field" style="max-width:none">
           <span>Event pattern filter – optional</span>
-          <textarea rows={2} aria-label="Pattern filter" placeholder='{"detail": {"State": ["failed"]}}' value={pattern} onInput={(e) => setPattern((e.target as HTMLTextAreaElement).value)} />
+          <textarea
+            rows={2}
+            aria-label="Pattern filter"
+            placeholder='{"detail": {"State": ["failed"]}}'
+            value={pattern}
+            onInput={(e) => setPattern((e.target as HTMLTextAreaElement).value)}
+          />
           {patternError && <span class="error">Event pattern is not valid. Reason: {patternError}</span>}
         </label>
       </div>
@@ -136,14 +172,18 @@ export function EventsPage() {
       ) : shown.length === 0 && filtering ? (
         <div class="panel">
           <Empty title="No events match these filters">
-            <p>The whole history of {region} was searched{next ? ' as far as the first 5,000 events; choose Older events to search further back' : ''}.</p>
+            <p>
+              The whole history of {region} was searched
+              {next ? ' as far as the first 5,000 events; choose Older events to search further back' : ''}.
+            </p>
           </Empty>
         </div>
       ) : shown.length === 0 ? (
         <div class="panel">
           <Empty title="No events yet">
             <p>
-              Events appear here the moment they arrive. Create an image on the <a href="#/amis">AMIs</a> page: its state change is sent to the default bus.
+              Events appear here the moment they arrive. Create an image on the <a href="#/amis">AMIs</a> page: its state change is sent to
+              the default bus.
             </p>
           </Empty>
         </div>

@@ -2,7 +2,16 @@ import { useEffect, useState } from 'preact/hooks';
 import { addFault, listFaults, removeFault, type FaultRule } from '../api/control.js';
 import { ErrorNotice } from '../components/ui.js';
 
-const operations = ['*', 'CreateImage', 'CopyImage', 'RegisterImage', 'CreateRestoreImageTask', 'DeregisterImage', 'EnableImage', 'DisableImage'];
+const operations = [
+  '*',
+  'CreateImage',
+  'CopyImage',
+  'RegisterImage',
+  'CreateRestoreImageTask',
+  'DeregisterImage',
+  'EnableImage',
+  'DisableImage',
+];
 
 /**
  * EC2 fault rules (the control API): make matching operations fail, so the `failed` path of a
@@ -30,7 +39,10 @@ export function FaultRules() {
   return (
     <section class="panel" style="margin-top:16px">
       <h2>Fault rules</h2>
-      <p class="sub">An image created by a matching operation goes pending → failed with this message; a matching deregister, enable or disable call fails.</p>
+      <p class="sub">
+        An image created by a matching operation goes pending → failed with this message; a matching deregister, enable or disable call
+        fails.
+      </p>
       <form
         class="toolbar"
         onSubmit={(e) => {
@@ -43,8 +55,19 @@ export function FaultRules() {
             <option key={o}>{o}</option>
           ))}
         </select>
-        <input aria-label="Image name pattern" placeholder="image name pattern, e.g. broken-*" value={namePattern} onInput={(e) => setNamePattern((e.target as HTMLInputElement).value)} />
-        <input aria-label="Error message" placeholder="error message" required value={message} onInput={(e) => setMessage((e.target as HTMLInputElement).value)} />
+        <input
+          aria-label="Image name pattern"
+          placeholder="image name pattern, e.g. broken-*"
+          value={namePattern}
+          onInput={(e) => setNamePattern((e.target as HTMLInputElement).value)}
+        />
+        <input
+          aria-label="Error message"
+          placeholder="error message"
+          required
+          value={message}
+          onInput={(e) => setMessage((e.target as HTMLInputElement).value)}
+        />
         <button type="submit">Add fault rule</button>
       </form>
       <ErrorNotice error={error} />

@@ -7,13 +7,28 @@ export type CodeSource = { kind: 'inline'; text: string } | { kind: 'zip'; file:
  * The "Code source" choice shared by Create function and the code update of an existing one:
  * write the handler inline (CodeMirror, JavaScript) or upload a .zip deployment package.
  */
-export function CodeSourceInput({ id, value, onChange, fileName }: { id: string; value: CodeSource; onChange: (v: CodeSource) => void; fileName: string }) {
+export function CodeSourceInput({
+  id,
+  value,
+  onChange,
+  fileName,
+}: {
+  id: string;
+  value: CodeSource;
+  onChange: (v: CodeSource) => void;
+  fileName: string;
+}) {
   const inline = value.kind === 'inline' ? value.text : null;
   return (
     <fieldset>
       <legend>Code source</legend>
       <label class="choice">
-        <input type="radio" name={`code-${id}`} checked={value.kind === 'inline'} onChange={() => onChange({ kind: 'inline', text: inline ?? '' })} />
+        <input
+          type="radio"
+          name={`code-${id}`}
+          checked={value.kind === 'inline'}
+          onChange={() => onChange({ kind: 'inline', text: inline ?? '' })}
+        />
         <span>
           Write code inline<small>Saved as {fileName} in the deployment package.</small>
         </span>
@@ -25,11 +40,21 @@ export function CodeSourceInput({ id, value, onChange, fileName }: { id: string;
         </span>
       </label>
       {value.kind === 'inline' ? (
-        <CodeEditor label="Function code" language="javascript" value={value.text} onChange={(text) => onChange({ kind: 'inline', text })} />
+        <CodeEditor
+          label="Function code"
+          language="javascript"
+          value={value.text}
+          onChange={(text) => onChange({ kind: 'inline', text })}
+        />
       ) : (
         <label class="field">
           <span>Deployment package</span>
-          <input type="file" accept=".zip,application/zip" aria-label="Deployment package (.zip)" onChange={(e) => onChange({ kind: 'zip', file: (e.target as HTMLInputElement).files?.[0] ?? null })} />
+          <input
+            type="file"
+            accept=".zip,application/zip"
+            aria-label="Deployment package (.zip)"
+            onChange={(e) => onChange({ kind: 'zip', file: (e.target as HTMLInputElement).files?.[0] ?? null })}
+          />
           <span class="hint">{value.file ? `${value.file.name}, ${(value.file.size / 1024).toFixed(1)} KB` : 'No file chosen.'}</span>
         </label>
       )}

@@ -1,14 +1,33 @@
 import { useEffect, useState } from 'preact/hooks';
 import { packageWithCode, uploadedPackage } from '../api/deployment-package.js';
 import { createFunction, functionExists } from '../api/lambda.js';
-import { DEFAULT_RUNTIME, defaultHandler, envKeyProblem, functionNameProblem, handlerProblem, INLINE_TEMPLATE, inlineFileName, isPython, MEMORY, rangeProblem, RUNTIMES, templateFor, TIMEOUT } from '../api/lambda-rules.js';
+import {
+  DEFAULT_RUNTIME,
+  defaultHandler,
+  envKeyProblem,
+  functionNameProblem,
+  handlerProblem,
+  INLINE_TEMPLATE,
+  inlineFileName,
+  isPython,
+  MEMORY,
+  rangeProblem,
+  RUNTIMES,
+  templateFor,
+  TIMEOUT,
+} from '../api/lambda-rules.js';
 import { useSession } from '../api/session.js';
 import { KeyValueRows, type KeyValue } from '../components/key-value-rows.js';
 import { ErrorNotice } from '../components/ui.js';
 import { CodeSourceInput, type CodeSource } from './function-code.js';
 
 /** The code of a source as a deployment package (inline code zipped in the browser). */
-export async function packageOf(source: CodeSource, handler: string, base?: Parameters<typeof packageWithCode>[2], runtime?: string): Promise<Uint8Array> {
+export async function packageOf(
+  source: CodeSource,
+  handler: string,
+  base?: Parameters<typeof packageWithCode>[2],
+  runtime?: string,
+): Promise<Uint8Array> {
   if (source.kind === 'inline') return packageWithCode(source.text, handler, base, runtime);
   if (!source.file) throw new Error('Choose a .zip file to upload.');
   return uploadedPackage(source.file);
@@ -31,13 +50,21 @@ export function CreateFunction({ onCreated, onCancel }: { onCreated: (name: stri
   useEffect(() => {
     if (functionNameProblem(name)) return setTaken(false);
     let live = true;
-    const timer = setTimeout(() => functionExists(name).then((exists) => live && setTaken(exists), () => undefined), 200);
+    const timer = setTimeout(
+      () =>
+        functionExists(name).then(
+          (exists) => live && setTaken(exists),
+          () => undefined,
+        ),
+      200,
+    );
     return () => {
       live = false;
       clearTimeout(timer);
     };
   }, [name, region]);
-  const nameProblem = name === '' ? null : (functionNameProblem(name) ?? (taken ? `A function named ${name} already exists in ${region}.` : null));
+  const nameProblem =
+    name === '' ? null : (functionNameProblem(name) ?? (taken ? `A function named ${name} already exists in ${region}.` : null));
   const problems = [
     functionNameProblem(name),
     taken ? 'taken' : null,
@@ -60,7 +87,16 @@ export function CreateFunction({ onCreated, onCancel }: { onCreated: (name: stri
       setError(null);
       const zip = await packageOf(code, handler, undefined, runtime);
       const Variables = Object.fromEntries(env.filter((v) => v.key !== '').map((v) => [v.key, v.value]));
-      await createFunction({ FunctionName: name, Runtime: runtime, Handler: handler, Role: role, MemorySize: Number(memory), Timeout: Number(timeout), Variables, zip });
+      await createFunction({
+        FunctionName: name,
+        Runtime: runtime,
+        Handler: handler,
+        Role: role,
+        MemorySize: Number(memory),
+        Timeout: Number(timeout),
+        Variables,
+        zip,
+      });
       onCreated(name);
     } catch (e) {
       setError(e);
@@ -75,7 +111,14 @@ export function CreateFunction({ onCreated, onCancel }: { onCreated: (name: stri
         <div>
           <label class="field">
             <span>Function name</span>
-            <input aria-label="Function name" value={name} maxLength={64} onInput={(e) => setName((e.target as HTMLInputElement).value)} aria-invalid={Boolean(nameProblem)} aria-describedby="fn-name-msg" />
+            <input
+              aria-label="Function name"
+              value={name}
+              maxLength={64}
+              onInput={(e) => setName((e.target as HTMLInputElement).value)}
+              aria-invalid={Boolean(nameProblem)}
+              aria-describedby="fn-name-msg"
+            />
             <span id="fn-name-msg" class={nameProblem ? 'error' : 'hint'} aria-live="polite">
               {nameProblem ?? '1 to 64 characters: letters, numbers, hyphens and underscores; unique in the Region.'}
             </span>
@@ -91,11 +134,33 @@ export function CreateFunction({ onCreated, onCancel }: { onCreated: (name: stri
             </select>
             <span class="hint">amiwatch runs Node.js functions, on the server's own Node.js.</span>
           </label>
-          <Checked label="Handler" value={handler} onInput={setHandler} problem={handlerProblem(handler)} hint={isPython(runtime) ? 'MODULE.FUNCTION: lambda_function.lambda_handler is the function lambda_handler of lambda_function.py.' : `FILE.EXPORT: index.handler is the export handler of index.mjs.`} />
+          <Checked
+            label="Handler"
+            value={handler}
+            onInput={setHandler}
+            problem={handlerProblem(handler)}
+            hint={
+              isPython(runtime)
+                ? 'MODULE.FUNCTION: lambda_function.lambda_handler is the function lambda_handler of lambda_function.py.'
+                : `FILE.EXPORT: index.handler is the export handler of index.mjs.`
+            }
+          />
         </div>
         <div>
-          <Checked label="Memory (MB)" value={memory} onInput={setMemory} problem={rangeProblem(memory, MEMORY, 'MB')} hint={`${MEMORY.min} to ${MEMORY.max} MB.`} />
-          <Checked label="Timeout (seconds)" value={timeout} onInput={setTimeoutText} problem={rangeProblem(timeout, TIMEOUT, 'seconds')} hint={`${TIMEOUT.min} to ${TIMEOUT.max} seconds.`} />
+          <Checked
+            label="Memory (MB)"
+            value={memory}
+            onInput={setMemory}
+            problem={rangeProblem(memory, MEMORY, 'MB')}
+            hint={`${MEMORY.min} to ${MEMORY.max} MB.`}
+          />
+          <Checked
+            label="Timeout (seconds)"
+            value={timeout}
+            onInput={setTimeoutText}
+            problem={rangeProblem(timeout, TIMEOUT, 'seconds')}
+            hint={`${TIMEOUT.min} to ${TIMEOUT.max} seconds.`}
+          />
           <label class="field">
             <span>Execution role</span>
             <input aria-label="Execution role" value={role} onInput={(e) => setRole((e.target as HTMLInputElement).value)} />
@@ -106,7 +171,14 @@ export function CreateFunction({ onCreated, onCancel }: { onCreated: (name: stri
       <fieldset>
         <legend>Environment variables</legend>
         <p class="hint">{env.length === 0 ? 'None.' : 'Rows without a key are left out.'}</p>
-        <KeyValueRows rows={env} onChange={setEnv} noun="Environment variable" addLabel="Add environment variable" valueHint="Value" problem={(k) => (k === '' ? null : envKeyProblem(k))} />
+        <KeyValueRows
+          rows={env}
+          onChange={setEnv}
+          noun="Environment variable"
+          addLabel="Add environment variable"
+          valueHint="Value"
+          problem={(k) => (k === '' ? null : envKeyProblem(k))}
+        />
       </fieldset>
       <CodeSourceInput id="new" value={code} onChange={setCode} fileName={inlineFileName(handler, runtime)} />
       <ErrorNotice error={error} />
@@ -123,11 +195,28 @@ export function CreateFunction({ onCreated, onCancel }: { onCreated: (name: stri
 }
 
 /** A text field with its rule's message under it, as you type. */
-function Checked({ label, value, onInput, problem, hint }: { label: string; value: string; onInput: (v: string) => void; problem: string | null; hint: string }) {
+function Checked({
+  label,
+  value,
+  onInput,
+  problem,
+  hint,
+}: {
+  label: string;
+  value: string;
+  onInput: (v: string) => void;
+  problem: string | null;
+  hint: string;
+}) {
   return (
     <label class="field">
       <span>{label}</span>
-      <input aria-label={label} value={value} onInput={(e) => onInput((e.target as HTMLInputElement).value)} aria-invalid={Boolean(problem)} />
+      <input
+        aria-label={label}
+        value={value}
+        onInput={(e) => onInput((e.target as HTMLInputElement).value)}
+        aria-invalid={Boolean(problem)}
+      />
       <span class={problem ? 'error' : 'hint'} aria-live="polite">
         {problem ?? hint}
       </span>

@@ -45,12 +45,19 @@ export function UpdateCode({ fn, onDeployed }: { fn: FunctionConfig; onDeployed:
   };
   return (
     <form aria-label={`Code of ${fn.FunctionName}`} onSubmit={(e) => (e.preventDefault(), void deploy())}>
-      <CodeSourceInput id={fn.FunctionName} value={code} onChange={(c) => (setCode(c), setDone(null))} fileName={handlerFile(base, handler, fn.Runtime)} />
+      <CodeSourceInput
+        id={fn.FunctionName}
+        value={code}
+        onChange={(c) => (setCode(c), setDone(null))}
+        fileName={handlerFile(base, handler, fn.Runtime)}
+      />
       <div class="toolbar">
         <button class="primary" type="submit" disabled={busy || (code.kind === 'zip' && !code.file)}>
           {busy ? 'Deploying…' : 'Deploy'}
         </button>
-        {Object.keys(base).length > 1 && <span class="hint">The package's other {Object.keys(base).length - 1} file(s) are kept as they are.</span>}
+        {Object.keys(base).length > 1 && (
+          <span class="hint">The package's other {Object.keys(base).length - 1} file(s) are kept as they are.</span>
+        )}
       </div>
       <ErrorNotice error={error} />
       {done && (

@@ -29,7 +29,10 @@ export function FunctionsPage() {
   return (
     <div>
       <h1>Lambda functions</h1>
-      <p class="sub">Functions can be rule targets and SNS subscribers. Create one here (code written inline or a .zip), or with the AWS CLI or an SDK; invoke it and read its logs.</p>
+      <p class="sub">
+        Functions can be rule targets and SNS subscribers. Create one here (code written inline or a .zip), or with the AWS CLI or an SDK;
+        invoke it and read its logs.
+      </p>
       <div class="toolbar">
         <button class="primary" aria-expanded={creating} onClick={() => setCreating(!creating)}>
           Create function
@@ -51,7 +54,9 @@ export function FunctionsPage() {
         <div class="panel">
           <Empty title={`No functions in ${region}`}>
             <p>
-              Choose <b>Create function</b>, or use <code>aws lambda create-function --runtime nodejs20.x --handler index.handler --zip-file fileb://fn.zip …</code>; then choose it as a rule's target.
+              Choose <b>Create function</b>, or use{' '}
+              <code>aws lambda create-function --runtime nodejs20.x --handler index.handler --zip-file fileb://fn.zip …</code>; then choose
+              it as a rule's target.
             </p>
           </Empty>
         </div>
@@ -76,7 +81,12 @@ export function FunctionsPage() {
               </button>
             </div>
             <div class="mono hint">{f.FunctionArn}</div>
-            {open?.name === f.FunctionName && (open.view === 'test' ? <FunctionDetail fn={f} region={region} /> : <UpdateCode fn={f} onDeployed={() => void list.reload()} />)}
+            {open?.name === f.FunctionName &&
+              (open.view === 'test' ? (
+                <FunctionDetail fn={f} region={region} />
+              ) : (
+                <UpdateCode fn={f} onDeployed={() => void list.reload()} />
+              ))}
           </section>
         ))
       )}
@@ -124,7 +134,13 @@ export function FunctionDetail({ fn, region }: { fn: FunctionConfig; region: str
         <p class="hint">
           From the log group <code>/aws/lambda/{fn.FunctionName}</code>: <code>aws logs tail /aws/lambda/{fn.FunctionName} --follow</code>
         </p>
-        {logs.length === 0 ? <p class="hint">No invocations yet.</p> : <pre class="logs" data-testid="function-logs">{logs.map((l) => `${l.timestamp} ${l.message}`).join('\n')}</pre>}
+        {logs.length === 0 ? (
+          <p class="hint">No invocations yet.</p>
+        ) : (
+          <pre class="logs" data-testid="function-logs">
+            {logs.map((l) => `${l.timestamp} ${l.message}`).join('\n')}
+          </pre>
+        )}
       </div>
     </div>
   );

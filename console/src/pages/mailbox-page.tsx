@@ -34,7 +34,19 @@ async function getList<T>(url: string, key: string): Promise<T[]> {
 /** URLs in a plain-text mail become links (the subscription confirmation link above all). */
 function Linked({ text }: { text: string }) {
   const parts = text.split(/(https?:\/\/[^\s<>"]+)/g);
-  return <pre style="white-space:pre-wrap;overflow-wrap:anywhere">{parts.map((p, i) => (i % 2 === 1 ? <a key={i} href={p} target="_blank" rel="noopener noreferrer">{p}</a> : p))}</pre>;
+  return (
+    <pre style="white-space:pre-wrap;overflow-wrap:anywhere">
+      {parts.map((p, i) =>
+        i % 2 === 1 ? (
+          <a key={i} href={p} target="_blank" rel="noopener noreferrer">
+            {p}
+          </a>
+        ) : (
+          p
+        ),
+      )}
+    </pre>
+  );
 }
 
 /**
@@ -50,11 +62,14 @@ export function MailboxPage() {
   const connection = useConnection();
   useEffect(() => {
     const load = () =>
-      Promise.all([getList<Mail>('/_amiwatch/mailbox', 'messages'), getList<OutboxRecord>('/_amiwatch/outbox', 'messages')]).then(([m, o]) => {
-        setMail(m);
-        setOutbox(o);
-        setError(null);
-      }, setError);
+      Promise.all([getList<Mail>('/_amiwatch/mailbox', 'messages'), getList<OutboxRecord>('/_amiwatch/outbox', 'messages')]).then(
+        ([m, o]) => {
+          setMail(m);
+          setOutbox(o);
+          setError(null);
+        },
+        setError,
+      );
     void load();
     const t = setInterval(() => void load(), 2000);
     return () => clearInterval(t);
@@ -62,7 +77,9 @@ export function MailboxPage() {
   return (
     <div>
       <h1>Mailbox</h1>
-      <p class="sub">Email that SNS subscriptions received (amiwatch keeps it here when no SMTP server is configured), and SMS and push messages.</p>
+      <p class="sub">
+        Email that SNS subscriptions received (amiwatch keeps it here when no SMTP server is configured), and SMS and push messages.
+      </p>
       <ErrorNotice error={error} />
       <h2>Email</h2>
       {mail?.length === 0 && !error && connection !== 'down' ? (
@@ -85,7 +102,11 @@ export function MailboxPage() {
               <tbody key={m.id} data-testid="mail">
                 <tr>
                   <td>
-                    <button aria-expanded={open === m.id} onClick={() => setOpen(open === m.id ? null : m.id)} aria-label={open === m.id ? 'Close mail' : 'Open mail'}>
+                    <button
+                      aria-expanded={open === m.id}
+                      onClick={() => setOpen(open === m.id ? null : m.id)}
+                      aria-label={open === m.id ? 'Close mail' : 'Open mail'}
+                    >
                       {open === m.id ? '▾' : '▸'}
                     </button>{' '}
                     {new Date(m.at).toLocaleTimeString()}

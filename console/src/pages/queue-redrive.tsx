@@ -7,7 +7,9 @@ import { Badge, ErrorNotice } from '../components/ui.js';
 const MAX_RATE = 500;
 
 export function rateProblem(text: string): string | null {
-  return /^\d+$/.test(text) && Number(text) >= 1 && Number(text) <= MAX_RATE ? null : `Enter a whole number of messages per second from 1 to ${MAX_RATE}.`;
+  return /^\d+$/.test(text) && Number(text) >= 1 && Number(text) <= MAX_RATE
+    ? null
+    : `Enter a whole number of messages per second from 1 to ${MAX_RATE}.`;
 }
 
 /**
@@ -16,7 +18,17 @@ export function rateProblem(text: string): string | null {
  * starts a message move task (StartMessageMoveTask) and follows it (ListMessageMoveTasks, every
  * second while one runs), which can be cancelled while RUNNING (CancelMessageMoveTask).
  */
-export function DlqRedrive({ url, arn, sources, onChange }: { url: string; arn: string; sources: readonly string[]; onChange: () => void }) {
+export function DlqRedrive({
+  url,
+  arn,
+  sources,
+  onChange,
+}: {
+  url: string;
+  arn: string;
+  sources: readonly string[];
+  onChange: () => void;
+}) {
   const { region } = useSession();
   const [destination, setDestination] = useState<'source' | 'custom'>('source');
   const [custom, setCustom] = useState('');
@@ -64,7 +76,10 @@ export function DlqRedrive({ url, arn, sources, onChange }: { url: string; arn: 
             <label class="choice">
               <input type="radio" name={`dest-${arn}`} checked={destination === 'source'} onChange={() => setDestination('source')} />
               <span>
-                Redrive to source queue(s)<small>Each message goes back to the queue it was dead-lettered from: {sources.map(queueNameOf).join(', ') || 'none'}.</small>
+                Redrive to source queue(s)
+                <small>
+                  Each message goes back to the queue it was dead-lettered from: {sources.map(queueNameOf).join(', ') || 'none'}.
+                </small>
               </span>
             </label>
             <label class="choice">
@@ -104,7 +119,13 @@ export function DlqRedrive({ url, arn, sources, onChange }: { url: string; arn: 
             {velocity === 'custom' && (
               <label class="field">
                 <span>Maximum messages per second</span>
-                <input aria-label="Maximum messages per second" inputMode="numeric" value={rate} onInput={(e) => setRate((e.target as HTMLInputElement).value)} aria-invalid={Boolean(problem)} />
+                <input
+                  aria-label="Maximum messages per second"
+                  inputMode="numeric"
+                  value={rate}
+                  onInput={(e) => setRate((e.target as HTMLInputElement).value)}
+                  aria-invalid={Boolean(problem)}
+                />
                 <span class={problem ? 'error' : 'hint'} aria-live="polite">
                   {problem ?? `1 to ${MAX_RATE}.`}
                 </span>

@@ -16,7 +16,10 @@ interface QueueRow {
 }
 
 async function loadRow(url: string): Promise<QueueRow> {
-  const [attrs, sources] = await Promise.all([sqs<{ Attributes?: Record<string, string> }>('GetQueueAttributes', { QueueUrl: url, AttributeNames: ['All'] }), deadLetterSources(url)]);
+  const [attrs, sources] = await Promise.all([
+    sqs<{ Attributes?: Record<string, string> }>('GetQueueAttributes', { QueueUrl: url, AttributeNames: ['All'] }),
+    deadLetterSources(url),
+  ]);
   const attributes = attrs.Attributes ?? {};
   const [task] = sources.length > 0 && attributes.QueueArn ? await moveTasks(attributes.QueueArn, 1) : [];
   return { url, attributes, sources, ...(task && { task }) };
@@ -42,11 +45,18 @@ export function QueuesPage() {
   const [name, setName] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [open, setOpen] = useState<{ url: string; view: 'messages' | 'redrive' } | null>(null);
-  const list = usePaged(async (token) => {
-    const page = await sqs<{ QueueUrls?: string[]; NextToken?: string }>('ListQueues', { MaxResults: 25, ...(token && { NextToken: token }) });
-    const queues = await Promise.all((page.QueueUrls ?? []).map(loadRow));
-    return { items: queues, ...(page.NextToken && { next: page.NextToken }) };
-  }, [region], { service: 'sqs' });
+  const list = usePaged(
+    async (token) => {
+      const page = await sqs<{ QueueUrls?: string[]; NextToken?: string }>('ListQueues', {
+        MaxResults: 25,
+        ...(token && { NextToken: token }),
+      });
+      const queues = await Promise.all((page.QueueUrls ?? []).map(loadRow));
+      return { items: queues, ...(page.NextToken && { next: page.NextToken }) };
+    },
+    [region],
+    { service: 'sqs' },
+  );
   const run = async (op: string, input: object) => {
     try {
       setError(null);
@@ -62,7 +72,12 @@ export function QueuesPage() {
       <h1>SQS queues</h1>
       <p class="sub">Queues can be rule targets, SNS subscribers and dead-letter queues for deliveries that failed.</p>
       <form class="toolbar" onSubmit={(e) => (e.preventDefault(), void run('CreateQueue', { QueueName: name }).then(() => setName('')))}>
-        <input aria-label="New queue name" placeholder="queue name" value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+        <input
+          aria-label="New queue name"
+          placeholder="queue name"
+          value={name}
+          onInput={(e) => setName((e.target as HTMLInputElement).value)}
+        />
         <button class="primary" type="submit" disabled={!name}>
           Create queue
         </button>
@@ -141,7 +156,10 @@ export function QueuesPage() {
                           </button>
                         )}
                         <button onClick={() => void run('PurgeQueue', { QueueUrl: url })}>Purge</button>
-                        <button class="danger" onClick={() => confirm(`Delete queue ${queueNameOf(url)}?`) && void run('DeleteQueue', { QueueUrl: url })}>
+                        <button
+                          class="danger"
+                          onClick={() => confirm(`Delete queue ${queueNameOf(url)}?`) && void run('DeleteQueue', { QueueUrl: url })}
+                        >
                           Delete
                         </button>
                       </div>
@@ -149,7 +167,13 @@ export function QueuesPage() {
                   </tr>
                   {open?.url === url && (
                     <tr>
-                      <td colSpan={6}>{open.view === 'messages' ? <Messages url={url} /> : <DlqRedrive url={url} arn={arn} sources={sources} onChange={() => void list.reload()} />}</td>
+                      <td colSpan={6}>
+                        {open.view === 'messages' ? (
+                          <Messages url={url} />
+                        ) : (
+                          <DlqRedrive url={url} arn={arn} sources={sources} onChange={() => void list.reload()} />
+                        )}
+                      </td>
                     </tr>
                   )}
                 </tbody>
@@ -167,10 +191,13 @@ export function Messages({ url }: { url: string }) {
   const [messages, setMessages] = useState<Message[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
-    sqs<{ Messages?: Message[] }>('ReceiveMessage', { QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 0, WaitTimeSeconds: 0, AttributeNames: ['All'] }).then(
-      (r) => setMessages(r.Messages ?? []),
-      setError,
-    );
+    sqs<{ Messages?: Message[] }>('ReceiveMessage', {
+      QueueUrl: url,
+      MaxNumberOfMessages: 10,
+      VisibilityTimeout: 0,
+      WaitTimeSeconds: 0,
+      AttributeNames: ['All'],
+    }).then((r) => setMessages(r.Messages ?? []), setError);
   }, [url]);
   if (error) return <ErrorNotice error={error} />;
   if (!messages) return <p class="hint">Loading…</p>;

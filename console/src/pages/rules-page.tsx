@@ -10,11 +10,17 @@ export function RulesPage({ bus = 'default' }: { bus?: string | undefined }) {
   const [buses, setBuses] = useState<string[]>([bus]);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => void allBusNames().then(setBuses, setError), []);
-  const list = usePaged(async (token) => {
-    const page = await listRules(bus, token);
-    const rules = await Promise.all((page.Rules ?? []).map(async (r) => ({ rule: r, targets: (await listTargets(bus, r.Name)).Targets ?? [] })));
-    return { items: rules, ...(page.NextToken && { next: page.NextToken }) };
-  }, [bus], { service: 'events', kinds: ['rule'] });
+  const list = usePaged(
+    async (token) => {
+      const page = await listRules(bus, token);
+      const rules = await Promise.all(
+        (page.Rules ?? []).map(async (r) => ({ rule: r, targets: (await listTargets(bus, r.Name)).Targets ?? [] })),
+      );
+      return { items: rules, ...(page.NextToken && { next: page.NextToken }) };
+    },
+    [bus],
+    { service: 'events', kinds: ['rule'] },
+  );
   const act = async (op: string, rule: Rule) => {
     try {
       if (op === 'DeleteRule') {
@@ -52,7 +58,8 @@ export function RulesPage({ bus = 'default' }: { bus?: string | undefined }) {
         <div class="panel">
           <Empty title={`No rules on event bus ${bus}`}>
             <p>
-              Create one to react to AMI events: choose <b>Create rule</b>, then the EC2 AMI State Change event type and an SNS topic as target.
+              Create one to react to AMI events: choose <b>Create rule</b>, then the EC2 AMI State Change event type and an SNS topic as
+              target.
             </p>
             <a class="button primary" href="#/rules/new">
               Create rule
@@ -87,11 +94,15 @@ export function RulesPage({ bus = 'default' }: { bus?: string | undefined }) {
                     <code class="wrap">{rule.EventPattern ?? rule.ScheduleExpression}</code>
                   </td>
                   <td class="wrap">
-                    {targets.length === 0 ? <span class="hint">none</span> : targets.map((t) => (
-                          <div key={t.Id}>
-                            <ResourceLink value={t.Arn} />
-                          </div>
-                        ))}
+                    {targets.length === 0 ? (
+                      <span class="hint">none</span>
+                    ) : (
+                      targets.map((t) => (
+                        <div key={t.Id}>
+                          <ResourceLink value={t.Arn} />
+                        </div>
+                      ))
+                    )}
                   </td>
                   <td>
                     <div class="toolbar">

@@ -33,9 +33,17 @@ export function SnsPage() {
   return (
     <div>
       <h1>SNS topics</h1>
-      <p class="sub">A topic fans a message out to its subscribers: email, SMS, SQS queues, Lambda functions, HTTP endpoints. The guide's rule targets one.</p>
+      <p class="sub">
+        A topic fans a message out to its subscribers: email, SMS, SQS queues, Lambda functions, HTTP endpoints. The guide's rule targets
+        one.
+      </p>
       <form class="toolbar" onSubmit={(e) => (e.preventDefault(), void create())}>
-        <input aria-label="New topic name" placeholder="topic name, e.g. ami-notifications" value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+        <input
+          aria-label="New topic name"
+          placeholder="topic name, e.g. ami-notifications"
+          value={name}
+          onInput={(e) => setName((e.target as HTMLInputElement).value)}
+        />
         <button class="primary" type="submit" disabled={!name}>
           Create topic
         </button>
@@ -58,7 +66,12 @@ export function SnsPage() {
             <button aria-expanded={open === arn} onClick={() => setOpen(open === arn ? null : arn)}>
               {open === arn ? 'Close' : 'Subscriptions and publish'}
             </button>
-            <button class="danger" onClick={() => confirm(`Delete topic ${topicName(arn)}?`) && void sns('DeleteTopic', { TopicArn: arn }).then(list.reload, setError)}>
+            <button
+              class="danger"
+              onClick={() =>
+                confirm(`Delete topic ${topicName(arn)}?`) && void sns('DeleteTopic', { TopicArn: arn }).then(list.reload, setError)
+              }
+            >
               Delete
             </button>
           </div>
@@ -101,26 +114,44 @@ export function TopicDetail({ arn }: { arn: string }) {
         <ul>
           {(subs ?? []).map((s) => (
             <li key={s.SubscriptionArn + s.Endpoint} data-testid="subscription">
-              {s.Protocol} → <ResourceLink value={s.Endpoint} mono={false}>
+              {s.Protocol} →{' '}
+              <ResourceLink value={s.Endpoint} mono={false}>
                 <b>{s.Endpoint}</b>
               </ResourceLink>{' '}
               <Badge state={s.SubscriptionArn === 'PendingConfirmation' ? 'Pending confirmation' : 'Confirmed'} />{' '}
               {/* A pending subscription has no ARN yet: SNS cannot unsubscribe it (it expires unconfirmed). */}
               {s.SubscriptionArn.startsWith('arn:') && (
-                <button type="button" class="danger" onClick={() => confirm(`Unsubscribe ${s.Endpoint}?`) && void run('Unsubscribe', { SubscriptionArn: s.SubscriptionArn }, `Unsubscribed ${s.Endpoint}.`)}>
+                <button
+                  type="button"
+                  class="danger"
+                  onClick={() =>
+                    confirm(`Unsubscribe ${s.Endpoint}?`) &&
+                    void run('Unsubscribe', { SubscriptionArn: s.SubscriptionArn }, `Unsubscribed ${s.Endpoint}.`)
+                  }
+                >
                   Unsubscribe
                 </button>
               )}
             </li>
           ))}
         </ul>
-        <form class="toolbar" onSubmit={(e) => (e.preventDefault(), void run('Subscribe', { TopicArn: arn, Protocol: protocol, Endpoint: endpoint }, `Subscribed ${endpoint}.`))}>
+        <form
+          class="toolbar"
+          onSubmit={(e) => (
+            e.preventDefault(), void run('Subscribe', { TopicArn: arn, Protocol: protocol, Endpoint: endpoint }, `Subscribed ${endpoint}.`)
+          )}
+        >
           <select aria-label="Protocol" value={protocol} onChange={(e) => setProtocol((e.target as HTMLSelectElement).value)}>
             {['email', 'email-json', 'sms', 'sqs', 'lambda', 'http', 'https', 'application'].map((p) => (
               <option key={p}>{p}</option>
             ))}
           </select>
-          <input aria-label="Endpoint" placeholder={protocol.startsWith('email') ? 'you@example.com' : 'endpoint'} value={endpoint} onInput={(e) => setEndpoint((e.target as HTMLInputElement).value)} />
+          <input
+            aria-label="Endpoint"
+            placeholder={protocol.startsWith('email') ? 'you@example.com' : 'endpoint'}
+            value={endpoint}
+            onInput={(e) => setEndpoint((e.target as HTMLInputElement).value)}
+          />
           <button type="submit" disabled={!endpoint}>
             Create subscription
           </button>
@@ -134,14 +165,26 @@ export function TopicDetail({ arn }: { arn: string }) {
         </label>
         <label class="field">
           <span>Message body</span>
-          <textarea aria-label="Message body" rows={3} value={message} onInput={(e) => setMessage((e.target as HTMLTextAreaElement).value)} />
+          <textarea
+            aria-label="Message body"
+            rows={3}
+            value={message}
+            onInput={(e) => setMessage((e.target as HTMLTextAreaElement).value)}
+          />
         </label>
-        <button type="button" onClick={() => void run('Publish', { TopicArn: arn, Subject: subject, Message: message }, 'Message published.')}>
+        <button
+          type="button"
+          onClick={() => void run('Publish', { TopicArn: arn, Subject: subject, Message: message }, 'Message published.')}
+        >
           Publish message
         </button>
       </div>
       <ErrorNotice error={error} />
-      {done && <p class="notice ok" role="status">{done}</p>}
+      {done && (
+        <p class="notice ok" role="status">
+          {done}
+        </p>
+      )}
     </div>
   );
 }

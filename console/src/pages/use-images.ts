@@ -7,7 +7,8 @@ const PAGE = 25;
 const MAX_PAGES = 10;
 
 /** Newest first (the one a person just made is on top), then by id for a stable order. */
-export const newestFirst = (a: Image, b: Image): number => (b.creationDate ?? '').localeCompare(a.creationDate ?? '') || a.imageId.localeCompare(b.imageId);
+export const newestFirst = (a: Image, b: Image): number =>
+  (b.creationDate ?? '').localeCompare(a.creationDate ?? '') || a.imageId.localeCompare(b.imageId);
 
 /**
  * The account's images in the region, newest first, paged here: DescribeImages pages in id

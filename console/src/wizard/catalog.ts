@@ -47,10 +47,15 @@ export const services: Readonly<Record<string, readonly EventType[]>> = {
       source: 'aws.ec2',
       states: { field: 'state', values: ['pending', 'running', 'stopping', 'stopped', 'shutting-down', 'terminated'] },
       idField: { field: 'instance-id', label: 'Specific instance ID (optional)', placeholder: 'i-0123456789abcdef0' },
-      sample: envelope('aws.ec2', 'EC2 Instance State-change Notification', ['arn:aws:ec2:us-east-1:012345678901:instance/i-0123456789abcdef0'], {
-        'instance-id': 'i-0123456789abcdef0',
-        state: 'running',
-      }),
+      sample: envelope(
+        'aws.ec2',
+        'EC2 Instance State-change Notification',
+        ['arn:aws:ec2:us-east-1:012345678901:instance/i-0123456789abcdef0'],
+        {
+          'instance-id': 'i-0123456789abcdef0',
+          state: 'running',
+        },
+      ),
     },
   ],
   EventBridge: [
@@ -67,7 +72,9 @@ export const samples: readonly { label: string; event: Record<string, unknown> }
   { label: 'EC2 AMI State Change — available', event: amiSample('available') },
   { label: 'EC2 AMI State Change — failed', event: amiSample('failed', 'Description of failure') },
   { label: 'EC2 AMI State Change — deregistered', event: amiSample('deregistered') },
-  ...Object.values(services).flatMap((types) => types.filter((t) => t.name !== 'EC2 AMI State Change').map((t) => ({ label: t.name, event: t.sample }))),
+  ...Object.values(services).flatMap((types) =>
+    types.filter((t) => t.name !== 'EC2 AMI State Change').map((t) => ({ label: t.name, event: t.sample })),
+  ),
 ];
 
 export interface FormChoice {

@@ -10,7 +10,8 @@ export interface SavedDraft {
   step: number;
 }
 
-const key = (region: string, edit?: { bus: string; name: string }) => `amiwatch.rule-draft.${region}.${edit ? `edit.${edit.bus}/${edit.name}` : 'new'}`;
+const key = (region: string, edit?: { bus: string; name: string }) =>
+  `amiwatch.rule-draft.${region}.${edit ? `edit.${edit.bus}/${edit.name}` : 'new'}`;
 
 export function loadDraft(region: string, edit?: { bus: string; name: string }): SavedDraft | null {
   try {

@@ -90,7 +90,8 @@ export function targetArn(t: TargetDraft, region: string, account: string): stri
   }
 }
 
-const toDlqArn = (v: string, region: string, account: string) => (v.startsWith('arn:') ? v : `arn:aws:sqs:${region}:${account}:${v.trim()}`);
+const toDlqArn = (v: string, region: string, account: string) =>
+  v.startsWith('arn:') ? v : `arn:aws:sqs:${region}:${account}:${v.trim()}`;
 
 /** The PutTargets entry for one target draft. Throws with a readable reason for bad JSON. */
 export function toTarget(t: TargetDraft, region: string, account: string): Target {
@@ -106,14 +107,23 @@ export function toTarget(t: TargetDraft, region: string, account: string): Targe
     }
     target.InputTransformer = { InputPathsMap: map, InputTemplate: t.template };
   }
-  if (t.kind !== 'events') target.RetryPolicy = { MaximumRetryAttempts: Number(t.maxRetries), MaximumEventAgeInSeconds: Number(t.maxAgeSeconds) };
+  if (t.kind !== 'events')
+    target.RetryPolicy = { MaximumRetryAttempts: Number(t.maxRetries), MaximumEventAgeInSeconds: Number(t.maxAgeSeconds) };
   if (t.dlq.trim()) target.DeadLetterConfig = { Arn: toDlqArn(t.dlq, region, account) };
   return target;
 }
 
 /** A stored target back into the form (editing a rule). */
 export function fromTarget(t: Target): TargetDraft {
-  const kind: TargetKind = t.Arn.includes(':sqs:') ? 'sqs' : t.Arn.includes(':lambda:') ? 'lambda' : t.Arn.includes(':api-destination/') ? 'api-destination' : t.Arn.includes(':events:') ? 'events' : 'sns';
+  const kind: TargetKind = t.Arn.includes(':sqs:')
+    ? 'sqs'
+    : t.Arn.includes(':lambda:')
+      ? 'lambda'
+      : t.Arn.includes(':api-destination/')
+        ? 'api-destination'
+        : t.Arn.includes(':events:')
+          ? 'events'
+          : 'sns';
   const base = newTarget(1);
   return {
     ...base,

@@ -80,7 +80,9 @@ export function RuleWizard({ edit }: { edit?: { bus: string; name: string } }) {
   const problems = [
     nameProblem(draft.name) ?? (taken ? 'The name is taken.' : null),
     draft.ruleType === 'pattern' ? patternProblem(draft.pattern) : draft.schedule.trim() ? null : 'Enter a schedule expression.',
-    draft.targets.find((t) => !t.resource.trim() || !t.id.trim()) ? 'Every target needs a resource and an ID.' : (draft.targets.map(missing).find(Boolean) ?? null),
+    draft.targets.find((t) => !t.resource.trim() || !t.id.trim())
+      ? 'Every target needs a resource and an ID.'
+      : (draft.targets.map(missing).find(Boolean) ?? null),
     draft.tags.find((t) => !t.key.trim()) ? 'Every tag needs a key.' : null,
     null,
   ];
@@ -102,7 +104,8 @@ export function RuleWizard({ edit }: { edit?: { bus: string; name: string } }) {
       if (edit) {
         const removedKeys = originalTagKeys.filter((k) => !draft.tags.some((t) => t.key === k));
         if (removedKeys.length > 0) await eventbridge('UntagResource', { ResourceARN: RuleArn, TagKeys: removedKeys });
-        if (draft.tags.length > 0) await eventbridge('TagResource', { ResourceARN: RuleArn, Tags: draft.tags.map((t) => ({ Key: t.key, Value: t.value })) });
+        if (draft.tags.length > 0)
+          await eventbridge('TagResource', { ResourceARN: RuleArn, Tags: draft.tags.map((t) => ({ Key: t.key, Value: t.value })) });
       }
       // Before PutTargets: an event matched while the target exists without the permission would
       // fail at once with NO_PERMISSIONS (not retried). One function after another, so that two
@@ -112,11 +115,14 @@ export function RuleWizard({ edit }: { edit?: { bus: string; name: string } }) {
       for (const t of targets) if (!isFunctionArn(t.Arn)) await allowTargetDelivery(t.Arn, RuleArn, t.Id);
       const dropped = originalTargets.filter((id) => !targets.some((t) => t.Id === id));
       if (dropped.length > 0) await eventbridge('RemoveTargets', { Rule: draft.name, EventBusName: draft.bus, Ids: dropped });
-      const result = await eventbridge<{ FailedEntryCount?: number; FailedEntries?: { TargetId: string; ErrorMessage: string }[] }>('PutTargets', {
-        Rule: draft.name,
-        EventBusName: draft.bus,
-        Targets: targets,
-      });
+      const result = await eventbridge<{ FailedEntryCount?: number; FailedEntries?: { TargetId: string; ErrorMessage: string }[] }>(
+        'PutTargets',
+        {
+          Rule: draft.name,
+          EventBusName: draft.bus,
+          Targets: targets,
+        },
+      );
       if (result.FailedEntryCount) throw new Error(result.FailedEntries!.map((f) => `${f.TargetId}: ${f.ErrorMessage}`).join('; '));
       clearDraft(region, edit);
       go('rules', draft.bus);
@@ -184,7 +190,11 @@ export function RuleWizard({ edit }: { edit?: { bus: string; name: string } }) {
         <div>
           {body}
           <ErrorNotice error={error} />
-          {problems[step] && step > 0 && <p class="error" data-testid="step-problem">{problems[step]}</p>}
+          {problems[step] && step > 0 && (
+            <p class="error" data-testid="step-problem">
+              {problems[step]}
+            </p>
+          )}
           <div class="wizard-actions">
             <button type="button" onClick={cancel}>
               Cancel
@@ -262,7 +272,8 @@ function Review({ draft, region, account, onEdit }: { draft: Draft; region: stri
       </ul>
       {draft.targets.some((t) => isFunctionArn(targetArn(t, region, account))) && (
         <p class="hint" data-testid="review-lambda-permission">
-          Saving the rule lets EventBridge ({EVENTS_PRINCIPAL}) invoke each Lambda function for this rule, through a statement in the function's resource-based policy.
+          Saving the rule lets EventBridge ({EVENTS_PRINCIPAL}) invoke each Lambda function for this rule, through a statement in the
+          function's resource-based policy.
         </p>
       )}
       {section('Step 4: Configure tags', 3)}

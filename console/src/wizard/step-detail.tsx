@@ -8,7 +8,17 @@ import { nameProblem, type Draft } from './draft.js';
  * bus in this region — the guide's "A rule can't have the same name as another rule in the same
  * Region and on the same event bus"), description, event bus, rule type.
  */
-export function StepDetail({ draft, set, editing, onTaken }: { draft: Draft; set: (p: Partial<Draft>) => void; editing: boolean; onTaken: (taken: boolean) => void }) {
+export function StepDetail({
+  draft,
+  set,
+  editing,
+  onTaken,
+}: {
+  draft: Draft;
+  set: (p: Partial<Draft>) => void;
+  editing: boolean;
+  onTaken: (taken: boolean) => void;
+}) {
   const { region } = useSession();
   const [buses, setBuses] = useState<string[]>(['default']);
   const [taken, setTaken] = useState(false);
@@ -35,25 +45,48 @@ export function StepDetail({ draft, set, editing, onTaken }: { draft: Draft; set
       <h2>Define rule detail</h2>
       <label class="field">
         <span>Name</span>
-        <input aria-label="Name" value={draft.name} disabled={editing} maxLength={64} onInput={(e) => set({ name: (e.target as HTMLInputElement).value })} aria-invalid={Boolean(problem || taken)} aria-describedby="name-msg" />
+        <input
+          aria-label="Name"
+          value={draft.name}
+          disabled={editing}
+          maxLength={64}
+          onInput={(e) => set({ name: (e.target as HTMLInputElement).value })}
+          aria-invalid={Boolean(problem || taken)}
+          aria-describedby="name-msg"
+        />
         <span id="name-msg" class={problem || taken ? 'error' : 'hint'} aria-live="polite">
-          {problem ?? (taken ? `A rule named "${draft.name}" already exists on event bus ${draft.bus} in ${region}.` : 'Maximum of 64 characters consisting of numbers, lower/upper case letters, .,-,_.')}
+          {problem ??
+            (taken
+              ? `A rule named "${draft.name}" already exists on event bus ${draft.bus} in ${region}.`
+              : 'Maximum of 64 characters consisting of numbers, lower/upper case letters, .,-,_.')}
         </span>
       </label>
       <label class="field">
         <span>Description – optional</span>
-        <input aria-label="Description" value={draft.description} maxLength={512} onInput={(e) => set({ description: (e.target as HTMLInputElement).value })} />
+        <input
+          aria-label="Description"
+          value={draft.description}
+          maxLength={512}
+          onInput={(e) => set({ description: (e.target as HTMLInputElement).value })}
+        />
       </label>
       <label class="field">
         <span>Event bus</span>
-        <select aria-label="Event bus" value={draft.bus} disabled={editing} onChange={(e) => set({ bus: (e.target as HTMLSelectElement).value })}>
+        <select
+          aria-label="Event bus"
+          value={draft.bus}
+          disabled={editing}
+          onChange={(e) => set({ bus: (e.target as HTMLSelectElement).value })}
+        >
           {buses.map((b) => (
             <option key={b} value={b}>
               {b}
             </option>
           ))}
         </select>
-        <span class="hint">When an AWS service in your account generates an event, it always goes to your account's default event bus.</span>
+        <span class="hint">
+          When an AWS service in your account generates an event, it always goes to your account's default event bus.
+        </span>
       </label>
       <label class="field inline">
         <input type="checkbox" checked={draft.enabled} onChange={(e) => set({ enabled: (e.target as HTMLInputElement).checked })} />

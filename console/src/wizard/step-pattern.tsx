@@ -39,7 +39,11 @@ export function StepPattern({ draft, set }: { draft: Draft; set: (p: Partial<Dra
         <h2>Define schedule</h2>
         <label class="field">
           <span>Schedule expression</span>
-          <input aria-label="Schedule expression" value={draft.schedule} onInput={(e) => set({ schedule: (e.target as HTMLInputElement).value })} />
+          <input
+            aria-label="Schedule expression"
+            value={draft.schedule}
+            onInput={(e) => set({ schedule: (e.target as HTMLInputElement).value })}
+          />
           <span class="hint">rate(5 minutes) or cron(0 12 * * ? *)</span>
         </label>
       </section>
@@ -82,7 +86,12 @@ export function StepPattern({ draft, set }: { draft: Draft; set: (p: Partial<Dra
                 if (draft.patternMode === 'form') return;
                 const fromForm = patternFromForm(draft.form, draft.eventSource);
                 // The form rebuilds the pattern from its choices: edits made in the JSON editor would be lost.
-                if (!samePattern(draft.pattern, fromForm) && !confirm('Switch to the Event pattern form? The pattern you edited in the JSON editor will be replaced by the one the form builds.')) {
+                if (
+                  !samePattern(draft.pattern, fromForm) &&
+                  !confirm(
+                    'Switch to the Event pattern form? The pattern you edited in the JSON editor will be replaced by the one the form builds.',
+                  )
+                ) {
                   e.preventDefault();
                   return;
                 }
@@ -111,7 +120,18 @@ export function StepPattern({ draft, set }: { draft: Draft; set: (p: Partial<Dra
             </label>
             <label class="field">
               <span>AWS service</span>
-              <select aria-label="AWS service" value={draft.form.service} onChange={(e) => setForm({ service: (e.target as HTMLSelectElement).value, type: services[(e.target as HTMLSelectElement).value]?.[0]?.name ?? '', states: [], id: '' })}>
+              <select
+                aria-label="AWS service"
+                value={draft.form.service}
+                onChange={(e) =>
+                  setForm({
+                    service: (e.target as HTMLSelectElement).value,
+                    type: services[(e.target as HTMLSelectElement).value]?.[0]?.name ?? '',
+                    states: [],
+                    id: '',
+                  })
+                }
+              >
                 {Object.keys(services).map((s) => (
                   <option key={s}>{s}</option>
                 ))}
@@ -119,7 +139,11 @@ export function StepPattern({ draft, set }: { draft: Draft; set: (p: Partial<Dra
             </label>
             <label class="field">
               <span>Event type</span>
-              <select aria-label="Event type" value={draft.form.type} onChange={(e) => setForm({ type: (e.target as HTMLSelectElement).value, states: [], id: '' })}>
+              <select
+                aria-label="Event type"
+                value={draft.form.type}
+                onChange={(e) => setForm({ type: (e.target as HTMLSelectElement).value, states: [], id: '' })}
+              >
                 {types.map((t) => (
                   <option key={t.name}>{t.name}</option>
                 ))}
@@ -130,7 +154,12 @@ export function StepPattern({ draft, set }: { draft: Draft; set: (p: Partial<Dra
                 <legend>State</legend>
                 {/* As the EventBridge console: Any state, or Specific state(s) (checking a state chooses it). */}
                 <label class="choice">
-                  <input type="radio" name="state-choice" checked={!specific} onChange={() => (setSpecific(false), setForm({ states: [] }))} />
+                  <input
+                    type="radio"
+                    name="state-choice"
+                    checked={!specific}
+                    onChange={() => (setSpecific(false), setForm({ states: [] }))}
+                  />
                   <span>Any state</span>
                 </label>
                 <label class="choice">
@@ -144,7 +173,9 @@ export function StepPattern({ draft, set }: { draft: Draft; set: (p: Partial<Dra
                         type="checkbox"
                         checked={draft.form.states.includes(v)}
                         onChange={(e) => {
-                          const states = (e.target as HTMLInputElement).checked ? [...draft.form.states, v] : draft.form.states.filter((x) => x !== v);
+                          const states = (e.target as HTMLInputElement).checked
+                            ? [...draft.form.states, v]
+                            : draft.form.states.filter((x) => x !== v);
                           if (states.length > 0) setSpecific(true);
                           setForm({ states });
                         }}
@@ -158,7 +189,12 @@ export function StepPattern({ draft, set }: { draft: Draft; set: (p: Partial<Dra
             {type?.idField && (
               <label class="field">
                 <span>{type.idField.label}</span>
-                <input aria-label={type.idField.label} value={draft.form.id} placeholder={type.idField.placeholder} onInput={(e) => setForm({ id: (e.target as HTMLInputElement).value })} />
+                <input
+                  aria-label={type.idField.label}
+                  value={draft.form.id}
+                  placeholder={type.idField.placeholder}
+                  onInput={(e) => setForm({ id: (e.target as HTMLInputElement).value })}
+                />
               </label>
             )}
           </div>
@@ -167,11 +203,20 @@ export function StepPattern({ draft, set }: { draft: Draft; set: (p: Partial<Dra
           <div>
             <label class="field">
               <span>Source</span>
-              <input aria-label="Source" value={draft.form.customSource} placeholder="my.application" onInput={(e) => setForm({ customSource: (e.target as HTMLInputElement).value })} />
+              <input
+                aria-label="Source"
+                value={draft.form.customSource}
+                placeholder="my.application"
+                onInput={(e) => setForm({ customSource: (e.target as HTMLInputElement).value })}
+              />
             </label>
             <label class="field">
               <span>Detail type – optional</span>
-              <input aria-label="Detail type" value={draft.form.customDetailType} onInput={(e) => setForm({ customDetailType: (e.target as HTMLInputElement).value })} />
+              <input
+                aria-label="Detail type"
+                value={draft.form.customDetailType}
+                onInput={(e) => setForm({ customDetailType: (e.target as HTMLInputElement).value })}
+              />
             </label>
           </div>
         )}
@@ -185,7 +230,13 @@ export function StepPattern({ draft, set }: { draft: Draft; set: (p: Partial<Dra
             </button>
           </div>
         )}
-        <CodeEditor label="Event pattern" value={draft.pattern} readOnly={draft.patternMode === 'form'} invalid={Boolean(problem)} onChange={(pattern) => set({ pattern })} />
+        <CodeEditor
+          label="Event pattern"
+          value={draft.pattern}
+          readOnly={draft.patternMode === 'form'}
+          invalid={Boolean(problem)}
+          onChange={(pattern) => set({ pattern })}
+        />
         <p class={problem ? 'error' : 'hint'} role="status" data-testid="pattern-status">
           {problem ? `Event pattern is not valid. Reason: ${problem}` : 'Valid event pattern.'}
         </p>

@@ -9,8 +9,19 @@ import type { Choices } from './target-choices.js';
  * the input (matched event, constant, InputPath, input transformer), retry policy and
  * dead-letter queue.
  */
-export function StepTargets({ draft, set, choices, missing }: { draft: Draft; set: (p: Partial<Draft>) => void; choices: Choices; missing: (t: TargetDraft) => string | null }) {
-  const update = (i: number, patch: Partial<TargetDraft>) => set({ targets: draft.targets.map((t, j) => (i === j ? { ...t, ...patch } : t)) });
+export function StepTargets({
+  draft,
+  set,
+  choices,
+  missing,
+}: {
+  draft: Draft;
+  set: (p: Partial<Draft>) => void;
+  choices: Choices;
+  missing: (t: TargetDraft) => string | null;
+}) {
+  const update = (i: number, patch: Partial<TargetDraft>) =>
+    set({ targets: draft.targets.map((t, j) => (i === j ? { ...t, ...patch } : t)) });
   return (
     <section class="panel">
       <h2>Select target(s)</h2>
@@ -30,7 +41,11 @@ export function StepTargets({ draft, set, choices, missing }: { draft: Draft; se
           </fieldset>
           <label class="field">
             <span>Select a target</span>
-            <select aria-label="Select a target" value={t.kind} onChange={(e) => update(i, { kind: (e.target as HTMLSelectElement).value as TargetKind })}>
+            <select
+              aria-label="Select a target"
+              value={t.kind}
+              onChange={(e) => update(i, { kind: (e.target as HTMLSelectElement).value as TargetKind })}
+            >
               {Object.entries(kinds).map(([k, v]) => (
                 <option key={k} value={k}>
                   {v.label}
@@ -40,7 +55,13 @@ export function StepTargets({ draft, set, choices, missing }: { draft: Draft; se
           </label>
           <label class="field">
             <span>{kinds[t.kind].noun}</span>
-            <input aria-label={kinds[t.kind].noun} list={`choices-${i}`} value={t.resource} placeholder={`name or ARN of the ${kinds[t.kind].label}`} onInput={(e) => update(i, { resource: (e.target as HTMLInputElement).value })} />
+            <input
+              aria-label={kinds[t.kind].noun}
+              list={`choices-${i}`}
+              value={t.resource}
+              placeholder={`name or ARN of the ${kinds[t.kind].label}`}
+              onInput={(e) => update(i, { resource: (e.target as HTMLInputElement).value })}
+            />
             <datalist id={`choices-${i}`}>
               {(choices[t.kind] ?? []).map((c) => (
                 <option key={c} value={c} />
@@ -72,7 +93,11 @@ export function StepTargets({ draft, set, choices, missing }: { draft: Draft; se
             </label>
             <label class="field">
               <span>Configure target input</span>
-              <select aria-label="Configure target input" value={t.input} onChange={(e) => update(i, { input: (e.target as HTMLSelectElement).value as TargetDraft['input'] })}>
+              <select
+                aria-label="Configure target input"
+                value={t.input}
+                onChange={(e) => update(i, { input: (e.target as HTMLSelectElement).value as TargetDraft['input'] })}
+              >
                 <option value="matched">Matched event</option>
                 <option value="path">Part of the matched event (InputPath)</option>
                 <option value="constant">Constant (JSON text)</option>
@@ -107,17 +132,33 @@ export function StepTargets({ draft, set, choices, missing }: { draft: Draft; se
               <div class="grid2">
                 <label class="field">
                   <span>Retry attempts (0–185)</span>
-                  <input type="number" min={0} max={185} value={t.maxRetries} onInput={(e) => update(i, { maxRetries: (e.target as HTMLInputElement).value })} />
+                  <input
+                    type="number"
+                    min={0}
+                    max={185}
+                    value={t.maxRetries}
+                    onInput={(e) => update(i, { maxRetries: (e.target as HTMLInputElement).value })}
+                  />
                 </label>
                 <label class="field">
                   <span>Maximum age of event (s, 60–86400)</span>
-                  <input type="number" min={60} max={86400} value={t.maxAgeSeconds} onInput={(e) => update(i, { maxAgeSeconds: (e.target as HTMLInputElement).value })} />
+                  <input
+                    type="number"
+                    min={60}
+                    max={86400}
+                    value={t.maxAgeSeconds}
+                    onInput={(e) => update(i, { maxAgeSeconds: (e.target as HTMLInputElement).value })}
+                  />
                 </label>
               </div>
             )}
             <label class="field">
               <span>Dead-letter queue – optional</span>
-              <input value={t.dlq} placeholder="SQS queue name or ARN" onInput={(e) => update(i, { dlq: (e.target as HTMLInputElement).value })} />
+              <input
+                value={t.dlq}
+                placeholder="SQS queue name or ARN"
+                onInput={(e) => update(i, { dlq: (e.target as HTMLInputElement).value })}
+              />
             </label>
           </details>
           {draft.targets.length > 1 && (

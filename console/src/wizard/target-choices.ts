@@ -32,12 +32,24 @@ export function useTargetChoices(): { choices: Choices; reload: () => void } {
   const [choices, setChoices] = useState<Choices>({});
   const reload = useCallback(() => {
     const put = (kind: TargetKind) => (names: string[]) => setChoices((c) => ({ ...c, [kind]: names.sort() }));
-    allPages(listTopics).then((arns) => put('sns')(arns.map(lastPart)), () => undefined);
-    allQueueUrls().then((urls) => put('sqs')(urls.map(lastPart)), () => undefined);
-    allPages(listFunctions).then((fns) => put('lambda')(fns.map((f) => f.FunctionName)), () => undefined);
+    allPages(listTopics).then(
+      (arns) => put('sns')(arns.map(lastPart)),
+      () => undefined,
+    );
+    allQueueUrls().then(
+      (urls) => put('sqs')(urls.map(lastPart)),
+      () => undefined,
+    );
+    allPages(listFunctions).then(
+      (fns) => put('lambda')(fns.map((f) => f.FunctionName)),
+      () => undefined,
+    );
     allBusNames().then(put('events'), () => undefined);
     // API destinations are chosen by ARN (their name alone does not make one).
-    listApiDestinations().then((d) => put('api-destination')(d.map((x) => x.ApiDestinationArn ?? '')), () => undefined);
+    listApiDestinations().then(
+      (d) => put('api-destination')(d.map((x) => x.ApiDestinationArn ?? '')),
+      () => undefined,
+    );
   }, []);
   useEffect(reload, [reload]);
   useChanges(['sns', 'sqs', 'lambda', 'events'], ['topic', 'queue', 'function', 'bus', 'api-destination'], reload);
@@ -52,7 +64,10 @@ export function useTargetChoices(): { choices: Choices; reload: () => void } {
 export function missingTarget(t: TargetDraft, choices: Choices, region: string, account: string): string | null {
   const known = choices[t.kind];
   if (!known || !t.resource.trim()) return null;
-  if (t.kind === 'api-destination') return known.includes(t.resource.trim()) ? null : `${kinds[t.kind].noun} "${t.resource.trim()}" does not exist. Choose an existing one, or create it.`;
+  if (t.kind === 'api-destination')
+    return known.includes(t.resource.trim())
+      ? null
+      : `${kinds[t.kind].noun} "${t.resource.trim()}" does not exist. Choose an existing one, or create it.`;
   const arn = targetArn(t, region, account).split(':');
   if (arn[3] !== region || arn[4] !== account) return null;
   // A function ARN may carry a version or alias after its name (…:function:NAME:ALIAS).

@@ -23,10 +23,19 @@ export async function allowTargetDelivery(targetArn: string, ruleArn: string, ta
     if (e instanceof ApiError && MISSING.has(e.code)) return;
     throw e;
   }
-  const doc = text ? (JSON.parse(text) as { Version?: string; Statement?: Statement[] | Statement }) : { Version: '2012-10-17', Statement: [] };
+  const doc = text
+    ? (JSON.parse(text) as { Version?: string; Statement?: Statement[] | Statement })
+    : { Version: '2012-10-17', Statement: [] };
   const statements = Array.isArray(doc.Statement) ? doc.Statement : doc.Statement ? [doc.Statement] : [];
   if (statements.some((s) => allows(s, action, ruleArn))) return;
-  const statement = { Sid: statementId(ruleArn, targetId), Effect: 'Allow', Principal: { Service: EVENTS_PRINCIPAL }, Action: action, Resource: targetArn, Condition: { ArnEquals: { 'aws:SourceArn': ruleArn } } };
+  const statement = {
+    Sid: statementId(ruleArn, targetId),
+    Effect: 'Allow',
+    Principal: { Service: EVENTS_PRINCIPAL },
+    Action: action,
+    Resource: targetArn,
+    Condition: { ArnEquals: { 'aws:SourceArn': ruleArn } },
+  };
   await store.write(JSON.stringify({ ...doc, Statement: [...statements, statement] }));
 }
 
@@ -49,7 +58,9 @@ function allows(s: Statement, action: string, ruleArn: string): boolean {
   const acts = list(s.Action).map((a) => a.toLowerCase());
   const act = acts.includes(action.toLowerCase()) || acts.includes('*') || acts.includes(`${action.split(':')[0]}:*`);
   const conditions = Object.values(s.Condition ?? {});
-  const source = conditions.every((keys) => Object.entries(keys).every(([k, v]) => k.toLowerCase() !== 'aws:sourcearn' || list(v).includes(ruleArn)));
+  const source = conditions.every((keys) =>
+    Object.entries(keys).every(([k, v]) => k.toLowerCase() !== 'aws:sourcearn' || list(v).includes(ruleArn)),
+  );
   return principal && act && source;
 }
 
@@ -62,7 +73,9 @@ function topicStore(TopicArn: string): PolicyStore {
   return {
     async read() {
       const root = await sns('GetTopicAttributes', { TopicArn });
-      const entry = [...root.getElementsByTagNameNS('*', 'entry')].find((e) => e.getElementsByTagNameNS('*', 'key')[0]?.textContent === 'Policy');
+      const entry = [...root.getElementsByTagNameNS('*', 'entry')].find(
+        (e) => e.getElementsByTagNameNS('*', 'key')[0]?.textContent === 'Policy',
+      );
       return entry?.getElementsByTagNameNS('*', 'value')[0]?.textContent ?? '';
     },
     write: async (policy) => void (await sns('SetTopicAttributes', { TopicArn, AttributeName: 'Policy', AttributeValue: policy })),
@@ -72,7 +85,9 @@ function topicStore(TopicArn: string): PolicyStore {
 async function queueStore(QueueName: string, owner: string): Promise<PolicyStore> {
   const { QueueUrl } = await sqs<{ QueueUrl: string }>('GetQueueUrl', { QueueName, QueueOwnerAWSAccountId: owner });
   return {
-    read: async () => (await sqs<{ Attributes?: Record<string, string> }>('GetQueueAttributes', { QueueUrl, AttributeNames: ['Policy'] })).Attributes?.Policy ?? '',
+    read: async () =>
+      (await sqs<{ Attributes?: Record<string, string> }>('GetQueueAttributes', { QueueUrl, AttributeNames: ['Policy'] })).Attributes
+        ?.Policy ?? '',
     write: async (Policy) => void (await sqs('SetQueueAttributes', { QueueUrl, Attributes: { Policy } })),
   };
 }

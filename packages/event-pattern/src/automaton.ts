@@ -68,7 +68,10 @@ export class Transition {
   /** Present while the transition has more than SMALL_TRANSITION edges. */
   index: ValueIndex<Edge> | null = null;
 
-  constructor(readonly path: PathNode, readonly from: State) {}
+  constructor(
+    readonly path: PathNode,
+    readonly from: State,
+  ) {}
 
   add(edge: Edge): void {
     this.edges.set(edge.cond.key, edge);
@@ -114,7 +117,10 @@ export class Edge {
   /** What to do on following the edge (programs.ts): walk `next` (−1), or its subtree's program. */
   action = -1;
   readonly next = new State();
-  constructor(readonly cond: Condition, readonly owner: Transition) {}
+  constructor(
+    readonly cond: Condition,
+    readonly owner: Transition,
+  ) {}
 }
 
 /** Adds a chain of conditions below `start`; returns the edges taken (for later release). */

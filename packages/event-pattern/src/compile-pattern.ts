@@ -41,17 +41,37 @@ export const DEFAULT_LIMITS: CompileLimits = { maxLength: 2048, maxBranches: 100
 
 const OR = '$or';
 const RESERVED_IN_OR = new Set([
-  'exactly', 'equals-ignore-case', 'prefix', 'suffix', 'anything-but', 'exists', 'wildcard', 'numeric', 'cidr',
-  '=', '<', '<=', '>', '>=', 'regex', 'not-wildcard', 'not-equals-ignore-case', 'date-after', 'date-on-or-after',
-  'date-before', 'date-on-or-before', 'in-date-range', 'ip-address-in-range', 'ip-address-not-in-range',
+  'exactly',
+  'equals-ignore-case',
+  'prefix',
+  'suffix',
+  'anything-but',
+  'exists',
+  'wildcard',
+  'numeric',
+  'cidr',
+  '=',
+  '<',
+  '<=',
+  '>',
+  '>=',
+  'regex',
+  'not-wildcard',
+  'not-equals-ignore-case',
+  'date-after',
+  'date-on-or-after',
+  'date-before',
+  'date-on-or-before',
+  'in-date-range',
+  'ip-address-in-range',
+  'ip-address-not-in-range',
 ]);
 
 export const TOO_COMPLEX =
   'Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character';
 
 /** AWS enforces the $or limit outside event-ruler and its text is not recorded: this one is ours. */
-export const TOO_MANY_COMBINATIONS = (limit: number): string =>
-  `Event pattern has too many $or combinations: at most ${limit} are allowed`;
+export const TOO_MANY_COMBINATIONS = (limit: number): string => `Event pattern has too many $or combinations: at most ${limit} are allowed`;
 
 type Draft = Map<string, ValueTest[]>;
 
@@ -171,7 +191,10 @@ function matchExpression(r: PatternReader): ValueTest {
     case 'suffix':
       return prefixOrSuffix(r, type);
     case 'equals-ignore-case':
-      return closeSingle(r, { op: 'equals-ignore-case', value: compileIgnoreCase(stringValue(r, 'equals-ignore-case match pattern must be a string')) });
+      return closeSingle(r, {
+        op: 'equals-ignore-case',
+        value: compileIgnoreCase(stringValue(r, 'equals-ignore-case match pattern must be a string')),
+      });
     case 'wildcard': {
       const glob = wildcardValue(r, stringValue(r, 'wildcard match pattern must be a string'));
       return closeSingle(r, { op: 'wildcard', glob });
@@ -343,14 +366,18 @@ function anythingButValues(r: PatternReader, first: TokenKind | null): ValueTest
       else if (isNumber(t)) numbers.add(domain(r, r.getText()));
       else r.reraising(() => r.fail('Inside anything but list, start|null|boolean is not supported.'));
     }
-    if ((strings.size > 0) === (numbers.size > 0)) {
+    if (strings.size > 0 === numbers.size > 0) {
       r.fail('Inside anything but list, either all values are number or string, mixed type is not supported');
     }
   }
   return { op: 'anything-but', strings, numbers };
 }
 
-function anythingButSet(r: PatternReader, first: TokenKind | null, kind: 'equals-ignore-case' | 'prefix' | 'suffix' | 'wildcard'): ValueTest {
+function anythingButSet(
+  r: PatternReader,
+  first: TokenKind | null,
+  kind: 'equals-ignore-case' | 'prefix' | 'suffix' | 'wildcard',
+): ValueTest {
   const values: string[] = [];
   const take = (t: TokenKind | null): void => {
     if (t !== 'VALUE_STRING') {
@@ -371,10 +398,14 @@ function anythingButSet(r: PatternReader, first: TokenKind | null, kind: 'equals
     take(first);
   }
   switch (kind) {
-    case 'equals-ignore-case': return { op: 'anything-but-ignore-case', values: values.map(compileIgnoreCase) };
-    case 'prefix': return { op: 'anything-but-prefix', values };
-    case 'suffix': return { op: 'anything-but-suffix', values };
-    case 'wildcard': return { op: 'anything-but-wildcard', globs: values.map((v) => wildcardValue(r, v)) };
+    case 'equals-ignore-case':
+      return { op: 'anything-but-ignore-case', values: values.map(compileIgnoreCase) };
+    case 'prefix':
+      return { op: 'anything-but-prefix', values };
+    case 'suffix':
+      return { op: 'anything-but-suffix', values };
+    case 'wildcard':
+      return { op: 'anything-but-wildcard', globs: values.map((v) => wildcardValue(r, v)) };
   }
 }
 

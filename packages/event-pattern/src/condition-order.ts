@@ -10,10 +10,19 @@ import type { Branch, FieldCondition } from './compile-pattern.js';
 export function conditionRank(c: FieldCondition): number {
   let rank = 0;
   for (const t of c.tests) {
-    const r = t.op === 'string' || t.op === 'number-text' || t.op === 'number-equals' || t.op === 'literal' || t.op === 'equals-ignore-case' ? 0
-      : t.op === 'prefix' || t.op === 'suffix' || t.op === 'prefix-ignore-case' || t.op === 'suffix-ignore-case' || t.op === 'range' || t.op === 'ip' ? 1
-      : t.op === 'exists' ? 3
-      : 2;
+    const r =
+      t.op === 'string' || t.op === 'number-text' || t.op === 'number-equals' || t.op === 'literal' || t.op === 'equals-ignore-case'
+        ? 0
+        : t.op === 'prefix' ||
+            t.op === 'suffix' ||
+            t.op === 'prefix-ignore-case' ||
+            t.op === 'suffix-ignore-case' ||
+            t.op === 'range' ||
+            t.op === 'ip'
+          ? 1
+          : t.op === 'exists'
+            ? 3
+            : 2;
     if (r > rank) rank = r;
   }
   return rank;

@@ -36,7 +36,12 @@ export class Condition {
    * @param id small integer naming the condition in programs (programs.ts)
    * @param name the interning key: path and match list
    */
-  constructor(readonly id: number, readonly name: string, readonly path: PathNode, source: FieldCondition) {
+  constructor(
+    readonly id: number,
+    readonly name: string,
+    readonly path: PathNode,
+    source: FieldCondition,
+  ) {
     this.tests = source.tests;
     this.key = source.key;
     this.absentOk = acceptsAbsence(source);

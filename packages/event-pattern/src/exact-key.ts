@@ -15,12 +15,21 @@ export function exactParts(cond: FieldCondition): string[] | null {
   const parts = new Set<string>();
   for (const t of cond.tests) {
     switch (t.op) {
-      case 'string': parts.add(`s${t.value}`); break;
-      case 'literal': parts.add(`l${t.text}`); break;
-      case 'number-equals': parts.add(`n${t.scaled}`); break;
+      case 'string':
+        parts.add(`s${t.value}`);
+        break;
+      case 'literal':
+        parts.add(`l${t.text}`);
+        break;
+      case 'number-equals':
+        parts.add(`n${t.scaled}`);
+        break;
       // A comparable number's text test is implied by its value test.
-      case 'number-text': if (comparableFromText(t.text) === undefined) parts.add(`t${t.text}`); break;
-      default: return null;
+      case 'number-text':
+        if (comparableFromText(t.text) === undefined) parts.add(`t${t.text}`);
+        break;
+      default:
+        return null;
     }
   }
   return [...parts];
@@ -70,13 +79,16 @@ export function leafHash(leaf: Leaf): number {
   if (leaf.hash !== 0) return leaf.hash;
   let h: number;
   switch (leaf.kind) {
-    case LeafKind.String: h = hashTagged(0x73 /* s */, leaf.text); break;
+    case LeafKind.String:
+      h = hashTagged(0x73 /* s */, leaf.text);
+      break;
     case LeafKind.Number: {
       const scaled = leaf.scaled;
       h = scaled !== null ? hashTagged(0x6e /* n */, scaled) : hashTagged(0x74 /* t */, leaf.text);
       break;
     }
-    default: h = hashTagged(0x6c /* l */, leaf.text);
+    default:
+      h = hashTagged(0x6c /* l */, leaf.text);
   }
   return (leaf.hash = h);
 }
@@ -87,11 +99,13 @@ export function leafHash(leaf: Leaf): number {
  */
 export function leafHasPart(leaf: Leaf, tag: number, body: string): boolean {
   switch (leaf.kind) {
-    case LeafKind.String: return tag === 0x73 && leaf.text === body;
+    case LeafKind.String:
+      return tag === 0x73 && leaf.text === body;
     case LeafKind.Number: {
       const scaled = leaf.scaled;
       return scaled !== null ? tag === 0x6e && scaled === body : tag === 0x74 && leaf.text === body;
     }
-    default: return tag === 0x6c && leaf.text === body;
+    default:
+      return tag === 0x6c && leaf.text === body;
   }
 }

@@ -55,7 +55,11 @@ const regularCache = new Map<string, boolean>();
 /** The key of an event text: regular characters lower-cased, the others kept as they are. */
 export function foldKey(text: string): string {
   let ascii = true;
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) { ascii = false; break; }
+  for (let i = 0; i < text.length; i++)
+    if (text.charCodeAt(i) > 0x7f) {
+      ascii = false;
+      break;
+    }
   if (ascii) return text.toLowerCase();
   let out = '';
   for (const cp of text) {

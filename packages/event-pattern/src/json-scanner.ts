@@ -31,7 +31,10 @@ class Scanner<N> {
   /** Set by `stringEnd`: whether the string just delimited contains escapes. */
   private escaped = false;
 
-  constructor(private readonly text: string, private readonly sink: LeafSink<N>) {}
+  constructor(
+    private readonly text: string,
+    private readonly sink: LeafSink<N>,
+  ) {}
 
   error(message: string): never {
     throw new EventSyntaxError(`${message} at position ${this.pos}`);

@@ -54,7 +54,7 @@ export class Leaf {
   /** A number's comparable form, or null when it has none (not a number, or outside the domain). */
   get scaled(): Comparable | null {
     let c = this.comparable;
-    if (c === undefined) c = this.comparable = this.kind === LeafKind.Number ? comparableFromText(this.text) ?? null : null;
+    if (c === undefined) c = this.comparable = this.kind === LeafKind.Number ? (comparableFromText(this.text) ?? null) : null;
     return c;
   }
 }

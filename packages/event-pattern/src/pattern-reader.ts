@@ -14,8 +14,17 @@
 import { PatternError } from './pattern-error.js';
 
 export type TokenKind =
-  | 'START_OBJECT' | 'END_OBJECT' | 'START_ARRAY' | 'END_ARRAY' | 'FIELD_NAME'
-  | 'VALUE_STRING' | 'VALUE_NUMBER_INT' | 'VALUE_NUMBER_FLOAT' | 'VALUE_TRUE' | 'VALUE_FALSE' | 'VALUE_NULL';
+  | 'START_OBJECT'
+  | 'END_OBJECT'
+  | 'START_ARRAY'
+  | 'END_ARRAY'
+  | 'FIELD_NAME'
+  | 'VALUE_STRING'
+  | 'VALUE_NUMBER_INT'
+  | 'VALUE_NUMBER_FLOAT'
+  | 'VALUE_TRUE'
+  | 'VALUE_FALSE'
+  | 'VALUE_NULL';
 
 const MAX_NESTING = 1000;
 
@@ -158,13 +167,18 @@ export class PatternReader {
           );
         }
         this.stack.push({
-          type: c === 0x7b ? 'OBJECT' : 'ARRAY', count: 0,
-          line: this.line, column: this.ptr - this.lineStart,
+          type: c === 0x7b ? 'OBJECT' : 'ARRAY',
+          count: 0,
+          line: this.line,
+          column: this.ptr - this.lineStart,
         });
         return c === 0x7b ? 'START_OBJECT' : 'START_ARRAY';
-      case 0x74: return this.literal('true', 'VALUE_TRUE');
-      case 0x66: return this.literal('false', 'VALUE_FALSE');
-      case 0x6e: return this.literal('null', 'VALUE_NULL');
+      case 0x74:
+        return this.literal('true', 'VALUE_TRUE');
+      case 0x66:
+        return this.literal('false', 'VALUE_FALSE');
+      case 0x6e:
+        return this.literal('null', 'VALUE_NULL');
       default:
         if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return this.number();
         if (c === 0x5d || c === 0x7d || c === 0x2c || c === 0x3a) {
@@ -257,7 +271,9 @@ export class PatternReader {
     const c = this.source.charCodeAt(i);
     this.ptr = i;
     if (Number.isNaN(c)) this.fail('Unexpected end-of-input in a Number value');
-    throw new PatternError(`Unexpected character (${charDesc(c)}) in numeric value: ${what}` + this.location(this.line, i - this.lineStart));
+    throw new PatternError(
+      `Unexpected character (${charDesc(c)}) in numeric value: ${what}` + this.location(this.line, i - this.lineStart),
+    );
   }
 
   // ---- strings ----
@@ -305,14 +321,22 @@ export class PatternReader {
     if (this.ptr >= s.length) this.fail('Unexpected end-of-input in character escape sequence');
     const c = s.charCodeAt(this.ptr++);
     switch (c) {
-      case 0x22: return '"';
-      case 0x5c: return '\\';
-      case 0x2f: return '/';
-      case 0x62: return '\b';
-      case 0x66: return '\f';
-      case 0x6e: return '\n';
-      case 0x72: return '\r';
-      case 0x74: return '\t';
+      case 0x22:
+        return '"';
+      case 0x5c:
+        return '\\';
+      case 0x2f:
+        return '/';
+      case 0x62:
+        return '\b';
+      case 0x66:
+        return '\f';
+      case 0x6e:
+        return '\n';
+      case 0x72:
+        return '\r';
+      case 0x74:
+        return '\t';
       case 0x75: {
         let code = 0;
         for (let k = 0; k < 4; k++) {

@@ -29,7 +29,11 @@ export class RowTable<T> {
   mask: number;
   size = 0;
 
-  constructor(readonly keyWidth: number, readonly extra = 0, rows = 16) {
+  constructor(
+    readonly keyWidth: number,
+    readonly extra = 0,
+    rows = 16,
+  ) {
     this.width = 1 + keyWidth + extra;
     this.rows = new Int32Array(rows * this.width);
     this.objects = new Array<T | null>(rows).fill(null);

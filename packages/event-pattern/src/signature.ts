@@ -17,7 +17,10 @@ export class Signature {
   /** Rows [hash, id of the value at paths[0], …, action]; the row's object is the key's state. */
   private readonly table: RowTable<State>;
 
-  constructor(readonly id: string, readonly paths: readonly PathNode[]) {
+  constructor(
+    readonly id: string,
+    readonly paths: readonly PathNode[],
+  ) {
     this.table = new RowTable<State>(paths.length, 1);
   }
 

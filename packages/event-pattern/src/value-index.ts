@@ -10,7 +10,6 @@ import { inRange, testAccepts, type ValueTest } from './value-test.js';
 import { foldKey } from './ignore-case.js';
 import { AffixIndex } from './affix-index.js';
 
-
 interface RangeEntry<E> {
   readonly test: Extract<ValueTest, { op: 'range' }>;
   readonly edge: E;
@@ -130,10 +129,18 @@ export class ValueIndex<E> {
 
   add(test: ValueTest, edge: E): void {
     switch (test.op) {
-      case 'string': this.strings = addTo(this.strings, test.value, edge); return;
-      case 'number-text': this.numberTexts = addTo(this.numberTexts, test.text, edge); return;
-      case 'number-equals': this.numbers = addTo(this.numbers, test.scaled, edge); return;
-      case 'literal': this.literals = addTo(this.literals, test.text, edge); return;
+      case 'string':
+        this.strings = addTo(this.strings, test.value, edge);
+        return;
+      case 'number-text':
+        this.numberTexts = addTo(this.numberTexts, test.text, edge);
+        return;
+      case 'number-equals':
+        this.numbers = addTo(this.numbers, test.scaled, edge);
+        return;
+      case 'literal':
+        this.literals = addTo(this.literals, test.text, edge);
+        return;
       // Case-insensitive values with irregular characters fall through to the scanned list.
       case 'equals-ignore-case':
         if (test.value.key === null) break;
@@ -150,9 +157,12 @@ export class ValueIndex<E> {
         (this.suffixesFolded ??= new AffixIndex(true)).add(test.value.key, edge);
         this.hasFolded = true;
         return;
-      case 'prefix': return (this.prefixes ??= new AffixIndex(false)).add(test.value, edge);
-      case 'suffix': return (this.suffixes ??= new AffixIndex(true)).add(test.value, edge);
-      case 'range': return (this.ranges ??= new RangeIndex()).add(test, edge);
+      case 'prefix':
+        return (this.prefixes ??= new AffixIndex(false)).add(test.value, edge);
+      case 'suffix':
+        return (this.suffixes ??= new AffixIndex(true)).add(test.value, edge);
+      case 'range':
+        return (this.ranges ??= new RangeIndex()).add(test, edge);
       case 'exists':
         if (test.present) (this.anyValue ??= []).push(edge);
         return; // absence is handled by the transition, not per leaf
@@ -163,10 +173,18 @@ export class ValueIndex<E> {
 
   remove(test: ValueTest, edge: E): void {
     switch (test.op) {
-      case 'string': this.strings = removeFrom(this.strings, test.value, edge); return;
-      case 'number-text': this.numberTexts = removeFrom(this.numberTexts, test.text, edge); return;
-      case 'number-equals': this.numbers = removeFrom(this.numbers, test.scaled, edge); return;
-      case 'literal': this.literals = removeFrom(this.literals, test.text, edge); return;
+      case 'string':
+        this.strings = removeFrom(this.strings, test.value, edge);
+        return;
+      case 'number-text':
+        this.numberTexts = removeFrom(this.numberTexts, test.text, edge);
+        return;
+      case 'number-equals':
+        this.numbers = removeFrom(this.numbers, test.scaled, edge);
+        return;
+      case 'literal':
+        this.literals = removeFrom(this.literals, test.text, edge);
+        return;
       case 'equals-ignore-case':
         if (test.value.key === null) break;
         this.folded = removeFrom(this.folded, test.value.key, edge);
@@ -177,9 +195,12 @@ export class ValueIndex<E> {
       case 'suffix-ignore-case':
         if (test.value.key === null) break;
         return this.suffixesFolded?.remove(test.value.key, edge);
-      case 'prefix': return this.prefixes?.remove(test.value, edge);
-      case 'suffix': return this.suffixes?.remove(test.value, edge);
-      case 'range': return this.ranges?.remove(edge);
+      case 'prefix':
+        return this.prefixes?.remove(test.value, edge);
+      case 'suffix':
+        return this.suffixes?.remove(test.value, edge);
+      case 'range':
+        return this.ranges?.remove(edge);
       case 'exists':
         if (this.anyValue) this.anyValue = without(this.anyValue, edge);
         return;

@@ -74,7 +74,12 @@ export function globMatches(glob: Glob, value: string): boolean {
  * `cap` is exceeded.
  */
 export function wildcardComplexity(globs: readonly Glob[], cap: number): number {
-  interface Node { next: Map<string, Node>; star: Node | null; patterns: Set<number>; loops: boolean }
+  interface Node {
+    next: Map<string, Node>;
+    star: Node | null;
+    patterns: Set<number>;
+    loops: boolean;
+  }
   const node = (loops: boolean): Node => ({ next: new Map(), star: null, patterns: new Set(), loops });
   const root = node(false);
   globs.forEach((g, k) => {
@@ -102,7 +107,10 @@ export function wildcardComplexity(globs: readonly Glob[], cap: number): number 
   };
   const ids = new Map<Node, number>();
   const key = (set: Set<Node>): string =>
-    [...set].map((n) => ids.get(n) ?? (ids.set(n, ids.size), ids.size - 1)).sort((a, b) => a - b).join(',');
+    [...set]
+      .map((n) => ids.get(n) ?? (ids.set(n, ids.size), ids.size - 1))
+      .sort((a, b) => a - b)
+      .join(',');
   const alphabet = [...new Set(globs.flatMap((g) => [...g.segments.join('')])), '"', '\u0000'];
   let frontier = [close(new Set([root]))];
   const seen = new Set([key(frontier[0]!)]);

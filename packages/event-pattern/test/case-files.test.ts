@@ -23,7 +23,10 @@ for (const file of files) {
       if (c.error !== undefined) {
         test(`${c.name} → invalid`, () => {
           assert.equal(check(text), c.error);
-          assert.throws(() => new Matcher().add('r', text), (e: unknown) => e instanceof PatternError && e.message === c.error);
+          assert.throws(
+            () => new Matcher().add('r', text),
+            (e: unknown) => e instanceof PatternError && e.message === c.error,
+          );
         });
         continue;
       }

@@ -3,8 +3,13 @@ import assert from 'node:assert/strict';
 import { check, matches, Matcher, PatternError, EventSyntaxError, DEFAULT_LIMITS } from '@amiwatch/event-pattern';
 
 const ami = (state: string, image = 'ami-0123456789abcdef0') => ({
-  version: '0', id: '7bf73129-1428-4cd3-a780-95db273d1602', 'detail-type': 'EC2 AMI State Change', source: 'aws.ec2',
-  account: '012345678901', time: '2026-11-25T10:00:00Z', region: 'us-east-1',
+  version: '0',
+  id: '7bf73129-1428-4cd3-a780-95db273d1602',
+  'detail-type': 'EC2 AMI State Change',
+  source: 'aws.ec2',
+  account: '012345678901',
+  time: '2026-11-25T10:00:00Z',
+  region: 'us-east-1',
   resources: [`arn:aws:ec2:us-east-1::image/${image}`],
   detail: { RequestId: 'r-1', ImageId: image, State: state, ErrorMessage: state === 'failed' ? 'boom' : '' },
 });
@@ -29,7 +34,10 @@ test('an invalid pattern throws PatternError with the AWS text and leaves the Ma
   const m = new Matcher();
   m.add('keep', guideRule);
   const bad = '{"detail": {"State": []}}';
-  assert.throws(() => m.add('keep', bad), (e: unknown) => e instanceof PatternError && e.message === check(bad));
+  assert.throws(
+    () => m.add('keep', bad),
+    (e: unknown) => e instanceof PatternError && e.message === check(bad),
+  );
   assert.deepEqual(m.match(ami('available')), ['keep']);
 });
 
@@ -48,7 +56,9 @@ test('events as text and as objects give the same answer; bad events throw Event
 test('thousands of rules: exactly the rules that should match, before and after removals', () => {
   const m = new Matcher();
   const images = Array.from({ length: 3000 }, (_, i) => `ami-${(0x10000000 + i).toString(16)}000000000`);
-  images.forEach((img, i) => m.add(`img-${i}`, { source: ['aws.ec2'], detail: { ImageId: [img], State: [i % 2 ? 'failed' : 'available'] } }));
+  images.forEach((img, i) =>
+    m.add(`img-${i}`, { source: ['aws.ec2'], detail: { ImageId: [img], State: [i % 2 ? 'failed' : 'available'] } }),
+  );
   m.add('any-failed', { source: ['aws.ec2'], detail: { State: ['failed'] } });
   m.add('big', { source: ['aws.ec2'], detail: { ImageId: [{ prefix: 'ami-1000' }] } });
   assert.deepEqual(m.match(ami('available', images[4]!)).sort(), ['big', 'img-4']);
@@ -70,16 +80,19 @@ test('limits are options: the $or combination cap and the wildcard complexity ca
   assert.match(check(wild, { ...DEFAULT_LIMITS, maxWildcardComplexity: 3 }) ?? '', /^Rule is too complex/);
 });
 
-test('the guide\'s rule matches exactly the available event of the three AMI events', () => {
+test("the guide's rule matches exactly the available event of the three AMI events", () => {
   assert.equal(matches(guideRule, ami('available')), true);
   assert.equal(matches(guideRule, ami('failed')), false);
   assert.equal(matches(guideRule, ami('deregistered')), false);
 });
 
-test('deep nesting: patterns stop at Jackson\'s 1,000 levels, events at 1,000, cycles too — never a stack overflow', () => {
+test("deep nesting: patterns stop at Jackson's 1,000 levels, events at 1,000, cycles too — never a stack overflow", () => {
   const roomy = { ...DEFAULT_LIMITS, maxLength: 100_000 };
   const deepPattern = '{"a":'.repeat(1001) + '["x"]' + '}'.repeat(1001);
-  assert.equal(check(deepPattern, roomy), 'Document nesting depth (1001) exceeds the maximum allowed (1000, from `StreamReadConstraints.getMaxNestingDepth()`)');
+  assert.equal(
+    check(deepPattern, roomy),
+    'Document nesting depth (1001) exceeds the maximum allowed (1000, from `StreamReadConstraints.getMaxNestingDepth()`)',
+  );
   assert.equal(check('{"a":'.repeat(999) + '["x"]' + '}'.repeat(999), roomy), null);
   const m = new Matcher();
   m.add('r', { a: [{ exists: true }] });

@@ -20,8 +20,20 @@ export const isPythonRuntime = (runtime: string | undefined): boolean => runtime
  * blocked since). Core refuses them with Lambda's own text; a function stored earlier keeps running.
  */
 export const DEPRECATED_LAMBDA_RUNTIMES: readonly string[] = [
-  'nodejs', 'nodejs4.3', 'nodejs4.3-edge', 'nodejs6.10', 'nodejs8.10', 'nodejs10.x', 'nodejs12.x', 'nodejs14.x', 'nodejs16.x', 'nodejs18.x',
-  'python2.7', 'python3.6', 'python3.7', 'python3.8',
+  'nodejs',
+  'nodejs4.3',
+  'nodejs4.3-edge',
+  'nodejs6.10',
+  'nodejs8.10',
+  'nodejs10.x',
+  'nodejs12.x',
+  'nodejs14.x',
+  'nodejs16.x',
+  'nodejs18.x',
+  'python2.7',
+  'python3.6',
+  'python3.7',
+  'python3.8',
 ];
 
 /** MemorySize, MB, and Timeout, seconds: Lambda API reference and "Lambda quotas". */

@@ -23,7 +23,8 @@ test("CreateFunction's limits and runtimes: Lambda's quotas, the Node.js and Pyt
   assert.deepEqual(LAMBDA_RUNTIMES, [...NODE_RUNTIMES, ...PYTHON_RUNTIMES]);
   assert.ok(LAMBDA_RUNTIMES.every((r) => isPythonRuntime(r) === r.startsWith('python')));
   // Deprecated by Lambda (creates and updates blocked): refused, and never in the list.
-  for (const old of ['nodejs18.x', 'python3.8', 'python2.7']) assert.ok(DEPRECATED_LAMBDA_RUNTIMES.includes(old) && !LAMBDA_RUNTIMES.includes(old), old);
+  for (const old of ['nodejs18.x', 'python3.8', 'python2.7'])
+    assert.ok(DEPRECATED_LAMBDA_RUNTIMES.includes(old) && !LAMBDA_RUNTIMES.includes(old), old);
 });
 
 test('function names: 1–64 letters, digits, hyphens, underscores', () => {

@@ -42,7 +42,11 @@ export function mappingsFromInput(input: readonly BlockDeviceMapping[] | undefin
  * CreateImage's BlockDeviceMappings amend the instance's: a mapping for an existing device
  * overrides its fields, NoDevice removes it, a new device is added.
  */
-export function overlayMappings(base: BlockDeviceMappingRecord[], overrides: BlockDeviceMappingRecord[], random: Random): BlockDeviceMappingRecord[] {
+export function overlayMappings(
+  base: BlockDeviceMappingRecord[],
+  overrides: BlockDeviceMappingRecord[],
+  random: Random,
+): BlockDeviceMappingRecord[] {
   const result = new Map(base.map((m) => [m.deviceName, m]));
   for (const o of overrides) {
     if (o.noDevice !== undefined) {
@@ -58,11 +62,13 @@ export function overlayMappings(base: BlockDeviceMappingRecord[], overrides: Blo
 }
 
 /** Copies get their own snapshots (CopyImage copies the backing snapshots). */
-export function withNewSnapshots(mappings: readonly BlockDeviceMappingRecord[], random: Random, encrypted?: boolean): BlockDeviceMappingRecord[] {
+export function withNewSnapshots(
+  mappings: readonly BlockDeviceMappingRecord[],
+  random: Random,
+  encrypted?: boolean,
+): BlockDeviceMappingRecord[] {
   return mappings.map((m) =>
-    m.ebs
-      ? { ...m, ebs: { ...m.ebs, snapshotId: newSnapshotId(random), ...(encrypted && { encrypted: true }) } }
-      : { ...m },
+    m.ebs ? { ...m, ebs: { ...m.ebs, snapshotId: newSnapshotId(random), ...(encrypted && { encrypted: true }) } } : { ...m },
   );
 }
 

@@ -1,9 +1,4 @@
-import type {
-  CopyImageRequest,
-  CopyImageResult,
-  CreateImageRequest,
-  CreateImageResult,
-} from '@aws-sdk/client-ec2';
+import type { CopyImageRequest, CopyImageResult, CreateImageRequest, CreateImageResult } from '@aws-sdk/client-ec2';
 import type { RequestContext } from '../shared/request-context.js';
 import type { BlockDeviceMappingRecord, ImageRecord, InstanceRecord } from '../../storage/ports/ec2-store.js';
 import type { Ec2Deps } from './ec2-context.js';
@@ -39,25 +34,32 @@ export async function createImage(deps: Ec2Deps, ctx: RequestContext, input: Cre
   }
   const source = await deps.store.getImage(ctx.region, instance.imageId);
   const planned = await deps.faults.planFailure('CreateImage', name, tags);
-  const image = await startImage(deps, ctx, 'CreateImage', {
-    name,
-    ...(description !== undefined && { description }),
-    imageType: 'machine',
-    architecture: instance.architecture,
-    ...(source?.platform !== undefined && { platform: source.platform }),
-    platformDetails: instance.platformDetails,
-    usageOperation: source?.usageOperation ?? 'RunInstances',
-    rootDeviceType: 'ebs',
-    rootDeviceName: instance.rootDeviceName,
-    blockDeviceMappings: overlayMappings(volumeMappings(instance, deps), overrides, deps.random),
-    virtualizationType: 'hvm',
-    hypervisor: 'xen',
-    enaSupport: true,
-    sriovNetSupport: 'simple',
-    deregistrationProtection: 'disabled',
-    sourceInstanceId: instanceId,
-    ...((input.BootModeOverride ?? source?.bootMode) !== undefined && { bootMode: input.BootModeOverride ?? source?.bootMode }),
-  }, tags, planned);
+  const image = await startImage(
+    deps,
+    ctx,
+    'CreateImage',
+    {
+      name,
+      ...(description !== undefined && { description }),
+      imageType: 'machine',
+      architecture: instance.architecture,
+      ...(source?.platform !== undefined && { platform: source.platform }),
+      platformDetails: instance.platformDetails,
+      usageOperation: source?.usageOperation ?? 'RunInstances',
+      rootDeviceType: 'ebs',
+      rootDeviceName: instance.rootDeviceName,
+      blockDeviceMappings: overlayMappings(volumeMappings(instance, deps), overrides, deps.random),
+      virtualizationType: 'hvm',
+      hypervisor: 'xen',
+      enaSupport: true,
+      sriovNetSupport: 'simple',
+      deregistrationProtection: 'disabled',
+      sourceInstanceId: instanceId,
+      ...((input.BootModeOverride ?? source?.bootMode) !== undefined && { bootMode: input.BootModeOverride ?? source?.bootMode }),
+    },
+    tags,
+    planned,
+  );
   return { ImageId: image.imageId };
 }
 
@@ -102,26 +104,51 @@ export async function copyImage(deps: Ec2Deps, ctx: RequestContext, input: CopyI
 
   const tags = input.CopyImageTags ? mergeTags(source.tags, requestTags) : requestTags;
   const planned = await deps.faults.planFailure('CopyImage', name, tags);
-  const image = await startImage(deps, ctx, 'CopyImage', {
-    ...inheritedByCopy(source),
-    name,
-    ...(description !== undefined && { description }),
-    blockDeviceMappings: withNewSnapshots(source.blockDeviceMappings, deps.random, input.Encrypted),
-    sourceImageId: sourceId,
-    sourceImageRegion: sourceRegion,
-    ...(input.ClientToken && { clientToken: input.ClientToken }),
-  }, tags, planned);
+  const image = await startImage(
+    deps,
+    ctx,
+    'CopyImage',
+    {
+      ...inheritedByCopy(source),
+      name,
+      ...(description !== undefined && { description }),
+      blockDeviceMappings: withNewSnapshots(source.blockDeviceMappings, deps.random, input.Encrypted),
+      sourceImageId: sourceId,
+      sourceImageRegion: sourceRegion,
+      ...(input.ClientToken && { clientToken: input.ClientToken }),
+    },
+    tags,
+    planned,
+  );
   return { ImageId: image.imageId };
 }
 
 /** What a copy takes from its source: the machine's description, not its identity or history. */
 function inheritedByCopy(source: ImageRecord) {
   const keys = [
-    'imageType', 'architecture', 'platform', 'platformDetails', 'usageOperation', 'rootDeviceType', 'rootDeviceName',
-    'virtualizationType', 'hypervisor', 'enaSupport', 'sriovNetSupport', 'bootMode', 'tpmSupport', 'imdsSupport',
-    'kernelId', 'ramdiskId', 'deregistrationProtection',
+    'imageType',
+    'architecture',
+    'platform',
+    'platformDetails',
+    'usageOperation',
+    'rootDeviceType',
+    'rootDeviceName',
+    'virtualizationType',
+    'hypervisor',
+    'enaSupport',
+    'sriovNetSupport',
+    'bootMode',
+    'tpmSupport',
+    'imdsSupport',
+    'kernelId',
+    'ramdiskId',
+    'deregistrationProtection',
   ] as const;
   const picked: Partial<Pick<ImageRecord, (typeof keys)[number]>> = {};
   for (const k of keys) if (source[k] !== undefined) Object.assign(picked, { [k]: source[k] });
-  return picked as Pick<ImageRecord, 'imageType' | 'architecture' | 'platformDetails' | 'usageOperation' | 'rootDeviceType' | 'virtualizationType' | 'hypervisor'> & typeof picked;
+  return picked as Pick<
+    ImageRecord,
+    'imageType' | 'architecture' | 'platformDetails' | 'usageOperation' | 'rootDeviceType' | 'virtualizationType' | 'hypervisor'
+  > &
+    typeof picked;
 }

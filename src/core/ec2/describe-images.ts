@@ -50,9 +50,7 @@ function scope(ctx: RequestContext, input: DescribeImagesRequest): (i: ImageReco
     if (owners.length > 0 && !owners.includes(i.accountId) && !(i.ownerAlias !== undefined && owners.includes(i.ownerAlias))) return false;
     if (users.length === 0) return true;
     return users.some((u) =>
-      u === 'all'
-        ? i.launchPermissions.some((p) => p.group === 'all')
-        : i.launchPermissions.some((p) => p.userId === u),
+      u === 'all' ? i.launchPermissions.some((p) => p.group === 'all') : i.launchPermissions.some((p) => p.userId === u),
     );
   };
 }

@@ -27,7 +27,7 @@ const instanceFilters: Record<string, (i: I) => readonly (string | undefined)[]>
   'private-ip-address': (i) => [i.privateIpAddress],
   'private-dns-name': (i) => [privateDnsName(i.privateIpAddress, i.region)],
   'launch-index': (i) => [String(i.amiLaunchIndex)],
-  'architecture': (i) => [i.architecture],
+  architecture: (i) => [i.architecture],
   'root-device-name': (i) => [i.rootDeviceName],
   'root-device-type': () => ['ebs'],
   'client-token': (i) => [i.clientToken],
@@ -41,12 +41,22 @@ const instanceFilters: Record<string, (i: I) => readonly (string | undefined)[]>
   'state-reason-code': (i) => [i.stateReason?.code],
 };
 
-const tagFilter = (name: string) => (name.startsWith('tag:') ? (i: I) => i.tags.filter((t) => t.key === name.slice(4)).map((t) => t.value) : undefined);
+const tagFilter = (name: string) =>
+  name.startsWith('tag:') ? (i: I) => i.tags.filter((t) => t.key === name.slice(4)).map((t) => t.value) : undefined;
 
 /** The caller's instances in the region: the ids asked for (each must exist), filtered, by id. */
-async function selected(deps: Ec2Deps, ctx: RequestContext, ids: readonly string[] | undefined, filters: readonly EC2.Filter[] | undefined, table = instanceFilters): Promise<I[]> {
+async function selected(
+  deps: Ec2Deps,
+  ctx: RequestContext,
+  ids: readonly string[] | undefined,
+  filters: readonly EC2.Filter[] | undefined,
+  table = instanceFilters,
+): Promise<I[]> {
   const matches = compileFilters(filters, table, tagFilter);
-  const scope = ids && ids.length > 0 ? await ownInstances(deps, ctx, ids) : (await deps.store.listInstances(ctx.region)).filter((i) => i.accountId === ctx.accountId);
+  const scope =
+    ids && ids.length > 0
+      ? await ownInstances(deps, ctx, ids)
+      : (await deps.store.listInstances(ctx.region)).filter((i) => i.accountId === ctx.accountId);
   return scope.filter(matches).sort((a, b) => (a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0));
 }
 
@@ -57,7 +67,11 @@ function checkIdsAndMax(ids: readonly string[] | undefined, maxResults: number |
 }
 
 /** DescribeInstances: pages count instances (5–1000 per page); each page groups its instances by reservation. */
-export async function describeInstances(deps: Ec2Deps, ctx: RequestContext, input: EC2.DescribeInstancesRequest): Promise<EC2.DescribeInstancesResult> {
+export async function describeInstances(
+  deps: Ec2Deps,
+  ctx: RequestContext,
+  input: EC2.DescribeInstancesRequest,
+): Promise<EC2.DescribeInstancesResult> {
   checkIdsAndMax(input.InstanceIds, input.MaxResults);
   const maxResults = checkMaxResults(input.MaxResults, 5, 1000);
   const all = await selected(deps, ctx, input.InstanceIds, input.Filters);
@@ -82,7 +96,11 @@ const statusFilters: Record<string, (i: I) => readonly (string | undefined)[]> =
  * DescribeInstanceStatus: running instances only unless IncludeAllInstances; a running instance's
  * checks are `ok`/`passed` (no impaired hardware here), others `not-applicable`.
  */
-export async function describeInstanceStatus(deps: Ec2Deps, ctx: RequestContext, input: EC2.DescribeInstanceStatusRequest): Promise<EC2.DescribeInstanceStatusResult> {
+export async function describeInstanceStatus(
+  deps: Ec2Deps,
+  ctx: RequestContext,
+  input: EC2.DescribeInstanceStatusRequest,
+): Promise<EC2.DescribeInstanceStatusResult> {
   checkIdsAndMax(input.InstanceIds, input.MaxResults);
   const maxResults = checkMaxResults(input.MaxResults, 5, 1000);
   const all = (await selected(deps, ctx, input.InstanceIds, input.Filters, statusFilters)).filter(
@@ -92,7 +110,10 @@ export async function describeInstanceStatus(deps: Ec2Deps, ctx: RequestContext,
   const page = paginate(all, (i) => i.instanceId, maxResults, input.NextToken);
   return {
     InstanceStatuses: page.items.map((i) => {
-      const summary = { Status: statusOf(i), Details: i.state === 'running' ? [{ Name: 'reachability' as const, Status: 'passed' as const }] : [] };
+      const summary = {
+        Status: statusOf(i),
+        Details: i.state === 'running' ? [{ Name: 'reachability' as const, Status: 'passed' as const }] : [],
+      };
       return {
         InstanceId: i.instanceId,
         AvailabilityZone: i.availabilityZone,

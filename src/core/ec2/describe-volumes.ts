@@ -15,11 +15,27 @@ type Row = { instance: InstanceRecord; volume: InstanceVolumeRecord };
 
 function toVolume({ instance, volume }: Row): EC2.Volume {
   return {
-    VolumeId: volume.volumeId, Size: volume.volumeSize, VolumeType: volume.volumeType as EC2.VolumeType, Encrypted: volume.encrypted,
-    ...(volume.snapshotId !== undefined && { SnapshotId: volume.snapshotId }), ...(volume.iops !== undefined && { Iops: volume.iops }),
+    VolumeId: volume.volumeId,
+    Size: volume.volumeSize,
+    VolumeType: volume.volumeType as EC2.VolumeType,
+    Encrypted: volume.encrypted,
+    ...(volume.snapshotId !== undefined && { SnapshotId: volume.snapshotId }),
+    ...(volume.iops !== undefined && { Iops: volume.iops }),
     ...(volume.throughput !== undefined && { Throughput: volume.throughput }),
-    AvailabilityZone: instance.availabilityZone, State: 'in-use', CreateTime: new Date(volume.attachTime), MultiAttachEnabled: false,
-    Attachments: [{ AttachTime: new Date(volume.attachTime), Device: volume.deviceName, InstanceId: instance.instanceId, State: 'attached', VolumeId: volume.volumeId, DeleteOnTermination: volume.deleteOnTermination }],
+    AvailabilityZone: instance.availabilityZone,
+    State: 'in-use',
+    CreateTime: new Date(volume.attachTime),
+    MultiAttachEnabled: false,
+    Attachments: [
+      {
+        AttachTime: new Date(volume.attachTime),
+        Device: volume.deviceName,
+        InstanceId: instance.instanceId,
+        State: 'attached',
+        VolumeId: volume.volumeId,
+        DeleteOnTermination: volume.deleteOnTermination,
+      },
+    ],
   };
 }
 
@@ -37,9 +53,15 @@ const volumeFilters: Record<string, (r: Row) => readonly (string | undefined)[]>
   encrypted: (r) => [String(r.volume.encrypted)],
 };
 
-export async function describeVolumes(deps: Ec2Deps, ctx: RequestContext, input: EC2.DescribeVolumesRequest): Promise<EC2.DescribeVolumesResult> {
+export async function describeVolumes(
+  deps: Ec2Deps,
+  ctx: RequestContext,
+  input: EC2.DescribeVolumesRequest,
+): Promise<EC2.DescribeVolumesResult> {
   const maxResults = checkMaxResults(input.MaxResults, 5, 500);
-  const matches = compileFilters(input.Filters, volumeFilters, (name) => (name.startsWith('tag:') || name === 'tag-key' ? () => [] : undefined));
+  const matches = compileFilters(input.Filters, volumeFilters, (name) =>
+    name.startsWith('tag:') || name === 'tag-key' ? () => [] : undefined,
+  );
   if (input.DryRun) throw ec2Errors.dryRun();
   const rows: Row[] = (await deps.store.listInstances(ctx.region))
     .filter((i) => i.accountId === ctx.accountId && i.state !== 'terminated')

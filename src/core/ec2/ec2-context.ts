@@ -26,7 +26,12 @@ export interface Ec2Deps {
  * Inputs: the image as it should now be stored (state already set), the request id to carry.
  * Emits: one "EC2 AMI State Change" with `detail.State = image.state`.
  */
-export async function commitStateChange(deps: Pick<Ec2Deps, 'store' | 'clock' | 'random'>, image: ImageRecord, requestId: string, errorMessage = ''): Promise<void> {
+export async function commitStateChange(
+  deps: Pick<Ec2Deps, 'store' | 'clock' | 'random'>,
+  image: ImageRecord,
+  requestId: string,
+  errorMessage = '',
+): Promise<void> {
   const state = eventState(image.state);
   const event = buildAmiEvent({
     id: deps.random.uuid(),

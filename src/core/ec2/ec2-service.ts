@@ -53,7 +53,15 @@ export class Ec2Service {
     const serial = new Serial();
     this.faults = new FaultService(config.store, config.clock, config.random);
     const publicImages = new PublicImages(config.store);
-    const base = { store: config.store, clock: config.clock, random: config.random, options: config.options ?? defaultEc2Options, faults: this.faults, serial, publicImages };
+    const base = {
+      store: config.store,
+      clock: config.clock,
+      random: config.random,
+      options: config.options ?? defaultEc2Options,
+      faults: this.faults,
+      serial,
+      publicImages,
+    };
     this.lifecycle = new ImageLifecycle(base, new AmiEventRelay(config.store, config.sink, config.onSinkError));
     this.deps = { ...base, settle: () => this.lifecycle.settle() };
   }
@@ -80,9 +88,11 @@ export class Ec2Service {
   readonly createImage: Op<EC2.CreateImageRequest, EC2.CreateImageResult> = this.write(createImage);
   readonly copyImage: Op<EC2.CopyImageRequest, EC2.CopyImageResult> = this.write(copyImage);
   readonly registerImage: Op<EC2.RegisterImageRequest, EC2.RegisterImageResult> = this.write(registerImage);
-  readonly createRestoreImageTask: Op<EC2.CreateRestoreImageTaskRequest, EC2.CreateRestoreImageTaskResult> = this.write(createRestoreImageTask);
+  readonly createRestoreImageTask: Op<EC2.CreateRestoreImageTaskRequest, EC2.CreateRestoreImageTaskResult> =
+    this.write(createRestoreImageTask);
   readonly createStoreImageTask: Op<EC2.CreateStoreImageTaskRequest, EC2.CreateStoreImageTaskResult> = this.write(createStoreImageTask);
-  readonly describeStoreImageTasks: Op<EC2.DescribeStoreImageTasksRequest, EC2.DescribeStoreImageTasksResult> = this.read(describeStoreImageTasks);
+  readonly describeStoreImageTasks: Op<EC2.DescribeStoreImageTasksRequest, EC2.DescribeStoreImageTasksResult> =
+    this.read(describeStoreImageTasks);
   readonly deregisterImage: Op<EC2.DeregisterImageRequest, EC2.DeregisterImageResult> = this.write(deregisterImage);
   readonly disableImage: Op<EC2.DisableImageRequest, EC2.DisableImageResult> = this.write(disableImage);
   readonly enableImage: Op<EC2.EnableImageRequest, EC2.EnableImageResult> = this.write(enableImage);
@@ -94,16 +104,19 @@ export class Ec2Service {
   readonly describeTags: Op<EC2.DescribeTagsRequest, EC2.DescribeTagsResult> = this.read(describeTags);
   readonly runInstances: Op<EC2.RunInstancesRequest, EC2.Reservation> = this.write(runInstances);
   readonly describeInstances: Op<EC2.DescribeInstancesRequest, EC2.DescribeInstancesResult> = this.read(describeInstances);
-  readonly describeInstanceStatus: Op<EC2.DescribeInstanceStatusRequest, EC2.DescribeInstanceStatusResult> = this.read(describeInstanceStatus);
+  readonly describeInstanceStatus: Op<EC2.DescribeInstanceStatusRequest, EC2.DescribeInstanceStatusResult> =
+    this.read(describeInstanceStatus);
   readonly startInstances: Op<EC2.StartInstancesRequest, EC2.StartInstancesResult> = this.write(startInstances);
   readonly stopInstances: Op<EC2.StopInstancesRequest, EC2.StopInstancesResult> = this.write(stopInstances);
   readonly rebootInstances: Op<EC2.RebootInstancesRequest, void> = this.write(rebootInstances);
   readonly terminateInstances: Op<EC2.TerminateInstancesRequest, EC2.TerminateInstancesResult> = this.write(terminateInstances);
   readonly modifyInstanceAttribute: Op<EC2.ModifyInstanceAttributeRequest, void> = this.write(modifyInstanceAttribute);
-  readonly describeInstanceAttribute: Op<EC2.DescribeInstanceAttributeRequest, EC2.InstanceAttribute> = this.read(describeInstanceAttribute);
+  readonly describeInstanceAttribute: Op<EC2.DescribeInstanceAttributeRequest, EC2.InstanceAttribute> =
+    this.read(describeInstanceAttribute);
   readonly describeVpcs: Op<EC2.DescribeVpcsRequest, EC2.DescribeVpcsResult> = this.read(describeVpcs);
   readonly describeSubnets: Op<EC2.DescribeSubnetsRequest, EC2.DescribeSubnetsResult> = this.read(describeSubnets);
-  readonly describeAvailabilityZones: Op<EC2.DescribeAvailabilityZonesRequest, EC2.DescribeAvailabilityZonesResult> = this.read(describeAvailabilityZones);
+  readonly describeAvailabilityZones: Op<EC2.DescribeAvailabilityZonesRequest, EC2.DescribeAvailabilityZonesResult> =
+    this.read(describeAvailabilityZones);
   readonly describeRegions: Op<EC2.DescribeRegionsRequest, EC2.DescribeRegionsResult> = this.read(describeRegions);
   readonly createKeyPair: Op<EC2.CreateKeyPairRequest, EC2.KeyPair> = this.write(createKeyPair);
   readonly importKeyPair: Op<EC2.ImportKeyPairRequest, EC2.ImportKeyPairResult> = this.write(importKeyPair);
@@ -111,10 +124,19 @@ export class Ec2Service {
   readonly deleteKeyPair: Op<EC2.DeleteKeyPairRequest, EC2.DeleteKeyPairResult> = this.write(deleteKeyPair);
   readonly createSecurityGroup: Op<EC2.CreateSecurityGroupRequest, EC2.CreateSecurityGroupResult> = this.write(groups.createSecurityGroup);
   readonly deleteSecurityGroup: Op<EC2.DeleteSecurityGroupRequest, EC2.DeleteSecurityGroupResult> = this.write(groups.deleteSecurityGroup);
-  readonly describeSecurityGroups: Op<EC2.DescribeSecurityGroupsRequest, EC2.DescribeSecurityGroupsResult> = this.read(groups.describeSecurityGroups);
-  readonly authorizeSecurityGroupIngress: Op<EC2.AuthorizeSecurityGroupIngressRequest, EC2.AuthorizeSecurityGroupIngressResult> = this.write(groups.authorizeSecurityGroupIngress);
-  readonly authorizeSecurityGroupEgress: Op<EC2.AuthorizeSecurityGroupEgressRequest, EC2.AuthorizeSecurityGroupEgressResult> = this.write(groups.authorizeSecurityGroupEgress);
-  readonly revokeSecurityGroupIngress: Op<EC2.RevokeSecurityGroupIngressRequest, EC2.RevokeSecurityGroupIngressResult> = this.write(groups.revokeSecurityGroupIngress);
-  readonly revokeSecurityGroupEgress: Op<EC2.RevokeSecurityGroupEgressRequest, EC2.RevokeSecurityGroupEgressResult> = this.write(groups.revokeSecurityGroupEgress);
+  readonly describeSecurityGroups: Op<EC2.DescribeSecurityGroupsRequest, EC2.DescribeSecurityGroupsResult> = this.read(
+    groups.describeSecurityGroups,
+  );
+  readonly authorizeSecurityGroupIngress: Op<EC2.AuthorizeSecurityGroupIngressRequest, EC2.AuthorizeSecurityGroupIngressResult> =
+    this.write(groups.authorizeSecurityGroupIngress);
+  readonly authorizeSecurityGroupEgress: Op<EC2.AuthorizeSecurityGroupEgressRequest, EC2.AuthorizeSecurityGroupEgressResult> = this.write(
+    groups.authorizeSecurityGroupEgress,
+  );
+  readonly revokeSecurityGroupIngress: Op<EC2.RevokeSecurityGroupIngressRequest, EC2.RevokeSecurityGroupIngressResult> = this.write(
+    groups.revokeSecurityGroupIngress,
+  );
+  readonly revokeSecurityGroupEgress: Op<EC2.RevokeSecurityGroupEgressRequest, EC2.RevokeSecurityGroupEgressResult> = this.write(
+    groups.revokeSecurityGroupEgress,
+  );
   readonly describeVolumes: Op<EC2.DescribeVolumesRequest, EC2.DescribeVolumesResult> = this.read(describeVolumes);
 }

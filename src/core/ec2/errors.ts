@@ -12,18 +12,19 @@ export const ec2Errors = {
    * for several the noun is plural: `The image ids '[ami-x, ami-y]' do not exist`.
    */
   amiNotFound: (ids: readonly string[]) =>
-    Ec2Errors.InvalidAMIID_NotFound(ids.length > 1 ? `The image ids '[${ids.join(', ')}]' do not exist` : `The image id '[${ids.join(', ')}]' does not exist`),
+    Ec2Errors.InvalidAMIID_NotFound(
+      ids.length > 1 ? `The image ids '[${ids.join(', ')}]' do not exist` : `The image id '[${ids.join(', ')}]' does not exist`,
+    ),
   /** AWS: `Invalid id: "ma1"` (no "expecting" part for instances). */
   instanceMalformed: (id: string) => Ec2Errors.InvalidInstanceID_Malformed(`Invalid id: "${id}"`),
-  snapshotMalformed: (id: string) =>
-    Ec2Errors.InvalidSnapshotID_Malformed(`Invalid id: "${id}" (expecting "snap-...")`),
+  snapshotMalformed: (id: string) => Ec2Errors.InvalidSnapshotID_Malformed(`Invalid id: "${id}" (expecting "snap-...")`),
   nameMalformed: () =>
-    Ec2Errors.InvalidAMIName_Malformed("AMI names must be between 3 and 128 characters long, and may contain letters, numbers, '(', ')', '.', '-', '/' and '_'", ),
+    Ec2Errors.InvalidAMIName_Malformed(
+      "AMI names must be between 3 and 128 characters long, and may contain letters, numbers, '(', ')', '.', '-', '/' and '_'",
+    ),
   /** AWS: `AMI name x is already in use by AMI ami-…`. */
-  nameDuplicate: (name: string, by: string) =>
-    Ec2Errors.InvalidAMIName_Duplicate(`AMI name ${name} is already in use by AMI ${by}`),
-  missingParameter: (name: string) =>
-    Ec2Errors.MissingParameter(`The request must contain the parameter ${name}`),
+  nameDuplicate: (name: string, by: string) => Ec2Errors.InvalidAMIName_Duplicate(`AMI name ${name} is already in use by AMI ${by}`),
+  missingParameter: (name: string) => Ec2Errors.MissingParameter(`The request must contain the parameter ${name}`),
   invalidParameterValue: (message: string) => Ec2Errors.InvalidParameterValue(message),
   invalidParameter: (message: string) => Ec2Errors.InvalidParameter(message),
   invalidCombination: (message: string) => Ec2Errors.InvalidParameterCombination(message),
@@ -32,8 +33,7 @@ export const ec2Errors = {
   incorrectState: (imageId: string, state: string) =>
     Ec2Errors.IncorrectState(`The image '${imageId}' is in state '${state}' and cannot be used for this operation.`),
   invalidFilter: (name: string) => Ec2Errors.InvalidParameterValue(`The filter '${name}' is invalid`),
-  invalidNextToken: () =>
-    Ec2Errors.InvalidPaginationToken('The specified pagination token is not valid or is expired.'),
+  invalidNextToken: () => Ec2Errors.InvalidPaginationToken('The specified pagination token is not valid or is expired.'),
   tagLimitExceeded: () => Ec2Errors.TagLimitExceeded('The maximum number of Tags for a resource has been reached.'),
   /** The image exists but cannot be used now (pending, failed, disabled, deregistered). */
   amiUnavailable: (id: string, state: string) =>
@@ -73,8 +73,10 @@ export const ec2Errors = {
   /** AWS: `Key is not in valid OpenSSH public key format` */
   keyFormat: () => Ec2Errors.InvalidKey_Format('Key is not in valid OpenSSH public key format'),
   groupNotFound: (id: string) => Ec2Errors.InvalidGroup_NotFound(`The security group '${id}' does not exist`),
-  groupNameNotFound: (name: string, vpcId: string) => Ec2Errors.InvalidGroup_NotFound(`The security group '${name}' does not exist in default VPC '${vpcId}'`),
-  groupDuplicate: (name: string, vpcId: string) => Ec2Errors.InvalidGroup_Duplicate(`The security group '${name}' already exists for VPC '${vpcId}'`),
+  groupNameNotFound: (name: string, vpcId: string) =>
+    Ec2Errors.InvalidGroup_NotFound(`The security group '${name}' does not exist in default VPC '${vpcId}'`),
+  groupDuplicate: (name: string, vpcId: string) =>
+    Ec2Errors.InvalidGroup_Duplicate(`The security group '${name}' already exists for VPC '${vpcId}'`),
   groupReserved: (name: string) => Ec2Errors.InvalidGroup_Reserved(`The security group '${name}' is reserved`),
   groupCannotDelete: (id: string) => Ec2Errors.CannotDelete(`the specified group: "${id}" name: "default" cannot be deleted by a user`),
   groupInUse: (id: string) => Ec2Errors.DependencyViolation(`resource ${id} has a dependent object`),

@@ -77,7 +77,12 @@ export class FaultService {
     if (input.delayMs !== undefined && (!Number.isInteger(input.delayMs) || input.delayMs < 0)) {
       throw invalid('delayMs must be a non-negative integer');
     }
-    for (const [k, v] of Object.entries({ namePattern: input.namePattern, tagKey: input.tagKey, tagValue: input.tagValue, errorCode: input.errorCode })) {
+    for (const [k, v] of Object.entries({
+      namePattern: input.namePattern,
+      tagKey: input.tagKey,
+      tagValue: input.tagValue,
+      errorCode: input.errorCode,
+    })) {
       if (v !== undefined && typeof v !== 'string') throw invalid(`${k} must be a string`);
     }
     if (input.tagValue !== undefined && input.tagKey === undefined) throw invalid('tagValue needs tagKey');
@@ -134,7 +139,13 @@ export class FaultService {
     const tagged = tags.find((t) => t.key === failTagKey);
     if (tagged) return { code: 'Server.InternalError', message: tagged.value || 'Server.InternalError: Internal error on launch' };
     const rule = await this.match('RunInstances', nameTag(tags), tags);
-    return rule && { code: rule.errorCode ?? 'Server.InternalError', message: rule.errorMessage, ...(rule.delayMs !== undefined && { delayMs: rule.delayMs }) };
+    return (
+      rule && {
+        code: rule.errorCode ?? 'Server.InternalError',
+        message: rule.errorMessage,
+        ...(rule.delayMs !== undefined && { delayMs: rule.delayMs }),
+      }
+    );
   }
 
   /** How long a stop takes when a StopInstances rule matches the instance, if one does. */

@@ -10,7 +10,12 @@ export function canSee(image: ImageRecord, accountId: string): boolean {
 }
 
 /** The caller's own image, or InvalidAMIID.NotFound (AWS does not reveal other owners' images). */
-export async function ownImage(deps: Ec2Deps, ctx: RequestContext, imageId: string | undefined, parameter = 'ImageId'): Promise<ImageRecord> {
+export async function ownImage(
+  deps: Ec2Deps,
+  ctx: RequestContext,
+  imageId: string | undefined,
+  parameter = 'ImageId',
+): Promise<ImageRecord> {
   if (imageId === undefined || imageId === '') throw ec2Errors.missingParameter(parameter);
   checkAmiId(imageId);
   const image = await deps.store.getImage(ctx.region, imageId);

@@ -1,9 +1,4 @@
-import type {
-  DescribeImageAttributeRequest,
-  ImageAttribute,
-  LaunchPermission,
-  ModifyImageAttributeRequest,
-} from '@aws-sdk/client-ec2';
+import type { DescribeImageAttributeRequest, ImageAttribute, LaunchPermission, ModifyImageAttributeRequest } from '@aws-sdk/client-ec2';
 import type { RequestContext } from '../shared/request-context.js';
 import type { ImageRecord, LaunchPermissionRecord } from '../../storage/ports/ec2-store.js';
 import type { Ec2Deps } from './ec2-context.js';
@@ -32,7 +27,11 @@ const readers: Record<string, (i: ImageRecord) => Partial<ImageAttribute>> = {
   deregistrationProtection: (i) => ({ DeregistrationProtection: value(i.deregistrationProtection) }),
 };
 
-export async function describeImageAttribute(deps: Ec2Deps, ctx: RequestContext, input: DescribeImageAttributeRequest): Promise<ImageAttribute> {
+export async function describeImageAttribute(
+  deps: Ec2Deps,
+  ctx: RequestContext,
+  input: DescribeImageAttributeRequest,
+): Promise<ImageAttribute> {
   const attribute = required(input.Attribute, 'Attribute');
   const imageId = required(input.ImageId, 'ImageId');
   const read = readers[attribute];

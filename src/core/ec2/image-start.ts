@@ -7,7 +7,17 @@ import { newImageId } from './ids.js';
 /** The fields an operation decides; the rest is filled the same way for all four. */
 export type ImageDraft = Omit<
   ImageRecord,
-  'imageId' | 'accountId' | 'region' | 'state' | 'origin' | 'requestId' | 'creationDate' | 'imageLocation' | 'tags' | 'launchPermissions' | 'transition'
+  | 'imageId'
+  | 'accountId'
+  | 'region'
+  | 'state'
+  | 'origin'
+  | 'requestId'
+  | 'creationDate'
+  | 'imageLocation'
+  | 'tags'
+  | 'launchPermissions'
+  | 'transition'
 > & { imageLocation?: string; launchPermissions?: ImageRecord['launchPermissions'] };
 
 /**

@@ -32,7 +32,9 @@ export async function deregisterImage(deps: Ec2Deps, ctx: RequestContext, input:
   const { transition: _dropped, stateReason: _reason, ...rest } = image;
   await commitStateChange(deps, { ...rest, state: 'deregistered', deregisteredAt: deps.clock.now() }, ctx.requestId);
   const snapshots = input.DeleteAssociatedSnapshots
-    ? image.blockDeviceMappings.flatMap((m) => (m.ebs?.snapshotId ? [{ SnapshotId: m.ebs.snapshotId, ReturnCode: 'success' as const }] : []))
+    ? image.blockDeviceMappings.flatMap((m) =>
+        m.ebs?.snapshotId ? [{ SnapshotId: m.ebs.snapshotId, ReturnCode: 'success' as const }] : [],
+      )
     : undefined;
   return { Return: true, ...(snapshots && { DeleteSnapshotResults: snapshots }) };
 }

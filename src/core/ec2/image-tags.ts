@@ -1,10 +1,4 @@
-import type {
-  CreateTagsRequest,
-  DeleteTagsRequest,
-  DescribeTagsRequest,
-  DescribeTagsResult,
-  TagDescription,
-} from '@aws-sdk/client-ec2';
+import type { CreateTagsRequest, DeleteTagsRequest, DescribeTagsRequest, DescribeTagsResult, TagDescription } from '@aws-sdk/client-ec2';
 import type { RequestContext } from '../shared/request-context.js';
 import type { ImageRecord, InstanceRecord, TagRecord } from '../../storage/ports/ec2-store.js';
 import type { Ec2Deps } from './ec2-context.js';
@@ -27,7 +21,8 @@ type Taggable =
 /** A snapshot of one of the caller's images (snapshots are modelled as parts of their image). */
 async function ownSnapshot(deps: Ec2Deps, ctx: RequestContext, snapshotId: string): Promise<Taggable> {
   const image = (await deps.store.listImages(ctx.region)).find(
-    (i) => i.accountId === ctx.accountId && i.state !== 'deregistered' && i.blockDeviceMappings.some((m) => m.ebs?.snapshotId === snapshotId),
+    (i) =>
+      i.accountId === ctx.accountId && i.state !== 'deregistered' && i.blockDeviceMappings.some((m) => m.ebs?.snapshotId === snapshotId),
   );
   if (!image) throw ec2Errors.snapshotNotFound(snapshotId);
   const ebs = image.blockDeviceMappings.find((m) => m.ebs?.snapshotId === snapshotId)!.ebs!;
@@ -53,7 +48,9 @@ async function saveTags(deps: Ec2Deps, resource: Taggable, tags: TagRecord[]): P
   else {
     // Re-read: an earlier resource of the same call may have been this image.
     const image = (await deps.store.getImage(resource.image.region, resource.image.imageId)) ?? resource.image;
-    const blockDeviceMappings = image.blockDeviceMappings.map((m) => (m.ebs?.snapshotId === resource.snapshotId ? { ...m, ebs: { ...m.ebs, snapshotTags: tags } } : m));
+    const blockDeviceMappings = image.blockDeviceMappings.map((m) =>
+      m.ebs?.snapshotId === resource.snapshotId ? { ...m, ebs: { ...m.ebs, snapshotTags: tags } } : m,
+    );
     await deps.store.putImage({ ...image, blockDeviceMappings });
   }
 }
@@ -99,10 +96,18 @@ export async function describeTags(deps: Ec2Deps, ctx: RequestContext, input: De
     .flatMap((i) => i.tags.map((t): TagDescription => ({ ResourceId: i.imageId, ResourceType: 'image', Key: t.key, Value: t.value })));
   const instances = (await deps.store.listInstances(ctx.region))
     .filter((i) => i.accountId === ctx.accountId)
-    .flatMap((i) => i.tags.map((t): TagDescription => ({ ResourceId: i.instanceId, ResourceType: 'instance', Key: t.key, Value: t.value })));
+    .flatMap((i) =>
+      i.tags.map((t): TagDescription => ({ ResourceId: i.instanceId, ResourceType: 'instance', Key: t.key, Value: t.value })),
+    );
   const snapshots = (await deps.store.listImages(ctx.region))
     .filter((i) => i.accountId === ctx.accountId)
-    .flatMap((i) => i.blockDeviceMappings.flatMap((m) => (m.ebs?.snapshotTags ?? []).map((t): TagDescription => ({ ResourceId: m.ebs!.snapshotId!, ResourceType: 'snapshot', Key: t.key, Value: t.value }))));
+    .flatMap((i) =>
+      i.blockDeviceMappings.flatMap((m) =>
+        (m.ebs?.snapshotTags ?? []).map(
+          (t): TagDescription => ({ ResourceId: m.ebs!.snapshotId!, ResourceType: 'snapshot', Key: t.key, Value: t.value }),
+        ),
+      ),
+    );
   const all = [...images, ...instances, ...snapshots]
     .filter(matches)
     .sort((a, b) => (tagKey(a) < tagKey(b) ? -1 : tagKey(a) > tagKey(b) ? 1 : 0));

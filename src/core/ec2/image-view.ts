@@ -49,16 +49,18 @@ export function toSdkBlockDeviceMapping(m: BlockDeviceMappingRecord): BlockDevic
     DeviceName: m.deviceName,
     VirtualName: m.virtualName,
     NoDevice: m.noDevice,
-    Ebs: m.ebs && dropUndefined({
-      SnapshotId: m.ebs.snapshotId,
-      VolumeSize: m.ebs.volumeSize,
-      VolumeType: m.ebs.volumeType,
-      DeleteOnTermination: m.ebs.deleteOnTermination,
-      Encrypted: m.ebs.encrypted,
-      Iops: m.ebs.iops,
-      Throughput: m.ebs.throughput,
-      KmsKeyId: m.ebs.kmsKeyId,
-    }),
+    Ebs:
+      m.ebs &&
+      dropUndefined({
+        SnapshotId: m.ebs.snapshotId,
+        VolumeSize: m.ebs.volumeSize,
+        VolumeType: m.ebs.volumeType,
+        DeleteOnTermination: m.ebs.deleteOnTermination,
+        Encrypted: m.ebs.encrypted,
+        Iops: m.ebs.iops,
+        Throughput: m.ebs.throughput,
+        KmsKeyId: m.ebs.kmsKeyId,
+      }),
   }) as BlockDeviceMapping;
 }
 

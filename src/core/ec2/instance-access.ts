@@ -9,7 +9,11 @@ import { checkInstanceId } from './ids.js';
  * used: a malformed one is InvalidInstanceID.Malformed, and all that do not exist in the caller's
  * account and region are named together in one InvalidInstanceID.NotFound, as AWS answers.
  */
-export async function ownInstances(deps: Pick<Ec2Deps, 'store'>, ctx: RequestContext, ids: readonly string[] | undefined): Promise<InstanceRecord[]> {
+export async function ownInstances(
+  deps: Pick<Ec2Deps, 'store'>,
+  ctx: RequestContext,
+  ids: readonly string[] | undefined,
+): Promise<InstanceRecord[]> {
   if (!ids || ids.length === 0) throw ec2Errors.missingParameter('InstanceId');
   for (const id of ids) checkInstanceId(id);
   const unique = [...new Set(ids)];

@@ -15,7 +15,13 @@ import { stateChange } from './instance-view.js';
  */
 type Plan = (i: InstanceRecord, now: number) => InstanceRecord | undefined;
 
-async function act(deps: Ec2Deps, ctx: RequestContext, ids: readonly string[] | undefined, dryRun: boolean | undefined, plan: Plan): Promise<EC2.InstanceStateChange[]> {
+async function act(
+  deps: Ec2Deps,
+  ctx: RequestContext,
+  ids: readonly string[] | undefined,
+  dryRun: boolean | undefined,
+  plan: Plan,
+): Promise<EC2.InstanceStateChange[]> {
   const instances = await ownInstances(deps, ctx, ids);
   const now = deps.clock.now();
   const planned = instances.map((i) => ({ before: i, after: plan(i, now) }));
@@ -27,7 +33,11 @@ async function act(deps: Ec2Deps, ctx: RequestContext, ids: readonly string[] | 
   return planned.map((p) => stateChange(p.before, p.after ?? p.before));
 }
 
-export async function startInstances(deps: Ec2Deps, ctx: RequestContext, input: EC2.StartInstancesRequest): Promise<EC2.StartInstancesResult> {
+export async function startInstances(
+  deps: Ec2Deps,
+  ctx: RequestContext,
+  input: EC2.StartInstancesRequest,
+): Promise<EC2.StartInstancesResult> {
   const changes = await act(deps, ctx, input.InstanceIds, input.DryRun, (i, now) => {
     if (i.state === 'running' || i.state === 'pending') return undefined;
     if (i.state !== 'stopped') throw ec2Errors.instanceCannot(i.instanceId, 'started');
@@ -59,7 +69,11 @@ export async function stopInstances(deps: Ec2Deps, ctx: RequestContext, input: E
   return { StoppingInstances: changes };
 }
 
-export async function terminateInstances(deps: Ec2Deps, ctx: RequestContext, input: EC2.TerminateInstancesRequest): Promise<EC2.TerminateInstancesResult> {
+export async function terminateInstances(
+  deps: Ec2Deps,
+  ctx: RequestContext,
+  input: EC2.TerminateInstancesRequest,
+): Promise<EC2.TerminateInstancesResult> {
   const changes = await act(deps, ctx, input.InstanceIds, input.DryRun, (i, now) => {
     if (i.state === 'terminated' || i.state === 'shutting-down') return undefined;
     if (i.disableApiTermination) throw ec2Errors.protectedInstance(i.instanceId, 'terminated', 'disableApiTermination');
@@ -73,5 +87,8 @@ export async function rebootInstances(deps: Ec2Deps, ctx: RequestContext, input:
   const instances = await ownInstances(deps, ctx, input.InstanceIds);
   for (const i of instances) if (i.state !== 'running') throw ec2Errors.instanceCannot(i.instanceId, 'rebooted');
   if (input.DryRun) throw ec2Errors.dryRun();
-  await deps.store.putInstancesWithEvents(instances.map((i) => ({ ...i, rebootCount: i.rebootCount + 1 })), []);
+  await deps.store.putInstancesWithEvents(
+    instances.map((i) => ({ ...i, rebootCount: i.rebootCount + 1 })),
+    [],
+  );
 }

@@ -33,7 +33,8 @@ function changesFrom(input: EC2.ModifyInstanceAttributeRequest): Change[] {
   for (const [key, value] of flags) if (value !== undefined) changes.push((i) => ({ ...i, [key]: value }));
   const behaviour = input.InstanceInitiatedShutdownBehavior?.Value ?? plain.instanceInitiatedShutdownBehavior;
   if (behaviour !== undefined) {
-    if (behaviour !== 'stop' && behaviour !== 'terminate') throw ec2Errors.invalidParameterValue(`Value (${behaviour}) for parameter instanceInitiatedShutdownBehavior is invalid.`);
+    if (behaviour !== 'stop' && behaviour !== 'terminate')
+      throw ec2Errors.invalidParameterValue(`Value (${behaviour}) for parameter instanceInitiatedShutdownBehavior is invalid.`);
     changes.push((i) => ({ ...i, instanceInitiatedShutdownBehavior: behaviour }));
   }
   if (input.Groups && input.Groups.length > 0) {
@@ -70,7 +71,11 @@ function deleteOnTermination(m: EC2.InstanceBlockDeviceMappingSpecification): Ch
   };
 }
 
-export async function modifyInstanceAttribute(deps: Ec2Deps, ctx: RequestContext, input: EC2.ModifyInstanceAttributeRequest): Promise<void> {
+export async function modifyInstanceAttribute(
+  deps: Ec2Deps,
+  ctx: RequestContext,
+  input: EC2.ModifyInstanceAttributeRequest,
+): Promise<void> {
   const instance = await ownInstance(deps, ctx, input.InstanceId);
   const changes = changesFrom(input);
   if (changes.length === 0) throw ec2Errors.missingParameter('Attribute');
@@ -79,21 +84,34 @@ export async function modifyInstanceAttribute(deps: Ec2Deps, ctx: RequestContext
   await deps.store.putInstancesWithEvents([updated], []);
 }
 
-export async function describeInstanceAttribute(deps: Ec2Deps, ctx: RequestContext, input: EC2.DescribeInstanceAttributeRequest): Promise<EC2.InstanceAttribute> {
+export async function describeInstanceAttribute(
+  deps: Ec2Deps,
+  ctx: RequestContext,
+  input: EC2.DescribeInstanceAttributeRequest,
+): Promise<EC2.InstanceAttribute> {
   const i = await ownInstance(deps, ctx, input.InstanceId);
   if (input.Attribute === undefined) throw ec2Errors.missingParameter('Attribute');
   if (input.DryRun) throw ec2Errors.dryRun();
   const base = { InstanceId: i.instanceId };
   switch (input.Attribute) {
-    case 'instanceType': return { ...base, InstanceType: { Value: i.instanceType } };
-    case 'userData': return { ...base, UserData: i.userData !== undefined ? { Value: i.userData } : {} };
-    case 'disableApiTermination': return { ...base, DisableApiTermination: { Value: i.disableApiTermination } };
-    case 'disableApiStop': return { ...base, DisableApiStop: { Value: i.disableApiStop } };
-    case 'instanceInitiatedShutdownBehavior': return { ...base, InstanceInitiatedShutdownBehavior: { Value: i.instanceInitiatedShutdownBehavior } };
-    case 'sourceDestCheck': return { ...base, SourceDestCheck: { Value: i.sourceDestCheck } };
-    case 'ebsOptimized': return { ...base, EbsOptimized: { Value: i.ebsOptimized } };
-    case 'rootDeviceName': return { ...base, RootDeviceName: { Value: i.rootDeviceName } };
-    case 'groupSet': return { ...base, Groups: i.securityGroupIds.map((id) => ({ GroupId: id, GroupName: id })) };
+    case 'instanceType':
+      return { ...base, InstanceType: { Value: i.instanceType } };
+    case 'userData':
+      return { ...base, UserData: i.userData !== undefined ? { Value: i.userData } : {} };
+    case 'disableApiTermination':
+      return { ...base, DisableApiTermination: { Value: i.disableApiTermination } };
+    case 'disableApiStop':
+      return { ...base, DisableApiStop: { Value: i.disableApiStop } };
+    case 'instanceInitiatedShutdownBehavior':
+      return { ...base, InstanceInitiatedShutdownBehavior: { Value: i.instanceInitiatedShutdownBehavior } };
+    case 'sourceDestCheck':
+      return { ...base, SourceDestCheck: { Value: i.sourceDestCheck } };
+    case 'ebsOptimized':
+      return { ...base, EbsOptimized: { Value: i.ebsOptimized } };
+    case 'rootDeviceName':
+      return { ...base, RootDeviceName: { Value: i.rootDeviceName } };
+    case 'groupSet':
+      return { ...base, Groups: i.securityGroupIds.map((id) => ({ GroupId: id, GroupName: id })) };
     case 'blockDeviceMapping':
       return {
         ...base,

@@ -18,7 +18,10 @@ export interface StateReason {
 }
 
 /** What a user-initiated stop or terminate sets, as DescribeInstances shows it on AWS. */
-export const userShutdown: StateReason = { code: 'Client.UserInitiatedShutdown', message: 'Client.UserInitiatedShutdown: User initiated shutdown' };
+export const userShutdown: StateReason = {
+  code: 'Client.UserInitiatedShutdown',
+  message: 'Client.UserInitiatedShutdown: User initiated shutdown',
+};
 
 /** `User initiated (2026-12-07 20:00:00 GMT)`: AWS's StateTransitionReason of a user action. */
 export function userInitiated(at: number): string {
@@ -37,7 +40,11 @@ export function enter(
   instance: InstanceRecord,
   state: InstanceStateName,
   now: number,
-  extra: { reason?: StateReason; delayMs?: number; next?: Pick<InstanceRecord['transition'] & object, 'to' | 'reasonCode' | 'reasonMessage'> } = {},
+  extra: {
+    reason?: StateReason;
+    delayMs?: number;
+    next?: Pick<InstanceRecord['transition'] & object, 'to' | 'reasonCode' | 'reasonMessage'>;
+  } = {},
 ): InstanceRecord {
   const { transition: _old, stateReason: _reason, terminatedAt: _t, ...rest } = instance;
   const entered: InstanceRecord = { ...rest, state, ...(extra.reason && { stateReason: extra.reason }) };
@@ -75,9 +82,15 @@ export function stateEvent(deps: Deps, instance: InstanceRecord, at: number): Ou
  * transaction. Inputs: the instances as they should now be stored. Emits: one
  * "EC2 Instance State-change Notification" per instance with its new state.
  */
-export async function commitInstanceStates(deps: Pick<Ec2Deps, 'store' | 'clock' | 'random' | 'options'>, instances: readonly InstanceRecord[]): Promise<void> {
+export async function commitInstanceStates(
+  deps: Pick<Ec2Deps, 'store' | 'clock' | 'random' | 'options'>,
+  instances: readonly InstanceRecord[],
+): Promise<void> {
   const now = deps.clock.now();
-  await deps.store.putInstancesWithEvents(instances, instances.map((i) => stateEvent(deps, i, now)));
+  await deps.store.putInstancesWithEvents(
+    instances,
+    instances.map((i) => stateEvent(deps, i, now)),
+  );
 }
 
 /**

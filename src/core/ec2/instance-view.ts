@@ -45,7 +45,9 @@ export function toInstance(i: InstanceRecord): Instance {
     SourceDestCheck: i.sourceDestCheck,
     EbsOptimized: i.ebsOptimized,
     EnaSupport: true,
-    ...(i.iamInstanceProfileArn !== undefined && { IamInstanceProfile: { Arn: i.iamInstanceProfileArn, Id: profileId(i.iamInstanceProfileArn) } }),
+    ...(i.iamInstanceProfileArn !== undefined && {
+      IamInstanceProfile: { Arn: i.iamInstanceProfileArn, Id: profileId(i.iamInstanceProfileArn) },
+    }),
     ...(i.stateReason && { StateReason: { Code: i.stateReason.code, Message: i.stateReason.message } }),
     PlatformDetails: i.platformDetails,
     UsageOperation: 'RunInstances',

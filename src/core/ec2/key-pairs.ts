@@ -16,7 +16,8 @@ import { required, tagsFor } from './validation.js';
  */
 function checkName(name: string | undefined): string {
   const value = required(name, 'KeyName');
-  if (value.length === 0 || value.length > 255) throw ec2Errors.invalidParameterValue(`Value (${value}) for parameter KeyName is invalid. Length exceeds maximum of 255 characters.`);
+  if (value.length === 0 || value.length > 255)
+    throw ec2Errors.invalidParameterValue(`Value (${value}) for parameter KeyName is invalid. Length exceeds maximum of 255 characters.`);
   return value;
 }
 
@@ -24,10 +25,25 @@ async function checkFree(deps: Ec2Deps, ctx: RequestContext, name: string): Prom
   if ((await deps.store.listKeyPairs(ctx.accountId, ctx.region)).some((k) => k.keyName === name)) throw ec2Errors.keyPairDuplicate(name);
 }
 
-function record(deps: Ec2Deps, ctx: RequestContext, keyName: string, keyType: 'rsa' | 'ed25519', keyFingerprint: string, publicKey: string, specs: EC2.TagSpecification[] | undefined): KeyPairRecord {
+function record(
+  deps: Ec2Deps,
+  ctx: RequestContext,
+  keyName: string,
+  keyType: 'rsa' | 'ed25519',
+  keyFingerprint: string,
+  publicKey: string,
+  specs: EC2.TagSpecification[] | undefined,
+): KeyPairRecord {
   return {
-    accountId: ctx.accountId, region: ctx.region, keyName, keyPairId: newId('key', deps.random), keyType, keyFingerprint, publicKey,
-    createTime: new Date(deps.clock.now()).toISOString(), tags: tagsFor(specs, 'key-pair'),
+    accountId: ctx.accountId,
+    region: ctx.region,
+    keyName,
+    keyPairId: newId('key', deps.random),
+    keyType,
+    keyFingerprint,
+    publicKey,
+    createTime: new Date(deps.clock.now()).toISOString(),
+    tags: tagsFor(specs, 'key-pair'),
   };
 }
 
@@ -36,12 +52,17 @@ const tagsOut = (k: KeyPairRecord) => k.tags.map((t) => ({ Key: t.key, Value: t.
 export async function createKeyPair(deps: Ec2Deps, ctx: RequestContext, input: EC2.CreateKeyPairRequest): Promise<EC2.KeyPair> {
   const keyName = checkName(input.KeyName);
   const keyType = input.KeyType ?? 'rsa';
-  if (keyType !== 'rsa' && keyType !== 'ed25519') throw ec2Errors.invalidParameterValue(`Value (${keyType}) for parameter keyType is invalid.`);
-  if (input.KeyFormat !== undefined && input.KeyFormat !== 'pem') throw ec2Errors.invalidParameterValue(`Value (${input.KeyFormat}) for parameter keyFormat is invalid. amiwatch writes pem keys only.`);
+  if (keyType !== 'rsa' && keyType !== 'ed25519')
+    throw ec2Errors.invalidParameterValue(`Value (${keyType}) for parameter keyType is invalid.`);
+  if (input.KeyFormat !== undefined && input.KeyFormat !== 'pem')
+    throw ec2Errors.invalidParameterValue(`Value (${input.KeyFormat}) for parameter keyFormat is invalid. amiwatch writes pem keys only.`);
   await checkFree(deps, ctx, keyName);
   if (input.DryRun) throw ec2Errors.dryRun();
   const pair = keyType === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ed25519');
-  const material = pair.privateKey.export({ type: keyType === 'rsa' ? 'pkcs1' : 'pkcs8', format: 'pem' }).toString().trimEnd();
+  const material = pair.privateKey
+    .export({ type: keyType === 'rsa' ? 'pkcs1' : 'pkcs8', format: 'pem' })
+    .toString()
+    .trimEnd();
   const fingerprint = keyType === 'rsa' ? createdRsaFingerprint(pair.privateKey) : ed25519Fingerprint(pair.publicKey);
   const key = record(deps, ctx, keyName, keyType, fingerprint, toOpenSsh(pair.publicKey), input.TagSpecifications);
   await deps.store.putKeyPair(key);
@@ -55,7 +76,15 @@ export async function importKeyPair(deps: Ec2Deps, ctx: RequestContext, input: E
   if (!parsed) throw ec2Errors.keyFormat();
   await checkFree(deps, ctx, keyName);
   if (input.DryRun) throw ec2Errors.dryRun();
-  const key = record(deps, ctx, keyName, parsed.type, importedFingerprint(parsed.key, parsed.type), toOpenSsh(parsed.key), input.TagSpecifications);
+  const key = record(
+    deps,
+    ctx,
+    keyName,
+    parsed.type,
+    importedFingerprint(parsed.key, parsed.type),
+    toOpenSsh(parsed.key),
+    input.TagSpecifications,
+  );
   await deps.store.putKeyPair(key);
   return { KeyName: keyName, KeyPairId: key.keyPairId, KeyFingerprint: key.keyFingerprint, Tags: tagsOut(key) };
 }
@@ -70,11 +99,23 @@ function keyText(raw: Uint8Array | string): string {
   return Buffer.from(raw, 'base64').toString('utf8');
 }
 
-export async function describeKeyPairs(deps: Ec2Deps, ctx: RequestContext, input: EC2.DescribeKeyPairsRequest): Promise<EC2.DescribeKeyPairsResult> {
-  const matches = compileFilters(input.Filters, {
-    'key-name': (k: KeyPairRecord) => [k.keyName], 'key-pair-id': (k) => [k.keyPairId], fingerprint: (k) => [k.keyFingerprint],
-    'key-type': (k) => [k.keyType], 'tag-key': (k) => k.tags.map((t) => t.key),
-  }, (name) => (name.startsWith('tag:') ? (k: KeyPairRecord) => k.tags.filter((t) => t.key === name.slice(4)).map((t) => t.value) : undefined));
+export async function describeKeyPairs(
+  deps: Ec2Deps,
+  ctx: RequestContext,
+  input: EC2.DescribeKeyPairsRequest,
+): Promise<EC2.DescribeKeyPairsResult> {
+  const matches = compileFilters(
+    input.Filters,
+    {
+      'key-name': (k: KeyPairRecord) => [k.keyName],
+      'key-pair-id': (k) => [k.keyPairId],
+      fingerprint: (k) => [k.keyFingerprint],
+      'key-type': (k) => [k.keyType],
+      'tag-key': (k) => k.tags.map((t) => t.key),
+    },
+    (name) =>
+      name.startsWith('tag:') ? (k: KeyPairRecord) => k.tags.filter((t) => t.key === name.slice(4)).map((t) => t.value) : undefined,
+  );
   if (input.DryRun) throw ec2Errors.dryRun();
   let keys = await deps.store.listKeyPairs(ctx.accountId, ctx.region);
   for (const name of input.KeyNames ?? []) if (!keys.some((k) => k.keyName === name)) throw ec2Errors.keyPairNotFound(name);
@@ -83,8 +124,13 @@ export async function describeKeyPairs(deps: Ec2Deps, ctx: RequestContext, input
   if (input.KeyPairIds?.length) keys = keys.filter((k) => input.KeyPairIds!.includes(k.keyPairId));
   return {
     KeyPairs: keys.filter(matches).map((k) => ({
-      KeyPairId: k.keyPairId, KeyName: k.keyName, KeyType: k.keyType, KeyFingerprint: k.keyFingerprint, CreateTime: new Date(k.createTime),
-      Tags: tagsOut(k), ...(input.IncludePublicKey && { PublicKey: `${k.publicKey} ${k.keyName}` }),
+      KeyPairId: k.keyPairId,
+      KeyName: k.keyName,
+      KeyType: k.keyType,
+      KeyFingerprint: k.keyFingerprint,
+      CreateTime: new Date(k.createTime),
+      Tags: tagsOut(k),
+      ...(input.IncludePublicKey && { PublicKey: `${k.publicKey} ${k.keyName}` }),
     })),
   };
 }

@@ -18,7 +18,11 @@ const mpint = (b: Buffer): Buffer => str(b[0]! & 0x80 ? Buffer.concat([Buffer.al
 export function toOpenSsh(key: KeyObject): string {
   const jwk = key.export({ format: 'jwk' });
   if (jwk.kty === 'RSA') {
-    const body = Buffer.concat([str(Buffer.from('ssh-rsa')), mpint(Buffer.from(jwk.e!, 'base64url')), mpint(Buffer.from(jwk.n!, 'base64url'))]);
+    const body = Buffer.concat([
+      str(Buffer.from('ssh-rsa')),
+      mpint(Buffer.from(jwk.e!, 'base64url')),
+      mpint(Buffer.from(jwk.n!, 'base64url')),
+    ]);
     return `ssh-rsa ${body.toString('base64')}`;
   }
   const body = Buffer.concat([str(Buffer.from('ssh-ed25519')), str(Buffer.from(jwk.x!, 'base64url'))]);
@@ -42,11 +46,17 @@ export function fromOpenSsh(text: string): { key: KeyObject; type: 'rsa' | 'ed25
   const strip = (b: Buffer) => (b[0] === 0 ? b.subarray(1) : b);
   try {
     if (kind === 'ssh-rsa' && fields.length === 3) {
-      const key = createPublicKey({ key: { kty: 'RSA', e: strip(fields[1]!).toString('base64url'), n: strip(fields[2]!).toString('base64url') }, format: 'jwk' });
+      const key = createPublicKey({
+        key: { kty: 'RSA', e: strip(fields[1]!).toString('base64url'), n: strip(fields[2]!).toString('base64url') },
+        format: 'jwk',
+      });
       return { key, type: 'rsa' };
     }
     if (kind === 'ssh-ed25519' && fields.length === 2 && fields[1]!.length === 32) {
-      return { key: createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: fields[1]!.toString('base64url') }, format: 'jwk' }), type: 'ed25519' };
+      return {
+        key: createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: fields[1]!.toString('base64url') }, format: 'jwk' }),
+        type: 'ed25519',
+      };
     }
   } catch {
     return undefined;
@@ -58,11 +68,19 @@ const colons = (hex: string): string => hex.match(/../g)!.join(':');
 
 export function importedFingerprint(key: KeyObject, type: 'rsa' | 'ed25519'): string {
   if (type === 'ed25519') return ed25519Fingerprint(key);
-  return colons(createHash('md5').update(key.export({ type: 'spki', format: 'der' })).digest('hex'));
+  return colons(
+    createHash('md5')
+      .update(key.export({ type: 'spki', format: 'der' }))
+      .digest('hex'),
+  );
 }
 
 export function createdRsaFingerprint(privateKey: KeyObject): string {
-  return colons(createHash('sha1').update(privateKey.export({ type: 'pkcs8', format: 'der' })).digest('hex'));
+  return colons(
+    createHash('sha1')
+      .update(privateKey.export({ type: 'pkcs8', format: 'der' }))
+      .digest('hex'),
+  );
 }
 
 export function ed25519Fingerprint(publicKey: KeyObject): string {

@@ -58,7 +58,8 @@ export function ec2Options(overrides: Ec2OptionOverrides = {}): Ec2Options {
   };
   for (const [name, value] of Object.entries(times)) {
     // Configuration errors surface once, at start-up, naming the setting.
-    if (!Number.isFinite(value) || value < 0) throw new RangeError(`EC2 option ${name} must be a non-negative number of milliseconds, got ${value}`);
+    if (!Number.isFinite(value) || value < 0)
+      throw new RangeError(`EC2 option ${name} must be a non-negative number of milliseconds, got ${value}`);
   }
   return options;
 }

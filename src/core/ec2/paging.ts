@@ -19,7 +19,12 @@ export function checkMaxResults(maxResults: number | undefined, min: number, max
   return maxResults;
 }
 
-export function paginate<T>(sorted: readonly T[], key: (item: T) => string, maxResults: number | undefined, nextToken: string | undefined): Page<T> {
+export function paginate<T>(
+  sorted: readonly T[],
+  key: (item: T) => string,
+  maxResults: number | undefined,
+  nextToken: string | undefined,
+): Page<T> {
   const after = nextToken === undefined || nextToken === '' ? undefined : decodeToken(nextToken);
   const start = after === undefined ? 0 : sorted.findIndex((item) => key(item) > after);
   const rest = start < 0 ? [] : sorted.slice(start);

@@ -40,28 +40,35 @@ export async function registerImage(deps: Ec2Deps, ctx: RequestContext, input: R
   if (input.DryRun) throw ec2Errors.dryRun();
 
   const planned = await deps.faults.planFailure('RegisterImage', name, tags);
-  const image = await startImage(deps, ctx, 'RegisterImage', {
-    name,
-    ...(description !== undefined && { description }),
-    ...(input.ImageLocation !== undefined && { imageLocation: input.ImageLocation }),
-    imageType: 'machine',
-    architecture,
-    platformDetails: 'Linux/UNIX',
-    usageOperation: 'RunInstances',
-    rootDeviceType: ebsBacked ? 'ebs' : 'instance-store',
-    ...(input.RootDeviceName !== undefined && { rootDeviceName: input.RootDeviceName }),
-    blockDeviceMappings: mappings,
-    virtualizationType,
-    hypervisor: 'xen',
-    ...(input.EnaSupport !== undefined && { enaSupport: input.EnaSupport }),
-    ...(input.SriovNetSupport !== undefined && { sriovNetSupport: input.SriovNetSupport }),
-    ...(bootMode !== undefined && { bootMode }),
-    ...(input.TpmSupport !== undefined && { tpmSupport: input.TpmSupport }),
-    ...(input.ImdsSupport !== undefined && { imdsSupport: input.ImdsSupport }),
-    ...(input.KernelId !== undefined && { kernelId: input.KernelId }),
-    ...(input.RamdiskId !== undefined && { ramdiskId: input.RamdiskId }),
-    deregistrationProtection: 'disabled',
-  }, tags, planned);
+  const image = await startImage(
+    deps,
+    ctx,
+    'RegisterImage',
+    {
+      name,
+      ...(description !== undefined && { description }),
+      ...(input.ImageLocation !== undefined && { imageLocation: input.ImageLocation }),
+      imageType: 'machine',
+      architecture,
+      platformDetails: 'Linux/UNIX',
+      usageOperation: 'RunInstances',
+      rootDeviceType: ebsBacked ? 'ebs' : 'instance-store',
+      ...(input.RootDeviceName !== undefined && { rootDeviceName: input.RootDeviceName }),
+      blockDeviceMappings: mappings,
+      virtualizationType,
+      hypervisor: 'xen',
+      ...(input.EnaSupport !== undefined && { enaSupport: input.EnaSupport }),
+      ...(input.SriovNetSupport !== undefined && { sriovNetSupport: input.SriovNetSupport }),
+      ...(bootMode !== undefined && { bootMode }),
+      ...(input.TpmSupport !== undefined && { tpmSupport: input.TpmSupport }),
+      ...(input.ImdsSupport !== undefined && { imdsSupport: input.ImdsSupport }),
+      ...(input.KernelId !== undefined && { kernelId: input.KernelId }),
+      ...(input.RamdiskId !== undefined && { ramdiskId: input.RamdiskId }),
+      deregistrationProtection: 'disabled',
+    },
+    tags,
+    planned,
+  );
   return { ImageId: image.imageId };
 }
 
@@ -71,6 +78,6 @@ function checkEbsRoot(rootDeviceName: string | undefined, mappings: ReturnType<t
   }
   const root = mappings.find((m) => m.deviceName === rootDeviceName);
   if (!root?.ebs?.snapshotId) {
-    throw Ec2Errors.InvalidBlockDeviceMapping(`The root device ${rootDeviceName} needs a block device mapping with an EBS snapshot.`, );
+    throw Ec2Errors.InvalidBlockDeviceMapping(`The root device ${rootDeviceName} needs a block device mapping with an EBS snapshot.`);
   }
 }

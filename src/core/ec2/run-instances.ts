@@ -32,7 +32,9 @@ export async function runInstances(deps: Ec2Deps, ctx: RequestContext, input: Ru
   const image = await visibleImage(deps, ctx.region, ctx.accountId, required(input.ImageId, 'ImageId'));
   if (image.state !== 'available') throw ec2Errors.amiUnavailable(image.imageId, image.state);
   if (input.ClientToken) {
-    const earlier = (await deps.store.listInstances(ctx.region)).filter((i) => i.accountId === ctx.accountId && i.clientToken === input.ClientToken);
+    const earlier = (await deps.store.listInstances(ctx.region)).filter(
+      (i) => i.accountId === ctx.accountId && i.clientToken === input.ClientToken,
+    );
     if (earlier.length > 0) return toReservations(earlier)[0]!;
   }
   const instanceType = input.InstanceType ?? defaultInstanceType;
@@ -51,7 +53,19 @@ export async function runInstances(deps: Ec2Deps, ctx: RequestContext, input: Ru
   const reservationId = newId('r', deps.random);
   const launched: InstanceRecord[] = [];
   for (let n = 0; n < Math.min(max, instanceLimit); n++) {
-    const draft = instanceDraft(deps, ctx, { input, image, instanceType, subnet, groups, tags, mappings, reservationId, index: n, vpcId: network.vpcId, now });
+    const draft = instanceDraft(deps, ctx, {
+      input,
+      image,
+      instanceType,
+      subnet,
+      groups,
+      tags,
+      mappings,
+      reservationId,
+      index: n,
+      vpcId: network.vpcId,
+      now,
+    });
     launched.push(
       enter(deps, draft, 'pending', now, {
         reason: { code: 'pending', message: 'pending' },
@@ -69,9 +83,14 @@ export async function runInstances(deps: Ec2Deps, ctx: RequestContext, input: Ru
 function counts(input: RunInstancesRequest): { min: number; max: number } {
   const min = required(input.MinCount, 'MinCount');
   const max = required(input.MaxCount, 'MaxCount');
-  if (!Number.isInteger(min) || min < 1) throw ec2Errors.invalidParameterValue(`Value (${min}) for parameter minCount is invalid. Expected a positive integer.`);
-  if (!Number.isInteger(max) || max < 1) throw ec2Errors.invalidParameterValue(`Value (${max}) for parameter maxCount is invalid. Expected a positive integer.`);
-  if (min > max) throw ec2Errors.invalidParameterValue(`Value (${min}) for parameter minCount is invalid. Expected a value less than or equal to maxCount (${max}).`);
+  if (!Number.isInteger(min) || min < 1)
+    throw ec2Errors.invalidParameterValue(`Value (${min}) for parameter minCount is invalid. Expected a positive integer.`);
+  if (!Number.isInteger(max) || max < 1)
+    throw ec2Errors.invalidParameterValue(`Value (${max}) for parameter maxCount is invalid. Expected a positive integer.`);
+  if (min > max)
+    throw ec2Errors.invalidParameterValue(
+      `Value (${min}) for parameter minCount is invalid. Expected a value less than or equal to maxCount (${max}).`,
+    );
   return { min, max };
 }
 

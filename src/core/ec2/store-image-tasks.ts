@@ -24,7 +24,11 @@ import { checkBucket, checkImageName, checkTag, imageTagsFrom, required } from '
  * modelled: the task record keeps the image). The task stays `InProgress` for the configured
  * duration, then `Completed` — or `Failed` if a fault rule for CreateStoreImageTask matches.
  */
-export async function createStoreImageTask(deps: Ec2Deps, ctx: RequestContext, input: CreateStoreImageTaskRequest): Promise<CreateStoreImageTaskResult> {
+export async function createStoreImageTask(
+  deps: Ec2Deps,
+  ctx: RequestContext,
+  input: CreateStoreImageTaskRequest,
+): Promise<CreateStoreImageTaskResult> {
   const bucket = checkBucket(input.Bucket);
   const image = await ownImage(deps, ctx, input.ImageId);
   const s3ObjectTags = (input.S3ObjectTags ?? []).map((t) => checkTag(t.Key, t.Value));
@@ -55,7 +59,11 @@ const taskFilters = {
   bucket: (t: StoreImageTaskRecord) => [t.bucket],
 };
 
-export async function describeStoreImageTasks(deps: Ec2Deps, ctx: RequestContext, input: DescribeStoreImageTasksRequest): Promise<DescribeStoreImageTasksResult> {
+export async function describeStoreImageTasks(
+  deps: Ec2Deps,
+  ctx: RequestContext,
+  input: DescribeStoreImageTasksRequest,
+): Promise<DescribeStoreImageTasksResult> {
   const ids = (input.ImageIds ?? []).map(checkAmiId);
   if (ids.length > 0 && input.MaxResults !== undefined) {
     throw ec2Errors.invalidCombination('The parameter ImageIds cannot be used with the parameter MaxResults');
@@ -77,7 +85,8 @@ export async function describeStoreImageTasks(deps: Ec2Deps, ctx: RequestContext
 
 function toResult(t: StoreImageTaskRecord, now: number): StoreImageTaskResult {
   const span = Math.max(1, t.dueAt - t.startedAt);
-  const progress = t.state === 'InProgress' ? Math.min(99, Math.floor(((now - t.startedAt) / span) * 100)) : t.state === 'Completed' ? 100 : 0;
+  const progress =
+    t.state === 'InProgress' ? Math.min(99, Math.floor(((now - t.startedAt) / span) * 100)) : t.state === 'Completed' ? 100 : 0;
   return {
     AmiId: t.imageId,
     TaskStartTime: new Date(t.startedAt),
@@ -94,7 +103,11 @@ function toResult(t: StoreImageTaskRecord, now: number): StoreImageTaskResult {
  * starts `pending`; if no completed store task produced that bucket/key, it becomes `failed`
  * (StateReason `Client.InvalidObject`), which is how a restore of a foreign object ends here.
  */
-export async function createRestoreImageTask(deps: Ec2Deps, ctx: RequestContext, input: CreateRestoreImageTaskRequest): Promise<CreateRestoreImageTaskResult> {
+export async function createRestoreImageTask(
+  deps: Ec2Deps,
+  ctx: RequestContext,
+  input: CreateRestoreImageTaskRequest,
+): Promise<CreateRestoreImageTaskResult> {
   const bucket = checkBucket(input.Bucket);
   const objectKey = required(input.ObjectKey, 'ObjectKey');
   const task = await deps.store.getStoreTask(ctx.region, bucket, objectKey);
@@ -106,7 +119,9 @@ export async function createRestoreImageTask(deps: Ec2Deps, ctx: RequestContext,
 
   const planned =
     (await deps.faults.planFailure('CreateRestoreImageTask', name, tags)) ??
-    (stored ? undefined : { code: 'Client.InvalidObject', message: `The object s3://${bucket}/${objectKey} was not created by CreateStoreImageTask` });
+    (stored
+      ? undefined
+      : { code: 'Client.InvalidObject', message: `The object s3://${bucket}/${objectKey} was not created by CreateStoreImageTask` });
   const image = await startImage(deps, ctx, 'CreateRestoreImageTask', restoredDraft(deps, stored, name), tags, planned);
   return { ImageId: image.imageId };
 }
@@ -132,5 +147,8 @@ function restoredDraft(deps: Ec2Deps, stored: ImageRecord | undefined, name: str
 
 /** `ami-0123.bin` → `ami-0123`, with characters AMI names refuse replaced by `-`. */
 function nameFromKey(key: string): string {
-  return key.replace(/\.bin$/, '').replace(/[^a-zA-Z0-9()[\] ./\-'@_]/g, '-').slice(0, 128);
+  return key
+    .replace(/\.bin$/, '')
+    .replace(/[^a-zA-Z0-9()[\] ./\-'@_]/g, '-')
+    .slice(0, 128);
 }

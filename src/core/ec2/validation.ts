@@ -24,7 +24,9 @@ export function checkImageName(name: string | undefined): string {
 /** AMI descriptions: up to 255 characters. */
 export function checkDescription(description: string | undefined): string | undefined {
   if (description !== undefined && description.length > 255) {
-    throw ec2Errors.invalidParameterValue(`Value (${description.slice(0, 20)}…) for parameter description is invalid. Length exceeds maximum of 255 characters.`);
+    throw ec2Errors.invalidParameterValue(
+      `Value (${description.slice(0, 20)}…) for parameter description is invalid. Length exceeds maximum of 255 characters.`,
+    );
   }
   return description;
 }

@@ -42,7 +42,13 @@ export class EventApiDestinations {
     private readonly random: Random,
   ) {}
 
-  static async open(state: EventsState, store: Store, connections: EventConnections, clock: Clock, random: Random): Promise<EventApiDestinations> {
+  static async open(
+    state: EventsState,
+    store: Store,
+    connections: EventConnections,
+    clock: Clock,
+    random: Random,
+  ): Promise<EventApiDestinations> {
     return new EventApiDestinations(state, await DocCollection.load(store, API_DESTINATION_KIND), connections, clock, random);
   }
 
@@ -55,7 +61,12 @@ export class EventApiDestinations {
       const now = this.clock.now();
       const doc: ApiDestinationDoc = {
         name,
-        arn: formatArn({ service: 'events', region: ctx.region, account: ctx.accountId, resource: `api-destination/${name}/${this.random.uuid()}` }),
+        arn: formatArn({
+          service: 'events',
+          region: ctx.region,
+          account: ctx.accountId,
+          resource: `api-destination/${name}/${this.random.uuid()}`,
+        }),
         account: ctx.accountId,
         region: ctx.region,
         connectionArn: input.ConnectionArn!,
@@ -94,7 +105,12 @@ export class EventApiDestinations {
         ...(input.InvocationRateLimitPerSecond !== undefined && { rateLimitPerSecond: input.InvocationRateLimitPerSecond }),
       };
       await this.docs.put(next);
-      return { ApiDestinationArn: doc.arn, ApiDestinationState: 'ACTIVE', CreationTime: new Date(doc.createdAt), LastModifiedTime: new Date(next.modifiedAt) };
+      return {
+        ApiDestinationArn: doc.arn,
+        ApiDestinationState: 'ACTIVE',
+        CreationTime: new Date(doc.createdAt),
+        LastModifiedTime: new Date(next.modifiedAt),
+      };
     });
   }
 
@@ -144,7 +160,8 @@ function checkEndpoint(action: Action, endpoint: string): void {
     ok = false;
   }
   if (!ok) {
-    throw EventsErrors.ValidationException(`Failed to ${action} the api-destination(s). Parameter InvocationEndpoint is not valid. Reason: Endpoint '${endpoint}' is invalid, please provide a valid HTTPS endpoint URL.`,
+    throw EventsErrors.ValidationException(
+      `Failed to ${action} the api-destination(s). Parameter InvocationEndpoint is not valid. Reason: Endpoint '${endpoint}' is invalid, please provide a valid HTTPS endpoint URL.`,
     );
   }
 }

@@ -82,9 +82,13 @@ export class EventArchives {
 
   async describeArchive(ctx: RequestContext, input: DescribeArchiveRequest): Promise<DescribeArchiveResponse> {
     const doc = this.require(ctx, input.ArchiveName!);
-    return { ...(await this.toApi(doc)), ArchiveArn: doc.arn, ...(doc.description !== undefined && { Description: doc.description }),
+    return {
+      ...(await this.toApi(doc)),
+      ArchiveArn: doc.arn,
+      ...(doc.description !== undefined && { Description: doc.description }),
       ...(doc.eventPattern !== undefined && { EventPattern: doc.eventPattern }),
-      ...(doc.kmsKeyIdentifier !== undefined && { KmsKeyIdentifier: doc.kmsKeyIdentifier }) };
+      ...(doc.kmsKeyIdentifier !== undefined && { KmsKeyIdentifier: doc.kmsKeyIdentifier }),
+    };
   }
 
   updateArchive(ctx: RequestContext, input: UpdateArchiveRequest): Promise<UpdateArchiveResponse> {

@@ -22,8 +22,7 @@ import { EventsErrors } from '../generated/errors.js';
 /** "Event buses per account: 100" (eb-quota). */
 export const MAX_BUSES = 100;
 
-export const notFoundBus = (name: string): ServiceError =>
-  EventsErrors.ResourceNotFoundException(`Event bus ${name} does not exist.`);
+export const notFoundBus = (name: string): ServiceError => EventsErrors.ResourceNotFoundException(`Event bus ${name} does not exist.`);
 
 export function requireBus(state: EventsState, ctx: RequestContext, nameOrArn: string | undefined): BusEntry {
   const ref = resolveOwnBus(ctx, nameOrArn);

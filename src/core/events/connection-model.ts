@@ -1,4 +1,8 @@
-import type { ConnectionAuthResponseParameters, ConnectionHttpParameters, CreateConnectionAuthRequestParameters } from '@aws-sdk/client-eventbridge';
+import type {
+  ConnectionAuthResponseParameters,
+  ConnectionHttpParameters,
+  CreateConnectionAuthRequestParameters,
+} from '@aws-sdk/client-eventbridge';
 
 /**
  * Connections and API destinations as core persists them (Store keyed resources by ARN). A
@@ -63,11 +67,13 @@ export function maskHttpParameters(p: ConnectionHttpParameters | undefined): Con
   if (!p) return undefined;
   const mask = <T extends { Key?: string; Value?: string; IsValueSecret?: boolean }>(list: T[] | undefined): T[] | undefined =>
     list?.map((x) => (x.IsValueSecret ? ({ ...x, Value: undefined } as T) : { ...x })).map((x) => JSON.parse(JSON.stringify(x)) as T);
-  return JSON.parse(JSON.stringify({
-    HeaderParameters: mask(p.HeaderParameters),
-    QueryStringParameters: mask(p.QueryStringParameters),
-    BodyParameters: mask(p.BodyParameters),
-  })) as ConnectionHttpParameters;
+  return JSON.parse(
+    JSON.stringify({
+      HeaderParameters: mask(p.HeaderParameters),
+      QueryStringParameters: mask(p.QueryStringParameters),
+      BodyParameters: mask(p.BodyParameters),
+    }),
+  ) as ConnectionHttpParameters;
 }
 
 /** The public face of an authorization: user names, key names and client ids, no secrets. */

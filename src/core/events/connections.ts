@@ -72,7 +72,13 @@ export class EventConnections {
   ) {}
 
   static async open(state: EventsState, store: Store, clock: Clock, random: Random): Promise<EventConnections> {
-    return new EventConnections(state, await DocCollection.load(store, CONNECTION_KIND), await DocCollection.load(store, CONNECTION_SECRET_KIND), clock, random);
+    return new EventConnections(
+      state,
+      await DocCollection.load(store, CONNECTION_KIND),
+      await DocCollection.load(store, CONNECTION_SECRET_KIND),
+      clock,
+      random,
+    );
   }
 
   createConnection(ctx: RequestContext, input: CreateConnectionRequest): Promise<CreateConnectionResponse> {
@@ -86,11 +92,24 @@ export class EventConnections {
       const id = this.random.uuid();
       const now = this.clock.now();
       const arn = formatArn({ service: 'events', region: ctx.region, account: ctx.accountId, resource: `connection/${name}/${id}` });
-      const secretArn = formatArn({ service: 'secretsmanager', region: ctx.region, account: ctx.accountId, resource: `secret:events!connection/${name}/${id}-${id.slice(0, 6)}` });
+      const secretArn = formatArn({
+        service: 'secretsmanager',
+        region: ctx.region,
+        account: ctx.accountId,
+        resource: `secret:events!connection/${name}/${id}-${id.slice(0, 6)}`,
+      });
       const oauth = type === 'OAUTH_CLIENT_CREDENTIALS';
       const doc: ConnectionDoc = {
-        name, arn, account: ctx.accountId, region: ctx.region, authorizationType: type, secretArn,
-        state: oauth ? 'AUTHORIZING' : 'AUTHORIZED', auth: maskAuth(kept), createdAt: now, modifiedAt: now,
+        name,
+        arn,
+        account: ctx.accountId,
+        region: ctx.region,
+        authorizationType: type,
+        secretArn,
+        state: oauth ? 'AUTHORIZING' : 'AUTHORIZED',
+        auth: maskAuth(kept),
+        createdAt: now,
+        modifiedAt: now,
         ...(!oauth && { authorizedAt: now }),
         ...(input.Description !== undefined && { description: input.Description }),
       };
@@ -131,7 +150,10 @@ export class EventConnections {
       const oauth = type === 'OAUTH_CLIENT_CREDENTIALS';
       const now = this.clock.now();
       const next: ConnectionDoc = {
-        ...withoutReason(doc), authorizationType: type, auth: maskAuth(auth), modifiedAt: now,
+        ...withoutReason(doc),
+        authorizationType: type,
+        auth: maskAuth(auth),
+        modifiedAt: now,
         state: oauth ? 'AUTHORIZING' : 'AUTHORIZED',
         ...(!oauth && { authorizedAt: now }),
         ...(input.Description !== undefined && { description: input.Description }),
@@ -158,7 +180,12 @@ export class EventConnections {
   deauthorizeConnection(ctx: RequestContext, input: DeauthorizeConnectionRequest): Promise<DeauthorizeConnectionResponse> {
     return this.state.exclusive(async () => {
       const doc = this.require(ctx, input.Name!, 'deauthorize');
-      const next: ConnectionDoc = { ...doc, state: 'DEAUTHORIZED', stateReason: 'The connection was deauthorized.', modifiedAt: this.clock.now() };
+      const next: ConnectionDoc = {
+        ...doc,
+        state: 'DEAUTHORIZED',
+        stateReason: 'The connection was deauthorized.',
+        modifiedAt: this.clock.now(),
+      };
       await this.save(next, {});
       this.tokens.delete(doc.arn);
       return { ...stamps(doc), ConnectionArn: doc.arn, ConnectionState: 'DEAUTHORIZING' };
@@ -225,8 +252,10 @@ export class EventConnections {
 /** The parameters the authorization type needs (amiwatch's texts: AWS's are not recorded). */
 function checkAuth(type: AuthorizationType, a: CreateConnectionAuthRequestParameters): void {
   const missing = (what: string) => EventsErrors.ValidationException(`AuthorizationType ${type} requires ${what}.`);
-  if (type === 'BASIC' && !(a.BasicAuthParameters?.Username && a.BasicAuthParameters.Password)) throw missing('BasicAuthParameters with Username and Password');
-  if (type === 'API_KEY' && !(a.ApiKeyAuthParameters?.ApiKeyName && a.ApiKeyAuthParameters.ApiKeyValue)) throw missing('ApiKeyAuthParameters with ApiKeyName and ApiKeyValue');
+  if (type === 'BASIC' && !(a.BasicAuthParameters?.Username && a.BasicAuthParameters.Password))
+    throw missing('BasicAuthParameters with Username and Password');
+  if (type === 'API_KEY' && !(a.ApiKeyAuthParameters?.ApiKeyName && a.ApiKeyAuthParameters.ApiKeyValue))
+    throw missing('ApiKeyAuthParameters with ApiKeyName and ApiKeyValue');
   if (type === 'OAUTH_CLIENT_CREDENTIALS') {
     const o = a.OAuthParameters;
     if (!(o?.ClientParameters?.ClientID && o.ClientParameters.ClientSecret && o.AuthorizationEndpoint && o.HttpMethod)) {
@@ -266,6 +295,12 @@ const stamps = (d: ConnectionDoc) => ({
 });
 
 function summary(d: ConnectionDoc): Connection {
-  return { ConnectionArn: d.arn, Name: d.name, ConnectionState: d.state, AuthorizationType: d.authorizationType,
-    ...(d.stateReason !== undefined && { StateReason: d.stateReason }), ...stamps(d) };
+  return {
+    ConnectionArn: d.arn,
+    Name: d.name,
+    ConnectionState: d.state,
+    AuthorizationType: d.authorizationType,
+    ...(d.stateReason !== undefined && { StateReason: d.stateReason }),
+    ...stamps(d),
+  };
 }

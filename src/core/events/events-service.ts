@@ -68,7 +68,12 @@ export class EventsService {
     this.ingestion = new Ingestion(state, store, clock, random, this.feed, options.organizations ?? noOrganizations);
     this.scheduler = new RuleScheduler(state, store, clock, random, this.feed);
     this.replayRunner = new ReplayRunner({
-      state, replays, archives, archived, ingestion: this.ingestion, clock,
+      state,
+      replays,
+      archives,
+      archived,
+      ingestion: this.ingestion,
+      clock,
       ...(options.replayBatchSize !== undefined && { batchSize: options.replayBatchSize }),
       ...(options.replayPauseMs !== undefined && { pauseMs: options.replayPauseMs }),
       ...(options.replayIdleRatio !== undefined && { idleRatio: options.replayIdleRatio }),

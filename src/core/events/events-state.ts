@@ -40,7 +40,12 @@ export class EventsState {
 
   static async load(store: Store, clock: Clock): Promise<EventsState> {
     const state = new EventsState(store, clock);
-    await loadFollowing(store, [RESOURCE_KIND.bus, RESOURCE_KIND.rule], () => state.loadAll(), (c) => state.applyRemote(c));
+    await loadFollowing(
+      store,
+      [RESOURCE_KIND.bus, RESOURCE_KIND.rule],
+      () => state.loadAll(),
+      (c) => state.applyRemote(c),
+    );
     return state;
   }
 
@@ -134,7 +139,13 @@ export class EventsState {
   }
 
   /** Persists bus and rule changes in one atomic write, then applies them to memory. */
-  async commit(change: { putBus?: BusDoc; deleteBus?: BusDoc; putRules?: RuleDoc[]; deleteRules?: RuleDoc[]; resources?: ResourceWrite[] }): Promise<void> {
+  async commit(change: {
+    putBus?: BusDoc;
+    deleteBus?: BusDoc;
+    putRules?: RuleDoc[];
+    deleteRules?: RuleDoc[];
+    resources?: ResourceWrite[];
+  }): Promise<void> {
     // `resources`: other documents written in the same transaction (an archive with its managed rule).
     const writes: ResourceWrite[] = [...(change.resources ?? [])];
     if (change.putBus) writes.push({ kind: RESOURCE_KIND.bus, key: change.putBus.arn, doc: JSON.stringify(change.putBus) });
@@ -169,7 +180,14 @@ export class EventsState {
 
   private applyRule(bus: BusEntry, doc: RuleDoc): void {
     const targetJson = doc.targets.map((target) =>
-      JSON.stringify({ ruleName: doc.name, ruleArn: doc.arn, busArn: bus.doc.arn, account: doc.account, region: doc.region, target } satisfies DeliveryTarget),
+      JSON.stringify({
+        ruleName: doc.name,
+        ruleArn: doc.arn,
+        busArn: bus.doc.arn,
+        account: doc.account,
+        region: doc.region,
+        target,
+      } satisfies DeliveryTarget),
     );
     const prev = bus.rules.get(doc.name);
     if (prev && matching(prev.doc)) bus.matcher.remove(doc.name);

@@ -21,7 +21,13 @@ export interface TransformContext {
   readonly ingestionTime: string;
 }
 
-const RESERVED = ['aws.events.rule-arn', 'aws.events.rule-name', 'aws.events.event.ingestion-time', 'aws.events.event', 'aws.events.event.json'];
+const RESERVED = [
+  'aws.events.rule-arn',
+  'aws.events.rule-name',
+  'aws.events.event.ingestion-time',
+  'aws.events.event',
+  'aws.events.event.json',
+];
 const PLACEHOLDER = /<([A-Za-z0-9_.\-]+)>/g;
 const MAX_PATHS = 100;
 const BRACKET_KEY = /\[\s*'/;
@@ -38,8 +44,10 @@ const invalid = (message: string) => EventsErrors.ValidationException(message);
 export function validateTargetInput(t: Target): void {
   const kinds = [t.Input, t.InputPath, t.InputTransformer].filter((x) => x !== undefined).length;
   if (kinds > 1) throw invalid(`Only one of Input, InputPath, or InputTransformer must be provided for target ${t.Id}.`);
-  if (t.Input !== undefined && !isJson(t.Input)) throw invalid(`Parameter Input is not valid. Reason: Input for target ${t.Id} is not valid JSON text.`);
-  if (t.InputPath !== undefined && parseJsonPath(t.InputPath) === null) throw invalid(`Parameter InputPath is not valid. Reason: ${t.InputPath} is not a valid JSON path.`);
+  if (t.Input !== undefined && !isJson(t.Input))
+    throw invalid(`Parameter Input is not valid. Reason: Input for target ${t.Id} is not valid JSON text.`);
+  if (t.InputPath !== undefined && parseJsonPath(t.InputPath) === null)
+    throw invalid(`Parameter InputPath is not valid. Reason: ${t.InputPath} is not a valid JSON path.`);
   const tr = t.InputTransformer;
   if (!tr) return;
   const paths = Object.entries(tr.InputPathsMap ?? {});
@@ -48,7 +56,8 @@ export function validateTargetInput(t: Target): void {
     if (key.toLowerCase().startsWith('aws.')) throw invalid(`InputPathsMap for target ${t.Id} contains the reserved key ${key}.`);
     // "You must use JSON dot notation, not bracket notation" (API_InputTransformer): `['key']`
     // steps, which parseJsonPath reads for InputPath, are refused here; `[0]` indices are fine.
-    if (parseJsonPath(path) === null || BRACKET_KEY.test(path)) throw invalid(`InputPathsMap for target ${t.Id} contains an invalid JSON path: ${path}.`);
+    if (parseJsonPath(path) === null || BRACKET_KEY.test(path))
+      throw invalid(`InputPathsMap for target ${t.Id} contains an invalid JSON path: ${path}.`);
   }
   const known = new Set([...paths.map(([k]) => k), ...RESERVED]);
   const template = tr.InputTemplate ?? '';
@@ -62,7 +71,8 @@ export function validateTargetInput(t: Target): void {
     }
     const inString = insideString(template, m.index);
     // "If InputTemplate is a JSON object ... the placeholder cannot be used as an object key."
-    if (isObjectKey(template, m.index + m[0].length, inString)) throw invalid(`InputTemplate for target ${t.Id} uses placeholder <${name}> as an object key.`);
+    if (isObjectKey(template, m.index + m[0].length, inString))
+      throw invalid(`InputTemplate for target ${t.Id} uses placeholder <${name}> as an object key.`);
     if (inString && JSON_ONLY.has(name)) throw invalid(`InputTemplate for target ${t.Id} uses <${name}> outside a JSON value.`);
   }
 }

@@ -9,7 +9,12 @@ export interface Page<T> {
   nextToken?: string;
 }
 
-export function paginate<T>(sorted: readonly T[], keyOf: (t: T) => string, limit: number | undefined, nextToken: string | undefined): Page<T> {
+export function paginate<T>(
+  sorted: readonly T[],
+  keyOf: (t: T) => string,
+  limit: number | undefined,
+  nextToken: string | undefined,
+): Page<T> {
   let start = 0;
   if (nextToken !== undefined) {
     const after = decodeToken(nextToken);

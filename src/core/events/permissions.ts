@@ -30,7 +30,8 @@ export class EventPermissions {
         }
         // "The action that you are enabling the other account to perform" — events:PutEvents is the
         // only one (PutPermission API reference); AWS refuses any other with this text.
-        if (input.Action !== 'events:PutEvents') throw EventsErrors.ValidationException("Provided value in parameter 'action' is not supported.");
+        if (input.Action !== 'events:PutEvents')
+          throw EventsErrors.ValidationException("Provided value in parameter 'action' is not supported.");
         if (input.Condition) checkCondition(input.Condition);
         const statement: PolicyStatement = {
           Sid: input.StatementId,
@@ -92,9 +93,18 @@ function parsePolicy(text: string): BusPolicy {
  * condition: see policy-conditions.ts.)
  */
 function checkCondition(c: NonNullable<PutPermissionRequest['Condition']>): void {
-  if (c.Type !== 'StringEquals') throw EventsErrors.ValidationException(`Parameter Condition.Type is not valid. Reason: the only supported value is StringEquals, got ${c.Type}.`);
-  if (c.Key !== 'aws:PrincipalOrgID') throw EventsErrors.ValidationException(`Parameter Condition.Key is not valid. Reason: the only supported key is aws:PrincipalOrgID, got ${c.Key}.`);
-  if (!c.Value || !ORG_ID.test(c.Value)) throw EventsErrors.ValidationException(`Parameter Condition.Value is not valid. Reason: it must be an organization id (o-…), got ${c.Value}.`);
+  if (c.Type !== 'StringEquals')
+    throw EventsErrors.ValidationException(
+      `Parameter Condition.Type is not valid. Reason: the only supported value is StringEquals, got ${c.Type}.`,
+    );
+  if (c.Key !== 'aws:PrincipalOrgID')
+    throw EventsErrors.ValidationException(
+      `Parameter Condition.Key is not valid. Reason: the only supported key is aws:PrincipalOrgID, got ${c.Key}.`,
+    );
+  if (!c.Value || !ORG_ID.test(c.Value))
+    throw EventsErrors.ValidationException(
+      `Parameter Condition.Value is not valid. Reason: it must be an organization id (o-…), got ${c.Value}.`,
+    );
 }
 
 /** Who puts an event on a bus, and what the event is: the request a bus policy judges. */

@@ -64,7 +64,9 @@ export class Ingestion {
   async putEvents(ctx: RequestContext, input: PutEventsRequest): Promise<PutEventsResponse> {
     const entries = input.Entries ?? [];
     if (entries.length > MAX_ENTRIES || entries.length === 0) {
-      throw EventsErrors.ValidationException(`1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to ${MAX_ENTRIES}`);
+      throw EventsErrors.ValidationException(
+        `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to ${MAX_ENTRIES}`,
+      );
     }
     let total = 0;
     for (const e of entries) total += entrySize(e);
@@ -112,10 +114,22 @@ export class Ingestion {
    * ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS receive it — an ENABLED rule "matches events
    * except for read-only AWS management events delivered through CloudTrail" (EventBridge guide).
    */
-  async ingestServiceEvent(event: { readonly id: string; readonly source: string; readonly account: string; readonly region: string }, readOnlyManagement = false): Promise<void> {
+  async ingestServiceEvent(
+    event: { readonly id: string; readonly source: string; readonly account: string; readonly region: string },
+    readOnlyManagement = false,
+  ): Promise<void> {
     const bus = this.state.bus(event.account, event.region, 'default')!;
     const body = JSON.stringify(event);
-    const routed = this.route(bus, event as unknown as Record<string, unknown>, this.clock.now(), event.id, body, false, undefined, readOnlyManagement);
+    const routed = this.route(
+      bus,
+      event as unknown as Record<string, unknown>,
+      this.clock.now(),
+      event.id,
+      body,
+      false,
+      undefined,
+      readOnlyManagement,
+    );
     await this.append([{ ...routed, idempotencyKey: `${event.source}/${event.id}` }]);
   }
 
@@ -125,7 +139,13 @@ export class Ingestion {
    * idempotency key (one per delivery), a redelivery after a crash does not land twice.
    * `ruleArn` is the forwarding rule (aws:SourceArn to the target bus's policy).
    */
-  async forward(targetBusArn: string, body: string, fromAccount: string, idempotencyKey?: string, ruleArn?: string): Promise<{ code: string; message: string } | null> {
+  async forward(
+    targetBusArn: string,
+    body: string,
+    fromAccount: string,
+    idempotencyKey?: string,
+    ruleArn?: string,
+  ): Promise<{ code: string; message: string } | null> {
     const ref = resolveBus({ accountId: fromAccount, region: '', requestId: '' }, targetBusArn);
     const bus = this.state.bus(ref.account, ref.region, ref.name);
     if (!bus) return { code: 'NO_RESOURCE', message: `Event bus ${targetBusArn} does not exist.` };
@@ -152,7 +172,12 @@ export class Ingestion {
    * idempotency key per archived copy, so a replay resumed after a crash sends nothing twice.
    * The event keeps its id and `time`; its ingestion time is now (retry limits count from it).
    */
-  async replay(bus: BusEntry, items: readonly { readonly body: string; readonly key: string }[], replayName: string, only?: ReadonlySet<string>): Promise<void> {
+  async replay(
+    bus: BusEntry,
+    items: readonly { readonly body: string; readonly key: string }[],
+    replayName: string,
+    only?: ReadonlySet<string>,
+  ): Promise<void> {
     const now = this.clock.now();
     const batch: NewEvent[] = [];
     for (const item of items) {
@@ -166,7 +191,8 @@ export class Ingestion {
 
   private prepare(ctx: RequestContext, e: PutEventsRequestEntry, now: number): NewEvent | PutEventsResultEntry {
     if (!e.Source) return entryError('InvalidArgument', 'Parameter Source is not valid. Reason: Source is a required argument.');
-    if (!e.DetailType) return entryError('InvalidArgument', 'Parameter DetailType is not valid. Reason: DetailType is a required argument.');
+    if (!e.DetailType)
+      return entryError('InvalidArgument', 'Parameter DetailType is not valid. Reason: DetailType is a required argument.');
     if (!e.Detail) return entryError('InvalidArgument', 'Parameter Detail is not valid. Reason: Detail is a required argument.');
     let detail: unknown;
     try {
@@ -174,7 +200,8 @@ export class Ingestion {
     } catch {
       return entryError('MalformedDetail', 'Detail is malformed.');
     }
-    if (detail === null || typeof detail !== 'object' || Array.isArray(detail)) return entryError('MalformedDetail', 'Detail is malformed.');
+    if (detail === null || typeof detail !== 'object' || Array.isArray(detail))
+      return entryError('MalformedDetail', 'Detail is malformed.');
     const detailText = e.Detail.trim();
     // Sources starting with "aws." are reserved for AWS services (eb-events).
     if (e.Source.startsWith('aws.')) return entryError('NotAuthorizedForSourceException', 'Not authorized for the source.');
@@ -202,16 +229,29 @@ export class Ingestion {
     }
   }
 
-  private buildEntry(bus: BusEntry, e: PutEventsRequestEntry, ctx: RequestContext, detail: Record<string, unknown>, detailText: string, time: number, now: number): NewEvent {
-    return this.build(bus, {
-      source: e.Source!,
-      detailType: e.DetailType!,
-      detail,
-      resources: e.Resources ?? [],
-      account: ctx.accountId,
-      region: ctx.region,
-      time: Number.isFinite(time) ? time : now,
-    }, now, detailText);
+  private buildEntry(
+    bus: BusEntry,
+    e: PutEventsRequestEntry,
+    ctx: RequestContext,
+    detail: Record<string, unknown>,
+    detailText: string,
+    time: number,
+    now: number,
+  ): NewEvent {
+    return this.build(
+      bus,
+      {
+        source: e.Source!,
+        detailType: e.DetailType!,
+        detail,
+        resources: e.Resources ?? [],
+        account: ctx.accountId,
+        region: ctx.region,
+        time: Number.isFinite(time) ? time : now,
+      },
+      now,
+      detailText,
+    );
   }
 
   /**
@@ -222,7 +262,17 @@ export class Ingestion {
   private build(bus: BusEntry, env: Envelope, now: number, detailText = JSON.stringify(env.detail)): NewEvent {
     const id = this.random.uuid();
     const time = this.times.format(env.time);
-    const event = { version: '0', id, 'detail-type': env.detailType, source: env.source, account: env.account, time, region: env.region, resources: env.resources, detail: env.detail };
+    const event = {
+      version: '0',
+      id,
+      'detail-type': env.detailType,
+      source: env.source,
+      account: env.account,
+      time,
+      region: env.region,
+      resources: env.resources,
+      detail: env.detail,
+    };
     const body =
       `{"version":"0","id":"${id}","detail-type":${JSON.stringify(env.detailType)},"source":${JSON.stringify(env.source)},` +
       `"account":"${env.account}","time":"${time}","region":"${env.region}","resources":${JSON.stringify(env.resources)},"detail":${detailText}}`;
@@ -234,10 +284,20 @@ export class Ingestion {
    * on to a third bus: "EventBridge can't route events received from a sender event bus to a
    * third event bus" (eb-bus-to-bus) — which also ends bus-to-bus loops.
    */
-  private route(bus: BusEntry, event: Record<string, unknown>, now: number, eventId: string, body: string, forwarded = false, only?: ReadonlySet<string>, readOnlyManagement = false): NewEvent {
+  private route(
+    bus: BusEntry,
+    event: Record<string, unknown>,
+    now: number,
+    eventId: string,
+    body: string,
+    forwarded = false,
+    only?: ReadonlySet<string>,
+    readOnlyManagement = false,
+  ): NewEvent {
     const matched = bus.rules.size === 0 ? [] : bus.matcher.match(event);
     let rules = only ? matched.filter((name) => only.has(name)) : matched;
-    if (readOnlyManagement) rules = rules.filter((name) => bus.rules.get(name)?.doc.state === 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
+    if (readOnlyManagement)
+      rules = rules.filter((name) => bus.rules.get(name)?.doc.state === 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
     const deliveries: NewDelivery[] = [];
     for (const name of rules) {
       const rule = bus.rules.get(name);

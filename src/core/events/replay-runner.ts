@@ -39,7 +39,10 @@ export class ReplayRunner {
   private readonly pauseMs: number;
   private readonly idleRatio: number;
   private stopped = true;
-  private readonly job = new Coalesced(() => this.loop(), () => !this.stopped);
+  private readonly job = new Coalesced(
+    () => this.loop(),
+    () => !this.stopped,
+  );
 
   constructor(private readonly o: ReplayRunnerOptions) {
     this.batchSize = o.batchSize ?? 100;

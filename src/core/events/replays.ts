@@ -59,7 +59,8 @@ export class EventReplays {
       if (input.Destination!.Arn !== archive.busArn) throw invalid('Destination.Arn', 'Cross event bus replay is not permitted.');
       this.checkFilters(archive.busArn, archive.account, archive.region, input.Destination!.FilterArns);
       const active = this.docs.of(ctx).filter((d) => isActiveReplay(d.state)).length;
-      if (active >= MAX_ACTIVE_REPLAYS) throw EventsErrors.LimitExceededException('The requested resource exceeds the maximum number allowed.');
+      if (active >= MAX_ACTIVE_REPLAYS)
+        throw EventsErrors.LimitExceededException('The requested resource exceeds the maximum number allowed.');
       const doc: ReplayDoc = {
         name,
         arn,

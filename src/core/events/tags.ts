@@ -35,7 +35,10 @@ export class EventTags {
     return this.state.exclusive(async () => {
       const res = this.find(ctx, input.ResourceARN!);
       const drop = new Set(input.TagKeys ?? []);
-      await this.save(res, res.doc.tags.filter((t) => !drop.has(t.Key!)));
+      await this.save(
+        res,
+        res.doc.tags.filter((t) => !drop.has(t.Key!)),
+      );
       return {};
     });
   }

@@ -33,5 +33,8 @@ export const eventBridgeCaller = (target: EventSource, enforce: boolean): Servic
 
 /** True when `policy` (the resource's Policy attribute, JSON) allows the delivery. */
 export function allowsEventBridge(policy: string | undefined, access: TargetAccess, target: EventSource): boolean {
-  return servicePolicyAllows(eventBridgeCaller(target, true), access.resourceArn, { action: access.action, policy: policyStatements(policy) });
+  return servicePolicyAllows(eventBridgeCaller(target, true), access.resourceArn, {
+    action: access.action,
+    policy: policyStatements(policy),
+  });
 }

@@ -38,11 +38,13 @@ export class EventTargets {
       for (const t of incoming) {
         if (seen.has(t.Id!)) throw EventsErrors.ValidationException(`Target id ${t.Id} is used more than once in the request.`);
         seen.add(t.Id!);
-        if (!isArn(t.Arn!)) throw EventsErrors.ValidationException(`Parameter ${t.Arn} is not valid. Reason: Provided Arn is not in correct format.`);
+        if (!isArn(t.Arn!))
+          throw EventsErrors.ValidationException(`Parameter ${t.Arn} is not valid. Reason: Provided Arn is not in correct format.`);
         validateTargetInput(t);
         // "EventBridge DLQs are standard Amazon SQS queues" (eb-rule-dlq). AWS refuses a FIFO one
         // at PutTargets with this text (recorded from CloudTrail: dev.classmethod.jp, 2025-01).
-        if (t.DeadLetterConfig?.Arn?.endsWith('.fifo')) throw EventsErrors.ValidationException('SQS FIFO is not supported by Dead Letter Queues.');
+        if (t.DeadLetterConfig?.Arn?.endsWith('.fifo'))
+          throw EventsErrors.ValidationException('SQS FIFO is not supported by Dead Letter Queues.');
         // A FIFO queue target needs its message group (Target.SqsParameters); AWS's text as PutTargets gives it.
         if (/^arn:[^:]+:sqs:/.test(t.Arn!) && t.Arn!.endsWith('.fifo') && !t.SqsParameters?.MessageGroupId) {
           throw EventsErrors.ValidationException(`Parameter(s) SqsParameters must be specified for target: ${t.Id}.`);

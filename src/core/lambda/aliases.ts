@@ -22,7 +22,9 @@ const ALIAS = /^(?![0-9]+$)[a-zA-Z0-9_-]{1,128}$/;
 
 function checkAliasName(name: string | undefined): string {
   if (name === undefined || !ALIAS.test(name)) {
-    throw validation(`Value '${name ?? ''}' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: (?!^[0-9]+$)([a-zA-Z0-9-_]+)`);
+    throw validation(
+      `Value '${name ?? ''}' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: (?!^[0-9]+$)([a-zA-Z0-9-_]+)`,
+    );
   }
   return name;
 }
@@ -76,11 +78,18 @@ export class FunctionAliases {
       const current = r.aliases?.[name];
       if (!current) throw aliasNotFound(r, name);
       if (input.RevisionId !== undefined && input.RevisionId !== current.revisionId) {
-        throw preconditionFailed('The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id');
+        throw preconditionFailed(
+          'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id',
+        );
       }
       const version = input.FunctionVersion !== undefined ? await this.checkVersion(r, input.FunctionVersion) : current.functionVersion;
       const { additionalVersionWeights: _w, ...rest } = current;
-      const routing = input.RoutingConfig !== undefined ? await this.routing(r, input.RoutingConfig, version) : current.additionalVersionWeights ? { additionalVersionWeights: current.additionalVersionWeights } : {};
+      const routing =
+        input.RoutingConfig !== undefined
+          ? await this.routing(r, input.RoutingConfig, version)
+          : current.additionalVersionWeights
+            ? { additionalVersionWeights: current.additionalVersionWeights }
+            : {};
       return {
         ...rest,
         functionVersion: version,
@@ -105,7 +114,9 @@ export class FunctionAliases {
     const r = await this.o.functions.record(ctx, input.FunctionName!, undefined, 'ListAliases');
     const max = input.MaxItems;
     if (max !== undefined && (!Number.isInteger(max) || max < 1 || max > 10_000)) {
-      throw validation(`Value '${max}' at 'maxItems' failed to satisfy constraint: Member must have value ${max > 10_000 ? 'less than or equal to 10000' : 'greater than or equal to 1'}`);
+      throw validation(
+        `Value '${max}' at 'maxItems' failed to satisfy constraint: Member must have value ${max > 10_000 ? 'less than or equal to 10000' : 'greater than or equal to 1'}`,
+      );
     }
     const all = Object.values(r.aliases ?? {})
       .filter((a) => input.FunctionVersion === undefined || a.functionVersion === input.FunctionVersion)
@@ -117,7 +128,12 @@ export class FunctionAliases {
   }
 
   /** A read-modify-write of one alias; the function's other writes wait. */
-  private async write(ctx: RequestContext, action: string, fn: string, make: (r: FunctionRecord) => Promise<AliasRecord>): Promise<AliasConfiguration> {
+  private async write(
+    ctx: RequestContext,
+    action: string,
+    fn: string,
+    make: (r: FunctionRecord) => Promise<AliasRecord>,
+  ): Promise<AliasConfiguration> {
     return this.o.functions.serialised(ctx, fn, async () => {
       const r = await this.o.functions.record(ctx, fn, undefined, action);
       const alias = await make(r);
@@ -132,7 +148,9 @@ export class FunctionAliases {
   private async checkVersion(r: FunctionRecord, version: string | undefined): Promise<string> {
     if (version === '$LATEST') return version;
     if (version === undefined || !VERSION.test(version)) {
-      throw validation(`Value '${version ?? ''}' at 'functionVersion' failed to satisfy constraint: Member must satisfy regular expression pattern: (\\$LATEST|[0-9]+)`);
+      throw validation(
+        `Value '${version ?? ''}' at 'functionVersion' failed to satisfy constraint: Member must satisfy regular expression pattern: (\\$LATEST|[0-9]+)`,
+      );
     }
     if (!(await this.o.store.getVersion(r.accountId, r.region, r.name, version))) throw notFound(`${r.arn}:${version}`);
     return version;
@@ -143,16 +161,23 @@ export class FunctionAliases {
    * maximum of two Lambda function versions"), weight 0–1, not the primary one, and both
    * published (routing to or from `$LATEST` is refused, as on Lambda).
    */
-  private async routing(r: FunctionRecord, config: AliasRoutingConfiguration | undefined, primary: string | undefined): Promise<{ additionalVersionWeights?: Record<string, number> }> {
+  private async routing(
+    r: FunctionRecord,
+    config: AliasRoutingConfiguration | undefined,
+    primary: string | undefined,
+  ): Promise<{ additionalVersionWeights?: Record<string, number> }> {
     const weights = config?.AdditionalVersionWeights;
     if (!weights || Object.keys(weights).length === 0) return {};
     const entries = Object.entries(weights);
     if (entries.length > 1) throw invalidParameter('Number of items in AdditionalVersionWeights cannot be greater than 1');
     const [version, weight] = entries[0]!;
-    if (primary === '$LATEST' || version === '$LATEST') throw invalidParameter('$LATEST is not supported for an alias pointing to more than 1 version');
+    if (primary === '$LATEST' || version === '$LATEST')
+      throw invalidParameter('$LATEST is not supported for an alias pointing to more than 1 version');
     if (version === primary) throw invalidParameter(`Alias routing config cannot point to the alias's function version ${version}`);
     if (typeof weight !== 'number' || !(weight >= 0 && weight <= 1)) {
-      throw validation(`Value '${weight}' at 'routingConfig.additionalVersionWeights' failed to satisfy constraint: Map value must satisfy constraint: [Member must have value less than or equal to 1.0, Member must have value greater than or equal to 0.0]`);
+      throw validation(
+        `Value '${weight}' at 'routingConfig.additionalVersionWeights' failed to satisfy constraint: Map value must satisfy constraint: [Member must have value less than or equal to 1.0, Member must have value greater than or equal to 0.0]`,
+      );
     }
     await this.checkVersion(r, version);
     return { additionalVersionWeights: { [version]: weight } };

@@ -17,11 +17,14 @@ export function checkZip(
   operation: 'CreateFunction' | 'UpdateFunctionCode',
 ): { zip: Buffer; sha256: string; size: number } {
   if (source.S3Bucket !== undefined || source.ImageUri !== undefined) {
-    throw invalidParameter('amiwatch takes function code as ZipFile only (it has no S3 or container registry): upload the .zip itself, e.g. --zip-file fileb://function.zip.');
+    throw invalidParameter(
+      'amiwatch takes function code as ZipFile only (it has no S3 or container registry): upload the .zip itself, e.g. --zip-file fileb://function.zip.',
+    );
   }
   if (!zip || zip.length === 0) throw invalidParameter('Please provide a source for function code.');
   const buffer = Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength);
-  if (buffer.length > MAX_ZIP_BYTES) throw LambdaErrors.RequestEntityTooLargeException(`Request must be smaller than ${MAX_ZIP_BYTES} bytes for the ${operation} operation`);
+  if (buffer.length > MAX_ZIP_BYTES)
+    throw LambdaErrors.RequestEntityTooLargeException(`Request must be smaller than ${MAX_ZIP_BYTES} bytes for the ${operation} operation`);
   let entries: AdmZip.IZipEntry[];
   try {
     entries = new AdmZip(buffer).getEntries();

@@ -49,17 +49,24 @@ function checkDestination(arn: string | undefined, which: 'onSuccess' | 'onFailu
   const parts = arn.split(':');
   const service = parts[2] ?? '';
   if (parts[0] !== 'arn' || parts.length < 6 || !DESTINATION_SERVICES.has(service)) {
-    throw invalidParameter(`The provided destination config DestinationConfig.${which === 'onSuccess' ? 'OnSuccess' : 'OnFailure'} is invalid: ${arn} is not an Amazon SQS queue, Amazon SNS topic, Lambda function or EventBridge event bus ARN.`);
+    throw invalidParameter(
+      `The provided destination config DestinationConfig.${which === 'onSuccess' ? 'OnSuccess' : 'OnFailure'} is invalid: ${arn} is not an Amazon SQS queue, Amazon SNS topic, Lambda function or EventBridge event bus ARN.`,
+    );
   }
-  if (service === 'events' && !(parts[5] ?? '').startsWith('event-bus/')) throw invalidParameter(`The provided destination ${arn} is not an EventBridge event bus ARN.`);
+  if (service === 'events' && !(parts[5] ?? '').startsWith('event-bus/'))
+    throw invalidParameter(`The provided destination ${arn} is not an EventBridge event bus ARN.`);
   return arn;
 }
 
 /** An integer member within [min, max], in Lambda's ValidationException words; undefined stays undefined. */
 export function checkRange(value: number | undefined, member: string, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
-  if (!Number.isInteger(value) || value < min) throw validation(`Value '${value}' at '${member}' failed to satisfy constraint: Member must have value greater than or equal to ${min}`);
-  if (value > max) throw validation(`Value '${value}' at '${member}' failed to satisfy constraint: Member must have value less than or equal to ${max}`);
+  if (!Number.isInteger(value) || value < min)
+    throw validation(
+      `Value '${value}' at '${member}' failed to satisfy constraint: Member must have value greater than or equal to ${min}`,
+    );
+  if (value > max)
+    throw validation(`Value '${value}' at '${member}' failed to satisfy constraint: Member must have value less than or equal to ${max}`);
   return value;
 }
 
@@ -101,13 +108,21 @@ export function eventInvokeConfigView(r: FunctionRecord, qualifier: string, c: E
  * with it, restored with the store).
  */
 export class EventInvokeConfigs {
-  constructor(private readonly functions: LambdaFunctions, private readonly clock: Clock) {}
+  constructor(
+    private readonly functions: LambdaFunctions,
+    private readonly clock: Clock,
+  ) {}
 
   async putFunctionEventInvokeConfig(ctx: RequestContext, input: PutFunctionEventInvokeConfigRequest): Promise<FunctionEventInvokeConfig> {
-    return this.write(ctx, 'PutFunctionEventInvokeConfig', input.FunctionName!, input.Qualifier, (_current) => build(input, undefined, this.clock.now()));
+    return this.write(ctx, 'PutFunctionEventInvokeConfig', input.FunctionName!, input.Qualifier, (_current) =>
+      build(input, undefined, this.clock.now()),
+    );
   }
 
-  async updateFunctionEventInvokeConfig(ctx: RequestContext, input: UpdateFunctionEventInvokeConfigRequest): Promise<FunctionEventInvokeConfig> {
+  async updateFunctionEventInvokeConfig(
+    ctx: RequestContext,
+    input: UpdateFunctionEventInvokeConfigRequest,
+  ): Promise<FunctionEventInvokeConfig> {
     return this.write(ctx, 'UpdateFunctionEventInvokeConfig', input.FunctionName!, input.Qualifier, (current, arn) => {
       if (!current) throw missing(arn);
       return build(input, current, this.clock.now());
@@ -115,7 +130,12 @@ export class EventInvokeConfigs {
   }
 
   async getFunctionEventInvokeConfig(ctx: RequestContext, input: GetFunctionEventInvokeConfigRequest): Promise<FunctionEventInvokeConfig> {
-    const { latest: r, qualifier: q } = await this.functions.resolved(ctx, input.FunctionName!, input.Qualifier, 'GetFunctionEventInvokeConfig');
+    const { latest: r, qualifier: q } = await this.functions.resolved(
+      ctx,
+      input.FunctionName!,
+      input.Qualifier,
+      'GetFunctionEventInvokeConfig',
+    );
     const c = r.eventInvokeConfigs?.[q];
     if (!c) throw missing(`${r.arn}:${q}`);
     return eventInvokeConfigView(r, q, c);
@@ -128,7 +148,10 @@ export class EventInvokeConfigs {
     });
   }
 
-  async listFunctionEventInvokeConfigs(ctx: RequestContext, input: ListFunctionEventInvokeConfigsRequest): Promise<ListFunctionEventInvokeConfigsResponse> {
+  async listFunctionEventInvokeConfigs(
+    ctx: RequestContext,
+    input: ListFunctionEventInvokeConfigsRequest,
+  ): Promise<ListFunctionEventInvokeConfigsResponse> {
     const r = (await this.functions.resolved(ctx, input.FunctionName!, undefined, 'ListFunctionEventInvokeConfigs')).latest;
     const all = Object.entries(r.eventInvokeConfigs ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const limit = checkRange(input.MaxItems, 'maxItems', 1, 50) ?? 50;
@@ -166,4 +189,5 @@ export class EventInvokeConfigs {
 }
 
 /** Lambda's answer for a qualifier without a configuration. */
-const missing = (qualifiedArn: string) => LambdaErrors.ResourceNotFoundException(`The function ${qualifiedArn} doesn't have an EventInvokeConfig`);
+const missing = (qualifiedArn: string) =>
+  LambdaErrors.ResourceNotFoundException(`The function ${qualifiedArn} doesn't have an EventInvokeConfig`);

@@ -43,7 +43,13 @@ export class EventSourceMappings {
 
   private constructor(private readonly o: { store: Store; functions: LambdaFunctions; clock: Clock; random: Random; queue: QueueLookup }) {}
 
-  static async open(o: { store: Store; functions: LambdaFunctions; clock: Clock; random: Random; queue: QueueLookup }): Promise<EventSourceMappings> {
+  static async open(o: {
+    store: Store;
+    functions: LambdaFunctions;
+    clock: Clock;
+    random: Random;
+    queue: QueueLookup;
+  }): Promise<EventSourceMappings> {
     const m = new EventSourceMappings(o);
     for (const r of await o.store.loadResources(KIND)) m.docs.set(r.key, JSON.parse(r.doc) as MappingDoc);
     return m;
@@ -61,16 +67,25 @@ export class EventSourceMappings {
   async createEventSourceMapping(ctx: RequestContext, input: CreateEventSourceMappingRequest): Promise<EventSourceMappingConfiguration> {
     const resolved = await this.o.functions.resolved(ctx, input.FunctionName ?? '', undefined, 'CreateEventSourceMapping');
     const source = input.EventSourceArn ?? '';
-    if (!source.startsWith('arn:aws:sqs:')) throw invalidParameter(`amiwatch maps SQS queues only: ${source || 'EventSourceArn'} is not an SQS queue ARN.`);
+    if (!source.startsWith('arn:aws:sqs:'))
+      throw invalidParameter(`amiwatch maps SQS queues only: ${source || 'EventSourceArn'} is not an SQS queue ARN.`);
     // The queue is looked up as the caller: SQS's own access check decides whether another
     // account's queue may be read (its queue policy), as the execution role's permissions do on AWS.
     const queue = await this.o.queue(source, ctx.accountId);
     if (queue === 'denied') throw invalidParameter('The provided execution role does not have permissions to call ReceiveMessage on SQS');
-    if (!queue) throw invalidParameter('Error occurred while ReceiveMessage. SQS Error Code: AWS.SimpleQueueService.NonExistentQueue. SQS Error Message: The specified queue does not exist for this wsdl version.');
-    const functionArn = resolved.qualifier === '$LATEST' && !(input.FunctionName ?? '').endsWith(':$LATEST') ? resolved.latest.arn : `${resolved.latest.arn}:${resolved.qualifier}`;
+    if (!queue)
+      throw invalidParameter(
+        'Error occurred while ReceiveMessage. SQS Error Code: AWS.SimpleQueueService.NonExistentQueue. SQS Error Message: The specified queue does not exist for this wsdl version.',
+      );
+    const functionArn =
+      resolved.qualifier === '$LATEST' && !(input.FunctionName ?? '').endsWith(':$LATEST')
+        ? resolved.latest.arn
+        : `${resolved.latest.arn}:${resolved.qualifier}`;
     const same = [...this.docs.values()].find((d) => d.eventSourceArn === source && d.functionArn === functionArn);
     if (same) {
-      throw conflict(`An event source mapping with SQS arn (" ${source} ") and function (" ${resolved.latest.name} ") already exists. Please update or delete the existing mapping with UUID ${same.uuid}`);
+      throw conflict(
+        `An event source mapping with SQS arn (" ${source} ") and function (" ${resolved.latest.name} ") already exists. Please update or delete the existing mapping with UUID ${same.uuid}`,
+      );
     }
     const settings = checkMapping(input, undefined, queue, resolved.run.timeoutSeconds);
     const doc: MappingDoc = {
@@ -123,7 +138,9 @@ export class EventSourceMappings {
     }
     const max = input.MaxItems ?? 100;
     if (!Number.isInteger(max) || max < 1 || max > 10_000) {
-      throw LambdaErrors.ValidationException(`1 validation error detected: Value '${max}' at 'maxItems' failed to satisfy constraint: Member must have value ${max > 10_000 ? 'less than or equal to 10000' : 'greater than or equal to 1'}`);
+      throw LambdaErrors.ValidationException(
+        `1 validation error detected: Value '${max}' at 'maxItems' failed to satisfy constraint: Member must have value ${max > 10_000 ? 'less than or equal to 10000' : 'greater than or equal to 1'}`,
+      );
     }
     const all = [...this.docs.values()]
       .filter((d) => d.accountId === ctx.accountId && d.region === ctx.region)
@@ -133,7 +150,10 @@ export class EventSourceMappings {
     const start = input.Marker ? all.findIndex((d) => d.uuid === input.Marker) + 1 : 0;
     const page = all.slice(start, start + Math.min(max, 100));
     const more = start + page.length < all.length;
-    return { EventSourceMappings: page.map((d) => view(d, d.enabled ? 'Enabled' : 'Disabled')), ...(more && { NextMarker: page[page.length - 1]!.uuid }) };
+    return {
+      EventSourceMappings: page.map((d) => view(d, d.enabled ? 'Enabled' : 'Disabled')),
+      ...(more && { NextMarker: page[page.length - 1]!.uuid }),
+    };
   }
 
   /** Records what the poller last saw (GetEventSourceMapping's LastProcessingResult). */
@@ -145,7 +165,8 @@ export class EventSourceMappings {
 
   private find(ctx: RequestContext, uuid: string | undefined): MappingDoc {
     const d = uuid ? this.docs.get(uuid) : undefined;
-    if (!d || d.accountId !== ctx.accountId || d.region !== ctx.region) throw LambdaErrors.ResourceNotFoundException('The resource you requested does not exist.');
+    if (!d || d.accountId !== ctx.accountId || d.region !== ctx.region)
+      throw LambdaErrors.ResourceNotFoundException('The resource you requested does not exist.');
     return d;
   }
 

@@ -11,7 +11,12 @@ import { notFound } from './errors.js';
  * lambda:<Action> on resource: <function ARN> because no resource-based policy allows the
  * lambda:<Action> action". A function of another Region is not found there.
  */
-export function authorizeFunction(ctx: Pick<RequestContext, 'accountId' | 'region'>, r: FunctionRecord, action: string, qualifier?: string): FunctionRecord {
+export function authorizeFunction(
+  ctx: Pick<RequestContext, 'accountId' | 'region'>,
+  r: FunctionRecord,
+  action: string,
+  qualifier?: string,
+): FunctionRecord {
   // A qualified ARN (version or alias) is its own resource: Lambda checks the statements added
   // with that Qualifier (AddPermission's "Qualifier"), and names the qualified ARN when it refuses.
   const qualified = qualifier !== undefined && qualifier !== '$LATEST';
@@ -22,7 +27,10 @@ export function authorizeFunction(ctx: Pick<RequestContext, 'accountId' | 'regio
     { action: `lambda:${action}`, policy: qualified ? (r.qualifierPolicies?.[qualifier] ?? []) : r.policy },
     {
       notFound: () => notFound(arn),
-      denied: (principal, a) => LambdaErrors.AccessDeniedException(`User: ${principal} is not authorized to perform: ${a} on resource: ${arn} because no resource-based policy allows the ${a} action`),
+      denied: (principal, a) =>
+        LambdaErrors.AccessDeniedException(
+          `User: ${principal} is not authorized to perform: ${a} on resource: ${arn} because no resource-based policy allows the ${a} action`,
+        ),
     },
   );
   return r;

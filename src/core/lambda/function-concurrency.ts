@@ -1,4 +1,10 @@
-import type { Concurrency, DeleteFunctionConcurrencyRequest, GetFunctionConcurrencyRequest, GetFunctionConcurrencyResponse, PutFunctionConcurrencyRequest } from '@aws-sdk/client-lambda';
+import type {
+  Concurrency,
+  DeleteFunctionConcurrencyRequest,
+  GetFunctionConcurrencyRequest,
+  GetFunctionConcurrencyResponse,
+  PutFunctionConcurrencyRequest,
+} from '@aws-sdk/client-lambda';
 import type { LambdaStore } from '../../storage/ports/lambda-store.js';
 import type { RequestContext } from '../shared/request-context.js';
 import { LambdaErrors } from '../generated/errors.js';
@@ -15,17 +21,24 @@ export const MIN_UNRESERVED = 100;
 
 /** Put/Get/DeleteFunctionConcurrency: the function's reserved concurrency, kept in its record. */
 export class FunctionConcurrency {
-  constructor(private readonly functions: LambdaFunctions, private readonly store: LambdaStore) {}
+  constructor(
+    private readonly functions: LambdaFunctions,
+    private readonly store: LambdaStore,
+  ) {}
 
   async putFunctionConcurrency(ctx: RequestContext, input: PutFunctionConcurrencyRequest): Promise<Concurrency> {
     const value = input.ReservedConcurrentExecutions;
     if (value === undefined || !Number.isInteger(value) || value < 0) {
-      throw validation(`Value '${value}' at 'reservedConcurrentExecutions' failed to satisfy constraint: Member must have value greater than or equal to 0`);
+      throw validation(
+        `Value '${value}' at 'reservedConcurrentExecutions' failed to satisfy constraint: Member must have value greater than or equal to 0`,
+      );
     }
     const target = await this.functions.record(ctx, input.FunctionName!, undefined, 'PutFunctionConcurrency');
     const others = await this.reservedByOthers(target.accountId, target.region, target.name);
     if (ACCOUNT_CONCURRENCY - others - value < MIN_UNRESERVED) {
-      throw invalidParameter(`Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [${MIN_UNRESERVED}].`);
+      throw invalidParameter(
+        `Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [${MIN_UNRESERVED}].`,
+      );
     }
     await this.functions.modify(ctx, 'PutFunctionConcurrency', input.FunctionName!, (r) => ({ ...r, reservedConcurrency: value }));
     return { ReservedConcurrentExecutions: value };

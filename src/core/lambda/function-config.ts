@@ -14,34 +14,54 @@ const MAX_DESCRIPTION = 256;
 
 export function checkTimeout(t: number | undefined): number {
   if (t === undefined) return DEFAULT_TIMEOUT;
-  if (!Number.isInteger(t) || t < 1) throw validation(`Value '${t}' at 'timeout' failed to satisfy constraint: Member must have value greater than or equal to 1`);
-  if (t > MAX_TIMEOUT) throw validation(`Value '${t}' at 'timeout' failed to satisfy constraint: Member must have value less than or equal to ${MAX_TIMEOUT}`);
+  if (!Number.isInteger(t) || t < 1)
+    throw validation(`Value '${t}' at 'timeout' failed to satisfy constraint: Member must have value greater than or equal to 1`);
+  if (t > MAX_TIMEOUT)
+    throw validation(`Value '${t}' at 'timeout' failed to satisfy constraint: Member must have value less than or equal to ${MAX_TIMEOUT}`);
   return t;
 }
 
 export function checkMemory(m: number | undefined): number {
   if (m === undefined) return DEFAULT_MEMORY;
-  if (!Number.isInteger(m) || m < MIN_MEMORY) throw validation(`Value '${m}' at 'memorySize' failed to satisfy constraint: Member must have value greater than or equal to ${MIN_MEMORY}`);
-  if (m > MAX_MEMORY) throw validation(`Value '${m}' at 'memorySize' failed to satisfy constraint: Member must have value less than or equal to ${MAX_MEMORY}`);
+  if (!Number.isInteger(m) || m < MIN_MEMORY)
+    throw validation(
+      `Value '${m}' at 'memorySize' failed to satisfy constraint: Member must have value greater than or equal to ${MIN_MEMORY}`,
+    );
+  if (m > MAX_MEMORY)
+    throw validation(
+      `Value '${m}' at 'memorySize' failed to satisfy constraint: Member must have value less than or equal to ${MAX_MEMORY}`,
+    );
   return m;
 }
 
 export function checkRole(role: string | undefined): string {
-  if (!role || !ROLE.test(role)) throw validation(`Value '${role ?? ''}' at 'role' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+`);
+  if (!role || !ROLE.test(role))
+    throw validation(
+      `Value '${role ?? ''}' at 'role' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+`,
+    );
   return role;
 }
 
 export function checkHandler(handler: string | undefined): string {
   if (handler === undefined) throw invalidParameter('Handler is required for .zip file deployment packages (e.g. index.handler).');
-  if (handler.length > MAX_HANDLER) throw validation(`Value '${handler}' at 'handler' failed to satisfy constraint: Member must have length less than or equal to ${MAX_HANDLER}`);
-  if (!HANDLER.test(handler)) throw validation(`Value '${handler}' at 'handler' failed to satisfy constraint: Member must satisfy regular expression pattern: [^\\s]+`);
+  if (handler.length > MAX_HANDLER)
+    throw validation(
+      `Value '${handler}' at 'handler' failed to satisfy constraint: Member must have length less than or equal to ${MAX_HANDLER}`,
+    );
+  if (!HANDLER.test(handler))
+    throw validation(
+      `Value '${handler}' at 'handler' failed to satisfy constraint: Member must satisfy regular expression pattern: [^\\s]+`,
+    );
   return handler;
 }
 
 /** Description: 0–256 characters (the Lambda API model's Description shape). */
 export function checkDescription(description: string | undefined): string {
   const d = description ?? '';
-  if (d.length > MAX_DESCRIPTION) throw validation(`Value '${d}' at 'description' failed to satisfy constraint: Member must have length less than or equal to ${MAX_DESCRIPTION}`);
+  if (d.length > MAX_DESCRIPTION)
+    throw validation(
+      `Value '${d}' at 'description' failed to satisfy constraint: Member must have length less than or equal to ${MAX_DESCRIPTION}`,
+    );
   return d;
 }
 
@@ -50,11 +70,20 @@ export function checkEnvironment(vars: Record<string, string> | undefined): Reco
   const env = vars ?? {};
   let size = 0;
   for (const [k, v] of Object.entries(env)) {
-    if (!ENV_KEY.test(k)) throw validation(`Value at 'environment.variables' failed to satisfy constraint: Map keys must satisfy constraint: [Member must satisfy regular expression pattern: [a-zA-Z]([a-zA-Z0-9_])+]`);
-    if (RESERVED_ENV_KEY.test(k)) throw invalidParameter(`Lambda was unable to configure your environment variables because the environment variables you have provided contains reserved keys that are currently not supported for modification. Reserved keys used in this request: ${k}`);
+    if (!ENV_KEY.test(k))
+      throw validation(
+        `Value at 'environment.variables' failed to satisfy constraint: Map keys must satisfy constraint: [Member must satisfy regular expression pattern: [a-zA-Z]([a-zA-Z0-9_])+]`,
+      );
+    if (RESERVED_ENV_KEY.test(k))
+      throw invalidParameter(
+        `Lambda was unable to configure your environment variables because the environment variables you have provided contains reserved keys that are currently not supported for modification. Reserved keys used in this request: ${k}`,
+      );
     size += k.length + String(v).length;
   }
-  if (size > 4096) throw invalidParameter('Lambda was unable to configure your environment variables because the environment variables you have provided exceeded the 4KB limit.');
+  if (size > 4096)
+    throw invalidParameter(
+      'Lambda was unable to configure your environment variables because the environment variables you have provided exceeded the 4KB limit.',
+    );
   return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)]));
 }
 
@@ -97,7 +126,9 @@ export function checkDeadLetterArn(arn: string | undefined): string | undefined 
   if (arn === undefined || arn === '') return undefined;
   const parts = arn.split(':');
   if (parts[0] !== 'arn' || parts.length < 6 || (parts[2] !== 'sqs' && parts[2] !== 'sns')) {
-    throw invalidParameter(`The provided target arn ${arn} is invalid: a dead-letter queue is an Amazon SQS queue or Amazon SNS topic ARN.`);
+    throw invalidParameter(
+      `The provided target arn ${arn} is invalid: a dead-letter queue is an Amazon SQS queue or Amazon SNS topic ARN.`,
+    );
   }
   return arn;
 }

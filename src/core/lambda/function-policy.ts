@@ -18,12 +18,23 @@ const MAX_SID = 100;
  */
 export function statementFor(record: FunctionRecord, input: AddPermissionRequest): FunctionPolicyStatement {
   const sid = input.StatementId;
-  if (sid !== undefined && sid.length > MAX_SID) throw validation(`Value '${sid}' at 'statementId' failed to satisfy constraint: Member must have length less than or equal to ${MAX_SID}`);
-  if (!sid || !SID.test(sid)) throw validation(`Value '${sid ?? ''}' at 'statementId' failed to satisfy constraint: Member must satisfy regular expression pattern: ([a-zA-Z0-9-_]+)`);
-  if (!input.Action || !/^(lambda:[*]|lambda:[a-zA-Z]+|[*])$/.test(input.Action)) throw validation(`Value '${input.Action ?? ''}' at 'action' failed to satisfy constraint: Member must satisfy regular expression pattern: (lambda:[*]|lambda:[a-zA-Z]+|[*])`);
+  if (sid !== undefined && sid.length > MAX_SID)
+    throw validation(
+      `Value '${sid}' at 'statementId' failed to satisfy constraint: Member must have length less than or equal to ${MAX_SID}`,
+    );
+  if (!sid || !SID.test(sid))
+    throw validation(
+      `Value '${sid ?? ''}' at 'statementId' failed to satisfy constraint: Member must satisfy regular expression pattern: ([a-zA-Z0-9-_]+)`,
+    );
+  if (!input.Action || !/^(lambda:[*]|lambda:[a-zA-Z]+|[*])$/.test(input.Action))
+    throw validation(
+      `Value '${input.Action ?? ''}' at 'action' failed to satisfy constraint: Member must satisfy regular expression pattern: (lambda:[*]|lambda:[a-zA-Z]+|[*])`,
+    );
   if (!input.Principal) throw validation("Value null at 'principal' failed to satisfy constraint: Member must not be null");
   if (record.policy.some((s) => s.Sid === sid)) {
-    throw conflict(`The statement id (${sid}) provided already exists. Please provide a new statement id, or remove the existing statement.`);
+    throw conflict(
+      `The statement id (${sid}) provided already exists. Please provide a new statement id, or remove the existing statement.`,
+    );
   }
   const p = input.Principal;
   let principal: FunctionPolicyStatement['Principal'];
@@ -45,4 +56,8 @@ export function statementFor(record: FunctionRecord, input: AddPermissionRequest
   };
 }
 
-export const policyDocument = (statements: readonly FunctionPolicyStatement[]) => ({ Version: '2012-10-17', Id: 'default', Statement: statements });
+export const policyDocument = (statements: readonly FunctionPolicyStatement[]) => ({
+  Version: '2012-10-17',
+  Id: 'default',
+  Statement: statements,
+});

@@ -68,7 +68,13 @@ export type AsyncAttempt =
   | { readonly kind: 'gone'; readonly message: string }
   /** At its reserved concurrency: the event waits in the queue. */
   | { readonly kind: 'throttled'; readonly record: FunctionRecord; readonly settings: AsyncSettings }
-  | { readonly kind: 'ran'; readonly result: RunResult; readonly record: FunctionRecord; readonly settings: AsyncSettings; readonly executedVersion: string };
+  | {
+      readonly kind: 'ran';
+      readonly result: RunResult;
+      readonly record: FunctionRecord;
+      readonly settings: AsyncSettings;
+      readonly executedVersion: string;
+    };
 
 /**
  * Running functions: Invoke (RequestResponse waits for the result; Event queues the event
@@ -158,7 +164,15 @@ export class Invocations implements LambdaInvoker {
   /** Queues an asynchronous invocation of the qualifier; resolves its request id once durable. */
   private async enqueue(record: FunctionRecord, qualifier: string, payload: string): Promise<string> {
     const requestId = this.o.random.uuid();
-    await this.o.queue.enqueue({ functionArn: record.arn, name: record.name, account: record.accountId, region: record.region, qualifier, requestId, payload });
+    await this.o.queue.enqueue({
+      functionArn: record.arn,
+      name: record.name,
+      account: record.accountId,
+      region: record.region,
+      qualifier,
+      requestId,
+      payload,
+    });
     this.o.metrics.record('AWS/Lambda', 'AsyncEventsReceived', { FunctionName: record.name });
     return requestId;
   }
@@ -181,7 +195,13 @@ export class Invocations implements LambdaInvoker {
     return this.runAs({ accountId: parts[4] ?? '', region: parts[3] ?? '' }, functionArn, undefined, payload, this.o.random.uuid());
   }
 
-  private async runAs(where: { accountId: string; region: string }, arn: string, qualifier: string | undefined, payload: string, requestId: string): Promise<AsyncAttempt> {
+  private async runAs(
+    where: { accountId: string; region: string },
+    arn: string,
+    qualifier: string | undefined,
+    payload: string,
+    requestId: string,
+  ): Promise<AsyncAttempt> {
     let resolved: Resolved;
     try {
       // An alias is resolved at each attempt, as Lambda routes each invocation.
@@ -204,7 +224,11 @@ export class Invocations implements LambdaInvoker {
     }
   }
 
-  private async run(record: FunctionRecord, payload: string, options: { clientContext?: string; requestId?: string } = {}): Promise<RunResult & { requestId: string }> {
+  private async run(
+    record: FunctionRecord,
+    payload: string,
+    options: { clientContext?: string; requestId?: string } = {},
+  ): Promise<RunResult & { requestId: string }> {
     const { clientContext } = options;
     const requestId = options.requestId ?? this.o.random.uuid();
     const at = this.o.clock.now();
@@ -227,7 +251,9 @@ export class Invocations implements LambdaInvoker {
     const result = await this.o.runner.run({ fn, payload, requestId, ...(clientContext !== undefined && { clientContext }) });
     this.o.logs.append(record.arn, { requestId, at, text: result.log });
     if (this.o.logWriter && result.logStream) {
-      await this.o.logWriter.write(record, functionLogGroup(record), result.logStream, invocationEvents(result, at, this.o.clock.now())).catch((err: unknown) => this.o.onBackgroundError?.(err));
+      await this.o.logWriter
+        .write(record, functionLogGroup(record), result.logStream, invocationEvents(result, at, this.o.clock.now()))
+        .catch((err: unknown) => this.o.onBackgroundError?.(err));
     }
     const dims = { FunctionName: record.name };
     this.o.metrics.record('AWS/Lambda', 'Invocations', dims);

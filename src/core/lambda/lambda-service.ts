@@ -22,7 +22,17 @@ import type { RequestContext } from '../shared/request-context.js';
 import { checkZip } from './code-package.js';
 import { authorizeFunction } from './function-access.js';
 import { conflict, invalidParameter, notFound, preconditionFailed, validation } from './errors.js';
-import { checkDeadLetterArn, checkDescription, checkEnvironment, checkHandler, checkMemory, checkRole, checkTimeout, configurationView, lastModified } from './function-config.js';
+import {
+  checkDeadLetterArn,
+  checkDescription,
+  checkEnvironment,
+  checkHandler,
+  checkMemory,
+  checkRole,
+  checkTimeout,
+  configurationView,
+  lastModified,
+} from './function-config.js';
 import { policyDocument, statementFor } from './function-policy.js';
 import { functionArn, newFunctionRef, resolveFunction, splitQualifier, type FunctionRef } from './names.js';
 import { resolveQualified, VERSION, type Resolved } from './qualifiers.js';
@@ -55,7 +65,8 @@ export class LambdaFunctions {
 
   async createFunction(ctx: RequestContext, input: CreateFunctionRequest): Promise<FunctionConfiguration> {
     const { name, accountId, region } = newFunctionRef(ctx, input.FunctionName);
-    if (input.PackageType === 'Image') throw invalidParameter('amiwatch runs .zip packages only (PackageType Zip): container images are not supported.');
+    if (input.PackageType === 'Image')
+      throw invalidParameter('amiwatch runs .zip packages only (PackageType Zip): container images are not supported.');
     const runtime = checkRuntime(input.Runtime, this.o.nodeVersion);
     const handler = checkHandler(input.Handler);
     const role = checkRole(input.Role);
@@ -107,7 +118,9 @@ export class LambdaFunctions {
     const { Marker: marker, MaxItems: maxItems } = input;
     // MaxItems is 1–10,000 (the API model's MaxListItems); a page holds at most 50 however many are asked for.
     if (maxItems !== undefined && (!Number.isInteger(maxItems) || maxItems < 1 || maxItems > 10_000)) {
-      throw validation(`Value '${maxItems}' at 'maxItems' failed to satisfy constraint: Member must have value ${maxItems > 10_000 ? 'less than or equal to 10000' : 'greater than or equal to 1'}`);
+      throw validation(
+        `Value '${maxItems}' at 'maxItems' failed to satisfy constraint: Member must have value ${maxItems > 10_000 ? 'less than or equal to 10000' : 'greater than or equal to 1'}`,
+      );
     }
     const limit = Math.min(maxItems ?? 50, 50);
     const page = await this.o.store.listFunctions(ctx.accountId, ctx.region, marker || undefined, limit + 1);
@@ -136,7 +149,14 @@ export class LambdaFunctions {
 
   async updateFunctionCode(ctx: RequestContext, input: UpdateFunctionCodeRequest): Promise<FunctionConfiguration> {
     const code = checkZip(input.ZipFile, { S3Bucket: input.S3Bucket, ImageUri: input.ImageUri }, 'UpdateFunctionCode');
-    return this.update(ctx, 'UpdateFunctionCode', input.FunctionName!, input.RevisionId, (r) => ({ ...r, codeSha256: code.sha256, codeSize: code.size }), code.zip);
+    return this.update(
+      ctx,
+      'UpdateFunctionCode',
+      input.FunctionName!,
+      input.RevisionId,
+      (r) => ({ ...r, codeSha256: code.sha256, codeSize: code.size }),
+      code.zip,
+    );
   }
 
   async updateFunctionConfiguration(ctx: RequestContext, input: UpdateFunctionConfigurationRequest): Promise<FunctionConfiguration> {
@@ -179,13 +199,15 @@ export class LambdaFunctions {
     if (q !== undefined) {
       await this.update(ctx, 'RemovePermission', input.FunctionName!, revisionId, (r) => {
         const own = r.qualifierPolicies?.[q] ?? [];
-        if (!own.some((s) => s.Sid === statementId)) throw LambdaErrors.ResourceNotFoundException(`Statement ${statementId} is not found in resource policy.`);
+        if (!own.some((s) => s.Sid === statementId))
+          throw LambdaErrors.ResourceNotFoundException(`Statement ${statementId} is not found in resource policy.`);
         return { ...r, qualifierPolicies: { ...r.qualifierPolicies, [q]: own.filter((s) => s.Sid !== statementId) } };
       });
       return;
     }
     await this.update(ctx, 'RemovePermission', input.FunctionName!, revisionId, (r) => {
-      if (!r.policy.some((s) => s.Sid === statementId)) throw LambdaErrors.ResourceNotFoundException(`Statement ${statementId} is not found in resource policy.`);
+      if (!r.policy.some((s) => s.Sid === statementId))
+        throw LambdaErrors.ResourceNotFoundException(`Statement ${statementId} is not found in resource policy.`);
       return { ...r, policy: r.policy.filter((s) => s.Sid !== statementId) };
     });
   }
@@ -201,7 +223,13 @@ export class LambdaFunctions {
    * What a possibly qualified name runs: `$LATEST`, a version, or an alias's version (`random`
    * routes an alias with a RoutingConfig; omitted, its primary version).
    */
-  async resolved(ctx: { accountId: string; region: string }, nameOrArn: string, qualifier: string | undefined, action: string, random?: Random): Promise<Resolved> {
+  async resolved(
+    ctx: { accountId: string; region: string },
+    nameOrArn: string,
+    qualifier: string | undefined,
+    action: string,
+    random?: Random,
+  ): Promise<Resolved> {
     const split = splitQualifier(ctx, nameOrArn, qualifier);
     const latest = await this.o.store.getFunction(split.ref.accountId, split.ref.region, split.ref.name);
     if (!latest) throw notFound(arnOf(split.ref) + (split.qualifier && split.qualifier !== '$LATEST' ? `:${split.qualifier}` : ''));
@@ -220,7 +248,12 @@ export class LambdaFunctions {
   }
 
   /** The version or alias a permission call names (checked to exist), or undefined for the function itself. */
-  private async policyQualifier(ctx: RequestContext, action: string, name: string, qualifier: string | undefined): Promise<string | undefined> {
+  private async policyQualifier(
+    ctx: RequestContext,
+    action: string,
+    name: string,
+    qualifier: string | undefined,
+  ): Promise<string | undefined> {
     const q = (await this.resolved(ctx, name, qualifier, action)).qualifier;
     return q === '$LATEST' ? undefined : q;
   }
@@ -230,9 +263,15 @@ export class LambdaFunctions {
     await this.locked(ref, async () => {
       const latest = await this.o.store.getFunction(ref.accountId, ref.region, ref.name);
       if (!latest) throw notFound(arnOf(ref));
-      if (!VERSION.test(qualifier)) throw invalidParameter(`Deletion of aliases is not supported through DeleteFunction: use DeleteAlias for ${arnOf(ref)}:${qualifier}.`);
-      const users = Object.values(latest.aliases ?? {}).filter((a) => a.functionVersion === qualifier || a.additionalVersionWeights?.[qualifier] !== undefined);
-      if (users.length > 0) throw conflict(`Unable to delete version because the following aliases reference it: [${users.map((a) => a.name).join(', ')}]`);
+      if (!VERSION.test(qualifier))
+        throw invalidParameter(
+          `Deletion of aliases is not supported through DeleteFunction: use DeleteAlias for ${arnOf(ref)}:${qualifier}.`,
+        );
+      const users = Object.values(latest.aliases ?? {}).filter(
+        (a) => a.functionVersion === qualifier || a.additionalVersionWeights?.[qualifier] !== undefined,
+      );
+      if (users.length > 0)
+        throw conflict(`Unable to delete version because the following aliases reference it: [${users.map((a) => a.name).join(', ')}]`);
       if (!(await this.o.store.deleteVersion(ref.accountId, ref.region, ref.name, qualifier))) throw notFound(`${arnOf(ref)}:${qualifier}`);
       this.o.runner.retire(`${arnOf(ref)}:${qualifier}`);
       if (latest.eventInvokeConfigs?.[qualifier] || latest.qualifierPolicies?.[qualifier]) {
@@ -253,7 +292,12 @@ export class LambdaFunctions {
    * The stored record, if the caller may do `action` (the IAM action's name, e.g. `GetFunction`)
    * on it (function-access.ts); NotFound in Lambda's words when there is none.
    */
-  async record(ctx: { accountId: string; region: string }, nameOrArn: string, qualifier: string | undefined, action: string): Promise<FunctionRecord> {
+  async record(
+    ctx: { accountId: string; region: string },
+    nameOrArn: string,
+    qualifier: string | undefined,
+    action: string,
+  ): Promise<FunctionRecord> {
     const ref = resolveFunction(ctx, nameOrArn, qualifier);
     const r = await this.o.store.getFunction(ref.accountId, ref.region, ref.name);
     if (!r) throw notFound(arnOf(ref));
@@ -272,7 +316,12 @@ export class LambdaFunctions {
    * configuration, reserved concurrency): serialised with the function's other writes, the
    * RevisionId changes as on Lambda; `change` may throw to refuse. Resolves the new record.
    */
-  async modify(ctx: { accountId: string; region: string }, action: string, nameOrArn: string, change: (r: FunctionRecord) => FunctionRecord): Promise<FunctionRecord> {
+  async modify(
+    ctx: { accountId: string; region: string },
+    action: string,
+    nameOrArn: string,
+    change: (r: FunctionRecord) => FunctionRecord,
+  ): Promise<FunctionRecord> {
     const { ref, qualifier } = splitQualifier(ctx, nameOrArn);
     return this.locked(ref, async () => {
       const found = await this.o.store.getFunction(ref.accountId, ref.region, ref.name);
@@ -285,14 +334,23 @@ export class LambdaFunctions {
   }
 
   /** One read-modify-write: a new RevisionId and LastModified; running processes of the old revision retire. */
-  private async update(ctx: RequestContext, action: string, nameOrArn: string, expectedRevision: string | undefined, change: (r: FunctionRecord) => FunctionRecord, zip?: Buffer): Promise<FunctionConfiguration> {
+  private async update(
+    ctx: RequestContext,
+    action: string,
+    nameOrArn: string,
+    expectedRevision: string | undefined,
+    change: (r: FunctionRecord) => FunctionRecord,
+    zip?: Buffer,
+  ): Promise<FunctionConfiguration> {
     const ref = splitQualifier(ctx, nameOrArn).ref;
     return this.locked(ref, async () => {
       const found = await this.o.store.getFunction(ref.accountId, ref.region, ref.name);
       if (!found) throw notFound(arnOf(ref));
       const current = authorizeFunction(ctx, found, action);
       if (expectedRevision !== undefined && expectedRevision !== current.revisionId) {
-        throw preconditionFailed('The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id');
+        throw preconditionFailed(
+          'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id',
+        );
       }
       const next = { ...change(current), lastModified: lastModified(this.o.clock.now()), revisionId: this.o.random.uuid() };
       if (!(await this.o.store.updateFunction(next, zip))) throw notFound(arnOf(ref));

@@ -2,12 +2,22 @@ import type { RunnableFunction, RunResult } from './runner.js';
 
 /** Reads a function's log group back (core/logs LogEvents.recent). */
 export interface LogReader {
-  recent(scope: { accountId: string; region: string }, group: string, since: number, limit: number): Promise<{ stream: string; timestamp: number; message: string }[]>;
+  recent(
+    scope: { accountId: string; region: string },
+    group: string,
+    since: number,
+    limit: number,
+  ): Promise<{ stream: string; timestamp: number; message: string }[]>;
 }
 
 /** Where function logs go: CloudWatch Logs (core/logs LogEvents.write); the group and stream are created on first use. */
 export interface LogWriter {
-  write(scope: { accountId: string; region: string }, group: string, stream: string, events: readonly { timestamp: number; message: string }[]): Promise<void>;
+  write(
+    scope: { accountId: string; region: string },
+    group: string,
+    stream: string,
+    events: readonly { timestamp: number; message: string }[],
+  ): Promise<void>;
 }
 
 /**
@@ -29,7 +39,9 @@ export const functionLogGroup = (fn: Pick<RunnableFunction, 'name'>): string => 
  * one stream), oldest first: what the console's function page shows. Lines outside an
  * invocation (a stream's events cut by `limit`) are dropped.
  */
-export function invocationsFromEvents(events: readonly { stream: string; timestamp: number; message: string }[]): { requestId: string; at: number; text: string }[] {
+export function invocationsFromEvents(
+  events: readonly { stream: string; timestamp: number; message: string }[],
+): { requestId: string; at: number; text: string }[] {
   const open = new Map<string, { requestId: string; at: number; lines: string[] }>();
   const done: { requestId: string; at: number; text: string }[] = [];
   for (const e of events) {

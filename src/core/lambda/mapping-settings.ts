@@ -17,8 +17,10 @@ export interface MappingSettings {
   readonly maximumConcurrency?: number;
 }
 
-type Input = Pick<CreateEventSourceMappingRequest, 'BatchSize' | 'MaximumBatchingWindowInSeconds' | 'Enabled' | 'FunctionResponseTypes' | 'ScalingConfig'>;
-
+type Input = Pick<
+  CreateEventSourceMappingRequest,
+  'BatchSize' | 'MaximumBatchingWindowInSeconds' | 'Enabled' | 'FunctionResponseTypes' | 'ScalingConfig'
+>;
 
 /**
  * An SQS mapping's settings as Lambda checks them (services-sqs-configure, the API model):
@@ -29,16 +31,26 @@ type Input = Pick<CreateEventSourceMappingRequest, 'BatchSize' | 'MaximumBatchin
  */
 export function checkMapping(input: Input, base: MappingSettings | undefined, queue: QueueFacts, functionTimeout: number): MappingSettings {
   const batchSize = range(input.BatchSize, 'batchSize', 1, 10_000) ?? base?.batchSize ?? 10;
-  const window = range(input.MaximumBatchingWindowInSeconds, 'maximumBatchingWindowInSeconds', 0, 300) ?? base?.maximumBatchingWindowInSeconds ?? 0;
+  const window =
+    range(input.MaximumBatchingWindowInSeconds, 'maximumBatchingWindowInSeconds', 0, 300) ?? base?.maximumBatchingWindowInSeconds ?? 0;
   if (queue.fifo && batchSize > 10) throw invalidParameter('Batch size for FIFO queues must be less than or equal to 10.');
-  if (batchSize > 10 && window < 1) throw invalidParameter('Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10');
+  if (batchSize > 10 && window < 1)
+    throw invalidParameter('Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10');
   const types = input.FunctionResponseTypes;
   for (const t of types ?? []) {
-    if (t !== 'ReportBatchItemFailures') throw validation(`Value '[${types!.join(', ')}]' at 'functionResponseTypes' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [ReportBatchItemFailures]]`);
+    if (t !== 'ReportBatchItemFailures')
+      throw validation(
+        `Value '[${types!.join(', ')}]' at 'functionResponseTypes' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [ReportBatchItemFailures]]`,
+      );
   }
-  const concurrency = input.ScalingConfig !== undefined ? range(input.ScalingConfig.MaximumConcurrency, 'scalingConfig.maximumConcurrency', 2, 1000) : base?.maximumConcurrency;
+  const concurrency =
+    input.ScalingConfig !== undefined
+      ? range(input.ScalingConfig.MaximumConcurrency, 'scalingConfig.maximumConcurrency', 2, 1000)
+      : base?.maximumConcurrency;
   if (queue.visibilityTimeoutSeconds < functionTimeout) {
-    throw invalidParameter(`Queue visibility timeout: ${queue.visibilityTimeoutSeconds} seconds is less than Function timeout: ${functionTimeout} seconds`);
+    throw invalidParameter(
+      `Queue visibility timeout: ${queue.visibilityTimeoutSeconds} seconds is less than Function timeout: ${functionTimeout} seconds`,
+    );
   }
   return {
     batchSize,

@@ -18,7 +18,8 @@ export function checkNewName(name: string | undefined): string {
 }
 
 /** CreateFunction's FunctionName pattern (API reference), anchored; group 3 region, 5 account, 7 name, 9 qualifier. */
-const NEW_NAME_FORMATS = /^(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?$/;
+const NEW_NAME_FORMATS =
+  /^(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?$/;
 
 /**
  * CreateFunction's FunctionName in any of the API reference's "Name formats": `NAME`, the
@@ -36,12 +37,15 @@ export function newFunctionRef(caller: { accountId: string; region: string }, te
   if (ref.accountId !== caller.accountId) {
     throw LambdaErrors.AccessDeniedException(`Account ${caller.accountId} may not create a function in account ${ref.accountId}.`);
   }
-  if (ref.region !== caller.region) throw invalidParameter(`The function ARN names Region ${ref.region}, but the request was sent to ${caller.region}.`);
+  if (ref.region !== caller.region)
+    throw invalidParameter(`The function ARN names Region ${ref.region}, but the request was sent to ${caller.region}.`);
   return ref;
 }
 
 const badNewName = (text: string | undefined) =>
-  validation(`Value '${text ?? ''}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?`);
+  validation(
+    `Value '${text ?? ''}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?`,
+  );
 
 /**
  * What the other operations accept as FunctionName (the Lambda API's "name formats"): `NAME`,
@@ -55,7 +59,11 @@ export function resolveFunction(caller: { accountId: string; region: string }, t
 }
 
 /** The function a FunctionName names and the qualifier it (or the Qualifier parameter) gives, if any. */
-export function splitQualifier(caller: { accountId: string; region: string }, text: string, qualifier?: string): { ref: FunctionRef; qualifier?: string } {
+export function splitQualifier(
+  caller: { accountId: string; region: string },
+  text: string,
+  qualifier?: string,
+): { ref: FunctionRef; qualifier?: string } {
   const parts = text.split(':');
   let ref: FunctionRef;
   let q = qualifier;
@@ -75,4 +83,7 @@ export function splitQualifier(caller: { accountId: string; region: string }, te
   return q === undefined ? { ref } : { ref, qualifier: q };
 }
 
-const badName = (text: string) => validation(`Value '${text}' at 'functionName' failed to satisfy constraint: Member must satisfy the Lambda function name formats (NAME, ACCOUNT:function:NAME or an ARN)`);
+const badName = (text: string) =>
+  validation(
+    `Value '${text}' at 'functionName' failed to satisfy constraint: Member must satisfy the Lambda function name formats (NAME, ACCOUNT:function:NAME or an ARN)`,
+  );

@@ -23,7 +23,12 @@ export interface Resolved {
  * it the primary version). A qualifier that names nothing is ResourceNotFoundException for the
  * qualified ARN.
  */
-export async function resolveQualified(store: LambdaStore, latest: FunctionRecord, qualifier: string | undefined, random?: Random): Promise<Resolved> {
+export async function resolveQualified(
+  store: LambdaStore,
+  latest: FunctionRecord,
+  qualifier: string | undefined,
+  random?: Random,
+): Promise<Resolved> {
   const q = qualifier ?? '$LATEST';
   let version = q;
   if (!VERSION.test(q) && q !== '$LATEST') {

@@ -14,10 +14,15 @@ export const SUPPORTED_RUNTIMES: readonly string[] = LAMBDA_RUNTIMES;
 const DEPRECATED_RUNTIMES: ReadonlySet<string> = new Set(DEPRECATED_LAMBDA_RUNTIMES);
 
 export function checkRuntime(runtime: string | undefined, nodeVersion: string): string {
-  if (runtime === undefined) throw invalidParameter('Runtime is required for .zip file deployment packages. amiwatch supports ' + SUPPORTED_RUNTIMES.join(', ') + '.');
+  if (runtime === undefined)
+    throw invalidParameter(
+      'Runtime is required for .zip file deployment packages. amiwatch supports ' + SUPPORTED_RUNTIMES.join(', ') + '.',
+    );
   if (DEPRECATED_RUNTIMES.has(runtime)) {
     // Lambda's own words for a blocked runtime.
-    throw invalidParameter(`The runtime parameter of ${runtime} is no longer supported for creating or updating AWS Lambda functions. We recommend you use a supported runtime while creating or updating functions.`);
+    throw invalidParameter(
+      `The runtime parameter of ${runtime} is no longer supported for creating or updating AWS Lambda functions. We recommend you use a supported runtime while creating or updating functions.`,
+    );
   }
   if (!SUPPORTED_RUNTIMES.includes(runtime)) {
     throw invalidParameter(

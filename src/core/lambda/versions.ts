@@ -1,5 +1,10 @@
 import { authorizeFunction } from './function-access.js';
-import type { FunctionConfiguration, ListVersionsByFunctionRequest, ListVersionsByFunctionResponse, PublishVersionRequest } from '@aws-sdk/client-lambda';
+import type {
+  FunctionConfiguration,
+  ListVersionsByFunctionRequest,
+  ListVersionsByFunctionResponse,
+  PublishVersionRequest,
+} from '@aws-sdk/client-lambda';
 import type { FunctionRecord, LambdaStore } from '../../storage/ports/lambda-store.js';
 import type { RequestContext } from '../shared/request-context.js';
 import { checkDescription, configurationView } from './function-config.js';
@@ -13,7 +18,10 @@ import { resolveFunction } from './names.js';
  * with its own copy of the code so that later UpdateFunctionCode calls leave it as it was.
  */
 export class FunctionVersions {
-  constructor(private readonly functions: LambdaFunctions, private readonly store: LambdaStore) {}
+  constructor(
+    private readonly functions: LambdaFunctions,
+    private readonly store: LambdaStore,
+  ) {}
 
   async publishVersion(ctx: RequestContext, input: PublishVersionRequest): Promise<FunctionConfiguration> {
     const ref = resolveFunction(ctx, input.FunctionName!);
@@ -23,14 +31,20 @@ export class FunctionVersions {
       authorizeFunction(ctx, latest, 'PublishVersion');
       // "Only publish a version if the hash value matches the value that's specified" (PublishVersion CodeSha256).
       if (input.CodeSha256 !== undefined && input.CodeSha256 !== latest.codeSha256) {
-        throw invalidParameter(`CodeSHA256 (${input.CodeSha256}) is different from current CodeSHA256 in $LATEST (${latest.codeSha256}). Please try again with the current CodeSHA256.`);
+        throw invalidParameter(
+          `CodeSHA256 (${input.CodeSha256}) is different from current CodeSHA256 in $LATEST (${latest.codeSha256}). Please try again with the current CodeSHA256.`,
+        );
       }
       if (input.RevisionId !== undefined && input.RevisionId !== latest.revisionId) {
-        throw preconditionFailed('The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id');
+        throw preconditionFailed(
+          'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id',
+        );
       }
       // "Lambda doesn't publish a version if the function's configuration and code haven't changed
       // since the last version": the last version is answered instead.
-      const last = latest.lastVersion ? await this.store.getVersion(ref.accountId, ref.region, ref.name, String(latest.lastVersion)) : undefined;
+      const last = latest.lastVersion
+        ? await this.store.getVersion(ref.accountId, ref.region, ref.name, String(latest.lastVersion))
+        : undefined;
       if (last && fingerprint(last) === fingerprint(latest) && last.deadLetterArn === latest.deadLetterArn) return configurationView(last);
       const number = (latest.lastVersion ?? 0) + 1;
       const snapshot: FunctionRecord = {
@@ -50,7 +64,9 @@ export class FunctionVersions {
     const latest = await this.functions.record(ctx, input.FunctionName!, undefined, 'ListVersionsByFunction');
     const max = input.MaxItems;
     if (max !== undefined && (!Number.isInteger(max) || max < 1 || max > 10_000)) {
-      throw validation(`Value '${max}' at 'maxItems' failed to satisfy constraint: Member must have value ${max > 10_000 ? 'less than or equal to 10000' : 'greater than or equal to 1'}`);
+      throw validation(
+        `Value '${max}' at 'maxItems' failed to satisfy constraint: Member must have value ${max > 10_000 ? 'less than or equal to 10000' : 'greater than or equal to 1'}`,
+      );
     }
     const all = [latest, ...(await this.store.listVersions(latest.accountId, latest.region, latest.name))];
     const limit = Math.min(max ?? 50, 50);
@@ -66,5 +82,3 @@ function snapshotOf(latest: FunctionRecord): FunctionRecord {
   const { lastVersion: _l, aliases: _a, qualifierPolicies: _q, eventInvokeConfigs: _e, reservedConcurrency: _r, ...rest } = latest;
   return { ...rest, policy: [] };
 }
-
-

@@ -18,7 +18,10 @@ export function compileFilterPattern(pattern: string | undefined): MessagePredic
   const text = (pattern ?? '').trim();
   if (text === '' || text === '""') return () => true;
   if (text.startsWith('{')) return jsonPattern(text);
-  if (text.startsWith('[') || text.startsWith('%')) throw new FilterPatternError('Invalid filter pattern: amiwatch supports text terms and JSON terms (space-delimited [..] and %regex% patterns are not supported)');
+  if (text.startsWith('[') || text.startsWith('%'))
+    throw new FilterPatternError(
+      'Invalid filter pattern: amiwatch supports text terms and JSON terms (space-delimited [..] and %regex% patterns are not supported)',
+    );
   return textPattern(text);
 }
 
@@ -36,13 +39,17 @@ function textPattern(text: string): MessagePredicate {
     (m[1] === '-' ? none : m[1] === '?' ? any : all).push(term);
   }
   if (text.slice(at).trim() !== '') throw new FilterPatternError(`Invalid filter pattern: unbalanced quotes in ${text}`);
-  return (message) => all.every((t) => message.includes(t)) && !none.some((t) => message.includes(t)) && (any.length === 0 || any.some((t) => message.includes(t)));
+  return (message) =>
+    all.every((t) => message.includes(t)) &&
+    !none.some((t) => message.includes(t)) &&
+    (any.length === 0 || any.some((t) => message.includes(t)));
 }
 
 type Node = { op: '&&' | '||'; left: Node; right: Node } | { test: (doc: unknown) => boolean };
 
 function jsonPattern(text: string): MessagePredicate {
-  const tokens = text.slice(1, text.lastIndexOf('}')).match(/\$[\w.[\]$-]*|"(?:[^"\\]|\\.)*"|&&|\|\||!=|<=|>=|[=<>()]|[^\s=<>!&|()"]+/g) ?? [];
+  const tokens =
+    text.slice(1, text.lastIndexOf('}')).match(/\$[\w.[\]$-]*|"(?:[^"\\]|\\.)*"|&&|\|\||!=|<=|>=|[=<>()]|[^\s=<>!&|()"]+/g) ?? [];
   if (!text.trimEnd().endsWith('}')) throw new FilterPatternError('Invalid filter pattern: a JSON term ends with }');
   let i = 0;
   const peek = () => tokens[i];
@@ -70,7 +77,12 @@ function jsonPattern(text: string): MessagePredicate {
   };
   const root = expr();
   if (i !== tokens.length) throw new FilterPatternError(`Invalid filter pattern: unexpected ${tokens[i]} in ${text}`);
-  const evaluate = (n: Node, doc: unknown): boolean => ('test' in n ? n.test(doc) : n.op === '&&' ? evaluate(n.left, doc) && evaluate(n.right, doc) : evaluate(n.left, doc) || evaluate(n.right, doc));
+  const evaluate = (n: Node, doc: unknown): boolean =>
+    'test' in n
+      ? n.test(doc)
+      : n.op === '&&'
+        ? evaluate(n.left, doc) && evaluate(n.right, doc)
+        : evaluate(n.left, doc) || evaluate(n.right, doc);
   return (message) => {
     let doc: unknown;
     try {
@@ -107,18 +119,32 @@ function comparison(selector: string, next: () => string, peek: () => string | u
     if (next() !== 'EXISTS') throw new FilterPatternError(`Invalid filter pattern: NOT without EXISTS in ${text}`);
     return { test: (doc) => get(doc) === MISSING };
   }
-  if (!['=', '!=', '<', '<=', '>', '>='].includes(op)) throw new FilterPatternError(`Invalid filter pattern: unknown operator ${op} in ${text}`);
+  if (!['=', '!=', '<', '<=', '>', '>='].includes(op))
+    throw new FilterPatternError(`Invalid filter pattern: unknown operator ${op} in ${text}`);
   const raw = next();
   void peek;
   if (raw.startsWith('"') || (!/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(raw) && (op === '=' || op === '!='))) {
     if (op !== '=' && op !== '!=') throw new FilterPatternError(`Invalid filter pattern: ${op} needs a number in ${text}`);
     const literal = raw.startsWith('"') ? raw.slice(1, -1).replace(/\\(.)/g, '$1') : raw;
-    const wildcard = new RegExp(`^${literal.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 's');
+    const wildcard = new RegExp(
+      `^${literal
+        .split('*')
+        .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`,
+      's',
+    );
     const equal = (v: unknown) => v !== MISSING && v !== null && typeof v !== 'object' && wildcard.test(String(v));
     return { test: (doc) => (op === '=' ? equal(get(doc)) : get(doc) !== MISSING && !equal(get(doc))) };
   }
   const n = Number(raw);
   if (Number.isNaN(n)) throw new FilterPatternError(`Invalid filter pattern: ${raw} is not a number in ${text}`);
-  const cmp: Record<string, (a: number) => boolean> = { '=': (a) => a === n, '!=': (a) => a !== n, '<': (a) => a < n, '<=': (a) => a <= n, '>': (a) => a > n, '>=': (a) => a >= n };
+  const cmp: Record<string, (a: number) => boolean> = {
+    '=': (a) => a === n,
+    '!=': (a) => a !== n,
+    '<': (a) => a < n,
+    '<=': (a) => a <= n,
+    '>': (a) => a > n,
+    '>=': (a) => a >= n,
+  };
   return { test: (doc) => typeof get(doc) === 'number' && cmp[op]!(get(doc) as number) };
 }

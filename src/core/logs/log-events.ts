@@ -1,7 +1,22 @@
 import type {
-  FilteredLogEvent, FilterLogEventsRequest, FilterLogEventsResponse, GetLogEventsRequest, GetLogEventsResponse, PutLogEventsRequest, PutLogEventsResponse, RejectedLogEventsInfo,
+  FilteredLogEvent,
+  FilterLogEventsRequest,
+  FilterLogEventsResponse,
+  GetLogEventsRequest,
+  GetLogEventsResponse,
+  PutLogEventsRequest,
+  PutLogEventsResponse,
+  RejectedLogEventsInfo,
 } from '@aws-sdk/client-cloudwatch-logs';
-import type { LogEventRecord, LogGroupRecord, LogPosition, LogScope, LogsStore, LogStreamRecord, NewLogEvent } from '../../storage/ports/logs-store.js';
+import type {
+  LogEventRecord,
+  LogGroupRecord,
+  LogPosition,
+  LogScope,
+  LogsStore,
+  LogStreamRecord,
+  NewLogEvent,
+} from '../../storage/ports/logs-store.js';
 import { LogsErrors } from '../generated/errors.js';
 import type { Clock } from '../shared/clock.js';
 import type { RequestContext } from '../shared/request-context.js';
@@ -29,25 +44,32 @@ export class LogEvents {
     const events = (input.logEvents ?? []).map((e) => ({ timestamp: e.timestamp!, message: e.message! }));
     let bytes = 0;
     for (let i = 0; i < events.length; i++) {
-      if (i > 0 && events[i]!.timestamp < events[i - 1]!.timestamp) throw LogsErrors.InvalidParameterException('Log events in a single PutLogEvents request must be in chronological order.');
+      if (i > 0 && events[i]!.timestamp < events[i - 1]!.timestamp)
+        throw LogsErrors.InvalidParameterException('Log events in a single PutLogEvents request must be in chronological order.');
       bytes += Buffer.byteLength(events[i]!.message) + EVENT_OVERHEAD;
     }
-    if (bytes > MAX_BATCH_BYTES) throw LogsErrors.InvalidParameterException(`Upload too large: ${bytes} bytes exceeds limit of ${MAX_BATCH_BYTES}`);
+    if (bytes > MAX_BATCH_BYTES)
+      throw LogsErrors.InvalidParameterException(`Upload too large: ${bytes} bytes exceeds limit of ${MAX_BATCH_BYTES}`);
     if (events.length > 0 && events[events.length - 1]!.timestamp - events[0]!.timestamp > DAY) {
-      throw LogsErrors.InvalidParameterException('The batch of log events in a single PutLogEvents request cannot span more than 24 hours.');
+      throw LogsErrors.InvalidParameterException(
+        'The batch of log events in a single PutLogEvents request cannot span more than 24 hours.',
+      );
     }
     const now = this.o.clock.now();
     const rejected: RejectedLogEventsInfo = {};
     const retentionStart = g.retentionInDays === null ? -Infinity : now - g.retentionInDays * DAY;
     const accepted = events.filter((e, i) => {
       // Rejected events are reported by index, as AWS does, and the rest are stored.
-      if (e.timestamp > now + TOO_NEW_MS) return (rejected.tooNewLogEventStartIndex ??= i), false;
-      if (e.timestamp < retentionStart) return (rejected.expiredLogEventEndIndex = i), false;
-      if (e.timestamp < now - TOO_OLD_MS) return (rejected.tooOldLogEventEndIndex = i), false;
+      if (e.timestamp > now + TOO_NEW_MS) return ((rejected.tooNewLogEventStartIndex ??= i), false);
+      if (e.timestamp < retentionStart) return ((rejected.expiredLogEventEndIndex = i), false);
+      if (e.timestamp < now - TOO_OLD_MS) return ((rejected.tooOldLogEventEndIndex = i), false);
       return true;
     });
     await this.append(stream, accepted, now);
-    return { nextSequenceToken: String(now).padStart(56, '4'), ...(Object.keys(rejected).length > 0 && { rejectedLogEventsInfo: rejected }) };
+    return {
+      nextSequenceToken: String(now).padStart(56, '4'),
+      ...(Object.keys(rejected).length > 0 && { rejectedLogEventsInfo: rejected }),
+    };
   }
 
   /** amiwatch's own writers: the group and stream are created on first use, as Lambda's and EventBridge's log delivery do. */
@@ -81,7 +103,8 @@ export class LogEvents {
 
   async getLogEvents(ctx: RequestContext, input: GetLogEventsRequest): Promise<GetLogEventsResponse> {
     const g = await this.o.groups.group(ctx, groupNameOf(input.logGroupName, input.logGroupIdentifier));
-    if (!(await this.o.store.getStream(ctx, g.name, input.logStreamName!))) throw LogsErrors.ResourceNotFoundException('The specified log stream does not exist.');
+    if (!(await this.o.store.getStream(ctx, g.name, input.logStreamName!)))
+      throw LogsErrors.ResourceNotFoundException('The specified log stream does not exist.');
     const token = input.nextToken === undefined ? undefined : readPosition(input.nextToken, ['f', 'b']);
     const forward = token ? token.prefix === 'f' : input.startFromHead === true;
     const limit = input.limit ?? 10_000;
@@ -120,7 +143,14 @@ export class LogEvents {
     let scanned = 0;
     let exhausted = false;
     while (events.length < limit && scanned < SCAN_BUDGET) {
-      const chunk = await this.o.store.queryEvents(ctx, { group: g.name, streams, ...this.bounds(g, input.startTime, input.endTime), descending: false, limit: 1000, ...(after && { after }) });
+      const chunk = await this.o.store.queryEvents(ctx, {
+        group: g.name,
+        streams,
+        ...this.bounds(g, input.startTime, input.endTime),
+        descending: false,
+        limit: 1000,
+        ...(after && { after }),
+      });
       let used = 0;
       for (const e of chunk) {
         after = e;
@@ -148,7 +178,13 @@ export class LogEvents {
   async recent(scope: LogScope, group: string, since: number, limit: number): Promise<LogEventRecord[]> {
     const g = await this.o.store.getGroup(scope, group);
     if (!g) return [];
-    const found = await this.o.store.queryEvents(scope, { group, streams: null, ...this.bounds(g, since, undefined), descending: true, limit });
+    const found = await this.o.store.queryEvents(scope, {
+      group,
+      streams: null,
+      ...this.bounds(g, since, undefined),
+      descending: true,
+      limit,
+    });
     return found.reverse();
   }
 
@@ -156,7 +192,8 @@ export class LogEvents {
   async expire(): Promise<number> {
     let n = 0;
     const now = this.o.clock.now();
-    for (const g of await this.o.store.listRetainedGroups()) n += await this.o.store.expireEvents(g, g.name, now - g.retentionInDays! * DAY);
+    for (const g of await this.o.store.listRetainedGroups())
+      n += await this.o.store.expireEvents(g, g.name, now - g.retentionInDays! * DAY);
     return n;
   }
 }

@@ -1,8 +1,23 @@
 import type {
-  CreateLogGroupRequest, CreateLogStreamRequest, DeleteLogGroupRequest, DeleteLogStreamRequest, DeleteRetentionPolicyRequest,
-  DescribeLogGroupsRequest, DescribeLogGroupsResponse, DescribeLogStreamsRequest, DescribeLogStreamsResponse, ListTagsForResourceRequest,
-  ListTagsForResourceResponse, ListTagsLogGroupRequest, ListTagsLogGroupResponse, LogGroup, PutRetentionPolicyRequest, TagLogGroupRequest,
-  TagResourceRequest, UntagLogGroupRequest, UntagResourceRequest,
+  CreateLogGroupRequest,
+  CreateLogStreamRequest,
+  DeleteLogGroupRequest,
+  DeleteLogStreamRequest,
+  DeleteRetentionPolicyRequest,
+  DescribeLogGroupsRequest,
+  DescribeLogGroupsResponse,
+  DescribeLogStreamsRequest,
+  DescribeLogStreamsResponse,
+  ListTagsForResourceRequest,
+  ListTagsForResourceResponse,
+  ListTagsLogGroupRequest,
+  ListTagsLogGroupResponse,
+  LogGroup,
+  PutRetentionPolicyRequest,
+  TagLogGroupRequest,
+  TagResourceRequest,
+  UntagLogGroupRequest,
+  UntagResourceRequest,
 } from '@aws-sdk/client-cloudwatch-logs';
 import type { LogGroupRecord, LogsStore, LogStreamRecord } from '../../storage/ports/logs-store.js';
 import { LogsErrors } from '../generated/errors.js';
@@ -28,9 +43,17 @@ export class LogGroups {
   }
 
   async createLogGroup(ctx: RequestContext, input: CreateLogGroupRequest): Promise<void> {
-    if (await this.o.store.getGroup(ctx, input.logGroupName!)) throw LogsErrors.ResourceAlreadyExistsException('The specified log group already exists');
+    if (await this.o.store.getGroup(ctx, input.logGroupName!))
+      throw LogsErrors.ResourceAlreadyExistsException('The specified log group already exists');
     checkTags(input.tags ?? {});
-    await this.o.store.putGroup({ accountId: ctx.accountId, region: ctx.region, name: input.logGroupName!, creationTime: this.o.clock.now(), retentionInDays: null, tags: { ...input.tags } });
+    await this.o.store.putGroup({
+      accountId: ctx.accountId,
+      region: ctx.region,
+      name: input.logGroupName!,
+      creationTime: this.o.clock.now(),
+      retentionInDays: null,
+      tags: { ...input.tags },
+    });
   }
 
   async deleteLogGroup(ctx: RequestContext, input: DeleteLogGroupRequest): Promise<void> {
@@ -43,7 +66,9 @@ export class LogGroups {
     }
     const pattern = input.logGroupNamePattern?.toLowerCase();
     const groups = (await this.o.store.listGroups(ctx)).filter(
-      (g) => (input.logGroupNamePrefix === undefined || g.name.startsWith(input.logGroupNamePrefix)) && (pattern === undefined || g.name.toLowerCase().includes(pattern)),
+      (g) =>
+        (input.logGroupNamePrefix === undefined || g.name.startsWith(input.logGroupNamePrefix)) &&
+        (pattern === undefined || g.name.toLowerCase().includes(pattern)),
     );
     const { items, nextToken } = page(groups, (g) => g.name, input.limit ?? 50, input.nextToken);
     const logGroups: LogGroup[] = await Promise.all(items.map(async (g) => this.view(g)));
@@ -67,24 +92,34 @@ export class LogGroups {
 
   async createLogStream(ctx: RequestContext, input: CreateLogStreamRequest): Promise<void> {
     const g = await this.group(ctx, input.logGroupName);
-    if (await this.o.store.getStream(ctx, g.name, input.logStreamName!)) throw LogsErrors.ResourceAlreadyExistsException('The specified log stream already exists');
+    if (await this.o.store.getStream(ctx, g.name, input.logStreamName!))
+      throw LogsErrors.ResourceAlreadyExistsException('The specified log stream already exists');
     await this.o.store.putStream(newStream(g, input.logStreamName!, this.o.clock.now()));
   }
 
   async deleteLogStream(ctx: RequestContext, input: DeleteLogStreamRequest): Promise<void> {
     const g = await this.group(ctx, input.logGroupName);
-    if (!(await this.o.store.deleteStream(ctx, g.name, input.logStreamName!))) throw LogsErrors.ResourceNotFoundException('The specified log stream does not exist.');
+    if (!(await this.o.store.deleteStream(ctx, g.name, input.logStreamName!)))
+      throw LogsErrors.ResourceNotFoundException('The specified log stream does not exist.');
   }
 
   async describeLogStreams(ctx: RequestContext, input: DescribeLogStreamsRequest): Promise<DescribeLogStreamsResponse> {
     const g = await this.group(ctx, groupNameOf(input.logGroupName, input.logGroupIdentifier));
     const byTime = input.orderBy === 'LastEventTime';
-    if (byTime && input.logStreamNamePrefix !== undefined) throw LogsErrors.InvalidParameterException('Cannot order by LastEventTime with a logStreamNamePrefix.');
-    let streams = (await this.o.store.listStreams(ctx, g.name)).filter((s) => input.logStreamNamePrefix === undefined || s.name.startsWith(input.logStreamNamePrefix));
+    if (byTime && input.logStreamNamePrefix !== undefined)
+      throw LogsErrors.InvalidParameterException('Cannot order by LastEventTime with a logStreamNamePrefix.');
+    let streams = (await this.o.store.listStreams(ctx, g.name)).filter(
+      (s) => input.logStreamNamePrefix === undefined || s.name.startsWith(input.logStreamNamePrefix),
+    );
     if (byTime) streams.sort((a, b) => (a.lastEventTimestamp ?? 0) - (b.lastEventTimestamp ?? 0) || (a.name < b.name ? -1 : 1));
     if (input.descending) streams = streams.reverse();
     const sortKey = (s: LogStreamRecord, i: number) => (byTime || input.descending ? String(i).padStart(10, '0') : s.name);
-    const { items, nextToken } = page(streams.map((s, i) => ({ s, i })), (x) => sortKey(x.s, x.i), input.limit ?? 50, input.nextToken);
+    const { items, nextToken } = page(
+      streams.map((s, i) => ({ s, i })),
+      (x) => sortKey(x.s, x.i),
+      input.limit ?? 50,
+      input.nextToken,
+    );
     return { logStreams: items.map((x) => streamView(g, x.s)), ...(nextToken && { nextToken }) };
   }
 
@@ -126,7 +161,10 @@ export class LogGroups {
   /** `arn:aws:logs:REGION:ACCOUNT:log-group:NAME` (with or without the trailing `:*`). */
   private async byArn(ctx: RequestContext, arn: string): Promise<LogGroupRecord> {
     const m = /^arn:aws[\w-]*:logs:([a-z0-9-]+):(\d{12}):log-group:(.+?)(:\*)?$/.exec(arn);
-    if (!m) throw LogsErrors.InvalidParameterException(`Invalid resource ARN: ${arn}. CloudWatch Logs tags log groups (arn:aws:logs:REGION:ACCOUNT:log-group:NAME).`);
+    if (!m)
+      throw LogsErrors.InvalidParameterException(
+        `Invalid resource ARN: ${arn}. CloudWatch Logs tags log groups (arn:aws:logs:REGION:ACCOUNT:log-group:NAME).`,
+      );
     const g = await this.o.store.getGroup({ region: m[1]!, accountId: m[2]! }, m[3]!);
     if (!g || g.accountId !== ctx.accountId) throw LogsErrors.ResourceNotFoundException(`The specified resource does not exist: ${arn}`);
     return g;
@@ -147,9 +185,20 @@ export class LogGroups {
 
 function checkTags(tags: Record<string, string>): void {
   if (Object.keys(tags).length > MAX_TAGS) throw LogsErrors.TooManyTagsException(`A resource can have no more than ${MAX_TAGS} tags.`);
-  for (const k of Object.keys(tags)) if (k.toLowerCase().startsWith('aws:')) throw LogsErrors.InvalidParameterException(`Tag keys beginning with 'aws:' are reserved: ${k}`);
+  for (const k of Object.keys(tags))
+    if (k.toLowerCase().startsWith('aws:')) throw LogsErrors.InvalidParameterException(`Tag keys beginning with 'aws:' are reserved: ${k}`);
 }
 
 export function newStream(g: LogGroupRecord, name: string, now: number): LogStreamRecord {
-  return { accountId: g.accountId, region: g.region, group: g.name, name, creationTime: now, firstEventTimestamp: null, lastEventTimestamp: null, lastIngestionTime: null, storedBytes: 0 };
+  return {
+    accountId: g.accountId,
+    region: g.region,
+    group: g.name,
+    name,
+    creationTime: now,
+    firstEventTimestamp: null,
+    lastEventTimestamp: null,
+    lastIngestionTime: null,
+    storedBytes: 0,
+  };
 }

@@ -13,9 +13,21 @@ export interface MetricDef {
   readonly help: string;
 }
 
-const events = (name: string, kind: 'count' | 'ms', help: string): MetricDef => ({ namespace: 'AWS/Events', name, kind, dimensions: ['EventBusName', 'RuleName'], help });
+const events = (name: string, kind: 'count' | 'ms', help: string): MetricDef => ({
+  namespace: 'AWS/Events',
+  name,
+  kind,
+  dimensions: ['EventBusName', 'RuleName'],
+  help,
+});
 const sns = (name: string, help: string): MetricDef => ({ namespace: 'AWS/SNS', name, kind: 'count', dimensions: ['TopicName'], help });
-const lambda = (name: string, kind: 'count' | 'ms', help: string): MetricDef => ({ namespace: 'AWS/Lambda', name, kind, dimensions: ['FunctionName'], help });
+const lambda = (name: string, kind: 'count' | 'ms', help: string): MetricDef => ({
+  namespace: 'AWS/Lambda',
+  name,
+  kind,
+  dimensions: ['FunctionName'],
+  help,
+});
 
 export const CATALOG: readonly MetricDef[] = [
   events('MatchedEvents', 'count', 'Events that matched the rule.'),
@@ -52,6 +64,9 @@ export const metricDef = (namespace: string, name: string): MetricDef | undefine
 /** `AWS/Events` + `MatchedEvents` → `amiwatch_events_matched_events_total`; ms metrics end in `_milliseconds`. */
 export function prometheusName(d: MetricDef): string {
   const ns = d.namespace.slice(4).toLowerCase();
-  const snake = d.name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase();
+  const snake = d.name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase();
   return `amiwatch_${ns}_${snake}${d.kind === 'count' ? '_total' : '_milliseconds'}`;
 }

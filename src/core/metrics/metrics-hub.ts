@@ -35,13 +35,31 @@ export class MetricsHub implements MetricsRecorder {
   private readonly cells = new Map<MetricDef, Map<string, Cell>>();
   private generation = 0;
 
-  constructor(private readonly clock: Clock, ring?: SeriesRing) {
+  constructor(
+    private readonly clock: Clock,
+    ring?: SeriesRing,
+  ) {
     this.series = ring ?? new SeriesRing();
     for (const d of CATALOG) {
-      const config = { name: prometheusName(d), help: `${d.namespace} ${d.name}: ${d.help}`, labelNames: [...d.dimensions], registers: [this.registry] };
+      const config = {
+        name: prometheusName(d),
+        help: `${d.namespace} ${d.name}: ${d.help}`,
+        labelNames: [...d.dimensions],
+        registers: [this.registry],
+      };
       // Counts accumulate in the cells and reach prom-client when scraped (`collect`).
       const hub = this;
-      this.prom.set(d, d.kind === 'count' ? new Counter({ ...config, collect() { hub.flush(d); } }) : new Histogram({ ...config, buckets: MS_BUCKETS }));
+      this.prom.set(
+        d,
+        d.kind === 'count'
+          ? new Counter({
+              ...config,
+              collect() {
+                hub.flush(d);
+              },
+            })
+          : new Histogram({ ...config, buckets: MS_BUCKETS }),
+      );
     }
   }
 

@@ -46,10 +46,12 @@ const nameOf = (arn: string) => arn.slice(arn.lastIndexOf(':') + 1);
 export function snsMetrics(recorder: MetricsRecorder) {
   const topic = (topicArn: string) => ({ TopicName: nameOf(topicArn) });
   return {
-    published: (topicArn: string, count = 1) => recorder.record('AWS/SNS', 'NumberOfMessagesPublished', topic(topicArn), count, undefined, scopeOf(topicArn)),
-    delivered: (topicArn: string) => recorder.record('AWS/SNS', 'NumberOfNotificationsDelivered', topic(topicArn), 1, undefined, scopeOf(topicArn)),
-    failed: (topicArn: string) => recorder.record('AWS/SNS', 'NumberOfNotificationsFailed', topic(topicArn), 1, undefined, scopeOf(topicArn)),
+    published: (topicArn: string, count = 1) =>
+      recorder.record('AWS/SNS', 'NumberOfMessagesPublished', topic(topicArn), count, undefined, scopeOf(topicArn)),
+    delivered: (topicArn: string) =>
+      recorder.record('AWS/SNS', 'NumberOfNotificationsDelivered', topic(topicArn), 1, undefined, scopeOf(topicArn)),
+    failed: (topicArn: string) =>
+      recorder.record('AWS/SNS', 'NumberOfNotificationsFailed', topic(topicArn), 1, undefined, scopeOf(topicArn)),
   };
 }
 export type SnsMetrics = ReturnType<typeof snsMetrics>;
-

@@ -57,14 +57,24 @@ export class SeriesRing {
 
   /** The series for these dimensions, created if new: hold it and `addTo` it (the hot path). */
   handle(namespace: string, name: string, dims: Readonly<Record<string, string>>): Series {
-    const key = `${namespace}|${name}|${Object.keys(dims).sort().map((k) => `${k}=${dims[k]}`).join(',')}`;
+    const key = `${namespace}|${name}|${Object.keys(dims)
+      .sort()
+      .map((k) => `${k}=${dims[k]}`)
+      .join(',')}`;
     let s = this.series.get(key);
     if (!s) {
       if (this.series.size >= this.maxSeries) {
         this.series.delete(this.series.keys().next().value!);
         this.generation++;
       }
-      s = { key, namespace, name, dims: { ...dims }, slots: new Float64Array(this.capacity).fill(-1), buckets: Array.from({ length: this.capacity }, () => ({ sum: 0, count: 0, min: 0, max: 0 })) };
+      s = {
+        key,
+        namespace,
+        name,
+        dims: { ...dims },
+        slots: new Float64Array(this.capacity).fill(-1),
+        buckets: Array.from({ length: this.capacity }, () => ({ sum: 0, count: 0, min: 0, max: 0 })),
+      };
       this.series.set(key, s);
     }
     return s;

@@ -81,7 +81,10 @@ const patterns = new Map<string, RegExp>();
 export function wildcardRegExp(pattern: string): RegExp {
   let re = patterns.get(pattern);
   if (!re) {
-    const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    const body = pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.');
     patterns.set(pattern, (re = new RegExp(`^${body}$`, 's')));
   }
   return re;

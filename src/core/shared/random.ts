@@ -16,7 +16,10 @@ export interface Random {
 export const cryptoRandom: Random = {
   uuid: () => randomUUID(),
   float: () => Math.random(),
-  hex: (n) => randomBytes(Math.ceil(n / 2)).toString('hex').slice(0, n),
+  hex: (n) =>
+    randomBytes(Math.ceil(n / 2))
+      .toString('hex')
+      .slice(0, n),
 };
 
 /** Deterministic Random for tests (mulberry32). */

@@ -36,7 +36,12 @@ export const principalArn = (ctx: Pick<RequestContext, 'accountId'>): string => 
  * out); another account only what the resource policy grants it, evaluated as IAM does (explicit
  * Deny wins, then Allow, else implicit deny). Returns the resource so lookups read as one call.
  */
-export function authorize<R extends OwnedResource>(ctx: Pick<RequestContext, 'accountId' | 'region'>, resource: R, request: AccessRequest, answers: AccessAnswers): R {
+export function authorize<R extends OwnedResource>(
+  ctx: Pick<RequestContext, 'accountId' | 'region'>,
+  resource: R,
+  request: AccessRequest,
+  answers: AccessAnswers,
+): R {
   if (resource.region !== ctx.region) throw answers.notFound();
   if (resource.account === ctx.accountId) return resource;
   const decision = evaluatePolicy(request.policy, {

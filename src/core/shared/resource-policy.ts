@@ -32,7 +32,8 @@ export interface PolicyQuestion {
 
 export type PolicyDecision = 'allow' | 'deny' | 'none';
 
-const list = (v: unknown): readonly string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+const list = (v: unknown): readonly string[] =>
+  typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 
 /**
  * A principal element names the account when it is `*`, `{"AWS": "*"}`, the account id or the
@@ -51,8 +52,14 @@ const matchesAny = (patterns: readonly string[], value: string, caseless: boolea
   patterns.some((p) => wildcardRegExp(caseless ? p.toLowerCase() : p).test(caseless ? value.toLowerCase() : value));
 
 function applies(s: ResourcePolicyStatement, q: PolicyQuestion, context: ReturnType<typeof conditionContext>): boolean {
-  if (s.Principal !== undefined ? !principalNames(s.Principal, q) : s.NotPrincipal === undefined || principalNames(s.NotPrincipal, q)) return false;
-  if (s.Action !== undefined ? !matchesAny(list(s.Action), q.action, true) : s.NotAction === undefined || matchesAny(list(s.NotAction), q.action, true)) return false;
+  if (s.Principal !== undefined ? !principalNames(s.Principal, q) : s.NotPrincipal === undefined || principalNames(s.NotPrincipal, q))
+    return false;
+  if (
+    s.Action !== undefined
+      ? !matchesAny(list(s.Action), q.action, true)
+      : s.NotAction === undefined || matchesAny(list(s.NotAction), q.action, true)
+  )
+    return false;
   // A statement without Resource is the resource's own (Lambda and SQS fill it in; IAM requires it).
   if (s.Resource !== undefined && !matchesAny(list(s.Resource), q.resource, false)) return false;
   if (s.NotResource !== undefined && matchesAny(list(s.NotResource), q.resource, false)) return false;

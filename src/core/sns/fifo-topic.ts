@@ -25,22 +25,41 @@ const TOKEN = /^[A-Za-z0-9!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]{1,128}$/;
  * id unless ContentBasedDeduplication (then the SHA-256 of the message); a deduplication id is
  * refused on a standard topic. A group id on a standard topic is kept (SQS fair queues use it).
  */
-export function checkFifoPublish(topic: TopicDoc, input: { MessageGroupId?: string | undefined; MessageDeduplicationId?: string | undefined; Message?: string | undefined }): FifoPublishIds {
+export function checkFifoPublish(
+  topic: TopicDoc,
+  input: { MessageGroupId?: string | undefined; MessageDeduplicationId?: string | undefined; Message?: string | undefined },
+): FifoPublishIds {
   const group = input.MessageGroupId;
   const dedup = input.MessageDeduplicationId;
-  for (const [name, v] of [['MessageGroupId', group], ['MessageDeduplicationId', dedup]] as const) {
-    if (v !== undefined && !TOKEN.test(v)) throw SnsErrors.InvalidParameter(`Invalid parameter: ${name} Reason: ${name} can only include alphanumeric and punctuation characters. 1 to 128 in length.`);
+  for (const [name, v] of [
+    ['MessageGroupId', group],
+    ['MessageDeduplicationId', dedup],
+  ] as const) {
+    if (v !== undefined && !TOKEN.test(v))
+      throw SnsErrors.InvalidParameter(
+        `Invalid parameter: ${name} Reason: ${name} can only include alphanumeric and punctuation characters. 1 to 128 in length.`,
+      );
   }
   if (!isFifoTopic(topic)) {
-    if (dedup !== undefined) throw SnsErrors.InvalidParameter('Invalid parameter: MessageDeduplicationId Reason: The request includes MessageDeduplicationId parameter that is not valid for this topic type');
+    if (dedup !== undefined)
+      throw SnsErrors.InvalidParameter(
+        'Invalid parameter: MessageDeduplicationId Reason: The request includes MessageDeduplicationId parameter that is not valid for this topic type',
+      );
     return group !== undefined ? { groupId: group } : {};
   }
   if (group === undefined) throw SnsErrors.InvalidParameter('Invalid parameter: The MessageGroupId parameter is required for FIFO topics');
   if (dedup !== undefined) return { groupId: group, dedupId: dedup };
   if (topic.attributes.ContentBasedDeduplication !== 'true') {
-    throw SnsErrors.InvalidParameter('Invalid parameter: The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly');
+    throw SnsErrors.InvalidParameter(
+      'Invalid parameter: The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly',
+    );
   }
-  return { groupId: group, dedupId: createHash('sha256').update(input.Message ?? '', 'utf8').digest('hex') };
+  return {
+    groupId: group,
+    dedupId: createHash('sha256')
+      .update(input.Message ?? '', 'utf8')
+      .digest('hex'),
+  };
 }
 
 /**
@@ -52,7 +71,9 @@ export function checkFifoSubscription(topic: TopicDoc, protocol: string, endpoin
   if (isFifoTopic(topic)) {
     if (protocol !== 'sqs') throw SnsErrors.InvalidParameter(`Invalid parameter: Invalid protocol type: ${protocol}`);
   } else if (protocol === 'sqs' && endpoint.endsWith('.fifo')) {
-    throw SnsErrors.InvalidParameter('Invalid parameter: Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics');
+    throw SnsErrors.InvalidParameter(
+      'Invalid parameter: Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics',
+    );
   }
 }
 
@@ -60,7 +81,8 @@ export function checkFifoSubscription(topic: TopicDoc, protocol: string, endpoin
 export function checkFifoTopicAttributes(attrs: Readonly<Record<string, string>>, fifo: boolean): void {
   for (const k of ['FifoTopic', 'ContentBasedDeduplication']) {
     const v = attrs[k];
-    if (v !== undefined && v !== 'true' && v !== 'false') throw SnsErrors.InvalidParameter(`Invalid parameter: Attributes Reason: ${k} must be true or false`);
+    if (v !== undefined && v !== 'true' && v !== 'false')
+      throw SnsErrors.InvalidParameter(`Invalid parameter: Attributes Reason: ${k} must be true or false`);
   }
   if (!fifo && attrs.ContentBasedDeduplication === 'true') {
     throw SnsErrors.InvalidParameter('Invalid parameter: Attributes Reason: Content-based deduplication can only be set for FIFO topics');

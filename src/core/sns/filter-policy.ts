@@ -34,7 +34,8 @@ export function checkFilterPolicy(text: string, scope: string): Policy {
   }
   if (policy === null || typeof policy !== 'object' || Array.isArray(policy)) throw invalid('Filter policy must be a JSON object');
   const p = policy as Policy;
-  if (scope !== 'MessageBody' && isNested(p)) throw SnsErrors.InvalidParameter('Invalid parameter: Filter policy scope MessageAttributes does not support nested filter policy');
+  if (scope !== 'MessageBody' && isNested(p))
+    throw SnsErrors.InvalidParameter('Invalid parameter: Filter policy scope MessageAttributes does not support nested filter policy');
   const reason = check(snsPattern(p), FILTER_LIMITS);
   if (reason !== null) throw invalid(reason);
   if (leafKeys(p) > MAX_KEYS) throw invalid(`Filter policy can not have more than ${MAX_KEYS} keys`);

@@ -38,7 +38,13 @@ export function messageFor(n: Notification, protocol: string): string {
   return n.perProtocol?.[protocol] ?? n.perProtocol?.default ?? n.message;
 }
 
-export function notificationDoc(n: Notification, sub: SubscriptionDoc, topic: TopicDoc, signer: Signer, links: Links): Record<string, unknown> {
+export function notificationDoc(
+  n: Notification,
+  sub: SubscriptionDoc,
+  topic: TopicDoc,
+  signer: Signer,
+  links: Links,
+): Record<string, unknown> {
   const doc: Record<string, unknown> = {
     Type: 'Notification',
     MessageId: n.messageId,
@@ -54,7 +60,10 @@ export function notificationDoc(n: Notification, sub: SubscriptionDoc, topic: To
   doc.SigningCertURL = signer.certUrl;
   doc.UnsubscribeURL = links.unsubscribeUrl(sub.arn);
   const attrs = Object.entries(n.attributes);
-  if (attrs.length > 0) doc.MessageAttributes = Object.fromEntries(attrs.map(([k, v]) => [k, { Type: v.DataType, Value: v.StringValue ?? v.BinaryValue ?? '' }]));
+  if (attrs.length > 0)
+    doc.MessageAttributes = Object.fromEntries(
+      attrs.map(([k, v]) => [k, { Type: v.DataType, Value: v.StringValue ?? v.BinaryValue ?? '' }]),
+    );
   return doc;
 }
 

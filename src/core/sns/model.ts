@@ -3,7 +3,12 @@
  * `sns.topic` / `sns.subscription`, keyed by ARN), and subscriptions unsubscribed through their
  * link that their UnsubscribeConfirmation's token can still restore (`sns.deactivated`).
  */
-export const SNS_KIND = { topic: 'sns.topic', subscription: 'sns.subscription', deactivated: 'sns.deactivated', dedup: 'sns.dedup' } as const;
+export const SNS_KIND = {
+  topic: 'sns.topic',
+  subscription: 'sns.subscription',
+  deactivated: 'sns.deactivated',
+  dedup: 'sns.dedup',
+} as const;
 
 /** A FIFO topic's memory of a deduplication id (kind `sns.dedup`): 5 minutes, across restarts. */
 export interface TopicDedupDoc {

@@ -23,7 +23,11 @@ interface PublishRequest {
   readonly MessageStructure?: string | undefined;
   readonly MessageGroupId?: string | undefined;
   readonly MessageDeduplicationId?: string | undefined;
-  readonly MessageAttributes?: Readonly<Record<string, { DataType?: string | undefined; StringValue?: string | undefined; BinaryValue?: Uint8Array | string | undefined }>> | undefined;
+  readonly MessageAttributes?:
+    | Readonly<
+        Record<string, { DataType?: string | undefined; StringValue?: string | undefined; BinaryValue?: Uint8Array | string | undefined }>
+      >
+    | undefined;
 }
 
 /** Publish / PublishBatch: validate, build the Notification, fan out to matching subscriptions. */
@@ -63,7 +67,13 @@ export class Publisher {
     const seen = this.state.seen(topic.arn, ids.dedupId!, now);
     if (seen) return { ...built, messageId: seen.messageId, sequenceNumber: seen.sequenceNumber };
     const n: Notification = { ...built, groupId: ids.groupId!, dedupId: ids.dedupId!, sequenceNumber: this.sequence.next(now) };
-    await this.state.remember({ topicArn: topic.arn, dedupId: n.dedupId!, messageId: n.messageId, sequenceNumber: n.sequenceNumber!, at: now });
+    await this.state.remember({
+      topicArn: topic.arn,
+      dedupId: n.dedupId!,
+      messageId: n.messageId,
+      sequenceNumber: n.sequenceNumber!,
+      at: now,
+    });
     await this.fanOut(topic, n);
     return n;
   }
@@ -72,15 +82,22 @@ export class Publisher {
     // PublishBatch is authorized as SNS:Publish (its IAM action).
     const topic = this.state.topicFor(ctx, input.TopicArn, 'Publish');
     const entries = input.PublishBatchRequestEntries ?? [];
-    if (entries.length === 0) throw SnsErrors.EmptyBatchRequest('The batch request doesn\'t contain any entries.');
+    if (entries.length === 0) throw SnsErrors.EmptyBatchRequest("The batch request doesn't contain any entries.");
     if (entries.length > 10) throw SnsErrors.TooManyEntriesInBatchRequest('The batch request contains more entries than permissible.');
     const ids = new Set(entries.map((e) => e.Id));
     if (ids.size !== entries.length) throw SnsErrors.BatchEntryIdsNotDistinct('Two or more batch entries in the request have the same Id.');
-    const out = { Successful: [] as NonNullable<PublishBatchResponse['Successful']>, Failed: [] as NonNullable<PublishBatchResponse['Failed']> };
+    const out = {
+      Successful: [] as NonNullable<PublishBatchResponse['Successful']>,
+      Failed: [] as NonNullable<PublishBatchResponse['Failed']>,
+    };
     for (const e of entries) {
       try {
         const n = await this.toTopic(topic, e);
-        out.Successful.push({ Id: e.Id, MessageId: n.messageId, ...(n.sequenceNumber !== undefined && { SequenceNumber: n.sequenceNumber }) });
+        out.Successful.push({
+          Id: e.Id,
+          MessageId: n.messageId,
+          ...(n.sequenceNumber !== undefined && { SequenceNumber: n.sequenceNumber }),
+        });
       } catch (err) {
         if (!isServiceError(err)) throw err;
         out.Failed.push({ Id: e.Id, Code: err.code, Message: err.message, SenderFault: err.fault === 'Sender' });
@@ -96,7 +113,9 @@ export class Publisher {
   async publishEvent(topicArn: string, message: string, from?: ServiceCaller): Promise<string> {
     const topic = this.state.topic(topicArn);
     if (from && !serviceMay(from, topic, { action: 'SNS:Publish', policy: policyStatements(topicPolicy(topic)) })) {
-      throw SnsErrors.AuthorizationError(`User: ${from.service ?? `arn:aws:iam::${from.sourceAccount}:root`} is not authorized to perform: SNS:Publish on resource: ${topic.arn} (the topic policy does not allow ${from.sourceArn}).`);
+      throw SnsErrors.AuthorizationError(
+        `User: ${from.service ?? `arn:aws:iam::${from.sourceAccount}:root`} is not authorized to perform: SNS:Publish on resource: ${topic.arn} (the topic policy does not allow ${from.sourceArn}).`,
+      );
     }
     const n = this.build(topic.arn, { Message: message });
     await this.fanOut(topic, n);
@@ -108,8 +127,25 @@ export class Publisher {
     const endpoint = sms ? input.PhoneNumber! : input.TargetArn!;
     if (sms) checkSms(endpoint, input.Message);
     const n = this.build(endpoint, input);
-    const sub: SubscriptionDoc = { arn: endpoint, topicArn: '', account: ctx.accountId, protocol: sms ? 'sms' : 'application', endpoint, confirmed: true, attributes: {}, createdAt: n.timestamp };
-    const topic: TopicDoc = { name: '', arn: '', account: ctx.accountId, region: ctx.region, attributes: {}, tags: {}, createdAt: n.timestamp };
+    const sub: SubscriptionDoc = {
+      arn: endpoint,
+      topicArn: '',
+      account: ctx.accountId,
+      protocol: sms ? 'sms' : 'application',
+      endpoint,
+      confirmed: true,
+      attributes: {},
+      createdAt: n.timestamp,
+    };
+    const topic: TopicDoc = {
+      name: '',
+      arn: '',
+      account: ctx.accountId,
+      region: ctx.region,
+      attributes: {},
+      tags: {},
+      createdAt: n.timestamp,
+    };
     await this.endpoints.deliver(sub, topic, n);
     return { MessageId: n.messageId };
   }
@@ -119,7 +155,8 @@ export class Publisher {
     if (message === undefined || message.length === 0) throw SnsErrors.InvalidParameter('Invalid parameter: Empty message');
     const attributes = checkAttributes(input.MessageAttributes ?? {});
     let size = Buffer.byteLength(message);
-    for (const [k, v] of Object.entries(attributes)) size += Buffer.byteLength(k) + Buffer.byteLength(v.DataType) + Buffer.byteLength(v.StringValue ?? v.BinaryValue ?? '');
+    for (const [k, v] of Object.entries(attributes))
+      size += Buffer.byteLength(k) + Buffer.byteLength(v.DataType) + Buffer.byteLength(v.StringValue ?? v.BinaryValue ?? '');
     if (size > MAX_BYTES) throw SnsErrors.InvalidParameter('Invalid parameter: Message too long');
     const subject = input.Subject;
     if (subject !== undefined && (subject.length === 0 || subject.length > 100 || /[\r\n]/.test(subject))) {
@@ -145,7 +182,11 @@ export class Publisher {
 
   private async fanOut(topic: TopicDoc, n: Notification): Promise<void> {
     this.onPublished(topic.arn);
-    const subs = this.filters.passing(topic.arn, this.state.subscriptionsOf(topic.arn).filter((s) => s.confirmed), n);
+    const subs = this.filters.passing(
+      topic.arn,
+      this.state.subscriptionsOf(topic.arn).filter((s) => s.confirmed),
+      n,
+    );
     await Promise.all(subs.map((s) => this.endpoints.deliver(s, topic, n)));
   }
 }
@@ -156,7 +197,8 @@ export class Publisher {
  * the second is ours, worded as Publish's other size error.
  */
 function checkSms(phone: string, message: string | undefined): void {
-  if (!/^\+[1-9]\d{1,14}$/.test(phone)) throw SnsErrors.InvalidParameter(`Invalid parameter: PhoneNumber Reason: ${phone} is not valid to publish to`);
+  if (!/^\+[1-9]\d{1,14}$/.test(phone))
+    throw SnsErrors.InvalidParameter(`Invalid parameter: PhoneNumber Reason: ${phone} is not valid to publish to`);
   if (message !== undefined && [...message].length > 1600) throw SnsErrors.InvalidParameter('Invalid parameter: Message too long');
 }
 
@@ -178,18 +220,25 @@ function parseStructure(message: string): Record<string, string> {
 function checkAttributes(attrs: NonNullable<PublishRequest['MessageAttributes']>): Record<string, SnsAttributeValue> {
   const out: Record<string, SnsAttributeValue> = {};
   const entries = Object.entries(attrs);
-  if (entries.length > 10) throw SnsErrors.InvalidParameter('Invalid parameter: Number of message attributes exceeds the allowed maximum [10].');
+  if (entries.length > 10)
+    throw SnsErrors.InvalidParameter('Invalid parameter: Number of message attributes exceeds the allowed maximum [10].');
   for (const [name, v] of entries) {
     const bad = (why: string) => SnsErrors.ParameterValueInvalid(`The message attribute '${name}' ${why}`);
     if (!v.DataType) throw bad('must contain non-empty message attribute type.');
-    if (!/^(String|Number|Binary)(\..+)?$/.test(v.DataType)) throw bad(`has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.`);
+    if (!/^(String|Number|Binary)(\..+)?$/.test(v.DataType))
+      throw bad(`has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.`);
     if (v.DataType.startsWith('Binary')) {
       if (v.BinaryValue === undefined) throw bad("with type 'Binary' must use field 'Binary'.");
-      out[name] = { DataType: v.DataType, BinaryValue: typeof v.BinaryValue === 'string' ? v.BinaryValue : Buffer.from(v.BinaryValue).toString('base64') };
+      out[name] = {
+        DataType: v.DataType,
+        BinaryValue: typeof v.BinaryValue === 'string' ? v.BinaryValue : Buffer.from(v.BinaryValue).toString('base64'),
+      };
       continue;
     }
-    if (v.StringValue === undefined) throw bad(`must contain non-empty message attribute value for message attribute type '${v.DataType.split('.')[0]}'.`);
-    if (v.DataType.startsWith('Number') && !Number.isFinite(Number(v.StringValue))) throw bad(`has invalid value ${v.StringValue} for type Number.`);
+    if (v.StringValue === undefined)
+      throw bad(`must contain non-empty message attribute value for message attribute type '${v.DataType.split('.')[0]}'.`);
+    if (v.DataType.startsWith('Number') && !Number.isFinite(Number(v.StringValue)))
+      throw bad(`has invalid value ${v.StringValue} for type Number.`);
     if (v.DataType === 'String.Array') {
       let arr: unknown;
       try {
@@ -198,7 +247,8 @@ function checkAttributes(attrs: NonNullable<PublishRequest['MessageAttributes']>
         arr = null;
       }
       // Any JSON value but an object: an array, or one value such as "100" (SNS accepts both).
-      if (arr === null ? v.StringValue.trim() !== 'null' : typeof arr === 'object' && !Array.isArray(arr)) throw bad('has an invalid value for type String.Array.');
+      if (arr === null ? v.StringValue.trim() !== 'null' : typeof arr === 'object' && !Array.isArray(arr))
+        throw bad('has an invalid value for type String.Array.');
     }
     out[name] = { DataType: v.DataType, StringValue: v.StringValue };
   }

@@ -37,7 +37,18 @@ export interface SnsServiceOptions {
   readonly onPublished?: (topicArn: string) => void;
 }
 
-const TOPIC_ATTRIBUTES = new Set(['DisplayName', 'Policy', 'DeliveryPolicy', 'SignatureVersion', 'TracingConfig', 'KmsMasterKeyId', 'ArchivePolicy', 'DataProtectionPolicy', 'FifoTopic', 'ContentBasedDeduplication']);
+const TOPIC_ATTRIBUTES = new Set([
+  'DisplayName',
+  'Policy',
+  'DeliveryPolicy',
+  'SignatureVersion',
+  'TracingConfig',
+  'KmsMasterKeyId',
+  'ArchivePolicy',
+  'DataProtectionPolicy',
+  'FifoTopic',
+  'ContentBasedDeduplication',
+]);
 
 /** SNS topics and tags; subscriptions in `subscriptions`, Publish in `publisher`. */
 export class SnsService {
@@ -89,7 +100,10 @@ export class SnsService {
   }
 
   async listTopics(ctx: RequestContext, input: ListTopicsInput): Promise<ListTopicsResponse> {
-    const arns = [...this.state.topics.values()].filter((t) => t.account === ctx.accountId && t.region === ctx.region).map((t) => t.arn).sort();
+    const arns = [...this.state.topics.values()]
+      .filter((t) => t.account === ctx.accountId && t.region === ctx.region)
+      .map((t) => t.arn)
+      .sort();
     const { page, next } = paginate(arns, input.NextToken);
     return { Topics: page.map((TopicArn) => ({ TopicArn })), ...(next && { NextToken: next }) };
   }
@@ -152,7 +166,19 @@ export class SnsService {
 
 /** AWS's HTTP delivery defaults (sns-message-delivery-retries). */
 export const DEFAULT_DELIVERY_POLICY = JSON.stringify({
-  http: { defaultHealthyRetryPolicy: { minDelayTarget: 20, maxDelayTarget: 20, numRetries: 3, numMaxDelayRetries: 0, numNoDelayRetries: 0, numMinDelayRetries: 0, backoffFunction: 'linear' }, disableSubscriptionOverrides: false, defaultRequestPolicy: { headerContentType: 'text/plain; charset=UTF-8' } },
+  http: {
+    defaultHealthyRetryPolicy: {
+      minDelayTarget: 20,
+      maxDelayTarget: 20,
+      numRetries: 3,
+      numMaxDelayRetries: 0,
+      numNoDelayRetries: 0,
+      numMinDelayRetries: 0,
+      backoffFunction: 'linear',
+    },
+    disableSubscriptionOverrides: false,
+    defaultRequestPolicy: { headerContentType: 'text/plain; charset=UTF-8' },
+  },
 });
 
 function checkTopicAttributes(attrs: Readonly<Record<string, string>>): Record<string, string> {

@@ -19,7 +19,12 @@ export class SnsState {
 
   static async load(store: Store): Promise<SnsState> {
     const s = new SnsState(store);
-    await loadFollowing(store, [SNS_KIND.topic, SNS_KIND.subscription, SNS_KIND.deactivated, SNS_KIND.dedup], () => s.loadAll(), (c) => s.applyRemote(c));
+    await loadFollowing(
+      store,
+      [SNS_KIND.topic, SNS_KIND.subscription, SNS_KIND.deactivated, SNS_KIND.dedup],
+      () => s.loadAll(),
+      (c) => s.applyRemote(c),
+    );
     return s;
   }
 
@@ -27,7 +32,13 @@ export class SnsState {
   applyRemote(c: ResourceChange): void {
     if (c.kind === SNS_KIND.dedup) return this.applyRemoteDedup(c);
     const map: Map<string, TopicDoc | SubscriptionDoc> | undefined =
-      c.kind === SNS_KIND.topic ? this.topics : c.kind === SNS_KIND.subscription ? this.subscriptions : c.kind === SNS_KIND.deactivated ? this.deactivated : undefined;
+      c.kind === SNS_KIND.topic
+        ? this.topics
+        : c.kind === SNS_KIND.subscription
+          ? this.subscriptions
+          : c.kind === SNS_KIND.deactivated
+            ? this.deactivated
+            : undefined;
     if (!map) return;
     if (c.doc === null) map.delete(c.key);
     else map.set(c.key, JSON.parse(c.doc) as TopicDoc & SubscriptionDoc);
@@ -87,7 +98,10 @@ export class SnsState {
     this.dedup.delete(key);
     this.dedup.set(key, d);
     try {
-      await this.store.writeResources([...expired.map((o) => ({ kind: SNS_KIND.dedup, key: dedupKey(o.topicArn, o.dedupId), doc: null })), { kind: SNS_KIND.dedup, key, doc: JSON.stringify(d) }]);
+      await this.store.writeResources([
+        ...expired.map((o) => ({ kind: SNS_KIND.dedup, key: dedupKey(o.topicArn, o.dedupId), doc: null })),
+        { kind: SNS_KIND.dedup, key, doc: JSON.stringify(d) },
+      ]);
     } catch (err) {
       this.dedup.delete(key);
       throw err;

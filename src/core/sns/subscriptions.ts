@@ -26,7 +26,15 @@ import { paginate } from './paging.js';
 import { SnsErrors } from '../generated/errors.js';
 
 const TOKEN_TTL_MS = 3 * 24 * 3600_000;
-const SUB_ATTRIBUTES = new Set(['RawMessageDelivery', 'FilterPolicy', 'FilterPolicyScope', 'DeliveryPolicy', 'RedrivePolicy', 'SubscriptionRoleArn', 'ReplayPolicy']);
+const SUB_ATTRIBUTES = new Set([
+  'RawMessageDelivery',
+  'FilterPolicy',
+  'FilterPolicyScope',
+  'DeliveryPolicy',
+  'RedrivePolicy',
+  'SubscriptionRoleArn',
+  'ReplayPolicy',
+]);
 /** Protocols whose endpoints must confirm; the others are confirmed at once (same account). */
 const NEEDS_CONFIRMATION = new Set<Protocol>(['http', 'https', 'email', 'email-json']);
 
@@ -54,7 +62,8 @@ export class Subscriptions {
       }
       if (existing.confirmed || input.ReturnSubscriptionArn) return { SubscriptionArn: existing.arn };
       // Tokens are valid three days: a confirmation sent again after that carries a new one.
-      const pending = (existing.tokenExpiresAt ?? 0) < now ? { ...existing, token: this.newToken(), tokenExpiresAt: now + TOKEN_TTL_MS } : existing;
+      const pending =
+        (existing.tokenExpiresAt ?? 0) < now ? { ...existing, token: this.newToken(), tokenExpiresAt: now + TOKEN_TTL_MS } : existing;
       if (pending !== existing) await this.state.putSubscription(pending);
       await this.endpoints.requestConfirmation(pending, topic);
       return { SubscriptionArn: 'pending confirmation' };
@@ -123,7 +132,9 @@ export class Subscriptions {
 
   async listSubscriptions(ctx: RequestContext, input: ListSubscriptionsInput): Promise<ListSubscriptionsResponse> {
     // The caller's own subscriptions (to any account's topic) in this Region.
-    const subs = [...this.state.subscriptions.values()].filter((s) => s.account === ctx.accountId && parseArn(s.topicArn)?.region === ctx.region);
+    const subs = [...this.state.subscriptions.values()].filter(
+      (s) => s.account === ctx.accountId && parseArn(s.topicArn)?.region === ctx.region,
+    );
     return this.page(subs, input.NextToken);
   }
 
@@ -138,7 +149,13 @@ export class Subscriptions {
     return {
       Subscriptions: page.map((a) => {
         const s = byArn.get(a)!;
-        return { SubscriptionArn: s.confirmed ? s.arn : 'PendingConfirmation', Owner: s.account, Protocol: s.protocol, Endpoint: s.endpoint, TopicArn: s.topicArn };
+        return {
+          SubscriptionArn: s.confirmed ? s.arn : 'PendingConfirmation',
+          Owner: s.account,
+          Protocol: s.protocol,
+          Endpoint: s.endpoint,
+          TopicArn: s.topicArn,
+        };
       }),
       ...(next && { NextToken: next }),
     };
@@ -211,18 +228,26 @@ function checkEndpoint(protocol: string | undefined, endpoint: string | undefine
   }
 }
 
-function checkSubscriptionAttributes(attrs: Readonly<Record<string, string>>, protocol: Protocol, current: Readonly<Record<string, string>> = {}): Record<string, string> {
+function checkSubscriptionAttributes(
+  attrs: Readonly<Record<string, string>>,
+  protocol: Protocol,
+  current: Readonly<Record<string, string>> = {},
+): Record<string, string> {
   for (const [k, v] of Object.entries(attrs)) {
     if (!SUB_ATTRIBUTES.has(k)) throw SnsErrors.InvalidParameter('Invalid parameter: AttributeName');
     if (k === 'RawMessageDelivery') {
       if (v !== 'true' && v !== 'false') throw SnsErrors.InvalidParameter('Invalid parameter: RawMessageDelivery');
       if (v === 'true' && !['http', 'https', 'sqs', 'firehose'].includes(protocol)) {
-        throw SnsErrors.InvalidParameter('Invalid parameter: Attributes Reason: Delivery protocol [' + protocol + '] does not support raw message delivery.');
+        throw SnsErrors.InvalidParameter(
+          'Invalid parameter: Attributes Reason: Delivery protocol [' + protocol + '] does not support raw message delivery.',
+        );
       }
     }
-    if (k === 'FilterPolicyScope' && v !== 'MessageAttributes' && v !== 'MessageBody') throw SnsErrors.InvalidParameter('Invalid parameter: FilterPolicyScope: Invalid filter policy scope');
+    if (k === 'FilterPolicyScope' && v !== 'MessageAttributes' && v !== 'MessageBody')
+      throw SnsErrors.InvalidParameter('Invalid parameter: FilterPolicyScope: Invalid filter policy scope');
   }
   const policy = attrs.FilterPolicy;
-  if (policy !== undefined && policy !== '') checkFilterPolicy(policy, attrs.FilterPolicyScope ?? current.FilterPolicyScope ?? 'MessageAttributes');
+  if (policy !== undefined && policy !== '')
+    checkFilterPolicy(policy, attrs.FilterPolicyScope ?? current.FilterPolicyScope ?? 'MessageAttributes');
   return { ...attrs };
 }

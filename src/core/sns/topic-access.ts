@@ -21,7 +21,8 @@ export function authorizeTopic(ctx: RequestContext, topic: TopicDoc, operation: 
     { action: `SNS:${operation}`, policy: policyStatements(policy) },
     {
       notFound: topicNotFound,
-      denied: (principal, action) => SnsErrors.AuthorizationError(`User: ${principal} is not authorized to perform: ${action} on resource: ${topic.arn}`),
+      denied: (principal, action) =>
+        SnsErrors.AuthorizationError(`User: ${principal} is not authorized to perform: ${action} on resource: ${topic.arn}`),
     },
   );
 }
@@ -53,7 +54,16 @@ function defaultPolicy(arn: string, account: string): string {
         Sid: '__default_statement_ID',
         Effect: 'Allow',
         Principal: { AWS: '*' },
-        Action: ['SNS:GetTopicAttributes', 'SNS:SetTopicAttributes', 'SNS:AddPermission', 'SNS:RemovePermission', 'SNS:DeleteTopic', 'SNS:Subscribe', 'SNS:ListSubscriptionsByTopic', 'SNS:Publish'],
+        Action: [
+          'SNS:GetTopicAttributes',
+          'SNS:SetTopicAttributes',
+          'SNS:AddPermission',
+          'SNS:RemovePermission',
+          'SNS:DeleteTopic',
+          'SNS:Subscribe',
+          'SNS:ListSubscriptionsByTopic',
+          'SNS:Publish',
+        ],
         Resource: arn,
         Condition: { StringEquals: { 'AWS:SourceOwner': account } },
       },

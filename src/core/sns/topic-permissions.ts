@@ -6,7 +6,17 @@ import type { SnsState } from './sns-state.js';
 import { SnsErrors } from '../generated/errors.js';
 
 /** The actions AddPermission may grant on a topic (AddPermission API reference, "ActionName"). */
-const TOPIC_ACTIONS = new Set(['Publish', 'Subscribe', 'Receive', 'GetTopicAttributes', 'SetTopicAttributes', 'AddPermission', 'RemovePermission', 'DeleteTopic', 'ListSubscriptionsByTopic']);
+const TOPIC_ACTIONS = new Set([
+  'Publish',
+  'Subscribe',
+  'Receive',
+  'GetTopicAttributes',
+  'SetTopicAttributes',
+  'AddPermission',
+  'RemovePermission',
+  'DeleteTopic',
+  'ListSubscriptionsByTopic',
+]);
 
 /**
  * AddPermission / RemovePermission on a topic: a statement per label in the topic's `Policy`
@@ -26,7 +36,8 @@ export class TopicPermissions {
     const actions = input.ActionName ?? [];
     if (accounts.length === 0) throw SnsErrors.InvalidParameter('Invalid parameter: AWSAccountId');
     if (actions.length === 0) throw SnsErrors.InvalidParameter('Invalid parameter: ActionName');
-    if (actions.some((a) => !TOPIC_ACTIONS.has(a))) throw SnsErrors.InvalidParameter('Invalid parameter: Policy statement action out of service scope!');
+    if (actions.some((a) => !TOPIC_ACTIONS.has(a)))
+      throw SnsErrors.InvalidParameter('Invalid parameter: Policy statement action out of service scope!');
     const policy = this.policyOf(t);
     if (hasStatement(policy, label)) throw SnsErrors.InvalidParameter('Invalid parameter: Statement already exists');
     policy.Statement.push({

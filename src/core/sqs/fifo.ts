@@ -59,7 +59,9 @@ export function checkFifoSend(doc: QueueDoc, input: FifoSendInput): FifoIds {
   if (input.DelaySeconds !== undefined && input.DelaySeconds !== 0) throw notForQueueType('DelaySeconds', String(input.DelaySeconds));
   if (dedup !== undefined) return { groupId: group, dedupId: dedup };
   if (doc.attributes.ContentBasedDeduplication !== 'true') {
-    throw SqsErrors.InvalidParameterValue('The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly');
+    throw SqsErrors.InvalidParameterValue(
+      'The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly',
+    );
   }
   return { groupId: group, dedupId: contentDedupId(input.MessageBody ?? '') };
 }
@@ -69,12 +71,16 @@ export const contentDedupId = (body: string): string => createHash('sha256').upd
 
 function checkToken(name: string, value: string): void {
   if (!TOKEN.test(value)) {
-    throw SqsErrors.InvalidParameterValue(`Value ${value} for parameter ${name} is invalid. Reason: ${name} can only include alphanumeric and punctuation characters. 1 to 128 in length.`);
+    throw SqsErrors.InvalidParameterValue(
+      `Value ${value} for parameter ${name} is invalid. Reason: ${name} can only include alphanumeric and punctuation characters. 1 to 128 in length.`,
+    );
   }
 }
 
 const notForQueueType = (name: string, value: string) =>
-  SqsErrors.InvalidParameterValue(`Value ${value} for parameter ${name} is invalid. Reason: The request include parameter that is not valid for this queue type.`);
+  SqsErrors.InvalidParameterValue(
+    `Value ${value} for parameter ${name} is invalid. Reason: The request include parameter that is not valid for this queue type.`,
+  );
 
 /** The key a deduplication id is remembered under: per queue, or per group (DeduplicationScope messageGroup). */
 export function dedupKey(doc: QueueDoc, ids: FifoIds): string | undefined {

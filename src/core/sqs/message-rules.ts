@@ -4,40 +4,66 @@ import { SqsErrors } from '../generated/errors.js';
 interface MessageInput {
   readonly MessageBody?: string | undefined;
   readonly DelaySeconds?: number | undefined;
-  readonly MessageAttributes?: Readonly<Record<string, { DataType?: string | undefined; StringValue?: string | undefined; BinaryValue?: Uint8Array | string | undefined }>> | undefined;
-  readonly MessageSystemAttributes?: Readonly<Record<string, { DataType?: string | undefined; StringValue?: string | undefined }>> | undefined;
+  readonly MessageAttributes?:
+    | Readonly<
+        Record<string, { DataType?: string | undefined; StringValue?: string | undefined; BinaryValue?: Uint8Array | string | undefined }>
+      >
+    | undefined;
+  readonly MessageSystemAttributes?:
+    | Readonly<Record<string, { DataType?: string | undefined; StringValue?: string | undefined }>>
+    | undefined;
 }
 
 // Characters SQS accepts in a body (SendMessage API reference): #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF.
 const INVALID_CHAR = /[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 
 /** SendMessage's rules: body present, valid characters, size within MaximumMessageSize, ≤10 attributes. */
-export function checkMessage(input: MessageInput, maxSize: number): { body: string; attributes: Record<string, MessageAttributeValue>; delaySeconds?: number; traceHeader?: string } {
+export function checkMessage(
+  input: MessageInput,
+  maxSize: number,
+): { body: string; attributes: Record<string, MessageAttributeValue>; delaySeconds?: number; traceHeader?: string } {
   const body = input.MessageBody;
   if (body === undefined || body.length === 0) throw SqsErrors.MissingParameter('The request must contain the parameter MessageBody.');
-  if (INVALID_CHAR.test(body)) throw SqsErrors.InvalidMessageContents('Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF');
+  if (INVALID_CHAR.test(body))
+    throw SqsErrors.InvalidMessageContents(
+      'Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF',
+    );
   const attributes: Record<string, MessageAttributeValue> = {};
   const entries = Object.entries(input.MessageAttributes ?? {});
-  if (entries.length > 10) throw SqsErrors.InvalidParameterValue('Number of message attributes [' + entries.length + '] exceeds the allowed maximum [10].');
+  if (entries.length > 10)
+    throw SqsErrors.InvalidParameterValue('Number of message attributes [' + entries.length + '] exceeds the allowed maximum [10].');
   for (const [name, v] of entries) {
     checkAttributeName(name);
-    if (!v.DataType) throw SqsErrors.InvalidParameterValue(`The message attribute '${name}' must contain non-empty message attribute type.`);
-    if (v.DataType.length > 256) throw SqsErrors.InvalidParameterValue(`The type of message attribute '${name}' is longer than 256 characters.`);
-    if (!/^(String|Number|Binary)(\..+)?$/.test(v.DataType)) throw SqsErrors.InvalidParameterValue(`The type of message (user) attribute '${name}' is invalid. You must use only the following supported type prefixes: Binary, Number, String.`);
+    if (!v.DataType)
+      throw SqsErrors.InvalidParameterValue(`The message attribute '${name}' must contain non-empty message attribute type.`);
+    if (v.DataType.length > 256)
+      throw SqsErrors.InvalidParameterValue(`The type of message attribute '${name}' is longer than 256 characters.`);
+    if (!/^(String|Number|Binary)(\..+)?$/.test(v.DataType))
+      throw SqsErrors.InvalidParameterValue(
+        `The type of message (user) attribute '${name}' is invalid. You must use only the following supported type prefixes: Binary, Number, String.`,
+      );
     if (v.DataType.startsWith('Binary')) {
-      if (v.BinaryValue === undefined) throw SqsErrors.InvalidParameterValue(`The message attribute '${name}' with type 'Binary' must use field 'Binary'.`);
+      if (v.BinaryValue === undefined)
+        throw SqsErrors.InvalidParameterValue(`The message attribute '${name}' with type 'Binary' must use field 'Binary'.`);
       const b64 = typeof v.BinaryValue === 'string' ? v.BinaryValue : Buffer.from(v.BinaryValue).toString('base64');
       attributes[name] = { DataType: v.DataType, BinaryValue: b64 };
     } else {
-      if (v.StringValue === undefined) throw SqsErrors.InvalidParameterValue(`The message attribute '${name}' with type '${v.DataType.split('.')[0]}' must use field 'String'.`);
-      if (v.DataType.startsWith('Number') && !Number.isFinite(Number(v.StringValue))) throw SqsErrors.InvalidParameterValue(`Can't cast the value of message (user) attribute '${name}' to a number.`);
+      if (v.StringValue === undefined)
+        throw SqsErrors.InvalidParameterValue(
+          `The message attribute '${name}' with type '${v.DataType.split('.')[0]}' must use field 'String'.`,
+        );
+      if (v.DataType.startsWith('Number') && !Number.isFinite(Number(v.StringValue)))
+        throw SqsErrors.InvalidParameterValue(`Can't cast the value of message (user) attribute '${name}' to a number.`);
       attributes[name] = { DataType: v.DataType, StringValue: v.StringValue };
     }
   }
-  if (messageSize(input) > maxSize) throw SqsErrors.InvalidParameterValue(`One or more parameters are invalid. Reason: Message must be shorter than ${maxSize} bytes.`);
+  if (messageSize(input) > maxSize)
+    throw SqsErrors.InvalidParameterValue(`One or more parameters are invalid. Reason: Message must be shorter than ${maxSize} bytes.`);
   const delay = input.DelaySeconds;
   if (delay !== undefined && (!Number.isInteger(delay) || delay < 0 || delay > 900)) {
-    throw SqsErrors.InvalidParameterValue(`Value ${delay} for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= 0 and <= 900.`);
+    throw SqsErrors.InvalidParameterValue(
+      `Value ${delay} for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= 0 and <= 900.`,
+    );
   }
   const trace = traceHeaderOf(input.MessageSystemAttributes);
   return { body, attributes, ...(delay !== undefined && { delaySeconds: delay }), ...(trace !== undefined && { traceHeader: trace }) };
@@ -51,7 +77,8 @@ export function checkMessage(input: MessageInput, maxSize: number): { body: stri
 function traceHeaderOf(system: MessageInput['MessageSystemAttributes']): string | undefined {
   for (const [name, v] of Object.entries(system ?? {})) {
     if (name !== 'AWSTraceHeader') throw SqsErrors.InvalidParameterValue(`Message system attribute name '${name}' is invalid.`);
-    if (v.DataType !== 'String' || v.StringValue === undefined) throw SqsErrors.InvalidParameterValue("Message (system) attribute 'AWSTraceHeader' must be of type String.");
+    if (v.DataType !== 'String' || v.StringValue === undefined)
+      throw SqsErrors.InvalidParameterValue("Message (system) attribute 'AWSTraceHeader' must be of type String.");
     return v.StringValue;
   }
   return undefined;
@@ -82,7 +109,8 @@ export function messageSize(input: MessageInput): number {
   let size = Buffer.byteLength(input.MessageBody ?? '');
   for (const [name, v] of Object.entries(input.MessageAttributes ?? {})) {
     size += Buffer.byteLength(name) + Buffer.byteLength(v.DataType ?? '');
-    if (v.DataType?.startsWith('Binary')) size += typeof v.BinaryValue === 'string' ? Buffer.from(v.BinaryValue, 'base64').length : (v.BinaryValue?.length ?? 0);
+    if (v.DataType?.startsWith('Binary'))
+      size += typeof v.BinaryValue === 'string' ? Buffer.from(v.BinaryValue, 'base64').length : (v.BinaryValue?.length ?? 0);
     else size += Buffer.byteLength(v.StringValue ?? '');
   }
   return size;
@@ -95,10 +123,14 @@ export const BATCH_SIZE_LIMIT = 1_048_576;
 export function checkBatch<T extends { Id?: string | undefined }>(entries: readonly T[] | undefined, entryName: string): readonly T[] {
   // The text names the call's own entry type (SendMessageBatchRequestEntry, DeleteMessageBatchRequestEntry, …).
   if (!entries || entries.length === 0) throw SqsErrors.EmptyBatchRequest(`There should be at least one ${entryName} in the request.`);
-  if (entries.length > 10) throw SqsErrors.TooManyEntriesInBatchRequest(`Maximum number of entries per request are 10. You have sent ${entries.length}.`);
+  if (entries.length > 10)
+    throw SqsErrors.TooManyEntriesInBatchRequest(`Maximum number of entries per request are 10. You have sent ${entries.length}.`);
   const ids = new Set<string>();
   for (const e of entries) {
-    if (!e.Id || !/^[A-Za-z0-9_-]{1,80}$/.test(e.Id)) throw SqsErrors.InvalidBatchEntryId('A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long.');
+    if (!e.Id || !/^[A-Za-z0-9_-]{1,80}$/.test(e.Id))
+      throw SqsErrors.InvalidBatchEntryId(
+        'A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long.',
+      );
     if (ids.has(e.Id)) throw SqsErrors.BatchEntryIdsNotDistinct(`Id ${e.Id} repeated.`);
     ids.add(e.Id);
   }
@@ -122,7 +154,10 @@ export function decodeReceipt(handle: string | undefined, queueArn: string): { s
 }
 
 /** MessageAttributeNames: `All`, `.*`, exact names, or `prefix.*`. */
-export function selectAttributes(attrs: Readonly<Record<string, MessageAttributeValue>>, names: readonly string[] | undefined): Record<string, MessageAttributeValue> {
+export function selectAttributes(
+  attrs: Readonly<Record<string, MessageAttributeValue>>,
+  names: readonly string[] | undefined,
+): Record<string, MessageAttributeValue> {
   if (!names || names.length === 0) return {};
   const all = names.includes('All') || names.includes('.*');
   const out: Record<string, MessageAttributeValue> = {};

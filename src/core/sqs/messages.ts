@@ -19,7 +19,16 @@ import type { RequestContext } from '../shared/request-context.js';
 import { serviceMay, type ServiceCaller } from '../shared/resource-access.js';
 import { policyStatements } from '../shared/resource-policy.js';
 import { isServiceError } from '../shared/service-error.js';
-import { BATCH_SIZE_LIMIT, checkBatch, checkMessage, decodeReceipt, encodeReceipt, messageSize, selectAttributes, systemAttributes } from './message-rules.js';
+import {
+  BATCH_SIZE_LIMIT,
+  checkBatch,
+  checkMessage,
+  decodeReceipt,
+  encodeReceipt,
+  messageSize,
+  selectAttributes,
+  systemAttributes,
+} from './message-rules.js';
 import { checkFifoSend, dedupKey, fifoCandidates, isFifo, type FifoIds } from './fifo.js';
 import { SequenceNumbers } from '../shared/sequence-numbers.js';
 import { md5, md5OfAttributes, type MessageAttributeValue, type MessageDoc } from './model.js';
@@ -68,9 +77,15 @@ export class SqsMessages {
   async sendToArn(arn: string, message: OutgoingMessage, from?: ServiceCaller): Promise<string> {
     const q = this.state.queue(arn);
     if (from && !serviceMay(from, q.doc, { action: 'sqs:SendMessage', policy: policyStatements(q.doc.attributes.Policy) })) {
-      throw SqsErrors.AccessDenied(`Access to the resource ${arn} is denied: its policy does not allow ${from.service ?? `account ${from.sourceAccount}`} to sqs:SendMessage for ${from.sourceArn}.`);
+      throw SqsErrors.AccessDenied(
+        `Access to the resource ${arn} is denied: its policy does not allow ${from.service ?? `account ${from.sourceAccount}`} to sqs:SendMessage for ${from.sourceArn}.`,
+      );
     }
-    const ids = checkFifoSend(q.doc, { MessageGroupId: message.groupId, MessageDeduplicationId: message.dedupId, MessageBody: message.body });
+    const ids = checkFifoSend(q.doc, {
+      MessageGroupId: message.groupId,
+      MessageDeduplicationId: message.dedupId,
+      MessageBody: message.body,
+    });
     const [sent] = await this.enqueue(q, [this.newMessage(q, { ...message, ...ids })]);
     return sent!.messageId;
   }
@@ -131,11 +146,20 @@ export class SqsMessages {
     const q = this.resolve(input.QueueUrl, ctx, 'SendMessage');
     const doc = this.fromRequest(q, input, ctx);
     const [sent] = await this.enqueue(q, [doc]);
-    return { MessageId: sent!.messageId, MD5OfMessageBody: doc.md5OfBody, ...(doc.md5OfAttributes && { MD5OfMessageAttributes: doc.md5OfAttributes }), ...(sent!.sequenceNumber && { SequenceNumber: sent!.sequenceNumber }) };
+    return {
+      MessageId: sent!.messageId,
+      MD5OfMessageBody: doc.md5OfBody,
+      ...(doc.md5OfAttributes && { MD5OfMessageAttributes: doc.md5OfAttributes }),
+      ...(sent!.sequenceNumber && { SequenceNumber: sent!.sequenceNumber }),
+    };
   }
 
   /** One SendMessage (or batch entry): the message rules, then the FIFO rules. */
-  private fromRequest(q: QueueEntry, input: Parameters<typeof checkMessage>[0] & Parameters<typeof checkFifoSend>[1], ctx: RequestContext): NewMessage {
+  private fromRequest(
+    q: QueueEntry,
+    input: Parameters<typeof checkMessage>[0] & Parameters<typeof checkFifoSend>[1],
+    ctx: RequestContext,
+  ): NewMessage {
     const m = checkMessage(input, intAttr(q.doc, 'MaximumMessageSize'));
     const ids = checkFifoSend(q.doc, input);
     return this.newMessage(q, { ...m, ...ids, senderId: ctx.accountId });
@@ -146,7 +170,8 @@ export class SqsMessages {
     const entries = checkBatch(input.Entries, 'SendMessageBatchRequestEntry');
     // The whole request fails, not single entries: the limit is on the batch (BatchRequestTooLong).
     const total = entries.reduce((n, e) => n + messageSize(e), 0);
-    if (total > BATCH_SIZE_LIMIT) throw SqsErrors.BatchRequestTooLong(`Batch requests cannot be longer than ${BATCH_SIZE_LIMIT} bytes. You have sent ${total} bytes.`);
+    if (total > BATCH_SIZE_LIMIT)
+      throw SqsErrors.BatchRequestTooLong(`Batch requests cannot be longer than ${BATCH_SIZE_LIMIT} bytes. You have sent ${total} bytes.`);
     const ok: { id: string; m: NewMessage }[] = [];
     const failed: SendMessageBatchResult['Failed'] = [];
     for (const e of entries) {
@@ -157,7 +182,10 @@ export class SqsMessages {
         failed.push({ Id: e.Id, SenderFault: true, Code: err.code, Message: err.message });
       }
     }
-    const sent = await this.enqueue(q, ok.map((o) => o.m));
+    const sent = await this.enqueue(
+      q,
+      ok.map((o) => o.m),
+    );
     return {
       Successful: ok.map(({ id, m }, i) => ({
         Id: id,
@@ -173,9 +201,15 @@ export class SqsMessages {
   async receiveMessage(ctx: RequestContext, input: ReceiveMessageRequest, signal?: { closed: boolean }): Promise<ReceiveMessageResult> {
     const q = this.resolve(input.QueueUrl, ctx, 'ReceiveMessage');
     const max = input.MaxNumberOfMessages ?? 1;
-    if (!Number.isInteger(max) || max < 1 || max > 10) throw SqsErrors.InvalidParameterValue(`Value ${max} for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.`);
+    if (!Number.isInteger(max) || max < 1 || max > 10)
+      throw SqsErrors.InvalidParameterValue(
+        `Value ${max} for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.`,
+      );
     const wait = input.WaitTimeSeconds ?? intAttr(q.doc, 'ReceiveMessageWaitTimeSeconds');
-    if (wait < 0 || wait > 20) throw SqsErrors.InvalidParameterValue(`Value ${wait} for parameter WaitTimeSeconds is invalid. Reason: Must be >= 0 and <= 20, if provided.`);
+    if (wait < 0 || wait > 20)
+      throw SqsErrors.InvalidParameterValue(
+        `Value ${wait} for parameter WaitTimeSeconds is invalid. Reason: Must be >= 0 and <= 20, if provided.`,
+      );
     const visibility = input.VisibilityTimeout ?? intAttr(q.doc, 'VisibilityTimeout');
     const deadline = Date.now() + wait * 1000;
     for (;;) {
@@ -213,7 +247,14 @@ export class SqsMessages {
       else if (m.visibleAt > now) continue;
       else if (redrive && dlq && m.receiveCount >= redrive.maxReceiveCount) toDlq.push(m);
       else {
-        got.push({ ...m, receiveCount: m.receiveCount + 1, firstReceivedAt: m.firstReceivedAt ?? now, receivedAt: now, visibleAt: now + visibility * 1000, receipt: this.random.hex(16) });
+        got.push({
+          ...m,
+          receiveCount: m.receiveCount + 1,
+          firstReceivedAt: m.firstReceivedAt ?? now,
+          receivedAt: now,
+          visibleAt: now + visibility * 1000,
+          receipt: this.random.hex(16),
+        });
       }
     }
     // Both apply to memory synchronously, before either write: no other receive sees these.
@@ -246,7 +287,10 @@ export class SqsMessages {
   async deleteMessageBatch(ctx: RequestContext, input: DeleteMessageBatchRequest): Promise<DeleteMessageBatchResult> {
     const q = this.resolve(input.QueueUrl, ctx, 'DeleteMessage');
     const entries = checkBatch(input.Entries, 'DeleteMessageBatchRequestEntry');
-    const result = { Successful: [] as NonNullable<DeleteMessageBatchResult['Successful']>, Failed: [] as NonNullable<DeleteMessageBatchResult['Failed']> };
+    const result = {
+      Successful: [] as NonNullable<DeleteMessageBatchResult['Successful']>,
+      Failed: [] as NonNullable<DeleteMessageBatchResult['Failed']>,
+    };
     const gone: MessageDoc[] = [];
     for (const e of entries) {
       try {
@@ -267,10 +311,16 @@ export class SqsMessages {
     await this.state.update(q, [this.changed(q, input.ReceiptHandle, input.VisibilityTimeout)]);
   }
 
-  async changeMessageVisibilityBatch(ctx: RequestContext, input: ChangeMessageVisibilityBatchRequest): Promise<ChangeMessageVisibilityBatchResult> {
+  async changeMessageVisibilityBatch(
+    ctx: RequestContext,
+    input: ChangeMessageVisibilityBatchRequest,
+  ): Promise<ChangeMessageVisibilityBatchResult> {
     const q = this.resolve(input.QueueUrl, ctx, 'ChangeMessageVisibility');
     const entries = checkBatch(input.Entries, 'ChangeMessageVisibilityBatchRequestEntry');
-    const result = { Successful: [] as NonNullable<ChangeMessageVisibilityBatchResult['Successful']>, Failed: [] as NonNullable<ChangeMessageVisibilityBatchResult['Failed']> };
+    const result = {
+      Successful: [] as NonNullable<ChangeMessageVisibilityBatchResult['Successful']>,
+      Failed: [] as NonNullable<ChangeMessageVisibilityBatchResult['Failed']>,
+    };
     const changed: MessageDoc[] = [];
     for (const e of entries) {
       try {
@@ -287,18 +337,24 @@ export class SqsMessages {
 
   private changed(q: QueueEntry, handle: string | undefined, timeout: number | undefined): MessageDoc {
     if (timeout === undefined || !Number.isInteger(timeout) || timeout < 0 || timeout > MAX_VISIBILITY_S) {
-      throw SqsErrors.InvalidParameterValue(`Value ${String(timeout)} for parameter VisibilityTimeout is invalid. Reason: Must be between 0 and 43200, if provided.`);
+      throw SqsErrors.InvalidParameterValue(
+        `Value ${String(timeout)} for parameter VisibilityTimeout is invalid. Reason: Must be between 0 and 43200, if provided.`,
+      );
     }
     const r = decodeReceipt(handle, q.doc.arn);
     const m = q.messages.get(r.seq);
     const now = this.clock.now();
     // Any receipt handle of the message will do while it is in flight, not only the latest: SQS
     // accepts an older one (the handle names the message; the latest receive set its timeout).
-    if (!m || m.receiveCount === 0 || m.visibleAt <= now) throw SqsErrors.MessageNotInflight('Message does not exist or is not available for visibility timeout change.');
+    if (!m || m.receiveCount === 0 || m.visibleAt <= now)
+      throw SqsErrors.MessageNotInflight('Message does not exist or is not available for visibility timeout change.');
     // "The maximum is 12 hours … If you attempt to set the VisibilityTimeout to a value greater than the
     // maximum time left, Amazon SQS returns an error" (ChangeMessageVisibility): 12 h from the receive.
     const left = m.receivedAt === undefined ? MAX_VISIBILITY_S : Math.floor((m.receivedAt + MAX_VISIBILITY_S * 1000 - now) / 1000);
-    if (timeout > left) throw SqsErrors.InvalidParameterValue(`Value ${timeout} for parameter VisibilityTimeout is invalid. Reason: the message was received ${MAX_VISIBILITY_S - left} seconds ago; at most ${left} seconds are left of its 12 hours.`);
+    if (timeout > left)
+      throw SqsErrors.InvalidParameterValue(
+        `Value ${timeout} for parameter VisibilityTimeout is invalid. Reason: the message was received ${MAX_VISIBILITY_S - left} seconds ago; at most ${left} seconds are left of its 12 hours.`,
+      );
     return { ...m, visibleAt: now + timeout * 1000 };
   }
 }

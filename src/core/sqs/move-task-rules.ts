@@ -27,7 +27,9 @@ export function required(value: string | undefined, name: string): string {
 export function checkRate(rate: number | undefined): number | undefined {
   if (rate === undefined) return undefined;
   if (!Number.isInteger(rate) || rate < 1 || rate > MAX_RATE) {
-    throw SqsErrors.InvalidParameterValue(`Value ${String(rate)} for parameter MaxNumberOfMessagesPerSecond is invalid. Reason: Must be between 1 and ${MAX_RATE}.`);
+    throw SqsErrors.InvalidParameterValue(
+      `Value ${String(rate)} for parameter MaxNumberOfMessagesPerSecond is invalid. Reason: Must be between 1 and ${MAX_RATE}.`,
+    );
   }
   return rate;
 }
@@ -35,7 +37,8 @@ export function checkRate(rate: number | undefined): number | undefined {
 /** ListMessageMoveTasks' MaxResults: default 1 (the latest task), at most 10. */
 export function checkMaxResults(max: number | undefined): number {
   if (max === undefined) return 1;
-  if (!Number.isInteger(max) || max < 1 || max > 10) throw SqsErrors.InvalidParameterValue(`Value ${String(max)} for parameter MaxResults is invalid. Reason: Must be between 1 and 10.`);
+  if (!Number.isInteger(max) || max < 1 || max > 10)
+    throw SqsErrors.InvalidParameterValue(`Value ${String(max)} for parameter MaxResults is invalid. Reason: Must be between 1 and 10.`);
   return max;
 }
 
@@ -50,9 +53,15 @@ export function checkIsDeadLetterQueue(sourceArn: string, queues: ReadonlyMap<st
 
 /** Redrive keeps the queue type: a FIFO DLQ's messages go to a FIFO queue, a standard one's to a standard one. */
 export function checkSameType(source: QueueEntry, destination: QueueEntry): void {
-  if (source.doc.arn === destination.doc.arn) throw SqsErrors.InvalidParameterValue('Value for parameter DestinationArn is invalid. Reason: The destination must be another queue than the source.');
+  if (source.doc.arn === destination.doc.arn)
+    throw SqsErrors.InvalidParameterValue(
+      'Value for parameter DestinationArn is invalid. Reason: The destination must be another queue than the source.',
+    );
   const fifo = (q: QueueEntry) => q.doc.attributes.FifoQueue === 'true';
-  if (fifo(source) !== fifo(destination)) throw SqsErrors.InvalidParameterValue('Value for parameter DestinationArn is invalid. Reason: The source and destination queues must be of the same type (both standard or both FIFO).');
+  if (fifo(source) !== fifo(destination))
+    throw SqsErrors.InvalidParameterValue(
+      'Value for parameter DestinationArn is invalid. Reason: The source and destination queues must be of the same type (both standard or both FIFO).',
+    );
 }
 
 export const ALREADY_RUNNING = 'There is already a task running. Only one active task is allowed for a source queue arn at a given time.';

@@ -76,7 +76,8 @@ export class MessageMoveTasks {
       checkSameType(source, destination);
     }
     const rate = checkRate(input.MaxNumberOfMessagesPerSecond);
-    if ([...this.state.tasks.values()].some((t) => t.sourceArn === sourceArn && t.status === 'RUNNING')) throw SqsErrors.InvalidParameterValue(ALREADY_RUNNING);
+    if ([...this.state.tasks.values()].some((t) => t.sourceArn === sourceArn && t.status === 'RUNNING'))
+      throw SqsErrors.InvalidParameterValue(ALREADY_RUNNING);
     const task: MoveTaskDoc = {
       taskId: this.random.uuid(),
       sourceArn,
@@ -111,7 +112,10 @@ export class MessageMoveTasks {
     this.authorize(source, ctx, 'CancelMessageMoveTask');
     const task = this.state.tasks.get(taskId);
     if (!task || task.sourceArn !== sourceArn) throw taskNotFound();
-    if (task.status !== 'RUNNING') throw SqsErrors.InvalidParameterValue(`Value for parameter TaskHandle is invalid. Reason: Only a task in status RUNNING can be cancelled; this one is ${task.status}.`);
+    if (task.status !== 'RUNNING')
+      throw SqsErrors.InvalidParameterValue(
+        `Value for parameter TaskHandle is invalid. Reason: Only a task in status RUNNING can be cancelled; this one is ${task.status}.`,
+      );
     const cancelled: MoveTaskDoc = { ...task, status: 'CANCELLED' };
     this.thisSecond.delete(taskId);
     await this.state.putTask(cancelled);
@@ -173,13 +177,21 @@ export class MessageMoveTasks {
       const arn = task.destinationArn ?? old.deadLetterSourceArn;
       const to = arn === undefined ? undefined : this.state.queues.get(arn);
       if (!to) {
-        failure = arn === undefined ? `Message ${old.messageId} was not dead-lettered from an SQS queue, so it has no source queue to go back to; start the task with a DestinationArn.` : NO_QUEUE;
+        failure =
+          arn === undefined
+            ? `Message ${old.messageId} was not dead-lettered from an SQS queue, so it has no source queue to go back to; start the task with a DestinationArn.`
+            : NO_QUEUE;
         break;
       }
       moves.push({ to, old, fresh: this.fresh(old, to, now) });
     }
     const status = failure !== undefined ? 'FAILED' : more ? 'RUNNING' : 'COMPLETED';
-    const next: MoveTaskDoc = { ...task, moved: task.moved + moves.length, status, ...(failure !== undefined && { failureReason: failure }) };
+    const next: MoveTaskDoc = {
+      ...task,
+      moved: task.moved + moves.length,
+      status,
+      ...(failure !== undefined && { failureReason: failure }),
+    };
     if (status === 'RUNNING') this.thisSecond.set(taskId, { second, moved: movedThisSecond + moves.length });
     else this.thisSecond.delete(taskId);
     await this.state.redrive(source, moves, next);

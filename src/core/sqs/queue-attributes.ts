@@ -4,14 +4,18 @@ import type { QueueEntry } from './sqs-state.js';
 import { SqsErrors } from '../generated/errors.js';
 
 /** Validates attributes for CreateQueue/SetQueueAttributes; returns them as stored. */
-export function checkAttributes(attrs: Readonly<Record<string, string>> | undefined, queues: ReadonlyMap<string, QueueEntry>): Record<string, string> {
+export function checkAttributes(
+  attrs: Readonly<Record<string, string>> | undefined,
+  queues: ReadonlyMap<string, QueueEntry>,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(attrs ?? {})) {
     if (!(name in SETTABLE)) throw SqsErrors.InvalidAttributeName(`Unknown Attribute ${name}.`);
     const range = SETTABLE[name];
     if (range) {
       const n = Number(value);
-      if (!/^\d+$/.test(value) || n < range[0] || n > range[1]) throw SqsErrors.InvalidAttributeValue(`Invalid value for the parameter ${name}.`);
+      if (!/^\d+$/.test(value) || n < range[0] || n > range[1])
+        throw SqsErrors.InvalidAttributeValue(`Invalid value for the parameter ${name}.`);
     }
     if (name === 'RedrivePolicy' && value !== '') checkRedrive(value, queues);
     if (name === 'Policy' && value !== '') parseJson(value, name);
@@ -48,7 +52,9 @@ export function checkFifoAttributes(merged: Readonly<Record<string, string>>, fi
   }
   const all = { ...FIFO_DEFAULTS, ...merged };
   if (all.FifoThroughputLimit === 'perMessageGroupId' && all.DeduplicationScope !== 'messageGroup') {
-    throw SqsErrors.InvalidAttributeValue('Invalid value for the parameter FifoThroughputLimit. Reason: perMessageGroupId is allowed only when DeduplicationScope is messageGroup.');
+    throw SqsErrors.InvalidAttributeValue(
+      'Invalid value for the parameter FifoThroughputLimit. Reason: perMessageGroupId is allowed only when DeduplicationScope is messageGroup.',
+    );
   }
 }
 
@@ -62,9 +68,16 @@ function checkRedrive(value: string, queues: ReadonlyMap<string, QueueEntry>): R
   const arn = p.deadLetterTargetArn;
   const max = Number(p.maxReceiveCount);
   if (typeof arn !== 'string' || !Number.isInteger(max) || max < 1 || max > 1000) {
-    throw SqsErrors.InvalidParameterValue('Value ' + value + ' for parameter RedrivePolicy is invalid. Reason: Redrive policy is not a valid JSON map or is missing deadLetterTargetArn or maxReceiveCount (1 to 1000).');
+    throw SqsErrors.InvalidParameterValue(
+      'Value ' +
+        value +
+        ' for parameter RedrivePolicy is invalid. Reason: Redrive policy is not a valid JSON map or is missing deadLetterTargetArn or maxReceiveCount (1 to 1000).',
+    );
   }
-  if (!queues.has(arn)) throw SqsErrors.InvalidParameterValue(`Value ${value} for parameter RedrivePolicy is invalid. Reason: Dead letter target does not exist.`);
+  if (!queues.has(arn))
+    throw SqsErrors.InvalidParameterValue(
+      `Value ${value} for parameter RedrivePolicy is invalid. Reason: Dead letter target does not exist.`,
+    );
   return { deadLetterTargetArn: arn, maxReceiveCount: max };
 }
 

@@ -9,7 +9,21 @@ import { SqsErrors } from '../generated/errors.js';
  * The actions AddPermission may share (AddPermission API reference: "Only you, the owner of the
  * queue, can grant or deny permissions"; the shareable ones are these, or `*`).
  */
-const SHAREABLE = new Set(['*', 'SendMessage', 'ReceiveMessage', 'DeleteMessage', 'ChangeMessageVisibility', 'GetQueueAttributes', 'GetQueueUrl', 'ListDeadLetterSourceQueues', 'PurgeQueue', 'ListQueueTags', 'StartMessageMoveTask', 'ListMessageMoveTasks', 'CancelMessageMoveTask']);
+const SHAREABLE = new Set([
+  '*',
+  'SendMessage',
+  'ReceiveMessage',
+  'DeleteMessage',
+  'ChangeMessageVisibility',
+  'GetQueueAttributes',
+  'GetQueueUrl',
+  'ListDeadLetterSourceQueues',
+  'PurgeQueue',
+  'ListQueueTags',
+  'StartMessageMoveTask',
+  'ListMessageMoveTasks',
+  'CancelMessageMoveTask',
+]);
 
 /** "A policy can have up to 7 actions per statement" (AddPermission API reference). */
 const MAX_ACTIONS = 7;
@@ -28,25 +42,47 @@ export class QueuePermissions {
   async addPermission(ctx: RequestContext, input: AddPermissionRequest): Promise<void> {
     const q = this.resolve(input.QueueUrl, ctx, 'AddPermission');
     const label = input.Label ?? '';
-    if (!/^[A-Za-z0-9_-]{1,80}$/.test(label)) throw SqsErrors.InvalidParameterValue(`Value ${label} for parameter Label is invalid. Reason: Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length.`);
+    if (!/^[A-Za-z0-9_-]{1,80}$/.test(label))
+      throw SqsErrors.InvalidParameterValue(
+        `Value ${label} for parameter Label is invalid. Reason: Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length.`,
+      );
     const accounts = input.AWSAccountIds ?? [];
     const actions = input.Actions ?? [];
     if (accounts.length === 0) throw SqsErrors.MissingParameter('The request must contain the parameter AWSAccountIds.');
     if (actions.length === 0) throw SqsErrors.MissingParameter('The request must contain the parameter Actions.');
     if (actions.length > MAX_ACTIONS) throw SqsErrors.OverLimit(`${actions.length} Actions were found, maximum allowed is ${MAX_ACTIONS}.`);
     const bad = actions.find((a) => !SHAREABLE.has(a));
-    if (bad) throw SqsErrors.InvalidParameterValue(`Value SQS:${bad} for parameter ActionName is invalid. Reason: Only the queue owner is allowed to invoke this action.`);
-    const policy = readPolicy(q.doc.attributes.Policy, () => ({ Version: '2012-10-17', Id: `${q.doc.arn}/SQSDefaultPolicy`, Statement: [] }));
-    if (hasStatement(policy, label)) throw SqsErrors.InvalidParameterValue(`Value ${label} for parameter Label is invalid. Reason: Already exists.`);
-    policy.Statement.push({ Sid: label, Effect: 'Allow', Principal: { AWS: oneOrMany(accounts.map(accountPrincipal)) }, Action: oneOrMany(actions.map((a) => `SQS:${a}`)), Resource: q.doc.arn });
-    await this.state.putQueue({ ...q.doc, attributes: { ...q.doc.attributes, Policy: JSON.stringify(policy) }, updatedAt: this.clock.now() });
+    if (bad)
+      throw SqsErrors.InvalidParameterValue(
+        `Value SQS:${bad} for parameter ActionName is invalid. Reason: Only the queue owner is allowed to invoke this action.`,
+      );
+    const policy = readPolicy(q.doc.attributes.Policy, () => ({
+      Version: '2012-10-17',
+      Id: `${q.doc.arn}/SQSDefaultPolicy`,
+      Statement: [],
+    }));
+    if (hasStatement(policy, label))
+      throw SqsErrors.InvalidParameterValue(`Value ${label} for parameter Label is invalid. Reason: Already exists.`);
+    policy.Statement.push({
+      Sid: label,
+      Effect: 'Allow',
+      Principal: { AWS: oneOrMany(accounts.map(accountPrincipal)) },
+      Action: oneOrMany(actions.map((a) => `SQS:${a}`)),
+      Resource: q.doc.arn,
+    });
+    await this.state.putQueue({
+      ...q.doc,
+      attributes: { ...q.doc.attributes, Policy: JSON.stringify(policy) },
+      updatedAt: this.clock.now(),
+    });
   }
 
   async removePermission(ctx: RequestContext, input: RemovePermissionRequest): Promise<void> {
     const q = this.resolve(input.QueueUrl, ctx, 'RemovePermission');
     const label = input.Label ?? '';
     const policy = readPolicy(q.doc.attributes.Policy, () => ({ Statement: [] }));
-    if (!hasStatement(policy, label)) throw SqsErrors.InvalidParameterValue(`Value ${label} for parameter Label is invalid. Reason: can't find label on existing policy.`);
+    if (!hasStatement(policy, label))
+      throw SqsErrors.InvalidParameterValue(`Value ${label} for parameter Label is invalid. Reason: can't find label on existing policy.`);
     const kept = policy.Statement.filter((s) => s.Sid !== label);
     const attributes = { ...q.doc.attributes };
     // The last statement gone, the queue has no policy again.

@@ -69,7 +69,13 @@ export class SqsService {
     private readonly o: SqsServiceOptions,
   ) {
     this.messages = new SqsMessages(state, o.clock, o.random, (url, ctx, operation) => this.entryByUrl(url, ctx, operation));
-    this.moveTasks = new MessageMoveTasks(state, o.clock, o.random, (q, ctx, operation) => authorizeQueue(ctx, q, operation, (arn) => this.queueUrl(arn)), o.onError);
+    this.moveTasks = new MessageMoveTasks(
+      state,
+      o.clock,
+      o.random,
+      (q, ctx, operation) => authorizeQueue(ctx, q, operation, (arn) => this.queueUrl(arn)),
+      o.onError,
+    );
     this.permissions = new QueuePermissions(state, o.clock, (url, ctx, operation) => this.entryByUrl(url, ctx, operation));
   }
 
@@ -103,7 +109,9 @@ export class SqsService {
     const name = checkQueueName(input.QueueName);
     const attributes = checkAttributes(input.Attributes, this.state.queues);
     if (name.endsWith('.fifo') !== (attributes.FifoQueue === 'true')) {
-      throw SqsErrors.InvalidParameterValue('The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.');
+      throw SqsErrors.InvalidParameterValue(
+        'The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.',
+      );
     }
     if (attributes.FifoQueue === 'false') delete attributes.FifoQueue;
     checkFifoAttributes(attributes, name.endsWith('.fifo'));
@@ -112,18 +120,34 @@ export class SqsService {
     const arn = queueArn(ctx, name);
     const deleted = this.deletedAt.get(arn);
     if (deleted !== undefined && this.o.clock.now() - deleted < NAME_REUSE_MS) {
-      throw SqsErrors.QueueDeletedRecently(`Queue ${name} was deleted less than 60 seconds ago; wait before creating a queue with its name.`);
+      throw SqsErrors.QueueDeletedRecently(
+        `Queue ${name} was deleted less than 60 seconds ago; wait before creating a queue with its name.`,
+      );
     }
     const existing = this.state.queues.get(arn);
     if (existing) {
       // Same name, same attributes: idempotent; QueueNameExists "only if the request includes attributes
       // whose values differ from those of the existing queue" — an attribute never set has its default.
-      const differs = Object.keys(attributes).filter((k) => (existing.doc.attributes[k] ?? DEFAULT_ATTRIBUTES[k] ?? FIFO_DEFAULTS[k] ?? '') !== attributes[k]);
-      if (differs.length > 0) throw SqsErrors.QueueNameExists('A queue already exists with the same name and a different value for attribute(s) ' + differs.join(', '));
+      const differs = Object.keys(attributes).filter(
+        (k) => (existing.doc.attributes[k] ?? DEFAULT_ATTRIBUTES[k] ?? FIFO_DEFAULTS[k] ?? '') !== attributes[k],
+      );
+      if (differs.length > 0)
+        throw SqsErrors.QueueNameExists(
+          'A queue already exists with the same name and a different value for attribute(s) ' + differs.join(', '),
+        );
       return { QueueUrl: this.queueUrl(arn) };
     }
     const now = this.o.clock.now();
-    await this.state.putQueue({ name, arn, account: ctx.accountId, region: ctx.region, attributes, tags: { ...(input.tags ?? {}) }, createdAt: now, updatedAt: now });
+    await this.state.putQueue({
+      name,
+      arn,
+      account: ctx.accountId,
+      region: ctx.region,
+      attributes,
+      tags: { ...(input.tags ?? {}) },
+      createdAt: now,
+      updatedAt: now,
+    });
     return { QueueUrl: this.queueUrl(arn) };
   }
 
@@ -150,9 +174,13 @@ export class SqsService {
    * A page of queue ARNs as URLs. Both list calls page the same way: a NextToken only when
    * MaxResults was given (ListQueues API reference), naming the last ARN returned.
    */
-  private page(all: readonly string[], input: { MaxResults?: number | undefined; NextToken?: string | undefined }): { urls: string[]; next?: string } {
+  private page(
+    all: readonly string[],
+    input: { MaxResults?: number | undefined; NextToken?: string | undefined },
+  ): { urls: string[]; next?: string } {
     const max = input.MaxResults ?? 1000;
-    if (!Number.isInteger(max) || max < 1 || max > 1000) throw SqsErrors.InvalidParameterValue('Value for parameter MaxResults is invalid. Reason: must be between 1 and 1000.');
+    if (!Number.isInteger(max) || max < 1 || max > 1000)
+      throw SqsErrors.InvalidParameterValue('Value for parameter MaxResults is invalid. Reason: must be between 1 and 1000.');
     const after = input.NextToken ? Buffer.from(input.NextToken, 'base64').toString('utf8') : null;
     const found = after === null ? 0 : all.findIndex((a) => a > after);
     const start = found < 0 ? all.length : found;
@@ -194,7 +222,9 @@ export class SqsService {
     if (!v) return;
     const dlq = redriveOf({ attributes: { RedrivePolicy: v } });
     if (dlq && dlq.deadLetterTargetArn.endsWith('.fifo') !== fifo) {
-      throw SqsErrors.InvalidParameterValue(`Value ${v} for parameter RedrivePolicy is invalid. Reason: Dead-letter target must be of the same type (FIFO or standard) as the source queue.`);
+      throw SqsErrors.InvalidParameterValue(
+        `Value ${v} for parameter RedrivePolicy is invalid. Reason: Dead-letter target must be of the same type (FIFO or standard) as the source queue.`,
+      );
     }
   }
 
@@ -215,7 +245,8 @@ export class SqsService {
   /** "You can add up to 50 tags to a queue" (sqs-queue-tags); no tags at all is a missing parameter. */
   async tagQueue(ctx: RequestContext, input: TagQueueRequest): Promise<void> {
     const q = this.entryByUrl(input.QueueUrl, ctx, 'TagQueue');
-    if (!input.Tags || Object.keys(input.Tags).length === 0) throw SqsErrors.MissingParameter('The request must contain the parameter Tags.');
+    if (!input.Tags || Object.keys(input.Tags).length === 0)
+      throw SqsErrors.MissingParameter('The request must contain the parameter Tags.');
     const tags = { ...q.doc.tags, ...input.Tags };
     if (Object.keys(tags).length > MAX_TAGS) throw SqsErrors.InvalidParameterValue(`Too many tags added for queue ${q.doc.name}.`);
     await this.state.putQueue({ ...q.doc, tags });
@@ -235,7 +266,10 @@ export class SqsService {
   }
 
   /** The queues whose RedrivePolicy names this one as their dead-letter queue. */
-  async listDeadLetterSourceQueues(ctx: RequestContext, input: ListDeadLetterSourceQueuesRequest): Promise<ListDeadLetterSourceQueuesResult> {
+  async listDeadLetterSourceQueues(
+    ctx: RequestContext,
+    input: ListDeadLetterSourceQueuesRequest,
+  ): Promise<ListDeadLetterSourceQueuesResult> {
     const dlq = this.entryByUrl(input.QueueUrl, ctx, 'ListDeadLetterSourceQueues');
     const all = [...this.state.queues.values()]
       // Source queues of other accounts may name this DLQ; the caller sees its own only.

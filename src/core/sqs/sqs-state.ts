@@ -99,7 +99,12 @@ export class SqsState {
   static async load(store: Store, random?: Random): Promise<SqsState> {
     const state = new SqsState(store, random);
     // FIFO deduplication marks are followed too: a duplicate sent through another node is one here.
-    await loadFollowing(store, [SQS_KIND.queue, SQS_KIND.message, SQS_KIND.moveTask, SQS_KIND.dedup], () => state.loadAll(), (c) => state.applyRemote(c));
+    await loadFollowing(
+      store,
+      [SQS_KIND.queue, SQS_KIND.message, SQS_KIND.moveTask, SQS_KIND.dedup],
+      () => state.loadAll(),
+      (c) => state.applyRemote(c),
+    );
     return state;
   }
 
@@ -191,7 +196,12 @@ export class SqsState {
   /** The queue, its messages and the move tasks it is the source of go in one write. */
   async deleteQueue(q: QueueEntry): Promise<void> {
     const tasks = [...this.tasks.values()].filter((t) => t.sourceArn === q.doc.arn);
-    await this.persist([{ kind: SQS_KIND.queue, key: q.doc.arn, doc: null }, ...[...q.messages.values()].map(messageDelete), ...tasks.map(taskDelete), ...[...q.dedup.values()].map(dedupDelete)]);
+    await this.persist([
+      { kind: SQS_KIND.queue, key: q.doc.arn, doc: null },
+      ...[...q.messages.values()].map(messageDelete),
+      ...tasks.map(taskDelete),
+      ...[...q.dedup.values()].map(dedupDelete),
+    ]);
     this.queues.delete(q.doc.arn);
     for (const t of tasks) this.tasks.delete(t.taskId);
     for (const w of q.waiters) w();
@@ -217,7 +227,11 @@ export class SqsState {
    * whose window is over. Memory first (the ids and the messages), so a second send of the same
    * id in the same turn is already a duplicate.
    */
-  async addFifoMessages(q: QueueEntry, messages: { m: Omit<MessageDoc, 'seq' | 'queueArn'>; key: string }[], now: number): Promise<MessageDoc[]> {
+  async addFifoMessages(
+    q: QueueEntry,
+    messages: { m: Omit<MessageDoc, 'seq' | 'queueArn'>; key: string }[],
+    now: number,
+  ): Promise<MessageDoc[]> {
     const expired: DedupDoc[] = [];
     for (const d of q.dedup.values()) {
       if (now - d.at < DEDUP_WINDOW_MS) break;
@@ -225,7 +239,15 @@ export class SqsState {
     }
     for (const d of expired) q.dedup.delete(d.key);
     const docs = messages.map(({ m }) => ({ ...m, queueArn: q.doc.arn, seq: this.alloc(q) }));
-    const marks = docs.map((m, i): DedupDoc => ({ queueArn: q.doc.arn, key: messages[i]!.key, messageId: m.messageId, ...(m.sequenceNumber !== undefined && { sequenceNumber: m.sequenceNumber }), at: now }));
+    const marks = docs.map(
+      (m, i): DedupDoc => ({
+        queueArn: q.doc.arn,
+        key: messages[i]!.key,
+        messageId: m.messageId,
+        ...(m.sequenceNumber !== undefined && { sequenceNumber: m.sequenceNumber }),
+        at: now,
+      }),
+    );
     // Delete first: a key whose window ended but was not yet forgotten moves to the end (oldest first holds).
     for (const d of marks) q.dedup.delete(d.key), q.dedup.set(d.key, d);
     for (const m of docs) q.messages.set(m.seq, m);
@@ -254,7 +276,13 @@ export class SqsState {
 
   /** Moves messages to another queue (redrive) in one write; memory first, as in `update`. */
   async move(from: QueueEntry, to: QueueEntry, messages: readonly MessageDoc[]): Promise<void> {
-    const moved = messages.map((m) => ({ ...m, queueArn: to.doc.arn, seq: this.alloc(to), receiveCount: 0, deadLetterSourceArn: from.doc.arn }));
+    const moved = messages.map((m) => ({
+      ...m,
+      queueArn: to.doc.arn,
+      seq: this.alloc(to),
+      receiveCount: 0,
+      deadLetterSourceArn: from.doc.arn,
+    }));
     for (const m of moved) {
       delete m.receipt;
       delete m.firstReceivedAt;

@@ -40,9 +40,23 @@ export class AsyncInvokeHandler implements JobHandler {
     const { record, settings } = attempt;
     if (attempt.kind === 'throttled') {
       // An event that waited past its age while throttled is discarded without a run.
-      const decision = expired(d.ingestedAt, claimedAt, settings) ? ({ discard: 'EventAgeExceeded' } as const) : afterThrottle(d.ingestedAt, now, settings, this.o.random);
-      if ('retryAt' in decision) return { id: d.id, status: 'retry', attempts: d.attempts, dueAt: decision.retryAt, error: 'THROTTLED: ReservedFunctionConcurrentInvocationLimitExceeded' };
-      return this.discard(d, j, record, settings, { condition: decision.discard, why: decision.discard, errorCode: 429, errorMessage: 'Rate Exceeded.' });
+      const decision = expired(d.ingestedAt, claimedAt, settings)
+        ? ({ discard: 'EventAgeExceeded' } as const)
+        : afterThrottle(d.ingestedAt, now, settings, this.o.random);
+      if ('retryAt' in decision)
+        return {
+          id: d.id,
+          status: 'retry',
+          attempts: d.attempts,
+          dueAt: decision.retryAt,
+          error: 'THROTTLED: ReservedFunctionConcurrentInvocationLimitExceeded',
+        };
+      return this.discard(d, j, record, settings, {
+        condition: decision.discard,
+        why: decision.discard,
+        errorCode: 429,
+        errorMessage: 'Rate Exceeded.',
+      });
     }
     const invokes = d.attempts + 1;
     const result = attempt.result;
@@ -69,18 +83,33 @@ export class AsyncInvokeHandler implements JobHandler {
     j: AsyncInvokeJob,
     record: FunctionRecord,
     settings: AsyncSettings,
-    f: { condition: AsyncFailureCondition; why: string; last?: RunResult; executedVersion?: string; errorCode: number; errorMessage: string },
+    f: {
+      condition: AsyncFailureCondition;
+      why: string;
+      last?: RunResult;
+      executedVersion?: string;
+      errorCode: number;
+      errorMessage: string;
+    },
   ): Promise<DeliveryOutcome> {
     const { condition, last, errorCode, errorMessage } = f;
     this.o.metrics?.record('AWS/Lambda', 'AsyncEventsDropped', { FunctionName: record.name });
     const notes: string[] = [];
     if (settings.onFailure) notes.push(await this.destination(settings.onFailure, d, j, condition, d.attempts, last, f.executedVersion));
     if (record.deadLetterArn) {
-      const problem = await sendDeadLetter(this.o.outlets, record.deadLetterArn, d.body, { requestId: j.requestId, errorCode, errorMessage, source: { functionArn: record.arn, account: record.accountId } });
+      const problem = await sendDeadLetter(this.o.outlets, record.deadLetterArn, d.body, {
+        requestId: j.requestId,
+        errorCode,
+        errorMessage,
+        source: { functionArn: record.arn, account: record.accountId },
+      });
       if (problem) this.o.metrics?.record('AWS/Lambda', 'DeadLetterErrors', { FunctionName: record.name });
       notes.push(problem ? `not sent to DLQ ${record.deadLetterArn}: ${problem}` : `sent to DLQ ${record.deadLetterArn}`);
     }
-    const tail = notes.filter(Boolean).map((n) => ` (${n})`).join('');
+    const tail = notes
+      .filter(Boolean)
+      .map((n) => ` (${n})`)
+      .join('');
     return { id: d.id, status: 'failed', attempts: d.attempts, error: `${f.why}${tail}` };
   }
 
@@ -94,8 +123,22 @@ export class AsyncInvokeHandler implements JobHandler {
     last: RunResult | undefined,
     executedVersion = j.qualifier,
   ): Promise<string> {
-    const rec = invocationRecord({ requestId: j.requestId, functionArn: j.target.Arn, executedVersion, condition, invokeCount: invokes, payload: d.body, ...(last && { last }), at: this.o.clock.now() });
-    const problem = await sendRecord(this.o.outlets, arn, rec, { eventId: this.o.random.uuid(), account: j.account, region: j.region, functionArn: j.target.Arn ?? '' });
+    const rec = invocationRecord({
+      requestId: j.requestId,
+      functionArn: j.target.Arn,
+      executedVersion,
+      condition,
+      invokeCount: invokes,
+      payload: d.body,
+      ...(last && { last }),
+      at: this.o.clock.now(),
+    });
+    const problem = await sendRecord(this.o.outlets, arn, rec, {
+      eventId: this.o.random.uuid(),
+      account: j.account,
+      region: j.region,
+      functionArn: j.target.Arn ?? '',
+    });
     if (!problem) return `sent to ${condition === 'Success' ? 'OnSuccess' : 'OnFailure'} ${arn}`;
     this.o.metrics?.record('AWS/Lambda', 'DestinationDeliveryFailures', { FunctionName: j.ruleName });
     return `not sent to ${arn}: ${problem}`;

@@ -33,12 +33,18 @@ export interface AsyncOutlets {
  * are refused as Lambda refuses them ("an unsupported destination type, such as an Amazon SQS
  * FIFO queue or an Amazon SNS FIFO topic").
  */
-export async function sendRecord(outlets: AsyncOutlets, destination: string, record: InvocationRecord, o: { eventId: string; account: string; region: string; functionArn: string }): Promise<string | null> {
+export async function sendRecord(
+  outlets: AsyncOutlets,
+  destination: string,
+  record: InvocationRecord,
+  o: { eventId: string; account: string; region: string; functionArn: string },
+): Promise<string | null> {
   const source = { functionArn: o.functionArn, account: o.account };
   const service = parseArn(destination)?.service;
   const body = JSON.stringify(record);
   return attempt(async () => {
-    if ((service === 'sqs' || service === 'sns') && destination.endsWith('.fifo')) return `${destination} is FIFO: a destination must be a standard queue or topic`;
+    if ((service === 'sqs' || service === 'sns') && destination.endsWith('.fifo'))
+      return `${destination} is FIFO: a destination must be a standard queue or topic`;
     if (service === 'sqs') await outlets.sendSqs(destination, body, undefined, source);
     else if (service === 'sns') await outlets.publishSns(destination, body, undefined, source);
     else if (service === 'lambda') {
@@ -58,11 +64,21 @@ export async function sendRecord(outlets: AsyncOutlets, destination: string, rec
  * event itself as the body, with the attributes RequestID, ErrorCode (the response status, 200
  * when the function ran and failed) and ErrorMessage (the first 1 KB of the error).
  */
-export async function sendDeadLetter(outlets: AsyncOutlets, dlq: string, payload: string, o: { requestId: string; errorCode: number; errorMessage: string; source: OutletSource }): Promise<string | null> {
+export async function sendDeadLetter(
+  outlets: AsyncOutlets,
+  dlq: string,
+  payload: string,
+  o: { requestId: string; errorCode: number; errorMessage: string; source: OutletSource },
+): Promise<string | null> {
   const attributes: StringAttributes = {
     RequestID: { DataType: 'String', StringValue: o.requestId },
     ErrorCode: { DataType: 'Number', StringValue: String(o.errorCode) },
-    ErrorMessage: { DataType: 'String', StringValue: Buffer.from(o.errorMessage || 'Unknown error').subarray(0, 1024).toString('utf8') },
+    ErrorMessage: {
+      DataType: 'String',
+      StringValue: Buffer.from(o.errorMessage || 'Unknown error')
+        .subarray(0, 1024)
+        .toString('utf8'),
+    },
   };
   const service = parseArn(dlq)?.service;
   return attempt(async () => {

@@ -93,7 +93,8 @@ export class SqsPoller {
     const until = this.o.now() + m.maximumBatchingWindowInSeconds * 1000;
     do {
       const wait = got.size === 0 ? 1 : Math.max(0, Math.min(1, Math.ceil((until - this.o.now()) / 1000)));
-      for (const msg of await this.o.sqs.receive(m.eventSourceArn, Math.min(10, m.batchSize - got.size), wait)) got.set(msg.MessageId!, msg);
+      for (const msg of await this.o.sqs.receive(m.eventSourceArn, Math.min(10, m.batchSize - got.size), wait))
+        got.set(msg.MessageId!, msg);
     } while (got.size < m.batchSize && this.o.now() < until && !this.stopped);
     return [...got.values()];
   }
@@ -101,12 +102,19 @@ export class SqsPoller {
   private async handle(m: MappingDoc, batch: Message[]): Promise<void> {
     const attempt = await this.o.run(m.functionArn, sqsEvent(batch, m.eventSourceArn, m.region));
     if (attempt.kind !== 'ran') {
-      await this.o.mappings.noteResult(m.uuid, attempt.kind === 'gone' ? 'PROBLEM: Function not found.' : 'PROBLEM: Function call failed (throttled)');
+      await this.o.mappings.noteResult(
+        m.uuid,
+        attempt.kind === 'gone' ? 'PROBLEM: Function not found.' : 'PROBLEM: Function call failed (throttled)',
+      );
       return;
     }
     const ok = attempt.result.status === 'ok';
     const done = ok ? toDelete(batch, attempt.result.payload, m.reportBatchItemFailures) : [];
-    if (done.length > 0) await this.o.sqs.delete(m.eventSourceArn, done.map((x) => x.ReceiptHandle!));
+    if (done.length > 0)
+      await this.o.sqs.delete(
+        m.eventSourceArn,
+        done.map((x) => x.ReceiptHandle!),
+      );
     await this.o.mappings.noteResult(m.uuid, ok ? 'OK' : 'PROBLEM: Function call failed');
   }
 }

@@ -13,7 +13,13 @@ export interface RetryPolicy {
   readonly backoffFunction: string;
 }
 
-const DEFAULT_RETRY: RetryPolicy = { numRetries: 3, minDelayTarget: 20, maxDelayTarget: 20, numNoDelayRetries: 0, backoffFunction: 'linear' };
+const DEFAULT_RETRY: RetryPolicy = {
+  numRetries: 3,
+  minDelayTarget: 20,
+  maxDelayTarget: 20,
+  numNoDelayRetries: 0,
+  backoffFunction: 'linear',
+};
 
 /** The subscription's policy wins, then the topic's `http` section, then AWS's defaults. */
 export function retryPolicyFor(sub: SubscriptionDoc, topic: TopicDoc): { retry: RetryPolicy; contentType: string } {
@@ -41,7 +47,14 @@ export function retryDelay(p: RetryPolicy, n: number): number {
   const steps = Math.max(1, p.numRetries - p.numNoDelayRetries);
   const i = Math.min(steps, n - p.numNoDelayRetries) - 1;
   const frac = steps <= 1 ? 0 : i / (steps - 1);
-  const shape = p.backoffFunction === 'exponential' ? frac ** 2 : p.backoffFunction === 'geometric' ? frac ** 3 : p.backoffFunction === 'arithmetic' ? frac ** 1.5 : frac;
+  const shape =
+    p.backoffFunction === 'exponential'
+      ? frac ** 2
+      : p.backoffFunction === 'geometric'
+        ? frac ** 3
+        : p.backoffFunction === 'arithmetic'
+          ? frac ** 1.5
+          : frac;
   return p.minDelayTarget + (p.maxDelayTarget - p.minDelayTarget) * shape;
 }
 

@@ -23,7 +23,13 @@ export async function smtpSender(url: string): Promise<MailSender & { close(): v
   const transport = nodemailer.createTransport(url);
   return {
     async send(m) {
-      await transport.sendMail({ from: { name: m.fromName, address: m.fromAddress }, to: m.to, subject: m.subject, text: m.text, ...(m.html && { html: m.html }) });
+      await transport.sendMail({
+        from: { name: m.fromName, address: m.fromAddress },
+        to: m.to,
+        subject: m.subject,
+        text: m.text,
+        ...(m.html && { html: m.html }),
+      });
     },
     close: () => transport.close(),
   };

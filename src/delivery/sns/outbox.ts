@@ -28,7 +28,12 @@ export function webhookProvider(url: string): NotifyProvider {
   return {
     name: `webhook ${url}`,
     async send(record) {
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(record), signal: AbortSignal.timeout(15_000) });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(record),
+        signal: AbortSignal.timeout(15_000),
+      });
       await res.arrayBuffer().catch(() => undefined);
       if (res.status < 200 || res.status >= 300) throw new Error(`webhook answered HTTP ${res.status}`);
     },
@@ -60,6 +65,9 @@ export class Outbox {
   }
 
   async list(limit = 100): Promise<OutboxRecord[]> {
-    return (await this.store.loadResources(KIND)).map((x) => JSON.parse(x.doc) as OutboxRecord).reverse().slice(0, limit);
+    return (await this.store.loadResources(KIND))
+      .map((x) => JSON.parse(x.doc) as OutboxRecord)
+      .reverse()
+      .slice(0, limit);
   }
 }

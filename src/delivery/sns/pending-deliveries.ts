@@ -14,7 +14,9 @@ import type { Mail } from './mail.js';
 export interface PendingDelivery extends SnsDeliveryOf {
   readonly id: string;
   /** What to send: an HTTP POST with its delivery policy, or a mail. */
-  readonly send: { readonly http: { readonly headers: Readonly<Record<string, string>>; readonly body: string; readonly retry: RetryPolicy } } | { readonly mail: Mail };
+  readonly send:
+    | { readonly http: { readonly headers: Readonly<Record<string, string>>; readonly body: string; readonly retry: RetryPolicy } }
+    | { readonly mail: Mail };
   /** Attempts made so far. */
   readonly attempts: number;
   /** When the next attempt is due, ms. */

@@ -37,7 +37,21 @@ async function generate(): Promise<SigningKey> {
   try {
     const key = join(dir, 'key.pem');
     const cert = join(dir, 'cert.pem');
-    await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '3650', '-subj', '/CN=sns.amazonaws.com/O=amiwatch']);
+    await run('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '3650',
+      '-subj',
+      '/CN=sns.amazonaws.com/O=amiwatch',
+    ]);
     return { keyPem: await readFile(key, 'utf8'), certPem: await readFile(cert, 'utf8') };
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -51,7 +65,9 @@ export function rsaSigner(key: SigningKey, certUrl: string): Signer {
   return {
     certUrl,
     sign(text, version) {
-      return createSign(version === '2' ? 'RSA-SHA256' : 'RSA-SHA1').update(text, 'utf8').sign(privateKey, 'base64');
+      return createSign(version === '2' ? 'RSA-SHA256' : 'RSA-SHA1')
+        .update(text, 'utf8')
+        .sign(privateKey, 'base64');
     },
   };
 }

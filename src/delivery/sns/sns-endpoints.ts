@@ -86,13 +86,40 @@ export class SnsEndpointDrivers implements SnsEndpoints {
     this.inflight.add(p);
   }
 
-  private record(sub: SubscriptionDoc, messageId: string, kind: SnsDeliveryRecord['kind'], status: SnsDeliveryRecord['status'], attempts: number, error?: string): void {
-    this.o.log.add({ at: this.o.clock.now(), topicArn: sub.topicArn, subscriptionArn: sub.arn, protocol: sub.protocol, endpoint: sub.endpoint, messageId, kind, status, attempts, ...(error && { error }) });
+  private record(
+    sub: SubscriptionDoc,
+    messageId: string,
+    kind: SnsDeliveryRecord['kind'],
+    status: SnsDeliveryRecord['status'],
+    attempts: number,
+    error?: string,
+  ): void {
+    this.o.log.add({
+      at: this.o.clock.now(),
+      topicArn: sub.topicArn,
+      subscriptionArn: sub.arn,
+      protocol: sub.protocol,
+      endpoint: sub.endpoint,
+      messageId,
+      kind,
+      status,
+      attempts,
+      ...(error && { error }),
+    });
   }
 
   async requestConfirmation(sub: SubscriptionDoc, topic: TopicDoc): Promise<void> {
     const messageId = this.o.random.uuid();
-    const doc = confirmationDoc('SubscriptionConfirmation', messageId, sub, sub.token ?? '', topic, this.o.clock.now(), this.o.signer, this.o.links);
+    const doc = confirmationDoc(
+      'SubscriptionConfirmation',
+      messageId,
+      sub,
+      sub.token ?? '',
+      topic,
+      this.o.clock.now(),
+      this.o.signer,
+      this.o.links,
+    );
     if (sub.protocol === 'http' || sub.protocol === 'https') {
       await this.httpDeliver(sub, topic, messageId, 'SubscriptionConfirmation', JSON.stringify(doc), 'confirmation', false);
     } else {
@@ -103,14 +130,31 @@ export class SnsEndpointDrivers implements SnsEndpoints {
           : `You have chosen to subscribe to the topic: \n${topic.arn}\n\nTo confirm this subscription, click or visit the link below (If this was in error no action is necessary): \n${url}\n\n` +
             'Please do not reply directly to this email. If you wish to remove yourself from receiving all future SNS subscription confirmation requests please send an email to sns-opt-out';
       const html = `<p>You have chosen to subscribe to the topic:<br>${topic.arn}</p><p>To confirm this subscription, click or visit the link below (If this was in error no action is necessary):<br><a href="${escape(url)}">Confirm subscription</a></p>`;
-      await this.mail(sub, topic, messageId, 'AWS Notification - Subscription Confirmation', text, 'confirmation', sub.protocol === 'email' ? html : undefined);
+      await this.mail(
+        sub,
+        topic,
+        messageId,
+        'AWS Notification - Subscription Confirmation',
+        text,
+        'confirmation',
+        sub.protocol === 'email' ? html : undefined,
+      );
     }
   }
 
   async confirmUnsubscribe(sub: SubscriptionDoc, topic: TopicDoc): Promise<void> {
     if (sub.protocol !== 'http' && sub.protocol !== 'https') return;
     const messageId = this.o.random.uuid();
-    const doc = confirmationDoc('UnsubscribeConfirmation', messageId, sub, sub.token ?? '', topic, this.o.clock.now(), this.o.signer, this.o.links);
+    const doc = confirmationDoc(
+      'UnsubscribeConfirmation',
+      messageId,
+      sub,
+      sub.token ?? '',
+      topic,
+      this.o.clock.now(),
+      this.o.signer,
+      this.o.links,
+    );
     await this.httpDeliver(sub, topic, messageId, 'UnsubscribeConfirmation', JSON.stringify(doc), 'unsubscribe-confirmation', false);
   }
 
@@ -127,9 +171,23 @@ export class SnsEndpointDrivers implements SnsEndpoints {
         return this.httpDeliver(sub, topic, n.messageId, 'Notification', body, 'notification', raw);
       }
       case 'email':
-        return this.mail(sub, topic, n.messageId, n.subject ?? 'AWS Notification Message', messageFor(n, 'email') + emailFooter(sub, this.o.links), 'notification');
+        return this.mail(
+          sub,
+          topic,
+          n.messageId,
+          n.subject ?? 'AWS Notification Message',
+          messageFor(n, 'email') + emailFooter(sub, this.o.links),
+          'notification',
+        );
       case 'email-json':
-        return this.mail(sub, topic, n.messageId, n.subject ?? 'AWS Notification Message', JSON.stringify(notificationDoc(n, sub, topic, this.o.signer, this.o.links)), 'notification');
+        return this.mail(
+          sub,
+          topic,
+          n.messageId,
+          n.subject ?? 'AWS Notification Message',
+          JSON.stringify(notificationDoc(n, sub, topic, this.o.signer, this.o.links)),
+          'notification',
+        );
       case 'sms':
       case 'application': {
         const r = await this.o.outbox.record({
@@ -157,9 +215,16 @@ export class SnsEndpointDrivers implements SnsEndpoints {
       const attributes = raw ? (n.attributes as Record<string, MessageAttributeValue>) : {};
       // A FIFO topic's group and deduplication id travel on, so the queue keeps its order and window;
       // a standard queue (allowed on a FIFO topic) takes the group only.
-      const fifo = { ...(n.groupId !== undefined && { groupId: n.groupId }), ...(n.dedupId !== undefined && sub.endpoint.endsWith('.fifo') && { dedupId: n.dedupId }) };
+      const fifo = {
+        ...(n.groupId !== undefined && { groupId: n.groupId }),
+        ...(n.dedupId !== undefined && sub.endpoint.endsWith('.fifo') && { dedupId: n.dedupId }),
+      };
       // Into another account's queue only as far as its policy lets sns.amazonaws.com in for this topic.
-      await this.o.sqs.sendToArn(sub.endpoint, { body, attributes, ...fifo }, { service: 'sns.amazonaws.com', sourceArn: topic.arn, sourceAccount: topic.account });
+      await this.o.sqs.sendToArn(
+        sub.endpoint,
+        { body, attributes, ...fifo },
+        { service: 'sns.amazonaws.com', sourceArn: topic.arn, sourceAccount: topic.account },
+      );
       this.record(sub, n.messageId, 'notification', 'delivered', 1);
     } catch (err) {
       this.record(sub, n.messageId, 'notification', 'failed', 1, (err as Error).message);
@@ -169,13 +234,30 @@ export class SnsEndpointDrivers implements SnsEndpoints {
   private async toLambda(sub: SubscriptionDoc, topic: TopicDoc, n: Notification): Promise<void> {
     const doc = notificationDoc(n, sub, topic, this.o.signer, this.o.links);
     const { UnsubscribeURL, ...rest } = doc;
-    const event = { Records: [{ EventSource: 'aws:sns', EventVersion: '1.0', EventSubscriptionArn: sub.arn, Sns: { ...rest, UnsubscribeUrl: UnsubscribeURL, MessageAttributes: doc.MessageAttributes ?? {} } }] };
+    const event = {
+      Records: [
+        {
+          EventSource: 'aws:sns',
+          EventVersion: '1.0',
+          EventSubscriptionArn: sub.arn,
+          Sns: { ...rest, UnsubscribeUrl: UnsubscribeURL, MessageAttributes: doc.MessageAttributes ?? {} },
+        },
+      ],
+    };
     const r = await this.o.lambda.invoke(sub.endpoint, JSON.stringify(event), topic.arn);
     this.record(sub, n.messageId, 'notification', r.ok ? 'delivered' : 'failed', 1, r.ok ? undefined : `${r.code}: ${r.message}`);
   }
 
   /** Records an HTTP/S post as pending (durably), then runs it in the background. */
-  private async httpDeliver(sub: SubscriptionDoc, topic: TopicDoc, messageId: string, type: string, body: string, kind: SnsDeliveryRecord['kind'], raw: boolean): Promise<void> {
+  private async httpDeliver(
+    sub: SubscriptionDoc,
+    topic: TopicDoc,
+    messageId: string,
+    type: string,
+    body: string,
+    kind: SnsDeliveryRecord['kind'],
+    raw: boolean,
+  ): Promise<void> {
     const { retry, contentType } = retryPolicyFor(sub, topic);
     const headers: Record<string, string> = {
       'content-type': contentType,
@@ -189,15 +271,38 @@ export class SnsEndpointDrivers implements SnsEndpoints {
     await this.promise(sub, messageId, kind, { http: { headers, body, retry } });
   }
 
-  private async mail(sub: SubscriptionDoc, topic: TopicDoc, messageId: string, subject: string, text: string, kind: SnsDeliveryRecord['kind'], html?: string): Promise<void> {
+  private async mail(
+    sub: SubscriptionDoc,
+    topic: TopicDoc,
+    messageId: string,
+    subject: string,
+    text: string,
+    kind: SnsDeliveryRecord['kind'],
+    html?: string,
+  ): Promise<void> {
     const fromName = topic.attributes.DisplayName || 'AWS Notifications';
-    await this.promise(sub, messageId, kind, { mail: { fromName, fromAddress: this.o.mailFrom, to: sub.endpoint, subject, text, ...(html && { html }) } });
+    await this.promise(sub, messageId, kind, {
+      mail: { fromName, fromAddress: this.o.mailFrom, to: sub.endpoint, subject, text, ...(html && { html }) },
+    });
   }
 
-  private async promise(sub: SubscriptionDoc, messageId: string, kind: SnsDeliveryRecord['kind'], send: PendingDelivery['send']): Promise<void> {
+  private async promise(
+    sub: SubscriptionDoc,
+    messageId: string,
+    kind: SnsDeliveryRecord['kind'],
+    send: PendingDelivery['send'],
+  ): Promise<void> {
     const job: PendingDelivery = {
-      id: this.o.random.uuid(), topicArn: sub.topicArn, subscriptionArn: sub.arn, protocol: sub.protocol, endpoint: sub.endpoint,
-      messageId, kind, send, attempts: 0, dueAt: this.o.clock.now(),
+      id: this.o.random.uuid(),
+      topicArn: sub.topicArn,
+      subscriptionArn: sub.arn,
+      protocol: sub.protocol,
+      endpoint: sub.endpoint,
+      messageId,
+      kind,
+      send,
+      attempts: 0,
+      dueAt: this.o.clock.now(),
     };
     await this.o.pending.save(job);
     this.background(this.run(job));
@@ -222,7 +327,14 @@ export class SnsEndpointDrivers implements SnsEndpoints {
       // An UnsubscribeConfirmation goes to an endpoint whose subscription is gone: that is its point.
       if (job.kind !== 'unsubscribe-confirmation' && this.o.subscribed && !this.o.subscribed(job.subscriptionArn)) {
         await this.o.pending.remove(job.id);
-        return this.record(sub, job.messageId, job.kind, 'failed', job.attempts, 'The subscription was deleted before the message was delivered');
+        return this.record(
+          sub,
+          job.messageId,
+          job.kind,
+          'failed',
+          job.attempts,
+          'The subscription was deleted before the message was delivered',
+        );
       }
       const attempt = job.attempts + 1;
       const error = await this.attempt(job);
@@ -245,7 +357,9 @@ export class SnsEndpointDrivers implements SnsEndpoints {
   private async attempt(job: PendingDelivery): Promise<string | null> {
     if ('http' in job.send) {
       const { headers, body } = job.send.http;
-      const r = await this.limited(job.endpoint, () => post({ url: job.endpoint, headers, body, ...(this.o.ca && { ca: this.o.ca }), ...(this.o.policy && { policy: this.o.policy }) }));
+      const r = await this.limited(job.endpoint, () =>
+        post({ url: job.endpoint, headers, body, ...(this.o.ca && { ca: this.o.ca }), ...(this.o.policy && { policy: this.o.policy }) }),
+      );
       return r.ok ? null : r.error;
     }
     try {

@@ -14,7 +14,13 @@ export class EventBusTransport implements Transport {
   async deliver(request: DeliveryRequest): Promise<DeliveryResult> {
     // One key per (rule, target, event): at-least-once delivery becomes exactly-once on the bus.
     const key = `fwd/${request.target.ruleArn}/${request.target.target.Id}/${request.eventId}`;
-    const problem = await this.ingestion.forward(request.target.target.Arn!, request.event, request.target.account, key, request.target.ruleArn);
+    const problem = await this.ingestion.forward(
+      request.target.target.Arn!,
+      request.event,
+      request.target.account,
+      key,
+      request.target.ruleArn,
+    );
     return problem ? failure(false, problem.code, problem.message) : delivered;
   }
 }

@@ -12,7 +12,10 @@ export class EventsTransport implements Transport {
     const resource = parseArn(request.target.target.Arn ?? '')?.resource ?? '';
     const type = resource.slice(0, resource.indexOf('/'));
     const transport = this.byResource[type];
-    if (!transport) return Promise.resolve(failure(false, 'NO_RESOURCE', `amiwatch has no transport for EventBridge target ${request.target.target.Arn}`));
+    if (!transport)
+      return Promise.resolve(
+        failure(false, 'NO_RESOURCE', `amiwatch has no transport for EventBridge target ${request.target.target.Arn}`),
+      );
     return transport.deliver(request);
   }
 }

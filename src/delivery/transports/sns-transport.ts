@@ -25,7 +25,8 @@ export class SnsTransport implements Transport {
       await this.publisher.publishEvent(t.target.Arn ?? '', request.payload, eventBridgeCaller(t, this.enforce));
       return delivered;
     } catch (err) {
-      if (isServiceError(err) && err.code === 'NotFound') return failure(false, 'NO_RESOURCE', `SNS topic ${request.target.target.Arn} does not exist.`);
+      if (isServiceError(err) && err.code === 'NotFound')
+        return failure(false, 'NO_RESOURCE', `SNS topic ${request.target.target.Arn} does not exist.`);
       if (isServiceError(err) && err.code === 'AuthorizationError') return failure(false, 'NO_PERMISSIONS', err.message);
       if (isServiceError(err)) return failure(false, 'SDK_CLIENT_ERROR', err.message);
       throw err;

@@ -30,10 +30,15 @@ export class SqsTransport implements Transport {
       // SqsParameters.MessageGroupId: the FIFO queue's group; "the queue must have content-based
       // deduplication enabled" (Target.SqsParameters), so no deduplication id is sent.
       const groupId = request.target.target.SqsParameters?.MessageGroupId;
-      await this.sqs.sendToArn(request.target.target.Arn ?? '', { body: request.payload, ...(groupId !== undefined && { groupId }) }, eventBridgeCaller(request.target, this.enforce));
+      await this.sqs.sendToArn(
+        request.target.target.Arn ?? '',
+        { body: request.payload, ...(groupId !== undefined && { groupId }) },
+        eventBridgeCaller(request.target, this.enforce),
+      );
       return delivered;
     } catch (err) {
-      if (isServiceError(err) && err.code === 'QueueDoesNotExist') return failure(false, 'NO_RESOURCE', `SQS queue ${request.target.target.Arn} does not exist.`);
+      if (isServiceError(err) && err.code === 'QueueDoesNotExist')
+        return failure(false, 'NO_RESOURCE', `SQS queue ${request.target.target.Arn} does not exist.`);
       if (isServiceError(err) && err.code === 'AccessDenied') return failure(false, 'NO_PERMISSIONS', err.message);
       if (isServiceError(err)) return failure(false, 'SDK_CLIENT_ERROR', err.message);
       throw err;

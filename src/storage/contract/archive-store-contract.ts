@@ -44,12 +44,18 @@ export function runArchiveStoreContract(name: string, harness: ArchiveStoreHarne
   withStore('read returns [from, to) in event-time order, pages with a cursor', async (store) => {
     await store.append([ev(A, 1, 9000), ev(A, 2, 5000), ev(A, 3, 7000), ev(A, 4, 7000), ev(A, 5, 12000), ev(B, 6, 7000)]);
     const all = await store.read({ archiveArn: A, from: 5000, to: 12000, limit: 10 });
-    assert.deepEqual(all.map((e) => e.eventId), ['e-2', 'e-3', 'e-4', 'e-1']);
+    assert.deepEqual(
+      all.map((e) => e.eventId),
+      ['e-2', 'e-3', 'e-4', 'e-1'],
+    );
     assert.equal(all[0]!.body, ev(A, 2, 0).body);
     const first = await store.read({ archiveArn: A, from: 5000, to: 12000, limit: 2 });
     const last = first[first.length - 1]!;
     const rest = await store.read({ archiveArn: A, from: 5000, to: 12000, limit: 10, after: { time: last.time, seq: last.seq } });
-    assert.deepEqual([...first, ...rest].map((e) => e.eventId), all.map((e) => e.eventId));
+    assert.deepEqual(
+      [...first, ...rest].map((e) => e.eventId),
+      all.map((e) => e.eventId),
+    );
   });
 
   withStore('prune forgets what was archived before a time, oldest first, in batches', async (store) => {
@@ -57,7 +63,10 @@ export function runArchiveStoreContract(name: string, harness: ArchiveStoreHarne
     assert.equal(await store.prune(A, 250, 1), 1);
     assert.equal(await store.prune(A, 250, 10), 1);
     assert.equal(await store.prune(A, 250, 10), 0);
-    assert.deepEqual((await store.read({ archiveArn: A, from: 0, to: 10, limit: 10 })).map((e) => e.eventId), ['e-3']);
+    assert.deepEqual(
+      (await store.read({ archiveArn: A, from: 0, to: 10, limit: 10 })).map((e) => e.eventId),
+      ['e-3'],
+    );
     assert.equal((await store.stats(B)).eventCount, 1);
     // A pruned event may be archived again (its id is free).
     await store.append([ev(A, 1, 1, 400)]);
@@ -76,7 +85,10 @@ export function runArchiveStoreContract(name: string, harness: ArchiveStoreHarne
     withStore('archived events survive a restart', async (store) => {
       await store.append([ev(A, 1, 1), ev(A, 2, 2)]);
       const next = await reopen(store);
-      assert.deepEqual((await next.read({ archiveArn: A, from: 0, to: 10, limit: 10 })).map((e) => e.eventId), ['e-1', 'e-2']);
+      assert.deepEqual(
+        (await next.read({ archiveArn: A, from: 0, to: 10, limit: 10 })).map((e) => e.eventId),
+        ['e-1', 'e-2'],
+      );
       return next;
     });
   } else {

@@ -58,7 +58,10 @@ export function runStoreContract(name: string, harness: StoreHarness): void {
       { kind: 'rule', key: 'a', doc: '{"v":2}' },
       { kind: 'bus', key: 'a', doc: '{"v":3}' },
     ]);
-    await store.writeResources([{ kind: 'rule', key: 'b', doc: '{"v":4}' }, { kind: 'bus', key: 'a', doc: null }]);
+    await store.writeResources([
+      { kind: 'rule', key: 'b', doc: '{"v":4}' },
+      { kind: 'bus', key: 'a', doc: null },
+    ]);
     assert.deepEqual(await store.loadResources('rule'), [
       { kind: 'rule', key: 'a', doc: '{"v":2}' },
       { kind: 'rule', key: 'b', doc: '{"v":4}' },
@@ -68,21 +71,28 @@ export function runStoreContract(name: string, harness: StoreHarness): void {
 
   /** Tests that move the injected clock past leases and retry times. */
   const withInjectedClock = (title: string, body: (store: Store) => Promise<Store | void>) =>
-    harness.serverTimed
-      ? test(`${name}: ${title}`, { skip: harness.serverTimed }, () => {})
-      : withStore(title, body);
+    harness.serverTimed ? test(`${name}: ${title}`, { skip: harness.serverTimed }, () => {}) : withStore(title, body);
 
   withStore('appendEvents stores events with their deliveries; readEvents newest first', async (store) => {
     await store.appendEvents([event(1, 2, 1000), event(2, 0, 2000), event(3, 1, 3000)]);
     const all = await store.readEvents({ limit: 10 });
-    assert.deepEqual(all.map((e) => e.eventId.slice(-1)), ['3', '2', '1']);
+    assert.deepEqual(
+      all.map((e) => e.eventId.slice(-1)),
+      ['3', '2', '1'],
+    );
     assert.equal(all[2]!.deliveries.length, 2);
     assert.deepEqual(all[2]!.rules, ['r1']);
     assert.equal(all[2]!.deliveries[0]!.status, 'pending');
     const window = await store.readEvents({ limit: 10, from: 1500, to: 2500 });
-    assert.deepEqual(window.map((e) => e.eventId.slice(-1)), ['2']);
+    assert.deepEqual(
+      window.map((e) => e.eventId.slice(-1)),
+      ['2'],
+    );
     const page = await store.readEvents({ limit: 1, beforeSeq: all[0]!.seq });
-    assert.deepEqual(page.map((e) => e.eventId.slice(-1)), ['2']);
+    assert.deepEqual(
+      page.map((e) => e.eventId.slice(-1)),
+      ['2'],
+    );
     assert.deepEqual(await store.readEvents({ limit: 10, busArn: 'arn:other' }), []);
     // The account filter (the control API's scope): only that account's buses.
     assert.equal((await store.readEvents({ limit: 10, account: '000000000000' })).length, 3);
@@ -152,7 +162,10 @@ export function runStoreContract(name: string, harness: StoreHarness): void {
     const once = { ...event(1, 1, 1000), idempotencyKey: 'aws.ec2/e-1' };
     await store.appendEvents([once]);
     await store.appendEvents([once, { ...event(2, 1, 1000), idempotencyKey: 'aws.ec2/e-2' }]);
-    assert.deepEqual((await store.readEvents({ limit: 10 })).map((e) => e.eventId.slice(-1)), ['2', '1']);
+    assert.deepEqual(
+      (await store.readEvents({ limit: 10 })).map((e) => e.eventId.slice(-1)),
+      ['2', '1'],
+    );
     assert.equal((await store.claimDue(1000, 10, 60_000)).length, 2);
   });
 
@@ -164,7 +177,10 @@ export function runStoreContract(name: string, harness: StoreHarness): void {
     assert.equal(await store.pruneEvents(2000, 1), 1);
     assert.equal(await store.pruneEvents(2000, 10), 1);
     assert.equal(await store.pruneEvents(2000, 10), 0);
-    assert.deepEqual((await store.readEvents({ limit: 10 })).map((e) => e.eventId.slice(-1)), ['4', '3']);
+    assert.deepEqual(
+      (await store.readEvents({ limit: 10 })).map((e) => e.eventId.slice(-1)),
+      ['4', '3'],
+    );
     assert.deepEqual(await store.countDeliveries(), { pending: 1, delivered: 0, failed: 0 });
   });
 
@@ -255,13 +271,25 @@ function runServerTimed(name: string, withStore: WithStore): void {
     await store.appendEvents([event(2, 1, t0)]);
     await store.appendEvents([{ ...event(1, 1, t0), deliveries: [{ ...event(1, 1).deliveries[0]!, dueAt: t0 + 2 * UNIT }] }]);
     const first = await store.claimDue(Date.now(), 10, 4 * UNIT);
-    assert.deepEqual(first.map((d) => d.eventId.slice(-1)), ['2'], 'the one due later is not handed out');
+    assert.deepEqual(
+      first.map((d) => d.eventId.slice(-1)),
+      ['2'],
+      'the one due later is not handed out',
+    );
     assert.equal(first[0]!.body, '{"id":2}');
     assert.equal(first[0]!.attempts, 0);
     await sleep(2.5 * UNIT);
-    assert.deepEqual((await store.claimDue(Date.now(), 10, 4 * UNIT)).map((d) => d.eventId.slice(-1)), ['1'], 'now due; the first is still leased');
+    assert.deepEqual(
+      (await store.claimDue(Date.now(), 10, 4 * UNIT)).map((d) => d.eventId.slice(-1)),
+      ['1'],
+      'now due; the first is still leased',
+    );
     await sleep(2.5 * UNIT);
-    assert.deepEqual((await store.claimDue(Date.now(), 10, 4 * UNIT)).map((d) => d.eventId.slice(-1)), ['2'], 'its lease ran out: due again');
+    assert.deepEqual(
+      (await store.claimDue(Date.now(), 10, 4 * UNIT)).map((d) => d.eventId.slice(-1)),
+      ['2'],
+      'its lease ran out: due again',
+    );
   });
 
   withStore('settle moves a delivery through its states (real time)', async (store) => {
@@ -303,14 +331,21 @@ function runShared(name: string, withStore: WithStore, peer: (store: Store) => P
       const stop = await other.watchResources('rule', (c) => seen.push({ key: c.key, doc: c.doc }));
       const ownEcho: string[] = [];
       const stopOwn = await store.watchResources('rule', (c) => ownEcho.push(c.key));
-      await store.writeResources([{ kind: 'rule', key: 'a', doc: '{"v":1}' }, { kind: 'rule', key: 'b', doc: '{"v":2}' }]);
+      await store.writeResources([
+        { kind: 'rule', key: 'a', doc: '{"v":1}' },
+        { kind: 'rule', key: 'b', doc: '{"v":2}' },
+      ]);
       await store.writeResources([{ kind: 'rule', key: 'a', doc: null }]);
       await store.writeResources([{ kind: 'bus', key: 'x', doc: '{}' }]);
       assert.deepEqual(await other.loadResources('rule'), [{ kind: 'rule', key: 'b', doc: '{"v":2}' }]);
       for (let i = 0; i < 100 && seen.length < 3; i++) await sleep(20);
       assert.deepEqual(
         [...seen].sort((x, y) => (x.key + String(x.doc)).localeCompare(y.key + String(y.doc))),
-        [{ key: 'a', doc: '{"v":1}' }, { key: 'a', doc: null }, { key: 'b', doc: '{"v":2}' }],
+        [
+          { key: 'a', doc: '{"v":1}' },
+          { key: 'a', doc: null },
+          { key: 'b', doc: '{"v":2}' },
+        ],
       );
       assert.deepEqual(ownEcho, [], 'a node is not told of its own writes');
       stop();
@@ -328,8 +363,14 @@ function runShared(name: string, withStore: WithStore, peer: (store: Store) => P
       const ids = [...mine, ...theirs].map((d) => d.id);
       assert.equal(ids.length, 20);
       assert.equal(new Set(ids).size, 20, 'no delivery handed to both');
-      await store.settle(Date.now(), mine.map((d) => ({ id: d.id, status: 'delivered' as const, attempts: 1 })));
-      await other.settle(Date.now(), theirs.map((d) => ({ id: d.id, status: 'delivered' as const, attempts: 1 })));
+      await store.settle(
+        Date.now(),
+        mine.map((d) => ({ id: d.id, status: 'delivered' as const, attempts: 1 })),
+      );
+      await other.settle(
+        Date.now(),
+        theirs.map((d) => ({ id: d.id, status: 'delivered' as const, attempts: 1 })),
+      );
       assert.deepEqual(await store.countDeliveries(), { pending: 0, delivered: 20, failed: 0 });
     } finally {
       await other.close();

@@ -32,7 +32,10 @@ export class JetStreamConnection {
   ) {}
 
   static async open(options: JetStreamOptions): Promise<JetStreamConnection> {
-    const servers = options.url.split(',').map((s) => s.trim()).filter(Boolean);
+    const servers = options.url
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const nc = await connect({
       servers,
       name: options.name ?? 'amiwatch',
@@ -71,7 +74,9 @@ export class JetStreamConnection {
         return await step();
       } catch (err) {
         const message = String((err as Error).message);
-        const transient = /timeout|unavailable|no responders|leader|503|not current|no suitable peers|insufficient resources/i.test(message);
+        const transient = /timeout|unavailable|no responders|leader|503|not current|no suitable peers|insufficient resources/i.test(
+          message,
+        );
         if (!transient || Date.now() > until) throw new Error(`${what}: ${message}`);
         await new Promise((r) => setTimeout(r, 500));
       }
@@ -100,7 +105,9 @@ export class JetStreamConnection {
   }
 
   async bucket(base: string, opts: Partial<KvOptions> = {}): Promise<KV> {
-    return this.settled(`bucket ${this.name(base)}`, () => this.kvm.create(this.name(base), { replicas: this.options.replicas, history: 1, ...opts }));
+    return this.settled(`bucket ${this.name(base)}`, () =>
+      this.kvm.create(this.name(base), { replicas: this.options.replicas, history: 1, ...opts }),
+    );
   }
 
   /** The `$JS.API` subject prefix (requests this module sends itself). */

@@ -78,8 +78,20 @@ export class DeliveryQueue {
   async publish(e: NewEvent): Promise<number[]> {
     const acks = await Promise.all(
       e.deliveries.map((d, index) => {
-        const m: DeliveryMessage = { eventId: e.eventId, busArn: e.busArn, ingestedAt: e.ingestedAt, body: e.body, ruleArn: d.ruleArn, target: d.target, dueAt: d.dueAt };
-        return this.c.requests.publish(this.n.delivery, JSON.stringify(m), e.idempotencyKey !== undefined ? { msgID: `${e.idempotencyKey}/${index}` } : {});
+        const m: DeliveryMessage = {
+          eventId: e.eventId,
+          busArn: e.busArn,
+          ingestedAt: e.ingestedAt,
+          body: e.body,
+          ruleArn: d.ruleArn,
+          target: d.target,
+          dueAt: d.dueAt,
+        };
+        return this.c.requests.publish(
+          this.n.delivery,
+          JSON.stringify(m),
+          e.idempotencyKey !== undefined ? { msgID: `${e.idempotencyKey}/${index}` } : {},
+        );
       }),
     );
     return acks.map((a) => a.seq);

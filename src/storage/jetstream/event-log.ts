@@ -50,7 +50,11 @@ export class EventLog {
       rules: e.rules,
       deliveries: e.deliveries.map((d, i) => ({ id: deliveryIds[i]!, ruleArn: d.ruleArn, target: d.target, dueAt: d.dueAt })),
     };
-    const ack = await this.c.requests.publish(this.n.event, JSON.stringify(message), e.idempotencyKey !== undefined ? { msgID: e.idempotencyKey } : {});
+    const ack = await this.c.requests.publish(
+      this.n.event,
+      JSON.stringify(message),
+      e.idempotencyKey !== undefined ? { msgID: e.idempotencyKey } : {},
+    );
     return ack.duplicate ? null : ack.seq;
   }
 
@@ -77,7 +81,11 @@ export class EventLog {
    * Newest first, walking back from the end in chunks of direct gets. Filters are applied while
    * walking; at most `scanLimit` messages are looked at per call (a history page, not a query engine).
    */
-  async read(query: EventQuery, outcomes: (seq: number, e: EventMessage) => Promise<DeliveryView[]>, scanLimit = 20_000): Promise<EventView[]> {
+  async read(
+    query: EventQuery,
+    outcomes: (seq: number, e: EventMessage) => Promise<DeliveryView[]>,
+    scanLimit = 20_000,
+  ): Promise<EventView[]> {
     const { first, last } = await this.bounds();
     let seq = Math.min(last, (query.beforeSeq ?? Infinity) - 1);
     const out: EventView[] = [];
@@ -89,7 +97,15 @@ export class EventLog {
         const e = got[i];
         if (!e || !matches(e, query)) continue;
         const s = chunk[i]!;
-        out.push({ seq: s, eventId: e.eventId, busArn: e.busArn, ingestedAt: e.ingestedAt, body: e.body, rules: e.rules, deliveries: await outcomes(s, e) });
+        out.push({
+          seq: s,
+          eventId: e.eventId,
+          busArn: e.busArn,
+          ingestedAt: e.ingestedAt,
+          body: e.body,
+          rules: e.rules,
+          deliveries: await outcomes(s, e),
+        });
       }
       scanned += chunk.length;
       seq -= chunk.length;

@@ -85,7 +85,10 @@ export class JetStreamEc2Store implements Ec2Store {
   }
 
   putImageWithEvent(image: ImageRecord, event: OutboxEventRecord): Promise<void> {
-    return this.docs.write([{ kind: IMAGE, key: imageKey(image.region, image.imageId), doc: JSON.stringify(image) }, this.outboxWrite(event)]);
+    return this.docs.write([
+      { kind: IMAGE, key: imageKey(image.region, image.imageId), doc: JSON.stringify(image) },
+      this.outboxWrite(event),
+    ]);
   }
 
   /** An outbox event's write; insertion order across nodes: time first, then this node's counter. */
@@ -111,7 +114,9 @@ export class JetStreamEc2Store implements Ec2Store {
   }
 
   async deregisteredBefore(before: number): Promise<ImageRecord[]> {
-    return (await this.all<ImageRecord>(IMAGE)).filter((i) => i.state === 'deregistered' && i.deregisteredAt !== undefined && i.deregisteredAt <= before);
+    return (await this.all<ImageRecord>(IMAGE)).filter(
+      (i) => i.state === 'deregistered' && i.deregisteredAt !== undefined && i.deregisteredAt <= before,
+    );
   }
 
   async nextDueAt(): Promise<number | undefined> {
@@ -200,15 +205,21 @@ export class JetStreamEc2Store implements Ec2Store {
   }
 
   async terminatedBefore(before: number): Promise<InstanceRecord[]> {
-    return (await this.all<InstanceRecord>(INSTANCE)).filter((i) => i.state === 'terminated' && i.terminatedAt !== undefined && i.terminatedAt <= before);
+    return (await this.all<InstanceRecord>(INSTANCE)).filter(
+      (i) => i.state === 'terminated' && i.terminatedAt !== undefined && i.terminatedAt <= before,
+    );
   }
 
   putKeyPair(keyPair: KeyPairRecord): Promise<void> {
-    return this.docs.write([{ kind: KEY_PAIR, key: taskKey(keyPair.accountId, keyPair.region, keyPair.keyName), doc: JSON.stringify(keyPair) }]);
+    return this.docs.write([
+      { kind: KEY_PAIR, key: taskKey(keyPair.accountId, keyPair.region, keyPair.keyName), doc: JSON.stringify(keyPair) },
+    ]);
   }
 
   async listKeyPairs(accountId: string, region: string): Promise<KeyPairRecord[]> {
-    return (await this.all<KeyPairRecord>(KEY_PAIR)).filter((k) => k.accountId === accountId && k.region === region).sort((a, b) => cmp(a.keyName, b.keyName));
+    return (await this.all<KeyPairRecord>(KEY_PAIR))
+      .filter((k) => k.accountId === accountId && k.region === region)
+      .sort((a, b) => cmp(a.keyName, b.keyName));
   }
 
   deleteKeyPair(accountId: string, region: string, keyName: string): Promise<boolean> {
@@ -220,7 +231,9 @@ export class JetStreamEc2Store implements Ec2Store {
   }
 
   async listSecurityGroups(accountId: string, region: string): Promise<SecurityGroupRecord[]> {
-    return (await this.all<SecurityGroupRecord>(GROUP)).filter((g) => g.accountId === accountId && g.region === region).sort((a, b) => cmp(a.groupId, b.groupId));
+    return (await this.all<SecurityGroupRecord>(GROUP))
+      .filter((g) => g.accountId === accountId && g.region === region)
+      .sort((a, b) => cmp(a.groupId, b.groupId));
   }
 
   deleteSecurityGroup(region: string, groupId: string): Promise<boolean> {

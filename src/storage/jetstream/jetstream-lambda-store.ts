@@ -114,13 +114,22 @@ export class JetStreamLambdaStore implements LambdaStore {
     if (!current || (await this.docs.get(VERSION, vkey))) return false;
     const code = await this.putCode(key, zip);
     await this.docs.write([
-      { kind: FUNCTION, key, doc: JSON.stringify({ record: latest, codeId: current.fn.codeId, chunks: current.fn.chunks } satisfies StoredFunction) },
+      {
+        kind: FUNCTION,
+        key,
+        doc: JSON.stringify({ record: latest, codeId: current.fn.codeId, chunks: current.fn.chunks } satisfies StoredFunction),
+      },
       { kind: VERSION, key: vkey, doc: JSON.stringify({ record: version, ...code } satisfies StoredFunction) },
     ]);
     return true;
   }
 
-  private async storedVersion(accountId: string, region: string, name: string, version: string): Promise<{ fn: StoredFunction; revision: number } | null> {
+  private async storedVersion(
+    accountId: string,
+    region: string,
+    name: string,
+    version: string,
+  ): Promise<{ fn: StoredFunction; revision: number } | null> {
     const got = await this.docs.get(VERSION, `${fnKey(accountId, region, name)}/${version}`);
     return got && { fn: JSON.parse(got.doc) as StoredFunction, revision: got.revision };
   }

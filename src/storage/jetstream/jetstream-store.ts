@@ -156,12 +156,23 @@ export class JetStreamStore implements Store {
 
   async clusterHealth(): Promise<ClusterHealth> {
     const servers = this.c.nc.getServer();
-    const known = (this.c.nc as unknown as { protocol?: { servers?: { servers?: { listen: string }[] } } }).protocol?.servers?.servers?.map((s) => s.listen) ?? [];
+    const known =
+      (this.c.nc as unknown as { protocol?: { servers?: { servers?: { listen: string }[] } } }).protocol?.servers?.servers?.map(
+        (s) => s.listen,
+      ) ?? [];
     try {
       const [lag, nodes] = await Promise.all([this.queue.lag(), this.nodes()]);
       return { engine: 'nats-jetstream', connectedTo: servers, servers: known, jetstream: 'ok', nodes, lag };
     } catch (err) {
-      return { engine: 'nats-jetstream', connectedTo: servers, servers: known, jetstream: 'unavailable', error: (err as Error).message, nodes: [], lag: null };
+      return {
+        engine: 'nats-jetstream',
+        connectedTo: servers,
+        servers: known,
+        jetstream: 'unavailable',
+        error: (err as Error).message,
+        nodes: [],
+        lag: null,
+      };
     }
   }
 

@@ -156,7 +156,6 @@ export class ResourceBucket {
     return ack.seq;
   }
 
-
   /** Replays intents older than `staleMs` whose writer did not finish (it died). Returns how many. */
   async recover(now: number, staleMs: number): Promise<number> {
     const ids: string[] = [];
@@ -199,7 +198,10 @@ export class ResourceBucket {
   /** Runs one write of this node to `key`, recording its revision; the change feed waits for it. */
   private async track(key: string, write: Promise<number>): Promise<void> {
     const recorded = write.then((rev) => this.saw(key, rev));
-    const done = recorded.then(() => undefined, () => undefined);
+    const done = recorded.then(
+      () => undefined,
+      () => undefined,
+    );
     this.inflight.set(key, done);
     try {
       await recorded;

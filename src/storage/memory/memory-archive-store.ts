@@ -42,7 +42,10 @@ export class MemoryArchiveStore implements ArchiveStore {
   async prune(archiveArn: string, before: number, limit: number): Promise<number> {
     const a = this.byArchive.get(archiveArn);
     if (!a) return 0;
-    const gone = a.events.filter((e) => e.archivedAt < before).sort((x, y) => x.seq - y.seq).slice(0, limit);
+    const gone = a.events
+      .filter((e) => e.archivedAt < before)
+      .sort((x, y) => x.seq - y.seq)
+      .slice(0, limit);
     const seqs = new Set(gone.map((e) => e.seq));
     a.events = a.events.filter((e) => !seqs.has(e.seq));
     for (const e of gone) a.ids.delete(e.eventId);

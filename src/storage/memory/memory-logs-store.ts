@@ -1,4 +1,13 @@
-import { positionBefore, type LogEventQuery, type LogEventRecord, type LogGroupRecord, type LogScope, type LogsStore, type LogStreamRecord, type NewLogEvent } from '../ports/logs-store.js';
+import {
+  positionBefore,
+  type LogEventQuery,
+  type LogEventRecord,
+  type LogGroupRecord,
+  type LogScope,
+  type LogsStore,
+  type LogStreamRecord,
+  type NewLogEvent,
+} from '../ports/logs-store.js';
 
 interface GroupState {
   group: LogGroupRecord;
@@ -18,7 +27,10 @@ export class MemoryLogsStore implements LogsStore {
     return this.groups.get(key(scope, name))?.group;
   }
   async listGroups(scope: LogScope) {
-    return [...this.groups.values()].map((g) => g.group).filter((g) => g.accountId === scope.accountId && g.region === scope.region).sort((a, b) => (a.name < b.name ? -1 : 1));
+    return [...this.groups.values()]
+      .map((g) => g.group)
+      .filter((g) => g.accountId === scope.accountId && g.region === scope.region)
+      .sort((a, b) => (a.name < b.name ? -1 : 1));
   }
   async listRetainedGroups() {
     return [...this.groups.values()].map((g) => g.group).filter((g) => g.retentionInDays !== null);

@@ -13,15 +13,7 @@ import type { InstanceRecord, KeyPairRecord, SecurityGroupRecord } from './ec2-i
 export type * from './ec2-instance-records.js';
 
 /** AWS `ImageState`. */
-export type ImageStateName =
-  | 'pending'
-  | 'available'
-  | 'invalid'
-  | 'deregistered'
-  | 'transient'
-  | 'failed'
-  | 'error'
-  | 'disabled';
+export type ImageStateName = 'pending' | 'available' | 'invalid' | 'deregistered' | 'transient' | 'failed' | 'error' | 'disabled';
 
 /** The operations that create an image (the guide's four). */
 export type ImageOrigin = 'CreateImage' | 'CopyImage' | 'RegisterImage' | 'CreateRestoreImageTask';

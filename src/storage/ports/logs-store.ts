@@ -83,4 +83,5 @@ export interface LogsStore {
 }
 
 /** `a` before `b` in a group's event order. */
-export const positionBefore = (a: LogPosition, b: LogPosition): boolean => a.timestamp < b.timestamp || (a.timestamp === b.timestamp && a.seq < b.seq);
+export const positionBefore = (a: LogPosition, b: LogPosition): boolean =>
+  a.timestamp < b.timestamp || (a.timestamp === b.timestamp && a.seq < b.seq);

@@ -28,7 +28,11 @@ export class DeliveryCounter {
   get(): DeliveryCounts {
     if (!this.counts) {
       const counts = { pending: 0, delivered: 0, failed: 0 };
-      for (const r of this.db.prepare(`SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status`).all() as { status: string; n: number }[]) counts[kindOf(r.status)] += r.n;
+      for (const r of this.db.prepare(`SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status`).all() as {
+        status: string;
+        n: number;
+      }[])
+        counts[kindOf(r.status)] += r.n;
       this.counts = counts;
     }
     return { ...this.counts };
@@ -47,6 +51,8 @@ export class DeliveryCounter {
   /** At a clean close: the counts, trusted by the next open. */
   persist(): void {
     if (!this.counts) return;
-    this.db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('delivery_counts', ?), ('delivery_counts_clean', '1')`).run(JSON.stringify(this.counts));
+    this.db
+      .prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('delivery_counts', ?), ('delivery_counts_clean', '1')`)
+      .run(JSON.stringify(this.counts));
   }
 }

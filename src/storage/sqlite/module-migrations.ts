@@ -11,7 +11,8 @@ export function migrateModule(db: Database, prefix: string, label: string, migra
   db.exec(`CREATE TABLE IF NOT EXISTS ${table} (version INTEGER NOT NULL)`);
   const row = db.prepare(`SELECT version FROM ${table}`).get() as { version: number } | undefined;
   const current = row?.version ?? 0;
-  if (current > migrations.length) throw new Error(`${label} tables are at version ${current}, newer than this build knows (${migrations.length})`);
+  if (current > migrations.length)
+    throw new Error(`${label} tables are at version ${current}, newer than this build knows (${migrations.length})`);
   db.transaction(() => {
     for (let v = current; v < migrations.length; v++) db.exec(migrations[v]!);
     if (row) db.prepare(`UPDATE ${table} SET version = ?`).run(migrations.length);

@@ -41,7 +41,21 @@ class VersionTaken extends Error {}
 /** LambdaStore on SQLite (better-sqlite3, synchronous; the async signatures are the port's). */
 export class SqliteLambdaStore implements LambdaStore {
   private readonly s: Record<
-    'get' | 'list' | 'insert' | 'update' | 'updateCode' | 'delete' | 'code' | 'insertVersion' | 'getVersion' | 'listVersions' | 'versionCode' | 'deleteVersion' | 'deleteVersions' | 'lease' | 'release',
+    | 'get'
+    | 'list'
+    | 'insert'
+    | 'update'
+    | 'updateCode'
+    | 'delete'
+    | 'code'
+    | 'insertVersion'
+    | 'getVersion'
+    | 'listVersions'
+    | 'versionCode'
+    | 'deleteVersion'
+    | 'deleteVersions'
+    | 'lease'
+    | 'release',
     Statement
   >;
   private readonly publishTx: (latest: FunctionRecord, version: FunctionRecord, zip: Buffer) => boolean;
@@ -72,7 +86,9 @@ export class SqliteLambdaStore implements LambdaStore {
     };
     this.publishTx = db.transaction((latest: FunctionRecord, version: FunctionRecord, zip: Buffer): boolean => {
       if (this.s.update.run(JSON.stringify(latest), latest.accountId, latest.region, latest.name).changes !== 1) return false;
-      const added = this.s.insertVersion.run(version.accountId, version.region, version.name, Number(version.version), JSON.stringify(version), zip).changes === 1;
+      const added =
+        this.s.insertVersion.run(version.accountId, version.region, version.name, Number(version.version), JSON.stringify(version), zip)
+          .changes === 1;
       // A version number already taken leaves the function's record as it was.
       if (!added) throw new VersionTaken();
       return true;

@@ -1,6 +1,14 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { migrateModule } from './module-migrations.js';
-import type { LogEventQuery, LogEventRecord, LogGroupRecord, LogScope, LogsStore, LogStreamRecord, NewLogEvent } from '../ports/logs-store.js';
+import type {
+  LogEventQuery,
+  LogEventRecord,
+  LogGroupRecord,
+  LogScope,
+  LogsStore,
+  LogStreamRecord,
+  NewLogEvent,
+} from '../ports/logs-store.js';
 
 /**
  * The CloudWatch Logs tables, self-contained like Lambda's (their own version table). Events are
@@ -26,7 +34,6 @@ const migrations: readonly string[] = [
    CREATE INDEX logs_events_stream ON logs_events (account_id, region, grp, stream, ts, seq);`,
 ];
 
-
 interface EventRow {
   seq: number;
   stream: string;
@@ -35,7 +42,13 @@ interface EventRow {
   message: string;
 }
 
-const toEvent = (r: EventRow): LogEventRecord => ({ seq: r.seq, stream: r.stream, timestamp: r.ts, ingestionTime: r.ingested, message: r.message });
+const toEvent = (r: EventRow): LogEventRecord => ({
+  seq: r.seq,
+  stream: r.stream,
+  timestamp: r.ts,
+  ingestionTime: r.ingested,
+  message: r.message,
+});
 
 /** LogsStore on SQLite (better-sqlite3, synchronous; the async signatures are the port's). */
 export class SqliteLogsStore implements LogsStore {
@@ -49,20 +62,25 @@ export class SqliteLogsStore implements LogsStore {
       getGroup: p('SELECT record FROM logs_groups WHERE account_id = ? AND region = ? AND name = ?'),
       listGroups: p('SELECT record FROM logs_groups WHERE account_id = ? AND region = ? ORDER BY name'),
       retained: p('SELECT record FROM logs_groups WHERE retained = 1'),
-      putGroup: p('INSERT INTO logs_groups (account_id, region, name, record, retained) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET record = excluded.record, retained = excluded.retained'),
+      putGroup: p(
+        'INSERT INTO logs_groups (account_id, region, name, record, retained) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET record = excluded.record, retained = excluded.retained',
+      ),
       deleteGroup: p('DELETE FROM logs_groups WHERE account_id = ? AND region = ? AND name = ?'),
       deleteGroupStreams: p('DELETE FROM logs_streams WHERE account_id = ? AND region = ? AND grp = ?'),
       deleteGroupEvents: p('DELETE FROM logs_events WHERE account_id = ? AND region = ? AND grp = ?'),
       getStream: p('SELECT record FROM logs_streams WHERE account_id = ? AND region = ? AND grp = ? AND name = ?'),
       listStreams: p('SELECT record FROM logs_streams WHERE account_id = ? AND region = ? AND grp = ? ORDER BY name'),
-      putStream: p('INSERT INTO logs_streams (account_id, region, grp, name, record) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET record = excluded.record'),
+      putStream: p(
+        'INSERT INTO logs_streams (account_id, region, grp, name, record) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET record = excluded.record',
+      ),
       deleteStream: p('DELETE FROM logs_streams WHERE account_id = ? AND region = ? AND grp = ? AND name = ?'),
       deleteStreamEvents: p('DELETE FROM logs_events WHERE account_id = ? AND region = ? AND grp = ? AND stream = ?'),
       insertEvent: p('INSERT INTO logs_events (account_id, region, grp, stream, ts, ingested, message) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       expire: p('DELETE FROM logs_events WHERE account_id = ? AND region = ? AND grp = ? AND ts < ?'),
     };
     this.append = db.transaction((stream: LogStreamRecord, events: readonly NewLogEvent[], ingestionTime: number) => {
-      for (const e of events) this.s.insertEvent!.run(stream.accountId, stream.region, stream.group, stream.name, e.timestamp, ingestionTime, e.message);
+      for (const e of events)
+        this.s.insertEvent!.run(stream.accountId, stream.region, stream.group, stream.name, e.timestamp, ingestionTime, e.message);
       this.s.putStream!.run(stream.accountId, stream.region, stream.group, stream.name, JSON.stringify(stream));
     });
   }
@@ -72,7 +90,9 @@ export class SqliteLogsStore implements LogsStore {
     return row ? (JSON.parse(row.record) as LogGroupRecord) : undefined;
   }
   async listGroups(scope: LogScope) {
-    return (this.s.listGroups!.all(scope.accountId, scope.region) as { record: string }[]).map((r) => JSON.parse(r.record) as LogGroupRecord);
+    return (this.s.listGroups!.all(scope.accountId, scope.region) as { record: string }[]).map(
+      (r) => JSON.parse(r.record) as LogGroupRecord,
+    );
   }
   async listRetainedGroups() {
     return (this.s.retained!.all() as { record: string }[]).map((r) => JSON.parse(r.record) as LogGroupRecord);
@@ -92,7 +112,9 @@ export class SqliteLogsStore implements LogsStore {
     return row ? (JSON.parse(row.record) as LogStreamRecord) : undefined;
   }
   async listStreams(scope: LogScope, group: string) {
-    return (this.s.listStreams!.all(scope.accountId, scope.region, group) as { record: string }[]).map((r) => JSON.parse(r.record) as LogStreamRecord);
+    return (this.s.listStreams!.all(scope.accountId, scope.region, group) as { record: string }[]).map(
+      (r) => JSON.parse(r.record) as LogStreamRecord,
+    );
   }
   async putStream(st: LogStreamRecord) {
     this.s.putStream!.run(st.accountId, st.region, st.group, st.name, JSON.stringify(st));

@@ -41,7 +41,6 @@ interface PendingAppend {
   readonly reject: (err: unknown) => void;
 }
 
-
 /**
  * The embedded adapter: one SQLite file in WAL mode through better-sqlite3, owned by one
  * process at a time. Three measured costs shape it (bench/put-events, BENCHMARKS.md):
@@ -79,7 +78,10 @@ export class SqliteStore implements Store {
 
   constructor(options: SqliteStoreOptions) {
     const file = options.path !== ':memory:';
-    const diskFull = (err: unknown) => new DiskFullError(`the disk holding ${options.path} is full (${(err as Error).message}): free some space and start again; nothing stored was lost`);
+    const diskFull = (err: unknown) =>
+      new DiskFullError(
+        `the disk holding ${options.path} is full (${(err as Error).message}): free some space and start again; nothing stored was lost`,
+      );
     try {
       // Made private: the database holds every account's state (a function run as another user must not read it).
       if (file) mkdirSync(dirname(options.path), { recursive: true, mode: 0o700 });
@@ -125,7 +127,9 @@ export class SqliteStore implements Store {
     const db = this.db;
     return {
       loadResources: db.prepare(`SELECT kind, key, doc FROM resources WHERE kind = ? ORDER BY key`),
-      putResource: db.prepare(`INSERT INTO resources (kind, key, doc) VALUES (?, ?, ?) ON CONFLICT (kind, key) DO UPDATE SET doc = excluded.doc`),
+      putResource: db.prepare(
+        `INSERT INTO resources (kind, key, doc) VALUES (?, ?, ?) ON CONFLICT (kind, key) DO UPDATE SET doc = excluded.doc`,
+      ),
       deleteResource: db.prepare(`DELETE FROM resources WHERE kind = ? AND key = ?`),
       insertKey: db.prepare(`INSERT OR IGNORE INTO event_keys (key) VALUES (?)`),
       insertEvent: db.prepare(`INSERT INTO events (event_id, bus_arn, ingested_at, rules, body) VALUES (?, ?, ?, ?, ?)`),
@@ -141,11 +145,17 @@ export class SqliteStore implements Store {
       ),
       tableDue: db.prepare(`SELECT MIN(due_at) FROM deliveries WHERE status = 'pending' AND due_at > ?`).pluck(),
       complete: db.prepare(`UPDATE deliveries SET status = 'delivered', attempts = ?, updated_at = ? WHERE id = ?`),
-      completeMany: db.prepare(`UPDATE deliveries SET status = 'delivered', attempts = ?, updated_at = ? WHERE id IN (SELECT value FROM json_each(?))`),
-      retryAt: db.prepare(`UPDATE deliveries SET status = 'pending', due_at = ?, attempts = ?, last_error = ?, updated_at = ? WHERE id = ?`),
+      completeMany: db.prepare(
+        `UPDATE deliveries SET status = 'delivered', attempts = ?, updated_at = ? WHERE id IN (SELECT value FROM json_each(?))`,
+      ),
+      retryAt: db.prepare(
+        `UPDATE deliveries SET status = 'pending', due_at = ?, attempts = ?, last_error = ?, updated_at = ? WHERE id = ?`,
+      ),
       fail: db.prepare(`UPDATE deliveries SET status = 'failed', attempts = ?, last_error = ?, updated_at = ? WHERE id = ?`),
       statusOf: db.prepare(`SELECT status FROM deliveries WHERE id = ?`).pluck(),
-      prunedCounts: db.prepare(`SELECT status, COUNT(*) AS n FROM deliveries WHERE event_seq IN (SELECT value FROM json_each(?)) GROUP BY status`),
+      prunedCounts: db.prepare(
+        `SELECT status, COUNT(*) AS n FROM deliveries WHERE event_seq IN (SELECT value FROM json_each(?)) GROUP BY status`,
+      ),
       // Oldest first by rowid (ingestion order), stopping at the age limit.
       prunable: db
         .prepare(
@@ -199,8 +209,20 @@ export class SqliteStore implements Store {
       if (e.idempotencyKey !== undefined && this.stmt.insertKey.run(e.idempotencyKey).changes === 0) continue;
       const seq = this.stmt.insertEvent.run(e.eventId, e.busArn, e.ingestedAt, JSON.stringify(e.rules), e.body).lastInsertRowid;
       for (const d of e.deliveries) {
-        const id = Number(this.stmt.insertDelivery.run(seq, this.targetId(d.ruleArn, d.target), status, d.dueAt, e.ingestedAt).lastInsertRowid);
-        out.push({ id, eventId: e.eventId, busArn: e.busArn, ingestedAt: e.ingestedAt, body: e.body, ruleArn: d.ruleArn, target: d.target, attempts: 0, dueAt: d.dueAt });
+        const id = Number(
+          this.stmt.insertDelivery.run(seq, this.targetId(d.ruleArn, d.target), status, d.dueAt, e.ingestedAt).lastInsertRowid,
+        );
+        out.push({
+          id,
+          eventId: e.eventId,
+          busArn: e.busArn,
+          ingestedAt: e.ingestedAt,
+          body: e.body,
+          ruleArn: d.ruleArn,
+          target: d.target,
+          attempts: 0,
+          dueAt: d.dueAt,
+        });
       }
     }
     return out;
@@ -274,16 +296,20 @@ export class SqliteStore implements Store {
   async readEvents(query: EventQuery): Promise<EventView[]> {
     const where: string[] = [];
     const args: (string | number)[] = [];
-    if (query.busArn !== undefined) (where.push('bus_arn = ?'), args.push(query.busArn));
+    if (query.busArn !== undefined) where.push('bus_arn = ?'), args.push(query.busArn);
     // Bus ARNs are arn:aws:events:REGION:ACCOUNT:event-bus/NAME; the account is digits only, so LIKE is exact here.
-    if (query.account !== undefined) (where.push('bus_arn LIKE ?'), args.push(`arn:aws:events:%:${query.account}:%`));
-    if (query.from !== undefined) (where.push('ingested_at >= ?'), args.push(query.from));
-    if (query.to !== undefined) (where.push('ingested_at <= ?'), args.push(query.to));
-    if (query.beforeSeq !== undefined) (where.push('seq < ?'), args.push(query.beforeSeq));
+    if (query.account !== undefined) where.push('bus_arn LIKE ?'), args.push(`arn:aws:events:%:${query.account}:%`);
+    if (query.from !== undefined) where.push('ingested_at >= ?'), args.push(query.from);
+    if (query.to !== undefined) where.push('ingested_at <= ?'), args.push(query.to);
+    if (query.beforeSeq !== undefined) where.push('seq < ?'), args.push(query.beforeSeq);
     const sql = `SELECT seq, event_id AS eventId, bus_arn AS busArn, ingested_at AS ingestedAt, rules, body FROM events
       ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq DESC LIMIT ?`;
     const rows = this.db.prepare(sql).all(...args, query.limit) as (Omit<EventView, 'rules' | 'deliveries'> & { rules: string })[];
-    return rows.map((r) => ({ ...r, rules: JSON.parse(r.rules) as string[], deliveries: this.stmt.deliveriesOf.all(r.seq) as DeliveryView[] }));
+    return rows.map((r) => ({
+      ...r,
+      rules: JSON.parse(r.rules) as string[],
+      deliveries: this.stmt.deliveriesOf.all(r.seq) as DeliveryView[],
+    }));
   }
 
   // ---- delivery queue ----

@@ -27,12 +27,18 @@ export function createFunctionsHandler(functions: LambdaFunctions, logs: Functio
     if (req.method !== 'GET' || parts.length !== 2 || !parts[0]) return json(404, { error: `no such endpoint: ${url.pathname}` });
     const caller = { accountId: q.get('account') ?? req.context.accountId, region: q.get('region') ?? req.context.region };
     try {
-      const record = await functions.record(caller, decodeURIComponent(parts[0]), undefined, parts[1] === 'code' ? 'GetFunction' : 'GetFunctionConfiguration');
+      const record = await functions.record(
+        caller,
+        decodeURIComponent(parts[0]),
+        undefined,
+        parts[1] === 'code' ? 'GetFunction' : 'GetFunctionConfiguration',
+      );
       if (parts[1] === 'code') return { status: 200, headers: { 'content-type': 'application/zip' }, body: await functions.code(record) };
       if (parts[1] !== 'logs') return json(404, { error: `no such endpoint: ${url.pathname}` });
       const since = Number(q.get('since') ?? 0);
       const limit = Math.min(Number(q.get('limit') ?? 100), 500);
-      if (!Number.isFinite(since) || !Number.isFinite(limit)) return json(400, { error: 'since and limit must be numbers (epoch ms, count)' });
+      if (!Number.isFinite(since) || !Number.isFinite(limit))
+        return json(400, { error: 'since and limit must be numbers (epoch ms, count)' });
       const entries = logGroups
         ? invocationsFromEvents(await logGroups.recent(record, functionLogGroup(record), since, LOG_EVENTS_READ)).slice(-limit)
         : logs.read(record.arn, since, limit);

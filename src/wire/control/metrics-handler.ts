@@ -25,7 +25,8 @@ export function createMetricsHandler(hub: MetricsHub, clock: Clock): ServiceHand
   return async (req) => {
     const url = new URL(req.url, 'http://localhost');
     if (req.method !== 'GET') return json(405, { error: 'method not allowed' });
-    if (url.pathname === metricsPath) return { status: 200, headers: { 'content-type': hub.contentType }, body: await hub.prometheusText() };
+    if (url.pathname === metricsPath)
+      return { status: 200, headers: { 'content-type': hub.contentType }, body: await hub.prometheusText() };
     if (url.pathname === `${metricsPath}/catalog`) return json(200, { metrics: CATALOG, series: hub.series.list() });
     if (url.pathname !== `${metricsPath}/series`) return json(404, { error: `no such endpoint: ${url.pathname}` });
     const q = url.searchParams;
@@ -60,6 +61,15 @@ export function createMetricsHandler(hub: MetricsHub, clock: Clock): ServiceHand
     if (to < from) return json(400, { error: 'from must not be after to' });
     if ((to - from) / step > 10_000) return json(400, { error: 'too many points: widen step or narrow from/to (at most 10000)' });
     const points = hub.series.query({ namespace, name, dimensions: scoped, from, to, step, stat });
-    return json(200, { namespace, name, dimensions, stat, step: step / 1000, resolution: hub.series.resolutionMs / 1000, window: hub.series.windowMs / 1000, points });
+    return json(200, {
+      namespace,
+      name,
+      dimensions,
+      stat,
+      step: step / 1000,
+      resolution: hub.series.resolutionMs / 1000,
+      window: hub.series.windowMs / 1000,
+      points,
+    });
   };
 }

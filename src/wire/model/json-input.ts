@@ -54,7 +54,8 @@ class Reader {
         return value;
       case 'integer':
       case 'long':
-        if (typeof value !== 'number' || !Number.isInteger(value)) throw serialization(`Expected an integer for ${path}, got ${jsonType(value)}.`);
+        if (typeof value !== 'number' || !Number.isInteger(value))
+          throw serialization(`Expected an integer for ${path}, got ${jsonType(value)}.`);
         this.range(shape, value, path);
         return value;
       case 'double':
@@ -81,7 +82,8 @@ class Reader {
   }
 
   private string(shape: Extract<ShapeModel, { t: 'string' }>, value: string, path: string): void {
-    if (shape.enum && !shape.enum.includes(value)) this.violation(value, path, `Member must satisfy enum value set: [${shape.enum.join(', ')}]`);
+    if (shape.enum && !shape.enum.includes(value))
+      this.violation(value, path, `Member must satisfy enum value set: [${shape.enum.join(', ')}]`);
     this.length(shape, value.length, value, path);
     if (shape.pattern !== undefined && !compiled(shape.pattern, shape.flags).test(value)) {
       this.violation(value, path, `Member must satisfy regular expression pattern: ${shape.pattern}`);
@@ -90,14 +92,18 @@ class Reader {
 
   private length(shape: { min?: number; max?: number }, length: number, value: unknown, path: string): void {
     if (this.check !== 'full') return;
-    if (shape.min !== undefined && length < shape.min) this.violation(value, path, `Member must have length greater than or equal to ${shape.min}`);
-    if (shape.max !== undefined && length > shape.max) this.violation(value, path, `Member must have length less than or equal to ${shape.max}`);
+    if (shape.min !== undefined && length < shape.min)
+      this.violation(value, path, `Member must have length greater than or equal to ${shape.min}`);
+    if (shape.max !== undefined && length > shape.max)
+      this.violation(value, path, `Member must have length less than or equal to ${shape.max}`);
   }
 
   private range(shape: { min?: number; max?: number }, value: number, path: string): void {
     if (this.check !== 'full') return;
-    if (shape.min !== undefined && value < shape.min) this.violation(value, path, `Member must have value greater than or equal to ${shape.min}`);
-    if (shape.max !== undefined && value > shape.max) this.violation(value, path, `Member must have value less than or equal to ${shape.max}`);
+    if (shape.min !== undefined && value < shape.min)
+      this.violation(value, path, `Member must have value greater than or equal to ${shape.min}`);
+    if (shape.max !== undefined && value > shape.max)
+      this.violation(value, path, `Member must have value less than or equal to ${shape.max}`);
   }
 
   private timestamp(value: unknown, path: string): Date {
@@ -122,7 +128,12 @@ class Reader {
     for (const [k, item] of entries) {
       this.read(shape.key, k, `${path}.key`);
       // An own property even for `__proto__`: a map key is data, never the object's prototype.
-      Object.defineProperty(out, k, { value: this.read(shape.value, item, `${path}.${k}.value`), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, k, {
+        value: this.read(shape.value, item, `${path}.${k}.value`),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out;
   }
@@ -132,7 +143,8 @@ class Reader {
     const prefix = path ? `${path}.` : '';
     if (this.check === 'full') {
       for (const name of shape.required ?? []) {
-        if (value[name] === undefined || value[name] === null) this.violations.push(`Value null at '${prefix}${lowerFirst(name)}' failed to satisfy constraint: Member must not be null`);
+        if (value[name] === undefined || value[name] === null)
+          this.violations.push(`Value null at '${prefix}${lowerFirst(name)}' failed to satisfy constraint: Member must not be null`);
       }
     }
     for (const name in value) {

@@ -104,7 +104,12 @@ function map(d: QueryDecoding, shape: Extract<ShapeModel, { t: 'map' }>, node: F
     const valueKey = `${prefix}.${n}.${shape.valueName ?? 'value'}`;
     const value = read(d, shape.value, entry.children?.get(shape.valueName ?? 'value'), valueKey, true);
     // An own property even for `__proto__`: a map key is data, never the object's prototype.
-    Object.defineProperty(out, name, { value: value ?? (d.shapes[shape.value]!.t === 'string' ? '' : {}), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(out, name, {
+      value: value ?? (d.shapes[shape.value]!.t === 'string' ? '' : {}),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return out;
 }

@@ -18,7 +18,14 @@ export interface MemberRef {
 }
 
 export type ShapeModel =
-  | { readonly t: 'string'; readonly min?: number; readonly max?: number; readonly pattern?: string; readonly flags?: string; readonly enum?: readonly string[] }
+  | {
+      readonly t: 'string';
+      readonly min?: number;
+      readonly max?: number;
+      readonly pattern?: string;
+      readonly flags?: string;
+      readonly enum?: readonly string[];
+    }
   | { readonly t: 'integer' | 'long'; readonly min?: number; readonly max?: number }
   | { readonly t: 'double' | 'float'; readonly min?: number; readonly max?: number }
   | { readonly t: 'boolean' }

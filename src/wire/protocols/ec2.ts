@@ -20,7 +20,8 @@ export interface Ec2Options {
 const decoding = (model: ServiceModel): QueryDecoding => ({
   shapes: model.shapes,
   invalidValue: (raw, key) => CommonErrors.InvalidParameterValue(`Value (${raw}) for parameter ${key} is invalid.`),
-  tooMany: (key, count, max) => CommonErrors.InvalidParameterValue(`Value for parameter ${key} is invalid: ${count} values given, the maximum is ${max}.`),
+  tooMany: (key, count, max) =>
+    CommonErrors.InvalidParameterValue(`Value for parameter ${key} is invalid: ${count} values given, the maximum is ${max}.`),
 });
 
 export function ec2Protocol(model: ServiceModel, options: Ec2Options = {}): Protocol {
@@ -41,7 +42,16 @@ export function ec2Protocol(model: ServiceModel, options: Ec2Options = {}): Prot
       return { operation: action, input: readQueryInput(d, operation.input, form.root) };
     },
     write: (ctx, operation, output) =>
-      xmlResponse(200, ctx.requestId, responseXml(operation, ctx.requestId, (output as object | undefined) ?? { Return: true }, options.renames?.[operation] ?? commonRenames)),
+      xmlResponse(
+        200,
+        ctx.requestId,
+        responseXml(
+          operation,
+          ctx.requestId,
+          (output as object | undefined) ?? { Return: true },
+          options.renames?.[operation] ?? commonRenames,
+        ),
+      ),
     error: (ctx, err) => xmlResponse(err.status, ctx.requestId, errorXml(err.code, err.message, ctx.requestId)),
     internalError: () => CommonErrors.InternalError('An internal error has occurred'),
     // EC2 spells the retryable 503 `Unavailable` (Error codes for the Amazon EC2 API).

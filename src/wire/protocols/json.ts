@@ -60,7 +60,12 @@ export function jsonProtocol(model: ServiceModel, options: JsonOptions): Protoco
       const operation = model.operations[name]!;
       const body = parseBody(request.body, options.malformed);
       if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-        throw options.notAnObject?.() ?? CommonErrors.SerializationException(`Expected an object for the request body, got ${body === null ? 'null' : Array.isArray(body) ? 'a list' : `a ${typeof body}`}.`);
+        throw (
+          options.notAnObject?.() ??
+          CommonErrors.SerializationException(
+            `Expected an object for the request body, got ${body === null ? 'null' : Array.isArray(body) ? 'a list' : `a ${typeof body}`}.`,
+          )
+        );
       }
       try {
         return { operation: name, input: readJsonInput(model, operation.input, body, options.check(name)) };
@@ -70,7 +75,8 @@ export function jsonProtocol(model: ServiceModel, options: JsonOptions): Protoco
       }
     },
     write: (ctx, _operation, output) => respond(ctx, 200, output ?? {}),
-    error: (ctx, err) => respond(ctx, err.status, { __type: options.errorType?.(err) ?? err.code, message: err.message }, options.errorHeaders?.(err)),
+    error: (ctx, err) =>
+      respond(ctx, err.status, { __type: options.errorType?.(err) ?? err.code, message: err.message }, options.errorHeaders?.(err)),
     internalError: options.internalError,
   };
 }

@@ -64,7 +64,9 @@ export function queryResponse(namespace: string, action: string, requestId: stri
 }
 
 export function queryError(namespace: string, requestId: string, err: ServiceError, code = err.code): WireResponse {
-  const body = { ErrorResponse: { '@_xmlns': namespace, Error: { Type: err.fault, Code: code, Message: err.message }, RequestId: requestId } };
+  const body = {
+    ErrorResponse: { '@_xmlns': namespace, Error: { Type: err.fault, Code: code, Message: err.message }, RequestId: requestId },
+  };
   return { status: err.status, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, body: xml(body) };
 }
 

@@ -32,7 +32,10 @@ export function restJsonProtocol(model: ServiceModel, options: RestJsonOptions):
   const routes: Route[] = Object.entries(model.operations).map(([operation, op]) => ({
     operation,
     method: op.http!.method,
-    segments: op.http!.uri.split('?')[0]!.split('/').filter((s) => s !== ''),
+    segments: op
+      .http!.uri.split('?')[0]!
+      .split('/')
+      .filter((s) => s !== ''),
   }));
   return {
     model,
@@ -54,17 +57,29 @@ export function restJsonProtocol(model: ServiceModel, options: RestJsonOptions):
   };
 }
 
-function match(routes: readonly Route[], method: string, segments: readonly string[]): { route: Route; labels: Map<string, string> } | undefined {
+function match(
+  routes: readonly Route[],
+  method: string,
+  segments: readonly string[],
+): { route: Route; labels: Map<string, string> } | undefined {
   for (const route of routes) {
     if (route.method !== method || route.segments.length !== segments.length) continue;
     const labels = new Map<string, string>();
-    const fits = route.segments.every((t, i) => (t.startsWith('{') ? (labels.set(t.slice(1, -1), decodeSegment(segments[i]!)), true) : t === segments[i]));
+    const fits = route.segments.every((t, i) =>
+      t.startsWith('{') ? (labels.set(t.slice(1, -1), decodeSegment(segments[i]!)), true) : t === segments[i],
+    );
     if (fits) return { route, labels };
   }
   return undefined;
 }
 
-function readInput(model: ServiceModel, shapeName: string | undefined, request: WireRequest, url: URL, labels: Map<string, string>): Record<string, unknown> {
+function readInput(
+  model: ServiceModel,
+  shapeName: string | undefined,
+  request: WireRequest,
+  url: URL,
+  labels: Map<string, string>,
+): Record<string, unknown> {
   if (shapeName === undefined) return {};
   const shape = model.shapes[shapeName] as Extract<ShapeModel, { t: 'structure' }>;
   const hasBody = Object.entries(shape.members).some(([name, m]) => m.location === undefined && name !== shape.payload);

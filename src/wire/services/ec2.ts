@@ -76,11 +76,25 @@ const instanceRenames = {
 };
 
 /** The default network's shapes: `State` is plain `state` (a zone's is `zoneState`). */
-const networkRenames = { ...commonRenames, State: 'state', OwnerId: 'ownerId', Vpcs: 'vpcSet', Subnets: 'subnetSet', Endpoint: 'regionEndpoint', Regions: 'regionInfo', AvailabilityZones: 'availabilityZoneInfo', Messages: 'messageSet' };
+const networkRenames = {
+  ...commonRenames,
+  State: 'state',
+  OwnerId: 'ownerId',
+  Vpcs: 'vpcSet',
+  Subnets: 'subnetSet',
+  Endpoint: 'regionEndpoint',
+  Regions: 'regionInfo',
+  AvailabilityZones: 'availabilityZoneInfo',
+  Messages: 'messageSet',
+};
 
 /** SecurityGroup / IpPermission XML names (the model's locationNames). */
 const groupRenames = {
-  ...commonRenames, OwnerId: 'ownerId', SecurityGroups: 'securityGroupInfo', Description: 'groupDescription', UserIdGroupPairs: 'groups',
+  ...commonRenames,
+  OwnerId: 'ownerId',
+  SecurityGroups: 'securityGroupInfo',
+  Description: 'groupDescription',
+  UserIdGroupPairs: 'groups',
   SecurityGroupRules: 'securityGroupRuleSet',
 };
 
@@ -112,7 +126,9 @@ export const supportedEc2Actions = (): string[] => Object.keys(ec2Model.operatio
 /** What an EC2 form body decodes to for `action` (tests of the query protocol). */
 export const ec2Input = (action: string, body: string): Record<string, unknown> => readEc2Input(ec2Model, action, body);
 
-export const createEc2QueryHandler = (ec2: Ec2Service, options: { onInternalError?: DispatchOptions['onInternalError'] } = {}): ServiceHandler =>
-  dispatch(protocol, ec2Operations(ec2), options.onInternalError ? { onInternalError: options.onInternalError } : {});
+export const createEc2QueryHandler = (
+  ec2: Ec2Service,
+  options: { onInternalError?: DispatchOptions['onInternalError'] } = {},
+): ServiceHandler => dispatch(protocol, ec2Operations(ec2), options.onInternalError ? { onInternalError: options.onInternalError } : {});
 
 export const ec2Error = protocol.error;

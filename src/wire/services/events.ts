@@ -58,7 +58,8 @@ export function eventsOperations(events: EventsService): EventsOperations {
 /** EventBridge over AWS JSON 1.1, with the model's constraints checked (ValidationException). */
 export const eventsProtocol = jsonProtocol(eventsModel, {
   check: () => 'full',
-  unknownOperation: (target) => CommonErrors.UnknownOperationException(target ? `Operation ${target} is not supported.` : 'Missing X-Amz-Target header.'),
+  unknownOperation: (target) =>
+    CommonErrors.UnknownOperationException(target ? `Operation ${target} is not supported.` : 'Missing X-Amz-Target header.'),
   malformed: (detail) => CommonErrors.SerializationException(`Malformed JSON in the request body: ${detail}`),
   internalError: () => EventsErrors.InternalException('An internal error occurred.'),
 });

@@ -34,7 +34,11 @@ export interface LambdaDeps {
 export function lambdaOperations(deps: LambdaDeps): LambdaOperations {
   const { functions, invocations, eventInvokeConfigs: eic, concurrency, versions, aliases, mappings } = deps;
   return {
-    CreateFunction: (ctx, input) => functions.createFunction(ctx, { ...input, ...(input.Code && { Code: { ...input.Code, ZipFile: blob(input.Code.ZipFile, 'Code.ZipFile') } }) }),
+    CreateFunction: (ctx, input) =>
+      functions.createFunction(ctx, {
+        ...input,
+        ...(input.Code && { Code: { ...input.Code, ZipFile: blob(input.Code.ZipFile, 'Code.ZipFile') } }),
+      }),
     ListFunctions: (ctx, input) => functions.listFunctions(ctx, input),
     GetFunction: (ctx, input) => functions.getFunction(ctx, input),
     // Lambda answers 204 (the model's DeleteFunctionResponse binds StatusCode to the status).
@@ -95,7 +99,8 @@ function blob(value: unknown, member: string): Uint8Array | undefined {
 }
 
 const protocol = restJsonProtocol(lambdaModel, {
-  unknownOperation: (req) => CommonErrors.UnknownOperationException(`amiwatch's Lambda API has no operation at ${req.method} ${req.url.split('?')[0]}.`, 404),
+  unknownOperation: (req) =>
+    CommonErrors.UnknownOperationException(`amiwatch's Lambda API has no operation at ${req.method} ${req.url.split('?')[0]}.`, 404),
   internalError: () => LambdaErrors.ServiceException('An internal error occurred.'),
 });
 

@@ -32,7 +32,8 @@ export function logsOperations(logs: LogsService): LogsOperations {
 
 const json = jsonProtocol(logsModel, {
   check: () => 'full',
-  unknownOperation: (target) => CommonErrors.UnknownOperationException(target ? `Operation ${target} is not supported.` : 'Missing X-Amz-Target header.'),
+  unknownOperation: (target) =>
+    CommonErrors.UnknownOperationException(target ? `Operation ${target} is not supported.` : 'Missing X-Amz-Target header.'),
   malformed: (detail) => CommonErrors.SerializationException(`Malformed JSON in the request body: ${detail}`),
   internalError: () => LogsErrors.ServiceUnavailableException('The service cannot complete the request.'),
 });

@@ -39,7 +39,8 @@ export const snsProtocol = queryProtocol(snsModel, {
   namespace: SNS_NAMESPACE,
   decoding: {
     invalidValue: (raw, key) => CommonErrors.InvalidParameterValue(`Value ${raw} for parameter ${key} is invalid.`),
-    tooMany: (key, count, max) => SnsErrors.InvalidParameter(`Invalid parameter: ${key} has ${count} entries, more than the allowed maximum [${max}].`),
+    tooMany: (key, count, max) =>
+      SnsErrors.InvalidParameter(`Invalid parameter: ${key} has ${count} entries, more than the allowed maximum [${max}].`),
   },
   invalidAction: (action) => CommonErrors.InvalidAction(`The action ${action} is not valid for this web service.`),
   // Operations without output answer no Result element; TagResource/UntagResource an empty one.

@@ -25,19 +25,26 @@ function message(m: Out): Out {
     Attribute: nameValue(m.Attributes),
     MD5OfMessageAttributes: m.MD5OfMessageAttributes,
     MessageAttribute: attrs
-      ? Object.entries(attrs).map(([Name, v]) => ({ Name, Value: { StringValue: v.StringValue, BinaryValue: v.BinaryValue, DataType: v.DataType } }))
+      ? Object.entries(attrs).map(([Name, v]) => ({
+          Name,
+          Value: { StringValue: v.StringValue, BinaryValue: v.BinaryValue, DataType: v.DataType },
+        }))
       : undefined,
   };
 }
 
-const batch = (ok: string) => (r: Out): Out => ({ [ok]: r.Successful, BatchResultErrorEntry: r.Failed });
+const batch =
+  (ok: string) =>
+  (r: Out): Out => ({ [ok]: r.Successful, BatchResultErrorEntry: r.Failed });
 
 export const sqsQueryOutputs: Readonly<Record<string, Shaper>> = {
   ListQueues: (r) => ({ QueueUrl: r.QueueUrls, NextToken: r.NextToken }),
   ListDeadLetterSourceQueues: (r) => ({ QueueUrl: r.queueUrls, NextToken: r.NextToken }),
   ListMessageMoveTasks: (r) => ({ ListMessageMoveTasksResultEntry: r.Results }),
   GetQueueAttributes: (r) => ({ Attribute: nameValue(r.Attributes) }),
-  ListQueueTags: (r) => ({ Tag: r.Tags ? Object.entries(r.Tags as Record<string, string>).map(([Key, Value]) => ({ Key, Value })) : undefined }),
+  ListQueueTags: (r) => ({
+    Tag: r.Tags ? Object.entries(r.Tags as Record<string, string>).map(([Key, Value]) => ({ Key, Value })) : undefined,
+  }),
   ReceiveMessage: (r) => ({ Message: (r.Messages as Out[] | undefined)?.map(message) }),
   SendMessageBatch: batch('SendMessageBatchResultEntry'),
   DeleteMessageBatch: batch('DeleteMessageBatchResultEntry'),
@@ -45,4 +52,14 @@ export const sqsQueryOutputs: Readonly<Record<string, Shaper>> = {
 };
 
 /** Operations whose response has no Result element. */
-export const emptyResults = new Set(['DeleteQueue', 'PurgeQueue', 'SetQueueAttributes', 'TagQueue', 'UntagQueue', 'DeleteMessage', 'ChangeMessageVisibility', 'AddPermission', 'RemovePermission']);
+export const emptyResults = new Set([
+  'DeleteQueue',
+  'PurgeQueue',
+  'SetQueueAttributes',
+  'TagQueue',
+  'UntagQueue',
+  'DeleteMessage',
+  'ChangeMessageVisibility',
+  'AddPermission',
+  'RemovePermission',
+]);

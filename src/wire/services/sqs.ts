@@ -78,8 +78,10 @@ export const sqsJsonProtocol = jsonProtocol(sqsModel, {
 export const sqsQueryProtocol = queryProtocol(sqsModel, {
   namespace: SQS_NAMESPACE,
   decoding: {
-    invalidValue: (raw, key) => SqsErrors.InvalidParameterValue(`Value ${raw} for parameter ${key} is invalid. Reason: must be an integer.`),
-    tooMany: (key, count, max) => SqsErrors.InvalidParameterValue(`Value for parameter ${key} is invalid. Reason: ${count} entries, at most ${max} allowed.`),
+    invalidValue: (raw, key) =>
+      SqsErrors.InvalidParameterValue(`Value ${raw} for parameter ${key} is invalid. Reason: must be an integer.`),
+    tooMany: (key, count, max) =>
+      SqsErrors.InvalidParameterValue(`Value for parameter ${key} is invalid. Reason: ${count} entries, at most ${max} allowed.`),
   },
   invalidAction: (action) => CommonErrors.InvalidAction(`The action ${action} is not valid for this endpoint.`),
   // A request to a queue URL path may leave QueueUrl out: the path names the queue.

@@ -53,7 +53,11 @@ export const dialects: Readonly<Record<AuthDialect, DialectRules>> = {
   ec2: {
     skewMs: 15 * MINUTE,
     errors: {
-      missing: ['MissingAuthenticationToken', 401, 'The request must contain either a valid (registered) AWS access key ID or X.509 certificate.'],
+      missing: [
+        'MissingAuthenticationToken',
+        401,
+        'The request must contain either a valid (registered) AWS access key ID or X.509 certificate.',
+      ],
       incomplete: ['IncompleteSignature', 400],
       'unknown-key': ['AuthFailure', 401, EC2_AUTH_FAILURE],
       mismatch: ['AuthFailure', 401, EC2_AUTH_FAILURE],

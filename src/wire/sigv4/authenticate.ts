@@ -70,7 +70,8 @@ export function identify(
   }
   const regionSet = head.headers['x-amz-region-set'];
   const region = auth.region || (regionSet && REGION.test(regionSet) ? regionSet : options.defaultRegion);
-  if (!options.credentials) return { caller: { accountId: accountForKey(auth.accessKeyId, options.defaultAccount), region, auth }, secret: null };
+  if (!options.credentials)
+    return { caller: { accountId: accountForKey(auth.accessKeyId, options.defaultAccount), region, auth }, secret: null };
   const credential = options.credentials.get(auth.accessKeyId);
   if (!credential) return new AuthFailure('unknown-key');
   const late = checkSigningTime(auth, head.headers, options.clock.now(), dialects[expect.dialect].skewMs);

@@ -33,7 +33,8 @@ function parseCredential(text: string | undefined, sigv4a: boolean): Credential 
   const region = sigv4a ? '' : parts[2]!;
   const service = parts[parts.length - 2]!;
   // The region and service end up in ARNs and event envelopes: only AWS's alphabet is accepted.
-  if (!accessKeyId || !/^\d{8}$/.test(date) || !/^[a-z0-9-]{1,64}$/.test(service) || (!sigv4a && !/^[a-z0-9-]{1,32}$/.test(region))) return null;
+  if (!accessKeyId || !/^\d{8}$/.test(date) || !/^[a-z0-9-]{1,64}$/.test(service) || (!sigv4a && !/^[a-z0-9-]{1,32}$/.test(region)))
+    return null;
   return { accessKeyId, date, region, service };
 }
 
@@ -54,7 +55,14 @@ export function parseAuthorization(header: string | undefined): SigV4Authorizati
   return { algorithm, ...credential, signedHeaders: signedHeaders.split(';'), signature, location: 'header' };
 }
 
-const PRESIGN_PARAMS = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature', 'X-Amz-Date', 'X-Amz-SignedHeaders', 'X-Amz-Expires'] as const;
+const PRESIGN_PARAMS = [
+  'X-Amz-Algorithm',
+  'X-Amz-Credential',
+  'X-Amz-Signature',
+  'X-Amz-Date',
+  'X-Amz-SignedHeaders',
+  'X-Amz-Expires',
+] as const;
 /** A week: the longest a presigned SigV4 request may be valid (the signing key's own lifetime). */
 export const MAX_PRESIGN_SECONDS = 604_800;
 
@@ -63,15 +71,23 @@ export function parsePresigned(query: URLSearchParams): SigV4Authorization | Aut
   if (!PRESIGN_PARAMS.some((p) => query.has(p))) return null;
   const [algorithm, credentialText, signature, amzDate, signedHeaders, expires] = PRESIGN_PARAMS.map((p) => query.get(p));
   if (!algorithm || !credentialText || !signature || !amzDate || !signedHeaders || !expires) {
-    return new AuthFailure('incomplete', `AWS query-string parameters must include ${PRESIGN_PARAMS.map((p) => `'${p}'`).join(', ')}. Re-examine the query-string parameters.`);
+    return new AuthFailure(
+      'incomplete',
+      `AWS query-string parameters must include ${PRESIGN_PARAMS.map((p) => `'${p}'`).join(', ')}. Re-examine the query-string parameters.`,
+    );
   }
   if (algorithm !== 'AWS4-HMAC-SHA256') return new AuthFailure('incomplete', `X-Amz-Algorithm only supports "AWS4-HMAC-SHA256".`);
   if (!/^\d{1,7}$/.test(expires)) return new AuthFailure('incomplete', 'X-Amz-Expires should be a number');
   const expiresSeconds = Number(expires);
   if (expiresSeconds < 1) return new AuthFailure('incomplete', 'X-Amz-Expires must be non-negative');
-  if (expiresSeconds > MAX_PRESIGN_SECONDS) return new AuthFailure('incomplete', `X-Amz-Expires must be less than a week (in seconds) that is ${MAX_PRESIGN_SECONDS}`);
+  if (expiresSeconds > MAX_PRESIGN_SECONDS)
+    return new AuthFailure('incomplete', `X-Amz-Expires must be less than a week (in seconds) that is ${MAX_PRESIGN_SECONDS}`);
   const credential = parseCredential(credentialText, false);
-  if (!credential) return new AuthFailure('incomplete', `Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".`);
+  if (!credential)
+    return new AuthFailure(
+      'incomplete',
+      `Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".`,
+    );
   return { algorithm, ...credential, signedHeaders: signedHeaders.split(';'), signature, location: 'query', amzDate, expiresSeconds };
 }
 
@@ -81,13 +97,19 @@ export function requestAuthorization(url: string, headers: Readonly<Record<strin
   const presigned = q < 0 ? null : parsePresigned(new URLSearchParams(url.slice(q + 1)));
   const header = headers.authorization;
   if (header !== undefined && presigned !== null) {
-    return new AuthFailure('incomplete', 'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter or the Authorization header should be specified');
+    return new AuthFailure(
+      'incomplete',
+      'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter or the Authorization header should be specified',
+    );
   }
   if (presigned) return presigned;
   if (header === undefined || header === '') return new AuthFailure('missing');
   return (
     parseAuthorization(header) ??
-    new AuthFailure('incomplete', `Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' parameters. Authorization=${header.split(' ')[0]}`)
+    new AuthFailure(
+      'incomplete',
+      `Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' parameters. Authorization=${header.split(' ')[0]}`,
+    )
   );
 }
 

@@ -55,15 +55,35 @@ export interface StringToSignParts {
 class Canonicalizer extends SignatureV4Base {
   constructor(service: string) {
     // Credentials and region are unused: only the canonicalization methods are called.
-    super({ service, region: '', credentials: { accessKeyId: '', secretAccessKey: '' }, sha256: NodeSha256, uriEscapePath: service !== 's3', applyChecksum: false });
+    super({
+      service,
+      region: '',
+      credentials: { accessKeyId: '', secretAccessKey: '' },
+      sha256: NodeSha256,
+      uriEscapePath: service !== 's3',
+      applyChecksum: false,
+    });
   }
 
   stringToSign(input: CanonicalInput, parts: StringToSignParts): Promise<string> {
     const canonicalHeaders: Record<string, string> = {};
     // Header values trimmed with inner runs of whitespace collapsed (SigV4's canonical form).
     for (const [name, value] of Object.entries(input.headers)) canonicalHeaders[name] = value.trim().replace(/\s+/g, ' ');
-    const request = { method: input.method, protocol: 'http:', hostname: input.headers.host ?? '', path: input.path, query: input.query, headers: input.headers, body: input.body };
-    return this.createStringToSign(parts.amzDate, parts.scope, this.createCanonicalRequest(request, canonicalHeaders, parts.payloadHash), parts.algorithm);
+    const request = {
+      method: input.method,
+      protocol: 'http:',
+      hostname: input.headers.host ?? '',
+      path: input.path,
+      query: input.query,
+      headers: input.headers,
+      body: input.body,
+    };
+    return this.createStringToSign(
+      parts.amzDate,
+      parts.scope,
+      this.createCanonicalRequest(request, canonicalHeaders, parts.payloadHash),
+      parts.algorithm,
+    );
   }
 }
 

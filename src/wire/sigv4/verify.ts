@@ -40,25 +40,42 @@ export const signingDateText = (auth: SigV4Authorization, headers: Readonly<Reco
  * either way, and for a presigned request not past X-Amz-Date + X-Amz-Expires. Also the scope's
  * date must be X-Amz-Date's day, as AWS insists.
  */
-export function checkSigningTime(auth: SigV4Authorization, headers: Readonly<Record<string, string | undefined>>, now: number | null, skewMs: number): AuthFailure | null {
+export function checkSigningTime(
+  auth: SigV4Authorization,
+  headers: Readonly<Record<string, string | undefined>>,
+  now: number | null,
+  skewMs: number,
+): AuthFailure | null {
   const text = signingDateText(auth, headers);
   const signed = parseAmzDate(text);
   if (!Number.isFinite(signed)) {
-    return new AuthFailure('incomplete', auth.location === 'query'
-      ? `X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd'T'HHmmss'Z'"`
-      : "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
+    return new AuthFailure(
+      'incomplete',
+      auth.location === 'query'
+        ? `X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd'T'HHmmss'Z'"`
+        : "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.",
+    );
   }
   if (text!.slice(0, 8) !== auth.date) {
-    return new AuthFailure('mismatch', `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${auth.date}' != '${text!.slice(0, 8)}', from '${text}'.`);
+    return new AuthFailure(
+      'mismatch',
+      `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${auth.date}' != '${text!.slice(0, 8)}', from '${text}'.`,
+    );
   }
   if (now === null) return null;
   const minutes = `${skewMs / 60_000} min.`;
   if (signed - now > skewMs) {
-    return new AuthFailure('not-yet-current', `Signature not yet current: ${text} is still later than ${amzDateOf(now + skewMs)} (${amzDateOf(now)} + ${minutes})`);
+    return new AuthFailure(
+      'not-yet-current',
+      `Signature not yet current: ${text} is still later than ${amzDateOf(now + skewMs)} (${amzDateOf(now)} + ${minutes})`,
+    );
   }
   if (auth.location === 'query') return now > signed + auth.expiresSeconds! * 1000 ? new AuthFailure('presign-expired') : null;
   if (now - signed > skewMs) {
-    return new AuthFailure('expired', `Signature expired: ${text} is now earlier than ${amzDateOf(now - skewMs)} (${amzDateOf(now)} - ${minutes})`);
+    return new AuthFailure(
+      'expired',
+      `Signature expired: ${text} is now earlier than ${amzDateOf(now - skewMs)} (${amzDateOf(now)} - ${minutes})`,
+    );
   }
   return null;
 }
@@ -70,7 +87,10 @@ export async function verifySigV4(request: SignedRequest, auth: SigV4Authorizati
   const claimed = request.headers['x-amz-content-sha256'];
   const unsignedAllowed = auth.location === 'query' && request.body.length === 0;
   if (claimed !== undefined && claimed !== bodyHash && !(claimed === 'UNSIGNED-PAYLOAD' && unsignedAllowed)) {
-    return new AuthFailure('mismatch', claimed === 'UNSIGNED-PAYLOAD' ? SIGNATURE_MISMATCH : "The provided 'x-amz-content-sha256' header does not match what was computed.");
+    return new AuthFailure(
+      'mismatch',
+      claimed === 'UNSIGNED-PAYLOAD' ? SIGNATURE_MISMATCH : "The provided 'x-amz-content-sha256' header does not match what was computed.",
+    );
   }
   const headers = Object.create(null) as Record<string, string>;
   for (const name of auth.signedHeaders) {
@@ -79,13 +99,33 @@ export async function verifySigV4(request: SignedRequest, auth: SigV4Authorizati
     headers[name] = value;
   }
   const q = request.url.indexOf('?');
-  const input = { method: request.method, path: q < 0 ? request.url : request.url.slice(0, q), query: parseQuery(q < 0 ? '' : request.url.slice(q + 1)), headers, body: request.body };
+  const input = {
+    method: request.method,
+    path: q < 0 ? request.url : request.url.slice(0, q),
+    query: parseQuery(q < 0 ? '' : request.url.slice(q + 1)),
+    headers,
+    body: request.body,
+  };
   const amzDate = signingDateText(auth, request.headers)!;
-  const scope = auth.algorithm === 'AWS4-ECDSA-P256-SHA256' ? `${auth.date}/${auth.service}/aws4_request` : `${auth.date}/${auth.region}/${auth.service}/aws4_request`;
+  const scope =
+    auth.algorithm === 'AWS4-ECDSA-P256-SHA256'
+      ? `${auth.date}/${auth.service}/aws4_request`
+      : `${auth.date}/${auth.region}/${auth.service}/aws4_request`;
   const hashes = claimed === 'UNSIGNED-PAYLOAD' || unsignedAllowed ? [bodyHash, 'UNSIGNED-PAYLOAD'] : [bodyHash];
   for (const payloadHash of hashes) {
-    const stringToSign = await canonicalStringToSign(input, { algorithm: auth.algorithm, amzDate, scope, service: auth.service, payloadHash });
-    if (auth.algorithm === 'AWS4-ECDSA-P256-SHA256' ? ecdsaSignatureValid(stringToSign, auth, secretAccessKey) : hmacValid(stringToSign, auth, secretAccessKey)) return null;
+    const stringToSign = await canonicalStringToSign(input, {
+      algorithm: auth.algorithm,
+      amzDate,
+      scope,
+      service: auth.service,
+      payloadHash,
+    });
+    if (
+      auth.algorithm === 'AWS4-ECDSA-P256-SHA256'
+        ? ecdsaSignatureValid(stringToSign, auth, secretAccessKey)
+        : hmacValid(stringToSign, auth, secretAccessKey)
+    )
+      return null;
   }
   return new AuthFailure('mismatch');
 }
@@ -103,7 +143,12 @@ function ecdsaSignatureValid(stringToSign: string, auth: SigV4Authorization, sec
   if (!/^(?:[0-9a-f]{2})+$/.test(auth.signature)) return false;
   try {
     // ECDSA over SHA-256(string to sign), the signature DER-encoded in hex.
-    return verifyEcdsa('sha256', Buffer.from(stringToSign, 'utf8'), sigV4aKeys.get(auth.accessKeyId, secretAccessKey), Buffer.from(auth.signature, 'hex'));
+    return verifyEcdsa(
+      'sha256',
+      Buffer.from(stringToSign, 'utf8'),
+      sigV4aKeys.get(auth.accessKeyId, secretAccessKey),
+      Buffer.from(auth.signature, 'hex'),
+    );
   } catch {
     return false; // not a DER signature at all
   }

@@ -36,7 +36,11 @@ export function BusPage({ name }: { name: string }) {
             </dd>
           </dl>
           <h2>Resource policy</h2>
-          {bus.Policy ? <pre>{JSON.stringify(JSON.parse(bus.Policy), null, 2)}</pre> : <p class="hint">None: only this account can put events on it.</p>}
+          {bus.Policy ? (
+            <pre>{JSON.stringify(JSON.parse(bus.Policy), null, 2)}</pre>
+          ) : (
+            <p class="hint">None: only this account can put events on it.</p>
+          )}
         </section>
       )}
       <SendEvents bus={name} />
@@ -64,7 +68,18 @@ function SendEvents({ bus }: { bus: string }) {
     setResult(null);
     try {
       const r = await eventbridge<PutEventsResult>('PutEvents', {
-        Entries: [{ EventBusName: bus, Source: source, DetailType: detailType, Detail: detail, Resources: resources.split('\n').map((s) => s.trim()).filter(Boolean) }],
+        Entries: [
+          {
+            EventBusName: bus,
+            Source: source,
+            DetailType: detailType,
+            Detail: detail,
+            Resources: resources
+              .split('\n')
+              .map((s) => s.trim())
+              .filter(Boolean),
+          },
+        ],
       });
       const entry = r.Entries?.[0];
       if (entry?.ErrorCode) setError({ code: entry.ErrorCode, message: entry.ErrorMessage });
@@ -91,7 +106,9 @@ function SendEvents({ bus }: { bus: string }) {
         <input aria-label="Event source" value={source} onInput={(e) => setSource((e.target as HTMLInputElement).value)} required />
         {source.startsWith('aws.') && (
           <span class="hint">
-            Sources starting with "aws." are reserved for AWS services: PutEvents refuses them (NotAuthorizedForSourceException). To see a real AMI event, create an image on the <a href="#/amis">AMIs</a> page; to try a pattern on this sample, use the wizard's sandbox.
+            Sources starting with "aws." are reserved for AWS services: PutEvents refuses them (NotAuthorizedForSourceException). To see a
+            real AMI event, create an image on the <a href="#/amis">AMIs</a> page; to try a pattern on this sample, use the wizard's
+            sandbox.
           </span>
         )}
       </label>
@@ -105,7 +122,12 @@ function SendEvents({ bus }: { bus: string }) {
       </label>
       <label class="field" style="max-width:none">
         <span>Resources – optional, one ARN per line</span>
-        <textarea aria-label="Resources" rows={2} value={resources} onInput={(e) => setResources((e.target as HTMLTextAreaElement).value)} />
+        <textarea
+          aria-label="Resources"
+          rows={2}
+          value={resources}
+          onInput={(e) => setResources((e.target as HTMLTextAreaElement).value)}
+        />
       </label>
       <ErrorNotice error={error} />
       {result && (

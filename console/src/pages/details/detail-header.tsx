@@ -1,7 +1,17 @@
 import type { ComponentChildren } from 'preact';
 
 /** A detail page's top: the way back to its list, its name as the heading, and actions beside it. */
-export function DetailHeader({ list, listHref, name, children }: { list: string; listHref: string; name: string; children?: ComponentChildren }) {
+export function DetailHeader({
+  list,
+  listHref,
+  name,
+  children,
+}: {
+  list: string;
+  listHref: string;
+  name: string;
+  children?: ComponentChildren;
+}) {
   return (
     <>
       <p class="crumbs">

@@ -35,7 +35,14 @@ export function detailPage(route: string[]): VNode | null {
 /** The tab's title of a detail page (null: not one). */
 export function detailTitle(route: string[]): string | null {
   const [kind, a, b] = route;
-  const nouns: Record<string, string> = { rule: 'Rule', ami: 'AMI', topic: 'Topic', queue: 'Queue', function: 'Function', bus: 'Event bus' };
+  const nouns: Record<string, string> = {
+    rule: 'Rule',
+    ami: 'AMI',
+    topic: 'Topic',
+    queue: 'Queue',
+    function: 'Function',
+    bus: 'Event bus',
+  };
   if (!kind || !a || !nouns[kind]) return null;
   const name = kind === 'rule' ? b : kind === 'topic' ? a.slice(a.lastIndexOf(':') + 1) : a;
   return `${nouns[kind]} ${name ?? ''}`;

@@ -24,7 +24,12 @@ export function FunctionPage({ name }: { name: string }) {
             <dl class="kv">
               {Object.entries(fn)
                 .filter(([, v]) => typeof v === 'string' || typeof v === 'number')
-                .map(([k, v]) => [<dt key={`${k}-t`}>{k}</dt>, <dd key={`${k}-d`} class="wrap">{String(v)}</dd>])}
+                .map(([k, v]) => [
+                  <dt key={`${k}-t`}>{k}</dt>,
+                  <dd key={`${k}-d`} class="wrap">
+                    {String(v)}
+                  </dd>,
+                ])}
             </dl>
           </section>
           <section class="panel">

@@ -8,7 +8,23 @@ import { useHistory } from './use-history.js';
 import { DetailHeader } from './detail-header.js';
 
 /** Shown first, in this order; every other field DescribeImages answers follows. */
-const main = ['imageId', 'name', 'description', 'imageState', 'creationDate', 'imageOwnerId', 'architecture', 'imageType', 'platformDetails', 'rootDeviceType', 'rootDeviceName', 'imageLocation', 'sourceImageId', 'sourceRegion', 'deprecationTime'];
+const main = [
+  'imageId',
+  'name',
+  'description',
+  'imageState',
+  'creationDate',
+  'imageOwnerId',
+  'architecture',
+  'imageType',
+  'platformDetails',
+  'rootDeviceType',
+  'rootDeviceName',
+  'imageLocation',
+  'sourceImageId',
+  'sourceRegion',
+  'deprecationTime',
+];
 
 /**
  * One image: its fields, tags and block devices, and the "EC2 AMI State Change" events it
@@ -28,7 +44,14 @@ export function ImagePage({ id }: { id: string }) {
   useEffect(() => void load(), [load]);
   useChanges('ec2', ['image'], load);
   const history = useHistory({ pattern: JSON.stringify({ source: ['aws.ec2'], detail: { ImageId: [id] } }) });
-  const fields = image ? [...main.filter((k) => image.fields[k] !== undefined), ...Object.keys(image.fields).filter((k) => !main.includes(k)).sort()] : [];
+  const fields = image
+    ? [
+        ...main.filter((k) => image.fields[k] !== undefined),
+        ...Object.keys(image.fields)
+          .filter((k) => !main.includes(k))
+          .sort(),
+      ]
+    : [];
   return (
     <div>
       <DetailHeader list="AMIs" listHref="#/amis" name={image?.name || id} />
@@ -109,7 +132,8 @@ export function ImagePage({ id }: { id: string }) {
           <ul>
             {history.events.map((e) => (
               <li key={e.id} data-testid="image-event">
-                {new Date(e.ingestedAt).toLocaleString()} · {e.event['detail-type']} <Badge state={String(e.event.detail?.State ?? '')} /> · matched{' '}
+                {new Date(e.ingestedAt).toLocaleString()} · {e.event['detail-type']} <Badge state={String(e.event.detail?.State ?? '')} /> ·
+                matched{' '}
                 {e.rules.length === 0
                   ? 'no rule'
                   : e.rules.map((r, i) => (

@@ -35,7 +35,10 @@ export function QueuePage({ name }: { name: string }) {
   const load = useCallback(async () => {
     try {
       const { QueueUrl } = await sqs<{ QueueUrl: string }>('GetQueueUrl', { QueueName: name });
-      const { Attributes } = await sqs<{ Attributes?: Record<string, string> }>('GetQueueAttributes', { QueueUrl, AttributeNames: ['All'] });
+      const { Attributes } = await sqs<{ Attributes?: Record<string, string> }>('GetQueueAttributes', {
+        QueueUrl,
+        AttributeNames: ['All'],
+      });
       setUrl(QueueUrl);
       setAttributes(Attributes ?? {});
       setError(null);
@@ -45,7 +48,9 @@ export function QueuePage({ name }: { name: string }) {
   }, [name]);
   useEffect(() => void load(), [load]);
   useChanges('sqs', ['queue', 'message'], load);
-  const dlq = attributes.RedrivePolicy ? (JSON.parse(attributes.RedrivePolicy) as { deadLetterTargetArn?: string }).deadLetterTargetArn : undefined;
+  const dlq = attributes.RedrivePolicy
+    ? (JSON.parse(attributes.RedrivePolicy) as { deadLetterTargetArn?: string }).deadLetterTargetArn
+    : undefined;
   return (
     <div>
       <DetailHeader list="SQS queues" listHref="#/queues" name={name} />
@@ -97,10 +102,16 @@ function SendAndReceive({ url, onDone }: { url: string; onDone: () => void }) {
       setError(e);
     }
   };
-  const send = () => act(async () => `Message sent: ${(await sqs<{ MessageId: string }>('SendMessage', { QueueUrl: url, MessageBody: body })).MessageId}.`);
+  const send = () =>
+    act(async () => `Message sent: ${(await sqs<{ MessageId: string }>('SendMessage', { QueueUrl: url, MessageBody: body })).MessageId}.`);
   const poll = () =>
     act(async () => {
-      const r = await sqs<{ Messages?: Message[] }>('ReceiveMessage', { QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, AttributeNames: ['All'] });
+      const r = await sqs<{ Messages?: Message[] }>('ReceiveMessage', {
+        QueueUrl: url,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 0,
+        AttributeNames: ['All'],
+      });
       setReceived(r.Messages ?? []);
       return `${r.Messages?.length ?? 0} message(s) received; they stay invisible to other consumers for the visibility timeout.`;
     });

@@ -69,7 +69,9 @@ export function RulePage({ bus, name }: { bus: string; name: string }) {
             <dd>{tags.length ? tags.map((t) => `${t.Key}=${t.Value}`).join(', ') : '-'}</dd>
           </dl>
           <h2>{rule.EventPattern ? 'Event pattern' : 'Schedule'}</h2>
-          <pre data-testid="rule-pattern">{rule.EventPattern ? JSON.stringify(JSON.parse(rule.EventPattern), null, 2) : rule.ScheduleExpression}</pre>
+          <pre data-testid="rule-pattern">
+            {rule.EventPattern ? JSON.stringify(JSON.parse(rule.EventPattern), null, 2) : rule.ScheduleExpression}
+          </pre>
         </section>
       )}
       <section class="panel">
@@ -136,7 +138,11 @@ export function RulePage({ bus, name }: { bus: string; name: string }) {
 function RuleMetrics({ bus, name }: { bus: string; name: string }) {
   const [data, setData] = useState<Record<string, Series>>({});
   useEffect(() => {
-    const load = () => Promise.all(metrics.map(async (m) => [m.name, await series(m.name, bus, name)] as const)).then((all) => setData(Object.fromEntries(all)), () => undefined);
+    const load = () =>
+      Promise.all(metrics.map(async (m) => [m.name, await series(m.name, bus, name)] as const)).then(
+        (all) => setData(Object.fromEntries(all)),
+        () => undefined,
+      );
     void load();
     // Metrics are sampled, not changed resources: read every 5 s, as the dashboard does.
     const t = setInterval(() => void load(), 5000);

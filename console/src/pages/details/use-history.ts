@@ -12,7 +12,8 @@ export function useHistory(query: Record<string, string>, limit = 20): { events:
   const [error, setError] = useState<unknown>(null);
   const key = JSON.stringify(query);
   useEffect(() => {
-    const load = () => listEvents({ ...query, account, region, limit: String(limit) }).then((p) => (setEvents(p.events), setError(null)), setError);
+    const load = () =>
+      listEvents({ ...query, account, region, limit: String(limit) }).then((p) => (setEvents(p.events), setError(null)), setError);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const later = () => {
       clearTimeout(timer);

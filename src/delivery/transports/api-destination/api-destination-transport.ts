@@ -51,7 +51,14 @@ export class ApiDestinationTransport implements Transport {
       return failure(false, 'NO_PERMISSIONS', `Connection ${creds.doc.name} is ${creds.doc.state}.`);
     }
     const wait = this.limiter.take(dest.arn, dest.rateLimitPerSecond, `${t.ruleArn}/${t.target.Id}/${request.eventId}`);
-    if (wait !== null) return { ok: false, retriable: true, code: 'THROTTLING', message: `waiting for the API destination's rate limit (${dest.rateLimitPerSecond}/s)`, deferUntil: wait };
+    if (wait !== null)
+      return {
+        ok: false,
+        retriable: true,
+        code: 'THROTTLING',
+        message: `waiting for the API destination's rate limit (${dest.rateLimitPerSecond}/s)`,
+        deferUntil: wait,
+      };
     const oauth = creds.doc.authorizationType === 'OAUTH_CLIENT_CREDENTIALS';
     let bearer: string | null = null;
     if (oauth) {
@@ -61,14 +68,31 @@ export class ApiDestinationTransport implements Transport {
         return failure(true, 'NO_PERMISSIONS', `Unable to get an OAuth token: ${(err as Error).message}`);
       }
     }
-    const out = buildRequest(dest, creds.doc.authorizationType, creds.auth, t.target.HttpParameters, request.payload, JSON.parse(request.event), bearer);
+    const out = buildRequest(
+      dest,
+      creds.doc.authorizationType,
+      creds.auth,
+      t.target.HttpParameters,
+      request.payload,
+      JSON.parse(request.event),
+      bearer,
+    );
     let res: Response;
     try {
-      res = await fetch(out.url, { method: out.method, headers: out.headers, ...(out.body !== undefined && { body: out.body }), signal: AbortSignal.timeout(this.timeoutMs) });
+      res = await fetch(out.url, {
+        method: out.method,
+        headers: out.headers,
+        ...(out.body !== undefined && { body: out.body }),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
       await res.arrayBuffer();
     } catch (err) {
       const timedOut = (err as Error).name === 'TimeoutError';
-      return failure(true, timedOut ? 'TIMEOUT' : 'CONNECTION_ERROR', timedOut ? `no answer within ${this.timeoutMs} ms` : (err as Error).message);
+      return failure(
+        true,
+        timedOut ? 'TIMEOUT' : 'CONNECTION_ERROR',
+        timedOut ? `no answer within ${this.timeoutMs} ms` : (err as Error).message,
+      );
     }
     return this.outcome(res, oauth, dest.connectionArn);
   }

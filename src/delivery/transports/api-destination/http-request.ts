@@ -20,7 +20,11 @@ function value(text: string, event: unknown): string {
   return v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v);
 }
 
-function addConnectionParameters(p: ConnectionHttpParameters | undefined, url: URL, headers: Record<string, string>): Record<string, string> {
+function addConnectionParameters(
+  p: ConnectionHttpParameters | undefined,
+  url: URL,
+  headers: Record<string, string>,
+): Record<string, string> {
   const body: Record<string, string> = {};
   for (const h of p?.HeaderParameters ?? []) if (h.Key) headers[h.Key.toLowerCase()] = h.Value ?? '';
   for (const q of p?.QueryStringParameters ?? []) if (q.Key) url.searchParams.append(q.Key, q.Value ?? '');
@@ -46,7 +50,10 @@ export function buildRequest(
 ): OutboundRequest {
   const path = [...(target?.PathParameterValues ?? [])];
   const url = new URL(dest.endpoint.replace(/\*/g, () => encodeURIComponent(value(path.shift() ?? '', event))));
-  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'user-agent': 'Amazon/EventBridge/ApiDestinations' };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json; charset=utf-8',
+    'user-agent': 'Amazon/EventBridge/ApiDestinations',
+  };
   const bodyParams = addConnectionParameters(auth.InvocationHttpParameters, url, headers);
   for (const [k, v] of Object.entries(target?.HeaderParameters ?? {})) headers[k.toLowerCase()] = value(v, event);
   for (const [k, v] of Object.entries(target?.QueryStringParameters ?? {})) url.searchParams.set(k, value(v, event));

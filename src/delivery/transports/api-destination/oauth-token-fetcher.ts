@@ -28,7 +28,12 @@ export class OAuthTokenFetcher implements TokenFetcher {
     const form = new URLSearchParams({ grant_type: 'client_credentials' });
     for (const b of o.OAuthHttpParameters?.BodyParameters ?? []) if (b.Key) form.append(b.Key, b.Value ?? '');
     const method = o.HttpMethod ?? 'POST';
-    const res = await fetch(url, { method, headers, ...(method !== 'GET' && { body: form.toString() }), signal: AbortSignal.timeout(this.timeoutMs) });
+    const res = await fetch(url, {
+      method,
+      headers,
+      ...(method !== 'GET' && { body: form.toString() }),
+      signal: AbortSignal.timeout(this.timeoutMs),
+    });
     const text = await res.text();
     if (!res.ok) throw new Error(`HTTP ${res.status} from ${url.origin}${url.pathname}`);
     let body: { access_token?: unknown; expires_in?: unknown };
@@ -39,6 +44,9 @@ export class OAuthTokenFetcher implements TokenFetcher {
     }
     if (typeof body.access_token !== 'string') throw new Error('the authorization endpoint answered no access_token');
     const expiresIn = Number(body.expires_in);
-    return { accessToken: body.access_token, expiresAt: Number.isFinite(expiresIn) && expiresIn > 0 ? this.clock.now() + expiresIn * 1000 : null };
+    return {
+      accessToken: body.access_token,
+      expiresAt: Number.isFinite(expiresIn) && expiresIn > 0 ? this.clock.now() + expiresIn * 1000 : null,
+    };
   }
 }
