@@ -10,9 +10,7 @@ beforeAll(async () => {
   amiwatch = await startAmiwatch({ amiDuration: '1m' });
   ec2 = new EC2Client(amiwatch.clientConfig);
   // CreateImage images a real instance: launch one from the public Amazon Linux 2023 image.
-  const { Images } = await ec2.send(
-    new DescribeImagesCommand({ Owners: ['amazon'], Filters: [{ Name: 'name', Values: ['al2023-ami-2023.*-x86_64'] }] }),
-  );
+  const { Images } = await ec2.send(new DescribeImagesCommand({ Owners: ['amazon'], Filters: [{ Name: 'name', Values: ['al2023-ami-2023.*-x86_64'] }] }));
   const { Instances } = await ec2.send(new RunInstancesCommand({ ImageId: Images?.[0]?.ImageId, MinCount: 1, MaxCount: 1 }));
   instanceId = Instances?.[0]?.InstanceId ?? '';
   await amiwatch.advance(); // pending → running now
