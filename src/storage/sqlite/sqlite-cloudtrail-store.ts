@@ -1,11 +1,11 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { ApiCallQuery, ApiCallRecord, CloudTrailStore, LookupKey, TrailRecord } from '../ports/cloudtrail-store.js';
-import { migrateTables } from './table-migrations.js';
+import { migrateModule } from './module-migrations.js';
 
 /**
  * The CloudTrail tables, self-contained like EC2's and Lambda's (their own version table in the
  * shared SQLite file). Calls are kept one row each with the columns LookupEvents filters on,
- * indexed newest first per account and region (migrated by table-migrations.ts).
+ * indexed newest first per account and region (migrated by module-migrations.ts).
  */
 const migrations: readonly string[] = [
   `CREATE TABLE cloudtrail_trails (
@@ -78,7 +78,7 @@ export class SqliteCloudTrailStore implements CloudTrailStore {
   private readonly lookups = new Map<string, Statement>();
 
   constructor(private readonly db: Database) {
-    migrateTables(db, 'cloudtrail', migrations);
+    migrateModule(db, 'cloudtrail', 'CloudTrail', migrations);
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       all: p('SELECT record FROM cloudtrail_trails'),
