@@ -10,11 +10,17 @@ import type { ResourceWrite, Store } from './store.js';
  * need no change here).
  */
 function intercept<T extends object>(target: T, overrides: Partial<T>): T {
+  // Each method is bound once, not on every access: appendEvents and claimDue pass through here
+  // on the PutEvents and delivery hot paths.
+  const bound = new Map<PropertyKey, unknown>();
   return new Proxy(target, {
     get(t, p) {
       if (Object.prototype.hasOwnProperty.call(overrides, p)) return overrides[p as keyof T];
       const v: unknown = Reflect.get(t, p, t);
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
+      if (typeof v !== 'function') return v;
+      let b = bound.get(p);
+      if (b === undefined) bound.set(p, (b = (v as (...a: unknown[]) => unknown).bind(t)));
+      return b;
     },
   });
 }
