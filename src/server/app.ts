@@ -120,9 +120,9 @@ export async function startApp(options: AppOptions): Promise<App> {
     // Every committed write of a resource is published (change-publishing.ts) for the console's live pages.
     const changes = new LocalChangeFeed();
     const publishing = publishingStore(store, changes);
-    // Archived events: their own tables and connection in the same file (as EC2's).
-    if (!config.inMemory) archiveDb = openSide(databasePath(config), config.durability);
-    const archiveStore = archiveDb ? new SqliteArchiveStore(archiveDb) : new MemoryArchiveStore();
+    // Archived events: on the cluster's stream, or their own tables and connection in the same file (as EC2's).
+    if (!cluster && !config.inMemory) archiveDb = openSide(databasePath(config), config.durability);
+    const archiveStore = cluster?.archive ?? (archiveDb ? new SqliteArchiveStore(archiveDb) : new MemoryArchiveStore());
     const events = await EventsService.open({
       store: publishing,
       clock,
@@ -160,7 +160,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     // Metrics and Lambda (issue 6): see metrics-module.ts and lambda-module.ts.
     const metrics = startMetrics({ clock, feed: events.feed });
     // CloudWatch Logs (issue 19): functions write /aws/lambda/NAME; log groups are rule targets.
-    logs = startLogs({ config, clock, log });
+    logs = startLogs({ config, clock, log, ...(cluster && { store: cluster.logs }) });
     registry.register(logs.route);
     lambda = await startLambda({
       config,
@@ -210,7 +210,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     });
     for (const route of notifications.routes) registry.register(route);
     // CloudTrail (docs/cloudtrail.md): its API, and the recorder every served call is offered to.
-    cloudtrail = await startCloudTrail({ config, clock, random, events, log });
+    cloudtrail = await startCloudTrail({ config, clock, random, events, log, ...(cluster && { store: cluster.cloudtrail }) });
     registry.register(cloudtrail.route);
 
     const transports = new TransportRegistry();
@@ -439,8 +439,7 @@ export async function startApp(options: AppOptions): Promise<App> {
 
 /** A second connection to the database file, for a module with its own tables (EC2, archives). */
 function openSide(path: string, durability: Config['durability']): Database.Database {
-  // On a JetStream cluster no SQLite store made the data directory: the node's archives (kept
-  // per node, docs/scale-out.md) make it themselves, private to the server's user.
+  // The SQLite store may not have made the data directory yet: make it, private to the server's user.
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');

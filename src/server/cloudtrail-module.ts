@@ -31,10 +31,13 @@ export async function startCloudTrail(o: {
   random: Random;
   events: EventsService;
   log: (m: string) => void;
+  /** The cluster's store (--nats-url); else SQLite tables in the server's file, or memory. */
+  store?: CloudTrailStore;
 }): Promise<CloudTrailModule> {
   let db: Database.Database | null = null;
   let store: CloudTrailStore;
-  if (o.config.inMemory) store = new MemoryCloudTrailStore();
+  if (o.store) store = o.store;
+  else if (o.config.inMemory) store = new MemoryCloudTrailStore();
   else {
     db = new Database(databasePath(o.config));
     db.pragma('journal_mode = WAL');
@@ -65,6 +68,7 @@ export async function startCloudTrail(o: {
     },
     close() {
       clearInterval(prune);
+      service.close();
       store.close();
       db?.close();
     },

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { JetStreamArchiveStore } from '../storage/jetstream/jetstream-archive-store.js';
+import { JetStreamCloudTrailStore } from '../storage/jetstream/jetstream-cloudtrail-store.js';
 import { JetStreamConnection } from '../storage/jetstream/connection.js';
+import { JetStreamLogsStore } from '../storage/jetstream/jetstream-logs-store.js';
 import { JetStreamEc2Store } from '../storage/jetstream/jetstream-ec2-store.js';
 import { JetStreamLambdaStore } from '../storage/jetstream/jetstream-lambda-store.js';
 import { JetStreamStore } from '../storage/jetstream/jetstream-store.js';
@@ -11,6 +14,9 @@ export interface ClusterStorage {
   readonly store: JetStreamStore;
   readonly ec2: JetStreamEc2Store;
   readonly lambda: JetStreamLambdaStore;
+  readonly archive: JetStreamArchiveStore;
+  readonly logs: JetStreamLogsStore;
+  readonly cloudtrail: JetStreamCloudTrailStore;
   readonly nodeName: string;
   close(): Promise<void>;
 }
@@ -28,10 +34,16 @@ export async function openClusterStorage(config: Config, port: number): Promise<
     const store = await JetStreamStore.open(c, { leaseMs: config.natsAckWaitMs, nodeName });
     const ec2 = await JetStreamEc2Store.open(c);
     const lambda = await JetStreamLambdaStore.open(c);
+    const archive = await JetStreamArchiveStore.open(c);
+    const logs = await JetStreamLogsStore.open(c);
+    const cloudtrail = await JetStreamCloudTrailStore.open(c);
     return {
       store,
       ec2,
       lambda,
+      archive,
+      logs,
+      cloudtrail,
       nodeName,
       async close() {
         await store.close();

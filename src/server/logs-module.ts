@@ -25,10 +25,17 @@ const EXPIRY_INTERVAL_MS = 60_000;
  * CloudWatch Logs, assembled: its store (SQLite tables in the server's file, or memory), the
  * JSON 1.1 API, the `logs` rule-target transport, and the retention sweep.
  */
-export function startLogs(o: { config: Config; clock: Clock; log: (m: string) => void }): LogsModule {
+export function startLogs(o: {
+  config: Config;
+  clock: Clock;
+  log: (m: string) => void;
+  /** The cluster's store (--nats-url); else SQLite tables in the server's file, or memory. */
+  store?: LogsStore;
+}): LogsModule {
   let db: Database.Database | null = null;
   let store: LogsStore;
-  if (o.config.inMemory) store = new MemoryLogsStore();
+  if (o.store) store = o.store;
+  else if (o.config.inMemory) store = new MemoryLogsStore();
   else {
     db = new Database(databasePath(o.config));
     db.pragma('journal_mode = WAL');

@@ -1,14 +1,24 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
+import { JetStreamConnection } from '../../src/storage/jetstream/connection.js';
+import { JetStreamCloudTrailStore } from '../../src/storage/jetstream/jetstream-cloudtrail-store.js';
+import { natsForTests } from '../support/nats-server.js';
 import { MemoryCloudTrailStore } from '../../src/storage/memory/memory-cloudtrail-store.js';
 import type { ApiCallRecord, CloudTrailStore, TrailRecord } from '../../src/storage/ports/cloudtrail-store.js';
 import { SqliteCloudTrailStore } from '../../src/storage/sqlite/sqlite-cloudtrail-store.js';
 
-/** One contract, every CloudTrailStore adapter. */
-const adapters: Record<string, () => CloudTrailStore> = {
+const nats = natsForTests({ before, after });
+async function jetstream(): Promise<CloudTrailStore> {
+  const c = nats.track(await JetStreamConnection.open({ url: nats.url(), replicas: 1, prefix: nats.prefix('ct') }));
+  return JetStreamCloudTrailStore.open(c);
+}
+
+/** One contract, every CloudTrailStore adapter (JetStream on a real nats-server, a fresh prefix per store). */
+const adapters: Record<string, () => CloudTrailStore | Promise<CloudTrailStore>> = {
   memory: () => new MemoryCloudTrailStore(),
   sqlite: () => new SqliteCloudTrailStore(new Database(':memory:')),
+  jetstream: jetstream,
 };
 
 const A = '000000000000';
@@ -46,8 +56,8 @@ const all = { accountId: A, region: 'us-east-1', startTime: 0, endTime: 10_000, 
 
 for (const [name, make] of Object.entries(adapters)) {
   describe(`CloudTrailStore contract: ${name}`, () => {
-    it('creates a trail once, updates and deletes it; accounts and regions are apart', async () => {
-      const s = make();
+    it('creates a trail once, updates and deletes it; accounts and regions are apart', { timeout: 20_000 }, async () => {
+      const s = await make();
       assert.equal(await s.createTrail(trail('t1')), true);
       assert.equal(await s.createTrail(trail('t1', { s3BucketName: 'other' })), false, 'the name is taken');
       assert.equal(await s.createTrail(trail('t1', { region: 'eu-west-1' })), true, 'same name in another region');
@@ -61,8 +71,8 @@ for (const [name, make] of Object.entries(adapters)) {
       assert.equal((await s.allTrails()).length, 2);
     });
 
-    it('looks calls up newest first within the time range, in the account and region only', async () => {
-      const s = make();
+    it('looks calls up newest first within the time range, in the account and region only', { timeout: 20_000 }, async () => {
+      const s = await make();
       await s.appendCalls([
         call('e1', 1000),
         call('e2', 3000),
@@ -82,8 +92,8 @@ for (const [name, make] of Object.entries(adapters)) {
       assert.deepEqual(await s.lookupCalls({ ...all, limit: 1 }), [call('e2', 3000)], 'records come back whole');
     });
 
-    it('pages after a position, ties on time broken by event id', async () => {
-      const s = make();
+    it('pages after a position, ties on time broken by event id', { timeout: 20_000 }, async () => {
+      const s = await make();
       await s.appendCalls([call('a', 2000), call('b', 2000), call('c', 2000), call('d', 1000)]);
       const first = await s.lookupCalls({ ...all, limit: 2 });
       assert.deepEqual(
@@ -97,8 +107,8 @@ for (const [name, make] of Object.entries(adapters)) {
       );
     });
 
-    it('filters by each lookup attribute', async () => {
-      const s = make();
+    it('filters by each lookup attribute', { timeout: 20_000 }, async () => {
+      const s = await make();
       await s.appendCalls([
         call('w1', 1000),
         call('r1', 2000, { eventName: 'DescribeImages', readOnly: true, resources: [], accessKeyId: 'AKIDOTHER' }),
@@ -122,8 +132,8 @@ for (const [name, make] of Object.entries(adapters)) {
       assert.deepEqual(await ids({ key: 'EventName', value: 'createimage' }), [], 'values compare exactly');
     });
 
-    it('prunes the oldest records first, at most `limit`', async () => {
-      const s = make();
+    it('prunes the oldest records first, at most `limit`', { timeout: 20_000 }, async () => {
+      const s = await make();
       await s.appendCalls([call('a', 1000), call('b', 2000), call('c', 3000), call('d', 4000)]);
       assert.equal(await s.pruneCalls(3500, 2), 2);
       assert.deepEqual(
@@ -135,3 +145,28 @@ for (const [name, make] of Object.entries(adapters)) {
     });
   });
 }
+
+describe('CloudTrailStore on JetStream: two nodes on one cluster', () => {
+  it('a trail written through one adapter is followed by the other (put, update, delete), not echoed to its writer', {
+    timeout: 20_000,
+  }, async () => {
+    const prefix = nats.prefix('ctf');
+    const open = async () =>
+      JetStreamCloudTrailStore.open(nats.track(await JetStreamConnection.open({ url: nats.url(), replicas: 1, prefix })));
+    const a = await open();
+    const b = await open();
+    const seenByB: string[] = [];
+    const seenByA: string[] = [];
+    const stopB = await b.followTrails((c) => seenByB.push(`${c.name}:${c.trail ? String(c.trail.isLogging) : 'gone'}`));
+    const stopA = await a.followTrails((c) => seenByA.push(c.name));
+    await a.createTrail(trail('f1'));
+    await a.updateTrail(trail('f1', { isLogging: true }));
+    await a.deleteTrail(A, 'us-east-1', 'f1');
+    const until = Date.now() + 5_000;
+    while (seenByB.length < 3 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(seenByB, ['f1:false', 'f1:true', 'f1:gone']);
+    assert.deepEqual(seenByA, [], "a node's own writes are not echoed back");
+    stopA();
+    stopB();
+  });
+});

@@ -1,14 +1,24 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
+import { JetStreamConnection } from '../../src/storage/jetstream/connection.js';
+import { JetStreamLogsStore } from '../../src/storage/jetstream/jetstream-logs-store.js';
+import { natsForTests } from '../support/nats-server.js';
 import { MemoryLogsStore } from '../../src/storage/memory/memory-logs-store.js';
 import type { LogGroupRecord, LogsStore, LogStreamRecord } from '../../src/storage/ports/logs-store.js';
 import { SqliteLogsStore } from '../../src/storage/sqlite/sqlite-logs-store.js';
 
-/** One contract, every LogsStore adapter. */
-const adapters: Record<string, () => LogsStore> = {
+const nats = natsForTests({ before, after });
+async function jetstream(): Promise<LogsStore> {
+  const c = nats.track(await JetStreamConnection.open({ url: nats.url(), replicas: 1, prefix: nats.prefix('lg') }));
+  return JetStreamLogsStore.open(c);
+}
+
+/** One contract, every LogsStore adapter (JetStream on a real nats-server, a fresh prefix per store). */
+const adapters: Record<string, () => LogsStore | Promise<LogsStore>> = {
   memory: () => new MemoryLogsStore(),
   sqlite: () => new SqliteLogsStore(new Database(':memory:')),
+  jetstream: jetstream,
 };
 const scope = { accountId: '000000000000', region: 'us-east-1' };
 const group = (name: string, over: Partial<LogGroupRecord> = {}): LogGroupRecord => ({
@@ -32,8 +42,10 @@ const stream = (g: string, name: string): LogStreamRecord => ({
 
 for (const [name, make] of Object.entries(adapters)) {
   describe(`LogsStore contract: ${name}`, () => {
-    it('keeps groups per scope, by name; replaces a group without touching its streams; deletes a group with its streams and events', async () => {
-      const s = make();
+    it('keeps groups per scope, by name; replaces a group without touching its streams; deletes a group with its streams and events', {
+      timeout: 20_000,
+    }, async () => {
+      const s = await make();
       await s.putGroup(group('/b'));
       await s.putGroup(group('/a', { tags: { k: 'v' } }));
       await s.putGroup({ ...group('/a'), region: 'eu-west-1' });
@@ -56,8 +68,10 @@ for (const [name, make] of Object.entries(adapters)) {
       assert.deepEqual(await s.queryEvents(scope, { group: '/a', streams: null, descending: false, limit: 10 }), []);
     });
 
-    it('orders events by (timestamp, seq) across streams; reads forward/backward from positions, by stream and time bounds; expires', async () => {
-      const s = make();
+    it('orders events by (timestamp, seq) across streams; reads forward/backward from positions, by stream and time bounds; expires', {
+      timeout: 20_000,
+    }, async () => {
+      const s = await make();
       await s.putGroup(group('/g'));
       await s.appendEvents(
         { ...stream('/g', 'a'), lastEventTimestamp: 30 },

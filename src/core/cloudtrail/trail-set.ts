@@ -51,7 +51,7 @@ export class TrailSet {
     this.reindex();
   }
 
-  remove(t: TrailRecord): void {
+  remove(t: Pick<TrailRecord, 'accountId' | 'region' | 'name'>): void {
     this.trails.delete(key(t.accountId, t.region, t.name));
     this.reindex();
   }

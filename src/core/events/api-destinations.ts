@@ -49,7 +49,13 @@ export class EventApiDestinations {
     clock: Clock,
     random: Random,
   ): Promise<EventApiDestinations> {
-    return new EventApiDestinations(state, await DocCollection.load(store, API_DESTINATION_KIND), connections, clock, random);
+    return new EventApiDestinations(
+      state,
+      await DocCollection.load(store, API_DESTINATION_KIND, { follow: true }),
+      connections,
+      clock,
+      random,
+    );
   }
 
   createApiDestination(ctx: RequestContext, input: CreateApiDestinationRequest): Promise<CreateApiDestinationResponse> {

@@ -52,7 +52,7 @@ export class EventArchives {
   ) {}
 
   static async open(state: EventsState, store: Store, events: ArchiveStore, clock: Clock): Promise<EventArchives> {
-    return new EventArchives(state, await DocCollection.load<ArchiveDoc>(store, ARCHIVE_KIND), events, clock);
+    return new EventArchives(state, await DocCollection.load<ArchiveDoc>(store, ARCHIVE_KIND, { follow: true }), events, clock);
   }
 
   createArchive(ctx: RequestContext, input: CreateArchiveRequest): Promise<CreateArchiveResponse> {

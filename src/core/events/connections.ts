@@ -74,8 +74,8 @@ export class EventConnections {
   static async open(state: EventsState, store: Store, clock: Clock, random: Random): Promise<EventConnections> {
     return new EventConnections(
       state,
-      await DocCollection.load(store, CONNECTION_KIND),
-      await DocCollection.load(store, CONNECTION_SECRET_KIND),
+      await DocCollection.load(store, CONNECTION_KIND, { follow: true }),
+      await DocCollection.load(store, CONNECTION_SECRET_KIND, { follow: true }),
       clock,
       random,
     );

@@ -1,4 +1,5 @@
 import type { ResourceWrite, Store } from '../../storage/store.js';
+import { loadFollowing } from '../shared/follow.js';
 
 /**
  * Documents of one kind (archives, replays, connections, API destinations) held in memory and
@@ -22,9 +23,22 @@ export class DocCollection<T extends OwnedDoc> {
     readonly kind: string,
   ) {}
 
-  static async load<T extends OwnedDoc>(store: Store, kind: string): Promise<DocCollection<T>> {
+  /**
+   * With `follow`, the documents other nodes of a cluster write are followed too (loadFollowing):
+   * what any node's deliveries need (an archive, a connection, an API destination) is known to
+   * every node. Replays are not followed: a replay is run by the node that started it.
+   */
+  static async load<T extends OwnedDoc>(store: Store, kind: string, o: { follow?: boolean } = {}): Promise<DocCollection<T>> {
     const c = new DocCollection<T>(store, kind);
-    for (const r of await store.loadResources(kind)) c.docs.set(r.key, JSON.parse(r.doc) as T);
+    const load = async () => {
+      for (const r of await store.loadResources(kind)) c.docs.set(r.key, JSON.parse(r.doc) as T);
+    };
+    if (!o.follow) await load();
+    else
+      await loadFollowing(store, [kind], load, (change) => {
+        if (change.doc === null) c.docs.delete(change.key);
+        else c.docs.set(change.key, JSON.parse(change.doc) as T);
+      });
     return c;
   }
 

@@ -9,6 +9,8 @@ import type { ArchiveStore, ArchivedEventInput } from '../ports/archive-store.js
 export interface ArchiveStoreHarness {
   open(): Promise<ArchiveStore>;
   reopen?(store: ArchiveStore): Promise<ArchiveStore>;
+  /** Per test (adapters on a server set one; a hung server then fails the test instead of the file). */
+  readonly timeoutMs?: number;
 }
 
 const A = 'arn:aws:events:us-east-1:000000000000:archive/a';
@@ -23,7 +25,7 @@ const ev = (archiveArn: string, n: number, time: number, archivedAt = 1000): Arc
 
 export function runArchiveStoreContract(name: string, harness: ArchiveStoreHarness): void {
   const withStore = (title: string, body: (store: ArchiveStore) => Promise<ArchiveStore | void>) =>
-    test(`${name}: ${title}`, async () => {
+    test(`${name}: ${title}`, { timeout: harness.timeoutMs ?? 10_000 }, async () => {
       let store = await harness.open();
       try {
         store = (await body(store)) ?? store;

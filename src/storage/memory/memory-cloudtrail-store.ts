@@ -1,13 +1,14 @@
-import { hasAttribute, type ApiCallQuery, type ApiCallRecord, type CloudTrailStore, type TrailRecord } from '../ports/cloudtrail-store.js';
+import {
+  callBefore,
+  hasAttribute,
+  newestFirst,
+  type ApiCallQuery,
+  type ApiCallRecord,
+  type CloudTrailStore,
+  type TrailRecord,
+} from '../ports/cloudtrail-store.js';
 
 const key = (accountId: string, region: string, name: string) => `${accountId}/${region}/${name}`;
-
-/** Newest first; equal times by event id, descending (the order pages are cut in). */
-export const newestFirst = (a: ApiCallRecord, b: ApiCallRecord): number =>
-  b.eventTime - a.eventTime || (a.eventId < b.eventId ? 1 : a.eventId > b.eventId ? -1 : 0);
-
-const isBefore = (r: ApiCallRecord, p: { eventTime: number; eventId: string }) =>
-  r.eventTime < p.eventTime || (r.eventTime === p.eventTime && r.eventId < p.eventId);
 
 /** CloudTrailStore in memory (tests, `--in-memory`). Records are copied in and out. */
 export class MemoryCloudTrailStore implements CloudTrailStore {
@@ -43,7 +44,7 @@ export class MemoryCloudTrailStore implements CloudTrailStore {
   async lookupCalls(q: ApiCallQuery): Promise<ApiCallRecord[]> {
     return this.calls
       .filter((r) => r.accountId === q.accountId && r.region === q.region && r.eventTime >= q.startTime && r.eventTime <= q.endTime)
-      .filter((r) => (q.attribute ? hasAttribute(r, q.attribute) : true) && (q.before ? isBefore(r, q.before) : true))
+      .filter((r) => (q.attribute ? hasAttribute(r, q.attribute) : true) && (q.before ? callBefore(r, q.before) : true))
       .sort(newestFirst)
       .slice(0, q.limit)
       .map((r) => structuredClone(r));

@@ -2,7 +2,8 @@
  * The CloudTrail store port: trails (one record each) and the recorded API calls that
  * LookupEvents reads (AWS's "event history", 90 days). Under storage/ so adapters implement it
  * without importing the domain; core/cloudtrail imports these types. Every method is one atomic
- * store operation. Adapters: `memory/memory-cloudtrail-store.ts`, `sqlite/sqlite-cloudtrail-store.ts`;
+ * store operation. Adapters: `memory/memory-cloudtrail-store.ts`, `sqlite/sqlite-cloudtrail-store.ts`,
+ * `jetstream/jetstream-cloudtrail-store.ts`;
  * the contract suite in test/cloudtrail runs against both.
  */
 
@@ -61,6 +62,14 @@ export interface ApiCallQuery {
   limit: number;
 }
 
+/** A trail written on another node: its key, and the trail or null when deleted. */
+export interface TrailChange {
+  readonly accountId: string;
+  readonly region: string;
+  readonly name: string;
+  readonly trail: TrailRecord | null;
+}
+
 export type LookupKey = 'EventId' | 'EventName' | 'ReadOnly' | 'Username' | 'ResourceType' | 'ResourceName' | 'EventSource' | 'AccessKeyId';
 
 export interface CloudTrailStore {
@@ -76,6 +85,12 @@ export interface CloudTrailStore {
   lookupCalls(query: ApiCallQuery): Promise<ApiCallRecord[]>;
   /** Deletes up to `limit` records older than `before` (ms); returns how many went. */
   pruneCalls(before: number, limit: number): Promise<number>;
+  /**
+   * Stores shared by several nodes (JetStream): calls `onChange` for every later trail write made
+   * by another node — the trail, or null and its key when it was deleted — so each node's
+   * in-memory set of logging trails stays the cluster's. Absent on single-owner stores.
+   */
+  followTrails?(onChange: (change: TrailChange) => void): Promise<() => void>;
   close(): void;
 }
 
@@ -100,3 +115,11 @@ export function hasAttribute(r: ApiCallRecord, a: { key: LookupKey; value: strin
       return r.accessKeyId === a.value;
   }
 }
+
+/** Newest first; equal times by event id, descending (the order LookupEvents pages are cut in). */
+export const newestFirst = (a: ApiCallRecord, b: ApiCallRecord): number =>
+  b.eventTime - a.eventTime || (a.eventId < b.eventId ? 1 : a.eventId > b.eventId ? -1 : 0);
+
+/** Whether a record comes after the position `p` in that order (a page's `before`). */
+export const callBefore = (r: ApiCallRecord, p: { eventTime: number; eventId: string }): boolean =>
+  r.eventTime < p.eventTime || (r.eventTime === p.eventTime && r.eventId < p.eventId);
