@@ -12,6 +12,7 @@ import type { Clock } from '../shared/clock.js';
 import type { Random } from '../shared/random.js';
 import type { RequestContext } from '../shared/request-context.js';
 import { LambdaErrors } from '../generated/errors.js';
+import { loadFollowing } from '../shared/follow.js';
 import { conflict, invalidParameter } from './errors.js';
 import { checkMapping, type MappingSettings, type QueueFacts } from './mapping-settings.js';
 import type { LambdaFunctions } from './lambda-service.js';
@@ -32,8 +33,8 @@ const KIND = 'lambda.esm';
 
 /**
  * Create/Get/Update/Delete/ListEventSourceMappings for SQS queues. The mappings are resource
- * documents of the store (memory or SQLite, and whatever backs the store in a cluster), loaded
- * once at start; the poller (src/delivery/lambda-sqs/) reads `enabled()`.
+ * documents of the store (memory or SQLite, or JetStream on a cluster), loaded at start and
+ * followed on a cluster; the poller (src/delivery/lambda-sqs/) reads `enabled()`.
  */
 /** A queue's facts as account `accountId` may read them; 'denied' when SQS refuses that account. */
 export type QueueLookup = (arn: string, accountId: string) => Promise<QueueFacts | 'denied' | undefined>;
@@ -51,7 +52,17 @@ export class EventSourceMappings {
     queue: QueueLookup;
   }): Promise<EventSourceMappings> {
     const m = new EventSourceMappings(o);
-    for (const r of await o.store.loadResources(KIND)) m.docs.set(r.key, JSON.parse(r.doc) as MappingDoc);
+    // On a cluster a mapping created, changed or deleted through another node is followed (the
+    // Store's watch): every node's poller sees it without a restart, and the poll lease
+    // (sqs-poller.ts) lets one node at a time poll it.
+    await loadFollowing(
+      o.store,
+      [KIND],
+      async () => {
+        for (const r of await o.store.loadResources(KIND)) m.docs.set(r.key, JSON.parse(r.doc) as MappingDoc);
+      },
+      (c) => (c.doc === null ? m.docs.delete(c.key) : m.docs.set(c.key, JSON.parse(c.doc) as MappingDoc)),
+    );
     return m;
   }
 

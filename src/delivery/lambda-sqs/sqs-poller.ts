@@ -53,8 +53,11 @@ export class SqsPoller {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    // Taken before the pollers end: each removes its mapping from `running` as it ends, and the
+    // leases must still be given back so another node polls at once, not after LEASE_MS.
+    const held = [...this.running.keys()];
     await Promise.allSettled([...this.running.values()].flat());
-    for (const uuid of this.running.keys()) await this.o.leases.releaseLease(`esm/${uuid}`, this.o.owner);
+    for (const uuid of held) await this.o.leases.releaseLease(`esm/${uuid}`, this.o.owner);
   }
 
   private async tick(): Promise<void> {
