@@ -152,6 +152,14 @@ export interface Store {
    * with a single owner (SQLite: one process holds the file) has no other writer and never calls.
    */
   watchResources(kind: string, onChange: (change: ResourceChange) => void): Promise<() => void>;
+  /**
+   * For stores shared by several nodes: takes the one-time token `key` — true for the first
+   * caller in the cluster, false for every other caller (on any node) while the token lives (a
+   * few minutes: far longer than a write takes to reach every node). What a decision made from
+   * a node's in-memory copy needs when another node may make the same decision at the same
+   * moment: an SQS receive takes `<message>/<receive number>`. Absent on single-owner stores.
+   */
+  claimOnce?(key: string): Promise<boolean>;
 
   // ---- event log + outbox ----
   /** Appends events and their deliveries in ONE atomic write; resolves once durable. */

@@ -33,6 +33,7 @@ import { checkFifoSend, dedupKey, fifoCandidates, isFifo, type FifoIds } from '.
 import { SequenceNumbers } from '../shared/sequence-numbers.js';
 import { md5, md5OfAttributes, type MessageAttributeValue, type MessageDoc } from './model.js';
 import { intAttr, redriveOf } from './queue-attributes.js';
+import { ReceiveClaims, type Pick } from './receive-claims.js';
 import type { QueueEntry, SqsState } from './sqs-state.js';
 import { SqsErrors } from '../generated/errors.js';
 
@@ -68,7 +69,12 @@ export class SqsMessages {
     private readonly clock: Clock,
     private readonly random: Random,
     private readonly resolve: Resolve,
-  ) {}
+  ) {
+    this.claims = new ReceiveClaims(state.claimOnce);
+  }
+
+  /** On a cluster: which node takes a message it and another node both picked. */
+  private readonly claims: ReceiveClaims;
 
   /**
    * For other services (SNS, EventBridge targets, DLQs): throws QueueDoesNotExist, or
@@ -231,32 +237,46 @@ export class SqsMessages {
     }
   }
 
-  /** Claims up to `max` visible messages, redriving those past maxReceiveCount. */
+  /**
+   * Claims up to `max` visible messages, redriving those past maxReceiveCount. The picks are made
+   * from memory; on a cluster each is then claimed for the cluster (receive-claims.ts) and only
+   * those won are taken.
+   */
   private async take(q: QueueEntry, max: number, visibility: number): Promise<MessageDoc[]> {
     const now = this.clock.now();
     const retention = intAttr(q.doc, 'MessageRetentionPeriod') * 1000;
     const redrive = redriveOf(q.doc);
     const dlq = redrive ? this.state.queues.get(redrive.deadLetterTargetArn) : undefined;
-    const got: MessageDoc[] = [];
+    const picks: Pick[] = [];
     const expired: MessageDoc[] = [];
-    const toDlq: MessageDoc[] = [];
+    let taking = 0;
+    /** FIFO groups another receive of this node is claiming: locked for this one. */
+    const claimedHere = new Set<string>();
     // FIFO: only the messages at the head of groups not in flight, group by group.
-    for (const m of isFifo(q.doc) ? fifoCandidates(q.messages.values(), now) : q.messages.values()) {
-      if (got.length >= max) break;
+    const fifo = isFifo(q.doc);
+    for (const m of fifo ? fifoCandidates(q.messages.values(), now) : q.messages.values()) {
+      if (taking >= max) break;
+      if (claimedHere.has(m.groupId ?? '')) continue;
       if (m.sentAt + retention <= now) expired.push(m);
       else if (m.visibleAt > now) continue;
-      else if (redrive && dlq && m.receiveCount >= redrive.maxReceiveCount) toDlq.push(m);
-      else {
-        got.push({
-          ...m,
-          receiveCount: m.receiveCount + 1,
-          firstReceivedAt: m.firstReceivedAt ?? now,
-          receivedAt: now,
-          visibleAt: now + visibility * 1000,
-          receipt: this.random.hex(16),
-        });
-      }
+      else if (this.claims.busy(m)) {
+        if (fifo) claimedHere.add(m.groupId ?? '');
+      } else if (redrive && dlq && m.receiveCount >= redrive.maxReceiveCount) picks.push({ m, toDlq: true });
+      else picks.push({ m, toDlq: false }), taking++;
     }
+    const claimed = this.claims.claim(picks, fifo, (m) => q.messages.get(m.seq)?.receiveCount === m.receiveCount);
+    const won = Array.isArray(claimed) ? claimed : await claimed;
+    const got = won
+      .filter((p) => !p.toDlq)
+      .map(({ m }) => ({
+        ...q.messages.get(m.seq)!,
+        receiveCount: m.receiveCount + 1,
+        firstReceivedAt: m.firstReceivedAt ?? now,
+        receivedAt: now,
+        visibleAt: now + visibility * 1000,
+        receipt: this.random.hex(16),
+      }));
+    const toDlq = won.filter((p) => p.toDlq).map((p) => q.messages.get(p.m.seq)!);
     // Both apply to memory synchronously, before either write: no other receive sees these.
     await Promise.all([toDlq.length > 0 && dlq ? this.state.move(q, dlq, toDlq) : undefined, this.state.update(q, got, expired)]);
     return got;

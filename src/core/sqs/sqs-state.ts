@@ -53,10 +53,14 @@ export class SqsState {
   private readonly stride: number;
   private readonly slot: number;
 
+  /** On a cluster, the Store's one-time tokens (receives claim what they picked); absent alone. */
+  readonly claimOnce: ((key: string) => Promise<boolean>) | undefined;
+
   private constructor(
     private readonly store: Store,
     random: Random | undefined,
   ) {
+    this.claimOnce = store.shared && store.claimOnce ? (key) => store.claimOnce!(key) : undefined;
     this.stride = store.shared ? 1024 : 1;
     this.slot = store.shared ? Math.floor((random?.float() ?? 0) * 1024) : 0;
   }

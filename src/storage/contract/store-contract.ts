@@ -377,6 +377,21 @@ function runShared(name: string, withStore: WithStore, peer: (store: Store) => P
     }
   });
 
+  withStore('a one-time token is taken by one node only, whichever asks first', async (store) => {
+    const other = await peer(store);
+    try {
+      assert.ok(store.claimOnce && other.claimOnce, 'a shared store offers claimOnce');
+      const tries = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? store : other).claimOnce!('sqs/arn:aws:sqs:us-east-1:1:q#7/1')),
+      );
+      assert.equal(tries.filter(Boolean).length, 1, 'one of ten racing claims wins');
+      assert.equal(await other.claimOnce!('sqs/arn:aws:sqs:us-east-1:1:q#7/2'), true, 'another token is free');
+      assert.equal(await store.claimOnce!('sqs/arn:aws:sqs:us-east-1:1:q#7/2'), false);
+    } finally {
+      await other.close();
+    }
+  });
+
   withStore('a node that stops hands its in-flight deliveries to the others', async (store) => {
     const other = await peer(store);
     await store.appendEvents([event(1, 2, Date.now())]);

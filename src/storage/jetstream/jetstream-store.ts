@@ -12,6 +12,7 @@ import type {
   ResourceWrite,
   Store,
 } from '../store.js';
+import type { KV } from '@nats-io/kv';
 import type { JetStreamConnection } from './connection.js';
 import { DeliveryQueue } from './delivery-queue.js';
 import { EventLog } from './event-log.js';
@@ -32,6 +33,8 @@ export interface JetStreamStoreOptions {
   readonly intentStaleMs?: number;
   /** This node's name in the cluster's node list; absent: the node is not listed. */
   readonly nodeName?: string;
+  /** How long a `claimOnce` token lives (the `amiwatch_claims` bucket's max age). Default 5 min. */
+  readonly claimWindowMs?: number;
   /** Close the connection with the store (tests: one connection per store instance). */
   readonly ownsConnection?: boolean;
 }
@@ -54,12 +57,14 @@ export class JetStreamStore implements Store {
     private readonly queue: DeliveryQueue,
     private readonly staleMs: number,
     private readonly ownsConnection: boolean,
+    private readonly claims: KV,
   ) {}
 
   static async open(c: JetStreamConnection, options: JetStreamStoreOptions = {}): Promise<JetStreamStore> {
     const names = streamNames(c);
     await ensureStreams(c, names, { dedupWindowMs: options.dedupWindowMs ?? 3_600_000 });
     const kv = await c.bucket('resources');
+    const claims = await c.bucket('claims', { ttl: options.claimWindowMs ?? 300_000 });
     const store = new JetStreamStore(
       c,
       new ResourceBucket(kv, c.name('resources'), c.requests, c.jsm, randomUUID),
@@ -67,6 +72,7 @@ export class JetStreamStore implements Store {
       new DeliveryQueue(c, names, options.leaseMs ?? 60_000),
       options.intentStaleMs ?? 5_000,
       options.ownsConnection ?? false,
+      claims,
     );
     await store.queue.open();
     if (options.nodeName) store.registry = await NodeRegistry.open(c, options.nodeName);
@@ -89,6 +95,17 @@ export class JetStreamStore implements Store {
 
   watchResources(kind: string, onChange: (change: ResourceChange) => void): Promise<() => void> {
     return this.resources.watch(kind, onChange);
+  }
+
+  /** A KV create in `amiwatch_claims`: the server lets one create of a key succeed until the key expires. */
+  async claimOnce(key: string): Promise<boolean> {
+    try {
+      await this.claims.create(`c${Buffer.from(key, 'utf8').toString('base64url')}`, '');
+      return true;
+    } catch (err) {
+      if (/wrong last sequence|key exists/i.test(String((err as Error).message))) return false;
+      throw err;
+    }
   }
 
   /**
