@@ -119,6 +119,8 @@ export async function startApp(options: AppOptions): Promise<App> {
     await store.releaseLeases(clock.now());
     // Every committed write of a resource is published (change-publishing.ts) for the console's live pages.
     const changes = new LocalChangeFeed();
+    // On a cluster the other nodes' writes reach this node's feed too (their KV watches).
+    await cluster?.followChanges(changes);
     const publishing = publishingStore(store, changes);
     // Archived events: on the cluster's stream, or their own tables and connection in the same file (as EC2's).
     if (!cluster && !config.inMemory) archiveDb = openSide(databasePath(config), config.durability);

@@ -7,6 +7,8 @@ import { JetStreamLogsStore } from '../storage/jetstream/jetstream-logs-store.js
 import { JetStreamEc2Store } from '../storage/jetstream/jetstream-ec2-store.js';
 import { JetStreamLambdaStore } from '../storage/jetstream/jetstream-lambda-store.js';
 import { JetStreamStore } from '../storage/jetstream/jetstream-store.js';
+import type { ChangeFeed } from '../storage/ports/change-feed.js';
+import { feedRemoteChanges } from '../storage/jetstream/remote-changes.js';
 import type { Config } from './config.js';
 
 /** Every storage port of a node, on the JetStream cluster of `--nats-url` (docs/scale-out.md). */
@@ -18,6 +20,8 @@ export interface ClusterStorage {
   readonly logs: JetStreamLogsStore;
   readonly cloudtrail: JetStreamCloudTrailStore;
   readonly nodeName: string;
+  /** Publishes the resource writes other nodes make into the node's change feed (/_amiwatch/changes). */
+  followChanges(feed: ChangeFeed): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -30,6 +34,7 @@ export async function openClusterStorage(config: Config, port: number): Promise<
   // Unique even for two nodes in one process (tests) on port 0: the URL is announced once known.
   const nodeName = `amiwatch-${hostname()}-${process.pid}-${port || randomBytes(3).toString('hex')}`;
   const c = await JetStreamConnection.open({ url: config.natsUrl!, replicas: config.natsReplicas, name: nodeName });
+  let stopChanges = () => {};
   try {
     const store = await JetStreamStore.open(c, { leaseMs: config.natsAckWaitMs, nodeName });
     const ec2 = await JetStreamEc2Store.open(c);
@@ -45,7 +50,11 @@ export async function openClusterStorage(config: Config, port: number): Promise<
       logs,
       cloudtrail,
       nodeName,
+      async followChanges(feed) {
+        stopChanges = await feedRemoteChanges(feed, { store, ec2, lambda });
+      },
       async close() {
+        stopChanges();
         await store.close();
         await c.close();
       },

@@ -10,6 +10,7 @@ import type {
   SecurityGroupRecord,
   StoreImageTaskRecord,
 } from '../ports/ec2-store.js';
+import type { ResourceChange } from '../store.js';
 import type { JetStreamConnection } from './connection.js';
 import { ResourceBucket } from './resource-bucket.js';
 
@@ -51,6 +52,11 @@ export class JetStreamEc2Store implements Ec2Store {
     const kv = await c.bucket('ec2');
     const claims = await c.bucket('ec2_claims', { ttl: options.claimMs ?? 60_000 });
     return new JetStreamEc2Store(new ResourceBucket(kv, c.name('ec2'), c.requests, c.jsm, randomUUID), claims, randomUUID());
+  }
+
+  /** Every document change made by other nodes (remote-changes.ts feeds the console's change stream from it). */
+  watchAllDocs(onChange: (change: ResourceChange) => void): Promise<() => void> {
+    return this.docs.watchAll(onChange);
   }
 
   private async all<T>(kind: string): Promise<T[]> {

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { FunctionRecord, LambdaStore } from '../ports/lambda-store.js';
+import type { ResourceChange } from '../store.js';
 import type { JetStreamConnection } from './connection.js';
 import { ResourceBucket } from './resource-bucket.js';
 
@@ -37,6 +38,11 @@ export class JetStreamLambdaStore implements LambdaStore {
   static async open(c: JetStreamConnection): Promise<JetStreamLambdaStore> {
     const kv = await c.bucket('lambda');
     return new JetStreamLambdaStore(new ResourceBucket(kv, c.name('lambda'), c.requests, c.jsm, randomUUID));
+  }
+
+  /** Every document change made by other nodes (remote-changes.ts feeds the console's change stream from it). */
+  watchAllDocs(onChange: (change: ResourceChange) => void): Promise<() => void> {
+    return this.docs.watchAll(onChange);
   }
 
   private async stored(key: string): Promise<{ fn: StoredFunction; revision: number } | null> {

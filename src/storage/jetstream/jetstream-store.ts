@@ -97,6 +97,11 @@ export class JetStreamStore implements Store {
     return this.resources.watch(kind, onChange);
   }
 
+  /** Every kind's changes made by other nodes (remote-changes.ts feeds the console's change stream from it). */
+  watchAllResources(onChange: (change: ResourceChange) => void): Promise<() => void> {
+    return this.resources.watchAll(onChange);
+  }
+
   /** A KV create in `amiwatch_claims`: the server lets one create of a key succeed until the key expires. */
   async claimOnce(key: string): Promise<boolean> {
     try {

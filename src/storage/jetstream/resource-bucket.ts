@@ -38,6 +38,8 @@ export class ResourceBucket {
   private readonly seen = new Map<string, number>();
   /** This node's writes under way, by KV key. */
   private readonly inflight = new Map<string, Promise<void>>();
+  /** While `watchAll` runs: this node's own writes (key → revision) whose echo it skips. */
+  private own: Map<string, number> | null = null;
 
   constructor(
     private readonly kv: KV,
@@ -188,6 +190,30 @@ export class ResourceBucket {
     return () => iter.stop();
   }
 
+  /**
+   * Every later change of any kind made by another node (this node's own writes are skipped), in
+   * the bucket's order: what the console's change stream shows of the cluster. Independent of the
+   * per-kind watches (it neither reads nor marks what they have seen).
+   */
+  async watchAll(onChange: (change: ResourceChange) => void): Promise<() => void> {
+    this.own ??= new Map();
+    const own = this.own;
+    const iter = await this.kv.watch({ key: 'r.>', include: KvWatchInclude.UpdatesOnly });
+    void (async () => {
+      for await (const e of iter) {
+        const pending = this.inflight.get(e.key);
+        if (pending) await pending;
+        if (own.get(e.key) === e.revision) {
+          own.delete(e.key);
+          continue;
+        }
+        const [, kind, key] = e.key.split('.');
+        onChange({ kind: dec(kind!), key: dec(key!), doc: e.operation === 'PUT' ? e.string() : null });
+      }
+    })().catch(() => undefined);
+    return () => iter.stop();
+  }
+
   private deliver(kind: string, e: KvEntry, onChange: (change: ResourceChange) => void): void {
     const last = this.seen.get(e.key) ?? 0;
     if (e.revision <= last) return;
@@ -197,7 +223,10 @@ export class ResourceBucket {
 
   /** Runs one write of this node to `key`, recording its revision; the change feed waits for it. */
   private async track(key: string, write: Promise<number>): Promise<void> {
-    const recorded = write.then((rev) => this.saw(key, rev));
+    const recorded = write.then((rev) => {
+      this.saw(key, rev);
+      this.own?.set(key, rev);
+    });
     const done = recorded.then(
       () => undefined,
       () => undefined,
