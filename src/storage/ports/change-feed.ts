@@ -2,11 +2,10 @@
  * Resource changes, as they are committed: what the console's list pages follow to stay current
  * whoever made the change (the console, the AWS CLI, an SDK, the AMI lifecycle).
  *
- * The seam: a change is published by whatever commits the write. Today that is the in-process
- * decorators of change-publishing.ts wrapped around each store (SQLite or memory), after each
- * successful write. A store shared by several processes (a JetStream adapter) would publish
- * what its own subscription sees instead — other nodes' writes included — into the same feed,
- * and nothing downstream changes.
+ * The seam: a change is published by whatever commits the write: the in-process decorators of
+ * change-publishing.ts wrapped around each store (SQLite, memory or JetStream), after each
+ * successful write. On a cluster the other nodes' writes are published into the same feed from
+ * the KV watches (jetstream/remote-changes.ts), and nothing downstream changes.
  *
  * A change names the resource, never its contents: a reader asks the AWS APIs for the state,
  * so the feed cannot leak what a caller may not read and cannot go stale.
