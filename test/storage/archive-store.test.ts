@@ -2,7 +2,8 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
 import { runArchiveStoreContract } from '../../src/storage/contract/archive-store-contract.js';
 import { MemoryArchiveStore } from '../../src/storage/memory/memory-archive-store.js';
 import { SqliteArchiveStore } from '../../src/storage/sqlite/sqlite-archive-store.js';
@@ -51,4 +52,22 @@ runArchiveStoreContract('jetstream', {
   open: () => jetstream(nats.prefix('ar')),
   reopen: (store) => jetstream(prefixes.get(store)!),
   timeoutMs: 20_000,
+});
+
+test('jetstream: a node reads what another node appended after its first read, and not what another node pruned', {
+  timeout: 20_000,
+}, async () => {
+  const arn = 'arn:aws:events:us-east-1:000000000000:archive/two-nodes';
+  const prefix = nats.prefix('ar2');
+  const one = await jetstream(prefix);
+  const two = await jetstream(prefix);
+  const copy = (n: number, archivedAt: number) => ({ archiveArn: arn, eventId: `e${n}`, time: 1000 + n, archivedAt, body: `{"n":${n}}` });
+  await one.append([copy(1, 10), copy(2, 10), copy(3, 50)]);
+  const page = async () => (await one.read({ archiveArn: arn, from: 0, to: 10_000, limit: 10 })).map((e) => e.eventId);
+  assert.deepEqual(await page(), ['e1', 'e2', 'e3']);
+  await two.append([copy(4, 50), copy(0, 50)]);
+  assert.deepEqual(await page(), ['e0', 'e1', 'e2', 'e3', 'e4'], "the other node's copies, in event-time order");
+  assert.equal(await two.prune(arn, 20, 10), 2);
+  assert.deepEqual(await page(), ['e0', 'e3', 'e4'], 'pruned through the other node: gone here too');
+  assert.equal((await one.stats(arn)).eventCount, 3);
 });

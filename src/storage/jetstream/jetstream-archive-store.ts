@@ -1,7 +1,8 @@
 import { RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import type { ArchiveRead, ArchiveStats, ArchiveStore, ArchivedEvent, ArchivedEventInput } from '../ports/archive-store.js';
 import type { JetStreamConnection } from './connection.js';
-import { scanSubject, token, wrongLastSequence, type Scanned } from './scan.js';
+import { ArchiveIndex, type IndexEntry } from './archive-index.js';
+import { scanSubject, token, wrongLastSequence } from './scan.js';
 
 /** One archived copy as stored (the archive is in the subject). */
 interface StoredCopy {
@@ -11,7 +12,8 @@ interface StoredCopy {
   readonly body: string;
 }
 
-const after = (e: ArchivedEvent, c: { time: number; seq: number }) => e.time > c.time || (e.time === c.time && e.seq > c.seq);
+/** How long a node's index of an archive is used before it is read again from the whole archive. */
+const REBUILD_MS = 60_000;
 
 /**
  * ArchiveStore on JetStream: the `amiwatch_archive` stream, one message per archived copy on the
@@ -19,8 +21,9 @@ const after = (e: ArchivedEvent, c: { time: number; seq: number }) => e.time > c
  * own compare-and-set: a copy is published expecting its subject to hold nothing
  * (`Nats-Expected-Last-Subject-Sequence: 0`), so a second copy, from any node and at any time
  * (not only within a dedup window), is refused. The message's stream sequence is its `seq`.
- * Reads go through the archive's subjects (`amiwatch.ar.<archive>.>`, scan.ts) and order by
- * (time, seq) in the node; DeleteArchive is one purge of those subjects.
+ * Reads go through an index each node keeps per archive (archive-index.ts: the order, sizes and
+ * times, read from the archive's subjects `amiwatch.ar.<archive>.>` as they grow), and fetch
+ * the bodies of a page by sequence; DeleteArchive is one purge of those subjects.
  */
 export class JetStreamArchiveStore implements ArchiveStore {
   private constructor(
@@ -28,6 +31,9 @@ export class JetStreamArchiveStore implements ArchiveStore {
     private readonly stream: string,
     private readonly prefix: string,
   ) {}
+
+  /** Per archive, what this node has read of it (archive-index.ts). */
+  private readonly indexes = new Map<string, ArchiveIndex>();
 
   static async open(c: JetStreamConnection): Promise<JetStreamArchiveStore> {
     const prefix = `${c.options.prefix ?? 'amiwatch'}.ar`;
@@ -56,33 +62,81 @@ export class JetStreamArchiveStore implements ArchiveStore {
     );
   }
 
-  private async all(archiveArn: string): Promise<Scanned<StoredCopy>[]> {
-    return scanSubject<StoredCopy>(this.c, this.stream, `${this.subjects(archiveArn)}.>`);
+  /**
+   * The archive's index, brought up to date: the copies published since it was last read are
+   * added (a consumer from `lastSeq + 1`). Rebuilt from the whole archive once REBUILD_MS old, so
+   * copies another node pruned leave this node's counts within that time (a pruned copy a page
+   * asks for is noticed at once: its body is gone).
+   */
+  private async index(archiveArn: string): Promise<ArchiveIndex> {
+    let ix = this.indexes.get(archiveArn);
+    if (!ix || Date.now() - ix.builtAt > REBUILD_MS) {
+      ix = new ArchiveIndex(Date.now());
+      this.indexes.set(archiveArn, ix);
+    }
+    const fresh = await scanSubject<StoredCopy>(this.c, this.stream, `${this.subjects(archiveArn)}.>`, ix.lastSeq + 1);
+    for (const m of fresh) {
+      ix.add({ seq: m.seq, time: m.value.time, archivedAt: m.value.archivedAt, bytes: Buffer.byteLength(m.value.body, 'utf8') });
+    }
+    return ix;
   }
 
   async read(q: ArchiveRead): Promise<ArchivedEvent[]> {
-    return (await this.all(q.archiveArn))
-      .map(({ seq, value }): ArchivedEvent => ({ archiveArn: q.archiveArn, ...value, seq }))
-      .filter((e) => e.time >= q.from && e.time < q.to && (!q.after || after(e, q.after)))
-      .sort((x, y) => x.time - y.time || x.seq - y.seq)
-      .slice(0, q.limit);
+    const ix = await this.index(q.archiveArn);
+    const out: ArchivedEvent[] = [];
+    const gone = new Set<number>();
+    const wanted = ix.range(q.from, q.to, q.after);
+    while (out.length < q.limit) {
+      const page: IndexEntry[] = [];
+      for (let n = out.length; n < q.limit; n++) {
+        const next = wanted.next();
+        if (next.done) break;
+        page.push(next.value);
+      }
+      if (page.length === 0) break;
+      const bodies = await Promise.all(page.map((e) => this.copy(e.seq)));
+      page.forEach((e, i) => {
+        const copy = bodies[i];
+        if (copy) out.push({ archiveArn: q.archiveArn, ...copy, seq: e.seq });
+        else gone.add(e.seq); // pruned or dropped through another node
+      });
+    }
+    ix.remove(gone);
+    return out;
+  }
+
+  /** One copy by its sequence; null when it was deleted. */
+  private async copy(seq: number): Promise<StoredCopy | null> {
+    try {
+      const m = await this.c.jsm.streams.getMessage(this.stream, { seq });
+      return m ? (JSON.parse(m.string()) as StoredCopy) : null;
+    } catch {
+      return null;
+    }
   }
 
   async stats(archiveArn: string): Promise<ArchiveStats> {
-    const copies = await this.all(archiveArn);
+    const entries = (await this.index(archiveArn)).all();
     let sizeBytes = 0;
-    for (const c of copies) sizeBytes += Buffer.byteLength(c.value.body, 'utf8');
-    return { eventCount: copies.length, sizeBytes };
+    for (const e of entries) sizeBytes += e.bytes;
+    return { eventCount: entries.length, sizeBytes };
   }
 
   async prune(archiveArn: string, before: number, limit: number): Promise<number> {
-    const gone = (await this.all(archiveArn)).filter((c) => c.value.archivedAt < before).slice(0, limit);
-    for (const c of gone) await this.c.jsm.streams.deleteMessage(this.stream, c.seq, false);
+    const ix = await this.index(archiveArn);
+    const gone = ix
+      .all()
+      .filter((e) => e.archivedAt < before)
+      .sort((a, b) => a.seq - b.seq)
+      .slice(0, limit);
+    for (const e of gone) await this.c.jsm.streams.deleteMessage(this.stream, e.seq, false).catch(() => undefined);
+    ix.remove(new Set(gone.map((e) => e.seq)));
     return gone.length;
   }
 
   async drop(archiveArn: string): Promise<void> {
     await this.c.jsm.streams.purge(this.stream, { filter: `${this.subjects(archiveArn)}.>` });
+    this.indexes.delete(archiveArn);
   }
 
   /** The connection belongs to the node. */

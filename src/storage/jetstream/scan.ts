@@ -15,17 +15,18 @@ export interface Scanned<T> {
 }
 
 /**
- * Every message of `stream` on subjects matching `filter`, oldest first, as parsed JSON. A
+ * Every message of `stream` on subjects matching `filter` (from sequence `fromSeq` on), oldest
+ * first, as parsed JSON. A
  * short-lived consumer (ephemeral, no acks, in memory, gone 30 s after its last use) is made for
  * the filter: JetStream's own subject index finds the messages, and the consumer's creation says
  * how many there are, so the read ends without waiting for a timeout. Used for the reads of the
  * archive, logs and CloudTrail adapters, which filter and order what one subject holds.
  */
-export async function scanSubject<T>(c: JetStreamConnection, stream: string, filter: string): Promise<Scanned<T>[]> {
+export async function scanSubject<T>(c: JetStreamConnection, stream: string, filter: string, fromSeq = 1): Promise<Scanned<T>[]> {
   const info = await c.jsm.consumers.add(stream, {
     filter_subject: filter,
     ack_policy: AckPolicy.None,
-    deliver_policy: DeliverPolicy.All,
+    ...(fromSeq > 1 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: fromSeq } : { deliver_policy: DeliverPolicy.All }),
     mem_storage: true,
     inactive_threshold: 30_000_000_000,
     num_replicas: 1,
