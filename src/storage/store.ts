@@ -159,7 +159,11 @@ export interface Store {
    * a node's in-memory copy needs when another node may make the same decision at the same
    * moment: an SQS receive takes `<message>/<receive number>`. Absent on single-owner stores.
    */
-  claimOnce?(key: string): Promise<boolean>;
+  claimOnce?(key: string, value?: string): Promise<boolean>;
+  /** What the winner of the token `key` stored with it (`claimOnce`'s value), or null when no one holds it. */
+  claimHolder?(key: string): Promise<string | null>;
+  /** Gives the token `key` back (its winner's write failed): the next `claimOnce` of it wins. */
+  releaseClaim?(key: string): Promise<void>;
 
   // ---- event log + outbox ----
   /** Appends events and their deliveries in ONE atomic write; resolves once durable. */

@@ -6,13 +6,16 @@ import { after, before, test } from 'node:test';
 import {
   CreateQueueCommand,
   DeleteMessageBatchCommand,
+  GetQueueUrlCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
+  SendMessageCommand,
   type Message,
+  type SendMessageResult,
 } from '@aws-sdk/client-sqs';
 import type { App } from '../../src/server/app.js';
 import { startTestServer } from '../e2e/helpers.js';
-import { sqsClient } from '../notify/helpers.js';
+import { sqsClient, waitFor } from '../notify/helpers.js';
 import { startNatsServer, type NatsCluster } from '../support/nats-server.js';
 
 /**
@@ -40,6 +43,18 @@ after(async () => {
 });
 
 const urlOf = (app: App, name: string) => `${app.url}/000000000000/${name}`;
+
+/** Creates the queue through node a and waits until node b knows it too (its KV watch). */
+async function createQueue(name: string, attributes: Record<string, string> = {}): Promise<void> {
+  await sqsClient(a).send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+  await waitFor(
+    () =>
+      sqsClient(b)
+        .send(new GetQueueUrlCommand({ QueueName: name }))
+        .catch(() => undefined),
+    `${name} on node b`,
+  );
+}
 
 async function sendAll(app: App, name: string, bodies: readonly { body: string; group?: string }[]): Promise<void> {
   for (let i = 0; i < bodies.length; i += 10) {
@@ -83,17 +98,17 @@ const deleteBatch = (app: App, name: string, batch: Message[]) =>
   );
 
 test('standard queue: receivers on both nodes never get the same message within its visibility timeout', { timeout: 45_000 }, async () => {
-  await sqsClient(a).send(new CreateQueueCommand({ QueueName: 'cluster-std' }));
+  await createQueue('cluster-std');
   await sendAll(
     a,
     'cluster-std',
-    Array.from({ length: 300 }, (_, i) => ({ body: `m${i}` })),
+    Array.from({ length: 200 }, (_, i) => ({ body: `m${i}` })),
   );
   const receivedBy = new Map<string, string[]>();
   const byNode = { a: 0, b: 0 };
   await receiveEverywhere(
     'cluster-std',
-    300,
+    200,
     3,
     async (who, batch, app) => {
       for (const m of batch) receivedBy.set(m.Body!, [...(receivedBy.get(m.Body!) ?? []), who]);
@@ -104,14 +119,14 @@ test('standard queue: receivers on both nodes never get the same message within 
   );
   const twice = [...receivedBy].filter(([, who]) => who.length > 1);
   assert.deepEqual(twice, [], 'no message handed to two receivers');
-  assert.equal(receivedBy.size, 300);
+  assert.equal(receivedBy.size, 200);
   assert.ok(byNode.a > 0 && byNode.b > 0, `both nodes received (${JSON.stringify(byNode)})`);
 });
 
 test('FIFO queue: a message group is held by one receiver at a time across nodes, in send order, each message once', {
   timeout: 45_000,
 }, async () => {
-  await sqsClient(a).send(new CreateQueueCommand({ QueueName: 'cluster.fifo', Attributes: { FifoQueue: 'true' } }));
+  await createQueue('cluster.fifo', { FifoQueue: 'true' });
   const groups = ['g0', 'g1', 'g2', 'g3', 'g4', 'g5'];
   const bodies = Array.from({ length: 20 }, (_, i) => groups.map((g) => ({ body: `${g}-${String(i).padStart(2, '0')}`, group: g }))).flat();
   await sendAll(a, 'cluster.fifo', bodies);
@@ -151,4 +166,43 @@ test('FIFO queue: a message group is held by one receiver at a time across nodes
     const got = order.get(g) ?? [];
     assert.deepEqual(got, [...got].sort(), `group ${g} in send order`);
   }
+});
+
+test('FIFO queue: one deduplication id sent through both nodes at the same instant is stored once, both answered with its ids', {
+  timeout: 30_000,
+}, async () => {
+  await createQueue('dedup.fifo', { FifoQueue: 'true' });
+  const pairs = await Promise.all(
+    Array.from({ length: 40 }, (_, i) =>
+      Promise.all(
+        [a, b].map((app) =>
+          sqsClient(app).send(
+            new SendMessageCommand({
+              QueueUrl: urlOf(app, 'dedup.fifo'),
+              MessageBody: `d${i}`,
+              MessageGroupId: `g${i % 4}`,
+              MessageDeduplicationId: `id-${i}`,
+            }),
+          ),
+        ),
+      ),
+    ),
+  );
+  for (const [x, y] of pairs as unknown as [SendMessageResult, SendMessageResult][]) {
+    assert.equal(x.MessageId, y.MessageId, 'both sends answered with the first message');
+    assert.equal(x.SequenceNumber, y.SequenceNumber);
+  }
+  const bodies: string[] = [];
+  for (let tries = 0; tries < 40 && bodies.length < 40; tries++) {
+    const r = await sqsClient(b).send(
+      new ReceiveMessageCommand({ QueueUrl: urlOf(b, 'dedup.fifo'), MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
+    for (const m of r.Messages ?? []) bodies.push(m.Body!);
+    if (r.Messages?.length) await deleteBatch(b, 'dedup.fifo', r.Messages);
+  }
+  await new Promise((r) => setTimeout(r, 300));
+  const more = await sqsClient(a).send(new ReceiveMessageCommand({ QueueUrl: urlOf(a, 'dedup.fifo'), MaxNumberOfMessages: 10 }));
+  assert.equal(more.Messages?.length ?? 0, 0, 'no second copy');
+  assert.equal(bodies.length, 40);
+  assert.equal(new Set(bodies).size, 40);
 });

@@ -33,6 +33,7 @@ import { checkFifoSend, dedupKey, fifoCandidates, isFifo, type FifoIds } from '.
 import { SequenceNumbers } from '../shared/sequence-numbers.js';
 import { md5, md5OfAttributes, type MessageAttributeValue, type MessageDoc } from './model.js';
 import { intAttr, redriveOf } from './queue-attributes.js';
+import { DedupClaims } from './dedup-claims.js';
 import { ReceiveClaims, type Pick } from './receive-claims.js';
 import type { QueueEntry, SqsState } from './sqs-state.js';
 import { SqsErrors } from '../generated/errors.js';
@@ -70,8 +71,13 @@ export class SqsMessages {
     private readonly random: Random,
     private readonly resolve: Resolve,
   ) {
-    this.claims = new ReceiveClaims(state.claimOnce);
+    const tokens = state.tokens;
+    this.claims = new ReceiveClaims(tokens && ((key) => tokens.claimOnce(key, '')));
+    this.dedup = new DedupClaims(tokens);
   }
+
+  /** On a cluster: whose send of a deduplication id is the first. */
+  private readonly dedup: DedupClaims;
 
   /** On a cluster: which node takes a message it and another node both picked. */
   private readonly claims: ReceiveClaims;
@@ -119,8 +125,32 @@ export class SqsMessages {
         fresh.push({ m, key });
       }
     }
-    const docs = await this.state.addFifoMessages(q, fresh, now);
-    return out.map((o) => (typeof o === 'number' ? { messageId: docs[o]!.messageId, sequenceNumber: docs[o]!.sequenceNumber } : o));
+    const ids = await this.storeFresh(q, fresh, now);
+    return out.map((o) => (typeof o === 'number' ? ids[o]! : o));
+  }
+
+  /**
+   * Stores FIFO messages whose deduplication ids this node has not seen; the ids of each. On a
+   * cluster an id may have been sent through another node in the same instant: that send's ids
+   * are answered instead (dedup-claims.ts), and nothing is stored for it.
+   */
+  private async storeFresh(q: QueueEntry, fresh: { m: NewMessage; key: string }[], now: number): Promise<Sent[]> {
+    const claimed = this.dedup.claim(q.doc.arn, fresh);
+    const firsts = Array.isArray(claimed) ? claimed : await claimed;
+    const kept = fresh.filter((_, i) => firsts[i] === null);
+    let docs: MessageDoc[];
+    try {
+      docs = await this.state.addFifoMessages(q, kept, now);
+    } catch (err) {
+      await this.dedup.release(q.doc.arn, kept);
+      throw err;
+    }
+    let k = 0;
+    return firsts.map((first) => {
+      if (first) return first;
+      const d = docs[k++]!;
+      return { messageId: d.messageId, sequenceNumber: d.sequenceNumber };
+    });
   }
 
   private newMessage(q: QueueEntry, m: OutgoingMessage & FifoIds): NewMessage {
@@ -243,6 +273,15 @@ export class SqsMessages {
    * those won are taken.
    */
   private async take(q: QueueEntry, max: number, visibility: number): Promise<MessageDoc[]> {
+    // On a cluster a round may lose every pick to another node: pick again from what is left
+    // (the lost ones are passed by) rather than wait for the next wake-up.
+    for (let round = 0; ; round++) {
+      const { got, lost } = await this.takeOnce(q, max, visibility);
+      if (got.length > 0 || !lost || round >= 3) return got;
+    }
+  }
+
+  private async takeOnce(q: QueueEntry, max: number, visibility: number): Promise<{ got: MessageDoc[]; lost: boolean }> {
     const now = this.clock.now();
     const retention = intAttr(q.doc, 'MessageRetentionPeriod') * 1000;
     const redrive = redriveOf(q.doc);
@@ -279,7 +318,7 @@ export class SqsMessages {
     const toDlq = won.filter((p) => p.toDlq).map((p) => q.messages.get(p.m.seq)!);
     // Both apply to memory synchronously, before either write: no other receive sees these.
     await Promise.all([toDlq.length > 0 && dlq ? this.state.move(q, dlq, toDlq) : undefined, this.state.update(q, got, expired)]);
-    return got;
+    return { got, lost: won.length < picks.length };
   }
 
   private view(m: MessageDoc, attributeNames: readonly string[], messageAttributeNames: readonly string[] | undefined): Message {

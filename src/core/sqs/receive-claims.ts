@@ -25,12 +25,17 @@ export interface Pick {
 export class ReceiveClaims {
   /** Picks this node is claiming right now: another receive on this node passes them by. */
   private readonly claiming = new Set<string>();
+  /**
+   * Tokens this node lost (another node received the message): passed by until this node learns
+   * of that receive (the receive number then names another token). Forgotten in bulk past 10,000.
+   */
+  private lost = new Set<string>();
 
   constructor(private readonly claimOnce: ((key: string) => Promise<boolean>) | undefined) {}
 
-  /** Whether a receive on this node is claiming `m` at the moment. */
+  /** Whether a receive on this node is claiming `m` at the moment, or lost it to another node. */
   busy(m: MessageDoc): boolean {
-    return this.claiming.has(`${m.queueArn}#${m.seq}`);
+    return this.claiming.has(`${m.queueArn}#${m.seq}`) || this.lost.has(token(m));
   }
 
   /**
@@ -53,10 +58,15 @@ export class ReceiveClaims {
     const ids = picks.map((p) => `${p.m.queueArn}#${p.m.seq}`);
     for (const id of ids) this.claiming.add(id);
     try {
-      const token = (p: Pick) => claimOnce(`sqs/${p.m.queueArn}#${p.m.seq}/${p.m.receiveCount + 1}`);
+      const take = async (p: Pick) => {
+        if (await claimOnce(token(p.m))) return true;
+        if (this.lost.size >= 10_000) this.lost = new Set();
+        this.lost.add(token(p.m));
+        return false;
+      };
       let won: Set<Pick>;
       if (!fifo) {
-        const results = await Promise.all(picks.map(token));
+        const results = await Promise.all(picks.map(take));
         won = new Set(picks.filter((_, i) => results[i]));
       } else {
         // Groups side by side; within a group one at a time, stopping at the first loss.
@@ -64,7 +74,7 @@ export class ReceiveClaims {
         await Promise.all(
           groups(picks).map(async (group) => {
             for (const p of group) {
-              if (!(await token(p))) return;
+              if (!(await take(p))) return;
               won.add(p);
             }
           }),
@@ -76,6 +86,9 @@ export class ReceiveClaims {
     }
   }
 }
+
+/** The token of a message's next receive. */
+const token = (m: MessageDoc): string => `sqs/${m.queueArn}#${m.seq}/${m.receiveCount + 1}`;
 
 function groups(picks: readonly Pick[]): Pick[][] {
   const by = new Map<string, Pick[]>();

@@ -1,6 +1,7 @@
 import type { ResourceChange, ResourceWrite, Store } from '../../storage/store.js';
 import { loadFollowing } from '../shared/follow.js';
 import type { Random } from '../shared/random.js';
+import type { TokenPort } from './dedup-claims.js';
 import { DEDUP_WINDOW_MS } from './fifo.js';
 import { SQS_KIND, type DedupDoc, type MessageDoc, type MoveTaskDoc, type QueueDoc } from './model.js';
 import { SqsErrors } from '../generated/errors.js';
@@ -53,14 +54,25 @@ export class SqsState {
   private readonly stride: number;
   private readonly slot: number;
 
-  /** On a cluster, the Store's one-time tokens (receives claim what they picked); absent alone. */
-  readonly claimOnce: ((key: string) => Promise<boolean>) | undefined;
+  /**
+   * On a cluster, the Store's one-time tokens: receives claim what they picked
+   * (receive-claims.ts), FIFO sends their deduplication ids (dedup-claims.ts). Absent alone.
+   */
+  readonly tokens: TokenPort | undefined;
 
   private constructor(
     private readonly store: Store,
     random: Random | undefined,
   ) {
-    this.claimOnce = store.shared && store.claimOnce ? (key) => store.claimOnce!(key) : undefined;
+    const { claimOnce, claimHolder, releaseClaim } = store;
+    this.tokens =
+      store.shared && claimOnce && claimHolder && releaseClaim
+        ? {
+            claimOnce: (key, value) => claimOnce.call(store, key, value),
+            claimHolder: (key) => claimHolder.call(store, key),
+            releaseClaim: (key) => releaseClaim.call(store, key),
+          }
+        : undefined;
     this.stride = store.shared ? 1024 : 1;
     this.slot = store.shared ? Math.floor((random?.float() ?? 0) * 1024) : 0;
   }

@@ -387,6 +387,11 @@ function runShared(name: string, withStore: WithStore, peer: (store: Store) => P
       assert.equal(tries.filter(Boolean).length, 1, 'one of ten racing claims wins');
       assert.equal(await other.claimOnce!('sqs/arn:aws:sqs:us-east-1:1:q#7/2'), true, 'another token is free');
       assert.equal(await store.claimOnce!('sqs/arn:aws:sqs:us-east-1:1:q#7/2'), false);
+      assert.equal(await other.claimOnce!('dedup/q#id', '{"messageId":"m1"}'), true);
+      assert.equal(await store.claimHolder!('dedup/q#id'), '{"messageId":"m1"}', "the winner's value, read on another node");
+      await other.releaseClaim!('dedup/q#id');
+      assert.equal(await store.claimHolder!('dedup/q#id'), null);
+      assert.equal(await store.claimOnce!('dedup/q#id', '{"messageId":"m2"}'), true, 'a released token is free again');
     } finally {
       await other.close();
     }

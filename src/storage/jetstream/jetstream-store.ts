@@ -20,6 +20,9 @@ import { NodeRegistry } from './node-registry.js';
 import { ResourceBucket } from './resource-bucket.js';
 import { ensureStreams, streamNames } from './streams.js';
 
+/** KV keys allow `[-/_=.a-zA-Z0-9]`: a token's name goes in as base64url. */
+const claimKey = (key: string): string => `c${Buffer.from(key, 'utf8').toString('base64url')}`;
+
 export interface JetStreamStoreOptions {
   /**
    * The ack wait of the shared delivery consumer: how long a claim holds (the worker's lease).
@@ -103,14 +106,23 @@ export class JetStreamStore implements Store {
   }
 
   /** A KV create in `amiwatch_claims`: the server lets one create of a key succeed until the key expires. */
-  async claimOnce(key: string): Promise<boolean> {
+  async claimOnce(key: string, value = ''): Promise<boolean> {
     try {
-      await this.claims.create(`c${Buffer.from(key, 'utf8').toString('base64url')}`, '');
+      await this.claims.create(claimKey(key), value);
       return true;
     } catch (err) {
       if (/wrong last sequence|key exists/i.test(String((err as Error).message))) return false;
       throw err;
     }
+  }
+
+  async claimHolder(key: string): Promise<string | null> {
+    const e = await this.claims.get(claimKey(key));
+    return e && e.operation === 'PUT' ? e.string() : null;
+  }
+
+  async releaseClaim(key: string): Promise<void> {
+    await this.claims.purge(claimKey(key));
   }
 
   /**
