@@ -1,7 +1,4 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { CreateImageCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { PutRuleCommand } from '@aws-sdk/client-eventbridge';
@@ -10,11 +7,11 @@ import { CreateTopicCommand, DeleteTopicCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { readEventStream } from '../../console/src/api/sse.js';
 import type { App } from '../../src/server/app.js';
-import { sdkClient, startTestServer } from '../e2e/helpers.js';
+import { sdkClient } from '../e2e/helpers.js';
 import { lambdaClient, ROLE, zipOf } from '../lambda/helpers.js';
 import { snsClient, sqsClient } from '../notify/helpers.js';
 import { runningInstance } from '../support/ec2-instance.js';
-import { startNatsServer, type NatsCluster } from '../support/nats-server.js';
+import { startTwoNodes, type TwoNodes } from '../support/two-node-cluster.js';
 
 /**
  * The console's change stream on a cluster: /_amiwatch/changes on node b shows the writes made
@@ -28,23 +25,15 @@ interface Change {
   action: string;
 }
 
-let nats: NatsCluster;
+let nodes: TwoNodes;
 let a: App;
 let b: App;
-const dir = mkdtempSync(join(tmpdir(), 'amiwatch-changes-cluster-'));
 
 before(async () => {
-  nats = await startNatsServer();
-  const node = (n: string) => startTestServer({ inMemory: false, dataDir: join(dir, n), natsUrl: nats.url, natsReplicas: 1 });
-  a = await node('a');
-  b = await node('b');
+  nodes = await startTwoNodes('changes-cluster');
+  ({ a, b } = nodes);
 });
-after(async () => {
-  await a?.close();
-  await b?.close();
-  await nats?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => nodes?.close());
 
 async function follow(app: App, query: string, seen: Change[], signal: AbortSignal): Promise<void> {
   const res = await fetch(`${app.url}/_amiwatch/changes?${query}`, { signal });
@@ -55,7 +44,7 @@ async function follow(app: App, query: string, seen: Change[], signal: AbortSign
   }
 }
 
-async function until(what: string, ok: () => boolean, ms = 5_000): Promise<void> {
+async function until(what: string, ok: () => boolean, ms = 10_000): Promise<void> {
   const end = Date.now() + ms;
   while (!ok()) {
     if (Date.now() > end) assert.fail(`never saw ${what}`);
@@ -63,7 +52,7 @@ async function until(what: string, ok: () => boolean, ms = 5_000): Promise<void>
   }
 }
 
-test('writes made through node a reach the change stream of node b, in their account and region only', { timeout: 30_000 }, async () => {
+test('writes made through node a reach the change stream of node b, in their account and region only', { timeout: 45_000 }, async () => {
   const onB: Change[] = [];
   const elsewhere: Change[] = [];
   const stop = new AbortController();

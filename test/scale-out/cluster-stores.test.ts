@@ -1,7 +1,4 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { CloudTrailClient, CreateTrailCommand, LookupEventsCommand, StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
 import {
@@ -15,34 +12,26 @@ import {
 import { CreateArchiveCommand, DescribeArchiveCommand, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import type { App } from '../../src/server/app.js';
-import { sdkClient, startTestServer } from '../e2e/helpers.js';
+import { sdkClient } from '../e2e/helpers.js';
 import { sqsClient, waitFor } from '../notify/helpers.js';
 import { inProcess } from '../support/in-process.js';
-import { startNatsServer, type NatsCluster } from '../support/nats-server.js';
+import { startTwoNodes, type TwoNodes } from '../support/two-node-cluster.js';
 
 /**
  * The stores that were node-local before: CloudWatch Logs, CloudTrail and EventBridge archives
  * live on the JetStream cluster, so two nodes show the same log groups, trails, recorded calls
  * and archived events, whichever node took the write.
  */
-let nats: NatsCluster;
+let nodes: TwoNodes;
 let a: App;
 let b: App;
-const dir = mkdtempSync(join(tmpdir(), 'amiwatch-cluster-stores-'));
 const ctx = { accountId: '000000000000', region: 'us-east-1' } as const;
 
 before(async () => {
-  nats = await startNatsServer();
-  const node = (n: string) => startTestServer({ inMemory: false, dataDir: join(dir, n), natsUrl: nats.url, natsReplicas: 1 });
-  a = await node('a');
-  b = await node('b');
+  nodes = await startTwoNodes('cluster-stores');
+  ({ a, b } = nodes);
 });
-after(async () => {
-  await a?.close();
-  await b?.close();
-  await nats?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => nodes?.close());
 
 const logs = (app: App) => new CloudWatchLogsClient(inProcess(app));
 const trail = (app: App) => new CloudTrailClient(inProcess(app));

@@ -1,17 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateEventSourceMappingCommand, CreateFunctionCommand, GetEventSourceMappingCommand } from '@aws-sdk/client-lambda';
 import { CreateQueueCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import type { App } from '../../src/server/app.js';
-import { startTestServer } from '../e2e/helpers.js';
 import { lambdaClient, ROLE, zipOf } from '../lambda/helpers.js';
 import { sqsClient, waitFor } from '../notify/helpers.js';
 import { inProcess } from '../support/in-process.js';
-import { startNatsServer, type NatsCluster } from '../support/nats-server.js';
+import { startTwoNodes, type TwoNodes } from '../support/two-node-cluster.js';
 
 /**
  * An SQS event source mapping on a cluster: created through node a, it is seen by node b without a
@@ -19,25 +15,16 @@ import { startNatsServer, type NatsCluster } from '../support/nats-server.js';
  * it (the poll lease), and every message is processed once. When node a stops, node b goes on.
  * The function logs each body; its log group is on the cluster, so either node reads the count.
  */
-let nats: NatsCluster;
+let nodes: TwoNodes;
 let a: App;
 let b: App;
-let aClosed = false;
-const dir = mkdtempSync(join(tmpdir(), 'amiwatch-esm-cluster-'));
 const QUEUE_ARN = 'arn:aws:sqs:us-east-1:000000000000:esm-cluster';
 
 before(async () => {
-  nats = await startNatsServer();
-  const node = (n: string) => startTestServer({ inMemory: false, dataDir: join(dir, n), natsUrl: nats.url, natsReplicas: 1 });
-  a = await node('a');
-  b = await node('b');
+  nodes = await startTwoNodes('esm-cluster');
+  ({ a, b } = nodes);
 });
-after(async () => {
-  if (!aClosed) await a?.close();
-  await b?.close();
-  await nats?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => nodes?.close());
 
 /** How often each body was processed, from the function's log group (read through `app`). */
 async function processed(app: App): Promise<Map<string, number>> {
@@ -121,7 +108,6 @@ test('a mapping created through node a is seen by node b at once and its message
   await allProcessedOnce(b, 30, 'the first 30 messages processed');
 
   // Node a stops (its poll lease is released): node b polls the mapping now.
-  aClosed = true;
   await a.close();
   await send(b, 30, 20);
   await allProcessedOnce(b, 50, 'the next 20 messages processed by node b');

@@ -1,7 +1,4 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import {
   CreateQueueCommand,
@@ -14,9 +11,8 @@ import {
   type SendMessageResult,
 } from '@aws-sdk/client-sqs';
 import type { App } from '../../src/server/app.js';
-import { startTestServer } from '../e2e/helpers.js';
 import { sqsClient, waitFor } from '../notify/helpers.js';
-import { startNatsServer, type NatsCluster } from '../support/nats-server.js';
+import { startTwoNodes, type TwoNodes } from '../support/two-node-cluster.js';
 
 /**
  * SQS on two nodes of one cluster, receivers on both at once: a message is never handed to two
@@ -24,23 +20,15 @@ import { startNatsServer, type NatsCluster } from '../support/nats-server.js';
  * receivers at once (and comes in send order). Without the cluster's receive claims
  * (src/core/sqs/receive-claims.ts) both fail: each node picks from its own copy of the queue.
  */
-let nats: NatsCluster;
+let nodes: TwoNodes;
 let a: App;
 let b: App;
-const dir = mkdtempSync(join(tmpdir(), 'amiwatch-sqs-cluster-'));
 
 before(async () => {
-  nats = await startNatsServer();
-  const node = (n: string) => startTestServer({ inMemory: false, dataDir: join(dir, n), natsUrl: nats.url, natsReplicas: 1 });
-  a = await node('a');
-  b = await node('b');
+  nodes = await startTwoNodes('sqs-cluster');
+  ({ a, b } = nodes);
 });
-after(async () => {
-  await a?.close();
-  await b?.close();
-  await nats?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => nodes?.close());
 
 const urlOf = (app: App, name: string) => `${app.url}/000000000000/${name}`;
 
