@@ -51,7 +51,8 @@ export async function openClusterStorage(config: Config, port: number): Promise<
       cloudtrail,
       nodeName,
       async followChanges(feed) {
-        stopChanges = await feedRemoteChanges(feed, { store, ec2, lambda });
+        // Right after a restart of the whole cluster the buckets' consumers answer last: retried.
+        stopChanges = await c.settled('change feed', () => feedRemoteChanges(feed, { store, ec2, lambda }));
       },
       async close() {
         stopChanges();

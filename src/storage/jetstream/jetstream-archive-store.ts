@@ -2,7 +2,7 @@ import { RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import type { ArchiveRead, ArchiveStats, ArchiveStore, ArchivedEvent, ArchivedEventInput } from '../ports/archive-store.js';
 import type { JetStreamConnection } from './connection.js';
 import { ArchiveIndex, type IndexEntry } from './archive-index.js';
-import { scanSubject, token, wrongLastSequence } from './scan.js';
+import { scanSubject, settledProbe, token, wrongLastSequence } from './scan.js';
 
 /** One archived copy as stored (the archive is in the subject). */
 interface StoredCopy {
@@ -39,6 +39,7 @@ export class JetStreamArchiveStore implements ArchiveStore {
     const prefix = `${c.options.prefix ?? 'amiwatch'}.ar`;
     const stream = c.name('archive');
     await c.ensureStream({ name: stream, subjects: [`${prefix}.>`], retention: RetentionPolicy.Limits, storage: StorageType.File });
+    await settledProbe(c, stream, prefix);
     return new JetStreamArchiveStore(c, stream, prefix);
   }
 

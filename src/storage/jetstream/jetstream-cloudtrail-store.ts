@@ -12,7 +12,7 @@ import {
 } from '../ports/cloudtrail-store.js';
 import type { JetStreamConnection } from './connection.js';
 import { ResourceBucket } from './resource-bucket.js';
-import { scanSubject, token } from './scan.js';
+import { scanSubject, settledProbe, token } from './scan.js';
 
 const TRAIL = 'trail';
 const trailKey = (accountId: string, region: string, name: string): string => `${accountId}/${region}/${name}`;
@@ -47,8 +47,11 @@ export class JetStreamCloudTrailStore implements CloudTrailStore {
       storage: StorageType.File,
       max_age: HISTORY_NS,
     });
+    await settledProbe(c, stream, prefix);
     const kv = await c.bucket('cloudtrail');
-    return new JetStreamCloudTrailStore(c, new ResourceBucket(kv, c.name('cloudtrail'), c.requests, c.jsm, randomUUID), stream, prefix);
+    const docs = new ResourceBucket(kv, c.name('cloudtrail'), c.requests, c.jsm, randomUUID);
+    await c.settled('bucket cloudtrail', () => docs.load('amiwatch.probe'));
+    return new JetStreamCloudTrailStore(c, docs, stream, prefix);
   }
 
   async allTrails(): Promise<TrailRecord[]> {

@@ -12,7 +12,7 @@ import {
 } from '../ports/logs-store.js';
 import type { JetStreamConnection } from './connection.js';
 import { ResourceBucket } from './resource-bucket.js';
-import { scanSubject, token } from './scan.js';
+import { scanSubject, settledProbe, token } from './scan.js';
 
 const GROUP = 'group';
 /** The streams of one group are a kind of their own, so listing them reads only theirs. */
@@ -54,8 +54,11 @@ export class JetStreamLogsStore implements LogsStore {
     const prefix = `${c.options.prefix ?? 'amiwatch'}.log`;
     const stream = c.name('log_events');
     await c.ensureStream({ name: stream, subjects: [`${prefix}.>`], retention: RetentionPolicy.Limits, storage: StorageType.File });
+    await settledProbe(c, stream, prefix);
     const kv = await c.bucket('logs');
-    return new JetStreamLogsStore(c, new ResourceBucket(kv, c.name('logs'), c.requests, c.jsm, randomUUID), stream, prefix);
+    const docs = new ResourceBucket(kv, c.name('logs'), c.requests, c.jsm, randomUUID);
+    await c.settled('bucket logs', () => docs.load('amiwatch.probe'));
+    return new JetStreamLogsStore(c, docs, stream, prefix);
   }
 
   private groupSubjects(s: LogScope, group: string): string {

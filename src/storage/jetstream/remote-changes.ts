@@ -18,14 +18,19 @@ export async function feedRemoteChanges(
   stores: { store: JetStreamStore; ec2: JetStreamEc2Store; lambda: JetStreamLambdaStore },
 ): Promise<() => void> {
   const publish = (c: FeedChange | null) => c && feed.publish([c]);
-  const stops = await Promise.all([
-    stores.store.watchAllResources((c) => publish(changeOfWrite(c))),
-    stores.ec2.watchAllDocs((c) => publish(ec2Change(c))),
-    stores.lambda.watchAllDocs((c) => publish(lambdaChange(c))),
-  ]);
-  return () => {
-    for (const stop of stops) stop();
+  const stops: (() => void)[] = [];
+  const stopAll = () => {
+    for (const stop of stops.splice(0)) stop();
   };
+  try {
+    stops.push(await stores.store.watchAllResources((c) => publish(changeOfWrite(c))));
+    stops.push(await stores.ec2.watchAllDocs((c) => publish(ec2Change(c))));
+    stops.push(await stores.lambda.watchAllDocs((c) => publish(lambdaChange(c))));
+  } catch (err) {
+    stopAll(); // none half-started: the caller may try again
+    throw err;
+  }
+  return stopAll;
 }
 
 /** The EC2 bucket's kinds the console follows (keys `region/id`, key pairs `account/region/name`). */

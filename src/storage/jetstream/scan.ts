@@ -46,6 +46,15 @@ export async function scanSubject<T>(c: JetStreamConnection, stream: string, fil
   return out;
 }
 
+/**
+ * Waits (up to a minute, `settled`) until the stream hands out messages: after a restart of the
+ * whole cluster, a stream answers its info before its leader is elected and its consumers work,
+ * and the first read of a node's start (a trail load, a watch) would time out.
+ */
+export async function settledProbe(c: JetStreamConnection, stream: string, prefix: string): Promise<void> {
+  await c.settled(`stream ${stream}`, () => scanSubject(c, stream, `${prefix}.probe`));
+}
+
 /** Base64url after a letter: any text as one subject token (no `.`, `*`, `>` or spaces, never empty). */
 export const token = (s: string): string => `k${Buffer.from(s, 'utf8').toString('base64url')}`;
 
