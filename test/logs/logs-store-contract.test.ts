@@ -135,3 +135,30 @@ for (const [name, make] of Object.entries(adapters)) {
     });
   });
 }
+
+describe('LogsStore on JetStream: two nodes on one cluster', () => {
+  it('a node reads events another node put after its first read, and not a stream the other node deleted', {
+    timeout: 20_000,
+  }, async () => {
+    const prefix = nats.prefix('lg2');
+    const open = async () => JetStreamLogsStore.open(nats.track(await JetStreamConnection.open({ url: nats.url(), replicas: 1, prefix })));
+    const one = await open();
+    const two = await open();
+    const read = async () =>
+      (await one.queryEvents(scope, { group: '/two', streams: null, descending: false, limit: 10 })).map((e) => e.message);
+    await one.putGroup(group('/two'));
+    await one.appendEvents(stream('/two', 'a'), [{ timestamp: 20, message: 'a20' }], 1);
+    assert.deepEqual(await read(), ['a20']);
+    await two.appendEvents(
+      stream('/two', 'b'),
+      [
+        { timestamp: 10, message: 'b10' },
+        { timestamp: 30, message: 'b30' },
+      ],
+      2,
+    );
+    assert.deepEqual(await read(), ['b10', 'a20', 'b30'], "the other node's events, in timestamp order");
+    assert.equal(await two.deleteStream(scope, '/two', 'b'), true);
+    assert.deepEqual(await read(), ['a20'], 'deleted through the other node: gone here too');
+  });
+});

@@ -1,7 +1,7 @@
 import { RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import type { ArchiveRead, ArchiveStats, ArchiveStore, ArchivedEvent, ArchivedEventInput } from '../ports/archive-store.js';
 import type { JetStreamConnection } from './connection.js';
-import { ArchiveIndex, type IndexEntry } from './archive-index.js';
+import { later, pageOf, TimeIndex, whileTrue } from './time-index.js';
 import { scanSubject, settledProbe, token, wrongLastSequence } from './scan.js';
 
 /** One archived copy as stored (the archive is in the subject). */
@@ -12,8 +12,14 @@ interface StoredCopy {
   readonly body: string;
 }
 
-/** How long a node's index of an archive is used before it is read again from the whole archive. */
-const REBUILD_MS = 60_000;
+/** What a node's index keeps of a copy: enough to order, page, count and prune, not the body. */
+interface IndexEntry {
+  readonly seq: number;
+  readonly time: number;
+  readonly archivedAt: number;
+  /** UTF-8 bytes of the body (ArchiveStats.sizeBytes). */
+  readonly bytes: number;
+}
 
 /**
  * ArchiveStore on JetStream: the `amiwatch_archive` stream, one message per archived copy on the
@@ -21,7 +27,7 @@ const REBUILD_MS = 60_000;
  * own compare-and-set: a copy is published expecting its subject to hold nothing
  * (`Nats-Expected-Last-Subject-Sequence: 0`), so a second copy, from any node and at any time
  * (not only within a dedup window), is refused. The message's stream sequence is its `seq`.
- * Reads go through an index each node keeps per archive (archive-index.ts: the order, sizes and
+ * Reads go through an index each node keeps per archive (time-index.ts: the order, sizes and
  * times, read from the archive's subjects `amiwatch.ar.<archive>.>` as they grow), and fetch
  * the bodies of a page by sequence; DeleteArchive is one purge of those subjects.
  */
@@ -32,8 +38,8 @@ export class JetStreamArchiveStore implements ArchiveStore {
     private readonly prefix: string,
   ) {}
 
-  /** Per archive, what this node has read of it (archive-index.ts). */
-  private readonly indexes = new Map<string, ArchiveIndex>();
+  /** Per archive (by its subjects), what this node has read of it (time-index.ts). */
+  private readonly indexes = new Map<string, TimeIndex<IndexEntry>>();
 
   static async open(c: JetStreamConnection): Promise<JetStreamArchiveStore> {
     const prefix = `${c.options.prefix ?? 'amiwatch'}.ar`;
@@ -63,57 +69,34 @@ export class JetStreamArchiveStore implements ArchiveStore {
     );
   }
 
-  /**
-   * The archive's index, brought up to date: the copies published since it was last read are
-   * added (a consumer from `lastSeq + 1`). Rebuilt from the whole archive once REBUILD_MS old, so
-   * copies another node pruned leave this node's counts within that time (a pruned copy a page
-   * asks for is noticed at once: its body is gone).
-   */
-  private async index(archiveArn: string): Promise<ArchiveIndex> {
-    let ix = this.indexes.get(archiveArn);
-    if (!ix || Date.now() - ix.builtAt > REBUILD_MS) {
-      ix = new ArchiveIndex(Date.now());
-      this.indexes.set(archiveArn, ix);
-    }
-    const fresh = await scanSubject<StoredCopy>(this.c, this.stream, `${this.subjects(archiveArn)}.>`, ix.lastSeq + 1);
-    for (const m of fresh) {
-      ix.add({ seq: m.seq, time: m.value.time, archivedAt: m.value.archivedAt, bytes: Buffer.byteLength(m.value.body, 'utf8') });
-    }
-    return ix;
+  /** The archive's index (time-index.ts), brought up to date. */
+  private index(archiveArn: string): Promise<TimeIndex<IndexEntry>> {
+    return TimeIndex.refresh<StoredCopy, IndexEntry>(this.indexes, this.c, this.stream, `${this.subjects(archiveArn)}.>`, (seq, v) => ({
+      seq,
+      time: v.time,
+      archivedAt: v.archivedAt,
+      bytes: Buffer.byteLength(v.body, 'utf8'),
+    }));
   }
 
   async read(q: ArchiveRead): Promise<ArchivedEvent[]> {
     const ix = await this.index(q.archiveArn);
-    const out: ArchivedEvent[] = [];
-    const gone = new Set<number>();
-    const wanted = ix.range(q.from, q.to, q.after);
-    while (out.length < q.limit) {
-      const page: IndexEntry[] = [];
-      for (let n = out.length; n < q.limit; n++) {
-        const next = wanted.next();
-        if (next.done) break;
-        page.push(next.value);
-      }
-      if (page.length === 0) break;
-      const bodies = await Promise.all(page.map((e) => this.copy(e.seq)));
-      page.forEach((e, i) => {
-        const copy = bodies[i];
-        if (copy) out.push({ archiveArn: q.archiveArn, ...copy, seq: e.seq });
-        else gone.add(e.seq); // pruned or dropped through another node
-      });
-    }
-    ix.remove(gone);
-    return out;
+    const start = later({ time: q.from, seq: 0 }, q.after ? { time: q.after.time, seq: q.after.seq + 1 } : { time: q.from, seq: 0 });
+    const wanted = whileTrue(ix.from(start), (e) => e.time < q.to);
+    const page = await pageOf(
+      ix,
+      wanted,
+      () => true,
+      q.limit,
+      (seq) => this.copy(seq),
+    );
+    return page.map(({ entry, body }) => ({ archiveArn: q.archiveArn, ...body, seq: entry.seq }));
   }
 
-  /** One copy by its sequence; null when it was deleted. */
+  /** One copy by its sequence; null when it was deleted (any other failure is the caller's: a replay must not skip). */
   private async copy(seq: number): Promise<StoredCopy | null> {
-    try {
-      const m = await this.c.jsm.streams.getMessage(this.stream, { seq });
-      return m ? (JSON.parse(m.string()) as StoredCopy) : null;
-    } catch {
-      return null;
-    }
+    const m = await this.c.jsm.streams.getMessage(this.stream, { seq });
+    return m ? (JSON.parse(m.string()) as StoredCopy) : null;
   }
 
   async stats(archiveArn: string): Promise<ArchiveStats> {
@@ -137,7 +120,7 @@ export class JetStreamArchiveStore implements ArchiveStore {
 
   async drop(archiveArn: string): Promise<void> {
     await this.c.jsm.streams.purge(this.stream, { filter: `${this.subjects(archiveArn)}.>` });
-    this.indexes.delete(archiveArn);
+    this.indexes.delete(`${this.subjects(archiveArn)}.>`);
   }
 
   /** The connection belongs to the node. */

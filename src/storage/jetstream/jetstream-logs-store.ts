@@ -12,12 +12,21 @@ import {
 } from '../ports/logs-store.js';
 import type { JetStreamConnection } from './connection.js';
 import { ResourceBucket } from './resource-bucket.js';
-import { scanSubject, settledProbe, token } from './scan.js';
+import { settledProbe, token } from './scan.js';
+import { earlier, later, pageOf, TimeIndex, whileTrue } from './time-index.js';
 
 const GROUP = 'group';
 /** The streams of one group are a kind of their own, so listing them reads only theirs. */
 const streamKind = (s: LogScope, group: string): string => `stream:${s.accountId}/${s.region}/${group}`;
 const groupKey = (s: LogScope, name: string): string => `${s.accountId}/${s.region}/${name}`;
+
+/** What a node's index keeps of an event: its place and stream, not its message. */
+interface IndexEntry {
+  readonly seq: number;
+  /** The event's timestamp. */
+  readonly time: number;
+  readonly stream: string;
+}
 
 /** One log event as stored (the group and stream are in the subject; the stream's name again for reads). */
 interface StoredEvent {
@@ -31,10 +40,10 @@ interface StoredEvent {
  * LogsStore on JetStream. Groups and streams are documents of the `amiwatch_logs` KV bucket
  * (ResourceBucket); the events are messages of the `amiwatch_log_events` stream on the subject
  * `amiwatch.log.<group>.<stream>`, one per event, whose stream sequence is the event's `seq` (so
- * events put through different nodes are numbered by one counter). A read takes the group's
- * subjects (or one stream's) and orders by (timestamp, seq) in the node: fine for the volumes
- * amiwatch sees (a function's logs), linear in the group's size. Deleting a stream or group is a
- * purge of its subjects; expiry deletes the old messages one by one.
+ * events put through different nodes are numbered by one counter). Reads go through an index
+ * each node keeps per group (time-index.ts: every event's timestamp, seq and stream, taken in as
+ * the group's subjects grow) and fetch only a page's messages by sequence. Deleting a stream or
+ * group is a purge of its subjects; expiry deletes the old messages one by one.
  *
  * Not one transaction (nats-server 2.9 has no atomic batch): `appendEvents` publishes the events,
  * then writes the stream's summary. A node dying in between leaves the events readable with a
@@ -49,6 +58,9 @@ export class JetStreamLogsStore implements LogsStore {
     private readonly stream: string,
     private readonly prefix: string,
   ) {}
+
+  /** Per log group (by its subjects), what this node has read of its events (time-index.ts). */
+  private readonly indexes = new Map<string, TimeIndex<IndexEntry>>();
 
   static async open(c: JetStreamConnection): Promise<JetStreamLogsStore> {
     const prefix = `${c.options.prefix ?? 'amiwatch'}.log`;
@@ -96,6 +108,7 @@ export class JetStreamLogsStore implements LogsStore {
       ...streams.map((s) => ({ kind: streamKind(scope, name), key: s.name, doc: null })),
     ]);
     await this.c.jsm.streams.purge(this.stream, { filter: `${this.groupSubjects(scope, name)}.>` });
+    this.indexes.delete(`${this.groupSubjects(scope, name)}.>`);
     return true;
   }
 
@@ -118,6 +131,15 @@ export class JetStreamLogsStore implements LogsStore {
     if (!(await this.getStream(scope, group, name))) return false;
     await this.docs.write([{ kind: streamKind(scope, group), key: name, doc: null }]);
     await this.c.jsm.streams.purge(this.stream, { filter: `${this.groupSubjects(scope, group)}.${token(name)}` });
+    const ix = this.indexes.get(`${this.groupSubjects(scope, group)}.>`);
+    ix?.remove(
+      new Set(
+        ix
+          .all()
+          .filter((e) => e.stream === name)
+          .map((e) => e.seq),
+      ),
+    );
     return true;
   }
 
@@ -136,31 +158,53 @@ export class JetStreamLogsStore implements LogsStore {
     await this.docs.write([{ kind: streamKind(stream, stream.group), key: stream.name, doc: JSON.stringify(stream) }]);
   }
 
-  private async events(scope: LogScope, group: string, streams: readonly string[] | null): Promise<LogEventRecord[]> {
-    const base = this.groupSubjects(scope, group);
-    // One stream: its own subject; several or all: the group's, filtered here.
-    const filter = streams?.length === 1 ? `${base}.${token(streams[0]!)}` : `${base}.>`;
-    const only = streams ? new Set(streams) : null;
-    return (await scanSubject<StoredEvent>(this.c, this.stream, filter))
-      .filter((m) => !only || only.has(m.value.stream))
-      .map(({ seq, value }) => ({ ...value, seq }))
-      .sort((a, b) => a.timestamp - b.timestamp || a.seq - b.seq);
+  /** The group's index (time-index.ts): every event's (timestamp, seq) and stream, brought up to date. */
+  private index(scope: LogScope, group: string): Promise<TimeIndex<IndexEntry>> {
+    return TimeIndex.refresh<StoredEvent, IndexEntry>(
+      this.indexes,
+      this.c,
+      this.stream,
+      `${this.groupSubjects(scope, group)}.>`,
+      (seq, v) => ({
+        seq,
+        time: v.timestamp,
+        stream: v.stream,
+      }),
+    );
+  }
+
+  /** One event by its sequence; null when it was deleted. */
+  private async event(seq: number): Promise<StoredEvent | null> {
+    const m = await this.c.jsm.streams.getMessage(this.stream, { seq });
+    return m ? (JSON.parse(m.string()) as StoredEvent) : null;
   }
 
   async queryEvents(scope: LogScope, q: LogEventQuery): Promise<LogEventRecord[]> {
     if (q.streams?.length === 0) return [];
-    const keep = (e: LogEventRecord) =>
-      (q.start === undefined || e.timestamp >= q.start) &&
-      (q.end === undefined || e.timestamp <= q.end) &&
-      (!q.after || positionBefore(q.after, e)) &&
-      (!q.before || positionBefore(e, q.before));
-    const found = (await this.events(scope, q.group, q.streams)).filter(keep);
-    return (q.descending ? found.reverse() : found).slice(0, q.limit);
+    const ix = await this.index(scope, q.group);
+    const only = q.streams ? new Set(q.streams) : null;
+    const keep = (e: IndexEntry) => !only || only.has(e.stream);
+    let wanted: Iterator<IndexEntry>;
+    if (!q.descending) {
+      const start = later(
+        { time: q.start ?? -Infinity, seq: 0 },
+        q.after ? { time: q.after.timestamp, seq: q.after.seq + 1 } : { time: -Infinity, seq: 0 },
+      );
+      wanted = whileTrue(ix.from(start), (e) => q.end === undefined || e.time <= q.end);
+    } else {
+      const top = { time: q.end ?? Infinity, seq: Number.MAX_SAFE_INTEGER };
+      const end = earlier(top, q.before ? { time: q.before.timestamp, seq: q.before.seq - 1 } : top);
+      wanted = whileTrue(ix.backFrom(end), (e) => q.start === undefined || e.time >= q.start);
+    }
+    const page = await pageOf(ix, wanted, keep, q.limit, (seq) => this.event(seq));
+    return page.map(({ entry, body }) => ({ ...body, seq: entry.seq }));
   }
 
   async expireEvents(scope: LogScope, group: string, before: number): Promise<number> {
-    const old = (await this.events(scope, group, null)).filter((e) => e.timestamp < before);
-    for (const e of old) await this.c.jsm.streams.deleteMessage(this.stream, e.seq, false);
+    const ix = await this.index(scope, group);
+    const old = ix.all().filter((e) => e.time < before);
+    for (const e of old) await this.c.jsm.streams.deleteMessage(this.stream, e.seq, false).catch(() => undefined);
+    ix.remove(new Set(old.map((e) => e.seq)));
     return old.length;
   }
 
