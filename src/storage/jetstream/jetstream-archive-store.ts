@@ -2,7 +2,7 @@ import { RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import type { ArchiveRead, ArchiveStats, ArchiveStore, ArchivedEvent, ArchivedEventInput } from '../ports/archive-store.js';
 import type { JetStreamConnection } from './connection.js';
 import { later, pageOf, TimeIndex, whileTrue } from './time-index.js';
-import { scanSubject, settledProbe, token, wrongLastSequence } from './scan.js';
+import { settledProbe, token, wrongLastSequence } from './scan.js';
 
 /** One archived copy as stored (the archive is in the subject). */
 interface StoredCopy {

@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { RetentionPolicy, StorageType } from '@nats-io/jetstream';
-import {
-  positionBefore,
-  type LogEventQuery,
-  type LogEventRecord,
-  type LogGroupRecord,
-  type LogScope,
-  type LogsStore,
-  type LogStreamRecord,
-  type NewLogEvent,
+import type {
+  LogEventQuery,
+  LogEventRecord,
+  LogGroupRecord,
+  LogScope,
+  LogsStore,
+  LogStreamRecord,
+  NewLogEvent,
 } from '../ports/logs-store.js';
 import type { JetStreamConnection } from './connection.js';
 import { ResourceBucket } from './resource-bucket.js';
