@@ -103,7 +103,15 @@ export class DeliveryWorker {
       this.o.onError?.(err);
     }
     if (this.stopped) return;
-    const next = await this.o.store.nextDueAt();
+    let next: number | null;
+    try {
+      next = await this.o.store.nextDueAt();
+    } catch (err) {
+      // A store that cannot answer now (a JetStream server lost, its streams electing leaders)
+      // must not end the worker — nor, as an unhandled rejection, the process: look again soon.
+      this.o.onError?.(err);
+      next = this.o.clock.now() + 1_000;
+    }
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (next !== null) {
