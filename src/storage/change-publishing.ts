@@ -90,6 +90,16 @@ export function publishingEc2Store(store: Ec2Store, feed: ChangeFeed): Ec2Store 
       await store.deleteInstance(region, instanceId);
       feed.publish([ec2Change('instance', before?.accountId ?? '*', region, instanceId, 'delete')]);
     },
+    async putSnapshotsWithEvents(records, events) {
+      await store.putSnapshotsWithEvents(records, events);
+      feed.publish(records.map((r) => ec2Change('snapshot', r.accountId, r.region, r.snapshotId, 'put')));
+    },
+    async deleteSnapshot(region, snapshotId) {
+      const before = await store.getSnapshot(region, snapshotId);
+      const deleted = await store.deleteSnapshot(region, snapshotId);
+      if (deleted) feed.publish([ec2Change('snapshot', before?.accountId ?? '*', region, snapshotId, 'delete')]);
+      return deleted;
+    },
     async putKeyPair(record) {
       await store.putKeyPair(record);
       feed.publish([ec2Change('key-pair', record.accountId, record.region, record.keyPairId, 'put')]);
