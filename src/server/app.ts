@@ -149,7 +149,11 @@ export async function startApp(options: AppOptions): Promise<App> {
       sink: { emit: (event) => events.ingestion.ingestServiceEvent(event) },
       clock,
       random,
-      options: ec2Options({ durations: config.amiDurations, instanceDurations: config.instanceDurations }),
+      options: ec2Options({
+        durations: config.amiDurations,
+        instanceDurations: config.instanceDurations,
+        snapshotDurationMs: config.snapshotDurationMs,
+      }),
       onSinkError: (e) => log(`ec2: event sink refused an event (kept, retried): ${String(e)}`),
     });
     // OAuth connections fetch their tokens over HTTP (delivery's side of the core port).

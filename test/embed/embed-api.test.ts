@@ -42,6 +42,7 @@ describe('startAmiwatch: options', () => {
       defaultRegion: 'eu-west-1',
       amiDuration: '0s',
       instanceDuration: 'pending=0s',
+      snapshotDuration: '1s',
       smtpUrl: 'smtp://localhost:25',
       mailFrom: 'a@example.com',
       publicUrl: 'http://example.com',
