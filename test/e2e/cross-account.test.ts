@@ -19,7 +19,7 @@ import { sqsModel } from '../../src/wire/generated/sqs.js';
 import { startTestServer } from './helpers.js';
 import { ROLE, zipOf } from '../lambda/helpers.js';
 import { signedFetch } from '../support/signed-fetch.js';
-import { runningInstance } from '../support/ec2-instance.js';
+import { snapshotOf } from '../support/ec2-instance.js';
 import { generateKeyPairSync } from 'node:crypto';
 
 /**
@@ -87,6 +87,8 @@ const r = {
   esmQueueArn: `arn:aws:sqs:us-east-1:${A}:qa-esm`,
   esmUuid: '',
   instanceId: '',
+  snapshotId: '',
+  volumeId: '',
   keyPairId: '',
   groupId: '',
 };
@@ -182,16 +184,16 @@ before(async () => {
       logEvents: [{ timestamp: Date.now(), message: 'secret of A' }],
     }),
   );
+  ({ snapshotId: r.snapshotId, volumeId: r.volumeId, instanceId: r.instanceId } = await snapshotOf(a.ec2));
   r.imageId = (
     await a.ec2.send(
       new ec2.RegisterImageCommand({
         Name: 'img-a',
         RootDeviceName: '/dev/xvda',
-        BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0123456789abcdef0' } }],
+        BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: r.snapshotId } }],
       }),
     )
   ).ImageId!;
-  r.instanceId = await runningInstance(a.ec2);
   r.keyPairId = (await a.ec2.send(new ec2.CreateKeyPairCommand({ KeyName: 'ka' }))).KeyPairId!;
   r.groupId = (await a.ec2.send(new ec2.CreateSecurityGroupCommand({ GroupName: 'sga', Description: 'A' }))).GroupId!;
 });
@@ -655,14 +657,15 @@ const ec2Cases: Record<string, Case> = {
     expect: 'InvalidAMIID.NotFound',
     run: (c) => c.ec2.send(new ec2.CopyImageCommand({ SourceImageId: r.imageId, SourceRegion: 'us-east-1', Name: 'copy' })),
   },
+  // B cannot register an image from A's snapshot: it does not exist for B.
   RegisterImage: {
-    expect: 'own',
+    expect: 'InvalidSnapshot.NotFound',
     run: (c) =>
       c.ec2.send(
         new ec2.RegisterImageCommand({
           Name: 'img-b',
           RootDeviceName: '/dev/xvda',
-          BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0123456789abcdef0' } }],
+          BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: r.snapshotId } }],
         }),
       ),
   },
@@ -740,6 +743,17 @@ const ec2Cases: Record<string, Case> = {
   DescribeVolumes: {
     expect: (out) => assert.deepEqual(out.Volumes ?? [], [], "A's instance volumes are not B's"),
     run: (c) => c.ec2.send(new ec2.DescribeVolumesCommand({})),
+  },
+  // Snapshots: A's volume and snapshot are unknown to B (snapshots are not shared here).
+  CreateSnapshot: { expect: 'InvalidVolume.NotFound', run: (c) => c.ec2.send(new ec2.CreateSnapshotCommand({ VolumeId: r.volumeId })) },
+  CopySnapshot: {
+    expect: 'InvalidSnapshot.NotFound',
+    run: (c) => c.ec2.send(new ec2.CopySnapshotCommand({ SourceRegion: 'us-east-1', SourceSnapshotId: r.snapshotId })),
+  },
+  DeleteSnapshot: { expect: 'InvalidSnapshot.NotFound', run: (c) => c.ec2.send(new ec2.DeleteSnapshotCommand({ SnapshotId: r.snapshotId })) },
+  DescribeSnapshots: {
+    expect: 'InvalidSnapshot.NotFound',
+    run: (c) => c.ec2.send(new ec2.DescribeSnapshotsCommand({ SnapshotIds: [r.snapshotId] })),
   },
   // The default network is each account's own (ids derived from the account, OwnerId B's).
   DescribeVpcs: { expect: 'list', run: (c) => c.ec2.send(new ec2.DescribeVpcsCommand({})) },
@@ -924,6 +938,8 @@ test("A's resources are intact after B's attempts", async () => {
   assert.equal((await a.ec2.send(new ec2.DescribeKeyPairsCommand({ KeyPairIds: [r.keyPairId] }))).KeyPairs?.[0]?.KeyName, 'ka');
   const sg = (await a.ec2.send(new ec2.DescribeSecurityGroupsCommand({ GroupIds: [r.groupId] }))).SecurityGroups![0]!;
   assert.deepEqual(sg.IpPermissions, []);
+  const snapshot = (await a.ec2.send(new ec2.DescribeSnapshotsCommand({ SnapshotIds: [r.snapshotId] }))).Snapshots![0]!;
+  assert.equal(snapshot.OwnerId, A);
 });
 
 test('resource policies are the way across: what they grant, and nothing more', async () => {

@@ -139,6 +139,12 @@ export async function seedSnapshot(
   return snapshotId;
 }
 
+/** The harness, with the snapshot RegisterImage tests name (`snap-0123456789abcdef0`) seeded. */
+export async function withSnapshot(h: Harness): Promise<Harness> {
+  await seedSnapshot(h.store);
+  return h;
+}
+
 /** Asserts the promise rejects with this EC2 error code (and message, when given). */
 export async function rejectsWith(promise: Promise<unknown>, code: string, message?: string | RegExp): Promise<void> {
   await assert.rejects(promise, (error: unknown) => {
