@@ -750,7 +750,10 @@ const ec2Cases: Record<string, Case> = {
     expect: 'InvalidSnapshot.NotFound',
     run: (c) => c.ec2.send(new ec2.CopySnapshotCommand({ SourceRegion: 'us-east-1', SourceSnapshotId: r.snapshotId })),
   },
-  DeleteSnapshot: { expect: 'InvalidSnapshot.NotFound', run: (c) => c.ec2.send(new ec2.DeleteSnapshotCommand({ SnapshotId: r.snapshotId })) },
+  DeleteSnapshot: {
+    expect: 'InvalidSnapshot.NotFound',
+    run: (c) => c.ec2.send(new ec2.DeleteSnapshotCommand({ SnapshotId: r.snapshotId })),
+  },
   DescribeSnapshots: {
     expect: 'InvalidSnapshot.NotFound',
     run: (c) => c.ec2.send(new ec2.DescribeSnapshotsCommand({ SnapshotIds: [r.snapshotId] })),

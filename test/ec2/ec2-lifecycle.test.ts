@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ACCOUNT, amazonLinux, assertGuideShape, ctx, harness, instanceTestOptions, rejectsWith, instanceOf, withSnapshot } from './helpers.js';
+import {
+  ACCOUNT,
+  amazonLinux,
+  assertGuideShape,
+  ctx,
+  harness,
+  instanceTestOptions,
+  rejectsWith,
+  instanceOf,
+  withSnapshot,
+} from './helpers.js';
 
 const state = async (h: ReturnType<typeof harness>, imageId: string, region = 'us-east-1') => {
   const { Images } = await h.service.describeImages(ctx({ region }), { ImageIds: [imageId] });

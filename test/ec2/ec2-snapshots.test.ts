@@ -30,7 +30,8 @@ async function completedSnapshot(h: Harness, over = {}, tags: Array<{ Key: strin
   return SnapshotId!;
 }
 
-const one = async (h: Harness, id: string, over = {}) => (await h.service.describeSnapshots(ctx(over), { SnapshotIds: [id] })).Snapshots![0]!;
+const one = async (h: Harness, id: string, over = {}) =>
+  (await h.service.describeSnapshots(ctx(over), { SnapshotIds: [id] })).Snapshots![0]!;
 
 describe('snapshots: CreateImage makes real ones', () => {
   it('one per volume, pending with the image, completed before it, each with a createSnapshot event', async () => {
@@ -119,7 +120,10 @@ describe('snapshots: CreateImage makes real ones', () => {
     const s = await one(h, copied, eu);
     assert.notEqual(copied, source);
     assert.equal(s.VolumeId, 'vol-ffffffff');
-    assert.match(s.Description!, new RegExp(`^Copied for DestinationAmi ${copy.ImageId} from SourceAmi ${ImageId} for SourceSnapshot ${source}\\.`));
+    assert.match(
+      s.Description!,
+      new RegExp(`^Copied for DestinationAmi ${copy.ImageId} from SourceAmi ${ImageId} for SourceSnapshot ${source}\\.`),
+    );
     h.clock.advance(testOptions.durations.CopyImage);
     await h.service.lifecycle.settle();
     assert.equal((await one(h, copied, eu)).State, 'completed');
@@ -161,11 +165,19 @@ describe('snapshots: CreateSnapshot, CopySnapshot, DeleteSnapshot', () => {
     assert.equal(h.sink.snapshotEvents.length, 1);
   });
 
-  it('refuses unknown, malformed and other accounts\' volumes; a dry run changes nothing', async () => {
+  it("refuses unknown, malformed and other accounts' volumes; a dry run changes nothing", async () => {
     const h = harness();
     const theirs = await volumeOf(h, { accountId: OTHER_ACCOUNT });
-    await rejectsWith(h.service.createSnapshot(ctx(), { VolumeId: theirs }), 'InvalidVolume.NotFound', `The volume '${theirs}' does not exist.`);
-    await rejectsWith(h.service.createSnapshot(ctx(), { VolumeId: 'vol-1' }), 'InvalidVolumeID.Malformed', 'Invalid id: "vol-1" (expecting "vol-...")');
+    await rejectsWith(
+      h.service.createSnapshot(ctx(), { VolumeId: theirs }),
+      'InvalidVolume.NotFound',
+      `The volume '${theirs}' does not exist.`,
+    );
+    await rejectsWith(
+      h.service.createSnapshot(ctx(), { VolumeId: 'vol-1' }),
+      'InvalidVolumeID.Malformed',
+      'Invalid id: "vol-1" (expecting "vol-...")',
+    );
     await rejectsWith(h.service.createSnapshot(ctx(), {} as never), 'MissingParameter');
     await rejectsWith(h.service.createSnapshot(ctx(), { VolumeId: await volumeOf(h), DryRun: true }), 'DryRunOperation');
     assert.deepEqual((await h.service.describeSnapshots(ctx(), {})).Snapshots, []);
@@ -180,10 +192,7 @@ describe('snapshots: CreateSnapshot, CopySnapshot, DeleteSnapshot', () => {
     h.clock.advance(duration);
     await h.service.lifecycle.settle();
     assert.equal((await one(h, SnapshotId!)).State, 'error');
-    assert.deepEqual(
-      [h.sink.snapshotEvents[0]!.detail.result, h.sink.snapshotEvents[0]!.detail.cause],
-      ['failed', 'Volume I/O error'],
-    );
+    assert.deepEqual([h.sink.snapshotEvents[0]!.detail.result, h.sink.snapshotEvents[0]!.detail.cause], ['failed', 'Volume I/O error']);
   });
 
   it('CopySnapshot across regions: the copy and its copySnapshot event live in the destination; a second copy is incremental', async () => {
@@ -215,7 +224,7 @@ describe('snapshots: CreateSnapshot, CopySnapshot, DeleteSnapshot', () => {
     assert.equal(copies[1]!.detail.incremental, 'true');
   });
 
-  it('CopySnapshot refuses a pending source, another account\'s and an unknown one', async () => {
+  it("CopySnapshot refuses a pending source, another account's and an unknown one", async () => {
     const h = harness();
     const { SnapshotId } = await h.service.createSnapshot(ctx(), { VolumeId: await volumeOf(h) });
     await rejectsWith(
@@ -242,15 +251,23 @@ describe('snapshots: CreateSnapshot, CopySnapshot, DeleteSnapshot', () => {
       RootDeviceName: '/dev/xvda',
       BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: snap } }],
     });
-    await rejectsWith(h.service.deleteSnapshot(ctx(), { SnapshotId: snap }), 'InvalidSnapshot.InUse', `The snapshot ${snap} is currently in use by ${ImageId}`);
+    await rejectsWith(
+      h.service.deleteSnapshot(ctx(), { SnapshotId: snap }),
+      'InvalidSnapshot.InUse',
+      `The snapshot ${snap} is currently in use by ${ImageId}`,
+    );
     await rejectsWith(h.service.deleteSnapshot(ctx({ accountId: OTHER_ACCOUNT }), { SnapshotId: snap }), 'InvalidSnapshot.NotFound');
     await h.service.deregisterImage(ctx(), { ImageId: ImageId! });
     await h.service.deleteSnapshot(ctx(), { SnapshotId: snap });
-    await rejectsWith(h.service.describeSnapshots(ctx(), { SnapshotIds: [snap] }), 'InvalidSnapshot.NotFound', `The snapshot '${snap}' does not exist.`);
+    await rejectsWith(
+      h.service.describeSnapshots(ctx(), { SnapshotIds: [snap] }),
+      'InvalidSnapshot.NotFound',
+      `The snapshot '${snap}' does not exist.`,
+    );
     await rejectsWith(h.service.deleteSnapshot(ctx(), { SnapshotId: snap }), 'InvalidSnapshot.NotFound');
   });
 
-  it('RegisterImage refuses a snapshot that does not exist (or is another account\'s)', async () => {
+  it("RegisterImage refuses a snapshot that does not exist (or is another account's)", async () => {
     const h = harness();
     const theirs = await seedSnapshot(h.store, 'snap-0000000000000000f', { accountId: OTHER_ACCOUNT });
     for (const id of ['snap-0123456789abcdef0', theirs]) {
@@ -297,7 +314,13 @@ describe('snapshots: CreateSnapshot, CopySnapshot, DeleteSnapshot', () => {
   it('CreateTags / DeleteTags / DescribeTags on snapshots', async () => {
     const h = harness();
     const snap = await completedSnapshot(h);
-    await h.service.createTags(ctx(), { Resources: [snap], Tags: [{ Key: 'a', Value: '1' }, { Key: 'b', Value: '2' }] });
+    await h.service.createTags(ctx(), {
+      Resources: [snap],
+      Tags: [
+        { Key: 'a', Value: '1' },
+        { Key: 'b', Value: '2' },
+      ],
+    });
     await h.service.deleteTags(ctx(), { Resources: [snap], Tags: [{ Key: 'a' }] });
     assert.deepEqual((await one(h, snap)).Tags, [{ Key: 'b', Value: '2' }]);
     const { Tags } = await h.service.describeTags(ctx(), { Filters: [{ Name: 'resource-id', Values: [snap] }] });
@@ -347,7 +370,11 @@ describe('snapshots: DescribeSnapshots', () => {
     assert.equal((await h.service.describeSnapshots(ctx(), { MaxResults: 5000 })).Snapshots!.length, 7, 'above 1000 means 1000');
     await rejectsWith(h.service.describeSnapshots(ctx(), { MaxResults: 4 }), 'InvalidParameterValue');
     await rejectsWith(h.service.describeSnapshots(ctx(), { SnapshotIds: [ids[0]!], MaxResults: 5 }), 'InvalidParameterCombination');
-    await rejectsWith(h.service.describeSnapshots(ctx(), { Filters: [{ Name: 'nope', Values: ['x'] }] }), 'InvalidParameterValue', "The filter 'nope' is invalid");
+    await rejectsWith(
+      h.service.describeSnapshots(ctx(), { Filters: [{ Name: 'nope', Values: ['x'] }] }),
+      'InvalidParameterValue',
+      "The filter 'nope' is invalid",
+    );
     await rejectsWith(h.service.describeSnapshots(ctx(), { NextToken: 'garbage!' }), 'InvalidPaginationToken');
   });
 });

@@ -26,7 +26,8 @@ async function resourcesFor(deps: Ec2Deps, ctx: RequestContext, resources: reado
   for (const id of ids) {
     if (id.startsWith('ami-')) found.push({ kind: 'image', record: await ownImage(deps, ctx, id, 'ResourceId') });
     else if (id.startsWith('i-')) found.push({ kind: 'instance', record: await ownInstance(deps, ctx, id) });
-    else if (id.startsWith('snap-')) found.push({ kind: 'snapshot', record: await ownSnapshot(deps, ctx.accountId, ctx.region, id, 'ResourceId') });
+    else if (id.startsWith('snap-'))
+      found.push({ kind: 'snapshot', record: await ownSnapshot(deps, ctx.accountId, ctx.region, id, 'ResourceId') });
     else throw ec2Errors.invalidId(id);
   }
   return found;
