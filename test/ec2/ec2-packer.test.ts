@@ -111,9 +111,15 @@ it('packer build: the golden image in us-east-1 and eu-west-1, shared, tagged; n
   ] as const) {
     const [snapshot] = (await client.send(new DescribeSnapshotsCommand({ SnapshotIds: [id] }))).Snapshots!;
     assert.equal(snapshot!.State, 'completed');
-    assert.deepEqual(snapshot!.Tags!.map((t) => `${t.Key}=${t.Value}`).sort(), ['backup=weekly', 'source=packer-snapshot', 'team=platform']);
+    assert.deepEqual(snapshot!.Tags!.map((t) => `${t.Key}=${t.Value}`).sort(), [
+      'backup=weekly',
+      'source=packer-snapshot',
+      'team=platform',
+    ]);
   }
-  const tagged = await ec2.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'], Filters: [{ Name: 'tag:backup', Values: ['weekly'] }] }));
+  const tagged = await ec2.send(
+    new DescribeSnapshotsCommand({ OwnerIds: ['self'], Filters: [{ Name: 'tag:backup', Values: ['weekly'] }] }),
+  );
   assert.deepEqual(
     tagged.Snapshots!.map((s) => s.SnapshotId),
     [homeSnapshot],
