@@ -12,9 +12,11 @@ import { DashboardPage } from './pages/dashboard-page.js';
 import { detailPage, detailTitle } from './pages/details/detail-routes.js';
 import { EventsPage } from './pages/events-page.js';
 import { FunctionsPage } from './pages/functions-page.js';
+import { InstancesPage } from './pages/instances-page.js';
 import { MailboxPage } from './pages/mailbox-page.js';
 import { QueuesPage } from './pages/queues-page.js';
 import { RulesPage } from './pages/rules-page.js';
+import { SnapshotsPage } from './pages/snapshots-page.js';
 import { SnsPage } from './pages/sns-page.js';
 import { useRoute } from './router.js';
 import { RuleWizard } from './wizard/rule-wizard.js';
@@ -27,6 +29,8 @@ const pages = [
   { id: 'archives', title: 'Archives and replays' },
   { id: 'events', title: 'Events' },
   { id: 'amis', title: 'AMIs' },
+  { id: 'instances', title: 'Instances' },
+  { id: 'snapshots', title: 'Snapshots' },
   { id: 'sns', title: 'SNS topics' },
   { id: 'mailbox', title: 'Mailbox' },
   { id: 'functions', title: 'Lambda functions' },
@@ -45,6 +49,8 @@ function titleOf(route: string[]): string {
 const detailSection: Readonly<Record<string, string>> = {
   rule: 'rules',
   ami: 'amis',
+  instance: 'instances',
+  snapshot: 'snapshots',
   topic: 'sns',
   queue: 'queues',
   function: 'functions',
@@ -157,6 +163,10 @@ function page(route: string[]) {
       return <EventsPage />;
     case 'amis':
       return <AmisPage />;
+    case 'instances':
+      return <InstancesPage />;
+    case 'snapshots':
+      return <SnapshotsPage />;
     case 'sns':
       return <SnsPage />;
     case 'mailbox':

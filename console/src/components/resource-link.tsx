@@ -7,6 +7,8 @@ import type { ComponentChildren } from 'preact';
 export function hrefOf(value: string): string | null {
   const enc = encodeURIComponent;
   if (/^ami-[0-9a-f]+$/.test(value)) return `#/ami/${value}`;
+  if (/^i-[0-9a-f]{8,17}$/.test(value)) return `#/instance/${value}`;
+  if (/^snap-[0-9a-f]{8,17}$/.test(value)) return `#/snapshot/${value}`;
   if (!value.startsWith('arn:')) return null;
   const [, , service, , , ...rest] = value.split(':');
   const resource = rest.join(':');
@@ -18,7 +20,9 @@ export function hrefOf(value: string): string | null {
     case 'lambda':
       return resource.startsWith('function:') ? `#/function/${enc(resource.split(':')[1] ?? '')}` : null;
     case 'ec2':
-      return resource.startsWith('image/') ? `#/ami/${resource.slice('image/'.length)}` : null;
+      if (resource.startsWith('image/')) return `#/ami/${resource.slice('image/'.length)}`;
+      if (resource.startsWith('instance/')) return `#/instance/${resource.slice('instance/'.length)}`;
+      return resource.startsWith('snapshot/') ? `#/snapshot/${resource.slice('snapshot/'.length)}` : null;
     case 'events': {
       if (resource.startsWith('event-bus/')) return `#/bus/${enc(resource.slice('event-bus/'.length))}`;
       if (!resource.startsWith('rule/')) return null;

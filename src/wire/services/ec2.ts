@@ -92,8 +92,8 @@ const networkRenames = {
   Messages: 'messageSet',
 };
 
-/** The Snapshot shape's XML names (the model's locationNames): its state is `status`. */
-const snapshotRenames = { ...commonRenames, State: 'status', OwnerId: 'ownerId', Snapshots: 'snapshotSet' };
+/** The Snapshot shape's XML names (the model's locationNames): its state is `status`, its message `statusMessage`. */
+const snapshotRenames = { ...commonRenames, State: 'status', StateMessage: 'statusMessage', OwnerId: 'ownerId', Snapshots: 'snapshotSet' };
 
 /** SecurityGroup / IpPermission XML names (the model's locationNames). */
 const groupRenames = {

@@ -2,14 +2,16 @@ import type { VNode } from 'preact';
 import { BusPage } from './bus-page.js';
 import { FunctionPage } from './function-page.js';
 import { ImagePage } from './image-page.js';
+import { InstancePage } from './instance-page.js';
 import { QueuePage } from './queue-page.js';
 import { RulePage } from './rule-page.js';
+import { SnapshotPage } from './snapshot-page.js';
 import { TopicPage } from './topic-page.js';
 
 /**
  * The pages of single resources, each reached by the links on every list (see
  * components/resource-link.tsx for the routes an id or ARN leads to): `#/rule/BUS/NAME`,
- * `#/ami/ID`, `#/topic/ARN`, `#/queue/NAME`, `#/function/NAME`, `#/bus/NAME`.
+ * `#/ami/ID`, `#/instance/ID`, `#/snapshot/ID`, `#/topic/ARN`, `#/queue/NAME`, `#/function/NAME`, `#/bus/NAME`.
  */
 export function detailPage(route: string[]): VNode | null {
   const [kind, a, b] = route;
@@ -19,6 +21,10 @@ export function detailPage(route: string[]): VNode | null {
       return b ? <RulePage bus={a} name={b} /> : null;
     case 'ami':
       return <ImagePage id={a} />;
+    case 'instance':
+      return <InstancePage id={a} />;
+    case 'snapshot':
+      return <SnapshotPage id={a} />;
     case 'topic':
       return <TopicPage arn={a} />;
     case 'queue':
@@ -38,6 +44,8 @@ export function detailTitle(route: string[]): string | null {
   const nouns: Record<string, string> = {
     rule: 'Rule',
     ami: 'AMI',
+    instance: 'Instance',
+    snapshot: 'Snapshot',
     topic: 'Topic',
     queue: 'Queue',
     function: 'Function',

@@ -108,7 +108,7 @@ export function ImagePage({ id }: { id: string }) {
                   {image.blockDevices.map((b) => (
                     <tr key={b.deviceName}>
                       <td class="mono">{b.deviceName}</td>
-                      <td class="mono">{b.snapshotId ?? b.virtualName ?? '-'}</td>
+                      <td class="mono">{b.snapshotId ? <ResourceLink value={b.snapshotId} /> : (b.virtualName ?? '-')}</td>
                       <td>{b.volumeSize ?? '-'}</td>
                       <td>{b.volumeType ?? '-'}</td>
                       <td>{b.deleteOnTermination ?? '-'}</td>
