@@ -185,13 +185,27 @@ describe('snapshots with the AWS SDK v3', () => {
     await assert.rejects(ec2.send(new DescribeSnapshotsCommand({ SnapshotIds: [snapshotId] })), { name: 'InvalidSnapshot.NotFound' });
   });
 
+  it('a snapshot that fails (amiwatch:fail tag): error with its StateMessage, and a failed event', { timeout: 30_000 }, async () => {
+    const volumeId = await rootVolume(await runningInstance(ec2));
+    const { SnapshotId } = await ec2.send(
+      new CreateSnapshotCommand({
+        VolumeId: volumeId,
+        TagSpecifications: [{ ResourceType: 'snapshot', Tags: [{ Key: 'amiwatch:fail', Value: 'Volume I/O error' }] }],
+      }),
+    );
+    const [event] = await eventsFor(SnapshotId!);
+    assert.deepEqual([event.detail.result, event.detail.cause], ['failed', 'Volume I/O error']);
+    const [failed] = (await ec2.send(new DescribeSnapshotsCommand({ SnapshotIds: [SnapshotId!] }))).Snapshots!;
+    assert.deepEqual([failed!.State, failed!.StateMessage], ['error', 'Volume I/O error']);
+  });
+
   it('CloudTrail records the snapshot calls with their resources', async () => {
     const ct = new CloudTrailClient(inProcess(app));
     const { Events } = await ct.send(
       new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'CreateSnapshot' }] }),
     );
     ct.destroy();
-    assert.ok(Events!.length >= 6);
+    assert.ok(Events!.length >= 7);
     const last = Events!.at(-1)!;
     assert.equal(last.EventSource, 'ec2.amazonaws.com');
     assert.equal(last.ReadOnly, 'false');
