@@ -35,10 +35,10 @@ test('instances: the list shows a launch live; the instance page snapshots a vol
   // Launched by the SDK, shown with no reload (the change stream).
   const row = page.getByTestId(`instance-${instanceId}`);
   await row.getByText('running', { exact: true }).waitFor({ timeout: 10_000 });
-  await page.waitForFunction(() => document.title === 'Instances · amiwatch');
+  await page.waitForFunction("document.title === 'Instances · amiwatch'");
   await row.getByRole('link', { name: instanceId }).click();
   await page.getByRole('heading', { name: instanceId }).waitFor();
-  await page.waitForFunction((id) => document.title === `Instance ${id} · amiwatch`, instanceId);
+  await page.waitForFunction(`document.title === 'Instance ${instanceId} · amiwatch'`);
   assert.match(await page.getByTestId('instance-fields').innerText(), /t3\.micro/);
   await page.getByTestId('instance-event').getByText('running', { exact: true }).waitFor({ timeout: 10_000 });
   assert.match(await page.getByTestId('instance-volumes').innerText(), /\/dev\/xvda\s+vol-[0-9a-f]{17}/);

@@ -105,14 +105,10 @@ test('health on either node shows the cluster: JetStream ok, both nodes with the
   }
 });
 
+const ec2 = (app: App) =>
+  new EC2Client({ endpoint: app.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+
 test('an image created through one node becomes available once: one AMI event in the cluster, seen on both nodes', async () => {
-  const ec2 = (app: App) =>
-    new EC2Client({
-      endpoint: app.url,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-      maxAttempts: 1,
-    });
   const { ImageId } = await ec2(a).send(new CreateImageCommand({ InstanceId: await runningInstance(ec2(a)), Name: 'two-nodes-image' }));
   const state = () =>
     ec2(b)
@@ -126,13 +122,6 @@ test('an image created through one node becomes available once: one AMI event in
 });
 
 test('a snapshot created through one node completes once: one EBS Snapshot Notification in the cluster', async () => {
-  const ec2 = (app: App) =>
-    new EC2Client({
-      endpoint: app.url,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-      maxAttempts: 1,
-    });
   const { volumeId } = await snapshotOf(ec2(a));
   const { SnapshotId } = await ec2(a).send(new CreateSnapshotCommand({ VolumeId: volumeId, Description: 'two nodes' }));
   const state = () =>
