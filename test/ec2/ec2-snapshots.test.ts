@@ -195,6 +195,38 @@ describe('snapshots: CreateSnapshot, CopySnapshot, DeleteSnapshot', () => {
     assert.deepEqual([h.sink.snapshotEvents[0]!.detail.result, h.sink.snapshotEvents[0]!.detail.cause], ['failed', 'Volume I/O error']);
   });
 
+  it('a CreateSnapshot fault rule fails the snapshots whose Name tag it matches, after its delay', async () => {
+    const h = harness();
+    await h.service.faults.add({
+      operation: 'CreateSnapshot',
+      namePattern: 'nightly-*',
+      errorMessage: 'Snapshot limit reached',
+      delayMs: 500,
+    });
+    const make = (name: string) =>
+      volumeOf(h).then((VolumeId) =>
+        h.service.createSnapshot(ctx(), {
+          VolumeId,
+          TagSpecifications: [{ ResourceType: 'snapshot', Tags: [{ Key: 'Name', Value: name }] }],
+        }),
+      );
+    const bad = await make('nightly-1');
+    const good = await make('weekly-1');
+    h.clock.advance(500);
+    await h.service.lifecycle.settle();
+    assert.deepEqual(
+      [(await one(h, bad.SnapshotId!)).State, (await one(h, bad.SnapshotId!)).StateMessage],
+      ['error', 'Snapshot limit reached'],
+    );
+    assert.equal((await one(h, good.SnapshotId!)).State, 'pending');
+    // A `*` rule is the image operations': it does not touch snapshots.
+    await h.service.faults.add({ operation: '*', errorMessage: 'images only' });
+    const other = await make('other-1');
+    h.clock.advance(duration);
+    await h.service.lifecycle.settle();
+    assert.equal((await one(h, other.SnapshotId!)).State, 'completed');
+  });
+
   it('CopySnapshot across regions: the copy and its copySnapshot event live in the destination; a second copy is incremental', async () => {
     const h = harness();
     const source = await completedSnapshot(h);
