@@ -314,6 +314,17 @@ describe('snapshots: CreateSnapshot, CopySnapshot, DeleteSnapshot', () => {
       );
     }
     assert.equal((await h.service.describeImages(ctx(), { Owners: ['self'] })).Images!.length, 0);
+    // RunInstances' own mappings too: a volume from a snapshot needs the snapshot.
+    const { Images } = await h.service.describeImages(ctx(), { Owners: ['amazon'] });
+    await rejectsWith(
+      h.service.runInstances(ctx(), {
+        ImageId: Images![0]!.ImageId!,
+        MinCount: 1,
+        MaxCount: 1,
+        BlockDeviceMappings: [{ DeviceName: '/dev/sdf', Ebs: { SnapshotId: 'snap-0123456789abcdef0' } }],
+      }),
+      'InvalidSnapshot.NotFound',
+    );
   });
 
   it('DeregisterImage DeleteAssociatedSnapshots: deleted (success), kept while another image uses it (skipped)', async () => {
