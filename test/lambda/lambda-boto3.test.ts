@@ -109,6 +109,13 @@ it('boto3: event invoke config, Invoke Event with destinations, versions, weight
   assert.deepEqual(out.allToPromoted, [['2', 'two']]);
   assert.equal(out.badWeight.code, 'ValidationException');
   assert.match(out.badWeight.message, /routingConfig\.additionalVersionWeights/);
+  assert.equal(out.gotAlias, '2');
+  assert.deepEqual(out.aliases, ['canary', 'live']);
+  assert.deepEqual(out.aliasesOfOne, ['canary']);
+  assert.deepEqual(
+    [out.aliasGone.code, out.aliasGone.status, out.aliasGone.message],
+    ['ResourceNotFoundException', 404, `Alias not found: ${ARN}:boto-ver:canary`],
+  );
 
   // Reserved concurrency: 0 stops synchronous calls with Lambda's throttle; the account keeps 100.
   assert.equal(out.noConcurrency, null);
