@@ -221,6 +221,44 @@ describe('SQS event source mappings', () => {
     });
   });
 
+  it('BatchSize above 10 with a batching window: the poller gathers several receives into one batch, never more than BatchSize', {
+    timeout: 30_000,
+  }, async () => {
+    const url = await queue('bulk', { VisibilityTimeout: '30' });
+    await fn(
+      'bulk-worker',
+      'exports.handler = async (e) => { console.log("batch", e.Records.length, e.Records.map((r) => r.body).join(",")); };',
+    );
+    const m = await lambda.send(
+      new CreateEventSourceMappingCommand({
+        FunctionName: 'bulk-worker',
+        EventSourceArn: qArn('bulk'),
+        BatchSize: 25,
+        MaximumBatchingWindowInSeconds: 1,
+        ScalingConfig: { MaximumConcurrency: 2 },
+        Enabled: false,
+      }),
+    );
+    for (let i = 0; i < 25; i += 5)
+      await Promise.all([0, 1, 2, 3, 4].map((j) => sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: `m${i + j}` }))));
+    await lambda.send(new UpdateEventSourceMappingCommand({ UUID: m.UUID, Enabled: true }));
+    await until(async () => ((await depth(url)) === 0 ? true : undefined), 20_000);
+    const batches = [...(await logs('bulk-worker')).matchAll(/batch (\d+) (\S+)/g)].map((x) => ({
+      n: Number(x[1]),
+      bodies: x[2]!.split(','),
+    }));
+    assert.deepEqual(
+      batches.flatMap((b) => b.bodies).sort(),
+      Array.from({ length: 25 }, (_, i) => `m${i}`).sort(),
+      'every message handed over once',
+    );
+    assert.ok(batches.every((b) => b.n <= 25));
+    assert.ok(
+      batches.some((b) => b.n > 10),
+      `a batch larger than one ReceiveMessage (10) was gathered: ${batches.map((b) => b.n)}`,
+    );
+  });
+
   it('a function that throws leaves the whole batch to come back; a disabled mapping polls nothing', { timeout: 30_000 }, async () => {
     const url = await queue('flaky', { VisibilityTimeout: '1' });
     await fn(
