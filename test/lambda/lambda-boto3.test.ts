@@ -88,6 +88,8 @@ it('boto3: event invoke config, Invoke Event with destinations, versions, weight
   assert.equal(out.onFailure.responseContext.functionError, 'Unhandled');
   assert.equal(out.onFailure.responsePayload.errorType, 'ValueError');
   assert.equal(out.onFailure.responsePayload.errorMessage, 'cannot promote ami-2');
+  assert.equal(out.onFailure.responsePayload.requestId, out.onFailure.requestContext.requestId, "the Python runtime's error object as is");
+  assert.match(out.onFailure.responsePayload.stackTrace[0], /File "\/var\/task\/app\.py", line 3, in handler/);
 
   // Versions.
   assert.deepEqual(out.versions, ['1', '2', 'first']);
