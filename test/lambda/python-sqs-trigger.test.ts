@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,7 +88,7 @@ describe('an SQS-triggered Python function (boto3) behind the guide’s rule: ba
   });
 
   it('AMI events queued by the rule are tagged in batches of 2; the poison message is retried and lands in the DLQ; the logs are in /aws/lambda/ami-scanner', {
-    timeout: 90_000,
+    timeout: 150_000,
   }, async () => {
     const dlqUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'ami-events-dlq' }))).QueueUrl!;
     const url = (
@@ -149,8 +149,30 @@ describe('an SQS-triggered Python function (boto3) behind the guide’s rule: ba
     );
     await until(async () => ((await depth(url)) === 4 ? true : undefined), 20_000);
 
+    // As infrastructure code does it: the function's log group made beforehand, with a retention
+    // (Lambda writes into it; without it `logs tail` would find no group until the first run).
+    assert.equal((await aws('logs', 'create-log-group', '--log-group-name', '/aws/lambda/ami-scanner')).code, 0);
+    const kept = await aws('logs', 'put-retention-policy', '--log-group-name', '/aws/lambda/ami-scanner', '--retention-in-days', '14');
+    assert.equal(kept.code, 0, kept.stderr);
+    // The author watches the function's log live while the mapping starts.
+    const follow = spawn(
+      awsCliV2,
+      ['--endpoint-url', app.url, 'logs', 'tail', '/aws/lambda/ami-scanner', '--follow', '--format', 'short'],
+      {
+        env: { ...awsCliEnv(), PYTHONUNBUFFERED: '1' },
+      },
+    );
+    let followed = '';
+    follow.stdout.on('data', (d: Buffer) => (followed += d.toString('utf8')));
+    follow.stderr.on('data', (d: Buffer) => (followed += d.toString('utf8')));
     const on = await aws('lambda', 'update-event-source-mapping', '--uuid', esm.out.UUID, '--enabled');
     assert.equal(on.code, 0, on.stderr);
+    try {
+      await until(() => (images.every((id) => followed.includes(`tagged ${id} `)) ? true : undefined), 45_000);
+      assert.match(followed, /cannot handle/);
+    } finally {
+      follow.kill('SIGKILL');
+    }
 
     const dead = await until(async () => (await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl }))).Messages?.[0], 30_000);
     assert.equal(dead.MessageId, poison.MessageId, 'the reported failure went to the DLQ after maxReceiveCount receives');
@@ -183,6 +205,12 @@ describe('an SQS-triggered Python function (boto3) behind the guide’s rule: ba
     });
     assert.equal(tail.stdout.split('cannot handle').length - 1, 2, tail.stdout);
     assert.match(tail.stdout, new RegExp(`tagged ${images[0]} `));
+    const group = await aws('logs', 'describe-log-groups', '--log-group-name-prefix', '/aws/lambda/ami-scanner');
+    assert.deepEqual(
+      group.out.logGroups.map((g: { logGroupName: string; retentionInDays: number }) => [g.logGroupName, g.retentionInDays]),
+      [['/aws/lambda/ami-scanner', 14]],
+      'the function wrote into the group made for it, whose retention stays',
+    );
     const streams = await aws('logs', 'describe-log-streams', '--log-group-name', '/aws/lambda/ami-scanner');
     for (const s of streams.out.logStreams) assert.match(s.logStreamName, /^\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32}$/);
   });
