@@ -5,6 +5,7 @@ import { after, before, it } from 'node:test';
 import { promisify } from 'node:util';
 import type { App } from '../../src/server/app.js';
 import { startTestServer } from '../e2e/helpers.js';
+import { boto3Env, boto3Skip } from '../support/boto3.js';
 
 /**
  * Lambda's operations of issue 19 with boto3 (the system python3 with a current boto3, as the
@@ -17,12 +18,6 @@ const run = promisify(execFile);
 const script = fileURLToPath(new URL('./fixtures/boto3-lambda-ops.py', import.meta.url));
 const ARN = 'arn:aws:lambda:us-east-1:000000000000:function';
 let app: App;
-let skip: string | false = false;
-try {
-  await run('python3', ['-c', 'import boto3; assert tuple(int(x) for x in boto3.__version__.split(".")[:2]) >= (1, 28)']);
-} catch {
-  skip = 'python3 with boto3 >= 1.28 is not installed';
-}
 
 before(async () => {
   app = await startTestServer();
@@ -32,21 +27,10 @@ after(async () => {
 });
 
 it('boto3: event invoke config, Invoke Event with destinations, versions, weighted aliases, concurrency, event source mappings', {
-  skip,
+  skip: boto3Skip,
   timeout: 120_000,
 }, async () => {
-  const env = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: process.env.HOME ?? '/tmp',
-    AWS_ENDPOINT_URL: app.url,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: '/nonexistent',
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
-    AWS_EC2_METADATA_DISABLED: 'true',
-  };
-  const { stdout } = await run('python3', [script], { env, timeout: 110_000 });
+  const { stdout } = await run('python3', [script], { env: boto3Env(app.url), timeout: 110_000 });
   const out = JSON.parse(stdout);
 
   // Event invoke configuration: Put replaces, Update merges, Lambda's validation text, Delete.
