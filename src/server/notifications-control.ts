@@ -26,8 +26,8 @@ export interface NotificationsControlDeps {
  *  - `/_amiwatch/sns/public/unsubscribe.html?SubscriptionArn` — the unsubscribe link;
  *  - `/_amiwatch/sns/public/SimpleNotificationService-amiwatch.pem` — the SigningCertURL;
  *  - `/_amiwatch/sns/deliveries`, `/_amiwatch/mailbox?to=`, `/_amiwatch/outbox` — JSON lists;
- *  - `POST /_amiwatch/sns/sms-opt-out?phoneNumber=` — the number's owner replies STOP: the
- *    caller's account (and Region) stops sending to it until OptInPhoneNumber.
+ *  - `POST /_amiwatch/sns/sms-opt-out` `{"phoneNumber":"+1…"}` — the number's owner replies STOP:
+ *    the caller's account (and Region) stops sending to it until OptInPhoneNumber.
  */
 export function notificationsControl(d: NotificationsControlDeps): ServiceHandler {
   return async (req) => {
@@ -73,10 +73,12 @@ export function notificationsControl(d: NotificationsControlDeps): ServiceHandle
       case '/_amiwatch/sns/sms-opt-out':
         if (req.method !== 'POST') return json(405, { error: 'POST to opt a phone number out' });
         try {
-          await d.sns.push.sms.optOut(ctx.accountId, ctx.region, q.get('phoneNumber') ?? '');
-          return json(200, { phoneNumber: q.get('phoneNumber'), optedOut: true });
+          const phoneNumber = String((JSON.parse(req.body.toString('utf8') || '{}') as { phoneNumber?: unknown }).phoneNumber ?? '');
+          await d.sns.push.sms.optOut(ctx.accountId, ctx.region, phoneNumber);
+          return json(200, { phoneNumber, optedOut: true });
         } catch (err) {
           if (isServiceError(err)) return json(err.status, { error: err.message });
+          if (err instanceof SyntaxError) return json(400, { error: 'the body must be JSON: {"phoneNumber":"+1…"}' });
           throw err;
         }
       case '/_amiwatch/sns/deliveries':

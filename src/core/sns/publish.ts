@@ -169,7 +169,9 @@ export class Publisher {
     if (found.kind === 'missing')
       throw SnsErrors.InvalidParameter('Invalid parameter: TargetArn Reason: No endpoint found for the target arn specified');
     if (found.account !== ctx.accountId)
-      throw SnsErrors.AuthorizationError(`User: arn:aws:iam::${ctx.accountId}:root is not authorized to perform: SNS:Publish on resource: ${endpointArn}`);
+      throw SnsErrors.AuthorizationError(
+        `User: arn:aws:iam::${ctx.accountId}:root is not authorized to perform: SNS:Publish on resource: ${endpointArn}`,
+      );
     if (found.kind === 'disabled') throw SnsErrors.EndpointDisabled('Endpoint is disabled');
     if (found.kind === 'application-disabled') throw SnsErrors.PlatformApplicationDisabled('Platform application is disabled');
     return found.target;

@@ -29,13 +29,23 @@ const bad = (reason: string) => SnsErrors.InvalidParameter(`Invalid parameter: A
  * (client id, certificate, signing key ID, API key, package SID) and a credential. A principal
  * given without a credential, or the reverse, is refused in AWS's words.
  */
-export function checkApplicationAttributes(platform: Platform, given: Readonly<Record<string, string>>, merged: Readonly<Record<string, string>>): void {
+export function checkApplicationAttributes(
+  platform: Platform,
+  given: Readonly<Record<string, string>>,
+  merged: Readonly<Record<string, string>>,
+): void {
   for (const [k, v] of Object.entries(given)) {
     if (!APPLICATION_ATTRIBUTES.has(k)) throw bad(`Invalid attribute name: ${k}`);
     if (k === 'Enabled' && v !== 'true' && v !== 'false') throw bad('Invalid value for attribute: Enabled');
-    if (k === 'SuccessFeedbackSampleRate' && !/^(100|[1-9]?\d)$/.test(v)) throw bad('Invalid value for attribute: SuccessFeedbackSampleRate');
+    if (k === 'SuccessFeedbackSampleRate' && !/^(100|[1-9]?\d)$/.test(v))
+      throw bad('Invalid value for attribute: SuccessFeedbackSampleRate');
   }
-  if (given.PlatformCredential !== undefined && given.PlatformPrincipal === undefined && platform !== 'GCM' && merged.PlatformPrincipal === undefined)
+  if (
+    given.PlatformCredential !== undefined &&
+    given.PlatformPrincipal === undefined &&
+    platform !== 'GCM' &&
+    merged.PlatformPrincipal === undefined
+  )
     throw bad('PlatformCredential attribute provided without PlatformPrincipal');
   if (given.PlatformPrincipal !== undefined && given.PlatformCredential === undefined && merged.PlatformCredential === undefined)
     throw bad('PlatformPrincipal attribute provided without PlatformCredential');

@@ -55,7 +55,14 @@ export class PlatformEndpoints {
       return { EndpointArn: same.arn };
     }
     const arn = `${app.arn.replace(':app/', ':endpoint/')}/${this.random.uuid()}`;
-    await this.state.putEndpoint({ arn, applicationArn: app.arn, account: app.account, region: app.region, attributes, createdAt: this.clock.now() });
+    await this.state.putEndpoint({
+      arn,
+      applicationArn: app.arn,
+      account: app.account,
+      region: app.region,
+      attributes,
+      createdAt: this.clock.now(),
+    });
     return { EndpointArn: arn };
   }
 

@@ -18,7 +18,12 @@ export class PushState {
 
   static async load(store: Store): Promise<PushState> {
     const s = new PushState(store);
-    await loadFollowing(store, Object.values(PUSH_KIND), () => s.loadAll(), (c) => s.apply(c));
+    await loadFollowing(
+      store,
+      Object.values(PUSH_KIND),
+      () => s.loadAll(),
+      (c) => s.apply(c),
+    );
     return s;
   }
 
