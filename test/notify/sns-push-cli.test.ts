@@ -1,34 +1,28 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { after, before, test } from 'node:test';
 import type { App } from '../../src/server/app.js';
 import { startTestServer } from '../e2e/helpers.js';
 import { awsCliJson, awsCliSkip } from '../support/aws-cli.js';
-import { waitFor } from './helpers.js';
+import { startWebhook, waitFor } from './helpers.js';
 
 /** Mobile push and the SMS settings through AWS CLI v2 (`aws sns …`), over a real socket. */
 let app: App;
-let webhook: Server;
-const hooked: Record<string, unknown>[] = [];
+let webhook: Awaited<ReturnType<typeof startWebhook>>;
+let hooked: Record<string, unknown>[];
 const aws = awsCliJson(
   () => app.url,
   () => tmpdir(),
 );
 
 before(async () => {
-  webhook = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
-    req.on('end', () => (hooked.push(JSON.parse(body) as Record<string, unknown>), res.writeHead(204).end()));
-  });
-  await new Promise<void>((r) => webhook.listen(0, '127.0.0.1', r));
-  app = await startTestServer({ notifyWebhookUrl: `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/push` });
+  webhook = await startWebhook();
+  hooked = webhook.calls;
+  app = await startTestServer({ notifyWebhookUrl: webhook.url });
 });
 after(async () => {
   await app?.close();
-  await new Promise((r) => webhook.close(r));
+  await webhook.close();
 });
 
 test('platform application, endpoint, a platform-specific publish and its errors (CLI v2)', { skip: awsCliSkip }, async () => {

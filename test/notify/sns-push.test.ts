@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -31,29 +29,25 @@ import { ManualClock } from '../../src/core/shared/clock.js';
 import type { App } from '../../src/server/app.js';
 import { startTestServer } from '../e2e/helpers.js';
 import { inProcess } from '../support/in-process.js';
-import { snsClient, waitFor } from './helpers.js';
+import { snsClient, startWebhook, waitFor } from './helpers.js';
 
 /** SNS mobile push and the SMS APIs through @aws-sdk/client-sns, delivered to a real webhook. */
 let app: App;
 let sns: SNSClient;
-let webhook: Server;
-const hooked: Record<string, unknown>[] = [];
+let webhook: Awaited<ReturnType<typeof startWebhook>>;
+let hooked: Record<string, unknown>[];
 const clock = new ManualClock(Date.UTC(2026, 5, 1));
 
 before(async () => {
-  webhook = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
-    req.on('end', () => (hooked.push(JSON.parse(body) as Record<string, unknown>), res.writeHead(204).end()));
-  });
-  await new Promise<void>((r) => webhook.listen(0, '127.0.0.1', r));
-  app = await startTestServer({ notifyWebhookUrl: `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/push` }, { clock });
+  webhook = await startWebhook();
+  hooked = webhook.calls;
+  app = await startTestServer({ notifyWebhookUrl: webhook.url }, { clock });
   sns = snsClient(app);
 });
 after(async () => {
   sns.destroy();
   await app.close();
-  await new Promise((r) => webhook.close(r));
+  await webhook.close();
 });
 
 async function rejects(p: Promise<unknown>, name: string, message: string): Promise<void> {
