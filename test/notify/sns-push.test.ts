@@ -226,6 +226,12 @@ describe('publishing to mobile endpoints', () => {
       new PublishCommand({ TargetArn: EndpointArn, MessageStructure: 'json', Message: JSON.stringify({ default: 'fallback', APNS: 'x' }) }),
     );
     assert.equal((await waitFor(() => hooked.find((h) => h.id === plain.MessageId), 'the second call')).message, 'fallback');
+    // Over the push service's 4 KB: refused as SNS refuses it.
+    await rejects(
+      sns.send(new PublishCommand({ TargetArn: EndpointArn, Message: 'x'.repeat(4097) })),
+      'InvalidParameterException',
+      'Invalid parameter: Message Reason: Invalid notification for protocol GCM: Notification data is larger than allowed limit',
+    );
   });
 
   it('a disabled endpoint refuses a direct publish with EndpointDisabled; a missing one is a bad TargetArn', async () => {

@@ -17,6 +17,8 @@ import type { SnsState } from './sns-state.js';
 import { SnsErrors } from '../generated/errors.js';
 import type { MobilePush } from './push/mobile-push.js';
 import { checkRegion } from './push/push-access.js';
+import { checkPushPayload } from './push/push-payload.js';
+import { messageFor } from './message-format.js';
 
 const MAX_BYTES = 262_144;
 
@@ -138,6 +140,7 @@ export class Publisher {
     if (sms) checkSms(endpoint, input.Message);
     const push = sms ? undefined : this.pushTarget(ctx, endpoint);
     const built = this.build(endpoint, input);
+    if (push) checkPushPayload(push.platform, messageFor(built, push.platform));
     const n = push ? { ...built, push } : built;
     if (sms && this.push.sms.isOptedOut(ctx.accountId, ctx.region, endpoint)) return { MessageId: n.messageId };
     const sub: SubscriptionDoc = {
