@@ -46,7 +46,7 @@ export class PlatformEndpoints {
       ...given,
       Token: token,
     };
-    const same = this.state.endpointsOf(app.arn).find((e) => e.attributes.Token === token);
+    const same = this.state.endpointWithToken(app.arn, token);
     if (same) {
       if (!sameAttributes(same.attributes, attributes))
         throw SnsErrors.InvalidParameter(

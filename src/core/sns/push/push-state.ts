@@ -42,12 +42,38 @@ export class PushState {
     }
   }
 
+  /**
+   * Endpoints by application and by (application, token): an app may have millions of devices,
+   * and CreatePlatformEndpoint looks its token up on every app start.
+   */
+  private readonly byApplication = new Map<string, Set<string>>();
+  private readonly byToken = new Map<string, string>();
+
   /** A change another node wrote (or this one, replayed): the same map its write changed there. */
   apply(c: ResourceChange): void {
     const map = this.mapOf(c.kind) as Map<string, unknown> | undefined;
     if (!map) return;
+    if (c.kind === PUSH_KIND.endpoint) this.unindex(this.endpoints.get(c.key));
     if (c.doc === null) map.delete(c.key);
     else map.set(c.key, JSON.parse(c.doc));
+    if (c.kind === PUSH_KIND.endpoint) this.index(this.endpoints.get(c.key));
+  }
+
+  private index(e: PlatformEndpointDoc | undefined): void {
+    if (!e) return;
+    let arns = this.byApplication.get(e.applicationArn);
+    if (!arns) this.byApplication.set(e.applicationArn, (arns = new Set()));
+    arns.add(e.arn);
+    this.byToken.set(tokenKey(e.applicationArn, e.attributes.Token ?? ''), e.arn);
+  }
+
+  private unindex(e: PlatformEndpointDoc | undefined): void {
+    if (!e) return;
+    const arns = this.byApplication.get(e.applicationArn);
+    arns?.delete(e.arn);
+    if (arns?.size === 0) this.byApplication.delete(e.applicationArn);
+    const k = tokenKey(e.applicationArn, e.attributes.Token ?? '');
+    if (this.byToken.get(k) === e.arn) this.byToken.delete(k);
   }
 
   private async loadAll(): Promise<void> {
@@ -71,9 +97,16 @@ export class PushState {
   }
 
   endpointsOf(applicationArn: string): PlatformEndpointDoc[] {
-    return [...this.endpoints.values()].filter((e) => e.applicationArn === applicationArn);
+    return [...(this.byApplication.get(applicationArn) ?? [])].map((arn) => this.endpoints.get(arn)!);
+  }
+
+  /** The application's endpoint holding this device token, if any. */
+  endpointWithToken(applicationArn: string, token: string): PlatformEndpointDoc | undefined {
+    const arn = this.byToken.get(tokenKey(applicationArn, token));
+    return arn === undefined ? undefined : this.endpoints.get(arn);
   }
 }
 
+const tokenKey = (applicationArn: string, token: string): string => `${applicationArn}\u0000${token}`;
 export const scopeKey = (account: string, region: string): string => `${account}:${region}`;
 export const optOutKey = (account: string, region: string, phone: string): string => `${account}:${region}:${phone}`;
