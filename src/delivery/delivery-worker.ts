@@ -103,7 +103,15 @@ export class DeliveryWorker {
       this.o.onError?.(err);
     }
     if (this.stopped) return;
-    const next = await this.o.store.nextDueAt();
+    let next: number | null;
+    try {
+      next = await this.o.store.nextDueAt();
+    } catch (err) {
+      // The store could not say (on a cluster: a server just died, its streams elect a leader).
+      // Report it and look again soon; the loop must outlive it, or this node stops delivering.
+      this.o.onError?.(err);
+      next = this.o.clock.now() + 1_000;
+    }
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (next !== null) {

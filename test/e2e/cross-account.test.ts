@@ -91,6 +91,8 @@ const r = {
   volumeId: '',
   keyPairId: '',
   groupId: '',
+  appArn: `arn:aws:sns:us-east-1:${A}:app/GCM/pa`,
+  endpointArn: '',
 };
 
 /** An OpenSSH `ssh-ed25519` public key line (ImportKeyPair's input), from a fresh key. */
@@ -117,6 +119,13 @@ before(async () => {
   r.receipt = (await a.sqs.send(new sqs.ReceiveMessageCommand({ QueueUrl: r.queueUrl, VisibilityTimeout: 0 }))).Messages![0]!
     .ReceiptHandle!;
   await a.sns.send(new sns.CreateTopicCommand({ Name: 'ta' }));
+  // Issue 21: a platform application with one endpoint, and SMS settings of A's.
+  await a.sns.send(
+    new sns.CreatePlatformApplicationCommand({ Name: 'pa', Platform: 'GCM', Attributes: { PlatformCredential: 'key of A' } }),
+  );
+  r.endpointArn = (await a.sns.send(new sns.CreatePlatformEndpointCommand({ PlatformApplicationArn: r.appArn, Token: 'token of A' })))
+    .EndpointArn!;
+  await a.sns.send(new sns.SetSMSAttributesCommand({ attributes: { DefaultSenderID: 'SecretA' } }));
   r.subscriptionArn = (
     await a.sns.send(new sns.SubscribeCommand({ TopicArn: r.topicArn, Protocol: 'sqs', Endpoint: r.queueArn, ReturnSubscriptionArn: true }))
   ).SubscriptionArn!;
@@ -365,6 +374,61 @@ const snsCases: Record<string, Case> = {
     run: (c) =>
       c.sns.send(new sns.PublishBatchCommand({ TopicArn: r.topicArn, PublishBatchRequestEntries: [{ Id: '1', Message: 'from B' }] })),
   },
+  // Platform applications and endpoints have no resource policy: only their account may use them.
+  CreatePlatformApplication: {
+    expect: 'own',
+    run: (c) =>
+      c.sns.send(new sns.CreatePlatformApplicationCommand({ Name: 'pa', Platform: 'GCM', Attributes: { PlatformCredential: 'k' } })),
+  },
+  GetPlatformApplicationAttributes: {
+    expect: 'AuthorizationErrorException',
+    run: (c) => c.sns.send(new sns.GetPlatformApplicationAttributesCommand({ PlatformApplicationArn: r.appArn })),
+  },
+  SetPlatformApplicationAttributes: {
+    expect: 'AuthorizationErrorException',
+    run: (c) =>
+      c.sns.send(new sns.SetPlatformApplicationAttributesCommand({ PlatformApplicationArn: r.appArn, Attributes: { Enabled: 'false' } })),
+  },
+  DeletePlatformApplication: {
+    expect: 'AuthorizationErrorException',
+    run: (c) => c.sns.send(new sns.DeletePlatformApplicationCommand({ PlatformApplicationArn: r.appArn })),
+  },
+  ListPlatformApplications: { expect: 'list', run: (c) => c.sns.send(new sns.ListPlatformApplicationsCommand({})) },
+  CreatePlatformEndpoint: {
+    expect: 'AuthorizationErrorException',
+    run: (c) => c.sns.send(new sns.CreatePlatformEndpointCommand({ PlatformApplicationArn: r.appArn, Token: 'from B' })),
+  },
+  GetEndpointAttributes: {
+    expect: 'AuthorizationErrorException',
+    run: (c) => c.sns.send(new sns.GetEndpointAttributesCommand({ EndpointArn: r.endpointArn })),
+  },
+  SetEndpointAttributes: {
+    expect: 'AuthorizationErrorException',
+    run: (c) => c.sns.send(new sns.SetEndpointAttributesCommand({ EndpointArn: r.endpointArn, Attributes: { Enabled: 'false' } })),
+  },
+  DeleteEndpoint: {
+    expect: 'AuthorizationErrorException',
+    run: (c) => c.sns.send(new sns.DeleteEndpointCommand({ EndpointArn: r.endpointArn })),
+  },
+  ListEndpointsByPlatformApplication: {
+    expect: 'AuthorizationErrorException',
+    run: (c) => c.sns.send(new sns.ListEndpointsByPlatformApplicationCommand({ PlatformApplicationArn: r.appArn })),
+  },
+  // SMS settings and opt-outs are per account: B reads and writes its own.
+  SetSMSAttributes: {
+    expect: 'own',
+    run: (c) => c.sns.send(new sns.SetSMSAttributesCommand({ attributes: { DefaultSMSType: 'Promotional' } })),
+  },
+  GetSMSAttributes: {
+    expect: (res) => assert.equal((res.attributes as Record<string, string>).DefaultSenderID, undefined, "B sees A's SMS settings"),
+    run: (c) => c.sns.send(new sns.GetSMSAttributesCommand({})),
+  },
+  CheckIfPhoneNumberIsOptedOut: {
+    expect: 'own',
+    run: (c) => c.sns.send(new sns.CheckIfPhoneNumberIsOptedOutCommand({ phoneNumber: '+15555550100' })),
+  },
+  ListPhoneNumbersOptedOut: { expect: 'list', run: (c) => c.sns.send(new sns.ListPhoneNumbersOptedOutCommand({})) },
+  OptInPhoneNumber: { expect: 'own', run: (c) => c.sns.send(new sns.OptInPhoneNumberCommand({ phoneNumber: '+15555550100' })) },
 };
 
 const zip = zipOf({ 'index.js': 'exports.handler = async () => "B"' });
@@ -908,6 +972,12 @@ test("A's resources are intact after B's attempts", async () => {
   assert.ok(bodies.includes('secret of A') && !bodies.some((b) => b?.includes('from B')), JSON.stringify(bodies));
   const attrs = (await a.sns.send(new sns.GetTopicAttributesCommand({ TopicArn: r.topicArn }))).Attributes!;
   assert.equal(attrs.DisplayName, '');
+  const endpoint = (await a.sns.send(new sns.GetEndpointAttributesCommand({ EndpointArn: r.endpointArn }))).Attributes!;
+  assert.deepEqual(endpoint, { Enabled: 'true', Token: 'token of A' });
+  assert.equal(
+    (await a.sns.send(new sns.GetSMSAttributesCommand({ attributes: ['DefaultSenderID', 'DefaultSMSType'] }))).attributes?.DefaultSenderID,
+    'SecretA',
+  );
   const fn = await a.lambda.send(new lambda.GetFunctionConfigurationCommand({ FunctionName: 'fa' }));
   assert.equal(fn.Timeout, 3);
   assert.equal((await a.lambda.send(new lambda.GetFunctionEventInvokeConfigCommand({ FunctionName: 'fa' }))).MaximumRetryAttempts, 1);

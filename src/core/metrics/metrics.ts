@@ -55,3 +55,13 @@ export function snsMetrics(recorder: MetricsRecorder) {
   };
 }
 export type SnsMetrics = ReturnType<typeof snsMetrics>;
+
+/**
+ * One of Lambda's per-function metrics (monitoring-metrics-types): dimension `FunctionName`, in
+ * the function's account and region, taken from its ARN — so that two functions of one name in
+ * two regions or accounts are two series, as in CloudWatch, and the console charts the region it
+ * is in. `value` is 1 for counts, the milliseconds for Duration.
+ */
+export function recordLambda(recorder: MetricsRecorder, name: string, fn: { name: string; arn: string }, value = 1): void {
+  recorder.record('AWS/Lambda', name, { FunctionName: fn.name }, value, undefined, scopeOf(fn.arn));
+}

@@ -5,6 +5,7 @@ import { authorizeSubscription, authorizeTopic, topicPolicy } from './topic-acce
 import { TOPIC_DEDUP_WINDOW_MS } from './fifo-topic.js';
 import { SNS_KIND, type SubscriptionDoc, type TopicDedupDoc, type TopicDoc } from './model.js';
 import { SnsErrors } from '../generated/errors.js';
+import { checkRegion } from './push/push-access.js';
 
 /** Topics and subscriptions in memory, loaded at start, written through (persist, then apply). */
 export class SnsState {
@@ -115,14 +116,19 @@ export class SnsState {
     return t;
   }
 
-  /** The topic a request names, if the caller may do `operation` on it (topic-access.ts). */
-  topicFor(ctx: RequestContext, arn: string | undefined, operation: string): TopicDoc {
+  /**
+   * The topic a request names, if the caller may do `operation` on it (topic-access.ts). Another
+   * Region's ARN is refused as a bad `param` before any lookup, as AWS's regional endpoints do.
+   */
+  topicFor(ctx: RequestContext, arn: string | undefined, operation: string, param = 'TopicArn'): TopicDoc {
+    checkRegion(ctx, arn, param);
     const t = this.topic(arn);
     return authorizeTopic(ctx, t, operation, topicPolicy(t));
   }
 
   /** The subscription a request names, if the caller owns it or its topic (topic-access.ts). */
   subscriptionFor(ctx: RequestContext, arn: string | undefined): SubscriptionDoc {
+    checkRegion(ctx, arn, 'SubscriptionArn');
     return authorizeSubscription(ctx, this.subscription(arn));
   }
 

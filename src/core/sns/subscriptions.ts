@@ -24,6 +24,7 @@ import type { Protocol, SubscriptionDoc } from './model.js';
 import type { SnsState } from './sns-state.js';
 import { paginate } from './paging.js';
 import { SnsErrors } from '../generated/errors.js';
+import { checkRegion } from './push/push-access.js';
 
 const TOKEN_TTL_MS = 3 * 24 * 3600_000;
 const SUB_ATTRIBUTES = new Set([
@@ -86,7 +87,13 @@ export class Subscriptions {
   }
 
   /** Confirms a pending subscription, or restores one deactivated through its link (its UnsubscribeConfirmation's token). */
-  async confirmSubscription(_ctx: RequestContext, input: ConfirmSubscriptionInput): Promise<ConfirmSubscriptionResponse> {
+  async confirmSubscription(ctx: RequestContext, input: ConfirmSubscriptionInput): Promise<ConfirmSubscriptionResponse> {
+    checkRegion(ctx, input.TopicArn, 'TopicArn');
+    return this.confirmByLink(input);
+  }
+
+  /** The SubscribeURL / confirmation page: the link names its topic, whichever Region it is in. */
+  async confirmByLink(input: ConfirmSubscriptionInput): Promise<ConfirmSubscriptionResponse> {
     const topic = this.state.topic(input.TopicArn);
     const hasToken = (s: SubscriptionDoc) => s.topicArn === topic.arn && s.token !== undefined && s.token === input.Token;
     const sub = this.state.subscriptionsOf(topic.arn).find(hasToken) ?? [...this.state.deactivated.values()].find(hasToken);

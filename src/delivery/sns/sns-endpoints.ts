@@ -11,6 +11,7 @@ import { post, retryDelay, retryPolicyFor } from './http-driver.js';
 import type { LambdaInvoker } from './lambda-invoker.js';
 import type { MailSender } from './mail.js';
 import type { Outbox } from './outbox.js';
+import { outboxRecord } from './push-delivery.js';
 import type { PendingDelivery, PendingDeliveries } from './pending-deliveries.js';
 
 export interface LinkBuilder extends Links {
@@ -190,16 +191,7 @@ export class SnsEndpointDrivers implements SnsEndpoints {
         );
       case 'sms':
       case 'application': {
-        const r = await this.o.outbox.record({
-          id: n.messageId,
-          at: this.o.clock.now(),
-          protocol: sub.protocol,
-          endpoint: sub.endpoint,
-          message: messageFor(n, sub.protocol === 'sms' ? 'sms' : platformKey(n)),
-          ...(sub.topicArn && { topicArn: sub.topicArn }),
-          ...(Object.keys(n.attributes).length > 0 && { attributes: n.attributes }),
-          status: 'recorded',
-        });
+        const r = await this.o.outbox.record(outboxRecord(sub, n, this.o.clock.now()));
         this.record(sub, n.messageId, 'notification', r.status === 'failed' ? 'failed' : 'delivered', 1, r.error);
         return;
       }
@@ -396,12 +388,6 @@ export class SnsEndpointDrivers implements SnsEndpoints {
       else if (slot.active === 0) this.slots.delete(endpoint);
     }
   }
-}
-
-/** Push messages with MessageStructure json use the platform key (APNS, GCM, …) when present. */
-function platformKey(n: Notification): string {
-  const keys = Object.keys(n.perProtocol ?? {}).filter((k) => k !== 'default');
-  return keys[0] ?? 'default';
 }
 
 const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');

@@ -1,17 +1,35 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { useChanges } from '../../api/changes.js';
 import { getFunction, type FunctionConfig } from '../../api/lambda.js';
+import { functionSeries } from '../../api/metrics.js';
 import { useSession } from '../../api/session.js';
+import { MetricCharts } from '../../components/metric-charts.js';
 import { ErrorNotice } from '../../components/ui.js';
 import { FunctionDetail } from '../functions-page.js';
 import { DetailHeader } from './detail-header.js';
 
-/** One Lambda function: its configuration, a test invocation and its recent logs. */
+/** Lambda's own metric names (AWS/Lambda), as its console's Monitoring tab charts them. */
+const metrics = [
+  { name: 'Invocations', unit: 'invocations' },
+  { name: 'Errors', unit: 'invocations' },
+  { name: 'Duration', unit: 'ms (average)' },
+  { name: 'Throttles', unit: 'invocations' },
+] as const;
+
+/** One Lambda function: its configuration, a test invocation, its recent logs and its metrics in the session's region. */
 export function FunctionPage({ name }: { name: string }) {
   const { region } = useSession();
   const [fn, setFn] = useState<FunctionConfig | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const load = useCallback(() => getFunction(name).then((f) => (setFn(f.Configuration), setError(null)), setError), [name]);
+  // The region is part of what is shown: the selector moves the page to that region's function of this name.
+  const load = useCallback(
+    () =>
+      getFunction(name).then(
+        (f) => (setFn(f.Configuration), setError(null)),
+        (e: unknown) => (setFn(null), setError(e)),
+      ),
+    [name, region],
+  );
   useEffect(() => void load(), [load]);
   useChanges('lambda', ['function'], load);
   return (
@@ -36,6 +54,8 @@ export function FunctionPage({ name }: { name: string }) {
             <h2>Test</h2>
             <FunctionDetail fn={fn} region={region} />
           </section>
+          <h2>Monitoring</h2>
+          <MetricCharts charts={metrics} load={(m) => functionSeries(m, name)} resource={name} />
         </>
       )}
     </div>
