@@ -146,7 +146,7 @@ export class Publisher {
       tags: {},
       createdAt: n.timestamp,
     };
-    await this.endpoints.deliver(sub, topic, n);
+    await this.endpoints.deliver([sub], topic, n);
     return { MessageId: n.messageId };
   }
 
@@ -187,7 +187,7 @@ export class Publisher {
       this.state.subscriptionsOf(topic.arn).filter((s) => s.confirmed),
       n,
     );
-    await Promise.all(subs.map((s) => this.endpoints.deliver(s, topic, n)));
+    await this.endpoints.deliver(subs, topic, n);
   }
 }
 
