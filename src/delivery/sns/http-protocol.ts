@@ -1,4 +1,4 @@
-import { messageFor, notificationDoc, type Links, type Signer } from '../../core/sns/message-format.js';
+import { messageFor, notificationDocAsync, type Links, type Signer } from '../../core/sns/message-format.js';
 import type { OutboundPolicy } from '../outbound-policy.js';
 import { httpDeliveryPolicy } from './delivery-policy.js';
 import { post, type PostResult } from './http-driver.js';
@@ -36,7 +36,7 @@ export class HttpProtocol implements SnsProtocolDriver {
       if (turn > a.now)
         return { ok: false, reason: 'THROTTLED', retriable: true, message: 'throttlePolicy.maxReceivesPerSecond', deferUntil: turn };
     }
-    const { headers, body } = 'prepared' in a.message ? this.prepared(a) : this.render(a, policy.contentType);
+    const { headers, body } = 'prepared' in a.message ? this.prepared(a) : await this.render(a, policy.contentType);
     const r = await this.limited(a.sub.endpoint, () =>
       post({ url: a.sub.endpoint, headers, body, ...(this.o.ca && { ca: this.o.ca }), ...(this.o.policy && { policy: this.o.policy }) }),
     );
@@ -49,10 +49,12 @@ export class HttpProtocol implements SnsProtocolDriver {
     return { headers: { ...p.http.headers }, body: p.http.body };
   }
 
-  private render(a: SnsAttempt, contentType: string): { headers: Record<string, string>; body: string } {
-    const n = (a.message as { notification: Parameters<typeof notificationDoc>[0] }).notification;
+  private async render(a: SnsAttempt, contentType: string): Promise<{ headers: Record<string, string>; body: string }> {
+    const n = (a.message as { notification: Parameters<typeof notificationDocAsync>[0] }).notification;
     const raw = a.sub.attributes.RawMessageDelivery === 'true';
-    const body = raw ? messageFor(n, a.sub.protocol) : JSON.stringify(notificationDoc(n, a.sub, a.topic, this.o.signer, this.o.links));
+    const body = raw
+      ? messageFor(n, a.sub.protocol)
+      : JSON.stringify(await notificationDocAsync(n, a.sub, a.topic, this.o.signer, this.o.links));
     return { headers: httpHeaders(a, n.messageId, 'Notification', contentType, raw), body };
   }
 
