@@ -109,6 +109,8 @@ export async function openNotifications(o: NotificationsOptions): Promise<Notifi
       if (r.kind !== 'notification' || !o.metrics) return;
       if (r.status === 'delivered') o.metrics.delivered(r.topicArn);
       else o.metrics.failed(r.topicArn);
+      if (r.dlq === 'sent') o.metrics.redrivenToDlq(r.topicArn);
+      else if (r.dlq === 'failed') o.metrics.failedToRedriveToDlq(r.topicArn);
     },
   );
   const enc = encodeURIComponent;

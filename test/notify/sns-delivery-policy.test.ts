@@ -140,6 +140,12 @@ describe('SNS delivery policies', () => {
       const d = (await app.store.readEvents({ limit: 1 }))[0]!.deliveries[0]!;
       assert.equal(d.status, 'failed');
       assert.equal(d.lastError, `EXHAUSTED DeliveryPolicy after HTTP_SERVER_ERROR: HTTP 503 (sent to DLQ ${dlq.arn})`);
+      const series = async (name: string) =>
+        (
+          (await (await fetch(`${app.url}/_amiwatch/metrics/series?name=${name}&topic=dead`)).json()) as { points: { value: number }[] }
+        ).points.reduce((sum, p) => sum + p.value, 0);
+      assert.equal(await series('NumberOfNotificationsRedrivenToDlq'), 1);
+      assert.equal(await series('NumberOfNotificationsFailed'), 1);
       sqs.destroy();
       sns.destroy();
     } finally {

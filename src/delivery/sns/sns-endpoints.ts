@@ -147,11 +147,11 @@ export class SnsEndpointDrivers implements SnsEndpoints {
       const dlq = deadLetterTarget(sub);
       const problem = dlq ? await this.o.deadLetters.send(dlq, sub, topic, n, 'NO_RESOURCE', message) : null;
       const note = dlq ? ` (${problem ? `not sent to DLQ ${dlq}: ${problem}` : `sent to DLQ ${dlq}`})` : '';
-      this.record(sub, n.messageId, 'failed', `NO_RESOURCE: ${message}${note}`);
+      this.record(sub, n.messageId, 'failed', `NO_RESOURCE: ${message}${note}`, dlq ? (problem ? 'failed' : 'sent') : undefined);
     }
   }
 
-  private record(sub: SubscriptionDoc, messageId: string, status: 'delivered' | 'failed', error?: string): void {
+  private record(sub: SubscriptionDoc, messageId: string, status: 'delivered' | 'failed', error?: string, dlq?: 'sent' | 'failed'): void {
     this.o.log.add({
       at: this.o.clock.now(),
       topicArn: sub.topicArn,
@@ -163,6 +163,7 @@ export class SnsEndpointDrivers implements SnsEndpoints {
       status,
       attempts: 1,
       ...(error && { error }),
+      ...(dlq && { dlq }),
     });
   }
 }

@@ -9,6 +9,9 @@ import type { SnsAttemptResult, SnsProtocolDriver } from './protocol-driver.js';
 import type { SnsDeadLetters } from './sns-dead-letter.js';
 import type { SnsJob, SnsJobBody } from './sns-job.js';
 
+/** How long a job waits for a subscription its node does not know (yet) before dropping it. */
+const UNKNOWN_SUBSCRIPTION_GRACE_MS = 5_000;
+
 export interface SnsJobHandlerOptions {
   readonly clock: Clock;
   readonly random: Random;
@@ -36,8 +39,14 @@ export class SnsJobHandler implements JobHandler {
     const j = job as SnsJob;
     const live = j.direct ? undefined : this.o.subscription(j.sub.arn);
     // An UnsubscribeConfirmation goes to an endpoint whose subscription is gone: that is its point.
-    if (!j.direct && !live && j.kind !== 'unsubscribe-confirmation')
+    if (!j.direct && !live && j.kind !== 'unsubscribe-confirmation') {
+      // On a cluster the node that claimed the job may not have heard of a subscription made a
+      // moment ago on another: a job never tried waits a little for it before giving up.
+      const now = this.o.clock.now();
+      if (d.attempts === 0 && now - d.ingestedAt < UNKNOWN_SUBSCRIPTION_GRACE_MS)
+        return { id: d.id, status: 'retry', attempts: 0, dueAt: now + 500, error: 'SUBSCRIPTION_DELETED: not known on this node yet' };
       return this.settle(d, j, 'failed', d.attempts, 'SUBSCRIPTION_DELETED: The subscription was deleted before the message was delivered');
+    }
     const sub = live ?? ({ ...j.sub, confirmed: true, attributes: {}, createdAt: 0 } as SubscriptionDoc);
     const topic = this.o.topic(j.sub.topicArn) ?? emptyTopic(sub);
     const driver = this.o.drivers.get(sub.protocol);
@@ -60,7 +69,8 @@ export class SnsJobHandler implements JobHandler {
     const dlq = j.kind === 'notification' ? deadLetterTarget(live) : undefined;
     if (!dlq || !('notification' in body)) return this.settle(d, j, 'failed', attempt, given);
     const problem = await this.o.deadLetters.send(dlq, sub, topic, body.notification, result.reason, result.message);
-    return this.settle(d, j, 'failed', attempt, `${given} (${problem ? `not sent to DLQ ${dlq}: ${problem}` : `sent to DLQ ${dlq}`})`);
+    const note = problem ? `not sent to DLQ ${dlq}: ${problem}` : `sent to DLQ ${dlq}`;
+    return this.settle(d, j, 'failed', attempt, `${given} (${note})`, undefined, problem ? 'failed' : 'sent');
   }
 
   /** The outcome for the queue, and its line in SNS's delivery log (control API, console, metrics). */
@@ -71,6 +81,7 @@ export class SnsJobHandler implements JobHandler {
     attempts: number,
     error?: string,
     dueAt?: number,
+    dlq?: 'sent' | 'failed',
   ): DeliveryOutcome {
     this.o.log.add({
       at: this.o.clock.now(),
@@ -83,6 +94,7 @@ export class SnsJobHandler implements JobHandler {
       status: status === 'retry' ? 'retrying' : status,
       attempts,
       ...(error !== undefined && { error }),
+      ...(dlq && { dlq }),
     });
     if (status === 'delivered') return { id: d.id, status, attempts };
     if (status === 'retry') return { id: d.id, status, attempts, dueAt: dueAt!, error: error! };
