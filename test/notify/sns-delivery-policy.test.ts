@@ -206,11 +206,12 @@ describe('SNS delivery policies', () => {
       await waitFor(() => (at.length === 4 ? true : undefined), 'the second second');
       await advance(app, clock, 1000);
       await waitFor(() => (at.length === 5 ? true : undefined), 'the third second');
-      const events = await app.store.readEvents({ limit: 10 });
-      const attempts = events
-        .flatMap((e) => e.deliveries)
-        .filter((d) => JSON.parse(d.target).kind === 'notification')
-        .map((d) => d.attempts);
+      // Each settles once its subscriber answered.
+      const attempts = await waitFor(async () => {
+        const events = await app.store.readEvents({ limit: 10 });
+        const ds = events.flatMap((e) => e.deliveries).filter((d) => JSON.parse(d.target).kind === 'notification');
+        return ds.every((d) => d.status === 'delivered') ? ds.map((d) => d.attempts) : undefined;
+      }, 'all five settled');
       assert.deepEqual(attempts, [1, 1, 1, 1, 1], 'waiting for a turn is not an attempt');
       sns.destroy();
     } finally {
