@@ -41,7 +41,7 @@ async function advance(app: App, clock: ManualClock, ms: number): Promise<void> 
   await new Promise((r) => setTimeout(r, 20));
 }
 
-async function dlqFor(app: App, name: string, topicArn: string): Promise<{ arn: string; url: string }> {
+async function dlqFor(app: App, name: string, topicArn: string, subscriptionArn: string): Promise<{ arn: string; url: string }> {
   const sqs = sqsClient(app);
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
   const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
@@ -59,6 +59,17 @@ async function dlqFor(app: App, name: string, topicArn: string): Promise<{ arn: 
   });
   await sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: { Policy } }));
   sqs.destroy();
+  // The subscription's RedrivePolicy names it.
+  const sns = snsClient(app);
+  const RedrivePolicy = JSON.stringify({ deadLetterTargetArn: arn });
+  await sns.send(
+    new SetSubscriptionAttributesCommand({
+      SubscriptionArn: subscriptionArn,
+      AttributeName: 'RedrivePolicy',
+      AttributeValue: RedrivePolicy,
+    }),
+  );
+  sns.destroy();
   return { arn, url: QueueUrl! };
 }
 
@@ -111,14 +122,7 @@ describe('SNS delivery policies', () => {
     try {
       const sns = snsClient(app);
       const { TopicArn, SubscriptionArn } = await topicWithRetryingHttpSubscriber(sns, 'dead', subscriber.url, 2, 10);
-      const dlq = await dlqFor(app, 'http-dlq', TopicArn);
-      await sns.send(
-        new SetSubscriptionAttributesCommand({
-          SubscriptionArn,
-          AttributeName: 'RedrivePolicy',
-          AttributeValue: JSON.stringify({ deadLetterTargetArn: dlq.arn }),
-        }),
-      );
+      const dlq = await dlqFor(app, 'http-dlq', TopicArn, SubscriptionArn);
       const { MessageId } = await sns.send(new PublishCommand({ TopicArn, Message: 'lost?' }));
       const notifications = () => subscriber.posts.filter((p) => p.doc.MessageId === MessageId).length;
       await waitFor(() => (notifications() === 1 ? true : undefined), 'the first attempt');
@@ -160,14 +164,7 @@ describe('SNS delivery policies', () => {
     try {
       const sns = snsClient(app);
       const { TopicArn, SubscriptionArn } = await topicWithRetryingHttpSubscriber(sns, 'refused', subscriber.url, 3, 1);
-      const dlq = await dlqFor(app, 'refused-dlq', TopicArn);
-      await sns.send(
-        new SetSubscriptionAttributesCommand({
-          SubscriptionArn,
-          AttributeName: 'RedrivePolicy',
-          AttributeValue: JSON.stringify({ deadLetterTargetArn: dlq.arn }),
-        }),
-      );
+      const dlq = await dlqFor(app, 'refused-dlq', TopicArn, SubscriptionArn);
       const { MessageId } = await sns.send(new PublishCommand({ TopicArn, Message: 'no thanks' }));
       const sqs = sqsClient(app);
       const got = await waitFor(
@@ -246,15 +243,15 @@ describe('SNS delivery policies', () => {
       const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'mail' }));
       await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'email', Endpoint: 'ops@example.com' }));
       // Confirmed by the link of the confirmation mail, as its reader would.
-      const link = await waitFor(() => /(http:\/\/\S+confirmation\.html\S+)/.exec(confirmation)?.[1], 'the confirmation mail');
+      const link = await waitFor(() => /(http:\/\/\S+confirmation\.html\S+)/.exec(confirmation)?.[1], 'the confirmation mail', 30_000);
       assert.equal((await fetch(link)).status, 200);
       const t0 = clock.now();
       await sns.send(new PublishCommand({ TopicArn, Message: 'ami-1 is available', Subject: 'AMI' }));
-      await waitFor(() => (at.length === 1 ? true : undefined), 'the refused attempt');
+      await waitFor(() => (at.length === 1 ? true : undefined), 'the refused attempt', 30_000);
       await advance(app, clock, 8_999);
       assert.equal(at.length, 1, 'not before 9 s (10 s less up to 10% jitter)');
       await advance(app, clock, 1_001);
-      await waitFor(() => (at.length === 2 ? true : undefined), 'the retry');
+      await waitFor(() => (at.length === 2 ? true : undefined), 'the retry', 30_000);
       assert.deepEqual(at, [t0, t0 + 10_000]);
       sns.destroy();
     } finally {
