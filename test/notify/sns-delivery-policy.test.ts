@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
-import { SetSubscriptionAttributesCommand, SubscribeCommand, CreateTopicCommand, PublishCommand } from '@aws-sdk/client-sns';
+import {
+  CreateTopicCommand,
+  GetSubscriptionAttributesCommand,
+  PublishCommand,
+  SetSubscriptionAttributesCommand,
+  SubscribeCommand,
+} from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
@@ -257,6 +263,44 @@ describe('SNS delivery policies', () => {
     } finally {
       await new Promise<void>((r) => smtp.close(() => r()));
     }
+  });
+});
+
+describe('RedrivePolicy as SNS checks it', () => {
+  it('not JSON, no queue ARN, a standard queue for a FIFO topic: InvalidParameter with AWS texts; empty removes it', async () => {
+    const app = await server(new ManualClock());
+    const sns = snsClient(app);
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'redrive' }));
+    const { SubscriptionArn } = await sns.send(
+      new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: 'arn:aws:sqs:us-east-1:000000000000:q', ReturnSubscriptionArn: true }),
+    );
+    const set = (AttributeValue: string) =>
+      sns.send(new SetSubscriptionAttributesCommand({ SubscriptionArn, AttributeName: 'RedrivePolicy', AttributeValue }));
+    await assert.rejects(set('{nope'), {
+      name: 'InvalidParameterException',
+      message: 'Invalid parameter: RedrivePolicy: failed to parse JSON.',
+    });
+    await assert.rejects(set('{"deadLetterTargetArn":"dlq"}'), {
+      name: 'InvalidParameterException',
+      message: 'Invalid parameter: RedrivePolicy: deadLetterTargetArn is an invalid arn',
+    });
+    await set('{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:dlq"}');
+    await set('');
+    const attrs = (await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn }))).Attributes ?? {};
+    assert.equal(attrs.RedrivePolicy, undefined, 'an empty value removes it');
+    const fifo = await sns.send(new CreateTopicCommand({ Name: 'redrive.fifo', Attributes: { FifoTopic: 'true' } }));
+    await assert.rejects(
+      sns.send(
+        new SubscribeCommand({
+          TopicArn: fifo.TopicArn,
+          Protocol: 'sqs',
+          Endpoint: 'arn:aws:sqs:us-east-1:000000000000:q.fifo',
+          Attributes: { RedrivePolicy: '{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:dlq"}' },
+        }),
+      ),
+      { name: 'InvalidParameterException', message: 'Invalid parameter: RedrivePolicy: must use a FIFO queue as DLQ for a FIFO topic' },
+    );
+    sns.destroy();
   });
 });
 
