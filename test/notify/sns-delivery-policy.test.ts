@@ -79,6 +79,27 @@ async function dlqFor(app: App, name: string, topicArn: string, subscriptionArn:
   return { arn, url: QueueUrl! };
 }
 
+type DeliveryView = Awaited<ReturnType<App['store']['readEvents']>>[number]['deliveries'][number];
+
+/**
+ * Waits until the notifications' deliveries in the history satisfy `ok`: an attempt's outcome
+ * (and its retry time, computed from the clock) must be written before the test moves the clock.
+ */
+async function deliveriesUntil(app: App, what: string, ok: (ds: DeliveryView[]) => boolean): Promise<void> {
+  await waitFor(
+    async () => {
+      const events = await app.store.readEvents({ limit: 20 });
+      const ds = events.flatMap((e) => e.deliveries).filter((d) => JSON.parse(d.target).kind === 'notification');
+      return ds.length > 0 && ok(ds) ? true : undefined;
+    },
+    what,
+    30_000,
+  );
+}
+
+/** The single notification delivery has made `n` attempts and waits for its retry. */
+const retrying = (n: number) => (ds: DeliveryView[]) => ds[0]!.status === 'pending' && ds[0]!.attempts === n;
+
 describe('SNS delivery policies', () => {
   it('HTTP: 500 then 200 — one immediate retry, then the minimum delay, read from the clock', async () => {
     const clock = new ManualClock();
@@ -101,6 +122,7 @@ describe('SNS delivery policies', () => {
       const t0 = clock.now();
       const { MessageId } = await sns.send(new PublishCommand({ TopicArn, Message: 'ami-0123 is available' }));
       await waitFor(() => (at.length >= 2 ? true : undefined), 'the first attempt and the immediate retry');
+      await deliveriesUntil(app, 'the second failure settled', retrying(2));
       await advance(app, clock, 4_999);
       assert.equal(at.length, 2, 'nothing before the minimum delay');
       await advance(app, clock, 1);
@@ -132,8 +154,10 @@ describe('SNS delivery policies', () => {
       const { MessageId } = await sns.send(new PublishCommand({ TopicArn, Message: 'lost?' }));
       const notifications = () => subscriber.posts.filter((p) => p.doc.MessageId === MessageId).length;
       await waitFor(() => (notifications() === 1 ? true : undefined), 'the first attempt');
+      await deliveriesUntil(app, 'the first failure settled', retrying(1));
       await advance(app, clock, 10_000);
       await waitFor(() => (notifications() === 2 ? true : undefined), 'the first retry');
+      await deliveriesUntil(app, 'the second failure settled', retrying(2));
       await advance(app, clock, 10_000);
       await waitFor(() => (notifications() === 3 ? true : undefined), 'the second retry');
       const sqs = sqsClient(app);
@@ -203,10 +227,14 @@ describe('SNS delivery policies', () => {
       );
       for (let i = 0; i < 5; i++) await sns.send(new PublishCommand({ TopicArn, Message: `m${i}` }));
       await waitFor(() => (at.length === 2 ? true : undefined), 'the first second');
+      const deferred = (n: number) => (ds: DeliveryView[]) =>
+        ds.filter((d) => d.status === 'pending' && d.lastError?.startsWith('THROTTLED')).length === n;
+      await deliveriesUntil(app, 'three waiting for their turn', deferred(3));
       await new Promise((r) => setTimeout(r, 100));
       assert.equal(at.length, 2, 'two a second');
       await advance(app, clock, 1000);
       await waitFor(() => (at.length === 4 ? true : undefined), 'the second second');
+      await deliveriesUntil(app, 'the last one waiting for its turn', deferred(1));
       await advance(app, clock, 1000);
       await waitFor(() => (at.length === 5 ? true : undefined), 'the third second');
       // Each settles once its subscriber answered.
@@ -254,6 +282,7 @@ describe('SNS delivery policies', () => {
       const t0 = clock.now();
       await sns.send(new PublishCommand({ TopicArn, Message: 'ami-1 is available', Subject: 'AMI' }));
       await waitFor(() => (at.length === 1 ? true : undefined), 'the refused attempt', 30_000);
+      await deliveriesUntil(app, 'the refusal settled', retrying(1));
       await advance(app, clock, 8_999);
       assert.equal(at.length, 1, 'not before 9 s (10 s less up to 10% jitter)');
       await advance(app, clock, 1_001);
