@@ -199,6 +199,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     const notifications = await openNotifications({
       config,
       store: publishing,
+      feed: events.feed,
       clock,
       random,
       log,
@@ -232,7 +233,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     for (const [service, t] of Object.entries(options.transports ?? {})) transports.register(service, t);
     // Lambda's asynchronous invocations are jobs of the same queue; their records and dead
     // letters go out through the services themselves (src/delivery/lambda-async/).
-    const jobs = lambda.jobHandlers({
+    const lambdaJobs = lambda.jobHandlers({
       // As the function: a destination of another account takes it only if its policy lets the
       // function's account in (serviceMay / the topic's access check), as the execution role needs on AWS.
       sendSqs: async (arn, body, attributes, source) =>
@@ -260,6 +261,8 @@ export async function startApp(options: AppOptions): Promise<App> {
         return r.ok ? { ok: true } : { ok: false, message: `${r.code}: ${r.message}` };
       },
     });
+    // SNS's deliveries are jobs of the same queue (src/delivery/sns/sns-job-handler.ts).
+    const jobs = new Map([...lambdaJobs, ...notifications.jobs]);
     const worker = new DeliveryWorker({
       store,
       transports,

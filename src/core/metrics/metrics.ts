@@ -52,6 +52,11 @@ export function snsMetrics(recorder: MetricsRecorder) {
       recorder.record('AWS/SNS', 'NumberOfNotificationsDelivered', topic(topicArn), 1, undefined, scopeOf(topicArn)),
     failed: (topicArn: string) =>
       recorder.record('AWS/SNS', 'NumberOfNotificationsFailed', topic(topicArn), 1, undefined, scopeOf(topicArn)),
+    /** A notification given up and sent to its subscription's dead-letter queue (sns-monitoring-using-cloudwatch). */
+    redrivenToDlq: (topicArn: string) =>
+      recorder.record('AWS/SNS', 'NumberOfNotificationsRedrivenToDlq', topic(topicArn), 1, undefined, scopeOf(topicArn)),
+    failedToRedriveToDlq: (topicArn: string) =>
+      recorder.record('AWS/SNS', 'NumberOfNotificationsFailedToRedriveToDlq', topic(topicArn), 1, undefined, scopeOf(topicArn)),
   };
 }
 export type SnsMetrics = ReturnType<typeof snsMetrics>;

@@ -162,7 +162,7 @@ export class Publisher {
       tags: {},
       createdAt: n.timestamp,
     };
-    await this.endpoints.deliver(sub, topic, n);
+    await this.endpoints.deliver([sub], topic, n);
     return { MessageId: n.messageId };
   }
 
@@ -217,11 +217,16 @@ export class Publisher {
       this.state.subscriptionsOf(topic.arn).filter((s) => s.confirmed),
       n,
     );
+    // Subscribers that get the topic's notification as it is go out together (one queue write);
+    // a push subscriber gets it with its endpoint's platform and token.
+    const plain: SubscriptionDoc[] = [];
     const sends: Promise<void>[] = [];
     for (const s of subs) {
       const delivered = this.forSubscriber(topic, s, n);
-      if (delivered) sends.push(this.endpoints.deliver(s, topic, delivered));
+      if (delivered === n) plain.push(s);
+      else if (delivered) sends.push(this.endpoints.deliver([s], topic, delivered));
     }
+    if (plain.length > 0) sends.push(this.endpoints.deliver(plain, topic, n));
     await Promise.all(sends);
   }
 

@@ -60,22 +60,21 @@ export class SnsState {
   }
 
   private async loadAll(): Promise<void> {
-    const s = this;
     const store = this.store;
     for (const r of await store.loadResources(SNS_KIND.topic)) {
       const t = JSON.parse(r.doc) as TopicDoc;
-      s.topics.set(t.arn, t);
+      this.topics.set(t.arn, t);
     }
     for (const r of await store.loadResources(SNS_KIND.subscription)) {
       const sub = JSON.parse(r.doc) as SubscriptionDoc;
-      s.subscriptions.set(sub.arn, sub);
+      this.subscriptions.set(sub.arn, sub);
     }
     for (const r of await store.loadResources(SNS_KIND.deactivated)) {
       const sub = JSON.parse(r.doc) as SubscriptionDoc;
-      s.deactivated.set(sub.arn, sub);
+      this.deactivated.set(sub.arn, sub);
     }
     const marks = (await store.loadResources(SNS_KIND.dedup)).map((r) => JSON.parse(r.doc) as TopicDedupDoc);
-    for (const d of marks.sort((a, b) => a.at - b.at)) s.dedup.set(dedupKey(d.topicArn, d.dedupId), d);
+    for (const d of marks.sort((a, b) => a.at - b.at)) this.dedup.set(dedupKey(d.topicArn, d.dedupId), d);
   }
 
   /** A deduplication id the topic saw within 5 minutes, or undefined. */

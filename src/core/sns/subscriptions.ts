@@ -20,6 +20,7 @@ import type { RequestContext } from '../shared/request-context.js';
 import type { SnsEndpoints } from './endpoints.js';
 import { checkFifoSubscription } from './fifo-topic.js';
 import { checkFilterPolicy } from './filter-policy.js';
+import { checkRedrivePolicy } from './redrive-policy.js';
 import type { Protocol, SubscriptionDoc } from './model.js';
 import type { SnsState } from './sns-state.js';
 import { paginate } from './paging.js';
@@ -54,6 +55,7 @@ export class Subscriptions {
     const endpoint = input.Endpoint!;
     checkFifoSubscription(topic, protocol, endpoint);
     const attributes = checkSubscriptionAttributes(input.Attributes ?? {}, protocol);
+    if (attributes.RedrivePolicy !== undefined) checkRedrivePolicy(attributes.RedrivePolicy, topic.arn);
     const existing = this.state.subscriptionsOf(topic.arn).find((s) => s.protocol === protocol && s.endpoint === endpoint);
     const now = this.clock.now();
     if (existing) {
@@ -189,9 +191,11 @@ export class Subscriptions {
   async setSubscriptionAttributes(ctx: RequestContext, input: SetSubscriptionAttributesInput): Promise<void> {
     const s = this.state.subscriptionFor(ctx, input.SubscriptionArn);
     const attrs = checkSubscriptionAttributes({ [input.AttributeName ?? '']: input.AttributeValue ?? '' }, s.protocol, s.attributes);
+    if (attrs.RedrivePolicy !== undefined) checkRedrivePolicy(attrs.RedrivePolicy, s.topicArn);
     const merged = { ...s.attributes, ...attrs };
-    // An empty FilterPolicy removes it (SetSubscriptionAttributes API reference).
+    // An empty FilterPolicy (or RedrivePolicy) removes it (SetSubscriptionAttributes API reference).
     if (merged.FilterPolicy === '') delete merged.FilterPolicy;
+    if (merged.RedrivePolicy === '') delete merged.RedrivePolicy;
     await this.state.putSubscription({ ...s, attributes: merged });
   }
 }
