@@ -160,7 +160,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     // Metrics and Lambda (issue 6): see metrics-module.ts and lambda-module.ts.
     const metrics = startMetrics({ clock, feed: events.feed });
     // CloudWatch Logs (issue 19): functions write /aws/lambda/NAME; log groups are rule targets.
-    logs = startLogs({ config, clock, log });
+    logs = startLogs({ config, clock, log, changes });
     registry.register(logs.route);
     lambda = await startLambda({
       config,
