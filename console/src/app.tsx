@@ -12,6 +12,7 @@ import { DashboardPage } from './pages/dashboard-page.js';
 import { detailPage, detailTitle } from './pages/details/detail-routes.js';
 import { EventsPage } from './pages/events-page.js';
 import { FunctionsPage } from './pages/functions-page.js';
+import { LogGroupsPage } from './pages/logs/log-groups-page.js';
 import { MailboxPage } from './pages/mailbox-page.js';
 import { QueuesPage } from './pages/queues-page.js';
 import { RulesPage } from './pages/rules-page.js';
@@ -30,6 +31,7 @@ const pages = [
   { id: 'sns', title: 'SNS topics' },
   { id: 'mailbox', title: 'Mailbox' },
   { id: 'functions', title: 'Lambda functions' },
+  { id: 'logs', title: 'Log groups' },
   { id: 'queues', title: 'SQS queues' },
   { id: 'dashboard', title: 'Dashboard' },
 ] as const;
@@ -49,6 +51,8 @@ const detailSection: Readonly<Record<string, string>> = {
   queue: 'queues',
   function: 'functions',
   bus: 'buses',
+  'log-group': 'logs',
+  'log-stream': 'logs',
 };
 
 export function App() {
@@ -163,6 +167,8 @@ function page(route: string[]) {
       return <MailboxPage />;
     case 'functions':
       return <FunctionsPage />;
+    case 'logs':
+      return <LogGroupsPage />;
     case 'queues':
       return <QueuesPage />;
     case 'dashboard':

@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import { logsHrefOf } from '../pages/logs/log-routes.js';
 
 /**
  * Where an id or ARN is shown in the console: its page. ARNs of other accounts or regions still
@@ -25,6 +26,8 @@ export function hrefOf(value: string): string | null {
       const parts = resource.slice('rule/'.length).split('/');
       return parts.length === 2 ? `#/rule/${enc(parts[0]!)}/${enc(parts[1]!)}` : `#/rule/default/${enc(parts[0]!)}`;
     }
+    case 'logs':
+      return logsHrefOf(resource);
     default:
       return null;
   }

@@ -2,6 +2,8 @@ import type { VNode } from 'preact';
 import { BusPage } from './bus-page.js';
 import { FunctionPage } from './function-page.js';
 import { ImagePage } from './image-page.js';
+import { LogGroupPage } from '../logs/log-group-page.js';
+import { LogStreamPage } from '../logs/log-stream-page.js';
 import { QueuePage } from './queue-page.js';
 import { RulePage } from './rule-page.js';
 import { TopicPage } from './topic-page.js';
@@ -9,7 +11,8 @@ import { TopicPage } from './topic-page.js';
 /**
  * The pages of single resources, each reached by the links on every list (see
  * components/resource-link.tsx for the routes an id or ARN leads to): `#/rule/BUS/NAME`,
- * `#/ami/ID`, `#/topic/ARN`, `#/queue/NAME`, `#/function/NAME`, `#/bus/NAME`.
+ * `#/ami/ID`, `#/topic/ARN`, `#/queue/NAME`, `#/function/NAME`, `#/bus/NAME`,
+ * `#/log-group/NAME`, `#/log-stream/GROUP/STREAM` (names encoded: a group's has slashes).
  */
 export function detailPage(route: string[]): VNode | null {
   const [kind, a, b] = route;
@@ -27,6 +30,10 @@ export function detailPage(route: string[]): VNode | null {
       return <FunctionPage name={a} />;
     case 'bus':
       return <BusPage name={a} />;
+    case 'log-group':
+      return <LogGroupPage name={a} />;
+    case 'log-stream':
+      return b ? <LogStreamPage group={a} stream={b} /> : null;
     default:
       return null;
   }
@@ -42,8 +49,10 @@ export function detailTitle(route: string[]): string | null {
     queue: 'Queue',
     function: 'Function',
     bus: 'Event bus',
+    'log-group': 'Log group',
+    'log-stream': 'Log stream',
   };
   if (!kind || !a || !nouns[kind]) return null;
-  const name = kind === 'rule' ? b : kind === 'topic' ? a.slice(a.lastIndexOf(':') + 1) : a;
+  const name = kind === 'rule' || kind === 'log-stream' ? b : kind === 'topic' ? a.slice(a.lastIndexOf(':') + 1) : a;
   return `${nouns[kind]} ${name ?? ''}`;
 }
