@@ -42,7 +42,9 @@ function consoleErrors(page: Page): string[] {
 }
 
 const put = (message: string, stream = 'web') =>
-  cwl.send(new PutLogEventsCommand({ logGroupName: '/demo/ami-notes', logStreamName: stream, logEvents: [{ timestamp: Date.now(), message }] }));
+  cwl.send(
+    new PutLogEventsCommand({ logGroupName: '/demo/ami-notes', logStreamName: stream, logEvents: [{ timestamp: Date.now(), message }] }),
+  );
 
 test("log groups: retention and delete; a group's streams; a stream's events followed live and filtered", { timeout: 60_000 }, async () => {
   await cwl.send(new CreateLogGroupCommand({ logGroupName: '/demo/ami-notes' }));
@@ -107,7 +109,10 @@ test("log groups: retention and delete; a group's streams; a stream's events fol
   await page.getByTestId('log-group-/demo/made-elsewhere').getByRole('button', { name: 'Delete' }).click();
   await page.getByTestId('log-group-/demo/made-elsewhere').waitFor({ state: 'detached' });
   const { logGroups } = await cwl.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/demo/' }));
-  assert.deepEqual(logGroups?.map((g) => g.logGroupName), ['/demo/ami-notes']);
+  assert.deepEqual(
+    logGroups?.map((g) => g.logGroupName),
+    ['/demo/ami-notes'],
+  );
   assert.deepEqual(errors, []);
 });
 
@@ -124,7 +129,10 @@ test("a function's page: no policy shown as none, then AddPermission's; View log
     }),
   );
   await lambda.send(new InvokeCommand({ FunctionName: 'logged-fn', Payload: Buffer.from('{"detail":{"state":"running"}}') }));
-  await h.app.notifications.sqs.createQueue({ accountId: '000000000000', region: 'us-east-1', requestId: 'setup' }, { QueueName: 'plain-queue' });
+  await h.app.notifications.sqs.createQueue(
+    { accountId: '000000000000', region: 'us-east-1', requestId: 'setup' },
+    { QueueName: 'plain-queue' },
+  );
   const page = await h.page();
   const errors = consoleErrors(page);
   await page.goto(`${h.app.url}/#/function/logged-fn`);
@@ -145,11 +153,19 @@ test("a function's page: no policy shown as none, then AddPermission's; View log
   await page.getByRole('heading', { name: '/aws/lambda/logged-fn' }).waitFor();
   await page.getByTestId('log-stream').first().getByRole('link').click();
   await page.getByTestId('log-event').getByText('LogEC2InstanceStateChange').waitFor();
-  assert.ok((await page.getByTestId('log-event').getByText(/^START RequestId: /).count()) >= 1);
+  assert.ok(
+    (await page
+      .getByTestId('log-event')
+      .getByText(/^START RequestId: /)
+      .count()) >= 1,
+  );
 
   await page.goto(`${h.app.url}/#/queue/plain-queue`);
   await page.getByTestId('policy-none').getByText('No access policy').waitFor();
-  const topic = await h.app.notifications.sns.createTopic({ accountId: '000000000000', region: 'us-east-1', requestId: 'setup' }, { Name: 'plain-topic' });
+  const topic = await h.app.notifications.sns.createTopic(
+    { accountId: '000000000000', region: 'us-east-1', requestId: 'setup' },
+    { Name: 'plain-topic' },
+  );
   await page.goto(`${h.app.url}/#/topic/${encodeURIComponent(topic.TopicArn!)}`);
   // SNS gives every topic its owner's default policy.
   await page.getByTestId('policy').getByText('"Sid": "__default_statement_ID"').waitFor();

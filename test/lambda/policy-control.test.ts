@@ -21,7 +21,9 @@ const policyOf = async (name: string, query = '') => {
   return { status: res.status, body: (await res.json()) as { function?: string; policy?: string | null; error?: string } };
 };
 
-test("a function's policy through the control API: null before AddPermission, GetPolicy's document after", { timeout: 30_000 }, async () => {
+test("a function's policy through the control API: null before AddPermission, GetPolicy's document after", {
+  timeout: 30_000,
+}, async () => {
   const lambda = lambdaClient(app);
   try {
     const { FunctionArn } = await lambda.send(

@@ -136,12 +136,25 @@ test('CloudWatch Logs writes through the SDK: groups and streams, and events app
     await until('the stream', () => all().some((c) => c.kind === 'log-stream' && c.id === stream && c.action === 'put'));
     const before = all().length;
     await logs.send(
-      new PutLogEventsCommand({ logGroupName: '/live/group', logStreamName: 'web', logEvents: [{ timestamp: Date.now(), message: 'one' }] }),
+      new PutLogEventsCommand({
+        logGroupName: '/live/group',
+        logStreamName: 'web',
+        logEvents: [{ timestamp: Date.now(), message: 'one' }],
+      }),
     );
-    await until('the events appended', () => all().slice(before).some((c) => c.kind === 'log-stream' && c.id === stream));
+    await until('the events appended', () =>
+      all()
+        .slice(before)
+        .some((c) => c.kind === 'log-stream' && c.id === stream),
+    );
     await logs.send(new DeleteLogGroupCommand({ logGroupName: '/live/group' }));
-    await until('the group deleted', () => all().some((c) => c.service === 'logs' && c.kind === 'log-group' && c.id === group && c.action === 'delete'));
-    assert.ok(all().some((c) => c.kind === 'log-group' && c.id === group && c.action === 'put'), 'the group created');
+    await until('the group deleted', () =>
+      all().some((c) => c.service === 'logs' && c.kind === 'log-group' && c.id === group && c.action === 'delete'),
+    );
+    assert.ok(
+      all().some((c) => c.kind === 'log-group' && c.id === group && c.action === 'put'),
+      'the group created',
+    );
   } finally {
     stop.abort();
     await reading.catch(() => undefined);

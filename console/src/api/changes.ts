@@ -78,7 +78,12 @@ export function useChanges(service: string | string[], kinds: string[] | null, r
     const listener: Listener = (changes) => {
       const relevant =
         changes.length === 0 ||
-        changes.some((c) => services.includes(c.service) && (!kinds || kinds.includes(c.kind)) && (id === undefined || c.id === id || c.id.startsWith(`${id}:`)));
+        changes.some(
+          (c) =>
+            services.includes(c.service) &&
+            (!kinds || kinds.includes(c.kind)) &&
+            (id === undefined || c.id === id || c.id.startsWith(`${id}:`)),
+        );
       if (!relevant || timer) return;
       timer = setTimeout(() => {
         timer = null;

@@ -40,10 +40,7 @@ export const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 4
 /** A Lambda function's log group, as Lambda names it. */
 export const functionLogGroup = (functionName: string): string => `/aws/lambda/${functionName}`;
 
-export async function describeLogGroups(
-  token: string | undefined,
-  pattern: string,
-): Promise<{ items: LogGroup[]; next?: string }> {
+export async function describeLogGroups(token: string | undefined, pattern: string): Promise<{ items: LogGroup[]; next?: string }> {
   const out = await logs<{ logGroups?: LogGroup[]; nextToken?: string }>('DescribeLogGroups', {
     limit: 50,
     ...(pattern && { logGroupNamePattern: pattern }),
@@ -107,7 +104,11 @@ export async function streamEvents(
   });
   const events = out.events ?? [];
   if (events.length === 0) return { events };
-  return { events, ...(out.nextBackwardToken && { older: out.nextBackwardToken }), ...(out.nextForwardToken && { newer: out.nextForwardToken }) };
+  return {
+    events,
+    ...(out.nextBackwardToken && { older: out.nextBackwardToken }),
+    ...(out.nextForwardToken && { newer: out.nextForwardToken }),
+  };
 }
 
 /** The events after a `newer` token, oldest first, and the token after them (unchanged when none came). */

@@ -17,9 +17,7 @@ export function LogEventsTable({ group, events, withStream }: { group: string; e
           {events.map((e, i) => (
             <tr key={e.eventId ?? `${e.timestamp}-${i}`} data-testid="log-event">
               <td class="time mono">{new Date(e.timestamp).toISOString().replace('T', ' ').replace('Z', '')}</td>
-              {withStream && (
-                <td class="mono">{e.logStreamName && <a href={streamHref(group, e.logStreamName)}>{e.logStreamName}</a>}</td>
-              )}
+              {withStream && <td class="mono">{e.logStreamName && <a href={streamHref(group, e.logStreamName)}>{e.logStreamName}</a>}</td>}
               <td>
                 <pre>{e.message}</pre>
               </td>

@@ -75,7 +75,11 @@ export function LogGroupPage({ name }: { name: string }) {
               <dd class="mono">{group.arn ?? arn}</dd>
               <dt>Retention</dt>
               <dd>
-                <RetentionSelect group={name} days={group.retentionInDays} onChange={(days) => void run(() => setRetention(logs, name, days))} />
+                <RetentionSelect
+                  group={name}
+                  days={group.retentionInDays}
+                  onChange={(days) => void run(() => setRetention(logs, name, days))}
+                />
               </dd>
               <dt>Created</dt>
               <dd>{group.creationTime ? new Date(group.creationTime).toLocaleString() : ''}</dd>

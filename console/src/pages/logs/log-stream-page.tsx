@@ -115,11 +115,7 @@ export function LogStreamPage({ group, stream }: { group: string; stream: string
           <input type="checkbox" checked={follow} onChange={(e) => setFollow((e.target as HTMLInputElement).checked)} /> Follow new events
         </label>
       </form>
-      {missing ? (
-        <Empty title={`No log stream ${stream} in ${group} (${region})`} />
-      ) : (
-        <ErrorNotice error={error} />
-      )}
+      {missing ? <Empty title={`No log stream ${stream} in ${group} (${region})`} /> : <ErrorNotice error={error} />}
       {events === null && !error && <Loading what="log events" />}
       {older && !pattern && (
         <button type="button" onClick={() => void loadOlder()}>

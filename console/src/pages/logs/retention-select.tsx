@@ -26,10 +26,19 @@ const LABELS: Readonly<Record<number, string>> = {
   3653: '10 years',
 };
 
-export const retentionLabel = (days: number | undefined): string => (days === undefined ? 'Never expire' : (LABELS[days] ?? `${days} days`));
+export const retentionLabel = (days: number | undefined): string =>
+  days === undefined ? 'Never expire' : (LABELS[days] ?? `${days} days`);
 
 /** A group's retention: choosing a value sends PutRetentionPolicy, "Never expire" DeleteRetentionPolicy. */
-export function RetentionSelect({ group, days, onChange }: { group: string; days: number | undefined; onChange: (days: number | undefined) => void }) {
+export function RetentionSelect({
+  group,
+  days,
+  onChange,
+}: {
+  group: string;
+  days: number | undefined;
+  onChange: (days: number | undefined) => void;
+}) {
   return (
     <select
       aria-label={`Retention of ${group}`}
