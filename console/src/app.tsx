@@ -15,6 +15,7 @@ import { FunctionsPage } from './pages/functions-page.js';
 import { LogGroupsPage } from './pages/logs/log-groups-page.js';
 import { MailboxPage } from './pages/mailbox-page.js';
 import { QueuesPage } from './pages/queues-page.js';
+import { ApplicationsPage } from './pages/push/applications-page.js';
 import { RulesPage } from './pages/rules-page.js';
 import { SnsPage } from './pages/sns-page.js';
 import { useRoute } from './router.js';
@@ -29,6 +30,7 @@ const pages = [
   { id: 'events', title: 'Events' },
   { id: 'amis', title: 'AMIs' },
   { id: 'sns', title: 'SNS topics' },
+  { id: 'push', title: 'Mobile push' },
   { id: 'mailbox', title: 'Mailbox' },
   { id: 'functions', title: 'Lambda functions' },
   { id: 'logs', title: 'Log groups' },
@@ -53,6 +55,7 @@ const detailSection: Readonly<Record<string, string>> = {
   bus: 'buses',
   'log-group': 'logs',
   'log-stream': 'logs',
+  'push-app': 'push',
 };
 
 export function App() {
@@ -165,6 +168,8 @@ function page(route: string[]) {
       return <SnsPage />;
     case 'mailbox':
       return <MailboxPage />;
+    case 'push':
+      return <ApplicationsPage />;
     case 'functions':
       return <FunctionsPage />;
     case 'logs':

@@ -10,7 +10,9 @@ export function logs<T>(operation: string, input: object = {}): Promise<T> {
 
 export interface LogGroup {
   logGroupName: string;
+  /** Ends with `:*` (as DescribeLogGroups answers it); logGroupArn does not. */
   arn?: string;
+  logGroupArn?: string;
   creationTime?: number;
   retentionInDays?: number;
   storedBytes?: number;

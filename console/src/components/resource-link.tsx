@@ -1,5 +1,7 @@
 import type { ComponentChildren } from 'preact';
+import { applicationOfEndpoint } from '../api/sns-push.js';
 import { logsHrefOf } from '../pages/logs/log-routes.js';
+import { applicationHref } from '../pages/push/push-routes.js';
 
 /**
  * Where an id or ARN is shown in the console: its page. ARNs of other accounts or regions still
@@ -13,6 +15,8 @@ export function hrefOf(value: string): string | null {
   const resource = rest.join(':');
   switch (service) {
     case 'sns':
+      if (resource.startsWith('app/')) return applicationHref(value);
+      if (resource.startsWith('endpoint/')) return applicationHref(applicationOfEndpoint(value));
       return `#/topic/${enc(value)}`;
     case 'sqs':
       return `#/queue/${enc(resource)}`;

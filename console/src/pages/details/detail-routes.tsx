@@ -4,6 +4,7 @@ import { FunctionPage } from './function-page.js';
 import { ImagePage } from './image-page.js';
 import { LogGroupPage } from '../logs/log-group-page.js';
 import { LogStreamPage } from '../logs/log-stream-page.js';
+import { ApplicationPage } from '../push/application-page.js';
 import { QueuePage } from './queue-page.js';
 import { RulePage } from './rule-page.js';
 import { TopicPage } from './topic-page.js';
@@ -34,6 +35,8 @@ export function detailPage(route: string[]): VNode | null {
       return <LogGroupPage name={a} />;
     case 'log-stream':
       return b ? <LogStreamPage group={a} stream={b} /> : null;
+    case 'push-app':
+      return <ApplicationPage arn={a} />;
     default:
       return null;
   }
@@ -51,8 +54,16 @@ export function detailTitle(route: string[]): string | null {
     bus: 'Event bus',
     'log-group': 'Log group',
     'log-stream': 'Log stream',
+    'push-app': 'Platform application',
   };
   if (!kind || !a || !nouns[kind]) return null;
-  const name = kind === 'rule' || kind === 'log-stream' ? b : kind === 'topic' ? a.slice(a.lastIndexOf(':') + 1) : a;
+  const name =
+    kind === 'rule' || kind === 'log-stream'
+      ? b
+      : kind === 'topic'
+        ? a.slice(a.lastIndexOf(':') + 1)
+        : kind === 'push-app'
+          ? a.slice(a.lastIndexOf('/') + 1)
+          : a;
   return `${nouns[kind]} ${name ?? ''}`;
 }

@@ -72,7 +72,7 @@ export function LogGroupPage({ name }: { name: string }) {
           <section class="panel">
             <dl class="kv" data-testid="log-group-fields">
               <dt>ARN</dt>
-              <dd class="mono">{group.arn ?? arn}</dd>
+              <dd class="mono">{group.logGroupArn ?? arn}</dd>
               <dt>Retention</dt>
               <dd>
                 <RetentionSelect
