@@ -19,7 +19,7 @@ export interface FunctionConfig {
   Environment?: { Variables?: Record<string, string> };
 }
 
-async function lambda(method: string, path: string, body = '', headers: Record<string, string> = {}): Promise<Response> {
+export async function lambda(method: string, path: string, body = '', headers: Record<string, string> = {}): Promise<Response> {
   const res = await send(method, path, 'lambda', { ...(body && { 'content-type': 'application/json' }), ...headers }, body);
   if (!res.ok && res.status !== 200) {
     const err = (await res.json().catch(() => ({}))) as { message?: string; Message?: string; __type?: string };

@@ -9,6 +9,7 @@ import { ErrorNotice } from '../../components/ui.js';
 import { FunctionDetail } from '../functions-page.js';
 import { groupHref } from '../logs/log-routes.js';
 import { DetailHeader } from './detail-header.js';
+import { FunctionResources } from './function-resources.js';
 import { PolicyView } from './policy-view.js';
 
 /** Lambda's own metric names (AWS/Lambda), as its console's Monitoring tab charts them. */
@@ -65,6 +66,7 @@ export function FunctionPage({ name }: { name: string }) {
               none="No resource-based policy: only this account can invoke the function. A rule's target adds one (AddPermission) when it is saved."
             />
           </section>
+          <FunctionResources key={`${region}/${name}`} name={name} />
           <section class="panel">
             <h2>Test</h2>
             <FunctionDetail fn={fn} region={region} />
