@@ -9,6 +9,7 @@ import { ApiDestinationsPage } from './pages/api-destinations-page.js';
 import { ArchivesPage } from './pages/archives-page.js';
 import { BusesPage } from './pages/buses-page.js';
 import { DashboardPage } from './pages/dashboard-page.js';
+import { CloudTrailPage } from './pages/cloudtrail/cloudtrail-page.js';
 import { detailPage, detailTitle } from './pages/details/detail-routes.js';
 import { EventsPage } from './pages/events-page.js';
 import { FunctionsPage } from './pages/functions-page.js';
@@ -36,6 +37,7 @@ const pages = [
   { id: 'logs', title: 'Log groups' },
   { id: 'queues', title: 'SQS queues' },
   { id: 'dashboard', title: 'Dashboard' },
+  { id: 'cloudtrail', title: 'CloudTrail' },
 ] as const;
 
 /** The tab's title: the page, then the console's name (what a list of tabs or the history shows). */
@@ -178,6 +180,8 @@ function page(route: string[]) {
       return <QueuesPage />;
     case 'dashboard':
       return <DashboardPage />;
+    case 'cloudtrail':
+      return <CloudTrailPage />;
     default:
       return detailPage(route) ?? <p class="empty">No such page. Choose one on the left.</p>;
   }
