@@ -74,6 +74,7 @@ test("log groups: retention and delete; a group's streams; a stream's events fol
   await page.getByRole('heading', { name: '/demo/ami-notes' }).waitFor();
   await page.waitForFunction((t) => document.title === t, 'Log group /demo/ami-notes · amiwatch');
   await page.getByTestId('log-group-fields').getByText('arn:aws:logs:us-east-1:000000000000:log-group:/demo/ami-notes').waitFor();
+  await page.getByTestId('log-stream').nth(1).waitFor();
   assert.equal(await page.getByTestId('log-stream').count(), 2);
   // Search across streams with a filter pattern.
   await page.getByLabel('Filter pattern').fill('failed');
