@@ -38,10 +38,10 @@ test('trails and the event history', { timeout: 40_000 }, async () => {
     await page.getByRole('button', { name: 'Look up' }).click();
     const event = page.getByTestId('trail-event');
     // The unfiltered history (the trail's own calls) is replaced by the lookup's answer.
-    await page.waitForFunction(() => {
-      const rows = [...document.querySelectorAll('[data-testid="trail-event"]')];
-      return rows.length > 0 && rows.every((r) => r.textContent?.includes('CreateTopic'));
-    });
+    await page.waitForFunction(
+      `[...document.querySelectorAll('[data-testid="trail-event"]')].every((r) => r.textContent.includes('CreateTopic')) &&
+        document.querySelectorAll('[data-testid="trail-event"]').length > 0`,
+    );
     assert.equal(await event.count(), 1);
     assert.match(await event.innerText(), /CreateTopic\s+sns\.amazonaws\.com/);
     assert.equal(await event.getByRole('link', { name: TopicArn! }).getAttribute('href'), `#/topic/${encodeURIComponent(TopicArn!)}`);

@@ -41,7 +41,7 @@ test('platform applications and endpoints: create, publish, disable, delete', { 
 
   await row.getByRole('link', { name: 'ami-alerts' }).click();
   await page.getByRole('heading', { name: 'ami-alerts' }).waitFor();
-  await page.waitForFunction((t) => document.title === t, 'Platform application ami-alerts · amiwatch');
+  await page.waitForFunction(`document.title === ${JSON.stringify('Platform application ami-alerts · amiwatch')}`);
   assert.doesNotMatch(await page.getByTestId('push-app-attributes').innerText(), /firebase-server-key/);
   await page.getByLabel('Device token').fill('device-token-1');
   await page.getByLabel('User data').fill('pixel-8');

@@ -34,7 +34,7 @@ export function FunctionResources({ name }: { name: string }) {
     },
     (d) => d.mappings.some((m) => TRANSITIONAL.includes(m.State ?? '')),
   );
-  useChanges('lambda', ['esm', 'function', 'version', 'alias'], () => data.run(() => Promise.resolve()));
+  useChanges('lambda', ['esm', 'function', 'version', 'alias'], data.reload);
   // A queue's name is this account's and region's queue (as the rule wizard reads target names).
   const sourceArn = source.startsWith('arn:') ? source : `arn:aws:sqs:${region}:${account}:${source}`;
   const d = data.data;
