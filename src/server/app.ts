@@ -210,7 +210,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     });
     for (const route of notifications.routes) registry.register(route);
     // CloudTrail (docs/cloudtrail.md): its API, and the recorder every served call is offered to.
-    cloudtrail = await startCloudTrail({ config, clock, random, events, log });
+    cloudtrail = await startCloudTrail({ config, clock, random, events, log, changes });
     registry.register(cloudtrail.route);
 
     const transports = new TransportRegistry();

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import { AddPermissionCommand, CreateFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { ConsoleMessage, Page } from 'playwright-core';
-import { openHarness, type Harness } from './browser.js';
+import { openHarness, titled, type Harness } from './browser.js';
 import { ROLE, TUTORIAL_FUNCTION, zipOf } from '../lambda/helpers.js';
 
 /**
@@ -55,7 +55,7 @@ test("log groups: retention and delete; a group's streams; a stream's events fol
   const page = await h.page();
   const errors = consoleErrors(page);
   await page.getByRole('link', { name: 'Log groups' }).click();
-  await page.waitForFunction(`document.title === ${JSON.stringify('Log groups · amiwatch')}`);
+  await titled(page, 'Log groups · amiwatch');
   const row = page.getByTestId('log-group-/demo/ami-notes');
   await row.getByLabel('Retention of /demo/ami-notes').selectOption({ label: '1 week' });
   for (let i = 0; i < 50; i++) {
@@ -72,7 +72,7 @@ test("log groups: retention and delete; a group's streams; a stream's events fol
 
   await row.getByRole('link', { name: '/demo/ami-notes' }).click();
   await page.getByRole('heading', { name: '/demo/ami-notes' }).waitFor();
-  await page.waitForFunction(`document.title === ${JSON.stringify('Log group /demo/ami-notes · amiwatch')}`);
+  await titled(page, 'Log group /demo/ami-notes · amiwatch');
   await page.getByTestId('log-group-fields').getByText('arn:aws:logs:us-east-1:000000000000:log-group:/demo/ami-notes').waitFor();
   await page.getByTestId('log-stream').nth(1).waitFor();
   assert.equal(await page.getByTestId('log-stream').count(), 2);
@@ -85,7 +85,7 @@ test("log groups: retention and delete; a group's streams; a stream's events fol
 
   await page.getByTestId('log-stream').getByRole('link', { name: 'web' }).click();
   await page.getByRole('heading', { name: 'web' }).waitFor();
-  await page.waitForFunction(`document.title === ${JSON.stringify('Log stream web · amiwatch')}`);
+  await titled(page, 'Log stream web · amiwatch');
   await page.getByTestId('log-event').getByText('ami-0123 available').waitFor();
   // Written by another client while the page follows: appended, the older event kept.
   await put('ami-0789 available');

@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GetEndpointAttributesCommand, ListPlatformApplicationsCommand, SNSClient } from '@aws-sdk/client-sns';
-import { openHarness, type Harness } from './browser.js';
+import { openHarness, titled, type Harness } from './browser.js';
 
 /**
  * SNS mobile push in the console: a platform application created (its credential typed once,
@@ -41,7 +41,7 @@ test('platform applications and endpoints: create, publish, disable, delete', { 
 
   await row.getByRole('link', { name: 'ami-alerts' }).click();
   await page.getByRole('heading', { name: 'ami-alerts' }).waitFor();
-  await page.waitForFunction(`document.title === ${JSON.stringify('Platform application ami-alerts · amiwatch')}`);
+  await titled(page, 'Platform application ami-alerts · amiwatch');
   assert.doesNotMatch(await page.getByTestId('push-app-attributes').innerText(), /firebase-server-key/);
   await page.getByLabel('Device token').fill('device-token-1');
   await page.getByLabel('User data').fill('pixel-8');

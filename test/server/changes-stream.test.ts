@@ -1,5 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { CloudTrailClient, CreateTrailCommand, StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
 import { CreateImageCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { CreateTopicCommand, DeleteTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -159,5 +160,27 @@ test('CloudWatch Logs writes through the SDK: groups and streams, and events app
     stop.abort();
     await reading.catch(() => undefined);
     logs.destroy();
+  }
+});
+
+test("a multi-region trail's writes reach every region's stream; a single-region trail's only its own", { timeout: 20_000 }, async () => {
+  const west: Change[][] = [];
+  const stop = new AbortController();
+  const reading = follow('account=000000000000&region=eu-west-1', west, stop.signal);
+  await new Promise((r) => setTimeout(r, 100));
+  const trail = new CloudTrailClient({ endpoint: app.url, region: 'us-east-1', credentials, maxAttempts: 1 });
+  try {
+    const local = await trail.send(new CreateTrailCommand({ Name: 'local', S3BucketName: 'audit-logs' }));
+    const everywhere = await trail.send(
+      new CreateTrailCommand({ Name: 'everywhere', S3BucketName: 'audit-logs', IsMultiRegionTrail: true }),
+    );
+    await trail.send(new StartLoggingCommand({ Name: 'everywhere' }));
+    const all = () => west.flat();
+    await until('the multi-region trail', () => all().some((c) => c.service === 'cloudtrail' && c.id === everywhere.TrailARN));
+    assert.ok(!all().some((c) => c.id === local.TrailARN), 'the us-east-1 trail stays in us-east-1');
+  } finally {
+    stop.abort();
+    await reading.catch(() => undefined);
+    trail.destroy();
   }
 });

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { useChanges } from '../../api/changes.js';
 import { cloudtrail, trailsWithStatus } from '../../api/cloudtrail.js';
 import { Badge, ErrorNotice, Loading } from '../../components/ui.js';
 import { useReloading } from '../../components/use-reloading.js';
@@ -11,6 +12,7 @@ import { useReloading } from '../../components/use-reloading.js';
  */
 export function TrailsPanel() {
   const trails = useReloading(trailsWithStatus);
+  useChanges('cloudtrail', ['trail'], trails.reload);
   const [name, setName] = useState('');
   const [bucket, setBucket] = useState('');
   const [multiRegion, setMultiRegion] = useState(true);
