@@ -3,6 +3,7 @@ import { useChanges } from '../../api/changes.js';
 import { describeLogGroup, describeLogStreams, filterEvents, logs, type LogEvent, type LogGroup } from '../../api/logs.js';
 import { useSession } from '../../api/session.js';
 import { Empty, ErrorNotice, Loading, Pager } from '../../components/ui.js';
+import { useAction } from '../../components/use-action.js';
 import { usePaged } from '../../components/use-paged.js';
 import { DetailHeader } from '../details/detail-header.js';
 import { LogEventsTable } from './log-events-table.js';
@@ -20,8 +21,9 @@ const SEARCH_LIMIT = 500;
 export function LogGroupPage({ name }: { name: string }) {
   const { account, region } = useSession();
   const [group, setGroup] = useState<LogGroup | null | undefined>(undefined);
-  const [error, setError] = useState<unknown>(null);
   const arn = `arn:aws:logs:${region}:${account}:log-group:${name}`;
+  const streams = usePaged((token) => describeLogStreams(name, token), [name, region]);
+  const { error, setError, run } = useAction(() => Promise.all([loadGroup(), streams.reload()]));
   const loadGroup = useCallback(
     () =>
       describeLogGroup(name).then(
@@ -32,19 +34,7 @@ export function LogGroupPage({ name }: { name: string }) {
   );
   useEffect(() => void loadGroup(), [loadGroup]);
   useChanges('logs', ['log-group'], loadGroup, arn);
-  const streams = usePaged((token) => describeLogStreams(name, token), [name, region]);
   useChanges('logs', ['log-stream'], streams.reload, arn);
-  const run = async (action: () => Promise<unknown>): Promise<boolean> => {
-    try {
-      setError(null);
-      await action();
-      await Promise.all([loadGroup(), streams.reload()]);
-      return true;
-    } catch (e) {
-      setError(e);
-      return false;
-    }
-  };
   return (
     <div>
       <DetailHeader list="Log groups" listHref="#/logs" name={name}>

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { describeLogGroups, logs } from '../../api/logs.js';
 import { Empty, ErrorNotice, Loading, Pager } from '../../components/ui.js';
+import { useAction } from '../../components/use-action.js';
 import { usePaged } from '../../components/use-paged.js';
 import { groupHref } from './log-routes.js';
 import { retentionLabel, RetentionSelect, setRetention } from './retention-select.js';
@@ -13,20 +14,8 @@ import { retentionLabel, RetentionSelect, setRetention } from './retention-selec
 export function LogGroupsPage() {
   const [pattern, setPattern] = useState('');
   const [name, setName] = useState('');
-  const [error, setError] = useState<unknown>(null);
   const list = usePaged((token) => describeLogGroups(token, pattern), [pattern], { service: 'logs', kinds: ['log-group'] });
-  /** True when the call succeeded (a refused name stays in its field, to be corrected). */
-  const run = async (action: () => Promise<unknown>): Promise<boolean> => {
-    try {
-      setError(null);
-      await action();
-      await list.reload();
-      return true;
-    } catch (e) {
-      setError(e);
-      return false;
-    }
-  };
+  const { error, run } = useAction(list.reload);
   return (
     <div>
       <h1>Log groups</h1>

@@ -4,6 +4,7 @@ import { useSession } from '../../api/session.js';
 import { sns } from '../../api/sns.js';
 import { applicationAttributes, applicationParts, attributeParams, listEndpoints, type PushResource } from '../../api/sns-push.js';
 import { Badge, Empty, ErrorNotice, Loading, Pager } from '../../components/ui.js';
+import { useAction } from '../../components/use-action.js';
 import { usePaged } from '../../components/use-paged.js';
 import { DetailHeader } from '../details/detail-header.js';
 
@@ -16,10 +17,12 @@ export function ApplicationPage({ arn }: { arn: string }) {
   const { region } = useSession();
   const { name, platform } = applicationParts(arn);
   const [attributes, setAttributes] = useState<Record<string, string> | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState('');
   const [token, setToken] = useState('');
   const [userData, setUserData] = useState('');
+  const endpoints = usePaged((t) => listEndpoints(arn, t), [arn, region], { service: 'sns', kinds: ['platform-endpoint'] });
+  const action = useAction(endpoints.reload);
+  const { error, setError } = action;
   const load = useCallback(
     () =>
       applicationAttributes(arn).then(
@@ -30,19 +33,12 @@ export function ApplicationPage({ arn }: { arn: string }) {
   );
   useEffect(() => void load(), [load]);
   useChanges('sns', ['platform-application'], load, arn);
-  const endpoints = usePaged((t) => listEndpoints(arn, t), [arn, region], { service: 'sns', kinds: ['platform-endpoint'] });
-  const run = async (action: string, params: Record<string, string>, done = ''): Promise<boolean> => {
-    try {
-      setError(null);
-      setNotice('');
-      await sns(action, params);
+  const run = (operation: string, params: Record<string, string>, done = ''): Promise<boolean> => {
+    setNotice('');
+    return action.run(async () => {
+      await sns(operation, params);
       setNotice(done);
-      await endpoints.reload();
-      return true;
-    } catch (e) {
-      setError(e);
-      return false;
-    }
+    });
   };
   const createEndpoint = () =>
     run(

@@ -3,6 +3,7 @@ import { useSession } from '../../api/session.js';
 import { sns } from '../../api/sns.js';
 import { applicationParts, attributeParams, listApplications, PLATFORMS } from '../../api/sns-push.js';
 import { Badge, Empty, ErrorNotice, Loading, Pager } from '../../components/ui.js';
+import { useAction } from '../../components/use-action.js';
 import { usePaged } from '../../components/use-paged.js';
 import { applicationHref } from './push-routes.js';
 
@@ -13,20 +14,11 @@ import { applicationHref } from './push-routes.js';
  */
 export function ApplicationsPage() {
   const { region } = useSession();
-  const [error, setError] = useState<unknown>(null);
   const [form, setForm] = useState({ name: '', platform: 'GCM', principal: '', credential: '' });
   const list = usePaged(listApplications, [region], { service: 'sns', kinds: ['platform-application'] });
-  const run = async (action: string, params: Record<string, string>): Promise<boolean> => {
-    try {
-      setError(null);
-      await sns(action, params);
-      await list.reload();
-      return true;
-    } catch (e) {
-      setError(e);
-      return false;
-    }
-  };
+  const action = useAction(list.reload);
+  const error = action.error;
+  const run = (operation: string, params: Record<string, string>) => action.run(() => sns(operation, params));
   const create = () =>
     run('CreatePlatformApplication', {
       Name: form.name,
