@@ -9,12 +9,15 @@ import { ApiDestinationsPage } from './pages/api-destinations-page.js';
 import { ArchivesPage } from './pages/archives-page.js';
 import { BusesPage } from './pages/buses-page.js';
 import { DashboardPage } from './pages/dashboard-page.js';
+import { CloudTrailPage } from './pages/lazy-pages.js';
 import { detailPage, detailTitle } from './pages/details/detail-routes.js';
 import { EventsPage } from './pages/events-page.js';
 import { FunctionsPage } from './pages/functions-page.js';
 import { InstancesPage } from './pages/instances-page.js';
+import { LogGroupsPage } from './pages/lazy-pages.js';
 import { MailboxPage } from './pages/mailbox-page.js';
 import { QueuesPage } from './pages/queues-page.js';
+import { ApplicationsPage } from './pages/lazy-pages.js';
 import { RulesPage } from './pages/rules-page.js';
 import { SnapshotsPage } from './pages/snapshots-page.js';
 import { SnsPage } from './pages/sns-page.js';
@@ -32,10 +35,13 @@ const pages = [
   { id: 'instances', title: 'Instances' },
   { id: 'snapshots', title: 'Snapshots' },
   { id: 'sns', title: 'SNS topics' },
+  { id: 'push', title: 'Mobile push' },
   { id: 'mailbox', title: 'Mailbox' },
   { id: 'functions', title: 'Lambda functions' },
+  { id: 'logs', title: 'Log groups' },
   { id: 'queues', title: 'SQS queues' },
   { id: 'dashboard', title: 'Dashboard' },
+  { id: 'cloudtrail', title: 'CloudTrail' },
 ] as const;
 
 /** The tab's title: the page, then the console's name (what a list of tabs or the history shows). */
@@ -55,6 +61,9 @@ const detailSection: Readonly<Record<string, string>> = {
   queue: 'queues',
   function: 'functions',
   bus: 'buses',
+  'log-group': 'logs',
+  'log-stream': 'logs',
+  'push-app': 'push',
 };
 
 export function App() {
@@ -171,12 +180,18 @@ function page(route: string[]) {
       return <SnsPage />;
     case 'mailbox':
       return <MailboxPage />;
+    case 'push':
+      return <ApplicationsPage />;
     case 'functions':
       return <FunctionsPage />;
+    case 'logs':
+      return <LogGroupsPage />;
     case 'queues':
       return <QueuesPage />;
     case 'dashboard':
       return <DashboardPage />;
+    case 'cloudtrail':
+      return <CloudTrailPage />;
     default:
       return detailPage(route) ?? <p class="empty">No such page. Choose one on the left.</p>;
   }

@@ -164,7 +164,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     // Metrics and Lambda (issue 6): see metrics-module.ts and lambda-module.ts.
     const metrics = startMetrics({ clock, feed: events.feed });
     // CloudWatch Logs (issue 19): functions write /aws/lambda/NAME; log groups are rule targets.
-    logs = startLogs({ config, clock, log });
+    logs = startLogs({ config, clock, log, changes });
     registry.register(logs.route);
     lambda = await startLambda({
       config,
@@ -215,7 +215,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     });
     for (const route of notifications.routes) registry.register(route);
     // CloudTrail (docs/cloudtrail.md): its API, and the recorder every served call is offered to.
-    cloudtrail = await startCloudTrail({ config, clock, random, events, log });
+    cloudtrail = await startCloudTrail({ config, clock, random, events, log, changes });
     registry.register(cloudtrail.route);
 
     const transports = new TransportRegistry();

@@ -4,7 +4,9 @@ import type { EventsService } from '../core/events/events-service.js';
 import type { Clock } from '../core/shared/clock.js';
 import type { Random } from '../core/shared/random.js';
 import { MemoryCloudTrailStore } from '../storage/memory/memory-cloudtrail-store.js';
+import type { ChangeFeed } from '../storage/ports/change-feed.js';
 import type { CloudTrailStore } from '../storage/ports/cloudtrail-store.js';
+import { publishingCloudTrailStore } from '../storage/publishing-cloudtrail-store.js';
 import { SqliteCloudTrailStore } from '../storage/sqlite/sqlite-cloudtrail-store.js';
 import { CLOUDTRAIL_TARGET_PREFIXES, cloudtrailError, createCloudTrailHandler } from '../wire/services/cloudtrail.js';
 import { databasePath, type Config } from './config.js';
@@ -31,6 +33,7 @@ export async function startCloudTrail(o: {
   random: Random;
   events: EventsService;
   log: (m: string) => void;
+  changes?: ChangeFeed;
 }): Promise<CloudTrailModule> {
   let db: Database.Database | null = null;
   let store: CloudTrailStore;
@@ -43,7 +46,8 @@ export async function startCloudTrail(o: {
     store = new SqliteCloudTrailStore(db);
   }
   const service = await CloudTrailService.open({
-    store,
+    // Trail writes go on the change feed for the console (publishing-cloudtrail-store.ts).
+    store: o.changes ? publishingCloudTrailStore(store, o.changes) : store,
     sink: { emit: (event, readOnly) => o.events.ingestion.ingestServiceEvent(event, readOnly) },
     clock: o.clock,
     random: o.random,

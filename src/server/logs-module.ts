@@ -4,7 +4,9 @@ import type { Clock } from '../core/shared/clock.js';
 import { LogGroupTransport } from '../delivery/transports/log-group-transport.js';
 import type { Transport } from '../delivery/transport.js';
 import { MemoryLogsStore } from '../storage/memory/memory-logs-store.js';
+import type { ChangeFeed } from '../storage/ports/change-feed.js';
 import type { LogsStore } from '../storage/ports/logs-store.js';
+import { publishingLogsStore } from '../storage/publishing-logs-store.js';
 import { SqliteLogsStore } from '../storage/sqlite/sqlite-logs-store.js';
 import { createLogsHandler, logsError } from '../wire/services/logs.js';
 import { databasePath, type Config } from './config.js';
@@ -25,7 +27,7 @@ const EXPIRY_INTERVAL_MS = 60_000;
  * CloudWatch Logs, assembled: its store (SQLite tables in the server's file, or memory), the
  * JSON 1.1 API, the `logs` rule-target transport, and the retention sweep.
  */
-export function startLogs(o: { config: Config; clock: Clock; log: (m: string) => void }): LogsModule {
+export function startLogs(o: { config: Config; clock: Clock; log: (m: string) => void; changes?: ChangeFeed }): LogsModule {
   let db: Database.Database | null = null;
   let store: LogsStore;
   if (o.config.inMemory) store = new MemoryLogsStore();
@@ -35,7 +37,8 @@ export function startLogs(o: { config: Config; clock: Clock; log: (m: string) =>
     db.pragma('busy_timeout = 5000');
     store = new SqliteLogsStore(db);
   }
-  const logs = new LogsService({ store, clock: o.clock });
+  // Committed writes go on the change feed for the console's live log pages (publishing-logs-store.ts).
+  const logs = new LogsService({ store: o.changes ? publishingLogsStore(store, o.changes) : store, clock: o.clock });
   const sweep = setInterval(() => {
     logs.events.expire().catch((e: unknown) => o.log(`logs: retention sweep failed: ${String(e)}`));
   }, EXPIRY_INTERVAL_MS);

@@ -9,7 +9,7 @@ import type { ResourceWrite, Store } from './store.js';
  * it. Every other method passes through untouched (a Proxy, so methods added to a port later
  * need no change here).
  */
-function intercept<T extends object>(target: T, overrides: Partial<T>): T {
+export function intercept<T extends object>(target: T, overrides: Partial<T>): T {
   // Each method is bound once, not on every access: appendEvents and claimDue pass through here
   // on the PutEvents and delivery hot paths.
   const bound = new Map<PropertyKey, unknown>();

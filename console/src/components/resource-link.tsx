@@ -1,4 +1,7 @@
 import type { ComponentChildren } from 'preact';
+import { applicationOfEndpoint } from '../api/sns-push.js';
+import { logsHrefOf } from '../pages/logs/log-routes.js';
+import { applicationHref } from '../pages/push/push-routes.js';
 
 /**
  * Where an id or ARN is shown in the console: its page. ARNs of other accounts or regions still
@@ -14,6 +17,8 @@ export function hrefOf(value: string): string | null {
   const resource = rest.join(':');
   switch (service) {
     case 'sns':
+      if (resource.startsWith('app/')) return applicationHref(value);
+      if (resource.startsWith('endpoint/')) return applicationHref(applicationOfEndpoint(value));
       return `#/topic/${enc(value)}`;
     case 'sqs':
       return `#/queue/${enc(resource)}`;
@@ -29,6 +34,8 @@ export function hrefOf(value: string): string | null {
       const parts = resource.slice('rule/'.length).split('/');
       return parts.length === 2 ? `#/rule/${enc(parts[0]!)}/${enc(parts[1]!)}` : `#/rule/default/${enc(parts[0]!)}`;
     }
+    case 'logs':
+      return logsHrefOf(resource);
     default:
       return null;
   }
