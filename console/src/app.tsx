@@ -9,12 +9,17 @@ import { ApiDestinationsPage } from './pages/api-destinations-page.js';
 import { ArchivesPage } from './pages/archives-page.js';
 import { BusesPage } from './pages/buses-page.js';
 import { DashboardPage } from './pages/dashboard-page.js';
+import { CloudTrailPage } from './pages/lazy-pages.js';
 import { detailPage, detailTitle } from './pages/details/detail-routes.js';
 import { EventsPage } from './pages/events-page.js';
 import { FunctionsPage } from './pages/functions-page.js';
+import { InstancesPage } from './pages/instances-page.js';
+import { LogGroupsPage } from './pages/lazy-pages.js';
 import { MailboxPage } from './pages/mailbox-page.js';
 import { QueuesPage } from './pages/queues-page.js';
+import { ApplicationsPage } from './pages/lazy-pages.js';
 import { RulesPage } from './pages/rules-page.js';
+import { SnapshotsPage } from './pages/snapshots-page.js';
 import { SnsPage } from './pages/sns-page.js';
 import { useRoute } from './router.js';
 import { RuleWizard } from './wizard/rule-wizard.js';
@@ -27,11 +32,16 @@ const pages = [
   { id: 'archives', title: 'Archives and replays' },
   { id: 'events', title: 'Events' },
   { id: 'amis', title: 'AMIs' },
+  { id: 'instances', title: 'Instances' },
+  { id: 'snapshots', title: 'Snapshots' },
   { id: 'sns', title: 'SNS topics' },
+  { id: 'push', title: 'Mobile push' },
   { id: 'mailbox', title: 'Mailbox' },
   { id: 'functions', title: 'Lambda functions' },
+  { id: 'logs', title: 'Log groups' },
   { id: 'queues', title: 'SQS queues' },
   { id: 'dashboard', title: 'Dashboard' },
+  { id: 'cloudtrail', title: 'CloudTrail' },
 ] as const;
 
 /** The tab's title: the page, then the console's name (what a list of tabs or the history shows). */
@@ -45,10 +55,15 @@ function titleOf(route: string[]): string {
 const detailSection: Readonly<Record<string, string>> = {
   rule: 'rules',
   ami: 'amis',
+  instance: 'instances',
+  snapshot: 'snapshots',
   topic: 'sns',
   queue: 'queues',
   function: 'functions',
   bus: 'buses',
+  'log-group': 'logs',
+  'log-stream': 'logs',
+  'push-app': 'push',
 };
 
 export function App() {
@@ -157,16 +172,26 @@ function page(route: string[]) {
       return <EventsPage />;
     case 'amis':
       return <AmisPage />;
+    case 'instances':
+      return <InstancesPage />;
+    case 'snapshots':
+      return <SnapshotsPage />;
     case 'sns':
       return <SnsPage />;
     case 'mailbox':
       return <MailboxPage />;
+    case 'push':
+      return <ApplicationsPage />;
     case 'functions':
       return <FunctionsPage />;
+    case 'logs':
+      return <LogGroupsPage />;
     case 'queues':
       return <QueuesPage />;
     case 'dashboard':
       return <DashboardPage />;
+    case 'cloudtrail':
+      return <CloudTrailPage />;
     default:
       return detailPage(route) ?? <p class="empty">No such page. Choose one on the left.</p>;
   }

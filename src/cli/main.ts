@@ -175,7 +175,7 @@ ${endpointHelp}`,
     .requiredOption('--message <TEXT>', 'the failure reason (the image StateReason and the event ErrorMessage)')
     .option(
       '--operation <OP>',
-      'CreateImage, CopyImage, RegisterImage, CreateRestoreImageTask, CreateStoreImageTask, DeregisterImage, EnableImage, DisableImage, RunInstances, StopInstances or *',
+      'CreateImage, CopyImage, RegisterImage, CreateRestoreImageTask, CreateStoreImageTask, DeregisterImage, EnableImage, DisableImage, RunInstances, StopInstances, CreateSnapshot, CopySnapshot or *',
       '*',
     )
     .option('--name <PATTERN>', 'only images whose name matches (wildcards * and ?)')

@@ -121,7 +121,8 @@ export interface Amiwatch extends AsyncDisposable {
    * Completes every pending image (and store-image task) now, as planned (`available`, or
    * `failed` by a fault rule), with its event; resolves with the number of images completed.
    * Every instance in a passing state (pending, stopping, shutting-down) arrives now too, with
-   * its state-change event.
+   * its state-change event, and every pending snapshot completes with its "EBS Snapshot
+   * Notification".
    */
   advance(): Promise<number>;
   /** Stops the server: the port, timers, function processes and temporary files are released. */

@@ -151,7 +151,11 @@ export async function startApp(options: AppOptions): Promise<App> {
       sink: { emit: (event) => events.ingestion.ingestServiceEvent(event) },
       clock,
       random,
-      options: ec2Options({ durations: config.amiDurations, instanceDurations: config.instanceDurations }),
+      options: ec2Options({
+        durations: config.amiDurations,
+        instanceDurations: config.instanceDurations,
+        snapshotDurationMs: config.snapshotDurationMs,
+      }),
       onSinkError: (e) => log(`ec2: event sink refused an event (kept, retried): ${String(e)}`),
     });
     // OAuth connections fetch their tokens over HTTP (delivery's side of the core port).
@@ -162,7 +166,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     // Metrics and Lambda (issue 6): see metrics-module.ts and lambda-module.ts.
     const metrics = startMetrics({ clock, feed: events.feed });
     // CloudWatch Logs (issue 19): functions write /aws/lambda/NAME; log groups are rule targets.
-    logs = startLogs({ config, clock, log, ...(cluster && { store: cluster.logs }) });
+    logs = startLogs({ config, clock, log, changes, ...(cluster && { store: cluster.logs }) });
     registry.register(logs.route);
     lambda = await startLambda({
       config,
@@ -197,6 +201,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     const notifications = await openNotifications({
       config,
       store: publishing,
+      feed: events.feed,
       clock,
       random,
       log,
@@ -212,7 +217,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     });
     for (const route of notifications.routes) registry.register(route);
     // CloudTrail (docs/cloudtrail.md): its API, and the recorder every served call is offered to.
-    cloudtrail = await startCloudTrail({ config, clock, random, events, log, ...(cluster && { store: cluster.cloudtrail }) });
+    cloudtrail = await startCloudTrail({ config, clock, random, events, log, changes, ...(cluster && { store: cluster.cloudtrail }) });
     registry.register(cloudtrail.route);
 
     const transports = new TransportRegistry();
@@ -230,7 +235,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     for (const [service, t] of Object.entries(options.transports ?? {})) transports.register(service, t);
     // Lambda's asynchronous invocations are jobs of the same queue; their records and dead
     // letters go out through the services themselves (src/delivery/lambda-async/).
-    const jobs = lambda.jobHandlers({
+    const lambdaJobs = lambda.jobHandlers({
       // As the function: a destination of another account takes it only if its policy lets the
       // function's account in (serviceMay / the topic's access check), as the execution role needs on AWS.
       sendSqs: async (arn, body, attributes, source) =>
@@ -258,6 +263,8 @@ export async function startApp(options: AppOptions): Promise<App> {
         return r.ok ? { ok: true } : { ok: false, message: `${r.code}: ${r.message}` };
       },
     });
+    // SNS's deliveries are jobs of the same queue (src/delivery/sns/sns-job-handler.ts).
+    const jobs = new Map([...lambdaJobs, ...notifications.jobs]);
     const worker = new DeliveryWorker({
       store,
       transports,

@@ -4,7 +4,9 @@ import type { EventsService } from '../core/events/events-service.js';
 import type { Clock } from '../core/shared/clock.js';
 import type { Random } from '../core/shared/random.js';
 import { MemoryCloudTrailStore } from '../storage/memory/memory-cloudtrail-store.js';
+import type { ChangeFeed } from '../storage/ports/change-feed.js';
 import type { CloudTrailStore } from '../storage/ports/cloudtrail-store.js';
+import { publishingCloudTrailStore } from '../storage/publishing-cloudtrail-store.js';
 import { SqliteCloudTrailStore } from '../storage/sqlite/sqlite-cloudtrail-store.js';
 import { CLOUDTRAIL_TARGET_PREFIXES, cloudtrailError, createCloudTrailHandler } from '../wire/services/cloudtrail.js';
 import { databasePath, type Config } from './config.js';
@@ -33,6 +35,7 @@ export async function startCloudTrail(o: {
   log: (m: string) => void;
   /** The cluster's store (--nats-url); else SQLite tables in the server's file, or memory. */
   store?: CloudTrailStore;
+  changes?: ChangeFeed;
 }): Promise<CloudTrailModule> {
   let db: Database.Database | null = null;
   let store: CloudTrailStore;
@@ -46,7 +49,8 @@ export async function startCloudTrail(o: {
     store = new SqliteCloudTrailStore(db);
   }
   const service = await CloudTrailService.open({
-    store,
+    // Trail writes go on the change feed for the console (publishing-cloudtrail-store.ts).
+    store: o.changes ? publishingCloudTrailStore(store, o.changes) : store,
     sink: { emit: (event, readOnly) => o.events.ingestion.ingestServiceEvent(event, readOnly) },
     clock: o.clock,
     random: o.random,

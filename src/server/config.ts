@@ -37,6 +37,8 @@ export interface Config {
   readonly amiDurations: Readonly<Record<ImageOrigin, number>>;
   /** How long an instance stays pending, stopping and shutting-down. */
   readonly instanceDurations: Readonly<Record<InstanceTransient, number>>;
+  /** How long (ms) a snapshot of CreateSnapshot or CopySnapshot stays pending. */
+  readonly snapshotDurationMs: number;
   readonly logLevel: LogLevel;
   readonly logFormat: 'text' | 'json';
   /** SMTP server for SNS email (nodemailer URL, e.g. `smtp://host:587`); null = the built-in mailbox. */
@@ -103,6 +105,7 @@ export const defaults: Config = Object.freeze({
   retentionHours: 168,
   amiDurations: defaultEc2Options.durations,
   instanceDurations: defaultEc2Options.instanceDurations,
+  snapshotDurationMs: defaultEc2Options.snapshotDurationMs,
   logLevel: 'info',
   logFormat: 'text',
   smtpUrl: null,
@@ -209,6 +212,14 @@ export const configOptionTable = Object.freeze([
     numeric: true,
     description:
       'How long an instance stays in a passing state: one time for all or per state (`pending=1s,stopping=2s,shutting-down=1s`).',
+  },
+  {
+    flag: 'snapshot-duration',
+    env: 'AMIWATCH_SNAPSHOT_DURATION',
+    value: 'TIME',
+    default: `${defaults.snapshotDurationMs}ms`,
+    numeric: true,
+    description: "How long a snapshot of CreateSnapshot or CopySnapshot stays pending (CreateImage's complete with their image).",
   },
   {
     flag: 'smtp-url',
@@ -439,6 +450,7 @@ export function configFromValues(values: FlagValues, env: Readonly<Record<string
   if (logFormat !== 'text' && logFormat !== 'json') throw new ConfigError(`--log-format must be text or json, got ${logFormat}`);
   const amiDuration = pick('ami-duration');
   const instanceDuration = pick('instance-duration');
+  const snapshotDuration = pick('snapshot-duration');
   const url = (flag: string): string | null => {
     const v = pick(flag);
     if (v === undefined || v === '') return null;
@@ -489,6 +501,7 @@ export function configFromValues(values: FlagValues, env: Readonly<Record<string
       instanceDuration === undefined
         ? defaults.instanceDurations
         : parseDurations('instance-duration', 'STATE', transients, defaults.instanceDurations, instanceDuration),
+    snapshotDurationMs: snapshotDuration === undefined ? defaults.snapshotDurationMs : parseDuration(snapshotDuration),
     logLevel: logLevel as LogLevel,
     logFormat,
     smtpUrl: url('smtp-url'),

@@ -4,7 +4,9 @@ import type { Clock } from '../core/shared/clock.js';
 import { LogGroupTransport } from '../delivery/transports/log-group-transport.js';
 import type { Transport } from '../delivery/transport.js';
 import { MemoryLogsStore } from '../storage/memory/memory-logs-store.js';
+import type { ChangeFeed } from '../storage/ports/change-feed.js';
 import type { LogsStore } from '../storage/ports/logs-store.js';
+import { publishingLogsStore } from '../storage/publishing-logs-store.js';
 import { SqliteLogsStore } from '../storage/sqlite/sqlite-logs-store.js';
 import { createLogsHandler, logsError } from '../wire/services/logs.js';
 import { databasePath, type Config } from './config.js';
@@ -31,6 +33,7 @@ export function startLogs(o: {
   log: (m: string) => void;
   /** The cluster's store (--nats-url); else SQLite tables in the server's file, or memory. */
   store?: LogsStore;
+  changes?: ChangeFeed;
 }): LogsModule {
   let db: Database.Database | null = null;
   let store: LogsStore;
@@ -42,7 +45,8 @@ export function startLogs(o: {
     db.pragma('busy_timeout = 5000');
     store = new SqliteLogsStore(db);
   }
-  const logs = new LogsService({ store, clock: o.clock });
+  // Committed writes go on the change feed for the console's live log pages (publishing-logs-store.ts).
+  const logs = new LogsService({ store: o.changes ? publishingLogsStore(store, o.changes) : store, clock: o.clock });
   const sweep = setInterval(() => {
     logs.events.expire().catch((e: unknown) => o.log(`logs: retention sweep failed: ${String(e)}`));
   }, EXPIRY_INTERVAL_MS);

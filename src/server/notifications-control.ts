@@ -25,7 +25,9 @@ export interface NotificationsControlDeps {
  *  - `/_amiwatch/sns/public/confirmation.html?TopicArn&Token` — the link in the confirmation mail;
  *  - `/_amiwatch/sns/public/unsubscribe.html?SubscriptionArn` — the unsubscribe link;
  *  - `/_amiwatch/sns/public/SimpleNotificationService-amiwatch.pem` — the SigningCertURL;
- *  - `/_amiwatch/sns/deliveries`, `/_amiwatch/mailbox?to=`, `/_amiwatch/outbox` — JSON lists.
+ *  - `/_amiwatch/sns/deliveries`, `/_amiwatch/mailbox?to=`, `/_amiwatch/outbox` — JSON lists;
+ *  - `POST /_amiwatch/sns/sms-opt-out` `{"phoneNumber":"+1…"}` — the number's owner replies STOP:
+ *    the caller's account (and Region) stops sending to it until OptInPhoneNumber.
  */
 export function notificationsControl(d: NotificationsControlDeps): ServiceHandler {
   return async (req) => {
@@ -38,7 +40,7 @@ export function notificationsControl(d: NotificationsControlDeps): ServiceHandle
         return { status: 200, headers: { 'content-type': 'application/x-pem-file' }, body: d.certPem };
       case `${SNS_PUBLIC}/confirm`:
         try {
-          const r = await d.sns.subscriptions.confirmSubscription(ctx, { TopicArn: q.get('TopicArn') ?? '', Token: q.get('Token') ?? '' });
+          const r = await d.sns.subscriptions.confirmByLink({ TopicArn: q.get('TopicArn') ?? '', Token: q.get('Token') ?? '' });
           return queryResponse(SNS_NAMESPACE, 'ConfirmSubscription', ctx.requestId, { SubscriptionArn: r.SubscriptionArn });
         } catch (err) {
           if (isServiceError(err)) return queryError(SNS_NAMESPACE, ctx.requestId, err);
@@ -46,7 +48,7 @@ export function notificationsControl(d: NotificationsControlDeps): ServiceHandle
         }
       case `${SNS_PUBLIC}/confirmation.html`:
         try {
-          const r = await d.sns.subscriptions.confirmSubscription(ctx, { TopicArn: q.get('TopicArn') ?? '', Token: q.get('Token') ?? '' });
+          const r = await d.sns.subscriptions.confirmByLink({ TopicArn: q.get('TopicArn') ?? '', Token: q.get('Token') ?? '' });
           return page(
             200,
             'Subscription confirmed!',
@@ -66,6 +68,17 @@ export function notificationsControl(d: NotificationsControlDeps): ServiceHandle
           );
         } catch (err) {
           if (isServiceError(err)) return page(err.status, 'Not unsubscribed', esc(err.message));
+          throw err;
+        }
+      case '/_amiwatch/sns/sms-opt-out':
+        if (req.method !== 'POST') return json(405, { error: 'POST to opt a phone number out' });
+        try {
+          const phoneNumber = String((JSON.parse(req.body.toString('utf8') || '{}') as { phoneNumber?: unknown }).phoneNumber ?? '');
+          await d.sns.push.sms.optOut(ctx.accountId, ctx.region, phoneNumber);
+          return json(200, { phoneNumber, optedOut: true });
+        } catch (err) {
+          if (isServiceError(err)) return json(err.status, { error: err.message });
+          if (err instanceof SyntaxError) return json(400, { error: 'the body must be JSON: {"phoneNumber":"+1…"}' });
           throw err;
         }
       case '/_amiwatch/sns/deliveries':

@@ -13,8 +13,18 @@ import { missingLambda, type LambdaInvoker } from '../delivery/sns/lambda-invoke
 import { Mailbox, smtpSender, type MailSender } from '../delivery/sns/mail.js';
 import { Outbox, webhookProvider, type NotifyProvider } from '../delivery/sns/outbox.js';
 import { loadOrCreateSigningKey, rsaSigner } from '../delivery/sns/signing-key.js';
-import { PendingDeliveries } from '../delivery/sns/pending-deliveries.js';
 import { SnsEndpointDrivers } from '../delivery/sns/sns-endpoints.js';
+import { HttpProtocol } from '../delivery/sns/http-protocol.js';
+import { MailProtocol } from '../delivery/sns/mail-protocol.js';
+import { LambdaProtocol } from '../delivery/sns/lambda-protocol.js';
+import { OutboxProtocol } from '../delivery/sns/outbox-protocol.js';
+import type { SnsProtocolDriver } from '../delivery/sns/protocol-driver.js';
+import { SnsDeadLetters } from '../delivery/sns/sns-dead-letter.js';
+import { SNS_DELIVERY_JOB, SnsDeliveryQueue } from '../delivery/sns/sns-job.js';
+import { SnsJobHandler } from '../delivery/sns/sns-job-handler.js';
+import { adoptLegacyPending } from '../delivery/sns/legacy-pending.js';
+import type { JobHandler } from '../delivery/job-handler.js';
+import type { EventFeed } from '../core/events/event-feed.js';
 import type { Transport } from '../delivery/transport.js';
 import type { DeadLetterSink } from '../delivery/dead-letter.js';
 import type { Store } from '../storage/store.js';
@@ -28,6 +38,8 @@ import type { ServiceRoute } from './service-registry.js';
 export interface NotificationsOptions {
   readonly config: Config;
   readonly store: Store;
+  /** Wakes the delivery worker when SNS queues deliveries. */
+  readonly feed?: EventFeed;
   readonly clock: Clock;
   readonly random: Random;
   readonly log: (m: string) => void;
@@ -47,6 +59,10 @@ export interface Notifications {
   readonly sns: SnsService;
   readonly sqs: SqsService;
   readonly drivers: SnsEndpointDrivers;
+  /** SNS's protocol drivers by protocol: a new protocol (mobile push) registers its driver here. */
+  readonly protocols: Map<string, SnsProtocolDriver>;
+  /** The delivery queue's `sns` job handler (the worker runs SNS deliveries through it). */
+  readonly jobs: ReadonlyMap<string, JobHandler>;
   readonly deliveryLog: SnsDeliveryLog;
   /** The built-in mailbox; null when mail goes to the SMTP server of --smtp-url. */
   readonly mailbox: Mailbox | null;
@@ -93,43 +109,67 @@ export async function openNotifications(o: NotificationsOptions): Promise<Notifi
       if (r.kind !== 'notification' || !o.metrics) return;
       if (r.status === 'delivered') o.metrics.delivered(r.topicArn);
       else o.metrics.failed(r.topicArn);
+      if (r.dlq === 'sent') o.metrics.redrivenToDlq(r.topicArn);
+      else if (r.dlq === 'failed') o.metrics.failedToRedriveToDlq(r.topicArn);
     },
   );
   const enc = encodeURIComponent;
   const ca = config.subscriberCaFile ? [readFileSync(config.subscriberCaFile, 'utf8')] : undefined;
-  // Set once SNS has opened; deliveries only start after that (resume() runs below).
-  let sns: SnsService | undefined;
+  const links = {
+    subscribeUrl: (topicArn: string, token: string) =>
+      `${base()}${SNS_PUBLIC}/confirm?Action=ConfirmSubscription&TopicArn=${enc(topicArn)}&Token=${enc(token)}`,
+    confirmPageUrl: (topicArn: string, token: string) =>
+      `${base()}${SNS_PUBLIC}/confirmation.html?TopicArn=${enc(topicArn)}&Token=${enc(token)}`,
+    unsubscribeUrl: (arn: string) => `${base()}${SNS_PUBLIC}/unsubscribe.html?SubscriptionArn=${linkValue(arn)}`,
+  };
+  // One driver per protocol (src/delivery/sns/protocol-driver.ts); the delivery queue runs them all.
+  const http = new HttpProtocol({ signer, links, ...(ca && { ca }), ...(o.outbound && { policy: o.outbound }) });
+  const mailDriver = new MailProtocol({ mail, mailFrom: config.mailFrom, signer, links });
+  const outboxDriver = new OutboxProtocol(outbox);
+  const protocols = new Map<string, SnsProtocolDriver>([
+    ['http', http],
+    ['https', http],
+    ['email', mailDriver],
+    ['email-json', mailDriver],
+    ['sms', outboxDriver],
+    ['application', outboxDriver],
+    ['lambda', new LambdaProtocol({ lambda: o.lambda ?? missingLambda, signer, links })],
+  ]);
+  const queue = new SnsDeliveryQueue({ store, clock, ...(o.feed && { feed: o.feed }) });
+  const deadLetters = new SnsDeadLetters({ sqs: sqs.messages, signer, links, random });
   const drivers = new SnsEndpointDrivers({
     clock,
     random,
     signer,
     sqs: sqs.messages,
-    mail,
     mailFrom: config.mailFrom,
-    outbox,
-    lambda: o.lambda ?? missingLambda,
     log: deliveryLog,
-    pending: new PendingDeliveries(store),
-    subscribed: (arn) => sns?.state.subscriptions.has(arn) ?? true,
-    ...(ca && { ca }),
-    ...(o.outbound && { policy: o.outbound }),
-    links: {
-      subscribeUrl: (topicArn, token) =>
-        `${base()}${SNS_PUBLIC}/confirm?Action=ConfirmSubscription&TopicArn=${enc(topicArn)}&Token=${enc(token)}`,
-      confirmPageUrl: (topicArn, token) => `${base()}${SNS_PUBLIC}/confirmation.html?TopicArn=${enc(topicArn)}&Token=${enc(token)}`,
-      unsubscribeUrl: (arn) => `${base()}${SNS_PUBLIC}/unsubscribe.html?SubscriptionArn=${linkValue(arn)}`,
-    },
+    queue,
+    queued: (protocol) => protocols.has(protocol),
+    deadLetters,
+    links,
   });
-  sns = await SnsService.open({ store, clock, random, endpoints: drivers, onPublished: (arn) => o.metrics?.published(arn) });
-  // HTTP/S and mail deliveries a previous process accepted and did not settle carry on.
-  const resumed = await drivers.resume();
-  if (resumed > 0) o.log(`sns: resuming ${resumed} pending HTTP/S or mail deliver${resumed === 1 ? 'y' : 'ies'}`);
+  const sns = await SnsService.open({ store, clock, random, endpoints: drivers, onPublished: (arn) => o.metrics?.published(arn) });
+  const handler = new SnsJobHandler({
+    clock,
+    random,
+    drivers: protocols,
+    subscription: (arn) => sns.state.subscriptions.get(arn),
+    topic: (arn) => sns.state.topics.get(arn),
+    deadLetters,
+    log: deliveryLog,
+  });
+  // HTTP/S and mail deliveries an earlier version kept outside the queue join it.
+  const adopted = await adoptLegacyPending(store, queue);
+  if (adopted > 0) o.log(`sns: ${adopted} pending HTTP/S or mail deliver${adopted === 1 ? 'y' : 'ies'} moved to the delivery queue`);
   const internal = (service: string) => (err: unknown) => o.log(`${service}: internal error: ${(err as Error).stack ?? String(err)}`);
   const control = notificationsControl({ sns, certPem: key.certPem, log: deliveryLog, mailbox, outbox });
   return {
     sns,
     sqs,
     drivers,
+    protocols,
+    jobs: new Map([[SNS_DELIVERY_JOB, handler]]),
     deliveryLog,
     mailbox,
     routes: [
@@ -161,9 +201,8 @@ export async function openNotifications(o: NotificationsOptions): Promise<Notifi
       { prefix: '/_amiwatch/outbox', handler: control },
     ],
     async close() {
-      // Ends long polls and move tasks. HTTP/mail deliveries waiting to retry stay in the store
-      // (their timers do not hold the process) and resume at the next start.
-      drivers.stop();
+      // Ends long polls and move tasks. SNS deliveries waiting to retry stay in the delivery
+      // queue and carry on at the next start.
       await sqs.close();
       smtp?.close();
     },

@@ -9,7 +9,7 @@ import type { ResourceWrite, Store } from './store.js';
  * it. Every other method passes through untouched (a Proxy, so methods added to a port later
  * need no change here).
  */
-function intercept<T extends object>(target: T, overrides: Partial<T>): T {
+export function intercept<T extends object>(target: T, overrides: Partial<T>): T {
   // Each method is bound once, not on every access: appendEvents and claimDue pass through here
   // on the PutEvents and delivery hot paths.
   const bound = new Map<PropertyKey, unknown>();
@@ -89,6 +89,16 @@ export function publishingEc2Store(store: Ec2Store, feed: ChangeFeed): Ec2Store 
       const before = await store.getInstance(region, instanceId);
       await store.deleteInstance(region, instanceId);
       feed.publish([ec2Change('instance', before?.accountId ?? '*', region, instanceId, 'delete')]);
+    },
+    async putSnapshotsWithEvents(records, events) {
+      await store.putSnapshotsWithEvents(records, events);
+      feed.publish(records.map((r) => ec2Change('snapshot', r.accountId, r.region, r.snapshotId, 'put')));
+    },
+    async deleteSnapshot(region, snapshotId) {
+      const before = await store.getSnapshot(region, snapshotId);
+      const deleted = await store.deleteSnapshot(region, snapshotId);
+      if (deleted) feed.publish([ec2Change('snapshot', before?.accountId ?? '*', region, snapshotId, 'delete')]);
+      return deleted;
     },
     async putKeyPair(record) {
       await store.putKeyPair(record);

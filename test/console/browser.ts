@@ -81,3 +81,7 @@ export async function tab(page: Page, description: string, predicate: string, li
 /** How many pixels the page is wider than a window (0 or less: no horizontal scrolling). */
 export const overflowX = (page: Page): Promise<number> =>
   page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+
+/** Waits for the tab's title (set by an effect after the page renders, so not at once). */
+export const titled = (page: Page, title: string) =>
+  page.waitForFunction((t) => (globalThis as unknown as { document: { title: string } }).document.title === t, title);

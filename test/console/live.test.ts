@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CreateImageCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { PutRuleCommand } from '@aws-sdk/client-eventbridge';
+import { CreateArchiveCommand, CreateConnectionCommand, PutRuleCommand } from '@aws-sdk/client-eventbridge';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { openHarness, type Harness } from './browser.js';
 import { sdkClient } from '../e2e/helpers.js';
@@ -68,6 +68,36 @@ test('a skip link leads past the navigation to the page', { timeout: 20_000 }, a
   assert.equal(await page.evaluate<string>('document.activeElement?.textContent?.trim()'), 'Skip to content');
   await page.keyboard.press('Enter');
   assert.equal(await page.evaluate<string>('document.activeElement?.id'), 'main');
+});
+
+test('archives and connections made with the SDK appear on their open pages', { timeout: 30_000 }, async () => {
+  const events = sdkClient(h.app);
+  try {
+    const page = await h.page();
+    await page.goto(`${h.app.url}/#/archives`);
+    await page.getByRole('heading', { name: 'Archives and replays' }).waitFor();
+    await page.getByTestId('connection').filter({ hasText: 'Live' }).waitFor();
+    await events.send(
+      new CreateArchiveCommand({
+        ArchiveName: 'archive-from-the-sdk',
+        EventSourceArn: 'arn:aws:events:us-east-1:000000000000:event-bus/default',
+      }),
+    );
+    await page.getByTestId('archive-archive-from-the-sdk').waitFor({ timeout: 3000 });
+    await page.goto(`${h.app.url}/#/api-destinations`);
+    await page.getByRole('heading', { name: 'API destinations', level: 1 }).waitFor();
+    await page.getByTestId('connection').filter({ hasText: 'Live' }).waitFor();
+    await events.send(
+      new CreateConnectionCommand({
+        Name: 'connection-from-the-sdk',
+        AuthorizationType: 'API_KEY',
+        AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: 'x-api-key', ApiKeyValue: 'secret' } },
+      }),
+    );
+    await page.getByTestId('connection-connection-from-the-sdk').waitFor({ timeout: 3000 });
+  } finally {
+    events.destroy();
+  }
 });
 
 // Last: it stops the server.

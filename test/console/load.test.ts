@@ -39,7 +39,7 @@ async function firstLoad(route: string, ready: (page: Page) => Promise<unknown>)
 
 test('the rules page loads neither the code editor nor the charts; every asset compressed and cacheable', { timeout: 30_000 }, async () => {
   const loaded = await firstLoad('rules', (p) => p.getByRole('heading', { name: 'Rules', exact: true }).waitFor());
-  assert.ok(!loaded.some((l) => /code-editor|chart/.test(l.url)), loaded.map((l) => l.url).join(', '));
+  assert.ok(!loaded.some((l) => /code-editor|chart|log-pages|push-pages|cloudtrail/.test(l.url)), loaded.map((l) => l.url).join(', '));
   for (const l of loaded.filter((x) => /\.(js|css)$/.test(x.url))) {
     assert.equal(l.encoding, 'br', `${l.url} compressed`);
     assert.equal(l.cache, 'public, max-age=31536000, immutable', `${l.url} cached`);
@@ -57,6 +57,15 @@ test('the dashboard loads the charts, not the editor; the wizard loads the edito
   await page.getByText('Maximum of 64 characters').waitFor();
   await page.getByRole('button', { name: 'Next' }).click();
   await page.getByTestId('editor-Event pattern').locator('.cm-content').waitFor();
+});
+
+test('the log pages are their own chunk, fetched by the first of them opened', { timeout: 30_000 }, async () => {
+  const loaded = await firstLoad('logs', (p) => p.getByRole('heading', { name: 'Log groups' }).waitFor());
+  assert.ok(
+    loaded.some((l) => /log-pages/.test(l.url)),
+    loaded.map((l) => l.url).join(', '),
+  );
+  assert.ok(!loaded.some((l) => /push-pages|cloudtrail|code-editor/.test(l.url)));
 });
 
 test('checks whose "no" is expected log nothing in the browser console; a refused bus name stays in its field', {

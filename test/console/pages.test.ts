@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { button, named, openHarness, overflowX, tab, type Harness } from './browser.js';
+import { runningInstanceIn } from '../support/ec2-instance.js';
 
 /**
  * The console's pages beyond the guide's path: the wizard from the keyboard alone, a 768 px
@@ -179,10 +180,16 @@ test('the region selector scopes every page; the account is shown', { timeout: 2
 
 test('AMIs: register, copy, restore, then disable, enable and deregister from the list', { timeout: 40_000 }, async () => {
   const page = await h.page();
+  // A snapshot of an instance's volume to register from (RegisterImage refuses made-up ids).
+  const c = ctx('us-east-1');
+  const instanceId = await runningInstanceIn(h.app);
+  const volumeId = (await h.app.ec2.describeVolumes(c, { Filters: [{ Name: 'attachment.instance-id', Values: [instanceId] }] }))
+    .Volumes![0]!.VolumeId!;
+  const { SnapshotId } = await h.app.ec2.createSnapshot(c, { VolumeId: volumeId });
   await page.goto(`${h.app.url}/#/amis`);
   await page.getByLabel('Operation', { exact: true }).selectOption('RegisterImage');
   await page.getByLabel('Image name', { exact: true }).fill('registered');
-  await page.getByLabel('Root snapshot ID').fill('snap-0123456789abcdef0');
+  await page.getByLabel('Root snapshot ID').fill(SnapshotId!);
   await page.getByRole('button', { name: 'Register image' }).click();
   const registered = page.getByTestId('ami-registered');
   await registered.getByText('available', { exact: true }).waitFor({ timeout: 15_000 });

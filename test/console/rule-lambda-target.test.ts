@@ -88,6 +88,9 @@ test('a rule created in the console with a Lambda target delivers; editing it ne
   timeout: 90_000,
 }, async () => {
   const page = await h.page();
+  // The function has no policy yet: asking whether it lets the rule in must log no failed request.
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   await page.goto(`${h.app.url}/#/rules/new`);
   await page.getByLabel('Name', { exact: true }).fill(RULE);
   await patternStep(page, '{"source": ["shop.orders"]}');
@@ -102,6 +105,7 @@ test('a rule created in the console with a Lambda target delivers; editing it ne
   await h.shot(page, 'wizard-lambda-review');
   await page.getByRole('button', { name: 'Create rule' }).click();
   await page.getByTestId(`rule-${RULE}`).waitFor();
+  assert.deepEqual(errors, []);
 
   const [first] = await send('first', 1);
   assert.equal(first!.status, 'delivered', `delivered, not ${first!.lastError}`);

@@ -223,3 +223,47 @@ test('a target that never answers times out (retriable) instead of holding up th
   assert.match(byTarget.get('hangs')!.lastError!, /^TIMEOUT/);
   await store.close();
 });
+
+test('a store that cannot say when the next delivery is due does not stop the worker: it reports and goes on', async () => {
+  const clock = new ManualClock(Date.UTC(2026, 0, 1));
+  const store = new SqliteStore({ path: join(dir, `s${++n}.db`) });
+  // On a cluster, nextDueAt is a request that times out while a server is down.
+  let failures = 1;
+  const flaky = new Proxy(store, {
+    get(target, key, receiver) {
+      if (key === 'nextDueAt' && failures > 0)
+        return async () => {
+          failures--;
+          throw new Error('timeout: the stream has no leader yet');
+        };
+      const v = Reflect.get(target, key, receiver);
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
+  const events = await EventsService.open({ store: flaky, clock, random: seededRandom(1) });
+  const transport = new ScriptedTransport(clock, ['ok']);
+  const transports = new TransportRegistry();
+  transports.register('sqs', transport);
+  const errors: unknown[] = [];
+  const worker = new DeliveryWorker({
+    store: flaky,
+    transports,
+    clock,
+    random: seededRandom(1),
+    feed: events.feed,
+    onError: (e) => errors.push(e),
+  });
+  worker.start();
+  try {
+    for (let i = 0; i < 100 && errors.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.match(String(errors[0]), /no leader/);
+    await events.rules.putRule(ctx, { Name: 'r', EventPattern: '{"source":["app"]}' });
+    await events.targets.putTargets(ctx, { Rule: 'r', Targets: [{ Id: 'q', Arn: 'arn:aws:sqs:us-east-1:000000000000:q' }] });
+    await events.ingestion.putEvents(ctx, { Entries: [{ Source: 'app', DetailType: 't', Detail: '{}' }] });
+    for (let i = 0; i < 200 && transport.calls.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(transport.calls.length, 1, 'delivered after the failed look-up');
+  } finally {
+    await worker.stop();
+    await store.close();
+  }
+});

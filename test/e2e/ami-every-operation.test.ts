@@ -110,6 +110,8 @@ test('create, copy across regions, register, store and restore: pending, then av
     .ImageId!;
   assertGuideEvent(await eventFor(copied, 'available'), copied, 'available', 'eu-west-1');
 
+  // Registered from the snapshot CreateImage made (a real one: RegisterImage refuses made-up ids).
+  const snapshotId = (await describe1(ec2, created)).BlockDeviceMappings![0]!.Ebs!.SnapshotId!;
   const registered = (
     await ec2.send(
       new RegisterImageCommand({
@@ -117,7 +119,7 @@ test('create, copy across regions, register, store and restore: pending, then av
         RootDeviceName: '/dev/xvda',
         VirtualizationType: 'hvm',
         Architecture: 'x86_64',
-        BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0123456789abcdef0' } }],
+        BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: snapshotId } }],
       }),
     )
   ).ImageId!;

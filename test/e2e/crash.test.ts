@@ -6,6 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { CreateEventBusCommand, EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { CreateTopicCommand, ListSubscriptionsByTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { startMailCatcher } from '../support/mail-catcher.js';
+import { startSubscriber, waitFor } from '../notify/helpers.js';
 
 /**
  * kill -9 under PutEvents load, restart on the same data: every EventId the server acknowledged
@@ -96,5 +99,87 @@ test('kill -9 during PutEvents load loses no acknowledged event and no delivery'
     db.close();
     second.child.kill('SIGTERM');
     await new Promise((r) => second.child.once('exit', r));
+  }
+});
+
+/**
+ * The same for SNS (issue 20): kill -9 under Publish load to a topic with an HTTP and an email
+ * subscription, restart on the same data: every MessageId the server acknowledged reaches the
+ * HTTP subscriber and the SMTP server after the restart (at least once: a delivery under way at
+ * the kill may come twice).
+ */
+const snsDir = mkdtempSync(join(tmpdir(), 'amiwatch-crash-sns-'));
+after(() => rmSync(snsDir, { recursive: true, force: true }));
+
+test('kill -9 during Publish load loses no acknowledged notification to HTTP or email', { timeout: 120_000 }, async () => {
+  const mail = await startMailCatcher();
+  const subscriber = await startSubscriber({ confirm: true });
+  const start = () => startServerProcess(['--data-dir', snsDir, '--smtp-url', mail.url]);
+  const first = await start();
+  const sns = new SNSClient({
+    endpoint: first.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+  });
+  try {
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'ami-events' }));
+    await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'http', Endpoint: subscriber.url }));
+    await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'email', Endpoint: 'ops@example.com' }));
+    const link = await waitFor(
+      () => mail.mails.map((m) => /(http:\/\/\S+confirmation\.html\S+)/.exec(m.text ?? '')?.[1]).find(Boolean),
+      'the confirmation mail',
+    );
+    assert.equal((await fetch(link)).status, 200);
+    await waitFor(async () => {
+      const { Subscriptions = [] } = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn }));
+      return Subscriptions.length === 2 && Subscriptions.every((s) => s.SubscriptionArn?.startsWith('arn:')) ? true : undefined;
+    }, 'both subscriptions confirmed');
+
+    const acked = new Map<string, string>();
+    let stop = false;
+    const worker = async (w: number) => {
+      for (let i = 0; !stop; i++) {
+        const Message = `ami-${w}-${i} is available`;
+        try {
+          const { MessageId } = await sns.send(new PublishCommand({ TopicArn, Message }));
+          acked.set(MessageId!, Message);
+        } catch {
+          return; // in flight when the server died: never acknowledged
+        }
+      }
+    };
+    const load = Array.from({ length: 4 }, (_, w) => worker(w));
+    const started = Date.now();
+    while ((Date.now() - started < 1500 || acked.size < 200) && Date.now() - started < 30_000) await new Promise((r) => setTimeout(r, 50));
+    first.child.kill('SIGKILL');
+    await new Promise((r) => first.child.once('exit', r));
+    stop = true;
+    await Promise.all(load);
+    assert.ok(acked.size >= 200, `only ${acked.size} messages acknowledged before the kill`);
+
+    const second = await start();
+    try {
+      const posted = () => new Set(subscriber.posts.map((p) => p.doc.MessageId));
+      const mailed = () => new Set(mail.mails.map((m) => (m.text ?? '').split('\n')[0]));
+      const missing = () => {
+        const p = posted();
+        const m = mailed();
+        return [...acked].filter(([id, text]) => !p.has(id) || !m.has(text));
+      };
+      const deadline = Date.now() + 60_000;
+      while (missing().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      console.log(
+        `# SNS crash test: ${acked.size} acknowledged, ${posted().size} distinct posted to HTTP, ${mailed().size - 1} distinct mailed`,
+      );
+      assert.deepEqual(missing(), [], 'every acknowledged notification delivered to both subscribers');
+    } finally {
+      second.child.kill('SIGTERM');
+      await new Promise((r) => second.child.once('exit', r));
+    }
+  } finally {
+    sns.destroy();
+    await subscriber.close();
+    await mail.close();
   }
 });

@@ -19,7 +19,7 @@ import { sqsModel } from '../../src/wire/generated/sqs.js';
 import { startTestServer } from './helpers.js';
 import { ROLE, zipOf } from '../lambda/helpers.js';
 import { signedFetch } from '../support/signed-fetch.js';
-import { runningInstance } from '../support/ec2-instance.js';
+import { snapshotOf } from '../support/ec2-instance.js';
 import { generateKeyPairSync } from 'node:crypto';
 
 /**
@@ -87,8 +87,12 @@ const r = {
   esmQueueArn: `arn:aws:sqs:us-east-1:${A}:qa-esm`,
   esmUuid: '',
   instanceId: '',
+  snapshotId: '',
+  volumeId: '',
   keyPairId: '',
   groupId: '',
+  appArn: `arn:aws:sns:us-east-1:${A}:app/GCM/pa`,
+  endpointArn: '',
 };
 
 /** An OpenSSH `ssh-ed25519` public key line (ImportKeyPair's input), from a fresh key. */
@@ -115,6 +119,13 @@ before(async () => {
   r.receipt = (await a.sqs.send(new sqs.ReceiveMessageCommand({ QueueUrl: r.queueUrl, VisibilityTimeout: 0 }))).Messages![0]!
     .ReceiptHandle!;
   await a.sns.send(new sns.CreateTopicCommand({ Name: 'ta' }));
+  // Issue 21: a platform application with one endpoint, and SMS settings of A's.
+  await a.sns.send(
+    new sns.CreatePlatformApplicationCommand({ Name: 'pa', Platform: 'GCM', Attributes: { PlatformCredential: 'key of A' } }),
+  );
+  r.endpointArn = (await a.sns.send(new sns.CreatePlatformEndpointCommand({ PlatformApplicationArn: r.appArn, Token: 'token of A' })))
+    .EndpointArn!;
+  await a.sns.send(new sns.SetSMSAttributesCommand({ attributes: { DefaultSenderID: 'SecretA' } }));
   r.subscriptionArn = (
     await a.sns.send(new sns.SubscribeCommand({ TopicArn: r.topicArn, Protocol: 'sqs', Endpoint: r.queueArn, ReturnSubscriptionArn: true }))
   ).SubscriptionArn!;
@@ -182,16 +193,16 @@ before(async () => {
       logEvents: [{ timestamp: Date.now(), message: 'secret of A' }],
     }),
   );
+  ({ snapshotId: r.snapshotId, volumeId: r.volumeId, instanceId: r.instanceId } = await snapshotOf(a.ec2));
   r.imageId = (
     await a.ec2.send(
       new ec2.RegisterImageCommand({
         Name: 'img-a',
         RootDeviceName: '/dev/xvda',
-        BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0123456789abcdef0' } }],
+        BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: r.snapshotId } }],
       }),
     )
   ).ImageId!;
-  r.instanceId = await runningInstance(a.ec2);
   r.keyPairId = (await a.ec2.send(new ec2.CreateKeyPairCommand({ KeyName: 'ka' }))).KeyPairId!;
   r.groupId = (await a.ec2.send(new ec2.CreateSecurityGroupCommand({ GroupName: 'sga', Description: 'A' }))).GroupId!;
 });
@@ -363,6 +374,61 @@ const snsCases: Record<string, Case> = {
     run: (c) =>
       c.sns.send(new sns.PublishBatchCommand({ TopicArn: r.topicArn, PublishBatchRequestEntries: [{ Id: '1', Message: 'from B' }] })),
   },
+  // Platform applications and endpoints have no resource policy: only their account may use them.
+  CreatePlatformApplication: {
+    expect: 'own',
+    run: (c) =>
+      c.sns.send(new sns.CreatePlatformApplicationCommand({ Name: 'pa', Platform: 'GCM', Attributes: { PlatformCredential: 'k' } })),
+  },
+  GetPlatformApplicationAttributes: {
+    expect: 'AuthorizationErrorException',
+    run: (c) => c.sns.send(new sns.GetPlatformApplicationAttributesCommand({ PlatformApplicationArn: r.appArn })),
+  },
+  SetPlatformApplicationAttributes: {
+    expect: 'AuthorizationErrorException',
+    run: (c) =>
+      c.sns.send(new sns.SetPlatformApplicationAttributesCommand({ PlatformApplicationArn: r.appArn, Attributes: { Enabled: 'false' } })),
+  },
+  DeletePlatformApplication: {
+    expect: 'AuthorizationErrorException',
+    run: (c) => c.sns.send(new sns.DeletePlatformApplicationCommand({ PlatformApplicationArn: r.appArn })),
+  },
+  ListPlatformApplications: { expect: 'list', run: (c) => c.sns.send(new sns.ListPlatformApplicationsCommand({})) },
+  CreatePlatformEndpoint: {
+    expect: 'AuthorizationErrorException',
+    run: (c) => c.sns.send(new sns.CreatePlatformEndpointCommand({ PlatformApplicationArn: r.appArn, Token: 'from B' })),
+  },
+  GetEndpointAttributes: {
+    expect: 'AuthorizationErrorException',
+    run: (c) => c.sns.send(new sns.GetEndpointAttributesCommand({ EndpointArn: r.endpointArn })),
+  },
+  SetEndpointAttributes: {
+    expect: 'AuthorizationErrorException',
+    run: (c) => c.sns.send(new sns.SetEndpointAttributesCommand({ EndpointArn: r.endpointArn, Attributes: { Enabled: 'false' } })),
+  },
+  DeleteEndpoint: {
+    expect: 'AuthorizationErrorException',
+    run: (c) => c.sns.send(new sns.DeleteEndpointCommand({ EndpointArn: r.endpointArn })),
+  },
+  ListEndpointsByPlatformApplication: {
+    expect: 'AuthorizationErrorException',
+    run: (c) => c.sns.send(new sns.ListEndpointsByPlatformApplicationCommand({ PlatformApplicationArn: r.appArn })),
+  },
+  // SMS settings and opt-outs are per account: B reads and writes its own.
+  SetSMSAttributes: {
+    expect: 'own',
+    run: (c) => c.sns.send(new sns.SetSMSAttributesCommand({ attributes: { DefaultSMSType: 'Promotional' } })),
+  },
+  GetSMSAttributes: {
+    expect: (res) => assert.equal((res.attributes as Record<string, string>).DefaultSenderID, undefined, "B sees A's SMS settings"),
+    run: (c) => c.sns.send(new sns.GetSMSAttributesCommand({})),
+  },
+  CheckIfPhoneNumberIsOptedOut: {
+    expect: 'own',
+    run: (c) => c.sns.send(new sns.CheckIfPhoneNumberIsOptedOutCommand({ phoneNumber: '+15555550100' })),
+  },
+  ListPhoneNumbersOptedOut: { expect: 'list', run: (c) => c.sns.send(new sns.ListPhoneNumbersOptedOutCommand({})) },
+  OptInPhoneNumber: { expect: 'own', run: (c) => c.sns.send(new sns.OptInPhoneNumberCommand({ phoneNumber: '+15555550100' })) },
 };
 
 const zip = zipOf({ 'index.js': 'exports.handler = async () => "B"' });
@@ -655,14 +721,15 @@ const ec2Cases: Record<string, Case> = {
     expect: 'InvalidAMIID.NotFound',
     run: (c) => c.ec2.send(new ec2.CopyImageCommand({ SourceImageId: r.imageId, SourceRegion: 'us-east-1', Name: 'copy' })),
   },
+  // B cannot register an image from A's snapshot: it does not exist for B.
   RegisterImage: {
-    expect: 'own',
+    expect: 'InvalidSnapshot.NotFound',
     run: (c) =>
       c.ec2.send(
         new ec2.RegisterImageCommand({
           Name: 'img-b',
           RootDeviceName: '/dev/xvda',
-          BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0123456789abcdef0' } }],
+          BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: r.snapshotId } }],
         }),
       ),
   },
@@ -740,6 +807,20 @@ const ec2Cases: Record<string, Case> = {
   DescribeVolumes: {
     expect: (out) => assert.deepEqual(out.Volumes ?? [], [], "A's instance volumes are not B's"),
     run: (c) => c.ec2.send(new ec2.DescribeVolumesCommand({})),
+  },
+  // Snapshots: A's volume and snapshot are unknown to B (snapshots are not shared here).
+  CreateSnapshot: { expect: 'InvalidVolume.NotFound', run: (c) => c.ec2.send(new ec2.CreateSnapshotCommand({ VolumeId: r.volumeId })) },
+  CopySnapshot: {
+    expect: 'InvalidSnapshot.NotFound',
+    run: (c) => c.ec2.send(new ec2.CopySnapshotCommand({ SourceRegion: 'us-east-1', SourceSnapshotId: r.snapshotId })),
+  },
+  DeleteSnapshot: {
+    expect: 'InvalidSnapshot.NotFound',
+    run: (c) => c.ec2.send(new ec2.DeleteSnapshotCommand({ SnapshotId: r.snapshotId })),
+  },
+  DescribeSnapshots: {
+    expect: 'InvalidSnapshot.NotFound',
+    run: (c) => c.ec2.send(new ec2.DescribeSnapshotsCommand({ SnapshotIds: [r.snapshotId] })),
   },
   // The default network is each account's own (ids derived from the account, OwnerId B's).
   DescribeVpcs: { expect: 'list', run: (c) => c.ec2.send(new ec2.DescribeVpcsCommand({})) },
@@ -891,6 +972,12 @@ test("A's resources are intact after B's attempts", async () => {
   assert.ok(bodies.includes('secret of A') && !bodies.some((b) => b?.includes('from B')), JSON.stringify(bodies));
   const attrs = (await a.sns.send(new sns.GetTopicAttributesCommand({ TopicArn: r.topicArn }))).Attributes!;
   assert.equal(attrs.DisplayName, '');
+  const endpoint = (await a.sns.send(new sns.GetEndpointAttributesCommand({ EndpointArn: r.endpointArn }))).Attributes!;
+  assert.deepEqual(endpoint, { Enabled: 'true', Token: 'token of A' });
+  assert.equal(
+    (await a.sns.send(new sns.GetSMSAttributesCommand({ attributes: ['DefaultSenderID', 'DefaultSMSType'] }))).attributes?.DefaultSenderID,
+    'SecretA',
+  );
   const fn = await a.lambda.send(new lambda.GetFunctionConfigurationCommand({ FunctionName: 'fa' }));
   assert.equal(fn.Timeout, 3);
   assert.equal((await a.lambda.send(new lambda.GetFunctionEventInvokeConfigCommand({ FunctionName: 'fa' }))).MaximumRetryAttempts, 1);
@@ -924,6 +1011,8 @@ test("A's resources are intact after B's attempts", async () => {
   assert.equal((await a.ec2.send(new ec2.DescribeKeyPairsCommand({ KeyPairIds: [r.keyPairId] }))).KeyPairs?.[0]?.KeyName, 'ka');
   const sg = (await a.ec2.send(new ec2.DescribeSecurityGroupsCommand({ GroupIds: [r.groupId] }))).SecurityGroups![0]!;
   assert.deepEqual(sg.IpPermissions, []);
+  const snapshot = (await a.ec2.send(new ec2.DescribeSnapshotsCommand({ SnapshotIds: [r.snapshotId] }))).Snapshots![0]!;
+  assert.equal(snapshot.OwnerId, A);
 });
 
 test('resource policies are the way across: what they grant, and nothing more', async () => {

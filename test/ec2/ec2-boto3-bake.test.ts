@@ -7,6 +7,7 @@ import { PutRuleCommand, PutTargetsCommand, type EventBridgeClient } from '@aws-
 import type { App } from '../../src/server/app.js';
 import { delivered, type DeliveryRequest } from '../../src/delivery/transport.js';
 import { sdkClient, startTestServer } from '../e2e/helpers.js';
+import { boto3Env, boto3Skip } from '../support/boto3.js';
 
 /**
  * The bake flow with boto3 (python3 with a current boto3: AWS_ENDPOINT_URL support), as a
@@ -18,12 +19,6 @@ const script = fileURLToPath(new URL('./fixtures/boto3-bake.py', import.meta.url
 const received: DeliveryRequest[] = [];
 let app: App;
 let eb: EventBridgeClient;
-let skip: string | false = false;
-try {
-  await run('python3', ['-c', 'import boto3, botocore; assert tuple(int(x) for x in boto3.__version__.split(".")[:2]) >= (1, 28)']);
-} catch {
-  skip = 'python3 with boto3 >= 1.28 is not installed';
-}
 
 before(async () => {
   app = await startTestServer(
@@ -38,7 +33,7 @@ after(async () => {
 });
 
 it('boto3: source lookup, run, stop, create-image, wait, tag, terminate; the guide rule gets the event', {
-  skip,
+  skip: boto3Skip,
   timeout: 90_000,
 }, async () => {
   await eb.send(
@@ -48,17 +43,7 @@ it('boto3: source lookup, run, stop, create-image, wait, tag, terminate; the gui
     }),
   );
   await eb.send(new PutTargetsCommand({ Rule: 'ami-available', Targets: [{ Id: 'q', Arn: 'arn:aws:sqs:us-east-1:000000000000:amis' }] }));
-  const env = {
-    ...process.env,
-    AWS_ENDPOINT_URL: app.url,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: '/nonexistent',
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
-    AWS_EC2_METADATA_DISABLED: 'true',
-  };
-  const { stdout } = await run('python3', [script], { env, timeout: 80_000 });
+  const { stdout } = await run('python3', [script], { env: boto3Env(app.url), timeout: 80_000 });
   const seen = JSON.parse(stdout) as {
     image: string;
     instance: string;

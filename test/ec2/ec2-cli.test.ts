@@ -9,7 +9,7 @@ import { systemClock } from '../../src/core/shared/clock.js';
 import { cryptoRandom } from '../../src/core/shared/random.js';
 import { MemoryEc2Store } from '../../src/storage/memory/memory-ec2-store.js';
 import { createEc2QueryHandler } from '../../src/wire/services/ec2.js';
-import { ACCOUNT, RecordingSink } from './helpers.js';
+import { ACCOUNT, RecordingSink, seedSnapshot } from './helpers.js';
 import { serve, type TestServer } from './http-harness.js';
 import { awsCliEnv, awsCliSkip as skip, awsCliV2 as AWS } from '../support/aws-cli.js';
 
@@ -20,8 +20,9 @@ import { awsCliEnv, awsCliSkip as skip, awsCliV2 as AWS } from '../support/aws-c
 const run = promisify(execFile);
 
 const sink = new RecordingSink();
+const store = new MemoryEc2Store();
 const service = new Ec2Service({
-  store: new MemoryEc2Store(),
+  store,
   sink,
   clock: systemClock,
   random: cryptoRandom,
@@ -98,6 +99,7 @@ describe('AWS CLI v2', { skip }, () => {
   });
 
   it('run-instances with the options a bake passes, describe-instances with a filter, stop with --force, terminate', async () => {
+    await seedSnapshot(store);
     const { ImageId } = await service.registerImage(
       { accountId: ACCOUNT, region: 'us-east-1', requestId: 'r-cli' },
       {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { Filter } from '@aws-sdk/client-ec2';
-import { ACCOUNT, ctx, harness, OTHER_ACCOUNT, rejectsWith, instanceOf } from './helpers.js';
+import { ACCOUNT, ctx, harness, OTHER_ACCOUNT, rejectsWith, instanceOf, withSnapshot } from './helpers.js';
 
 /**
  * A small estate: three own images (available web-1, failed web-2, pending db-1), a registered
@@ -17,6 +17,7 @@ const names = async (filters: Filter[], extra = {}) =>
     .sort();
 
 before(async () => {
+  await withSnapshot(h);
   const create = async (name: string, tags: Record<string, string> = {}, accountId = ACCOUNT, description?: string) => {
     const TagSpecifications = [{ ResourceType: 'image' as const, Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }];
     ids[name] = (

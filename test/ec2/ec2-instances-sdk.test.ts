@@ -40,6 +40,7 @@ import { PutRuleCommand, PutTargetsCommand, type EventBridgeClient } from '@aws-
 import type { App } from '../../src/server/app.js';
 import { delivered, type DeliveryRequest } from '../../src/delivery/transport.js';
 import { sdkClient, startTestServer } from '../e2e/helpers.js';
+import { snapshotOf } from '../support/ec2-instance.js';
 import { inProcess } from '../support/in-process.js';
 
 /**
@@ -72,6 +73,8 @@ after(async () => {
 
 describe('instances with the AWS SDK v3 (in-process)', () => {
   it('launch, wait running, stop, start, reboot, terminate — every state change reaches the rule', { timeout: 60_000 }, async () => {
+    // The snapshot to register from is made first: its instance's events come before the rule.
+    const { snapshotId } = await snapshotOf(ec2);
     await eb.send(
       new PutRuleCommand({
         Name: 'instance-states',
@@ -85,7 +88,7 @@ describe('instances with the AWS SDK v3 (in-process)', () => {
       new RegisterImageCommand({
         Name: 'sdk-base',
         RootDeviceName: '/dev/xvda',
-        BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0123456789abcdef0', VolumeSize: 12 } }],
+        BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: snapshotId, VolumeSize: 12 } }],
       }),
     );
     await waitUntilImageAvailable({ client: ec2, ...fast }, { ImageIds: [ImageId!] });
@@ -134,7 +137,7 @@ describe('instances with the AWS SDK v3 (in-process)', () => {
       [12, 'gp2', 'in-use', '/dev/xvda', 'attached'],
       [20, 'gp3', 'in-use', '/dev/xvdb', 'attached'],
     ]);
-    assert.equal(Volumes!.find((v) => v.Attachments![0]!.Device === '/dev/xvda')!.SnapshotId, 'snap-0123456789abcdef0');
+    assert.equal(Volumes!.find((v) => v.Attachments![0]!.Device === '/dev/xvda')!.SnapshotId, snapshotId);
     const status = await ec2.send(new DescribeInstanceStatusCommand({ InstanceIds: [id] }));
     assert.equal(status.InstanceStatuses![0]!.InstanceState!.Name, 'running');
     assert.equal(status.InstanceStatuses![0]!.SystemStatus!.Status, 'ok');
@@ -175,11 +178,12 @@ describe('instances with the AWS SDK v3 (in-process)', () => {
   });
 
   it('DescribeInstances pages with the SDK paginator; filters and tags; errors carry AWS codes', async () => {
+    const { snapshotId } = await snapshotOf(ec2);
     const { ImageId } = await ec2.send(
       new RegisterImageCommand({
         Name: 'sdk-paging',
         RootDeviceName: '/dev/xvda',
-        BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0123456789abcdef1' } }],
+        BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: snapshotId } }],
       }),
     );
     await waitUntilImageAvailable({ client: ec2, ...fast }, { ImageIds: [ImageId!] });

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ACCOUNT, ctx, harness as baseHarness, instanceTestOptions as testOptions, rejectsWith, type Harness } from './helpers.js';
+import {
+  ACCOUNT,
+  ctx,
+  harness as baseHarness,
+  instanceTestOptions as testOptions,
+  rejectsWith,
+  withSnapshot,
+  type Harness,
+} from './helpers.js';
 
 /**
  * Instances as a state machine on a manual clock: every transition AWS makes, each with its
@@ -14,6 +22,7 @@ const states = (h: Harness) => instanceEvents(h).map((e) => `${e.detail['instanc
 const d = testOptions.instanceDurations;
 
 async function availableImage(h: Harness): Promise<string> {
+  await withSnapshot(h);
   const { ImageId } = await h.service.registerImage(ctx(), {
     Name: 'base-image',
     RootDeviceName: '/dev/xvda',

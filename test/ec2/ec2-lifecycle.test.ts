@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ACCOUNT, amazonLinux, assertGuideShape, ctx, harness, instanceTestOptions, rejectsWith, instanceOf } from './helpers.js';
+import {
+  ACCOUNT,
+  amazonLinux,
+  assertGuideShape,
+  ctx,
+  harness,
+  instanceTestOptions,
+  rejectsWith,
+  instanceOf,
+  withSnapshot,
+} from './helpers.js';
 
 const state = async (h: ReturnType<typeof harness>, imageId: string, region = 'us-east-1') => {
   const { Images } = await h.service.describeImages(ctx({ region }), { ImageIds: [imageId] });
@@ -9,7 +19,7 @@ const state = async (h: ReturnType<typeof harness>, imageId: string, region = 'u
 
 describe('AMI lifecycle', () => {
   it("CreateImage: pending, then available after the configured duration, with the guide's event", async () => {
-    const h = harness();
+    const h = await withSnapshot(harness());
     const c = ctx();
     const { ImageId } = await h.service.createImage(c, { InstanceId: await instanceOf(h, c), Name: 'web-1' });
     assert.match(ImageId!, /^ami-[0-9a-f]{17}$/);
@@ -33,7 +43,7 @@ describe('AMI lifecycle', () => {
   });
 
   it('the amiwatch:fail tag fails the image with that message, StateReason and a failed event', async () => {
-    const h = harness();
+    const h = await withSnapshot(harness());
     const c = ctx();
     const { ImageId } = await h.service.createImage(c, {
       InstanceId: await instanceOf(h, c),
@@ -55,7 +65,7 @@ describe('AMI lifecycle', () => {
   });
 
   it('a fault rule (operation + name pattern) fails matching images only, after its delay', async () => {
-    const h = harness();
+    const h = await withSnapshot(harness());
     await h.service.faults.add({
       operation: 'RegisterImage',
       namePattern: 'bad-*',
@@ -104,7 +114,7 @@ describe('AMI lifecycle', () => {
   });
 
   it('concurrent requests for one name: exactly one image gets it', async () => {
-    const h = harness();
+    const h = await withSnapshot(harness());
     const InstanceId = await instanceOf(h);
     const results = await Promise.allSettled(Array.from({ length: 5 }, () => h.service.createImage(ctx(), { InstanceId, Name: 'race' })));
     assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
@@ -115,7 +125,7 @@ describe('AMI lifecycle', () => {
   });
 
   it('a fault rule by tag applies to CreateImage requests carrying that tag', async () => {
-    const h = harness();
+    const h = await withSnapshot(harness());
     await h.service.faults.add({ operation: '*', tagKey: 'team', tagValue: 'red', errorMessage: 'red team failure' });
     const InstanceId = await instanceOf(h);
     const tagged = (team: string) => ({
@@ -131,7 +141,7 @@ describe('AMI lifecycle', () => {
   });
 
   it('DeregisterImage: deregistered at once with its event, listed for a while, then gone', async () => {
-    const h = harness();
+    const h = await withSnapshot(harness());
     const { ImageId } = await h.service.createImage(ctx(), { InstanceId: await instanceOf(h), Name: 'short-lived' });
     h.clock.advance(3000);
     await h.service.describeImages(ctx(), {});
@@ -156,7 +166,7 @@ describe('AMI lifecycle', () => {
   });
 
   it('a failing DeregisterImage changes nothing and emits nothing', async () => {
-    const h = harness();
+    const h = await withSnapshot(harness());
     const { ImageId } = await h.service.createImage(ctx(), { InstanceId: await instanceOf(h), Name: 'protected' });
     h.clock.advance(3000);
     await h.service.describeImages(ctx(), {});
@@ -174,7 +184,7 @@ describe('AMI lifecycle', () => {
   });
 
   it('deregistering a pending image: no available event follows', async () => {
-    const h = harness();
+    const h = await withSnapshot(harness());
     const { ImageId } = await h.service.createImage(ctx(), { InstanceId: await instanceOf(h), Name: 'abandoned' });
     await h.service.deregisterImage(ctx(), { ImageId });
     h.clock.advance(5000);
@@ -183,7 +193,7 @@ describe('AMI lifecycle', () => {
   });
 
   it('DisableImage → disabled (event, hidden unless IncludeDisabled), EnableImage → available (event)', async () => {
-    const h = harness();
+    const h = await withSnapshot(harness());
     const { ImageId } = await h.service.createImage(ctx(), { InstanceId: await instanceOf(h), Name: 'toggled' });
     await rejectsWith(h.service.disableImage(ctx(), { ImageId }), 'IncorrectState');
     h.clock.advance(3000);
@@ -216,7 +226,7 @@ describe('AMI lifecycle', () => {
   });
 
   it('CopyImage across regions: the copy and its event live in the destination region', async () => {
-    const h = harness();
+    const h = await withSnapshot(harness());
     const { ImageId: source } = await h.service.createImage(ctx({ region: 'us-east-1' }), {
       InstanceId: await instanceOf(h, { region: 'us-east-1' }),
       Name: 'base',
@@ -256,7 +266,7 @@ describe('AMI lifecycle', () => {
   });
 
   it('store then restore: available; restoring an object no store task produced: failed', async () => {
-    const h = harness();
+    const h = await withSnapshot(harness());
     const { ImageId } = await h.service.createImage(ctx(), { InstanceId: await instanceOf(h), Name: 'to-store', Description: 'kept' });
     h.clock.advance(3000);
     const { ObjectKey } = await h.service.createStoreImageTask(ctx(), { ImageId, Bucket: 'my-ami-bucket' });
@@ -294,7 +304,7 @@ describe('AMI lifecycle', () => {
   });
 
   it('a store task fault rule fails the task with its message', async () => {
-    const h = harness();
+    const h = await withSnapshot(harness());
     const { ImageId } = await h.service.createImage(ctx(), { InstanceId: await instanceOf(h), Name: 'store-fail' });
     h.clock.advance(3000);
     await h.service.faults.add({ operation: 'CreateStoreImageTask', errorMessage: 'bucket is read-only' });
@@ -306,7 +316,7 @@ describe('AMI lifecycle', () => {
   });
 
   it('an event the sink refuses stays queued and is handed over later, once', async () => {
-    const h = harness();
+    const h = await withSnapshot(harness());
     const { ImageId } = await h.service.createImage(ctx(), { InstanceId: await instanceOf(h), Name: 'retry-me' });
     h.sink.failNext = 1;
     h.clock.advance(3000);
@@ -319,7 +329,7 @@ describe('AMI lifecycle', () => {
   });
 
   it('the timer loop completes images without any request', async () => {
-    const h = harness();
+    const h = await withSnapshot(harness());
     const { ImageId } = await h.service.createImage(ctx(), { InstanceId: await instanceOf(h), Name: 'timer' });
     h.clock.advance(3000);
     h.service.lifecycle.start(5);
@@ -332,7 +342,7 @@ describe('AMI lifecycle', () => {
   });
 
   it('advance(): every pending image and store task completes now, as planned, each image with its event', async () => {
-    const h = harness();
+    const h = await withSnapshot(harness());
     await h.service.faults.add({ operation: 'CreateImage', namePattern: 'bad-*', errorMessage: 'Disk full', delayMs: 60_000 });
     const instanceId = await instanceOf(h);
     const good = (await h.service.createImage(ctx(), { InstanceId: instanceId, Name: 'good-1' })).ImageId!;

@@ -12,6 +12,7 @@ import {
   DescribeInstancesCommand,
   DescribeKeyPairsCommand,
   DescribeSecurityGroupsCommand,
+  DescribeSnapshotsCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
 import { PutRuleCommand, PutTargetsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -24,8 +25,9 @@ import { inProcess } from '../support/in-process.js';
  * Debian's packer 1.6.6 (`amazon-ebs` built in; scripts/install-system-deps.sh installs it) bakes
  * the template of docs/testing-ami-automation.md against amiwatch: source AMI lookup, temporary
  * key pair and security group, RunInstances, waits, StopInstances, CreateImage, wait available,
- * copy to eu-west-1, share with an account, tags, terminate, clean-up — twice, the second time
- * replacing the first image (force_deregister). The guide's rule receives each baked image's
+ * copy to eu-west-1, share with an account, tags (the snapshots' with snapshot_tags), terminate,
+ * clean-up — twice, the second time replacing the first image (force_deregister) and deleting its
+ * snapshots in both regions (force_delete_snapshot). The guide's rule receives each baked image's
  * `available` event.
  */
 const run = promisify(execFile);
@@ -100,6 +102,28 @@ it('packer build: the golden image in us-east-1 and eu-west-1, shared, tagged; n
   const [copied] = (await eu.send(new DescribeImagesCommand({ ImageIds: [copy] }))).Images!;
   assert.equal(copied!.State, 'available');
   assert.equal(copied!.SourceImageId, home);
+  // The snapshots are real: the image's tags plus snapshot_tags (which win where both name a key).
+  const homeSnapshot = image!.BlockDeviceMappings![0]!.Ebs!.SnapshotId!;
+  const copySnapshot = copied!.BlockDeviceMappings![0]!.Ebs!.SnapshotId!;
+  for (const [client, id] of [
+    [ec2, homeSnapshot],
+    [eu, copySnapshot],
+  ] as const) {
+    const [snapshot] = (await client.send(new DescribeSnapshotsCommand({ SnapshotIds: [id] }))).Snapshots!;
+    assert.equal(snapshot!.State, 'completed');
+    assert.deepEqual(snapshot!.Tags!.map((t) => `${t.Key}=${t.Value}`).sort(), [
+      'backup=weekly',
+      'source=packer-snapshot',
+      'team=platform',
+    ]);
+  }
+  const tagged = await ec2.send(
+    new DescribeSnapshotsCommand({ OwnerIds: ['self'], Filters: [{ Name: 'tag:backup', Values: ['weekly'] }] }),
+  );
+  assert.deepEqual(
+    tagged.Snapshots!.map((s) => s.SnapshotId),
+    [homeSnapshot],
+  );
 
   const instances = (
     await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'tag:purpose', Values: ['bake'] }] }))
@@ -129,6 +153,15 @@ it('packer build: the golden image in us-east-1 and eu-west-1, shared, tagged; n
       [home, 'deregistered'],
       [again, 'available'],
     ].sort(),
+  );
+
+  // force_delete_snapshot: the replaced images' snapshots are gone, in both regions; the new ones are there.
+  await assert.rejects(ec2.send(new DescribeSnapshotsCommand({ SnapshotIds: [homeSnapshot] })), { name: 'InvalidSnapshot.NotFound' });
+  await assert.rejects(eu.send(new DescribeSnapshotsCommand({ SnapshotIds: [copySnapshot] })), { name: 'InvalidSnapshot.NotFound' });
+  const left = (await ec2.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'] }))).Snapshots!;
+  assert.deepEqual(
+    left.map((s) => s.SnapshotId),
+    [named.find((i) => i.ImageId === again)!.BlockDeviceMappings![0]!.Ebs!.SnapshotId],
   );
 
   const deadline = Date.now() + 5000;

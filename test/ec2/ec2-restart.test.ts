@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ManualClock } from '../../src/core/shared/clock.js';
 import { SqliteEc2Store } from '../../src/storage/sqlite/sqlite-ec2-store.js';
-import { ACCOUNT, assertGuideShape, ctx, harness, instanceOf } from './helpers.js';
+import { ACCOUNT, assertGuideShape, ctx, harness, instanceOf, withSnapshot } from './helpers.js';
 
 /** Restart survival, for real: a SQLite file, closed and reopened by a fresh service. */
 const dir = mkdtempSync(join(tmpdir(), 'amiwatch-ec2-restart-'));
@@ -77,7 +77,7 @@ describe('restart while images are pending (SQLite file)', () => {
   it('instances pending, stopping or shutting down when the server stops arrive after the restart, each event once, at its due time', async () => {
     const file = join(dir, 'restart-3.db');
     const clock = new ManualClock();
-    const first = harness(SqliteEc2Store.open(file), clock, 6);
+    const first = await withSnapshot(harness(SqliteEc2Store.open(file), clock, 6));
     const { ImageId } = await first.service.registerImage(ctx(), {
       Name: 'base',
       RootDeviceName: '/dev/xvda',

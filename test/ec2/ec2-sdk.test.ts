@@ -26,7 +26,7 @@ import { MemoryEc2Store } from '../../src/storage/memory/memory-ec2-store.js';
 import { createEc2QueryHandler } from '../../src/wire/services/ec2.js';
 import { ACCOUNT, assertGuideShape, RecordingSink } from './helpers.js';
 import { serve, type TestServer } from './http-harness.js';
-import { runningInstance } from '../support/ec2-instance.js';
+import { runningInstance, snapshotOf } from '../support/ec2-instance.js';
 
 /**
  * The real `@aws-sdk/client-ec2` against the ec2 handler behind a bare HTTP server: its request
@@ -145,6 +145,7 @@ describe('AWS SDK for JavaScript v3 (EC2Client)', () => {
     const copyEvent = sink.events.find((e) => e.detail.ImageId === copy)!;
     assert.equal(copyEvent.region, 'eu-west-1');
 
+    const { snapshotId } = await snapshotOf(ec2);
     const { ImageId: reg } = await ec2.send(
       new RegisterImageCommand({
         Name: 'sdk-reg',
@@ -152,7 +153,7 @@ describe('AWS SDK for JavaScript v3 (EC2Client)', () => {
         RootDeviceName: '/dev/xvda',
         VirtualizationType: 'hvm',
         EnaSupport: true,
-        BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: 'snap-0123456789abcdef0', VolumeSize: 16 } }],
+        BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { SnapshotId: snapshotId, VolumeSize: 16 } }],
       }),
     );
     await waitUntilImageAvailable({ client: ec2, ...waitFast }, { ImageIds: [reg!] });

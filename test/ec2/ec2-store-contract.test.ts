@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Ec2Store, ImageRecord, InstanceRecord } from '../../src/storage/ports/ec2-store.js';
+import type { Ec2Store, ImageRecord, InstanceRecord, SnapshotRecord } from '../../src/storage/ports/ec2-store.js';
 import { MemoryEc2Store } from '../../src/storage/memory/memory-ec2-store.js';
 import { SqliteEc2Store } from '../../src/storage/sqlite/sqlite-ec2-store.js';
 import { JetStreamConnection } from '../../src/storage/jetstream/connection.js';
@@ -92,6 +92,22 @@ const instance = (instanceId: string, over: Partial<InstanceRecord> = {}): Insta
   ebsOptimized: false,
   sourceDestCheck: true,
   rebootCount: 0,
+  ...over,
+});
+
+const snapshot = (snapshotId: string, over: Partial<SnapshotRecord> = {}): SnapshotRecord => ({
+  snapshotId,
+  accountId: '000000000000',
+  region: 'us-east-1',
+  volumeId: 'vol-0123456789abcdef0',
+  volumeSize: 8,
+  state: 'completed',
+  description: '',
+  encrypted: false,
+  startTime: '2026-01-01T00:00:00.000Z',
+  requestId: 'r',
+  sourceArn: 'arn:aws:ec2::us-east-1:volume/vol-0123456789abcdef0',
+  tags: [{ key: 'Name', value: snapshotId }],
   ...over,
 });
 
@@ -283,6 +299,62 @@ for (const [name, make, traits] of adapters) {
       );
     });
 
+    it('stores snapshots with their events in one write; hands out due ones; deletes', async () => {
+      const s = await make();
+      const pending = (id: string, dueAt: number) =>
+        snapshot(id, { state: 'pending', transition: { dueAt, outcome: 'completed', event: 'createSnapshot' } });
+      await s.putSnapshotsWithEvents(
+        [pending('snap-00000000000000002', 300), pending('snap-00000000000000001', 100)],
+        [{ id: 'sev-1', json: '{"s":1}' }],
+      );
+      await s.putSnapshotsWithEvents([snapshot('snap-00000000000000003', { region: 'eu-west-1' })], []);
+      await s.putSnapshotsWithEvents([snapshot('snap-00000000000000004', { accountId: '111111111111' })], []);
+      assert.deepEqual(
+        (await s.listSnapshots('us-east-1')).map((x) => x.snapshotId),
+        ['snap-00000000000000001', 'snap-00000000000000002', 'snap-00000000000000004'],
+      );
+      assert.deepEqual(await s.getSnapshot('us-east-1', 'snap-00000000000000001'), pending('snap-00000000000000001', 100));
+      assert.equal(await s.getSnapshot('us-east-1', 'snap-00000000000000003'), undefined);
+      assert.deepEqual(
+        (await s.outboxEvents(10)).map((e) => e.id),
+        ['sev-1'],
+      );
+      assert.equal(await s.nextDueAt(), 100);
+      assert.deepEqual(
+        (await s.dueSnapshotTransitions(200, 10)).map((x) => x.snapshotId),
+        ['snap-00000000000000001'],
+      );
+      if (traits.shared) {
+        // Each due transition is handed out (claimed) once in the cluster.
+        assert.deepEqual(
+          (await s.dueSnapshotTransitions(400, 10)).map((x) => x.snapshotId),
+          ['snap-00000000000000002'],
+        );
+        assert.deepEqual(await s.dueSnapshotTransitions(400, 10), []);
+      } else {
+        assert.deepEqual(
+          (await s.dueSnapshotTransitions(400, 1)).map((x) => x.snapshotId),
+          ['snap-00000000000000001'],
+        );
+      }
+      // Completed: no longer due, and its event queued once even when offered twice.
+      const done = snapshot('snap-00000000000000001', { completionTime: '2026-01-01T00:00:01.000Z' });
+      await s.putSnapshotsWithEvents([done], [{ id: 'sev-2', json: '{}' }]);
+      await s.putSnapshotsWithEvents([done], [{ id: 'sev-2', json: '{}' }]);
+      assert.deepEqual(
+        (await s.outboxEvents(10)).map((e) => e.id),
+        ['sev-1', 'sev-2'],
+      );
+      assert.deepEqual(
+        (await s.dueSnapshotTransitions(400, 10)).map((x) => x.snapshotId),
+        traits.shared ? [] : ['snap-00000000000000002'],
+      );
+      assert.equal(await s.nextDueAt(), 300);
+      assert.equal(await s.deleteSnapshot('us-east-1', 'snap-00000000000000001'), true);
+      assert.equal(await s.deleteSnapshot('us-east-1', 'snap-00000000000000001'), false);
+      assert.equal(await s.getSnapshot('us-east-1', 'snap-00000000000000001'), undefined);
+    });
+
     it('keeps key pairs per account and region, by name', async () => {
       const s = await make();
       const key = (keyName: string, accountId = '000000000000') => ({
@@ -350,6 +422,19 @@ describe('Ec2Store contract: jetstream, two nodes', () => {
     const [x, y] = await Promise.all([a.dueTransitions(100, 10), b.dueTransitions(100, 10)]);
     assert.equal(x.length + y.length, 6);
     assert.equal(new Set([...x, ...y].map((i) => i.imageId)).size, 6, 'no transition handed to both');
+  });
+
+  it('each due snapshot transition goes to one node', async () => {
+    const a = await jetstream();
+    const b = await jetstream(a.prefix);
+    const due = [1, 2, 3, 4].map((n) =>
+      snapshot(`snap-0000000000000003${n}`, { state: 'pending', transition: { dueAt: 10, outcome: 'completed' } }),
+    );
+    await a.putSnapshotsWithEvents(due, []);
+    assert.equal((await b.listSnapshots('us-east-1')).length, 4);
+    const [x, y] = await Promise.all([a.dueSnapshotTransitions(100, 10), b.dueSnapshotTransitions(100, 10)]);
+    assert.equal(new Set([...x, ...y].map((s) => s.snapshotId)).size, 4);
+    assert.equal(x.length + y.length, 4, 'no transition handed to both');
   });
 
   it('an image and its event are written together and seen by the other node', async () => {

@@ -9,7 +9,7 @@ import { ManualClock } from '../../src/core/shared/clock.js';
 import { seededRandom } from '../../src/core/shared/random.js';
 import { MemoryEc2Store } from '../../src/storage/memory/memory-ec2-store.js';
 import { createEc2QueryHandler } from '../../src/wire/services/ec2.js';
-import { ACCOUNT, RecordingSink } from './helpers.js';
+import { ACCOUNT, RecordingSink, seedSnapshot } from './helpers.js';
 import { serve, type TestServer } from './http-harness.js';
 
 /**
@@ -55,6 +55,8 @@ for (const client of ['cli', 'cli1', 'sdk']) {
     const service = new Ec2Service({ store, sink: new RecordingSink(), clock, random: seededRandom(3), options: ec2Options() });
 
     before(async () => {
+      // The snapshot the captured RegisterImage names.
+      await seedSnapshot(store);
       // The image the captured CopyImage/DeregisterImage name.
       await store.putImage({
         imageId: SEEDED,

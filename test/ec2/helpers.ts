@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { AmiEventSink, AmiStateChangeEvent, Ec2Event } from '../../src/core/ec2/ami-event.js';
 import type { InstanceStateChangeEvent } from '../../src/core/ec2/instance-event.js';
+import type { SnapshotNotificationEvent } from '../../src/core/ec2/snapshot-event.js';
 import { Ec2Service } from '../../src/core/ec2/ec2-service.js';
 import { ec2Options, type Ec2Options } from '../../src/core/ec2/options.js';
 import { ManualClock } from '../../src/core/shared/clock.js';
@@ -16,11 +17,12 @@ export const OTHER_ACCOUNT = '111111111111';
 
 /**
  * Records every event handed over, duplicates included, so tests can prove "exactly once": AMI
- * events in `events`, instance state changes in `instanceEvents`.
+ * events in `events`, instance state changes in `instanceEvents`, EBS snapshot notifications in `snapshotEvents`.
  */
 export class RecordingSink implements AmiEventSink {
   readonly events: AmiStateChangeEvent[] = [];
   readonly instanceEvents: InstanceStateChangeEvent[] = [];
+  readonly snapshotEvents: SnapshotNotificationEvent[] = [];
   failNext = 0;
   async emit(event: Ec2Event): Promise<void> {
     if (this.failNext > 0) {
@@ -28,6 +30,7 @@ export class RecordingSink implements AmiEventSink {
       throw new Error('sink unavailable');
     }
     if (event['detail-type'] === 'EC2 AMI State Change') this.events.push(structuredClone(event));
+    else if (event['detail-type'] === 'EBS Snapshot Notification') this.snapshotEvents.push(structuredClone(event));
     else this.instanceEvents.push(structuredClone(event));
   }
   states(): string[] {
@@ -101,6 +104,45 @@ export async function instanceOf(h: Harness, over: Partial<RequestContext> = {})
   await h.service.lifecycle.settle();
   known.set(key, id);
   return id;
+}
+
+/**
+ * A completed snapshot of the caller's, written straight into the store (for tests whose subject
+ * is RegisterImage, not how the snapshot was made; ec2-snapshots.test.ts makes them through the API).
+ */
+export async function seedSnapshot(
+  store: Ec2Store,
+  snapshotId = 'snap-0123456789abcdef0',
+  over: { accountId?: string; region?: string; volumeSize?: number } = {},
+): Promise<string> {
+  const region = over.region ?? 'us-east-1';
+  await store.putSnapshotsWithEvents(
+    [
+      {
+        snapshotId,
+        accountId: over.accountId ?? ACCOUNT,
+        region,
+        volumeId: 'vol-ffffffff',
+        volumeSize: over.volumeSize ?? 8,
+        state: 'completed',
+        description: 'seeded',
+        encrypted: false,
+        startTime: '2026-01-01T00:00:00.000Z',
+        completionTime: '2026-01-01T00:00:01.000Z',
+        requestId: 'seed',
+        sourceArn: `arn:aws:ec2::${region}:volume/vol-ffffffff`,
+        tags: [],
+      },
+    ],
+    [],
+  );
+  return snapshotId;
+}
+
+/** The harness, with the snapshot RegisterImage tests name (`snap-0123456789abcdef0`) seeded. */
+export async function withSnapshot(h: Harness): Promise<Harness> {
+  await seedSnapshot(h.store);
+  return h;
 }
 
 /** Asserts the promise rejects with this EC2 error code (and message, when given). */

@@ -7,8 +7,11 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   CreateImageCommand,
+  CreateSnapshotCommand,
   DescribeImagesCommand,
   DescribeInstancesCommand,
+  DescribeSnapshotsCommand,
+  DescribeVolumesCommand,
   EC2Client,
   RunInstancesCommand,
   StopInstancesCommand,
@@ -42,6 +45,7 @@ describe('startAmiwatch: options', () => {
       defaultRegion: 'eu-west-1',
       amiDuration: '0s',
       instanceDuration: 'pending=0s',
+      snapshotDuration: '1s',
       smtpUrl: 'smtp://localhost:25',
       mailFrom: 'a@example.com',
       publicUrl: 'http://example.com',
@@ -122,6 +126,21 @@ describe('startAmiwatch: a server and its handles', () => {
     const { Images } = await ec2.send(new DescribeImagesCommand({ ImageIds: [ImageId!] }));
     assert.equal(Images?.[0]?.State, 'available');
     assert.equal(await aw.advance(), 0, 'nothing left pending');
+  });
+
+  it('advance() completes a pending snapshot now, with its EBS Snapshot Notification', async () => {
+    const instanceId = await launchedInstance(ec2, aw);
+    const { Volumes } = await ec2.send(new DescribeVolumesCommand({ Filters: [{ Name: 'attachment.instance-id', Values: [instanceId] }] }));
+    const { SnapshotId } = await ec2.send(new CreateSnapshotCommand({ VolumeId: Volumes![0]!.VolumeId! }));
+    const waiting = aw.waitForEvent<{ event: string; result: string }>({
+      pattern: { 'detail-type': ['EBS Snapshot Notification'], resources: [{ suffix: `/${SnapshotId}` }] },
+      timeoutMs: 5000,
+    });
+    await aw.advance();
+    const event = await waiting;
+    assert.deepEqual([event.detail.event, event.detail.result], ['createSnapshot', 'succeeded']);
+    const { Snapshots } = await ec2.send(new DescribeSnapshotsCommand({ SnapshotIds: [SnapshotId!] }));
+    assert.equal(Snapshots?.[0]?.State, 'completed');
   });
 
   it('waitForEvent finds an event already in the history (oldest first)', async () => {

@@ -308,6 +308,7 @@ describe('asynchronous invocation as Lambda does it (manual clock)', () => {
     timeout: 30_000,
   }, async () => {
     await create('held', ECHOES);
+    const startedAt = clock.now();
     const put = await lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: 'held', ReservedConcurrentExecutions: 0 }));
     assert.equal(put.ReservedConcurrentExecutions, 0);
     assert.equal((await lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: 'held' }))).ReservedConcurrentExecutions, 0);
@@ -344,6 +345,14 @@ describe('asynchronous invocation as Lambda does it (manual clock)', () => {
     await drain();
     job = (await jobOf(app, 'held'))!;
     assert.deepEqual([job.status, job.attempts], ['delivered', 1]);
+    const throttles = (await (
+      await fetch(`${app.url}/_amiwatch/metrics/series?name=Throttles&function=held&from=${startedAt - 60_000}&to=${clock.now() + 60_000}`)
+    ).json()) as { points: { value: number | null }[] };
+    assert.equal(
+      throttles.points.reduce((sum, p) => sum + (p.value ?? 0), 0),
+      3,
+      'AWS/Lambda Throttles: the refused synchronous call and the event put back twice',
+    );
   });
 
   it('PutFunctionConcurrency keeps 100 of the account’s 1,000 unreserved, in Lambda’s words', async () => {

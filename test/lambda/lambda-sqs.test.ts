@@ -221,6 +221,71 @@ describe('SQS event source mappings', () => {
     });
   });
 
+  it('BatchSize above 10 with a batching window: the poller gathers several receives into one batch, never more than BatchSize', {
+    timeout: 30_000,
+  }, async () => {
+    const url = await queue('bulk', { VisibilityTimeout: '30' });
+    await fn(
+      'bulk-worker',
+      'exports.handler = async (e) => { console.log("batch", e.Records.length, e.Records.map((r) => r.body).join(",")); };',
+    );
+    const m = await lambda.send(
+      new CreateEventSourceMappingCommand({
+        FunctionName: 'bulk-worker',
+        EventSourceArn: qArn('bulk'),
+        BatchSize: 25,
+        MaximumBatchingWindowInSeconds: 1,
+        ScalingConfig: { MaximumConcurrency: 2 },
+        Enabled: false,
+      }),
+    );
+    for (let i = 0; i < 25; i += 5)
+      await Promise.all([0, 1, 2, 3, 4].map((j) => sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: `m${i + j}` }))));
+    await lambda.send(new UpdateEventSourceMappingCommand({ UUID: m.UUID, Enabled: true }));
+    await until(async () => ((await depth(url)) === 0 ? true : undefined), 20_000);
+    const batches = [...(await logs('bulk-worker')).matchAll(/batch (\d+) (\S+)/g)].map((x) => ({
+      n: Number(x[1]),
+      bodies: x[2]!.split(','),
+    }));
+    assert.deepEqual(
+      batches.flatMap((b) => b.bodies).sort(),
+      Array.from({ length: 25 }, (_, i) => `m${i}`).sort(),
+      'every message handed over once',
+    );
+    assert.ok(batches.every((b) => b.n <= 25));
+    assert.ok(
+      batches.some((b) => b.n > 10),
+      `a batch larger than one ReceiveMessage (10) was gathered: ${batches.map((b) => b.n)}`,
+    );
+  });
+
+  it('ScalingConfig.MaximumConcurrency bounds how many batches of a mapping run at once', { timeout: 30_000 }, async () => {
+    const url = await queue('paced', { VisibilityTimeout: '30' });
+    await fn(
+      'paced-worker',
+      'exports.handler = async (e) => { const t0 = Date.now(); await new Promise((r) => setTimeout(r, 400)); console.log("span", t0, Date.now(), e.Records[0].body); };',
+      5,
+    );
+    const m = await lambda.send(
+      new CreateEventSourceMappingCommand({
+        FunctionName: 'paced-worker',
+        EventSourceArn: qArn('paced'),
+        BatchSize: 1,
+        ScalingConfig: { MaximumConcurrency: 2 },
+        Enabled: false,
+      }),
+    );
+    await Promise.all(Array.from({ length: 8 }, (_, i) => sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: `p${i}` }))));
+    await lambda.send(new UpdateEventSourceMappingCommand({ UUID: m.UUID, Enabled: true }));
+    await until(async () => ((await depth(url)) === 0 ? true : undefined), 25_000);
+    const spans = [...(await logs('paced-worker')).matchAll(/span (\d+) (\d+) (p\d)/g)].map((x) => [Number(x[1]), Number(x[2])] as const);
+    assert.equal(spans.length, 8);
+    // The most invocations running at one moment: at every start, count the spans covering it.
+    const most = Math.max(...spans.map(([start]) => spans.filter(([s, e]) => s <= start && start < e).length));
+    assert.ok(most <= 2, `at most MaximumConcurrency (2) batches at once, saw ${most}`);
+    assert.equal(most, 2, 'both pollers ran side by side');
+  });
+
   it('a function that throws leaves the whole batch to come back; a disabled mapping polls nothing', { timeout: 30_000 }, async () => {
     const url = await queue('flaky', { VisibilityTimeout: '1' });
     await fn(

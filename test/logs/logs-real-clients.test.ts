@@ -95,6 +95,51 @@ describe('CloudWatch Logs with real clients', () => {
     assert.deepEqual(tags.tags, { team: 'ami' });
   });
 
+  it('AWS CLI v2: describe-log-streams, the tag operations old and new, delete-retention-policy, delete-log-stream, delete-log-group', {
+    skip,
+    timeout: 60_000,
+  }, async () => {
+    const ok = async (...args: string[]) => {
+      const r = await aws('logs', ...args);
+      assert.equal(r.code, 0, `${args[0]}: ${r.stderr}`);
+      return r.stdout.trim() ? JSON.parse(r.stdout) : null;
+    };
+    const arn = 'arn:aws:logs:us-east-1:000000000000:log-group:/cli/tags';
+    await ok('create-log-group', '--log-group-name', '/cli/tags');
+    await ok('create-log-stream', '--log-group-name', '/cli/tags', '--log-stream-name', 'a');
+    await ok('create-log-stream', '--log-group-name', '/cli/tags', '--log-stream-name', 'b');
+    const streams = await ok('describe-log-streams', '--log-group-name', '/cli/tags', '--log-stream-name-prefix', 'b');
+    assert.deepEqual(
+      streams.logStreams.map((s: { logStreamName: string; arn: string }) => [s.logStreamName, s.arn]),
+      [['b', `${arn}:log-stream:b`]],
+    );
+    await ok('tag-resource', '--resource-arn', arn, '--tags', 'team=ami,env=dev');
+    await ok('untag-resource', '--resource-arn', arn, '--tag-keys', 'env');
+    await ok('tag-log-group', '--log-group-name', '/cli/tags', '--tags', 'owner=ops');
+    await ok('untag-log-group', '--log-group-name', '/cli/tags', '--tags', 'team');
+    assert.deepEqual((await ok('list-tags-log-group', '--log-group-name', '/cli/tags')).tags, { owner: 'ops' });
+    await ok('put-retention-policy', '--log-group-name', '/cli/tags', '--retention-in-days', '14');
+    await ok('delete-retention-policy', '--log-group-name', '/cli/tags');
+    const group = (await ok('describe-log-groups', '--log-group-name-prefix', '/cli/tags')).logGroups[0];
+    assert.equal(group.retentionInDays, undefined, 'no retention after delete-retention-policy');
+    const badDays = await aws('logs', 'put-retention-policy', '--log-group-name', '/cli/tags', '--retention-in-days', '8');
+    assert.equal(badDays.code, 254);
+    assert.match(badDays.stderr, /InvalidParameterException/);
+    await ok('delete-log-stream', '--log-group-name', '/cli/tags', '--log-stream-name', 'a');
+    const gone = await aws('logs', 'delete-log-stream', '--log-group-name', '/cli/tags', '--log-stream-name', 'a');
+    assert.match(
+      gone.stderr,
+      /\(ResourceNotFoundException\) when calling the DeleteLogStream operation: The specified log stream does not exist\./,
+    );
+    await ok('delete-log-group', '--log-group-name', '/cli/tags');
+    const again = await aws('logs', 'delete-log-group', '--log-group-name', '/cli/tags');
+    assert.match(
+      again.stderr,
+      /\(ResourceNotFoundException\) when calling the DeleteLogGroup operation: The specified log group does not exist\./,
+    );
+    assert.deepEqual((await ok('describe-log-groups', '--log-group-name-prefix', '/cli/tags')).logGroups, []);
+  });
+
   it('AWS CLI v2: `logs tail --since 10m` prints recent events; `logs tail --follow` prints events put after it started', {
     skip,
     timeout: 60_000,

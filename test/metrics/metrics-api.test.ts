@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { PutEventsCommand, PutRuleCommand, PutTargetsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { CreateFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import parsePrometheus from 'parse-prometheus-text-format';
 import { delivered } from '../../src/delivery/transport.js';
 import type { App } from '../../src/server/app.js';
 import { sdkClient, startTestServer } from '../e2e/helpers.js';
+import { ROLE, zipOf } from '../lambda/helpers.js';
 
 /** The metrics endpoints over HTTP: values move with traffic; bad queries get a clear 400. */
 let app: App;
@@ -87,6 +89,40 @@ describe('metrics API', () => {
       assert.equal(await sum(''), 5, 'without a scope: every region');
     } finally {
       eu.destroy();
+    }
+  });
+  it('AWS/Lambda series of one account and region: a function name in two regions is two functions', async () => {
+    const code = zipOf({ 'index.js': 'exports.handler = async (e) => { if (e.fail) throw new Error("no"); };' });
+    const clients = ['us-east-1', 'eu-west-1'].map(
+      (region) =>
+        new LambdaClient({ endpoint: app.url, region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 }),
+    );
+    try {
+      for (const [i, c] of clients.entries()) {
+        await c.send(
+          new CreateFunctionCommand({
+            FunctionName: 'twin',
+            Runtime: 'nodejs20.x',
+            Role: ROLE,
+            Handler: 'index.handler',
+            Code: { ZipFile: code },
+          }),
+        );
+        for (let n = 0; n <= i * 2; n++)
+          await c.send(new InvokeCommand({ FunctionName: 'twin', Payload: Buffer.from(`{"fail":${n === 0}}`) }));
+      }
+      const sum = async (name: string, scope: string) =>
+        ((await get(`/_amiwatch/metrics/series?name=${name}&function=twin${scope}`)).body.points as { value: number }[]).reduce(
+          (s, p) => s + p.value,
+          0,
+        );
+      assert.equal(await sum('Invocations', '&account=000000000000&region=us-east-1'), 1);
+      assert.equal(await sum('Invocations', '&account=000000000000&region=eu-west-1'), 3);
+      assert.equal(await sum('Errors', '&account=000000000000&region=eu-west-1'), 1);
+      assert.equal(await sum('Invocations', '&account=111122223333&region=eu-west-1'), 0);
+      assert.equal(await sum('Invocations', ''), 4, 'without a scope: every region');
+    } finally {
+      for (const c of clients) c.destroy();
     }
   });
 });

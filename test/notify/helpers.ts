@@ -175,3 +175,19 @@ export function sqsServerForTests(clock: Clock, use: (app: App, sqs: SQSClient) 
 export async function createQueue(sqs: SQSClient, name: string, Attributes?: Record<string, string>): Promise<string> {
   return (await sqs.send(new CreateQueueCommand({ QueueName: name, ...(Attributes && { Attributes }) }))).QueueUrl!;
 }
+
+/** A real HTTP server standing in for the SMS/push provider (`--notify-webhook-url`): it keeps every JSON body POSTed to it. */
+export async function startWebhook(): Promise<{ url: string; calls: Record<string, unknown>[]; close(): Promise<void> }> {
+  const calls: Record<string, unknown>[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+    req.on('end', () => (calls.push(JSON.parse(body) as Record<string, unknown>), res.writeHead(204).end()));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/notify`,
+    calls,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}

@@ -105,7 +105,7 @@ test('credentials mode: an HTTP subscriber on loopback gets no POST at all; the 
       const d = await deliveries(app);
       return d.length >= 2 && d.every((r) => r.error !== undefined) ? d : undefined;
     }, 'both confirmations to be refused');
-    for (const r of log) assert.equal(r.error, REFUSED);
+    for (const r of log) assert.equal(r.error, `OUTBOUND_REFUSED: ${REFUSED}`);
     assert.equal(subscriber.posts.length, 0);
   });
 });
@@ -127,7 +127,7 @@ test('--allow-outbound lets a named address through; closed and open-but-silent 
         const f = (await deliveries(app)).filter((r) => r.error !== undefined);
         return f.length >= 2 ? f : undefined;
       }, 'two failures');
-      assert.deepEqual(new Set(failed.map((r) => r.error)), new Set(['the endpoint could not be reached']));
+      assert.deepEqual(new Set(failed.map((r) => r.error)), new Set(['UNREACHABLE: the endpoint could not be reached']));
     });
   } finally {
     await new Promise<void>((r) => silent.close(() => r()));
@@ -150,7 +150,7 @@ test("without credentials too, a subscriber URL naming amiwatch's own listener i
       };
       return d.deliveries.find((r) => r.error !== undefined);
     }, 'the refusal');
-    assert.equal(log.error, REFUSED);
+    assert.equal(log.error, `OUTBOUND_REFUSED: ${REFUSED}`);
     assert.deepEqual(((await (await fetch(`${app.url}/_amiwatch/ec2/faults`)).json()) as { rules: unknown[] }).rules, []);
   } finally {
     sns.destroy();

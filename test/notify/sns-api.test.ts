@@ -195,18 +195,24 @@ describe('SNS API with @aws-sdk/client-sns (awsQuery)', () => {
     await sns.send(new PublishCommand({ TopicArn, Message: 'ami-1 is available', Subject: 'AMI' }));
     const mail = await waitFor(async () => (await mailbox()).find((m) => m.subject === 'AMI'), 'mailbox notification');
     assert.match(mail.text, /^ami-1 is available\n\n--\nIf you wish to stop receiving notifications/);
-    const outbox = (await (await fetch(`${app.url}/_amiwatch/outbox`)).json()) as {
-      messages: { endpoint: string; message: string; status: string }[];
-    };
+    // SMS goes through the delivery queue after Publish answered: recorded, then sent by the provider.
+    const outbox = await waitFor(async () => {
+      const o = (await (await fetch(`${app.url}/_amiwatch/outbox`)).json()) as {
+        messages: { endpoint: string; message: string; status: string }[];
+      };
+      return o.messages.some((m) => m.status === 'sent') ? o : undefined;
+    }, 'the SMS sent');
     assert.deepEqual(
       outbox.messages.map((m) => [m.endpoint, m.message, m.status]),
       [['+15555550100', 'ami-1 is available', 'sent']],
     );
     assert.equal(hooked[0]?.endpoint, '+15555550100');
-    const log = (await (await fetch(`${app.url}/_amiwatch/sns/deliveries`)).json()) as {
-      deliveries: { protocol: string; status: string; error?: string }[];
-    };
-    const lambda = log.deliveries.find((d) => d.protocol === 'lambda');
+    const lambda = await waitFor(async () => {
+      const log = (await (await fetch(`${app.url}/_amiwatch/sns/deliveries`)).json()) as {
+        deliveries: { protocol: string; status: string; error?: string }[];
+      };
+      return log.deliveries.find((d) => d.protocol === 'lambda');
+    }, 'the lambda delivery settled');
     assert.equal(lambda?.status, 'failed');
     assert.match(lambda!.error!, /Function not found/);
   });

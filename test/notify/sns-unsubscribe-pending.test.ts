@@ -28,7 +28,7 @@ test('a retry waiting for an unsubscribed endpoint is dropped', { timeout: 30_00
     const { deliveries } = (await (await fetch(`${app.url}/_amiwatch/sns/deliveries`)).json()) as { deliveries: Delivery[] };
     return deliveries.find((d) => d.messageId === MessageId && d.status === 'failed');
   }, 'the dropped delivery in the log');
-  assert.equal(dropped.error, 'The subscription was deleted before the message was delivered');
+  assert.equal(dropped.error, 'SUBSCRIPTION_DELETED: The subscription was deleted before the message was delivered');
   assert.equal(dropped.attempts, 1);
   await new Promise((r) => setTimeout(r, 1500)); // past when a second attempt would have gone out
   assert.equal(posts.filter((p) => p.doc.MessageId === MessageId).length, 1, 'one attempt, before the unsubscribe');

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
-import { CreateImageCommand, DescribeImagesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { CreateImageCommand, CreateSnapshotCommand, DescribeImagesCommand, DescribeSnapshotsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { App } from '../../src/server/app.js';
@@ -12,7 +12,7 @@ import { sdkClient, startTestServer } from '../e2e/helpers.js';
 import { snsClient, sqsClient, waitFor } from '../notify/helpers.js';
 import { startNatsServer, type NatsCluster } from '../support/nats-server.js';
 import { allowEventsToQueue } from '../support/target-policies.js';
-import { runningInstance } from '../support/ec2-instance.js';
+import { runningInstance, snapshotOf } from '../support/ec2-instance.js';
 
 /**
  * Two amiwatch nodes on one JetStream server form one amiwatch: what is written through one is
@@ -105,14 +105,10 @@ test('health on either node shows the cluster: JetStream ok, both nodes with the
   }
 });
 
+const ec2 = (app: App) =>
+  new EC2Client({ endpoint: app.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+
 test('an image created through one node becomes available once: one AMI event in the cluster, seen on both nodes', async () => {
-  const ec2 = (app: App) =>
-    new EC2Client({
-      endpoint: app.url,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-      maxAttempts: 1,
-    });
   const { ImageId } = await ec2(a).send(new CreateImageCommand({ InstanceId: await runningInstance(ec2(a)), Name: 'two-nodes-image' }));
   const state = () =>
     ec2(b)
@@ -123,4 +119,18 @@ test('an image created through one node becomes available once: one AMI event in
   const events = (await a.store.readEvents({ limit: 100 })).filter((e) => e.body.includes(ImageId!));
   const states = events.map((e) => (JSON.parse(e.body) as { detail: { State: string } }).detail.State).sort();
   assert.deepEqual(states, ['available'], 'one event for the one transition (CreateImage itself emits none)');
+});
+
+test('a snapshot created through one node completes once: one EBS Snapshot Notification in the cluster', async () => {
+  const { volumeId } = await snapshotOf(ec2(a));
+  const { SnapshotId } = await ec2(a).send(new CreateSnapshotCommand({ VolumeId: volumeId, Description: 'two nodes' }));
+  const state = () =>
+    ec2(b)
+      .send(new DescribeSnapshotsCommand({ SnapshotIds: [SnapshotId!] }))
+      .then((r) => r.Snapshots?.[0]?.State);
+  await waitFor(async () => ((await state()) === 'completed' ? true : undefined), 'the snapshot completed on node b');
+  await new Promise((r) => setTimeout(r, 1_000)); // both lifecycles have had several ticks since
+  const events = (await a.store.readEvents({ limit: 200 })).filter((e) => e.body.includes(`snapshot/${SnapshotId}`));
+  const results = events.map((e) => (JSON.parse(e.body) as { detail: { event: string; result: string } }).detail);
+  assert.deepEqual(results, [{ ...results[0]!, event: 'createSnapshot', result: 'succeeded' }], 'one event for the one transition');
 });

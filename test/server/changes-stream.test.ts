@@ -1,9 +1,17 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { CloudTrailClient, CreateTrailCommand, StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
 import { CreateImageCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { CreateTopicCommand, DeleteTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { PutRuleCommand } from '@aws-sdk/client-eventbridge';
+import {
+  CloudWatchLogsClient,
+  CreateLogGroupCommand,
+  CreateLogStreamCommand,
+  DeleteLogGroupCommand,
+  PutLogEventsCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
 import type { App } from '../../src/server/app.js';
 import { readEventStream } from '../../console/src/api/sse.js';
 import { changeOfWrite } from '../../src/storage/change-publishing.js';
@@ -112,4 +120,67 @@ test('a write names its resource, account and region from its ARN key; other key
     id: '5e1c0b7a',
     action: 'put',
   });
+});
+
+test('CloudWatch Logs writes through the SDK: groups and streams, and events appended, reach the stream', { timeout: 20_000 }, async () => {
+  const seen: Change[][] = [];
+  const stop = new AbortController();
+  const reading = follow('account=000000000000&region=us-east-1', seen, stop.signal);
+  await new Promise((r) => setTimeout(r, 100));
+  const logs = new CloudWatchLogsClient({ endpoint: app.url, region: 'us-east-1', credentials, maxAttempts: 1 });
+  const group = 'arn:aws:logs:us-east-1:000000000000:log-group:/live/group';
+  const stream = `${group}:log-stream:web`;
+  try {
+    await logs.send(new CreateLogGroupCommand({ logGroupName: '/live/group' }));
+    await logs.send(new CreateLogStreamCommand({ logGroupName: '/live/group', logStreamName: 'web' }));
+    const all = () => seen.flat();
+    await until('the stream', () => all().some((c) => c.kind === 'log-stream' && c.id === stream && c.action === 'put'));
+    const before = all().length;
+    await logs.send(
+      new PutLogEventsCommand({
+        logGroupName: '/live/group',
+        logStreamName: 'web',
+        logEvents: [{ timestamp: Date.now(), message: 'one' }],
+      }),
+    );
+    await until('the events appended', () =>
+      all()
+        .slice(before)
+        .some((c) => c.kind === 'log-stream' && c.id === stream),
+    );
+    await logs.send(new DeleteLogGroupCommand({ logGroupName: '/live/group' }));
+    await until('the group deleted', () =>
+      all().some((c) => c.service === 'logs' && c.kind === 'log-group' && c.id === group && c.action === 'delete'),
+    );
+    assert.ok(
+      all().some((c) => c.kind === 'log-group' && c.id === group && c.action === 'put'),
+      'the group created',
+    );
+  } finally {
+    stop.abort();
+    await reading.catch(() => undefined);
+    logs.destroy();
+  }
+});
+
+test("a multi-region trail's writes reach every region's stream; a single-region trail's only its own", { timeout: 20_000 }, async () => {
+  const west: Change[][] = [];
+  const stop = new AbortController();
+  const reading = follow('account=000000000000&region=eu-west-1', west, stop.signal);
+  await new Promise((r) => setTimeout(r, 100));
+  const trail = new CloudTrailClient({ endpoint: app.url, region: 'us-east-1', credentials, maxAttempts: 1 });
+  try {
+    const local = await trail.send(new CreateTrailCommand({ Name: 'local', S3BucketName: 'audit-logs' }));
+    const everywhere = await trail.send(
+      new CreateTrailCommand({ Name: 'everywhere', S3BucketName: 'audit-logs', IsMultiRegionTrail: true }),
+    );
+    await trail.send(new StartLoggingCommand({ Name: 'everywhere' }));
+    const all = () => west.flat();
+    await until('the multi-region trail', () => all().some((c) => c.service === 'cloudtrail' && c.id === everywhere.TrailARN));
+    assert.ok(!all().some((c) => c.id === local.TrailARN), 'the us-east-1 trail stays in us-east-1');
+  } finally {
+    stop.abort();
+    await reading.catch(() => undefined);
+    trail.destroy();
+  }
 });

@@ -1,4 +1,11 @@
-import { DescribeImagesCommand, RunInstancesCommand, waitUntilInstanceRunning, type EC2Client } from '@aws-sdk/client-ec2';
+import {
+  CreateSnapshotCommand,
+  DescribeImagesCommand,
+  DescribeVolumesCommand,
+  RunInstancesCommand,
+  waitUntilInstanceRunning,
+  type EC2Client,
+} from '@aws-sdk/client-ec2';
 
 /**
  * A running instance to image, as a user gets one: the region's public Amazon Linux 2023 image
@@ -14,6 +21,18 @@ export async function runningInstance(ec2: EC2Client): Promise<string> {
   const id = Instances![0]!.InstanceId!;
   await waitUntilInstanceRunning({ client: ec2, minDelay: 1, maxDelay: 1, maxWaitTime: 30 }, { InstanceIds: [id] });
   return id;
+}
+
+/**
+ * A snapshot to register an image from, as a user makes one: CreateSnapshot of the root volume of
+ * a running instance (DescribeVolumes). It may still be `pending`: RegisterImage accepts that.
+ */
+export async function snapshotOf(ec2: EC2Client): Promise<{ snapshotId: string; volumeId: string; instanceId: string }> {
+  const instanceId = await runningInstance(ec2);
+  const { Volumes } = await ec2.send(new DescribeVolumesCommand({ Filters: [{ Name: 'attachment.instance-id', Values: [instanceId] }] }));
+  const volumeId = Volumes![0]!.VolumeId!;
+  const { SnapshotId } = await ec2.send(new CreateSnapshotCommand({ VolumeId: volumeId }));
+  return { snapshotId: SnapshotId!, volumeId, instanceId };
 }
 
 /** The same through the app's EC2 service (no client): for tests that drive a browser. */

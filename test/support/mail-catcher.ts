@@ -19,6 +19,8 @@ export async function startMailCatcher(): Promise<MailCatcher> {
       simpleParser(stream).then((m) => (mails.push(m), done()), done);
     },
   });
+  // A client killed mid-session resets its connection: not the catcher's failure (the crash test kills amiwatch).
+  smtp.on('error', () => {});
   await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
   const port = (smtp.server.address() as AddressInfo).port;
   return { url: `smtp://127.0.0.1:${port}`, mails, close: () => new Promise<void>((r) => smtp.close(() => r())) };

@@ -29,11 +29,17 @@ const action = (name: string, params: readonly (readonly [string, string])[] = [
 
 before(async () => {
   app = await startTestServer({}, { log: (m) => log.push(m) });
+  // A real snapshot to register from: of the volume of an instance of a public image.
+  const c = { accountId: ACCOUNT, region: 'us-east-1', requestId: 'setup' };
+  const { Images } = await app.ec2.describeImages(c, { Owners: ['amazon'] });
+  await app.ec2.runInstances(c, { ImageId: Images![0]!.ImageId!, MinCount: 1, MaxCount: 1 });
+  const volumeId = (await app.ec2.describeVolumes(c, {})).Volumes![0]!.VolumeId!;
+  const snapshotId = (await app.ec2.createSnapshot(c, { VolumeId: volumeId })).SnapshotId!;
   const reg = await action('RegisterImage', [
     ['Name', 'fuzz-image'],
     ['RootDeviceName', '/dev/xvda'],
     ['BlockDeviceMapping.1.DeviceName', '/dev/xvda'],
-    ['BlockDeviceMapping.1.Ebs.SnapshotId', 'snap-0123456789abcdef0'],
+    ['BlockDeviceMapping.1.Ebs.SnapshotId', snapshotId],
   ]);
   assert.equal(reg.status, 200, reg.text);
   imageId = /<imageId>([^<]+)</.exec(reg.text)![1]!;
@@ -53,6 +59,9 @@ const WRITES = [
   'ModifyImageAttribute',
   'CreateTags',
   'DeleteTags',
+  'CreateSnapshot',
+  'CopySnapshot',
+  'DeleteSnapshot',
 ];
 
 const amiId = fc.oneof(
@@ -297,13 +306,14 @@ test('no EC2 request makes the server crash, answer 5xx, or answer anything but 
   assert.equal((await fetch(`${app.url}/_amiwatch/health`)).status, 200);
 });
 
-/** Images (id, name, description, tags, launch permissions) and tags: what a refused write could have touched. */
+/** Images (id, name, description, tags, launch permissions), snapshots and tags: what a refused write could have touched. */
 async function snapshot(): Promise<string> {
   const ctx = { accountId: ACCOUNT, region: 'us-east-1', requestId: 'snapshot' };
   const { Images = [] } = await app.ec2.describeImages(ctx, { Owners: ['self'], IncludeDeprecated: true, IncludeDisabled: true });
   const images = Images.map((i) => [i.ImageId, i.Name, i.Description, i.Tags, i.Public]).sort();
   const tasks = (await app.ec2.describeStoreImageTasks(ctx, {})).StoreImageTaskResults?.map((t) => [t.AmiId, t.Bucket, t.S3objectKey]);
-  return JSON.stringify([images, tasks, (await app.ec2.describeTags(ctx, {})).Tags]);
+  const snapshots = (await app.ec2.describeSnapshots(ctx, {})).Snapshots?.map((s) => [s.SnapshotId, s.Description, s.Tags]);
+  return JSON.stringify([images, tasks, snapshots, (await app.ec2.describeTags(ctx, {})).Tags]);
 }
 
 test('a refused EC2 write leaves nothing half-written', async () => {

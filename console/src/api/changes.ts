@@ -64,10 +64,11 @@ async function run(query: string, signal: AbortSignal): Promise<void> {
 }
 
 /**
- * Calls `reload` when a change of `service` (and one of `kinds`, if given) arrives, at most
- * once per 250 ms, and after a reconnect. `reload` may change between renders.
+ * Calls `reload` when a change of `service` (and one of `kinds`, if given; and, if `id` is given,
+ * that resource or one within it, `id:…` — a page of one resource) arrives, at most once per 250 ms, and after a reconnect.
+ * `reload` may change between renders.
  */
-export function useChanges(service: string | string[], kinds: string[] | null, reload: () => unknown): void {
+export function useChanges(service: string | string[], kinds: string[] | null, reload: () => unknown, id?: string): void {
   const latest = useRef(reload);
   latest.current = reload;
   const services = Array.isArray(service) ? service : [service];
@@ -75,7 +76,14 @@ export function useChanges(service: string | string[], kinds: string[] | null, r
     connectChanges();
     let timer: ReturnType<typeof setTimeout> | null = null;
     const listener: Listener = (changes) => {
-      const relevant = changes.length === 0 || changes.some((c) => services.includes(c.service) && (!kinds || kinds.includes(c.kind)));
+      const relevant =
+        changes.length === 0 ||
+        changes.some(
+          (c) =>
+            services.includes(c.service) &&
+            (!kinds || kinds.includes(c.kind)) &&
+            (id === undefined || c.id === id || c.id.startsWith(`${id}:`)),
+        );
       if (!relevant || timer) return;
       timer = setTimeout(() => {
         timer = null;
@@ -87,7 +95,7 @@ export function useChanges(service: string | string[], kinds: string[] | null, r
       listeners.delete(listener);
       if (timer) clearTimeout(timer);
     };
-  }, [services.join(','), kinds?.join(',')]);
+  }, [services.join(','), kinds?.join(','), id]);
 }
 
 export function useConnection(): ConnectionState {

@@ -1,5 +1,6 @@
 import { toBase64 } from './base64.js';
 import { ApiError, send } from './http.js';
+import { session } from './session.js';
 import type { PolicyStatement } from '@amiwatch/shared';
 
 /** Lambda over its REST-JSON protocol (`/2015-03-31/functions/…`), signed for service `lambda`. */
@@ -18,7 +19,7 @@ export interface FunctionConfig {
   Environment?: { Variables?: Record<string, string> };
 }
 
-async function lambda(method: string, path: string, body = '', headers: Record<string, string> = {}): Promise<Response> {
+export async function lambda(method: string, path: string, body = '', headers: Record<string, string> = {}): Promise<Response> {
   const res = await send(method, path, 'lambda', { ...(body && { 'content-type': 'application/json' }), ...headers }, body);
   if (!res.ok && res.status !== 200) {
     const err = (await res.json().catch(() => ({}))) as { message?: string; Message?: string; __type?: string };
@@ -121,13 +122,30 @@ export async function functionPackage(location: string): Promise<Uint8Array> {
 }
 
 /**
- * GetPolicy's statements; none when the function has no policy yet. Lambda answers that with the
- * same 404 as a missing function: a caller that goes on to AddPermission gets the latter's own error.
+ * The function's resource-based policy document (GetPolicy's), or null when it has none. Asked
+ * of the control API (`/_amiwatch/functions/NAME/policy`), which answers "no policy" as a 200:
+ * GetPolicy answers it with the same 404 as a missing function, and the browser would log that
+ * as an error on every function that has none (most of them).
+ */
+export async function functionPolicy(name: string, region: string): Promise<string | null> {
+  const q = new URLSearchParams({ region });
+  const res = await send('GET', `/_amiwatch/functions/${encodeURIComponent(name)}/policy?${q.toString()}`, 'amiwatch', {});
+  const body = (await res.json().catch(() => ({}))) as { policy?: string | null; error?: string };
+  if (!res.ok) {
+    const [code, ...rest] = (body.error ?? `Error: ${res.statusText}`).split(': ');
+    throw new ApiError(code ?? 'Error', rest.join(': '), res.status);
+  }
+  return body.policy ?? null;
+}
+
+/**
+ * The policy's statements; none when the function has no policy yet, or does not exist (a caller
+ * that goes on to AddPermission gets the latter's own error).
  */
 export async function getPolicy(name: string): Promise<PolicyStatement[]> {
   try {
-    const { Policy } = (await (await lambda('GET', fn(name, '/policy'))).json()) as { Policy: string };
-    return (JSON.parse(Policy) as { Statement?: PolicyStatement[] }).Statement ?? [];
+    const policy = await functionPolicy(name, session().region);
+    return policy ? ((JSON.parse(policy) as { Statement?: PolicyStatement[] }).Statement ?? []) : [];
   } catch (e) {
     if (e instanceof ApiError && e.code === 'ResourceNotFoundException') return [];
     throw e;

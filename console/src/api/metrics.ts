@@ -10,9 +10,18 @@ export interface Series {
  * optionally one rule, in the session's account and region (a bus named "default" exists in
  * every region).
  */
-export async function series(name: string, bus: string, rule: string): Promise<Series> {
+export function series(name: string, bus: string, rule: string): Promise<Series> {
+  return last15Minutes({ name, bus, ...(rule && { rule }) });
+}
+
+/** The same for one of a Lambda function's metrics (AWS/Lambda, `FunctionName`), in the session's account and region. */
+export function functionSeries(name: string, fn: string): Promise<Series> {
+  return last15Minutes({ name, function: fn });
+}
+
+async function last15Minutes(params: Record<string, string>): Promise<Series> {
   const { account, region } = session();
-  const q = new URLSearchParams({ name, bus, account, region, from: String(Date.now() - 15 * 60_000), step: '10', ...(rule && { rule }) });
+  const q = new URLSearchParams({ ...params, account, region, from: String(Date.now() - 15 * 60_000), step: '10' });
   const res = await send('GET', `/_amiwatch/metrics/series?${q.toString()}`, 'amiwatch', {});
   const body = (await res.json()) as Series & { error?: string };
   if (!res.ok) throw new Error(body.error ?? res.statusText);

@@ -46,3 +46,14 @@ export async function listSubscriptions(topicArn: string): Promise<Subscription[
   } while (token);
   return out;
 }
+
+/** GetTopicAttributes: the topic's attributes (Policy, DisplayName, SubscriptionsConfirmed, …). */
+export async function topicAttributes(TopicArn: string): Promise<Record<string, string>> {
+  const root = await sns('GetTopicAttributes', { TopicArn });
+  return Object.fromEntries(
+    [...root.getElementsByTagNameNS('*', 'entry')].map((e) => [
+      e.getElementsByTagNameNS('*', 'key')[0]?.textContent ?? '',
+      e.getElementsByTagNameNS('*', 'value')[0]?.textContent ?? '',
+    ]),
+  );
+}

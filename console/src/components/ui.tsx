@@ -3,7 +3,7 @@ import type { ComponentChildren } from 'preact';
 /** Small shared pieces: state badges, empty states, errors, a "next page" pager. */
 export function Badge({ state }: { state: string }) {
   const s = state.toLowerCase();
-  const tone = ['available', 'enabled', 'delivered', 'ok', 'confirmed', 'completed', 'active', 'successful'].includes(s)
+  const tone = ['available', 'enabled', 'delivered', 'ok', 'confirmed', 'completed', 'active', 'successful', 'logging'].includes(s)
     ? 'ok'
     : ['pending', 'retry', 'in progress', 'running', 'cancelling'].includes(s)
       ? 'warn'

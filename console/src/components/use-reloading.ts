@@ -3,7 +3,8 @@ import { useEffect, useState } from 'preact/hooks';
 /**
  * A page's data: loaded on mount, loaded again after each action (`run`), and polled every
  * second while `pollWhile` says something is still changing on the server (a replay running, an
- * OAuth connection authorizing). `run` shows the action's error instead of throwing it.
+ * OAuth connection authorizing). `run` shows the action's error instead of throwing it; `reload`
+ * reads again (a page following the change stream calls it).
  */
 export function useReloading<T>(load: () => Promise<T>, pollWhile: (data: T) => boolean = () => false) {
   const [data, setData] = useState<T | null>(null);
@@ -32,5 +33,5 @@ export function useReloading<T>(load: () => Promise<T>, pollWhile: (data: T) => 
       return false;
     }
   };
-  return { data, error, run };
+  return { data, error, run, reload };
 }

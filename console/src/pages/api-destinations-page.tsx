@@ -10,6 +10,7 @@ import {
 } from '../api/api-destinations.js';
 import { eventbridge } from '../api/eventbridge.js';
 import { Badge, Empty, ErrorNotice } from '../components/ui.js';
+import { useChanges } from '../api/changes.js';
 import { useReloading } from '../components/use-reloading.js';
 
 const emptyForm = (): ConnectionForm => ({
@@ -39,13 +40,14 @@ const authLabels: Record<AuthType, string> = {
  */
 export function ApiDestinationsPage() {
   // An OAuth connection is AUTHORIZING until its first token: look again shortly.
-  const { data, error, run } = useReloading(
+  const { data, error, run, reload } = useReloading(
     async () => {
       const [connections, destinations] = await Promise.all([listConnections(), listApiDestinations()]);
       return { connections, destinations };
     },
     (d) => d.connections.some((c) => c.ConnectionState === 'AUTHORIZING'),
   );
+  useChanges('events', ['connection', 'api-destination'], reload);
   const connections = data?.connections ?? null;
   const destinations = data?.destinations ?? null;
   return (

@@ -3,6 +3,7 @@ import { listArchives, listReplays, replayProgress, type Archive } from '../api/
 import { allBusNames, eventbridge } from '../api/eventbridge.js';
 import { useSession } from '../api/session.js';
 import { Badge, Empty, ErrorNotice } from '../components/ui.js';
+import { useChanges } from '../api/changes.js';
 import { useReloading } from '../components/use-reloading.js';
 
 const local = (epochSeconds: number | undefined) => (epochSeconds === undefined ? '—' : new Date(epochSeconds * 1000).toLocaleString());
@@ -21,6 +22,8 @@ export function ArchivesPage() {
     },
     (d) => d.replays.some((r) => ['STARTING', 'RUNNING', 'CANCELLING'].includes(r.State)),
   );
+  // Made, changed or deleted by anyone (the CLI, another tab), a replay's progress too.
+  useChanges('events', ['archive', 'replay'], loaded.reload);
   const { error } = loaded;
   const archives = loaded.data?.archives ?? null;
   const replays = loaded.data?.replays ?? null;

@@ -1,5 +1,5 @@
 import { ApiError } from '../api/http.js';
-import { sns } from '../api/sns.js';
+import { sns, topicAttributes } from '../api/sns.js';
 import { sqs } from '../api/sqs.js';
 import { EVENTS_PRINCIPAL, statementId } from './invoke-permission.js';
 
@@ -71,13 +71,7 @@ interface PolicyStore {
 
 function topicStore(TopicArn: string): PolicyStore {
   return {
-    async read() {
-      const root = await sns('GetTopicAttributes', { TopicArn });
-      const entry = [...root.getElementsByTagNameNS('*', 'entry')].find(
-        (e) => e.getElementsByTagNameNS('*', 'key')[0]?.textContent === 'Policy',
-      );
-      return entry?.getElementsByTagNameNS('*', 'value')[0]?.textContent ?? '';
-    },
+    read: async () => (await topicAttributes(TopicArn)).Policy ?? '',
     write: async (policy) => void (await sns('SetTopicAttributes', { TopicArn, AttributeName: 'Policy', AttributeValue: policy })),
   };
 }

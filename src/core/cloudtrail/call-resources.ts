@@ -11,10 +11,19 @@ const BY_MEMBER: Readonly<Record<string, Readonly<Record<string, string>>>> = {
     InstanceId: 'AWS::EC2::Instance',
     InstanceIds: 'AWS::EC2::Instance',
     SnapshotId: 'AWS::EC2::Snapshot',
+    SnapshotIds: 'AWS::EC2::Snapshot',
+    SourceSnapshotId: 'AWS::EC2::Snapshot',
+    VolumeId: 'AWS::EC2::Volume',
     Resources: 'AWS::EC2::Ami',
   },
   events: { Name: 'AWS::Events::Rule', Rule: 'AWS::Events::Rule', EventBusName: 'AWS::Events::EventBus' },
-  sns: { TopicArn: 'AWS::SNS::Topic', Name: 'AWS::SNS::Topic', SubscriptionArn: 'AWS::SNS::Subscription' },
+  sns: {
+    TopicArn: 'AWS::SNS::Topic',
+    Name: 'AWS::SNS::Topic',
+    SubscriptionArn: 'AWS::SNS::Subscription',
+    PlatformApplicationArn: 'AWS::SNS::PlatformApplication',
+    EndpointArn: 'AWS::SNS::PlatformEndpoint',
+  },
   sqs: { QueueUrl: 'AWS::SQS::Queue', QueueName: 'AWS::SQS::Queue' },
   lambda: { FunctionName: 'AWS::Lambda::Function' },
   logs: { logGroupName: 'AWS::Logs::LogGroup', logGroupIdentifier: 'AWS::Logs::LogGroup' },
@@ -37,6 +46,7 @@ export function callResources(service: string, operation: string, input: object,
     let type = members[member];
     if (!type) continue;
     if (service === 'events' && member === 'Name' && EVENTS_BUS_OPERATIONS.has(operation)) type = 'AWS::Events::EventBus';
+    if (operation === 'CreatePlatformApplication' && member === 'Name') type = 'AWS::SNS::PlatformApplication';
     // EC2's Resources (CreateTags) names images, snapshots or instances: the id's prefix tells.
     for (const name of Array.isArray(value) ? value : [value]) {
       if (typeof name !== 'string' || name === '' || out.some((r) => r.name === name)) continue;

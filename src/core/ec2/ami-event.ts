@@ -1,6 +1,7 @@
 import { isoSeconds } from '../shared/clock.js';
 import { imageArn } from './ids.js';
 import type { InstanceStateChangeEvent } from './instance-event.js';
+import type { SnapshotNotificationEvent } from './snapshot-event.js';
 
 /** The states the guide (and AWS's current page) emits an event for. */
 export type AmiEventState = 'available' | 'failed' | 'deregistered' | 'disabled';
@@ -41,8 +42,8 @@ export interface AmiEventSink {
   emit(event: Ec2Event): Promise<void>;
 }
 
-/** Every event EC2 emits through the sink (AMI and instance state changes). */
-export type Ec2Event = AmiStateChangeEvent | InstanceStateChangeEvent;
+/** Every event EC2 emits through the sink (AMI and instance state changes, EBS snapshot notifications). */
+export type Ec2Event = AmiStateChangeEvent | InstanceStateChangeEvent | SnapshotNotificationEvent;
 
 export interface AmiEventInput {
   id: string;

@@ -5,10 +5,11 @@ import type { Ec2Deps } from './ec2-context.js';
 import { mappingsFromInput, overlayMappings, withNewSnapshots } from './block-devices.js';
 import { ec2Errors } from './errors.js';
 import { checkNameFree, visibleImage } from './image-access.js';
+import { createImageSnapshots } from './image-snapshots.js';
 import { startImage } from './image-start.js';
 import { checkAmiId, checkInstanceId, newSnapshotId } from './ids.js';
 import { ownInstance } from './instance-access.js';
-import { checkDescription, checkImageName, checkRegionName, imageTagsFrom, mergeTags, required } from './validation.js';
+import { checkDescription, checkImageName, checkRegionName, imageTagsFrom, mergeTags, required, tagsFor } from './validation.js';
 
 /**
  * CreateImage: an EBS-backed image of one of the caller's instances that is `running` or
@@ -16,7 +17,9 @@ import { checkDescription, checkImageName, checkRegionName, imageTagsFrom, merge
  * InvalidInstanceID.NotFound; pending, stopping, shutting-down or terminated → IncorrectState.
  * Without NoReboot a running instance is rebooted first, as AWS does (it stays `running`: no
  * instance event). The image's block device mappings are the instance's volumes, each with a new
- * snapshot, amended by the request's BlockDeviceMappings.
+ * snapshot, amended by the request's BlockDeviceMappings. The snapshots are real (DescribeSnapshots
+ * lists them, tagged with the request's `snapshot` TagSpecifications); each emits `createSnapshot`
+ * when the image completes.
  */
 export async function createImage(deps: Ec2Deps, ctx: RequestContext, input: CreateImageRequest): Promise<CreateImageResult> {
   const instanceId = checkInstanceId(required(input.InstanceId, 'InstanceId'));
@@ -24,6 +27,7 @@ export async function createImage(deps: Ec2Deps, ctx: RequestContext, input: Cre
   const description = checkDescription(input.Description);
   const overrides = mappingsFromInput(input.BlockDeviceMappings);
   const tags = imageTagsFrom(input.TagSpecifications);
+  const snapshotTags = tagsFor(input.TagSpecifications, 'snapshot');
   const instance = await ownInstance(deps, ctx, instanceId);
   if (instance.state !== 'running' && instance.state !== 'stopped') throw ec2Errors.instanceIncorrectState(instanceId, instance.state);
   await checkNameFree(deps, ctx, name);
@@ -60,6 +64,8 @@ export async function createImage(deps: Ec2Deps, ctx: RequestContext, input: Cre
     tags,
     planned,
   );
+  const volumes = new Map(instance.volumes.map((v) => [v.deviceName, v.volumeId]));
+  await createImageSnapshots(deps, ctx, image, { volumes, instanceId, tags: snapshotTags });
   return { ImageId: image.imageId };
 }
 
@@ -90,6 +96,7 @@ export async function copyImage(deps: Ec2Deps, ctx: RequestContext, input: CopyI
   const name = checkImageName(input.Name);
   const description = checkDescription(input.Description);
   const requestTags = imageTagsFrom(input.TagSpecifications);
+  const snapshotTags = tagsFor(input.TagSpecifications, 'snapshot');
   if (input.ClientToken) {
     const earlier = (await deps.store.listImages(ctx.region)).find(
       (i) => i.accountId === ctx.accountId && i.clientToken === input.ClientToken,
@@ -120,6 +127,9 @@ export async function copyImage(deps: Ec2Deps, ctx: RequestContext, input: CopyI
     tags,
     planned,
   );
+  const snapshots = new Map<string, string>();
+  for (const m of source.blockDeviceMappings) if (m.ebs?.snapshotId) snapshots.set(m.deviceName, m.ebs.snapshotId);
+  await createImageSnapshots(deps, ctx, image, { copiedFrom: { imageId: sourceId, region: sourceRegion, snapshots }, tags: snapshotTags });
   return { ImageId: image.imageId };
 }
 

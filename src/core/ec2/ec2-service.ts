@@ -18,6 +18,8 @@ import { describeInstanceAttribute, modifyInstanceAttribute } from './instance-a
 import { runInstances } from './run-instances.js';
 import * as groups from './security-groups.js';
 import { describeVolumes } from './describe-volumes.js';
+import { copySnapshot, createSnapshot, deleteSnapshot } from './snapshots.js';
+import { describeSnapshots } from './snapshot-view.js';
 import { createKeyPair, deleteKeyPair, describeKeyPairs, importKeyPair } from './key-pairs.js';
 import { describeAvailabilityZones, describeRegions, describeSubnets, describeVpcs } from './describe-network.js';
 import { ImageLifecycle } from './lifecycle.js';
@@ -139,4 +141,8 @@ export class Ec2Service {
     groups.revokeSecurityGroupEgress,
   );
   readonly describeVolumes: Op<EC2.DescribeVolumesRequest, EC2.DescribeVolumesResult> = this.read(describeVolumes);
+  readonly createSnapshot: Op<EC2.CreateSnapshotRequest, EC2.Snapshot> = this.write(createSnapshot);
+  readonly copySnapshot: Op<EC2.CopySnapshotRequest, EC2.CopySnapshotResult> = this.write(copySnapshot);
+  readonly deleteSnapshot: Op<EC2.DeleteSnapshotRequest, void> = this.write(deleteSnapshot);
+  readonly describeSnapshots: Op<EC2.DescribeSnapshotsRequest, EC2.DescribeSnapshotsResult> = this.read(describeSnapshots);
 }

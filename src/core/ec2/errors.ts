@@ -86,6 +86,12 @@ export const ec2Errors = {
   volumeNotFound: (id: string) => Ec2Errors.InvalidVolume_NotFound(`The volume '${id}' does not exist.`),
   /** AWS: `The snapshot 'snap-…' does not exist.` */
   snapshotNotFound: (id: string) => Ec2Errors.InvalidSnapshot_NotFound(`The snapshot '${id}' does not exist.`),
+  /** AWS: `The snapshot snap-… is currently in use by ami-…` (no quotes, unlike NotFound). */
+  snapshotInUse: (id: string, imageId: string) => Ec2Errors.InvalidSnapshot_InUse(`The snapshot ${id} is currently in use by ${imageId}`),
+  volumeMalformed: (id: string) => Ec2Errors.InvalidVolumeID_Malformed(`Invalid id: "${id}" (expecting "vol-...")`),
+  /** CopySnapshot of a snapshot that is not `completed` (wording ours; docs/ec2.md). */
+  snapshotIncorrectState: (id: string, state: string) =>
+    Ec2Errors.IncorrectState(`The snapshot '${id}' is in state '${state}' and cannot be copied.`),
   vpcNotFound: (id: string) => Ec2Errors.InvalidVpcID_NotFound(`The vpc ID '${id}' does not exist`),
   groupMalformed: (id: string) => Ec2Errors.InvalidGroupId_Malformed(`Invalid id: "${id}" (expecting "sg-...")`),
 };

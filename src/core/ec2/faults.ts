@@ -26,6 +26,8 @@ export const faultOperations = [
   'DisableImage',
   'RunInstances',
   'StopInstances',
+  'CreateSnapshot',
+  'CopySnapshot',
 ] as const;
 export type FaultOperation = (typeof faultOperations)[number];
 
@@ -36,7 +38,7 @@ export type FaultOperation = (typeof faultOperations)[number];
  * (`delayMs` in `stopping`; StopInstances with Force cuts it short). Their name pattern matches
  * the instance's `Name` tag. `*` rules stay with the image operations they always meant.
  */
-const instanceOperations: readonly string[] = ['RunInstances', 'StopInstances'];
+const instanceOperations: readonly string[] = ['RunInstances', 'StopInstances', 'CreateSnapshot', 'CopySnapshot'];
 
 export interface FaultRuleInput {
   operation?: string;
@@ -146,6 +148,14 @@ export class FaultService {
         ...(rule.delayMs !== undefined && { delayMs: rule.delayMs }),
       }
     );
+  }
+
+  /**
+   * A snapshot that should end in `error`: its `amiwatch:fail` tag first, then CreateSnapshot or
+   * CopySnapshot rules (their name pattern matches the snapshot's `Name` tag).
+   */
+  planSnapshotFailure(operation: 'CreateSnapshot' | 'CopySnapshot', tags: readonly TagRecord[]): Promise<PlannedFailure | undefined> {
+    return this.planFailure(operation, nameTag(tags), tags);
   }
 
   /** How long a stop takes when a StopInstances rule matches the instance, if one does. */

@@ -9,6 +9,7 @@ const idPattern = (prefix: string): RegExp => new RegExp(`^${prefix}-([0-9a-f]{8
 const amiPattern = idPattern('ami');
 const instancePattern = idPattern('i');
 const snapshotPattern = idPattern('snap');
+const volumePattern = idPattern('vol');
 
 export const isAmiId = (id: string): boolean => amiPattern.test(id);
 
@@ -39,6 +40,11 @@ export function newId(prefix: string, random: Random): string {
 
 export function checkSnapshotId(id: string): string {
   if (!snapshotPattern.test(id)) throw ec2Errors.snapshotMalformed(id);
+  return id;
+}
+
+export function checkVolumeId(id: string): string {
+  if (!volumePattern.test(id)) throw ec2Errors.volumeMalformed(id);
   return id;
 }
 

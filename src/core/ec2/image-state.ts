@@ -13,12 +13,15 @@ import { commitStateChange, type Ec2Deps } from './ec2-context.js';
 import { ec2Errors } from './errors.js';
 import type { FaultOperation } from './faults.js';
 import { ownImage } from './image-access.js';
+import { deleteImageSnapshots } from './image-snapshots.js';
 import { Ec2Errors } from '../generated/errors.js';
 
 /**
  * DeregisterImage is synchronous (guide: "Any failure is known immediately"): the image is
  * `deregistered` at once and the event is queued in the same transaction; a failing call changes
  * nothing and emits nothing. A pending image may be deregistered: it then never completes.
+ * With DeleteAssociatedSnapshots its snapshots are deleted too, unless another image uses one
+ * (`skipped`); DeleteSnapshotResults says what became of each.
  */
 export async function deregisterImage(deps: Ec2Deps, ctx: RequestContext, input: DeregisterImageRequest): Promise<DeregisterImageResult> {
   const image = await ownImage(deps, ctx, input.ImageId);
@@ -31,11 +34,7 @@ export async function deregisterImage(deps: Ec2Deps, ctx: RequestContext, input:
 
   const { transition: _dropped, stateReason: _reason, ...rest } = image;
   await commitStateChange(deps, { ...rest, state: 'deregistered', deregisteredAt: deps.clock.now() }, ctx.requestId);
-  const snapshots = input.DeleteAssociatedSnapshots
-    ? image.blockDeviceMappings.flatMap((m) =>
-        m.ebs?.snapshotId ? [{ SnapshotId: m.ebs.snapshotId, ReturnCode: 'success' as const }] : [],
-      )
-    : undefined;
+  const snapshots = input.DeleteAssociatedSnapshots ? await deleteImageSnapshots(deps, ctx, image) : undefined;
   return { Return: true, ...(snapshots && { DeleteSnapshotResults: snapshots }) };
 }
 

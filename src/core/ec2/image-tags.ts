@@ -1,33 +1,23 @@
 import type { CreateTagsRequest, DeleteTagsRequest, DescribeTagsRequest, DescribeTagsResult, TagDescription } from '@aws-sdk/client-ec2';
 import type { RequestContext } from '../shared/request-context.js';
-import type { ImageRecord, InstanceRecord, TagRecord } from '../../storage/ports/ec2-store.js';
+import type { ImageRecord, InstanceRecord, SnapshotRecord, TagRecord } from '../../storage/ports/ec2-store.js';
 import type { Ec2Deps } from './ec2-context.js';
 import { ec2Errors } from './errors.js';
 import { ownImage } from './image-access.js';
 import { ownInstance } from './instance-access.js';
 import { checkMaxResults, paginate } from './paging.js';
+import { ownSnapshot } from './snapshots.js';
 import { compileFilters } from './simple-filters.js';
 import { checkTag, mergeTags, required } from './validation.js';
 
 /**
- * CreateTags / DeleteTags / DescribeTags for images and instances. Every resource is checked
- * before any is changed, so a bad id changes nothing.
+ * CreateTags / DeleteTags / DescribeTags for images, instances and snapshots. Every resource is
+ * checked before any is changed, so a bad id changes nothing.
  */
 type Taggable =
   | { kind: 'image'; record: ImageRecord }
   | { kind: 'instance'; record: InstanceRecord }
-  | { kind: 'snapshot'; record: { tags: TagRecord[] }; image: ImageRecord; snapshotId: string };
-
-/** A snapshot of one of the caller's images (snapshots are modelled as parts of their image). */
-async function ownSnapshot(deps: Ec2Deps, ctx: RequestContext, snapshotId: string): Promise<Taggable> {
-  const image = (await deps.store.listImages(ctx.region)).find(
-    (i) =>
-      i.accountId === ctx.accountId && i.state !== 'deregistered' && i.blockDeviceMappings.some((m) => m.ebs?.snapshotId === snapshotId),
-  );
-  if (!image) throw ec2Errors.snapshotNotFound(snapshotId);
-  const ebs = image.blockDeviceMappings.find((m) => m.ebs?.snapshotId === snapshotId)!.ebs!;
-  return { kind: 'snapshot', record: { tags: ebs.snapshotTags ?? [] }, image, snapshotId };
-}
+  | { kind: 'snapshot'; record: SnapshotRecord };
 
 async function resourcesFor(deps: Ec2Deps, ctx: RequestContext, resources: readonly string[] | undefined): Promise<Taggable[]> {
   const ids = resources ?? [];
@@ -36,7 +26,8 @@ async function resourcesFor(deps: Ec2Deps, ctx: RequestContext, resources: reado
   for (const id of ids) {
     if (id.startsWith('ami-')) found.push({ kind: 'image', record: await ownImage(deps, ctx, id, 'ResourceId') });
     else if (id.startsWith('i-')) found.push({ kind: 'instance', record: await ownInstance(deps, ctx, id) });
-    else if (id.startsWith('snap-')) found.push(await ownSnapshot(deps, ctx, id));
+    else if (id.startsWith('snap-'))
+      found.push({ kind: 'snapshot', record: await ownSnapshot(deps, ctx.accountId, ctx.region, id, 'ResourceId') });
     else throw ec2Errors.invalidId(id);
   }
   return found;
@@ -45,14 +36,7 @@ async function resourcesFor(deps: Ec2Deps, ctx: RequestContext, resources: reado
 async function saveTags(deps: Ec2Deps, resource: Taggable, tags: TagRecord[]): Promise<void> {
   if (resource.kind === 'image') await deps.store.putImage({ ...resource.record, tags });
   else if (resource.kind === 'instance') await deps.store.putInstancesWithEvents([{ ...resource.record, tags }], []);
-  else {
-    // Re-read: an earlier resource of the same call may have been this image.
-    const image = (await deps.store.getImage(resource.image.region, resource.image.imageId)) ?? resource.image;
-    const blockDeviceMappings = image.blockDeviceMappings.map((m) =>
-      m.ebs?.snapshotId === resource.snapshotId ? { ...m, ebs: { ...m.ebs, snapshotTags: tags } } : m,
-    );
-    await deps.store.putImage({ ...image, blockDeviceMappings });
-  }
+  else await deps.store.putSnapshotsWithEvents([{ ...resource.record, tags }], []);
 }
 
 export async function createTags(deps: Ec2Deps, ctx: RequestContext, input: CreateTagsRequest): Promise<void> {
@@ -99,14 +83,10 @@ export async function describeTags(deps: Ec2Deps, ctx: RequestContext, input: De
     .flatMap((i) =>
       i.tags.map((t): TagDescription => ({ ResourceId: i.instanceId, ResourceType: 'instance', Key: t.key, Value: t.value })),
     );
-  const snapshots = (await deps.store.listImages(ctx.region))
-    .filter((i) => i.accountId === ctx.accountId)
-    .flatMap((i) =>
-      i.blockDeviceMappings.flatMap((m) =>
-        (m.ebs?.snapshotTags ?? []).map(
-          (t): TagDescription => ({ ResourceId: m.ebs!.snapshotId!, ResourceType: 'snapshot', Key: t.key, Value: t.value }),
-        ),
-      ),
+  const snapshots = (await deps.store.listSnapshots(ctx.region))
+    .filter((s) => s.accountId === ctx.accountId)
+    .flatMap((s) =>
+      s.tags.map((t): TagDescription => ({ ResourceId: s.snapshotId, ResourceType: 'snapshot', Key: t.key, Value: t.value })),
     );
   const all = [...images, ...instances, ...snapshots]
     .filter(matches)

@@ -2,6 +2,7 @@ import type { ImageRecord } from '../../storage/ports/ec2-store.js';
 import { commitStateChange, type Ec2Deps } from './ec2-context.js';
 import type { AmiEventRelay } from './event-relay.js';
 import { advanceInstances, applyDueInstances } from './instance-lifecycle.js';
+import { moveDueSnapshots } from './snapshot-state.js';
 
 /**
  * The AMI lifecycle scheduler. Images are stored `pending` with a due time and an outcome
@@ -51,13 +52,15 @@ export class ImageLifecycle {
   }
 
   /**
-   * Completes every pending image, store-image task and instance transition now, whatever its due
+   * Completes every pending image, store-image task, snapshot and instance transition now, whatever its due
    * time (the embedded server's `advance()`: a test does not wait out `--ami-duration` or
    * `--instance-duration`). Each image ends as it was
    * planned — `available`, or `failed` by a fault rule — and emits its event, as when it falls
    * due. Returns how many images it completed.
    */
   async advance(): Promise<number> {
+    const now = this.deps.clock.now();
+    await this.deps.serial.run(() => moveDueSnapshots(this.deps, Number.MAX_SAFE_INTEGER, (dueAt) => Math.min(dueAt, now)));
     const completed = await this.deps.serial.run(async () => {
       let count = 0;
       for (;;) {
@@ -83,6 +86,8 @@ export class ImageLifecycle {
 
   private async applyDue(): Promise<void> {
     const now = this.deps.clock.now();
+    // An image's snapshots complete before it does (their events come first, as on AWS).
+    await moveDueSnapshots(this.deps, now, (dueAt) => dueAt);
     for (;;) {
       const due = await this.deps.store.dueTransitions(now, 100);
       if (due.length === 0) break;

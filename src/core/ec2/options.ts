@@ -23,6 +23,11 @@ export interface Ec2Options {
   readonly instanceDurations: Readonly<Record<InstanceTransient, number>>;
   /** How long (ms) a terminated instance is still listed (AWS: about an hour). */
   readonly terminatedVisibleMs: number;
+  /**
+   * How long (ms) a snapshot of CreateSnapshot or CopySnapshot stays `pending` (CreateImage's
+   * snapshots complete with their image).
+   */
+  readonly snapshotDurationMs: number;
 }
 
 export type InstanceTransient = 'pending' | 'stopping' | 'shutting-down';
@@ -35,6 +40,7 @@ export const defaultEc2Options: Ec2Options = Object.freeze({
   defaultFailureCode: 'Server.InternalError',
   instanceDurations: Object.freeze({ pending: 3000, stopping: 3000, 'shutting-down': 2000 }),
   terminatedVisibleMs: 3_600_000,
+  snapshotDurationMs: 2000,
 });
 
 export type Ec2OptionOverrides = Partial<Omit<Ec2Options, 'durations' | 'instanceDurations'>> & {
@@ -55,6 +61,7 @@ export function ec2Options(overrides: Ec2OptionOverrides = {}): Ec2Options {
     storeTaskDurationMs: options.storeTaskDurationMs,
     deregisteredVisibleMs: options.deregisteredVisibleMs,
     terminatedVisibleMs: options.terminatedVisibleMs,
+    snapshotDurationMs: options.snapshotDurationMs,
   };
   for (const [name, value] of Object.entries(times)) {
     // Configuration errors surface once, at start-up, naming the setting.

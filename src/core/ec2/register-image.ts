@@ -4,6 +4,7 @@ import type { Ec2Deps } from './ec2-context.js';
 import { mappingsFromInput } from './block-devices.js';
 import { ec2Errors } from './errors.js';
 import { checkNameFree } from './image-access.js';
+import { checkSnapshotsExist } from './image-snapshots.js';
 import { startImage } from './image-start.js';
 import { checkDescription, checkImageName, imageTagsFrom } from './validation.js';
 import { Ec2Errors } from '../generated/errors.js';
@@ -22,7 +23,9 @@ function oneOf(value: string | undefined, allowed: readonly string[], parameter:
 /**
  * RegisterImage: from an instance-store manifest (ImageLocation) or from EBS snapshots
  * (RootDeviceName + a BlockDeviceMapping with a SnapshotId for that device). Defaults follow the
- * API reference: Architecture `i386`, VirtualizationType `paravirtual`.
+ * API reference: Architecture `i386`, VirtualizationType `paravirtual`. Every snapshot a mapping
+ * names must be one of the caller's (InvalidSnapshot.NotFound otherwise); the image uses them as
+ * they are (no copies), so DeleteSnapshot refuses them while it is registered.
  */
 export async function registerImage(deps: Ec2Deps, ctx: RequestContext, input: RegisterImageRequest): Promise<RegisterImageResult> {
   const name = checkImageName(input.Name);
@@ -36,6 +39,7 @@ export async function registerImage(deps: Ec2Deps, ctx: RequestContext, input: R
   const ebsBacked = input.ImageLocation === undefined;
   if (ebsBacked) checkEbsRoot(input.RootDeviceName, mappings);
   const tags = imageTagsFrom(input.TagSpecifications);
+  await checkSnapshotsExist(deps, ctx, mappings);
   await checkNameFree(deps, ctx, name);
   if (input.DryRun) throw ec2Errors.dryRun();
 

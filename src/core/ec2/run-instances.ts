@@ -5,6 +5,7 @@ import type { Ec2Deps } from './ec2-context.js';
 import { mappingsFromInput, overlayMappings } from './block-devices.js';
 import { defaultNetwork, type DefaultSubnet } from './default-network.js';
 import { ec2Errors } from './errors.js';
+import { checkSnapshotsExist } from './image-snapshots.js';
 import { visibleImage } from './image-access.js';
 import { newId } from './ids.js';
 import { commitInstanceStates, enter } from './instance-state.js';
@@ -43,7 +44,10 @@ export async function runInstances(deps: Ec2Deps, ctx: RequestContext, input: Ru
   const subnet = pickSubnet(network.subnets, input);
   const groups = await securityGroups(deps, ctx, input);
   const tags = tagsFor(input.TagSpecifications, 'instance');
-  const mappings = overlayMappings(image.blockDeviceMappings, mappingsFromInput(input.BlockDeviceMappings), deps.random);
+  const requested = mappingsFromInput(input.BlockDeviceMappings);
+  // A snapshot the request names must exist (the image's own are its business, as on AWS).
+  await checkSnapshotsExist(deps, ctx, requested);
+  const mappings = overlayMappings(image.blockDeviceMappings, requested, deps.random);
   await checkKeyName(deps, ctx, input.KeyName);
   if (min > instanceLimit) throw ec2Errors.instanceLimit(min, instanceLimit);
   if (input.DryRun) throw ec2Errors.dryRun();

@@ -11,13 +11,14 @@ import type { RequestContext } from '../shared/request-context.js';
 import type { ImageRecord, StoreImageTaskRecord } from '../../storage/ports/ec2-store.js';
 import type { Ec2Deps } from './ec2-context.js';
 import { withNewSnapshots } from './block-devices.js';
+import { createImageSnapshots } from './image-snapshots.js';
 import { ec2Errors } from './errors.js';
 import { checkNameFree, ownImage } from './image-access.js';
 import { startImage } from './image-start.js';
 import { checkAmiId } from './ids.js';
 import { compileFilters } from './simple-filters.js';
 import { checkMaxResults, paginate } from './paging.js';
-import { checkBucket, checkImageName, checkTag, imageTagsFrom, required } from './validation.js';
+import { checkBucket, checkImageName, checkTag, imageTagsFrom, required, tagsFor } from './validation.js';
 
 /**
  * CreateStoreImageTask stores an available image as `<ami-id>.bin` in a bucket (S3 is not
@@ -123,6 +124,7 @@ export async function createRestoreImageTask(
       ? undefined
       : { code: 'Client.InvalidObject', message: `The object s3://${bucket}/${objectKey} was not created by CreateStoreImageTask` });
   const image = await startImage(deps, ctx, 'CreateRestoreImageTask', restoredDraft(deps, stored, name), tags, planned);
+  await createImageSnapshots(deps, ctx, image, { tags: tagsFor(input.TagSpecifications, 'snapshot') });
   return { ImageId: image.imageId };
 }
 

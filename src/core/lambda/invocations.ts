@@ -1,5 +1,5 @@
 import type { FunctionRecord } from '../../storage/ports/lambda-store.js';
-import type { MetricsRecorder } from '../metrics/metrics.js';
+import { recordLambda, type MetricsRecorder } from '../metrics/metrics.js';
 import type { Random } from '../shared/random.js';
 import type { RequestContext } from '../shared/request-context.js';
 import { ServiceError } from '../shared/service-error.js';
@@ -112,7 +112,7 @@ export class Invocations implements LambdaInvoker {
       return { status: 202 };
     }
     if (!this.o.gate.tryAcquire(record.arn, record.reservedConcurrency)) {
-      this.o.metrics.record('AWS/Lambda', 'Throttles', { FunctionName: record.name });
+      recordLambda(this.o.metrics, 'Throttles', record);
       throw throttled();
     }
     let result: RunResult & { requestId: string };
@@ -173,7 +173,7 @@ export class Invocations implements LambdaInvoker {
       requestId,
       payload,
     });
-    this.o.metrics.record('AWS/Lambda', 'AsyncEventsReceived', { FunctionName: record.name });
+    recordLambda(this.o.metrics, 'AsyncEventsReceived', record);
     return requestId;
   }
 
@@ -213,7 +213,7 @@ export class Invocations implements LambdaInvoker {
     const record = resolved.latest;
     const settings = asyncSettings(record, resolved.qualifier);
     if (!this.o.gate.tryAcquire(record.arn, record.reservedConcurrency)) {
-      this.o.metrics.record('AWS/Lambda', 'Throttles', { FunctionName: record.name });
+      recordLambda(this.o.metrics, 'Throttles', record);
       return { kind: 'throttled', record, settings };
     }
     try {
@@ -255,10 +255,9 @@ export class Invocations implements LambdaInvoker {
         .write(record, functionLogGroup(record), result.logStream, invocationEvents(result, at, this.o.clock.now()))
         .catch((err: unknown) => this.o.onBackgroundError?.(err));
     }
-    const dims = { FunctionName: record.name };
-    this.o.metrics.record('AWS/Lambda', 'Invocations', dims);
-    if (result.status !== 'ok') this.o.metrics.record('AWS/Lambda', 'Errors', dims);
-    this.o.metrics.record('AWS/Lambda', 'Duration', dims, result.durationMs);
+    recordLambda(this.o.metrics, 'Invocations', record);
+    if (result.status !== 'ok') recordLambda(this.o.metrics, 'Errors', record);
+    recordLambda(this.o.metrics, 'Duration', record, result.durationMs);
     return { ...result, requestId };
   }
 }

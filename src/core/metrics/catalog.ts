@@ -44,6 +44,8 @@ export const CATALOG: readonly MetricDef[] = [
   sns('NumberOfMessagesPublished', 'Messages published to the topic.'),
   sns('NumberOfNotificationsDelivered', 'Messages delivered to subscribers.'),
   sns('NumberOfNotificationsFailed', 'Messages that failed to reach a subscriber.'),
+  sns('NumberOfNotificationsRedrivenToDlq', "Messages moved to a subscription's dead-letter queue."),
+  sns('NumberOfNotificationsFailedToRedriveToDlq', "Messages that could not be moved to a subscription's dead-letter queue."),
   lambda('Invocations', 'count', 'Function invocations, successful or not.'),
   lambda('Errors', 'count', 'Invocations that failed (threw, timed out, crashed).'),
   lambda('Duration', 'ms', 'Time the function code ran per invocation, ms.'),

@@ -52,6 +52,21 @@ export function snsMetrics(recorder: MetricsRecorder) {
       recorder.record('AWS/SNS', 'NumberOfNotificationsDelivered', topic(topicArn), 1, undefined, scopeOf(topicArn)),
     failed: (topicArn: string) =>
       recorder.record('AWS/SNS', 'NumberOfNotificationsFailed', topic(topicArn), 1, undefined, scopeOf(topicArn)),
+    /** A notification given up and sent to its subscription's dead-letter queue (sns-monitoring-using-cloudwatch). */
+    redrivenToDlq: (topicArn: string) =>
+      recorder.record('AWS/SNS', 'NumberOfNotificationsRedrivenToDlq', topic(topicArn), 1, undefined, scopeOf(topicArn)),
+    failedToRedriveToDlq: (topicArn: string) =>
+      recorder.record('AWS/SNS', 'NumberOfNotificationsFailedToRedriveToDlq', topic(topicArn), 1, undefined, scopeOf(topicArn)),
   };
 }
 export type SnsMetrics = ReturnType<typeof snsMetrics>;
+
+/**
+ * One of Lambda's per-function metrics (monitoring-metrics-types): dimension `FunctionName`, in
+ * the function's account and region, taken from its ARN — so that two functions of one name in
+ * two regions or accounts are two series, as in CloudWatch, and the console charts the region it
+ * is in. `value` is 1 for counts, the milliseconds for Duration.
+ */
+export function recordLambda(recorder: MetricsRecorder, name: string, fn: { name: string; arn: string }, value = 1): void {
+  recorder.record('AWS/Lambda', name, { FunctionName: fn.name }, value, undefined, scopeOf(fn.arn));
+}

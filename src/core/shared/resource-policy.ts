@@ -87,6 +87,19 @@ export function evaluatePolicy(statements: readonly ResourcePolicyStatement[], q
  */
 export function policyStatements(document: string | undefined): ResourcePolicyStatement[] {
   if (!document) return [];
+  // Parsed once per text: every delivery to a queue or topic with a policy asks it (callers only read).
+  let statements = parsedPolicies.get(document);
+  if (!statements) {
+    if (parsedPolicies.size >= 256) parsedPolicies.clear();
+    statements = parseStatements(document);
+    parsedPolicies.set(document, statements);
+  }
+  return statements;
+}
+
+const parsedPolicies = new Map<string, ResourcePolicyStatement[]>();
+
+function parseStatements(document: string): ResourcePolicyStatement[] {
   try {
     const parsed = JSON.parse(document) as { Statement?: unknown };
     const s = parsed?.Statement;

@@ -9,6 +9,8 @@ import type { Notification, SubscriptionDoc, TopicDoc } from './model.js';
 export interface Signer {
   /** Base64 RSA signature of `text` with SHA1 (`1`) or SHA256 (`2`). */
   sign(text: string, version: '1' | '2'): string;
+  /** The same off the calling thread (deliveries sign on every core). */
+  signAsync?(text: string, version: '1' | '2'): Promise<string>;
   readonly certUrl: string;
 }
 
@@ -45,7 +47,26 @@ export function notificationDoc(
   signer: Signer,
   links: Links,
 ): Record<string, unknown> {
-  const doc: Record<string, unknown> = {
+  const doc = notificationFields(n, sub, topic);
+  return signedNotification(doc, signer.sign(stringToSign(doc), version(topic)), n, sub, signer, links);
+}
+
+/** `notificationDoc`, signed off the calling thread when the signer can. */
+export async function notificationDocAsync(
+  n: Notification,
+  sub: SubscriptionDoc,
+  topic: TopicDoc,
+  signer: Signer,
+  links: Links,
+): Promise<Record<string, unknown>> {
+  if (!signer.signAsync) return notificationDoc(n, sub, topic, signer, links);
+  const doc = notificationFields(n, sub, topic);
+  return signedNotification(doc, await signer.signAsync(stringToSign(doc), version(topic)), n, sub, signer, links);
+}
+
+/** The fields a notification's signature covers, in the document's order. */
+function notificationFields(n: Notification, sub: SubscriptionDoc, topic: TopicDoc): Record<string, unknown> {
+  return {
     Type: 'Notification',
     MessageId: n.messageId,
     // FIFO topics' notifications carry the SequenceNumber (sns-message-and-json-formats).
@@ -56,7 +77,17 @@ export function notificationDoc(
     Timestamp: new Date(n.timestamp).toISOString(),
     SignatureVersion: version(topic),
   };
-  doc.Signature = signer.sign(stringToSign(doc), version(topic));
+}
+
+function signedNotification(
+  doc: Record<string, unknown>,
+  signature: string,
+  n: Notification,
+  sub: SubscriptionDoc,
+  signer: Signer,
+  links: Links,
+): Record<string, unknown> {
+  doc.Signature = signature;
   doc.SigningCertURL = signer.certUrl;
   doc.UnsubscribeURL = links.unsubscribeUrl(sub.arn);
   const attrs = Object.entries(n.attributes);

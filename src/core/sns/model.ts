@@ -1,3 +1,5 @@
+import type { PushTarget } from './push/push-model.js';
+
 /**
  * SNS as core keeps it: topic and subscription documents in the store's keyed state (kinds
  * `sns.topic` / `sns.subscription`, keyed by ARN), and subscriptions unsubscribed through their
@@ -74,4 +76,6 @@ export interface Notification {
   readonly groupId?: string;
   readonly dedupId?: string;
   readonly sequenceNumber?: string;
+  /** An `application` delivery: the endpoint's platform and device token (push/mobile-push.ts). */
+  readonly push?: PushTarget;
 }

@@ -12,8 +12,13 @@ import { SequenceNumbers } from '../shared/sequence-numbers.js';
 import { checkFifoPublish, isFifoTopic } from './fifo-topic.js';
 import { FilterIndex } from './filter-index.js';
 import type { Notification, SnsAttributeValue, SubscriptionDoc, TopicDoc } from './model.js';
+import type { PushTarget } from './push/push-model.js';
 import type { SnsState } from './sns-state.js';
 import { SnsErrors } from '../generated/errors.js';
+import type { MobilePush } from './push/mobile-push.js';
+import { checkRegion } from './push/push-access.js';
+import { checkPushPayload } from './push/push-payload.js';
+import { messageFor } from './message-format.js';
 
 const MAX_BYTES = 262_144;
 
@@ -37,6 +42,7 @@ export class Publisher {
     private readonly clock: Clock,
     private readonly random: Random,
     private readonly endpoints: SnsEndpoints,
+    private readonly push: MobilePush,
     private readonly onPublished: (topicArn: string) => void = () => {},
   ) {}
 
@@ -44,7 +50,8 @@ export class Publisher {
     if (input.PhoneNumber !== undefined || (input.TargetArn && parseArn(input.TargetArn)?.resource.startsWith('endpoint/'))) {
       return this.direct(input, ctx);
     }
-    const topic = this.state.topicFor(ctx, input.TopicArn ?? input.TargetArn, 'Publish');
+    const param = input.TopicArn !== undefined ? 'TopicArn' : 'TargetArn';
+    const topic = this.state.topicFor(ctx, input.TopicArn ?? input.TargetArn, 'Publish', param);
     const n = await this.toTopic(topic, input);
     return { MessageId: n.messageId, ...(n.sequenceNumber !== undefined && { SequenceNumber: n.sequenceNumber }) };
   }
@@ -122,11 +129,20 @@ export class Publisher {
     return n.messageId;
   }
 
+  /**
+   * Publish to a phone number or to a platform endpoint (TargetArn). An endpoint that does not
+   * exist, is disabled, or whose application is disabled is refused in AWS's words; an opted-out
+   * number is accepted and not sent to (the number's owner said STOP).
+   */
   private async direct(input: PublishInput, ctx: RequestContext): Promise<PublishResponse> {
     const sms = input.PhoneNumber !== undefined;
     const endpoint = sms ? input.PhoneNumber! : input.TargetArn!;
     if (sms) checkSms(endpoint, input.Message);
-    const n = this.build(endpoint, input);
+    const push = sms ? undefined : this.pushTarget(ctx, endpoint);
+    const built = this.build(endpoint, input);
+    if (push) checkPushPayload(push.platform, messageFor(built, push.platform));
+    const n = push ? { ...built, push } : built;
+    if (sms && this.push.sms.isOptedOut(ctx.accountId, ctx.region, endpoint)) return { MessageId: n.messageId };
     const sub: SubscriptionDoc = {
       arn: endpoint,
       topicArn: '',
@@ -146,8 +162,22 @@ export class Publisher {
       tags: {},
       createdAt: n.timestamp,
     };
-    await this.endpoints.deliver(sub, topic, n);
+    await this.endpoints.deliver([sub], topic, n);
     return { MessageId: n.messageId };
+  }
+
+  private pushTarget(ctx: RequestContext, endpointArn: string): PushTarget {
+    checkRegion(ctx, endpointArn, 'TargetArn');
+    const found = this.push.lookup(endpointArn);
+    if (found.kind === 'missing')
+      throw SnsErrors.InvalidParameter('Invalid parameter: TargetArn Reason: No endpoint found for the target arn specified');
+    if (found.account !== ctx.accountId)
+      throw SnsErrors.AuthorizationError(
+        `User: arn:aws:iam::${ctx.accountId}:root is not authorized to perform: SNS:Publish on resource: ${endpointArn}`,
+      );
+    if (found.kind === 'disabled') throw SnsErrors.EndpointDisabled('Endpoint is disabled');
+    if (found.kind === 'application-disabled') throw SnsErrors.PlatformApplicationDisabled('Platform application is disabled');
+    return found.target;
   }
 
   private build(topicArn: string, input: PublishRequest): Notification {
@@ -187,7 +217,28 @@ export class Publisher {
       this.state.subscriptionsOf(topic.arn).filter((s) => s.confirmed),
       n,
     );
-    await Promise.all(subs.map((s) => this.endpoints.deliver(s, topic, n)));
+    // Subscribers that get the topic's notification as it is go out together (one queue write);
+    // a push subscriber gets it with its endpoint's platform and token.
+    const plain: SubscriptionDoc[] = [];
+    const sends: Promise<void>[] = [];
+    for (const s of subs) {
+      const delivered = this.forSubscriber(topic, s, n);
+      if (delivered === n) plain.push(s);
+      else if (delivered) sends.push(this.endpoints.deliver([s], topic, delivered));
+    }
+    if (plain.length > 0) sends.push(this.endpoints.deliver(plain, topic, n));
+    await Promise.all(sends);
+  }
+
+  /**
+   * What one subscriber gets, or null when it is skipped: an `application` subscription whose
+   * endpoint was deleted or is disabled (or its application), an `sms` one whose number opted out.
+   */
+  private forSubscriber(topic: TopicDoc, s: SubscriptionDoc, n: Notification): Notification | null {
+    if (s.protocol === 'sms') return this.push.sms.isOptedOut(topic.account, topic.region, s.endpoint) ? null : n;
+    if (s.protocol !== 'application') return n;
+    const found = this.push.lookup(s.endpoint);
+    return found.kind === 'ok' ? { ...n, push: found.target } : null;
   }
 }
 

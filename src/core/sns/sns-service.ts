@@ -27,6 +27,8 @@ import { Subscriptions } from './subscriptions.js';
 import { TopicPermissions } from './topic-permissions.js';
 import type { TopicDoc } from './model.js';
 import { SnsErrors } from '../generated/errors.js';
+import { MobilePush } from './push/mobile-push.js';
+import { checkRegion } from './push/push-access.js';
 
 export interface SnsServiceOptions {
   readonly store: Store;
@@ -59,15 +61,17 @@ export class SnsService {
 
   private constructor(
     readonly state: SnsState,
+    /** Platform applications and endpoints, SMS settings and opt-outs (push/). */
+    readonly push: MobilePush,
     private readonly o: SnsServiceOptions,
   ) {
     this.subscriptions = new Subscriptions(state, o.clock, o.random, o.endpoints);
-    this.publisher = new Publisher(state, o.clock, o.random, o.endpoints, o.onPublished);
+    this.publisher = new Publisher(state, o.clock, o.random, o.endpoints, push, o.onPublished);
     this.permissions = new TopicPermissions(state, topicPolicy);
   }
 
   static async open(o: SnsServiceOptions): Promise<SnsService> {
-    return new SnsService(await SnsState.load(o.store), o);
+    return new SnsService(await SnsState.load(o.store), await MobilePush.open(o.store, o.clock, o.random), o);
   }
 
   async createTopic(ctx: RequestContext, input: CreateTopicInput): Promise<CreateTopicResponse> {
@@ -95,6 +99,7 @@ export class SnsService {
 
   async deleteTopic(ctx: RequestContext, input: DeleteTopicInput): Promise<void> {
     // Deleting a topic that does not exist succeeds (AWS answers 200).
+    checkRegion(ctx, input.TopicArn, 'TopicArn');
     const t = input.TopicArn ? this.state.topics.get(input.TopicArn) : undefined;
     if (t) await this.state.deleteTopic(authorizeTopic(ctx, t, 'DeleteTopic', topicPolicy(t)));
   }
@@ -154,8 +159,9 @@ export class SnsService {
 
   /** The tag calls name a missing resource ResourceNotFound, not NotFound as the topic calls do. */
   private taggable(ctx: RequestContext, arn: string | undefined, operation: string): TopicDoc {
+    checkRegion(ctx, arn, 'ResourceArn');
     if (!arn || !this.state.topics.has(arn)) throw SnsErrors.ResourceNotFound('Resource does not exist');
-    return this.state.topicFor(ctx, arn, operation);
+    return this.state.topicFor(ctx, arn, operation, 'ResourceArn');
   }
 
   async listTagsForResource(ctx: RequestContext, input: ListTagsForResourceRequest): Promise<ListTagsForResourceResponse> {

@@ -5,6 +5,7 @@ import { authorizeSubscription, authorizeTopic, topicPolicy } from './topic-acce
 import { TOPIC_DEDUP_WINDOW_MS } from './fifo-topic.js';
 import { SNS_KIND, type SubscriptionDoc, type TopicDedupDoc, type TopicDoc } from './model.js';
 import { SnsErrors } from '../generated/errors.js';
+import { checkRegion } from './push/push-access.js';
 
 /** Topics and subscriptions in memory, loaded at start, written through (persist, then apply). */
 export class SnsState {
@@ -59,22 +60,21 @@ export class SnsState {
   }
 
   private async loadAll(): Promise<void> {
-    const s = this;
     const store = this.store;
     for (const r of await store.loadResources(SNS_KIND.topic)) {
       const t = JSON.parse(r.doc) as TopicDoc;
-      s.topics.set(t.arn, t);
+      this.topics.set(t.arn, t);
     }
     for (const r of await store.loadResources(SNS_KIND.subscription)) {
       const sub = JSON.parse(r.doc) as SubscriptionDoc;
-      s.subscriptions.set(sub.arn, sub);
+      this.subscriptions.set(sub.arn, sub);
     }
     for (const r of await store.loadResources(SNS_KIND.deactivated)) {
       const sub = JSON.parse(r.doc) as SubscriptionDoc;
-      s.deactivated.set(sub.arn, sub);
+      this.deactivated.set(sub.arn, sub);
     }
     const marks = (await store.loadResources(SNS_KIND.dedup)).map((r) => JSON.parse(r.doc) as TopicDedupDoc);
-    for (const d of marks.sort((a, b) => a.at - b.at)) s.dedup.set(dedupKey(d.topicArn, d.dedupId), d);
+    for (const d of marks.sort((a, b) => a.at - b.at)) this.dedup.set(dedupKey(d.topicArn, d.dedupId), d);
   }
 
   /** A deduplication id the topic saw within 5 minutes, or undefined. */
@@ -115,14 +115,19 @@ export class SnsState {
     return t;
   }
 
-  /** The topic a request names, if the caller may do `operation` on it (topic-access.ts). */
-  topicFor(ctx: RequestContext, arn: string | undefined, operation: string): TopicDoc {
+  /**
+   * The topic a request names, if the caller may do `operation` on it (topic-access.ts). Another
+   * Region's ARN is refused as a bad `param` before any lookup, as AWS's regional endpoints do.
+   */
+  topicFor(ctx: RequestContext, arn: string | undefined, operation: string, param = 'TopicArn'): TopicDoc {
+    checkRegion(ctx, arn, param);
     const t = this.topic(arn);
     return authorizeTopic(ctx, t, operation, topicPolicy(t));
   }
 
   /** The subscription a request names, if the caller owns it or its topic (topic-access.ts). */
   subscriptionFor(ctx: RequestContext, arn: string | undefined): SubscriptionDoc {
+    checkRegion(ctx, arn, 'SubscriptionArn');
     return authorizeSubscription(ctx, this.subscription(arn));
   }
 

@@ -20,10 +20,12 @@ import type { RequestContext } from '../shared/request-context.js';
 import type { SnsEndpoints } from './endpoints.js';
 import { checkFifoSubscription } from './fifo-topic.js';
 import { checkFilterPolicy } from './filter-policy.js';
+import { checkRedrivePolicy } from './redrive-policy.js';
 import type { Protocol, SubscriptionDoc } from './model.js';
 import type { SnsState } from './sns-state.js';
 import { paginate } from './paging.js';
 import { SnsErrors } from '../generated/errors.js';
+import { checkRegion } from './push/push-access.js';
 
 const TOKEN_TTL_MS = 3 * 24 * 3600_000;
 const SUB_ATTRIBUTES = new Set([
@@ -53,6 +55,7 @@ export class Subscriptions {
     const endpoint = input.Endpoint!;
     checkFifoSubscription(topic, protocol, endpoint);
     const attributes = checkSubscriptionAttributes(input.Attributes ?? {}, protocol);
+    if (attributes.RedrivePolicy !== undefined) checkRedrivePolicy(attributes.RedrivePolicy, topic.arn);
     const existing = this.state.subscriptionsOf(topic.arn).find((s) => s.protocol === protocol && s.endpoint === endpoint);
     const now = this.clock.now();
     if (existing) {
@@ -86,7 +89,13 @@ export class Subscriptions {
   }
 
   /** Confirms a pending subscription, or restores one deactivated through its link (its UnsubscribeConfirmation's token). */
-  async confirmSubscription(_ctx: RequestContext, input: ConfirmSubscriptionInput): Promise<ConfirmSubscriptionResponse> {
+  async confirmSubscription(ctx: RequestContext, input: ConfirmSubscriptionInput): Promise<ConfirmSubscriptionResponse> {
+    checkRegion(ctx, input.TopicArn, 'TopicArn');
+    return this.confirmByLink(input);
+  }
+
+  /** The SubscribeURL / confirmation page: the link names its topic, whichever Region it is in. */
+  async confirmByLink(input: ConfirmSubscriptionInput): Promise<ConfirmSubscriptionResponse> {
     const topic = this.state.topic(input.TopicArn);
     const hasToken = (s: SubscriptionDoc) => s.topicArn === topic.arn && s.token !== undefined && s.token === input.Token;
     const sub = this.state.subscriptionsOf(topic.arn).find(hasToken) ?? [...this.state.deactivated.values()].find(hasToken);
@@ -182,9 +191,11 @@ export class Subscriptions {
   async setSubscriptionAttributes(ctx: RequestContext, input: SetSubscriptionAttributesInput): Promise<void> {
     const s = this.state.subscriptionFor(ctx, input.SubscriptionArn);
     const attrs = checkSubscriptionAttributes({ [input.AttributeName ?? '']: input.AttributeValue ?? '' }, s.protocol, s.attributes);
+    if (attrs.RedrivePolicy !== undefined) checkRedrivePolicy(attrs.RedrivePolicy, s.topicArn);
     const merged = { ...s.attributes, ...attrs };
-    // An empty FilterPolicy removes it (SetSubscriptionAttributes API reference).
+    // An empty FilterPolicy (or RedrivePolicy) removes it (SetSubscriptionAttributes API reference).
     if (merged.FilterPolicy === '') delete merged.FilterPolicy;
+    if (merged.RedrivePolicy === '') delete merged.RedrivePolicy;
     await this.state.putSubscription({ ...s, attributes: merged });
   }
 }

@@ -5,7 +5,8 @@ import { policyStatements } from '../shared/resource-policy.js';
 import { SnsErrors } from '../generated/errors.js';
 import type { SubscriptionDoc, TopicDoc } from './model.js';
 
-const topicNotFound = () => SnsErrors.NotFound('Topic does not exist');
+/** Another Region's topic: AWS's regional endpoint calls the ARN a bad parameter (push/push-access.ts). */
+const topicNotFound = () => SnsErrors.InvalidParameter('Invalid parameter: TopicArn');
 
 /**
  * Every SNS operation that names a topic passes here (resource-access.ts decides): the owner may
@@ -31,11 +32,11 @@ export function authorizeTopic(ctx: RequestContext, topic: TopicDoc, operation: 
  * Subscriptions have no policy of their own (SNS has no subscription resource type to name): the
  * account that made the subscription and the topic's owner may use it, no one else. AWS answers
  * others `AuthorizationError` "Not authorized to access this subscription"; a subscription of
- * another Region does not exist for the caller.
+ * another Region is a bad parameter for the caller.
  */
 export function authorizeSubscription(ctx: RequestContext, sub: SubscriptionDoc): SubscriptionDoc {
   const topic = parseArn(sub.topicArn);
-  if (topic && topic.region !== ctx.region) throw SnsErrors.NotFound('Subscription does not exist');
+  if (topic && topic.region !== ctx.region) throw SnsErrors.InvalidParameter('Invalid parameter: SubscriptionArn');
   if (sub.account !== ctx.accountId && topic?.account !== ctx.accountId) {
     throw SnsErrors.AuthorizationError('Not authorized to access this subscription');
   }

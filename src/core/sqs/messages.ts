@@ -37,6 +37,7 @@ import { DedupClaims } from './dedup-claims.js';
 import { MessageTaker } from './message-taker.js';
 import type { QueueEntry, SqsState } from './sqs-state.js';
 import { SqsErrors } from '../generated/errors.js';
+import { ReceiveAttempts } from './receive-attempts.js';
 
 /** A message stays invisible at most 12 hours after a receive (VisibilityTimeout 0–43,200). */
 const MAX_VISIBILITY_S = 43_200;
@@ -70,6 +71,7 @@ export class SqsMessages {
     private readonly clock: Clock,
     private readonly random: Random,
     private readonly resolve: Resolve,
+    private readonly attempts: ReceiveAttempts,
   ) {
     this.taker = new MessageTaker(state, clock, random);
     this.dedup = new DedupClaims(state.tokens);
@@ -246,11 +248,21 @@ export class SqsMessages {
         `Value ${wait} for parameter WaitTimeSeconds is invalid. Reason: Must be >= 0 and <= 20, if provided.`,
       );
     const visibility = input.VisibilityTimeout ?? intAttr(q.doc, 'VisibilityTimeout');
+    const names = [...(input.AttributeNames ?? []), ...(input.MessageSystemAttributeNames ?? [])];
+    // ReceiveRequestAttemptId "applies only to FIFO queues": elsewhere it is ignored.
+    const attemptId = isFifo(q.doc) ? input.ReceiveRequestAttemptId : undefined;
+    if (attemptId !== undefined) {
+      const again = await this.retryAttempt(q, attemptId, visibility);
+      if (again) return { Messages: again.map((m) => this.view(m, names, input.MessageAttributeNames)) };
+    }
     const deadline = Date.now() + wait * 1000;
     for (;;) {
       const got = await this.taker.take(q, max, visibility);
       if (got.length > 0 || Date.now() >= deadline || signal?.closed || !this.state.queues.has(q.doc.arn)) {
-        const names = [...(input.AttributeNames ?? []), ...(input.MessageSystemAttributeNames ?? [])];
+        if (attemptId !== undefined && got.length > 0) {
+          const messages = got.map((m) => ({ seq: m.seq, receipt: m.receipt!, visibleAt: m.visibleAt }));
+          await this.attempts.remember({ queueArn: q.doc.arn, attemptId, at: this.clock.now(), messages });
+        }
         return got.length > 0 ? { Messages: got.map((m) => this.view(m, names, input.MessageAttributeNames)) } : {};
       }
       // Woken by a send, or re-checked every 200 ms (delays and visibility timeouts run out too).
@@ -264,6 +276,28 @@ export class SqsMessages {
         q.waiters.add(done);
       });
     }
+  }
+
+  /**
+   * A retry of an attempt made within 5 minutes: the same messages with the same receipt handles,
+   * their visibility timeout started again ("If a retry occurs within the deduplication interval,
+   * it resets the visibility timeout"). A message since deleted or given another visibility (or
+   * received again) makes the attempt not retryable, in AWS's words. Undefined: a new attempt.
+   */
+  private async retryAttempt(q: QueueEntry, attemptId: string, visibility: number): Promise<MessageDoc[] | undefined> {
+    const now = this.clock.now();
+    const prior = this.attempts.find(q.doc.arn, attemptId, now);
+    if (!prior) return undefined;
+    const again: MessageDoc[] = [];
+    for (const { seq, receipt, visibleAt } of prior.messages) {
+      const m = q.messages.get(seq);
+      if (!m || m.receipt !== receipt || m.visibleAt !== visibleAt || visibleAt <= now) throw ReceiveAttempts.notRetryable(attemptId);
+      again.push({ ...m, visibleAt: now + visibility * 1000 });
+    }
+    await this.state.update(q, again);
+    const messages = again.map((m) => ({ seq: m.seq, receipt: m.receipt!, visibleAt: m.visibleAt }));
+    await this.attempts.remember({ ...prior, messages });
+    return again;
   }
 
   private view(m: MessageDoc, attributeNames: readonly string[], messageAttributeNames: readonly string[] | undefined): Message {

@@ -30,6 +30,7 @@ import { QueuePermissions } from './queue-permissions.js';
 import { FIFO_DEFAULTS, isFifo } from './fifo.js';
 import { allAttributes, checkAttributes, checkFifoAttributes, pick, redriveOf } from './queue-attributes.js';
 import { arnFromUrl, checkQueueName, nameFromArn, queueArn } from './queue-names.js';
+import { ReceiveAttempts } from './receive-attempts.js';
 import { SqsState, type QueueEntry } from './sqs-state.js';
 import { SqsErrors } from '../generated/errors.js';
 
@@ -66,9 +67,10 @@ export class SqsService {
 
   private constructor(
     private readonly state: SqsState,
+    attempts: ReceiveAttempts,
     private readonly o: SqsServiceOptions,
   ) {
-    this.messages = new SqsMessages(state, o.clock, o.random, (url, ctx, operation) => this.entryByUrl(url, ctx, operation));
+    this.messages = new SqsMessages(state, o.clock, o.random, (url, ctx, operation) => this.entryByUrl(url, ctx, operation), attempts);
     this.moveTasks = new MessageMoveTasks(
       state,
       o.clock,
@@ -81,7 +83,7 @@ export class SqsService {
 
   /** Loads the queues; move tasks that were RUNNING when the server stopped go on. */
   static async open(o: SqsServiceOptions): Promise<SqsService> {
-    const service = new SqsService(await SqsState.load(o.store, o.random), o);
+    const service = new SqsService(await SqsState.load(o.store, o.random), await ReceiveAttempts.load(o.store), o);
     service.moveTasks.resume();
     return service;
   }

@@ -3,7 +3,7 @@ import { afterFunctionError, afterThrottle, expired, type AsyncFailureCondition 
 import type { AsyncSettings } from '../../core/lambda/event-invoke-config.js';
 import { errorText, type AsyncAttempt } from '../../core/lambda/invocations.js';
 import type { RunResult } from '../../core/lambda/runner.js';
-import type { MetricsRecorder } from '../../core/metrics/metrics.js';
+import { recordLambda, type MetricsRecorder } from '../../core/metrics/metrics.js';
 import type { Clock } from '../../core/shared/clock.js';
 import type { Random } from '../../core/shared/random.js';
 import type { FunctionRecord } from '../../storage/ports/lambda-store.js';
@@ -93,7 +93,7 @@ export class AsyncInvokeHandler implements JobHandler {
     },
   ): Promise<DeliveryOutcome> {
     const { condition, last, errorCode, errorMessage } = f;
-    this.o.metrics?.record('AWS/Lambda', 'AsyncEventsDropped', { FunctionName: record.name });
+    if (this.o.metrics) recordLambda(this.o.metrics, 'AsyncEventsDropped', record);
     const notes: string[] = [];
     if (settings.onFailure) notes.push(await this.destination(settings.onFailure, d, j, condition, d.attempts, last, f.executedVersion));
     if (record.deadLetterArn) {
@@ -103,7 +103,7 @@ export class AsyncInvokeHandler implements JobHandler {
         errorMessage,
         source: { functionArn: record.arn, account: record.accountId },
       });
-      if (problem) this.o.metrics?.record('AWS/Lambda', 'DeadLetterErrors', { FunctionName: record.name });
+      if (problem && this.o.metrics) recordLambda(this.o.metrics, 'DeadLetterErrors', record);
       notes.push(problem ? `not sent to DLQ ${record.deadLetterArn}: ${problem}` : `sent to DLQ ${record.deadLetterArn}`);
     }
     const tail = notes
@@ -140,7 +140,7 @@ export class AsyncInvokeHandler implements JobHandler {
       functionArn: j.target.Arn ?? '',
     });
     if (!problem) return `sent to ${condition === 'Success' ? 'OnSuccess' : 'OnFailure'} ${arn}`;
-    this.o.metrics?.record('AWS/Lambda', 'DestinationDeliveryFailures', { FunctionName: j.ruleName });
+    if (this.o.metrics) recordLambda(this.o.metrics, 'DestinationDeliveryFailures', { name: j.ruleName, arn: j.target.Arn ?? '' });
     return `not sent to ${arn}: ${problem}`;
   }
 }

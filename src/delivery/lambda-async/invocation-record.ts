@@ -49,12 +49,14 @@ export function invocationRecord(f: RecordFacts): InvocationRecord {
   };
 }
 
-/** Lambda reports the error object the runtime produced (`errorMessage`, `errorType`, …); a success its result. */
+/**
+ * The function's response as its runtime produced it — the same payload a synchronous Invoke
+ * answers: a success's result, or the runtime's error object in that runtime's shape (Node.js
+ * `{errorType, errorMessage, trace}`, Python `{errorMessage, errorType, requestId, stackTrace}`),
+ * as Lambda puts "the error the function returned" in the record.
+ */
 function responseOf(r: RunResult): unknown {
-  const p = r.payload === '' ? null : parsed(r.payload);
-  if (r.status === 'ok' || typeof p !== 'object' || p === null) return p;
-  const { errorMessage, errorType, trace, stackTrace } = p as Record<string, unknown>;
-  return { errorType, errorMessage, ...((trace ?? stackTrace) !== undefined && { trace: trace ?? stackTrace }) };
+  return r.payload === '' ? null : parsed(r.payload);
 }
 
 /**

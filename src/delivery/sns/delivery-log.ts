@@ -18,6 +18,8 @@ export interface SnsDeliveryRecord extends SnsDeliveryOf {
   readonly status: 'delivered' | 'retrying' | 'failed';
   readonly attempts: number;
   readonly error?: string;
+  /** A failed notification with a RedrivePolicy: whether its dead-letter queue took it. */
+  readonly dlq?: 'sent' | 'failed';
 }
 
 export class SnsDeliveryLog {

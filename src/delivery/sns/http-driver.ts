@@ -1,62 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { rootCertificates } from 'node:tls';
-import type { SubscriptionDoc, TopicDoc } from '../../core/sns/model.js';
 import { portOf, REFUSED, type OutboundPolicy } from '../outbound-policy.js';
-
-/** The healthy-retry part of an SNS delivery policy (sns-message-delivery-retries). */
-export interface RetryPolicy {
-  readonly numRetries: number;
-  readonly minDelayTarget: number;
-  readonly maxDelayTarget: number;
-  readonly numNoDelayRetries: number;
-  readonly backoffFunction: string;
-}
-
-const DEFAULT_RETRY: RetryPolicy = {
-  numRetries: 3,
-  minDelayTarget: 20,
-  maxDelayTarget: 20,
-  numNoDelayRetries: 0,
-  backoffFunction: 'linear',
-};
-
-/** The subscription's policy wins, then the topic's `http` section, then AWS's defaults. */
-export function retryPolicyFor(sub: SubscriptionDoc, topic: TopicDoc): { retry: RetryPolicy; contentType: string } {
-  const parse = (text: string | undefined): Record<string, unknown> => {
-    try {
-      return text ? (JSON.parse(text) as Record<string, unknown>) : {};
-    } catch {
-      return {};
-    }
-  };
-  const subPolicy = parse(sub.attributes.DeliveryPolicy);
-  const topicHttp = (parse(topic.attributes.DeliveryPolicy).http ?? {}) as Record<string, unknown>;
-  const retry = {
-    ...DEFAULT_RETRY,
-    ...((topicHttp.defaultHealthyRetryPolicy ?? {}) as Partial<RetryPolicy>),
-    ...((subPolicy.healthyRetryPolicy ?? {}) as Partial<RetryPolicy>),
-  };
-  const request = (subPolicy.requestPolicy ?? topicHttp.defaultRequestPolicy ?? {}) as { headerContentType?: string };
-  return { retry, contentType: request.headerContentType ?? 'text/plain; charset=UTF-8' };
-}
-
-/** Seconds to wait before retry `n` (1-based): immediate ones first, then min → max by the backoff function. */
-export function retryDelay(p: RetryPolicy, n: number): number {
-  if (n <= p.numNoDelayRetries) return 0;
-  const steps = Math.max(1, p.numRetries - p.numNoDelayRetries);
-  const i = Math.min(steps, n - p.numNoDelayRetries) - 1;
-  const frac = steps <= 1 ? 0 : i / (steps - 1);
-  const shape =
-    p.backoffFunction === 'exponential'
-      ? frac ** 2
-      : p.backoffFunction === 'geometric'
-        ? frac ** 3
-        : p.backoffFunction === 'arithmetic'
-          ? frac ** 1.5
-          : frac;
-  return p.minDelayTarget + (p.maxDelayTarget - p.minDelayTarget) * shape;
-}
 
 export interface HttpPost {
   readonly url: string;
@@ -79,15 +24,23 @@ const UNREACHABLE = 'the endpoint could not be reached';
  * One POST; 2xx is success, anything else (or no answer in 15 s, AWS's timeout) is a failure.
  * node:http(s) rather than fetch: https subscribers with a private CA need a per-request `ca`.
  */
-export function post(p: HttpPost): Promise<{ ok: true } | { ok: false; error: string }> {
+export type PostResult =
+  | { readonly ok: true; readonly status: number }
+  | { readonly ok: false; readonly reason: PostFailure; readonly error: string; readonly status?: number };
+
+/** SNS retries what is "outside the 200–4xx range" or unanswered; a 4xx is the subscriber's refusal. */
+export type PostFailure = 'HTTP_SERVER_ERROR' | 'HTTP_CLIENT_ERROR' | 'UNREACHABLE' | 'TIMEOUT' | 'OUTBOUND_REFUSED' | 'INVALID_ENDPOINT';
+
+export function post(p: HttpPost): Promise<PostResult> {
   return new Promise((resolve) => {
     let url: URL;
     try {
       url = new URL(p.url);
     } catch {
-      return resolve({ ok: false, error: `invalid endpoint URL ${p.url}` });
+      return resolve({ ok: false, reason: 'INVALID_ENDPOINT', error: `invalid endpoint URL ${p.url}` });
     }
-    if (p.policy && (!/^https?:$/.test(url.protocol) || !p.policy.permitsUrl(url))) return resolve({ ok: false, error: REFUSED });
+    if (p.policy && (!/^https?:$/.test(url.protocol) || !p.policy.permitsUrl(url)))
+      return resolve({ ok: false, reason: 'OUTBOUND_REFUSED', error: REFUSED });
     const port = portOf(url);
     const body = Buffer.from(p.body, 'utf8');
     const options = {
@@ -101,13 +54,26 @@ export function post(p: HttpPost): Promise<{ ok: true } | { ok: false; error: st
       res.resume();
       res.on('end', () => {
         const status = res.statusCode ?? 0;
-        resolve(status >= 200 && status < 300 ? { ok: true } : { ok: false, error: `HTTP ${status}` });
+        if (status >= 200 && status < 300) resolve({ ok: true, status });
+        else
+          resolve({
+            ok: false,
+            reason: status >= 400 && status < 500 ? 'HTTP_CLIENT_ERROR' : 'HTTP_SERVER_ERROR',
+            error: `HTTP ${status}`,
+            status,
+          });
       });
     });
-    req.on('timeout', () => req.destroy(new Error('no answer within 15 s')));
+    let timedOut = false;
+    req.on('timeout', () => {
+      timedOut = true;
+      req.destroy(new Error('no answer within 15 s'));
+    });
     req.on('error', (err: NodeJS.ErrnoException) => {
-      const refused = err.code === 'EOUTBOUNDREFUSED';
-      resolve({ ok: false, error: refused ? REFUSED : p.policy?.discreet ? UNREACHABLE : err.message });
+      if (err.code === 'EOUTBOUNDREFUSED') return resolve({ ok: false, reason: 'OUTBOUND_REFUSED', error: REFUSED });
+      // Discreet: a timeout reads as any other unreachable endpoint (see UNREACHABLE above).
+      const reason = timedOut && !p.policy?.discreet ? 'TIMEOUT' : 'UNREACHABLE';
+      resolve({ ok: false, reason, error: p.policy?.discreet ? UNREACHABLE : err.message });
     });
     req.end(body);
   });

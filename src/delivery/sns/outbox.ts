@@ -10,6 +10,11 @@ export interface OutboxRecord {
   readonly message: string;
   readonly topicArn?: string;
   readonly attributes?: Readonly<Record<string, unknown>>;
+  /** Push only: the endpoint's platform (APNS, GCM, …), device token, application and CustomUserData. */
+  readonly platform?: string;
+  readonly token?: string;
+  readonly applicationArn?: string;
+  readonly customUserData?: string;
   status: 'recorded' | 'sent' | 'failed';
   error?: string;
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { createPrivateKey, createSign } from 'node:crypto';
+import { createPrivateKey, createSign, sign } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,6 +68,15 @@ export function rsaSigner(key: SigningKey, certUrl: string): Signer {
       return createSign(version === '2' ? 'RSA-SHA256' : 'RSA-SHA1')
         .update(text, 'utf8')
         .sign(privateKey, 'base64');
+    },
+    // crypto.sign with a callback runs in libuv's thread pool: deliveries sign on every core
+    // (RSA-2048 is ~0.4 ms a signature, the largest cost of an HTTP notification).
+    signAsync(text, version) {
+      return new Promise((resolve, reject) =>
+        sign(version === '2' ? 'sha256' : 'sha1', Buffer.from(text, 'utf8'), privateKey, (err, sig) =>
+          err ? reject(err) : resolve(sig.toString('base64')),
+        ),
+      );
     },
   };
 }

@@ -65,18 +65,20 @@ export class JetStreamConnection {
   /**
    * Runs a setup step until it succeeds or 60 s pass. A cluster that was just (re)started answers
    * account requests before each stream has elected its leader and recovered its data; until then
-   * stream requests time out or answer "unavailable".
+   * stream requests time out or answer "unavailable". The same holds for a while after a server
+   * of the cluster dies, so reads use it too, with a shorter limit.
    */
-  async settled<T>(what: string, step: () => Promise<T>): Promise<T> {
-    const until = Date.now() + 60_000;
+  async settled<T>(what: string, step: () => Promise<T>, limitMs = 60_000): Promise<T> {
+    const until = Date.now() + limitMs;
     for (;;) {
       try {
         return await step();
       } catch (err) {
         const message = String((err as Error).message);
-        const transient = /timeout|unavailable|no responders|leader|503|not current|no suitable peers|insufficient resources/i.test(
-          message,
-        );
+        const transient =
+          /timeout|unavailable|no responders|leader|503|not current|no suitable peers|insufficient resources|jetstream is not enabled/i.test(
+            message,
+          );
         if (!transient || Date.now() > until) throw new Error(`${what}: ${message}`);
         await new Promise((r) => setTimeout(r, 500));
       }
@@ -107,6 +109,26 @@ export class JetStreamConnection {
   async bucket(base: string, opts: Partial<KvOptions> = {}): Promise<KV> {
     return this.settled(`bucket ${this.name(base)}`, () =>
       this.kvm.create(this.name(base), { replicas: this.options.replicas, history: 1, ...opts }),
+    );
+  }
+
+  /**
+   * One stored message's data, or null when the stream does not hold it. Direct gets are answered
+   * by any replica, and a replica that is still catching up (a server just restarted) answers "no
+   * message" for what it has not received yet; so a miss is confirmed by the stream's leader
+   * before it counts. Transient errors (a server gone, no leader yet) are retried for a while, then
+   * thrown: never read as "absent".
+   */
+  storedMessage(stream: string, query: { seq: number } | { last_by_subj: string }): Promise<Uint8Array | null> {
+    return this.settled(
+      `read ${stream}`,
+      async () => {
+        const direct = await this.jsm.direct.getMessage(stream, query);
+        if (direct) return direct.data;
+        const leader = await this.jsm.streams.getMessage(stream, query);
+        return leader ? leader.data : null;
+      },
+      15_000,
     );
   }
 

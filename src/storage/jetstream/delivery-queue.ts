@@ -150,12 +150,8 @@ export class DeliveryQueue {
   }
 
   async outcome(status: OutcomeMessage['status'], id: number): Promise<OutcomeMessage | null> {
-    try {
-      const m = await this.c.jsm.direct.getMessage(this.n.outcomes, { last_by_subj: this.subject(status, id) });
-      return m ? parse<OutcomeMessage>(m.data) : null;
-    } catch {
-      return null;
-    }
+    const data = await this.c.storedMessage(this.n.outcomes, { last_by_subj: this.subject(status, id) });
+    return data ? parse<OutcomeMessage>(data) : null;
   }
 
   /** The history's view of an event's deliveries: the terminal outcome, else the last retry, else pending. */

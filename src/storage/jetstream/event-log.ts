@@ -58,13 +58,10 @@ export class EventLog {
     return ack.duplicate ? null : ack.seq;
   }
 
+  /** The event at `seq`; null when it was pruned (or never there). */
   async get(seq: number): Promise<EventMessage | null> {
-    try {
-      const m = await this.c.jsm.direct.getMessage(this.n.events, { seq });
-      return m ? parse<EventMessage>(m.data) : null;
-    } catch {
-      return null; // deleted (pruned) or never there
-    }
+    const data = await this.c.storedMessage(this.n.events, { seq });
+    return data ? parse<EventMessage>(data) : null;
   }
 
   /** Bytes the events stream holds (what --history-max-bytes is held against on a cluster). */

@@ -8,6 +8,7 @@ import type {
   KeyPairRecord,
   OutboxEventRecord,
   SecurityGroupRecord,
+  SnapshotRecord,
   StoreImageTaskRecord,
 } from '../ports/ec2-store.js';
 import type { ResourceChange } from '../store.js';
@@ -21,13 +22,14 @@ const FAULT = 'fault';
 const INSTANCE = 'instance';
 const KEY_PAIR = 'keypair';
 const GROUP = 'sg';
+const SNAPSHOT = 'snapshot';
 const imageKey = (region: string, imageId: string): string => `${region}/${imageId}`;
 const taskKey = (region: string, bucket: string, objectKey: string): string => `${region}/${bucket}/${objectKey}`;
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
- * Ec2Store on JetStream: images, instances, key pairs, security groups, outbox events, store-image
- * tasks and fault rules as documents of the `amiwatch_ec2` KV bucket (resource-bucket.ts), so an
+ * Ec2Store on JetStream: images, instances, snapshots, key pairs, security groups, outbox events,
+ * store-image tasks and fault rules as documents of the `amiwatch_ec2` KV bucket (resource-bucket.ts), so an
  * image or instances and their state-change events are one atomic group (an intent), as SQLite's
  * transaction makes them.
  *
@@ -130,6 +132,7 @@ export class JetStreamEc2Store implements Ec2Store {
       ...(await this.all<ImageRecord>(IMAGE)).filter((i) => i.state === 'pending' && i.transition).map((i) => i.transition!.dueAt),
       ...(await this.all<StoreImageTaskRecord>(TASK)).filter((t) => t.state === 'InProgress').map((t) => t.dueAt),
       ...(await this.all<InstanceRecord>(INSTANCE)).filter((i) => i.transition).map((i) => i.transition!.dueAt),
+      ...(await this.all<SnapshotRecord>(SNAPSHOT)).filter((s) => s.state === 'pending' && s.transition).map((s) => s.transition!.dueAt),
     ];
     return dues.length === 0 ? undefined : Math.min(...dues);
   }
@@ -183,13 +186,52 @@ export class JetStreamEc2Store implements Ec2Store {
     return (await this.all<InstanceRecord>(INSTANCE)).filter((i) => i.region === region).sort((a, b) => cmp(a.instanceId, b.instanceId));
   }
 
-  async putInstancesWithEvents(instances: readonly InstanceRecord[], events: readonly OutboxEventRecord[]): Promise<void> {
-    // An event already queued keeps its place (the memory and SQLite adapters ignore a repeat).
+  putInstancesWithEvents(instances: readonly InstanceRecord[], events: readonly OutboxEventRecord[]): Promise<void> {
+    return this.writeWithEvents(
+      instances.map((i) => ({ kind: INSTANCE, key: imageKey(i.region, i.instanceId), doc: JSON.stringify(i) })),
+      events,
+    );
+  }
+
+  /** Documents and their events as one intent; an event already queued keeps its place (the other adapters ignore a repeat). */
+  private async writeWithEvents(
+    docs: Array<{ kind: string; key: string; doc: string }>,
+    events: readonly OutboxEventRecord[],
+  ): Promise<void> {
     const queued = await Promise.all(events.map((e) => this.docs.get(OUTBOX, e.id)));
-    await this.docs.write([
-      ...instances.map((i) => ({ kind: INSTANCE, key: imageKey(i.region, i.instanceId), doc: JSON.stringify(i) })),
-      ...events.filter((_, n) => queued[n] === null).map((e) => this.outboxWrite(e)),
-    ]);
+    await this.docs.write([...docs, ...events.filter((_, n) => queued[n] === null).map((e) => this.outboxWrite(e))]);
+  }
+
+  getSnapshot(region: string, snapshotId: string): Promise<SnapshotRecord | undefined> {
+    return this.one(SNAPSHOT, imageKey(region, snapshotId));
+  }
+
+  async listSnapshots(region: string): Promise<SnapshotRecord[]> {
+    return (await this.all<SnapshotRecord>(SNAPSHOT)).filter((s) => s.region === region).sort((a, b) => cmp(a.snapshotId, b.snapshotId));
+  }
+
+  putSnapshotsWithEvents(snapshots: readonly SnapshotRecord[], events: readonly OutboxEventRecord[]): Promise<void> {
+    return this.writeWithEvents(
+      snapshots.map((s) => ({ kind: SNAPSHOT, key: imageKey(s.region, s.snapshotId), doc: JSON.stringify(s) })),
+      events,
+    );
+  }
+
+  deleteSnapshot(region: string, snapshotId: string): Promise<boolean> {
+    return this.deleteDoc(SNAPSHOT, imageKey(region, snapshotId));
+  }
+
+  /** Like `dueTransitions`: each due snapshot transition goes to the one node that claims it. */
+  async dueSnapshotTransitions(now: number, limit: number): Promise<SnapshotRecord[]> {
+    const due = (await this.all<SnapshotRecord>(SNAPSHOT))
+      .filter((s) => s.state === 'pending' && s.transition !== undefined && s.transition.dueAt <= now)
+      .sort((a, b) => a.transition!.dueAt - b.transition!.dueAt || cmp(a.snapshotId, b.snapshotId));
+    const mine: SnapshotRecord[] = [];
+    for (const s of due) {
+      if (mine.length >= limit) break;
+      if (await this.claim(`snapshot/${s.region}/${s.snapshotId}/${s.transition!.dueAt}`)) mine.push(s);
+    }
+    return mine;
   }
 
   deleteInstance(region: string, instanceId: string): Promise<void> {

@@ -30,7 +30,8 @@ export class NodeRegistry {
   static async open(c: JetStreamConnection, name: string): Promise<NodeRegistry> {
     const kv = await c.bucket('nodes', { ttl: TTL_MS });
     const r = new NodeRegistry(kv, name);
-    await r.beat();
+    // Right after a cluster restart the servers answer before JetStream is ready on all of them.
+    await c.settled('node registry', () => r.beat());
     r.timer = setInterval(() => void r.beat().catch(() => undefined), BEAT_MS);
     r.timer.unref();
     return r;

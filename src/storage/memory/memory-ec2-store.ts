@@ -6,6 +6,7 @@ import type {
   KeyPairRecord,
   OutboxEventRecord,
   SecurityGroupRecord,
+  SnapshotRecord,
   StoreImageTaskRecord,
 } from '../ports/ec2-store.js';
 
@@ -26,6 +27,7 @@ export class MemoryEc2Store implements Ec2Store {
   private readonly instances = new Map<string, InstanceRecord>();
   private readonly keyPairs = new Map<string, KeyPairRecord>();
   private readonly groups = new Map<string, SecurityGroupRecord>();
+  private readonly snapshots = new Map<string, SnapshotRecord>();
   private seq = 0;
 
   async getImage(region: string, imageId: string): Promise<ImageRecord | undefined> {
@@ -72,6 +74,7 @@ export class MemoryEc2Store implements Ec2Store {
       ...[...this.images.values()].filter((i) => i.state === 'pending' && i.transition).map((i) => i.transition!.dueAt),
       ...[...this.tasks.values()].filter((t) => t.state === 'InProgress').map((t) => t.dueAt),
       ...[...this.instances.values()].filter((i) => i.transition).map((i) => i.transition!.dueAt),
+      ...[...this.snapshots.values()].filter((s) => s.state === 'pending' && s.transition).map((s) => s.transition!.dueAt),
     ];
     return dues.length === 0 ? undefined : Math.min(...dues);
   }
@@ -131,7 +134,41 @@ export class MemoryEc2Store implements Ec2Store {
 
   async putInstancesWithEvents(instances: readonly InstanceRecord[], events: readonly OutboxEventRecord[]): Promise<void> {
     for (const i of instances) this.instances.set(imageKey(i.region, i.instanceId), copy(i));
+    this.queue(events);
+  }
+
+  /** Appends events not queued yet (a repeated id is kept once). */
+  private queue(events: readonly OutboxEventRecord[]): void {
     for (const e of events) if (!this.outbox.some((o) => o.id === e.id)) this.outbox.push({ ...e, seq: ++this.seq });
+  }
+
+  async getSnapshot(region: string, snapshotId: string): Promise<SnapshotRecord | undefined> {
+    const found = this.snapshots.get(imageKey(region, snapshotId));
+    return found && copy(found);
+  }
+
+  async listSnapshots(region: string): Promise<SnapshotRecord[]> {
+    return [...this.snapshots.values()]
+      .filter((s) => s.region === region)
+      .sort((a, b) => cmp(a.snapshotId, b.snapshotId))
+      .map(copy);
+  }
+
+  async putSnapshotsWithEvents(snapshots: readonly SnapshotRecord[], events: readonly OutboxEventRecord[]): Promise<void> {
+    for (const s of snapshots) this.snapshots.set(imageKey(s.region, s.snapshotId), copy(s));
+    this.queue(events);
+  }
+
+  async deleteSnapshot(region: string, snapshotId: string): Promise<boolean> {
+    return this.snapshots.delete(imageKey(region, snapshotId));
+  }
+
+  async dueSnapshotTransitions(now: number, limit: number): Promise<SnapshotRecord[]> {
+    return [...this.snapshots.values()]
+      .filter((s) => s.state === 'pending' && s.transition !== undefined && s.transition.dueAt <= now)
+      .sort((a, b) => a.transition!.dueAt - b.transition!.dueAt || cmp(a.snapshotId, b.snapshotId))
+      .slice(0, limit)
+      .map(copy);
   }
 
   async deleteInstance(region: string, instanceId: string): Promise<void> {

@@ -9,8 +9,10 @@
  */
 
 import type { InstanceRecord, KeyPairRecord, SecurityGroupRecord } from './ec2-instance-records.js';
+import type { SnapshotRecord } from './ec2-snapshot-records.js';
 
 export type * from './ec2-instance-records.js';
+export type * from './ec2-snapshot-records.js';
 
 /** AWS `ImageState`. */
 export type ImageStateName = 'pending' | 'available' | 'invalid' | 'deregistered' | 'transient' | 'failed' | 'error' | 'disabled';
@@ -27,8 +29,6 @@ export interface EbsRecord {
   iops?: number;
   throughput?: number;
   kmsKeyId?: string;
-  /** Tags of the snapshot (CreateTags on its `snap-` id; snapshots are kept as parts of their image). */
-  snapshotTags?: TagRecord[];
 }
 
 export interface BlockDeviceMappingRecord {
@@ -175,7 +175,7 @@ export interface Ec2Store {
   dueTransitions(now: number, limit: number): Promise<ImageRecord[]>;
   /** Deregistered images whose `deregisteredAt` is at or before `before`. */
   deregisteredBefore(before: number): Promise<ImageRecord[]>;
-  /** The earliest due time of any pending image, instance transition or store task, if any. */
+  /** The earliest due time of any pending image, snapshot, instance transition or store task, if any. */
   nextDueAt(): Promise<number | undefined>;
 
   /** The instance with this id in the region, whoever owns it. */
@@ -192,6 +192,23 @@ export interface Ec2Store {
   dueInstanceTransitions(now: number, limit: number): Promise<InstanceRecord[]>;
   /** Terminated instances whose `terminatedAt` is at or before `before`. */
   terminatedBefore(before: number): Promise<InstanceRecord[]>;
+
+  /** The snapshot with this id in the region, whoever owns it. */
+  getSnapshot(region: string, snapshotId: string): Promise<SnapshotRecord | undefined>;
+  /** Every snapshot in the region, all owners, ordered by snapshot id. */
+  listSnapshots(region: string): Promise<SnapshotRecord[]>;
+  /**
+   * Saves the snapshots and appends their events to the outbox, in one transaction (`events` may
+   * be empty; an event id already queued is kept once, as for instances).
+   */
+  putSnapshotsWithEvents(snapshots: readonly SnapshotRecord[], events: readonly OutboxEventRecord[]): Promise<void>;
+  /** True when a snapshot was deleted. */
+  deleteSnapshot(region: string, snapshotId: string): Promise<boolean>;
+  /**
+   * Pending snapshots whose transition is due at or before `now`, earliest first; a shared store
+   * hands each to one caller, as `dueTransitions` does.
+   */
+  dueSnapshotTransitions(now: number, limit: number): Promise<SnapshotRecord[]>;
 
   /** Inserts or replaces the key pair (names are unique per account and region). */
   putKeyPair(keyPair: KeyPairRecord): Promise<void>;

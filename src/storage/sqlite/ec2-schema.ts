@@ -68,6 +68,16 @@ const migrations: readonly string[] = [
      record TEXT NOT NULL,
      PRIMARY KEY (region, group_id)
    ) WITHOUT ROWID;`,
+  `CREATE TABLE ec2_snapshots (
+     region TEXT NOT NULL,
+     snapshot_id TEXT NOT NULL,
+     account_id TEXT NOT NULL,
+     state TEXT NOT NULL,
+     due_at INTEGER,
+     record TEXT NOT NULL,
+     PRIMARY KEY (region, snapshot_id)
+   ) WITHOUT ROWID;
+   CREATE INDEX ec2_snapshots_due ON ec2_snapshots (due_at) WHERE state = 'pending';`,
 ];
 
 export function migrateEc2Schema(db: Database): void {

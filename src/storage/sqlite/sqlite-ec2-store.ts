@@ -7,6 +7,7 @@ import type {
   KeyPairRecord,
   OutboxEventRecord,
   SecurityGroupRecord,
+  SnapshotRecord,
   StoreImageTaskRecord,
 } from '../ports/ec2-store.js';
 import { migrateEc2Schema } from './ec2-schema.js';
@@ -59,6 +60,13 @@ export class SqliteEc2Store implements Ec2Store {
       listGroups: p('SELECT record FROM ec2_security_groups WHERE account_id = ? AND region = ? ORDER BY group_id'),
       deleteGroup: p('DELETE FROM ec2_security_groups WHERE region = ? AND group_id = ?'),
       nextInstanceDue: p('SELECT MIN(due_at) AS due FROM ec2_instances WHERE due_at IS NOT NULL'),
+      getSnapshot: p('SELECT record FROM ec2_snapshots WHERE region = ? AND snapshot_id = ?'),
+      listSnapshots: p('SELECT record FROM ec2_snapshots WHERE region = ? ORDER BY snapshot_id'),
+      putSnapshot: p(`INSERT OR REPLACE INTO ec2_snapshots (region, snapshot_id, account_id, state, due_at, record)
+                      VALUES (@region, @snapshotId, @accountId, @state, @dueAt, @record)`),
+      deleteSnapshot: p('DELETE FROM ec2_snapshots WHERE region = ? AND snapshot_id = ?'),
+      dueSnapshots: p(`SELECT record FROM ec2_snapshots WHERE state = 'pending' AND due_at <= ? ORDER BY due_at, snapshot_id LIMIT ?`),
+      nextSnapshotDue: p(`SELECT MIN(due_at) AS due FROM ec2_snapshots WHERE state = 'pending'`),
     };
   }
 
@@ -117,7 +125,7 @@ export class SqliteEc2Store implements Ec2Store {
   }
 
   async nextDueAt(): Promise<number | undefined> {
-    const dues = [this.s.nextImageDue!.get(), this.s.nextTaskDue!.get(), this.s.nextInstanceDue!.get()]
+    const dues = [this.s.nextImageDue!.get(), this.s.nextTaskDue!.get(), this.s.nextInstanceDue!.get(), this.s.nextSnapshotDue!.get()]
       .map((r) => (r as { due: number | null }).due)
       .filter((d): d is number => d !== null);
     return dues.length === 0 ? undefined : Math.min(...dues);
@@ -203,6 +211,38 @@ export class SqliteEc2Store implements Ec2Store {
 
   async terminatedBefore(before: number): Promise<InstanceRecord[]> {
     return parse(this.s.terminatedBefore!.all(before));
+  }
+
+  async getSnapshot(region: string, snapshotId: string): Promise<SnapshotRecord | undefined> {
+    return parse<SnapshotRecord>([this.s.getSnapshot!.get(region, snapshotId)].filter(Boolean))[0];
+  }
+
+  async listSnapshots(region: string): Promise<SnapshotRecord[]> {
+    return parse(this.s.listSnapshots!.all(region));
+  }
+
+  async putSnapshotsWithEvents(snapshots: readonly SnapshotRecord[], events: readonly OutboxEventRecord[]): Promise<void> {
+    this.db.transaction(() => {
+      for (const s of snapshots) {
+        this.s.putSnapshot!.run({
+          region: s.region,
+          snapshotId: s.snapshotId,
+          accountId: s.accountId,
+          state: s.state,
+          dueAt: s.state === 'pending' ? (s.transition?.dueAt ?? null) : null,
+          record: JSON.stringify(s),
+        });
+      }
+      for (const e of events) this.s.addOutbox!.run(e.id, e.json);
+    })();
+  }
+
+  async deleteSnapshot(region: string, snapshotId: string): Promise<boolean> {
+    return this.s.deleteSnapshot!.run(region, snapshotId).changes > 0;
+  }
+
+  async dueSnapshotTransitions(now: number, limit: number): Promise<SnapshotRecord[]> {
+    return parse(this.s.dueSnapshots!.all(now, limit));
   }
 
   async putKeyPair(keyPair: KeyPairRecord): Promise<void> {

@@ -1,4 +1,5 @@
 import type { FunctionLogs } from '../../core/lambda/function-logs.js';
+import { policyDocument } from '../../core/lambda/function-policy.js';
 import { functionLogGroup, invocationsFromEvents, type LogReader } from '../../core/lambda/log-writer.js';
 import type { LambdaFunctions } from '../../core/lambda/lambda-service.js';
 import { ServiceError } from '../../core/shared/service-error.js';
@@ -16,7 +17,11 @@ const LOG_EVENTS_READ = 50_000;
  *    function's log group /aws/lambda/NAME when CloudWatch Logs is there (so they persist and
  *    follow its retention), else from the in-memory recent log;
  *  - GET /_amiwatch/functions/NAME/code?account=&region= — the deployment package (GetFunction's
- *    Code.Location points here).
+ *    Code.Location points here);
+ *  - GET /_amiwatch/functions/NAME/policy?account=&region= — `{ function, policy, revisionId }`:
+ *    GetPolicy's document, or `policy: null` when the function has none. GetPolicy itself answers
+ *    "no policy" with the same 404 as "no function" (as Lambda does), and a browser logs every 404
+ *    as an error; the console asks here, where "no policy" is an answer, not a failure.
  */
 export function createFunctionsHandler(functions: LambdaFunctions, logs: FunctionLogs, logGroups?: LogReader): ServiceHandler {
   const json = (status: number, body: unknown) => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -31,8 +36,12 @@ export function createFunctionsHandler(functions: LambdaFunctions, logs: Functio
         caller,
         decodeURIComponent(parts[0]),
         undefined,
-        parts[1] === 'code' ? 'GetFunction' : 'GetFunctionConfiguration',
+        parts[1] === 'code' ? 'GetFunction' : parts[1] === 'policy' ? 'GetPolicy' : 'GetFunctionConfiguration',
       );
+      if (parts[1] === 'policy') {
+        const policy = record.policy.length > 0 ? JSON.stringify(policyDocument(record.policy)) : null;
+        return json(200, { function: record.arn, policy, revisionId: record.revisionId });
+      }
       if (parts[1] === 'code') return { status: 200, headers: { 'content-type': 'application/zip' }, body: await functions.code(record) };
       if (parts[1] !== 'logs') return json(404, { error: `no such endpoint: ${url.pathname}` });
       const since = Number(q.get('since') ?? 0);

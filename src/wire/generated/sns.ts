@@ -30,6 +30,21 @@ export const snsModel: ServiceModel = {
     "PublishBatch": {"input":"PublishBatchInput","output":"PublishBatchResponse","errors":["AuthorizationErrorException","BatchEntryIdsNotDistinctException","BatchRequestTooLongException","EmptyBatchRequestException","EndpointDisabledException","InternalErrorException","InvalidBatchEntryIdException","InvalidParameterException","InvalidParameterValueException","InvalidSecurityException","KMSAccessDeniedException","KMSDisabledException","KMSInvalidStateException","KMSNotFoundException","KMSOptInRequired","KMSThrottlingException","NotFoundException","PlatformApplicationDisabledException","TooManyEntriesInBatchRequestException","ValidationException"]},
     "AddPermission": {"input":"AddPermissionInput","errors":["AuthorizationErrorException","InternalErrorException","InvalidParameterException","NotFoundException"]},
     "RemovePermission": {"input":"RemovePermissionInput","errors":["AuthorizationErrorException","InternalErrorException","InvalidParameterException","NotFoundException"]},
+    "CreatePlatformApplication": {"input":"CreatePlatformApplicationInput","output":"CreatePlatformApplicationResponse","errors":["AuthorizationErrorException","InternalErrorException","InvalidParameterException"]},
+    "DeletePlatformApplication": {"input":"DeletePlatformApplicationInput","errors":["AuthorizationErrorException","InternalErrorException","InvalidParameterException"]},
+    "GetPlatformApplicationAttributes": {"input":"GetPlatformApplicationAttributesInput","output":"GetPlatformApplicationAttributesResponse","errors":["AuthorizationErrorException","InternalErrorException","InvalidParameterException","NotFoundException"]},
+    "SetPlatformApplicationAttributes": {"input":"SetPlatformApplicationAttributesInput","errors":["AuthorizationErrorException","InternalErrorException","InvalidParameterException","NotFoundException"]},
+    "ListPlatformApplications": {"input":"ListPlatformApplicationsInput","output":"ListPlatformApplicationsResponse","errors":["AuthorizationErrorException","InternalErrorException","InvalidParameterException"]},
+    "CreatePlatformEndpoint": {"input":"CreatePlatformEndpointInput","output":"CreateEndpointResponse","errors":["AuthorizationErrorException","InternalErrorException","InvalidParameterException","NotFoundException"]},
+    "DeleteEndpoint": {"input":"DeleteEndpointInput","errors":["AuthorizationErrorException","InternalErrorException","InvalidParameterException"]},
+    "GetEndpointAttributes": {"input":"GetEndpointAttributesInput","output":"GetEndpointAttributesResponse","errors":["AuthorizationErrorException","InternalErrorException","InvalidParameterException","NotFoundException"]},
+    "SetEndpointAttributes": {"input":"SetEndpointAttributesInput","errors":["AuthorizationErrorException","InternalErrorException","InvalidParameterException","NotFoundException"]},
+    "ListEndpointsByPlatformApplication": {"input":"ListEndpointsByPlatformApplicationInput","output":"ListEndpointsByPlatformApplicationResponse","errors":["AuthorizationErrorException","InternalErrorException","InvalidParameterException","NotFoundException"]},
+    "GetSMSAttributes": {"input":"GetSMSAttributesInput","output":"GetSMSAttributesResponse","errors":["AuthorizationErrorException","InternalErrorException","InvalidParameterException","ThrottledException"]},
+    "SetSMSAttributes": {"input":"SetSMSAttributesInput","output":"SetSMSAttributesResponse","errors":["AuthorizationErrorException","InternalErrorException","InvalidParameterException","ThrottledException"]},
+    "CheckIfPhoneNumberIsOptedOut": {"input":"CheckIfPhoneNumberIsOptedOutInput","output":"CheckIfPhoneNumberIsOptedOutResponse","errors":["AuthorizationErrorException","InternalErrorException","InvalidParameterException","ThrottledException"]},
+    "ListPhoneNumbersOptedOut": {"input":"ListPhoneNumbersOptedOutInput","output":"ListPhoneNumbersOptedOutResponse","errors":["AuthorizationErrorException","InternalErrorException","InvalidParameterException","ThrottledException"]},
+    "OptInPhoneNumber": {"input":"OptInPhoneNumberInput","output":"OptInPhoneNumberResponse","errors":["AuthorizationErrorException","InternalErrorException","InvalidParameterException","ThrottledException"]},
   },
   errors: {
     "AuthorizationErrorException": {"code":"AuthorizationError","status":403},
@@ -59,6 +74,7 @@ export const snsModel: ServiceModel = {
     "SubscriptionLimitExceededException": {"code":"SubscriptionLimitExceeded","status":403},
     "TagLimitExceededException": {"code":"TagLimitExceeded","status":400},
     "TagPolicyException": {"code":"TagPolicy","status":400},
+    "ThrottledException": {"code":"Throttled","status":429},
     "TooManyEntriesInBatchRequestException": {"code":"TooManyEntriesInBatchRequest","status":400},
     "TopicLimitExceededException": {"code":"TopicLimitExceeded","status":403},
     "ValidationException": {"code":"ValidationException","status":400},
@@ -71,14 +87,22 @@ export const snsModel: ServiceModel = {
     "BatchEntryIdsNotDistinctException": {"t":"structure","members":{"message":{"shape":"string"}}},
     "BatchRequestTooLongException": {"t":"structure","members":{"message":{"shape":"string"}}},
     "Binary": {"t":"blob"},
+    "CheckIfPhoneNumberIsOptedOutInput": {"t":"structure","members":{"phoneNumber":{"shape":"PhoneNumber"}},"required":["phoneNumber"]},
     "ConcurrentAccessException": {"t":"structure","members":{"message":{"shape":"string"}}},
     "ConfirmSubscriptionInput": {"t":"structure","members":{"AuthenticateOnUnsubscribe":{"shape":"authenticateOnUnsubscribe"},"Token":{"shape":"token"},"TopicArn":{"shape":"topicARN"}},"required":["TopicArn","Token"]},
+    "CreatePlatformApplicationInput": {"t":"structure","members":{"Attributes":{"shape":"MapStringToString"},"Name":{"shape":"String"},"Platform":{"shape":"String"}},"required":["Name","Platform","Attributes"]},
+    "CreatePlatformEndpointInput": {"t":"structure","members":{"Attributes":{"shape":"MapStringToString"},"CustomUserData":{"shape":"String"},"PlatformApplicationArn":{"shape":"String"},"Token":{"shape":"String"}},"required":["PlatformApplicationArn","Token"]},
     "CreateTopicInput": {"t":"structure","members":{"Attributes":{"shape":"TopicAttributesMap"},"DataProtectionPolicy":{"shape":"attributeValue"},"Name":{"shape":"topicName"},"Tags":{"shape":"TagList"}},"required":["Name"]},
     "DelegatesList": {"t":"list","member":"delegate","item":"member"},
+    "DeleteEndpointInput": {"t":"structure","members":{"EndpointArn":{"shape":"String"}},"required":["EndpointArn"]},
+    "DeletePlatformApplicationInput": {"t":"structure","members":{"PlatformApplicationArn":{"shape":"String"}},"required":["PlatformApplicationArn"]},
     "DeleteTopicInput": {"t":"structure","members":{"TopicArn":{"shape":"topicARN"}},"required":["TopicArn"]},
     "EmptyBatchRequestException": {"t":"structure","members":{"message":{"shape":"string"}}},
     "EndpointDisabledException": {"t":"structure","members":{"message":{"shape":"string"}}},
     "FilterPolicyLimitExceededException": {"t":"structure","members":{"message":{"shape":"string"}}},
+    "GetEndpointAttributesInput": {"t":"structure","members":{"EndpointArn":{"shape":"String"}},"required":["EndpointArn"]},
+    "GetPlatformApplicationAttributesInput": {"t":"structure","members":{"PlatformApplicationArn":{"shape":"String"}},"required":["PlatformApplicationArn"]},
+    "GetSMSAttributesInput": {"t":"structure","members":{"attributes":{"shape":"ListString"}}},
     "GetSubscriptionAttributesInput": {"t":"structure","members":{"SubscriptionArn":{"shape":"subscriptionARN"}},"required":["SubscriptionArn"]},
     "GetTopicAttributesInput": {"t":"structure","members":{"TopicArn":{"shape":"topicARN"}},"required":["TopicArn"]},
     "InternalErrorException": {"t":"structure","members":{"message":{"shape":"string"}}},
@@ -93,13 +117,19 @@ export const snsModel: ServiceModel = {
     "KMSNotFoundException": {"t":"structure","members":{"message":{"shape":"string"}}},
     "KMSOptInRequired": {"t":"structure","members":{"message":{"shape":"string"}}},
     "KMSThrottlingException": {"t":"structure","members":{"message":{"shape":"string"}}},
+    "ListEndpointsByPlatformApplicationInput": {"t":"structure","members":{"NextToken":{"shape":"String"},"PlatformApplicationArn":{"shape":"String"}},"required":["PlatformApplicationArn"]},
+    "ListPhoneNumbersOptedOutInput": {"t":"structure","members":{"nextToken":{"shape":"string"}}},
+    "ListPlatformApplicationsInput": {"t":"structure","members":{"NextToken":{"shape":"String"}}},
+    "ListString": {"t":"list","member":"String","item":"member"},
     "ListSubscriptionsByTopicInput": {"t":"structure","members":{"NextToken":{"shape":"nextToken"},"TopicArn":{"shape":"topicARN"}},"required":["TopicArn"]},
     "ListSubscriptionsInput": {"t":"structure","members":{"NextToken":{"shape":"nextToken"}}},
     "ListTagsForResourceRequest": {"t":"structure","members":{"ResourceArn":{"shape":"AmazonResourceName"}},"required":["ResourceArn"]},
     "ListTopicsInput": {"t":"structure","members":{"NextToken":{"shape":"nextToken"}}},
+    "MapStringToString": {"t":"map","key":"String","value":"String","keyName":"key","valueName":"value","entry":"entry"},
     "MessageAttributeMap": {"t":"map","key":"String","value":"MessageAttributeValue","keyName":"Name","valueName":"Value","entry":"entry"},
     "MessageAttributeValue": {"t":"structure","members":{"BinaryValue":{"shape":"Binary"},"DataType":{"shape":"String"},"StringValue":{"shape":"String"}},"required":["DataType"]},
     "NotFoundException": {"t":"structure","members":{"message":{"shape":"string"}}},
+    "OptInPhoneNumberInput": {"t":"structure","members":{"phoneNumber":{"shape":"PhoneNumber"}},"required":["phoneNumber"]},
     "PhoneNumber": {"t":"string"},
     "PlatformApplicationDisabledException": {"t":"structure","members":{"message":{"shape":"string"}}},
     "PublishBatchInput": {"t":"structure","members":{"PublishBatchRequestEntries":{"shape":"PublishBatchRequestEntryList"},"TopicArn":{"shape":"topicARN"}},"required":["TopicArn","PublishBatchRequestEntries"]},
@@ -109,6 +139,9 @@ export const snsModel: ServiceModel = {
     "RemovePermissionInput": {"t":"structure","members":{"Label":{"shape":"label"},"TopicArn":{"shape":"topicARN"}},"required":["TopicArn","Label"]},
     "ReplayLimitExceededException": {"t":"structure","members":{"message":{"shape":"string"}}},
     "ResourceNotFoundException": {"t":"structure","members":{"message":{"shape":"string"}}},
+    "SetEndpointAttributesInput": {"t":"structure","members":{"Attributes":{"shape":"MapStringToString"},"EndpointArn":{"shape":"String"}},"required":["EndpointArn","Attributes"]},
+    "SetPlatformApplicationAttributesInput": {"t":"structure","members":{"Attributes":{"shape":"MapStringToString"},"PlatformApplicationArn":{"shape":"String"}},"required":["PlatformApplicationArn","Attributes"]},
+    "SetSMSAttributesInput": {"t":"structure","members":{"attributes":{"shape":"MapStringToString"}},"required":["attributes"]},
     "SetSubscriptionAttributesInput": {"t":"structure","members":{"AttributeName":{"shape":"attributeName"},"AttributeValue":{"shape":"attributeValue"},"SubscriptionArn":{"shape":"subscriptionARN"}},"required":["SubscriptionArn","AttributeName"]},
     "SetTopicAttributesInput": {"t":"structure","members":{"AttributeName":{"shape":"attributeName"},"AttributeValue":{"shape":"attributeValue"},"TopicArn":{"shape":"topicARN"}},"required":["TopicArn","AttributeName"]},
     "StaleTagException": {"t":"structure","members":{"message":{"shape":"string"}}},
@@ -124,6 +157,7 @@ export const snsModel: ServiceModel = {
     "TagPolicyException": {"t":"structure","members":{"message":{"shape":"string"}}},
     "TagResourceRequest": {"t":"structure","members":{"ResourceArn":{"shape":"AmazonResourceName"},"Tags":{"shape":"TagList"}},"required":["ResourceArn","Tags"]},
     "TagValue": {"t":"string","min":0,"max":256},
+    "ThrottledException": {"t":"structure","members":{"message":{"shape":"string"}}},
     "TooManyEntriesInBatchRequestException": {"t":"structure","members":{"message":{"shape":"string"}}},
     "TopicAttributesMap": {"t":"map","key":"attributeName","value":"attributeValue","keyName":"key","valueName":"value","entry":"entry"},
     "TopicLimitExceededException": {"t":"structure","members":{"message":{"shape":"string"}}},
@@ -172,4 +206,19 @@ export interface SnsOperations {
   PublishBatch(ctx: RequestContext, input: sdk.PublishBatchInput): Promise<sdk.PublishBatchResponse>;
   AddPermission(ctx: RequestContext, input: sdk.AddPermissionInput): Promise<object | void>;
   RemovePermission(ctx: RequestContext, input: sdk.RemovePermissionInput): Promise<object | void>;
+  CreatePlatformApplication(ctx: RequestContext, input: sdk.CreatePlatformApplicationInput): Promise<sdk.CreatePlatformApplicationResponse>;
+  DeletePlatformApplication(ctx: RequestContext, input: sdk.DeletePlatformApplicationInput): Promise<object | void>;
+  GetPlatformApplicationAttributes(ctx: RequestContext, input: sdk.GetPlatformApplicationAttributesInput): Promise<sdk.GetPlatformApplicationAttributesResponse>;
+  SetPlatformApplicationAttributes(ctx: RequestContext, input: sdk.SetPlatformApplicationAttributesInput): Promise<object | void>;
+  ListPlatformApplications(ctx: RequestContext, input: sdk.ListPlatformApplicationsInput): Promise<sdk.ListPlatformApplicationsResponse>;
+  CreatePlatformEndpoint(ctx: RequestContext, input: sdk.CreatePlatformEndpointInput): Promise<sdk.CreateEndpointResponse>;
+  DeleteEndpoint(ctx: RequestContext, input: sdk.DeleteEndpointInput): Promise<object | void>;
+  GetEndpointAttributes(ctx: RequestContext, input: sdk.GetEndpointAttributesInput): Promise<sdk.GetEndpointAttributesResponse>;
+  SetEndpointAttributes(ctx: RequestContext, input: sdk.SetEndpointAttributesInput): Promise<object | void>;
+  ListEndpointsByPlatformApplication(ctx: RequestContext, input: sdk.ListEndpointsByPlatformApplicationInput): Promise<sdk.ListEndpointsByPlatformApplicationResponse>;
+  GetSMSAttributes(ctx: RequestContext, input: sdk.GetSMSAttributesInput): Promise<sdk.GetSMSAttributesResponse>;
+  SetSMSAttributes(ctx: RequestContext, input: sdk.SetSMSAttributesInput): Promise<sdk.SetSMSAttributesResponse>;
+  CheckIfPhoneNumberIsOptedOut(ctx: RequestContext, input: sdk.CheckIfPhoneNumberIsOptedOutInput): Promise<sdk.CheckIfPhoneNumberIsOptedOutResponse>;
+  ListPhoneNumbersOptedOut(ctx: RequestContext, input: sdk.ListPhoneNumbersOptedOutInput): Promise<sdk.ListPhoneNumbersOptedOutResponse>;
+  OptInPhoneNumber(ctx: RequestContext, input: sdk.OptInPhoneNumberInput): Promise<sdk.OptInPhoneNumberResponse>;
 }

@@ -50,6 +50,10 @@ export function ec2Operations(s: Ec2Service): Ec2Operations {
     RevokeSecurityGroupIngress: (ctx, input) => s.revokeSecurityGroupIngress(ctx, input),
     RevokeSecurityGroupEgress: (ctx, input) => s.revokeSecurityGroupEgress(ctx, input),
     DescribeVolumes: (ctx, input) => s.describeVolumes(ctx, input),
+    CreateSnapshot: (ctx, input) => s.createSnapshot(ctx, input),
+    CopySnapshot: (ctx, input) => s.copySnapshot(ctx, input),
+    DeleteSnapshot: (ctx, input) => s.deleteSnapshot(ctx, input),
+    DescribeSnapshots: (ctx, input) => s.describeSnapshots(ctx, input),
   };
 }
 
@@ -88,6 +92,9 @@ const networkRenames = {
   Messages: 'messageSet',
 };
 
+/** The Snapshot shape's XML names (the model's locationNames): its state is `status`, its message `statusMessage`. */
+const snapshotRenames = { ...commonRenames, State: 'status', StateMessage: 'statusMessage', OwnerId: 'ownerId', Snapshots: 'snapshotSet' };
+
 /** SecurityGroup / IpPermission XML names (the model's locationNames). */
 const groupRenames = {
   ...commonRenames,
@@ -116,6 +123,8 @@ const protocol = ec2Protocol(ec2Model, {
     DescribeKeyPairs: { ...commonRenames, KeyPairs: 'keySet' },
     DescribeSecurityGroups: groupRenames,
     DescribeVolumes: { ...commonRenames, Volumes: 'volumeSet', Attachments: 'attachmentSet', State: 'status' },
+    CreateSnapshot: snapshotRenames,
+    DescribeSnapshots: snapshotRenames,
     AuthorizeSecurityGroupIngress: groupRenames,
     AuthorizeSecurityGroupEgress: groupRenames,
   },

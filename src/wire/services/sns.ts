@@ -11,6 +11,7 @@ export const SNS_QUERY_VERSION = snsModel.apiVersion;
 /** SNS's operations bound to the domain. */
 export function snsOperations(sns: SnsService): SnsOperations {
   const { subscriptions, publisher } = sns;
+  const { applications, endpoints, sms } = sns.push;
   return {
     CreateTopic: (ctx, input) => sns.createTopic(ctx, input),
     DeleteTopic: (ctx, input) => sns.deleteTopic(ctx, input),
@@ -31,6 +32,21 @@ export function snsOperations(sns: SnsService): SnsOperations {
     PublishBatch: (ctx, input) => publisher.publishBatch(ctx, input),
     AddPermission: (ctx, input) => sns.permissions.addPermission(ctx, input),
     RemovePermission: (ctx, input) => sns.permissions.removePermission(ctx, input),
+    CreatePlatformApplication: (ctx, input) => applications.createPlatformApplication(ctx, input),
+    GetPlatformApplicationAttributes: (ctx, input) => applications.getPlatformApplicationAttributes(ctx, input),
+    SetPlatformApplicationAttributes: (ctx, input) => applications.setPlatformApplicationAttributes(ctx, input),
+    DeletePlatformApplication: (ctx, input) => applications.deletePlatformApplication(ctx, input),
+    ListPlatformApplications: (ctx, input) => applications.listPlatformApplications(ctx, input),
+    CreatePlatformEndpoint: (ctx, input) => endpoints.createPlatformEndpoint(ctx, input),
+    GetEndpointAttributes: (ctx, input) => endpoints.getEndpointAttributes(ctx, input),
+    SetEndpointAttributes: (ctx, input) => endpoints.setEndpointAttributes(ctx, input),
+    DeleteEndpoint: (ctx, input) => endpoints.deleteEndpoint(ctx, input),
+    ListEndpointsByPlatformApplication: (ctx, input) => endpoints.listEndpointsByPlatformApplication(ctx, input),
+    SetSMSAttributes: async (ctx, input) => (await sms.setSMSAttributes(ctx, input), {}),
+    GetSMSAttributes: (ctx, input) => sms.getSMSAttributes(ctx, input),
+    CheckIfPhoneNumberIsOptedOut: (ctx, input) => sms.checkIfPhoneNumberIsOptedOut(ctx, input),
+    ListPhoneNumbersOptedOut: (ctx, input) => sms.listPhoneNumbersOptedOut(ctx, input),
+    OptInPhoneNumber: async (ctx, input) => (await sms.optInPhoneNumber(ctx, input), {}),
   };
 }
 
@@ -57,7 +73,8 @@ export const snsError = snsProtocol.error;
 function toXml(value: unknown, key = ''): unknown {
   if (Array.isArray(value)) return { member: value.map((v) => toXml(v)) };
   if (value !== null && typeof value === 'object') {
-    if (key === 'Attributes') return entries(value as Record<string, string>);
+    // `Attributes` maps, and GetSMSAttributes' lower-case `attributes` one.
+    if (key === 'Attributes' || key === 'attributes') return entries(value as Record<string, string>);
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toXml(v, k)]));
   }
   return value;

@@ -6,6 +6,7 @@ import { ResourceLink } from '../../components/resource-link.js';
 import { Badge, ErrorNotice } from '../../components/ui.js';
 import { useHistory } from './use-history.js';
 import { DetailHeader } from './detail-header.js';
+import { EventList, TagTable } from './resource-parts.js';
 
 /** Shown first, in this order; every other field DescribeImages answers follows. */
 const main = [
@@ -75,20 +76,7 @@ export function ImagePage({ id }: { id: string }) {
           </section>
           <section class="panel">
             <h2>Tags</h2>
-            {Object.keys(image.tags).length === 0 ? (
-              <p class="hint">No tags.</p>
-            ) : (
-              <table data-testid="image-tags">
-                <tbody>
-                  {Object.entries(image.tags).map(([k, v]) => (
-                    <tr key={k}>
-                      <td class="mono">{k}</td>
-                      <td>{v}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
+            <TagTable tags={image.tags} testId="image-tags" />
             <h2>Block devices</h2>
             {image.blockDevices.length === 0 ? (
               <p class="hint">None.</p>
@@ -108,7 +96,7 @@ export function ImagePage({ id }: { id: string }) {
                   {image.blockDevices.map((b) => (
                     <tr key={b.deviceName}>
                       <td class="mono">{b.deviceName}</td>
-                      <td class="mono">{b.snapshotId ?? b.virtualName ?? '-'}</td>
+                      <td class="mono">{b.snapshotId ? <ResourceLink value={b.snapshotId} /> : (b.virtualName ?? '-')}</td>
                       <td>{b.volumeSize ?? '-'}</td>
                       <td>{b.volumeType ?? '-'}</td>
                       <td>{b.deleteOnTermination ?? '-'}</td>
@@ -121,32 +109,12 @@ export function ImagePage({ id }: { id: string }) {
           </section>
         </>
       )}
-      <section class="panel">
-        <h2>Its events</h2>
-        <ErrorNotice error={history.error} />
-        {history.events === null ? (
-          <p class="loading-line">Loading events…</p>
-        ) : history.events.length === 0 ? (
-          <p class="hint">No event yet: an image sends one when it becomes available, fails, or is deregistered.</p>
-        ) : (
-          <ul>
-            {history.events.map((e) => (
-              <li key={e.id} data-testid="image-event">
-                {new Date(e.ingestedAt).toLocaleString()} · {e.event['detail-type']} <Badge state={String(e.event.detail?.State ?? '')} /> ·
-                matched{' '}
-                {e.rules.length === 0
-                  ? 'no rule'
-                  : e.rules.map((r, i) => (
-                      <span key={r}>
-                        {i > 0 && ', '}
-                        <a href={`#/rule/${encodeURIComponent(e.bus.slice(e.bus.lastIndexOf('/') + 1))}/${encodeURIComponent(r)}`}>{r}</a>
-                      </span>
-                    ))}
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
+      <EventList
+        history={history}
+        state={(e) => String(e.event.detail?.State ?? '')}
+        empty="No event yet: an image sends one when it becomes available, fails, or is deregistered."
+        testId="image-event"
+      />
     </div>
   );
 }

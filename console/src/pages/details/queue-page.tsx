@@ -5,6 +5,7 @@ import { ResourceLink } from '../../components/resource-link.js';
 import { ErrorNotice } from '../../components/ui.js';
 import { Messages } from '../queues-page.js';
 import { DetailHeader } from './detail-header.js';
+import { PolicyView } from './policy-view.js';
 
 /** The attributes shown, with the SQS console's words for them. */
 const shown: Readonly<Record<string, string>> = {
@@ -81,6 +82,13 @@ export function QueuePage({ name }: { name: string }) {
           <section class="panel">
             <h2>Look at messages</h2>
             <Messages key={looked} url={url} />
+          </section>
+          <section class="panel">
+            <h2>Access policy</h2>
+            <PolicyView
+              policy={attributes.Policy ?? null}
+              none="No access policy: only the queue's owner can use it. A rule's target adds one (sqs:SendMessage for events.amazonaws.com) when it is saved."
+            />
           </section>
         </>
       )}

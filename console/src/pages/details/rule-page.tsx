@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { useChanges } from '../../api/changes.js';
 import { describeRule, listTags, listTargets, type Rule, type Target } from '../../api/eventbridge.js';
-import { series, type Series } from '../../api/metrics.js';
-import { Chart } from '../../components/chart.js';
+import { series } from '../../api/metrics.js';
 import { DeliveryCells } from '../../components/delivery-cells.js';
+import { MetricCharts } from '../../components/metric-charts.js';
 import { ResourceLink } from '../../components/resource-link.js';
 import { Badge, ErrorNotice } from '../../components/ui.js';
 import { useHistory } from './use-history.js';
@@ -130,29 +130,7 @@ export function RulePage({ bus, name }: { bus: string; name: string }) {
         )}
       </section>
       <h2>Monitoring</h2>
-      <RuleMetrics bus={bus} name={name} />
-    </div>
-  );
-}
-
-function RuleMetrics({ bus, name }: { bus: string; name: string }) {
-  const [data, setData] = useState<Record<string, Series>>({});
-  useEffect(() => {
-    const load = () =>
-      Promise.all(metrics.map(async (m) => [m.name, await series(m.name, bus, name)] as const)).then(
-        (all) => setData(Object.fromEntries(all)),
-        () => undefined,
-      );
-    void load();
-    // Metrics are sampled, not changed resources: read every 5 s, as the dashboard does.
-    const t = setInterval(() => void load(), 5000);
-    return () => clearInterval(t);
-  }, [bus, name]);
-  return (
-    <div class="grid2">
-      {metrics.map((m) => (
-        <Chart key={m.name} title={m.name} unit={m.unit} points={data[m.name]?.points ?? []} />
-      ))}
+      <MetricCharts charts={metrics} load={(m) => series(m, bus, name)} resource={`${bus}/${name}`} />
     </div>
   );
 }

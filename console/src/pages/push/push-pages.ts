@@ -1,0 +1,3 @@
+/** The mobile push pages, one chunk (loaded through ../lazy-pages.tsx). */
+export { ApplicationPage } from './application-page.js';
+export { ApplicationsPage } from './applications-page.js';
