@@ -1,7 +1,8 @@
 import type { Protocol } from '../dispatch.js';
 import { formTree, formText } from '../model/form-tree.js';
 import { readQueryInput, type QueryDecoding } from '../model/query-input.js';
-import type { ServiceModel } from '../model/service-model.js';
+import { checkQueryInput, type QueryCheck, type QueryViolation } from '../model/query-check.js';
+import type { ServiceModel, ShapeModel } from '../model/service-model.js';
 import type { WireResponse } from '../service-handler.js';
 import { commonRenames, errorXml, responseXml, type Renames } from './ec2-xml.js';
 import { CommonErrors, Ec2Errors } from '../../core/generated/errors.js';
@@ -24,6 +25,40 @@ const decoding = (model: ServiceModel): QueryDecoding => ({
     CommonErrors.InvalidParameterValue(`Value for parameter ${key} is invalid: ${count} values given, the maximum is ${max}.`),
 });
 
+/**
+ * EC2's words for the model's checks (Error codes for the Amazon EC2 API): a missing member is
+ * `MissingParameter` "The request must contain the parameter X"; a value outside the model is
+ * `InvalidParameterValue` "Value (x) for parameter name is invalid. …", the first one found.
+ */
+const ec2Check: QueryCheck = {
+  missing: (key) => Ec2Errors.MissingParameter(`The request must contain the parameter ${key}`),
+  invalid: ([v]) => CommonErrors.InvalidParameterValue(ec2InvalidText(v!)),
+};
+
+function ec2InvalidText({ member, value, failure: f, shape }: QueryViolation): string {
+  const parameter = member.charAt(0).toLowerCase() + member.slice(1);
+  switch (f.kind) {
+    case 'enum':
+      return `Value (${String(value)}) for parameter ${parameter} is invalid. Valid values: ${f.values.join(', ')}`;
+    case 'minValue':
+    case 'maxValue':
+      // As EC2 words a MaxResults outside its range (src/core/ec2/paging.ts).
+      return `Value ( ${String(value)} ) for parameter ${parameter} is invalid. ${rangeText(shape, f.kind, f.bound)}`;
+    case 'maxLength':
+      return `Value (${String(value)}) for parameter ${parameter} is invalid. Length exceeds maximum of ${f.bound} characters.`;
+    case 'minLength':
+      return `Value (${String(value)}) for parameter ${parameter} is invalid. Length is below minimum of ${f.bound} characters.`;
+    case 'pattern':
+      return `Value (${String(value)}) for parameter ${parameter} is invalid.`;
+  }
+}
+
+function rangeText(shape: ShapeModel, kind: 'minValue' | 'maxValue', bound: number): string {
+  const { min, max } = shape as { min?: number; max?: number };
+  if (min !== undefined && max !== undefined) return `Parameter must be between ${min} and ${max}.`;
+  return `Parameter must be ${kind === 'minValue' ? 'at least' : 'at most'} ${bound}.`;
+}
+
 export function ec2Protocol(model: ServiceModel, options: Ec2Options = {}): Protocol {
   const d = decoding(model);
   return {
@@ -39,7 +74,9 @@ export function ec2Protocol(model: ServiceModel, options: Ec2Options = {}): Prot
       // Own keys only: `Action=constructor` or `valueOf` must not reach Object.prototype.
       const operation = Object.hasOwn(model.operations, action) ? model.operations[action] : undefined;
       if (!operation) throw CommonErrors.InvalidAction(`The action ${action} is not valid for this web service.`);
-      return { operation: action, input: readQueryInput(d, operation.input, form.root) };
+      const input = readQueryInput(d, operation.input, form.root);
+      checkQueryInput(model.shapes, operation.input, input, ec2Check);
+      return { operation: action, input };
     },
     write: (ctx, operation, output) =>
       xmlResponse(

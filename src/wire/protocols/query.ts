@@ -3,6 +3,7 @@ import type { ServiceError } from '../../core/shared/service-error.js';
 import type { Protocol } from '../dispatch.js';
 import { formTree, formText } from '../model/form-tree.js';
 import { readQueryInput, type QueryDecoding } from '../model/query-input.js';
+import { checkQueryInput, type QueryCheck } from '../model/query-check.js';
 import type { ServiceModel } from '../model/service-model.js';
 import type { WireRequest, WireResponse } from '../service-handler.js';
 
@@ -15,6 +16,8 @@ import type { WireRequest, WireResponse } from '../service-handler.js';
 export interface QueryOptions {
   readonly namespace: string;
   readonly decoding: Omit<QueryDecoding, 'shapes'>;
+  /** The model's required members and constraints, in the service's words (query-check.ts). */
+  readonly check: QueryCheck;
   /** The error for an Action the service does not serve. */
   readonly invalidAction: (action: string) => ServiceError;
   /** The Result content of an operation's output; null for a response without a Result element. */
@@ -44,6 +47,7 @@ export function queryProtocol(model: ServiceModel, options: QueryOptions): Proto
       if (!operation) throw options.invalidAction(action);
       const input = readQueryInput(decoding, operation.input, form.root);
       options.fromRequest?.(action, input, request);
+      checkQueryInput(decoding.shapes, operation.input, input, options.check);
       return { operation: action, input };
     },
     write: (ctx, operation, output) => queryResponse(options.namespace, operation, ctx.requestId, options.result(operation, output)),

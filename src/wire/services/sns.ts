@@ -3,6 +3,7 @@ import { dispatch, type DispatchOptions } from '../dispatch.js';
 import { snsModel, type SnsOperations } from '../generated/sns.js';
 import { entries, queryProtocol } from '../protocols/query.js';
 import type { ServiceHandler } from '../service-handler.js';
+import { constraintText, validationSummary, violationText } from '../model/constraints.js';
 import { CommonErrors, SnsErrors } from '../../core/generated/errors.js';
 
 export const SNS_NAMESPACE = 'http://sns.amazonaws.com/doc/2010-03-31/';
@@ -59,6 +60,13 @@ export const snsProtocol = queryProtocol(snsModel, {
       SnsErrors.InvalidParameter(`Invalid parameter: ${key} has ${count} entries, more than the allowed maximum [${max}].`),
   },
   invalidAction: (action) => CommonErrors.InvalidAction(`The action ${action} is not valid for this web service.`),
+  check: {
+    // SNS's text for a required member left out (e.g. DeletePlatformApplication without its ARN).
+    missing: (key) => SnsErrors.InvalidParameter(`Invalid parameter: ${key} Reason: no value for required parameter`),
+    // A value outside the model: the modelled ValidationException, every clause as AWS's validators write it.
+    invalid: (violations) =>
+      SnsErrors.ValidationException(validationSummary(violations.map((v) => violationText(v.value, v.path, constraintText(v.failure))))),
+  },
   // Operations without output answer no Result element; TagResource/UntagResource an empty one.
   result: (_operation, output) => (output === undefined ? null : (toXml(output) as Record<string, unknown>)),
   internalError: () => SnsErrors.InternalError('An internal error has occurred.'),

@@ -84,6 +84,9 @@ export const sqsQueryProtocol = queryProtocol(sqsModel, {
       SqsErrors.InvalidParameterValue(`Value for parameter ${key} is invalid. Reason: ${count} entries, at most ${max} allowed.`),
   },
   invalidAction: (action) => CommonErrors.InvalidAction(`The action ${action} is not valid for this endpoint.`),
+  // A required member left out, in SQS's words; values are the services' to check, with SQS's
+  // own codes (InvalidAttributeName, InvalidParameterValue), as over JSON.
+  check: { missing: (key) => SqsErrors.MissingParameter(`The request must contain the parameter ${key}.`) },
   // A request to a queue URL path may leave QueueUrl out: the path names the queue.
   fromRequest: (_operation, input, request) => {
     if (!('QueueUrl' in input) && /^\/\d{12}\/[^/?]+/.test(request.url)) input.QueueUrl = request.url.split('?')[0];
