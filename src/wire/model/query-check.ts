@@ -25,7 +25,8 @@ export interface QueryViolation {
 
 export interface QueryCheck {
   readonly missing: (key: string, member: string) => ServiceError;
-  readonly invalid?: (violations: readonly QueryViolation[]) => ServiceError;
+  /** The error for the failures found; undefined lets the request through (the service decides). */
+  readonly invalid?: (violations: readonly QueryViolation[]) => ServiceError | undefined;
 }
 
 type Shapes = Readonly<Record<string, ShapeModel>>;
@@ -42,7 +43,8 @@ export function checkQueryInput(shapes: Shapes, shape: string | undefined, input
   if (shape === undefined) return;
   const violations: QueryViolation[] = [];
   walk(shapes, shape, input, { key: '', path: '', member: '' }, check, violations);
-  if (violations.length > 0 && check.invalid) throw check.invalid(violations);
+  const err = violations.length > 0 ? check.invalid?.(violations) : undefined;
+  if (err) throw err;
 }
 
 function walk(shapes: Shapes, name: string, value: unknown, at: At, check: QueryCheck, out: QueryViolation[]): void {
