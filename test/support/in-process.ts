@@ -36,9 +36,16 @@ export function inProcessHandler(handle: Handle) {
   };
 }
 
+/**
+ * `AMIWATCH_TEST_OVER_SOCKET=1` sends the same behaviour tests over the server's socket instead:
+ * the baseline the in-process speed-up is measured against (BENCHMARKS.md, "In-process tests").
+ */
+const overSocket = process.env.AMIWATCH_TEST_OVER_SOCKET === '1';
+
 /** SDK client options that talk to `app` in-process: endpoint, handler, test credentials. */
 export function inProcess(app: App, region = 'us-east-1', credentials = { accessKeyId: 'test', secretAccessKey: 'test' }) {
-  return { endpoint: app.url, region, credentials, maxAttempts: 1, requestHandler: inProcessHandler(app.handle) };
+  const base = { endpoint: app.url, region, credentials, maxAttempts: 1 };
+  return overSocket ? base : { ...base, requestHandler: inProcessHandler(app.handle) };
 }
 
 function pathWithQuery(request: SdkHttpRequest): string {
@@ -77,6 +84,7 @@ export function inProcessFetch(
   init?: { method?: string; headers?: Record<string, string>; body?: string | Uint8Array; signal?: AbortSignal },
 ) => Promise<Response> {
   return async (url, init = {}) => {
+    if (overSocket) return fetch(url, init);
     const { pathname, search } = new URL(url);
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(init.headers ?? {})) headers[k.toLowerCase()] = v;

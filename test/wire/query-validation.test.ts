@@ -68,9 +68,12 @@ describe('SNS awsQuery', () => {
 });
 
 describe('SQS awsQuery', () => {
+  const queue = async (QueueName: string) => {
+    const made = await queryCall(app, 'sqs', { Action: 'CreateQueue', Version: '2012-11-05', QueueName });
+    return /<QueueUrl>([^<]+)<\/QueueUrl>/.exec(made.body)![1]!;
+  };
   it('a batch entry without its Id is MissingParameter naming the entry', async () => {
-    const made = await queryCall(app, 'sqs', { Action: 'CreateQueue', Version: '2012-11-05', QueueName: 'validated' });
-    const url = /<QueueUrl>([^<]+)<\/QueueUrl>/.exec(made.body)![1]!;
+    const url = await queue('validated');
     const res = await queryCall(app, 'sqs', {
       Action: 'SendMessageBatch',
       Version: '2012-11-05',
@@ -82,8 +85,7 @@ describe('SQS awsQuery', () => {
     assert.match(res.body, /<Message>The request must contain the parameter SendMessageBatchRequestEntry\.1\.Id\.<\/Message>/);
   });
   it('ChangeMessageVisibility without VisibilityTimeout is MissingParameter', async () => {
-    const made = await queryCall(app, 'sqs', { Action: 'CreateQueue', Version: '2012-11-05', QueueName: 'validated2' });
-    const url = /<QueueUrl>([^<]+)<\/QueueUrl>/.exec(made.body)![1]!;
+    const url = await queue('validated2');
     const res = await queryCall(app, 'sqs', {
       Action: 'ChangeMessageVisibility',
       Version: '2012-11-05',
