@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { App } from '../../src/server/app.js';
-import { bufferedRequest, type Handle } from '../../src/server/handle.js';
+import { bufferedRequest, type Handle, type HandleResponse } from '../../src/server/handle.js';
 
 /**
  * An AWS SDK v3 `requestHandler` that hands each request to the server's socket-free `handle`
@@ -74,8 +74,9 @@ async function bodyBytes(body: unknown): Promise<Buffer> {
 }
 
 /**
- * A `fetch` that hands the request to the server's `handle` instead of a socket (the AWS
- * endpoint only: the console and `/_amiwatch/…` are served by the listener).
+ * A `fetch` that hands the request to the server's `handle` instead of a socket: the AWS
+ * endpoint and the control API (`/_amiwatch/…`, its event streams as a streamed body); the
+ * console's assets are the listener's. The Host/Origin door (request-door.ts) is not crossed.
  */
 export function inProcessFetch(
   app: App,
@@ -91,9 +92,26 @@ export function inProcessFetch(
     const body = init.body === undefined ? Buffer.alloc(0) : Buffer.from(init.body);
     if (body.length > 0) headers['content-length'] ??= String(body.length);
     const response = await app.handle(bufferedRequest(init.method ?? 'GET', pathname + search, headers, body));
+    if (response.open) return new Response(eventBody(response.body, response.open, init.signal), response);
     return new Response(response.status === 204 || response.status === 304 ? null : response.body, {
       status: response.status,
       headers: response.headers,
     });
   };
+}
+
+/** An event stream's text as a fetch body: the first line, then what `open` writes until cancelled or aborted. */
+function eventBody(first: string | Buffer, open: NonNullable<HandleResponse['open']>, signal?: AbortSignal): ReadableStream<Uint8Array> {
+  let close = () => {};
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(Buffer.from(first));
+      close = open({ write: (text) => controller.enqueue(Buffer.from(text)), end: () => controller.close() });
+      signal?.addEventListener('abort', () => {
+        close();
+        controller.error(signal.reason);
+      });
+    },
+    cancel: () => close(),
+  });
 }
