@@ -106,7 +106,13 @@ function eventBody(first: string | Buffer, open: NonNullable<HandleResponse['ope
   return new ReadableStream<Uint8Array>({
     start(controller) {
       controller.enqueue(Buffer.from(first));
-      close = open({ write: (text) => controller.enqueue(Buffer.from(text)), end: () => controller.close() });
+      close = open({
+        write: (text) => controller.enqueue(Buffer.from(text)),
+        end: () => {
+          close(); // server shutdown: no write may follow
+          controller.close();
+        },
+      });
       signal?.addEventListener('abort', () => {
         close();
         controller.error(signal.reason);
