@@ -46,7 +46,9 @@ function jsPattern(pattern) {
 }
 
 class Generator {
-  constructor(service, model, protocol, overlay) {
+  /** `output`: the shapes an operation's result reaches, named as the protocol writes them (XML elements). */
+  constructor(service, model, protocol, overlay, output = false) {
+    this.output = output;
     this.service = service;
     this.model = model;
     this.protocol = protocol;
@@ -64,6 +66,15 @@ class Generator {
 
   compact(name, s) {
     const out = { t: s.type };
+    if (!this.output) this.constraints(name, s, out);
+    if (s.type === 'timestamp' && s.timestampFormat) out.format = s.timestampFormat;
+    if (s.type === 'list') Object.assign(out, this.list(s));
+    if (s.type === 'map') Object.assign(out, this.map(name, s));
+    if (s.type === 'structure') Object.assign(out, this.structure(name, s));
+    return out;
+  }
+
+  constraints(name, s, out) {
     if (s.min !== undefined) out.min = s.min;
     if (s.max !== undefined) out.max = s.max;
     if (s.type === 'string') {
@@ -74,17 +85,14 @@ class Generator {
         else this.skippedPatterns.push(name);
       }
     }
-    if (s.type === 'timestamp' && s.timestampFormat) out.format = s.timestampFormat;
-    if (s.type === 'list') Object.assign(out, this.list(s));
-    if (s.type === 'map') Object.assign(out, this.map(name, s));
-    if (s.type === 'structure') Object.assign(out, this.structure(name, s));
-    return out;
   }
 
   list(s) {
     this.visit(s.member.shape);
     const out = { member: s.member.shape };
     if (this.protocol === 'query' && !s.flattened) out.item = s.member.locationName ?? 'member';
+    // EC2 writes every list wrapped, each element an <item> (it reads them flattened).
+    if (this.protocol === 'ec2' && this.output) out.item = s.member.locationName ?? 'item';
     return out;
   }
 
@@ -113,13 +121,14 @@ class Generator {
       members[member] = m;
     }
     const out = { members };
-    if (s.required?.length) out.required = s.required;
+    if (s.required?.length && !this.output) out.required = s.required;
     if (s.payload) out.payload = s.payload;
     return out;
   }
 
   /** The member's name on the wire in this service's protocol (docs/decisions/generated-wire-layer.md). */
   wireName(structure, member, ref) {
+    if (this.output) return this.elementName(structure, member, ref);
     if (this.protocol === 'ec2') return ref.queryName ?? ucfirst(ref.locationName ?? member);
     if (this.protocol === 'query') {
       if (this.overlay) {
@@ -134,6 +143,19 @@ class Generator {
     }
     if (ref.location) return ref.locationName ?? member;
     return ref.jsonName ?? member;
+  }
+
+  /** The member's XML element in a response: EC2's locationName (camelCase), awsQuery's name or its flattened element's. */
+  elementName(structure, member, ref) {
+    if (this.protocol === 'ec2') return ref.locationName ?? member.charAt(0).toLowerCase() + member.slice(1);
+    const target = this.model.shapes[ref.shape];
+    const flattened = target.flattened || ref.flattened;
+    if (this.overlay && flattened) {
+      const out = this.overlay.outputNames;
+      return out.byStructure[structure]?.[member] ?? out.members[member] ?? this.overlay.memberNames[member] ?? member;
+    }
+    if (target.type === 'list' && flattened && target.member.locationName) return target.member.locationName;
+    return ref.locationName ?? member;
   }
 
   error(name) {
@@ -158,6 +180,9 @@ function generate(service, entry) {
   // SQS is modelled as JSON 1.0 and answers awsQuery too: the query names come from the overlay.
   const json = new Generator(service, model, PROTOCOL[meta.protocol], null);
   const query = overlay ? new Generator(service, model, 'query', overlay) : null;
+  // The XML protocols write results from the model too: their output shapes, with element names.
+  const xmlProtocol = overlay ? 'query' : ['query', 'ec2'].includes(meta.protocol) ? meta.protocol : null;
+  const output = xmlProtocol ? new Generator(service, model, xmlProtocol, overlay, true) : null;
   const operations = {};
   const errors = {};
   for (const name of entry.serves) {
@@ -170,6 +195,7 @@ function generate(service, entry) {
       o.input = op.input.shape;
     }
     if (op.output) o.output = op.output.shape;
+    if (op.output) output?.visit(op.output.shape);
     // REST outputs bind members to the status code, headers and payload: the writer needs them.
     if (op.output && meta.protocol === 'rest-json') json.visit(op.output.shape);
     if (meta.protocol === 'rest-json') o.http = { method: op.http.method, uri: op.http.requestUri, status: op.http.responseCode ?? 200 };
@@ -193,6 +219,7 @@ function generate(service, entry) {
     errors: sortKeys(errors),
     shapes: sortKeys(json.shapes),
     ...(query && { queryShapes: sortKeys(query.shapes) }),
+    ...(output && { outputShapes: sortKeys(output.shapes) }),
   };
   const camel = service === 'ec2' ? 'ec2' : service;
   let text = HEADER(service);

@@ -33,6 +33,7 @@ import { createEventsHandler, eventsError } from '../wire/services/events.js';
 import { ConfigError, databasePath, isLoopback, type Config } from './config.js';
 import { openClusterStorage } from './cluster-storage.js';
 import { ControlApi } from './control-api.js';
+import { createControlHandle } from './control-handle.js';
 import { loadCredentials } from './credentials-file.js';
 import { createHandle, type Handle } from './handle.js';
 import { createListener } from './http-listener.js';
@@ -67,7 +68,7 @@ export interface App {
   readonly store: Store;
   readonly worker: DeliveryWorker;
   readonly registry: ServiceRegistry;
-  /** The AWS endpoint without a socket: what the listener calls; tests call it directly. */
+  /** The AWS endpoint and control API without a socket: what the listener calls; tests call it directly. */
   readonly handle: Handle;
   /** SNS and SQS (issue 5). */
   readonly notifications: Notifications;
@@ -295,16 +296,22 @@ export async function startApp(options: AppOptions): Promise<App> {
       ],
     });
     const auth = { credentials, defaultAccount: config.defaultAccount, defaultRegion: config.defaultRegion, clock };
-    const handle = createHandle({ registry, auth, bodyLimit: config.bodyLimit, audit: cloudtrail.service.recorder });
-    const server = createListener({
-      handle,
-      control,
+    const operatorAccounts =
+      credentials?.accounts.length === 1 ? [config.defaultAccount, credentials.accounts[0]!] : [config.defaultAccount];
+    const controlHandle = createControlHandle({ control, auth, bodyLimit: config.bodyLimit, operatorAccounts });
+    const handle = createHandle({
+      registry,
       auth,
       bodyLimit: config.bodyLimit,
+      audit: cloudtrail.service.recorder,
+      control: controlHandle,
+    });
+    const server = createListener({
+      handle,
+      auth,
       bodyBudget: { total: config.bodyBudget, perConnection: config.connectionBodyBudget },
       clock,
       log,
-      operatorAccounts: credentials?.accounts.length === 1 ? [config.defaultAccount, credentials.accounts[0]!] : [config.defaultAccount],
       // With credentials every state change is signed, so any Host is fine unless --allowed-hosts narrows it.
       door: createDoor({
         listenHost: config.host,

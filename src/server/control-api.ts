@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EventsService } from '../core/events/events-service.js';
 import { busArn } from '../core/events/names.js';
 import type { DeliveryTarget } from '../core/events/model.js';
 import type { ChangeFeed, ResourceChange } from '../storage/ports/change-feed.js';
 import type { ClusterHealth, EventView, Store } from '../storage/store.js';
 import { HistoryQueryError, searchHistory } from './event-history.js';
-import type { ServiceHandler } from '../wire/service-handler.js';
+import type { ServiceHandler, WireResponse } from '../wire/service-handler.js';
 import type { ControlScope } from './control-access.js';
 
 export interface ControlApiOptions {
@@ -35,21 +34,48 @@ export interface ControlApiOptions {
  *  - GET /_amiwatch/changes?account=&region= — resource changes of one account and region as
  *    server-sent events (`change`, batched every 200 ms, one entry per resource and action).
  */
+export interface ControlRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly body: Buffer;
+}
+
+/** Where a server-sent-event stream writes; `end` closes it (server shutdown). */
+export interface EventSink {
+  write(text: string): void;
+  end(): void;
+}
+
+/**
+ * A server-sent-event answer (`/_amiwatch/events/stream`, `/_amiwatch/changes`): the head and
+ * first line as `body`, then whatever `open` writes to the sink until the function it returns is
+ * called (the client went away). The adapter owns the socket: backpressure and keep-alives
+ * (http-listener.ts); a caller that ignores `open` gets the first line alone.
+ */
+export interface EventStream extends WireResponse {
+  open(sink: EventSink): () => void;
+}
+
+export type ControlResponse = WireResponse | EventStream;
+
+export const isEventStream = (r: WireResponse): r is EventStream => typeof (r as Partial<EventStream>).open === 'function';
+
 export class ControlApi {
-  private readonly streams = new Set<ServerResponse>();
+  private readonly sinks = new Set<EventSink>();
 
   constructor(private readonly o: ControlApiOptions) {}
 
   /** `scope`: who asks and for which account (control-access.ts decided it). */
-  async handle(req: IncomingMessage, res: ServerResponse, body: Buffer, scope: ControlScope): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+  async respond(req: ControlRequest, scope: ControlScope): Promise<ControlResponse> {
+    const url = new URL(req.url, 'http://localhost');
     const mount = this.o.mounts?.find((m) => url.pathname === m.prefix || url.pathname.startsWith(`${m.prefix}/`));
-    if (mount) return this.forward(mount.handler, req, res, body, scope);
-    if (req.method !== 'GET') return json(res, 405, { error: 'method not allowed' });
+    if (mount) return this.forward(mount.handler, req, scope);
+    if (req.method !== 'GET') return json(405, { error: 'method not allowed' });
     switch (url.pathname) {
       case '/_amiwatch/health':
         // account/region/signaturesRequired let the console start without asking what the CLI knows.
-        return json(res, 200, {
+        return json(200, {
           status: 'ok',
           version: this.o.version,
           services: this.o.services(),
@@ -59,7 +85,7 @@ export class ControlApi {
           ...(await this.cluster()),
         });
       case '/_amiwatch/status':
-        return json(res, 200, {
+        return json(200, {
           status: 'ok',
           version: this.o.version,
           services: this.o.services(),
@@ -67,38 +93,47 @@ export class ControlApi {
           ...(await this.cluster()),
         });
       case '/_amiwatch/events':
-        return this.listEvents(url, res, scope);
+        return this.listEvents(url, scope);
       case '/_amiwatch/events/stream':
-        return this.stream(res, scope);
+        return this.stream(scope);
       case '/_amiwatch/changes':
-        return this.changes(url, res, scope);
+        return this.changes(url, scope);
       default:
-        return json(res, 404, { error: `no such endpoint: ${url.pathname}` });
+        return json(404, { error: `no such endpoint: ${url.pathname}` });
     }
   }
 
-  private async forward(
-    handler: ServiceHandler,
-    req: IncomingMessage,
-    res: ServerResponse,
-    body: Buffer,
-    scope: ControlScope,
-  ): Promise<void> {
-    const response = await handler({
-      method: req.method ?? 'GET',
-      url: req.url ?? '/',
-      headers: req.headers as Record<string, string | undefined>,
-      body,
+  private forward(handler: ServiceHandler, req: ControlRequest, scope: ControlScope): Promise<WireResponse> {
+    return handler({
+      method: req.method,
+      url: req.url,
+      headers: req.headers,
+      body: req.body,
       context: { accountId: scope.accountId, region: scope.region, requestId: randomUUID() },
     });
-    res.writeHead(response.status, { ...response.headers, 'content-length': Buffer.byteLength(response.body) });
-    res.end(response.body);
   }
 
   /** Ends open streams (server shutdown). */
   closeStreams(): void {
-    for (const s of this.streams) s.end();
-    this.streams.clear();
+    for (const s of this.sinks) s.end();
+    this.sinks.clear();
+  }
+
+  /** A stream whose sink is ended at shutdown; `subscribe` returns what stops it. */
+  private eventStream(preamble: string, subscribe: (sink: EventSink) => () => void): EventStream {
+    return {
+      status: 200,
+      headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' },
+      body: preamble,
+      open: (sink) => {
+        this.sinks.add(sink);
+        const off = subscribe(sink);
+        return () => {
+          off();
+          this.sinks.delete(sink);
+        };
+      },
+    };
   }
 
   /** On a cluster (--nats-url): the nodes, JetStream's health and the delivery lag; nothing on SQLite. */
@@ -106,7 +141,7 @@ export class ControlApi {
     return this.o.store.clusterHealth ? { cluster: await this.o.store.clusterHealth() } : {};
   }
 
-  private async listEvents(url: URL, res: ServerResponse, scope: ControlScope): Promise<void> {
+  private async listEvents(url: URL, scope: ControlScope): Promise<WireResponse> {
     const q = url.searchParams;
     const num = (name: string): number | undefined => {
       const v = q.get(name);
@@ -139,10 +174,10 @@ export class ControlApi {
         ...(scope.restricted && { onlyAccount: scope.accountId }),
       });
     } catch (err) {
-      if (err instanceof HistoryQueryError) return json(res, 400, { error: err.message });
+      if (err instanceof HistoryQueryError) return json(400, { error: err.message });
       throw err;
     }
-    json(res, 200, { events: page.events.map(view), ...(page.next !== undefined && { next: String(page.next) }) });
+    return json(200, { events: page.events.map(view), ...(page.next !== undefined && { next: String(page.next) }) });
   }
 
   /**
@@ -150,71 +185,55 @@ export class ControlApi {
    * Batched: a burst (a queue's thousand messages moved) is one message per 200 ms, each
    * resource named once.
    */
-  private changes(url: URL, res: ServerResponse, scope: ControlScope): void {
+  private changes(url: URL, scope: ControlScope): ControlResponse {
     const feed = this.o.changes;
-    if (!feed) return json(res, 404, { error: 'no change feed' });
+    if (!feed) return json(404, { error: 'no change feed' });
     // A signed caller follows its own account only (control-access.ts refused any other by name).
     const account = scope.restricted ? scope.accountId : (url.searchParams.get('account') ?? this.o.defaultAccount);
     const region = url.searchParams.get('region') ?? this.o.defaultRegion;
     const inScope = (c: ResourceChange) => (c.account === account || c.account === '*') && (c.region === region || c.region === '*');
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-    res.write(': amiwatch resource changes\n\n');
-    this.streams.add(res);
-    let pending = new Map<string, Omit<ResourceChange, 'account' | 'region'>>();
-    let timer: NodeJS.Timeout | null = null;
-    const flush = () => {
-      timer = null;
-      const batch = [...pending.values()];
-      pending = new Map();
-      if (res.writableLength > 8 * 1024 * 1024) res.destroy();
-      else res.write(`event: change\ndata: ${JSON.stringify({ changes: batch })}\n\n`);
-    };
-    const off = feed.subscribe((changes) => {
-      for (const c of changes) {
-        if (!inScope(c)) continue;
-        pending.set(`${c.service} ${c.kind} ${c.id} ${c.action}`, { service: c.service, kind: c.kind, id: c.id, action: c.action });
-      }
-      if (pending.size > 0 && !timer) timer = setTimeout(flush, 200);
-    });
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
-    heartbeat.unref();
-    res.on('close', () => {
-      off();
-      clearInterval(heartbeat);
-      if (timer) clearTimeout(timer);
-      this.streams.delete(res);
+    return this.eventStream(': amiwatch resource changes\n\n', (sink) => {
+      let pending = new Map<string, Omit<ResourceChange, 'account' | 'region'>>();
+      let timer: NodeJS.Timeout | null = null;
+      const flush = () => {
+        timer = null;
+        const batch = [...pending.values()];
+        pending = new Map();
+        sink.write(`event: change\ndata: ${JSON.stringify({ changes: batch })}\n\n`);
+      };
+      const off = feed.subscribe((changes) => {
+        for (const c of changes) {
+          if (!inScope(c)) continue;
+          pending.set(`${c.service} ${c.kind} ${c.id} ${c.action}`, { service: c.service, kind: c.kind, id: c.id, action: c.action });
+        }
+        if (pending.size > 0 && !timer) timer = setTimeout(flush, 200);
+      });
+      return () => {
+        off();
+        if (timer) clearTimeout(timer);
+      };
     });
   }
 
-  private stream(res: ServerResponse, scope: ControlScope): void {
+  private stream(scope: ControlScope): EventStream {
     const visible = (busArn: string) => !scope.restricted || busArn.split(':')[4] === scope.accountId;
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-    res.write(': amiwatch event stream\n\n');
-    this.streams.add(res);
-    // A client that stops reading is cut off rather than buffered without bound.
-    const write = (text: string) => {
-      if (res.writableLength > 8 * 1024 * 1024) res.destroy();
-      else res.write(text);
-    };
-    const offEvents = this.o.events.feed.onEvents((events) => {
-      for (const e of events) {
-        if (!visible(e.busArn)) continue;
-        write(
-          `event: event\ndata: ${JSON.stringify({ id: e.eventId, bus: e.busArn, ingestedAt: new Date(e.ingestedAt).toISOString(), rules: e.rules, deliveries: e.deliveries.length, event: JSON.parse(e.body) })}\n\n`,
-        );
-      }
-    });
-    const offDeliveries = this.o.events.feed.onDelivery((d) => {
-      if (!visible(d.ruleArn)) return;
-      write(`event: delivery\ndata: ${JSON.stringify({ ...d, at: new Date(d.at).toISOString() })}\n\n`);
-    });
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
-    heartbeat.unref();
-    res.on('close', () => {
-      offEvents();
-      offDeliveries();
-      clearInterval(heartbeat);
-      this.streams.delete(res);
+    return this.eventStream(': amiwatch event stream\n\n', (sink) => {
+      const offEvents = this.o.events.feed.onEvents((events) => {
+        for (const e of events) {
+          if (!visible(e.busArn)) continue;
+          sink.write(
+            `event: event\ndata: ${JSON.stringify({ id: e.eventId, bus: e.busArn, ingestedAt: new Date(e.ingestedAt).toISOString(), rules: e.rules, deliveries: e.deliveries.length, event: JSON.parse(e.body) })}\n\n`,
+          );
+        }
+      });
+      const offDeliveries = this.o.events.feed.onDelivery((d) => {
+        if (!visible(d.ruleArn)) return;
+        sink.write(`event: delivery\ndata: ${JSON.stringify({ ...d, at: new Date(d.at).toISOString() })}\n\n`);
+      });
+      return () => {
+        offEvents();
+        offDeliveries();
+      };
     });
   }
 }
@@ -244,8 +263,6 @@ function view(e: EventView) {
   };
 }
 
-function json(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
+function json(status: number, body: unknown): WireResponse {
+  return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
 }

@@ -11,6 +11,7 @@ import { AuthFailure } from '../wire/sigv4/auth-failure.js';
 import { scopeService } from '../wire/sigv4/authorization.js';
 import { identify, verifyIdentified, type AuthOptions, type Identified } from '../wire/sigv4/authenticate.js';
 import type { BodyResult } from './request-body.js';
+import type { EventStream } from './control-api.js';
 import { authDialectOf, type ServiceRegistry, type ServiceRoute } from './service-registry.js';
 
 /**
@@ -21,7 +22,8 @@ import { authDialectOf, type ServiceRegistry, type ServiceRoute } from './servic
  * signature over the body → the service's handler. An unknown key never gets a service's larger
  * body limit, nor a byte of its body read. Every failure is an AWS-shaped error in the routed
  * service's protocol (JSON 1.1 when no service could be told). The node:http listener is a thin
- * adapter over this; tests hand it SDK requests directly (test/support/in-process.ts).
+ * adapter over this; tests hand it SDK requests directly (test/support/in-process.ts). Paths
+ * under `/_amiwatch/` are the control API's (control-handle.ts), behind the same function.
  */
 export interface HandleRequest {
   readonly method: string;
@@ -34,9 +36,14 @@ export interface HandleRequest {
   readonly sourceIp?: string;
 }
 
+/**
+ * A buffered answer, or (the control API's `/events/stream` and `/changes` only) a server-sent
+ * event stream (control-api.ts `EventStream`: `open` feeds it).
+ */
 export interface HandleResponse extends WireResponse {
   /** Answered before the body was read: the adapter throws the rest of it away (or closes). */
   readonly bodyUnread?: boolean;
+  readonly open?: EventStream['open'];
 }
 
 export interface HandleOptions {
@@ -45,6 +52,8 @@ export interface HandleOptions {
   readonly bodyLimit: number;
   /** CloudTrail's recorder, handed to every service's dispatch (docs/cloudtrail.md). */
   readonly audit?: ApiCallRecorder;
+  /** amiwatch's own API under `/_amiwatch/` (control-handle.ts). */
+  readonly control?: Handle;
 }
 
 export type Handle = (request: HandleRequest) => Promise<HandleResponse>;
@@ -53,6 +62,7 @@ type Headers = Readonly<Record<string, string | undefined>>;
 
 export function createHandle(o: HandleOptions): Handle {
   return async (req) => {
+    if (o.control && req.url.startsWith('/_amiwatch/')) return o.control(req);
     const { headers, url, method } = req;
     const named = o.registry.byHeaders(headers['x-amz-target'], scopeService(url, headers));
     const fallback = anonymousContext(o.auth);

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { App } from '../../src/server/app.js';
-import { bufferedRequest, type Handle } from '../../src/server/handle.js';
+import { bufferedRequest, type Handle, type HandleResponse } from '../../src/server/handle.js';
 
 /**
  * An AWS SDK v3 `requestHandler` that hands each request to the server's socket-free `handle`
@@ -36,9 +36,16 @@ export function inProcessHandler(handle: Handle) {
   };
 }
 
+/**
+ * `AMIWATCH_TEST_OVER_SOCKET=1` sends the same behaviour tests over the server's socket instead:
+ * the baseline the in-process speed-up is measured against (BENCHMARKS.md, "In-process tests").
+ */
+const overSocket = process.env.AMIWATCH_TEST_OVER_SOCKET === '1';
+
 /** SDK client options that talk to `app` in-process: endpoint, handler, test credentials. */
 export function inProcess(app: App, region = 'us-east-1', credentials = { accessKeyId: 'test', secretAccessKey: 'test' }) {
-  return { endpoint: app.url, region, credentials, maxAttempts: 1, requestHandler: inProcessHandler(app.handle) };
+  const base = { endpoint: app.url, region, credentials, maxAttempts: 1 };
+  return overSocket ? base : { ...base, requestHandler: inProcessHandler(app.handle) };
 }
 
 function pathWithQuery(request: SdkHttpRequest): string {
@@ -67,8 +74,9 @@ async function bodyBytes(body: unknown): Promise<Buffer> {
 }
 
 /**
- * A `fetch` that hands the request to the server's `handle` instead of a socket (the AWS
- * endpoint only: the console and `/_amiwatch/…` are served by the listener).
+ * A `fetch` that hands the request to the server's `handle` instead of a socket: the AWS
+ * endpoint and the control API (`/_amiwatch/…`, its event streams as a streamed body); the
+ * console's assets are the listener's. The Host/Origin door (request-door.ts) is not crossed.
  */
 export function inProcessFetch(
   app: App,
@@ -77,15 +85,39 @@ export function inProcessFetch(
   init?: { method?: string; headers?: Record<string, string>; body?: string | Uint8Array; signal?: AbortSignal },
 ) => Promise<Response> {
   return async (url, init = {}) => {
+    if (overSocket) return fetch(url, init);
     const { pathname, search } = new URL(url);
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(init.headers ?? {})) headers[k.toLowerCase()] = v;
     const body = init.body === undefined ? Buffer.alloc(0) : Buffer.from(init.body);
     if (body.length > 0) headers['content-length'] ??= String(body.length);
     const response = await app.handle(bufferedRequest(init.method ?? 'GET', pathname + search, headers, body));
+    if (response.open) return new Response(eventBody(response.body, response.open, init.signal), response);
     return new Response(response.status === 204 || response.status === 304 ? null : response.body, {
       status: response.status,
       headers: response.headers,
     });
   };
+}
+
+/** An event stream's text as a fetch body: the first line, then what `open` writes until cancelled or aborted. */
+function eventBody(first: string | Buffer, open: NonNullable<HandleResponse['open']>, signal?: AbortSignal): ReadableStream<Uint8Array> {
+  let close = () => {};
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(Buffer.from(first));
+      close = open({
+        write: (text) => controller.enqueue(Buffer.from(text)),
+        end: () => {
+          close(); // server shutdown: no write may follow
+          controller.close();
+        },
+      });
+      signal?.addEventListener('abort', () => {
+        close();
+        controller.error(signal.reason);
+      });
+    },
+    cancel: () => close(),
+  });
 }

@@ -46,7 +46,8 @@ export function checkMessage(
       if (v.BinaryValue === undefined)
         throw SqsErrors.InvalidParameterValue(`The message attribute '${name}' with type 'Binary' must use field 'Binary'.`);
       const b64 = typeof v.BinaryValue === 'string' ? v.BinaryValue : Buffer.from(v.BinaryValue).toString('base64');
-      attributes[name] = { DataType: v.DataType, BinaryValue: b64 };
+      // Value before type: the order SQS's model declares (and its XML answers) them.
+      attributes[name] = { BinaryValue: b64, DataType: v.DataType };
     } else {
       if (v.StringValue === undefined)
         throw SqsErrors.InvalidParameterValue(
@@ -54,7 +55,7 @@ export function checkMessage(
         );
       if (v.DataType.startsWith('Number') && !Number.isFinite(Number(v.StringValue)))
         throw SqsErrors.InvalidParameterValue(`Can't cast the value of message (user) attribute '${name}' to a number.`);
-      attributes[name] = { DataType: v.DataType, StringValue: v.StringValue };
+      attributes[name] = { StringValue: v.StringValue, DataType: v.DataType };
     }
   }
   if (messageSize(input) > maxSize)

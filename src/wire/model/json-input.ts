@@ -1,5 +1,14 @@
 import type { ServiceModel, ShapeModel } from './service-model.js';
 import { CommonErrors } from '../../core/generated/errors.js';
+import {
+  constraintText,
+  lengthFailures,
+  rangeFailures,
+  stringFailures,
+  validationSummary,
+  violationText,
+  type Failure,
+} from './constraints.js';
 
 /**
  * Reads a parsed JSON body into an operation's input shape, as AWS's JSON front ends do before
@@ -23,17 +32,13 @@ export function readJsonInput(model: ServiceModel, shape: string | undefined, va
   const violations: string[] = [];
   const reader = new Reader(model.shapes, check, violations);
   const out = reader.read(shape, value, '') as Record<string, unknown>;
-  if (violations.length > 0) {
-    const n = violations.length;
-    throw CommonErrors.ValidationException(`${n} validation error${n > 1 ? 's' : ''} detected: ${violations.join('; ')}`);
-  }
+  if (violations.length > 0) throw CommonErrors.ValidationException(validationSummary(violations));
   return out;
 }
 
 const serialization = (message: string) => CommonErrors.SerializationException(message);
 const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 const isObject = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === 'object' && !Array.isArray(x);
-const patterns = new Map<string, RegExp>();
 
 class Reader {
   constructor(
@@ -77,33 +82,20 @@ class Reader {
     }
   }
 
-  private violation(value: unknown, path: string, constraint: string): void {
-    this.violations.push(`Value ${show(value)} at '${path}' failed to satisfy constraint: ${constraint}`);
+  private violation(value: unknown, path: string, failures: readonly Failure[]): void {
+    for (const f of failures) this.violations.push(violationText(value, path, constraintText(f)));
   }
 
   private string(shape: Extract<ShapeModel, { t: 'string' }>, value: string, path: string): void {
-    if (shape.enum && !shape.enum.includes(value))
-      this.violation(value, path, `Member must satisfy enum value set: [${shape.enum.join(', ')}]`);
-    this.length(shape, value.length, value, path);
-    if (shape.pattern !== undefined && !compiled(shape.pattern, shape.flags).test(value)) {
-      this.violation(value, path, `Member must satisfy regular expression pattern: ${shape.pattern}`);
-    }
+    this.violation(value, path, stringFailures(shape, value));
   }
 
   private length(shape: { min?: number; max?: number }, length: number, value: unknown, path: string): void {
-    if (this.check !== 'full') return;
-    if (shape.min !== undefined && length < shape.min)
-      this.violation(value, path, `Member must have length greater than or equal to ${shape.min}`);
-    if (shape.max !== undefined && length > shape.max)
-      this.violation(value, path, `Member must have length less than or equal to ${shape.max}`);
+    if (this.check === 'full') this.violation(value, path, lengthFailures(shape, length));
   }
 
   private range(shape: { min?: number; max?: number }, value: number, path: string): void {
-    if (this.check !== 'full') return;
-    if (shape.min !== undefined && value < shape.min)
-      this.violation(value, path, `Member must have value greater than or equal to ${shape.min}`);
-    if (shape.max !== undefined && value > shape.max)
-      this.violation(value, path, `Member must have value less than or equal to ${shape.max}`);
+    if (this.check === 'full') this.violation(value, path, rangeFailures(shape, value));
   }
 
   private timestamp(value: unknown, path: string): Date {
@@ -159,21 +151,6 @@ class Reader {
     }
     return value;
   }
-}
-
-/** Model patterns are whole-value matches (AWS's validators anchor them). */
-function compiled(pattern: string, flags = ''): RegExp {
-  const key = `${flags}/${pattern}`;
-  let re = patterns.get(key);
-  if (!re) patterns.set(key, (re = new RegExp(`^(?:${pattern})$`, flags)));
-  return re;
-}
-
-function show(value: unknown): string {
-  if (value === null || value === undefined) return 'null';
-  if (typeof value === 'string') return `'${value}'`;
-  if (Array.isArray(value)) return `'[${value.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(', ')}]'`;
-  return `'${JSON.stringify(value)}'`;
 }
 
 function jsonType(x: unknown): string {

@@ -88,4 +88,6 @@ export interface ServiceModel {
   readonly shapes: Readonly<Record<string, ShapeModel>>;
   /** A JSON service that answers awsQuery too (SQS): the shapes with their query names. */
   readonly queryShapes?: Readonly<Record<string, ShapeModel>>;
+  /** The XML protocols (awsQuery, EC2; SQS's query mode): result shapes, `name` the element name. */
+  readonly outputShapes?: Readonly<Record<string, ShapeModel>>;
 }

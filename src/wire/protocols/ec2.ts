@@ -1,9 +1,11 @@
 import type { Protocol } from '../dispatch.js';
 import { formTree, formText } from '../model/form-tree.js';
 import { readQueryInput, type QueryDecoding } from '../model/query-input.js';
-import type { ServiceModel } from '../model/service-model.js';
+import { checkQueryInput, type QueryCheck, type QueryViolation } from '../model/query-check.js';
+import type { ServiceModel, ShapeModel } from '../model/service-model.js';
 import type { WireResponse } from '../service-handler.js';
-import { commonRenames, errorXml, responseXml, type Renames } from './ec2-xml.js';
+import { errorXml, responseXml } from './ec2-xml.js';
+import { xmlOutput } from '../model/xml-output.js';
 import { CommonErrors, Ec2Errors } from '../../core/generated/errors.js';
 
 /**
@@ -12,10 +14,6 @@ import { CommonErrors, Ec2Errors } from '../../core/generated/errors.js';
  * (`text/xml;charset=UTF-8`) with no Result wrapper, or EC2's `<Response><Errors>` with the
  * error's status. Operations returning nothing answer `<return>true</return>`, as EC2 does.
  */
-export interface Ec2Options {
-  /** Per operation, XML names that are not the camelCased member name. */
-  readonly renames?: Readonly<Record<string, Renames>>;
-}
 
 const decoding = (model: ServiceModel): QueryDecoding => ({
   shapes: model.shapes,
@@ -24,7 +22,43 @@ const decoding = (model: ServiceModel): QueryDecoding => ({
     CommonErrors.InvalidParameterValue(`Value for parameter ${key} is invalid: ${count} values given, the maximum is ${max}.`),
 });
 
-export function ec2Protocol(model: ServiceModel, options: Ec2Options = {}): Protocol {
+/**
+ * EC2's words for the model's checks (Error codes for the Amazon EC2 API): a missing member is
+ * `MissingParameter` "The request must contain the parameter X"; a value outside the model is
+ * `InvalidParameterValue` "Value (x) for parameter name is invalid. …", the first one found.
+ * Lengths and patterns are left to the operations: EC2 checks a resource id before the other
+ * members (the capture CreateImage with InstanceId=i-123 and a one-letter Name answers
+ * InvalidInstanceID.Malformed, not the Name's model minimum of 3), in its own words.
+ */
+const ec2Check: QueryCheck = {
+  missing: (key) => Ec2Errors.MissingParameter(`The request must contain the parameter ${key}`),
+  invalid: (violations) => {
+    const first = violations.find((v) => v.failure.kind !== 'minLength' && v.failure.kind !== 'maxLength' && v.failure.kind !== 'pattern');
+    return first && CommonErrors.InvalidParameterValue(ec2InvalidText(first));
+  },
+};
+
+function ec2InvalidText({ member, value, failure: f, shape }: QueryViolation): string {
+  const parameter = member.charAt(0).toLowerCase() + member.slice(1);
+  switch (f.kind) {
+    case 'enum':
+      return `Value (${String(value)}) for parameter ${parameter} is invalid. Valid values: ${f.values.join(', ')}`;
+    case 'minValue':
+    case 'maxValue':
+      // As EC2 words a MaxResults outside its range (src/core/ec2/paging.ts).
+      return `Value ( ${String(value)} ) for parameter ${parameter} is invalid. ${rangeText(shape, f.kind, f.bound)}`;
+    default:
+      return `Value (${String(value)}) for parameter ${parameter} is invalid.`;
+  }
+}
+
+function rangeText(shape: ShapeModel, kind: 'minValue' | 'maxValue', bound: number): string {
+  const { min, max } = shape as { min?: number; max?: number };
+  if (min !== undefined && max !== undefined) return `Parameter must be between ${min} and ${max}.`;
+  return `Parameter must be ${kind === 'minValue' ? 'at least' : 'at most'} ${bound}.`;
+}
+
+export function ec2Protocol(model: ServiceModel): Protocol {
   const d = decoding(model);
   return {
     model,
@@ -39,19 +73,16 @@ export function ec2Protocol(model: ServiceModel, options: Ec2Options = {}): Prot
       // Own keys only: `Action=constructor` or `valueOf` must not reach Object.prototype.
       const operation = Object.hasOwn(model.operations, action) ? model.operations[action] : undefined;
       if (!operation) throw CommonErrors.InvalidAction(`The action ${action} is not valid for this web service.`);
-      return { operation: action, input: readQueryInput(d, operation.input, form.root) };
+      const input = readQueryInput(d, operation.input, form.root);
+      checkQueryInput(model.shapes, operation.input, input, ec2Check);
+      return { operation: action, input };
     },
-    write: (ctx, operation, output) =>
-      xmlResponse(
-        200,
-        ctx.requestId,
-        responseXml(
-          operation,
-          ctx.requestId,
-          (output as object | undefined) ?? { Return: true },
-          options.renames?.[operation] ?? commonRenames,
-        ),
-      ),
+    write: (ctx, operation, output) => {
+      const shape = model.operations[operation]?.output;
+      // An operation with nothing to say answers `<return>true</return>`, as EC2 does (CreateTags).
+      const content = shape === undefined ? { return: 'true' } : xmlOutput(model.outputShapes ?? {}, shape, output ?? { Return: true });
+      return xmlResponse(200, ctx.requestId, responseXml(operation, ctx.requestId, content));
+    },
     error: (ctx, err) => xmlResponse(err.status, ctx.requestId, errorXml(err.code, err.message, ctx.requestId)),
     internalError: () => CommonErrors.InternalError('An internal error has occurred'),
     // EC2 spells the retryable 503 `Unavailable` (Error codes for the Amazon EC2 API).

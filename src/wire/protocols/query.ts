@@ -3,22 +3,25 @@ import type { ServiceError } from '../../core/shared/service-error.js';
 import type { Protocol } from '../dispatch.js';
 import { formTree, formText } from '../model/form-tree.js';
 import { readQueryInput, type QueryDecoding } from '../model/query-input.js';
+import { checkQueryInput, type QueryCheck } from '../model/query-check.js';
+import { xmlOutput } from '../model/xml-output.js';
 import type { ServiceModel } from '../model/service-model.js';
 import type { WireRequest, WireResponse } from '../service-handler.js';
 
 /**
  * awsQuery (SNS; SQS's older clients): `Action=<Op>&Version=…` form parameters in (body or query
  * string), `<OpResponse xmlns=…><OpResult>…</OpResult><ResponseMetadata><RequestId>` out;
- * errors `<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/>`. A service shapes
- * its own results (XML names per its query model) through `result`.
+ * errors `<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/>`. Results are
+ * written from the model's output shapes (xml-output.ts); an operation without an output shape
+ * answers no Result element.
  */
 export interface QueryOptions {
   readonly namespace: string;
   readonly decoding: Omit<QueryDecoding, 'shapes'>;
+  /** The model's required members and constraints, in the service's words (query-check.ts). */
+  readonly check: QueryCheck;
   /** The error for an Action the service does not serve. */
   readonly invalidAction: (action: string) => ServiceError;
-  /** The Result content of an operation's output; null for a response without a Result element. */
-  readonly result: (operation: string, output: unknown) => Record<string, unknown> | null;
   /** A member the request may carry outside its parameters (SQS: the queue URL as the path). */
   readonly fromRequest?: (operation: string, input: Record<string, unknown>, request: WireRequest) => void;
   /** awsQuery's code where it differs from the JSON one (SQS's legacy codes). */
@@ -44,9 +47,14 @@ export function queryProtocol(model: ServiceModel, options: QueryOptions): Proto
       if (!operation) throw options.invalidAction(action);
       const input = readQueryInput(decoding, operation.input, form.root);
       options.fromRequest?.(action, input, request);
+      checkQueryInput(decoding.shapes, operation.input, input, options.check);
       return { operation: action, input };
     },
-    write: (ctx, operation, output) => queryResponse(options.namespace, operation, ctx.requestId, options.result(operation, output)),
+    write: (ctx, operation, output) => {
+      const shape = model.operations[operation]?.output;
+      const result = shape === undefined ? null : xmlOutput(model.outputShapes ?? {}, shape, output ?? {});
+      return queryResponse(options.namespace, operation, ctx.requestId, result);
+    },
     error: (ctx, err) => queryError(options.namespace, ctx.requestId, err, options.queryCode?.(err) ?? err.code),
     internalError: options.internalError,
   };
@@ -81,8 +89,3 @@ function clean(value: unknown): unknown {
   if (typeof value === 'boolean' || typeof value === 'number') return String(value);
   return value;
 }
-
-/** A map as awsQuery writes it (SNS): `<entry><key/><value/></entry>` … */
-export const entries = (m: Readonly<Record<string, string>>): { entry: { key: string; value: string }[] } => ({
-  entry: Object.entries(m).map(([key, value]) => ({ key, value })),
-});

@@ -2,7 +2,6 @@ import type { Ec2Service } from '../../core/ec2/ec2-service.js';
 import { dispatch, type DispatchOptions } from '../dispatch.js';
 import { ec2Model, type Ec2Operations } from '../generated/ec2.js';
 import { ec2Protocol, readEc2Input } from '../protocols/ec2.js';
-import { commonRenames } from '../protocols/ec2-xml.js';
 import type { ServiceHandler } from '../service-handler.js';
 
 export const EC2_QUERY_VERSION = ec2Model.apiVersion;
@@ -57,78 +56,7 @@ export function ec2Operations(s: Ec2Service): Ec2Operations {
   };
 }
 
-/**
- * The Instance shapes' XML names (the model's locationNames): `State` is `instanceState` there,
- * not the image's `imageState`, and every instance list is an `instancesSet`.
- */
-const instanceRenames = {
-  ...commonRenames,
-  State: 'instanceState',
-  OwnerId: 'ownerId',
-  Reservations: 'reservationSet',
-  Instances: 'instancesSet',
-  StartingInstances: 'instancesSet',
-  StoppingInstances: 'instancesSet',
-  TerminatingInstances: 'instancesSet',
-  Groups: 'groupSet',
-  SecurityGroups: 'groupSet',
-  PublicDnsName: 'dnsName',
-  PublicIpAddress: 'ipAddress',
-  StateTransitionReason: 'reason',
-  InstanceStatuses: 'instanceStatusSet',
-  Events: 'eventsSet',
-};
-
-/** The default network's shapes: `State` is plain `state` (a zone's is `zoneState`). */
-const networkRenames = {
-  ...commonRenames,
-  State: 'state',
-  OwnerId: 'ownerId',
-  Vpcs: 'vpcSet',
-  Subnets: 'subnetSet',
-  Endpoint: 'regionEndpoint',
-  Regions: 'regionInfo',
-  AvailabilityZones: 'availabilityZoneInfo',
-  Messages: 'messageSet',
-};
-
-/** The Snapshot shape's XML names (the model's locationNames): its state is `status`, its message `statusMessage`. */
-const snapshotRenames = { ...commonRenames, State: 'status', StateMessage: 'statusMessage', OwnerId: 'ownerId', Snapshots: 'snapshotSet' };
-
-/** SecurityGroup / IpPermission XML names (the model's locationNames). */
-const groupRenames = {
-  ...commonRenames,
-  OwnerId: 'ownerId',
-  SecurityGroups: 'securityGroupInfo',
-  Description: 'groupDescription',
-  UserIdGroupPairs: 'groups',
-  SecurityGroupRules: 'securityGroupRuleSet',
-};
-
-const protocol = ec2Protocol(ec2Model, {
-  renames: {
-    // DescribeImageAttribute writes KernelId/RamdiskId as `kernel`/`ramdisk` (ImageAttribute shape).
-    DescribeImageAttribute: { ...commonRenames, KernelId: 'kernel', RamdiskId: 'ramdisk' },
-    RunInstances: instanceRenames,
-    DescribeInstances: instanceRenames,
-    DescribeInstanceStatus: instanceRenames,
-    StartInstances: instanceRenames,
-    StopInstances: instanceRenames,
-    TerminateInstances: instanceRenames,
-    DescribeInstanceAttribute: { ...instanceRenames, KernelId: 'kernel', RamdiskId: 'ramdisk' },
-    DescribeVpcs: networkRenames,
-    DescribeSubnets: networkRenames,
-    DescribeAvailabilityZones: { ...networkRenames, State: 'zoneState' },
-    DescribeRegions: networkRenames,
-    DescribeKeyPairs: { ...commonRenames, KeyPairs: 'keySet' },
-    DescribeSecurityGroups: groupRenames,
-    DescribeVolumes: { ...commonRenames, Volumes: 'volumeSet', Attachments: 'attachmentSet', State: 'status' },
-    CreateSnapshot: snapshotRenames,
-    DescribeSnapshots: snapshotRenames,
-    AuthorizeSecurityGroupIngress: groupRenames,
-    AuthorizeSecurityGroupEgress: groupRenames,
-  },
-});
+const protocol = ec2Protocol(ec2Model);
 
 export const supportedEc2Actions = (): string[] => Object.keys(ec2Model.operations);
 

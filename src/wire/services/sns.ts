@@ -1,8 +1,9 @@
 import type { SnsService } from '../../core/sns/sns-service.js';
 import { dispatch, type DispatchOptions } from '../dispatch.js';
 import { snsModel, type SnsOperations } from '../generated/sns.js';
-import { entries, queryProtocol } from '../protocols/query.js';
+import { queryProtocol } from '../protocols/query.js';
 import type { ServiceHandler } from '../service-handler.js';
+import { constraintText, validationSummary, violationText } from '../model/constraints.js';
 import { CommonErrors, SnsErrors } from '../../core/generated/errors.js';
 
 export const SNS_NAMESPACE = 'http://sns.amazonaws.com/doc/2010-03-31/';
@@ -59,8 +60,13 @@ export const snsProtocol = queryProtocol(snsModel, {
       SnsErrors.InvalidParameter(`Invalid parameter: ${key} has ${count} entries, more than the allowed maximum [${max}].`),
   },
   invalidAction: (action) => CommonErrors.InvalidAction(`The action ${action} is not valid for this web service.`),
-  // Operations without output answer no Result element; TagResource/UntagResource an empty one.
-  result: (_operation, output) => (output === undefined ? null : (toXml(output) as Record<string, unknown>)),
+  check: {
+    // SNS's text for a required member left out (e.g. DeletePlatformApplication without its ARN).
+    missing: (key) => SnsErrors.InvalidParameter(`Invalid parameter: ${key} Reason: no value for required parameter`),
+    // A value outside the model: the modelled ValidationException, every clause as AWS's validators write it.
+    invalid: (violations) =>
+      SnsErrors.ValidationException(validationSummary(violations.map((v) => violationText(v.value, v.path, constraintText(v.failure))))),
+  },
   internalError: () => SnsErrors.InternalError('An internal error has occurred.'),
 });
 
@@ -68,14 +74,3 @@ export const createSnsHandler = (sns: SnsService, onInternalError: DispatchOptio
   dispatch(snsProtocol, snsOperations(sns), { ...(onInternalError && { onInternalError }) });
 
 export const snsError = snsProtocol.error;
-
-/** SNS's query shapes: lists as `<member>`, the `Attributes` map as `<entry><key/><value/>`. */
-function toXml(value: unknown, key = ''): unknown {
-  if (Array.isArray(value)) return { member: value.map((v) => toXml(v)) };
-  if (value !== null && typeof value === 'object') {
-    // `Attributes` maps, and GetSMSAttributes' lower-case `attributes` one.
-    if (key === 'Attributes' || key === 'attributes') return entries(value as Record<string, string>);
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toXml(v, k)]));
-  }
-  return value;
-}

@@ -5,7 +5,6 @@ import { sqsModel, type SqsOperations } from '../generated/sqs.js';
 import { jsonProtocol } from '../protocols/json.js';
 import { queryProtocol } from '../protocols/query.js';
 import type { ServiceHandler } from '../service-handler.js';
-import { emptyResults, sqsQueryOutputs } from './sqs-query-output.js';
 import { CommonErrors, SqsErrors } from '../../core/generated/errors.js';
 
 export const SQS_NAMESPACE = 'http://queue.amazonaws.com/doc/2012-11-05/';
@@ -84,15 +83,12 @@ export const sqsQueryProtocol = queryProtocol(sqsModel, {
       SqsErrors.InvalidParameterValue(`Value for parameter ${key} is invalid. Reason: ${count} entries, at most ${max} allowed.`),
   },
   invalidAction: (action) => CommonErrors.InvalidAction(`The action ${action} is not valid for this endpoint.`),
+  // A required member left out, in SQS's words; values are the services' to check, with SQS's
+  // own codes (InvalidAttributeName, InvalidParameterValue), as over JSON.
+  check: { missing: (key) => SqsErrors.MissingParameter(`The request must contain the parameter ${key}.`) },
   // A request to a queue URL path may leave QueueUrl out: the path names the queue.
   fromRequest: (_operation, input, request) => {
     if (!('QueueUrl' in input) && /^\/\d{12}\/[^/?]+/.test(request.url)) input.QueueUrl = request.url.split('?')[0];
-  },
-  result: (operation, output) => {
-    if (emptyResults.has(operation)) return null;
-    const out = (output ?? {}) as Record<string, unknown>;
-    const shape = sqsQueryOutputs[operation];
-    return shape ? shape(out) : out;
   },
   queryCode: sqsQueryCode,
   internalError,
