@@ -3,6 +3,7 @@ import { ec2 } from '../api/ec2.js';
 import { describeInstances, type Instance } from '../api/ec2-resources.js';
 import { useSession } from '../api/session.js';
 import { ResourceLink } from '../components/resource-link.js';
+import { useAction } from '../components/use-action.js';
 import { Badge, Empty, ErrorNotice, Loading, Pager } from '../components/ui.js';
 import { useEc2List } from './use-ec2-list.js';
 
@@ -16,19 +17,15 @@ const newestFirst = (a: Instance, b: Instance): number =>
  */
 export function InstancesPage() {
   const { region } = useSession();
-  const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const list = useEc2List(region, ['instance'], () => describeInstances(), newestFirst);
-  const act = async (action: 'StopInstances' | 'StartInstances' | 'TerminateInstances', i: Instance) => {
-    try {
-      setError(null);
-      if (action === 'TerminateInstances' && !confirm(`Terminate ${i.instanceId}?`)) return;
+  const { error, run } = useAction(() => list.reload());
+  const act = (action: 'StopInstances' | 'StartInstances' | 'TerminateInstances', i: Instance) => {
+    if (action === 'TerminateInstances' && !confirm(`Terminate ${i.instanceId}?`)) return;
+    void run(async () => {
       await ec2(action, { InstanceId: [i.instanceId] });
       setNotice(`${action} ${i.instanceId}: done.`);
-      await list.reload();
-    } catch (e) {
-      setError(e);
-    }
+    });
   };
   return (
     <div>
@@ -82,10 +79,10 @@ export function InstancesPage() {
                   <td>{i.launchTime ? new Date(i.launchTime).toLocaleString() : ''}</td>
                   <td>
                     <div class="toolbar">
-                      {i.state === 'running' && <button onClick={() => void act('StopInstances', i)}>Stop</button>}
-                      {i.state === 'stopped' && <button onClick={() => void act('StartInstances', i)}>Start</button>}
+                      {i.state === 'running' && <button onClick={() => act('StopInstances', i)}>Stop</button>}
+                      {i.state === 'stopped' && <button onClick={() => act('StartInstances', i)}>Start</button>}
                       {i.state !== 'terminated' && i.state !== 'shutting-down' && (
-                        <button class="danger" onClick={() => void act('TerminateInstances', i)}>
+                        <button class="danger" onClick={() => act('TerminateInstances', i)}>
                           Terminate
                         </button>
                       )}

@@ -3,6 +3,7 @@ import { ec2 } from '../api/ec2.js';
 import { describeSnapshots, type Snapshot } from '../api/ec2-resources.js';
 import { useSession } from '../api/session.js';
 import { ResourceLink } from '../components/resource-link.js';
+import { useAction } from '../components/use-action.js';
 import { Badge, Empty, ErrorNotice, Loading, Pager } from '../components/ui.js';
 import { useEc2List } from './use-ec2-list.js';
 
@@ -16,19 +17,15 @@ const newestFirst = (a: Snapshot, b: Snapshot): number =>
  */
 export function SnapshotsPage() {
   const { region } = useSession();
-  const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const list = useEc2List(region, ['snapshot'], () => describeSnapshots(), newestFirst);
-  const remove = async (s: Snapshot) => {
-    try {
-      setError(null);
-      if (!confirm(`Delete ${s.snapshotId}?`)) return;
+  const { error, run } = useAction(() => list.reload());
+  const remove = (s: Snapshot) => {
+    if (!confirm(`Delete ${s.snapshotId}?`)) return;
+    void run(async () => {
       await ec2('DeleteSnapshot', { SnapshotId: s.snapshotId });
       setNotice(`DeleteSnapshot ${s.snapshotId}: done.`);
-      await list.reload();
-    } catch (e) {
-      setError(e);
-    }
+    });
   };
   return (
     <div>
@@ -81,7 +78,7 @@ export function SnapshotsPage() {
                   <td class="wrap">{s.description}</td>
                   <td>{s.startTime ? new Date(s.startTime).toLocaleString() : ''}</td>
                   <td>
-                    <button class="danger" onClick={() => void remove(s)}>
+                    <button class="danger" onClick={() => remove(s)}>
                       Delete
                     </button>
                   </td>
